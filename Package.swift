@@ -1,0 +1,87 @@
+// swift-tools-version:6.2
+//
+// Tradewind: trading research and execution in Swift.
+//
+// Layering (one direction only; a module may import only those to its left):
+//   TradewindCore ← TradewindData ← TradewindIndicators ← TradewindEngine ← TradewindStrategies
+//   TradewindAnalytics depends on TradewindCore only and is used by the engine and everything above it.
+//   TradewindBenchmarks and the `tradewind` executable sit on top of everything.
+import PackageDescription
+
+let strict: [SwiftSetting] = [
+    .enableUpcomingFeature("ExistentialAny"),
+]
+
+let package = Package(
+    name: "Tradewind",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "tradewind", targets: ["tradewind"]),
+        .library(name: "TradewindCore", targets: ["TradewindCore"]),
+        .library(name: "TradewindData", targets: ["TradewindData"]),
+        .library(name: "TradewindIndicators", targets: ["TradewindIndicators"]),
+        .library(name: "TradewindAnalytics", targets: ["TradewindAnalytics"]),
+        .library(name: "TradewindEngine", targets: ["TradewindEngine"]),
+        .library(name: "TradewindStrategies", targets: ["TradewindStrategies"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+    ],
+    targets: [
+        .systemLibrary(name: "CZlib", path: "Sources/CZlib"),
+        .target(name: "TradewindCore", swiftSettings: strict),
+        .target(
+            name: "TradewindData",
+            dependencies: ["TradewindCore", "CZlib"],
+            resources: [.copy("Samples")],
+            swiftSettings: strict
+        ),
+        .target(name: "TradewindIndicators", dependencies: ["TradewindCore", "TradewindData"], swiftSettings: strict),
+        .target(name: "TradewindAnalytics", dependencies: ["TradewindCore"], swiftSettings: strict),
+        .target(
+            name: "TradewindEngine",
+            dependencies: ["TradewindCore", "TradewindData", "TradewindIndicators", "TradewindAnalytics"],
+            swiftSettings: strict
+        ),
+        .target(
+            name: "TradewindStrategies",
+            dependencies: ["TradewindCore", "TradewindData", "TradewindIndicators", "TradewindEngine"],
+            swiftSettings: strict
+        ),
+        .target(
+            name: "TradewindBenchmarks",
+            dependencies: [
+                "TradewindCore", "TradewindData", "TradewindIndicators", "TradewindAnalytics",
+                "TradewindEngine", "TradewindStrategies",
+            ],
+            swiftSettings: strict
+        ),
+        .executableTarget(
+            name: "tradewind",
+            dependencies: [
+                "TradewindCore", "TradewindData", "TradewindIndicators", "TradewindAnalytics",
+                "TradewindEngine", "TradewindStrategies", "TradewindBenchmarks",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            swiftSettings: strict
+        ),
+        .testTarget(name: "TradewindCoreTests", dependencies: ["TradewindCore"], swiftSettings: strict),
+        .testTarget(name: "TradewindDataTests", dependencies: ["TradewindCore", "TradewindData"], swiftSettings: strict),
+        .testTarget(
+            name: "TradewindIndicatorsTests",
+            dependencies: ["TradewindCore", "TradewindData", "TradewindIndicators"],
+            swiftSettings: strict
+        ),
+        .testTarget(name: "TradewindAnalyticsTests", dependencies: ["TradewindCore", "TradewindAnalytics"], swiftSettings: strict),
+        .testTarget(
+            name: "TradewindEngineTests",
+            dependencies: ["TradewindCore", "TradewindData", "TradewindIndicators", "TradewindAnalytics", "TradewindEngine"],
+            swiftSettings: strict
+        ),
+        .testTarget(
+            name: "TradewindStrategiesTests",
+            dependencies: ["TradewindCore", "TradewindData", "TradewindEngine", "TradewindStrategies"],
+            swiftSettings: strict
+        ),
+    ]
+)

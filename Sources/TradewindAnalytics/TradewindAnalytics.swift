@@ -1,0 +1,5 @@
+/// TradewindAnalytics: pure functions that judge returns, equity curves and trades
+/// (QuantStats-compatible definitions).
+///
+/// May import: TradewindCore.
+public enum TradewindAnalytics {}

@@ -1,0 +1,16 @@
+import ArgumentParser
+import TradewindCore
+
+/// The `tradewind` command line: parsing and printing only. Every command calls library code
+/// that the tests exercise directly.
+@main
+struct Tradewind: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "tradewind",
+        abstract: "Trading research and execution: data, indicators, backtests, optimization.",
+        version: TradewindCore.version,
+        subcommands: [
+            // Registered subcommands, one per line (keep sorted).
+        ]
+    )
+}
