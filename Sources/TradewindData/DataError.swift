@@ -1,0 +1,41 @@
+/// Everything that can be wrong with market data, said so that the user can fix it:
+/// which file, which line (1-based), which column and value, and what was expected.
+public struct DataError: Error, Equatable, Sendable, CustomStringConvertible {
+    public enum Kind: String, Sendable, Equatable {
+        case fileNotFound, unreadable, emptyFile, notText, lineTooLong, truncatedGzip
+        case missingColumn, tooFewFields, badNumber, badTimestamp, mixedTimezones
+        case invalidPrice, duplicateTimestamp, unsorted
+        case badCache, unknownSample, unknownSymbol, badOption, io
+    }
+
+    public let kind: Kind
+    /// The file (or sample, or cache) the problem is in.
+    public let file: String
+    /// 1-based line number, when the problem is on one line.
+    public let line: Int?
+    /// The column's name as written in the file, when one column is at fault.
+    public let column: String?
+    /// The offending text or value, shortened to at most 80 characters.
+    public let value: String?
+    /// What is wrong and what is expected, e.g. "high 10.5 is below low 11.0".
+    public let message: String
+
+    public init(_ kind: Kind, file: String, line: Int? = nil, column: String? = nil, value: String? = nil, _ message: String) {
+        self.kind = kind
+        self.file = file
+        self.line = line
+        self.column = column
+        self.value = value.map { $0.count > 80 ? String($0.prefix(77)) + "..." : $0 }
+        self.message = message
+    }
+
+    /// `file:line: column 'x': value 'v': message`.
+    public var description: String {
+        var s = file
+        if let line { s += ":\(line)" }
+        s += ": "
+        if let column { s += "column '\(column)': " }
+        if let value { s += "'\(value)': " }
+        return s + message
+    }
+}
