@@ -4,6 +4,7 @@
 //
 // Layering (one direction only; a module may import only those to its left):
 //   TradewindCore ← TradewindData ← TradewindIndicators ← TradewindEngine ← TradewindStrategies
+//   TradewindStrategies ← TradewindOptimizer.
 //   TradewindAnalytics depends on TradewindCore only and is used by the engine and everything above it.
 //   TradewindBenchmarks and the `tradewind` executable sit on top of everything.
 import PackageDescription
@@ -23,6 +24,7 @@ let package = Package(
         .library(name: "TradewindAnalytics", targets: ["TradewindAnalytics"]),
         .library(name: "TradewindEngine", targets: ["TradewindEngine"]),
         .library(name: "TradewindStrategies", targets: ["TradewindStrategies"]),
+        .library(name: "TradewindOptimizer", targets: ["TradewindOptimizer"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -49,10 +51,15 @@ let package = Package(
             swiftSettings: strict
         ),
         .target(
+            name: "TradewindOptimizer",
+            dependencies: ["TradewindCore", "TradewindData", "TradewindAnalytics", "TradewindEngine", "TradewindStrategies"],
+            swiftSettings: strict
+        ),
+        .target(
             name: "TradewindBenchmarks",
             dependencies: [
                 "TradewindCore", "TradewindData", "TradewindIndicators", "TradewindAnalytics",
-                "TradewindEngine", "TradewindStrategies",
+                "TradewindEngine", "TradewindStrategies", "TradewindOptimizer",
             ],
             swiftSettings: strict
         ),
@@ -60,7 +67,7 @@ let package = Package(
             name: "tradewind",
             dependencies: [
                 "TradewindCore", "TradewindData", "TradewindIndicators", "TradewindAnalytics",
-                "TradewindEngine", "TradewindStrategies", "TradewindBenchmarks",
+                "TradewindEngine", "TradewindStrategies", "TradewindOptimizer", "TradewindBenchmarks",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: strict
@@ -81,6 +88,11 @@ let package = Package(
         .testTarget(
             name: "TradewindStrategiesTests",
             dependencies: ["TradewindCore", "TradewindData", "TradewindEngine", "TradewindStrategies"],
+            swiftSettings: strict
+        ),
+        .testTarget(
+            name: "TradewindOptimizerTests",
+            dependencies: ["TradewindCore", "TradewindAnalytics", "TradewindEngine", "TradewindStrategies", "TradewindOptimizer"],
             swiftSettings: strict
         ),
     ]
