@@ -33,7 +33,7 @@ public enum IntradayBruteForce {
         let buyMul = 1 + p.buyTrigger / 100, sellMul = 1 + p.sellTrigger / 100, stopMul = 1 - p.stopLoss / 100
         for si in 0..<view.sessionCount {
             let prev = view.previousClose[si]
-            guard prev.isFinite, prev > 0 else { continue }
+            guard rule == .vwapMomentum || (prev.isFinite && prev > 0) else { continue }
             let buyAt = data.instant(minutes: p.buyTime, session: si)
             let refAt = data.instant(minutes: referenceTime, session: si)
             let level = prev * buyMul

@@ -98,7 +98,8 @@ public enum IntradayKernel {
             let sq = sqB.baseAddress!, tr = trB.baseAddress!, wn = wnB.baseAddress!
             for s in 0..<view.sessionCount {
                 let prev = view.previousClose[s]
-                guard prev.isFinite, prev > 0 else { continue }
+                // vwap-momentum does not use the previous close; the others need one.
+                guard rule == .vwapMomentum || (prev.isFinite && prev > 0) else { continue }
                 let first = view.firstBar[s], end = view.endBar[s], last = end - 1
                 for (ti, minutes) in grid.buyTimes.enumerated() {
                     let buyInstant = data.instant(minutes: minutes, session: s)

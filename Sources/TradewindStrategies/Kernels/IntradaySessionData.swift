@@ -21,8 +21,8 @@ public struct IntradaySessionData: Sendable {
         self.barNanos = Int64(series.interval.count) * UnixTime.nanosPerSecond
     }
 
-    /// Number of session-close returns the metrics use (sessions in the data minus the first).
-    public var returnCount: Int { max(sessions.sessionCount - 1, 0) }
+    /// Number of session returns the metrics use: one per session in the data (the first against the initial cash).
+    public var returnCount: Int { sessions.sessionCount }
 
     /// The instant of a local New York time (minutes after midnight) in session `s` (sessions open at 09:30).
     @inlinable func instant(minutes: Int, session s: Int) -> UnixNanos {

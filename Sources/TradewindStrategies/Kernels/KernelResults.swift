@@ -24,10 +24,10 @@ public struct KernelTrade: Sendable, Hashable, Codable {
 
 /// The metrics of one parameter set, as every kernel reports them.
 ///
-/// `sharpe` and `maxDrawdown` are of the session-close equity series (one point per session in the data,
-/// the first included): Sharpe = mean / sample standard deviation (n − 1) of the session returns
-/// `E_s / E_{s−1} − 1` for every session after the first, × √252 (0 when the deviation is 0);
-/// max drawdown = min over sessions of `E_s / max_{t≤s} E_t − 1` (≤ 0).
+/// `sharpe` and `maxDrawdown` are of the session-close equity series `E_0 = initial cash, E_1 … E_n` (one point
+/// per session in the data): Sharpe = mean / sample standard deviation (n − 1) of the n session returns
+/// `E_s / E_{s−1} − 1`, × √252 (0 when there are fewer than two returns or no variation);
+/// max drawdown = min over s of `E_s / max_{t≤s} E_t − 1` (≤ 0).
 public struct KernelMetrics: Sendable, Hashable, Codable {
     public var finalEquity: Double
     public var totalReturn: Double
@@ -117,15 +117,17 @@ public enum KernelStatistics {
         return mean / variance.squareRoot() * (252.0).squareRoot()
     }
 
-    /// The same statistics from a full list of equity values (one per period, first = starting point):
+    /// The same statistics from the equity at each period's end (`equity[0]` is the first period's end; the
+    /// starting point is `initialCash`):
     /// the definition the kernels' accumulators implement, computed two-pass.
     public static func metrics(equity: [Double], initialCash: Double, trades: Int, wins: Int) -> KernelMetrics {
-        var peak = initialCash, mdd = 0.0
+        var peak = initialCash, mdd = 0.0, before = initialCash
         var rets: [Double] = []
-        for (k, e) in equity.enumerated() {
+        for e in equity {
             peak = max(peak, e)
             mdd = min(mdd, e / peak - 1)
-            if k > 0 { rets.append(e / equity[k - 1] - 1) }
+            rets.append(e / before - 1)
+            before = e
         }
         var sharpe = 0.0
         if rets.count > 1 {
