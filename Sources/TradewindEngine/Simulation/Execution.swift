@@ -81,7 +81,7 @@ extension StrategyContext {
         orders[id].remainingQuantity = left
         notices.append(.fill(fill))
         if left <= total * 1e-12 {
-            finish(id, .filled, reason: "", price: price, quantity: q)
+            finish(id, .filled, reason: orders[id].reason, price: price, quantity: q)
         } else {
             orders[id].status = .partiallyFilled
             logEvent(id, .partiallyFilled, quantity: q, price: price, reason: "volume cap")

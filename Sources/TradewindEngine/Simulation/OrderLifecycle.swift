@@ -71,7 +71,7 @@ extension StrategyContext {
     /// Moves an order to a final state, logging it and settling bracket children.
     func finish(_ id: OrderID, _ status: OrderStatus, reason: String, price: Double = 0, quantity q: Double = 0) {
         orders[id].status = status
-        orders[id].reason = reason
+        if !reason.isEmpty { orders[id].reason = reason }
         if let k = liveOrders.firstIndex(of: id) { liveOrders.remove(at: k) }
         logEvent(id, status, quantity: q, price: price, reason: reason)
         settleChildren(of: id)
