@@ -1,0 +1,127 @@
+import TradewindCore
+
+/// The simulation's read-only market data: every symbol's OHLCV columns in contiguous memory, the common
+/// time index, and per step each symbol's row (exact bar or latest earlier bar). Allocated once per run.
+@usableFromInline
+final class MarketColumns: @unchecked Sendable {
+    @usableFromInline let symbols: [String]
+    @usableFromInline let symbolCount: Int
+    @usableFromInline let stepCount: Int
+    /// The common (union) time index.
+    @usableFromInline let time: UnsafeMutablePointer<UnixNanos>
+    @usableFromInline let open: [UnsafeMutablePointer<Double>]
+    @usableFromInline let high: [UnsafeMutablePointer<Double>]
+    @usableFromInline let low: [UnsafeMutablePointer<Double>]
+    @usableFromInline let close: [UnsafeMutablePointer<Double>]
+    @usableFromInline let volume: [UnsafeMutablePointer<Double>]
+    @usableFromInline let barTime: [UnsafeMutablePointer<UnixNanos>]
+    @usableFromInline let barCount: [Int]
+    /// `exactRow[s][i]`: row of symbol s at step i, or -1 when it has no bar then.
+    @usableFromInline let exactRow: [UnsafeMutablePointer<Int32>]
+    /// `latestRow[s][i]`: row of s's latest bar at or before step i, or -1 before its first bar.
+    @usableFromInline let latestRow: [UnsafeMutablePointer<Int32>]
+    /// Session flags per step: bit 0 in session, bit 1 first in-session step of its session, bit 2 last one,
+    /// bit 3 first step (in or out of hours) of a new calendar session.
+    @usableFromInline let flags: UnsafeMutablePointer<UInt8>
+    /// Local calendar day number (days since 1970-01-01 in the session zone) per step.
+    @usableFromInline let day: UnsafeMutablePointer<Int64>
+    let intraday: Bool
+
+    @usableFromInline static let inSession: UInt8 = 1
+    @usableFromInline static let sessionFirst: UInt8 = 2
+    @usableFromInline static let sessionLast: UInt8 = 4
+    static let newDay: UInt8 = 8
+
+    init(dataset: MarketDataset, session: SessionPolicy, from: UnixNanos?, to: UnixNanos?) throws(BacktestError) {
+        var series = dataset.series
+        if from != nil || to != nil {
+            series = series.map { $0.between(from ?? .min, to ?? .max) }
+        }
+        series.removeAll { $0.isEmpty }
+        guard !series.isEmpty else {
+            throw BacktestError.noData(dataset.isEmpty ? "the dataset has no symbols"
+                : "no bars of \(dataset.symbols.joined(separator: ", ")) fall in the requested period")
+        }
+        for s in series {
+            for k in 0..<s.count where !(s.open[k].isFinite && s.high[k].isFinite && s.low[k].isFinite && s.close[k].isFinite) {
+                throw BacktestError.noData("\(s.symbol) bar \(k) (\(ISO8601.utc(s.time[k]))) has a non-finite price; clean or drop it first")
+            }
+        }
+        let ds = MarketDataset(series)
+        series = ds.series
+        let aligned = ds.aligned(.union)
+        symbols = ds.symbols
+        symbolCount = series.count
+        stepCount = aligned.time.count
+        intraday = series.contains { $0.interval.isIntraday }
+
+        func copy<T>(_ a: [T]) -> UnsafeMutablePointer<T> {
+            let p = UnsafeMutablePointer<T>.allocate(capacity: max(a.count, 1))
+            p.initialize(from: a, count: a.count)
+            return p
+        }
+        time = copy(aligned.time)
+        open = series.map { copy($0.open) }
+        high = series.map { copy($0.high) }
+        low = series.map { copy($0.low) }
+        close = series.map { copy($0.close) }
+        volume = series.map { copy($0.volume) }
+        barTime = series.map { copy($0.time) }
+        barCount = series.map(\.count)
+        exactRow = aligned.rows.map { copy($0) }
+        latestRow = (0..<series.count).map { s in copy((0..<aligned.time.count).map { aligned.lastRow(symbol: s, at: $0) }) }
+
+        let n = aligned.time.count
+        flags = .allocate(capacity: max(n, 1))
+        day = .allocate(capacity: max(n, 1))
+        let zone = session.zone
+        var inHours = [Bool](repeating: true, count: n)
+        var key = [Int64](repeating: 0, count: n)
+        for i in 0..<n {
+            let t = aligned.time[i]
+            if intraday {
+                let local = zone.localNanos(fromUTC: t)
+                key[i] = UnixTime.floorDiv(local, UnixTime.nanosPerDay)
+                if let h = session.hours {
+                    let minute = Int(UnixTime.floorMod(local, UnixTime.nanosPerDay) / UnixTime.nanosPerMinute)
+                    inHours[i] = h.contains(minute)
+                }
+            } else {
+                // Daily and longer bars carry their trading date; each bar is its own session.
+                key[i] = UnixTime.floorDiv(t + 12 * UnixTime.nanosPerHour, UnixTime.nanosPerDay)
+            }
+            day[i] = key[i]
+        }
+        for i in 0..<n {
+            var f: UInt8 = 0
+            if inHours[i] { f |= Self.inSession }
+            if i == 0 || key[i] != key[i - 1] || !intraday { f |= Self.newDay }
+            flags[i] = f
+        }
+        // First/last in-session step of each session.
+        var i = 0
+        while i < n {
+            var j = i
+            while j + 1 < n && (intraday ? key[j + 1] == key[i] : false) { j += 1 }
+            if let first = (i...j).first(where: { inHours[$0] }), let last = (i...j).last(where: { inHours[$0] }) {
+                flags[first] |= Self.sessionFirst
+                flags[last] |= Self.sessionLast
+            }
+            i = j + 1
+        }
+    }
+
+    deinit {
+        time.deallocate()
+        for p in open { p.deallocate() }
+        for p in high { p.deallocate() }
+        for p in low { p.deallocate() }
+        for p in close { p.deallocate() }
+        for p in volume { p.deallocate() }
+        for p in barTime { p.deallocate() }
+        for p in exactRow { p.deallocate() }
+        for p in latestRow { p.deallocate() }
+        flags.deallocate()
+        day.deallocate()
+    }
+}

@@ -1,0 +1,196 @@
+import TradewindCore
+
+extension StrategyContext {
+    /// Everything that happens at a step before the strategy sees it: new rows, financing, order matching
+    /// at this bar's prices, mark-to-market, margin check.
+    @usableFromInline
+    func beginStep(_ i: Int) {
+        step = i
+        for s in 0..<market.symbolCount {
+            let r = market.exactRow[s][i]
+            if r >= 0 { currentRow[s] = r }
+        }
+        let f = market.flags[i]
+        if i > 0 && f & MarketColumns.newDay != 0 && (config.financing.shortBorrowRate > 0 || config.financing.marginInterestRate > 0) {
+            accrueFinancing(days: Double(market.day[i] - market.day[i - 1]))
+        }
+        if !liveOrders.isEmpty && f & MarketColumns.inSession != 0 { matchOrders() }
+        markToMarket(extremes: true)
+        if case .margin(_, let maintenance) = config.account { checkMaintenance(maintenance) }
+    }
+
+    /// Everything after `onBar`: close fills, market-on-close, session-close flattening and DAY expiry,
+    /// then the step's equity is recorded.
+    @usableFromInline
+    func endStep() {
+        var traded = false
+        if !closeFillQueue.isEmpty {
+            let queue = closeFillQueue
+            closeFillQueue.removeAll(keepingCapacity: true)
+            for id in queue where !orders[id].status.isFinal && hasBar(orders[id].symbol) {
+                execute(id, at: close(orders[id].symbol), slipped: true)
+                traded = true
+            }
+        }
+        let f = market.flags[step]
+        if f & MarketColumns.sessionLast != 0 && (!liveOrders.isEmpty || config.session.flattenAtClose) {
+            for id in liveOrders where orders[id].type == .marketOnClose && orders[id].activeSince <= step
+                && !orders[id].status.isFinal {
+                if orders[id].status == .submitted {
+                    orders[id].status = .working
+                    logEvent(id, .working, quantity: 0, price: 0, reason: "")
+                }
+                let c = close(orders[id].symbol)
+                if c.isFinite { execute(id, at: c, slipped: true); traded = true }
+            }
+            if config.session.flattenAtClose {
+                cancelAll(reason: "session close: flattening")
+                liquidateAll(tag: "session-flatten", reason: "flatten at session close")
+                traded = true
+            }
+            for id in liveOrders where orders[id].request.timeInForce == .day && orders[id].activeSince <= step
+                && !orders[id].status.isFinal && orders[id].status != .held {
+                finish(id, .expired, reason: "DAY order: session closed")
+            }
+        }
+        if traded { markToMarket(extremes: false) }
+        record()
+    }
+
+    func markToMarket(extremes: Bool) {
+        var value = 0.0
+        for s in 0..<market.symbolCount {
+            let q = quantity[s]
+            if q == 0 { continue }
+            let r = currentRow[s]
+            if r < 0 { continue }
+            value += q * market.close[s][Int(r)]
+            if extremes && market.exactRow[s][step] >= 0 {
+                positionBooks[s].highest = max(positionBooks[s].highest, market.high[s][Int(r)])
+                positionBooks[s].lowest = min(positionBooks[s].lowest, market.low[s][Int(r)])
+            }
+        }
+        lastEquity = cashBalance + value
+    }
+
+    func record() {
+        var value = 0.0
+        var gross = 0.0
+        for s in 0..<market.symbolCount {
+            let q = quantity[s]
+            positionHistory[s].append(q)
+            if q == 0 { continue }
+            let r = currentRow[s]
+            if r < 0 { continue }
+            let v = q * market.close[s][Int(r)]
+            value += v
+            gross += abs(v)
+        }
+        let equity = cashBalance + value
+        curveCash.append(cashBalance)
+        curvePositions.append(value)
+        curveEquity.append(equity)
+        curveGross.append(equity != 0 ? gross / equity : 0)
+        curveNet.append(equity != 0 ? value / equity : 0)
+    }
+
+    func accrueFinancing(days: Double) {
+        guard days > 0 else { return }
+        let borrow = config.financing.shortBorrowRate / 360 * days
+        if borrow > 0 {
+            for s in 0..<market.symbolCount where quantity[s] < 0 {
+                let c = close(s)
+                guard c.isFinite else { continue }
+                let fee = -quantity[s] * c * borrow
+                cashBalance -= fee
+                positionBooks[s].financing += fee
+                totals.financing += fee
+            }
+        }
+        let rate = config.financing.marginInterestRate / 360 * days
+        if rate > 0 && cashBalance < 0 {
+            let interest = -cashBalance * rate
+            cashBalance -= interest
+            totals.financing += interest
+        }
+    }
+
+    func checkMaintenance(_ maintenance: Double) {
+        let gross = grossValue()
+        guard gross > 0, lastEquity < maintenance * gross else { return }
+        let why = "margin call: equity \(fmt(lastEquity)) below maintenance \(maintenance) × gross exposure \(fmt(gross)) = \(fmt(maintenance * gross))"
+        cancelAll(reason: why)
+        liquidateAll(tag: "margin-call", reason: why)
+        markToMarket(extremes: false)
+    }
+
+    /// Closes every position at this step's close with market orders tagged `tag` (reductions are always allowed).
+    func liquidateAll(tag: String, reason: String) {
+        for s in 0..<market.symbolCount where quantity[s] != 0 {
+            let c = close(s)
+            guard c.isFinite else { continue }
+            let q = quantity[s]
+            let id = orders.count
+            let saved = closeFillQueue
+            _ = enqueue(OrderRequest(symbol: s, side: q > 0 ? .sell : .buy, type: .market, size: .closePosition,
+                                     timeInForce: .ioc, tag: tag), parent: nil, oco: nil, replaces: nil)
+            closeFillQueue = saved
+            orders[id].reason = reason
+            execute(id, at: c, slipped: true, bypassChecks: true)
+        }
+    }
+
+    /// The run's results; open positions are reported as open trades marked at the last close.
+    @usableFromInline
+    func result() -> BacktestResult {
+        var trades = tradeList
+        let saved = tradeList
+        for s in 0..<market.symbolCount where quantity[s] != 0 {
+            let c = close(s)
+            guard c.isFinite else { continue }
+            recordTrade(symbol: s, closing: abs(quantity[s]), position: quantity[s], price: c, exitCommission: 0, open: true)
+            trades.append(tradeList.removeLast())
+        }
+        tradeList = saved
+        let times = Array(UnsafeBufferPointer(start: market.time, count: curveEquity.count))
+        return BacktestResult(
+            symbols: market.symbols, config: config, initialCash: config.initialCash,
+            equity: EquityCurve(time: times, cash: curveCash, positionsValue: curvePositions, equity: curveEquity,
+                                grossExposure: curveGross, netExposure: curveNet),
+            positions: positionHistory, trades: trades, orders: orders, orderLog: log, fills: fillList,
+            totalCommission: totals.commission, totalSlippage: totals.slippage, totalFinancing: totals.financing)
+    }
+
+    // MARK: Notices and failures
+
+    @inlinable var hasNotices: Bool { noticeHead < notices.count }
+
+    @usableFromInline
+    func nextNotice() -> Notice? {
+        guard noticeHead < notices.count else {
+            if noticeHead > 0 {
+                notices.removeAll(keepingCapacity: true)
+                noticeHead = 0
+            }
+            return nil
+        }
+        defer { noticeHead += 1 }
+        return notices[noticeHead]
+    }
+
+    /// The error for a strategy failure at this step, naming the bar and the symbol(s).
+    @usableFromInline
+    func failure(_ error: any Error, hook: String) -> BacktestError {
+        let names: [String]
+        if let e = error as? any SymbolAttributedError, e.symbol >= 0, e.symbol < market.symbolCount {
+            names = [market.symbols[e.symbol]]
+        } else if step >= 0 {
+            let with = (0..<market.symbolCount).filter { hasBar($0) }.map { market.symbols[$0] }
+            names = with.isEmpty ? market.symbols : with
+        } else {
+            names = market.symbols
+        }
+        let t = step >= 0 ? time : market.time[0]
+        return .strategyFailed(hook: hook, step: max(step, 0), time: t, symbols: names, underlying: error)
+    }
+}
