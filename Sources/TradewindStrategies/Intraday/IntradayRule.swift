@@ -3,10 +3,9 @@
 /// in how it enters. Prices in percent are of `C`, the previous session's regular-hours close.
 ///
 /// Shared timing conventions (minute bars, a bar's time is its start, NYSE sessions from the calendar):
-/// * The *entry bar* of `momentum` is the first bar at or after `b0`, where `b0` is the bar after the first
-///   regular-hours bar that ends at or after `buy_time` (with complete minute data: the 10:00 bar for 10:00).
-///   An order placed on the close of the bar that completes `buy_time` is working from `b0` on, so the rule
-///   needs no look-ahead.
+/// * `momentum` places its stop-buy on the close of the first regular-hours bar starting at or after
+///   `buy_time − 1 minute` (the 09:59 bar for 10:00); it works from the next bar on (the 10:00 bar with complete
+///   minute data), so the rule needs no look-ahead and runs unchanged in the event-driven engine.
 /// * `open-10am`, `open-10am-stop` and `vwap-momentum` decide on the bar that *starts* exactly at `buy_time`;
 ///   a session without that bar does not trade.
 /// * Target and stop are working from the bar after the entry bar. On one bar the open is looked at first
@@ -56,7 +55,8 @@ public struct IntradayParameters: Sendable, Hashable, Codable, CustomStringConve
     public var stopLoss: Double
     /// Local New York time as minutes after midnight (600 = 10:00).
     public var buyTime: Int
-    /// True: each trade invests the current equity; false: the initial cash (or the equity, when lower).
+    /// True: each trade invests all the cash (the current equity; `OrderSize.allAvailable`). False: each trade buys
+    /// shares worth the initial cash, commission on top, and is skipped when the cash cannot pay for that.
     public var compound: Bool
 
     public init(buyTrigger: Double, sellTrigger: Double, stopLoss: Double = 0, buyTime: Int = 600, compound: Bool = true) {

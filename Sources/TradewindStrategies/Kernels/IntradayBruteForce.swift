@@ -51,7 +51,7 @@ public enum IntradayBruteForce {
                         if armed && s.high[i] >= level {
                             long = true; entryBar = i; entry = max(level, s.open[i]) * buyF
                         }
-                        if s.time[i] + data.barNanos >= buyAt { armed = true }
+                        if s.time[i] + UnixTime.nanosPerMinute >= buyAt { armed = true }
                     case .openAbove:
                         if s.time[i] > buyAt { decided = true }
                         if s.time[i] == buyAt {
@@ -96,10 +96,10 @@ public enum IntradayBruteForce {
             guard exitBar >= 0 else { continue }
             let cost = entry * (1 + c)
             let e0 = acc.equity[slot]
-            let budget = p.compound ? e0 : min(initialCash, e0)
-            let q = budget / cost
+            guard let q = KernelSizing.quantity(cash: e0, initialCash: initialCash, compound: p.compound, entry: entry,
+                                                commission: c) else { continue }
             let net = exit * (1 - c)
-            let e2 = (e0 - budget) + q * net
+            let e2 = KernelSizing.cashAfter(cash: e0, quantity: q, entry: entry, exit: exit, commission: c)
             acc.equity.withUnsafeMutableBufferPointer { eq in
             acc.peak.withUnsafeMutableBufferPointer { pk in
             acc.maxDrawdown.withUnsafeMutableBufferPointer { dd in

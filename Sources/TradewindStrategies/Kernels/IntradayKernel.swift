@@ -107,7 +107,8 @@ public enum IntradayKernel {
                     var trading = 0
                     switch rule {
                     case .momentum:
-                        let armed = IntradaySessionData.firstBar(bars.time, first, end, endingAtOrAfter: buyInstant, offset: data.barNanos)
+                        let armed = IntradaySessionData.firstBar(bars.time, first, end, endingAtOrAfter: buyInstant,
+                                                                 offset: UnixTime.nanosPerMinute)
                         var cur = armed + 1
                         if cur >= end { break }
                         for k in 0..<nBuy {
@@ -196,14 +197,14 @@ public enum IntradayKernel {
                         let cost = pB * (1 + c)
                         let base = grid.index(time: ti, buy: k, sell: 0, stop: 0, compound: 0)
                         for p in 0..<pairs {
-                            let net = proceeds[p]
-                            let win = net > cost
+                            let x = exitPx[p]
+                            let win = proceeds[p] > cost
                             for ci in 0..<nComp {
                                 let i = base + p * nComp + ci
                                 let e0 = eq[i]
-                                let budget = compound[ci] ? e0 : min(initialCash, e0)
-                                let q = budget / cost
-                                let e2 = (e0 - budget) + q * net
+                                guard let q = KernelSizing.quantity(cash: e0, initialCash: initialCash, compound: compound[ci],
+                                                                    entry: pB, commission: c) else { continue }
+                                let e2 = KernelSizing.cashAfter(cash: e0, quantity: q, entry: pB, exit: x, commission: c)
                                 EquityAccumulators.apply(i, equityBefore: e0, after: e2, win: win, eq, pk, dd, sr, sq, tr, wn)
                                 if recording {
                                     lists![i].append(KernelTrade(entryBar: e, exitBar: exitBar[p], entryPrice: pB,
