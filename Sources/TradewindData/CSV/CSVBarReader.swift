@@ -84,7 +84,9 @@ public enum CSVBarReader {
         var merged: RawBars?
         var firstInterval: (BarInterval, String)?
         for path in paths {
-            let raw = try parse(FileBytes.load(path), name: path, options: options)
+            let raw = try FileBytes.withContents(path) { (b) throws(DataError) in
+                try CSVTableParser.parse(b, name: path, options: options)
+            }
             if paths.count > 1 && options.interval == nil {
                 var t = raw.time
                 t.sort()

@@ -26,10 +26,25 @@ enum CSVTableParser {
         let n = buf.count
         // Binary content: control bytes other than tab, CR, LF, form feed.
         do {
+            // Branch-free scan in 64 KiB blocks (vectorises); the exact byte is located only on a hit.
             var bad = -1
-            for k in 0..<n {
-                let c = p[k]
-                if c < 32 && c != 9 && c != 10 && c != 13 && c != 12 { bad = k; break }
+            var blockStart = 0
+            while blockStart < n && bad < 0 {
+                let blockEnd = min(n, blockStart + 65_536)
+                var hit: UInt8 = 0
+                for k in blockStart..<blockEnd {
+                    let c = p[k]
+                    let control: UInt8 = c < 32 ? 1 : 0
+                    let allowed: UInt8 = (c == 9 || c == 10 || c == 13 || c == 12) ? 1 : 0
+                    hit |= control & ~allowed
+                }
+                if hit != 0 {
+                    for k in blockStart..<blockEnd {
+                        let c = p[k]
+                        if c < 32 && c != 9 && c != 10 && c != 13 && c != 12 { bad = k; break }
+                    }
+                }
+                blockStart = blockEnd
             }
             if bad >= 0 {
                 var lineNo = 1
@@ -142,9 +157,15 @@ enum CSVTableParser {
         var firstNaiveLine = 0, firstAbsoluteLine = 0
         var fStart = [Int](repeating: 0, count: need)
         var fEnd = [Int](repeating: 0, count: need)
+        var fValue = [Double](repeating: 0, count: need)
+        var numberColumns = [Bool](repeating: false, count: need)
+        for c in [cols.open, cols.high, cols.low, cols.close, cols.volume, cols.vwap, cols.tradeCount, cols.dividend, cols.split, cols.adjustedClose]
+        where c >= 0 { numberColumns[c] = true }
 
         try fStart.withUnsafeMutableBufferPointer { (starts: inout UnsafeMutableBufferPointer<Int>) throws(DataError) in
         try fEnd.withUnsafeMutableBufferPointer { (ends: inout UnsafeMutableBufferPointer<Int>) throws(DataError) in
+        try fValue.withUnsafeMutableBufferPointer { (values: inout UnsafeMutableBufferPointer<Double>) throws(DataError) in
+        try numberColumns.withUnsafeBufferPointer { (isNumber: UnsafeBufferPointer<Bool>) throws(DataError) in
             func field(_ c: Int) -> String { text(p, starts[c], ends[c]) }
             func number(_ c: Int) throws(DataError) -> Double {
                 guard let v = DecimalParsing.parse(p, starts[c], ends[c]) else {
@@ -161,7 +182,7 @@ enum CSVTableParser {
                 starts[c] == ends[c] ? empty : try number(c)
             }
             func price(_ c: Int) throws(DataError) -> Double {
-                let v = try number(c)
+                let v = values[c]
                 guard v > 0 else {
                     throw DataError(.invalidPrice, file: name, line: lineNo, column: cols.name(c), value: field(c),
                                     "price must be greater than 0")
@@ -170,10 +191,25 @@ enum CSVTableParser {
             }
             while let (ls, le) = try nextLine() {
                 if isBlank(ls, le) { continue }
-                // Split into the fields we need.
+                // Fast path: numbers parsed while splitting, one pass over the row. Anything unusual
+                // (quotes, spaces, empty fields, long numbers) falls back to the general path below.
+                var fast = true
                 var f = 0
                 var s = ls
                 while f < need {
+                    if isNumber[f] {
+                        if let (v, e) = DecimalParsing.parsePrefix(p, s, le), e == le || p[e] == delim {
+                            values[f] = v
+                            starts[f] = s
+                            ends[f] = e
+                            f += 1
+                            if e >= le { break }
+                            s = e + 1
+                            continue
+                        }
+                        fast = false
+                        break
+                    }
                     var j = s
                     while j < le && p[j] != delim { j += 1 }
                     var a = s, b = j
@@ -184,9 +220,30 @@ enum CSVTableParser {
                     if j >= le { break }
                     s = j + 1
                 }
-                if f < need {
-                    throw DataError(.tooFewFields, file: name, line: lineNo, value: text(p, ls, le),
-                                    "row has \(f) fields; expected at least \(need) (\(cols.names.prefix(need).joined(separator: ","))) separated by '\(Character(Unicode.Scalar(delim)))'")
+                if !fast || f < need {
+                    f = 0
+                    s = ls
+                    while f < need {
+                        var j = s
+                        while j < le && p[j] != delim { j += 1 }
+                        var a = s, b = j
+                        trim(p, &a, &b)
+                        starts[f] = a
+                        ends[f] = b
+                        f += 1
+                        if j >= le { break }
+                        s = j + 1
+                    }
+                    if f < need {
+                        throw DataError(.tooFewFields, file: name, line: lineNo, value: text(p, ls, le),
+                                        "row has \(f) fields; expected at least \(need) (\(cols.names.prefix(need).joined(separator: ","))) separated by '\(Character(Unicode.Scalar(delim)))'")
+                    }
+                    for c in [cols.open, cols.high, cols.low, cols.close, cols.volume] where c >= 0 { values[c] = try number(c) }
+                    if cols.vwap >= 0 { values[cols.vwap] = try optional(cols.vwap, empty: .nan) }
+                    if cols.tradeCount >= 0 { values[cols.tradeCount] = try optional(cols.tradeCount, empty: .nan) }
+                    if cols.dividend >= 0 { values[cols.dividend] = try optional(cols.dividend, empty: 0) }
+                    if cols.split >= 0 { values[cols.split] = try optional(cols.split, empty: 1) }
+                    if cols.adjustedClose >= 0 { values[cols.adjustedClose] = try optional(cols.adjustedClose, empty: .nan) }
                 }
                 // Timestamp.
                 let stamp: TimestampParsing.Stamp? = cols.timeOfDay >= 0
@@ -233,7 +290,7 @@ enum CSVTableParser {
                 }
                 var v = 0.0
                 if cols.volume >= 0 {
-                    v = try number(cols.volume)
+                    v = values[cols.volume]
                     if v < 0 {
                         throw DataError(.invalidValue, file: name, line: lineNo, column: cols.name(cols.volume), value: field(cols.volume),
                                         "volume must be 0 or more")
@@ -242,10 +299,10 @@ enum CSVTableParser {
                 out.time.append(t)
                 out.open.append(o); out.high.append(h); out.low.append(l); out.close.append(c); out.volume.append(v)
                 out.line.append(Int32(truncatingIfNeeded: lineNo))
-                if cols.vwap >= 0 { out.vwap!.append(try optional(cols.vwap, empty: .nan)) }
-                if cols.tradeCount >= 0 { out.tradeCount!.append(try optional(cols.tradeCount, empty: .nan)) }
+                if cols.vwap >= 0 { out.vwap!.append(values[cols.vwap]) }
+                if cols.tradeCount >= 0 { out.tradeCount!.append(values[cols.tradeCount]) }
                 if cols.dividend >= 0 {
-                    let d = try optional(cols.dividend, empty: 0)
+                    let d = values[cols.dividend]
                     if d < 0 {
                         throw DataError(.invalidValue, file: name, line: lineNo, column: cols.name(cols.dividend), value: field(cols.dividend),
                                         "dividend must be 0 or more")
@@ -253,7 +310,7 @@ enum CSVTableParser {
                     out.dividend!.append(d)
                 }
                 if cols.split >= 0 {
-                    var sp = try optional(cols.split, empty: 1)
+                    var sp = values[cols.split]
                     if sp == 0 { sp = 1 }  // yfinance writes 0 for "no split"
                     if sp < 0 {
                         throw DataError(.invalidValue, file: name, line: lineNo, column: cols.name(cols.split), value: field(cols.split),
@@ -261,8 +318,10 @@ enum CSVTableParser {
                     }
                     out.split!.append(sp)
                 }
-                if cols.adjustedClose >= 0 { out.adjustedClose!.append(try optional(cols.adjustedClose, empty: .nan)) }
+                if cols.adjustedClose >= 0 { out.adjustedClose!.append(values[cols.adjustedClose]) }
             }
+        }
+        }
         }
         }
         if out.count == 0 {

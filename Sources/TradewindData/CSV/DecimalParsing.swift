@@ -16,8 +16,17 @@ enum DecimalParsing {
     /// Parses the bytes `p[start..<end]` (already trimmed). Returns nil when they are not a number.
     @inlinable
     static func parse(_ p: UnsafePointer<UInt8>, _ start: Int, _ end: Int) -> Double? {
+        if let (v, stop) = parsePrefix(p, start, end), stop == end { return v }
+        return slow(p, start, end)
+    }
+
+    /// Fast-path parse of the number that starts at `p[start]` and stops at the first byte that
+    /// cannot continue it (or `limit`). Returns the value and the index where it stopped, or nil
+    /// when there is no number there or it needs the slow path (the caller then falls back to `parse`).
+    @inlinable @inline(__always)
+    static func parsePrefix(_ p: UnsafePointer<UInt8>, _ start: Int, _ limit: Int) -> (Double, Int)? {
         var i = start
-        if i >= end { return nil }
+        if i >= limit { return nil }
         var negative = false
         if p[i] == UInt8(ascii: "-") { negative = true; i += 1 } else if p[i] == UInt8(ascii: "+") { i += 1 }
         var mantissa: UInt64 = 0
@@ -25,7 +34,7 @@ enum DecimalParsing {
         var anyDigit = false
         var exp10 = 0
         var overflow = false
-        while i < end {
+        while i < limit {
             let d = p[i] &- 48
             if d > 9 { break }
             anyDigit = true
@@ -38,9 +47,9 @@ enum DecimalParsing {
             }
             i += 1
         }
-        if i < end && p[i] == UInt8(ascii: ".") {
+        if i < limit && p[i] == UInt8(ascii: ".") {
             i += 1
-            while i < end {
+            while i < limit {
                 let d = p[i] &- 48
                 if d > 9 { break }
                 anyDigit = true
@@ -54,14 +63,14 @@ enum DecimalParsing {
                 i += 1
             }
         }
-        if !anyDigit { return slow(p, start, end) }
-        if i < end && (p[i] == UInt8(ascii: "e") || p[i] == UInt8(ascii: "E")) {
+        if !anyDigit { return nil }
+        if i < limit && (p[i] == UInt8(ascii: "e") || p[i] == UInt8(ascii: "E")) {
             i += 1
             var eNeg = false
-            if i < end && (p[i] == UInt8(ascii: "-") || p[i] == UInt8(ascii: "+")) { eNeg = p[i] == UInt8(ascii: "-"); i += 1 }
+            if i < limit && (p[i] == UInt8(ascii: "-") || p[i] == UInt8(ascii: "+")) { eNeg = p[i] == UInt8(ascii: "-"); i += 1 }
             var e = 0
             var eDigits = 0
-            while i < end {
+            while i < limit {
                 let d = p[i] &- 48
                 if d > 9 { break }
                 if e < 100_000 { e = e * 10 + Int(d) }
@@ -71,13 +80,12 @@ enum DecimalParsing {
             if eDigits == 0 { return nil }
             exp10 += eNeg ? -e : e
         }
-        if i != end { return nil }
         if !overflow && mantissa <= (1 << 53) && exp10 >= -22 && exp10 <= 22 {
             var v = Double(mantissa)
             if exp10 < 0 { v /= powersOf10[-exp10] } else if exp10 > 0 { v *= powersOf10[exp10] }
-            return negative ? -v : v
+            return (negative ? -v : v, i)
         }
-        return slow(p, start, end)
+        return nil
     }
 
     /// `strtod` on a NUL-terminated copy; nil unless it consumes every byte.
@@ -85,6 +93,17 @@ enum DecimalParsing {
     static func slow(_ p: UnsafePointer<UInt8>, _ start: Int, _ end: Int) -> Double? {
         let n = end - start
         if n <= 0 || n > 400 { return nil }
+        // Only decimal syntax (strtod would also take hex such as 0x10) or the words nan/inf/infinity.
+        var plain = true
+        for k in start..<end {
+            let c = p[k]
+            if !((c >= 48 && c <= 57) || c == 43 || c == 45 || c == 46 || c == 101 || c == 69) { plain = false; break }
+        }
+        if !plain {
+            var word = ""
+            for k in start..<end where !(p[k] == 43 || p[k] == 45) { word.unicodeScalars.append(Unicode.Scalar(p[k] | 0x20)) }
+            guard word == "nan" || word == "inf" || word == "infinity" else { return nil }
+        }
         return withUnsafeTemporaryAllocation(of: CChar.self, capacity: n + 1) { buf -> Double? in
             for k in 0..<n { buf[k] = CChar(bitPattern: p[start + k]) }
             buf[n] = 0

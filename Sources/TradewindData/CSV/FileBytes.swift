@@ -3,6 +3,37 @@ import Foundation
 
 /// Reading a whole file into memory, inflating gzip transparently.
 enum FileBytes {
+    /// Calls `body` with the file's bytes: plain files are memory-mapped (no copy), gzip content
+    /// (magic `1f 8b`) is inflated first. Errors name `path`.
+    static func withContents<R>(_ path: String, _ body: (UnsafeBufferPointer<UInt8>) throws(DataError) -> R) throws(DataError) -> R {
+        let fd = open(path, O_RDONLY)
+        if fd < 0 {
+            let e = errno
+            if e == ENOENT { throw DataError(.fileNotFound, file: path, "no such file") }
+            throw DataError(.unreadable, file: path, "cannot open: \(String(cString: strerror(e)))")
+        }
+        var st = stat()
+        guard fstat(fd, &st) == 0 else {
+            close(fd)
+            throw DataError(.unreadable, file: path, "cannot stat: \(String(cString: strerror(errno)))")
+        }
+        let size = Int(st.st_size)
+        if (st.st_mode & S_IFMT) == S_IFREG && size > 0,
+           let map = mmap(nil, size, PROT_READ, MAP_PRIVATE, fd, 0), map != MAP_FAILED {
+            close(fd)
+            defer { munmap(map, size) }
+            let bytes = UnsafeBufferPointer(start: map.assumingMemoryBound(to: UInt8.self), count: size)
+            if isGzip(bytes) {
+                let inflated = try gunzip(Array(bytes), name: path)
+                return try inflated.withUnsafeBufferPointer { (b) throws(DataError) in try body(b) }
+            }
+            return try body(bytes)
+        }
+        close(fd)
+        let all = try load(path)
+        return try all.withUnsafeBufferPointer { (b) throws(DataError) in try body(b) }
+    }
+
     /// The file's bytes; gzip content (magic `1f 8b`) is inflated. Errors name `path`.
     static func load(_ path: String) throws(DataError) -> [UInt8] {
         let fd = open(path, O_RDONLY)

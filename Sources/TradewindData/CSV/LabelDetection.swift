@@ -57,16 +57,29 @@ public enum LabelDetection {
         var startVotes = 0, endVotes = 0, sessions = 0
         var i = 0
         let n = time.count
+        // Offset cached per UTC day (exact unless the day holds a DST transition).
+        var cachedDay = Int64.min, cachedOffset: Int64 = 0, uniform = false
+        func local(_ t: Int64) -> Int64 {
+            let d = UnixTime.floorDiv(t, UnixTime.nanosPerDay)
+            if d != cachedDay {
+                cachedDay = d
+                let a = exchangeZone.offsetNanos(at: d * UnixTime.nanosPerDay)
+                let b = exchangeZone.offsetNanos(at: (d + 1) * UnixTime.nanosPerDay - 1)
+                uniform = a == b
+                cachedOffset = a
+            }
+            return uniform ? t + cachedOffset : exchangeZone.localNanos(fromUTC: t)
+        }
         while i < n {
-            let day = UnixTime.floorDiv(exchangeZone.localNanos(fromUTC: time[i]), UnixTime.nanosPerDay)
+            let day = UnixTime.floorDiv(local(time[i]), UnixTime.nanosPerDay)
             var hasOpen = false, hasClose = false, outside = false
             var openVolume = -1.0, nextVolume = -1.0
             var j = i
             while j < n {
-                let local = exchangeZone.localNanos(fromUTC: time[j])
-                let d = UnixTime.floorDiv(local, UnixTime.nanosPerDay)
+                let l = local(time[j])
+                let d = UnixTime.floorDiv(l, UnixTime.nanosPerDay)
                 if d != day { break }
-                let tod = local - d * UnixTime.nanosPerDay
+                let tod = l - d * UnixTime.nanosPerDay
                 if tod == rthOpen { hasOpen = true; openVolume = volume[j] }
                 if tod == rthOpen + step { nextVolume = volume[j] }
                 if tod == rthClose { hasClose = true }
