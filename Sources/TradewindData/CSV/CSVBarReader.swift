@@ -171,6 +171,13 @@ public enum CSVBarReader {
     /// Like `readSymbol`, but skips files that are not bar files (header without the required columns);
     /// nil when none is.
     private static func readBarFiles(_ files: [String], options: LoadOptions) throws(DataError) -> BarSeries? {
+        if files.count == 1 {
+            do throws(DataError) {
+                return try readSymbol(paths: files, options: options)
+            } catch where error.kind == .missingColumn && error.line == 1 {
+                return nil
+            }
+        }
         var usable: [String] = []
         for f in files {
             do throws(DataError) {
