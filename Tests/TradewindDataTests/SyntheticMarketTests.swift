@@ -74,6 +74,28 @@ import TradewindData
         #expect(edgeMove > 1.2 * middayMove)
     }
 
+    @Test func realisedDriftAndVolatilityFollowEachSymbolsParameters() throws {
+        let market = SyntheticMarket(seed: 21)
+        let data = try market.generate(
+            symbols: 12, from: CivilDate(iso: "2010-01-04")!, to: CivilDate(iso: "2019-12-31")!, interval: .daily)
+        for (i, s) in data.series.enumerated() {
+            let p = market.parameters(ofSymbol: i)
+            #expect(s.open[0] == (p.startPrice * 100).rounded() / 100)
+            var returns: [Double] = []
+            for k in 1..<s.count { returns.append(log(s.close[k] / s.close[k - 1])) }
+            let mean = returns.reduce(0, +) / Double(returns.count)
+            let variance = returns.reduce(0) { $0 + ($1 - mean) * ($1 - mean) } / Double(returns.count - 1)
+            let vol = (variance * 252).squareRoot()
+            // Diffusion σ plus jump variance (intraday ≤ 0.1/day × 1.5 %², overnight 2 % × 4 %²).
+            let jumpVariance = 252 * (p.jumpsPerDay * (0.015 * 0.015 + 0.002 * 0.002) + 0.02 * 0.04 * 0.04)
+            let expected = (p.volatility * p.volatility + jumpVariance).squareRoot()
+            #expect(abs(vol / expected - 1) < 0.1, "\(s.symbol): realised \(vol) vs expected \(expected)")
+            // Ten years of daily drift: standard error about σ/√10 ≈ 0.05–0.2 a year.
+            let drift = mean * 252 + 0.5 * expected * expected
+            #expect(abs(drift - p.drift) < 3 * expected / 10.0.squareRoot(), "\(s.symbol): drift \(drift) vs \(p.drift)")
+        }
+    }
+
     @Test func dailyBarsAreStampedAtTheOpenAndGapOvernight() throws {
         let s = try SyntheticMarket(seed: 9).generate(
             symbols: 1, from: CivilDate(iso: "2023-01-03")!, to: CivilDate(iso: "2023-12-29")!, interval: .daily).series[0]

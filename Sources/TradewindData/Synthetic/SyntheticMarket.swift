@@ -72,17 +72,32 @@ public struct SyntheticMarket: Sendable {
         return MarketDataset(results.all)
     }
 
-    /// Per-symbol parameters, drawn first from the symbol's stream.
-    struct Parameters {
-        var drift: Double, vol: Double, startPrice: Double, jumpsPerDay: Double, dailyVolume: Double
+    /// The model parameters of one symbol, drawn first from its stream.
+    public struct SymbolParameters: Sendable, Equatable {
+        /// Annual drift μ of the diffusion (log-price drift is μ − σ²/2).
+        public var drift: Double
+        /// Annual volatility σ of the diffusion (jumps add to the realised volatility).
+        public var volatility: Double
+        /// Price at the first open.
+        public var startPrice: Double
+        /// Expected intraday jumps per regular session.
+        public var jumpsPerDay: Double
+        /// Typical shares traded per regular session.
+        public var dailyVolume: Double
 
         init(_ rng: inout Xoshiro256StarStar) {
             drift = rng.uniform(-0.10, 0.25)
-            vol = rng.uniform(0.15, 0.60)
+            volatility = rng.uniform(0.15, 0.60)
             startPrice = Foundation.exp(rng.uniform(Foundation.log(10), Foundation.log(500)))
             jumpsPerDay = rng.uniform(0.02, 0.10)
             dailyVolume = Foundation.exp(rng.uniform(Foundation.log(2e5), Foundation.log(2e7)))
         }
+    }
+
+    /// The parameters symbol `index` gets from this seed.
+    public func parameters(ofSymbol index: Int) -> SymbolParameters {
+        var rng = Xoshiro256StarStar(seed: seed, stream: UInt64(index))
+        return SymbolParameters(&rng)
     }
 
     static let overnightVarianceShare = 0.2
@@ -90,9 +105,9 @@ public struct SyntheticMarket: Sendable {
     static func series(symbol: String, index: Int, seed: UInt64, grid: SyntheticSessionGrid,
                        interval: BarInterval) -> BarSeries {
         var rng = Xoshiro256StarStar(seed: seed, stream: UInt64(index))
-        let p = Parameters(&rng)
+        let p = SymbolParameters(&rng)
         let n = grid.time.count
-        let dailySigma = p.vol / 252.0.squareRoot()
+        let dailySigma = p.volatility / 252.0.squareRoot()
         let intradaySigma = dailySigma * (1 - overnightVarianceShare).squareRoot()
         let overnightSigma = dailySigma * overnightVarianceShare.squareRoot()
         let dailyDrift = p.drift / 252
