@@ -110,6 +110,8 @@ import TradewindData
         daily.interval = .daily
         #expect(throws: DataError.self) { try Resampler.resample(daily, to: .weekly) }
         #expect(try Resampler.resample(s, to: .minutes(30)).count == 1)
+        let early = testMinuteBars([("1989-12-29", hm(9, 30), hm(9, 31)), ("1990-01-02", hm(9, 30), hm(9, 31))])
+        #expect(throws: DataError.self) { try Resampler.resample(early, to: .daily) }
     }
 }
 
