@@ -68,3 +68,18 @@ struct ReturnSeriesTests {
 }
 
 import Foundation
+
+@Suite("Benchmark alignment")
+struct BenchmarkAlignmentTests {
+    @Test("picks the benchmark's returns on the strategy's times and names a missing one")
+    func align() throws {
+        let s = try ReturnSeries(returns: [0.1, 0.2], times: [10, 30])
+        #expect(try s.alignedBenchmark(returns: [1, 2, 3, 4], times: [0, 10, 20, 30]) == [2, 4])
+        #expect(throws: AnalyticsError.missingBenchmarkObservation(time: 30)) {
+            try s.alignedBenchmark(returns: [1, 2, 3], times: [0, 10, 20])
+        }
+        #expect(throws: AnalyticsError.missingBenchmarkObservation(time: 10)) {
+            try s.alignedBenchmark(returns: [1, .nan, 3], times: [0, 10, 30])
+        }
+    }
+}

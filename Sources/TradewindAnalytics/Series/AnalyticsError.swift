@@ -11,6 +11,8 @@ public enum AnalyticsError: Error, Equatable, Sendable, CustomStringConvertible 
     case unsortedTimes(index: Int, previous: UnixNanos, current: UnixNanos)
     /// Equity values must be positive to define returns.
     case nonPositiveEquity(index: Int, value: Double)
+    /// The benchmark has no finite return at a time the strategy has one.
+    case missingBenchmarkObservation(time: UnixNanos)
     /// A parameter outside its valid range, e.g. periods per year ≤ 0, a window < 2, a confidence outside (0, 1).
     case invalidParameter(name: String, value: Double, expected: String)
 
@@ -26,6 +28,8 @@ public enum AnalyticsError: Error, Equatable, Sendable, CustomStringConvertible 
                 + "\(ISO8601.utc(previous)); times must increase strictly"
         case let .nonPositiveEquity(index, value):
             return "equity[\(index)] is \(value); equity must be > 0 to define returns"
+        case let .missingBenchmarkObservation(time):
+            return "the benchmark has no return at \(ISO8601.utc(time)); it must cover every time of the strategy's returns"
         case let .invalidParameter(name, value, expected):
             return "\(name) = \(value) is invalid; expected \(expected)"
         }
