@@ -24,6 +24,7 @@ struct QuantStatsParityTests {
             ("max_drawdown", -Performance.maxDrawdown(r)),
             ("var_95", Performance.valueAtRisk(r)),
             ("cvar_95", Performance.conditionalValueAtRisk(r)),
+            ("cvar_95_historical", Performance.historicalCVaR(r)),
             ("skew", Performance.skew(r)),
             ("kurtosis", Performance.kurtosis(r)),
             ("tail_ratio", Performance.tailRatio(r)),

@@ -71,6 +71,14 @@ struct QuickMetricsTests {
         #expect(QuickMetrics(acc, periodsPerYear: 252) == QuickMetrics(returns: r))
     }
 
+    @Test("from an equity curve equals from its returns")
+    func fromEquity() {
+        var g = SeededGenerator(seed: 11)
+        var equity = [100_000.0]
+        for _ in 0..<2000 { equity.append(equity.last! * (1 + Double.random(in: -0.02...0.021, using: &g))) }
+        #expect(QuickMetrics(equity: equity, riskFree: 0.03) == QuickMetrics(returns: Performance.returns(fromEquity: equity), riskFree: 0.03))
+    }
+
     @Test("hand-computed values on a three-bar series")
     func handComputed() {
         // Equity 1.1, 0.99, 1.0395: peak 1.1, trough 0.99 → drawdown 10 %.

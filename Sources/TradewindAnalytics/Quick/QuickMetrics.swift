@@ -22,6 +22,17 @@ public struct QuickMetrics: Sendable, Equatable, Codable {
         self.init(acc, periodsPerYear: periodsPerYear)
     }
 
+    /// Computes the set over the returns of an equity curve (`equity[i+1]/equity[i] - 1`) without
+    /// materialising them; equal to `init(returns: Performance.returns(fromEquity: equity), ...)`.
+    @inlinable
+    public init(equity: [Double], riskFree: Double = 0, periodsPerYear: Double = Annualization.daily) {
+        var acc = ReturnAccumulator(riskFreePerPeriod: Annualization.perPeriodRate(annual: riskFree, periodsPerYear: periodsPerYear))
+        equity.withUnsafeBufferPointer { e in
+            if e.count > 1 { for i in 1..<e.count { acc.add(e[i] / e[i - 1] - 1) } }
+        }
+        self.init(acc, periodsPerYear: periodsPerYear)
+    }
+
     /// Finishes an accumulator that the caller fed bar by bar (e.g. inside a backtest loop).
     @inlinable
     public init(_ acc: ReturnAccumulator, periodsPerYear: Double) {
