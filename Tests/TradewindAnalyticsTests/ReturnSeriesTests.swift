@@ -83,3 +83,21 @@ struct BenchmarkAlignmentTests {
         }
     }
 }
+
+@Suite("Period tables")
+struct PeriodTableTests {
+    @Test("months and years follow the civil date in the given zone")
+    func zoneBoundaries() throws {
+        // 2021-01-31T23:30 New York is 2021-02-01T04:30Z: January in New York, February in UTC.
+        let t0 = ZoneRules.newYork.instant(CivilDate(year: 2021, month: 1, day: 31)!, hour: 23, minute: 30)
+        let t1 = ZoneRules.newYork.instant(CivilDate(year: 2021, month: 2, day: 1)!, hour: 10, minute: 0)
+        let t2 = ZoneRules.newYork.instant(CivilDate(year: 2022, month: 2, day: 3)!, hour: 10, minute: 0)
+        let s = try ReturnSeries(returns: [0.1, 0.2, -0.5], times: [t0, t1, t2])
+        let ny = Performance.monthlyReturns(s, zone: .newYork)
+        #expect(ny.map(\.month) == [1, 2, 2] && ny.map(\.year) == [2021, 2021, 2022])
+        let utc = Performance.monthlyReturns(s)
+        #expect(utc.count == 2 && utc[0].month == 2 && close(utc[0].value, 1.1 * 1.2 - 1, rel: 1e-15))
+        let years = Performance.yearlyReturns(s)
+        #expect(years.map(\.year) == [2021, 2022] && years[1].value == -0.5)
+    }
+}

@@ -28,19 +28,32 @@ extension Performance {
 
     static func grouped(_ series: ReturnSeries, zone: ZoneRules, byMonth: Bool) -> [PeriodReturn] {
         var out: [PeriodReturn] = []
-        var key: (Int, Int)? = nil
+        let isUTC = zone.identifier == ZoneRules.utc.identifier
+        // Local-time bounds [periodStart, periodEnd) of the current group: a bar inside them needs no
+        // date conversion, so the civil calendar is consulted once per month, not once per bar.
+        var periodStart = Int64.max, periodEnd = Int64.min
+        var year = 0, month = 0
         var growth = 1.0
+        var started = false
         for i in series.returns.indices {
-            let d = zone.localDate(of: series.times[i])
-            let k = (d.year, byMonth ? d.month : 0)
-            if let cur = key, cur != k {
-                out.append(PeriodReturn(year: cur.0, month: byMonth ? cur.1 : nil, value: growth - 1))
+            let t = series.times[i]
+            let local = isUTC ? t : zone.localNanos(fromUTC: t)
+            if local < periodStart || local >= periodEnd {
+                if started { out.append(PeriodReturn(year: year, month: byMonth ? month : nil, value: growth - 1)) }
+                started = true
                 growth = 1
+                let d = CivilDate(daysSinceEpoch: Int(UnixTime.floorDiv(local, UnixTime.nanosPerDay)))
+                year = d.year
+                month = d.month
+                let first = CivilDate(year: year, month: byMonth ? month : 1, day: 1)!
+                let next = byMonth ? (month == 12 ? CivilDate(year: year + 1, month: 1, day: 1)! : CivilDate(year: year, month: month + 1, day: 1)!)
+                                   : CivilDate(year: year + 1, month: 1, day: 1)!
+                periodStart = Int64(first.daysSinceEpoch) * UnixTime.nanosPerDay
+                periodEnd = Int64(next.daysSinceEpoch) * UnixTime.nanosPerDay
             }
-            key = k
             growth *= 1 + series.returns[i]
         }
-        if let cur = key { out.append(PeriodReturn(year: cur.0, month: byMonth ? cur.1 : nil, value: growth - 1)) }
+        if started { out.append(PeriodReturn(year: year, month: byMonth ? month : nil, value: growth - 1)) }
         return out
     }
 }

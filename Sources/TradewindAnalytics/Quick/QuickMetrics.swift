@@ -28,7 +28,16 @@ public struct QuickMetrics: Sendable, Equatable, Codable {
     public init(equity: [Double], riskFree: Double = 0, periodsPerYear: Double = Annualization.daily) {
         var acc = ReturnAccumulator(riskFreePerPeriod: Annualization.perPeriodRate(annual: riskFree, periodsPerYear: periodsPerYear))
         equity.withUnsafeBufferPointer { e in
-            if e.count > 1 { for i in 1..<e.count { acc.add(e[i] / e[i - 1] - 1) } }
+            guard e.count > 1 else { return }
+            withUnsafeTemporaryAllocation(of: Double.self, capacity: ReturnAccumulator.blockSize) { block in
+                var i = 1
+                while i < e.count {
+                    let n = Swift.min(ReturnAccumulator.blockSize, e.count - i)
+                    for k in 0..<n { block[k] = e[i + k] / e[i + k - 1] - 1 }
+                    acc.add(contentsOf: UnsafeBufferPointer(rebasing: block[0..<n]))
+                    i += n
+                }
+            }
         }
         self.init(acc, periodsPerYear: periodsPerYear)
     }
