@@ -23,3 +23,26 @@ struct NormalDistributionTests {
         #expect(close(NormalDistribution.pdf(0), 0.3989422804014327, rel: 1e-15))
     }
 }
+
+@Suite("Sample statistics")
+struct SampleStatisticsTests {
+    @Test("selection quantile equals the sorted-array quantile on random data with ties")
+    func quantileBySelection() {
+        var g = SeededGenerator(seed: 5)
+        for _ in 0..<300 {
+            let n = Int.random(in: 1...300, using: &g)
+            let x = (0..<n).map { _ in Double(Int.random(in: -20...20, using: &g)) / 7 }
+            let sorted = x.sorted()
+            for q in [0, 0.05, 0.25, 0.5, 0.95, 0.999, 1] {
+                #expect(SampleStatistics.quantile(x, q) == SampleStatistics.quantile(sorted: sorted, q))
+            }
+        }
+    }
+
+    @Test("numpy linear quantile on a hand example")
+    func handQuantile() {
+        // positions (5-1)*0.95 = 3.8 → 4 + 0.8*(10-4) = 8.8
+        #expect(close(SampleStatistics.quantile([10, 1, 4, 2, 3], 0.95), 8.8, rel: 1e-15))
+        #expect(SampleStatistics.quantile([], 0.5).isNaN)
+    }
+}

@@ -128,9 +128,10 @@ public enum Performance {
     /// quantile is 0 (QuantStats `tail_ratio`).
     public static func tailRatio(_ returns: [Double], cutoff: Double = 0.95) -> Double {
         guard !returns.isEmpty else { return .nan }
-        let s = returns.sorted()
-        let upper = SampleStatistics.quantile(sorted: s, cutoff)
-        let lower = SampleStatistics.quantile(sorted: s, 1 - cutoff)
+        var work = returns
+        let (upper, lower) = work.withUnsafeMutableBufferPointer { b in
+            (SampleStatistics.quantile(selectingIn: b, cutoff), SampleStatistics.quantile(selectingIn: b, 1 - cutoff))
+        }
         if upper.isNaN || lower.isNaN || lower == 0 { return .nan }
         return abs(upper / lower)
     }

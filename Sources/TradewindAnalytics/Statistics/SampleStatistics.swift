@@ -53,10 +53,50 @@ public enum SampleStatistics {
     }
 
     /// The `q`-quantile with linear interpolation between order statistics (numpy/pandas default):
-    /// position `(n-1)·q`. NaN when empty or `q` outside [0, 1].
+    /// position `(n-1)·q`. NaN when empty or `q` outside [0, 1]. O(n) by selection, no full sort.
     public static func quantile(_ x: [Double], _ q: Double) -> Double {
         guard !x.isEmpty, q >= 0, q <= 1 else { return .nan }
-        return quantile(sorted: x.sorted(), q)
+        var work = x
+        return work.withUnsafeMutableBufferPointer { quantile(selectingIn: $0, q) }
+    }
+
+    /// The quantile of the values in `buf`, which it reorders (any permutation of them stays valid for
+    /// further calls).
+    static func quantile(selectingIn buf: UnsafeMutableBufferPointer<Double>, _ q: Double) -> Double {
+        guard buf.count > 0, q >= 0, q <= 1 else { return .nan }
+        let pos = Double(buf.count - 1) * q
+        let lo = Int(pos.rounded(.down))
+        let a = select(buf, lo)
+        var b = a
+        if lo + 1 < buf.count {
+            // After selection everything right of `lo` is ≥ a: the next order statistic is their minimum.
+            b = buf[lo + 1]
+            for i in (lo + 2)..<buf.count where buf[i] < b { b = buf[i] }
+        }
+        let t = pos - Double(lo)
+        // numpy's _lerp: symmetric form, exact at both ends.
+        return t >= 0.5 ? b - (b - a) * (1 - t) : a + (b - a) * t
+    }
+
+    /// Rearranges `buf` so that `buf[k]` is its k-th smallest value, smaller-or-equal values before it and
+    /// greater-or-equal after (quickselect, median-of-three pivot), and returns it.
+    static func select(_ buf: UnsafeMutableBufferPointer<Double>, _ k: Int) -> Double {
+        var left = 0, right = buf.count - 1
+        while right > left {
+            let mid = left + (right - left) / 2
+            if buf[mid] < buf[left] { buf.swapAt(mid, left) }
+            if buf[right] < buf[left] { buf.swapAt(right, left) }
+            if buf[right] < buf[mid] { buf.swapAt(right, mid) }
+            let pivot = buf[mid]
+            var i = left, j = right
+            while i <= j {
+                while buf[i] < pivot { i += 1 }
+                while pivot < buf[j] { j -= 1 }
+                if i <= j { buf.swapAt(i, j); i += 1; j -= 1 }
+            }
+            if k <= j { right = j } else if k >= i { left = i } else { return buf[k] }
+        }
+        return buf[k]
     }
 
     /// `quantile` on already ascending values.
