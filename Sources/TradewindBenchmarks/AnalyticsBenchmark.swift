@@ -49,7 +49,7 @@ public enum AnalyticsBenchmark {
             Performance.valueAtRisk(returns) + Performance.conditionalValueAtRisk(returns)
         }
         measure("Performance.skew + kurtosis") { Performance.skew(returns) + Performance.kurtosis(returns) }
-        measure("Performance.tailRatio (sorts)") { Performance.tailRatio(returns) }
+        measure("Performance.tailRatio (quickselect)") { Performance.tailRatio(returns) }
         measure("Performance.drawdownPeriods") { Double(Performance.drawdownPeriods(series).count) }
         measure("Performance.monthlyReturns") { Double(Performance.monthlyReturns(series).count) }
         measure("Performance.rollingSharpe (126)") { Performance.rollingSharpe(returns).last ?? 0 }
