@@ -110,5 +110,20 @@ import TradewindData
         daily.interval = .daily
         #expect(throws: DataError.self) { try Resampler.resample(daily, to: .weekly) }
         #expect(try Resampler.resample(s, to: .minutes(30)).count == 1)
+        let early = testMinuteBars([("1989-12-29", hm(9, 30), hm(9, 31)), ("1990-01-02", hm(9, 30), hm(9, 31))])
+        #expect(throws: DataError.self) { try Resampler.resample(early, to: .daily) }
+    }
+}
+
+@Suite struct ResampleDatasetTests {
+    @Test func everySymbolIsResampledLikeItsOwnSeries() throws {
+        let data = try SyntheticMarket(seed: 2).generate(
+            symbols: 5, from: CivilDate(iso: "2024-11-25")!, to: CivilDate(iso: "2024-12-06")!)
+        let r = try Resampler.resample(data, to: .minutes(30))
+        #expect(r.symbols == data.symbols)
+        for s in data.series { #expect(r[s.symbol] == (try Resampler.resample(s, to: .minutes(30)))) }
+        var daily = data.series[0]
+        daily.interval = .daily
+        #expect(throws: DataError.self) { try Resampler.resample(MarketDataset([daily]), to: .weekly) }
     }
 }

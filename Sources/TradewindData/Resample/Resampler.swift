@@ -30,8 +30,9 @@ public enum TradingHours: String, Sendable, CaseIterable, Codable {
 public enum Resampler {
     /// Resamples `series` (intraday bars) to `target`.
     ///
-    /// - Throws: `DataError` (`.badOption`) when `series` is not intraday, or when an intraday
-    ///   `target` is not a whole multiple of the series' interval (e.g. 15m → 20m, 1m → 90s is fine).
+    /// - Throws: `DataError` (`.badOption`) when `series` is not intraday, when an intraday
+    ///   `target` is not a whole multiple of the series' interval (e.g. 15m → 20m, or 1m → 90s),
+    ///   or when a bar lies on a date the calendar does not cover (NYSE: 1990–2030).
     public static func resample(
         _ series: BarSeries, to target: BarInterval, hours: TradingHours = .regular,
         calendar: some ExchangeCalendar = NYSECalendar.shared
@@ -59,7 +60,13 @@ public enum Resampler {
         for i in 0..<series.count {
             let t = series.time[i]
             cursor.move(to: t)
-            guard let s = cursor.session else { continue }
+            guard let s = cursor.session else {
+                if !calendar.supportedDates.contains(cursor.date) {
+                    throw DataError(.badOption, file: series.symbol, value: ISO8601.utc(t),
+                                    "bar \(i) lies outside the \(calendar.name) calendar's dates \(calendar.supportedDates.lowerBound) … \(calendar.supportedDates.upperBound)")
+                }
+                continue
+            }
             let inRegular = t >= s.open && t < s.close
             if hours == .regular && !inRegular { continue }
             let key: UnixNanos
