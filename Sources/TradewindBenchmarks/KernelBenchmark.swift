@@ -1,10 +1,11 @@
 import Dispatch
 import Foundation
 import TradewindCore
+import TradewindData
 import TradewindStrategies
 
-/// `tradewind bench kernels`: the intraday `momentum` kernel on a synthetic universe (default 372 symbols ×
-/// one year of NYSE minute bars) with a 13,775-combination grid, against the bar-by-bar brute force
+/// `tradewind bench kernels`: the intraday `momentum` kernel on a synthetic universe (`SyntheticMarket`, default
+/// 372 symbols × one year of NYSE minute bars) with a 13,775-combination grid, against the bar-by-bar brute force
 /// (`IntradayBruteForce`, one combination at a time scanning every minute, as a GPU grid search does) measured
 /// in the same run on a sample of combinations and extrapolated.
 ///
@@ -79,46 +80,39 @@ public struct KernelBenchmark: Sendable {
     public func run() throws -> Report {
         let grid = try Self.grid()
         let from = CivilDate(year: year, month: 1, day: 1)!, to = CivilDate(year: year, month: 12, day: 31)!
-        let batch = workers * 4
-        var dataSeconds = 0.0, kernelSeconds = 0.0, kernelCPU = 0.0, trades = 0, bars = 0, sessions = 0
-        let rule = self.rule, seed = self.seed, workers = self.workers
-        var start = 0
-        while start < symbols {
-            let n = min(batch, symbols - start)
-            let base = start
-            let t0 = DispatchTime.now().uptimeNanoseconds
-            let prepared = ParallelSlots<IntradaySessionData>(n)
-            DispatchQueue.concurrentPerform(iterations: workers) { w in
-                var i = w
-                while i < n {
-                    let s = try! SyntheticMinuteBars.generate(symbol: "S\(base + i)", seed: seed &+ UInt64(base + i), from: from, to: to)
-                    prepared.set(i, try! IntradaySessionData(series: s))
-                    i += workers
-                }
+        let rule = self.rule, workers = self.workers
+        // Data: the data layer's synthetic market (all symbols, generated in parallel), then each symbol's
+        // session view.
+        let t0 = DispatchTime.now().uptimeNanoseconds
+        let market = try SyntheticMarket(seed: seed).generate(symbols: symbols, from: from, to: to, interval: .minute)
+        let prepared = ParallelSlots<IntradaySessionData>(market.count)
+        DispatchQueue.concurrentPerform(iterations: workers) { w in
+            var i = w
+            while i < market.count {
+                prepared.set(i, try! IntradaySessionData(series: market.series[i]))
+                i += workers
             }
-            let t1 = DispatchTime.now().uptimeNanoseconds
-            let c1 = Self.processCPUSeconds()
-            let counts = ParallelSlots<Int>(n)
-            DispatchQueue.concurrentPerform(iterations: workers) { w in
-                var i = w
-                while i < n {
-                    let r = try! IntradayKernel.evaluate(rule: rule, data: prepared.get(i), grid: grid)
-                    counts.set(i, Int(r.trades.reduce(0, +)))
-                    i += workers
-                }
-            }
-            let t2 = DispatchTime.now().uptimeNanoseconds
-            kernelCPU += Self.processCPUSeconds() - c1
-            dataSeconds += Double(t1 - t0) / 1e9
-            kernelSeconds += Double(t2 - t1) / 1e9
-            for i in 0..<n { trades += counts.get(i) }
-            bars = prepared.get(0).series.count
-            sessions = prepared.get(0).sessions.sessionCount
-            start += n
         }
+        let t1 = DispatchTime.now().uptimeNanoseconds
+        let c1 = Self.processCPUSeconds()
+        let counts = ParallelSlots<Int>(market.count)
+        DispatchQueue.concurrentPerform(iterations: workers) { w in
+            var i = w
+            while i < market.count {
+                let r = try! IntradayKernel.evaluate(rule: rule, data: prepared.get(i), grid: grid)
+                counts.set(i, Int(r.trades.reduce(0, +)))
+                i += workers
+            }
+        }
+        let t2 = DispatchTime.now().uptimeNanoseconds
+        let kernelCPU = Self.processCPUSeconds() - c1
+        let dataSeconds = Double(t1 - t0) / 1e9, kernelSeconds = Double(t2 - t1) / 1e9
+        var trades = 0
+        for i in 0..<market.count { trades += counts.get(i) }
+        let bars = prepared.get(0).series.count, sessions = prepared.get(0).sessions.sessionCount
         // Brute force on a sample of combinations of symbol 0, single-threaded.
-        let s0 = try IntradaySessionData(series: SyntheticMinuteBars.generate(symbol: "S0", seed: seed, from: from, to: to))
-        var rng = SplitMix64(seed: 99)
+        let s0 = prepared.get(0)
+        var rng = Xoshiro256StarStar(seed: 99)
         let sample = (0..<max(1, bruteForceCombinations)).map { _ in Int(rng.next() % UInt64(grid.count)) }
         let b0 = Self.processCPUSeconds()
         let slow = try IntradayBruteForce.evaluate(rule: rule, data: s0, grid: grid, indices: sample)

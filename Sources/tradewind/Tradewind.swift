@@ -14,6 +14,7 @@ struct Tradewind: AsyncParsableCommand {
             CalendarCommand.self,
             DataCommand.self,
             StatsCommand.self,
+            StrategyCommand.self,
         ]
     )
 }

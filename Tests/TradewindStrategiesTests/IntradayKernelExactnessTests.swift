@@ -4,7 +4,7 @@ import TradewindStrategies
 
 /// The fast intraday kernel against the bar-by-bar reference, on random grids.
 @Suite struct IntradayKernelExactnessTests {
-    static func randomGrid(_ rng: inout SplitMix64, stops: Bool) throws -> IntradayGrid {
+    static func randomGrid(_ rng: inout TestRandom, stops: Bool) throws -> IntradayGrid {
         func pick(_ n: Int, _ lo: Double, _ hi: Double) -> [Double] {
             (0..<n).map { _ in ((lo + (hi - lo) * rng.uniform()) * 100).rounded() / 100 }
         }
@@ -17,7 +17,7 @@ import TradewindStrategies
     }
 
     static func check(_ data: IntradaySessionData, seed: UInt64, rounds: Int, label: String) throws {
-        var rng = SplitMix64(seed: seed)
+        var rng = TestRandom(seed: seed)
         for round in 0..<rounds {
             for rule in IntradayEntryRule.allCases {
                 let grid = try randomGrid(&rng, stops: true)

@@ -26,7 +26,7 @@ import TradewindStrategies
                                         wins: closed.filter { $0.netPnL > 0 }.count)
     }
 
-    static func randomParameters(_ rng: inout SplitMix64) -> IntradayParameters {
+    static func randomParameters(_ rng: inout TestRandom) -> IntradayParameters {
         func r(_ lo: Double, _ hi: Double) -> Double { ((lo + (hi - lo) * rng.uniform()) * 1000).rounded() / 1000 }
         let times = [600, 600, 571, 630, 720, 900, 959]
         return IntradayParameters(buyTrigger: r(-1.5, 2.5), sellTrigger: r(0.02, 2.5),
@@ -59,7 +59,7 @@ import TradewindStrategies
     }
 
     @Test func momentumKernelEqualsEngineOnRandomParametersOnEqkerMinuteBars() throws {
-        var rng = SplitMix64(seed: 2024)
+        var rng = TestRandom(seed: 2024)
         var trades = 0
         for round in 0..<240 {
             let symbol = SampleBars.eqkerSymbols[round % SampleBars.eqkerSymbols.count]
@@ -71,7 +71,7 @@ import TradewindStrategies
     }
 
     @Test func momentumKernelEqualsEngineOnRandomParametersOnSyntheticSessions() throws {
-        var rng = SplitMix64(seed: 77)
+        var rng = TestRandom(seed: 77)
         let series = [
             try SyntheticMinuteBars.generate(symbol: "SYN", seed: 5, from: CivilDate(year: 2019, month: 11, day: 18)!,
                                              to: CivilDate(year: 2019, month: 12, day: 31)!),

@@ -37,6 +37,7 @@ public enum StrategyCatalog {
     public static let all: [StrategyDescriptor] = [
         StrategyDescriptor(BuyAndHold.self),
         StrategyDescriptor(SMACross.self),
+        StrategyDescriptor(Momentum.self),
     ]
 
     public static var names: [String] { all.map(\.name) }

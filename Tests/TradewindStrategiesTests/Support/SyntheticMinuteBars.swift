@@ -6,15 +6,15 @@ import TradewindCore
 ///
 /// A geometric random walk: an overnight gap, then per-minute log returns with a slowly varying volatility;
 /// high/low extend beyond open/close by a random wick; prices are rounded to `tick` (0 = unrounded), which
-/// produces the exact ties real data has. The same `seed` always gives the same bars. (Stand-in until the
-/// data layer's synthetic market generator is available to this module.)
-public enum SyntheticMinuteBars {
-    public static func generate(symbol: String, seed: UInt64, from: CivilDate, to: CivilDate,
+/// produces the exact ties real data has. The same `seed` always gives the same bars. (Test data with knobs the
+/// data layer's `SyntheticMarket` does not expose: wide bars, missing minutes, coarse ticks.)
+enum SyntheticMinuteBars {
+    static func generate(symbol: String, seed: UInt64, from: CivilDate, to: CivilDate,
                                 startPrice: Double = 100, minuteVolatility: Double = 0.0008,
                                 tick: Double = 0.01, missingFraction: Double = 0) throws(CalendarError) -> BarSeries {
         let cal = NYSECalendar.shared
         let range = try cal.indexRange(from: from, to: to)
-        var rng = SplitMix64(seed: seed)
+        var rng = TestRandom(seed: seed)
         var n = 0
         for s in range { n += Int((cal.closes[s] - cal.opens[s]) / UnixTime.nanosPerMinute) }
         var time = [UnixNanos](), open = [Double](), high = [Double](), low = [Double](), close = [Double](), volume = [Double]()
@@ -45,12 +45,12 @@ public enum SyntheticMinuteBars {
     }
 }
 
-/// A small, fast, deterministic generator (SplitMix64).
-public struct SplitMix64: Sendable {
+/// A small deterministic generator for tests (the SplitMix64 recurrence) with uniform and normal draws.
+struct TestRandom: Sendable {
     private var state: UInt64
-    public init(seed: UInt64) { state = seed }
+    init(seed: UInt64) { state = seed }
 
-    public mutating func next() -> UInt64 {
+    mutating func next() -> UInt64 {
         state &+= 0x9E37_79B9_7F4A_7C15
         var z = state
         z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
@@ -59,10 +59,10 @@ public struct SplitMix64: Sendable {
     }
 
     /// Uniform in [0, 1).
-    public mutating func uniform() -> Double { Double(next() >> 11) * 0x1.0p-53 }
+    mutating func uniform() -> Double { Double(next() >> 11) * 0x1.0p-53 }
 
     /// Standard normal (Box–Muller).
-    public mutating func normal() -> Double {
+    mutating func normal() -> Double {
         let u = max(uniform(), 0x1.0p-53), v = uniform()
         return (-2 * log(u)).squareRoot() * cos(2 * Double.pi * v)
     }
