@@ -38,6 +38,7 @@ public enum StrategyCatalog {
         StrategyDescriptor(BuyAndHold.self),
         StrategyDescriptor(SMACross.self),
         StrategyDescriptor(Momentum.self),
+        StrategyDescriptor(RSI2.self),
     ]
 
     public static var names: [String] { all.map(\.name) }
