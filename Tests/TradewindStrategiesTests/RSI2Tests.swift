@@ -13,6 +13,14 @@ struct TalibFixture: Decodable {
     let rsi14: [Double?]
     let ema10: [Double?]
     let atr14: [Double?]
+    let ema30: [Double?]
+    let macd: [Double?]
+    let macd_signal: [Double?]
+    let bb_upper: [Double?]
+    let bb_middle: [Double?]
+    let bb_lower: [Double?]
+    let donchian_high20: [Double?]
+    let donchian_low10: [Double?]
 
     static func load() throws -> TalibFixture {
         let url = SampleBars.repoRoot.appendingPathComponent("Tests/Fixtures/strategies/talib_spy_daily.json")

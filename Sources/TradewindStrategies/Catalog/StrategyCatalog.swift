@@ -39,6 +39,10 @@ public enum StrategyCatalog {
         StrategyDescriptor(SMACross.self),
         StrategyDescriptor(Momentum.self),
         StrategyDescriptor(RSI2.self),
+        StrategyDescriptor(EMACross.self),
+        StrategyDescriptor(MACDCross.self),
+        StrategyDescriptor(BollingerReversion.self),
+        StrategyDescriptor(DonchianBreakout.self),
     ]
 
     public static var names: [String] { all.map(\.name) }

@@ -21,6 +21,31 @@ enum StrategyRules {
               above SMA(slow); sell the whole position when it crosses below. Market orders fill at the next bar's
               open (or the signal bar's close with close-fill timing).
             """,
+        "rsi2": """
+              RSI = Wilder RSI(rsi_period) of the close (TA-Lib). Signals on the close; market orders fill at the next open.
+              Entry: flat, RSI ≤ entry and every enabled filter passes (filter_vwap: close < session VWAP; filter_trend:
+              close > SMA(trend_period); min_volume > 0: volume ≥ min_volume; filter_bollinger: close < SMA(bb_period) −
+              bb_std × σ) → buy position_size × equity. Exit: RSI ≥ exit → sell all; stop_loss > 0: stop at
+              entry × (1 − stop_loss/100) from the next bar. Hedge (hedge_symbol_index ≥ 0, two symbols): RSI ≥
+              hedge_entry → buy hedge_size × equity of the hedge; RSI ≤ hedge_exit → sell it.
+            """,
+        "ema-cross": """
+              Long only. Buy all available cash when EMA(fast) crosses above EMA(slow) (TA-Lib EMAs, vectorbt crossing
+              rules); sell everything when it crosses below. Market orders at the next open.
+            """,
+        "macd-cross": """
+              Long only. Buy when TA-Lib MACD(fast, slow) crosses above its signal EMA(signal); sell when it crosses
+              below. Market orders at the next open.
+            """,
+        "bollinger-reversion": """
+              Long only. Buy when the close < SMA(period) − std × population σ(period); sell when the close ≥ SMA(period).
+              Market orders at the next open.
+            """,
+        "donchian-breakout": """
+              Long only. Buy when the close > the highest high of the previous entry_period bars; sell when the close <
+              the lowest low of the previous exit_period bars. On the entry fill a stop at fill − atr_multiple × ATR(atr_period)
+              (as of the signal bar) works from the next bar; it is cancelled by the channel exit.
+            """,
         "buy-and-hold": """
               Buy on each symbol's first bar with `fraction` of the initial capital (split equally across symbols) and
               hold to the end.
