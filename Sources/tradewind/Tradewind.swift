@@ -12,6 +12,8 @@ struct Tradewind: AsyncParsableCommand {
         subcommands: [
             // Registered subcommands, one per line (keep sorted).
             CalendarCommand.self,
+            DataCommand.self,
+            StatsCommand.self,
         ]
     )
 }
