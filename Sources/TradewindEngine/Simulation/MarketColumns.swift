@@ -99,8 +99,8 @@ final class MarketColumns: @unchecked Sendable {
                     inHours[i] = h.contains(minute)
                 }
             } else {
-                // Daily and longer bars carry their trading date; each bar is its own session.
-                key[i] = UnixTime.floorDiv(t + 12 * UnixTime.nanosPerHour, UnixTime.nanosPerDay)
+                // Daily and longer bars (stamped at their session's open): each bar is its own session.
+                key[i] = UnixTime.floorDiv(zone.localNanos(fromUTC: t), UnixTime.nanosPerDay)
             }
             day[i] = key[i]
         }
