@@ -42,11 +42,22 @@ struct BacktestCommand: ParsableCommand {
     @Option(help: "Margin account with this initial margin (0.5 = 2× leverage); default: cash account.") var margin: Double?
     @Option(help: "First date simulated (YYYY-MM-DD, in --tz).") var from: String?
     @Option(help: "Last date simulated, inclusive (YYYY-MM-DD, in --tz).") var to: String?
+    @Option(help: "Intraday sessions: all (every bar trades, default) or nyse (NYSE calendar: holidays, early closes; orders outside are queued).")
+    var session: String = "all"
+    @Flag(help: "Close every position at each session's last bar.") var flattenAtClose = false
     @Option(help: "Annual risk-free rate for Sharpe/Sortino (fraction).") var riskFree: Double = 0
     @Flag(help: "Print JSON.") var json = false
     @Option(help: "Write the trades as CSV to this file.") var trades: String?
     @Option(help: "Write the equity curve as CSV to this file.") var equity: String?
     @Option(help: "Write the order log as CSV to this file.") var orders: String?
+
+    func sessionCalendar() throws -> (any ExchangeCalendar)? {
+        switch session {
+        case "all": return nil
+        case "nyse": return NYSECalendar.shared
+        default: throw ValidationError("--session \(session): expected all or nyse")
+        }
+    }
 
     func run() throws {
         do {
@@ -78,7 +89,7 @@ struct BacktestCommand: ParsableCommand {
                 commission: CommissionModel(perShare: commissionPerShare, percent: commission, minimum: commissionMinimum),
                 slippage: slippageBps > 0 ? .basisPoints(slippageBps) : .none,
                 fillTiming: fillTiming, intrabar: policy, wholeShares: wholeShares,
-                session: SessionPolicy(zone: zone),
+                session: SessionPolicy(zone: zone, calendar: try sessionCalendar(), flattenAtClose: flattenAtClose),
                 from: try date(from, "--from"), to: try date(to, "--to", plusDays: 1))
             if let m = margin { config.account = .margin(initialMargin: m, maintenanceMargin: min(0.25, m)) }
 

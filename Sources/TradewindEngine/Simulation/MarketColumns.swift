@@ -89,15 +89,13 @@ final class MarketColumns: @unchecked Sendable {
         let zone = session.zone
         var inHours = [Bool](repeating: true, count: n)
         var key = [Int64](repeating: 0, count: n)
+        var cached: (day: Int64, session: TradingSession?)? = nil
         for i in 0..<n {
             let t = stepTimes[i]
             if intraday {
                 let local = zone.localNanos(fromUTC: t)
                 key[i] = UnixTime.floorDiv(local, UnixTime.nanosPerDay)
-                if let h = session.hours {
-                    let minute = Int(UnixTime.floorMod(local, UnixTime.nanosPerDay) / UnixTime.nanosPerMinute)
-                    inHours[i] = h.contains(minute)
-                }
+                inHours[i] = session.isInSession(t, local: local, cachedSession: &cached)
             } else {
                 // Daily and longer bars (stamped at their session's open): each bar is its own session.
                 key[i] = UnixTime.floorDiv(zone.localNanos(fromUTC: t), UnixTime.nanosPerDay)
