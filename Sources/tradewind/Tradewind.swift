@@ -11,6 +11,8 @@ struct Tradewind: AsyncParsableCommand {
         version: TradewindCore.version,
         subcommands: [
             // Registered subcommands, one per line (keep sorted).
+            BacktestCommand.self,
+            BenchEngineTemporary.self,
             CalendarCommand.self,
             DataCommand.self,
             StatsCommand.self,

@@ -156,3 +156,36 @@ struct SimulationTests {
         #expect(long.firstTouch(of: 10.5, rising: false) == 0)
     }
 }
+
+@Suite("Sessions on the NYSE calendar, margin interest")
+struct CalendarSessionTests {
+    @Test func earlyCloseEndsTheSessionForMarketOnCloseAndDayOrders() throws {
+        // 2024-11-29 closes at 13:00 New York. Bars at 10:00, 12:00 and 13:00 (after the close).
+        let d = CivilDate(year: 2024, month: 11, day: 29)!
+        let times = [10, 12, 13].map { ZoneRules.newYork.instant(d, hour: $0, minute: 0) }
+        let s = BarSeries(symbol: "SPY", interval: .hours(1), time: times, open: [1, 2, 3], high: [1, 2, 3],
+                          low: [1, 2, 3], close: [1.5, 2.5, 3.5], volume: [1e6, 1e6, 1e6])
+        var closes: [Int] = []
+        struct Probe: Strategy {
+            var closes: [Int] = []
+            mutating func onBar(_ c: StrategyContext) throws { if c.step == 0 { c.buy(0, .units(1), .marketOnClose) } }
+            mutating func onSessionClose(_ c: StrategyContext) throws { closes.append(c.step) }
+        }
+        var probe = Probe()
+        let r = try Backtest.run(&probe, data: MarketDataset([s]), config: BacktestConfig(session: .nyse))
+        closes = probe.closes
+        #expect(closes == [1])
+        #expect(r.fills.map(\.price) == [2.5])
+        // The 13:00 bar is after the early close: an order submitted there is queued (no bar to fill on).
+        let fixedHours = try Backtest.run(Probe(), data: MarketDataset([s]), config: BacktestConfig(session: .usEquities))
+        #expect(fixedHours.fills.map(\.price) == [3.5])
+    }
+
+    @Test func marginInterestAccruesOnBorrowedCash() throws {
+        let config = BacktestConfig(initialCash: 10_000, account: .regT, financing: FinancingModel(marginInterestRate: 0.072))
+        let r = try run(daily(flat(100, 3)), config: config) { ctx in if ctx.step == 0 { ctx.buy(0, .units(150)) } }
+        // Borrowed 5 000 from bar 1; one day at 7.2 %/360 = 1.
+        #expect(abs(r.totalFinancing - 1) < 1e-9)
+        #expect(abs(r.finalEquity - 9_999) < 1e-9)
+    }
+}

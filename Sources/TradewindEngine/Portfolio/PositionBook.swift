@@ -30,10 +30,10 @@ extension StrategyContext {
             let remaining = abs(pos) - closing
             pos = remaining <= abs(pos) * 1e-12 ? 0 : (pos > 0 ? remaining : -remaining)
             rest = (abs(dq) - closing <= abs(dq) * 1e-12) ? 0 : (dq > 0 ? abs(dq) - closing : -(abs(dq) - closing))
-            if pos == 0 { positionBooks[s] = PositionBook() }
+            if pos == 0 { books[s] = PositionBook() }
         }
         if rest != 0 {
-            var book = positionBooks[s]
+            var book = books[s]
             if pos == 0 {
                 book = PositionBook()
                 book.entryStep = step
@@ -47,7 +47,7 @@ extension StrategyContext {
                 book.lowest = min(book.lowest, price)
             }
             book.entryCommission += commissionLeft
-            positionBooks[s] = book
+            books[s] = book
             pos += rest
         }
         quantity[s] = pos
@@ -55,7 +55,7 @@ extension StrategyContext {
 
     func recordTrade(symbol s: Int, closing: Double, position pos: Double, price: Double, exitCommission: Double,
                      open: Bool = false) {
-        var book = positionBooks[s]
+        var book = books[s]
         book.highest = max(book.highest, price)
         book.lowest = min(book.lowest, price)
         let share = closing / abs(pos)
@@ -74,6 +74,6 @@ extension StrategyContext {
             quantity: closing, grossPnL: gross, netPnL: net, returnFraction: net / (book.averagePrice * closing),
             entryCommission: entryCommission, exitCommission: exitCommission, barsHeld: step - book.entryStep,
             mae: max(mae, 0), mfe: max(mfe, 0), isOpen: open))
-        positionBooks[s] = book
+        books[s] = book
     }
 }

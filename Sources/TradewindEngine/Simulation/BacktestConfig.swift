@@ -1,31 +1,66 @@
 import TradewindCore
 
-/// Regular trading hours and what happens to orders outside them (intraday data only; daily bars are
-/// each one session).
+/// Trading sessions and what happens to orders outside them (intraday data; daily bars are each one session).
 ///
-/// Sessions are the local calendar dates of the bars in `zone`. With `hours` set, bars outside
-/// `[open, close)` local time are outside the session: no order fills on them, and an order submitted on
+/// Sessions are the local calendar dates of the bars in `zone`. Regular hours come from `calendar` (e.g.
+/// `NYSECalendar.shared`: holidays and early closes included; a bar is in session when it starts in
+/// `[open, close)` of its date's session) or, without a calendar, from `hours` (minutes after local midnight).
+/// With neither, every bar is in session. No order fills on a bar outside the session; an order submitted on
 /// one is queued until the next in-session bar (`.queue`, default) or rejected with a reason (`.reject`).
 public struct SessionPolicy: Sendable, Hashable {
     public enum OutsideHours: String, Sendable, Hashable, CaseIterable { case queue, reject }
 
     public var zone: ZoneRules
-    /// Regular hours as minutes after local midnight (`570..<960` = 09:30–16:00); nil = every bar is in session.
+    /// Regular hours as minutes after local midnight (`570..<960` = 09:30–16:00); used when `calendar` is nil.
     public var hours: Range<Int>?
+    /// The exchange calendar that defines sessions (takes precedence over `hours`; its zone should be `zone`).
+    public var calendar: (any ExchangeCalendar)?
     public var outsideHours: OutsideHours
     /// Close every position at the close of each session's last in-session bar (and cancel working orders).
     public var flattenAtClose: Bool
 
-    public init(zone: ZoneRules = .newYork, hours: Range<Int>? = nil, outsideHours: OutsideHours = .queue,
-                flattenAtClose: Bool = false) {
+    public init(zone: ZoneRules = .newYork, hours: Range<Int>? = nil, calendar: (any ExchangeCalendar)? = nil,
+                outsideHours: OutsideHours = .queue, flattenAtClose: Bool = false) {
         self.zone = zone
         self.hours = hours
+        self.calendar = calendar
         self.outsideHours = outsideHours
         self.flattenAtClose = flattenAtClose
     }
 
-    /// US equities: 09:30–16:00 New York.
+    /// US equities by fixed hours: 09:30–16:00 New York (no holidays or early closes).
     public static let usEquities = SessionPolicy(hours: 570..<960)
+
+    /// US equities on the NYSE calendar: regular sessions with holidays and 13:00 early closes.
+    public static let nyse = SessionPolicy(zone: .newYork, calendar: NYSECalendar.shared)
+
+    public static func == (a: SessionPolicy, b: SessionPolicy) -> Bool {
+        a.zone == b.zone && a.hours == b.hours && a.calendar?.name == b.calendar?.name
+            && a.outsideHours == b.outsideHours && a.flattenAtClose == b.flattenAtClose
+    }
+
+    public func hash(into h: inout Hasher) {
+        h.combine(zone)
+        h.combine(hours)
+        h.combine(calendar?.name)
+        h.combine(outsideHours)
+        h.combine(flattenAtClose)
+    }
+
+    /// True when a bar starting at `t` (local day number `day`, local nanos `local`) is in regular hours.
+    func isInSession(_ t: UnixNanos, local: Int64, cachedSession: inout (day: Int64, session: TradingSession?)?) -> Bool {
+        if let calendar {
+            let day = UnixTime.floorDiv(local, UnixTime.nanosPerDay)
+            if cachedSession?.day != day {
+                cachedSession = (day, calendar.session(on: CivilDate(daysSinceEpoch: Int(day))))
+            }
+            return cachedSession?.session?.contains(t) ?? false
+        }
+        if let h = hours {
+            return h.contains(Int(UnixTime.floorMod(local, UnixTime.nanosPerDay) / UnixTime.nanosPerMinute))
+        }
+        return true
+    }
 }
 
 /// Everything about a simulation except the strategy and the data.

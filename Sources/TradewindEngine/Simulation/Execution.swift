@@ -80,6 +80,7 @@ extension StrategyContext {
         let left = total - q
         orders[id].remainingQuantity = left
         notices.append(.fill(fill))
+        hot.pointee.pendingNotices += 1
         if left <= total * 1e-12 {
             finish(id, .filled, reason: orders[id].reason, price: price, quantity: q)
         } else {

@@ -47,12 +47,9 @@ final class MarketColumns: @unchecked Sendable {
                 throw BacktestError.noData("\(s.symbol) bar \(k) (\(ISO8601.utc(s.time[k]))) has a non-finite price; clean or drop it first")
             }
         }
-        let ds = MarketDataset(series)
-        series = ds.series
-        let aligned = ds.aligned(.union)
-        symbols = ds.symbols
+        if series.count > 1 { series = MarketDataset(series).series }
+        symbols = series.map(\.symbol)
         symbolCount = series.count
-        stepCount = aligned.time.count
         intraday = series.contains { $0.interval.isIntraday }
 
         func copy<T>(_ a: [T]) -> UnsafeMutablePointer<T> {
@@ -60,7 +57,6 @@ final class MarketColumns: @unchecked Sendable {
             p.initialize(from: a, count: a.count)
             return p
         }
-        time = copy(aligned.time)
         open = series.map { copy($0.open) }
         high = series.map { copy($0.high) }
         low = series.map { copy($0.low) }
@@ -68,27 +64,41 @@ final class MarketColumns: @unchecked Sendable {
         volume = series.map { copy($0.volume) }
         barTime = series.map { copy($0.time) }
         barCount = series.map(\.count)
-        exactRow = aligned.rows.map { copy($0) }
-        latestRow = (0..<series.count).map { s in copy((0..<aligned.time.count).map { aligned.lastRow(symbol: s, at: $0) }) }
+        let stepTimes: [UnixNanos]
+        if series.count == 1 {
+            // One symbol: the common index is its own; every step has its bar.
+            stepTimes = series[0].time
+            let rows = UnsafeMutablePointer<Int32>.allocate(capacity: max(stepTimes.count, 1))
+            for i in 0..<stepTimes.count { rows[i] = Int32(i) }
+            let latest = UnsafeMutablePointer<Int32>.allocate(capacity: max(stepTimes.count, 1))
+            latest.initialize(from: rows, count: stepTimes.count)
+            exactRow = [rows]
+            latestRow = [latest]
+        } else {
+            let aligned = MarketDataset(series).aligned(.union)
+            stepTimes = aligned.time
+            exactRow = aligned.rows.map { copy($0) }
+            latestRow = (0..<series.count).map { s in copy((0..<aligned.time.count).map { aligned.lastRow(symbol: s, at: $0) }) }
+        }
+        time = copy(stepTimes)
+        stepCount = stepTimes.count
 
-        let n = aligned.time.count
+        let n = stepTimes.count
         flags = .allocate(capacity: max(n, 1))
         day = .allocate(capacity: max(n, 1))
         let zone = session.zone
         var inHours = [Bool](repeating: true, count: n)
         var key = [Int64](repeating: 0, count: n)
+        var cached: (day: Int64, session: TradingSession?)? = nil
         for i in 0..<n {
-            let t = aligned.time[i]
+            let t = stepTimes[i]
             if intraday {
                 let local = zone.localNanos(fromUTC: t)
                 key[i] = UnixTime.floorDiv(local, UnixTime.nanosPerDay)
-                if let h = session.hours {
-                    let minute = Int(UnixTime.floorMod(local, UnixTime.nanosPerDay) / UnixTime.nanosPerMinute)
-                    inHours[i] = h.contains(minute)
-                }
+                inHours[i] = session.isInSession(t, local: local, cachedSession: &cached)
             } else {
-                // Daily and longer bars carry their trading date; each bar is its own session.
-                key[i] = UnixTime.floorDiv(t + 12 * UnixTime.nanosPerHour, UnixTime.nanosPerDay)
+                // Daily and longer bars (stamped at their session's open): each bar is its own session.
+                key[i] = UnixTime.floorDiv(zone.localNanos(fromUTC: t), UnixTime.nanosPerDay)
             }
             day[i] = key[i]
         }

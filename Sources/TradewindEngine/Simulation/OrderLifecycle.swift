@@ -18,6 +18,7 @@ extension StrategyContext {
         }
         orders.append(order)
         liveOrders.append(id)
+        hot.pointee.liveOrders = liveOrders.count
         logEvent(id, order.status, quantity: 0, price: 0, reason: "")
         if let why = invalid {
             finish(id, .rejected, reason: why)
@@ -34,6 +35,7 @@ extension StrategyContext {
         }
         if parent == nil && config.fillTiming == .signalClose && request.type == .market && step >= 0 {
             closeFillQueue.append(id)
+            hot.pointee.closeQueue = closeFillQueue.count
         }
         return id
     }
@@ -73,6 +75,7 @@ extension StrategyContext {
         orders[id].status = status
         if !reason.isEmpty { orders[id].reason = reason }
         if let k = liveOrders.firstIndex(of: id) { liveOrders.remove(at: k) }
+        hot.pointee.liveOrders = liveOrders.count
         logEvent(id, status, quantity: q, price: price, reason: reason)
         settleChildren(of: id)
     }
@@ -106,6 +109,7 @@ extension StrategyContext {
             time: step >= 0 ? time : o.submittedAt, step: max(step, 0), orderID: id, symbol: market.symbols[max(0, min(o.symbol, market.symbolCount - 1))],
             side: o.side, type: o.type.name, status: status, quantity: quantity, price: price, reason: reason, tag: o.request.tag))
         notices.append(.order(o))
+        hot.pointee.pendingNotices += 1
     }
 
     /// Cancels the other live members of an OCO group.

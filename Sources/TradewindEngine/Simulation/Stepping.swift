@@ -5,7 +5,7 @@ extension StrategyContext {
     /// at this bar's prices, mark-to-market, margin check.
     @usableFromInline
     func beginStep(_ i: Int) {
-        step = i
+        hot.pointee.step = i
         for s in 0..<market.symbolCount {
             let r = market.exactRow[s][i]
             if r >= 0 { currentRow[s] = r }
@@ -14,7 +14,7 @@ extension StrategyContext {
         if i > 0 && f & MarketColumns.newDay != 0 && (config.financing.shortBorrowRate > 0 || config.financing.marginInterestRate > 0) {
             accrueFinancing(days: Double(market.day[i] - market.day[i - 1]))
         }
-        if !liveOrders.isEmpty && f & MarketColumns.inSession != 0 { matchOrders() }
+        if hot.pointee.liveOrders > 0 && f & MarketColumns.inSession != 0 { matchOrders() }
         markToMarket(extremes: true)
         if case .margin(_, let maintenance) = config.account { checkMaintenance(maintenance) }
     }
@@ -24,16 +24,17 @@ extension StrategyContext {
     @usableFromInline
     func endStep() {
         var traded = false
-        if !closeFillQueue.isEmpty {
+        if hot.pointee.closeQueue > 0 {
             let queue = closeFillQueue
             closeFillQueue.removeAll(keepingCapacity: true)
+            hot.pointee.closeQueue = 0
             for id in queue where !orders[id].status.isFinal && hasBar(orders[id].symbol) {
                 execute(id, at: close(orders[id].symbol), slipped: true)
                 traded = true
             }
         }
         let f = market.flags[step]
-        if f & MarketColumns.sessionLast != 0 && (!liveOrders.isEmpty || config.session.flattenAtClose) {
+        if f & MarketColumns.sessionLast != 0 && (hot.pointee.liveOrders > 0 || config.session.flattenAtClose) {
             for id in liveOrders where orders[id].type == .marketOnClose && orders[id].activeSince <= step
                 && !orders[id].status.isFinal {
                 if orders[id].status == .submitted {
@@ -59,39 +60,37 @@ extension StrategyContext {
 
     func markToMarket(extremes: Bool) {
         var value = 0.0
-        for s in 0..<market.symbolCount {
-            let q = quantity[s]
-            if q == 0 { continue }
-            let r = currentRow[s]
-            if r < 0 { continue }
-            value += q * market.close[s][Int(r)]
-            if extremes && market.exactRow[s][step] >= 0 {
-                positionBooks[s].highest = max(positionBooks[s].highest, market.high[s][Int(r)])
-                positionBooks[s].lowest = min(positionBooks[s].lowest, market.low[s][Int(r)])
-            }
-        }
-        lastEquity = cashBalance + value
-    }
-
-    func record() {
-        var value = 0.0
         var gross = 0.0
+        let i = step
         for s in 0..<market.symbolCount {
             let q = quantity[s]
-            positionHistory[s].append(q)
             if q == 0 { continue }
             let r = currentRow[s]
             if r < 0 { continue }
             let v = q * market.close[s][Int(r)]
             value += v
             gross += abs(v)
+            if extremes && market.exactRow[s][i] >= 0 {
+                books[s].highest = max(books[s].highest, market.high[s][Int(r)])
+                books[s].lowest = min(books[s].lowest, market.low[s][Int(r)])
+            }
         }
-        let equity = cashBalance + value
-        curveCash.append(cashBalance)
-        curvePositions.append(value)
-        curveEquity.append(equity)
-        curveGross.append(equity != 0 ? gross / equity : 0)
-        curveNet.append(equity != 0 ? value / equity : 0)
+        hot.pointee.positionsValue = value
+        hot.pointee.grossValue = gross
+        hot.pointee.equity = hot.pointee.cash + value
+    }
+
+    /// Writes this step's row of the equity curve and positions (from the last mark).
+    func record() {
+        let i = step, n = market.stepCount
+        let h = hot.pointee
+        let equity = h.equity
+        curve[i] = h.cash
+        curve[n + i] = h.positionsValue
+        curve[2 * n + i] = equity
+        curve[3 * n + i] = equity != 0 ? h.grossValue / equity : 0
+        curve[4 * n + i] = equity != 0 ? h.positionsValue / equity : 0
+        for s in 0..<market.symbolCount { held[s * n + i] = quantity[s] }
     }
 
     func accrueFinancing(days: Double) {
@@ -103,7 +102,7 @@ extension StrategyContext {
                 guard c.isFinite else { continue }
                 let fee = -quantity[s] * c * borrow
                 cashBalance -= fee
-                positionBooks[s].financing += fee
+                books[s].financing += fee
                 totals.financing += fee
             }
         }
@@ -135,6 +134,7 @@ extension StrategyContext {
             _ = enqueue(OrderRequest(symbol: s, side: q > 0 ? .sell : .buy, type: .market, size: .closePosition,
                                      timeInForce: .ioc, tag: tag), parent: nil, oco: nil, replaces: nil)
             closeFillQueue = saved
+            hot.pointee.closeQueue = saved.count
             orders[id].reason = reason
             execute(id, at: c, slipped: true, bypassChecks: true)
         }
@@ -152,26 +152,27 @@ extension StrategyContext {
             trades.append(tradeList.removeLast())
         }
         tradeList = saved
-        let times = Array(UnsafeBufferPointer(start: market.time, count: curveEquity.count))
+        let n = market.stepCount
+        func column(_ k: Int) -> [Double] { Array(UnsafeBufferPointer(start: curve + k * n, count: n)) }
+        let positions = (0..<market.symbolCount).map { Array(UnsafeBufferPointer(start: held + $0 * n, count: n)) }
         return BacktestResult(
             symbols: market.symbols, config: config, initialCash: config.initialCash,
-            equity: EquityCurve(time: times, cash: curveCash, positionsValue: curvePositions, equity: curveEquity,
-                                grossExposure: curveGross, netExposure: curveNet),
-            positions: positionHistory, trades: trades, orders: orders, orderLog: log, fills: fillList,
+            equity: EquityCurve(time: Array(UnsafeBufferPointer(start: market.time, count: n)), cash: column(0),
+                                positionsValue: column(1), equity: column(2), grossExposure: column(3), netExposure: column(4)),
+            positions: positions, trades: trades, orders: orders, orderLog: log, fills: fillList,
             totalCommission: totals.commission, totalSlippage: totals.slippage, totalFinancing: totals.financing)
     }
 
     // MARK: Notices and failures
 
-    @inlinable var hasNotices: Bool { noticeHead < notices.count }
+    @inlinable var hasNotices: Bool { hot.pointee.pendingNotices > 0 }
 
     @usableFromInline
     func nextNotice() -> Notice? {
         guard noticeHead < notices.count else {
-            if noticeHead > 0 {
-                notices.removeAll(keepingCapacity: true)
-                noticeHead = 0
-            }
+            notices.removeAll(keepingCapacity: true)
+            noticeHead = 0
+            hot.pointee.pendingNotices = 0
             return nil
         }
         defer { noticeHead += 1 }

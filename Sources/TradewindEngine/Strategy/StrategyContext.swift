@@ -8,63 +8,67 @@ import TradewindCore
 public final class StrategyContext: @unchecked Sendable {
     @usableFromInline let market: MarketColumns
     @usableFromInline let config: BacktestConfig
-    /// Current time step (index into the common time index).
-    public internal(set) var step: Int = -1
-    @usableFromInline var currentRow: UnsafeMutablePointer<Int32>
-
-    // Portfolio state (pointer-backed: read on every bar).
+    /// Per-step mutable state behind a pointer: read on every bar without dynamic exclusivity checks.
+    @usableFromInline let hot: UnsafeMutablePointer<HotState>
+    @usableFromInline let currentRow: UnsafeMutablePointer<Int32>
     @usableFromInline let quantity: UnsafeMutablePointer<Double>
-    @usableFromInline var cashBalance: Double
-    @usableFromInline var lastEquity: Double
-    var positionBooks: [PositionBook]
+    let books: UnsafeMutablePointer<PositionBook>
+    /// Recorded per step: cash, positions value, equity, gross and net exposure (5 × stepCount).
+    let curve: UnsafeMutablePointer<Double>
+    /// Position per symbol per step (symbolCount × stepCount, symbol-major).
+    let held: UnsafeMutablePointer<Double>
 
-    // Orders and notifications.
+    // Orders and notifications (touched only when something happens; counts mirrored in `hot`).
     var orders: [Order] = []
     var liveOrders: [OrderID] = []
     var log: [OrderEvent] = []
     var fillList: [Fill] = []
     var tradeList: [Trade] = []
-    @usableFromInline var notices: [Notice] = []
-    @usableFromInline var noticeHead = 0
+    var notices: [Notice] = []
+    var noticeHead = 0
     var nextOCOGroup = 0
     /// Orders submitted during the current hook that fill at this bar's close (close-fill mode).
     var closeFillQueue: [OrderID] = []
     var totals = (commission: 0.0, slippage: 0.0, financing: 0.0)
 
-    // Recorded per step.
-    var curveCash: [Double] = []
-    var curvePositions: [Double] = []
-    var curveEquity: [Double] = []
-    var curveGross: [Double] = []
-    var curveNet: [Double] = []
-    var positionHistory: [[Double]] = []
-
     init(market: MarketColumns, config: BacktestConfig) {
         self.market = market
         self.config = config
-        currentRow = .allocate(capacity: market.symbolCount)
-        currentRow.initialize(repeating: -1, count: market.symbolCount)
-        quantity = .allocate(capacity: market.symbolCount)
-        quantity.initialize(repeating: 0, count: market.symbolCount)
-        cashBalance = config.initialCash
-        lastEquity = config.initialCash
-        positionBooks = Array(repeating: PositionBook(), count: market.symbolCount)
-        let n = market.stepCount
-        curveCash.reserveCapacity(n)
-        curvePositions.reserveCapacity(n)
-        curveEquity.reserveCapacity(n)
-        curveGross.reserveCapacity(n)
-        curveNet.reserveCapacity(n)
-        positionHistory = (0..<market.symbolCount).map { _ in
-            var a = [Double]()
-            a.reserveCapacity(n)
-            return a
-        }
+        let n = market.stepCount, k = market.symbolCount
+        hot = .allocate(capacity: 1)
+        hot.initialize(to: HotState(cash: config.initialCash))
+        currentRow = .allocate(capacity: k)
+        currentRow.initialize(repeating: -1, count: k)
+        quantity = .allocate(capacity: k)
+        quantity.initialize(repeating: 0, count: k)
+        books = .allocate(capacity: k)
+        books.initialize(repeating: PositionBook(), count: k)
+        curve = .allocate(capacity: 5 * max(n, 1))
+        curve.initialize(repeating: 0, count: 5 * max(n, 1))
+        held = .allocate(capacity: k * max(n, 1))
+        held.initialize(repeating: 0, count: k * max(n, 1))
     }
 
     deinit {
+        hot.deinitialize(count: 1)
+        hot.deallocate()
         currentRow.deallocate()
         quantity.deallocate()
+        books.deinitialize(count: market.symbolCount)
+        books.deallocate()
+        curve.deallocate()
+        held.deallocate()
+    }
+
+    /// Current time step (index into the common time index).
+    @inlinable public var step: Int { hot.pointee.step }
+    @usableFromInline var cashBalance: Double {
+        @inlinable get { hot.pointee.cash }
+        set { hot.pointee.cash = newValue }
+    }
+    @usableFromInline var lastEquity: Double {
+        @inlinable get { hot.pointee.equity }
+        set { hot.pointee.equity = newValue }
     }
 
     // MARK: Universe and time
@@ -118,7 +122,7 @@ public final class StrategyContext: @unchecked Sendable {
     /// Signed position (negative = short), in units.
     @inlinable public func position(_ symbol: Int) -> Double { quantity[symbol] }
     /// Average entry price of the open position (0 when flat).
-    public func averageEntryPrice(_ symbol: Int) -> Double { positionBooks[symbol].averagePrice }
+    public func averageEntryPrice(_ symbol: Int) -> Double { books[symbol].averagePrice }
     @inlinable public var cash: Double { cashBalance }
     /// Cash plus positions marked at the latest closes.
     @inlinable public var equity: Double { lastEquity }
@@ -233,4 +237,24 @@ public final class StrategyContext: @unchecked Sendable {
 enum Notice: Sendable {
     case order(Order)
     case fill(Fill)
+}
+
+/// The simulator's per-step scalars.
+@usableFromInline
+struct HotState {
+    @usableFromInline var step = -1
+    @usableFromInline var cash: Double
+    @usableFromInline var equity: Double
+    /// Mirrors of the event collections' sizes, so the quiet path never touches them.
+    @usableFromInline var liveOrders = 0
+    @usableFromInline var pendingNotices = 0
+    @usableFromInline var closeQueue = 0
+    /// Positions value and gross value at the last mark.
+    var positionsValue = 0.0
+    var grossValue = 0.0
+
+    init(cash: Double) {
+        self.cash = cash
+        equity = cash
+    }
 }

@@ -6,6 +6,7 @@ public struct RollingMean: Sendable {
     private var ring: [Double]
     private var cumsum = 0.0
     private var seen = 0
+    private var slot = 0
 
     public init(window: Int) {
         precondition(window > 0, "window must be positive")
@@ -19,13 +20,16 @@ public struct RollingMean: Sendable {
 
     @usableFromInline
     mutating func _update(_ value: Double) -> Double {
-        let slot = seen % window
         let dropped = ring[slot]
         cumsum += value
         ring[slot] = cumsum
-        seen += 1
-        if seen < window { return .nan }
-        return seen == window ? cumsum / Double(window) : (cumsum - dropped) / Double(window)
+        slot += 1
+        if slot == window { slot = 0 }
+        if seen < window {
+            seen += 1
+            return seen == window ? cumsum / Double(window) : .nan
+        }
+        return (cumsum - dropped) / Double(window)
     }
 }
 

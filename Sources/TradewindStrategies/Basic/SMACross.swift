@@ -3,7 +3,8 @@ import TradewindEngine
 /// `sma-cross`: long-only; buy when the fast simple moving average of the close crosses above the slow one,
 /// sell the whole position when it crosses below (vectorbt's `MA.ma_crossed_above/below` semantics, NaN
 /// warm-up included). Each symbol trades independently; a single symbol invests all available cash,
-/// several symbols each invest up to 1/N of equity.
+/// several symbols each invest up to 1/N of equity. While a symbol's last order can still fill (e.g. queued
+/// outside trading hours), its new signals are ignored.
 public struct SMACross: ParameterizedStrategy {
     public static let name = "sma-cross"
     public static let summary = "Long when SMA(fast) crosses above SMA(slow), flat when it crosses below."
@@ -19,6 +20,8 @@ public struct SMACross: ParameterizedStrategy {
     private var above: [CrossAbove] = []
     private var below: [CrossAbove] = []
     private var size: OrderSize = .allAvailable
+    /// The symbol's last order, while it may still fill (-1 = none): no new order is sent meanwhile.
+    private var pending: [OrderID] = []
 
     public init(fast: Int, slow: Int) throws(ParameterError) {
         let p = try StrategyParameters(specs: Self.parameterSpecs, strategy: Self.name,
@@ -41,6 +44,7 @@ public struct SMACross: ParameterizedStrategy {
         above = Array(repeating: CrossAbove(), count: n)
         below = Array(repeating: CrossAbove(), count: n)
         size = n == 1 ? .allAvailable : .equityFraction(1 / Double(n))
+        pending = Array(repeating: -1, count: n)
     }
 
     @inlinable
@@ -57,11 +61,16 @@ public struct SMACross: ParameterizedStrategy {
         let w = slowMean[s].update(c)
         let crossedUp = above[s].update(f, w)
         let crossedDown = below[s].update(w, f)
+        guard crossedUp != crossedDown else { return }
+        if pending[s] >= 0 {
+            if !context.order(pending[s]).status.isFinal { return }
+            pending[s] = -1
+        }
         let held = context.position(s)
-        if crossedUp && !crossedDown && held == 0 {
-            context.buy(s, size, tag: "entry")
-        } else if crossedDown && !crossedUp && held > 0 {
-            context.closePosition(s, tag: "exit")
+        if crossedUp && held == 0 {
+            pending[s] = context.buy(s, size, tag: "entry")
+        } else if crossedDown && held > 0 {
+            pending[s] = context.closePosition(s, tag: "exit") ?? -1
         }
     }
 }
