@@ -9,7 +9,7 @@ import TradewindStrategies
     static func engineConfig(_ costs: KernelCosts, cash: Double) -> BacktestConfig {
         BacktestConfig(initialCash: cash, commission: .percentOfValue(costs.commission),
                        slippage: costs.slippageBps > 0 ? .basisPoints(costs.slippageBps) : .none,
-                       session: SessionPolicy(hours: 570..<960, flattenAtClose: true))
+                       session: SessionPolicy(zone: .newYork, calendar: NYSECalendar.shared, flattenAtClose: true))
     }
 
     /// Session-close equity of an engine run (last step of each local day) and its metrics by the kernel's

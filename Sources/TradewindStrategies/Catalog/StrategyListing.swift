@@ -68,7 +68,7 @@ public enum KernelAvailability {
         switch name {
         case "momentum":
             return "IntradayKernel (rule momentum): one symbol, percent-of-value commission and bps slippage, fractional "
-                + "shares, cash account, regular-hours session policy with flatten at close; equal to the engine (property-tested)."
+                + "shares, cash account, NYSE session policy with flatten at close; equal to the engine (property-tested)."
         default: return nil
         }
     }

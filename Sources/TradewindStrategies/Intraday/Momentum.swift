@@ -20,8 +20,8 @@ import TradewindEngine
 /// (commission on top), skipped when the cash cannot pay for it. With several symbols each gets 1/N
 /// (equity fraction, or initial cash / N).
 ///
-/// Run with `SessionPolicy(hours: 570..<960, flattenAtClose: true)` (regular hours, flatten at the session
-/// close) to get exactly the family's rules, including an entry on the session's last bar being sold at that
+/// Run with the NYSE session policy and flattening (`SessionPolicy(calendar: NYSECalendar.shared,
+/// flattenAtClose: true)`, CLI `--session nyse --flatten-at-close`) to get exactly the family's rules, including an entry on the session's last bar being sold at that
 /// bar's close; `IntradayKernel` reproduces such single-symbol runs exactly.
 public struct Momentum: ParameterizedStrategy {
     public static let name = "momentum"
