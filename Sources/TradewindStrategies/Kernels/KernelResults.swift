@@ -1,6 +1,7 @@
 /// Why a position was closed.
 public enum KernelExitReason: String, Sendable, Hashable, Codable {
-    case target, stop, close
+    /// Target (limit), stop, session close, or the strategy's own exit signal.
+    case target, stop, close, signal
 }
 
 /// One round trip as a kernel sees it (prices include slippage; the target sale is a limit fill, unslipped).
