@@ -1,3 +1,4 @@
+import TradewindCore
 import TradewindEngine
 
 /// Text and JSON descriptions of the catalog's strategies, for `tradewind strategy list|show`.
@@ -62,14 +63,56 @@ private extension String {
     }
 }
 
-/// Which strategies have an exact fast kernel, and under which settings it applies.
+/// Which strategies have an exact fast kernel, and whether a run's settings let it stand in for the engine.
 public enum KernelAvailability {
+    /// A one-line description of the strategy's kernel and its conditions, or nil when it has none.
     public static func kernel(for name: String) -> String? {
         switch name {
         case "momentum":
-            return "IntradayKernel (rule momentum): one symbol, percent-of-value commission and bps slippage, fractional "
-                + "shares, cash account, NYSE session policy with flatten at close; equal to the engine (property-tested)."
+            return "IntradayKernel (rule momentum): one symbol of intraday bars, NYSE calendar session policy with flatten at "
+                + "close, worst intrabar policy; equal to the engine (property-tested)."
+        case "sma-cross":
+            return "SMACrossKernel: one symbol, next-open fills; equal to the engine (property-tested)."
+        case "rsi2":
+            return "RSI2Kernel: one symbol, next-open fills, no filters and no hedge; equal to the engine (property-tested)."
         default: return nil
         }
+    }
+
+    /// True when the strategy's kernel reproduces an engine run of `name` with `parameters` on `symbolCount`
+    /// symbols under `config` exactly: the optimizer uses the kernel then, and the engine otherwise.
+    ///
+    /// Common conditions: one symbol, cash account, fractional shares, no volume cap, no period bounds, no
+    /// financing, commission only as a percent of value (`CommissionModel.percentOfValue`), slippage none or in bps.
+    public static func supports(_ name: String, parameters: StrategyParameters, config: BacktestConfig, symbolCount: Int) -> Bool {
+        guard kernel(for: name) != nil, symbolCount == 1, config.account == .cash, !config.wholeShares,
+              config.volumeParticipation == nil, config.from == nil, config.to == nil, config.financing == .none else { return false }
+        let c = config.commission
+        guard c.perShare == 0, c.fixed == 0, c.minimum == 0, c.maximum == .infinity, c.maximumPercent == .infinity,
+              c.percent >= 0, c.percent < 1 else { return false }
+        switch config.slippage {
+        case .none, .basisPoints: break
+        case .halfSpread: return false
+        }
+        switch name {
+        case "momentum":
+            return config.session.flattenAtClose && config.session.calendar is NYSECalendar && config.session.zone == .newYork
+                && config.intrabar == .worst
+        case "sma-cross":
+            return config.fillTiming == .nextOpen && config.session.calendar == nil && config.session.hours == nil
+        case "rsi2":
+            return config.fillTiming == .nextOpen && config.session.calendar == nil && config.session.hours == nil
+                && !parameters.bool("filter_vwap") && !parameters.bool("filter_trend") && parameters.real("min_volume") == 0
+                && !parameters.bool("filter_bollinger") && parameters.int("hedge_symbol_index") < 0
+        default:
+            return false
+        }
+    }
+
+    /// The kernel's costs for a supported `config`.
+    public static func costs(of config: BacktestConfig) -> KernelCosts {
+        var bps = 0.0
+        if case .basisPoints(let b) = config.slippage { bps = b }
+        return KernelCosts(commission: config.commission.percent, slippageBps: bps)
     }
 }
