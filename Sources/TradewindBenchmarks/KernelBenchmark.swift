@@ -95,20 +95,13 @@ public struct KernelBenchmark: Sendable {
         }
         let t1 = DispatchTime.now().uptimeNanoseconds
         let c1 = Self.processCPUSeconds()
-        let counts = ParallelSlots<Int>(market.count)
-        DispatchQueue.concurrentPerform(iterations: workers) { w in
-            var i = w
-            while i < market.count {
-                let r = try! IntradayKernel.evaluate(rule: rule, data: prepared.get(i), grid: grid)
-                counts.set(i, Int(r.trades.reduce(0, +)))
-                i += workers
-            }
-        }
+        let universe = (0..<market.count).map { prepared.get($0) }
+        let results = try IntradayKernel.evaluate(rule: rule, universe: universe, grid: grid, workers: workers)
         let t2 = DispatchTime.now().uptimeNanoseconds
         let kernelCPU = Self.processCPUSeconds() - c1
         let dataSeconds = Double(t1 - t0) / 1e9, kernelSeconds = Double(t2 - t1) / 1e9
         var trades = 0
-        for i in 0..<market.count { trades += counts.get(i) }
+        for r in results { trades += Int(r.trades.reduce(0, +)) }
         let bars = prepared.get(0).series.count, sessions = prepared.get(0).sessions.sessionCount
         // Brute force on a sample of combinations of symbol 0, single-threaded.
         let s0 = prepared.get(0)

@@ -1,3 +1,4 @@
+import Dispatch
 import TradewindCore
 import TradewindData
 
@@ -217,4 +218,34 @@ public enum IntradayKernel {
             }
         }}}}}}}
     }
+}
+
+extension IntradayKernel {
+    /// Evaluates `grid` on every symbol of a universe, symbols in parallel on `workers` threads (all cores by
+    /// default); results are in `universe` order.
+    public static func evaluate(rule: IntradayEntryRule, universe: [IntradaySessionData], grid: IntradayGrid,
+                                initialCash: Double = 100_000, costs: KernelCosts = .none, referenceTime: Int = 580,
+                                workers: Int = KernelThreads.cores) throws(KernelError) -> [KernelGridResult] {
+        try validate(initialCash: initialCash, costs: costs)
+        let out = SlotArray<KernelGridResult>(universe.count)
+        let threads = max(1, min(workers, universe.count))
+        DispatchQueue.concurrentPerform(iterations: threads) { w in
+            var i = w
+            while i < universe.count {
+                // Inputs were validated above, so a single symbol cannot fail.
+                out.set(i, try! evaluate(rule: rule, data: universe[i], grid: grid, initialCash: initialCash, costs: costs,
+                                          referenceTime: referenceTime))
+                i += threads
+            }
+        }
+        return out.values()
+    }
+}
+
+/// Slots written by parallel workers, each slot by exactly one worker, read after the parallel section.
+final class SlotArray<T>: @unchecked Sendable {
+    private var slots: [T?]
+    init(_ n: Int) { slots = [T?](repeating: nil, count: n) }
+    func set(_ i: Int, _ v: T) { slots.withUnsafeMutableBufferPointer { $0[i] = v } }
+    func values() -> [T] { slots.map { $0! } }
 }

@@ -50,7 +50,7 @@ public enum RSI2Kernel {
         }
         let table = rsi
         let out = SMACrossKernel.Results(count: parameters.count, record: recordTrades)
-        let workers = max(1, min(parameters.count, System.cores))
+        let workers = max(1, min(parameters.count, KernelThreads.cores))
         DispatchQueue.concurrentPerform(iterations: workers) { w in
             var k = w
             while k < parameters.count {

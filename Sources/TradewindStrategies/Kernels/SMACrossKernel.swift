@@ -47,7 +47,7 @@ public enum SMACrossKernel {
         }
         let out = Results(count: pairs.count, record: recordTrades)
         let averages = means, columnOf = column
-        let workers = max(1, min(pairs.count, System.cores))
+        let workers = max(1, min(pairs.count, KernelThreads.cores))
         DispatchQueue.concurrentPerform(iterations: workers) { w in
             var k = w
             while k < pairs.count {
@@ -131,8 +131,9 @@ public enum SMACrossKernel {
     }
 }
 
-enum System {
-    static let cores: Int = {
+public enum KernelThreads {
+    /// Online processor count.
+    public static let cores: Int = {
         #if canImport(Glibc) || canImport(Darwin)
         return max(1, sysconfCores())
         #else
