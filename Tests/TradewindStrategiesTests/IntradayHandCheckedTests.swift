@@ -109,3 +109,18 @@ import TradewindStrategies
         }
     }
 }
+
+@Suite struct SampleLoadingTests {
+    /// The loader's eqker-1m bars (start-stamped) equal an independent minimal reading of the files.
+    @Test func loaderBarsEqualAnIndependentReadingOfTheEqkerFiles() throws {
+        for symbol in ["SPY", "PPLT"] {
+            let loaded = try SampleBars.eqkerMinute(symbol)
+            let raw = try SampleBars.read(folder: "eqker-1m", file: "\(symbol)_1min.csv", symbol: symbol, interval: .minute,
+                                          endLabelSeconds: 60)
+            #expect(loaded.time == raw.time && loaded.open == raw.open && loaded.high == raw.high && loaded.low == raw.low
+                    && loaded.close == raw.close && loaded.volume == raw.volume)
+        }
+        let daily = try SampleBars.eqkerDaily("SPY")
+        #expect(ZoneRules.newYork.localDate(of: daily.time[0]) == CivilDate(year: 2018, month: 1, day: 2)!)
+    }
+}

@@ -1,9 +1,11 @@
 import Foundation
 import TradewindCore
+import TradewindData
 
-/// Reads the bundled eqker samples for these tests (the library's CSV loader lives on another branch): rows are
-/// `YYYY-MM-DD HH:MM:SS,open,high,low,close,volume`, newest first, naive New York times labelling the bar END for
-/// intraday files (SOURCE.txt), so a 1-minute bar starts 60 s before its label.
+/// The bundled eqker samples for these tests, loaded through the data layer (`sample:eqker-1m`, `sample:eqker-daily`),
+/// and `read`, a deliberately independent minimal reader of the same files (rows `YYYY-MM-DD HH:MM:SS,o,h,l,c,v`,
+/// newest first, naive New York times labelling the bar END for intraday files, see SOURCE.txt) that cross-checks
+/// the loader's conventions the kernels depend on.
 enum SampleBars {
     static let repoRoot: URL = {
         var u = URL(fileURLWithPath: #filePath)
@@ -18,11 +20,11 @@ enum SampleBars {
                                "SBUX", "SLV", "SPY", "TRV", "TSLA", "TZA", "UGA", "VIX", "VOO", "VXXB", "V", "XLP"]
 
     static func eqkerMinute(_ symbol: String) throws -> BarSeries {
-        try read(folder: "eqker-1m", file: "\(symbol)_1min.csv", symbol: symbol, interval: .minute, endLabelSeconds: 60)
+        try DataSource.sample("eqker-1m").load(symbols: [symbol]).series[0]
     }
 
     static func eqkerDaily(_ symbol: String) throws -> BarSeries {
-        try read(folder: "eqker-daily", file: "\(symbol)_daily.csv", symbol: symbol, interval: .daily, endLabelSeconds: 0)
+        try DataSource.sample("eqker-daily").load(symbols: [symbol]).series[0]
     }
 
     static func read(folder: String, file: String, symbol: String, interval: BarInterval, endLabelSeconds: Int64) throws -> BarSeries {
