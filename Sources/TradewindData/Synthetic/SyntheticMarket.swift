@@ -45,21 +45,21 @@ public struct SyntheticMarket: Sendable {
         calendar: NYSECalendar = .shared
     ) throws(DataError) -> MarketDataset {
         guard (1...100_000).contains(symbols) else {
-            throw DataError(.badOption, file: "synth", column: "symbols", value: String(symbols),
-                            "the number of symbols must be between 1 and 100000")
+            throw DataError(.badOption, file: "synth", value: String(symbols),
+                            "--symbols must be between 1 and 100000")
         }
         guard interval.isIntraday || interval == .daily else {
-            throw DataError(.badOption, file: "synth", column: "interval", value: interval.description,
-                            "synthetic data is generated at an intraday interval (e.g. 1m, 5m, 1h) or daily (1d)")
+            throw DataError(.badOption, file: "synth", value: interval.description,
+                            "--interval must be intraday (e.g. 1m, 5m, 1h) or daily (1d)")
         }
         let range: Range<Int>
         do {
             range = try calendar.indexRange(from: from, to: to)
         } catch {
-            throw DataError(.badOption, file: "synth", column: "dates", value: "\(from)…\(to)", error.description)
+            throw DataError(.badOption, file: "synth", value: "\(from)…\(to)", error.description)
         }
         guard !range.isEmpty else {
-            throw DataError(.badOption, file: "synth", column: "dates", value: "\(from)…\(to)",
+            throw DataError(.badOption, file: "synth", value: "\(from)…\(to)",
                             "there is no NYSE session between \(from) and \(to)")
         }
         let grid = SyntheticSessionGrid(sessions: range, calendar: calendar, interval: interval)
