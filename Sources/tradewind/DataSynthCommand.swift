@@ -22,14 +22,13 @@ struct DataSynth: ParsableCommand {
     @Option(help: "Bar interval: an intraday interval such as 1m, 5m, 1h, or 1d.") var interval: String = "1m"
     @Option(help: "Seed (an unsigned 64-bit integer).") var seed: UInt64 = 42
     @Option(help: "Output directory (created if needed).") var out: String
-    @Option(help: "Output format: cache (binary columnar, SYMBOL.twc) or csv (SYMBOL.csv), one file per symbol.")
+    @Option(help: "Output format: cache (binary columnar, one SYMBOL.twc per symbol) or csv (one SYMBOL.csv per symbol).")
     var format: String = "cache"
 
     func run() throws {
         do {
-            guard let outputFormat = SyntheticMarket.OutputFormat(rawValue: format) else {
-                throw DataError(.badOption, file: "synth", value: format,
-                                "--format must be cache or csv")
+            guard format == "cache" || format == "csv" else {
+                throw DataError(.badOption, file: "synth", value: format, "--format must be cache or csv")
             }
             guard let fromDate = CivilDate(iso: from) else {
                 throw DataError(.badOption, file: "synth", value: from, "--from must be a date yyyy-MM-dd, e.g. 2024-01-02")
@@ -46,7 +45,11 @@ struct DataSynth: ParsableCommand {
             let dataset = try SyntheticMarket(seed: seed).generate(
                 symbols: symbols, from: fromDate, to: toDate, interval: barInterval)
             let generated = clock.now
-            try SyntheticMarket.write(dataset, toDirectory: out, format: outputFormat)
+            if format == "csv" {
+                try CSVBarWriter.write(dataset, toDirectory: out)
+            } else {
+                try BarCache.write(dataset, toDirectory: out)
+            }
             let written = clock.now
             let bars = dataset.series.reduce(0) { $0 + $1.count }
             print("\(dataset.count) symbols, \(bars) bars (\(barInterval)) \(fromDate)…\(toDate), seed \(seed)")
