@@ -12,6 +12,7 @@ struct Tradewind: AsyncParsableCommand {
         subcommands: [
             // Registered subcommands, one per line (keep sorted).
             CalendarCommand.self,
+            DataCommand.self,
             StatsCommand.self,
         ]
     )
