@@ -110,6 +110,6 @@ public struct HeatmapChart: Sendable, Equatable {
         b.close("g")
         return SVGBuilder.document(width: width, height: height, title: title, id: id, kind: "heatmap",
                                    data: [("rows", String(rowLabels.count)), ("columns", String(columnLabels.count)), ("cells", String(cells))],
-                                   standalone: standalone, body: b.body)
+                                   standalone: standalone, maxWidth: width * 1.3, body: b.body)
     }
 }

@@ -28,6 +28,9 @@ public struct XYChart: Sendable, Equatable {
     /// Approximate number of tick intervals on each axis.
     public var xTickTarget = 7
     public var yTickTarget = 5
+    /// An upper bound on the pixel columns series are thinned to (smaller files when a page holds
+    /// many charts); `nil` uses the plot width.
+    public var maxColumns: Int?
 
     public init(title: String, id: String? = nil, xAxis: XAxis, series: [ChartSeries] = []) {
         self.title = title
@@ -42,7 +45,10 @@ public struct XYChart: Sendable, Equatable {
     }
 
     /// The pixel columns a series is thinned to.
-    public var decimationColumns: Int { max(16, Int((plotArea.x1 - plotArea.x0) / 1.5)) }
+    public var decimationColumns: Int { max(16, min(maxColumns ?? Int.max, Int((plotArea.x1 - plotArea.x0) / 1.5))) }
+
+    /// The most candles drawn: one per three pixels (or per `maxColumns`), wider spans are merged.
+    public var maxCandles: Int { max(1, min(maxColumns ?? Int.max, Int((plotArea.x1 - plotArea.x0) / 3))) }
 
     /// The x scale the chart draws with.
     public func xScaleUsed() -> AxisScale {
@@ -235,7 +241,7 @@ public struct XYChart: Sendable, Equatable {
 
     private func drawCandles(_ b: inout SVGBuilder, _ c0: Candles, _ xs: AxisScale, _ ys: AxisScale) {
         let p = plotArea
-        let c = c0.merged(toAtMost: max(1, Int((p.x1 - p.x0) / 3)))
+        let c = c0.merged(toAtMost: maxCandles)
         let pitch = c.count > 1 ? abs(xs.position(c.x[1]) - xs.position(c.x[0])) : (p.x1 - p.x0) / 2
         let w = max(1, min(14, pitch * 0.7))
         var up = "", down = "", wicksUp = "", wicksDown = ""
@@ -297,7 +303,7 @@ public struct XYChart: Sendable, Equatable {
         if let first = drawn.first, !first.idx.isEmpty {
             xValues = first.idx.map { first.series.x[$0] }
         } else if let c0 = candles {
-            let c = c0.merged(toAtMost: max(1, Int((p.x1 - p.x0) / 3)))
+            let c = c0.merged(toAtMost: maxCandles)
             xValues = c.x
             candleAt = (0..<c.count).map { (c.open[$0], c.high[$0], c.low[$0], c.close[$0]) }
             // A merged candle is labelled with its first bar.

@@ -57,6 +57,16 @@ public enum NumberText {
         return auto(v)
     }
 
+    /// The shortest fixed-point text (at most 8 decimals) that reads back as `v`: `0.05`, `12`, `2.5`.
+    public static func shortest(_ v: Double) -> String {
+        guard v.isFinite else { return fixed(v, 0) }
+        for d in 0...8 {
+            let s = fixed(v, d)
+            if let back = Double(s), abs(back - v) <= abs(v) * 1e-12 { return s }
+        }
+        return fixed(v, 8)
+    }
+
     /// A value with as many decimals as its magnitude needs (at most 6 significant-looking places).
     public static func auto(_ v: Double) -> String {
         let a = abs(v)

@@ -46,12 +46,14 @@ public struct SVGBuilder {
     /// screen readers, with extra `data-` attributes the reports and tests read. Inline SVG in
     /// HTML needs no namespace (so a report holds no URL at all); `standalone` adds it for `.svg` files.
     public static func document(width: Double, height: Double, title: String, id: String?, kind: String,
-                                data: [(String, String)] = [], standalone: Bool = false, body: String) -> String {
+                                data: [(String, String)] = [], standalone: Bool = false, maxWidth: Double? = nil,
+                                body: String) -> String {
         var s = "<svg"
         if standalone { s += " xmlns=\"http" + "://www.w3.org/2000/svg\"" }
         s += " class=\"tw-chart\" data-kind=\"" + kind + "\""
         if let id { s += " id=\"" + XMLEscape.escape(id) + "\"" }
         s += " viewBox=\"0 0 " + NumberText.coord(width) + " " + NumberText.coord(height) + "\""
+        if let maxWidth { s += " style=\"max-width:" + NumberText.coord(maxWidth) + "px\"" }
         s += " width=\"100%\" preserveAspectRatio=\"xMidYMid meet\" role=\"img\" aria-label=\"" + XMLEscape.escape(title) + "\""
         s += " font-family=\"" + XMLEscape.escape(ChartTheme.fontFamily) + "\" font-size=\"" + NumberText.coord(ChartTheme.fontSize) + "\""
         for (k, v) in data { s += " data-" + k + "=\"" + XMLEscape.escape(v) + "\"" }

@@ -22,8 +22,18 @@ public enum NiceTicks {
             a -= pad
             b += pad
         }
-        let s = step(span: b - a, target: target)
-        return (floor(a / s + 1e-9) * s, ceil(b / s - 1e-9) * s, s)
+        // Widening can lengthen the span enough to call for the next step; repeat until the step
+        // of the widened domain is the one it was widened with, so ticks land on both ends.
+        var s = step(span: b - a, target: target)
+        var lo = floor(a / s + 1e-9) * s, hi = ceil(b / s - 1e-9) * s
+        for _ in 0..<4 {
+            let s2 = step(span: hi - lo, target: target)
+            if s2 == s { break }
+            s = s2
+            lo = floor(a / s + 1e-9) * s
+            hi = ceil(b / s - 1e-9) * s
+        }
+        return (lo, hi, s)
     }
 
     /// Multiples of the nice step that lie within `[lo, hi]` (tolerating rounding at the ends).

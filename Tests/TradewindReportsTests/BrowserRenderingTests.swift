@@ -1,0 +1,121 @@
+import Foundation
+import Testing
+@testable import TradewindReports
+
+/// Renders reports in a real headless Chromium. CI installs it (`.ci/run`); where it is absent these
+/// tests are skipped (install it with `apt-get install chromium`).
+@Suite(.enabled(if: ChromiumRenderer.locate() != nil, "no headless Chromium on PATH: apt-get install chromium to run the browser tests"),
+       .serialized)
+struct BrowserRenderingTests {
+    static func tempDir() throws -> String {
+        let dir = NSTemporaryDirectory() + "tradewind-report-test-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
+        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        return dir
+    }
+
+    @Test func screenshotIsNotBlankAndTheEquityChartSpansThePage() throws {
+        let dir = try Self.tempDir()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let html = dir + "/report.html", png = dir + "/report.png"
+        try ReportWriter.write(html: BacktestReport.render(Synthetic.backtest(days: 1_000, trades: 20)), to: html)
+        let chromium = try ChromiumRenderer.find()
+        try chromium.screenshot(html: html, to: png, width: 1280, height: 1400)
+        let data = try #require(FileManager.default.contents(atPath: png))
+        let image = try #require(PNGImage.decode([UInt8](data)))
+        #expect(image.width == 1280)
+        #expect(image.height == 1400)
+        // Not blank: a good share of non-white pixels and many distinct colours.
+        var nonWhite = 0
+        var colours = Set<Int>()
+        for y in stride(from: 0, to: image.height, by: 2) {
+            for x in stride(from: 0, to: image.width, by: 2) {
+                let (r, g, b) = image.rgb(x, y)
+                if r < 240 || g < 240 || b < 240 { nonWhite += 1 }
+                colours.insert(r << 16 | g << 8 | b)
+            }
+        }
+        #expect(Double(nonWhite) / Double(image.width * image.height / 4) > 0.03)
+        #expect(colours.count > 50)
+        // The equity line (#2563eb) runs across most of the width, below the header.
+        var minX = Int.max, maxX = 0, minY = Int.max, maxY = 0, blue = 0
+        for y in 0..<image.height {
+            for x in 0..<image.width {
+                let (r, g, b) = image.rgb(x, y)
+                if abs(r - 0x25) < 40 && abs(g - 0x63) < 40 && abs(b - 0xeb) < 40 {
+                    blue += 1
+                    minX = min(minX, x); maxX = max(maxX, x); minY = min(minY, y); maxY = max(maxY, y)
+                }
+            }
+        }
+        #expect(blue > 500, "only \(blue) equity-coloured pixels")
+        #expect(minX < image.width / 6, "equity line starts at x=\(minX)")
+        #expect(maxX > image.width * 5 / 6, "equity line ends at x=\(maxX)")
+        #expect(maxY - minY > 150, "equity chart is only \(maxY - minY) px tall")
+        #expect(minY > 150 && maxY < 1300, "equity chart at y \(minY)...\(maxY)")
+    }
+
+    @Test func pdfExportIsAValidMultiPagePDF() throws {
+        let dir = try Self.tempDir()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let html = dir + "/report.html", pdf = dir + "/report.pdf"
+        try ReportWriter.write(html: BacktestReport.render(Synthetic.backtest(days: 1_000, trades: 20)), to: html)
+        try ChromiumRenderer.find().printPDF(html: html, to: pdf)
+        let data = try #require(FileManager.default.contents(atPath: pdf))
+        let bytes = [UInt8](data)
+        #expect(bytes.starts(with: Array("%PDF-".utf8)))
+        #expect(String(decoding: bytes.suffix(64), as: UTF8.self).contains("%%EOF"))
+        let text = String(decoding: bytes, as: UTF8.self)
+        let pages = text.components(separatedBy: "/Type /Page").count - 1 - (text.components(separatedBy: "/Type /Pages").count - 1)
+        #expect(pages >= 2, "the PDF has \(pages) page(s)")
+    }
+
+    @Test func optimizationReportRendersInTheBrowser() throws {
+        let dir = try Self.tempDir()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let html = dir + "/opt.html", png = dir + "/opt.png"
+        try ReportWriter.write(html: OptimizationReport.render(Synthetic.optimization(method: "tpe")), to: html)
+        try ChromiumRenderer.find().screenshot(html: html, to: png, width: 390, height: 1200)
+        let pngData = try #require(FileManager.default.contents(atPath: png))
+        let image = try #require(PNGImage.decode([UInt8](pngData)))
+        #expect(image.width == 390)
+        // The heatmap's green best cell shows up on a phone-width screen.
+        var green = 0
+        for y in 0..<image.height {
+            for x in 0..<image.width {
+                let (r, g, b) = image.rgb(x, y)
+                if g > 140 && r < 80 && b < 120 { green += 1 }
+            }
+        }
+        #expect(green > 100)
+    }
+}
+
+@Suite struct ChromiumLookupTests {
+    @Test func missingChromiumSaysHowToInstallIt() {
+        #expect(ChromiumRenderer.locate(environment: ["PATH": "/nonexistent"]) == nil)
+        do {
+            _ = try ChromiumRenderer.find(environment: ["PATH": "/nonexistent"])
+            Issue.record("expected chromiumNotFound")
+        } catch {
+            #expect(error == .chromiumNotFound(searched: ChromiumRenderer.candidateNames))
+            #expect(error.description.contains("apt-get install chromium"))
+        }
+    }
+
+    @Test func explicitBrowserPathWins() throws {
+        let env = ["PATH": "/nonexistent", "TRADEWIND_CHROMIUM": "/bin/sh"]
+        #expect(ChromiumRenderer.locate(environment: env) == "/bin/sh")
+    }
+
+    @Test func aBrowserThatFailsIsReported() throws {
+        let dir = NSTemporaryDirectory() + "tw-fail-\(getpid())"
+        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        try ReportWriter.write(html: "<html></html>", to: dir + "/a.html")
+        let fake = ChromiumRenderer(executable: "/bin/false", timeoutSeconds: 10)
+        #expect(throws: ReportError.self) { try fake.printPDF(html: dir + "/a.html", to: dir + "/a.pdf") }
+        let slow = ChromiumRenderer(executable: "/bin/sleep", timeoutSeconds: 0.3)
+        // `sleep` with Chromium's flags exits with an error at once, or sleeps; either way it must not hang.
+        #expect(throws: ReportError.self) { try slow.printPDF(html: dir + "/a.html", to: dir + "/a.pdf") }
+    }
+}
