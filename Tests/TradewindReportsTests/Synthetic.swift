@@ -59,13 +59,13 @@ enum Synthetic {
         // Underwater curve and drawdown periods.
         var peak = equity[0], peakIndex = 0
         var dd: [Double] = []
-        var periods: [DrawdownPeriod] = []
+        var periods: [ReportDrawdown] = []
         var troughIndex = 0
         var inDrawdown = false
         for (i, e) in equity.enumerated() {
             if e >= peak {
                 if inDrawdown {
-                    periods.append(DrawdownPeriod(start: times[peakIndex], trough: times[troughIndex], recovery: times[i],
+                    periods.append(ReportDrawdown(start: times[peakIndex], trough: times[troughIndex], recovery: times[i],
                                                   depth: equity[troughIndex] / peak - 1))
                     inDrawdown = false
                 }
@@ -78,7 +78,7 @@ enum Synthetic {
             dd.append(e / peak - 1)
         }
         if inDrawdown {
-            periods.append(DrawdownPeriod(start: times[peakIndex], trough: times[troughIndex], recovery: nil, depth: equity[troughIndex] / peak - 1))
+            periods.append(ReportDrawdown(start: times[peakIndex], trough: times[troughIndex], recovery: nil, depth: equity[troughIndex] / peak - 1))
         }
         let daily = equity.count > 1 ? (1..<equity.count).map { equity[$0] / equity[$0 - 1] - 1 } : []
         // Monthly and yearly returns from month-end values.

@@ -51,10 +51,10 @@ public struct ObjectiveGrid: Sendable, Equatable {
 
     struct Levels {
         var labels: [String]
-        var index: (ParameterValue) -> Int
+        var index: (ReportParameterValue) -> Int
     }
 
-    static func levels(_ values: [ParameterValue]) -> Levels {
+    static func levels(_ values: [ReportParameterValue]) -> Levels {
         let distinct = Array(Set(values)).sorted()
         let numbers = distinct.compactMap(\.number)
         if distinct.count <= maxLevels || numbers.count != distinct.count {

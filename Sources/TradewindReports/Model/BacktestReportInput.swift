@@ -29,7 +29,7 @@ public struct BacktestReportInput: Sendable, Equatable {
     /// Underwater curve: drawdown from the running peak as a fraction ≤ 0.
     public var drawdown: TimeSeries
     /// The worst drawdowns, deepest first (the report lists five).
-    public var worstDrawdowns: [DrawdownPeriod]
+    public var worstDrawdowns: [ReportDrawdown]
     /// One price chart per symbol (an empty list leaves the section with a note).
     public var prices: [SymbolPrices]
     /// Daily returns of the strategy (fractions), for the distribution.
@@ -47,7 +47,7 @@ public struct BacktestReportInput: Sendable, Equatable {
     public init(title: String, strategy: String, parameters: [ReportParameter], symbols: [String], period: ReportPeriod,
                 dataSource: String, costs: String, summary: SummaryFigures, metrics: [ReportMetric], equity: TimeSeries,
                 benchmark: TimeSeries? = nil, benchmarkName: String = "Benchmark", drawdown: TimeSeries,
-                worstDrawdowns: [DrawdownPeriod], prices: [SymbolPrices], dailyReturns: [Double],
+                worstDrawdowns: [ReportDrawdown], prices: [SymbolPrices], dailyReturns: [Double],
                 monthlyReturns: [MonthlyReturn], yearlyReturns: [YearlyReturn], rollingSharpe: TimeSeries,
                 rollingVolatility: TimeSeries, rollingWindow: String, trades: [TradeRow]) {
         self.title = title
@@ -117,7 +117,7 @@ public struct SummaryFigures: Sendable, Equatable {
 }
 
 /// One drawdown: from the peak it fell from, through its trough, to the recovery of that peak.
-public struct DrawdownPeriod: Sendable, Equatable {
+public struct ReportDrawdown: Sendable, Equatable {
     public var start: UnixNanos
     public var trough: UnixNanos
     /// `nil` while not recovered by the end of the run.

@@ -90,10 +90,10 @@ public struct BestResult: Sendable, Equatable {
 /// (non-finite when the trial failed or was pruned).
 public struct TrialRow: Sendable, Equatable {
     public var number: Int
-    public var parameters: [ParameterValue]
+    public var parameters: [ReportParameterValue]
     public var objective: Double
 
-    public init(number: Int, parameters: [ParameterValue], objective: Double) {
+    public init(number: Int, parameters: [ReportParameterValue], objective: Double) {
         self.number = number
         self.parameters = parameters
         self.objective = objective

@@ -4,16 +4,16 @@ import TradewindCore
 /// A strategy or optimizer parameter as shown in a report (`fast = 10`).
 public struct ReportParameter: Sendable, Equatable {
     public var name: String
-    public var value: ParameterValue
+    public var value: ReportParameterValue
 
-    public init(name: String, value: ParameterValue) {
+    public init(name: String, value: ReportParameterValue) {
         self.name = name
         self.value = value
     }
 }
 
 /// A parameter value: a number or a choice. Numbers order before text; both print without noise.
-public enum ParameterValue: Sendable, Hashable, Comparable, CustomStringConvertible {
+public enum ReportParameterValue: Sendable, Hashable, Comparable, CustomStringConvertible {
     case number(Double)
     case text(String)
 
@@ -30,7 +30,7 @@ public enum ParameterValue: Sendable, Hashable, Comparable, CustomStringConverti
         return nil
     }
 
-    public static func < (a: ParameterValue, b: ParameterValue) -> Bool {
+    public static func < (a: ReportParameterValue, b: ReportParameterValue) -> Bool {
         switch (a, b) {
         case (.number(let x), .number(let y)): return x < y
         case (.number, .text): return true
