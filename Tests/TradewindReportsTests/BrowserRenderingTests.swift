@@ -69,6 +69,18 @@ struct BrowserRenderingTests {
         #expect(pages >= 2, "the PDF has \(pages) page(s)")
     }
 
+    @Test func inlineScriptRunsWithoutErrors() throws {
+        let dir = try Self.tempDir()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let html = dir + "/report.html"
+        try ReportWriter.write(html: BacktestReport.render(Synthetic.backtest(days: 300, trades: 5)), to: html)
+        let dom = try ChromiumRenderer.find().renderedDOM(html: html)
+        // The tooltip element exists only if the whole inline script parsed and ran to its first statement,
+        // and the sentinel only if it reached its end.
+        #expect(dom.contains("class=\"tw-tip\""))
+        #expect(dom.contains("data-tw-ready=\"1\""))
+    }
+
     @Test func optimizationReportRendersInTheBrowser() throws {
         let dir = try Self.tempDir()
         defer { try? FileManager.default.removeItem(atPath: dir) }

@@ -79,6 +79,7 @@ enum ReportPage {
     var blob=new Blob([lines.join('\\n')+'\\n'],{type:'text/csv'});var a=document.createElement('a');
     a.href=URL.createObjectURL(blob);a.download=b.getAttribute('data-file')||'table.csv';document.body.appendChild(a);a.click();
     setTimeout(function(){URL.revokeObjectURL(a.href);a.remove();},0);});});
+    document.body.setAttribute('data-tw-ready','1');
     })();
     """
 }

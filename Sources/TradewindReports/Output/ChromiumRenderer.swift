@@ -50,6 +50,11 @@ public struct ChromiumRenderer: Sendable {
         try checkOutput(pngPath, magic: [0x89, 0x50, 0x4E, 0x47])
     }
 
+    /// The page's DOM after its scripts ran (`--dump-dom`): checks that the inline script works.
+    public func renderedDOM(html htmlPath: String) throws(ReportError) -> String {
+        try run(htmlPath, output: nil, ["--dump-dom"])
+    }
+
     private func absolute(_ path: String) -> String {
         path.hasPrefix("/") ? path : FileManager.default.currentDirectoryPath + "/" + path
     }
@@ -61,26 +66,32 @@ public struct ChromiumRenderer: Sendable {
         }
     }
 
-    private func run(_ htmlPath: String, output: String, _ extra: [String]) throws(ReportError) {
+    /// Runs the browser on the page; returns what it printed on standard output.
+    @discardableResult
+    private func run(_ htmlPath: String, output: String?, _ extra: [String]) throws(ReportError) -> String {
         let fm = FileManager.default
         let html = absolute(htmlPath)
-        guard fm.fileExists(atPath: html) else { throw .cannotWrite(path: output, reason: "the HTML file \(html) does not exist") }
-        try? fm.removeItem(atPath: absolute(output))
+        guard fm.fileExists(atPath: html) else {
+            throw .cannotWrite(path: output ?? htmlPath, reason: "the HTML file \(html) does not exist")
+        }
+        if let output { try? fm.removeItem(atPath: absolute(output)) }
         let profile = NSTemporaryDirectory() + "tradewind-chromium-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
-        let logPath = profile + ".log"
+        let logPath = profile + ".log", outPath = profile + ".out"
         defer {
             try? fm.removeItem(atPath: profile)
             try? fm.removeItem(atPath: logPath)
+            try? fm.removeItem(atPath: outPath)
         }
         fm.createFile(atPath: logPath, contents: nil)
+        fm.createFile(atPath: outPath, contents: nil)
         let process = Process()
         process.executableURL = URL(fileURLWithPath: executable)
         process.arguments = ["--headless", "--disable-gpu", "--no-sandbox", "--disable-dev-shm-usage", "--no-first-run",
                              "--no-default-browser-check", "--disable-extensions", "--mute-audio", "--user-data-dir=" + profile,
                              "--run-all-compositor-stages-before-draw", "--virtual-time-budget=5000"]
             + extra + [URL(fileURLWithPath: html).absoluteString]
-        let log = FileHandle(forWritingAtPath: logPath)
-        process.standardOutput = log
+        let log = FileHandle(forWritingAtPath: logPath), out = FileHandle(forWritingAtPath: outPath)
+        process.standardOutput = out
         process.standardError = log
         process.standardInput = FileHandle.nullDevice
         do {
@@ -100,10 +111,12 @@ public struct ChromiumRenderer: Sendable {
         }
         process.waitUntilExit()
         try? log?.close()
+        try? out?.close()
         guard process.terminationStatus == 0 else {
             let text = (fm.contents(atPath: logPath).flatMap { String(data: $0, encoding: .utf8) } ?? "")
             let lastLines = text.split(separator: "\n").suffix(5).joined(separator: " | ")
             throw .chromiumFailed(status: process.terminationStatus, detail: lastLines.isEmpty ? "no output" : lastLines)
         }
+        return fm.contents(atPath: outPath).map { String(decoding: $0, as: UTF8.self) } ?? ""
     }
 }
