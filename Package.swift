@@ -106,7 +106,7 @@ let package = Package(
         .testTarget(name: "TradewindChartsTests", dependencies: ["TradewindCore", "TradewindCharts"], swiftSettings: strict),
         .testTarget(
             name: "TradewindReportsTests",
-            dependencies: ["TradewindCore", "TradewindAnalytics", "TradewindCharts", "TradewindReports", "CZlib"],
+            dependencies: ["TradewindCore", "TradewindData", "TradewindAnalytics", "TradewindCharts", "TradewindReports", "CZlib"],
             swiftSettings: strict
         ),
         .testTarget(

@@ -33,7 +33,7 @@ enum ReportPage {
     .card .value.pos{color:var(--pos)}.card .value.neg{color:var(--neg)}
     .grid{display:grid;grid-template-columns:repeat(2,minmax(0,1fr));gap:16px}
     figure{margin:8px 0}figcaption{font-weight:600;font-size:13px;margin-bottom:4px}
-    .chart-scroll{overflow-x:auto}.chart-scroll svg.tw-chart{min-width:480px}
+    .chart-scroll{overflow-x:auto}.chart-scroll svg.tw-chart{min-width:560px}
     .table-wrap{overflow-x:auto;max-width:100%}
     table{border-collapse:collapse;font-size:13px;width:100%}
     th,td{padding:4px 8px;border-bottom:1px solid var(--line);text-align:right;white-space:nowrap}
