@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import TradewindCharts
 @testable import TradewindReports
 
 /// Renders reports in a real headless Chromium. CI installs it (`.ci/run`); where it is absent these
@@ -79,6 +80,52 @@ struct BrowserRenderingTests {
         // and the sentinel only if it reached its end.
         #expect(dom.contains("class=\"tw-tip\""))
         #expect(dom.contains("data-tw-ready=\"1\""))
+    }
+
+    @Test func scaleToggleSortingAndCSVExportWork() throws {
+        let dir = try Self.tempDir()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let input = Synthetic.backtest(days: 300, trades: 7)
+        // A test-only script appended to the page drives the controls and writes what it saw into the DOM.
+        let driver = """
+        <script>
+        var captured = '';
+        var RealBlob = window.Blob;
+        window.Blob = function (parts, options) { captured = parts.join(''); return new RealBlob(parts, options); };
+        URL.createObjectURL = function () { return '#'; };
+        var hit = document.querySelector('#equity-linear .tw-hit');
+        var box = hit.getBoundingClientRect();
+        hit.dispatchEvent(new MouseEvent('mousemove', { bubbles: true, clientX: box.right + 20, clientY: box.top + 5 }));
+        var tip = document.querySelector('.tw-tip').textContent.replace(/\\n/g, ' / ');
+        document.querySelector('button[data-scale="log"]').click();
+        var linearHidden = document.querySelector('[data-scale-view="linear"]').hidden;
+        var logHidden = document.querySelector('[data-scale-view="log"]').hidden;
+        var th = document.querySelector('#trade-table th[data-name="pnl"]');
+        th.click(); th.click();
+        var firstPnL = document.querySelector('#trade-table tbody tr').cells[8].getAttribute('data-v');
+        document.querySelector('button[data-csv="trade-table"]').click();
+        var lines = captured.trim().split('\\n');
+        document.body.setAttribute('data-result', [linearHidden, logHidden, firstPnL, lines.length, lines[0], tip].join('|'));
+        </script></body>
+        """
+        let page = BacktestReport.render(input).replacingOccurrences(of: "</body>", with: driver)
+        let html = dir + "/report.html"
+        try ReportWriter.write(html: page, to: html)
+        let dom = try ChromiumRenderer.find().renderedDOM(html: html)
+        let marker = "data-result=\""
+        let start = try #require(dom.range(of: marker))
+        let result = dom[start.upperBound...].prefix { $0 != "\"" }.split(separator: "|", omittingEmptySubsequences: false).map(String.init)
+        #expect(result.count == 6)
+        #expect(result[0] == "true" && result[1] == "false", "log toggle: \(result)")
+        let best = input.trades.map(\.pnl).max()!
+        #expect(result[2] == NumberText.fixed(best, 2), "sorted by P&L descending: \(result)")
+        #expect(result[3] == String(input.trades.count + 1))
+        // Hovering past the right end of the equity chart shows the last bar's date and values.
+        let last = input.equity.values.last!, bench = input.benchmark!.values.last!
+        let money = ValueFormat.currency(symbol: "$", decimals: 0)
+        #expect(result[5] == DateTicks.tooltip(input.equity.times.last!, intraday: false, zone: .utc)
+                + " / Strategy: " + money.string(last) + " / Buy &amp; hold SPY: " + money.string(bench), "tooltip: \(result[5])")
+        #expect(result[4] == "id,symbol,side,entry_time,entry_price,exit_time,exit_price,quantity,pnl,return,costs,bars,duration_seconds")
     }
 
     @Test func optimizationReportRendersInTheBrowser() throws {
