@@ -37,5 +37,6 @@ import Testing
         #expect(XMLEscape.escape("a<b & \"c\" 'd'>") == "a&lt;b &amp; &quot;c&quot; &#39;d&#39;&gt;")
         #expect(XMLEscape.escape("x\u{01}y\tz") == "xy\tz")
         #expect(XMLEscape.escape("plain") == "plain")
+        #expect(XMLEscape.escape("two\nlines") == "two&#10;lines")
     }
 }
