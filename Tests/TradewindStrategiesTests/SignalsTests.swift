@@ -38,3 +38,19 @@ import TradewindStrategies
         #expect(throws: SignalFileError.self) { try SignalFile.parse("time,signal\n2019-13-02,buy") }
     }
 }
+
+@Suite struct BadDataTests {
+    @Test func kernelsRefuseNonFinitePricesAndIntradayStrategiesRefuseDailyBars() throws {
+        var spy = try SampleBars.eqkerDaily("SPY")
+        spy.close[5] = .nan
+        #expect(throws: KernelError.self) { try SMACrossKernel.evaluate(series: spy, pairs: [.init(fast: 2, slow: 5)]) }
+        #expect(throws: KernelError.self) { try RSI2Kernel.evaluate(series: spy, parameters: [.init()]) }
+        var minute = try SampleBars.eqkerMinute("SPY")
+        minute.low[100] = 0
+        #expect(throws: KernelError.self) { try IntradaySessionData(series: minute) }
+        #expect(throws: (any Error).self) {
+            try Backtest.run(Momentum(IntradayParameters(buyTrigger: 1, sellTrigger: 1)),
+                             data: MarketDataset([try SampleBars.eqkerDaily("SPY")]))
+        }
+    }
+}

@@ -60,7 +60,7 @@ public struct Momentum: ParameterizedStrategy {
 
     public mutating func onBar(_ context: StrategyContext) throws {
         for s in 0..<context.symbolCount where context.hasBar(s) && context.isInSession {
-            symbols.observe(context, s)
+            try symbols.observe(context, s, strategy: Self.name)
             guard !symbols.decided[s], symbols.previousClose[s].isFinite,
                   context.minuteOfDay + 1 >= parameters.buyTime else { continue }
             symbols.decided[s] = true
@@ -90,21 +90,35 @@ struct SymbolSessions {
     var lastClose: [Double] = []
     var previousClose: [Double] = []
     var decided: [Bool] = []
+    /// Sessions seen with exactly one bar so far, and whether any session had two (intraday data).
+    var singleBarSessions: [Int] = []
+    var intraday: [Bool] = []
 
     init(count: Int = 0) {
+        singleBarSessions = Array(repeating: 0, count: count)
+        intraday = Array(repeating: false, count: count)
         day = Array(repeating: Int.min, count: count)
         lastClose = Array(repeating: .nan, count: count)
         previousClose = lastClose
         decided = Array(repeating: false, count: count)
     }
 
-    /// Call on every in-session bar of symbol `s` (before reading `previousClose`).
-    mutating func observe(_ context: StrategyContext, _ s: Int) {
+    /// Call on every in-session bar of symbol `s` (before reading `previousClose`). Throws when the symbol's
+    /// first three sessions each had a single bar: daily (or coarser) data, on which the intraday rules never trade.
+    mutating func observe(_ context: StrategyContext, _ s: Int, strategy: String) throws {
         let d = context.sessionDate.daysSinceEpoch
         if d != day[s] {
+            if day[s] != Int.min && !intraday[s] {
+                singleBarSessions[s] += 1
+                if singleBarSessions[s] >= 3 {
+                    throw IntradayDataError(strategy: strategy, symbol: context.symbols[s])
+                }
+            }
             day[s] = d
             previousClose[s] = lastClose[s]
             decided[s] = false
+        } else {
+            intraday[s] = true
         }
         lastClose[s] = context.close(s)
     }
@@ -128,5 +142,14 @@ enum IntradaySizing {
         }
         exits.append(.sell(s, .closePosition, .marketOnClose, tif: .day, tag: "session-close"))
         context.oco(exits)
+    }
+}
+
+/// An intraday strategy was given daily (or coarser) bars.
+public struct IntradayDataError: Error, CustomStringConvertible {
+    public let strategy: String
+    public let symbol: String
+    public var description: String {
+        "\(strategy) needs intraday bars (e.g. 1-minute) but \(symbol) has one bar per session; use sample:eqker-1m or another minute-bar source"
     }
 }

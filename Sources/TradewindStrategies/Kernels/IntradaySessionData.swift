@@ -16,6 +16,7 @@ public struct IntradaySessionData: Sendable {
             throw KernelError.unsupportedData(
                 "the intraday strategies need intraday bars (e.g. 1-minute); \(series.symbol) has \(series.interval) bars")
         }
+        try Self.checkPrices(series)
         self.series = series
         self.sessions = SessionView(series: series, calendar: calendar)
         self.barNanos = Int64(series.interval.count) * UnixTime.nanosPerSecond
@@ -31,6 +32,18 @@ public struct IntradaySessionData: Sendable {
 }
 
 extension IntradaySessionData {
+    /// Kernels refuse non-finite or non-positive prices (the engine refuses non-finite ones), naming the bar.
+    static func checkPrices(_ series: BarSeries) throws(KernelError) {
+        for i in 0..<series.count {
+            let o = series.open[i], h = series.high[i], l = series.low[i], c = series.close[i]
+            guard o.isFinite, h.isFinite, l.isFinite, c.isFinite, o > 0, h > 0, l > 0, c > 0 else {
+                throw KernelError.unsupportedData(
+                    "\(series.symbol) bar \(i) (\(ISO8601.utc(series.time[i]))) has a non-finite or non-positive price "
+                    + "(open \(o), high \(h), low \(l), close \(c)); clean or drop it first")
+            }
+        }
+    }
+
     /// First index in `lo..<hi` whose bar time satisfies `time + offset >= instant` (hi when none).
     @inlinable static func firstBar(_ time: UnsafeBufferPointer<UnixNanos>, _ lo: Int, _ hi: Int,
                                     endingAtOrAfter instant: UnixNanos, offset: Int64) -> Int {

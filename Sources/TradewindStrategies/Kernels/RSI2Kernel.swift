@@ -31,6 +31,7 @@ public enum RSI2Kernel {
     public static func evaluate(series: BarSeries, parameters: [Parameters], initialCash: Double = 100_000,
                                 costs: KernelCosts = .none, recordTrades: Bool = false) throws(KernelError) -> KernelGridResult {
         try IntradayKernel.validate(initialCash: initialCash, costs: costs)
+        try IntradaySessionData.checkPrices(series)
         for p in parameters {
             if !(p.rsiPeriod >= 1 && p.rsiPeriod <= 500) {
                 throw .invalidParameter(name: "rsi_period", value: "\(p.rsiPeriod)", expected: "1...500")

@@ -25,6 +25,7 @@ public enum SMACrossKernel {
     public static func evaluate(series: BarSeries, pairs: [Pair], initialCash: Double = 100_000, costs: KernelCosts = .none,
                                 recordTrades: Bool = false) throws(KernelError) -> KernelGridResult {
         try IntradayKernel.validate(initialCash: initialCash, costs: costs)
+        try IntradaySessionData.checkPrices(series)
         for p in pairs where !(p.fast >= 1 && p.slow >= 2 && p.fast < p.slow) {
             throw .invalidParameter(name: "fast/slow", value: "\(p.fast)/\(p.slow)", expected: "1 ≤ fast < slow")
         }
