@@ -1,5 +1,6 @@
 import Testing
 import TradewindCore
+import TradewindData
 import TradewindEngine
 import TradewindStrategies
 
@@ -84,5 +85,20 @@ import TradewindStrategies
             trades += try Self.compare(series[round % 2], Self.randomParameters(&rng), costs: costs, label: series[round % 2].symbol)
         }
         #expect(trades > 300)
+    }
+
+    /// Real SPY minute bars of 2011 with pre- and after-market bars (pyalgotrade sample): only regular-hours bars
+    /// take part in either implementation.
+    @Test func momentumKernelEqualsEngineOnSPY2011MinuteBarsWithExtendedHours() throws {
+        let spy = try DataSource.sample("spy-1m-2011").load().series[0]
+        var rng = TestRandom(seed: 2011)
+        var trades = 0
+        for round in 0..<24 {
+            var p = Self.randomParameters(&rng)
+            p.buyTrigger = (p.buyTrigger * 0.4 * 1000).rounded() / 1000
+            let costs = round % 2 == 0 ? KernelCosts.none : KernelCosts(commission: 0.0003, slippageBps: 1)
+            trades += try Self.compare(spy, p, costs: costs, label: "SPY-2011")
+        }
+        #expect(trades > 100)
     }
 }
