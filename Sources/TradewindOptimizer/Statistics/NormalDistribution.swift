@@ -50,18 +50,20 @@ public enum NormalDistribution {
         return q < 0 ? -x : x
     }
 
-    /// log(Φ(b) − Φ(a)) for a ≤ b, computed on the side of zero where the masses do not cancel.
+    /// Φ(b) − Φ(a) for a ≤ b, computed on the side of zero where the masses do not cancel.
     @inlinable
-    public static func logMass(_ a: Double, _ b: Double) -> Double {
+    public static func mass(_ a: Double, _ b: Double) -> Double {
         let s = 1 / 2.0.squareRoot()
-        let m: Double
         if a >= 0 {
-            m = 0.5 * (erfc(a * s) - erfc(b * s))
+            return 0.5 * (erfc(a * s) - erfc(b * s))
         } else if b <= 0 {
-            m = 0.5 * (erfc(-b * s) - erfc(-a * s))
+            return 0.5 * (erfc(-b * s) - erfc(-a * s))
         } else {
-            m = 1 - 0.5 * erfc(-a * s) - 0.5 * erfc(b * s)
+            return 1 - 0.5 * erfc(-a * s) - 0.5 * erfc(b * s)
         }
-        return log(m)
     }
+
+    /// log(Φ(b) − Φ(a)) for a ≤ b.
+    @inlinable
+    public static func logMass(_ a: Double, _ b: Double) -> Double { log(mass(a, b)) }
 }

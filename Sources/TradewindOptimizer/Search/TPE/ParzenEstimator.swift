@@ -7,6 +7,11 @@ enum TPEDimension: Sendable {
     /// value's mass is that of `[x − ½, x + ½]`, as Optuna does for stepped distributions.
     case numeric(low: Double, high: Double, discrete: Bool, levels: Int)
     case categorical(count: Int)
+
+    var isDiscrete: Bool {
+        if case let .numeric(_, _, discrete, _) = self { return discrete }
+        return true
+    }
 }
 
 /// A Parzen (kernel) density estimator over the search dimensions, built the way Optuna's TPE
@@ -34,6 +39,13 @@ struct ParzenEstimator {
     let mus: [[Double]]
     let sigmas: [[Double]]
     let logNormalisers: [[Double]]
+    let inverseNormalisers: [[Double]]
+    /// Discrete dimensions: kernels whose μ is a level index share normal tails with every other
+    /// such kernel of the same σ (offsets to cell boundaries are then half-integers): `sigmaGroup`
+    /// numbers the distinct σ (−1 when μ is not an integer, e.g. the prior of an even level count).
+    let sigmaGroup: [[Int]]
+    let groupSigma: [[Double]]
+    let categoricalP: [[Double]]
     /// Per categorical dimension: log probabilities, kernel-major (`k·count + c`).
     let categoricalLogP: [[Double]]
     let categoricalCumP: [[Double]]
@@ -64,7 +76,7 @@ struct ParzenEstimator {
                 let obs = observations.map { $0[d] }
                 var sig = [Double](repeating: 0, count: n)
                 if n > 0 {
-                    let order = obs.indices.sorted { obs[$0] < obs[$1] || (obs[$0] == obs[$1] && $0 < $1) }
+                    let order = ParzenEstimator.ascendingOrder(obs, integral: dim.isDiscrete)
                     let sorted = order.map { obs[$0] }
                     var sortedSig = [Double](repeating: 0, count: n)
                     for i in 0..<n {
@@ -87,7 +99,7 @@ struct ParzenEstimator {
                 sig.append(high - low)
                 mus.append(m)
                 sigmas.append(sig)
-                norms.append(zip(m, sig).map { NormalDistribution.logMass((low - $0) / $1, (high - $0) / $1) })
+                norms.append([])
                 catLogP.append([])
                 catCumP.append([])
             case let .categorical(count):
@@ -113,9 +125,74 @@ struct ParzenEstimator {
         }
         self.mus = mus
         self.sigmas = sigmas
+        var groups: [[Int]] = [], groupSigmas: [[Double]] = []
+        var inverse: [[Double]] = []
+        for (d, dim) in dims.enumerated() {
+            guard case let .numeric(low, high, discrete, levels) = dim else {
+                groups.append([]); groupSigmas.append([]); inverse.append([])
+                continue
+            }
+            // Distinct σ of kernels centred on a level (a short linear list: σ takes few values).
+            var g = [Int](repeating: -1, count: n + 1)
+            var gs: [Double] = []
+            if discrete {
+                for k in 0...n {
+                    let m = mus[d][k]
+                    guard m == m.rounded() else { continue }
+                    let sg = sigmas[d][k]
+                    if let id = gs.firstIndex(of: sg) {
+                        g[k] = id
+                    } else if gs.count < 256 {
+                        g[k] = gs.count
+                        gs.append(sg)
+                    }
+                }
+            }
+            // Truncation masses: for level-centred kernels they depend on (σ, μ) only.
+            let useMemo = !gs.isEmpty && gs.count * levels <= 1 << 20
+            var memo = [Double](repeating: -1, count: useMemo ? gs.count * levels : 0)
+            var inv = [Double](repeating: 0, count: n + 1)
+            var logs = [Double](repeating: 0, count: n + 1)
+            for k in 0...n {
+                let m = mus[d][k], sg = sigmas[d][k]
+                var mass: Double
+                if useMemo && g[k] >= 0 {
+                    let j = g[k] * levels + Int(m)
+                    mass = memo[j]
+                    if mass < 0 {
+                        mass = NormalDistribution.mass((low - m) / sg, (high - m) / sg)
+                        memo[j] = mass
+                    }
+                } else {
+                    mass = NormalDistribution.mass((low - m) / sg, (high - m) / sg)
+                }
+                inv[k] = 1 / mass
+                logs[k] = log(mass)
+            }
+            groups.append(g)
+            groupSigmas.append(gs)
+            inverse.append(inv)
+            norms[d] = logs
+        }
         self.logNormalisers = norms
+        self.sigmaGroup = groups
+        self.groupSigma = groupSigmas
+        self.inverseNormalisers = inverse
+        self.categoricalP = catLogP.map { $0.map { exp($0) } }
         self.categoricalLogP = catLogP
         self.categoricalCumP = catCumP
+    }
+
+    /// Indices of `values` in ascending order of value, ties by index. Level indices (small
+    /// non-negative integers) sort as packed integer keys, without a comparison closure.
+    static func ascendingOrder(_ values: [Double], integral: Bool) -> [Int] {
+        let n = values.count
+        if integral, let maxV = values.max(), values.allSatisfy({ $0 >= 0 }), maxV * Double(n + 1) < 0x1p52 {
+            var keys = values.enumerated().map { Int($0.element) * (n + 1) + $0.offset }
+            keys.sort()
+            return keys.map { $0 % (n + 1) }
+        }
+        return values.indices.sorted { values[$0] < values[$1] || (values[$0] == values[$1] && $0 < $1) }
     }
 
     /// Optuna's `default_weights`.
@@ -177,7 +254,151 @@ struct ParzenEstimator {
         }
     }
 
-    /// log of the joint mixture density at `x` (all dimensions share the kernel).
+    /// Kernels more than this many standard deviations from a value are skipped in the linear-scale
+    /// sums: their mass (< 4e-33) is far below double precision relative to the prior kernel's.
+    static let negligibleZ = 12.0
+
+    /// Kernel densities (not weighted) of dimension `d` at each of `values` (distinct):
+    /// `values.count × K`, value-major. Linear scale: the prior kernel (σ = range) keeps the
+    /// mixtures far from underflow.
+    ///
+    /// Discrete dimensions: a kernel centred on a level puts mass Φ((o+½)/σ) − Φ((o−½)/σ) on the
+    /// level `o` steps away, which depends only on (σ, |o|); kernels of equal σ share it, so each
+    /// distinct (σ, |o|) is evaluated once per call. Bit-for-bit the same values as evaluating
+    /// every kernel separately.
+    func kernelTable(dimension d: Int, values: [Double]) -> [Double] {
+        let K = kernelCount
+        let U = values.count
+        var t = [Double](repeating: 0, count: U * K)
+        let cut = ParzenEstimator.negligibleZ
+        let s2 = 1 / 2.0.squareRoot()
+        switch dims[d] {
+        case let .numeric(_, _, discrete, levels):
+            let mu = mus[d], sg = sigmas[d], norm = inverseNormalisers[d]
+            if discrete {
+                let groupOf = sigmaGroup[d]
+                let useMemo = groupSigma[d].count * levels <= 1 << 20
+                var memo = [Double](repeating: -1, count: useMemo ? groupSigma[d].count * levels : 0)
+                t.withUnsafeMutableBufferPointer { out in
+                    memo.withUnsafeMutableBufferPointer { memo in
+                        mu.withUnsafeBufferPointer { mu in
+                            sg.withUnsafeBufferPointer { sg in
+                                norm.withUnsafeBufferPointer { norm in
+                                    groupOf.withUnsafeBufferPointer { groupOf in
+                                        for k in 0..<K {
+                                            let m = mu[k], sigma = sg[k], nk = norm[k], g = groupOf[k]
+                                            for u in 0..<U {
+                                                let off = values[u] - m
+                                                let p: Double
+                                                if useMemo && g >= 0 {
+                                                    let j = g * levels + Int(abs(off))
+                                                    var v = memo[j]
+                                                    if v < 0 {
+                                                        v = ParzenEstimator.cellMass(abs(off), sigma, cut, s2)
+                                                        memo[j] = v
+                                                    }
+                                                    p = v
+                                                } else {
+                                                    p = ParzenEstimator.cellMass(off, sigma, cut, s2)
+                                                }
+                                                out[u * K + k] = p * nk
+                                            }
+                                        }
+                                    }
+                                }
+                            }
+                        }
+                    }
+                }
+            } else {
+                let c = 1 / (2 * Double.pi).squareRoot()
+                for k in 0..<K {
+                    let inv = 1 / sg[k], m = mu[k], nk = norm[k]
+                    for (u, x) in values.enumerated() {
+                        let zz = (x - m) * inv
+                        t[u * K + k] = abs(zz) > cut ? 0 : exp(-0.5 * zz * zz) * c * inv * nk
+                    }
+                }
+            }
+        case let .categorical(count):
+            for (u, x) in values.enumerated() {
+                let c = Int(x)
+                for k in 0..<K { t[u * K + k] = categoricalP[d][k * count + c] }
+            }
+        }
+        return t
+    }
+
+    /// Φ((off+½)/σ) − Φ((off−½)/σ), from the smaller tails; 0 beyond `cut` standard deviations.
+    @inline(__always)
+    static func cellMass(_ off: Double, _ sigma: Double, _ cut: Double, _ s2: Double) -> Double {
+        let a = (off - 0.5) / sigma, b = (off + 0.5) / sigma
+        if a > cut || b < -cut { return 0 }
+        if a >= 0 {
+            return 0.5 * (erfc(a * s2) - (b > cut ? 0 : erfc(b * s2)))
+        } else if b <= 0 {
+            return 0.5 * (erfc(-b * s2) - (a < -cut ? 0 : erfc(-a * s2)))
+        } else {
+            return 1 - 0.5 * (a < -cut ? 0 : erfc(-a * s2)) - 0.5 * (b > cut ? 0 : erfc(b * s2))
+        }
+    }
+
+    /// log of dimension `d`'s marginal mixture density at each of `values`.
+    func marginalLogDensities(dimension d: Int, values: [Double]) -> [Double] {
+        let (unique, index) = ParzenEstimator.uniqued(values)
+        let t = kernelTable(dimension: d, values: unique)
+        let K = kernelCount
+        let w = logWeights.map { exp($0) }
+        var perUnique = [Double](repeating: 0, count: unique.count)
+        for u in unique.indices {
+            var s = 0.0
+            for k in 0..<K { s += w[k] * t[u * K + k] }
+            perUnique[u] = s > 0 && s.isFinite ? log(s) : marginalLogPdf(dimension: d, unique[u])
+        }
+        return index.map { perUnique[$0] }
+    }
+
+    /// log of the joint mixture density (one kernel shared by all dimensions) at each candidate.
+    func jointLogDensities(_ candidates: [[Double]]) -> [Double] {
+        let K = kernelCount
+        let D = dims.count
+        var tables: [[Double]] = []
+        var indices: [[Int]] = []
+        for d in 0..<D {
+            let (unique, index) = ParzenEstimator.uniqued(candidates.map { $0[d] })
+            tables.append(kernelTable(dimension: d, values: unique))
+            indices.append(index)
+        }
+        let w = logWeights.map { exp($0) }
+        var out = [Double](repeating: 0, count: candidates.count)
+        var prod = [Double](repeating: 0, count: K)
+        for j in candidates.indices {
+            for k in 0..<K { prod[k] = w[k] }
+            for d in 0..<D {
+                let row = indices[d][j] * K
+                tables[d].withUnsafeBufferPointer { t in
+                    for k in 0..<K { prod[k] *= t[row + k] }
+                }
+            }
+            var s = 0.0
+            for k in 0..<K { s += prod[k] }
+            out[j] = s > 0 && s.isFinite ? log(s) : jointLogPdf(candidates[j])
+        }
+        return out
+    }
+
+    /// The distinct values (first-seen order) and each value's position among them.
+    static func uniqued(_ values: [Double]) -> ([Double], [Int]) {
+        var unique: [Double] = []
+        var index: [Int] = []
+        index.reserveCapacity(values.count)
+        for v in values {
+            if let i = unique.firstIndex(of: v) { index.append(i) } else { index.append(unique.count); unique.append(v) }
+        }
+        return (unique, index)
+    }
+
+    /// log of the joint mixture density at `x`, in log space (the fallback when linear sums underflow).
     func jointLogPdf(_ x: [Double]) -> Double {
         var terms = [Double](repeating: 0, count: kernelCount)
         for k in 0..<kernelCount {
@@ -188,7 +409,7 @@ struct ParzenEstimator {
         return ParzenEstimator.logSumExp(terms)
     }
 
-    /// log of dimension `d`'s marginal mixture density at `x`.
+    /// log of dimension `d`'s marginal mixture density at `x`, in log space.
     func marginalLogPdf(dimension d: Int, _ x: Double) -> Double {
         var terms = [Double](repeating: 0, count: kernelCount)
         for k in 0..<kernelCount { terms[k] = logWeights[k] + kernelLogPdf(dimension: d, kernel: k, x) }

@@ -74,6 +74,8 @@ public struct TPESampler: SearchMethod, Sendable {
     }
     var records: [Record] = []
     var indexOfNumber: [Int: Int] = [:]
+    /// Told trials with a finite loss, ascending by (loss, number): kept sorted on `tell`.
+    var ranked: [(loss: Double, number: Int, record: Int)] = []
     public private(set) var asked = 0
     public private(set) var told = 0
 
@@ -161,23 +163,40 @@ public struct TPESampler: SearchMethod, Sendable {
 
     public mutating func tell(_ number: Int, value: Double) {
         guard let i = indexOfNumber[number], records[i].loss == nil else { return }
-        records[i].loss = value.isNaN ? .nan : direction.loss(value)
+        let loss = value.isNaN ? Double.nan : direction.loss(value)
+        records[i].loss = loss
         told += 1
+        if !loss.isNaN {
+            var lo = 0, hi = ranked.count
+            while lo < hi {
+                let mid = (lo + hi) / 2
+                if (ranked[mid].loss, ranked[mid].number) < (loss, number) { lo = mid + 1 } else { hi = mid }
+            }
+            ranked.insert((loss, number, i), at: lo)
+        }
     }
 
     /// Splits records into (good, rest) by loss, ties by trial number; pending and NaN records go
     /// to the rest unless the good group would be short of γ(n). Both groups in trial-number order.
     func split() -> (below: [[Double]], above: [[Double]]) {
-        let finite = records.filter { $0.loss.map { !$0.isNaN } ?? false }
-            .sorted { ($0.loss!, $0.number) < ($1.loss!, $1.number) }
         let nBelow = configuration.goodCount(told)
-        var belowSet = Set(finite.prefix(nBelow).map(\.number))
-        if belowSet.count < nBelow {
-            for r in records where r.loss?.isNaN == true && belowSet.count < nBelow { belowSet.insert(r.number) }
+        var isBelow = [Bool](repeating: false, count: records.count)
+        var taken = 0
+        for r in ranked.prefix(nBelow) {
+            isBelow[r.record] = true
+            taken += 1
+        }
+        if taken < nBelow {
+            for (i, r) in records.enumerated() where taken < nBelow && r.loss?.isNaN == true {
+                isBelow[i] = true
+                taken += 1
+            }
         }
         var below: [[Double]] = [], above: [[Double]] = []
-        for r in records {  // records are in trial-number order
-            if belowSet.contains(r.number) { below.append(r.x) } else { above.append(r.x) }
+        below.reserveCapacity(taken)
+        above.reserveCapacity(records.count - taken)
+        for (i, r) in records.enumerated() {  // records are in trial-number order
+            if isBelow[i] { below.append(r.x) } else { above.append(r.x) }
         }
         return (below, above)
     }
@@ -198,8 +217,9 @@ public struct TPESampler: SearchMethod, Sendable {
                 for j in 0..<m {
                     let k = l.drawKernel(&rng)
                     for i in 0..<d { candidates[j][i] = l.sample(dimension: i, kernel: k, &rng) }
-                    scores[j] = l.jointLogPdf(candidates[j]) - g.jointLogPdf(candidates[j])
                 }
+                let ll = l.jointLogDensities(candidates), gg = g.jointLogDensities(candidates)
+                for j in 0..<m { scores[j] = ll[j] - gg[j] }
             } else {
                 // Dimension by dimension, as Optuna's independent sampler.
                 var perDim = [[Double]](repeating: [Double](repeating: 0, count: m), count: d)
@@ -208,10 +228,9 @@ public struct TPESampler: SearchMethod, Sendable {
                         let k = l.drawKernel(&rng)
                         candidates[j][i] = l.sample(dimension: i, kernel: k, &rng)
                     }
-                    for j in 0..<m {
-                        let x = candidates[j][i]
-                        perDim[i][j] = l.marginalLogPdf(dimension: i, x) - g.marginalLogPdf(dimension: i, x)
-                    }
+                    let xs = candidates.map { $0[i] }
+                    let ll = l.marginalLogDensities(dimension: i, values: xs), gg = g.marginalLogDensities(dimension: i, values: xs)
+                    for j in 0..<m { perDim[i][j] = ll[j] - gg[j] }
                 }
                 if round == 0 {
                     var best = [Double](repeating: 0, count: d)
