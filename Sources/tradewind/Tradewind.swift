@@ -11,7 +11,6 @@ struct Tradewind: AsyncParsableCommand {
         version: TradewindCore.version,
         subcommands: [
             // Registered subcommands, one per line (keep sorted).
-            BenchTPE.self,
         ]
     )
 }

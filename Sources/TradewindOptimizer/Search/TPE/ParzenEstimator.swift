@@ -14,6 +14,33 @@ enum TPEDimension: Sendable {
     }
 }
 
+/// Normal tails erfc((j + ½)/(σ_g·√2)) at cell boundaries, per bandwidth group g of a discrete
+/// dimension, computed on first use and shared by the truncation masses and the kernel tables.
+/// Tails beyond `ParzenEstimator.negligibleZ` are 0.
+final class BoundaryTails {
+    let levels: Int
+    let sigmas: [Double]
+    var values: [Double]
+
+    init(sigmas: [Double], levels: Int) {
+        self.levels = levels
+        self.sigmas = sigmas
+        self.values = [Double](repeating: -1, count: sigmas.count * levels)
+    }
+
+    @inline(__always)
+    func tail(_ g: Int, _ j: Int) -> Double {
+        let i = g * levels + j
+        var v = values[i]
+        if v < 0 {
+            let z = (Double(j) + 0.5) / sigmas[g]
+            v = z > ParzenEstimator.negligibleZ ? 0 : erfc(z * (1 / 2.0.squareRoot()))
+            values[i] = v
+        }
+        return v
+    }
+}
+
 /// A Parzen (kernel) density estimator over the search dimensions, built the way Optuna's TPE
 /// builds its own: one kernel per observation plus one prior kernel, all sharing the mixture
 /// weights; numeric kernels are truncated normals.
@@ -45,6 +72,8 @@ struct ParzenEstimator {
     /// numbers the distinct σ (−1 when μ is not an integer, e.g. the prior of an even level count).
     let sigmaGroup: [[Int]]
     let groupSigma: [[Double]]
+    /// Shared boundary tails per discrete dimension (nil when not applicable).
+    let tails: [BoundaryTails?]
     let categoricalP: [[Double]]
     /// Per categorical dimension: log probabilities, kernel-major (`k·count + c`).
     let categoricalLogP: [[Double]]
@@ -127,9 +156,10 @@ struct ParzenEstimator {
         self.sigmas = sigmas
         var groups: [[Int]] = [], groupSigmas: [[Double]] = []
         var inverse: [[Double]] = []
+        var tailMemos: [BoundaryTails?] = []
         for (d, dim) in dims.enumerated() {
             guard case let .numeric(low, high, discrete, levels) = dim else {
-                groups.append([]); groupSigmas.append([]); inverse.append([])
+                groups.append([]); groupSigmas.append([]); inverse.append([]); tailMemos.append(nil)
                 continue
             }
             // Distinct σ of kernels centred on a level (a short linear list: σ takes few values).
@@ -150,19 +180,16 @@ struct ParzenEstimator {
             }
             // Truncation masses: for level-centred kernels they depend on (σ, μ) only.
             let useMemo = !gs.isEmpty && gs.count * levels <= 1 << 20
-            var memo = [Double](repeating: -1, count: useMemo ? gs.count * levels : 0)
+            let memo = useMemo ? BoundaryTails(sigmas: gs, levels: levels) : nil
             var inv = [Double](repeating: 0, count: n + 1)
             var logs = [Double](repeating: 0, count: n + 1)
             for k in 0...n {
                 let m = mus[d][k], sg = sigmas[d][k]
-                var mass: Double
-                if useMemo && g[k] >= 0 {
-                    let j = g[k] * levels + Int(m)
-                    mass = memo[j]
-                    if mass < 0 {
-                        mass = NormalDistribution.mass((low - m) / sg, (high - m) / sg)
-                        memo[j] = mass
-                    }
+                let mass: Double
+                if let memo, g[k] >= 0, m >= 0, m <= Double(levels - 1) {
+                    // Straddling [−½, levels−½]: the same expression as NormalDistribution.mass.
+                    let lowTail = memo.tail(g[k], Int(m)), highTail = memo.tail(g[k], levels - 1 - Int(m))
+                    mass = 1 - 0.5 * lowTail - 0.5 * highTail
                 } else {
                     mass = NormalDistribution.mass((low - m) / sg, (high - m) / sg)
                 }
@@ -172,12 +199,14 @@ struct ParzenEstimator {
             groups.append(g)
             groupSigmas.append(gs)
             inverse.append(inv)
+            tailMemos.append(memo)
             norms[d] = logs
         }
         self.logNormalisers = norms
         self.sigmaGroup = groups
         self.groupSigma = groupSigmas
         self.inverseNormalisers = inverse
+        self.tails = tailMemos
         self.categoricalP = catLogP.map { $0.map { exp($0) } }
         self.categoricalLogP = catLogP
         self.categoricalCumP = catCumP
@@ -263,9 +292,9 @@ struct ParzenEstimator {
     /// mixtures far from underflow.
     ///
     /// Discrete dimensions: a kernel centred on a level puts mass Φ((o+½)/σ) − Φ((o−½)/σ) on the
-    /// level `o` steps away, which depends only on (σ, |o|); kernels of equal σ share it, so each
-    /// distinct (σ, |o|) is evaluated once per call. Bit-for-bit the same values as evaluating
-    /// every kernel separately.
+    /// level `o` steps away, which depends only on (σ, |o|): kernels of equal σ share the normal
+    /// tails at the cell boundaries (adjacent cells share one), so each distinct (σ, boundary) is
+    /// evaluated once per call.
     func kernelTable(dimension d: Int, values: [Double]) -> [Double] {
         let K = kernelCount
         let U = values.count
@@ -277,31 +306,48 @@ struct ParzenEstimator {
             let mu = mus[d], sg = sigmas[d], norm = inverseNormalisers[d]
             if discrete {
                 let groupOf = sigmaGroup[d]
-                let useMemo = groupSigma[d].count * levels <= 1 << 20
-                var memo = [Double](repeating: -1, count: useMemo ? groupSigma[d].count * levels : 0)
+                let memo = tails[d]
+                var cache = memo?.values ?? []
+                let sigmasOfGroup = groupSigma[d]
+                let hasMemo = memo != nil
                 t.withUnsafeMutableBufferPointer { out in
-                    memo.withUnsafeMutableBufferPointer { memo in
+                    cache.withUnsafeMutableBufferPointer { cache in
                         mu.withUnsafeBufferPointer { mu in
-                            sg.withUnsafeBufferPointer { sg in
-                                norm.withUnsafeBufferPointer { norm in
-                                    groupOf.withUnsafeBufferPointer { groupOf in
-                                        for k in 0..<K {
-                                            let m = mu[k], sigma = sg[k], nk = norm[k], g = groupOf[k]
-                                            for u in 0..<U {
-                                                let off = values[u] - m
+                            norm.withUnsafeBufferPointer { norm in
+                                groupOf.withUnsafeBufferPointer { groupOf in
+                                    sg.withUnsafeBufferPointer { sg in
+                                        for u in 0..<U {
+                                            let x = values[u]
+                                            let row = u * K
+                                            for k in 0..<K {
+                                                let off = x - mu[k]
+                                                let g = groupOf[k]
                                                 let p: Double
-                                                if useMemo && g >= 0 {
-                                                    let j = g * levels + Int(abs(off))
-                                                    var v = memo[j]
-                                                    if v < 0 {
-                                                        v = ParzenEstimator.cellMass(abs(off), sigma, cut, s2)
-                                                        memo[j] = v
+                                                if hasMemo && g >= 0 {
+                                                    // |off| = o levels away: cell [o − ½, o + ½]; tails at boundaries o−1 and o.
+                                                    let o = Int(abs(off))
+                                                    let base = g * levels
+                                                    var hi = cache[base + o]
+                                                    if hi < 0 {
+                                                        let z = (Double(o) + 0.5) / sigmasOfGroup[g]
+                                                        hi = z > cut ? 0 : erfc(z * s2)
+                                                        cache[base + o] = hi
                                                     }
-                                                    p = v
+                                                    if o == 0 {
+                                                        p = 1 - 0.5 * hi - 0.5 * hi
+                                                    } else {
+                                                        var lo = cache[base + o - 1]
+                                                        if lo < 0 {
+                                                            let z = (Double(o) - 0.5) / sigmasOfGroup[g]
+                                                            lo = z > cut ? 0 : erfc(z * s2)
+                                                            cache[base + o - 1] = lo
+                                                        }
+                                                        p = 0.5 * (lo - hi)
+                                                    }
                                                 } else {
-                                                    p = ParzenEstimator.cellMass(off, sigma, cut, s2)
+                                                    p = ParzenEstimator.cellMass(off, sg[k], cut, s2)
                                                 }
-                                                out[u * K + k] = p * nk
+                                                out[row + k] = p * norm[k]
                                             }
                                         }
                                     }
@@ -310,6 +356,7 @@ struct ParzenEstimator {
                         }
                     }
                 }
+                memo?.values = cache
             } else {
                 let c = 1 / (2 * Double.pi).squareRoot()
                 for k in 0..<K {

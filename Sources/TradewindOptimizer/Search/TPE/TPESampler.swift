@@ -135,9 +135,20 @@ public struct TPESampler: SearchMethod, Sendable {
         return ParameterPoint(coordinates: c)
     }
 
+    /// True when the working-scale point `x` satisfies the constraints (no allocation).
     func feasible(_ x: [Double]) -> Bool {
         if constraints.isEmpty { return true }
-        return constraints.isSatisfied(point(fromWorking: x))
+        return withUnsafeTemporaryAllocation(of: Double.self, capacity: space.count) { c in
+            c.initialize(repeating: 0)
+            for (j, i) in searched.enumerated() {
+                if case let .continuous(low, high, true) = space.dimensions[i].domain {
+                    c[i] = min(max(exp(x[j]), low), high)
+                } else {
+                    c[i] = x[j]
+                }
+            }
+            return constraints.isSatisfied(coordinates: UnsafeBufferPointer(c))
+        }
     }
 
     // MARK: Ask / tell
