@@ -4,7 +4,8 @@
 //
 // Layering (one direction only; a module may import only those to its left):
 //   TradewindCore ← TradewindData ← TradewindIndicators ← TradewindEngine ← TradewindStrategies
-//   TradewindStrategies ← TradewindOptimizer.
+//   TradewindStrategies ← TradewindOptimizer ← TradewindReports.
+//   TradewindCharts (SVG charts) depends on TradewindCore only; reports and the dashboard draw with it.
 //   TradewindAnalytics depends on TradewindCore only and is used by the engine and everything above it.
 //   TradewindBenchmarks and the `tradewind` executable sit on top of everything.
 import PackageDescription
@@ -25,6 +26,8 @@ let package = Package(
         .library(name: "TradewindEngine", targets: ["TradewindEngine"]),
         .library(name: "TradewindStrategies", targets: ["TradewindStrategies"]),
         .library(name: "TradewindOptimizer", targets: ["TradewindOptimizer"]),
+        .library(name: "TradewindCharts", targets: ["TradewindCharts"]),
+        .library(name: "TradewindReports", targets: ["TradewindReports"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -55,6 +58,15 @@ let package = Package(
             dependencies: ["TradewindCore", "TradewindData", "TradewindAnalytics", "TradewindEngine", "TradewindStrategies"],
             swiftSettings: strict
         ),
+        .target(name: "TradewindCharts", dependencies: ["TradewindCore"], swiftSettings: strict),
+        .target(
+            name: "TradewindReports",
+            dependencies: [
+                "TradewindCore", "TradewindData", "TradewindAnalytics", "TradewindEngine", "TradewindStrategies",
+                "TradewindOptimizer", "TradewindCharts",
+            ],
+            swiftSettings: strict
+        ),
         .target(
             name: "TradewindBenchmarks",
             dependencies: [
@@ -67,7 +79,8 @@ let package = Package(
             name: "tradewind",
             dependencies: [
                 "TradewindCore", "TradewindData", "TradewindIndicators", "TradewindAnalytics",
-                "TradewindEngine", "TradewindStrategies", "TradewindOptimizer", "TradewindBenchmarks",
+                "TradewindEngine", "TradewindStrategies", "TradewindOptimizer", "TradewindCharts", "TradewindReports",
+                "TradewindBenchmarks",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: strict
@@ -88,6 +101,12 @@ let package = Package(
         .testTarget(
             name: "TradewindStrategiesTests",
             dependencies: ["TradewindCore", "TradewindData", "TradewindEngine", "TradewindStrategies"],
+            swiftSettings: strict
+        ),
+        .testTarget(name: "TradewindChartsTests", dependencies: ["TradewindCore", "TradewindCharts"], swiftSettings: strict),
+        .testTarget(
+            name: "TradewindReportsTests",
+            dependencies: ["TradewindCore", "TradewindAnalytics", "TradewindCharts", "TradewindReports"],
             swiftSettings: strict
         ),
         .testTarget(
