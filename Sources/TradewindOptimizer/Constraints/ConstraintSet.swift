@@ -1,3 +1,5 @@
+import TradewindData
+
 /// All constraints on a search: the strategy's own and those given with `--constraint`.
 /// A point is feasible when it satisfies every one.
 public struct ConstraintSet: Sendable, CustomStringConvertible {
@@ -58,7 +60,7 @@ public struct ConstraintSet: Sendable, CustomStringConvertible {
             }
             return limit == n ? .infeasible(checked: n) : .undetermined(checked: limit)
         }
-        var rng = Xoshiro256(seed: seed)
+        var rng = Xoshiro256StarStar(seed: seed)
         for draw in 0..<max(budget, 1) {
             UniformDraw.fill(&c, space: space, rng: &rng)
             if c.withUnsafeBufferPointer({ isSatisfied(coordinates: $0) }) {

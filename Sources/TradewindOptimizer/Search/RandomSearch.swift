@@ -1,3 +1,5 @@
+import TradewindData
+
 /// Uniform random search: each trial's point is drawn from its own generator stream
 /// (seed, trial number), so the sequence depends only on the seed — not on batch sizes or threads.
 /// Points failing the constraints are redrawn (rejection sampling, at most `maxAttempts` draws).
@@ -21,7 +23,7 @@ public struct RandomSearch: SearchMethod, Sendable {
     public mutating func ask(_ count: Int) throws(OptimizerError) -> [Trial] {
         var out: [Trial] = []
         while out.count < count && asked < budget {
-            var rng = Xoshiro256(seed: seed, stream: UInt64(asked))
+            var rng = Xoshiro256StarStar(seed: seed, stream: UInt64(asked))
             let p = try RandomSearch.feasibleDraw(space: space, constraints: constraints, rng: &rng, maxAttempts: maxAttempts)
             out.append(Trial(number: asked, point: p))
             asked += 1
@@ -32,7 +34,7 @@ public struct RandomSearch: SearchMethod, Sendable {
     public mutating func tell(_ number: Int, value: Double) {}
 
     /// A uniform draw satisfying the constraints.
-    static func feasibleDraw(space: ParameterSpace, constraints: ConstraintSet, rng: inout Xoshiro256, maxAttempts: Int) throws(OptimizerError) -> ParameterPoint {
+    static func feasibleDraw(space: ParameterSpace, constraints: ConstraintSet, rng: inout Xoshiro256StarStar, maxAttempts: Int) throws(OptimizerError) -> ParameterPoint {
         var c = [Double](repeating: 0, count: space.count)
         for _ in 0..<maxAttempts {
             UniformDraw.fill(&c, space: space, rng: &rng)

@@ -1,18 +1,19 @@
 import Foundation
 
-/// The standard normal distribution: CDF, quantile and log-masses of intervals, accurate in the tails.
-public enum NormalDistribution {
+/// The standard normal distribution: CDF, quantile and masses of intervals, accurate in the tails
+/// (internal: TradewindAnalytics has the public `NormalDistribution`; this one adds interval masses).
+enum NormalDistribution {
     /// Φ(x).
     @inlinable
-    public static func cdf(_ x: Double) -> Double { 0.5 * erfc(-x / 2.0.squareRoot()) }
+    static func cdf(_ x: Double) -> Double { 0.5 * erfc(-x / 2.0.squareRoot()) }
 
     /// The density φ(x).
     @inlinable
-    public static func pdf(_ x: Double) -> Double { exp(-0.5 * x * x) / (2 * Double.pi).squareRoot() }
+    static func pdf(_ x: Double) -> Double { exp(-0.5 * x * x) / (2 * Double.pi).squareRoot() }
 
     /// Φ⁻¹(p) by Wichura's algorithm AS 241 (PPND16, relative error about 1e-16).
     /// Returns -inf at 0, +inf at 1 and NaN outside [0, 1].
-    public static func quantile(_ p: Double) -> Double {
+    static func quantile(_ p: Double) -> Double {
         if p.isNaN || p < 0 || p > 1 { return .nan }
         if p == 0 { return -.infinity }
         if p == 1 { return .infinity }
@@ -52,7 +53,7 @@ public enum NormalDistribution {
 
     /// Φ(b) − Φ(a) for a ≤ b, computed on the side of zero where the masses do not cancel.
     @inlinable
-    public static func mass(_ a: Double, _ b: Double) -> Double {
+    static func mass(_ a: Double, _ b: Double) -> Double {
         let s = 1 / 2.0.squareRoot()
         if a >= 0 {
             return 0.5 * (erfc(a * s) - erfc(b * s))
@@ -65,5 +66,5 @@ public enum NormalDistribution {
 
     /// log(Φ(b) − Φ(a)) for a ≤ b.
     @inlinable
-    public static func logMass(_ a: Double, _ b: Double) -> Double { log(mass(a, b)) }
+    static func logMass(_ a: Double, _ b: Double) -> Double { log(mass(a, b)) }
 }

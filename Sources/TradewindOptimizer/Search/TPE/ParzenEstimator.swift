@@ -1,3 +1,4 @@
+import TradewindData
 import Foundation
 
 /// One TPE search dimension in its working scale: numeric (a level index for discrete
@@ -239,8 +240,8 @@ struct ParzenEstimator {
     }
 
     /// A kernel index drawn by the mixture weights.
-    func drawKernel(_ rng: inout Xoshiro256) -> Int {
-        let u = rng.uniform()
+    func drawKernel(_ rng: inout Xoshiro256StarStar) -> Int {
+        let u = rng.unitInterval()
         var lo = 0, hi = kernelCount - 1
         while lo < hi {
             let mid = (lo + hi) / 2
@@ -251,15 +252,15 @@ struct ParzenEstimator {
 
     /// A draw of dimension `d` from kernel `k`: a truncated normal by inversion (rounded to the
     /// nearest level for discrete dimensions), or a categorical draw.
-    func sample(dimension d: Int, kernel k: Int, _ rng: inout Xoshiro256) -> Double {
+    func sample(dimension d: Int, kernel k: Int, _ rng: inout Xoshiro256StarStar) -> Double {
         switch dims[d] {
         case let .numeric(low, high, discrete, levels):
             let mu = mus[d][k], sigma = sigmas[d][k]
-            let x = TruncatedNormal.draw(mu: mu, sigma: sigma, low: low, high: high, u: rng.uniform())
+            let x = TruncatedNormal.draw(mu: mu, sigma: sigma, low: low, high: high, u: rng.unitInterval())
             if discrete { return min(max(x.rounded(.toNearestOrEven), 0), Double(levels - 1)) }
             return x
         case let .categorical(count):
-            let u = rng.uniform()
+            let u = rng.unitInterval()
             let base = k * count
             var c = 0
             while c < count - 1 && categoricalCumP[d][base + c] < u { c += 1 }

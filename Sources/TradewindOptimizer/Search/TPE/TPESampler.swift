@@ -1,3 +1,4 @@
+import TradewindData
 import Foundation
 
 /// Settings of the TPE sampler; the defaults are Optuna's (`TPESampler` in optuna 5.0), except
@@ -157,7 +158,7 @@ public struct TPESampler: SearchMethod, Sendable {
         var out: [Trial] = []
         while out.count < count && asked < budget {
             let number = asked
-            var rng = Xoshiro256(seed: seed, stream: UInt64(number))
+            var rng = Xoshiro256StarStar(seed: seed, stream: UInt64(number))
             let p: ParameterPoint
             if told < configuration.startupTrials || searched.isEmpty {
                 p = try RandomSearch.feasibleDraw(space: space, constraints: constraints, rng: &rng, maxAttempts: configuration.maxUniformAttempts)
@@ -212,7 +213,7 @@ public struct TPESampler: SearchMethod, Sendable {
         return (below, above)
     }
 
-    mutating func sampleByEstimators(_ rng: inout Xoshiro256) throws(OptimizerError) -> ParameterPoint {
+    mutating func sampleByEstimators(_ rng: inout Xoshiro256StarStar) throws(OptimizerError) -> ParameterPoint {
         let (belowObs, aboveObs) = split()
         let c = configuration
         let l = ParzenEstimator(observations: belowObs, dims: tpeDims, priorWeight: c.priorWeight,
