@@ -9,16 +9,20 @@ import TradewindOptimizer
 /// mild ripple); both searches see the same function. Overhead = wall time of the whole
 /// ask/evaluate/tell loop divided by the trials, the objective costing well under a microsecond,
 /// so it measures the search machinery. Both wall time and the searching thread's CPU time are
-/// reported (Python: `time.thread_time()`); on a shared machine the CPU figures are the fair ones. Optuna runs in a `python3` subprocess with
-/// `TPESampler(seed=s, multivariate=…)`, the constraint set with `trial.set_constraint`
-/// (fast − slow + 1 ≤ 0; Optuna 5 puts infeasible trials in the "above" group), logging off, in-memory storage.
+/// reported (Python: `time.thread_time()`); on a shared machine the CPU figures are the fair ones.
+/// Optuna runs in a `python3` subprocess (`Scripts/bench/optuna_tpe.py`, from the repository root)
+/// with `TPESampler(seed=s, multivariate=…)`, the constraint set with `trial.set_constraint`
+/// (fast − slow + 1 ≤ 0; Optuna puts infeasible trials in the "above" group), logging off,
+/// in-memory storage.
 public enum TPEBenchmark {
     public struct Configuration: Sendable {
         public var trials = 200
         public var seeds: [UInt64] = [0, 1, 2, 3, 4]
         public var multivariate = true
-        /// Python interpreter with optuna installed; nil skips the Optuna side.
-        public var python: String? = "python3"
+        /// Run the Optuna peer (python3 with optuna on PATH).
+        public var runOptuna = true
+        /// The peer script, relative to the working directory (the repository root).
+        public var optunaScript = "Scripts/bench/optuna_tpe.py"
         public init() {}
     }
 
@@ -92,29 +96,6 @@ public enum TPEBenchmark {
         return 1.1 * exp(-(a * a + b * b)) + 0.7 * exp(-(c * c + d * d)) + 0.08 * sin(fast / 5) * cos(slow / 9) - 0.2
     }
 
-    static let optunaScript = #"""
-import json, sys, time, math
-import optuna
-optuna.logging.set_verbosity(optuna.logging.WARNING)
-trials, multivariate = int(sys.argv[1]), sys.argv[2] == "1"
-def f(fast, slow):
-    a = (fast - 12) / 9; b = (slow - 48) / 22; c = (fast - 55) / 12; d = (slow - 88) / 9
-    return 1.1 * math.exp(-(a * a + b * b)) + 0.7 * math.exp(-(c * c + d * d)) + 0.08 * math.sin(fast / 5) * math.cos(slow / 9) - 0.2
-def objective(trial):
-    fast = trial.suggest_int("fast", 2, 100)
-    slow = trial.suggest_int("slow", 2, 100)
-    trial.set_user_attr("c", fast - slow + 1)
-    trial.set_constraint("fast_lt_slow", fast - slow + 1)
-    return f(fast, slow)
-for seed in map(int, sys.argv[3:]):
-    sampler = optuna.samplers.TPESampler(seed=seed, multivariate=multivariate)
-    study = optuna.create_study(direction="maximize", sampler=sampler)
-    t0, c0 = time.perf_counter(), time.thread_time()
-    study.optimize(objective, n_trials=trials)
-    dt, cpu = time.perf_counter() - t0, time.thread_time() - c0
-    best = max((t.value for t in study.trials if t.user_attrs["c"] <= 0), default=float("nan"))
-    print(json.dumps({"seed": seed, "seconds": dt, "cpu": cpu, "best": best, "version": optuna.__version__}), flush=True)
-"""#
 
     public static func run(_ config: Configuration = Configuration()) throws -> Report {
         let space = try ParameterSpecParser.parse(["fast=2:100:1", "slow=2:100:1"])
@@ -151,11 +132,12 @@ for seed in map(int, sys.argv[3:]):
         var optuna: [UInt64: (wall: Double, cpu: Double, best: Double)] = [:]
         var version: String?
         var optunaError: String?
-        if let python = config.python {
-            do {
-                let lines = try runPython(python, args: [String(config.trials), config.multivariate ? "1" : "0"] + config.seeds.map(String.init))
+        if config.runOptuna {
+            switch runPython(script: config.optunaScript,
+                             arguments: [String(config.trials), config.multivariate ? "1" : "0"] + config.seeds.map(String.init)) {
+            case let .success(lines):
                 for line in lines {
-                    guard let obj = try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any],
+                    guard let obj = try? JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any],
                           let seed = obj["seed"] as? Int, let secs = obj["seconds"] as? Double else { continue }
                     let best = (obj["best"] as? Double) ?? .nan
                     let cpu = (obj["cpu"] as? Double) ?? .nan
@@ -163,8 +145,8 @@ for seed in map(int, sys.argv[3:]):
                     version = obj["version"] as? String
                 }
                 if optuna.isEmpty { optunaError = "the Optuna script printed no results" }
-            } catch {
-                optunaError = "\(error)"
+            case let .failure(why):
+                optunaError = why.description
             }
         }
         let seeds = zip(config.seeds, tw).map { seed, r in
@@ -186,27 +168,6 @@ for seed in map(int, sys.argv[3:]):
             tpe.tell(t.number, value: v)
         }
         return best
-    }
-
-    struct PythonFailure: Error, CustomStringConvertible {
-        let description: String
-    }
-
-    static func runPython(_ python: String, args: [String]) throws -> [String] {
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        p.arguments = [python, "-c", optunaScript] + args
-        let out = Pipe(), err = Pipe()
-        p.standardOutput = out
-        p.standardError = err
-        try p.run()
-        let data = out.fileHandleForReading.readDataToEndOfFile()
-        let errData = err.fileHandleForReading.readDataToEndOfFile()
-        p.waitUntilExit()
-        guard p.terminationStatus == 0 else {
-            throw PythonFailure(description: "\(python) exited \(p.terminationStatus): \(String(decoding: errData.suffix(400), as: UTF8.self))")
-        }
-        return String(decoding: data, as: UTF8.self).split(separator: "\n").map(String.init)
     }
 
     /// CPU time of the calling thread (both sides are measured this way: the benchmark machine

@@ -17,9 +17,6 @@ struct BenchTPE: ParsableCommand {
     @Flag(inversion: .prefixedNo, help: "Multivariate TPE on both sides.")
     var multivariate = true
 
-    @Option(help: "Python interpreter with optuna installed.")
-    var python = "python3"
-
     @Flag(help: "Skip the Optuna side.")
     var noOptuna = false
 
@@ -33,7 +30,7 @@ struct BenchTPE: ParsableCommand {
         guard trials >= 1 else { throw ValidationError("--trials must be at least 1") }
         c.seeds = parsed
         c.multivariate = multivariate
-        c.python = noOptuna ? nil : python
+        c.runOptuna = !noOptuna
         print(try TPEBenchmark.run(c).text)
     }
 }
