@@ -112,6 +112,23 @@ import Foundation
         }
     }
 
+    @Test func tpeTailCacheDoesNotChangeTheTrials() throws {
+        var cfg = TPEConfiguration()
+        cfg.multivariate = true
+        let cs = try ConstraintSet(["fast<slow"], space: smaSpace)
+        var cached = try TPESampler(space: smaSpace, constraints: cs, direction: .maximize, budget: 60, seed: 9, configuration: cfg)
+        var fresh = cached
+        let a = try run(&cached, batch: 1, objective: surface).map(\.0)
+        var b: [Trial] = []
+        while let t = try fresh.ask(1).first {
+            b.append(t)
+            fresh.tell(t.number, value: surface(t.point))
+            fresh.tailCache = TailCache()
+        }
+        #expect(a == b)
+        #expect(!cached.tailCache.tables.isEmpty)
+    }
+
     @Test func tpeHandlesContinuousLogAndCategoricalDimensions() throws {
         let space = try ParameterSpecParser.parse(["x=-5.0:5.0", "lr=log:0.0001:1", "kind=a,b,c", "fixed=3"])
         var cfg = TPEConfiguration()

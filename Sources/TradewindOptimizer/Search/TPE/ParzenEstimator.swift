@@ -23,10 +23,17 @@ final class BoundaryTails {
     let sigmas: [Double]
     var values: [Double]
 
-    init(sigmas: [Double], levels: Int) {
+    init(sigmas: [Double], levels: Int, seededFrom cache: TailCache?) {
         self.levels = levels
         self.sigmas = sigmas
         self.values = [Double](repeating: -1, count: sigmas.count * levels)
+        if let cache {
+            for (g, sg) in sigmas.enumerated() {
+                if let known = cache.tables[TailCache.Key(sigma: sg.bitPattern, levels: levels)] {
+                    values.replaceSubrange((g * levels)..<((g + 1) * levels), with: known)
+                }
+            }
+        }
     }
 
     @inline(__always)
@@ -39,6 +46,29 @@ final class BoundaryTails {
             values[i] = v
         }
         return v
+    }
+}
+
+/// Boundary tails kept across trials by the sampler, per (σ, level count): bandwidths recur from
+/// trial to trial (gaps between level indices are small integers), so most tails are computed once
+/// per search. Bounded: cleared when it holds more than `maxTables` tables.
+struct TailCache: Sendable {
+    struct Key: Hashable, Sendable {
+        let sigma: UInt64
+        let levels: Int
+    }
+    var tables: [Key: [Double]] = [:]
+    static let maxTables = 4096
+
+    /// Keeps the tails an estimator computed.
+    mutating func absorb(_ estimator: ParzenEstimator) {
+        for memo in estimator.tails {
+            guard let memo else { continue }
+            if tables.count + memo.sigmas.count > TailCache.maxTables { tables.removeAll(keepingCapacity: true) }
+            for (g, sg) in memo.sigmas.enumerated() {
+                tables[Key(sigma: sg.bitPattern, levels: memo.levels)] = Array(memo.values[(g * memo.levels)..<((g + 1) * memo.levels)])
+            }
+        }
     }
 }
 
@@ -66,7 +96,6 @@ struct ParzenEstimator {
     /// Per numeric dimension: μ, σ and log mass of the truncation interval, kernel-major.
     let mus: [[Double]]
     let sigmas: [[Double]]
-    let logNormalisers: [[Double]]
     let inverseNormalisers: [[Double]]
     /// Discrete dimensions: kernels whose μ is a level index share normal tails with every other
     /// such kernel of the same σ (offsets to cell boundaries are then half-integers): `sigmaGroup`
@@ -81,7 +110,8 @@ struct ParzenEstimator {
     let categoricalCumP: [[Double]]
 
     /// `observations[j]` is the j-th observation (in trial-number order) in working scale.
-    init(observations: [[Double]], dims: [TPEDimension], priorWeight: Double, considerMagicClip: Bool, considerEndpoints: Bool) {
+    init(observations: [[Double]], dims: [TPEDimension], priorWeight: Double, considerMagicClip: Bool, considerEndpoints: Bool,
+         tailCache: TailCache? = nil) {
         self.dims = dims
         let n = observations.count
         kernelCount = n + 1
@@ -98,7 +128,7 @@ struct ParzenEstimator {
         logWeights = w.map { log($0 / total) }
         cumulativeWeights = cum
 
-        var mus: [[Double]] = [], sigmas: [[Double]] = [], norms: [[Double]] = []
+        var mus: [[Double]] = [], sigmas: [[Double]] = []
         var catLogP: [[Double]] = [], catCumP: [[Double]] = []
         for (d, dim) in dims.enumerated() {
             switch dim {
@@ -129,7 +159,7 @@ struct ParzenEstimator {
                 sig.append(high - low)
                 mus.append(m)
                 sigmas.append(sig)
-                norms.append([])
+
                 catLogP.append([])
                 catCumP.append([])
             case let .categorical(count):
@@ -150,7 +180,7 @@ struct ParzenEstimator {
                 }
                 catLogP.append(lp)
                 catCumP.append(cp)
-                mus.append([]); sigmas.append([]); norms.append([])
+                mus.append([]); sigmas.append([])
             }
         }
         self.mus = mus
@@ -181,9 +211,8 @@ struct ParzenEstimator {
             }
             // Truncation masses: for level-centred kernels they depend on (σ, μ) only.
             let useMemo = !gs.isEmpty && gs.count * levels <= 1 << 20
-            let memo = useMemo ? BoundaryTails(sigmas: gs, levels: levels) : nil
+            let memo = useMemo ? BoundaryTails(sigmas: gs, levels: levels, seededFrom: tailCache) : nil
             var inv = [Double](repeating: 0, count: n + 1)
-            var logs = [Double](repeating: 0, count: n + 1)
             for k in 0...n {
                 let m = mus[d][k], sg = sigmas[d][k]
                 let mass: Double
@@ -195,15 +224,12 @@ struct ParzenEstimator {
                     mass = NormalDistribution.mass((low - m) / sg, (high - m) / sg)
                 }
                 inv[k] = 1 / mass
-                logs[k] = log(mass)
             }
             groups.append(g)
             groupSigmas.append(gs)
             inverse.append(inv)
             tailMemos.append(memo)
-            norms[d] = logs
         }
-        self.logNormalisers = norms
         self.sigmaGroup = groups
         self.groupSigma = groupSigmas
         self.inverseNormalisers = inverse
@@ -275,10 +301,10 @@ struct ParzenEstimator {
         case let .numeric(_, _, discrete, _):
             let mu = mus[d][k], sigma = sigmas[d][k]
             if discrete {
-                return NormalDistribution.logMass((x - 0.5 - mu) / sigma, (x + 0.5 - mu) / sigma) - logNormalisers[d][k]
+                return NormalDistribution.logMass((x - 0.5 - mu) / sigma, (x + 0.5 - mu) / sigma) + log(inverseNormalisers[d][k])
             }
             let z = (x - mu) / sigma
-            return -0.5 * z * z - log(sigma) - 0.5 * log(2 * Double.pi) - logNormalisers[d][k]
+            return -0.5 * z * z - log(sigma) - 0.5 * log(2 * Double.pi) + log(inverseNormalisers[d][k])
         case let .categorical(count):
             return categoricalLogP[d][k * count + Int(x)]
         }
@@ -311,44 +337,47 @@ struct ParzenEstimator {
                 var cache = memo?.values ?? []
                 let sigmasOfGroup = groupSigma[d]
                 let hasMemo = memo != nil
+                // Level indices as integers: no float-to-int conversion in the loop.
+                let valueLevel = values.map { Int($0) }
+                let muLevel = mu.map { $0 == $0.rounded() && abs($0) < 1e15 ? Int($0) : 0 }
                 t.withUnsafeMutableBufferPointer { out in
                     cache.withUnsafeMutableBufferPointer { cache in
-                        mu.withUnsafeBufferPointer { mu in
+                        muLevel.withUnsafeBufferPointer { muLevel in
                             norm.withUnsafeBufferPointer { norm in
                                 groupOf.withUnsafeBufferPointer { groupOf in
                                     sg.withUnsafeBufferPointer { sg in
                                         for u in 0..<U {
-                                            let x = values[u]
-                                            let row = u * K
+                                            let xi = valueLevel[u]
+                                            let row = u &* K
                                             for k in 0..<K {
-                                                let off = x - mu[k]
                                                 let g = groupOf[k]
                                                 let p: Double
                                                 if hasMemo && g >= 0 {
-                                                    // |off| = o levels away: cell [o − ½, o + ½]; tails at boundaries o−1 and o.
-                                                    let o = Int(abs(off))
-                                                    let base = g * levels
-                                                    var hi = cache[base + o]
+                                                    // o levels away: cell [o − ½, o + ½]; tails at boundaries o−1 and o.
+                                                    var o = xi &- muLevel[k]
+                                                    if o < 0 { o = 0 &- o }
+                                                    let base = g &* levels
+                                                    var hi = cache[base &+ o]
                                                     if hi < 0 {
                                                         let z = (Double(o) + 0.5) / sigmasOfGroup[g]
                                                         hi = z > cut ? 0 : erfc(z * s2)
-                                                        cache[base + o] = hi
+                                                        cache[base &+ o] = hi
                                                     }
                                                     if o == 0 {
                                                         p = 1 - 0.5 * hi - 0.5 * hi
                                                     } else {
-                                                        var lo = cache[base + o - 1]
+                                                        var lo = cache[base &+ o &- 1]
                                                         if lo < 0 {
                                                             let z = (Double(o) - 0.5) / sigmasOfGroup[g]
                                                             lo = z > cut ? 0 : erfc(z * s2)
-                                                            cache[base + o - 1] = lo
+                                                            cache[base &+ o &- 1] = lo
                                                         }
                                                         p = 0.5 * (lo - hi)
                                                     }
                                                 } else {
-                                                    p = ParzenEstimator.cellMass(off, sg[k], cut, s2)
+                                                    p = ParzenEstimator.cellMass(values[u] - mu[k], sg[k], cut, s2)
                                                 }
-                                                out[row + k] = p * norm[k]
+                                                out[row &+ k] = p * norm[k]
                                             }
                                         }
                                     }

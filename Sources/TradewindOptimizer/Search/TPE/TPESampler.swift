@@ -75,6 +75,8 @@ public struct TPESampler: SearchMethod, Sendable {
     }
     var records: [Record] = []
     var indexOfNumber: [Int: Int] = [:]
+    /// Normal tails reused across trials (a pure cache: results do not depend on it).
+    var tailCache = TailCache()
     /// Told trials with a finite loss, ascending by (loss, number): kept sorted on `tell`.
     var ranked: [(loss: Double, number: Int, record: Int)] = []
     public private(set) var asked = 0
@@ -217,9 +219,13 @@ public struct TPESampler: SearchMethod, Sendable {
         let (belowObs, aboveObs) = split()
         let c = configuration
         let l = ParzenEstimator(observations: belowObs, dims: tpeDims, priorWeight: c.priorWeight,
-                                considerMagicClip: c.considerMagicClip, considerEndpoints: c.considerEndpoints)
+                                considerMagicClip: c.considerMagicClip, considerEndpoints: c.considerEndpoints, tailCache: tailCache)
         let g = ParzenEstimator(observations: aboveObs, dims: tpeDims, priorWeight: c.priorWeight,
-                                considerMagicClip: c.considerMagicClip, considerEndpoints: c.considerEndpoints)
+                                considerMagicClip: c.considerMagicClip, considerEndpoints: c.considerEndpoints, tailCache: tailCache)
+        defer {
+            tailCache.absorb(l)
+            tailCache.absorb(g)
+        }
         let d = tpeDims.count
         let m = c.eiCandidates
         for round in 0..<max(c.constraintRounds, 1) {
