@@ -67,7 +67,7 @@ public struct VolatilityBounds: Sendable, Hashable {
         let startUnits = max(Int64((lo / sd).rounded(.down)), 1) * step.mantissa
         let stopUnits = max(Int64((hi / sd).rounded(.up)) * step.mantissa, startUnits)
         self.range = try SteppedRange(parameter: name, start: ExactDecimal(mantissa: startUnits, scale: step.scale),
-                                      stop: ExactDecimal(mantissa: stopUnits, scale: step.scale), step: step)
+                                      stop: ExactDecimal(mantissa: stopUnits, scale: step.scale), step: step, real: true)
         self.medianATRPercent = medATR
         self.upperATRPercent = upATR
         self.highOverPreviousClose95 = h95

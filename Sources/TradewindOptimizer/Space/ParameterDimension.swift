@@ -12,11 +12,13 @@ public struct SteppedRange: Sendable, Hashable {
     /// Decimals shared by start and step.
     public let scale: Int
 
-    /// True when every value is an integer (all three literals were integers).
-    public var isInteger: Bool { scale == 0 }
+    /// True when values are reported as integers: every value is whole and the range was not
+    /// declared real (`1.0:5.0:1.0` written with decimal points stays real).
+    public let isInteger: Bool
 
-    /// Builds `start:stop:step`; throws for step ≤ 0, stop < start or values that cannot be held exactly.
-    public init(parameter: String, start: ExactDecimal, stop: ExactDecimal, step: ExactDecimal) throws(OptimizerError) {
+    /// Builds `start:stop:step`; throws for step ≤ 0, stop < start or values that cannot be held
+    /// exactly. `real` keeps whole-number values typed as reals.
+    public init(parameter: String, start: ExactDecimal, stop: ExactDecimal, step: ExactDecimal, real: Bool = false) throws(OptimizerError) {
         guard step.mantissa > 0 else { throw .nonPositiveStep(parameter: parameter, step: step.description) }
         let scale = max(start.scale, stop.scale, step.scale)
         guard let s = start.rescaled(to: scale), let t = stop.rescaled(to: scale), let d = step.rescaled(to: scale) else {
@@ -31,6 +33,7 @@ public struct SteppedRange: Sendable, Hashable {
         self.stepUnits = d
         self.count = Int(n)
         self.scale = scale
+        self.isInteger = scale == 0 && !real
     }
 
     /// The `k`-th value, `Double(startUnits + k·stepUnits) / 10^scale` (correctly rounded).
@@ -83,7 +86,7 @@ public struct ParameterDimension: Sendable, Hashable {
             throw .invalidSpec(spec: "\(name)=\(start):\(stop):\(step)", reason: "bounds and step must be finite decimals")
         }
         if c.mantissa <= 0 { throw .nonPositiveStep(parameter: name, step: c.description) }
-        return ParameterDimension(name: name, domain: .stepped(try SteppedRange(parameter: name, start: a, stop: b, step: c)))
+        return ParameterDimension(name: name, domain: .stepped(try SteppedRange(parameter: name, start: a, stop: b, step: c, real: true)))
     }
 
     /// A continuous range `[low, high]` (uniform, or log-uniform when `logScale`).
@@ -231,10 +234,15 @@ public struct ParameterDimension: Sendable, Hashable {
         }
     }
 
-    /// The spec text that parses back to this dimension.
+    /// A spec text for this dimension. Stepped ranges, choices and fixed values parse back to the
+    /// same dimension; level lists print as their values.
     public var spec: String {
         switch domain {
-        case let .stepped(r): return "\(name)=\(r.start):\(r.last):\(r.step)"
+        case let .stepped(r):
+            let f: (ExactDecimal) -> String = { d in
+                r.isInteger || d.scale > 0 ? d.description : d.description + ".0"
+            }
+            return "\(name)=\(f(r.start)):\(f(r.last)):\(f(r.step))"
         case let .continuous(low, high, logScale): return "\(name)=\(logScale ? "log:" : "")\(low):\(high)"
         case let .levels(l, integer):
             return "\(name)=" + l.map { integer ? String(Int($0)) : String($0) }.joined(separator: ",")

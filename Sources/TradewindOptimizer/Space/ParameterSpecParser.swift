@@ -2,7 +2,8 @@
 ///
 /// Grammar (`name` is `[A-Za-z_][A-Za-z0-9_]*`; no spaces):
 /// - `name=start:stop:step` — a stepped range, stop inclusive when it lands on a step; integers
-///   when all three are integer literals, reals otherwise (exact decimal rule, see `ExactDecimal`).
+///   when all three are integer literals (no decimal point or exponent), reals otherwise (exact
+///   decimal rule, see `ExactDecimal`).
 /// - `name=start:stop` — integer literals: integers with step 1; otherwise a **continuous** real
 ///   range for random/TPE search (a grid search rejects it: give a step).
 /// - `name=log:low:high` — a continuous log-uniform range (random/TPE only).
@@ -55,11 +56,13 @@ public enum ParameterSpecParser {
         }
         let start = try number(parts[0], spec)
         let stop = try number(parts[1], spec)
+        // Reals when any literal is written with a decimal point or an exponent.
+        let real = parts.contains { $0.contains(".") || $0.contains("e") || $0.contains("E") }
         if parts.count == 3 {
             let step = try number(parts[2], spec)
-            return ParameterDimension(name: name, domain: .stepped(try SteppedRange(parameter: name, start: start, stop: stop, step: step)))
+            return ParameterDimension(name: name, domain: .stepped(try SteppedRange(parameter: name, start: start, stop: stop, step: step, real: real)))
         }
-        if start.isInteger && stop.isInteger {
+        if !real {
             return ParameterDimension(name: name, domain: .stepped(try SteppedRange(parameter: name, start: start, stop: stop, step: ExactDecimal(1))))
         }
         return try ParameterDimension.continuous(name, start.doubleValue, stop.doubleValue)
