@@ -109,6 +109,7 @@ let package = Package(
             dependencies: ["TradewindCore", "TradewindAnalytics", "TradewindCharts", "TradewindReports"],
             swiftSettings: strict
         ),
+        .testTarget(name: "TradewindCLITests", dependencies: ["tradewind"], swiftSettings: strict),
         .testTarget(
             name: "TradewindOptimizerTests",
             dependencies: ["TradewindCore", "TradewindAnalytics", "TradewindEngine", "TradewindStrategies", "TradewindOptimizer"],

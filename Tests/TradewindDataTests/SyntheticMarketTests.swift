@@ -129,3 +129,18 @@ import TradewindData
         #expect(m.next() == 0xE220_A839_7B1D_CDAF)
     }
 }
+
+@Suite struct SyntheticOutputTests {
+    @Test func cacheAndCSVOutputReadBackIdentically() throws {
+        let data = try SyntheticMarket(seed: 4).generate(
+            symbols: 3, from: CivilDate(iso: "2024-03-08")!, to: CivilDate(iso: "2024-03-12")!, interval: .minutes(5))
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("tw-synth-\(UInt32.random(in: 0...UInt32.max))").path
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let cachePaths = try BarCache.write(data, toDirectory: dir + "/cache")
+        #expect(cachePaths.count == 3)
+        #expect(try BarCache.readDirectory(dir + "/cache") == data)
+        let csvPaths = try CSVBarWriter.write(data, toDirectory: dir + "/csv")
+        #expect(csvPaths.map { ($0 as NSString).lastPathComponent } == ["SYN0000.csv", "SYN0001.csv", "SYN0002.csv"])
+        #expect(try CSVBarReader.readDirectory(path: dir + "/csv", options: LoadOptions(interval: .minutes(5))) == data)
+    }
+}
