@@ -114,6 +114,11 @@ import TradewindData
         #expect(throws: DataError.self) { try m.generate(symbols: 1, from: to, to: from) }
         #expect(throws: DataError.self) { try m.generate(symbols: 1, from: CivilDate(iso: "1980-01-02")!, to: to) }
         #expect(throws: DataError.self) { try m.generate(symbols: 1, from: from, to: to, interval: .weekly) }
+        // 100,000 symbols × 40 years of seconds would need petabytes: refused before allocating.
+        #expect(throws: DataError.self) {
+            try m.generate(symbols: 100_000, from: CivilDate(iso: "1990-01-02")!, to: CivilDate(iso: "2029-12-31")!,
+                           interval: BarInterval(seconds: 1))
+        }
         #expect(throws: DataError.self) {
             try m.generate(symbols: 1, from: CivilDate(iso: "2024-07-06")!, to: CivilDate(iso: "2024-07-07")!)
         }

@@ -39,18 +39,19 @@ public struct SyntheticMarket: Sendable {
     /// open) on every NYSE session from `from` through `to`.
     ///
     /// - Throws: `DataError(.badOption)` for a symbol count outside 1…100,000, an interval that is
-    ///   neither intraday nor daily, or dates outside the calendar (1990–2030) or reversed.
+    ///   neither intraday nor daily, dates outside the calendar (1990–2030), reversed or without a
+    ///   session, or a request larger than 75 % of the machine's physical memory (40 bytes per bar).
     public func generate(
         symbols: Int, from: CivilDate, to: CivilDate, interval: BarInterval = .minute,
         calendar: NYSECalendar = .shared
     ) throws(DataError) -> MarketDataset {
         guard (1...100_000).contains(symbols) else {
             throw DataError(.badOption, file: "synth", value: String(symbols),
-                            "--symbols must be between 1 and 100000")
+                            "the number of symbols (--symbols) must be between 1 and 100000")
         }
         guard interval.isIntraday || interval == .daily else {
             throw DataError(.badOption, file: "synth", value: interval.description,
-                            "--interval must be intraday (e.g. 1m, 5m, 1h) or daily (1d)")
+                            "the interval (--interval) must be intraday (e.g. 1m, 5m, 1h) or daily (1d)")
         }
         let range: Range<Int>
         do {
@@ -61,6 +62,14 @@ public struct SyntheticMarket: Sendable {
         guard !range.isEmpty else {
             throw DataError(.badOption, file: "synth", value: "\(from)…\(to)",
                             "there is no NYSE session between \(from) and \(to)")
+        }
+        // Five Double columns per symbol plus the shared grid (time and three weight columns).
+        let barsPerSymbol = SyntheticSessionGrid.barCount(sessions: range, calendar: calendar, interval: interval)
+        let bytes = Double(barsPerSymbol) * (Double(symbols) * 40 + 33)
+        let memory = Double(ProcessInfo.processInfo.physicalMemory)
+        guard bytes <= 0.75 * memory else {
+            throw DataError(.badOption, file: "synth", value: "\(symbols) × \(barsPerSymbol) bars",
+                            "the data would need \(Int(bytes / 1e9)) GB, more than this machine's memory allows (\(Int(0.75 * memory / 1e9)) GB): use fewer symbols, a shorter date range or a longer interval")
         }
         let grid = SyntheticSessionGrid(sessions: range, calendar: calendar, interval: interval)
         let results = ParallelResults<BarSeries>(count: symbols)
