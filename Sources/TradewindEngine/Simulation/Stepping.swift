@@ -14,6 +14,7 @@ extension StrategyContext {
         if i > 0 && f & MarketColumns.newDay != 0 && (config.financing.shortBorrowRate > 0 || config.financing.marginInterestRate > 0) {
             accrueFinancing(days: Double(market.day[i] - market.day[i - 1]))
         }
+        if f & MarketColumns.corporateAction != 0 { applyCorporateActions() }
         if hot.pointee.liveOrders > 0 && f & MarketColumns.inSession != 0 { matchOrders() }
         markToMarket(extremes: true)
         if case .margin(_, let maintenance) = config.account { checkMaintenance(maintenance) }
@@ -93,6 +94,51 @@ extension StrategyContext {
         for s in 0..<market.symbolCount { held[s * n + i] = quantity[s] }
     }
 
+    /// Splits and cash dividends at the open of their ex-date, before any fill: a split multiplies positions and
+    /// working orders' unit sizes by its coefficient and divides their prices by it; a dividend credits longs
+    /// (debits shorts) quantity × amount, counted in the position's trade P&L.
+    func applyCorporateActions() {
+        for s in 0..<market.symbolCount {
+            let r = Int(market.exactRow[s][step])
+            guard r >= 0 else { continue }
+            if let c = market.split[s]?[r], c != 1, c > 0, c.isFinite {
+                if quantity[s] != 0 {
+                    quantity[s] *= c
+                    books[s].averagePrice /= c
+                    books[s].highest /= c
+                    books[s].lowest /= c
+                }
+                for id in liveOrders where orders[id].symbol == s { adjustForSplit(id, c) }
+                totals.splits += 1
+            }
+            if let d = market.dividend[s]?[r], d != 0, d.isFinite, quantity[s] != 0 {
+                let amount = quantity[s] * d
+                cashBalance += amount
+                books[s].financing -= amount
+                totals.dividends += amount
+            }
+        }
+    }
+
+    private func adjustForSplit(_ id: OrderID, _ c: Double) {
+        var o = orders[id]
+        switch o.request.size {
+        case .units(let u): o.request.size = .units(u * c)
+        default: break
+        }
+        if let q = o.remainingQuantity { o.remainingQuantity = q * c }
+        switch o.request.type {
+        case .limit(let p): o.request.type = .limit(p / c)
+        case .stop(let p): o.request.type = .stop(p / c)
+        case .stopLimit(let sp, let lp): o.request.type = .stopLimit(stop: sp / c, limit: lp / c)
+        case .trailingStop(.amount(let a)): o.request.type = .trailingStop(.amount(a / c))
+        default: break
+        }
+        o.trailExtreme /= c
+        o.trailStop /= c
+        orders[id] = o
+    }
+
     func accrueFinancing(days: Double) {
         guard days > 0 else { return }
         let borrow = config.financing.shortBorrowRate / 360 * days
@@ -160,7 +206,8 @@ extension StrategyContext {
             equity: EquityCurve(time: Array(UnsafeBufferPointer(start: market.time, count: n)), cash: column(0),
                                 positionsValue: column(1), equity: column(2), grossExposure: column(3), netExposure: column(4)),
             positions: positions, trades: trades, orders: orders, orderLog: log, fills: fillList,
-            totalCommission: totals.commission, totalSlippage: totals.slippage, totalFinancing: totals.financing)
+            totalCommission: totals.commission, totalSlippage: totals.slippage, totalFinancing: totals.financing,
+            totalDividends: totals.dividends)
     }
 
     // MARK: Notices and failures

@@ -29,7 +29,7 @@ public final class StrategyContext: @unchecked Sendable {
     var nextOCOGroup = 0
     /// Orders submitted during the current hook that fill at this bar's close (close-fill mode).
     var closeFillQueue: [OrderID] = []
-    var totals = (commission: 0.0, slippage: 0.0, financing: 0.0)
+    var totals = (commission: 0.0, slippage: 0.0, financing: 0.0, dividends: 0.0, splits: 0)
 
     init(market: MarketColumns, config: BacktestConfig) {
         self.market = market
