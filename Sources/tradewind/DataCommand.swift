@@ -8,7 +8,7 @@ struct DataCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "data",
         abstract: "List, inspect, import and synthesise market data.",
-        subcommands: [DataList.self, DataInfo.self, DataImport.self]
+        subcommands: [DataList.self, DataInfo.self, DataImport.self, DataSynth.self]
     )
 }
 

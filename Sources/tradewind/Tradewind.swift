@@ -12,7 +12,7 @@ struct Tradewind: AsyncParsableCommand {
         subcommands: [
             // Registered subcommands, one per line (keep sorted).
             BacktestCommand.self,
-            BenchEngineTemporary.self,
+            BenchCommand.self,
             CalendarCommand.self,
             DataCommand.self,
             StatsCommand.self,
