@@ -98,15 +98,25 @@ final class MarketColumns: @unchecked Sendable {
         var inHours = [Bool](repeating: true, count: n)
         var key = [Int64](repeating: 0, count: n)
         var cached: (day: Int64, session: TradingSession?)? = nil
+        // Zone offsets change only at transitions, which fall on quarter hours: one lookup per quarter hour.
+        let quarter = 15 * UnixTime.nanosPerMinute
+        var offsetBucket = Int64.min
+        var offset: Int64 = 0
+        let plainHours = session.calendar == nil && session.hours == nil
         for i in 0..<n {
             let t = stepTimes[i]
+            let bucket = UnixTime.floorDiv(t, quarter)
+            if bucket != offsetBucket {
+                offsetBucket = bucket
+                offset = zone.offsetNanos(at: t)
+            }
             if intraday {
-                let local = zone.localNanos(fromUTC: t)
+                let local = t + offset
                 key[i] = UnixTime.floorDiv(local, UnixTime.nanosPerDay)
-                inHours[i] = session.isInSession(t, local: local, cachedSession: &cached)
+                if !plainHours { inHours[i] = session.isInSession(t, local: local, cachedSession: &cached) }
             } else {
                 // Daily and longer bars (stamped at their session's open): each bar is its own session.
-                key[i] = UnixTime.floorDiv(zone.localNanos(fromUTC: t), UnixTime.nanosPerDay)
+                key[i] = UnixTime.floorDiv(t + offset, UnixTime.nanosPerDay)
             }
             day[i] = key[i]
         }

@@ -11,13 +11,13 @@ extension StrategyContext {
             if r >= 0 { currentRow[s] = r }
         }
         let f = market.flags[i]
-        if i > 0 && f & MarketColumns.newDay != 0 && (config.financing.shortBorrowRate > 0 || config.financing.marginInterestRate > 0) {
+        if i > 0 && f & MarketColumns.newDay != 0 && accruesFinancing {
             accrueFinancing(days: Double(market.day[i] - market.day[i - 1]))
         }
         if f & MarketColumns.corporateAction != 0 { applyCorporateActions() }
         if hot.pointee.liveOrders > 0 && f & MarketColumns.inSession != 0 { matchOrders() }
         markToMarket(extremes: true)
-        if case .margin(_, let maintenance) = config.account { checkMaintenance(maintenance) }
+        if let maintenance = maintenanceMargin { checkMaintenance(maintenance) }
     }
 
     /// Everything after `onBar`: close fills, market-on-close, session-close flattening and DAY expiry,
@@ -35,7 +35,7 @@ extension StrategyContext {
             }
         }
         let f = market.flags[step]
-        if f & MarketColumns.sessionLast != 0 && (hot.pointee.liveOrders > 0 || config.session.flattenAtClose) {
+        if f & MarketColumns.sessionLast != 0 && (hot.pointee.liveOrders > 0 || flattenAtClose) {
             for id in liveOrders where orders[id].type == .marketOnClose && orders[id].activeSince <= step
                 && !orders[id].status.isFinal {
                 if orders[id].status == .submitted {
@@ -45,7 +45,7 @@ extension StrategyContext {
                 let c = close(orders[id].symbol)
                 if c.isFinite { execute(id, at: c, slipped: true); traded = true }
             }
-            if config.session.flattenAtClose {
+            if flattenAtClose {
                 cancelAll(reason: "session close: flattening")
                 liquidateAll(tag: "session-flatten", reason: "flatten at session close")
                 traded = true

@@ -8,6 +8,10 @@ import TradewindCore
 public final class StrategyContext: @unchecked Sendable {
     @usableFromInline let market: MarketColumns
     @usableFromInline let config: BacktestConfig
+    /// Configuration read on every step, copied out of `config` (which holds an existential and is costly to copy).
+    let accruesFinancing: Bool
+    let maintenanceMargin: Double?
+    let flattenAtClose: Bool
     /// Per-step mutable state behind a pointer: read on every bar without dynamic exclusivity checks.
     @usableFromInline let hot: UnsafeMutablePointer<HotState>
     @usableFromInline let currentRow: UnsafeMutablePointer<Int32>
@@ -34,6 +38,9 @@ public final class StrategyContext: @unchecked Sendable {
     init(market: MarketColumns, config: BacktestConfig) {
         self.market = market
         self.config = config
+        accruesFinancing = config.financing.shortBorrowRate > 0 || config.financing.marginInterestRate > 0
+        if case .margin(_, let m) = config.account { maintenanceMargin = m } else { maintenanceMargin = nil }
+        flattenAtClose = config.session.flattenAtClose
         let n = market.stepCount, k = market.symbolCount
         hot = .allocate(capacity: 1)
         hot.initialize(to: HotState(cash: config.initialCash))
