@@ -19,6 +19,7 @@ struct BenchEngine: ParsableCommand {
 
     @Flag(help: "Skip backtesting.py.") var noPeer = false
     @Option(help: "Minimum seconds of repeated Tradewind runs per case.") var minSeconds: Double = 1
+    @Option(help: "Only the cases whose name contains this text.") var only: String?
 
     func run() throws {
         let daily = try DataSource(parsing: "sample:sp500-50").load(symbols: ["AAPL"])
@@ -33,7 +34,8 @@ struct BenchEngine: ParsableCommand {
             .init(name: "SPY 1m Jan+Mar 2011", data: minute),
             .init(name: "50 symbols daily", data: fifty),
         ]
-        let rows = try EngineBenchmark.run(cases, peer: !noPeer, minimumSeconds: minSeconds)
+        let selected = cases.filter { only == nil || $0.name.localizedCaseInsensitiveContains(only!) }
+        let rows = try EngineBenchmark.run(selected, peer: !noPeer, minimumSeconds: minSeconds)
         print(EngineBenchmark.report(rows))
         for r in rows {
             var line = "  \(r.name): Tradewind final equity \(String(format: "%.2f", r.tradewindFinalEquity)), \(r.tradewindTrades) trades"

@@ -81,16 +81,15 @@ extension StrategyContext {
         hot.pointee.equity = hot.pointee.cash + value
     }
 
-    /// Writes this step's row of the equity curve and positions (from the last mark).
+    /// Writes this step's row of the equity curve and positions (from the last mark); exposures are divided out
+    /// once, in `result()`.
     func record() {
         let i = step, n = market.stepCount
         let h = hot.pointee
-        let equity = h.equity
         curve[i] = h.cash
         curve[n + i] = h.positionsValue
-        curve[2 * n + i] = equity
-        curve[3 * n + i] = equity != 0 ? h.grossValue / equity : 0
-        curve[4 * n + i] = equity != 0 ? h.positionsValue / equity : 0
+        curve[2 * n + i] = h.equity
+        curve[3 * n + i] = h.grossValue
         for s in 0..<market.symbolCount { held[s * n + i] = quantity[s] }
     }
 
@@ -200,11 +199,14 @@ extension StrategyContext {
         tradeList = saved
         let n = market.stepCount
         func column(_ k: Int) -> [Double] { Array(UnsafeBufferPointer(start: curve + k * n, count: n)) }
+        let equity = column(2), value = column(1)
+        let gross = (0..<n).map { equity[$0] != 0 ? curve[3 * n + $0] / equity[$0] : 0 }
+        let net = (0..<n).map { equity[$0] != 0 ? value[$0] / equity[$0] : 0 }
         let positions = (0..<market.symbolCount).map { Array(UnsafeBufferPointer(start: held + $0 * n, count: n)) }
         return BacktestResult(
             symbols: market.symbols, config: config, initialCash: config.initialCash,
             equity: EquityCurve(time: Array(UnsafeBufferPointer(start: market.time, count: n)), cash: column(0),
-                                positionsValue: column(1), equity: column(2), grossExposure: column(3), netExposure: column(4)),
+                                positionsValue: value, equity: equity, grossExposure: gross, netExposure: net),
             positions: positions, trades: trades, orders: orders, orderLog: log, fills: fillList,
             totalCommission: totals.commission, totalSlippage: totals.slippage, totalFinancing: totals.financing,
             totalDividends: totals.dividends)

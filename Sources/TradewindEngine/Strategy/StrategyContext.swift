@@ -17,7 +17,7 @@ public final class StrategyContext: @unchecked Sendable {
     @usableFromInline let currentRow: UnsafeMutablePointer<Int32>
     @usableFromInline let quantity: UnsafeMutablePointer<Double>
     let books: UnsafeMutablePointer<PositionBook>
-    /// Recorded per step: cash, positions value, equity, gross and net exposure (5 × stepCount).
+    /// Recorded per step: cash, positions value, equity, gross position value (4 × stepCount).
     let curve: UnsafeMutablePointer<Double>
     /// Position per symbol per step (symbolCount × stepCount, symbol-major).
     let held: UnsafeMutablePointer<Double>
@@ -50,8 +50,8 @@ public final class StrategyContext: @unchecked Sendable {
         quantity.initialize(repeating: 0, count: k)
         books = .allocate(capacity: k)
         books.initialize(repeating: PositionBook(), count: k)
-        curve = .allocate(capacity: 5 * max(n, 1))
-        curve.initialize(repeating: 0, count: 5 * max(n, 1))
+        curve = .allocate(capacity: 4 * max(n, 1))
+        curve.initialize(repeating: 0, count: 4 * max(n, 1))
         held = .allocate(capacity: k * max(n, 1))
         held.initialize(repeating: 0, count: k * max(n, 1))
     }
