@@ -29,6 +29,8 @@ final class MarketColumns: @unchecked Sendable {
     @usableFromInline let flags: UnsafeMutablePointer<UInt8>
     /// Local calendar day number (days since 1970-01-01 in the session zone) per step.
     @usableFromInline let day: UnsafeMutablePointer<Int64>
+    /// Local minute of the day (0..<1440) of each step's start, in the session zone.
+    @usableFromInline let minute: UnsafeMutablePointer<Int16>
     let intraday: Bool
 
     @usableFromInline static let inSession: UInt8 = 1
@@ -94,6 +96,7 @@ final class MarketColumns: @unchecked Sendable {
         let n = stepTimes.count
         flags = .allocate(capacity: max(n, 1))
         day = .allocate(capacity: max(n, 1))
+        minute = .allocate(capacity: max(n, 1))
         let zone = session.zone
         var inHours = [Bool](repeating: true, count: n)
         var key = [Int64](repeating: 0, count: n)
@@ -119,6 +122,7 @@ final class MarketColumns: @unchecked Sendable {
                 key[i] = UnixTime.floorDiv(t + offset, UnixTime.nanosPerDay)
             }
             day[i] = key[i]
+            minute[i] = Int16(UnixTime.floorMod(t + offset, UnixTime.nanosPerDay) / UnixTime.nanosPerMinute)
         }
         for i in 0..<n {
             var f: UInt8 = 0
@@ -163,5 +167,6 @@ final class MarketColumns: @unchecked Sendable {
         latestRow.deallocate()
         flags.deallocate()
         day.deallocate()
+        minute.deallocate()
     }
 }

@@ -96,10 +96,8 @@ public final class StrategyContext: @unchecked Sendable {
     @inlinable public var isInSession: Bool { market.flags[step] & MarketColumns.inSession != 0 }
     /// The local calendar date of the current step in the session zone.
     public var sessionDate: CivilDate { CivilDate(daysSinceEpoch: Int(market.day[step])) }
-    /// Minutes after local midnight of the current bar's start, in the session zone.
-    public var minuteOfDay: Int {
-        Int(UnixTime.floorMod(config.session.zone.localNanos(fromUTC: time), UnixTime.nanosPerDay) / UnixTime.nanosPerMinute)
-    }
+    /// Minutes after local midnight of the current bar's start, in the session zone (600 = 10:00).
+    @inlinable public var minuteOfDay: Int { Int(market.minute[step]) }
 
     // MARK: Current bars
 
