@@ -5,7 +5,7 @@ import TradewindCore
 ///
 /// Symbols are addressed by index (`0..<symbolCount`, in `symbols` order, sorted by name) so that per-bar
 /// access is an array read; `symbolIndex(_:)` maps a name once, in `onStart`.
-public final class StrategyContext: @unchecked Sendable {
+public final class StrategyContext {
     @usableFromInline let market: MarketColumns
     @usableFromInline let config: BacktestConfig
     /// Configuration read on every step, copied out of `config` (which holds an existential and is costly to copy).
