@@ -131,3 +131,40 @@ struct CostAndAccountTests {
         #expect(r.orders[0].status == .filled && r.orders[0].filledQuantity == 250)
     }
 }
+
+@Suite("Corporate actions")
+struct CorporateActionTests {
+    func series(dividend: [Double]? = nil, split: [Double]? = nil) -> BarSeries {
+        var s = daily([(100, 100, 100, 100), (100, 100, 100, 100), (50, 50, 50, 50), (51, 51, 51, 51)])
+        s.dividend = dividend
+        s.splitCoefficient = split
+        return s
+    }
+
+    @Test func aSplitMultipliesThePositionAndKeepsEquityWhole() throws {
+        let r = try run(series(split: [1, 1, 2, 1])) { ctx in if ctx.step == 0 { ctx.buy(0, .units(10)) } }
+        #expect(r.positions[0] == [0, 10, 20, 20])
+        #expect(r.equity.equity == [100_000, 100_000, 100_000, 100_020])
+        #expect(r.trades[0].entryPrice == 50 && r.trades[0].quantity == 20 && r.trades[0].grossPnL == 20)
+    }
+
+    @Test func aSplitRescalesWorkingOrders() throws {
+        let r = try run(series(split: [1, 1, 2, 1])) { ctx in
+            if ctx.step == 0 { ctx.buy(0, .units(10)) }
+            if ctx.step == 1 { ctx.sell(0, .units(10), .limit(101)) }
+        }
+        // After the 2:1 split the order sells 20 with a limit of 50.5; bar 3 opens above it at 51 and fills there.
+        #expect(r.orders[1].type == .limit(50.5))
+        #expect(r.fills.last.map { ($0.quantity, $0.price) }! == (20, 51))
+    }
+
+    @Test func dividendsAreCreditedAndCountInTheTradesPnL() throws {
+        let r = try run(series(dividend: [0, 0, 0.5, 0])) { ctx in
+            if ctx.step == 0 { ctx.buy(0, .units(10)) }
+            if ctx.step == 2 { ctx.closePosition(0) }
+        }
+        #expect(r.totalDividends == 5)
+        #expect(r.trades[0].grossPnL == -490 && r.trades[0].netPnL == -485)
+        #expect(r.finalEquity == 100_000 - 485)
+    }
+}

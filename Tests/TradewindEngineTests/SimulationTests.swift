@@ -132,6 +132,12 @@ struct SimulationTests {
         sessionEvents = rec.log
         #expect(r.fills.map(\.price) == [11, 12])
         #expect(r.orders[1].request.tag == "session-flatten")
+        var minutes: [Int] = []
+        var dates: [String] = []
+        _ = try Backtest.run(Scripted { ctx in minutes.append(ctx.minuteOfDay); dates.append(ctx.sessionDate.description) },
+                             data: MarketDataset([s]))
+        #expect(minutes == [600, 660, 900, 600])
+        #expect(dates == ["2024-03-04", "2024-03-04", "2024-03-04", "2024-03-05"])
         #expect(r.positions[0] == [0, 1, 0, 0])
         #expect(sessionEvents == ["open 0", "close 2", "open 3", "close 3"])
     }

@@ -5,7 +5,7 @@ struct PositionBook: Sendable {
     var averagePrice = 0.0
     /// Commission paid to open the part of the position still open.
     var entryCommission = 0.0
-    /// Financing (borrow fees) charged to the part still open.
+    /// Carry charged to the part still open: borrow fees minus dividends received.
     var financing = 0.0
     var entryStep = 0
     var entryTime: UnixNanos = 0

@@ -31,6 +31,8 @@ public struct BacktestResult: Sendable {
     public let totalCommission: Double
     public let totalSlippage: Double
     public let totalFinancing: Double
+    /// Net dividends received (paid, for shorts) on positions held over ex-dates.
+    public let totalDividends: Double
 
     public var finalEquity: Double { equity.equity.last ?? initialCash }
     public var totalReturn: Double { finalEquity / initialCash - 1 }

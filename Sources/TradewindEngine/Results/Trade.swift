@@ -19,7 +19,7 @@ public struct Trade: Sendable, Hashable {
     public let quantity: Double
     /// (exit − entry) × quantity, signed for the direction.
     public let grossPnL: Double
-    /// Gross P&L minus entry and exit commissions (and financing charged to the position while open).
+    /// Gross P&L minus entry and exit commissions and borrow fees, plus dividends received while open.
     public let netPnL: Double
     /// Net P&L divided by the entry value (entry price × quantity).
     public let returnFraction: Double

@@ -11,12 +11,13 @@ extension StrategyContext {
             if r >= 0 { currentRow[s] = r }
         }
         let f = market.flags[i]
-        if i > 0 && f & MarketColumns.newDay != 0 && (config.financing.shortBorrowRate > 0 || config.financing.marginInterestRate > 0) {
+        if i > 0 && f & MarketColumns.newDay != 0 && accruesFinancing {
             accrueFinancing(days: Double(market.day[i] - market.day[i - 1]))
         }
+        if f & MarketColumns.corporateAction != 0 { applyCorporateActions() }
         if hot.pointee.liveOrders > 0 && f & MarketColumns.inSession != 0 { matchOrders() }
         markToMarket(extremes: true)
-        if case .margin(_, let maintenance) = config.account { checkMaintenance(maintenance) }
+        if let maintenance = maintenanceMargin { checkMaintenance(maintenance) }
     }
 
     /// Everything after `onBar`: close fills, market-on-close, session-close flattening and DAY expiry,
@@ -34,7 +35,7 @@ extension StrategyContext {
             }
         }
         let f = market.flags[step]
-        if f & MarketColumns.sessionLast != 0 && (hot.pointee.liveOrders > 0 || config.session.flattenAtClose) {
+        if f & MarketColumns.sessionLast != 0 && (hot.pointee.liveOrders > 0 || flattenAtClose) {
             for id in liveOrders where orders[id].type == .marketOnClose && orders[id].activeSince <= step
                 && !orders[id].status.isFinal {
                 if orders[id].status == .submitted {
@@ -44,7 +45,7 @@ extension StrategyContext {
                 let c = close(orders[id].symbol)
                 if c.isFinite { execute(id, at: c, slipped: true); traded = true }
             }
-            if config.session.flattenAtClose {
+            if flattenAtClose {
                 cancelAll(reason: "session close: flattening")
                 liquidateAll(tag: "session-flatten", reason: "flatten at session close")
                 traded = true
@@ -80,17 +81,61 @@ extension StrategyContext {
         hot.pointee.equity = hot.pointee.cash + value
     }
 
-    /// Writes this step's row of the equity curve and positions (from the last mark).
+    /// Writes this step's row of the equity curve and positions (from the last mark); exposures are divided out
+    /// once, in `result()`.
     func record() {
         let i = step, n = market.stepCount
         let h = hot.pointee
-        let equity = h.equity
         curve[i] = h.cash
         curve[n + i] = h.positionsValue
-        curve[2 * n + i] = equity
-        curve[3 * n + i] = equity != 0 ? h.grossValue / equity : 0
-        curve[4 * n + i] = equity != 0 ? h.positionsValue / equity : 0
+        curve[2 * n + i] = h.equity
+        curve[3 * n + i] = h.grossValue
         for s in 0..<market.symbolCount { held[s * n + i] = quantity[s] }
+    }
+
+    /// Splits and cash dividends at the open of their ex-date, before any fill: a split multiplies positions and
+    /// working orders' unit sizes by its coefficient and divides their prices by it; a dividend credits longs
+    /// (debits shorts) quantity × amount, counted in the position's trade P&L.
+    func applyCorporateActions() {
+        for s in 0..<market.symbolCount {
+            let r = Int(market.exactRow[s][step])
+            guard r >= 0 else { continue }
+            if let c = market.split[s]?[r], c != 1, c > 0, c.isFinite {
+                if quantity[s] != 0 {
+                    quantity[s] *= c
+                    books[s].averagePrice /= c
+                    books[s].highest /= c
+                    books[s].lowest /= c
+                }
+                for id in liveOrders where orders[id].symbol == s { adjustForSplit(id, c) }
+                totals.splits += 1
+            }
+            if let d = market.dividend[s]?[r], d != 0, d.isFinite, quantity[s] != 0 {
+                let amount = quantity[s] * d
+                cashBalance += amount
+                books[s].financing -= amount
+                totals.dividends += amount
+            }
+        }
+    }
+
+    private func adjustForSplit(_ id: OrderID, _ c: Double) {
+        var o = orders[id]
+        switch o.request.size {
+        case .units(let u): o.request.size = .units(u * c)
+        default: break
+        }
+        if let q = o.remainingQuantity { o.remainingQuantity = q * c }
+        switch o.request.type {
+        case .limit(let p): o.request.type = .limit(p / c)
+        case .stop(let p): o.request.type = .stop(p / c)
+        case .stopLimit(let sp, let lp): o.request.type = .stopLimit(stop: sp / c, limit: lp / c)
+        case .trailingStop(.amount(let a)): o.request.type = .trailingStop(.amount(a / c))
+        default: break
+        }
+        o.trailExtreme /= c
+        o.trailStop /= c
+        orders[id] = o
     }
 
     func accrueFinancing(days: Double) {
@@ -154,13 +199,17 @@ extension StrategyContext {
         tradeList = saved
         let n = market.stepCount
         func column(_ k: Int) -> [Double] { Array(UnsafeBufferPointer(start: curve + k * n, count: n)) }
+        let equity = column(2), value = column(1)
+        let gross = (0..<n).map { equity[$0] != 0 ? curve[3 * n + $0] / equity[$0] : 0 }
+        let net = (0..<n).map { equity[$0] != 0 ? value[$0] / equity[$0] : 0 }
         let positions = (0..<market.symbolCount).map { Array(UnsafeBufferPointer(start: held + $0 * n, count: n)) }
         return BacktestResult(
             symbols: market.symbols, config: config, initialCash: config.initialCash,
             equity: EquityCurve(time: Array(UnsafeBufferPointer(start: market.time, count: n)), cash: column(0),
-                                positionsValue: column(1), equity: column(2), grossExposure: column(3), netExposure: column(4)),
+                                positionsValue: value, equity: equity, grossExposure: gross, netExposure: net),
             positions: positions, trades: trades, orders: orders, orderLog: log, fills: fillList,
-            totalCommission: totals.commission, totalSlippage: totals.slippage, totalFinancing: totals.financing)
+            totalCommission: totals.commission, totalSlippage: totals.slippage, totalFinancing: totals.financing,
+            totalDividends: totals.dividends)
     }
 
     // MARK: Notices and failures

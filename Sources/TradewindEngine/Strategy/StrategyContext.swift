@@ -5,15 +5,19 @@ import TradewindCore
 ///
 /// Symbols are addressed by index (`0..<symbolCount`, in `symbols` order, sorted by name) so that per-bar
 /// access is an array read; `symbolIndex(_:)` maps a name once, in `onStart`.
-public final class StrategyContext: @unchecked Sendable {
+public final class StrategyContext {
     @usableFromInline let market: MarketColumns
     @usableFromInline let config: BacktestConfig
+    /// Configuration read on every step, copied out of `config` (which holds an existential and is costly to copy).
+    let accruesFinancing: Bool
+    let maintenanceMargin: Double?
+    let flattenAtClose: Bool
     /// Per-step mutable state behind a pointer: read on every bar without dynamic exclusivity checks.
     @usableFromInline let hot: UnsafeMutablePointer<HotState>
     @usableFromInline let currentRow: UnsafeMutablePointer<Int32>
     @usableFromInline let quantity: UnsafeMutablePointer<Double>
     let books: UnsafeMutablePointer<PositionBook>
-    /// Recorded per step: cash, positions value, equity, gross and net exposure (5 × stepCount).
+    /// Recorded per step: cash, positions value, equity, gross position value (4 × stepCount).
     let curve: UnsafeMutablePointer<Double>
     /// Position per symbol per step (symbolCount × stepCount, symbol-major).
     let held: UnsafeMutablePointer<Double>
@@ -29,11 +33,14 @@ public final class StrategyContext: @unchecked Sendable {
     var nextOCOGroup = 0
     /// Orders submitted during the current hook that fill at this bar's close (close-fill mode).
     var closeFillQueue: [OrderID] = []
-    var totals = (commission: 0.0, slippage: 0.0, financing: 0.0)
+    var totals = (commission: 0.0, slippage: 0.0, financing: 0.0, dividends: 0.0, splits: 0)
 
     init(market: MarketColumns, config: BacktestConfig) {
         self.market = market
         self.config = config
+        accruesFinancing = config.financing.shortBorrowRate > 0 || config.financing.marginInterestRate > 0
+        if case .margin(_, let m) = config.account { maintenanceMargin = m } else { maintenanceMargin = nil }
+        flattenAtClose = config.session.flattenAtClose
         let n = market.stepCount, k = market.symbolCount
         hot = .allocate(capacity: 1)
         hot.initialize(to: HotState(cash: config.initialCash))
@@ -43,8 +50,8 @@ public final class StrategyContext: @unchecked Sendable {
         quantity.initialize(repeating: 0, count: k)
         books = .allocate(capacity: k)
         books.initialize(repeating: PositionBook(), count: k)
-        curve = .allocate(capacity: 5 * max(n, 1))
-        curve.initialize(repeating: 0, count: 5 * max(n, 1))
+        curve = .allocate(capacity: 4 * max(n, 1))
+        curve.initialize(repeating: 0, count: 4 * max(n, 1))
         held = .allocate(capacity: k * max(n, 1))
         held.initialize(repeating: 0, count: k * max(n, 1))
     }
@@ -89,10 +96,8 @@ public final class StrategyContext: @unchecked Sendable {
     @inlinable public var isInSession: Bool { market.flags[step] & MarketColumns.inSession != 0 }
     /// The local calendar date of the current step in the session zone.
     public var sessionDate: CivilDate { CivilDate(daysSinceEpoch: Int(market.day[step])) }
-    /// Minutes after local midnight of the current bar's start, in the session zone.
-    public var minuteOfDay: Int {
-        Int(UnixTime.floorMod(config.session.zone.localNanos(fromUTC: time), UnixTime.nanosPerDay) / UnixTime.nanosPerMinute)
-    }
+    /// Minutes after local midnight of the current bar's start, in the session zone (600 = 10:00).
+    @inlinable public var minuteOfDay: Int { Int(market.minute[step]) }
 
     // MARK: Current bars
 

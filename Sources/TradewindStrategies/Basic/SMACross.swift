@@ -15,13 +15,23 @@ public struct SMACross: ParameterizedStrategy {
 
     public let fast: Int
     public let slow: Int
-    private var fastMean: [RollingMean] = []
-    private var slowMean: [RollingMean] = []
-    private var above: [CrossAbove] = []
-    private var below: [CrossAbove] = []
+    /// Per-symbol state, and one ring of the last `slow` cumulative sums of the close per symbol (flat):
+    /// both averages are differences of the same running sum, as vectorbt computes each of them.
+    private var lanes: [Lane] = []
+    private var ring: [Double] = []
     private var size: OrderSize = .allAvailable
-    /// The symbol's last order, while it may still fill (-1 = none): no new order is sent meanwhile.
-    private var pending: [OrderID] = []
+
+    struct Lane {
+        var cumsum = 0.0
+        var seen = 0
+        /// Ring slot of bar i (i mod slow) and of bar i − fast.
+        var slot = 0
+        var fastSlot = 0
+        var above = CrossAbove()
+        var below = CrossAbove()
+        /// The symbol's last order while it may still fill (-1 = none): no new order is sent meanwhile.
+        var pending: OrderID = -1
+    }
 
     public init(fast: Int, slow: Int) throws(ParameterError) {
         let p = try StrategyParameters(specs: Self.parameterSpecs, strategy: Self.name,
@@ -39,12 +49,10 @@ public struct SMACross: ParameterizedStrategy {
 
     public mutating func onStart(_ context: StrategyContext) throws {
         let n = context.symbolCount
-        fastMean = Array(repeating: RollingMean(window: fast), count: n)
-        slowMean = Array(repeating: RollingMean(window: slow), count: n)
-        above = Array(repeating: CrossAbove(), count: n)
-        below = Array(repeating: CrossAbove(), count: n)
+        lanes = Array(repeating: Lane(), count: n)
+        for s in 0..<n { lanes[s].fastSlot = slow - fast }
+        ring = Array(repeating: 0, count: n * slow)
         size = n == 1 ? .allAvailable : .equityFraction(1 / Double(n))
-        pending = Array(repeating: -1, count: n)
     }
 
     @inlinable
@@ -56,21 +64,33 @@ public struct SMACross: ParameterizedStrategy {
 
     @usableFromInline
     mutating func step(_ context: StrategyContext, symbol s: Int) {
-        let c = context.close(s)
-        let f = fastMean[s].update(c)
-        let w = slowMean[s].update(c)
-        let crossedUp = above[s].update(f, w)
-        let crossedDown = below[s].update(w, f)
+        var lane = lanes[s]
+        let base = s * slow
+        lane.cumsum += context.close(s)
+        let droppedSlow = ring[base + lane.slot]      // cumsum of bar i − slow
+        let droppedFast = ring[base + lane.fastSlot]  // cumsum of bar i − fast (read before bar i is stored)
+        ring[base + lane.slot] = lane.cumsum
+        lane.slot += 1
+        if lane.slot == slow { lane.slot = 0 }
+        lane.fastSlot += 1
+        if lane.fastSlot == slow { lane.fastSlot = 0 }
+        let i = lane.seen
+        lane.seen += 1
+        let f = i + 1 < fast ? Double.nan : (i + 1 == fast ? lane.cumsum : lane.cumsum - droppedFast) / Double(fast)
+        let w = i + 1 < slow ? Double.nan : (i + 1 == slow ? lane.cumsum : lane.cumsum - droppedSlow) / Double(slow)
+        let crossedUp = lane.above.update(f, w)
+        let crossedDown = lane.below.update(w, f)
+        defer { lanes[s] = lane }
         guard crossedUp != crossedDown else { return }
-        if pending[s] >= 0 {
-            if !context.order(pending[s]).status.isFinal { return }
-            pending[s] = -1
+        if lane.pending >= 0 {
+            if !context.order(lane.pending).status.isFinal { return }
+            lane.pending = -1
         }
         let held = context.position(s)
         if crossedUp && held == 0 {
-            pending[s] = context.buy(s, size, tag: "entry")
+            lane.pending = context.buy(s, size, tag: "entry")
         } else if crossedDown && held > 0 {
-            pending[s] = context.closePosition(s, tag: "exit") ?? -1
+            lane.pending = context.closePosition(s, tag: "exit") ?? -1
         }
     }
 }
