@@ -28,18 +28,17 @@ struct DataSynth: ParsableCommand {
     func run() throws {
         do {
             guard format == "cache" || format == "csv" else {
-                throw DataError(.badOption, file: "synth", column: "format", value: format,
-                                "the output format is 'cache' or 'csv'")
+                throw DataError(.badOption, file: "synth", value: format, "--format must be cache or csv")
             }
             guard let fromDate = CivilDate(iso: from) else {
-                throw DataError(.badOption, file: "synth", column: "from", value: from, "expected a date yyyy-MM-dd")
+                throw DataError(.badOption, file: "synth", value: from, "--from must be a date yyyy-MM-dd, e.g. 2024-01-02")
             }
             guard let toDate = CivilDate(iso: to) else {
-                throw DataError(.badOption, file: "synth", column: "to", value: to, "expected a date yyyy-MM-dd")
+                throw DataError(.badOption, file: "synth", value: to, "--to must be a date yyyy-MM-dd, e.g. 2024-12-31")
             }
             guard let barInterval = BarInterval(interval) else {
-                throw DataError(.badOption, file: "synth", column: "interval", value: interval,
-                                "expected an interval such as 1m, 5m, 1h or 1d")
+                throw DataError(.badOption, file: "synth", value: interval,
+                                "--interval must be an interval such as 1m, 5m, 1h or 1d")
             }
             let clock = ContinuousClock()
             let start = clock.now
