@@ -51,7 +51,8 @@ public struct OptimizationJob: Sendable {
         try constraints.requireFeasible(in: space)
     }
 
-    func evaluator(_ series: BarSeries) -> TrialEvaluator {
+    /// The evaluator of this job's trials on `series`.
+    public func evaluator(_ series: BarSeries) -> TrialEvaluator {
         TrialEvaluator(strategy: strategy, space: space, dataset: MarketDataset([series]), config: config,
                        objective: settings.objective, allowKernel: allowKernel, threads: threads)
     }
