@@ -98,7 +98,12 @@ struct OptimizeCommand: ParsableCommand {
         let space = try SpaceBuilder.space(strategy: descriptor, grids: grid, choices: choice, fixed: fixed)
         let constraints = try SpaceBuilder.constraints(strategy: descriptor.name, extra: constraint, space: space)
         let zone = try dataOptions.loading.loadOptions().zone
-        let config = try costs.config(zone: zone)
+        var config = try costs.config(zone: zone)
+        // --from/--to cut the bars themselves (as the engine does), so that windows, kernels and the engine
+        // all see the same bars.
+        let period = (config.from ?? .min, config.to ?? .max)
+        config.from = nil
+        config.to = nil
         var validation = ValidationPlan.none
         if split != nil && walkForward != nil { throw ValidationError("give --split or --walk-forward, not both") }
         if let split {
@@ -116,11 +121,12 @@ struct OptimizeCommand: ParsableCommand {
 
         let wanted = try symbolList()
         let data = try dataOptions.load(symbols: wanted)
-        guard !data.series.isEmpty else { throw ValidationError("no symbols to optimise in --data \(dataOptions.data)") }
+        let series = data.series.map { $0.between(period.0, period.1) }.filter { !$0.isEmpty }
+        guard !series.isEmpty else { throw ValidationError("no bars to optimise in --data \(dataOptions.data) (check --symbols, --from, --to)") }
 
         let key = jobKey(space: space, config: config)
         let file = resume.map { JobFile(path: $0, key: key) }
-        let multi = data.series.count > 1
+        let multi = series.count > 1
         let resultsPath: ((String) -> String?)? = results.map { path in
             { symbol in multi ? OptimizeCommand.perSymbol(path, symbol) : path }
         }
@@ -132,8 +138,8 @@ struct OptimizeCommand: ParsableCommand {
         source.resume()
         defer { source.cancel(); signal(SIGINT, SIG_DFL) }
 
-        let bar = ProgressBar(enabled: !quiet && (progress || isatty(2) == 1), symbols: data.series.count)
-        let outcome = try JobRunner.run(job, series: data.series, jobFile: file, resultsPath: resultsPath, cancel: cancel,
+        let bar = ProgressBar(enabled: !quiet && (progress || isatty(2) == 1), symbols: series.count)
+        let outcome = try JobRunner.run(job, series: series, jobFile: file, resultsPath: resultsPath, cancel: cancel,
                                         progress: { bar.update($0, finished: $1) })
         bar.finish()
         if json {
@@ -171,7 +177,7 @@ struct OptimizeCommand: ParsableCommand {
             "method=\(method)", "trials=\(method == "grid" ? 0 : trials)", "seed=\(seed)",
             "objective=\(objective)\(minimize ? " min" : "")", "min_trades=\(minTrades)", "top=\(top)",
             "batch=\(batch.map(String.init) ?? "default")", "split=\(split ?? "")", "walk_forward=\(walkForward ?? "")",
-            "kernel=\(!noKernel)", "config=\(config)",
+            "kernel=\(!noKernel)", "from=\(costs.from ?? "")", "to=\(costs.to ?? "")", "config=\(config)",
         ].joined(separator: " ")
     }
 
