@@ -155,3 +155,21 @@ func smaJob(_ grids: [String], settings: SearchSettings, kernel: Bool = true, th
         #expect(space.values(of: space.gridPoint(0)).map(\.value.description) == ["2", "30"])
     }
 }
+
+@Suite struct KernelEligibilityTests {
+    @Test func seriesWithDividendsGoThroughTheEngine() throws {
+        // IBM pays dividends: the engine books them, the kernel would not.
+        let ibm = try DataSource(parsing: "sample:sp500-50").load(LoadOptions(), symbols: ["IBM"]).series[0].slice(0..<600)
+        #expect(TrialEvaluator.hasCorporateActions(ibm))
+        let job = try smaJob(["fast=5:15:5", "slow=20:40:20"], settings: SearchSettings(method: .grid, topK: 10))
+        let ev = job.evaluator(ibm)
+        #expect(!ev.usesKernel(try ev.parameters(job.space.gridPoint(0))))
+        let o = try SearchRunner.run(job.settings, evaluator: ev, constraints: job.constraints)
+        let engine = try smaJob(["fast=5:15:5", "slow=20:40:20"], settings: SearchSettings(method: .grid, topK: 10), kernel: false)
+        let e = try SearchRunner.run(engine.settings, evaluator: engine.evaluator(ibm), constraints: engine.constraints)
+        #expect(o.top == e.top)
+        var plain = ibm
+        plain.dividend = nil
+        #expect(job.evaluator(plain).usesKernel(try ev.parameters(job.space.gridPoint(0))))
+    }
+}

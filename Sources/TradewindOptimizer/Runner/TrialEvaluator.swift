@@ -11,7 +11,7 @@ import TradewindStrategies
 /// fast ≥ slow) is infeasible: all its metrics are NaN.
 ///
 /// Path: when the strategy has a fast kernel that reproduces the engine exactly for these settings
-/// (`KernelAvailability.supports`), the series is daily and the objective is a metric the kernel
+/// (`KernelAvailability.supports`), the series is daily without dividends or splits, and the objective is a metric the kernel
 /// reports (`OptimizationMetric.kernelMetrics`), the batch goes through the kernel; otherwise every
 /// point is an event-driven engine run (`StrategyDescriptor.run`, the code `tradewind backtest` runs),
 /// in parallel over all cores.
@@ -33,7 +33,14 @@ public struct TrialEvaluator: Sendable {
         self.config = config
         self.allowKernel = allowKernel && OptimizationMetric.kernelMetrics.contains(objective.metric)
             && dataset.count == 1 && dataset.series[0].interval.unit == .day && dataset.series[0].interval.count == 1
+            && !TrialEvaluator.hasCorporateActions(dataset.series[0])
         self.threads = max(1, threads)
+    }
+
+    /// True when the series carries a dividend or a split: the engine books them, the kernels do not, so such
+    /// series always go through the engine.
+    public static func hasCorporateActions(_ s: BarSeries) -> Bool {
+        (s.dividend?.contains { $0 != 0 } ?? false) || (s.splitCoefficient?.contains { $0 != 1 && $0 != 0 } ?? false)
     }
 
     /// The strategy parameters of `point`, or the strategy's reason for rejecting them.
