@@ -5,6 +5,7 @@ import TradewindCore
 import TradewindData
 import TradewindEngine
 import TradewindOptimizer
+import TradewindReports
 import TradewindStrategies
 
 /// `tradewind optimize`: search a strategy's parameters on each symbol.
@@ -68,6 +69,9 @@ struct OptimizeCommand: ParsableCommand {
     @Option(help: "Walk-forward folds, e.g. folds=5,train=252,test=63[,mode=anchored][,gap=N] (bars).") var walkForward: String?
 
     @Option(help: "Write every trial as CSV to this file.") var results: String?
+    @Option(help: "Write an HTML report (heatmap, trials, walk-forward, overfitting, per-symbol table).") var report: String?
+    @Option(help: "The two parameters of the report's heatmap: a,b (default: the first two searched).") var heatmap: String?
+    @Option(help: "Write the report as PDF (headless Chromium).") var pdf: String?
     @Option(help: "Job file: records finished symbols and resumes an interrupted job.") var resume: String?
     @Flag(help: "Print JSON.") var json = false
     @Flag(help: "No progress bar.") var quiet = false
@@ -111,8 +115,19 @@ struct OptimizeCommand: ParsableCommand {
             validation = .split(zone.instant(d, hour: 0, minute: 0))
         }
         if let walkForward { validation = .walkForward(try WalkForwardSpec.parse(walkForward)) }
-        let settings = SearchSettings(method: kind, trials: trials, seed: seed, objective: goal, minTrades: minTrades, topK: top,
+        var settings = SearchSettings(method: kind, trials: trials, seed: seed, objective: goal, minTrades: minTrades, topK: top,
                                       batchSize: batch, robustness: !noRobustness)
+        var axes: (String, String)?
+        if let heatmap {
+            let names = heatmap.split(separator: ",").map(String.init)
+            guard names.count == 2, names[0] != names[1] else { throw ValidationError("--heatmap \(heatmap): expected two parameter names a,b") }
+            for n in names where space.index(of: n).map({ space.dimensions[$0].isFixed }) ?? true {
+                throw ValidationError("--heatmap \(heatmap): '\(n)' is not a searched parameter (searched: \(space.dimensions.filter { !$0.isFixed }.map(\.name).joined(separator: ", ")))")
+            }
+            axes = (names[0], names[1])
+        }
+        // Reports draw every trial: keep up to 200,000 of them (points and objectives only).
+        if report != nil || pdf != nil { settings.recordTrials = 200_000 }
         if let threads, threads < 1 { throw ValidationError("--threads \(threads): expected an integer ≥ 1") }
         let job = OptimizationJob(strategy: descriptor, space: space, constraints: constraints, settings: settings,
                                   config: config, validation: validation, allowKernel: !noKernel,
@@ -142,6 +157,17 @@ struct OptimizeCommand: ParsableCommand {
         let outcome = try JobRunner.run(job, series: series, jobFile: file, resultsPath: resultsPath, cancel: cancel,
                                         progress: { bar.update($0, finished: $1) })
         bar.finish()
+        if report != nil || pdf != nil {
+            let times = series.flatMap { [$0.time.first!, $0.time.last!] }
+            let period = ReportPeriod(start: times.min()!, end: times.max()!, interval: series[0].interval, zone: zone)
+            let costText = "commission \(costs.commission * 100) %, slippage \(costs.slippageBps) bps, fill \(costs.fill)"
+            if let input = OptimizationFigures.input(outcome: outcome, strategy: descriptor.name, method: kind.rawValue, objective: goal,
+                                                     dataSource: dataOptions.data, costs: costText, period: period, heatmap: axes) {
+                try ReportExport.optimization(input, html: report, pdf: pdf)
+            } else {
+                FileHandle.standardError.write(Data("No report: no symbol has a feasible trial.\n".utf8))
+            }
+        }
         if json {
             print(try JobReport.json(outcome, method: kind, objective: goal))
         } else {

@@ -38,4 +38,22 @@ struct OptimizeCLITests {
         #expect(p["evaluations"] as? Int == 0)   // both symbols come from the job file
         #expect((p["best"] as? NSDictionary) == (o["best"] as? NSDictionary))
     }
+
+    @Test("--report writes the optimization page; --heatmap must name searched parameters")
+    func report() throws {
+        let path = NSTemporaryDirectory() + "tw-opt-report-\(UUID().uuidString).html"
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        let base = ["optimize", "--data", "sample:spy-daily", "--strategy", "sma-cross", "--grid", "fast=5:25:5",
+                    "--grid", "slow=30:90:30", "--method", "tpe", "--trials", "12", "--walk-forward", "folds=2,train=400,test=200", "--quiet"]
+        let bad = try CLITests.run(base + ["--report", path, "--heatmap", "fast,speed"])
+        #expect(bad.status != 0)
+        #expect(bad.stderr.contains("'speed' is not a searched parameter"))
+        #expect(!FileManager.default.fileExists(atPath: path))
+        let r = try CLITests.run(base + ["--report", path, "--heatmap", "slow,fast"])
+        #expect(r.status == 0, "\(r.stderr)")
+        let html = try String(contentsOfFile: path, encoding: .utf8)
+        for id in ["objective-heatmap", "walk-forward-table", "stitched-equity", "overfitting-table", "trial-table"] {
+            #expect(html.contains("id=\"\(id)\""), "\(id)")
+        }
+    }
 }

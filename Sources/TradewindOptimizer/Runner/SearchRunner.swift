@@ -30,6 +30,8 @@ public struct SearchSettings: Sendable {
     public var tpe: TPEConfiguration
     /// Evaluate the best point's neighbours for the robustness score.
     public var robustness: Bool
+    /// Keep every trial's point and objective (for reports), up to this many trials; 0 keeps none.
+    public var recordTrials: Int = 0
 
     public init(method: SearchMethodKind = .grid, trials: Int = 100, seed: UInt64 = 0, objective: Objective = Objective(),
                 minTrades: Int = 0, topK: Int = 10, batchSize: Int? = nil, tpe: TPEConfiguration = TPEConfiguration(),
@@ -63,6 +65,8 @@ public struct SearchOutcome: Sendable {
     public var sharpeVariance: Double
     /// True when the search was cancelled before its end.
     public var cancelled: Bool
+    /// Every trial without its metrics, in evaluation order, when `SearchSettings.recordTrials` asks for it.
+    public var trials: [RankedTrial] = []
 
     public var best: RankedTrial? { top.first.flatMap { $0.objective.isFinite ? $0 : nil } }
 }
@@ -107,6 +111,7 @@ public enum SearchRunner {
         var welford = (n: 0, mean: 0.0, m2: 0.0)
         let perPeriod = 1 / Annualization.periodsPerYear(for: evaluator.dataset.series.first?.interval ?? .daily).squareRoot()
         var cancelled = false
+        var recorded: [RankedTrial] = []
         while true {
             if cancel?.isCancelled == true { cancelled = true; break }
             let batch = try method.ask(s.effectiveBatch)
@@ -127,6 +132,7 @@ public enum SearchRunner {
                 }
                 let ranked = RankedTrial(number: t.number, point: t.point, objective: f, metrics: m.values)
                 top.insert(ranked)
+                if recorded.count < s.recordTrials { recorded.append(RankedTrial(number: t.number, point: t.point, objective: f)) }
                 try results?.append(ranked)
             }
             let done: Int
@@ -135,6 +141,6 @@ public enum SearchRunner {
         }
         return SearchOutcome(evaluations: evaluations, feasible: feasible, top: top.sorted(), objectiveByTrial: byTrial,
                              sharpeCount: welford.n, sharpeVariance: welford.n >= 2 ? welford.m2 / Double(welford.n - 1) : .nan,
-                             cancelled: cancelled)
+                             cancelled: cancelled, trials: recorded)
     }
 }

@@ -175,6 +175,10 @@ public struct SymbolOptimization: Sendable, Equatable, Codable {
     public var validation: ValidationFigures?
     /// Objective per trial in evaluation order (NaN as null), for the report's distribution/progress charts.
     public var objectiveByTrial: [Double?]
+    /// The searched (not fixed) parameters and every trial's values of them, when the job records trials
+    /// (`SearchSettings.recordTrials`, for reports). Not written to JSON or job files.
+    public var searchedParameters: [String] = []
+    public var trials: [TrialRecord] = []
 
     enum CodingKeys: String, CodingKey {
         case symbol, bars, evaluations, feasible, path, best, top, overfitting, validation
@@ -195,6 +199,13 @@ public struct SymbolOptimization: Sendable, Equatable, Codable {
         }
         return s
     }
+}
+
+/// One trial's searched parameter values and objective (NaN when infeasible).
+public struct TrialRecord: Sendable, Equatable {
+    public var number: Int
+    public var values: [ParameterValue]
+    public var objective: Double
 }
 
 func optional(_ x: Double) -> Double? { x.isFinite ? x : nil }

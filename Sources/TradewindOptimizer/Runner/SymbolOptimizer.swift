@@ -91,6 +91,13 @@ public enum SymbolOptimizer {
         if let p = try? evaluator.parameters(outcome.top.first?.point ?? job.space.gridPoint(0)), evaluator.usesKernel(p) {
             out.path = "kernel"
         }
+        if !outcome.trials.isEmpty {
+            let searched = job.space.dimensions.indices.filter { !job.space.dimensions[$0].isFixed }
+            out.searchedParameters = searched.map { job.space.dimensions[$0].name }
+            out.trials = outcome.trials.map { t in
+                TrialRecord(number: t.number, values: searched.map { job.space.value(of: t.point, at: $0) }, objective: t.objective)
+            }
+        }
         out.top = outcome.top.map { t in
             TopEntry(trial: t.number, params: named(job.space, t.point), objective: optional(t.objective),
                      metrics: Dictionary(uniqueKeysWithValues: OptimizationMetric.allCases.map { ($0.rawValue, optional(t.metrics[$0.index])) }))
