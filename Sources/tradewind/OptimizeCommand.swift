@@ -52,6 +52,8 @@ struct OptimizeCommand: ParsableCommand {
     @Option(help: "A parameter's alternatives: name=a,b,c (repeatable).") var choice: [String] = []
     @Option(help: "A parameter pinned to a value: name=v (repeatable).") var fixed: [String] = []
     @Option(help: "A constraint between parameters, e.g. 'fast < slow' (repeatable).") var constraint: [String] = []
+    @Option(help: ArgumentHelp("Percentage trigger parameters (comma-separated, e.g. buy_trigger,sell_trigger) whose range is derived per symbol from its daily bars: start = ¼ × median 14-day ATR%, stop = max(95th percentile of the day's high over the previous close in %, 75th percentile of ATR%), step = the 1, 2, 2.5 or 5 × 10^k nearest above (stop − start)/20 (start rounded down, stop up, to steps; start ≥ one step). Measured before the first out-of-sample bar.", valueName: "names"))
+    var autoBounds: String?
 
     @Option(help: "Search method: grid, random or tpe.") var method: String = "grid"
     @Option(help: "Trials for random and tpe.") var trials: Int = 100
@@ -129,9 +131,16 @@ struct OptimizeCommand: ParsableCommand {
         // Reports draw every trial: keep up to 200,000 of them (points and objectives only).
         if report != nil || pdf != nil { settings.recordTrials = 200_000 }
         if let threads, threads < 1 { throw ValidationError("--threads \(threads): expected an integer ≥ 1") }
-        let job = OptimizationJob(strategy: descriptor, space: space, constraints: constraints, settings: settings,
+        var job = OptimizationJob(strategy: descriptor, space: space, constraints: constraints, settings: settings,
                                   config: config, validation: validation, allowKernel: !noKernel,
                                   threads: threads ?? KernelThreads.cores)
+        if let autoBounds {
+            job.autoBounds = autoBounds.split(separator: ",").map(String.init)
+            for name in job.autoBounds {
+                guard let i = job.space.index(of: name), !job.space.dimensions[i].isFixed else { continue }
+                throw ValidationError("--auto-bounds \(name): also given by --grid/--choice; give the parameter one way")
+            }
+        }
         try job.validate()
 
         let wanted = try symbolList()
@@ -203,7 +212,7 @@ struct OptimizeCommand: ParsableCommand {
             "method=\(method)", "trials=\(method == "grid" ? 0 : trials)", "seed=\(seed)",
             "objective=\(objective)\(minimize ? " min" : "")", "min_trades=\(minTrades)", "top=\(top)",
             "batch=\(batch.map(String.init) ?? "default")", "split=\(split ?? "")", "walk_forward=\(walkForward ?? "")",
-            "kernel=\(!noKernel)", "from=\(costs.from ?? "")", "to=\(costs.to ?? "")", "config=\(config)",
+            "kernel=\(!noKernel)", "auto_bounds=\(autoBounds ?? "")", "from=\(costs.from ?? "")", "to=\(costs.to ?? "")", "config=\(config)",
         ].joined(separator: " ")
     }
 

@@ -75,13 +75,15 @@ public enum JobRunner {
         var done = resumed.count
         for s in series where !known.contains(s.symbol) {
             if cancel?.isCancelled == true { interrupted = true; break }
+            let (symbolJob, bounds) = try job.forSymbol(s)
             let writer = try resultsPath?(s.symbol).map { p throws(OptimizerError) in
-                try ResultsTableWriter(path: p, space: job.space, metricNames: OptimizationMetric.allCases.map(\.rawValue))
+                try ResultsTableWriter(path: p, space: symbolJob.space, metricNames: OptimizationMetric.allCases.map(\.rawValue))
             }
             let base = Double(done)
-            guard let r = try SymbolOptimizer.run(job, series: s, results: writer, cancel: cancel, progress: { f in
+            guard var r = try SymbolOptimizer.run(symbolJob, series: s, results: writer, cancel: cancel, progress: { f in
                 progress?((base + min(f, 1)) / total, done)
             }) else { interrupted = true; break }
+            r.autoBounds = bounds.isEmpty ? nil : bounds
             try writer?.finish()
             evaluations += r.evaluations
             finished.append(r)

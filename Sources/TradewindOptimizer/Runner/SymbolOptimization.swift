@@ -175,6 +175,8 @@ public struct SymbolOptimization: Sendable, Equatable, Codable {
     public var validation: ValidationFigures?
     /// Objective per trial in evaluation order (NaN as null), for the report's distribution/progress charts.
     public var objectiveByTrial: [Double?]
+    /// The ranges `--auto-bounds` derived for this symbol (`start:stop:step` by parameter).
+    public var autoBounds: [String: String]?
     /// The searched (not fixed) parameters and every trial's values of them, when the job records trials
     /// (`SearchSettings.recordTrials`, for reports). Not written to JSON or job files.
     public var searchedParameters: [String] = []
@@ -182,7 +184,7 @@ public struct SymbolOptimization: Sendable, Equatable, Codable {
 
     enum CodingKeys: String, CodingKey {
         case symbol, bars, evaluations, feasible, path, best, top, overfitting, validation
-        case objectiveByTrial = "objective_by_trial"
+        case objectiveByTrial = "objective_by_trial", autoBounds = "auto_bounds"
     }
 
     /// Restores parameter order (JSON objects come back unordered) to the space's order.

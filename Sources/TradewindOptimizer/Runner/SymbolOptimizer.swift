@@ -1,5 +1,6 @@
 import TradewindAnalytics
 import TradewindCore
+import TradewindData
 import TradewindEngine
 import TradewindStrategies
 
@@ -23,6 +24,8 @@ public struct OptimizationJob: Sendable {
     public var validation: ValidationPlan
     public var allowKernel: Bool
     public var threads: Int
+    /// Percentage trigger parameters whose ranges are derived per symbol with `VolatilityBounds` (`--auto-bounds`).
+    public var autoBounds: [String] = []
 
     public init(strategy: StrategyDescriptor, space: ParameterSpace, constraints: ConstraintSet, settings: SearchSettings,
                 config: BacktestConfig = BacktestConfig(), validation: ValidationPlan = .none, allowKernel: Bool = true,
@@ -49,6 +52,42 @@ public struct OptimizationJob: Sendable {
         if let b = settings.batchSize, b < 1 { throw .invalidArgument(name: "batch size", value: String(b), valid: "an integer ≥ 1") }
         _ = try SearchRunner.method(settings, space: space, constraints: constraints)
         try constraints.requireFeasible(in: space)
+        for name in autoBounds {
+            guard let i = space.index(of: name), space.dimensions[i].isNumeric else {
+                throw .invalidArgument(name: "--auto-bounds parameter", value: "'\(name)'",
+                                       valid: "a numeric parameter of the strategy (\(space.names.joined(separator: ", ")))")
+            }
+        }
+    }
+
+    /// This job with `autoBounds` parameters replaced by their `VolatilityBounds` ranges for `series`, measured
+    /// on daily bars (intraday bars are resampled to regular-hours NYSE sessions) before the first bar that is
+    /// ever tested out of sample (the split date, or the first walk-forward test window), so that validation
+    /// never sees bounds taken from its test bars. Returns the job and the ranges used (`start:stop:step`).
+    public func forSymbol(_ series: BarSeries) throws -> (job: OptimizationJob, bounds: [String: String]) {
+        guard !autoBounds.isEmpty else { return (self, [:]) }
+        var cutoff = series.count
+        switch validation {
+        case .none: break
+        case let .split(date): cutoff = try SampleSplit.at(date, times: series.time).inSample.upperBound
+        case let .walkForward(spec): cutoff = try spec.windows(barCount: series.count).first?.test.lowerBound ?? series.count
+        }
+        var daily = series.slice(0..<cutoff)
+        if daily.interval.isIntraday { daily = try Resampler.resample(daily, to: .daily) }
+        var dims = space.dimensions
+        var used: [String: String] = [:]
+        for name in autoBounds {
+            let b = try VolatilityBounds(series: daily, parameter: name)
+            let i = space.index(of: name)!
+            dims[i] = b.dimension(name)
+            used[name] = "\(b.range.start):\(b.range.last):\(b.range.step)"
+        }
+        var job = self
+        job.space = try ParameterSpace(dims)
+        job.constraints = try ConstraintSet(constraints.texts, space: job.space)
+        job.autoBounds = []
+        try job.constraints.requireFeasible(in: job.space)
+        return (job, used)
     }
 
     /// The evaluator of this job's trials on `series`.
@@ -87,7 +126,7 @@ public enum SymbolOptimizer {
         if outcome.cancelled { return nil }
         var out = SymbolOptimization(symbol: series.symbol, bars: n, evaluations: outcome.evaluations, feasible: outcome.feasible,
                                      path: "engine", best: nil, top: [], overfitting: nil, validation: nil,
-                                     objectiveByTrial: outcome.objectiveByTrial.map(optional))
+                                     objectiveByTrial: outcome.objectiveByTrial.map(optional), autoBounds: nil)
         if let p = try? evaluator.parameters(outcome.top.first?.point ?? job.space.gridPoint(0)), evaluator.usesKernel(p) {
             out.path = "kernel"
         }
