@@ -126,3 +126,24 @@ func scratchFile(_ name: String) -> String {
         #expect((best["max_drawdown"] as? Double ?? -1) >= 0)
     }
 }
+
+@Suite struct AutoBoundsTests {
+    @Test func autoBoundsUseVolatilityBoundsOfTheBarsBeforeTheFirstTestBar() throws {
+        let series = try spy(1000)
+        let d = try StrategyCatalog.named("rsi2")
+        let space = try SpaceBuilder.space(strategy: d, grids: ["entry=10:30:10"])
+        var job = OptimizationJob(strategy: d, space: space, constraints: try SpaceBuilder.constraints(strategy: d.name, extra: [], space: space),
+                                  settings: SearchSettings(method: .grid), config: feeConfig, validation: .split(series.time[700]))
+        job.autoBounds = ["stop_loss"]
+        try job.validate()
+        let (symbolJob, used) = try job.forSymbol(series)
+        let expected = try VolatilityBounds(series: series.slice(0..<700), parameter: "stop_loss")
+        let i = try #require(symbolJob.space.index(of: "stop_loss"))
+        #expect(symbolJob.space.dimensions[i].domain == .stepped(expected.range))
+        #expect(used["stop_loss"] == "\(expected.range.start):\(expected.range.last):\(expected.range.step)")
+        // The whole series gives other bounds: the split's test bars were not used.
+        #expect(try VolatilityBounds(series: series, parameter: "stop_loss").range != expected.range)
+        job.autoBounds = ["no_such"]
+        #expect(throws: OptimizerError.self) { try job.validate() }
+    }
+}

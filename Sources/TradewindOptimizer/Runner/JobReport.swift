@@ -15,10 +15,12 @@ public enum JobReport {
         var top: [TopEntry]
         var overfitting: OverfittingFigures?
         var validation: ValidationFigures?
+        var autoBounds: [String: String]?
         var symbols: [SymbolOptimization]?
 
         enum CodingKeys: String, CodingKey {
             case method, objective, evaluations, interrupted, symbol, best, top, overfitting, validation, symbols
+            case autoBounds = "auto_bounds"
             case elapsedSeconds = "elapsed_seconds", evaluationsPerSecond = "evaluations_per_second"
         }
     }
@@ -27,7 +29,7 @@ public enum JobReport {
     /// `elapsed_seconds`, `evaluations_per_second`, `interrupted`, then for the best symbol (the only one, or
     /// the one whose best objective ranks first) `symbol`, `best` (`params`, `objective`, `trial` and the
     /// backtest metrics keys), `top`, `overfitting` and `validation`; with several symbols, `symbols` holds
-    /// every symbol's full result.
+    /// every symbol's full result. `auto_bounds` gives the ranges `--auto-bounds` derived.
     public static func json(_ outcome: JobOutcome, method: SearchMethodKind, objective: Objective) throws -> String {
         let ranked = outcome.symbols.sorted {
             objective.direction.ranksBefore($0.best?.objective ?? .nan, 0, $1.best?.objective ?? .nan, 0)
@@ -37,7 +39,7 @@ public enum JobReport {
                              elapsedSeconds: outcome.elapsedSeconds,
                              evaluationsPerSecond: outcome.elapsedSeconds > 0 ? Double(outcome.evaluations) / outcome.elapsedSeconds : nil,
                              interrupted: outcome.interrupted, symbol: lead?.symbol, best: lead?.best, top: lead?.top ?? [],
-                             overfitting: lead?.overfitting, validation: lead?.validation,
+                             overfitting: lead?.overfitting, validation: lead?.validation, autoBounds: lead?.autoBounds,
                              symbols: outcome.symbols.count > 1 ? outcome.symbols : nil)
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]
