@@ -173,3 +173,39 @@ func smaJob(_ grids: [String], settings: SearchSettings, kernel: Bool = true, th
         #expect(job.evaluator(plain).usesKernel(try ev.parameters(job.space.gridPoint(0))))
     }
 }
+
+@Suite struct IntradayKernelPathTests {
+    @Test func momentumKernelTrialsEqualEngineTrialsOnTheMetricsBothDefineAlike() throws {
+        let minutes = try DataSource(parsing: "sample:spy-1m-2011").load().series[0]
+        let zone = ZoneRules.newYork
+        let series = minutes.between(zone.instant(CivilDate(iso: "2011-03-01")!, hour: 0, minute: 0),
+                                     zone.instant(CivilDate(iso: "2011-04-15")!, hour: 0, minute: 0))
+        let d = try StrategyCatalog.named("momentum")
+        let space = try SpaceBuilder.space(strategy: d, grids: ["buy_trigger=0.1:0.9:0.4", "sell_trigger=0.3:0.9:0.3"],
+                                           choices: ["compound=true,false"])
+        var config = BacktestConfig(commission: CommissionModel(percent: 0.0005))
+        config.session = SessionPolicy(zone: .newYork, calendar: NYSECalendar.shared, flattenAtClose: true)
+        let settings = SearchSettings(method: .grid, objective: Objective(.totalReturn), topK: 100)
+        let fast = TrialEvaluator(strategy: d, space: space, dataset: MarketDataset([series]), config: config, objective: settings.objective)
+        let slow = TrialEvaluator(strategy: d, space: space, dataset: MarketDataset([series]), config: config,
+                                  objective: settings.objective, allowKernel: false)
+        #expect(fast.usesKernel(try fast.parameters(space.gridPoint(0))))
+        let k = try SearchRunner.run(settings, evaluator: fast, constraints: .none)
+        let e = try SearchRunner.run(settings, evaluator: slow, constraints: .none)
+        #expect(k.evaluations == 18)
+        #expect(k.top.map { $0.number } == e.top.map { $0.number })
+        var traded = 0
+        for (a, b) in zip(k.top, e.top) {
+            for m in [OptimizationMetric.finalEquity, .totalReturn, .trades, .winRate] {
+                let x = a.metrics[m.index], y = b.metrics[m.index]
+                #expect((x.isNaN && y.isNaN) || close(x, y, rel: 1e-9), "\(m.rawValue) trial \(a.number)")
+            }
+            #expect(a.metrics[OptimizationMetric.sharpe.index].isNaN)   // not the engine's definition: left out
+            traded += Int(b.metrics[OptimizationMetric.trades.index])
+        }
+        #expect(traded > 50)
+        // Sharpe objectives (session vs bar returns differ) stay on the engine.
+        let sharpe = TrialEvaluator(strategy: d, space: space, dataset: MarketDataset([series]), config: config, objective: Objective())
+        #expect(!sharpe.usesKernel(try sharpe.parameters(space.gridPoint(0))))
+    }
+}

@@ -20,10 +20,31 @@ public struct TrialEvaluator: Sendable {
     public let space: ParameterSpace
     public let dataset: MarketDataset
     public let config: BacktestConfig
-    /// False forces the engine for every point.
+    /// True when some points may go through a kernel (see `kernel`).
     public let allowKernel: Bool
     /// Number of worker threads for engine runs.
     public let threads: Int
+
+    /// The kernel this evaluator may use, and the metrics it reports exactly as the engine's summary does.
+    public enum KernelPath: Sendable {
+        case none
+        case smaCross
+        case rsi2
+        case momentum(IntradaySessionData)
+
+        /// Metrics equal to the engine summary's. Daily kernels: one equity point per bar, as the summary.
+        /// The intraday kernel measures Sharpe and drawdown on session closes (the summary: on every bar), so
+        /// only its equity, return, trade count and win rate stand in for the engine's.
+        public var exactMetrics: Set<OptimizationMetric> {
+            switch self {
+            case .none: return []
+            case .smaCross, .rsi2: return OptimizationMetric.kernelMetrics
+            case .momentum: return [.finalEquity, .totalReturn, .trades, .winRate]
+            }
+        }
+    }
+
+    public let kernel: KernelPath
 
     public init(strategy: StrategyDescriptor, space: ParameterSpace, dataset: MarketDataset, config: BacktestConfig,
                 objective: Objective, allowKernel: Bool = true, threads: Int = KernelThreads.cores) {
@@ -31,10 +52,22 @@ public struct TrialEvaluator: Sendable {
         self.space = space
         self.dataset = dataset
         self.config = config
-        self.allowKernel = allowKernel && OptimizationMetric.kernelMetrics.contains(objective.metric)
-            && dataset.count == 1 && dataset.series[0].interval.unit == .day && dataset.series[0].interval.count == 1
-            && !TrialEvaluator.hasCorporateActions(dataset.series[0])
         self.threads = max(1, threads)
+        var path = KernelPath.none
+        if allowKernel, dataset.count == 1, !TrialEvaluator.hasCorporateActions(dataset.series[0]) {
+            let s = dataset.series[0]
+            let daily = s.interval.unit == .day && s.interval.count == 1
+            switch strategy.name {
+            case "sma-cross" where daily: path = .smaCross
+            case "rsi2" where daily: path = .rsi2
+            case "momentum" where s.interval.isIntraday:
+                if let data = try? IntradaySessionData(series: s) { path = .momentum(data) }
+            default: break
+            }
+        }
+        if !path.exactMetrics.contains(objective.metric) { path = .none }
+        self.kernel = path
+        self.allowKernel = { if case .none = path { return false } else { return true } }()
     }
 
     /// True when the series carries a dividend or a split: the engine books them, the kernels do not, so such
@@ -52,7 +85,7 @@ public struct TrialEvaluator: Sendable {
 
     /// True when `parameters` would be evaluated by the strategy's fast kernel.
     public func usesKernel(_ parameters: StrategyParameters) -> Bool {
-        guard allowKernel, strategy.name == "sma-cross" || strategy.name == "rsi2" else { return false }
+        guard allowKernel else { return false }
         return KernelAvailability.supports(strategy.name, parameters: parameters, config: config, symbolCount: 1)
     }
 
@@ -60,37 +93,21 @@ public struct TrialEvaluator: Sendable {
     public func evaluate(_ points: [ParameterPoint]) -> [TrialMetrics] {
         var out = [TrialMetrics](repeating: .undefined, count: points.count)
         var engine: [(Int, StrategyParameters)] = []
-        var smaPairs: [(Int, SMACrossKernel.Pair)] = []
-        var rsi: [(Int, RSI2Kernel.Parameters)] = []
+        var kernelPoints: [(Int, StrategyParameters)] = []
         for (k, p) in points.enumerated() {
             guard let params = try? parameters(p) else { continue }
-            if usesKernel(params) {
-                if strategy.name == "sma-cross" {
-                    smaPairs.append((k, SMACrossKernel.Pair(fast: params.int("fast"), slow: params.int("slow"))))
-                } else {
-                    rsi.append((k, RSI2Kernel.Parameters(rsiPeriod: params.int("rsi_period"), entry: params.real("entry"),
-                                                         exit: params.real("exit"), stopLoss: params.real("stop_loss"),
-                                                         positionSize: params.real("position_size"))))
+            if usesKernel(params) { kernelPoints.append((k, params)) } else { engine.append((k, params)) }
+        }
+        if !kernelPoints.isEmpty {
+            if let metrics = kernelMetrics(kernelPoints.map(\.1)) {
+                let exact = kernel.exactMetrics
+                for (j, (k, _)) in kernelPoints.enumerated() {
+                    var m = TrialMetrics(kernel: metrics[j])
+                    for x in OptimizationMetric.allCases where !exact.contains(x) { m[x] = .nan }
+                    out[k] = m
                 }
             } else {
-                engine.append((k, params))
-            }
-        }
-        let costs = KernelAvailability.costs(of: config)
-        if !smaPairs.isEmpty {
-            if let r = try? SMACrossKernel.evaluate(series: dataset.series[0], pairs: smaPairs.map(\.1),
-                                                   initialCash: config.initialCash, costs: costs) {
-                for (j, (k, _)) in smaPairs.enumerated() { out[k] = TrialMetrics(kernel: r.metrics(at: j)) }
-            } else {
-                engine += smaPairs.map { (k, _) in (k, try! parameters(points[k])) }
-            }
-        }
-        if !rsi.isEmpty {
-            if let r = try? RSI2Kernel.evaluate(series: dataset.series[0], parameters: rsi.map(\.1),
-                                                initialCash: config.initialCash, costs: costs) {
-                for (j, (k, _)) in rsi.enumerated() { out[k] = TrialMetrics(kernel: r.metrics(at: j)) }
-            } else {
-                engine += rsi.map { (k, _) in (k, try! parameters(points[k])) }
+                engine += kernelPoints
             }
         }
         if !engine.isEmpty {
@@ -107,6 +124,69 @@ public struct TrialEvaluator: Sendable {
             for (j, (k, _)) in engine.enumerated() { out[k] = slots.values[j] }
         }
         return out
+    }
+
+    /// The kernel's figures for `list`, in order; nil when the kernel refuses the batch (the engine then runs it).
+    func kernelMetrics(_ list: [StrategyParameters]) -> [KernelMetrics]? {
+        let costs = KernelAvailability.costs(of: config)
+        let series = dataset.series[0]
+        switch kernel {
+        case .none:
+            return nil
+        case .smaCross:
+            let pairs = list.map { SMACrossKernel.Pair(fast: $0.int("fast"), slow: $0.int("slow")) }
+            guard let r = try? SMACrossKernel.evaluate(series: series, pairs: pairs, initialCash: config.initialCash, costs: costs) else { return nil }
+            return (0..<r.count).map(r.metrics(at:))
+        case .rsi2:
+            let ps = list.map {
+                RSI2Kernel.Parameters(rsiPeriod: $0.int("rsi_period"), entry: $0.real("entry"), exit: $0.real("exit"),
+                                      stopLoss: $0.real("stop_loss"), positionSize: $0.real("position_size"))
+            }
+            guard let r = try? RSI2Kernel.evaluate(series: series, parameters: ps, initialCash: config.initialCash, costs: costs) else { return nil }
+            return (0..<r.count).map(r.metrics(at:))
+        case let .momentum(data):
+            guard let ps = try? list.map({ p throws(ParameterError) in try Momentum(parameters: p).parameters }) else { return nil }
+            return momentumMetrics(ps, data: data, costs: costs)
+        }
+    }
+
+    /// Momentum points: one kernel call over the Cartesian grid of the batch's values when that grid is at most
+    /// 4× the batch (grid-search batches), else one single-combination call per point, in parallel.
+    func momentumMetrics(_ ps: [IntradayParameters], data: IntradaySessionData, costs: KernelCosts) -> [KernelMetrics]? {
+        func unique<T: Hashable & Comparable>(_ v: [T]) -> [T] { Array(Set(v)).sorted() }
+        if let grid = try? IntradayGrid(buyTriggers: unique(ps.map(\.buyTrigger)), sellTriggers: unique(ps.map(\.sellTrigger)),
+                                        stopLosses: unique(ps.map(\.stopLoss)), buyTimes: unique(ps.map(\.buyTime)),
+                                        compound: Array(Set(ps.map(\.compound)))),
+           grid.count <= max(4 * ps.count, 16) {
+            guard let r = try? IntradayKernel.evaluate(rule: .momentum, data: data, grid: grid, initialCash: config.initialCash,
+                                                       costs: costs) else { return nil }
+            return ps.map { p in
+                let idx = grid.index(time: grid.buyTimes.firstIndex(of: p.buyTime)!, buy: grid.buyTriggers.firstIndex(of: p.buyTrigger)!,
+                                     sell: grid.sellTriggers.firstIndex(of: p.sellTrigger)!, stop: grid.stopLosses.firstIndex(of: p.stopLoss)!,
+                                     compound: grid.compound.firstIndex(of: p.compound)!)
+                return r.metrics(at: idx)
+            }
+        }
+        let slots = KernelSlots(count: ps.count)
+        let workers = min(threads, ps.count)
+        let initialCash = config.initialCash
+        DispatchQueue.concurrentPerform(iterations: workers) { w in
+            var j = w
+            while j < ps.count {
+                if let g = try? IntradayGrid(ps[j]),
+                   let r = try? IntradayKernel.evaluate(rule: .momentum, data: data, grid: g, initialCash: initialCash, costs: costs) {
+                    slots.store(j, r.metrics(at: 0))
+                }
+                j += workers
+            }
+        }
+        return slots.values.contains { $0 == nil } ? nil : slots.values.map { $0! }
+    }
+
+    final class KernelSlots: @unchecked Sendable {
+        var values: [KernelMetrics?]
+        init(count: Int) { values = [KernelMetrics?](repeating: nil, count: count) }
+        func store(_ k: Int, _ v: KernelMetrics) { values.withUnsafeMutableBufferPointer { $0[k] = v } }
     }
 
     /// One engine run's metrics (NaN everywhere when the run fails).
