@@ -56,4 +56,31 @@ struct OptimizeCLITests {
             #expect(html.contains("id=\"\(id)\""), "\(id)")
         }
     }
+
+    @Test("Ctrl-C stops the job, keeps finished symbols in the job file and exits 130")
+    func interrupt() throws {
+        let dir = NSTemporaryDirectory() + "tw-opt-int-\(UUID().uuidString)"
+        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let jobFile = dir + "/job.jsonl"
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: CLITests.executable)
+        p.arguments = ["optimize", "--data", "sample:sp500-50", "--strategy", "sma-cross", "--grid", "fast=5:40:5",
+                       "--grid", "slow=20:100:20", "--no-kernel", "--no-robustness", "--resume", jobFile, "--quiet"]
+        let out = Pipe()
+        p.standardOutput = out
+        p.standardError = Pipe()
+        try p.run()
+        // Wait for the first finished symbol, then interrupt as Ctrl-C does.
+        let deadline = Date().addingTimeInterval(120)
+        while !FileManager.default.fileExists(atPath: jobFile) && p.isRunning && Date() < deadline { usleep(20_000) }
+        p.interrupt()
+        let text = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        p.waitUntilExit()
+        #expect(p.terminationStatus == 130)
+        #expect(text.contains("interrupted:"))
+        let lines = try String(contentsOfFile: jobFile, encoding: .utf8).split(separator: "\n")
+        #expect(lines.count >= 2 && lines.count < 51)   // header + finished symbols, not all 50
+        #expect(lines[0].contains("\"job\""))
+    }
 }
