@@ -79,7 +79,7 @@ extension StrategyContext {
         orders[id].commission += commission
         let left = total - q
         orders[id].remainingQuantity = left
-        notices.append(.fill(fill))
+        notices.append(.fill(fillList.count - 1))
         hot.pointee.pendingNotices += 1
         if left <= total * 1e-12 {
             finish(id, .filled, reason: orders[id].reason, price: price, quantity: q)
