@@ -230,6 +230,9 @@ public final class StrategyContext {
     /// The current state of an order.
     public func order(_ id: OrderID) -> Order { orders[id] }
 
+    /// The current status of an order (cheaper than `order(_:)` when only the status matters).
+    public func orderStatus(_ id: OrderID) -> OrderStatus { orders[id].status }
+
     /// Orders that can still fill (submitted, held, working, triggered or partially filled).
     public var openOrders: [Order] { liveOrders.map { orders[$0] } }
 
