@@ -6,7 +6,8 @@ import TradewindEngine
 @Suite("Strategy catalog and parameter validation")
 struct CatalogAndParameterTests {
     @Test func catalogListsTheBasicStrategiesWithTheirParameters() throws {
-        #expect(StrategyCatalog.names == ["buy-and-hold", "sma-cross"])
+        #expect(StrategyCatalog.names == ["buy-and-hold", "sma-cross", "momentum", "rsi2", "ema-cross", "macd-cross",
+                                          "bollinger-reversion", "donchian-breakout"])
         let sma = try StrategyCatalog.named("sma-cross")
         #expect(sma.parameterSpecs.map(\.name) == ["fast", "slow"])
         #expect(sma.parameterSpecs[0].defaultValue == .int(10))
@@ -15,7 +16,8 @@ struct CatalogAndParameterTests {
     @Test func unknownStrategyNamesTheAvailableOnes() {
         #expect(throws: UnknownStrategyError.self) { try StrategyCatalog.named("sma") }
         do { _ = try StrategyCatalog.named("sma") } catch {
-            #expect(error.description == "unknown strategy 'sma'; available: buy-and-hold, sma-cross")
+            #expect(error.description == "unknown strategy 'sma'; available: " + StrategyCatalog.names.joined(separator: ", "))
+            #expect(error.description.hasPrefix("unknown strategy 'sma'; available: buy-and-hold, sma-cross, momentum"))
         }
     }
 

@@ -37,6 +37,12 @@ public enum StrategyCatalog {
     public static let all: [StrategyDescriptor] = [
         StrategyDescriptor(BuyAndHold.self),
         StrategyDescriptor(SMACross.self),
+        StrategyDescriptor(Momentum.self),
+        StrategyDescriptor(RSI2.self),
+        StrategyDescriptor(EMACross.self),
+        StrategyDescriptor(MACDCross.self),
+        StrategyDescriptor(BollingerReversion.self),
+        StrategyDescriptor(DonchianBreakout.self),
     ]
 
     public static var names: [String] { all.map(\.name) }
