@@ -11,7 +11,7 @@ struct BacktestCommand: ParsableCommand {
         commandName: "backtest",
         abstract: "Run a strategy over historical bars (event-driven engine).",
         discussion: """
-            Strategies: \(StrategyCatalog.all.map { "\($0.name) [\($0.parameterSpecs.map { "\($0.name)=\($0.defaultValue)" }.joined(separator: " "))]" }.joined(separator: "; ")).
+            Strategies and their parameters: `tradewind strategy list` / `tradewind strategy show NAME`.
             Market orders fill at the next bar's open (--fill next-open, default) or at the signal bar's close \
             (--fill close). When a bar touches two orders (a bracket's take-profit and stop-loss), --intrabar worst \
             (default) assumes the adverse extreme came first; --intrabar path assumes O→H→L→C when close ≥ open, \
