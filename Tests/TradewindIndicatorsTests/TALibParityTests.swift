@@ -7,13 +7,14 @@ let notYetImplemented: Set<String> = [
     "SAR", "SAREXT", "MAVP", "HT_TRENDLINE", "HT_DCPERIOD", "HT_DCPHASE", "HT_PHASOR", "HT_SINE", "HT_TRENDMODE",
 ]
 
-/// Fixture case names that map to a registry indicator under another name or with other inputs.
+/// The registry indicator and input columns for a fixture case. TA-Lib's VWAP never resets, so case VWAP runs
+/// with every bar in one session; VWAP_SESSION (TA-Lib VWAP per session) and the extras use the session ids.
 func descriptorAndColumns(_ c: GoldenSeries.Case, _ series: GoldenSeries) throws -> (IndicatorDescriptor, [[Double]])? {
     let name = c.function == "VWAP_SESSION" ? "VWAP" : c.function
     guard !notYetImplemented.contains(name) else { return nil }
     let d = try IndicatorRegistry.descriptor(named: name)
     let cols = series.columns(for: d.inputs.map { ($0.name, $0.column.rawValue) },
-                              sessions: c.function == "VWAP_SESSION")
+                              sessions: c.function != "VWAP")
     return (d, cols)
 }
 
