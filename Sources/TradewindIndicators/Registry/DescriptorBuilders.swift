@@ -62,11 +62,12 @@ extension IndicatorDescriptor {
     /// Two real inputs (TA-Lib `real0`, `real1`; high and low by default).
     static func pair<S: StreamingIndicator>(
         _ name: String, _ group: IndicatorGroup, _ summary: String,
+        inputs: [InputSpec] = [InputSpec(name: "real0", column: .high), InputSpec(name: "real1", column: .low)],
         _ parameters: [ParameterSpec], _ make: @escaping @Sendable (ResolvedParameters) throws -> S
     ) -> IndicatorDescriptor where S.Input == RealPair {
         IndicatorDescriptor(
             name: name, group: group, summary: summary,
-            inputs: [InputSpec(name: "real0", column: .high), InputSpec(name: "real1", column: .low)],
+            inputs: inputs,
             parameters: parameters, outputs: S.Output.outputNames,
             makeBatch: { cols, p in try make(p).batch(cols[0], cols[1]) },
             makeStream: { p in AnyIndicatorStream(try make(p)) { RealPair($0[0], $0[1]) } })

@@ -40,6 +40,27 @@ public enum IndicatorRegistry {
         D.real("MIDPOINT", .overlap, "MidPoint over period", [D.period(14)]) {
             try WindowExtremeIndicator(.midpoint, timeperiod: $0.int("timeperiod"))
         },
+        D.pair("MAVP", .overlap, "Moving average with variable period",
+               inputs: [InputSpec(name: "real", column: .close), InputSpec(name: "periods", column: .periods)],
+               [D.period("minperiod", 2), D.period("maxperiod", 30), D.ma()]) {
+            try MAVP(minperiod: $0.int("minperiod"), maxperiod: $0.int("maxperiod"), matype: $0.maType("matype"))
+        },
+        D.bars("SAR", .overlap, "Parabolic SAR", [.high, .low],
+               [D.real("acceleration", 0.02, 0...realParameterBound), D.real("maximum", 0.2, 0...realParameterBound)]) {
+            try SAR(acceleration: $0.real("acceleration"), maximum: $0.real("maximum"))
+        },
+        D.bars("SAREXT", .overlap, "Parabolic SAR - Extended", [.high, .low],
+               [D.real("startvalue", 0), D.real("offsetonreverse", 0, 0...realParameterBound)]
+               + ["accelerationinitlong", "accelerationlong"].map { D.real($0, 0.02, 0...realParameterBound) }
+               + [D.real("accelerationmaxlong", 0.2, 0...realParameterBound)]
+               + ["accelerationinitshort", "accelerationshort"].map { D.real($0, 0.02, 0...realParameterBound) }
+               + [D.real("accelerationmaxshort", 0.2, 0...realParameterBound)]) {
+            try SAREXT(startvalue: $0.real("startvalue"), offsetonreverse: $0.real("offsetonreverse"),
+                       accelerationinitlong: $0.real("accelerationinitlong"), accelerationlong: $0.real("accelerationlong"),
+                       accelerationmaxlong: $0.real("accelerationmaxlong"),
+                       accelerationinitshort: $0.real("accelerationinitshort"), accelerationshort: $0.real("accelerationshort"),
+                       accelerationmaxshort: $0.real("accelerationmaxshort"))
+        },
         D.bars("MIDPRICE", .overlap, "Midpoint Price over period", [.high, .low], [D.period(14)]) {
             try MIDPRICE(timeperiod: $0.int("timeperiod"))
         },
