@@ -2,16 +2,10 @@ import Foundation
 import Testing
 @testable import TradewindIndicators
 
-/// TA-Lib functions present in the fixtures that Tradewind does not provide yet (see the branch report).
-let notYetImplemented: Set<String> = [
-    "HT_TRENDLINE", "HT_DCPERIOD", "HT_DCPHASE", "HT_PHASOR", "HT_SINE", "HT_TRENDMODE",
-]
-
 /// The registry indicator and input columns for a fixture case. TA-Lib's VWAP never resets, so case VWAP runs
 /// with every bar in one session; VWAP_SESSION (TA-Lib VWAP per session) and the extras use the session ids.
-func descriptorAndColumns(_ c: GoldenSeries.Case, _ series: GoldenSeries) throws -> (IndicatorDescriptor, [[Double]])? {
+func descriptorAndColumns(_ c: GoldenSeries.Case, _ series: GoldenSeries) throws -> (IndicatorDescriptor, [[Double]]) {
     let name = c.function == "VWAP_SESSION" ? "VWAP" : c.function
-    guard !notYetImplemented.contains(name) else { return nil }
     let d = try IndicatorRegistry.descriptor(named: name)
     let cols = series.columns(for: d.inputs.map { ($0.name, $0.column.rawValue) },
                               sessions: c.function != "VWAP")
@@ -20,15 +14,15 @@ func descriptorAndColumns(_ c: GoldenSeries.Case, _ series: GoldenSeries) throws
 
 @Suite("TA-Lib parity on golden fixtures")
 struct TALibParityTests {
-    @Test("every fixture function is provided or explicitly listed as not yet implemented")
+    @Test("every function in the fixtures is in the registry")
     func coverage() throws {
         var missing = Set<String>()
         for s in GoldenSeries.all {
-            for c in s.cases where !notYetImplemented.contains(c.function) && c.function != "VWAP_SESSION" {
+            for c in s.cases where c.function != "VWAP_SESSION" {
                 if (try? IndicatorRegistry.descriptor(named: c.function)) == nil { missing.insert(c.function) }
             }
         }
-        #expect(missing.isEmpty, "functions neither implemented nor listed: \(missing.sorted())")
+        #expect(missing.isEmpty, "functions missing from the registry: \(missing.sorted())")
         #expect(GoldenSeries.all.count >= 10)
     }
 
@@ -38,7 +32,7 @@ struct TALibParityTests {
         var failures: [String] = []
         var checked = 0
         for c in series.cases {
-            guard let (d, cols) = try descriptorAndColumns(c, series) else { continue }
+            let (d, cols) = try descriptorAndColumns(c, series)
             if c.refused {
                 do {
                     _ = try d.compute(cols, parameters: c.parameters)
@@ -69,7 +63,7 @@ struct TALibParityTests {
             }
             checked += 1
         }
-        #expect(checked > 0)
+        #expect(checked == series.cases.filter { !$0.refused }.count)
         #expect(failures.isEmpty, Comment(rawValue: "\(series.name): \(failures.count) mismatches\n" + failures.prefix(60).joined(separator: "\n")))
     }
 }

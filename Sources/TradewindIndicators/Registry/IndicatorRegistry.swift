@@ -2,7 +2,7 @@
 public enum IndicatorRegistry {
     /// All descriptors, grouped as TA-Lib groups them.
     public static let all: [IndicatorDescriptor] = overlap + momentum + volume + volatility + priceTransforms
-        + statistics + mathOperators + mathTransforms + extras
+        + statistics + cycle + mathOperators + mathTransforms + extras
 
     private static let byName: [String: IndicatorDescriptor] = Dictionary(uniqueKeysWithValues: all.map { ($0.name, $0) })
 
@@ -40,6 +40,7 @@ public enum IndicatorRegistry {
         D.real("MIDPOINT", .overlap, "MidPoint over period", [D.period(14)]) {
             try WindowExtremeIndicator(.midpoint, timeperiod: $0.int("timeperiod"))
         },
+        D.real("HT_TRENDLINE", .overlap, "Hilbert Transform - Instantaneous Trendline", []) { _ in HilbertIndicator(.trendline) },
         D.pair("MAVP", .overlap, "Moving average with variable period",
                inputs: [InputSpec(name: "real", column: .close), InputSpec(name: "periods", column: .periods)],
                [D.period("minperiod", 2), D.period("maxperiod", 30), D.ma()]) {
@@ -197,6 +198,16 @@ public enum IndicatorRegistry {
             try LinearRegression(kind, timeperiod: $0.int("timeperiod"))
         }
     }
+
+    static let cycle: [IndicatorDescriptor] = [
+        D.real("HT_DCPERIOD", .cycle, "Hilbert Transform - Dominant Cycle Period", []) { _ in HilbertIndicator(.dcPeriod) },
+        D.real("HT_DCPHASE", .cycle, "Hilbert Transform - Dominant Cycle Phase", []) { _ in HilbertIndicator(.dcPhase) },
+        D.real("HT_PHASOR", .cycle, "Hilbert Transform - Phasor Components", []) { _ in HT_PHASOR() },
+        D.real("HT_SINE", .cycle, "Hilbert Transform - SineWave", []) { _ in HT_SINE() },
+        D.real("HT_TRENDMODE", .cycle, "Hilbert Transform - Trend vs Cycle Mode", [], outputs: ["integer"]) { _ in
+            HilbertIndicator(.trendMode)
+        },
+    ]
 
     static let mathOperators: [IndicatorDescriptor] = [
         D.real("MAX", .mathOperators, "Highest value over a specified period", [D.period(30)]) {
