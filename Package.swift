@@ -4,6 +4,8 @@
 //
 // Layering (one direction only; a module may import only those to its left):
 //   TradewindCore ← TradewindData ← TradewindIndicators ← TradewindEngine ← TradewindStrategies
+//   TradewindStrategies ← TradewindOptimizer ← TradewindReports.
+//   TradewindCharts (SVG charts) depends on TradewindCore only; reports and the dashboard draw with it.
 //   TradewindAnalytics depends on TradewindCore only and is used by the engine and everything above it.
 //   TradewindBenchmarks and the `tradewind` executable sit on top of everything.
 import PackageDescription
@@ -23,6 +25,9 @@ let package = Package(
         .library(name: "TradewindAnalytics", targets: ["TradewindAnalytics"]),
         .library(name: "TradewindEngine", targets: ["TradewindEngine"]),
         .library(name: "TradewindStrategies", targets: ["TradewindStrategies"]),
+        .library(name: "TradewindOptimizer", targets: ["TradewindOptimizer"]),
+        .library(name: "TradewindCharts", targets: ["TradewindCharts"]),
+        .library(name: "TradewindReports", targets: ["TradewindReports"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -49,10 +54,24 @@ let package = Package(
             swiftSettings: strict
         ),
         .target(
+            name: "TradewindOptimizer",
+            dependencies: ["TradewindCore", "TradewindData", "TradewindAnalytics", "TradewindEngine", "TradewindStrategies"],
+            swiftSettings: strict
+        ),
+        .target(name: "TradewindCharts", dependencies: ["TradewindCore"], swiftSettings: strict),
+        .target(
+            name: "TradewindReports",
+            dependencies: [
+                "TradewindCore", "TradewindData", "TradewindAnalytics", "TradewindEngine", "TradewindStrategies",
+                "TradewindOptimizer", "TradewindCharts",
+            ],
+            swiftSettings: strict
+        ),
+        .target(
             name: "TradewindBenchmarks",
             dependencies: [
                 "TradewindCore", "TradewindData", "TradewindIndicators", "TradewindAnalytics",
-                "TradewindEngine", "TradewindStrategies",
+                "TradewindEngine", "TradewindStrategies", "TradewindOptimizer",
             ],
             swiftSettings: strict
         ),
@@ -60,7 +79,8 @@ let package = Package(
             name: "tradewind",
             dependencies: [
                 "TradewindCore", "TradewindData", "TradewindIndicators", "TradewindAnalytics",
-                "TradewindEngine", "TradewindStrategies", "TradewindBenchmarks",
+                "TradewindEngine", "TradewindStrategies", "TradewindOptimizer", "TradewindCharts", "TradewindReports",
+                "TradewindBenchmarks",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: strict
@@ -81,6 +101,17 @@ let package = Package(
         .testTarget(
             name: "TradewindStrategiesTests",
             dependencies: ["TradewindCore", "TradewindData", "TradewindEngine", "TradewindStrategies"],
+            swiftSettings: strict
+        ),
+        .testTarget(name: "TradewindChartsTests", dependencies: ["TradewindCore", "TradewindCharts"], swiftSettings: strict),
+        .testTarget(
+            name: "TradewindReportsTests",
+            dependencies: ["TradewindCore", "TradewindAnalytics", "TradewindCharts", "TradewindReports"],
+            swiftSettings: strict
+        ),
+        .testTarget(
+            name: "TradewindOptimizerTests",
+            dependencies: ["TradewindCore", "TradewindAnalytics", "TradewindEngine", "TradewindStrategies", "TradewindOptimizer"],
             swiftSettings: strict
         ),
     ]

@@ -6,6 +6,8 @@ public struct DataError: Error, Equatable, Sendable, CustomStringConvertible {
         case missingColumn, tooFewFields, badNumber, badTimestamp, mixedTimezones
         case invalidPrice, duplicateTimestamp, unsorted
         case badCache, unknownSample, unknownSymbol, badOption, io
+        /// A non-price value out of its range: negative volume or dividend, split coefficient ≤ 0.
+        case invalidValue
     }
 
     public let kind: Kind

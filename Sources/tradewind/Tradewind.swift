@@ -11,6 +11,9 @@ struct Tradewind: AsyncParsableCommand {
         version: TradewindCore.version,
         subcommands: [
             // Registered subcommands, one per line (keep sorted).
+            CalendarCommand.self,
+            DataCommand.self,
+            StatsCommand.self,
         ]
     )
 }

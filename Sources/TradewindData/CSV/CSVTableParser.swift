@@ -1,0 +1,334 @@
+import Foundation
+import TradewindCore
+
+/// Parses one file's bytes into validated rows (`RawBars`), directly on the bytes: no `String`
+/// per field, numbers through `DecimalParsing`, stamps through `TimestampParsing`.
+enum CSVTableParser {
+    /// Longest accepted line. Longer lines are refused (`lineTooLong`) rather than buffered.
+    static let maxLineBytes = 1 << 20
+
+    static func text(_ p: UnsafePointer<UInt8>, _ s: Int, _ e: Int) -> String {
+        String(decoding: UnsafeBufferPointer(start: p + s, count: max(0, e - s)), as: UTF8.self)
+    }
+
+    @inline(__always)
+    static func trim(_ p: UnsafePointer<UInt8>, _ s: inout Int, _ e: inout Int) {
+        while s < e && (p[s] == 32 || p[s] == 9) { s += 1 }
+        while e > s && (p[e - 1] == 32 || p[e - 1] == 9) { e -= 1 }
+        if e - s >= 2 && p[s] == 34 && p[e - 1] == 34 { s += 1; e -= 1 }
+    }
+
+    /// Parses `buf` (the whole decompressed file). `name` is used in errors.
+    static func parse(_ buf: UnsafeBufferPointer<UInt8>, name: String, options: LoadOptions) throws(DataError) -> RawBars {
+        guard let p = buf.baseAddress, buf.count > 0 else {
+            throw DataError(.emptyFile, file: name, "the file is empty; expected a header and rows of bars")
+        }
+        let n = buf.count
+        // Binary content: control bytes other than tab, CR, LF, form feed.
+        do {
+            // Branch-free scan in 64 KiB blocks (vectorises); the exact byte is located only on a hit.
+            var bad = -1
+            var blockStart = 0
+            while blockStart < n && bad < 0 {
+                let blockEnd = min(n, blockStart + 65_536)
+                var hit: UInt8 = 0
+                for k in blockStart..<blockEnd {
+                    let c = p[k]
+                    let control: UInt8 = c < 32 ? 1 : 0
+                    let allowed: UInt8 = (c == 9 || c == 10 || c == 13 || c == 12) ? 1 : 0
+                    hit |= control & ~allowed
+                }
+                if hit != 0 {
+                    for k in blockStart..<blockEnd {
+                        let c = p[k]
+                        if c < 32 && c != 9 && c != 10 && c != 13 && c != 12 { bad = k; break }
+                    }
+                }
+                blockStart = blockEnd
+            }
+            if bad >= 0 {
+                var lineNo = 1
+                for k in 0..<bad where p[k] == 10 { lineNo += 1 }
+                throw DataError(.notText, file: name, line: lineNo, value: String(format: "0x%02x", p[bad]),
+                                "byte \(bad) is a binary control character: this is not a CSV text file (gzip files must start with the gzip magic bytes)")
+            }
+        }
+        var pos = 0
+        if n >= 3 && p[0] == 0xEF && p[1] == 0xBB && p[2] == 0xBF { pos = 3 }  // UTF-8 BOM
+        var lineNo = 0
+
+        /// Next line [s, e) without CR; nil at end of input.
+        func nextLine() throws(DataError) -> (Int, Int)? {
+            guard pos < n else { return nil }
+            lineNo += 1
+            let limit = min(n - pos, maxLineBytes + 1)
+            let s = pos
+            var e: Int
+            if let hit = memchr(p + pos, 10, limit) {
+                e = p.distance(to: hit.assumingMemoryBound(to: UInt8.self))
+                pos = e + 1
+            } else if limit > maxLineBytes {
+                throw DataError(.lineTooLong, file: name, line: lineNo,
+                                "line is longer than \(maxLineBytes) bytes; a bar row is at most a few hundred bytes (is this a CSV file?)")
+            } else {
+                e = n
+                pos = n
+            }
+            if e - s > maxLineBytes {
+                throw DataError(.lineTooLong, file: name, line: lineNo,
+                                "line is longer than \(maxLineBytes) bytes; a bar row is at most a few hundred bytes (is this a CSV file?)")
+            }
+            if e > s && p[e - 1] == 13 { e -= 1 }
+            return (s, e)
+        }
+        @inline(__always) func isBlank(_ s: Int, _ e: Int) -> Bool {
+            var k = s
+            while k < e && (p[k] == 32 || p[k] == 9 || p[k] == 12) { k += 1 }
+            return k == e || p[k] == UInt8(ascii: "#")
+        }
+
+        // First non-blank line: delimiter and header.
+        var first: (Int, Int)?
+        while let l = try nextLine() {
+            if !isBlank(l.0, l.1) { first = l; break }
+        }
+        guard let (fs, fe) = first else {
+            throw DataError(.emptyFile, file: name, "the file has no rows; expected a header and rows of bars")
+        }
+        var commas = 0, semis = 0, tabs = 0
+        for k in fs..<fe {
+            switch p[k] {
+            case 44: commas += 1
+            case 59: semis += 1
+            case 9: tabs += 1
+            default: break
+            }
+        }
+        let delim: UInt8 = commas >= semis && commas >= tabs ? 44 : (semis >= tabs ? 59 : 9)
+        if max(commas, semis, tabs) == 0 {
+            throw DataError(.tooFewFields, file: name, line: lineNo, value: text(p, fs, fe),
+                            "no field separator (',', ';' or tab) in the first line; expected timestamp,open,high,low,close[,volume]")
+        }
+        var firstFields: [String] = []
+        do {
+            var s = fs
+            var k = fs
+            while true {
+                if k == fe || p[k] == delim {
+                    var a = s, b = k
+                    trim(p, &a, &b)
+                    firstFields.append(text(p, a, b))
+                    if k == fe { break }
+                    s = k + 1
+                }
+                k += 1
+            }
+        }
+        let hasHeader = firstFields.contains { f in
+            guard let c = f.unicodeScalars.first, c.properties.isAlphabetic || c == "\u{FEFF}" else { return f.isEmpty }
+            let l = f.lowercased()
+            return !["nan", "inf", "-inf", "infinity", "null", "na"].contains(l)
+        }
+        var out = RawBars()
+        out.files = [name]
+        out.delimiter = delim
+        out.hasHeader = hasHeader
+        let cols: CSVColumns
+        if hasHeader {
+            cols = try CSVColumns.fromHeader(firstFields, file: name)
+        } else {
+            cols = try CSVColumns.positional(
+                fieldCount: firstFields.count, secondFieldIsTime: firstFields.count > 1 && firstFields[1].contains(":"), file: name)
+            pos = fs
+            lineNo -= 1
+        }
+        out.columns = cols
+        out.volumePresent = cols.volume >= 0
+        let need = cols.required
+        out.reserve(max(16, (n - pos) / 40))
+        if cols.vwap >= 0 { out.vwap = [] }
+        if cols.tradeCount >= 0 { out.tradeCount = [] }
+        if cols.dividend >= 0 { out.dividend = [] }
+        if cols.split >= 0 { out.split = [] }
+        if cols.adjustedClose >= 0 { out.adjustedClose = [] }
+
+        var zone = ZoneDayCache(options.zone)
+        let sessionOpen: Int64 = (9 * 3600 + 30 * 60) * UnixTime.nanosPerSecond
+        var firstNaiveLine = 0, firstAbsoluteLine = 0
+        var fStart = [Int](repeating: 0, count: need)
+        var fEnd = [Int](repeating: 0, count: need)
+        var fValue = [Double](repeating: 0, count: need)
+        var numberColumns = [Bool](repeating: false, count: need)
+        for c in [cols.open, cols.high, cols.low, cols.close, cols.volume, cols.vwap, cols.tradeCount, cols.dividend, cols.split, cols.adjustedClose]
+        where c >= 0 { numberColumns[c] = true }
+
+        try fStart.withUnsafeMutableBufferPointer { (starts: inout UnsafeMutableBufferPointer<Int>) throws(DataError) in
+        try fEnd.withUnsafeMutableBufferPointer { (ends: inout UnsafeMutableBufferPointer<Int>) throws(DataError) in
+        try fValue.withUnsafeMutableBufferPointer { (values: inout UnsafeMutableBufferPointer<Double>) throws(DataError) in
+        try numberColumns.withUnsafeBufferPointer { (isNumber: UnsafeBufferPointer<Bool>) throws(DataError) in
+            func field(_ c: Int) -> String { text(p, starts[c], ends[c]) }
+            func number(_ c: Int) throws(DataError) -> Double {
+                guard let v = DecimalParsing.parse(p, starts[c], ends[c]) else {
+                    throw DataError(.badNumber, file: name, line: lineNo, column: cols.name(c), value: field(c),
+                                    starts[c] == ends[c] ? "empty field; expected a number" : "not a number; expected a decimal like 123.45")
+                }
+                guard v.isFinite else {
+                    throw DataError(.badNumber, file: name, line: lineNo, column: cols.name(c), value: field(c),
+                                    "not a finite number; expected a decimal like 123.45")
+                }
+                return v
+            }
+            func optional(_ c: Int, empty: Double) throws(DataError) -> Double {
+                starts[c] == ends[c] ? empty : try number(c)
+            }
+            func price(_ c: Int) throws(DataError) -> Double {
+                let v = values[c]
+                guard v > 0 else {
+                    throw DataError(.invalidPrice, file: name, line: lineNo, column: cols.name(c), value: field(c),
+                                    "price must be greater than 0")
+                }
+                return v
+            }
+            while let (ls, le) = try nextLine() {
+                if isBlank(ls, le) { continue }
+                // Fast path: numbers parsed while splitting, one pass over the row. Anything unusual
+                // (quotes, spaces, empty fields, long numbers) falls back to the general path below.
+                var fast = true
+                var f = 0
+                var s = ls
+                while f < need {
+                    if isNumber[f] {
+                        if let (v, e) = DecimalParsing.parsePrefix(p, s, le), e == le || p[e] == delim {
+                            values[f] = v
+                            starts[f] = s
+                            ends[f] = e
+                            f += 1
+                            if e >= le { break }
+                            s = e + 1
+                            continue
+                        }
+                        fast = false
+                        break
+                    }
+                    var j = s
+                    while j < le && p[j] != delim { j += 1 }
+                    var a = s, b = j
+                    trim(p, &a, &b)
+                    starts[f] = a
+                    ends[f] = b
+                    f += 1
+                    if j >= le { break }
+                    s = j + 1
+                }
+                if !fast || f < need {
+                    f = 0
+                    s = ls
+                    while f < need {
+                        var j = s
+                        while j < le && p[j] != delim { j += 1 }
+                        var a = s, b = j
+                        trim(p, &a, &b)
+                        starts[f] = a
+                        ends[f] = b
+                        f += 1
+                        if j >= le { break }
+                        s = j + 1
+                    }
+                    if f < need {
+                        throw DataError(.tooFewFields, file: name, line: lineNo, value: text(p, ls, le),
+                                        "row has \(f) fields; expected at least \(need) (\(cols.names.prefix(need).joined(separator: ","))) separated by '\(Character(Unicode.Scalar(delim)))'")
+                    }
+                    for c in [cols.open, cols.high, cols.low, cols.close, cols.volume] where c >= 0 { values[c] = try number(c) }
+                    if cols.vwap >= 0 { values[cols.vwap] = try optional(cols.vwap, empty: .nan) }
+                    if cols.tradeCount >= 0 { values[cols.tradeCount] = try optional(cols.tradeCount, empty: .nan) }
+                    if cols.dividend >= 0 { values[cols.dividend] = try optional(cols.dividend, empty: 0) }
+                    if cols.split >= 0 { values[cols.split] = try optional(cols.split, empty: 1) }
+                    if cols.adjustedClose >= 0 { values[cols.adjustedClose] = try optional(cols.adjustedClose, empty: .nan) }
+                }
+                // Timestamp.
+                let stamp: TimestampParsing.Stamp? = cols.timeOfDay >= 0
+                    ? TimestampParsing.parse(date: p, starts[cols.time], ends[cols.time], time: starts[cols.timeOfDay], ends[cols.timeOfDay])
+                    : TimestampParsing.parse(p, starts[cols.time], ends[cols.time])
+                guard let stamp else {
+                    let v = cols.timeOfDay >= 0 ? field(cols.time) + " " + field(cols.timeOfDay) : field(cols.time)
+                    throw DataError(.badTimestamp, file: name, line: lineNo, column: cols.name(cols.time), value: v,
+                                    "not a timestamp; expected yyyy-MM-dd, yyyy-MM-dd HH:mm:ss, ISO 8601 with Z or ±HH:MM, M/d/yyyy, yyyyMMdd [HHmmss] or epoch seconds/ms")
+                }
+                let t: Int64
+                switch stamp.kind {
+                case .date:
+                    t = zone.utc(fromLocal: stamp.value * UnixTime.nanosPerDay + sessionOpen)
+                    if firstNaiveLine == 0 { firstNaiveLine = lineNo; out.sawNaive = true }
+                    out.allNaiveMidnight = false
+                case .naive:
+                    t = zone.utc(fromLocal: stamp.value)
+                    out.allDates = false
+                    if stamp.value % UnixTime.nanosPerDay != 0 { out.allNaiveMidnight = false }
+                    if firstNaiveLine == 0 { firstNaiveLine = lineNo; out.sawNaive = true }
+                case .absolute:
+                    t = stamp.value
+                    out.allDates = false
+                    out.allNaiveMidnight = false
+                    if firstAbsoluteLine == 0 { firstAbsoluteLine = lineNo; out.sawAbsolute = true }
+                }
+                if firstNaiveLine != 0 && firstAbsoluteLine != 0 {
+                    throw DataError(.mixedTimezones, file: name, line: lineNo, column: cols.name(cols.time), value: field(cols.time),
+                                    "line \(firstNaiveLine) has a naive timestamp (no offset) but line \(firstAbsoluteLine) has an explicit offset or epoch time; write every timestamp the same way")
+                }
+                let o = try price(cols.open), h = try price(cols.high), l = try price(cols.low), c = try price(cols.close)
+                if h < l {
+                    throw DataError(.invalidPrice, file: name, line: lineNo, column: cols.name(cols.high), value: field(cols.high),
+                                    "high \(h) is below low \(l)")
+                }
+                if o < l || o > h {
+                    throw DataError(.invalidPrice, file: name, line: lineNo, column: cols.name(cols.open), value: field(cols.open),
+                                    "open \(o) is outside the bar's range [low \(l), high \(h)]")
+                }
+                if c < l || c > h {
+                    throw DataError(.invalidPrice, file: name, line: lineNo, column: cols.name(cols.close), value: field(cols.close),
+                                    "close \(c) is outside the bar's range [low \(l), high \(h)]")
+                }
+                var v = 0.0
+                if cols.volume >= 0 {
+                    v = values[cols.volume]
+                    if v < 0 {
+                        throw DataError(.invalidValue, file: name, line: lineNo, column: cols.name(cols.volume), value: field(cols.volume),
+                                        "volume must be 0 or more")
+                    }
+                }
+                out.time.append(t)
+                out.open.append(o); out.high.append(h); out.low.append(l); out.close.append(c); out.volume.append(v)
+                out.line.append(Int32(truncatingIfNeeded: lineNo))
+                if cols.vwap >= 0 { out.vwap!.append(values[cols.vwap]) }
+                if cols.tradeCount >= 0 { out.tradeCount!.append(values[cols.tradeCount]) }
+                if cols.dividend >= 0 {
+                    let d = values[cols.dividend]
+                    if d < 0 {
+                        throw DataError(.invalidValue, file: name, line: lineNo, column: cols.name(cols.dividend), value: field(cols.dividend),
+                                        "dividend must be 0 or more")
+                    }
+                    out.dividend!.append(d)
+                }
+                if cols.split >= 0 {
+                    var sp = values[cols.split]
+                    if sp == 0 { sp = 1 }  // yfinance writes 0 for "no split"
+                    if sp < 0 {
+                        throw DataError(.invalidValue, file: name, line: lineNo, column: cols.name(cols.split), value: field(cols.split),
+                                        "split coefficient must be greater than 0 (new shares per old share)")
+                    }
+                    out.split!.append(sp)
+                }
+                if cols.adjustedClose >= 0 { out.adjustedClose!.append(values[cols.adjustedClose]) }
+            }
+        }
+        }
+        }
+        }
+        if out.count == 0 {
+            throw DataError(.emptyFile, file: name, line: lineNo, "the file has a header but no rows of bars")
+        }
+        out.fileIndex = [UInt16](repeating: 0, count: out.count)
+        out.stampForm = out.allDates ? "date" : (out.sawAbsolute ? "absolute (offset, Z or epoch)" : "naive local time in \(options.zone.identifier)")
+        return out
+    }
+}

@@ -1,0 +1,217 @@
+import Dispatch
+import Foundation
+import TradewindCore
+
+/// The binary columnar cache: one `SYMBOL.twc` file per series (layout in `BarCacheFormat`),
+/// written atomically and read through a memory map with its checksums verified.
+///
+/// A directory holding `.twc` files is a cache; `DataSource` recognises it, so every command that
+/// takes `--data` reads a cache transparently. `tradewind data import FILES… --out DIR` writes one.
+public enum BarCache {
+    public static let fileExtension = "twc"
+
+    // MARK: Writing
+
+    /// Writes one series to `path` atomically (temporary file + rename).
+    public static func write(_ series: BarSeries, to path: String) throws(DataError) {
+        let symbolBytes = Array(series.symbol.utf8)
+        guard !symbolBytes.isEmpty, symbolBytes.count <= 255 else {
+            throw DataError(.badOption, file: path, value: series.symbol, "a symbol must be 1 to 255 bytes of UTF-8")
+        }
+        let columns = doubleColumns(of: series)
+        var mask: UInt32 = 1
+        for (bit, column) in columns.enumerated() where column != nil { mask |= 1 << UInt32(bit + 1) }
+        let n = series.count
+        let headerLength = BarCacheFormat.headerLength(symbolBytes: symbolBytes.count)
+        let columnBytes = BarCacheFormat.padded(n * 8)
+        let zeros = [UInt8](repeating: 0, count: 64)
+
+        // Payload checksum: hash the payload exactly as it will be laid out.
+        var payload = [UInt8]()
+        payload.reserveCapacity(columnBytes * (1 + columns.count { $0 != nil }))
+        func appendColumn(_ raw: UnsafeRawBufferPointer) {
+            payload.append(contentsOf: raw)
+            payload.append(contentsOf: zeros[0..<(columnBytes - raw.count)])
+        }
+        series.time.withUnsafeBytes { appendColumn($0) }
+        for column in columns { column?.withUnsafeBytes { appendColumn($0) } }
+        let payloadChecksum = payload.withUnsafeBytes { Checksum64.hash($0) }
+
+        var header = [UInt8](repeating: 0, count: headerLength)
+        func put<T: FixedWidthInteger>(_ v: T, at offset: Int) {
+            withUnsafeBytes(of: v.littleEndian) { b in
+                for i in 0..<b.count { header[offset + i] = b[i] }
+            }
+        }
+        for (i, b) in BarCacheFormat.magic.enumerated() { header[i] = b }
+        put(BarCacheFormat.version, at: 8)
+        put(UInt32(headerLength), at: 12)
+        put(Int64(n), at: 16)
+        put(mask, at: 24)
+        header[28] = BarCacheFormat.unitCode(series.interval.unit)
+        put(Int64(series.interval.count), at: 32)
+        put(UInt16(symbolBytes.count), at: 40)
+        put(payloadChecksum, at: 48)
+        for (i, b) in symbolBytes.enumerated() { header[64 + i] = b }
+        put(headerChecksum(header, symbolLength: symbolBytes.count), at: 56)
+
+        try AtomicFile.write(to: path) { (sink) throws(DataError) in
+            let r1: Result<Void, DataError> = header.withUnsafeBytes { b in Result { () throws(DataError) in try sink(b) } }
+            try r1.get()
+            let r2: Result<Void, DataError> = payload.withUnsafeBytes { b in Result { () throws(DataError) in try sink(b) } }
+            try r2.get()
+        }
+    }
+
+    /// Writes every series of `dataset` into `directory` (created if needed) as `SYMBOL.twc`,
+    /// in parallel. Returns the paths written.
+    @discardableResult
+    public static func write(_ dataset: MarketDataset, toDirectory directory: String) throws(DataError) -> [String] {
+        do {
+            try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        } catch {
+            throw DataError(.io, file: directory, "cannot create the output directory: \(error.localizedDescription)")
+        }
+        let paths = dataset.series.map { directory + "/" + fileName(for: $0.symbol) }
+        let errors = ParallelResults<DataError>(count: paths.count)
+        DispatchQueue.concurrentPerform(iterations: paths.count) { i in
+            do throws(DataError) { try write(dataset.series[i], to: paths[i]) } catch { errors.set(i, error) }
+        }
+        if let first = errors.first { throw first }
+        return paths
+    }
+
+    /// The file name for a symbol (`/` and other path characters are replaced by `_`).
+    public static func fileName(for symbol: String) -> String {
+        let safe = symbol.map { c -> Character in
+            c == "/" || c == "\\" || c == ":" || c == "\0" ? "_" : c
+        }
+        return String(safe) + "." + fileExtension
+    }
+
+    // MARK: Reading
+
+    /// True when `path` starts with the cache magic bytes.
+    public static func isCacheFile(_ path: String) -> Bool {
+        guard let h = FileHandle(forReadingAtPath: path) else { return false }
+        defer { try? h.close() }
+        let head = (try? h.read(upToCount: 8)) ?? Data()
+        return Array(head) == BarCacheFormat.magic
+    }
+
+    /// Reads one cache file. With `verify` (the default) both checksums are checked, so a corrupted or
+    /// truncated file is reported instead of read.
+    public static func read(path: String, verify: Bool = true) throws(DataError) -> BarSeries {
+        let file = try MappedFile(path: path)
+        return try file.withBytes { (raw) throws(DataError) -> BarSeries in try decode(raw, path: path, verify: verify) }
+    }
+
+    /// Reads every `.twc` file of `directory` (or only those of `symbols`) in parallel.
+    public static func readDirectory(_ directory: String, symbols: [String]? = nil, verify: Bool = true) throws(DataError) -> MarketDataset {
+        let names: [String]
+        do {
+            names = try FileManager.default.contentsOfDirectory(atPath: directory)
+                .filter { $0.hasSuffix("." + fileExtension) && !$0.hasPrefix(".") }.sorted()
+        } catch {
+            throw DataError(.unreadable, file: directory, "cannot list the directory: \(error.localizedDescription)")
+        }
+        var selected = names
+        if let symbols {
+            let wanted = Dictionary(symbols.map { (fileName(for: $0), $0) }, uniquingKeysWith: { a, _ in a })
+            for (name, symbol) in wanted where !names.contains(name) {
+                throw DataError(.unknownSymbol, file: directory, value: symbol,
+                                "no cache file for this symbol; the cache has \(names.count) symbols (see `tradewind data info`)")
+            }
+            selected = names.filter { wanted[$0] != nil }
+        }
+        let paths = selected.map { directory + "/" + $0 }
+        let slots = ParallelResults<BarSeries>(count: paths.count)
+        let errors = ParallelResults<DataError>(count: paths.count)
+        DispatchQueue.concurrentPerform(iterations: paths.count) { i in
+            do throws(DataError) { slots.set(i, try read(path: paths[i], verify: verify)) } catch { errors.set(i, error) }
+        }
+        if let first = errors.first { throw first }
+        return MarketDataset(slots.all)
+    }
+
+    static func decode(_ raw: UnsafeRawBufferPointer, path: String, verify: Bool) throws(DataError) -> BarSeries {
+        func bad(_ message: String) -> DataError { DataError(.badCache, file: path, message + "; re-create it with `tradewind data import`") }
+        guard raw.count >= 8, Array(raw[0..<8]) == BarCacheFormat.magic else {
+            throw bad("not a Tradewind cache file (bad magic bytes)")
+        }
+        guard raw.count >= 64 else { throw bad("file is too short to be a Tradewind cache (\(raw.count) bytes)") }
+        func load<T: FixedWidthInteger>(_ offset: Int, _: T.Type) -> T {
+            T(littleEndian: raw.loadUnaligned(fromByteOffset: offset, as: T.self))
+        }
+        let version = load(8, UInt32.self)
+        guard version == BarCacheFormat.version else {
+            throw bad("cache format version \(version) is not supported by this Tradewind (it reads version \(BarCacheFormat.version))")
+        }
+        let headerLength = Int(load(12, UInt32.self))
+        let count64 = load(16, Int64.self)
+        let mask = load(24, UInt32.self)
+        let unit = raw[28]
+        let intervalCount = load(32, Int64.self)
+        let symbolLength = Int(load(40, UInt16.self))
+        guard headerLength >= 64, headerLength % 64 == 0, headerLength <= raw.count,
+              symbolLength > 0, 64 + symbolLength <= headerLength else { throw bad("corrupted header") }
+        if verify {
+            let stored = load(56, UInt64.self)
+            var bytes = Array(raw[0..<56])
+            bytes.append(contentsOf: raw[64..<(64 + symbolLength)])
+            let actual = bytes.withUnsafeBytes { Checksum64.hash($0) }
+            guard stored == actual else { throw bad("header checksum mismatch (the file is corrupted)") }
+        }
+        guard mask & BarCacheFormat.requiredMask == BarCacheFormat.requiredMask, mask & ~BarCacheFormat.knownMask == 0 else {
+            throw bad("unknown column set \(String(mask, radix: 2))")
+        }
+        guard count64 >= 0, count64 < Int64(Int32.max) * 64 else { throw bad("implausible bar count \(count64)") }
+        let n = Int(count64)
+        let columnBytes = BarCacheFormat.padded(n * 8)
+        let present = (0..<BarCacheFormat.columnCount).filter { mask & (1 << UInt32($0)) != 0 }
+        let expected = headerLength + present.count * columnBytes
+        guard raw.count == expected else {
+            throw bad("file has \(raw.count) bytes but its header promises \(expected) (truncated or extended)")
+        }
+        if verify {
+            let stored = load(48, UInt64.self)
+            let actual = Checksum64.hash(UnsafeRawBufferPointer(rebasing: raw[headerLength...]))
+            guard stored == actual else { throw bad("data checksum mismatch (the file is corrupted)") }
+        }
+        guard let interval = BarCacheFormat.interval(unit: unit, count: intervalCount) else {
+            throw bad("unknown interval (unit \(unit), count \(intervalCount))")
+        }
+        guard let symbol = String(validating: raw[64..<(64 + symbolLength)], as: UTF8.self) else {
+            throw bad("symbol is not valid UTF-8")
+        }
+        var offsets: [Int: Int] = [:]
+        for (k, bit) in present.enumerated() { offsets[bit] = headerLength + k * columnBytes }
+        func doubles(_ bit: Int) -> [Double]? {
+            guard let off = offsets[bit] else { return nil }
+            return [Double](unsafeUninitializedCapacity: n) { buf, initialized in
+                if n > 0 { UnsafeMutableRawPointer(buf.baseAddress!).copyMemory(from: raw.baseAddress! + off, byteCount: n * 8) }
+                initialized = n
+            }
+        }
+        let time = [Int64](unsafeUninitializedCapacity: n) { buf, initialized in
+            if n > 0 { UnsafeMutableRawPointer(buf.baseAddress!).copyMemory(from: raw.baseAddress! + offsets[0]!, byteCount: n * 8) }
+            initialized = n
+        }
+        return BarSeries(
+            symbol: symbol, interval: interval, time: time,
+            open: doubles(1)!, high: doubles(2)!, low: doubles(3)!, close: doubles(4)!, volume: doubles(5)!,
+            vwap: doubles(6), tradeCount: doubles(7), dividend: doubles(8), splitCoefficient: doubles(9),
+            sourceAdjustedClose: doubles(10))
+    }
+
+    /// The optional double columns after time, in bit order 1…10.
+    static func doubleColumns(of s: BarSeries) -> [[Double]?] {
+        [s.open, s.high, s.low, s.close, s.volume, s.vwap, s.tradeCount, s.dividend, s.splitCoefficient, s.sourceAdjustedClose]
+    }
+
+    static func headerChecksum(_ header: [UInt8], symbolLength: Int) -> UInt64 {
+        var bytes = Array(header[0..<56])
+        bytes.append(contentsOf: header[64..<(64 + symbolLength)])
+        return bytes.withUnsafeBytes { Checksum64.hash($0) }
+    }
+}

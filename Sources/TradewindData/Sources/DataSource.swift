@@ -1,0 +1,96 @@
+import Foundation
+import TradewindCore
+
+/// Where market data comes from. Every command's `--data` takes one of these spellings:
+///
+/// - `sample:NAME`: a bundled sample (`tradewind data list`), read with its known conventions;
+/// - a CSV file (optionally `.gz`);
+/// - a directory of per-symbol CSV files (several files of one symbol, e.g. one per year, are merged);
+/// - a Tradewind cache: a directory of `.twc` files written by `tradewind data import`, or one `.twc` file.
+public enum DataSource: Sendable, Equatable, CustomStringConvertible {
+    case sample(String)
+    case file(String)
+    case directory(String)
+    case cache(String)
+
+    /// Interprets a `--data` argument. Paths must exist; samples must be known.
+    public init(parsing spec: String) throws(DataError) {
+        if spec.hasPrefix("sample:") {
+            let name = String(spec.dropFirst("sample:".count))
+            _ = try SampleCatalog.named(name)
+            self = .sample(name)
+            return
+        }
+        var isDir: ObjCBool = false
+        guard !spec.isEmpty, FileManager.default.fileExists(atPath: spec, isDirectory: &isDir) else {
+            throw DataError(.fileNotFound, file: spec.isEmpty ? "--data" : spec,
+                            "no such file or directory; --data takes a CSV file, a directory of CSV files, a cache directory, or sample:NAME (see `tradewind data list`)")
+        }
+        if isDir.boolValue {
+            let entries = (try? FileManager.default.contentsOfDirectory(atPath: spec)) ?? []
+            self = entries.contains { $0.hasSuffix("." + BarCache.fileExtension) } ? .cache(spec) : .directory(spec)
+        } else {
+            self = BarCache.isCacheFile(spec) ? .cache(spec) : .file(spec)
+        }
+    }
+
+    public var description: String {
+        switch self {
+        case .sample(let n): return "sample:" + n
+        case .file(let p), .directory(let p), .cache(let p): return p
+        }
+    }
+
+    /// Loads the data, optionally only `symbols`.
+    ///
+    /// For samples the sample's own conventions (zone, bar label, symbol) apply; `options` contributes
+    /// its duplicate policy only. For files and directories `options` applies as given.
+    public func load(_ options: LoadOptions = LoadOptions(), symbols: [String]? = nil) throws(DataError) -> MarketDataset {
+        switch self {
+        case .sample(let name):
+            let sample = try SampleCatalog.named(name)
+            var groups = try sample.files()
+            if let symbols {
+                let available = groups.map(\.symbol)
+                for s in symbols where !available.contains(s) {
+                    throw DataError(.unknownSymbol, file: description, value: s,
+                                    "not in this sample; it has: " + available.joined(separator: " "))
+                }
+                groups = groups.filter { symbols.contains($0.symbol) }
+            }
+            let jobs = groups
+            var opts = sample.options
+            opts.duplicates = options.duplicates
+            let slots = ParallelResults<BarSeries>(count: jobs.count)
+            let errors = ParallelResults<DataError>(count: jobs.count)
+            let baseOptions = opts
+            DispatchQueue.concurrentPerform(iterations: jobs.count) { i in
+                var o = baseOptions
+                o.symbol = jobs[i].symbol
+                do throws(DataError) {
+                    slots.set(i, try CSVBarReader.readSymbol(paths: jobs[i].paths, options: o))
+                } catch { errors.set(i, error) }
+            }
+            if let e = errors.first { throw e }
+            return MarketDataset(slots.all)
+        case .file(let path):
+            let series = try CSVBarReader.read(path: path, options: options)
+            if let symbols, !symbols.contains(series.symbol) {
+                throw DataError(.unknownSymbol, file: path, value: symbols.joined(separator: ","),
+                                "this file holds \(series.symbol) only (pass --symbol \(series.symbol), or name the file's symbol with its file name)")
+            }
+            return MarketDataset([series])
+        case .directory(let path):
+            return try CSVBarReader.readDirectory(path: path, options: options, symbols: symbols)
+        case .cache(let path):
+            var isDir: ObjCBool = false
+            FileManager.default.fileExists(atPath: path, isDirectory: &isDir)
+            if isDir.boolValue { return try BarCache.readDirectory(path, symbols: symbols) }
+            let series = try BarCache.read(path: path)
+            if let symbols, !symbols.contains(series.symbol) {
+                throw DataError(.unknownSymbol, file: path, value: symbols.joined(separator: ","), "this cache file holds \(series.symbol) only")
+            }
+            return MarketDataset([series])
+        }
+    }
+}

@@ -1,0 +1,38 @@
+import ArgumentParser
+import TradewindCore
+import TradewindData
+
+extension BarLabel: ExpressibleByArgument {}
+extension DuplicatePolicy: ExpressibleByArgument {}
+
+/// How files are read: the options every data-reading command accepts.
+struct LoadingOptions: ParsableArguments {
+    @Option(name: .customLong("tz"), help: "Time zone of naive timestamps (IANA name). Default: America/New_York.")
+    var zone: String?
+
+    @Option(help: "Bar-label convention of intraday timestamps: start or end. Default: detect (see README).")
+    var label: BarLabel?
+
+    @Option(help: "Rows with the same timestamp: error or keep-last.")
+    var duplicates: DuplicatePolicy = .error
+
+    func loadOptions(symbol: String? = nil) throws -> LoadOptions {
+        LoadOptions(
+            zone: try zone.map { z throws(ZoneError) in try ZoneRules.named(z) } ?? .newYork,
+            label: label, duplicates: duplicates, symbol: symbol)
+    }
+}
+
+/// `--data` plus the loading options.
+struct DataOptions: ParsableArguments {
+    @Option(help: "Market data: a CSV file, a directory of CSV files, a cache directory, or sample:NAME.")
+    var data: String
+
+    @OptionGroup var loading: LoadingOptions
+
+    /// Loads the data (only `symbols` when given).
+    func load(symbols: [String]? = nil) throws -> MarketDataset {
+        let source = try DataSource(parsing: data)
+        return try source.load(try loading.loadOptions(), symbols: symbols)
+    }
+}

@@ -1,0 +1,1 @@
+// Tests for TradewindCharts live in this folder, one file per behaviour area.

@@ -1,0 +1,1 @@
+// Tests for TradewindReports live in this folder, one file per behaviour area.
