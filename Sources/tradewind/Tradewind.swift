@@ -13,6 +13,7 @@ struct Tradewind: AsyncParsableCommand {
             // Registered subcommands, one per line (keep sorted).
             CalendarCommand.self,
             DataCommand.self,
+            IndicatorCommand.self,
             StatsCommand.self,
         ]
     )
