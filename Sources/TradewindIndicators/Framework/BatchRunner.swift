@@ -31,14 +31,15 @@ public struct PriceColumns: Sendable {
 public func runBatch<S: StreamingIndicator>(_ state: S, count: Int, input: (Int) -> S.Input) -> [[Double]] {
     var state = state
     let width = S.Output.outputNames.count
+    // No closure may capture `state`: a captured state is accessed through dynamic exclusivity checks.
     if width == 1 {
-        var columns = [[Double](repeating: .nan, count: count)]
-        columns[0].withUnsafeMutableBufferPointer { out in
-            for i in 0..<count {
-                if let v = state.update(input(i)) { out[i] = v.component(0) }
-            }
+        var out = [Double](repeating: .nan, count: count)
+        var i = 0
+        while i < count {
+            if let v = state.update(input(i)) { out[i] = v.component(0) }
+            i += 1
         }
-        return columns
+        return [out]
     }
     var columns = [[Double]](repeating: [], count: width)
     // Write into one scratch block (width × count), then hand each column out as an array.
@@ -64,21 +65,24 @@ extension StreamingIndicator where Input == Double {
     }
 }
 
+/// One-output batch over a real series, aligned to it, NaN during the lookback.
+@inlinable
+public func realColumn<S: StreamingIndicator>(_ state: S, _ real: [Double]) -> [Double] where S.Input == Double {
+    var state = state
+    let n = real.count
+    var out = [Double](repeating: .nan, count: n)
+    var i = 0
+    while i < n {
+        if let v = state.update(real[i]) { out[i] = v.component(0) }
+        i += 1
+    }
+    return out
+}
+
 extension StreamingIndicator where Input == Double, Output == Double {
     /// Batch over one real series, aligned to `real`, NaN during the lookback.
     @inlinable
-    public func callAsFunction(_ real: [Double]) -> [Double] {
-        var state = self
-        var out = [Double](repeating: .nan, count: real.count)
-        real.withUnsafeBufferPointer { r in
-            out.withUnsafeMutableBufferPointer { o in
-                for i in 0..<r.count {
-                    if let v = state.update(r[i]) { o[i] = v }
-                }
-            }
-        }
-        return out
-    }
+    public func callAsFunction(_ real: [Double]) -> [Double] { realColumn(self, real) }
 }
 
 extension StreamingIndicator where Input == OHLCV {

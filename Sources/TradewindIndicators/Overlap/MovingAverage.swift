@@ -3,14 +3,18 @@
 public struct MovingAverage: StreamingIndicator {
     public let timeperiod: Int
     public let matype: MAType
-    @usableFromInline var kernel: Kernel
-
-    @usableFromInline
-    enum Kernel: Sendable {
-        case identity
-        case sma(SMA), ema(EMA), wma(WMA), dema(DEMA), tema(TEMA), trima(TRIMA), kama(KAMA), mama(MAMA), t3(T3)
-        case empty
-    }
+    // One optional slot per type, mutated in place through `!` (an enum payload would be copied, and its
+    // buffers with it, on every update).
+    @usableFromInline var sma: SMA?
+    @usableFromInline var ema: EMA?
+    @usableFromInline var wma: WMA?
+    @usableFromInline var dema: DEMA?
+    @usableFromInline var tema: TEMA?
+    @usableFromInline var trima: TRIMA?
+    @usableFromInline var kama: KAMA?
+    @usableFromInline var mama: MAMA?
+    @usableFromInline var t3: T3?
+    @usableFromInline let identity: Bool
 
     /// - Parameters: timeperiod 1...100000 (default 30); matype (default SMA).
     public init(timeperiod: Int = 30, matype: MAType = .sma) throws(IndicatorError) {
@@ -27,20 +31,18 @@ public struct MovingAverage: StreamingIndicator {
         // MAMA alternates its delay lines by absolute bar index, so it counts the skipped bars itself.
         skipped = matype == .mama ? 0 : skip
         toSkip = skipped
-        if timeperiod == 1 && matype != .mama {
-            kernel = .identity
-            return
-        }
+        identity = timeperiod == 1 && matype != .mama
+        if identity { return }
         switch matype {
-        case .sma: kernel = .sma(SMA(unchecked: timeperiod))
-        case .ema: kernel = .ema(EMA(unchecked: timeperiod))
-        case .wma: kernel = .wma(WMA(unchecked: timeperiod))
-        case .dema: kernel = .dema(DEMA(unchecked: timeperiod))
-        case .tema: kernel = .tema(TEMA(unchecked: timeperiod))
-        case .trima: kernel = .trima(TRIMA(unchecked: timeperiod))
-        case .kama: kernel = .kama(KAMA(unchecked: timeperiod))
-        case .mama: kernel = .mama(MAMA(unchecked: 0.5, slowlimit: 0.05, skip: skip))
-        case .t3: kernel = .t3(T3(unchecked: timeperiod, vfactor: 0.7))
+        case .sma: sma = SMA(unchecked: timeperiod)
+        case .ema: ema = EMA(unchecked: timeperiod)
+        case .wma: wma = WMA(unchecked: timeperiod)
+        case .dema: dema = DEMA(unchecked: timeperiod)
+        case .tema: tema = TEMA(unchecked: timeperiod)
+        case .trima: trima = TRIMA(unchecked: timeperiod)
+        case .kama: kama = KAMA(unchecked: timeperiod)
+        case .mama: mama = MAMA(unchecked: 0.5, slowlimit: 0.05, skip: skip)
+        case .t3: t3 = T3(unchecked: timeperiod, vfactor: 0.7)
         }
     }
 
@@ -61,7 +63,7 @@ public struct MovingAverage: StreamingIndicator {
     }
 
     public var lookback: Int {
-        if case .mama(let k) = kernel { return k.lookback }
+        if let mama { return mama.lookback }
         return MovingAverage.lookback(timeperiod: timeperiod, matype: matype) + skipped
     }
 
@@ -71,56 +73,17 @@ public struct MovingAverage: StreamingIndicator {
             toSkip -= 1
             return nil
         }
-        switch kernel {
-        case .identity:
-            return x
-        case .sma(var k):
-            kernel = .empty
-            let v = k.update(x)
-            kernel = .sma(k)
-            return v
-        case .ema(var k):
-            kernel = .empty
-            let v = k.update(x)
-            kernel = .ema(k)
-            return v
-        case .wma(var k):
-            kernel = .empty
-            let v = k.update(x)
-            kernel = .wma(k)
-            return v
-        case .dema(var k):
-            kernel = .empty
-            let v = k.update(x)
-            kernel = .dema(k)
-            return v
-        case .tema(var k):
-            kernel = .empty
-            let v = k.update(x)
-            kernel = .tema(k)
-            return v
-        case .trima(var k):
-            kernel = .empty
-            let v = k.update(x)
-            kernel = .trima(k)
-            return v
-        case .kama(var k):
-            kernel = .empty
-            let v = k.update(x)
-            kernel = .kama(k)
-            return v
-        case .mama(var k):
-            kernel = .empty
-            let v = k.update(x)
-            kernel = .mama(k)
-            return v?.mama
-        case .t3(var k):
-            kernel = .empty
-            let v = k.update(x)
-            kernel = .t3(k)
-            return v
-        case .empty:
-            return nil
+        if identity { return x }
+        switch matype {
+        case .sma: return sma!.update(x)
+        case .ema: return ema!.update(x)
+        case .wma: return wma!.update(x)
+        case .dema: return dema!.update(x)
+        case .tema: return tema!.update(x)
+        case .trima: return trima!.update(x)
+        case .kama: return kama!.update(x)
+        case .mama: return mama!.update(x)?.mama
+        case .t3: return t3!.update(x)
         }
     }
 }

@@ -22,6 +22,7 @@ extension IndicatorDescriptor {
     }
 
     /// One real input (TA-Lib `real`, read from `column`).
+    @inline(__always)
     static func real<S: StreamingIndicator>(
         _ name: String, _ group: IndicatorGroup, _ summary: String, column: InputColumn = .close,
         _ parameters: [ParameterSpec], outputs: [String]? = nil,
@@ -30,11 +31,15 @@ extension IndicatorDescriptor {
         IndicatorDescriptor(
             name: name, group: group, summary: summary, inputs: [InputSpec(name: "real", column: column)],
             parameters: parameters, outputs: outputs ?? S.Output.outputNames,
-            makeBatch: { cols, p in try make(p).batch(cols[0]) },
+            makeBatch: { cols, p in
+                let state = try make(p)
+                return S.Output.outputNames.count == 1 ? [realColumn(state, cols[0])] : state.batch(cols[0])
+            },
             makeStream: { p in AnyIndicatorStream(try make(p)) { $0[0] } })
     }
 
     /// Price inputs (any of open, high, low, close, volume, in that order).
+    @inline(__always)
     static func bars<S: StreamingIndicator>(
         _ name: String, _ group: IndicatorGroup, _ summary: String, _ columns: [InputColumn],
         _ parameters: [ParameterSpec], _ make: @escaping @Sendable (ResolvedParameters) throws -> S
@@ -51,7 +56,8 @@ extension IndicatorDescriptor {
             parameters: parameters, outputs: S.Output.outputNames,
             makeBatch: { cols, p in
                 let n = cols.first?.count ?? 0
-                var full = [[Double]](repeating: [], count: 5)
+                // Columns the indicator does not read share the first input's storage (never read, never copied).
+                var full = [[Double]](repeating: cols.first ?? [], count: 5)
                 for (k, s) in slots.enumerated() { full[s] = cols[k] }
                 let pc = PriceColumns(open: full[0], high: full[1], low: full[2], close: full[3], volume: full[4])
                 return n == 0 ? [[Double]](repeating: [], count: S.Output.outputNames.count) : try make(p).batch(pc)
@@ -60,6 +66,7 @@ extension IndicatorDescriptor {
     }
 
     /// Two real inputs (TA-Lib `real0`, `real1`; high and low by default).
+    @inline(__always)
     static func pair<S: StreamingIndicator>(
         _ name: String, _ group: IndicatorGroup, _ summary: String,
         inputs: [InputSpec] = [InputSpec(name: "real0", column: .high), InputSpec(name: "real1", column: .low)],
@@ -74,6 +81,7 @@ extension IndicatorDescriptor {
     }
 
     /// Session-anchored inputs: high, low, close, volume and a session id per bar.
+    @inline(__always)
     static func session<S: StreamingIndicator>(
         _ name: String, _ summary: String,
         _ parameters: [ParameterSpec], _ make: @escaping @Sendable (ResolvedParameters) throws -> S
@@ -83,10 +91,20 @@ extension IndicatorDescriptor {
             inputs: [.high, .low, .close, .volume, .session].map { InputSpec(name: $0.rawValue, column: $0) },
             parameters: parameters, outputs: S.Output.outputNames,
             makeBatch: { cols, p in
-                let (h, l, c, v, s) = (cols[0], cols[1], cols[2], cols[3], cols[4])
-                return runBatch(try make(p), count: h.count) { i in
-                    SessionBar(OHLCV(high: h[i], low: l[i], close: c[i], volume: v[i]),
-                               startsSession: i == 0 || s[i] != s[i - 1])
+                let state = try make(p)
+                return cols[0].withUnsafeBufferPointer { h in
+                    cols[1].withUnsafeBufferPointer { l in
+                        cols[2].withUnsafeBufferPointer { c in
+                            cols[3].withUnsafeBufferPointer { v in
+                                cols[4].withUnsafeBufferPointer { s in
+                                    runBatch(state, count: h.count) { i in
+                                        SessionBar(OHLCV(high: h[i], low: l[i], close: c[i], volume: v[i]),
+                                                   startsSession: i == 0 || s[i] != s[i - 1])
+                                    }
+                                }
+                            }
+                        }
+                    }
                 }
             },
             makeStream: { p in
