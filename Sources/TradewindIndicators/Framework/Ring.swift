@@ -43,12 +43,22 @@ struct Ring: Sendable {
 /// extremes that rescan picks: the earliest (MAX, MIN, STOCH, WILLR…) or the latest (AROON).
 @usableFromInline
 struct WindowExtreme: Sendable {
+    @usableFromInline
+    struct Entry: Sendable {
+        @usableFromInline var index: Int
+        @usableFromInline var value: Double
+        @inlinable init(_ index: Int, _ value: Double) {
+            self.index = index
+            self.value = value
+        }
+    }
+
     @usableFromInline let isMax: Bool
     @usableFromInline let window: Int
     @usableFromInline let latestOnRescan: Bool
-    // Deque of (index, value), monotonic, stored in a circular array.
-    @usableFromInline var idx: [Int]
-    @usableFromInline var val: [Double]
+    // Monotonic deque of (index, value) in a power-of-two circular array.
+    @usableFromInline var entries: [Entry]
+    @usableFromInline let mask: Int
     @usableFromInline var head = 0
     @usableFromInline var size = 0
     /// Bars seen so far; the bar just pushed has index `seen - 1`.
@@ -62,13 +72,15 @@ struct WindowExtreme: Sendable {
         self.isMax = isMax
         self.window = window
         self.latestOnRescan = latestOnRescan
-        idx = [Int](repeating: 0, count: window + 1)
-        val = [Double](repeating: 0, count: window + 1)
+        var cap = 1
+        while cap < window + 1 { cap <<= 1 }
+        entries = [Entry](repeating: Entry(0, 0), count: cap)
+        mask = cap - 1
     }
 
+    /// True when the new value `a` removes the older `b` from the deque.
     @inlinable
     func dominates(_ a: Double, _ b: Double) -> Bool {
-        // true when `a` (new) removes `b` (older) from the deque
         if latestOnRescan { return isMax ? a >= b : a <= b }
         return isMax ? a > b : a < b
     }
@@ -79,27 +91,19 @@ struct WindowExtreme: Sendable {
     mutating func push(_ x: Double) -> (index: Int, value: Double) {
         let today = seen
         seen += 1
-        let cap = idx.count
-        while size > 0 {
-            var back = head + size - 1
-            if back >= cap { back -= cap }
-            if dominates(x, val[back]) { size -= 1 } else { break }
-        }
-        var slot = head + size
-        if slot >= cap { slot -= cap }
-        idx[slot] = today
-        val[slot] = x
+        while size > 0 && dominates(x, entries[(head + size - 1) & mask].value) { size -= 1 }
+        entries[(head + size) & mask] = Entry(today, x)
         size += 1
         let trailing = today - window + 1
-        while idx[head] < trailing {
-            head += 1
-            if head == cap { head = 0 }
+        while entries[head].index < trailing {
+            head = (head + 1) & mask
             size -= 1
         }
         // TA-Lib starts tracking at the first full window with a rescan (extremeIndex -1).
         if today <= window - 1 || extremeIndex < trailing {
-            extremeIndex = idx[head]
-            extremeValue = val[head]
+            let front = entries[head]
+            extremeIndex = front.index
+            extremeValue = front.value
         } else if isMax ? x >= extremeValue : x <= extremeValue {
             extremeIndex = today
             extremeValue = x

@@ -52,7 +52,12 @@ struct SmoothedDirectional: Sendable {
     @usableFromInline var minus = 0.0
     @usableFromInline var tr = 0.0
 
-    @usableFromInline init(period: Int) { self.period = period }
+    @usableFromInline let inverse: Double
+
+    @usableFromInline init(period: Int) {
+        self.period = period
+        inverse = 1.0 / Double(period)
+    }
 
     /// Feeds a bar; returns how many steps have been taken (bars after the first) with the current sums.
     @inlinable
@@ -64,10 +69,9 @@ struct SmoothedDirectional: Sendable {
             minus += m
             tr += t
         } else {
-            let n = Double(period)
-            plus = plus - (plus / n) + p
-            minus = minus - (minus / n) + m
-            tr = tr - (tr / n) + t
+            plus = plus - plus * inverse + p
+            minus = minus - minus * inverse + m
+            tr = tr - tr * inverse + t
         }
         return count
     }
@@ -188,9 +192,12 @@ public struct ADX: StreamingIndicator {
         self.init(unchecked: timeperiod)
     }
 
+    @usableFromInline let keep: Double
+
     @usableFromInline init(unchecked timeperiod: Int) {
         self.timeperiod = timeperiod
         dx = DX(unchecked: timeperiod)
+        keep = Double(timeperiod - 1) / Double(timeperiod)
     }
 
     public var lookback: Int { 2 * timeperiod - 1 }
@@ -210,7 +217,7 @@ public struct ADX: StreamingIndicator {
             adx = sumDX / Double(p)
             return adx
         }
-        if let value { adx = ((adx * Double(p - 1)) + value) / Double(p) }
+        if let value { adx = adx * keep + value * dx.core.inverse }
         return adx
     }
 }

@@ -8,7 +8,14 @@ struct WilderGainLoss: Sendable {
     @usableFromInline var gain = 0.0
     @usableFromInline var loss = 0.0
 
-    @usableFromInline init(period: Int) { self.period = period }
+    @usableFromInline let keep: Double
+    @usableFromInline let weight: Double
+
+    @usableFromInline init(period: Int) {
+        self.period = period
+        keep = Double(period - 1) / Double(period)
+        weight = 1.0 / Double(period)
+    }
 
     /// Feeds a value; returns (average gain, average loss) from bar `period` on.
     @inlinable
@@ -29,11 +36,13 @@ struct WilderGainLoss: Sendable {
             gain /= p
             return (gain, loss)
         }
-        loss *= Double(period - 1)
-        gain *= Double(period - 1)
-        if diff < 0.0 { loss -= diff } else { gain += diff }
-        loss /= p
-        gain /= p
+        // (avg·(n−1) + change)/n as avg·((n−1)/n) + change/n: no division on the bar-to-bar dependency chain.
+        // Branch-free split (exact: (d ± |d|)/2 is d or 0): up/down moves are unpredictable on real prices.
+        let magnitude = abs(diff)
+        let up = (diff + magnitude) * 0.5
+        let down = (magnitude - diff) * 0.5
+        loss = loss * keep + down * weight
+        gain = gain * keep + up * weight
         return (gain, loss)
     }
 }

@@ -1,5 +1,5 @@
 /// Exponential moving average (TA-Lib EMA): seeded with the simple average of the first `timeperiod` values,
-/// then `ema += (x - ema) * k` with `k = 2 / (timeperiod + 1)`.
+/// then `ema += (x - ema) * k` with `k = 2 / (timeperiod + 1)` .
 public struct EMA: StreamingIndicator {
     public let timeperiod: Int
     @usableFromInline let k: Double

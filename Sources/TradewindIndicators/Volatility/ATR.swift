@@ -30,7 +30,14 @@ public struct ATR: StreamingIndicator {
         self.init(unchecked: timeperiod)
     }
 
-    @usableFromInline init(unchecked timeperiod: Int) { self.timeperiod = timeperiod }
+    @usableFromInline let keep: Double
+    @usableFromInline let weight: Double
+
+    @usableFromInline init(unchecked timeperiod: Int) {
+        self.timeperiod = timeperiod
+        keep = Double(timeperiod - 1) / Double(timeperiod)
+        weight = 1.0 / Double(timeperiod)
+    }
 
     public var lookback: Int { timeperiod }
 
@@ -49,9 +56,7 @@ public struct ATR: StreamingIndicator {
             atr /= Double(p)
             return atr
         }
-        atr *= Double(p - 1)
-        atr += t
-        atr /= Double(p)
+        atr = atr * keep + t * weight  // (atr·(n−1) + tr)/n without a division on the chain
         return atr
     }
 }

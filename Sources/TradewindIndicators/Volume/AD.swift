@@ -66,10 +66,10 @@ public struct OBV: StreamingIndicator {
         if !started {
             started = true
             obv = bar.volume
-        } else if bar.close > prevClose {
-            obv += bar.volume
-        } else if bar.close < prevClose {
-            obv -= bar.volume
+        } else {
+            // Branch-free: ±volume, or nothing on an unchanged close.
+            let direction: Double = bar.close > prevClose ? 1 : (bar.close < prevClose ? -1 : 0)
+            obv += direction * bar.volume
         }
         prevClose = bar.close
         return obv
