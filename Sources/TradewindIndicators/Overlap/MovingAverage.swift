@@ -67,7 +67,7 @@ public struct MovingAverage: StreamingIndicator {
         return MovingAverage.lookback(timeperiod: timeperiod, matype: matype) + skipped
     }
 
-    @inlinable
+    @inline(__always) @inlinable
     public mutating func update(_ x: Double) -> Double? {
         if toSkip > 0 {
             toSkip -= 1

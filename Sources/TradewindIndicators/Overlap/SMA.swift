@@ -18,7 +18,7 @@ public struct SMA: StreamingIndicator {
 
     public var lookback: Int { timeperiod - 1 }
 
-    @inlinable
+    @inline(__always) @inlinable
     public mutating func update(_ x: Double) -> Double? {
         sum += x
         ring.push(x)

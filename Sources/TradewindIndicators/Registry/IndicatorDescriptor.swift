@@ -9,6 +9,8 @@ public enum IndicatorGroup: String, Sendable, CaseIterable, Codable {
     case cycle = "Cycle Indicators"
     case mathOperators = "Math Operators"
     case mathTransform = "Math Transform"
+    /// Candlestick patterns (a later issue): each is a `StreamingIndicator` over `OHLCV` with one "integer" output.
+    case patternRecognition = "Pattern Recognition"
     case extras = "Tradewind Extras"
 }
 

@@ -58,7 +58,7 @@ struct WindowVariance: Sendable {
         sinceRefresh = 0
     }
 
-    @inlinable
+    @inline(__always) @inlinable
     mutating func update(_ x: Double) -> Double? {
         if !ring.isFull {
             ring.push(x)
