@@ -106,9 +106,10 @@ let package = Package(
         .testTarget(name: "TradewindChartsTests", dependencies: ["TradewindCore", "TradewindCharts"], swiftSettings: strict),
         .testTarget(
             name: "TradewindReportsTests",
-            dependencies: ["TradewindCore", "TradewindAnalytics", "TradewindCharts", "TradewindReports"],
+            dependencies: ["TradewindCore", "TradewindData", "TradewindAnalytics", "TradewindCharts", "TradewindReports", "CZlib"],
             swiftSettings: strict
         ),
+        .testTarget(name: "TradewindCLITests", dependencies: ["tradewind"], swiftSettings: strict),
         .testTarget(
             name: "TradewindOptimizerTests",
             dependencies: ["TradewindCore", "TradewindAnalytics", "TradewindEngine", "TradewindStrategies", "TradewindOptimizer"],

@@ -8,7 +8,7 @@ struct DataCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "data",
         abstract: "List, inspect, import and synthesise market data.",
-        subcommands: [DataList.self, DataInfo.self, DataImport.self]
+        subcommands: [DataList.self, DataInfo.self, DataImport.self, DataSynth.self]
     )
 }
 
@@ -50,7 +50,7 @@ struct DataInfo: ParsableCommand {
     func run() throws {
         let symbols = symbol.map { $0.split(separator: ",").map(String.init) }
         let options = try loading.loadOptions(symbol: symbols?.count == 1 ? symbols![0] : nil)
-        let dataset = try DataSource(parsing: source).load(options, symbols: symbols)
+        let dataset = loading.adjusted(try DataSource(parsing: source).load(options, symbols: symbols))
         let summaries = dataset.series.map { SeriesSummary($0, zone: options.zone) }
         if json {
             print(SeriesSummary.json(summaries))
@@ -69,6 +69,12 @@ struct DataImport: ParsableCommand {
     @Argument(help: "CSV files, directories or sample:NAME.") var inputs: [String]
     @Option(help: "Output cache directory.") var out: String
     @OptionGroup var loading: LoadingOptions
+
+    func validate() throws {
+        guard loading.adjust == .raw else {
+            throw ValidationError("the cache keeps raw bars with their splits and dividends; pass --adjust when reading it, not when importing")
+        }
+    }
 
     func run() throws {
         let summary = try DataImporter.importData(inputs, options: try loading.loadOptions(), to: out)

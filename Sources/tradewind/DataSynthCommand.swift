@@ -22,30 +22,34 @@ struct DataSynth: ParsableCommand {
     @Option(help: "Bar interval: an intraday interval such as 1m, 5m, 1h, or 1d.") var interval: String = "1m"
     @Option(help: "Seed (an unsigned 64-bit integer).") var seed: UInt64 = 42
     @Option(help: "Output directory (created if needed).") var out: String
-    @Option(help: "Output format: cache (binary columnar, one SYMBOL.twc per symbol).") var format: String = "cache"
+    @Option(help: "Output format: cache (binary columnar, one SYMBOL.twc per symbol) or csv (one SYMBOL.csv per symbol).")
+    var format: String = "cache"
 
     func run() throws {
         do {
-            guard format == "cache" else {
-                throw DataError(.badOption, file: "synth", column: "format", value: format,
-                                "the supported output format is 'cache'")
+            guard format == "cache" || format == "csv" else {
+                throw DataError(.badOption, file: "synth", value: format, "--format must be cache or csv")
             }
             guard let fromDate = CivilDate(iso: from) else {
-                throw DataError(.badOption, file: "synth", column: "from", value: from, "expected a date yyyy-MM-dd")
+                throw DataError(.badOption, file: "synth", value: from, "--from must be a date yyyy-MM-dd, e.g. 2024-01-02")
             }
             guard let toDate = CivilDate(iso: to) else {
-                throw DataError(.badOption, file: "synth", column: "to", value: to, "expected a date yyyy-MM-dd")
+                throw DataError(.badOption, file: "synth", value: to, "--to must be a date yyyy-MM-dd, e.g. 2024-12-31")
             }
             guard let barInterval = BarInterval(interval) else {
-                throw DataError(.badOption, file: "synth", column: "interval", value: interval,
-                                "expected an interval such as 1m, 5m, 1h or 1d")
+                throw DataError(.badOption, file: "synth", value: interval,
+                                "--interval must be an interval such as 1m, 5m, 1h or 1d")
             }
             let clock = ContinuousClock()
             let start = clock.now
             let dataset = try SyntheticMarket(seed: seed).generate(
                 symbols: symbols, from: fromDate, to: toDate, interval: barInterval)
             let generated = clock.now
-            try BarCache.write(dataset, toDirectory: out)
+            if format == "csv" {
+                try CSVBarWriter.write(dataset, toDirectory: out)
+            } else {
+                try BarCache.write(dataset, toDirectory: out)
+            }
             let written = clock.now
             let bars = dataset.series.reduce(0) { $0 + $1.count }
             print("\(dataset.count) symbols, \(bars) bars (\(barInterval)) \(fromDate)…\(toDate), seed \(seed)")

@@ -41,17 +41,20 @@ struct StatsCommand: ParsableCommand {
     @Flag(name: .long, help: "Print JSON instead of a table.")
     var json = false
 
+    func validate() throws {
+        if interval != nil, periodsPerYear != nil {
+            throw ValidationError("give either --periods-per-year or --interval, not both")
+        }
+        if let interval, BarInterval(interval) == nil {
+            throw ValidationError("--interval \(interval): expected e.g. 1m, 15m, 1h, 1d, 1w, 1mo")
+        }
+    }
+
     func run() throws {
         do {
             let zone = try ZoneRules.named(tz)
             var periods = periodsPerYear ?? Annualization.daily
-            if let interval {
-                guard periodsPerYear == nil else {
-                    throw ValidationError("give either --periods-per-year or --interval, not both")
-                }
-                guard let bar = BarInterval(interval) else {
-                    throw ValidationError("--interval \(interval): expected e.g. 1m, 15m, 1h, 1d, 1w, 1mo")
-                }
+            if let interval, let bar = BarInterval(interval) {
                 periods = Annualization.periodsPerYear(for: bar)
             }
             let table = try ReturnsCSV.load(path: returns, zone: zone)
@@ -71,8 +74,6 @@ struct StatsCommand: ParsableCommand {
             } else {
                 print(report.formattedTable())
             }
-        } catch let error as ValidationError {
-            throw error
         } catch {
             FileHandle.standardError.write(Data("Error: \(error)\n".utf8))
             throw ExitCode.failure

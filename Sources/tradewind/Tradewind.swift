@@ -11,6 +11,7 @@ struct Tradewind: AsyncParsableCommand {
         version: TradewindCore.version,
         subcommands: [
             // Registered subcommands, one per line (keep sorted).
+            BenchCommand.self,
             CalendarCommand.self,
             DataCommand.self,
             IndicatorCommand.self,

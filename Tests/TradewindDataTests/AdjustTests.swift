@@ -1,7 +1,7 @@
 import Foundation
 import Testing
 import TradewindCore
-@testable import TradewindData
+import TradewindData
 
 @Suite struct AdjustTests {
     static let aapl: BarSeries = try! CSVBarReader.read(path: LoaderPaths.samples + "/sp500-50/DA-AAPL-T-2021-04-21.csv.gz")

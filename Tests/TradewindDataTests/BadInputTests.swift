@@ -205,3 +205,30 @@ import TradewindCore
         #expect(error(h + "2020-01-02,1,2,0.5,1.5,1,0,-2\n")?.column == "split_coefficient")
     }
 }
+
+@Suite struct LoaderEntryPointTests {
+    @Test func rawBufferEntryPointAndDirectoryErrors() throws {
+        let text = "timestamp,open,high,low,close,volume\n2020-01-02,1,2,0.5,1.5,100\n"
+        let s = try Array(text.utf8).withUnsafeBytes { (b) throws(DataError) in try CSVBarReader.read(bytes: b, name: "QQQ.csv") }
+        #expect(s.symbol == "QQQ")
+        #expect(s.count == 1)
+        #expect(s.interval == .daily)
+        let dirAsFile = try #require(loadError { () throws(DataError) in try CSVBarReader.read(path: LoaderPaths.samples + "/eqker-1m", options: .init(symbol: "X")) })
+        #expect(dirAsFile.kind == .unreadable)
+        let missing = try #require(loadError { () throws(DataError) in
+            _ = try CSVBarReader.readDirectory(path: LoaderPaths.samples + "/eqker-1m", symbols: ["SPY", "NOPE"]); return s
+        })
+        #expect(missing.kind == .unknownSymbol)
+        #expect(missing.value == "NOPE")
+        let noDir = try #require(loadError { () throws(DataError) in _ = try CSVBarReader.readDirectory(path: "/nonexistent-dir"); return s })
+        #expect(noDir.kind == .fileNotFound)
+    }
+
+    @Test func filesOfOneSymbolWithDifferentIntervalsAreRefused() throws {
+        let e = try #require(loadError { () throws(DataError) in
+            try CSVBarReader.readSymbol(paths: [LoaderPaths.samples + "/eqker-1m/SPY_1min.csv", LoaderPaths.samples + "/eqker-daily/SPY_daily.csv"])
+        })
+        #expect(e.kind == .badOption)
+        #expect(e.message.contains("1d"))
+    }
+}

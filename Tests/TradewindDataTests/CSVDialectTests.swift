@@ -198,3 +198,46 @@ import TradewindCore
         for (name, symbol) in cases { #expect(SymbolName.infer(fromFileName: name) == symbol, "\(name)") }
     }
 }
+
+@Suite struct CSVChunkedParseTests {
+    func parse(_ bytes: [UInt8], chunk: Int, options: LoadOptions = .init()) throws(DataError) -> RawBars {
+        try bytes.withUnsafeBufferPointer { (b) throws(DataError) in
+            try CSVTableParser.parse(b, name: "X.csv", options: options, chunkBytes: chunk)
+        }
+    }
+
+    @Test func parallelChunksGiveTheSameRowsAndLineNumbers() throws {
+        let text = try String(contentsOfFile: LoaderPaths.samples + "/eqker-1m/SPY_1min.csv", encoding: .utf8)
+        let bytes = Array(text.utf8)
+        let whole = try parse(bytes, chunk: 1 << 30)
+        for chunk in [1, 100, 4096, 50_000] {
+            let parts = try parse(bytes, chunk: chunk)
+            #expect(parts.time == whole.time)
+            #expect(parts.close == whole.close)
+            #expect(parts.volume == whole.volume)
+            #expect(parts.line == whole.line)
+        }
+        #expect(whole.line.first == 2)
+        #expect(whole.line.last == 1951)
+    }
+
+    @Test func errorsInLaterChunksNameTheRightLine() throws {
+        var text = "timestamp,open,high,low,close,volume\n"
+        for i in 0..<2000 { text += "2020-01-02T10:\(String(format: "%02d:%02d", (i / 60) % 60, i % 60))Z,1,2,0.5,1.5,100\n" }
+        text += "2020-01-02T11:00:00Z,1,2,0.5,oops,100\n"
+        let e = try #require(loadErrorRaw { () throws(DataError) in _ = try parse(Array(text.utf8), chunk: 1000) })
+        #expect(e.kind == .badNumber)
+        #expect(e.line == 2002)
+        // Naive stamp far into the file after absolute ones: mixed, found across chunks.
+        var mixed = "timestamp,open,high,low,close,volume\n"
+        for i in 0..<500 { mixed += "2020-01-02T10:\(String(format: "%02d:%02d", (i / 60) % 60, i % 60))Z,1,2,0.5,1.5,100\n" }
+        mixed += "2020-01-02 11:00:00,1,2,0.5,1.5,100\n"
+        let e2 = try #require(loadErrorRaw { () throws(DataError) in _ = try parse(Array(mixed.utf8), chunk: 1000) })
+        #expect(e2.kind == .mixedTimezones)
+        #expect(e2.line == 502)
+    }
+
+    func loadErrorRaw(_ body: () throws(DataError) -> Void) -> DataError? {
+        do throws(DataError) { try body(); return nil } catch { return error }
+    }
+}

@@ -1,7 +1,7 @@
 import Foundation
 import Testing
 import TradewindCore
-@testable import TradewindData
+import TradewindData
 
 @Suite struct CSVWriterTests {
     @Test func writtenDailyFileWithCorporateActionsReadsBackIdentically() throws {

@@ -104,3 +104,17 @@ struct DataSourceTests {
         #expect(aapl.splits["2014-06-09"] == 7.00000700001)
     }
 }
+
+@Suite("Sample conventions")
+struct SampleConventionTests {
+    @Test("illiquid eqker minute files keep the 1-minute interval, so every session starts at 09:30")
+    func illiquidKeepsInterval() throws {
+        let ds = try DataSource(parsing: "sample:eqker-1m").load(symbols: ["UGA", "PPLT"])
+        for s in ds.series {
+            #expect(s.interval == .minute)
+            #expect(ISO8601.utc(s.time.first!) >= "2019-02-11T14:30:00Z", "\(s.symbol)")
+        }
+        let m15 = try DataSource(parsing: "sample:eqker-15m").load(symbols: ["UGA"])["UGA"]!
+        #expect(m15.interval == .minutes(15))
+    }
+}

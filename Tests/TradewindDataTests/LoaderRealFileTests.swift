@@ -1,7 +1,7 @@
 import Foundation
 import Testing
 import TradewindCore
-@testable import TradewindData
+import TradewindData
 
 @Suite struct LoaderRealFileTests {
     @Test func pyalgotradeMinuteFileGivesTheKnownClosesAtEasternTimes() throws {
@@ -61,6 +61,21 @@ import TradewindCore
         #expect(spy.volume.last == 2_689_895)
         #expect(spy.close.last == 277.39)
         #expect(eastern(spy.time.last!) == "2019-02-15 15:59")
+    }
+
+    @Test func everyEqkerIntradayFileIsDetectedAsEndLabelled() throws {
+        for folder in ["eqker-1m", "eqker-15m"] {
+            let dir = LoaderPaths.samples + "/" + folder
+            for name in try FileManager.default.contentsOfDirectory(atPath: dir) where name.hasSuffix(".csv") {
+                let (s, r) = try CSVBarReader.readWithReport(path: dir + "/" + name)
+                #expect(r.label.label == .end, "\(name): \(r.label)")
+                // Sparse files (UGA: mostly 2–3 minute gaps) still give their true interval.
+                #expect(s.interval == (folder == "eqker-1m" ? .minute : .minutes(15)), "\(name): \(s.interval)")
+                #expect(r.label.endVotes > 0 && r.label.startVotes == 0, "\(name): \(r.label)")
+                // After the shift no bar starts at or after 16:00 or before 09:30.
+                #expect(s.time.allSatisfy { let hm = eastern($0).suffix(5); return hm >= "09:30" && hm < "16:00" }, "\(name)")
+            }
+        }
     }
 
     @Test func eqkerFifteenMinuteAndDailyFiles() throws {

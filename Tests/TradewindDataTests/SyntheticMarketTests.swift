@@ -114,6 +114,11 @@ import TradewindData
         #expect(throws: DataError.self) { try m.generate(symbols: 1, from: to, to: from) }
         #expect(throws: DataError.self) { try m.generate(symbols: 1, from: CivilDate(iso: "1980-01-02")!, to: to) }
         #expect(throws: DataError.self) { try m.generate(symbols: 1, from: from, to: to, interval: .weekly) }
+        // 100,000 symbols × 40 years of seconds would need petabytes: refused before allocating.
+        #expect(throws: DataError.self) {
+            try m.generate(symbols: 100_000, from: CivilDate(iso: "1990-01-02")!, to: CivilDate(iso: "2029-12-31")!,
+                           interval: BarInterval(seconds: 1))
+        }
         #expect(throws: DataError.self) {
             try m.generate(symbols: 1, from: CivilDate(iso: "2024-07-06")!, to: CivilDate(iso: "2024-07-07")!)
         }
@@ -127,5 +132,20 @@ import TradewindData
         // SplitMix64 seeded with 0 starts with 0xE220A8397B1DCDAF.
         var m = SplitMix64(seed: 0)
         #expect(m.next() == 0xE220_A839_7B1D_CDAF)
+    }
+}
+
+@Suite struct SyntheticOutputTests {
+    @Test func cacheAndCSVOutputReadBackIdentically() throws {
+        let data = try SyntheticMarket(seed: 4).generate(
+            symbols: 3, from: CivilDate(iso: "2024-03-08")!, to: CivilDate(iso: "2024-03-12")!, interval: .minutes(5))
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("tw-synth-\(UInt32.random(in: 0...UInt32.max))").path
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let cachePaths = try BarCache.write(data, toDirectory: dir + "/cache")
+        #expect(cachePaths.count == 3)
+        #expect(try BarCache.readDirectory(dir + "/cache") == data)
+        let csvPaths = try CSVBarWriter.write(data, toDirectory: dir + "/csv")
+        #expect(csvPaths.map { ($0 as NSString).lastPathComponent } == ["SYN0000.csv", "SYN0001.csv", "SYN0002.csv"])
+        #expect(try CSVBarReader.readDirectory(path: dir + "/csv", options: LoadOptions(interval: .minutes(5))) == data)
     }
 }

@@ -121,8 +121,9 @@ enum BarAssembly {
         return (series, report)
     }
 
-    /// The modal spacing of ascending, distinct stamps, as a bar interval: ≥ 20 h (or date-only
-    /// stamps) is daily, 5–8 days weekly, 25–35 days monthly; shorter spacings are that many seconds.
+    /// The bar interval of ascending stamps: the smallest spacing between consecutive distinct stamps
+    /// that makes up at least 5 % of all spacings; ≥ 20 h (or date-only stamps) is daily, 5–8 days
+    /// weekly, 25–35 days monthly; shorter spacings are that many seconds.
     /// nil with fewer than two stamps or a sub-second spacing. At most 20,000 evenly spread gaps are examined.
     static func inferInterval(_ time: [Int64], allDates: Bool) -> BarInterval? {
         let n = time.count
@@ -135,7 +136,12 @@ enum BarAssembly {
             if d > 0 { counts[d, default: 0] += 1 }
             k += stride
         }
-        guard let mode = counts.max(by: { $0.value != $1.value ? $0.value < $1.value : $0.key > $1.key })?.key else { return nil }
+        // The smallest spacing that is common (≥ 5 % of the gaps): sparse data that misses many bars still
+        // gives its true interval (the mode would not: an illiquid 1-minute series is mostly 2–3 minute gaps),
+        // while a rare odd stamp does not shrink it.
+        let total = counts.values.reduce(0, +)
+        let threshold = max(1, (total + 19) / 20)
+        guard let mode = counts.filter({ $0.value >= threshold }).keys.min() else { return nil }
         let hour = UnixTime.nanosPerHour
         if allDates || mode >= 20 * hour {
             let days = (mode + 12 * hour) / UnixTime.nanosPerDay

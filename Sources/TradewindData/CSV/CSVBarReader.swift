@@ -22,8 +22,8 @@ import TradewindCore
 ///
 /// **Intraday bars** are stored by their start: stamps labelled at the bar's end (`options.label`
 /// = `.end`, or detected as described on `LabelDetection`) are moved back by one interval.
-/// The interval is `options.interval` or the modal spacing of the stamps
-/// (`BarAssembly.inferInterval`: ≥ 20 h or date-only → daily; 5–8 days weekly; 25–35 days monthly).
+/// The interval is `options.interval` or inferred: the smallest spacing of consecutive stamps that makes up
+/// at least 5 % of all spacings (≥ 20 h or date-only → daily; 5–8 days weekly; 25–35 days monthly).
 ///
 /// **Validation**, each failure a `DataError` naming file, line, column and value: unparsable numbers
 /// and stamps, `nan`/`inf`, missing required columns, too few fields, empty or header-only files,

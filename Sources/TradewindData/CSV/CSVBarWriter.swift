@@ -1,4 +1,3 @@
-import Foundation
 import TradewindCore
 
 /// Writes a `BarSeries` as a plain CSV file that `CSVBarReader` reads back bit-identically.
@@ -16,55 +15,44 @@ public enum CSVBarWriter {
     /// - Parameter label: `.start` (default) writes each bar's start instant; `.end` writes start + interval
     ///   (for intraday series; daily and longer bars are always written with their start instant).
     public static func write(_ series: BarSeries, to path: String, label: BarLabel = .start) throws(DataError) {
-        let text = render(series, label: label)
-        let url = URL(fileURLWithPath: path)
-        let dir = url.deletingLastPathComponent().path
-        let tmp = dir + "/." + url.lastPathComponent + ".tmp-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
-        let fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL, 0o644)
-        if fd < 0 {
-            throw DataError(.io, file: path, "cannot create temporary file \(tmp): \(String(cString: strerror(errno)))")
-        }
-        var ok = true
-        var err: Int32 = 0
-        var utf8 = text
-        utf8.withUTF8 { buf in
-            var off = 0
-            while off < buf.count {
-                let n = Foundation.write(fd, buf.baseAddress! + off, buf.count - off)
-                if n < 0 {
-                    if errno == EINTR { continue }
-                    ok = false
-                    err = errno
-                    return
-                }
-                off += n
-            }
-        }
-        if ok && fsync(fd) != 0 { ok = false; err = errno }
-        close(fd)
-        if !ok {
-            unlink(tmp)
-            throw DataError(.io, file: path, "write failed: \(String(cString: strerror(err)))")
-        }
-        if rename(tmp, path) != 0 {
-            let e = errno
-            unlink(tmp)
-            throw DataError(.io, file: path, "cannot rename \(tmp) to \(path): \(String(cString: strerror(e)))")
+        try AtomicFile.write(to: path) { (sink) throws(DataError) in
+            // Rendered and written in blocks of rows, so memory stays small for long series.
+            let block = 16_384
+            var row = 0
+            var chunk = header(series)
+            repeat {
+                let upper = min(series.count, row + block)
+                appendRows(series, row..<upper, label: label, to: &chunk)
+                row = upper
+                let bytes = Array(chunk.utf8)
+                let r: Result<Void, DataError> = bytes.withUnsafeBytes { b in Result { () throws(DataError) in try sink(b) } }
+                try r.get()
+                chunk = ""
+            } while row < series.count
         }
     }
 
-    /// The CSV text `write` would put in a file.
-    public static func render(_ series: BarSeries, label: BarLabel = .start) -> String {
+    static func header(_ series: BarSeries) -> String {
         var header = "timestamp,open,high,low,close,volume"
         if series.vwap != nil { header += ",vwap" }
         if series.tradeCount != nil { header += ",trade_count" }
         if series.dividend != nil { header += ",dividend" }
         if series.splitCoefficient != nil { header += ",split_coefficient" }
         if series.sourceAdjustedClose != nil { header += ",adjusted_close" }
-        var out = header + "\n"
-        out.reserveCapacity(series.count * 64 + header.count)
+        return header + "\n"
+    }
+
+    /// The CSV text `write` would put in a file.
+    public static func render(_ series: BarSeries, label: BarLabel = .start) -> String {
+        var out = header(series)
+        appendRows(series, 0..<series.count, label: label, to: &out)
+        return out
+    }
+
+    static func appendRows(_ series: BarSeries, _ rows: Range<Int>, label: BarLabel, to out: inout String) {
+        out.reserveCapacity(out.utf8.count + rows.count * 64)
         let shift: Int64 = (label == .end && series.interval.isIntraday) ? series.interval.nominalNanos : 0
-        for i in 0..<series.count {
+        for i in rows {
             out += ISO8601.utc(series.time[i] + shift)
             out += ","; out += series.open[i].description
             out += ","; out += series.high[i].description
@@ -78,6 +66,5 @@ public enum CSVBarWriter {
             if let c = series.sourceAdjustedClose { out += ","; out += c[i].description }
             out += "\n"
         }
-        return out
     }
 }

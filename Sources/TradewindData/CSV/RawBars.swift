@@ -16,6 +16,8 @@ struct RawBars {
     /// Every row was a naive stamp at local midnight (candidate for daily bars written as `yyyy-MM-dd 00:00:00`).
     var allNaiveMidnight = true
     var sawNaive = false, sawAbsolute = false
+    /// First line with a naive (or date) stamp and with an absolute one; 0 = none.
+    var firstNaiveLine = 0, firstAbsoluteLine = 0
     /// Dialect facts for the report (of the first file).
     var delimiter: UInt8 = UInt8(ascii: ",")
     var hasHeader = true
@@ -24,6 +26,18 @@ struct RawBars {
     var volumePresent = true
 
     var count: Int { time.count }
+    /// Rows a chunk parser wrote to its `ColumnSink` (the arrays above are filled afterwards).
+    var rowCount = 0
+
+    /// Combines the flags of a later chunk of the same file.
+    mutating func mergeFlags(_ o: RawBars) {
+        allDates = allDates && o.allDates
+        allNaiveMidnight = allNaiveMidnight && o.allNaiveMidnight
+        sawNaive = sawNaive || o.sawNaive
+        sawAbsolute = sawAbsolute || o.sawAbsolute
+        if firstNaiveLine == 0 { firstNaiveLine = o.firstNaiveLine }
+        if firstAbsoluteLine == 0 { firstAbsoluteLine = o.firstAbsoluteLine }
+    }
 
     mutating func reserve(_ n: Int) {
         time.reserveCapacity(n); open.reserveCapacity(n); high.reserveCapacity(n); low.reserveCapacity(n)
@@ -50,6 +64,8 @@ struct RawBars {
         allNaiveMidnight = allNaiveMidnight && o.allNaiveMidnight
         sawNaive = sawNaive || o.sawNaive
         sawAbsolute = sawAbsolute || o.sawAbsolute
+        if firstNaiveLine == 0 { firstNaiveLine = o.firstNaiveLine }
+        if firstAbsoluteLine == 0 { firstAbsoluteLine = o.firstAbsoluteLine }
         volumePresent = volumePresent && o.volumePresent
     }
 }

@@ -34,7 +34,12 @@ public final class MappedFile: @unchecked Sendable {
             base = nil
             return
         }
-        guard let p = mmap(nil, count, PROT_READ, MAP_PRIVATE, fd, 0), p != MAP_FAILED else {
+        #if os(Linux)
+        let flags = MAP_PRIVATE | MAP_POPULATE  // fault every page in with one call: far cheaper than page by page
+        #else
+        let flags = MAP_PRIVATE
+        #endif
+        guard let p = mmap(nil, count, PROT_READ, flags, fd, 0), p != MAP_FAILED else {
             throw DataError(.unreadable, file: path, "cannot map: \(String(cString: strerror(errno)))")
         }
         base = UnsafeRawPointer(p)

@@ -20,9 +20,10 @@ public struct ReturnsTable: Sendable, Equatable {
 ///
 /// - An optional header whose first field is `timestamp`, `date`, `time` or `datetime` (any case).
 /// - Exactly two comma-separated fields per line; blank lines are skipped; `\r\n` is accepted.
-/// - Timestamps: `yyyy-MM-dd` (a trading date: midnight UTC, as QuantStats indexes daily returns), or
-///   ISO 8601 `yyyy-MM-ddTHH:mm[:ss[.fffffffff]]` (a space may replace `T`) with `Z`, `±HH:MM`, `±HHMM`,
-///   or no suffix (local time in `zone`, UTC by default).
+/// - Timestamps: every form the bar loader reads (`TimestampParsing`): a date such as `yyyy-MM-dd`
+///   (a trading date: midnight UTC, as QuantStats indexes daily returns), an ISO 8601 date-time
+///   `yyyy-MM-ddTHH:mm[:ss[.fffffffff]]` (a space may replace `T`) with `Z` or an offset, or without one
+///   (local time in `zone`, UTC by default), or an epoch number.
 /// - Returns are simple returns as fractions (0.01 = 1 %); an empty field, `nan` or `NaN` is a missing
 ///   observation; infinities and text are errors.
 /// - Times must increase strictly (a repeated time is `duplicateTimestamp`, an earlier one `unsorted`).
@@ -101,55 +102,19 @@ public enum ReturnsCSV {
         return ReturnsTable(times: times, returns: returns, lines: lines)
     }
 
-    /// Parses `yyyy-MM-dd` (midnight UTC) or ISO 8601 date-time; nil when malformed.
+    /// Parses one timestamp field with the bar loader's rules (`TimestampParsing`): a date is midnight
+    /// UTC of that date, a naive date-time is local time in `zone`, and a `Z`/offset or epoch number is
+    /// absolute. nil when malformed.
     public static func parseTimestamp(_ s: String, zone: ZoneRules = .utc) -> UnixNanos? {
-        let u = Array(s.utf8)
-        guard u.count >= 10, let date = CivilDate(iso: String(decoding: u[0..<10], as: UTF8.self)) else { return nil }
-        let midnight = Int64(date.daysSinceEpoch) * UnixTime.nanosPerDay
-        if u.count == 10 { return midnight }
-        guard u[10] == UInt8(ascii: "T") || u[10] == UInt8(ascii: " ") else { return nil }
-        var i = 11
-        func digits(_ n: Int) -> Int64? {
-            guard i + n <= u.count else { return nil }
-            var v: Int64 = 0
-            for k in i..<(i + n) {
-                guard u[k] >= 48, u[k] <= 57 else { return nil }
-                v = v * 10 + Int64(u[k] - 48)
-            }
-            i += n
-            return v
-        }
-        func expect(_ c: Character) -> Bool {
-            guard i < u.count, u[i] == UInt8(ascii: c.unicodeScalars.first!) else { return false }
-            i += 1
-            return true
-        }
-        guard let hh = digits(2), hh < 24, expect(":"), let mm = digits(2), mm < 60 else { return nil }
-        var ss: Int64 = 0, frac: Int64 = 0
-        if expect(":") {
-            guard let v = digits(2), v < 60 else { return nil }
-            ss = v
-            if expect(".") {
-                var n = 0
-                while i < u.count, u[i] >= 48, u[i] <= 57 {
-                    guard n < 9 else { return nil }
-                    frac = frac * 10 + Int64(u[i] - 48)
-                    n += 1
-                    i += 1
-                }
-                guard n > 0 else { return nil }
-                for _ in n..<9 { frac *= 10 }
+        var bytes = Array(s.utf8)
+        return bytes.withUnsafeMutableBufferPointer { b -> UnixNanos? in
+            guard let base = b.baseAddress,
+                  let stamp = TimestampParsing.parse(UnsafePointer(base), 0, b.count) else { return nil }
+            switch stamp.kind {
+            case .date: return stamp.value * UnixTime.nanosPerDay
+            case .naive: return zone.utcNanos(fromLocal: stamp.value)
+            case .absolute: return stamp.value
             }
         }
-        let local = midnight + ((hh * 60 + mm) * 60 + ss) * UnixTime.nanosPerSecond + frac
-        if i == u.count { return zone.utcNanos(fromLocal: local) }
-        if expect("Z"), i == u.count { return local }
-        guard i < u.count, u[i] == UInt8(ascii: "+") || u[i] == UInt8(ascii: "-") else { return nil }
-        let sign: Int64 = u[i] == UInt8(ascii: "-") ? -1 : 1
-        i += 1
-        guard let oh = digits(2), oh <= 18 else { return nil }
-        _ = expect(":")
-        guard let om = digits(2), om < 60, i == u.count else { return nil }
-        return local - sign * (oh * 60 + om) * 60 * UnixTime.nanosPerSecond
     }
 }

@@ -55,11 +55,11 @@ public enum SampleCatalog {
             }),
         SampleDataset(
             name: "eqker-1m", summary: "24 US symbols, 1-minute regular-hours bars, 2019-02-11..15 (Alpha Vantage via eqker, ISC)",
-            folder: "eqker-1m", interval: .minute, options: LoadOptions(zone: .newYork, label: .end),
+            folder: "eqker-1m", interval: .minute, options: LoadOptions(zone: .newYork, label: .end, interval: .minute),
             licenceFile: "LICENSE.eqker.txt", symbolOfFile: { eqkerSymbol($0, suffix: "_1min.csv") }),
         SampleDataset(
             name: "eqker-15m", summary: "24 US symbols, 15-minute regular-hours bars, 2019-01-04..2019-02-15 (eqker, ISC)",
-            folder: "eqker-15m", interval: .minutes(15), options: LoadOptions(zone: .newYork, label: .end),
+            folder: "eqker-15m", interval: .minutes(15), options: LoadOptions(zone: .newYork, label: .end, interval: .minutes(15)),
             licenceFile: "LICENSE.eqker.txt", symbolOfFile: { eqkerSymbol($0, suffix: "_15min.csv") }),
         SampleDataset(
             name: "eqker-daily", summary: "24 US symbols, daily bars 2018-01-02..2019-02-15 (eqker, ISC)",
@@ -67,7 +67,7 @@ public enum SampleCatalog {
             licenceFile: "LICENSE.eqker.txt", symbolOfFile: { eqkerSymbol($0, suffix: "_daily.csv") }),
         SampleDataset(
             name: "spy-1m-2011", summary: "SPY 1-minute bars Jan and Mar 2011 with extended hours (NinjaTrader via pyalgotrade, Apache-2.0)",
-            folder: "spy-1m-2011", interval: .minute, options: LoadOptions(zone: .utc, label: .end, symbol: "SPY"),
+            folder: "spy-1m-2011", interval: .minute, options: LoadOptions(zone: .utc, label: .end, symbol: "SPY", interval: .minute),
             licenceFile: "LICENSE.pyalgotrade.txt",
             symbolOfFile: { $0.hasPrefix("nt-spy-minute-2011") && $0.hasSuffix(".csv") ? "SPY" : nil }),
     ]

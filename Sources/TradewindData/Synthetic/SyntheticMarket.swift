@@ -39,28 +39,37 @@ public struct SyntheticMarket: Sendable {
     /// open) on every NYSE session from `from` through `to`.
     ///
     /// - Throws: `DataError(.badOption)` for a symbol count outside 1…100,000, an interval that is
-    ///   neither intraday nor daily, or dates outside the calendar (1990–2030) or reversed.
+    ///   neither intraday nor daily, dates outside the calendar (1990–2030), reversed or without a
+    ///   session, or a request larger than 75 % of the machine's physical memory (40 bytes per bar).
     public func generate(
         symbols: Int, from: CivilDate, to: CivilDate, interval: BarInterval = .minute,
         calendar: NYSECalendar = .shared
     ) throws(DataError) -> MarketDataset {
         guard (1...100_000).contains(symbols) else {
-            throw DataError(.badOption, file: "synth", column: "symbols", value: String(symbols),
-                            "the number of symbols must be between 1 and 100000")
+            throw DataError(.badOption, file: "synth", value: String(symbols),
+                            "the number of symbols (--symbols) must be between 1 and 100000")
         }
         guard interval.isIntraday || interval == .daily else {
-            throw DataError(.badOption, file: "synth", column: "interval", value: interval.description,
-                            "synthetic data is generated at an intraday interval (e.g. 1m, 5m, 1h) or daily (1d)")
+            throw DataError(.badOption, file: "synth", value: interval.description,
+                            "the interval (--interval) must be intraday (e.g. 1m, 5m, 1h) or daily (1d)")
         }
         let range: Range<Int>
         do {
             range = try calendar.indexRange(from: from, to: to)
         } catch {
-            throw DataError(.badOption, file: "synth", column: "dates", value: "\(from)…\(to)", error.description)
+            throw DataError(.badOption, file: "synth", value: "\(from)…\(to)", error.description)
         }
         guard !range.isEmpty else {
-            throw DataError(.badOption, file: "synth", column: "dates", value: "\(from)…\(to)",
+            throw DataError(.badOption, file: "synth", value: "\(from)…\(to)",
                             "there is no NYSE session between \(from) and \(to)")
+        }
+        // Five Double columns per symbol plus the shared grid (time and three weight columns).
+        let barsPerSymbol = SyntheticSessionGrid.barCount(sessions: range, calendar: calendar, interval: interval)
+        let bytes = Double(barsPerSymbol) * (Double(symbols) * 40 + 33)
+        let memory = Double(ProcessInfo.processInfo.physicalMemory)
+        guard bytes <= 0.75 * memory else {
+            throw DataError(.badOption, file: "synth", value: "\(symbols) × \(barsPerSymbol) bars",
+                            "the data would need \(Int(bytes / 1e9)) GB, more than this machine's memory allows (\(Int(0.75 * memory / 1e9)) GB): use fewer symbols, a shorter date range or a longer interval")
         }
         let grid = SyntheticSessionGrid(sessions: range, calendar: calendar, interval: interval)
         let results = ParallelResults<BarSeries>(count: symbols)
@@ -111,11 +120,6 @@ public struct SyntheticMarket: Sendable {
         let intradaySigma = dailySigma * (1 - overnightVarianceShare).squareRoot()
         let overnightSigma = dailySigma * overnightVarianceShare.squareRoot()
         let dailyDrift = p.drift / 252
-        var open = [Double](repeating: 0, count: n)
-        var high = [Double](repeating: 0, count: n)
-        var low = [Double](repeating: 0, count: n)
-        var close = [Double](repeating: 0, count: n)
-        var volume = [Double](repeating: 0, count: n)
         var logPrice = Foundation.log(p.startPrice)
         var spare = 0.0
         var hasSpare = false
@@ -129,39 +133,68 @@ public struct SyntheticMarket: Sendable {
             return r * Foundation.cos(a)
         }
         @inline(__always) func cents(_ x: Double) -> Double { max(0.01, (x * 100).rounded() / 100) }
-        var dayVolumeLevel = p.dailyVolume
-        grid.share.withUnsafeBufferPointer { share in
-            grid.sigmaScale.withUnsafeBufferPointer { sigmaScale in
-                grid.volumeShare.withUnsafeBufferPointer { volumeShare in
-                    grid.opensSession.withUnsafeBufferPointer { opensSession in
-                        for k in 0..<n {
-                            if opensSession[k] {
-                                if k > 0 {
-                                    var gap = overnightSigma * normal() - 0.5 * overnightSigma * overnightSigma
-                                    if rng.nextOpenUnit() < 0.02 { gap += 0.04 * normal() }
-                                    logPrice += gap
+
+        /// Fills the five columns bar by bar (the buffers are written in full, in order).
+        func fill(_ open: UnsafeMutableBufferPointer<Double>, _ high: UnsafeMutableBufferPointer<Double>,
+                  _ low: UnsafeMutableBufferPointer<Double>, _ close: UnsafeMutableBufferPointer<Double>,
+                  _ volume: UnsafeMutableBufferPointer<Double>) {
+            var dayVolumeLevel = p.dailyVolume
+            var lastClose = cents(Foundation.exp(logPrice))
+            grid.share.withUnsafeBufferPointer { share in
+                grid.sigmaScale.withUnsafeBufferPointer { sigmaScale in
+                    grid.volumeShare.withUnsafeBufferPointer { volumeShare in
+                        grid.opensSession.withUnsafeBufferPointer { opensSession in
+                            for k in 0..<n {
+                                if opensSession[k] {
+                                    if k > 0 {
+                                        var gap = overnightSigma * normal() - 0.5 * overnightSigma * overnightSigma
+                                        if rng.nextOpenUnit() < 0.02 { gap += 0.04 * normal() }
+                                        logPrice += gap
+                                        lastClose = cents(Foundation.exp(logPrice))
+                                    }
+                                    dayVolumeLevel = p.dailyVolume * Foundation.exp(0.3 * normal() - 0.045)
                                 }
-                                dayVolumeLevel = p.dailyVolume * Foundation.exp(0.3 * normal() - 0.045)
+                                let o = lastClose
+                                let sd = intradaySigma * sigmaScale[k]
+                                let z = normal()
+                                var r = dailyDrift * share[k] - 0.5 * sd * sd + sd * z
+                                if rng.nextOpenUnit() < p.jumpsPerDay * share[k] { r += -0.002 + 0.015 * normal() }
+                                logPrice += r
+                                let c = cents(Foundation.exp(logPrice))
+                                lastClose = c
+                                let up = -Foundation.log(rng.nextOpenUnit()), down = -Foundation.log(rng.nextOpenUnit())
+                                (open.baseAddress! + k).initialize(to: o)
+                                (close.baseAddress! + k).initialize(to: c)
+                                (high.baseAddress! + k).initialize(to: cents(max(o, c) * Foundation.exp(0.5 * sd * up)))
+                                (low.baseAddress! + k).initialize(to: cents(min(o, c) * Foundation.exp(-0.5 * sd * down)))
+                                let activity = (1 + abs(z)) / 1.797_884_560_802_865
+                                let noise = Foundation.exp(0.5 * normal() - 0.125)
+                                (volume.baseAddress! + k).initialize(
+                                    to: (dayVolumeLevel * volumeShare[k] * activity * noise).rounded())
                             }
-                            let o = cents(Foundation.exp(logPrice))
-                            let sd = intradaySigma * sigmaScale[k]
-                            let z = normal()
-                            var r = dailyDrift * share[k] - 0.5 * sd * sd + sd * z
-                            if rng.nextOpenUnit() < p.jumpsPerDay * share[k] { r += -0.002 + 0.015 * normal() }
-                            logPrice += r
-                            let c = cents(Foundation.exp(logPrice))
-                            let up = -Foundation.log(rng.nextOpenUnit()), down = -Foundation.log(rng.nextOpenUnit())
-                            open[k] = o
-                            close[k] = c
-                            high[k] = cents(max(o, c) * Foundation.exp(0.5 * sd * up))
-                            low[k] = cents(min(o, c) * Foundation.exp(-0.5 * sd * down))
-                            let activity = (1 + abs(z)) / 1.797_884_560_802_865
-                            let noise = Foundation.exp(0.5 * normal() - 0.125)
-                            volume[k] = (dayVolumeLevel * volumeShare[k] * activity * noise).rounded()
                         }
                     }
                 }
             }
+        }
+
+        // Columns are created uninitialised and written once (no zero-fill pass over ~40 MB per symbol-year).
+        var high: [Double] = [], low: [Double] = [], close: [Double] = [], volume: [Double] = []
+        let open = [Double](unsafeUninitializedCapacity: n) { ob, oc in
+            high = [Double](unsafeUninitializedCapacity: n) { hb, hc in
+                low = [Double](unsafeUninitializedCapacity: n) { lb, lc in
+                    close = [Double](unsafeUninitializedCapacity: n) { cb, cc in
+                        volume = [Double](unsafeUninitializedCapacity: n) { vb, vc in
+                            fill(ob, hb, lb, cb, vb)
+                            vc = n
+                        }
+                        cc = n
+                    }
+                    lc = n
+                }
+                hc = n
+            }
+            oc = n
         }
         return BarSeries(symbol: symbol, interval: interval, time: grid.time,
                          open: open, high: high, low: low, close: close, volume: volume)

@@ -32,14 +32,21 @@ struct SyntheticSessionGrid: Sendable {
 
     /// Bars of `interval` (intraday seconds, or one bar per session for `.daily`) on every session
     /// of `sessions`. Intraday bars are aligned to the open; the last one of a session is cut at its close.
-    init(sessions: Range<Int>, calendar: NYSECalendar, interval: BarInterval) {
-        let regular = Double(390 * UnixTime.nanosPerMinute)
+    /// The number of bars the grid will hold (computed without building it).
+    static func barCount(sessions: Range<Int>, calendar: NYSECalendar, interval: BarInterval) -> Int {
         let step: Int64 = interval.unit == .seconds ? Int64(interval.count) * UnixTime.nanosPerSecond : .max
         var total = 0
         for s in sessions {
             let d = calendar.closes[s] - calendar.opens[s]
             total += step == .max ? 1 : Int((d + step - 1) / step)
         }
+        return total
+    }
+
+    init(sessions: Range<Int>, calendar: NYSECalendar, interval: BarInterval) {
+        let regular = Double(390 * UnixTime.nanosPerMinute)
+        let step: Int64 = interval.unit == .seconds ? Int64(interval.count) * UnixTime.nanosPerSecond : .max
+        let total = Self.barCount(sessions: sessions, calendar: calendar, interval: interval)
         time.reserveCapacity(total)
         share.reserveCapacity(total)
         sigmaScale.reserveCapacity(total)

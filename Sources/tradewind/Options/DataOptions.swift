@@ -4,6 +4,7 @@ import TradewindData
 
 extension BarLabel: ExpressibleByArgument {}
 extension DuplicatePolicy: ExpressibleByArgument {}
+extension AdjustmentMode: ExpressibleByArgument {}
 
 /// How files are read: the options every data-reading command accepts.
 struct LoadingOptions: ParsableArguments {
@@ -15,6 +16,14 @@ struct LoadingOptions: ParsableArguments {
 
     @Option(help: "Rows with the same timestamp: error or keep-last.")
     var duplicates: DuplicatePolicy = .error
+
+    @Option(help: "Corporate-action view: raw (as traded), split, or split-dividend (total-return prices).")
+    var adjust: AdjustmentMode = .raw
+
+    /// Applies `--adjust` to every series of `dataset`.
+    func adjusted(_ dataset: MarketDataset) -> MarketDataset {
+        adjust == .raw ? dataset : MarketDataset(dataset.series.map { $0.adjusted(adjust) })
+    }
 
     func loadOptions(symbol: String? = nil) throws -> LoadOptions {
         LoadOptions(
@@ -33,6 +42,6 @@ struct DataOptions: ParsableArguments {
     /// Loads the data (only `symbols` when given).
     func load(symbols: [String]? = nil) throws -> MarketDataset {
         let source = try DataSource(parsing: data)
-        return try source.load(try loading.loadOptions(), symbols: symbols)
+        return loading.adjusted(try source.load(try loading.loadOptions(), symbols: symbols))
     }
 }

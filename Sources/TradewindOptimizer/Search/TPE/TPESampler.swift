@@ -1,0 +1,279 @@
+import TradewindData
+import Foundation
+
+/// Settings of the TPE sampler; the defaults are Optuna's (`TPESampler` in optuna 5.0), except
+/// `multivariate`, which Optuna 5 turns on by default for single-objective studies and which is
+/// off here unless asked for.
+public struct TPEConfiguration: Sendable, Hashable {
+    /// Trials drawn uniformly at random before the estimators take over (counted in told trials).
+    public var startupTrials = 10
+    /// Candidates drawn from the "good" density per trial; the best ratio wins.
+    public var eiCandidates = 24
+    /// Weight of the prior kernel in both estimators.
+    public var priorWeight = 1.0
+    /// Clip bandwidths from below to range/min(100, n+2).
+    public var considerMagicClip = true
+    /// Let the range ends widen the outermost kernels.
+    public var considerEndpoints = false
+    /// Model the dimensions jointly (one kernel index per candidate) instead of one by one.
+    public var multivariate = false
+    /// "Good" trials: ceil(gammaFraction · n), at most gammaCap (Optuna: 0.1 and 25).
+    public var gammaFraction = 0.1
+    public var gammaCap = 25
+    /// Rounds of `eiCandidates` draws tried when constraints reject every candidate, before
+    /// falling back to uniform feasible draws.
+    public var constraintRounds = 64
+    /// Uniform draws tried per trial, at the end, before `.constraintsTooRestrictive`.
+    public var maxUniformAttempts = 100_000
+
+    public init() {}
+
+    /// The size of the "good" group for `n` told trials.
+    public func goodCount(_ n: Int) -> Int { min(Int((gammaFraction * Double(n)).rounded(.up)), gammaCap) }
+}
+
+/// A Tree-structured Parzen Estimator sampler in the manner of Optuna's.
+///
+/// After `startupTrials` uniform draws, each new trial splits the told trials by objective into
+/// the best `γ(n)` ("below", good) and the rest ("above"), fits a Parzen estimator to each (see
+/// `ParzenEstimator`), draws `eiCandidates` candidates from the good density and keeps the one
+/// that maximises log l(x) − log g(x). Working scales: level indices for stepped ranges and level
+/// lists (affine in the values, so equivalent to Optuna's stepped distributions), the value or its
+/// logarithm for continuous ranges, the choice index for choices; fixed values are not searched.
+///
+/// Univariate (default): each dimension picks its own best candidate independently, as Optuna's
+/// independent TPE does. Multivariate: candidates share one kernel across dimensions and are
+/// scored by the joint densities.
+///
+/// Constraints (known before evaluation) are handled by rejection: only candidates satisfying
+/// them can win. If the univariate per-dimension choice violates a constraint, candidates are
+/// scored jointly (sum of per-dimension scores) among the feasible ones; if a round of candidates
+/// has no feasible one, another round is drawn (up to `constraintRounds`), then a uniform feasible
+/// draw is used. Trials told NaN (infeasible results, e.g. too few trades) join the "above" group
+/// unless the good group would otherwise be short, as Optuna treats infeasible trials.
+///
+/// Batches: trials asked but not yet told are placed in the "above" group (Optuna's constant
+/// liar), so a batch does not collapse onto one point. Each trial draws from its own generator
+/// stream (seed, trial number): for a fixed seed and batch size the trial sequence is
+/// deterministic, whatever the number of threads evaluating it.
+public struct TPESampler: SearchMethod, Sendable {
+    public let space: ParameterSpace
+    public let constraints: ConstraintSet
+    public let direction: ObjectiveDirection
+    public let configuration: TPEConfiguration
+    public let budget: Int
+    public let seed: UInt64
+
+    /// Indices of the searched (non-fixed) dimensions, and their working-scale descriptions.
+    let searched: [Int]
+    let tpeDims: [TPEDimension]
+
+    struct Record: Sendable {
+        let number: Int
+        let x: [Double]     // working scale, searched dimensions only
+        var loss: Double?   // nil while pending; NaN when infeasible
+    }
+    var records: [Record] = []
+    var indexOfNumber: [Int: Int] = [:]
+    /// Normal tails reused across trials (a pure cache: results do not depend on it).
+    var tailCache = TailCache()
+    /// Told trials with a finite loss, ascending by (loss, number): kept sorted on `tell`.
+    var ranked: [(loss: Double, number: Int, record: Int)] = []
+    public private(set) var asked = 0
+    public private(set) var told = 0
+
+    public init(space: ParameterSpace, constraints: ConstraintSet = .none, direction: ObjectiveDirection,
+                budget: Int, seed: UInt64, configuration: TPEConfiguration = TPEConfiguration()) throws(OptimizerError) {
+        guard budget >= 1 else { throw .invalidArgument(name: "trial budget", value: String(budget), valid: "an integer ≥ 1") }
+        guard configuration.eiCandidates >= 1 else {
+            throw .invalidArgument(name: "EI candidates", value: String(configuration.eiCandidates), valid: "an integer ≥ 1")
+        }
+        guard configuration.startupTrials >= 0, configuration.priorWeight >= 0, configuration.gammaFraction > 0, configuration.gammaCap >= 1 else {
+            throw .invalidArgument(name: "TPE configuration", value: "\(configuration)", valid: "startupTrials ≥ 0, priorWeight ≥ 0, gammaFraction > 0, gammaCap ≥ 1")
+        }
+        self.space = space
+        self.constraints = constraints
+        self.direction = direction
+        self.configuration = configuration
+        self.budget = budget
+        self.seed = seed
+        var searched: [Int] = []
+        var dims: [TPEDimension] = []
+        for (i, d) in space.dimensions.enumerated() {
+            switch d.domain {
+            case .fixed: continue
+            case let .continuous(low, high, logScale):
+                dims.append(logScale ? .numeric(low: log(low), high: log(high), discrete: false, levels: 0)
+                                     : .numeric(low: low, high: high, discrete: false, levels: 0))
+            case .choices:
+                dims.append(.categorical(count: d.levelCount!))
+            case .stepped, .levels:
+                let n = d.levelCount!
+                dims.append(.numeric(low: -0.5, high: Double(n) - 0.5, discrete: true, levels: n))
+            }
+            searched.append(i)
+        }
+        self.searched = searched
+        self.tpeDims = dims
+    }
+
+    // MARK: Scale conversion
+
+    func working(_ p: ParameterPoint) -> [Double] {
+        searched.map { i in
+            if case let .continuous(_, _, logScale) = space.dimensions[i].domain, logScale { return log(p.coordinates[i]) }
+            return p.coordinates[i]
+        }
+    }
+
+    func point(fromWorking x: [Double]) -> ParameterPoint {
+        var c = [Double](repeating: 0, count: space.count)
+        for (j, i) in searched.enumerated() {
+            if case let .continuous(low, high, logScale) = space.dimensions[i].domain {
+                c[i] = logScale ? min(max(exp(x[j]), low), high) : x[j]
+            } else {
+                c[i] = x[j]
+            }
+        }
+        return ParameterPoint(coordinates: c)
+    }
+
+    /// True when the working-scale point `x` satisfies the constraints (no allocation).
+    func feasible(_ x: [Double]) -> Bool {
+        if constraints.isEmpty { return true }
+        return withUnsafeTemporaryAllocation(of: Double.self, capacity: space.count) { c in
+            c.initialize(repeating: 0)
+            for (j, i) in searched.enumerated() {
+                if case let .continuous(low, high, true) = space.dimensions[i].domain {
+                    c[i] = min(max(exp(x[j]), low), high)
+                } else {
+                    c[i] = x[j]
+                }
+            }
+            return constraints.isSatisfied(coordinates: UnsafeBufferPointer(c))
+        }
+    }
+
+    // MARK: Ask / tell
+
+    public mutating func ask(_ count: Int) throws(OptimizerError) -> [Trial] {
+        var out: [Trial] = []
+        while out.count < count && asked < budget {
+            let number = asked
+            var rng = Xoshiro256StarStar(seed: seed, stream: UInt64(number))
+            let p: ParameterPoint
+            if told < configuration.startupTrials || searched.isEmpty {
+                p = try RandomSearch.feasibleDraw(space: space, constraints: constraints, rng: &rng, maxAttempts: configuration.maxUniformAttempts)
+            } else {
+                p = try sampleByEstimators(&rng)
+            }
+            indexOfNumber[number] = records.count
+            records.append(Record(number: number, x: working(p), loss: nil))
+            out.append(Trial(number: number, point: p))
+            asked += 1
+        }
+        return out
+    }
+
+    public mutating func tell(_ number: Int, value: Double) {
+        guard let i = indexOfNumber[number], records[i].loss == nil else { return }
+        let loss = value.isNaN ? Double.nan : direction.loss(value)
+        records[i].loss = loss
+        told += 1
+        if !loss.isNaN {
+            var lo = 0, hi = ranked.count
+            while lo < hi {
+                let mid = (lo + hi) / 2
+                if (ranked[mid].loss, ranked[mid].number) < (loss, number) { lo = mid + 1 } else { hi = mid }
+            }
+            ranked.insert((loss, number, i), at: lo)
+        }
+    }
+
+    /// Splits records into (good, rest) by loss, ties by trial number; pending and NaN records go
+    /// to the rest unless the good group would be short of γ(n). Both groups in trial-number order.
+    func split() -> (below: [[Double]], above: [[Double]]) {
+        let nBelow = configuration.goodCount(told)
+        var isBelow = [Bool](repeating: false, count: records.count)
+        var taken = 0
+        for r in ranked.prefix(nBelow) {
+            isBelow[r.record] = true
+            taken += 1
+        }
+        if taken < nBelow {
+            for (i, r) in records.enumerated() where taken < nBelow && r.loss?.isNaN == true {
+                isBelow[i] = true
+                taken += 1
+            }
+        }
+        var below: [[Double]] = [], above: [[Double]] = []
+        below.reserveCapacity(taken)
+        above.reserveCapacity(records.count - taken)
+        for (i, r) in records.enumerated() {  // records are in trial-number order
+            if isBelow[i] { below.append(r.x) } else { above.append(r.x) }
+        }
+        return (below, above)
+    }
+
+    mutating func sampleByEstimators(_ rng: inout Xoshiro256StarStar) throws(OptimizerError) -> ParameterPoint {
+        let (belowObs, aboveObs) = split()
+        let c = configuration
+        let l = ParzenEstimator(observations: belowObs, dims: tpeDims, priorWeight: c.priorWeight,
+                                considerMagicClip: c.considerMagicClip, considerEndpoints: c.considerEndpoints, tailCache: tailCache)
+        let g = ParzenEstimator(observations: aboveObs, dims: tpeDims, priorWeight: c.priorWeight,
+                                considerMagicClip: c.considerMagicClip, considerEndpoints: c.considerEndpoints, tailCache: tailCache)
+        defer {
+            tailCache.absorb(l)
+            tailCache.absorb(g)
+        }
+        let d = tpeDims.count
+        let m = c.eiCandidates
+        for round in 0..<max(c.constraintRounds, 1) {
+            var candidates = [[Double]](repeating: [Double](repeating: 0, count: d), count: m)
+            var scores = [Double](repeating: 0, count: m)
+            if c.multivariate {
+                for j in 0..<m {
+                    let k = l.drawKernel(&rng)
+                    for i in 0..<d { candidates[j][i] = l.sample(dimension: i, kernel: k, &rng) }
+                }
+                let ll = l.jointLogDensities(candidates), gg = g.jointLogDensities(candidates)
+                for j in 0..<m { scores[j] = ll[j] - gg[j] }
+            } else {
+                // Dimension by dimension, as Optuna's independent sampler.
+                var perDim = [[Double]](repeating: [Double](repeating: 0, count: m), count: d)
+                for i in 0..<d {
+                    for j in 0..<m {
+                        let k = l.drawKernel(&rng)
+                        candidates[j][i] = l.sample(dimension: i, kernel: k, &rng)
+                    }
+                    let xs = candidates.map { $0[i] }
+                    let ll = l.marginalLogDensities(dimension: i, values: xs), gg = g.marginalLogDensities(dimension: i, values: xs)
+                    for j in 0..<m { perDim[i][j] = ll[j] - gg[j] }
+                }
+                if round == 0 {
+                    var best = [Double](repeating: 0, count: d)
+                    for i in 0..<d { best[i] = candidates[TPESampler.argmax(perDim[i])][i] }
+                    if feasible(best) { return point(fromWorking: best) }
+                }
+                for j in 0..<m {
+                    var s = 0.0
+                    for i in 0..<d { s += perDim[i][j] }
+                    scores[j] = s
+                }
+            }
+            var bestJ = -1
+            for j in 0..<m where feasible(candidates[j]) {
+                if bestJ < 0 || scores[j] > scores[bestJ] || (scores[bestJ].isNaN && !scores[j].isNaN) { bestJ = j }
+            }
+            if bestJ >= 0 { return point(fromWorking: candidates[bestJ]) }
+        }
+        return try RandomSearch.feasibleDraw(space: space, constraints: constraints, rng: &rng, maxAttempts: c.maxUniformAttempts)
+    }
+
+    /// The first index of the largest value (NaN never wins unless all are NaN).
+    static func argmax(_ v: [Double]) -> Int {
+        var b = 0
+        for j in 1..<v.count where v[j] > v[b] || (v[b].isNaN && !v[j].isNaN) { b = j }
+        return b
+    }
+}

@@ -1,0 +1,70 @@
+import TradewindCharts
+
+/// The objective over two parameters, as a grid for the heatmap: the other parameters held at
+/// their best values when enough trials ran there (a grid search), otherwise the best objective
+/// over the other parameters (random and TPE searches rarely repeat values). Parameters with more
+/// than `maxLevels` numeric values are binned into equal-width bins.
+public struct ObjectiveGrid: Sendable, Equatable {
+    public var xName: String
+    public var yName: String
+    public var xLabels: [String]
+    public var yLabels: [String]
+    /// `values[y][x]`, `nil` where no trial fell.
+    public var values: [[Double?]]
+    /// True when the other parameters were held at their best values.
+    public var othersAtBest: Bool
+
+    public static let maxLevels = 15
+
+    /// The grid for the axes named by `--heatmap a,b` (or the first two parameters).
+    public static func make(_ input: OptimizationReportInput) throws(ReportError) -> ObjectiveGrid? {
+        let names = input.parameterNames
+        guard names.count >= 2 else { return nil }
+        let (a, b) = input.heatmapAxes ?? (names[0], names[1])
+        guard let ia = names.firstIndex(of: a) else {
+            throw .invalidOption("--heatmap: no parameter named '\(a)'; the parameters are \(names.joined(separator: ", "))")
+        }
+        guard let ib = names.firstIndex(of: b) else {
+            throw .invalidOption("--heatmap: no parameter named '\(b)'; the parameters are \(names.joined(separator: ", "))")
+        }
+        guard ia != ib else { throw .invalidOption("--heatmap needs two different parameters, got '\(a),\(b)'") }
+        let ok = input.trials.filter { $0.objective.isFinite && $0.parameters.count == names.count }
+        let bestValues = Dictionary(input.best.parameters.map { ($0.name, $0.value) }, uniquingKeysWith: { x, _ in x })
+        let atBest = ok.filter { t in
+            names.indices.allSatisfy { i in i == ia || i == ib || bestValues[names[i]] == nil || bestValues[names[i]] == t.parameters[i] }
+        }
+        let othersAtBest = names.count == 2 || atBest.count >= 4
+        let used = othersAtBest ? atBest : ok
+        let xl = levels(used.map { $0.parameters[ia] })
+        let yl = levels(used.map { $0.parameters[ib] })
+        var grid = [[Double?]](repeating: [Double?](repeating: nil, count: xl.labels.count), count: yl.labels.count)
+        for t in used {
+            let x = xl.index(t.parameters[ia]), y = yl.index(t.parameters[ib])
+            if let old = grid[y][x] {
+                grid[y][x] = input.objective.higherIsBetter ? max(old, t.objective) : min(old, t.objective)
+            } else {
+                grid[y][x] = t.objective
+            }
+        }
+        return ObjectiveGrid(xName: a, yName: b, xLabels: xl.labels, yLabels: yl.labels, values: grid, othersAtBest: othersAtBest)
+    }
+
+    struct Levels {
+        var labels: [String]
+        var index: (ReportParameterValue) -> Int
+    }
+
+    static func levels(_ values: [ReportParameterValue]) -> Levels {
+        let distinct = Array(Set(values)).sorted()
+        let numbers = distinct.compactMap(\.number)
+        if distinct.count <= maxLevels || numbers.count != distinct.count {
+            let pos = Dictionary(uniqueKeysWithValues: distinct.enumerated().map { ($1, $0) })
+            return Levels(labels: distinct.map(\.description), index: { pos[$0] ?? 0 })
+        }
+        let lo = numbers.first!, hi = numbers.last!
+        let k = 10
+        let w = (hi - lo) / Double(k)
+        let labels = (0..<k).map { NumberText.auto(lo + w * (Double($0) + 0.5)) }
+        return Levels(labels: labels, index: { v in min(k - 1, max(0, Int(((v.number ?? lo) - lo) / w))) })
+    }
+}

@@ -1,0 +1,100 @@
+import Foundation
+import Testing
+
+/// End-to-end checks of the `tradewind` executable: exit codes and machine-readable output.
+/// (The logic behind each command is tested in its library's tests; these prove the wiring.)
+@Suite("tradewind command line")
+struct CLITests {
+    struct Run {
+        let status: Int32
+        let stdout: String
+        let stderr: String
+    }
+
+    static var executable: String {
+        let dir = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
+        for candidate in [dir, dir.deletingLastPathComponent()] {
+            let path = candidate.appendingPathComponent("tradewind").path
+            if FileManager.default.isExecutableFile(atPath: path) { return path }
+        }
+        // Fall back to the conventional build folder of the checkout.
+        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        return root.appendingPathComponent(".build/debug/tradewind").path
+    }
+
+    static func run(_ arguments: [String]) throws -> Run {
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: executable)
+        p.arguments = arguments
+        let out = Pipe(), err = Pipe()
+        p.standardOutput = out
+        p.standardError = err
+        try p.run()
+        let o = out.fileHandleForReading.readDataToEndOfFile()
+        let e = err.fileHandleForReading.readDataToEndOfFile()
+        p.waitUntilExit()
+        return Run(status: p.terminationStatus, stdout: String(decoding: o, as: UTF8.self), stderr: String(decoding: e, as: UTF8.self))
+    }
+
+    static func tempFile(_ name: String, _ contents: [UInt8]) throws -> String {
+        let dir = NSTemporaryDirectory() + "tw-cli-\(UUID().uuidString)"
+        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        let path = dir + "/" + name
+        try Data(contents).write(to: URL(fileURLWithPath: path))
+        return path
+    }
+
+    @Test("data info --json prints the documented keys for a sample")
+    func dataInfoJSON() throws {
+        let r = try Self.run(["data", "info", "sample:spy-daily", "--json"])
+        #expect(r.status == 0, "\(r.stderr)")
+        let o = try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as! [String: Any]
+        #expect(o["symbol"] as? String == "SPY")
+        #expect(o["interval"] as? String == "1d")
+        #expect(o["bars"] as? Int == 1762)
+        #expect(o["start"] as? String == "2007-01-03T14:30:00Z")
+        #expect(o["last_close"] as? Double == 184.69)
+    }
+
+    @Test("malformed files exit non-zero with the file and line in the message", arguments: [
+        ("bad-number.csv", "date,open,high,low,close,volume\n2020-01-02,1,2,0.5,1.5,100\n2020-01-03,1,x2,0.5,1.5,100\n", ":3"),
+        ("empty.csv", "", "empty"),
+        ("high-below-low.csv", "date,open,high,low,close\n2020-01-02,1,0.5,2,1.5\n", ":2"),
+        ("no-close.csv", "date,open,high,low\n2020-01-02,1,2,0.5\n", "close"),
+    ])
+    func badInputExitsNonZero(name: String, contents: String, fragment: String) throws {
+        let path = try Self.tempFile(name, Array(contents.utf8))
+        let r = try Self.run(["data", "info", path])
+        #expect(r.status != 0)
+        #expect(r.stderr.contains(name), "\(r.stderr)")
+        #expect(r.stderr.contains(fragment), "\(r.stderr)")
+    }
+
+    @Test("binary garbage is refused, not parsed")
+    func garbage() throws {
+        let path = try Self.tempFile("garbage.csv", (0..<4096).map { UInt8(truncatingIfNeeded: $0 &* 2_654_435_761 >> 7) })
+        let r = try Self.run(["data", "info", path])
+        #expect(r.status != 0)
+        #expect(r.stderr.contains("garbage.csv"))
+    }
+
+    @Test("calendar --json lists sessions with UTC open and close; an invalid date fails")
+    func calendar() throws {
+        let r = try Self.run(["calendar", "--from", "2024-07-03", "--to", "2024-07-05", "--json"])
+        #expect(r.status == 0)
+        let a = try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as! [[String: String]]
+        #expect(a.map { $0["date"]! } == ["2024-07-03", "2024-07-05"])
+        #expect(a[0]["open"] == "2024-07-03T13:30:00Z")
+        #expect(a[0]["close"] == "2024-07-03T17:00:00Z")
+        let bad = try Self.run(["calendar", "--from", "2023-02-30", "--to", "2023-03-05"])
+        #expect(bad.status != 0)
+        #expect(bad.stderr.contains("2023-02-30"))
+    }
+
+    @Test("an unknown sample names the available ones and exits non-zero")
+    func unknownSample() throws {
+        let r = try Self.run(["data", "info", "sample:nope"])
+        #expect(r.status != 0)
+        #expect(r.stderr.contains("spy-daily"))
+    }
+}

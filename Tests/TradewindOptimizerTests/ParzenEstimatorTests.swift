@@ -1,0 +1,76 @@
+import Testing
+import Foundation
+@testable import TradewindOptimizer
+
+struct ParzenFixture: Decodable {
+    struct Case: Decodable {
+        let observations: [String: [Double]]
+        let points: [String: [Double]]
+        let joint: [Double]
+        let marginal: [String: [Double]]
+    }
+    let cases: [Case]
+}
+
+@Suite struct ParzenEstimatorTests {
+    /// Working scale: n as a level index (n − 2), x as is, lr as its logarithm, kind as an index.
+    static let dims: [TPEDimension] = [
+        .numeric(low: -0.5, high: 98.5, discrete: true, levels: 99),
+        .numeric(low: -5, high: 5, discrete: false, levels: 0),
+        .numeric(low: log(1e-4), high: log(1.0), discrete: false, levels: 0),
+        .categorical(count: 3),
+    ]
+
+    static func working(_ m: [String: [Double]], _ i: Int) -> [Double] {
+        [m["n"]![i] - 2, m["x"]![i], log(m["lr"]![i]), m["kind"]![i]]
+    }
+
+    @Test func densitiesMatchOptunasParzenEstimator() throws {
+        let fx = try loadFixture("tpe_parzen.json", as: ParzenFixture.self)
+        for c in fx.cases {
+            let obs = (0..<c.observations["n"]!.count).map { Self.working(c.observations, $0) }
+            let pe = ParzenEstimator(observations: obs, dims: Self.dims, priorWeight: 1, considerMagicClip: true, considerEndpoints: false)
+            let pts = (0..<c.points["n"]!.count).map { Self.working(c.points, $0) }
+            let fast = pe.jointLogDensities(pts)
+            for (j, p) in pts.enumerated() {
+                #expect(close(pe.jointLogPdf(p), c.joint[j], rel: 1e-9), "joint \(j) with \(obs.count) observations")
+                #expect(close(fast[j], c.joint[j], rel: 1e-9), "joint (linear) \(j) with \(obs.count) observations")
+            }
+            for (d, name) in ["n", "x", "lr", "kind"].enumerated() {
+                let m = pe.marginalLogDensities(dimension: d, values: pts.map { $0[d] })
+                for j in pts.indices {
+                    #expect(close(m[j], c.marginal[name]![j], rel: 1e-9), "\(name) \(j) with \(obs.count) observations")
+                    #expect(close(pe.marginalLogPdf(dimension: d, pts[j][d]), c.marginal[name]![j], rel: 1e-9))
+                }
+            }
+        }
+    }
+
+    @Test func samplesStayInsideTheirDomains() {
+        var rng = SamplerRandom(seed: 5)
+        let obs = (0..<40).map { _ in [Double(rng.index(99)), rng.unitInterval() * 10 - 5, log(1e-4) * rng.unitInterval(), Double(rng.index(3))] }
+        let pe = ParzenEstimator(observations: obs, dims: Self.dims, priorWeight: 1, considerMagicClip: true, considerEndpoints: false)
+        for _ in 0..<2000 {
+            let k = pe.drawKernel(&rng)
+            #expect(k >= 0 && k < 41)
+            let n = pe.sample(dimension: 0, kernel: k, &rng)
+            #expect(n == n.rounded() && n >= 0 && n <= 98)
+            let x = pe.sample(dimension: 1, kernel: k, &rng)
+            #expect(x >= -5 && x <= 5)
+            let c = pe.sample(dimension: 3, kernel: k, &rng)
+            #expect([0, 1, 2].contains(c))
+        }
+    }
+
+    @Test func weightsFollowOptunasDefault() {
+        #expect(ParzenEstimator.defaultWeights(0).isEmpty)
+        #expect(ParzenEstimator.defaultWeights(24) == [Double](repeating: 1, count: 24))
+        let w = ParzenEstimator.defaultWeights(30)
+        #expect(w.count == 30)
+        #expect(close(w[0], 1.0 / 30) && close(w[4], 1) && w[5...].allSatisfy { $0 == 1 })
+        #expect(close(w[2], 1.0 / 30 + (1 - 1.0 / 30) * 0.5))
+        #expect(TPEConfiguration().goodCount(200) == 20)
+        #expect(TPEConfiguration().goodCount(1000) == 25)
+        #expect(TPEConfiguration().goodCount(11) == 2)
+    }
+}
