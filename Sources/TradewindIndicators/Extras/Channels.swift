@@ -1,16 +1,16 @@
 /// Donchian channel (TA-Lib 0.8 DONCHIAN): highest high, lowest low and their midpoint over `timeperiod` bars.
 public struct DONCHIAN: StreamingIndicator {
     public let timeperiod: Int
-    @usableFromInline var highest: WindowExtreme
-    @usableFromInline var lowest: WindowExtreme
+    @usableFromInline var highest: SlidingMax
+    @usableFromInline var lowest: SlidingMax
     @usableFromInline var seen = 0
 
     /// - Parameter timeperiod: 2...100000 (default 20).
     public init(timeperiod: Int = 20) throws(IndicatorError) {
         try Check.period(timeperiod, "timeperiod", in: 2...maxIndicatorPeriod, "DONCHIAN")
         self.timeperiod = timeperiod
-        highest = WindowExtreme(window: timeperiod, max: true)
-        lowest = WindowExtreme(window: timeperiod, max: false)
+        highest = SlidingMax(window: timeperiod, max: true)
+        lowest = SlidingMax(window: timeperiod, max: false)
     }
 
     public var lookback: Int { timeperiod - 1 }
@@ -18,8 +18,8 @@ public struct DONCHIAN: StreamingIndicator {
     @inlinable
     public mutating func update(_ bar: OHLCV) -> Bands? {
         seen += 1
-        let h = highest.push(bar.high).value
-        let l = lowest.push(bar.low).value
+        let h = highest.push(bar.high)
+        let l = lowest.push(bar.low)
         guard seen >= timeperiod else { return nil }
         return Bands(upperband: h, middleband: (h + l) / 2.0, lowerband: l)
     }

@@ -12,6 +12,8 @@ public struct WindowExtremeIndicator: StreamingIndicator {
     public let timeperiod: Int
     @usableFromInline var highest: WindowExtreme
     @usableFromInline var lowest: WindowExtreme
+    @usableFromInline var highValue: SlidingMax
+    @usableFromInline var lowValue: SlidingMax
     @usableFromInline var seen = 0
 
     /// - Parameter timeperiod: 2...100000 (default 30; MIDPOINT 14).
@@ -21,6 +23,8 @@ public struct WindowExtremeIndicator: StreamingIndicator {
         self.timeperiod = timeperiod
         highest = WindowExtreme(window: timeperiod, max: true)
         lowest = WindowExtreme(window: timeperiod, max: false)
+        highValue = SlidingMax(window: timeperiod, max: true)
+        lowValue = SlidingMax(window: timeperiod, max: false)
     }
 
     public var lookback: Int { timeperiod - 1 }
@@ -29,19 +33,22 @@ public struct WindowExtremeIndicator: StreamingIndicator {
     public mutating func update(_ x: Double) -> Double? {
         seen += 1
         switch output {
-        case .max, .maxIndex:
+        case .max:
+            let v = highValue.push(x)
+            return seen >= timeperiod ? v : nil
+        case .min:
+            let v = lowValue.push(x)
+            return seen >= timeperiod ? v : nil
+        case .maxIndex:
             let e = highest.push(x)
-            guard seen >= timeperiod else { return nil }
-            return output == .max ? e.value : Double(e.index)
-        case .min, .minIndex:
+            return seen >= timeperiod ? Double(e.index) : nil
+        case .minIndex:
             let e = lowest.push(x)
-            guard seen >= timeperiod else { return nil }
-            return output == .min ? e.value : Double(e.index)
+            return seen >= timeperiod ? Double(e.index) : nil
         case .midpoint:
-            let h = highest.push(x).value
-            let l = lowest.push(x).value
-            guard seen >= timeperiod else { return nil }
-            return (h + l) / 2.0
+            let h = highValue.push(x)
+            let l = lowValue.push(x)
+            return seen >= timeperiod ? (h + l) / 2.0 : nil
         }
     }
 }
@@ -49,16 +56,16 @@ public struct WindowExtremeIndicator: StreamingIndicator {
 /// Lowest and highest over `timeperiod` bars together (TA-Lib MINMAX: min, max; MINMAXINDEX: minidx, maxidx).
 public struct MINMAX: StreamingIndicator {
     public let timeperiod: Int
-    @usableFromInline var highest: WindowExtreme
-    @usableFromInline var lowest: WindowExtreme
+    @usableFromInline var highest: SlidingMax
+    @usableFromInline var lowest: SlidingMax
     @usableFromInline var seen = 0
 
     /// - Parameter timeperiod: 2...100000 (default 30).
     public init(timeperiod: Int = 30) throws(IndicatorError) {
         try Check.period(timeperiod, "timeperiod", in: 2...maxIndicatorPeriod, "MINMAX")
         self.timeperiod = timeperiod
-        highest = WindowExtreme(window: timeperiod, max: true)
-        lowest = WindowExtreme(window: timeperiod, max: false)
+        highest = SlidingMax(window: timeperiod, max: true)
+        lowest = SlidingMax(window: timeperiod, max: false)
     }
 
     public var lookback: Int { timeperiod - 1 }
@@ -66,8 +73,8 @@ public struct MINMAX: StreamingIndicator {
     @inlinable
     public mutating func update(_ x: Double) -> LinePair<MinMaxNames>? {
         seen += 1
-        let h = highest.push(x).value
-        let l = lowest.push(x).value
+        let h = highest.push(x)
+        let l = lowest.push(x)
         return seen >= timeperiod ? LinePair(l, h) : nil
     }
 }
@@ -101,16 +108,16 @@ public struct MINMAXINDEX: StreamingIndicator {
 /// Midpoint of the highest high and lowest low over `timeperiod` bars (TA-Lib MIDPRICE).
 public struct MIDPRICE: StreamingIndicator {
     public let timeperiod: Int
-    @usableFromInline var highest: WindowExtreme
-    @usableFromInline var lowest: WindowExtreme
+    @usableFromInline var highest: SlidingMax
+    @usableFromInline var lowest: SlidingMax
     @usableFromInline var seen = 0
 
     /// - Parameter timeperiod: 2...100000 (default 14).
     public init(timeperiod: Int = 14) throws(IndicatorError) {
         try Check.period(timeperiod, "timeperiod", in: 2...maxIndicatorPeriod, "MIDPRICE")
         self.timeperiod = timeperiod
-        highest = WindowExtreme(window: timeperiod, max: true)
-        lowest = WindowExtreme(window: timeperiod, max: false)
+        highest = SlidingMax(window: timeperiod, max: true)
+        lowest = SlidingMax(window: timeperiod, max: false)
     }
 
     public var lookback: Int { timeperiod - 1 }
@@ -118,8 +125,8 @@ public struct MIDPRICE: StreamingIndicator {
     @inlinable
     public mutating func update(_ bar: OHLCV) -> Double? {
         seen += 1
-        let h = highest.push(bar.high).value
-        let l = lowest.push(bar.low).value
+        let h = highest.push(bar.high)
+        let l = lowest.push(bar.low)
         return seen >= timeperiod ? (h + l) / 2.0 : nil
     }
 }

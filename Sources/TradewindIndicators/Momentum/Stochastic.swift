@@ -2,22 +2,22 @@
 /// range is empty (TA-Lib's STOCH/STOCHF/STOCHRSI core).
 @usableFromInline
 struct FastK: Sendable {
-    @usableFromInline var highest: WindowExtreme
-    @usableFromInline var lowest: WindowExtreme
+    @usableFromInline var highest: SlidingMax
+    @usableFromInline var lowest: SlidingMax
     @usableFromInline let period: Int
     @usableFromInline var seen = 0
 
     @usableFromInline init(period: Int) {
         self.period = period
-        highest = WindowExtreme(window: period, max: true)
-        lowest = WindowExtreme(window: period, max: false)
+        highest = SlidingMax(window: period, max: true)
+        lowest = SlidingMax(window: period, max: false)
     }
 
     @inlinable
     mutating func update(high: Double, low: Double, close: Double) -> Double? {
         seen += 1
-        let hi = highest.push(high).value
-        let lo = lowest.push(low).value
+        let hi = highest.push(high)
+        let lo = lowest.push(low)
         guard seen >= period else { return nil }
         let diff = (hi - lo) / 100.0
         return diff != 0.0 ? (close - lo) / diff : 0.0
@@ -114,16 +114,16 @@ public struct STOCHRSI: StreamingIndicator {
 /// Williams %R (TA-Lib WILLR): `(highest high − close) / (highest high − lowest low) · −100`, 0 on an empty range.
 public struct WILLR: StreamingIndicator {
     public let timeperiod: Int
-    @usableFromInline var highest: WindowExtreme
-    @usableFromInline var lowest: WindowExtreme
+    @usableFromInline var highest: SlidingMax
+    @usableFromInline var lowest: SlidingMax
     @usableFromInline var seen = 0
 
     /// - Parameter timeperiod: 2...100000 (default 14).
     public init(timeperiod: Int = 14) throws(IndicatorError) {
         try Check.period(timeperiod, "timeperiod", in: 2...maxIndicatorPeriod, "WILLR")
         self.timeperiod = timeperiod
-        highest = WindowExtreme(window: timeperiod, max: true)
-        lowest = WindowExtreme(window: timeperiod, max: false)
+        highest = SlidingMax(window: timeperiod, max: true)
+        lowest = SlidingMax(window: timeperiod, max: false)
     }
 
     public var lookback: Int { timeperiod - 1 }
@@ -131,8 +131,8 @@ public struct WILLR: StreamingIndicator {
     @inlinable
     public mutating func update(_ bar: OHLCV) -> Double? {
         seen += 1
-        let hi = highest.push(bar.high).value
-        let lo = lowest.push(bar.low).value
+        let hi = highest.push(bar.high)
+        let lo = lowest.push(bar.low)
         guard seen >= timeperiod else { return nil }
         let diff = (hi - lo) * (-0.01)
         return diff != 0.0 ? (hi - bar.close) / diff : 0.0
