@@ -11,11 +11,13 @@ struct Tradewind: AsyncParsableCommand {
         version: TradewindCore.version,
         subcommands: [
             // Registered subcommands, one per line (keep sorted).
+            BacktestCommand.self,
             BenchCommand.self,
             CalendarCommand.self,
             DataCommand.self,
             IndicatorCommand.self,
             StatsCommand.self,
+            StrategyCommand.self,
         ]
     )
 }

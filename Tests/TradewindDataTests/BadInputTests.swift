@@ -164,6 +164,15 @@ import TradewindCore
         #expect(e.kind == .unreadable || e.kind == .truncatedGzip)
     }
 
+    @Test func concatenatedGzipMembersAreAllInflated() throws {
+        // `cat KO.gz KO.gz`: the second member is read too, so its header shows up as a bad row after the first file.
+        let gz = try Array(Data(contentsOf: URL(fileURLWithPath: LoaderPaths.samples + "/sp500-50/DA-KO-T-2021-04-21.csv.gz")))
+        let e = try #require(loadError { () throws(DataError) in try CSVBarReader.read(bytes: gz + gz, name: "KO.csv.gz") })
+        #expect(e.kind == .badTimestamp)
+        #expect(e.line == 5404)
+        #expect(e.value == "timestamp")
+    }
+
     @Test func binaryGarbageIsNotText() throws {
         let e = try #require(loadError { () throws(DataError) in
             try CSVBarReader.read(bytes: Array("timestamp,open\n".utf8) + [0, 0, 0, 1, 2], name: "X.csv")

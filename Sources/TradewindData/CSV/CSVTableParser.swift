@@ -268,6 +268,7 @@ enum CSVTableParser {
                     s = j + 1
                 }
                 if !fast || f < need {
+                    fast = false
                     f = 0
                     s = ls
                     while f < need {
@@ -285,12 +286,6 @@ enum CSVTableParser {
                         throw DataError(.tooFewFields, file: name, line: lineNo, value: text(p, ls, le),
                                         "row has \(f) fields; expected at least \(need) (\(cols.names.prefix(need).joined(separator: ","))) separated by '\(Character(Unicode.Scalar(delim)))'")
                     }
-                    for c in [cols.open, cols.high, cols.low, cols.close, cols.volume] where c >= 0 { values[c] = try number(c) }
-                    if cols.vwap >= 0 { values[cols.vwap] = try optional(cols.vwap, empty: .nan) }
-                    if cols.tradeCount >= 0 { values[cols.tradeCount] = try optional(cols.tradeCount, empty: .nan) }
-                    if cols.dividend >= 0 { values[cols.dividend] = try optional(cols.dividend, empty: 0) }
-                    if cols.split >= 0 { values[cols.split] = try optional(cols.split, empty: 1) }
-                    if cols.adjustedClose >= 0 { values[cols.adjustedClose] = try optional(cols.adjustedClose, empty: .nan) }
                 }
                 // Timestamp.
                 let stamp: TimestampParsing.Stamp? = cols.timeOfDay >= 0
@@ -321,6 +316,15 @@ enum CSVTableParser {
                 if out.firstNaiveLine != 0 && out.firstAbsoluteLine != 0 {
                     throw DataError(.mixedTimezones, file: name, line: lineNo, column: cols.name(cols.time), value: field(cols.time),
                                     "line \(out.firstNaiveLine) has a naive timestamp (no offset) but line \(out.firstAbsoluteLine) has an explicit offset or epoch time; write every timestamp the same way")
+                }
+                if !fast {
+                    // General path: numbers parsed (and refused) after the timestamp, in column order.
+                    for c in [cols.open, cols.high, cols.low, cols.close, cols.volume] where c >= 0 { values[c] = try number(c) }
+                    if cols.vwap >= 0 { values[cols.vwap] = try optional(cols.vwap, empty: .nan) }
+                    if cols.tradeCount >= 0 { values[cols.tradeCount] = try optional(cols.tradeCount, empty: .nan) }
+                    if cols.dividend >= 0 { values[cols.dividend] = try optional(cols.dividend, empty: 0) }
+                    if cols.split >= 0 { values[cols.split] = try optional(cols.split, empty: 1) }
+                    if cols.adjustedClose >= 0 { values[cols.adjustedClose] = try optional(cols.adjustedClose, empty: .nan) }
                 }
                 let o = try price(cols.open), h = try price(cols.high), l = try price(cols.low), c = try price(cols.close)
                 if h < l {

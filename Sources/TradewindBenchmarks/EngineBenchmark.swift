@@ -1,0 +1,147 @@
+import Foundation
+import TradewindCore
+import TradewindEngine
+import TradewindStrategies
+
+/// `tradewind bench engine`: `sma-cross` through Tradewind's event-driven engine and, in the same run and on
+/// the same bars, through backtesting.py (when `python3` with backtesting is available), in bars per second.
+public enum EngineBenchmark {
+    /// One data set to measure.
+    public struct Case: Sendable {
+        public let name: String
+        public let data: MarketDataset
+        public let fast: Int
+        public let slow: Int
+
+        public init(name: String, data: MarketDataset, fast: Int = 10, slow: Int = 30) {
+            self.name = name
+            self.data = data
+            self.fast = fast
+            self.slow = slow
+        }
+
+        /// Bar events: bars summed over symbols.
+        public var barEvents: Int { data.series.reduce(0) { $0 + $1.count } }
+    }
+
+    public struct Row: Sendable {
+        public let name: String
+        public let barEvents: Int
+        public let tradewindSeconds: Double
+        public let tradewindFinalEquity: Double
+        public let tradewindTrades: Int
+        public let peerSeconds: Double?
+        public let peerFinalEquity: Double?
+        public let peerTrades: Int?
+        public let peerNote: String
+
+        public var tradewindBarsPerSecond: Double { Double(barEvents) / tradewindSeconds }
+        public var peerBarsPerSecond: Double? { peerSeconds.map { Double(barEvents) / $0 } }
+        public var ratio: Double? { peerSeconds.map { $0 / tradewindSeconds } }
+    }
+
+    /// CPU time consumed by the calling thread, in seconds: unaffected by other processes competing for cores,
+    /// so figures taken on a busy machine still describe one core's throughput.
+    public static func threadCPUSeconds() -> Double {
+        var ts = timespec()
+        clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts)
+        return Double(ts.tv_sec) + Double(ts.tv_nsec) / 1e9
+    }
+
+    /// Best single-run thread CPU time of `sma-cross` over at least `minimumSeconds` of repeated runs (one core).
+    public static func measureTradewind(_ c: Case, minimumSeconds: Double = 1) throws
+        -> (seconds: Double, finalEquity: Double, trades: Int) {
+        let config = BacktestConfig(commission: .percentOfValue(0.001))
+        let descriptor = try StrategyCatalog.named(SMACross.name)
+        let parameters = try descriptor.parameters(["fast": String(c.fast), "slow": String(c.slow)])
+        var best = Double.infinity
+        var total = 0.0
+        var last: BacktestResult?
+        var runs = 0
+        while total < minimumSeconds || runs < 3 {
+            let t0 = threadCPUSeconds()
+            let r = try descriptor.run(parameters, c.data, config)
+            let dt = threadCPUSeconds() - t0
+            best = min(best, dt)
+            total += dt
+            last = r
+            runs += 1
+        }
+        return (best, last?.finalEquity ?? .nan, last?.trades.count ?? 0)
+    }
+
+    /// Runs backtesting.py on the first symbol of `c` through `Scripts/bench/backtesting_sma_cross.py`; nil with a
+    /// note when Python or the package is missing.
+    public static func measurePeer(_ c: Case, runs: Int = 3, python: String = "python3")
+        -> (seconds: Double, finalEquity: Double, trades: Int)? {
+        guard let series = c.data.series.first else { return nil }
+        let script = repositoryRoot().appendingPathComponent("Scripts/bench/backtesting_sma_cross.py").path
+        guard FileManager.default.fileExists(atPath: script) else { return nil }
+        let csv = FileManager.default.temporaryDirectory.appendingPathComponent("tradewind-bench-\(getpid())-\(c.name).csv")
+        var text = "time_ns,open,high,low,close,volume\n"
+        text.reserveCapacity(series.count * 60)
+        for i in 0..<series.count {
+            text += "\(series.time[i]),\(series.open[i]),\(series.high[i]),\(series.low[i]),\(series.close[i]),\(series.volume[i])\n"
+        }
+        guard (try? text.write(to: csv, atomically: true, encoding: .utf8)) != nil else { return nil }
+        defer { try? FileManager.default.removeItem(at: csv) }
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        p.arguments = [python, script, csv.path, String(c.fast), String(c.slow), String(runs)]
+        let out = Pipe()
+        p.standardOutput = out
+        p.standardError = FileHandle.nullDevice
+        guard (try? p.run()) != nil else { return nil }
+        let data = out.fileHandleForReading.readDataToEndOfFile()
+        p.waitUntilExit()
+        guard p.terminationStatus == 0,
+              let line = String(data: data, encoding: .utf8)?.split(separator: "\n").last,
+              let obj = try? JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any],
+              let seconds = obj["seconds"] as? Double else { return nil }
+        return (seconds, obj["final_equity"] as? Double ?? .nan, obj["trades"] as? Int ?? 0)
+    }
+
+    /// Measures every case (Tradewind, then the peer on the same bars).
+    public static func run(_ cases: [Case], peer: Bool = true, minimumSeconds: Double = 1) throws -> [Row] {
+        try cases.map { c in
+            let tw = try measureTradewind(c, minimumSeconds: minimumSeconds)
+            let single = c.data.count == 1
+            let py = peer && single ? measurePeer(c) : nil
+            let note = !peer ? "peer skipped" : !single ? "peer runs single-symbol data only"
+                : py == nil ? "backtesting.py unavailable (python3 with backtesting 0.6.6 needed)" : ""
+            return Row(name: c.name, barEvents: c.barEvents, tradewindSeconds: tw.seconds, tradewindFinalEquity: tw.finalEquity,
+                       tradewindTrades: tw.trades, peerSeconds: py?.seconds, peerFinalEquity: py?.finalEquity,
+                       peerTrades: py?.trades, peerNote: note)
+        }
+    }
+
+    /// A plain-text table of the rows.
+    public static func report(_ rows: [Row]) -> String {
+        func rate(_ v: Double?) -> String {
+            guard let v else { return "—" }
+            if v >= 1e6 { return String(format: "%.1f M/s", v / 1e6) }
+            if v >= 1e3 { return String(format: "%.1f k/s", v / 1e3) }
+            return String(format: "%.0f /s", v)
+        }
+        var lines = ["sma-cross (fast 10, slow 30, 0.1 % commission); bar events per second of thread CPU time, best run, one core",
+                     "case                         bars   tradewind    backtesting.py   ratio"]
+        for r in rows {
+            let ratio = r.ratio.map { String(format: "%.0f×", $0) } ?? "—"
+            lines.append(r.name.padding(toLength: 24, withPad: " ", startingAt: 0)
+                + String(r.barEvents).leftPad(9) + rate(r.tradewindBarsPerSecond).leftPad(12)
+                + rate(r.peerBarsPerSecond).leftPad(17) + ratio.leftPad(8)
+                + (r.peerNote.isEmpty ? "" : "   (\(r.peerNote))"))
+        }
+        return lines.joined(separator: "\n")
+    }
+
+    static func repositoryRoot() -> URL {
+        var url = URL(fileURLWithPath: #filePath)
+        while url.pathComponents.count > 1 && url.lastPathComponent != "Sources" { url.deleteLastPathComponent() }
+        return url.deletingLastPathComponent()
+    }
+}
+
+extension String {
+    fileprivate func leftPad(_ n: Int) -> String { count >= n ? self : String(repeating: " ", count: n - count) + self }
+}

@@ -1,0 +1,183 @@
+import TradewindCore
+
+/// Identifies an order within one run (its position in the run's order list).
+public typealias OrderID = Int
+
+/// Buy (or cover a short) versus sell (or sell short).
+public enum OrderSide: String, Sendable, Hashable, Codable {
+    case buy, sell
+
+    /// +1 for buys, -1 for sells.
+    @inlinable public var sign: Double { self == .buy ? 1 : -1 }
+    public var opposite: OrderSide { self == .buy ? .sell : .buy }
+}
+
+/// How far a trailing stop stays behind the best price seen since it became active.
+public enum TrailingOffset: Sendable, Hashable {
+    /// A fixed price distance (e.g. 2.5 = $2.50 behind the extreme).
+    case amount(Double)
+    /// A fraction of the extreme (0.05 = 5 % behind it).
+    case percent(Double)
+
+    /// The stop price for a given extreme: below it for sells (long protection), above it for buys.
+    @inlinable public func stopPrice(extreme: Double, side: OrderSide) -> Double {
+        switch (self, side) {
+        case (.amount(let a), .sell): return extreme - a
+        case (.amount(let a), .buy): return extreme + a
+        case (.percent(let p), .sell): return extreme * (1 - p)
+        case (.percent(let p), .buy): return extreme * (1 + p)
+        }
+    }
+}
+
+/// The execution instruction of an order.
+public enum OrderType: Sendable, Hashable {
+    /// Fills at the next bar's open (or at the signal bar's close with `FillTiming.signalClose`).
+    case market
+    /// Fills at `price` or better; at the open when the bar gaps through it.
+    case limit(Double)
+    /// Becomes a market order when the price trades at or through `price`; fills at `price`,
+    /// or at the open when the bar gaps through it.
+    case stop(Double)
+    /// Becomes a limit order at `limit` once the price trades at or through `stop`.
+    case stopLimit(stop: Double, limit: Double)
+    /// A stop that follows the best price since activation at a fixed distance and never moves back.
+    case trailingStop(TrailingOffset)
+    /// Fills at the opening price of the next session's first bar.
+    case marketOnOpen
+    /// Fills at the closing price of the last bar of the session in which it becomes active.
+    case marketOnClose
+
+    /// Short human name used in logs and CSV exports.
+    public var name: String {
+        switch self {
+        case .market: return "market"
+        case .limit: return "limit"
+        case .stop: return "stop"
+        case .stopLimit: return "stop-limit"
+        case .trailingStop: return "trailing-stop"
+        case .marketOnOpen: return "market-on-open"
+        case .marketOnClose: return "market-on-close"
+        }
+    }
+}
+
+/// How long an order stays working.
+///
+/// * `day`: until the end of the session of the first bar on which it is active (an order placed on a daily
+///   bar works during the next session only; an intraday order placed at 10:00 works until that session closes).
+/// * `gtc`: until filled or cancelled.
+/// * `ioc`: on the first bar on which it is active only; any unfilled remainder is cancelled (status `expired`).
+public enum TimeInForce: String, Sendable, Hashable, Codable, CaseIterable {
+    case day, gtc, ioc
+}
+
+/// How much an order trades. Sizes other than `units` are converted to a quantity at fill time, at the fill price.
+public enum OrderSize: Sendable, Hashable {
+    /// A number of shares/units (fractional unless the run uses whole-share mode).
+    case units(Double)
+    /// Trade this much value (account currency) at the fill price, costs excluded.
+    case notional(Double)
+    /// Trade this fraction of current equity at the fill price.
+    case equityFraction(Double)
+    /// Buy as much as the available cash (cash account) or buying power (margin account) allows,
+    /// commission and slippage included. Only meaningful for buys/opening sells.
+    case allAvailable
+    /// Exactly the current position in the symbol, in the closing direction (resolved at fill time).
+    case closePosition
+}
+
+/// Life cycle of an order. Every change is recorded in the run's order log.
+public enum OrderStatus: String, Sendable, Hashable, Codable {
+    /// Accepted by the simulator; becomes working on the next bar (or fills at this bar's close in close-fill mode).
+    case submitted
+    /// Bracket child waiting for its parent to fill.
+    case held
+    /// Live in the market.
+    case working
+    /// A stop-limit whose stop was triggered: now a working limit order.
+    case triggered
+    case partiallyFilled = "partially-filled"
+    case filled
+    case cancelled
+    /// Time in force ran out (DAY at session end, IOC after its bar).
+    case expired
+    /// Refused, with the reason in the order log (unaffordable, invalid, outside session, ...).
+    case rejected
+    /// Superseded by a replacement order (cancel-and-replace).
+    case replaced
+
+    /// True once the order can no longer fill.
+    public var isFinal: Bool {
+        switch self {
+        case .filled, .cancelled, .expired, .rejected, .replaced: return true
+        default: return false
+        }
+    }
+}
+
+/// What a strategy asks for. Build with `OrderRequest.buy(...)`/`.sell(...)` and submit through the context.
+public struct OrderRequest: Sendable, Hashable {
+    public var symbol: Int
+    public var side: OrderSide
+    public var type: OrderType
+    public var size: OrderSize
+    public var timeInForce: TimeInForce
+    /// Free text carried into the order log and trades (e.g. "entry", "take-profit").
+    public var tag: String
+
+    public init(symbol: Int, side: OrderSide, type: OrderType = .market, size: OrderSize,
+                timeInForce: TimeInForce = .gtc, tag: String = "") {
+        self.symbol = symbol
+        self.side = side
+        self.type = type
+        self.size = size
+        self.timeInForce = timeInForce
+        self.tag = tag
+    }
+
+    public static func buy(_ symbol: Int, _ size: OrderSize, _ type: OrderType = .market,
+                           tif: TimeInForce = .gtc, tag: String = "") -> OrderRequest {
+        OrderRequest(symbol: symbol, side: .buy, type: type, size: size, timeInForce: tif, tag: tag)
+    }
+
+    public static func sell(_ symbol: Int, _ size: OrderSize, _ type: OrderType = .market,
+                            tif: TimeInForce = .gtc, tag: String = "") -> OrderRequest {
+        OrderRequest(symbol: symbol, side: .sell, type: type, size: size, timeInForce: tif, tag: tag)
+    }
+}
+
+/// An order as the simulator tracks it.
+public struct Order: Sendable, Hashable {
+    public let id: OrderID
+    public var request: OrderRequest
+    public var status: OrderStatus
+    /// Quantity filled so far (always positive).
+    public var filledQuantity: Double
+    /// Volume-weighted average fill price (0 before the first fill).
+    public var averageFillPrice: Double
+    /// Total commission charged on this order's fills.
+    public var commission: Double
+    /// Bracket parent: this order is held until the parent fills.
+    public var parent: OrderID?
+    /// One-cancels-other group: when any member fills (even partially), the others are cancelled.
+    public var ocoGroup: Int?
+    /// The order this one replaced, if any.
+    public var replaces: OrderID?
+    public let submittedAt: UnixNanos
+    /// Index of the time step at which the order was submitted.
+    public let submittedStep: Int
+    /// Step at which the order first became working (-1 while not yet).
+    public var activeSince: Int
+    /// Resolved quantity for `units`/`closePosition` sizes, or the quantity still to fill after a partial fill.
+    public var remainingQuantity: Double?
+    /// Trailing stops: the best price seen since activation and the current stop level.
+    public var trailExtreme: Double
+    public var trailStop: Double
+    /// The reason of the last rejection/cancellation/expiry.
+    public var reason: String
+
+    public var symbol: Int { request.symbol }
+    public var side: OrderSide { request.side }
+    public var type: OrderType { request.type }
+}

@@ -1,0 +1,43 @@
+import TradewindCore
+
+/// Equity per time step: `equity = cash + positionsValue` at each step's closes.
+public struct EquityCurve: Sendable, Hashable {
+    public var time: [UnixNanos]
+    public var cash: [Double]
+    /// Signed market value of all positions (shorts negative).
+    public var positionsValue: [Double]
+    public var equity: [Double]
+    /// Gross exposure: Σ|position value| / equity.
+    public var grossExposure: [Double]
+    /// Net exposure: Σ position value / equity.
+    public var netExposure: [Double]
+}
+
+/// Everything a run produced. Metrics (Sharpe, drawdown, ...) are computed from this by TradewindAnalytics.
+public struct BacktestResult: Sendable {
+    public let symbols: [String]
+    public let config: BacktestConfig
+    public let initialCash: Double
+    public let equity: EquityCurve
+    /// Position quantity per symbol per step: `positions[symbol][step]`.
+    public let positions: [[Double]]
+    public let trades: [Trade]
+    /// Final state of every order.
+    public let orders: [Order]
+    /// Every state change of every order, in order.
+    public let orderLog: [OrderEvent]
+    public let fills: [Fill]
+    /// Total commission paid, slippage cost and financing charged.
+    public let totalCommission: Double
+    public let totalSlippage: Double
+    public let totalFinancing: Double
+    /// Net dividends received (paid, for shorts) on positions held over ex-dates.
+    public let totalDividends: Double
+
+    public var finalEquity: Double { equity.equity.last ?? initialCash }
+    public var totalReturn: Double { finalEquity / initialCash - 1 }
+    public var start: UnixNanos? { equity.time.first }
+    public var end: UnixNanos? { equity.time.last }
+    /// Closed trades only.
+    public var closedTrades: [Trade] { trades.filter { !$0.isOpen } }
+}

@@ -1,0 +1,172 @@
+import TradewindCore
+
+/// The simulation's read-only market data: every symbol's OHLCV columns in contiguous memory, the common
+/// time index, and per step each symbol's row (exact bar or latest earlier bar). Allocated once per run.
+@usableFromInline
+final class MarketColumns: @unchecked Sendable {
+    @usableFromInline let symbols: [String]
+    @usableFromInline let symbolCount: Int
+    @usableFromInline let stepCount: Int
+    /// The common (union) time index.
+    @usableFromInline let time: UnsafeMutablePointer<UnixNanos>
+    @usableFromInline let open: UnsafeMutablePointer<UnsafeMutablePointer<Double>>
+    @usableFromInline let high: UnsafeMutablePointer<UnsafeMutablePointer<Double>>
+    @usableFromInline let low: UnsafeMutablePointer<UnsafeMutablePointer<Double>>
+    @usableFromInline let close: UnsafeMutablePointer<UnsafeMutablePointer<Double>>
+    @usableFromInline let volume: UnsafeMutablePointer<UnsafeMutablePointer<Double>>
+    @usableFromInline let barTime: UnsafeMutablePointer<UnsafeMutablePointer<UnixNanos>>
+    @usableFromInline let barCount: [Int]
+    /// Corporate actions per symbol and bar (nil when the series has none): cash dividend on the ex-date,
+    /// and new shares per old share on a split's ex-date (1 elsewhere).
+    let dividend: [UnsafeMutablePointer<Double>?]
+    let split: [UnsafeMutablePointer<Double>?]
+    /// `exactRow[s][i]`: row of symbol s at step i, or -1 when it has no bar then.
+    @usableFromInline let exactRow: UnsafeMutablePointer<UnsafeMutablePointer<Int32>>
+    /// `latestRow[s][i]`: row of s's latest bar at or before step i, or -1 before its first bar.
+    @usableFromInline let latestRow: UnsafeMutablePointer<UnsafeMutablePointer<Int32>>
+    /// Session flags per step: bit 0 in session, bit 1 first in-session step of its session, bit 2 last one,
+    /// bit 3 first step (in or out of hours) of a new calendar session.
+    @usableFromInline let flags: UnsafeMutablePointer<UInt8>
+    /// Local calendar day number (days since 1970-01-01 in the session zone) per step.
+    @usableFromInline let day: UnsafeMutablePointer<Int64>
+    /// Local minute of the day (0..<1440) of each step's start, in the session zone.
+    @usableFromInline let minute: UnsafeMutablePointer<Int16>
+    let intraday: Bool
+
+    @usableFromInline static let inSession: UInt8 = 1
+    @usableFromInline static let sessionFirst: UInt8 = 2
+    @usableFromInline static let sessionLast: UInt8 = 4
+    static let newDay: UInt8 = 8
+    /// Some symbol has a dividend or split on its bar at this step.
+    static let corporateAction: UInt8 = 16
+
+    init(dataset: MarketDataset, session: SessionPolicy, from: UnixNanos?, to: UnixNanos?) throws(BacktestError) {
+        var series = dataset.series
+        if from != nil || to != nil {
+            series = series.map { $0.between(from ?? .min, to ?? .max) }
+        }
+        series.removeAll { $0.isEmpty }
+        guard !series.isEmpty else {
+            throw BacktestError.noData(dataset.isEmpty ? "the dataset has no symbols"
+                : "no bars of \(dataset.symbols.joined(separator: ", ")) fall in the requested period")
+        }
+        for s in series {
+            for k in 0..<s.count where !(s.open[k].isFinite && s.high[k].isFinite && s.low[k].isFinite && s.close[k].isFinite) {
+                throw BacktestError.noData("\(s.symbol) bar \(k) (\(ISO8601.utc(s.time[k]))) has a non-finite price; clean or drop it first")
+            }
+        }
+        if series.count > 1 { series = MarketDataset(series).series }
+        symbols = series.map(\.symbol)
+        symbolCount = series.count
+        intraday = series.contains { $0.interval.isIntraday }
+
+        func copy<T>(_ a: [T]) -> UnsafeMutablePointer<T> {
+            let p = UnsafeMutablePointer<T>.allocate(capacity: max(a.count, 1))
+            p.initialize(from: a, count: a.count)
+            return p
+        }
+        open = copy(series.map { copy($0.open) })
+        high = copy(series.map { copy($0.high) })
+        low = copy(series.map { copy($0.low) })
+        close = copy(series.map { copy($0.close) })
+        volume = copy(series.map { copy($0.volume) })
+        barTime = copy(series.map { copy($0.time) })
+        barCount = series.map(\.count)
+        dividend = series.map { s in s.dividend.flatMap { d in d.contains { $0 != 0 } ? copy(d) : nil } }
+        split = series.map { s in s.splitCoefficient.flatMap { c in c.contains { $0 != 1 } ? copy(c) : nil } }
+        let stepTimes: [UnixNanos]
+        if series.count == 1 {
+            // One symbol: the common index is its own; every step has its bar.
+            stepTimes = series[0].time
+            let rows = UnsafeMutablePointer<Int32>.allocate(capacity: max(stepTimes.count, 1))
+            for i in 0..<stepTimes.count { rows[i] = Int32(i) }
+            let latest = UnsafeMutablePointer<Int32>.allocate(capacity: max(stepTimes.count, 1))
+            latest.initialize(from: rows, count: stepTimes.count)
+            exactRow = copy([rows])
+            latestRow = copy([latest])
+        } else {
+            let aligned = MarketDataset(series).aligned(.union)
+            stepTimes = aligned.time
+            exactRow = copy(aligned.rows.map { copy($0) })
+            latestRow = copy((0..<series.count).map { s in copy((0..<aligned.time.count).map { aligned.lastRow(symbol: s, at: $0) }) })
+        }
+        time = copy(stepTimes)
+        stepCount = stepTimes.count
+
+        let n = stepTimes.count
+        flags = .allocate(capacity: max(n, 1))
+        day = .allocate(capacity: max(n, 1))
+        minute = .allocate(capacity: max(n, 1))
+        let zone = session.zone
+        var inHours = [Bool](repeating: true, count: n)
+        var key = [Int64](repeating: 0, count: n)
+        var cached: (day: Int64, session: TradingSession?)? = nil
+        // Zone offsets change only at transitions, which fall on quarter hours: one lookup per quarter hour.
+        let quarter = 15 * UnixTime.nanosPerMinute
+        var offsetBucket = Int64.min
+        var offset: Int64 = 0
+        let plainHours = session.calendar == nil && session.hours == nil
+        for i in 0..<n {
+            let t = stepTimes[i]
+            let bucket = UnixTime.floorDiv(t, quarter)
+            if bucket != offsetBucket {
+                offsetBucket = bucket
+                offset = zone.offsetNanos(at: t)
+            }
+            if intraday {
+                let local = t + offset
+                key[i] = UnixTime.floorDiv(local, UnixTime.nanosPerDay)
+                if !plainHours { inHours[i] = session.isInSession(t, local: local, cachedSession: &cached) }
+            } else {
+                // Daily and longer bars (stamped at their session's open): each bar is its own session.
+                key[i] = UnixTime.floorDiv(t + offset, UnixTime.nanosPerDay)
+            }
+            day[i] = key[i]
+            minute[i] = Int16(UnixTime.floorMod(t + offset, UnixTime.nanosPerDay) / UnixTime.nanosPerMinute)
+        }
+        for i in 0..<n {
+            var f: UInt8 = 0
+            for k in 0..<symbolCount where dividend[k] != nil || split[k] != nil {
+                let r = Int(exactRow[k][i])
+                if r >= 0 && ((dividend[k]?[r] ?? 0) != 0 || (split[k]?[r] ?? 1) != 1) { f |= Self.corporateAction }
+            }
+            if inHours[i] { f |= Self.inSession }
+            if i == 0 || key[i] != key[i - 1] || !intraday { f |= Self.newDay }
+            flags[i] = f
+        }
+        // First/last in-session step of each session.
+        var i = 0
+        while i < n {
+            var j = i
+            while j + 1 < n && (intraday ? key[j + 1] == key[i] : false) { j += 1 }
+            if let first = (i...j).first(where: { inHours[$0] }), let last = (i...j).last(where: { inHours[$0] }) {
+                flags[first] |= Self.sessionFirst
+                flags[last] |= Self.sessionLast
+            }
+            i = j + 1
+        }
+    }
+
+    deinit {
+        time.deallocate()
+        for s in 0..<symbolCount {
+            open[s].deallocate()
+            high[s].deallocate()
+            low[s].deallocate()
+            close[s].deallocate()
+            volume[s].deallocate()
+            barTime[s].deallocate()
+            exactRow[s].deallocate()
+            latestRow[s].deallocate()
+            dividend[s]?.deallocate()
+            split[s]?.deallocate()
+        }
+        for p in [open, high, low, close, volume] { p.deallocate() }
+        barTime.deallocate()
+        exactRow.deallocate()
+        latestRow.deallocate()
+        flags.deallocate()
+        day.deallocate()
+        minute.deallocate()
+    }
+}

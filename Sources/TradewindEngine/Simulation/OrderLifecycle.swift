@@ -1,0 +1,127 @@
+import TradewindCore
+
+extension StrategyContext {
+    /// Records an order, validating what can be validated before a price is known.
+    func enqueue(_ request: OrderRequest, parent: OrderID?, oco: Int?, replaces: OrderID?) -> OrderID {
+        let id = orders.count
+        let now = step >= 0 ? time : (market.stepCount > 0 ? market.time[0] : 0)
+        var order = Order(
+            id: id, request: request, status: parent == nil ? .submitted : .held, filledQuantity: 0,
+            averageFillPrice: 0, commission: 0, parent: parent, ocoGroup: oco, replaces: replaces,
+            submittedAt: now, submittedStep: step, activeSince: parent == nil ? step + 1 : Int.max,
+            remainingQuantity: nil, trailExtreme: .nan, trailStop: .nan, reason: "")
+        let invalid = validationProblem(request, hasParent: parent != nil)
+        if invalid == nil, case .trailingStop(let offset) = request.type, request.symbol < market.symbolCount {
+            let ref = close(request.symbol)
+            order.trailExtreme = ref
+            order.trailStop = offset.stopPrice(extreme: ref, side: request.side)
+        }
+        orders.append(order)
+        liveOrders.append(id)
+        hot.pointee.liveOrders = liveOrders.count
+        logEvent(id, order.status, quantity: 0, price: 0, reason: "")
+        if let why = invalid {
+            finish(id, .rejected, reason: why)
+            return id
+        }
+        if let p = parent, orders.indices.contains(p), orders[p].status.isFinal {
+            // Parent already final (e.g. rejected at submission): settle the child now.
+            settleChildren(of: p)
+        }
+        if parent == nil && step >= 0 && config.session.hours != nil && !isInSession
+            && config.session.outsideHours == .reject {
+            finish(id, .rejected, reason: "submitted outside regular trading hours (session policy: reject)")
+            return id
+        }
+        if parent == nil && config.fillTiming == .signalClose && request.type == .market && step >= 0 {
+            closeFillQueue.append(id)
+            hot.pointee.closeQueue = closeFillQueue.count
+        }
+        return id
+    }
+
+    func validationProblem(_ r: OrderRequest, hasParent: Bool) -> String? {
+        guard r.symbol >= 0 && r.symbol < market.symbolCount else {
+            return "unknown symbol index \(r.symbol); valid: 0..<\(market.symbolCount)"
+        }
+        func positive(_ v: Double, _ what: String) -> String? {
+            v.isFinite && v > 0 ? nil : "\(what) must be a finite number > 0, got \(v)"
+        }
+        switch r.type {
+        case .limit(let p): if let e = positive(p, "limit price") { return e }
+        case .stop(let p): if let e = positive(p, "stop price") { return e }
+        case .stopLimit(let s, let l):
+            if let e = positive(s, "stop price") ?? positive(l, "limit price") { return e }
+        case .trailingStop(.amount(let a)): if let e = positive(a, "trailing amount") { return e }
+        case .trailingStop(.percent(let p)):
+            if !(p > 0 && p < 1) { return "trailing percent must be a fraction in (0, 1), got \(p)" }
+        default: break
+        }
+        switch r.size {
+        case .units(let q): if !hasParent, let e = positive(q, "quantity") { return e }
+        case .notional(let v): if let e = positive(v, "notional value") { return e }
+        case .equityFraction(let f): if let e = positive(f, "equity fraction") { return e }
+        case .allAvailable:
+            if r.side == .sell && !config.account.allowsShort {
+                return "sizing a sell by available funds opens a short, which needs a margin account; use .closePosition to exit a long"
+            }
+        case .closePosition: break
+        }
+        return nil
+    }
+
+    /// Moves an order to a final state, logging it and settling bracket children.
+    func finish(_ id: OrderID, _ status: OrderStatus, reason: String, price: Double = 0, quantity q: Double = 0) {
+        orders[id].status = status
+        if !reason.isEmpty { orders[id].reason = reason }
+        if let k = liveOrders.firstIndex(of: id) { liveOrders.remove(at: k) }
+        hot.pointee.liveOrders = liveOrders.count
+        logEvent(id, status, quantity: q, price: price, reason: reason)
+        settleChildren(of: id)
+    }
+
+    /// Bracket children of a final parent: work for the filled quantity, or are cancelled when nothing filled.
+    func settleChildren(of parent: OrderID) {
+        guard orders[parent].status.isFinal else { return }
+        let children = liveOrders.filter { orders[$0].parent == parent && orders[$0].status == .held }
+        guard !children.isEmpty else { return }
+        let filled = orders[parent].filledQuantity
+        for c in children {
+            if filled > 0 {
+                orders[c].request.size = .units(filled)
+                orders[c].activeSince = step + 1
+                orders[c].status = .submitted
+                if case .trailingStop(let offset) = orders[c].type {
+                    let ref = close(orders[c].symbol)
+                    orders[c].trailExtreme = ref
+                    orders[c].trailStop = offset.stopPrice(extreme: ref, side: orders[c].side)
+                }
+                logEvent(c, .submitted, quantity: filled, price: 0, reason: "parent \(parent) filled")
+            } else {
+                finish(c, .cancelled, reason: "bracket entry \(parent) \(orders[parent].status.rawValue) without a fill")
+            }
+        }
+    }
+
+    func logEvent(_ id: OrderID, _ status: OrderStatus, quantity: Double, price: Double, reason: String) {
+        let o = orders[id]
+        log.append(OrderEvent(
+            time: step >= 0 ? time : o.submittedAt, step: max(step, 0), orderID: id, symbol: market.symbols[max(0, min(o.symbol, market.symbolCount - 1))],
+            side: o.side, type: o.type.name, status: status, quantity: quantity, price: price, reason: reason, tag: o.request.tag))
+        notices.append(.order(o))
+        hot.pointee.pendingNotices += 1
+    }
+
+    /// Cancels the other live members of an OCO group.
+    func cancelSiblings(of id: OrderID) {
+        guard let g = orders[id].ocoGroup else { return }
+        for other in liveOrders where other != id && orders[other].ocoGroup == g && !orders[other].status.isFinal {
+            finish(other, .cancelled, reason: "OCO: order \(id) filled")
+        }
+    }
+
+    /// Cancels every live order (margin call, session flattening).
+    func cancelAll(reason: String) {
+        for id in liveOrders where !orders[id].status.isFinal { finish(id, .cancelled, reason: reason) }
+    }
+}

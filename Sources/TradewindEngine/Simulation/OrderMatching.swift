@@ -1,0 +1,112 @@
+import TradewindCore
+
+/// One order's execution on the current bar: where along the assumed path, at what price, slipped or not.
+struct Hit {
+    let position: Double
+    let price: Double
+    let slipped: Bool
+    let id: OrderID
+}
+
+extension StrategyContext {
+    /// Matches the live orders of every symbol that has a bar at this step against that bar (before `onBar`).
+    func matchOrders() {
+        let f = market.flags[step]
+        var symbolsWithOrders: [Int] = []
+        for id in liveOrders where orders[id].activeSince <= step && !symbolsWithOrders.contains(orders[id].symbol) {
+            symbolsWithOrders.append(orders[id].symbol)
+        }
+        for s in symbolsWithOrders where hasBar(s) {
+            matchOrders(symbol: s, sessionFirst: f & MarketColumns.sessionFirst != 0)
+        }
+    }
+
+    private func matchOrders(symbol s: Int, sessionFirst: Bool) {
+        let row = Int(currentRow[s])
+        let o = market.open[s][row], h = market.high[s][row], l = market.low[s][row], c = market.close[s][row]
+        let path = BarPath(open: o, high: h, low: l, close: c, policy: config.intrabar, position: quantity[s])
+        let candidates = liveOrders.filter {
+            orders[$0].symbol == s && orders[$0].activeSince <= step && orders[$0].status != .held
+        }
+        var hits: [Hit] = []
+        for id in candidates {
+            if orders[id].status == .submitted {
+                orders[id].status = .working
+                logEvent(id, .working, quantity: 0, price: 0, reason: "")
+            }
+            let order = orders[id]
+            if order.type == .marketOnClose { continue }
+            if case .trailingStop = order.type, order.trailStop.isNaN {
+                // Submitted before the symbol's first bar: start trailing from this open.
+                initialiseTrail(id, reference: o)
+            }
+            if let hit = hitOf(order, path: path, open: o, sessionFirst: sessionFirst) { hits.append(hit) }
+        }
+        hits.sort { $0.position != $1.position ? $0.position < $1.position : $0.id < $1.id }
+        for hit in hits where !orders[hit.id].status.isFinal {
+            execute(hit.id, at: hit.price, slipped: hit.slipped)
+        }
+        // Trailing stops ratchet with this bar's extreme (after being checked against the level set by earlier bars).
+        for id in candidates where !orders[id].status.isFinal {
+            guard case .trailingStop(let offset) = orders[id].type else { continue }
+            let side = orders[id].side
+            let extreme = side == .sell ? max(orders[id].trailExtreme, h) : min(orders[id].trailExtreme, l)
+            let level = offset.stopPrice(extreme: extreme, side: side)
+            orders[id].trailExtreme = extreme
+            orders[id].trailStop = side == .sell ? max(orders[id].trailStop, level) : min(orders[id].trailStop, level)
+        }
+        // IOC: whatever did not fill on its first bar expires.
+        for id in candidates where !orders[id].status.isFinal && orders[id].request.timeInForce == .ioc
+            && orders[id].type != .marketOnClose {
+            finish(id, .expired, reason: "IOC: not (fully) filled on its first bar")
+        }
+    }
+
+    func initialiseTrail(_ id: OrderID, reference: Double) {
+        guard case .trailingStop(let offset) = orders[id].type else { return }
+        orders[id].trailExtreme = reference
+        orders[id].trailStop = offset.stopPrice(extreme: reference, side: orders[id].side)
+    }
+
+    /// Where and at what price `order` executes on this bar, if it does.
+    private func hitOf(_ order: Order, path: BarPath, open o: Double, sessionFirst: Bool) -> Hit? {
+        let buy = order.side == .buy
+        switch order.type {
+        case .market:
+            return Hit(position: 0, price: o, slipped: true, id: order.id)
+        case .marketOnOpen:
+            return sessionFirst ? Hit(position: 0, price: o, slipped: true, id: order.id) : nil
+        case .marketOnClose:
+            return nil
+        case .limit(let limit):
+            return limitHit(order, limit: limit, path: path, open: o, from: 0)
+        case .stop(let stop):
+            return stopHit(order, stop: stop, path: path, open: o)
+        case .trailingStop:
+            return stopHit(order, stop: order.trailStop, path: path, open: o)
+        case .stopLimit(let stop, let limit):
+            if order.status == .triggered {
+                return limitHit(order, limit: limit, path: path, open: o, from: 0)
+            }
+            guard let t = path.firstTouch(of: stop, rising: buy) else { return nil }
+            orders[order.id].status = .triggered
+            logEvent(order.id, .triggered, quantity: 0, price: t == 0 ? o : stop, reason: "")
+            let triggerPrice = t == 0 ? o : stop
+            if buy ? triggerPrice <= limit : triggerPrice >= limit {
+                return Hit(position: t, price: triggerPrice, slipped: false, id: order.id)
+            }
+            return limitHit(order, limit: limit, path: path, open: o, from: t)
+        }
+    }
+
+    private func limitHit(_ order: Order, limit: Double, path: BarPath, open o: Double, from start: Double) -> Hit? {
+        let buy = order.side == .buy
+        guard let t = path.firstTouch(of: limit, rising: !buy, from: start) else { return nil }
+        return Hit(position: t, price: t == 0 ? o : limit, slipped: false, id: order.id)
+    }
+
+    private func stopHit(_ order: Order, stop: Double, path: BarPath, open o: Double) -> Hit? {
+        guard let t = path.firstTouch(of: stop, rising: order.side == .buy) else { return nil }
+        return Hit(position: t, price: t == 0 ? o : stop, slipped: true, id: order.id)
+    }
+}

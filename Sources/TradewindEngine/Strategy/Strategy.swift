@@ -1,0 +1,46 @@
+import TradewindCore
+
+/// A trading strategy: the same code runs in backtests and, through the same context API, in paper and live
+/// trading. Strategies are value types; the simulator owns the instance for the run and calls the hooks in
+/// this order at each time step:
+///
+/// 1. `onSessionOpen` on the first bar of a session;
+/// 2. `onOrderUpdate`/`onFill` for what happened to orders on this bar (fills at the open, stops, limits);
+/// 3. `onBar` once per time step, with every symbol's current bar readable through the context;
+/// 4. `onOrderUpdate`/`onFill` for close-of-bar fills (close-fill mode, market-on-close, flattening);
+/// 5. `onSessionClose` on the last bar of a session.
+///
+/// `onStart` runs before the first bar and `onEnd` after the last. Every hook has an empty default.
+/// A hook that throws stops the run with `BacktestError.strategyFailed`, naming the hook, bar and symbol.
+///
+/// The context only exposes bars up to the current one: a strategy cannot read the future.
+public protocol Strategy {
+    mutating func onStart(_ context: StrategyContext) throws
+    mutating func onSessionOpen(_ context: StrategyContext) throws
+    mutating func onBar(_ context: StrategyContext) throws
+    mutating func onOrderUpdate(_ context: StrategyContext, order: Order) throws
+    mutating func onFill(_ context: StrategyContext, fill: Fill) throws
+    mutating func onSessionClose(_ context: StrategyContext) throws
+    mutating func onEnd(_ context: StrategyContext) throws
+}
+
+extension Strategy {
+    @inlinable public mutating func onStart(_ context: StrategyContext) throws {}
+    @inlinable public mutating func onSessionOpen(_ context: StrategyContext) throws {}
+    @inlinable public mutating func onOrderUpdate(_ context: StrategyContext, order: Order) throws {}
+    @inlinable public mutating func onFill(_ context: StrategyContext, fill: Fill) throws {}
+    @inlinable public mutating func onSessionClose(_ context: StrategyContext) throws {}
+    @inlinable public mutating func onEnd(_ context: StrategyContext) throws {}
+}
+
+/// A strategy that declares its parameters and can be built from a validated parameter set: what the CLI,
+/// the optimizer and a UI list, validate and construct.
+public protocol ParameterizedStrategy: Strategy {
+    /// The catalog name (`sma-cross`).
+    static var name: String { get }
+    /// One line describing the rules.
+    static var summary: String { get }
+    static var parameterSpecs: [ParameterSpec] { get }
+    /// Builds the strategy; throws `ParameterError.inconsistent` for rules across parameters.
+    init(parameters: StrategyParameters) throws(ParameterError)
+}

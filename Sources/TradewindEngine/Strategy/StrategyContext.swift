@@ -1,0 +1,265 @@
+import TradewindCore
+
+/// What a strategy sees and does: the current time step, every symbol's bars up to now, the portfolio and
+/// the order API. One context lives for a whole run; hooks receive it by reference.
+///
+/// Symbols are addressed by index (`0..<symbolCount`, in `symbols` order, sorted by name) so that per-bar
+/// access is an array read; `symbolIndex(_:)` maps a name once, in `onStart`.
+public final class StrategyContext {
+    @usableFromInline let market: MarketColumns
+    @usableFromInline let config: BacktestConfig
+    /// Configuration read on every step, copied out of `config` (which holds an existential and is costly to copy).
+    let accruesFinancing: Bool
+    let maintenanceMargin: Double?
+    let flattenAtClose: Bool
+    /// Per-step mutable state behind a pointer: read on every bar without dynamic exclusivity checks.
+    @usableFromInline let hot: UnsafeMutablePointer<HotState>
+    @usableFromInline let currentRow: UnsafeMutablePointer<Int32>
+    @usableFromInline let quantity: UnsafeMutablePointer<Double>
+    let books: UnsafeMutablePointer<PositionBook>
+    /// Recorded per step: cash, positions value, equity, gross position value (4 × stepCount).
+    let curve: UnsafeMutablePointer<Double>
+    /// Position per symbol per step (symbolCount × stepCount, symbol-major).
+    let held: UnsafeMutablePointer<Double>
+
+    // Orders and notifications (touched only when something happens; counts mirrored in `hot`).
+    var orders: [Order] = []
+    var liveOrders: [OrderID] = []
+    var log: [OrderEvent] = []
+    var fillList: [Fill] = []
+    var tradeList: [Trade] = []
+    var notices: [Notice] = []
+    var noticeHead = 0
+    var nextOCOGroup = 0
+    /// Orders submitted during the current hook that fill at this bar's close (close-fill mode).
+    var closeFillQueue: [OrderID] = []
+    var totals = (commission: 0.0, slippage: 0.0, financing: 0.0, dividends: 0.0, splits: 0)
+
+    init(market: MarketColumns, config: BacktestConfig) {
+        self.market = market
+        self.config = config
+        accruesFinancing = config.financing.shortBorrowRate > 0 || config.financing.marginInterestRate > 0
+        if case .margin(_, let m) = config.account { maintenanceMargin = m } else { maintenanceMargin = nil }
+        flattenAtClose = config.session.flattenAtClose
+        let n = market.stepCount, k = market.symbolCount
+        hot = .allocate(capacity: 1)
+        hot.initialize(to: HotState(cash: config.initialCash))
+        currentRow = .allocate(capacity: k)
+        currentRow.initialize(repeating: -1, count: k)
+        quantity = .allocate(capacity: k)
+        quantity.initialize(repeating: 0, count: k)
+        books = .allocate(capacity: k)
+        books.initialize(repeating: PositionBook(), count: k)
+        curve = .allocate(capacity: 4 * max(n, 1))
+        curve.initialize(repeating: 0, count: 4 * max(n, 1))
+        held = .allocate(capacity: k * max(n, 1))
+        held.initialize(repeating: 0, count: k * max(n, 1))
+    }
+
+    deinit {
+        hot.deinitialize(count: 1)
+        hot.deallocate()
+        currentRow.deallocate()
+        quantity.deallocate()
+        books.deinitialize(count: market.symbolCount)
+        books.deallocate()
+        curve.deallocate()
+        held.deallocate()
+    }
+
+    /// Current time step (index into the common time index).
+    @inlinable public var step: Int { hot.pointee.step }
+    @usableFromInline var cashBalance: Double {
+        @inlinable get { hot.pointee.cash }
+        set { hot.pointee.cash = newValue }
+    }
+    @usableFromInline var lastEquity: Double {
+        @inlinable get { hot.pointee.equity }
+        set { hot.pointee.equity = newValue }
+    }
+
+    // MARK: Universe and time
+
+    /// The symbols, sorted by name; a symbol's index is its position here.
+    public var symbols: [String] { market.symbols }
+    @inlinable public var symbolCount: Int { market.symbolCount }
+    public func symbolIndex(_ name: String) -> Int? { market.symbols.firstIndex(of: name) }
+    /// Number of time steps in the run.
+    public var stepCount: Int { market.stepCount }
+    /// The current step's instant (bar start, UTC nanoseconds).
+    @inlinable public var time: UnixNanos { market.time[step] }
+    /// True on the first in-session bar of a session.
+    @inlinable public var isSessionOpen: Bool { market.flags[step] & MarketColumns.sessionFirst != 0 }
+    /// True on the last in-session bar of a session (known from the exchange's hours, not from future bars' prices).
+    @inlinable public var isSessionClose: Bool { market.flags[step] & MarketColumns.sessionLast != 0 }
+    /// True when the current bar is inside regular trading hours.
+    @inlinable public var isInSession: Bool { market.flags[step] & MarketColumns.inSession != 0 }
+    /// The local calendar date of the current step in the session zone.
+    public var sessionDate: CivilDate { CivilDate(daysSinceEpoch: Int(market.day[step])) }
+    /// Minutes after local midnight of the current bar's start, in the session zone (600 = 10:00).
+    @inlinable public var minuteOfDay: Int { Int(market.minute[step]) }
+
+    // MARK: Current bars
+
+    /// True when `symbol` has a bar exactly at this step (multi-asset data may have gaps).
+    @inlinable public func hasBar(_ symbol: Int) -> Bool { market.exactRow[symbol][step] >= 0 }
+    /// Index of the symbol's latest bar at or before now (-1 before its first bar).
+    @inlinable public func barIndex(_ symbol: Int) -> Int { Int(currentRow[symbol]) }
+    /// The latest bar's prices (NaN before the symbol's first bar).
+    @inlinable public func open(_ symbol: Int) -> Double { price(market.open[symbol], symbol) }
+    @inlinable public func high(_ symbol: Int) -> Double { price(market.high[symbol], symbol) }
+    @inlinable public func low(_ symbol: Int) -> Double { price(market.low[symbol], symbol) }
+    @inlinable public func close(_ symbol: Int) -> Double { price(market.close[symbol], symbol) }
+    @inlinable public func volume(_ symbol: Int) -> Double { price(market.volume[symbol], symbol) }
+
+    @inlinable func price(_ column: UnsafeMutablePointer<Double>, _ symbol: Int) -> Double {
+        let r = currentRow[symbol]
+        return r >= 0 ? column[Int(r)] : .nan
+    }
+
+    /// The symbol's bars up to and including the current one.
+    @inlinable public func history(_ symbol: Int) -> BarHistory {
+        BarHistory(store: market, symbol: symbol, count: Int(currentRow[symbol]) + 1)
+    }
+
+    // MARK: Portfolio
+
+    /// Signed position (negative = short), in units.
+    @inlinable public func position(_ symbol: Int) -> Double { quantity[symbol] }
+    /// Average entry price of the open position (0 when flat).
+    public func averageEntryPrice(_ symbol: Int) -> Double { books[symbol].averagePrice }
+    @inlinable public var cash: Double { cashBalance }
+    /// Cash plus positions marked at the latest closes.
+    @inlinable public var equity: Double { lastEquity }
+    /// Initial cash of the run.
+    public var initialCash: Double { config.initialCash }
+
+    // MARK: Orders
+
+    /// Submits an order; it becomes working on the next bar (market orders in close-fill mode fill at this
+    /// bar's close). Invalid requests are rejected at once, with the reason in the order log.
+    @discardableResult
+    public func submit(_ request: OrderRequest) -> OrderID {
+        enqueue(request, parent: nil, oco: nil, replaces: nil)
+    }
+
+    @discardableResult
+    public func buy(_ symbol: Int, _ size: OrderSize, _ type: OrderType = .market, tif: TimeInForce = .gtc,
+                    tag: String = "") -> OrderID {
+        submit(.buy(symbol, size, type, tif: tif, tag: tag))
+    }
+
+    @discardableResult
+    public func sell(_ symbol: Int, _ size: OrderSize, _ type: OrderType = .market, tif: TimeInForce = .gtc,
+                     tag: String = "") -> OrderID {
+        submit(.sell(symbol, size, type, tif: tif, tag: tag))
+    }
+
+    /// Closes the whole position with a market order (nil when flat).
+    @discardableResult
+    public func closePosition(_ symbol: Int, tag: String = "close") -> OrderID? {
+        let q = quantity[symbol]
+        if q == 0 { return nil }
+        return submit(OrderRequest(symbol: symbol, side: q > 0 ? .sell : .buy, size: .closePosition, tag: tag))
+    }
+
+    /// The ids of a bracket: the entry and its exit children (which form an OCO group).
+    public struct BracketIDs: Sendable, Hashable {
+        public let entry: OrderID
+        public let takeProfit: OrderID?
+        public let stopLoss: OrderID?
+    }
+
+    /// An entry with a take-profit limit and/or a stop-loss stop. The children are held until the entry fills,
+    /// work from the next bar for the filled quantity, and cancel each other (OCO). When both are touched
+    /// within one bar, the `IntrabarPolicy` decides which fills.
+    @discardableResult
+    public func bracket(_ entry: OrderRequest, takeProfit: Double?, stopLoss: Double?,
+                        exitTimeInForce: TimeInForce = .gtc) -> BracketIDs {
+        let parent = submit(entry)
+        let group = (takeProfit != nil && stopLoss != nil) ? newOCOGroup() : nil
+        let exitSide = entry.side.opposite
+        var tp: OrderID?
+        var sl: OrderID?
+        if let p = takeProfit {
+            tp = enqueue(OrderRequest(symbol: entry.symbol, side: exitSide, type: .limit(p), size: .units(0),
+                                      timeInForce: exitTimeInForce, tag: "take-profit"), parent: parent, oco: group, replaces: nil)
+        }
+        if let p = stopLoss {
+            sl = enqueue(OrderRequest(symbol: entry.symbol, side: exitSide, type: .stop(p), size: .units(0),
+                                      timeInForce: exitTimeInForce, tag: "stop-loss"), parent: parent, oco: group, replaces: nil)
+        }
+        return BracketIDs(entry: parent, takeProfit: tp, stopLoss: sl)
+    }
+
+    /// Submits orders as one-cancels-other: the first (partial) fill of any cancels the rest.
+    @discardableResult
+    public func oco(_ requests: [OrderRequest]) -> [OrderID] {
+        let g = newOCOGroup()
+        return requests.map { enqueue($0, parent: nil, oco: g, replaces: nil) }
+    }
+
+    /// Cancels a live order (and, for a bracket entry not yet filled, its children). False if already final.
+    @discardableResult
+    public func cancel(_ id: OrderID) -> Bool {
+        guard orders.indices.contains(id), !orders[id].status.isFinal else { return false }
+        finish(id, .cancelled, reason: "cancelled by strategy")
+        return true
+    }
+
+    /// Cancel-and-replace: the old order becomes `replaced` and a new one with the changed type and/or size
+    /// (same symbol, side, time in force, OCO group and parent) is submitted. Nil if the old one is final.
+    @discardableResult
+    public func replace(_ id: OrderID, type: OrderType? = nil, size: OrderSize? = nil) -> OrderID? {
+        guard orders.indices.contains(id), !orders[id].status.isFinal else { return nil }
+        let old = orders[id]
+        var req = old.request
+        if let t = type { req.type = t }
+        if let s = size { req.size = s }
+        if old.filledQuantity > 0, case .units(let q) = req.size, size == nil {
+            req.size = .units(max(q - old.filledQuantity, 0))
+        }
+        let wasHeld = old.status == .held
+        finish(id, .replaced, reason: "replaced by order \(orders.count)")
+        let newID = enqueue(req, parent: wasHeld ? old.parent : nil, oco: old.ocoGroup, replaces: id)
+        return newID
+    }
+
+    /// The current state of an order.
+    public func order(_ id: OrderID) -> Order { orders[id] }
+
+    /// Orders that can still fill (submitted, held, working, triggered or partially filled).
+    public var openOrders: [Order] { liveOrders.map { orders[$0] } }
+
+    func newOCOGroup() -> Int {
+        nextOCOGroup += 1
+        return nextOCOGroup
+    }
+}
+
+/// Something to tell the strategy after the simulator's own processing.
+@usableFromInline
+enum Notice: Sendable {
+    case order(Order)
+    case fill(Fill)
+}
+
+/// The simulator's per-step scalars.
+@usableFromInline
+struct HotState {
+    @usableFromInline var step = -1
+    @usableFromInline var cash: Double
+    @usableFromInline var equity: Double
+    /// Mirrors of the event collections' sizes, so the quiet path never touches them.
+    @usableFromInline var liveOrders = 0
+    @usableFromInline var pendingNotices = 0
+    @usableFromInline var closeQueue = 0
+    /// Positions value and gross value at the last mark.
+    var positionsValue = 0.0
+    var grossValue = 0.0
+
+    init(cash: Double) {
+        self.cash = cash
+        equity = cash
+    }
+}

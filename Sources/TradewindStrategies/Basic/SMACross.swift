@@ -1,0 +1,96 @@
+import TradewindEngine
+
+/// `sma-cross`: long-only; buy when the fast simple moving average of the close crosses above the slow one,
+/// sell the whole position when it crosses below (vectorbt's `MA.ma_crossed_above/below` semantics, NaN
+/// warm-up included). Each symbol trades independently; a single symbol invests all available cash,
+/// several symbols each invest up to 1/N of equity. While a symbol's last order can still fill (e.g. queued
+/// outside trading hours), its new signals are ignored.
+public struct SMACross: ParameterizedStrategy {
+    public static let name = "sma-cross"
+    public static let summary = "Long when SMA(fast) crosses above SMA(slow), flat when it crosses below."
+    public static let parameterSpecs: [ParameterSpec] = [
+        ParameterSpec("fast", .int(1...1000), default: .int(10), "Window of the fast moving average (bars)."),
+        ParameterSpec("slow", .int(2...5000), default: .int(30), "Window of the slow moving average (bars); must exceed fast."),
+    ]
+
+    public let fast: Int
+    public let slow: Int
+    /// Per-symbol state, and one ring of the last `slow` cumulative sums of the close per symbol (flat):
+    /// both averages are differences of the same running sum, as vectorbt computes each of them.
+    private var lanes: [Lane] = []
+    private var ring: [Double] = []
+    private var size: OrderSize = .allAvailable
+
+    struct Lane {
+        var cumsum = 0.0
+        var seen = 0
+        /// Ring slot of bar i (i mod slow) and of bar i − fast.
+        var slot = 0
+        var fastSlot = 0
+        var above = CrossAbove()
+        var below = CrossAbove()
+        /// The symbol's last order while it may still fill (-1 = none): no new order is sent meanwhile.
+        var pending: OrderID = -1
+    }
+
+    public init(fast: Int, slow: Int) throws(ParameterError) {
+        let p = try StrategyParameters(specs: Self.parameterSpecs, strategy: Self.name,
+                                   values: ["fast": .int(fast), "slow": .int(slow)])
+        try self.init(parameters: p)
+    }
+
+    public init(parameters: StrategyParameters) throws(ParameterError) {
+        fast = parameters.int("fast")
+        slow = parameters.int("slow")
+        guard fast < slow else {
+            throw ParameterError.inconsistent("fast (\(fast)) must be smaller than slow (\(slow))")
+        }
+    }
+
+    public mutating func onStart(_ context: StrategyContext) throws {
+        let n = context.symbolCount
+        lanes = Array(repeating: Lane(), count: n)
+        for s in 0..<n { lanes[s].fastSlot = slow - fast }
+        ring = Array(repeating: 0, count: n * slow)
+        size = n == 1 ? .allAvailable : .equityFraction(1 / Double(n))
+    }
+
+    @inlinable
+    public mutating func onBar(_ context: StrategyContext) throws {
+        for s in 0..<context.symbolCount where context.hasBar(s) {
+            step(context, symbol: s)
+        }
+    }
+
+    @usableFromInline
+    mutating func step(_ context: StrategyContext, symbol s: Int) {
+        var lane = lanes[s]
+        let base = s * slow
+        lane.cumsum += context.close(s)
+        let droppedSlow = ring[base + lane.slot]      // cumsum of bar i − slow
+        let droppedFast = ring[base + lane.fastSlot]  // cumsum of bar i − fast (read before bar i is stored)
+        ring[base + lane.slot] = lane.cumsum
+        lane.slot += 1
+        if lane.slot == slow { lane.slot = 0 }
+        lane.fastSlot += 1
+        if lane.fastSlot == slow { lane.fastSlot = 0 }
+        let i = lane.seen
+        lane.seen += 1
+        let f = i + 1 < fast ? Double.nan : (i + 1 == fast ? lane.cumsum : lane.cumsum - droppedFast) / Double(fast)
+        let w = i + 1 < slow ? Double.nan : (i + 1 == slow ? lane.cumsum : lane.cumsum - droppedSlow) / Double(slow)
+        let crossedUp = lane.above.update(f, w)
+        let crossedDown = lane.below.update(w, f)
+        defer { lanes[s] = lane }
+        guard crossedUp != crossedDown else { return }
+        if lane.pending >= 0 {
+            if !context.order(lane.pending).status.isFinal { return }
+            lane.pending = -1
+        }
+        let held = context.position(s)
+        if crossedUp && held == 0 {
+            lane.pending = context.buy(s, size, tag: "entry")
+        } else if crossedDown && held > 0 {
+            lane.pending = context.closePosition(s, tag: "exit") ?? -1
+        }
+    }
+}

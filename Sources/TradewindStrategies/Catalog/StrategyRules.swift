@@ -1,0 +1,54 @@
+/// The exact rules of each catalog strategy as `tradewind strategy show` prints them (the types' doc comments
+/// say the same in full).
+enum StrategyRules {
+    static let text: [String: String] = [
+        "momentum": """
+              C = the previous session's last regular-hours close; the first session does not trade.
+              1. On the close of the first regular-hours bar starting at or after buy_time − 1 minute, a stop-buy at
+                 L = C × (1 + buy_trigger/100) is placed for the day: from the next bar (10:00 for buy_time 10:00) the
+                 first bar whose high ≥ L buys at L, or at its open when it opens at or above L.
+              2. Exits work from the bar after the entry, one cancelling the others: limit sell at
+                 entry × (1 + sell_trigger/100) (or the open when the bar opens above it), stop at
+                 entry × (1 − stop_loss/100) when stop_loss > 0 (or the open when the bar opens below it),
+                 market-on-close. A bar touching both target and stop sells at the stop.
+              3. At most one trade per session; run with flatten-at-close so that an entry on the last bar is sold
+                 at that bar's close.
+              Sizing: compound = all cash each trade; otherwise shares worth the initial cash (skipped when
+              unaffordable).
+            """,
+        "sma-cross": """
+              Long only. Buy (all available cash; 1/N of equity with N symbols) when SMA(fast) of the close crosses
+              above SMA(slow); sell the whole position when it crosses below. Market orders fill at the next bar's
+              open (or the signal bar's close with close-fill timing).
+            """,
+        "rsi2": """
+              RSI = Wilder RSI(rsi_period) of the close (TA-Lib). Signals on the close; market orders fill at the next open.
+              Entry: flat, RSI ≤ entry and every enabled filter passes (filter_vwap: close < session VWAP; filter_trend:
+              close > SMA(trend_period); min_volume > 0: volume ≥ min_volume; filter_bollinger: close < SMA(bb_period) −
+              bb_std × σ) → buy position_size × equity. Exit: RSI ≥ exit → sell all; stop_loss > 0: stop at
+              entry × (1 − stop_loss/100) from the next bar. Hedge (hedge_symbol_index ≥ 0, two symbols): RSI ≥
+              hedge_entry → buy hedge_size × equity of the hedge; RSI ≤ hedge_exit → sell it.
+            """,
+        "ema-cross": """
+              Long only. Buy all available cash when EMA(fast) crosses above EMA(slow) (TA-Lib EMAs, vectorbt crossing
+              rules); sell everything when it crosses below. Market orders at the next open.
+            """,
+        "macd-cross": """
+              Long only. Buy when TA-Lib MACD(fast, slow) crosses above its signal EMA(signal); sell when it crosses
+              below. Market orders at the next open.
+            """,
+        "bollinger-reversion": """
+              Long only. Buy when the close < SMA(period) − std × population σ(period); sell when the close ≥ SMA(period).
+              Market orders at the next open.
+            """,
+        "donchian-breakout": """
+              Long only. Buy when the close > the highest high of the previous entry_period bars; sell when the close <
+              the lowest low of the previous exit_period bars. On the entry fill a stop at fill − atr_multiple × ATR(atr_period)
+              (as of the signal bar) works from the next bar; it is cancelled by the channel exit.
+            """,
+        "buy-and-hold": """
+              Buy on each symbol's first bar with `fraction` of the initial capital (split equally across symbols) and
+              hold to the end.
+            """,
+    ]
+}

@@ -1,0 +1,157 @@
+import Foundation
+import TradewindCore
+import TradewindEngine
+
+/// One externally produced signal.
+public struct SignalEvent: Sendable, Hashable {
+    public enum Action: String, Sendable, Hashable { case buy, sell }
+    /// When the signal applies: a trading date (the symbol's first bar on or after that New York date), or an
+    /// instant (its first bar starting at or after it).
+    public enum When: Sendable, Hashable {
+        case date(CivilDate)
+        case instant(UnixNanos)
+
+        /// The instant from which the signal is due (New York midnight for a date).
+        public var dueFrom: UnixNanos {
+            switch self {
+            case .date(let d): return ZoneRules.newYork.utcNanos(fromLocal: Int64(d.daysSinceEpoch) * UnixTime.nanosPerDay)
+            case .instant(let t): return t
+            }
+        }
+    }
+    public var when: When
+    /// nil: every symbol of the run.
+    public var symbol: String?
+    public var action: Action
+
+    public init(when: When, symbol: String?, action: Action) {
+        self.when = when
+        self.symbol = symbol
+        self.action = action
+    }
+}
+
+/// A signals file that cannot be used: the line, the value, and what is expected.
+public struct SignalFileError: Error, Equatable, CustomStringConvertible {
+    public let file: String
+    public let line: Int
+    public let message: String
+    public var description: String { "\(file):\(line): \(message)" }
+
+    public init(file: String, line: Int, message: String) {
+        self.file = file
+        self.line = line
+        self.message = message
+    }
+}
+
+/// Reads signals from CSV: a header naming `time` (or `date`/`datetime`/`timestamp`), `signal` (or `action`) and
+/// optionally `symbol`. Times are `yyyy-MM-dd` (a trading date) or ISO 8601 instants with `Z` or an offset
+/// (`2019-02-12T15:00:00Z`, `2019-02-12T10:00:00-05:00`). Signals are `buy`/`sell`, `entry`/`exit`, `long`/`flat`
+/// or `1`/`-1` (`0` lines are ignored).
+public enum SignalFile {
+    public static func read(path: String) throws(SignalFileError) -> [SignalEvent] {
+        guard let text = try? String(contentsOfFile: path, encoding: .utf8) else {
+            throw SignalFileError(file: path, line: 0, message: "cannot read the file as UTF-8 text")
+        }
+        return try parse(text, name: path)
+    }
+
+    public static func parse(_ text: String, name: String = "signals") throws(SignalFileError) -> [SignalEvent] {
+        var lines = text.split(omittingEmptySubsequences: false, whereSeparator: \.isNewline).map(String.init)
+        while let last = lines.last, last.trimmingCharacters(in: .whitespaces).isEmpty { lines.removeLast() }
+        guard let header = lines.first else { throw SignalFileError(file: name, line: 1, message: "empty file; expected a header time,signal[,symbol]") }
+        let cols = header.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces).lowercased() }
+        func column(_ names: [String]) -> Int? { cols.firstIndex { names.contains($0) } }
+        guard let t = column(["time", "date", "datetime", "timestamp"]), let a = column(["signal", "action"]) else {
+            throw SignalFileError(file: name, line: 1, message: "header '\(header)' must name a time column (time/date/datetime/timestamp) and a signal column (signal/action)")
+        }
+        let sym = column(["symbol", "ticker"])
+        var out: [SignalEvent] = []
+        for (k, line) in lines.enumerated().dropFirst() where !line.trimmingCharacters(in: .whitespaces).isEmpty {
+            let f = line.split(separator: ",", omittingEmptySubsequences: false).map { $0.trimmingCharacters(in: .whitespaces) }
+            guard f.count == cols.count else {
+                throw SignalFileError(file: name, line: k + 1, message: "\(f.count) fields, expected \(cols.count) as in the header")
+            }
+            guard let when = parseTime(f[t]) else {
+                throw SignalFileError(file: name, line: k + 1, message: "time '\(f[t])' is not yyyy-MM-dd or an ISO 8601 instant with Z or an offset")
+            }
+            let action: SignalEvent.Action
+            switch f[a].lowercased() {
+            case "buy", "entry", "long", "1", "+1": action = .buy
+            case "sell", "exit", "flat", "-1": action = .sell
+            case "0", "": continue
+            default:
+                throw SignalFileError(file: name, line: k + 1, message: "signal '\(f[a])' is not buy/sell, entry/exit, long/flat, 1/-1 or 0")
+            }
+            let symbol = sym.map { f[$0] }.flatMap { $0.isEmpty ? nil : $0 }
+            out.append(SignalEvent(when: when, symbol: symbol, action: action))
+        }
+        return out
+    }
+
+    static func parseTime(_ s: String) -> SignalEvent.When? {
+        if s.count == 10, let d = CivilDate(iso: s) { return .date(d) }
+        guard s.count >= 20, let d = CivilDate(iso: String(s.prefix(10))) else { return nil }
+        let chars = Array(s)
+        guard chars[10] == "T" || chars[10] == " ", let h = Int(String(chars[11...12])), let m = Int(String(chars[14...15])),
+              let sec = Int(String(chars[17...18])), h < 24, m < 60, sec < 60 else { return nil }
+        var rest = String(chars[19...])
+        if rest.hasPrefix(".") { rest = String(rest.drop { $0 == "." || $0.isNumber }) }
+        var offset = 0
+        if rest == "Z" { offset = 0 } else if rest.count == 6, let sign = rest.first, sign == "+" || sign == "-",
+                  let oh = Int(rest.dropFirst().prefix(2)), let om = Int(rest.suffix(2)) {
+            offset = (sign == "-" ? -1 : 1) * (oh * 3600 + om * 60)
+        } else { return nil }
+        let secs = Int64(d.daysSinceEpoch) * 86_400 + Int64(h * 3600 + m * 60 + sec) - Int64(offset)
+        return .instant(secs * UnixTime.nanosPerSecond)
+    }
+}
+
+/// `signals`: trades entries and exits produced anywhere else. On each symbol's first bar at or after a buy signal
+/// (see `SignalEvent.When`), if flat, buy with all available cash (1/N of equity with N symbols); on its first bar at
+/// or after a sell signal, if long, sell the whole position. Orders are placed on that bar's close: market orders
+/// fill at the next bar's open (or this close with close-fill timing). Several signals reaching one bar apply in
+/// file order. Long only.
+public struct SignalStrategy: Strategy {
+    public let events: [SignalEvent]
+    private var next: [Int] = []
+    private var queue: [[SignalEvent]] = []
+
+    public init(events: [SignalEvent]) {
+        self.events = events
+    }
+
+    public init(file path: String) throws(SignalFileError) {
+        self.init(events: try SignalFile.read(path: path))
+    }
+
+    public mutating func onStart(_ context: StrategyContext) throws {
+        let n = context.symbolCount
+        for e in events {
+            if let s = e.symbol, context.symbolIndex(s) == nil {
+                throw SignalFileError(file: "signals", line: 0,
+                                      message: "symbol '\(s)' is not in the data (\(context.symbols.joined(separator: ", ")))")
+            }
+        }
+        // Per symbol, its signals in time order (stable: file order among equal times).
+        queue = (0..<n).map { s in
+            events.enumerated().filter { $0.element.symbol == nil || $0.element.symbol == context.symbols[s] }
+                .sorted { $0.element.when.dueFrom != $1.element.when.dueFrom ? $0.element.when.dueFrom < $1.element.when.dueFrom
+                                                                    : $0.offset < $1.offset }
+                .map(\.element)
+        }
+        next = Array(repeating: 0, count: n)
+    }
+
+    public mutating func onBar(_ context: StrategyContext) throws {
+        for s in 0..<context.symbolCount where context.hasBar(s) {
+            while next[s] < queue[s].count {
+                let e = queue[s][next[s]]
+                guard context.time >= e.when.dueFrom else { break }
+                next[s] += 1
+                LongOnly.act(context, symbol: s, buy: e.action == .buy, sell: e.action == .sell)
+            }
+        }
+    }
+}

@@ -1,0 +1,155 @@
+import TradewindCore
+import TradewindEngine
+
+/// `momentum`: intraday breakout above the previous session's close (minute bars, NYSE sessions).
+///
+/// Rules, per symbol and session (C = the close of the symbol's last in-session bar of its previous session;
+/// the symbol's first session does not trade):
+/// 1. On the close of the first in-session bar starting at or after `buy_time − 1 minute` (09:59 for 10:00),
+///    place a stop-buy at `L = C × (1 + buy_trigger/100)`, good for the day. From the next bar on (10:00 with
+///    complete data) the first bar whose high ≥ L buys at L, or at its open when it opens at or above L
+///    (slippage applied to the fill).
+/// 2. On the entry fill at price P (slippage included), place one-cancels-other exits for the whole position,
+///    working from the next bar: a limit sell at the target `P × (1 + sell_trigger/100)` (fills at the target, or
+///    at the open when the bar opens above it; never slipped), a stop sell at `P × (1 − stop_loss/100)` when
+///    `stop_loss > 0` (fills at the stop, or at the open when the bar opens below it; slipped), and a
+///    market-on-close sell. Within one bar the engine's `worst` intrabar policy looks at the open first and then
+///    the low before the high, so a bar touching both target and stop sells at the stop.
+/// 3. At most one entry per session: an unfilled entry order is cancelled at the session close.
+/// Sizing: `compound = true` buys with all available cash; `false` buys shares worth the initial cash
+/// (commission on top), skipped when the cash cannot pay for it. With several symbols each gets 1/N
+/// (equity fraction, or initial cash / N).
+///
+/// Run with the NYSE session policy and flattening (`SessionPolicy(calendar: NYSECalendar.shared,
+/// flattenAtClose: true)`, CLI `--session nyse --flatten-at-close`) to get exactly the family's rules, including an entry on the session's last bar being sold at that
+/// bar's close; `IntradayKernel` reproduces such single-symbol runs exactly.
+public struct Momentum: ParameterizedStrategy {
+    public static let name = "momentum"
+    public static let summary = "Intraday: from buy_time buy when the high reaches buy_trigger % above the previous close; exit at sell_trigger % above entry, the stop, or the close."
+    public static let parameterSpecs: [ParameterSpec] = [
+        ParameterSpec("buy_trigger", .real(-99...1000), default: .real(1), "Entry level, % above the previous session's close."),
+        ParameterSpec("sell_trigger", .real(0.0001...1000), default: .real(1), "Target, % above the entry fill price."),
+        ParameterSpec("stop_loss", .real(0...99.99), default: .real(0), "Stop, % below the entry fill price (0 = no stop)."),
+        ParameterSpec("buy_time", .timeOfDay(570...959), default: .timeOfDay(600), "New York time from which the entry order works."),
+        ParameterSpec("compound", .bool, default: .bool(true), "true: invest all cash each trade; false: the initial cash each trade."),
+    ]
+
+    public let parameters: IntradayParameters
+    private var symbols = SymbolSessions()
+    private var entry: [OrderID?] = []
+
+    public init(_ p: IntradayParameters) throws(ParameterError) {
+        let values: [String: ParameterValue] = [
+            "buy_trigger": .real(p.buyTrigger), "sell_trigger": .real(p.sellTrigger), "stop_loss": .real(p.stopLoss),
+            "buy_time": .timeOfDay(p.buyTime), "compound": .bool(p.compound),
+        ]
+        try self.init(parameters: StrategyParameters(specs: Self.parameterSpecs, strategy: Self.name, values: values))
+    }
+
+    public init(parameters: StrategyParameters) throws(ParameterError) {
+        self.parameters = IntradayParameters(
+            buyTrigger: parameters.real("buy_trigger"), sellTrigger: parameters.real("sell_trigger"),
+            stopLoss: parameters.real("stop_loss"), buyTime: parameters.timeOfDay("buy_time"),
+            compound: parameters.bool("compound"))
+    }
+
+    public mutating func onStart(_ context: StrategyContext) throws {
+        symbols = SymbolSessions(count: context.symbolCount)
+        entry = Array(repeating: nil, count: context.symbolCount)
+    }
+
+    public mutating func onBar(_ context: StrategyContext) throws {
+        for s in 0..<context.symbolCount where context.hasBar(s) && context.isInSession {
+            try symbols.observe(context, s, strategy: Self.name)
+            guard !symbols.decided[s], symbols.previousClose[s].isFinite,
+                  context.minuteOfDay + 1 >= parameters.buyTime else { continue }
+            symbols.decided[s] = true
+            let level = symbols.previousClose[s] * (1 + parameters.buyTrigger / 100)
+            entry[s] = context.buy(s, IntradaySizing.size(context, compound: parameters.compound), .stop(level),
+                                   tif: .day, tag: "entry")
+        }
+    }
+
+    public mutating func onFill(_ context: StrategyContext, fill: Fill) throws {
+        guard let id = entry[fill.symbol], id == fill.orderID else { return }
+        entry[fill.symbol] = nil
+        IntradaySizing.placeExits(context, symbol: fill.symbol, entry: fill.price, parameters: parameters)
+    }
+
+    public mutating func onSessionClose(_ context: StrategyContext) throws {
+        for s in 0..<context.symbolCount {
+            if let id = entry[s] { context.cancel(id); entry[s] = nil }
+        }
+    }
+}
+
+/// Per-symbol session bookkeeping shared by the intraday strategies: the previous session's last in-session
+/// close and whether today's entry decision was made.
+struct SymbolSessions {
+    var day: [Int] = []
+    var lastClose: [Double] = []
+    var previousClose: [Double] = []
+    var decided: [Bool] = []
+    /// Sessions seen with exactly one bar so far, and whether any session had two (intraday data).
+    var singleBarSessions: [Int] = []
+    var intraday: [Bool] = []
+
+    init(count: Int = 0) {
+        singleBarSessions = Array(repeating: 0, count: count)
+        intraday = Array(repeating: false, count: count)
+        day = Array(repeating: Int.min, count: count)
+        lastClose = Array(repeating: .nan, count: count)
+        previousClose = lastClose
+        decided = Array(repeating: false, count: count)
+    }
+
+    /// Call on every in-session bar of symbol `s` (before reading `previousClose`). Throws when the symbol's
+    /// first three sessions each had a single bar: daily (or coarser) data, on which the intraday rules never trade.
+    mutating func observe(_ context: StrategyContext, _ s: Int, strategy: String) throws {
+        let d = context.sessionDate.daysSinceEpoch
+        if d != day[s] {
+            if day[s] != Int.min && !intraday[s] {
+                singleBarSessions[s] += 1
+                if singleBarSessions[s] >= 3 {
+                    throw IntradayDataError(strategy: strategy, symbol: context.symbols[s])
+                }
+            }
+            day[s] = d
+            previousClose[s] = lastClose[s]
+            decided[s] = false
+        } else {
+            intraday[s] = true
+        }
+        lastClose[s] = context.close(s)
+    }
+}
+
+/// Sizing and exits of the intraday family in the engine.
+enum IntradaySizing {
+    static func size(_ context: StrategyContext, compound: Bool) -> OrderSize {
+        let n = context.symbolCount
+        if compound { return n == 1 ? .allAvailable : .equityFraction(1 / Double(n)) }
+        return .notional(context.initialCash / Double(n))
+    }
+
+    /// Target limit, optional stop and market-on-close, one-cancels-other, for the whole position.
+    static func placeExits(_ context: StrategyContext, symbol s: Int, entry price: Double, parameters p: IntradayParameters) {
+        var exits: [OrderRequest] = [
+            .sell(s, .closePosition, .limit(price * (1 + p.sellTrigger / 100)), tif: .day, tag: "target"),
+        ]
+        if p.stopLoss > 0 {
+            exits.append(.sell(s, .closePosition, .stop(price * (1 - p.stopLoss / 100)), tif: .day, tag: "stop"))
+        }
+        exits.append(.sell(s, .closePosition, .marketOnClose, tif: .day, tag: "session-close"))
+        context.oco(exits)
+    }
+}
+
+/// An intraday strategy was given daily (or coarser) bars.
+public struct IntradayDataError: Error, CustomStringConvertible {
+    public let strategy: String
+    public let symbol: String
+    public var description: String {
+        "\(strategy) needs intraday bars (e.g. 1-minute) but \(symbol) has one bar per session; use sample:eqker-1m or another minute-bar source"
+    }
+}

@@ -1,0 +1,117 @@
+import TradewindCore
+import TradewindData
+
+/// The straightforward reference for the intraday family: every parameter set is simulated on its own by
+/// scanning every regular-hours bar of every session with a small state machine (flat → armed → long → done),
+/// the way a GPU grid search evaluates one combination per thread. It shares no search structure with
+/// `IntradayKernel` (no sorted walks, no reuse between parameter sets), which is what makes it a check on it,
+/// and it is what the kernel benchmark measures the kernel against.
+public enum IntradayBruteForce {
+    /// Evaluates the parameter sets `indices` of `grid` (all when nil); results are indexed like `indices`.
+    public static func evaluate(rule: IntradayEntryRule, data: IntradaySessionData, grid: IntradayGrid,
+                                indices: [Int]? = nil, initialCash: Double = 100_000, costs: KernelCosts = .none,
+                                referenceTime: Int = 580, recordTrades: Bool = false) throws(KernelError) -> KernelGridResult {
+        try IntradayKernel.validate(initialCash: initialCash, costs: costs)
+        let which = indices ?? Array(0..<grid.count)
+        var acc = EquityAccumulators(count: which.count, initialCash: initialCash)
+        var lists: [[KernelTrade]]? = recordTrades ? [] : nil
+        for (slot, index) in which.enumerated() {
+            let p = grid.parameters(at: index)
+            var trades: [KernelTrade] = []
+            simulate(rule: rule, data: data, p: p, initialCash: initialCash, costs: costs,
+                     referenceTime: referenceTime, slot: slot, acc: &acc, record: recordTrades, trades: &trades)
+            lists?.append(trades)
+        }
+        return acc.result(initialCash: initialCash, returnCount: data.returnCount, trades: lists)
+    }
+
+    static func simulate(rule: IntradayEntryRule, data: IntradaySessionData, p: IntradayParameters, initialCash: Double,
+                         costs: KernelCosts, referenceTime: Int, slot: Int, acc: inout EquityAccumulators,
+                         record: Bool, trades: inout [KernelTrade]) {
+        let s = data.series, view = data.sessions
+        let c = costs.commission, buyF = costs.buyFactor, sellF = costs.sellFactor
+        let buyMul = 1 + p.buyTrigger / 100, sellMul = 1 + p.sellTrigger / 100, stopMul = 1 - p.stopLoss / 100
+        for si in 0..<view.sessionCount {
+            let prev = view.previousClose[si]
+            guard rule == .vwapMomentum || (prev.isFinite && prev > 0) else { continue }
+            let buyAt = data.instant(minutes: p.buyTime, session: si)
+            let refAt = data.instant(minutes: referenceTime, session: si)
+            let level = prev * buyMul
+            var armed = false, decided = false, long = false, done = false
+            var entryBar = -1, entry = 0.0, target = 0.0, stop = 0.0
+            var pv = 0.0, v = 0.0, ref = Double.nan
+            var exitBar = -1, exit = 0.0, why = KernelExitReason.close
+            let last = view.endBar[si] - 1
+            for i in view.firstBar[si]...last {
+                if done { break }
+                if !long {
+                    if decided { continue }
+                    switch rule {
+                    case .momentum:
+                        if armed && s.high[i] >= level {
+                            long = true; entryBar = i; entry = max(level, s.open[i]) * buyF
+                        }
+                        if s.time[i] + UnixTime.nanosPerMinute >= buyAt { armed = true }
+                    case .openAbove:
+                        if s.time[i] > buyAt { decided = true }
+                        if s.time[i] == buyAt {
+                            decided = true
+                            if s.open[i] > level { long = true; entryBar = i; entry = s.open[i] * buyF }
+                        }
+                    case .vwapMomentum:
+                        if s.time[i] > buyAt { decided = true }
+                        if s.time[i] == buyAt {
+                            decided = true
+                            if v > 0 && s.open[i] > pv / v && !ref.isNaN && s.open[i] >= ref * buyMul {
+                                long = true; entryBar = i; entry = s.open[i] * buyF
+                            }
+                        }
+                        if s.time[i] < buyAt {
+                            pv += (s.high[i] + s.low[i] + s.close[i]) / 3 * s.volume[i]
+                            v += s.volume[i]
+                            if s.time[i] == refAt { ref = s.close[i] }
+                        }
+                    }
+                    if long {
+                        target = entry * sellMul
+                        stop = p.stopLoss > 0 ? entry * stopMul : -Double.infinity
+                    }
+                    continue
+                }
+                // Long, on a bar after the entry bar: the open first, then the low (stop) before the high (target).
+                if s.open[i] >= target {
+                    exit = s.open[i]; why = .target
+                } else if s.open[i] <= stop {
+                    exit = s.open[i] * sellF; why = .stop
+                } else if s.low[i] <= stop {
+                    exit = stop * sellF; why = .stop
+                } else if s.high[i] >= target {
+                    exit = target; why = .target
+                } else {
+                    continue
+                }
+                exitBar = i; long = false; done = true
+            }
+            if long { exitBar = last; exit = s.close[last] * sellF; why = .close }
+            guard exitBar >= 0 else { continue }
+            let cost = entry * (1 + c)
+            let e0 = acc.equity[slot]
+            guard let q = KernelSizing.quantity(cash: e0, initialCash: initialCash, compound: p.compound, entry: entry,
+                                                commission: c) else { continue }
+            let net = exit * (1 - c)
+            let e2 = KernelSizing.cashAfter(cash: e0, quantity: q, entry: entry, exit: exit, commission: c)
+            acc.equity.withUnsafeMutableBufferPointer { eq in
+            acc.peak.withUnsafeMutableBufferPointer { pk in
+            acc.maxDrawdown.withUnsafeMutableBufferPointer { dd in
+            acc.sumReturn.withUnsafeMutableBufferPointer { sr in
+            acc.sumSquares.withUnsafeMutableBufferPointer { sq in
+            acc.trades.withUnsafeMutableBufferPointer { tr in
+            acc.wins.withUnsafeMutableBufferPointer { wn in
+                EquityAccumulators.apply(slot, equityBefore: e0, after: e2, win: net > cost, eq.baseAddress!, pk.baseAddress!,
+                                         dd.baseAddress!, sr.baseAddress!, sq.baseAddress!, tr.baseAddress!, wn.baseAddress!)
+            }}}}}}}
+            if record { trades.append(KernelTrade(entryBar: entryBar, exitBar: exitBar, entryPrice: entry, exitPrice: exit,
+                                               quantity: q, reason: why)) }
+        }
+    }
+}

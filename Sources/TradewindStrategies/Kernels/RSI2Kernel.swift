@@ -1,0 +1,131 @@
+import Dispatch
+import TradewindCore
+
+/// The exact fast evaluator of `rsi2` without filters and hedge, over many parameter sets on one symbol.
+///
+/// Each distinct RSI period is computed once (with `WilderRSI`, bit-identical to the strategy's); every parameter
+/// set is then one pass over the bars replaying the strategy's orders as the engine executes them: market orders
+/// at the next open, the protective stop from the bar after the entry fill (at the stop, or the open when the bar
+/// opens below it), the stop cancelled by the RSI exit. Parameter sets run in parallel on all cores.
+///
+/// Exact for one symbol with next-open fills, a cash account, fractional shares, percent-of-value commission and
+/// bps slippage (`KernelCosts`); metrics follow `KernelMetrics` with one equity point per bar.
+public enum RSI2Kernel {
+    public struct Parameters: Sendable, Hashable {
+        public var rsiPeriod: Int
+        public var entry: Double
+        public var exit: Double
+        /// Percent below the entry fill; 0 = no stop.
+        public var stopLoss: Double
+        public var positionSize: Double
+
+        public init(rsiPeriod: Int = 2, entry: Double = 30, exit: Double = 75, stopLoss: Double = 5, positionSize: Double = 0.9) {
+            self.rsiPeriod = rsiPeriod
+            self.entry = entry
+            self.exit = exit
+            self.stopLoss = stopLoss
+            self.positionSize = positionSize
+        }
+    }
+
+    public static func evaluate(series: BarSeries, parameters: [Parameters], initialCash: Double = 100_000,
+                                costs: KernelCosts = .none, recordTrades: Bool = false) throws(KernelError) -> KernelGridResult {
+        try IntradayKernel.validate(initialCash: initialCash, costs: costs)
+        try IntradaySessionData.checkPrices(series)
+        for p in parameters {
+            if !(p.rsiPeriod >= 1 && p.rsiPeriod <= 500) {
+                throw .invalidParameter(name: "rsi_period", value: "\(p.rsiPeriod)", expected: "1...500")
+            }
+            if !(p.entry >= 0 && p.exit <= 100 && p.entry < p.exit) {
+                throw .invalidParameter(name: "entry/exit", value: "\(p.entry)/\(p.exit)", expected: "0 ≤ entry < exit ≤ 100")
+            }
+            if !(p.stopLoss >= 0 && p.stopLoss <= 99) { throw .invalidParameter(name: "stop_loss", value: "\(p.stopLoss)", expected: "0...99") }
+            if !(p.positionSize > 0 && p.positionSize <= 1) {
+                throw .invalidParameter(name: "position_size", value: "\(p.positionSize)", expected: "0 < size ≤ 1")
+            }
+        }
+        var rsi: [Int: [Double]] = [:]
+        for period in Set(parameters.map(\.rsiPeriod)) {
+            var r = WilderRSI(period: period)
+            rsi[period] = series.close.map { r.update($0) }
+        }
+        let table = rsi
+        let out = SMACrossKernel.Results(count: parameters.count, record: recordTrades)
+        let workers = max(1, min(parameters.count, KernelThreads.cores))
+        DispatchQueue.concurrentPerform(iterations: workers) { w in
+            var k = w
+            while k < parameters.count {
+                out.store(k, run(series: series, rsi: table[parameters[k].rsiPeriod]!, p: parameters[k], initialCash: initialCash,
+                                 costs: costs, record: recordTrades))
+                k += workers
+            }
+        }
+        return out.result(initialCash: initialCash)
+    }
+
+    static func run(series: BarSeries, rsi: [Double], p: Parameters, initialCash: Double, costs: KernelCosts,
+                    record: Bool) -> SMACrossKernel.PairResult {
+        let c = costs.commission, buyF = costs.buyFactor, sellF = costs.sellFactor
+        var cash = initialCash, q = 0.0, entryPrice = 0.0, entryBar = -1
+        var pendingBuy = false, pendingSell = false, stop = Double.nan, stopFrom = Int.max
+        var before = initialCash, peak = initialCash, mdd = 0.0, sum = 0.0, sumSquares = 0.0
+        var trades = 0, wins = 0
+        var list: [KernelTrade] = []
+        let n = series.count
+        series.open.withUnsafeBufferPointer { open in
+        series.low.withUnsafeBufferPointer { low in
+        series.close.withUnsafeBufferPointer { close in
+            func sell(_ i: Int, _ price: Double, _ why: KernelExitReason) {
+                cash = cash - ((-q) * price + (q * price) * c)
+                trades += 1
+                if price * (1 - c) > entryPrice * (1 + c) { wins += 1 }
+                if record {
+                    list.append(KernelTrade(entryBar: entryBar, exitBar: i, entryPrice: entryPrice, exitPrice: price, quantity: q, reason: why))
+                }
+                q = 0
+                stop = .nan
+                stopFrom = .max
+            }
+            for i in 0..<n {
+                // Fills at this bar (before the strategy sees it).
+                if pendingBuy {
+                    pendingBuy = false
+                    let price = open[i] * buyF
+                    let qty = p.positionSize * cash / price
+                    let cost = qty * price + (qty * price) * c
+                    if qty > 0 && !(cost > cash + max(abs(cash), 1) * 1e-9) {
+                        cash = cash - cost
+                        q = qty; entryPrice = price; entryBar = i
+                        if p.stopLoss > 0 { stop = price * (1 - p.stopLoss / 100); stopFrom = i + 1 }
+                    }
+                } else if q > 0 {
+                    if pendingSell {
+                        pendingSell = false
+                        sell(i, open[i] * sellF, .signal)
+                    } else if i >= stopFrom {
+                        if open[i] <= stop { sell(i, open[i] * sellF, .stop) } else if low[i] <= stop { sell(i, stop * sellF, .stop) }
+                    }
+                }
+                // The strategy's decision on this bar's close.
+                let r = rsi[i]
+                if !r.isNaN {
+                    if q > 0 {
+                        if r >= p.exit { pendingSell = true; stop = .nan; stopFrom = .max }
+                    } else if r <= p.entry {
+                        pendingBuy = true
+                    }
+                }
+                let e = cash + q * close[i]
+                let ret = e / before - 1
+                sum += ret
+                sumSquares += ret * ret
+                peak = max(peak, e)
+                mdd = min(mdd, e / peak - 1)
+                before = e
+            }
+        }}}
+        let m = KernelMetrics(finalEquity: before, totalReturn: before / initialCash - 1, trades: trades, wins: wins,
+                              sharpe: KernelStatistics.sharpe(sum: sum, sumSquares: sumSquares, count: n), maxDrawdown: mdd)
+        return SMACrossKernel.PairResult(metrics: m, trades: list)
+    }
+}

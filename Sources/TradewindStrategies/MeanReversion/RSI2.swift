@@ -1,0 +1,162 @@
+import TradewindCore
+import TradewindEngine
+
+/// `rsi2`: Connors-style RSI mean reversion, long only, with optional entry filters and an optional hedge.
+///
+/// Rules (signals on each bar's close; market orders fill at the next bar's open, or at this close with
+/// close-fill timing; daily or intraday bars):
+/// * RSI is Wilder's RSI(`rsi_period`) of the close, as TA-Lib computes it (`WilderRSI`).
+/// * Entry: flat, no entry pending, RSI ≤ `entry`, and every enabled filter passes → market buy of
+///   `position_size` × equity (÷ N when N symbols are traded).
+/// * Exit: long and RSI ≥ `exit` → market sell of the whole position. When `stop_loss` > 0 a stop sell at
+///   entry fill × (1 − stop_loss/100) works from the bar after the entry (fills at the stop, or at the open
+///   when the bar opens below it); it is cancelled when the RSI exit is placed.
+/// * Filters (each off by default): `filter_vwap` close < session VWAP (Σ typical·volume / Σ volume over the
+///   session's bars so far, typical = (H+L+C)/3; on daily bars the bar's typical price); `filter_trend`
+///   close > SMA(`trend_period`); `min_volume` > 0: volume ≥ min_volume; `filter_bollinger` close < SMA(`bb_period`)
+///   − `bb_std` × population standard deviation.
+/// * Hedge (`hedge_symbol_index` ≥ 0: the dataset's symbol at that position in name order, e.g. an inverse ETF):
+///   when the traded symbol's RSI ≥ `hedge_entry` and no hedge is held or pending, market buy of the hedge worth
+///   `hedge_size` × equity; when RSI ≤ `hedge_exit`, sell the whole hedge. With a hedge exactly one other
+///   symbol is traded.
+public struct RSI2: ParameterizedStrategy {
+    public static let name = "rsi2"
+    public static let summary = "RSI mean reversion: buy when RSI(2) ≤ entry, sell when ≥ exit or at the stop; optional filters and hedge."
+    public static let parameterSpecs: [ParameterSpec] = [
+        ParameterSpec("rsi_period", .int(1...500), default: .int(2), "RSI window (bars)."),
+        ParameterSpec("entry", .real(0...100), default: .real(30), "Buy when RSI ≤ entry."),
+        ParameterSpec("exit", .real(0...100), default: .real(75), "Sell when RSI ≥ exit."),
+        ParameterSpec("stop_loss", .real(0...99), default: .real(5), "Stop, % below the entry fill (0 = none)."),
+        ParameterSpec("position_size", .real(0.001...1), default: .real(0.9), "Fraction of equity per entry."),
+        ParameterSpec("filter_vwap", .bool, default: .bool(false), "Only buy when the close is below the session VWAP."),
+        ParameterSpec("filter_trend", .bool, default: .bool(false), "Only buy when the close is above SMA(trend_period)."),
+        ParameterSpec("trend_period", .int(2...1000), default: .int(20), "Window of the trend SMA."),
+        ParameterSpec("min_volume", .real(0...1e15), default: .real(0), "Only buy when volume ≥ this (0 = off)."),
+        ParameterSpec("filter_bollinger", .bool, default: .bool(false), "Only buy when the close is below the lower Bollinger band."),
+        ParameterSpec("bb_period", .int(2...1000), default: .int(20), "Bollinger window."),
+        ParameterSpec("bb_std", .real(0.1...10), default: .real(2), "Bollinger width in standard deviations."),
+        ParameterSpec("hedge_symbol_index", .int(-1...9999), default: .int(-1),
+                      "Position of the hedge symbol in the dataset's name order (-1 = no hedge)."),
+        ParameterSpec("hedge_size", .real(0...0.3), default: .real(0.3), "Hedge value as a fraction of equity (≤ 0.3)."),
+        ParameterSpec("hedge_entry", .real(0...100), default: .real(90), "Open the hedge when RSI ≥ this."),
+        ParameterSpec("hedge_exit", .real(0...100), default: .real(60), "Close the hedge when RSI ≤ this."),
+    ]
+
+    public let rsiPeriod: Int
+    public let entry: Double, exit: Double, stopLoss: Double, positionSize: Double
+    public let filterVWAP: Bool, filterTrend: Bool, trendPeriod: Int, minVolume: Double
+    public let filterBollinger: Bool, bbPeriod: Int, bbStd: Double
+    public let hedgeIndex: Int, hedgeSize: Double, hedgeEntry: Double, hedgeExit: Double
+    /// Hedge symbol by name (Swift API); overrides `hedge_symbol_index` when set.
+    public var hedgeSymbol: String?
+
+    private var rsi: [WilderRSI] = []
+    private var trend: [RollingMean] = []
+    private var bands: [RollingWindow] = []
+    private var vwapDay: [Int] = [], vwapPV: [Double] = [], vwapV: [Double] = []
+    private var pendingEntry: [OrderID?] = []
+    private var stopOrder: [OrderID?] = []
+    private var hedge = -1
+    private var hedgePending: OrderID?
+    private var traded = 0
+
+    public init(parameters p: StrategyParameters) throws(ParameterError) {
+        rsiPeriod = p.int("rsi_period"); entry = p.real("entry"); exit = p.real("exit")
+        stopLoss = p.real("stop_loss"); positionSize = p.real("position_size")
+        filterVWAP = p.bool("filter_vwap"); filterTrend = p.bool("filter_trend"); trendPeriod = p.int("trend_period")
+        minVolume = p.real("min_volume"); filterBollinger = p.bool("filter_bollinger"); bbPeriod = p.int("bb_period")
+        bbStd = p.real("bb_std"); hedgeIndex = p.int("hedge_symbol_index"); hedgeSize = p.real("hedge_size")
+        hedgeEntry = p.real("hedge_entry"); hedgeExit = p.real("hedge_exit")
+        guard entry < exit else { throw ParameterError.inconsistent("entry (\(entry)) must be below exit (\(exit))") }
+        guard hedgeExit < hedgeEntry else {
+            throw ParameterError.inconsistent("hedge_exit (\(hedgeExit)) must be below hedge_entry (\(hedgeEntry))")
+        }
+    }
+
+    /// Builds from `name=value` overrides of the defaults, with an optional hedge symbol by name.
+    public init(_ overrides: [String: ParameterValue] = [:], hedgeSymbol: String? = nil) throws(ParameterError) {
+        try self.init(parameters: StrategyParameters(specs: Self.parameterSpecs, strategy: Self.name, values: overrides))
+        self.hedgeSymbol = hedgeSymbol
+    }
+
+    public mutating func onStart(_ context: StrategyContext) throws {
+        let n = context.symbolCount
+        if let name = hedgeSymbol {
+            guard let i = context.symbolIndex(name) else {
+                throw ParameterError.outOfRange(name: "hedge_symbol", value: name, valid: "one of " + context.symbols.joined(separator: ", "))
+            }
+            hedge = i
+        } else if hedgeIndex >= 0 {
+            guard hedgeIndex < n else {
+                throw ParameterError.outOfRange(name: "hedge_symbol_index", value: "\(hedgeIndex)",
+                                                valid: "-1 or 0...\(n - 1) (the dataset has \(context.symbols.joined(separator: ", ")))")
+            }
+            hedge = hedgeIndex
+        }
+        if hedge >= 0 && n != 2 {
+            throw ParameterError.inconsistent("a hedged rsi2 run needs exactly two symbols (the traded one and the hedge); got \(n)")
+        }
+        traded = hedge >= 0 ? 1 : n
+        rsi = Array(repeating: WilderRSI(period: rsiPeriod), count: n)
+        trend = Array(repeating: RollingMean(window: trendPeriod), count: n)
+        bands = Array(repeating: RollingWindow(window: bbPeriod), count: n)
+        vwapDay = Array(repeating: Int.min, count: n)
+        vwapPV = Array(repeating: 0, count: n)
+        vwapV = vwapPV
+        pendingEntry = Array(repeating: nil, count: n)
+        stopOrder = pendingEntry
+    }
+
+    public mutating func onBar(_ context: StrategyContext) throws {
+        for s in 0..<context.symbolCount where s != hedge && context.hasBar(s) {
+            let c = context.close(s), h = context.high(s), l = context.low(s), v = context.volume(s)
+            let r = rsi[s].update(c)
+            let sma = trend[s].update(c)
+            let band = bands[s].update(c)
+            let typical = (h + l + c) / 3
+            let day = context.sessionDate.daysSinceEpoch
+            if day != vwapDay[s] { vwapDay[s] = day; vwapPV[s] = 0; vwapV[s] = 0 }
+            vwapPV[s] += typical * v
+            vwapV[s] += v
+            let vwap = vwapV[s] > 0 ? vwapPV[s] / vwapV[s] : typical
+            guard !r.isNaN else { continue }
+            let held = context.position(s)
+            if held > 0 {
+                if r >= exit {
+                    if let id = stopOrder[s] { context.cancel(id); stopOrder[s] = nil }
+                    context.closePosition(s, tag: "rsi-exit")
+                }
+            } else if pendingEntry[s] == nil && r <= entry {
+                var pass = true
+                if filterVWAP && !(c < vwap) { pass = false }
+                if filterTrend && !(c > sma) { pass = false }
+                if minVolume > 0 && !(v >= minVolume) { pass = false }
+                if filterBollinger && !(c < band.mean - bbStd * band.std) { pass = false }
+                if pass {
+                    pendingEntry[s] = context.buy(s, .equityFraction(positionSize / Double(traded)), tag: "entry")
+                }
+            }
+            if hedge >= 0 {
+                let hedged = context.position(hedge)
+                if hedged == 0 && hedgePending == nil && r >= hedgeEntry && hedgeSize > 0 {
+                    hedgePending = context.buy(hedge, .equityFraction(hedgeSize), tag: "hedge")
+                } else if hedged > 0 && r <= hedgeExit {
+                    context.closePosition(hedge, tag: "hedge-exit")
+                }
+            }
+        }
+    }
+
+    public mutating func onOrderUpdate(_ context: StrategyContext, order: Order) throws {
+        guard order.status.isFinal else { return }
+        if pendingEntry.indices.contains(order.symbol), pendingEntry[order.symbol] == order.id { pendingEntry[order.symbol] = nil }
+        if hedgePending == order.id { hedgePending = nil }
+        if stopOrder.indices.contains(order.symbol), stopOrder[order.symbol] == order.id { stopOrder[order.symbol] = nil }
+    }
+
+    public mutating func onFill(_ context: StrategyContext, fill: Fill) throws {
+        let s = fill.symbol
+        guard s != hedge, fill.side == .buy, stopLoss > 0 else { return }
+        stopOrder[s] = context.sell(s, .closePosition, .stop(fill.price * (1 - stopLoss / 100)), tag: "stop")
+    }
+}

@@ -1,0 +1,118 @@
+import ArgumentParser
+import Foundation
+import TradewindCore
+import TradewindData
+import TradewindEngine
+import TradewindStrategies
+
+/// `tradewind backtest`: run a catalog strategy over history and print its summary.
+struct BacktestCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "backtest",
+        abstract: "Run a strategy over historical bars (event-driven engine).",
+        discussion: """
+            Strategies: \(StrategyCatalog.all.map { "\($0.name) [\($0.parameterSpecs.map { "\($0.name)=\($0.defaultValue)" }.joined(separator: " "))]" }.joined(separator: "; ")).
+            Market orders fill at the next bar's open (--fill next-open, default) or at the signal bar's close \
+            (--fill close). When a bar touches two orders (a bracket's take-profit and stop-loss), --intrabar worst \
+            (default) assumes the adverse extreme came first; --intrabar path assumes O→H→L→C when close ≥ open, \
+            else O→L→H→C. Cash account, fractional quantities unless --whole-shares. --json prints one object with \
+            snake_case keys; every rate is a fraction and max_drawdown is positive.
+            """
+    )
+
+    @OptionGroup var dataOptions: DataOptions
+
+    @Option(name: .customLong("symbol"), help: "Only this symbol (repeatable). Default: every symbol of --data.")
+    var symbols: [String] = []
+
+    @Option(help: "Strategy name (\(StrategyCatalog.names.joined(separator: ", "))).")
+    var strategy: String
+
+    @Option(name: .customLong("param"), help: "Strategy parameter name=value (repeatable).")
+    var params: [String] = []
+
+    @Option(help: "Initial capital.") var cash: Double = 100_000
+    @Option(help: "Commission as a fraction of traded value (0.001 = 0.1 %).") var commission: Double = 0
+    @Option(help: "Commission per share/unit.") var commissionPerShare: Double = 0
+    @Option(help: "Minimum commission per fill.") var commissionMinimum: Double = 0
+    @Option(help: "Slippage in basis points against the trader on market-type fills.") var slippageBps: Double = 0
+    @Option(help: "Market-order fills: next-open or close.") var fill: String = "next-open"
+    @Option(help: "Intrabar policy for OHLC bars: worst or path.") var intrabar: String = "worst"
+    @Flag(help: "Trade whole shares only.") var wholeShares = false
+    @Option(help: "Margin account with this initial margin (0.5 = 2× leverage); default: cash account.") var margin: Double?
+    @Option(help: "First date simulated (YYYY-MM-DD, in --tz).") var from: String?
+    @Option(help: "Last date simulated, inclusive (YYYY-MM-DD, in --tz).") var to: String?
+    @Option(help: "Intraday sessions: all (every bar trades, default) or nyse (NYSE calendar: holidays, early closes; orders outside are queued).")
+    var session: String = "all"
+    @Flag(help: "Close every position at each session's last bar.") var flattenAtClose = false
+    @Option(help: "Annual risk-free rate for Sharpe/Sortino (fraction).") var riskFree: Double = 0
+    @Flag(help: "Print JSON.") var json = false
+    @Option(help: "Write the trades as CSV to this file.") var trades: String?
+    @Option(help: "Write the equity curve as CSV to this file.") var equity: String?
+    @Option(help: "Write the order log as CSV to this file.") var orders: String?
+
+    func sessionCalendar() throws -> (any ExchangeCalendar)? {
+        switch session {
+        case "all": return nil
+        case "nyse": return NYSECalendar.shared
+        default: throw ValidationError("--session \(session): expected all or nyse")
+        }
+    }
+
+    func run() throws {
+        do {
+            let descriptor = try StrategyCatalog.named(strategy)
+            var overrides: [String: String] = [:]
+            for p in params {
+                guard let eq = p.firstIndex(of: "="), eq != p.startIndex else {
+                    throw ValidationError("--param \(p): expected name=value")
+                }
+                overrides[String(p[..<eq])] = String(p[p.index(after: eq)...])
+            }
+            let parameters = try descriptor.parameters(overrides)
+
+            let load = try dataOptions.loading.loadOptions(symbol: symbols.count == 1 ? symbols[0] : nil)
+            let zone = load.zone
+            guard let fillTiming = FillTiming(rawValue: fill) else {
+                throw ValidationError("--fill \(fill): expected next-open or close")
+            }
+            guard let policy = IntrabarPolicy(rawValue: intrabar) else {
+                throw ValidationError("--intrabar \(intrabar): expected worst or path")
+            }
+            func date(_ text: String?, _ flag: String, plusDays: Int = 0) throws -> UnixNanos? {
+                guard let text else { return nil }
+                guard let d = CivilDate(iso: text) else { throw ValidationError("\(flag) \(text): expected YYYY-MM-DD") }
+                return zone.instant(d.adding(days: plusDays), hour: 0, minute: 0)
+            }
+            var config = BacktestConfig(
+                initialCash: cash,
+                commission: CommissionModel(perShare: commissionPerShare, percent: commission, minimum: commissionMinimum),
+                slippage: slippageBps > 0 ? .basisPoints(slippageBps) : .none,
+                fillTiming: fillTiming, intrabar: policy, wholeShares: wholeShares,
+                session: SessionPolicy(zone: zone, calendar: try sessionCalendar(), flattenAtClose: flattenAtClose),
+                from: try date(from, "--from"), to: try date(to, "--to", plusDays: 1))
+            if let m = margin { config.account = .margin(initialMargin: m, maintenanceMargin: min(0.25, m)) }
+
+            let data = try dataOptions.load(symbols: symbols.isEmpty ? nil : symbols)
+            let result = try descriptor.run(parameters, data, config)
+            let interval = data.series.first?.interval ?? .daily
+            let summary = BacktestSummary(result: result, interval: interval, strategy: descriptor.name,
+                                          parameters: parameters.description, riskFree: riskFree)
+            if let trades { try result.tradesCSV().write(toFile: trades, atomically: true, encoding: .utf8) }
+            if let equity { try result.equityCSV().write(toFile: equity, atomically: true, encoding: .utf8) }
+            if let orders { try result.ordersCSV().write(toFile: orders, atomically: true, encoding: .utf8) }
+            if json {
+                let encoder = JSONEncoder()
+                encoder.outputFormatting = [.sortedKeys]
+                print(String(decoding: try encoder.encode(summary), as: UTF8.self))
+            } else {
+                print(summary.formattedBox())
+            }
+        } catch let error as ValidationError {
+            throw error
+        } catch {
+            FileHandle.standardError.write(Data("Error: \(error)\n".utf8))
+            throw ExitCode.failure
+        }
+    }
+}

@@ -1,0 +1,170 @@
+import Testing
+import TradewindCore
+@testable import TradewindEngine
+
+@Suite("Costs and accounts")
+struct CostAndAccountTests {
+    let bars = flat(50, 4)
+
+    @Test func commissionCombinesPerSharePercentFixedWithMinimumAndMaximum() {
+        let perShare = CommissionModel(perShare: 0.005, minimum: 1)
+        #expect(perShare.commission(quantity: 100, price: 50) == 1)      // 0.50 → minimum 1
+        #expect(perShare.commission(quantity: 1000, price: 50) == 5)
+        let capped = CommissionModel(perShare: 0.005, minimum: 1, maximumPercent: 0.01)
+        #expect(capped.commission(quantity: 1000, price: 0.2) == 2)     // 5 capped at 1 % of 200
+        let mixed = CommissionModel(percent: 0.001, fixed: 2, maximum: 10)
+        #expect(mixed.commission(quantity: 100, price: 50) == 7)         // 5 + 2
+        #expect(mixed.commission(quantity: 1000, price: 50) == 10)       // 52 → maximum 10
+    }
+
+    @Test func maxQuantitySpendsTheBudgetIncludingCommission() {
+        for m in [CommissionModel(percent: 0.001), CommissionModel(perShare: 0.01, fixed: 1),
+                  CommissionModel(perShare: 0.005, minimum: 1), CommissionModel(percent: 0.002, fixed: 5, maximum: 6)] {
+            let q = m.maxQuantity(budget: 10_000, price: 37.5)
+            let cost = q * 37.5 + m.commission(quantity: q, price: 37.5)
+            #expect(cost <= 10_000 * (1 + 1e-12) && cost > 10_000 * (1 - 1e-9), "\(m): \(q) costs \(cost)")
+        }
+    }
+
+    @Test func commissionsAreChargedOnFillsAndReportedInTrades() throws {
+        let config = BacktestConfig(commission: CommissionModel(perShare: 0.01, fixed: 1))
+        let r = try run(daily(bars), config: config) { ctx in
+            if ctx.step == 0 { ctx.buy(0, .units(100)) }
+            if ctx.step == 1 { ctx.closePosition(0) }
+        }
+        #expect(r.fills.map(\.commission) == [2, 2])
+        #expect(r.trades[0].netPnL == -4 && r.trades[0].grossPnL == 0)
+        #expect(r.finalEquity == 100_000 - 4)
+        #expect(r.totalCommission == 4)
+    }
+
+    @Test func slippageInBasisPointsAndHalfSpreadMovePricesAgainstTheTrader() throws {
+        let bps = try run(daily(bars), config: BacktestConfig(slippage: .basisPoints(10))) { ctx in
+            if ctx.step == 0 { ctx.buy(0, .units(10)) }
+            if ctx.step == 1 { ctx.closePosition(0) }
+        }
+        #expect(abs(bps.fills[0].price - 50.05) < 1e-12 && abs(bps.fills[1].price - 49.95) < 1e-12)
+        #expect(abs(bps.totalSlippage - 1.0) < 1e-9)
+        let spread = try run(daily(bars), config: BacktestConfig(slippage: .halfSpread(0.2))) { ctx in
+            if ctx.step == 0 { ctx.buy(0, .units(10)) }
+        }
+        #expect(spread.fills[0].price == 50.1)
+    }
+
+    @Test func cashAccountRejectsAnUnaffordableOrderWithItsReason() throws {
+        let r = try run(daily(bars), config: BacktestConfig(initialCash: 1_000)) { ctx in
+            if ctx.step == 0 { ctx.buy(0, .units(100)) }
+        }
+        #expect(r.orders[0].status == .rejected)
+        #expect(r.orders[0].reason.contains("insufficient cash"))
+        #expect(r.orderLog.last?.reason.contains("costs 5000") == true)
+        #expect(r.fills.isEmpty && r.finalEquity == 1_000)
+    }
+
+    @Test func cashAccountRejectsShortSales() throws {
+        let r = try run(daily(bars)) { ctx in if ctx.step == 0 { ctx.sell(0, .units(10)) } }
+        #expect(r.orders[0].status == .rejected && r.orders[0].reason.contains("margin account"))
+    }
+
+    @Test func marginAccountShortSaleProfitsFromAFall() throws {
+        let b: [(Double, Double, Double, Double)] = [(100, 100, 100, 100), (100, 100, 100, 100), (80, 80, 80, 80), (80, 80, 80, 80)]
+        let r = try run(daily(b), config: BacktestConfig(account: .regT)) { ctx in
+            if ctx.step == 0 { ctx.sell(0, .units(100)) }
+            if ctx.step == 2 { ctx.closePosition(0) }
+        }
+        #expect(r.trades.count == 1 && r.trades[0].side == .sell)
+        #expect(r.trades[0].grossPnL == 2_000)
+        #expect(r.finalEquity == 102_000)
+        #expect(r.positions[0] == [0, -100, -100, 0])
+    }
+
+    @Test func marginAccountRejectsBeyondBuyingPowerAndAllowsLeverage() throws {
+        let r = try run(daily(bars), config: BacktestConfig(initialCash: 10_000, account: .regT)) { ctx in
+            if ctx.step == 0 { ctx.buy(0, .units(300)) }    // 15 000 ≤ 2 × 10 000
+            if ctx.step == 1 { ctx.buy(0, .units(200)) }    // 25 000 > 20 000
+        }
+        #expect(r.orders[0].status == .filled)
+        #expect(r.orders[1].status == .rejected && r.orders[1].reason.contains("buying power"))
+        #expect(r.equity.cash[3] == -5_000)
+    }
+
+    @Test func marginCallLiquidatesAtTheCloseAndLogsWhy() throws {
+        let b: [(Double, Double, Double, Double)] = [(100, 100, 100, 100), (100, 100, 100, 100), (70, 70, 60, 60), (50, 50, 50, 50)]
+        let r = try run(daily(b), config: BacktestConfig(initialCash: 10_000, account: .regT)) { ctx in
+            if ctx.step == 0 { ctx.buy(0, .units(200)) }    // 20 000 of stock on 10 000 equity
+        }
+        // At 60: equity 10 000 − 8 000 = 2 000 < 25 % × 12 000 → liquidated at 60.
+        let call = try #require(r.orders.first { $0.request.tag == "margin-call" })
+        #expect(call.status == .filled && call.averageFillPrice == 60)
+        #expect(call.reason.contains("margin call"))
+        #expect(r.positions[0][2] == 0 && r.finalEquity == 2_000)
+    }
+
+    @Test func shortBorrowFeeAccruesPerCalendarDay() throws {
+        let config = BacktestConfig(account: .regT, financing: FinancingModel(shortBorrowRate: 0.036))
+        let r = try run(daily(flat(100, 3)), config: config) { ctx in if ctx.step == 0 { ctx.sell(0, .units(100)) } }
+        // Short 10 000 from bar 1; one day of 3.6 %/360 on 10 000 charged at bar 2 = 1.
+        #expect(abs(r.totalFinancing - 1) < 1e-9)
+        #expect(abs(r.finalEquity - 99_999) < 1e-9)
+    }
+
+    @Test func fractionalByDefaultWholeSharesByOption() throws {
+        let b = flat(33, 3)
+        let frac = try run(daily(b), config: BacktestConfig(initialCash: 1_000)) { ctx in
+            if ctx.step == 0 { ctx.buy(0, .allAvailable) }
+        }
+        #expect(abs(frac.fills[0].quantity - 1_000.0 / 33) < 1e-12)
+        let whole = try run(daily(b), config: BacktestConfig(initialCash: 1_000, wholeShares: true)) { ctx in
+            if ctx.step == 0 { ctx.buy(0, .allAvailable) }
+            if ctx.step == 1 { ctx.buy(0, .units(0.5)) }
+        }
+        #expect(whole.fills.map(\.quantity) == [30])
+        #expect(whole.orders[1].status == .rejected && whole.orders[1].reason.contains("zero whole shares"))
+    }
+
+    @Test func volumeParticipationCapsFillsAndKeepsTheRestWorking() throws {
+        let config = BacktestConfig(volumeParticipation: 0.1)
+        let r = try run(daily(flat(10, 5), volume: 1_000), config: config) { ctx in
+            if ctx.step == 0 { ctx.buy(0, .units(250)) }
+        }
+        #expect(r.fills.map(\.quantity) == [100, 100, 50])
+        #expect(r.orders[0].status == .filled && r.orders[0].filledQuantity == 250)
+    }
+}
+
+@Suite("Corporate actions")
+struct CorporateActionTests {
+    func series(dividend: [Double]? = nil, split: [Double]? = nil) -> BarSeries {
+        var s = daily([(100, 100, 100, 100), (100, 100, 100, 100), (50, 50, 50, 50), (51, 51, 51, 51)])
+        s.dividend = dividend
+        s.splitCoefficient = split
+        return s
+    }
+
+    @Test func aSplitMultipliesThePositionAndKeepsEquityWhole() throws {
+        let r = try run(series(split: [1, 1, 2, 1])) { ctx in if ctx.step == 0 { ctx.buy(0, .units(10)) } }
+        #expect(r.positions[0] == [0, 10, 20, 20])
+        #expect(r.equity.equity == [100_000, 100_000, 100_000, 100_020])
+        #expect(r.trades[0].entryPrice == 50 && r.trades[0].quantity == 20 && r.trades[0].grossPnL == 20)
+    }
+
+    @Test func aSplitRescalesWorkingOrders() throws {
+        let r = try run(series(split: [1, 1, 2, 1])) { ctx in
+            if ctx.step == 0 { ctx.buy(0, .units(10)) }
+            if ctx.step == 1 { ctx.sell(0, .units(10), .limit(101)) }
+        }
+        // After the 2:1 split the order sells 20 with a limit of 50.5; bar 3 opens above it at 51 and fills there.
+        #expect(r.orders[1].type == .limit(50.5))
+        #expect(r.fills.last.map { ($0.quantity, $0.price) }! == (20, 51))
+    }
+
+    @Test func dividendsAreCreditedAndCountInTheTradesPnL() throws {
+        let r = try run(series(dividend: [0, 0, 0.5, 0])) { ctx in
+            if ctx.step == 0 { ctx.buy(0, .units(10)) }
+            if ctx.step == 2 { ctx.closePosition(0) }
+        }
+        #expect(r.totalDividends == 5)
+        #expect(r.trades[0].grossPnL == -490 && r.trades[0].netPnL == -485)
+        #expect(r.finalEquity == 100_000 - 485)
+    }
+}

@@ -1,1 +1,0 @@
-// Tests for TradewindEngine live in this folder, one file per behaviour area.

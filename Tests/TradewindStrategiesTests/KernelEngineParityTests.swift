@@ -1,0 +1,104 @@
+import Testing
+import TradewindCore
+import TradewindData
+import TradewindEngine
+import TradewindStrategies
+
+/// The engine is the reference: random parameter sets of `momentum` run through the event-driven engine and
+/// through `IntradayKernel` must give the same trades, final equity and metrics (≤ 1e-9 relative).
+@Suite struct KernelEngineParityTests {
+    static func engineConfig(_ costs: KernelCosts, cash: Double) -> BacktestConfig {
+        BacktestConfig(initialCash: cash, commission: .percentOfValue(costs.commission),
+                       slippage: costs.slippageBps > 0 ? .basisPoints(costs.slippageBps) : .none,
+                       session: SessionPolicy(zone: .newYork, calendar: NYSECalendar.shared, flattenAtClose: true))
+    }
+
+    /// Session-close equity of an engine run (last step of each local day) and its metrics by the kernel's
+    /// definitions (computed two-pass, independently of the kernel's running sums).
+    static func engineMetrics(_ r: BacktestResult, cash: Double) -> KernelMetrics {
+        var closes: [Double] = []
+        let t = r.equity.time
+        for i in 0..<t.count {
+            let last = i == t.count - 1 || ZoneRules.newYork.localDate(of: t[i + 1]) != ZoneRules.newYork.localDate(of: t[i])
+            if last { closes.append(r.equity.equity[i]) }
+        }
+        let closed = r.closedTrades
+        return KernelStatistics.metrics(equity: closes, initialCash: cash, trades: closed.count,
+                                        wins: closed.filter { $0.netPnL > 0 }.count)
+    }
+
+    static func randomParameters(_ rng: inout TestRandom) -> IntradayParameters {
+        func r(_ lo: Double, _ hi: Double) -> Double { ((lo + (hi - lo) * rng.uniform()) * 1000).rounded() / 1000 }
+        let times = [600, 600, 571, 630, 720, 900, 959]
+        return IntradayParameters(buyTrigger: r(-1.5, 2.5), sellTrigger: r(0.02, 2.5),
+                                  stopLoss: rng.uniform() < 0.4 ? 0 : r(0.02, 2),
+                                  buyTime: times[Int(rng.next() % UInt64(times.count))], compound: rng.uniform() < 0.6)
+    }
+
+    static func compare(_ series: BarSeries, _ p: IntradayParameters, costs: KernelCosts, label: String) throws -> Int {
+        let cash = 10_000.0
+        let data = try IntradaySessionData(series: series)
+        let k = try IntradayKernel.evaluate(rule: .momentum, data: data, grid: IntradayGrid(p), initialCash: cash, costs: costs,
+                                            recordTrades: true)
+        let e = try Backtest.run(Momentum(p), data: MarketDataset([series]), config: engineConfig(costs, cash: cash))
+        let km = k.metrics(at: 0), em = engineMetrics(e, cash: cash)
+        let kt = k.tradeLists![0], et = e.closedTrades
+        let ctx = "\(label) \(p) costs \(costs)"
+        #expect(e.trades.allSatisfy { !$0.isOpen }, "\(ctx): open trade left")
+        #expect(kt.count == et.count, "\(ctx): \(kt.count) kernel trades vs \(et.count) engine trades")
+        for (a, b) in zip(kt, et) {
+            let same = series.time[a.entryBar] == b.entryTime && series.time[a.exitBar] == b.exitTime
+                && relativeDifference(a.entryPrice, b.entryPrice) <= 1e-9 && relativeDifference(a.exitPrice, b.exitPrice) <= 1e-9
+                && relativeDifference(a.quantity, b.quantity) <= 1e-9
+            if !same { Issue.record("\(ctx): trade \(a) vs engine \(b)"); break }
+        }
+        #expect(relativeDifference(km.finalEquity, e.finalEquity) <= 1e-9, "\(ctx): equity \(km.finalEquity) vs \(e.finalEquity)")
+        #expect(km.trades == em.trades && km.wins == em.wins, "\(ctx): \(km) vs \(em)")
+        #expect(abs(km.sharpe - em.sharpe) <= 1e-9 * max(1, abs(em.sharpe)), "\(ctx): sharpe \(km.sharpe) vs \(em.sharpe)")
+        #expect(abs(km.maxDrawdown - em.maxDrawdown) <= 1e-9, "\(ctx): drawdown \(km.maxDrawdown) vs \(em.maxDrawdown)")
+        return et.count
+    }
+
+    @Test func momentumKernelEqualsEngineOnRandomParametersOnEqkerMinuteBars() throws {
+        var rng = TestRandom(seed: 2024)
+        var trades = 0
+        for round in 0..<240 {
+            let symbol = SampleBars.eqkerSymbols[round % SampleBars.eqkerSymbols.count]
+            let costs = round % 3 == 0 ? KernelCosts.none
+                : KernelCosts(commission: (rng.uniform() * 10).rounded() / 10_000, slippageBps: (rng.uniform() * 50).rounded() / 10)
+            trades += try Self.compare(SampleBars.eqkerMinute(symbol), Self.randomParameters(&rng), costs: costs, label: symbol)
+        }
+        #expect(trades > 200)
+    }
+
+    @Test func momentumKernelEqualsEngineOnRandomParametersOnSyntheticSessions() throws {
+        var rng = TestRandom(seed: 77)
+        let series = [
+            try SyntheticMinuteBars.generate(symbol: "SYN", seed: 5, from: CivilDate(year: 2019, month: 11, day: 18)!,
+                                             to: CivilDate(year: 2019, month: 12, day: 31)!),
+            try SyntheticMinuteBars.generate(symbol: "WILD", seed: 6, from: CivilDate(year: 2019, month: 11, day: 18)!,
+                                             to: CivilDate(year: 2019, month: 12, day: 6)!, minuteVolatility: 0.004, tick: 0.05),
+        ]
+        var trades = 0
+        for round in 0..<120 {
+            let costs = round % 2 == 0 ? KernelCosts.none : KernelCosts(commission: 0.0005, slippageBps: 2)
+            trades += try Self.compare(series[round % 2], Self.randomParameters(&rng), costs: costs, label: series[round % 2].symbol)
+        }
+        #expect(trades > 300)
+    }
+
+    /// Real SPY minute bars of 2011 with pre- and after-market bars (pyalgotrade sample): only regular-hours bars
+    /// take part in either implementation.
+    @Test func momentumKernelEqualsEngineOnSPY2011MinuteBarsWithExtendedHours() throws {
+        let spy = try DataSource.sample("spy-1m-2011").load().series[0]
+        var rng = TestRandom(seed: 2011)
+        var trades = 0
+        for round in 0..<24 {
+            var p = Self.randomParameters(&rng)
+            p.buyTrigger = (p.buyTrigger * 0.4 * 1000).rounded() / 1000
+            let costs = round % 2 == 0 ? KernelCosts.none : KernelCosts(commission: 0.0003, slippageBps: 1)
+            trades += try Self.compare(spy, p, costs: costs, label: "SPY-2011")
+        }
+        #expect(trades > 100)
+    }
+}

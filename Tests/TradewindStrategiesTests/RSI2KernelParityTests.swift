@@ -1,0 +1,69 @@
+import Testing
+import TradewindCore
+import TradewindData
+import TradewindEngine
+import TradewindStrategies
+
+/// `RSI2Kernel` against the engine's `rsi2` (no filters, no hedge) on random parameter sets and costs.
+@Suite struct RSI2KernelParityTests {
+    static func compare(_ series: BarSeries, _ sets: [RSI2Kernel.Parameters], costs: KernelCosts) throws -> Int {
+        let cash = 25_000.0
+        let k = try RSI2Kernel.evaluate(series: series, parameters: sets, initialCash: cash, costs: costs, recordTrades: true)
+        var trades = 0
+        for (i, p) in sets.enumerated() {
+            let config = BacktestConfig(initialCash: cash, commission: .percentOfValue(costs.commission),
+                                        slippage: costs.slippageBps > 0 ? .basisPoints(costs.slippageBps) : .none)
+            let strategy = try RSI2(["rsi_period": .int(p.rsiPeriod), "entry": .real(p.entry), "exit": .real(p.exit),
+                                     "stop_loss": .real(p.stopLoss), "position_size": .real(p.positionSize)])
+            let e = try Backtest.run(strategy, data: MarketDataset([series]), config: config)
+            let ctx = "\(series.symbol) \(p) \(costs)"
+            let closed = e.closedTrades, kt = k.tradeLists![i]
+            #expect(kt.count == closed.count, "\(ctx): \(kt.count) vs \(closed.count) trades")
+            for (a, b) in zip(kt, closed) where !(a.entryBar == b.entryStep && a.exitBar == b.exitStep
+                && relativeDifference(a.entryPrice, b.entryPrice) <= 1e-9 && relativeDifference(a.exitPrice, b.exitPrice) <= 1e-9
+                && relativeDifference(a.quantity, b.quantity) <= 1e-9) {
+                Issue.record("\(ctx): trade \(a) vs engine \(b)")
+                break
+            }
+            let em = KernelStatistics.metrics(equity: e.equity.equity, initialCash: cash, trades: closed.count,
+                                              wins: closed.filter { $0.netPnL > 0 }.count)
+            let km = k.metrics(at: i)
+            #expect(relativeDifference(km.finalEquity, e.finalEquity) <= 1e-9, "\(ctx): \(km.finalEquity) vs \(e.finalEquity)")
+            #expect(km.trades == em.trades && km.wins == em.wins, "\(ctx): \(km) vs \(em)")
+            #expect(abs(km.sharpe - em.sharpe) <= 1e-9 * max(1, abs(em.sharpe)) && abs(km.maxDrawdown - em.maxDrawdown) <= 1e-9,
+                    "\(ctx): \(km) vs \(em)")
+            trades += closed.count
+        }
+        return trades
+    }
+
+    static func randomSets(_ rng: inout TestRandom, _ count: Int) -> [RSI2Kernel.Parameters] {
+        (0..<count).map { _ in
+            let entry = (5 + 40 * rng.uniform()).rounded()
+            return RSI2Kernel.Parameters(rsiPeriod: 1 + Int(rng.next() % 6), entry: entry, exit: entry + (10 + 45 * rng.uniform()).rounded(),
+                                         stopLoss: rng.uniform() < 0.3 ? 0 : ((1 + 8 * rng.uniform()) * 10).rounded() / 10,
+                                         positionSize: rng.uniform() < 0.2 ? 1 : ((0.3 + 0.7 * rng.uniform()) * 100).rounded() / 100)
+        }
+    }
+
+    @Test func kernelEqualsEngineOnRandomParameterSetsOnEqkerDaily() throws {
+        var rng = TestRandom(seed: 21)
+        var trades = 0
+        for (k, symbol) in SampleBars.eqkerSymbols.enumerated() {
+            let costs = k % 2 == 0 ? KernelCosts.none : KernelCosts(commission: 0.001, slippageBps: 4)
+            trades += try Self.compare(SampleBars.eqkerDaily(symbol), Self.randomSets(&rng, 6), costs: costs)
+        }
+        #expect(trades > 500)
+    }
+
+    @Test func kernelEqualsEngineOnRandomParameterSetsOnSyntheticDaily() throws {
+        var rng = TestRandom(seed: 22)
+        let market = try SyntheticMarket(seed: 4).generate(symbols: 4, from: CivilDate(year: 2016, month: 1, day: 1)!,
+                                                           to: CivilDate(year: 2019, month: 12, day: 31)!, interval: .daily)
+        var trades = 0
+        for (k, s) in market.series.enumerated() {
+            trades += try Self.compare(s, Self.randomSets(&rng, 15), costs: k % 2 == 0 ? .none : KernelCosts(commission: 0.0005, slippageBps: 2))
+        }
+        #expect(trades > 1000)
+    }
+}
