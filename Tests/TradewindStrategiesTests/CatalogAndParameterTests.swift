@@ -7,7 +7,7 @@ import TradewindEngine
 struct CatalogAndParameterTests {
     @Test func catalogListsTheBasicStrategiesWithTheirParameters() throws {
         #expect(StrategyCatalog.names == ["buy-and-hold", "sma-cross", "momentum", "rsi2", "ema-cross", "macd-cross",
-                                          "bollinger-reversion", "donchian-breakout"])
+                                          "bollinger-reversion", "donchian-breakout", "signals"])
         let sma = try StrategyCatalog.named("sma-cross")
         #expect(sma.parameterSpecs.map(\.name) == ["fast", "slow"])
         #expect(sma.parameterSpecs[0].defaultValue == .int(10))

@@ -43,6 +43,7 @@ public enum StrategyCatalog {
         StrategyDescriptor(MACDCross.self),
         StrategyDescriptor(BollingerReversion.self),
         StrategyDescriptor(DonchianBreakout.self),
+        StrategyDescriptor(SignalStrategy.self),
     ]
 
     public static var names: [String] { all.map(\.name) }

@@ -25,7 +25,7 @@ public enum StrategyListing {
         let w = d.parameterSpecs.map(\.name.count).max() ?? 0
         for p in d.parameterSpecs {
             out += "  " + p.name + String(repeating: " ", count: w - p.name.count + 2)
-                + "\(p.kind.typeName), default \(p.defaultValue), \(p.kind.validValues). \(p.description)\n"
+                + "\(p.kind.typeName), default \(p.defaultValue.description.isEmpty ? "none" : p.defaultValue.description), \(p.kind.validValues). \(p.description)\n"
         }
         if let k = KernelAvailability.kernel(for: d.name) { out += "\nFast kernel: \(k)\n" }
         return out
@@ -103,7 +103,7 @@ public enum KernelAvailability {
         case "rsi2":
             return config.fillTiming == .nextOpen && config.session.calendar == nil && config.session.hours == nil
                 && !parameters.bool("filter_vwap") && !parameters.bool("filter_trend") && parameters.real("min_volume") == 0
-                && !parameters.bool("filter_bollinger") && parameters.int("hedge_symbol_index") < 0
+                && !parameters.bool("filter_bollinger") && parameters.string("hedge_symbol").isEmpty
         default:
             return false
         }

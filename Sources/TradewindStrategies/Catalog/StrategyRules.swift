@@ -26,7 +26,7 @@ enum StrategyRules {
               Entry: flat, RSI ≤ entry and every enabled filter passes (filter_vwap: close < session VWAP; filter_trend:
               close > SMA(trend_period); min_volume > 0: volume ≥ min_volume; filter_bollinger: close < SMA(bb_period) −
               bb_std × σ) → buy position_size × equity. Exit: RSI ≥ exit → sell all; stop_loss > 0: stop at
-              entry × (1 − stop_loss/100) from the next bar. Hedge (hedge_symbol_index ≥ 0, two symbols): RSI ≥
+              entry × (1 − stop_loss/100) from the next bar. Hedge (hedge_symbol = one of two symbols): RSI ≥
               hedge_entry → buy hedge_size × equity of the hedge; RSI ≤ hedge_exit → sell it.
             """,
         "ema-cross": """
@@ -45,6 +45,13 @@ enum StrategyRules {
               Long only. Buy when the close > the highest high of the previous entry_period bars; sell when the close <
               the lowest low of the previous exit_period bars. On the entry fill a stop at fill − atr_multiple × ATR(atr_period)
               (as of the signal bar) works from the next bar; it is cancelled by the channel exit.
+            """,
+        "signals": """
+              Long only. file names a CSV with a header naming a time column (time/date/datetime/timestamp), a signal
+              column (signal/action) and optionally symbol. On each symbol's first bar at or after a buy signal (a date
+              means New York midnight of that date), if flat, buy with all available cash (1/N of equity with N
+              symbols); at or after a sell signal, if long, sell everything. Orders are placed on that bar's close and
+              fill at the next open (or that close with close-fill timing). A signal without symbol applies to all.
             """,
         "buy-and-hold": """
               Buy on each symbol's first bar with `fraction` of the initial capital (split equally across symbols) and
