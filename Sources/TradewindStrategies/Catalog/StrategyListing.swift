@@ -71,6 +71,9 @@ public enum KernelAvailability {
         case "momentum":
             return "IntradayKernel (rule momentum): one symbol of intraday bars, NYSE calendar session policy with flatten at "
                 + "close, worst intrabar policy; equal to the engine (property-tested)."
+        case "open-10am", "open-10am-stop", "vwap-momentum":
+            return "IntradayKernel (rule \(name == "vwap-momentum" ? "vwap-momentum" : "open-10am")): one symbol of intraday bars, NYSE "
+                + "calendar session policy with flatten at close, worst intrabar policy; equal to the engine (property-tested)."
         case "sma-cross":
             return "SMACrossKernel: one symbol, next-open fills; equal to the engine (property-tested)."
         case "rsi2":
@@ -95,7 +98,7 @@ public enum KernelAvailability {
         case .halfSpread: return false
         }
         switch name {
-        case "momentum":
+        case "momentum", "open-10am", "open-10am-stop", "vwap-momentum":
             return config.session.flattenAtClose && config.session.calendar is NYSECalendar && config.session.zone == .newYork
                 && config.intrabar == .worst
         case "sma-cross":
@@ -106,6 +109,17 @@ public enum KernelAvailability {
                 && !parameters.bool("filter_bollinger") && parameters.string("hedge_symbol").isEmpty
         default:
             return false
+        }
+    }
+
+    /// The `IntradayKernel` rule of an intraday catalog strategy (nil for the others). `vwap-momentum`'s
+    /// `reference_time` parameter is the kernel's `referenceTime`; `open-10am` runs with stop 0.
+    public static func intradayRule(for name: String) -> IntradayEntryRule? {
+        switch name {
+        case "momentum": return .momentum
+        case "open-10am", "open-10am-stop": return .openAbove
+        case "vwap-momentum": return .vwapMomentum
+        default: return nil
         }
     }
 

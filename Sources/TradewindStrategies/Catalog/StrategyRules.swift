@@ -16,6 +16,27 @@ enum StrategyRules {
               Sizing: compound = all cash each trade; otherwise shares worth the initial cash (skipped when
               unaffordable).
             """,
+        "open-10am": """
+              C = the previous session's last regular-hours close; the first session does not trade.
+              1. On the session's first regular-hours bar (before buy_time) a conditional market-on-open buy is placed
+                 for the bar starting exactly at buy_time (10:00): it fills at that bar's open when the open >
+                 C × (1 + buy_trigger/100), and expires otherwise (also when the session has no bar starting at
+                 buy_time, or that bar is the session's first).
+              2. Exits from the bar after the entry, one cancelling the other: limit sell at entry × (1 + sell_trigger/100)
+                 (or the open when the bar opens above it) and market-on-close; run with flatten-at-close.
+              Sizing: compound = all cash each trade; otherwise shares worth the initial cash.
+            """,
+        "open-10am-stop": """
+              As open-10am, plus a stop sell at entry × (1 − stop_loss/100) from the bar after the entry (or the open
+              when the bar opens below it). A bar touching both target and stop sells at the stop.
+            """,
+        "vwap-momentum": """
+              On the bar starting exactly at buy_time (10:00), buy at its open when that open is above the session VWAP
+              of the regular-hours bars before it (Σ typical × volume / Σ volume, typical = (H+L+C)/3) and at least
+              buy_trigger % above the close of the bar starting at reference_time (09:40; no trade without it). The
+              order is a conditional market-on-open placed on the reference bar's close and replaced on each later bar
+              before buy_time with the updated VWAP. Exits as momentum: target, stop (stop_loss > 0), session close.
+            """,
         "sma-cross": """
               Long only. Buy (all available cash; 1/N of equity with N symbols) when SMA(fast) of the close crosses
               above SMA(slow); sell the whole position when it crosses below. Market orders fill at the next bar's
