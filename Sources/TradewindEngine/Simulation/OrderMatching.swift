@@ -12,6 +12,10 @@ extension StrategyContext {
     /// Matches the live orders of every symbol that has a bar at this step against that bar (before `onBar`).
     func matchOrders() {
         let f = market.flags[step]
+        if market.symbolCount == 1 {
+            if hasBar(0) { matchOrders(symbol: 0, sessionFirst: f & MarketColumns.sessionFirst != 0) }
+            return
+        }
         var symbolsWithOrders: [Int] = []
         for id in liveOrders where orders[id].activeSince <= step && !symbolsWithOrders.contains(orders[id].symbol) {
             symbolsWithOrders.append(orders[id].symbol)
