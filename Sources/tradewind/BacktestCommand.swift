@@ -3,6 +3,7 @@ import Foundation
 import TradewindCore
 import TradewindData
 import TradewindEngine
+import TradewindReports
 import TradewindStrategies
 
 /// `tradewind backtest`: run a catalog strategy over history and print its summary.
@@ -56,6 +57,10 @@ struct BacktestCommand: ParsableCommand {
     @Option(help: "Write the trades as CSV to this file.") var trades: String?
     @Option(help: "Write the equity curve as CSV to this file.") var equity: String?
     @Option(help: "Write the order log as CSV to this file.") var orders: String?
+    @Option(help: "Write a self-contained HTML report to this file.") var report: String?
+    @Option(help: "Write the report's text summary box to this file.") var summary: String?
+    @Option(help: "Write the report as PDF (headless Chromium) to this file.") var pdf: String?
+    @Option(help: "Benchmark symbol of the report (buy and hold; default: the first symbol).") var benchmark: String?
 
     func sessionCalendar() throws -> (any ExchangeCalendar)? {
         switch session {
@@ -109,6 +114,9 @@ struct BacktestCommand: ParsableCommand {
             if let trades { try result.tradesCSV().write(toFile: trades, atomically: true, encoding: .utf8) }
             if let equity { try result.equityCSV().write(toFile: equity, atomically: true, encoding: .utf8) }
             if let orders { try result.ordersCSV().write(toFile: orders, atomically: true, encoding: .utf8) }
+            try BacktestReportAdapter.export(result: result, data: data, report: report, summary: self.summary, pdf: pdf,
+                                             context: .init(strategy: descriptor.name, parameters: parameters,
+                                                            dataSource: dataOptions.data, benchmark: benchmark, riskFree: riskFree))
             if json {
                 let encoder = JSONEncoder()
                 encoder.outputFormatting = [.sortedKeys]

@@ -56,6 +56,10 @@ extension StrategyContext {
         case .trailingStop(.amount(let a)): if let e = positive(a, "trailing amount") { return e }
         case .trailingStop(.percent(let p)):
             if !(p > 0 && p < 1) { return "trailing percent must be a fraction in (0, 1), got \(p)" }
+        case .openIf(let c):
+            if [c.above, c.atLeast, c.below, c.atMost].contains(where: \.isNaN) {
+                return "open-if bounds must be numbers (use ±infinity for none), got \(c.description) with a NaN"
+            }
         default: break
         }
         switch r.size {
