@@ -3,6 +3,7 @@ import Foundation
 import TradewindCore
 import TradewindData
 import TradewindEngine
+import TradewindReports
 import TradewindStrategies
 
 /// `tradewind backtest`: run a catalog strategy over history and print its summary.
@@ -11,7 +12,7 @@ struct BacktestCommand: ParsableCommand {
         commandName: "backtest",
         abstract: "Run a strategy over historical bars (event-driven engine).",
         discussion: """
-            Strategies: \(StrategyCatalog.all.map { "\($0.name) [\($0.parameterSpecs.map { "\($0.name)=\($0.defaultValue)" }.joined(separator: " "))]" }.joined(separator: "; ")).
+            Strategies and their parameters: `tradewind strategy list` / `tradewind strategy show NAME`.
             Market orders fill at the next bar's open (--fill next-open, default) or at the signal bar's close \
             (--fill close). When a bar touches two orders (a bracket's take-profit and stop-loss), --intrabar worst \
             (default) assumes the adverse extreme came first; --intrabar path assumes O→H→L→C when close ≥ open, \
@@ -37,6 +38,10 @@ struct BacktestCommand: ParsableCommand {
     @Option(help: "Write the trades as CSV to this file.") var trades: String?
     @Option(help: "Write the equity curve as CSV to this file.") var equity: String?
     @Option(help: "Write the order log as CSV to this file.") var orders: String?
+    @Option(help: "Write a self-contained HTML report to this file.") var report: String?
+    @Option(help: "Write the report's text summary box to this file.") var summary: String?
+    @Option(help: "Write the report as PDF (headless Chromium) to this file.") var pdf: String?
+    @Option(help: "Benchmark symbol of the report (buy and hold; default: the first symbol).") var benchmark: String?
 
     func run() throws {
         do {
@@ -62,6 +67,9 @@ struct BacktestCommand: ParsableCommand {
             if let trades { try result.tradesCSV().write(toFile: trades, atomically: true, encoding: .utf8) }
             if let equity { try result.equityCSV().write(toFile: equity, atomically: true, encoding: .utf8) }
             if let orders { try result.ordersCSV().write(toFile: orders, atomically: true, encoding: .utf8) }
+            try BacktestReportAdapter.export(result: result, data: data, report: report, summary: self.summary, pdf: pdf,
+                                             context: .init(strategy: descriptor.name, parameters: parameters,
+                                                            dataSource: dataOptions.data, benchmark: benchmark, riskFree: riskFree))
             if json {
                 let encoder = JSONEncoder()
                 encoder.outputFormatting = [.sortedKeys]

@@ -15,6 +15,7 @@ struct Tradewind: AsyncParsableCommand {
             BenchCommand.self,
             CalendarCommand.self,
             DataCommand.self,
+            IndicatorCommand.self,
             OptimizeCommand.self,
             StatsCommand.self,
             StrategyCommand.self,

@@ -40,7 +40,7 @@ import TradewindStrategies
         let daily = BacktestConfig(commission: .percentOfValue(0.001))
         #expect(KernelAvailability.supports("rsi2", parameters: try Self.params("rsi2"), config: daily, symbolCount: 1))
         #expect(!KernelAvailability.supports("rsi2", parameters: try Self.params("rsi2", ["filter_trend": "true"]), config: daily, symbolCount: 1))
-        #expect(!KernelAvailability.supports("rsi2", parameters: try Self.params("rsi2", ["hedge_symbol_index": "1"]), config: daily, symbolCount: 1))
+        #expect(!KernelAvailability.supports("rsi2", parameters: try Self.params("rsi2", ["hedge_symbol": "SH"]), config: daily, symbolCount: 1))
         #expect(KernelAvailability.supports("sma-cross", parameters: try Self.params("sma-cross"), config: daily, symbolCount: 1))
         var perShare = daily
         perShare.commission = CommissionModel(perShare: 0.005, minimum: 1)

@@ -25,7 +25,7 @@ public enum StrategyListing {
         let w = d.parameterSpecs.map(\.name.count).max() ?? 0
         for p in d.parameterSpecs {
             out += "  " + p.name + String(repeating: " ", count: w - p.name.count + 2)
-                + "\(p.kind.typeName), default \(p.defaultValue), \(p.kind.validValues). \(p.description)\n"
+                + "\(p.kind.typeName), default \(p.defaultValue.description.isEmpty ? "none" : p.defaultValue.description), \(p.kind.validValues). \(p.description)\n"
         }
         if let k = KernelAvailability.kernel(for: d.name) { out += "\nFast kernel: \(k)\n" }
         return out
@@ -71,6 +71,9 @@ public enum KernelAvailability {
         case "momentum":
             return "IntradayKernel (rule momentum): one symbol of intraday bars, NYSE calendar session policy with flatten at "
                 + "close, worst intrabar policy; equal to the engine (property-tested)."
+        case "open-10am", "open-10am-stop", "vwap-momentum":
+            return "IntradayKernel (rule \(name == "vwap-momentum" ? "vwap-momentum" : "open-10am")): one symbol of intraday bars, NYSE "
+                + "calendar session policy with flatten at close, worst intrabar policy; equal to the engine (property-tested)."
         case "sma-cross":
             return "SMACrossKernel: one symbol, next-open fills; equal to the engine (property-tested)."
         case "rsi2":
@@ -95,7 +98,7 @@ public enum KernelAvailability {
         case .halfSpread: return false
         }
         switch name {
-        case "momentum":
+        case "momentum", "open-10am", "open-10am-stop", "vwap-momentum":
             return config.session.flattenAtClose && config.session.calendar is NYSECalendar && config.session.zone == .newYork
                 && config.intrabar == .worst
         case "sma-cross":
@@ -103,9 +106,20 @@ public enum KernelAvailability {
         case "rsi2":
             return config.fillTiming == .nextOpen && config.session.calendar == nil && config.session.hours == nil
                 && !parameters.bool("filter_vwap") && !parameters.bool("filter_trend") && parameters.real("min_volume") == 0
-                && !parameters.bool("filter_bollinger") && parameters.int("hedge_symbol_index") < 0
+                && !parameters.bool("filter_bollinger") && parameters.string("hedge_symbol").isEmpty
         default:
             return false
+        }
+    }
+
+    /// The `IntradayKernel` rule of an intraday catalog strategy (nil for the others). `vwap-momentum`'s
+    /// `reference_time` parameter is the kernel's `referenceTime`; `open-10am` runs with stop 0.
+    public static func intradayRule(for name: String) -> IntradayEntryRule? {
+        switch name {
+        case "momentum": return .momentum
+        case "open-10am", "open-10am-stop": return .openAbove
+        case "vwap-momentum": return .vwapMomentum
+        default: return nil
         }
     }
 

@@ -9,7 +9,13 @@ struct BacktestOptions: ParsableArguments {
     @Option(help: "Commission as a fraction of traded value (0.001 = 0.1 %).") var commission: Double = 0
     @Option(help: "Commission per share/unit.") var commissionPerShare: Double = 0
     @Option(help: "Minimum commission per fill.") var commissionMinimum: Double = 0
+    @Option(help: "Maximum commission per fill.") var commissionMaximum: Double?
+    @Option(help: "Fixed commission per fill.") var commissionFixed: Double = 0
     @Option(help: "Slippage in basis points against the trader on market-type fills.") var slippageBps: Double = 0
+    @Option(help: "Slippage as half of this quoted spread (price units), instead of --slippage-bps.") var spread: Double?
+    @Option(help: "Cap each order's fill per bar at this fraction of the bar's volume (0.1 = 10 %).") var volumeCap: Double?
+    @Option(help: "Annual short borrow fee (fraction), margin accounts.") var borrowRate: Double = 0
+    @Option(help: "Annual interest on borrowed cash (fraction), margin accounts.") var marginRate: Double = 0
     @Option(help: "Market-order fills: next-open or close.") var fill: String = "next-open"
     @Option(help: "Intrabar policy for OHLC bars: worst or path.") var intrabar: String = "worst"
     @Flag(help: "Trade whole shares only.") var wholeShares = false
@@ -43,9 +49,11 @@ struct BacktestOptions: ParsableArguments {
         }
         var config = BacktestConfig(
             initialCash: cash,
-            commission: CommissionModel(perShare: commissionPerShare, percent: commission, minimum: commissionMinimum),
-            slippage: slippageBps > 0 ? .basisPoints(slippageBps) : .none,
-            fillTiming: fillTiming, intrabar: policy, wholeShares: wholeShares,
+            commission: CommissionModel(perShare: commissionPerShare, percent: commission, fixed: commissionFixed,
+                                        minimum: commissionMinimum, maximum: commissionMaximum ?? .infinity),
+            slippage: spread.map { SlippageModel.halfSpread($0) } ?? (slippageBps > 0 ? .basisPoints(slippageBps) : .none),
+            financing: FinancingModel(shortBorrowRate: borrowRate, marginInterestRate: marginRate),
+            fillTiming: fillTiming, intrabar: policy, wholeShares: wholeShares, volumeParticipation: volumeCap,
             session: SessionPolicy(zone: zone, calendar: try sessionCalendar(), flattenAtClose: flattenAtClose),
             from: try date(from, "--from"), to: try date(to, "--to", plusDays: 1))
         if let m = margin { config.account = .margin(initialMargin: m, maintenanceMargin: min(0.25, m)) }

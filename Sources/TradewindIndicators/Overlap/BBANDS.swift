@@ -1,0 +1,48 @@
+import Foundation
+
+/// Bollinger Bands (TA-Lib BBANDS): a `matype` moving average ± `nbdevup`/`nbdevdn` population standard
+/// deviations over the same `timeperiod` (TA-Lib 0.8's accurate variance, see `VAR`).
+public struct BBANDS: StreamingIndicator {
+    public let timeperiod: Int
+    public let nbdevup: Double
+    public let nbdevdn: Double
+    public let matype: MAType
+    @usableFromInline var average: MovingAverage
+    @usableFromInline var deviation: STDDEV
+
+    /// - Parameters: timeperiod 2...100000 (default 20); nbdevup, nbdevdn (default 2); matype (default SMA).
+    public init(timeperiod: Int = 20, nbdevup: Double = 2, nbdevdn: Double = 2, matype: MAType = .sma) throws(IndicatorError) {
+        try Check.period(timeperiod, "timeperiod", in: 2...maxIndicatorPeriod, "BBANDS")
+        try Check.real(nbdevup, "nbdevup", in: -realParameterBound...realParameterBound, "BBANDS")
+        try Check.real(nbdevdn, "nbdevdn", in: -realParameterBound...realParameterBound, "BBANDS")
+        self.timeperiod = timeperiod
+        self.nbdevup = nbdevup
+        self.nbdevdn = nbdevdn
+        self.matype = matype
+        average = MovingAverage(unchecked: timeperiod, matype: matype)
+        deviation = STDDEV(unchecked: timeperiod, nbdev: 1.0)
+    }
+
+    public var lookback: Int { max(average.lookback, timeperiod - 1) }
+
+    @inlinable
+    public mutating func update(_ x: Double) -> Bands? {
+        let ma = average.update(x)
+        let sd = deviation.update(x)
+        guard let ma, let sd else { return nil }
+        if nbdevup == nbdevdn {
+            if nbdevup == 1.0 {
+                return Bands(upperband: ma + sd, middleband: ma, lowerband: ma - sd)
+            }
+            let t = sd * nbdevup
+            return Bands(upperband: ma + t, middleband: ma, lowerband: ma - t)
+        }
+        if nbdevup == 1.0 {
+            return Bands(upperband: ma + sd, middleband: ma, lowerband: ma - sd * nbdevdn)
+        }
+        if nbdevdn == 1.0 {
+            return Bands(upperband: ma + sd * nbdevup, middleband: ma, lowerband: ma - sd)
+        }
+        return Bands(upperband: ma + sd * nbdevup, middleband: ma, lowerband: ma - sd * nbdevdn)
+    }
+}

@@ -1,0 +1,41 @@
+/// Moving average with a variable period (TA-Lib MAVP): at each bar, the `matype` average whose period is that
+/// bar's `periods` value (truncated, clamped to minperiod...maxperiod). As in TA-Lib, one average per possible
+/// period runs over the series, each started so its first value falls at the first output bar; an update is
+/// O(maxperiod − minperiod + 1).
+public struct MAVP: StreamingIndicator {
+    public let minperiod: Int, maxperiod: Int, matype: MAType
+    @usableFromInline var averages: [MovingAverage]
+    @usableFromInline let total: Int
+
+    /// - Parameters: minperiod 2...100000 (default 2); maxperiod 2...100000 (default 30), ≥ minperiod; matype (SMA).
+    public init(minperiod: Int = 2, maxperiod: Int = 30, matype: MAType = .sma) throws(IndicatorError) {
+        try Check.period(minperiod, "minperiod", in: 2...maxIndicatorPeriod, "MAVP")
+        try Check.period(maxperiod, "maxperiod", in: 2...maxIndicatorPeriod, "MAVP")
+        guard minperiod <= maxperiod else {
+            throw .invalidCombination(indicator: "MAVP", reason: "minperiod (\(minperiod)) must not exceed maxperiod (\(maxperiod))")
+        }
+        (self.minperiod, self.maxperiod, self.matype) = (minperiod, maxperiod, matype)
+        let total = MovingAverage.lookback(timeperiod: maxperiod, matype: matype)
+        self.total = total
+        averages = (minperiod...maxperiod).map { p in
+            MovingAverage(unchecked: p, matype: matype, skip: total - MovingAverage.lookback(timeperiod: p, matype: matype))
+        }
+    }
+
+    public var lookback: Int { total }
+
+    /// `input.x` is the price, `input.y` the bar's period.
+    @inlinable
+    public mutating func update(_ input: RealPair) -> Double? {
+        var chosen: Double?
+        var p = minperiod
+        let raw = input.y
+        let wanted = raw.isFinite ? max(minperiod, min(maxperiod, Int(raw.rounded(.towardZero)))) : maxperiod
+        for k in averages.indices {
+            let v = averages[k].update(input.x)
+            if p == wanted { chosen = v }
+            p += 1
+        }
+        return chosen
+    }
+}

@@ -1,0 +1,111 @@
+import Foundation
+
+/// Population variance over `timeperiod` bars (TA-Lib VAR). TA-Lib 0.8 computes it accurately (no
+/// sum-of-squares cancellation), so this keeps a sliding Welford mean and squared-deviation sum, recomputed
+/// exactly (two passes over the window) every `timeperiod` bars so rounding cannot drift: O(1) amortised.
+/// As in TA-Lib, `nbdev` is accepted but does not scale the result.
+public struct VAR: StreamingIndicator {
+    public let timeperiod: Int
+    public let nbdev: Double
+    @usableFromInline var window: WindowVariance
+
+    /// - Parameters: timeperiod 1...100000 (default 5); nbdev (default 1, ignored as in TA-Lib).
+    public init(timeperiod: Int = 5, nbdev: Double = 1) throws(IndicatorError) {
+        try Check.period(timeperiod, "timeperiod", in: 1...maxIndicatorPeriod, "VAR")
+        try Check.real(nbdev, "nbdev", in: -realParameterBound...realParameterBound, "VAR")
+        self.init(unchecked: timeperiod, nbdev: nbdev)
+    }
+
+    @usableFromInline init(unchecked timeperiod: Int, nbdev: Double = 1) {
+        self.timeperiod = timeperiod
+        self.nbdev = nbdev
+        window = WindowVariance(period: timeperiod)
+    }
+
+    public var lookback: Int { timeperiod - 1 }
+
+    @inlinable
+    public mutating func update(_ x: Double) -> Double? { window.update(x) }
+}
+
+/// Sliding-window population variance (Welford updates, exact two-pass refresh every `period` bars).
+@usableFromInline
+struct WindowVariance: Sendable {
+    @usableFromInline let period: Int
+    @usableFromInline var ring: Ring
+    @usableFromInline var mean = 0.0
+    @usableFromInline var m2 = 0.0
+    @usableFromInline var sinceRefresh = 0
+
+    @usableFromInline init(period: Int) {
+        self.period = period
+        ring = Ring(capacity: period)
+    }
+
+    @inlinable
+    mutating func refresh() {
+        let n = Double(period)
+        var sum = 0.0
+        for v in ring.storage { sum += v }
+        let m = sum / n
+        var acc = 0.0
+        for v in ring.storage {
+            let d = v - m
+            acc += d * d
+        }
+        mean = m
+        m2 = acc
+        sinceRefresh = 0
+    }
+
+    @inline(__always) @inlinable
+    mutating func update(_ x: Double) -> Double? {
+        if !ring.isFull {
+            ring.push(x)
+            guard ring.isFull else { return nil }
+            refresh()
+        } else {
+            let old = ring.oldest
+            ring.push(x)
+            sinceRefresh += 1
+            if sinceRefresh >= period {
+                refresh()
+            } else {
+                let delta = x - old
+                let oldMean = mean
+                mean += delta / Double(period)
+                m2 += delta * ((x - mean) + (old - oldMean))
+            }
+        }
+        return m2 > 0 ? m2 / Double(period) : 0.0
+    }
+}
+
+/// Population standard deviation over `timeperiod` bars times `nbdev` (TA-Lib STDDEV): √VAR (0 for a flat window).
+public struct STDDEV: StreamingIndicator {
+    public let timeperiod: Int
+    public let nbdev: Double
+    @usableFromInline var variance: VAR
+
+    /// - Parameters: timeperiod 2...100000 (default 5); nbdev (default 1).
+    public init(timeperiod: Int = 5, nbdev: Double = 1) throws(IndicatorError) {
+        try Check.period(timeperiod, "timeperiod", in: 2...maxIndicatorPeriod, "STDDEV")
+        try Check.real(nbdev, "nbdev", in: -realParameterBound...realParameterBound, "STDDEV")
+        self.init(unchecked: timeperiod, nbdev: nbdev)
+    }
+
+    @usableFromInline init(unchecked timeperiod: Int, nbdev: Double) {
+        self.timeperiod = timeperiod
+        self.nbdev = nbdev
+        variance = VAR(unchecked: timeperiod)
+    }
+
+    public var lookback: Int { timeperiod - 1 }
+
+    @inlinable
+    public mutating func update(_ x: Double) -> Double? {
+        guard let v = variance.update(x) else { return nil }
+        guard v > 0 else { return 0.0 }
+        return nbdev != 1.0 ? sqrt(v) * nbdev : sqrt(v)
+    }
+}

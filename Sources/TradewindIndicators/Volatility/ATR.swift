@@ -1,0 +1,83 @@
+/// True range (TA-Lib TRANGE), from the second bar on.
+public struct TRANGE: StreamingIndicator {
+    @usableFromInline var prevClose = 0.0
+    @usableFromInline var started = false
+    public init() {}
+    public var lookback: Int { 1 }
+
+    @inlinable
+    public mutating func update(_ bar: OHLCV) -> Double? {
+        defer {
+            prevClose = bar.close
+            started = true
+        }
+        guard started else { return nil }
+        return trueRange(high: bar.high, low: bar.low, prevClose: prevClose)
+    }
+}
+
+/// Average true range (TA-Lib ATR): the simple average of the first `timeperiod` true ranges, then Wilder
+/// smoothing `(atr·(n−1) + tr) / n`. Period 1 is the true range.
+public struct ATR: StreamingIndicator {
+    public let timeperiod: Int
+    @usableFromInline var tr = TRANGE()
+    @usableFromInline var count = 0
+    @usableFromInline var atr = 0.0
+
+    /// - Parameter timeperiod: 1...100000 (default 14).
+    public init(timeperiod: Int = 14) throws(IndicatorError) {
+        try Check.period(timeperiod, "timeperiod", in: 1...maxIndicatorPeriod, "ATR")
+        self.init(unchecked: timeperiod)
+    }
+
+    @usableFromInline let keep: Double
+    @usableFromInline let weight: Double
+
+    @usableFromInline init(unchecked timeperiod: Int) {
+        self.timeperiod = timeperiod
+        keep = Double(timeperiod - 1) / Double(timeperiod)
+        weight = 1.0 / Double(timeperiod)
+    }
+
+    public var lookback: Int { timeperiod }
+
+    @inlinable
+    public mutating func update(_ bar: OHLCV) -> Double? {
+        guard let t = tr.update(bar) else { return nil }
+        if timeperiod == 1 { return t }
+        count += 1
+        let p = timeperiod
+        if count < p {
+            atr += t
+            return nil
+        }
+        if count == p {
+            atr += t
+            atr /= Double(p)
+            return atr
+        }
+        atr = atr * keep + t * weight  // (atr·(n−1) + tr)/n without a division on the chain
+        return atr
+    }
+}
+
+/// Normalised ATR (TA-Lib NATR): `100 · ATR / close`, 0 when the close is 0.
+public struct NATR: StreamingIndicator {
+    public let timeperiod: Int
+    @usableFromInline var atr: ATR
+
+    /// - Parameter timeperiod: 1...100000 (default 14).
+    public init(timeperiod: Int = 14) throws(IndicatorError) {
+        try Check.period(timeperiod, "timeperiod", in: 1...maxIndicatorPeriod, "NATR")
+        self.timeperiod = timeperiod
+        atr = ATR(unchecked: timeperiod)
+    }
+
+    public var lookback: Int { timeperiod }
+
+    @inlinable
+    public mutating func update(_ bar: OHLCV) -> Double? {
+        guard let a = atr.update(bar) else { return nil }
+        return isZero(bar.close) ? 0.0 : (a / bar.close) * 100.0
+    }
+}

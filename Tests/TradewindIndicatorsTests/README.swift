@@ -1,1 +1,0 @@
-// Tests for TradewindIndicators live in this folder, one file per behaviour area.
