@@ -62,7 +62,7 @@ struct OptimizeCommand: ParsableCommand {
     @Flag(help: "Minimise the objective.") var minimize = false
     @Option(help: "Trials with fewer closed trades are infeasible.") var minTrades: Int = 0
     @Option(help: "Trials kept and listed, best first.") var top: Int = 10
-    @Option(help: "Points per batch (default: 1024 for grid/random, 1 for tpe).") var batch: Int?
+    @Option(help: "Points per batch (default: 4096 for grid/random, 1 for tpe).") var batch: Int?
     @Option(help: "Worker threads for engine runs (default: all cores).") var threads: Int?
     @Flag(help: "Never use a fast kernel (engine only).") var noKernel = false
     @Flag(help: "Skip evaluating the best point's neighbours (robustness score).") var noRobustness = false
@@ -145,7 +145,12 @@ struct OptimizeCommand: ParsableCommand {
 
         let wanted = try symbolList()
         let data = try dataOptions.load(symbols: wanted)
-        let series = data.series.map { $0.between(period.0, period.1) }.filter { !$0.isEmpty }
+        var series = data.series.map { $0.between(period.0, period.1) }.filter { !$0.isEmpty }
+        if let wanted {
+            // The job's order is the order given.
+            let rank = Dictionary(wanted.enumerated().map { ($1, $0) }, uniquingKeysWith: { a, _ in a })
+            series.sort { (rank[$0.symbol] ?? .max) < (rank[$1.symbol] ?? .max) }
+        }
         guard !series.isEmpty else { throw ValidationError("no bars to optimise in --data \(dataOptions.data) (check --symbols, --from, --to)") }
 
         let key = jobKey(space: space, config: config)

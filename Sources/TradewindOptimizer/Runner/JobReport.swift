@@ -47,7 +47,7 @@ public enum JobReport {
         return String(decoding: try encoder.encode(out), as: UTF8.self)
     }
 
-    /// The per-symbol table: symbol, best parameters, objective, return, max drawdown, trades, and the
+    /// The per-symbol table: symbol, best parameters (the searched ones), objective, return, max drawdown, trades, and the
     /// out-of-sample return and Sharpe when validation ran.
     public static func table(_ outcome: JobOutcome, objective: Objective) -> String {
         func pct(_ v: Double?) -> String { v.map { String(format: "%.2f%%", $0 * 100) } ?? "-" }
@@ -56,7 +56,10 @@ public enum JobReport {
         var rows: [[String]] = [["symbol", "best parameters", objective.description, "return", "max dd", "trades"]
             + (hasOOS ? ["oos return", "oos sharpe"] : []) + ["evals"]]
         for s in outcome.symbols {
-            let searched = s.best?.params.text ?? "(no feasible trial)"
+            let shown = s.best.map { b in
+                ParameterAssignment(b.params.items.filter { s.searchedParameters.isEmpty || s.searchedParameters.contains($0.name) })
+            }
+            let searched = shown?.text ?? "(no feasible trial)"
             var r = [s.symbol, searched, num(s.best?.objective), pct(s.best?.summary.totalReturn),
                      pct(s.best?.summary.maxDrawdown), s.best.map { String($0.summary.trades) } ?? "-"]
             if hasOOS { r += [pct(s.validation?.outOfSample.totalReturn), num(s.validation?.outOfSample.sharpe)] }

@@ -23,7 +23,7 @@ public struct SearchSettings: Sendable {
     public var minTrades: Int
     /// Trials kept, best first.
     public var topK: Int
-    /// Points asked per batch. Grid and random search: large batches spread over all cores.
+    /// Points asked per batch. Grid and random search: 4,096 by default, spread over all cores.
     /// TPE: 1 by default (sequential, the best use of each result); the trial sequence depends on the
     /// seed and this size, never on the number of threads.
     public var batchSize: Int?
@@ -47,7 +47,7 @@ public struct SearchSettings: Sendable {
         self.robustness = robustness
     }
 
-    var effectiveBatch: Int { batchSize ?? (method == .tpe ? 1 : 1024) }
+    var effectiveBatch: Int { batchSize ?? (method == .tpe ? 1 : 4096) }
 }
 
 /// What one search over one dataset found.

@@ -177,14 +177,15 @@ public struct SymbolOptimization: Sendable, Equatable, Codable {
     public var objectiveByTrial: [Double?]
     /// The ranges `--auto-bounds` derived for this symbol (`start:stop:step` by parameter).
     public var autoBounds: [String: String]?
-    /// The searched (not fixed) parameters and every trial's values of them, when the job records trials
-    /// (`SearchSettings.recordTrials`, for reports). Not written to JSON or job files.
+    /// The searched (not fixed) parameters.
     public var searchedParameters: [String] = []
+    /// Every trial's values of the searched parameters, when the job records trials
+    /// (`SearchSettings.recordTrials`, for reports). Not written to JSON or job files.
     public var trials: [TrialRecord] = []
 
     enum CodingKeys: String, CodingKey {
         case symbol, bars, evaluations, feasible, path, best, top, overfitting, validation
-        case objectiveByTrial = "objective_by_trial", autoBounds = "auto_bounds"
+        case objectiveByTrial = "objective_by_trial", autoBounds = "auto_bounds", searchedParameters = "searched_parameters"
     }
 
     /// Restores parameter order (JSON objects come back unordered) to the space's order.

@@ -130,9 +130,9 @@ public enum SymbolOptimizer {
         if let p = try? evaluator.parameters(outcome.top.first?.point ?? job.space.gridPoint(0)), evaluator.usesKernel(p) {
             out.path = "kernel"
         }
+        let searched = job.space.dimensions.indices.filter { !job.space.dimensions[$0].isFixed }
+        out.searchedParameters = searched.map { job.space.dimensions[$0].name }
         if !outcome.trials.isEmpty {
-            let searched = job.space.dimensions.indices.filter { !job.space.dimensions[$0].isFixed }
-            out.searchedParameters = searched.map { job.space.dimensions[$0].name }
             out.trials = outcome.trials.map { t in
                 TrialRecord(number: t.number, values: searched.map { job.space.value(of: t.point, at: $0) }, objective: t.objective)
             }
