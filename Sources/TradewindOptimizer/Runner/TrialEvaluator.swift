@@ -30,7 +30,8 @@ public struct TrialEvaluator: Sendable {
         case none
         case smaCross
         case rsi2
-        case momentum(IntradaySessionData)
+        /// An intraday catalog strategy on `IntradayKernel` (momentum, open-10am, open-10am-stop, vwap-momentum).
+        case intraday(IntradayEntryRule, IntradaySessionData)
 
         /// Metrics equal to the engine summary's. Daily kernels: one equity point per bar, as the summary.
         /// The intraday kernel measures Sharpe and drawdown on session closes (the summary: on every bar), so
@@ -39,12 +40,15 @@ public struct TrialEvaluator: Sendable {
             switch self {
             case .none: return []
             case .smaCross, .rsi2: return OptimizationMetric.kernelMetrics
-            case .momentum: return [.finalEquity, .totalReturn, .trades, .winRate]
+            case .intraday: return [.finalEquity, .totalReturn, .trades, .winRate]
             }
         }
     }
 
     public let kernel: KernelPath
+    /// Each parameter's default as text: values equal to it are left to the strategy's default (so that
+    /// defaults without a text form, such as an empty string, round-trip).
+    let defaults: [String: String]
 
     public init(strategy: StrategyDescriptor, space: ParameterSpace, dataset: MarketDataset, config: BacktestConfig,
                 objective: Objective, allowKernel: Bool = true, threads: Int = KernelThreads.cores) {
@@ -53,6 +57,7 @@ public struct TrialEvaluator: Sendable {
         self.dataset = dataset
         self.config = config
         self.threads = max(1, threads)
+        self.defaults = Dictionary(strategy.parameterSpecs.map { ($0.name, $0.defaultValue.description) }, uniquingKeysWith: { a, _ in a })
         var path = KernelPath.none
         if allowKernel, dataset.count == 1, !TrialEvaluator.hasCorporateActions(dataset.series[0]) {
             let s = dataset.series[0]
@@ -60,8 +65,8 @@ public struct TrialEvaluator: Sendable {
             switch strategy.name {
             case "sma-cross" where daily: path = .smaCross
             case "rsi2" where daily: path = .rsi2
-            case "momentum" where s.interval.isIntraday:
-                if let data = try? IntradaySessionData(series: s) { path = .momentum(data) }
+            case let name where s.interval.isIntraday && KernelAvailability.intradayRule(for: name) != nil:
+                if let data = try? IntradaySessionData(series: s) { path = .intraday(KernelAvailability.intradayRule(for: name)!, data) }
             default: break
             }
         }
@@ -79,7 +84,7 @@ public struct TrialEvaluator: Sendable {
     /// The strategy parameters of `point`, or the strategy's reason for rejecting them.
     public func parameters(_ point: ParameterPoint) throws(ParameterError) -> StrategyParameters {
         var overrides: [String: String] = [:]
-        for (name, value) in space.values(of: point) { overrides[name] = value.description }
+        for (name, value) in space.values(of: point) where value.description != defaults[name] { overrides[name] = value.description }
         return try strategy.parameters(overrides)
     }
 
@@ -144,22 +149,36 @@ public struct TrialEvaluator: Sendable {
             }
             guard let r = try? RSI2Kernel.evaluate(series: series, parameters: ps, initialCash: config.initialCash, costs: costs) else { return nil }
             return (0..<r.count).map(r.metrics(at:))
-        case let .momentum(data):
-            guard let ps = try? list.map({ p throws(ParameterError) in try Momentum(parameters: p).parameters }) else { return nil }
-            return momentumMetrics(ps, data: data, costs: costs)
+        case let .intraday(rule, data):
+            // Kernel parameters as the strategies read them (open-10am declares no stop: 0).
+            let ps = list.map { p in
+                IntradayParameters(buyTrigger: p.real("buy_trigger"), sellTrigger: p.real("sell_trigger"),
+                                   stopLoss: p["stop_loss"] == nil ? 0 : p.real("stop_loss"),
+                                   buyTime: p.timeOfDay("buy_time"), compound: p.bool("compound"))
+            }
+            let references = list.map { $0["reference_time"] == nil ? 580 : $0.timeOfDay("reference_time") }
+            // One kernel call per reference time (vwap-momentum's reference_time is a kernel argument).
+            var out = [KernelMetrics?](repeating: nil, count: list.count)
+            for reference in Set(references) {
+                let idx = references.indices.filter { references[$0] == reference }
+                guard let m = intradayMetrics(idx.map { ps[$0] }, rule: rule, reference: reference, data: data, costs: costs) else { return nil }
+                for (j, i) in idx.enumerated() { out[i] = m[j] }
+            }
+            return out.map { $0! }
         }
     }
 
-    /// Momentum points: one kernel call over the Cartesian grid of the batch's values when that grid is at most
+    /// Intraday points: one kernel call over the Cartesian grid of the batch's values when that grid is at most
     /// 4× the batch (grid-search batches), else one single-combination call per point, in parallel.
-    func momentumMetrics(_ ps: [IntradayParameters], data: IntradaySessionData, costs: KernelCosts) -> [KernelMetrics]? {
+    func intradayMetrics(_ ps: [IntradayParameters], rule: IntradayEntryRule, reference: Int, data: IntradaySessionData,
+                         costs: KernelCosts) -> [KernelMetrics]? {
         func unique<T: Hashable & Comparable>(_ v: [T]) -> [T] { Array(Set(v)).sorted() }
         if let grid = try? IntradayGrid(buyTriggers: unique(ps.map(\.buyTrigger)), sellTriggers: unique(ps.map(\.sellTrigger)),
                                         stopLosses: unique(ps.map(\.stopLoss)), buyTimes: unique(ps.map(\.buyTime)),
                                         compound: Array(Set(ps.map(\.compound)))),
            grid.count <= max(4 * ps.count, 16) {
-            guard let r = try? IntradayKernel.evaluate(rule: .momentum, data: data, grid: grid, initialCash: config.initialCash,
-                                                       costs: costs) else { return nil }
+            guard let r = try? IntradayKernel.evaluate(rule: rule, data: data, grid: grid, initialCash: config.initialCash,
+                                                       costs: costs, referenceTime: reference) else { return nil }
             return ps.map { p in
                 let idx = grid.index(time: grid.buyTimes.firstIndex(of: p.buyTime)!, buy: grid.buyTriggers.firstIndex(of: p.buyTrigger)!,
                                      sell: grid.sellTriggers.firstIndex(of: p.sellTrigger)!, stop: grid.stopLosses.firstIndex(of: p.stopLoss)!,
@@ -174,7 +193,8 @@ public struct TrialEvaluator: Sendable {
             var j = w
             while j < ps.count {
                 if let g = try? IntradayGrid(ps[j]),
-                   let r = try? IntradayKernel.evaluate(rule: .momentum, data: data, grid: g, initialCash: initialCash, costs: costs) {
+                   let r = try? IntradayKernel.evaluate(rule: rule, data: data, grid: g, initialCash: initialCash, costs: costs,
+                                                        referenceTime: reference) {
                     slots.store(j, r.metrics(at: 0))
                 }
                 j += workers
