@@ -82,13 +82,28 @@ public enum KernelAvailability {
         }
     }
 
-    /// True when the strategy's kernel reproduces an engine run of `name` with `parameters` on `symbolCount`
-    /// symbols under `config` exactly: the optimizer uses the kernel then, and the engine otherwise.
+    /// True when the strategy's kernel reproduces an engine run of `name` with `parameters` on `data` under
+    /// `config` exactly: the optimizer uses the kernel then, and the engine otherwise.
     ///
-    /// Common conditions: one symbol, cash account, fractional shares, no volume cap, no period bounds, no
-    /// financing, commission only as a percent of value (`CommissionModel.percentOfValue`), slippage none or in bps.
-    public static func supports(_ name: String, parameters: StrategyParameters, config: BacktestConfig, symbolCount: Int) -> Bool {
-        guard kernel(for: name) != nil, symbolCount == 1, config.account == .cash, !config.wholeShares,
+    /// Common conditions: one symbol without corporate actions in the data (the engine rescales positions on
+    /// splits and credits dividends; the kernels do not — load with `--adjust split-dividend` to use a kernel on such
+    /// a symbol), cash account, fractional shares, no volume cap, no period bounds, no financing, commission only as a
+    /// percent of value (`CommissionModel.percentOfValue`), slippage none or in bps.
+    public static func supports(_ name: String, parameters: StrategyParameters, config: BacktestConfig, data: MarketDataset) -> Bool {
+        guard data.count == 1, !hasCorporateActions(data.series[0]) else { return false }
+        return supports(name, parameters: parameters, config: config)
+    }
+
+    /// True when `series` has a split coefficient other than 1 or a dividend other than 0 on any bar.
+    public static func hasCorporateActions(_ series: BarSeries) -> Bool {
+        if let s = series.splitCoefficient, s.contains(where: { $0 != 1 }) { return true }
+        if let d = series.dividend, d.contains(where: { $0 != 0 }) { return true }
+        return false
+    }
+
+    /// The settings part of `supports(_:parameters:config:data:)`, for one symbol without corporate actions.
+    static func supports(_ name: String, parameters: StrategyParameters, config: BacktestConfig) -> Bool {
+        guard kernel(for: name) != nil, config.account == .cash, !config.wholeShares,
               config.volumeParticipation == nil, config.from == nil, config.to == nil, config.financing == .none else { return false }
         let c = config.commission
         guard c.perShare == 0, c.fixed == 0, c.minimum == 0, c.maximum == .infinity, c.maximumPercent == .infinity,
