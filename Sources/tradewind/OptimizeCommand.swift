@@ -22,10 +22,13 @@ struct OptimizeCommand: ParsableCommand {
             Objective: a metric of `tradewind backtest --json` (\(OptimizationMetric.names)), maximised, or \
             minimised when written -metric (e.g. -max_drawdown) or with --minimize. Trials with fewer than \
             --min-trades closed trades are infeasible. Ties go to the smaller trial number (grid order).
-            Evaluation: the strategy's fast kernel when one reproduces the engine exactly for the settings (sma-cross, \
-            rsi2 on one daily series, next-open fills, percent commission, bps slippage) and the objective is one it \
-            reports (final_equity, total_return, sharpe, max_drawdown, trades, win_rate); otherwise the event-driven \
-            engine on all cores. The best trial is always re-run on the engine; its figures are the `best` metrics.
+            Evaluation: the strategy's fast kernel when one reproduces the engine exactly for the settings \
+            (KernelAvailability: sma-cross and rsi2 on one daily series with next-open fills; momentum, open-10am, \
+            open-10am-stop, vwap-momentum on one intraday series with --session nyse --flatten-at-close; percent \
+            commission, bps slippage, no dividends or splits in the bars) and the objective is one the kernel reports \
+            as the engine does (daily kernels: final_equity, total_return, sharpe, max_drawdown, trades, win_rate; \
+            intraday: final_equity, total_return, trades, win_rate); otherwise the event-driven engine on all cores \
+            (--threads). The best trial is always re-run on the engine: its figures are the `best` metrics.
             Validation: --split DATE optimises on the bars before DATE and trades the rest; --walk-forward \
             folds=5,train=252,test=63[,mode=anchored][,gap=N] optimises on each training window and trades the next \
             test window (one run over train+test bars, only test bars count), stitching out-of-sample returns.

@@ -78,7 +78,7 @@ public struct TrialEvaluator: Sendable {
     /// True when the series carries a dividend or a split: the engine books them, the kernels do not, so such
     /// series always go through the engine.
     public static func hasCorporateActions(_ s: BarSeries) -> Bool {
-        (s.dividend?.contains { $0 != 0 } ?? false) || (s.splitCoefficient?.contains { $0 != 1 && $0 != 0 } ?? false)
+        KernelAvailability.hasCorporateActions(s)
     }
 
     /// The strategy parameters of `point`, or the strategy's reason for rejecting them.
@@ -91,7 +91,7 @@ public struct TrialEvaluator: Sendable {
     /// True when `parameters` would be evaluated by the strategy's fast kernel.
     public func usesKernel(_ parameters: StrategyParameters) -> Bool {
         guard allowKernel else { return false }
-        return KernelAvailability.supports(strategy.name, parameters: parameters, config: config, symbolCount: 1)
+        return KernelAvailability.supports(strategy.name, parameters: parameters, config: config, data: dataset)
     }
 
     /// The metrics of every point, in order.
