@@ -131,7 +131,7 @@ import TradewindStrategies
 
     @Test func aOneDayIntradayRunRenders() throws {
         let data = try DataSource.sample("eqker-1m").load(symbols: ["SPY"])
-        let day = try #require(ZoneRules.newYork.localDate(of: data.series[0].time[data.series[0].count / 2]))
+        let day = ZoneRules.newYork.localDate(of: data.series[0].time[data.series[0].count / 2])
         var config = BacktestConfig(session: SessionPolicy(zone: .newYork, calendar: NYSECalendar.shared, flattenAtClose: true))
         config.from = ZoneRules.newYork.instant(day, hour: 0, minute: 0)
         config.to = ZoneRules.newYork.instant(day.adding(days: 1), hour: 0, minute: 0)

@@ -84,7 +84,7 @@ public enum DataSource: Sendable, Equatable, CustomStringConvertible {
             return try CSVBarReader.readDirectory(path: path, options: options, symbols: symbols)
         case .cache(let path):
             var isDir: ObjCBool = false
-            FileManager.default.fileExists(atPath: path, isDirectory: &isDir)
+            _ = FileManager.default.fileExists(atPath: path, isDirectory: &isDir)
             if isDir.boolValue { return try BarCache.readDirectory(path, symbols: symbols) }
             let series = try BarCache.read(path: path)
             if let symbols, !symbols.contains(series.symbol) {

@@ -82,8 +82,8 @@ public struct ChromiumRenderer: Sendable {
             try? fm.removeItem(atPath: logPath)
             try? fm.removeItem(atPath: outPath)
         }
-        fm.createFile(atPath: logPath, contents: nil)
-        fm.createFile(atPath: outPath, contents: nil)
+        _ = fm.createFile(atPath: logPath, contents: nil)
+        _ = fm.createFile(atPath: outPath, contents: nil)
         let process = Process()
         process.executableURL = URL(fileURLWithPath: executable)
         process.arguments = ["--headless", "--disable-gpu", "--no-sandbox", "--disable-dev-shm-usage", "--no-first-run",
