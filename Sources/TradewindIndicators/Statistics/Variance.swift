@@ -37,8 +37,12 @@ struct WindowVariance: Sendable {
     @usableFromInline var m2 = 0.0
     @usableFromInline var sinceRefresh = 0
 
+    /// 1 / period: the per-bar updates multiply by it (a division would cost as much as the rest of the bar).
+    @usableFromInline let inverse: Double
+
     @usableFromInline init(period: Int) {
         self.period = period
+        inverse = 1.0 / Double(period)
         ring = Ring(capacity: period)
     }
 
@@ -73,11 +77,11 @@ struct WindowVariance: Sendable {
             } else {
                 let delta = x - old
                 let oldMean = mean
-                mean += delta / Double(period)
+                mean += delta * inverse
                 m2 += delta * ((x - mean) + (old - oldMean))
             }
         }
-        return m2 > 0 ? m2 / Double(period) : 0.0
+        return m2 > 0 ? m2 * inverse : 0.0
     }
 }
 
