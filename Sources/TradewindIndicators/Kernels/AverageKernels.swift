@@ -23,26 +23,18 @@ extension ColumnKernel {
         }
     }
 
-    /// `EMA.update` over a stretch (with the state's skip and smoothing factor): the mean of the first
-    /// `timeperiod` values, then `x·k + ema·(1−k)`. `src` and `dst` may be the same column.
+    /// `EMA.update` over a stretch: the state's own seeding, then `EMA.advance` alone per bar. `src` and
+    /// `dst` may be the same column.
     @inline(__always)
     static func ema(_ src: UnsafePointer<Double>, _ dst: UnsafeMutablePointer<Double>, start: Int, end: Int, _ state: EMA) {
-        let p = state.timeperiod
-        let seedStart = start + state.skipped
-        let first = seedStart + p - 1
-        guard end > first else { return }
-        var sum = 0.0
-        var i = seedStart
-        while i <= first {
-            sum += src[i]
+        var e = state
+        var i = start
+        while i < end && !e.isSeeded {
+            if let v = e.update(src[i]) { dst[i] = v }
             i += 1
         }
-        var ema = sum / Double(p)
-        dst[first] = ema
-        let k = state.k, oneMinusK = state.oneMinusK
         while i < end {
-            ema = src[i] * k + ema * oneMinusK
-            dst[i] = ema
+            dst[i] = e.advance(src[i])
             i += 1
         }
     }

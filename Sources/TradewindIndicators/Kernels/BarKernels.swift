@@ -22,19 +22,25 @@ extension ColumnKernel {
                         for i in 1...p { atr += trueRange(high: h[i], low: l[i], prevClose: c[i - 1]) }
                         atr /= Double(p)
                         out[p] = atr
-                        // Two bars per step from the anchor (see `ATR`).
+                        // Two bars per step from the anchor (see `ATR`), one bar per iteration: the phase
+                        // alternates, which branch prediction follows, and the true range stays scalar
+                        // (vectorising a pair of them turns its selects into unpredictable branches).
                         let keep2 = state.keep2
-                        var anchor = atr
+                        var anchor = atr, pending = 0.0
+                        var midStep = false
                         var i = p + 1
-                        while i + 1 < n {
-                            let b1 = trueRange(high: h[i], low: l[i], prevClose: c[i - 1]) * weight
-                            let b2 = trueRange(high: h[i + 1], low: l[i + 1], prevClose: c[i]) * weight
-                            out[i] = anchor * keep + b1
-                            anchor = anchor * keep2 + (b1 * keep + b2)
-                            out[i + 1] = anchor
-                            i += 2
+                        while i < n {
+                            let b = trueRange(high: h[i], low: l[i], prevClose: c[i - 1]) * weight
+                            if midStep {
+                                anchor = anchor * keep2 + (pending * keep + b)
+                                out[i] = anchor
+                            } else {
+                                out[i] = anchor * keep + b
+                                pending = b
+                            }
+                            midStep.toggle()
+                            i += 1
                         }
-                        if i < n { out[i] = anchor * keep + trueRange(high: h[i], low: l[i], prevClose: c[i - 1]) * weight }
                     }
                 }
             }

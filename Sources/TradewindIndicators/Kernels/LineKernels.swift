@@ -41,76 +41,43 @@ extension ColumnKernel {
         }
     }
 
-    /// `MACD.update` over a column: fast, slow and signal EMAs advanced together, the three lines written in
-    /// one pass.
+    /// `MACD.update` over a column: the state itself through the lookback, then the three EMAs' `advance`
+    /// alone per bar, the three lines written in one pass.
     static func macd(_ real: [Double], _ state: MACD) -> [[Double]] {
-        let fast = state.fast, slow = state.slow, signal = state.signal
-        return real.withUnsafeBufferPointer { xb in
+        real.withUnsafeBufferPointer { xb in
             let n = xb.count
             let lookback = state.lookback
             return columns3(n) { m, sig, hist in
                 fillNaN(m, to: min(lookback, n))
                 fillNaN(sig, to: min(lookback, n))
                 fillNaN(hist, to: min(lookback, n))
+                guard n > lookback else { return }
                 let x = xb.baseAddress!
-                let s = slow.timeperiod
-                // Both EMAs produce their first value at bar s − 1 (the fast one skips the bars before its seed).
-                let first = slow.lookback
-                guard n > lookback, fast.lookback == first else {
-                    if n > lookback { general(xb, state, m, sig, hist) }
+                var st = state
+                for i in 0..<lookback { _ = st.update(x[i]) }
+                guard let v = st.update(x[lookback]) else { return }
+                m[lookback] = v.macd
+                sig[lookback] = v.macdsignal
+                hist[lookback] = v.macdhist
+                // From here every update is one advance per EMA (all three are seeded).
+                guard st.fast.isSeeded, st.slow.isSeeded, st.signal.isSeeded else {
+                    for i in (lookback + 1)..<n {
+                        let v = st.update(x[i])!
+                        (m[i], sig[i], hist[i]) = (v.macd, v.macdsignal, v.macdhist)
+                    }
                     return
                 }
-                var fastSum = 0.0
-                for i in fast.skipped...first { fastSum += x[i] }
-                var slowSum = 0.0
-                for i in 0...first { slowSum += x[i] }
-                var f = fastSum / Double(fast.timeperiod)
-                var sl = slowSum / Double(s)
-                var line = f - sl
-                let kf = fast.k, omf = fast.oneMinusK, ks = slow.k, oms = slow.oneMinusK
-                // The signal EMA's seed: the mean of the first `signalperiod` MACD values.
-                var sigSum = 0.0
-                var i = first
-                while i < lookback {
-                    sigSum += line
-                    i += 1
-                    let xi = x[i]
-                    f = xi * kf + f * omf
-                    sl = xi * ks + sl * oms
-                    line = f - sl
-                }
-                sigSum += line
-                var sg = sigSum / Double(signal.timeperiod)
-                m[i] = line
-                sig[i] = sg
-                hist[i] = line - sg
-                let kg = signal.k, omg = signal.oneMinusK
-                i += 1
+                var fast = st.fast, slow = st.slow, signal = st.signal
+                var i = lookback + 1
                 while i < n {
                     let xi = x[i]
-                    f = xi * kf + f * omf
-                    sl = xi * ks + sl * oms
-                    line = f - sl
-                    sg = line * kg + sg * omg
+                    let line = fast.advance(xi) - slow.advance(xi)
+                    let s = signal.advance(line)
                     m[i] = line
-                    sig[i] = sg
-                    hist[i] = line - sg
+                    sig[i] = s
+                    hist[i] = line - s
                     i += 1
                 }
-            }
-        }
-    }
-
-    /// MACD through its streaming state (for fast/slow EMAs whose first values do not coincide, which the
-    /// public initialisers never build).
-    private static func general(_ x: UnsafeBufferPointer<Double>, _ state: MACD, _ m: UnsafeMutablePointer<Double>,
-                                _ sig: UnsafeMutablePointer<Double>, _ hist: UnsafeMutablePointer<Double>) {
-        var state = state
-        for i in 0..<x.count {
-            if let v = state.update(x[i]) {
-                m[i] = v.macd
-                sig[i] = v.macdsignal
-                hist[i] = v.macdhist
             }
         }
     }
@@ -140,19 +107,9 @@ extension ColumnKernel {
                 let pd = Double(p)
                 let inverse = 1.0 / pd
                 var mean = 0.0, m2 = 0.0, sum = 0.0
-                // Exact mean and squared-deviation sum of the window ending at bar `end`.
+                // Exact mean and squared-deviation sum of the window ending at bar `end` (as `WindowVariance`).
                 @inline(__always) func refresh(_ end: Int) {
-                    let w = x + (end - p + 1)
-                    var total = 0.0
-                    for j in 0..<p { total += w[j] }
-                    let mu = total / pd
-                    var acc = 0.0
-                    for j in 0..<p {
-                        let d = w[j] - mu
-                        acc += d * d
-                    }
-                    mean = mu
-                    m2 = acc
+                    (mean, m2) = WindowVariance.moments(x + (end - p + 1), count: p)
                 }
                 // Bands of bars from..<to, whose squared-deviation sums are in `upper` (and window sums in
                 // `middle` for an SMA middle band).
