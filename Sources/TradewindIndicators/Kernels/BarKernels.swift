@@ -30,7 +30,7 @@ extension ColumnKernel {
                         var midStep = false
                         var i = p + 1
                         while i < n {
-                            let b = trueRange(high: h[i], low: l[i], prevClose: c[i - 1]) * weight
+                            let b = trueRange(high: h[i], low: l[i], prevClose: c[i &- 1]) * weight
                             if midStep {
                                 anchor = anchor * keep2 + (pending * keep + b)
                                 out[i] = anchor
@@ -39,7 +39,7 @@ extension ColumnKernel {
                                 pending = b
                             }
                             midStep.toggle()
-                            i += 1
+                            i &+= 1
                         }
                     }
                 }
