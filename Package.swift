@@ -106,7 +106,10 @@ let package = Package(
         .testTarget(name: "TradewindChartsTests", dependencies: ["TradewindCore", "TradewindCharts"], swiftSettings: strict),
         .testTarget(
             name: "TradewindReportsTests",
-            dependencies: ["TradewindCore", "TradewindData", "TradewindAnalytics", "TradewindCharts", "TradewindReports", "CZlib"],
+            dependencies: [
+                "TradewindCore", "TradewindData", "TradewindAnalytics", "TradewindCharts", "TradewindReports", "CZlib",
+                "TradewindEngine", "TradewindStrategies",
+            ],
             swiftSettings: strict
         ),
         .testTarget(name: "TradewindCLITests", dependencies: ["tradewind"], swiftSettings: strict),

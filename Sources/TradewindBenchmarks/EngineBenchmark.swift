@@ -34,10 +34,18 @@ public enum EngineBenchmark {
         public let peerFinalEquity: Double?
         public let peerTrades: Int?
         public let peerNote: String
+        /// The exact `SMACrossKernel` on the same bars and settings (single-symbol cases), thread CPU seconds.
+        public let kernelSeconds: Double?
+        public let kernelFinalEquity: Double?
 
         public var tradewindBarsPerSecond: Double { Double(barEvents) / tradewindSeconds }
         public var peerBarsPerSecond: Double? { peerSeconds.map { Double(barEvents) / $0 } }
         public var ratio: Double? { peerSeconds.map { $0 / tradewindSeconds } }
+        public var kernelBarsPerSecond: Double? { kernelSeconds.map { Double(barEvents) / $0 } }
+        public var kernelRatio: Double? {
+            guard let k = kernelSeconds, let p = peerSeconds else { return nil }
+            return p / k
+        }
     }
 
     /// CPU time consumed by the calling thread, in seconds: unaffected by other processes competing for cores,
@@ -101,6 +109,28 @@ public enum EngineBenchmark {
         return (seconds, obj["final_equity"] as? Double ?? .nan, obj["trades"] as? Int ?? 0)
     }
 
+    /// Best thread CPU time of the exact sma-cross kernel for one parameter pair on the case's only symbol
+    /// (the optimizer's path: it equals the engine's result; `final equity` is printed beside the engine's).
+    public static func measureKernel(_ c: Case, minimumSeconds: Double = 0.5) throws -> (seconds: Double, finalEquity: Double)? {
+        guard c.data.count == 1, let series = c.data.series.first, !KernelAvailability.hasCorporateActions(series) else { return nil }
+        let costs = KernelCosts(commission: 0.001)
+        let pair = [SMACrossKernel.Pair(fast: c.fast, slow: c.slow)]
+        var best = Double.infinity
+        var total = 0.0
+        var runs = 0
+        var equity = Double.nan
+        while total < minimumSeconds || runs < 3 {
+            let t0 = threadCPUSeconds()
+            let r = try SMACrossKernel.evaluate(series: series, pairs: pair, costs: costs)
+            let dt = threadCPUSeconds() - t0
+            best = min(best, dt)
+            total += dt
+            runs += 1
+            equity = r.finalEquity[0]
+        }
+        return (best, equity)
+    }
+
     /// Measures every case (Tradewind, then the peer on the same bars).
     public static func run(_ cases: [Case], peer: Bool = true, minimumSeconds: Double = 1) throws -> [Row] {
         try cases.map { c in
@@ -109,9 +139,10 @@ public enum EngineBenchmark {
             let py = peer && single ? measurePeer(c) : nil
             let note = !peer ? "peer skipped" : !single ? "peer runs single-symbol data only"
                 : py == nil ? "backtesting.py unavailable (python3 with backtesting 0.6.6 needed)" : ""
+            let kernel = try measureKernel(c)
             return Row(name: c.name, barEvents: c.barEvents, tradewindSeconds: tw.seconds, tradewindFinalEquity: tw.finalEquity,
                        tradewindTrades: tw.trades, peerSeconds: py?.seconds, peerFinalEquity: py?.finalEquity,
-                       peerTrades: py?.trades, peerNote: note)
+                       peerTrades: py?.trades, peerNote: note, kernelSeconds: kernel?.seconds, kernelFinalEquity: kernel?.finalEquity)
         }
     }
 
@@ -124,13 +155,22 @@ public enum EngineBenchmark {
             return String(format: "%.0f /s", v)
         }
         var lines = ["sma-cross (fast 10, slow 30, 0.1 % commission); bar events per second of thread CPU time, best run, one core",
-                     "case                         bars   tradewind    backtesting.py   ratio"]
+                     "engine = the event-driven engine; kernel = the exact SMACrossKernel (same trades and equity), the optimizer's path",
+                     "case                         bars      engine    backtesting.py   ratio      kernel   kernel ratio"]
         for r in rows {
             let ratio = r.ratio.map { String(format: "%.0f×", $0) } ?? "—"
+            let kratio = r.kernelRatio.map { String(format: "%.0f×", $0) } ?? "—"
             lines.append(r.name.padding(toLength: 24, withPad: " ", startingAt: 0)
                 + String(r.barEvents).leftPad(9) + rate(r.tradewindBarsPerSecond).leftPad(12)
                 + rate(r.peerBarsPerSecond).leftPad(17) + ratio.leftPad(8)
+                + rate(r.kernelBarsPerSecond).leftPad(12) + kratio.leftPad(15)
                 + (r.peerNote.isEmpty ? "" : "   (\(r.peerNote))"))
+        }
+        for r in rows {
+            if let k = r.kernelFinalEquity {
+                let same = abs(k - r.tradewindFinalEquity) <= 1e-9 * abs(r.tradewindFinalEquity)
+                lines.append("  \(r.name): kernel final equity \(k) \(same ? "equals" : "DIFFERS FROM") the engine's \(r.tradewindFinalEquity)")
+            }
         }
         return lines.joined(separator: "\n")
     }

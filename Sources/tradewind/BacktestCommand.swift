@@ -3,6 +3,7 @@ import Foundation
 import TradewindCore
 import TradewindData
 import TradewindEngine
+import TradewindReports
 import TradewindStrategies
 
 /// `tradewind backtest`: run a catalog strategy over history and print its summary.
@@ -11,7 +12,7 @@ struct BacktestCommand: ParsableCommand {
         commandName: "backtest",
         abstract: "Run a strategy over historical bars (event-driven engine).",
         discussion: """
-            Strategies: \(StrategyCatalog.all.map { "\($0.name) [\($0.parameterSpecs.map { "\($0.name)=\($0.defaultValue)" }.joined(separator: " "))]" }.joined(separator: "; ")).
+            Strategies and their parameters: `tradewind strategy list` / `tradewind strategy show NAME`.
             Market orders fill at the next bar's open (--fill next-open, default) or at the signal bar's close \
             (--fill close). When a bar touches two orders (a bracket's take-profit and stop-loss), --intrabar worst \
             (default) assumes the adverse extreme came first; --intrabar path assumes O→H→L→C when close ≥ open, \
@@ -35,7 +36,13 @@ struct BacktestCommand: ParsableCommand {
     @Option(help: "Commission as a fraction of traded value (0.001 = 0.1 %).") var commission: Double = 0
     @Option(help: "Commission per share/unit.") var commissionPerShare: Double = 0
     @Option(help: "Minimum commission per fill.") var commissionMinimum: Double = 0
+    @Option(help: "Maximum commission per fill.") var commissionMaximum: Double?
+    @Option(help: "Fixed commission per fill.") var commissionFixed: Double = 0
     @Option(help: "Slippage in basis points against the trader on market-type fills.") var slippageBps: Double = 0
+    @Option(help: "Slippage as half of this quoted spread (price units), instead of --slippage-bps.") var spread: Double?
+    @Option(help: "Cap each order's fill per bar at this fraction of the bar's volume (0.1 = 10 %).") var volumeCap: Double?
+    @Option(help: "Annual short borrow fee (fraction), margin accounts.") var borrowRate: Double = 0
+    @Option(help: "Annual interest on borrowed cash (fraction), margin accounts.") var marginRate: Double = 0
     @Option(help: "Market-order fills: next-open or close.") var fill: String = "next-open"
     @Option(help: "Intrabar policy for OHLC bars: worst or path.") var intrabar: String = "worst"
     @Flag(help: "Trade whole shares only.") var wholeShares = false
@@ -50,6 +57,10 @@ struct BacktestCommand: ParsableCommand {
     @Option(help: "Write the trades as CSV to this file.") var trades: String?
     @Option(help: "Write the equity curve as CSV to this file.") var equity: String?
     @Option(help: "Write the order log as CSV to this file.") var orders: String?
+    @Option(help: "Write a self-contained HTML report to this file.") var report: String?
+    @Option(help: "Write the report's text summary box to this file.") var summary: String?
+    @Option(help: "Write the report as PDF (headless Chromium) to this file.") var pdf: String?
+    @Option(help: "Benchmark symbol of the report (buy and hold; default: the first symbol).") var benchmark: String?
 
     func sessionCalendar() throws -> (any ExchangeCalendar)? {
         switch session {
@@ -86,9 +97,11 @@ struct BacktestCommand: ParsableCommand {
             }
             var config = BacktestConfig(
                 initialCash: cash,
-                commission: CommissionModel(perShare: commissionPerShare, percent: commission, minimum: commissionMinimum),
-                slippage: slippageBps > 0 ? .basisPoints(slippageBps) : .none,
-                fillTiming: fillTiming, intrabar: policy, wholeShares: wholeShares,
+                commission: CommissionModel(perShare: commissionPerShare, percent: commission, fixed: commissionFixed,
+                                            minimum: commissionMinimum, maximum: commissionMaximum ?? .infinity),
+                slippage: spread.map { SlippageModel.halfSpread($0) } ?? (slippageBps > 0 ? .basisPoints(slippageBps) : .none),
+                financing: FinancingModel(shortBorrowRate: borrowRate, marginInterestRate: marginRate),
+                fillTiming: fillTiming, intrabar: policy, wholeShares: wholeShares, volumeParticipation: volumeCap,
                 session: SessionPolicy(zone: zone, calendar: try sessionCalendar(), flattenAtClose: flattenAtClose),
                 from: try date(from, "--from"), to: try date(to, "--to", plusDays: 1))
             if let m = margin { config.account = .margin(initialMargin: m, maintenanceMargin: min(0.25, m)) }
@@ -101,6 +114,9 @@ struct BacktestCommand: ParsableCommand {
             if let trades { try result.tradesCSV().write(toFile: trades, atomically: true, encoding: .utf8) }
             if let equity { try result.equityCSV().write(toFile: equity, atomically: true, encoding: .utf8) }
             if let orders { try result.ordersCSV().write(toFile: orders, atomically: true, encoding: .utf8) }
+            try BacktestReportAdapter.export(result: result, data: data, report: report, summary: self.summary, pdf: pdf,
+                                             context: .init(strategy: descriptor.name, parameters: parameters,
+                                                            dataSource: dataOptions.data, benchmark: benchmark, riskFree: riskFree))
             if json {
                 let encoder = JSONEncoder()
                 encoder.outputFormatting = [.sortedKeys]

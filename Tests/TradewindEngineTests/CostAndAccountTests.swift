@@ -168,3 +168,16 @@ struct CorporateActionTests {
         #expect(r.finalEquity == 100_000 - 485)
     }
 }
+
+@Suite("Margin sizing")
+struct MarginSizingTests {
+    @Test func allAvailableInAMarginAccountUsesTheBuyingPowerNetOfCosts() throws {
+        let config = BacktestConfig(initialCash: 10_000, account: .regT,
+                                    commission: CommissionModel(perShare: 0.005, minimum: 1), slippage: .halfSpread(0.02))
+        let r = try run(daily(flat(50, 3)), config: config) { ctx in if ctx.step == 0 { ctx.buy(0, .allAvailable) } }
+        #expect(r.orders[0].status == .filled, "\(r.orders[0].reason)")
+        let q = r.fills[0].quantity
+        // (q × 50.01) × 0.5 + commission ≈ 10 000 − commission… i.e. about 2× leverage.
+        #expect(q > 399 && q < 400)
+    }
+}

@@ -6,8 +6,8 @@ import TradewindEngine
 @Suite("Strategy catalog and parameter validation")
 struct CatalogAndParameterTests {
     @Test func catalogListsTheBasicStrategiesWithTheirParameters() throws {
-        #expect(StrategyCatalog.names == ["buy-and-hold", "sma-cross", "momentum", "rsi2", "ema-cross", "macd-cross",
-                                          "bollinger-reversion", "donchian-breakout"])
+        #expect(StrategyCatalog.names == ["buy-and-hold", "sma-cross", "momentum", "open-10am", "open-10am-stop", "vwap-momentum", "rsi2", "ema-cross", "macd-cross",
+                                          "bollinger-reversion", "donchian-breakout", "signals"])
         let sma = try StrategyCatalog.named("sma-cross")
         #expect(sma.parameterSpecs.map(\.name) == ["fast", "slow"])
         #expect(sma.parameterSpecs[0].defaultValue == .int(10))

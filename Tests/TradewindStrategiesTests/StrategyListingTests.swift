@@ -28,27 +28,45 @@ import TradewindStrategies
         try StrategyCatalog.named(name).parameters(overrides)
     }
 
+    static func series(_ symbol: String, split: Double = 1) -> BarSeries {
+        let n = 3
+        return BarSeries(symbol: symbol, interval: .daily, time: [0, 1, 2].map { Int64($0) * 86_400_000_000_000 },
+                         open: [10, 10, 5], high: [11, 11, 6], low: [9, 9, 4], close: [10, 10, 5],
+                         volume: [Double](repeating: 100, count: n),
+                         dividend: [Double](repeating: 0, count: n), splitCoefficient: [1, 1, split])
+    }
+    static let one = MarketDataset([series("A")])
+    static let two = MarketDataset([series("A"), series("B")])
+
+    @Test func kernelsAreNotUsedOnDataWithSplitsOrDividends() throws {
+        let daily = BacktestConfig(commission: .percentOfValue(0.001))
+        let split = MarketDataset([Self.series("A", split: 2)])
+        #expect(!KernelAvailability.supports("sma-cross", parameters: try Self.params("sma-cross"), config: daily, data: split))
+        let adjusted = MarketDataset([Self.series("A", split: 2).adjusted(.splitAndDividend)])
+        #expect(KernelAvailability.supports("sma-cross", parameters: try Self.params("sma-cross"), config: daily, data: adjusted))
+    }
+
     @Test func kernelsApplyOnlyUnderTheSettingsTheyReproduce() throws {
         var nyse = BacktestConfig(commission: .percentOfValue(0.001), slippage: .basisPoints(2))
         nyse.session = SessionPolicy(zone: .newYork, calendar: NYSECalendar.shared, flattenAtClose: true)
-        #expect(KernelAvailability.supports("momentum", parameters: try Self.params("momentum"), config: nyse, symbolCount: 1))
+        #expect(KernelAvailability.supports("momentum", parameters: try Self.params("momentum"), config: nyse, data: Self.one))
         var noFlatten = nyse
         noFlatten.session.flattenAtClose = false
-        #expect(!KernelAvailability.supports("momentum", parameters: try Self.params("momentum"), config: noFlatten, symbolCount: 1))
-        #expect(!KernelAvailability.supports("momentum", parameters: try Self.params("momentum"), config: nyse, symbolCount: 2))
+        #expect(!KernelAvailability.supports("momentum", parameters: try Self.params("momentum"), config: noFlatten, data: Self.one))
+        #expect(!KernelAvailability.supports("momentum", parameters: try Self.params("momentum"), config: nyse, data: Self.two))
 
         let daily = BacktestConfig(commission: .percentOfValue(0.001))
-        #expect(KernelAvailability.supports("rsi2", parameters: try Self.params("rsi2"), config: daily, symbolCount: 1))
-        #expect(!KernelAvailability.supports("rsi2", parameters: try Self.params("rsi2", ["filter_trend": "true"]), config: daily, symbolCount: 1))
-        #expect(!KernelAvailability.supports("rsi2", parameters: try Self.params("rsi2", ["hedge_symbol_index": "1"]), config: daily, symbolCount: 1))
-        #expect(KernelAvailability.supports("sma-cross", parameters: try Self.params("sma-cross"), config: daily, symbolCount: 1))
+        #expect(KernelAvailability.supports("rsi2", parameters: try Self.params("rsi2"), config: daily, data: Self.one))
+        #expect(!KernelAvailability.supports("rsi2", parameters: try Self.params("rsi2", ["filter_trend": "true"]), config: daily, data: Self.one))
+        #expect(!KernelAvailability.supports("rsi2", parameters: try Self.params("rsi2", ["hedge_symbol": "SH"]), config: daily, data: Self.one))
+        #expect(KernelAvailability.supports("sma-cross", parameters: try Self.params("sma-cross"), config: daily, data: Self.one))
         var perShare = daily
         perShare.commission = CommissionModel(perShare: 0.005, minimum: 1)
-        #expect(!KernelAvailability.supports("sma-cross", parameters: try Self.params("sma-cross"), config: perShare, symbolCount: 1))
+        #expect(!KernelAvailability.supports("sma-cross", parameters: try Self.params("sma-cross"), config: perShare, data: Self.one))
         var close = daily
         close.fillTiming = .signalClose
-        #expect(!KernelAvailability.supports("sma-cross", parameters: try Self.params("sma-cross"), config: close, symbolCount: 1))
-        #expect(!KernelAvailability.supports("ema-cross", parameters: try Self.params("ema-cross"), config: daily, symbolCount: 1))
+        #expect(!KernelAvailability.supports("sma-cross", parameters: try Self.params("sma-cross"), config: close, data: Self.one))
+        #expect(!KernelAvailability.supports("ema-cross", parameters: try Self.params("ema-cross"), config: daily, data: Self.one))
         #expect(KernelAvailability.costs(of: nyse) == KernelCosts(commission: 0.001, slippageBps: 2))
     }
 }

@@ -47,6 +47,12 @@ public enum OrderType: Sendable, Hashable {
     case marketOnOpen
     /// Fills at the closing price of the last bar of the session in which it becomes active.
     case marketOnClose
+    /// A conditional market-on-open: decided on one bar only, the first active bar starting at or after
+    /// `condition.barStart` (the first active bar when that is nil; earlier bars are skipped). On that bar it
+    /// fills at the open (slippage applied, as a market order) when the bar starts exactly at `barStart` (if
+    /// given) and the open satisfies the condition's bounds; otherwise it expires there without filling.
+    /// E.g. "buy at the 10:00 open if it opens above 101.5": `.openIf(OpenCondition(above: 101.5, barStart: t1000))`.
+    case openIf(OpenCondition)
 
     /// Short human name used in logs and CSV exports.
     public var name: String {
@@ -58,6 +64,7 @@ public enum OrderType: Sendable, Hashable {
         case .trailingStop: return "trailing-stop"
         case .marketOnOpen: return "market-on-open"
         case .marketOnClose: return "market-on-close"
+        case .openIf: return "open-if"
         }
     }
 }

@@ -51,10 +51,10 @@ public enum Backtest {
     static func deliver<S: Strategy>(_ strategy: inout S, _ ctx: StrategyContext) throws(BacktestError) {
         while let notice = ctx.nextNotice() {
             switch notice {
-            case .order(let o):
-                do { try strategy.onOrderUpdate(ctx, order: o) } catch { throw ctx.failure(error, hook: "onOrderUpdate") }
-            case .fill(let f):
-                do { try strategy.onFill(ctx, fill: f) } catch { throw ctx.failure(error, hook: "onFill") }
+            case .order(let k):
+                do { try strategy.onOrderUpdate(ctx, order: ctx.orderSnapshot(event: k)) } catch { throw ctx.failure(error, hook: "onOrderUpdate") }
+            case .fill(let k):
+                do { try strategy.onFill(ctx, fill: ctx.fill(at: k)) } catch { throw ctx.failure(error, hook: "onFill") }
             }
         }
     }

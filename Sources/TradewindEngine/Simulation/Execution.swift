@@ -79,7 +79,7 @@ extension StrategyContext {
         orders[id].commission += commission
         let left = total - q
         orders[id].remainingQuantity = left
-        notices.append(.fill(fill))
+        notices.append(.fill(fillList.count - 1))
         hot.pointee.pendingNotices += 1
         if left <= total * 1e-12 {
             finish(id, .filled, reason: orders[id].reason, price: price, quantity: q)
@@ -117,12 +117,19 @@ extension StrategyContext {
             // A buy covers nothing in a cash account (no shorts): spend the cash on hand.
             return config.commission.maxQuantity(budget: cashBalance, price: price)
         case .margin(let initial, _):
-            // Flip the existing opposite position first (frees its margin), then open with the buying power left.
+            // Flip the existing opposite position first (frees its margin), then open with the buying power left:
+            // the largest q with (others + sameSide + q·price)·initial + commission ≤ equity.
             let closing = (pos > 0) != (side == .buy) ? abs(pos) : 0
             let others = grossValue(excluding: s)
             let sameSide = closing > 0 ? 0 : abs(pos) * price
-            let budget = equity / initial - others - sameSide
-            return closing + config.commission.maxQuantity(budget: budget, price: price)
+            var q = config.commission.maxQuantity(budget: equity / initial - others - sameSide, price: price)
+            for _ in 0..<8 {
+                let c = config.commission.commission(quantity: closing + q, price: price)
+                let fit = max(((equity - c) / initial - others - sameSide) / price, 0)
+                if fit >= q { break }
+                q = fit
+            }
+            return closing + q * (1 - 1e-12)
         }
     }
 

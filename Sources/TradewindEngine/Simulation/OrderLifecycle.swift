@@ -17,6 +17,7 @@ extension StrategyContext {
             order.trailStop = offset.stopPrice(extreme: ref, side: request.side)
         }
         orders.append(order)
+        if order.status == .held { heldChildren += 1 }
         liveOrders.append(id)
         hot.pointee.liveOrders = liveOrders.count
         logEvent(id, order.status, quantity: 0, price: 0, reason: "")
@@ -55,6 +56,10 @@ extension StrategyContext {
         case .trailingStop(.amount(let a)): if let e = positive(a, "trailing amount") { return e }
         case .trailingStop(.percent(let p)):
             if !(p > 0 && p < 1) { return "trailing percent must be a fraction in (0, 1), got \(p)" }
+        case .openIf(let c):
+            if [c.above, c.atLeast, c.below, c.atMost].contains(where: \.isNaN) {
+                return "open-if bounds must be numbers (use ±infinity for none), got \(c.description) with a NaN"
+            }
         default: break
         }
         switch r.size {
@@ -72,6 +77,7 @@ extension StrategyContext {
 
     /// Moves an order to a final state, logging it and settling bracket children.
     func finish(_ id: OrderID, _ status: OrderStatus, reason: String, price: Double = 0, quantity q: Double = 0) {
+        if orders[id].status == .held { heldChildren -= 1 }
         orders[id].status = status
         if !reason.isEmpty { orders[id].reason = reason }
         if let k = liveOrders.firstIndex(of: id) { liveOrders.remove(at: k) }
@@ -82,12 +88,13 @@ extension StrategyContext {
 
     /// Bracket children of a final parent: work for the filled quantity, or are cancelled when nothing filled.
     func settleChildren(of parent: OrderID) {
-        guard orders[parent].status.isFinal else { return }
+        guard heldChildren > 0, orders[parent].status.isFinal else { return }
         let children = liveOrders.filter { orders[$0].parent == parent && orders[$0].status == .held }
         guard !children.isEmpty else { return }
         let filled = orders[parent].filledQuantity
         for c in children {
             if filled > 0 {
+                heldChildren -= 1
                 orders[c].request.size = .units(filled)
                 orders[c].activeSince = step + 1
                 orders[c].status = .submitted
@@ -108,7 +115,7 @@ extension StrategyContext {
         log.append(OrderEvent(
             time: step >= 0 ? time : o.submittedAt, step: max(step, 0), orderID: id, symbol: market.symbols[max(0, min(o.symbol, market.symbolCount - 1))],
             side: o.side, type: o.type.name, status: status, quantity: quantity, price: price, reason: reason, tag: o.request.tag))
-        notices.append(.order(o))
+        notices.append(.order(log.count - 1))
         hot.pointee.pendingNotices += 1
     }
 

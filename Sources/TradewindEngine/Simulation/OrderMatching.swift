@@ -12,6 +12,10 @@ extension StrategyContext {
     /// Matches the live orders of every symbol that has a bar at this step against that bar (before `onBar`).
     func matchOrders() {
         let f = market.flags[step]
+        if market.symbolCount == 1 {
+            if hasBar(0) { matchOrders(symbol: 0, sessionFirst: f & MarketColumns.sessionFirst != 0) }
+            return
+        }
         var symbolsWithOrders: [Int] = []
         for id in liveOrders where orders[id].activeSince <= step && !symbolsWithOrders.contains(orders[id].symbol) {
             symbolsWithOrders.append(orders[id].symbol)
@@ -55,6 +59,14 @@ extension StrategyContext {
             orders[id].trailExtreme = extreme
             orders[id].trailStop = side == .sell ? max(orders[id].trailStop, level) : min(orders[id].trailStop, level)
         }
+        // Conditional market-on-open orders live for their deciding bar only.
+        for id in candidates where !orders[id].status.isFinal {
+            guard case .openIf(let condition) = orders[id].type, !condition.waits(barStartingAt: time) else { continue }
+            let why = condition.barStart.map { $0 != time } ?? false
+                ? "open-if: no bar starting at \(ISO8601.utc(condition.barStart!))"
+                : "open-if: open \(o) does not satisfy \(condition.description)"
+            finish(id, .expired, reason: why)
+        }
         // IOC: whatever did not fill on its first bar expires.
         for id in candidates where !orders[id].status.isFinal && orders[id].request.timeInForce == .ioc
             && orders[id].type != .marketOnClose {
@@ -78,6 +90,10 @@ extension StrategyContext {
             return sessionFirst ? Hit(position: 0, price: o, slipped: true, id: order.id) : nil
         case .marketOnClose:
             return nil
+        case .openIf(let condition):
+            guard !condition.waits(barStartingAt: time) else { return nil }
+            let onTime = condition.barStart.map { $0 == time } ?? true
+            return onTime && condition.admits(open: o) ? Hit(position: 0, price: o, slipped: true, id: order.id) : nil
         case .limit(let limit):
             return limitHit(order, limit: limit, path: path, open: o, from: 0)
         case .stop(let stop):

@@ -228,6 +228,17 @@ extension StrategyContext {
         return notices[noticeHead]
     }
 
+    /// The order as of log entry `k` (its status then; other fields current).
+    @usableFromInline
+    func orderSnapshot(event k: Int) -> Order {
+        var o = orders[log[k].orderID]
+        o.status = log[k].status
+        return o
+    }
+
+    @usableFromInline
+    func fill(at k: Int) -> Fill { fillList[k] }
+
     /// The error for a strategy failure at this step, naming the bar and the symbol(s).
     @usableFromInline
     func failure(_ error: any Error, hook: String) -> BacktestError {

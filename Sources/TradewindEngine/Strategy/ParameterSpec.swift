@@ -6,6 +6,8 @@ public enum ParameterValue: Sendable, Hashable, CustomStringConvertible {
     case choice(String)
     /// Minutes after local midnight (600 = 10:00).
     case timeOfDay(Int)
+    /// Text: a symbol, a file path (`ParameterKind.string` and `.path`). Empty only as a default meaning "none".
+    case string(String)
 
     public var description: String {
         switch self {
@@ -14,6 +16,7 @@ public enum ParameterValue: Sendable, Hashable, CustomStringConvertible {
         case .bool(let v): return String(v)
         case .choice(let v): return v
         case .timeOfDay(let m): return String(format2(m / 60)) + ":" + format2(m % 60)
+        case .string(let v): return v
         }
     }
 }
@@ -28,6 +31,10 @@ public enum ParameterKind: Sendable, Hashable {
     case choice([String])
     /// A local time of day, in minutes after midnight, within the range.
     case timeOfDay(ClosedRange<Int>)
+    /// Non-empty text (a symbol name). An empty default means "not set".
+    case string
+    /// The path of an existing file (checked when the value is given).
+    case path
 
     public var typeName: String {
         switch self {
@@ -36,6 +43,8 @@ public enum ParameterKind: Sendable, Hashable {
         case .bool: return "bool"
         case .choice: return "choice"
         case .timeOfDay: return "time-of-day"
+        case .string: return "string"
+        case .path: return "path"
         }
     }
 
@@ -48,6 +57,8 @@ public enum ParameterKind: Sendable, Hashable {
         case .choice(let c): return "one of " + c.joined(separator: ", ")
         case .timeOfDay(let r):
             return "a time HH:MM in \(ParameterValue.timeOfDay(r.lowerBound))...\(ParameterValue.timeOfDay(r.upperBound))"
+        case .string: return "a non-empty text"
+        case .path: return "the path of an existing file"
         }
     }
 }
@@ -66,10 +77,16 @@ public struct ParameterSpec: Sendable, Hashable {
         self.description = description
     }
 
-    /// Checks that `value` has this parameter's type and lies in its range.
+    /// Checks that `value` has this parameter's type and lies in its range (texts: non-empty; paths: an
+    /// existing file).
     public func validate(_ value: ParameterValue) throws(ParameterError) {
         let ok: Bool
         switch (kind, value) {
+        case (.string, .string(let v)): ok = !v.isEmpty
+        case (.path, .string(let v)):
+            guard !v.isEmpty else { throw ParameterError.outOfRange(name: name, value: "''", valid: kind.validValues) }
+            guard FileCheck.isReadableFile(v) else { throw ParameterError.fileNotFound(name: name, path: v) }
+            ok = true
         case (.int(let r), .int(let v)): ok = r.contains(v)
         case (.real(let r), .real(let v)): ok = v.isFinite && r.contains(v)
         case (.real(let r), .int(let v)): ok = r.contains(Double(v))
@@ -101,6 +118,7 @@ public struct ParameterSpec: Sendable, Hashable {
             if parts.count == 2, let h = Int(parts[0]), let m = Int(parts[1]), (0..<24).contains(h), (0..<60).contains(m) {
                 value = .timeOfDay(h * 60 + m)
             } else { value = nil }
+        case .string, .path: value = .string(t)
         }
         guard let v = value else {
             throw ParameterError.wrongType(name: name, value: text, expected: kind.validValues)
@@ -126,6 +144,12 @@ public enum ParameterError: Error, Equatable, CustomStringConvertible {
     case wrongType(name: String, value: String, expected: String)
     /// A rule across several parameters (e.g. fast < slow).
     case inconsistent(String)
+    /// A path parameter naming no readable file.
+    case fileNotFound(name: String, path: String)
+    /// A required parameter (a path without a default) was not given.
+    case missing(name: String, expected: String)
+    /// A path parameter's file exists but cannot be used (the reader's message says where and why).
+    case badFile(name: String, detail: String)
 
     public var description: String {
         switch self {
@@ -134,6 +158,9 @@ public enum ParameterError: Error, Equatable, CustomStringConvertible {
         case .outOfRange(let n, let v, let valid): return "parameter '\(n)' = \(v) is out of range; expected \(valid)"
         case .wrongType(let n, let v, let e): return "parameter '\(n)' = '\(v)' is not valid; expected \(e)"
         case .inconsistent(let why): return "inconsistent parameters: \(why)"
+        case .fileNotFound(let n, let p): return "parameter '\(n)' = '\(p)': no such readable file; give the path of an existing file"
+        case .missing(let n, let e): return "parameter '\(n)' is required: give \(n)=… (\(e))"
+        case .badFile(let n, let d): return "parameter '\(n)': \(d)"
         }
     }
 }

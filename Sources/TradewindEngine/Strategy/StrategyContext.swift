@@ -27,6 +27,8 @@ public final class StrategyContext {
     var liveOrders: [OrderID] = []
     var log: [OrderEvent] = []
     var fillList: [Fill] = []
+    /// Number of held bracket children (so settling a final order can skip the search when there are none).
+    var heldChildren = 0
     var tradeList: [Trade] = []
     var notices: [Notice] = []
     var noticeHead = 0
@@ -228,6 +230,9 @@ public final class StrategyContext {
     /// The current state of an order.
     public func order(_ id: OrderID) -> Order { orders[id] }
 
+    /// The current status of an order (cheaper than `order(_:)` when only the status matters).
+    public func orderStatus(_ id: OrderID) -> OrderStatus { orders[id].status }
+
     /// Orders that can still fill (submitted, held, working, triggered or partially filled).
     public var openOrders: [Order] { liveOrders.map { orders[$0] } }
 
@@ -237,11 +242,11 @@ public final class StrategyContext {
     }
 }
 
-/// Something to tell the strategy after the simulator's own processing.
+/// Something to tell the strategy after the simulator's own processing: an order-log entry or a fill, by index.
 @usableFromInline
 enum Notice: Sendable {
-    case order(Order)
-    case fill(Fill)
+    case order(Int)
+    case fill(Int)
 }
 
 /// The simulator's per-step scalars.

@@ -61,6 +61,12 @@ public struct StrategyParameters: Sendable, Hashable, CustomStringConvertible {
         return v
     }
 
+    /// A text or path parameter's value (empty when its default "not set" was kept).
+    public func string(_ name: String) -> String {
+        guard case .string(let v) = value(name) else { preconditionFailure("parameter \(name) is not a string") }
+        return v
+    }
+
     /// Minutes after local midnight.
     public func timeOfDay(_ name: String) -> Int {
         guard case .timeOfDay(let v) = value(name) else { preconditionFailure("parameter \(name) is not a time of day") }

@@ -83,7 +83,7 @@ public struct SMACross: ParameterizedStrategy {
         defer { lanes[s] = lane }
         guard crossedUp != crossedDown else { return }
         if lane.pending >= 0 {
-            if !context.order(lane.pending).status.isFinal { return }
+            if !context.orderStatus(lane.pending).isFinal { return }
             lane.pending = -1
         }
         let held = context.position(s)

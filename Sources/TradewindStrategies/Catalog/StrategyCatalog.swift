@@ -38,11 +38,15 @@ public enum StrategyCatalog {
         StrategyDescriptor(BuyAndHold.self),
         StrategyDescriptor(SMACross.self),
         StrategyDescriptor(Momentum.self),
+        StrategyDescriptor(OpenTenAM.self),
+        StrategyDescriptor(OpenTenAMStop.self),
+        StrategyDescriptor(VWAPMomentum.self),
         StrategyDescriptor(RSI2.self),
         StrategyDescriptor(EMACross.self),
         StrategyDescriptor(MACDCross.self),
         StrategyDescriptor(BollingerReversion.self),
         StrategyDescriptor(DonchianBreakout.self),
+        StrategyDescriptor(SignalStrategy.self),
     ]
 
     public static var names: [String] { all.map(\.name) }

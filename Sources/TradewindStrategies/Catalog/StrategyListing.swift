@@ -25,7 +25,7 @@ public enum StrategyListing {
         let w = d.parameterSpecs.map(\.name.count).max() ?? 0
         for p in d.parameterSpecs {
             out += "  " + p.name + String(repeating: " ", count: w - p.name.count + 2)
-                + "\(p.kind.typeName), default \(p.defaultValue), \(p.kind.validValues). \(p.description)\n"
+                + "\(p.kind.typeName), default \(p.defaultValue.description.isEmpty ? "none" : p.defaultValue.description), \(p.kind.validValues). \(p.description)\n"
         }
         if let k = KernelAvailability.kernel(for: d.name) { out += "\nFast kernel: \(k)\n" }
         return out
@@ -71,6 +71,9 @@ public enum KernelAvailability {
         case "momentum":
             return "IntradayKernel (rule momentum): one symbol of intraday bars, NYSE calendar session policy with flatten at "
                 + "close, worst intrabar policy; equal to the engine (property-tested)."
+        case "open-10am", "open-10am-stop", "vwap-momentum":
+            return "IntradayKernel (rule \(name == "vwap-momentum" ? "vwap-momentum" : "open-10am")): one symbol of intraday bars, NYSE "
+                + "calendar session policy with flatten at close, worst intrabar policy; equal to the engine (property-tested)."
         case "sma-cross":
             return "SMACrossKernel: one symbol, next-open fills; equal to the engine (property-tested)."
         case "rsi2":
@@ -79,13 +82,28 @@ public enum KernelAvailability {
         }
     }
 
-    /// True when the strategy's kernel reproduces an engine run of `name` with `parameters` on `symbolCount`
-    /// symbols under `config` exactly: the optimizer uses the kernel then, and the engine otherwise.
+    /// True when the strategy's kernel reproduces an engine run of `name` with `parameters` on `data` under
+    /// `config` exactly: the optimizer uses the kernel then, and the engine otherwise.
     ///
-    /// Common conditions: one symbol, cash account, fractional shares, no volume cap, no period bounds, no
-    /// financing, commission only as a percent of value (`CommissionModel.percentOfValue`), slippage none or in bps.
-    public static func supports(_ name: String, parameters: StrategyParameters, config: BacktestConfig, symbolCount: Int) -> Bool {
-        guard kernel(for: name) != nil, symbolCount == 1, config.account == .cash, !config.wholeShares,
+    /// Common conditions: one symbol without corporate actions in the data (the engine rescales positions on
+    /// splits and credits dividends; the kernels do not — load with `--adjust split-dividend` to use a kernel on such
+    /// a symbol), cash account, fractional shares, no volume cap, no period bounds, no financing, commission only as a
+    /// percent of value (`CommissionModel.percentOfValue`), slippage none or in bps.
+    public static func supports(_ name: String, parameters: StrategyParameters, config: BacktestConfig, data: MarketDataset) -> Bool {
+        guard data.count == 1, !hasCorporateActions(data.series[0]) else { return false }
+        return supports(name, parameters: parameters, config: config)
+    }
+
+    /// True when `series` has a split coefficient other than 1 or a dividend other than 0 on any bar.
+    public static func hasCorporateActions(_ series: BarSeries) -> Bool {
+        if let s = series.splitCoefficient, s.contains(where: { $0 != 1 }) { return true }
+        if let d = series.dividend, d.contains(where: { $0 != 0 }) { return true }
+        return false
+    }
+
+    /// The settings part of `supports(_:parameters:config:data:)`, for one symbol without corporate actions.
+    static func supports(_ name: String, parameters: StrategyParameters, config: BacktestConfig) -> Bool {
+        guard kernel(for: name) != nil, config.account == .cash, !config.wholeShares,
               config.volumeParticipation == nil, config.from == nil, config.to == nil, config.financing == .none else { return false }
         let c = config.commission
         guard c.perShare == 0, c.fixed == 0, c.minimum == 0, c.maximum == .infinity, c.maximumPercent == .infinity,
@@ -95,7 +113,7 @@ public enum KernelAvailability {
         case .halfSpread: return false
         }
         switch name {
-        case "momentum":
+        case "momentum", "open-10am", "open-10am-stop", "vwap-momentum":
             return config.session.flattenAtClose && config.session.calendar is NYSECalendar && config.session.zone == .newYork
                 && config.intrabar == .worst
         case "sma-cross":
@@ -103,9 +121,20 @@ public enum KernelAvailability {
         case "rsi2":
             return config.fillTiming == .nextOpen && config.session.calendar == nil && config.session.hours == nil
                 && !parameters.bool("filter_vwap") && !parameters.bool("filter_trend") && parameters.real("min_volume") == 0
-                && !parameters.bool("filter_bollinger") && parameters.int("hedge_symbol_index") < 0
+                && !parameters.bool("filter_bollinger") && parameters.string("hedge_symbol").isEmpty
         default:
             return false
+        }
+    }
+
+    /// The `IntradayKernel` rule of an intraday catalog strategy (nil for the others). `vwap-momentum`'s
+    /// `reference_time` parameter is the kernel's `referenceTime`; `open-10am` runs with stop 0.
+    public static func intradayRule(for name: String) -> IntradayEntryRule? {
+        switch name {
+        case "momentum": return .momentum
+        case "open-10am", "open-10am-stop": return .openAbove
+        case "vwap-momentum": return .vwapMomentum
+        default: return nil
         }
     }
 

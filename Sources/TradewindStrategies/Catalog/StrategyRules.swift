@@ -16,6 +16,27 @@ enum StrategyRules {
               Sizing: compound = all cash each trade; otherwise shares worth the initial cash (skipped when
               unaffordable).
             """,
+        "open-10am": """
+              C = the previous session's last regular-hours close; the first session does not trade.
+              1. On the session's first regular-hours bar (before buy_time) a conditional market-on-open buy is placed
+                 for the bar starting exactly at buy_time (10:00): it fills at that bar's open when the open >
+                 C × (1 + buy_trigger/100), and expires otherwise (also when the session has no bar starting at
+                 buy_time, or that bar is the session's first).
+              2. Exits from the bar after the entry, one cancelling the other: limit sell at entry × (1 + sell_trigger/100)
+                 (or the open when the bar opens above it) and market-on-close; run with flatten-at-close.
+              Sizing: compound = all cash each trade; otherwise shares worth the initial cash.
+            """,
+        "open-10am-stop": """
+              As open-10am, plus a stop sell at entry × (1 − stop_loss/100) from the bar after the entry (or the open
+              when the bar opens below it). A bar touching both target and stop sells at the stop.
+            """,
+        "vwap-momentum": """
+              On the bar starting exactly at buy_time (10:00), buy at its open when that open is above the session VWAP
+              of the regular-hours bars before it (Σ typical × volume / Σ volume, typical = (H+L+C)/3) and at least
+              buy_trigger % above the close of the bar starting at reference_time (09:40; no trade without it). The
+              order is a conditional market-on-open placed on the reference bar's close and replaced on each later bar
+              before buy_time with the updated VWAP. Exits as momentum: target, stop (stop_loss > 0), session close.
+            """,
         "sma-cross": """
               Long only. Buy (all available cash; 1/N of equity with N symbols) when SMA(fast) of the close crosses
               above SMA(slow); sell the whole position when it crosses below. Market orders fill at the next bar's
@@ -26,7 +47,7 @@ enum StrategyRules {
               Entry: flat, RSI ≤ entry and every enabled filter passes (filter_vwap: close < session VWAP; filter_trend:
               close > SMA(trend_period); min_volume > 0: volume ≥ min_volume; filter_bollinger: close < SMA(bb_period) −
               bb_std × σ) → buy position_size × equity. Exit: RSI ≥ exit → sell all; stop_loss > 0: stop at
-              entry × (1 − stop_loss/100) from the next bar. Hedge (hedge_symbol_index ≥ 0, two symbols): RSI ≥
+              entry × (1 − stop_loss/100) from the next bar. Hedge (hedge_symbol = one of two symbols): RSI ≥
               hedge_entry → buy hedge_size × equity of the hedge; RSI ≤ hedge_exit → sell it.
             """,
         "ema-cross": """
@@ -45,6 +66,13 @@ enum StrategyRules {
               Long only. Buy when the close > the highest high of the previous entry_period bars; sell when the close <
               the lowest low of the previous exit_period bars. On the entry fill a stop at fill − atr_multiple × ATR(atr_period)
               (as of the signal bar) works from the next bar; it is cancelled by the channel exit.
+            """,
+        "signals": """
+              Long only. file names a CSV with a header naming a time column (time/date/datetime/timestamp), a signal
+              column (signal/action) and optionally symbol. On each symbol's first bar at or after a buy signal (a date
+              means New York midnight of that date), if flat, buy with all available cash (1/N of equity with N
+              symbols); at or after a sell signal, if long, sell everything. Orders are placed on that bar's close and
+              fill at the next open (or that close with close-fill timing). A signal without symbol applies to all.
             """,
         "buy-and-hold": """
               Buy on each symbol's first bar with `fraction` of the initial capital (split equally across symbols) and

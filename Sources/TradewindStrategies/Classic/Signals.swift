@@ -125,6 +125,26 @@ public struct SignalStrategy: Strategy {
     public init(file path: String) throws(SignalFileError) {
         self.init(events: try SignalFile.read(path: path))
     }
+}
+
+extension SignalStrategy: ParameterizedStrategy {
+    public static let name = "signals"
+    public static let summary = "Trades buy/sell signals read from a CSV file (file=PATH): buy with all cash on buy, sell all on sell."
+    public static let parameterSpecs: [ParameterSpec] = [
+        ParameterSpec("file", .path, default: .string(""),
+                      "CSV of signals: header time,signal[,symbol]; time yyyy-MM-dd or ISO 8601; signal buy/sell (required)."),
+    ]
+
+    /// Reads the signals file named by `file`; a missing or malformed file is a `ParameterError` naming `file`.
+    public init(parameters: StrategyParameters) throws(ParameterError) {
+        let path = parameters.string("file")
+        guard !path.isEmpty else { throw ParameterError.missing(name: "file", expected: ParameterKind.path.validValues) }
+        do {
+            try self.init(file: path)
+        } catch {
+            throw ParameterError.badFile(name: "file", detail: error.description)
+        }
+    }
 
     public mutating func onStart(_ context: StrategyContext) throws {
         let n = context.symbolCount

@@ -7,7 +7,8 @@
 ///   `buy_time − 1 minute` (the 09:59 bar for 10:00); it works from the next bar on (the 10:00 bar with complete
 ///   minute data), so the rule needs no look-ahead and runs unchanged in the event-driven engine.
 /// * `open-10am`, `open-10am-stop` and `vwap-momentum` decide on the bar that *starts* exactly at `buy_time`;
-///   a session without that bar does not trade.
+///   a session without that bar does not trade, and neither does one in which it is the first regular-hours bar
+///   (the engine places its conditional market-on-open order on the close of an earlier bar).
 /// * Target and stop are working from the bar after the entry bar. On one bar the open is looked at first
 ///   (a bar that opens at or above the target sells at its open, one that opens at or below the stop sells at
 ///   its open); otherwise, when the bar's range touches both, the stop is taken.

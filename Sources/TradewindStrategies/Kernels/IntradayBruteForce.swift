@@ -54,7 +54,8 @@ public enum IntradayBruteForce {
                         if s.time[i] + UnixTime.nanosPerMinute >= buyAt { armed = true }
                     case .openAbove:
                         if s.time[i] > buyAt { decided = true }
-                        if s.time[i] == buyAt {
+                        if s.time[i] == buyAt && i == view.firstBar[si] { decided = true }
+                        if s.time[i] == buyAt && i > view.firstBar[si] {
                             decided = true
                             if s.open[i] > level { long = true; entryBar = i; entry = s.open[i] * buyF }
                         }

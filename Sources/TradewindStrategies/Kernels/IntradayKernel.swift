@@ -121,8 +121,9 @@ public enum IntradayKernel {
                             trading = k + 1
                         }
                     case .openAbove:
+                        // The engine places its order on an earlier bar: no trade without one (e == first).
                         let e = IntradaySessionData.bar(bars.time, first, end, startingAt: buyInstant)
-                        if e < 0 { break }
+                        if e <= first { break }
                         let o = bars.open[e]
                         for k in 0..<nBuy {
                             guard o > prev * buyMul[k] else { break }

@@ -15,7 +15,7 @@ import TradewindEngine
 ///   session's bars so far, typical = (H+L+C)/3; on daily bars the bar's typical price); `filter_trend`
 ///   close > SMA(`trend_period`); `min_volume` > 0: volume ≥ min_volume; `filter_bollinger` close < SMA(`bb_period`)
 ///   − `bb_std` × population standard deviation.
-/// * Hedge (`hedge_symbol_index` ≥ 0: the dataset's symbol at that position in name order, e.g. an inverse ETF):
+/// * Hedge (`hedge_symbol`: the name of one of the run's symbols, e.g. an inverse ETF; empty = no hedge):
 ///   when the traded symbol's RSI ≥ `hedge_entry` and no hedge is held or pending, market buy of the hedge worth
 ///   `hedge_size` × equity; when RSI ≤ `hedge_exit`, sell the whole hedge. With a hedge exactly one other
 ///   symbol is traded.
@@ -35,8 +35,8 @@ public struct RSI2: ParameterizedStrategy {
         ParameterSpec("filter_bollinger", .bool, default: .bool(false), "Only buy when the close is below the lower Bollinger band."),
         ParameterSpec("bb_period", .int(2...1000), default: .int(20), "Bollinger window."),
         ParameterSpec("bb_std", .real(0.1...10), default: .real(2), "Bollinger width in standard deviations."),
-        ParameterSpec("hedge_symbol_index", .int(-1...9999), default: .int(-1),
-                      "Position of the hedge symbol in the dataset's name order (-1 = no hedge)."),
+        ParameterSpec("hedge_symbol", .string, default: .string(""),
+                      "Symbol bought as a hedge (one of the run's two symbols; empty = no hedge)."),
         ParameterSpec("hedge_size", .real(0...0.3), default: .real(0.3), "Hedge value as a fraction of equity (≤ 0.3)."),
         ParameterSpec("hedge_entry", .real(0...100), default: .real(90), "Open the hedge when RSI ≥ this."),
         ParameterSpec("hedge_exit", .real(0...100), default: .real(60), "Close the hedge when RSI ≤ this."),
@@ -46,8 +46,8 @@ public struct RSI2: ParameterizedStrategy {
     public let entry: Double, exit: Double, stopLoss: Double, positionSize: Double
     public let filterVWAP: Bool, filterTrend: Bool, trendPeriod: Int, minVolume: Double
     public let filterBollinger: Bool, bbPeriod: Int, bbStd: Double
-    public let hedgeIndex: Int, hedgeSize: Double, hedgeEntry: Double, hedgeExit: Double
-    /// Hedge symbol by name (Swift API); overrides `hedge_symbol_index` when set.
+    public let hedgeSize: Double, hedgeEntry: Double, hedgeExit: Double
+    /// The hedge's symbol (`hedge_symbol`), `nil` for none.
     public var hedgeSymbol: String?
 
     private var rsi: [WilderRSI] = []
@@ -65,7 +65,7 @@ public struct RSI2: ParameterizedStrategy {
         stopLoss = p.real("stop_loss"); positionSize = p.real("position_size")
         filterVWAP = p.bool("filter_vwap"); filterTrend = p.bool("filter_trend"); trendPeriod = p.int("trend_period")
         minVolume = p.real("min_volume"); filterBollinger = p.bool("filter_bollinger"); bbPeriod = p.int("bb_period")
-        bbStd = p.real("bb_std"); hedgeIndex = p.int("hedge_symbol_index"); hedgeSize = p.real("hedge_size")
+        bbStd = p.real("bb_std"); hedgeSymbol = p.string("hedge_symbol").isEmpty ? nil : p.string("hedge_symbol"); hedgeSize = p.real("hedge_size")
         hedgeEntry = p.real("hedge_entry"); hedgeExit = p.real("hedge_exit")
         guard entry < exit else { throw ParameterError.inconsistent("entry (\(entry)) must be below exit (\(exit))") }
         guard hedgeExit < hedgeEntry else {
@@ -76,7 +76,7 @@ public struct RSI2: ParameterizedStrategy {
     /// Builds from `name=value` overrides of the defaults, with an optional hedge symbol by name.
     public init(_ overrides: [String: ParameterValue] = [:], hedgeSymbol: String? = nil) throws(ParameterError) {
         try self.init(parameters: StrategyParameters(specs: Self.parameterSpecs, strategy: Self.name, values: overrides))
-        self.hedgeSymbol = hedgeSymbol
+        if let hedgeSymbol { self.hedgeSymbol = hedgeSymbol }
     }
 
     public mutating func onStart(_ context: StrategyContext) throws {
@@ -86,12 +86,6 @@ public struct RSI2: ParameterizedStrategy {
                 throw ParameterError.outOfRange(name: "hedge_symbol", value: name, valid: "one of " + context.symbols.joined(separator: ", "))
             }
             hedge = i
-        } else if hedgeIndex >= 0 {
-            guard hedgeIndex < n else {
-                throw ParameterError.outOfRange(name: "hedge_symbol_index", value: "\(hedgeIndex)",
-                                                valid: "-1 or 0...\(n - 1) (the dataset has \(context.symbols.joined(separator: ", ")))")
-            }
-            hedge = hedgeIndex
         }
         if hedge >= 0 && n != 2 {
             throw ParameterError.inconsistent("a hedged rsi2 run needs exactly two symbols (the traded one and the hedge); got \(n)")
