@@ -115,7 +115,10 @@ let package = Package(
         .testTarget(name: "TradewindCLITests", dependencies: ["tradewind"], swiftSettings: strict),
         .testTarget(
             name: "TradewindOptimizerTests",
-            dependencies: ["TradewindCore", "TradewindAnalytics", "TradewindEngine", "TradewindStrategies", "TradewindOptimizer"],
+            dependencies: [
+                "TradewindCore", "TradewindData", "TradewindAnalytics", "TradewindEngine", "TradewindStrategies",
+                "TradewindOptimizer",
+            ],
             swiftSettings: strict
         ),
     ]

@@ -16,6 +16,7 @@ struct Tradewind: AsyncParsableCommand {
             CalendarCommand.self,
             DataCommand.self,
             IndicatorCommand.self,
+            OptimizeCommand.self,
             StatsCommand.self,
             StrategyCommand.self,
         ]

@@ -1,0 +1,101 @@
+import Foundation
+import TradewindCore
+
+/// The resume file of a multi-symbol job: JSON lines, the first `{"job": KEY}` naming the job's spec, then
+/// one `SymbolOptimization` per finished symbol. It is rewritten atomically (temporary file, then rename)
+/// after each symbol, so an interruption leaves either the old or the new file, never half of one.
+public struct JobFile: Sendable {
+    public let path: String
+    public let key: String
+
+    public init(path: String, key: String) {
+        self.path = path
+        self.key = key
+    }
+
+    struct Header: Codable { var job: String }
+
+    /// The symbols already finished; empty when the file does not exist. Throws when the file belongs to
+    /// another job (a different spec) or cannot be read.
+    public func load(parameterOrder: [String]) throws -> [SymbolOptimization] {
+        guard FileManager.default.fileExists(atPath: path) else { return [] }
+        let text = try String(contentsOfFile: path, encoding: .utf8)
+        let lines = text.split(separator: "\n").map(String.init)
+        guard let first = lines.first, let header = try? JSONDecoder().decode(Header.self, from: Data(first.utf8)) else {
+            throw OptimizerError.invalidArgument(name: "--resume file", value: path, valid: "a job file written by tradewind optimize")
+        }
+        guard header.job == key else {
+            throw OptimizerError.invalidArgument(name: "--resume file", value: path,
+                                                 valid: "the file of the same job (same strategy, data, parameters, method, seed, objective and costs); it was written for: \(header.job)")
+        }
+        return try lines.dropFirst().map { try JSONDecoder().decode(SymbolOptimization.self, from: Data($0.utf8)).normalised(order: parameterOrder) }
+    }
+
+    /// Writes the header and `finished`, atomically.
+    public func save(_ finished: [SymbolOptimization]) throws {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        var out = String(decoding: try encoder.encode(Header(job: key)), as: UTF8.self) + "\n"
+        for s in finished { out += String(decoding: try encoder.encode(s), as: UTF8.self) + "\n" }
+        try out.write(toFile: path, atomically: true, encoding: .utf8)
+    }
+}
+
+/// A multi-symbol job's outcome.
+public struct JobOutcome: Sendable {
+    /// Finished symbols, in the job's symbol order.
+    public var symbols: [SymbolOptimization]
+    /// Symbols taken from the resume file rather than computed in this run.
+    public var resumed: [String]
+    /// True when the job stopped early (cancelled): `symbols` holds what finished.
+    public var interrupted: Bool
+    /// Trials evaluated in this run (parameter sets × symbols, resumed symbols excluded).
+    public var evaluations: Int
+    public var elapsedSeconds: Double
+}
+
+/// Runs a job over symbols in order: each symbol is optimised (see `SymbolOptimizer`), then recorded in the
+/// job file when one is given. Cancellation stops between batches; the symbol in progress is dropped and
+/// the finished ones are kept.
+public enum JobRunner {
+    /// `resultsPath(symbol)` names the CSV results table of each symbol (nil: none).
+    /// `progress(fraction, finishedSymbols)` reports the whole job's progress in [0, 1].
+    public static func run(_ job: OptimizationJob, series: [BarSeries], jobFile: JobFile? = nil,
+                           resultsPath: ((String) -> String?)? = nil, cancel: CancellationFlag? = nil,
+                           progress: ((Double, Int) -> Void)? = nil,
+                           symbolFinished: ((SymbolOptimization) -> Void)? = nil) throws -> JobOutcome {
+        try job.validate()
+        let clock = ContinuousClock.now
+        var finished = try jobFile?.load(parameterOrder: job.space.names) ?? []
+        let known = Set(finished.map(\.symbol))
+        let resumed = series.map(\.symbol).filter { known.contains($0) }
+        var evaluations = 0
+        var interrupted = false
+        let total = Double(max(series.count, 1))
+        var done = resumed.count
+        for s in series where !known.contains(s.symbol) {
+            if cancel?.isCancelled == true { interrupted = true; break }
+            let (symbolJob, bounds) = try job.forSymbol(s)
+            let writer = try resultsPath?(s.symbol).map { p throws(OptimizerError) in
+                try ResultsTableWriter(path: p, space: symbolJob.space, metricNames: OptimizationMetric.allCases.map(\.rawValue))
+            }
+            let base = Double(done)
+            guard var r = try SymbolOptimizer.run(symbolJob, series: s, results: writer, cancel: cancel, progress: { f in
+                progress?((base + min(f, 1)) / total, done)
+            }) else { interrupted = true; break }
+            r.autoBounds = bounds.isEmpty ? nil : bounds
+            try writer?.finish()
+            evaluations += r.evaluations
+            finished.append(r)
+            done += 1
+            try jobFile?.save(finished)
+            progress?(Double(done) / total, done)
+            symbolFinished?(r)
+        }
+        let order = Dictionary(uniqueKeysWithValues: series.enumerated().map { ($1.symbol, $0) })
+        let kept = finished.filter { order[$0.symbol] != nil }.sorted { order[$0.symbol]! < order[$1.symbol]! }
+        let elapsed = ContinuousClock.now - clock
+        return JobOutcome(symbols: kept, resumed: resumed, interrupted: interrupted, evaluations: evaluations,
+                          elapsedSeconds: Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18)
+    }
+}

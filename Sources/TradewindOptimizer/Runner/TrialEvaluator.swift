@@ -1,0 +1,230 @@
+import Dispatch
+import TradewindAnalytics
+import TradewindCore
+import TradewindEngine
+import TradewindStrategies
+
+/// Turns points of a search space into backtest metrics for one dataset.
+///
+/// Each point becomes the strategy's `StrategyParameters` (every dimension's value by name; parameters
+/// the space does not name keep their defaults). A point the strategy rejects (e.g. sma-cross with
+/// fast ≥ slow) is infeasible: all its metrics are NaN.
+///
+/// Path: when the strategy has a fast kernel that reproduces the engine exactly for these settings
+/// (`KernelAvailability.supports`), the series is daily without dividends or splits, and the objective is a metric the kernel
+/// reports (`OptimizationMetric.kernelMetrics`), the batch goes through the kernel; otherwise every
+/// point is an event-driven engine run (`StrategyDescriptor.run`, the code `tradewind backtest` runs),
+/// in parallel over all cores.
+public struct TrialEvaluator: Sendable {
+    public let strategy: StrategyDescriptor
+    public let space: ParameterSpace
+    public let dataset: MarketDataset
+    public let config: BacktestConfig
+    /// True when some points may go through a kernel (see `kernel`).
+    public let allowKernel: Bool
+    /// Number of worker threads for engine runs.
+    public let threads: Int
+
+    /// The kernel this evaluator may use, and the metrics it reports exactly as the engine's summary does.
+    public enum KernelPath: Sendable {
+        case none
+        case smaCross
+        case rsi2
+        /// An intraday catalog strategy on `IntradayKernel` (momentum, open-10am, open-10am-stop, vwap-momentum).
+        case intraday(IntradayEntryRule, IntradaySessionData)
+
+        /// Metrics equal to the engine summary's. Daily kernels: one equity point per bar, as the summary.
+        /// The intraday kernel measures Sharpe and drawdown on session closes (the summary: on every bar), so
+        /// only its equity, return, trade count and win rate stand in for the engine's.
+        public var exactMetrics: Set<OptimizationMetric> {
+            switch self {
+            case .none: return []
+            case .smaCross, .rsi2: return OptimizationMetric.kernelMetrics
+            case .intraday: return [.finalEquity, .totalReturn, .trades, .winRate]
+            }
+        }
+    }
+
+    public let kernel: KernelPath
+    /// Each parameter's default as text: values equal to it are left to the strategy's default (so that
+    /// defaults without a text form, such as an empty string, round-trip).
+    let defaults: [String: String]
+
+    public init(strategy: StrategyDescriptor, space: ParameterSpace, dataset: MarketDataset, config: BacktestConfig,
+                objective: Objective, allowKernel: Bool = true, threads: Int = KernelThreads.cores) {
+        self.strategy = strategy
+        self.space = space
+        self.dataset = dataset
+        self.config = config
+        self.threads = max(1, threads)
+        self.defaults = Dictionary(strategy.parameterSpecs.map { ($0.name, $0.defaultValue.description) }, uniquingKeysWith: { a, _ in a })
+        var path = KernelPath.none
+        if allowKernel, dataset.count == 1, !TrialEvaluator.hasCorporateActions(dataset.series[0]) {
+            let s = dataset.series[0]
+            let daily = s.interval.unit == .day && s.interval.count == 1
+            switch strategy.name {
+            case "sma-cross" where daily: path = .smaCross
+            case "rsi2" where daily: path = .rsi2
+            case let name where s.interval.isIntraday && KernelAvailability.intradayRule(for: name) != nil:
+                if let data = try? IntradaySessionData(series: s) { path = .intraday(KernelAvailability.intradayRule(for: name)!, data) }
+            default: break
+            }
+        }
+        if !path.exactMetrics.contains(objective.metric) { path = .none }
+        self.kernel = path
+        self.allowKernel = { if case .none = path { return false } else { return true } }()
+    }
+
+    /// True when the series carries a dividend or a split: the engine books them, the kernels do not, so such
+    /// series always go through the engine.
+    public static func hasCorporateActions(_ s: BarSeries) -> Bool {
+        KernelAvailability.hasCorporateActions(s)
+    }
+
+    /// The strategy parameters of `point`, or the strategy's reason for rejecting them.
+    public func parameters(_ point: ParameterPoint) throws(ParameterError) -> StrategyParameters {
+        var overrides: [String: String] = [:]
+        for (name, value) in space.values(of: point) where value.description != defaults[name] { overrides[name] = value.description }
+        return try strategy.parameters(overrides)
+    }
+
+    /// True when `parameters` would be evaluated by the strategy's fast kernel.
+    public func usesKernel(_ parameters: StrategyParameters) -> Bool {
+        guard allowKernel else { return false }
+        return KernelAvailability.supports(strategy.name, parameters: parameters, config: config, data: dataset)
+    }
+
+    /// The metrics of every point, in order.
+    public func evaluate(_ points: [ParameterPoint]) -> [TrialMetrics] {
+        var out = [TrialMetrics](repeating: .undefined, count: points.count)
+        var engine: [(Int, StrategyParameters)] = []
+        var kernelPoints: [(Int, StrategyParameters)] = []
+        for (k, p) in points.enumerated() {
+            guard let params = try? parameters(p) else { continue }
+            if usesKernel(params) { kernelPoints.append((k, params)) } else { engine.append((k, params)) }
+        }
+        if !kernelPoints.isEmpty {
+            if let metrics = kernelMetrics(kernelPoints.map(\.1)) {
+                let exact = kernel.exactMetrics
+                for (j, (k, _)) in kernelPoints.enumerated() {
+                    var m = TrialMetrics(kernel: metrics[j])
+                    for x in OptimizationMetric.allCases where !exact.contains(x) { m[x] = .nan }
+                    out[k] = m
+                }
+            } else {
+                engine += kernelPoints
+            }
+        }
+        if !engine.isEmpty {
+            let slots = Slots(count: engine.count)
+            let jobs = engine
+            let workers = min(threads, jobs.count)
+            DispatchQueue.concurrentPerform(iterations: workers) { w in
+                var j = w
+                while j < jobs.count {
+                    slots.store(j, engineMetrics(jobs[j].1))
+                    j += workers
+                }
+            }
+            for (j, (k, _)) in engine.enumerated() { out[k] = slots.values[j] }
+        }
+        return out
+    }
+
+    /// The kernel's figures for `list`, in order; nil when the kernel refuses the batch (the engine then runs it).
+    func kernelMetrics(_ list: [StrategyParameters]) -> [KernelMetrics]? {
+        let costs = KernelAvailability.costs(of: config)
+        let series = dataset.series[0]
+        switch kernel {
+        case .none:
+            return nil
+        case .smaCross:
+            let pairs = list.map { SMACrossKernel.Pair(fast: $0.int("fast"), slow: $0.int("slow")) }
+            guard let r = try? SMACrossKernel.evaluate(series: series, pairs: pairs, initialCash: config.initialCash, costs: costs) else { return nil }
+            return (0..<r.count).map(r.metrics(at:))
+        case .rsi2:
+            let ps = list.map {
+                RSI2Kernel.Parameters(rsiPeriod: $0.int("rsi_period"), entry: $0.real("entry"), exit: $0.real("exit"),
+                                      stopLoss: $0.real("stop_loss"), positionSize: $0.real("position_size"))
+            }
+            guard let r = try? RSI2Kernel.evaluate(series: series, parameters: ps, initialCash: config.initialCash, costs: costs) else { return nil }
+            return (0..<r.count).map(r.metrics(at:))
+        case let .intraday(rule, data):
+            // Kernel parameters as the strategies read them (open-10am declares no stop: 0).
+            let ps = list.map { p in
+                IntradayParameters(buyTrigger: p.real("buy_trigger"), sellTrigger: p.real("sell_trigger"),
+                                   stopLoss: p["stop_loss"] == nil ? 0 : p.real("stop_loss"),
+                                   buyTime: p.timeOfDay("buy_time"), compound: p.bool("compound"))
+            }
+            let references = list.map { $0["reference_time"] == nil ? 580 : $0.timeOfDay("reference_time") }
+            // One kernel call per reference time (vwap-momentum's reference_time is a kernel argument).
+            var out = [KernelMetrics?](repeating: nil, count: list.count)
+            for reference in Set(references) {
+                let idx = references.indices.filter { references[$0] == reference }
+                guard let m = intradayMetrics(idx.map { ps[$0] }, rule: rule, reference: reference, data: data, costs: costs) else { return nil }
+                for (j, i) in idx.enumerated() { out[i] = m[j] }
+            }
+            return out.map { $0! }
+        }
+    }
+
+    /// Intraday points: one kernel call over the Cartesian grid of the batch's values when that grid is at most
+    /// 4× the batch (grid-search batches), else one single-combination call per point, in parallel.
+    func intradayMetrics(_ ps: [IntradayParameters], rule: IntradayEntryRule, reference: Int, data: IntradaySessionData,
+                         costs: KernelCosts) -> [KernelMetrics]? {
+        func unique<T: Hashable & Comparable>(_ v: [T]) -> [T] { Array(Set(v)).sorted() }
+        if let grid = try? IntradayGrid(buyTriggers: unique(ps.map(\.buyTrigger)), sellTriggers: unique(ps.map(\.sellTrigger)),
+                                        stopLosses: unique(ps.map(\.stopLoss)), buyTimes: unique(ps.map(\.buyTime)),
+                                        compound: Array(Set(ps.map(\.compound)))),
+           grid.count <= max(4 * ps.count, 16) {
+            guard let r = try? IntradayKernel.evaluate(rule: rule, data: data, grid: grid, initialCash: config.initialCash,
+                                                       costs: costs, referenceTime: reference) else { return nil }
+            return ps.map { p in
+                let idx = grid.index(time: grid.buyTimes.firstIndex(of: p.buyTime)!, buy: grid.buyTriggers.firstIndex(of: p.buyTrigger)!,
+                                     sell: grid.sellTriggers.firstIndex(of: p.sellTrigger)!, stop: grid.stopLosses.firstIndex(of: p.stopLoss)!,
+                                     compound: grid.compound.firstIndex(of: p.compound)!)
+                return r.metrics(at: idx)
+            }
+        }
+        let slots = KernelSlots(count: ps.count)
+        let workers = min(threads, ps.count)
+        let initialCash = config.initialCash
+        DispatchQueue.concurrentPerform(iterations: workers) { w in
+            var j = w
+            while j < ps.count {
+                if let g = try? IntradayGrid(ps[j]),
+                   let r = try? IntradayKernel.evaluate(rule: rule, data: data, grid: g, initialCash: initialCash, costs: costs,
+                                                        referenceTime: reference) {
+                    slots.store(j, r.metrics(at: 0))
+                }
+                j += workers
+            }
+        }
+        return slots.values.contains { $0 == nil } ? nil : slots.values.map { $0! }
+    }
+
+    final class KernelSlots: @unchecked Sendable {
+        var values: [KernelMetrics?]
+        init(count: Int) { values = [KernelMetrics?](repeating: nil, count: count) }
+        func store(_ k: Int, _ v: KernelMetrics) { values.withUnsafeMutableBufferPointer { $0[k] = v } }
+    }
+
+    /// One engine run's metrics (NaN everywhere when the run fails).
+    public func engineMetrics(_ parameters: StrategyParameters) -> TrialMetrics {
+        guard let s = try? engineSummary(parameters) else { return .undefined }
+        return TrialMetrics(summary: s)
+    }
+
+    /// The summary `tradewind backtest` prints for these parameters on this dataset.
+    public func engineSummary(_ parameters: StrategyParameters) throws -> BacktestSummary {
+        let result = try strategy.run(parameters, dataset, config)
+        return BacktestSummary(result: result, interval: dataset.series.first?.interval ?? .daily,
+                               strategy: strategy.name, parameters: parameters.description)
+    }
+
+    final class Slots: @unchecked Sendable {
+        var values: [TrialMetrics]
+        init(count: Int) { values = [TrialMetrics](repeating: .undefined, count: count) }
+        func store(_ k: Int, _ v: TrialMetrics) { values.withUnsafeMutableBufferPointer { $0[k] = v } }
+    }
+}

@@ -1,0 +1,274 @@
+import ArgumentParser
+import Dispatch
+import Foundation
+import TradewindCore
+import TradewindData
+import TradewindEngine
+import TradewindOptimizer
+import TradewindReports
+import TradewindStrategies
+
+/// `tradewind optimize`: search a strategy's parameters on each symbol.
+struct OptimizeCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "optimize",
+        abstract: "Search a strategy's parameters (grid, random or TPE) on each symbol, with validation and overfitting figures.",
+        discussion: """
+            Parameters: every declared parameter of the strategy is part of the space; --grid/--choice/--fixed set \
+            the ones searched (or pinned), the rest keep their defaults. --grid takes name=start:stop:step (stop \
+            inclusive), name=start:stop (integers step 1; reals continuous, random/tpe only), name=log:low:high[:count]. \
+            The strategy's own rules (sma-cross, ema-cross, macd-cross: fast < slow; rsi2: entry < exit, \
+            hedge_exit < hedge_entry) are constraints; --constraint adds more (e.g. 'slow >= 2*fast').
+            Objective: a metric of `tradewind backtest --json` (\(OptimizationMetric.names)), maximised, or \
+            minimised when written -metric (e.g. -max_drawdown) or with --minimize. Trials with fewer than \
+            --min-trades closed trades are infeasible. Ties go to the smaller trial number (grid order).
+            Evaluation: the strategy's fast kernel when one reproduces the engine exactly for the settings \
+            (KernelAvailability: sma-cross and rsi2 on one daily series with next-open fills; momentum, open-10am, \
+            open-10am-stop, vwap-momentum on one intraday series with --session nyse --flatten-at-close; percent \
+            commission, bps slippage, no dividends or splits in the bars) and the objective is one the kernel reports \
+            as the engine does (daily kernels: final_equity, total_return, sharpe, max_drawdown, trades, win_rate; \
+            intraday: final_equity, total_return, trades, win_rate); otherwise the event-driven engine on all cores \
+            (--threads). The best trial is always re-run on the engine: its figures are the `best` metrics.
+            Validation: --split DATE optimises on the bars before DATE and trades the rest; --walk-forward \
+            folds=5,train=252,test=63[,mode=anchored][,gap=N] optimises on each training window and trades the next \
+            test window (one run over train+test bars, only test bars count), stitching out-of-sample returns.
+            Overfitting: trials, probabilistic and deflated Sharpe ratio of the best run (DSR uses the variance of \
+            all trials' Sharpe ratios), robustness score of the best point's one-step neighbours.
+            Progress: one bar for the whole job on stderr when it is a terminal (--progress forces it, --quiet \
+            silences it). Ctrl-C stops after the current batch and prints what finished; with --resume FILE each \
+            finished symbol is saved (atomically), and rerunning with the same --resume FILE and the same job \
+            continues without redoing them (a file of a different job is refused). With several symbols, --results \
+            FILE.csv writes one table per symbol: FILE.SYMBOL.csv.
+            """
+    )
+
+    @OptionGroup var dataOptions: DataOptions
+
+    @Option(help: "Strategy name (\(StrategyCatalog.names.joined(separator: ", "))).")
+    var strategy: String
+
+    @Option(help: "Symbols: a comma-separated list, @FILE (one per line or comma-separated), or all (default).")
+    var symbols: String = "all"
+
+    @Option(help: "A searched parameter: name=start:stop:step, name=start:stop, name=log:low:high[:count] (repeatable).")
+    var grid: [String] = []
+    @Option(help: "A parameter's alternatives: name=a,b,c (repeatable).") var choice: [String] = []
+    @Option(help: "A parameter pinned to a value: name=v (repeatable).") var fixed: [String] = []
+    @Option(help: "A constraint between parameters, e.g. 'fast < slow' (repeatable).") var constraint: [String] = []
+    @Option(help: ArgumentHelp("Percentage trigger parameters (comma-separated, e.g. buy_trigger,sell_trigger) whose range is derived per symbol from its daily bars: start = ¼ × median 14-day ATR%, stop = max(95th percentile of the day's high over the previous close in %, 75th percentile of ATR%), step = the 1, 2, 2.5 or 5 × 10^k nearest above (stop − start)/20 (start rounded down, stop up, to steps; start ≥ one step). Measured before the first out-of-sample bar.", valueName: "names"))
+    var autoBounds: String?
+
+    @Option(help: "Search method: grid, random or tpe.") var method: String = "grid"
+    @Option(help: "Trials for random and tpe.") var trials: Int = 100
+    @Option(help: "Seed for random and tpe.") var seed: UInt64 = 0
+    @Option(help: "Objective metric; prefix with - to minimise.") var objective: String = "sharpe"
+    @Flag(help: "Minimise the objective.") var minimize = false
+    @Option(help: "Trials with fewer closed trades are infeasible.") var minTrades: Int = 0
+    @Option(help: "Trials kept and listed, best first.") var top: Int = 10
+    @Option(help: "Points per batch (default: 4096 for grid/random, 1 for tpe).") var batch: Int?
+    @Option(help: "Worker threads for engine runs (default: all cores).") var threads: Int?
+    @Flag(help: "Never use a fast kernel (engine only).") var noKernel = false
+    @Flag(help: "Skip evaluating the best point's neighbours (robustness score).") var noRobustness = false
+
+    @Option(help: "In-sample / out-of-sample split date (YYYY-MM-DD, in --tz): optimise before it.") var split: String?
+    @Option(help: "Walk-forward folds, e.g. folds=5,train=252,test=63[,mode=anchored][,gap=N] (bars).") var walkForward: String?
+
+    @Option(help: "Write every trial as CSV to this file.") var results: String?
+    @Option(help: "Write an HTML report (heatmap, trials, walk-forward, overfitting, per-symbol table).") var report: String?
+    @Option(help: "The two parameters of the report's heatmap: a,b (default: the first two searched).") var heatmap: String?
+    @Option(help: "Write the report as PDF (headless Chromium).") var pdf: String?
+    @Option(help: "Job file: records finished symbols and resumes an interrupted job.") var resume: String?
+    @Flag(help: "Print JSON.") var json = false
+    @Flag(help: "No progress bar.") var quiet = false
+    @Flag(help: "Show the progress bar even when stderr is not a terminal.") var progress = false
+
+    @OptionGroup var costs: BacktestOptions
+
+    func run() throws {
+        do {
+            try runJob()
+        } catch let error as ValidationError {
+            throw error
+        } catch let error as ExitCode {
+            throw error
+        } catch {
+            FileHandle.standardError.write(Data("Error: \(error)\n".utf8))
+            throw ExitCode.failure
+        }
+    }
+
+    func runJob() throws {
+        let descriptor = try StrategyCatalog.named(strategy)
+        guard let kind = SearchMethodKind(rawValue: method) else {
+            throw ValidationError("--method \(method): expected grid, random or tpe")
+        }
+        var goal = try Objective.parse(objective)
+        if minimize { goal.direction = .minimize }
+        let space = try SpaceBuilder.space(strategy: descriptor, grids: grid, choices: choice, fixed: fixed)
+        let constraints = try SpaceBuilder.constraints(strategy: descriptor.name, extra: constraint, space: space)
+        let zone = try dataOptions.loading.loadOptions().zone
+        var config = try costs.config(zone: zone)
+        // --from/--to cut the bars themselves (as the engine does), so that windows, kernels and the engine
+        // all see the same bars.
+        let period = (config.from ?? .min, config.to ?? .max)
+        config.from = nil
+        config.to = nil
+        var validation = ValidationPlan.none
+        if split != nil && walkForward != nil { throw ValidationError("give --split or --walk-forward, not both") }
+        if let split {
+            guard let d = CivilDate(iso: split) else { throw ValidationError("--split \(split): expected YYYY-MM-DD") }
+            validation = .split(zone.instant(d, hour: 0, minute: 0))
+        }
+        if let walkForward { validation = .walkForward(try WalkForwardSpec.parse(walkForward)) }
+        var settings = SearchSettings(method: kind, trials: trials, seed: seed, objective: goal, minTrades: minTrades, topK: top,
+                                      batchSize: batch, robustness: !noRobustness)
+        var axes: (String, String)?
+        if let heatmap {
+            let names = heatmap.split(separator: ",").map(String.init)
+            guard names.count == 2, names[0] != names[1] else { throw ValidationError("--heatmap \(heatmap): expected two parameter names a,b") }
+            for n in names where space.index(of: n).map({ space.dimensions[$0].isFixed }) ?? true {
+                throw ValidationError("--heatmap \(heatmap): '\(n)' is not a searched parameter (searched: \(space.dimensions.filter { !$0.isFixed }.map(\.name).joined(separator: ", ")))")
+            }
+            axes = (names[0], names[1])
+        }
+        // Reports draw every trial: keep up to 200,000 of them (points and objectives only).
+        if report != nil || pdf != nil { settings.recordTrials = 200_000 }
+        if let threads, threads < 1 { throw ValidationError("--threads \(threads): expected an integer ≥ 1") }
+        var job = OptimizationJob(strategy: descriptor, space: space, constraints: constraints, settings: settings,
+                                  config: config, validation: validation, allowKernel: !noKernel,
+                                  threads: threads ?? KernelThreads.cores)
+        if let autoBounds {
+            job.autoBounds = autoBounds.split(separator: ",").map(String.init)
+            for name in job.autoBounds {
+                guard let i = job.space.index(of: name), !job.space.dimensions[i].isFixed else { continue }
+                throw ValidationError("--auto-bounds \(name): also given by --grid/--choice; give the parameter one way")
+            }
+        }
+        try job.validate()
+
+        let wanted = try symbolList()
+        let data = try dataOptions.load(symbols: wanted)
+        var series = data.series.map { $0.between(period.0, period.1) }.filter { !$0.isEmpty }
+        if let wanted {
+            // The job's order is the order given.
+            let rank = Dictionary(wanted.enumerated().map { ($1, $0) }, uniquingKeysWith: { a, _ in a })
+            series.sort { (rank[$0.symbol] ?? .max) < (rank[$1.symbol] ?? .max) }
+        }
+        guard !series.isEmpty else { throw ValidationError("no bars to optimise in --data \(dataOptions.data) (check --symbols, --from, --to)") }
+
+        let key = jobKey(space: space, config: config)
+        let file = resume.map { JobFile(path: $0, key: key) }
+        let multi = series.count > 1
+        let resultsPath: ((String) -> String?)? = results.map { path in
+            { symbol in multi ? OptimizeCommand.perSymbol(path, symbol) : path }
+        }
+
+        let cancel = CancellationFlag()
+        signal(SIGINT, SIG_IGN)
+        let source = DispatchSource.makeSignalSource(signal: SIGINT, queue: .global())
+        source.setEventHandler { cancel.cancel() }
+        source.resume()
+        defer { source.cancel(); signal(SIGINT, SIG_DFL) }
+
+        let bar = ProgressBar(enabled: !quiet && (progress || isatty(2) == 1), symbols: series.count)
+        let outcome = try JobRunner.run(job, series: series, jobFile: file, resultsPath: resultsPath, cancel: cancel,
+                                        progress: { bar.update($0, finished: $1) })
+        bar.finish()
+        if report != nil || pdf != nil {
+            let times = series.flatMap { [$0.time.first!, $0.time.last!] }
+            let period = ReportPeriod(start: times.min()!, end: times.max()!, interval: series[0].interval, zone: zone)
+            let costText = "commission \(costs.commission * 100) %, slippage \(costs.slippageBps) bps, fill \(costs.fill)"
+            if let input = OptimizationFigures.input(outcome: outcome, strategy: descriptor.name, method: kind.rawValue, objective: goal,
+                                                     dataSource: dataOptions.data, costs: costText, period: period, heatmap: axes) {
+                try ReportExport.optimization(input, html: report, pdf: pdf)
+            } else {
+                FileHandle.standardError.write(Data("No report: no symbol has a feasible trial.\n".utf8))
+            }
+        }
+        if json {
+            print(try JobReport.json(outcome, method: kind, objective: goal))
+        } else {
+            print(JobReport.table(outcome, objective: goal))
+            print(String(format: "%d evaluations in %.2f s (%.0f per second)", outcome.evaluations, outcome.elapsedSeconds,
+                         outcome.elapsedSeconds > 0 ? Double(outcome.evaluations) / outcome.elapsedSeconds : 0))
+        }
+        if outcome.interrupted { throw ExitCode(130) }
+    }
+
+    /// nil = every symbol of --data.
+    func symbolList() throws -> [String]? {
+        if symbols == "all" { return nil }
+        var text = symbols
+        if symbols.hasPrefix("@") {
+            let path = String(symbols.dropFirst())
+            guard let t = try? String(contentsOfFile: path, encoding: .utf8) else {
+                throw ValidationError("--symbols @\(path): cannot read the file")
+            }
+            text = t
+        }
+        let list = text.split(whereSeparator: { $0 == "," || $0 == "\n" || $0 == " " || $0 == "\r" }).map(String.init)
+        guard !list.isEmpty else { throw ValidationError("--symbols \(symbols): no symbols given") }
+        return list
+    }
+
+    /// Everything that decides a job's results, for --resume to check.
+    func jobKey(space: ParameterSpace, config: BacktestConfig) -> String {
+        [
+            "strategy=\(strategy)", "data=\(dataOptions.data)", "adjust=\(dataOptions.loading.adjust.rawValue)",
+            "grid=\(grid.joined(separator: ";"))", "choice=\(choice.joined(separator: ";"))",
+            "fixed=\(fixed.joined(separator: ";"))", "constraint=\(constraint.joined(separator: ";"))",
+            "method=\(method)", "trials=\(method == "grid" ? 0 : trials)", "seed=\(seed)",
+            "objective=\(objective)\(minimize ? " min" : "")", "min_trades=\(minTrades)", "top=\(top)",
+            "batch=\(batch.map(String.init) ?? "default")", "split=\(split ?? "")", "walk_forward=\(walkForward ?? "")",
+            "kernel=\(!noKernel)", "auto_bounds=\(autoBounds ?? "")", "from=\(costs.from ?? "")", "to=\(costs.to ?? "")", "config=\(config)",
+        ].joined(separator: " ")
+    }
+
+    static func perSymbol(_ path: String, _ symbol: String) -> String {
+        let safe = String(symbol.map { $0.isLetter || $0.isNumber || $0 == "-" || $0 == "_" ? $0 : "_" })
+        if let dot = path.lastIndex(of: "."), !path[dot...].contains("/") {
+            return String(path[..<dot]) + "." + safe + String(path[dot...])
+        }
+        return path + "." + safe
+    }
+}
+
+/// One progress line on stderr for the whole job, redrawn in place with \r: percent, symbols done, ETA.
+final class ProgressBar: @unchecked Sendable {
+    let enabled: Bool
+    let symbols: Int
+    let start = ContinuousClock.now
+    var lastDraw = ContinuousClock.now - .seconds(1)
+    var drawn = false
+
+    init(enabled: Bool, symbols: Int) {
+        self.enabled = enabled
+        self.symbols = symbols
+    }
+
+    func update(_ fraction: Double, finished: Int) {
+        guard enabled else { return }
+        let now = ContinuousClock.now
+        guard now - lastDraw >= .milliseconds(100) || fraction >= 1 else { return }
+        lastDraw = now
+        let elapsed = seconds(now - start)
+        let width = 30
+        let filled = Int((fraction * Double(width)).rounded(.down))
+        let eta = fraction > 0 ? elapsed * (1 - fraction) / fraction : .nan
+        let bar = String(repeating: "#", count: min(filled, width)) + String(repeating: ".", count: max(0, width - filled))
+        let line = String(format: "\r[%@] %5.1f%%  %d/%d symbols  %@ elapsed  ETA %@", bar, fraction * 100, finished, symbols,
+                          clock(elapsed), eta.isFinite ? clock(eta) : "--:--")
+        FileHandle.standardError.write(Data(line.utf8))
+        drawn = true
+    }
+
+    func finish() {
+        if drawn { FileHandle.standardError.write(Data("\n".utf8)) }
+    }
+
+    func seconds(_ d: Duration) -> Double { Double(d.components.seconds) + Double(d.components.attoseconds) * 1e-18 }
+    func clock(_ s: Double) -> String {
+        let t = Int(s.rounded())
+        return t >= 3600 ? String(format: "%d:%02d:%02d", t / 3600, t / 60 % 60, t % 60) : String(format: "%02d:%02d", t / 60, t % 60)
+    }
+}

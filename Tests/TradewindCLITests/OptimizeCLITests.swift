@@ -1,0 +1,86 @@
+import Foundation
+import Testing
+
+/// `tradewind optimize` wiring: errors before work, JSON, results tables and resume files.
+@Suite("tradewind optimize")
+struct OptimizeCLITests {
+    @Test("an undeclared parameter or an empty range is an error before any work")
+    func invalidSpecs() throws {
+        let unknown = try CLITests.run(["optimize", "--data", "sample:spy-daily", "--strategy", "sma-cross", "--grid", "fastest=2:5:1"])
+        #expect(unknown.status != 0)
+        #expect(unknown.stderr.contains("unknown parameter 'fastest'"))
+        let empty = try CLITests.run(["optimize", "--data", "sample:spy-daily", "--strategy", "sma-cross", "--grid", "fast=9:5:1"])
+        #expect(empty.status != 0)
+        #expect(empty.stderr.contains("empty range"))
+        let none = try CLITests.run(["optimize", "--data", "sample:spy-daily", "--strategy", "sma-cross",
+                                     "--grid", "fast=50:60:5", "--grid", "slow=10:20:5"])
+        #expect(none.stderr.contains("no point of the parameter space satisfies"))
+    }
+
+    @Test("--json, --results and --resume on two symbols")
+    func jsonResultsResume() throws {
+        let dir = NSTemporaryDirectory() + "tw-opt-\(UUID().uuidString)"
+        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let args = ["optimize", "--data", "sample:sp500-50", "--symbols", "KO,IBM", "--strategy", "sma-cross",
+                    "--grid", "fast=5:20:5", "--grid", "slow=30:90:30", "--commission", "0.001", "--from", "2010-01-01",
+                    "--to", "2012-12-31", "--json", "--results", dir + "/r.csv", "--resume", dir + "/job.jsonl", "--quiet"]
+        let r = try CLITests.run(args)
+        #expect(r.status == 0, "\(r.stderr)")
+        let o = try #require(try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as? [String: Any])
+        #expect(o["method"] as? String == "grid")
+        #expect(o["evaluations"] as? Int == 24)   // 12 points × 2 symbols
+        #expect((o["symbols"] as? [Any])?.count == 2)
+        #expect(FileManager.default.fileExists(atPath: dir + "/r.KO.csv"))
+        #expect(FileManager.default.fileExists(atPath: dir + "/r.IBM.csv"))
+        let again = try CLITests.run(args)
+        let p = try #require(try JSONSerialization.jsonObject(with: Data(again.stdout.utf8)) as? [String: Any])
+        #expect(p["evaluations"] as? Int == 0)   // both symbols come from the job file
+        #expect((p["best"] as? NSDictionary) == (o["best"] as? NSDictionary))
+    }
+
+    @Test("--report writes the optimization page; --heatmap must name searched parameters")
+    func report() throws {
+        let path = NSTemporaryDirectory() + "tw-opt-report-\(UUID().uuidString).html"
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        let base = ["optimize", "--data", "sample:spy-daily", "--strategy", "sma-cross", "--grid", "fast=5:25:5",
+                    "--grid", "slow=30:90:30", "--method", "tpe", "--trials", "12", "--walk-forward", "folds=2,train=400,test=200", "--quiet"]
+        let bad = try CLITests.run(base + ["--report", path, "--heatmap", "fast,speed"])
+        #expect(bad.status != 0)
+        #expect(bad.stderr.contains("'speed' is not a searched parameter"))
+        #expect(!FileManager.default.fileExists(atPath: path))
+        let r = try CLITests.run(base + ["--report", path, "--heatmap", "slow,fast"])
+        #expect(r.status == 0, "\(r.stderr)")
+        let html = try String(contentsOfFile: path, encoding: .utf8)
+        for id in ["objective-heatmap", "walk-forward-table", "stitched-equity", "overfitting-table", "trial-table"] {
+            #expect(html.contains("id=\"\(id)\""), "\(id)")
+        }
+    }
+
+    @Test("Ctrl-C stops the job, keeps finished symbols in the job file and exits 130")
+    func interrupt() throws {
+        let dir = NSTemporaryDirectory() + "tw-opt-int-\(UUID().uuidString)"
+        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let jobFile = dir + "/job.jsonl"
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: CLITests.executable)
+        p.arguments = ["optimize", "--data", "sample:sp500-50", "--strategy", "sma-cross", "--grid", "fast=5:40:5",
+                       "--grid", "slow=20:100:20", "--no-kernel", "--no-robustness", "--resume", jobFile, "--quiet"]
+        let out = Pipe()
+        p.standardOutput = out
+        p.standardError = Pipe()
+        try p.run()
+        // Wait for the first finished symbol, then interrupt as Ctrl-C does.
+        let deadline = Date().addingTimeInterval(120)
+        while !FileManager.default.fileExists(atPath: jobFile) && p.isRunning && Date() < deadline { usleep(20_000) }
+        p.interrupt()
+        let text = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        p.waitUntilExit()
+        #expect(p.terminationStatus == 130)
+        #expect(text.contains("interrupted:"))
+        let lines = try String(contentsOfFile: jobFile, encoding: .utf8).split(separator: "\n")
+        #expect(lines.count >= 2 && lines.count < 51)   // header + finished symbols, not all 50
+        #expect(lines[0].contains("\"job\""))
+    }
+}
