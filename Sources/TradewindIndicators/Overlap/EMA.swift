@@ -41,8 +41,19 @@ public struct EMA: StreamingIndicator {
             ema = sum / Double(timeperiod)
             return ema
         }
+        return advance(x)
+    }
+
+    /// One bar after the seed (what `update` does from then on; the batch kernels call it directly).
+    @inline(__always) @inlinable
+    mutating func advance(_ x: Double) -> Double {
         // x·k + ema·(1−k): the product x·k is off the bar-to-bar dependency chain (TA-Lib 0.8 agrees to ~1e-16).
+        // (A two-bar step would halve the chain but breaks "constant in, constant out" by an ulp: TRIX of a
+        // flat series must be exactly 0.)
         ema = x * k + ema * oneMinusK
         return ema
     }
+
+    /// True once the seed is done (every later bar is one `advance`).
+    @inlinable var isSeeded: Bool { toSkip == 0 && seeded == timeperiod }
 }

@@ -1,5 +1,7 @@
-/// Simple moving average (TA-Lib SMA): the mean of the last `timeperiod` values, kept as TA-Lib's running sum
-/// (add the new value, divide, then drop the oldest) so the numbers agree to the last bit.
+/// Simple moving average (TA-Lib SMA): the mean of the last `timeperiod` values, kept as a running sum of the
+/// window. Each bar adds `(new − oldest)`: the difference is off the bar-to-bar dependency chain, so the
+/// chain is a single addition (TA-Lib adds the new value and subtracts the oldest: two; the two agree to
+/// rounding, ~1e-16 relative).
 public struct SMA: StreamingIndicator {
     public let timeperiod: Int
     @usableFromInline var ring: Ring
@@ -20,11 +22,15 @@ public struct SMA: StreamingIndicator {
 
     @inline(__always) @inlinable
     public mutating func update(_ x: Double) -> Double? {
-        sum += x
-        ring.push(x)
-        guard ring.isFull else { return nil }
-        let out = sum / Double(timeperiod)
-        sum -= ring.oldest
-        return out
+        if ring.isFull {
+            let old = ring.oldest
+            ring.push(x)
+            sum += x - old
+        } else {
+            sum += x
+            ring.push(x)
+            guard ring.isFull else { return nil }
+        }
+        return sum / Double(timeperiod)
     }
 }

@@ -26,6 +26,7 @@ extension IndicatorDescriptor {
     static func real<S: StreamingIndicator>(
         _ name: String, _ group: IndicatorGroup, _ summary: String, column: InputColumn = .close,
         _ parameters: [ParameterSpec], outputs: [String]? = nil,
+        kernel: (@Sendable (S, [Double]) -> [[Double]])? = nil,
         _ make: @escaping @Sendable (ResolvedParameters) throws -> S
     ) -> IndicatorDescriptor where S.Input == Double {
         IndicatorDescriptor(
@@ -33,6 +34,7 @@ extension IndicatorDescriptor {
             parameters: parameters, outputs: outputs ?? S.Output.outputNames,
             makeBatch: { cols, p in
                 let state = try make(p)
+                if let kernel { return kernel(state, cols[0]) }
                 return S.Output.outputNames.count == 1 ? [realColumn(state, cols[0])] : state.batch(cols[0])
             },
             makeStream: { p in AnyIndicatorStream(try make(p)) { $0[0] } })
@@ -42,7 +44,8 @@ extension IndicatorDescriptor {
     @inline(__always)
     static func bars<S: StreamingIndicator>(
         _ name: String, _ group: IndicatorGroup, _ summary: String, _ columns: [InputColumn],
-        _ parameters: [ParameterSpec], _ make: @escaping @Sendable (ResolvedParameters) throws -> S
+        _ parameters: [ParameterSpec], kernel: (@Sendable (S, [[Double]]) -> [[Double]])? = nil,
+        _ make: @escaping @Sendable (ResolvedParameters) throws -> S
     ) -> IndicatorDescriptor where S.Input == OHLCV {
         let slots = columns.map { c -> Int in [InputColumn.open, .high, .low, .close, .volume].firstIndex(of: c)! }
         @Sendable func bar(_ row: [Double]) -> OHLCV {
@@ -55,6 +58,8 @@ extension IndicatorDescriptor {
             inputs: columns.map { InputSpec(name: $0.rawValue, column: $0) },
             parameters: parameters, outputs: S.Output.outputNames,
             makeBatch: { cols, p in
+                // A specialised kernel takes the columns in `columns` order.
+                if let kernel { return kernel(try make(p), cols) }
                 let n = cols.first?.count ?? 0
                 // Columns the indicator does not read share the first input's storage (never read, never copied).
                 var full = [[Double]](repeating: cols.first ?? [], count: 5)
@@ -84,7 +89,8 @@ extension IndicatorDescriptor {
     @inline(__always)
     static func session<S: StreamingIndicator>(
         _ name: String, _ summary: String,
-        _ parameters: [ParameterSpec], _ make: @escaping @Sendable (ResolvedParameters) throws -> S
+        _ parameters: [ParameterSpec], kernel: (@Sendable (S, [[Double]]) -> [[Double]])? = nil,
+        _ make: @escaping @Sendable (ResolvedParameters) throws -> S
     ) -> IndicatorDescriptor where S.Input == SessionBar {
         IndicatorDescriptor(
             name: name, group: .extras, summary: summary,
@@ -92,6 +98,7 @@ extension IndicatorDescriptor {
             parameters: parameters, outputs: S.Output.outputNames,
             makeBatch: { cols, p in
                 let state = try make(p)
+                if let kernel { return kernel(state, cols) }
                 return cols[0].withUnsafeBufferPointer { h in
                     cols[1].withUnsafeBufferPointer { l in
                         cols[2].withUnsafeBufferPointer { c in

@@ -37,25 +37,58 @@ struct WindowVariance: Sendable {
     @usableFromInline var m2 = 0.0
     @usableFromInline var sinceRefresh = 0
 
+    /// 1 / period: the per-bar updates multiply by it (a division would cost as much as the rest of the bar).
+    @usableFromInline let inverse: Double
+
     @usableFromInline init(period: Int) {
         self.period = period
+        inverse = 1.0 / Double(period)
         ring = Ring(capacity: period)
     }
 
     @inlinable
     mutating func refresh() {
-        let n = Double(period)
-        var sum = 0.0
-        for v in ring.storage { sum += v }
-        let m = sum / n
-        var acc = 0.0
-        for v in ring.storage {
-            let d = v - m
-            acc += d * d
-        }
-        mean = m
-        m2 = acc
+        (mean, m2) = ring.storage.withUnsafeBufferPointer { WindowVariance.moments($0.baseAddress!, count: period) }
         sinceRefresh = 0
+    }
+
+    /// Exact mean and sum of squared deviations of `count` values (two passes). Each pass keeps four partial
+    /// sums (values j ≡ 0, 1, 2, 3 mod 4), added as (s0 + s1) + (s2 + s3): four short dependency chains
+    /// instead of one long one. The batch kernels call this same function, so both paths round alike.
+    @inline(__always) @inlinable
+    static func moments(_ w: UnsafePointer<Double>, count: Int) -> (mean: Double, m2: Double) {
+        let n = Double(count)
+        let whole = count & ~3
+        var s0 = 0.0, s1 = 0.0, s2 = 0.0, s3 = 0.0
+        var j = 0
+        while j < whole {
+            s0 += w[j]
+            s1 += w[j + 1]
+            s2 += w[j + 2]
+            s3 += w[j + 3]
+            j += 4
+        }
+        while j < count {
+            s0 += w[j]
+            j += 1
+        }
+        let m = ((s0 + s1) + (s2 + s3)) / n
+        var a0 = 0.0, a1 = 0.0, a2 = 0.0, a3 = 0.0
+        j = 0
+        while j < whole {
+            let d0 = w[j] - m, d1 = w[j + 1] - m, d2 = w[j + 2] - m, d3 = w[j + 3] - m
+            a0 += d0 * d0
+            a1 += d1 * d1
+            a2 += d2 * d2
+            a3 += d3 * d3
+            j += 4
+        }
+        while j < count {
+            let d = w[j] - m
+            a0 += d * d
+            j += 1
+        }
+        return (m, (a0 + a1) + (a2 + a3))
     }
 
     @inline(__always) @inlinable
@@ -73,11 +106,11 @@ struct WindowVariance: Sendable {
             } else {
                 let delta = x - old
                 let oldMean = mean
-                mean += delta / Double(period)
+                mean += delta * inverse
                 m2 += delta * ((x - mean) + (old - oldMean))
             }
         }
-        return m2 > 0 ? m2 / Double(period) : 0.0
+        return m2 > 0 ? m2 * inverse : 0.0
     }
 }
 

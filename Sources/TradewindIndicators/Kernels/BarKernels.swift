@@ -1,0 +1,189 @@
+/// Kernels of the core indicators over price columns (ATR, ADX, STOCH, VWAP), written as the streaming
+/// states' updates over raw column pointers.
+extension ColumnKernel {
+    /// `ATR.update` over high, low, close: true ranges from the second bar, their mean over the first
+    /// `timeperiod`, then `atr·(n−1)/n + tr/n`.
+    static func atr(high: [Double], low: [Double], close: [Double], _ state: ATR) -> [Double] {
+        let p = state.timeperiod
+        let keep = state.keep, weight = state.weight
+        let n = close.count
+        return high.withUnsafeBufferPointer { hb in
+            low.withUnsafeBufferPointer { lb in
+                close.withUnsafeBufferPointer { cb in
+                    column(n) { out in
+                        fillNaN(out, to: min(p, n))
+                        guard n > p else { return }
+                        let h = hb.baseAddress!, l = lb.baseAddress!, c = cb.baseAddress!
+                        if p == 1 {
+                            for i in 1..<n { out[i] = trueRange(high: h[i], low: l[i], prevClose: c[i - 1]) }
+                            return
+                        }
+                        var atr = 0.0
+                        for i in 1...p { atr += trueRange(high: h[i], low: l[i], prevClose: c[i - 1]) }
+                        atr /= Double(p)
+                        out[p] = atr
+                        // Two bars per step from the anchor (see `ATR`), one bar per iteration: the phase
+                        // alternates, which branch prediction follows, and the true range stays scalar
+                        // (vectorising a pair of them turns its selects into unpredictable branches).
+                        let keep2 = state.keep2
+                        var anchor = atr, pending = 0.0
+                        var midStep = false
+                        var i = p + 1
+                        while i < n {
+                            let b = trueRange(high: h[i], low: l[i], prevClose: c[i &- 1]) * weight
+                            if midStep {
+                                anchor = anchor * keep2 + (pending * keep + b)
+                                out[i] = anchor
+                            } else {
+                                out[i] = anchor * keep + b
+                                pending = b
+                            }
+                            midStep.toggle()
+                            i &+= 1
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /// `ADX.update` over high, low, close: Wilder-smoothed +DM, −DM and TR, DX from them, the mean of the
+    /// first `timeperiod` DX values, then Wilder smoothing of DX.
+    static func adx(high: [Double], low: [Double], close: [Double], _ state: ADX) -> [Double] {
+        let p = state.timeperiod
+        let keep = state.keep, inverse = state.dx.core.inverse
+        let n = close.count
+        let lookback = 2 * p - 1
+        return high.withUnsafeBufferPointer { hb in
+            low.withUnsafeBufferPointer { lb in
+                close.withUnsafeBufferPointer { cb in
+                    column(n) { out in
+                        fillNaN(out, to: min(lookback, n))
+                        guard n > lookback else { return }
+                        let h = hb.baseAddress!, l = lb.baseAddress!, c = cb.baseAddress!
+                        var plus = 0.0, minus = 0.0, tr = 0.0
+                        // One bar's directional movement and true range (DirectionalStep).
+                        @inline(__always) func step(_ i: Int) -> (Double, Double, Double) {
+                            let diffP = h[i] - h[i - 1]
+                            let diffM = l[i - 1] - l[i]
+                            var dmPlus = 0.0, dmMinus = 0.0
+                            if diffM > 0 && diffP < diffM {
+                                dmMinus = diffM
+                            } else if diffP > 0 && diffP > diffM {
+                                dmPlus = diffP
+                            }
+                            return (dmPlus, dmMinus, trueRange(high: h[i], low: l[i], prevClose: c[i - 1]))
+                        }
+                        @inline(__always) func smooth(_ i: Int) {
+                            let (dp, dm, t) = step(i)
+                            plus = plus - plus * inverse + dp
+                            minus = minus - minus * inverse + dm
+                            tr = tr - tr * inverse + t
+                        }
+                        // DX of the current sums, or nil where TA-Lib keeps the previous value (DX.currentDX).
+                        @inline(__always) func dx() -> Double? {
+                            guard !isZero(tr) else { return nil }
+                            let minusDI = 100.0 * (minus / tr)
+                            let plusDI = 100.0 * (plus / tr)
+                            let s = minusDI + plusDI
+                            guard !isZero(s) else { return nil }
+                            return 100.0 * (abs(minusDI - plusDI) / s)
+                        }
+                        for i in 1..<p {
+                            let (dp, dm, t) = step(i)
+                            plus += dp
+                            minus += dm
+                            tr += t
+                        }
+                        var sumDX = 0.0
+                        for i in p..<lookback {
+                            smooth(i)
+                            if let v = dx() { sumDX += v }
+                        }
+                        smooth(lookback)
+                        if let v = dx() { sumDX += v }
+                        var adx = sumDX / Double(p)
+                        out[lookback] = adx
+                        var i = lookback + 1
+                        while i < n {
+                            smooth(i)
+                            if let v = dx() { adx = adx * keep + v * inverse }
+                            out[i] = adx
+                            i += 1
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /// `STOCH.update` over high, low, close: raw %K from sliding extremes, then the two smoothing averages,
+    /// each over its whole stretch of the previous line (the %D column holds raw %K until %D overwrites it).
+    static func stoch(high: [Double], low: [Double], close: [Double], _ state: STOCH) -> [[Double]] {
+        let kp = state.fastkPeriod
+        let n = close.count
+        let lookback = state.lookback
+        let kStart = kp - 1
+        let slowKStart = kStart + state.slowK.lookback
+        return high.withUnsafeBufferPointer { hb in
+            low.withUnsafeBufferPointer { lb in
+                close.withUnsafeBufferPointer { cb in
+                    columns2(n) { slowK, slowD in
+                        guard n > 0 else { return }
+                        let h = hb.baseAddress!, l = lb.baseAddress!, c = cb.baseAddress!
+                        // Raw %K (FastK) into the %D column, from bar kp − 1.
+                        var highest = SlidingMax(window: kp, max: true)
+                        var lowest = SlidingMax(window: kp, max: false)
+                        for i in 0..<n {
+                            let hi = highest.push(h[i])
+                            let lo = lowest.push(l[i])
+                            if i >= kStart {
+                                let diff = (hi - lo) / 100.0
+                                slowD[i] = diff != 0.0 ? (c[i] - lo) / diff : 0.0
+                            }
+                        }
+                        if kStart < n {
+                            movingAverage(slowD, slowK, start: kStart, end: n, period: state.slowkPeriod, matype: state.slowkMatype)
+                        }
+                        if slowKStart < n {
+                            movingAverage(slowK, slowD, start: slowKStart, end: n, period: state.slowdPeriod, matype: state.slowdMatype)
+                        }
+                        fillNaN(slowK, to: min(lookback, n))
+                        fillNaN(slowD, to: min(lookback, n))
+                    }
+                }
+            }
+        }
+    }
+
+    /// `VWAP.update` over high, low, close, volume and session ids: cumulative Σ(tp·v)/Σv, reset where the id
+    /// changes.
+    static func vwap(high: [Double], low: [Double], close: [Double], volume: [Double], session: [Double]) -> [Double] {
+        let n = close.count
+        return high.withUnsafeBufferPointer { hb in
+            low.withUnsafeBufferPointer { lb in
+                close.withUnsafeBufferPointer { cb in
+                    volume.withUnsafeBufferPointer { vb in
+                        session.withUnsafeBufferPointer { sb in
+                            column(n) { out in
+                                let h = hb.baseAddress!, l = lb.baseAddress!, c = cb.baseAddress!
+                                let v = vb.baseAddress!, s = sb.baseAddress!
+                                var sumPV = 0.0, sumV = 0.0
+                                for i in 0..<n {
+                                    if i == 0 || s[i] != s[i - 1] {
+                                        sumPV = 0
+                                        sumV = 0
+                                    }
+                                    let tp = (h[i] + l[i] + c[i]) * oneThird
+                                    sumPV += tp * v[i]
+                                    sumV += v[i]
+                                    out[i] = sumV != 0 ? sumPV / sumV : 0.0
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
