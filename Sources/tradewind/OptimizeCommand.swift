@@ -178,8 +178,10 @@ struct OptimizeCommand: ParsableCommand {
             let times = series.flatMap { [$0.time.first!, $0.time.last!] }
             let period = ReportPeriod(start: times.min()!, end: times.max()!, interval: series[0].interval, zone: zone)
             let costText = "commission \(costs.commission * 100) %, slippage \(costs.slippageBps) bps, fill \(costs.fill)"
-            if let input = OptimizationFigures.input(outcome: outcome, strategy: descriptor.name, method: kind.rawValue, objective: goal,
+            if var input = OptimizationFigures.input(outcome: outcome, strategy: descriptor.name, method: kind.rawValue, objective: goal,
                                                      dataSource: dataOptions.data, costs: costText, period: period, heatmap: axes) {
+                try OptimizationFigures.attachBacktests(to: &input, outcome: outcome, series: series, strategy: descriptor,
+                                                        config: config, dataSource: dataOptions.data)
                 try ReportExport.optimization(input, html: report, pdf: pdf)
             } else {
                 FileHandle.standardError.write(Data("No report: no symbol has a feasible trial.\n".utf8))

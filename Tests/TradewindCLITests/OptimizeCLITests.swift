@@ -57,6 +57,23 @@ struct OptimizeCLITests {
         }
     }
 
+    @Test("a multi-symbol report links each row of the per-symbol table to that symbol's own backtest section")
+    func multiSymbolReportLinksBacktests() throws {
+        let path = NSTemporaryDirectory() + "tw-opt-multi-\(UUID().uuidString).html"
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        let r = try CLITests.run(["optimize", "--data", "sample:sp500-50", "--symbols", "KO,IBM", "--adjust", "split-dividend",
+                                  "--strategy", "rsi2", "--grid", "entry=10:30:10", "--grid", "exit=60:80:10",
+                                  "--from", "2015-01-01", "--to", "2018-12-31", "--report", path, "--quiet"])
+        #expect(r.status == 0, "\(r.stderr)")
+        let html = try String(contentsOfFile: path, encoding: .utf8)
+        for symbol in ["KO", "IBM"] {
+            #expect(html.contains("href=\"#symbol-\(symbol)\""), "no link to \(symbol)")
+            #expect(html.contains("id=\"symbol-\(symbol)\""), "no section for \(symbol)")
+        }
+        // Each embedded backtest draws its own equity chart next to the optimization charts.
+        #expect(html.components(separatedBy: "<svg").count - 1 >= 2 * 5)
+    }
+
     @Test("Ctrl-C stops the job, keeps finished symbols in the job file and exits 130")
     func interrupt() throws {
         let dir = NSTemporaryDirectory() + "tw-opt-int-\(UUID().uuidString)"
