@@ -1,26 +1,20 @@
 /// Donchian channel (TA-Lib 0.8 DONCHIAN): highest high, lowest low and their midpoint over `timeperiod` bars.
 public struct DONCHIAN: StreamingIndicator {
     public let timeperiod: Int
-    @usableFromInline var highest: SlidingMax
-    @usableFromInline var lowest: SlidingMax
-    @usableFromInline var seen = 0
+    @usableFromInline var range: HighLowWindow
 
     /// - Parameter timeperiod: 2...100000 (default 20).
     public init(timeperiod: Int = 20) throws(IndicatorError) {
         try Check.period(timeperiod, "timeperiod", in: 2...maxIndicatorPeriod, "DONCHIAN")
         self.timeperiod = timeperiod
-        highest = SlidingMax(window: timeperiod, max: true)
-        lowest = SlidingMax(window: timeperiod, max: false)
+        range = HighLowWindow(window: timeperiod)
     }
 
     public var lookback: Int { timeperiod - 1 }
 
     @inlinable
     public mutating func update(_ bar: OHLCV) -> Bands? {
-        seen += 1
-        let h = highest.push(bar.high)
-        let l = lowest.push(bar.low)
-        guard seen >= timeperiod else { return nil }
+        guard let (h, l) = range.push(high: bar.high, low: bar.low) else { return nil }
         return Bands(upperband: h, middleband: (h + l) / 2.0, lowerband: l)
     }
 }

@@ -47,3 +47,28 @@ struct SlidingMax: Sendable {
         return result * sign
     }
 }
+
+/// The highest high and the lowest low of the last `window` bars, the shared core of MIDPRICE, WILLR and
+/// DONCHIAN. `push` returns them once `window` bars have been seen (the indicators' lookback is `window − 1`).
+@usableFromInline
+struct HighLowWindow: Sendable {
+    @usableFromInline var highest: SlidingMax
+    @usableFromInline var lowest: SlidingMax
+    @usableFromInline var seen = 0
+    @usableFromInline let window: Int
+
+    @usableFromInline
+    init(window: Int) {
+        self.window = window
+        highest = SlidingMax(window: window, max: true)
+        lowest = SlidingMax(window: window, max: false)
+    }
+
+    @inlinable
+    mutating func push(high: Double, low: Double) -> (high: Double, low: Double)? {
+        seen += 1
+        let h = highest.push(high)
+        let l = lowest.push(low)
+        return seen >= window ? (h, l) : nil
+    }
+}

@@ -108,26 +108,21 @@ public struct MINMAXINDEX: StreamingIndicator {
 /// Midpoint of the highest high and lowest low over `timeperiod` bars (TA-Lib MIDPRICE).
 public struct MIDPRICE: StreamingIndicator {
     public let timeperiod: Int
-    @usableFromInline var highest: SlidingMax
-    @usableFromInline var lowest: SlidingMax
-    @usableFromInline var seen = 0
+    @usableFromInline var range: HighLowWindow
 
     /// - Parameter timeperiod: 2...100000 (default 14).
     public init(timeperiod: Int = 14) throws(IndicatorError) {
         try Check.period(timeperiod, "timeperiod", in: 2...maxIndicatorPeriod, "MIDPRICE")
         self.timeperiod = timeperiod
-        highest = SlidingMax(window: timeperiod, max: true)
-        lowest = SlidingMax(window: timeperiod, max: false)
+        range = HighLowWindow(window: timeperiod)
     }
 
     public var lookback: Int { timeperiod - 1 }
 
     @inlinable
     public mutating func update(_ bar: OHLCV) -> Double? {
-        seen += 1
-        let h = highest.push(bar.high)
-        let l = lowest.push(bar.low)
-        return seen >= timeperiod ? (h + l) / 2.0 : nil
+        guard let (h, l) = range.push(high: bar.high, low: bar.low) else { return nil }
+        return (h + l) / 2.0
     }
 }
 

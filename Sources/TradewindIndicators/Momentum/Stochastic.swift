@@ -114,26 +114,20 @@ public struct STOCHRSI: StreamingIndicator {
 /// Williams %R (TA-Lib WILLR): `(highest high − close) / (highest high − lowest low) · −100`, 0 on an empty range.
 public struct WILLR: StreamingIndicator {
     public let timeperiod: Int
-    @usableFromInline var highest: SlidingMax
-    @usableFromInline var lowest: SlidingMax
-    @usableFromInline var seen = 0
+    @usableFromInline var range: HighLowWindow
 
     /// - Parameter timeperiod: 2...100000 (default 14).
     public init(timeperiod: Int = 14) throws(IndicatorError) {
         try Check.period(timeperiod, "timeperiod", in: 2...maxIndicatorPeriod, "WILLR")
         self.timeperiod = timeperiod
-        highest = SlidingMax(window: timeperiod, max: true)
-        lowest = SlidingMax(window: timeperiod, max: false)
+        range = HighLowWindow(window: timeperiod)
     }
 
     public var lookback: Int { timeperiod - 1 }
 
     @inlinable
     public mutating func update(_ bar: OHLCV) -> Double? {
-        seen += 1
-        let hi = highest.push(bar.high)
-        let lo = lowest.push(bar.low)
-        guard seen >= timeperiod else { return nil }
+        guard let (hi, lo) = range.push(high: bar.high, low: bar.low) else { return nil }
         let diff = (hi - lo) * (-0.01)
         return diff != 0.0 ? (hi - bar.close) / diff : 0.0
     }
