@@ -30,33 +30,44 @@ public enum SMACrossKernel {
             throw .invalidParameter(name: "fast/slow", value: "\(p.fast)/\(p.slow)", expected: "1 ≤ fast < slow")
         }
         let n = series.count
-        // Running sum as RollingMean keeps it, then each window's average.
+        // Running sum as RollingMean keeps it, then each window's average, all in one contiguous column block.
         var cumsum = [Double](repeating: 0, count: n)
         var acc = 0.0
         for i in 0..<n { acc += series.close[i]; cumsum[i] = acc }
         let windows = Array(Set(pairs.flatMap { [$0.fast, $0.slow] })).sorted()
         var column: [Int: Int] = [:]
-        var means = [[Double]]()
+        var block = [Double](repeating: .nan, count: windows.count * n)
         for (k, w) in windows.enumerated() {
             column[w] = k
-            var m = [Double](repeating: .nan, count: n)
-            let dw = Double(w)
+            let dw = Double(w), base = k * n
             for i in 0..<n where i + 1 >= w {
-                m[i] = i + 1 == w ? cumsum[i] / dw : (cumsum[i] - cumsum[i - w]) / dw
+                block[base + i] = i + 1 == w ? cumsum[i] / dw : (cumsum[i] - cumsum[i - w]) / dw
             }
-            means.append(m)
         }
+        // Closes are finite and positive, so while their running sum stays finite every average is a number from
+        // its window's first full bar on: the premise of `fastRun`. (A sum that overflows takes the reference path.)
+        let averagesAreNumbers = n == 0 || cumsum[n - 1].isFinite
         let out = Results(count: pairs.count, record: recordTrades)
-        let averages = means, columnOf = column
+        let averages = block, columnOf = column
         let workers = max(1, min(pairs.count, KernelThreads.cores))
         DispatchQueue.concurrentPerform(iterations: workers) { w in
-            var k = w
-            while k < pairs.count {
-                let p = pairs[k]
-                out.store(k, run(series: series, fast: averages[columnOf[p.fast]!], slow: averages[columnOf[p.slow]!],
-                                  initialCash: initialCash, costs: costs, record: recordTrades))
-                k += workers
-            }
+            // Each worker borrows the columns read-only for its whole share of pairs.
+            series.open.withUnsafeBufferPointer { open in
+            series.close.withUnsafeBufferPointer { close in
+            averages.withUnsafeBufferPointer { all in
+                var k = w
+                while k < pairs.count {
+                    let p = pairs[k], fc = columnOf[p.fast]!, sc = columnOf[p.slow]!
+                    let fast = UnsafeBufferPointer(rebasing: all[fc * n ..< (fc + 1) * n])
+                    let slow = UnsafeBufferPointer(rebasing: all[sc * n ..< (sc + 1) * n])
+                    let fastResult = averagesAreNumbers
+                        ? fastRun(open: open, close: close, fast: fast, slow: slow, firstValid: p.slow - 1,
+                                  initialCash: initialCash, costs: costs, record: recordTrades) : nil
+                    out.store(k, fastResult ?? run(open: open, close: close, fast: fast, slow: slow,
+                                                   initialCash: initialCash, costs: costs, record: recordTrades))
+                    k += workers
+                }
+            }}}
         }
         return out.result(initialCash: initialCash)
     }
@@ -66,8 +77,10 @@ public enum SMACrossKernel {
         var trades: [KernelTrade]
     }
 
-    static func run(series: BarSeries, fast: [Double], slow: [Double], initialCash: Double, costs: KernelCosts,
-                    record: Bool) -> PairResult {
+    /// The reference pass: every bar through the two `CrossAbove` detectors, the pending order and the metrics.
+    /// `fastRun` reproduces it bit for bit; this one remains for the cases outside `fastRun`'s premises.
+    static func run(open: UnsafeBufferPointer<Double>, close: UnsafeBufferPointer<Double>, fast: UnsafeBufferPointer<Double>,
+                    slow: UnsafeBufferPointer<Double>, initialCash: Double, costs: KernelCosts, record: Bool) -> PairResult {
         let c = costs.commission, buyF = costs.buyFactor, sellF = costs.sellFactor
         var above = CrossAbove(), below = CrossAbove()
         var cash = initialCash, q = 0.0, entryPrice = 0.0, entryBar = -1
@@ -75,9 +88,7 @@ public enum SMACrossKernel {
         var before = initialCash, peak = initialCash, mdd = 0.0, sum = 0.0, sumSquares = 0.0
         var trades = 0, wins = 0
         var list: [KernelTrade] = []
-        let n = series.count
-        series.open.withUnsafeBufferPointer { open in
-        series.close.withUnsafeBufferPointer { close in
+        let n = close.count
             for i in 0..<n {
                 if pendingBuy {
                     let price = open[i] * buyF
@@ -112,9 +123,107 @@ public enum SMACrossKernel {
                 mdd = min(mdd, e / peak - 1)
                 before = e
             }
-        }}
         let m = KernelMetrics(finalEquity: before, totalReturn: before / initialCash - 1, trades: trades, wins: wins,
                               sharpe: KernelStatistics.sharpe(sum: sum, sumSquares: sumSquares, count: n), maxDrawdown: mdd)
+        return PairResult(metrics: m, trades: list)
+    }
+
+    /// `run`'s result computed segment by segment, bit for bit the same, or nil outside its premises (then the
+    /// caller takes `run`).
+    ///
+    /// Premises: `fast` and `slow` are numbers from `firstValid` on (before it `slow` is NaN, so both detectors
+    /// stay reset and nothing fires), the initial cash is at least 1e-100 and the cash while flat is a finite
+    /// non-zero amount. Then:
+    /// * a bar while flat without a fill is a no-op for the metrics (`e == before == cash`, so the return is
+    ///   exactly 0 and peak, drawdown and the sums keep their values), so flat stretches only run the crossing
+    ///   test; the metrics run from a buy's fill bar to the following sell's fill bar;
+    /// * without NaN, `CrossAbove(a, b)` fires at bar i exactly when `a > b` at i, `a <= b` at i − 1 and `a < b`
+    ///   at some bar in `firstValid ..< i`: the detectors become two flags per direction (`seenBelow`, `armed`);
+    /// * the maximum drawdown is the smallest `e / peak − 1`; as `x ↦ x − 1` rounds monotonically it is
+    ///   `minRatio − 1` with `minRatio` the smallest rounded `e / peak` (and 1), and a bar needs that division
+    ///   only when `e ≤ peak × minRatio` might hold: `drawdownBound` is `minRatio` raised by 2⁻⁴⁰, more than the
+    ///   two roundings of `peak × drawdownBound` can take back, so `e > peak × drawdownBound` proves
+    ///   `e / peak > minRatio` exactly. Most bars skip the division (one of the two that bound the loop).
+    static func fastRun(open: UnsafeBufferPointer<Double>, close: UnsafeBufferPointer<Double>, fast: UnsafeBufferPointer<Double>,
+                        slow: UnsafeBufferPointer<Double>, firstValid: Int, initialCash: Double, costs: KernelCosts,
+                        record: Bool) -> PairResult? {
+        let n = close.count
+        guard open.count == n, fast.count == n, slow.count == n, firstValid >= 0,
+              initialCash.isFinite, initialCash >= 1e-100 else { return nil }
+        let c = costs.commission, buyF = costs.buyFactor, sellF = costs.sellFactor
+        var cash = initialCash, q = 0.0, entryPrice = 0.0, entryBar = -1
+        var before = initialCash, peak = initialCash, sum = 0.0, sumSquares = 0.0
+        var minRatio = 1.0, drawdownBound = 1 + 0x1p-40
+        var trades = 0, wins = 0
+        var list: [KernelTrade] = []
+        // One bar's metrics at equity e (peak ≥ initial cash ≥ 1e-100 and bound ≥ 2⁻⁵⁰⁰ keep the product normal).
+        @inline(__always) func mark(_ e: Double) {
+            let r = e / before - 1
+            sum += r
+            sumSquares += r * r
+            peak = e > peak ? e : peak  // `max(peak, e)` for these finite positive peaks, in one `maxsd`
+            if !(e > peak * drawdownBound) {
+                let ratio = e / peak
+                if ratio < minRatio {
+                    minRatio = ratio
+                    drawdownBound = ratio >= 0x1p-500 ? ratio * (1 + 0x1p-40) : .infinity
+                }
+            }
+            before = e
+        }
+        // Detector state after the last bar tested: fast < slow seen / fast > slow seen since `firstValid`, and
+        // whether a cross up (fast above slow) / down (slow above fast) may fire at the next bar.
+        var seenFastBelow = false, seenFastAbove = false, armedUp = false, armedDown = false
+        var i = firstValid
+        while i < n {
+            // Flat: only the crossing test, until a cross up with a next bar to fill the buy.
+            var buyBar = -1
+            while i < n {
+                let f = fast[i], s = slow[i]
+                let up = armedUp && f > s
+                seenFastBelow = seenFastBelow || f < s
+                seenFastAbove = seenFastAbove || f > s
+                armedUp = seenFastBelow && f <= s
+                armedDown = seenFastAbove && f >= s
+                i += 1
+                if up && i < n { buyBar = i; break }
+            }
+            guard buyBar >= 0 else { break }
+            let buyPrice = open[buyBar] * buyF
+            let qty = KernelSizing.quantity(cash: cash, initialCash: initialCash, compound: true, entry: buyPrice, commission: c)!
+            guard qty > 0 else { continue }  // no position: the fill bar is a flat bar, still to be tested
+            cash = cash - (qty * buyPrice + (qty * buyPrice) * c)
+            q = qty; entryPrice = buyPrice; entryBar = buyBar
+            // Long: every bar's metrics and the crossing test, until a cross down with a next bar to fill the sell.
+            var sellBar = -1
+            while i < n {
+                mark(cash + q * close[i])
+                let f = fast[i], s = slow[i]
+                let down = armedDown && f < s
+                seenFastBelow = seenFastBelow || f < s
+                seenFastAbove = seenFastAbove || f > s
+                armedUp = seenFastBelow && f <= s
+                armedDown = seenFastAbove && f >= s
+                i += 1
+                if down && i < n { sellBar = i; break }
+            }
+            guard sellBar >= 0 else { break }
+            // The sell's fill bar: cash, the trade, this bar's metrics; its crossing test is the flat loop's.
+            let price = open[sellBar] * sellF
+            cash = cash - ((-q) * price + (q * price) * c)
+            trades += 1
+            if price * (1 - c) > entryPrice * (1 + c) { wins += 1 }
+            if record {
+                list.append(KernelTrade(entryBar: entryBar, exitBar: sellBar, entryPrice: entryPrice, exitPrice: price,
+                                        quantity: q, reason: .signal))
+            }
+            q = 0
+            mark(cash + q * close[sellBar])
+            guard cash.isFinite, cash != 0 else { return nil }
+        }
+        let m = KernelMetrics(finalEquity: before, totalReturn: before / initialCash - 1, trades: trades, wins: wins,
+                              sharpe: KernelStatistics.sharpe(sum: sum, sumSquares: sumSquares, count: n),
+                              maxDrawdown: minRatio - 1)
         return PairResult(metrics: m, trades: list)
     }
 
