@@ -138,7 +138,9 @@ public enum SMACrossKernel {
     ///   exactly 0 and peak, drawdown and the sums keep their values), so flat stretches only run the crossing
     ///   test; the metrics run from a buy's fill bar to the following sell's fill bar;
     /// * without NaN, `CrossAbove(a, b)` fires at bar i exactly when `a > b` at i, `a <= b` at i − 1 and `a < b`
-    ///   at some bar in `firstValid ..< i`: the detectors become two flags per direction (`seenBelow`, `armed`);
+    ///   at some bar in `firstValid ..< i`. So once armed (`a <= b` now, `a < b` seen) a detector fires at the first
+    ///   bar with `a > b`: each stretch is one comparison per bar. The cross-down detector is always armed when a
+    ///   position opens (the cross up that opened it had slow below fast), the cross-up one after every sell;
     /// * the maximum drawdown is the smallest `e / peak − 1`; as `x ↦ x − 1` rounds monotonically it is
     ///   `minRatio − 1` with `minRatio` the smallest rounded `e / peak` (and 1), and a bar needs that division
     ///   only when `e ≤ peak × minRatio` might hold: `drawdownBound` is `minRatio` raised by 2⁻⁴⁰, more than the
@@ -171,44 +173,44 @@ public enum SMACrossKernel {
             }
             before = e
         }
-        // Detector state after the last bar tested: fast < slow seen / fast > slow seen since `firstValid`, and
-        // whether a cross up (fast above slow) / down (slow above fast) may fire at the next bar.
-        var seenFastBelow = false, seenFastAbove = false, armedUp = false, armedDown = false
+        // The cross-up detector's state after the last bar tested: fast < slow seen since `firstValid`, and
+        // whether a cross up may fire at the next bar (fast ≤ slow now, with fast < slow seen).
+        var seenFastBelow = false, armedUp = false
         var i = firstValid
         while i < n {
-            // Flat: only the crossing test, until a cross up with a next bar to fill the buy.
-            var buyBar = -1
-            while i < n {
+            // Flat. The detector steps bar by bar only until armed (at the start, and after a buy that got no shares).
+            while i < n && !armedUp {
                 let f = fast[i], s = slow[i]
-                let up = armedUp && f > s
                 seenFastBelow = seenFastBelow || f < s
-                seenFastAbove = seenFastAbove || f > s
                 armedUp = seenFastBelow && f <= s
-                armedDown = seenFastAbove && f >= s
                 i += 1
-                if up && i < n { buyBar = i; break }
             }
-            guard buyBar >= 0 else { break }
+            // Armed, it stays armed while fast ≤ slow: the cross up is the first bar with fast above slow.
+            while i < n && !(fast[i] > slow[i]) { i += 1 }
+            guard i + 1 < n else { break }  // no cross up, or one on the last bar (no bar to fill the buy)
+            armedUp = false
+            i += 1
+            let buyBar = i
             let buyPrice = open[buyBar] * buyF
             let qty = KernelSizing.quantity(cash: cash, initialCash: initialCash, compound: true, entry: buyPrice, commission: c)!
             guard qty > 0 else { continue }  // no position: the fill bar is a flat bar, still to be tested
             cash = cash - (qty * buyPrice + (qty * buyPrice) * c)
             q = qty; entryPrice = buyPrice; entryBar = buyBar
-            // Long: every bar's metrics and the crossing test, until a cross down with a next bar to fill the sell.
-            var sellBar = -1
+            // Long: every bar's metrics. The cross-down detector is armed since the cross up (fast > slow, which
+            // also counts as "seen") and stays armed while fast ≥ slow: the cross down is the first bar with fast
+            // below slow.
+            var crossedDown = false
             while i < n {
                 mark(cash + q * close[i])
-                let f = fast[i], s = slow[i]
-                let down = armedDown && f < s
-                seenFastBelow = seenFastBelow || f < s
-                seenFastAbove = seenFastAbove || f > s
-                armedUp = seenFastBelow && f <= s
-                armedDown = seenFastAbove && f >= s
+                crossedDown = fast[i] < slow[i]
                 i += 1
-                if down && i < n { sellBar = i; break }
+                if crossedDown { break }
             }
-            guard sellBar >= 0 else { break }
+            guard crossedDown && i < n else { break }  // held to the end, or crossed down on the last bar
+            // Fast < slow at the cross down: the cross-up detector is armed again.
+            armedUp = true
             // The sell's fill bar: cash, the trade, this bar's metrics; its crossing test is the flat loop's.
+            let sellBar = i
             let price = open[sellBar] * sellF
             cash = cash - ((-q) * price + (q * price) * c)
             trades += 1
