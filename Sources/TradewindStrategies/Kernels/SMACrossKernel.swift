@@ -5,8 +5,10 @@ import TradewindCore
 ///
 /// Instead of the engine's order machinery it replays the strategy's few decisions directly: the running sum of
 /// closes is computed once, each distinct window's moving average once (with `RollingMean`'s arithmetic, so the
-/// averages are bit-identical), and every pair is then one branch-light pass over the bars (crossing detectors,
-/// a pending next-open order, cash and position). Pairs run in parallel on all cores.
+/// averages are bit-identical), and every pair is then one pass over the bars (crossing detectors, a pending
+/// next-open order, cash and position) that skips what cannot change a result: flat stretches only look for the
+/// next cross up, and the drawdown division runs only where it may set a new low (`fastRun`; bit-identical to
+/// the plain per-bar pass `run`). Pairs run in parallel on all cores.
 ///
 /// Exact for the settings the engine's single-symbol `sma-cross` run uses by default: next-open fills, cash
 /// account, fractional shares, percent-of-value commission, bps slippage (`KernelCosts`), no volume cap.
@@ -89,40 +91,40 @@ public enum SMACrossKernel {
         var trades = 0, wins = 0
         var list: [KernelTrade] = []
         let n = close.count
-            for i in 0..<n {
-                if pendingBuy {
-                    let price = open[i] * buyF
-                    let qty = KernelSizing.quantity(cash: cash, initialCash: initialCash, compound: true, entry: price, commission: c)!
-                    if qty > 0 {
-                        cash = cash - (qty * price + (qty * price) * c)
-                        q = qty; entryPrice = price; entryBar = i
-                    }
-                    pendingBuy = false
-                } else if pendingSell {
-                    let price = open[i] * sellF
-                    cash = cash - ((-q) * price + (q * price) * c)
-                    trades += 1
-                    if price * (1 - c) > entryPrice * (1 + c) { wins += 1 }
-                    if record {
-                        list.append(KernelTrade(entryBar: entryBar, exitBar: i, entryPrice: entryPrice, exitPrice: price,
-                                                quantity: q, reason: .signal))
-                    }
-                    q = 0
-                    pendingSell = false
+        for i in 0..<n {
+            if pendingBuy {
+                let price = open[i] * buyF
+                let qty = KernelSizing.quantity(cash: cash, initialCash: initialCash, compound: true, entry: price, commission: c)!
+                if qty > 0 {
+                    cash = cash - (qty * price + (qty * price) * c)
+                    q = qty; entryPrice = price; entryBar = i
                 }
-                let up = above.update(fast[i], slow[i])
-                let down = below.update(slow[i], fast[i])
-                if up != down && i + 1 < n {
-                    if up && q == 0 { pendingBuy = true } else if down && q > 0 { pendingSell = true }
+                pendingBuy = false
+            } else if pendingSell {
+                let price = open[i] * sellF
+                cash = cash - ((-q) * price + (q * price) * c)
+                trades += 1
+                if price * (1 - c) > entryPrice * (1 + c) { wins += 1 }
+                if record {
+                    list.append(KernelTrade(entryBar: entryBar, exitBar: i, entryPrice: entryPrice, exitPrice: price,
+                                            quantity: q, reason: .signal))
                 }
-                let e = cash + q * close[i]
-                let r = e / before - 1
-                sum += r
-                sumSquares += r * r
-                peak = max(peak, e)
-                mdd = min(mdd, e / peak - 1)
-                before = e
+                q = 0
+                pendingSell = false
             }
+            let up = above.update(fast[i], slow[i])
+            let down = below.update(slow[i], fast[i])
+            if up != down && i + 1 < n {
+                if up && q == 0 { pendingBuy = true } else if down && q > 0 { pendingSell = true }
+            }
+            let e = cash + q * close[i]
+            let r = e / before - 1
+            sum += r
+            sumSquares += r * r
+            peak = max(peak, e)
+            mdd = min(mdd, e / peak - 1)
+            before = e
+        }
         let m = KernelMetrics(finalEquity: before, totalReturn: before / initialCash - 1, trades: trades, wins: wins,
                               sharpe: KernelStatistics.sharpe(sum: sum, sumSquares: sumSquares, count: n), maxDrawdown: mdd)
         return PairResult(metrics: m, trades: list)
