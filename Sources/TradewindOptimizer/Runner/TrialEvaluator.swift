@@ -99,9 +99,20 @@ public struct TrialEvaluator: Sendable {
         var out = [TrialMetrics](repeating: .undefined, count: points.count)
         var engine: [(Int, StrategyParameters)] = []
         var kernelPoints: [(Int, StrategyParameters)] = []
-        for (k, p) in points.enumerated() {
-            guard let params = try? parameters(p) else { continue }
-            if usesKernel(params) { kernelPoints.append((k, params)) } else { engine.append((k, params)) }
+        // Building and validating each point's parameters is string work that costs as much as a kernel
+        // evaluation of a daily series: do it on all cores too.
+        let built = ParameterSlots(count: points.count)
+        let buildWorkers = max(1, min(threads, points.count / 256))
+        DispatchQueue.concurrentPerform(iterations: buildWorkers) { w in
+            var k = w
+            while k < points.count {
+                if let params = try? parameters(points[k]) { built.store(k, (params, usesKernel(params))) }
+                k += buildWorkers
+            }
+        }
+        for (k, entry) in built.values.enumerated() {
+            guard let (params, viaKernel) = entry else { continue }
+            if viaKernel { kernelPoints.append((k, params)) } else { engine.append((k, params)) }
         }
         if !kernelPoints.isEmpty {
             if let metrics = kernelMetrics(kernelPoints.map(\.1)) {
@@ -220,6 +231,13 @@ public struct TrialEvaluator: Sendable {
         let result = try strategy.run(parameters, dataset, config)
         return BacktestSummary(result: result, interval: dataset.series.first?.interval ?? .daily,
                                strategy: strategy.name, parameters: parameters.description)
+    }
+
+    /// Per-point parameters and whether the kernel takes them, filled by index from parallel workers.
+    final class ParameterSlots: @unchecked Sendable {
+        var values: [(StrategyParameters, Bool)?]
+        init(count: Int) { values = [(StrategyParameters, Bool)?](repeating: nil, count: count) }
+        func store(_ k: Int, _ v: (StrategyParameters, Bool)) { values.withUnsafeMutableBufferPointer { $0[k] = v } }
     }
 
     final class Slots: @unchecked Sendable {
