@@ -103,12 +103,16 @@ let package = Package(
             dependencies: ["TradewindCore", "TradewindData", "TradewindEngine", "TradewindStrategies"],
             swiftSettings: strict
         ),
-        .testTarget(name: "TradewindChartsTests", dependencies: ["TradewindCore", "TradewindCharts"], swiftSettings: strict),
+        .target(name: "TradewindTestSupport", path: "Tests/TradewindTestSupport", swiftSettings: strict),
+        .testTarget(
+            name: "TradewindChartsTests", dependencies: ["TradewindCore", "TradewindCharts", "TradewindTestSupport"],
+            swiftSettings: strict
+        ),
         .testTarget(
             name: "TradewindReportsTests",
             dependencies: [
                 "TradewindCore", "TradewindData", "TradewindAnalytics", "TradewindCharts", "TradewindReports", "CZlib",
-                "TradewindEngine", "TradewindStrategies",
+                "TradewindEngine", "TradewindStrategies", "TradewindTestSupport",
             ],
             swiftSettings: strict
         ),

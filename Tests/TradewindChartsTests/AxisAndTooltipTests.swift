@@ -1,4 +1,5 @@
 import Testing
+import TradewindTestSupport
 import TradewindCore
 @testable import TradewindCharts
 

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import TradewindTestSupport
 import TradewindCharts
 import TradewindCore
 @testable import TradewindReports

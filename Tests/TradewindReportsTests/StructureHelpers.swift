@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import TradewindTestSupport
 @testable import TradewindReports
 
 /// Shared checks on a rendered page.

@@ -1,20 +1,21 @@
+/// Test support shared by the Charts and Reports test targets: well-formedness checks and SVG path parsing.
 import Foundation
 #if canImport(FoundationXML)
 import FoundationXML
 #endif
 
 /// Parses markup with Foundation's XMLParser and collects every element with its attributes.
-final class XMLCheck: NSObject, XMLParserDelegate {
-    struct Element {
-        let name: String
-        let attributes: [String: String]
+public final class XMLCheck: NSObject, XMLParserDelegate {
+    public struct Element: Sendable {
+        public let name: String
+        public let attributes: [String: String]
     }
-    private(set) var elements: [Element] = []
-    private(set) var text = ""
-    private(set) var error: String?
+    public private(set) var elements: [Element] = []
+    public private(set) var text = ""
+    public private(set) var error: String?
 
     /// Parses `markup`; `nil` when it is not well-formed XML.
-    static func parse(_ markup: String) -> XMLCheck? {
+    public static func parse(_ markup: String) -> XMLCheck? {
         let check = XMLCheck()
         let parser = XMLParser(data: Data(markup.utf8))
         parser.delegate = check
@@ -22,22 +23,22 @@ final class XMLCheck: NSObject, XMLParserDelegate {
         return check
     }
 
-    func parser(_ parser: XMLParser, didStartElement name: String, namespaceURI: String?, qualifiedName: String?,
+    public func parser(_ parser: XMLParser, didStartElement name: String, namespaceURI: String?, qualifiedName: String?,
                 attributes: [String: String] = [:]) {
         elements.append(Element(name: name, attributes: attributes))
     }
 
-    func parser(_ parser: XMLParser, foundCharacters string: String) { text += string }
+    public func parser(_ parser: XMLParser, foundCharacters string: String) { text += string }
 
-    func all(_ name: String) -> [Element] { elements.filter { $0.name == name } }
+    public func all(_ name: String) -> [Element] { elements.filter { $0.name == name } }
 
-    func withClass(_ cls: String) -> [Element] {
+    public func withClass(_ cls: String) -> [Element] {
         elements.filter { ($0.attributes["class"] ?? "").split(separator: " ").contains(Substring(cls)) }
     }
 }
 
 /// The (x, y) points of an SVG path made of M/L commands with absolute coordinates.
-func pathPoints(_ d: String) -> [(Double, Double)] {
+public func pathPoints(_ d: String) -> [(Double, Double)] {
     var out: [(Double, Double)] = []
     var token = ""
     var numbers: [Double] = []
