@@ -1,5 +1,8 @@
 import Testing
 @testable import TradewindIndicators
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// Deterministic random numbers for the kernel property tests (SplitMix64).
 private struct SplitMix: RandomNumberGenerator {
@@ -140,5 +143,73 @@ struct ColumnKernelTests {
             return nil
         }
         #expect(failures.isEmpty, Comment(rawValue: failures.prefix(10).joined(separator: "\n")))
+    }
+
+    @Test("BBANDS cut in two parts at a refresh bar: same bits as one part and as the streaming state")
+    func bbandsParts() throws {
+        let devs: [Double] = [1, 2, 1.5, -0.5, 0]
+        let failures = try forAll(seed: 4) { bars, rng in
+            let x = bars.close
+            // Periods up to half the longest series, so that the cut falls anywhere from the first refresh bar on.
+            let b = try BBANDS(timeperiod: Int.random(in: 2...60, using: &rng), nbdevup: devs.randomElement(using: &rng)!,
+                               nbdevdn: devs.randomElement(using: &rng)!, matype: MAType.allCases.randomElement(using: &rng)!)
+            let one = ColumnKernel.bbands(x, b, parts: 1, splitThreshold: 0)
+            let two = ColumnKernel.bbands(x, b, parts: 2, splitThreshold: 0)
+            if !bitsEqual(one, two) { return "1 vs 2 parts: BBANDS \(b.timeperiod) \(b.matype)" }
+            if !bitsEqual(two, b.batch(x)) { return "2 parts vs state: BBANDS \(b.timeperiod) \(b.matype)" }
+            return nil
+        }
+        #expect(failures.isEmpty, Comment(rawValue: failures.prefix(10).joined(separator: "\n")))
+    }
+
+    @Test("BBANDS over a column long enough to run on two cores equals the streaming state", arguments: [
+        (20, MAType.sma), (7, .ema), (33, .wma),
+    ])
+    func bbandsLong(period: Int, matype: MAType) throws {
+        var rng = SplitMix(state: UInt64(period))
+        let n = ColumnKernel.bbandsSplitThreshold + Int.random(in: 0..<1000, using: &rng)
+        let bars = RandomBars(count: n, rng: &rng)
+        let b = try BBANDS(timeperiod: period, nbdevup: 2, nbdevdn: 1.5, matype: matype)
+        let got = ColumnKernel.bbands(bars.close, b)
+        #expect(bitsEqual(got, b.batch(bars.close)))
+        #expect(bitsEqual(got, ColumnKernel.bbands(bars.close, b, parts: 1)))
+    }
+
+    @Test("Columns long enough to be populated on a second thread hold exactly what the kernel wrote")
+    func populatedColumns() throws {
+        let n = ColumnKernel.populateThreshold * 2 + 123
+        let cols = ColumnKernel.columns3(n) { a, b, c in
+            for i in 0..<n {
+                a[i] = Double(i)
+                b[i] = -Double(i)
+                c[i] = Double(i) * 0.5
+            }
+        }
+        #expect(cols.map(\.count) == [n, n, n])
+        #expect(cols[0].indices.allSatisfy { cols[0][$0] == Double($0) && cols[1][$0] == -Double($0) && cols[2][$0] == Double($0) * 0.5 })
+        let one = ColumnKernel.column(n) { out in for i in 0..<n { out[i] = Double(n - i) } }
+        #expect(one.indices.allSatisfy { one[$0] == Double(n - $0) })
+        #if os(Linux)
+        // Every page of the columns is mapped afterwards.
+        for column in cols + [one] {
+            column.withUnsafeBufferPointer { p in
+                #expect(ColumnKernel.absentPages([(Int(bitPattern: p.baseAddress!), n * 8)]) == 0)
+            }
+        }
+        #endif
+    }
+
+    @Test("EMA, ATR and MACD over long columns (populated on a second thread) equal the streaming states")
+    func longColumns() throws {
+        var rng = SplitMix(state: 5)
+        let n = ColumnKernel.populateThreshold + 4321
+        let bars = RandomBars(count: n, rng: &rng)
+        let pc = PriceColumns(high: bars.high, low: bars.low, close: bars.close, volume: bars.volume)
+        let e = try EMA(timeperiod: 30)
+        #expect(bitsEqual([ColumnKernel.ema(bars.close, e)], [realColumn(e, bars.close)]))
+        let a = try ATR(timeperiod: 14)
+        #expect(bitsEqual([ColumnKernel.atr(high: bars.high, low: bars.low, close: bars.close, a)], a.batch(pc)))
+        let m = try MACD()
+        #expect(bitsEqual(ColumnKernel.macd(bars.close, m), m.batch(bars.close)))
     }
 }

@@ -2,10 +2,15 @@
 /// states' updates over raw column pointers.
 extension ColumnKernel {
     /// `ATR.update` over high, low, close: true ranges from the second bar, their mean over the first
-    /// `timeperiod`, then `atr·(n−1)/n + tr/n`.
+    /// `timeperiod`, then `atr·(n−1)/n + tr/n` in the state's two-bar steps from an anchor (see `ATR`).
+    ///
+    /// After the seed, one loop iteration is one two-bar step: no bar branches on the phase, the two true
+    /// ranges are independent (the compiler computes them as a pair with packed max) and the loop-carried
+    /// chain is one multiply and one add per two bars. (Separate true-range and smoothing passes over chunks
+    /// measured slower: the passes cannot overlap.)
     static func atr(high: [Double], low: [Double], close: [Double], _ state: ATR) -> [Double] {
         let p = state.timeperiod
-        let keep = state.keep, weight = state.weight
+        let keep = state.keep, keep2 = state.keep2, weight = state.weight
         let n = close.count
         return high.withUnsafeBufferPointer { hb in
             low.withUnsafeBufferPointer { lb in
@@ -22,25 +27,17 @@ extension ColumnKernel {
                         for i in 1...p { atr += trueRange(high: h[i], low: l[i], prevClose: c[i - 1]) }
                         atr /= Double(p)
                         out[p] = atr
-                        // Two bars per step from the anchor (see `ATR`), one bar per iteration: the phase
-                        // alternates, which branch prediction follows, and the true range stays scalar
-                        // (vectorising a pair of them turns its selects into unpredictable branches).
-                        let keep2 = state.keep2
-                        var anchor = atr, pending = 0.0
-                        var midStep = false
-                        var i = p + 1
-                        while i < n {
-                            let b = trueRange(high: h[i], low: l[i], prevClose: c[i &- 1]) * weight
-                            if midStep {
-                                anchor = anchor * keep2 + (pending * keep + b)
-                                out[i] = anchor
-                            } else {
-                                out[i] = anchor * keep + b
-                                pending = b
-                            }
-                            midStep.toggle()
-                            i &+= 1
+                        var anchor = atr
+                        var i = p &+ 1
+                        while i &+ 1 < n {
+                            let b1 = trueRange(high: h[i], low: l[i], prevClose: c[i &- 1]) * weight
+                            let b2 = trueRange(high: h[i &+ 1], low: l[i &+ 1], prevClose: c[i]) * weight
+                            out[i] = anchor * keep + b1
+                            anchor = anchor * keep2 + (b1 * keep + b2)
+                            out[i &+ 1] = anchor
+                            i &+= 2
                         }
+                        if i < n { out[i] = anchor * keep + trueRange(high: h[i], low: l[i], prevClose: c[i &- 1]) * weight }
                     }
                 }
             }
@@ -62,17 +59,17 @@ extension ColumnKernel {
                         guard n > lookback else { return }
                         let h = hb.baseAddress!, l = lb.baseAddress!, c = cb.baseAddress!
                         var plus = 0.0, minus = 0.0, tr = 0.0
-                        // One bar's directional movement and true range (DirectionalStep).
+                        // One bar's directional movement and true range (DirectionalStep). The two
+                        // conditions exclude each other (diffP < diffM against diffP > diffM, both false on
+                        // NaN), so they are DirectionalStep's if/else-if written as two selects: no
+                        // data-dependent branch, which a random walk would mispredict about every other bar.
                         @inline(__always) func step(_ i: Int) -> (Double, Double, Double) {
                             let diffP = h[i] - h[i - 1]
                             let diffM = l[i - 1] - l[i]
-                            var dmPlus = 0.0, dmMinus = 0.0
-                            if diffM > 0 && diffP < diffM {
-                                dmMinus = diffM
-                            } else if diffP > 0 && diffP > diffM {
-                                dmPlus = diffP
-                            }
-                            return (dmPlus, dmMinus, trueRange(high: h[i], low: l[i], prevClose: c[i - 1]))
+                            let minus = diffM > 0 && diffP < diffM
+                            let plus = diffP > 0 && diffP > diffM
+                            return (plus ? diffP : 0.0, minus ? diffM : 0.0,
+                                    trueRange(high: h[i], low: l[i], prevClose: c[i - 1]))
                         }
                         @inline(__always) func smooth(_ i: Int) {
                             let (dp, dm, t) = step(i)

@@ -1,3 +1,5 @@
+import Dispatch
+
 /// Kernels of the multi-line indicators over a real series: BBANDS and MACD (all lines in one pass, straight
 /// into their output columns), and RSI.
 extension ColumnKernel {
@@ -82,19 +84,31 @@ extension ColumnKernel {
         }
     }
 
-    /// `BBANDS.update` over a column, in chunks that stay in L1: a serial pass advances the window sum (for
-    /// an SMA middle band; other types come from their kernel first) and the sliding Welford variance (exact
-    /// two-pass refresh every `timeperiod` bars), storing the sums; then an element-wise pass, which the
-    /// compiler vectorises, divides, takes the square roots and writes the bands. `ma + sd·nbdev` equals each
-    /// of `BBANDS.update`'s special cases bit for bit (`sd·1.0 == sd`).
-    static func bbands(_ real: [Double], _ state: BBANDS) -> [[Double]] {
+    /// Columns at least this long are computed by `bbands` in two parts on two cores.
+    static let bbandsSplitThreshold = 1 << 16
+
+    /// `BBANDS.update` over a column, in chunks that stay in L1: a serial pass advances the sliding Welford
+    /// mean (the SMA middle band; other types come from their kernel first) and squared-deviation sum (both
+    /// recomputed exactly from the window every `timeperiod` bars, as `WindowVariance`), storing them; then
+    /// an element-wise pass, which the compiler vectorises (square roots included), writes the bands. `ma + sd·nbdev` equals each of `BBANDS.update`'s special cases bit
+    /// for bit (`sd·1.0 == sd`).
+    ///
+    /// At a refresh bar the state depends only on the window, so a long column (≥ `bbandsSplitThreshold`) is
+    /// cut at the refresh bar nearest its middle and the two parts run on two cores, each faulting in its own
+    /// pages: the same bits as `parts: 1` (the property tests check both against the streaming state, with a
+    /// lower `splitThreshold` to cut short columns too).
+    static func bbands(_ real: [Double], _ state: BBANDS, parts: Int = 2,
+                       splitThreshold: Int = bbandsSplitThreshold) -> [[Double]] {
         let p = state.timeperiod
         let up = state.nbdevup, dn = state.nbdevdn
         let lookback = state.lookback
         let smaMiddle = state.matype == .sma
         return real.withUnsafeBufferPointer { xb in
             let n = xb.count
-            return columns3(n) { upper, middle, lower in
+            // The refresh bar (p − 1 + k·p, k ≥ 1) nearest the middle, where a long column is cut in two.
+            let cut = n / 2 >= 2 * p - 1 ? p - 1 + ((n / 2 - (p - 1)) / p) * p : 0
+            let split = parts > 1 && n >= splitThreshold && cut > p - 1
+            return columns3(n, populate: !split) { upper, middle, lower in
                 guard n > 0 else { return }
                 let x = xb.baseAddress!
                 if !smaMiddle { movingAverage(x, middle, start: 0, end: n, period: p, matype: state.matype) }
@@ -104,61 +118,79 @@ extension ColumnKernel {
                     fillNaN(lower, to: min(lookback, n))
                 }
                 guard n >= p else { return }
-                let pd = Double(p)
-                let inverse = 1.0 / pd
-                var mean = 0.0, m2 = 0.0, sum = 0.0
-                // Exact mean and squared-deviation sum of the window ending at bar `end` (as `WindowVariance`).
-                @inline(__always) func refresh(_ end: Int) {
-                    (mean, m2) = WindowVariance.moments(x + (end - p + 1), count: p)
+                let columns = BandColumns(x: x, upper: upper, middle: middle, lower: lower)
+                guard split else {
+                    bbandsStretch(columns, from: p - 1, to: n, period: p, up: up, dn: dn, smaMiddle: smaMiddle)
+                    return
                 }
-                // Bands of bars from..<to, whose squared-deviation sums are in `upper` (and window sums in
-                // `middle` for an SMA middle band).
-                @inline(__always) func bands(_ from: Int, _ to: Int) {
-                    let u = upper + from, m = middle + from, l = lower + from
-                    if smaMiddle {
-                        for j in 0..<(to - from) { m[j] = m[j] / pd }
-                    }
-                    for j in 0..<(to - from) {
-                        let s2 = u[j]
-                        let v = s2 > 0 ? s2 * inverse : 0.0
-                        let sd = v > 0 ? v.squareRoot() : 0.0
-                        let ma = m[j]
-                        u[j] = ma + sd * up
-                        l[j] = ma - sd * dn
-                    }
+                DispatchQueue.concurrentPerform(iterations: 2) { part in
+                    bbandsStretch(columns, from: part == 0 ? p - 1 : cut, to: part == 0 ? cut : n,
+                                  period: p, up: up, dn: dn, smaMiddle: smaMiddle)
                 }
-                for j in 0..<p { sum += x[j] }
-                refresh(p - 1)
-                upper[p - 1] = m2
-                if smaMiddle { middle[p - 1] = sum }
-                var since = 0
-                var i = p
-                var done = p - 1
-                let chunk = 256
-                while i < n {
-                    let stop = min(n, i + chunk)
-                    while i < stop {
-                        let cur = x[i], old = x[i - p]
-                        let delta = cur - old
-                        sum += delta
-                        since += 1
-                        if since >= p {
-                            refresh(i)
-                            since = 0
-                        } else {
-                            let oldMean = mean
-                            mean += delta * inverse
-                            m2 += delta * ((cur - mean) + (old - oldMean))
-                        }
-                        upper[i] = m2
-                        if smaMiddle { middle[i] = sum }
-                        i += 1
-                    }
-                    bands(done, stop)
-                    done = stop
-                }
-                if done < n { bands(done, n) }
             }
         }
+    }
+
+    /// The input and output columns of `bbands`, passed to its worker threads.
+    struct BandColumns: @unchecked Sendable {
+        let x: UnsafePointer<Double>
+        let upper: UnsafeMutablePointer<Double>, middle: UnsafeMutablePointer<Double>, lower: UnsafeMutablePointer<Double>
+    }
+
+    /// Bands of bars `from..<to`, where `from` is a refresh bar (`period − 1 + k·period`): the state starts there
+    /// exactly from the window, as `WindowVariance.refresh`.
+    @inline(__always)
+    static func bbandsStretch(_ c: BandColumns, from: Int, to n: Int, period p: Int, up: Double, dn: Double,
+                              smaMiddle: Bool) {
+        let x = c.x, upper = c.upper, middle = c.middle, lower = c.lower
+        let inverse = 1.0 / Double(p)
+        var mean = 0.0, m2 = 0.0
+        // Exact mean and squared-deviation sum of the window ending at bar `end` (as `WindowVariance`).
+        @inline(__always) func refresh(_ end: Int) {
+            (mean, m2) = WindowVariance.moments(x + (end - p + 1), count: p)
+        }
+        // Bands of bars from..<to, whose squared-deviation sums are in `upper` (and middle band in `middle`).
+        @inline(__always) func bands(_ from: Int, _ to: Int) {
+            let u = upper + from, m = middle + from, l = lower + from
+            for j in 0..<(to - from) {
+                let s2 = u[j]
+                let v = s2 > 0 ? s2 * inverse : 0.0
+                // √v for v > 0, else 0 (as `STDDEV`), written so the compiler sees a non-negative operand and
+                // emits a packed square root with no libm fallback.
+                let sd = (v > 0 ? v : 0.0).squareRoot()
+                let ma = m[j]
+                u[j] = ma + sd * up
+                l[j] = ma - sd * dn
+            }
+        }
+        refresh(from)
+        upper[from] = m2
+        if smaMiddle { middle[from] = mean }
+        var since = 0
+        var i = from + 1
+        var done = from
+        let chunk = 256
+        while i < n {
+            let stop = min(n, i + chunk)
+            while i < stop {
+                let cur = x[i], old = x[i - p]
+                let delta = cur - old
+                since += 1
+                if since >= p {
+                    refresh(i)
+                    since = 0
+                } else {
+                    let oldMean = mean
+                    mean += delta * inverse
+                    m2 += delta * ((cur - mean) + (old - oldMean))
+                }
+                upper[i] = m2
+                if smaMiddle { middle[i] = mean }
+                i += 1
+            }
+            bands(done, stop)
+            done = stop
+        }
+        if done < n { bands(done, n) }
     }
 }

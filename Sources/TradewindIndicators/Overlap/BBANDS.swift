@@ -2,6 +2,12 @@ import Foundation
 
 /// Bollinger Bands (TA-Lib BBANDS): a `matype` moving average ± `nbdevup`/`nbdevdn` population standard
 /// deviations over the same `timeperiod` (TA-Lib 0.8's accurate variance, see `VAR`).
+///
+/// The SMA middle band is the window mean the deviation's `WindowVariance` keeps anyway (a sliding update
+/// `mean += (x − oldest)/n`, recomputed exactly from the window every `timeperiod` bars): no second running
+/// sum and no division per bar. It agrees with TA-Lib's `sum/n` to rounding (~1e-16 relative); the refresh
+/// keeps rounding from drifting and makes the state at each refresh bar depend on the window alone, which
+/// lets the batch kernel compute a long column in two parts on two cores with the same bits as one pass.
 public struct BBANDS: StreamingIndicator {
     public let timeperiod: Int
     public let nbdevup: Double
@@ -27,8 +33,13 @@ public struct BBANDS: StreamingIndicator {
 
     @inlinable
     public mutating func update(_ x: Double) -> Bands? {
-        let ma = average.update(x)
         let sd = deviation.update(x)
+        let ma: Double?
+        if matype == .sma {
+            ma = sd == nil ? nil : deviation.variance.window.mean
+        } else {
+            ma = average.update(x)
+        }
         guard let ma, let sd else { return nil }
         if nbdevup == nbdevdn {
             if nbdevup == 1.0 {

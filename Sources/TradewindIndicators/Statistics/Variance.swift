@@ -28,7 +28,12 @@ public struct VAR: StreamingIndicator {
     public mutating func update(_ x: Double) -> Double? { window.update(x) }
 }
 
-/// Sliding-window population variance (Welford updates, exact two-pass refresh every `period` bars).
+/// Sliding-window population variance (Welford updates, exact two-pass refresh every `period` bars); its
+/// running mean is also BBANDS' SMA middle band.
+///
+/// The refreshes fall on the bars `period − 1 + k·period` (k ≥ 0) of the stream, and at those bars the state
+/// (mean, squared-deviation sum) is a function of the window's values alone. The BBANDS kernel relies on that
+/// to compute a long column in two parts, cut at a refresh bar, on two cores with the same bits as one pass.
 @usableFromInline
 struct WindowVariance: Sendable {
     @usableFromInline let period: Int
