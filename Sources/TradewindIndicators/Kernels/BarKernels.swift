@@ -59,17 +59,20 @@ extension ColumnKernel {
                         guard n > lookback else { return }
                         let h = hb.baseAddress!, l = lb.baseAddress!, c = cb.baseAddress!
                         var plus = 0.0, minus = 0.0, tr = 0.0
-                        // One bar's directional movement and true range (DirectionalStep). The two
-                        // conditions exclude each other (diffP < diffM against diffP > diffM, both false on
-                        // NaN), so they are DirectionalStep's if/else-if written as two selects: no
-                        // data-dependent branch, which a random walk would mispredict about every other bar.
+                        // One bar's directional movement and true range (DirectionalStep). +DM is taken
+                        // when diffP > 0 && diffP > diffM, −DM when diffM > 0 && diffM > diffP: the same
+                        // test on the pair (diffP, diffM) against its swap (diffM, diffP), so both come from
+                        // one packed mask with no data-dependent branch (a random walk mispredicts one about
+                        // every other bar, and written as scalars the compiler keeps the branches). The
+                        // values are DirectionalStep's (its if/else-if cases exclude each other, and every
+                        // comparison is false on NaN in both forms).
                         @inline(__always) func step(_ i: Int) -> (Double, Double, Double) {
                             let diffP = h[i] - h[i - 1]
                             let diffM = l[i - 1] - l[i]
-                            let minus = diffM > 0 && diffP < diffM
-                            let plus = diffP > 0 && diffP > diffM
-                            return (plus ? diffP : 0.0, minus ? diffM : 0.0,
-                                    trueRange(high: h[i], low: l[i], prevClose: c[i - 1]))
+                            let d = SIMD2(diffP, diffM)
+                            let take = (d .> 0) .& (d .> SIMD2(diffM, diffP))
+                            let dm = SIMD2<Double>(repeating: 0).replacing(with: d, where: take)
+                            return (dm.x, dm.y, trueRange(high: h[i], low: l[i], prevClose: c[i - 1]))
                         }
                         @inline(__always) func smooth(_ i: Int) {
                             let (dp, dm, t) = step(i)
@@ -154,7 +157,8 @@ extension ColumnKernel {
     }
 
     /// `VWAP.update` over high, low, close, volume and session ids: cumulative Σ(tp·v)/Σv, reset where the id
-    /// changes.
+    /// changes. Two bars per iteration, so that their two divisions (the most expensive part of a bar) run as
+    /// one packed division; each lane is the scalar `Σ(tp·v)/Σv` (0 where Σv is 0), bit for bit.
     static func vwap(high: [Double], low: [Double], close: [Double], volume: [Double], session: [Double]) -> [Double] {
         let n = close.count
         return high.withUnsafeBufferPointer { hb in
@@ -166,7 +170,8 @@ extension ColumnKernel {
                                 let h = hb.baseAddress!, l = lb.baseAddress!, c = cb.baseAddress!
                                 let v = vb.baseAddress!, s = sb.baseAddress!
                                 var sumPV = 0.0, sumV = 0.0
-                                for i in 0..<n {
+                                // Accumulates bar i (resetting at a session start) and returns the sums.
+                                @inline(__always) func accumulate(_ i: Int) -> (Double, Double) {
                                     if i == 0 || s[i] != s[i - 1] {
                                         sumPV = 0
                                         sumV = 0
@@ -174,7 +179,22 @@ extension ColumnKernel {
                                     let tp = (h[i] + l[i] + c[i]) * oneThird
                                     sumPV += tp * v[i]
                                     sumV += v[i]
-                                    out[i] = sumV != 0 ? sumPV / sumV : 0.0
+                                    return (sumPV, sumV)
+                                }
+                                var i = 0
+                                while i + 1 < n {
+                                    let (pv1, v1) = accumulate(i)
+                                    let (pv2, v2) = accumulate(i + 1)
+                                    let den = SIMD2(v1, v2)
+                                    let q = SIMD2(pv1, pv2) / den
+                                    let r = SIMD2<Double>(repeating: 0).replacing(with: q, where: den .!= 0)
+                                    out[i] = r.x
+                                    out[i + 1] = r.y
+                                    i += 2
+                                }
+                                if i < n {
+                                    let (pv, vs) = accumulate(i)
+                                    out[i] = vs != 0 ? pv / vs : 0.0
                                 }
                             }
                         }
