@@ -212,4 +212,49 @@ struct ColumnKernelTests {
         let m = try MACD()
         #expect(bitsEqual(ColumnKernel.macd(bars.close, m), m.batch(bars.close)))
     }
+
+    @Test("VWAP cut in two parts at a session start: same bits as one part and as the streaming state")
+    func vwapParts() throws {
+        let failures = forAll(seed: 6) { bars, _ in
+            var vwap = VWAP()
+            var expected = [Double](repeating: .nan, count: bars.close.count)
+            for i in bars.close.indices {
+                let bar = OHLCV(high: bars.high[i], low: bars.low[i], close: bars.close[i], volume: bars.volume[i])
+                expected[i] = vwap.update(SessionBar(bar, startsSession: i == 0 || bars.session[i] != bars.session[i - 1]))!
+            }
+            let one = ColumnKernel.vwap(high: bars.high, low: bars.low, close: bars.close, volume: bars.volume,
+                                        session: bars.session, parts: 1, splitThreshold: 0)
+            let two = ColumnKernel.vwap(high: bars.high, low: bars.low, close: bars.close, volume: bars.volume,
+                                        session: bars.session, parts: 2, splitThreshold: 0)
+            if !bitsEqual([one], [two]) { return "1 vs 2 parts" }
+            if !bitsEqual([two], [expected]) { return "2 parts vs state" }
+            return nil
+        }
+        #expect(failures.isEmpty, Comment(rawValue: failures.prefix(10).joined(separator: "\n")))
+    }
+
+    @Test("VWAP over a column long enough to run on two cores equals the streaming state")
+    func vwapLong() throws {
+        var rng = SplitMix(state: 7)
+        let n = ColumnKernel.vwapSplitThreshold + 777
+        let bars = RandomBars(count: n, rng: &rng)
+        var vwap = VWAP()
+        var expected = [Double](repeating: .nan, count: n)
+        for i in 0..<n {
+            let bar = OHLCV(high: bars.high[i], low: bars.low[i], close: bars.close[i], volume: bars.volume[i])
+            expected[i] = vwap.update(SessionBar(bar, startsSession: i == 0 || bars.session[i] != bars.session[i - 1]))!
+        }
+        let got = ColumnKernel.vwap(high: bars.high, low: bars.low, close: bars.close, volume: bars.volume, session: bars.session)
+        #expect(bitsEqual([got], [expected]))
+        // One session throughout: nowhere to cut, one pass.
+        var whole = VWAP()
+        var expectedWhole = [Double](repeating: .nan, count: n)
+        for i in 0..<n {
+            let bar = OHLCV(high: bars.high[i], low: bars.low[i], close: bars.close[i], volume: bars.volume[i])
+            expectedWhole[i] = whole.update(SessionBar(bar, startsSession: i == 0))!
+        }
+        let flat = [Double](repeating: 3, count: n)
+        let single = ColumnKernel.vwap(high: bars.high, low: bars.low, close: bars.close, volume: bars.volume, session: flat)
+        #expect(bitsEqual([single], [expectedWhole]))
+    }
 }

@@ -1,3 +1,5 @@
+import Dispatch
+
 /// Kernels of the core indicators over price columns (ATR, ADX, STOCH, VWAP), written as the streaming
 /// states' updates over raw column pointers.
 extension ColumnKernel {
@@ -156,51 +158,94 @@ extension ColumnKernel {
         }
     }
 
+    /// Columns at least this long are computed by `vwap` in two parts on two cores.
+    static let vwapSplitThreshold = 1 << 16
+
     /// `VWAP.update` over high, low, close, volume and session ids: cumulative Σ(tp·v)/Σv, reset where the id
-    /// changes. Two bars per iteration, so that their two divisions (the most expensive part of a bar) run as
-    /// one packed division; each lane is the scalar `Σ(tp·v)/Σv` (0 where Σv is 0), bit for bit.
-    static func vwap(high: [Double], low: [Double], close: [Double], volume: [Double], session: [Double]) -> [Double] {
+    /// changes.
+    ///
+    /// The sums restart at every session start, so the values from a session start on depend only on the
+    /// bars from there: a long column (≥ `splitThreshold`) is cut at the first session start in its second
+    /// half (if there is one) and the two parts run on two cores, each writing (and faulting in) its own
+    /// pages, with the same bits as one pass.
+    static func vwap(high: [Double], low: [Double], close: [Double], volume: [Double], session: [Double],
+                     parts: Int = 2, splitThreshold: Int = vwapSplitThreshold) -> [Double] {
         let n = close.count
         return high.withUnsafeBufferPointer { hb in
             low.withUnsafeBufferPointer { lb in
                 close.withUnsafeBufferPointer { cb in
                     volume.withUnsafeBufferPointer { vb in
                         session.withUnsafeBufferPointer { sb in
-                            column(n) { out in
-                                let h = hb.baseAddress!, l = lb.baseAddress!, c = cb.baseAddress!
-                                let v = vb.baseAddress!, s = sb.baseAddress!
-                                var sumPV = 0.0, sumV = 0.0
-                                // Accumulates bar i (resetting at a session start) and returns the sums.
-                                @inline(__always) func accumulate(_ i: Int) -> (Double, Double) {
-                                    if i == 0 || s[i] != s[i - 1] {
-                                        sumPV = 0
-                                        sumV = 0
-                                    }
-                                    let tp = (h[i] + l[i] + c[i]) * oneThird
-                                    sumPV += tp * v[i]
-                                    sumV += v[i]
-                                    return (sumPV, sumV)
-                                }
-                                var i = 0
-                                while i + 1 < n {
-                                    let (pv1, v1) = accumulate(i)
-                                    let (pv2, v2) = accumulate(i + 1)
-                                    let den = SIMD2(v1, v2)
-                                    let q = SIMD2(pv1, pv2) / den
-                                    let r = SIMD2<Double>(repeating: 0).replacing(with: q, where: den .!= 0)
-                                    out[i] = r.x
-                                    out[i + 1] = r.y
-                                    i += 2
-                                }
-                                if i < n {
-                                    let (pv, vs) = accumulate(i)
-                                    out[i] = vs != 0 ? pv / vs : 0.0
+                            let bars = SessionColumns(high: hb.baseAddress, low: lb.baseAddress, close: cb.baseAddress,
+                                                      volume: vb.baseAddress, session: sb.baseAddress)
+                            var cut = n
+                            if parts > 1 && n >= max(splitThreshold, 2) {
+                                let s = sb.baseAddress!
+                                var i = n / 2
+                                while i < n && s[i] == s[i - 1] { i += 1 }
+                                cut = i
+                            }
+                            let at = cut
+                            guard at < n else { return column(n) { out in vwapStretch(bars, out, from: 0, to: n) } }
+                            var out = uninitialized(n)
+                            out.withUnsafeMutableBufferPointer { o in
+                                let column = OutputColumn(base: o.baseAddress!)
+                                DispatchQueue.concurrentPerform(iterations: 2) { part in
+                                    vwapStretch(bars, column.base, from: part == 0 ? 0 : at, to: part == 0 ? at : n)
                                 }
                             }
+                            return out
                         }
                     }
                 }
             }
+        }
+    }
+
+    /// The input columns of `vwap`, passed to its worker threads (nil where empty).
+    struct SessionColumns: @unchecked Sendable {
+        let high: UnsafePointer<Double>?, low: UnsafePointer<Double>?, close: UnsafePointer<Double>?
+        let volume: UnsafePointer<Double>?, session: UnsafePointer<Double>?
+    }
+
+    /// An output column shared by worker threads that write disjoint ranges of it.
+    struct OutputColumn: @unchecked Sendable {
+        let base: UnsafeMutablePointer<Double>
+    }
+
+    /// VWAP of bars `from..<to`, where `from` is 0 or a session start. Two bars per iteration, so that their
+    /// two divisions (the most expensive part of a bar) run as one packed division; each lane is the scalar
+    /// `Σ(tp·v)/Σv` (0 where Σv is 0), bit for bit.
+    @inline(__always)
+    static func vwapStretch(_ bars: SessionColumns, _ out: UnsafeMutablePointer<Double>, from: Int, to n: Int) {
+        guard n > from else { return }
+        let h = bars.high!, l = bars.low!, c = bars.close!, v = bars.volume!, s = bars.session!
+        var sumPV = 0.0, sumV = 0.0
+        // Accumulates bar i (resetting at a session start) and returns the sums.
+        @inline(__always) func accumulate(_ i: Int) -> (Double, Double) {
+            if i == 0 || s[i] != s[i - 1] {
+                sumPV = 0
+                sumV = 0
+            }
+            let tp = (h[i] + l[i] + c[i]) * oneThird
+            sumPV += tp * v[i]
+            sumV += v[i]
+            return (sumPV, sumV)
+        }
+        var i = from
+        while i + 1 < n {
+            let (pv1, v1) = accumulate(i)
+            let (pv2, v2) = accumulate(i + 1)
+            let den = SIMD2(v1, v2)
+            let q = SIMD2(pv1, pv2) / den
+            let r = SIMD2<Double>(repeating: 0).replacing(with: q, where: den .!= 0)
+            out[i] = r.x
+            out[i + 1] = r.y
+            i += 2
+        }
+        if i < n {
+            let (pv, vs) = accumulate(i)
+            out[i] = vs != 0 ? pv / vs : 0.0
         }
     }
 }
