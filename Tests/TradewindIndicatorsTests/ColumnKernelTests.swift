@@ -257,4 +257,18 @@ struct ColumnKernelTests {
         let single = ColumnKernel.vwap(high: bars.high, low: bars.low, close: bars.close, volume: bars.volume, session: flat)
         #expect(bitsEqual([single], [expectedWhole]))
     }
+
+    @Test("ATR with the second half's partial sums on another core: same bits as one pass and as the streaming state")
+    func atrParts() throws {
+        let failures = try forAll(seed: 8) { bars, rng in
+            let a = try ATR(timeperiod: Int.random(in: 1...30, using: &rng))
+            let one = ColumnKernel.atr(high: bars.high, low: bars.low, close: bars.close, a, parts: 1, splitThreshold: 0)
+            let two = ColumnKernel.atr(high: bars.high, low: bars.low, close: bars.close, a, parts: 2, splitThreshold: 0)
+            if !bitsEqual([one], [two]) { return "1 vs 2 parts: ATR \(a.timeperiod)" }
+            let pc = PriceColumns(high: bars.high, low: bars.low, close: bars.close, volume: bars.volume)
+            if !bitsEqual([two], a.batch(pc)) { return "2 parts vs state: ATR \(a.timeperiod)" }
+            return nil
+        }
+        #expect(failures.isEmpty, Comment(rawValue: failures.prefix(10).joined(separator: "\n")))
+    }
 }

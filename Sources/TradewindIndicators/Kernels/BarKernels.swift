@@ -3,24 +3,36 @@ import Dispatch
 /// Kernels of the core indicators over price columns (ATR, ADX, STOCH, VWAP), written as the streaming
 /// states' updates over raw column pointers.
 extension ColumnKernel {
+    /// Columns at least this long are computed by `atr` on two cores.
+    static let atrSplitThreshold = 1 << 16
+
     /// `ATR.update` over high, low, close: true ranges from the second bar, their mean over the first
-    /// `timeperiod`, then `atr·(n−1)/n + tr/n` in the state's two-bar steps from an anchor (see `ATR`).
+    /// `timeperiod`, then `atr·(n−1)/n + tr/n` in the state's four-bar steps from an anchor (see `ATR`).
     ///
-    /// After the seed, one loop iteration is one two-bar step: no bar branches on the phase, the two true
-    /// ranges are independent (the compiler computes them as a pair with packed max) and the loop-carried
-    /// chain is one multiply and one add per two bars. (Separate true-range and smoothing passes over chunks
-    /// measured slower: the passes cannot overlap.)
-    static func atr(high: [Double], low: [Double], close: [Double], _ state: ATR) -> [Double] {
+    /// One loop iteration is one four-bar step: no bar branches on the phase, the true ranges are independent
+    /// (the compiler computes them in pairs with packed max) and the loop-carried chain is one multiply and
+    /// one add per four bars. A long column (≥ `splitThreshold`) is cut at a step boundary near its middle:
+    /// while this thread smooths the first part, another core writes the second part's partial sums Pⱼ
+    /// (they depend on no earlier bar), then this thread turns them into `A·kʲ + Pⱼ` from the last anchor of
+    /// the first part. The operations are the state's, so every value is the same bits as one pass.
+    static func atr(high: [Double], low: [Double], close: [Double], _ state: ATR, parts: Int = 2,
+                    splitThreshold: Int = atrSplitThreshold) -> [Double] {
         let p = state.timeperiod
-        let keep = state.keep, keep2 = state.keep2, weight = state.weight
+        let keep = state.keep, keep2 = state.keep2, keep3 = state.keep3, keep4 = state.keep4
+        let weight = state.weight
         let n = close.count
         return high.withUnsafeBufferPointer { hb in
             low.withUnsafeBufferPointer { lb in
                 close.withUnsafeBufferPointer { cb in
-                    column(n) { out in
+                    let bars = PriceColumns3(high: hb.baseAddress, low: lb.baseAddress, close: cb.baseAddress)
+                    let start = p + 1
+                    // A step boundary (a multiple of four bars from `start`) near the middle.
+                    let cut = start + (max(0, n - start) / 2) & ~3
+                    let split = parts > 1 && p > 1 && n >= splitThreshold && cut > start
+                    return column(n, populate: !split) { out in
                         fillNaN(out, to: min(p, n))
                         guard n > p else { return }
-                        let h = hb.baseAddress!, l = lb.baseAddress!, c = cb.baseAddress!
+                        let h = bars.high!, l = bars.low!, c = bars.close!
                         if p == 1 {
                             for i in 1..<n { out[i] = trueRange(high: h[i], low: l[i], prevClose: c[i - 1]) }
                             return
@@ -29,20 +41,112 @@ extension ColumnKernel {
                         for i in 1...p { atr += trueRange(high: h[i], low: l[i], prevClose: c[i - 1]) }
                         atr /= Double(p)
                         out[p] = atr
-                        var anchor = atr
-                        var i = p &+ 1
-                        while i &+ 1 < n {
-                            let b1 = trueRange(high: h[i], low: l[i], prevClose: c[i &- 1]) * weight
-                            let b2 = trueRange(high: h[i &+ 1], low: l[i &+ 1], prevClose: c[i]) * weight
-                            out[i] = anchor * keep + b1
-                            anchor = anchor * keep2 + (b1 * keep + b2)
-                            out[i &+ 1] = anchor
-                            i &+= 2
+                        let steps = ATRSteps(bars: bars, out: out, keep: keep, keep2: keep2, keep3: keep3, keep4: keep4,
+                                             weight: weight)
+                        guard split else {
+                            steps.smooth(from: start, to: n, anchor: atr)
+                            return
                         }
-                        if i < n { out[i] = anchor * keep + trueRange(high: h[i], low: l[i], prevClose: c[i &- 1]) * weight }
+                        let seed = atr
+                        DispatchQueue.concurrentPerform(iterations: 2) { part in
+                            if part == 0 {
+                                steps.smooth(from: start, to: cut, anchor: seed)
+                            } else {
+                                steps.partials(from: cut, to: n)
+                            }
+                        }
+                        // The first part ends with a whole step, so its last value is the anchor.
+                        steps.addAnchor(from: cut, to: n, anchor: out[cut - 1])
                     }
                 }
             }
+        }
+    }
+
+    /// High, low and close columns, passed to worker threads.
+    struct PriceColumns3: @unchecked Sendable {
+        let high: UnsafePointer<Double>?, low: UnsafePointer<Double>?, close: UnsafePointer<Double>?
+    }
+
+    /// ATR's four-bar steps over a stretch of the output column (see `ColumnKernel.atr`), shared by the
+    /// threads that write disjoint parts of it.
+    struct ATRSteps: @unchecked Sendable {
+        let bars: PriceColumns3
+        let out: UnsafeMutablePointer<Double>
+        let keep: Double, keep2: Double, keep3: Double, keep4: Double, weight: Double
+
+        /// tr/n of bar i (i ≥ 1).
+        @inline(__always)
+        func b(_ i: Int) -> Double {
+            trueRange(high: bars.high![i], low: bars.low![i], prevClose: bars.close![i &- 1]) * weight
+        }
+
+        /// ATR of bars from..<to, where bar `from` starts a step from `anchor`.
+        @inline(__always)
+        func smooth(from: Int, to n: Int, anchor a: Double) {
+            var anchor = a
+            var i = from
+            while i &+ 3 < n {
+                let b1 = b(i), b2 = b(i &+ 1), b3 = b(i &+ 2), b4 = b(i &+ 3)
+                out[i] = anchor * keep + b1
+                let p2 = b1 * keep + b2
+                out[i &+ 1] = anchor * keep2 + p2
+                let p3 = p2 * keep + b3
+                out[i &+ 2] = anchor * keep3 + p3
+                anchor = anchor * keep4 + (p3 * keep + b4)
+                out[i &+ 3] = anchor
+                i &+= 4
+            }
+            // The last one to three bars: the first phases of a step.
+            if i < n {
+                var partial = b(i)
+                out[i] = anchor * keep + partial
+                if i &+ 1 < n {
+                    partial = partial * keep + b(i &+ 1)
+                    out[i &+ 1] = anchor * keep2 + partial
+                }
+                if i &+ 2 < n {
+                    partial = partial * keep + b(i &+ 2)
+                    out[i &+ 2] = anchor * keep3 + partial
+                }
+            }
+        }
+
+        /// The partial sums Pⱼ of bars from..<to (bar `from` starts a step), written in place of their values.
+        @inline(__always)
+        func partials(from: Int, to n: Int) {
+            var i = from
+            while i < n {
+                var partial = b(i)
+                out[i] = partial
+                var j = 1
+                while j < 4 && i &+ j < n {
+                    partial = partial * keep + b(i &+ j)
+                    out[i &+ j] = partial
+                    j &+= 1
+                }
+                i &+= 4
+            }
+        }
+
+        /// Turns the partial sums of bars from..<to into values, `A·kʲ + Pⱼ`, from `anchor` (bar `from` starts
+        /// a step).
+        @inline(__always)
+        func addAnchor(from: Int, to n: Int, anchor a: Double) {
+            var anchor = a
+            var i = from
+            while i &+ 3 < n {
+                out[i] = anchor * keep + out[i]
+                out[i &+ 1] = anchor * keep2 + out[i &+ 1]
+                out[i &+ 2] = anchor * keep3 + out[i &+ 2]
+                anchor = anchor * keep4 + out[i &+ 3]
+                out[i &+ 3] = anchor
+                i &+= 4
+            }
+            let powers = (keep, keep2, keep3)
+            if i < n { out[i] = anchor * powers.0 + out[i] }
+            if i &+ 1 < n { out[i &+ 1] = anchor * powers.1 + out[i &+ 1] }
+            if i &+ 2 < n { out[i &+ 2] = anchor * powers.2 + out[i &+ 2] }
         }
     }
 

@@ -41,13 +41,18 @@ enum ColumnKernel {
 
     /// One output column computed by `body` into its raw storage (`n` may be 0), its pages populated on a
     /// second thread meanwhile (see `whilePopulating`).
+    /// `populate` false leaves the pages to `body` (a kernel that already runs on both cores).
     @inline(__always)
-    static func column(_ n: Int, _ body: (UnsafeMutablePointer<Double>) -> Void) -> [Double] {
+    static func column(_ n: Int, populate: Bool = true, _ body: (UnsafeMutablePointer<Double>) -> Void) -> [Double] {
         var out = uninitialized(n)
         if n > 0 {
             out.withUnsafeMutableBufferPointer { p in
                 let a = p.baseAddress!
-                whilePopulating([a], count: n) { body(a) }
+                if populate {
+                    whilePopulating([a], count: n) { body(a) }
+                } else {
+                    body(a)
+                }
             }
         }
         return out

@@ -19,20 +19,24 @@ public struct TRANGE: StreamingIndicator {
 /// Average true range (TA-Lib ATR): the simple average of the first `timeperiod` true ranges, then Wilder
 /// smoothing `(atr·(n−1) + tr) / n`. Period 1 is the true range.
 ///
-/// The smoothing runs in steps of two bars from an anchor value A (the seed, then every second value):
-/// the first bar is `A·k + b₁` and the second `A·k² + (b₁·k + b₂)`, with `k = (n−1)/n` and `b = tr/n`. That is
-/// the same recursion, but the bar-to-bar dependency chain is one multiply and one add per two bars instead of
-/// per bar (agrees with the one-step recursion to rounding, ~1e-16 relative).
+/// The smoothing runs in steps of four bars from an anchor value A (the seed, then every fourth value). With
+/// `k = (n−1)/n`, `b = tr/n` and the partial sums P₁ = b₁, Pⱼ = Pⱼ₋₁·k + bⱼ, the j-th bar of a step is
+/// `A·kʲ + Pⱼ` (k², k³, k⁴ precomputed), and the fourth becomes the next anchor. That is the same recursion
+/// (it agrees with the one-step form to rounding, ~1e-16 relative), but the bar-to-bar dependency chain is
+/// one multiply and one add per four bars, and the partial sums of a step do not depend on any earlier bar:
+/// the batch kernel computes the partial sums of the second half of a long column on another core while it
+/// smooths the first half, then only adds `A·kʲ`.
 public struct ATR: StreamingIndicator {
     public let timeperiod: Int
     @usableFromInline var tr = TRANGE()
     @usableFromInline var count = 0
     @usableFromInline var atr = 0.0
-    /// The anchor A of the current two-bar step.
+    /// The anchor A of the current four-bar step.
     @usableFromInline var anchor = 0.0
-    /// b₁ of the current step once its first bar is done (then `midStep` is true).
-    @usableFromInline var pendingB = 0.0
-    @usableFromInline var midStep = false
+    /// The partial sum Pⱼ of the bars of the current step done so far.
+    @usableFromInline var partial = 0.0
+    /// How many bars of the current step are done (0...3).
+    @usableFromInline var phase = 0
 
     /// - Parameter timeperiod: 1...100000 (default 14).
     public init(timeperiod: Int = 14) throws(IndicatorError) {
@@ -42,12 +46,16 @@ public struct ATR: StreamingIndicator {
 
     @usableFromInline let keep: Double
     @usableFromInline let keep2: Double
+    @usableFromInline let keep3: Double
+    @usableFromInline let keep4: Double
     @usableFromInline let weight: Double
 
     @usableFromInline init(unchecked timeperiod: Int) {
         self.timeperiod = timeperiod
         keep = Double(timeperiod - 1) / Double(timeperiod)
         keep2 = keep * keep
+        keep3 = keep2 * keep
+        keep4 = keep2 * keep2
         weight = 1.0 / Double(timeperiod)
     }
 
@@ -70,14 +78,22 @@ public struct ATR: StreamingIndicator {
             return atr
         }
         let b = t * weight
-        if midStep {
-            atr = anchor * keep2 + (pendingB * keep + b)
+        switch phase {
+        case 0:
+            partial = b
+            atr = anchor * keep + partial
+        case 1:
+            partial = partial * keep + b
+            atr = anchor * keep2 + partial
+        case 2:
+            partial = partial * keep + b
+            atr = anchor * keep3 + partial
+        default:
+            partial = partial * keep + b
+            atr = anchor * keep4 + partial
             anchor = atr
-        } else {
-            atr = anchor * keep + b
-            pendingB = b
         }
-        midStep.toggle()
+        phase = (phase + 1) & 3
         return atr
     }
 }
