@@ -12,10 +12,18 @@ import Synchronization
 /// tight loops over raw buffers that write straight into the preallocated output columns, with no per-bar
 /// optionals, rings or output copies. A kernel always starts from the state's initial (fresh) state and
 /// reads only its constants (periods, smoothing factors).
+///
+/// Long columns use the second core where that cannot change a value: the page faults of fresh output
+/// columns are taken by a helper thread while the kernel computes (`whilePopulating`), and BBANDS, ATR and
+/// VWAP cut a long column where their state depends only on bars from there on (a variance refresh bar, a
+/// four-bar step, a session start) and compute the parts concurrently. Every kernel gives the same bits on
+/// one core as on two; the property tests check both against the streaming states.
 enum ColumnKernel {
     /// A column of `n` doubles whose storage the caller fills completely before reading it. Large columns
     /// ask the kernel for transparent huge pages first (as NumPy does): a fresh 8 MB column otherwise costs
-    /// thousands of page faults, which can take longer than the indicator itself.
+    /// thousands of page faults. Even with huge pages, clearing fresh pages costs about 0.1 ms per MB here,
+    /// as much as the arithmetic of a simple indicator: see `whilePopulating` for taking it off the critical
+    /// path.
     @inline(__always)
     static func uninitialized(_ n: Int) -> [Double] {
         [Double](unsafeUninitializedCapacity: n) { buffer, count in
@@ -40,8 +48,8 @@ enum ColumnKernel {
     }
 
     /// One output column computed by `body` into its raw storage (`n` may be 0), its pages populated on a
-    /// second thread meanwhile (see `whilePopulating`).
-    /// `populate` false leaves the pages to `body` (a kernel that already runs on both cores).
+    /// second thread meanwhile (see `whilePopulating`). `populate` false leaves the pages to `body` (a kernel
+    /// that already runs on both cores).
     @inline(__always)
     static func column(_ n: Int, populate: Bool = true, _ body: (UnsafeMutablePointer<Double>) -> Void) -> [Double] {
         var out = uninitialized(n)
@@ -110,8 +118,10 @@ enum ColumnKernel {
     /// result is the same on any number of cores. The two threads meet somewhere in the middle: `body` takes
     /// the faults of the pages it reaches first, the helper the rest, and the page clearing overlaps the
     /// arithmetic. When `body` returns the helper stops after its current chunk (every page is present by
-    /// then) and is waited for. Where memory is reused (pages already present) the helper only walks the page
-    /// tables. On kernels without `MADV_POPULATE_WRITE` (before Linux 5.14) the helper stops at its first call.
+    /// then) and is waited for. Where the allocator reused memory (fewer than 512 pages missing, as `mincore`
+    /// tells) no helper starts. On kernels without `MADV_POPULATE_WRITE` (before Linux 5.14) the helper stops
+    /// at its first call. (This replaces a two-thread pre-fault that wrote zeros and so had to finish before
+    /// the kernel started: that made the faults cheaper per page but left them all on the critical path.)
     static func whilePopulating(_ columns: [UnsafeMutablePointer<Double>], count n: Int, _ body: () -> Void) {
         #if os(Linux)
         guard n >= populateThreshold else { return body() }
