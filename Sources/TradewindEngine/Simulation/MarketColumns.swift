@@ -9,6 +9,8 @@ final class MarketColumns: @unchecked Sendable {
     @usableFromInline let stepCount: Int
     /// The common (union) time index.
     @usableFromInline let time: UnsafeMutablePointer<UnixNanos>
+    /// The same index as an array, shared by every run's result (no copy per run).
+    let timeIndex: [UnixNanos]
     @usableFromInline let open: UnsafeMutablePointer<UnsafeMutablePointer<Double>>
     @usableFromInline let high: UnsafeMutablePointer<UnsafeMutablePointer<Double>>
     @usableFromInline let low: UnsafeMutablePointer<UnsafeMutablePointer<Double>>
@@ -91,6 +93,7 @@ final class MarketColumns: @unchecked Sendable {
             latestRow = copy((0..<series.count).map { s in copy((0..<aligned.time.count).map { aligned.lastRow(symbol: s, at: $0) }) })
         }
         time = copy(stepTimes)
+        timeIndex = stepTimes
         stepCount = stepTimes.count
 
         let n = stepTimes.count

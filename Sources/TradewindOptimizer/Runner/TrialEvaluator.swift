@@ -46,6 +46,8 @@ public struct TrialEvaluator: Sendable {
     }
 
     public let kernel: KernelPath
+    /// The dataset prepared once for engine runs (nil when it cannot be: each run then reports the error).
+    let market: PreparedMarket?
     /// Each parameter's default as text: values equal to it are left to the strategy's default (so that
     /// defaults without a text form, such as an empty string, round-trip).
     let defaults: [String: String]
@@ -74,6 +76,7 @@ public struct TrialEvaluator: Sendable {
         let defaults = Dictionary(strategy.parameterSpecs.map { ($0.name, $0.defaultValue.description) }, uniquingKeysWith: { a, _ in a })
         self.defaults = defaults
         self.defaultParameters = StrategyParameters(defaultsOf: strategy.parameterSpecs)
+        self.market = try? PreparedMarket(dataset, config: config)
         self.levelTable = space.dimensions.map { d -> [Resolution]? in
             guard let levels = d.levelCount, levels <= TrialEvaluator.tabulatedLevels else { return nil }
             return (0..<levels).map { TrialEvaluator.resolve(d.value(Double($0)), name: d.name, strategy: strategy, defaults: defaults) }
@@ -279,7 +282,7 @@ public struct TrialEvaluator: Sendable {
 
     /// The summary `tradewind backtest` prints for these parameters on this dataset.
     public func engineSummary(_ parameters: StrategyParameters) throws -> BacktestSummary {
-        let result = try strategy.run(parameters, dataset, config)
+        let result = try market.map { try strategy.runPrepared(parameters, $0, config) } ?? strategy.run(parameters, dataset, config)
         return BacktestSummary(result: result, interval: dataset.series.first?.interval ?? .daily,
                                strategy: strategy.name, parameters: parameters.description)
     }

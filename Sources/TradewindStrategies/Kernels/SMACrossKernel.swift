@@ -46,7 +46,8 @@ public enum SMACrossKernel {
             count = windows.count * n
             guard let base, count > 0 else { return }
             let address = Int(bitPattern: base)
-            let parts = min(windows.count, KernelThreads.cores)
+            // Worth a second thread only with a few windows per thread (a single pair stays on the caller's).
+            let parts = max(1, min(windows.count / 4, KernelThreads.cores))
             let sumsOfCloses = cumsum
             DispatchQueue.concurrentPerform(iterations: parts) { part in
                 sumsOfCloses.withUnsafeBufferPointer { sums in
