@@ -191,8 +191,7 @@ struct OptimizeCommand: ParsableCommand {
             print(try JobReport.json(outcome, method: kind, objective: goal))
         } else {
             print(JobReport.table(outcome, objective: goal))
-            print(String(format: "%d evaluations in %.2f s (%.0f per second)", outcome.evaluations, outcome.elapsedSeconds,
-                         outcome.elapsedSeconds > 0 ? Double(outcome.evaluations) / outcome.elapsedSeconds : 0))
+            print(JobReport.throughput(outcome))
         }
         if outcome.interrupted { throw ExitCode(130) }
     }

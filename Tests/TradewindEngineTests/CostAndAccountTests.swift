@@ -181,3 +181,49 @@ struct MarginSizingTests {
         #expect(q > 399 && q < 400)
     }
 }
+
+/// Fixed fees, minimums and maximums are charged per order, also when a volume cap splits the order into fills.
+@Suite("Commission per order")
+struct CommissionPerOrderTests {
+    func partialRun(_ commission: CommissionModel) throws -> BacktestResult {
+        let config = BacktestConfig(commission: commission, volumeParticipation: 0.1)
+        // 250 units against 100 per bar: three fills (100, 100, 50) at 10, 11 and 12.
+        let bars: [(Double, Double, Double, Double)] = [(10, 10, 10, 10), (10, 10, 10, 10), (11, 11, 11, 11),
+                                                        (12, 12, 12, 12), (12, 12, 12, 12)]
+        return try run(daily(bars, volume: 1_000), config: config) { ctx in
+            if ctx.step == 0 { ctx.buy(0, .units(250)) }
+        }
+    }
+
+    @Test func aFixedFeeIsChargedOnceForAnOrderFilledInParts() throws {
+        let r = try partialRun(CommissionModel(fixed: 5))
+        #expect(r.fills.map(\.quantity) == [100, 100, 50])
+        #expect(r.fills.map(\.commission) == [5, 0, 0])
+        #expect(r.orders[0].commission == 5 && r.totalCommission == 5)
+    }
+
+    @Test func theMinimumAppliesToTheOrdersTotal() throws {
+        // 0.005 per share with a 2.00 minimum: 250 shares owe 1.25, so the order pays the minimum once.
+        let r = try partialRun(CommissionModel(perShare: 0.005, minimum: 2))
+        #expect(r.fills.map(\.commission) == [2, 0, 0])
+        // Per-share fees above the minimum: 100 shares owe 2 (the minimum), 200 owe 4, 250 owe 5.
+        let big = try partialRun(CommissionModel(perShare: 0.02, minimum: 2))
+        #expect(abs(big.fills.map(\.commission).reduce(0, +) - 5) < 1e-12)
+        #expect(big.fills.map(\.commission).map { ($0 * 1e6).rounded() / 1e6 } == [2, 2, 1])
+    }
+
+    @Test func theMaximumCapsTheOrdersTotal() throws {
+        // 1 % of value capped at 20: 1000 + 1100 + 600 = 2700 traded owe 27, the cap keeps 20 for the order.
+        let r = try partialRun(CommissionModel(percent: 0.01, maximum: 20))
+        #expect(r.fills.map(\.commission).map { ($0 * 1e9).rounded() / 1e9 } == [10, 10, 0])
+        #expect(abs(r.totalCommission - 20) < 1e-12)
+    }
+
+    @Test func aSingleFillPaysTheModelsCommission() throws {
+        let m = CommissionModel(perShare: 0.01, percent: 0.001, fixed: 1, minimum: 3, maximum: 50)
+        let r = try run(daily(flat(10, 3)), config: BacktestConfig(commission: m)) { ctx in
+            if ctx.step == 0 { ctx.buy(0, .units(400)) }
+        }
+        #expect(r.fills.map(\.commission) == [m.commission(quantity: 400, price: 10)])
+    }
+}

@@ -123,7 +123,25 @@ func scratchFile(_ name: String) -> String {
             #expect(best.keys.contains(key), "best.\(key)")
         }
         #expect(object["evaluations"] as? Int == 6)
+        #expect(object["validation_evaluations"] == nil)   // no walk-forward: no re-optimisations
         #expect((best["max_drawdown"] as? Double ?? -1) >= 0)
+    }
+
+    @Test func walkForwardReoptimisationsAreCountedApartAndInTheRate() throws {
+        // 3 × 2 grid points (fast < slow holds for all), searched once on the whole series and once per fold.
+        let job = try smaJob(["fast=2:10:4", "slow=20:40:20"], settings: SearchSettings(method: .grid, topK: 2, robustness: false),
+                             validation: .walkForward(WalkForwardSpec(folds: 3, train: 250, test: 100)))
+        let outcome = try JobRunner.run(job, series: [try spy(700)])
+        #expect(outcome.evaluations == 6)
+        #expect(outcome.validationEvaluations == 18)
+        #expect(outcome.symbols[0].validationEvaluations == 18)
+        let object = try #require(try JSONSerialization.jsonObject(
+            with: Data(try JobReport.json(outcome, method: .grid, objective: Objective()).utf8)) as? [String: Any])
+        #expect(object["evaluations"] as? Int == 6)
+        #expect(object["validation_evaluations"] as? Int == 18)
+        let rate = try #require(object["evaluations_per_second"] as? Double)
+        #expect(abs(rate - 24 / outcome.elapsedSeconds) <= 1e-9 * rate)
+        #expect(JobReport.throughput(outcome).hasPrefix("6 evaluations + 18 in walk-forward folds in "))
     }
 }
 

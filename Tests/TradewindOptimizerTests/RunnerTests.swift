@@ -234,3 +234,50 @@ func smaJob(_ grids: [String], settings: SearchSettings, kernel: Bool = true, th
         }
     }
 }
+
+/// `TrialEvaluator.parameters` resolves grid levels once per level; every point must still get exactly the
+/// parameters the command line's `name=value` texts give (the definition), and the same rejections.
+@Suite struct TrialParameterTests {
+    /// The definition: each value's text unless it is the default's, validated by the strategy.
+    func byText(_ d: StrategyDescriptor, _ space: ParameterSpace, _ point: ParameterPoint) -> StrategyParameters? {
+        let defaults = Dictionary(d.parameterSpecs.map { ($0.name, $0.defaultValue.description) }, uniquingKeysWith: { a, _ in a })
+        var overrides: [String: String] = [:]
+        for (name, value) in space.values(of: point) where value.description != defaults[name] { overrides[name] = value.description }
+        return try? d.parameters(overrides)
+    }
+
+    @Test func everyGridPointGetsTheParametersOfItsCommandLineTexts() throws {
+        let d = try StrategyCatalog.named("rsi2")
+        // Integer and real steps, a level at its default (entry 30), levels out of range (entry 120,
+        // rsi_period 0), a choice, a fixed value and a continuous dimension.
+        let space = try ParameterSpace([
+            .integer("rsi_period", 0, 4, step: 2),
+            .real("entry", 0, 120, step: 30),
+            .choices("filter_trend", [.string("true"), .string("false")]),
+            .fixed("exit", .real(80)),
+            .continuous("stop_loss", 0, 150),
+        ])
+        let ev = TrialEvaluator(strategy: d, space: space, dataset: MarketDataset([try spy(300)]), config: feeConfig,
+                                objective: Objective())
+        var accepted = 0, rejected = 0
+        for a in 0..<3 { for b in 0..<5 { for c in 0..<2 {
+            for stop in [0.0, 2.5, 5.0, 99.0, 140.0] {
+                let point = ParameterPoint(coordinates: [Double(a), Double(b), Double(c), 0, stop])
+                let expected = byText(d, space, point)
+                let got = try? ev.parameters(point)
+                #expect(got == expected, "point \(space.values(of: point))")
+                if got == nil { rejected += 1 } else { accepted += 1 }
+            }
+        }}}
+        #expect(accepted > 0 && rejected > 0)
+    }
+
+    @Test func aDimensionTheStrategyDoesNotDeclareRejectsEveryPoint() throws {
+        let d = try StrategyCatalog.named("sma-cross")
+        let space = try ParameterSpace([.integer("fast", 5, 10), .integer("speed", 1, 3)])
+        let ev = TrialEvaluator(strategy: d, space: space, dataset: MarketDataset([try spy(300)]), config: feeConfig,
+                                objective: Objective())
+        #expect(throws: ParameterError.self) { try ev.parameters(space.gridPoint(0)) }
+        #expect(ev.evaluate([space.gridPoint(0), space.gridPoint(3)]).allSatisfy { !$0[.finalEquity].isFinite })
+    }
+}

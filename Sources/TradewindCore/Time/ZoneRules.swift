@@ -117,6 +117,25 @@ public struct ZoneRules: Sendable, Hashable, CustomStringConvertible {
     @inlinable
     public func localNanos(fromUTC instant: UnixNanos) -> Int64 { instant + offsetNanos(at: instant) }
 
+    /// The offset (nanoseconds) in effect at `instant` and the UTC span `[start, end)` over which it holds,
+    /// so that code converting many instants in time order looks the table up once per span.
+    @inlinable
+    public func offsetSpan(at instant: UnixNanos) -> (offset: Int64, start: UnixNanos, end: UnixNanos) {
+        let s = UnixTime.floorDiv(instant, UnixTime.nanosPerSecond)
+        var lo = 0
+        var hi = transitions.count
+        while lo < hi {
+            let mid = (lo + hi) >> 1
+            if transitions[mid] <= s { lo = mid + 1 } else { hi = mid }
+        }
+        @inline(__always) func nanos(_ seconds: Int64) -> Int64 {
+            let (v, overflow) = seconds.multipliedReportingOverflow(by: UnixTime.nanosPerSecond)
+            return overflow ? (seconds < 0 ? .min : .max) : v
+        }
+        return (Int64(offsets[lo]) * UnixTime.nanosPerSecond, lo > 0 ? nanos(transitions[lo - 1]) : .min,
+                lo < transitions.count ? nanos(transitions[lo]) : .max)
+    }
+
     @inlinable
     public func utcNanos(fromLocal local: Int64) -> UnixNanos {
         let secs = UnixTime.floorDiv(local, UnixTime.nanosPerSecond)

@@ -1,18 +1,22 @@
-/// Broker commission per fill: `perShare × quantity + percent × value + fixed`, clamped to
-/// `[minimum, maximum]`. Components combine (e.g. IBKR-style per-share with a minimum and a percent cap
-/// is `perShare: 0.005, minimum: 1, maximumPercent: 0.01`).
+/// Broker commission per order: `perShare × quantity + percent × value + fixed`, clamped to
+/// `[minimum, maximum]` and to `maximumPercent × value`. Components combine (e.g. IBKR-style per-share with a minimum
+/// and a percent cap is `perShare: 0.005, minimum: 1, maximumPercent: 0.01`).
+///
+/// An order that fills in several parts (volume cap) pays, on each fill, the commission of everything it has filled so
+/// far less what its earlier fills paid: the fixed fee, the minimum and the maximums apply once per order, as brokers
+/// charge them, and a single-fill order pays exactly `commission(quantity:price:)`.
 public struct CommissionModel: Sendable, Hashable, Codable {
     /// Per share/unit traded.
     public var perShare: Double
     /// Fraction of traded value (0.001 = 0.1 %).
     public var percent: Double
-    /// Fixed amount per fill.
+    /// Fixed amount per order.
     public var fixed: Double
-    /// Minimum commission per fill (0 = none).
+    /// Minimum commission per order (0 = none).
     public var minimum: Double
-    /// Maximum commission per fill in currency (infinity = none).
+    /// Maximum commission per order in currency (infinity = none).
     public var maximum: Double
-    /// Maximum commission per fill as a fraction of traded value (infinity = none).
+    /// Maximum commission per order as a fraction of its traded value (infinity = none).
     public var maximumPercent: Double
 
     public init(perShare: Double = 0, percent: Double = 0, fixed: Double = 0, minimum: Double = 0,
@@ -30,10 +34,14 @@ public struct CommissionModel: Sendable, Hashable, Codable {
     /// Fraction of value only (0.001 = 0.1 % of traded value).
     public static func percentOfValue(_ fraction: Double) -> CommissionModel { CommissionModel(percent: fraction) }
 
-    /// The commission of a fill of `quantity` at `price`.
+    /// The commission of an order that trades `quantity` at `price` (in one fill).
     @inlinable public func commission(quantity: Double, price: Double) -> Double {
         let q = abs(quantity)
-        let value = q * price
+        return commission(quantity: q, value: q * price)
+    }
+
+    /// The commission of an order that has traded `quantity` units worth `value` in all (its fills together).
+    @inlinable public func commission(quantity q: Double, value: Double) -> Double {
         var c = perShare * q + value * percent + fixed
         if c < minimum { c = minimum }
         if c > maximum { c = maximum }

@@ -9,7 +9,17 @@ public enum Backtest {
     @inlinable
     public static func run<S: Strategy>(_ strategy: inout S, data: MarketDataset,
                                         config: BacktestConfig = BacktestConfig()) throws(BacktestError) -> BacktestResult {
-        let ctx = try makeContext(data: data, config: config)
+        try config.validate()
+        return try run(&strategy, market: PreparedMarket(data, config: config), config: config)
+    }
+
+    /// Simulates `strategy` on a market prepared once (`PreparedMarket`) for many runs. The result equals
+    /// `run(_:data:config:)` on the same data; `config`'s session zone, hours, calendar and period must be the
+    /// prepared ones (else `BacktestError.invalidConfiguration`).
+    @inlinable
+    public static func run<S: Strategy>(_ strategy: inout S, market: PreparedMarket,
+                                        config: BacktestConfig = BacktestConfig()) throws(BacktestError) -> BacktestResult {
+        let ctx = try makeContext(market: market, config: config)
         do { try strategy.onStart(ctx) } catch { throw ctx.failure(error, hook: "onStart") }
         try deliver(&strategy, ctx)
         let n = ctx.stepCount
@@ -32,7 +42,6 @@ public enum Backtest {
         return ctx.result()
     }
 
-    /// Convenience: runs a copy of `strategy`.
     @inlinable
     public static func run<S: Strategy>(_ strategy: S, data: MarketDataset,
                                         config: BacktestConfig = BacktestConfig()) throws(BacktestError) -> BacktestResult {
@@ -41,10 +50,13 @@ public enum Backtest {
     }
 
     @usableFromInline
-    static func makeContext(data: MarketDataset, config: BacktestConfig) throws(BacktestError) -> StrategyContext {
+    static func makeContext(market: PreparedMarket, config: BacktestConfig) throws(BacktestError) -> StrategyContext {
         try config.validate()
-        let market = try MarketColumns(dataset: data, session: config.session, from: config.from, to: config.to)
-        return StrategyContext(market: market, config: config)
+        guard market.matches(config) else {
+            throw BacktestError.invalidConfiguration(
+                "the market was prepared for another session or period (zone, hours, calendar, from, to); prepare it with this configuration")
+        }
+        return StrategyContext(market: market.columns, config: config)
     }
 
     @inlinable

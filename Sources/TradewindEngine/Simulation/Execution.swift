@@ -57,7 +57,7 @@ extension StrategyContext {
             if q > maxQ { q = maxQ }
             if !(q > 0) { return }  // nothing can trade on this bar; the order keeps working
         }
-        let commission = config.commission.commission(quantity: q, price: price)
+        let commission = fillCommission(id, quantity: q, price: price)
         let dq = side.sign * q
 
         if !bypassChecks, let why = accountProblem(symbol: s, signed: dq, price: price, commission: commission,
@@ -88,6 +88,16 @@ extension StrategyContext {
             logEvent(id, .partiallyFilled, quantity: q, price: price, reason: "volume cap")
         }
         cancelSiblings(of: id)
+    }
+
+    /// The commission of filling `q` more of order `id` at `price`: the order's commission on all it has filled
+    /// with this fill, less what its earlier fills paid (fixed fee, minimum and maximums are per order). The first
+    /// fill pays `commission(quantity:price:)`.
+    func fillCommission(_ id: OrderID, quantity q: Double, price: Double) -> Double {
+        let before = orders[id].filledQuantity
+        guard before > 0 else { return config.commission.commission(quantity: q, price: price) }
+        let value = orders[id].averageFillPrice * before + q * price
+        return max(0, config.commission.commission(quantity: before + q, value: value) - orders[id].commission)
     }
 
     /// Equity at the latest closes, including fills made since the last mark.

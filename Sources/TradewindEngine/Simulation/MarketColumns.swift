@@ -9,6 +9,8 @@ final class MarketColumns: @unchecked Sendable {
     @usableFromInline let stepCount: Int
     /// The common (union) time index.
     @usableFromInline let time: UnsafeMutablePointer<UnixNanos>
+    /// The same index as an array, shared by every run's result (no copy per run).
+    let timeIndex: [UnixNanos]
     @usableFromInline let open: UnsafeMutablePointer<UnsafeMutablePointer<Double>>
     @usableFromInline let high: UnsafeMutablePointer<UnsafeMutablePointer<Double>>
     @usableFromInline let low: UnsafeMutablePointer<UnsafeMutablePointer<Double>>
@@ -91,6 +93,7 @@ final class MarketColumns: @unchecked Sendable {
             latestRow = copy((0..<series.count).map { s in copy((0..<aligned.time.count).map { aligned.lastRow(symbol: s, at: $0) }) })
         }
         time = copy(stepTimes)
+        timeIndex = stepTimes
         stepCount = stepTimes.count
 
         let n = stepTimes.count
@@ -101,18 +104,13 @@ final class MarketColumns: @unchecked Sendable {
         var inHours = [Bool](repeating: true, count: n)
         var key = [Int64](repeating: 0, count: n)
         var cached: (day: Int64, session: TradingSession?)? = nil
-        // Zone offsets change only at transitions, which fall on quarter hours: one lookup per quarter hour.
-        let quarter = 15 * UnixTime.nanosPerMinute
-        var offsetBucket = Int64.min
-        var offset: Int64 = 0
+        // One zone-table lookup per span of constant offset (steps are in time order).
+        var span = (offset: Int64(0), start: UnixNanos.max, end: UnixNanos.min)
         let plainHours = session.calendar == nil && session.hours == nil
         for i in 0..<n {
             let t = stepTimes[i]
-            let bucket = UnixTime.floorDiv(t, quarter)
-            if bucket != offsetBucket {
-                offsetBucket = bucket
-                offset = zone.offsetNanos(at: t)
-            }
+            if t < span.start || t >= span.end { span = zone.offsetSpan(at: t) }
+            let offset = span.offset
             if intraday {
                 let local = t + offset
                 key[i] = UnixTime.floorDiv(local, UnixTime.nanosPerDay)

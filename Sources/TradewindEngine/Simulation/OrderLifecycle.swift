@@ -111,10 +111,13 @@ extension StrategyContext {
     }
 
     func logEvent(_ id: OrderID, _ status: OrderStatus, quantity: Double, price: Double, reason: String) {
-        let o = orders[id]
+        // Field by field: copying the whole order (its texts and request) costs more than the event.
+        let symbol = orders[id].symbol
         log.append(OrderEvent(
-            time: step >= 0 ? time : o.submittedAt, step: max(step, 0), orderID: id, symbol: market.symbols[max(0, min(o.symbol, market.symbolCount - 1))],
-            side: o.side, type: o.type.name, status: status, quantity: quantity, price: price, reason: reason, tag: o.request.tag))
+            time: step >= 0 ? time : orders[id].submittedAt, step: max(step, 0), orderID: id,
+            symbol: market.symbols[max(0, min(symbol, market.symbolCount - 1))],
+            side: orders[id].side, type: orders[id].type.name, status: status, quantity: quantity, price: price, reason: reason,
+            tag: orders[id].request.tag))
         notices.append(.order(log.count - 1))
         hot.pointee.pendingNotices += 1
     }

@@ -205,7 +205,7 @@ extension StrategyContext {
         let positions = (0..<market.symbolCount).map { Array(UnsafeBufferPointer(start: held + $0 * n, count: n)) }
         return BacktestResult(
             symbols: market.symbols, config: config, initialCash: config.initialCash,
-            equity: EquityCurve(time: Array(UnsafeBufferPointer(start: market.time, count: n)), cash: column(0),
+            equity: EquityCurve(time: market.timeIndex, cash: column(0),
                                 positionsValue: value, equity: equity, grossExposure: gross, netExposure: net),
             positions: positions, trades: trades, orders: orders, orderLog: log, fills: fillList,
             totalCommission: totals.commission, totalSlippage: totals.slippage, totalFinancing: totals.financing,

@@ -138,6 +138,11 @@ extension String {
 }
 
 /// A parameter problem, naming the parameter, the value and what is valid.
+extension ParameterSpec {
+    /// The value type of a spec (a name for modules that have a `ParameterValue` of their own).
+    public typealias Value = ParameterValue
+}
+
 public enum ParameterError: Error, Equatable, CustomStringConvertible {
     case unknown(name: String, strategy: String, known: [String])
     case outOfRange(name: String, value: String, valid: String)

@@ -23,19 +23,19 @@ public final class StrategyContext {
     let held: UnsafeMutablePointer<Double>
 
     // Orders and notifications (touched only when something happens; counts mirrored in `hot`).
-    var orders: [Order] = []
-    var liveOrders: [OrderID] = []
-    var log: [OrderEvent] = []
-    var fillList: [Fill] = []
+    @exclusivity(unchecked) var orders: [Order] = []
+    @exclusivity(unchecked) var liveOrders: [OrderID] = []
+    @exclusivity(unchecked) var log: [OrderEvent] = []
+    @exclusivity(unchecked) var fillList: [Fill] = []
     /// Number of held bracket children (so settling a final order can skip the search when there are none).
-    var heldChildren = 0
-    var tradeList: [Trade] = []
-    var notices: [Notice] = []
-    var noticeHead = 0
-    var nextOCOGroup = 0
+    @exclusivity(unchecked) var heldChildren = 0
+    @exclusivity(unchecked) var tradeList: [Trade] = []
+    @exclusivity(unchecked) var notices: [Notice] = []
+    @exclusivity(unchecked) var noticeHead = 0
+    @exclusivity(unchecked) var nextOCOGroup = 0
     /// Orders submitted during the current hook that fill at this bar's close (close-fill mode).
-    var closeFillQueue: [OrderID] = []
-    var totals = (commission: 0.0, slippage: 0.0, financing: 0.0, dividends: 0.0, splits: 0)
+    @exclusivity(unchecked) var closeFillQueue: [OrderID] = []
+    @exclusivity(unchecked) var totals = (commission: 0.0, slippage: 0.0, financing: 0.0, dividends: 0.0, splits: 0)
 
     init(market: MarketColumns, config: BacktestConfig) {
         self.market = market
@@ -52,10 +52,9 @@ public final class StrategyContext {
         quantity.initialize(repeating: 0, count: k)
         books = .allocate(capacity: k)
         books.initialize(repeating: PositionBook(), count: k)
+        // Not cleared: every step records all of them (`record()`) before `result()` reads them.
         curve = .allocate(capacity: 4 * max(n, 1))
-        curve.initialize(repeating: 0, count: 4 * max(n, 1))
         held = .allocate(capacity: k * max(n, 1))
-        held.initialize(repeating: 0, count: k * max(n, 1))
     }
 
     deinit {

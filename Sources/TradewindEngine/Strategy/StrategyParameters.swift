@@ -37,6 +37,16 @@ public struct StrategyParameters: Sendable, Hashable, CustomStringConvertible {
 
     public subscript(name: String) -> ParameterValue? { values[name] }
 
+    /// Overrides one parameter, validated exactly as `init(specs:strategy:values:)` validates an override
+    /// (unknown name, then the spec's range); on error nothing changes.
+    public mutating func set(_ name: String, to value: ParameterValue, strategy: String) throws(ParameterError) {
+        guard let spec = specs.first(where: { $0.name == name }) else {
+            throw ParameterError.unknown(name: name, strategy: strategy, known: specs.map(\.name))
+        }
+        try spec.validate(value)
+        values[name] = value
+    }
+
     /// Typed getters. They trap on a name the strategy did not declare (a programming error, not user input).
     public func int(_ name: String) -> Int {
         guard case .int(let v) = value(name) else { preconditionFailure("parameter \(name) is not an int") }

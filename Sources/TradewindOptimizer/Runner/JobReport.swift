@@ -7,6 +7,7 @@ public enum JobReport {
         var method: String
         var objective: String
         var evaluations: Int
+        var validationEvaluations: Int?
         var elapsedSeconds: Double
         var evaluationsPerSecond: Double?
         var interrupted: Bool
@@ -22,11 +23,13 @@ public enum JobReport {
             case method, objective, evaluations, interrupted, symbol, best, top, overfitting, validation, symbols
             case autoBounds = "auto_bounds"
             case elapsedSeconds = "elapsed_seconds", evaluationsPerSecond = "evaluations_per_second"
+            case validationEvaluations = "validation_evaluations"
         }
     }
 
     /// One JSON object: `method`, `objective`, `evaluations` (parameter sets × symbols evaluated in this run),
-    /// `elapsed_seconds`, `evaluations_per_second`, `interrupted`, then for the best symbol (the only one, or
+    /// `validation_evaluations` (with walk-forward: the folds' own re-optimisations), `elapsed_seconds`,
+    /// `evaluations_per_second` (both kinds of evaluation over the elapsed time), `interrupted`, then for the best symbol (the only one, or
     /// the one whose best objective ranks first) `symbol`, `best` (`params`, `objective`, `trial` and the
     /// backtest metrics keys), `top`, `overfitting` and `validation`; with several symbols, `symbols` holds
     /// every symbol's full result. `auto_bounds` gives the ranges `--auto-bounds` derived.
@@ -36,8 +39,8 @@ public enum JobReport {
         }
         let lead = ranked.first
         let out = JSONOutput(method: method.rawValue, objective: objective.description, evaluations: outcome.evaluations,
-                             elapsedSeconds: outcome.elapsedSeconds,
-                             evaluationsPerSecond: outcome.elapsedSeconds > 0 ? Double(outcome.evaluations) / outcome.elapsedSeconds : nil,
+                             validationEvaluations: outcome.validationEvaluations > 0 ? outcome.validationEvaluations : nil,
+                             elapsedSeconds: outcome.elapsedSeconds, evaluationsPerSecond: outcome.evaluationsPerSecond,
                              interrupted: outcome.interrupted, symbol: lead?.symbol, best: lead?.best, top: lead?.top ?? [],
                              overfitting: lead?.overfitting, validation: lead?.validation, autoBounds: lead?.autoBounds,
                              symbols: outcome.symbols.count > 1 ? outcome.symbols : nil)
@@ -45,6 +48,13 @@ public enum JobReport {
         encoder.outputFormatting = [.sortedKeys]
         encoder.nonConformingFloatEncodingStrategy = .convertToString(positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
         return String(decoding: try encoder.encode(out), as: UTF8.self)
+    }
+
+    /// One line: evaluations (and walk-forward re-optimisations), elapsed time and evaluations per second.
+    public static func throughput(_ outcome: JobOutcome) -> String {
+        let validation = outcome.validationEvaluations > 0 ? " + \(outcome.validationEvaluations) in walk-forward folds" : ""
+        return "\(outcome.evaluations) evaluations\(validation) in " + String(format: "%.2f s (%.0f per second)",
+                                                                           outcome.elapsedSeconds, outcome.evaluationsPerSecond ?? 0)
     }
 
     /// The per-symbol table: symbol, best parameters (the searched ones), objective, return, max drawdown, trades, and the

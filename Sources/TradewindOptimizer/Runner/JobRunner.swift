@@ -51,7 +51,13 @@ public struct JobOutcome: Sendable {
     public var interrupted: Bool
     /// Trials evaluated in this run (parameter sets × symbols, resumed symbols excluded).
     public var evaluations: Int
+    /// Trials of walk-forward folds' own searches in this run (0 without walk-forward).
+    public var validationEvaluations: Int = 0
     public var elapsedSeconds: Double
+    /// All trials of this run (main searches and walk-forward re-optimisations) per second of `elapsedSeconds`.
+    public var evaluationsPerSecond: Double? {
+        elapsedSeconds > 0 ? Double(evaluations + validationEvaluations) / elapsedSeconds : nil
+    }
 }
 
 /// Runs a job over symbols in order: each symbol is optimised (see `SymbolOptimizer`), then recorded in the
@@ -69,7 +75,7 @@ public enum JobRunner {
         var finished = try jobFile?.load(parameterOrder: job.space.names) ?? []
         let known = Set(finished.map(\.symbol))
         let resumed = series.map(\.symbol).filter { known.contains($0) }
-        var evaluations = 0
+        var evaluations = 0, validationEvaluations = 0
         var interrupted = false
         let total = Double(max(series.count, 1))
         var done = resumed.count
@@ -86,6 +92,7 @@ public enum JobRunner {
             r.autoBounds = bounds.isEmpty ? nil : bounds
             try writer?.finish()
             evaluations += r.evaluations
+            validationEvaluations += r.validationEvaluations ?? 0
             finished.append(r)
             done += 1
             try jobFile?.save(finished)
@@ -96,6 +103,7 @@ public enum JobRunner {
         let kept = finished.filter { order[$0.symbol] != nil }.sorted { order[$0.symbol]! < order[$1.symbol]! }
         let elapsed = ContinuousClock.now - clock
         return JobOutcome(symbols: kept, resumed: resumed, interrupted: interrupted, evaluations: evaluations,
+                          validationEvaluations: validationEvaluations,
                           elapsedSeconds: Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18)
     }
 }

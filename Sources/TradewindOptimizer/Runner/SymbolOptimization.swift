@@ -165,7 +165,10 @@ public struct ValidationFigures: Sendable, Hashable, Codable {
 public struct SymbolOptimization: Sendable, Equatable, Codable {
     public var symbol: String
     public var bars: Int
+    /// Trials of the main search.
     public var evaluations: Int
+    /// Trials of the walk-forward folds' own searches (nil without walk-forward validation).
+    public var validationEvaluations: Int?
     public var feasible: Int
     /// "kernel" or "engine": how the search evaluated trials.
     public var path: String
@@ -186,6 +189,7 @@ public struct SymbolOptimization: Sendable, Equatable, Codable {
     enum CodingKeys: String, CodingKey {
         case symbol, bars, evaluations, feasible, path, best, top, overfitting, validation
         case objectiveByTrial = "objective_by_trial", autoBounds = "auto_bounds", searchedParameters = "searched_parameters"
+        case validationEvaluations = "validation_evaluations"
     }
 
     /// Restores parameter order (JSON objects come back unordered) to the space's order.

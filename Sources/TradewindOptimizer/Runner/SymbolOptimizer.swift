@@ -166,6 +166,7 @@ public enum SymbolOptimizer {
                     s.seed = job.settings.seed &+ UInt64(k + 1)
                     let o = try SearchRunner.run(s, evaluator: train, constraints: job.constraints, cancel: cancel)
                     if o.cancelled { return nil }
+                    out.validationEvaluations = (out.validationEvaluations ?? 0) + o.evaluations
                     progress?(Double(k + 2) / units)
                     guard let b = o.best else { continue }
                     chosen = b

@@ -46,9 +46,25 @@ public struct TrialEvaluator: Sendable {
     }
 
     public let kernel: KernelPath
+    /// The dataset prepared once for engine runs (nil when it cannot be: each run then reports the error).
+    let market: PreparedMarket?
     /// Each parameter's default as text: values equal to it are left to the strategy's default (so that
     /// defaults without a text form, such as an empty string, round-trip).
     let defaults: [String: String]
+    /// The strategy's defaults, the start of every point's parameters.
+    let defaultParameters: StrategyParameters
+    /// Per dimension with at most `tabulatedLevels` levels: each level's `resolve` result, computed once
+    /// (nil for continuous and very long dimensions, resolved per point).
+    let levelTable: [[Resolution]?]
+    static let tabulatedLevels = 1 << 16
+
+    /// How one dimension's value enters a point's parameters: left to the strategy's default, a parsed value
+    /// still to be validated, or a value the parameter's spec cannot parse.
+    enum Resolution: Sendable {
+        case strategyDefault
+        case value(ParameterSpec.Value)
+        case unparsable(ParameterError)
+    }
 
     public init(strategy: StrategyDescriptor, space: ParameterSpace, dataset: MarketDataset, config: BacktestConfig,
                 objective: Objective, allowKernel: Bool = true, threads: Int = KernelThreads.cores) {
@@ -57,7 +73,14 @@ public struct TrialEvaluator: Sendable {
         self.dataset = dataset
         self.config = config
         self.threads = max(1, threads)
-        self.defaults = Dictionary(strategy.parameterSpecs.map { ($0.name, $0.defaultValue.description) }, uniquingKeysWith: { a, _ in a })
+        let defaults = Dictionary(strategy.parameterSpecs.map { ($0.name, $0.defaultValue.description) }, uniquingKeysWith: { a, _ in a })
+        self.defaults = defaults
+        self.defaultParameters = StrategyParameters(defaultsOf: strategy.parameterSpecs)
+        self.market = try? PreparedMarket(dataset, config: config)
+        self.levelTable = space.dimensions.map { d -> [Resolution]? in
+            guard let levels = d.levelCount, levels <= TrialEvaluator.tabulatedLevels else { return nil }
+            return (0..<levels).map { TrialEvaluator.resolve(d.value(Double($0)), name: d.name, strategy: strategy, defaults: defaults) }
+        }
         var path = KernelPath.none
         if allowKernel, dataset.count == 1, !TrialEvaluator.hasCorporateActions(dataset.series[0]) {
             let s = dataset.series[0]
@@ -81,17 +104,48 @@ public struct TrialEvaluator: Sendable {
         KernelAvailability.hasCorporateActions(s)
     }
 
-    /// The strategy parameters of `point`, or the strategy's reason for rejecting them.
+    /// The strategy parameters of `point`, or the strategy's reason for rejecting them (the first failing
+    /// dimension's).
+    ///
+    /// Each value goes through its text form as on the command line (`name=value`; a value whose text is the
+    /// default's is left to the default), then the spec's validation. The text step depends on one dimension's
+    /// value only, so for grid-like dimensions it is done once per level (`levelTable`) and a point costs
+    /// a table lookup and a validation per dimension.
     public func parameters(_ point: ParameterPoint) throws(ParameterError) -> StrategyParameters {
-        var overrides: [String: String] = [:]
-        for (name, value) in space.values(of: point) where value.description != defaults[name] { overrides[name] = value.description }
-        return try strategy.parameters(overrides)
+        var p = defaultParameters
+        for d in space.dimensions.indices {
+            let coordinate = point.coordinates[d]
+            let resolution: Resolution
+            if let table = levelTable[d] {
+                resolution = table[Int(coordinate)]
+            } else {
+                let dimension = space.dimensions[d]
+                resolution = Self.resolve(dimension.value(coordinate), name: dimension.name, strategy: strategy, defaults: defaults)
+            }
+            switch resolution {
+            case .strategyDefault: continue
+            case let .value(v): try p.set(space.dimensions[d].name, to: v, strategy: strategy.name)
+            case let .unparsable(e): throw e
+            }
+        }
+        return p
     }
 
-    /// True when `parameters` would be evaluated by the strategy's fast kernel.
+    /// `value` of parameter `name` read back from its text form, as `tradewind backtest --param name=value` would.
+    static func resolve(_ value: ParameterValue, name: String, strategy: StrategyDescriptor, defaults: [String: String]) -> Resolution {
+        let text = value.description
+        if text == defaults[name] { return .strategyDefault }
+        guard let spec = strategy.parameterSpecs.first(where: { $0.name == name }) else {
+            return .unparsable(.unknown(name: name, strategy: strategy.name, known: strategy.parameterSpecs.map(\.name)))
+        }
+        do throws(ParameterError) { return .value(try spec.parse(text)) } catch { return .unparsable(error) }
+    }
+
+    /// True when `parameters` would be evaluated by the strategy's fast kernel (the dataset was checked once,
+    /// in `init`).
     public func usesKernel(_ parameters: StrategyParameters) -> Bool {
         guard allowKernel else { return false }
-        return KernelAvailability.supports(strategy.name, parameters: parameters, config: config, data: dataset)
+        return KernelAvailability.supports(strategy.name, parameters: parameters, config: config)
     }
 
     /// The metrics of every point, in order.
@@ -228,7 +282,7 @@ public struct TrialEvaluator: Sendable {
 
     /// The summary `tradewind backtest` prints for these parameters on this dataset.
     public func engineSummary(_ parameters: StrategyParameters) throws -> BacktestSummary {
-        let result = try strategy.run(parameters, dataset, config)
+        let result = try market.map { try strategy.runPrepared(parameters, $0, config) } ?? strategy.run(parameters, dataset, config)
         return BacktestSummary(result: result, interval: dataset.series.first?.interval ?? .daily,
                                strategy: strategy.name, parameters: parameters.description)
     }

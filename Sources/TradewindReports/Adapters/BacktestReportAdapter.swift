@@ -121,7 +121,7 @@ public enum BacktestReportAdapter {
         var parts: [String] = []
         if c.percent > 0 { parts.append(NumberText.shortest(c.percent * 100) + " % of value") }
         if c.perShare > 0 { parts.append("$" + NumberText.shortest(c.perShare) + "/share") }
-        if c.fixed > 0 { parts.append("$" + NumberText.shortest(c.fixed) + " per fill") }
+        if c.fixed > 0 { parts.append("$" + NumberText.shortest(c.fixed) + " per order") }
         if c.minimum > 0 { parts.append("min $" + NumberText.shortest(c.minimum)) }
         if c.maximum.isFinite { parts.append("max $" + NumberText.shortest(c.maximum)) }
         if c.maximumPercent.isFinite { parts.append("max " + NumberText.shortest(c.maximumPercent * 100) + " % of value") }

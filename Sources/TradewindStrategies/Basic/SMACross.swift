@@ -64,12 +64,35 @@ public struct SMACross: ParameterizedStrategy {
 
     @usableFromInline
     mutating func step(_ context: StrategyContext, symbol s: Int) {
-        var lane = lanes[s]
-        let base = s * slow
-        lane.cumsum += context.close(s)
-        let droppedSlow = ring[base + lane.slot]      // cumsum of bar i − slow
-        let droppedFast = ring[base + lane.fastSlot]  // cumsum of bar i − fast (read before bar i is stored)
-        ring[base + lane.slot] = lane.cumsum
+        let close = context.close(s)
+        let fast = self.fast, slow = self.slow
+        // The lane and its ring of running sums are updated in place: no copy of the lane per bar.
+        let (crossedUp, crossedDown) = lanes.withUnsafeMutableBufferPointer { lanes in
+            ring.withUnsafeMutableBufferPointer { ring in
+                Self.advance(&lanes[s], ring: ring.baseAddress! + s * slow, close: close, fast: fast, slow: slow)
+            }
+        }
+        guard crossedUp != crossedDown else { return }
+        if lanes[s].pending >= 0 {
+            if !context.orderStatus(lanes[s].pending).isFinal { return }
+            lanes[s].pending = -1
+        }
+        let held = context.position(s)
+        if crossedUp && held == 0 {
+            lanes[s].pending = context.buy(s, size, tag: "entry")
+        } else if crossedDown && held > 0 {
+            lanes[s].pending = context.closePosition(s, tag: "exit") ?? -1
+        }
+    }
+
+    /// One bar of a lane: the running sum, both averages (`RollingMean`'s arithmetic) and the two crossing
+    /// detectors; returns (crossed up, crossed down).
+    @inline(__always)
+    static func advance(_ lane: inout Lane, ring: UnsafeMutablePointer<Double>, close: Double, fast: Int, slow: Int) -> (Bool, Bool) {
+        lane.cumsum += close
+        let droppedSlow = ring[lane.slot]      // cumsum of bar i − slow
+        let droppedFast = ring[lane.fastSlot]  // cumsum of bar i − fast (read before bar i is stored)
+        ring[lane.slot] = lane.cumsum
         lane.slot += 1
         if lane.slot == slow { lane.slot = 0 }
         lane.fastSlot += 1
@@ -78,19 +101,6 @@ public struct SMACross: ParameterizedStrategy {
         lane.seen += 1
         let f = i + 1 < fast ? Double.nan : (i + 1 == fast ? lane.cumsum : lane.cumsum - droppedFast) / Double(fast)
         let w = i + 1 < slow ? Double.nan : (i + 1 == slow ? lane.cumsum : lane.cumsum - droppedSlow) / Double(slow)
-        let crossedUp = lane.above.update(f, w)
-        let crossedDown = lane.below.update(w, f)
-        defer { lanes[s] = lane }
-        guard crossedUp != crossedDown else { return }
-        if lane.pending >= 0 {
-            if !context.orderStatus(lane.pending).isFinal { return }
-            lane.pending = -1
-        }
-        let held = context.position(s)
-        if crossedUp && held == 0 {
-            lane.pending = context.buy(s, size, tag: "entry")
-        } else if crossedDown && held > 0 {
-            lane.pending = context.closePosition(s, tag: "exit") ?? -1
-        }
+        return (lane.above.update(f, w), lane.below.update(w, f))
     }
 }

@@ -8,6 +8,8 @@ public struct StrategyDescriptor: Sendable {
     public let parameterSpecs: [ParameterSpec]
     /// Builds the strategy from validated parameters and runs it through a loop specialised for its type.
     public let run: @Sendable (StrategyParameters, MarketDataset, BacktestConfig) throws -> BacktestResult
+    /// `run` on a market prepared once (`PreparedMarket`), for many runs on the same data.
+    public let runPrepared: @Sendable (StrategyParameters, PreparedMarket, BacktestConfig) throws -> BacktestResult
 
     init<S: ParameterizedStrategy & SendableMetatype>(_ type: S.Type) {
         name = S.name
@@ -16,6 +18,10 @@ public struct StrategyDescriptor: Sendable {
         run = { parameters, data, config in
             var strategy = try S(parameters: parameters)
             return try Backtest.run(&strategy, data: data, config: config)
+        }
+        runPrepared = { parameters, market, config in
+            var strategy = try S(parameters: parameters)
+            return try Backtest.run(&strategy, market: market, config: config)
         }
     }
 

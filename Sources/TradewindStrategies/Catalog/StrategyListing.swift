@@ -101,8 +101,9 @@ public enum KernelAvailability {
         return false
     }
 
-    /// The settings part of `supports(_:parameters:config:data:)`, for one symbol without corporate actions.
-    static func supports(_ name: String, parameters: StrategyParameters, config: BacktestConfig) -> Bool {
+    /// The settings part of `supports(_:parameters:config:data:)`, for one symbol without corporate actions
+    /// (callers that checked the data once use it per parameter set).
+    public static func supports(_ name: String, parameters: StrategyParameters, config: BacktestConfig) -> Bool {
         guard kernel(for: name) != nil, config.account == .cash, !config.wholeShares,
               config.volumeParticipation == nil, config.from == nil, config.to == nil, config.financing == .none else { return false }
         let c = config.commission

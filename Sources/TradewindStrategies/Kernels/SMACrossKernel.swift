@@ -37,13 +37,32 @@ public enum SMACrossKernel {
         var acc = 0.0
         for i in 0..<n { acc += series.close[i]; cumsum[i] = acc }
         let windows = Array(Set(pairs.flatMap { [$0.fast, $0.slow] })).sorted()
-        var column: [Int: Int] = [:]
-        var block = [Double](repeating: .nan, count: windows.count * n)
-        for (k, w) in windows.enumerated() {
-            column[w] = k
-            let dw = Double(w), base = k * n
-            for i in 0..<n where i + 1 >= w {
-                block[base + i] = i + 1 == w ? cumsum[i] / dw : (cumsum[i] - cumsum[i - w]) / dw
+        // Column of each window in the block, indexed by window length.
+        var column = [Int](repeating: -1, count: (windows.last ?? 0) + 1)
+        for (k, w) in windows.enumerated() { column[w] = k }
+        // The averages, one column per window, filled on all cores (a division per bar and window).
+        let block = [Double](unsafeUninitializedCapacity: windows.count * n) { buffer, count in
+            let base = buffer.baseAddress
+            count = windows.count * n
+            guard let base, count > 0 else { return }
+            let address = Int(bitPattern: base)
+            // Worth a second thread only with a few windows per thread (a single pair stays on the caller's).
+            let parts = max(1, min(windows.count / 4, KernelThreads.cores))
+            let sumsOfCloses = cumsum
+            DispatchQueue.concurrentPerform(iterations: parts) { part in
+                sumsOfCloses.withUnsafeBufferPointer { sums in
+                    let out = UnsafeMutablePointer<Double>(bitPattern: address)!
+                    var k = part
+                    while k < windows.count {
+                        let w = windows[k], dw = Double(w), col = out + k * n
+                        col.update(repeating: .nan, count: min(w - 1, n))
+                        if w <= n {
+                            col[w - 1] = sums[w - 1] / dw
+                            for i in w..<n { col[i] = (sums[i] - sums[i - w]) / dw }
+                        }
+                        k += parts
+                    }
+                }
             }
         }
         // Closes are finite and positive, so while their running sum stays finite every average is a number from
@@ -59,7 +78,7 @@ public enum SMACrossKernel {
             averages.withUnsafeBufferPointer { all in
                 var k = w
                 while k < pairs.count {
-                    let p = pairs[k], fc = columnOf[p.fast]!, sc = columnOf[p.slow]!
+                    let p = pairs[k], fc = columnOf[p.fast], sc = columnOf[p.slow]
                     let fast = UnsafeBufferPointer(rebasing: all[fc * n ..< (fc + 1) * n])
                     let slow = UnsafeBufferPointer(rebasing: all[sc * n ..< (sc + 1) * n])
                     let fastResult = averagesAreNumbers

@@ -8,9 +8,9 @@ struct BacktestOptions: ParsableArguments {
     @Option(help: "Initial capital.") var cash: Double = 100_000
     @Option(help: "Commission as a fraction of traded value (0.001 = 0.1 %).") var commission: Double = 0
     @Option(help: "Commission per share/unit.") var commissionPerShare: Double = 0
-    @Option(help: "Minimum commission per fill.") var commissionMinimum: Double = 0
-    @Option(help: "Maximum commission per fill.") var commissionMaximum: Double?
-    @Option(help: "Fixed commission per fill.") var commissionFixed: Double = 0
+    @Option(help: "Minimum commission per order.") var commissionMinimum: Double = 0
+    @Option(help: "Maximum commission per order.") var commissionMaximum: Double?
+    @Option(help: "Fixed commission per order.") var commissionFixed: Double = 0
     @Option(help: "Slippage in basis points against the trader on market-type fills.") var slippageBps: Double = 0
     @Option(help: "Slippage as half of this quoted spread (price units), instead of --slippage-bps.") var spread: Double?
     @Option(help: "Cap each order's fill per bar at this fraction of the bar's volume (0.1 = 10 %).") var volumeCap: Double?
