@@ -69,17 +69,37 @@ extension ColumnKernel {
                     }
                     return
                 }
-                var fast = st.fast, slow = st.slow, signal = st.signal
+                // `EMA.advance` (x·k + ema·(1−k)) of the three EMAs, software-pipelined by one bar: each
+                // iteration finishes bar i's signal from line·k computed in the previous iteration, then
+                // computes bar i + 1's fast and slow EMAs and line·k. Written plainly, the compiler pairs
+                // the signal's two products into one vector multiply and a horizontal add, which puts two
+                // shuffles on the signal's bar-to-bar chain (8 cycles per bar instead of 6); with line·k
+                // carried over from the previous iteration there is no such pair. Same operations, same bits.
+                let fk = st.fast.k, fc = st.fast.oneMinusK, sk = st.slow.k, sc = st.slow.oneMinusK
+                let gk = st.signal.k, gc = st.signal.oneMinusK
+                var fast = st.fast.ema, slow = st.slow.ema, signal = st.signal.ema
                 var i = lookback + 1
-                while i < n {
-                    let xi = x[i]
-                    let line = fast.advance(xi) - slow.advance(xi)
-                    let s = signal.advance(line)
+                guard i < n else { return }
+                fast = x[i] * fk + fast * fc
+                slow = x[i] * sk + slow * sc
+                var line = fast - slow
+                var lineK = line * gk
+                while i &+ 1 < n {
+                    signal = lineK + signal * gc
                     m[i] = line
-                    sig[i] = s
-                    hist[i] = line - s
-                    i += 1
+                    sig[i] = signal
+                    hist[i] = line - signal
+                    i &+= 1
+                    let xi = x[i]
+                    fast = xi * fk + fast * fc
+                    slow = xi * sk + slow * sc
+                    line = fast - slow
+                    lineK = line * gk
                 }
+                signal = lineK + signal * gc
+                m[i] = line
+                sig[i] = signal
+                hist[i] = line - signal
             }
         }
     }
