@@ -317,16 +317,13 @@ extension ColumnKernel {
         let base: UnsafeMutablePointer<Double>
     }
 
-    /// VWAP of bars `from..<to`, where `from` is 0 or a session start. Two bars per iteration, so that their
-    /// two divisions (the most expensive part of a bar) run as one packed division; each lane is the scalar
-    /// `Σ(tp·v)/Σv` (0 where Σv is 0), bit for bit.
+    /// VWAP of bars `from..<to`, where `from` is 0 or a session start.
     @inline(__always)
     static func vwapStretch(_ bars: SessionColumns, _ out: UnsafeMutablePointer<Double>, from: Int, to n: Int) {
         guard n > from else { return }
         let h = bars.high!, l = bars.low!, c = bars.close!, v = bars.volume!, s = bars.session!
         var sumPV = 0.0, sumV = 0.0
-        // Accumulates bar i (resetting at a session start) and returns the sums.
-        @inline(__always) func accumulate(_ i: Int) -> (Double, Double) {
+        for i in from..<n {
             if i == 0 || s[i] != s[i - 1] {
                 sumPV = 0
                 sumV = 0
@@ -334,22 +331,7 @@ extension ColumnKernel {
             let tp = (h[i] + l[i] + c[i]) * oneThird
             sumPV += tp * v[i]
             sumV += v[i]
-            return (sumPV, sumV)
-        }
-        var i = from
-        while i + 1 < n {
-            let (pv1, v1) = accumulate(i)
-            let (pv2, v2) = accumulate(i + 1)
-            let den = SIMD2(v1, v2)
-            let q = SIMD2(pv1, pv2) / den
-            let r = SIMD2<Double>(repeating: 0).replacing(with: q, where: den .!= 0)
-            out[i] = r.x
-            out[i + 1] = r.y
-            i += 2
-        }
-        if i < n {
-            let (pv, vs) = accumulate(i)
-            out[i] = vs != 0 ? pv / vs : 0.0
+            out[i] = sumV != 0 ? sumPV / sumV : 0.0
         }
     }
 }
