@@ -271,4 +271,39 @@ struct ColumnKernelTests {
         }
         #expect(failures.isEmpty, Comment(rawValue: failures.prefix(10).joined(separator: "\n")))
     }
+
+    @Test("ATR steps: partial sums plus the anchor afterwards equal smoothing in one pass, bit for bit")
+    func atrPartialSums() throws {
+        let failures = try forAll(seed: 9) { bars, rng in
+            let n = bars.close.count
+            guard n > 6 else { return nil }
+            let a = try ATR(timeperiod: Int.random(in: 2...30, using: &rng))
+            let start = 1
+            let cut = start + 4 * Int.random(in: 1...max(1, (n - start) / 4), using: &rng)
+            guard cut <= n else { return nil }
+            let anchor = Double.random(in: 0.1...5, using: &rng)
+            return bars.high.withUnsafeBufferPointer { h in
+                bars.low.withUnsafeBufferPointer { l in
+                    bars.close.withUnsafeBufferPointer { c in
+                        let columns = ColumnKernel.PriceColumns3(high: h.baseAddress, low: l.baseAddress, close: c.baseAddress)
+                        var one = [Double](repeating: .nan, count: n), two = one
+                        one.withUnsafeMutableBufferPointer { o in
+                            ColumnKernel.ATRSteps(bars: columns, out: o.baseAddress!, keep: a.keep, keep2: a.keep2,
+                                                  keep3: a.keep3, keep4: a.keep4, weight: a.weight)
+                                .smooth(from: start, to: n, anchor: anchor)
+                        }
+                        two.withUnsafeMutableBufferPointer { o in
+                            let steps = ColumnKernel.ATRSteps(bars: columns, out: o.baseAddress!, keep: a.keep, keep2: a.keep2,
+                                                              keep3: a.keep3, keep4: a.keep4, weight: a.weight)
+                            steps.smooth(from: start, to: cut, anchor: anchor)
+                            steps.partials(from: cut, to: n)
+                            steps.addAnchor(from: cut, to: n, anchor: o[cut - 1])
+                        }
+                        return bitsEqual([one], [two]) ? nil : "ATR \(a.timeperiod) cut \(cut)"
+                    }
+                }
+            }
+        }
+        #expect(failures.isEmpty, Comment(rawValue: failures.prefix(10).joined(separator: "\n")))
+    }
 }

@@ -14,7 +14,9 @@ extension ColumnKernel {
     /// one add per four bars. A long column (≥ `splitThreshold`) is cut at a step boundary near its middle:
     /// while this thread smooths the first part, another core writes the second part's partial sums Pⱼ
     /// (they depend on no earlier bar), then this thread turns them into `A·kʲ + Pⱼ` from the last anchor of
-    /// the first part. The operations are the state's, so every value is the same bits as one pass.
+    /// the first part. If no other core has started on them by then (a busy machine), this thread smooths
+    /// the second part itself in one pass. The operations are the state's, so every value is the same bits
+    /// as one pass.
     static func atr(high: [Double], low: [Double], close: [Double], _ state: ATR, parts: Int = 2,
                     splitThreshold: Int = atrSplitThreshold) -> [Double] {
         let p = state.timeperiod
@@ -47,16 +49,11 @@ extension ColumnKernel {
                             steps.smooth(from: start, to: n, anchor: atr)
                             return
                         }
-                        let seed = atr
-                        DispatchQueue.concurrentPerform(iterations: 2) { part in
-                            if part == 0 {
-                                steps.smooth(from: start, to: cut, anchor: seed)
-                            } else {
-                                steps.partials(from: cut, to: n)
-                            }
-                        }
-                        // The first part ends with a whole step, so its last value is the anchor.
-                        steps.addAnchor(from: cut, to: n, anchor: out[cut - 1])
+                        // The first part ends with a whole step, so its last value is the second's anchor.
+                        offer({ steps.partials(from: cut, to: n) },
+                              while: { steps.smooth(from: start, to: cut, anchor: atr) },
+                              ifTaken: { steps.addAnchor(from: cut, to: n, anchor: out[cut - 1]) },
+                              instead: { steps.smooth(from: cut, to: n, anchor: out[cut - 1]) })
                     }
                 }
             }

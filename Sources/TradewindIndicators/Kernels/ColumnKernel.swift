@@ -138,6 +138,27 @@ enum ColumnKernel {
         #endif
     }
 
+    /// Offers `offered` to another core while this thread runs `own`; afterwards runs `ifTaken` once the
+    /// other core has finished `offered`, or, if no other core had started it (a busy machine), runs
+    /// `instead` on this thread and never `offered`. Both outcomes must give the same bits; `offered` may only
+    /// touch memory that `instead` would write.
+    static func offer(_ offered: @escaping @Sendable () -> Void, while own: () -> Void,
+                      ifTaken: () -> Void, instead: () -> Void) {
+        let work = OfferedWork()
+        DispatchQueue.global().async {
+            guard work.claim(by: OfferedWork.helper) else { return }
+            offered()
+            work.done.signal()
+        }
+        own()
+        if work.claim(by: OfferedWork.caller) {
+            instead()
+        } else {
+            work.done.wait()
+            ifTaken()
+        }
+    }
+
     #if os(Linux)
     /// How many 4 KB pages of the byte ranges are not yet mapped (`mincore`; reused allocator memory usually is
     /// mapped already, and then a helper thread would only cost its start-up).
@@ -163,6 +184,17 @@ enum ColumnKernel {
     @inline(__always)
     static func fillNaN(_ out: UnsafeMutablePointer<Double>, from: Int = 0, to: Int) {
         if to > from { (out + from).update(repeating: .nan, count: to - from) }
+    }
+}
+
+/// Who runs the work `ColumnKernel.offer` offers: the first to claim it.
+private final class OfferedWork: Sendable {
+    static let helper = 1, caller = 2
+    private let owner = Atomic<Int>(0)
+    let done = DispatchSemaphore(value: 0)
+
+    func claim(by who: Int) -> Bool {
+        owner.compareExchange(expected: 0, desired: who, ordering: .acquiringAndReleasing).exchanged
     }
 }
 
