@@ -124,6 +124,17 @@ struct MATypeTests {
         }
     }
 
+    @Test("a NaN inside the series makes ZLEMA and RMA NaN from that bar on, as TA-Lib's recursions do")
+    func nanPropagation() throws {
+        var y = x
+        y[12] = .nan
+        for t in [MAType.zlema, .rma] {
+            let out = try ma(5, t, y)
+            let lookback = MovingAverage.lookback(timeperiod: 5, matype: t)
+            #expect(out[lookback..<12].allSatisfy { $0.isFinite } && out[12...].allSatisfy { $0.isNaN }, "\(t.name)")
+        }
+    }
+
     @Test("the golden fixtures cover types 9...13 in MA (every series) and in each other matype consumer")
     func fixtureCoverage() throws {
         var typesByFunction: [String: Set<Int>] = [:]
