@@ -135,6 +135,28 @@ struct MATypeTests {
         }
     }
 
+    @Test("WMA and HMA (and MA types 2 and 9) equal TA-Lib 0.8 bit for bit on every golden series")
+    func weightedAveragesBitExact() throws {
+        var compared = 0
+        var failures: [String] = []
+        for s in GoldenSeries.all {
+            for c in s.cases where !c.refused {
+                let matype = c.parameters["matype"]
+                guard ["WMA", "HMA"].contains(c.function) || (c.function == "MA" && (matype == 2 || matype == 9)) else { continue }
+                let (d, cols) = try descriptorAndColumns(c, s)
+                let ours = try d.compute(cols, parameters: c.parameters)[0]
+                let theirs = c.outputs[0].values
+                for i in theirs.indices where ours[i].bitPattern != theirs[i].bitPattern && !(ours[i].isNaN && theirs[i].isNaN) {
+                    failures.append("\(s.name) \(c.function) \(c.parameters) [\(i)]: \(ours[i]) vs \(theirs[i])")
+                    break
+                }
+                compared += 1
+            }
+        }
+        #expect(compared > 50)
+        #expect(failures.isEmpty, Comment(rawValue: failures.prefix(20).joined(separator: "\n")))
+    }
+
     @Test("the golden fixtures cover types 9...13 in MA (every series) and in each other matype consumer")
     func fixtureCoverage() throws {
         var typesByFunction: [String: Set<Int>] = [:]
