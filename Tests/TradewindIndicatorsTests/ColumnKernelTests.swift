@@ -93,6 +93,29 @@ struct ColumnKernelTests {
         #expect(failures.isEmpty, Comment(rawValue: failures.prefix(10).joined(separator: "\n")))
     }
 
+    @Test("MA, BBANDS and STOCH with TA-Lib 0.8's types 9...13 (HMA, DISABLED, DEFAULT, ZLEMA, RMA): kernel equals the streaming state bit for bit")
+    func newAverageTypes() throws {
+        let newTypes: [MAType] = [.hma, .disabled, .default, .zlema, .rma]
+        let failures = try forAll(seed: 4) { bars, rng in
+            let x = bars.close
+            for t in newTypes {
+                let ma = try MovingAverage(timeperiod: Int.random(in: 1...30, using: &rng), matype: t)
+                if !bitsEqual([ColumnKernel.movingAverage(x, ma)], [realColumn(ma, x)]) { return "MA \(ma.timeperiod) \(t)" }
+                let b = try BBANDS(timeperiod: Int.random(in: 2...30, using: &rng), nbdevup: 2, nbdevdn: 1.5, matype: t)
+                if !bitsEqual(ColumnKernel.bbands(x, b), b.batch(x)) { return "BBANDS \(b.timeperiod) \(t)" }
+                let s = try STOCH(fastkPeriod: Int.random(in: 1...14, using: &rng), slowkPeriod: Int.random(in: 1...9, using: &rng),
+                                  slowkMatype: t, slowdPeriod: Int.random(in: 1...9, using: &rng),
+                                  slowdMatype: newTypes.randomElement(using: &rng)!)
+                let pc = PriceColumns(high: bars.high, low: bars.low, close: bars.close, volume: bars.volume)
+                if !bitsEqual(ColumnKernel.stoch(high: bars.high, low: bars.low, close: bars.close, s), s.batch(pc)) {
+                    return "STOCH \(s.fastkPeriod) \(s.slowkPeriod) \(t) \(s.slowdPeriod) \(s.slowdMatype)"
+                }
+            }
+            return nil
+        }
+        #expect(failures.isEmpty, Comment(rawValue: failures.prefix(10).joined(separator: "\n")))
+    }
+
     @Test("RSI, MACD and BBANDS: kernel equals the streaming state bit for bit")
     func realLines() throws {
         let devs: [Double] = [1, 2, 1.5, -0.5, 0]

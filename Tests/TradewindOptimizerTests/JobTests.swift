@@ -165,3 +165,38 @@ func scratchFile(_ name: String) -> String {
         #expect(throws: OptimizerError.self) { try job.validate() }
     }
 }
+
+/// PSR and DSR on intraday data are computed on session returns, so trials from the intraday kernel and from the
+/// engine enter the same statistic: both paths must report the same overfitting figures.
+@Suite struct IntradayOverfittingTests {
+    func optimize(kernel: Bool) throws -> OverfittingFigures {
+        let minutes = try DataSource(parsing: "sample:spy-1m-2011").load().series[0]
+        let zone = ZoneRules.newYork
+        let series = minutes.between(zone.instant(CivilDate(iso: "2011-03-01")!, hour: 0, minute: 0),
+                                     zone.instant(CivilDate(iso: "2011-04-01")!, hour: 0, minute: 0))
+        let d = try StrategyCatalog.named("momentum")
+        let space = try SpaceBuilder.space(strategy: d, grids: ["buy_trigger=-0.3:0.5:0.2", "sell_trigger=0.2:1.0:0.2"])
+        var config = BacktestConfig(commission: CommissionModel(percent: 0.0005))
+        config.session = SessionPolicy(zone: .newYork, calendar: NYSECalendar.shared, flattenAtClose: true)
+        let job = OptimizationJob(strategy: d, space: space, constraints: .none,
+                                  settings: SearchSettings(method: .grid, objective: Objective(.totalReturn), topK: 3, robustness: false),
+                                  config: config, allowKernel: kernel, threads: 2)
+        let r = try #require(try SymbolOptimizer.run(job, series: series))
+        #expect(r.path == (kernel ? "kernel" : "engine"))
+        return try #require(r.overfitting)
+    }
+
+    @Test func kernelAndEngineTrialsGiveTheSameDeflatedSharpe() throws {
+        let k = try optimize(kernel: true), e = try optimize(kernel: false)
+        #expect(k.trials == 25 && e.trials == 25)
+        let pairs: [(Double?, Double?, String)] = [(k.sharpeVariance, e.sharpeVariance, "sharpe variance"),
+                                                   (k.expectedMaxSharpe, e.expectedMaxSharpe, "expected max Sharpe"),
+                                                   (k.probabilisticSharpe, e.probabilisticSharpe, "PSR"),
+                                                   (k.deflatedSharpe, e.deflatedSharpe, "DSR")]
+        for (a, b, name) in pairs {
+            let x = try #require(a, "\(name) missing on the kernel path"), y = try #require(b, "\(name) missing on the engine path")
+            #expect(abs(x - y) <= 1e-9 * max(abs(y), 1e-12), "\(name): kernel \(x), engine \(y)")
+        }
+        #expect(try #require(k.deflatedSharpe) <= #require(k.probabilisticSharpe))
+    }
+}

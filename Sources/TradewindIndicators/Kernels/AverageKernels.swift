@@ -39,18 +39,19 @@ extension ColumnKernel {
         }
     }
 
-    /// `MovingAverage.update` over a stretch, dispatched once on the type: SMA and EMA run their kernels,
-    /// period 1 copies (TA-Lib's pass-through), the other types run their streaming state in a plain loop.
+    /// `MovingAverage.update` over a stretch, dispatched once on the type: SMA (and `default`, which is SMA) and
+    /// EMA run their kernels, period 1 and `disabled` copy (TA-Lib's pass-through), the other types (HMA, ZLEMA
+    /// and RMA included) run their streaming state in a plain loop, so they equal it bit for bit.
     /// `src` and `dst` must not overlap.
     static func movingAverage(_ src: UnsafePointer<Double>, _ dst: UnsafeMutablePointer<Double>, start: Int, end: Int,
                               period: Int, matype: MAType) {
         guard end > start else { return }
-        if period == 1 && matype != .mama {
+        if (period == 1 && matype != .mama) || matype == .disabled {
             (dst + start).update(from: src + start, count: end - start)
             return
         }
         switch matype {
-        case .sma: sma(src, dst, start: start, end: end, period: period)
+        case .sma, .default: sma(src, dst, start: start, end: end, period: period)
         case .ema: ema(src, dst, start: start, end: end, EMA(unchecked: period))
         default:
             var state = MovingAverage(unchecked: period, matype: matype)

@@ -1,5 +1,6 @@
 /// Fast and slow moving averages of one type, as TA-Lib's APO/PPO compute them: periods swapped when
-/// slow < fast, both averages started at the first bar (unlike MACD, whose fast EMA starts later).
+/// slow < fast, both averages started at the first bar (unlike MACD, whose fast EMA starts later). `matype`
+/// `default` (11) is APO's and PPO's own default, EMA.
 @usableFromInline
 struct OscillatorPair: Sendable {
     @usableFromInline var fast: MovingAverage
@@ -8,8 +9,9 @@ struct OscillatorPair: Sendable {
     @usableFromInline init(fastperiod: Int, slowperiod: Int, matype: MAType) {
         let f = min(fastperiod, slowperiod)
         let s = max(fastperiod, slowperiod)
-        fast = MovingAverage(unchecked: f, matype: matype)
-        slow = MovingAverage(unchecked: s, matype: matype)
+        let type = matype.resolved(functionDefault: .ema)
+        fast = MovingAverage(unchecked: f, matype: type)
+        slow = MovingAverage(unchecked: s, matype: type)
     }
 
     @inlinable var lookback: Int { max(fast.lookback, slow.lookback) }
@@ -23,7 +25,7 @@ struct OscillatorPair: Sendable {
     }
 }
 
-/// Absolute price oscillator (TA-Lib APO): fast MA − slow MA.
+/// Absolute price oscillator (TA-Lib APO): fast MA − slow MA (`matype` 0...13; `default` means EMA).
 public struct APO: StreamingIndicator {
     public let fastperiod: Int, slowperiod: Int, matype: MAType
     @usableFromInline var pair: OscillatorPair
@@ -45,7 +47,8 @@ public struct APO: StreamingIndicator {
     }
 }
 
-/// Percentage price oscillator (TA-Lib PPO): `100·(fast MA − slow MA) / slow MA`, 0 when the slow MA is zero.
+/// Percentage price oscillator (TA-Lib PPO): `100·(fast MA − slow MA) / slow MA`, 0 when the slow MA is zero
+/// (`matype` 0...13; `default` means EMA).
 public struct PPO: StreamingIndicator {
     public let fastperiod: Int, slowperiod: Int, matype: MAType
     @usableFromInline var pair: OscillatorPair

@@ -1,5 +1,7 @@
-/// A moving average of any TA-Lib `matype` (TA-Lib MA). As in TA-Lib, a period of 1 passes the input through
-/// (lookback 0) for every type but MAMA, and MAMA ignores the period (fastlimit 0.5, slowlimit 0.05, lookback 32).
+/// A moving average of any TA-Lib `matype` 0...13 (TA-Lib MA). As in TA-Lib, a period of 1 passes the input
+/// through (lookback 0) for every type but MAMA, and MAMA ignores the period (fastlimit 0.5, slowlimit 0.05,
+/// lookback 32). `disabled` passes the input through at every period (lookback 0); `default` is SMA (MA's own
+/// default; APO and PPO resolve it to EMA before they get here).
 public struct MovingAverage: StreamingIndicator {
     public let timeperiod: Int
     public let matype: MAType
@@ -14,6 +16,9 @@ public struct MovingAverage: StreamingIndicator {
     @usableFromInline var kama: KAMA?
     @usableFromInline var mama: MAMA?
     @usableFromInline var t3: T3?
+    @usableFromInline var hma: HMA?
+    @usableFromInline var zlema: ZLEMA?
+    @usableFromInline var rma: RMA?
     @usableFromInline let identity: Bool
 
     /// - Parameters: timeperiod 1...100000 (default 30); matype (default SMA).
@@ -31,10 +36,10 @@ public struct MovingAverage: StreamingIndicator {
         // MAMA alternates its delay lines by absolute bar index, so it counts the skipped bars itself.
         skipped = matype == .mama ? 0 : skip
         toSkip = skipped
-        identity = timeperiod == 1 && matype != .mama
+        identity = (timeperiod == 1 && matype != .mama) || matype == .disabled
         if identity { return }
         switch matype {
-        case .sma: sma = SMA(unchecked: timeperiod)
+        case .sma, .default: sma = SMA(unchecked: timeperiod)
         case .ema: ema = EMA(unchecked: timeperiod)
         case .wma: wma = WMA(unchecked: timeperiod)
         case .dema: dema = DEMA(unchecked: timeperiod)
@@ -43,6 +48,10 @@ public struct MovingAverage: StreamingIndicator {
         case .kama: kama = KAMA(unchecked: timeperiod)
         case .mama: mama = MAMA(unchecked: 0.5, slowlimit: 0.05, skip: skip)
         case .t3: t3 = T3(unchecked: timeperiod, vfactor: 0.7)
+        case .hma: hma = HMA(unchecked: timeperiod)
+        case .zlema: zlema = ZLEMA(unchecked: timeperiod)
+        case .rma: rma = RMA(unchecked: timeperiod)
+        case .disabled: break
         }
     }
 
@@ -53,12 +62,15 @@ public struct MovingAverage: StreamingIndicator {
     public static func lookback(timeperiod: Int, matype: MAType) -> Int {
         if timeperiod <= 1 && matype != .mama { return 0 }
         switch matype {
-        case .sma, .ema, .wma, .trima: return timeperiod - 1
+        case .sma, .ema, .wma, .trima, .rma, .default: return timeperiod - 1
         case .dema: return 2 * (timeperiod - 1)
         case .tema: return 3 * (timeperiod - 1)
         case .kama: return timeperiod
         case .mama: return 32
         case .t3: return 6 * (timeperiod - 1)
+        case .hma: return HMA.lookback(timeperiod)
+        case .zlema: return ZLEMA.lookback(timeperiod)
+        case .disabled: return 0
         }
     }
 
@@ -75,7 +87,7 @@ public struct MovingAverage: StreamingIndicator {
         }
         if identity { return x }
         switch matype {
-        case .sma: return sma!.update(x)
+        case .sma, .default: return sma!.update(x)
         case .ema: return ema!.update(x)
         case .wma: return wma!.update(x)
         case .dema: return dema!.update(x)
@@ -84,6 +96,10 @@ public struct MovingAverage: StreamingIndicator {
         case .kama: return kama!.update(x)
         case .mama: return mama!.update(x)?.mama
         case .t3: return t3!.update(x)
+        case .hma: return hma!.update(x)
+        case .zlema: return zlema!.update(x)
+        case .rma: return rma!.update(x)
+        case .disabled: return x
         }
     }
 }

@@ -18,7 +18,8 @@ extension IndicatorDescriptor {
     }
 
     static func ma(_ name: String = "matype", _ def: MAType = .sma) -> ParameterSpec {
-        ParameterSpec(name: name, kind: .maType, defaultValue: Double(def.rawValue), minimum: 0, maximum: 8)
+        ParameterSpec(name: name, kind: .maType, defaultValue: Double(def.rawValue), minimum: 0,
+                      maximum: Double(MAType.allCases.last!.rawValue))
     }
 
     /// One real input (TA-Lib `real`, read from `column`).

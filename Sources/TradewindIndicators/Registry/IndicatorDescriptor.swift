@@ -33,7 +33,8 @@ public struct InputSpec: Sendable, Equatable, Codable {
 public enum ParameterKind: String, Sendable, Codable {
     case integer
     case real
-    /// A TA-Lib moving-average type number 0...8.
+    /// A TA-Lib moving-average type number 0...13 (`MAType`: 0 SMA, 1 EMA, 2 WMA, 3 DEMA, 4 TEMA, 5 TRIMA,
+    /// 6 KAMA, 7 MAMA, 8 T3, 9 HMA, 10 DISABLED, 11 DEFAULT, 12 ZLEMA, 13 RMA).
     case maType = "matype"
 }
 
@@ -53,10 +54,12 @@ public struct ParameterSpec: Sendable, Equatable, Codable {
         case .real: shownRange = "\(minimum)...\(maximum)"
         }
         guard value.isFinite, value >= minimum, value <= maximum else {
-            throw .invalidParameter(indicator: indicator, parameter: name, value: value, valid: shownRange)
+            throw .invalidParameter(indicator: indicator, parameter: name, value: value,
+                                    valid: kind == .maType ? MAType.validDescription : shownRange)
         }
         if kind != .real && value != value.rounded() {
-            throw .invalidParameter(indicator: indicator, parameter: name, value: value, valid: "an integer in \(shownRange)")
+            throw .invalidParameter(indicator: indicator, parameter: name, value: value,
+                                    valid: "an integer in \(kind == .maType ? MAType.validDescription : shownRange)")
         }
     }
 }

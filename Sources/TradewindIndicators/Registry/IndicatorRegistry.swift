@@ -29,6 +29,11 @@ public enum IndicatorRegistry {
         D.real("T3", .overlap, "Triple Exponential Moving Average (T3)", [D.period(5), D.real("vfactor", 0.7, 0...1)]) {
             try T3(timeperiod: $0.int("timeperiod"), vfactor: $0.real("vfactor"))
         },
+        D.real("HMA", .overlap, "Hull Moving Average", [D.period(20, min: 1)]) { try HMA(timeperiod: $0.int("timeperiod")) },
+        D.real("ZLEMA", .overlap, "Zero-Lag Exponential Moving Average", [D.period(30, min: 1)]) {
+            try ZLEMA(timeperiod: $0.int("timeperiod"))
+        },
+        D.real("RMA", .overlap, "Wilder's Smoothed Moving Average", [D.period(30, min: 1)]) { try RMA(timeperiod: $0.int("timeperiod")) },
         D.real("MA", .overlap, "Moving average of any type", [D.period(30, min: 1), D.ma()],
                kernel: { [ColumnKernel.movingAverage($1, $0)] }) {
             try MovingAverage(timeperiod: $0.int("timeperiod"), matype: $0.maType("matype"))

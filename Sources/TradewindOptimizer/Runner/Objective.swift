@@ -59,6 +59,9 @@ public struct Objective: Sendable, Hashable, CustomStringConvertible {
 /// (e.g. the win rate without closed trades).
 public struct TrialMetrics: Sendable, Hashable {
     public var values: [Double]
+    /// The trial's per-period (not annualised) Sharpe ratio on the overfitting statistics' basis (`SharpeBasis`:
+    /// bars, or sessions for intraday data), gathered over trials for the deflated Sharpe ratio; NaN when unknown.
+    public var periodSharpe: Double = .nan
 
     public init(values: [Double]) {
         precondition(values.count == OptimizationMetric.allCases.count)

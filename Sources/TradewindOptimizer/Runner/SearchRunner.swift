@@ -109,7 +109,6 @@ public enum SearchRunner {
         var evaluations = 0, feasible = 0
         var byTrial: [Double] = []
         var welford = (n: 0, mean: 0.0, m2: 0.0)
-        let perPeriod = 1 / Annualization.periodsPerYear(for: evaluator.dataset.series.first?.interval ?? .daily).squareRoot()
         var cancelled = false
         var recorded: [RankedTrial] = []
         while true {
@@ -123,7 +122,7 @@ public enum SearchRunner {
                 evaluations += 1
                 if f.isFinite { feasible += 1 }
                 if byTrial.count < 100_000 { byTrial.append(f) }
-                let sr = m[.sharpe] * perPeriod
+                let sr = m.periodSharpe
                 if sr.isFinite {
                     welford.n += 1
                     let d = sr - welford.mean

@@ -88,8 +88,9 @@ public struct TopEntry: Sendable, Hashable, Codable {
 /// - `trials`: trials evaluated. `sharpe_variance`: variance (n−1) across trials of the per-period
 ///   Sharpe ratios (collected streaming). `probabilistic_sharpe`: PSR of the best run against 0;
 ///   `deflated_sharpe`: its PSR against the expected maximum Sharpe of `trials` unskilled trials
-///   (`SharpeStatistics`), from the best run's per-bar returns (engine). `robustness`: `RobustnessScore`
-///   of the best point's feasible one-step neighbours, each evaluated.
+///   (`SharpeStatistics`), from the best run's returns (engine). Periods are bars, or sessions for intraday
+///   data (`SharpeBasis`), for kernel and engine trials alike; `expected_max_sharpe` is annualised on that
+///   basis. `robustness`: `RobustnessScore` of the best point's feasible one-step neighbours, each evaluated.
 public struct OverfittingFigures: Sendable, Hashable, Codable {
     public var trials: Int
     public var sharpeVariance: Double?

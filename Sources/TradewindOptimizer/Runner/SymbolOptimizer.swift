@@ -208,12 +208,8 @@ public enum SymbolOptimizer {
 
     static func overfitting(_ job: OptimizationJob, evaluator: TrialEvaluator, outcome: SearchOutcome, best: RankedTrial,
                             result: BacktestResult) -> OverfittingFigures {
-        var returns: [Double] = []
-        var previous = result.initialCash
-        for e in result.equity.equity {
-            returns.append(previous > 0 ? e / previous - 1 : .nan)
-            previous = e
-        }
+        let interval = evaluator.dataset.series[0].interval
+        let returns = SharpeBasis.returns(result, interval: interval, zone: job.config.session.zone)
         var psr = Double.nan, dsr = Double.nan, sr0 = Double.nan
         if let m = ReturnMoments(returns) {
             psr = SharpeStatistics.probabilisticSharpeRatio(sharpe: m.sharpe, benchmark: 0, observations: m.count,
@@ -234,7 +230,7 @@ public enum SymbolOptimizer {
                                          direction: job.settings.objective.direction)
         }
         return OverfittingFigures(trials: outcome.evaluations, sharpeVariance: optional(outcome.sharpeVariance),
-                                  expectedMaxSharpe: optional(sr0 * Annualization.periodsPerYear(for: evaluator.dataset.series[0].interval).squareRoot()),
+                                  expectedMaxSharpe: optional(sr0 * SharpeBasis.periodsPerYear(interval).squareRoot()),
                                   probabilisticSharpe: optional(psr), deflatedSharpe: optional(dsr),
                                   robustness: robustness.map(\.score), robustnessWorstDrop: robustness.map(\.worstDrop),
                                   neighbours: robustness?.neighbourCount ?? 0)

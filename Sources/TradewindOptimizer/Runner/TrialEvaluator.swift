@@ -174,6 +174,8 @@ public struct TrialEvaluator: Sendable {
                 for (j, (k, _)) in kernelPoints.enumerated() {
                     var m = TrialMetrics(kernel: metrics[j])
                     for x in OptimizationMetric.allCases where !exact.contains(x) { m[x] = .nan }
+                    // Daily kernels: per bar; the intraday kernel: per session. Either is the basis's.
+                    m.periodSharpe = SharpeBasis.periodSharpe(kernel: metrics[j].sharpe)
                     out[k] = m
                 }
             } else {
@@ -276,15 +278,24 @@ public struct TrialEvaluator: Sendable {
 
     /// One engine run's metrics (NaN everywhere when the run fails).
     public func engineMetrics(_ parameters: StrategyParameters) -> TrialMetrics {
-        guard let s = try? engineSummary(parameters) else { return .undefined }
-        return TrialMetrics(summary: s)
+        guard let (result, s) = try? engineRun(parameters) else { return .undefined }
+        var m = TrialMetrics(summary: s)
+        m.periodSharpe = SharpeBasis.periodSharpe(result, summary: s, interval: interval, zone: config.session.zone)
+        return m
     }
 
     /// The summary `tradewind backtest` prints for these parameters on this dataset.
     public func engineSummary(_ parameters: StrategyParameters) throws -> BacktestSummary {
+        try engineRun(parameters).summary
+    }
+
+    /// The dataset's bar interval (daily when empty).
+    var interval: BarInterval { dataset.series.first?.interval ?? .daily }
+
+    func engineRun(_ parameters: StrategyParameters) throws -> (result: BacktestResult, summary: BacktestSummary) {
         let result = try market.map { try strategy.runPrepared(parameters, $0, config) } ?? strategy.run(parameters, dataset, config)
-        return BacktestSummary(result: result, interval: dataset.series.first?.interval ?? .daily,
-                               strategy: strategy.name, parameters: parameters.description)
+        return (result, BacktestSummary(result: result, interval: interval, strategy: strategy.name,
+                                        parameters: parameters.description))
     }
 
     /// Per-point parameters and whether the kernel takes them, filled by index from parallel workers.
