@@ -168,7 +168,7 @@ struct ColumnKernelTests {
         #expect(failures.isEmpty, Comment(rawValue: failures.prefix(10).joined(separator: "\n")))
     }
 
-    @Test("BBANDS cut in two parts at a refresh bar: same bits as one part and as the streaming state")
+    @Test("BBANDS cut in parts at refresh bars: same bits as one part and as the streaming state")
     func bbandsParts() throws {
         let devs: [Double] = [1, 2, 1.5, -0.5, 0]
         let failures = try forAll(seed: 4) { bars, rng in
@@ -177,9 +177,10 @@ struct ColumnKernelTests {
             let b = try BBANDS(timeperiod: Int.random(in: 2...60, using: &rng), nbdevup: devs.randomElement(using: &rng)!,
                                nbdevdn: devs.randomElement(using: &rng)!, matype: MAType.allCases.randomElement(using: &rng)!)
             let one = ColumnKernel.bbands(x, b, parts: 1, splitThreshold: 0)
-            let two = ColumnKernel.bbands(x, b, parts: 2, splitThreshold: 0)
-            if !bitsEqual(one, two) { return "1 vs 2 parts: BBANDS \(b.timeperiod) \(b.matype)" }
-            if !bitsEqual(two, b.batch(x)) { return "2 parts vs state: BBANDS \(b.timeperiod) \(b.matype)" }
+            let parts = Int.random(in: 2...8, using: &rng)
+            let two = ColumnKernel.bbands(x, b, parts: parts, splitThreshold: 0)
+            if !bitsEqual(one, two) { return "1 vs \(parts) parts: BBANDS \(b.timeperiod) \(b.matype)" }
+            if !bitsEqual(two, b.batch(x)) { return "\(parts) parts vs state: BBANDS \(b.timeperiod) \(b.matype)" }
             return nil
         }
         #expect(failures.isEmpty, Comment(rawValue: failures.prefix(10).joined(separator: "\n")))
@@ -236,9 +237,9 @@ struct ColumnKernelTests {
         #expect(bitsEqual(ColumnKernel.macd(bars.close, m), m.batch(bars.close)))
     }
 
-    @Test("VWAP cut in two parts at a session start: same bits as one part and as the streaming state")
+    @Test("VWAP cut in parts at session starts: same bits as one part and as the streaming state")
     func vwapParts() throws {
-        let failures = forAll(seed: 6) { bars, _ in
+        let failures = forAll(seed: 6) { bars, rng in
             var vwap = VWAP()
             var expected = [Double](repeating: .nan, count: bars.close.count)
             for i in bars.close.indices {
@@ -247,10 +248,11 @@ struct ColumnKernelTests {
             }
             let one = ColumnKernel.vwap(high: bars.high, low: bars.low, close: bars.close, volume: bars.volume,
                                         session: bars.session, parts: 1, splitThreshold: 0)
+            let parts = Int.random(in: 2...8, using: &rng)
             let two = ColumnKernel.vwap(high: bars.high, low: bars.low, close: bars.close, volume: bars.volume,
-                                        session: bars.session, parts: 2, splitThreshold: 0)
-            if !bitsEqual([one], [two]) { return "1 vs 2 parts" }
-            if !bitsEqual([two], [expected]) { return "2 parts vs state" }
+                                        session: bars.session, parts: parts, splitThreshold: 0)
+            if !bitsEqual([one], [two]) { return "1 vs \(parts) parts" }
+            if !bitsEqual([two], [expected]) { return "\(parts) parts vs state" }
             return nil
         }
         #expect(failures.isEmpty, Comment(rawValue: failures.prefix(10).joined(separator: "\n")))

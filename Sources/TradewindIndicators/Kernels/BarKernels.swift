@@ -12,11 +12,11 @@ extension ColumnKernel {
     /// One loop iteration is one four-bar step: no bar branches on the phase, the true ranges are independent
     /// (the compiler computes them in pairs with packed max) and the loop-carried chain is one multiply and
     /// one add per four bars. A long column (≥ `splitThreshold`) is cut at a step boundary near its middle:
-    /// while this thread smooths the first part, another core writes the second part's partial sums Pⱼ
-    /// (they depend on no earlier bar), then this thread turns them into `A·kʲ + Pⱼ` from the last anchor of
-    /// the first part. If no other core has started on them by then (a busy machine), this thread smooths
-    /// the second part itself in one pass. The operations are the state's, so every value is the same bits
-    /// as one pass.
+    /// while this thread smooths the first part, another core writes the partial sums Pⱼ of the second part
+    /// (they depend on no earlier bar), piece by piece; then this thread turns the finished pieces into
+    /// `A·kʲ + Pⱼ` from the anchor before each, and smooths the pieces no other core has started (a busy
+    /// machine) itself in one pass. The operations are the state's, so every value is the same bits as one
+    /// pass.
     static func atr(high: [Double], low: [Double], close: [Double], _ state: ATR, parts: Int = 2,
                     splitThreshold: Int = atrSplitThreshold) -> [Double] {
         let p = state.timeperiod
@@ -49,11 +49,27 @@ extension ColumnKernel {
                             steps.smooth(from: start, to: n, anchor: atr)
                             return
                         }
-                        // The first part ends with a whole step, so its last value is the second's anchor.
-                        offer({ steps.partials(from: cut, to: n) },
-                              while: { steps.smooth(from: start, to: cut, anchor: atr) },
-                              ifTaken: { steps.addAnchor(from: cut, to: n, anchor: out[cut - 1]) },
-                              instead: { steps.smooth(from: cut, to: n, anchor: out[cut - 1]) })
+                        // The second part in `pieces` whole-step pieces (the last one takes the rest).
+                        let pieces = 4
+                        let pieceLength = max(4, ((n - cut) / pieces) & ~3)
+                        let bounds = (0...pieces).map { $0 == pieces ? n : min(n, cut + $0 * pieceLength) }
+                        let work = PieceQueue(count: pieces)
+                        DispatchQueue.global().async {
+                            while let k = work.claimNext() {
+                                steps.partials(from: bounds[k], to: bounds[k + 1])
+                                work.complete(k)
+                            }
+                        }
+                        steps.smooth(from: start, to: cut, anchor: atr)
+                        // Each piece starts a step, so the value before it is its anchor.
+                        let taken = work.takeRest()
+                        for k in 0..<taken {
+                            work.waitFor(k)
+                            steps.addAnchor(from: bounds[k], to: bounds[k + 1], anchor: out[bounds[k] - 1])
+                        }
+                        if taken < pieces {
+                            steps.smooth(from: bounds[taken], to: n, anchor: out[bounds[taken] - 1])
+                        }
                     }
                 }
             }
@@ -259,18 +275,18 @@ extension ColumnKernel {
         }
     }
 
-    /// Columns at least this long are computed by `vwap` in two parts on two cores.
+    /// Columns at least this long are computed by `vwap` in parts on both cores.
     static let vwapSplitThreshold = 1 << 16
 
     /// `VWAP.update` over high, low, close, volume and session ids: cumulative Σ(tp·v)/Σv, reset where the id
     /// changes.
     ///
     /// The sums restart at every session start, so the values from a session start on depend only on the
-    /// bars from there: a long column (≥ `splitThreshold`) is cut at the first session start in its second
-    /// half (if there is one) and the two parts run on two cores, each writing (and faulting in) its own
-    /// pages, with the same bits as one pass.
+    /// bars from there: a long column (≥ `splitThreshold`) is cut at session starts near even shares into up
+    /// to `parts` stretches, which both cores take one at a time until none is left (each writing, and
+    /// faulting in, its own pages), with the same bits as one pass.
     static func vwap(high: [Double], low: [Double], close: [Double], volume: [Double], session: [Double],
-                     parts: Int = 2, splitThreshold: Int = vwapSplitThreshold) -> [Double] {
+                     parts: Int = 8, splitThreshold: Int = vwapSplitThreshold) -> [Double] {
         let n = close.count
         return high.withUnsafeBufferPointer { hb in
             low.withUnsafeBufferPointer { lb in
@@ -279,20 +295,24 @@ extension ColumnKernel {
                         session.withUnsafeBufferPointer { sb in
                             let bars = SessionColumns(high: hb.baseAddress, low: lb.baseAddress, close: cb.baseAddress,
                                                       volume: vb.baseAddress, session: sb.baseAddress)
-                            var cut = n
+                            // Stretch boundaries: 0, the first session start at or after each even share, n.
+                            var bounds = [0]
                             if parts > 1 && n >= max(splitThreshold, 2) {
                                 let s = sb.baseAddress!
-                                var i = n / 2
-                                while i < n && s[i] == s[i - 1] { i += 1 }
-                                cut = i
+                                for j in 1..<parts {
+                                    var i = max(n * j / parts, bounds[bounds.count - 1] + 1)
+                                    while i < n && s[i] == s[i - 1] { i += 1 }
+                                    if i < n { bounds.append(i) }
+                                }
                             }
-                            let at = cut
-                            guard at < n else { return column(n) { out in vwapStretch(bars, out, from: 0, to: n) } }
+                            bounds.append(n)
+                            guard bounds.count > 2 else { return column(n) { out in vwapStretch(bars, out, from: 0, to: n) } }
+                            let stretches = bounds
                             var out = uninitialized(n)
                             out.withUnsafeMutableBufferPointer { o in
                                 let column = OutputColumn(base: o.baseAddress!)
-                                DispatchQueue.concurrentPerform(iterations: 2) { part in
-                                    vwapStretch(bars, column.base, from: part == 0 ? 0 : at, to: part == 0 ? at : n)
+                                DispatchQueue.concurrentPerform(iterations: stretches.count - 1) { k in
+                                    vwapStretch(bars, column.base, from: stretches[k], to: stretches[k + 1])
                                 }
                             }
                             return out

@@ -138,27 +138,6 @@ enum ColumnKernel {
         #endif
     }
 
-    /// Offers `offered` to another core while this thread runs `own`; afterwards runs `ifTaken` once the
-    /// other core has finished `offered`, or, if no other core had started it (a busy machine), runs
-    /// `instead` on this thread and never `offered`. Both outcomes must give the same bits; `offered` may only
-    /// touch memory that `instead` would write.
-    static func offer(_ offered: @escaping @Sendable () -> Void, while own: () -> Void,
-                      ifTaken: () -> Void, instead: () -> Void) {
-        let work = OfferedWork()
-        DispatchQueue.global().async {
-            guard work.claim(by: OfferedWork.helper) else { return }
-            offered()
-            work.done.signal()
-        }
-        own()
-        if work.claim(by: OfferedWork.caller) {
-            instead()
-        } else {
-            work.done.wait()
-            ifTaken()
-        }
-    }
-
     #if os(Linux)
     /// How many 4 KB pages of the byte ranges are not yet mapped (`mincore`; reused allocator memory usually is
     /// mapped already, and then a helper thread would only cost its start-up).
@@ -187,14 +166,33 @@ enum ColumnKernel {
     }
 }
 
-/// Who runs the work `ColumnKernel.offer` offers: the first to claim it.
-private final class OfferedWork: Sendable {
-    static let helper = 1, caller = 2
-    private let owner = Atomic<Int>(0)
-    let done = DispatchSemaphore(value: 0)
+/// Pieces of work offered to a helper thread in order (`claimNext`, `complete`); the owner can take back
+/// every piece the helper has not started (`takeRest`) and wait for those it has (`waitFor`).
+final class PieceQueue: Sendable {
+    let count: Int
+    private let claimed = Atomic<Int>(0)
+    private let completed = Atomic<Int>(0)
 
-    func claim(by who: Int) -> Bool {
-        owner.compareExchange(expected: 0, desired: who, ordering: .acquiringAndReleasing).exchanged
+    init(count: Int) { self.count = count }
+
+    /// The helper's next piece, nil once the owner has taken the rest.
+    func claimNext() -> Int? {
+        while true {
+            let k = claimed.load(ordering: .acquiring)
+            guard k < count else { return nil }
+            if claimed.compareExchange(expected: k, desired: k + 1, ordering: .acquiringAndReleasing).exchanged { return k }
+        }
+    }
+
+    /// The helper finished piece `k` (pieces finish in order).
+    func complete(_ k: Int) { completed.store(k + 1, ordering: .releasing) }
+
+    /// The owner takes every piece the helper has not claimed; returns how many the helper has.
+    func takeRest() -> Int { claimed.exchange(count, ordering: .acquiringAndReleasing) }
+
+    /// Waits until the helper has finished piece `k` (which it has claimed).
+    func waitFor(_ k: Int) {
+        while completed.load(ordering: .acquiring) <= k { _ = sched_yield() }
     }
 }
 

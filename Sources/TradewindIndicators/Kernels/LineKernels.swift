@@ -104,20 +104,21 @@ extension ColumnKernel {
         }
     }
 
-    /// Columns at least this long are computed by `bbands` in two parts on two cores.
+    /// Columns at least this long are computed by `bbands` in parts on both cores.
     static let bbandsSplitThreshold = 1 << 16
 
     /// `BBANDS.update` over a column, in chunks that stay in L1: a serial pass advances the sliding Welford
     /// mean (the SMA middle band; other types come from their kernel first) and squared-deviation sum (both
     /// recomputed exactly from the window every `timeperiod` bars, as `WindowVariance`), storing them; then
-    /// an element-wise pass, which the compiler vectorises (square roots included), writes the bands. `ma + sd·nbdev` equals each of `BBANDS.update`'s special cases bit
-    /// for bit (`sd·1.0 == sd`).
+    /// an element-wise pass, which the compiler vectorises (square roots included), writes the bands.
+    /// `ma + sd·nbdev` equals each of `BBANDS.update`'s special cases bit for bit (`sd·1.0 == sd`).
     ///
-    /// At a refresh bar the state depends only on the window, so a long column (≥ `bbandsSplitThreshold`) is
-    /// cut at the refresh bar nearest its middle and the two parts run on two cores, each faulting in its own
-    /// pages: the same bits as `parts: 1` (the property tests check both against the streaming state, with a
-    /// lower `splitThreshold` to cut short columns too).
-    static func bbands(_ real: [Double], _ state: BBANDS, parts: Int = 2,
+    /// At a refresh bar the state depends only on the window, so a long column (≥ `splitThreshold`) is cut at
+    /// refresh bars into up to `parts` stretches, which both cores take one at a time until none is left
+    /// (each faulting in its own pages; a core slowed by other work just takes fewer): the same bits as
+    /// `parts: 1` (the property tests check several cuts against the streaming state, with a lower
+    /// `splitThreshold` to cut short columns too).
+    static func bbands(_ real: [Double], _ state: BBANDS, parts: Int = 8,
                        splitThreshold: Int = bbandsSplitThreshold) -> [[Double]] {
         let p = state.timeperiod
         let up = state.nbdevup, dn = state.nbdevdn
@@ -125,9 +126,17 @@ extension ColumnKernel {
         let smaMiddle = state.matype == .sma
         return real.withUnsafeBufferPointer { xb in
             let n = xb.count
-            // The refresh bar (p − 1 + k·p, k ≥ 1) nearest the middle, where a long column is cut in two.
-            let cut = n / 2 >= 2 * p - 1 ? p - 1 + ((n / 2 - (p - 1)) / p) * p : 0
-            let split = parts > 1 && n >= splitThreshold && cut > p - 1
+            // Stretch boundaries: the first full window, refresh bars (p − 1 + k·p) near even shares, the end.
+            var bounds = [p - 1]
+            if parts > 1 && n >= splitThreshold && n > p {
+                let span = n - (p - 1)
+                for j in 1..<parts {
+                    let cut = p - 1 + ((span * j / parts) / p) * p
+                    if cut > bounds[bounds.count - 1] && cut < n { bounds.append(cut) }
+                }
+            }
+            bounds.append(n)
+            let split = bounds.count > 2
             return columns3(n, populate: !split) { upper, middle, lower in
                 guard n > 0 else { return }
                 let x = xb.baseAddress!
@@ -143,8 +152,9 @@ extension ColumnKernel {
                     bbandsStretch(columns, from: p - 1, to: n, period: p, up: up, dn: dn, smaMiddle: smaMiddle)
                     return
                 }
-                DispatchQueue.concurrentPerform(iterations: 2) { part in
-                    bbandsStretch(columns, from: part == 0 ? p - 1 : cut, to: part == 0 ? cut : n,
+                let stretches = bounds
+                DispatchQueue.concurrentPerform(iterations: stretches.count - 1) { k in
+                    bbandsStretch(columns, from: stretches[k], to: stretches[k + 1],
                                   period: p, up: up, dn: dn, smaMiddle: smaMiddle)
                 }
             }
