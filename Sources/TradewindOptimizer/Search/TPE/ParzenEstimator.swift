@@ -239,7 +239,7 @@ struct ParzenEstimator {
             if discrete {
                 for k in 0...n {
                     let m = mus[d][k]
-                    guard m == m.rounded() else { continue }
+                    guard ParzenEstimator.isLevel(m) else { continue }
                     let sg = sigmas[d][k]
                     if let id = gs.firstIndex(of: sg) {
                         g[k] = id
@@ -277,8 +277,15 @@ struct ParzenEstimator {
         self.categoricalCumP = catCumP
         self.weights = logWeights.map { exp($0) }
         self.muLevels = dims.indices.map { d in
-            tailMemos[d] == nil ? [] : mus[d].map { $0 == $0.rounded() && abs($0) < 1e15 ? Int($0) : 0 }
+            tailMemos[d] == nil ? [] : mus[d].map { ParzenEstimator.isLevel($0) ? Int($0) : 0 }
         }
+    }
+
+    /// True when `m` is a whole number of magnitude below 10¹⁵ (a level index), without a libm rounding call (the
+    /// baseline x86-64 build has no rounding instruction).
+    @inline(__always)
+    static func isLevel(_ m: Double) -> Bool {
+        abs(m) < 1e15 && Double(Int64(m)) == m
     }
 
     /// The mass a discrete kernel centred on a level puts on the level o steps away, for every o, from the
