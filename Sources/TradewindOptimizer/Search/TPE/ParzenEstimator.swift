@@ -96,14 +96,25 @@ struct TailCache: Sendable {
         }
     }
     var entries: [Key: Tables] = [:]
-    static let maxTables = 4096
+    /// Doubles held by `entries` (three tables of `levels` each per entry).
+    private(set) var storedDoubles = 0
+    /// At most this many doubles (128 MB) are kept; the cache is cleared when more would be.
+    static let maxDoubles = 1 << 24
 
     /// Keeps the tables an estimator computed.
     mutating func absorb(_ estimator: ParzenEstimator) {
         for memo in estimator.tails {
             guard let memo, !memo.fresh.isEmpty else { continue }
-            if entries.count + memo.fresh.count > TailCache.maxTables { entries.removeAll(keepingCapacity: true) }
-            for g in memo.fresh { entries[Key(sigma: memo.sigmas[g].bitPattern, levels: memo.levels)] = memo.tables(g) }
+            let adding = 3 * memo.levels * memo.fresh.count
+            guard adding <= TailCache.maxDoubles else { continue }
+            if storedDoubles + adding > TailCache.maxDoubles {
+                entries.removeAll(keepingCapacity: true)
+                storedDoubles = 0
+            }
+            for g in memo.fresh {
+                let key = Key(sigma: memo.sigmas[g].bitPattern, levels: memo.levels)
+                if entries.updateValue(memo.tables(g), forKey: key) == nil { storedDoubles += 3 * memo.levels }
+            }
         }
     }
 }
@@ -475,11 +486,27 @@ struct ParzenEstimator {
         let K = kernelCount
         var out = [Double](repeating: 0, count: candidates.count)
         var prod = [Double](repeating: 0, count: K)
+        // Dimensions without cell masses (continuous, or discrete without shared tails): one table of the distinct
+        // candidate values, computed once.
+        var tables: [[Double]?] = dims.map { _ in nil }, rows: [[Int]] = dims.map { _ in [] }
+        for d in dims.indices where !hasCells(d) {
+            if case .categorical = dims[d] { continue }
+            let (unique, index) = ParzenEstimator.uniqued(candidates.map { $0[d] })
+            tables[d] = kernelTable(dimension: d, values: unique)
+            rows[d] = index
+        }
         prod.withUnsafeMutableBufferPointer { prod in
             weights.withUnsafeBufferPointer { w in
                 for j in candidates.indices {
                     for k in 0..<K { prod[k] = w[k] }
-                    for d in dims.indices { multiplyDensities(dimension: d, at: candidates[j][d], into: prod) }
+                    for d in dims.indices {
+                        if let t = tables[d] {
+                            let row = rows[d][j] * K
+                            for k in 0..<K { prod[k] *= t[row + k] }
+                        } else {
+                            multiplyDensities(dimension: d, at: candidates[j][d], into: prod)
+                        }
+                    }
                     var s = 0.0
                     for k in 0..<K { s += prod[k] }
                     out[j] = s > 0 && s.isFinite ? log(s) : jointLogPdf(candidates[j])
@@ -487,6 +514,12 @@ struct ParzenEstimator {
             }
         }
         return out
+    }
+
+    /// True when dimension `d` reads cell masses in `multiplyDensities` (discrete, with shared tails).
+    func hasCells(_ d: Int) -> Bool {
+        if case .numeric(_, _, true, _) = dims[d] { return tails[d] != nil }
+        return false
     }
 
     /// `prod[k] *=` kernel k's density in dimension `d` at `x` (the entry `kernelTable(dimension: d, values: [x])`
