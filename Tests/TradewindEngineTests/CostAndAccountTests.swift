@@ -219,6 +219,34 @@ struct CommissionPerOrderTests {
         #expect(abs(r.totalCommission - 20) < 1e-12)
     }
 
+    @Test func aReplacedOrderDoesNotPayTheFixedFeeAgain() throws {
+        let config = BacktestConfig(commission: CommissionModel(fixed: 5), volumeParticipation: 0.1)
+        var first = -1
+        let r = try run(daily(flat(10, 6), volume: 1_000), config: config) { ctx in
+            if ctx.step == 0 { first = ctx.buy(0, .units(250)) }
+            // After the first partial fill (100 at bar 1), amend the rest to a limit far above the market.
+            if ctx.step == 1 { ctx.replace(first, type: .limit(20)) }
+        }
+        #expect(r.fills.map(\.quantity) == [100, 100, 50])
+        #expect(r.fills.map(\.commission) == [5, 0, 0])
+        #expect(r.totalCommission == 5)
+    }
+
+    @Test func proportionalCommissionIsChargedFillByFill() throws {
+        // No fixed fee, minimum or maximum: each partial fill pays exactly its own commission.
+        let m = CommissionModel(perShare: 0.013, percent: 0.0007)
+        let r = try partialRun(m)
+        #expect(r.fills.map(\.commission) == r.fills.map { m.commission(quantity: $0.quantity, price: $0.price) })
+    }
+
+    @Test func aNegativeMaximumPercentIsRefused() throws {
+        var config = BacktestConfig()
+        config.commission.maximumPercent = -0.01
+        #expect(throws: BacktestError.self) { try config.validate() }
+        config.commission.maximumPercent = .nan
+        #expect(throws: BacktestError.self) { try config.validate() }
+    }
+
     @Test func aSingleFillPaysTheModelsCommission() throws {
         let m = CommissionModel(perShare: 0.01, percent: 0.001, fixed: 1, minimum: 3, maximum: 50)
         let r = try run(daily(flat(10, 3)), config: BacktestConfig(commission: m)) { ctx in

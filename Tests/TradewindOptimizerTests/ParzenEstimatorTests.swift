@@ -46,6 +46,53 @@ struct ParzenFixture: Decodable {
         }
     }
 
+    /// The fused density loops must give exactly the sums of `kernelTable`'s entries, with or without cached tables.
+    @Test func fusedDensitiesEqualKernelTableProductsBitForBit() throws {
+        let fx = try loadFixture("tpe_parzen.json", as: ParzenFixture.self)
+        var cache = TailCache()
+        for c in fx.cases {
+            let obs = (0..<c.observations["n"]!.count).map { Self.working(c.observations, $0) }
+            for seeded in [false, true] {
+                let pe = ParzenEstimator(observations: obs, dims: Self.dims, priorWeight: 1, considerMagicClip: true,
+                                         considerEndpoints: false, tailCache: seeded ? cache : nil)
+                cache.absorb(pe)
+                let pts = (0..<c.points["n"]!.count).map { Self.working(c.points, $0) }
+                let tables = Self.dims.indices.map { d in pe.kernelTable(dimension: d, values: pts.map { $0[d] }) }
+                let K = pe.kernelCount
+                let joint = pe.jointLogDensities(pts)
+                for j in pts.indices {
+                    var prod = pe.logWeights.map { exp($0) }
+                    for d in Self.dims.indices { for k in 0..<K { prod[k] *= tables[d][j * K + k] } }
+                    #expect(joint[j] == log(prod.reduce(0, +)), "joint \(j), seeded \(seeded)")
+                }
+                for d in Self.dims.indices {
+                    let m = pe.marginalLogDensities(dimension: d, values: pts.map { $0[d] })
+                    for j in pts.indices {
+                        var s = 0.0
+                        for k in 0..<K { s += exp(pe.logWeights[k]) * tables[d][j * K + k] }
+                        #expect(m[j] == log(s), "marginal \(d) \(j), seeded \(seeded)")
+                    }
+                }
+            }
+        }
+        #expect(!cache.entries.isEmpty)
+    }
+
+    @Test func levelOrderIsAscendingWithTiesByIndex() {
+        var state: UInt64 = 12345
+        func next(_ bound: Int) -> Int {  // deterministic LCG draws in 0...bound
+            state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+            return Int((state >> 33) % UInt64(bound + 1))
+        }
+        for trial in 0..<200 {
+            let n = next(300)
+            let top = [3, 50, 5000][trial % 3]
+            let values = (0..<n).map { _ in Double(next(top)) }
+            let expected = values.indices.sorted { values[$0] < values[$1] || (values[$0] == values[$1] && $0 < $1) }
+            #expect(ParzenEstimator.ascendingOrder(values, integral: true) == expected)
+        }
+    }
+
     @Test func samplesStayInsideTheirDomains() {
         var rng = SamplerRandom(seed: 5)
         let obs = (0..<40).map { _ in [Double(rng.index(99)), rng.unitInterval() * 10 - 5, log(1e-4) * rng.unitInterval(), Double(rng.index(3))] }

@@ -126,7 +126,7 @@ import Foundation
             fresh.tailCache = TailCache()
         }
         #expect(a == b)
-        #expect(!cached.tailCache.tables.isEmpty)
+        #expect(!cached.tailCache.entries.isEmpty)
     }
 
     @Test func tpeHandlesContinuousLogAndCategoricalDimensions() throws {

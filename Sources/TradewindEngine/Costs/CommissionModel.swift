@@ -3,8 +3,9 @@
 /// and a percent cap is `perShare: 0.005, minimum: 1, maximumPercent: 0.01`).
 ///
 /// An order that fills in several parts (volume cap) pays, on each fill, the commission of everything it has filled so
-/// far less what its earlier fills paid: the fixed fee, the minimum and the maximums apply once per order, as brokers
-/// charge them, and a single-fill order pays exactly `commission(quantity:price:)`.
+/// far less what its earlier fills paid: the fixed fee, the minimum and the maximums apply once per order (a
+/// cancel-and-replace continues the order), as brokers charge them, and a single-fill order pays exactly
+/// `commission(quantity:price:)`. Proportional models (no fixed fee, minimum or maximum) charge each fill its own.
 public struct CommissionModel: Sendable, Hashable, Codable {
     /// Per share/unit traded.
     public var perShare: Double
@@ -30,6 +31,12 @@ public struct CommissionModel: Sendable, Hashable, Codable {
     }
 
     public static let none = CommissionModel()
+
+    /// True when the commission is proportional to the fill (per share and percent only: no fixed fee, minimum
+    /// or maximum), so that an order's fills can each pay their own `commission(quantity:price:)`.
+    public var isProportional: Bool {
+        fixed == 0 && minimum == 0 && maximum == .infinity && maximumPercent == .infinity
+    }
 
     /// Fraction of value only (0.001 = 0.1 % of traded value).
     public static func percentOfValue(_ fraction: Double) -> CommissionModel { CommissionModel(percent: fraction) }

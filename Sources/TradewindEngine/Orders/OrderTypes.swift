@@ -183,8 +183,18 @@ public struct Order: Sendable, Hashable {
     public var trailStop: Double
     /// The reason of the last rejection/cancellation/expiry.
     public var reason: String
+    /// What this order, with the orders it replaced, has traded and paid in commission (per-order fees).
+    var commissionBasis = CommissionBasis()
 
     public var symbol: Int { request.symbol }
     public var side: OrderSide { request.side }
     public var type: OrderType { request.type }
+}
+
+/// Quantity, value and commission of an order's fills so far, carried over by cancel-and-replace, so that a fixed
+/// fee, minimum or maximum applies once to the order however it is filled or amended.
+struct CommissionBasis: Sendable, Hashable {
+    var quantity = 0.0
+    var value = 0.0
+    var paid = 0.0
 }

@@ -47,8 +47,10 @@ public struct SessionPolicy: Sendable, Hashable {
         h.combine(flattenAtClose)
     }
 
-    /// True when a bar starting at `t` (local day number `day`, local nanos `local`) is in regular hours.
-    func isInSession(_ t: UnixNanos, local: Int64, cachedSession: inout (day: Int64, session: TradingSession?)?) -> Bool {
+    /// True when a bar starting at `t` (local nanoseconds `local` in this policy's zone) is in regular hours: inside
+    /// the calendar's session that day, or inside `hours`, or always when the policy has neither. `cachedSession`
+    /// keeps the last day's session between calls (pass the same variable for bars in time order).
+    public func isInSession(_ t: UnixNanos, local: Int64, cachedSession: inout (day: Int64, session: TradingSession?)?) -> Bool {
         if let calendar {
             let day = UnixTime.floorDiv(local, UnixTime.nanosPerDay)
             if cachedSession?.day != day {
@@ -112,6 +114,7 @@ public struct BacktestConfig: Sendable, Hashable {
             try bad(name, v, "a finite value ≥ 0")
         }
         if !(c.maximum >= c.minimum) { try bad("maximum commission", c.maximum, "≥ the minimum (\(c.minimum))") }
+        if !(c.maximumPercent >= 0) { try bad("maximum commission percent", c.maximumPercent, "a fraction ≥ 0 (infinity = none)") }
         if !(c.percent < 1) { try bad("commission percent", c.percent, "a fraction < 1 (0.001 = 0.1 %)") }
         switch slippage {
         case .none: break

@@ -77,6 +77,9 @@ extension StrategyContext {
         orders[id].averageFillPrice = (orders[id].averageFillPrice * filledBefore + price * q) / (filledBefore + q)
         orders[id].filledQuantity = filledBefore + q
         orders[id].commission += commission
+        orders[id].commissionBasis.quantity += q
+        orders[id].commissionBasis.value += q * price
+        orders[id].commissionBasis.paid += commission
         let left = total - q
         orders[id].remainingQuantity = left
         notices.append(.fill(fillList.count - 1))
@@ -90,14 +93,14 @@ extension StrategyContext {
         cancelSiblings(of: id)
     }
 
-    /// The commission of filling `q` more of order `id` at `price`: the order's commission on all it has filled
-    /// with this fill, less what its earlier fills paid (fixed fee, minimum and maximums are per order). The first
-    /// fill pays `commission(quantity:price:)`.
+    /// The commission of filling `q` more of order `id` at `price`: the order's commission on all it (and the orders
+    /// it replaced) has filled with this fill, less what the earlier fills paid (fixed fee, minimum and maximums are
+    /// per order). A first fill, or any fill under a proportional model, pays `commission(quantity:price:)`.
     func fillCommission(_ id: OrderID, quantity q: Double, price: Double) -> Double {
-        let before = orders[id].filledQuantity
-        guard before > 0 else { return config.commission.commission(quantity: q, price: price) }
-        let value = orders[id].averageFillPrice * before + q * price
-        return max(0, config.commission.commission(quantity: before + q, value: value) - orders[id].commission)
+        let model = config.commission
+        let basis = orders[id].commissionBasis
+        guard basis.quantity > 0, !model.isProportional else { return model.commission(quantity: q, price: price) }
+        return max(0, model.commission(quantity: basis.quantity + q, value: basis.value + q * price) - basis.paid)
     }
 
     /// Equity at the latest closes, including fills made since the last mark.

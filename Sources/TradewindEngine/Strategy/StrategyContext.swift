@@ -223,6 +223,8 @@ public final class StrategyContext {
         let wasHeld = old.status == .held
         finish(id, .replaced, reason: "replaced by order \(orders.count)")
         let newID = enqueue(req, parent: wasHeld ? old.parent : nil, oco: old.ocoGroup, replaces: id)
+        // The replacement continues the order: fees charged once per order are not charged again.
+        orders[newID].commissionBasis = old.commissionBasis
         return newID
     }
 

@@ -209,7 +209,7 @@ public enum SymbolOptimizer {
     static func overfitting(_ job: OptimizationJob, evaluator: TrialEvaluator, outcome: SearchOutcome, best: RankedTrial,
                             result: BacktestResult) -> OverfittingFigures {
         let interval = evaluator.dataset.series[0].interval
-        let returns = SharpeBasis.returns(result, interval: interval, zone: job.config.session.zone)
+        let returns = SharpeBasis.returns(result, interval: interval, session: job.config.session)
         var psr = Double.nan, dsr = Double.nan, sr0 = Double.nan
         if let m = ReturnMoments(returns) {
             psr = SharpeStatistics.probabilisticSharpeRatio(sharpe: m.sharpe, benchmark: 0, observations: m.count,

@@ -116,7 +116,7 @@ public struct TrialEvaluator: Sendable {
         for d in space.dimensions.indices {
             let coordinate = point.coordinates[d]
             let resolution: Resolution
-            if let table = levelTable[d] {
+            if let table = levelTable[d], coordinate >= 0, coordinate < Double(table.count) {
                 resolution = table[Int(coordinate)]
             } else {
                 let dimension = space.dimensions[d]
@@ -280,7 +280,7 @@ public struct TrialEvaluator: Sendable {
     public func engineMetrics(_ parameters: StrategyParameters) -> TrialMetrics {
         guard let (result, s) = try? engineRun(parameters) else { return .undefined }
         var m = TrialMetrics(summary: s)
-        m.periodSharpe = SharpeBasis.periodSharpe(result, summary: s, interval: interval, zone: config.session.zone)
+        m.periodSharpe = SharpeBasis.periodSharpe(result, summary: s, interval: interval, session: config.session)
         return m
     }
 

@@ -24,12 +24,15 @@ public enum SMACrossKernel {
     /// A pair's trade (bars are indices into the series; prices include slippage).
     public typealias Trade = KernelTrade
 
+    /// The longest window the kernel takes (sma-cross's `slow` is at most 5,000).
+    public static let maximumWindow = 1 << 20
+
     public static func evaluate(series: BarSeries, pairs: [Pair], initialCash: Double = 100_000, costs: KernelCosts = .none,
                                 recordTrades: Bool = false) throws(KernelError) -> KernelGridResult {
         try IntradayKernel.validate(initialCash: initialCash, costs: costs)
         try IntradaySessionData.checkPrices(series)
-        for p in pairs where !(p.fast >= 1 && p.slow >= 2 && p.fast < p.slow) {
-            throw .invalidParameter(name: "fast/slow", value: "\(p.fast)/\(p.slow)", expected: "1 ≤ fast < slow")
+        for p in pairs where !(p.fast >= 1 && p.slow >= 2 && p.fast < p.slow && p.slow <= maximumWindow) {
+            throw .invalidParameter(name: "fast/slow", value: "\(p.fast)/\(p.slow)", expected: "1 ≤ fast < slow ≤ \(maximumWindow)")
         }
         let n = series.count
         // Running sum as RollingMean keeps it, then each window's average, all in one contiguous column block.

@@ -15,58 +15,105 @@ enum TPEDimension: Sendable {
     }
 }
 
-/// Normal tails erfc((j + ½)/(σ_g·√2)) at cell boundaries, per bandwidth group g of a discrete
-/// dimension, computed on first use and shared by the truncation masses and the kernel tables.
-/// Tails beyond `ParzenEstimator.negligibleZ` are 0.
-final class BoundaryTails {
+/// Per bandwidth group g of a discrete dimension (kernels centred on a level with the same σ): the normal tails
+/// erfc((j + ½)/(σ·√2)) at every cell boundary j, the mass such a kernel puts on the level o steps from its centre
+/// (`ParzenEstimator.cellMasses`) and its inverse truncation mass for each centre level, group after group in flat
+/// arrays (`g·levels + j`). Taken from the sampler's cache or computed here (then kept by `TailCache.absorb`).
+/// Tails beyond `ParzenEstimator.negligibleZ` standard deviations are 0.
+struct BoundaryTails {
     let levels: Int
     let sigmas: [Double]
-    var values: [Double]
+    let tails: [Double]
+    let cells: [Double]
+    let inverseMasses: [Double]
+    /// Groups whose tables were computed here (not found in the cache).
+    let fresh: [Int]
 
     init(sigmas: [Double], levels: Int, seededFrom cache: TailCache?) {
         self.levels = levels
         self.sigmas = sigmas
-        self.values = [Double](repeating: -1, count: sigmas.count * levels)
-        if let cache {
-            for (g, sg) in sigmas.enumerated() {
-                if let known = cache.tables[TailCache.Key(sigma: sg.bitPattern, levels: levels)] {
-                    values.replaceSubrange((g * levels)..<((g + 1) * levels), with: known)
-                }
+        var tails: [Double] = [], cells: [Double] = [], inverse: [Double] = [], fresh: [Int] = []
+        tails.reserveCapacity(sigmas.count * levels)
+        cells.reserveCapacity(sigmas.count * levels)
+        inverse.reserveCapacity(sigmas.count * levels)
+        for (g, sg) in sigmas.enumerated() {
+            let t: TailCache.Tables
+            if let known = cache?.entries[TailCache.Key(sigma: sg.bitPattern, levels: levels)] {
+                t = known
+            } else {
+                t = TailCache.Tables(sigma: sg, levels: levels)
+                fresh.append(g)
             }
+            tails.append(contentsOf: t.tails)
+            cells.append(contentsOf: t.cells)
+            inverse.append(contentsOf: t.inverseMasses)
         }
+        self.tails = tails
+        self.cells = cells
+        self.inverseMasses = inverse
+        self.fresh = fresh
     }
 
-    @inline(__always)
-    func tail(_ g: Int, _ j: Int) -> Double {
-        let i = g * levels + j
-        var v = values[i]
-        if v < 0 {
-            let z = (Double(j) + 0.5) / sigmas[g]
-            v = z > ParzenEstimator.negligibleZ ? 0 : erfc(z * (1 / 2.0.squareRoot()))
-            values[i] = v
-        }
-        return v
+    /// Group g's tables (for the cache).
+    func tables(_ g: Int) -> TailCache.Tables {
+        let r = (g * levels)..<((g + 1) * levels)
+        return TailCache.Tables(tails: Array(tails[r]), cells: Array(cells[r]), inverseMasses: Array(inverseMasses[r]))
     }
 }
 
-/// Boundary tails kept across trials by the sampler, per (σ, level count): bandwidths recur from
-/// trial to trial (gaps between level indices are small integers), so most tails are computed once
-/// per search. Bounded: cleared when it holds more than `maxTables` tables.
+/// Boundary tables kept across trials by the sampler, per (σ, level count): bandwidths recur from trial to trial
+/// (gaps between level indices are small integers), so most are computed once per search. Bounded: cleared when
+/// it holds more than `maxTables` entries.
 struct TailCache: Sendable {
     struct Key: Hashable, Sendable {
         let sigma: UInt64
         let levels: Int
     }
-    var tables: [Key: [Double]] = [:]
-    static let maxTables = 4096
+    /// One bandwidth's tables (see `BoundaryTails`).
+    struct Tables: Sendable {
+        let tails: [Double]
+        let cells: [Double]
+        let inverseMasses: [Double]
 
-    /// Keeps the tails an estimator computed.
+        init(tails: [Double], cells: [Double], inverseMasses: [Double]) {
+            self.tails = tails
+            self.cells = cells
+            self.inverseMasses = inverseMasses
+        }
+
+        /// The tables of bandwidth σ over `levels` levels: tails erfc((j + ½)/(σ·√2)), cell masses, and the
+        /// inverse of the mass `1 − ½t_m − ½t_(levels−1−m)` that a kernel centred on level m keeps inside the range.
+        init(sigma: Double, levels: Int) {
+            var t = [Double](repeating: 0, count: levels)
+            for j in 0..<levels {
+                let z = (Double(j) + 0.5) / sigma
+                if z > ParzenEstimator.negligibleZ { break }
+                t[j] = erfc(z * (1 / 2.0.squareRoot()))
+            }
+            tails = t
+            cells = ParzenEstimator.cellMasses(tails: t)
+            inverseMasses = (0..<levels).map { m in 1 / (1 - 0.5 * t[m] - 0.5 * t[levels - 1 - m]) }
+        }
+    }
+    var entries: [Key: Tables] = [:]
+    /// Doubles held by `entries` (three tables of `levels` each per entry).
+    private(set) var storedDoubles = 0
+    /// At most this many doubles (128 MB) are kept; the cache is cleared when more would be.
+    static let maxDoubles = 1 << 24
+
+    /// Keeps the tables an estimator computed.
     mutating func absorb(_ estimator: ParzenEstimator) {
         for memo in estimator.tails {
-            guard let memo else { continue }
-            if tables.count + memo.sigmas.count > TailCache.maxTables { tables.removeAll(keepingCapacity: true) }
-            for (g, sg) in memo.sigmas.enumerated() {
-                tables[Key(sigma: sg.bitPattern, levels: memo.levels)] = Array(memo.values[(g * memo.levels)..<((g + 1) * memo.levels)])
+            guard let memo, !memo.fresh.isEmpty else { continue }
+            let adding = 3 * memo.levels * memo.fresh.count
+            guard adding <= TailCache.maxDoubles else { continue }
+            if storedDoubles + adding > TailCache.maxDoubles {
+                entries.removeAll(keepingCapacity: true)
+                storedDoubles = 0
+            }
+            for g in memo.fresh {
+                let key = Key(sigma: memo.sigmas[g].bitPattern, levels: memo.levels)
+                if entries.updateValue(memo.tables(g), forKey: key) == nil { storedDoubles += 3 * memo.levels }
             }
         }
     }
@@ -108,6 +155,10 @@ struct ParzenEstimator {
     /// Per categorical dimension: log probabilities, kernel-major (`k·count + c`).
     let categoricalLogP: [[Double]]
     let categoricalCumP: [[Double]]
+    /// Mixture weights (linear scale).
+    let weights: [Double]
+    /// Discrete dimensions with shared tails: each kernel's μ as a level index (0 when not a level).
+    let muLevels: [[Int]]
 
     /// `observations[j]` is the j-th observation (in trial-number order) in working scale.
     init(observations: [[Double]], dims: [TPEDimension], priorWeight: Double, considerMagicClip: Bool, considerEndpoints: Bool,
@@ -199,7 +250,7 @@ struct ParzenEstimator {
             if discrete {
                 for k in 0...n {
                     let m = mus[d][k]
-                    guard m == m.rounded() else { continue }
+                    guard ParzenEstimator.isLevel(m) else { continue }
                     let sg = sigmas[d][k]
                     if let id = gs.firstIndex(of: sg) {
                         g[k] = id
@@ -213,17 +264,15 @@ struct ParzenEstimator {
             let useMemo = !gs.isEmpty && gs.count * levels <= 1 << 20
             let memo = useMemo ? BoundaryTails(sigmas: gs, levels: levels, seededFrom: tailCache) : nil
             var inv = [Double](repeating: 0, count: n + 1)
+            let inverseMasses = memo?.inverseMasses ?? []
             for k in 0...n {
                 let m = mus[d][k], sg = sigmas[d][k]
-                let mass: Double
-                if let memo, g[k] >= 0, m >= 0, m <= Double(levels - 1) {
-                    // Straddling [−½, levels−½]: the same expression as NormalDistribution.mass.
-                    let lowTail = memo.tail(g[k], Int(m)), highTail = memo.tail(g[k], levels - 1 - Int(m))
-                    mass = 1 - 0.5 * lowTail - 0.5 * highTail
+                if memo != nil, g[k] >= 0, m >= 0, m <= Double(levels - 1) {
+                    // Straddling [−½, levels−½]: 1 − ½·tail(m) − ½·tail(levels−1−m), as NormalDistribution.mass.
+                    inv[k] = inverseMasses[g[k] * levels + Int(m)]
                 } else {
-                    mass = NormalDistribution.mass((low - m) / sg, (high - m) / sg)
+                    inv[k] = 1 / NormalDistribution.mass((low - m) / sg, (high - m) / sg)
                 }
-                inv[k] = 1 / mass
             }
             groups.append(g)
             groupSigmas.append(gs)
@@ -237,12 +286,45 @@ struct ParzenEstimator {
         self.categoricalP = catLogP.map { $0.map { exp($0) } }
         self.categoricalLogP = catLogP
         self.categoricalCumP = catCumP
+        self.weights = logWeights.map { exp($0) }
+        self.muLevels = dims.indices.map { d in
+            tailMemos[d] == nil ? [] : mus[d].map { ParzenEstimator.isLevel($0) ? Int($0) : 0 }
+        }
+    }
+
+    /// True when `m` is a whole number of magnitude below 10¹⁵ (a level index), without a libm rounding call (the
+    /// baseline x86-64 build has no rounding instruction).
+    @inline(__always)
+    static func isLevel(_ m: Double) -> Bool {
+        abs(m) < 1e15 && Double(Int64(m)) == m
+    }
+
+    /// The mass a discrete kernel centred on a level puts on the level o steps away, for every o, from the
+    /// boundary tails t: Φ((o+½)/σ) − Φ((o−½)/σ) as `1 − ½t₀ − ½t₀` at o = 0 and `½(tₒ₋₁ − tₒ)` beyond.
+    static func cellMasses(tails t: [Double]) -> [Double] {
+        guard !t.isEmpty else { return [] }
+        var out = [Double](repeating: 0, count: t.count)
+        out[0] = 1 - 0.5 * t[0] - 0.5 * t[0]
+        for o in 1..<t.count { out[o] = 0.5 * (t[o - 1] - t[o]) }
+        return out
     }
 
     /// Indices of `values` in ascending order of value, ties by index. Level indices (small
     /// non-negative integers) sort as packed integer keys, without a comparison closure.
     static func ascendingOrder(_ values: [Double], integral: Bool) -> [Int] {
         let n = values.count
+        if integral, let maxV = values.max(), values.allSatisfy({ $0 >= 0 }), maxV <= Double(4 * n + 1024) {
+            // Level indices in a short range: a counting sort (stable, so ties stay in index order).
+            var start = [Int](repeating: 0, count: Int(maxV) + 2)
+            for v in values { start[Int(v) + 1] += 1 }
+            for i in 1..<start.count { start[i] += start[i - 1] }
+            var order = [Int](repeating: 0, count: n)
+            for (i, v) in values.enumerated() {
+                order[start[Int(v)]] = i
+                start[Int(v)] += 1
+            }
+            return order
+        }
         if integral, let maxV = values.max(), values.allSatisfy({ $0 >= 0 }), maxV * Double(n + 1) < 0x1p52 {
             var keys = values.enumerated().map { Int($0.element) * (n + 1) + $0.offset }
             keys.sort()
@@ -332,61 +414,22 @@ struct ParzenEstimator {
         case let .numeric(_, _, discrete, levels):
             let mu = mus[d], sg = sigmas[d], norm = inverseNormalisers[d]
             if discrete {
+                // Level-centred kernels read their group's cell masses; the others integrate their cell.
                 let groupOf = sigmaGroup[d]
-                let memo = tails[d]
-                var cache = memo?.values ?? []
-                let sigmasOfGroup = groupSigma[d]
-                let hasMemo = memo != nil
-                // Level indices as integers: no float-to-int conversion in the loop.
-                let valueLevel = values.map { Int($0) }
-                let muLevel = mu.map { $0 == $0.rounded() && abs($0) < 1e15 ? Int($0) : 0 }
-                t.withUnsafeMutableBufferPointer { out in
-                    cache.withUnsafeMutableBufferPointer { cache in
-                        muLevel.withUnsafeBufferPointer { muLevel in
-                            norm.withUnsafeBufferPointer { norm in
-                                groupOf.withUnsafeBufferPointer { groupOf in
-                                    sg.withUnsafeBufferPointer { sg in
-                                        for u in 0..<U {
-                                            let xi = valueLevel[u]
-                                            let row = u &* K
-                                            for k in 0..<K {
-                                                let g = groupOf[k]
-                                                let p: Double
-                                                if hasMemo && g >= 0 {
-                                                    // o levels away: cell [o − ½, o + ½]; tails at boundaries o−1 and o.
-                                                    var o = xi &- muLevel[k]
-                                                    if o < 0 { o = 0 &- o }
-                                                    let base = g &* levels
-                                                    var hi = cache[base &+ o]
-                                                    if hi < 0 {
-                                                        let z = (Double(o) + 0.5) / sigmasOfGroup[g]
-                                                        hi = z > cut ? 0 : erfc(z * s2)
-                                                        cache[base &+ o] = hi
-                                                    }
-                                                    if o == 0 {
-                                                        p = 1 - 0.5 * hi - 0.5 * hi
-                                                    } else {
-                                                        var lo = cache[base &+ o &- 1]
-                                                        if lo < 0 {
-                                                            let z = (Double(o) - 0.5) / sigmasOfGroup[g]
-                                                            lo = z > cut ? 0 : erfc(z * s2)
-                                                            cache[base &+ o &- 1] = lo
-                                                        }
-                                                        p = 0.5 * (lo - hi)
-                                                    }
-                                                } else {
-                                                    p = ParzenEstimator.cellMass(values[u] - mu[k], sg[k], cut, s2)
-                                                }
-                                                out[row &+ k] = p * norm[k]
-                                            }
-                                        }
-                                    }
-                                }
-                            }
+                let cells = tails[d]?.cells ?? []
+                for (u, x) in values.enumerated() {
+                    let xi = Int(x), row = u * K
+                    for k in 0..<K {
+                        let g = groupOf[k]
+                        let p: Double
+                        if !cells.isEmpty && g >= 0 {
+                            p = cells[g * levels + abs(xi - muLevels[d][k])]
+                        } else {
+                            p = ParzenEstimator.cellMass(x - mu[k], sg[k], cut, s2)
                         }
+                        t[row + k] = p * norm[k]
                     }
                 }
-                memo?.values = cache
             } else {
                 let c = 1 / (2 * Double.pi).squareRoot()
                 for k in 0..<K {
@@ -422,46 +465,100 @@ struct ParzenEstimator {
 
     /// log of dimension `d`'s marginal mixture density at each of `values`.
     func marginalLogDensities(dimension d: Int, values: [Double]) -> [Double] {
-        let (unique, index) = ParzenEstimator.uniqued(values)
-        let t = kernelTable(dimension: d, values: unique)
         let K = kernelCount
-        let w = logWeights.map { exp($0) }
-        var perUnique = [Double](repeating: 0, count: unique.count)
-        for u in unique.indices {
-            var s = 0.0
-            for k in 0..<K { s += w[k] * t[u * K + k] }
-            perUnique[u] = s > 0 && s.isFinite ? log(s) : marginalLogPdf(dimension: d, unique[u])
+        var prod = [Double](repeating: 0, count: K)
+        return prod.withUnsafeMutableBufferPointer { prod in
+            values.map { x in
+                for k in 0..<K { prod[k] = 1 }
+                multiplyDensities(dimension: d, at: x, into: prod)
+                var s = 0.0
+                for k in 0..<K { s += weights[k] * prod[k] }
+                return s > 0 && s.isFinite ? log(s) : marginalLogPdf(dimension: d, x)
+            }
         }
-        return index.map { perUnique[$0] }
     }
 
     /// log of the joint mixture density (one kernel shared by all dimensions) at each candidate.
+    ///
+    /// Per candidate, each kernel's weight is multiplied by its density in each dimension in turn and the products
+    /// are summed in kernel order (linear scale; the densities are `kernelTable`'s), with no table in between.
     func jointLogDensities(_ candidates: [[Double]]) -> [Double] {
         let K = kernelCount
-        let D = dims.count
-        var tables: [[Double]] = []
-        var indices: [[Int]] = []
-        for d in 0..<D {
-            let (unique, index) = ParzenEstimator.uniqued(candidates.map { $0[d] })
-            tables.append(kernelTable(dimension: d, values: unique))
-            indices.append(index)
-        }
-        let w = logWeights.map { exp($0) }
         var out = [Double](repeating: 0, count: candidates.count)
         var prod = [Double](repeating: 0, count: K)
-        for j in candidates.indices {
-            for k in 0..<K { prod[k] = w[k] }
-            for d in 0..<D {
-                let row = indices[d][j] * K
-                tables[d].withUnsafeBufferPointer { t in
-                    for k in 0..<K { prod[k] *= t[row + k] }
+        // Dimensions without cell masses (continuous, or discrete without shared tails): one table of the distinct
+        // candidate values, computed once.
+        var tables: [[Double]?] = dims.map { _ in nil }, rows: [[Int]] = dims.map { _ in [] }
+        for d in dims.indices where !hasCells(d) {
+            if case .categorical = dims[d] { continue }
+            let (unique, index) = ParzenEstimator.uniqued(candidates.map { $0[d] })
+            tables[d] = kernelTable(dimension: d, values: unique)
+            rows[d] = index
+        }
+        prod.withUnsafeMutableBufferPointer { prod in
+            weights.withUnsafeBufferPointer { w in
+                for j in candidates.indices {
+                    for k in 0..<K { prod[k] = w[k] }
+                    for d in dims.indices {
+                        if let t = tables[d] {
+                            let row = rows[d][j] * K
+                            for k in 0..<K { prod[k] *= t[row + k] }
+                        } else {
+                            multiplyDensities(dimension: d, at: candidates[j][d], into: prod)
+                        }
+                    }
+                    var s = 0.0
+                    for k in 0..<K { s += prod[k] }
+                    out[j] = s > 0 && s.isFinite ? log(s) : jointLogPdf(candidates[j])
                 }
             }
-            var s = 0.0
-            for k in 0..<K { s += prod[k] }
-            out[j] = s > 0 && s.isFinite ? log(s) : jointLogPdf(candidates[j])
         }
         return out
+    }
+
+    /// True when dimension `d` reads cell masses in `multiplyDensities` (discrete, with shared tails).
+    func hasCells(_ d: Int) -> Bool {
+        if case .numeric(_, _, true, _) = dims[d] { return tails[d] != nil }
+        return false
+    }
+
+    /// `prod[k] *=` kernel k's density in dimension `d` at `x` (the entry `kernelTable(dimension: d, values: [x])`
+    /// would give), for every kernel. Discrete dimensions read the cell masses of each kernel's bandwidth group.
+    @inline(__always)
+    func multiplyDensities(dimension d: Int, at x: Double, into prod: UnsafeMutableBufferPointer<Double>) {
+        let K = kernelCount
+        switch dims[d] {
+        case let .numeric(_, _, discrete, levels):
+            if discrete, let memo = tails[d] {
+                let xi = Int(x)
+                let cut = ParzenEstimator.negligibleZ, s2 = 1 / 2.0.squareRoot()
+                memo.cells.withUnsafeBufferPointer { cells in
+                muLevels[d].withUnsafeBufferPointer { muLevel in
+                sigmaGroup[d].withUnsafeBufferPointer { groupOf in
+                inverseNormalisers[d].withUnsafeBufferPointer { norm in
+                    for k in 0..<K {
+                        let g = groupOf[k]
+                        let p: Double
+                        if g >= 0 {
+                            var o = xi &- muLevel[k]
+                            if o < 0 { o = 0 &- o }
+                            p = cells[g &* levels &+ o]
+                        } else {
+                            p = ParzenEstimator.cellMass(x - mus[d][k], sigmas[d][k], cut, s2)
+                        }
+                        prod[k] *= p * norm[k]
+                    }
+                }}}}
+            } else {
+                let t = kernelTable(dimension: d, values: [x])
+                for k in 0..<K { prod[k] *= t[k] }
+            }
+        case let .categorical(count):
+            let c = Int(x)
+            categoricalP[d].withUnsafeBufferPointer { p in
+                for k in 0..<K { prod[k] *= p[k &* count &+ c] }
+            }
+        }
     }
 
     /// The distinct values (first-seen order) and each value's position among them.
