@@ -11,18 +11,20 @@ extension ColumnKernel {
     ///
     /// One loop iteration is one four-bar step: no bar branches on the phase, the true ranges are independent
     /// (the compiler computes them in pairs with packed max) and the loop-carried chain is one multiply and
-    /// one add per four bars. A long column (≥ `splitThreshold`) is cut at a step boundary near its middle:
+    /// one add per four bars. A long column (≥ `splitThreshold`, with a core to spare: `spareCore`) is cut at
+    /// a step boundary near its middle:
     /// while this thread smooths the first part, another core writes the partial sums Pⱼ of the second part
     /// (they depend on no earlier bar), piece by piece; then this thread turns the finished pieces into
     /// `A·kʲ + Pⱼ` from the anchor before each, and smooths the pieces no other core has started (a busy
     /// machine) itself in one pass. The operations are the state's, so every value is the same bits as one
     /// pass.
-    static func atr(high: [Double], low: [Double], close: [Double], _ state: ATR, parts: Int = 2,
+    static func atr(high: [Double], low: [Double], close: [Double], _ state: ATR, parts: Int? = nil,
                     splitThreshold: Int = atrSplitThreshold) -> [Double] {
+        let n = close.count
+        let parts = parts ?? (n >= splitThreshold && spareCore() ? 2 : 1)
         let p = state.timeperiod
         let keep = state.keep, keep2 = state.keep2, keep3 = state.keep3, keep4 = state.keep4
         let weight = state.weight
-        let n = close.count
         return high.withUnsafeBufferPointer { hb in
             low.withUnsafeBufferPointer { lb in
                 close.withUnsafeBufferPointer { cb in
@@ -282,12 +284,13 @@ extension ColumnKernel {
     /// changes.
     ///
     /// The sums restart at every session start, so the values from a session start on depend only on the
-    /// bars from there: a long column (≥ `splitThreshold`) is cut at session starts near even shares into up
-    /// to `parts` stretches, which both cores take one at a time until none is left (each writing, and
+    /// bars from there: a long column (≥ `splitThreshold`, with a core to spare: `spareCore`) is cut at
+    /// session starts near even shares into up to `parts` (default 8) stretches, which both cores take one at a time until none is left (each writing, and
     /// faulting in, its own pages), with the same bits as one pass.
     static func vwap(high: [Double], low: [Double], close: [Double], volume: [Double], session: [Double],
-                     parts: Int = 8, splitThreshold: Int = vwapSplitThreshold) -> [Double] {
+                     parts: Int? = nil, splitThreshold: Int = vwapSplitThreshold) -> [Double] {
         let n = close.count
+        let parts = parts ?? (n >= splitThreshold && spareCore() ? 8 : 1)
         return high.withUnsafeBufferPointer { hb in
             low.withUnsafeBufferPointer { lb in
                 close.withUnsafeBufferPointer { cb in

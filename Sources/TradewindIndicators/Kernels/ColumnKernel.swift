@@ -13,7 +13,7 @@ import Synchronization
 /// optionals, rings or output copies. A kernel always starts from the state's initial (fresh) state and
 /// reads only its constants (periods, smoothing factors).
 ///
-/// Long columns use the second core where that cannot change a value: the page faults of fresh output
+/// Long columns use a spare core (`spareCore`) where that cannot change a value: the page faults of fresh output
 /// columns are taken by a helper thread while the kernel computes (`whilePopulating`), and BBANDS, ATR and
 /// VWAP cut a long column where their state depends only on bars from there on (a variance refresh bar, a
 /// four-bar step, a session start) and compute the parts concurrently. Every kernel gives the same bits on
@@ -120,21 +120,51 @@ enum ColumnKernel {
     /// helper gets ahead; populating is slower than most kernels' arithmetic, so `body` then catches up with
     /// the helper near the end instead of taking faults (measured on MACD: ~0.3 ms faster than a helper
     /// working from the back, which leaves `body` faulting the whole front half). When `body` returns the
-    /// helper stops after its current chunk (every page is present by then) and is waited for. Where the allocator reused memory (fewer than 512 pages missing, as `mincore`
-    /// tells) no helper starts. On kernels without `MADV_POPULATE_WRITE` (before Linux 5.14) the helper stops
-    /// at its first call. (This replaces a two-thread pre-fault that wrote zeros and so had to finish before
+    /// helper stops after its current chunk (every page is present by then) and is waited for. No helper
+    /// starts without a core to spare (`spareCore`) or where the allocator reused memory (fewer than 512
+    /// pages missing, as `mincore` tells). On kernels without `MADV_POPULATE_WRITE` (before Linux 5.14) the
+    /// helper stops at its first call. (This replaces a two-thread pre-fault that wrote zeros and so had to finish before
     /// the kernel started: that made the faults cheaper per page but left them all on the critical path.)
     static func whilePopulating(_ columns: [UnsafeMutablePointer<Double>], count n: Int, _ body: () -> Void) {
         #if os(Linux)
         guard n >= populateThreshold else { return body() }
         let ranges = columns.map { (Int(bitPattern: $0), n * 8) }
-        guard absentPages(ranges) >= populateThreshold / 512 else { return body() }
+        guard absentPages(ranges) >= populateThreshold / 512, spareCore() else { return body() }
         let job = PopulateJob(ranges)
         DispatchQueue.global().async { job.run() }
         body()
         job.finish()
         #else
         body()
+        #endif
+    }
+
+    /// Whether a core is idle right now, so that a helper thread would run beside this one instead of taking
+    /// turns with it (Linux: fewer runnable threads, this one included, than online cores, from
+    /// `/proc/loadavg`; elsewhere true). A helper that has to share a core with another process makes a
+    /// kernel slower than one thread: this thread then waits for the helper's slices, milliseconds apart.
+    static func spareCore() -> Bool {
+        #if os(Linux)
+        let fd = open("/proc/loadavg", O_RDONLY)
+        guard fd >= 0 else { return true }
+        defer { close(fd) }
+        return withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 128) { buffer in
+            let count = read(fd, buffer.baseAddress, 128)
+            guard count > 0 else { return true }
+            // "0.52 0.58 0.59 2/467 12345": the number before "/" counts the runnable threads.
+            var field = 0, running = 0, k = 0
+            while k < count && field < 3 {
+                if buffer[k] == UInt8(ascii: " ") { field += 1 }
+                k += 1
+            }
+            while k < count, buffer[k] >= UInt8(ascii: "0"), buffer[k] <= UInt8(ascii: "9") {
+                running = running * 10 + Int(buffer[k] - UInt8(ascii: "0"))
+                k += 1
+            }
+            return running < sysconf(Int32(_SC_NPROCESSORS_ONLN))
+        }
+        #else
+        return true
         #endif
     }
 

@@ -113,13 +113,14 @@ extension ColumnKernel {
     /// an element-wise pass, which the compiler vectorises (square roots included), writes the bands.
     /// `ma + sd·nbdev` equals each of `BBANDS.update`'s special cases bit for bit (`sd·1.0 == sd`).
     ///
-    /// At a refresh bar the state depends only on the window, so a long column (≥ `splitThreshold`) is cut at
-    /// refresh bars into up to `parts` stretches, which both cores take one at a time until none is left
+    /// At a refresh bar the state depends only on the window, so a long column (≥ `splitThreshold`, with a
+    /// core to spare: `spareCore`) is cut at refresh bars into up to `parts` (default 8) stretches, which both cores take one at a time until none is left
     /// (each faulting in its own pages; a core slowed by other work just takes fewer): the same bits as
     /// `parts: 1` (the property tests check several cuts against the streaming state, with a lower
     /// `splitThreshold` to cut short columns too).
-    static func bbands(_ real: [Double], _ state: BBANDS, parts: Int = 8,
+    static func bbands(_ real: [Double], _ state: BBANDS, parts: Int? = nil,
                        splitThreshold: Int = bbandsSplitThreshold) -> [[Double]] {
+        let parts = parts ?? (real.count >= splitThreshold && spareCore() ? 8 : 1)
         let p = state.timeperiod
         let up = state.nbdevup, dn = state.nbdevdn
         let lookback = state.lookback
