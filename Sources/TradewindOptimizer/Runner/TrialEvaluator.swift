@@ -171,9 +171,10 @@ public struct TrialEvaluator: Sendable {
         if !kernelPoints.isEmpty {
             if let metrics = kernelMetrics(kernelPoints.map(\.1)) {
                 let exact = kernel.exactMetrics
+                let inexact = OptimizationMetric.allCases.filter { !exact.contains($0) }
                 for (j, (k, _)) in kernelPoints.enumerated() {
                     var m = TrialMetrics(kernel: metrics[j])
-                    for x in OptimizationMetric.allCases where !exact.contains(x) { m[x] = .nan }
+                    for x in inexact { m[x] = .nan }
                     // Daily kernels: per bar; the intraday kernel: per session. Either is the basis's.
                     m.periodSharpe = SharpeBasis.periodSharpe(kernel: metrics[j].sharpe)
                     out[k] = m

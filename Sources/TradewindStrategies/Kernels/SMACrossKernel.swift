@@ -1,4 +1,5 @@
 import Dispatch
+import Synchronization
 import TradewindCore
 
 /// The exact fast evaluator of `sma-cross` over many (fast, slow) pairs on one symbol.
@@ -74,22 +75,28 @@ public enum SMACrossKernel {
         let out = Results(count: pairs.count, record: recordTrades)
         let averages = block, columnOf = column
         let workers = max(1, min(pairs.count, KernelThreads.cores))
-        DispatchQueue.concurrentPerform(iterations: workers) { w in
-            // Each worker borrows the columns read-only for its whole share of pairs.
+        // Pairs are handed out in chunks from a shared counter, so a worker on a core that other processes share
+        // takes fewer of them instead of holding the others up (each pair's result is the same on any worker).
+        let chunk = 16
+        let nextPair = Atomic<Int>(0)
+        DispatchQueue.concurrentPerform(iterations: workers) { _ in
+            // Each worker borrows the columns read-only for all its pairs.
             series.open.withUnsafeBufferPointer { open in
             series.close.withUnsafeBufferPointer { close in
             averages.withUnsafeBufferPointer { all in
-                var k = w
-                while k < pairs.count {
-                    let p = pairs[k], fc = columnOf[p.fast], sc = columnOf[p.slow]
-                    let fast = UnsafeBufferPointer(rebasing: all[fc * n ..< (fc + 1) * n])
-                    let slow = UnsafeBufferPointer(rebasing: all[sc * n ..< (sc + 1) * n])
-                    let fastResult = averagesAreNumbers
-                        ? fastRun(open: open, close: close, fast: fast, slow: slow, firstValid: p.slow - 1,
-                                  initialCash: initialCash, costs: costs, record: recordTrades) : nil
-                    out.store(k, fastResult ?? run(open: open, close: close, fast: fast, slow: slow,
-                                                   initialCash: initialCash, costs: costs, record: recordTrades))
-                    k += workers
+                while true {
+                    let first = nextPair.wrappingAdd(chunk, ordering: .relaxed).oldValue
+                    if first >= pairs.count { break }
+                    for k in first..<min(first + chunk, pairs.count) {
+                        let p = pairs[k], fc = columnOf[p.fast], sc = columnOf[p.slow]
+                        let fast = UnsafeBufferPointer(rebasing: all[fc * n ..< (fc + 1) * n])
+                        let slow = UnsafeBufferPointer(rebasing: all[sc * n ..< (sc + 1) * n])
+                        let fastResult = averagesAreNumbers
+                            ? fastRun(open: open, close: close, fast: fast, slow: slow, firstValid: p.slow - 1,
+                                      initialCash: initialCash, costs: costs, record: recordTrades) : nil
+                        out.store(k, fastResult ?? run(open: open, close: close, fast: fast, slow: slow,
+                                                       initialCash: initialCash, costs: costs, record: recordTrades))
+                    }
                 }
             }}}
         }
