@@ -7,7 +7,7 @@ import Foundation
 /// `mean += (x − oldest)/n`, recomputed exactly from the window every `timeperiod` bars): no second running
 /// sum and no division per bar. It agrees with TA-Lib's `sum/n` to rounding (~1e-16 relative); the refresh
 /// keeps rounding from drifting and makes the state at each refresh bar depend on the window alone, which
-/// lets the batch kernel compute a long column in two parts on two cores with the same bits as one pass.
+/// lets the batch kernel compute a long column in parts on both cores with the same bits as one pass.
 public struct BBANDS: StreamingIndicator {
     public let timeperiod: Int
     public let nbdevup: Double

@@ -33,7 +33,7 @@ public struct VAR: StreamingIndicator {
 ///
 /// The refreshes fall on the bars `period − 1 + k·period` (k ≥ 0) of the stream, and at those bars the state
 /// (mean, squared-deviation sum) is a function of the window's values alone. The BBANDS kernel relies on that
-/// to compute a long column in two parts, cut at a refresh bar, on two cores with the same bits as one pass.
+/// to compute a long column in parts, cut at refresh bars, on both cores with the same bits as one pass.
 @usableFromInline
 struct WindowVariance: Sendable {
     @usableFromInline let period: Int
