@@ -14,7 +14,8 @@ struct IndicatorCommand: ParsableCommand {
             (--json: also kinds and valid ranges). `tradewind indicator NAME --data SOURCE` prints a CSV with header \
             timestamp,<outputs in TA-Lib's order>: ISO 8601 UTC bar start times and empty cells during the lookback. \
             Parameters use TA-Lib's (Python) names: --param timeperiod=20 --param nbdevup=1.5. Session-anchored VWAP \
-            starts a session on each local calendar day in --tz (default America/New_York).
+            starts a session on each local calendar day in --tz (default America/New_York). MAVP reads its period per \
+            bar from --periods FILE.
             """
     )
 
@@ -31,6 +32,9 @@ struct IndicatorCommand: ParsableCommand {
 
     @Option(name: .customLong("param"), help: "A parameter as name=value (repeatable).")
     var params: [String] = []
+
+    @Option(help: "Per-bar periods for MAVP: a file with one number per bar in bar order (the last field of each line; a header line is skipped).")
+    var periods: String?
 
     @Option(help: "Output format: csv or json.")
     var format: String = "csv"
@@ -53,7 +57,10 @@ struct IndicatorCommand: ParsableCommand {
             guard let series = symbol.flatMap({ dataset[$0] }) ?? dataset.series.first else {
                 throw ValidationError("no series\(symbol.map { " for symbol \($0)" } ?? "") in \(data)")
             }
-            let inputs = try IndicatorTable.inputs(for: descriptor, series: series, zone: options.zone)
+            let perBar = try periods.map { path throws in
+                try IndicatorTable.periods(csv: String(contentsOfFile: path, encoding: .utf8), file: path)
+            }
+            let inputs = try IndicatorTable.inputs(for: descriptor, series: series, zone: options.zone, periods: perBar)
             let outputs = try descriptor.compute(inputs, parameters: parameters)
             let text = format == "json"
                 ? IndicatorTable.json(descriptor, times: series.time, outputs: outputs)

@@ -35,3 +35,50 @@ struct IndicatorCLITests {
         #expect(bad.stderr.contains("9 HMA") && bad.stderr.contains("13 RMA"), "\(bad.stderr)")
     }
 }
+
+/// `tradewind indicator MAVP --periods FILE`: the per-bar periods come from a file, one per bar.
+@Suite("tradewind indicator: MAVP periods")
+struct MAVPCLITests {
+    func write(_ lines: [String]) throws -> String {
+        let url = FileManager.default.temporaryDirectory.appendingPathComponent("tradewind-periods-\(UUID().uuidString).csv")
+        try (lines.joined(separator: "\n") + "\n").write(to: url, atomically: true, encoding: .utf8)
+        return url.path
+    }
+
+    func column(_ csv: String) -> [String] {
+        csv.split(separator: "\n").dropFirst().map { $0.split(separator: ",", omittingEmptySubsequences: false).last.map(String.init) ?? "" }
+    }
+
+    @Test("constant periods of 10 give SMA(10) once MAVP's lookback (maxperiod − 1) has passed")
+    func constantPeriodsEqualTheMovingAverage() throws {
+        let bars = 1762  // sample:spy-daily
+        let path = try write(["timestamp,periods"] + (0..<bars).map { "bar\($0),10" })
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        let mavp = try CLITests.run(["indicator", "MAVP", "--data", "sample:spy-daily", "--periods", path])
+        #expect(mavp.status == 0, "\(mavp.stderr)")
+        let sma = try CLITests.run(["indicator", "SMA", "--data", "sample:spy-daily", "--param", "timeperiod=10"])
+        let a = column(mavp.stdout), b = column(sma.stdout)
+        #expect(a.count == bars && b.count == bars)
+        #expect(a.prefix(29).allSatisfy { $0.isEmpty })
+        // Equal as numbers (MAVP sums each window afresh, SMA keeps a running sum: the last digits may differ).
+        let far = zip(a.dropFirst(29), b.dropFirst(29)).filter { x, y in
+            guard let u = Double(x), let v = Double(y) else { return true }
+            return abs(u - v) > 1e-9 * abs(v)
+        }
+        #expect(far.isEmpty, "\(far.prefix(3))")
+    }
+
+    @Test("without --periods, with too few values or a bad value, the error says what to pass")
+    func badPeriods() throws {
+        let none = try CLITests.run(["indicator", "MAVP", "--data", "sample:spy-daily"])
+        #expect(none.status != 0 && none.stderr.contains("--periods"), "\(none.stderr)")
+        let short = try write(["10", "12"])
+        defer { try? FileManager.default.removeItem(atPath: short) }
+        let few = try CLITests.run(["indicator", "MAVP", "--data", "sample:spy-daily", "--periods", short])
+        #expect(few.status != 0 && few.stderr.contains("2 values for 1762 bars"), "\(few.stderr)")
+        let bad = try write(["periods", "10", "ten"])
+        defer { try? FileManager.default.removeItem(atPath: bad) }
+        let word = try CLITests.run(["indicator", "MAVP", "--data", "sample:spy-daily", "--periods", bad])
+        #expect(word.status != 0 && word.stderr.contains("line 3") && word.stderr.contains("'ten'"), "\(word.stderr)")
+    }
+}

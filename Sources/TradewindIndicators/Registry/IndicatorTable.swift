@@ -18,8 +18,10 @@ public enum IndicatorTable {
         return values
     }
 
-    /// The input columns `descriptor` reads, from `series`. Sessions (VWAP) are the bars' local dates in `zone`.
-    public static func inputs(for descriptor: IndicatorDescriptor, series: BarSeries, zone: ZoneRules) throws(IndicatorError) -> [[Double]] {
+    /// The input columns `descriptor` reads, from `series`. Sessions (VWAP) are the bars' local dates in `zone`;
+    /// a per-bar periods input (MAVP) is `periods`, one value per bar (see `periods(csv:file:bars:)`).
+    public static func inputs(for descriptor: IndicatorDescriptor, series: BarSeries, zone: ZoneRules,
+                              periods: [Double]? = nil) throws(IndicatorError) -> [[Double]] {
         var columns: [[Double]] = []
         for input in descriptor.inputs {
             switch input.column {
@@ -30,11 +32,41 @@ public enum IndicatorTable {
             case .volume: columns.append(series.volume)
             case .session: columns.append(sessionIDs(series.time, zone: zone))
             case .periods:
-                throw .invalidCombination(indicator: descriptor.name,
-                                          reason: "needs a per-bar periods input, which bar data does not provide")
+                guard let periods else {
+                    throw .invalidCombination(indicator: descriptor.name,
+                                              reason: "needs a period per bar: pass --periods FILE (one number per bar, in bar order)")
+                }
+                guard periods.count == series.count else {
+                    throw .invalidCombination(indicator: descriptor.name,
+                                              reason: "the periods file has \(periods.count) values for \(series.count) bars")
+                }
+                columns.append(periods)
             }
         }
         return columns
+    }
+
+    /// One period per bar from a text file: one line per bar in bar order, the period being the line's last
+    /// comma-separated field (so both a bare column and `timestamp,period` rows work); a first line whose last
+    /// field is not a number is a header. Blank lines are ignored. Each value must be a finite number.
+    public static func periods(csv text: String, file: String) throws(IndicatorError) -> [Double] {
+        var out: [Double] = []
+        var lineNumber = 0
+        for raw in text.split(separator: "\n", omittingEmptySubsequences: false) {
+            lineNumber += 1
+            let line = raw.hasSuffix("\r") ? raw.dropLast() : raw[...]
+            if line.allSatisfy({ $0 == " " || $0 == "\t" }) { continue }
+            let field = line.split(separator: ",", omittingEmptySubsequences: false).last.map {
+                $0.trimmingCharacters(in: .whitespaces)
+            } ?? ""
+            guard let v = Double(field), v.isFinite else {
+                if out.isEmpty && lineNumber == 1 { continue }  // header
+                throw .invalidCombination(indicator: "MAVP",
+                                          reason: "\(file) line \(lineNumber): '\(field)' is not a finite number of bars")
+            }
+            out.append(v)
+        }
+        return out
     }
 
     /// One id per bar: its local calendar day in `zone` (a new session starts where the day changes).
