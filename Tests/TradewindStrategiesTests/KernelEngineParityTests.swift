@@ -45,17 +45,9 @@ import TradewindStrategies
         let kt = k.tradeLists![0], et = e.closedTrades
         let ctx = "\(label) \(p) costs \(costs)"
         #expect(e.trades.allSatisfy { !$0.isOpen }, "\(ctx): open trade left")
-        #expect(kt.count == et.count, "\(ctx): \(kt.count) kernel trades vs \(et.count) engine trades")
-        for (a, b) in zip(kt, et) {
-            let same = series.time[a.entryBar] == b.entryTime && series.time[a.exitBar] == b.exitTime
-                && relativeDifference(a.entryPrice, b.entryPrice) <= 1e-9 && relativeDifference(a.exitPrice, b.exitPrice) <= 1e-9
-                && relativeDifference(a.quantity, b.quantity) <= 1e-9
-            if !same { Issue.record("\(ctx): trade \(a) vs engine \(b)"); break }
-        }
-        #expect(relativeDifference(km.finalEquity, e.finalEquity) <= 1e-9, "\(ctx): equity \(km.finalEquity) vs \(e.finalEquity)")
-        #expect(km.trades == em.trades && km.wins == em.wins, "\(ctx): \(km) vs \(em)")
-        #expect(abs(km.sharpe - em.sharpe) <= 1e-9 * max(1, abs(em.sharpe)), "\(ctx): sharpe \(km.sharpe) vs \(em.sharpe)")
-        #expect(abs(km.maxDrawdown - em.maxDrawdown) <= 1e-9, "\(ctx): drawdown \(km.maxDrawdown) vs \(em.maxDrawdown)")
+        expectKernelEqualsEngine(trades: kt, metrics: km, engine: e, engineMetrics: em,
+                                 sameBars: { series.time[$0.entryBar] == $1.entryTime && series.time[$0.exitBar] == $1.exitTime },
+                                 context: ctx)
         return et.count
     }
 

@@ -17,21 +17,11 @@ import TradewindStrategies
                                      "stop_loss": .real(p.stopLoss), "position_size": .real(p.positionSize)])
             let e = try Backtest.run(strategy, data: MarketDataset([series]), config: config)
             let ctx = "\(series.symbol) \(p) \(costs)"
-            let closed = e.closedTrades, kt = k.tradeLists![i]
-            #expect(kt.count == closed.count, "\(ctx): \(kt.count) vs \(closed.count) trades")
-            for (a, b) in zip(kt, closed) where !(a.entryBar == b.entryStep && a.exitBar == b.exitStep
-                && relativeDifference(a.entryPrice, b.entryPrice) <= 1e-9 && relativeDifference(a.exitPrice, b.exitPrice) <= 1e-9
-                && relativeDifference(a.quantity, b.quantity) <= 1e-9) {
-                Issue.record("\(ctx): trade \(a) vs engine \(b)")
-                break
-            }
+            let closed = e.closedTrades
             let em = KernelStatistics.metrics(equity: e.equity.equity, initialCash: cash, trades: closed.count,
                                               wins: closed.filter { $0.netPnL > 0 }.count)
-            let km = k.metrics(at: i)
-            #expect(relativeDifference(km.finalEquity, e.finalEquity) <= 1e-9, "\(ctx): \(km.finalEquity) vs \(e.finalEquity)")
-            #expect(km.trades == em.trades && km.wins == em.wins, "\(ctx): \(km) vs \(em)")
-            #expect(abs(km.sharpe - em.sharpe) <= 1e-9 * max(1, abs(em.sharpe)) && abs(km.maxDrawdown - em.maxDrawdown) <= 1e-9,
-                    "\(ctx): \(km) vs \(em)")
+            expectKernelEqualsEngine(trades: k.tradeLists![i], metrics: k.metrics(at: i), engine: e, engineMetrics: em,
+                                     sameBars: { $0.entryBar == $1.entryStep && $0.exitBar == $1.exitStep }, context: ctx)
             trades += closed.count
         }
         return trades

@@ -145,7 +145,7 @@ public enum SymbolOptimizer {
 
         // The best trial through the engine: full metrics, returns for PSR/DSR.
         let params = try evaluator.parameters(best.point)
-        let result = try job.strategy.run(params, evaluator.dataset, job.config)
+        let result = try evaluator.backtest(params)
         let summary = BacktestSummary(result: result, interval: sample.interval, strategy: job.strategy.name,
                                       parameters: params.description)
         out.best = BestTrial(trial: best.number, params: named(job.space, best.point), objective: optional(best.objective),
@@ -245,7 +245,7 @@ public enum SymbolOptimizer {
         let context = train.lowerBound..<test.upperBound
         let ev = job.evaluator(series.slice(context))
         let params = try ev.parameters(point)
-        let result = try job.strategy.run(params, ev.dataset, job.config)
+        let result = try ev.backtest(params)
         let eq = result.equity.equity
         guard eq.count == context.count else {
             throw OptimizerError.invalidWindows(reason: "the engine reported \(eq.count) equity points for \(context.count) bars")

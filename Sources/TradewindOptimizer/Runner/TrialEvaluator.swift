@@ -293,8 +293,13 @@ public struct TrialEvaluator: Sendable {
     /// The dataset's bar interval (daily when empty).
     var interval: BarInterval { dataset.series.first?.interval ?? .daily }
 
+    /// The engine run of these parameters on this dataset with this configuration (on the prepared market).
+    public func backtest(_ parameters: StrategyParameters) throws -> BacktestResult {
+        try market.map { try strategy.runPrepared(parameters, $0, config) } ?? strategy.run(parameters, dataset, config)
+    }
+
     func engineRun(_ parameters: StrategyParameters) throws -> (result: BacktestResult, summary: BacktestSummary) {
-        let result = try market.map { try strategy.runPrepared(parameters, $0, config) } ?? strategy.run(parameters, dataset, config)
+        let result = try backtest(parameters)
         return (result, BacktestSummary(result: result, interval: interval, strategy: strategy.name,
                                         parameters: parameters.description))
     }

@@ -1,4 +1,5 @@
 import Testing
+import TradewindEngine
 import TradewindStrategies
 
 /// Relative difference, treating two values within 1e-300 of each other as equal.
@@ -35,4 +36,28 @@ func expectSameResults(_ a: KernelGridResult, _ b: KernelGridResult, tolerance: 
             }
         }
     }
+}
+
+/// Expects a kernel's trades and metrics for one parameter set to equal an engine run's (1e-9): the same number of
+/// closed trades, each on the same bars (`sameBars`) at the same prices and quantity, and the same final equity,
+/// trade and win counts, Sharpe and maximum drawdown (`engineMetrics`: the engine's equity under the kernel's
+/// definitions).
+func expectKernelEqualsEngine(trades kt: [KernelTrade], metrics km: KernelMetrics, engine e: BacktestResult,
+                              engineMetrics em: KernelMetrics, sameBars: (KernelTrade, Trade) -> Bool, context ctx: String,
+                              sourceLocation: SourceLocation = #_sourceLocation) {
+    let et = e.closedTrades
+    #expect(kt.count == et.count, "\(ctx): \(kt.count) kernel trades vs \(et.count) engine trades", sourceLocation: sourceLocation)
+    for (a, b) in zip(kt, et) where !(sameBars(a, b)
+        && relativeDifference(a.entryPrice, b.entryPrice) <= 1e-9 && relativeDifference(a.exitPrice, b.exitPrice) <= 1e-9
+        && relativeDifference(a.quantity, b.quantity) <= 1e-9) {
+        Issue.record("\(ctx): trade \(a) vs engine \(b)", sourceLocation: sourceLocation)
+        break
+    }
+    #expect(relativeDifference(km.finalEquity, e.finalEquity) <= 1e-9, "\(ctx): equity \(km.finalEquity) vs \(e.finalEquity)",
+            sourceLocation: sourceLocation)
+    #expect(km.trades == em.trades && km.wins == em.wins, "\(ctx): \(km) vs \(em)", sourceLocation: sourceLocation)
+    #expect(abs(km.sharpe - em.sharpe) <= 1e-9 * max(1, abs(em.sharpe)), "\(ctx): sharpe \(km.sharpe) vs \(em.sharpe)",
+            sourceLocation: sourceLocation)
+    #expect(abs(km.maxDrawdown - em.maxDrawdown) <= 1e-9, "\(ctx): drawdown \(km.maxDrawdown) vs \(em.maxDrawdown)",
+            sourceLocation: sourceLocation)
 }
