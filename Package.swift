@@ -34,7 +34,13 @@ let package = Package(
     ],
     targets: [
         .systemLibrary(name: "CZlib", path: "Sources/CZlib"),
-        .target(name: "TradewindCore", swiftSettings: strict),
+        // glibc's allocator controls (mallopt), for `MemoryPolicy`.
+        .systemLibrary(name: "CMalloc", path: "Sources/CMalloc"),
+        .target(
+            name: "TradewindCore",
+            dependencies: [.target(name: "CMalloc", condition: .when(platforms: [.linux]))],
+            swiftSettings: strict
+        ),
         .target(
             name: "TradewindData",
             dependencies: ["TradewindCore", "CZlib"],

@@ -21,4 +21,10 @@ struct Tradewind: AsyncParsableCommand {
             StrategyCommand.self,
         ]
     )
+
+    static func main() async {
+        // Backtests and optimizations allocate and free large result columns run after run: reuse them.
+        MemoryPolicy.keepFreedMemoryInProcess()
+        await main(nil)
+    }
 }
