@@ -18,6 +18,7 @@ extension StrategyContext {
     /// Applies a fill of `signed` units (positive = buy) at `price` with `commission` to the position and cash,
     /// producing trades for any reduction.
     func applyFill(symbol s: Int, signed dq: Double, price: Double, commission: Double) {
+        willChangeHoldings()
         cashBalance -= dq * price + commission
         var pos = quantity[s]
         var rest = dq

@@ -4,9 +4,9 @@ extension StrategyContext {
     /// Executes (part of) order `id` at `rawPrice` (slippage applied when `slipped`), enforcing sizing,
     /// whole shares, the volume cap and the account's rules. Failures reject the order with a reason.
     func execute(_ id: OrderID, at rawPrice: Double, slipped: Bool, bypassChecks: Bool = false) {
-        let order = orders[id]
-        let s = order.symbol
-        let side = order.side
+        // Field by field: a copy of the whole order (texts, request) costs more than the fill.
+        let s = orders[id].symbol
+        let side = orders[id].side
         let price = slipped ? config.slippage.apply(rawPrice, side: side) : rawPrice
         guard price.isFinite && price > 0 else {
             finish(id, .rejected, reason: "no valid price to fill at (\(price))")
@@ -17,10 +17,10 @@ extension StrategyContext {
 
         // Resolve the order's total quantity at its first fill.
         var total: Double
-        if let r = order.remainingQuantity {
+        if let r = orders[id].remainingQuantity {
             total = r
         } else {
-            switch order.request.size {
+            switch orders[id].request.size {
             case .units(let q): total = q
             case .notional(let v): total = v / price
             case .equityFraction(let f): total = f * equityNow / price
@@ -40,7 +40,7 @@ extension StrategyContext {
             if config.wholeShares { total = (total + 1e-9).rounded(.down) }
             if !(total > 0) {
                 let why: String
-                if case .allAvailable = order.request.size {
+                if case .allAvailable = orders[id].request.size {
                     why = "nothing affordable: cash \(fmt(cashBalance)) buys no \(config.wholeShares ? "whole " : "")unit at \(fmt(price)) plus commission"
                 } else {
                     why = config.wholeShares ? "quantity rounds down to zero whole shares" : "quantity is zero"

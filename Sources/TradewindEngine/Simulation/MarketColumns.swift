@@ -38,9 +38,9 @@ final class MarketColumns: @unchecked Sendable {
     @usableFromInline static let inSession: UInt8 = 1
     @usableFromInline static let sessionFirst: UInt8 = 2
     @usableFromInline static let sessionLast: UInt8 = 4
-    static let newDay: UInt8 = 8
+    @usableFromInline static let newDay: UInt8 = 8
     /// Some symbol has a dividend or split on its bar at this step.
-    static let corporateAction: UInt8 = 16
+    @usableFromInline static let corporateAction: UInt8 = 16
 
     init(dataset: MarketDataset, session: SessionPolicy, from: UnixNanos?, to: UnixNanos?) throws(BacktestError) {
         var series = dataset.series

@@ -29,24 +29,35 @@ extension StrategyContext {
         let row = Int(currentRow[s])
         let o = market.open[s][row], h = market.high[s][row], l = market.low[s][row], c = market.close[s][row]
         let path = BarPath(open: o, high: h, low: l, close: c, policy: config.intrabar, position: quantity[s])
-        let candidates = liveOrders.filter {
-            orders[$0].symbol == s && orders[$0].activeSince <= step && orders[$0].status != .held
+        // Scratch lists reused from bar to bar (taken out while in use): no allocation per matched bar.
+        var candidates = candidateScratch
+        var hits = hitScratch
+        candidateScratch = []
+        hitScratch = []
+        defer {
+            candidates.removeAll(keepingCapacity: true)
+            hits.removeAll(keepingCapacity: true)
+            candidateScratch = candidates
+            hitScratch = hits
         }
-        var hits: [Hit] = []
+        for id in liveOrders where orders[id].symbol == s && orders[id].activeSince <= step && orders[id].status != .held {
+            candidates.append(id)
+        }
         for id in candidates {
             if orders[id].status == .submitted {
                 orders[id].status = .working
                 logEvent(id, .working, quantity: 0, price: 0, reason: "")
             }
-            let order = orders[id]
-            if order.type == .marketOnClose { continue }
-            if case .trailingStop = order.type, order.trailStop.isNaN {
+            if orders[id].type == .marketOnClose { continue }
+            if case .trailingStop = orders[id].type, orders[id].trailStop.isNaN {
                 // Submitted before the symbol's first bar: start trailing from this open.
                 initialiseTrail(id, reference: o)
             }
-            if let hit = hitOf(order, path: path, open: o, sessionFirst: sessionFirst) { hits.append(hit) }
+            if let hit = hitOf(id, path: path, open: o, sessionFirst: sessionFirst) { hits.append(hit) }
         }
-        hits.sort { $0.position != $1.position ? $0.position < $1.position : $0.id < $1.id }
+        if hits.count > 1 {
+            hits.sort { $0.position != $1.position ? $0.position < $1.position : $0.id < $1.id }
+        }
         for hit in hits where !orders[hit.id].status.isFinal {
             execute(hit.id, at: hit.price, slipped: hit.slipped)
         }
@@ -81,48 +92,48 @@ extension StrategyContext {
     }
 
     /// Where and at what price `order` executes on this bar, if it does.
-    private func hitOf(_ order: Order, path: BarPath, open o: Double, sessionFirst: Bool) -> Hit? {
-        let buy = order.side == .buy
-        switch order.type {
+    private func hitOf(_ id: OrderID, path: BarPath, open o: Double, sessionFirst: Bool) -> Hit? {
+        let side = orders[id].side
+        let buy = side == .buy
+        switch orders[id].type {
         case .market:
-            return Hit(position: 0, price: o, slipped: true, id: order.id)
+            return Hit(position: 0, price: o, slipped: true, id: id)
         case .marketOnOpen:
-            return sessionFirst ? Hit(position: 0, price: o, slipped: true, id: order.id) : nil
+            return sessionFirst ? Hit(position: 0, price: o, slipped: true, id: id) : nil
         case .marketOnClose:
             return nil
         case .openIf(let condition):
             guard !condition.waits(barStartingAt: time) else { return nil }
             let onTime = condition.barStart.map { $0 == time } ?? true
-            return onTime && condition.admits(open: o) ? Hit(position: 0, price: o, slipped: true, id: order.id) : nil
+            return onTime && condition.admits(open: o) ? Hit(position: 0, price: o, slipped: true, id: id) : nil
         case .limit(let limit):
-            return limitHit(order, limit: limit, path: path, open: o, from: 0)
+            return limitHit(id, side, limit: limit, path: path, open: o, from: 0)
         case .stop(let stop):
-            return stopHit(order, stop: stop, path: path, open: o)
+            return stopHit(id, side, stop: stop, path: path, open: o)
         case .trailingStop:
-            return stopHit(order, stop: order.trailStop, path: path, open: o)
+            return stopHit(id, side, stop: orders[id].trailStop, path: path, open: o)
         case .stopLimit(let stop, let limit):
-            if order.status == .triggered {
-                return limitHit(order, limit: limit, path: path, open: o, from: 0)
+            if orders[id].status == .triggered {
+                return limitHit(id, side, limit: limit, path: path, open: o, from: 0)
             }
             guard let t = path.firstTouch(of: stop, rising: buy) else { return nil }
-            orders[order.id].status = .triggered
-            logEvent(order.id, .triggered, quantity: 0, price: t == 0 ? o : stop, reason: "")
+            orders[id].status = .triggered
+            logEvent(id, .triggered, quantity: 0, price: t == 0 ? o : stop, reason: "")
             let triggerPrice = t == 0 ? o : stop
             if buy ? triggerPrice <= limit : triggerPrice >= limit {
-                return Hit(position: t, price: triggerPrice, slipped: false, id: order.id)
+                return Hit(position: t, price: triggerPrice, slipped: false, id: id)
             }
-            return limitHit(order, limit: limit, path: path, open: o, from: t)
+            return limitHit(id, side, limit: limit, path: path, open: o, from: t)
         }
     }
 
-    private func limitHit(_ order: Order, limit: Double, path: BarPath, open o: Double, from start: Double) -> Hit? {
-        let buy = order.side == .buy
-        guard let t = path.firstTouch(of: limit, rising: !buy, from: start) else { return nil }
-        return Hit(position: t, price: t == 0 ? o : limit, slipped: false, id: order.id)
+    private func limitHit(_ id: OrderID, _ side: OrderSide, limit: Double, path: BarPath, open o: Double, from start: Double) -> Hit? {
+        guard let t = path.firstTouch(of: limit, rising: side != .buy, from: start) else { return nil }
+        return Hit(position: t, price: t == 0 ? o : limit, slipped: false, id: id)
     }
 
-    private func stopHit(_ order: Order, stop: Double, path: BarPath, open o: Double) -> Hit? {
-        guard let t = path.firstTouch(of: stop, rising: order.side == .buy) else { return nil }
-        return Hit(position: t, price: t == 0 ? o : stop, slipped: true, id: order.id)
+    private func stopHit(_ id: OrderID, _ side: OrderSide, stop: Double, path: BarPath, open o: Double) -> Hit? {
+        guard let t = path.firstTouch(of: stop, rising: side == .buy) else { return nil }
+        return Hit(position: t, price: t == 0 ? o : stop, slipped: true, id: id)
     }
 }

@@ -1,37 +1,55 @@
 import TradewindCore
 
 extension StrategyContext {
-    /// Everything that happens at a step before the strategy sees it: new rows, financing, order matching
-    /// at this bar's prices, mark-to-market, margin check.
-    @usableFromInline
+    /// Everything that happens at a step before the strategy sees it: the symbols' current rows, then (only
+    /// when something can happen) financing, corporate actions, order matching at this bar's prices and the
+    /// margin check. The equity curve is not touched here: it is written in spans, before the next change of
+    /// cash or positions (`catchUp`).
+    @inlinable
     func beginStep(_ i: Int) {
         hot.pointee.step = i
-        for s in 0..<market.symbolCount {
-            let r = market.exactRow[s][i]
-            if r >= 0 { currentRow[s] = r }
+        if market.symbolCount == 1 {
+            let r = market.exactRow[0][i]
+            if r >= 0 { currentRow[0] = r }
+        } else {
+            for s in 0..<market.symbolCount {
+                let r = market.exactRow[s][i]
+                if r >= 0 { currentRow[s] = r }
+            }
         }
+        if market.flags[i] & eventFlags != 0 || hot.pointee.liveOrders > 0 || checksEveryStep { beginStepEvents(i) }
+    }
+
+    @usableFromInline
+    func beginStepEvents(_ i: Int) {
         let f = market.flags[i]
+        hot.pointee.beforeMatching = true
         if i > 0 && f & MarketColumns.newDay != 0 && accruesFinancing {
             accrueFinancing(days: Double(market.day[i] - market.day[i - 1]))
         }
         if f & MarketColumns.corporateAction != 0 { applyCorporateActions() }
         if hot.pointee.liveOrders > 0 && f & MarketColumns.inSession != 0 { matchOrders() }
-        markToMarket(extremes: true)
+        hot.pointee.beforeMatching = false
         if let maintenance = maintenanceMargin { checkMaintenance(maintenance) }
     }
 
-    /// Everything after `onBar`: close fills, market-on-close, session-close flattening and DAY expiry,
-    /// then the step's equity is recorded.
-    @usableFromInline
+    /// Everything after `onBar`: close fills, market-on-close, session-close flattening and DAY expiry.
+    @inlinable
     func endStep() {
-        var traded = false
+        if hot.pointee.closeQueue > 0
+            || (market.flags[step] & MarketColumns.sessionLast != 0 && (hot.pointee.liveOrders > 0 || flattenAtClose)) {
+            endStepEvents()
+        }
+    }
+
+    @usableFromInline
+    func endStepEvents() {
         if hot.pointee.closeQueue > 0 {
             let queue = closeFillQueue
             closeFillQueue.removeAll(keepingCapacity: true)
             hot.pointee.closeQueue = 0
             for id in queue where !orders[id].status.isFinal && hasBar(orders[id].symbol) {
                 execute(id, at: close(orders[id].symbol), slipped: true)
-                traded = true
             }
         }
         let f = market.flags[step]
@@ -43,60 +61,24 @@ extension StrategyContext {
                     logEvent(id, .working, quantity: 0, price: 0, reason: "")
                 }
                 let c = close(orders[id].symbol)
-                if c.isFinite { execute(id, at: c, slipped: true); traded = true }
+                if c.isFinite { execute(id, at: c, slipped: true) }
             }
             if flattenAtClose {
                 cancelAll(reason: "session close: flattening")
                 liquidateAll(tag: "session-flatten", reason: "flatten at session close")
-                traded = true
             }
             for id in liveOrders where orders[id].request.timeInForce == .day && orders[id].activeSince <= step
                 && !orders[id].status.isFinal && orders[id].status != .held {
                 finish(id, .expired, reason: "DAY order: session closed")
             }
         }
-        if traded { markToMarket(extremes: false) }
-        record()
-    }
-
-    func markToMarket(extremes: Bool) {
-        var value = 0.0
-        var gross = 0.0
-        let i = step
-        for s in 0..<market.symbolCount {
-            let q = quantity[s]
-            if q == 0 { continue }
-            let r = currentRow[s]
-            if r < 0 { continue }
-            let v = q * market.close[s][Int(r)]
-            value += v
-            gross += abs(v)
-            if extremes && market.exactRow[s][i] >= 0 {
-                books[s].highest = max(books[s].highest, market.high[s][Int(r)])
-                books[s].lowest = min(books[s].lowest, market.low[s][Int(r)])
-            }
-        }
-        hot.pointee.positionsValue = value
-        hot.pointee.grossValue = gross
-        hot.pointee.equity = hot.pointee.cash + value
-    }
-
-    /// Writes this step's row of the equity curve and positions (from the last mark); exposures are divided out
-    /// once, in `result()`.
-    func record() {
-        let i = step, n = market.stepCount
-        let h = hot.pointee
-        curve[i] = h.cash
-        curve[n + i] = h.positionsValue
-        curve[2 * n + i] = h.equity
-        curve[3 * n + i] = h.grossValue
-        for s in 0..<market.symbolCount { held[s * n + i] = quantity[s] }
     }
 
     /// Splits and cash dividends at the open of their ex-date, before any fill: a split multiplies positions and
     /// working orders' unit sizes by its coefficient and divides their prices by it; a dividend credits longs
     /// (debits shorts) quantity × amount, counted in the position's trade P&L.
     func applyCorporateActions() {
+        willChangeHoldings()
         for s in 0..<market.symbolCount {
             let r = Int(market.exactRow[s][step])
             guard r >= 0 else { continue }
@@ -140,6 +122,7 @@ extension StrategyContext {
 
     func accrueFinancing(days: Double) {
         guard days > 0 else { return }
+        willChangeHoldings()
         let borrow = config.financing.shortBorrowRate / 360 * days
         if borrow > 0 {
             for s in 0..<market.symbolCount where quantity[s] < 0 {
@@ -161,11 +144,12 @@ extension StrategyContext {
 
     func checkMaintenance(_ maintenance: Double) {
         let gross = grossValue()
-        guard gross > 0, lastEquity < maintenance * gross else { return }
-        let why = "margin call: equity \(fmt(lastEquity)) below maintenance \(maintenance) × gross exposure \(fmt(gross)) = \(fmt(maintenance * gross))"
+        guard gross > 0 else { return }
+        let equity = markedEquity()
+        guard equity < maintenance * gross else { return }
+        let why = "margin call: equity \(fmt(equity)) below maintenance \(maintenance) × gross exposure \(fmt(gross)) = \(fmt(maintenance * gross))"
         cancelAll(reason: why)
         liquidateAll(tag: "margin-call", reason: why)
-        markToMarket(extremes: false)
     }
 
     /// Closes every position at this step's close with market orders tagged `tag` (reductions are always allowed).
@@ -188,6 +172,7 @@ extension StrategyContext {
     /// The run's results; open positions are reported as open trades marked at the last close.
     @usableFromInline
     func result() -> BacktestResult {
+        catchUp(throughStep: market.stepCount - 1)
         var trades = tradeList
         let saved = tradeList
         for s in 0..<market.symbolCount where quantity[s] != 0 {
@@ -197,17 +182,11 @@ extension StrategyContext {
             trades.append(tradeList.removeLast())
         }
         tradeList = saved
-        let n = market.stepCount
-        func column(_ k: Int) -> [Double] { Array(UnsafeBufferPointer(start: curve + k * n, count: n)) }
-        let equity = column(2), value = column(1)
-        let gross = (0..<n).map { equity[$0] != 0 ? curve[3 * n + $0] / equity[$0] : 0 }
-        let net = (0..<n).map { equity[$0] != 0 ? value[$0] / equity[$0] : 0 }
-        let positions = (0..<market.symbolCount).map { Array(UnsafeBufferPointer(start: held + $0 * n, count: n)) }
         return BacktestResult(
             symbols: market.symbols, config: config, initialCash: config.initialCash,
-            equity: EquityCurve(time: market.timeIndex, cash: column(0),
-                                positionsValue: value, equity: equity, grossExposure: gross, netExposure: net),
-            positions: positions, trades: trades, orders: orders, orderLog: log, fills: fillList,
+            equity: EquityCurve(time: market.timeIndex, cash: cashColumn, positionsValue: positionsValueColumn,
+                                equity: equityColumn, grossExposure: grossExposureColumn, netExposure: netExposureColumn),
+            positions: heldColumns, trades: trades, orders: orders, orderLog: log, fills: fillList,
             totalCommission: totals.commission, totalSlippage: totals.slippage, totalFinancing: totals.financing,
             totalDividends: totals.dividends)
     }

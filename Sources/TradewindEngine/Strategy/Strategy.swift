@@ -15,6 +15,10 @@ import TradewindCore
 ///
 /// The context only exposes bars up to the current one: a strategy cannot read the future.
 public protocol Strategy {
+    /// The notifications the strategy handles: `onOrderUpdate` is called, with a snapshot of the order, only
+    /// when this contains `.orderUpdates`, and `onFill` only with `.fills`. Default: both. A strategy that
+    /// implements neither hook can declare `[]` and spare the simulator building snapshots nobody reads.
+    static var notifications: StrategyNotifications { get }
     mutating func onStart(_ context: StrategyContext) throws
     mutating func onSessionOpen(_ context: StrategyContext) throws
     mutating func onBar(_ context: StrategyContext) throws
@@ -24,7 +28,19 @@ public protocol Strategy {
     mutating func onEnd(_ context: StrategyContext) throws
 }
 
+/// Which of `Strategy`'s notification hooks a strategy implements.
+public struct StrategyNotifications: OptionSet, Sendable {
+    public let rawValue: UInt8
+    public init(rawValue: UInt8) { self.rawValue = rawValue }
+    /// `onOrderUpdate`: every state change of every order.
+    public static let orderUpdates = StrategyNotifications(rawValue: 1)
+    /// `onFill`: every fill.
+    public static let fills = StrategyNotifications(rawValue: 2)
+    public static let all: StrategyNotifications = [.orderUpdates, .fills]
+}
+
 extension Strategy {
+    @inlinable public static var notifications: StrategyNotifications { .all }
     @inlinable public mutating func onStart(_ context: StrategyContext) throws {}
     @inlinable public mutating func onSessionOpen(_ context: StrategyContext) throws {}
     @inlinable public mutating func onOrderUpdate(_ context: StrategyContext, order: Order) throws {}

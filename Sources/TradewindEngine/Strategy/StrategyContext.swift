@@ -11,16 +11,29 @@ public final class StrategyContext {
     /// Configuration read on every step, copied out of `config` (which holds an existential and is costly to copy).
     let accruesFinancing: Bool
     let maintenanceMargin: Double?
-    let flattenAtClose: Bool
+    @usableFromInline let flattenAtClose: Bool
+    /// Step flags that need the simulator's attention before `onBar` (new day when financing accrues, corporate
+    /// actions); with `checksEveryStep` (maintenance margin) every step does.
+    @usableFromInline let eventFlags: UInt8
+    @usableFromInline let checksEveryStep: Bool
     /// Per-step mutable state behind a pointer: read on every bar without dynamic exclusivity checks.
     @usableFromInline let hot: UnsafeMutablePointer<HotState>
     @usableFromInline let currentRow: UnsafeMutablePointer<Int32>
     @usableFromInline let quantity: UnsafeMutablePointer<Double>
     let books: UnsafeMutablePointer<PositionBook>
-    /// Recorded per step: cash, positions value, equity, gross position value (4 × stepCount).
-    let curve: UnsafeMutablePointer<Double>
-    /// Position per symbol per step (symbolCount × stepCount, symbol-major).
-    let held: UnsafeMutablePointer<Double>
+    /// The recorded curves, one row per step, written in spans by `catchUp` (see `Recording.swift`): rows before
+    /// `recordedSteps` are final. Created uninitialised (every row is written before `result()` reads it).
+    @exclusivity(unchecked) var cashColumn: [Double]
+    @exclusivity(unchecked) var positionsValueColumn: [Double]
+    @exclusivity(unchecked) var equityColumn: [Double]
+    @exclusivity(unchecked) var grossExposureColumn: [Double]
+    @exclusivity(unchecked) var netExposureColumn: [Double]
+    /// Position per symbol per step.
+    @exclusivity(unchecked) var heldColumns: [[Double]]
+    /// Rows `0..<recordedSteps` of the curves are written; price extremes of open positions (MAE/MFE) include
+    /// the bars of steps `0..<extremesSteps`.
+    @exclusivity(unchecked) var recordedSteps = 0
+    @exclusivity(unchecked) var extremesSteps = 0
 
     // Orders and notifications (touched only when something happens; counts mirrored in `hot`).
     @exclusivity(unchecked) var orders: [Order] = []
@@ -35,6 +48,9 @@ public final class StrategyContext {
     @exclusivity(unchecked) var nextOCOGroup = 0
     /// Orders submitted during the current hook that fill at this bar's close (close-fill mode).
     @exclusivity(unchecked) var closeFillQueue: [OrderID] = []
+    /// Reused by order matching (see `matchOrders`).
+    @exclusivity(unchecked) var candidateScratch: [OrderID] = []
+    @exclusivity(unchecked) var hitScratch: [Hit] = []
     @exclusivity(unchecked) var totals = (commission: 0.0, slippage: 0.0, financing: 0.0, dividends: 0.0, splits: 0)
 
     init(market: MarketColumns, config: BacktestConfig) {
@@ -43,6 +59,8 @@ public final class StrategyContext {
         accruesFinancing = config.financing.shortBorrowRate > 0 || config.financing.marginInterestRate > 0
         if case .margin(_, let m) = config.account { maintenanceMargin = m } else { maintenanceMargin = nil }
         flattenAtClose = config.session.flattenAtClose
+        eventFlags = (accruesFinancing ? MarketColumns.newDay : 0) | MarketColumns.corporateAction
+        checksEveryStep = maintenanceMargin != nil
         let n = market.stepCount, k = market.symbolCount
         hot = .allocate(capacity: 1)
         hot.initialize(to: HotState(cash: config.initialCash))
@@ -52,9 +70,12 @@ public final class StrategyContext {
         quantity.initialize(repeating: 0, count: k)
         books = .allocate(capacity: k)
         books.initialize(repeating: PositionBook(), count: k)
-        // Not cleared: every step records all of them (`record()`) before `result()` reads them.
-        curve = .allocate(capacity: 4 * max(n, 1))
-        held = .allocate(capacity: k * max(n, 1))
+        cashColumn = Self.uninitialisedColumn(n)
+        positionsValueColumn = Self.uninitialisedColumn(n)
+        equityColumn = Self.uninitialisedColumn(n)
+        grossExposureColumn = Self.uninitialisedColumn(n)
+        netExposureColumn = Self.uninitialisedColumn(n)
+        heldColumns = (0..<k).map { _ in Self.uninitialisedColumn(n) }
     }
 
     deinit {
@@ -64,8 +85,12 @@ public final class StrategyContext {
         quantity.deallocate()
         books.deinitialize(count: market.symbolCount)
         books.deallocate()
-        curve.deallocate()
-        held.deallocate()
+    }
+
+    /// A column of `n` doubles whose values are not set: `Double` has no invalid bit pattern, and the simulator
+    /// writes every row before anything reads it, so zero-filling would only cost a pass over the memory.
+    private static func uninitialisedColumn(_ n: Int) -> [Double] {
+        [Double](unsafeUninitializedCapacity: n) { _, count in count = n }
     }
 
     /// Current time step (index into the common time index).
@@ -73,10 +98,6 @@ public final class StrategyContext {
     @usableFromInline var cashBalance: Double {
         @inlinable get { hot.pointee.cash }
         set { hot.pointee.cash = newValue }
-    }
-    @usableFromInline var lastEquity: Double {
-        @inlinable get { hot.pointee.equity }
-        set { hot.pointee.equity = newValue }
     }
 
     // MARK: Universe and time
@@ -131,7 +152,7 @@ public final class StrategyContext {
     public func averageEntryPrice(_ symbol: Int) -> Double { books[symbol].averagePrice }
     @inlinable public var cash: Double { cashBalance }
     /// Cash plus positions marked at the latest closes.
-    @inlinable public var equity: Double { lastEquity }
+    public var equity: Double { markedEquity() }
     /// Initial cash of the run.
     public var initialCash: Double { config.initialCash }
 
@@ -255,17 +276,15 @@ enum Notice: Sendable {
 struct HotState {
     @usableFromInline var step = -1
     @usableFromInline var cash: Double
-    @usableFromInline var equity: Double
     /// Mirrors of the event collections' sizes, so the quiet path never touches them.
     @usableFromInline var liveOrders = 0
     @usableFromInline var pendingNotices = 0
     @usableFromInline var closeQueue = 0
-    /// Positions value and gross value at the last mark.
-    var positionsValue = 0.0
-    var grossValue = 0.0
+    /// True while the step's bar has not been matched yet (financing, corporate actions, open fills): a change
+    /// of position then must not count the bar's high and low for the position before it.
+    var beforeMatching = false
 
     init(cash: Double) {
         self.cash = cash
-        equity = cash
     }
 }

@@ -3,6 +3,8 @@ import TradewindEngine
 /// `buy-and-hold`: on the first bar of each symbol, buy with an equal share of the initial capital
 /// (all available cash for a single symbol) and hold to the end.
 public struct BuyAndHold: ParameterizedStrategy {
+    /// Implements neither `onOrderUpdate` nor `onFill`.
+    public static var notifications: StrategyNotifications { [] }
     public static let name = "buy-and-hold"
     public static let summary = "Buy on the first bar, hold to the end."
     public static let parameterSpecs: [ParameterSpec] = [

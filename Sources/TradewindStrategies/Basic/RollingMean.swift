@@ -37,28 +37,58 @@ public struct RollingMean: Sendable {
 /// after a bar on which `a < b`; NaN in either input resets it, and equality resets the "already fired" count
 /// without forgetting that `a` was below.
 public struct CrossAbove: Sendable {
-    private var wasBelow = false
-    private var crossedAgo = -1
+    @usableFromInline var wasBelow = false
+    @usableFromInline var crossedAgo = -1
+
+    /// Where `a` stands relative to `b` on a bar.
+    public enum Relation: Sendable {
+        /// Either value is NaN.
+        case unordered
+        case above
+        case below
+        case equal
+
+        /// The relation of `a` to `b`.
+        @inlinable @inline(__always)
+        public init(_ a: Double, _ b: Double) {
+            if a.isNaN || b.isNaN { self = .unordered } else { self = a > b ? .above : (a < b ? .below : .equal) }
+        }
+
+        /// The relation of `b` to `a`.
+        @inlinable @inline(__always)
+        public var mirrored: Relation {
+            switch self {
+            case .above: .below
+            case .below: .above
+            default: self
+            }
+        }
+    }
 
     public init() {}
 
-    @inlinable
-    public mutating func update(_ a: Double, _ b: Double) -> Bool { _update(a, b) }
+    @inlinable @inline(__always)
+    public mutating func update(_ a: Double, _ b: Double) -> Bool { update(Relation(a, b)) }
 
-    @usableFromInline
-    mutating func _update(_ a: Double, _ b: Double) -> Bool {
-        if a.isNaN || b.isNaN {
+    /// The detector's step for a bar on which `a` stands in `relation` to `b`; true when `a` crosses above.
+    @inlinable @inline(__always)
+    public mutating func update(_ relation: Relation) -> Bool {
+        switch relation {
+        case .unordered:
             crossedAgo = -1
             wasBelow = false
             return false
-        }
-        if a > b {
+        case .above:
             guard wasBelow else { return false }
             crossedAgo += 1
             return crossedAgo == 0
+        case .below:
+            crossedAgo = -1
+            wasBelow = true
+            return false
+        case .equal:
+            crossedAgo = -1
+            return false
         }
-        crossedAgo = -1
-        if a < b { wasBelow = true }
-        return false
     }
 }

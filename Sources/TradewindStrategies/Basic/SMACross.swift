@@ -6,6 +6,8 @@ import TradewindEngine
 /// several symbols each invest up to 1/N of equity. While a symbol's last order can still fill (e.g. queued
 /// outside trading hours), its new signals are ignored.
 public struct SMACross: ParameterizedStrategy {
+    /// Implements neither `onOrderUpdate` nor `onFill`.
+    public static var notifications: StrategyNotifications { [] }
     public static let name = "sma-cross"
     public static let summary = "Long when SMA(fast) crosses above SMA(slow), flat when it crosses below."
     public static let parameterSpecs: [ParameterSpec] = [
@@ -99,8 +101,34 @@ public struct SMACross: ParameterizedStrategy {
         if lane.fastSlot == slow { lane.fastSlot = 0 }
         let i = lane.seen
         lane.seen += 1
-        let f = i + 1 < fast ? Double.nan : (i + 1 == fast ? lane.cumsum : lane.cumsum - droppedFast) / Double(fast)
-        let w = i + 1 < slow ? Double.nan : (i + 1 == slow ? lane.cumsum : lane.cumsum - droppedSlow) / Double(slow)
-        return (lane.above.update(f, w), lane.below.update(w, f))
+        let relation: CrossAbove.Relation
+        if i + 1 > slow {
+            // Both windows full (slow > fast): the two window sums, compared without dividing when that is safe.
+            relation = Self.relation(fastSum: lane.cumsum - droppedFast, fast: fast,
+                                     slowSum: lane.cumsum - droppedSlow, slow: slow)
+        } else {
+            let f = i + 1 < fast ? Double.nan : (i + 1 == fast ? lane.cumsum : lane.cumsum - droppedFast) / Double(fast)
+            let w = i + 1 < slow ? Double.nan : lane.cumsum / Double(slow)
+            relation = CrossAbove.Relation(f, w)
+        }
+        return (lane.above.update(relation), lane.below.update(relation.mirrored))
+    }
+
+    /// The relation of the fast mean `fastSum / fast` to the slow one `slowSum / slow`, exactly as the two
+    /// rounded quotients compare, usually without dividing.
+    ///
+    /// The rounded products `fastSum·slow` and `slowSum·fast` are each within a relative 2⁻⁵³ of the true ones,
+    /// and so are the rounded quotients of the true quotients. When the products are normal, positive numbers
+    /// more than a relative 10⁻¹² apart, the true means are more than about 10⁻¹² apart, far beyond what the two
+    /// roundings can close, so the rounded means compare the same way (strictly). Anything closer (or not
+    /// normal, or not positive) is decided by the two divisions themselves, the same as vectorbt's values.
+    @inline(__always)
+    static func relation(fastSum: Double, fast: Int, slowSum: Double, slow: Int) -> CrossAbove.Relation {
+        let x = fastSum * Double(slow), y = slowSum * Double(fast)
+        if x > 0 && y > 0 && x.isNormal && y.isNormal {
+            if x > y * (1 + 1e-12) { return .above }
+            if y > x * (1 + 1e-12) { return .below }
+        }
+        return CrossAbove.Relation(fastSum / Double(fast), slowSum / Double(slow))
     }
 }

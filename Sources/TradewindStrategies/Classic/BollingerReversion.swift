@@ -4,6 +4,8 @@ import TradewindEngine
 /// population standard deviation of the last `period` closes, TA-Lib's BBANDS with a simple average); sell
 /// when the close reaches the middle band (close ≥ SMA). Long only; sizing and fills as `sma-cross`.
 public struct BollingerReversion: ParameterizedStrategy {
+    /// Implements neither `onOrderUpdate` nor `onFill`.
+    public static var notifications: StrategyNotifications { [] }
     public static let name = "bollinger-reversion"
     public static let summary = "Buy below the lower Bollinger band, sell back at the middle band."
     public static let parameterSpecs: [ParameterSpec] = [

@@ -4,6 +4,8 @@ import TradewindEngine
 /// EMAs are TA-Lib's (seeded with the simple mean of their first `period` closes, then α = 2/(period+1));
 /// crossings use vectorbt's `crossed_above` semantics (`CrossAbove`); sizing and fills as `sma-cross`.
 public struct EMACross: ParameterizedStrategy {
+    /// Implements neither `onOrderUpdate` nor `onFill`.
+    public static var notifications: StrategyNotifications { [] }
     public static let name = "ema-cross"
     public static let summary = "Long when EMA(fast) crosses above EMA(slow), flat when it crosses below."
     public static let parameterSpecs: [ParameterSpec] = [

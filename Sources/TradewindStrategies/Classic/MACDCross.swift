@@ -28,6 +28,8 @@ public struct StreamingMACD: Sendable {
 /// (TA-Lib's MACD, `StreamingMACD`; vectorbt crossing semantics; sizing and fills as `sma-cross`). MACD is
 /// reported only once the signal line exists, as TA-Lib does.
 public struct MACDCross: ParameterizedStrategy {
+    /// Implements neither `onOrderUpdate` nor `onFill`.
+    public static var notifications: StrategyNotifications { [] }
     public static let name = "macd-cross"
     public static let summary = "Long when MACD crosses above its signal line, flat when it crosses below."
     public static let parameterSpecs: [ParameterSpec] = [

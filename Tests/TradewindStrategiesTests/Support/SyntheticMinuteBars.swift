@@ -46,7 +46,7 @@ enum SyntheticMinuteBars {
 }
 
 /// A small deterministic generator for tests (the SplitMix64 recurrence) with uniform and normal draws.
-struct TestRandom: Sendable {
+struct TestRandom: RandomNumberGenerator, Sendable {
     private var state: UInt64
     init(seed: UInt64) { state = seed }
 

@@ -1,0 +1,123 @@
+import TradewindCore
+
+/// Deferred recording of the equity curve, positions and open positions' price extremes.
+///
+/// Between two changes of cash or positions, every step's row is a function of that unchanging state and the
+/// step's closes, and an open position's highest high and lowest low only grow over the bars. So the simulator
+/// does not touch them on quiet steps: just before cash or a position changes (a fill, financing, a dividend or
+/// a split), `willChangeHoldings()` writes the rows of the steps since the last change and folds their bars into
+/// the extremes, in one pass; `result()` writes the rest. The rows and extremes are the same as recording every
+/// step (same operations in the same order); only the work on steps where nothing happens is gone.
+extension StrategyContext {
+    /// Call before cash or a position changes at the current step. Rows of earlier steps keep the state about to
+    /// change; the current bar's high and low count for the position before the change only once the bar has
+    /// been matched (a fill at the open starts a position that sees the whole bar).
+    func willChangeHoldings() {
+        let i = step
+        guard i >= 0 else { return }
+        foldExtremes(upTo: hot.pointee.beforeMatching ? i : i + 1)
+        writeRows(upTo: i)
+    }
+
+    /// Writes every row and extreme through step `last` (end of the run).
+    func catchUp(throughStep last: Int) {
+        foldExtremes(upTo: last + 1)
+        writeRows(upTo: last + 1)
+    }
+
+    /// Folds the bars of steps `extremesSteps..<end` into the highest/lowest of each open position.
+    private func foldExtremes(upTo end: Int) {
+        let start = extremesSteps
+        guard end > start else { return }
+        extremesSteps = end
+        for s in 0..<market.symbolCount where quantity[s] != 0 {
+            let rows = market.exactRow[s], high = market.high[s], low = market.low[s]
+            var highest = books[s].highest, lowest = books[s].lowest
+            for i in start..<end {
+                let r = rows[i]
+                if r >= 0 {
+                    highest = max(highest, high[Int(r)])
+                    lowest = min(lowest, low[Int(r)])
+                }
+            }
+            books[s].highest = highest
+            books[s].lowest = lowest
+        }
+    }
+
+    /// Writes rows `recordedSteps..<end`: cash, positions value (Σ quantity × latest close, in symbol order),
+    /// equity, gross and net exposure, and each symbol's position.
+    private func writeRows(upTo end: Int) {
+        let start = recordedSteps
+        guard end > start else { return }
+        recordedSteps = end
+        let cash = cashBalance
+        for s in 0..<market.symbolCount {
+            let q = quantity[s]
+            heldColumns[s].withUnsafeMutableBufferPointer { column in
+                for i in start..<end { column[i] = q }
+            }
+        }
+        let open = market.symbolCount == 1 ? (quantity[0] != 0 ? [0] : []) : (0..<market.symbolCount).filter { quantity[$0] != 0 }
+        cashColumn.withUnsafeMutableBufferPointer { cashRows in
+        positionsValueColumn.withUnsafeMutableBufferPointer { valueRows in
+        equityColumn.withUnsafeMutableBufferPointer { equityRows in
+        grossExposureColumn.withUnsafeMutableBufferPointer { grossRows in
+        netExposureColumn.withUnsafeMutableBufferPointer { netRows in
+            if open.isEmpty {
+                let value = 0.0, gross = 0.0
+                let equity = cash + value
+                let grossExposure = equity != 0 ? gross / equity : 0
+                let netExposure = equity != 0 ? value / equity : 0
+                for i in start..<end {
+                    cashRows[i] = cash
+                    valueRows[i] = value
+                    equityRows[i] = equity
+                    grossRows[i] = grossExposure
+                    netRows[i] = netExposure
+                }
+                return
+            }
+            if open.count == 1 {
+                // One open position (the common case): the same sums, without the loop over symbols.
+                let s = open[0], q = quantity[s], rows = market.latestRow[s], close = market.close[s]
+                for i in start..<end {
+                    var value = 0.0, gross = 0.0
+                    let r = rows[i]
+                    if r >= 0 {
+                        let v = q * close[Int(r)]
+                        value += v
+                        gross += abs(v)
+                    }
+                    let equity = cash + value
+                    cashRows[i] = cash
+                    valueRows[i] = value
+                    equityRows[i] = equity
+                    grossRows[i] = equity != 0 ? gross / equity : 0
+                    netRows[i] = equity != 0 ? value / equity : 0
+                }
+                return
+            }
+            for i in start..<end {
+                var value = 0.0, gross = 0.0
+                for s in open {
+                    let r = market.latestRow[s][i]
+                    if r < 0 { continue }
+                    let v = quantity[s] * market.close[s][Int(r)]
+                    value += v
+                    gross += abs(v)
+                }
+                let equity = cash + value
+                cashRows[i] = cash
+                valueRows[i] = value
+                equityRows[i] = equity
+                grossRows[i] = equity != 0 ? gross / equity : 0
+                netRows[i] = equity != 0 ? value / equity : 0
+            }
+        }
+        }
+        }
+        }
+        }
+    }
+}

@@ -1,0 +1,157 @@
+import Testing
+import TradewindCore
+@testable import TradewindEngine
+
+/// The simulator writes the equity curve, positions and open positions' price extremes in spans, just before
+/// cash or a position changes (`willChangeHoldings`). These tests prove the spans change nothing: the same runs
+/// with every step's rows and extremes written as soon as the step's bar is matched give identical results.
+@Suite struct DeferredRecordingTests {
+    private struct Mix: RandomNumberGenerator {
+        var state: UInt64
+        mutating func next() -> UInt64 {
+            state &+= 0x9E37_79B9_7F4A_7C15
+            var z = state
+            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+            return z ^ (z >> 31)
+        }
+    }
+
+    /// Random orders of every kind, sizes and sides, on random bars.
+    private struct RandomTrader: Strategy {
+        var rng: Mix
+        /// Writes rows and extremes through the previous step at every bar: spans of one step, the reference.
+        let stepByStep: Bool
+
+        mutating func onBar(_ ctx: StrategyContext) throws {
+            if stepByStep { ctx.catchUp(throughStep: ctx.step - 1) }
+            for s in 0..<ctx.symbolCount where ctx.hasBar(s) && Int.random(in: 0..<4, using: &rng) == 0 {
+                let c = ctx.close(s)
+                let side: OrderSide = Bool.random(using: &rng) ? .buy : .sell
+                let size: OrderSize = [.units(Double(Int.random(in: 1...40, using: &rng))), .equityFraction(0.3),
+                                       .notional(5_000), .closePosition][Int.random(in: 0..<4, using: &rng)]
+                let away = side == .buy ? -1.0 : 1.0
+                switch Int.random(in: 0..<8, using: &rng) {
+                case 0, 1: ctx.submit(OrderRequest(symbol: s, side: side, type: .market, size: size))
+                case 2: ctx.submit(OrderRequest(symbol: s, side: side, type: .limit(c * (1 + away * 0.01)), size: size))
+                case 3: ctx.submit(OrderRequest(symbol: s, side: side, type: .stop(c * (1 - away * 0.01)), size: size))
+                case 4: ctx.submit(OrderRequest(symbol: s, side: side, type: .trailingStop(.percent(0.02)), size: size))
+                case 5: ctx.submit(OrderRequest(symbol: s, side: side, type: .marketOnClose, size: size, timeInForce: .day))
+                case 6:
+                    ctx.bracket(OrderRequest(symbol: s, side: side, type: .market, size: .units(10)),
+                                takeProfit: c * (1 - away * 0.02), stopLoss: c * (1 + away * 0.015))
+                default: ctx.closePosition(s)
+                }
+            }
+        }
+    }
+
+    private func bars(_ rng: inout Mix, symbol: String, count: Int, skipEvery: Int) -> BarSeries {
+        var rows: [(Double, Double, Double, Double)] = []
+        var p = 50.0
+        for _ in 0..<count {
+            let o = p * (1 + Double.random(in: -0.02...0.02, using: &rng))
+            let c = o * (1 + Double.random(in: -0.03...0.03, using: &rng))
+            rows.append((o, max(o, c) * (1 + Double.random(in: 0...0.02, using: &rng)), min(o, c) * (1 - Double.random(in: 0...0.02, using: &rng)), c))
+            p = c
+        }
+        var s = daily(rows, symbol: symbol)
+        if skipEvery > 0 {  // gaps: this symbol has no bar on some steps
+            let keep = (0..<count).filter { $0 % skipEvery != 3 }
+            s = BarSeries(symbol: symbol, interval: .daily, time: keep.map { s.time[$0] }, open: keep.map { s.open[$0] },
+                          high: keep.map { s.high[$0] }, low: keep.map { s.low[$0] }, close: keep.map { s.close[$0] },
+                          volume: keep.map { s.volume[$0] })
+        }
+        var dividend = [Double](repeating: 0, count: s.count), split = [Double](repeating: 1, count: s.count)
+        dividend[s.count / 3] = 0.5
+        split[s.count / 2] = 2
+        s.dividend = dividend
+        s.splitCoefficient = split
+        return s
+    }
+
+    private func configs() -> [BacktestConfig] {
+        [
+            BacktestConfig(commission: .percentOfValue(0.001)),
+            BacktestConfig(commission: CommissionModel(perShare: 0.01, minimum: 1), slippage: .basisPoints(5),
+                           fillTiming: .signalClose, intrabar: .path),
+            BacktestConfig(account: .margin(initialMargin: 0.5, maintenanceMargin: 0.3),
+                           financing: FinancingModel(shortBorrowRate: 0.03, marginInterestRate: 0.06),
+                           wholeShares: true, volumeParticipation: 0.000_01),
+        ]
+    }
+
+    @Test(arguments: 0..<6)
+    func spansOfStepsRecordWhatStepByStepRecords(seed: Int) throws {
+        var rng = Mix(state: UInt64(seed) &* 7_919 &+ 1)
+        let data = MarketDataset([bars(&rng, symbol: "A", count: 160, skipEvery: 0),
+                                  bars(&rng, symbol: "B", count: 160, skipEvery: seed % 2 == 0 ? 9 : 0)])
+        for config in configs() {
+            let strategySeed = rng.next()
+            let deferred = try Backtest.run(RandomTrader(rng: Mix(state: strategySeed), stepByStep: false), data: data, config: config)
+            let reference = try Backtest.run(RandomTrader(rng: Mix(state: strategySeed), stepByStep: true), data: data, config: config)
+            #expect(reference.fills.count > 10)
+            #expect(deferred.equity == reference.equity)
+            #expect(deferred.positions == reference.positions)
+            #expect(deferred.trades == reference.trades)
+            #expect(deferred.orderLog == reference.orderLog)
+            for i in deferred.equity.equity.indices {
+                #expect(deferred.equity.equity[i] == deferred.equity.cash[i] + deferred.equity.positionsValue[i])
+            }
+        }
+    }
+
+    @Test func oneSymbolRunsRecordWhatStepByStepRecords() throws {
+        var rng = Mix(state: 42)
+        let data = MarketDataset([bars(&rng, symbol: "A", count: 300, skipEvery: 0)])
+        for config in configs() {
+            let deferred = try Backtest.run(RandomTrader(rng: Mix(state: 9), stepByStep: false), data: data, config: config)
+            let reference = try Backtest.run(RandomTrader(rng: Mix(state: 9), stepByStep: true), data: data, config: config)
+            #expect(deferred.equity == reference.equity)
+            #expect(deferred.positions == reference.positions)
+            #expect(deferred.trades == reference.trades)
+        }
+    }
+
+    @Test func curvesEqualCashAndPositionsReplayedFromTheFills() throws {
+        var rng = Mix(state: 5)
+        var a = bars(&rng, symbol: "A", count: 200, skipEvery: 0), b = bars(&rng, symbol: "B", count: 200, skipEvery: 7)
+        // No corporate actions or financing: cash and positions change by fills only.
+        (a.dividend, a.splitCoefficient, b.dividend, b.splitCoefficient) = (nil, nil, nil, nil)
+        let data = MarketDataset([a, b])
+        let config = BacktestConfig(commission: .percentOfValue(0.001), fillTiming: .signalClose)
+        let r = try Backtest.run(RandomTrader(rng: Mix(state: 77), stepByStep: false), data: data, config: config)
+        #expect(r.fills.count > 20)
+        var cash = config.initialCash, held = [0.0, 0.0], k = 0
+        var latest = [-1, -1]
+        let series = data.series
+        for i in r.equity.time.indices {
+            for s in 0..<2 {
+                if let row = series[s].time.firstIndex(of: r.equity.time[i]) { latest[s] = row }
+            }
+            while k < r.fills.count && r.fills[k].step == i {
+                let f = r.fills[k]
+                let signed = f.side == .buy ? f.quantity : -f.quantity
+                cash -= signed * f.price + f.commission
+                held[f.symbol] += signed
+                k += 1
+            }
+            var value = 0.0
+            for s in 0..<2 where held[s] != 0 && latest[s] >= 0 { value += held[s] * series[s].close[latest[s]] }
+            #expect(abs(r.equity.cash[i] - cash) <= 1e-9 * abs(cash))
+            #expect(abs(r.equity.equity[i] - (cash + value)) <= 1e-9 * abs(cash + value))
+            #expect(abs(r.positions[0][i] - held[0]) <= 1e-9 && abs(r.positions[1][i] - held[1]) <= 1e-9)
+        }
+    }
+
+    @Test func aPositionOpenedAtTheCloseDoesNotSeeItsEntryBarsRange() throws {
+        let b: [(Double, Double, Double, Double)] = [(100, 100, 100, 100), (100, 104, 97, 101), (101, 108, 99, 107), (107, 107, 107, 107)]
+        let r = try run(daily(b), config: BacktestConfig(fillTiming: .signalClose)) { ctx in
+            if ctx.step == 1 { ctx.buy(0, .units(1)) }
+            if ctx.step == 2 { ctx.closePosition(0) }
+        }
+        let t = try #require(r.trades.first)
+        #expect(t.entryPrice == 101 && t.exitPrice == 107)
+        #expect(t.mae == 2 && t.mfe == 7)  // bar 2's range counts, bar 1's (before the entry at its close) does not
+    }
+}
