@@ -34,13 +34,9 @@ let package = Package(
     ],
     targets: [
         .systemLibrary(name: "CZlib", path: "Sources/CZlib"),
-        // glibc's allocator controls (mallopt), for `MemoryPolicy`.
-        .systemLibrary(name: "CMalloc", path: "Sources/CMalloc"),
-        .target(
-            name: "TradewindCore",
-            dependencies: [.target(name: "CMalloc", condition: .when(platforms: [.linux]))],
-            swiftSettings: strict
-        ),
+        // C facilities Swift cannot spell: glibc's allocator controls (`MemoryPolicy`).
+        .systemLibrary(name: "CSystem", path: "Sources/CSystem"),
+        .target(name: "TradewindCore", dependencies: ["CSystem"], swiftSettings: strict),
         .target(
             name: "TradewindData",
             dependencies: ["TradewindCore", "CZlib"],

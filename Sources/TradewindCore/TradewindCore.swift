@@ -4,7 +4,7 @@
 /// bar intervals, the column-wise `BarSeries`, multi-symbol `MarketDataset`s, trading sessions and the
 /// exchange calendars (NYSE) that define them.
 ///
-/// May import: the Swift standard library, Foundation, and glibc's allocator controls (`CMalloc`) only. Nothing in Tradewind sits below it.
+/// May import: the Swift standard library, Foundation, and and the `CSystem` C shim (allocator controls) only. Nothing in Tradewind sits below it.
 public enum TradewindCore {
     /// The version of the Tradewind libraries.
     public static let version = "0.1.0"

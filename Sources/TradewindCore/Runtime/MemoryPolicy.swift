@@ -1,6 +1,4 @@
-#if canImport(CMalloc)
-import CMalloc
-#endif
+import CSystem
 
 /// How the process's allocator treats the large, short-lived columns that backtests and optimizations create
 /// (an equity curve of a year of minute bars is ~0.8 MB per column, and an optimization makes thousands).
@@ -14,7 +12,7 @@ public enum MemoryPolicy {
     /// heap and are reused by the next run. Call once, at process start (the `tradewind` command does);
     /// the cost is that the process keeps its peak heap until it exits.
     public static func keepFreedMemoryInProcess() {
-        #if canImport(CMalloc)
+        #if canImport(Glibc)
         _ = mallopt(M_MMAP_THRESHOLD, 32 << 20)     // the largest value glibc accepts on 64-bit
         _ = mallopt(M_TRIM_THRESHOLD, Int32.max)
         #endif

@@ -29,8 +29,7 @@ extension StrategyContext {
             // Parent already final (e.g. rejected at submission): settle the child now.
             settleChildren(of: p)
         }
-        if parent == nil && step >= 0 && config.session.hours != nil && !isInSession
-            && config.session.outsideHours == .reject {
+        if parent == nil && step >= 0 && rejectsOutsideHours && !isInSession {
             finish(id, .rejected, reason: "submitted outside regular trading hours (session policy: reject)")
             return id
         }

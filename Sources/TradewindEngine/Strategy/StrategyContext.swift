@@ -16,6 +16,8 @@ public final class StrategyContext {
     /// actions); with `checksEveryStep` (maintenance margin) every step does.
     @usableFromInline let eventFlags: UInt8
     @usableFromInline let checksEveryStep: Bool
+    /// Orders submitted outside regular hours are rejected (fixed hours with `OutsideHours.reject`).
+    let rejectsOutsideHours: Bool
     /// Per-step mutable state behind a pointer: read on every bar without dynamic exclusivity checks.
     @usableFromInline let hot: UnsafeMutablePointer<HotState>
     @usableFromInline let currentRow: UnsafeMutablePointer<Int32>
@@ -61,6 +63,7 @@ public final class StrategyContext {
         flattenAtClose = config.session.flattenAtClose
         eventFlags = (accruesFinancing ? MarketColumns.newDay : 0) | MarketColumns.corporateAction
         checksEveryStep = maintenanceMargin != nil
+        rejectsOutsideHours = config.session.hours != nil && config.session.outsideHours == .reject
         let n = market.stepCount, k = market.symbolCount
         hot = .allocate(capacity: 1)
         hot.initialize(to: HotState(cash: config.initialCash))
