@@ -19,6 +19,7 @@ extension StrategyContext {
     /// producing trades for any reduction.
     func applyFill(symbol s: Int, signed dq: Double, price: Double, commission: Double) {
         willChangeHoldings()
+        willChangePosition(s)
         cashBalance -= dq * price + commission
         var pos = quantity[s]
         var rest = dq

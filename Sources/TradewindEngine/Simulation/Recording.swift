@@ -23,6 +23,24 @@ extension StrategyContext {
     func catchUp(throughStep last: Int) {
         foldExtremes(upTo: last + 1)
         writeRows(upTo: last + 1)
+        for s in 0..<market.symbolCount { writeHeld(s, upTo: last + 1) }
+    }
+
+    /// Call before symbol `s`'s position changes at the current step: its position column gets the quantity
+    /// held since its last change for the steps before this one. (Per symbol: a fill in one symbol of a
+    /// portfolio does not rewrite the columns of the others.)
+    func willChangePosition(_ s: Int) {
+        writeHeld(s, upTo: max(step, 0))
+    }
+
+    private func writeHeld(_ s: Int, upTo end: Int) {
+        let start = heldSteps[s]
+        guard end > start else { return }
+        heldSteps[s] = end
+        let q = quantity[s]
+        heldColumns[s].withUnsafeMutableBufferPointer { column in
+            for i in start..<end { column[i] = q }
+        }
     }
 
     /// Folds the bars of steps `extremesSteps..<end` into the highest/lowest of each open position.
@@ -46,19 +64,17 @@ extension StrategyContext {
     }
 
     /// Writes rows `recordedSteps..<end`: cash, positions value (Σ quantity × latest close, in symbol order),
-    /// equity, gross and net exposure, and each symbol's position.
+    /// equity, gross and net exposure (positions: `writeHeld`).
     private func writeRows(upTo end: Int) {
         let start = recordedSteps
         guard end > start else { return }
         recordedSteps = end
         let cash = cashBalance
-        for s in 0..<market.symbolCount {
-            let q = quantity[s]
-            heldColumns[s].withUnsafeMutableBufferPointer { column in
-                for i in start..<end { column[i] = q }
-            }
-        }
-        let open = market.symbolCount == 1 ? (quantity[0] != 0 ? [0] : []) : (0..<market.symbolCount).filter { quantity[$0] != 0 }
+        var open = openScratch
+        openScratch = []
+        open.removeAll(keepingCapacity: true)
+        for s in 0..<market.symbolCount where quantity[s] != 0 { open.append(s) }
+        defer { openScratch = open }
         cashColumn.withUnsafeMutableBufferPointer { cashRows in
         positionsValueColumn.withUnsafeMutableBufferPointer { valueRows in
         equityColumn.withUnsafeMutableBufferPointer { equityRows in

@@ -84,6 +84,7 @@ extension StrategyContext {
             guard r >= 0 else { continue }
             if let c = market.split[s]?[r], c != 1, c > 0, c.isFinite {
                 if quantity[s] != 0 {
+                    willChangePosition(s)
                     quantity[s] *= c
                     books[s].averagePrice /= c
                     books[s].highest /= c

@@ -36,6 +36,10 @@ public final class StrategyContext {
     /// the bars of steps `0..<extremesSteps`.
     @exclusivity(unchecked) var recordedSteps = 0
     @exclusivity(unchecked) var extremesSteps = 0
+    /// Rows `0..<heldSteps[s]` of `heldColumns[s]` are written.
+    @exclusivity(unchecked) var heldSteps: [Int]
+    /// Reused by `writeRows` (symbols with a position).
+    @exclusivity(unchecked) var openScratch: [Int] = []
 
     // Orders and notifications (touched only when something happens; counts mirrored in `hot`).
     @exclusivity(unchecked) var orders: [Order] = []
@@ -79,6 +83,7 @@ public final class StrategyContext {
         grossExposureColumn = Self.uninitialisedColumn(n)
         netExposureColumn = Self.uninitialisedColumn(n)
         heldColumns = (0..<k).map { _ in Self.uninitialisedColumn(n) }
+        heldSteps = Array(repeating: 0, count: k)
     }
 
     deinit {
