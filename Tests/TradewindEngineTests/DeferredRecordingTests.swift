@@ -1,25 +1,15 @@
 import Testing
 import TradewindCore
+import TradewindData
 @testable import TradewindEngine
 
 /// The simulator writes the equity curve, positions and open positions' price extremes in spans, just before
 /// cash or a position changes (`willChangeHoldings`). These tests prove the spans change nothing: the same runs
 /// with every step's rows and extremes written as soon as the step's bar is matched give identical results.
 @Suite struct DeferredRecordingTests {
-    private struct Mix: RandomNumberGenerator {
-        var state: UInt64
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
-    }
-
     /// Random orders of every kind, sizes and sides, on random bars.
     private struct RandomTrader: Strategy {
-        var rng: Mix
+        var rng: SplitMix64
         /// Writes rows and extremes through the previous step at every bar: spans of one step, the reference.
         let stepByStep: Bool
 
@@ -46,7 +36,7 @@ import TradewindCore
         }
     }
 
-    private func bars(_ rng: inout Mix, symbol: String, count: Int, skipEvery: Int) -> BarSeries {
+    private func bars(_ rng: inout SplitMix64, symbol: String, count: Int, skipEvery: Int) -> BarSeries {
         var rows: [(Double, Double, Double, Double)] = []
         var p = 50.0
         for _ in 0..<count {
@@ -83,13 +73,13 @@ import TradewindCore
 
     @Test(arguments: 0..<6)
     func spansOfStepsRecordWhatStepByStepRecords(seed: Int) throws {
-        var rng = Mix(state: UInt64(seed) &* 7_919 &+ 1)
+        var rng = SplitMix64(seed: UInt64(seed) &* 7_919 &+ 1)
         let data = MarketDataset([bars(&rng, symbol: "A", count: 160, skipEvery: 0),
                                   bars(&rng, symbol: "B", count: 160, skipEvery: seed % 2 == 0 ? 9 : 0)])
         for config in configs() {
             let strategySeed = rng.next()
-            let deferred = try Backtest.run(RandomTrader(rng: Mix(state: strategySeed), stepByStep: false), data: data, config: config)
-            let reference = try Backtest.run(RandomTrader(rng: Mix(state: strategySeed), stepByStep: true), data: data, config: config)
+            let deferred = try Backtest.run(RandomTrader(rng: SplitMix64(seed: strategySeed), stepByStep: false), data: data, config: config)
+            let reference = try Backtest.run(RandomTrader(rng: SplitMix64(seed: strategySeed), stepByStep: true), data: data, config: config)
             #expect(reference.fills.count > 10)
             #expect(deferred.equity == reference.equity)
             #expect(deferred.positions == reference.positions)
@@ -102,11 +92,11 @@ import TradewindCore
     }
 
     @Test func oneSymbolRunsRecordWhatStepByStepRecords() throws {
-        var rng = Mix(state: 42)
+        var rng = SplitMix64(seed: 42)
         let data = MarketDataset([bars(&rng, symbol: "A", count: 300, skipEvery: 0)])
         for config in configs() {
-            let deferred = try Backtest.run(RandomTrader(rng: Mix(state: 9), stepByStep: false), data: data, config: config)
-            let reference = try Backtest.run(RandomTrader(rng: Mix(state: 9), stepByStep: true), data: data, config: config)
+            let deferred = try Backtest.run(RandomTrader(rng: SplitMix64(seed: 9), stepByStep: false), data: data, config: config)
+            let reference = try Backtest.run(RandomTrader(rng: SplitMix64(seed: 9), stepByStep: true), data: data, config: config)
             #expect(deferred.equity == reference.equity)
             #expect(deferred.positions == reference.positions)
             #expect(deferred.trades == reference.trades)
@@ -114,13 +104,13 @@ import TradewindCore
     }
 
     @Test func curvesEqualCashAndPositionsReplayedFromTheFills() throws {
-        var rng = Mix(state: 5)
+        var rng = SplitMix64(seed: 5)
         var a = bars(&rng, symbol: "A", count: 200, skipEvery: 0), b = bars(&rng, symbol: "B", count: 200, skipEvery: 7)
         // No corporate actions or financing: cash and positions change by fills only.
         (a.dividend, a.splitCoefficient, b.dividend, b.splitCoefficient) = (nil, nil, nil, nil)
         let data = MarketDataset([a, b])
         let config = BacktestConfig(commission: .percentOfValue(0.001), fillTiming: .signalClose)
-        let r = try Backtest.run(RandomTrader(rng: Mix(state: 77), stepByStep: false), data: data, config: config)
+        let r = try Backtest.run(RandomTrader(rng: SplitMix64(seed: 77), stepByStep: false), data: data, config: config)
         #expect(r.fills.count > 20)
         var cash = config.initialCash, held = [0.0, 0.0], k = 0
         var latest = [-1, -1]

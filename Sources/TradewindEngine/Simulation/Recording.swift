@@ -80,6 +80,15 @@ extension StrategyContext {
         equityColumn.withUnsafeMutableBufferPointer { equityRows in
         grossExposureColumn.withUnsafeMutableBufferPointer { grossRows in
         netExposureColumn.withUnsafeMutableBufferPointer { netRows in
+            /// Row `i` from its positions value and gross value.
+            @inline(__always) func row(_ i: Int, value: Double, gross: Double) {
+                let equity = cash + value
+                cashRows[i] = cash
+                valueRows[i] = value
+                equityRows[i] = equity
+                grossRows[i] = equity != 0 ? gross / equity : 0
+                netRows[i] = equity != 0 ? value / equity : 0
+            }
             if open.isEmpty {
                 let value = 0.0, gross = 0.0
                 let equity = cash + value
@@ -105,12 +114,7 @@ extension StrategyContext {
                         value += v
                         gross += abs(v)
                     }
-                    let equity = cash + value
-                    cashRows[i] = cash
-                    valueRows[i] = value
-                    equityRows[i] = equity
-                    grossRows[i] = equity != 0 ? gross / equity : 0
-                    netRows[i] = equity != 0 ? value / equity : 0
+                    row(i, value: value, gross: gross)
                 }
                 return
             }
@@ -123,12 +127,7 @@ extension StrategyContext {
                     value += v
                     gross += abs(v)
                 }
-                let equity = cash + value
-                cashRows[i] = cash
-                valueRows[i] = value
-                equityRows[i] = equity
-                grossRows[i] = equity != 0 ? gross / equity : 0
-                netRows[i] = equity != 0 ? value / equity : 0
+                row(i, value: value, gross: gross)
             }
         }
         }
