@@ -145,3 +145,49 @@ import TradewindData
         #expect(t.mae == 2 && t.mfe == 7)  // bar 2's range counts, bar 1's (before the entry at its close) does not
     }
 }
+
+/// A strategy is told only what it declares in `notifications`; the rest of the run is the same.
+@Suite struct NotificationTests {
+    private struct Listener: Strategy {
+        static var notifications: StrategyNotifications { [.fills] }
+        var fills = 0, updates = 0
+        mutating func onBar(_ ctx: StrategyContext) throws {
+            if ctx.step == 1 { ctx.buy(0, .units(3)) }
+            if ctx.step == 3 { ctx.closePosition(0) }
+        }
+        mutating func onFill(_ ctx: StrategyContext, fill: Fill) throws { fills += 1 }
+        mutating func onOrderUpdate(_ ctx: StrategyContext, order: Order) throws { updates += 1 }
+    }
+
+    @Test func onlyDeclaredNotificationsAreDelivered() throws {
+        var listener = Listener()
+        let data = MarketDataset([daily(flat(10, 6))])
+        let r = try Backtest.run(&listener, data: data)
+        #expect(listener.fills == 2 && listener.updates == 0)
+        #expect(r.fills.count == 2 && r.orderLog.count == 6)
+    }
+
+    @Test func repeatedRunsOnOnePreparedMarketGiveTheSameResults() throws {
+        // The market remembers record sizes between runs (to reserve lists once); results must not depend on it.
+        var rng = SplitMix64(seed: 3)
+        var rows: [(Double, Double, Double, Double)] = []
+        for _ in 0..<300 {
+            let p = 50 + Double.random(in: -5...5, using: &rng)
+            rows.append((p, p + 1, p - 1, p + 0.5))
+        }
+        let data = MarketDataset([daily(rows)])
+        let config = BacktestConfig(commission: .percentOfValue(0.001))
+        let market = try PreparedMarket(data, config: config)
+        let rule: (StrategyContext) throws -> Void = { ctx in
+            if ctx.step % 5 == 0 { ctx.buy(0, .units(2)) }
+            if ctx.step % 7 == 3 { ctx.closePosition(0) }
+        }
+        var first = Scripted(rule), second = Scripted(rule)
+        let a = try Backtest.run(&first, market: market, config: config)
+        let b = try Backtest.run(&second, market: market, config: config)
+        let c = try Backtest.run(Scripted(rule), data: data, config: config)
+        #expect(a.trades.count > 10)
+        #expect(a.equity == b.equity && a.trades == b.trades && a.orderLog == b.orderLog && a.fills == b.fills)
+        #expect(a.equity == c.equity && a.trades == c.trades && a.orderLog == c.orderLog)
+    }
+}

@@ -19,7 +19,7 @@ public enum Backtest {
     @inlinable
     public static func run<S: Strategy>(_ strategy: inout S, market: PreparedMarket,
                                         config: BacktestConfig = BacktestConfig()) throws(BacktestError) -> BacktestResult {
-        let ctx = try makeContext(market: market, config: config)
+        let ctx = try makeContext(market: market, config: config, notifications: S.notifications)
         do { try strategy.onStart(ctx) } catch { throw ctx.failure(error, hook: "onStart") }
         try deliver(&strategy, ctx)
         let n = ctx.stepCount
@@ -50,13 +50,15 @@ public enum Backtest {
     }
 
     @usableFromInline
-    static func makeContext(market: PreparedMarket, config: BacktestConfig) throws(BacktestError) -> StrategyContext {
+    static func makeContext(market: PreparedMarket, config: BacktestConfig,
+                            notifications: StrategyNotifications) throws(BacktestError) -> StrategyContext {
         try config.validate()
         guard market.matches(config) else {
             throw BacktestError.invalidConfiguration(
                 "the market was prepared for another session or period (zone, hours, calendar, from, to); prepare it with this configuration")
         }
-        return StrategyContext(market: market.columns, config: config)
+        return StrategyContext(market: market.columns, config: config, notifications: notifications,
+                               sizeHints: market.sizeHints)
     }
 
     @inlinable

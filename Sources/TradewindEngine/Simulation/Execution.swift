@@ -82,8 +82,10 @@ extension StrategyContext {
         orders[id].commissionBasis.paid += commission
         let left = total - q
         orders[id].remainingQuantity = left
-        notices.append(.fill(fillList.count - 1))
-        hot.pointee.pendingNotices += 1
+        if notifications.contains(.fills) {
+            notices.append(.fill(fillList.count - 1))
+            hot.pointee.pendingNotices += 1
+        }
         if left <= total * 1e-12 {
             finish(id, .filled, reason: orders[id].reason, price: price, quantity: q)
         } else {

@@ -117,8 +117,10 @@ extension StrategyContext {
             symbol: market.symbols[max(0, min(symbol, market.symbolCount - 1))],
             side: orders[id].side, type: orders[id].type.name, status: status, quantity: quantity, price: price, reason: reason,
             tag: orders[id].request.tag))
-        notices.append(.order(log.count - 1))
-        hot.pointee.pendingNotices += 1
+        if notifications.contains(.orderUpdates) {
+            notices.append(.order(log.count - 1))
+            hot.pointee.pendingNotices += 1
+        }
     }
 
     /// Cancels the other live members of an OCO group.

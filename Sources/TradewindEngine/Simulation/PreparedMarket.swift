@@ -14,6 +14,8 @@ public final class PreparedMarket: Sendable {
     public let session: SessionPolicy
     public let from: UnixNanos?
     public let to: UnixNanos?
+    /// The record counts of earlier runs, so each run reserves its lists once.
+    let sizeHints = RecordSizeHints()
 
     /// Prepares `data` for runs with `config`'s session and period.
     public init(_ data: MarketDataset, config: BacktestConfig = BacktestConfig()) throws(BacktestError) {

@@ -183,6 +183,7 @@ extension StrategyContext {
             trades.append(tradeList.removeLast())
         }
         tradeList = saved
+        sizeHints?.remember(orders: orders.count, events: log.count, fills: fillList.count, trades: trades.count)
         return BacktestResult(
             symbols: market.symbols, config: config, initialCash: config.initialCash,
             equity: EquityCurve(time: market.timeIndex, cash: cashColumn, positionsValue: positionsValueColumn,

@@ -16,6 +16,9 @@ public final class StrategyContext {
     /// actions); with `checksEveryStep` (maintenance margin) every step does.
     @usableFromInline let eventFlags: UInt8
     @usableFromInline let checksEveryStep: Bool
+    /// What the strategy is told about (only those notices are queued) and where run sizes are remembered.
+    let notifications: StrategyNotifications
+    let sizeHints: RecordSizeHints?
     /// Orders submitted outside regular hours are rejected (fixed hours with `OutsideHours.reject`).
     let rejectsOutsideHours: Bool
     /// Per-step mutable state behind a pointer: read on every bar without dynamic exclusivity checks.
@@ -59,9 +62,18 @@ public final class StrategyContext {
     @exclusivity(unchecked) var hitScratch: [Hit] = []
     @exclusivity(unchecked) var totals = (commission: 0.0, slippage: 0.0, financing: 0.0, dividends: 0.0, splits: 0)
 
-    init(market: MarketColumns, config: BacktestConfig) {
+    init(market: MarketColumns, config: BacktestConfig, notifications: StrategyNotifications = .all,
+         sizeHints: RecordSizeHints? = nil) {
         self.market = market
         self.config = config
+        self.notifications = notifications
+        self.sizeHints = sizeHints
+        if let hints = sizeHints {
+            orders.reserveCapacity(hints.orders.load(ordering: .relaxed))
+            log.reserveCapacity(hints.events.load(ordering: .relaxed))
+            fillList.reserveCapacity(hints.fills.load(ordering: .relaxed))
+            tradeList.reserveCapacity(hints.trades.load(ordering: .relaxed))
+        }
         accruesFinancing = config.financing.shortBorrowRate > 0 || config.financing.marginInterestRate > 0
         if case .margin(_, let m) = config.account { maintenanceMargin = m } else { maintenanceMargin = nil }
         flattenAtClose = config.session.flattenAtClose
