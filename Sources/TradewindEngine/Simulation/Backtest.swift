@@ -66,10 +66,8 @@ public enum Backtest {
         while let notice = ctx.nextNotice() {
             switch notice {
             case .order(let k):
-                guard S.notifications.contains(.orderUpdates) else { continue }
                 do { try strategy.onOrderUpdate(ctx, order: ctx.orderSnapshot(event: k)) } catch { throw ctx.failure(error, hook: "onOrderUpdate") }
             case .fill(let k):
-                guard S.notifications.contains(.fills) else { continue }
                 do { try strategy.onFill(ctx, fill: ctx.fill(at: k)) } catch { throw ctx.failure(error, hook: "onFill") }
             }
         }

@@ -62,8 +62,10 @@ public final class StrategyContext {
     @exclusivity(unchecked) var hitScratch: [Hit] = []
     @exclusivity(unchecked) var totals = (commission: 0.0, slippage: 0.0, financing: 0.0, dividends: 0.0, splits: 0)
 
-    init(market: MarketColumns, config: BacktestConfig, notifications: StrategyNotifications = .all,
-         sizeHints: RecordSizeHints? = nil) {
+    /// `notifications`: only these notices are queued (the strategy's declaration); `sizeHints`: the prepared
+    /// market's remembered record sizes.
+    init(market: MarketColumns, config: BacktestConfig, notifications: StrategyNotifications,
+         sizeHints: RecordSizeHints?) {
         self.market = market
         self.config = config
         self.notifications = notifications
