@@ -221,7 +221,7 @@ struct CommissionPerOrderTests {
 
     @Test func aReplacedOrderDoesNotPayTheFixedFeeAgain() throws {
         let config = BacktestConfig(commission: CommissionModel(fixed: 5), volumeParticipation: 0.1)
-        var first = -1
+        var first: OrderID = -1
         let r = try run(daily(flat(10, 6), volume: 1_000), config: config) { ctx in
             if ctx.step == 0 { first = ctx.buy(0, .units(250)) }
             // After the first partial fill (100 at bar 1), amend the rest to a limit far above the market.

@@ -7,14 +7,19 @@ import TradewindData
 /// cash or a position changes (`willChangeHoldings`). These tests prove the spans change nothing: the same runs
 /// with every step's rows and extremes written as soon as the step's bar is matched give identical results.
 @Suite struct DeferredRecordingTests {
+    struct SimulationOnly: Error {}
+
     /// Random orders of every kind, sizes and sides, on random bars.
     private struct RandomTrader: Strategy {
         var rng: SplitMix64
         /// Writes rows and extremes through the previous step at every bar: spans of one step, the reference.
         let stepByStep: Bool
 
-        mutating func onBar(_ ctx: StrategyContext) throws {
-            if stepByStep { ctx.catchUp(throughStep: ctx.step - 1) }
+        mutating func onBar(_ ctx: some TradingContext) throws {
+            if stepByStep {
+                guard let simulation = ctx as? SimulationContext else { throw SimulationOnly() }
+                simulation.catchUp(throughStep: ctx.step - 1)
+            }
             for s in 0..<ctx.symbolCount where ctx.hasBar(s) && Int.random(in: 0..<4, using: &rng) == 0 {
                 let c = ctx.close(s)
                 let side: OrderSide = Bool.random(using: &rng) ? .buy : .sell
@@ -151,12 +156,12 @@ import TradewindData
     private struct Listener: Strategy {
         static var notifications: StrategyNotifications { [.fills] }
         var fills = 0, updates = 0
-        mutating func onBar(_ ctx: StrategyContext) throws {
+        mutating func onBar(_ ctx: some TradingContext) throws {
             if ctx.step == 1 { ctx.buy(0, .units(3)) }
             if ctx.step == 3 { ctx.closePosition(0) }
         }
-        mutating func onFill(_ ctx: StrategyContext, fill: Fill) throws { fills += 1 }
-        mutating func onOrderUpdate(_ ctx: StrategyContext, order: Order) throws { updates += 1 }
+        mutating func onFill(_ ctx: some TradingContext, fill: Fill) throws { fills += 1 }
+        mutating func onOrderUpdate(_ ctx: some TradingContext, order: Order) throws { updates += 1 }
     }
 
     @Test func onlyDeclaredNotificationsAreDelivered() throws {
@@ -178,7 +183,7 @@ import TradewindData
         let data = MarketDataset([daily(rows)])
         let config = BacktestConfig(commission: .percentOfValue(0.001))
         let market = try PreparedMarket(data, config: config)
-        let rule: (StrategyContext) throws -> Void = { ctx in
+        let rule: (any TradingContext) throws -> Void = { ctx in
             if ctx.step % 5 == 0 { ctx.buy(0, .units(2)) }
             if ctx.step % 7 == 3 { ctx.closePosition(0) }
         }

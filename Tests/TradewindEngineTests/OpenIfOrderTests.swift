@@ -13,7 +13,7 @@ import TradewindCore
     static func at(_ hour: Int) -> UnixNanos { ZoneRules.newYork.instant(CivilDate(year: 2024, month: 3, day: 4)!, hour: hour, minute: 0) }
 
     @Test func fillsAtTheOpenOfItsFirstActiveBarWhenTheOpenIsAboveTheLevel() throws {
-        var id = -1
+        var id: OrderID = -1
         let r = try run(Self.bars([100, 103, 99, 104])) { c in
             if c.step == 0 { id = c.buy(0, .units(10), .openIf(OpenCondition(above: 102))) }
         }
@@ -23,7 +23,7 @@ import TradewindCore
     }
 
     @Test func expiresOnItsFirstActiveBarWhenTheOpenFailsAndNeverFillsLater() throws {
-        var id = -1
+        var id: OrderID = -1
         let r = try run(Self.bars([100, 102, 110, 120])) { c in
             if c.step == 0 { id = c.buy(0, .units(10), .openIf(OpenCondition(above: 102))) }   // 102 is not > 102
         }
@@ -48,7 +48,7 @@ import TradewindCore
 
     @Test func waitsForItsBarAndExpiresWhenThatBarIsMissing() throws {
         // Placed at 09:00 for the 12:00 bar: 10:00 and 11:00 are skipped however they open.
-        var id = -1
+        var id: OrderID = -1
         let r = try run(Self.bars([100, 150, 150, 103, 90])) { c in
             if c.step == 0 { id = c.buy(0, .units(10), .openIf(OpenCondition(above: 102, barStart: Self.at(12)))) }
         }
@@ -56,7 +56,7 @@ import TradewindCore
         #expect(r.fills[0].time == Self.at(12) && r.fills[0].price == 103)
         #expect(r.orders[id].status == .filled)
         // No 11:00 bar: the first bar after 11:00 (12:00) decides, and it is not the 11:00 bar → expired unfilled.
-        var missing = -1
+        var missing: OrderID = -1
         let gap = try run(Self.bars([100, 150, 150, 103], hours: [9, 10, 12, 13])) { c in
             if c.step == 0 { missing = c.buy(0, .units(10), .openIf(OpenCondition(above: 102, barStart: Self.at(11)))) }
         }

@@ -42,7 +42,7 @@ struct SimulationTests {
         #expect(r.equity.time.count == 4)
     }
 
-    func failure(_ series: [BarSeries], _ bar: @escaping (StrategyContext) throws -> Void) -> BacktestError? {
+    func failure(_ series: [BarSeries], _ bar: @escaping (any TradingContext) throws -> Void) -> BacktestError? {
         do {
             _ = try Backtest.run(Scripted(bar), data: MarketDataset(series))
             return nil
@@ -123,9 +123,9 @@ struct SimulationTests {
         var sessionEvents: [String] = []
         struct Recorder: Strategy {
             var log: [String] = []
-            mutating func onSessionOpen(_ c: StrategyContext) throws { log.append("open \(c.step)") }
-            mutating func onBar(_ c: StrategyContext) throws { if c.step == 0 { c.buy(0, .units(1)) } }
-            mutating func onSessionClose(_ c: StrategyContext) throws { log.append("close \(c.step)") }
+            mutating func onSessionOpen(_ c: some TradingContext) throws { log.append("open \(c.step)") }
+            mutating func onBar(_ c: some TradingContext) throws { if c.step == 0 { c.buy(0, .units(1)) } }
+            mutating func onSessionClose(_ c: some TradingContext) throws { log.append("close \(c.step)") }
         }
         var rec = Recorder()
         let r = try Backtest.run(&rec, data: MarketDataset([s]), config: BacktestConfig(session: SessionPolicy(flattenAtClose: true)))
@@ -174,8 +174,8 @@ struct CalendarSessionTests {
         var closes: [Int] = []
         struct Probe: Strategy {
             var closes: [Int] = []
-            mutating func onBar(_ c: StrategyContext) throws { if c.step == 0 { c.buy(0, .units(1), .marketOnClose) } }
-            mutating func onSessionClose(_ c: StrategyContext) throws { closes.append(c.step) }
+            mutating func onBar(_ c: some TradingContext) throws { if c.step == 0 { c.buy(0, .units(1), .marketOnClose) } }
+            mutating func onSessionClose(_ c: some TradingContext) throws { closes.append(c.step) }
         }
         var probe = Probe()
         let r = try Backtest.run(&probe, data: MarketDataset([s]), config: BacktestConfig(session: .nyse))

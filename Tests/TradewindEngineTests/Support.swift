@@ -3,15 +3,15 @@ import TradewindCore
 
 /// A strategy driven by a closure called on every bar (and optionally on fills/order updates).
 struct Scripted: Strategy {
-    var bar: (StrategyContext) throws -> Void
+    var bar: (any TradingContext) throws -> Void
     var fills: [Fill] = []
     var updates: [Order] = []
 
-    init(_ bar: @escaping (StrategyContext) throws -> Void) { self.bar = bar }
+    init(_ bar: @escaping (any TradingContext) throws -> Void) { self.bar = bar }
 
-    mutating func onBar(_ context: StrategyContext) throws { try bar(context) }
-    mutating func onFill(_ context: StrategyContext, fill: Fill) throws { fills.append(fill) }
-    mutating func onOrderUpdate(_ context: StrategyContext, order: Order) throws { updates.append(order) }
+    mutating func onBar(_ context: some TradingContext) throws { try bar(context) }
+    mutating func onFill(_ context: some TradingContext, fill: Fill) throws { fills.append(fill) }
+    mutating func onOrderUpdate(_ context: some TradingContext, order: Order) throws { updates.append(order) }
 }
 
 /// Daily bars from (open, high, low, close) tuples, one per day from 2024-01-02.
@@ -37,10 +37,15 @@ func flat(_ price: Double, _ n: Int) -> [(Double, Double, Double, Double)] {
 }
 
 func run(_ series: BarSeries..., config: BacktestConfig = BacktestConfig(),
-         _ bar: @escaping (StrategyContext) throws -> Void) throws -> BacktestResult {
+         _ bar: @escaping (any TradingContext) throws -> Void) throws -> BacktestResult {
     try Backtest.run(Scripted(bar), data: MarketDataset(series), config: config)
 }
 
 extension BacktestResult {
     func events(_ id: OrderID) -> [OrderEvent] { orderLog.filter { $0.orderID == id } }
+}
+
+/// Order numbers written as literals in tests (the simulator numbers orders 0, 1, … in submission order).
+extension OrderID: ExpressibleByIntegerLiteral {
+    public init(integerLiteral value: Int) { self.init(rawValue: value) }
 }

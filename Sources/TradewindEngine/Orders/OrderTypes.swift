@@ -1,7 +1,29 @@
 import TradewindCore
 
-/// Identifies an order within one run (its position in the run's order list).
-public typealias OrderID = Int
+/// Identifies an order within one run. Opaque to strategies: the simulator numbers orders by their position
+/// in the run's order list; a live runtime numbers them in submission order and maps each to the broker's id.
+public struct OrderID: Hashable, Comparable, Sendable, CustomStringConvertible {
+    /// The context's own number for the order.
+    public let rawValue: Int
+
+    @inlinable public init(rawValue: Int) { self.rawValue = rawValue }
+
+    @inlinable public static func < (a: OrderID, b: OrderID) -> Bool { a.rawValue < b.rawValue }
+    public var description: String { String(rawValue) }
+}
+
+extension Array where Element == Order {
+    /// The order numbered `id` in a list where each order sits at its own number (`BacktestResult.orders`).
+    @inlinable public subscript(_ id: OrderID) -> Order {
+        get { self[id.rawValue] }
+        set { self[id.rawValue] = newValue }
+    }
+
+    /// The id the next appended order gets.
+    @inlinable var nextID: OrderID { OrderID(rawValue: count) }
+
+    @inlinable func contains(id: OrderID) -> Bool { id.rawValue >= 0 && id.rawValue < count }
+}
 
 /// Buy (or cover a short) versus sell (or sell short).
 public enum OrderSide: String, Sendable, Hashable, Codable {

@@ -14,7 +14,7 @@ struct PositionBook: Sendable {
     var lowest = 0.0
 }
 
-extension StrategyContext {
+extension SimulationContext {
     /// Applies a fill of `signed` units (positive = buy) at `price` with `commission` to the position and cash,
     /// producing trades for any reduction.
     func applyFill(symbol s: Int, signed dq: Double, price: Double, commission: Double) {

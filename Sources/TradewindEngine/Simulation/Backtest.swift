@@ -25,6 +25,7 @@ public enum Backtest {
         let n = ctx.stepCount
         var i = 0
         while i < n {
+            if ctx.eventsDue(beforeStep: i) { try fireEvents(&strategy, ctx, through: ctx.market.time[i], orDay: nil) }
             ctx.beginStep(i)
             if ctx.isSessionOpen {
                 do { try strategy.onSessionOpen(ctx) } catch { throw ctx.failure(error, hook: "onSessionOpen") }
@@ -34,6 +35,7 @@ public enum Backtest {
             ctx.endStep()
             if ctx.hasNotices { try deliver(&strategy, ctx) }
             if ctx.isSessionClose {
+                if ctx.sessionEventsPending { try fireEvents(&strategy, ctx, through: ctx.time, orDay: ctx.dayKey) }
                 do { try strategy.onSessionClose(ctx) } catch { throw ctx.failure(error, hook: "onSessionClose") }
             }
             i += 1
@@ -51,18 +53,34 @@ public enum Backtest {
 
     @usableFromInline
     static func makeContext(market: PreparedMarket, config: BacktestConfig,
-                            notifications: StrategyNotifications) throws(BacktestError) -> StrategyContext {
+                            notifications: StrategyNotifications) throws(BacktestError) -> SimulationContext {
         try config.validate()
         guard market.matches(config) else {
             throw BacktestError.invalidConfiguration(
                 "the market was prepared for another session or period (zone, hours, calendar, from, to); prepare it with this configuration")
         }
-        return StrategyContext(market: market.columns, config: config, notifications: notifications,
+        return SimulationContext(market: market.columns, config: config, notifications: notifications,
                                sizeHints: market.sizeHints)
     }
 
+    /// Runs the handlers of the events due through `limit` (or, with `orDay`, every pending event of that
+    /// session), each followed by the notifications it caused.
     @inlinable
-    static func deliver<S: Strategy>(_ strategy: inout S, _ ctx: StrategyContext) throws(BacktestError) {
+    static func fireEvents<S: Strategy>(_ strategy: inout S, _ ctx: SimulationContext, through limit: UnixNanos,
+                                        orDay day: Int64?) throws(BacktestError) {
+        while let event = ctx.takeDueEvent(through: limit, orDay: day) {
+            let eventContext = ctx.eventContext(event)
+            do { try strategy.onEvent(eventContext, event: ScheduledEventID(rawValue: event.id)) } catch {
+                ctx.endEvent()
+                throw ctx.failure(error, hook: "onEvent")
+            }
+            ctx.endEvent()
+            if ctx.hasNotices { try deliver(&strategy, ctx) }
+        }
+    }
+
+    @inlinable
+    static func deliver<S: Strategy>(_ strategy: inout S, _ ctx: SimulationContext) throws(BacktestError) {
         while let notice = ctx.nextNotice() {
             switch notice {
             case .order(let k):

@@ -1,6 +1,6 @@
 import TradewindCore
 
-extension StrategyContext {
+extension SimulationContext {
     /// Executes (part of) order `id` at `rawPrice` (slippage applied when `slipped`), enforcing sizing,
     /// whole shares, the volume cap and the account's rules. Failures reject the order with a reason.
     func execute(_ id: OrderID, at rawPrice: Double, slipped: Bool, bypassChecks: Bool = false) {

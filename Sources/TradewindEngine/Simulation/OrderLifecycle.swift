@@ -1,10 +1,10 @@
 import TradewindCore
 
-extension StrategyContext {
+extension SimulationContext {
     /// Records an order, validating what can be validated before a price is known.
     func enqueue(_ request: OrderRequest, parent: OrderID?, oco: Int?, replaces: OrderID?) -> OrderID {
-        let id = orders.count
-        let now = step >= 0 ? time : (market.stepCount > 0 ? market.time[0] : 0)
+        let id = orders.nextID
+        let now = eventInstant ?? (step >= 0 ? time : (market.stepCount > 0 ? market.time[0] : 0))
         var order = Order(
             id: id, request: request, status: parent == nil ? .submitted : .held, filledQuantity: 0,
             averageFillPrice: 0, commission: 0, parent: parent, ocoGroup: oco, replaces: replaces,
@@ -25,15 +25,16 @@ extension StrategyContext {
             finish(id, .rejected, reason: why)
             return id
         }
-        if let p = parent, orders.indices.contains(p), orders[p].status.isFinal {
+        if let p = parent, orders.contains(id: p), orders[p].status.isFinal {
             // Parent already final (e.g. rejected at submission): settle the child now.
             settleChildren(of: p)
         }
-        if parent == nil && step >= 0 && rejectsOutsideHours && !isInSession {
+        if parent == nil && step >= 0 && eventInstant == nil && rejectsOutsideHours && !isInSession {
             finish(id, .rejected, reason: "submitted outside regular trading hours (session policy: reject)")
             return id
         }
-        if parent == nil && config.fillTiming == .signalClose && request.type == .market && step >= 0 {
+        if parent == nil && config.fillTiming == .signalClose && request.type == .market && step >= 0
+            && eventInstant == nil {
             closeFillQueue.append(id)
             hot.pointee.closeQueue = closeFillQueue.count
         }

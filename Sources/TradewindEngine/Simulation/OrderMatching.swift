@@ -8,7 +8,7 @@ struct Hit {
     let id: OrderID
 }
 
-extension StrategyContext {
+extension SimulationContext {
     /// Matches the live orders of every symbol that has a bar at this step against that bar (before `onBar`).
     func matchOrders() {
         let f = market.flags[step]

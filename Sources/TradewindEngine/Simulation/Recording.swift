@@ -8,7 +8,7 @@ import TradewindCore
 /// a split), `willChangeHoldings()` writes the rows of the steps since the last change and folds their bars into
 /// the extremes, in one pass; `result()` writes the rest. The rows and extremes are the same as recording every
 /// step (same operations in the same order); only the work on steps where nothing happens is gone.
-extension StrategyContext {
+extension SimulationContext {
     /// Call before cash or a position changes at the current step. Rows of earlier steps keep the state about to
     /// change; the current bar's high and low count for the position before the change only once the bar has
     /// been matched (a fill at the open starts a position that sees the whole bar).

@@ -1,6 +1,6 @@
 import TradewindCore
 
-extension StrategyContext {
+extension SimulationContext {
     /// Everything that happens at a step before the strategy sees it: the symbols' current rows, then (only
     /// when something can happen) financing, corporate actions, order matching at this bar's prices and the
     /// margin check. The equity curve is not touched here: it is written in spans, before the next change of
@@ -159,7 +159,7 @@ extension StrategyContext {
             let c = close(s)
             guard c.isFinite else { continue }
             let q = quantity[s]
-            let id = orders.count
+            let id = orders.nextID
             let saved = closeFillQueue
             _ = enqueue(OrderRequest(symbol: s, side: q > 0 ? .sell : .buy, type: .market, size: .closePosition,
                                      timeInForce: .ioc, tag: tag), parent: nil, oco: nil, replaces: nil)

@@ -24,11 +24,11 @@ public struct BuyAndHold: ParameterizedStrategy {
         fraction = parameters.real("fraction")
     }
 
-    public mutating func onStart(_ context: StrategyContext) throws {
+    public mutating func onStart(_ context: some TradingContext) throws {
         bought = Array(repeating: false, count: context.symbolCount)
     }
 
-    public mutating func onBar(_ context: StrategyContext) throws {
+    public mutating func onBar(_ context: some TradingContext) throws {
         let n = context.symbolCount
         for s in 0..<n where !bought[s] && context.hasBar(s) {
             bought[s] = true

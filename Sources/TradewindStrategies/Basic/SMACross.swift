@@ -31,8 +31,8 @@ public struct SMACross: ParameterizedStrategy {
         var fastSlot = 0
         var above = CrossAbove()
         var below = CrossAbove()
-        /// The symbol's last order while it may still fill (-1 = none): no new order is sent meanwhile.
-        var pending: OrderID = -1
+        /// The symbol's last order while it may still fill: no new order is sent meanwhile.
+        var pending: OrderID?
     }
 
     public init(fast: Int, slow: Int) throws(ParameterError) {
@@ -49,7 +49,7 @@ public struct SMACross: ParameterizedStrategy {
         }
     }
 
-    public mutating func onStart(_ context: StrategyContext) throws {
+    public mutating func onStart(_ context: some TradingContext) throws {
         let n = context.symbolCount
         lanes = Array(repeating: Lane(), count: n)
         for s in 0..<n { lanes[s].fastSlot = slow - fast }
@@ -58,14 +58,14 @@ public struct SMACross: ParameterizedStrategy {
     }
 
     @inlinable
-    public mutating func onBar(_ context: StrategyContext) throws {
+    public mutating func onBar(_ context: some TradingContext) throws {
         for s in 0..<context.symbolCount where context.hasBar(s) {
             step(context, symbol: s)
         }
     }
 
     @usableFromInline
-    mutating func step(_ context: StrategyContext, symbol s: Int) {
+    mutating func step(_ context: some TradingContext, symbol s: Int) {
         let close = context.close(s)
         let fast = self.fast, slow = self.slow
         // The lane and its ring of running sums are updated in place: no copy of the lane per bar.
@@ -75,15 +75,15 @@ public struct SMACross: ParameterizedStrategy {
             }
         }
         guard crossedUp != crossedDown else { return }
-        if lanes[s].pending >= 0 {
-            if !context.orderStatus(lanes[s].pending).isFinal { return }
-            lanes[s].pending = -1
+        if let pending = lanes[s].pending {
+            if !context.orderStatus(pending).isFinal { return }
+            lanes[s].pending = nil
         }
         let held = context.position(s)
         if crossedUp && held == 0 {
             lanes[s].pending = context.buy(s, size, tag: "entry")
         } else if crossedDown && held > 0 {
-            lanes[s].pending = context.closePosition(s, tag: "exit") ?? -1
+            lanes[s].pending = context.closePosition(s, tag: "exit")
         }
     }
 

@@ -21,11 +21,11 @@ public struct BollingerReversion: ParameterizedStrategy {
 
     public init() throws(ParameterError) { try self.init(parameters: StrategyParameters(defaultsOf: Self.parameterSpecs)) }
 
-    public mutating func onStart(_ context: StrategyContext) throws {
+    public mutating func onStart(_ context: some TradingContext) throws {
         window = Array(repeating: RollingWindow(window: period), count: context.symbolCount)
     }
 
-    public mutating func onBar(_ context: StrategyContext) throws {
+    public mutating func onBar(_ context: some TradingContext) throws {
         for s in 0..<context.symbolCount where context.hasBar(s) {
             let c = context.close(s)
             let b = window[s].update(c)

@@ -25,7 +25,7 @@ public struct DonchianBreakout: ParameterizedStrategy {
 
     public init() throws(ParameterError) { try self.init(parameters: StrategyParameters(defaultsOf: Self.parameterSpecs)) }
 
-    public mutating func onStart(_ context: StrategyContext) throws {
+    public mutating func onStart(_ context: some TradingContext) throws {
         let n = context.symbolCount
         entryChannel = Array(repeating: PriorChannel(window: entryPeriod), count: n)
         exitChannel = Array(repeating: PriorChannel(window: exitPeriod), count: n)
@@ -35,7 +35,7 @@ public struct DonchianBreakout: ParameterizedStrategy {
         stopOrder = entryOrder
     }
 
-    public mutating func onBar(_ context: StrategyContext) throws {
+    public mutating func onBar(_ context: some TradingContext) throws {
         for s in 0..<context.symbolCount where context.hasBar(s) {
             let h = context.high(s), l = context.low(s), c = context.close(s)
             let up = entryChannel[s].update(high: h, low: l).upper
@@ -50,7 +50,7 @@ public struct DonchianBreakout: ParameterizedStrategy {
         }
     }
 
-    public mutating func onFill(_ context: StrategyContext, fill: Fill) throws {
+    public mutating func onFill(_ context: some TradingContext, fill: Fill) throws {
         let s = fill.symbol
         guard entryOrder[s] == fill.orderID else { return }
         entryOrder[s] = nil
@@ -60,7 +60,7 @@ public struct DonchianBreakout: ParameterizedStrategy {
         if stop > 0 { stopOrder[s] = context.sell(s, .closePosition, .stop(stop), tag: "atr-stop") }
     }
 
-    public mutating func onOrderUpdate(_ context: StrategyContext, order: Order) throws {
+    public mutating func onOrderUpdate(_ context: some TradingContext, order: Order) throws {
         if order.status.isFinal, stopOrder[order.symbol] == order.id { stopOrder[order.symbol] = nil }
     }
 }

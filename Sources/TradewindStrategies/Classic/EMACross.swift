@@ -25,7 +25,7 @@ public struct EMACross: ParameterizedStrategy {
                                                      values: ["fast": .int(fast), "slow": .int(slow)]))
     }
 
-    public mutating func onStart(_ context: StrategyContext) throws {
+    public mutating func onStart(_ context: some TradingContext) throws {
         let n = context.symbolCount
         f = Array(repeating: StreamingEMA(period: fast), count: n)
         w = Array(repeating: StreamingEMA(period: slow), count: n)
@@ -33,7 +33,7 @@ public struct EMACross: ParameterizedStrategy {
         down = up
     }
 
-    public mutating func onBar(_ context: StrategyContext) throws {
+    public mutating func onBar(_ context: some TradingContext) throws {
         for s in 0..<context.symbolCount where context.hasBar(s) {
             let c = context.close(s)
             let a = f[s].update(c), b = w[s].update(c)

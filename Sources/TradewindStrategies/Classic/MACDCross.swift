@@ -47,13 +47,13 @@ public struct MACDCross: ParameterizedStrategy {
 
     public init() throws(ParameterError) { try self.init(parameters: StrategyParameters(defaultsOf: Self.parameterSpecs)) }
 
-    public mutating func onStart(_ context: StrategyContext) throws {
+    public mutating func onStart(_ context: some TradingContext) throws {
         macd = Array(repeating: StreamingMACD(fast: fast, slow: slow, signal: signal), count: context.symbolCount)
         up = Array(repeating: CrossAbove(), count: context.symbolCount)
         down = up
     }
 
-    public mutating func onBar(_ context: StrategyContext) throws {
+    public mutating func onBar(_ context: some TradingContext) throws {
         for s in 0..<context.symbolCount where context.hasBar(s) {
             let v = macd[s].update(context.close(s))
             LongOnly.act(context, symbol: s, buy: up[s].update(v.macd, v.signal), sell: down[s].update(v.signal, v.macd))

@@ -146,7 +146,7 @@ extension SignalStrategy: ParameterizedStrategy {
         }
     }
 
-    public mutating func onStart(_ context: StrategyContext) throws {
+    public mutating func onStart(_ context: some TradingContext) throws {
         let n = context.symbolCount
         for e in events {
             if let s = e.symbol, context.symbolIndex(s) == nil {
@@ -164,7 +164,7 @@ extension SignalStrategy: ParameterizedStrategy {
         next = Array(repeating: 0, count: n)
     }
 
-    public mutating func onBar(_ context: StrategyContext) throws {
+    public mutating func onBar(_ context: some TradingContext) throws {
         for s in 0..<context.symbolCount where context.hasBar(s) {
             while next[s] < queue[s].count {
                 let e = queue[s][next[s]]

@@ -53,12 +53,12 @@ public struct Momentum: ParameterizedStrategy {
             compound: parameters.bool("compound"))
     }
 
-    public mutating func onStart(_ context: StrategyContext) throws {
+    public mutating func onStart(_ context: some TradingContext) throws {
         symbols = SymbolSessions(count: context.symbolCount)
         entry = Array(repeating: nil, count: context.symbolCount)
     }
 
-    public mutating func onBar(_ context: StrategyContext) throws {
+    public mutating func onBar(_ context: some TradingContext) throws {
         for s in 0..<context.symbolCount where context.hasBar(s) && context.isInSession {
             try symbols.observe(context, s, strategy: Self.name)
             guard !symbols.decided[s], symbols.previousClose[s].isFinite,
@@ -70,13 +70,13 @@ public struct Momentum: ParameterizedStrategy {
         }
     }
 
-    public mutating func onFill(_ context: StrategyContext, fill: Fill) throws {
+    public mutating func onFill(_ context: some TradingContext, fill: Fill) throws {
         guard let id = entry[fill.symbol], id == fill.orderID else { return }
         entry[fill.symbol] = nil
         IntradaySizing.placeExits(context, symbol: fill.symbol, entry: fill.price, parameters: parameters)
     }
 
-    public mutating func onSessionClose(_ context: StrategyContext) throws {
+    public mutating func onSessionClose(_ context: some TradingContext) throws {
         for s in 0..<context.symbolCount {
             if let id = entry[s] { context.cancel(id); entry[s] = nil }
         }
@@ -105,7 +105,7 @@ struct SymbolSessions {
 
     /// Call on every in-session bar of symbol `s` (before reading `previousClose`). Throws when the symbol's
     /// first three sessions each had a single bar: daily (or coarser) data, on which the intraday rules never trade.
-    mutating func observe(_ context: StrategyContext, _ s: Int, strategy: String) throws {
+    mutating func observe(_ context: some TradingContext, _ s: Int, strategy: String) throws {
         let d = context.sessionDate.daysSinceEpoch
         if d != day[s] {
             if day[s] != Int.min && !intraday[s] {
@@ -126,14 +126,14 @@ struct SymbolSessions {
 
 /// Sizing and exits of the intraday family in the engine.
 enum IntradaySizing {
-    static func size(_ context: StrategyContext, compound: Bool) -> OrderSize {
+    static func size(_ context: some TradingContext, compound: Bool) -> OrderSize {
         let n = context.symbolCount
         if compound { return n == 1 ? .allAvailable : .equityFraction(1 / Double(n)) }
         return .notional(context.initialCash / Double(n))
     }
 
     /// Target limit, optional stop and market-on-close, one-cancels-other, for the whole position.
-    static func placeExits(_ context: StrategyContext, symbol s: Int, entry price: Double, parameters p: IntradayParameters) {
+    static func placeExits(_ context: some TradingContext, symbol s: Int, entry price: Double, parameters p: IntradayParameters) {
         var exits: [OrderRequest] = [
             .sell(s, .closePosition, .limit(price * (1 + p.sellTrigger / 100)), tif: .day, tag: "target"),
         ]

@@ -31,7 +31,7 @@ struct OpenEntryCore {
         self.parameters = parameters
     }
 
-    mutating func start(_ context: StrategyContext) {
+    mutating func start(_ context: some TradingContext) {
         let n = context.symbolCount
         sessions = SymbolSessions(count: n)
         entry = Array(repeating: nil, count: n)
@@ -40,7 +40,7 @@ struct OpenEntryCore {
         reference = Array(repeating: .nan, count: n)
     }
 
-    mutating func bar(_ context: StrategyContext, strategy: String) throws {
+    mutating func bar(_ context: some TradingContext, strategy: String) throws {
         let buyTime = parameters.buyTime
         for s in 0..<context.symbolCount where context.hasBar(s) && context.isInSession {
             if context.sessionDate.daysSinceEpoch != sessions.day[s] {
@@ -75,7 +75,7 @@ struct OpenEntryCore {
         }
     }
 
-    mutating func fill(_ context: StrategyContext, _ fill: Fill) {
+    mutating func fill(_ context: some TradingContext, _ fill: Fill) {
         guard let id = entry[fill.symbol], id == fill.orderID else { return }
         entry[fill.symbol] = nil
         sessions.decided[fill.symbol] = true
@@ -89,7 +89,7 @@ struct OpenEntryCore {
         sessions.decided[order.symbol] = true
     }
 
-    mutating func sessionClose(_ context: StrategyContext) {
+    mutating func sessionClose(_ context: some TradingContext) {
         for s in 0..<context.symbolCount {
             if let id = entry[s] { context.cancel(id); entry[s] = nil }
         }
@@ -136,11 +136,11 @@ public struct OpenTenAM: ParameterizedStrategy {
         ]))
     }
 
-    public mutating func onStart(_ context: StrategyContext) throws { core.start(context) }
-    public mutating func onBar(_ context: StrategyContext) throws { try core.bar(context, strategy: Self.name) }
-    public mutating func onFill(_ context: StrategyContext, fill: Fill) throws { core.fill(context, fill) }
-    public mutating func onOrderUpdate(_ context: StrategyContext, order: Order) throws { core.orderUpdate(order) }
-    public mutating func onSessionClose(_ context: StrategyContext) throws { core.sessionClose(context) }
+    public mutating func onStart(_ context: some TradingContext) throws { core.start(context) }
+    public mutating func onBar(_ context: some TradingContext) throws { try core.bar(context, strategy: Self.name) }
+    public mutating func onFill(_ context: some TradingContext, fill: Fill) throws { core.fill(context, fill) }
+    public mutating func onOrderUpdate(_ context: some TradingContext, order: Order) throws { core.orderUpdate(order) }
+    public mutating func onSessionClose(_ context: some TradingContext) throws { core.sessionClose(context) }
 }
 
 /// `open-10am-stop`: `open-10am` with a stop at entry·(1 − stop_loss/100) from the bar after the entry (at the open
@@ -166,11 +166,11 @@ public struct OpenTenAMStop: ParameterizedStrategy {
         ]))
     }
 
-    public mutating func onStart(_ context: StrategyContext) throws { core.start(context) }
-    public mutating func onBar(_ context: StrategyContext) throws { try core.bar(context, strategy: Self.name) }
-    public mutating func onFill(_ context: StrategyContext, fill: Fill) throws { core.fill(context, fill) }
-    public mutating func onOrderUpdate(_ context: StrategyContext, order: Order) throws { core.orderUpdate(order) }
-    public mutating func onSessionClose(_ context: StrategyContext) throws { core.sessionClose(context) }
+    public mutating func onStart(_ context: some TradingContext) throws { core.start(context) }
+    public mutating func onBar(_ context: some TradingContext) throws { try core.bar(context, strategy: Self.name) }
+    public mutating func onFill(_ context: some TradingContext, fill: Fill) throws { core.fill(context, fill) }
+    public mutating func onOrderUpdate(_ context: some TradingContext, order: Order) throws { core.orderUpdate(order) }
+    public mutating func onSessionClose(_ context: some TradingContext) throws { core.sessionClose(context) }
 }
 
 /// `vwap-momentum`: on the bar starting at `buy_time` (10:00), buy at its open when that open is above the session
@@ -205,9 +205,9 @@ public struct VWAPMomentum: ParameterizedStrategy {
         ]))
     }
 
-    public mutating func onStart(_ context: StrategyContext) throws { core.start(context) }
-    public mutating func onBar(_ context: StrategyContext) throws { try core.bar(context, strategy: Self.name) }
-    public mutating func onFill(_ context: StrategyContext, fill: Fill) throws { core.fill(context, fill) }
-    public mutating func onOrderUpdate(_ context: StrategyContext, order: Order) throws { core.orderUpdate(order) }
-    public mutating func onSessionClose(_ context: StrategyContext) throws { core.sessionClose(context) }
+    public mutating func onStart(_ context: some TradingContext) throws { core.start(context) }
+    public mutating func onBar(_ context: some TradingContext) throws { try core.bar(context, strategy: Self.name) }
+    public mutating func onFill(_ context: some TradingContext, fill: Fill) throws { core.fill(context, fill) }
+    public mutating func onOrderUpdate(_ context: some TradingContext, order: Order) throws { core.orderUpdate(order) }
+    public mutating func onSessionClose(_ context: some TradingContext) throws { core.sessionClose(context) }
 }

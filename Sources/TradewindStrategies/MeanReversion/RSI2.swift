@@ -79,7 +79,7 @@ public struct RSI2: ParameterizedStrategy {
         if let hedgeSymbol { self.hedgeSymbol = hedgeSymbol }
     }
 
-    public mutating func onStart(_ context: StrategyContext) throws {
+    public mutating func onStart(_ context: some TradingContext) throws {
         let n = context.symbolCount
         if let name = hedgeSymbol {
             guard let i = context.symbolIndex(name) else {
@@ -101,7 +101,7 @@ public struct RSI2: ParameterizedStrategy {
         stopOrder = pendingEntry
     }
 
-    public mutating func onBar(_ context: StrategyContext) throws {
+    public mutating func onBar(_ context: some TradingContext) throws {
         for s in 0..<context.symbolCount where s != hedge && context.hasBar(s) {
             let c = context.close(s), h = context.high(s), l = context.low(s), v = context.volume(s)
             let r = rsi[s].update(c)
@@ -141,14 +141,14 @@ public struct RSI2: ParameterizedStrategy {
         }
     }
 
-    public mutating func onOrderUpdate(_ context: StrategyContext, order: Order) throws {
+    public mutating func onOrderUpdate(_ context: some TradingContext, order: Order) throws {
         guard order.status.isFinal else { return }
         if pendingEntry.indices.contains(order.symbol), pendingEntry[order.symbol] == order.id { pendingEntry[order.symbol] = nil }
         if hedgePending == order.id { hedgePending = nil }
         if stopOrder.indices.contains(order.symbol), stopOrder[order.symbol] == order.id { stopOrder[order.symbol] = nil }
     }
 
-    public mutating func onFill(_ context: StrategyContext, fill: Fill) throws {
+    public mutating func onFill(_ context: some TradingContext, fill: Fill) throws {
         let s = fill.symbol
         guard s != hedge, fill.side == .buy, stopLoss > 0 else { return }
         stopOrder[s] = context.sell(s, .closePosition, .stop(fill.price * (1 - stopLoss / 100)), tag: "stop")

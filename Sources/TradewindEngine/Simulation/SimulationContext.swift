@@ -1,11 +1,11 @@
 import TradewindCore
 
-/// What a strategy sees and does: the current time step, every symbol's bars up to now, the portfolio and
-/// the order API. One context lives for a whole run; hooks receive it by reference.
+/// The simulator's `TradingContext`: the current time step, every symbol's bars up to now, the portfolio and
+/// the order API over a prepared market. One context lives for a whole run; hooks receive it by reference.
 ///
 /// Symbols are addressed by index (`0..<symbolCount`, in `symbols` order, sorted by name) so that per-bar
 /// access is an array read; `symbolIndex(_:)` maps a name once, in `onStart`.
-public final class StrategyContext {
+public final class SimulationContext: TradingContext {
     @usableFromInline let market: MarketColumns
     @usableFromInline let config: BacktestConfig
     /// Configuration read on every step, copied out of `config` (which holds an existential and is costly to copy).
@@ -60,6 +60,14 @@ public final class StrategyContext {
     /// Reused by order matching (see `matchOrders`).
     @exclusivity(unchecked) var candidateScratch: [OrderID] = []
     @exclusivity(unchecked) var hitScratch: [Hit] = []
+    /// Scheduled events (see `Scheduling.swift`): pending instants in firing order from `pendingHead`, the number
+    /// of `schedule` calls, the market's sessions (computed on the first call), and the instant of the event
+    /// whose handler is running.
+    @exclusivity(unchecked) var pendingEvents: [PendingEvent] = []
+    @exclusivity(unchecked) var pendingHead = 0
+    @exclusivity(unchecked) var scheduleCount = 0
+    @exclusivity(unchecked) var sessions: [(day: Int64, session: TradingSession)]?
+    @exclusivity(unchecked) var eventInstant: UnixNanos?
     @exclusivity(unchecked) var totals = (commission: 0.0, slippage: 0.0, financing: 0.0, dividends: 0.0, splits: 0)
 
     /// `notifications`: only these notices are queued (the strategy's declaration); `sizeHints`: the prepared
@@ -129,7 +137,7 @@ public final class StrategyContext {
     @inlinable public var symbolCount: Int { market.symbolCount }
     public func symbolIndex(_ name: String) -> Int? { market.symbols.firstIndex(of: name) }
     /// Number of time steps in the run.
-    public var stepCount: Int { market.stepCount }
+    @usableFromInline var stepCount: Int { market.stepCount }
     /// The current step's instant (bar start, UTC nanoseconds).
     @inlinable public var time: UnixNanos { market.time[step] }
     /// True on the first in-session bar of a session.
@@ -187,39 +195,12 @@ public final class StrategyContext {
         enqueue(request, parent: nil, oco: nil, replaces: nil)
     }
 
-    @discardableResult
-    public func buy(_ symbol: Int, _ size: OrderSize, _ type: OrderType = .market, tif: TimeInForce = .gtc,
-                    tag: String = "") -> OrderID {
-        submit(.buy(symbol, size, type, tif: tif, tag: tag))
-    }
-
-    @discardableResult
-    public func sell(_ symbol: Int, _ size: OrderSize, _ type: OrderType = .market, tif: TimeInForce = .gtc,
-                     tag: String = "") -> OrderID {
-        submit(.sell(symbol, size, type, tif: tif, tag: tag))
-    }
-
-    /// Closes the whole position with a market order (nil when flat).
-    @discardableResult
-    public func closePosition(_ symbol: Int, tag: String = "close") -> OrderID? {
-        let q = quantity[symbol]
-        if q == 0 { return nil }
-        return submit(OrderRequest(symbol: symbol, side: q > 0 ? .sell : .buy, size: .closePosition, tag: tag))
-    }
-
-    /// The ids of a bracket: the entry and its exit children (which form an OCO group).
-    public struct BracketIDs: Sendable, Hashable {
-        public let entry: OrderID
-        public let takeProfit: OrderID?
-        public let stopLoss: OrderID?
-    }
-
     /// An entry with a take-profit limit and/or a stop-loss stop. The children are held until the entry fills,
     /// work from the next bar for the filled quantity, and cancel each other (OCO). When both are touched
     /// within one bar, the `IntrabarPolicy` decides which fills.
     @discardableResult
     public func bracket(_ entry: OrderRequest, takeProfit: Double?, stopLoss: Double?,
-                        exitTimeInForce: TimeInForce = .gtc) -> BracketIDs {
+                        exitTimeInForce: TimeInForce) -> BracketIDs {
         let parent = submit(entry)
         let group = (takeProfit != nil && stopLoss != nil) ? newOCOGroup() : nil
         let exitSide = entry.side.opposite
@@ -246,7 +227,7 @@ public final class StrategyContext {
     /// Cancels a live order (and, for a bracket entry not yet filled, its children). False if already final.
     @discardableResult
     public func cancel(_ id: OrderID) -> Bool {
-        guard orders.indices.contains(id), !orders[id].status.isFinal else { return false }
+        guard orders.contains(id: id), !orders[id].status.isFinal else { return false }
         finish(id, .cancelled, reason: "cancelled by strategy")
         return true
     }
@@ -254,8 +235,8 @@ public final class StrategyContext {
     /// Cancel-and-replace: the old order becomes `replaced` and a new one with the changed type and/or size
     /// (same symbol, side, time in force, OCO group and parent) is submitted. Nil if the old one is final.
     @discardableResult
-    public func replace(_ id: OrderID, type: OrderType? = nil, size: OrderSize? = nil) -> OrderID? {
-        guard orders.indices.contains(id), !orders[id].status.isFinal else { return nil }
+    public func replace(_ id: OrderID, type: OrderType?, size: OrderSize?) -> OrderID? {
+        guard orders.contains(id: id), !orders[id].status.isFinal else { return nil }
         let old = orders[id]
         var req = old.request
         if let t = type { req.type = t }
@@ -302,6 +283,8 @@ struct HotState {
     @usableFromInline var liveOrders = 0
     @usableFromInline var pendingNotices = 0
     @usableFromInline var closeQueue = 0
+    /// The instant of the next scheduled event (`.max` when none).
+    @usableFromInline var nextEvent = UnixNanos.max
     /// True while the step's bar has not been matched yet (financing, corporate actions, open fills): a change
     /// of position then must not count the bar's high and low for the position before it.
     var beforeMatching = false
