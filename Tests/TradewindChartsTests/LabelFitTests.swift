@@ -81,4 +81,26 @@ import TradewindTestSupport
         let chart = XYChart(title: "t", xAxis: .numeric(format: .auto), series: [ChartSeries(name: "s", x: [0, 1], y: [90_000, 150_000])])
         #expect(chart.plotArea.x0 == 64)
     }
+
+    @Test func histogramMarkerLabelAtTheRightEdgeStaysInsideThePlot() throws {
+        let values = (0..<200).map { Double($0 % 41) / 20 - 0.5 }
+        for label in ["best", "best objective 1.5"] {
+            var chart = HistogramChart(title: "Objective", values: values, format: .number(decimals: 2))
+            chart.width = 420
+            chart.markers = [(values.max()!, label), (values.min()!, label)]
+            let svg = chart.svg()
+            #expect(XMLCheck.parse(svg) != nil)
+            let p = chart.plotArea
+            let pattern = try Regex("<text x=\"([-0-9.]+)\" y=\"[-0-9.]+\"( text-anchor=\"(start|end)\")?[^>]*class=\"tw-ref-label\">([^<]*)</text>")
+            let found = svg.matches(of: pattern)
+            #expect(found.count == 2)
+            for m in found {
+                let x = Double(m.output[1].substring!)!
+                let anchor = m.output[3].substring.map(String.init) ?? "start"
+                let w = ChartTheme.textWidth(String(m.output[4].substring!), size: 10)
+                let (left, right) = anchor == "end" ? (x - w, x) : (x, x + w)
+                #expect(left >= p.x0 && right <= p.x1, "'\(label)' spans \(left)...\(right), the plot \(p.x0)...\(p.x1)")
+            }
+        }
+    }
 }
