@@ -77,9 +77,26 @@ import TradewindTestSupport
         #expect(full == ["120", "121", "122"])
     }
 
+    @Test func barChartTickLabelsOfLargeValuesLieInsideTheViewBox() throws {
+        for format in [ValueFormat.currency(symbol: "$", decimals: 0), .percent(decimals: 1)] {
+            var chart = BarChart(title: "Final equity", categories: ["W1", "W2", "W3"],
+                                 series: [BarChart.Series(name: "Final equity", values: [2.4e8, -3.1e7, 9.6e7])])
+            chart.format = format
+            let labels = try Self.yLabels(chart.svg())
+            #expect(labels.count >= 3)
+            #expect(Set(labels.map(\.text)).count == labels.count, "repeated labels: \(labels.map(\.text))")
+            for l in labels {
+                #expect(l.x - ChartTheme.textWidth(l.text, size: 11) >= 0, "'\(l.text)' starts left of the view box")
+                #expect(l.x < chart.plotArea.x0)
+            }
+        }
+    }
+
     @Test func smallValueChartsKeepTheirUsualLeftMargin() {
         let chart = XYChart(title: "t", xAxis: .numeric(format: .auto), series: [ChartSeries(name: "s", x: [0, 1], y: [90_000, 150_000])])
         #expect(chart.plotArea.x0 == 64)
+        let bars = BarChart(title: "t", categories: ["a", "b"], series: [BarChart.Series(name: "s", values: [0.12, -0.3])])
+        #expect(bars.plotArea.x0 == 64)
     }
 
     @Test func histogramMarkerLabelAtTheRightEdgeStaysInsideThePlot() throws {
