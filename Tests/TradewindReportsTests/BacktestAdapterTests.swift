@@ -190,4 +190,25 @@ import TradewindStrategies
         let html = try String(contentsOfFile: dir + "/r.html", encoding: .utf8)
         #expect(html.contains("<section id=\"equity\""))
     }
+
+    @Test func commandBoxWrapsManyLongParametersAndSymbolsWithinAHundredColumns() throws {
+        let data = try #require(Self.spyDaily)
+        let d = try StrategyCatalog.named("sma-cross")
+        let result = try d.run(try d.parameters([:]), data, BacktestConfig())
+        let parameters = (1...14).map { "entry_threshold_for_regime_\($0)=\(Double($0) * 1.2345)" }
+        var summary = BacktestSummary(result: result, interval: .daily, strategy: "regime-switching-mean-reversion",
+                                      parameters: parameters.joined(separator: " "))
+        summary.symbols = (0..<60).map { "SYM\($0)" }
+        let box = summary.formattedBox()
+        let lines = box.split(separator: "\n")
+        #expect(lines.allSatisfy { $0.count <= BacktestSummary.boxWidth }, "too wide:\n\(box)")
+        #expect(Set(lines.map(\.count)).count == 1, "ragged box:\n\(box)")
+        for p in parameters { #expect(box.contains(p), "missing \(p)") }
+        for s in summary.symbols { #expect(box.contains(" " + s + " "), "missing \(s)") }
+        // The labels' column holds each label once, and continuation lines leave it blank.
+        #expect(lines.filter { $0.hasPrefix("| Strategy ") }.count == 1)
+        #expect(lines.contains { $0.hasPrefix("| " + String(repeating: " ", count: 20) + " |   ") })
+        // A short box is as it was: one line per figure.
+        #expect(BacktestSummary(result: result, interval: .daily, strategy: "sma-cross").formattedBox().split(separator: "\n").count == 22)
+    }
 }

@@ -135,3 +135,73 @@ import TradewindCore
         #expect(html.contains("objective-by-parameter"))
     }
 }
+
+@Suite struct HeatmapBinningTests {
+    /// A random search over two integer parameters (`fast` 2…49, `slow` 20…219) and a real-valued one.
+    static func integerSearch() -> OptimizationReportInput {
+        var input = Synthetic.optimization(method: "random")
+        var rng = Synthetic.Rng(state: 17)
+        input.trials = (0..<300).map { n in
+            TrialRow(number: n, parameters: [.number((2 + rng.next() * 48).rounded(.down)), .number((20 + rng.next() * 200).rounded(.down)),
+                                             .number(rng.next() * 0.1)],
+                     objective: rng.next())
+        }
+        return input
+    }
+
+    /// The whole numbers a label stands for: `5–9` is 5…9, `41` is 41…41.
+    static func range(_ label: String) -> ClosedRange<Int>? {
+        let parts = label.split(separator: "–")
+        guard let a = parts.first.flatMap({ Int($0) }), parts.count <= 2 else { return nil }
+        guard parts.count == 2 else { return a...a }
+        guard let b = Int(parts[1]), b > a else { return nil }
+        return a...b
+    }
+
+    @Test func integerParametersAreBinnedIntoWholeNumberRangesThatTileTheirValues() throws {
+        let input = Self.integerSearch()
+        let grid = try #require(try ObjectiveGrid.make(input))
+        #expect(!grid.othersAtBest)
+        for (column, labels) in [(0, grid.xLabels), (1, grid.yLabels)] {
+            let ranges = labels.compactMap(Self.range)
+            #expect(ranges.count == labels.count, "not whole-number ranges: \(labels)")
+            #expect((5...15).contains(ranges.count), "\(labels)")
+            let values = input.trials.map { Int($0.parameters[column].number!) }
+            #expect(ranges.first?.lowerBound == values.min() && ranges.last?.upperBound == values.max(), "\(labels)")
+            for (a, b) in zip(ranges, ranges.dropFirst()) { #expect(b.lowerBound == a.upperBound + 1, "gap or overlap in \(labels)") }
+        }
+        // Each cell holds the best objective of the trials whose values lie in its ranges.
+        let xs = grid.xLabels.compactMap(Self.range), ys = grid.yLabels.compactMap(Self.range)
+        for (i, yr) in ys.enumerated() {
+            for (j, xr) in xs.enumerated() {
+                let inCell = input.trials.filter { xr.contains(Int($0.parameters[0].number!)) && yr.contains(Int($0.parameters[1].number!)) }
+                #expect(grid.values[i][j] == inCell.map(\.objective).max(), "cell \(grid.xLabels[j]) × \(grid.yLabels[i])")
+            }
+        }
+        let html = try OptimizationReport.render(input)
+        let xml = try #require(Page.parse(html))
+        for cell in xml.withClass("tw-cell") {
+            // `row · column: objective`
+            let labels = (cell.attributes["data-tip"] ?? "").components(separatedBy: ": ")[0]
+            #expect(labels.contains(" · ") && !labels.contains("."), "fractional label in '\(labels)'")
+        }
+    }
+
+    @Test func fewDistinctIntegerValuesAreLabelledWithThemselves() throws {
+        var input = Self.integerSearch()
+        input.trials = input.trials.map { t in
+            var t = t
+            t.parameters[0] = .number(Double(3 + (t.number % 15) * 7))
+            return t
+        }
+        let grid = try #require(try ObjectiveGrid.make(input))
+        let expected: [String] = (0..<15).map { (k: Int) -> String in String(3 + k * 7) }
+        #expect(grid.xLabels == expected)
+    }
+
+    @Test func realValuedParametersKeepTheirBinCentres() {
+        let levels = ObjectiveGrid.levels((0..<40).map { .number(Double($0) * 0.0025) })
+        #expect(levels.labels.count == ObjectiveGrid.binTarget)
+        #expect(levels.labels.first == NumberText.auto(0.0975 / 20))
+    }
+}

@@ -50,3 +50,38 @@ import TradewindCore
         }
     }
 }
+
+@Suite struct SummaryWidthTests {
+    /// Fourteen parameters with long names and values: some 600 characters on one line.
+    static let manyParameters = (1...14).map { k in
+        ReportParameter(name: "entry_threshold_for_regime_\(k)", value: k % 3 == 0 ? .text("volatility-adjusted-band-\(k)") : .number(Double(k) * 1.2345))
+    }
+
+    @Test func longTitleWrapsWithinAHundredColumnsAndKeepsEveryParameterWhole() {
+        var input = Synthetic.backtest(days: 300, trades: 5)
+        input.parameters = Self.manyParameters
+        let text = SummaryText.render(input)
+        let lines = text.split(separator: "\n")
+        #expect(lines.allSatisfy { $0.count <= SummaryText.maxWidth }, "too wide:\n\(text)")
+        #expect(Set(lines.map(\.count)).count == 1, "ragged box:\n\(text)")
+        #expect(lines.count > 13 + 4 + 1, "the title did not wrap:\n\(text)")
+        for p in input.parameters { #expect(text.contains(p.name + " = " + p.value.description), "missing \(p.name)") }
+        #expect(text.contains("on SPY"))
+        for label in ["Period", "Final value", "Average loss"] { #expect(text.contains("│ " + label)) }
+    }
+
+    @Test func aShortTitleKeepsItsSingleLine() {
+        let input = Synthetic.backtest(days: 300, trades: 5)
+        let text = SummaryText.render(input)
+        #expect(text.split(separator: "\n").count == 13 + 4)
+    }
+
+    @Test func aWordLongerThanALineIsCutAcrossLines() {
+        let word = String(repeating: "x", count: 250)
+        let text = SummaryText.render(Synthetic.backtest(days: 300, trades: 5).summary, title: "Long " + word)
+        let lines = text.split(separator: "\n")
+        #expect(lines.allSatisfy { $0.count <= SummaryText.maxWidth }, "too wide:\n\(text)")
+        let title = lines.prefix { !$0.hasPrefix("├") }.joined()
+        #expect(title.filter { $0 == "x" }.count == 250)
+    }
+}

@@ -31,30 +31,42 @@ public struct BarChart: Sendable, Equatable {
         self.series = series
     }
 
+    /// The plot's edges; the left one leaves room for the widest y tick label (and is at least 64 px).
     public var plotArea: (x0: Double, y0: Double, x1: Double, y1: Double) {
-        (64, series.count > 1 ? 30 : 14, width - 14, height - 26)
+        let widest = yTicks().map { ChartTheme.textWidth($0.label, size: 11) }.max() ?? 0
+        return (max(64, (widest + 10).rounded(.up)), series.count > 1 ? 30 : 14, width - 14, height - 26)
     }
 
     /// The value scale: a nice range that always includes zero.
     public func yScaleUsed() -> AxisScale {
+        AxisScale(kind: .linear, domain: yDomain(), range: (plotArea.y1, plotArea.y0))
+    }
+
+    /// The y ticks with their labels, bottom to top.
+    public func yTicks() -> [(value: Double, label: String)] {
+        let d = yDomain()
+        let ticks = NiceTicks.linear(d.lowerBound, d.upperBound, target: 5)
+        let step = ticks.count > 1 ? ticks[1] - ticks[0] : 1
+        return Array(zip(ticks, format.tickLabels(ticks, step: step)))
+    }
+
+    private func yDomain() -> ClosedRange<Double> {
         var lo = 0.0, hi = 0.0
         for s in series { for v in s.values where v.isFinite { lo = min(lo, v); hi = max(hi, v) } }
         if lo == hi { hi = 1 }
         let n = NiceTicks.niceDomain(lo, hi, target: 5)
-        return AxisScale(kind: .linear, domain: n.lo...n.hi, range: (plotArea.y1, plotArea.y0))
+        return n.lo...n.hi
     }
 
     public func svg(standalone: Bool = false) -> String {
         let p = plotArea
         let ys = yScaleUsed()
         var b = SVGBuilder()
-        let ticks = ys.ticks(target: 5)
-        let step = ticks.count > 1 ? ticks[1] - ticks[0] : 1
         b.open("g", ["class": "tw-axis tw-y"])
-        for v in ticks {
+        for (v, label) in yTicks() {
             let y = ys.position(v)
             b.raw("<line x1=\"\(NumberText.coord(p.x0))\" x2=\"\(NumberText.coord(p.x1))\" y1=\"\(NumberText.coord(y))\" y2=\"\(NumberText.coord(y))\" stroke=\"\(v == 0 ? ChartTheme.axis : ChartTheme.grid)\"/>")
-            b.text(format.tickLabel(v, step: step), x: p.x0 - 6, y: y + 4, anchor: "end", size: 11, fill: ChartTheme.muted)
+            b.text(label, x: p.x0 - 6, y: y + 4, anchor: "end", size: 11, fill: ChartTheme.muted)
         }
         b.close("g")
         let n = max(categories.count, 1)

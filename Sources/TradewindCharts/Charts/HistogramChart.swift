@@ -29,6 +29,15 @@ public struct HistogramChart: Sendable, Equatable {
 
     public var plotArea: (x0: Double, y0: Double, x1: Double, y1: Double) { (56, 14, width - 14, height - 26) }
 
+    static let markerFontSize = 10.0
+
+    /// Where a marker's label goes for a marker line at pixel `x`: to the right of the line, or to its
+    /// left (anchored at its end) when it would run past the plot's right edge, so it stays inside the plot.
+    func markerLabelPosition(at x: Double, label: String) -> (x: Double, anchor: String) {
+        let w = ChartTheme.textWidth(label, size: Self.markerFontSize)
+        return x + 4 + w <= plotArea.x1 ? (x + 4, "start") : (x - 4, "end")
+    }
+
     public func svg(standalone: Bool = false) -> String {
         let p = plotArea
         let h = HistogramBins(values: values, bins: bins)
@@ -78,7 +87,9 @@ public struct HistogramChart: Sendable, Equatable {
             let x = xs.position(m.value)
             b.element("line", ["class": "tw-ref", "x1": NumberText.coord(x), "x2": NumberText.coord(x), "y1": NumberText.coord(p.y0),
                                "y2": NumberText.coord(p.y1), "stroke": ChartTheme.reference, "stroke-dasharray": "4 3"])
-            b.text(m.label, x: x + 4, y: p.y0 + 10, size: 10, fill: ChartTheme.reference)
+            let (lx, anchor) = markerLabelPosition(at: x, label: m.label)
+            b.text(m.label, x: lx, y: p.y0 + 10, anchor: anchor, size: Self.markerFontSize, fill: ChartTheme.reference,
+                   cls: "tw-ref-label")
         }
         return SVGBuilder.document(width: width, height: height, title: title, id: id, kind: "histogram",
                                    data: [("bins", String(h.counts.count)), ("total", String(h.counts.reduce(0, +)))],

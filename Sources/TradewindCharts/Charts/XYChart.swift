@@ -39,10 +39,16 @@ public struct XYChart: Sendable, Equatable {
         self.series = series
     }
 
-    /// Left, top, right and bottom edges of the plot area inside the view box.
+    /// Left, top, right and bottom edges of the plot area inside the view box. The left edge leaves room
+    /// for the widest y tick label (by `ChartTheme.textWidth`), and at least 64 px.
     public var plotArea: (x0: Double, y0: Double, x1: Double, y1: Double) {
-        (64, showLegend ? 30 : 12, width - 14, height - 26)
+        let widest = yTicks().map { ChartTheme.textWidth($0.label, size: Self.tickFontSize) }.max() ?? 0
+        return (max(64, (widest + Self.tickGap + 4).rounded(.up)), showLegend ? 30 : 12, width - 14, height - 26)
     }
+
+    static let tickFontSize = 11.0
+    /// The space between a y tick label's right end and the plot.
+    static let tickGap = 6.0
 
     /// The pixel columns a series is thinned to.
     public var decimationColumns: Int { max(16, min(maxColumns ?? Int.max, Int((plotArea.x1 - plotArea.x0) / 1.5))) }
@@ -94,6 +100,21 @@ public struct XYChart: Sendable, Equatable {
     /// The value scale the chart draws with (linear when a log scale was asked for but a value is ≤ 0).
     public func yScaleUsed() -> AxisScale {
         let p = plotArea
+        let (kind, domain) = yDomainUsed()
+        return AxisScale(kind: kind, domain: domain, range: (p.y1, p.y0))
+    }
+
+    /// The y ticks with their labels, bottom to top.
+    public func yTicks() -> [(value: Double, label: String)] {
+        let (kind, domain) = yDomainUsed()
+        // Tick values depend on the domain only, so any pixel range will do here.
+        let ticks = AxisScale(kind: kind, domain: domain, range: (1, 0)).ticks(target: yTickTarget)
+        let step = ticks.count > 1 ? ticks[1] - ticks[0] : max(abs(domain.upperBound - domain.lowerBound), 1e-12)
+        return Array(zip(ticks, yFormat.tickLabels(ticks, step: step, scale: kind)))
+    }
+
+    /// The kind and the domain of the value scale.
+    private func yDomainUsed() -> (ScaleKind, ClosedRange<Double>) {
         var lo = Double.infinity, hi = -Double.infinity
         func take(_ v: Double) {
             if v.isFinite {
@@ -111,14 +132,14 @@ public struct XYChart: Sendable, Equatable {
         }
         for m in markers { take(m.y) }
         for r in referenceLines { take(r.value) }
-        if let d = yDomain { return AxisScale(kind: yScale == .log && d.lowerBound > 0 ? .log : .linear, domain: d, range: (p.y1, p.y0)) }
+        if let d = yDomain { return (yScale == .log && d.lowerBound > 0 ? .log : .linear, d) }
         if !lo.isFinite { lo = 0; hi = 1 }
         if yScale == .log && lo > 0 {
             if lo == hi { lo *= 0.9; hi *= 1.1 }
-            return AxisScale(kind: .log, domain: (lo * 0.97)...(hi * 1.03), range: (p.y1, p.y0))
+            return (.log, (lo * 0.97)...(hi * 1.03))
         }
         let n = NiceTicks.niceDomain(lo, hi, target: yTickTarget)
-        return AxisScale(kind: .linear, domain: n.lo...n.hi, range: (p.y1, p.y0))
+        return (.linear, n.lo...n.hi)
     }
 
     /// The chart as inline SVG markup (`standalone` adds the SVG namespace for a `.svg` file).
@@ -161,24 +182,13 @@ public struct XYChart: Sendable, Equatable {
 
     private func drawYAxis(_ b: inout SVGBuilder, _ ys: AxisScale) {
         let p = plotArea
-        let ticks = ys.ticks(target: yTickTarget)
-        let step = ticks.count > 1 ? ticks[1] - ticks[0] : max(abs(ys.domain.upperBound - ys.domain.lowerBound), 1e-12)
         b.open("g", ["class": "tw-axis tw-y"])
-        for v in ticks {
+        for (v, label) in yTicks() {
             let y = ys.position(v)
             b.raw("<line x1=\"\(NumberText.coord(p.x0))\" x2=\"\(NumberText.coord(p.x1))\" y1=\"\(NumberText.coord(y))\" y2=\"\(NumberText.coord(y))\" stroke=\"\(ChartTheme.grid)\"/>")
-            let labelStep = ys.kind == .log ? pow10Floor(v) / 10 : step
-            b.text(yFormat.tickLabel(v, step: labelStep), x: p.x0 - 6, y: y + 4, anchor: "end", size: 11, fill: ChartTheme.muted)
+            b.text(label, x: p.x0 - Self.tickGap, y: y + 4, anchor: "end", size: Self.tickFontSize, fill: ChartTheme.muted)
         }
         b.close("g")
-    }
-
-    private func pow10Floor(_ v: Double) -> Double {
-        guard v > 0 else { return 1 }
-        var p = 1.0
-        while p * 10 <= v { p *= 10 }
-        while p > v { p /= 10 }
-        return p
     }
 
     private func drawXAxis(_ b: inout SVGBuilder, _ xs: AxisScale) {

@@ -12,6 +12,10 @@ public enum ChartTheme {
     public static let fontFamily = "system-ui,-apple-system,'Segoe UI',Roboto,Helvetica,Arial,sans-serif"
     public static let fontSize = 12.0
 
+    /// The estimated width of `s` set at `size` px: 6.5 px per character at 11 px (0.59 em), a little wider
+    /// than digits in the usual sans-serif faces, so that text laid out by this estimate fits on screen.
+    public static func textWidth(_ s: String, size: Double = fontSize) -> Double { Double(s.count) * size * 6.5 / 11 }
+
     /// The palette colour for series number `i`.
     public static func color(_ i: Int) -> String { palette[((i % palette.count) + palette.count) % palette.count] }
 }

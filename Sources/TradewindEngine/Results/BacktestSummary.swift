@@ -116,7 +116,11 @@ public struct BacktestSummary: Sendable, Codable, Equatable {
         rejectedOrders = result.orders.filter { $0.status == .rejected }.count
     }
 
-    /// A boxed, human-readable summary.
+    /// The widest line of `formattedBox()`, in columns.
+    public static let boxWidth = 100
+
+    /// A boxed, human-readable summary, at most `boxWidth` columns wide: a long value (many parameters or
+    /// symbols) wraps at spaces onto indented lines below its label.
     public func formattedBox() -> String {
         func pct(_ v: Double?) -> String { v.map { fixed($0 * 100, 2) + " %" } ?? "-" }
         func num(_ v: Double?, _ digits: Int = 2) -> String { v.map { fixed($0, digits) } ?? "-" }
@@ -144,16 +148,42 @@ public struct BacktestSummary: Sendable, Codable, Equatable {
             ("Orders", rejectedOrders > 0 ? "\(orders) (\(rejectedOrders) rejected)" : "\(orders)"),
         ]
         let w0 = rows.map(\.0.count).max() ?? 0
-        let w1 = rows.map(\.1.count).max() ?? 0
+        let room = Self.boxWidth - w0 - 7
+        let wrapped = rows.flatMap { k, v in wrapWords(v, width: room).enumerated().map { ($0.offset == 0 ? k : "", $0.element) } }
+        let w1 = wrapped.map(\.1.count).max() ?? 0
         let line = "+" + String(repeating: "-", count: w0 + 2) + "+" + String(repeating: "-", count: w1 + 2) + "+"
         var out = [line]
-        for (k, v) in rows {
+        for (k, v) in wrapped {
             out.append("| " + k + String(repeating: " ", count: w0 - k.count) + " | " + v
                        + String(repeating: " ", count: w1 - v.count) + " |")
         }
         out.append(line)
         return out.joined(separator: "\n")
     }
+}
+
+/// `text`'s space-separated words in lines of at most `width` characters, lines after the first indented by
+/// two spaces; a word too long for a line is cut across lines.
+func wrapWords(_ text: String, width: Int) -> [String] {
+    guard text.count > width else { return [text] }
+    let indent = "  "
+    var lines: [String] = []
+    var line = ""
+    for word in text.split(separator: " ") {
+        let candidate = line.isEmpty ? String(word) : line + " " + word
+        if candidate.count <= width {
+            line = candidate
+            continue
+        }
+        if !line.isEmpty { lines.append(line) }
+        line = (lines.isEmpty ? "" : indent) + word
+        while line.count > width {
+            lines.append(String(line.prefix(width)))
+            line = indent + line.dropFirst(width)
+        }
+    }
+    if !line.isEmpty { lines.append(line) }
+    return lines
 }
 
 /// `v` with exactly `digits` decimals (no Foundation).

@@ -3,7 +3,8 @@ import TradewindCharts
 /// The objective over two parameters, as a grid for the heatmap: the other parameters held at
 /// their best values when enough trials ran there (a grid search), otherwise the best objective
 /// over the other parameters (random and TPE searches rarely repeat values). Parameters with more
-/// than `maxLevels` numeric values are binned into equal-width bins.
+/// than `maxLevels` numeric values are binned into equal-width bins: integer parameters into
+/// whole-number ranges (`5–9`), others labelled by their bins' centres.
 public struct ObjectiveGrid: Sendable, Equatable {
     public var xName: String
     public var yName: String
@@ -62,9 +63,27 @@ public struct ObjectiveGrid: Sendable, Equatable {
             return Levels(labels: distinct.map(\.description), index: { pos[$0] ?? 0 })
         }
         let lo = numbers.first!, hi = numbers.last!
-        let k = 10
+        if numbers.allSatisfy({ $0 == $0.rounded() }) { return integerBins(lo, hi) }
+        let k = binTarget
         let w = (hi - lo) / Double(k)
         let labels = (0..<k).map { NumberText.auto(lo + w * (Double($0) + 0.5)) }
         return Levels(labels: labels, index: { v in min(k - 1, max(0, Int(((v.number ?? lo) - lo) / w))) })
     }
+
+    /// Bins for an integer parameter from `lo` to `hi`: about `binTarget` bins of a whole 1-2-5 width,
+    /// aligned to multiples of it, labelled with the integers each holds (`5–9`, the first and last
+    /// trimmed to the values' range, a single value as itself).
+    static func integerBins(_ lo: Double, _ hi: Double) -> Levels {
+        let w = max(1, NiceTicks.step(span: hi - lo + 1, target: binTarget).rounded())
+        let first = (lo / w).rounded(.down) * w
+        let k = Int(((hi - first) / w).rounded(.down)) + 1
+        let labels = (0..<k).map { i -> String in
+            let a = max(lo, first + w * Double(i)), b = min(hi, first + w * Double(i + 1) - 1)
+            return a == b ? NumberText.shortest(a) : NumberText.shortest(a) + "–" + NumberText.shortest(b)
+        }
+        return Levels(labels: labels, index: { v in min(k - 1, max(0, Int((((v.number ?? lo) - first) / w).rounded(.down)))) })
+    }
+
+    /// About how many bins a binned parameter gets.
+    static let binTarget = 10
 }
