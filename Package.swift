@@ -119,6 +119,15 @@ let package = Package(
             swiftSettings: strict
         ),
         .testTarget(name: "TradewindCLITests", dependencies: ["tradewind"], swiftSettings: strict),
+        // A strategy defined outside the library, through public API only, as a user's own package would.
+        .testTarget(
+            name: "TradewindExtensionTests",
+            dependencies: [
+                "TradewindCore", "TradewindData", "TradewindEngine", "TradewindIndicators", "TradewindOptimizer",
+                "TradewindReports", "TradewindStrategies",
+            ],
+            swiftSettings: strict
+        ),
         .testTarget(
             name: "TradewindOptimizerTests",
             dependencies: [

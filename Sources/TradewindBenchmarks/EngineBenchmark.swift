@@ -67,7 +67,7 @@ public enum EngineBenchmark {
     public static func measureTradewind(_ c: Case, minimumSeconds: Double = 1) throws
         -> (seconds: Double, withPreparation: Double, finalEquity: Double, trades: Int) {
         let config = BacktestConfig(commission: .percentOfValue(0.001))
-        let descriptor = try StrategyCatalog.named(SMACross.name)
+        let descriptor = try StrategyCatalog.builtIn.named(SMACross.name)
         let parameters = try descriptor.parameters(["fast": String(c.fast), "slow": String(c.slow)])
         let market = try PreparedMarket(c.data, config: config)
         func best(_ body: () throws -> BacktestResult) throws -> (Double, BacktestResult) {
@@ -132,7 +132,7 @@ public enum EngineBenchmark {
     /// for one parameter pair on the case's only symbol (the optimizer's path: it equals the engine's result;
     /// `final equity` is printed beside the engine's).
     public static func measureKernel(_ c: Case, minimumSeconds: Double = 0.5) throws -> (seconds: Double, finalEquity: Double)? {
-        guard c.data.count == 1, let series = c.data.series.first, !KernelAvailability.hasCorporateActions(series) else { return nil }
+        guard c.data.count == 1, let series = c.data.series.first, !ExactKernel.hasCorporateActions(series) else { return nil }
         let costs = KernelCosts(commission: 0.001)
         let pair = [SMACrossKernel.Pair(fast: c.fast, slow: c.slow)]
         var best = Double.infinity

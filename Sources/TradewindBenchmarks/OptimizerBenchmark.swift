@@ -84,9 +84,9 @@ public enum OptimizerBenchmark {
         series.dividend = nil
         series.splitCoefficient = nil
         series.sourceAdjustedClose = nil
-        let strategy = try StrategyCatalog.named("sma-cross")
+        let strategy = try StrategyCatalog.builtIn.named("sma-cross")
         let space = try SpaceBuilder.space(strategy: strategy, grids: ["fast=\(c.low):\(c.high):1", "slow=\(c.low):\(c.high):1"])
-        let constraints = try SpaceBuilder.constraints(strategy: strategy.name, extra: [], space: space)
+        let constraints = try SpaceBuilder.constraints(strategy: strategy, extra: [], space: space)
         let config = BacktestConfig(commission: CommissionModel(percent: c.fee))
         let settings = SearchSettings(method: .grid, topK: 1)
         let evaluator = TrialEvaluator(strategy: strategy, space: space, dataset: MarketDataset([series]), config: config,

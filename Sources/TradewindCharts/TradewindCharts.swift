@@ -1,5 +1,4 @@
-/// TradewindCharts: self-drawn SVG charts (lines, candles, bars, histograms, heatmaps) with readable
-/// axes, legends and hover tooltips, shared by the HTML reports and the dashboard.
-///
-/// May import: TradewindCore.
-public enum TradewindCharts {}
+// Module TradewindCharts: self-drawn SVG charts (lines, candles, bars, histograms, heatmaps) with readable
+// axes, legends and hover tooltips, shared by the HTML reports and the dashboard.
+//
+// May import: TradewindCore.

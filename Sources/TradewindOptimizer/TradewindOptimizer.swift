@@ -1,5 +1,4 @@
-/// TradewindOptimizer: parameter search (grid, random, TPE), walk-forward validation and
-/// overfitting statistics over strategies' declared parameters.
-///
-/// May import: TradewindCore, TradewindData, TradewindAnalytics, TradewindEngine, TradewindStrategies.
-public enum TradewindOptimizer {}
+// Module TradewindOptimizer: parameter search (grid, random, TPE), walk-forward validation and
+// overfitting statistics over strategies' declared parameters.
+//
+// May import: TradewindCore, TradewindData, TradewindAnalytics, TradewindEngine, TradewindStrategies.

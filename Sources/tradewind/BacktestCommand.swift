@@ -26,7 +26,7 @@ struct BacktestCommand: ParsableCommand {
     @Option(name: .customLong("symbol"), help: "Only this symbol (repeatable). Default: every symbol of --data.")
     var symbols: [String] = []
 
-    @Option(help: "Strategy name (\(StrategyCatalog.names.joined(separator: ", "))).")
+    @Option(help: "Strategy name (\(StrategyCatalog.builtIn.names.joined(separator: ", "))).")
     var strategy: String
 
     @Option(name: .customLong("param"), help: "Strategy parameter name=value (repeatable).")
@@ -45,7 +45,7 @@ struct BacktestCommand: ParsableCommand {
 
     func run() throws {
         do {
-            let descriptor = try StrategyCatalog.named(strategy)
+            let descriptor = try StrategyCatalog.builtIn.named(strategy)
             var overrides: [String: String] = [:]
             for p in params {
                 guard let eq = p.firstIndex(of: "="), eq != p.startIndex else {
@@ -57,9 +57,10 @@ struct BacktestCommand: ParsableCommand {
 
             let load = try dataOptions.loading.loadOptions(symbol: symbols.count == 1 ? symbols[0] : nil)
             let zone = load.zone
-            let config = try costs.config(zone: zone)
-
             let data = try dataOptions.load(symbols: symbols.isEmpty ? nil : symbols)
+            // What the strategy needs (sessions, flattening) is applied and said; what data lacks is an error.
+            let (config, notes) = try descriptor.prepare(try costs.config(zone: zone), parameters: parameters, data: data)
+            for note in notes { FileHandle.standardError.write(Data(("note: " + note + "\n").utf8)) }
             let result = try descriptor.run(parameters, data, config)
             let interval = data.series.first?.interval ?? .daily
             let summary = BacktestSummary(result: result, interval: interval, strategy: descriptor.name,

@@ -17,17 +17,16 @@ struct OptimizeCommand: ParsableCommand {
             Parameters: every declared parameter of the strategy is part of the space; --grid/--choice/--fixed set \
             the ones searched (or pinned), the rest keep their defaults. --grid takes name=start:stop:step (stop \
             inclusive), name=start:stop (integers step 1; reals continuous, random/tpe only), name=log:low:high[:count]. \
-            The strategy's own rules (sma-cross, ema-cross, macd-cross: fast < slow; rsi2: entry < exit, \
-            hedge_exit < hedge_entry) are constraints; --constraint adds more (e.g. 'slow >= 2*fast').
+            The strategy's own rules (`tradewind strategy show NAME`: Constraints) are constraints; --constraint adds \
+            more (e.g. 'slow >= 2*fast').
             Objective: a metric of `tradewind backtest --json` (\(OptimizationMetric.names)), maximised, or \
             minimised when written -metric (e.g. -max_drawdown) or with --minimize. Trials with fewer than \
             --min-trades closed trades are infeasible. Ties go to the smaller trial number (grid order).
             Evaluation: the strategy's fast kernel when one reproduces the engine exactly for the settings \
-            (KernelAvailability: sma-cross and rsi2 on one daily series with next-open fills; momentum, open-10am, \
-            open-10am-stop, vwap-momentum on one intraday series with --session nyse --flatten-at-close; percent \
-            commission, bps slippage, no dividends or splits in the bars) and the objective is one the kernel reports \
-            as the engine does (daily kernels: final_equity, total_return, sharpe, max_drawdown, trades, win_rate; \
-            intraday: final_equity, total_return, trades, win_rate); otherwise the event-driven engine on all cores \
+            (`tradewind strategy show NAME`: Fast kernel; percent commission, bps slippage, no dividends or splits in \
+            the bars) and the objective is one the kernel reports as the engine does (daily kernels: final_equity, \
+            total_return, sharpe, max_drawdown, trades, win_rate; intraday: final_equity, total_return, trades, \
+            win_rate); otherwise the event-driven engine on all cores \
             (--threads). The best trial is always re-run on the engine: its figures are the `best` metrics.
             Validation: --split DATE optimises on the bars before DATE and trades the rest; --walk-forward \
             folds=5,train=252,test=63[,mode=anchored][,gap=N] optimises on each training window and trades the next \
@@ -44,7 +43,7 @@ struct OptimizeCommand: ParsableCommand {
 
     @OptionGroup var dataOptions: DataOptions
 
-    @Option(help: "Strategy name (\(StrategyCatalog.names.joined(separator: ", "))).")
+    @Option(help: "Strategy name (\(StrategyCatalog.builtIn.names.joined(separator: ", "))).")
     var strategy: String
 
     @Option(help: "Symbols: a comma-separated list, @FILE (one per line or comma-separated), or all (default).")
@@ -98,14 +97,14 @@ struct OptimizeCommand: ParsableCommand {
     }
 
     func runJob() throws {
-        let descriptor = try StrategyCatalog.named(strategy)
+        let descriptor = try StrategyCatalog.builtIn.named(strategy)
         guard let kind = SearchMethodKind(rawValue: method) else {
             throw ValidationError("--method \(method): expected grid, random or tpe")
         }
         var goal = try Objective.parse(objective)
         if minimize { goal.direction = .minimize }
         let space = try SpaceBuilder.space(strategy: descriptor, grids: grid, choices: choice, fixed: fixed)
-        let constraints = try SpaceBuilder.constraints(strategy: descriptor.name, extra: constraint, space: space)
+        let constraints = try SpaceBuilder.constraints(strategy: descriptor, extra: constraint, space: space)
         let zone = try dataOptions.loading.loadOptions().zone
         var config = try costs.config(zone: zone)
         // --from/--to cut the bars themselves (as the engine does), so that windows, kernels and the engine
@@ -148,6 +147,12 @@ struct OptimizeCommand: ParsableCommand {
 
         let wanted = try symbolList()
         let data = try dataOptions.load(symbols: wanted)
+        // What the strategy needs (sessions, flattening) is applied and said; what data lacks is an error.
+        let (prepared, notes) = try descriptor.prepare(job.config, parameters: StrategyParameters(defaultsOf: descriptor.parameterSpecs),
+                                                       data: data)
+        for note in notes { FileHandle.standardError.write(Data(("note: " + note + "\n").utf8)) }
+        job.config = prepared
+        config = prepared
         var series = data.series.map { $0.between(period.0, period.1) }.filter { !$0.isEmpty }
         if let wanted {
             // The job's order is the order given.

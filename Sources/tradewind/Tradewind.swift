@@ -8,7 +8,7 @@ struct Tradewind: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "tradewind",
         abstract: "Trading research and execution: data, indicators, backtests, optimization.",
-        version: TradewindCore.version,
+        version: TradewindRelease.version,
         subcommands: [
             // Registered subcommands, one per line (keep sorted).
             BacktestCommand.self,

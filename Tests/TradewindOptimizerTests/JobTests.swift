@@ -23,7 +23,7 @@ func scratchFile(_ name: String) -> String {
         let r = try #require(try SymbolOptimizer.run(job, series: series))
         let best = try #require(r.best)
         let fast = try #require(best.params["fast"]), slow = try #require(best.params["slow"])
-        let result = try StrategyCatalog.run("sma-cross", parameters: ["fast": fast, "slow": slow],
+        let result = try StrategyCatalog.builtIn.run("sma-cross", parameters: ["fast": fast, "slow": slow],
                                              data: MarketDataset([series]), config: feeConfig)
         let summary = BacktestSummary(result: result, interval: .daily, strategy: "sma-cross", parameters: "fast=\(fast) slow=\(slow)")
         #expect(best.summary == summary)
@@ -148,9 +148,9 @@ func scratchFile(_ name: String) -> String {
 @Suite struct AutoBoundsTests {
     @Test func autoBoundsUseVolatilityBoundsOfTheBarsBeforeTheFirstTestBar() throws {
         let series = try spy(1000)
-        let d = try StrategyCatalog.named("rsi2")
+        let d = try StrategyCatalog.builtIn.named("rsi2")
         let space = try SpaceBuilder.space(strategy: d, grids: ["entry=10:30:10"])
-        var job = OptimizationJob(strategy: d, space: space, constraints: try SpaceBuilder.constraints(strategy: d.name, extra: [], space: space),
+        var job = OptimizationJob(strategy: d, space: space, constraints: try SpaceBuilder.constraints(strategy: d, extra: [], space: space),
                                   settings: SearchSettings(method: .grid), config: feeConfig, validation: .split(series.time[700]))
         job.autoBounds = ["stop_loss"]
         try job.validate()
@@ -189,7 +189,7 @@ func scratchFile(_ name: String) -> String {
 
     func optimize(kernel: Bool, haltedDay: Bool = false) throws -> OverfittingFigures {
         let series = try Self.march(haltedDay: haltedDay)
-        let d = try StrategyCatalog.named("momentum")
+        let d = try StrategyCatalog.builtIn.named("momentum")
         let space = try SpaceBuilder.space(strategy: d, grids: ["buy_trigger=-0.3:0.5:0.2", "sell_trigger=0.2:1.0:0.2"])
         var config = BacktestConfig(commission: CommissionModel(percent: 0.0005))
         config.session = SessionPolicy(zone: .newYork, calendar: NYSECalendar.shared, flattenAtClose: true)

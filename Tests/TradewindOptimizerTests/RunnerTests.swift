@@ -16,9 +16,9 @@ let feeConfig = BacktestConfig(commission: CommissionModel(percent: 0.001))
 
 func smaJob(_ grids: [String], settings: SearchSettings, kernel: Bool = true, threads: Int = 4,
             validation: ValidationPlan = .none) throws -> OptimizationJob {
-    let d = try StrategyCatalog.named("sma-cross")
+    let d = try StrategyCatalog.builtIn.named("sma-cross")
     let space = try SpaceBuilder.space(strategy: d, grids: grids)
-    let constraints = try SpaceBuilder.constraints(strategy: d.name, extra: [], space: space)
+    let constraints = try SpaceBuilder.constraints(strategy: d, extra: [], space: space)
     return OptimizationJob(strategy: d, space: space, constraints: constraints, settings: settings, config: feeConfig,
                            validation: validation, allowKernel: kernel, threads: threads)
 }
@@ -34,7 +34,7 @@ func smaJob(_ grids: [String], settings: SearchSettings, kernel: Bool = true, th
         for t in o.top {
             let fast = Int(job.space.numericValue(of: t.point, at: 0)), slow = Int(job.space.numericValue(of: t.point, at: 1))
             // What `tradewind backtest --strategy sma-cross --param fast=… --param slow=… --commission 0.001` runs.
-            let result = try StrategyCatalog.run("sma-cross", parameters: ["fast": "\(fast)", "slow": "\(slow)"],
+            let result = try StrategyCatalog.builtIn.run("sma-cross", parameters: ["fast": "\(fast)", "slow": "\(slow)"],
                                                  data: MarketDataset([series]), config: feeConfig)
             let summary = BacktestSummary(result: result, interval: .daily)
             let expected = TrialMetrics(summary: summary)
@@ -134,7 +134,7 @@ func smaJob(_ grids: [String], settings: SearchSettings, kernel: Bool = true, th
     }
 
     @Test func invalidSpecsAreErrorsBeforeAnyWork() throws {
-        let d = try StrategyCatalog.named("sma-cross")
+        let d = try StrategyCatalog.builtIn.named("sma-cross")
         #expect(throws: OptimizerError.unknownParameter("fastest", known: ["fast", "slow"])) {
             try SpaceBuilder.space(strategy: d, grids: ["fastest=1:5:1"])
         }
@@ -181,7 +181,7 @@ func smaJob(_ grids: [String], settings: SearchSettings, kernel: Bool = true, th
         let zone = ZoneRules.newYork
         let series = minutes.between(zone.instant(CivilDate(iso: "2011-03-01")!, hour: 0, minute: 0),
                                      zone.instant(CivilDate(iso: "2011-04-15")!, hour: 0, minute: 0))
-        let d = try StrategyCatalog.named(name)
+        let d = try StrategyCatalog.builtIn.named(name)
         let space = try SpaceBuilder.space(strategy: d, grids: ["buy_trigger=-0.3:0.5:0.4", "sell_trigger=0.3:0.9:0.3"],
                                            choices: ["compound=true,false"])
         var config = BacktestConfig(commission: CommissionModel(percent: 0.0005))
@@ -214,9 +214,9 @@ func smaJob(_ grids: [String], settings: SearchSettings, kernel: Bool = true, th
 @Suite struct RSI2KernelPathTests {
     @Test func rsi2KernelTrialsEqualEngineTrials() throws {
         let series = try spy()
-        let d = try StrategyCatalog.named("rsi2")
+        let d = try StrategyCatalog.builtIn.named("rsi2")
         let space = try SpaceBuilder.space(strategy: d, grids: ["entry=10:30:10", "exit=60:80:10", "rsi_period=2:4:1"])
-        let constraints = try SpaceBuilder.constraints(strategy: d.name, extra: [], space: space)
+        let constraints = try SpaceBuilder.constraints(strategy: d, extra: [], space: space)
         let s = SearchSettings(method: .grid, topK: 27)
         let fast = TrialEvaluator(strategy: d, space: space, dataset: MarketDataset([series]), config: feeConfig, objective: s.objective)
         let slow = TrialEvaluator(strategy: d, space: space, dataset: MarketDataset([series]), config: feeConfig, objective: s.objective,
@@ -247,7 +247,7 @@ func smaJob(_ grids: [String], settings: SearchSettings, kernel: Bool = true, th
     }
 
     @Test func everyGridPointGetsTheParametersOfItsCommandLineTexts() throws {
-        let d = try StrategyCatalog.named("rsi2")
+        let d = try StrategyCatalog.builtIn.named("rsi2")
         // Integer and real steps, a level at its default (entry 30), levels out of range (entry 120,
         // rsi_period 0), a choice, a fixed value and a continuous dimension.
         let space = try ParameterSpace([
@@ -273,7 +273,7 @@ func smaJob(_ grids: [String], settings: SearchSettings, kernel: Bool = true, th
     }
 
     @Test func aDimensionTheStrategyDoesNotDeclareRejectsEveryPoint() throws {
-        let d = try StrategyCatalog.named("sma-cross")
+        let d = try StrategyCatalog.builtIn.named("sma-cross")
         let space = try ParameterSpace([.integer("fast", 5, 10), .integer("speed", 1, 3)])
         let ev = TrialEvaluator(strategy: d, space: space, dataset: MarketDataset([try spy(300)]), config: feeConfig,
                                 objective: Objective())

@@ -20,7 +20,7 @@ import TradewindStrategies
 
     static func run(_ strategy: String, _ params: [String: String] = [:], data: MarketDataset,
                     config: BacktestConfig = BacktestConfig(), source: String) throws -> Run {
-        let d = try StrategyCatalog.named(strategy)
+        let d = try StrategyCatalog.builtIn.named(strategy)
         let p = try d.parameters(params)
         let result = try d.run(p, data, config)
         let input = try BacktestReportAdapter.input(result: result, data: data,
@@ -165,7 +165,7 @@ import TradewindStrategies
 
     @Test func unknownBenchmarkSymbolIsAnErrorNamingTheSymbols() throws {
         let data = try #require(Self.spyDaily)
-        let d = try StrategyCatalog.named("buy-and-hold")
+        let d = try StrategyCatalog.builtIn.named("buy-and-hold")
         let p = try d.parameters([:])
         let result = try d.run(p, data, BacktestConfig())
         #expect(throws: ReportError.invalidOption("--benchmark QQQ: not in the data; its symbols are SPY")) {
@@ -175,7 +175,7 @@ import TradewindStrategies
 
     @Test func summaryFileHoldsTheBoxTheCommandPrints() throws {
         let data = try #require(Self.spyDaily)
-        let d = try StrategyCatalog.named("sma-cross")
+        let d = try StrategyCatalog.builtIn.named("sma-cross")
         let p = try d.parameters([:])
         let result = try d.run(p, data, BacktestConfig())
         let dir = NSTemporaryDirectory() + "tw-adapter-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
@@ -193,7 +193,7 @@ import TradewindStrategies
 
     @Test func commandBoxWrapsManyLongParametersAndSymbolsWithinAHundredColumns() throws {
         let data = try #require(Self.spyDaily)
-        let d = try StrategyCatalog.named("sma-cross")
+        let d = try StrategyCatalog.builtIn.named("sma-cross")
         let result = try d.run(try d.parameters([:]), data, BacktestConfig())
         let parameters = (1...14).map { "entry_threshold_for_regime_\($0)=\(Double($0) * 1.2345)" }
         var summary = BacktestSummary(result: result, interval: .daily, strategy: "regime-switching-mean-reversion",

@@ -6,23 +6,23 @@ import TradewindEngine
 @Suite("Strategy catalog and parameter validation")
 struct CatalogAndParameterTests {
     @Test func catalogListsTheBasicStrategiesWithTheirParameters() throws {
-        #expect(StrategyCatalog.names == ["buy-and-hold", "sma-cross", "momentum", "open-10am", "open-10am-stop", "vwap-momentum", "rsi2", "ema-cross", "macd-cross",
+        #expect(StrategyCatalog.builtIn.names == ["buy-and-hold", "sma-cross", "momentum", "open-10am", "open-10am-stop", "vwap-momentum", "rsi2", "ema-cross", "macd-cross",
                                           "bollinger-reversion", "donchian-breakout", "signals"])
-        let sma = try StrategyCatalog.named("sma-cross")
+        let sma = try StrategyCatalog.builtIn.named("sma-cross")
         #expect(sma.parameterSpecs.map(\.name) == ["fast", "slow"])
         #expect(sma.parameterSpecs[0].defaultValue == .int(10))
     }
 
     @Test func unknownStrategyNamesTheAvailableOnes() {
-        #expect(throws: UnknownStrategyError.self) { try StrategyCatalog.named("sma") }
-        do { _ = try StrategyCatalog.named("sma") } catch {
-            #expect(error.description == "unknown strategy 'sma'; available: " + StrategyCatalog.names.joined(separator: ", "))
+        #expect(throws: UnknownStrategyError.self) { try StrategyCatalog.builtIn.named("sma") }
+        do { _ = try StrategyCatalog.builtIn.named("sma") } catch {
+            #expect(error.description == "unknown strategy 'sma'; available: " + StrategyCatalog.builtIn.names.joined(separator: ", "))
             #expect(error.description.hasPrefix("unknown strategy 'sma'; available: buy-and-hold, sma-cross, momentum"))
         }
     }
 
     @Test func unknownOutOfRangeAndMistypedParametersAreClearErrors() throws {
-        let sma = try StrategyCatalog.named("sma-cross")
+        let sma = try StrategyCatalog.builtIn.named("sma-cross")
         #expect(throws: ParameterError.unknown(name: "fats", strategy: "sma-cross", known: ["fast", "slow"])) {
             try sma.parameters(["fats": "5"])
         }
@@ -33,7 +33,7 @@ struct CatalogAndParameterTests {
             try sma.parameters(["slow": "abc"])
         }
         let p = try sma.parameters(["fast": "5", "slow": "50"])
-        #expect(p.int("fast") == 5 && p.int("slow") == 50)
+        #expect(try p.int("fast") == 5 && p.int("slow") == 50)
         #expect(throws: ParameterError.inconsistent("fast (50) must be smaller than slow (20)")) {
             try SMACross(fast: 50, slow: 20)
         }
@@ -53,7 +53,7 @@ struct CatalogAndParameterTests {
 
     @Test func buyAndHoldInvestsEverythingAtTheFirstFillAndHolds() throws {
         let fx = try VectorbtFixture.load("spy")
-        let r = try StrategyCatalog.run("buy-and-hold", data: fx.dataset)
+        let r = try StrategyCatalog.builtIn.run("buy-and-hold", data: fx.dataset)
         let expected = 100_000 / fx.open[1] * fx.close.last!
         #expect(relativeError(r.finalEquity, expected) < 1e-12)
         #expect(r.trades.count == 1 && r.trades[0].isOpen)
@@ -62,7 +62,7 @@ struct CatalogAndParameterTests {
     @Test func smaCrossTradesEverySymbolOfAMultiAssetDataset() throws {
         let a = try VectorbtFixture.load("aapl"), b = try VectorbtFixture.load("jpm")
         let data = MarketDataset(a.dataset.series + b.dataset.series)
-        let r = try StrategyCatalog.run("sma-cross", parameters: ["fast": "20", "slow": "50"], data: data,
+        let r = try StrategyCatalog.builtIn.run("sma-cross", parameters: ["fast": "20", "slow": "50"], data: data,
                                         config: BacktestConfig(commission: .percentOfValue(0.001)))
         #expect(Set(r.trades.map(\.symbol)) == ["AAPL", "JPM"])
         #expect(r.orders.allSatisfy { $0.status == .filled || $0.status == .rejected })

@@ -13,7 +13,7 @@ struct EndToEndTests {
         #expect(data.series[0].close == fx.close)
         for c in fx.cases where c.fast == 10 {
             let config = BacktestConfig(commission: .percentOfValue(0.001), fillTiming: c.fill == "close" ? .signalClose : .nextOpen)
-            let r = try StrategyCatalog.run("sma-cross", parameters: ["fast": "10", "slow": "30"], data: data, config: config)
+            let r = try StrategyCatalog.builtIn.run("sma-cross", parameters: ["fast": "10", "slow": "30"], data: data, config: config)
             #expect(relativeError(r.finalEquity, c.final_value) <= 1e-9)
             let summary = BacktestSummary(result: r, interval: .daily, strategy: "sma-cross")
             #expect(summary.trades + summary.openTrades == c.trades.count)
@@ -24,7 +24,7 @@ struct EndToEndTests {
 
     @Test func summaryJSONHasTheDocumentedSnakeCaseKeys() throws {
         let data = try DataSource(parsing: "sample:spy-daily").load()
-        let r = try StrategyCatalog.run("sma-cross", data: data, config: BacktestConfig(commission: .percentOfValue(0.001)))
+        let r = try StrategyCatalog.builtIn.run("sma-cross", data: data, config: BacktestConfig(commission: .percentOfValue(0.001)))
         let json = try JSONEncoder().encode(BacktestSummary(result: r, interval: .daily))
         let object = try #require(try JSONSerialization.jsonObject(with: json) as? [String: Any])
         for key in ["final_equity", "total_return", "cagr", "volatility", "sharpe", "sortino", "calmar", "max_drawdown",

@@ -12,7 +12,7 @@ import TradewindStrategies
         // IntradayHandCheckedTests: with buy_trigger 0.5, sell_trigger 0.3, stop 0.2 the 10:00 entries are
         // 2019-02-12 at 273.03, 02-13 at 275.53 and 02-15 at 276.58.
         let spy = MarketDataset([try SampleBars.eqkerMinute("SPY")])
-        let r = try StrategyCatalog.run("open-10am-stop", parameters: ["buy_trigger": "0.5", "sell_trigger": "0.3", "stop_loss": "0.2"],
+        let r = try StrategyCatalog.builtIn.run("open-10am-stop", parameters: ["buy_trigger": "0.5", "sell_trigger": "0.3", "stop_loss": "0.2"],
                                         data: spy, config: Self.config)
         let entries = r.closedTrades.map { (ISO8601.utc($0.entryTime), $0.entryPrice) }
         #expect(entries.contains { $0.0 == "2019-02-12T15:00:00Z" && $0.1 == 273.03 })
@@ -25,21 +25,24 @@ import TradewindStrategies
 
     @Test func vwapMomentumReplacesItsOrderWithTheUpdatedVWAPAndChecksItsParameters() throws {
         let spy = MarketDataset([try SampleBars.eqkerMinute("SPY")])
-        let r = try StrategyCatalog.run("vwap-momentum", parameters: ["buy_trigger": "0.05", "sell_trigger": "0.3"], data: spy,
+        let r = try StrategyCatalog.builtIn.run("vwap-momentum", parameters: ["buy_trigger": "0.05", "sell_trigger": "0.3"], data: spy,
                                         config: Self.config)
         #expect(r.closedTrades.contains { ISO8601.utc($0.entryTime) == "2019-02-12T15:00:00Z" && $0.entryPrice == 273.03 })
         #expect(r.orders.contains { $0.status == .replaced })
         #expect(throws: ParameterError.self) {
-            _ = try StrategyCatalog.run("vwap-momentum", parameters: ["reference_time": "10:00"], data: spy, config: Self.config)
+            _ = try StrategyCatalog.builtIn.run("vwap-momentum", parameters: ["reference_time": "10:00"], data: spy, config: Self.config)
         }
-        #expect(throws: ParameterError.self) { try StrategyCatalog.named("open-10am").parameters(["buy_time": "09:30"]) }
+        #expect(throws: ParameterError.self) { try StrategyCatalog.builtIn.named("open-10am").parameters(["buy_time": "09:30"]) }
     }
 
     @Test func intradayStrategiesMapToTheirKernelRules() throws {
-        #expect(KernelAvailability.intradayRule(for: "open-10am") == .openAbove)
-        #expect(KernelAvailability.intradayRule(for: "open-10am-stop") == .openAbove)
-        #expect(KernelAvailability.intradayRule(for: "vwap-momentum") == .vwapMomentum)
-        #expect(KernelAvailability.intradayRule(for: "sma-cross") == nil)
+        for (name, rule) in [("open-10am", "open-10am"), ("open-10am-stop", "open-10am"), ("vwap-momentum", "vwap-momentum"),
+                             ("momentum", "momentum")] {
+            let kernel = try #require(try StrategyCatalog.builtIn.named(name).kernel)
+            #expect(kernel.summary.contains("IntradayKernel (rule \(rule))"))
+            #expect(kernel.exactMetrics == [.finalEquity, .totalReturn, .trades, .winRate])
+        }
+        #expect(try StrategyCatalog.builtIn.named("ema-cross").kernel == nil)
         #expect(try StrategyListing.show("open-10am").contains("conditional market-on-open"))
     }
 }

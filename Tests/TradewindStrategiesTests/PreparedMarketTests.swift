@@ -26,7 +26,7 @@ import TradewindStrategies
         let config = BacktestConfig(commission: .percentOfValue(0.001), slippage: .basisPoints(2))
         let market = try PreparedMarket(data, config: config)
         #expect(market.symbols == ["AAPL", "IBM", "KO", "MSFT", "XOM"])
-        let d = try StrategyCatalog.named(name)
+        let d = try StrategyCatalog.builtIn.named(name)
         let p = try d.parameters(parameters)
         let whole = try d.run(p, data, config)
         #expect(!whole.fills.isEmpty)
@@ -43,7 +43,7 @@ import TradewindStrategies
         var config = BacktestConfig(commission: .percentOfValue(0.0005))
         config.session = SessionPolicy(zone: .newYork, calendar: NYSECalendar.shared, flattenAtClose: true)
         let market = try PreparedMarket(data, config: config)
-        let d = try StrategyCatalog.named("momentum")
+        let d = try StrategyCatalog.builtIn.named("momentum")
         let p = try d.parameters(["buy_trigger": "0.2", "sell_trigger": "0.4"])
         let whole = try d.run(p, data, config)
         #expect(!whole.trades.isEmpty)
@@ -54,7 +54,7 @@ import TradewindStrategies
         let data = try DataSource(parsing: "sample:spy-daily").load()
         let config = BacktestConfig(commission: .percentOfValue(0.001))
         let market = try PreparedMarket(data, config: config)
-        let d = try StrategyCatalog.named("sma-cross")
+        let d = try StrategyCatalog.builtIn.named("sma-cross")
         let pairs = (2...9).map { (fast: $0, slow: 4 * $0) }
         let expected = try pairs.map { try d.run(d.parameters(["fast": "\($0.fast)", "slow": "\($0.slow)"]), data, config).finalEquity }
         let got = try await withThrowingTaskGroup(of: (Int, Double).self) { group in

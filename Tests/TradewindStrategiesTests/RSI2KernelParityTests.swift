@@ -30,7 +30,7 @@ import TradewindStrategies
     static func randomSets(_ rng: inout TestRandom, _ count: Int) -> [RSI2Kernel.Parameters] {
         (0..<count).map { _ in
             let entry = (5 + 40 * rng.uniform()).rounded()
-            return RSI2Kernel.Parameters(rsiPeriod: 1 + Int(rng.next() % 6), entry: entry, exit: entry + (10 + 45 * rng.uniform()).rounded(),
+            return RSI2Kernel.Parameters(rsiPeriod: 2 + Int(rng.next() % 5), entry: entry, exit: entry + (10 + 45 * rng.uniform()).rounded(),
                                          stopLoss: rng.uniform() < 0.3 ? 0 : ((1 + 8 * rng.uniform()) * 10).rounded() / 10,
                                          positionSize: rng.uniform() < 0.2 ? 1 : ((0.3 + 0.7 * rng.uniform()) * 100).rounded() / 100)
         }

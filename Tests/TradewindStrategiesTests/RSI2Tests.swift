@@ -2,6 +2,7 @@ import Foundation
 import Testing
 import TradewindCore
 import TradewindEngine
+import TradewindIndicators
 import TradewindStrategies
 
 struct TalibFixture: Decodable {
@@ -36,15 +37,44 @@ struct TalibFixture: Decodable {
         return abs(ours - t) <= 1e-9 * max(1, abs(t))
     }
 
-    @Test func streamingRSIEMAAndATRMatchTALib() throws {
+    @Test func theStrategiesRSIEMAAndATRMatchTALib() throws {
         let f = try TalibFixture.load()
-        var r2 = WilderRSI(period: 2), r14 = WilderRSI(period: 14), e10 = StreamingEMA(period: 10), a14 = WilderATR(period: 14)
+        var r2 = try RSI(timeperiod: 2), r14 = try RSI(timeperiod: 14), e10 = try EMA(timeperiod: 10), a14 = try ATR(timeperiod: 14)
         for i in 0..<f.close.count {
-            #expect(Self.same(r2.update(f.close[i]), f.rsi2[i]), "rsi2 at \(f.dates[i])")
-            #expect(Self.same(r14.update(f.close[i]), f.rsi14[i]), "rsi14 at \(f.dates[i])")
-            #expect(Self.same(e10.update(f.close[i]), f.ema10[i]), "ema10 at \(f.dates[i])")
-            #expect(Self.same(a14.update(high: f.high[i], low: f.low[i], close: f.close[i]), f.atr14[i]), "atr14 at \(f.dates[i])")
+            #expect(Self.same(r2.update(f.close[i]) ?? .nan, f.rsi2[i]), "rsi2 at \(f.dates[i])")
+            #expect(Self.same(r14.update(f.close[i]) ?? .nan, f.rsi14[i]), "rsi14 at \(f.dates[i])")
+            #expect(Self.same(e10.update(f.close[i]) ?? .nan, f.ema10[i]), "ema10 at \(f.dates[i])")
+            #expect(Self.same(a14.update(OHLCV(high: f.high[i], low: f.low[i], close: f.close[i])) ?? .nan, f.atr14[i]),
+                    "atr14 at \(f.dates[i])")
         }
+    }
+
+    /// One indicator set: with `entry` set to exactly the RSI that `tradewind indicator RSI` prints at a bar, the
+    /// comparison RSI ≤ entry decides on that bar by the last bit; rsi2 must enter exactly where that RSI says.
+    @Test func rsi2TradesOnTheRSIThatTradewindIndicatorRSIPrintsBitForBit() throws {
+        let spy = try SampleBars.eqkerDaily("SPY")
+        let descriptor = try IndicatorRegistry.descriptor(named: "RSI")
+        let rsi = try descriptor.compute(try IndicatorTable.inputs(for: descriptor, series: spy, zone: .newYork),
+                                         parameters: ["timeperiod": 2])[0]
+        let thresholdBars = stride(from: 20, to: spy.count, by: 37).filter { rsi[$0] > 1 && rsi[$0] < 60 }
+        #expect(thresholdBars.count >= 5)
+        var enteredOnTheThreshold = 0
+        for k in thresholdBars {
+            let entry = rsi[k]
+            let strategy = try RSI2(parameters: StrategyCatalog.builtIn.named("rsi2").parameters(
+                ["entry": String(entry), "exit": "70", "stop_loss": "0"]))
+            let r = try Backtest.run(strategy, data: MarketDataset([spy]))
+            let entries = Self.submitted(r, tag: "entry", symbol: 0)
+            // Flat at the end of the bar before and no entry pending: an entry fills at the next open.
+            var expected: [Int] = []
+            for j in 0..<spy.count where rsi[j] <= entry && r.positions[0][j] == 0 && (j == 0 || !expected.contains(j - 1)) {
+                expected.append(j)
+            }
+            #expect(entries == expected, "entry = \(entry)")
+            if entries.contains(k) { enteredOnTheThreshold += 1 }
+        }
+        // Some thresholds decided their own bar (RSI == entry exactly), where one bit would have flipped the decision.
+        #expect(enteredOnTheThreshold >= 2)
     }
 
     /// Steps of the orders with `tag` on `symbol`.

@@ -1,4 +1,5 @@
 import Testing
+import TradewindIndicators
 import TradewindCore
 import TradewindData
 import TradewindStrategies

@@ -8,7 +8,7 @@ import TradewindStrategies
     @Test func jsonListingNamesEveryCatalogStrategyWithItsParametersAndKernel() throws {
         let json = StrategyListing.list(json: true)
         let parsed = try JSONSerialization.jsonObject(with: Data(json.utf8)) as! [[String: Any]]
-        #expect(parsed.map { $0["name"] as! String } == StrategyCatalog.names)
+        #expect(parsed.map { $0["name"] as! String } == StrategyCatalog.builtIn.names)
         let momentum = parsed.first { $0["name"] as? String == "momentum" }!
         #expect((momentum["parameters"] as! [[String: Any]]).map { $0["name"] as! String }
                 == ["buy_trigger", "sell_trigger", "stop_loss", "buy_time", "compound"])
@@ -25,7 +25,7 @@ import TradewindStrategies
 
 @Suite struct KernelAvailabilityTests {
     static func params(_ name: String, _ overrides: [String: String] = [:]) throws -> StrategyParameters {
-        try StrategyCatalog.named(name).parameters(overrides)
+        try StrategyCatalog.builtIn.named(name).parameters(overrides)
     }
 
     static func series(_ symbol: String, split: Double = 1) -> BarSeries {
@@ -35,38 +35,43 @@ import TradewindStrategies
                          volume: [Double](repeating: 100, count: n),
                          dividend: [Double](repeating: 0, count: n), splitCoefficient: [1, 1, split])
     }
+    /// Whether `name`'s declared kernel reproduces the engine for these parameters, settings and data.
+    static func supports(_ name: String, parameters: StrategyParameters, config: BacktestConfig, data: MarketDataset) throws -> Bool {
+        try StrategyCatalog.builtIn.named(name).kernel?.supports(parameters, config: config, data: data) ?? false
+    }
+
     static let one = MarketDataset([series("A")])
     static let two = MarketDataset([series("A"), series("B")])
 
     @Test func kernelsAreNotUsedOnDataWithSplitsOrDividends() throws {
         let daily = BacktestConfig(commission: .percentOfValue(0.001))
         let split = MarketDataset([Self.series("A", split: 2)])
-        #expect(!KernelAvailability.supports("sma-cross", parameters: try Self.params("sma-cross"), config: daily, data: split))
+        #expect(try !Self.supports("sma-cross", parameters: try Self.params("sma-cross"), config: daily, data: split))
         let adjusted = MarketDataset([Self.series("A", split: 2).adjusted(.splitAndDividend)])
-        #expect(KernelAvailability.supports("sma-cross", parameters: try Self.params("sma-cross"), config: daily, data: adjusted))
+        #expect(try Self.supports("sma-cross", parameters: try Self.params("sma-cross"), config: daily, data: adjusted))
     }
 
     @Test func kernelsApplyOnlyUnderTheSettingsTheyReproduce() throws {
         var nyse = BacktestConfig(commission: .percentOfValue(0.001), slippage: .basisPoints(2))
         nyse.session = SessionPolicy(zone: .newYork, calendar: NYSECalendar.shared, flattenAtClose: true)
-        #expect(KernelAvailability.supports("momentum", parameters: try Self.params("momentum"), config: nyse, data: Self.one))
+        #expect(try Self.supports("momentum", parameters: try Self.params("momentum"), config: nyse, data: Self.one))
         var noFlatten = nyse
         noFlatten.session.flattenAtClose = false
-        #expect(!KernelAvailability.supports("momentum", parameters: try Self.params("momentum"), config: noFlatten, data: Self.one))
-        #expect(!KernelAvailability.supports("momentum", parameters: try Self.params("momentum"), config: nyse, data: Self.two))
+        #expect(try !Self.supports("momentum", parameters: try Self.params("momentum"), config: noFlatten, data: Self.one))
+        #expect(try !Self.supports("momentum", parameters: try Self.params("momentum"), config: nyse, data: Self.two))
 
         let daily = BacktestConfig(commission: .percentOfValue(0.001))
-        #expect(KernelAvailability.supports("rsi2", parameters: try Self.params("rsi2"), config: daily, data: Self.one))
-        #expect(!KernelAvailability.supports("rsi2", parameters: try Self.params("rsi2", ["filter_trend": "true"]), config: daily, data: Self.one))
-        #expect(!KernelAvailability.supports("rsi2", parameters: try Self.params("rsi2", ["hedge_symbol": "SH"]), config: daily, data: Self.one))
-        #expect(KernelAvailability.supports("sma-cross", parameters: try Self.params("sma-cross"), config: daily, data: Self.one))
+        #expect(try Self.supports("rsi2", parameters: try Self.params("rsi2"), config: daily, data: Self.one))
+        #expect(try !Self.supports("rsi2", parameters: try Self.params("rsi2", ["filter_trend": "true"]), config: daily, data: Self.one))
+        #expect(try !Self.supports("rsi2", parameters: try Self.params("rsi2", ["hedge_symbol": "SH"]), config: daily, data: Self.one))
+        #expect(try Self.supports("sma-cross", parameters: try Self.params("sma-cross"), config: daily, data: Self.one))
         var perShare = daily
         perShare.commission = CommissionModel(perShare: 0.005, minimum: 1)
-        #expect(!KernelAvailability.supports("sma-cross", parameters: try Self.params("sma-cross"), config: perShare, data: Self.one))
+        #expect(try !Self.supports("sma-cross", parameters: try Self.params("sma-cross"), config: perShare, data: Self.one))
         var close = daily
         close.fillTiming = .signalClose
-        #expect(!KernelAvailability.supports("sma-cross", parameters: try Self.params("sma-cross"), config: close, data: Self.one))
-        #expect(!KernelAvailability.supports("ema-cross", parameters: try Self.params("ema-cross"), config: daily, data: Self.one))
-        #expect(KernelAvailability.costs(of: nyse) == KernelCosts(commission: 0.001, slippageBps: 2))
+        #expect(try !Self.supports("sma-cross", parameters: try Self.params("sma-cross"), config: close, data: Self.one))
+        #expect(try !Self.supports("ema-cross", parameters: try Self.params("ema-cross"), config: daily, data: Self.one))
+        #expect(ExactKernel.costs(of: nyse) == KernelCosts(commission: 0.001, slippageBps: 2))
     }
 }

@@ -26,23 +26,23 @@ import TradewindStrategies
     }
 
     @Test func signalsIsInTheCatalogAndReadsItsFileParameter() throws {
-        #expect(StrategyCatalog.names.contains("signals"))
+        #expect(StrategyCatalog.builtIn.names.contains("signals"))
         let file = NSTemporaryDirectory() + "tw-signals-\(getpid()).csv"
         try "date,signal\n2008-01-02,buy\n2009-06-01,sell\n2010-03-01,buy\n".write(toFile: file, atomically: true, encoding: .utf8)
         defer { try? FileManager.default.removeItem(atPath: file) }
         let data = try DataSource(parsing: "sample:spy-daily").load()
-        let viaCatalog = try StrategyCatalog.run("signals", parameters: ["file": file], data: data)
+        let viaCatalog = try StrategyCatalog.builtIn.run("signals", parameters: ["file": file], data: data)
         var direct = try SignalStrategy(file: file)
         let viaType = try Backtest.run(&direct, data: data, config: BacktestConfig())
         #expect(viaCatalog.fills == viaType.fills)
         #expect(viaCatalog.trades.count == 2 && viaCatalog.closedTrades.count == 1)
         // Missing and malformed files are parameter errors naming `file`.
         #expect(throws: ParameterError.missing(name: "file", expected: "the path of an existing file")) {
-            _ = try StrategyCatalog.run("signals", data: data)
+            _ = try StrategyCatalog.builtIn.run("signals", data: data)
         }
         try "when,what\n".write(toFile: file, atomically: true, encoding: .utf8)
         do {
-            _ = try StrategyCatalog.run("signals", parameters: ["file": file], data: data)
+            _ = try StrategyCatalog.builtIn.run("signals", parameters: ["file": file], data: data)
             Issue.record("a file without the expected header was accepted")
         } catch let e as ParameterError {
             guard case .badFile(let name, let detail) = e else { Issue.record("\(e)"); return }
@@ -52,13 +52,13 @@ import TradewindStrategies
 
     @Test func rsi2TakesItsHedgeByNameThroughTheCatalog() throws {
         let data = MarketDataset([try SampleBars.eqkerDaily("SPY"), try SampleBars.eqkerDaily("TZA")])
-        let viaCatalog = try StrategyCatalog.run("rsi2", parameters: ["hedge_symbol": "TZA"], data: data)
+        let viaCatalog = try StrategyCatalog.builtIn.run("rsi2", parameters: ["hedge_symbol": "TZA"], data: data)
         var direct = try RSI2(hedgeSymbol: "TZA")
         let viaType = try Backtest.run(&direct, data: data, config: BacktestConfig())
         #expect(viaCatalog.fills == viaType.fills)
         #expect(viaCatalog.closedTrades.contains { $0.symbol == "TZA" })
-        #expect(throws: (any Error).self) { _ = try StrategyCatalog.run("rsi2", parameters: ["hedge_symbol": "NOPE"], data: data) }
-        #expect(throws: ParameterError.self) { _ = try StrategyCatalog.run("rsi2", parameters: ["hedge_symbol": ""], data: data) }
+        #expect(throws: (any Error).self) { _ = try StrategyCatalog.builtIn.run("rsi2", parameters: ["hedge_symbol": "NOPE"], data: data) }
+        #expect(throws: ParameterError.self) { _ = try StrategyCatalog.builtIn.run("rsi2", parameters: ["hedge_symbol": ""], data: data) }
     }
 
     @Test func listingShowsTextAndPathParameters() throws {

@@ -155,6 +155,8 @@ public enum ParameterError: Error, Equatable, CustomStringConvertible {
     case missing(name: String, expected: String)
     /// A path parameter's file exists but cannot be used (the reader's message says where and why).
     case badFile(name: String, detail: String)
+    /// Code asked for a parameter the strategy does not declare (a mistyped name in a strategy's source).
+    case undeclared(name: String, declared: [String])
 
     public var description: String {
         switch self {
@@ -166,6 +168,8 @@ public enum ParameterError: Error, Equatable, CustomStringConvertible {
         case .fileNotFound(let n, let p): return "parameter '\(n)' = '\(p)': no such readable file; give the path of an existing file"
         case .missing(let n, let e): return "parameter '\(n)' is required: give \(n)=… (\(e))"
         case .badFile(let n, let d): return "parameter '\(n)': \(d)"
+        case .undeclared(let n, let d):
+            return "parameter '\(n)' is not declared; the declared parameters are: \(d.joined(separator: ", "))"
         }
     }
 }

@@ -47,45 +47,51 @@ public struct StrategyParameters: Sendable, Hashable, CustomStringConvertible {
         values[name] = value
     }
 
-    /// Typed getters. They trap on a name the strategy did not declare (a programming error, not user input).
-    public func int(_ name: String) -> Int {
-        guard case .int(let v) = value(name) else { preconditionFailure("parameter \(name) is not an int") }
+    /// Typed getters. A name the strategy did not declare, or a value of another type, is a
+    /// `ParameterError` naming the parameter and what was expected; never a trap.
+    public func int(_ name: String) throws(ParameterError) -> Int {
+        guard case .int(let v) = try value(name) else { throw wrongType(name, "an integer") }
         return v
     }
 
-    public func real(_ name: String) -> Double {
-        switch value(name) {
+    /// A real parameter's value (an integer value is widened).
+    public func real(_ name: String) throws(ParameterError) -> Double {
+        switch try value(name) {
         case .real(let v): return v
         case .int(let v): return Double(v)
-        default: preconditionFailure("parameter \(name) is not a real")
+        default: throw wrongType(name, "a number")
         }
     }
 
-    public func bool(_ name: String) -> Bool {
-        guard case .bool(let v) = value(name) else { preconditionFailure("parameter \(name) is not a bool") }
+    public func bool(_ name: String) throws(ParameterError) -> Bool {
+        guard case .bool(let v) = try value(name) else { throw wrongType(name, "true or false") }
         return v
     }
 
-    public func choice(_ name: String) -> String {
-        guard case .choice(let v) = value(name) else { preconditionFailure("parameter \(name) is not a choice") }
+    public func choice(_ name: String) throws(ParameterError) -> String {
+        guard case .choice(let v) = try value(name) else { throw wrongType(name, "a choice") }
         return v
     }
 
     /// A text or path parameter's value (empty when its default "not set" was kept).
-    public func string(_ name: String) -> String {
-        guard case .string(let v) = value(name) else { preconditionFailure("parameter \(name) is not a string") }
+    public func string(_ name: String) throws(ParameterError) -> String {
+        guard case .string(let v) = try value(name) else { throw wrongType(name, "a text") }
         return v
     }
 
     /// Minutes after local midnight.
-    public func timeOfDay(_ name: String) -> Int {
-        guard case .timeOfDay(let v) = value(name) else { preconditionFailure("parameter \(name) is not a time of day") }
+    public func timeOfDay(_ name: String) throws(ParameterError) -> Int {
+        guard case .timeOfDay(let v) = try value(name) else { throw wrongType(name, "a time of day HH:MM") }
         return v
     }
 
-    private func value(_ name: String) -> ParameterValue {
-        guard let v = values[name] else { preconditionFailure("undeclared parameter \(name)") }
+    private func value(_ name: String) throws(ParameterError) -> ParameterValue {
+        guard let v = values[name] else { throw .undeclared(name: name, declared: specs.map(\.name)) }
         return v
+    }
+
+    private func wrongType(_ name: String, _ expected: String) -> ParameterError {
+        .wrongType(name: name, value: values[name]?.description ?? "", expected: expected)
     }
 
     public var description: String {

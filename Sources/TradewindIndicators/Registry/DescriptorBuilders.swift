@@ -1,24 +1,24 @@
 /// Builders that turn a streaming type into a descriptor (its batch runs the same state over the columns).
 extension IndicatorDescriptor {
-    static func int(_ name: String, _ def: Int, _ range: ClosedRange<Int>) -> ParameterSpec {
-        ParameterSpec(name: name, kind: .integer, defaultValue: Double(def), minimum: Double(range.lowerBound),
+    static func int(_ name: String, _ def: Int, _ range: ClosedRange<Int>) -> IndicatorParameter {
+        IndicatorParameter(name: name, kind: .integer, defaultValue: Double(def), minimum: Double(range.lowerBound),
                       maximum: Double(range.upperBound))
     }
 
-    static func period(_ name: String, _ def: Int, min: Int = 2) -> ParameterSpec {
+    static func period(_ name: String, _ def: Int, min: Int = 2) -> IndicatorParameter {
         int(name, def, min...maxIndicatorPeriod)
     }
 
-    static func period(_ def: Int, min: Int = 2) -> ParameterSpec {
+    static func period(_ def: Int, min: Int = 2) -> IndicatorParameter {
         int("timeperiod", def, min...maxIndicatorPeriod)
     }
 
-    static func real(_ name: String, _ def: Double, _ range: ClosedRange<Double> = -realParameterBound...realParameterBound) -> ParameterSpec {
-        ParameterSpec(name: name, kind: .real, defaultValue: def, minimum: range.lowerBound, maximum: range.upperBound)
+    static func real(_ name: String, _ def: Double, _ range: ClosedRange<Double> = -realParameterBound...realParameterBound) -> IndicatorParameter {
+        IndicatorParameter(name: name, kind: .real, defaultValue: def, minimum: range.lowerBound, maximum: range.upperBound)
     }
 
-    static func ma(_ name: String = "matype", _ def: MAType = .sma) -> ParameterSpec {
-        ParameterSpec(name: name, kind: .maType, defaultValue: Double(def.rawValue), minimum: 0,
+    static func ma(_ name: String = "matype", _ def: MAType = .sma) -> IndicatorParameter {
+        IndicatorParameter(name: name, kind: .maType, defaultValue: Double(def.rawValue), minimum: 0,
                       maximum: Double(MAType.allCases.last!.rawValue))
     }
 
@@ -26,7 +26,7 @@ extension IndicatorDescriptor {
     @inline(__always)
     static func real<S: StreamingIndicator>(
         _ name: String, _ group: IndicatorGroup, _ summary: String, column: InputColumn = .close,
-        _ parameters: [ParameterSpec], outputs: [String]? = nil,
+        _ parameters: [IndicatorParameter], outputs: [String]? = nil,
         kernel: (@Sendable (S, [Double]) -> [[Double]])? = nil,
         _ make: @escaping @Sendable (ResolvedParameters) throws -> S
     ) -> IndicatorDescriptor where S.Input == Double {
@@ -45,7 +45,7 @@ extension IndicatorDescriptor {
     @inline(__always)
     static func bars<S: StreamingIndicator>(
         _ name: String, _ group: IndicatorGroup, _ summary: String, _ columns: [InputColumn],
-        _ parameters: [ParameterSpec], kernel: (@Sendable (S, [[Double]]) -> [[Double]])? = nil,
+        _ parameters: [IndicatorParameter], kernel: (@Sendable (S, [[Double]]) -> [[Double]])? = nil,
         _ make: @escaping @Sendable (ResolvedParameters) throws -> S
     ) -> IndicatorDescriptor where S.Input == OHLCV {
         let slots = columns.map { c -> Int in [InputColumn.open, .high, .low, .close, .volume].firstIndex(of: c)! }
@@ -76,7 +76,7 @@ extension IndicatorDescriptor {
     static func pair<S: StreamingIndicator>(
         _ name: String, _ group: IndicatorGroup, _ summary: String,
         inputs: [InputSpec] = [InputSpec(name: "real0", column: .high), InputSpec(name: "real1", column: .low)],
-        _ parameters: [ParameterSpec], _ make: @escaping @Sendable (ResolvedParameters) throws -> S
+        _ parameters: [IndicatorParameter], _ make: @escaping @Sendable (ResolvedParameters) throws -> S
     ) -> IndicatorDescriptor where S.Input == RealPair {
         IndicatorDescriptor(
             name: name, group: group, summary: summary,
@@ -90,7 +90,7 @@ extension IndicatorDescriptor {
     @inline(__always)
     static func session<S: StreamingIndicator>(
         _ name: String, _ summary: String,
-        _ parameters: [ParameterSpec], kernel: (@Sendable (S, [[Double]]) -> [[Double]])? = nil,
+        _ parameters: [IndicatorParameter], kernel: (@Sendable (S, [[Double]]) -> [[Double]])? = nil,
         _ make: @escaping @Sendable (ResolvedParameters) throws -> S
     ) -> IndicatorDescriptor where S.Input == SessionBar {
         IndicatorDescriptor(

@@ -30,7 +30,7 @@ public struct InputSpec: Sendable, Equatable, Codable {
 }
 
 /// How a parameter's value is interpreted.
-public enum ParameterKind: String, Sendable, Codable {
+public enum IndicatorParameterKind: String, Sendable, Codable {
     case integer
     case real
     /// A TA-Lib moving-average type number 0...13 (`MAType`: 0 SMA, 1 EMA, 2 WMA, 3 DEMA, 4 TEMA, 5 TRIMA,
@@ -39,9 +39,9 @@ public enum ParameterKind: String, Sendable, Codable {
 }
 
 /// One parameter: TA-Lib's (Python wrapper's) name, kind, default and valid range.
-public struct ParameterSpec: Sendable, Equatable, Codable {
+public struct IndicatorParameter: Sendable, Equatable, Codable {
     public var name: String
-    public var kind: ParameterKind
+    public var kind: IndicatorParameterKind
     public var defaultValue: Double
     public var minimum: Double
     public var maximum: Double
@@ -78,7 +78,7 @@ public struct IndicatorDescriptor: Sendable {
     public let group: IndicatorGroup
     public let summary: String
     public let inputs: [InputSpec]
-    public let parameters: [ParameterSpec]
+    public let parameters: [IndicatorParameter]
     public let outputs: [String]
     let makeBatch: @Sendable ([[Double]], ResolvedParameters) throws -> [[Double]]
     let makeStream: @Sendable (ResolvedParameters) throws -> AnyIndicatorStream

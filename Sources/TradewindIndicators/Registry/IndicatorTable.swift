@@ -136,7 +136,7 @@ public enum IndicatorTable {
     public static func listJSON() throws -> String {
         struct Entry: Encodable {
             let name: String, group: String, summary: String
-            let inputs: [InputSpec], parameters: [ParameterSpec], outputs: [String]
+            let inputs: [InputSpec], parameters: [IndicatorParameter], outputs: [String]
         }
         let entries = IndicatorRegistry.all.map {
             Entry(name: $0.name, group: $0.group.rawValue, summary: $0.summary, inputs: $0.inputs,

@@ -22,8 +22,20 @@ public enum OptimizationMetric: String, Sendable, Hashable, CaseIterable, Codabl
     /// The metric's position in a `TrialMetrics` vector.
     public var index: Int { OptimizationMetric.allCases.firstIndex(of: self)! }
 
-    /// Metrics every fast kernel reports exactly (others need the event-driven engine).
-    public static let kernelMetrics: Set<OptimizationMetric> = [.finalEquity, .totalReturn, .sharpe, .maxDrawdown, .trades, .winRate]
+    /// Metrics a kernel can report (`KernelMetric`; each kernel declares which of them it reports exactly).
+    public static let kernelMetrics = Set(KernelMetric.allCases.map(OptimizationMetric.init(kernel:)))
+
+    /// The optimization metric a kernel figure is.
+    public init(kernel metric: KernelMetric) {
+        switch metric {
+        case .finalEquity: self = .finalEquity
+        case .totalReturn: self = .totalReturn
+        case .trades: self = .trades
+        case .winRate: self = .winRate
+        case .sharpe: self = .sharpe
+        case .maxDrawdown: self = .maxDrawdown
+        }
+    }
 
     /// The names, comma-separated, for help texts.
     public static var names: String { allCases.map(\.rawValue).joined(separator: ", ") }

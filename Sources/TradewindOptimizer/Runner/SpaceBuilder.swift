@@ -22,33 +22,24 @@ public enum SpaceBuilder {
             let (name, body) = try split(c)
             let items = body.split(separator: ",", omittingEmptySubsequences: false).map(String.init)
             guard items.allSatisfy({ !$0.isEmpty }) else { throw .invalidSpec(spec: c, reason: "empty choice") }
-            try add(try ParameterDimension.choices(name, items.map(ParameterValue.parse)))
+            try add(try ParameterDimension.choices(name, items.map(SearchValue.parse)))
         }
         for f in fixed {
             let (name, body) = try split(f)
-            try add(.fixed(name, ParameterValue.parse(body)))
+            try add(.fixed(name, SearchValue.parse(body)))
         }
         let declared = strategy.parameterSpecs.map(\.name)
         for name in order where !declared.contains(name) { throw .unknownParameter(name, known: declared) }
         let dims = strategy.parameterSpecs.map { spec in
-            given[spec.name] ?? .fixed(spec.name, ParameterValue.parse(spec.defaultValue.description))
+            given[spec.name] ?? .fixed(spec.name, SearchValue.parse(spec.defaultValue.description))
         }
         return try ParameterSpace(dims)
     }
 
-    /// The strategy's own parameter rules, as constraint expressions (the strategies enforce them by
-    /// rejecting inconsistent parameters; stating them lets the search skip those points).
-    public static func strategyConstraints(_ name: String) -> [String] {
-        switch name {
-        case "sma-cross", "ema-cross", "macd-cross": return ["fast < slow"]
-        case "rsi2": return ["entry < exit", "hedge_exit < hedge_entry"]
-        default: return []
-        }
-    }
-
-    /// The strategy's constraints plus `extra`, compiled for `space`.
-    public static func constraints(strategy: String, extra: [String], space: ParameterSpace) throws(OptimizerError) -> ConstraintSet {
-        try ConstraintSet(strategyConstraints(strategy) + extra, space: space)
+    /// The strategy's own parameter rules (`StrategyDescriptor.constraints`: the strategy rejects points that break
+    /// them; stating them lets the search skip those points) plus `extra`, compiled for `space`.
+    public static func constraints(strategy: StrategyDescriptor, extra: [String], space: ParameterSpace) throws(OptimizerError) -> ConstraintSet {
+        try ConstraintSet(strategy.constraints + extra, space: space)
     }
 
     static func split(_ spec: String) throws(OptimizerError) -> (String, String) {

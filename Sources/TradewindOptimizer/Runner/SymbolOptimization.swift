@@ -212,7 +212,7 @@ public struct SymbolOptimization: Sendable, Equatable, Codable {
 /// One trial's searched parameter values and objective (NaN when infeasible).
 public struct TrialRecord: Sendable, Equatable {
     public var number: Int
-    public var values: [ParameterValue]
+    public var values: [SearchValue]
     public var objective: Double
 }
 

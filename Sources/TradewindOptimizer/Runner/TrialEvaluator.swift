@@ -10,9 +10,9 @@ import TradewindStrategies
 /// the space does not name keep their defaults). A point the strategy rejects (e.g. sma-cross with
 /// fast ≥ slow) is infeasible: all its metrics are NaN.
 ///
-/// Path: when the strategy has a fast kernel that reproduces the engine exactly for these settings
-/// (`KernelAvailability.supports`), the series is daily without dividends or splits, and the objective is a metric the kernel
-/// reports (`OptimizationMetric.kernelMetrics`), the batch goes through the kernel; otherwise every
+/// Path: when the strategy declares an exact kernel (`StrategyDescriptor.kernel`) that reproduces the engine for these
+/// settings (`ExactKernel.supports`), applies to the series (one symbol without dividends or splits), and reports the
+/// objective exactly (`ExactKernel.exactMetrics`), the batch goes through the kernel; otherwise every
 /// point is an event-driven engine run (`StrategyDescriptor.run`, the code `tradewind backtest` runs),
 /// in parallel over all cores.
 public struct TrialEvaluator: Sendable {
@@ -25,27 +25,10 @@ public struct TrialEvaluator: Sendable {
     /// Number of worker threads for engine runs.
     public let threads: Int
 
-    /// The kernel this evaluator may use, and the metrics it reports exactly as the engine's summary does.
-    public enum KernelPath: Sendable {
-        case none
-        case smaCross
-        case rsi2
-        /// An intraday catalog strategy on `IntradayKernel` (momentum, open-10am, open-10am-stop, vwap-momentum).
-        case intraday(IntradayEntryRule, IntradaySessionData)
-
-        /// Metrics equal to the engine summary's. Daily kernels: one equity point per bar, as the summary.
-        /// The intraday kernel measures Sharpe and drawdown on session closes (the summary: on every bar), so
-        /// only its equity, return, trade count and win rate stand in for the engine's.
-        public var exactMetrics: Set<OptimizationMetric> {
-            switch self {
-            case .none: return []
-            case .smaCross, .rsi2: return OptimizationMetric.kernelMetrics
-            case .intraday: return [.finalEquity, .totalReturn, .trades, .winRate]
-            }
-        }
-    }
-
-    public let kernel: KernelPath
+    /// The strategy's exact kernel prepared on the dataset, when it may stand in for the engine (see `init`).
+    public let kernel: PreparedKernel?
+    /// The metrics `kernel` reports exactly as the engine's summary does (empty without a kernel).
+    public let kernelExactMetrics: Set<OptimizationMetric>
     /// The dataset prepared once for engine runs (nil when it cannot be: each run then reports the error).
     let market: PreparedMarket?
     /// Each parameter's default as text: values equal to it are left to the strategy's default (so that
@@ -81,27 +64,22 @@ public struct TrialEvaluator: Sendable {
             guard let levels = d.levelCount, levels <= TrialEvaluator.tabulatedLevels else { return nil }
             return (0..<levels).map { TrialEvaluator.resolve(d.value(Double($0)), name: d.name, strategy: strategy, defaults: defaults) }
         }
-        var path = KernelPath.none
-        if allowKernel, dataset.count == 1, !TrialEvaluator.hasCorporateActions(dataset.series[0]) {
-            let s = dataset.series[0]
-            let daily = s.interval.unit == .day && s.interval.count == 1
-            switch strategy.name {
-            case "sma-cross" where daily: path = .smaCross
-            case "rsi2" where daily: path = .rsi2
-            case let name where s.interval.isIntraday && KernelAvailability.intradayRule(for: name) != nil:
-                if let data = try? IntradaySessionData(series: s) { path = .intraday(KernelAvailability.intradayRule(for: name)!, data) }
-            default: break
-            }
+        // The strategy's kernel, on one symbol without corporate actions, when it reports the objective exactly.
+        var prepared: PreparedKernel?
+        var exact: Set<OptimizationMetric> = []
+        if allowKernel, dataset.count == 1, !ExactKernel.hasCorporateActions(dataset.series[0]), let k = strategy.kernel {
+            exact = Set(k.exactMetrics.map(OptimizationMetric.init(kernel:)))
+            if exact.contains(objective.metric) { prepared = k.prepare(dataset.series[0]) }
         }
-        if !path.exactMetrics.contains(objective.metric) { path = .none }
-        self.kernel = path
-        self.allowKernel = { if case .none = path { return false } else { return true } }()
+        self.kernel = prepared
+        self.kernelExactMetrics = prepared == nil ? [] : exact
+        self.allowKernel = prepared != nil
     }
 
     /// True when the series carries a dividend or a split: the engine books them, the kernels do not, so such
     /// series always go through the engine.
     public static func hasCorporateActions(_ s: BarSeries) -> Bool {
-        KernelAvailability.hasCorporateActions(s)
+        ExactKernel.hasCorporateActions(s)
     }
 
     /// The strategy parameters of `point`, or the strategy's reason for rejecting them (the first failing
@@ -132,7 +110,7 @@ public struct TrialEvaluator: Sendable {
     }
 
     /// `value` of parameter `name` read back from its text form, as `tradewind backtest --param name=value` would.
-    static func resolve(_ value: ParameterValue, name: String, strategy: StrategyDescriptor, defaults: [String: String]) -> Resolution {
+    static func resolve(_ value: SearchValue, name: String, strategy: StrategyDescriptor, defaults: [String: String]) -> Resolution {
         let text = value.description
         if text == defaults[name] { return .strategyDefault }
         guard let spec = strategy.parameterSpecs.first(where: { $0.name == name }) else {
@@ -144,8 +122,8 @@ public struct TrialEvaluator: Sendable {
     /// True when `parameters` would be evaluated by the strategy's fast kernel (the dataset was checked once,
     /// in `init`).
     public func usesKernel(_ parameters: StrategyParameters) -> Bool {
-        guard allowKernel else { return false }
-        return KernelAvailability.supports(strategy.name, parameters: parameters, config: config)
+        guard allowKernel, let k = strategy.kernel else { return false }
+        return k.supports(parameters, config: config)
     }
 
     /// The metrics of every point, in order.
@@ -170,7 +148,7 @@ public struct TrialEvaluator: Sendable {
         }
         if !kernelPoints.isEmpty {
             if let metrics = kernelMetrics(kernelPoints.map(\.1)) {
-                let exact = kernel.exactMetrics
+                let exact = kernelExactMetrics
                 let inexact = OptimizationMetric.allCases.filter { !exact.contains($0) }
                 for (j, (k, _)) in kernelPoints.enumerated() {
                     var m = TrialMetrics(kernel: metrics[j])
@@ -201,80 +179,7 @@ public struct TrialEvaluator: Sendable {
 
     /// The kernel's figures for `list`, in order; nil when the kernel refuses the batch (the engine then runs it).
     func kernelMetrics(_ list: [StrategyParameters]) -> [KernelMetrics]? {
-        let costs = KernelAvailability.costs(of: config)
-        let series = dataset.series[0]
-        switch kernel {
-        case .none:
-            return nil
-        case .smaCross:
-            let pairs = list.map { SMACrossKernel.Pair(fast: $0.int("fast"), slow: $0.int("slow")) }
-            guard let r = try? SMACrossKernel.evaluate(series: series, pairs: pairs, initialCash: config.initialCash, costs: costs) else { return nil }
-            return (0..<r.count).map(r.metrics(at:))
-        case .rsi2:
-            let ps = list.map {
-                RSI2Kernel.Parameters(rsiPeriod: $0.int("rsi_period"), entry: $0.real("entry"), exit: $0.real("exit"),
-                                      stopLoss: $0.real("stop_loss"), positionSize: $0.real("position_size"))
-            }
-            guard let r = try? RSI2Kernel.evaluate(series: series, parameters: ps, initialCash: config.initialCash, costs: costs) else { return nil }
-            return (0..<r.count).map(r.metrics(at:))
-        case let .intraday(rule, data):
-            // Kernel parameters as the strategies read them (open-10am declares no stop: 0).
-            let ps = list.map { p in
-                IntradayParameters(buyTrigger: p.real("buy_trigger"), sellTrigger: p.real("sell_trigger"),
-                                   stopLoss: p["stop_loss"] == nil ? 0 : p.real("stop_loss"),
-                                   buyTime: p.timeOfDay("buy_time"), compound: p.bool("compound"))
-            }
-            let references = list.map { $0["reference_time"] == nil ? 580 : $0.timeOfDay("reference_time") }
-            // One kernel call per reference time (vwap-momentum's reference_time is a kernel argument).
-            var out = [KernelMetrics?](repeating: nil, count: list.count)
-            for reference in Set(references) {
-                let idx = references.indices.filter { references[$0] == reference }
-                guard let m = intradayMetrics(idx.map { ps[$0] }, rule: rule, reference: reference, data: data, costs: costs) else { return nil }
-                for (j, i) in idx.enumerated() { out[i] = m[j] }
-            }
-            return out.map { $0! }
-        }
-    }
-
-    /// Intraday points: one kernel call over the Cartesian grid of the batch's values when that grid is at most
-    /// 4× the batch (grid-search batches), else one single-combination call per point, in parallel.
-    func intradayMetrics(_ ps: [IntradayParameters], rule: IntradayEntryRule, reference: Int, data: IntradaySessionData,
-                         costs: KernelCosts) -> [KernelMetrics]? {
-        func unique<T: Hashable & Comparable>(_ v: [T]) -> [T] { Array(Set(v)).sorted() }
-        if let grid = try? IntradayGrid(buyTriggers: unique(ps.map(\.buyTrigger)), sellTriggers: unique(ps.map(\.sellTrigger)),
-                                        stopLosses: unique(ps.map(\.stopLoss)), buyTimes: unique(ps.map(\.buyTime)),
-                                        compound: Array(Set(ps.map(\.compound)))),
-           grid.count <= max(4 * ps.count, 16) {
-            guard let r = try? IntradayKernel.evaluate(rule: rule, data: data, grid: grid, initialCash: config.initialCash,
-                                                       costs: costs, referenceTime: reference) else { return nil }
-            return ps.map { p in
-                let idx = grid.index(time: grid.buyTimes.firstIndex(of: p.buyTime)!, buy: grid.buyTriggers.firstIndex(of: p.buyTrigger)!,
-                                     sell: grid.sellTriggers.firstIndex(of: p.sellTrigger)!, stop: grid.stopLosses.firstIndex(of: p.stopLoss)!,
-                                     compound: grid.compound.firstIndex(of: p.compound)!)
-                return r.metrics(at: idx)
-            }
-        }
-        let slots = KernelSlots(count: ps.count)
-        let workers = min(threads, ps.count)
-        let initialCash = config.initialCash
-        DispatchQueue.concurrentPerform(iterations: workers) { w in
-            var j = w
-            while j < ps.count {
-                if let g = try? IntradayGrid(ps[j]),
-                   let r = try? IntradayKernel.evaluate(rule: rule, data: data, grid: g, initialCash: initialCash, costs: costs,
-                                                        referenceTime: reference) {
-                    slots.store(j, r.metrics(at: 0))
-                }
-                j += workers
-            }
-        }
-        return slots.values.contains { $0 == nil } ? nil : slots.values.map { $0! }
-    }
-
-    final class KernelSlots: @unchecked Sendable {
-        var values: [KernelMetrics?]
-        init(count: Int) { values = [KernelMetrics?](repeating: nil, count: count) }
-        func store(_ k: Int, _ v: KernelMetrics) { values.withUnsafeMutableBufferPointer { $0[k] = v } }
+        kernel?.evaluate(list, config, threads)
     }
 
     /// One engine run's metrics (NaN everywhere when the run fails).

@@ -57,9 +57,9 @@ public enum ParameterDomain: Sendable, Hashable {
     /// An ascending list of numeric levels, e.g. a geometric (log-scale) grid.
     case levels([Double], integer: Bool)
     /// Unordered alternatives (numbers or strings).
-    case choices([ParameterValue])
+    case choices([SearchValue])
     /// A single value, not searched.
-    case fixed(ParameterValue)
+    case fixed(SearchValue)
 }
 
 /// One searchable parameter: its name and domain.
@@ -132,7 +132,7 @@ public struct ParameterDimension: Sendable, Hashable {
     }
 
     /// Unordered alternatives; at least one, no duplicates.
-    public static func choices(_ name: String, _ values: [ParameterValue]) throws(OptimizerError) -> ParameterDimension {
+    public static func choices(_ name: String, _ values: [SearchValue]) throws(OptimizerError) -> ParameterDimension {
         guard !values.isEmpty else { throw .emptyRange(parameter: name, reason: "no choices given") }
         guard Set(values).count == values.count else {
             throw .invalidSpec(spec: "\(name)=\(values.map(\.description).joined(separator: ","))", reason: "duplicate choices")
@@ -141,7 +141,7 @@ public struct ParameterDimension: Sendable, Hashable {
     }
 
     /// A fixed value.
-    public static func fixed(_ name: String, _ value: ParameterValue) -> ParameterDimension {
+    public static func fixed(_ name: String, _ value: SearchValue) -> ParameterDimension {
         ParameterDimension(name: name, domain: .fixed(value))
     }
 
@@ -195,7 +195,7 @@ public struct ParameterDimension: Sendable, Hashable {
     }
 
     /// The typed value at `coordinate`.
-    public func value(_ coordinate: Double) -> ParameterValue {
+    public func value(_ coordinate: Double) -> SearchValue {
         switch domain {
         case let .stepped(r):
             return r.isInteger ? .int(Int(r.startUnits + Int64(Int(coordinate)) * r.stepUnits)) : .real(r.value(Int(coordinate)))
@@ -212,7 +212,7 @@ public struct ParameterDimension: Sendable, Hashable {
     }
 
     /// The coordinate of `value`, when the dimension holds it.
-    public func coordinate(of value: ParameterValue) -> Double? {
+    public func coordinate(of value: SearchValue) -> Double? {
         switch domain {
         case let .stepped(r):
             guard let x = value.numeric else { return nil }

@@ -81,7 +81,7 @@ public struct ParameterSpace: Sendable, Hashable {
     // MARK: Values
 
     /// The typed value of parameter `dimension` at `point`.
-    public func value(of point: ParameterPoint, at dimension: Int) -> ParameterValue {
+    public func value(of point: ParameterPoint, at dimension: Int) -> SearchValue {
         dimensions[dimension].value(point.coordinates[dimension])
     }
 
@@ -92,13 +92,13 @@ public struct ParameterSpace: Sendable, Hashable {
     }
 
     /// All values of `point`, in dimension order.
-    public func values(of point: ParameterPoint) -> [(name: String, value: ParameterValue)] {
+    public func values(of point: ParameterPoint) -> [(name: String, value: SearchValue)] {
         dimensions.indices.map { (dimensions[$0].name, value(of: point, at: $0)) }
     }
 
     /// The point with these values (by name; every dimension must be given, fixed ones may be
     /// omitted). Nil when a value is not in its dimension.
-    public func point(_ values: [String: ParameterValue]) -> ParameterPoint? {
+    public func point(_ values: [String: SearchValue]) -> ParameterPoint? {
         var c: [Double] = []
         for d in dimensions {
             if let v = values[d.name] {

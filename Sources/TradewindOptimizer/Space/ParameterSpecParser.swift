@@ -27,11 +27,11 @@ public enum ParameterSpecParser {
         if body.contains(",") {
             let items = body.split(separator: ",", omittingEmptySubsequences: false).map(String.init)
             guard items.allSatisfy({ !$0.isEmpty }) else { throw .invalidSpec(spec: spec, reason: "empty choice") }
-            return try ParameterDimension.choices(name, items.map(ParameterValue.parse))
+            return try ParameterDimension.choices(name, items.map(SearchValue.parse))
         }
         let parts = body.split(separator: ":", omittingEmptySubsequences: false).map(String.init)
         if parts.count == 1 {
-            return .fixed(name, ParameterValue.parse(body))
+            return .fixed(name, SearchValue.parse(body))
         }
         if parts[0] == "log" {
             guard parts.count == 3 || parts.count == 4 else {

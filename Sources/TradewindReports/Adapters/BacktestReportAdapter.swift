@@ -11,8 +11,10 @@ import TradewindStrategies
 public enum BacktestReportAdapter {
     /// What the report says about the run besides the engine's result.
     public struct Context: Sendable {
-        /// Catalog name of the strategy (`sma-cross`): it selects the indicator overlays.
+        /// Catalog name of the strategy (`sma-cross`): its descriptor in `catalog` gives the indicator overlays.
         public var strategy: String
+        /// Where the strategy is looked up (a package's own catalog for its strategies).
+        public var catalog: StrategyCatalog
         /// The validated parameters the run used.
         public var parameters: StrategyParameters
         /// Where the bars came from (`sample:spy-daily`, a file path).
@@ -25,8 +27,9 @@ public enum BacktestReportAdapter {
         public var title: String?
 
         public init(strategy: String, parameters: StrategyParameters, dataSource: String = "", benchmark: String? = nil,
-                    riskFree: Double = 0, title: String? = nil) {
+                    riskFree: Double = 0, title: String? = nil, catalog: StrategyCatalog = .builtIn) {
             self.strategy = strategy
+            self.catalog = catalog
             self.parameters = parameters
             self.dataSource = dataSource
             self.benchmark = benchmark
@@ -58,11 +61,11 @@ public enum BacktestReportAdapter {
                                           riskFree: context.riskFree)
 
         let marks = tradeMarks(result)
-        let overlays = StrategyOverlays(strategy: context.strategy, parameters: context.parameters, symbols: result.symbols)
+        let overlays = StrategyOverlays(strategy: try? context.catalog.named(context.strategy), parameters: context.parameters)
         let prices: [SymbolPrices] = result.symbols.enumerated().compactMap { k, symbol in
             guard let bars = data[symbol] else { return nil }
             let range = bars.firstIndex(atOrAfter: start)..<bars.firstIndex(atOrAfter: end + 1)
-            let lines = overlays.overlays(for: bars, symbol: k).map { o in
+            let lines = overlays.overlays(for: bars).map { o in
                 IndicatorOverlay(name: o.name, values: Array(o.values[range]), pane: o.pane, levels: o.levels, range: o.range)
             }
             return SymbolPrices(bars: bars.slice(range), marks: marks[k], overlays: lines)

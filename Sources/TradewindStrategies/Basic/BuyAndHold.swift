@@ -1,4 +1,6 @@
+import TradewindCore
 import TradewindEngine
+import TradewindIndicators
 
 /// `buy-and-hold`: on the first bar of each symbol, buy with an equal share of the initial capital
 /// (all available cash for a single symbol) and hold to the end.
@@ -21,7 +23,7 @@ public struct BuyAndHold: ParameterizedStrategy {
     }
 
     public init(parameters: StrategyParameters) throws(ParameterError) {
-        fraction = parameters.real("fraction")
+        fraction = try parameters.real("fraction")
     }
 
     public mutating func onStart(_ context: some TradingContext) throws {
@@ -39,4 +41,11 @@ public struct BuyAndHold: ParameterizedStrategy {
             }
         }
     }
+}
+
+extension BuyAndHold: CatalogStrategy {
+    public static let rules = """
+          Buy on each symbol's first bar with `fraction` of the initial capital (split equally across symbols) and
+          hold to the end.
+        """
 }

@@ -1,7 +1,10 @@
+import TradewindCore
 import TradewindEngine
+import TradewindIndicators
 
 /// `bollinger-reversion`: buy when the close falls below the lower Bollinger band (SMA(`period`) − `std` ×
-/// population standard deviation of the last `period` closes, TA-Lib's BBANDS with a simple average); sell
+/// population standard deviation of the last `period` closes: TA-Lib's BBANDS with a simple average,
+/// `TradewindIndicators.BBANDS`); sell
 /// when the close reaches the middle band (close ≥ SMA). Long only; sizing and fills as `sma-cross`.
 public struct BollingerReversion: ParameterizedStrategy {
     /// Implements neither `onOrderUpdate` nor `onFill`.
@@ -13,24 +16,39 @@ public struct BollingerReversion: ParameterizedStrategy {
         ParameterSpec("std", .real(0.1...10), default: .real(2), "Band width in standard deviations."),
     ]
     public let period: Int, width: Double
-    private var window: [RollingWindow] = []
+    private var bands: [BBANDS] = []
 
     public init(parameters p: StrategyParameters) throws(ParameterError) {
-        period = p.int("period"); width = p.real("std")
+        period = try p.int("period"); width = try p.real("std")
     }
 
     public init() throws(ParameterError) { try self.init(parameters: StrategyParameters(defaultsOf: Self.parameterSpecs)) }
 
     public mutating func onStart(_ context: some TradingContext) throws {
-        window = Array(repeating: RollingWindow(window: period), count: context.symbolCount)
+        bands = Array(repeating: try BBANDS(timeperiod: period, nbdevup: width, nbdevdn: width), count: context.symbolCount)
     }
 
     public mutating func onBar(_ context: some TradingContext) throws {
         for s in 0..<context.symbolCount where context.hasBar(s) {
             let c = context.close(s)
-            let b = window[s].update(c)
-            guard !b.mean.isNaN else { continue }
-            LongOnly.act(context, symbol: s, buy: c < b.mean - width * b.std, sell: c >= b.mean)
+            guard let b = bands[s].update(c) else { continue }
+            LongOnly.act(context, symbol: s, buy: c < b.lowerband, sell: c >= b.middleband)
         }
+    }
+}
+
+extension BollingerReversion: CatalogStrategy {
+    public static let rules = """
+          Long only. Buy when the close < SMA(period) − std × population σ(period); sell when the close ≥ SMA(period).
+          Market orders at the next open.
+        """
+
+    public static func plots(_ parameters: StrategyParameters, bars: BarSeries) throws -> [StrategyPlot] {
+        let period = try parameters.int("period"), width = try parameters.real("std")
+        let bands = try BBANDS(timeperiod: period, nbdevup: width, nbdevdn: width).batch(bars.close)
+        let k = NumberFormat.shortest(width)
+        return [StrategyPlot("SMA(\(period))", bands[1], pane: .price),
+                StrategyPlot("Upper band (\(k)σ)", bands[0], pane: .price),
+                StrategyPlot("Lower band (\(k)σ)", bands[2], pane: .price)]
     }
 }

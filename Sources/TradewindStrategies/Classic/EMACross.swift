@@ -1,7 +1,10 @@
+import TradewindCore
 import TradewindEngine
+import TradewindIndicators
 
 /// `ema-cross`: long when EMA(fast) of the close crosses above EMA(slow), flat when it crosses below.
-/// EMAs are TA-Lib's (seeded with the simple mean of their first `period` closes, then α = 2/(period+1));
+/// EMAs are TA-Lib's (`TradewindIndicators.EMA`: seeded with the simple mean of their first `period` closes, then
+/// α = 2/(period+1));
 /// crossings use vectorbt's `crossed_above` semantics (`CrossAbove`); sizing and fills as `sma-cross`.
 public struct EMACross: ParameterizedStrategy {
     /// Implements neither `onOrderUpdate` nor `onFill`.
@@ -9,14 +12,14 @@ public struct EMACross: ParameterizedStrategy {
     public static let name = "ema-cross"
     public static let summary = "Long when EMA(fast) crosses above EMA(slow), flat when it crosses below."
     public static let parameterSpecs: [ParameterSpec] = [
-        ParameterSpec("fast", .int(1...1000), default: .int(10), "Fast EMA period (bars)."),
+        ParameterSpec("fast", .int(2...1000), default: .int(10), "Fast EMA period (bars)."),
         ParameterSpec("slow", .int(2...5000), default: .int(30), "Slow EMA period (bars); must exceed fast."),
     ]
     public let fast: Int, slow: Int
-    private var f: [StreamingEMA] = [], w: [StreamingEMA] = [], up: [CrossAbove] = [], down: [CrossAbove] = []
+    private var f: [EMA] = [], w: [EMA] = [], up: [CrossAbove] = [], down: [CrossAbove] = []
 
     public init(parameters p: StrategyParameters) throws(ParameterError) {
-        fast = p.int("fast"); slow = p.int("slow")
+        fast = try p.int("fast"); slow = try p.int("slow")
         guard fast < slow else { throw ParameterError.inconsistent("fast (\(fast)) must be smaller than slow (\(slow))") }
     }
 
@@ -27,8 +30,8 @@ public struct EMACross: ParameterizedStrategy {
 
     public mutating func onStart(_ context: some TradingContext) throws {
         let n = context.symbolCount
-        f = Array(repeating: StreamingEMA(period: fast), count: n)
-        w = Array(repeating: StreamingEMA(period: slow), count: n)
+        f = Array(repeating: try EMA(timeperiod: fast), count: n)
+        w = Array(repeating: try EMA(timeperiod: slow), count: n)
         up = Array(repeating: CrossAbove(), count: n)
         down = up
     }
@@ -36,8 +39,23 @@ public struct EMACross: ParameterizedStrategy {
     public mutating func onBar(_ context: some TradingContext) throws {
         for s in 0..<context.symbolCount where context.hasBar(s) {
             let c = context.close(s)
-            let a = f[s].update(c), b = w[s].update(c)
+            let a = f[s].update(c) ?? .nan, b = w[s].update(c) ?? .nan
             LongOnly.act(context, symbol: s, buy: up[s].update(a, b), sell: down[s].update(b, a))
         }
+    }
+}
+
+extension EMACross: CatalogStrategy {
+    public static let rules = """
+          Long only. Buy all available cash when EMA(fast) crosses above EMA(slow) (TA-Lib EMAs, vectorbt crossing
+          rules); sell everything when it crosses below. Market orders at the next open.
+        """
+
+    public static let constraints = ["fast < slow"]
+
+    public static func plots(_ parameters: StrategyParameters, bars: BarSeries) throws -> [StrategyPlot] {
+        let fast = try parameters.int("fast"), slow = try parameters.int("slow")
+        return [StrategyPlot("EMA(\(fast))", try EMA(timeperiod: fast).batch(bars.close)[0], pane: .price),
+                StrategyPlot("EMA(\(slow))", try EMA(timeperiod: slow).batch(bars.close)[0], pane: .price)]
     }
 }

@@ -1,31 +1,9 @@
+import TradewindCore
 import TradewindEngine
-
-/// TA-Lib's MACD, streaming: the fast EMA starts `slow − fast` bars late so that both EMAs' first values fall
-/// on bar `slow − 1`; MACD = EMA(fast) − EMA(slow); signal = EMA(signal) of MACD seeded with the mean of its
-/// first `signal` values (first value on bar `slow + signal − 2`).
-public struct StreamingMACD: Sendable {
-    public let fast: Int, slow: Int, signal: Int
-    private var fastEMA: StreamingEMA, slowEMA: StreamingEMA, signalEMA: StreamingEMA
-    private var seen = 0
-
-    public init(fast: Int, slow: Int, signal: Int) {
-        self.fast = fast; self.slow = slow; self.signal = signal
-        fastEMA = StreamingEMA(period: fast); slowEMA = StreamingEMA(period: slow); signalEMA = StreamingEMA(period: signal)
-    }
-
-    public mutating func update(_ x: Double) -> (macd: Double, signal: Double) {
-        seen += 1
-        let s = slowEMA.update(x)
-        let f = seen > slow - fast ? fastEMA.update(x) : Double.nan
-        guard !s.isNaN, !f.isNaN else { return (.nan, .nan) }
-        let m = f - s
-        let sig = signalEMA.update(m)
-        return sig.isNaN ? (.nan, .nan) : (m, sig)
-    }
-}
+import TradewindIndicators
 
 /// `macd-cross`: long when MACD(fast, slow) crosses above its signal line, flat when it crosses below
-/// (TA-Lib's MACD, `StreamingMACD`; vectorbt crossing semantics; sizing and fills as `sma-cross`). MACD is
+/// (TA-Lib's MACD, `TradewindIndicators.MACD`; vectorbt crossing semantics; sizing and fills as `sma-cross`). MACD is
 /// reported only once the signal line exists, as TA-Lib does.
 public struct MACDCross: ParameterizedStrategy {
     /// Implements neither `onOrderUpdate` nor `onFill`.
@@ -38,17 +16,17 @@ public struct MACDCross: ParameterizedStrategy {
         ParameterSpec("signal", .int(1...1000), default: .int(9), "Signal EMA period."),
     ]
     public let fast: Int, slow: Int, signal: Int
-    private var macd: [StreamingMACD] = [], up: [CrossAbove] = [], down: [CrossAbove] = []
+    private var macd: [MACD] = [], up: [CrossAbove] = [], down: [CrossAbove] = []
 
     public init(parameters p: StrategyParameters) throws(ParameterError) {
-        fast = p.int("fast"); slow = p.int("slow"); signal = p.int("signal")
+        fast = try p.int("fast"); slow = try p.int("slow"); signal = try p.int("signal")
         guard fast < slow else { throw ParameterError.inconsistent("fast (\(fast)) must be smaller than slow (\(slow))") }
     }
 
     public init() throws(ParameterError) { try self.init(parameters: StrategyParameters(defaultsOf: Self.parameterSpecs)) }
 
     public mutating func onStart(_ context: some TradingContext) throws {
-        macd = Array(repeating: StreamingMACD(fast: fast, slow: slow, signal: signal), count: context.symbolCount)
+        macd = Array(repeating: try MACD(fastperiod: fast, slowperiod: slow, signalperiod: signal), count: context.symbolCount)
         up = Array(repeating: CrossAbove(), count: context.symbolCount)
         down = up
     }
@@ -56,7 +34,25 @@ public struct MACDCross: ParameterizedStrategy {
     public mutating func onBar(_ context: some TradingContext) throws {
         for s in 0..<context.symbolCount where context.hasBar(s) {
             let v = macd[s].update(context.close(s))
-            LongOnly.act(context, symbol: s, buy: up[s].update(v.macd, v.signal), sell: down[s].update(v.signal, v.macd))
+            let m = v?.macd ?? .nan, signal = v?.macdsignal ?? .nan
+            LongOnly.act(context, symbol: s, buy: up[s].update(m, signal), sell: down[s].update(signal, m))
         }
+    }
+}
+
+extension MACDCross: CatalogStrategy {
+    public static let rules = """
+          Long only. Buy when TA-Lib MACD(fast, slow) crosses above its signal EMA(signal); sell when it crosses
+          below. Market orders at the next open.
+        """
+
+    public static let constraints = ["fast < slow"]
+
+    public static func plots(_ parameters: StrategyParameters, bars: BarSeries) throws -> [StrategyPlot] {
+        let fast = try parameters.int("fast"), slow = try parameters.int("slow"), signal = try parameters.int("signal")
+        let columns = try MACD(fastperiod: fast, slowperiod: slow, signalperiod: signal).batch(bars.close)
+        let zero = [StrategyPlot.Level(0, "0")]
+        return [StrategyPlot("MACD(\(fast), \(slow))", columns[0], pane: .separate, levels: zero),
+                StrategyPlot("Signal(\(signal))", columns[1], pane: .separate, levels: zero)]
     }
 }

@@ -1,6 +1,7 @@
 import Foundation
 import TradewindCore
 import TradewindEngine
+import TradewindIndicators
 
 /// One externally produced signal.
 public struct SignalEvent: Sendable, Hashable {
@@ -137,7 +138,7 @@ extension SignalStrategy: ParameterizedStrategy {
 
     /// Reads the signals file named by `file`; a missing or malformed file is a `ParameterError` naming `file`.
     public init(parameters: StrategyParameters) throws(ParameterError) {
-        let path = parameters.string("file")
+        let path = try parameters.string("file")
         guard !path.isEmpty else { throw ParameterError.missing(name: "file", expected: ParameterKind.path.validValues) }
         do {
             try self.init(file: path)
@@ -174,4 +175,14 @@ extension SignalStrategy: ParameterizedStrategy {
             }
         }
     }
+}
+
+extension SignalStrategy: CatalogStrategy {
+    public static let rules = """
+          Long only. file names a CSV with a header naming a time column (time/date/datetime/timestamp), a signal
+          column (signal/action) and optionally symbol. On each symbol's first bar at or after a buy signal (a date
+          means New York midnight of that date), if flat, buy with all available cash (1/N of equity with N
+          symbols); at or after a sell signal, if long, sell everything. Orders are placed on that bar's close and
+          fill at the next open (or that close with close-fill timing). A signal without symbol applies to all.
+        """
 }

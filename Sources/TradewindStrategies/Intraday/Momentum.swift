@@ -1,5 +1,6 @@
 import TradewindCore
 import TradewindEngine
+import TradewindIndicators
 
 /// `momentum`: intraday breakout above the previous session's close (minute bars, NYSE sessions).
 ///
@@ -48,9 +49,9 @@ public struct Momentum: ParameterizedStrategy {
 
     public init(parameters: StrategyParameters) throws(ParameterError) {
         self.parameters = IntradayParameters(
-            buyTrigger: parameters.real("buy_trigger"), sellTrigger: parameters.real("sell_trigger"),
-            stopLoss: parameters.real("stop_loss"), buyTime: parameters.timeOfDay("buy_time"),
-            compound: parameters.bool("compound"))
+            buyTrigger: try parameters.real("buy_trigger"), sellTrigger: try parameters.real("sell_trigger"),
+            stopLoss: try parameters.real("stop_loss"), buyTime: try parameters.timeOfDay("buy_time"),
+            compound: try parameters.bool("compound"))
     }
 
     public mutating func onStart(_ context: some TradingContext) throws {
@@ -151,5 +152,32 @@ public struct IntradayDataError: Error, CustomStringConvertible {
     public let symbol: String
     public var description: String {
         "\(strategy) needs intraday bars (e.g. 1-minute) but \(symbol) has one bar per session; use sample:eqker-1m or another minute-bar source"
+    }
+}
+
+extension Momentum: CatalogStrategy {
+    public static let rules = """
+          C = the previous session's last regular-hours close; the first session does not trade.
+          1. On the close of the first regular-hours bar starting at or after buy_time − 1 minute, a stop-buy at
+             L = C × (1 + buy_trigger/100) is placed for the day: from the next bar (10:00 for buy_time 10:00) the
+             first bar whose high ≥ L buys at L, or at its open when it opens at or above L.
+          2. Exits work from the bar after the entry, one cancelling the others: limit sell at
+             entry × (1 + sell_trigger/100) (or the open when the bar opens above it), stop at
+             entry × (1 − stop_loss/100) when stop_loss > 0 (or the open when the bar opens below it),
+             market-on-close. A bar touching both target and stop sells at the stop.
+          3. At most one trade per session; run with flatten-at-close so that an entry on the last bar is sold
+             at that bar's close.
+          Sizing: compound = all cash each trade; otherwise shares worth the initial cash (skipped when
+          unaffordable).
+        """
+
+    public static let requirements = StrategyRequirements.intradaySessions
+
+    public static var kernel: ExactKernel? {
+        IntradayExactKernel.make(rule: .momentum, summary: "IntradayKernel (rule momentum): one symbol of intraday bars, NYSE calendar "
+                                    + "session policy with flatten at close, worst intrabar policy; equal to the engine (property-tested).") { p in
+            (IntradayParameters(buyTrigger: try p.real("buy_trigger"), sellTrigger: try p.real("sell_trigger"),
+                               stopLoss: try p.real("stop_loss"), buyTime: try p.timeOfDay("buy_time"), compound: try p.bool("compound")), reference: 580)
+        }
     }
 }

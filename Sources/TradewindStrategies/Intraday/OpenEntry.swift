@@ -1,5 +1,6 @@
 import TradewindCore
 import TradewindEngine
+import TradewindIndicators
 
 /// The engine side of the intraday family members that decide on the bar starting at `buy_time`
 /// (`open-10am`, `open-10am-stop`, `vwap-momentum`): each session, per symbol, one conditional market-on-open
@@ -105,9 +106,9 @@ enum OpenEntrySpecs {
                                        "New York time of the bar whose open decides the entry (needs an earlier bar in the session).")
     static let compound = ParameterSpec("compound", .bool, default: .bool(true), "true: invest all cash each trade; false: the initial cash each trade.")
 
-    static func parameters(_ p: StrategyParameters, stopLoss: Double) -> IntradayParameters {
-        IntradayParameters(buyTrigger: p.real("buy_trigger"), sellTrigger: p.real("sell_trigger"), stopLoss: stopLoss,
-                           buyTime: p.timeOfDay("buy_time"), compound: p.bool("compound"))
+    static func parameters(_ p: StrategyParameters, stopLoss: Double) throws(ParameterError) -> IntradayParameters {
+        try IntradayParameters(buyTrigger: p.real("buy_trigger"), sellTrigger: try p.real("sell_trigger"), stopLoss: stopLoss,
+                           buyTime: try p.timeOfDay("buy_time"), compound: try p.bool("compound"))
     }
 }
 
@@ -124,7 +125,7 @@ public struct OpenTenAM: ParameterizedStrategy {
     private var core: OpenEntryCore
 
     public init(parameters p: StrategyParameters) throws(ParameterError) {
-        core = OpenEntryCore(rule: .openAbove, parameters: OpenEntrySpecs.parameters(p, stopLoss: 0))
+        core = OpenEntryCore(rule: .openAbove, parameters: try OpenEntrySpecs.parameters(p, stopLoss: 0))
     }
 
     /// From kernel parameters (`stopLoss` must be 0: use `OpenTenAMStop` for a stop).
@@ -156,7 +157,7 @@ public struct OpenTenAMStop: ParameterizedStrategy {
     private var core: OpenEntryCore
 
     public init(parameters p: StrategyParameters) throws(ParameterError) {
-        core = OpenEntryCore(rule: .openAbove, parameters: OpenEntrySpecs.parameters(p, stopLoss: p.real("stop_loss")))
+        core = OpenEntryCore(rule: .openAbove, parameters: try OpenEntrySpecs.parameters(p, stopLoss: try p.real("stop_loss")))
     }
 
     public init(_ p: IntradayParameters) throws(ParameterError) {
@@ -191,11 +192,11 @@ public struct VWAPMomentum: ParameterizedStrategy {
     private var core: OpenEntryCore
 
     public init(parameters p: StrategyParameters) throws(ParameterError) {
-        let reference = p.timeOfDay("reference_time"), buy = p.timeOfDay("buy_time")
+        let reference = try p.timeOfDay("reference_time"), buy = try p.timeOfDay("buy_time")
         guard reference < buy else {
             throw ParameterError.inconsistent("reference_time (\(ParameterValue.timeOfDay(reference))) must be before buy_time (\(ParameterValue.timeOfDay(buy)))")
         }
-        core = OpenEntryCore(rule: .vwap(referenceTime: reference), parameters: OpenEntrySpecs.parameters(p, stopLoss: p.real("stop_loss")))
+        core = OpenEntryCore(rule: .vwap(referenceTime: reference), parameters: try OpenEntrySpecs.parameters(p, stopLoss: try p.real("stop_loss")))
     }
 
     public init(_ p: IntradayParameters, referenceTime: Int = 580) throws(ParameterError) {
@@ -210,4 +211,61 @@ public struct VWAPMomentum: ParameterizedStrategy {
     public mutating func onFill(_ context: some TradingContext, fill: Fill) throws { core.fill(context, fill) }
     public mutating func onOrderUpdate(_ context: some TradingContext, order: Order) throws { core.orderUpdate(order) }
     public mutating func onSessionClose(_ context: some TradingContext) throws { core.sessionClose(context) }
+}
+
+extension OpenTenAM: CatalogStrategy {
+    public static let rules = """
+          C = the previous session's last regular-hours close; the first session does not trade.
+          1. On the session's first regular-hours bar (before buy_time) a conditional market-on-open buy is placed
+             for the bar starting exactly at buy_time (10:00): it fills at that bar's open when the open >
+             C × (1 + buy_trigger/100), and expires otherwise (also when the session has no bar starting at
+             buy_time, or that bar is the session's first).
+          2. Exits from the bar after the entry, one cancelling the other: limit sell at entry × (1 + sell_trigger/100)
+             (or the open when the bar opens above it) and market-on-close; run with flatten-at-close.
+          Sizing: compound = all cash each trade; otherwise shares worth the initial cash.
+        """
+
+    public static let requirements = StrategyRequirements.intradaySessions
+
+    public static var kernel: ExactKernel? {
+        IntradayExactKernel.make(rule: .openAbove, summary: "IntradayKernel (rule open-10am): one symbol of intraday bars, NYSE calendar "
+                                    + "session policy with flatten at close, worst intrabar policy; equal to the engine (property-tested).") { p in
+            (try OpenEntrySpecs.parameters(p, stopLoss: 0), reference: 580)
+        }
+    }
+}
+
+extension OpenTenAMStop: CatalogStrategy {
+    public static let rules = """
+          As open-10am, plus a stop sell at entry × (1 − stop_loss/100) from the bar after the entry (or the open
+          when the bar opens below it). A bar touching both target and stop sells at the stop.
+        """
+
+    public static let requirements = StrategyRequirements.intradaySessions
+
+    public static var kernel: ExactKernel? {
+        IntradayExactKernel.make(rule: .openAbove, summary: "IntradayKernel (rule open-10am): one symbol of intraday bars, NYSE calendar "
+                                    + "session policy with flatten at close, worst intrabar policy; equal to the engine (property-tested).") { p in
+            (try OpenEntrySpecs.parameters(p, stopLoss: try p.real("stop_loss")), reference: 580)
+        }
+    }
+}
+
+extension VWAPMomentum: CatalogStrategy {
+    public static let rules = """
+          On the bar starting exactly at buy_time (10:00), buy at its open when that open is above the session VWAP
+          of the regular-hours bars before it (Σ typical × volume / Σ volume, typical = (H+L+C)/3) and at least
+          buy_trigger % above the close of the bar starting at reference_time (09:40; no trade without it). The
+          order is a conditional market-on-open placed on the reference bar's close and replaced on each later bar
+          before buy_time with the updated VWAP. Exits as momentum: target, stop (stop_loss > 0), session close.
+        """
+
+    public static let requirements = StrategyRequirements.intradaySessions
+
+    public static var kernel: ExactKernel? {
+        IntradayExactKernel.make(rule: .vwapMomentum, summary: "IntradayKernel (rule vwap-momentum): one symbol of intraday bars, NYSE calendar "
+                                    + "session policy with flatten at close, worst intrabar policy; equal to the engine (property-tested).") { p in
+            (try OpenEntrySpecs.parameters(p, stopLoss: try p.real("stop_loss")), reference: try p.timeOfDay("reference_time"))
+        }
+    }
 }

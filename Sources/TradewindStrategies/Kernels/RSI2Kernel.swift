@@ -1,9 +1,10 @@
 import Dispatch
 import TradewindCore
+import TradewindIndicators
 
 /// The exact fast evaluator of `rsi2` without filters and hedge, over many parameter sets on one symbol.
 ///
-/// Each distinct RSI period is computed once (with `WilderRSI`, bit-identical to the strategy's); every parameter
+/// Each distinct RSI period is computed once (with `TradewindIndicators.RSI`, bit-identical to the strategy's); every parameter
 /// set is then one pass over the bars replaying the strategy's orders as the engine executes them: market orders
 /// at the next open, the protective stop from the bar after the entry fill (at the stop, or the open when the bar
 /// opens below it), the stop cancelled by the RSI exit. Parameter sets run in parallel on all cores.
@@ -46,8 +47,10 @@ public enum RSI2Kernel {
         }
         var rsi: [Int: [Double]] = [:]
         for period in Set(parameters.map(\.rsiPeriod)) {
-            var r = WilderRSI(period: period)
-            rsi[period] = series.close.map { r.update($0) }
+            guard let indicator = try? RSI(timeperiod: period) else {
+                throw .invalidParameter(name: "rsi_period", value: "\(period)", expected: "2...100000")
+            }
+            rsi[period] = indicator.batch(series.close)[0]
         }
         let table = rsi
         let out = SMACrossKernel.Results(count: parameters.count, record: recordTrades)

@@ -1,6 +1,7 @@
 import Dispatch
 import Synchronization
 import TradewindCore
+import TradewindIndicators
 
 /// The exact fast evaluator of `sma-cross` over many (fast, slow) pairs on one symbol.
 ///

@@ -1,11 +1,13 @@
 import TradewindCore
 import TradewindEngine
+import TradewindIndicators
 
 /// `rsi2`: Connors-style RSI mean reversion, long only, with optional entry filters and an optional hedge.
 ///
 /// Rules (signals on each bar's close; market orders fill at the next bar's open, or at this close with
 /// close-fill timing; daily or intraday bars):
-/// * RSI is Wilder's RSI(`rsi_period`) of the close, as TA-Lib computes it (`WilderRSI`).
+/// * RSI is Wilder's RSI(`rsi_period`) of the close, TA-Lib's (`TradewindIndicators.RSI`, the same values as
+///   `tradewind indicator RSI`).
 /// * Entry: flat, no entry pending, RSI ≤ `entry`, and every enabled filter passes → market buy of
 ///   `position_size` × equity (÷ N when N symbols are traded).
 /// * Exit: long and RSI ≥ `exit` → market sell of the whole position. When `stop_loss` > 0 a stop sell at
@@ -13,8 +15,8 @@ import TradewindEngine
 ///   when the bar opens below it); it is cancelled when the RSI exit is placed.
 /// * Filters (each off by default): `filter_vwap` close < session VWAP (Σ typical·volume / Σ volume over the
 ///   session's bars so far, typical = (H+L+C)/3; on daily bars the bar's typical price); `filter_trend`
-///   close > SMA(`trend_period`); `min_volume` > 0: volume ≥ min_volume; `filter_bollinger` close < SMA(`bb_period`)
-///   − `bb_std` × population standard deviation.
+///   close > SMA(`trend_period`) (TA-Lib SMA); `min_volume` > 0: volume ≥ min_volume; `filter_bollinger` close < the
+///   lower band of TA-Lib BBANDS(`bb_period`, `bb_std`) (SMA − bb_std × population standard deviation).
 /// * Hedge (`hedge_symbol`: the name of one of the run's symbols, e.g. an inverse ETF; empty = no hedge):
 ///   when the traded symbol's RSI ≥ `hedge_entry` and no hedge is held or pending, market buy of the hedge worth
 ///   `hedge_size` × equity; when RSI ≤ `hedge_exit`, sell the whole hedge. With a hedge exactly one other
@@ -23,7 +25,7 @@ public struct RSI2: ParameterizedStrategy {
     public static let name = "rsi2"
     public static let summary = "RSI mean reversion: buy when RSI(2) ≤ entry, sell when ≥ exit or at the stop; optional filters and hedge."
     public static let parameterSpecs: [ParameterSpec] = [
-        ParameterSpec("rsi_period", .int(1...500), default: .int(2), "RSI window (bars)."),
+        ParameterSpec("rsi_period", .int(2...500), default: .int(2), "RSI window (bars)."),
         ParameterSpec("entry", .real(0...100), default: .real(30), "Buy when RSI ≤ entry."),
         ParameterSpec("exit", .real(0...100), default: .real(75), "Sell when RSI ≥ exit."),
         ParameterSpec("stop_loss", .real(0...99), default: .real(5), "Stop, % below the entry fill (0 = none)."),
@@ -50,9 +52,9 @@ public struct RSI2: ParameterizedStrategy {
     /// The hedge's symbol (`hedge_symbol`), `nil` for none.
     public var hedgeSymbol: String?
 
-    private var rsi: [WilderRSI] = []
-    private var trend: [RollingMean] = []
-    private var bands: [RollingWindow] = []
+    private var rsi: [RSI] = []
+    private var trend: [SMA] = []
+    private var bands: [BBANDS] = []
     private var vwapDay: [Int] = [], vwapPV: [Double] = [], vwapV: [Double] = []
     private var pendingEntry: [OrderID?] = []
     private var stopOrder: [OrderID?] = []
@@ -61,12 +63,12 @@ public struct RSI2: ParameterizedStrategy {
     private var traded = 0
 
     public init(parameters p: StrategyParameters) throws(ParameterError) {
-        rsiPeriod = p.int("rsi_period"); entry = p.real("entry"); exit = p.real("exit")
-        stopLoss = p.real("stop_loss"); positionSize = p.real("position_size")
-        filterVWAP = p.bool("filter_vwap"); filterTrend = p.bool("filter_trend"); trendPeriod = p.int("trend_period")
-        minVolume = p.real("min_volume"); filterBollinger = p.bool("filter_bollinger"); bbPeriod = p.int("bb_period")
-        bbStd = p.real("bb_std"); hedgeSymbol = p.string("hedge_symbol").isEmpty ? nil : p.string("hedge_symbol"); hedgeSize = p.real("hedge_size")
-        hedgeEntry = p.real("hedge_entry"); hedgeExit = p.real("hedge_exit")
+        rsiPeriod = try p.int("rsi_period"); entry = try p.real("entry"); exit = try p.real("exit")
+        stopLoss = try p.real("stop_loss"); positionSize = try p.real("position_size")
+        filterVWAP = try p.bool("filter_vwap"); filterTrend = try p.bool("filter_trend"); trendPeriod = try p.int("trend_period")
+        minVolume = try p.real("min_volume"); filterBollinger = try p.bool("filter_bollinger"); bbPeriod = try p.int("bb_period")
+        bbStd = try p.real("bb_std"); hedgeSymbol = try p.string("hedge_symbol").isEmpty ? nil : try p.string("hedge_symbol"); hedgeSize = try p.real("hedge_size")
+        hedgeEntry = try p.real("hedge_entry"); hedgeExit = try p.real("hedge_exit")
         guard entry < exit else { throw ParameterError.inconsistent("entry (\(entry)) must be below exit (\(exit))") }
         guard hedgeExit < hedgeEntry else {
             throw ParameterError.inconsistent("hedge_exit (\(hedgeExit)) must be below hedge_entry (\(hedgeEntry))")
@@ -91,9 +93,9 @@ public struct RSI2: ParameterizedStrategy {
             throw ParameterError.inconsistent("a hedged rsi2 run needs exactly two symbols (the traded one and the hedge); got \(n)")
         }
         traded = hedge >= 0 ? 1 : n
-        rsi = Array(repeating: WilderRSI(period: rsiPeriod), count: n)
-        trend = Array(repeating: RollingMean(window: trendPeriod), count: n)
-        bands = Array(repeating: RollingWindow(window: bbPeriod), count: n)
+        rsi = Array(repeating: try RSI(timeperiod: rsiPeriod), count: n)
+        trend = Array(repeating: try SMA(timeperiod: trendPeriod), count: n)
+        bands = Array(repeating: try BBANDS(timeperiod: bbPeriod, nbdevup: bbStd, nbdevdn: bbStd), count: n)
         vwapDay = Array(repeating: Int.min, count: n)
         vwapPV = Array(repeating: 0, count: n)
         vwapV = vwapPV
@@ -104,9 +106,9 @@ public struct RSI2: ParameterizedStrategy {
     public mutating func onBar(_ context: some TradingContext) throws {
         for s in 0..<context.symbolCount where s != hedge && context.hasBar(s) {
             let c = context.close(s), h = context.high(s), l = context.low(s), v = context.volume(s)
-            let r = rsi[s].update(c)
-            let sma = trend[s].update(c)
-            let band = bands[s].update(c)
+            let r = rsi[s].update(c) ?? .nan
+            let sma = trend[s].update(c) ?? .nan
+            let lowerBand = bands[s].update(c)?.lowerband ?? .nan
             let typical = (h + l + c) / 3
             let day = context.sessionDate.daysSinceEpoch
             if day != vwapDay[s] { vwapDay[s] = day; vwapPV[s] = 0; vwapV[s] = 0 }
@@ -125,7 +127,7 @@ public struct RSI2: ParameterizedStrategy {
                 if filterVWAP && !(c < vwap) { pass = false }
                 if filterTrend && !(c > sma) { pass = false }
                 if minVolume > 0 && !(v >= minVolume) { pass = false }
-                if filterBollinger && !(c < band.mean - bbStd * band.std) { pass = false }
+                if filterBollinger && !(c < lowerBand) { pass = false }
                 if pass {
                     pendingEntry[s] = context.buy(s, .equityFraction(positionSize / Double(traded)), tag: "entry")
                 }
@@ -152,5 +154,53 @@ public struct RSI2: ParameterizedStrategy {
         let s = fill.symbol
         guard s != hedge, fill.side == .buy, stopLoss > 0 else { return }
         stopOrder[s] = context.sell(s, .closePosition, .stop(fill.price * (1 - stopLoss / 100)), tag: "stop")
+    }
+}
+
+extension RSI2: CatalogStrategy {
+    public static let rules = """
+          RSI = Wilder RSI(rsi_period) of the close (TA-Lib). Signals on the close; market orders fill at the next open.
+          Entry: flat, RSI ≤ entry and every enabled filter passes (filter_vwap: close < session VWAP; filter_trend:
+          close > SMA(trend_period); min_volume > 0: volume ≥ min_volume; filter_bollinger: close < SMA(bb_period) −
+          bb_std × σ) → buy position_size × equity. Exit: RSI ≥ exit → sell all; stop_loss > 0: stop at
+          entry × (1 − stop_loss/100) from the next bar. Hedge (hedge_symbol = one of two symbols): RSI ≥
+          hedge_entry → buy hedge_size × equity of the hedge; RSI ≤ hedge_exit → sell it.
+        """
+
+    public static let constraints = ["entry < exit", "hedge_exit < hedge_entry"]
+    public static let requirements = StrategyRequirements(symbolParameters: ["hedge_symbol"])
+
+    /// RSI with its entry and exit levels, for the traded symbol (none for the hedge).
+    public static func plots(_ parameters: StrategyParameters, bars: BarSeries) throws -> [StrategyPlot] {
+        if try parameters.string("hedge_symbol") == bars.symbol { return [] }
+        let period = try parameters.int("rsi_period"), entry = try parameters.real("entry"), exit = try parameters.real("exit")
+        return [StrategyPlot("RSI(\(period))", try RSI(timeperiod: period).batch(bars.close)[0], pane: .separate,
+                             levels: [StrategyPlot.Level(entry, "Entry \(NumberFormat.shortest(entry))"),
+                                      StrategyPlot.Level(exit, "Exit \(NumberFormat.shortest(exit))")],
+                             range: 0...100)]
+    }
+
+    /// `RSI2Kernel`: one symbol of daily bars, next-open fills, no filters and no hedge.
+    public static var kernel: ExactKernel? {
+        ExactKernel(
+            summary: "RSI2Kernel: one symbol of daily bars, next-open fills, no filters and no hedge; equal to the engine (property-tested).",
+            exactMetrics: KernelMetric.all,
+            supports: { p, config in
+                config.fillTiming == .nextOpen && config.session.calendar == nil && config.session.hours == nil
+                    && (try? p.bool("filter_vwap")) == false && (try? p.bool("filter_trend")) == false
+                    && (try? p.real("min_volume")) == 0 && (try? p.bool("filter_bollinger")) == false
+                    && (try? p.string("hedge_symbol"))?.isEmpty == true
+            },
+            prepare: { series in
+                guard series.interval == .daily else { return nil }
+                return PreparedKernel { batch, config, _ in
+                    guard let ps = try? batch.map({ p throws(ParameterError) in
+                        RSI2Kernel.Parameters(rsiPeriod: try p.int("rsi_period"), entry: try p.real("entry"), exit: try p.real("exit"),
+                                              stopLoss: try p.real("stop_loss"), positionSize: try p.real("position_size"))
+                    }), let r = try? RSI2Kernel.evaluate(series: series, parameters: ps, initialCash: config.initialCash,
+                                                        costs: ExactKernel.costs(of: config)) else { return nil }
+                    return (0..<r.count).map(r.metrics(at:))
+                }
+            })
     }
 }

@@ -1,6 +1,9 @@
-/// A streaming simple moving average that reproduces vectorbt's `MA` (its numba rolling mean) bit for bit:
-/// a running cumulative sum, and at bar i the mean `(cumsum[i] − cumsum[i − window]) / window`
-/// (NaN until `window` values have been seen). Fixed memory: a ring of the last `window` cumulative sums.
+/// vectorbt's moving average (`vbt.MA`, its numba rolling mean), streaming and bit for bit: a running cumulative
+/// sum, and at bar i the mean `(cumsum[i] − cumsum[i − window]) / window` (NaN until `window` values have been
+/// seen). Fixed memory: a ring of the last `window` cumulative sums.
+///
+/// It differs from TA-Lib's `SMA` in rounding only (a cumulative sum instead of a sliding sum); strategies whose
+/// signals are checked against vectorbt (`sma-cross`) use it so that crossings at near-ties agree exactly.
 public struct RollingMean: Sendable {
     public let window: Int
     private var ring: [Double]
@@ -8,10 +11,18 @@ public struct RollingMean: Sendable {
     private var seen = 0
     private var slot = 0
 
-    public init(window: Int) {
-        precondition(window > 0, "window must be positive")
+    /// - Parameter window: 1...100000.
+    public init(window: Int) throws(IndicatorError) {
+        try Check.period(window, "window", in: 1...maxIndicatorPeriod, "RollingMean")
         self.window = window
         ring = [Double](repeating: 0, count: window)
+    }
+
+    /// The mean of each bar's last `window` values, aligned to `values` (NaN during warm-up and for an invalid
+    /// window).
+    public static func column(_ values: [Double], window: Int) -> [Double] {
+        guard var mean = try? RollingMean(window: window) else { return [Double](repeating: .nan, count: values.count) }
+        return values.map { mean.update($0) }
     }
 
     /// Adds the next value and returns the mean of the last `window` values (NaN during warm-up).

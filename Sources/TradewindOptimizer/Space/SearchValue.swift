@@ -1,5 +1,5 @@
 /// The value of one strategy parameter at a point of the search.
-public enum ParameterValue: Sendable, Hashable, CustomStringConvertible {
+public enum SearchValue: Sendable, Hashable, CustomStringConvertible {
     case int(Int)
     case real(Double)
     case string(String)
@@ -23,7 +23,7 @@ public enum ParameterValue: Sendable, Hashable, CustomStringConvertible {
     }
 
     /// Parses a literal: an integer, else a number, else the text itself.
-    public static func parse(_ text: String) -> ParameterValue {
+    public static func parse(_ text: String) -> SearchValue {
         if let i = Int(text) { return .int(i) }
         if let d = ExactDecimal(text) { return .real(d.doubleValue) }
         if let x = Double(text), x.isFinite { return .real(x) }

@@ -1,0 +1,87 @@
+import TradewindCore
+import TradewindEngine
+
+/// A strategy's exact fast path: evaluates many parameter sets on one symbol's bars at once and reproduces the
+/// engine's run of the strategy for each, for the settings it `supports` (property-tested against the engine in
+/// each kernel's tests). A strategy declares it in its own file (`CatalogStrategy.kernel`); the optimizer uses
+/// it for batches it supports and the engine for the rest.
+public struct ExactKernel: Sendable {
+    /// One line for `tradewind strategy show`: the kernel and when it applies.
+    public let summary: String
+    /// The figures the kernel reports exactly as the engine's summary does.
+    public let exactMetrics: Set<KernelMetric>
+    /// True when the kernel reproduces the engine for these parameters under `config` (the data is checked by
+    /// `prepare`). `ExactKernel.supportsCommonSettings` is part of every kernel's answer.
+    public let supportsParameters: @Sendable (StrategyParameters, BacktestConfig) -> Bool
+    /// The kernel on one symbol's bars; nil when it does not apply to them (interval, content).
+    public let prepare: @Sendable (BarSeries) -> PreparedKernel?
+
+    public init(summary: String, exactMetrics: Set<KernelMetric>,
+                supports: @escaping @Sendable (StrategyParameters, BacktestConfig) -> Bool,
+                prepare: @escaping @Sendable (BarSeries) -> PreparedKernel?) {
+        self.summary = summary
+        self.exactMetrics = exactMetrics
+        self.supportsParameters = supports
+        self.prepare = prepare
+    }
+
+    /// True when the kernel reproduces an engine run with these parameters and settings on `data`: one symbol
+    /// without corporate actions, the common settings, and the kernel's own conditions.
+    public func supports(_ parameters: StrategyParameters, config: BacktestConfig, data: MarketDataset) -> Bool {
+        guard data.count == 1, !Self.hasCorporateActions(data.series[0]) else { return false }
+        return supports(parameters, config: config)
+    }
+
+    /// The settings part of `supports(_:config:data:)`, for data checked once.
+    public func supports(_ parameters: StrategyParameters, config: BacktestConfig) -> Bool {
+        Self.supportsCommonSettings(config) && supportsParameters(parameters, config)
+    }
+
+    /// The settings every kernel needs: a cash account, fractional shares, no volume cap, no period bounds, no
+    /// financing, commission only as a percent of value, slippage none or in basis points.
+    public static func supportsCommonSettings(_ config: BacktestConfig) -> Bool {
+        guard config.account == .cash, !config.wholeShares, config.volumeParticipation == nil, config.from == nil,
+              config.to == nil, config.financing == .none else { return false }
+        let c = config.commission
+        guard c.perShare == 0, c.fixed == 0, c.minimum == 0, c.maximum == .infinity, c.maximumPercent == .infinity,
+              c.percent >= 0, c.percent < 1 else { return false }
+        switch config.slippage {
+        case .none, .basisPoints: return true
+        case .halfSpread: return false
+        }
+    }
+
+    /// True when `series` has a split coefficient other than 1 or a dividend other than 0 on any bar: the engine
+    /// books them, the kernels do not (load with `--adjust split-dividend` to use a kernel on such a symbol).
+    public static func hasCorporateActions(_ series: BarSeries) -> Bool {
+        if let s = series.splitCoefficient, s.contains(where: { $0 != 1 }) { return true }
+        if let d = series.dividend, d.contains(where: { $0 != 0 }) { return true }
+        return false
+    }
+
+    /// The kernel's costs for a supported `config`.
+    public static func costs(of config: BacktestConfig) -> KernelCosts {
+        var bps = 0.0
+        if case .basisPoints(let b) = config.slippage { bps = b }
+        return KernelCosts(commission: config.commission.percent, slippageBps: bps)
+    }
+}
+
+/// A kernel ready on one symbol's bars.
+public struct PreparedKernel: Sendable {
+    /// The figures of each parameter set, in order, for a supported configuration, using at most `threads`
+    /// threads; nil when the kernel refuses the batch (the engine then runs it).
+    public let evaluate: @Sendable (_ batch: [StrategyParameters], _ config: BacktestConfig, _ threads: Int) -> [KernelMetrics]?
+
+    public init(evaluate: @escaping @Sendable ([StrategyParameters], BacktestConfig, Int) -> [KernelMetrics]?) {
+        self.evaluate = evaluate
+    }
+}
+
+/// A figure a kernel reports (`KernelMetrics`' fields).
+public enum KernelMetric: String, Sendable, Hashable, CaseIterable {
+    case finalEquity, totalReturn, trades, winRate, sharpe, maxDrawdown
+
+    /// All of them: kernels that record one equity point per bar, as the engine's summary does.
+    public static let all = Set(allCases)
+}

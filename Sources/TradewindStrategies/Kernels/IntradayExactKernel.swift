@@ -1,0 +1,87 @@
+import Dispatch
+import TradewindCore
+import TradewindEngine
+
+/// The exact kernel of an intraday catalog strategy (`IntradayKernel` with its entry rule): one symbol of
+/// intraday bars, the NYSE calendar with flattening at the close, the `worst` intrabar policy.
+///
+/// The kernel measures Sharpe and drawdown on session closes (the engine's summary: on every bar), so only its
+/// equity, return, trade count and win rate stand in for the engine's.
+enum IntradayExactKernel {
+    /// `parameters` reads a point's kernel parameters and its reference time (vwap-momentum's `reference_time`).
+    static func make(rule: IntradayEntryRule, summary: String,
+                     parameters: @escaping @Sendable (StrategyParameters) throws -> (IntradayParameters, reference: Int)) -> ExactKernel {
+        ExactKernel(
+            summary: summary,
+            exactMetrics: [.finalEquity, .totalReturn, .trades, .winRate],
+            supports: { _, config in
+                config.session.flattenAtClose && config.session.calendar is NYSECalendar && config.session.zone == .newYork
+                    && config.intrabar == .worst
+            },
+            prepare: { series in
+                guard series.interval.isIntraday, let data = try? IntradaySessionData(series: series) else { return nil }
+                return PreparedKernel { batch, config, threads in
+                    guard let points = try? batch.map(parameters) else { return nil }
+                    return metrics(points, rule: rule, data: data, initialCash: config.initialCash,
+                                   costs: ExactKernel.costs(of: config), threads: threads)
+                }
+            })
+    }
+
+    /// One kernel call per reference time; within it, one call over the Cartesian grid of the batch's values when
+    /// that grid is at most 4× the batch (grid-search batches), else one single-combination call per point, in
+    /// parallel on at most `threads` threads.
+    static func metrics(_ points: [(IntradayParameters, reference: Int)], rule: IntradayEntryRule, data: IntradaySessionData,
+                        initialCash: Double, costs: KernelCosts, threads: Int) -> [KernelMetrics]? {
+        var out = [KernelMetrics?](repeating: nil, count: points.count)
+        for reference in Set(points.map(\.reference)) {
+            let idx = points.indices.filter { points[$0].reference == reference }
+            guard let m = metrics(idx.map { points[$0].0 }, rule: rule, reference: reference, data: data,
+                                  initialCash: initialCash, costs: costs, threads: threads) else { return nil }
+            for (j, i) in idx.enumerated() { out[i] = m[j] }
+        }
+        return out.contains { $0 == nil } ? nil : out.map { $0! }
+    }
+
+    static func metrics(_ ps: [IntradayParameters], rule: IntradayEntryRule, reference: Int, data: IntradaySessionData,
+                        initialCash: Double, costs: KernelCosts, threads: Int) -> [KernelMetrics]? {
+        func unique<T: Hashable & Comparable>(_ v: [T]) -> [T] { Array(Set(v)).sorted() }
+        if let grid = try? IntradayGrid(buyTriggers: unique(ps.map(\.buyTrigger)), sellTriggers: unique(ps.map(\.sellTrigger)),
+                                        stopLosses: unique(ps.map(\.stopLoss)), buyTimes: unique(ps.map(\.buyTime)),
+                                        compound: Array(Set(ps.map(\.compound)))),
+           grid.count <= max(4 * ps.count, 16) {
+            guard let r = try? IntradayKernel.evaluate(rule: rule, data: data, grid: grid, initialCash: initialCash,
+                                                       costs: costs, referenceTime: reference) else { return nil }
+            var out: [KernelMetrics] = []
+            out.reserveCapacity(ps.count)
+            for p in ps {
+                guard let t = grid.buyTimes.firstIndex(of: p.buyTime), let b = grid.buyTriggers.firstIndex(of: p.buyTrigger),
+                      let s = grid.sellTriggers.firstIndex(of: p.sellTrigger), let l = grid.stopLosses.firstIndex(of: p.stopLoss),
+                      let c = grid.compound.firstIndex(of: p.compound) else { return nil }
+                out.append(r.metrics(at: grid.index(time: t, buy: b, sell: s, stop: l, compound: c)))
+            }
+            return out
+        }
+        let slots = MetricSlots(count: ps.count)
+        let workers = max(1, min(threads, ps.count))
+        DispatchQueue.concurrentPerform(iterations: workers) { w in
+            var j = w
+            while j < ps.count {
+                if let g = try? IntradayGrid(ps[j]),
+                   let r = try? IntradayKernel.evaluate(rule: rule, data: data, grid: g, initialCash: initialCash, costs: costs,
+                                                        referenceTime: reference) {
+                    slots.store(j, r.metrics(at: 0))
+                }
+                j += workers
+            }
+        }
+        return slots.values.contains { $0 == nil } ? nil : slots.values.map { $0! }
+    }
+
+    /// Per-point results written by index from parallel workers (each index by one worker).
+    final class MetricSlots: @unchecked Sendable {
+        var values: [KernelMetrics?]
+        init(count: Int) { values = [KernelMetrics?](repeating: nil, count: count) }
+        func store(_ k: Int, _ v: KernelMetrics) { values.withUnsafeMutableBufferPointer { $0[k] = v } }
+    }
+}
