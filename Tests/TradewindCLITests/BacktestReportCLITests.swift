@@ -4,10 +4,13 @@ import Testing
 /// `tradewind backtest --report/--summary/--pdf/--benchmark` and string parameters on the command line.
 @Suite("tradewind backtest reports and string parameters")
 struct BacktestReportCLITests {
+    /// Whether the CLI will find a browser: `TRADEWIND_CHROMIUM` or one of `ChromiumRenderer.candidateNames` on `PATH`.
     static var hasChromium: Bool {
-        let path = ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin"
+        let environment = ProcessInfo.processInfo.environment
+        if let explicit = environment["TRADEWIND_CHROMIUM"], FileManager.default.isExecutableFile(atPath: explicit) { return true }
+        let path = environment["PATH"] ?? "/usr/local/bin:/usr/bin:/bin"
         return path.split(separator: ":").contains { dir in
-            ["chromium", "chromium-browser", "google-chrome", "headless_shell"].contains {
+            ["chromium", "chromium-browser", "google-chrome", "google-chrome-stable"].contains {
                 FileManager.default.isExecutableFile(atPath: "\(dir)/\($0)")
             }
         }
@@ -35,8 +38,9 @@ struct BacktestReportCLITests {
         #expect(html.contains("SMA(50)"))
     }
 
-    @Test("--pdf prints the report through headless Chromium", .enabled(if: hasChromium, "no Chromium on PATH"))
+    @Test("--pdf prints the report through headless Chromium")
     func pdf() throws {
+        try #require(Self.hasChromium, "no headless Chromium on PATH: CI installs it (.ci/run); apt-get install chromium")
         let dir = try Self.tempDir()
         defer { try? FileManager.default.removeItem(atPath: dir) }
         let r = try CLITests.run(["backtest", "--data", "sample:spy-daily", "--strategy", "rsi2", "--pdf", dir + "/r.pdf"])

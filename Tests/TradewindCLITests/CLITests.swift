@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 import Testing
 
 /// End-to-end checks of the `tradewind` executable: exit codes and machine-readable output.
@@ -22,18 +23,57 @@ struct CLITests {
         return root.appendingPathComponent(".build/debug/tradewind").path
     }
 
+    /// Runs the `tradewind` executable with `arguments`.
     static func run(_ arguments: [String]) throws -> Run {
+        try capture(executable, arguments)
+    }
+
+    /// A child still running when its time was up; it was killed.
+    struct TimedOut: Error, CustomStringConvertible {
+        let command: [String]
+        let seconds: Double
+        var description: String { "\(command.joined(separator: " ")) did not finish within \(seconds) s and was killed" }
+    }
+
+    /// Runs `executable` with `arguments` and returns its exit status and all it wrote. Standard output and standard
+    /// error are read at the same time, each on a thread of its own, so a child that fills one pipe while the other
+    /// is being read cannot deadlock. A child still running (or holding its pipes open) after `timeout` seconds is
+    /// killed and `TimedOut` thrown.
+    static func capture(_ executable: String, _ arguments: [String], timeout: Double = 300) throws -> Run {
         let p = Process()
         p.executableURL = URL(fileURLWithPath: executable)
         p.arguments = arguments
         let out = Pipe(), err = Pipe()
         p.standardOutput = out
         p.standardError = err
+        let done = DispatchGroup()
+        done.enter()
+        p.terminationHandler = { _ in done.leave() }
         try p.run()
-        let o = out.fileHandleForReading.readDataToEndOfFile()
-        let e = err.fileHandleForReading.readDataToEndOfFile()
+        let o = PipeDrain(out.fileHandleForReading, done), e = PipeDrain(err.fileHandleForReading, done)
+        guard done.wait(timeout: .now() + timeout) == .success else {
+            kill(p.processIdentifier, SIGKILL)
+            throw TimedOut(command: [executable] + arguments, seconds: timeout)
+        }
         p.waitUntilExit()
-        return Run(status: p.terminationStatus, stdout: String(decoding: o, as: UTF8.self), stderr: String(decoding: e, as: UTF8.self))
+        return Run(status: p.terminationStatus, stdout: String(decoding: o.data, as: UTF8.self),
+                   stderr: String(decoding: e.data, as: UTF8.self))
+    }
+
+    /// Reads a pipe to its end on a thread of its own, inside `group` (entered now, left at the end of the pipe).
+    final class PipeDrain: Sendable {
+        private let bytes = Mutex(Data())
+
+        init(_ handle: FileHandle, _ group: DispatchGroup) {
+            group.enter()
+            Thread { [self] in
+                let read = handle.readDataToEndOfFile()
+                bytes.withLock { $0 = read }
+                group.leave()
+            }.start()
+        }
+
+        var data: Data { bytes.withLock { $0 } }
     }
 
     static func tempFile(_ name: String, _ contents: [UInt8]) throws -> String {
@@ -89,6 +129,25 @@ struct CLITests {
         let bad = try Self.run(["calendar", "--from", "2023-02-30", "--to", "2023-03-05"])
         #expect(bad.status != 0)
         #expect(bad.stderr.contains("2023-02-30"))
+    }
+
+    @Test("the helper reads stdout and stderr at once: over 1 MB on each is captured whole, without deadlock")
+    func helperCapturesLargeOutputOnBothStreams() throws {
+        // 1,288,895 bytes to stderr first, then 1,400,000 to stdout. Reading stdout to its end before stderr
+        // deadlocks: the child blocks on the full stderr pipe and never closes stdout.
+        let r = try Self.capture("/bin/sh", ["-c", "seq 1 200000 >&2; seq 200001 400000; exit 3"], timeout: 60)
+        func lines(_ range: ClosedRange<Int>) -> String { range.map(String.init).joined(separator: "\n") + "\n" }
+        #expect(r.status == 3)
+        #expect(r.stderr.utf8.count == 1_288_895 && r.stdout.utf8.count == 1_400_000)
+        let whole = (stderr: r.stderr == lines(1...200_000), stdout: r.stdout == lines(200_001...400_000))
+        #expect(whole.stderr && whole.stdout, "byte for byte, in order: \(whole)")
+    }
+
+    @Test("the helper kills a child that outlives its time limit and says so")
+    func helperKillsAChildPastItsTimeLimit() throws {
+        let start = ContinuousClock.now
+        #expect(throws: CLITests.TimedOut.self) { try Self.capture("/bin/sleep", ["30"], timeout: 0.5) }
+        #expect(ContinuousClock.now - start < .seconds(10))
     }
 
     @Test("an unknown sample names the available ones and exits non-zero")

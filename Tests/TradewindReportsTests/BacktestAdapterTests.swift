@@ -58,10 +58,11 @@ import TradewindStrategies
         #expect(Page.externalReferences(r.html).isEmpty, sourceLocation: sourceLocation)
     }
 
-    static let spyDaily: MarketDataset? = try? DataSource(parsing: "sample:spy-daily").load()
+    /// Loaded once; a sample that fails to load fails every test that needs it, with the loader's error.
+    static let spyDaily = Result { try DataSource(parsing: "sample:spy-daily").load() }
 
     @Test func smaCrossOnSpyDailyIsFaithfulToTheEngine() throws {
-        let data = try #require(Self.spyDaily)
+        let data = try Self.spyDaily.get()
         let r = try Self.run("sma-cross", ["fast": "10", "slow": "50"], data: data, source: "sample:spy-daily")
         #expect(r.result.trades.count > 5)
         try Self.expectFaithful(r)
@@ -113,7 +114,7 @@ import TradewindStrategies
     }
 
     @Test func aRunWithoutTradesRenders() throws {
-        let data = try #require(Self.spyDaily)
+        let data = try Self.spyDaily.get()
         let r = try Self.run("sma-cross", ["fast": "10", "slow": "4000"], data: data, source: "sample:spy-daily")
         #expect(r.result.trades.isEmpty && r.result.fills.isEmpty)
         try Self.expectFaithful(r)
@@ -121,7 +122,7 @@ import TradewindStrategies
     }
 
     @Test func aSingleOpenTradeRenders() throws {
-        let data = try #require(Self.spyDaily)
+        let data = try Self.spyDaily.get()
         let r = try Self.run("buy-and-hold", data: data, source: "sample:spy-daily")
         #expect(r.result.trades.count == 1 && r.result.fills.count == 1)
         try Self.expectFaithful(r)
@@ -141,20 +142,18 @@ import TradewindStrategies
         #expect(r.input.prices[0].bars.count == r.result.equity.time.count)
     }
 
-    static let sp500: MarketDataset? = try? DataSource.sample("sp500-50").load()
+    static let sp500 = Result { try DataSource.sample("sp500-50").load() }
 
-    @Test(.enabled(if: sp500 != nil, "the bundled sample sp500-50 did not load"))
-    func twentyYearDailyKOReportStaysUnderTwoMegabytes() throws {
-        let data = MarketDataset([try #require(Self.sp500?["KO"])])
+    @Test func twentyYearDailyKOReportStaysUnderTwoMegabytes() throws {
+        let data = MarketDataset([try #require(Self.sp500.get()["KO"])])
         let r = try Self.run("sma-cross", ["fast": "20", "slow": "100"], data: data, source: "sample:sp500-50")
         #expect(r.result.equity.time.count > 5_000)
         try Self.expectFaithful(r)
         #expect(r.html.utf8.count < 2_000_000, "\(r.html.utf8.count) bytes")
     }
 
-    @Test(.enabled(if: sp500 != nil, "the bundled sample sp500-50 did not load"))
-    func fiftySymbolRunRendersEveryPriceChart() throws {
-        let data = try #require(Self.sp500)
+    @Test func fiftySymbolRunRendersEveryPriceChart() throws {
+        let data = try Self.sp500.get()
         let r = try Self.run("sma-cross", ["fast": "50", "slow": "200"], data: data, source: "sample:sp500-50")
         #expect(r.result.symbols.count == 50)
         try Self.expectFaithful(r)
@@ -164,7 +163,7 @@ import TradewindStrategies
     }
 
     @Test func unknownBenchmarkSymbolIsAnErrorNamingTheSymbols() throws {
-        let data = try #require(Self.spyDaily)
+        let data = try Self.spyDaily.get()
         let d = try StrategyCatalog.builtIn.named("buy-and-hold")
         let p = try d.parameters([:])
         let result = try d.run(p, data, BacktestConfig())
@@ -174,7 +173,7 @@ import TradewindStrategies
     }
 
     @Test func summaryFileHoldsTheBoxTheCommandPrints() throws {
-        let data = try #require(Self.spyDaily)
+        let data = try Self.spyDaily.get()
         let d = try StrategyCatalog.builtIn.named("sma-cross")
         let p = try d.parameters([:])
         let result = try d.run(p, data, BacktestConfig())
@@ -192,7 +191,7 @@ import TradewindStrategies
     }
 
     @Test func commandBoxWrapsManyLongParametersAndSymbolsWithinAHundredColumns() throws {
-        let data = try #require(Self.spyDaily)
+        let data = try Self.spyDaily.get()
         let d = try StrategyCatalog.builtIn.named("sma-cross")
         let result = try d.run(try d.parameters([:]), data, BacktestConfig())
         let parameters = (1...14).map { "entry_threshold_for_regime_\($0)=\(Double($0) * 1.2345)" }

@@ -8,11 +8,12 @@ import TradewindData
 /// Reports over the bundled real data (sample `sp500-50`: 50 S&P 500 names, daily, 1999-11-01..2021-04-21,
 /// Alpha Vantage via Pooksoft), with buy-and-hold books built here in lieu of the engine.
 @Suite(.serialized) struct RealDataReportTests {
-    static let dataset: MarketDataset? = try? DataSource.sample("sp500-50").load()
+    /// Loaded once; a sample that fails to load fails every test that needs it, with the loader's error.
+    static let dataset = Result { try DataSource.sample("sp500-50").load() }
 
     /// Equal-weight buy and hold of `symbols` on their common sessions, on split- and dividend-adjusted closes.
     static func buyAndHold(_ symbols: [String], capital: Double = 100_000) throws -> BacktestReportInput {
-        let data = try #require(dataset)
+        let data = try dataset.get()
         let series = try symbols.map { s in try #require(data[s]).adjusted(.splitAndDividend) }
         var common = Set(series[0].time)
         for s in series.dropFirst() { common.formIntersection(s.time) }
@@ -44,10 +45,11 @@ import TradewindData
             prices: prices, trades: trades)
     }
 
-    @Test(.enabled(if: dataset != nil, "the bundled sample sp500-50 did not load"))
+    @Test
     func twentyYearDailyReportOfRealDataIsSmall() throws {
         let input = try Self.buyAndHold(["KO"])
-        #expect(input.equity.count == Self.dataset?["KO"]?.count)
+        let ko = try #require(Self.dataset.get()["KO"])
+        #expect(input.equity.count == ko.count)
         #expect(input.equity.count > 5_000)
         let html = BacktestReport.render(input)
         #expect(html.utf8.count < 2_000_000, "\(html.utf8.count) bytes")
@@ -60,9 +62,9 @@ import TradewindData
         #expect(Page.externalReferences(html).isEmpty)
     }
 
-    @Test(.enabled(if: dataset != nil, "the bundled sample sp500-50 did not load"))
+    @Test
     func fiftySymbolRealPortfolioRenders() throws {
-        let symbols = try #require(Self.dataset).symbols
+        let symbols = try Self.dataset.get().symbols
         #expect(symbols.count == 50)
         let input = try Self.buyAndHold(symbols)
         let html = BacktestReport.render(input)
