@@ -13,8 +13,8 @@ enum StrategyRules {
                  market-on-close. A bar touching both target and stop sells at the stop.
               3. At most one trade per session; run with flatten-at-close so that an entry on the last bar is sold
                  at that bar's close.
-              Sizing: compound = all cash each trade; otherwise shares worth the initial cash (skipped when
-              unaffordable).
+              Sizing: compound = all cash each trade; otherwise shares worth the initial cash, commission on top, or
+              all the cash when less remains.
             """,
         "open-10am": """
               C = the previous session's last regular-hours close; the first session does not trade.
@@ -24,7 +24,8 @@ enum StrategyRules {
                  buy_time, or that bar is the session's first).
               2. Exits from the bar after the entry, one cancelling the other: limit sell at entry × (1 + sell_trigger/100)
                  (or the open when the bar opens above it) and market-on-close; run with flatten-at-close.
-              Sizing: compound = all cash each trade; otherwise shares worth the initial cash.
+              Sizing: compound = all cash each trade; otherwise shares worth the initial cash, commission on top, or
+              all the cash when less remains.
             """,
         "open-10am-stop": """
               As open-10am, plus a stop sell at entry × (1 − stop_loss/100) from the bar after the entry (or the open

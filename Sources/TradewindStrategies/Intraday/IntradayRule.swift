@@ -57,7 +57,8 @@ public struct IntradayParameters: Sendable, Hashable, Codable, CustomStringConve
     /// Local New York time as minutes after midnight (600 = 10:00).
     public var buyTime: Int
     /// True: each trade invests all the cash (the current equity; `OrderSize.allAvailable`). False: each trade buys
-    /// shares worth the initial cash, commission on top, and is skipped when the cash cannot pay for that.
+    /// shares worth the initial cash, commission on top, or invests all the cash when less remains
+    /// (`OrderSize.notionalOrAvailable`).
     public var compound: Bool
 
     public init(buyTrigger: Double, sellTrigger: Double, stopLoss: Double = 0, buyTime: Int = 600, compound: Bool = true) {

@@ -17,8 +17,8 @@ import TradewindEngine
 ///    the low before the high, so a bar touching both target and stop sells at the stop.
 /// 3. At most one entry per session: an unfilled entry order is cancelled at the session close.
 /// Sizing: `compound = true` buys with all available cash; `false` buys shares worth the initial cash
-/// (commission on top), skipped when the cash cannot pay for it. With several symbols each gets 1/N
-/// (equity fraction, or initial cash / N).
+/// (commission on top), or with all the cash when less remains (`OrderSize.notionalOrAvailable`). With several
+/// symbols each gets 1/N (equity fraction, or initial cash / N).
 ///
 /// Run with the NYSE session policy and flattening (`SessionPolicy(calendar: NYSECalendar.shared,
 /// flattenAtClose: true)`, CLI `--session nyse --flatten-at-close`) to get exactly the family's rules, including an entry on the session's last bar being sold at that
@@ -126,10 +126,12 @@ struct SymbolSessions {
 
 /// Sizing and exits of the intraday family in the engine.
 enum IntradaySizing {
+    /// `compound`: all available cash (1/N of equity with N symbols). Otherwise the initial cash (/ N), commission on
+    /// top, or all the cash when less remains.
     static func size(_ context: some TradingContext, compound: Bool) -> OrderSize {
         let n = context.symbolCount
         if compound { return n == 1 ? .allAvailable : .equityFraction(1 / Double(n)) }
-        return .notional(context.initialCash / Double(n))
+        return .notionalOrAvailable(context.initialCash / Double(n))
     }
 
     /// Target limit, optional stop and market-on-close, one-cancels-other, for the whole position.
