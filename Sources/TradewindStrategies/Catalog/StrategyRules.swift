@@ -4,24 +4,26 @@ enum StrategyRules {
     static let text: [String: String] = [
         "momentum": """
               C = the previous session's last regular-hours close; the first session does not trade.
-              1. On the close of the first regular-hours bar starting at or after buy_time − 1 minute, a stop-buy at
-                 L = C × (1 + buy_trigger/100) is placed for the day: from the next bar (10:00 for buy_time 10:00) the
-                 first bar whose high ≥ L buys at L, or at its open when it opens at or above L.
+              1. At buy_time (on the clock: after every bar that started before it, whether or not a bar starts at
+                 it) a stop-buy at L = C × (1 + buy_trigger/100) is placed for the day. It works from the first bar
+                 starting at or after buy_time (10:00 for buy_time 10:00; 10:01 when the 10:00 bar is missing;
+                 missing bars before buy_time change nothing): the first such bar whose high ≥ L buys at L, or at
+                 its open when it opens at or above L. No bar from buy_time on: no trade.
               2. Exits work from the bar after the entry, one cancelling the others: limit sell at
                  entry × (1 + sell_trigger/100) (or the open when the bar opens above it), stop at
                  entry × (1 − stop_loss/100) when stop_loss > 0 (or the open when the bar opens below it),
                  market-on-close. A bar touching both target and stop sells at the stop.
               3. At most one trade per session; run with flatten-at-close so that an entry on the last bar is sold
-                 at that bar's close.
+                 at that bar's close (the session's last regular-hours bar in the data).
               Sizing: compound = all cash each trade; otherwise shares worth the initial cash, commission on top, or
               all the cash when less remains.
             """,
         "open-10am": """
               C = the previous session's last regular-hours close; the first session does not trade.
-              1. On the session's first regular-hours bar (before buy_time) a conditional market-on-open buy is placed
-                 for the bar starting exactly at buy_time (10:00): it fills at that bar's open when the open >
-                 C × (1 + buy_trigger/100), and expires otherwise (also when the session has no bar starting at
-                 buy_time, or that bar is the session's first).
+              1. At buy_time (on the clock) a conditional market-on-open buy is placed for the first bar starting at
+                 or after buy_time (10:00; 10:01 when the 10:00 bar is missing; any later start qualifies): it fills
+                 at that bar's open when the open > C × (1 + buy_trigger/100), and expires otherwise. No bar from
+                 buy_time on: no trade.
               2. Exits from the bar after the entry, one cancelling the other: limit sell at entry × (1 + sell_trigger/100)
                  (or the open when the bar opens above it) and market-on-close; run with flatten-at-close.
               Sizing: compound = all cash each trade; otherwise shares worth the initial cash, commission on top, or
@@ -32,11 +34,13 @@ enum StrategyRules {
               when the bar opens below it). A bar touching both target and stop sells at the stop.
             """,
         "vwap-momentum": """
-              On the bar starting exactly at buy_time (10:00), buy at its open when that open is above the session VWAP
-              of the regular-hours bars before it (Σ typical × volume / Σ volume, typical = (H+L+C)/3) and at least
-              buy_trigger % above the close of the bar starting at reference_time (09:40; no trade without it). The
-              order is a conditional market-on-open placed on the reference bar's close and replaced on each later bar
-              before buy_time with the updated VWAP. Exits as momentum: target, stop (stop_loss > 0), session close.
+              At buy_time (on the clock) a conditional market-on-open buy is placed for the first bar starting at or
+              after buy_time (10:00; 10:01 when the 10:00 bar is missing): it buys at that open when the open is above
+              the session VWAP of the regular-hours bars that started before buy_time (Σ typical × volume / Σ volume,
+              typical = (H+L+C)/3) and at least buy_trigger % above the reference: the close of the session's latest
+              bar starting at or before reference_time (the 09:40 bar; 09:39's when it is missing). No trade without
+              a bar by reference_time, a bar before buy_time, or a bar from buy_time on. Exits as momentum: target,
+              stop (stop_loss > 0), session close. Sizing as momentum.
             """,
         "sma-cross": """
               Long only. Buy (all available cash; 1/N of equity with N symbols) when SMA(fast) of the close crosses
