@@ -167,6 +167,36 @@ import TradewindStrategies
         #expect(t.map(\.entryPrice) == [101.5, 102])
     }
 
+    /// With several symbols each one's entry works from its own first bar from buy_time: one missing its 10:00 bar
+    /// decides on its 10:01 bar while the other decides on its 10:00 bar.
+    @Test(arguments: [Member.momentum, .open10am])
+    func eachSymbolsEntryWorksFromItsOwnFirstBarFromBuyTime(_ member: Member) throws {
+        func symbol(_ name: String, missing: Set<Int>) -> BarSeries {
+            var s = IntradayRuns.series([
+                IntradayRuns.session(0, price: 100),
+                IntradayRuns.session(1, price: 101.5, bars: [1000: (101.5, 101.6, 101.4, 101.5), 1001: (101.5, 101.6, 101.4, 101.5)]
+                    .merging((930...959).map { ($0, (100.0, 100.0, 100.0, 100.0)) }) { a, _ in a }, missing: missing),
+            ])
+            s.symbol = name
+            return s
+        }
+        let a = symbol("A", missing: []), b = symbol("B", missing: [1000])
+        let p = IntradayParameters(buyTrigger: 1, sellTrigger: 5, compound: false)
+        let config = KernelEngineParityTests.engineConfig(.none, cash: Self.cash)
+        let data = MarketDataset([a, b])
+        let r = member == .momentum ? try Backtest.run(Momentum(p), data: data, config: config)
+            : try Backtest.run(OpenTenAM(p), data: data, config: config)
+        let entries = r.closedTrades.sorted { $0.symbol < $1.symbol }
+            .map { "\($0.symbol) \(IntradayRuns.stamp(a, a.time.firstIndex(of: $0.entryTime)!))" }
+        #expect(entries == ["A 2024-03-05 10:00", "B 2024-03-05 10:01"])
+        // Both at the open 101.5 (above the level 101), with half the initial cash each, as the single-symbol kernel.
+        #expect(r.closedTrades.allSatisfy { $0.entryPrice == 101.5 && abs($0.quantity - Self.cash / 2 / 101.5) <= 1e-9 })
+        for series in [a, b] {
+            let k = try IntradayRuns.compare(member, p, series, label: series.symbol)
+            #expect(k.count == 1)
+        }
+    }
+
     @Test func vwapReferenceIsTheLatestCloseAtOrBeforeReferenceTime() throws {
         // Flat 100 before 10:00, except the 09:41 bar closing at 100.8. With 09:40 missing the reference is the 09:39
         // close 100 (not the 09:41 close: with it, 100.8 × 1.005 > the 10:00 open 100.7 and nothing would trade);
