@@ -61,6 +61,30 @@ struct CostAndAccountTests {
         #expect(r.fills.isEmpty && r.finalEquity == 1_000)
     }
 
+    @Test func notionalOrAvailableBuysTheStakeWhenTheCashPaysForItAndAllTheCashOtherwise() throws {
+        // Cash 1 000, 0.1 % commission, fills at 50.
+        let config = BacktestConfig(initialCash: 1_000, commission: .percentOfValue(0.001))
+        func fill(_ size: OrderSize, config: BacktestConfig = config) throws -> (Order, Fill?) {
+            let r = try run(daily(bars), config: config) { ctx in if ctx.step == 0 { ctx.buy(0, size) } }
+            return (r.orders[0], r.fills.first)
+        }
+        // 500 and its 0.50 commission are affordable: exactly the stake, as `.notional`.
+        let (_, half) = try fill(.notionalOrAvailable(500))
+        #expect(half?.quantity == 10 && half?.commission == 0.5)
+        // 1 000 plus 1 of commission is not: all the cash buys instead (1 000 / 1.001 / 50 shares), where `.notional`
+        // is rejected.
+        let (_, all) = try fill(.notionalOrAvailable(1_000))
+        let q = try #require(all?.quantity)
+        #expect(abs(q - 1_000 / 1.001 / 50) <= 1e-12 * q)
+        #expect(q * 50 + all!.commission <= 1_000 * (1 + 1e-12))
+        let (plain, _) = try fill(.notional(1_000))
+        #expect(plain.status == .rejected && plain.reason.contains("insufficient cash"))
+        // With whole shares and cash for none, it is rejected as unaffordable.
+        let (none, _) = try fill(.notionalOrAvailable(1_000), config: BacktestConfig(initialCash: 40, wholeShares: true))
+        #expect(none.status == .rejected && none.reason.contains("nothing affordable"))
+        #expect(try fill(.notionalOrAvailable(0)).0.status == .rejected)
+    }
+
     @Test func cashAccountRejectsShortSales() throws {
         let r = try run(daily(bars)) { ctx in if ctx.step == 0 { ctx.sell(0, .units(10)) } }
         #expect(r.orders[0].status == .rejected && r.orders[0].reason.contains("margin account"))

@@ -23,16 +23,22 @@ import TradewindStrategies
         #expect(r.orders.filter { $0.request.tag == "entry" }.allSatisfy { $0.status == .filled || $0.status == .expired })
     }
 
-    @Test func vwapMomentumReplacesItsOrderWithTheUpdatedVWAPAndChecksItsParameters() throws {
+    /// The entry order is placed once, at buy_time on the session clock, with the VWAP of the bars before it (it used
+    /// to be placed on the 09:40 close and replaced on every later bar, which needed a bar before buy_time).
+    @Test func vwapMomentumPlacesOneOrderAtBuyTimeWithTheVWAPSoFarAndChecksItsParameters() throws {
         let spy = MarketDataset([try SampleBars.eqkerMinute("SPY")])
         let r = try StrategyCatalog.builtIn.run("vwap-momentum", parameters: ["buy_trigger": "0.05", "sell_trigger": "0.3"], data: spy,
                                         config: Self.config)
         #expect(r.closedTrades.contains { ISO8601.utc($0.entryTime) == "2019-02-12T15:00:00Z" && $0.entryPrice == 273.03 })
-        #expect(r.orders.contains { $0.status == .replaced })
+        let entries = r.orders.filter { $0.request.tag == "entry" }
+        #expect(!entries.isEmpty && !r.orders.contains { $0.status == .replaced })
+        #expect(entries.allSatisfy { ZoneRules.newYork.localTimeOfDayNanos(of: $0.submittedAt) == 600 * UnixTime.nanosPerMinute })
         #expect(throws: ParameterError.self) {
             _ = try StrategyCatalog.builtIn.run("vwap-momentum", parameters: ["reference_time": "10:00"], data: spy, config: Self.config)
         }
-        #expect(throws: ParameterError.self) { try StrategyCatalog.builtIn.named("open-10am").parameters(["buy_time": "09:30"]) }
+        // buy_time 09:30 is valid now (the order needs no earlier bar: the 09:30 open decides); before the open is not.
+        #expect(throws: ParameterError.self) { try StrategyCatalog.builtIn.named("open-10am").parameters(["buy_time": "09:29"]) }
+        #expect(try StrategyCatalog.builtIn.named("open-10am").parameters(["buy_time": "09:30"]).timeOfDay("buy_time") == 570)
     }
 
     @Test func intradayStrategiesMapToTheirKernelRules() throws {

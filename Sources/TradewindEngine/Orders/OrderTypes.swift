@@ -107,6 +107,10 @@ public enum OrderSize: Sendable, Hashable {
     case units(Double)
     /// Trade this much value (account currency) at the fill price, costs excluded.
     case notional(Double)
+    /// A fixed stake that shrinks to what is left: `notional(value)` when the account can pay for it (commission
+    /// included), otherwise as much as `allAvailable` buys at that fill. E.g. "invest the initial capital each
+    /// trade, or all the cash when less remains".
+    case notionalOrAvailable(Double)
     /// Trade this fraction of current equity at the fill price.
     case equityFraction(Double)
     /// Buy as much as the available cash (cash account) or buying power (margin account) allows,

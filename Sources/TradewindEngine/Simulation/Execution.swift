@@ -23,6 +23,13 @@ extension SimulationContext {
             switch orders[id].request.size {
             case .units(let q): total = q
             case .notional(let v): total = v / price
+            case .notionalOrAvailable(let v):
+                total = v / price
+                let fee = config.commission.commission(quantity: total, price: price)
+                if accountProblem(symbol: s, signed: side.sign * total, price: price, commission: fee, position: pos,
+                                  equity: equityNow) != nil {
+                    total = affordableQuantity(symbol: s, side: side, price: price, equity: equityNow)
+                }
             case .equityFraction(let f): total = f * equityNow / price
             case .closePosition:
                 if pos == 0 {
@@ -40,9 +47,10 @@ extension SimulationContext {
             if config.wholeShares { total = (total + 1e-9).rounded(.down) }
             if !(total > 0) {
                 let why: String
-                if case .allAvailable = orders[id].request.size {
+                switch orders[id].request.size {
+                case .allAvailable, .notionalOrAvailable:
                     why = "nothing affordable: cash \(fmt(cashBalance)) buys no \(config.wholeShares ? "whole " : "")unit at \(fmt(price)) plus commission"
-                } else {
+                default:
                     why = config.wholeShares ? "quantity rounds down to zero whole shares" : "quantity is zero"
                 }
                 finish(id, .rejected, reason: why)

@@ -64,7 +64,7 @@ extension SimulationContext {
         }
         switch r.size {
         case .units(let q): if !hasParent, let e = positive(q, "quantity") { return e }
-        case .notional(let v): if let e = positive(v, "notional value") { return e }
+        case .notional(let v), .notionalOrAvailable(let v): if let e = positive(v, "notional value") { return e }
         case .equityFraction(let f): if let e = positive(f, "equity fraction") { return e }
         case .allAvailable:
             if r.side == .sell && !config.account.allowsShort {

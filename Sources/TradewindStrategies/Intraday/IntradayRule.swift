@@ -2,27 +2,36 @@
 /// exits at a target, an optional stop or the close of the session's last regular-hours bar, and differs only
 /// in how it enters. Prices in percent are of `C`, the previous session's regular-hours close.
 ///
-/// Shared timing conventions (minute bars, a bar's time is its start, NYSE sessions from the calendar):
-/// * `momentum` places its stop-buy on the close of the first regular-hours bar starting at or after
-///   `buy_time − 1 minute` (the 09:59 bar for 10:00); it works from the next bar on (the 10:00 bar with complete
-///   minute data), so the rule needs no look-ahead and runs unchanged in the event-driven engine.
-/// * `open-10am`, `open-10am-stop` and `vwap-momentum` decide on the bar that *starts* exactly at `buy_time`;
-///   a session without that bar does not trade, and neither does one in which it is the first regular-hours bar
-///   (the engine places its conditional market-on-open order on the close of an earlier bar).
+/// Shared timing conventions (minute bars, a bar's time is its start, NYSE sessions from the calendar). The rules
+/// run on the session clock, so missing minute bars never shift them, and every price a rule uses at an instant is
+/// known at that instant (the same rule runs live):
+/// * The entry is decided at `buy_time` (a scheduled event: after every bar that started before `buy_time`,
+///   whether or not a bar starts at it). The entry order works from the first regular-hours bar starting at or
+///   after `buy_time`, whatever its start (10:00 for 10:00; 10:01 when the 10:00 bar is missing); missing bars
+///   before `buy_time` change nothing, and a session without a bar from `buy_time` on does not trade. `momentum`'s
+///   stop-buy works from that bar on; `open-10am`, `open-10am-stop` and `vwap-momentum` decide on that bar's open
+///   only (a conditional market-on-open order, `OrderType.openIf`).
+/// * C, the previous session's close, is the close of the last regular-hours bar of the previous session in the
+///   data (sessions without bars are skipped; the first session in the data has none and does not trade).
+/// * `vwap-momentum`'s VWAP is over the session's regular-hours bars that started before `buy_time` (no trade
+///   when there are none); its reference price at `reference_time` is the close of the session's latest bar
+///   starting at or before `reference_time` (the 09:40 bar, or 09:39's when it is missing: the last price at
+///   09:41), no trade when the session has no bar by then.
 /// * Target and stop are working from the bar after the entry bar. On one bar the open is looked at first
 ///   (a bar that opens at or above the target sells at its open, one that opens at or below the stop sells at
 ///   its open); otherwise, when the bar's range touches both, the stop is taken.
 /// * A position still open is sold at the close of the session's last regular-hours bar in the data (the bar
 ///   starting 15:59, or 12:59 on a 13:00 early close).
 public enum IntradayEntryRule: String, Sendable, Hashable, CaseIterable, Codable {
-    /// From `b0` on, the first bar whose high ≥ C·(1 + buy_trigger/100) buys at max(that level, the bar's open).
+    /// From the first bar starting at or after `buy_time` on, the first bar whose high ≥ C·(1 + buy_trigger/100)
+    /// buys at max(that level, the bar's open).
     case momentum
-    /// On the bar starting at `buy_time`, if its open > C·(1 + buy_trigger/100), buy at that open
+    /// On the first bar starting at or after `buy_time`, if its open > C·(1 + buy_trigger/100), buy at that open
     /// (`open-10am`; with a stop it is `open-10am-stop`).
     case openAbove = "open-10am"
-    /// On the bar starting at `buy_time`, buy at its open when that open is above the session VWAP of the
-    /// regular-hours bars starting before `buy_time` (Σ typical·volume / Σ volume, typical = (H+L+C)/3) and at
-    /// least buy_trigger % above the close of the bar starting at `reference_time` (09:40).
+    /// On the first bar starting at or after `buy_time`, buy at its open when that open is above the session VWAP
+    /// of the regular-hours bars starting before `buy_time` (Σ typical·volume / Σ volume, typical = (H+L+C)/3) and
+    /// at least buy_trigger % above the close of the latest bar starting at or before `reference_time` (09:40).
     case vwapMomentum = "vwap-momentum"
 }
 
@@ -57,7 +66,8 @@ public struct IntradayParameters: Sendable, Hashable, Codable, CustomStringConve
     /// Local New York time as minutes after midnight (600 = 10:00).
     public var buyTime: Int
     /// True: each trade invests all the cash (the current equity; `OrderSize.allAvailable`). False: each trade buys
-    /// shares worth the initial cash, commission on top, and is skipped when the cash cannot pay for that.
+    /// shares worth the initial cash, commission on top, or invests all the cash when less remains
+    /// (`OrderSize.notionalOrAvailable`).
     public var compound: Bool
 
     public init(buyTrigger: Double, sellTrigger: Double, stopLoss: Double = 0, buyTime: Int = 600, compound: Bool = true) {

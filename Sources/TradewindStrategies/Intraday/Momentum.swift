@@ -6,20 +6,22 @@ import TradewindIndicators
 ///
 /// Rules, per symbol and session (C = the close of the symbol's last in-session bar of its previous session;
 /// the symbol's first session does not trade):
-/// 1. On the close of the first in-session bar starting at or after `buy_time − 1 minute` (09:59 for 10:00),
-///    place a stop-buy at `L = C × (1 + buy_trigger/100)`, good for the day. From the next bar on (10:00 with
-///    complete data) the first bar whose high ≥ L buys at L, or at its open when it opens at or above L
-///    (slippage applied to the fill).
+/// 1. At `buy_time` on the session clock (a scheduled event: after every bar that started before `buy_time`,
+///    before the bar that starts at it, whether or not that bar exists), place a stop-buy at
+///    `L = C × (1 + buy_trigger/100)`, good for the day. It works from the first bar starting at or after
+///    `buy_time` (10:00 with complete data, 10:01 when the 10:00 bar is missing; missing bars before `buy_time`
+///    change nothing): the first such bar whose high ≥ L buys at L, or at its open when it opens at or above L
+///    (slippage applied to the fill). A session without a bar from `buy_time` on does not trade.
 /// 2. On the entry fill at price P (slippage included), place one-cancels-other exits for the whole position,
 ///    working from the next bar: a limit sell at the target `P × (1 + sell_trigger/100)` (fills at the target, or
 ///    at the open when the bar opens above it; never slipped), a stop sell at `P × (1 − stop_loss/100)` when
 ///    `stop_loss > 0` (fills at the stop, or at the open when the bar opens below it; slipped), and a
 ///    market-on-close sell. Within one bar the engine's `worst` intrabar policy looks at the open first and then
 ///    the low before the high, so a bar touching both target and stop sells at the stop.
-/// 3. At most one entry per session: an unfilled entry order is cancelled at the session close.
+/// 3. At most one entry per session: an unfilled entry order is cancelled at the session's close instant.
 /// Sizing: `compound = true` buys with all available cash; `false` buys shares worth the initial cash
-/// (commission on top), skipped when the cash cannot pay for it. With several symbols each gets 1/N
-/// (equity fraction, or initial cash / N).
+/// (commission on top), or with all the cash when less remains (`OrderSize.notionalOrAvailable`). With several
+/// symbols each gets 1/N (equity fraction, or initial cash / N).
 ///
 /// Run with the NYSE session policy and flattening (`SessionPolicy(calendar: NYSECalendar.shared,
 /// flattenAtClose: true)`, CLI `--session nyse --flatten-at-close`) to get exactly the family's rules, including an entry on the session's last bar being sold at that
@@ -32,12 +34,16 @@ public struct Momentum: ParameterizedStrategy {
         ParameterSpec("sell_trigger", .real(0.0001...1000), default: .real(1), "Target, % above the entry fill price."),
         ParameterSpec("stop_loss", .real(0...99.99), default: .real(0), "Stop, % below the entry fill price (0 = no stop)."),
         ParameterSpec("buy_time", .timeOfDay(570...959), default: .timeOfDay(600), "New York time from which the entry order works."),
-        ParameterSpec("compound", .bool, default: .bool(true), "true: invest all cash each trade; false: the initial cash each trade."),
+        ParameterSpec("compound", .bool, default: .bool(true), "true: invest all cash each trade; false: the initial cash each trade (all the cash when less remains)."),
     ]
+
+    /// Only fills matter (the entry's fill places the exits).
+    public static let notifications: StrategyNotifications = [.fills]
 
     public let parameters: IntradayParameters
     private var symbols = SymbolSessions()
     private var entry: [OrderID?] = []
+    private var events = IntradayEvents()
 
     public init(_ p: IntradayParameters) throws(ParameterError) {
         let values: [String: ParameterValue] = [
@@ -57,17 +63,24 @@ public struct Momentum: ParameterizedStrategy {
     public mutating func onStart(_ context: some TradingContext) throws {
         symbols = SymbolSessions(count: context.symbolCount)
         entry = Array(repeating: nil, count: context.symbolCount)
+        events = try IntradayEvents.schedule(context, buyTime: parameters.buyTime, strategy: Self.name)
     }
 
     public mutating func onBar(_ context: some TradingContext) throws {
         for s in 0..<context.symbolCount where context.hasBar(s) && context.isInSession {
             try symbols.observe(context, s, strategy: Self.name)
-            guard !symbols.decided[s], symbols.previousClose[s].isFinite,
-                  context.minuteOfDay + 1 >= parameters.buyTime else { continue }
-            symbols.decided[s] = true
-            let level = symbols.previousClose[s] * (1 + parameters.buyTrigger / 100)
-            entry[s] = context.buy(s, IntradaySizing.size(context, compound: parameters.compound), .stop(level),
-                                   tif: .day, tag: "entry")
+        }
+    }
+
+    public mutating func onEvent(_ context: some TradingContext, event: ScheduledEventID) throws {
+        if event == events.sessionClose { IntradayEvents.cancel(&entry, context) }
+        guard event == events.buyTime else { return }
+        let day = context.sessionDate.daysSinceEpoch
+        for s in 0..<context.symbolCount {
+            let c = symbols.previousClose(s, day: day)
+            guard c.isFinite else { continue }
+            entry[s] = context.buy(s, IntradaySizing.size(context, compound: parameters.compound),
+                                   .stop(c * (1 + parameters.buyTrigger / 100)), tif: .day, tag: "entry")
         }
     }
 
@@ -76,21 +89,13 @@ public struct Momentum: ParameterizedStrategy {
         entry[fill.symbol] = nil
         IntradaySizing.placeExits(context, symbol: fill.symbol, entry: fill.price, parameters: parameters)
     }
-
-    public mutating func onSessionClose(_ context: some TradingContext) throws {
-        for s in 0..<context.symbolCount {
-            if let id = entry[s] { context.cancel(id); entry[s] = nil }
-        }
-    }
 }
 
-/// Per-symbol session bookkeeping shared by the intraday strategies: the previous session's last in-session
-/// close and whether today's entry decision was made.
+/// Per-symbol session bookkeeping shared by the intraday strategies: the previous session's last in-session close.
 struct SymbolSessions {
     var day: [Int] = []
     var lastClose: [Double] = []
     var previousClose: [Double] = []
-    var decided: [Bool] = []
     /// Sessions seen with exactly one bar so far, and whether any session had two (intraday data).
     var singleBarSessions: [Int] = []
     var intraday: [Bool] = []
@@ -101,7 +106,12 @@ struct SymbolSessions {
         day = Array(repeating: Int.min, count: count)
         lastClose = Array(repeating: .nan, count: count)
         previousClose = lastClose
-        decided = Array(repeating: false, count: count)
+    }
+
+    /// C of the session on local day `day` for symbol `s`, as known now: the close of the symbol's last in-session
+    /// bar before that session (also before the session's first bar, e.g. at a 09:30 `buy_time`); NaN when none.
+    func previousClose(_ s: Int, day today: Int) -> Double {
+        day[s] == today ? previousClose[s] : lastClose[s]
     }
 
     /// Call on every in-session bar of symbol `s` (before reading `previousClose`). Throws when the symbol's
@@ -117,7 +127,6 @@ struct SymbolSessions {
             }
             day[s] = d
             previousClose[s] = lastClose[s]
-            decided[s] = false
         } else {
             intraday[s] = true
         }
@@ -125,12 +134,44 @@ struct SymbolSessions {
     }
 }
 
+/// The clock of the intraday family: at `buy_time` the entry orders are placed; at the session's close instant an
+/// entry still working is cancelled (also in a session whose bars all lie outside regular hours, whose DAY orders
+/// would otherwise live on into the next session).
+struct IntradayEvents {
+    var buyTime = ScheduledEventID(rawValue: -1)
+    var sessionClose = ScheduledEventID(rawValue: -1)
+
+    /// Schedules both events; daily (or coarser) bars, on which the rules never trade, throw `IntradayDataError`.
+    static func schedule(_ context: some TradingContext, buyTime minutes: Int, strategy: String) throws -> IntradayEvents {
+        func scheduled(_ schedule: EventSchedule) throws -> ScheduledEventID {
+            let id = Result { () throws(ScheduleError) in try context.schedule(schedule) }
+            if case .failure(.needsIntradayBars) = id {
+                throw IntradayDataError(strategy: strategy, symbol: context.symbols.first ?? "")
+            }
+            return try id.get()
+        }
+        var events = IntradayEvents()
+        events.buyTime = try scheduled(.timeOfDay(minutes))
+        events.sessionClose = try scheduled(.beforeClose(minutes: 0))
+        return events
+    }
+
+    /// Cancels the entry orders still working.
+    static func cancel(_ entry: inout [OrderID?], _ context: some TradingContext) {
+        for s in entry.indices {
+            if let id = entry[s] { context.cancel(id); entry[s] = nil }
+        }
+    }
+}
+
 /// Sizing and exits of the intraday family in the engine.
 enum IntradaySizing {
+    /// `compound`: all available cash (1/N of equity with N symbols). Otherwise the initial cash (/ N), commission on
+    /// top, or all the cash when less remains.
     static func size(_ context: some TradingContext, compound: Bool) -> OrderSize {
         let n = context.symbolCount
         if compound { return n == 1 ? .allAvailable : .equityFraction(1 / Double(n)) }
-        return .notional(context.initialCash / Double(n))
+        return .notionalOrAvailable(context.initialCash / Double(n))
     }
 
     /// Target limit, optional stop and market-on-close, one-cancels-other, for the whole position.
@@ -158,17 +199,19 @@ public struct IntradayDataError: Error, CustomStringConvertible {
 extension Momentum: CatalogStrategy {
     public static let rules = """
           C = the previous session's last regular-hours close; the first session does not trade.
-          1. On the close of the first regular-hours bar starting at or after buy_time − 1 minute, a stop-buy at
-             L = C × (1 + buy_trigger/100) is placed for the day: from the next bar (10:00 for buy_time 10:00) the
-             first bar whose high ≥ L buys at L, or at its open when it opens at or above L.
+          1. At buy_time (on the clock: after every bar that started before it, whether or not a bar starts at
+             it) a stop-buy at L = C × (1 + buy_trigger/100) is placed for the day. It works from the first bar
+             starting at or after buy_time (10:00 for buy_time 10:00; 10:01 when the 10:00 bar is missing;
+             missing bars before buy_time change nothing): the first such bar whose high ≥ L buys at L, or at
+             its open when it opens at or above L. No bar from buy_time on: no trade.
           2. Exits work from the bar after the entry, one cancelling the others: limit sell at
              entry × (1 + sell_trigger/100) (or the open when the bar opens above it), stop at
              entry × (1 − stop_loss/100) when stop_loss > 0 (or the open when the bar opens below it),
              market-on-close. A bar touching both target and stop sells at the stop.
           3. At most one trade per session; run with flatten-at-close so that an entry on the last bar is sold
-             at that bar's close.
-          Sizing: compound = all cash each trade; otherwise shares worth the initial cash (skipped when
-          unaffordable).
+             at that bar's close (the session's last regular-hours bar in the data).
+          Sizing: compound = all cash each trade; otherwise shares worth the initial cash, commission on top, or
+          all the cash when less remains.
         """
 
     public static let requirements = StrategyRequirements.intradaySessions

@@ -37,7 +37,7 @@ public enum IntradayBruteForce {
             let buyAt = data.instant(minutes: p.buyTime, session: si)
             let refAt = data.instant(minutes: referenceTime, session: si)
             let level = prev * buyMul
-            var armed = false, decided = false, long = false, done = false
+            var decided = false, long = false, done = false
             var entryBar = -1, entry = 0.0, target = 0.0, stop = 0.0
             var pv = 0.0, v = 0.0, ref = Double.nan
             var exitBar = -1, exit = 0.0, why = KernelExitReason.close
@@ -46,31 +46,31 @@ public enum IntradayBruteForce {
                 if done { break }
                 if !long {
                     if decided { continue }
+                    // Bars starting before buy_time only feed vwap-momentum's VWAP and reference close; the first bar
+                    // starting at or after buy_time is the entry's first (open entries: only) chance, whatever its start.
+                    let working = s.time[i] >= buyAt
                     switch rule {
                     case .momentum:
-                        if armed && s.high[i] >= level {
+                        if working && s.high[i] >= level {
                             long = true; entryBar = i; entry = max(level, s.open[i]) * buyF
                         }
-                        if s.time[i] + UnixTime.nanosPerMinute >= buyAt { armed = true }
                     case .openAbove:
-                        if s.time[i] > buyAt { decided = true }
-                        if s.time[i] == buyAt && i == view.firstBar[si] { decided = true }
-                        if s.time[i] == buyAt && i > view.firstBar[si] {
+                        if working {
                             decided = true
                             if s.open[i] > level { long = true; entryBar = i; entry = s.open[i] * buyF }
                         }
                     case .vwapMomentum:
-                        if s.time[i] > buyAt { decided = true }
-                        if s.time[i] == buyAt {
+                        if working {
                             decided = true
                             if v > 0 && s.open[i] > pv / v && !ref.isNaN && s.open[i] >= ref * buyMul {
                                 long = true; entryBar = i; entry = s.open[i] * buyF
                             }
-                        }
-                        if s.time[i] < buyAt {
+                        } else {
                             pv += (s.high[i] + s.low[i] + s.close[i]) / 3 * s.volume[i]
                             v += s.volume[i]
-                            if s.time[i] == refAt { ref = s.close[i] }
+                            // The latest bar starting in or before the reference_time minute sets the reference (a
+                            // reference_time at or after buy_time has none).
+                            if refAt < buyAt && s.time[i] < refAt + UnixTime.nanosPerMinute { ref = s.close[i] }
                         }
                     }
                     if long {

@@ -6,7 +6,8 @@ import TradewindData
 /// `vwap-momentum`) over a grid of parameter sets on one symbol.
 ///
 /// It walks the sessions once, and in each session:
-/// * finds every buy trigger's entry bar by one forward walk over the bars from the first working bar: the
+/// * finds every buy trigger's entry bar by one forward walk over the bars from the first working bar (the first
+///   bar starting at or after `buy_time`, whatever bars are missing before it): the
 ///   triggers are sorted, so the first bar whose high reaches a level is monotone in the level (the walk only
 ///   ever stops on running-maximum "record" highs), amortised O(1) per trigger;
 /// * for each distinct entry (bar, price), finds every target's and every stop's first-passage bar by two more
@@ -21,7 +22,8 @@ public enum IntradayKernel {
     /// Evaluates every parameter set of `grid`.
     ///
     /// - Parameters:
-    ///   - referenceTime: the `vwap-momentum` reference bar's start (minutes after midnight, 09:40 = 580).
+    ///   - referenceTime: `vwap-momentum`'s reference time (minutes after midnight, 09:40 = 580): the close of the
+    ///     session's latest bar starting at or before it is the reference.
     ///   - recordTrades: also return each combination's trade list (memory grows with grid × trades).
     public static func evaluate(rule: IntradayEntryRule, data: IntradaySessionData, grid: IntradayGrid,
                                 initialCash: Double = 100_000, costs: KernelCosts = .none, referenceTime: Int = 580,
@@ -104,13 +106,13 @@ public enum IntradayKernel {
                 let first = view.firstBar[s], end = view.endBar[s], last = end - 1
                 for (ti, minutes) in grid.buyTimes.enumerated() {
                     let buyInstant = data.instant(minutes: minutes, session: s)
+                    // The first bar starting at or after buy_time: the entry order works from it (end when none).
+                    let working = IntradaySessionData.firstBar(bars.time, first, end, endingAtOrAfter: buyInstant, offset: 0)
                     // 1. Entries for the ascending buy triggers (a prefix of them trades).
                     var trading = 0
                     switch rule {
                     case .momentum:
-                        let armed = IntradaySessionData.firstBar(bars.time, first, end, endingAtOrAfter: buyInstant,
-                                                                 offset: UnixTime.nanosPerMinute)
-                        var cur = armed + 1
+                        var cur = working
                         if cur >= end { break }
                         for k in 0..<nBuy {
                             let level = prev * buyMul[k]
@@ -121,9 +123,8 @@ public enum IntradayKernel {
                             trading = k + 1
                         }
                     case .openAbove:
-                        // The engine places its order on an earlier bar: no trade without one (e == first).
-                        let e = IntradaySessionData.bar(bars.time, first, end, startingAt: buyInstant)
-                        if e <= first { break }
+                        let e = working
+                        if e >= end { break }
                         let o = bars.open[e]
                         for k in 0..<nBuy {
                             guard o > prev * buyMul[k] else { break }
@@ -132,9 +133,13 @@ public enum IntradayKernel {
                             trading = k + 1
                         }
                     case .vwapMomentum:
-                        let e = IntradaySessionData.bar(bars.time, first, end, startingAt: buyInstant)
-                        let r = IntradaySessionData.bar(bars.time, first, end, startingAt: data.instant(minutes: referenceTime, session: s))
-                        if e < 0 || r < 0 || r >= e { break }
+                        let e = working
+                        // The reference bar: the latest one starting at or before reference_time, which must be before
+                        // buy_time (so r < e).
+                        let r = IntradaySessionData.firstBar(bars.time, first, end,
+                                                             endingAtOrAfter: data.instant(minutes: referenceTime, session: s),
+                                                             offset: -UnixTime.nanosPerMinute) - 1
+                        if referenceTime >= minutes || e >= end || r < first { break }
                         var pv = 0.0, v = 0.0
                         for i in first..<e {
                             pv += (bars.high[i] + bars.low[i] + bars.close[i]) / 3 * bars.volume[i]

@@ -84,10 +84,4 @@ extension IntradaySessionData {
         }
         return a
     }
-
-    /// Index of the bar starting exactly at `instant` in `lo..<hi`, or -1.
-    @inlinable static func bar(_ time: UnsafeBufferPointer<UnixNanos>, _ lo: Int, _ hi: Int, startingAt instant: UnixNanos) -> Int {
-        let i = firstBar(time, lo, hi, endingAtOrAfter: instant, offset: 0)
-        return i < hi && time[i] == instant ? i : -1
-    }
 }

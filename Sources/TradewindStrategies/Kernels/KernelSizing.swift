@@ -3,22 +3,22 @@
 /// account's affordability check, `cash -= signedQuantity × price + commission`), so that kernels reproduce the
 /// engine's equity to the last bits.
 public enum KernelSizing {
-    /// The quantity bought at the (slipped) fill price `entry`, or nil when the cash account rejects the order.
+    /// The quantity bought at the (slipped) fill price `entry`, or nil when nothing can be bought.
     ///
     /// * `compound`: all available cash (`OrderSize.allAvailable`): `(cash / (1 + c)) / entry`, or `cash / entry`
     ///   without commission.
-    /// * otherwise: shares worth the initial cash (`OrderSize.notional(initialCash)`), commission on top; the
-    ///   order is rejected when the cash cannot pay for it.
+    /// * otherwise: shares worth the initial cash, commission on top, or all available cash when the cash cannot
+    ///   pay for that (`OrderSize.notionalOrAvailable(initialCash)`: after losses each trade invests what is left).
     @inlinable
     public static func quantity(cash: Double, initialCash: Double, compound: Bool, entry: Double, commission c: Double) -> Double? {
-        if compound {
-            return c > 0 ? (cash / (1 + c)) / entry : (cash - 0) / (entry * (1 + c) + 0)
+        if !compound {
+            let q = initialCash / entry
+            let value = q * entry
+            let cost = q * entry + value * c
+            if cost <= cash + max(abs(cash), 1) * 1e-9 { return q }
         }
-        let q = initialCash / entry
-        let value = q * entry
-        let cost = q * entry + value * c
-        if cost > cash + max(abs(cash), 1) * 1e-9 { return nil }
-        return q
+        let q = c > 0 ? (cash / (1 + c)) / entry : (cash - 0) / (entry * (1 + c) + 0)
+        return q > 0 ? q : nil
     }
 
     /// Cash after buying `q` at `entry` and selling it at `exit` (both prices slipped where they are).
