@@ -14,9 +14,10 @@ public struct OrderID: Hashable, Comparable, Sendable, CustomStringConvertible {
 
 extension Array where Element == Order {
     /// The order numbered `id` in a list where each order sits at its own number (`BacktestResult.orders`).
+    /// Accessed in place (`_read`/`_modify`): reading or changing one field does not copy the whole order.
     @inlinable public subscript(_ id: OrderID) -> Order {
-        get { self[id.rawValue] }
-        set { self[id.rawValue] = newValue }
+        _read { yield self[id.rawValue] }
+        _modify { yield &self[id.rawValue] }
     }
 
     /// The id the next appended order gets.

@@ -6,10 +6,10 @@
 /// signals are checked against vectorbt (`sma-cross`) use it so that crossings at near-ties agree exactly.
 public struct RollingMean: Sendable {
     public let window: Int
-    private var ring: [Double]
-    private var cumsum = 0.0
-    private var seen = 0
-    private var slot = 0
+    @usableFromInline var ring: [Double]
+    @usableFromInline var cumsum = 0.0
+    @usableFromInline var seen = 0
+    @usableFromInline var slot = 0
 
     /// - Parameter window: 1...100000.
     public init(window: Int) throws(IndicatorError) {
@@ -27,10 +27,7 @@ public struct RollingMean: Sendable {
 
     /// Adds the next value and returns the mean of the last `window` values (NaN during warm-up).
     @inlinable
-    public mutating func update(_ value: Double) -> Double { _update(value) }
-
-    @usableFromInline
-    mutating func _update(_ value: Double) -> Double {
+    public mutating func update(_ value: Double) -> Double {
         let dropped = ring[slot]
         cumsum += value
         ring[slot] = cumsum

@@ -15,8 +15,9 @@ public struct SMACross: ParameterizedStrategy {
         ParameterSpec("slow", .int(2...5000), default: .int(30), "Window of the slow moving average (bars); must exceed fast."),
     ]
     public let fast: Int, slow: Int
-    private var fastMA: [RollingMean] = [], slowMA: [RollingMean] = [], up: [CrossAbove] = [], down: [CrossAbove] = []
-    private var pending: [OrderID?] = []
+    /// Per symbol: both averages, the two crossing detectors, and the last order while it may still fill.
+    private struct Lane { var fast: RollingMean, slow: RollingMean, up = CrossAbove(), down = CrossAbove(), pending: OrderID? }
+    private var lanes: [Lane] = []
 
     public init(parameters p: StrategyParameters) throws(ParameterError) {
         fast = try p.int("fast"); slow = try p.int("slow")
@@ -24,20 +25,19 @@ public struct SMACross: ParameterizedStrategy {
     }
 
     public mutating func onStart(_ context: some TradingContext) throws {
-        let n = context.symbolCount
-        (fastMA, slowMA) = (Array(repeating: try RollingMean(window: fast), count: n), Array(repeating: try RollingMean(window: slow), count: n))
-        (up, down, pending) = (Array(repeating: CrossAbove(), count: n), Array(repeating: CrossAbove(), count: n), Array(repeating: nil, count: n))
+        let lane = Lane(fast: try RollingMean(window: fast), slow: try RollingMean(window: slow), pending: nil)
+        lanes = Array(repeating: lane, count: context.symbolCount)
     }
 
     public mutating func onBar(_ context: some TradingContext) throws {
         for s in 0..<context.symbolCount where context.hasBar(s) {
-            let f = fastMA[s].update(context.close(s)), w = slowMA[s].update(context.close(s))
-            let buy = up[s].update(f, w), sell = down[s].update(w, f)
+            let f = lanes[s].fast.update(context.close(s)), w = lanes[s].slow.update(context.close(s))
+            let buy = lanes[s].up.update(f, w), sell = lanes[s].down.update(w, f)
             if buy == sell { continue }
-            if let id = pending[s], !context.orderStatus(id).isFinal { continue }
+            if let id = lanes[s].pending, !context.orderStatus(id).isFinal { continue }
             let held = context.position(s)
-            if buy && held == 0 { pending[s] = context.buy(s, LongOnly.size(context), tag: "entry") }
-            if sell && held > 0 { pending[s] = context.closePosition(s, tag: "exit") }
+            if buy && held == 0 { lanes[s].pending = context.buy(s, LongOnly.size(context), tag: "entry") }
+            if sell && held > 0 { lanes[s].pending = context.closePosition(s, tag: "exit") }
         }
     }
 }
