@@ -273,22 +273,3 @@ public enum SMACrossKernel {
         }
     }
 }
-
-public enum KernelThreads {
-    /// Online processor count.
-    public static let cores: Int = {
-        #if canImport(Glibc) || canImport(Darwin)
-        return max(1, sysconfCores())
-        #else
-        return 1
-        #endif
-    }()
-}
-
-#if canImport(Glibc)
-import Glibc
-private func sysconfCores() -> Int { Int(sysconf(Int32(_SC_NPROCESSORS_ONLN))) }
-#elseif canImport(Darwin)
-import Darwin
-private func sysconfCores() -> Int { Int(sysconf(_SC_NPROCESSORS_ONLN)) }
-#endif

@@ -1,0 +1,39 @@
+import Foundation
+
+/// Runs blocking, CPU-bound work on a thread of its own and lets an `async` caller await it, so that the work
+/// never occupies a thread of Swift's cooperative pool (whose few threads must stay free for I/O and servers).
+///
+/// The new thread is the work's calling thread: work given a `ThreadBudget` of `n` threads runs on it and at
+/// most `n − 1` helpers. Cancellation is the work's business: the `async` entry points of the engine and the
+/// optimizer set a `CancellationFlag` from `withTaskCancellationHandler`, and the work polls it.
+public enum DedicatedThread {
+    /// The stack size of the threads started (the size of a process's main thread on Linux).
+    public static let stackSize = 8 << 20
+
+    /// Runs `work` on a new thread and returns (or throws) what it returns (or throws). The calling task is
+    /// suspended meanwhile, holding no thread.
+    public static func run<T: Sendable, E: Error>(
+        name: String = "tradewind-worker", _ work: sending @escaping () throws(E) -> T
+    ) async throws(E) -> T {
+        let job = Job(work)
+        let result: Result<T, E> = await withCheckedContinuation { (continuation: CheckedContinuation<Result<T, E>, Never>) in
+            let thread = Thread {
+                continuation.resume(returning: job.run())
+            }
+            thread.name = name
+            thread.stackSize = stackSize
+            thread.start()
+        }
+        return try result.get()
+    }
+
+    /// The work handed to the new thread. `sending` gives the thread sole access to the closure and whatever it
+    /// captured, which is what makes passing it there safe.
+    private final class Job<T, E: Error>: @unchecked Sendable {
+        private let work: () throws(E) -> T
+        init(_ work: sending @escaping () throws(E) -> T) { self.work = work }
+        func run() -> Result<T, E> {
+            do throws(E) { return .success(try work()) } catch { return .failure(error) }
+        }
+    }
+}
