@@ -1,3 +1,4 @@
+import CSystem
 import Foundation
 
 /// Runs blocking, CPU-bound work on a thread of its own and lets an `async` caller await it, so that the work
@@ -10,17 +11,21 @@ public enum DedicatedThread {
     /// The stack size of the threads started (the size of a process's main thread on Linux).
     public static let stackSize = 8 << 20
 
-    /// Runs `work` on a new thread and returns (or throws) what it returns (or throws). The calling task is
-    /// suspended meanwhile, holding no thread.
+    /// Runs `work` on a new thread named `name` (its first 15 bytes on Linux, as `top -H` and debuggers show
+    /// it) and returns (or throws) what it returns (or throws). The calling task is suspended meanwhile,
+    /// holding no thread.
     public static func run<T: Sendable, E: Error>(
         name: String = "tradewind-worker", _ work: sending @escaping () throws(E) -> T
     ) async throws(E) -> T {
         let job = Job(work)
         let result: Result<T, E> = await withCheckedContinuation { (continuation: CheckedContinuation<Result<T, E>, Never>) in
             let thread = Thread {
+                #if os(Linux)
+                // A new thread otherwise keeps its creator's name (the kernel keeps the first 15 bytes).
+                _ = tradewind_name_this_thread(name)
+                #endif
                 continuation.resume(returning: job.run())
             }
-            thread.name = name
             thread.stackSize = stackSize
             thread.start()
         }
