@@ -1,4 +1,3 @@
-import Dispatch
 import TradewindAnalytics
 import TradewindCore
 import TradewindEngine
@@ -13,8 +12,8 @@ import TradewindStrategies
 /// Path: when the strategy has a fast kernel that reproduces the engine exactly for these settings
 /// (`KernelAvailability.supports`), the series is daily without dividends or splits, and the objective is a metric the kernel
 /// reports (`OptimizationMetric.kernelMetrics`), the batch goes through the kernel; otherwise every
-/// point is an event-driven engine run (`StrategyDescriptor.run`, the code `tradewind backtest` runs),
-/// in parallel over all cores.
+/// point is an event-driven engine run (`StrategyDescriptor.run`, the code `tradewind backtest` runs).
+/// Either path runs in parallel within `threads`; the metrics are the same on any budget.
 public struct TrialEvaluator: Sendable {
     public let strategy: StrategyDescriptor
     public let space: ParameterSpace
@@ -22,8 +21,8 @@ public struct TrialEvaluator: Sendable {
     public let config: BacktestConfig
     /// True when some points may go through a kernel (see `kernel`).
     public let allowKernel: Bool
-    /// Number of worker threads for engine runs.
-    public let threads: Int
+    /// The threads evaluation may use (kernel and engine runs, building parameters), the caller's included.
+    public let threads: ThreadBudget
 
     /// The kernel this evaluator may use, and the metrics it reports exactly as the engine's summary does.
     public enum KernelPath: Sendable {
@@ -67,12 +66,12 @@ public struct TrialEvaluator: Sendable {
     }
 
     public init(strategy: StrategyDescriptor, space: ParameterSpace, dataset: MarketDataset, config: BacktestConfig,
-                objective: Objective, allowKernel: Bool = true, threads: Int = KernelThreads.cores) {
+                objective: Objective, allowKernel: Bool = true, threads: ThreadBudget = .all) {
         self.strategy = strategy
         self.space = space
         self.dataset = dataset
         self.config = config
-        self.threads = max(1, threads)
+        self.threads = threads
         let defaults = Dictionary(strategy.parameterSpecs.map { ($0.name, $0.defaultValue.description) }, uniquingKeysWith: { a, _ in a })
         self.defaults = defaults
         self.defaultParameters = StrategyParameters(defaultsOf: strategy.parameterSpecs)
@@ -154,10 +153,10 @@ public struct TrialEvaluator: Sendable {
         var engine: [(Int, StrategyParameters)] = []
         var kernelPoints: [(Int, StrategyParameters)] = []
         // Building and validating each point's parameters is string work that costs as much as a kernel
-        // evaluation of a daily series: do it on all cores too.
+        // evaluation of a daily series: do it in parallel too.
         let built = ParameterSlots(count: points.count)
-        let buildWorkers = max(1, min(threads, points.count / 256))
-        DispatchQueue.concurrentPerform(iterations: buildWorkers) { w in
+        let buildWorkers = threads.workers(for: points.count / 256)
+        threads.forEach(buildWorkers) { w in
             var k = w
             while k < points.count {
                 if let params = try? parameters(points[k]) { built.store(k, (params, usesKernel(params))) }
@@ -186,8 +185,8 @@ public struct TrialEvaluator: Sendable {
         if !engine.isEmpty {
             let slots = Slots(count: engine.count)
             let jobs = engine
-            let workers = min(threads, jobs.count)
-            DispatchQueue.concurrentPerform(iterations: workers) { w in
+            let workers = threads.workers(for: jobs.count)
+            threads.forEach(workers) { w in
                 var j = w
                 while j < jobs.count {
                     slots.store(j, engineMetrics(jobs[j].1))
@@ -208,14 +207,16 @@ public struct TrialEvaluator: Sendable {
             return nil
         case .smaCross:
             let pairs = list.map { SMACrossKernel.Pair(fast: $0.int("fast"), slow: $0.int("slow")) }
-            guard let r = try? SMACrossKernel.evaluate(series: series, pairs: pairs, initialCash: config.initialCash, costs: costs) else { return nil }
+            guard let r = try? SMACrossKernel.evaluate(series: series, pairs: pairs, initialCash: config.initialCash, costs: costs,
+                                                       threads: threads) else { return nil }
             return (0..<r.count).map(r.metrics(at:))
         case .rsi2:
             let ps = list.map {
                 RSI2Kernel.Parameters(rsiPeriod: $0.int("rsi_period"), entry: $0.real("entry"), exit: $0.real("exit"),
                                       stopLoss: $0.real("stop_loss"), positionSize: $0.real("position_size"))
             }
-            guard let r = try? RSI2Kernel.evaluate(series: series, parameters: ps, initialCash: config.initialCash, costs: costs) else { return nil }
+            guard let r = try? RSI2Kernel.evaluate(series: series, parameters: ps, initialCash: config.initialCash, costs: costs,
+                                                   threads: threads) else { return nil }
             return (0..<r.count).map(r.metrics(at:))
         case let .intraday(rule, data):
             // Kernel parameters as the strategies read them (open-10am declares no stop: 0).
@@ -255,9 +256,9 @@ public struct TrialEvaluator: Sendable {
             }
         }
         let slots = KernelSlots(count: ps.count)
-        let workers = min(threads, ps.count)
+        let workers = threads.workers(for: ps.count)
         let initialCash = config.initialCash
-        DispatchQueue.concurrentPerform(iterations: workers) { w in
+        threads.forEach(workers) { w in
             var j = w
             while j < ps.count {
                 if let g = try? IntradayGrid(ps[j]),
