@@ -34,7 +34,7 @@ let package = Package(
     ],
     targets: [
         .systemLibrary(name: "CZlib", path: "Sources/CZlib"),
-        // C facilities Swift cannot spell: glibc's allocator controls (`MemoryPolicy`).
+        // C facilities Swift cannot spell: glibc's allocator controls (`MemoryPolicy`), naming a thread (`DedicatedThread`).
         .systemLibrary(name: "CSystem", path: "Sources/CSystem"),
         .target(name: "TradewindCore", dependencies: ["CSystem"], swiftSettings: strict),
         .target(

@@ -81,30 +81,24 @@ public struct KernelBenchmark: Sendable {
         let grid = try Self.grid()
         let from = CivilDate(year: year, month: 1, day: 1)!, to = CivilDate(year: year, month: 12, day: 31)!
         let rule = self.rule, workers = self.workers
+        let threads = ThreadBudget(workers)
         // Data: the data layer's synthetic market (all symbols, generated in parallel), then each symbol's
         // session view.
         let t0 = DispatchTime.now().uptimeNanoseconds
-        let market = try SyntheticMarket(seed: seed).generate(symbols: symbols, from: from, to: to, interval: .minute)
-        let prepared = ParallelSlots<IntradaySessionData>(market.count)
-        DispatchQueue.concurrentPerform(iterations: workers) { w in
-            var i = w
-            while i < market.count {
-                prepared.set(i, try! IntradaySessionData(series: market.series[i]))
-                i += workers
-            }
-        }
+        let market = try SyntheticMarket(seed: seed).generate(symbols: symbols, from: from, to: to, interval: .minute,
+                                                              threads: threads)
+        let universe = threads.map(market.count) { i in try! IntradaySessionData(series: market.series[i]) }
         let t1 = DispatchTime.now().uptimeNanoseconds
         let c1 = Self.processCPUSeconds()
-        let universe = (0..<market.count).map { prepared.get($0) }
-        let results = try IntradayKernel.evaluate(rule: rule, universe: universe, grid: grid, workers: workers)
+        let results = try IntradayKernel.evaluate(rule: rule, universe: universe, grid: grid, threads: threads)
         let t2 = DispatchTime.now().uptimeNanoseconds
         let kernelCPU = Self.processCPUSeconds() - c1
         let dataSeconds = Double(t1 - t0) / 1e9, kernelSeconds = Double(t2 - t1) / 1e9
         var trades = 0
         for r in results { trades += Int(r.trades.reduce(0, +)) }
-        let bars = prepared.get(0).series.count, sessions = prepared.get(0).sessions.sessionCount
+        let bars = universe[0].series.count, sessions = universe[0].sessions.sessionCount
         // Brute force on a sample of combinations of symbol 0, single-threaded.
-        let s0 = prepared.get(0)
+        let s0 = universe[0]
         var rng = Xoshiro256StarStar(seed: 99)
         let sample = (0..<max(1, bruteForceCombinations)).map { _ in Int(rng.next() % UInt64(grid.count)) }
         let b0 = Self.processCPUSeconds()
@@ -127,12 +121,4 @@ extension KernelBenchmark {
         clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts)
         return Double(ts.tv_sec) + Double(ts.tv_nsec) / 1e9
     }
-}
-
-/// Fixed slots written by parallel workers (each slot by one worker), read after the parallel section.
-final class ParallelSlots<T>: @unchecked Sendable {
-    private var values: [T?]
-    init(_ n: Int) { values = [T?](repeating: nil, count: n) }
-    func set(_ i: Int, _ v: T) { values.withUnsafeMutableBufferPointer { $0[i] = v } }
-    func get(_ i: Int) -> T { values[i]! }
 }

@@ -27,15 +27,20 @@ public struct LoadOptions: Sendable, Equatable {
     public var symbol: String?
     /// Bar interval to assume (nil = infer from the spacing of the timestamps).
     public var interval: BarInterval?
+    /// The threads loading may use: large files are parsed in parallel chunks, directories and samples a
+    /// symbol per worker (each symbol's parsing then gets its share of the budget). Default `.all`, every
+    /// core; the values read are the same on any budget.
+    public var threads: ThreadBudget
 
     public init(
         zone: ZoneRules = .newYork, label: BarLabel? = nil, duplicates: DuplicatePolicy = .error,
-        symbol: String? = nil, interval: BarInterval? = nil
+        symbol: String? = nil, interval: BarInterval? = nil, threads: ThreadBudget = .all
     ) {
         self.zone = zone
         self.label = label
         self.duplicates = duplicates
         self.symbol = symbol
         self.interval = interval
+        self.threads = threads
     }
 }

@@ -26,8 +26,8 @@ struct OptimizeCommand: ParsableCommand {
             (`tradewind strategy show NAME`: Fast kernel; percent commission, bps slippage, no dividends or splits in \
             the bars) and the objective is one the kernel reports as the engine does (daily kernels: final_equity, \
             total_return, sharpe, max_drawdown, trades, win_rate; intraday: final_equity, total_return, trades, \
-            win_rate); otherwise the event-driven engine on all cores \
-            (--threads). The best trial is always re-run on the engine: its figures are the `best` metrics.
+            win_rate); otherwise the event-driven engine. Loading, kernels \
+            and engine runs use all cores, or --threads N. The best trial is always re-run on the engine: its figures are the `best` metrics.
             Validation: --split DATE optimises on the bars before DATE and trades the rest; --walk-forward \
             folds=5,train=252,test=63[,mode=anchored][,gap=N] optimises on each training window and trades the next \
             test window (one run over train+test bars, only test bars count), stitching out-of-sample returns.
@@ -65,7 +65,7 @@ struct OptimizeCommand: ParsableCommand {
     @Option(help: "Trials with fewer closed trades are infeasible.") var minTrades: Int = 0
     @Option(help: "Trials kept and listed, best first.") var top: Int = 10
     @Option(help: "Points per batch (default: 4096 for grid/random, 1 for tpe).") var batch: Int?
-    @Option(help: "Worker threads for engine runs (default: all cores).") var threads: Int?
+    @Option(help: "Threads the job may use: loading, kernels and engine runs (default: all cores).") var threads: Int?
     @Flag(help: "Never use a fast kernel (engine only).") var noKernel = false
     @Flag(help: "Skip evaluating the best point's neighbours (robustness score).") var noRobustness = false
 
@@ -133,9 +133,9 @@ struct OptimizeCommand: ParsableCommand {
         // Reports draw every trial: keep up to 200,000 of them (points and objectives only).
         if report != nil || pdf != nil { settings.recordTrials = 200_000 }
         if let threads, threads < 1 { throw ValidationError("--threads \(threads): expected an integer ≥ 1") }
+        let budget = threads.map { ThreadBudget($0) } ?? .all
         var job = OptimizationJob(strategy: descriptor, space: space, constraints: constraints, settings: settings,
-                                  config: config, validation: validation, allowKernel: !noKernel,
-                                  threads: threads ?? KernelThreads.cores)
+                                  config: config, validation: validation, allowKernel: !noKernel, threads: budget)
         if let autoBounds {
             job.autoBounds = autoBounds.split(separator: ",").map(String.init)
             for name in job.autoBounds {
@@ -146,7 +146,7 @@ struct OptimizeCommand: ParsableCommand {
         try job.validate()
 
         let wanted = try symbolList()
-        let data = try dataOptions.load(symbols: wanted)
+        let data = try dataOptions.load(symbols: wanted, threads: budget)
         // What the strategy needs (sessions, flattening) is applied and said; what data lacks is an error.
         let (prepared, notes) = try descriptor.prepare(job.config, parameters: StrategyParameters(defaultsOf: descriptor.parameterSpecs),
                                                        data: data)

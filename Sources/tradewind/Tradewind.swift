@@ -1,5 +1,6 @@
 import ArgumentParser
 import TradewindCore
+import TradewindIndicators
 
 /// The `tradewind` command line: parsing and printing only. Every command calls library code
 /// that the tests exercise directly.
@@ -23,8 +24,12 @@ struct Tradewind: AsyncParsableCommand {
     )
 
     static func main() async {
+        // Process-wide tweaks are the executable's choice (the libraries leave them off).
         // Backtests and optimizations allocate and free large result columns run after run: reuse them.
         MemoryPolicy.keepFreedMemoryInProcess()
+        // One job at a time on a machine shared with other processes: indicator kernels take a second thread
+        // only while a core is idle.
+        IndicatorKernels.probesIdleCores = true
         await main(nil)
     }
 }

@@ -14,7 +14,7 @@ func spy(_ bars: Int = 900) throws -> BarSeries {
 
 let feeConfig = BacktestConfig(commission: CommissionModel(percent: 0.001))
 
-func smaJob(_ grids: [String], settings: SearchSettings, kernel: Bool = true, threads: Int = 4,
+func smaJob(_ grids: [String], settings: SearchSettings, kernel: Bool = true, threads: ThreadBudget = 4,
             validation: ValidationPlan = .none) throws -> OptimizationJob {
     let d = try StrategyCatalog.builtIn.named("sma-cross")
     let space = try SpaceBuilder.space(strategy: d, grids: grids)

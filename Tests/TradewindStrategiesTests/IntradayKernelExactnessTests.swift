@@ -62,7 +62,7 @@ import TradewindStrategies
         let grid = try IntradayGrid(buyTriggers: [-0.5, 0, 0.5, 1], sellTriggers: [0.1, 0.5, 2], stopLosses: [0, 0.5],
                                     buyTimes: [600, 630], compound: [true, false])
         let costs = KernelCosts(commission: 0.0002, slippageBps: 1)
-        let all = try IntradayKernel.evaluate(rule: .momentum, universe: universe, grid: grid, costs: costs, workers: 3)
+        let all = try IntradayKernel.evaluate(rule: .momentum, universe: universe, grid: grid, costs: costs, threads: 3)
         for (k, data) in universe.enumerated() {
             let one = try IntradayKernel.evaluate(rule: .momentum, data: data, grid: grid, costs: costs)
             #expect(all[k].finalEquity == one.finalEquity && all[k].trades == one.trades && all[k].sharpe == one.sharpe)

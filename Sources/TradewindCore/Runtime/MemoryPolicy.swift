@@ -11,6 +11,10 @@ public enum MemoryPolicy {
     /// backtest that is more time than the simulation itself. With this policy such blocks come from the
     /// heap and are reused by the next run. Call once, at process start (the `tradewind` command does);
     /// the cost is that the process keeps its peak heap until it exits.
+    ///
+    /// Opt-in, by executables only: the setting is process-wide, so no Tradewind library calls it. A server
+    /// embedding the libraries decides for itself (a long-running process may prefer glibc's defaults, which
+    /// return memory to the system).
     public static func keepFreedMemoryInProcess() {
         #if canImport(Glibc)
         _ = mallopt(M_MMAP_THRESHOLD, 32 << 20)     // the largest value glibc accepts on 64-bit

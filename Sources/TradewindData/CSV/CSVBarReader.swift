@@ -1,6 +1,4 @@
-import Dispatch
 import Foundation
-import Synchronization
 import TradewindCore
 
 /// Reads real market-data CSV files into validated `BarSeries`.
@@ -110,7 +108,7 @@ public enum CSVBarReader {
         return (series, report)
     }
 
-    /// Reads every bar file in a directory (not recursive) in parallel on all cores, grouping files by
+    /// Reads every bar file in a directory (not recursive), a symbol per worker within `options.threads`, grouping files by
     /// their inferred symbol (`SymbolName`; several files of one symbol are merged as in `readSymbol`).
     /// Files ending `.csv`, `.tsv`, `.txt` (optionally `.gz`) are considered; those whose header has no
     /// time/open/high/low/close columns (symbol lists such as `constituents.csv`) are skipped, and so are
@@ -141,22 +139,22 @@ public enum CSVBarReader {
             groups = groups.filter { symbols.contains($0.key) }
         }
         let work = groups.sorted { $0.key < $1.key }
-        let results = Mutex<[Result<BarSeries?, DataError>?]>(Array(repeating: nil, count: work.count))
-        DispatchQueue.concurrentPerform(iterations: work.count) { i in
+        // Symbols side by side, each parsing within its share of the budget.
+        let share = options.threads.share(among: options.threads.workers(for: work.count))
+        let results = options.threads.map(work.count) { i -> Result<BarSeries?, DataError> in
             let (symbol, files) = work[i]
             var opts = options
             opts.symbol = symbol
-            let r: Result<BarSeries?, DataError>
+            opts.threads = share
             do throws(DataError) {
-                r = .success(try readBarFiles(files, options: opts))
+                return .success(try readBarFiles(files, options: opts))
             } catch {
-                r = .failure(error)
+                return .failure(error)
             }
-            results.withLock { $0[i] = r }
         }
         var series: [BarSeries] = []
-        for (i, r) in results.withLock({ $0 }).enumerated() {
-            switch r! {
+        for (i, r) in results.enumerated() {
+            switch r {
             case .success(let s?): series.append(s)
             case .success(nil):
                 if symbols != nil {

@@ -19,7 +19,7 @@ enum CSVTableParser {
     }
 
     /// Parses `buf` (the whole decompressed file). `name` is used in errors. Inputs larger than
-    /// `chunkBytes` are parsed in parallel chunks of whole lines.
+    /// `chunkBytes` are parsed in chunks of whole lines, in parallel within `options.threads`.
     static func parse(_ buf: UnsafeBufferPointer<UInt8>, name: String, options: LoadOptions,
                       chunkBytes: Int = 8 << 20) throws(DataError) -> RawBars {
         guard let p = buf.baseAddress, buf.count > 0 else {
@@ -127,7 +127,7 @@ enum CSVTableParser {
         let edges = bounds
         let bytes = SharedBytes(p: p)
         // Newlines per chunk bound its rows: every chunk writes into its own slice of shared columns.
-        let counts = ParallelChunks.map(chunks) { k in newlines(bytes.p, edges[k], edges[k + 1]) }
+        let counts = options.threads.map(chunks) { k in newlines(bytes.p, edges[k], edges[k + 1]) }
         var firstLines = [reader.lineNo + 1]
         var bases = [0]
         for k in 0..<(chunks - 1) {
@@ -138,7 +138,7 @@ enum CSVTableParser {
         defer { sink.deallocate() }
         let lines = firstLines
         let starts = bases
-        let parts: [Result<RawBars, DataError>] = ParallelChunks.map(chunks) { k in
+        let parts: [Result<RawBars, DataError>] = options.threads.map(chunks) { k in
             Result { () throws(DataError) in
                 try parseRows(bytes.p, edges[k], edges[k + 1], firstLine: lines[k], cols: cols, delim: delim, name: name,
                               options: options, sink: sink, base: starts[k])

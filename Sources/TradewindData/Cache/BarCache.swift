@@ -1,4 +1,3 @@
-import Dispatch
 import Foundation
 import TradewindCore
 
@@ -64,20 +63,17 @@ public enum BarCache {
     }
 
     /// Writes every series of `dataset` into `directory` (created if needed) as `SYMBOL.twc`,
-    /// in parallel. Returns the paths written.
+    /// a symbol per worker within `threads` (default: every core). Returns the paths written.
     @discardableResult
-    public static func write(_ dataset: MarketDataset, toDirectory directory: String) throws(DataError) -> [String] {
+    public static func write(_ dataset: MarketDataset, toDirectory directory: String,
+                             threads: ThreadBudget = .all) throws(DataError) -> [String] {
         do {
             try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         } catch {
             throw DataError(.io, file: directory, "cannot create the output directory: \(error.localizedDescription)")
         }
         let paths = dataset.series.map { directory + "/" + fileName(for: $0.symbol) }
-        let errors = ParallelResults<DataError>(count: paths.count)
-        DispatchQueue.concurrentPerform(iterations: paths.count) { i in
-            do throws(DataError) { try write(dataset.series[i], to: paths[i]) } catch { errors.set(i, error) }
-        }
-        if let first = errors.first { throw first }
+        _ = try threads.map(paths.count) { (i) throws(DataError) in try write(dataset.series[i], to: paths[i]) }
         return paths
     }
 
@@ -106,8 +102,10 @@ public enum BarCache {
         return try file.withBytes { (raw) throws(DataError) -> BarSeries in try decode(raw, path: path, verify: verify) }
     }
 
-    /// Reads every `.twc` file of `directory` (or only those of `symbols`) in parallel.
-    public static func readDirectory(_ directory: String, symbols: [String]? = nil, verify: Bool = true) throws(DataError) -> MarketDataset {
+    /// Reads every `.twc` file of `directory` (or only those of `symbols`), a file per worker within `threads`
+    /// (default: every core).
+    public static func readDirectory(_ directory: String, symbols: [String]? = nil, verify: Bool = true,
+                                     threads: ThreadBudget = .all) throws(DataError) -> MarketDataset {
         let names: [String]
         do {
             names = try FileManager.default.contentsOfDirectory(atPath: directory)
@@ -125,13 +123,9 @@ public enum BarCache {
             selected = names.filter { wanted[$0] != nil }
         }
         let paths = selected.map { directory + "/" + $0 }
-        let slots = ParallelResults<BarSeries>(count: paths.count)
-        let errors = ParallelResults<DataError>(count: paths.count)
-        DispatchQueue.concurrentPerform(iterations: paths.count) { i in
-            do throws(DataError) { slots.set(i, try read(path: paths[i], verify: verify)) } catch { errors.set(i, error) }
-        }
-        if let first = errors.first { throw first }
-        return MarketDataset(slots.all)
+        return MarketDataset(try threads.map(paths.count) { (i) throws(DataError) -> BarSeries in
+            try read(path: paths[i], verify: verify)
+        })
     }
 
     static func decode(_ raw: UnsafeRawBufferPointer, path: String, verify: Bool) throws(DataError) -> BarSeries {

@@ -44,7 +44,8 @@ public enum DataSource: Sendable, Equatable, CustomStringConvertible {
     /// Loads the data, optionally only `symbols`.
     ///
     /// For samples the sample's own conventions (zone, bar label, symbol) apply; `options` contributes
-    /// its duplicate policy only. For files and directories `options` applies as given.
+    /// its duplicate policy and thread budget only. For files and directories `options` applies as given;
+    /// a cache directory is read within `options.threads`.
     public func load(_ options: LoadOptions = LoadOptions(), symbols: [String]? = nil) throws(DataError) -> MarketDataset {
         switch self {
         case .sample(let name):
@@ -61,18 +62,14 @@ public enum DataSource: Sendable, Equatable, CustomStringConvertible {
             let jobs = groups
             var opts = sample.options
             opts.duplicates = options.duplicates
-            let slots = ParallelResults<BarSeries>(count: jobs.count)
-            let errors = ParallelResults<DataError>(count: jobs.count)
+            // Symbols side by side, each parsing within its share of the budget.
+            opts.threads = options.threads.share(among: options.threads.workers(for: jobs.count))
             let baseOptions = opts
-            DispatchQueue.concurrentPerform(iterations: jobs.count) { i in
+            return MarketDataset(try options.threads.map(jobs.count) { (i) throws(DataError) -> BarSeries in
                 var o = baseOptions
                 o.symbol = jobs[i].symbol
-                do throws(DataError) {
-                    slots.set(i, try CSVBarReader.readSymbol(paths: jobs[i].paths, options: o))
-                } catch { errors.set(i, error) }
-            }
-            if let e = errors.first { throw e }
-            return MarketDataset(slots.all)
+                return try CSVBarReader.readSymbol(paths: jobs[i].paths, options: o)
+            })
         case .file(let path):
             let series = try CSVBarReader.read(path: path, options: options)
             if let symbols, !symbols.contains(series.symbol) {
@@ -85,7 +82,7 @@ public enum DataSource: Sendable, Equatable, CustomStringConvertible {
         case .cache(let path):
             var isDir: ObjCBool = false
             _ = FileManager.default.fileExists(atPath: path, isDirectory: &isDir)
-            if isDir.boolValue { return try BarCache.readDirectory(path, symbols: symbols) }
+            if isDir.boolValue { return try BarCache.readDirectory(path, symbols: symbols, threads: options.threads) }
             let series = try BarCache.read(path: path)
             if let symbols, !symbols.contains(series.symbol) {
                 throw DataError(.unknownSymbol, file: path, value: symbols.joined(separator: ","), "this cache file holds \(series.symbol) only")

@@ -1,4 +1,3 @@
-import Dispatch
 import Foundation
 import TradewindCore
 
@@ -19,7 +18,8 @@ import TradewindCore
 ///
 /// **Determinism.** Each symbol draws from its own xoshiro256** stream seeded by `(seed, index)`, so a
 /// symbol's bars depend only on the seed, its index, the dates and the interval — never on the thread
-/// count or on how many other symbols are generated. Symbols are generated in parallel on all cores.
+/// count or on how many other symbols are generated. Symbols are generated in parallel, within the
+/// `threads` budget `generate` is given.
 /// (The model calls the platform's `exp`/`log`/`sin`/`cos`; a different libm could, rarely, round a
 /// price to a neighbouring cent, so bit-identical output is guaranteed per platform.)
 public struct SyntheticMarket: Sendable {
@@ -36,14 +36,15 @@ public struct SyntheticMarket: Sendable {
     }
 
     /// Generates `symbols` series of `interval` bars (intraday, or `.daily`, stamped at each session's
-    /// open) on every NYSE session from `from` through `to`.
+    /// open) on every NYSE session from `from` through `to`, a symbol per worker within `threads` (default:
+    /// every core).
     ///
     /// - Throws: `DataError(.badOption)` for a symbol count outside 1…100,000, an interval that is
     ///   neither intraday nor daily, dates outside the calendar (1990–2030), reversed or without a
     ///   session, or a request larger than 75 % of the machine's physical memory (40 bytes per bar).
     public func generate(
         symbols: Int, from: CivilDate, to: CivilDate, interval: BarInterval = .minute,
-        calendar: NYSECalendar = .shared
+        calendar: NYSECalendar = .shared, threads: ThreadBudget = .all
     ) throws(DataError) -> MarketDataset {
         guard (1...100_000).contains(symbols) else {
             throw DataError(.badOption, file: "synth", value: String(symbols),
@@ -72,13 +73,11 @@ public struct SyntheticMarket: Sendable {
                             "the data would need \(Int(bytes / 1e9)) GB, more than this machine's memory allows (\(Int(0.75 * memory / 1e9)) GB): use fewer symbols, a shorter date range or a longer interval")
         }
         let grid = SyntheticSessionGrid(sessions: range, calendar: calendar, interval: interval)
-        let results = ParallelResults<BarSeries>(count: symbols)
         let seed = self.seed
-        DispatchQueue.concurrentPerform(iterations: symbols) { i in
+        return MarketDataset(threads.map(symbols) { i in
             let name = SyntheticMarket.symbolName(i, of: symbols)
-            results.set(i, SyntheticMarket.series(symbol: name, index: i, seed: seed, grid: grid, interval: interval))
-        }
-        return MarketDataset(results.all)
+            return SyntheticMarket.series(symbol: name, index: i, seed: seed, grid: grid, interval: interval)
+        })
     }
 
     /// The model parameters of one symbol, drawn first from its stream.

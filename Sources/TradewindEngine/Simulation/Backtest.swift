@@ -16,15 +16,20 @@ public enum Backtest {
     /// Simulates `strategy` on a market prepared once (`PreparedMarket`) for many runs. The result equals
     /// `run(_:data:config:)` on the same data; `config`'s session zone, hours, calendar and period must be the
     /// prepared ones (else `BacktestError.invalidConfiguration`).
+    ///
+    /// `cancel`, when given, is polled every `cancellationInterval` bars: once it is set the run stops there
+    /// with `BacktestError.cancelled` (the `async` variants set it when their task is cancelled).
     @inlinable
     public static func run<S: Strategy>(_ strategy: inout S, market: PreparedMarket,
-                                        config: BacktestConfig = BacktestConfig()) throws(BacktestError) -> BacktestResult {
+                                        config: BacktestConfig = BacktestConfig(),
+                                        cancel: CancellationFlag? = nil) throws(BacktestError) -> BacktestResult {
         let ctx = try makeContext(market: market, config: config, notifications: S.notifications)
         do { try strategy.onStart(ctx) } catch { throw ctx.failure(error, hook: "onStart") }
         try deliver(&strategy, ctx)
         let n = ctx.stepCount
         var i = 0
         while i < n {
+            if i & (cancellationInterval - 1) == 0, let cancel, cancel.isCancelled { throw .cancelled(step: i) }
             if ctx.eventsDue(beforeStep: i) { try fireEvents(&strategy, ctx, through: ctx.market.time[i], orDay: nil) }
             ctx.beginStep(i)
             if ctx.isSessionOpen {
@@ -43,6 +48,9 @@ public enum Backtest {
         do { try strategy.onEnd(ctx) } catch { throw ctx.failure(error, hook: "onEnd") }
         return ctx.result()
     }
+
+    /// Bars between two polls of a run's `CancellationFlag` (a power of two).
+    public static let cancellationInterval = 1 << 10
 
     @inlinable
     public static func run<S: Strategy>(_ strategy: S, data: MarketDataset,

@@ -1,3 +1,5 @@
+import TradewindCore
+
 /// Moving-average kernels over a stretch of a column, used on their own (SMA, EMA, MA) and inside the
 /// multi-line kernels (BBANDS, STOCH). Each treats `src[start..<end]` as the stream fed to a fresh state and
 /// writes that state's values to `dst[start + lookback ..< end]`, leaving `dst` before that untouched.
@@ -62,9 +64,9 @@ extension ColumnKernel {
     }
 
     /// SMA over a whole column (NaN during the lookback).
-    static func sma(_ real: [Double], period: Int) -> [Double] {
+    static func sma(_ real: [Double], period: Int, threads: ThreadBudget = .all) -> [Double] {
         real.withUnsafeBufferPointer { x in
-            column(x.count) { out in
+            column(x.count, threads: threads) { out in
                 fillNaN(out, to: min(period - 1, x.count))
                 sma(x.baseAddress!, out, start: 0, end: x.count, period: period)
             }
@@ -72,9 +74,9 @@ extension ColumnKernel {
     }
 
     /// EMA over a whole column (NaN during the lookback).
-    static func ema(_ real: [Double], _ state: EMA) -> [Double] {
+    static func ema(_ real: [Double], _ state: EMA, threads: ThreadBudget = .all) -> [Double] {
         real.withUnsafeBufferPointer { x in
-            column(x.count) { out in
+            column(x.count, threads: threads) { out in
                 fillNaN(out, to: min(state.lookback, x.count))
                 ema(x.baseAddress!, out, start: 0, end: x.count, state)
             }
@@ -82,9 +84,9 @@ extension ColumnKernel {
     }
 
     /// MA of any type over a whole column (NaN during the lookback).
-    static func movingAverage(_ real: [Double], _ state: MovingAverage) -> [Double] {
+    static func movingAverage(_ real: [Double], _ state: MovingAverage, threads: ThreadBudget = .all) -> [Double] {
         real.withUnsafeBufferPointer { x in
-            column(x.count) { out in
+            column(x.count, threads: threads) { out in
                 fillNaN(out, to: min(state.lookback, x.count))
                 movingAverage(x.baseAddress!, out, start: 0, end: x.count, period: state.timeperiod, matype: state.matype)
             }

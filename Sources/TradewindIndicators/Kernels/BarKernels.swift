@@ -1,9 +1,10 @@
 import Dispatch
+import TradewindCore
 
 /// Kernels of the core indicators over price columns (ATR, ADX, STOCH, VWAP), written as the streaming
 /// states' updates over raw column pointers.
 extension ColumnKernel {
-    /// Columns at least this long are computed by `atr` on two cores.
+    /// Columns at least this long are computed by `atr` on two threads (when the budget allows).
     static let atrSplitThreshold = 1 << 16
 
     /// `ATR.update` over high, low, close: true ranges from the second bar, their mean over the first
@@ -11,7 +12,7 @@ extension ColumnKernel {
     ///
     /// One loop iteration is one four-bar step: no bar branches on the phase, the true ranges are independent
     /// (the compiler computes them in pairs with packed max) and the loop-carried chain is one multiply and
-    /// one add per four bars. A long column (≥ `splitThreshold`, with a core to spare: `spareCore`) is cut at
+    /// one add per four bars. A long column (≥ `splitThreshold`, with a second thread allowed: `helperAllowed`) is cut at
     /// a step boundary near its middle:
     /// while this thread smooths the first part, another core writes the partial sums Pⱼ of the second part
     /// (they depend on no earlier bar), piece by piece; then this thread turns the finished pieces into
@@ -19,9 +20,9 @@ extension ColumnKernel {
     /// machine) itself in one pass. The operations are the state's, so every value is the same bits as one
     /// pass.
     static func atr(high: [Double], low: [Double], close: [Double], _ state: ATR, parts: Int? = nil,
-                    splitThreshold: Int = atrSplitThreshold) -> [Double] {
+                    splitThreshold: Int = atrSplitThreshold, threads: ThreadBudget = .all) -> [Double] {
         let n = close.count
-        let parts = parts ?? (n >= splitThreshold && spareCore() ? 2 : 1)
+        let parts = parts ?? (n >= splitThreshold && helperAllowed(threads) ? 2 : 1)
         let p = state.timeperiod
         let keep = state.keep, keep2 = state.keep2, keep3 = state.keep3, keep4 = state.keep4
         let weight = state.weight
@@ -32,8 +33,9 @@ extension ColumnKernel {
                     let start = p + 1
                     // A step boundary (a multiple of four bars from `start`) near the middle.
                     let cut = start + (max(0, n - start) / 2) & ~3
-                    let split = parts > 1 && p > 1 && n >= splitThreshold && cut > start
-                    return column(n, populate: !split) { out in
+                    // The split takes a helper thread: only within a budget of two or more.
+                    let split = parts > 1 && threads.threads >= 2 && p > 1 && n >= splitThreshold && cut > start
+                    return column(n, populate: !split, threads: threads) { out in
                         fillNaN(out, to: min(p, n))
                         guard n > p else { return }
                         let h = bars.high!, l = bars.low!, c = bars.close!
@@ -167,7 +169,7 @@ extension ColumnKernel {
 
     /// `ADX.update` over high, low, close: Wilder-smoothed +DM, −DM and TR, DX from them, the mean of the
     /// first `timeperiod` DX values, then Wilder smoothing of DX.
-    static func adx(high: [Double], low: [Double], close: [Double], _ state: ADX) -> [Double] {
+    static func adx(high: [Double], low: [Double], close: [Double], _ state: ADX, threads: ThreadBudget = .all) -> [Double] {
         let p = state.timeperiod
         let keep = state.keep, inverse = state.dx.core.inverse
         let n = close.count
@@ -175,7 +177,7 @@ extension ColumnKernel {
         return high.withUnsafeBufferPointer { hb in
             low.withUnsafeBufferPointer { lb in
                 close.withUnsafeBufferPointer { cb in
-                    column(n) { out in
+                    column(n, threads: threads) { out in
                         fillNaN(out, to: min(lookback, n))
                         guard n > lookback else { return }
                         let h = hb.baseAddress!, l = lb.baseAddress!, c = cb.baseAddress!
@@ -240,7 +242,8 @@ extension ColumnKernel {
 
     /// `STOCH.update` over high, low, close: raw %K from sliding extremes, then the two smoothing averages,
     /// each over its whole stretch of the previous line (the %D column holds raw %K until %D overwrites it).
-    static func stoch(high: [Double], low: [Double], close: [Double], _ state: STOCH) -> [[Double]] {
+    static func stoch(high: [Double], low: [Double], close: [Double], _ state: STOCH,
+                      threads: ThreadBudget = .all) -> [[Double]] {
         let kp = state.fastkPeriod
         let n = close.count
         let lookback = state.lookback
@@ -249,7 +252,7 @@ extension ColumnKernel {
         return high.withUnsafeBufferPointer { hb in
             low.withUnsafeBufferPointer { lb in
                 close.withUnsafeBufferPointer { cb in
-                    columns2(n) { slowK, slowD in
+                    columns2(n, threads: threads) { slowK, slowD in
                         guard n > 0 else { return }
                         let h = hb.baseAddress!, l = lb.baseAddress!, c = cb.baseAddress!
                         // Raw %K (FastK) into the %D column, from bar kp − 1.
@@ -277,20 +280,20 @@ extension ColumnKernel {
         }
     }
 
-    /// Columns at least this long are computed by `vwap` in parts on both cores.
+    /// Columns at least this long are computed by `vwap` in parts, in parallel within the budget.
     static let vwapSplitThreshold = 1 << 16
 
     /// `VWAP.update` over high, low, close, volume and session ids: cumulative Σ(tp·v)/Σv, reset where the id
     /// changes.
     ///
     /// The sums restart at every session start, so the values from a session start on depend only on the
-    /// bars from there: a long column (≥ `splitThreshold`, with a core to spare: `spareCore`) is cut at
-    /// session starts near even shares into up to `parts` (default 8) stretches, which both cores take one at a time until none is left (each writing, and
+    /// bars from there: a long column (≥ `splitThreshold`, with a second thread allowed: `helperAllowed`) is cut at
+    /// session starts near even shares into up to `parts` (default 8) stretches, which the budget's threads take one at a time until none is left (each writing, and
     /// faulting in, its own pages), with the same bits as one pass.
     static func vwap(high: [Double], low: [Double], close: [Double], volume: [Double], session: [Double],
-                     parts: Int? = nil, splitThreshold: Int = vwapSplitThreshold) -> [Double] {
+                     parts: Int? = nil, splitThreshold: Int = vwapSplitThreshold, threads: ThreadBudget = .all) -> [Double] {
         let n = close.count
-        let parts = parts ?? (n >= splitThreshold && spareCore() ? 8 : 1)
+        let parts = parts ?? (n >= splitThreshold && helperAllowed(threads) ? 8 : 1)
         return high.withUnsafeBufferPointer { hb in
             low.withUnsafeBufferPointer { lb in
                 close.withUnsafeBufferPointer { cb in
@@ -309,12 +312,14 @@ extension ColumnKernel {
                                 }
                             }
                             bounds.append(n)
-                            guard bounds.count > 2 else { return column(n) { out in vwapStretch(bars, out, from: 0, to: n) } }
+                            guard bounds.count > 2 else {
+                                return column(n, threads: threads) { out in vwapStretch(bars, out, from: 0, to: n) }
+                            }
                             let stretches = bounds
                             var out = uninitialized(n)
                             out.withUnsafeMutableBufferPointer { o in
                                 let column = OutputColumn(base: o.baseAddress!)
-                                DispatchQueue.concurrentPerform(iterations: stretches.count - 1) { k in
+                                threads.forEach(stretches.count - 1) { k in
                                     vwapStretch(bars, column.base, from: stretches[k], to: stretches[k + 1])
                                 }
                             }

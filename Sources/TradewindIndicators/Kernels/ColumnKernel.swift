@@ -3,6 +3,26 @@ import Glibc
 #endif
 import Dispatch
 import Synchronization
+import TradewindCore
+
+/// Process-wide settings of the indicator kernels.
+public enum IndicatorKernels {
+    private static let probing = Atomic<Bool>(false)
+
+    /// Whether a kernel that may take a second thread (within its `ThreadBudget`) first checks that a core is
+    /// idle right now (Linux: fewer runnable threads than online cores in `/proc/loadavg`), and stays on one
+    /// thread when none is: a helper that has to share a core with another process makes a kernel slower than
+    /// one thread.
+    ///
+    /// Off by default: library callers get exactly the budget they pass, with no probing of the machine.
+    /// The `tradewind` executable turns it on at start (it runs one job at a time on a machine it does not
+    /// own); a server that divides the cores between its own jobs should leave it off. Values never depend
+    /// on it.
+    public static var probesIdleCores: Bool {
+        get { probing.load(ordering: .relaxed) }
+        set { probing.store(newValue, ordering: .relaxed) }
+    }
+}
 
 /// Specialised batch kernels for the core indicators (SMA, EMA, RSI, BBANDS, MACD, ATR, ADX, STOCH, VWAP and
 /// the moving averages behind MA/BBANDS/STOCH).
@@ -13,11 +33,12 @@ import Synchronization
 /// optionals, rings or output copies. A kernel always starts from the state's initial (fresh) state and
 /// reads only its constants (periods, smoothing factors).
 ///
-/// Long columns use a spare core (`spareCore`) where that cannot change a value: the page faults of fresh output
+/// Long columns use more threads where the caller's `ThreadBudget` allows them (`helperAllowed`; see also
+/// `IndicatorKernels.probesIdleCores`) and that cannot change a value: the page faults of fresh output
 /// columns are taken by a helper thread while the kernel computes (`whilePopulating`), and BBANDS, ATR and
 /// VWAP cut a long column where their state depends only on bars from there on (a variance refresh bar, a
 /// four-bar step, a session start) and compute the parts concurrently. Every kernel gives the same bits on
-/// one core as on two; the property tests check both against the streaming states.
+/// one thread as on several; the property tests check both against the streaming states.
 enum ColumnKernel {
     /// A column of `n` doubles whose storage the caller fills completely before reading it. Large columns
     /// ask the kernel for transparent huge pages first (as NumPy does): a fresh 8 MB column otherwise costs
@@ -48,16 +69,17 @@ enum ColumnKernel {
     }
 
     /// One output column computed by `body` into its raw storage (`n` may be 0), its pages populated on a
-    /// second thread meanwhile (see `whilePopulating`). `populate` false leaves the pages to `body` (a kernel
-    /// that already runs on both cores).
+    /// second thread meanwhile where `threads` allows one (see `whilePopulating`). `populate` false leaves the
+    /// pages to `body` (a kernel that already runs on two threads).
     @inline(__always)
-    static func column(_ n: Int, populate: Bool = true, _ body: (UnsafeMutablePointer<Double>) -> Void) -> [Double] {
+    static func column(_ n: Int, populate: Bool = true, threads: ThreadBudget = .all,
+                       _ body: (UnsafeMutablePointer<Double>) -> Void) -> [Double] {
         var out = uninitialized(n)
         if n > 0 {
             out.withUnsafeMutableBufferPointer { p in
                 let a = p.baseAddress!
                 if populate {
-                    whilePopulating([a], count: n) { body(a) }
+                    whilePopulating([a], count: n, threads: threads) { body(a) }
                 } else {
                     body(a)
                 }
@@ -68,13 +90,14 @@ enum ColumnKernel {
 
     /// Two output columns computed together by `body` into their raw storage (see `column`).
     @inline(__always)
-    static func columns2(_ n: Int, _ body: (UnsafeMutablePointer<Double>, UnsafeMutablePointer<Double>) -> Void) -> [[Double]] {
+    static func columns2(_ n: Int, threads: ThreadBudget = .all,
+                         _ body: (UnsafeMutablePointer<Double>, UnsafeMutablePointer<Double>) -> Void) -> [[Double]] {
         var a = uninitialized(n), b = uninitialized(n)
         if n > 0 {
             a.withUnsafeMutableBufferPointer { pa in
                 b.withUnsafeMutableBufferPointer { pb in
                     let a = pa.baseAddress!, b = pb.baseAddress!
-                    whilePopulating([a, b], count: n) { body(a, b) }
+                    whilePopulating([a, b], count: n, threads: threads) { body(a, b) }
                 }
             }
         }
@@ -82,9 +105,9 @@ enum ColumnKernel {
     }
 
     /// Three output columns computed together by `body` into their raw storage (see `column`). `populate`
-    /// false leaves the pages to `body` (a kernel that already runs on both cores).
+    /// false leaves the pages to `body` (a kernel that already runs on two threads).
     @inline(__always)
-    static func columns3(_ n: Int, populate: Bool = true,
+    static func columns3(_ n: Int, populate: Bool = true, threads: ThreadBudget = .all,
                          _ body: (UnsafeMutablePointer<Double>, UnsafeMutablePointer<Double>,
                                   UnsafeMutablePointer<Double>) -> Void) -> [[Double]] {
         var a = uninitialized(n), b = uninitialized(n), c = uninitialized(n)
@@ -94,7 +117,7 @@ enum ColumnKernel {
                     c.withUnsafeMutableBufferPointer { pc in
                         let a = pa.baseAddress!, b = pb.baseAddress!, c = pc.baseAddress!
                         if populate {
-                            whilePopulating([a, b, c], count: n) { body(a, b, c) }
+                            whilePopulating([a, b, c], count: n, threads: threads) { body(a, b, c) }
                         } else {
                             body(a, b, c)
                         }
@@ -121,15 +144,16 @@ enum ColumnKernel {
     /// the helper near the end instead of taking faults (measured on MACD: ~0.3 ms faster than a helper
     /// working from the back, which leaves `body` faulting the whole front half). When `body` returns the
     /// helper stops after its current chunk (every page is present by then) and is waited for. No helper
-    /// starts without a core to spare (`spareCore`) or where the allocator reused memory (fewer than 512
+    /// starts where the budget or the probe forbids one (`helperAllowed`) or where the allocator reused memory (fewer than 512
     /// pages missing, as `mincore` tells). On kernels without `MADV_POPULATE_WRITE` (before Linux 5.14) the
     /// helper stops at its first call. (This replaces a two-thread pre-fault that wrote zeros and so had to finish before
     /// the kernel started: that made the faults cheaper per page but left them all on the critical path.)
-    static func whilePopulating(_ columns: [UnsafeMutablePointer<Double>], count n: Int, _ body: () -> Void) {
+    static func whilePopulating(_ columns: [UnsafeMutablePointer<Double>], count n: Int, threads: ThreadBudget,
+                                _ body: () -> Void) {
         #if os(Linux)
-        guard n >= populateThreshold else { return body() }
+        guard n >= populateThreshold, threads.threads >= 2 else { return body() }
         let ranges = columns.map { (Int(bitPattern: $0), n * 8) }
-        guard absentPages(ranges) >= populateThreshold / 512, spareCore() else { return body() }
+        guard absentPages(ranges) >= populateThreshold / 512, helperAllowed(threads) else { return body() }
         let job = PopulateJob(ranges)
         DispatchQueue.global().async { job.run() }
         body()
@@ -139,11 +163,19 @@ enum ColumnKernel {
         #endif
     }
 
+    /// Whether a kernel may take a helper thread: `threads` allows two or more, and, when the executable has
+    /// turned on `IndicatorKernels.probesIdleCores`, a core is idle right now (`idleCore`).
+    @inline(__always)
+    static func helperAllowed(_ threads: ThreadBudget) -> Bool {
+        threads.threads >= 2 && (!IndicatorKernels.probesIdleCores || idleCore())
+    }
+
     /// Whether a core is idle right now, so that a helper thread would run beside this one instead of taking
     /// turns with it (Linux: fewer runnable threads, this one included, than online cores, from
     /// `/proc/loadavg`; elsewhere true). A helper that has to share a core with another process makes a
     /// kernel slower than one thread: this thread then waits for the helper's slices, milliseconds apart.
-    static func spareCore() -> Bool {
+    /// Only asked when `IndicatorKernels.probesIdleCores` is on.
+    static func idleCore() -> Bool {
         #if os(Linux)
         let fd = open("/proc/loadavg", O_RDONLY)
         guard fd >= 0 else { return true }

@@ -1,15 +1,15 @@
-import Dispatch
+import TradewindCore
 
 /// Kernels of the multi-line indicators over a real series: BBANDS and MACD (all lines in one pass, straight
 /// into their output columns), and RSI.
 extension ColumnKernel {
     /// `RSI.update` over a column: Wilder-smoothed average gain and loss, `100·gain / (gain + loss)`.
-    static func rsi(_ real: [Double], _ state: RSI) -> [Double] {
+    static func rsi(_ real: [Double], _ state: RSI, threads: ThreadBudget = .all) -> [Double] {
         let p = state.timeperiod
         let keep = state.core.keep, weight = state.core.weight
         return real.withUnsafeBufferPointer { xb in
             let n = xb.count
-            return column(n) { out in
+            return column(n, threads: threads) { out in
                 fillNaN(out, to: min(p, n))
                 guard n > p else { return }
                 let x = xb.baseAddress!
@@ -45,11 +45,11 @@ extension ColumnKernel {
 
     /// `MACD.update` over a column: the state itself through the lookback, then the three EMAs' `advance`
     /// alone per bar, the three lines written in one pass.
-    static func macd(_ real: [Double], _ state: MACD) -> [[Double]] {
+    static func macd(_ real: [Double], _ state: MACD, threads: ThreadBudget = .all) -> [[Double]] {
         real.withUnsafeBufferPointer { xb in
             let n = xb.count
             let lookback = state.lookback
-            return columns3(n) { m, sig, hist in
+            return columns3(n, threads: threads) { m, sig, hist in
                 fillNaN(m, to: min(lookback, n))
                 fillNaN(sig, to: min(lookback, n))
                 fillNaN(hist, to: min(lookback, n))
@@ -104,7 +104,7 @@ extension ColumnKernel {
         }
     }
 
-    /// Columns at least this long are computed by `bbands` in parts on both cores.
+    /// Columns at least this long are computed by `bbands` in parts, in parallel within the budget.
     static let bbandsSplitThreshold = 1 << 16
 
     /// `BBANDS.update` over a column, in chunks that stay in L1: a serial pass advances the sliding Welford
@@ -114,13 +114,13 @@ extension ColumnKernel {
     /// `ma + sd·nbdev` equals each of `BBANDS.update`'s special cases bit for bit (`sd·1.0 == sd`).
     ///
     /// At a refresh bar the state depends only on the window, so a long column (≥ `splitThreshold`, with a
-    /// core to spare: `spareCore`) is cut at refresh bars into up to `parts` (default 8) stretches, which both cores take one at a time until none is left
+    /// second thread allowed: `helperAllowed`) is cut at refresh bars into up to `parts` (default 8) stretches, which the budget's threads take one at a time until none is left
     /// (each faulting in its own pages; a core slowed by other work just takes fewer): the same bits as
     /// `parts: 1` (the property tests check several cuts against the streaming state, with a lower
     /// `splitThreshold` to cut short columns too).
     static func bbands(_ real: [Double], _ state: BBANDS, parts: Int? = nil,
-                       splitThreshold: Int = bbandsSplitThreshold) -> [[Double]] {
-        let parts = parts ?? (real.count >= splitThreshold && spareCore() ? 8 : 1)
+                       splitThreshold: Int = bbandsSplitThreshold, threads: ThreadBudget = .all) -> [[Double]] {
+        let parts = parts ?? (real.count >= splitThreshold && helperAllowed(threads) ? 8 : 1)
         let p = state.timeperiod
         let up = state.nbdevup, dn = state.nbdevdn
         let lookback = state.lookback
@@ -138,7 +138,7 @@ extension ColumnKernel {
             }
             bounds.append(n)
             let split = bounds.count > 2
-            return columns3(n, populate: !split) { upper, middle, lower in
+            return columns3(n, populate: !split, threads: threads) { upper, middle, lower in
                 guard n > 0 else { return }
                 let x = xb.baseAddress!
                 if !smaMiddle { movingAverage(x, middle, start: 0, end: n, period: p, matype: state.matype) }
@@ -154,7 +154,7 @@ extension ColumnKernel {
                     return
                 }
                 let stretches = bounds
-                DispatchQueue.concurrentPerform(iterations: stretches.count - 1) { k in
+                threads.forEach(stretches.count - 1) { k in
                     bbandsStretch(columns, from: stretches[k], to: stretches[k + 1],
                                   period: p, up: up, dn: dn, smaMiddle: smaMiddle)
                 }

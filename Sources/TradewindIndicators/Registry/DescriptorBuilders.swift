@@ -1,3 +1,5 @@
+import TradewindCore
+
 /// Builders that turn a streaming type into a descriptor (its batch runs the same state over the columns).
 extension IndicatorDescriptor {
     static func int(_ name: String, _ def: Int, _ range: ClosedRange<Int>) -> IndicatorParameter {
@@ -27,15 +29,15 @@ extension IndicatorDescriptor {
     static func real<S: StreamingIndicator>(
         _ name: String, _ group: IndicatorGroup, _ summary: String, column: InputColumn = .close,
         _ parameters: [IndicatorParameter], outputs: [String]? = nil,
-        kernel: (@Sendable (S, [Double]) -> [[Double]])? = nil,
+        kernel: (@Sendable (S, [Double], ThreadBudget) -> [[Double]])? = nil,
         _ make: @escaping @Sendable (ResolvedParameters) throws -> S
     ) -> IndicatorDescriptor where S.Input == Double {
         IndicatorDescriptor(
             name: name, group: group, summary: summary, inputs: [InputSpec(name: "real", column: column)],
             parameters: parameters, outputs: outputs ?? S.Output.outputNames,
-            makeBatch: { cols, p in
+            makeBatch: { cols, p, threads in
                 let state = try make(p)
-                if let kernel { return kernel(state, cols[0]) }
+                if let kernel { return kernel(state, cols[0], threads) }
                 return S.Output.outputNames.count == 1 ? [realColumn(state, cols[0])] : state.batch(cols[0])
             },
             makeStream: { p in AnyIndicatorStream(try make(p)) { $0[0] } })
@@ -45,7 +47,7 @@ extension IndicatorDescriptor {
     @inline(__always)
     static func bars<S: StreamingIndicator>(
         _ name: String, _ group: IndicatorGroup, _ summary: String, _ columns: [InputColumn],
-        _ parameters: [IndicatorParameter], kernel: (@Sendable (S, [[Double]]) -> [[Double]])? = nil,
+        _ parameters: [IndicatorParameter], kernel: (@Sendable (S, [[Double]], ThreadBudget) -> [[Double]])? = nil,
         _ make: @escaping @Sendable (ResolvedParameters) throws -> S
     ) -> IndicatorDescriptor where S.Input == OHLCV {
         let slots = columns.map { c -> Int in [InputColumn.open, .high, .low, .close, .volume].firstIndex(of: c)! }
@@ -58,9 +60,9 @@ extension IndicatorDescriptor {
             name: name, group: group, summary: summary,
             inputs: columns.map { InputSpec(name: $0.rawValue, column: $0) },
             parameters: parameters, outputs: S.Output.outputNames,
-            makeBatch: { cols, p in
+            makeBatch: { cols, p, threads in
                 // A specialised kernel takes the columns in `columns` order.
-                if let kernel { return kernel(try make(p), cols) }
+                if let kernel { return kernel(try make(p), cols, threads) }
                 let n = cols.first?.count ?? 0
                 // Columns the indicator does not read share the first input's storage (never read, never copied).
                 var full = [[Double]](repeating: cols.first ?? [], count: 5)
@@ -82,7 +84,7 @@ extension IndicatorDescriptor {
             name: name, group: group, summary: summary,
             inputs: inputs,
             parameters: parameters, outputs: S.Output.outputNames,
-            makeBatch: { cols, p in try make(p).batch(cols[0], cols[1]) },
+            makeBatch: { cols, p, _ in try make(p).batch(cols[0], cols[1]) },
             makeStream: { p in AnyIndicatorStream(try make(p)) { RealPair($0[0], $0[1]) } })
     }
 
@@ -90,16 +92,16 @@ extension IndicatorDescriptor {
     @inline(__always)
     static func session<S: StreamingIndicator>(
         _ name: String, _ summary: String,
-        _ parameters: [IndicatorParameter], kernel: (@Sendable (S, [[Double]]) -> [[Double]])? = nil,
+        _ parameters: [IndicatorParameter], kernel: (@Sendable (S, [[Double]], ThreadBudget) -> [[Double]])? = nil,
         _ make: @escaping @Sendable (ResolvedParameters) throws -> S
     ) -> IndicatorDescriptor where S.Input == SessionBar {
         IndicatorDescriptor(
             name: name, group: .extras, summary: summary,
             inputs: [.high, .low, .close, .volume, .session].map { InputSpec(name: $0.rawValue, column: $0) },
             parameters: parameters, outputs: S.Output.outputNames,
-            makeBatch: { cols, p in
+            makeBatch: { cols, p, threads in
                 let state = try make(p)
-                if let kernel { return kernel(state, cols) }
+                if let kernel { return kernel(state, cols, threads) }
                 return cols[0].withUnsafeBufferPointer { h in
                     cols[1].withUnsafeBufferPointer { l in
                         cols[2].withUnsafeBufferPointer { c in

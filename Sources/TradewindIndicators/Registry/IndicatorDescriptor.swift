@@ -1,3 +1,5 @@
+import TradewindCore
+
 /// The indicator families, named as TA-Lib groups them (plus Tradewind's extras).
 public enum IndicatorGroup: String, Sendable, CaseIterable, Codable {
     case overlap = "Overlap Studies"
@@ -80,7 +82,7 @@ public struct IndicatorDescriptor: Sendable {
     public let inputs: [InputSpec]
     public let parameters: [IndicatorParameter]
     public let outputs: [String]
-    let makeBatch: @Sendable ([[Double]], ResolvedParameters) throws -> [[Double]]
+    let makeBatch: @Sendable ([[Double]], ResolvedParameters, ThreadBudget) throws -> [[Double]]
     let makeStream: @Sendable (ResolvedParameters) throws -> AnyIndicatorStream
 
     /// Fills in defaults and validates every value; unknown names are refused.
@@ -109,15 +111,18 @@ public struct IndicatorDescriptor: Sendable {
     }
 
     /// Computes the indicator over `inputs` (one column per `inputs` entry, equal lengths); returns one column
-    /// per output, aligned to the input, NaN during the lookback.
-    public func compute(_ inputs: [[Double]], parameters: [String: Double] = [:]) throws(IndicatorError) -> [[Double]] {
+    /// per output, aligned to the input, NaN during the lookback. The core indicators' kernels compute long
+    /// columns on more than one thread where `threads` allows it (default: every core); the values are the
+    /// same on any budget.
+    public func compute(_ inputs: [[Double]], parameters: [String: Double] = [:],
+                        threads: ThreadBudget = .all) throws(IndicatorError) -> [[Double]] {
         guard inputs.count == self.inputs.count else {
             throw .inputCountMismatch(indicator: name, expected: self.inputs.map(\.name), got: inputs.count)
         }
         let lengths = inputs.map(\.count)
         guard Set(lengths).count <= 1 else { throw .inputLengthMismatch(indicator: name, lengths: lengths) }
         let resolved = try resolve(parameters)
-        return try rethrowing { try makeBatch(inputs, resolved) }
+        return try rethrowing { try makeBatch(inputs, resolved, threads) }
     }
 
     private func rethrowing<T>(_ body: () throws -> T) throws(IndicatorError) -> T {

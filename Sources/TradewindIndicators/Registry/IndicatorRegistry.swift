@@ -15,8 +15,8 @@ public enum IndicatorRegistry {
     typealias D = IndicatorDescriptor
 
     static let overlap: [IndicatorDescriptor] = [
-        D.real("SMA", .overlap, "Simple Moving Average", [D.period(30)], kernel: { [ColumnKernel.sma($1, period: $0.timeperiod)] }) { try SMA(timeperiod: $0.int("timeperiod")) },
-        D.real("EMA", .overlap, "Exponential Moving Average", [D.period(30, min: 1)], kernel: { [ColumnKernel.ema($1, $0)] }) { try EMA(timeperiod: $0.int("timeperiod")) },
+        D.real("SMA", .overlap, "Simple Moving Average", [D.period(30)], kernel: { [ColumnKernel.sma($1, period: $0.timeperiod, threads: $2)] }) { try SMA(timeperiod: $0.int("timeperiod")) },
+        D.real("EMA", .overlap, "Exponential Moving Average", [D.period(30, min: 1)], kernel: { [ColumnKernel.ema($1, $0, threads: $2)] }) { try EMA(timeperiod: $0.int("timeperiod")) },
         D.real("WMA", .overlap, "Weighted Moving Average", [D.period(30)]) { try WMA(timeperiod: $0.int("timeperiod")) },
         D.real("DEMA", .overlap, "Double Exponential Moving Average", [D.period(30)]) { try DEMA(timeperiod: $0.int("timeperiod")) },
         D.real("TEMA", .overlap, "Triple Exponential Moving Average", [D.period(30)]) { try TEMA(timeperiod: $0.int("timeperiod")) },
@@ -35,11 +35,11 @@ public enum IndicatorRegistry {
         },
         D.real("RMA", .overlap, "Wilder's Smoothed Moving Average", [D.period(30, min: 1)]) { try RMA(timeperiod: $0.int("timeperiod")) },
         D.real("MA", .overlap, "Moving average of any type", [D.period(30, min: 1), D.ma()],
-               kernel: { [ColumnKernel.movingAverage($1, $0)] }) {
+               kernel: { [ColumnKernel.movingAverage($1, $0, threads: $2)] }) {
             try MovingAverage(timeperiod: $0.int("timeperiod"), matype: $0.maType("matype"))
         },
         D.real("BBANDS", .overlap, "Bollinger Bands",
-               [D.period(20), D.real("nbdevup", 2), D.real("nbdevdn", 2), D.ma()], kernel: { ColumnKernel.bbands($1, $0) }) {
+               [D.period(20), D.real("nbdevup", 2), D.real("nbdevdn", 2), D.ma()], kernel: { ColumnKernel.bbands($1, $0, threads: $2) }) {
             try BBANDS(timeperiod: $0.int("timeperiod"), nbdevup: $0.real("nbdevup"), nbdevdn: $0.real("nbdevdn"),
                        matype: $0.maType("matype"))
         },
@@ -74,11 +74,11 @@ public enum IndicatorRegistry {
     ]
 
     static let momentum: [IndicatorDescriptor] = [
-        D.real("RSI", .momentum, "Relative Strength Index", [D.period(14)], kernel: { [ColumnKernel.rsi($1, $0)] }) { try RSI(timeperiod: $0.int("timeperiod")) },
+        D.real("RSI", .momentum, "Relative Strength Index", [D.period(14)], kernel: { [ColumnKernel.rsi($1, $0, threads: $2)] }) { try RSI(timeperiod: $0.int("timeperiod")) },
         D.real("CMO", .momentum, "Chande Momentum Oscillator", [D.period(14)]) { try CMO(timeperiod: $0.int("timeperiod")) },
         D.real("MACD", .momentum, "Moving Average Convergence/Divergence",
                [D.period("fastperiod", 12), D.period("slowperiod", 26), D.period("signalperiod", 9, min: 1)],
-               kernel: { ColumnKernel.macd($1, $0) }) {
+               kernel: { ColumnKernel.macd($1, $0, threads: $2) }) {
             try MACD(fastperiod: $0.int("fastperiod"), slowperiod: $0.int("slowperiod"), signalperiod: $0.int("signalperiod"))
         },
         D.real("MACDEXT", .momentum, "MACD with controllable MA type",
@@ -121,7 +121,7 @@ public enum IndicatorRegistry {
         D.bars("STOCH", .momentum, "Stochastic", [.high, .low, .close],
                [D.period("fastk_period", 5, min: 1), D.period("slowk_period", 3, min: 1), D.ma("slowk_matype"),
                 D.period("slowd_period", 3, min: 1), D.ma("slowd_matype")],
-               kernel: { ColumnKernel.stoch(high: $1[0], low: $1[1], close: $1[2], $0) }) {
+               kernel: { ColumnKernel.stoch(high: $1[0], low: $1[1], close: $1[2], $0, threads: $2) }) {
             try STOCH(fastkPeriod: $0.int("fastk_period"), slowkPeriod: $0.int("slowk_period"),
                       slowkMatype: $0.maType("slowk_matype"), slowdPeriod: $0.int("slowd_period"),
                       slowdMatype: $0.maType("slowd_matype"))
@@ -133,7 +133,7 @@ public enum IndicatorRegistry {
         },
         D.bars("WILLR", .momentum, "Williams' %R", [.high, .low, .close], [D.period(14)]) { try WILLR(timeperiod: $0.int("timeperiod")) },
         D.bars("ADX", .momentum, "Average Directional Movement Index", [.high, .low, .close], [D.period(14)],
-               kernel: { [ColumnKernel.adx(high: $1[0], low: $1[1], close: $1[2], $0)] }) {
+               kernel: { [ColumnKernel.adx(high: $1[0], low: $1[1], close: $1[2], $0, threads: $2)] }) {
             try ADX(timeperiod: $0.int("timeperiod"))
         },
         D.bars("ADXR", .momentum, "Average Directional Movement Index Rating", [.high, .low, .close], [D.period(14)]) {
@@ -177,7 +177,7 @@ public enum IndicatorRegistry {
     static let volatility: [IndicatorDescriptor] = [
         D.bars("TRANGE", .volatility, "True Range", [.high, .low, .close], []) { _ in TRANGE() },
         D.bars("ATR", .volatility, "Average True Range", [.high, .low, .close], [D.period(14, min: 1)],
-               kernel: { [ColumnKernel.atr(high: $1[0], low: $1[1], close: $1[2], $0)] }) {
+               kernel: { [ColumnKernel.atr(high: $1[0], low: $1[1], close: $1[2], $0, threads: $2)] }) {
             try ATR(timeperiod: $0.int("timeperiod"))
         },
         D.bars("NATR", .volatility, "Normalized Average True Range", [.high, .low, .close], [D.period(14, min: 1)]) {
@@ -249,7 +249,7 @@ public enum IndicatorRegistry {
 
     static let extras: [IndicatorDescriptor] = [
         D.session("VWAP", "Session-anchored Volume Weighted Average Price (resets where the session id changes)", [],
-                  kernel: { _, c in [ColumnKernel.vwap(high: c[0], low: c[1], close: c[2], volume: c[3], session: c[4])] }) { _ in VWAP() },
+                  kernel: { _, c, threads in [ColumnKernel.vwap(high: c[0], low: c[1], close: c[2], volume: c[3], session: c[4], threads: threads)] }) { _ in VWAP() },
         D.session("VWAP_BANDS", "Session-anchored VWAP with volume-weighted standard-deviation bands",
                   [D.real("nbdevup", 1), D.real("nbdevdn", 1)]) {
             try VWAPBands(nbdevup: $0.real("nbdevup"), nbdevdn: $0.real("nbdevdn"))

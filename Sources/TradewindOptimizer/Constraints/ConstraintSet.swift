@@ -1,3 +1,4 @@
+import TradewindCore
 import TradewindData
 
 /// All constraints on a search: the strategy's own and those given with `--constraint`.

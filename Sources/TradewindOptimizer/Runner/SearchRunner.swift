@@ -1,16 +1,7 @@
-import Synchronization
 import TradewindAnalytics
 import TradewindCore
 import TradewindEngine
 import TradewindStrategies
-
-/// A flag that stops a running search between batches (Ctrl-C, or a test simulating one).
-public final class CancellationFlag: Sendable {
-    private let flag = Atomic<Bool>(false)
-    public init() {}
-    public func cancel() { flag.store(true, ordering: .relaxed) }
-    public var isCancelled: Bool { flag.load(ordering: .relaxed) }
-}
 
 /// The search settings shared by every symbol of a job.
 public struct SearchSettings: Sendable {

@@ -23,13 +23,14 @@ public struct OptimizationJob: Sendable {
     public var config: BacktestConfig
     public var validation: ValidationPlan
     public var allowKernel: Bool
-    public var threads: Int
+    /// The threads each symbol's evaluation may use (default: every core); results are the same on any budget.
+    public var threads: ThreadBudget
     /// Percentage trigger parameters whose ranges are derived per symbol with `VolatilityBounds` (`--auto-bounds`).
     public var autoBounds: [String] = []
 
     public init(strategy: StrategyDescriptor, space: ParameterSpace, constraints: ConstraintSet, settings: SearchSettings,
                 config: BacktestConfig = BacktestConfig(), validation: ValidationPlan = .none, allowKernel: Bool = true,
-                threads: Int = KernelThreads.cores) {
+                threads: ThreadBudget = .all) {
         self.strategy = strategy
         self.space = space
         self.constraints = constraints

@@ -1,4 +1,3 @@
-import Dispatch
 import TradewindAnalytics
 import TradewindCore
 import TradewindEngine
@@ -14,7 +13,7 @@ import TradewindStrategies
 /// settings (`ExactKernel.supports`), applies to the series (one symbol without dividends or splits), and reports the
 /// objective exactly (`ExactKernel.exactMetrics`), the batch goes through the kernel; otherwise every
 /// point is an event-driven engine run (`StrategyDescriptor.run`, the code `tradewind backtest` runs),
-/// in parallel over all cores.
+/// Either path runs in parallel within `threads`; the metrics are the same on any budget.
 public struct TrialEvaluator: Sendable {
     public let strategy: StrategyDescriptor
     public let space: ParameterSpace
@@ -22,8 +21,8 @@ public struct TrialEvaluator: Sendable {
     public let config: BacktestConfig
     /// True when some points may go through a kernel (see `kernel`).
     public let allowKernel: Bool
-    /// Number of worker threads for engine runs.
-    public let threads: Int
+    /// The threads evaluation may use (kernel and engine runs, building parameters), the caller's included.
+    public let threads: ThreadBudget
 
     /// The strategy's exact kernel prepared on the dataset, when it may stand in for the engine (see `init`).
     public let kernel: PreparedKernel?
@@ -50,12 +49,12 @@ public struct TrialEvaluator: Sendable {
     }
 
     public init(strategy: StrategyDescriptor, space: ParameterSpace, dataset: MarketDataset, config: BacktestConfig,
-                objective: Objective, allowKernel: Bool = true, threads: Int = KernelThreads.cores) {
+                objective: Objective, allowKernel: Bool = true, threads: ThreadBudget = .all) {
         self.strategy = strategy
         self.space = space
         self.dataset = dataset
         self.config = config
-        self.threads = max(1, threads)
+        self.threads = threads
         let defaults = Dictionary(strategy.parameterSpecs.map { ($0.name, $0.defaultValue.description) }, uniquingKeysWith: { a, _ in a })
         self.defaults = defaults
         self.defaultParameters = StrategyParameters(defaultsOf: strategy.parameterSpecs)
@@ -132,10 +131,10 @@ public struct TrialEvaluator: Sendable {
         var engine: [(Int, StrategyParameters)] = []
         var kernelPoints: [(Int, StrategyParameters)] = []
         // Building and validating each point's parameters is string work that costs as much as a kernel
-        // evaluation of a daily series: do it on all cores too.
+        // evaluation of a daily series: do it in parallel too.
         let built = ParameterSlots(count: points.count)
-        let buildWorkers = max(1, min(threads, points.count / 256))
-        DispatchQueue.concurrentPerform(iterations: buildWorkers) { w in
+        let buildWorkers = threads.workers(for: points.count / 256)
+        threads.forEach(buildWorkers) { w in
             var k = w
             while k < points.count {
                 if let params = try? parameters(points[k]) { built.store(k, (params, usesKernel(params))) }
@@ -164,8 +163,8 @@ public struct TrialEvaluator: Sendable {
         if !engine.isEmpty {
             let slots = Slots(count: engine.count)
             let jobs = engine
-            let workers = min(threads, jobs.count)
-            DispatchQueue.concurrentPerform(iterations: workers) { w in
+            let workers = threads.workers(for: jobs.count)
+            threads.forEach(workers) { w in
                 var j = w
                 while j < jobs.count {
                     slots.store(j, engineMetrics(jobs[j].1))

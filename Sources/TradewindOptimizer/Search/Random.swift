@@ -1,7 +1,8 @@
 import Foundation
+import TradewindCore
 import TradewindData
 
-// Samplers draw from TradewindData's xoshiro256** (seeded through SplitMix64 from a seed and a
+// Samplers draw from TradewindCore's xoshiro256** (seeded through SplitMix64 from a seed and a
 // stream number): the sequence depends only on (seed, stream), on every platform.
 extension Xoshiro256StarStar {
     /// Uniform in [0, 1) with 53 random bits.

@@ -1,3 +1,4 @@
+import TradewindCore
 import TradewindData
 
 /// Uniform random search: each trial's point is drawn from its own generator stream

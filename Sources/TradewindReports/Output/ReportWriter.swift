@@ -1,3 +1,4 @@
+import TradewindCore
 import TradewindData
 
 /// Writes reports to disk atomically: a reader sees the old file or the complete new one.

@@ -74,11 +74,11 @@ extension SMACross: CatalogStrategy {
             },
             prepare: { series in
                 guard series.interval == .daily else { return nil }
-                return PreparedKernel { batch, config, _ in
+                return PreparedKernel { batch, config, threads in
                     guard let pairs = try? batch.map({ p throws(ParameterError) in
                         SMACrossKernel.Pair(fast: try p.int("fast"), slow: try p.int("slow"))
                     }), let r = try? SMACrossKernel.evaluate(series: series, pairs: pairs, initialCash: config.initialCash,
-                                                            costs: ExactKernel.costs(of: config)) else { return nil }
+                                                            costs: ExactKernel.costs(of: config), threads: threads) else { return nil }
                     return (0..<r.count).map(r.metrics(at:))
                 }
             })

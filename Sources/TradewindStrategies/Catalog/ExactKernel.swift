@@ -69,11 +69,11 @@ public struct ExactKernel: Sendable {
 
 /// A kernel ready on one symbol's bars.
 public struct PreparedKernel: Sendable {
-    /// The figures of each parameter set, in order, for a supported configuration, using at most `threads`
-    /// threads; nil when the kernel refuses the batch (the engine then runs it).
-    public let evaluate: @Sendable (_ batch: [StrategyParameters], _ config: BacktestConfig, _ threads: Int) -> [KernelMetrics]?
+    /// The figures of each parameter set, in order, for a supported configuration, within the thread budget; nil
+    /// when the kernel refuses the batch (the engine then runs it).
+    public let evaluate: @Sendable (_ batch: [StrategyParameters], _ config: BacktestConfig, _ threads: ThreadBudget) -> [KernelMetrics]?
 
-    public init(evaluate: @escaping @Sendable ([StrategyParameters], BacktestConfig, Int) -> [KernelMetrics]?) {
+    public init(evaluate: @escaping @Sendable ([StrategyParameters], BacktestConfig, ThreadBudget) -> [KernelMetrics]?) {
         self.evaluate = evaluate
     }
 }

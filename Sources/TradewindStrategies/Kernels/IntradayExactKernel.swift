@@ -1,4 +1,3 @@
-import Dispatch
 import TradewindCore
 import TradewindEngine
 
@@ -30,9 +29,9 @@ enum IntradayExactKernel {
 
     /// One kernel call per reference time; within it, one call over the Cartesian grid of the batch's values when
     /// that grid is at most 4× the batch (grid-search batches), else one single-combination call per point, in
-    /// parallel on at most `threads` threads.
+    /// parallel within the thread budget.
     static func metrics(_ points: [(IntradayParameters, reference: Int)], rule: IntradayEntryRule, data: IntradaySessionData,
-                        initialCash: Double, costs: KernelCosts, threads: Int) -> [KernelMetrics]? {
+                        initialCash: Double, costs: KernelCosts, threads: ThreadBudget) -> [KernelMetrics]? {
         var out = [KernelMetrics?](repeating: nil, count: points.count)
         for reference in Set(points.map(\.reference)) {
             let idx = points.indices.filter { points[$0].reference == reference }
@@ -44,7 +43,7 @@ enum IntradayExactKernel {
     }
 
     static func metrics(_ ps: [IntradayParameters], rule: IntradayEntryRule, reference: Int, data: IntradaySessionData,
-                        initialCash: Double, costs: KernelCosts, threads: Int) -> [KernelMetrics]? {
+                        initialCash: Double, costs: KernelCosts, threads: ThreadBudget) -> [KernelMetrics]? {
         func unique<T: Hashable & Comparable>(_ v: [T]) -> [T] { Array(Set(v)).sorted() }
         if let grid = try? IntradayGrid(buyTriggers: unique(ps.map(\.buyTrigger)), sellTriggers: unique(ps.map(\.sellTrigger)),
                                         stopLosses: unique(ps.map(\.stopLoss)), buyTimes: unique(ps.map(\.buyTime)),
@@ -63,8 +62,8 @@ enum IntradayExactKernel {
             return out
         }
         let slots = MetricSlots(count: ps.count)
-        let workers = max(1, min(threads, ps.count))
-        DispatchQueue.concurrentPerform(iterations: workers) { w in
+        let workers = threads.workers(for: ps.count)
+        threads.forEach(workers) { w in
             var j = w
             while j < ps.count {
                 if let g = try? IntradayGrid(ps[j]),

@@ -1,4 +1,3 @@
-import Dispatch
 import TradewindCore
 import TradewindData
 
@@ -227,31 +226,16 @@ public enum IntradayKernel {
 }
 
 extension IntradayKernel {
-    /// Evaluates `grid` on every symbol of a universe, symbols in parallel on `workers` threads (all cores by
-    /// default); results are in `universe` order.
+    /// Evaluates `grid` on every symbol of a universe, a symbol per worker within `threads` (default: every
+    /// core); results are in `universe` order.
     public static func evaluate(rule: IntradayEntryRule, universe: [IntradaySessionData], grid: IntradayGrid,
                                 initialCash: Double = 100_000, costs: KernelCosts = .none, referenceTime: Int = 580,
-                                workers: Int = KernelThreads.cores) throws(KernelError) -> [KernelGridResult] {
+                                threads: ThreadBudget = .all) throws(KernelError) -> [KernelGridResult] {
         try validate(initialCash: initialCash, costs: costs)
-        let out = SlotArray<KernelGridResult>(universe.count)
-        let threads = max(1, min(workers, universe.count))
-        DispatchQueue.concurrentPerform(iterations: threads) { w in
-            var i = w
-            while i < universe.count {
-                // Inputs were validated above, so a single symbol cannot fail.
-                out.set(i, try! evaluate(rule: rule, data: universe[i], grid: grid, initialCash: initialCash, costs: costs,
-                                          referenceTime: referenceTime))
-                i += threads
-            }
+        // Inputs were validated above, so a single symbol cannot fail.
+        return threads.map(universe.count) { i in
+            try! evaluate(rule: rule, data: universe[i], grid: grid, initialCash: initialCash, costs: costs,
+                          referenceTime: referenceTime)
         }
-        return out.values()
     }
-}
-
-/// Slots written by parallel workers, each slot by exactly one worker, read after the parallel section.
-final class SlotArray<T>: @unchecked Sendable {
-    private var slots: [T?]
-    init(_ n: Int) { slots = [T?](repeating: nil, count: n) }
-    func set(_ i: Int, _ v: T) { slots.withUnsafeMutableBufferPointer { $0[i] = v } }
-    func values() -> [T] { slots.map { $0! } }
 }

@@ -1,4 +1,3 @@
-import Dispatch
 import TradewindCore
 import TradewindIndicators
 
@@ -30,7 +29,8 @@ public enum RSI2Kernel {
     }
 
     public static func evaluate(series: BarSeries, parameters: [Parameters], initialCash: Double = 100_000,
-                                costs: KernelCosts = .none, recordTrades: Bool = false) throws(KernelError) -> KernelGridResult {
+                                costs: KernelCosts = .none, recordTrades: Bool = false,
+                                threads: ThreadBudget = .all) throws(KernelError) -> KernelGridResult {
         try IntradayKernel.validate(initialCash: initialCash, costs: costs)
         try IntradaySessionData.checkPrices(series)
         for p in parameters {
@@ -54,8 +54,8 @@ public enum RSI2Kernel {
         }
         let table = rsi
         let out = SMACrossKernel.Results(count: parameters.count, record: recordTrades)
-        let workers = max(1, min(parameters.count, KernelThreads.cores))
-        DispatchQueue.concurrentPerform(iterations: workers) { w in
+        let workers = threads.workers(for: parameters.count)
+        threads.forEach(workers) { w in
             var k = w
             while k < parameters.count {
                 out.store(k, run(series: series, rsi: table[parameters[k].rsiPeriod]!, p: parameters[k], initialCash: initialCash,

@@ -1,4 +1,3 @@
-import Dispatch
 import Synchronization
 import TradewindCore
 import TradewindIndicators
@@ -10,7 +9,7 @@ import TradewindIndicators
 /// averages are bit-identical), and every pair is then one pass over the bars (crossing detectors, a pending
 /// next-open order, cash and position) that skips what cannot change a result: flat stretches only look for the
 /// next cross up, and the drawdown division runs only where it may set a new low (`fastRun`; bit-identical to
-/// the plain per-bar pass `run`). Pairs run in parallel on all cores.
+/// the plain per-bar pass `run`). Pairs run in parallel within the `threads` budget (default: every core).
 ///
 /// Exact for the settings the engine's single-symbol `sma-cross` run uses by default: next-open fills, cash
 /// account, fractional shares, percent-of-value commission, bps slippage (`KernelCosts`), no volume cap.
@@ -30,7 +29,7 @@ public enum SMACrossKernel {
     public static let maximumWindow = 1 << 20
 
     public static func evaluate(series: BarSeries, pairs: [Pair], initialCash: Double = 100_000, costs: KernelCosts = .none,
-                                recordTrades: Bool = false) throws(KernelError) -> KernelGridResult {
+                                recordTrades: Bool = false, threads: ThreadBudget = .all) throws(KernelError) -> KernelGridResult {
         try IntradayKernel.validate(initialCash: initialCash, costs: costs)
         try IntradaySessionData.checkPrices(series)
         for p in pairs where !(p.fast >= 1 && p.slow >= 2 && p.fast < p.slow && p.slow <= maximumWindow) {
@@ -45,16 +44,16 @@ public enum SMACrossKernel {
         // Column of each window in the block, indexed by window length.
         var column = [Int](repeating: -1, count: (windows.last ?? 0) + 1)
         for (k, w) in windows.enumerated() { column[w] = k }
-        // The averages, one column per window, filled on all cores (a division per bar and window).
+        // The averages, one column per window, filled within the budget (a division per bar and window).
         let block = [Double](unsafeUninitializedCapacity: windows.count * n) { buffer, count in
             let base = buffer.baseAddress
             count = windows.count * n
             guard let base, count > 0 else { return }
             let address = Int(bitPattern: base)
             // Worth a second thread only with a few windows per thread (a single pair stays on the caller's).
-            let parts = max(1, min(windows.count / 4, KernelThreads.cores))
+            let parts = threads.workers(for: windows.count / 4)
             let sumsOfCloses = cumsum
-            DispatchQueue.concurrentPerform(iterations: parts) { part in
+            threads.forEach(parts) { part in
                 sumsOfCloses.withUnsafeBufferPointer { sums in
                     let out = UnsafeMutablePointer<Double>(bitPattern: address)!
                     var k = part
@@ -75,12 +74,12 @@ public enum SMACrossKernel {
         let averagesAreNumbers = n == 0 || cumsum[n - 1].isFinite
         let out = Results(count: pairs.count, record: recordTrades)
         let averages = block, columnOf = column
-        let workers = max(1, min(pairs.count, KernelThreads.cores))
+        let workers = threads.workers(for: pairs.count)
         // Pairs are handed out in chunks from a shared counter, so a worker on a core that other processes share
         // takes fewer of them instead of holding the others up (each pair's result is the same on any worker).
         let chunk = 16
         let nextPair = Atomic<Int>(0)
-        DispatchQueue.concurrentPerform(iterations: workers) { _ in
+        threads.forEach(workers) { _ in
             // Each worker borrows the columns read-only for all its pairs.
             series.open.withUnsafeBufferPointer { open in
             series.close.withUnsafeBufferPointer { close in
@@ -274,22 +273,3 @@ public enum SMACrossKernel {
         }
     }
 }
-
-public enum KernelThreads {
-    /// Online processor count.
-    public static let cores: Int = {
-        #if canImport(Glibc) || canImport(Darwin)
-        return max(1, sysconfCores())
-        #else
-        return 1
-        #endif
-    }()
-}
-
-#if canImport(Glibc)
-import Glibc
-private func sysconfCores() -> Int { Int(sysconf(Int32(_SC_NPROCESSORS_ONLN))) }
-#elseif canImport(Darwin)
-import Darwin
-private func sysconfCores() -> Int { Int(sysconf(_SC_NPROCESSORS_ONLN)) }
-#endif

@@ -193,12 +193,12 @@ extension RSI2: CatalogStrategy {
             },
             prepare: { series in
                 guard series.interval == .daily else { return nil }
-                return PreparedKernel { batch, config, _ in
+                return PreparedKernel { batch, config, threads in
                     guard let ps = try? batch.map({ p throws(ParameterError) in
                         RSI2Kernel.Parameters(rsiPeriod: try p.int("rsi_period"), entry: try p.real("entry"), exit: try p.real("exit"),
                                               stopLoss: try p.real("stop_loss"), positionSize: try p.real("position_size"))
                     }), let r = try? RSI2Kernel.evaluate(series: series, parameters: ps, initialCash: config.initialCash,
-                                                        costs: ExactKernel.costs(of: config)) else { return nil }
+                                                        costs: ExactKernel.costs(of: config), threads: threads) else { return nil }
                     return (0..<r.count).map(r.metrics(at:))
                 }
             })

@@ -39,9 +39,11 @@ struct DataOptions: ParsableArguments {
 
     @OptionGroup var loading: LoadingOptions
 
-    /// Loads the data (only `symbols` when given).
-    func load(symbols: [String]? = nil) throws -> MarketDataset {
+    /// Loads the data (only `symbols` when given) within `threads` (a command's `--threads`, else every core).
+    func load(symbols: [String]? = nil, threads: ThreadBudget = .all) throws -> MarketDataset {
         let source = try DataSource(parsing: data)
-        return loading.adjusted(try source.load(try loading.loadOptions(), symbols: symbols))
+        var options = try loading.loadOptions()
+        options.threads = threads
+        return loading.adjusted(try source.load(options, symbols: symbols))
     }
 }

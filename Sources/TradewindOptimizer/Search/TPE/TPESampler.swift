@@ -1,3 +1,4 @@
+import TradewindCore
 import TradewindData
 import Foundation
 
