@@ -109,6 +109,7 @@ import TradewindStrategies
             return r
         }
         let cases: [(OptimizationRequest, OptimizerError)] = [
+            (with { $0.symbols = [] }, .invalidArgument(name: "symbols", value: "[]", valid: "at least one symbol (or no list: every symbol of the data)")),
             (with { $0.method = "anneal" }, .invalidArgument(name: "method", value: "anneal", valid: "grid, random or tpe")),
             (with { $0.split = "2010-02-30" }, .invalidArgument(name: "split", value: "2010-02-30", valid: "YYYY-MM-DD")),
             (with { $0.split = "2010-01-04"; $0.walkForward = "folds=2" }, .exclusiveArguments("split", "walk_forward")),

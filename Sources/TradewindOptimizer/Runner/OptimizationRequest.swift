@@ -97,14 +97,19 @@ public struct OptimizationRequest: Sendable, Hashable, Codable {
         case kernel, robustness, backtest
     }
 
-    /// Checks the request against `catalog` and builds its job, before any data is read: the strategy, method,
-    /// objective, parameter space and constraints, the validation plan (`split` or `walkForward`, not both; the split
-    /// date read in `zone`), the backtest settings (`BacktestSettings.config(zone:)`) and `OptimizationJob.validate()`.
+    /// Checks the request against `catalog` and builds its job, before any data is read: the strategy, the symbol list
+    /// (nil or not empty), method, objective, parameter space and constraints, the validation plan (`split` or
+    /// `walkForward`, not both; the split date read in `zone`), the backtest settings (`BacktestSettings.config(zone:)`)
+    /// and `OptimizationJob.validate()`.
     /// The settings' `from`/`to` become the plan's period, cut from the bars themselves (as the engine does), so that
     /// validation windows, kernels and the engine all see the same bars; the job's config carries no period.
     /// Throws `UnknownStrategyError`, `BacktestSettingsError` or `OptimizerError`.
     public func plan(catalog: StrategyCatalog = .builtIn, zone: ZoneRules, threads: Int = KernelThreads.cores) throws -> OptimizationPlan {
         let descriptor = try catalog.named(strategy)
+        if symbols?.isEmpty == true {
+            throw OptimizerError.invalidArgument(name: Field.symbols.stringValue, value: "[]",
+                                                 valid: "at least one symbol (or no list: every symbol of the data)")
+        }
         guard let kind = SearchMethodKind(rawValue: method) else {
             throw OptimizerError.invalidArgument(name: Field.method.stringValue, value: method, valid: "grid, random or tpe")
         }
