@@ -31,6 +31,12 @@ public enum OptimizerError: Error, Sendable, Equatable, CustomStringConvertible 
     case invalidArgument(name: String, value: String, valid: String)
     /// An I/O failure writing results.
     case io(path: String, reason: String)
+    /// Two arguments that cannot both be given (named as the request's fields, e.g. `split` and `walk_forward`).
+    case exclusiveArguments(String, String)
+    /// No bar of `data` is left to optimise after the symbol selection and the period cut.
+    case noBars(data: String, symbols: [String], period: String)
+    /// Two symbols whose per-symbol results files would be the same file.
+    case sharedResultsFile(path: String, symbols: [String])
 
     public var description: String {
         switch self {
@@ -64,6 +70,12 @@ public enum OptimizerError: Error, Sendable, Equatable, CustomStringConvertible 
             return "invalid \(name) \(value): expected \(valid)"
         case let .io(path, reason):
             return "cannot write \(path): \(reason)"
+        case let .exclusiveArguments(a, b):
+            return "give \(a) or \(b), not both"
+        case let .noBars(data, symbols, period):
+            return "no bars to optimise in \(data) between \(period) (symbols with bars anywhere: \(symbols.isEmpty ? "none" : symbols.joined(separator: ", ")))"
+        case let .sharedResultsFile(path, symbols):
+            return "symbols \(symbols.joined(separator: " and ")) would both write their results to \(path); optimise them in separate jobs or name the results file per job"
         }
     }
 }

@@ -96,31 +96,35 @@ struct OptimizeCommand: ParsableCommand {
         }
     }
 
+    /// The options as a library request (`OptimizationRequest`: the rules and checks live there).
+    func request() throws -> OptimizationRequest {
+        let wanted: [String]?
+        do {
+            wanted = try ValueList.symbols(symbols)
+        } catch {
+            switch error {
+            case let .unreadableFile(path, _): throw ValidationError("--symbols @\(path): cannot read the file")
+            case .empty: throw ValidationError("--symbols \(symbols): no symbols given")
+            }
+        }
+        return OptimizationRequest(
+            strategy: strategy, data: dataOptions.data, adjust: dataOptions.loading.adjust, symbols: wanted, grids: grid,
+            choices: choice, fixed: fixed, constraints: constraint,
+            autoBounds: autoBounds.map { $0.split(separator: ",").map(String.init) } ?? [], method: method, trials: trials,
+            seed: seed, objective: objective, minimize: minimize, minTrades: minTrades, top: top, batch: batch, split: split,
+            walkForward: walkForward, kernel: !noKernel, robustness: !noRobustness, backtest: costs.settings)
+    }
+
     func runJob() throws {
-        let descriptor = try StrategyCatalog.builtIn.named(strategy)
-        guard let kind = SearchMethodKind(rawValue: method) else {
-            throw ValidationError("--method \(method): expected grid, random or tpe")
-        }
-        var goal = try Objective.parse(objective)
-        if minimize { goal.direction = .minimize }
-        let space = try SpaceBuilder.space(strategy: descriptor, grids: grid, choices: choice, fixed: fixed)
-        let constraints = try SpaceBuilder.constraints(strategy: descriptor, extra: constraint, space: space)
+        let request = try request()
         let zone = try dataOptions.loading.loadOptions().zone
-        var config = try costs.config(zone: zone)
-        // --from/--to cut the bars themselves (as the engine does), so that windows, kernels and the engine
-        // all see the same bars.
-        let period = (config.from ?? .min, config.to ?? .max)
-        config.from = nil
-        config.to = nil
-        var validation = ValidationPlan.none
-        if split != nil && walkForward != nil { throw ValidationError("give --split or --walk-forward, not both") }
-        if let split {
-            guard let d = CivilDate(iso: split) else { throw ValidationError("--split \(split): expected YYYY-MM-DD") }
-            validation = .split(zone.instant(d, hour: 0, minute: 0))
-        }
-        if let walkForward { validation = .walkForward(try WalkForwardSpec.parse(walkForward)) }
-        var settings = SearchSettings(method: kind, trials: trials, seed: seed, objective: goal, minTrades: minTrades, topK: top,
-                                      batchSize: batch, robustness: !noRobustness)
+        if let threads, threads < 1 { throw ValidationError("--threads \(threads): expected an integer ≥ 1") }
+        let budget = threads.map { ThreadBudget($0) } ?? .all
+        var plan = try Self.flagging { try request.plan(zone: zone, threads: budget) }
+        let descriptor = plan.job.strategy
+        let space = plan.job.space
+        let kind = plan.job.settings.method
+        let goal = plan.job.settings.objective
         var axes: (String, String)?
         if let heatmap {
             let names = heatmap.split(separator: ",").map(String.init)
@@ -131,42 +135,17 @@ struct OptimizeCommand: ParsableCommand {
             axes = (names[0], names[1])
         }
         // Reports draw every trial: keep up to 200,000 of them (points and objectives only).
-        if report != nil || pdf != nil { settings.recordTrials = 200_000 }
-        if let threads, threads < 1 { throw ValidationError("--threads \(threads): expected an integer ≥ 1") }
-        let budget = threads.map { ThreadBudget($0) } ?? .all
-        var job = OptimizationJob(strategy: descriptor, space: space, constraints: constraints, settings: settings,
-                                  config: config, validation: validation, allowKernel: !noKernel, threads: budget)
-        if let autoBounds {
-            job.autoBounds = autoBounds.split(separator: ",").map(String.init)
-            for name in job.autoBounds {
-                guard let i = job.space.index(of: name), !job.space.dimensions[i].isFixed else { continue }
-                throw ValidationError("--auto-bounds \(name): also given by --grid/--choice; give the parameter one way")
-            }
-        }
-        try job.validate()
+        if report != nil || pdf != nil { plan.job.settings.recordTrials = 200_000 }
 
-        let wanted = try symbolList()
-        let data = try dataOptions.load(symbols: wanted, threads: budget)
+        let data = try dataOptions.load(symbols: request.symbols, threads: budget)
         // What the strategy needs (sessions, flattening) is applied and said; what data lacks is an error.
-        let (prepared, notes) = try descriptor.prepare(job.config, parameters: StrategyParameters(defaultsOf: descriptor.parameterSpecs),
-                                                       data: data)
-        for note in notes { FileHandle.standardError.write(Data(("note: " + note + "\n").utf8)) }
-        job.config = prepared
-        config = prepared
-        var series = data.series.map { $0.between(period.0, period.1) }.filter { !$0.isEmpty }
-        if let wanted {
-            // The job's order is the order given.
-            let rank = Dictionary(wanted.enumerated().map { ($1, $0) }, uniquingKeysWith: { a, _ in a })
-            series.sort { (rank[$0.symbol] ?? .max) < (rank[$1.symbol] ?? .max) }
-        }
-        guard !series.isEmpty else { throw ValidationError("no bars to optimise in --data \(dataOptions.data) (check --symbols, --from, --to)") }
+        let prepared = try Self.flagging { try plan.prepared(for: data) }
+        for note in prepared.notes { FileHandle.standardError.write(Data(("note: " + note + "\n").utf8)) }
+        let (job, series, config) = (prepared.job, prepared.series, prepared.job.config)
 
-        let key = jobKey(space: space, config: config)
-        let file = resume.map { JobFile(path: $0, key: key) }
-        let multi = series.count > 1
-        let resultsPath: ((String) -> String?)? = results.map { path in
-            { symbol in multi ? OptimizeCommand.perSymbol(path, symbol) : path }
-        }
+        let file = resume.map { JobFile(path: $0, key: prepared.key) }
+        let paths = try results.map { base in try Self.flagging { try ResultsTableWriter.symbolPaths(base: base, symbols: series.map(\.symbol)) } }
+        let resultsPath: ((String) -> String?)? = paths.map { p in { p[$0] } }
 
         let cancel = CancellationFlag()
         signal(SIGINT, SIG_IGN)
@@ -176,8 +155,10 @@ struct OptimizeCommand: ParsableCommand {
         defer { source.cancel(); signal(SIGINT, SIG_DFL) }
 
         let bar = ProgressBar(enabled: !quiet && (progress || isatty(2) == 1), symbols: series.count)
-        let outcome = try JobRunner.run(job, series: series, jobFile: file, resultsPath: resultsPath, cancel: cancel,
-                                        progress: { bar.update($0, finished: $1) })
+        let outcome = try Self.flagging {
+            try JobRunner.run(job, series: series, jobFile: file, resultsPath: resultsPath, cancel: cancel,
+                              progress: { bar.update($0, finished: $1) })
+        }
         bar.finish()
         if report != nil || pdf != nil {
             let times = series.flatMap { [$0.time.first!, $0.time.last!] }
@@ -201,42 +182,64 @@ struct OptimizeCommand: ParsableCommand {
         if outcome.interrupted { throw ExitCode(130) }
     }
 
-    /// nil = every symbol of --data.
-    func symbolList() throws -> [String]? {
-        if symbols == "all" { return nil }
-        var text = symbols
-        if symbols.hasPrefix("@") {
-            let path = String(symbols.dropFirst())
-            guard let t = try? String(contentsOfFile: path, encoding: .utf8) else {
-                throw ValidationError("--symbols @\(path): cannot read the file")
+    /// Runs `body`, saying the library's errors about the request's fields with the flags' names.
+    static func flagging<T>(_ body: () throws -> T) throws -> T {
+        do {
+            return try body()
+        } catch let error as BacktestSettingsError {
+            throw BacktestOptions.validationError(error)
+        } catch let error as OptimizerError {
+            switch error {
+            case let .invalidArgument(name, value, valid) where name == "job file":
+                throw CommandError(description: "--resume \(value): expected \(valid)")
+            case let .invalidArgument(name, value, valid):
+                guard let flag = flag(name) else { throw error }
+                throw ValidationError("\(flag) \(value): expected \(valid)")
+            case let .exclusiveArguments(a, b):
+                throw ValidationError("give \(flag(a) ?? a) or \(flag(b) ?? b), not both")
+            case let .noBars(data, _, _):
+                throw ValidationError("no bars to optimise in --data \(data) (check --symbols, --from, --to)")
+            case let .sharedResultsFile(path, symbols):
+                throw CommandError(description: "--results: symbols \(symbols.joined(separator: " and ")) would both write \(path); optimise them in separate jobs")
+            default:
+                throw error
             }
-            text = t
         }
-        let list = text.split(whereSeparator: { $0 == "," || $0 == "\n" || $0 == " " || $0 == "\r" }).map(String.init)
-        guard !list.isEmpty else { throw ValidationError("--symbols \(symbols): no symbols given") }
-        return list
     }
 
-    /// Everything that decides a job's results, for --resume to check.
-    func jobKey(space: ParameterSpace, config: BacktestConfig) -> String {
-        [
-            "strategy=\(strategy)", "data=\(dataOptions.data)", "adjust=\(dataOptions.loading.adjust.rawValue)",
-            "grid=\(grid.joined(separator: ";"))", "choice=\(choice.joined(separator: ";"))",
-            "fixed=\(fixed.joined(separator: ";"))", "constraint=\(constraint.joined(separator: ";"))",
-            "method=\(method)", "trials=\(method == "grid" ? 0 : trials)", "seed=\(seed)",
-            "objective=\(objective)\(minimize ? " min" : "")", "min_trades=\(minTrades)", "top=\(top)",
-            "batch=\(batch.map(String.init) ?? "default")", "split=\(split ?? "")", "walk_forward=\(walkForward ?? "")",
-            "kernel=\(!noKernel)", "auto_bounds=\(autoBounds ?? "")", "from=\(costs.from ?? "")", "to=\(costs.to ?? "")", "config=\(config)",
-        ].joined(separator: " ")
-    }
-
-    static func perSymbol(_ path: String, _ symbol: String) -> String {
-        let safe = String(symbol.map { $0.isLetter || $0.isNumber || $0 == "-" || $0 == "_" ? $0 : "_" })
-        if let dot = path.lastIndex(of: "."), !path[dot...].contains("/") {
-            return String(path[..<dot]) + "." + safe + String(path[dot...])
+    /// The flag of a request field (`OptimizationRequest.Field`); nil for other names.
+    static func flag(_ name: String) -> String? {
+        guard let field = OptimizationRequest.Field(rawValue: name) else { return nil }
+        switch field {
+        case .strategy: return "--strategy"
+        case .data: return "--data"
+        case .adjust: return "--adjust"
+        case .symbols: return "--symbols"
+        case .grids: return "--grid"
+        case .choices: return "--choice"
+        case .fixed: return "--fixed"
+        case .constraints: return "--constraint"
+        case .autoBounds: return "--auto-bounds"
+        case .method: return "--method"
+        case .trials: return "--trials"
+        case .seed: return "--seed"
+        case .objective: return "--objective"
+        case .minimize: return "--minimize"
+        case .minTrades: return "--min-trades"
+        case .top: return "--top"
+        case .batch: return "--batch"
+        case .split: return "--split"
+        case .walkForward: return "--walk-forward"
+        case .kernel: return "--no-kernel"
+        case .robustness: return "--no-robustness"
+        case .backtest: return nil
         }
-        return path + "." + safe
     }
+}
+
+/// A failure of the job (not of its arguments), said with the flags' names: printed as `Error: …`, exit status 1.
+struct CommandError: Error, CustomStringConvertible {
+    let description: String
 }
 
 /// One progress line on stderr for the whole job, redrawn in place with \r: percent, symbols done, ETA.

@@ -39,6 +39,35 @@ struct OptimizeCLITests {
         #expect((p["best"] as? NSDictionary) == (o["best"] as? NSDictionary))
     }
 
+    static let optionErrors: [([String], String)] = [
+        (["--margin", "2"], "--margin 2: expected an initial margin with 0 < margin ≤ 1"),
+        (["--borrow-rate", "0.02"], "--borrow-rate 0.02 applies to margin accounts only: give --margin too"),
+        (["--spread", "0.02", "--slippage-bps", "5"], "give --spread or --slippage-bps, not both"),
+        (["--from", "2012-01-01", "--to", "2011-01-01"], "--from 2012-01-01 and --to 2011-01-01 are out of order"),
+        (["--fill", "open"], "--fill open: expected next-open or close"),
+        (["--split", "2010-01-04", "--walk-forward", "folds=2"], "give --split or --walk-forward, not both"),
+        (["--split", "2010-02-30"], "--split 2010-02-30: expected YYYY-MM-DD"),
+        (["--method", "anneal"], "--method anneal: expected grid, random or tpe"),
+        (["--top", "0"], "--top 0: expected an integer ≥ 1"),
+        (["--symbols", "@/nonexistent/tw-list.txt"], "--symbols @/nonexistent/tw-list.txt: cannot read the file"),
+        (["--from", "2030-01-01"], "no bars to optimise in --data sample:spy-daily (check --symbols, --from, --to)"),
+    ]
+
+    @Test("the libraries' errors about options are said with the flags' names", arguments: optionErrors)
+    func optionErrorsNameTheFlags(arguments: [String], message: String) throws {
+        let r = try CLITests.run(["optimize", "--data", "sample:spy-daily", "--strategy", "sma-cross", "--grid", "fast=5:20:5",
+                                  "--quiet"] + arguments)
+        #expect(r.status != 0)
+        #expect(r.stderr.contains(message), "\(r.stderr)")
+    }
+
+    @Test("backtest says a settings error with the flag's name")
+    func backtestSettingsErrorNamesTheFlag() throws {
+        let r = try CLITests.run(["backtest", "--data", "sample:spy-daily", "--strategy", "sma-cross", "--intrabar", "best"])
+        #expect(r.status != 0)
+        #expect(r.stderr.contains("--intrabar best: expected worst or path"), "\(r.stderr)")
+    }
+
     @Test("--report writes the optimization page; --heatmap must name searched parameters")
     func report() throws {
         let path = NSTemporaryDirectory() + "tw-opt-report-\(UUID().uuidString).html"

@@ -32,7 +32,7 @@ public struct VolatilityBounds: Sendable, Hashable {
     public init(series: BarSeries, parameter name: String, targetSteps: Int = 20) throws(OptimizerError) {
         let n = series.count
         guard n >= 30 else {
-            throw .invalidArgument(name: "series length for --auto-bounds", value: "\(n) bars of \(series.symbol)", valid: "at least 30 daily bars")
+            throw .invalidArgument(name: "series length for auto bounds", value: "\(n) bars of \(series.symbol)", valid: "at least 30 daily bars")
         }
         guard targetSteps >= 1 else { throw .invalidArgument(name: "target steps", value: String(targetSteps), valid: "≥ 1") }
         let h = series.high, l = series.low, c = series.close

@@ -22,10 +22,10 @@ public struct JobFile: Sendable {
         let text = try String(contentsOfFile: path, encoding: .utf8)
         let lines = text.split(separator: "\n").map(String.init)
         guard let first = lines.first, let header = try? JSONDecoder().decode(Header.self, from: Data(first.utf8)) else {
-            throw OptimizerError.invalidArgument(name: "--resume file", value: path, valid: "a job file written by tradewind optimize")
+            throw OptimizerError.invalidArgument(name: "job file", value: path, valid: "a job file written by tradewind optimize")
         }
         guard header.job == key else {
-            throw OptimizerError.invalidArgument(name: "--resume file", value: path,
+            throw OptimizerError.invalidArgument(name: "job file", value: path,
                                                  valid: "the file of the same job (same strategy, data, parameters, method, seed, objective and costs); it was written for: \(header.job)")
         }
         return try lines.dropFirst().map { try JSONDecoder().decode(SymbolOptimization.self, from: Data($0.utf8)).normalised(order: parameterOrder) }

@@ -43,19 +43,19 @@ public struct OptimizationJob: Sendable {
 
     /// Checks the request before any work: a method that fits the space, a feasible point, sane settings.
     public func validate() throws(OptimizerError) {
-        guard settings.topK >= 1 else { throw .invalidArgument(name: "--top", value: String(settings.topK), valid: "an integer ≥ 1") }
+        guard settings.topK >= 1 else { throw .invalidArgument(name: "top", value: String(settings.topK), valid: "an integer ≥ 1") }
         guard settings.minTrades >= 0 else {
-            throw .invalidArgument(name: "--min-trades", value: String(settings.minTrades), valid: "an integer ≥ 0")
+            throw .invalidArgument(name: "min_trades", value: String(settings.minTrades), valid: "an integer ≥ 0")
         }
         if settings.method != .grid {
-            guard settings.trials >= 1 else { throw .invalidArgument(name: "--trials", value: String(settings.trials), valid: "an integer ≥ 1") }
+            guard settings.trials >= 1 else { throw .invalidArgument(name: "trials", value: String(settings.trials), valid: "an integer ≥ 1") }
         }
-        if let b = settings.batchSize, b < 1 { throw .invalidArgument(name: "batch size", value: String(b), valid: "an integer ≥ 1") }
+        if let b = settings.batchSize, b < 1 { throw .invalidArgument(name: "batch", value: String(b), valid: "an integer ≥ 1") }
         _ = try SearchRunner.method(settings, space: space, constraints: constraints)
         try constraints.requireFeasible(in: space)
         for name in autoBounds {
             guard let i = space.index(of: name), space.dimensions[i].isNumeric else {
-                throw .invalidArgument(name: "--auto-bounds parameter", value: "'\(name)'",
+                throw .invalidArgument(name: "auto_bounds", value: "'\(name)'",
                                        valid: "a numeric parameter of the strategy (\(space.names.joined(separator: ", ")))")
             }
         }

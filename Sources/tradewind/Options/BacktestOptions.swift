@@ -4,6 +4,7 @@ import TradewindData
 import TradewindEngine
 
 /// The cost, fill, account, period and session options of a backtest: shared by `backtest` and `optimize`.
+/// `BacktestSettings` (TradewindEngine) checks them and builds the configuration.
 struct BacktestOptions: ParsableArguments {
     @Option(help: "Initial capital.") var cash: Double = 100_000
     @Option(help: "Commission as a fraction of traded value (0.001 = 0.1 %).") var commission: Double = 0
@@ -14,8 +15,8 @@ struct BacktestOptions: ParsableArguments {
     @Option(help: "Slippage in basis points against the trader on market-type fills.") var slippageBps: Double = 0
     @Option(help: "Slippage as half of this quoted spread (price units), instead of --slippage-bps.") var spread: Double?
     @Option(help: "Cap each order's fill per bar at this fraction of the bar's volume (0.1 = 10 %).") var volumeCap: Double?
-    @Option(help: "Annual short borrow fee (fraction), margin accounts.") var borrowRate: Double = 0
-    @Option(help: "Annual interest on borrowed cash (fraction), margin accounts.") var marginRate: Double = 0
+    @Option(help: "Annual short borrow fee (fraction), margin accounts (needs --margin).") var borrowRate: Double = 0
+    @Option(help: "Annual interest on borrowed cash (fraction), margin accounts (needs --margin).") var marginRate: Double = 0
     @Option(help: "Market-order fills: next-open or close.") var fill: String = "next-open"
     @Option(help: "Intrabar policy for OHLC bars: worst or path.") var intrabar: String = "worst"
     @Flag(help: "Trade whole shares only.") var wholeShares = false
@@ -26,37 +27,52 @@ struct BacktestOptions: ParsableArguments {
     var session: String = "all"
     @Flag(help: "Close every position at each session's last bar.") var flattenAtClose = false
 
-    func sessionCalendar() throws -> (any ExchangeCalendar)? {
-        switch session {
-        case "all": return nil
-        case "nyse": return NYSECalendar.shared
-        default: throw ValidationError("--session \(session): expected all or nyse")
+    /// The options as library settings (`BacktestSettings`: the rules and checks live there).
+    var settings: BacktestSettings {
+        BacktestSettings(cash: cash, commission: commission, commissionPerShare: commissionPerShare,
+                         commissionMinimum: commissionMinimum, commissionMaximum: commissionMaximum,
+                         commissionFixed: commissionFixed, slippageBps: slippageBps, spread: spread, volumeCap: volumeCap,
+                         borrowRate: borrowRate, marginRate: marginRate, fill: fill, intrabar: intrabar,
+                         wholeShares: wholeShares, margin: margin, from: from, to: to, session: session,
+                         flattenAtClose: flattenAtClose)
+    }
+
+    /// The engine configuration these options describe; dates are read in `zone`. Errors name the flags.
+    func config(zone: ZoneRules) throws -> BacktestConfig {
+        do {
+            return try settings.config(zone: zone)
+        } catch {
+            throw Self.validationError(error)
         }
     }
 
-    /// The engine configuration these options describe; dates are read in `zone`.
-    func config(zone: ZoneRules) throws -> BacktestConfig {
-        guard let fillTiming = FillTiming(rawValue: fill) else {
-            throw ValidationError("--fill \(fill): expected next-open or close")
+    /// A settings error as the command line says it: with the flags' names.
+    static func validationError(_ error: BacktestSettingsError) -> ValidationError {
+        ValidationError(error.description(naming: flag))
+    }
+
+    /// The flag of each settings field.
+    static func flag(_ field: BacktestSettings.Field) -> String {
+        switch field {
+        case .cash: return "--cash"
+        case .commission: return "--commission"
+        case .commissionPerShare: return "--commission-per-share"
+        case .commissionMinimum: return "--commission-minimum"
+        case .commissionMaximum: return "--commission-maximum"
+        case .commissionFixed: return "--commission-fixed"
+        case .slippageBps: return "--slippage-bps"
+        case .spread: return "--spread"
+        case .volumeCap: return "--volume-cap"
+        case .borrowRate: return "--borrow-rate"
+        case .marginRate: return "--margin-rate"
+        case .fill: return "--fill"
+        case .intrabar: return "--intrabar"
+        case .wholeShares: return "--whole-shares"
+        case .margin: return "--margin"
+        case .from: return "--from"
+        case .to: return "--to"
+        case .session: return "--session"
+        case .flattenAtClose: return "--flatten-at-close"
         }
-        guard let policy = IntrabarPolicy(rawValue: intrabar) else {
-            throw ValidationError("--intrabar \(intrabar): expected worst or path")
-        }
-        func date(_ text: String?, _ flag: String, plusDays: Int = 0) throws -> UnixNanos? {
-            guard let text else { return nil }
-            guard let d = CivilDate(iso: text) else { throw ValidationError("\(flag) \(text): expected YYYY-MM-DD") }
-            return zone.instant(d.adding(days: plusDays), hour: 0, minute: 0)
-        }
-        var config = BacktestConfig(
-            initialCash: cash,
-            commission: CommissionModel(perShare: commissionPerShare, percent: commission, fixed: commissionFixed,
-                                        minimum: commissionMinimum, maximum: commissionMaximum ?? .infinity),
-            slippage: spread.map { SlippageModel.halfSpread($0) } ?? (slippageBps > 0 ? .basisPoints(slippageBps) : .none),
-            financing: FinancingModel(shortBorrowRate: borrowRate, marginInterestRate: marginRate),
-            fillTiming: fillTiming, intrabar: policy, wholeShares: wholeShares, volumeParticipation: volumeCap,
-            session: SessionPolicy(zone: zone, calendar: try sessionCalendar(), flattenAtClose: flattenAtClose),
-            from: try date(from, "--from"), to: try date(to, "--to", plusDays: 1))
-        if let m = margin { config.account = .margin(initialMargin: m, maintenanceMargin: min(0.25, m)) }
-        return config
     }
 }
