@@ -29,7 +29,7 @@ import TradewindCore
     @Test func barCSVTextLoadsOrThrows() {
         var fuzz = FuzzInput(seed: 0xC5F1)
         var loaded = 0
-        for i in 0..<3000 {
+        for i in 0..<8000 {
             let bytes: [UInt8]
             switch i % 6 {
             case 0: bytes = fuzz.bytes(maxCount: 200)
@@ -74,7 +74,7 @@ import TradewindCore
     @Test func gzipContentLoadsOrThrows() throws {
         let gz = try Array(Data(contentsOf: URL(fileURLWithPath: LoaderPaths.samples + "/sp500-50/DA-KO-T-2021-04-21.csv.gz")))
         var fuzz = FuzzInput(seed: 0x62F)
-        for i in 0..<80 {
+        for i in 0..<160 {
             var bytes: [UInt8]
             switch i % 4 {
             case 0: bytes = [0x1f, 0x8b] + fuzz.bytes(maxCount: 400)
@@ -138,7 +138,7 @@ import TradewindCore
         #expect(try BarCache.read(path: path) == series)
         var fuzz = FuzzInput(seed: 0x7C)
         var decoded = 0
-        for i in 0..<3000 {
+        for i in 0..<6000 {
             var bytes: [UInt8]
             switch i % 5 {
             case 0: bytes = BarCacheFormat.magic + fuzz.bytes(maxCount: 200)
@@ -164,6 +164,38 @@ import TradewindCore
             }
         }
         #expect(decoded > 100)
+    }
+
+    @Test func inputsThatUsedToTrapAreErrorsOrLoad() throws {
+        let header = "timestamp,open,high,low,close\n"
+        // Epoch numbers past 2262 overflowed the nanosecond product (10 digits × 10^9) or the digit loop (19 digits).
+        for stamp in ["9999999999", "9999999999999999", "9999999999999999999"] {
+            let e = loadError { () throws(DataError) in try CSVBarReader.read(text: header + "\(stamp),1,2,0.5,1.5\n", name: "X.csv") }
+            #expect(e?.kind == .badTimestamp && e?.value == stamp)
+            #expect(ReturnsCSV.parseTimestamp(stamp) == nil)
+        }
+        // Bars at both ends of the accepted years: their spacing overflowed the interval inference.
+        let far = try CSVBarReader.read(text: header + "1678-01-01,1,2,0.5,1.5\n2261-12-31,1,2,0.5,1.5\n", name: "X.csv")
+        #expect(far.count == 2)
+        // Intervals whose length overflowed, and end-labelled stamps moved back by a century-long bar.
+        #expect(BarInterval("9999999999999999h") == nil)
+        #expect(BarInterval("3000000000000000d") == nil)
+        #expect(BarInterval("36525d") != nil && BarInterval("36526d") == nil)
+        #expect(BarInterval(seconds: .max).nominalNanos == .max)
+        let century = try #require(BarInterval("876600h"))
+        let e = loadError { () throws(DataError) in
+            try CSVBarReader.read(text: header + "1678-01-01 00:01,1,2,0.5,1.5\n1678-01-01 00:02,1,2,0.5,1.5\n", name: "X.csv",
+                                  options: LoadOptions(label: .end, interval: century))
+        }
+        #expect(e?.kind == .badOption)
+        // A cache file with valid checksums but descending bar times is refused, not handed to consumers.
+        let dir = LoaderPaths.tempDir()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        var series = try CSVBarReader.read(text: Self.validCSVs[0], name: "SPY.csv")
+        series.time.reverse()
+        try BarCache.write(series, to: dir + "/SPY.twc")
+        let c = loadError { () throws(DataError) in try BarCache.read(path: dir + "/SPY.twc") }
+        #expect(c?.kind == .badCache && c?.message.contains("ascending") == true)
     }
 
     /// Recomputes both checksums of a cache file image (when its header is long enough to hold them).

@@ -67,6 +67,20 @@ import TradewindData
         #expect(computed > IndicatorRegistry.all.count * 8)
     }
 
+    @Test func inputsThatUsedToTrapCompute() throws {
+        // A periods value beyond Int (a finite number in a periods file) was converted before clamping.
+        let mavp = try IndicatorRegistry.descriptor(named: "MAVP")
+        let periods: [Double] = [1e300, -1e300, 5, .greatestFiniteMagnitude, 5, 5, 5, 5, 5, 5]
+        let out = try mavp.compute([(1...10).map(Double.init), periods], parameters: ["minperiod": 2, "maxperiod": 4])
+        #expect(out[0].count == 10 && out[0][9].isFinite)
+        // A NaN price made the Hilbert transform's smoothed period NaN, and Int(NaN) trapped.
+        let prices = (0..<120).map { $0 == 70 ? Double.nan : 100 + 5 * sin(Double($0) / 4) }
+        for name in ["HT_DCPHASE", "HT_SINE", "HT_TRENDMODE", "HT_PHASOR", "HT_DCPERIOD", "HT_TRENDLINE"] {
+            let d = try IndicatorRegistry.descriptor(named: name)
+            #expect(try d.compute(d.inputs.map { _ in prices }).allSatisfy { $0.count == 120 })
+        }
+    }
+
     @Test func parameterTextsParseOrThrow() throws {
         var fuzz = FuzzInput(seed: 0x9A9)
         let d = try IndicatorRegistry.descriptor(named: "BBANDS")

@@ -184,6 +184,45 @@ import TradewindData
         #expect(loaded > 10)
     }
 
+    @Test func inputsThatUsedToTrapAreErrors() throws {
+        // abs(Int.min) in the exponent check.
+        #expect(ExactDecimal("1e-9223372036854775808") == nil)
+        #expect(throws: OptimizerError.self) { try ParameterSpecParser.parse("x=1e-9223372036854775808:1:1") }
+        #expect(ExactDecimal("25e-1") == ExactDecimal("2.50"))
+        // Walk-forward lengths whose sums and products overflowed.
+        for text in ["folds=9223372036854775807", "folds=9223372036854775807,test=9223372036854775807",
+                     "train=9223372036854775807,test=9223372036854775807,gap=9223372036854775807",
+                     "folds=2,train=4611686018427387903,test=4611686018427387903"] {
+            #expect(throws: OptimizerError.self) { try WalkForwardSpec.parse(text).windows(barCount: 1000) }
+        }
+        // Constraints deep or long enough to exhaust the stack when parsed or evaluated.
+        let space = try ParameterSpecParser.parse(["fast=2:100:1", "slow=2:100:1"])
+        #expect(throws: OptimizerError.self) { try ConstraintExpression(String(repeating: "(", count: 100_000) + "fast<slow", space: space) }
+        #expect(throws: OptimizerError.self) { try ConstraintExpression(String(repeating: "-", count: 100_000) + "fast<slow", space: space) }
+        #expect(throws: OptimizerError.self) {
+            try ConstraintExpression(Array(repeating: "fast", count: 100_000).joined(separator: "+") + "<slow", space: space)
+        }
+        #expect(try ConstraintExpression(String(repeating: "(", count: 60) + "fast" + String(repeating: ")", count: 60) + "<slow",
+                                         space: space).isSatisfied(ParameterPoint(coordinates: [0, 1])))
+    }
+
+    @Test func aResumeFileWhoseStitchedListsDisagreeIsRefused() throws {
+        let job = try smaJob(["fast=2:10:4", "slow=20:40:20"], settings: SearchSettings(method: .grid, topK: 2),
+                             validation: .walkForward(WalkForwardSpec(folds: 2)))
+        let path = scratchFile("stitched-job.jsonl")
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        let file = JobFile(path: path, key: "stitched job")
+        _ = try JobRunner.run(job, series: [try spy(300)], jobFile: file)
+        let lines = try String(contentsOfFile: path, encoding: .utf8).split(separator: "\n").map(String.init)
+        var symbol = try #require(try JSONSerialization.jsonObject(with: Data(lines[1].utf8)) as? [String: Any])
+        var validation = try #require(symbol["validation"] as? [String: Any])
+        validation["stitched_times"] = (validation["stitched_times"] as? [String] ?? []) + ["9999-12-31T00:00:00Z"]
+        symbol["validation"] = validation
+        let edited = String(decoding: try JSONSerialization.data(withJSONObject: symbol), as: UTF8.self)
+        try (lines[0] + "\n" + edited + "\n").write(toFile: path, atomically: true, encoding: .utf8)
+        #expect(throws: OptimizerError.self) { try file.load(parameterOrder: job.space.names) }
+    }
+
     @Test func searchValuesParseToTheirDescription() {
         var fuzz = FuzzInput(seed: 0x5EA7)
         for _ in 0..<4000 {

@@ -57,7 +57,7 @@ import TradewindStrategies
         var ran = 0
         for d in StrategyCatalog.builtIn.all where d.name != "signals" {
             let data = d.requirements.intradayBars ? minute : daily
-            for _ in 0..<12 {
+            for _ in 0..<30 {
                 var overrides: [String: String] = [:]
                 for spec in d.parameterSpecs where fuzz.chance(70) { overrides[spec.name] = texts(for: spec, &fuzz) }
                 let parameters: StrategyParameters
@@ -72,7 +72,7 @@ import TradewindStrategies
                 }
             }
         }
-        #expect(ran > 20)
+        #expect(ran > 60)
     }
 
     @Test func signalFilesParseOrThrowAndTheirSignalsRun() throws {
