@@ -202,6 +202,18 @@ import TradewindData
         #expect(throws: OptimizerError.self) {
             try ConstraintExpression(Array(repeating: "fast", count: 100_000).joined(separator: "+") + "<slow", space: space)
         }
+        // --auto-bounds on prices that never move (zero width: log10(0) → Int(-inf)) or that jump by 10^300 (a step
+        // of 10^300 overflowed Int64).
+        let day = UnixTime.nanosPerDay
+        for (low, high) in [(100.0, 100.0), (1e-300, 1e300)] {
+            let n = 40
+            let flat = BarSeries(symbol: "FLAT", interval: .daily, time: (0..<n).map { Int64($0) * day },
+                                 open: Array(repeating: low, count: n), high: (0..<n).map { $0 % 2 == 0 ? low : high },
+                                 low: Array(repeating: low, count: n), close: Array(repeating: low, count: n),
+                                 volume: Array(repeating: 1, count: n))
+            #expect(throws: OptimizerError.self) { try VolatilityBounds(series: flat, parameter: "trigger") }
+        }
+        #expect(VolatilityBounds.niceStep(0) == nil && VolatilityBounds.niceStep(.infinity) == nil && VolatilityBounds.niceStep(1e300) == nil)
         #expect(try ConstraintExpression(String(repeating: "(", count: 60) + "fast" + String(repeating: ")", count: 60) + "<slow",
                                          space: space).isSatisfied(ParameterPoint(coordinates: [0, 1])))
     }
@@ -221,6 +233,11 @@ import TradewindData
         let edited = String(decoding: try JSONSerialization.data(withJSONObject: symbol), as: UTF8.self)
         try (lines[0] + "\n" + edited + "\n").write(toFile: path, atomically: true, encoding: .utf8)
         #expect(throws: OptimizerError.self) { try file.load(parameterOrder: job.space.names) }
+        // A symbol given twice (results are keyed by symbol).
+        let s = try spy(100)
+        #expect(throws: OptimizerError.invalidArgument(name: "series", value: s.symbol, valid: "each symbol once")) {
+            try JobRunner.run(job, series: [s, s])
+        }
     }
 
     @Test func searchValuesParseToTheirDescription() {

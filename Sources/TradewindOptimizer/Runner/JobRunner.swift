@@ -89,6 +89,11 @@ public enum JobRunner {
                            progress: ((Double, Int) -> Void)? = nil,
                            symbolFinished: ((SymbolOptimization) -> Void)? = nil) throws -> JobOutcome {
         try job.validate()
+        var seen = Set<String>()
+        for s in series where !seen.insert(s.symbol).inserted {
+            // (Results are keyed by symbol: a repeated one would also trap building `order` below.)
+            throw OptimizerError.invalidArgument(name: "series", value: s.symbol, valid: "each symbol once")
+        }
         let clock = ContinuousClock.now
         var finished = try jobFile?.load(parameterOrder: job.space.names) ?? []
         let known = Set(finished.map(\.symbol))
