@@ -40,10 +40,10 @@ struct BoundsFixture: Decodable {
     }
 
     @Test func niceStepsAreExactDecimals() {
-        #expect(VolatilityBounds.niceStep(0.173).description == "0.2")
-        #expect(VolatilityBounds.niceStep(0.21).description == "0.25")
-        #expect(VolatilityBounds.niceStep(3.7).description == "5")
-        #expect(VolatilityBounds.niceStep(7).description == "10")
-        #expect(VolatilityBounds.niceStep(0.01).description == "0.01")
+        #expect(VolatilityBounds.niceStep(0.173)?.description == "0.2")
+        #expect(VolatilityBounds.niceStep(0.21)?.description == "0.25")
+        #expect(VolatilityBounds.niceStep(3.7)?.description == "5")
+        #expect(VolatilityBounds.niceStep(7)?.description == "10")
+        #expect(VolatilityBounds.niceStep(0.01)?.description == "0.01")
     }
 }

@@ -21,14 +21,23 @@ public struct BarInterval: Hashable, Sendable, Comparable, CustomStringConvertib
     public var isIntraday: Bool { unit == .seconds }
 
     /// The nominal length in nanoseconds (a session counts as 24 h, a week as 7 days, a month as 30 days).
+    /// Saturates at `Int64.max` for a count too large to express (possible only through `init(seconds:)`:
+    /// parsed intervals are at most `maxNominalNanos`).
     public var nominalNanos: Int64 {
+        let unitNanos: Int64
         switch unit {
-        case .seconds: return Int64(count) * UnixTime.nanosPerSecond
-        case .day: return Int64(count) * UnixTime.nanosPerDay
-        case .week: return Int64(count) * 7 * UnixTime.nanosPerDay
-        case .month: return Int64(count) * 30 * UnixTime.nanosPerDay
+        case .seconds: unitNanos = UnixTime.nanosPerSecond
+        case .day: unitNanos = UnixTime.nanosPerDay
+        case .week: unitNanos = 7 * UnixTime.nanosPerDay
+        case .month: unitNanos = 30 * UnixTime.nanosPerDay
         }
+        let (v, overflow) = Int64(count).multipliedReportingOverflow(by: unitNanos)
+        return overflow ? .max : v
     }
+
+    /// The longest interval a text may name: 100 years (36,525 days), so that a bar's length and the instants
+    /// computed from it stay far inside `UnixNanos`.
+    public static let maxNominalNanos: Int64 = 36_525 * UnixTime.nanosPerDay
 
     /// Parses `30s`, `1m`, `1min`, `5m`, `15min`, `1h`, `1d`, `daily`, `1w`, `weekly`, `1mo`, `monthly`.
     public init?(_ text: String) {
@@ -40,7 +49,8 @@ public struct BarInterval: Hashable, Sendable, Comparable, CustomStringConvertib
         default: break
         }
         let digits = t.prefix { $0.isASCII && $0.isNumber }
-        guard let n = Int(digits), n > 0 else { return nil }
+        // At most 100 years whatever the unit, so `60 * n` and the nanosecond length cannot overflow.
+        guard let n = Int(digits), n > 0, n <= 36_525 * 86_400 else { return nil }
         switch t.dropFirst(digits.count) {
         case "s", "sec", "secs", "second", "seconds": self.init(seconds: n)
         case "m", "min", "mins", "minute", "minutes", "t": self = .minutes(n)
@@ -50,6 +60,7 @@ public struct BarInterval: Hashable, Sendable, Comparable, CustomStringConvertib
         case "mo", "mon", "month", "months": self.init(unit: .month, count: n)
         default: return nil
         }
+        guard nominalNanos <= BarInterval.maxNominalNanos else { return nil }
     }
 
     /// `1m`, `15m`, `1h`, `30s`, `1d`, `1w`, `1mo`.

@@ -104,7 +104,14 @@ enum BarAssembly {
         }
         if interval.isIntraday && verdict.label == .end {
             let step = interval.nominalNanos
-            for i in 0..<time.count { time[i] -= step }
+            for i in 0..<time.count {
+                let (start, overflow) = time[i].subtractingReportingOverflow(step)
+                guard !overflow, start >= TimestampParsing.instantRange.lowerBound else {
+                    throw DataError(.badOption, file: raw.files[0], value: interval.description,
+                                    "moving the end-labelled stamp \(ISO8601.utc(time[i])) back by one \(interval) bar leaves the years 1678 to 2261; give a shorter interval (--interval) or --label start")
+                }
+                time[i] = start
+            }
         }
         let series = BarSeries(
             symbol: symbol, interval: interval, time: time,
@@ -132,8 +139,9 @@ enum BarAssembly {
         var counts: [Int64: Int] = [:]
         var k = 1
         while k < n {
-            let d = time[k] - time[k - 1]
-            if d > 0 { counts[d, default: 0] += 1 }
+            // Stamps centuries apart overflow the difference: such a gap is no bar interval.
+            let (d, overflow) = time[k].subtractingReportingOverflow(time[k - 1])
+            if d > 0 && !overflow { counts[d, default: 0] += 1 }
             k += stride
         }
         // The smallest spacing that is common (≥ 5 % of the gaps): sparse data that misses many bars still
@@ -144,7 +152,7 @@ enum BarAssembly {
         guard let mode = counts.filter({ $0.value >= threshold }).keys.min() else { return nil }
         let hour = UnixTime.nanosPerHour
         if allDates || mode >= 20 * hour {
-            let days = (mode + 12 * hour) / UnixTime.nanosPerDay
+            let days = mode / UnixTime.nanosPerDay + (mode % UnixTime.nanosPerDay >= 12 * hour ? 1 : 0)
             switch days {
             case ...4: return .daily
             case 5...8: return .weekly

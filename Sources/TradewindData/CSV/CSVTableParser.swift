@@ -294,7 +294,7 @@ enum CSVTableParser {
                 guard let stamp else {
                     let v = cols.timeOfDay >= 0 ? field(cols.time) + " " + field(cols.timeOfDay) : field(cols.time)
                     throw DataError(.badTimestamp, file: name, line: lineNo, column: cols.name(cols.time), value: v,
-                                    "not a timestamp; expected yyyy-MM-dd, yyyy-MM-dd HH:mm:ss, ISO 8601 with Z or ±HH:MM, M/d/yyyy, yyyyMMdd [HHmmss] or epoch seconds/ms")
+                                    "not a timestamp; expected yyyy-MM-dd, yyyy-MM-dd HH:mm:ss, ISO 8601 with Z or ±HH:MM, M/d/yyyy, yyyyMMdd [HHmmss] or epoch seconds/ms, in the years 1678 to 2261")
                 }
                 let t: Int64
                 switch stamp.kind {

@@ -22,16 +22,38 @@ enum TimestampParsing {
         return d <= 9 ? Int64(d) : nil
     }
 
+    /// The `n` digits at `p[i...]`; nil for a non-digit or a value beyond `Int64.max` (a 19-digit epoch
+    /// such as `9999999999999999999`).
     @inline(__always)
     static func number(_ p: UnsafePointer<UInt8>, _ i: Int, _ n: Int) -> Int64? {
         var v: Int64 = 0
         for k in i..<(i + n) {
             let d = p[k] &- 48
             if d > 9 { return nil }
-            v = v * 10 + Int64(d)
+            let (a, o1) = v.multipliedReportingOverflow(by: 10)
+            let (b, o2) = a.addingReportingOverflow(Int64(d))
+            if o1 || o2 { return nil }
+            v = b
         }
         return v
     }
+
+    /// Absolute instants accepted: 1678-01-01T00:00:00Z up to (not including) 2262-01-01T00:00:00Z, the years
+    /// `days` accepts, so every instant a file gives stays far (over 100 days) inside `UnixNanos` and the
+    /// arithmetic done on it (zone offsets, bar lengths) cannot overflow.
+    static let instantRange: Range<Int64> = (-106_650 * UnixTime.nanosPerDay)..<(106_651 * UnixTime.nanosPerDay)
+
+    /// An epoch number in units of `unit` nanoseconds as an absolute stamp; nil outside `instantRange`.
+    @inline(__always)
+    static func epoch(_ v: Int64, _ unit: Int64) -> Stamp? {
+        let (t, overflow) = v.multipliedReportingOverflow(by: unit)
+        guard !overflow, instantRange.contains(t) else { return nil }
+        return Stamp(value: t, kind: .absolute)
+    }
+
+    /// An absolute stamp (local time minus its offset); nil outside `instantRange`.
+    @inline(__always)
+    static func absolute(_ t: Int64) -> Stamp? { instantRange.contains(t) ? Stamp(value: t, kind: .absolute) : nil }
 
     @inline(__always)
     static func days(_ y: Int64, _ m: Int64, _ d: Int64) -> Int64? {
@@ -60,10 +82,10 @@ enum TimestampParsing {
             case 8:
                 guard let d = days(v / 10_000, (v / 100) % 100, v % 100) else { return nil }
                 return Stamp(value: d, kind: .date)
-            case 9...10: return Stamp(value: v * UnixTime.nanosPerSecond, kind: .absolute)
-            case 11...13: return Stamp(value: v * UnixTime.nanosPerMillisecond, kind: .absolute)
-            case 14...16: return Stamp(value: v * UnixTime.nanosPerMicrosecond, kind: .absolute)
-            case 17...19: return Stamp(value: v, kind: .absolute)
+            case 9...10: return epoch(v, UnixTime.nanosPerSecond)
+            case 11...13: return epoch(v, UnixTime.nanosPerMillisecond)
+            case 14...16: return epoch(v, UnixTime.nanosPerMicrosecond)
+            case 17...19: return epoch(v, 1)
             default: return nil
             }
         }
@@ -75,7 +97,7 @@ enum TimestampParsing {
         let local = day * UnixTime.nanosPerDay + tod
         if after == e { return Stamp(value: local, kind: .naive) }
         guard let offset = parseOffset(p, after, e) else { return nil }
-        return Stamp(value: local - offset, kind: .absolute)
+        return absolute(local - offset)
     }
 
     /// A date at `p[s...]`: returns days since the epoch and the index after the date.
@@ -167,7 +189,7 @@ enum TimestampParsing {
         guard let (tod, after) = parseTime(p, ts, te) else { return nil }
         if after == te { return Stamp(value: day * UnixTime.nanosPerDay + tod, kind: .naive) }
         guard let offset = parseOffset(p, after, te) else { return nil }
-        return Stamp(value: day * UnixTime.nanosPerDay + tod - offset, kind: .absolute)
+        return absolute(day * UnixTime.nanosPerDay + tod - offset)
     }
 }
 

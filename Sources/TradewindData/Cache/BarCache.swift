@@ -191,6 +191,17 @@ public enum BarCache {
             if n > 0 { UnsafeMutableRawPointer(buf.baseAddress!).copyMemory(from: raw.baseAddress! + offsets[0]!, byteCount: n * 8) }
             initialized = n
         }
+        // The series contract every consumer relies on (binary searches, bar arithmetic): start times strictly
+        // ascending, inside the years the loaders accept. Checksums alone do not ensure it: a file that passes
+        // them may come from another program, or from a `verify: false` read of a damaged file.
+        var previous = Int64.min
+        for (k, t) in time.enumerated() {
+            guard t > previous, TimestampParsing.instantRange.contains(t) else {
+                throw bad(t > previous ? "bar \(k) starts at \(t) ns, outside the years 1678 to 2261"
+                                       : "bar times are not strictly ascending at bar \(k)")
+            }
+            previous = t
+        }
         return BarSeries(
             symbol: symbol, interval: interval, time: time,
             open: doubles(1)!, high: doubles(2)!, low: doubles(3)!, close: doubles(4)!, volume: doubles(5)!,

@@ -74,7 +74,7 @@ public enum ReturnsCSV {
             }
             guard let t = parseTimestamp(fields[0], zone: zone) else {
                 throw DataError(.badTimestamp, file: file, line: lineNumber, column: "timestamp", value: fields[0],
-                                "expected yyyy-MM-dd or ISO 8601 yyyy-MM-ddTHH:mm[:ss[.fff]][Z|±HH:MM]")
+                                "expected yyyy-MM-dd or ISO 8601 yyyy-MM-ddTHH:mm[:ss[.fff]][Z|±HH:MM], in the years 1678 to 2261")
             }
             let r: Double
             switch fields[1] {

@@ -92,7 +92,9 @@ struct HilbertCycle: Sendable {
         let deg2Rad = 1.0 / rad2Deg
         let constDeg2RadBy360 = atan(1.0) * 8.0
         prevDCPhase = dcPhase
-        let dcPeriodInt = Int(smoothPeriod + 0.5)
+        // `period` is clamped to 6...50, so a finite `smoothPeriod` is too; NaN or infinite input (or prices so large
+        // that the filters overflow) makes it NaN, and `Int(NaN)` would trap: no cycle then.
+        let dcPeriodInt = smoothPeriod.isFinite ? Int(smoothPeriod + 0.5) : 0
         var realPart = 0.0
         var imagPart = 0.0
         var idx = smoothPriceIdx

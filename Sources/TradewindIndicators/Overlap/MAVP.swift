@@ -30,7 +30,8 @@ public struct MAVP: StreamingIndicator {
         var chosen: Double?
         var p = minperiod
         let raw = input.y
-        let wanted = raw.isFinite ? max(minperiod, min(maxperiod, Int(raw.rounded(.towardZero)))) : maxperiod
+        // Clamp as a double first: `Int(1e300)` would trap (a periods file may hold any finite number).
+        let wanted = raw.isFinite ? Int(max(Double(minperiod), min(Double(maxperiod), raw.rounded(.towardZero)))) : maxperiod
         for k in averages.indices {
             let v = averages[k].update(input.x)
             if p == wanted { chosen = v }

@@ -62,10 +62,19 @@ public struct VolatilityBounds: Sendable, Hashable {
         let h95 = VolatilityBounds.quantile(hoc, 0.95)
         let lo = 0.25 * medATR
         let hi = max(h95, upATR)
-        let step = VolatilityBounds.niceStep((hi - lo) / Double(targetSteps))
+        // Prices that never move give a zero width and extreme jumps an enormous one: no nice step in decimals,
+        // and `Int64(±inf)` or a 10^300 step would trap. Both are errors naming the symbol.
+        func unusable() -> OptimizerError {
+            .invalidArgument(name: "--auto-bounds for \(series.symbol)", value: "a trigger range of \(lo)...\(hi) %",
+                             valid: "daily bars whose moves give a range between 1e-15 % and 1e15 % wide; give the range yourself")
+        }
+        guard let step = VolatilityBounds.niceStep((hi - lo) / Double(targetSteps)) else { throw unusable() }
         let sd = step.doubleValue
-        let startUnits = max(Int64((lo / sd).rounded(.down)), 1) * step.mantissa
-        let stopUnits = max(Int64((hi / sd).rounded(.up)) * step.mantissa, startUnits)
+        /// A bound in steps, when it is exact in a double (the range needs it to be).
+        func steps(_ x: Double) -> Int64? { x.isFinite && abs(x) < 0x1p53 ? Int64(x) : nil }
+        guard let loSteps = steps((lo / sd).rounded(.down)), let hiSteps = steps((hi / sd).rounded(.up)) else { throw unusable() }
+        let startUnits = max(loSteps, 1) * step.mantissa
+        let stopUnits = max(hiSteps * step.mantissa, startUnits)
         self.range = try SteppedRange(parameter: name, start: ExactDecimal(mantissa: startUnits, scale: step.scale),
                                       stop: ExactDecimal(mantissa: stopUnits, scale: step.scale), step: step, real: true)
         self.medianATRPercent = medATR
@@ -89,8 +98,10 @@ public struct VolatilityBounds: Sendable, Hashable {
         return s[i] + (pos - Double(i)) * (s[i + 1] - s[i])
     }
 
-    /// The smallest of 1, 2, 2.5, 5 × 10ᵏ at or above `raw` (> 0), as an exact decimal.
-    static func niceStep(_ raw: Double) -> ExactDecimal {
+    /// The smallest of 1, 2, 2.5, 5 × 10ᵏ at or above `raw`, as an exact decimal; nil unless 1e-15 ≤ raw ≤ 1e15
+    /// (zero, infinite or NaN widths, or steps that no exact decimal of `ExactDecimal` can hold).
+    static func niceStep(_ raw: Double) -> ExactDecimal? {
+        guard raw.isFinite, raw >= 1e-15, raw <= 1e15 else { return nil }
         let e = Int(log10(raw).rounded(.down))
         let frac = raw / pow(10, Double(e))
         // Candidates as (mantissa, extra decimals): 1, 2, 2.5, 5, 10.

@@ -145,9 +145,26 @@ struct ConstraintParser {
         }
     }
 
+    /// Limits that keep parsing and evaluation (both recursive) far from the end of a thread's stack: a
+    /// constraint is a short formula, and `((((…` or `a+a+…+a` thousands deep would otherwise crash the process.
+    static let maxTokens = 500
+    static let maxNesting = 64
+
     mutating func parseTop() throws(OptimizerError) -> BoolNode {
         tokens = try ConstraintLexer.tokens(text)
         if current == .end { throw fail("empty constraint") }
+        if tokens.count - 1 > Self.maxTokens {
+            throw .invalidConstraint(expression: String(text.prefix(80)) + "…", column: tokens[Self.maxTokens].1,
+                                     reason: "more than \(Self.maxTokens) numbers, names and operators; write a shorter constraint")
+        }
+        var depth = 0
+        for (token, column) in tokens {
+            if token == .op("(") { depth += 1 } else if token == .op(")") { depth -= 1 }
+            if depth > Self.maxNesting {
+                throw .invalidConstraint(expression: String(text.prefix(80)) + "…", column: column,
+                                         reason: "parentheses nested more than \(Self.maxNesting) deep; write a flatter constraint")
+            }
+        }
         let node = try parseCondition()
         guard current == .end else { throw fail("unexpected \(describe(current))") }
         return node

@@ -19,7 +19,10 @@ public struct JobFile: Sendable {
     /// another job (a different spec) or cannot be read.
     public func load(parameterOrder: [String]) throws -> [SymbolOptimization] {
         guard FileManager.default.fileExists(atPath: path) else { return [] }
-        let text = try String(contentsOfFile: path, encoding: .utf8)
+        guard let text = try? String(contentsOfFile: path, encoding: .utf8) else {
+            throw OptimizerError.invalidArgument(name: "--resume file", value: path,
+                                                 valid: "a readable UTF-8 job file written by tradewind optimize")
+        }
         let lines = text.split(separator: "\n").map(String.init)
         guard let first = lines.first, let header = try? JSONDecoder().decode(Header.self, from: Data(first.utf8)) else {
             throw OptimizerError.invalidArgument(name: "job file", value: path, valid: "a job file written by tradewind optimize")
@@ -28,7 +31,22 @@ public struct JobFile: Sendable {
             throw OptimizerError.invalidArgument(name: "job file", value: path,
                                                  valid: "the file of the same job (same strategy, data, parameters, method, seed, objective and costs); it was written for: \(header.job)")
         }
-        return try lines.dropFirst().map { try JSONDecoder().decode(SymbolOptimization.self, from: Data($0.utf8)).normalised(order: parameterOrder) }
+        var out: [SymbolOptimization] = []
+        for (k, line) in lines.enumerated().dropFirst() {
+            func bad(_ why: String) -> OptimizerError {
+                .invalidArgument(name: "--resume file", value: "\(path) line \(k + 1)",
+                                 valid: "a symbol's result as tradewind optimize writes it (\(why)); delete the file to start over")
+            }
+            let s: SymbolOptimization
+            do { s = try JSONDecoder().decode(SymbolOptimization.self, from: Data(line.utf8)) } catch {
+                throw bad("\(error)")
+            }
+            if let v = s.validation, v.stitchedEquity.count != v.stitchedTimes.count {
+                throw bad("stitched_equity has \(v.stitchedEquity.count) values but stitched_times \(v.stitchedTimes.count)")
+            }
+            out.append(s.normalised(order: parameterOrder))
+        }
+        return out
     }
 
     /// Writes the header and `finished`, atomically.
@@ -71,6 +89,11 @@ public enum JobRunner {
                            progress: ((Double, Int) -> Void)? = nil,
                            symbolFinished: ((SymbolOptimization) -> Void)? = nil) throws -> JobOutcome {
         try job.validate()
+        var seen = Set<String>()
+        for s in series where !seen.insert(s.symbol).inserted {
+            // (Results are keyed by symbol: a repeated one would also trap building `order` below.)
+            throw OptimizerError.invalidArgument(name: "series", value: s.symbol, valid: "each symbol once")
+        }
         let clock = ContinuousClock.now
         var finished = try jobFile?.load(parameterOrder: job.space.names) ?? []
         let known = Set(finished.map(\.symbol))

@@ -35,7 +35,8 @@ public struct ExactDecimal: Sendable, Hashable, CustomStringConvertible {
         }
         var exponent = 0
         if let e = chars.firstIndex(where: { $0 == UInt8(ascii: "e") || $0 == UInt8(ascii: "E") }) {
-            guard let x = Int(String(decoding: chars[(e + 1)...], as: UTF8.self)), abs(x) < 100 else { return nil }
+            // `x > -100 && x < 100`, not `abs(x) < 100`: abs(Int.min) traps (`1e-9223372036854775808`).
+            guard let x = Int(String(decoding: chars[(e + 1)...], as: UTF8.self)), x > -100, x < 100 else { return nil }
             exponent = x
             chars = Array(chars[..<e])
         }
@@ -71,6 +72,11 @@ public struct ExactDecimal: Sendable, Hashable, CustomStringConvertible {
             let (b, o2) = a.addingReportingOverflow(Int64(d))
             guard !o1, !o2, b < ExactDecimal.exactLimit else { return nil }
             m = b
+        }
+        // The same value has one form: `25e-1`, `2.50` and `2.5` all give (25, 1), and zero has scale 0.
+        while scale > 0 && m % 10 == 0 {
+            m /= 10
+            scale -= 1
         }
         self.init(mantissa: negative ? -m : m, scale: scale)
     }

@@ -87,26 +87,42 @@ public struct WalkForwardSpec: Sendable, Hashable {
     /// Anchored: train = [first used bar, testStart − gap).
     public func windows(barCount n: Int) throws(OptimizerError) -> [WalkForwardFold] {
         guard n >= 2 else { throw .invalidWindows(reason: "\(n) bars; walk-forward needs at least 2") }
+        // Every given length within 0...n first, so that the arithmetic below cannot overflow (`folds=` or
+        // `train=9223372036854775807` is a request the data cannot meet, not a trap).
+        for (key, value) in [("folds", folds), ("train", train), ("test", test), ("gap", gap)] {
+            guard let v = value else { continue }
+            guard v >= (key == "gap" ? 0 : 1), v <= n else {
+                throw .invalidWindows(reason: "\(key)=\(v) does not fit \(n) bars; give \(key) in \(key == "gap" ? 0 : 1)...\(n)")
+            }
+        }
+        /// `n − gap − f·te`, or nil when `f·te` overflows (far more bars than there are).
+        func rest(_ f: Int, _ te: Int) -> Int? {
+            let (p, overflow) = f.multipliedReportingOverflow(by: te)
+            return overflow ? nil : n - gap - p
+        }
         var folds = self.folds, train = self.train, test = self.test
         switch (folds, train, test) {
         case (_, .some(let tr), .some(let te)):
             if folds == nil { folds = (n - tr - gap) / te }
         case (.some(let f), nil, .some(let te)):
-            train = n - gap - f * te
+            train = rest(f, te)
         case (.some(let f), .some(let tr), nil):
             test = (n - tr - gap) / f
         case (.some(let f), nil, nil):
-            test = (n - gap) / (f + 1)
-            if let te = test { train = n - gap - f * te }
+            test = f == .max ? 0 : (n - gap) / (f + 1)
+            if let te = test { train = rest(f, te) }
         default:
             throw .invalidWindows(reason: "give folds, or train and test lengths (e.g. folds=5 or train=252,test=63)")
         }
         guard let f = folds, let tr = train, let te = test, f >= 1, tr >= 1, te >= 1 else {
             throw .invalidWindows(reason: "\(n) bars are too few for \(describe); each fold needs at least 1 training and 1 test bar")
         }
-        let used = tr + gap + f * te
-        guard used <= n else {
-            throw .invalidWindows(reason: "\(describe) needs \(used) bars (train \(tr) + gap \(gap) + \(f) × test \(te)) but the data has \(n)")
+        let (testBars, o1) = f.multipliedReportingOverflow(by: te)
+        let (withTrain, o2) = testBars.addingReportingOverflow(tr)
+        let (used, o3) = withTrain.addingReportingOverflow(gap)
+        guard !(o1 || o2 || o3), used <= n else {
+            let needed = o1 || o2 || o3 ? "more than \(Int.max)" : String(used)
+            throw .invalidWindows(reason: "\(describe) needs \(needed) bars (train \(tr) + gap \(gap) + \(f) × test \(te)) but the data has \(n)")
         }
         let first = n - used
         var out: [WalkForwardFold] = []

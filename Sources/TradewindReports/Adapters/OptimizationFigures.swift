@@ -49,7 +49,11 @@ public enum OptimizationFigures {
                                   parameters: parameters(f.params, only: searched),
                                   inSampleObjective: f.inSample.objective ?? .nan, outOfSampleObjective: f.outOfSample.objective ?? .nan)
             }
-            input.stitchedEquity = TimeSeries(times: v.stitchedTimes.map(nanos), values: v.stitchedEquity)
+            // Figures resumed from a job file are input: a file whose lists disagree gets no stitched chart
+            // (`JobFile.load` refuses such files; this keeps the adapter safe for any caller).
+            if v.stitchedTimes.count == v.stitchedEquity.count {
+                input.stitchedEquity = TimeSeries(times: v.stitchedTimes.map(nanos), values: v.stitchedEquity)
+            }
         }
         if let o = lead.overfitting {
             input.overfitting = [
@@ -86,9 +90,10 @@ public enum OptimizationFigures {
         return .text(text)
     }
 
+    /// The instant of an ISO 8601 text; 0 when it is not one or lies outside `UnixNanos` (years 1678 to 2262).
     static func nanos(_ iso: String) -> UnixNanos {
         let f = ISO8601DateFormatter()
-        guard let d = f.date(from: iso) else { return 0 }
-        return UnixNanos(Int64((d.timeIntervalSince1970 * 1e9).rounded()))
+        guard let d = f.date(from: iso), let t = Int64(exactly: (d.timeIntervalSince1970 * 1e9).rounded()) else { return 0 }
+        return t
     }
 }

@@ -12,10 +12,16 @@ public struct SignalEvent: Sendable, Hashable {
         case date(CivilDate)
         case instant(UnixNanos)
 
-        /// The instant from which the signal is due (New York midnight for a date).
+        /// The instant from which the signal is due (New York midnight for a date). A date outside the years
+        /// 1678 to 2261 (only possible for events built in code: files are checked) is due from `UnixNanos.min`
+        /// or `.max`: before or after every bar.
         public var dueFrom: UnixNanos {
             switch self {
-            case .date(let d): return ZoneRules.newYork.utcNanos(fromLocal: Int64(d.daysSinceEpoch) * UnixTime.nanosPerDay)
+            case .date(let d):
+                let day = d.daysSinceEpoch
+                guard day >= SignalFile.firstDay else { return .min }
+                guard day <= SignalFile.lastDay else { return .max }
+                return ZoneRules.newYork.utcNanos(fromLocal: Int64(day) * UnixTime.nanosPerDay)
             case .instant(let t): return t
             }
         }
@@ -75,7 +81,7 @@ public enum SignalFile {
                 throw SignalFileError(file: name, line: k + 1, message: "\(f.count) fields, expected \(cols.count) as in the header")
             }
             guard let when = parseTime(f[t]) else {
-                throw SignalFileError(file: name, line: k + 1, message: "time '\(f[t])' is not yyyy-MM-dd or an ISO 8601 instant with Z or an offset")
+                throw SignalFileError(file: name, line: k + 1, message: "time '\(f[t])' is not yyyy-MM-dd or an ISO 8601 instant with Z or an offset, in the years 1678 to 2261")
             }
             let action: SignalEvent.Action
             switch f[a].lowercased() {
@@ -91,12 +97,23 @@ public enum SignalFile {
         return out
     }
 
+    /// Days since 1970 of 1678-01-01 and 2261-12-31: the years whose instants `UnixNanos` holds with room to spare
+    /// (as the bar loader accepts), so a signal's instant cannot overflow.
+    static let firstDay = -106_650, lastDay = 106_650
+
     static func parseTime(_ s: String) -> SignalEvent.When? {
-        if s.count == 10, let d = CivilDate(iso: s) { return .date(d) }
-        guard s.count >= 20, let d = CivilDate(iso: String(s.prefix(10))) else { return nil }
+        func inRange(_ d: CivilDate) -> Bool { (firstDay...lastDay).contains(d.daysSinceEpoch) }
+        if s.count == 10, let d = CivilDate(iso: s) { return inRange(d) ? .date(d) : nil }
+        guard s.count >= 20, let d = CivilDate(iso: String(s.prefix(10))), inRange(d) else { return nil }
         let chars = Array(s)
-        guard chars[10] == "T" || chars[10] == " ", let h = Int(String(chars[11...12])), let m = Int(String(chars[14...15])),
-              let sec = Int(String(chars[17...18])), h < 24, m < 60, sec < 60 else { return nil }
+        /// Two ASCII digits (`Int("+1")` would accept a sign).
+        func two(_ at: Int) -> Int? {
+            let pair = chars[at...at + 1]
+            guard pair.allSatisfy({ $0.isASCII && $0.isNumber }) else { return nil }
+            return Int(String(pair))
+        }
+        guard chars[10] == "T" || chars[10] == " ", chars[13] == ":", chars[16] == ":", let h = two(11), let m = two(14),
+              let sec = two(17), h < 24, m < 60, sec < 60 else { return nil }
         var rest = String(chars[19...])
         if rest.hasPrefix(".") { rest = String(rest.drop { $0 == "." || $0.isNumber }) }
         var offset = 0
