@@ -1,3 +1,4 @@
+import TradewindCore
 import TradewindData
 
 /// Seeded generator of hostile inputs for the fuzz tests: random bytes and text, and mutations of valid
