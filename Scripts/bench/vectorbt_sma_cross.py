@@ -4,8 +4,9 @@ case directory written by Tradewind (see peer_bars.py), as vectorbt's documentat
 averages, ma_crossed_above/below for the signals, Portfolio.from_signals for the backtest. Fill convention: the
 signals are shifted one bar and filled at that bar's open (price=open), all available cash (size=inf, fractional
 shares), as Tradewind's next-bar-open fills. Several symbols: one column each, NaN where a symbol has no bar,
-cash shared by the group, each entry sized to 1/N of the group's value (size_type=valuepercent, Tradewind's
-equityFraction(1/N)), sells first (call_seq=auto).
+cash shared by the group, each entry sized to 1/N of the group's value (Tradewind's equityFraction(1/N)): that
+sizing needs Portfolio.from_orders (size_type=targetpercent; from_signals sizes only by amount, value or percent of
+cash), with the same shifted signals and open prices, sells first (call_seq=auto).
 
 Timing: the whole of MA.run + crossings + from_signals + final value and trade count. COLD is the first call in a
 fresh process (numba compiles vectorbt's functions then: the import itself is not included); WARM is the best of
@@ -48,10 +49,12 @@ def run(open_, close, fast, slow, freq):
     entries = entries.shift(1, fill_value=False)
     exits = exits.shift(1, fill_value=False)
     if multi:
+        # from_signals sizes only by amount, value or percent of cash; 1/N of the group's value (Tradewind's
+        # equityFraction) is from_orders with targetpercent: 1/N on an entry bar, 0 on an exit bar, NaN = no order.
         n = close.shape[1]
-        pf = vbt.Portfolio.from_signals(close, entries.values, exits.values, price=open_, init_cash=100_000,
-                                        fees=0.0, size=1.0 / n, size_type="valuepercent", group_by=True,
-                                        cash_sharing=True, call_seq="auto", freq=freq)
+        size = np.where(entries.values, 1.0 / n, np.where(exits.values, 0.0, np.nan))
+        pf = vbt.Portfolio.from_orders(close, size, size_type="targetpercent", price=open_, init_cash=100_000,
+                                       fees=0.0, group_by=True, cash_sharing=True, call_seq="auto", freq=freq)
     else:
         pf = vbt.Portfolio.from_signals(close, entries, exits, price=open_, init_cash=100_000, fees=0.0, freq=freq)
     final = float(np.asarray(pf.final_value()).sum())

@@ -182,8 +182,10 @@ public enum EnginePeersBenchmark {
         return TradewindResult(seconds: best, finalEquity: last!.finalEquity, trades: summary.trades, openTrades: summary.openTrades)
     }
 
-    /// Wall-clock and CPU seconds (user + system of the child) of one whole command, its output discarded.
-    public static func timeProcess(_ executable: String, _ arguments: [String]) throws -> (wall: Double, cpu: Double, output: String) {
+    /// Wall-clock and CPU seconds (user + system of the child), its system seconds and minor page faults, and its
+    /// standard output, of one whole command.
+    public static func timeProcess(_ executable: String, _ arguments: [String]) throws
+        -> (wall: Double, cpu: Double, system: Double, faults: Int, output: String) {
         let p = Process()
         p.executableURL = URL(fileURLWithPath: executable)
         p.arguments = arguments
@@ -200,10 +202,12 @@ public enum EnginePeersBenchmark {
         var after = rusage()
         getrusage(__rusage_who_t(RUSAGE_CHILDREN.rawValue), &after)
         func sec(_ t: timeval) -> Double { Double(t.tv_sec) + Double(t.tv_usec) / 1e6 }
-        let cpu = sec(after.ru_utime) - sec(before.ru_utime) + sec(after.ru_stime) - sec(before.ru_stime)
+        let system = sec(after.ru_stime) - sec(before.ru_stime)
+        let cpu = sec(after.ru_utime) - sec(before.ru_utime) + system
+        let faults = after.ru_minflt - before.ru_minflt
         guard p.terminationStatus == 0 else {
             throw PeerUnavailable.failed("\(executable) \(arguments.joined(separator: " ")) exited \(p.terminationStatus)")
         }
-        return (wall, cpu, String(decoding: data, as: UTF8.self))
+        return (wall, cpu, system, faults, String(decoding: data, as: UTF8.self))
     }
 }

@@ -135,11 +135,11 @@ struct BenchEngines: ParsableCommand {
         try CSVBarWriter.write(data, toDirectory: csv.path)
         _ = try EnginePeersBenchmark.timeProcess(self_, ["data", "import", csv.path, "--out", cache.path])
         let args = ["backtest", "--data", cache.path, "--strategy", "sma-cross", "--param", "fast=10", "--param", "slow=30", "--json"]
-        var best = (wall: Double.infinity, cpu: Double.infinity)
+        var best = (wall: Double.infinity, cpu: Double.infinity, system: 0.0, faults: 0)
         var output = ""
         for _ in 0..<max(1, processRuns) {
             let t = try EnginePeersBenchmark.timeProcess(self_, args)
-            if t.wall < best.wall { best = (t.wall, t.cpu) }
+            if t.wall < best.wall { best = (t.wall, t.cpu, t.system, t.faults) }
             output = t.output
         }
         var startOnly = Double.infinity
@@ -164,8 +164,8 @@ struct BenchEngines: ParsableCommand {
         let equity = (try? JSONSerialization.jsonObject(with: Data(output.utf8)) as? [String: Any])?["final_equity"] as? Double
         print("")
         print("whole process, case (b) \(data.series[0].count) bars: `tradewind \(args.joined(separator: " "))` (cache from `tradewind data import`)")
-        print(String(format: "  tradewind backtest: %.3f s wall (best of %d), %.3f s CPU; final equity %@", best.wall, processRuns, best.cpu,
-                     equity.map { String(format: "%.2f", $0) } ?? "?"))
+        print(String(format: "  tradewind backtest: %.3f s wall (best of %d), %.3f s CPU of which %.3f s system, %d minor page faults; final equity %@",
+                     best.wall, processRuns, best.cpu, best.system, best.faults, equity.map { String(format: "%.2f", $0) } ?? "?"))
         print(String(format: "  where it goes (in-process, wall, best): start+exit of the binary %.3f s (tradewind --help), cache load %.3f s, "
                      + "prepare %.3f s, engine run %.3f s, metrics %.3f s, JSON %.4f s", startOnly, load, prepare, run, summary, json))
         if let v = vectorbt, v.ok {
