@@ -39,24 +39,29 @@ def build(case_dir):
     return pd.DataFrame(opens), pd.DataFrame(closes), interval, sum(len(s[1]) for s in series)
 
 
-def run(open_, close, fast, slow, freq):
+def run(open_, close, fast, slow, freq, lag=1, fill="open", granularity=None):
+    """lag 1 + open: Tradewind's convention (timed). The untimed convention checks: lag 0 + close (NautilusTrader's
+    signal-bar close), lag 1 + close (zipline's next-bar close), whole shares (granularity 1)."""
     multi = isinstance(close, pd.DataFrame)
+    price = open_ if fill == "open" else close
     f = vbt.MA.run(close, fast, short_name="fast")
     s = vbt.MA.run(close, slow, short_name="slow")
     entries = f.ma_crossed_above(s)
     exits = f.ma_crossed_below(s)
     # Decide on the close, trade at the next bar's open.
-    entries = entries.shift(1, fill_value=False)
-    exits = exits.shift(1, fill_value=False)
+    if lag:
+        entries = entries.shift(lag, fill_value=False)
+        exits = exits.shift(lag, fill_value=False)
     if multi:
         # from_signals sizes only by amount, value or percent of cash; 1/N of the group's value (Tradewind's
         # equityFraction) is from_orders with targetpercent: 1/N on an entry bar, 0 on an exit bar, NaN = no order.
         n = close.shape[1]
         size = np.where(entries.values, 1.0 / n, np.where(exits.values, 0.0, np.nan))
-        pf = vbt.Portfolio.from_orders(close, size, size_type="targetpercent", price=open_, init_cash=100_000,
-                                       fees=0.0, group_by=True, cash_sharing=True, call_seq="auto", freq=freq)
+        pf = vbt.Portfolio.from_orders(close, size, size_type="targetpercent", price=price, init_cash=100_000,
+                                       fees=0.0, size_granularity=granularity, group_by=True, cash_sharing=True, call_seq="auto", freq=freq)
     else:
-        pf = vbt.Portfolio.from_signals(close, entries, exits, price=open_, init_cash=100_000, fees=0.0, freq=freq)
+        pf = vbt.Portfolio.from_signals(close, entries, exits, price=price, init_cash=100_000, fees=0.0,
+                                        size_granularity=granularity, freq=freq)
     final = float(np.asarray(pf.final_value()).sum())
     trades = pf.trades
     return final, int(np.asarray(trades.closed.count()).sum()), int(np.asarray(trades.open.count()).sum())
@@ -75,9 +80,12 @@ def main():
         result = run(open_, close, fast, slow, freq)
         best, best_cpu = min(best, time.perf_counter() - t0), min(best_cpu, time.process_time() - c0)
     final, closed, still_open = result
+    checks = {"signal_close_whole": run(open_, close, fast, slow, freq, lag=0, fill="close", granularity=1),
+              "next_close_whole": run(open_, close, fast, slow, freq, lag=1, fill="close", granularity=1)}
     peer_bars.emit({"peer": "vectorbt", "version": vbt.__version__, "bars": bars, "seconds": best, "cpu": best_cpu,
                     "cold_seconds": cold, "cold_cpu": cold_cpu, "runs": runs, "final_equity": final,
-                    "trades": closed, "open_trades": still_open})
+                    "trades": closed, "open_trades": still_open,
+                    "checks": {k: {"final_equity": v[0], "trades": v[1], "open_trades": v[2]} for k, v in checks.items()}})
 
 
 if __name__ == "__main__":

@@ -54,6 +54,9 @@ public enum EnginePeersBenchmark {
         public var finalEquity: Double = .nan
         public var trades: Int = 0
         public var openTrades: Int = 0
+        /// vectorbt only, untimed: the same run under the other peers' fill conventions (name, final equity, closed
+        /// trades, open trades): "signal_close_whole" (NautilusTrader's), "next_close_whole" (zipline's).
+        public var checks: [(name: String, finalEquity: Double, trades: Int, openTrades: Int)] = []
         /// Set when the figures are scaled from another case (see `note`).
         public var extrapolated = false
         /// Why there is no figure, or how it was taken.
@@ -134,6 +137,10 @@ public enum EnginePeersBenchmark {
         r.trades = obj["trades"] as? Int ?? 0
         r.openTrades = obj["open_trades"] as? Int ?? 0
         r.note = obj["note"] as? String ?? ""
+        for (name, value) in (obj["checks"] as? [String: Any] ?? [:]).sorted(by: { $0.key > $1.key }) {
+            guard let v = value as? [String: Any] else { continue }
+            r.checks.append((name, v["final_equity"] as? Double ?? .nan, v["trades"] as? Int ?? 0, v["open_trades"] as? Int ?? 0))
+        }
         return r
     }
 
