@@ -98,7 +98,7 @@ struct BenchEngines: ParsableCommand {
                     if peer == .nautilus { nautilusRatios.append(String(format: "(%@, scaled) %.0f×", c.letter, seconds / tw.seconds)) }
                     say(row(peer.rawValue, seconds: seconds, wall: nil, bars: c.bars, ratio: seconds / tw.seconds,
                               equity: nil, trades: nil, open: nil,
-                              note: "SCALED from case (a)'s CPU per bar, not run (--full runs it)"))
+                              note: "SCALED from case (a)'s CPU per bar, not run: --full runs it; a peer whose cost per bar grows with the run is understated"))
                     continue
                 }
                 if c.letter == "b" && slow && !full {
