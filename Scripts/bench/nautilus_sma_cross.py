@@ -141,7 +141,8 @@ def main():
             if pos:
                 final += float(pos) * engine.cache.bar(bar_type).close.as_double()
         trades, still_open = strategy.sells, strategy.buys - strategy.sells
-        engine.trader.remove_strategy(strategy.id) if hasattr(engine.trader, "remove_strategy") else None
+        if hasattr(engine.trader, "remove_strategy"):  # the next run adds a fresh one
+            engine.trader.remove_strategy(strategy.id)
     peer_bars.emit({"peer": "nautilus_trader", "version": nautilus_trader.__version__, "bars": bars, "seconds": best,
                     "cpu": best_cpu, "runs": runs, "final_equity": final, "trades": trades,
                     "open_trades": still_open})

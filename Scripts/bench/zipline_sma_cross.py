@@ -13,6 +13,7 @@ order_target_percent (1.0 for one symbol, 1/N for N), whole shares from the pric
 usage: zipline_sma_cross.py CASE_DIR FAST SLOW RUNS -> one JSON line.
 """
 import os
+import shutil
 import sys
 import tempfile
 import time
@@ -27,9 +28,9 @@ import peer_bars  # noqa: E402
 BUNDLE = "tradewind-bench"
 
 
-def main():
+def main(root):
+    """root: a scratch ZIPLINE_ROOT for the bundle, removed afterwards."""
     case_dir, fast, slow, runs = sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), int(sys.argv[4])
-    root = tempfile.mkdtemp(prefix="zipline-root-")
     os.environ["ZIPLINE_ROOT"] = root
     import zipline
     from zipline import run_algorithm
@@ -136,4 +137,8 @@ def main():
 
 
 if __name__ == "__main__":
-    main()
+    root = tempfile.mkdtemp(prefix="zipline-root-")
+    try:
+        main(root)
+    finally:
+        shutil.rmtree(root, ignore_errors=True)
