@@ -170,7 +170,7 @@ public enum EnginePeersBenchmark {
 
     public static func measureTradewind(_ data: MarketDataset, fast: Int = 10, slow: Int = 30, config: BacktestConfig = config,
                                         minimumSeconds: Double = 1) throws -> TradewindResult {
-        let descriptor = try StrategyCatalog.named(SMACross.name)
+        let descriptor = try StrategyCatalog.builtIn.named(SMACross.name)
         let parameters = try descriptor.parameters(["fast": String(fast), "slow": String(slow)])
         let market = try PreparedMarket(data, config: config)
         var best = Double.infinity, total = 0.0, runs = 0

@@ -173,7 +173,7 @@ struct BenchEngines: ParsableCommand {
             into.faults = u1.ru_minflt - u0.ru_minflt
             return v
         }
-        let descriptor = try StrategyCatalog.named(SMACross.name)
+        let descriptor = try StrategyCatalog.builtIn.named(SMACross.name)
         let parameters = try descriptor.parameters(["fast": "10", "slow": "30"])
         var first: [Step] = [], fastest: [Step] = []
         for i in 0..<max(1, processRuns) {
