@@ -2,9 +2,9 @@ import TradewindCore
 import TradewindEngine
 import TradewindIndicators
 
-/// `sma-cross`: long only; buy when SMA(fast) of the close crosses above SMA(slow), sell the whole position when
-/// it crosses below (vectorbt's MA and crossing rules, NaN warm-up included). One symbol invests all available
-/// cash; N symbols each up to 1/N of equity. While a symbol's last order can still fill, its signals wait.
+/// `sma-cross`: long only; buy when SMA(fast) of the close crosses above SMA(slow), sell the whole position when it
+/// crosses below (vectorbt's MA and crossing rules, NaN warm-up included: `MovingAverageCross`). One symbol invests
+/// all available cash; N symbols each up to 1/N of equity. While a symbol's last order can still fill, its signals wait.
 /// The template for writing a strategy: the optimizer's speed lives in its exact kernel (`SMACrossKernel`).
 public struct SMACross: ParameterizedStrategy {
     public static var notifications: StrategyNotifications { [] }
@@ -15,8 +15,8 @@ public struct SMACross: ParameterizedStrategy {
         ParameterSpec("slow", .int(2...5000), default: .int(30), "Window of the slow moving average (bars); must exceed fast."),
     ]
     public let fast: Int, slow: Int
-    /// Per symbol: both averages, the two crossing detectors, and the last order while it may still fill.
-    private struct Lane { var fast: RollingMean, slow: RollingMean, up = CrossAbove(), down = CrossAbove(), pending: OrderID? }
+    /// Per symbol: the averages' crossings, and the last order while it may still fill.
+    private struct Lane { var cross: MovingAverageCross, pending: OrderID? }
     private var lanes: [Lane] = []
 
     public init(parameters p: StrategyParameters) throws(ParameterError) {
@@ -25,14 +25,12 @@ public struct SMACross: ParameterizedStrategy {
     }
 
     public mutating func onStart(_ context: some TradingContext) throws {
-        let lane = Lane(fast: try RollingMean(window: fast), slow: try RollingMean(window: slow), pending: nil)
-        lanes = Array(repeating: lane, count: context.symbolCount)
+        lanes = Array(repeating: Lane(cross: try MovingAverageCross(fast: fast, slow: slow), pending: nil), count: context.symbolCount)
     }
 
     public mutating func onBar(_ context: some TradingContext) throws {
         for s in 0..<context.symbolCount where context.hasBar(s) {
-            let f = lanes[s].fast.update(context.close(s)), w = lanes[s].slow.update(context.close(s))
-            let buy = lanes[s].up.update(f, w), sell = lanes[s].down.update(w, f)
+            let (buy, sell) = lanes[s].cross.update(context.close(s))
             if buy == sell { continue }
             if let id = lanes[s].pending, !context.orderStatus(id).isFinal { continue }
             let held = context.position(s)
