@@ -17,17 +17,18 @@ struct EMATrend: ParameterizedStrategy {
     static let summary = "Long while the close is above EMA(period), flat below it."
     static let parameterSpecs = [ParameterSpec("period", .int(2...500), default: .int(20), "EMA period (bars).")]
     let period: Int
-    private var ema: [EMA] = []
+    private var ema: IndicatorHandle<EMA>?
 
     init(parameters: StrategyParameters) throws(ParameterError) { period = try parameters.int("period") }
 
     mutating func onStart(_ context: some TradingContext) throws {
-        ema = Array(repeating: try EMA(timeperiod: period), count: context.symbolCount)
+        // Registered once: the context feeds every symbol's closes to its own EMA and plots it in reports.
+        ema = context.register(try EMA(timeperiod: period), name: "EMA(\(period))", pane: .price)
     }
 
     mutating func onBar(_ context: some TradingContext) throws {
         for s in 0..<context.symbolCount where context.hasBar(s) {
-            guard let average = ema[s].update(context.close(s)) else { continue }
+            guard let ema, let average = context.value(ema, s) else { continue }
             let held = context.position(s)
             if context.close(s) > average && held == 0 { context.buy(s, .allAvailable) }
             if context.close(s) < average && held > 0 { context.closePosition(s) }
@@ -37,10 +38,6 @@ struct EMATrend: ParameterizedStrategy {
 
 extension EMATrend: CatalogStrategy {
     static let rules = "Buy with all cash when the close is above EMA(period); sell everything when it is below."
-    static func plots(_ parameters: StrategyParameters, bars: BarSeries) throws -> [StrategyPlot] {
-        let period = try parameters.int("period")
-        return [StrategyPlot("EMA(\(period))", try EMA(timeperiod: period).batch(bars.close)[0], pane: .price)]
-    }
 }
 
 @Suite struct OwnStrategyTests {

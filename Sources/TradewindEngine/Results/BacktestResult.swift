@@ -33,6 +33,8 @@ public struct BacktestResult: Sendable {
     public let totalFinancing: Double
     /// Net dividends received (paid, for shorts) on positions held over ex-dates.
     public let totalDividends: Double
+    /// The values of the indicators the strategy registered (`TradingContext.register`), per symbol.
+    public var indicators: [IndicatorSeries] = []
 
     public var finalEquity: Double { equity.equity.last ?? initialCash }
     public var totalReturn: Double { finalEquity / initialCash - 1 }

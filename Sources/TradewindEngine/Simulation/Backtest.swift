@@ -36,6 +36,7 @@ public enum Backtest {
                 do { try strategy.onSessionOpen(ctx) } catch { throw ctx.failure(error, hook: "onSessionOpen") }
             }
             if ctx.hasNotices { try deliver(&strategy, ctx) }
+            if ctx.hasIndicators { ctx.updateIndicators() }
             do { try strategy.onBar(ctx) } catch { throw ctx.failure(error, hook: "onBar") }
             ctx.endStep()
             if ctx.hasNotices { try deliver(&strategy, ctx) }

@@ -1,4 +1,5 @@
 import TradewindCore
+import TradewindIndicators
 
 /// One instant of a schedule that has not fired yet.
 @usableFromInline
@@ -141,6 +142,17 @@ final class ScheduledEventContext: TradingContext {
     @usableFromInline func order(_ id: OrderID) -> Order { simulation.order(id) }
     @usableFromInline func orderStatus(_ id: OrderID) -> OrderStatus { simulation.orderStatus(id) }
     @usableFromInline var openOrders: [Order] { simulation.openOrders }
+    @usableFromInline func register<I: StreamingIndicator>(_ indicator: I, name: String, pane: IndicatorPane) -> IndicatorHandle<I>
+        where I.Input == Double {
+        simulation.register(indicator, name: name, pane: pane)
+    }
+    @usableFromInline func register<I: StreamingIndicator>(_ indicator: I, name: String, pane: IndicatorPane) -> IndicatorHandle<I>
+        where I.Input == OHLCV {
+        simulation.register(indicator, name: name, pane: pane)
+    }
+    @usableFromInline func value<I: StreamingIndicator>(_ handle: IndicatorHandle<I>, _ symbol: Int) -> I.Output? {
+        simulation.value(handle, symbol)
+    }
     @usableFromInline func schedule(_ schedule: EventSchedule) throws(ScheduleError) -> ScheduledEventID {
         try simulation.schedule(schedule)
     }

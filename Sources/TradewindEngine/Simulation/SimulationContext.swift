@@ -68,6 +68,8 @@ public final class SimulationContext: TradingContext {
     @exclusivity(unchecked) var scheduleCount = 0
     @exclusivity(unchecked) var sessions: [(day: Int64, session: TradingSession)]?
     @exclusivity(unchecked) var eventInstant: UnixNanos?
+    /// Indicators the strategy registered (`register`), fed before `onBar`.
+    @usableFromInline let registered = RegisteredIndicators()
     @exclusivity(unchecked) var totals = (commission: 0.0, slippage: 0.0, financing: 0.0, dividends: 0.0, splits: 0)
 
     /// `notifications`: only these notices are queued (the strategy's declaration); `sizeHints`: the prepared
@@ -122,6 +124,9 @@ public final class SimulationContext: TradingContext {
     private static func uninitialisedColumn(_ n: Int) -> [Double] {
         [Double](unsafeUninitializedCapacity: n) { _, count in count = n }
     }
+
+    /// True when the strategy registered indicators (the loop feeds them before `onBar`).
+    @inlinable var hasIndicators: Bool { !registered.isEmpty }
 
     /// Current time step (index into the common time index).
     @inlinable public var step: Int { hot.pointee.step }

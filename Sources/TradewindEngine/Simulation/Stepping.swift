@@ -184,13 +184,15 @@ extension SimulationContext {
         }
         tradeList = saved
         sizeHints?.remember(orders: orders.count, events: log.count, fills: fillList.count, trades: trades.count)
-        return BacktestResult(
+        var result = BacktestResult(
             symbols: market.symbols, config: config, initialCash: config.initialCash,
             equity: EquityCurve(time: market.timeIndex, cash: cashColumn, positionsValue: positionsValueColumn,
                                 equity: equityColumn, grossExposure: grossExposureColumn, netExposure: netExposureColumn),
             positions: heldColumns, trades: trades, orders: orders, orderLog: log, fills: fillList,
             totalCommission: totals.commission, totalSlippage: totals.slippage, totalFinancing: totals.financing,
             totalDividends: totals.dividends)
+        if !registered.isEmpty { result.indicators = registered.series() }
+        return result
     }
 
     // MARK: Notices and failures

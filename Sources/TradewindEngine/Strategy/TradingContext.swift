@@ -1,4 +1,5 @@
 import TradewindCore
+import TradewindIndicators
 
 /// What a strategy sees and does, in a backtest, in paper trading and live: the market up to now, the
 /// portfolio, the orders, and the clock. The simulator's `SimulationContext` is one implementation; the
@@ -84,6 +85,19 @@ public protocol TradingContext: AnyObject {
     func orderStatus(_ id: OrderID) -> OrderStatus
     /// Orders that can still fill.
     var openOrders: [Order] { get }
+
+    // MARK: Indicators
+
+    /// Registers a streaming indicator (`TradewindIndicators`) once, typically in `onStart`: the context keeps one
+    /// state per symbol, feeds it the symbol's close on each of its bars before `onBar`, and keeps the values for
+    /// reports (drawn on `pane`). Read the latest value with `value(_:_:)`.
+    func register<I: StreamingIndicator>(_ indicator: I, name: String, pane: IndicatorPane) -> IndicatorHandle<I>
+        where I.Input == Double
+    /// Registers an indicator of whole bars (OHLCV: ATR, STOCH, DONCHIAN, …), fed each symbol's bar.
+    func register<I: StreamingIndicator>(_ indicator: I, name: String, pane: IndicatorPane) -> IndicatorHandle<I>
+        where I.Input == OHLCV
+    /// The latest value of a registered indicator for `symbol`: nil inside its lookback or before the symbol's first bar.
+    func value<I: StreamingIndicator>(_ handle: IndicatorHandle<I>, _ symbol: Int) -> I.Output?
 
     // MARK: Clock
 

@@ -65,7 +65,7 @@ public enum BacktestReportAdapter {
         let prices: [SymbolPrices] = result.symbols.enumerated().compactMap { k, symbol in
             guard let bars = data[symbol] else { return nil }
             let range = bars.firstIndex(atOrAfter: start)..<bars.firstIndex(atOrAfter: end + 1)
-            let lines = overlays.overlays(for: bars).map { o in
+            let lines = (overlays.overlays(for: bars) + StrategyOverlays.registered(result.indicators, symbol: k, bars: bars)).map { o in
                 IndicatorOverlay(name: o.name, values: Array(o.values[range]), pane: o.pane, levels: o.levels, range: o.range)
             }
             return SymbolPrices(bars: bars.slice(range), marks: marks[k], overlays: lines)

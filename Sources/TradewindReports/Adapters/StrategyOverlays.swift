@@ -18,4 +18,19 @@ struct StrategyOverlays {
                              levels: plot.levels.map { ReferenceLine(value: $0.value, label: $0.label) }, range: plot.range)
         }
     }
+
+    /// The indicators the strategy registered during the run (`TradingContext.register`) for symbol `symbol`, one value
+    /// per bar of `bars` (NaN where the run saw no bar), an overlay per output (`name`, or `name output` for several).
+    static func registered(_ series: [IndicatorSeries], symbol: Int, bars: BarSeries) -> [IndicatorOverlay] {
+        var row: [UnixNanos: Int] = [:]
+        for (k, t) in bars.time.enumerated() { row[t] = k }
+        return series.filter { $0.symbol == symbol }.flatMap { s in
+            s.outputNames.indices.map { output in
+                var values = [Double](repeating: .nan, count: bars.count)
+                for (k, t) in s.time.enumerated() { if let r = row[t] { values[r] = s.values[output][k] } }
+                let name = s.outputNames.count == 1 ? s.name : "\(s.name) \(s.outputNames[output])"
+                return IndicatorOverlay(name: name, values: values, pane: s.pane == .price ? .price : .separate)
+            }
+        }
+    }
 }
