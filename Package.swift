@@ -88,10 +88,10 @@ let package = Package(
             swiftSettings: strict
         ),
         .testTarget(name: "TradewindCoreTests", dependencies: ["TradewindCore"], swiftSettings: strict),
-        .testTarget(name: "TradewindDataTests", dependencies: ["TradewindCore", "TradewindData"], swiftSettings: strict),
+        .testTarget(name: "TradewindDataTests", dependencies: ["TradewindCore", "TradewindData", "TradewindTestSupport"], swiftSettings: strict),
         .testTarget(
             name: "TradewindIndicatorsTests",
-            dependencies: ["TradewindCore", "TradewindData", "TradewindIndicators"],
+            dependencies: ["TradewindCore", "TradewindData", "TradewindIndicators", "TradewindTestSupport"],
             swiftSettings: strict
         ),
         .testTarget(name: "TradewindAnalyticsTests", dependencies: ["TradewindCore", "TradewindAnalytics"], swiftSettings: strict),
@@ -102,10 +102,10 @@ let package = Package(
         ),
         .testTarget(
             name: "TradewindStrategiesTests",
-            dependencies: ["TradewindCore", "TradewindData", "TradewindEngine", "TradewindStrategies"],
+            dependencies: ["TradewindCore", "TradewindData", "TradewindEngine", "TradewindStrategies", "TradewindTestSupport"],
             swiftSettings: strict
         ),
-        .target(name: "TradewindTestSupport", path: "Tests/TradewindTestSupport", swiftSettings: strict),
+        .target(name: "TradewindTestSupport", dependencies: ["TradewindCore"], path: "Tests/TradewindTestSupport", swiftSettings: strict),
         .testTarget(
             name: "TradewindChartsTests", dependencies: ["TradewindCore", "TradewindCharts", "TradewindTestSupport"],
             swiftSettings: strict
@@ -132,8 +132,7 @@ let package = Package(
             name: "TradewindOptimizerTests",
             dependencies: [
                 "TradewindCore", "TradewindData", "TradewindAnalytics", "TradewindEngine", "TradewindStrategies",
-                "TradewindOptimizer",
-            ],
+                "TradewindOptimizer", "TradewindTestSupport"],
             swiftSettings: strict
         ),
     ]

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import TradewindTestSupport
 import TradewindCore
 @testable import TradewindData
 

@@ -166,24 +166,7 @@ public struct BacktestSummary: Sendable, Codable, Equatable {
 /// two spaces; a word too long for a line is cut across lines.
 func wrapWords(_ text: String, width: Int) -> [String] {
     guard text.count > width else { return [text] }
-    let indent = "  "
-    var lines: [String] = []
-    var line = ""
-    for word in text.split(separator: " ") {
-        let candidate = line.isEmpty ? String(word) : line + " " + word
-        if candidate.count <= width {
-            line = candidate
-            continue
-        }
-        if !line.isEmpty { lines.append(line) }
-        line = (lines.isEmpty ? "" : indent) + word
-        while line.count > width {
-            lines.append(String(line.prefix(width)))
-            line = indent + line.dropFirst(width)
-        }
-    }
-    if !line.isEmpty { lines.append(line) }
-    return lines
+    return TextWrap.lines(text.split(separator: " ").map(String.init), width: width, indent: "  ")
 }
 
 /// `v` with exactly `digits` decimals (no Foundation).

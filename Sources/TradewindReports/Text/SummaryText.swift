@@ -74,22 +74,6 @@ public enum SummaryText {
     /// `words` joined by spaces into lines of at most `width` characters; lines after the first start with
     /// `indent`. A word too long for a line is cut across lines.
     static func wrap(_ words: [String], width: Int, indent: String) -> [String] {
-        var lines: [String] = []
-        var line = ""
-        for word in words {
-            let candidate = line.isEmpty ? word : line + " " + word
-            if candidate.count <= width {
-                line = candidate
-                continue
-            }
-            if !line.isEmpty { lines.append(line) }
-            line = (lines.isEmpty ? "" : indent) + word
-            while line.count > width {
-                lines.append(String(line.prefix(width)))
-                line = indent + line.dropFirst(width)
-            }
-        }
-        if !line.isEmpty || lines.isEmpty { lines.append(line) }
-        return lines
+        TextWrap.lines(words, width: width, indent: indent)
     }
 }

@@ -217,8 +217,7 @@ extension Momentum: CatalogStrategy {
     public static let requirements = StrategyRequirements.intradaySessions
 
     public static var kernel: ExactKernel? {
-        IntradayExactKernel.make(rule: .momentum, summary: "IntradayKernel (rule momentum): one symbol of intraday bars, NYSE calendar "
-                                    + "session policy with flatten at close, worst intrabar policy; equal to the engine (property-tested).") { p in
+        IntradayExactKernel.make(rule: .momentum) { p in
             (IntradayParameters(buyTrigger: try p.real("buy_trigger"), sellTrigger: try p.real("sell_trigger"),
                                stopLoss: try p.real("stop_loss"), buyTime: try p.timeOfDay("buy_time"), compound: try p.bool("compound")), reference: 580)
         }

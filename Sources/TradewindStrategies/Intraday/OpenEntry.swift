@@ -222,8 +222,7 @@ extension OpenTenAM: CatalogStrategy {
     public static let requirements = StrategyRequirements.intradaySessions
 
     public static var kernel: ExactKernel? {
-        IntradayExactKernel.make(rule: .openAbove, summary: "IntradayKernel (rule open-10am): one symbol of intraday bars, NYSE calendar "
-                                    + "session policy with flatten at close, worst intrabar policy; equal to the engine (property-tested).") { p in
+        IntradayExactKernel.make(rule: .openAbove) { p in
             (try OpenEntrySpecs.parameters(p, stopLoss: 0), reference: 580)
         }
     }
@@ -238,8 +237,7 @@ extension OpenTenAMStop: CatalogStrategy {
     public static let requirements = StrategyRequirements.intradaySessions
 
     public static var kernel: ExactKernel? {
-        IntradayExactKernel.make(rule: .openAbove, summary: "IntradayKernel (rule open-10am): one symbol of intraday bars, NYSE calendar "
-                                    + "session policy with flatten at close, worst intrabar policy; equal to the engine (property-tested).") { p in
+        IntradayExactKernel.make(rule: .openAbove) { p in
             (try OpenEntrySpecs.parameters(p, stopLoss: try p.real("stop_loss")), reference: 580)
         }
     }
@@ -259,8 +257,7 @@ extension VWAPMomentum: CatalogStrategy {
     public static let requirements = StrategyRequirements.intradaySessions
 
     public static var kernel: ExactKernel? {
-        IntradayExactKernel.make(rule: .vwapMomentum, summary: "IntradayKernel (rule vwap-momentum): one symbol of intraday bars, NYSE calendar "
-                                    + "session policy with flatten at close, worst intrabar policy; equal to the engine (property-tested).") { p in
+        IntradayExactKernel.make(rule: .vwapMomentum) { p in
             (try OpenEntrySpecs.parameters(p, stopLoss: try p.real("stop_loss")), reference: try p.timeOfDay("reference_time"))
         }
     }

@@ -8,10 +8,11 @@ import TradewindEngine
 /// equity, return, trade count and win rate stand in for the engine's.
 enum IntradayExactKernel {
     /// `parameters` reads a point's kernel parameters and its reference time (vwap-momentum's `reference_time`).
-    static func make(rule: IntradayEntryRule, summary: String,
+    static func make(rule: IntradayEntryRule,
                      parameters: @escaping @Sendable (StrategyParameters) throws -> (IntradayParameters, reference: Int)) -> ExactKernel {
         ExactKernel(
-            summary: summary,
+            summary: "IntradayKernel (rule \(rule.rawValue)): one symbol of intraday bars, NYSE calendar session policy with "
+                + "flatten at close, worst intrabar policy; equal to the engine (property-tested).",
             exactMetrics: [.finalEquity, .totalReturn, .trades, .winRate],
             supports: { _, config in
                 config.session.flattenAtClose && config.session.calendar is NYSECalendar && config.session.zone == .newYork

@@ -1,23 +1,22 @@
 import TradewindCore
-import TradewindData
 
 /// Seeded generator of hostile inputs for the fuzz tests: random bytes and text, and mutations of valid
 /// inputs (truncation, byte flips, inserted separators, quotes, NaN/inf, huge and negative numbers, empty
 /// fields, very long numbers, unicode). The same seed gives the same inputs on every run.
-struct FuzzInput {
-    var rng: SplitMix64
+public struct FuzzInput {
+    public var rng: SplitMix64
 
-    init(seed: UInt64) { rng = SplitMix64(seed: seed) }
+    public init(seed: UInt64) { rng = SplitMix64(seed: seed) }
 
     /// A uniform integer in `0..<n` (n ≥ 1).
-    mutating func below(_ n: Int) -> Int { Int(rng.next() % UInt64(n)) }
+    public mutating func below(_ n: Int) -> Int { Int(rng.next() % UInt64(n)) }
 
-    mutating func chance(_ percent: Int) -> Bool { below(100) < percent }
+    public mutating func chance(_ percent: Int) -> Bool { below(100) < percent }
 
-    mutating func pick<T>(_ items: [T]) -> T { items[below(items.count)] }
+    public mutating func pick<T>(_ items: [T]) -> T { items[below(items.count)] }
 
     /// Fragments that break parsers: separators, quotes, special and extreme numbers, unicode.
-    static let tokens: [String] = [
+    public static let tokens: [String] = [
         "", " ", ",", ";", "\t", "\"", "'", "\n", "\r\n", "\r", "=", ":", "::", "#", "(", ")", "-", "+", ".", "e", "E",
         "nan", "NaN", "inf", "-inf", "Infinity", "1e308", "-1e308", "1e309", "1e-320", "4.9e-324", "1e99999", "1e-99999",
         "0", "-0", "1", "-1", "0.1", "00000000000000000001", "9223372036854775807", "9223372036854775808",
@@ -31,12 +30,12 @@ struct FuzzInput {
     ]
 
     /// Random bytes, any value.
-    mutating func bytes(maxCount: Int) -> [UInt8] {
+    public mutating func bytes(maxCount: Int) -> [UInt8] {
         (0..<below(maxCount + 1)).map { _ in UInt8(truncatingIfNeeded: rng.next()) }
     }
 
     /// Random text over `alphabet` (characters), mixed with tokens.
-    mutating func text(maxCount: Int, alphabet: String) -> String {
+    public mutating func text(maxCount: Int, alphabet: String) -> String {
         let chars = Array(alphabet)
         var s = ""
         for _ in 0..<below(maxCount + 1) {
@@ -46,7 +45,7 @@ struct FuzzInput {
     }
 
     /// `seed` with one to four random edits.
-    mutating func mutate(_ seed: [UInt8]) -> [UInt8] {
+    public mutating func mutate(_ seed: [UInt8]) -> [UInt8] {
         var b = seed
         for _ in 0...below(4) {
             let at = below(b.count + 1)
@@ -76,5 +75,5 @@ struct FuzzInput {
     }
 
     /// `seed` (text) with random edits, decoded back to text (invalid UTF-8 becomes U+FFFD).
-    mutating func mutate(_ seed: String) -> String { String(decoding: mutate(Array(seed.utf8)), as: UTF8.self) }
+    public mutating func mutate(_ seed: String) -> String { String(decoding: mutate(Array(seed.utf8)), as: UTF8.self) }
 }
