@@ -28,7 +28,8 @@ public struct SMACross: ParameterizedStrategy {
         lanes = Array(repeating: Lane(cross: try MovingAverageCross(fast: fast, slow: slow), pending: nil), count: context.symbolCount)
     }
 
-    public mutating func onBar(_ context: some TradingContext) throws {
+    // Inlined into the engine's loop: the bench runs this per bar, and the call alone was a tenth of its cost.
+    @inline(__always) public mutating func onBar(_ context: some TradingContext) throws {
         for s in 0..<context.symbolCount where context.hasBar(s) {
             let (buy, sell) = lanes[s].cross.update(context.close(s))
             if buy == sell { continue }
