@@ -122,6 +122,20 @@ import TradewindCore
                           "open 9:30", "bar 9:30", "event 0 15:55", "close 9:30"])
     }
 
+    @Test func aDayOrderPlacedAfterTheSessionsLastBarExpiresAndAGTCOrderWorksTheNextSession() throws {
+        let data = Self.minutes([(Self.monday, [1548, 1549]), (Self.monday.adding(days: 1), [930, 931])])
+        let (_, result) = try Self.journal(data, [.beforeClose(minutes: 5)]) { c, _ in
+            guard c.sessionDate == Self.monday else { return }
+            c.buy(0, .units(1), .limit(1_000), tif: .day, tag: "day")
+            c.buy(0, .units(1), .limit(1_000), tif: .gtc, tag: "gtc")
+        }
+        let day = try #require(result.orders.first { $0.request.tag == "day" })
+        let gtc = try #require(result.orders.first { $0.request.tag == "gtc" })
+        #expect(day.status == .expired && day.reason.contains("after the session's last bar"))
+        // The GTC order works from Tuesday's first bar (09:30 opens at 102).
+        #expect(gtc.status == .filled && result.fills.map(\.price) == [102] && result.fills.first?.step == 2)
+    }
+
     @Test func eventsNeedSessionsAndIntradayBarsAndValidNumbers() throws {
         let minute = Self.minutes([(Self.monday, [958, 959])])
         #expect(throws: BacktestError.self) { try Self.journal(minute, [.every(minutes: 0)]) }

@@ -77,6 +77,8 @@ public enum Backtest {
     @inlinable
     static func fireEvents<S: Strategy>(_ strategy: inout S, _ ctx: SimulationContext, through limit: UnixNanos,
                                         orDay day: Int64?) throws(BacktestError) {
+        ctx.afterSessionsLastBar = day != nil
+        defer { ctx.afterSessionsLastBar = false }
         while let event = ctx.takeDueEvent(through: limit, orDay: day) {
             let eventContext = ctx.eventContext(event)
             do { try strategy.onEvent(eventContext, event: ScheduledEventID(rawValue: event.id)) } catch {

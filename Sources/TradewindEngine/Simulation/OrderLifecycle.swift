@@ -29,6 +29,11 @@ extension SimulationContext {
             // Parent already final (e.g. rejected at submission): settle the child now.
             settleChildren(of: p)
         }
+        if parent == nil && afterSessionsLastBar && request.timeInForce != .gtc {
+            // Placed by an event after its session's last bar: no bar of that session is left to work on.
+            finish(id, .expired, reason: "\(request.timeInForce.rawValue) order placed after the session's last bar")
+            return id
+        }
         if parent == nil && step >= 0 && eventInstant == nil && rejectsOutsideHours && !isInSession {
             finish(id, .rejected, reason: "submitted outside regular trading hours (session policy: reject)")
             return id

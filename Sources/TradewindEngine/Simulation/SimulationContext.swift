@@ -68,6 +68,8 @@ public final class SimulationContext: TradingContext {
     @exclusivity(unchecked) var scheduleCount = 0
     @exclusivity(unchecked) var sessions: [(day: Int64, session: TradingSession)]?
     @exclusivity(unchecked) var eventInstant: UnixNanos?
+    /// True while a session's remaining events run after its last bar: day and IOC orders they place expire at once.
+    @exclusivity(unchecked) @usableFromInline var afterSessionsLastBar = false
     /// Indicators the strategy registered (`register`), fed before `onBar`.
     @usableFromInline let registered = RegisteredIndicators()
     @exclusivity(unchecked) var totals = (commission: 0.0, slippage: 0.0, financing: 0.0, dividends: 0.0, splits: 0)
