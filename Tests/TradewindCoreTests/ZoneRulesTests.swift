@@ -1,7 +1,21 @@
 import Testing
-import TradewindCore
+@testable import TradewindCore
 
 @Suite struct ZoneRulesTests {
+    @Test func theBuiltInUSEasternRulesEqualTheTzDatabaseFrom1967To2099() throws {
+        let tz = try ZoneRules.named("America/New_York")
+        let built = ZoneRules.usEasternRules
+        let from = Int64(CivilDate(year: 1967, month: 1, day: 1)!.daysSinceEpoch) * 86_400
+        let to = Int64(CivilDate(year: 2100, month: 1, day: 1)!.daysSinceEpoch) * 86_400
+        let changes = tz.transitions.filter { $0 >= from && $0 < to }
+        #expect(built.transitions == changes)
+        for t in changes + stride(from: from, to: to, by: 86_400 * 17).map { $0 } {
+            for s in [t - 1, t, t + 1] {
+                #expect(built.offsetSeconds(atUTCSeconds: s) == tz.offsetSeconds(atUTCSeconds: s), "at \(s)")
+            }
+        }
+    }
+
     /// `offsetSpan` is a lookup per span of constant offset: its offset must be `offsetNanos`' at the instant,
     /// the span must contain the instant, hold that offset up to its last nanosecond and end where it changes.
     @Test(arguments: ["America/New_York", "Europe/London", "Australia/Sydney", "UTC"])

@@ -26,8 +26,43 @@ public struct ZoneRules: Sendable, Hashable, CustomStringConvertible {
     @usableFromInline let offsets: [Int32]
 
     public static let utc = ZoneRules(fixedIdentifier: "UTC")
-    /// The NYSE's zone.
-    public static let newYork: ZoneRules = try! ZoneRules.named("America/New_York")
+    /// The NYSE's zone: the system tz database's `America/New_York`, or, on a machine without one, the US Eastern rules
+    /// built in (`usEasternRules`), so that nothing traps for want of tzdata.
+    public static let newYork: ZoneRules = (try? ZoneRules.named("America/New_York")) ?? usEasternRules
+
+    /// US Eastern time by the Uniform Time Act's rules, 1967–2100: EST (UTC−5) and EDT (UTC−4) from 02:00 local on the last
+    /// Sunday of April to the last Sunday of October (1967–1986), the first Sunday of April to the last Sunday of October
+    /// (1987–2006), the second Sunday of March to the first Sunday of November (from 2007), with the energy-crisis starts
+    /// of 1974 (January 6) and 1975 (February 23); standard time before 1967.
+    /// Equal to the tz database's `America/New_York` for those years (tested).
+    public static let usEasternRules: ZoneRules = {
+        var transitions: [Int64] = []
+        var offsets: [Int32] = [-5 * 3600]
+        func sunday(_ year: Int, _ month: Int, nth: Int) -> CivilDate {
+            // nth > 0: the nth Sunday of the month; nth == 0: the last one.
+            let first = CivilDate(year: year, month: month, day: 1)!
+            let weekday = ((first.daysSinceEpoch + 4) % 7 + 7) % 7  // 0 = Sunday (1970-01-01 was a Thursday)
+            let firstSunday = first.adding(days: (7 - weekday) % 7)
+            if nth > 0 { return firstSunday.adding(days: 7 * (nth - 1)) }
+            var last = firstSunday
+            while last.adding(days: 7).month == month { last = last.adding(days: 7) }
+            return last
+        }
+        for year in 1967..<2100 {
+            let (start, end): (CivilDate, CivilDate)
+            if year == 1974 { (start, end) = (CivilDate(year: 1974, month: 1, day: 6)!, sunday(year, 10, nth: 0)) }
+            else if year == 1975 { (start, end) = (CivilDate(year: 1975, month: 2, day: 23)!, sunday(year, 10, nth: 0)) }
+            else if year < 1987 { (start, end) = (sunday(year, 4, nth: 0), sunday(year, 10, nth: 0)) }
+            else if year < 2007 { (start, end) = (sunday(year, 4, nth: 1), sunday(year, 10, nth: 0)) }
+            else { (start, end) = (sunday(year, 3, nth: 2), sunday(year, 11, nth: 1)) }
+            // 02:00 EST and 02:00 EDT, in UTC seconds.
+            transitions.append(Int64(start.daysSinceEpoch) * 86_400 + 2 * 3600 + 5 * 3600)
+            offsets.append(-4 * 3600)
+            transitions.append(Int64(end.daysSinceEpoch) * 86_400 + 2 * 3600 + 4 * 3600)
+            offsets.append(-5 * 3600)
+        }
+        return ZoneRules(identifier: "America/New_York", transitions: transitions, offsets: offsets)
+    }()
 
     private init(fixedIdentifier: String) {
         identifier = fixedIdentifier
