@@ -183,10 +183,10 @@ private func d(_ s: String) -> CivilDate { CivilDate(iso: s)! }
 
     @Test func invalidDatesAndRangesAreRejected() {
         let cal = NYSECalendar.shared
-        #expect(throws: CalendarListingError.invalidDate("2023-02-30", argument: "--from")) {
+        #expect(throws: CalendarListingError.invalidDate("2023-02-30", argument: "from")) {
             try CalendarListing.listing(from: "2023-02-30", to: "2023-03-01", calendar: cal, format: .text)
         }
-        #expect(throws: CalendarListingError.invalidDate("yesterday", argument: "--to")) {
+        #expect(throws: CalendarListingError.invalidDate("yesterday", argument: "to")) {
             try CalendarListing.listing(from: "2023-02-01", to: "yesterday", calendar: cal, format: .text)
         }
         #expect(throws: CalendarListingError.calendar(.emptyRange(from: d("2023-03-02"), to: d("2023-03-01")))) {

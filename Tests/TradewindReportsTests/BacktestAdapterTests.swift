@@ -167,7 +167,7 @@ import TradewindStrategies
         let d = try StrategyCatalog.builtIn.named("buy-and-hold")
         let p = try d.parameters([:])
         let result = try d.run(p, data, BacktestConfig())
-        #expect(throws: ReportError.invalidOption("--benchmark QQQ: not in the data; its symbols are SPY")) {
+        #expect(throws: ReportError.unknownBenchmark(symbol: "QQQ", available: ["SPY"])) {
             _ = try BacktestReportAdapter.input(result: result, data: data, context: .init(strategy: "buy-and-hold", parameters: p, benchmark: "QQQ"))
         }
     }
