@@ -170,6 +170,8 @@ import TradewindStrategies
         #expect(throws: ReportError.unknownBenchmark(symbol: "QQQ", available: ["SPY"])) {
             _ = try BacktestReportAdapter.input(result: result, data: data, context: .init(strategy: "buy-and-hold", parameters: p, benchmark: "QQQ"))
         }
+        #expect(ReportError.unknownBenchmark(symbol: "QQQ", available: ["SPY", "IWM"]).description
+                == "benchmark symbol QQQ is not in the data; its symbols are SPY, IWM")
     }
 
     @Test func summaryFileHoldsTheBoxTheCommandPrints() throws {

@@ -215,7 +215,7 @@ public enum CSVBarReader {
         if let s = options.symbol { return s }
         guard let s = SymbolName.infer(fromFileName: name) else {
             throw DataError(.badOption, file: name, input: .symbol,
-                            "cannot tell the symbol from the file name; give the symbol (e.g. SPY), or rename the file SYMBOL.csv")
+                            "cannot tell the symbol from the file name; rename the file SYMBOL.csv or give its symbol, e.g. SPY")
         }
         return s
     }

@@ -24,7 +24,7 @@ public enum DataSource: Sendable, Equatable, CustomStringConvertible {
         var isDir: ObjCBool = false
         guard !spec.isEmpty, FileManager.default.fileExists(atPath: spec, isDirectory: &isDir) else {
             throw DataError(.fileNotFound, file: spec.isEmpty ? "data source ''" : spec, input: .source,
-                            "no such file or directory; a data source is a CSV file, a directory of CSV files, a cache directory, or sample:NAME (one of SampleCatalog's samples)")
+                            "no such file or directory; a data source is a CSV file, a directory of CSV files, a cache directory, or sample:NAME with NAME a bundled sample")
         }
         if isDir.boolValue {
             let entries = (try? FileManager.default.contentsOfDirectory(atPath: spec)) ?? []
