@@ -10,6 +10,25 @@ public struct DataError: Error, Equatable, Sendable, CustomStringConvertible {
         case invalidValue
     }
 
+    /// An input of the loading API, in its own terms: the one that holds the bad value or that would resolve
+    /// the problem. Front ends name their own control for it (the command line adds its flag).
+    public enum Input: String, Sendable, Equatable, CaseIterable {
+        /// The data source specification (`DataSource(parsing:)`).
+        case source
+        /// `LoadOptions.symbol`: the symbol of a single file whose name does not tell it.
+        case symbol
+        /// The symbols a load is restricted to (the `symbols:` argument).
+        case symbols
+        /// `LoadOptions.interval`, or the interval a generator is asked for.
+        case interval
+        /// `LoadOptions.label`.
+        case label
+        /// `LoadOptions.duplicates`.
+        case duplicates
+        /// The number of symbols a generator is asked for (`SyntheticMarket.generate(symbols:)`).
+        case symbolCount
+    }
+
     public let kind: Kind
     /// The file (or sample, or cache) the problem is in.
     public let file: String
@@ -21,13 +40,20 @@ public struct DataError: Error, Equatable, Sendable, CustomStringConvertible {
     public let value: String?
     /// What is wrong and what is expected, e.g. "high 10.5 is below low 11.0".
     public let message: String
+    /// The input that holds the bad value or would resolve the problem, when one does (`message` says it in words).
+    public let input: Input?
+    /// The value to give `input` that resolves the problem, when there is one (e.g. `keep-last` for `duplicates`).
+    public let suggestion: String?
 
-    public init(_ kind: Kind, file: String, line: Int? = nil, column: String? = nil, value: String? = nil, _ message: String) {
+    public init(_ kind: Kind, file: String, line: Int? = nil, column: String? = nil, value: String? = nil,
+                input: Input? = nil, suggestion: String? = nil, _ message: String) {
         self.kind = kind
         self.file = file
         self.line = line
         self.column = column
         self.value = value.map { $0.count > 80 ? String($0.prefix(77)) + "..." : $0 }
+        self.input = input
+        self.suggestion = suggestion
         self.message = message
     }
 

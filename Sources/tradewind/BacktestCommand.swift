@@ -59,7 +59,8 @@ struct BacktestCommand: ParsableCommand {
             let zone = load.zone
             let data = try dataOptions.load(symbols: symbols.isEmpty ? nil : symbols)
             // What the strategy needs (sessions, flattening) is applied and said; what data lacks is an error.
-            let (config, notes) = try descriptor.prepare(try costs.config(zone: zone), parameters: parameters, data: data)
+            let (config, notes) = try descriptor.prepare(try costs.config(zone: zone), parameters: parameters, data: data,
+                                                          naming: BacktestOptions.flag)
             for note in notes { FileHandle.standardError.write(Data(("note: " + note + "\n").utf8)) }
             let result = try descriptor.run(parameters, data, config)
             let interval = data.series.first?.interval ?? .daily
@@ -81,7 +82,7 @@ struct BacktestCommand: ParsableCommand {
         } catch let error as ValidationError {
             throw error
         } catch {
-            FileHandle.standardError.write(Data("Error: \(error)\n".utf8))
+            FileHandle.standardError.write(Data("Error: \(ErrorText.message(error, data: ErrorText.dataFlags.merging([.symbols: "--symbol"]) { a, _ in a }))\n".utf8))
             throw ExitCode.failure
         }
     }

@@ -29,8 +29,9 @@ struct CalendarCommand: ParsableCommand {
                 from: from, to: to, calendar: NYSECalendar.shared, format: json ? .json : .text)
             print(out, terminator: "")
         } catch {
-            FileHandle.standardError.write(Data("Error: \(error.description)\n".utf8))
+            FileHandle.standardError.write(Data("Error: \(ErrorText.message(error))\n".utf8))
             throw ExitCode.failure
         }
     }
+
 }

@@ -50,7 +50,14 @@ struct DataInfo: ParsableCommand {
     func run() throws {
         let symbols = symbol.map { $0.split(separator: ",").map(String.init) }
         let options = try loading.loadOptions(symbol: symbols?.count == 1 ? symbols![0] : nil)
-        let dataset = loading.adjusted(try DataSource(parsing: source).load(options, symbols: symbols))
+        let dataset: MarketDataset
+        do {
+            dataset = loading.adjusted(try DataSource(parsing: source).load(options, symbols: symbols))
+        } catch {
+            // The source is this command's argument; --symbol gives both a file's symbol and the symbols to read.
+            throw CommandError(description: ErrorText.message(error, flags: [.symbol: "--symbol", .symbols: "--symbol",
+                                                                             .label: "--label", .duplicates: "--duplicates"]))
+        }
         let summaries = dataset.series.map { SeriesSummary($0, zone: options.zone) }
         if json {
             print(SeriesSummary.json(summaries))
@@ -77,7 +84,13 @@ struct DataImport: ParsableCommand {
     }
 
     func run() throws {
-        let summary = try DataImporter.importData(inputs, options: try loading.loadOptions(), to: out)
+        let options = try loading.loadOptions()
+        let summary: DataImporter.Summary
+        do {
+            summary = try DataImporter.importData(inputs, options: options, to: out)
+        } catch {
+            throw CommandError(description: ErrorText.message(error, flags: [.label: "--label", .duplicates: "--duplicates"]))
+        }
         print("wrote \(summary.symbols.count) symbols, \(summary.bars) bars to \(out)")
     }
 }

@@ -55,7 +55,7 @@ struct DataSynth: ParsableCommand {
             print("\(dataset.count) symbols, \(bars) bars (\(barInterval)) \(fromDate)…\(toDate), seed \(seed)")
             print("generated in \(seconds(generated - start)) s, written to \(out) in \(seconds(written - generated)) s")
         } catch let error as DataError {
-            FileHandle.standardError.write(Data("Error: \(error.description)\n".utf8))
+            FileHandle.standardError.write(Data("Error: \(ErrorText.message(error, flags: [.symbolCount: "--symbols", .interval: "--interval"]))\n".utf8))
             throw ExitCode.failure
         }
     }

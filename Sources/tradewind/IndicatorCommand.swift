@@ -69,7 +69,7 @@ struct IndicatorCommand: ParsableCommand {
         } catch let error as ValidationError {
             throw error
         } catch {
-            FileHandle.standardError.write(Data("Error: \(error)\n".utf8))
+            FileHandle.standardError.write(Data("Error: \(ErrorText.message(error, data: ErrorText.dataFlags.merging([.symbols: "--symbol"]) { a, _ in a }))\n".utf8))
             throw ExitCode.failure
         }
     }

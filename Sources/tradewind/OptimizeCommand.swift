@@ -91,7 +91,7 @@ struct OptimizeCommand: ParsableCommand {
         } catch let error as ExitCode {
             throw error
         } catch {
-            FileHandle.standardError.write(Data("Error: \(error)\n".utf8))
+            FileHandle.standardError.write(Data("Error: \(ErrorText.message(error, data: ErrorText.dataFlags.merging([.symbols: "--symbols"]) { a, _ in a }))\n".utf8))
             throw ExitCode.failure
         }
     }
@@ -139,7 +139,7 @@ struct OptimizeCommand: ParsableCommand {
 
         let data = try dataOptions.load(symbols: request.symbols, threads: budget)
         // What the strategy needs (sessions, flattening) is applied and said; what data lacks is an error.
-        let prepared = try Self.flagging { try plan.prepared(for: data) }
+        let prepared = try Self.flagging { try plan.prepared(for: data, naming: BacktestOptions.flag) }
         for note in prepared.notes { FileHandle.standardError.write(Data(("note: " + note + "\n").utf8)) }
         let (job, series, config) = (prepared.job, prepared.series, prepared.job.config)
 

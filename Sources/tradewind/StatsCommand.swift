@@ -75,7 +75,7 @@ struct StatsCommand: ParsableCommand {
                 print(report.formattedTable())
             }
         } catch {
-            FileHandle.standardError.write(Data("Error: \(error)\n".utf8))
+            FileHandle.standardError.write(Data("Error: \(ErrorText.message(error))\n".utf8))
             throw ExitCode.failure
         }
     }

@@ -29,7 +29,7 @@ struct StrategyShow: ParsableCommand {
 
     func run() throws {
         do {
-            print(try StrategyListing.show(name), terminator: "")
+            print(try StrategyListing.show(name, naming: BacktestOptions.flag), terminator: "")
         } catch {
             throw ValidationError(error.description)
         }

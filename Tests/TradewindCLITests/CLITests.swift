@@ -150,6 +150,27 @@ struct CLITests {
         #expect(ContinuousClock.now - start < .seconds(10))
     }
 
+    @Test("library errors name inputs; the command line adds its flags")
+    func errorsNameTheFlags() throws {
+        let reversed = try Self.run(["calendar", "--from", "2023-03-02", "--to", "2023-03-01"])
+        #expect(reversed.status != 0 && reversed.stderr.contains("--from must not be after --to"), "\(reversed.stderr)")
+        let badDate = try Self.run(["calendar", "--from", "2023-02-30", "--to", "2023-03-05"])
+        #expect(badDate.stderr.contains("--from '2023-02-30' is not a valid date"), "\(badDate.stderr)")
+        let unnamed = try Self.tempFile("2020.csv", Array("date,open,high,low,close\n2020-01-02,1,2,0.5,1.5\n2020-01-03,1,2,0.5,1.5\n".utf8))
+        let symbol = try Self.run(["data", "info", unnamed])
+        #expect(symbol.status != 0 && symbol.stderr.contains("2020.csv") && symbol.stderr.contains("(--symbol)"), "\(symbol.stderr)")
+        let twice = try Self.tempFile("DUP.csv", Array("date,open,high,low,close\n2020-01-02,1,2,0.5,1.5\n2020-01-02,1,2,0.5,1.5\n".utf8))
+        let duplicate = try Self.run(["data", "info", twice])
+        #expect(duplicate.status != 0 && duplicate.stderr.contains("(--duplicates keep-last)"), "\(duplicate.stderr)")
+        let missing = try Self.run(["backtest", "--data", "/no/such/dir", "--strategy", "buy-and-hold"])
+        #expect(missing.status != 0 && missing.stderr.contains("(--data;"), "\(missing.stderr)")
+        let show = try Self.run(["strategy", "show", "open-10am"])
+        #expect(show.stdout.contains("(applied: --session nyse)") && show.stdout.contains("(applied: --flatten-at-close)"), "\(show.stdout)")
+        let synth = try Self.run(["data", "synth", "--symbols", "0", "--from", "2024-01-02", "--to", "2024-01-03",
+                                  "--out", NSTemporaryDirectory() + "tw-cli-\(UUID().uuidString)"])
+        #expect(synth.status != 0 && synth.stderr.contains("must be between 1 and 100000 (--symbols)"), "\(synth.stderr)")
+    }
+
     @Test("an unknown sample names the available ones and exits non-zero")
     func unknownSample() throws {
         let r = try Self.run(["data", "info", "sample:nope"])

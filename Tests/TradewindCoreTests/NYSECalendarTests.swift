@@ -183,10 +183,10 @@ private func d(_ s: String) -> CivilDate { CivilDate(iso: s)! }
 
     @Test func invalidDatesAndRangesAreRejected() {
         let cal = NYSECalendar.shared
-        #expect(throws: CalendarListingError.invalidDate("2023-02-30", argument: "--from")) {
+        #expect(throws: CalendarListingError.invalidDate("2023-02-30", argument: "from")) {
             try CalendarListing.listing(from: "2023-02-30", to: "2023-03-01", calendar: cal, format: .text)
         }
-        #expect(throws: CalendarListingError.invalidDate("yesterday", argument: "--to")) {
+        #expect(throws: CalendarListingError.invalidDate("yesterday", argument: "to")) {
             try CalendarListing.listing(from: "2023-02-01", to: "yesterday", calendar: cal, format: .text)
         }
         #expect(throws: CalendarListingError.calendar(.emptyRange(from: d("2023-03-02"), to: d("2023-03-01")))) {
@@ -195,5 +195,12 @@ private func d(_ s: String) -> CivilDate { CivilDate(iso: s)! }
         #expect(throws: CalendarListingError.calendar(.outOfRange(d("2031-01-01"), supported: cal.supportedDates))) {
             try CalendarListing.listing(from: "2030-12-01", to: "2031-01-01", calendar: cal, format: .json)
         }
+    }
+
+    @Test func messagesNameTheParametersNotFlags() {
+        #expect(CalendarListingError.invalidDate("2023-02-30", argument: "from").description
+                == "the from date '2023-02-30' is not a valid date: expected yyyy-MM-dd, e.g. 2024-07-03")
+        #expect(CalendarError.emptyRange(from: d("2023-03-02"), to: d("2023-03-01")).description
+                == "the range 2023-03-02 … 2023-03-01 is empty: the start date 2023-03-02 is after the end date 2023-03-01")
     }
 }

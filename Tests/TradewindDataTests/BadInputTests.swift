@@ -205,7 +205,8 @@ import TradewindCore
         #expect(e.kind == .fileNotFound)
         let e2 = try #require(loadError { () throws(DataError) in try CSVBarReader.read(text: header + "2020-01-02,1,2,0.5,1.5,1\n", name: "2020.csv") })
         #expect(e2.kind == .badOption)
-        #expect(e2.message.contains("--symbol"))
+        #expect(e2.input == .symbol && e2.message.contains("give its symbol"))
+        #expect(!e2.description.contains("--"), "library errors name inputs, not flags: \(e2)")
     }
 
     @Test func badSplitAndDividendValues() throws {

@@ -42,6 +42,8 @@ struct DataSourceTests {
         #expect(unknown?.message.contains("spy-daily") == true)
         let missing = #expect(throws: DataError.self) { try DataSource(parsing: "/no/such/file.csv") }
         #expect(missing?.kind == .fileNotFound)
+        #expect(missing?.input == .source && missing?.description.contains("--") == false)
+        #expect(#expect(throws: DataError.self) { try DataSource(parsing: "") }?.file == "data source ''")
     }
 
     @Test("a directory of .twc files is recognised as a cache, a CSV directory as a directory")

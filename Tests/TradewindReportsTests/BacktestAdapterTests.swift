@@ -167,9 +167,11 @@ import TradewindStrategies
         let d = try StrategyCatalog.builtIn.named("buy-and-hold")
         let p = try d.parameters([:])
         let result = try d.run(p, data, BacktestConfig())
-        #expect(throws: ReportError.invalidOption("--benchmark QQQ: not in the data; its symbols are SPY")) {
+        #expect(throws: ReportError.unknownBenchmark(symbol: "QQQ", available: ["SPY"])) {
             _ = try BacktestReportAdapter.input(result: result, data: data, context: .init(strategy: "buy-and-hold", parameters: p, benchmark: "QQQ"))
         }
+        #expect(ReportError.unknownBenchmark(symbol: "QQQ", available: ["SPY", "IWM"]).description
+                == "benchmark symbol QQQ is not in the data; its symbols are SPY, IWM")
     }
 
     @Test func summaryFileHoldsTheBoxTheCommandPrints() throws {

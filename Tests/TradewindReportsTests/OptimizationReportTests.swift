@@ -63,7 +63,7 @@ import TradewindCore
         #expect(grid.xLabels == ["0.02", "0.05"])
         #expect(grid.yLabels.count == 5)
         input.heatmapAxes = ("fast", "nope")
-        #expect(throws: ReportError.invalidOption("--heatmap: no parameter named 'nope'; the parameters are fast, slow, stop")) {
+        #expect(throws: ReportError.unknownHeatmapParameter(name: "nope", parameters: ["fast", "slow", "stop"])) {
             try OptimizationReport.render(input)
         }
         input.heatmapAxes = ("fast", "fast")

@@ -21,6 +21,14 @@ import TradewindStrategies
         #expect(text.contains("Rules:") && text.contains("buy_time      time-of-day, default 10:00"))
         #expect(throws: UnknownStrategyError.self) { try StrategyListing.show("no-such-strategy") }
     }
+
+    @Test func requirementsNameTheBacktestSettingsOrTheNamesGiven() throws {
+        let text = try StrategyListing.show("open-10am")
+        #expect(text.contains("exchange sessions (applied: session nyse); flat at each close (applied: flatten_at_close)"), "\(text)")
+        #expect(!text.contains("--"))
+        let flagged = try StrategyListing.show("open-10am", naming: { "--" + $0.rawValue })
+        #expect(flagged.contains("(applied: --session nyse)") && flagged.contains("(applied: --flatten_at_close)"), "\(flagged)")
+    }
 }
 
 @Suite struct KernelAvailabilityTests {

@@ -1,6 +1,7 @@
 /// Why a session listing could not be produced.
 public enum CalendarListingError: Error, Equatable, CustomStringConvertible {
-    /// A date argument is not a real `yyyy-MM-dd` date (e.g. `2023-02-30`, `yesterday`).
+    /// A date argument is not a real `yyyy-MM-dd` date (e.g. `2023-02-30`, `yesterday`); `argument` names
+    /// the parameter of `CalendarListing.listing` that held it (`from` or `to`).
     case invalidDate(String, argument: String)
     /// The calendar refused the range (out of range, or from after to).
     case calendar(CalendarError)
@@ -8,7 +9,7 @@ public enum CalendarListingError: Error, Equatable, CustomStringConvertible {
     public var description: String {
         switch self {
         case .invalidDate(let text, let argument):
-            return "\(argument) '\(text)' is not a valid date: expected yyyy-MM-dd, e.g. 2024-07-03"
+            return "the \(argument) date '\(text)' is not a valid date: expected yyyy-MM-dd, e.g. 2024-07-03"
         case .calendar(let e):
             return e.description
         }
@@ -30,8 +31,8 @@ public enum CalendarListing {
     public static func listing(
         from fromText: String, to toText: String, calendar: some ExchangeCalendar, format: Format
     ) throws(CalendarListingError) -> String {
-        guard let from = CivilDate(iso: fromText) else { throw .invalidDate(fromText, argument: "--from") }
-        guard let to = CivilDate(iso: toText) else { throw .invalidDate(toText, argument: "--to") }
+        guard let from = CivilDate(iso: fromText) else { throw .invalidDate(fromText, argument: "from") }
+        guard let to = CivilDate(iso: toText) else { throw .invalidDate(toText, argument: "to") }
         let sessions: [TradingSession]
         do {
             sessions = try calendar.sessions(from: from, to: to)

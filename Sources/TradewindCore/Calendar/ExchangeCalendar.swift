@@ -10,7 +10,7 @@ public enum CalendarError: Error, Equatable, CustomStringConvertible {
         case .outOfRange(let d, let r):
             return "date \(d) is outside the calendar's range \(r.lowerBound) … \(r.upperBound)"
         case .emptyRange(let f, let t):
-            return "the range \(f) … \(t) is empty: --from must not be after --to"
+            return "the range \(f) … \(t) is empty: the start date \(f) is after the end date \(t)"
         }
     }
 }

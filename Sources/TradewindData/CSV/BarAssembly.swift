@@ -52,7 +52,8 @@ enum BarAssembly {
                             let where2 = f1 == f2 ? "line \(raw.line[second])" : "\(f2):\(raw.line[second])"
                             throw DataError(.duplicateTimestamp, file: f1, line: Int(raw.line[lowest]), column: raw.columns.name(raw.columns.time),
                                             value: ISO8601.utc(t[lowest]),
-                                            "the same timestamp appears again at \(where2); remove one row or load with duplicates: keep-last (--duplicates keep-last)")
+                                            input: .duplicates, suggestion: DuplicatePolicy.keepLast.rawValue,
+                                            "the same timestamp appears again at \(where2); remove one row or load with duplicates keep-last")
                         }
                         dropped += j - k - 1
                     }
@@ -82,8 +83,8 @@ enum BarAssembly {
             interval = .daily
             intervalInferred = true
         } else {
-            throw DataError(.badOption, file: raw.files[0],
-                            "cannot infer the bar interval from \(time.count) bar(s) (need two distinct whole-second-spaced timestamps); pass the interval (--interval 1m)")
+            throw DataError(.badOption, file: raw.files[0], input: .interval,
+                            "cannot infer the bar interval from \(time.count) bar(s) (need two distinct whole-second-spaced timestamps); give the interval (e.g. 1m)")
         }
         // 4. Daily bars written as local midnight: move to the session open of that date.
         if !interval.isIntraday && raw.allNaiveMidnight && raw.sawNaive {
@@ -107,8 +108,8 @@ enum BarAssembly {
             for i in 0..<time.count {
                 let (start, overflow) = time[i].subtractingReportingOverflow(step)
                 guard !overflow, start >= TimestampParsing.instantRange.lowerBound else {
-                    throw DataError(.badOption, file: raw.files[0], value: interval.description,
-                                    "moving the end-labelled stamp \(ISO8601.utc(time[i])) back by one \(interval) bar leaves the years 1678 to 2261; give a shorter interval (--interval) or --label start")
+                    throw DataError(.badOption, file: raw.files[0], value: interval.description, input: .label, suggestion: BarLabel.start.rawValue,
+                                    "moving the end-labelled stamp \(ISO8601.utc(time[i])) back by one \(interval) bar leaves the years 1678 to 2261; give a shorter interval, or the label start")
                 }
                 time[i] = start
             }

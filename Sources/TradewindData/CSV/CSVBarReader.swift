@@ -126,8 +126,8 @@ public enum CSVBarReader {
             guard base.hasSuffix(".csv") || base.hasSuffix(".tsv") || (base.hasSuffix(".txt") && !isDocumentation(base)) else { continue }
             guard let symbol = SymbolName.infer(fromFileName: name) else {
                 if symbols != nil { continue }
-                throw DataError(.unknownSymbol, file: path + "/" + name,
-                                "cannot tell the symbol from this file name; rename it SYMBOL.csv (or SYMBOL_1min.csv) or read it with --symbol")
+                throw DataError(.unknownSymbol, file: path + "/" + name, input: .symbol,
+                                "cannot tell the symbol from this file name; rename it SYMBOL.csv (or SYMBOL_1min.csv) or read it alone with its symbol given")
             }
             groups[symbol, default: []].append(path + "/" + name)
         }
@@ -214,7 +214,8 @@ public enum CSVBarReader {
     private static func symbolFor(_ name: String, options: LoadOptions) throws(DataError) -> String {
         if let s = options.symbol { return s }
         guard let s = SymbolName.infer(fromFileName: name) else {
-            throw DataError(.badOption, file: name, "cannot tell the symbol from the file name; pass it (--symbol SPY)")
+            throw DataError(.badOption, file: name, input: .symbol,
+                            "cannot tell the symbol from the file name; rename the file SYMBOL.csv or give its symbol, e.g. SPY")
         }
         return s
     }

@@ -24,7 +24,8 @@ public enum DataImporter {
             if case .file(let path) = source {
                 let symbol = options.symbol ?? SymbolName.infer(fromFileName: path)
                 guard let symbol else {
-                    throw DataError(.badOption, file: path, "cannot tell the symbol from the file name; import it alone with --symbol")
+                    throw DataError(.badOption, file: path, input: .symbol,
+                                    "cannot tell the symbol from the file name; rename it SYMBOL.csv, or import it alone with its symbol given")
                 }
                 if filesBySymbol[symbol] == nil { fileOrder.append(symbol) }
                 filesBySymbol[symbol, default: []].append(path)

@@ -23,8 +23,8 @@ public enum DataSource: Sendable, Equatable, CustomStringConvertible {
         }
         var isDir: ObjCBool = false
         guard !spec.isEmpty, FileManager.default.fileExists(atPath: spec, isDirectory: &isDir) else {
-            throw DataError(.fileNotFound, file: spec.isEmpty ? "--data" : spec,
-                            "no such file or directory; --data takes a CSV file, a directory of CSV files, a cache directory, or sample:NAME (see `tradewind data list`)")
+            throw DataError(.fileNotFound, file: spec.isEmpty ? "data source ''" : spec, input: .source,
+                            "no such file or directory; a data source is a CSV file, a directory of CSV files, a cache directory, or sample:NAME with NAME a bundled sample")
         }
         if isDir.boolValue {
             let entries = (try? FileManager.default.contentsOfDirectory(atPath: spec)) ?? []
@@ -73,8 +73,8 @@ public enum DataSource: Sendable, Equatable, CustomStringConvertible {
         case .file(let path):
             let series = try CSVBarReader.read(path: path, options: options)
             if let symbols, !symbols.contains(series.symbol) {
-                throw DataError(.unknownSymbol, file: path, value: symbols.joined(separator: ","),
-                                "this file holds \(series.symbol) only (pass --symbol \(series.symbol), or name the file's symbol with its file name)")
+                throw DataError(.unknownSymbol, file: path, value: symbols.joined(separator: ","), input: .symbols, suggestion: series.symbol,
+                                "this file holds \(series.symbol) only (ask for \(series.symbol), or name the file's symbol with its file name)")
             }
             return MarketDataset([series])
         case .directory(let path):

@@ -47,12 +47,12 @@ public struct SyntheticMarket: Sendable {
         calendar: NYSECalendar = .shared, threads: ThreadBudget = .all
     ) throws(DataError) -> MarketDataset {
         guard (1...100_000).contains(symbols) else {
-            throw DataError(.badOption, file: "synth", value: String(symbols),
-                            "the number of symbols (--symbols) must be between 1 and 100000")
+            throw DataError(.badOption, file: "synth", value: String(symbols), input: .symbolCount,
+                            "the number of symbols must be between 1 and 100000")
         }
         guard interval.isIntraday || interval == .daily else {
-            throw DataError(.badOption, file: "synth", value: interval.description,
-                            "the interval (--interval) must be intraday (e.g. 1m, 5m, 1h) or daily (1d)")
+            throw DataError(.badOption, file: "synth", value: interval.description, input: .interval,
+                            "the interval must be intraday (e.g. 1m, 5m, 1h) or daily (1d)")
         }
         let range: Range<Int>
         do {

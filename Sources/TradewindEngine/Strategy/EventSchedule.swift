@@ -86,11 +86,15 @@ public enum ScheduleError: Error, Equatable, CustomStringConvertible {
     /// Events within the day need intraday bars; daily bars carry each session's close from its open.
     case needsIntradayBars
 
-    public var description: String {
+    public var description: String { description(naming: \.rawValue) }
+
+    /// The message with the backtest setting that gives a run sessions called `setting(field)` (the command line
+    /// passes its flags).
+    public func description(naming setting: (BacktestSettings.Field) -> String) -> String {
         switch self {
         case .invalid(let s, let why): return "cannot schedule '\(s)': \(why)"
         case .noSessions:
-            return "scheduled events need trading sessions: run with an exchange calendar or regular hours (CLI: --session nyse)"
+            return "scheduled events need trading sessions: run with an exchange calendar (\(setting(.session)) nyse) or regular hours"
         case .needsIntradayBars:
             return "scheduled events within the session need intraday bars (e.g. 1-minute); daily bars have one step per session"
         }

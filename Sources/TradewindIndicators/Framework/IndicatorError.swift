@@ -12,6 +12,8 @@ public enum IndicatorError: Error, Equatable, Sendable, CustomStringConvertible 
     case inputLengthMismatch(indicator: String, lengths: [Int])
     /// The wrong number of input columns was passed to a registry call.
     case inputCountMismatch(indicator: String, expected: [String], got: Int)
+    /// The indicator reads a period per bar (MAVP) and no `periods` were given.
+    case missingPeriods(indicator: String)
 
     public var description: String {
         switch self {
@@ -28,6 +30,8 @@ public enum IndicatorError: Error, Equatable, Sendable, CustomStringConvertible 
             return "\(ind): input columns differ in length (\(lengths.map(String.init).joined(separator: ", ")))"
         case let .inputCountMismatch(ind, expected, got):
             return "\(ind): expects \(expected.count) input columns (\(expected.joined(separator: ", "))), got \(got)"
+        case let .missingPeriods(ind):
+            return "\(ind): needs a period per bar: give periods, one number per bar, in bar order"
         }
     }
 }

@@ -33,8 +33,7 @@ public enum IndicatorTable {
             case .session: columns.append(sessionIDs(series.time, zone: zone))
             case .periods:
                 guard let periods else {
-                    throw .invalidCombination(indicator: descriptor.name,
-                                              reason: "needs a period per bar: pass --periods FILE (one number per bar, in bar order)")
+                    throw .missingPeriods(indicator: descriptor.name)
                 }
                 guard periods.count == series.count else {
                     throw .invalidCombination(indicator: descriptor.name,

@@ -65,7 +65,8 @@ public struct VolatilityBounds: Sendable, Hashable {
         // Prices that never move give a zero width and extreme jumps an enormous one: no nice step in decimals,
         // and `Int64(±inf)` or a 10^300 step would trap. Both are errors naming the symbol.
         func unusable() -> OptimizerError {
-            .invalidArgument(name: "--auto-bounds for \(series.symbol)", value: "a trigger range of \(lo)...\(hi) %",
+            .invalidArgument(name: OptimizationRequest.Field.autoBounds.rawValue,
+                             value: "\(name) for \(series.symbol): a trigger range of \(lo)...\(hi) %",
                              valid: "daily bars whose moves give a range between 1e-15 % and 1e15 % wide; give the range yourself")
         }
         guard let step = VolatilityBounds.niceStep((hi - lo) / Double(targetSteps)) else { throw unusable() }

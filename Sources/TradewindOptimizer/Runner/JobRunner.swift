@@ -20,12 +20,12 @@ public struct JobFile: Sendable {
     public func load(parameterOrder: [String]) throws -> [SymbolOptimization] {
         guard FileManager.default.fileExists(atPath: path) else { return [] }
         guard let text = try? String(contentsOfFile: path, encoding: .utf8) else {
-            throw OptimizerError.invalidArgument(name: "--resume file", value: path,
-                                                 valid: "a readable UTF-8 job file written by tradewind optimize")
+            throw OptimizerError.invalidArgument(name: "job file", value: path,
+                                                 valid: "a readable UTF-8 job file written by an optimization job")
         }
         let lines = text.split(separator: "\n").map(String.init)
         guard let first = lines.first, let header = try? JSONDecoder().decode(Header.self, from: Data(first.utf8)) else {
-            throw OptimizerError.invalidArgument(name: "job file", value: path, valid: "a job file written by tradewind optimize")
+            throw OptimizerError.invalidArgument(name: "job file", value: path, valid: "a job file written by an optimization job")
         }
         guard header.job == key else {
             throw OptimizerError.invalidArgument(name: "job file", value: path,
@@ -34,8 +34,8 @@ public struct JobFile: Sendable {
         var out: [SymbolOptimization] = []
         for (k, line) in lines.enumerated().dropFirst() {
             func bad(_ why: String) -> OptimizerError {
-                .invalidArgument(name: "--resume file", value: "\(path) line \(k + 1)",
-                                 valid: "a symbol's result as tradewind optimize writes it (\(why)); delete the file to start over")
+                .invalidArgument(name: "job file", value: "\(path) line \(k + 1)",
+                                 valid: "a symbol's result as an optimization job writes it (\(why)); delete the file to start over")
             }
             let s: SymbolOptimization
             do { s = try JSONDecoder().decode(SymbolOptimization.self, from: Data(line.utf8)) } catch {

@@ -262,11 +262,13 @@ public struct OptimizationPlan: Sendable {
 
     /// The plan made ready for `data`: the job's config completed with what the strategy needs (its requirements,
     /// checked with the parameters' defaults: sessions, flattening; each applied setting is a note), the bars to
-    /// optimise (`series(of:)`) and the job's identity key (`OptimizationRequest.key(config:)`).
-    public func prepared(for data: MarketDataset) throws -> PreparedOptimization {
+    /// optimise (`series(of:)`) and the job's identity key (`OptimizationRequest.key(config:)`). The notes call each
+    /// setting `setting(field)` (default: its `BacktestSettings` field name).
+    public func prepared(for data: MarketDataset,
+                         naming setting: (BacktestSettings.Field) -> String = \.rawValue) throws -> PreparedOptimization {
         var job = self.job
         let (config, notes) = try job.strategy.prepare(job.config, parameters: StrategyParameters(defaultsOf: job.strategy.parameterSpecs),
-                                                       data: data)
+                                                       data: data, naming: setting)
         job.config = config
         return PreparedOptimization(job: job, series: try series(of: data), notes: notes, key: request.key(config: config))
     }

@@ -40,7 +40,7 @@ public enum BacktestReportAdapter {
 
     /// The report input for `result`, a run over `data` (the dataset the engine was given).
     ///
-    /// Throws `ReportError.invalidOption` for a benchmark symbol that is not in `data` or a run without bars,
+    /// Throws `ReportError.unknownBenchmark` for a benchmark symbol that is not in `data`, `.invalidOption` for a run without bars,
     /// and `AnalyticsError` when the equity curve cannot be analysed (e.g. it reached zero).
     public static func input(result: BacktestResult, data: MarketDataset, context: Context) throws -> BacktestReportInput {
         let eq = result.equity
@@ -51,8 +51,7 @@ public enum BacktestReportAdapter {
         let interval = data.series.first?.interval ?? .daily
         let benchmarkSymbol = context.benchmark ?? result.symbols.first ?? ""
         guard let benchBars = data[benchmarkSymbol] else {
-            throw ReportError.invalidOption("--benchmark \(benchmarkSymbol): not in the data; its symbols are "
-                                            + data.symbols.joined(separator: ", "))
+            throw ReportError.unknownBenchmark(symbol: benchmarkSymbol, available: data.symbols)
         }
         let equity = TimeSeries(times: eq.time, values: eq.equity)
         let benchmark = BenchmarkCurve.buyAndHold(benchBars, on: eq.time, capital: result.initialCash)

@@ -17,18 +17,18 @@ public struct ObjectiveGrid: Sendable, Equatable {
 
     public static let maxLevels = 15
 
-    /// The grid for the axes named by `--heatmap a,b` (or the first two parameters).
+    /// The grid for the axes named by `heatmapAxes` (or the first two parameters).
     public static func make(_ input: OptimizationReportInput) throws(ReportError) -> ObjectiveGrid? {
         let names = input.parameterNames
         guard names.count >= 2 else { return nil }
         let (a, b) = input.heatmapAxes ?? (names[0], names[1])
         guard let ia = names.firstIndex(of: a) else {
-            throw .invalidOption("--heatmap: no parameter named '\(a)'; the parameters are \(names.joined(separator: ", "))")
+            throw .unknownHeatmapParameter(name: a, parameters: names)
         }
         guard let ib = names.firstIndex(of: b) else {
-            throw .invalidOption("--heatmap: no parameter named '\(b)'; the parameters are \(names.joined(separator: ", "))")
+            throw .unknownHeatmapParameter(name: b, parameters: names)
         }
-        guard ia != ib else { throw .invalidOption("--heatmap needs two different parameters, got '\(a),\(b)'") }
+        guard ia != ib else { throw .sameHeatmapParameters(a) }
         let ok = input.trials.filter { $0.objective.isFinite && $0.parameters.count == names.count }
         let bestValues = Dictionary(input.best.parameters.map { ($0.name, $0.value) }, uniquingKeysWith: { x, _ in x })
         let atBest = ok.filter { t in

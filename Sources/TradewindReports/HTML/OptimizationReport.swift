@@ -88,7 +88,7 @@ public enum OptimizationReport {
         } else {
             how = " Too few trials at the best values of " + others.joined(separator: ", ") + ", so each cell shows the best objective over them."
         }
-        s += "<p>" + HTMLText.esc("Rows: \(g.yName); columns: \(g.xName). Choose the pair with --heatmap a,b." + how) + "</p>"
+        s += "<p>" + HTMLText.esc("Rows: \(g.yName); columns: \(g.xName). The report's heatmap axes choose the pair." + how) + "</p>"
         s += HTMLText.figure(input.objective.name + " by " + g.xName + " and " + g.yName, h.svg())
         return s + "</section>"
     }

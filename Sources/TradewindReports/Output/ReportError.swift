@@ -8,8 +8,14 @@ public enum ReportError: Error, Equatable, CustomStringConvertible {
     case chromiumTimedOut(seconds: Double)
     /// A file could not be written.
     case cannotWrite(path: String, reason: String)
-    /// An option value the report cannot use (e.g. `--heatmap` naming an unknown parameter).
+    /// An option value the report cannot use (e.g. a run without bars to report).
     case invalidOption(String)
+    /// The benchmark symbol (`BacktestReportAdapter.Context.benchmark`) is not in the data, whose symbols are `available`.
+    case unknownBenchmark(symbol: String, available: [String])
+    /// A heatmap axis (`OptimizationReportInput.heatmapAxes`) names no parameter of the job; `parameters` are its parameters.
+    case unknownHeatmapParameter(name: String, parameters: [String])
+    /// Both heatmap axes name the same parameter.
+    case sameHeatmapParameters(String)
 
     public var description: String {
         switch self {
@@ -25,6 +31,12 @@ public enum ReportError: Error, Equatable, CustomStringConvertible {
             return "cannot write \(path): \(reason)"
         case .invalidOption(let message):
             return message
+        case .unknownBenchmark(let symbol, let available):
+            return "benchmark symbol \(symbol) is not in the data; its symbols are \(available.joined(separator: ", "))"
+        case .unknownHeatmapParameter(let name, let parameters):
+            return "heatmap axis '\(name)' is not a parameter; the parameters are \(parameters.joined(separator: ", "))"
+        case .sameHeatmapParameters(let name):
+            return "the heatmap needs two different parameters, got '\(name)' twice"
         }
     }
 }

@@ -47,9 +47,11 @@ public struct StrategyDescriptor: Sendable {
     }
 
     /// `config` completed with what the strategy needs (its `requirements`), and a note for each setting that was
-    /// applied; throws when `data` lacks what cannot be applied (intraday bars, a symbol a parameter names).
-    public func prepare(_ config: BacktestConfig, parameters: StrategyParameters,
-                        data: MarketDataset) throws(StrategyRequirementError) -> (config: BacktestConfig, notes: [String]) {
+    /// applied, the setting called `setting(field)` (default: its `BacktestSettings` field name; the command line
+    /// passes its flags); throws when `data` lacks what cannot be applied (intraday bars, a symbol a parameter names).
+    public func prepare(_ config: BacktestConfig, parameters: StrategyParameters, data: MarketDataset,
+                        naming setting: (BacktestSettings.Field) -> String = \.rawValue)
+        throws(StrategyRequirementError) -> (config: BacktestConfig, notes: [String]) {
         var config = config
         var notes: [String] = []
         let needs = requirements
@@ -61,11 +63,11 @@ public struct StrategyDescriptor: Sendable {
             config.session.calendar = NYSECalendar.shared
             config.session.zone = NYSECalendar.shared.zone
             config.session.hours = nil
-            notes.append("\(name) trades within exchange sessions: applied the NYSE calendar (--session nyse)")
+            notes.append("\(name) trades within exchange sessions: applied the NYSE calendar (\(setting(.session)) nyse)")
         }
         if needs.flattenAtClose && !config.session.flattenAtClose {
             config.session.flattenAtClose = true
-            notes.append("\(name) is flat at every session close: applied --flatten-at-close")
+            notes.append("\(name) is flat at every session close: applied \(setting(.flattenAtClose))")
         }
         for parameter in needs.symbolParameters {
             guard let symbol = try? parameters.string(parameter), !symbol.isEmpty else { continue }

@@ -16,8 +16,10 @@ public enum StrategyListing {
         }.joined(separator: "\n") + "\n"
     }
 
-    /// The strategy's summary, exact rules and parameters; throws `UnknownStrategyError` naming the known ones.
-    public static func show(_ name: String, catalog: StrategyCatalog = .builtIn) throws(UnknownStrategyError) -> String {
+    /// The strategy's summary, exact rules and parameters; throws `UnknownStrategyError` naming the known ones. The
+    /// backtest settings its requirements apply are called `setting(field)` (default: the `BacktestSettings` field name).
+    public static func show(_ name: String, catalog: StrategyCatalog = .builtIn,
+                            naming setting: (BacktestSettings.Field) -> String = \.rawValue) throws(UnknownStrategyError) -> String {
         let d = try catalog.named(name)
         var out = "\(d.name): \(d.summary)\n"
         if !d.rules.isEmpty { out += "\nRules:\n" + d.rules + "\n" }
@@ -29,7 +31,7 @@ public enum StrategyListing {
             out += "\(p.kind.typeName), default \(defaultText), \(p.kind.validValues). \(p.description)\n"
         }
         if !d.constraints.isEmpty { out += "\nConstraints: " + d.constraints.joined(separator: ", ") + "\n" }
-        let needs = requirementsText(d.requirements)
+        let needs = requirementsText(d.requirements, naming: setting)
         if !needs.isEmpty { out += "\nNeeds: " + needs + "\n" }
         if let k = d.kernel { out += "\nFast kernel: \(k.summary)\n" }
         return out
@@ -44,12 +46,13 @@ public enum StrategyListing {
         return "{\"name\":\(quote(d.name)),\"summary\":\(quote(d.summary)),\"kernel\":\(kernel),\"parameters\":[" + params.joined(separator: ",") + "]}"
     }
 
-    /// The requirements in words (empty when there are none).
-    static func requirementsText(_ r: StrategyRequirements) -> String {
+    /// The requirements in words (empty when there are none); the settings they apply are called `setting(field)`.
+    static func requirementsText(_ r: StrategyRequirements,
+                                 naming setting: (BacktestSettings.Field) -> String = \.rawValue) -> String {
         var parts: [String] = []
         if r.intradayBars { parts.append("intraday bars") }
-        if r.exchangeSessions { parts.append("exchange sessions (applied: --session nyse)") }
-        if r.flattenAtClose { parts.append("flat at each close (applied: --flatten-at-close)") }
+        if r.exchangeSessions { parts.append("exchange sessions (applied: \(setting(.session)) nyse)") }
+        if r.flattenAtClose { parts.append("flat at each close (applied: \(setting(.flattenAtClose)))") }
         for p in r.symbolParameters { parts.append("the symbol named by \(p), when set, in the data") }
         return parts.joined(separator: "; ")
     }
