@@ -25,7 +25,7 @@ public enum DataImporter {
                 let symbol = options.symbol ?? SymbolName.infer(fromFileName: path)
                 guard let symbol else {
                     throw DataError(.badOption, file: path, input: .symbol,
-                                    "cannot tell the symbol from the file name; rename it SYMBOL.csv, or import it alone with its symbol given")
+                                    "cannot tell the symbol from the file name; rename it SYMBOL.csv (e.g. SPY.csv or SPY_1min.csv)")
                 }
                 if filesBySymbol[symbol] == nil { fileOrder.append(symbol) }
                 filesBySymbol[symbol, default: []].append(path)
