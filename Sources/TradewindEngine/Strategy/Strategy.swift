@@ -12,7 +12,8 @@ import TradewindCore
 /// 3. `onBar` once per time step, with every symbol's current bar readable through the context;
 /// 4. `onOrderUpdate`/`onFill` for close-of-bar fills (close-fill mode, market-on-close, flattening);
 /// 5. on the last bar of a session: `onEvent` for the session's events not yet due (the bars after them are
-///    missing), then `onSessionClose`.
+///    missing; day and IOC orders placed there expire at once, as no bar of the session is left), then
+///    `onSessionClose`.
 ///
 /// So an event at 10:00 runs after every bar that started before 10:00 and before the bar that starts at 10:00,
 /// whether or not that bar exists. `onStart` runs before the first bar and `onEnd` after the last. Every hook
