@@ -78,11 +78,21 @@ public final class SimulationContext: TradingContext {
         self.config = config
         self.notifications = notifications
         self.sizeHints = sizeHints
-        if let hints = sizeHints {
+        if let hints = sizeHints, hints.orders.load(ordering: .relaxed) > 0 {
             orders.reserveCapacity(hints.orders.load(ordering: .relaxed))
             log.reserveCapacity(hints.events.load(ordering: .relaxed))
             fillList.reserveCapacity(hints.fills.load(ordering: .relaxed))
             tradeList.reserveCapacity(hints.trades.load(ordering: .relaxed))
+        } else {
+            // No earlier run on this market (a one-shot backtest): reserve from its size instead of growing the
+            // lists by reallocation (each doubling copies the list and touches fresh memory). Reserving only
+            // takes address space: a large block's pages are touched when rows are written, so an overestimate
+            // costs no memory, and a run that records more grows its lists as before.
+            let estimate = min(max(market.stepCount * market.symbolCount / 16, 64), 1 << 18)
+            orders.reserveCapacity(estimate)
+            log.reserveCapacity(4 * estimate)
+            fillList.reserveCapacity(estimate)
+            tradeList.reserveCapacity(estimate / 2)
         }
         accruesFinancing = config.financing.shortBorrowRate > 0 || config.financing.marginInterestRate > 0
         if case .margin(_, let m) = config.account { maintenanceMargin = m } else { maintenanceMargin = nil }
