@@ -97,6 +97,7 @@ final class MarketColumns: @unchecked Sendable {
             // row of step i are both i (one shared column).
             stepTimes = series[0].time
             let rows = UnsafeMutablePointer<Int32>.allocate(capacity: max(stepTimes.count, 1))
+            MemoryPolicy.adviseHugePages(UnsafeMutableRawPointer(rows), bytes: stepTimes.count * 4)
             for i in 0..<stepTimes.count { rows[i] = Int32(i) }
             exactRow = copy([rows])
             latestRow = copy([rows])
@@ -116,6 +117,7 @@ final class MarketColumns: @unchecked Sendable {
         let n = stepTimes.count
         flags = .allocate(capacity: max(n, 1))
         day = .allocate(capacity: max(n, 1))
+        MemoryPolicy.adviseHugePages(UnsafeMutableRawPointer(day), bytes: n * 8)
         minute = .allocate(capacity: max(n, 1))
         let zone = session.zone
         var inHours = [Bool](repeating: true, count: n)

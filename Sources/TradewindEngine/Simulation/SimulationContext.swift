@@ -129,8 +129,12 @@ public final class SimulationContext: TradingContext {
 
     /// A column of `n` doubles whose values are not set: `Double` has no invalid bit pattern, and the simulator
     /// writes every row before anything reads it, so zero-filling would only cost a pass over the memory.
+    /// Large columns ask for huge pages first (`MemoryPolicy.adviseHugePages`).
     private static func uninitialisedColumn(_ n: Int) -> [Double] {
-        [Double](unsafeUninitializedCapacity: n) { _, count in count = n }
+        [Double](unsafeUninitializedCapacity: n) { buffer, count in
+            if let base = buffer.baseAddress { MemoryPolicy.adviseHugePages(UnsafeMutableRawPointer(base), bytes: n * 8) }
+            count = n
+        }
     }
 
     /// Current time step (index into the common time index).
