@@ -88,11 +88,12 @@ public final class SimulationContext: TradingContext {
             // lists by reallocation (each doubling copies the list and touches fresh memory). Reserving only
             // takes address space: a large block's pages are touched when rows are written, so an overestimate
             // costs no memory, and a run that records more grows its lists as before.
+            // The reserved blocks ask for huge pages: their rows are written once, front to back.
             let estimate = min(max(market.stepCount * market.symbolCount / 16, 64), 1 << 18)
-            orders.reserveCapacity(estimate)
-            log.reserveCapacity(4 * estimate)
-            fillList.reserveCapacity(estimate)
-            tradeList.reserveCapacity(estimate / 2)
+            orders = Self.emptyList(capacity: estimate)
+            log = Self.emptyList(capacity: 4 * estimate)
+            fillList = Self.emptyList(capacity: estimate)
+            tradeList = Self.emptyList(capacity: estimate / 2)
         }
         accruesFinancing = config.financing.shortBorrowRate > 0 || config.financing.marginInterestRate > 0
         if case .margin(_, let m) = config.account { maintenanceMargin = m } else { maintenanceMargin = nil }
@@ -125,6 +126,17 @@ public final class SimulationContext: TradingContext {
         quantity.deallocate()
         books.deinitialize(count: market.symbolCount)
         books.deallocate()
+    }
+
+    /// An empty list with room for `capacity` elements, its storage advised to use huge pages (untouched until
+    /// rows are appended).
+    private static func emptyList<T>(capacity: Int) -> [T] {
+        [T](unsafeUninitializedCapacity: capacity) { buffer, count in
+            if let base = buffer.baseAddress {
+                MemoryPolicy.adviseHugePages(UnsafeMutableRawPointer(base), bytes: capacity * MemoryLayout<T>.stride)
+            }
+            count = 0
+        }
     }
 
     /// A column of `n` doubles whose values are not set: `Double` has no invalid bit pattern, and the simulator
