@@ -17,6 +17,8 @@ final class MarketColumns: @unchecked Sendable {
     @usableFromInline let time: UnsafeMutablePointer<UnixNanos>
     /// Whether `time` was allocated here (several symbols) or is the one series' `barTime`.
     private let ownsTime: Bool
+    /// The allocation holding `day`, `minute`, `flags` and (one symbol) the shared row column.
+    private let stepBlock: UnsafeMutableRawPointer
     /// The same index as an array, shared by every run's result (no copy per run).
     let timeIndex: [UnixNanos]
     @usableFromInline let open: UnsafeMutablePointer<UnsafeMutablePointer<Double>>
@@ -91,34 +93,37 @@ final class MarketColumns: @unchecked Sendable {
         barCount = series.map(\.count)
         dividend = series.map { s in s.dividend.flatMap { d in d.contains { $0 != 0 } ? storage(d) : nil } }
         split = series.map { s in s.splitCoefficient.flatMap { c in c.contains { $0 != 1 } ? storage(c) : nil } }
-        let stepTimes: [UnixNanos]
-        if series.count == 1 {
-            // One symbol: the common index is its own; every step has its bar, so the exact and the latest
-            // row of step i are both i (one shared column).
-            stepTimes = series[0].time
-            let rows = UnsafeMutablePointer<Int32>.allocate(capacity: max(stepTimes.count, 1))
-            MemoryPolicy.adviseHugePages(UnsafeMutableRawPointer(rows), bytes: stepTimes.count * 4)
-            for i in 0..<stepTimes.count { rows[i] = Int32(i) }
-            exactRow = copy([rows])
-            latestRow = copy([rows])
-            time = barTime[0]
-            ownsTime = false
-        } else {
-            let aligned = MarketDataset(series).aligned(.union)
-            stepTimes = aligned.time
+        let aligned = series.count == 1 ? nil : MarketDataset(series).aligned(.union)
+        let stepTimes = aligned?.time ?? series[0].time
+        let n = stepTimes.count
+        // One block for the per-step columns, each written once (huge pages asked for the whole): day (Int64),
+        // the one symbol's rows (Int32; several symbols have their own), minute (Int16), flags (UInt8).
+        let rowBytes = aligned == nil ? n * 4 : 0
+        let blockBytes = max(n * 8 + rowBytes + n * 2 + n, 8)
+        let block = UnsafeMutableRawPointer.allocate(byteCount: blockBytes, alignment: 8)
+        MemoryPolicy.adviseHugePages(block, bytes: blockBytes)
+        stepBlock = block
+        day = block.bindMemory(to: Int64.self, capacity: n)
+        minute = (block + n * 8 + rowBytes).bindMemory(to: Int16.self, capacity: n)
+        flags = (block + n * 8 + rowBytes + n * 2).bindMemory(to: UInt8.self, capacity: n)
+        if let aligned {
             exactRow = copy(aligned.rows.map { copy($0) })
             latestRow = copy((0..<series.count).map { s in copy((0..<aligned.time.count).map { aligned.lastRow(symbol: s, at: $0) }) })
             time = copy(stepTimes)
             ownsTime = true
+        } else {
+            // One symbol: the common index is its own; every step has its bar, so the exact and the latest
+            // row of step i are both i (one shared column, in the block).
+            let rows = (block + n * 8).bindMemory(to: Int32.self, capacity: n)
+            for i in 0..<n { rows[i] = Int32(i) }
+            exactRow = copy([rows])
+            latestRow = copy([rows])
+            time = barTime[0]
+            ownsTime = false
         }
         timeIndex = stepTimes
-        stepCount = stepTimes.count
+        stepCount = n
 
-        let n = stepTimes.count
-        flags = .allocate(capacity: max(n, 1))
-        day = .allocate(capacity: max(n, 1))
-        MemoryPolicy.adviseHugePages(UnsafeMutableRawPointer(day), bytes: n * 8)
-        minute = .allocate(capacity: max(n, 1))
         let zone = session.zone
         var inHours = [Bool](repeating: true, count: n)
         let key = day  // the session key of each step is its local day
@@ -164,17 +169,18 @@ final class MarketColumns: @unchecked Sendable {
     }
 
     deinit {
-        if ownsTime { time.deallocate() }
-        for s in 0..<symbolCount {
-            if latestRow[s] != exactRow[s] { latestRow[s].deallocate() }
-            exactRow[s].deallocate()
+        if ownsTime {
+            // Several symbols: the time index and every row column were allocated on their own.
+            time.deallocate()
+            for s in 0..<symbolCount {
+                latestRow[s].deallocate()
+                exactRow[s].deallocate()
+            }
         }
         for p in [open, high, low, close, volume] { p.deallocate() }
         barTime.deallocate()
         exactRow.deallocate()
         latestRow.deallocate()
-        flags.deallocate()
-        day.deallocate()
-        minute.deallocate()
+        stepBlock.deallocate()
     }
 }
