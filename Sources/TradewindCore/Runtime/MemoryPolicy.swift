@@ -1,4 +1,7 @@
 import CSystem
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// How the process's allocator treats the large, short-lived columns that backtests and optimizations create
 /// (an equity curve of a year of minute bars is ~0.8 MB per column, and an optimization makes thousands).
@@ -19,6 +22,24 @@ public enum MemoryPolicy {
         #if canImport(Glibc)
         _ = mallopt(M_MMAP_THRESHOLD, 32 << 20)     // the largest value glibc accepts on 64-bit
         _ = mallopt(M_TRIM_THRESHOLD, Int32.max)
+        #endif
+    }
+
+    /// Marks the 2 MiB-aligned interior of a large allocation that nothing has touched yet as a transparent
+    /// huge page candidate (Linux; a hint, nothing changes where the kernel ignores it). A fresh 8 MB column
+    /// otherwise costs 2,048 page faults when it is first written; with huge pages, four. Only the memory of
+    /// the allocation itself is affected (whole huge pages inside it), so it is safe for libraries to call on
+    /// buffers they own. Buffers under 4 MiB are left alone.
+    @inline(__always)
+    public static func adviseHugePages(_ start: UnsafeMutableRawPointer, bytes: Int) {
+        #if os(Linux)
+        let huge = 1 << 21
+        guard bytes >= 2 * huge else { return }
+        let first = (Int(bitPattern: start) + huge - 1) & ~(huge - 1)
+        let last = (Int(bitPattern: start) + bytes) & ~(huge - 1)
+        if last > first, let p = UnsafeMutableRawPointer(bitPattern: first) {
+            _ = madvise(p, last - first, Int32(MADV_HUGEPAGE))
+        }
         #endif
     }
 }

@@ -183,11 +183,14 @@ public enum BarCache {
         func doubles(_ bit: Int) -> [Double]? {
             guard let off = offsets[bit] else { return nil }
             return [Double](unsafeUninitializedCapacity: n) { buf, initialized in
+                if n > 0 { MemoryPolicy.adviseHugePages(UnsafeMutableRawPointer(buf.baseAddress!), bytes: n * 8) }
                 if n > 0 { UnsafeMutableRawPointer(buf.baseAddress!).copyMemory(from: raw.baseAddress! + off, byteCount: n * 8) }
                 initialized = n
             }
         }
+        // Each column is a fresh allocation written once: huge pages first (`MemoryPolicy.adviseHugePages`).
         let time = [Int64](unsafeUninitializedCapacity: n) { buf, initialized in
+            if n > 0 { MemoryPolicy.adviseHugePages(UnsafeMutableRawPointer(buf.baseAddress!), bytes: n * 8) }
             if n > 0 { UnsafeMutableRawPointer(buf.baseAddress!).copyMemory(from: raw.baseAddress! + offsets[0]!, byteCount: n * 8) }
             initialized = n
         }

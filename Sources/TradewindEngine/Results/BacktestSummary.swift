@@ -73,14 +73,18 @@ public struct BacktestSummary: Sendable, Codable, Equatable {
         totalReturn = result.totalReturn
 
         // Per-bar returns, the first against the initial capital. Undefined once equity reaches zero.
-        var returns: [Double] = []
-        returns.reserveCapacity(eq.count)
-        var previous = result.initialCash
+        // Written in place into one fresh column (huge pages first), not appended.
         var valid = true
-        for e in eq {
-            guard previous > 0, e.isFinite else { valid = false; break }
-            returns.append(e / previous - 1)
-            previous = e
+        let returns = [Double](unsafeUninitializedCapacity: eq.count) { buffer, count in
+            guard let base = buffer.baseAddress else { return }
+            MemoryPolicy.adviseHugePages(UnsafeMutableRawPointer(base), bytes: eq.count * 8)
+            var previous = result.initialCash
+            for e in eq {
+                guard previous > 0, e.isFinite else { valid = false; break }
+                base[count] = e / previous - 1
+                count += 1
+                previous = e
+            }
         }
         if valid && !returns.isEmpty {
             let q = QuickMetrics(returns: returns, riskFree: riskFree, periodsPerYear: periodsPerYear)
@@ -92,7 +96,8 @@ public struct BacktestSummary: Sendable, Codable, Equatable {
             maxDrawdown = finite(q.maxDrawdown)
         }
 
-        let closed = result.trades.filter { !$0.isOpen }
+        // Usually every trade is closed: then the list itself, not a filtered copy.
+        let closed = result.trades.contains(where: \.isOpen) ? result.trades.filter { !$0.isOpen } : result.trades
         trades = closed.count
         openTrades = result.trades.count - closed.count
         let stats = TradeStatistics(trades: closed.map {
@@ -113,7 +118,7 @@ public struct BacktestSummary: Sendable, Codable, Equatable {
         totalSlippage = result.totalSlippage
         totalFinancing = result.totalFinancing
         orders = result.orders.count
-        rejectedOrders = result.orders.filter { $0.status == .rejected }.count
+        rejectedOrders = result.orders.count { $0.status == .rejected }
     }
 
     /// The widest line of `formattedBox()`, in columns.

@@ -2,13 +2,23 @@ import TradewindCore
 
 /// The simulation's read-only market data: every symbol's OHLCV columns in contiguous memory, the common
 /// time index, and per step each symbol's row (exact bar or latest earlier bar). Allocated once per run.
+///
+/// The price, volume, time and corporate-action columns are not copied: they point into the element storage
+/// of the series' arrays, which `retained` keeps alive (and, being a `let` of immutable values, unmutated)
+/// for as long as this object lives. Nothing writes through these pointers.
 @usableFromInline
 final class MarketColumns: @unchecked Sendable {
+    /// The series whose array storage `open`…`barTime`, `dividend`, `split` and (one symbol) `time` point into.
+    private let retained: [BarSeries]
     @usableFromInline let symbols: [String]
     @usableFromInline let symbolCount: Int
     @usableFromInline let stepCount: Int
     /// The common (union) time index.
     @usableFromInline let time: UnsafeMutablePointer<UnixNanos>
+    /// Whether `time` was allocated here (several symbols) or is the one series' `barTime`.
+    private let ownsTime: Bool
+    /// The allocation holding `day`, `minute`, `flags` and (one symbol) the shared row column.
+    private let stepBlock: UnsafeMutableRawPointer
     /// The same index as an array, shared by every run's result (no copy per run).
     let timeIndex: [UnixNanos]
     @usableFromInline let open: UnsafeMutablePointer<UnsafeMutablePointer<Double>>
@@ -62,47 +72,61 @@ final class MarketColumns: @unchecked Sendable {
         symbolCount = series.count
         intraday = series.contains { $0.interval.isIntraday }
 
+        retained = series
         func copy<T>(_ a: [T]) -> UnsafeMutablePointer<T> {
             let p = UnsafeMutablePointer<T>.allocate(capacity: max(a.count, 1))
             p.initialize(from: a, count: a.count)
             return p
         }
-        open = copy(series.map { copy($0.open) })
-        high = copy(series.map { copy($0.high) })
-        low = copy(series.map { copy($0.low) })
-        close = copy(series.map { copy($0.close) })
-        volume = copy(series.map { copy($0.volume) })
-        barTime = copy(series.map { copy($0.time) })
+        /// The address of `a`'s elements (no copy). Valid while `a`'s storage lives unmutated: every array
+        /// passed here belongs to a series of `retained`. A native array's storage is one contiguous heap
+        /// object whose address does not change while it is alive and not mutated.
+        func storage<T>(_ a: [T]) -> UnsafeMutablePointer<T> {
+            a.withUnsafeBufferPointer { UnsafeMutablePointer(mutating: $0.baseAddress!) }
+        }
+        open = copy(series.map { storage($0.open) })
+        high = copy(series.map { storage($0.high) })
+        low = copy(series.map { storage($0.low) })
+        close = copy(series.map { storage($0.close) })
+        volume = copy(series.map { storage($0.volume) })
+        barTime = copy(series.map { storage($0.time) })
         barCount = series.map(\.count)
-        dividend = series.map { s in s.dividend.flatMap { d in d.contains { $0 != 0 } ? copy(d) : nil } }
-        split = series.map { s in s.splitCoefficient.flatMap { c in c.contains { $0 != 1 } ? copy(c) : nil } }
-        let stepTimes: [UnixNanos]
-        if series.count == 1 {
-            // One symbol: the common index is its own; every step has its bar.
-            stepTimes = series[0].time
-            let rows = UnsafeMutablePointer<Int32>.allocate(capacity: max(stepTimes.count, 1))
-            for i in 0..<stepTimes.count { rows[i] = Int32(i) }
-            let latest = UnsafeMutablePointer<Int32>.allocate(capacity: max(stepTimes.count, 1))
-            latest.initialize(from: rows, count: stepTimes.count)
-            exactRow = copy([rows])
-            latestRow = copy([latest])
-        } else {
-            let aligned = MarketDataset(series).aligned(.union)
-            stepTimes = aligned.time
+        dividend = series.map { s in s.dividend.flatMap { d in d.contains { $0 != 0 } ? storage(d) : nil } }
+        split = series.map { s in s.splitCoefficient.flatMap { c in c.contains { $0 != 1 } ? storage(c) : nil } }
+        let aligned = series.count == 1 ? nil : MarketDataset(series).aligned(.union)
+        let stepTimes = aligned?.time ?? series[0].time
+        let n = stepTimes.count
+        // One block for the per-step columns, each written once (huge pages asked for the whole): day (Int64),
+        // the one symbol's rows (Int32; several symbols have their own), minute (Int16), flags (UInt8).
+        let rowBytes = aligned == nil ? n * 4 : 0
+        let blockBytes = max(n * 8 + rowBytes + n * 2 + n, 8)
+        let block = UnsafeMutableRawPointer.allocate(byteCount: blockBytes, alignment: 8)
+        MemoryPolicy.adviseHugePages(block, bytes: blockBytes)
+        stepBlock = block
+        day = block.bindMemory(to: Int64.self, capacity: n)
+        minute = (block + n * 8 + rowBytes).bindMemory(to: Int16.self, capacity: n)
+        flags = (block + n * 8 + rowBytes + n * 2).bindMemory(to: UInt8.self, capacity: n)
+        if let aligned {
             exactRow = copy(aligned.rows.map { copy($0) })
             latestRow = copy((0..<series.count).map { s in copy((0..<aligned.time.count).map { aligned.lastRow(symbol: s, at: $0) }) })
+            time = copy(stepTimes)
+            ownsTime = true
+        } else {
+            // One symbol: the common index is its own; every step has its bar, so the exact and the latest
+            // row of step i are both i (one shared column, in the block).
+            let rows = (block + n * 8).bindMemory(to: Int32.self, capacity: n)
+            for i in 0..<n { rows[i] = Int32(i) }
+            exactRow = copy([rows])
+            latestRow = copy([rows])
+            time = barTime[0]
+            ownsTime = false
         }
-        time = copy(stepTimes)
         timeIndex = stepTimes
-        stepCount = stepTimes.count
+        stepCount = n
 
-        let n = stepTimes.count
-        flags = .allocate(capacity: max(n, 1))
-        day = .allocate(capacity: max(n, 1))
-        minute = .allocate(capacity: max(n, 1))
         let zone = session.zone
         var inHours = [Bool](repeating: true, count: n)
-        var key = [Int64](repeating: 0, count: n)
+        let key = day  // the session key of each step is its local day
         var cached: (day: Int64, session: TradingSession?)? = nil
         // One zone-table lookup per span of constant offset (steps are in time order).
         var span = (offset: Int64(0), start: UnixNanos.max, end: UnixNanos.min)
@@ -119,7 +143,6 @@ final class MarketColumns: @unchecked Sendable {
                 // Daily and longer bars (stamped at their session's open): each bar is its own session.
                 key[i] = UnixTime.floorDiv(t + offset, UnixTime.nanosPerDay)
             }
-            day[i] = key[i]
             minute[i] = Int16(UnixTime.floorMod(t + offset, UnixTime.nanosPerDay) / UnixTime.nanosPerMinute)
         }
         for i in 0..<n {
@@ -146,25 +169,18 @@ final class MarketColumns: @unchecked Sendable {
     }
 
     deinit {
-        time.deallocate()
-        for s in 0..<symbolCount {
-            open[s].deallocate()
-            high[s].deallocate()
-            low[s].deallocate()
-            close[s].deallocate()
-            volume[s].deallocate()
-            barTime[s].deallocate()
-            exactRow[s].deallocate()
-            latestRow[s].deallocate()
-            dividend[s]?.deallocate()
-            split[s]?.deallocate()
+        if ownsTime {
+            // Several symbols: the time index and every row column were allocated on their own.
+            time.deallocate()
+            for s in 0..<symbolCount {
+                latestRow[s].deallocate()
+                exactRow[s].deallocate()
+            }
         }
         for p in [open, high, low, close, volume] { p.deallocate() }
         barTime.deallocate()
         exactRow.deallocate()
         latestRow.deallocate()
-        flags.deallocate()
-        day.deallocate()
-        minute.deallocate()
+        stepBlock.deallocate()
     }
 }
