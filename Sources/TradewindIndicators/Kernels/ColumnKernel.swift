@@ -53,19 +53,10 @@ enum ColumnKernel {
         }
     }
 
-    /// Marks the 2 MB-aligned interior of a large, untouched allocation as a huge-page candidate (Linux only;
-    /// a hint: nothing changes if the kernel ignores it).
+    /// Marks a large, untouched allocation's interior as a huge-page candidate (`MemoryPolicy.adviseHugePages`).
     @inline(__always)
     static func adviseHugePages(_ start: UnsafeMutableRawPointer, bytes: Int) {
-        #if os(Linux)
-        let huge = 1 << 21
-        guard bytes >= 2 * huge else { return }
-        let first = (Int(bitPattern: start) + huge - 1) & ~(huge - 1)
-        let last = (Int(bitPattern: start) + bytes) & ~(huge - 1)
-        if last > first, let p = UnsafeMutableRawPointer(bitPattern: first) {
-            _ = madvise(p, last - first, Int32(MADV_HUGEPAGE))
-        }
-        #endif
+        MemoryPolicy.adviseHugePages(start, bytes: bytes)
     }
 
     /// One output column computed by `body` into its raw storage (`n` may be 0), its pages populated on a
