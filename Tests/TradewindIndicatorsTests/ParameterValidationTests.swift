@@ -28,6 +28,9 @@ struct ParameterValidationTests {
         #expect(throws: IndicatorError.self) { try atr.compute([[1, 2], [1, 2], [1]]) }
         #expect(throws: IndicatorError.self) { try atr.compute([[1, 2], [1, 2]]) }
         #expect(throws: IndicatorError.self) { try MAVP(minperiod: 10, maxperiod: 5) }
+        // One average per period: a range whose windows hold more than 50 million values is refused, not allocated.
+        #expect(throws: IndicatorError.self) { try MAVP(minperiod: 2, maxperiod: 100_000) }
+        #expect(throws: Never.self) { try MAVP(minperiod: 2, maxperiod: 3_000) }
         #expect(throws: IndicatorError.self) { try T3(timeperiod: 5, vfactor: 1.5) }
         #expect(throws: IndicatorError.self) { try SMA(timeperiod: 200_000) }
     }

@@ -14,6 +14,13 @@ public struct MAVP: StreamingIndicator {
         guard minperiod <= maxperiod else {
             throw .invalidCombination(indicator: "MAVP", reason: "minperiod (\(minperiod)) must not exceed maxperiod (\(maxperiod))")
         }
+        // One average per period, each keeping up to its window: Σ period values in all. A range that would need
+        // more than 50 million (400 MB) is refused rather than exhausting the machine's memory.
+        let windowValues = (minperiod + maxperiod) * (maxperiod - minperiod + 1) / 2
+        guard windowValues <= Self.maximumWindowValues else {
+            throw .invalidCombination(indicator: "MAVP", reason: "minperiod \(minperiod) to maxperiod \(maxperiod) keeps one average per period "
+                + "(\(windowValues) values, \(windowValues / 131_072) MB); narrow the range to at most \(Self.maximumWindowValues) values in all")
+        }
         (self.minperiod, self.maxperiod, self.matype) = (minperiod, maxperiod, matype)
         let total = MovingAverage.lookback(timeperiod: maxperiod, matype: matype)
         self.total = total
@@ -21,6 +28,9 @@ public struct MAVP: StreamingIndicator {
             MovingAverage(unchecked: p, matype: matype, skip: total - MovingAverage.lookback(timeperiod: p, matype: matype))
         }
     }
+
+    /// The most values all the per-period averages may keep together (50 million doubles, 400 MB).
+    public static let maximumWindowValues = 50_000_000
 
     public var lookback: Int { total }
 
