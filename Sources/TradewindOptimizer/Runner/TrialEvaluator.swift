@@ -161,17 +161,9 @@ public struct TrialEvaluator: Sendable {
             }
         }
         if !engine.isEmpty {
-            let slots = Slots(count: engine.count)
             let jobs = engine
-            let workers = threads.workers(for: jobs.count)
-            threads.forEach(workers) { w in
-                var j = w
-                while j < jobs.count {
-                    slots.store(j, engineMetrics(jobs[j].1))
-                    j += workers
-                }
-            }
-            for (j, (k, _)) in engine.enumerated() { out[k] = slots.values[j] }
+            let metrics = threads.map(jobs.count) { j in engineMetrics(jobs[j].1) }
+            for (j, (k, _)) in engine.enumerated() { out[k] = metrics[j] }
         }
         return out
     }
@@ -215,9 +207,4 @@ public struct TrialEvaluator: Sendable {
         func store(_ k: Int, _ v: (StrategyParameters, Bool)) { values.withUnsafeMutableBufferPointer { $0[k] = v } }
     }
 
-    final class Slots: @unchecked Sendable {
-        var values: [TrialMetrics]
-        init(count: Int) { values = [TrialMetrics](repeating: .undefined, count: count) }
-        func store(_ k: Int, _ v: TrialMetrics) { values.withUnsafeMutableBufferPointer { $0[k] = v } }
-    }
 }

@@ -62,26 +62,12 @@ enum IntradayExactKernel {
             }
             return out
         }
-        let slots = MetricSlots(count: ps.count)
-        let workers = threads.workers(for: ps.count)
-        threads.forEach(workers) { w in
-            var j = w
-            while j < ps.count {
-                if let g = try? IntradayGrid(ps[j]),
-                   let r = try? IntradayKernel.evaluate(rule: rule, data: data, grid: g, initialCash: initialCash, costs: costs,
-                                                        referenceTime: reference) {
-                    slots.store(j, r.metrics(at: 0))
-                }
-                j += workers
-            }
+        let results = threads.map(ps.count) { j -> KernelMetrics? in
+            guard let g = try? IntradayGrid(ps[j]),
+                  let r = try? IntradayKernel.evaluate(rule: rule, data: data, grid: g, initialCash: initialCash, costs: costs,
+                                                       referenceTime: reference) else { return nil }
+            return r.metrics(at: 0)
         }
-        return slots.values.contains { $0 == nil } ? nil : slots.values.map { $0! }
-    }
-
-    /// Per-point results written by index from parallel workers (each index by one worker).
-    final class MetricSlots: @unchecked Sendable {
-        var values: [KernelMetrics?]
-        init(count: Int) { values = [KernelMetrics?](repeating: nil, count: count) }
-        func store(_ k: Int, _ v: KernelMetrics) { values.withUnsafeMutableBufferPointer { $0[k] = v } }
+        return results.contains { $0 == nil } ? nil : results.map { $0! }
     }
 }
