@@ -7,6 +7,8 @@
 //   TradewindStrategies ← TradewindOptimizer ← TradewindReports.
 //   TradewindCharts (SVG charts) depends on TradewindCore only; reports and the dashboard draw with it.
 //   TradewindAnalytics depends on TradewindCore only and is used by the engine and everything above it.
+//   TradewindLive (paper and live trading: runtime, feed and broker protocols, paper broker, risk, journal) sits on
+//   TradewindStrategies and below the CLI.
 //   TradewindBenchmarks and the `tradewind` executable sit on top of everything.
 import PackageDescription
 
@@ -28,6 +30,7 @@ let package = Package(
         .library(name: "TradewindOptimizer", targets: ["TradewindOptimizer"]),
         .library(name: "TradewindCharts", targets: ["TradewindCharts"]),
         .library(name: "TradewindReports", targets: ["TradewindReports"]),
+        .library(name: "TradewindLive", targets: ["TradewindLive"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -70,6 +73,14 @@ let package = Package(
             swiftSettings: strict
         ),
         .target(
+            name: "TradewindLive",
+            dependencies: [
+                "TradewindCore", "TradewindData", "TradewindIndicators", "TradewindAnalytics", "TradewindEngine",
+                "TradewindStrategies",
+            ],
+            swiftSettings: strict
+        ),
+        .target(
             name: "TradewindBenchmarks",
             dependencies: [
                 "TradewindCore", "TradewindData", "TradewindIndicators", "TradewindAnalytics",
@@ -82,7 +93,7 @@ let package = Package(
             dependencies: [
                 "TradewindCore", "TradewindData", "TradewindIndicators", "TradewindAnalytics",
                 "TradewindEngine", "TradewindStrategies", "TradewindOptimizer", "TradewindCharts", "TradewindReports",
-                "TradewindBenchmarks",
+                "TradewindBenchmarks", "TradewindLive",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: strict
@@ -119,6 +130,14 @@ let package = Package(
             swiftSettings: strict
         ),
         .testTarget(name: "TradewindCLITests", dependencies: ["tradewind"], swiftSettings: strict),
+        .testTarget(
+            name: "TradewindLiveTests",
+            dependencies: [
+                "TradewindCore", "TradewindData", "TradewindEngine", "TradewindStrategies", "TradewindLive",
+                "TradewindTestSupport",
+            ],
+            swiftSettings: strict
+        ),
         // A strategy defined outside the library, through public API only, as a user's own package would.
         .testTarget(
             name: "TradewindExtensionTests",

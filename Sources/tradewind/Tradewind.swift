@@ -20,6 +20,7 @@ struct Tradewind: AsyncParsableCommand {
             OptimizeCommand.self,
             StatsCommand.self,
             StrategyCommand.self,
+            TradeCommand.self,
         ]
     )
 

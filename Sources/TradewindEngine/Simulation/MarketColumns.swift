@@ -1,7 +1,8 @@
 import TradewindCore
 
 /// The simulation's read-only market data: every symbol's OHLCV columns in contiguous memory, the common
-/// time index, and per step each symbol's row (exact bar or latest earlier bar). Allocated once per run.
+/// time index, and per step each symbol's row (exact bar or latest earlier bar). Allocated once per run, or grown
+/// step by step for a live or replayed market (`MarketColumns+Streaming.swift`).
 ///
 /// The price, volume, time and corporate-action columns are not copied: they point into the element storage
 /// of the series' arrays, which `retained` keeps alive (and, being a `let` of immutable values, unmutated)
@@ -12,22 +13,22 @@ final class MarketColumns: @unchecked Sendable {
     private let retained: [BarSeries]
     @usableFromInline let symbols: [String]
     @usableFromInline let symbolCount: Int
-    @usableFromInline let stepCount: Int
+    @usableFromInline @exclusivity(unchecked) var stepCount: Int
     /// The common (union) time index.
-    @usableFromInline let time: UnsafeMutablePointer<UnixNanos>
+    @usableFromInline @exclusivity(unchecked) var time: UnsafeMutablePointer<UnixNanos>
     /// Whether `time` was allocated here (several symbols) or is the one series' `barTime`.
     private let ownsTime: Bool
     /// The allocation holding `day`, `minute`, `flags` and (one symbol) the shared row column.
     private let stepBlock: UnsafeMutableRawPointer
     /// The same index as an array, shared by every run's result (no copy per run).
-    let timeIndex: [UnixNanos]
+    @exclusivity(unchecked) var timeIndex: [UnixNanos]
     @usableFromInline let open: UnsafeMutablePointer<UnsafeMutablePointer<Double>>
     @usableFromInline let high: UnsafeMutablePointer<UnsafeMutablePointer<Double>>
     @usableFromInline let low: UnsafeMutablePointer<UnsafeMutablePointer<Double>>
     @usableFromInline let close: UnsafeMutablePointer<UnsafeMutablePointer<Double>>
     @usableFromInline let volume: UnsafeMutablePointer<UnsafeMutablePointer<Double>>
     @usableFromInline let barTime: UnsafeMutablePointer<UnsafeMutablePointer<UnixNanos>>
-    @usableFromInline let barCount: [Int]
+    @usableFromInline @exclusivity(unchecked) var barCount: [Int]
     /// Corporate actions per symbol and bar (nil when the series has none): cash dividend on the ex-date,
     /// and new shares per old share on a split's ex-date (1 elsewhere).
     let dividend: [UnsafeMutablePointer<Double>?]
@@ -38,12 +39,14 @@ final class MarketColumns: @unchecked Sendable {
     @usableFromInline let latestRow: UnsafeMutablePointer<UnsafeMutablePointer<Int32>>
     /// Session flags per step: bit 0 in session, bit 1 first in-session step of its session, bit 2 last one,
     /// bit 3 first step (in or out of hours) of a new calendar session.
-    @usableFromInline let flags: UnsafeMutablePointer<UInt8>
+    @usableFromInline @exclusivity(unchecked) var flags: UnsafeMutablePointer<UInt8>
     /// Local calendar day number (days since 1970-01-01 in the session zone) per step.
-    @usableFromInline let day: UnsafeMutablePointer<Int64>
+    @usableFromInline @exclusivity(unchecked) var day: UnsafeMutablePointer<Int64>
     /// Local minute of the day (0..<1440) of each step's start, in the session zone.
-    @usableFromInline let minute: UnsafeMutablePointer<Int16>
+    @usableFromInline @exclusivity(unchecked) var minute: UnsafeMutablePointer<Int16>
     let intraday: Bool
+    /// The growth state of a streamed market (nil for a market prepared from a whole dataset).
+    @exclusivity(unchecked) var stream: StreamState?
 
     @usableFromInline static let inSession: UInt8 = 1
     @usableFromInline static let sessionFirst: UInt8 = 2
@@ -168,7 +171,49 @@ final class MarketColumns: @unchecked Sendable {
         }
     }
 
+    /// An empty market that grows a step at a time (`appendStep`): the columns of `symbols` (in this order), the
+    /// session rules of `session` and bars of `interval`. Room for `capacity` steps and bars per symbol is reserved
+    /// first; the columns double when full.
+    init(streaming symbols: [String], session: SessionPolicy, interval: BarInterval, capacity: Int = 1024) {
+        let k = symbols.count, c = max(capacity, 16)
+        self.symbols = symbols
+        symbolCount = k
+        stepCount = 0
+        intraday = interval.isIntraday
+        retained = []
+        ownsTime = true
+        stepBlock = UnsafeMutableRawPointer.allocate(byteCount: 8, alignment: 8)
+        time = .allocate(capacity: c)
+        day = .allocate(capacity: c)
+        minute = .allocate(capacity: c)
+        flags = .allocate(capacity: c)
+        timeIndex = []
+        func columns<T>(_ make: () -> UnsafeMutablePointer<T>) -> UnsafeMutablePointer<UnsafeMutablePointer<T>> {
+            let outer = UnsafeMutablePointer<UnsafeMutablePointer<T>>.allocate(capacity: max(k, 1))
+            for s in 0..<k { (outer + s).initialize(to: make()) }
+            return outer
+        }
+        open = columns { .allocate(capacity: c) }
+        high = columns { .allocate(capacity: c) }
+        low = columns { .allocate(capacity: c) }
+        close = columns { .allocate(capacity: c) }
+        volume = columns { .allocate(capacity: c) }
+        barTime = columns { .allocate(capacity: c) }
+        exactRow = columns { .allocate(capacity: c) }
+        latestRow = columns { .allocate(capacity: c) }
+        barCount = Array(repeating: 0, count: k)
+        dividend = Array(repeating: nil, count: k)
+        split = Array(repeating: nil, count: k)
+        stream = StreamState(session: session, interval: interval, stepCapacity: c,
+                             barCapacity: Array(repeating: c, count: k))
+    }
+
     deinit {
+        if stream != nil {
+            stepBlock.deallocate()
+            releaseStreamedColumns()
+            return
+        }
         if ownsTime {
             // Several symbols: the time index and every row column were allocated on their own.
             time.deallocate()

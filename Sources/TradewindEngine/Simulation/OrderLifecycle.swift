@@ -39,7 +39,7 @@ extension SimulationContext {
             return id
         }
         if parent == nil && config.fillTiming == .signalClose && request.type == .market && step >= 0
-            && eventInstant == nil {
+            && eventInstant == nil && router == nil {
             closeFillQueue.append(id)
             hot.pointee.closeQueue = closeFillQueue.count
         }

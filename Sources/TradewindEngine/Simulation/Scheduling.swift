@@ -20,6 +20,7 @@ extension SimulationContext {
         guard config.session.calendar != nil || config.session.hours != nil else { throw .noSessions }
         let id = scheduleCount
         scheduleCount += 1
+        schedules.append((id, schedule))
         let now = hot.pointee.step < 0 ? UnixNanos.min : (eventInstant ?? market.time[hot.pointee.step])
         var added: [PendingEvent] = []
         for (day, session) in sessionTable() {
@@ -38,6 +39,10 @@ extension SimulationContext {
 
     /// The sessions of the days the market has steps on, from the current step's day on (computed once).
     private func sessionTable() -> [(day: Int64, session: TradingSession)] {
+        if market.stream != nil {
+            // A streamed market knows only the days it has seen; each new day adds its own (`addSessionEvents`).
+            return stepCount > 0 ? session(onDay: market.day[stepCount - 1]).map { [(market.day[stepCount - 1], $0)] } ?? [] : []
+        }
         if let table = sessions { return table.filter { $0.day >= currentDayKey } }
         var table: [(day: Int64, session: TradingSession)] = []
         var last = Int64.min
@@ -47,6 +52,25 @@ extension SimulationContext {
         }
         sessions = table
         return table.filter { $0.day >= currentDayKey }
+    }
+
+    /// A streamed market's new local day `day` has begun: places the instants of its session, from every schedule, that
+    /// are after `now` (as a whole-dataset run places them in `schedule`).
+    func addSessionEvents(day: Int64, after now: UnixNanos) {
+        guard !schedules.isEmpty, let session = session(onDay: day) else { return }
+        var added: [PendingEvent] = []
+        for (id, schedule) in schedules {
+            for t in schedule.instants(in: session, zone: config.session.zone) where t > now {
+                added.append(PendingEvent(time: t, id: id, day: day))
+            }
+        }
+        guard !added.isEmpty else { return }
+        var remaining = Array(pendingEvents[pendingHead...])
+        remaining.append(contentsOf: added)
+        remaining.sort { ($0.time, $0.id) < ($1.time, $1.id) }
+        pendingEvents = remaining
+        pendingHead = 0
+        hot.pointee.nextEvent = pendingEvents.first?.time ?? .max
     }
 
     private var currentDayKey: Int64 { hot.pointee.step < 0 ? .min : market.day[hot.pointee.step] }

@@ -70,6 +70,11 @@ public final class SimulationContext: TradingContext {
     @exclusivity(unchecked) var eventInstant: UnixNanos?
     /// True while a session's remaining events run after its last bar: day and IOC orders they place expire at once.
     @exclusivity(unchecked) @usableFromInline var afterSessionsLastBar = false
+    /// Where orders execute: nil when this context simulates them (backtests, the paper venue); a router when an
+    /// outside venue does (the live runtime), which reports back through `apply(_:)` (`ExternalExecution.swift`).
+    let router: (any OrderRouter)?
+    /// Every schedule asked for (a streamed market places each new day's instants from them).
+    @exclusivity(unchecked) var schedules: [(id: Int, schedule: EventSchedule)] = []
     /// Indicators the strategy registered (`register`), fed before `onBar`.
     @usableFromInline let registered = RegisteredIndicators()
     @exclusivity(unchecked) var totals = (commission: 0.0, slippage: 0.0, financing: 0.0, dividends: 0.0, splits: 0)
@@ -77,8 +82,9 @@ public final class SimulationContext: TradingContext {
     /// `notifications`: only these notices are queued (the strategy's declaration); `sizeHints`: the prepared
     /// market's remembered record sizes.
     init(market: MarketColumns, config: BacktestConfig, notifications: StrategyNotifications,
-         sizeHints: RecordSizeHints?) {
+         sizeHints: RecordSizeHints?, router: (any OrderRouter)? = nil) {
         self.market = market
+        self.router = router
         self.config = config
         self.notifications = notifications
         self.sizeHints = sizeHints
@@ -101,9 +107,10 @@ public final class SimulationContext: TradingContext {
         }
         accruesFinancing = config.financing.shortBorrowRate > 0 || config.financing.marginInterestRate > 0
         if case .margin(_, let m) = config.account { maintenanceMargin = m } else { maintenanceMargin = nil }
-        flattenAtClose = config.session.flattenAtClose
-        eventFlags = (accruesFinancing ? MarketColumns.newDay : 0) | MarketColumns.corporateAction
-        checksEveryStep = maintenanceMargin != nil
+        // With an outside venue, the venue matches, flattens, charges financing and applies corporate actions.
+        flattenAtClose = router == nil && config.session.flattenAtClose
+        eventFlags = router != nil ? 0 : (accruesFinancing ? MarketColumns.newDay : 0) | MarketColumns.corporateAction
+        checksEveryStep = router == nil && maintenanceMargin != nil
         rejectsOutsideHours = config.session.hours != nil && config.session.outsideHours == .reject
         let n = market.stepCount, k = market.symbolCount
         hot = .allocate(capacity: 1)
@@ -225,7 +232,9 @@ public final class SimulationContext: TradingContext {
     /// bar's close). Invalid requests are rejected at once, with the reason in the order log.
     @discardableResult
     public func submit(_ request: OrderRequest) -> OrderID {
-        enqueue(request, parent: nil, oco: nil, replaces: nil)
+        let id = enqueue(request, parent: nil, oco: nil, replaces: nil)
+        if router != nil { route(.submit(id)) }
+        return id
     }
 
     /// An entry with a take-profit limit and/or a stop-loss stop. The children are held until the entry fills,
@@ -234,7 +243,7 @@ public final class SimulationContext: TradingContext {
     @discardableResult
     public func bracket(_ entry: OrderRequest, takeProfit: Double?, stopLoss: Double?,
                         exitTimeInForce: TimeInForce) -> BracketIDs {
-        let parent = submit(entry)
+        let parent = enqueue(entry, parent: nil, oco: nil, replaces: nil)
         let group = (takeProfit != nil && stopLoss != nil) ? newOCOGroup() : nil
         let exitSide = entry.side.opposite
         var tp: OrderID?
@@ -247,14 +256,18 @@ public final class SimulationContext: TradingContext {
             sl = enqueue(OrderRequest(symbol: entry.symbol, side: exitSide, type: .stop(p), size: .units(0),
                                       timeInForce: exitTimeInForce, tag: "stop-loss"), parent: parent, oco: group, replaces: nil)
         }
-        return BracketIDs(entry: parent, takeProfit: tp, stopLoss: sl)
+        let ids = BracketIDs(entry: parent, takeProfit: tp, stopLoss: sl)
+        if router != nil { route(.bracket(ids, exitTimeInForce: exitTimeInForce)) }
+        return ids
     }
 
     /// Submits orders as one-cancels-other: the first (partial) fill of any cancels the rest.
     @discardableResult
     public func oco(_ requests: [OrderRequest]) -> [OrderID] {
         let g = newOCOGroup()
-        return requests.map { enqueue($0, parent: nil, oco: g, replaces: nil) }
+        let ids = requests.map { enqueue($0, parent: nil, oco: g, replaces: nil) }
+        if router != nil { route(.oco(ids)) }
+        return ids
     }
 
     /// Cancels a live order (and, for a bracket entry not yet filled, its children). False if already final.
@@ -262,6 +275,7 @@ public final class SimulationContext: TradingContext {
     public func cancel(_ id: OrderID) -> Bool {
         guard orders.contains(id: id), !orders[id].status.isFinal else { return false }
         finish(id, .cancelled, reason: "cancelled by strategy")
+        if router != nil { route(.cancel(id)) }
         return true
     }
 
@@ -282,6 +296,7 @@ public final class SimulationContext: TradingContext {
         let newID = enqueue(req, parent: wasHeld ? old.parent : nil, oco: old.ocoGroup, replaces: id)
         // The replacement continues the order: fees charged once per order are not charged again.
         orders[newID].commissionBasis = old.commissionBasis
+        if router != nil { route(.replace(old: id, new: newID)) }
         return newID
     }
 

@@ -28,7 +28,7 @@ extension SimulationContext {
             accrueFinancing(days: Double(market.day[i] - market.day[i - 1]))
         }
         if f & MarketColumns.corporateAction != 0 { applyCorporateActions() }
-        if hot.pointee.liveOrders > 0 && f & MarketColumns.inSession != 0 { matchOrders() }
+        if hot.pointee.liveOrders > 0 && f & MarketColumns.inSession != 0 && router == nil { matchOrders() }
         hot.pointee.beforeMatching = false
         if let maintenance = maintenanceMargin { checkMaintenance(maintenance) }
     }
@@ -44,6 +44,8 @@ extension SimulationContext {
 
     @usableFromInline
     func endStepEvents() {
+        // An outside venue fills at the close, flattens and expires DAY orders itself, and reports it.
+        guard router == nil else { return }
         if hot.pointee.closeQueue > 0 {
             let queue = closeFillQueue
             closeFillQueue.removeAll(keepingCapacity: true)

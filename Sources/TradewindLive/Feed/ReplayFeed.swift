@@ -1,0 +1,101 @@
+import Foundation
+import TradewindCore
+import TradewindEngine
+
+/// Recorded bars played back as a live feed: every instant at which any symbol has a bar (the union of their
+/// times, as a backtest steps), within a period, at a chosen speed.
+public struct ReplayFeed: MarketFeed {
+    /// How fast recorded time passes.
+    public enum Speed: Sendable, Hashable {
+        /// As fast as the runtime takes the bars.
+        case max
+        /// `factor` seconds of market time per second (60 = an hour a minute).
+        case factor(Double)
+    }
+
+    public let symbols: [String]
+    public let interval: BarInterval
+    public let speed: Speed
+    /// Steps per batch at full speed.
+    public let batchSize: Int
+    private let timeline: [FeedStep]
+
+    /// A replay of `data` (bars starting in `[from, to)`). Throws `BacktestError.noData` as a backtest would for
+    /// an empty period or a bar with a non-finite price.
+    public init(_ data: MarketDataset, from: UnixNanos? = nil, to: UnixNanos? = nil, speed: Speed = .max,
+                batchSize: Int = 4096) throws(BacktestError) {
+        var series = data.series
+        if from != nil || to != nil { series = series.map { $0.between(from ?? .min, to ?? .max) } }
+        series.removeAll { $0.isEmpty }
+        guard !series.isEmpty else {
+            throw BacktestError.noData(data.isEmpty ? "the dataset has no symbols"
+                : "no bars of \(data.symbols.joined(separator: ", ")) fall in the requested period")
+        }
+        for s in series {
+            for k in 0..<s.count where !(s.open[k].isFinite && s.high[k].isFinite && s.low[k].isFinite && s.close[k].isFinite) {
+                throw BacktestError.noData("\(s.symbol) bar \(k) (\(ISO8601.utc(s.time[k]))) has a non-finite price; clean or drop it first")
+            }
+        }
+        series = MarketDataset(series).series
+        symbols = series.map(\.symbol)
+        interval = series.map(\.interval).min() ?? .daily
+        self.speed = speed
+        self.batchSize = max(batchSize, 1)
+        timeline = Self.merge(series)
+    }
+
+    /// Number of steps the replay delivers.
+    public var stepCount: Int { timeline.count }
+
+    /// Merges the series' bars into time steps (a k-way walk over the sorted times).
+    static func merge(_ series: [BarSeries]) -> [FeedStep] {
+        var next = Array(repeating: 0, count: series.count)
+        var steps: [FeedStep] = []
+        steps.reserveCapacity(series.map(\.count).max() ?? 0)
+        while true {
+            var t = UnixNanos.max
+            for (s, x) in series.enumerated() where next[s] < x.count { t = min(t, x.time[next[s]]) }
+            if t == .max { break }
+            var bars: [StreamedBar] = []
+            for (s, x) in series.enumerated() where next[s] < x.count && x.time[next[s]] == t {
+                let k = next[s]
+                bars.append(StreamedBar(symbol: s, open: x.open[k], high: x.high[k], low: x.low[k], close: x.close[k],
+                                        volume: x.volume[k]))
+                next[s] += 1
+            }
+            steps.append(FeedStep(time: t, bars: bars))
+        }
+        return steps
+    }
+
+    public func steps() -> AsyncThrowingStream<[FeedStep], any Error> {
+        let timeline = timeline, speed = speed, batch = batchSize
+        return AsyncThrowingStream { continuation in
+            let task = Task {
+                var k = 0
+                switch speed {
+                case .max:
+                    while k < timeline.count && !Task.isCancelled {
+                        let end = min(k + batch, timeline.count)
+                        continuation.yield(Array(timeline[k..<end]))
+                        k = end
+                    }
+                case .factor(let factor):
+                    let clock = ContinuousClock()
+                    let start = clock.now
+                    let origin = timeline.first?.time ?? 0
+                    while k < timeline.count && !Task.isCancelled {
+                        // A bar is delivered when it completes: its start plus the interval, in replayed time.
+                        let due = Double(timeline[k].time - origin + interval.nominalNanos) / 1e9 / factor
+                        let wait = start.advanced(by: .seconds(due)) - clock.now
+                        if wait > .zero { try? await Task.sleep(for: wait) }
+                        continuation.yield([timeline[k]])
+                        k += 1
+                    }
+                }
+                continuation.finish()
+            }
+            continuation.onTermination = { _ in task.cancel() }
+        }
+    }
+}

@@ -1,0 +1,108 @@
+import TradewindCore
+import TradewindEngine
+
+/// Between strategy and broker: refuses orders that would break a limit, and halts trading past the drawdown limit.
+/// Orders that only reduce positions always pass (a risk manager must never stop an exit).
+public struct RiskManager: Sendable {
+    public let limits: RiskLimits
+    /// Highest equity seen, and the equity at the current session's start.
+    private(set) var peakEquity = 0.0
+    private(set) var sessionStartEquity = 0.0
+    private var sessionDay = Int.min
+    /// Why trading halted (nil while trading).
+    public private(set) var haltReason: String?
+    /// Refusals by reason kind (for status and metrics).
+    public private(set) var refusals: [String: Int] = [:]
+
+    public init(limits: RiskLimits = RiskLimits()) {
+        self.limits = limits
+    }
+
+    /// Follows equity after each step; returns a reason when the drawdown limit is crossed now (the runtime then
+    /// cancels orders and closes positions).
+    mutating func observe(_ context: SimulationContext) -> String? {
+        guard context.steps > 0 else { return nil }
+        let equity = context.equity
+        peakEquity = max(peakEquity, equity)
+        let day = context.sessionDate.daysSinceEpoch
+        if day != sessionDay {
+            sessionDay = day
+            sessionStartEquity = equity
+        }
+        guard haltReason == nil, let maxDD = limits.maxDrawdown, peakEquity > 0 else { return nil }
+        let dd = 1 - equity / peakEquity
+        guard dd >= maxDD else { return nil }
+        let why = "max drawdown: equity \(rounded(equity)) is \(rounded(dd * 100)) % below its peak \(rounded(peakEquity)) (limit \(rounded(maxDD * 100)) %)"
+        haltReason = why
+        return why
+    }
+
+    /// Why `order` may not be sent, or nil.
+    mutating func refusal(of order: Order, context: SimulationContext) -> String? {
+        guard !limits.isEmpty || haltReason != nil else { return nil }
+        let s = order.symbol
+        let position = context.position(s)
+        let price = context.close(s)
+        let units = Self.units(order.request.size, side: order.side, position: position, price: price, context: context)
+        let after = position + order.side.sign * units
+        // Reductions always pass.
+        if abs(after) <= abs(position) && (after == 0 || (after > 0) == (position > 0)) { return nil }
+        func refuse(_ kind: String, _ why: String) -> String {
+            refusals[kind, default: 0] += 1
+            return why
+        }
+        if let why = haltReason { return refuse("halted", "trading halted (\(why))") }
+        let equity = context.steps > 0 ? context.equity : context.cash
+        if let start = limits.tradingStartMinute, let end = limits.tradingEndMinute, context.steps > 0,
+           !(start..<end).contains(context.minuteOfDay) {
+            return refuse("trading_hours", "outside trading hours \(clock(start))–\(clock(end)) (now \(clock(context.minuteOfDay)))")
+        }
+        if let limit = limits.dailyLossLimit, sessionStartEquity > 0, 1 - equity / sessionStartEquity >= limit {
+            return refuse("daily_loss", "daily loss limit \(rounded(limit * 100)) % reached (equity \(rounded(equity)) from \(rounded(sessionStartEquity)) at the session's start)")
+        }
+        if let maxN = limits.maxOpenPositions, position == 0 {
+            let open = (0..<context.symbolCount).filter { context.position($0) != 0 }.count
+            if open >= maxN { return refuse("max_open_positions", "\(open) positions open, the limit is \(maxN)") }
+        }
+        guard price.isFinite, price > 0, equity > 0 else { return nil }
+        if let f = limits.maxPositionFraction, abs(after) * price > f * equity * (1 + 1e-9) {
+            return refuse("max_position_fraction", "position would be \(rounded(abs(after) * price)) = \(rounded(abs(after) * price / equity * 100)) % of equity, limit \(rounded(f * 100)) %")
+        }
+        if let g = limits.maxGrossExposure {
+            var gross = abs(after) * price
+            for k in 0..<context.symbolCount where k != s && context.position(k) != 0 {
+                let c = context.close(k)
+                if c.isFinite { gross += abs(context.position(k) * c) }
+            }
+            if gross > g * equity * (1 + 1e-9) {
+                return refuse("max_gross_exposure", "gross exposure would be \(rounded(gross / equity * 100)) % of equity, limit \(rounded(g * 100)) %")
+            }
+        }
+        return nil
+    }
+
+    /// The units an order size stands for at `price` (an estimate before the fill, as the broker would size it).
+    static func units(_ size: OrderSize, side: OrderSide, position: Double, price: Double, context: SimulationContext) -> Double {
+        guard price.isFinite, price > 0 else {
+            if case .units(let q) = size { return q }
+            return size == .closePosition ? abs(position) : 0
+        }
+        switch size {
+        case .units(let q): return q
+        case .notional(let v), .notionalOrAvailable(let v): return v / price
+        case .equityFraction(let f): return f * (context.steps > 0 ? context.equity : context.cash) / price
+        case .allAvailable: return max(context.cash, 0) / price + ((position > 0) != (side == .buy) ? abs(position) : 0)
+        case .closePosition: return abs(position)
+        }
+    }
+
+    private func rounded(_ v: Double) -> String {
+        let r = (v * 100).rounded() / 100
+        return r == r.rounded() ? String(Int64(r)) : String(r)
+    }
+
+    private func clock(_ m: Int) -> String {
+        let h = m / 60, mm = m % 60
+        return (h < 10 ? "0" : "") + "\(h):" + (mm < 10 ? "0" : "") + "\(mm)"
+    }
+}

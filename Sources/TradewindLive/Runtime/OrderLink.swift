@@ -1,0 +1,119 @@
+import TradewindCore
+import TradewindEngine
+
+/// The runtime's end of the order path: receives the strategy's orders from its context (`OrderRouter`), passes
+/// them through the risk manager and the journal to the broker, and maps the broker's reports back to the
+/// context's orders.
+final class OrderLink: OrderRouter {
+    let broker: any Broker
+    var risk: RiskManager
+    let journal: (any TradingJournal)?
+    let runID: String
+    private var queue: [RouteCommand] = []
+    /// Client order id ↔ the context's order id; broker id → the context's order id.
+    private var orderOfClient: [String: OrderID] = [:]
+    private var orderOfBroker: [BrokerOrderID: OrderID] = [:]
+    private var updates: [BrokerUpdate] = []
+    private(set) var rejectedByRisk = 0
+    private(set) var adopted = 0
+
+    init(broker: any Broker, risk: RiskManager, journal: (any TradingJournal)?, runID: String) {
+        self.broker = broker
+        self.risk = risk
+        self.journal = journal
+        self.runID = runID
+    }
+
+    func route(_ command: RouteCommand, context: SimulationContext) {
+        queue.append(command)
+    }
+
+    var hasQueued: Bool { !queue.isEmpty }
+
+    func clientID(_ id: OrderID) -> String { "\(runID)-\(id.rawValue)" }
+
+    /// Sends the queued commands: each new order passes the risk manager (a refusal rejects it in the context with
+    /// the reason) and is journaled before it is sent.
+    func flush(_ context: SimulationContext) throws {
+        guard !queue.isEmpty else { return }
+        let commands = queue
+        queue.removeAll(keepingCapacity: true)
+        for command in commands {
+            switch command {
+            case .submit(let id):
+                guard admitted(id, context) else { continue }
+                try send(.submit(order(id, context)), context)
+            case .bracket(let ids, let tif):
+                guard admitted(ids.entry, context) else { continue }
+                try send(.bracket(entry: order(ids.entry, context), takeProfit: ids.takeProfit.map { order($0, context) },
+                                  stopLoss: ids.stopLoss.map { order($0, context) }, exitTimeInForce: tif), context)
+            case .oco(let ids):
+                guard ids.allSatisfy({ admitted($0, context) }) else { continue }
+                try send(.oco(ids.map { order($0, context) }), context)
+            case .cancel(let id):
+                try send(.cancel(clientOrderID: clientID(id)), context)
+            case .replace(let old, let new):
+                guard admitted(new, context) else { continue }
+                try send(.replace(clientOrderID: clientID(old), with: order(new, context)), context)
+            }
+        }
+    }
+
+    private func order(_ id: OrderID, _ context: SimulationContext) -> BrokerOrder {
+        let o = context.order(id)
+        let client = clientID(id)
+        orderOfClient[client] = id
+        return BrokerOrder(clientOrderID: client, symbol: context.symbols[o.symbol], request: o.request)
+    }
+
+    /// False (and the order rejected with the reason) when the risk manager refuses it.
+    private func admitted(_ id: OrderID, _ context: SimulationContext) -> Bool {
+        let o = context.order(id)
+        guard !o.status.isFinal else { return false }
+        if let why = risk.refusal(of: o, context: context) {
+            rejectedByRisk += 1
+            context.apply(.status(id, .rejected, reason: "risk: \(why)", quantity: 0, price: 0))
+            try? journal?.record(.riskRejection(order: clientID(id), reason: why, time: context.time))
+            return false
+        }
+        return true
+    }
+
+    private func send(_ command: BrokerCommand, _ context: SimulationContext) throws {
+        try journal?.record(.intent(command, time: context.steps > 0 ? context.time : 0))
+        broker.send(command)
+    }
+
+    /// Applies the broker's reports to the context (journaling each first); returns how many were applied.
+    @discardableResult
+    func applyUpdates(_ context: SimulationContext, matchedOnBar: Bool = false) throws -> Int {
+        broker.pollUpdates(into: &updates)
+        guard !updates.isEmpty else { return 0 }
+        defer { updates.removeAll(keepingCapacity: true) }
+        try journal?.record(updates.map { .update($0, time: context.time) })
+        for u in updates {
+            switch u {
+            case .accepted(let brokerID, let client, let symbol, let request, let status, let reason):
+                if let client, let id = orderOfClient[client] {
+                    orderOfBroker[brokerID] = id
+                    if status.isFinal { context.apply(.status(id, status, reason: reason, quantity: 0, price: 0)) }
+                } else if let s = context.symbolIndex(symbol) {
+                    var r = request
+                    r.symbol = s
+                    let id = context.adopt(r, reason: reason)
+                    adopted += 1
+                    orderOfBroker[brokerID] = id
+                    if status != .submitted { context.apply(.status(id, status, reason: reason, quantity: 0, price: 0)) }
+                }
+            case .status(let brokerID, let status, let reason, let q, let price):
+                guard let id = orderOfBroker[brokerID] ?? orderOfClient[brokerID] else { continue }
+                context.apply(.status(id, status, reason: reason, quantity: q, price: price))
+            case .fill(let brokerID, let q, let price, let commission, let slippage):
+                guard let id = orderOfBroker[brokerID] else { continue }
+                context.apply(.fill(id, quantity: q, price: price, commission: commission, slippageCost: slippage),
+                              matchedOnBar: matchedOnBar)
+            }
+        }
+        return updates.count
+    }
+}

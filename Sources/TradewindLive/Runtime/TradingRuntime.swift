@@ -1,0 +1,156 @@
+import TradewindCore
+import TradewindEngine
+
+/// What a runtime did so far, for the status line, `SIGQUIT` and the server.
+public struct RuntimeStatus: Sendable {
+    public var steps = 0
+    public var time: UnixNanos = 0
+    public var equity = 0.0
+    public var cash = 0.0
+    public var positions: [String: Double] = [:]
+    public var openOrders = 0
+    public var fills = 0
+    public var riskRejections = 0
+    public var adoptedOrders = 0
+    public var haltReason: String?
+}
+
+/// Errors that stop a trading run.
+public enum TradingError: Error, Sendable, CustomStringConvertible {
+    /// The feed and the run disagree on the symbols.
+    case symbolsMismatch(feed: [String], run: [String])
+    case strategy(BacktestError)
+    case feed(StreamingError)
+    case journal(String)
+
+    public var description: String {
+        switch self {
+        case .symbolsMismatch(let f, let r):
+            return "the feed delivers \(f.joined(separator: ", ")) but the run trades \(r.joined(separator: ", "))"
+        case .strategy(let e): return "\(e)"
+        case .feed(let e): return "feed: \(e)"
+        case .journal(let why): return why
+        }
+    }
+}
+
+/// Runs a strategy live: the feed's bars drive the engine's streamed context, the strategy's orders go through the
+/// risk manager and the journal to the broker, and the broker's reports come back into the context's books. The
+/// strategy type is the one `Backtest.run` runs, unchanged.
+///
+/// Each step goes through the phases of `StreamingRun` in `Backtest.run`'s order, with the broker's work between
+/// them, so replaying recorded bars with the `PaperBroker` records exactly what `tradewind backtest` records on them
+/// (the parity tests prove it for every strategy of the catalog).
+public final class TradingRuntime<S: Strategy> {
+    public let run: StreamingRun<S>
+    let link: OrderLink
+    public let broker: any Broker
+    private(set) public var status = RuntimeStatus()
+    private var halted = false
+
+    /// A runtime for `strategy` trading `symbols` on bars of `interval` under `config` (the same settings a backtest
+    /// takes; the broker fills with its own rules, the paper broker with these), through `broker`.
+    public init(strategy: S, symbols: [String], interval: BarInterval, config: BacktestConfig, broker: any Broker,
+                risk: RiskLimits = RiskLimits(), journal: (any TradingJournal)? = nil,
+                runID: String = "tw") throws(BacktestError) {
+        let link = OrderLink(broker: broker, risk: RiskManager(limits: risk), journal: journal, runID: runID)
+        let context = try SimulationContext.streaming(symbols: symbols, interval: interval, config: config,
+                                                      notifications: S.notifications, router: link)
+        self.link = link
+        self.broker = broker
+        run = StreamingRun(strategy, context: context)
+    }
+
+    public var context: SimulationContext { run.context }
+
+    /// Runs until the feed ends (a replay) or the task is cancelled; returns the run's results in backtest form.
+    public func trade(_ feed: some MarketFeed) async throws -> BacktestResult {
+        guard feed.symbols == context.symbols else { throw TradingError.symbolsMismatch(feed: feed.symbols, run: context.symbols) }
+        try journal(.lifecycle("start", time: 0))
+        try guarded { try run.start() }
+        try link.flush(context)
+        for try await batch in feed.steps() {
+            for step in batch { try process(step) }
+            if Task.isCancelled { break }
+        }
+        try closeOpenSession()
+        let result = try guarded { try run.finish() }
+        try link.flush(context)
+        try journal(.lifecycle("end", time: context.latestStepTime ?? 0))
+        return result
+    }
+
+    /// One step of the market through every phase.
+    public func process(_ step: FeedStep) throws {
+        if context.sessionEnds(before: step.time) { try closeSession() }
+        do { try run.appendStep(step.time, bars: step.bars) } catch { throw TradingError.feed(error) }
+        try guarded { try run.fireDueEvents() }
+        try link.flush(context)
+        try broker.marketOpened(step)
+        run.beginStep()
+        try link.applyUpdates(context, matchedOnBar: true)
+        try guarded { try run.runBar() }
+        try link.flush(context)
+        broker.barEnded()
+        try link.applyUpdates(context)
+        run.endBar()
+        try guarded { try run.completeBar() }
+        try link.flush(context)
+        try watchRisk()
+        status.steps += 1
+    }
+
+    /// Closes the open session when the clock shows it ended (call from a timer when no bar comes).
+    public func clockAdvanced(to now: UnixNanos) throws {
+        if context.sessionEnds(before: now) { try closeSession() }
+    }
+
+    private func closeSession() throws {
+        var linkError: (any Error)?
+        try guarded {
+            try run.closeSession { () throws(BacktestError) -> Void in
+                broker.sessionClosed()
+                do { try link.applyUpdates(context) } catch { linkError = error }
+            }
+        }
+        if let linkError { throw linkError }
+        try link.flush(context)
+    }
+
+    private func closeOpenSession() throws {
+        // A replay that ends mid-session leaves it open, as the backtest's last bar does: nothing to close.
+    }
+
+    /// Past the drawdown limit: cancel every order, close every position, refuse new ones.
+    private func watchRisk() throws {
+        guard !halted, let why = link.risk.observe(context) else { return }
+        halted = true
+        status.haltReason = why
+        try journal(.halt(reason: why, time: context.time))
+        for o in context.openOrders { context.cancel(o.id) }
+        for s in 0..<context.symbolCount where context.position(s) != 0 { context.closePosition(s, tag: "risk-halt") }
+        try link.flush(context)
+    }
+
+    /// Updates and returns the status.
+    public func currentStatus() -> RuntimeStatus {
+        let c = context
+        status.time = c.latestStepTime ?? 0
+        status.cash = c.cash
+        status.equity = c.steps > 0 ? c.equity : c.cash
+        status.positions = Dictionary(uniqueKeysWithValues: (0..<c.symbolCount).filter { c.position($0) != 0 }
+            .map { (c.symbols[$0], c.position($0)) })
+        status.openOrders = c.openOrders.count
+        status.riskRejections = link.rejectedByRisk
+        status.adoptedOrders = link.adopted
+        return status
+    }
+
+    private func journal(_ entry: JournalEntry) throws {
+        do { try link.journal?.record(entry) } catch { throw TradingError.journal("\(error)") }
+    }
+
+    private func guarded<T>(_ body: () throws -> T) throws -> T {
+        do { return try body() } catch let e as BacktestError { throw TradingError.strategy(e) }
+    }
+}

@@ -1,0 +1,116 @@
+import ArgumentParser
+import Foundation
+import TradewindCore
+import TradewindData
+import TradewindEngine
+import TradewindLive
+import TradewindReports
+import TradewindStrategies
+
+/// `tradewind trade`: run a strategy with the live runtime (paper broker; a replay feed of recorded bars).
+struct TradeCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "trade",
+        abstract: "Paper-trade a strategy with the live runtime (risk limits, journal), on a replay of recorded bars.",
+        subcommands: [TradeRunCommand.self, TradeStatusCommand.self],
+        defaultSubcommand: TradeRunCommand.self
+    )
+}
+
+struct TradeRunCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "run",
+        abstract: "Trade a catalog strategy (the default subcommand: `tradewind trade --strategy …`).",
+        discussion: """
+            The strategy runs unchanged from the backtest, through the risk manager (--config) and the journal \
+            (--state) to the broker. --broker paper fills with the engine's fill models and the cost flags below. \
+            --feed replay:DATA plays recorded bars (DATA as for --data, read with --tz/--label/--adjust) at --speed \
+            (max, or a factor: 60 = an hour a minute); the run ends with the data and prints the same summary as \
+            `tradewind backtest` (--json: the same keys). Live money is never the default: a real broker account \
+            needs --live and --confirm-live.
+            """
+    )
+
+    @Option(help: "Strategy name (\(StrategyCatalog.builtIn.names.joined(separator: ", "))).") var strategy: String
+    @Option(name: .customLong("param"), help: "Strategy parameter name=value (repeatable).") var params: [String] = []
+    @Option(name: .customLong("symbol"), help: "Only this symbol (repeatable). Default: every symbol of the feed.")
+    var symbols: [String] = []
+    @Option(help: "Broker: paper.") var broker: String = "paper"
+    @Option(help: "Feed: replay:DATA.") var feed: String
+    @Option(help: "Replay speed: max, or market seconds per second (60 = an hour a minute).") var speed: String = "max"
+    @Option(help: "Risk limits: a JSON file (keys max_open_positions, max_position_fraction, max_gross_exposure, daily_loss_limit, max_drawdown, trading_start_minute, trading_end_minute; or a `trading` object with them).")
+    var config: String?
+    @Option(help: "Journal file (JSON lines): every order intent and broker report, written before it is acted on.")
+    var state: String?
+    @Flag(help: "Trade a real-money account (needs --confirm-live).") var live = false
+    @Flag(help: "Confirms --live.") var confirmLive = false
+    @OptionGroup var loading: LoadingOptions
+    @OptionGroup var costs: BacktestOptions
+    @Option(help: "Annual risk-free rate for Sharpe/Sortino (fraction).") var riskFree: Double = 0
+    @Flag(help: "Print JSON.") var json = false
+    @Option(help: "Write the trades as CSV to this file.") var trades: String?
+
+    func run() async throws {
+        do {
+            guard broker == "paper" else {
+                throw ValidationError("--broker \(broker): unknown broker; available: paper")
+            }
+            if live {
+                throw ValidationError("--live: the paper broker trades no money; --live applies to a real broker account (with --confirm-live)")
+            }
+            if confirmLive { throw ValidationError("--confirm-live is only meaningful with --live") }
+            guard case .replay(let source) = try FeedSpec(parsing: feed) else { return }
+            let replaySpeed = try ReplayFeed.Speed(parsing: speed)
+            let descriptor = try StrategyCatalog.builtIn.named(strategy)
+            var overrides: [String: String] = [:]
+            for p in params {
+                guard let eq = p.firstIndex(of: "="), eq != p.startIndex else {
+                    throw ValidationError("--param \(p): expected name=value")
+                }
+                overrides[String(p[..<eq])] = String(p[p.index(after: eq)...])
+            }
+            let parameters = try descriptor.parameters(overrides)
+            let options = try loading.loadOptions()
+            let data = loading.adjusted(try DataSource(parsing: source).load(options, symbols: symbols.isEmpty ? nil : symbols))
+            let (settings, notes) = try descriptor.prepare(try costs.config(zone: options.zone), parameters: parameters,
+                                                            data: data, naming: BacktestOptions.flag)
+            for note in notes { FileHandle.standardError.write(Data(("note: " + note + "\n").utf8)) }
+            let limits = try config.map { path throws(RiskConfigError) in try RiskLimits.load(path: path) } ?? RiskLimits()
+            let journal = try state.map { try FileJournal(path: $0) }
+            let session = ReplaySession(data: data, config: settings, speed: replaySpeed, risk: limits, journal: journal)
+            let result = try await session.run(descriptor, parameters: parameters)
+            let interval = data.series.first?.interval ?? .daily
+            let summary = BacktestSummary(result: result, interval: interval, strategy: descriptor.name,
+                                          parameters: parameters.description, riskFree: riskFree)
+            if let trades { try result.tradesCSV().write(toFile: trades, atomically: true, encoding: .utf8) }
+            if json {
+                let encoder = JSONEncoder()
+                encoder.outputFormatting = [.sortedKeys]
+                print(String(decoding: try encoder.encode(summary), as: UTF8.self))
+            } else {
+                print(summary.formattedBox())
+            }
+        } catch let error as ValidationError {
+            throw error
+        } catch {
+            FileHandle.standardError.write(Data("Error: \(ErrorText.message(error, data: ErrorText.dataFlags))\n".utf8))
+            throw ExitCode.failure
+        }
+    }
+}
+
+struct TradeStatusCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "status", abstract: "Summarise a trading run's journal (--state FILE).")
+
+    @Option(help: "The journal file a `tradewind trade --state FILE` run wrote.") var state: String
+
+    func run() throws {
+        do {
+            print(try JournalSummary(path: state).text)
+        } catch {
+            FileHandle.standardError.write(Data("Error: \(error)\n".utf8))
+            throw ExitCode.failure
+        }
+    }
+}

@@ -1,0 +1,62 @@
+import Foundation
+import Testing
+
+/// `tradewind trade`: the live runtime from the command line.
+@Suite("tradewind trade")
+struct TradeCLITests {
+    static func tempDir() throws -> String {
+        let dir = NSTemporaryDirectory() + "tw-cli-trade-\(UUID().uuidString)"
+        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        return dir
+    }
+
+    @Test("a paper replay prints the backtest's JSON summary, key for key and value for value")
+    func replaySummaryEqualsBacktest() throws {
+        let dir = try Self.tempDir()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let common = ["--strategy", "sma-cross", "--param", "fast=10", "--param", "slow=30", "--commission", "0.001", "--json"]
+        let backtest = try CLITests.run(["backtest", "--data", "sample:spy-daily", "--trades", dir + "/b.csv"] + common)
+        let trade = try CLITests.run(["trade", "--broker", "paper", "--feed", "replay:sample:spy-daily", "--speed", "max",
+                                      "--state", dir + "/journal.jsonl", "--trades", dir + "/t.csv"] + common)
+        #expect(backtest.status == 0, "\(backtest.stderr)")
+        #expect(trade.status == 0, "\(trade.stderr)")
+        #expect(trade.stdout == backtest.stdout)
+        #expect(try String(contentsOfFile: dir + "/t.csv", encoding: .utf8) == String(contentsOfFile: dir + "/b.csv", encoding: .utf8))
+        let status = try CLITests.run(["trade", "status", "--state", dir + "/journal.jsonl"])
+        #expect(status.status == 0, "\(status.stderr)")
+        #expect(status.stdout.contains("runs started: 1, finished: 1"), "\(status.stdout)")
+        #expect(status.stdout.contains("fills: "), "\(status.stdout)")
+    }
+
+    @Test("risk limits from a config file refuse orders, and the journal and status say why")
+    func riskConfigRefusesOrders() throws {
+        let dir = try Self.tempDir()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        try #"{"trading": {"max_position_fraction": 0.5}}"#.write(toFile: dir + "/risk.json", atomically: true, encoding: .utf8)
+        let r = try CLITests.run(["trade", "--strategy", "sma-cross", "--feed", "replay:sample:spy-daily", "--json",
+                                  "--config", dir + "/risk.json", "--state", dir + "/j.jsonl"])
+        #expect(r.status == 0, "\(r.stderr)")
+        #expect(r.stdout.contains("\"trades\":0"), "sma-cross sizes at 100 % of equity: every entry is refused at 50 %")
+        let status = try CLITests.run(["trade", "status", "--state", dir + "/j.jsonl"])
+        #expect(status.stdout.contains("refused: position would be"), "\(status.stdout)")
+    }
+
+    @Test("bad input is a clear error before trading: unknown feed, broker, speed, risk key, live without a real broker")
+    func badInputIsAClearError() throws {
+        let dir = try Self.tempDir()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        try #"{"max_drawdwn": 0.1}"#.write(toFile: dir + "/bad.json", atomically: true, encoding: .utf8)
+        let cases: [([String], String)] = [
+            (["--feed", "kafka:x"], "unknown feed 'kafka:x'"),
+            (["--feed", "replay:sample:spy-daily", "--broker", "ib"], "unknown broker"),
+            (["--feed", "replay:sample:spy-daily", "--speed", "0"], "--speed 0"),
+            (["--feed", "replay:sample:spy-daily", "--config", dir + "/bad.json"], "unknown key \"max_drawdwn\""),
+            (["--feed", "replay:sample:spy-daily", "--live"], "--live"),
+        ]
+        for (args, message) in cases {
+            let r = try CLITests.run(["trade", "--strategy", "sma-cross"] + args)
+            #expect(r.status != 0, "\(args)")
+            #expect(r.stderr.contains(message), "\(args): \(r.stderr)")
+        }
+    }
+}
