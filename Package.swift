@@ -84,7 +84,7 @@ let package = Package(
             name: "TradewindBenchmarks",
             dependencies: [
                 "TradewindCore", "TradewindData", "TradewindIndicators", "TradewindAnalytics",
-                "TradewindEngine", "TradewindStrategies", "TradewindOptimizer",
+                "TradewindEngine", "TradewindStrategies", "TradewindOptimizer", "TradewindLive",
             ],
             swiftSettings: strict
         ),

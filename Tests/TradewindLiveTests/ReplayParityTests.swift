@@ -93,3 +93,16 @@ import TradewindTestSupport
         Self.expectSame(r, b, "rsi2 hedge")
     }
 }
+
+/// Many symbols with different histories (listings, gaps): one step holds only the symbols that have a bar.
+@Suite struct ManySymbolReplayParityTests {
+    @Test(arguments: ["sma-cross", "rsi2", "donchian-breakout"])
+    func twentySymbolsReplayEqualsBacktest(_ name: String) async throws {
+        let all = try DataSource(parsing: "sample:sp500-50").load()
+        let data = MarketDataset(Array(all.series.prefix(20)))
+        let (b, r) = try await ReplayParityTests.both(name, [:], data: data,
+                                                     config: BacktestConfig(commission: .percentOfValue(0.001)))
+        #expect(b.fills.count > 100)
+        ReplayParityTests.expectSame(r, b, "\(name) × 20 symbols")
+    }
+}

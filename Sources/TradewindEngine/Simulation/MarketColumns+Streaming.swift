@@ -9,14 +9,21 @@ public struct StreamedBar: Sendable, Hashable {
     public let low: Double
     public let close: Double
     public let volume: Double
+    /// Cash dividend per share going ex at this bar (0 = none).
+    public let dividend: Double
+    /// New shares per old share of a split taking effect at this bar (1 = none).
+    public let splitCoefficient: Double
 
-    public init(symbol: Int, open: Double, high: Double, low: Double, close: Double, volume: Double) {
+    public init(symbol: Int, open: Double, high: Double, low: Double, close: Double, volume: Double,
+                dividend: Double = 0, splitCoefficient: Double = 1) {
         self.symbol = symbol
         self.open = open
         self.high = high
         self.low = low
         self.close = close
         self.volume = volume
+        self.dividend = dividend
+        self.splitCoefficient = splitCoefficient
     }
 }
 
@@ -116,6 +123,9 @@ extension MarketColumns {
             close[s][r] = b.close
             volume[s][r] = b.volume
             barTime[s][r] = t
+            dividend[s]![r] = b.dividend.isFinite ? b.dividend : 0
+            split[s]![r] = b.splitCoefficient.isFinite && b.splitCoefficient > 0 ? b.splitCoefficient : 1
+            if dividend[s]![r] != 0 || split[s]![r] != 1 { f |= Self.corporateAction }
             barCount[s] = r + 1
             exactRow[s][i] = Int32(r)
             latestRow[s][i] = Int32(r)
@@ -186,6 +196,8 @@ extension MarketColumns {
         close[s] = grown(close[s])
         volume[s] = grown(volume[s])
         barTime[s] = grown(barTime[s])
+        dividend[s] = grown(dividend[s]!)
+        split[s] = grown(split[s]!)
         state.barCapacity[s] = new
     }
 
@@ -198,6 +210,8 @@ extension MarketColumns {
         for s in 0..<symbolCount {
             for p in [open[s], high[s], low[s], close[s], volume[s]] { p.deallocate() }
             barTime[s].deallocate()
+            dividend[s]?.deallocate()
+            split[s]?.deallocate()
             exactRow[s].deallocate()
             latestRow[s].deallocate()
         }

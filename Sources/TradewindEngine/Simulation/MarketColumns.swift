@@ -31,8 +31,8 @@ final class MarketColumns: @unchecked Sendable {
     @usableFromInline @exclusivity(unchecked) var barCount: [Int]
     /// Corporate actions per symbol and bar (nil when the series has none): cash dividend on the ex-date,
     /// and new shares per old share on a split's ex-date (1 elsewhere).
-    let dividend: [UnsafeMutablePointer<Double>?]
-    let split: [UnsafeMutablePointer<Double>?]
+    @exclusivity(unchecked) var dividend: [UnsafeMutablePointer<Double>?]
+    @exclusivity(unchecked) var split: [UnsafeMutablePointer<Double>?]
     /// `exactRow[s][i]`: row of symbol s at step i, or -1 when it has no bar then.
     @usableFromInline let exactRow: UnsafeMutablePointer<UnsafeMutablePointer<Int32>>
     /// `latestRow[s][i]`: row of s's latest bar at or before step i, or -1 before its first bar.
@@ -202,8 +202,8 @@ final class MarketColumns: @unchecked Sendable {
         exactRow = columns { .allocate(capacity: c) }
         latestRow = columns { .allocate(capacity: c) }
         barCount = Array(repeating: 0, count: k)
-        dividend = Array(repeating: nil, count: k)
-        split = Array(repeating: nil, count: k)
+        dividend = (0..<k).map { _ in .allocate(capacity: c) }
+        split = (0..<k).map { _ in .allocate(capacity: c) }
         stream = StreamState(session: session, interval: interval, stepCapacity: c,
                              barCapacity: Array(repeating: c, count: k))
     }

@@ -107,9 +107,10 @@ public final class SimulationContext: TradingContext {
         }
         accruesFinancing = config.financing.shortBorrowRate > 0 || config.financing.marginInterestRate > 0
         if case .margin(_, let m) = config.account { maintenanceMargin = m } else { maintenanceMargin = nil }
-        // With an outside venue, the venue matches, flattens, charges financing and applies corporate actions.
+        // With an outside venue, the venue matches, flattens and calls margin; financing and the corporate actions of
+        // the bars are booked here as the venue books them.
         flattenAtClose = router == nil && config.session.flattenAtClose
-        eventFlags = router != nil ? 0 : (accruesFinancing ? MarketColumns.newDay : 0) | MarketColumns.corporateAction
+        eventFlags = (accruesFinancing ? MarketColumns.newDay : 0) | MarketColumns.corporateAction
         checksEveryStep = router == nil && maintenanceMargin != nil
         rejectsOutsideHours = config.session.hours != nil && config.session.outsideHours == .reject
         let n = market.stepCount, k = market.symbolCount

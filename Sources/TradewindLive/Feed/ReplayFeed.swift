@@ -60,7 +60,8 @@ public struct ReplayFeed: MarketFeed {
             for (s, x) in series.enumerated() where next[s] < x.count && x.time[next[s]] == t {
                 let k = next[s]
                 bars.append(StreamedBar(symbol: s, open: x.open[k], high: x.high[k], low: x.low[k], close: x.close[k],
-                                        volume: x.volume[k]))
+                                        volume: x.volume[k], dividend: x.dividend?[k] ?? 0,
+                                        splitCoefficient: x.splitCoefficient?[k] ?? 1))
                 next[s] += 1
             }
             steps.append(FeedStep(time: t, bars: bars))

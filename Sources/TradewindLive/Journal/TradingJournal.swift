@@ -30,6 +30,7 @@ public final class FileJournal: TradingJournal {
     /// Entries written, and time spent in `fsync` (reported apart from the runtime's own latency).
     public private(set) var entriesWritten = 0
     public private(set) var flushNanos: Int64 = 0
+    public private(set) var flushes = 0
 
     /// Opens (creating if needed) the journal at `path` for appending.
     public init(path: String) throws {
@@ -57,6 +58,7 @@ public final class FileJournal: TradingJournal {
             let start = DispatchTime.now().uptimeNanoseconds
             try handle.synchronize()
             flushNanos += Int64(DispatchTime.now().uptimeNanoseconds - start)
+            flushes += 1
         } catch {
             throw JournalError.writeFailed(path: path, reason: "\(error)")
         }

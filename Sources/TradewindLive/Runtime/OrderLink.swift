@@ -14,6 +14,8 @@ final class OrderLink: OrderRouter {
     private var orderOfClient: [String: OrderID] = [:]
     private var orderOfBroker: [BrokerOrderID: OrderID] = [:]
     private var updates: [BrokerUpdate] = []
+    /// Tick-to-order latency, when measured.
+    var latency: LatencyRecorder?
     private(set) var rejectedByRisk = 0
     private(set) var adopted = 0
 
@@ -82,6 +84,10 @@ final class OrderLink: OrderRouter {
     private func send(_ command: BrokerCommand, _ context: SimulationContext) throws {
         try journal?.record(.intent(command, time: context.steps > 0 ? context.time : 0))
         broker.send(command)
+        if let latency {
+            let flushed = (journal as? FileJournal)?.flushNanos ?? 0
+            latency.record(flushSinceStart: flushed - latency.flushAtStepStart)
+        }
     }
 
     /// Applies the broker's reports to the context (journaling each first); returns how many were applied.

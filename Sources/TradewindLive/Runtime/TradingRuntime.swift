@@ -63,6 +63,9 @@ public final class TradingRuntime<S: Strategy> {
 
     public var context: SimulationContext { run.context }
 
+    /// Records tick-to-order latency into `recorder` from now on.
+    public func measureLatency(into recorder: LatencyRecorder) { link.latency = recorder }
+
     /// Runs until the feed ends (a replay) or the task is cancelled; returns the run's results in backtest form.
     public func trade(_ feed: some MarketFeed) async throws -> BacktestResult {
         guard feed.symbols == context.symbols else { throw TradingError.symbolsMismatch(feed: feed.symbols, run: context.symbols) }
@@ -82,6 +85,10 @@ public final class TradingRuntime<S: Strategy> {
 
     /// One step of the market through every phase.
     public func process(_ step: FeedStep) throws {
+        if let latency = link.latency {
+            latency.stepStart = LatencyRecorder.now()
+            latency.flushAtStepStart = (link.journal as? FileJournal)?.flushNanos ?? 0
+        }
         if context.sessionEnds(before: step.time) { try closeSession() }
         do { try run.appendStep(step.time, bars: step.bars) } catch { throw TradingError.feed(error) }
         try guarded { try run.fireDueEvents() }
