@@ -113,10 +113,10 @@ public enum LiveBenchmark {
     }
 
     public static func report(_ rows: [Row], latency: (String, Latency)?) -> String {
-        var lines = ["case                              bars   replay bars/s  backtest bars/s  replay speed as a share of the backtest's  orders"]
+        var lines = ["case                              bars   replay bars/s  backtest bars/s  replay/backtest speed  orders"]
         for r in rows {
             lines.append(r.name.padding(toLength: 30, withPad: " ", startingAt: 0)
-                + String(format: " %9d %15.0f %16.0f %15.2f× %7d", r.barEvents, r.replayBarsPerSecond,
+                + String(format: " %9d %15.0f %16.0f %21.2f× %7d", r.barEvents, r.replayBarsPerSecond,
                          r.backtestBarsPerSecond, r.backtestSeconds / r.replaySeconds, r.orders))
         }
         if let (name, l) = latency {

@@ -30,15 +30,27 @@ public enum BrokerCommand: Sendable, Hashable {
     case replace(clientOrderID: String, with: BrokerOrder)
 }
 
-/// What a broker reports, in the order it happened.
-public enum BrokerUpdate: Sendable, Hashable {
-    /// The broker holds a new order: one the runtime sent (`clientOrderID` set) or one it did not (placed elsewhere,
-    /// or created by the venue: session-close flattening, a margin call).
-    case accepted(brokerID: BrokerOrderID, clientOrderID: String?, symbol: String, request: OrderRequest,
-                  status: OrderStatus, reason: String)
-    /// An order's status changed (`quantity`/`price`: the fill that completed it, when one did).
-    case status(brokerID: BrokerOrderID, OrderStatus, reason: String, quantity: Double, price: Double)
-    case fill(brokerID: BrokerOrderID, quantity: Double, price: Double, commission: Double, slippageCost: Double)
+/// What a broker reports, in the order it happened. Every report has an id unique at its broker (`eventID`), so
+/// a report received twice (a stream replayed after a reconnect, a duplicate) is applied once.
+public struct BrokerUpdate: Sendable, Hashable {
+    public enum Kind: Sendable, Hashable {
+        /// The broker holds a new order: one the runtime sent (`clientOrderID` set) or one it did not (placed
+        /// elsewhere, or created by the venue: session-close flattening, a margin call).
+        case accepted(clientOrderID: String?, symbol: String, request: OrderRequest, status: OrderStatus, reason: String)
+        /// The order's status changed (`quantity`/`price`: the fill that completed it, when one did).
+        case status(OrderStatus, reason: String, quantity: Double, price: Double)
+        case fill(quantity: Double, price: Double, commission: Double, slippageCost: Double)
+    }
+
+    public let eventID: String
+    public let brokerID: BrokerOrderID
+    public let kind: Kind
+
+    public init(eventID: String, brokerID: BrokerOrderID, _ kind: Kind) {
+        self.eventID = eventID
+        self.brokerID = brokerID
+        self.kind = kind
+    }
 }
 
 /// A broker account's balances and positions, as the broker reports them.
@@ -67,6 +79,11 @@ public protocol Broker: AnyObject, Sendable {
     var name: String { get }
     func send(_ command: BrokerCommand)
     func pollUpdates(into updates: inout [BrokerUpdate])
+    /// Every report after the one with `eventID` (all of them for nil), for catching up after a lost connection or a
+    /// restart; reports already seen are skipped by id.
+    func updates(after eventID: String?) async throws -> [BrokerUpdate]
+    /// Changes each time the connection to the broker was lost and restored (reports may have been missed).
+    var connectionEpoch: Int { get }
     /// Balances and positions now.
     func account() async throws -> BrokerAccount
 
@@ -83,4 +100,16 @@ extension Broker {
     public func marketOpened(_ step: FeedStep) throws {}
     public func barEnded() {}
     public func sessionClosed() {}
+}
+
+/// A broker could not do what the runtime asked.
+public enum BrokerError: Error, Sendable, Equatable, CustomStringConvertible {
+    /// `updates(after:)` was given an id the broker never issued.
+    case unknownEvent(broker: String, eventID: String)
+
+    public var description: String {
+        switch self {
+        case .unknownEvent(let b, let id): return "\(b): no report with id \(id); cannot catch up from it"
+        }
+    }
 }

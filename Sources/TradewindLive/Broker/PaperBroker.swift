@@ -19,6 +19,9 @@ public final class PaperBroker: Broker, @unchecked Sendable {
     /// Commands rejected before reaching the venue (unknown symbol, unknown order), reported on the next poll.
     private var pending: [BrokerUpdate] = []
     private var nextRejection = 0
+    /// Every report given out, in order (the paper venue's whole stream, for `updates(after:)`).
+    private var history: [BrokerUpdate] = []
+    public let connectionEpoch = 0
 
     /// A paper account trading `symbols` (the feed's) on bars of `interval` under `config`.
     public init(symbols: [String], interval: BarInterval, config: BacktestConfig) throws(BacktestError) {
@@ -55,8 +58,9 @@ public final class PaperBroker: Broker, @unchecked Sendable {
 
     private func request(_ o: BrokerOrder) -> OrderRequest? {
         guard let s = symbolIndex[o.symbol] else {
-            pending.append(.accepted(brokerID: "rejected-\(nextRejection)", clientOrderID: o.clientOrderID, symbol: o.symbol,
-                                     request: o.request, status: .rejected, reason: "symbol \(o.symbol) is not traded by this paper account"))
+            pending.append(report("rejected-\(nextRejection)", .accepted(
+                clientOrderID: o.clientOrderID, symbol: o.symbol, request: o.request, status: .rejected,
+                reason: "symbol \(o.symbol) is not traded by this paper account")))
             nextRejection += 1
             return nil
         }
@@ -66,12 +70,19 @@ public final class PaperBroker: Broker, @unchecked Sendable {
     }
 
     private func reject(_ client: String, _ why: String) {
-        pending.append(.status(brokerID: client, .rejected, reason: why, quantity: 0, price: 0))
+        pending.append(report(client, .status(.rejected, reason: why, quantity: 0, price: 0)))
     }
 
     private func remember(_ id: OrderID, _ o: BrokerOrder) {
         clientOf[id.rawValue] = o.clientOrderID
         venueOf[o.clientOrderID] = id
+    }
+
+    /// A report with the next event id, kept in the history.
+    private func report(_ brokerID: BrokerOrderID, _ kind: BrokerUpdate.Kind) -> BrokerUpdate {
+        let u = BrokerUpdate(eventID: String(history.count), brokerID: brokerID, kind)
+        history.append(u)
+        return u
     }
 
     public func pollUpdates(into updates: inout [BrokerUpdate]) {
@@ -86,18 +97,26 @@ public final class PaperBroker: Broker, @unchecked Sendable {
             case .order(let event, let order):
                 let id = order.id.rawValue, brokerID = String(id)
                 if seen.insert(id).inserted {
-                    updates.append(.accepted(brokerID: brokerID, clientOrderID: clientOf[id], symbol: symbols[order.symbol],
-                                             request: order.request, status: event.status, reason: order.reason))
+                    updates.append(report(brokerID, .accepted(clientOrderID: clientOf[id], symbol: symbols[order.symbol],
+                                                              request: order.request, status: event.status, reason: order.reason)))
                 } else {
-                    updates.append(.status(brokerID: brokerID, event.status, reason: event.reason, quantity: event.quantity,
-                                           price: event.price))
+                    updates.append(report(brokerID, .status(event.status, reason: event.reason, quantity: event.quantity,
+                                                            price: event.price)))
                 }
             case .fill(let f):
-                updates.append(.fill(brokerID: String(f.orderID.rawValue), quantity: f.quantity, price: f.price,
-                                     commission: f.commission, slippageCost: f.slippageCost))
+                updates.append(report(String(f.orderID.rawValue), .fill(quantity: f.quantity, price: f.price,
+                                                                        commission: f.commission, slippageCost: f.slippageCost)))
             }
         }
         events.removeAll(keepingCapacity: true)
+    }
+
+    public func updates(after eventID: String?) async throws -> [BrokerUpdate] {
+        guard let eventID else { return history }
+        guard let k = Int(eventID), k >= -1, k < history.count else {
+            throw BrokerError.unknownEvent(broker: name, eventID: eventID)
+        }
+        return Array(history[(k + 1)...])
     }
 
     public func account() async throws -> BrokerAccount { snapshot() }

@@ -85,15 +85,16 @@ public final class FileJournal: TradingJournal {
             }
         case .update(let u, let t):
             add("kind", "update"); add("time", ISO8601.utc(t))
-            switch u {
-            case .accepted(let b, let c, let s, let r, let st, let why):
-                add("event", "accepted"); add("broker_id", b); add("client_id", c ?? ""); add("symbol", s)
+            add("event_id", u.eventID); add("broker_id", u.brokerID)
+            switch u.kind {
+            case .accepted(let c, let s, let r, let st, let why):
+                add("event", "accepted"); add("client_id", c ?? ""); add("symbol", s)
                 add("side", r.side.rawValue); add("type", r.type.name); add("status", st.rawValue); add("reason", why)
-            case .status(let b, let st, let why, let q, let p):
-                add("event", "status"); add("broker_id", b); add("status", st.rawValue); add("reason", why)
+            case .status(let st, let why, let q, let p):
+                add("event", "status"); add("status", st.rawValue); add("reason", why)
                 num("quantity", q); num("price", p)
-            case .fill(let b, let q, let p, let c, let slip):
-                add("event", "fill"); add("broker_id", b); num("quantity", q); num("price", p); num("commission", c)
+            case .fill(let q, let p, let c, let slip):
+                add("event", "fill"); num("quantity", q); num("price", p); num("commission", c)
                 num("slippage_cost", slip)
             }
         case .riskRejection(let o, let why, let t):

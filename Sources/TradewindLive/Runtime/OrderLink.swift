@@ -90,36 +90,79 @@ final class OrderLink: OrderRouter {
         }
     }
 
-    /// Applies the broker's reports to the context (journaling each first); returns how many were applied.
+    /// Report ids applied (a report seen twice is applied once), the latest id, and reports about broker orders not
+    /// yet known (a fill that overtook its order's acceptance), applied once the order is.
+    private var appliedEvents = Set<String>()
+    private(set) var lastEventID: String?
+    private var waiting: [BrokerOrderID: [BrokerUpdate]] = [:]
+    private(set) var duplicatesIgnored = 0
+
+    /// Applies the broker's new reports to the context (journaling them first); returns how many were applied.
     @discardableResult
     func applyUpdates(_ context: SimulationContext, matchedOnBar: Bool = false) throws -> Int {
         broker.pollUpdates(into: &updates)
         guard !updates.isEmpty else { return 0 }
         defer { updates.removeAll(keepingCapacity: true) }
-        try journal?.record(updates.map { .update($0, time: context.time) })
-        for u in updates {
-            switch u {
-            case .accepted(let brokerID, let client, let symbol, let request, let status, let reason):
-                if let client, let id = orderOfClient[client] {
-                    orderOfBroker[brokerID] = id
-                    if status.isFinal { context.apply(.status(id, status, reason: reason, quantity: 0, price: 0)) }
-                } else if let s = context.symbolIndex(symbol) {
-                    var r = request
-                    r.symbol = s
-                    let id = context.adopt(r, reason: reason)
-                    adopted += 1
-                    orderOfBroker[brokerID] = id
-                    if status != .submitted { context.apply(.status(id, status, reason: reason, quantity: 0, price: 0)) }
-                }
-            case .status(let brokerID, let status, let reason, let q, let price):
-                guard let id = orderOfBroker[brokerID] ?? orderOfClient[brokerID] else { continue }
-                context.apply(.status(id, status, reason: reason, quantity: q, price: price))
-            case .fill(let brokerID, let q, let price, let commission, let slippage):
-                guard let id = orderOfBroker[brokerID] else { continue }
-                context.apply(.fill(id, quantity: q, price: price, commission: commission, slippageCost: slippage),
-                              matchedOnBar: matchedOnBar)
-            }
-        }
-        return updates.count
+        return try apply(updates, context, matchedOnBar: matchedOnBar)
     }
+
+    /// Catches up after a lost connection or a restart: the broker's reports after the last one applied.
+    func catchUp(_ context: SimulationContext) async throws -> Int {
+        let missed = try await broker.updates(after: lastEventID)
+        return try apply(missed, context, matchedOnBar: false)
+    }
+
+    private func apply(_ batch: [BrokerUpdate], _ context: SimulationContext, matchedOnBar: Bool) throws -> Int {
+        let fresh = batch.filter { !appliedEvents.contains($0.eventID) }
+        duplicatesIgnored += batch.count - fresh.count
+        guard !fresh.isEmpty else { return 0 }
+        try journal?.record(fresh.map { .update($0, time: context.steps > 0 ? context.time : 0) })
+        var applied = 0
+        for u in fresh where appliedEvents.insert(u.eventID).inserted {
+            lastEventID = u.eventID
+            applied += 1
+            applyOne(u, context, matchedOnBar: matchedOnBar)
+        }
+        return applied
+    }
+
+    private func applyOne(_ u: BrokerUpdate, _ context: SimulationContext, matchedOnBar: Bool) {
+        switch u.kind {
+        case .accepted(let client, let symbol, let request, let status, let reason):
+            let id: OrderID
+            if let client, let known = orderOfClient[client] {
+                id = known
+                orderOfBroker[u.brokerID] = id
+                if status.isFinal { context.apply(.status(id, status, reason: reason, quantity: 0, price: 0)) }
+            } else if let s = context.symbolIndex(symbol) {
+                var r = request
+                r.symbol = s
+                id = context.adopt(r, reason: reason)
+                adopted += 1
+                orderOfBroker[u.brokerID] = id
+                if status != .submitted { context.apply(.status(id, status, reason: reason, quantity: 0, price: 0)) }
+            } else {
+                return
+            }
+            if let early = waiting.removeValue(forKey: u.brokerID) {
+                for e in early { applyOne(e, context, matchedOnBar: matchedOnBar) }
+            }
+        case .status(let status, let reason, let q, let price):
+            guard let id = orderOfBroker[u.brokerID] ?? orderOfClient[u.brokerID] else {
+                waiting[u.brokerID, default: []].append(u)
+                return
+            }
+            context.apply(.status(id, status, reason: reason, quantity: q, price: price))
+        case .fill(let q, let price, let commission, let slippage):
+            guard let id = orderOfBroker[u.brokerID] else {
+                waiting[u.brokerID, default: []].append(u)
+                return
+            }
+            context.apply(.fill(id, quantity: q, price: price, commission: commission, slippageCost: slippage),
+                          matchedOnBar: matchedOnBar)
+        }
+    }
+
+    /// Reports still waiting for an order the broker never announced.
+    var unmatchedReports: Int { waiting.values.reduce(0) { $0 + $1.count } }
 }

@@ -13,6 +13,8 @@ public struct RuntimeStatus: Sendable {
     public var riskRejections = 0
     public var adoptedOrders = 0
     public var haltReason: String?
+    public var reconnects = 0
+    public var duplicateReports = 0
 }
 
 /// Errors that stop a trading run.
@@ -72,10 +74,23 @@ public final class TradingRuntime<S: Strategy> {
         try journal(.lifecycle("start", time: 0))
         try guarded { try run.start() }
         try link.flush(context)
+        var epoch = broker.connectionEpoch
         for try await batch in feed.steps() {
-            for step in batch { try process(step) }
+            for step in batch {
+                if broker.connectionEpoch != epoch {
+                    // The connection was lost and restored: take the reports missed meanwhile before going on.
+                    epoch = broker.connectionEpoch
+                    status.reconnects += 1
+                    try await catchUp()
+                }
+                try process(step)
+            }
             if Task.isCancelled { break }
         }
+        // Before the results: whatever the broker reported that has not reached the runtime (a lost connection, a
+        // late report) is taken now, so the books end equal to the broker's.
+        try link.applyUpdates(context)
+        try await catchUp()
         try closeOpenSession()
         let result = try guarded { try run.finish() }
         try link.flush(context)
@@ -110,6 +125,14 @@ public final class TradingRuntime<S: Strategy> {
     /// Closes the open session when the clock shows it ended (call from a timer when no bar comes).
     public func clockAdvanced(to now: UnixNanos) throws {
         if context.sessionEnds(before: now) { try closeSession() }
+    }
+
+    /// Applies the broker's reports missed while disconnected (or before a restart), then tells the strategy.
+    public func catchUp() async throws {
+        if try await link.catchUp(context) > 0 {
+            try guarded { try run.deliverNotifications() }
+            try link.flush(context)
+        }
     }
 
     private func closeSession() throws {
@@ -150,6 +173,7 @@ public final class TradingRuntime<S: Strategy> {
         status.openOrders = c.openOrders.count
         status.riskRejections = link.rejectedByRisk
         status.adoptedOrders = link.adopted
+        status.duplicateReports = link.duplicatesIgnored
         return status
     }
 
