@@ -42,6 +42,8 @@ struct TradeRunCommand: AsyncParsableCommand {
     var config: String?
     @Option(help: "Journal file (JSON lines): every order intent and broker report, written before it is acted on.")
     var state: String?
+    @Option(help: "Alerts (fills, halts, errors, session summaries) to the webhook whose URL is in the environment variable TRADEWIND_WEBHOOK_URL, as discord or json.")
+    var webhookFormat: String?
     @Flag(help: "Trade a real-money account (needs --confirm-live).") var live = false
     @Flag(help: "Confirms --live.") var confirmLive = false
     @OptionGroup var loading: LoadingOptions
@@ -77,8 +79,20 @@ struct TradeRunCommand: AsyncParsableCommand {
             for note in notes { FileHandle.standardError.write(Data(("note: " + note + "\n").utf8)) }
             let limits = try config.map { path throws(RiskConfigError) in try RiskLimits.load(path: path) } ?? RiskLimits()
             let journal = try state.map { try FileJournal(path: $0) }
-            let session = ReplaySession(data: data, config: settings, speed: replaySpeed, risk: limits, journal: journal)
+            let notifier = try webhookFormat.map { format throws -> WebhookNotifier in
+                guard let kind = WebhookNotifier.Format(rawValue: format) else {
+                    throw ValidationError("--webhook-format \(format): expected discord or json")
+                }
+                guard let text = ProcessInfo.processInfo.environment["TRADEWIND_WEBHOOK_URL"], let url = URL(string: text),
+                      url.scheme == "https" || url.scheme == "http" else {
+                    throw ValidationError("--webhook-format needs the webhook's http(s) URL in TRADEWIND_WEBHOOK_URL (kept out of the command line, which other users can read)")
+                }
+                return WebhookNotifier(url: url, format: kind)
+            }
+            let session = ReplaySession(data: data, config: settings, speed: replaySpeed, risk: limits, journal: journal,
+                                        notifier: notifier)
             let result = try await session.run(descriptor, parameters: parameters)
+            await notifier?.flush()
             let interval = data.series.first?.interval ?? .daily
             let summary = BacktestSummary(result: result, interval: interval, strategy: descriptor.name,
                                           parameters: parameters.description, riskFree: riskFree)

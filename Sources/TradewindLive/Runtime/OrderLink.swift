@@ -14,6 +14,8 @@ final class OrderLink: OrderRouter {
     private var orderOfClient: [String: OrderID] = [:]
     private var orderOfBroker: [BrokerOrderID: OrderID] = [:]
     private var updates: [BrokerUpdate] = []
+    /// Told of every fill.
+    var notifier: (any TradingNotifier)?
     /// Tick-to-order latency, when measured.
     var latency: LatencyRecorder?
     private(set) var rejectedByRisk = 0
@@ -160,6 +162,11 @@ final class OrderLink: OrderRouter {
             }
             context.apply(.fill(id, quantity: q, price: price, commission: commission, slippageCost: slippage),
                           matchedOnBar: matchedOnBar)
+            if let notifier {
+                let o = context.order(id)
+                notifier.send(.fill(symbol: context.symbols[o.symbol], side: o.side.rawValue, quantity: q, price: price,
+                                    time: context.steps > 0 ? context.time : 0))
+            }
         }
     }
 

@@ -11,17 +11,16 @@ public struct ReplaySession: StrategyRunner {
     public let speed: ReplayFeed.Speed
     public let risk: RiskLimits
     public let journal: (any TradingJournal)?
-    /// Called with the runtime's status after each batch of steps (for a status line).
-    public let progress: (@Sendable (RuntimeStatus) -> Void)?
+    public let notifier: (any TradingNotifier)?
 
     public init(data: MarketDataset, config: BacktestConfig, speed: ReplayFeed.Speed = .max, risk: RiskLimits = RiskLimits(),
-                journal: (any TradingJournal)? = nil, progress: (@Sendable (RuntimeStatus) -> Void)? = nil) {
+                journal: (any TradingJournal)? = nil, notifier: (any TradingNotifier)? = nil) {
         self.data = data
         self.config = config
         self.speed = speed
         self.risk = risk
         self.journal = journal
-        self.progress = progress
+        self.notifier = notifier
     }
 
     /// Replays `strategy` (built from `parameters`) from the catalog.
@@ -36,7 +35,8 @@ public struct ReplaySession: StrategyRunner {
         venueConfig.to = nil
         let broker = try PaperBroker(symbols: feed.symbols, interval: feed.interval, config: venueConfig)
         let runtime = try TradingRuntime(strategy: strategy, symbols: feed.symbols, interval: feed.interval,
-                                         config: venueConfig, broker: broker, risk: risk, journal: journal)
+                                         config: venueConfig, broker: broker, risk: risk, journal: journal,
+                                         notifier: notifier)
         return try await runtime.trade(feed)
     }
 }

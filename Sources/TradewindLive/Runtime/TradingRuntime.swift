@@ -54,8 +54,9 @@ public final class TradingRuntime<S: Strategy> {
     /// takes; the broker fills with its own rules, the paper broker with these), through `broker`.
     public init(strategy: S, symbols: [String], interval: BarInterval, config: BacktestConfig, broker: any Broker,
                 risk: RiskLimits = RiskLimits(), journal: (any TradingJournal)? = nil,
-                runID: String = "tw") throws(BacktestError) {
+                notifier: (any TradingNotifier)? = nil, runID: String = "tw") throws(BacktestError) {
         let link = OrderLink(broker: broker, risk: RiskManager(limits: risk), journal: journal, runID: runID)
+        link.notifier = notifier
         let context = try SimulationContext.streaming(symbols: symbols, interval: interval, config: config,
                                                       notifications: S.notifications, router: link)
         self.link = link
@@ -70,6 +71,15 @@ public final class TradingRuntime<S: Strategy> {
 
     /// Runs until the feed ends (a replay) or the task is cancelled; returns the run's results in backtest form.
     public func trade(_ feed: some MarketFeed) async throws -> BacktestResult {
+        do {
+            return try await tradeUntilDone(feed)
+        } catch {
+            link.notifier?.send(.error("\(error)"))
+            throw error
+        }
+    }
+
+    private func tradeUntilDone(_ feed: some MarketFeed) async throws -> BacktestResult {
         guard feed.symbols == context.symbols else { throw TradingError.symbolsMismatch(feed: feed.symbols, run: context.symbols) }
         try journal(.lifecycle("start", time: 0))
         try guarded { try run.start() }
@@ -118,6 +128,7 @@ public final class TradingRuntime<S: Strategy> {
         run.endBar()
         try guarded { try run.completeBar() }
         try link.flush(context)
+        if context.isSessionClose { sessionEnded() }
         try watchRisk()
         status.steps += 1
     }
@@ -145,6 +156,20 @@ public final class TradingRuntime<S: Strategy> {
         }
         if let linkError { throw linkError }
         try link.flush(context)
+        sessionEnded()
+    }
+
+    /// The session summary alert: equity, the session's profit and loss, its fills.
+    private var summaryEquity: Double?
+    private var summaryFills = 0
+    private func sessionEnded() {
+        guard let notifier = link.notifier else { return }
+        let equity = context.equity
+        let fills = context.fillCount
+        notifier.send(.sessionSummary(date: "\(context.sessionDate)", equity: equity,
+                                      profitAndLoss: equity - (summaryEquity ?? context.initialCash), fills: fills - summaryFills))
+        summaryEquity = equity
+        summaryFills = fills
     }
 
     private func closeOpenSession() throws {
@@ -157,6 +182,7 @@ public final class TradingRuntime<S: Strategy> {
         halted = true
         status.haltReason = why
         try journal(.halt(reason: why, time: context.time))
+        link.notifier?.send(.halt(reason: why, time: context.time))
         for o in context.openOrders { context.cancel(o.id) }
         for s in 0..<context.symbolCount where context.position(s) != 0 { context.closePosition(s, tag: "risk-halt") }
         try link.flush(context)
