@@ -86,30 +86,16 @@ public enum LiveBenchmark {
         defer { try? FileManager.default.removeItem(atPath: path) }
         let journal = try FileJournal(path: path)
         let recorder = LatencyRecorder()
-        let runner = LatencyRunner(data: c.data, config: config, journal: journal, recorder: recorder)
-        _ = try await d.open(p, runner)
+        let session = ReplaySession(data: c.data, config: config, journal: journal)
+        let runtime = try session.runtime { setup in try d.stream(p, setup) }
+        runtime.measureLatency(into: recorder)
+        _ = try await runtime.trade(try ReplayFeed(c.data, from: config.from, to: config.to))
         guard let p50 = recorder.quantile(0.5), let p99 = recorder.quantile(0.99), let worst = recorder.quantile(1) else {
             throw BenchmarkMismatch(what: "\(c.name): no orders were sent; nothing to time")
         }
         let flushes = max(journal.flushes, 1)
         return Latency(orders: recorder.samples.count, p50Nanos: p50, p99Nanos: p99, maxNanos: worst,
                        meanFlushNanos: journal.flushNanos / Int64(flushes), flushes: journal.flushes)
-    }
-
-    struct LatencyRunner: StrategyRunner {
-        let data: MarketDataset
-        let config: BacktestConfig
-        let journal: FileJournal
-        let recorder: LatencyRecorder
-
-        func run<S: Strategy>(_ strategy: S) async throws -> BacktestResult {
-            let feed = try ReplayFeed(data, from: config.from, to: config.to)
-            let broker = try PaperBroker(symbols: feed.symbols, interval: feed.interval, config: config)
-            let runtime = try TradingRuntime(strategy: strategy, symbols: feed.symbols, interval: feed.interval,
-                                             config: config, broker: broker, journal: journal)
-            runtime.measureLatency(into: recorder)
-            return try await runtime.trade(feed)
-        }
     }
 
     public static func report(_ rows: [Row], latency: (String, Latency)?) -> String {

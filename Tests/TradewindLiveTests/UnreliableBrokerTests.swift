@@ -9,15 +9,11 @@ import TradewindStrategies
 /// connection comes back), and which rejects orders: every fill is booked exactly once and the books end equal to
 /// the broker's account.
 @Suite struct UnreliableBrokerTests {
-    struct Runner: StrategyRunner {
+    struct Runner {
         let data: MarketDataset
         let config: BacktestConfig
         let faults: FaultInjectingBroker.Faults
         let seed: UInt64
-
-        func run<S: Strategy>(_ strategy: S) async throws -> BacktestResult {
-            try await trade(strategy).result
-        }
 
         func trade<S: Strategy>(_ strategy: S) async throws
             -> (result: BacktestResult, broker: FaultInjectingBroker, status: RuntimeStatus) {
@@ -56,7 +52,7 @@ import TradewindStrategies
         let p = try d.parameters(["fast": "5", "slow": "20"])
         let config = BacktestConfig()
         let runner = Runner(data: Self.daily, config: config, faults: .init(duplicateEvery: 2), seed: 7)
-        let replay = try await d.open(p, runner)
+        let replay = try await runner.trade(try SMACross(parameters: p)).result
         let backtest = try d.run(p, Self.daily, config)
         ReplayParityTests.expectSame(replay, backtest, "duplicated reports")
     }

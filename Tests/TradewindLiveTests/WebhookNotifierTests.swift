@@ -16,7 +16,7 @@ import TradewindStrategies
         let data = MarketDataset([try DataSource(parsing: "sample:spy-daily").load().series[0].slice(0..<60)])
         let d = try StrategyCatalog.builtIn.named("sma-cross")
         let runner = NotifyingRunner(data: data, notifier: notifier)
-        let result = try await d.open(try d.parameters(["fast": "5", "slow": "20"]), runner)
+        let result = try await runner.run(try SMACross(parameters: d.parameters(["fast": "5", "slow": "20"])))
         await notifier.flush()
         let bodies = receiver.received
         let fills = bodies.filter { $0.contains("Fill: ") }
@@ -49,14 +49,14 @@ import TradewindStrategies
         let data = MarketDataset([try DataSource(parsing: "sample:spy-daily").load().series[0].slice(0..<40)])
         let d = try StrategyCatalog.builtIn.named("sma-cross")
         let p = try d.parameters(["fast": "5", "slow": "20"])
-        let result = try await d.open(p, NotifyingRunner(data: data, notifier: notifier))
+        let result = try await NotifyingRunner(data: data, notifier: notifier).run(try SMACross(parameters: p))
         let backtest = try d.run(p, data, BacktestConfig())
         ReplayParityTests.expectSame(result, backtest, "unreachable webhook")
         await notifier.flush()
         #expect(notifier.counts.failed > 0)
     }
 
-    struct NotifyingRunner: StrategyRunner {
+    struct NotifyingRunner {
         let data: MarketDataset
         let notifier: WebhookNotifier
         func run<S: Strategy>(_ strategy: S) async throws -> BacktestResult {

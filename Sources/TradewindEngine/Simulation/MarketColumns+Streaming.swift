@@ -92,16 +92,19 @@ extension MarketColumns {
     /// the whole-dataset preparation would: the first in-session step of a day opens a session; a step is known to be
     /// the session's last at once when its bar ends at or after the session's close (daily bars: always); otherwise
     /// later, by `markSessionLast`.
-    func appendStep(_ t: UnixNanos, bars: [StreamedBar]) throws(StreamingError) {
+    func appendStep(_ t: UnixNanos, bars: ArraySlice<StreamedBar>) throws(StreamingError) {
         guard var state = stream else { preconditionFailure("appendStep on a market prepared from a whole dataset") }
         let i = stepCount
         if i > 0 && t <= time[i - 1] { throw .outOfOrder(time: t, latest: time[i - 1]) }
-        for (k, b) in bars.enumerated() {
+        for k in bars.indices {
+            let b = bars[k]
             guard b.symbol >= 0 && b.symbol < symbolCount else { throw .unknownSymbol(index: b.symbol, symbolCount: symbolCount) }
             guard b.open.isFinite && b.high.isFinite && b.low.isFinite && b.close.isFinite else {
                 throw .invalidPrices(symbol: symbols[b.symbol], time: t)
             }
-            if bars[..<k].contains(where: { $0.symbol == b.symbol }) { throw .duplicateBar(symbol: symbols[b.symbol], time: t) }
+            if bars[bars.startIndex..<k].contains(where: { $0.symbol == b.symbol }) {
+                throw .duplicateBar(symbol: symbols[b.symbol], time: t)
+            }
         }
         if i == state.stepCapacity { growSteps(&state) }
         let c = classify(t, &state)

@@ -39,7 +39,7 @@ extension SimulationContext {
     /// Adds the next step's bars to a streamed market and its row to the records; a new day places its session's
     /// scheduled events.
     @usableFromInline
-    func appendStreamedStep(_ t: UnixNanos, bars: [StreamedBar]) throws(StreamingError) {
+    func appendStreamedStep(_ t: UnixNanos, bars: ArraySlice<StreamedBar>) throws(StreamingError) {
         let previous = latestStepTime
         try market.appendStep(t, bars: bars)
         let i = market.stepCount - 1
@@ -102,7 +102,7 @@ public final class StreamingRun<S: Strategy> {
     }
 
     /// Adds the bars of the step at `t`.
-    @inlinable public func appendStep(_ t: UnixNanos, bars: [StreamedBar]) throws(StreamingError) {
+    @inlinable public func appendStep(_ t: UnixNanos, bars: ArraySlice<StreamedBar>) throws(StreamingError) {
         try context.appendStreamedStep(t, bars: bars)
     }
 
@@ -168,5 +168,57 @@ public final class StreamingRun<S: Strategy> {
     @inlinable public func finish() throws(BacktestError) -> BacktestResult {
         do { try strategyState.onEnd(context) } catch { throw context.failure(error, hook: "onEnd") }
         return context.resultSoFar()
+    }
+}
+
+/// What a streamed run is set up with: the symbols and bar length of its feed, the settings, and where its orders
+/// go (nil: simulated in the context).
+public struct StreamingSetup {
+    public let symbols: [String]
+    public let interval: BarInterval
+    public let config: BacktestConfig
+    public let router: (any OrderRouter)?
+
+    public init(symbols: [String], interval: BarInterval, config: BacktestConfig, router: (any OrderRouter)?) {
+        self.symbols = symbols
+        self.interval = interval
+        self.config = config
+        self.router = router
+    }
+}
+
+/// A `StreamingRun` of any strategy type behind closures, so that a runtime that cannot name the type (a strategy
+/// picked from a catalog by name) still runs code specialised for it: the closures are made where the type is known
+/// (`init(_:setup:)` is inlinable), and each phase costs one indirect call.
+public struct StreamingDriver {
+    public let context: SimulationContext
+    public let start: () throws(BacktestError) -> Void
+    public let appendStep: (UnixNanos, ArraySlice<StreamedBar>) throws(StreamingError) -> Void
+    public let fireDueEvents: () throws(BacktestError) -> Void
+    public let beginStep: () -> Void
+    public let runBar: () throws(BacktestError) -> Void
+    public let endBar: () -> Void
+    public let completeBar: () throws(BacktestError) -> Void
+    public let closeSession: (() throws(BacktestError) -> Void) throws(BacktestError) -> Void
+    public let deliverNotifications: () throws(BacktestError) -> Void
+    public let finish: () throws(BacktestError) -> BacktestResult
+
+    /// A run of `strategy` on a streamed context made from `setup` (with the strategy's notifications).
+    @inlinable
+    public init<S: Strategy>(_ strategy: S, setup: StreamingSetup) throws(BacktestError) {
+        let context = try SimulationContext.streaming(symbols: setup.symbols, interval: setup.interval, config: setup.config,
+                                                      notifications: S.notifications, router: setup.router)
+        let run = StreamingRun(strategy, context: context)
+        self.context = context
+        start = { () throws(BacktestError) in try run.start() }
+        appendStep = { (t, bars) throws(StreamingError) in try run.appendStep(t, bars: bars) }
+        fireDueEvents = { () throws(BacktestError) in try run.fireDueEvents() }
+        beginStep = { run.beginStep() }
+        runBar = { () throws(BacktestError) in try run.runBar() }
+        endBar = { run.endBar() }
+        completeBar = { () throws(BacktestError) in try run.completeBar() }
+        closeSession = { (venue) throws(BacktestError) in try run.closeSession(venue: venue) }
+        deliverNotifications = { () throws(BacktestError) in try run.deliverNotifications() }
+        finish = { () throws(BacktestError) in try run.finish() }
     }
 }

@@ -70,10 +70,3 @@ public protocol ParameterizedStrategy: Strategy {
     /// Builds the strategy; throws `ParameterError.inconsistent` for rules across parameters.
     init(parameters: StrategyParameters) throws(ParameterError)
 }
-
-/// Runs a strategy whose type is known only at run time (a catalog entry), specialised for that type: a catalog
-/// hands the runner its strategy, built from parameters (`StrategyDescriptor.open` in TradewindStrategies). The
-/// live runtime is one runner; a backtest needs none.
-public protocol StrategyRunner {
-    func run<S: Strategy>(_ strategy: S) async throws -> BacktestResult
-}

@@ -29,7 +29,7 @@ public final class SimulatedVenue {
     public func sessionEnds(before t: UnixNanos) -> Bool { simulation.sessionEnds(before: t) }
 
     /// Adds the bars starting at `t` and matches the working orders against them.
-    public func openBar(_ t: UnixNanos, bars: [StreamedBar]) throws(StreamingError) {
+    public func openBar(_ t: UnixNanos, bars: ArraySlice<StreamedBar>) throws(StreamingError) {
         try simulation.appendStreamedStep(t, bars: bars)
         simulation.beginStep(simulation.steps - 1)
     }

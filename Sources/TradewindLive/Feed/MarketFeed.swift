@@ -4,9 +4,9 @@ import TradewindEngine
 /// The bars of one time step: every symbol whose bar starts at `time` (symbol indices in the feed's `symbols` order).
 public struct FeedStep: Sendable, Hashable {
     public let time: UnixNanos
-    public let bars: [StreamedBar]
+    public let bars: ArraySlice<StreamedBar>
 
-    public init(time: UnixNanos, bars: [StreamedBar]) {
+    public init(time: UnixNanos, bars: ArraySlice<StreamedBar>) {
         self.time = time
         self.bars = bars
     }
@@ -20,5 +20,5 @@ public protocol MarketFeed: Sendable {
     /// The length of the bars.
     var interval: BarInterval { get }
     /// The steps, in increasing time, until the feed ends (a replay) or the task is cancelled (live).
-    func steps() -> AsyncThrowingStream<[FeedStep], any Error>
+    func steps() -> AsyncThrowingStream<ArraySlice<FeedStep>, any Error>
 }

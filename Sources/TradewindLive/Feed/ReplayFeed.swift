@@ -47,16 +47,18 @@ public struct ReplayFeed: MarketFeed {
     /// Number of steps the replay delivers.
     public var stepCount: Int { timeline.count }
 
-    /// Merges the series' bars into time steps (a k-way walk over the sorted times).
+    /// Merges the series' bars into time steps (a k-way walk over the sorted times): every bar in one array, each
+    /// step a slice of it.
     static func merge(_ series: [BarSeries]) -> [FeedStep] {
         var next = Array(repeating: 0, count: series.count)
-        var steps: [FeedStep] = []
-        steps.reserveCapacity(series.map(\.count).max() ?? 0)
+        var bars: [StreamedBar] = []
+        bars.reserveCapacity(series.reduce(0) { $0 + $1.count })
+        var bounds: [(time: UnixNanos, start: Int)] = []
         while true {
             var t = UnixNanos.max
             for (s, x) in series.enumerated() where next[s] < x.count { t = min(t, x.time[next[s]]) }
             if t == .max { break }
-            var bars: [StreamedBar] = []
+            bounds.append((t, bars.count))
             for (s, x) in series.enumerated() where next[s] < x.count && x.time[next[s]] == t {
                 let k = next[s]
                 bars.append(StreamedBar(symbol: s, open: x.open[k], high: x.high[k], low: x.low[k], close: x.close[k],
@@ -64,13 +66,15 @@ public struct ReplayFeed: MarketFeed {
                                         splitCoefficient: x.splitCoefficient?[k] ?? 1))
                 next[s] += 1
             }
-            steps.append(FeedStep(time: t, bars: bars))
         }
-        return steps
+        return bounds.indices.map { i in
+            let end = i + 1 < bounds.count ? bounds[i + 1].start : bars.count
+            return FeedStep(time: bounds[i].time, bars: bars[bounds[i].start..<end])
+        }
     }
 
-    public func steps() -> AsyncThrowingStream<[FeedStep], any Error> {
-        let timeline = timeline, speed = speed, batch = batchSize
+    public func steps() -> AsyncThrowingStream<ArraySlice<FeedStep>, any Error> {
+        let timeline = timeline, speed = speed, batch = batchSize, interval = interval
         return AsyncThrowingStream { continuation in
             let task = Task {
                 var k = 0
@@ -78,7 +82,7 @@ public struct ReplayFeed: MarketFeed {
                 case .max:
                     while k < timeline.count && !Task.isCancelled {
                         let end = min(k + batch, timeline.count)
-                        continuation.yield(Array(timeline[k..<end]))
+                        continuation.yield(timeline[k..<end])
                         k = end
                     }
                 case .factor(let factor):
@@ -90,7 +94,7 @@ public struct ReplayFeed: MarketFeed {
                         let due = Double(timeline[k].time - origin + interval.nominalNanos) / 1e9 / factor
                         let wait = start.advanced(by: .seconds(due)) - clock.now
                         if wait > .zero { try? await Task.sleep(for: wait) }
-                        continuation.yield([timeline[k]])
+                        continuation.yield(timeline[k...k])
                         k += 1
                     }
                 }

@@ -19,10 +19,20 @@ public struct RiskLimits: Sendable, Hashable, Codable {
     /// Minutes after local midnight (session zone) in which new positions may be opened (`[start, end)`).
     public var tradingStartMinute: Int?
     public var tradingEndMinute: Int?
+    /// Largest loss to a bracket's stop-loss, as a fraction of equity: an entry whose quantity × |price − stop|
+    /// exceeds it is refused, with the largest quantity that fits in the reason.
+    public var maxRiskPerTrade: Double?
+    /// Seconds after a position in a symbol was closed by a stop or a liquidation during which no new position in
+    /// that symbol is opened.
+    public var cooldownSeconds: Double?
+    /// Orders older than this many seconds (from the bar or event that made them to the moment they would be sent)
+    /// are not sent: a signal that waited too long is stale.
+    public var signalExpirySeconds: Double?
 
     public init(maxOpenPositions: Int? = nil, maxPositionFraction: Double? = nil, maxGrossExposure: Double? = nil,
                 dailyLossLimit: Double? = nil, maxDrawdown: Double? = nil, tradingStartMinute: Int? = nil,
-                tradingEndMinute: Int? = nil) {
+                tradingEndMinute: Int? = nil, maxRiskPerTrade: Double? = nil, cooldownSeconds: Double? = nil,
+                signalExpirySeconds: Double? = nil) {
         self.maxOpenPositions = maxOpenPositions
         self.maxPositionFraction = maxPositionFraction
         self.maxGrossExposure = maxGrossExposure
@@ -30,13 +40,23 @@ public struct RiskLimits: Sendable, Hashable, Codable {
         self.maxDrawdown = maxDrawdown
         self.tradingStartMinute = tradingStartMinute
         self.tradingEndMinute = tradingEndMinute
+        self.maxRiskPerTrade = maxRiskPerTrade
+        self.cooldownSeconds = cooldownSeconds
+        self.signalExpirySeconds = signalExpirySeconds
     }
 
     enum CodingKeys: String, CodingKey {
         case maxOpenPositions = "max_open_positions", maxPositionFraction = "max_position_fraction"
         case maxGrossExposure = "max_gross_exposure", dailyLossLimit = "daily_loss_limit", maxDrawdown = "max_drawdown"
         case tradingStartMinute = "trading_start_minute", tradingEndMinute = "trading_end_minute"
+        case maxRiskPerTrade = "max_risk_per_trade", cooldownSeconds = "cooldown_seconds"
+        case signalExpirySeconds = "signal_expiry_seconds"
     }
+
+    /// The config keys, as written in a file.
+    public static let keys = ["max_open_positions", "max_position_fraction", "max_gross_exposure", "daily_loss_limit",
+                              "max_drawdown", "trading_start_minute", "trading_end_minute", "max_risk_per_trade",
+                              "cooldown_seconds", "signal_expiry_seconds"]
 
     /// True when no limit is set.
     public var isEmpty: Bool { self == RiskLimits() }
@@ -51,6 +71,10 @@ public struct RiskLimits: Sendable, Hashable, Codable {
         try fraction("max_gross_exposure", maxGrossExposure, upTo: 10)
         try fraction("daily_loss_limit", dailyLossLimit, upTo: 1)
         try fraction("max_drawdown", maxDrawdown, upTo: 1)
+        try fraction("max_risk_per_trade", maxRiskPerTrade, upTo: 1)
+        for (name, v) in [("cooldown_seconds", cooldownSeconds), ("signal_expiry_seconds", signalExpirySeconds)] {
+            if let v, !(v > 0 && v.isFinite) { throw .invalid(field: name, value: "\(v)", expected: "a number of seconds > 0") }
+        }
         for (name, m) in [("trading_start_minute", tradingStartMinute), ("trading_end_minute", tradingEndMinute)] {
             if let m, !(0...1440).contains(m) { throw .invalid(field: name, value: "\(m)", expected: "minutes after midnight, 0…1440") }
         }
@@ -72,8 +96,7 @@ public struct RiskLimits: Sendable, Hashable, Codable {
         }
         guard var dict = object as? [String: Any] else { throw .malformed(path: path, reason: "the top level is not an object") }
         if let trading = dict["trading"] as? [String: Any] { dict = trading }
-        let known = Set(["max_open_positions", "max_position_fraction", "max_gross_exposure", "daily_loss_limit",
-                         "max_drawdown", "trading_start_minute", "trading_end_minute"])
+        let known = Set(keys)
         if let unknown = dict.keys.sorted().first(where: { !known.contains($0) }) {
             throw .malformed(path: path, reason: "unknown key \"\(unknown)\"; known: \(known.sorted().joined(separator: ", "))")
         }

@@ -13,6 +13,8 @@ public struct RiskManager: Sendable {
     public private(set) var haltReason: String?
     /// Refusals by reason kind (for status and metrics).
     public private(set) var refusals: [String: Int] = [:]
+    /// Per symbol: the instant before which no new position may be opened (after a stop-out or a liquidation).
+    private var coolingUntil: [Int: UnixNanos] = [:]
 
     public init(limits: RiskLimits = RiskLimits()) {
         self.limits = limits
@@ -37,8 +39,21 @@ public struct RiskManager: Sendable {
         return why
     }
 
-    /// Why `order` may not be sent, or nil.
-    mutating func refusal(of order: Order, context: SimulationContext) -> String? {
+    /// A fill that closed a position by a stop (stop or trailing-stop order, or a `stop`-tagged one) or a
+    /// liquidation (session flattening, margin call, risk halt) starts the symbol's cooldown.
+    mutating func noteFill(of order: Order, positionAfter: Double, at now: UnixNanos) {
+        guard let seconds = limits.cooldownSeconds, positionAfter == 0 else { return }
+        var stopped = false
+        switch order.type {
+        case .stop, .trailingStop, .stopLimit: stopped = true
+        default: stopped = ["stop", "flatten", "margin-call", "risk-halt", "liquidat"].contains { order.request.tag.contains($0) }
+        }
+        guard stopped else { return }
+        coolingUntil[order.symbol] = now + Int64(seconds * 1e9)
+    }
+
+    /// Why `order` may not be sent at `now`, or nil. `stopLoss`: the stop of its bracket, when it has one.
+    mutating func refusal(of order: Order, context: SimulationContext, now: UnixNanos, stopLoss: Double? = nil) -> String? {
         guard !limits.isEmpty || haltReason != nil else { return nil }
         let s = order.symbol
         let position = context.position(s)
@@ -52,6 +67,12 @@ public struct RiskManager: Sendable {
             return why
         }
         if let why = haltReason { return refuse("halted", "trading halted (\(why))") }
+        if let expiry = limits.signalExpirySeconds, Double(now - order.submittedAt) / 1e9 > expiry {
+            return refuse("signal_expired", "signal expired: made \(rounded(Double(now - order.submittedAt) / 1e9)) s ago, limit \(rounded(expiry)) s")
+        }
+        if let until = coolingUntil[s], now < until {
+            return refuse("cooldown", "\(context.symbols[s]) is cooling down after a stop-out or liquidation for \(rounded(Double(until - now) / 1e9)) s more")
+        }
         let equity = context.steps > 0 ? context.equity : context.cash
         if let start = limits.tradingStartMinute, let end = limits.tradingEndMinute, context.steps > 0,
            !(start..<end).contains(context.minuteOfDay) {
@@ -65,6 +86,13 @@ public struct RiskManager: Sendable {
             if open >= maxN { return refuse("max_open_positions", "\(open) positions open, the limit is \(maxN)") }
         }
         guard price.isFinite, price > 0, equity > 0 else { return nil }
+        if let r = limits.maxRiskPerTrade, let stop = stopLoss, abs(price - stop) > 0 {
+            let risk = abs(after - position) * abs(price - stop)
+            if risk > r * equity * (1 + 1e-9) {
+                let fits = r * equity / abs(price - stop)
+                return refuse("max_risk_per_trade", "risk to the stop \(rounded(risk)) = \(rounded(risk / equity * 100)) % of equity, limit \(rounded(r * 100)) % (at most \(rounded(fits)) units with this stop)")
+            }
+        }
         if let f = limits.maxPositionFraction, abs(after) * price > f * equity * (1 + 1e-9) {
             return refuse("max_position_fraction", "position would be \(rounded(abs(after) * price)) = \(rounded(abs(after) * price / equity * 100)) % of equity, limit \(rounded(f * 100)) %")
         }

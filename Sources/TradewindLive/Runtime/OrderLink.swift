@@ -48,7 +48,11 @@ final class OrderLink: OrderRouter {
                 guard admitted(id, context) else { continue }
                 try send(.submit(order(id, context)), context)
             case .bracket(let ids, let tif):
-                guard admitted(ids.entry, context) else { continue }
+                let stop = ids.stopLoss.flatMap { id -> Double? in
+                    if case .stop(let p) = context.order(id).type { return p }
+                    return nil
+                }
+                guard admitted(ids.entry, context, stopLoss: stop) else { continue }
                 try send(.bracket(entry: order(ids.entry, context), takeProfit: ids.takeProfit.map { order($0, context) },
                                   stopLoss: ids.stopLoss.map { order($0, context) }, exitTimeInForce: tif), context)
             case .oco(let ids):
@@ -70,11 +74,14 @@ final class OrderLink: OrderRouter {
         return BrokerOrder(clientOrderID: client, symbol: context.symbols[o.symbol], request: o.request)
     }
 
+    /// The runtime's clock: the replayed or the real time (for signal expiry and cooldowns).
+    var now: () -> UnixNanos = { 0 }
+
     /// False (and the order rejected with the reason) when the risk manager refuses it.
-    private func admitted(_ id: OrderID, _ context: SimulationContext) -> Bool {
+    private func admitted(_ id: OrderID, _ context: SimulationContext, stopLoss: Double? = nil) -> Bool {
         let o = context.order(id)
         guard !o.status.isFinal else { return false }
-        if let why = risk.refusal(of: o, context: context) {
+        if let why = risk.refusal(of: o, context: context, now: now(), stopLoss: stopLoss) {
             rejectedByRisk += 1
             context.apply(.status(id, .rejected, reason: "risk: \(why)", quantity: 0, price: 0))
             try? journal?.record(.riskRejection(order: clientID(id), reason: why, time: context.time))
@@ -162,8 +169,9 @@ final class OrderLink: OrderRouter {
             }
             context.apply(.fill(id, quantity: q, price: price, commission: commission, slippageCost: slippage),
                           matchedOnBar: matchedOnBar)
+            let o = context.order(id)
+            risk.noteFill(of: o, positionAfter: context.position(o.symbol), at: now())
             if let notifier {
-                let o = context.order(id)
                 notifier.send(.fill(symbol: context.symbols[o.symbol], side: o.side.rawValue, quantity: q, price: price,
                                     time: context.steps > 0 ? context.time : 0))
             }

@@ -5,7 +5,7 @@ import TradewindStrategies
 /// A paper-trading replay of recorded bars: the catalog strategy run by the live runtime with the paper broker on a
 /// replay feed, ending with the data. What `tradewind trade --broker paper --feed replay:DATA` runs; its result
 /// equals `tradewind backtest` on the same data and settings.
-public struct ReplaySession: StrategyRunner {
+public struct ReplaySession {
     public let data: MarketDataset
     public let config: BacktestConfig
     public let speed: ReplayFeed.Speed
@@ -23,20 +23,33 @@ public struct ReplaySession: StrategyRunner {
         self.notifier = notifier
     }
 
-    /// Replays `strategy` (built from `parameters`) from the catalog.
+    /// Replays the catalog strategy `descriptor` with `parameters`.
     public func run(_ descriptor: StrategyDescriptor, parameters: StrategyParameters) async throws -> BacktestResult {
-        try await descriptor.open(parameters, self)
+        try await run { setup in try descriptor.stream(parameters, setup) }
     }
 
+    /// Replays `strategy`.
+    @inlinable
     public func run<S: Strategy>(_ strategy: S) async throws -> BacktestResult {
-        let feed = try ReplayFeed(data, from: config.from, to: config.to, speed: speed)
+        try await run { setup throws(BacktestError) in try StreamingDriver(strategy, setup: setup) }
+    }
+
+    /// Replays the strategy `makeRun` builds.
+    public func run(_ makeRun: (StreamingSetup) throws -> StreamingDriver) async throws -> BacktestResult {
+        let runtime = try runtime(makeRun)
+        return try await runtime.trade(try feed())
+    }
+
+    func feed() throws -> ReplayFeed { try ReplayFeed(data, from: config.from, to: config.to, speed: speed) }
+
+    /// The runtime of this session (paper broker, risk, journal, notifier) for the strategy `makeRun` builds.
+    public func runtime(_ makeRun: (StreamingSetup) throws -> StreamingDriver) throws -> TradingRuntime {
+        let feed = try feed()
         var venueConfig = config
         venueConfig.from = nil
         venueConfig.to = nil
         let broker = try PaperBroker(symbols: feed.symbols, interval: feed.interval, config: venueConfig)
-        let runtime = try TradingRuntime(strategy: strategy, symbols: feed.symbols, interval: feed.interval,
-                                         config: venueConfig, broker: broker, risk: risk, journal: journal,
-                                         notifier: notifier)
-        return try await runtime.trade(feed)
+        return try TradingRuntime(symbols: feed.symbols, interval: feed.interval, config: venueConfig, broker: broker,
+                                  risk: risk, journal: journal, notifier: notifier, makeRun: makeRun)
     }
 }

@@ -43,25 +43,42 @@ public enum TradingError: Error, Sendable, CustomStringConvertible {
 /// Each step goes through the phases of `StreamingRun` in `Backtest.run`'s order, with the broker's work between
 /// them, so replaying recorded bars with the `PaperBroker` records exactly what `tradewind backtest` records on them
 /// (the parity tests prove it for every strategy of the catalog).
-public final class TradingRuntime<S: Strategy> {
-    public let run: StreamingRun<S>
+public final class TradingRuntime {
+    let run: StreamingDriver
     let link: OrderLink
     public let broker: any Broker
     private(set) public var status = RuntimeStatus()
     private var halted = false
 
     /// A runtime for `strategy` trading `symbols` on bars of `interval` under `config` (the same settings a backtest
-    /// takes; the broker fills with its own rules, the paper broker with these), through `broker`.
-    public init(strategy: S, symbols: [String], interval: BarInterval, config: BacktestConfig, broker: any Broker,
+    /// takes; the broker fills with its own rules, the paper broker with these), through `broker`. Inlinable, so
+    /// the run is specialised for the strategy's type where it is called.
+    @inlinable
+    public convenience init<S: Strategy>(strategy: S, symbols: [String], interval: BarInterval, config: BacktestConfig,
+                                         broker: any Broker, risk: RiskLimits = RiskLimits(),
+                                         journal: (any TradingJournal)? = nil, notifier: (any TradingNotifier)? = nil,
+                                         runID: String = "tw") throws {
+        try self.init(symbols: symbols, interval: interval, config: config, broker: broker, risk: risk, journal: journal,
+                      notifier: notifier, runID: runID) { setup throws(BacktestError) in
+            try StreamingDriver(strategy, setup: setup)
+        }
+    }
+
+    /// A runtime for the strategy `makeRun` builds (a catalog's `StrategyDescriptor.stream`), given the setup.
+    public init(symbols: [String], interval: BarInterval, config: BacktestConfig, broker: any Broker,
                 risk: RiskLimits = RiskLimits(), journal: (any TradingJournal)? = nil,
-                notifier: (any TradingNotifier)? = nil, runID: String = "tw") throws(BacktestError) {
+                notifier: (any TradingNotifier)? = nil, runID: String = "tw",
+                makeRun: (StreamingSetup) throws -> StreamingDriver) throws {
+        try risk.validate()
         let link = OrderLink(broker: broker, risk: RiskManager(limits: risk), journal: journal, runID: runID)
         link.notifier = notifier
-        let context = try SimulationContext.streaming(symbols: symbols, interval: interval, config: config,
-                                                      notifications: S.notifications, router: link)
+        let run = try makeRun(StreamingSetup(symbols: symbols, interval: interval, config: config, router: link))
         self.link = link
         self.broker = broker
-        run = StreamingRun(strategy, context: context)
+        self.run = run
+        // Replayed time: the latest step's start (a live feed's runtime will read the wall clock).
+        let context = run.context
+        link.now = { [unowned context] in context.latestStepTime ?? 0 }
     }
 
     public var context: SimulationContext { run.context }
@@ -115,7 +132,7 @@ public final class TradingRuntime<S: Strategy> {
             latency.flushAtStepStart = (link.journal as? FileJournal)?.flushNanos ?? 0
         }
         if context.sessionEnds(before: step.time) { try closeSession() }
-        do { try run.appendStep(step.time, bars: step.bars) } catch { throw TradingError.feed(error) }
+        do { try run.appendStep(step.time, step.bars) } catch { throw TradingError.feed(error) }
         try guarded { try run.fireDueEvents() }
         try link.flush(context)
         try broker.marketOpened(step)

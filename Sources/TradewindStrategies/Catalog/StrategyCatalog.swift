@@ -20,8 +20,8 @@ public struct StrategyDescriptor: Sendable {
     public let run: @Sendable (StrategyParameters, MarketDataset, BacktestConfig) throws -> BacktestResult
     /// `run` on a market prepared once (`PreparedMarket`), for many runs on the same data.
     public let runPrepared: @Sendable (StrategyParameters, PreparedMarket, BacktestConfig) throws -> BacktestResult
-    /// Builds the strategy from `parameters` and hands it, with its own type, to `runner` (the live runtime).
-    public let open: @Sendable (StrategyParameters, any StrategyRunner) async throws -> BacktestResult
+    /// Builds the strategy from `parameters` and a streamed run of it, specialised for its type (the live runtime).
+    public let stream: @Sendable (StrategyParameters, StreamingSetup) throws -> StreamingDriver
 
     /// The descriptor of `S`: how a strategy of any package enters a catalog (`StrategyCatalog.registering`).
     public init<S: CatalogStrategy>(_ type: S.Type) {
@@ -41,7 +41,7 @@ public struct StrategyDescriptor: Sendable {
             var strategy = try S(parameters: parameters)
             return try Backtest.run(&strategy, market: market, config: config)
         }
-        open = { parameters, runner in try await runner.run(try S(parameters: parameters)) }
+        stream = { parameters, setup in try StreamingDriver(try S(parameters: parameters), setup: setup) }
     }
 
     /// Validates `name=value` texts against this strategy's specs (defaults for the rest).
