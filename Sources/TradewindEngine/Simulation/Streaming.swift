@@ -30,6 +30,9 @@ extension SimulationContext {
     /// The latest step's instant (nil before the first step).
     public var latestStepTime: UnixNanos? { market.stepCount > 0 ? market.time[market.stepCount - 1] : nil }
 
+    /// The zone of the run's sessions (local times, days).
+    public var sessionZone: ZoneRules { config.session.zone }
+
     /// Number of fills so far.
     public var fillCount: Int { fillList.count }
 

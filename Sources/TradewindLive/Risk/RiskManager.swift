@@ -74,16 +74,26 @@ public struct RiskManager: Sendable {
             return refuse("cooldown", "\(context.symbols[s]) is cooling down after a stop-out or liquidation for \(rounded(Double(until - now) / 1e9)) s more")
         }
         let equity = context.steps > 0 ? context.equity : context.cash
-        if let start = limits.tradingStartMinute, let end = limits.tradingEndMinute, context.steps > 0,
-           !(start..<end).contains(context.minuteOfDay) {
-            return refuse("trading_hours", "outside trading hours \(clock(start))–\(clock(end)) (now \(clock(context.minuteOfDay)))")
+        if let start = limits.tradingStartMinute, let end = limits.tradingEndMinute, context.steps > 0 {
+            // The instant the strategy made the order (a bar's start or a scheduled event's instant), in the session zone.
+            let minute = Int(context.sessionZone.localTimeOfDayNanos(of: order.submittedAt) / UnixTime.nanosPerMinute)
+            if !(start..<end).contains(minute) {
+                return refuse("trading_hours", "outside trading hours \(clock(start))–\(clock(end)) (made at \(clock(minute)))")
+            }
         }
         if let limit = limits.dailyLossLimit, sessionStartEquity > 0, 1 - equity / sessionStartEquity >= limit {
             return refuse("daily_loss", "daily loss limit \(rounded(limit * 100)) % reached (equity \(rounded(equity)) from \(rounded(sessionStartEquity)) at the session's start)")
         }
         if let maxN = limits.maxOpenPositions, position == 0 {
-            let open = (0..<context.symbolCount).filter { context.position($0) != 0 }.count
-            if open >= maxN { return refuse("max_open_positions", "\(open) positions open, the limit is \(maxN)") }
+            // Held symbols, and symbols with an order on its way that would open one (sent earlier this step).
+            var symbols = Set((0..<context.symbolCount).filter { context.position($0) != 0 })
+            for o in context.openOrders where o.symbol != s && context.position(o.symbol) == 0 && o.request.size != .closePosition {
+                symbols.insert(o.symbol)
+            }
+            symbols.remove(s)
+            if symbols.count >= maxN {
+                return refuse("max_open_positions", "\(symbols.count) positions open or opening, the limit is \(maxN)")
+            }
         }
         guard price.isFinite, price > 0, equity > 0 else { return nil }
         if let r = limits.maxRiskPerTrade, let stop = stopLoss, abs(price - stop) > 0 {
