@@ -51,23 +51,36 @@ public enum StreamingError: Error, Sendable, Equatable, CustomStringConvertible 
 
 /// The growth state of a streamed market: the session rules it applies to each new step, the reserved room, and
 /// the session that is open (an in-session step seen, its last step not yet known).
-struct StreamState {
+final class StreamState {
     let session: SessionPolicy
     let interval: BarInterval
+    /// True when the policy has regular hours (a calendar or fixed hours) and the bars are intraday.
+    let hasHours: Bool
     var stepCapacity: Int
     var barCapacity: [Int]
     var cachedSession: (day: Int64, session: TradingSession?)? = nil
+    /// The zone offset of the latest span looked up (instants are classified in time order).
+    var span = (offset: Int64(0), start: UnixNanos.max, end: UnixNanos.min)
     /// The local day key of the open session and the step of its latest in-session bar.
     var openSession: (day: Int64, step: Int)? = nil
+
+    init(session: SessionPolicy, interval: BarInterval, stepCapacity: Int, barCapacity: [Int]) {
+        self.session = session
+        self.interval = interval
+        hasHours = interval.isIntraday && (session.calendar != nil || session.hours != nil)
+        self.stepCapacity = stepCapacity
+        self.barCapacity = barCapacity
+    }
 }
 
 extension MarketColumns {
     /// The local day key (session zone) and regular-hours flag of a bar starting at `t`.
-    func classify(_ t: UnixNanos, _ state: inout StreamState) -> (day: Int64, minute: Int16, inSession: Bool) {
-        let local = t + state.session.zone.offsetSpan(at: t).offset
+    func classify(_ t: UnixNanos, _ state: StreamState) -> (day: Int64, minute: Int16, inSession: Bool) {
+        if t < state.span.start || t >= state.span.end { state.span = state.session.zone.offsetSpan(at: t) }
+        let local = t + state.span.offset
         let day = UnixTime.floorDiv(local, UnixTime.nanosPerDay)
         let minute = Int16(UnixTime.floorMod(local, UnixTime.nanosPerDay) / UnixTime.nanosPerMinute)
-        guard intraday, state.session.calendar != nil || state.session.hours != nil else { return (day, minute, true) }
+        guard state.hasHours else { return (day, minute, true) }
         return (day, minute, state.session.isInSession(t, local: local, cachedSession: &state.cachedSession))
     }
 
@@ -75,9 +88,8 @@ extension MarketColumns {
     /// an instant `t`: `t` falls on another local day or outside regular hours. The caller then marks the latest
     /// step as the session's last (`markSessionLast`) before adding a step at `t`.
     func sessionEnds(before t: UnixNanos) -> Bool {
-        guard var state = stream, let open = state.openSession else { return false }
-        let c = classify(t, &state)
-        stream = state
+        guard let state = stream, let open = state.openSession else { return false }
+        let c = classify(t, state)
         return c.day != open.day || !c.inSession
     }
 
@@ -93,7 +105,7 @@ extension MarketColumns {
     /// the session's last at once when its bar ends at or after the session's close (daily bars: always); otherwise
     /// later, by `markSessionLast`.
     func appendStep(_ t: UnixNanos, bars: ArraySlice<StreamedBar>) throws(StreamingError) {
-        guard var state = stream else { preconditionFailure("appendStep on a market prepared from a whole dataset") }
+        guard let state = stream else { preconditionFailure("appendStep on a market prepared from a whole dataset") }
         let i = stepCount
         if i > 0 && t <= time[i - 1] { throw .outOfOrder(time: t, latest: time[i - 1]) }
         for k in bars.indices {
@@ -106,8 +118,8 @@ extension MarketColumns {
                 throw .duplicateBar(symbol: symbols[b.symbol], time: t)
             }
         }
-        if i == state.stepCapacity { growSteps(&state) }
-        let c = classify(t, &state)
+        if i == state.stepCapacity { growSteps(state) }
+        let c = classify(t, state)
         time[i] = t
         day[i] = c.day
         minute[i] = c.minute
@@ -119,7 +131,7 @@ extension MarketColumns {
         }
         for b in bars {
             let s = b.symbol, r = barCount[s]
-            if r == state.barCapacity[s] { growBars(s, &state) }
+            if r == state.barCapacity[s] { growBars(s, state) }
             open[s][r] = b.open
             high[s][r] = b.high
             low[s][r] = b.low
@@ -136,7 +148,7 @@ extension MarketColumns {
         if c.inSession {
             if state.openSession?.day != c.day { f |= Self.sessionFirst }
             state.openSession = (c.day, i)
-            if !intraday || endsSession(t, day: c.day, &state) {
+            if !intraday || endsSession(t, day: c.day, state) {
                 f |= Self.sessionLast
                 state.openSession = nil
             }
@@ -144,11 +156,10 @@ extension MarketColumns {
         flags[i] = f
         timeIndex.append(t)
         stepCount = i + 1
-        stream = state
     }
 
     /// True when a bar starting at `t` on local day `day` ends at or after its session's close.
-    private func endsSession(_ t: UnixNanos, day: Int64, _ state: inout StreamState) -> Bool {
+    private func endsSession(_ t: UnixNanos, day: Int64, _ state: StreamState) -> Bool {
         let end = t + state.interval.nominalNanos
         if let calendar = state.session.calendar {
             if state.cachedSession?.day != day {
@@ -166,7 +177,7 @@ extension MarketColumns {
         return false
     }
 
-    private func growSteps(_ state: inout StreamState) {
+    private func growSteps(_ state: StreamState) {
         let old = state.stepCapacity, new = old * 2
         func grown<T>(_ p: UnsafeMutablePointer<T>) -> UnsafeMutablePointer<T> {
             let q = UnsafeMutablePointer<T>.allocate(capacity: new)
@@ -185,7 +196,7 @@ extension MarketColumns {
         state.stepCapacity = new
     }
 
-    private func growBars(_ s: Int, _ state: inout StreamState) {
+    private func growBars(_ s: Int, _ state: StreamState) {
         let old = state.barCapacity[s], new = old * 2
         func grown<T>(_ p: UnsafeMutablePointer<T>) -> UnsafeMutablePointer<T> {
             let q = UnsafeMutablePointer<T>.allocate(capacity: new)

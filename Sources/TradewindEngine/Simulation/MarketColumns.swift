@@ -46,7 +46,7 @@ final class MarketColumns: @unchecked Sendable {
     @usableFromInline @exclusivity(unchecked) var minute: UnsafeMutablePointer<Int16>
     let intraday: Bool
     /// The growth state of a streamed market (nil for a market prepared from a whole dataset).
-    @exclusivity(unchecked) var stream: StreamState?
+    let stream: StreamState?
 
     @usableFromInline static let inSession: UInt8 = 1
     @usableFromInline static let sessionFirst: UInt8 = 2
@@ -126,6 +126,7 @@ final class MarketColumns: @unchecked Sendable {
         }
         timeIndex = stepTimes
         stepCount = n
+        stream = nil
 
         let zone = session.zone
         var inHours = [Bool](repeating: true, count: n)

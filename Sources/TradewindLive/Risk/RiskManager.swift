@@ -23,7 +23,7 @@ public struct RiskManager: Sendable {
     /// Follows equity after each step; returns a reason when the drawdown limit is crossed now (the runtime then
     /// cancels orders and closes positions).
     mutating func observe(_ context: SimulationContext) -> String? {
-        guard context.steps > 0 else { return nil }
+        guard context.steps > 0, limits.maxDrawdown != nil || limits.dailyLossLimit != nil else { return nil }
         let equity = context.equity
         peakEquity = max(peakEquity, equity)
         let day = context.sessionDate.daysSinceEpoch
