@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import Synchronization
 import TradewindCore
 import TradewindData
 import TradewindEngine
@@ -91,7 +92,11 @@ struct TradeRunCommand: AsyncParsableCommand {
             }
             let session = ReplaySession(data: data, config: settings, speed: replaySpeed, risk: limits, journal: journal,
                                         notifier: notifier)
-            let result = try await session.run(descriptor, parameters: parameters)
+            let runtime = try session.runtime { setup in try descriptor.stream(parameters, setup) }
+            let display = StatusDisplay()
+            runtime.onBatch = { display.show($0) }
+            let result = try await runtime.trade(try ReplayFeed(data, from: settings.from, to: settings.to, speed: replaySpeed))
+            display.finish()
             await notifier?.flush()
             let interval = data.series.first?.interval ?? .daily
             let summary = BacktestSummary(result: result, interval: interval, strategy: descriptor.name,
@@ -127,4 +132,40 @@ struct TradeStatusCommand: ParsableCommand {
             throw ExitCode.failure
         }
     }
+}
+
+/// The live status line on a terminal's standard error (at most once a second), and the full state on `SIGQUIT`
+/// (Ctrl+\\), printed at the next batch of bars.
+final class StatusDisplay: @unchecked Sendable {
+    private let terminal = isatty(2) != 0
+    private var lastLine = ContinuousClock.now - .seconds(10)
+    private let requested = SignalFlag()
+    private var source: (any DispatchSourceSignal)?
+
+    init() {
+        signal(SIGQUIT, SIG_IGN)
+        let s = DispatchSource.makeSignalSource(signal: SIGQUIT, queue: .global())
+        s.setEventHandler { [requested] in requested.value.store(true, ordering: .relaxed) }
+        s.resume()
+        source = s
+    }
+
+    func show(_ status: RuntimeStatus) {
+        if requested.value.exchange(false, ordering: .relaxed) {
+            FileHandle.standardError.write(Data(("\n" + status.fullText + "\n").utf8))
+        }
+        guard terminal, ContinuousClock.now - lastLine >= .seconds(1) else { return }
+        lastLine = .now
+        FileHandle.standardError.write(Data(("\r\u{1B}[K" + status.line).utf8))
+    }
+
+    func finish() {
+        source?.cancel()
+        if terminal { FileHandle.standardError.write(Data("\r\u{1B}[K".utf8)) }
+    }
+}
+
+/// A flag set from a signal handler's queue and read by the run.
+final class SignalFlag: Sendable {
+    let value = Atomic<Bool>(false)
 }

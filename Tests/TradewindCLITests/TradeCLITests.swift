@@ -60,3 +60,32 @@ struct TradeCLITests {
         }
     }
 }
+
+extension TradeCLITests {
+    @Test("SIGQUIT prints the full state while a replay runs, and the run goes on to its summary")
+    func sigquitPrintsTheState() throws {
+        let dir = try Self.tempDir()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: CLITests.executable)
+        // 5,000 daily bars at 2.5e8 market seconds a second: about 2.5 s.
+        p.arguments = ["trade", "--strategy", "sma-cross", "--feed", "replay:sample:spy-daily", "--speed", "250000000", "--json"]
+        p.standardOutput = FileHandle(forWritingAtPath: dir + "/out") ?? {
+            FileManager.default.createFile(atPath: dir + "/out", contents: nil)
+            return FileHandle(forWritingAtPath: dir + "/out")!
+        }()
+        FileManager.default.createFile(atPath: dir + "/err", contents: nil)
+        p.standardError = FileHandle(forWritingAtPath: dir + "/err")!
+        try p.run()
+        Thread.sleep(forTimeInterval: 1.0)
+        kill(p.processIdentifier, SIGQUIT)
+        let deadline = Date().addingTimeInterval(60)
+        while p.isRunning && Date() < deadline { Thread.sleep(forTimeInterval: 0.05) }
+        if p.isRunning { p.terminate() }
+        #expect(p.terminationStatus == 0)
+        let err = try String(contentsOfFile: dir + "/err", encoding: .utf8)
+        #expect(err.contains("steps: ") && err.contains("cash ") && err.contains("fills: "), "\(err)")
+        let out = try String(contentsOfFile: dir + "/out", encoding: .utf8)
+        #expect(out.contains("\"final_equity\""), "\(out)")
+    }
+}

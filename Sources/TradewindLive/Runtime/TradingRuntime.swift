@@ -1,3 +1,4 @@
+import Foundation
 import TradewindCore
 import TradewindEngine
 
@@ -15,6 +16,38 @@ public struct RuntimeStatus: Sendable {
     public var haltReason: String?
     public var reconnects = 0
     public var duplicateReports = 0
+    /// Feed steps that could not be used (out of order, bad prices, unknown symbols), logged and skipped.
+    public var skippedSteps = 0
+    public var initialCash = 0.0
+    /// Open orders as `symbol side type status`, and the latest refusals by the risk manager.
+    public var orders: [String] = []
+    public var refusalsByKind: [String: Int] = [:]
+
+    /// One line for a terminal: time, equity and P&L, positions, open orders.
+    public var line: String {
+        let pnl = equity - initialCash
+        let held = positions.sorted { $0.key < $1.key }.map { "\($0.key) \(Self.number($0.value))" }.joined(separator: ", ")
+        return "\(ISO8601.utc(time))  equity \(Self.number(equity)) (\(pnl >= 0 ? "+" : "")\(Self.number(pnl)))  "
+            + "positions: \(held.isEmpty ? "none" : held)  open orders: \(openOrders)  fills: \(fills)"
+            + (haltReason != nil ? "  HALTED" : "")
+    }
+
+    /// Everything, for `SIGQUIT`.
+    public var fullText: String {
+        var lines = ["steps: \(steps) (skipped \(skippedSteps)), latest bar: \(ISO8601.utc(time))",
+                     "cash \(Self.number(cash)), equity \(Self.number(equity)), P&L \(Self.number(equity - initialCash))",
+                     "fills: \(fills), risk refusals: \(riskRejections), adopted broker orders: \(adoptedOrders), reconnects: \(reconnects), duplicate reports ignored: \(duplicateReports)"]
+        for (symbol, q) in positions.sorted(by: { $0.key < $1.key }) { lines.append("position \(symbol): \(Self.number(q))") }
+        for o in orders { lines.append("open order: \(o)") }
+        for (kind, n) in refusalsByKind.sorted(by: { $0.key < $1.key }) { lines.append("refused (\(kind)): \(n)") }
+        if let h = haltReason { lines.append("halted: \(h)") }
+        return lines.joined(separator: "\n")
+    }
+
+    static func number(_ v: Double) -> String {
+        let r = (v * 100).rounded() / 100
+        return r == r.rounded() && abs(r) < 1e15 ? String(Int64(r)) : String(r)
+    }
 }
 
 /// Errors that stop a trading run.
@@ -22,7 +55,6 @@ public enum TradingError: Error, Sendable, CustomStringConvertible {
     /// The feed and the run disagree on the symbols.
     case symbolsMismatch(feed: [String], run: [String])
     case strategy(BacktestError)
-    case feed(StreamingError)
     case journal(String)
 
     public var description: String {
@@ -30,7 +62,6 @@ public enum TradingError: Error, Sendable, CustomStringConvertible {
         case .symbolsMismatch(let f, let r):
             return "the feed delivers \(f.joined(separator: ", ")) but the run trades \(r.joined(separator: ", "))"
         case .strategy(let e): return "\(e)"
-        case .feed(let e): return "feed: \(e)"
         case .journal(let why): return why
         }
     }
@@ -83,6 +114,11 @@ public final class TradingRuntime {
 
     public var context: SimulationContext { run.context }
 
+    /// Called with the status after each batch of feed steps (one step live; many when replaying at full speed).
+    public var onBatch: ((RuntimeStatus) -> Void)?
+    /// Receives one line per skipped feed step (default: standard error).
+    public var log: (String) -> Void = { FileHandle.standardError.write(Data(("tradewind trade: " + $0 + "\n").utf8)) }
+
     /// Records tick-to-order latency into `recorder` from now on.
     public func measureLatency(into recorder: LatencyRecorder) { link.latency = recorder }
 
@@ -112,6 +148,7 @@ public final class TradingRuntime {
                 }
                 try process(step)
             }
+            onBatch?(currentStatus())
             if Task.isCancelled { break }
         }
         // Before the results: whatever the broker reported that has not reached the runtime (a lost connection, a
@@ -131,8 +168,19 @@ public final class TradingRuntime {
             latency.stepStart = LatencyRecorder.now()
             latency.flushAtStepStart = (link.journal as? FileJournal)?.flushNanos ?? 0
         }
+        if let latest = context.latestStepTime, step.time <= latest {
+            // Out of order (a late or repeated message): logged and skipped before it can close a session.
+            status.skippedSteps += 1
+            log("skipped a feed step at \(ISO8601.utc(step.time)): not after the latest step \(ISO8601.utc(latest))")
+            return
+        }
         if context.sessionEnds(before: step.time) { try closeSession() }
-        do { try run.appendStep(step.time, step.bars) } catch { throw TradingError.feed(error) }
+        do { try run.appendStep(step.time, step.bars) } catch {
+            // A malformed step (bad prices, an unknown symbol, a symbol twice) is logged and skipped.
+            status.skippedSteps += 1
+            log("skipped a feed step: \(error)")
+            return
+        }
         try guarded { try run.fireDueEvents() }
         try link.flush(context)
         try broker.marketOpened(step)
@@ -216,6 +264,10 @@ public final class TradingRuntime {
         status.openOrders = c.openOrders.count
         status.riskRejections = link.rejectedByRisk
         status.adoptedOrders = link.adopted
+        status.fills = c.fillCount
+        status.initialCash = c.initialCash
+        status.orders = c.openOrders.map { "\(c.symbols[$0.symbol]) \($0.side.rawValue) \($0.type.name) \($0.status.rawValue)" }
+        status.refusalsByKind = link.risk.refusals
         status.duplicateReports = link.duplicatesIgnored
         return status
     }
