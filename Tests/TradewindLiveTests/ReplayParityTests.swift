@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 import TradewindCore
 import TradewindData
@@ -104,5 +105,24 @@ import TradewindTestSupport
                                                      config: BacktestConfig(commission: .percentOfValue(0.001)))
         #expect(b.fills.count > 100)
         ReplayParityTests.expectSame(r, b, "\(name) × 20 symbols")
+    }
+}
+
+/// `signals` (buy/sell from a file), the last strategy of the catalog, on a file written here.
+@Suite struct SignalFileReplayParityTests {
+    @Test func signalsFromAFileReplayEqualsBacktest() async throws {
+        let data = ReplayParityTests.daily
+        let times = data.series[0].time
+        let zone = ZoneRules.newYork
+        var csv = "time,signal\n"
+        for (k, i) in stride(from: 50, to: min(times.count, 2_000), by: 37).enumerated() {
+            csv += "\(zone.localDate(of: times[i])),\(k % 2 == 0 ? "buy" : "sell")\n"
+        }
+        let path = NSTemporaryDirectory() + "tw-signals-\(UUID().uuidString).csv"
+        try csv.write(toFile: path, atomically: true, encoding: .utf8)
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        let (b, r) = try await ReplayParityTests.both("signals", ["file": path], data: data, config: BacktestConfig())
+        #expect(b.fills.count > 20)
+        ReplayParityTests.expectSame(r, b, "signals")
     }
 }

@@ -46,11 +46,12 @@ extension SimulationContext {
         hot.pointee.beforeMatching = matchedOnBar
         defer { hot.pointee.beforeMatching = false }
         switch report {
-        case .status(let id, let status, let reason, let q, let price):
+        case .status(let id, let status, let venueReason, let q, let price):
             guard orders.contains(id: id) else { return }
             let current = orders[id].status
             if current.isFinal { return }
             if status == current && status != .partiallyFilled { return }
+            let reason = ownReason(id, status, venueReason)
             if current == .held {
                 heldChildren -= 1
                 if status == .submitted {
@@ -85,6 +86,22 @@ extension SimulationContext {
                 hot.pointee.pendingNotices += 1
             }
         }
+    }
+
+    /// The venue's reason in this context's words: the reasons that name another order (a bracket's parent, an OCO
+    /// sibling) name it by the venue's id, so they are written again with this context's ids, as the simulator words them.
+    func ownReason(_ id: OrderID, _ status: OrderStatus, _ venueReason: String) -> String {
+        if let parent = orders[id].parent, orders.contains(id: parent) {
+            if status == .submitted && orders[id].status == .held { return "parent \(parent) filled" }
+            if status == .cancelled && venueReason.hasPrefix("bracket entry ") {
+                return "bracket entry \(parent) \(orders[parent].status.rawValue) without a fill"
+            }
+        }
+        if status == .cancelled && venueReason.hasPrefix("OCO: order "), let group = orders[id].ocoGroup,
+           let filled = fillList.last?.orderID, filled != id, orders[filled].ocoGroup == group {
+            return "OCO: order \(filled) filled"
+        }
+        return venueReason
     }
 
     /// Records an order the venue created on its own (session-close flattening, a margin call, an order placed

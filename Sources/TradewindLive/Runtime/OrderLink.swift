@@ -9,7 +9,6 @@ final class OrderLink: OrderRouter {
     var risk: RiskManager
     let journal: (any TradingJournal)?
     let runID: String
-    private var queue: [RouteCommand] = []
     /// Client order id ↔ the context's order id; broker id → the context's order id.
     private var orderOfClient: [String: OrderID] = [:]
     private var orderOfBroker: [BrokerOrderID: OrderID] = [:]
@@ -28,49 +27,62 @@ final class OrderLink: OrderRouter {
         self.runID = runID
     }
 
+    /// Handles each command as the strategy issues it, so that it sees the orders as they stand at that moment (an
+    /// order replaced or cancelled later in the same hook was still live when it was sent): the risk manager, then
+    /// the journal, then the broker. A journal failure stops all further sending and is raised at the next `flush`.
     func route(_ command: RouteCommand, context: SimulationContext) {
-        queue.append(command)
+        guard failure == nil else { return }
+        do { try handle(command, context) } catch { failure = error }
     }
 
-    var hasQueued: Bool { !queue.isEmpty }
+    private var failure: (any Error)?
+
+    /// Raises a failure met while routing (the journal could not be written: nothing more was sent).
+    func flush(_ context: SimulationContext) throws {
+        if let failure { throw failure }
+    }
 
     func clientID(_ id: OrderID) -> String { "\(runID)-\(id.rawValue)" }
 
-    /// Sends the queued commands: each new order passes the risk manager (a refusal rejects it in the context with
-    /// the reason) and is journaled before it is sent.
-    func flush(_ context: SimulationContext) throws {
-        guard !queue.isEmpty else { return }
-        let commands = queue
-        queue.removeAll(keepingCapacity: true)
-        for command in commands {
-            switch command {
-            case .submit(let id):
-                guard admitted(id, context) else { continue }
-                try send(.submit(order(id, context)), context)
-            case .bracket(let ids, let tif):
-                let stop = ids.stopLoss.flatMap { id -> Double? in
-                    if case .stop(let p) = context.order(id).type { return p }
-                    return nil
-                }
-                guard admitted(ids.entry, context, stopLoss: stop) else { continue }
-                try send(.bracket(entry: order(ids.entry, context), takeProfit: ids.takeProfit.map { order($0, context) },
-                                  stopLoss: ids.stopLoss.map { order($0, context) }, exitTimeInForce: tif), context)
-            case .oco(let ids):
-                guard ids.allSatisfy({ admitted($0, context) }) else { continue }
-                try send(.oco(ids.map { order($0, context) }), context)
-            case .cancel(let id):
-                try send(.cancel(clientOrderID: clientID(id)), context)
-            case .replace(let old, let new):
-                guard admitted(new, context) else { continue }
+    private func handle(_ command: RouteCommand, _ context: SimulationContext) throws {
+        switch command {
+        case .submit(let id):
+            guard admitted(id, context) else { return }
+            try send(.submit(order(id, context)), context)
+        case .bracket(let ids, let tif):
+            let stop = ids.stopLoss.flatMap { id -> Double? in
+                if case .stop(let p) = context.order(id).type { return p }
+                return nil
+            }
+            guard admitted(ids.entry, context, stopLoss: stop) else { return }
+            try send(.bracket(entry: order(ids.entry, context), takeProfit: ids.takeProfit.map { order($0, context) },
+                              stopLoss: ids.stopLoss.map { order($0, context) }, exitTimeInForce: tif), context)
+        case .oco(let ids):
+            // Members already final (rejected at submission) or refused stay out; the rest still cancel each other.
+            let live = ids.filter { admitted($0, context) }
+            guard !live.isEmpty else { return }
+            try send(.oco(live.map { order($0, context) }), context)
+        case .cancel(let id):
+            guard sent.contains(id) else { return }
+            try send(.cancel(clientOrderID: clientID(id)), context)
+        case .replace(let old, let new):
+            guard admitted(new, context) else { return }
+            if sent.contains(old) {
                 try send(.replace(clientOrderID: clientID(old), with: order(new, context)), context)
+            } else {
+                try send(.submit(order(new, context)), context)
             }
         }
     }
+
+    /// Orders handed to the broker.
+    private var sent = Set<OrderID>()
 
     private func order(_ id: OrderID, _ context: SimulationContext) -> BrokerOrder {
         let o = context.order(id)
         let client = clientID(id)
         orderOfClient[client] = id
+        sent.insert(id)
         return BrokerOrder(clientOrderID: client, symbol: context.symbols[o.symbol], request: o.request)
     }
 
