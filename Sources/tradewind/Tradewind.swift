@@ -18,8 +18,11 @@ struct Tradewind: AsyncParsableCommand {
             DataCommand.self,
             IndicatorCommand.self,
             OptimizeCommand.self,
+            ServeCommand.self,
             StatsCommand.self,
             StrategyCommand.self,
+            TokenCommand.self,
+            UserCommand.self,
         ]
     )
 
