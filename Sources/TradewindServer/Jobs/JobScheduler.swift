@@ -93,6 +93,7 @@ final class JobScheduler: Service, Sendable {
                     if Task.isCancelled { return }
                 }
             } catch {
+                if Task.isCancelled || error is CancellationError { return }
                 logger.error("job queue unavailable", metadata: ["error": "\(error)", "slot": "\(slot)"])
             }
         }
