@@ -121,7 +121,7 @@ final class JobScheduler: Service, Sendable {
             case let .optimize(request): try await runOptimization(job, request, tz: submission.tz)
             }
             if Task.isCancelled {
-                try await stopped(job)
+                try await shielded { try await self.stopped(job) }
                 return
             }
             try await store.finishJob(job.id, status: .succeeded, failure: nil)
@@ -131,10 +131,10 @@ final class JobScheduler: Service, Sendable {
                                     data: JobEndEvent(jobID: job.id, status: "succeeded", reason: nil,
                                                       durationSeconds: try await store.job(job.id)?.durationSeconds)))
         } catch is CancellationError {
-            try? await stopped(job)
+            try? await shielded { try await self.stopped(job) }
         } catch {
             if Task.isCancelled {
-                try? await stopped(job)
+                try? await shielded { try await self.stopped(job) }
                 return
             }
             let reason = APIError.from(error).message
@@ -161,8 +161,15 @@ final class JobScheduler: Service, Sendable {
         }
     }
 
+    /// Runs `body` in a task of its own, so that a stop asked of the job (task cancellation) never interrupts the
+    /// store's bookkeeping — recording a finished symbol, or the job's end.
+    func shielded<T: Sendable>(_ body: @escaping @Sendable () async throws -> T) async throws -> T {
+        try await Task { try await body() }.value
+    }
+
     func log(_ id: Int64, _ level: String, _ message: String) async {
-        try? await store.appendJobLog(id, level: level, message: message)
+        let store = self.store
+        _ = try? await shielded { try await store.appendJobLog(id, level: level, message: message) }
         hub.publish(LiveMessage(type: "job.log", jobID: id,
                                 data: JobLogEvent(jobID: id, level: level, message: message,
                                                   at: backtests.times.string(StoreClock.now()))))
@@ -242,7 +249,10 @@ final class JobScheduler: Service, Sendable {
             metrics.evaluations.increment(by: Int64(evaluations))
             let result = try await ResultBuilder.optimization(optimized, series: series, job: preparedJob.job,
                                                               request: request, tz: tz, times: backtests.times)
-            let id = try await store.finishJobSymbol(job.id, symbol: series.symbol, evaluations: Int64(evaluations), result: result)
+            let store = self.store
+            let id = try await shielded {
+                try await store.finishJobSymbol(job.id, symbol: series.symbol, evaluations: Int64(evaluations), result: result)
+            }
             finished += 1
             let elapsed = Self.seconds(ContinuousClock.now - clock)
             let computed = finished - done.count
