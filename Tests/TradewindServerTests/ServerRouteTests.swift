@@ -226,3 +226,20 @@ struct ServerRouteTests {
         }
     }
 }
+
+@Suite("Server timestamps")
+struct TimestampTests {
+    @Test func timesAreWrittenWithAnExplicitOffsetAndParsedWithOne() {
+        let t = Timestamps(zone: .utc)
+        #expect(t.string(1_700_000_000_000_000_000) == "2023-11-14T22:13:20+00:00")
+        #expect(Timestamps.parse("2023-11-14T17:13:20-05:00", zone: .utc) == 1_700_000_000_000_000_000)
+        #expect(Timestamps.parse("2023-11-14T22:13:20.5Z", zone: .utc) == 1_700_000_000_500_000_000)
+    }
+
+    @Test func datesOutsideTheRepresentableRangeAreRefusedNotTrapped() {
+        #expect(Timestamps.parse("9999-12-31T00:00:00Z", zone: .utc) == nil)
+        #expect(Timestamps.parse("0001-01-01", zone: .utc) == nil)
+        #expect(Timestamps.parse("2024-13-01", zone: .utc) == nil)
+        #expect(Timestamps.parse("2024-01-01T25:00:00Z", zone: .utc) == nil)
+    }
+}

@@ -12,7 +12,8 @@ struct Timestamps: Sendable {
 
     func string(_ instant: UnixNanos?) -> String? { instant.map { string($0) } }
 
-    /// Parses `2024-03-01`, `2024-03-01T14:30:00Z` or `…±HH:MM` (fraction optional); nil when malformed.
+    /// Parses `2024-03-01`, `2024-03-01T14:30:00Z` or `…±HH:MM` (fraction optional), years 1700–2200; nil when malformed
+    /// or out of range.
     static func parse(_ text: String, zone: ZoneRules) -> UnixNanos? {
         let bytes = Array(text.utf8)
         func num(_ from: Int, _ count: Int) -> Int? {
@@ -25,7 +26,9 @@ struct Timestamps: Sendable {
             return v
         }
         guard bytes.count >= 10, bytes[4] == 45, bytes[7] == 45, let y = num(0, 4), let m = num(5, 2), let d = num(8, 2),
-              (1...12).contains(m), (1...31).contains(d)
+              (1...12).contains(m), (1...31).contains(d),
+              // Instants are Int64 nanoseconds: years 1678–2261 only.
+              (1700...2200).contains(y)
         else { return nil }
         guard let date = CivilDate(year: y, month: m, day: d) else { return nil }
         let day = Int64(date.daysSinceEpoch) * UnixTime.nanosPerDay
