@@ -118,7 +118,9 @@ let package = Package(
             name: "TradewindBenchmarks",
             dependencies: [
                 "TradewindCore", "TradewindData", "TradewindIndicators", "TradewindAnalytics",
-                "TradewindEngine", "TradewindStrategies", "TradewindOptimizer",
+                "TradewindEngine", "TradewindStrategies", "TradewindOptimizer", "TradewindStore",
+                .product(name: "HummingbirdWSClient", package: "hummingbird-websocket"),
+                .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: strict
         ),

@@ -63,6 +63,12 @@ struct StoreSuiteTests {
         #expect(r.trades == trades)
         #expect(r.detail == #"{"bars":100}"#)
         #expect(r.summary.symbol == "SPY")
+        #expect(try await store.storeResults((0..<300).map { Self.result("S\($0)", strategy: "bulk", sharpe: Double($0)) }) == 300)
+        #expect(try await store.historyCount(HistoryFilter()) == 301)
+        // One transaction, in order: the newest is the last given.
+        let newest = try await store.history(HistoryFilter(strategy: "bulk"), sort: .date, order: .desc, page: PageRequest(limit: 1))
+        #expect(newest.items.first?.symbol == "S299")
+        #expect(try await store.deleteHistory(HistoryFilter(strategy: "bulk")) == 300)
         #expect(try await store.result(id + 1000) == nil)
         #expect(try await store.deleteHistory(HistoryFilter(symbol: "QQQ")) == 0)
         #expect(try await store.deleteHistory(HistoryFilter()) == 1)

@@ -220,6 +220,7 @@ final class JobScheduler: Service, Sendable {
             let base = Double(finished)
             let finishedNow = finished
             let hub = self.hub
+            let times = backtests.times
             let jobID = job.id
             let symbol = series.symbol
             let evaluatedBefore = evaluationsThisRun
@@ -240,7 +241,8 @@ final class JobScheduler: Service, Sendable {
                 hub.publish(LiveMessage(type: "job.progress", jobID: jobID,
                                         data: JobProgressEvent(jobID: jobID, fraction: overall, symbolsDone: finishedNow,
                                                                symbolsTotal: total, symbol: symbol, etaSeconds: eta,
-                                                               evaluationsPerSecond: rate)))
+                                                               evaluationsPerSecond: rate,
+                                                               emittedAt: times.string(StoreClock.now()))))
             })
             if outcome.interrupted || Task.isCancelled { throw CancellationError() }
             guard let optimized = outcome.symbols.first else { continue }
@@ -265,7 +267,8 @@ final class JobScheduler: Service, Sendable {
                                     data: JobProgressEvent(jobID: job.id, fraction: Double(finished) / Double(max(total, 1)),
                                                            symbolsDone: finished, symbolsTotal: total, symbol: nil,
                                                            etaSeconds: eta,
-                                                           evaluationsPerSecond: elapsed > 0 ? Double(evaluationsThisRun) / elapsed : nil)))
+                                                           evaluationsPerSecond: elapsed > 0 ? Double(evaluationsThisRun) / elapsed : nil,
+                                                           emittedAt: backtests.times.string(StoreClock.now()))))
         }
     }
 }

@@ -10,9 +10,12 @@ struct JobProgressEvent: Encodable, Sendable {
     /// Seconds left at the current pace (nil until measurable).
     var etaSeconds: Double?
     var evaluationsPerSecond: Double?
+    /// When the server sent it (ISO 8601 with offset): clients measure delivery latency with it.
+    var emittedAt: String
 
     enum CodingKeys: String, CodingKey {
         case fraction, symbol
+        case emittedAt = "emitted_at"
         case jobID = "job_id", symbolsDone = "symbols_done", symbolsTotal = "symbols_total"
         case etaSeconds = "eta_seconds", evaluationsPerSecond = "evaluations_per_second"
     }
@@ -26,6 +29,7 @@ struct JobProgressEvent: Encodable, Sendable {
         try c.encode(symbol, forKey: .symbol)
         try c.encode(etaSeconds, forKey: .etaSeconds)
         try c.encode(evaluationsPerSecond, forKey: .evaluationsPerSecond)
+        try c.encode(emittedAt, forKey: .emittedAt)
     }
 }
 

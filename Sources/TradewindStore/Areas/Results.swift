@@ -126,6 +126,8 @@ public struct HistoryFilter: Sendable, Hashable {
 public protocol ResultStore: Sendable {
     /// Stores a result (outside any job's symbol bookkeeping); returns its id.
     func storeResult(_ result: NewResult) async throws -> Int64
+    /// Stores many results in one transaction (imports, benchmarks); returns how many.
+    func storeResults(_ results: [NewResult]) async throws -> Int
     /// Results matching `filter`, sorted by `sort` (missing values last, then newest first).
     func history(_ filter: HistoryFilter, sort: HistorySort, order: SortOrder, page: PageRequest) async throws -> Page<ResultSummary>
     func historyCount(_ filter: HistoryFilter) async throws -> Int
@@ -183,6 +185,13 @@ extension SQLStore {
         insert.sql += " RETURNING id"
         let rows = try await transaction("results", [insert])
         return rows.first?.int64(0) ?? 0
+    }
+
+    public func storeResults(_ results: [NewResult]) async throws -> Int {
+        guard !results.isEmpty else { return 0 }
+        let now = StoreClock.now()
+        try await transaction("results", results.enumerated().map { i, r in Self.insertResult(r, at: now + Int64(i) * 1_000) })
+        return results.count
     }
 
     public func history(_ filter: HistoryFilter, sort: HistorySort, order: SortOrder, page: PageRequest) async throws -> Page<ResultSummary> {
