@@ -128,7 +128,7 @@ public final class TradewindServer: Sendable {
             server: .http1WebSocketUpgrade(webSocketRouter: webSocketRouter()),
             configuration: ApplicationConfiguration(address: .hostname(configuration.host, port: configuration.port),
                                                     serverName: "tradewind"),
-            services: [state.scheduler, StoreCloser(store: state.store)],
+            services: [state.scheduler],
             onServerRunning: { channel in
                 let port = channel.localAddress?.port ?? configuration.port
                 logger.info("listening", metadata: ["address": "http://\(configuration.host):\(port)",
@@ -138,18 +138,15 @@ public final class TradewindServer: Sendable {
             logger: logger)
     }
 
-    /// Serves until SIGINT or SIGTERM.
+    /// Serves until SIGINT or SIGTERM, then lets the jobs record their stop and closes the store.
     public func run(onRunning: @escaping @Sendable (Int) async -> Void = { _ in }) async throws {
-        try await application(onRunning: onRunning).runService()
-    }
-}
-
-/// Closes the store when the application shuts down.
-struct StoreCloser: Service {
-    let store: any TradewindStore
-    func run() async throws {
-        try? await gracefulShutdown()
-        await store.close()
+        do {
+            try await application(onRunning: onRunning).runService()
+        } catch {
+            await state.store.close()
+            throw error
+        }
+        await state.store.close()
     }
 }
 

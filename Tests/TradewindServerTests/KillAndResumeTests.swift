@@ -61,6 +61,11 @@ struct KillAndResumeTests {
             process.waitUntilExit()
         }
 
+        func terminate() {
+            process.terminate()
+            process.waitUntilExit()
+        }
+
         func stop() {
             process.terminate()
             process.waitUntilExit()
@@ -120,5 +125,29 @@ struct KillAndResumeTests {
         let log = try await second.request("GET", "/api/jobs/\(id)/log")
         let messages = (log["items"] as? [[String: Any]] ?? []).compactMap { $0["message"] as? String }
         #expect(messages.contains { $0.hasPrefix("resumed") })
+    }
+
+    @Test func aTerminatedServerStopsItsJobAndQueuesItToResume() async throws {
+        let binary = try Self.binary()
+        let home = FileManager.default.temporaryDirectory.appendingPathComponent("tw-term-\(UUID().uuidString)").path
+        try FileManager.default.createDirectory(atPath: home, withIntermediateDirectories: true)
+        let server = try Server(binary: binary, home: home)
+        let job = try await server.request("POST", "/api/jobs", body: """
+            {"kind":"optimize","request":{"strategy":"sma-cross","data":"sample:sp500-50","batch":8,"kernel":false,
+             "symbols":["AAPL","MSFT","AMD","AMZN","BA","C"],"grids":["fast=2:40:1","slow=40:200:5"]}}
+            """)
+        let id = try #require(job["id"] as? Int)
+        for _ in 0..<400 {
+            if try await server.request("GET", "/api/jobs/\(id)")["status"] as? String == "running" { break }
+            try await Task.sleep(for: .milliseconds(25))
+        }
+        server.terminate()
+        #expect(server.process.terminationStatus == 0)
+        let store = try await SQLStore.open((home as NSString).appendingPathComponent("tradewind.sqlite"))
+        let stopped = try #require(try await store.job(Int64(id)))
+        #expect(stopped.status == .queued)
+        let log = try await store.jobLog(Int64(id), page: PageRequest(limit: 100))
+        #expect(log.items.contains { $0.message.contains("stopped by shutdown") })
+        await store.close()
     }
 }

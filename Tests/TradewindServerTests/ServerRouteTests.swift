@@ -82,6 +82,37 @@ struct ServerRouteTests {
         }
     }
 
+    @Test func aStoredResultHasAnHTMLReport() async throws {
+        let server = try await TestServer.make()
+        try await server.application().test(.router) { client in
+            _ = try await client.send(.post, "/api/backtest", body: #"{"strategy":"sma-cross","data":"sample:spy-daily"}"#)
+            let id = try #require((try await client.send(.get, "/api/history").json["items"] as? [[String: Any]])?.first?["id"] as? Int)
+            let report = try await client.send(.get, "/api/reports/\(id).html")
+            #expect(report.status == .ok)
+            #expect(report.headers[.contentType]?.hasPrefix("text/html") == true)
+            #expect(report.text.contains("<svg"))
+            #expect(try await client.send(.get, "/api/reports/\(id).docx").json["field"] as? String == "file")
+            #expect(try await client.send(.get, "/api/reports/999.html").status == .notFound)
+        }
+    }
+
+    @Test func theServerRunsOnPostgreSQLToo() async throws {
+        guard let base = ProcessInfo.processInfo.environment["TRADEWIND_TEST_POSTGRES_URL"] else {
+            Issue.record("TRADEWIND_TEST_POSTGRES_URL is not set (.ci/run sets it; Scripts/start-test-postgres.sh starts a server)")
+            return
+        }
+        let schema = "s_" + UUID().uuidString.replacingOccurrences(of: "-", with: "").prefix(12).lowercased()
+        let server = try await TestServer.make { $0.database = base + "?schema=\(schema)" }
+        #expect(server.store.backend == "postgresql")
+        try await server.application().test(.router) { client in
+            let r = try await client.send(.post, "/api/backtest", body: #"{"strategy":"rsi2","data":"sample:spy-daily"}"#)
+            #expect(r.status == .ok)
+            #expect(try await client.send(.get, "/api/history/count").json["count"] as? Int == 1)
+            let health = try await client.send(.get, "/api/health")
+            #expect((health.json["database"] as? [String: Any])?["backend"] as? String == "postgresql")
+        }
+    }
+
     @Test func historyFiltersSortsPaginatesAndGivesOneResultWithItsTradeLog() async throws {
         let server = try await TestServer.make()
         for (symbol, sharpe) in [("SPY", 1.0), ("QQQ", 2.0), ("SPY", 3.0)] {
