@@ -7,6 +7,8 @@
 //   TradewindStrategies ← TradewindOptimizer ← TradewindReports.
 //   TradewindCharts (SVG charts) depends on TradewindCore only; reports and the dashboard draw with it.
 //   TradewindAnalytics depends on TradewindCore only and is used by the engine and everything above it.
+//   TradewindStore (jobs, results, journal, users; SQLite via GRDB, PostgreSQL via postgres-nio) depends on TradewindCore only.
+//   TradewindServer (HTTP + WebSocket API, job runner, auth, metrics) sits on TradewindReports and TradewindStore.
 //   TradewindLive (paper and live trading: runtime, feed and broker protocols, paper broker, risk, journal) sits on
 //   TradewindStrategies and below the CLI.
 //   TradewindBenchmarks and the `tradewind` executable sit on top of everything.
@@ -30,16 +32,30 @@ let package = Package(
         .library(name: "TradewindOptimizer", targets: ["TradewindOptimizer"]),
         .library(name: "TradewindCharts", targets: ["TradewindCharts"]),
         .library(name: "TradewindReports", targets: ["TradewindReports"]),
+        .library(name: "TradewindStore", targets: ["TradewindStore"]),
+        .library(name: "TradewindServer", targets: ["TradewindServer"]),
         .library(name: "TradewindLive", targets: ["TradewindLive"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        // Store and server.
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
+        .package(url: "https://github.com/vapor/postgres-nio", from: "1.33.2"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird-websocket", from: "2.8.1"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird-auth", from: "2.5.0"),
+        .package(url: "https://github.com/vapor/jwt-kit", from: "5.7.1"),
+        .package(url: "https://github.com/apple/swift-crypto", "3.12.3"..<"5.0.0"),
+        .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
+        .package(url: "https://github.com/apple/swift-metrics", from: "2.13.0"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
     ],
     targets: [
         .systemLibrary(name: "CZlib", path: "Sources/CZlib"),
         // C facilities Swift cannot spell: glibc's allocator controls (`MemoryPolicy`), naming a thread (`DedicatedThread`).
-        .systemLibrary(name: "CSystem", path: "Sources/CSystem"),
-        .target(name: "TradewindCore", dependencies: ["CSystem"], swiftSettings: strict),
+        .systemLibrary(name: "CTradewindSystem", path: "Sources/CTradewindSystem"),
+        .target(name: "TradewindCore", dependencies: ["CTradewindSystem"], swiftSettings: strict),
         .target(
             name: "TradewindData",
             dependencies: ["TradewindCore", "CZlib"],
@@ -73,6 +89,35 @@ let package = Package(
             swiftSettings: strict
         ),
         .target(
+            name: "TradewindStore",
+            dependencies: [
+                "TradewindCore",
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strict
+        ),
+        .target(
+            name: "TradewindServer",
+            dependencies: [
+                "TradewindCore", "TradewindData", "TradewindAnalytics", "TradewindEngine", "TradewindStrategies",
+                "TradewindOptimizer", "TradewindReports", "TradewindStore",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdWebSocket", package: "hummingbird-websocket"),
+                .product(name: "HummingbirdAuth", package: "hummingbird-auth"),
+                .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),
+                .product(name: "JWTKit", package: "jwt-kit"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            resources: [.copy("Resources")],
+            swiftSettings: strict
+        ),
+        .target(
             name: "TradewindLive",
             dependencies: [
                 "TradewindCore", "TradewindData", "TradewindIndicators", "TradewindAnalytics", "TradewindEngine",
@@ -84,7 +129,9 @@ let package = Package(
             name: "TradewindBenchmarks",
             dependencies: [
                 "TradewindCore", "TradewindData", "TradewindIndicators", "TradewindAnalytics",
-                "TradewindEngine", "TradewindStrategies", "TradewindOptimizer", "TradewindLive",
+                "TradewindEngine", "TradewindStrategies", "TradewindOptimizer", "TradewindStore", "TradewindLive",
+                .product(name: "HummingbirdWSClient", package: "hummingbird-websocket"),
+                .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: strict
         ),
@@ -93,8 +140,9 @@ let package = Package(
             dependencies: [
                 "TradewindCore", "TradewindData", "TradewindIndicators", "TradewindAnalytics",
                 "TradewindEngine", "TradewindStrategies", "TradewindOptimizer", "TradewindCharts", "TradewindReports",
-                "TradewindBenchmarks", "TradewindLive",
+                "TradewindBenchmarks", "TradewindStore", "TradewindServer", "TradewindLive",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: strict
         ),
@@ -135,6 +183,17 @@ let package = Package(
             dependencies: [
                 "TradewindCore", "TradewindData", "TradewindEngine", "TradewindStrategies", "TradewindLive",
                 "TradewindTestSupport",
+            ],
+            swiftSettings: strict
+        ),
+        .testTarget(name: "TradewindStoreTests", dependencies: ["TradewindCore", "TradewindStore"], swiftSettings: strict),
+        .testTarget(
+            name: "TradewindServerTests",
+            dependencies: [
+                "TradewindCore", "TradewindData", "TradewindStore", "TradewindServer", "tradewind",
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "HummingbirdWSClient", package: "hummingbird-websocket"),
+                .product(name: "HummingbirdWSTesting", package: "hummingbird-websocket"),
             ],
             swiftSettings: strict
         ),

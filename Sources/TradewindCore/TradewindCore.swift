@@ -7,7 +7,7 @@
 // `CancellationFlag`, reproducible random numbers (`SplitMix64`, `Xoshiro256StarStar`), `AtomicFile` and the
 // opt-in allocator policy (`MemoryPolicy`).
 //
-// May import: the Swift standard library, Foundation, and the `CSystem` C shim (allocator controls) only. Nothing in Tradewind sits below it.
+// May import: the Swift standard library, Foundation, and the `CTradewindSystem` C shim (allocator controls) only. Nothing in Tradewind sits below it.
 
 /// The Tradewind release the libraries belong to.
 public enum TradewindRelease {

@@ -4,11 +4,11 @@ import TradewindBenchmarks
 import TradewindCore
 
 /// `tradewind bench …`: the benchmarks behind BENCHMARKS.md. Build with `-c release` for figures.
-struct BenchCommand: ParsableCommand {
+struct BenchCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bench",
         abstract: "Run a benchmark against its peers in the same run (use a release build).",
-        subcommands: [BenchData.self, BenchAnalytics.self, BenchEngine.self, BenchEngines.self, BenchIndicators.self, BenchKernels.self, BenchLive.self, BenchOptimizer.self, BenchTPE.self]
+        subcommands: [BenchData.self, BenchAnalytics.self, BenchEngine.self, BenchEngines.self, BenchIndicators.self, BenchKernels.self, BenchLive.self, BenchOptimizer.self, BenchServer.self, BenchTPE.self]
     )
 }
 

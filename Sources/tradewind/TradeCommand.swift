@@ -95,6 +95,7 @@ struct TradeRunCommand: AsyncParsableCommand {
             let runtime = try session.runtime { setup in try descriptor.stream(parameters, setup) }
             let display = StatusDisplay()
             runtime.onBatch = { display.show($0) }
+            FileHandle.standardError.write(Data(("trading \(descriptor.name) on \(data.symbols.joined(separator: ", ")) with the \(broker) broker, feed \(feed) at speed \(speed) (Ctrl+\\ prints the state)\n").utf8))
             let result = try await runtime.trade(try ReplayFeed(data, from: settings.from, to: settings.to, speed: replaySpeed))
             display.finish()
             await notifier?.flush()

@@ -18,9 +18,12 @@ struct Tradewind: AsyncParsableCommand {
             DataCommand.self,
             IndicatorCommand.self,
             OptimizeCommand.self,
+            ServeCommand.self,
             StatsCommand.self,
             StrategyCommand.self,
+            TokenCommand.self,
             TradeCommand.self,
+            UserCommand.self,
         ]
     )
 

@@ -68,8 +68,8 @@ extension TradeCLITests {
         defer { try? FileManager.default.removeItem(atPath: dir) }
         let p = Process()
         p.executableURL = URL(fileURLWithPath: CLITests.executable)
-        // 5,000 daily bars at 2.5e8 market seconds a second: about 2.5 s.
-        p.arguments = ["trade", "--strategy", "sma-cross", "--feed", "replay:sample:spy-daily", "--speed", "250000000", "--json"]
+        // About 20 years of daily bars at 1e8 market seconds a second: about 6 s.
+        p.arguments = ["trade", "--strategy", "sma-cross", "--feed", "replay:sample:spy-daily", "--speed", "100000000", "--json"]
         p.standardOutput = FileHandle(forWritingAtPath: dir + "/out") ?? {
             FileManager.default.createFile(atPath: dir + "/out", contents: nil)
             return FileHandle(forWritingAtPath: dir + "/out")!
@@ -77,7 +77,13 @@ extension TradeCLITests {
         FileManager.default.createFile(atPath: dir + "/err", contents: nil)
         p.standardError = FileHandle(forWritingAtPath: dir + "/err")!
         try p.run()
-        Thread.sleep(forTimeInterval: 1.0)
+        // The run announces itself once its SIGQUIT handler is in place.
+        let ready = Date().addingTimeInterval(120)
+        while Date() < ready, p.isRunning,
+              !((try? String(contentsOfFile: dir + "/err", encoding: .utf8)) ?? "").contains("Ctrl+\\ prints the state") {
+            Thread.sleep(forTimeInterval: 0.05)
+        }
+        Thread.sleep(forTimeInterval: 0.5)
         kill(p.processIdentifier, SIGQUIT)
         let deadline = Date().addingTimeInterval(60)
         while p.isRunning && Date() < deadline { Thread.sleep(forTimeInterval: 0.05) }

@@ -1,4 +1,4 @@
-import CSystem
+import CTradewindSystem
 import Foundation
 
 /// Runs blocking, CPU-bound work on a thread of its own and lets an `async` caller await it, so that the work

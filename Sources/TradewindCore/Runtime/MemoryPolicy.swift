@@ -1,4 +1,4 @@
-import CSystem
+import CTradewindSystem
 #if canImport(Glibc)
 import Glibc
 #endif

@@ -1,0 +1,287 @@
+#!/usr/bin/env python3
+"""Writes Sources/TradewindServer/Resources/openapi.json, the OpenAPI 3.1 contract of `tradewind serve`.
+
+The document is committed; this script is how it is edited (python3 Scripts/generate-openapi.py). The server test
+`everyRegisteredRouteIsInTheOpenAPIDocument` checks the routes against it, and CI runs schemathesis against a server.
+"""
+import json
+import os
+
+def ref(name):
+    return {"$ref": f"#/components/schemas/{name}"}
+
+def nullable(t, **extra):
+    return {"type": [t, "null"], **extra}
+
+def obj(props, required=None, extra=True):
+    o = {"type": "object", "properties": props}
+    if required:
+        o["required"] = required
+    if not extra:
+        o["additionalProperties"] = False
+    return o
+
+def page_of(item):
+    return obj({"items": {"type": "array", "items": item}, "total": {"type": "integer", "minimum": 0},
+                "limit": {"type": "integer"}, "offset": {"type": "integer"}}, ["items", "total", "limit", "offset"])
+
+time = {"type": "string", "description": "ISO 8601 with offset"}
+ntime = nullable("string", description="ISO 8601 with offset")
+
+schemas = {
+    "Error": obj({"error": {"type": "string"}, "message": {"type": "string"}, "field": nullable("string")},
+                 ["error", "message", "field"]),
+    "Health": obj({"status": {"type": "string", "enum": ["ok", "degraded"]}, "version": {"type": "string"},
+                   "uptime_seconds": {"type": "number"},
+                   "database": obj({"backend": {"type": "string"}, "reachable": {"type": "boolean"}}),
+                   "queue": obj({"queued": {"type": "integer"}, "running": {"type": "integer"},
+                                 "workers": {"type": "integer"}, "websocket_clients": {"type": "integer"}}),
+                   "process": obj({"cpu_seconds": {"type": "number"}, "resident_memory_bytes": {"type": "integer"},
+                                   "cores": {"type": "integer"}})},
+                  ["status", "version", "uptime_seconds", "database", "queue", "process"]),
+    "Tokens": obj({"access_token": {"type": "string"}, "token_type": {"type": "string"}, "expires_in": {"type": "integer"},
+                   "refresh_token": {"type": "string"}}, ["access_token", "token_type", "expires_in", "refresh_token"]),
+    "HistoryItem": obj({"id": {"type": "integer"}, "job_id": nullable("integer"), "kind": {"type": "string"},
+                        "symbol": {"type": "string"}, "strategy": {"type": "string"},
+                        "parameters": {"type": "object", "additionalProperties": {"type": "string"}},
+                        "objective": nullable("string"), "objective_value": nullable("number"),
+                        "sharpe": nullable("number"), "total_return": nullable("number"), "max_gain": nullable("number"),
+                        "win_rate": nullable("number"), "max_drawdown": nullable("number"), "trades": {"type": "integer"},
+                        "created_at": time},
+                       ["id", "kind", "symbol", "strategy", "parameters", "trades", "created_at"]),
+    "HistoryDetail": {"allOf": [ref("HistoryItem"), obj({"detail": {"type": "object"},
+                                                          "trade_log": {"type": "array", "items": ref("Trade")}},
+                                                         ["detail", "trade_log"])]},
+    "Trade": obj({"symbol": {"type": "string"}, "side": {"type": "string", "enum": ["long", "short"]},
+                  "entry_time": time, "exit_time": time, "entry_price": {"type": "number"},
+                  "exit_price": {"type": "number"}, "quantity": {"type": "number"}, "net_pnl": {"type": "number"},
+                  "return": {"type": "number"}, "bars_held": {"type": "integer"}, "open": {"type": "boolean"}}),
+    "Count": obj({"count": {"type": "integer"}}, ["count"]),
+    "Deleted": obj({"deleted": {"type": "integer"}}, ["deleted"]),
+    "JobSymbol": obj({"symbol": {"type": "string"}, "status": {"type": "string"}, "result_id": nullable("integer"),
+                      "evaluations": {"type": "integer"}, "completed_at": ntime}),
+    "Job": obj({"id": {"type": "integer"}, "kind": {"type": "string"},
+                "status": {"type": "string", "enum": ["queued", "running", "succeeded", "failed", "cancelled"]},
+                "request": {}, "created_at": time, "started_at": ntime, "completed_at": ntime,
+                "duration_seconds": nullable("number"), "failure": nullable("string"), "symbols_total": {"type": "integer"},
+                "symbols_done": {"type": "integer"}, "evaluations": {"type": "integer"},
+                "cancel_requested": {"type": "boolean"},
+                "symbols": {"type": "array", "items": ref("JobSymbol")}},
+               ["id", "kind", "status", "created_at", "symbols_total", "symbols_done", "evaluations"]),
+    "JobLogLine": obj({"at": time, "level": {"type": "string"}, "message": {"type": "string"}}),
+    "BacktestSettings": {"type": "object", "description": "The backtest command's cost, fill, account, period and session options (snake_case)."},
+    "BacktestRequest": obj({"strategy": {"type": "string"}, "data": {"type": "string", "description": "sample:NAME, a CSV file, a directory or a cache"},
+                            "symbols": {"type": "array", "items": {"type": "string"}, "minItems": 1},
+                            "params": {"type": "object", "additionalProperties": {"type": ["string", "number", "boolean"]}},
+                            "backtest": ref("BacktestSettings"), "tz": {"type": "string"},
+                            "adjust": {"type": "string", "enum": ["raw", "split", "split-dividend"]},
+                            "risk_free": {"type": "number", "minimum": -1, "maximum": 1},
+                            "equity_points": {"type": "integer", "minimum": 0, "maximum": 100000}},
+                           ["strategy", "data"], extra=False),
+    "OptimizationRequest": {"type": "object", "required": ["strategy", "data"],
+                            "description": "The optimize command's options: strategy, data, adjust, symbols, grids, choices, fixed, constraints, auto_bounds, method, trials, seed, objective, minimize, min_trades, top, batch, split, walk_forward, kernel, robustness, backtest.",
+                            "properties": {"strategy": {"type": "string"}, "data": {"type": "string"},
+                                           "symbols": {"type": "array", "items": {"type": "string"}},
+                                           "grids": {"type": "array", "items": {"type": "string"}},
+                                           "method": {"type": "string"}, "objective": {"type": "string"}}},
+    "JobSubmission": obj({"kind": {"type": "string", "enum": ["optimize", "backtest"]},
+                          "request": {"oneOf": [ref("OptimizationRequest"), ref("BacktestRequest")]},
+                          "tz": {"type": "string"}, "keyword": {"type": "string"}}, ["kind", "request"], extra=False),
+    "BacktestResponse": obj({"summary": {"type": "object"}, "notes": {"type": "array", "items": {"type": "string"}},
+                             "trades": {"type": "array", "items": ref("Trade")},
+                             "equity": {"type": "array", "items": obj({"time": time, "equity": {"type": "number"}})},
+                             "market_condition": {"type": "string"}},
+                            ["summary", "notes", "trades", "equity", "market_condition"]),
+    "Keyword": obj({"name": {"type": "string"}, "symbols": {"type": "array", "items": {"type": "string"}},
+                    "updated_at": time}, ["name", "symbols", "updated_at"]),
+    "KeywordPut": obj({"symbols": {"type": "array", "items": {"type": "string", "minLength": 1, "maxLength": 32},
+                                   "minItems": 1, "maxItems": 10000}}, ["symbols"], extra=False),
+    "KeyStatus": obj({"provider": {"type": "string"}, "variable": {"type": "string"}, "configured": {"type": "boolean"},
+                      "masked": nullable("string")}),
+    "Prices": obj({"symbol": {"type": "string"}, "interval": {"type": "string"},
+                   "items": {"type": "array", "items": obj({"time": time, "open": {"type": "number"},
+                                                            "high": {"type": "number"}, "low": {"type": "number"},
+                                                            "close": {"type": "number"}, "volume": {"type": "number"}})},
+                   "total": {"type": "integer"}, "limit": {"type": "integer"}, "offset": {"type": "integer"}},
+                  ["symbol", "items", "total", "limit", "offset"]),
+    "JournalTrade": obj({"id": {"type": "integer"}, "symbol": {"type": "string"}, "strategy": nullable("string"),
+                         "side": {"type": "string"}, "quantity": {"type": "number"}, "entry_price": {"type": "number"},
+                         "entry_time": time, "exit_price": nullable("number"), "exit_time": ntime,
+                         "fees": {"type": "number"}, "pnl": nullable("number"), "notes": {"type": "string"},
+                         "status": {"type": "string", "enum": ["open", "closed"]}, "created_at": time}),
+    "JournalTradeCreate": obj({"symbol": {"type": "string", "minLength": 1, "maxLength": 32},
+                               "strategy": {"type": "string"},
+                               "side": {"type": "string", "enum": ["long", "short"]},
+                               "quantity": {"type": "number", "exclusiveMinimum": 0},
+                               "entry_price": {"type": "number", "exclusiveMinimum": 0},
+                               "entry_time": {"type": "string", "format": "date-time"},
+                               "exit_price": {"type": "number", "exclusiveMinimum": 0},
+                               "exit_time": {"type": "string", "format": "date-time"},
+                               "fees": {"type": "number", "minimum": 0}, "notes": {"type": "string", "maxLength": 10000}},
+                              ["symbol", "side", "quantity", "entry_price"], extra=False),
+    "JournalTradeClose": obj({"id": {"type": "integer", "minimum": 1},
+                              "exit_price": {"type": "number", "exclusiveMinimum": 0},
+                              "exit_time": {"type": "string", "format": "date-time"},
+                              "fees": {"type": "number", "minimum": 0}}, ["id", "exit_price"], extra=False),
+    "JournalAnalytics": obj({k: nullable("number") for k in ["win_rate", "profit_factor", "expectancy", "average_win", "average_loss"]} |
+                            {"trades": {"type": "integer"}, "wins": {"type": "integer"}, "losses": {"type": "integer"},
+                             "total_pnl": {"type": "number"}, "gross_profit": {"type": "number"}, "gross_loss": {"type": "number"},
+                             "by_symbol": {"type": "array", "items": ref("PnLGroup")},
+                             "by_strategy": {"type": "array", "items": ref("PnLGroup")},
+                             "by_month": {"type": "array", "items": ref("PnLGroup")}}),
+    "PnLGroup": obj({"key": {"type": "string"}, "trades": {"type": "integer"}, "pnl": {"type": "number"},
+                     "win_rate": nullable("number")}),
+    "StrategyVersion": obj({"id": {"type": "integer"}, "strategy": {"type": "string"}, "parent_id": nullable("integer"),
+                            "parameters": {"type": "object"}, "notes": {"type": "string"}, "active": {"type": "boolean"},
+                            "created_at": time}),
+    "StrategyVersionCreate": obj({"strategy": {"type": "string"}, "parent_id": {"type": "integer", "minimum": 1},
+                                  "parameters": {"type": "object", "additionalProperties": {"type": ["string", "number", "boolean"]}},
+                                  "notes": {"type": "string"}}, ["strategy"], extra=False),
+    "Session": obj({"id": {"type": "integer"}, "mode": {"type": "string"}, "strategy": {"type": "string"},
+                    "strategy_version_id": nullable("integer"), "market_condition": {"type": "string"},
+                    "metrics": {}, "started_at": time, "ended_at": ntime}),
+}
+
+def error_responses(*codes):
+    out = {}
+    names = {"400": "Bad request: the field at fault is named", "401": "No token, or an invalid or expired one",
+             "404": "Not found", "409": "Conflicts with the stored state", "413": "Body over 1 MiB",
+             "429": "Too many failed logins from this address"}
+    for c in ("400", "401") + codes:
+        out[c] = {"description": names[c], "content": {"application/json": {"schema": ref("Error")}}}
+    out["4XX"] = {"description": "Other client errors", "content": {"application/json": {"schema": ref("Error")}}}
+    return out
+
+def ok(schema, code="200", description="OK", content_type="application/json"):
+    return {code: {"description": description, "content": {content_type: {"schema": schema}}}}
+
+def body(schema):
+    return {"required": True, "content": {"application/json": {"schema": schema}}}
+
+def q(name, schema, description=""):
+    return {"name": name, "in": "query", "required": False, "schema": schema, "description": description}
+
+def path_param(name, schema):
+    return {"name": name, "in": "path", "required": True, "schema": schema}
+
+page_params = [q("limit", {"type": "integer", "minimum": 1, "maximum": 1000}), q("offset", {"type": "integer", "minimum": 0})]
+id_param = path_param("id", {"type": "integer", "minimum": 1})
+filters = [q("symbol", {"type": "string"}), q("strategy", {"type": "string"})]
+
+def op(summary, responses, params=None, request=None, tags=None, security=True):
+    o = {"summary": summary, "responses": responses}
+    if params:
+        o["parameters"] = params
+    if request:
+        o["requestBody"] = request
+    if tags:
+        o["tags"] = tags
+    if not security:
+        o["security"] = []
+    return o
+
+paths = {
+    "/api/health": {"get": op("Status, version, uptime, database, queue, CPU and memory",
+                               ok(ref("Health")) | {"503": {"description": "The database is unreachable",
+                                                           "content": {"application/json": {"schema": ref("Health")}}}},
+                               tags=["system"], security=False)},
+    "/api/openapi.json": {"get": op("This document", ok({"type": "object"}), tags=["system"], security=False)},
+    "/metrics": {"get": op("Prometheus metrics (text format)", ok({"type": "string"}, content_type="text/plain") | error_responses(),
+                           tags=["system"])},
+    "/api/auth/login": {"post": op("Exchange Basic credentials for an access JWT and a refresh token",
+                                   ok(ref("Tokens")) | error_responses("429"), tags=["auth"], security=False)},
+    "/api/auth/refresh": {"post": op("Exchange a refresh token for new tokens (the old one is revoked)",
+                                     ok(ref("Tokens")) | error_responses("413"),
+                                     request=body(obj({"refresh_token": {"type": "string"}}, ["refresh_token"], extra=False)),
+                                     tags=["auth"], security=False)},
+    "/api/history": {
+        "get": op("Stored results, filtered, sorted and paginated", ok(page_of(ref("HistoryItem"))) | error_responses(),
+                  params=filters + [q("sort", {"type": "string", "enum": ["date", "sharpe", "total_return", "max_gain", "win_rate", "max_drawdown"]}),
+                                    q("order", {"type": "string", "enum": ["asc", "desc"]})] + page_params, tags=["history"]),
+        "delete": op("Delete the results matching the filters (all without filters)", ok(ref("Deleted")) | error_responses(),
+                     params=filters, tags=["history"])},
+    "/api/history/count": {"get": op("How many results match the filters", ok(ref("Count")) | error_responses(), params=filters,
+                                     tags=["history"])},
+    "/api/history/{id}": {"get": op("One result with its full trade log", ok(ref("HistoryDetail")) | error_responses("404"),
+                                    params=[id_param], tags=["history"])},
+    "/api/jobs": {
+        "post": op("Queue a job (the CLI's options and checks)", ok(ref("Job"), "201", "Queued") | error_responses("413"),
+                   request=body(ref("JobSubmission")), tags=["jobs"]),
+        "get": op("Jobs, newest first", ok(page_of(ref("Job"))) | error_responses(),
+                  params=[q("status", {"type": "string"}, "comma-separated states")] + page_params, tags=["jobs"]),
+        "delete": op("Delete finished jobs (their results stay)", ok(ref("Deleted")) | error_responses(), tags=["jobs"])},
+    "/api/jobs/{id}": {
+        "get": op("A job with its per-symbol breakdown", ok(ref("Job")) | error_responses("404"), params=[id_param], tags=["jobs"]),
+        "delete": op("Delete a finished job", ok(ref("Deleted")) | error_responses("404", "409"), params=[id_param], tags=["jobs"])},
+    "/api/jobs/{id}/log": {"get": op("A job's log lines", ok(page_of(ref("JobLogLine"))) | error_responses("404"),
+                                     params=[id_param] + page_params, tags=["jobs"])},
+    "/api/jobs/{id}/cancel": {"post": op("Cancel a queued job, or stop a running one at its next batch",
+                                         ok(ref("Job"), "202", "Cancelled or asked to stop") | error_responses("404"),
+                                         params=[id_param], tags=["jobs"])},
+    "/api/backtest": {"post": op("Run one backtest now: summary, trades and equity", ok(ref("BacktestResponse")) | error_responses("413"),
+                                 request=body(ref("BacktestRequest")), tags=["console"])},
+    "/api/keywords": {"get": op("Named symbol lists", ok(page_of(ref("Keyword"))) | error_responses(), params=page_params,
+                                tags=["console"])},
+    "/api/keywords/{name}": {
+        "put": op("Create or replace a keyword", ok(ref("Keyword")) | error_responses("413"),
+                  params=[path_param("name", {"type": "string", "minLength": 1, "maxLength": 100})],
+                  request=body(ref("KeywordPut")), tags=["console"]),
+        "delete": op("Delete a keyword", ok(ref("Deleted")) | error_responses("404"),
+                     params=[path_param("name", {"type": "string", "minLength": 1})], tags=["console"])},
+    "/api/keys": {"get": op("Which provider credentials are configured (never their values)",
+                            ok(obj({"items": {"type": "array", "items": ref("KeyStatus")}}, ["items"])) | error_responses(),
+                            tags=["console"])},
+    "/api/prices": {"get": op("Bars of a symbol and range", ok(ref("Prices")) | error_responses(),
+                              params=[q("data", {"type": "string"}), q("symbol", {"type": "string"}),
+                                      q("from", {"type": "string"}), q("to", {"type": "string"}), q("tz", {"type": "string"})] + page_params,
+                              tags=["console"])},
+    "/api/trades": {
+        "get": op("The trade journal, newest first", ok(page_of(ref("JournalTrade"))) | error_responses(),
+                  params=[q("symbol", {"type": "string"}), q("status", {"type": "string", "enum": ["open", "closed"]})] + page_params,
+                  tags=["journal"]),
+        "post": op("Record a trade", ok(ref("JournalTrade"), "201", "Recorded") | error_responses("413"),
+                   request=body(ref("JournalTradeCreate")), tags=["journal"])},
+    "/api/trades/close": {"post": op("Close an open trade", ok(ref("JournalTrade")) | error_responses("404", "409", "413"),
+                                     request=body(ref("JournalTradeClose")), tags=["journal"])},
+    "/api/trades/analytics": {"get": op("Win rate, P&L by symbol, strategy and month, profit factor, expectancy",
+                                        ok(ref("JournalAnalytics")) | error_responses(), tags=["journal"])},
+    "/api/strategies": {
+        "get": op("Strategy versions, newest first", ok(page_of(ref("StrategyVersion"))) | error_responses(), params=page_params,
+                  tags=["strategies"]),
+        "post": op("A new version (with a parent)", ok(ref("StrategyVersion"), "201", "Created") | error_responses("404", "413"),
+                   request=body(ref("StrategyVersionCreate")), tags=["strategies"])},
+    "/api/strategies/active": {"get": op("The active version", ok(ref("StrategyVersion")) | error_responses("404"),
+                                         tags=["strategies"])},
+    "/api/strategies/{id}/activate": {"post": op("Make a version the active one", ok(ref("StrategyVersion")) | error_responses("404"),
+                                                 params=[id_param], tags=["strategies"])},
+    "/api/sessions": {"get": op("Recorded runs with their market condition and metrics", ok(page_of(ref("Session"))) | error_responses(),
+                                params=page_params, tags=["strategies"])},
+    "/api/reports/{file}": {"get": op("A stored result's report: ID.html, or ID.pdf (headless Chromium)",
+                                      {"200": {"description": "The report",
+                                               "content": {"text/html": {"schema": {"type": "string"}},
+                                                           "application/pdf": {"schema": {"type": "string", "format": "binary"}}}}}
+                                      | error_responses("404", "409"),
+                                      params=[path_param("file", {"type": "string", "pattern": "^[0-9]+\\.(html|pdf)$"})],
+                                      tags=["reports"])},
+}
+
+doc = {
+    "openapi": "3.1.0",
+    "info": {"title": "Tradewind server", "version": "0.1.0",
+             "description": "REST API of `tradewind serve`. Times are ISO 8601 with offset; lists paginate with limit/offset; "
+                            "errors are {error, message, field}. Live updates: WebSocket /ws ({type, data} messages)."},
+    "servers": [{"url": "http://127.0.0.1:8080"}],
+    "security": [{"bearer": []}],
+    "components": {"schemas": schemas,
+                   "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer",
+                                                  "description": "An access JWT (POST /api/auth/login) or an API token (tradewind token create)"},
+                                       "basic": {"type": "http", "scheme": "basic"}}},
+    "paths": paths,
+}
+doc["paths"]["/api/auth/login"]["post"]["security"] = [{"basic": []}]
+
+out = os.path.join(os.path.dirname(__file__), "..", "Sources", "TradewindServer", "Resources", "openapi.json")
+with open(out, "w") as f:
+    json.dump(doc, f, indent=1, sort_keys=True)
+    f.write("\n")
+print(out)

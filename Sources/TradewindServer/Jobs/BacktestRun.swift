@@ -1,0 +1,129 @@
+import Foundation
+import TradewindCore
+import TradewindData
+import TradewindEngine
+import TradewindStore
+import TradewindStrategies
+
+/// One closed or open trade as responses and stored results give it.
+struct TradeLogRow: Codable, Sendable, Equatable {
+    var symbol: String
+    var side: String
+    var entryTime: String
+    var exitTime: String
+    var entryPrice: Double
+    var exitPrice: Double
+    var quantity: Double
+    var netPnL: Double
+    var returnFraction: Double
+    var barsHeld: Int
+    var open: Bool
+
+    enum CodingKeys: String, CodingKey {
+        case symbol, side, quantity, open
+        case entryTime = "entry_time", exitTime = "exit_time", entryPrice = "entry_price", exitPrice = "exit_price"
+        case netPnL = "net_pnl", returnFraction = "return", barsHeld = "bars_held"
+    }
+
+    init(_ t: Trade, times: Timestamps) {
+        symbol = t.symbol
+        side = t.side == .buy ? "long" : "short"
+        entryTime = times.string(t.entryTime)
+        exitTime = times.string(t.exitTime)
+        entryPrice = t.entryPrice
+        exitPrice = t.exitPrice
+        quantity = t.quantity
+        netPnL = t.netPnL
+        returnFraction = t.returnFraction.isFinite ? t.returnFraction : 0
+        barsHeld = t.barsHeld
+        open = t.isOpen
+    }
+}
+
+/// A point of an equity curve.
+struct EquityPoint: Codable, Sendable, Equatable {
+    var time: String
+    var equity: Double
+}
+
+/// What one backtest produced, ready for a response and for the store.
+struct BacktestOutcome: Sendable {
+    var summary: BacktestSummary
+    var trades: [TradeLogRow]
+    var equity: [EquityPoint]
+    var notes: [String]
+    var marketCondition: String
+    var startedAt: UnixNanos
+    var endedAt: UnixNanos
+    /// The best closed trade's return (nil without closed trades).
+    var maxGain: Double? {
+        trades.filter { !$0.open }.map(\.returnFraction).max()
+    }
+
+    var metrics: ResultMetrics {
+        ResultMetrics(sharpe: summary.sharpe, totalReturn: summary.totalReturn, maxGain: maxGain, winRate: summary.winRate,
+                      maxDrawdown: summary.maxDrawdown, trades: summary.trades)
+    }
+}
+
+/// Runs backtests for the API: checks the request (the `backtest` command's checks), loads the data and runs the
+/// strategy on a dedicated thread, never on the event loop.
+struct BacktestRun: Sendable {
+    let loader: MarketLoader
+    let times: Timestamps
+    let catalog: StrategyCatalog
+
+    /// Checks what can be checked before reading data: strategy, parameters, zone, settings, data source.
+    func check(_ request: BacktestRequest) throws {
+        let descriptor = try catalog.named(request.strategy)
+        _ = try descriptor.parameters(request.params)
+        _ = try request.backtest.config(zone: try MarketLoader.zone(request.tz))
+        try loader.check(request.data)
+    }
+
+    func run(_ request: BacktestRequest, threads: ThreadBudget) async throws -> BacktestOutcome {
+        try check(request)
+        let loader = self.loader, times = self.times, catalog = self.catalog
+        return try await DedicatedThread.run(name: "tw-backtest") { () throws -> BacktestOutcome in
+            let descriptor = try catalog.named(request.strategy)
+            let parameters = try descriptor.parameters(request.params)
+            let zone = try MarketLoader.zone(request.tz)
+            let data = try loader.load(request.data, symbols: request.symbols, zone: zone, adjust: request.adjust, threads: threads)
+            let (config, notes) = try descriptor.prepare(try request.backtest.config(zone: zone), parameters: parameters, data: data)
+            let result = try descriptor.run(parameters, data, config)
+            let interval = data.series.first?.interval ?? .daily
+            let summary = BacktestSummary(result: result, interval: interval, strategy: descriptor.name,
+                                          parameters: parameters.description, riskFree: request.riskFree)
+            let trades = result.trades.map { TradeLogRow($0, times: times) }
+            let e = result.equity
+            var equity: [EquityPoint] = []
+            if request.equityPoints > 0, !e.time.isEmpty {
+                let n = e.time.count
+                let step = max(1, (n + request.equityPoints - 1) / request.equityPoints)
+                var i = 0
+                while i < n {
+                    equity.append(EquityPoint(time: times.string(e.time[i]), equity: e.equity[i]))
+                    i += step
+                }
+                if (n - 1) % step != 0 { equity.append(EquityPoint(time: times.string(e.time[n - 1]), equity: e.equity[n - 1])) }
+            }
+            return BacktestOutcome(summary: summary, trades: trades, equity: equity, notes: notes,
+                                   marketCondition: MarketCondition.classify(data.series.first),
+                                   startedAt: e.time.first ?? 0, endedAt: e.time.last ?? 0)
+        }
+    }
+}
+
+/// The market condition a run met, from its first symbol's buy-and-hold over the run: annualised return above
+/// +10 % is `bull`, below −10 % `bear`, else `sideways` (`unknown` without two bars).
+enum MarketCondition {
+    static func classify(_ series: BarSeries?) -> String {
+        guard let s = series, s.count >= 2, let first = s.close.first, let last = s.close.last, first > 0, last > 0 else {
+            return "unknown"
+        }
+        let years = Double(s.time[s.count - 1] - s.time[0]) / (365.25 * 86_400e9)
+        guard years > 0 else { return "unknown" }
+        let annual = pow(last / first, 1 / max(years, 1.0 / 52)) - 1
+        return annual > 0.10 ? "bull" : annual < -0.10 ? "bear" : "sideways"
+    }
+}

@@ -1,0 +1,274 @@
+import Foundation
+import Logging
+import ServiceLifecycle
+import Synchronization
+import TradewindCore
+import TradewindData
+import TradewindEngine
+import TradewindOptimizer
+import TradewindStore
+import TradewindStrategies
+
+/// Runs queued jobs on `workers` concurrent slots, each job's CPU work on dedicated threads within its own thread
+/// budget (cores ÷ workers), never on the event loop. A job's symbols are stored one by one as they finish (each in
+/// one durable transaction); a job interrupted by a stop or a crash is queued again at start and continues with the
+/// symbols not yet stored. Runs as a service of the application: a graceful shutdown stops the jobs at their next
+/// batch and leaves them queued.
+final class JobScheduler: Service, Sendable {
+    let store: any TradewindStore
+    let hub: EventHub
+    let metrics: ServerMetrics
+    let workers: Int
+    let loader: MarketLoader
+    let backtests: BacktestRun
+    let logger: Logger
+    let catalog: StrategyCatalog
+    let wakeStream: AsyncStream<Void>
+    let wakeContinuation: AsyncStream<Void>.Continuation
+    /// Running jobs' tasks, to cancel them.
+    let running = Mutex<[Int64: Task<Void, Never>]>([:])
+
+    init(store: any TradewindStore, hub: EventHub, metrics: ServerMetrics, workers: Int, loader: MarketLoader,
+         backtests: BacktestRun, catalog: StrategyCatalog, logger: Logger) {
+        self.store = store
+        self.hub = hub
+        self.metrics = metrics
+        self.workers = max(1, workers)
+        self.loader = loader
+        self.backtests = backtests
+        self.catalog = catalog
+        self.logger = logger
+        (wakeStream, wakeContinuation) = AsyncStream.makeStream(of: Void.self, bufferingPolicy: .bufferingNewest(1))
+    }
+
+    /// Each job's thread budget: the cores shared among the worker slots.
+    var budget: ThreadBudget { ThreadBudget.all.share(among: workers) }
+
+    /// Tells the workers a job was queued.
+    func wake() { wakeContinuation.yield() }
+
+    /// Stops a running job at its next batch (it is then marked cancelled).
+    func cancel(_ id: Int64) {
+        running.withLock { $0[id] }?.cancel()
+    }
+
+    func run() async throws {
+        let requeued = try await store.requeueInterruptedJobs()
+        if !requeued.isEmpty {
+            logger.info("resuming interrupted jobs", metadata: ["jobs": "\(requeued.map(String.init).joined(separator: ","))"])
+        }
+        await withGracefulShutdownHandler {
+            await withTaskGroup(of: Void.self) { group in
+                // One stream per worker slot: the waker rings every slot on a new job, and every 2 s (jobs queued by
+                // another server on the same database).
+                let slots = (0..<workers).map { _ in AsyncStream.makeStream(of: Void.self, bufferingPolicy: .bufferingNewest(1)) }
+                let bells = slots.map(\.continuation)
+                group.addTask {
+                    for await _ in self.wakeStream { for b in bells { b.yield() } }
+                    for b in bells { b.finish() }
+                }
+                group.addTask {
+                    while (try? await Task.sleep(for: .seconds(2))) != nil { for b in bells { b.yield() } }
+                }
+                for (slot, s) in slots.enumerated() {
+                    let stream = s.stream
+                    group.addTask { await self.workerLoop(slot: slot, signals: stream) }
+                }
+                for b in bells { b.yield() }
+                await group.next()
+                group.cancelAll()
+            }
+        } onGracefulShutdown: {
+            self.wakeContinuation.finish()
+            for task in self.running.withLock({ Array($0.values) }) { task.cancel() }
+        }
+    }
+
+    func workerLoop(slot: Int, signals: AsyncStream<Void>) async {
+        for await _ in signals {
+            if Task.isCancelled { return }
+            do {
+                while let job = try await store.claimNextJob() {
+                    await execute(job)
+                    if Task.isCancelled { return }
+                }
+            } catch {
+                if Task.isCancelled || error is CancellationError { return }
+                logger.error("job queue unavailable", metadata: ["error": "\(error)", "slot": "\(slot)"])
+            }
+        }
+    }
+
+    /// Runs one claimed job to its end (or to a stop), recording its outcome.
+    func execute(_ job: JobRecord) async {
+        let task = Task { await self.perform(job) }
+        running.withLock { $0[job.id] = task }
+        await withTaskCancellationHandler {
+            await task.value
+        } onCancel: {
+            task.cancel()
+        }
+        running.withLock { $0[job.id] = nil }
+    }
+
+    func perform(_ job: JobRecord) async {
+        let started = ContinuousClock.now
+        do {
+            let submission = try JSONDecoder().decode(JobSubmission.self, from: Data(job.request.utf8))
+            await log(job.id, "info", job.symbolsDone > 0 ? "resumed (\(job.symbolsDone) of \(job.symbolsTotal) symbols done)" : "started")
+            switch submission.request {
+            case let .backtest(request): try await runBacktest(job, request)
+            case let .optimize(request): try await runOptimization(job, request, tz: submission.tz)
+            }
+            if Task.isCancelled {
+                try await shielded { try await self.stopped(job) }
+                return
+            }
+            try await store.finishJob(job.id, status: .succeeded, failure: nil)
+            let seconds = Self.seconds(ContinuousClock.now - started)
+            await log(job.id, "info", String(format: "finished in %.2f s", seconds))
+            hub.publish(LiveMessage(type: "job.finished", jobID: job.id,
+                                    data: JobEndEvent(jobID: job.id, status: "succeeded", reason: nil,
+                                                      durationSeconds: try await store.job(job.id)?.durationSeconds)))
+        } catch is CancellationError {
+            try? await shielded { try await self.stopped(job) }
+        } catch {
+            if Task.isCancelled {
+                try? await shielded { try await self.stopped(job) }
+                return
+            }
+            let reason = APIError.from(error).message
+            logger.warning("job failed", metadata: ["job": "\(job.id)", "reason": "\(reason)"])
+            await log(job.id, "error", reason)
+            try? await store.finishJob(job.id, status: .failed, failure: reason)
+            hub.publish(LiveMessage(type: "job.failed", jobID: job.id,
+                                    data: JobEndEvent(jobID: job.id, status: "failed", reason: reason, durationSeconds: nil)))
+        }
+    }
+
+    /// A job stopped early: cancelled when a client asked, else (server shutdown) queued to resume at the next start.
+    func stopped(_ job: JobRecord) async throws {
+        let current = try await store.job(job.id)
+        if current?.cancelRequested == true {
+            try await store.finishJob(job.id, status: .cancelled, failure: "cancelled by request")
+            await log(job.id, "info", "cancelled")
+            hub.publish(LiveMessage(type: "job.cancelled", jobID: job.id,
+                                    data: JobEndEvent(jobID: job.id, status: "cancelled", reason: "cancelled by request",
+                                                      durationSeconds: nil)))
+        } else {
+            _ = try await store.requeueInterruptedJobs()
+            await log(job.id, "info", "stopped by shutdown; resumes at the next start")
+        }
+    }
+
+    /// Runs `body` in a task of its own, so that a stop asked of the job (task cancellation) never interrupts the
+    /// store's bookkeeping — recording a finished symbol, or the job's end.
+    func shielded<T: Sendable>(_ body: @escaping @Sendable () async throws -> T) async throws -> T {
+        try await Task { try await body() }.value
+    }
+
+    func log(_ id: Int64, _ level: String, _ message: String) async {
+        let store = self.store
+        _ = try? await shielded { try await store.appendJobLog(id, level: level, message: message) }
+        hub.publish(LiveMessage(type: "job.log", jobID: id,
+                                data: JobLogEvent(jobID: id, level: level, message: message,
+                                                  at: backtests.times.string(StoreClock.now()))))
+    }
+
+    static func seconds(_ d: Duration) -> Double {
+        Double(d.components.seconds) + Double(d.components.attoseconds) * 1e-18
+    }
+
+    // MARK: kinds
+
+    func runBacktest(_ job: JobRecord, _ request: BacktestRequest) async throws {
+        let symbol = request.symbols?.joined(separator: ",") ?? "all"
+        try await store.setJobSymbols(job.id, symbols: [symbol])
+        if try await store.jobSymbols(job.id).first?.status == "done" { return }
+        let outcome = try await backtests.run(request, threads: budget)
+        let result = try await ResultBuilder.backtest(outcome, request: request)
+        let id = try await store.finishJobSymbol(job.id, symbol: symbol, evaluations: 1, result: result)
+        metrics.evaluations.increment()
+        _ = try await store.recordSession(ResultBuilder.session(outcome, strategy: request.strategy))
+        hub.publish(LiveMessage(type: "result.stored", jobID: job.id,
+                                data: ResultStoredEvent(resultID: id, jobID: job.id, symbol: symbol, strategy: request.strategy)))
+    }
+
+    func runOptimization(_ job: JobRecord, _ request: OptimizationRequest, tz: String?) async throws {
+        let zone = try MarketLoader.zone(tz)
+        let budget = self.budget
+        let loader = self.loader, catalog = self.catalog
+        var resolved = request
+        resolved.data = loader.resolve(request.data)
+        let plan = try resolved.plan(catalog: catalog, zone: zone, threads: budget)
+        let prepared = try await DedicatedThread.run(name: "tw-job-load") { () throws -> (PreparedOptimization, MarketDataset) in
+            let data = try loader.load(request.data, symbols: request.symbols, zone: zone, adjust: request.adjust, threads: budget)
+            return (try plan.prepared(for: data), data)
+        }
+        let (preparedJob, _) = prepared
+        for note in preparedJob.notes { await log(job.id, "info", "note: " + note) }
+        let symbols = preparedJob.series.map(\.symbol)
+        try await store.setJobSymbols(job.id, symbols: symbols)
+        let done = Set(try await store.jobSymbols(job.id).filter { $0.status == "done" }.map(\.symbol))
+        let total = symbols.count
+        var finished = done.count
+        let clock = ContinuousClock.now
+        var evaluationsThisRun = 0
+        let progressState = Mutex<(fraction: Double, published: ContinuousClock.Instant)>((0, ContinuousClock.now - .seconds(1)))
+        for series in preparedJob.series where !done.contains(series.symbol) {
+            try Task.checkCancellation()
+            let base = Double(finished)
+            let finishedNow = finished
+            let hub = self.hub
+            let times = backtests.times
+            let jobID = job.id
+            let symbol = series.symbol
+            let evaluatedBefore = evaluationsThisRun
+            let outcome = try await JobRunner.run(preparedJob.job, series: [series], progress: { fraction, _ in
+                let overall = (base + min(max(fraction, 0), 1)) / Double(max(total, 1))
+                let now = ContinuousClock.now
+                let publish = progressState.withLock { s -> Bool in
+                    s.fraction = overall
+                    guard now - s.published >= .milliseconds(100) else { return false }
+                    s.published = now
+                    return true
+                }
+                guard publish else { return }
+                let elapsed = Self.seconds(now - clock)
+                let runFraction = overall - Double(done.count) / Double(max(total, 1))
+                let eta = runFraction > 0 ? elapsed * (1 - overall) / runFraction : nil
+                let rate = elapsed > 0 && evaluatedBefore > 0 ? Double(evaluatedBefore) / elapsed : nil
+                hub.publish(LiveMessage(type: "job.progress", jobID: jobID,
+                                        data: JobProgressEvent(jobID: jobID, fraction: overall, symbolsDone: finishedNow,
+                                                               symbolsTotal: total, symbol: symbol, etaSeconds: eta,
+                                                               evaluationsPerSecond: rate,
+                                                               emittedAt: times.string(StoreClock.now()))))
+            })
+            if outcome.interrupted || Task.isCancelled { throw CancellationError() }
+            guard let optimized = outcome.symbols.first else { continue }
+            let evaluations = optimized.evaluations + (optimized.validationEvaluations ?? 0)
+            evaluationsThisRun += evaluations
+            metrics.evaluations.increment(by: Int64(evaluations))
+            let result = try await ResultBuilder.optimization(optimized, series: series, job: preparedJob.job,
+                                                              request: request, tz: tz, times: backtests.times)
+            let store = self.store
+            let id = try await shielded {
+                try await store.finishJobSymbol(job.id, symbol: series.symbol, evaluations: Int64(evaluations), result: result)
+            }
+            finished += 1
+            let elapsed = Self.seconds(ContinuousClock.now - clock)
+            let computed = finished - done.count
+            let eta = computed > 0 ? elapsed / Double(computed) * Double(total - finished) : nil
+            await log(job.id, "info", "\(series.symbol): \(evaluations) evaluations, best \(optimized.best?.params.text ?? "none")")
+            hub.publish(LiveMessage(type: "result.stored", jobID: job.id,
+                                    data: ResultStoredEvent(resultID: id, jobID: job.id, symbol: series.symbol,
+                                                            strategy: request.strategy)))
+            hub.publish(LiveMessage(type: "job.progress", jobID: job.id,
+                                    data: JobProgressEvent(jobID: job.id, fraction: Double(finished) / Double(max(total, 1)),
+                                                           symbolsDone: finished, symbolsTotal: total, symbol: nil,
+                                                           etaSeconds: eta,
+                                                           evaluationsPerSecond: elapsed > 0 ? Double(evaluationsThisRun) / elapsed : nil,
+                                                           emittedAt: backtests.times.string(StoreClock.now()))))
+        }
+    }
+}

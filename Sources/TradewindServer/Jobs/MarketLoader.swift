@@ -1,0 +1,37 @@
+import Foundation
+import TradewindCore
+import TradewindData
+
+/// Resolves and loads market data for requests: `sample:NAME` as is, relative paths under the server's home.
+struct MarketLoader: Sendable {
+    let home: String
+
+    /// The data source spec with a relative path made absolute under `home`.
+    func resolve(_ spec: String) -> String {
+        if spec.hasPrefix("sample:") || spec.hasPrefix("/") || spec.isEmpty { return spec }
+        return (home as NSString).appendingPathComponent(spec)
+    }
+
+    /// Checks that `spec` names data (a known sample, an existing path), without reading it.
+    func check(_ spec: String) throws {
+        _ = try DataSource(parsing: resolve(spec))
+    }
+
+    static func zone(_ name: String?) throws -> ZoneRules {
+        guard let name else { return .newYork }
+        do {
+            return try ZoneRules.named(name)
+        } catch {
+            throw APIError.badRequest("tz \(name): \(error)", field: "tz")
+        }
+    }
+
+    /// Loads `spec` (only `symbols` when given) with `adjust` applied, on the calling thread.
+    func load(_ spec: String, symbols: [String]?, zone: ZoneRules, adjust: AdjustmentMode, threads: ThreadBudget) throws -> MarketDataset {
+        let source = try DataSource(parsing: resolve(spec))
+        var options = LoadOptions(zone: zone)
+        options.threads = threads
+        let data = try source.load(options, symbols: symbols)
+        return adjust == .raw ? data : MarketDataset(data.series.map { $0.adjusted(adjust) })
+    }
+}

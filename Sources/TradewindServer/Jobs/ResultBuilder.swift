@@ -1,0 +1,78 @@
+import Foundation
+import TradewindCore
+import TradewindEngine
+import TradewindOptimizer
+import TradewindStore
+
+/// Builds the store's records from the libraries' outcomes.
+enum ResultBuilder {
+    /// The detail JSON of a backtest result: the `backtest --json` summary, notes and the equity curve.
+    struct BacktestDetail: Encodable {
+        var summary: BacktestSummary
+        var notes: [String]
+        var equity: [EquityPoint]
+        /// The request that reproduces the run (reports re-run it).
+        var replay: BacktestRequest
+    }
+
+    /// The detail JSON of an optimisation result.
+    struct OptimizationDetail: Encodable {
+        var optimization: SymbolOptimization
+        /// A backtest of the best point on the symbol (reports re-run it).
+        var replay: BacktestRequest?
+    }
+
+    /// The part of any result's detail that reports read.
+    struct Replayable: Decodable {
+        var replay: BacktestRequest?
+    }
+
+    static func backtest(_ outcome: BacktestOutcome, request: BacktestRequest) async throws -> NewResult {
+        NewResult(kind: .backtest, symbol: outcome.summary.symbols.joined(separator: ","), strategy: request.strategy,
+                  parameters: request.params.sorted { $0.key < $1.key }.map { ResultParameter(name: $0.key, value: $0.value) },
+                  metrics: outcome.metrics,
+                  detail: try JSON.string(BacktestDetail(summary: outcome.summary, notes: outcome.notes, equity: outcome.equity,
+                                                         replay: request)),
+                  trades: try JSON.string(outcome.trades))
+    }
+
+    static func session(_ outcome: BacktestOutcome, strategy: String) throws -> NewSession {
+        NewSession(mode: "backtest", strategy: strategy, marketCondition: outcome.marketCondition,
+                   metrics: try JSON.string(outcome.summary), startedAt: outcome.startedAt, endedAt: outcome.endedAt)
+    }
+
+    /// The detail JSON of an optimisation result: the symbol's full optimisation figures (best, top, overfitting,
+    /// validation) as `optimize --json` gives them.
+    static func optimization(_ s: SymbolOptimization, series: BarSeries, job: OptimizationJob, request: OptimizationRequest,
+                             tz: String?, times: Timestamps) async throws -> NewResult {
+        let params = s.best?.params.items.map { ResultParameter(name: $0.name, value: $0.value) } ?? []
+        // The best point's trade log: one engine run on the symbol's bars with the job's settings.
+        var trades: [TradeLogRow] = []
+        if let best = s.best {
+            let descriptor = job.strategy
+            let config = job.config
+            let overrides = Dictionary(best.params.items.map { ($0.name, $0.value) }, uniquingKeysWith: { a, _ in a })
+            trades = try await DedicatedThread.run(name: "tw-best-trades") { () throws -> [TradeLogRow] in
+                let parameters = try descriptor.parameters(overrides)
+                let result = try descriptor.run(parameters, MarketDataset([series]), config)
+                return result.trades.map { TradeLogRow($0, times: times) }
+            }
+        }
+        let summary = s.best?.summary
+        let maxGain = trades.filter { !$0.open }.map(\.returnFraction).max()
+        var stored = s
+        stored.objectiveByTrial = []
+        let replay = s.best.map { best in
+            BacktestRequest(strategy: request.strategy, data: request.data, symbols: [s.symbol],
+                            params: Dictionary(best.params.items.map { ($0.name, $0.value) }, uniquingKeysWith: { a, _ in a }),
+                            backtest: request.backtest, tz: tz, adjust: request.adjust)
+        }
+        return NewResult(kind: .optimize, symbol: s.symbol, strategy: request.strategy, parameters: params,
+                         objectiveName: (request.minimize && !request.objective.hasPrefix("-") ? "-" : "") + request.objective,
+                         metrics: ResultMetrics(sharpe: summary?.sharpe, totalReturn: summary?.totalReturn, maxGain: maxGain,
+                                                winRate: summary?.winRate, maxDrawdown: summary?.maxDrawdown,
+                                                trades: summary?.trades ?? 0, objective: s.best?.objective),
+                         detail: try JSON.string(OptimizationDetail(optimization: stored, replay: replay)),
+                         trades: try JSON.string(trades))
+    }
+}

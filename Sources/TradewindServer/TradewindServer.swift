@@ -1,0 +1,12 @@
+// TradewindServer: `tradewind serve` — the HTTP + WebSocket API over TradewindStore.
+//
+// Owns: the routes (`Routes/`, one file per area, all under `/api`), the job scheduler that runs queued backtests
+// and optimisations on a bounded pool of dedicated threads and resumes interrupted ones from their finished symbols
+// (`Jobs/`), the WebSocket event hub with bounded, coalescing per-client queues (`Live/`), authentication —
+// bcrypt passwords, short-lived JWT access tokens, refresh and API tokens, per-address login rate limits
+// (`Auth/`) —, Prometheus metrics (`Metrics/`), JSON errors `{error, message, field}` and the committed OpenAPI
+// document (`Resources/openapi.json`).
+//
+// May import: every Tradewind library up to TradewindReports, TradewindStore, Hummingbird (+ WebSocket, Auth,
+// Bcrypt), JWTKit, swift-prometheus, swift-metrics, swift-log, swift-service-lifecycle and Foundation.
+// The `tradewind` command only parses `serve`'s flags and calls `TradewindServer.run`.

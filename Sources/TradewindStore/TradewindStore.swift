@@ -1,0 +1,14 @@
+// TradewindStore: what the server keeps between runs.
+//
+// Owns: the store protocol (`TradewindStore`) and its one SQL implementation (`SQLStore`), the schema and its
+// migrations (`StoreMigrations`, an ordered list other modules' areas append to), and the two backends that run it:
+// SQLite through GRDB (one file, WAL, synchronous=FULL so that a committed result or journal entry survives a crash)
+// and PostgreSQL through postgres-nio. Areas, one file each under `Areas/`: jobs (status, timestamps, log lines,
+// per-symbol progress for resume), optimisation and backtest results (history with filters, sort and pagination),
+// keywords (named symbol lists), the trade journal, strategy versions, sessions, users and tokens.
+//
+// Both backends run the same SQL (`?` placeholders, rewritten to `$n` for PostgreSQL), so they behave alike;
+// the store suite runs over both. Values are stored as integers (instants: `UnixNanos`), doubles and text (JSON).
+//
+// May import: TradewindCore, GRDB, PostgresNIO, swift-log and Foundation. Nothing of the engine or optimizer:
+// results arrive as plain records the server builds.

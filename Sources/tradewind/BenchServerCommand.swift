@@ -1,0 +1,35 @@
+import ArgumentParser
+import Foundation
+import TradewindBenchmarks
+
+/// `tradewind bench server`: the server's endpoints and WebSocket fan-out under load, against FastAPI + uvicorn.
+struct BenchServer: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "server",
+        abstract: "Server endpoints under load (wrk) against a FastAPI + uvicorn peer on the same SQLite file; WebSocket fan-out.",
+        discussion: """
+            Needs wrk (apt-get install wrk) and, for the peer, Python with fastapi, uvicorn and pandas (--python). \
+            Run from the repository root with a release build: swift build -c release; .build/release/tradewind bench server.
+            """)
+
+    @Option(help: "Stored results.") var results = 100_000
+    @Option(help: "Trades in the result GET /api/history/{id} reads.") var trades = 1_000
+    @Option(help: "Seconds of load per endpoint and server.") var seconds = 5
+    @Option(help: "Concurrent connections.") var connections = 32
+    @Option(help: "WebSocket clients of the fan-out.") var clients = 1_000
+    @Option(help: "Python with fastapi, uvicorn, pandas.") var python = "python3"
+    @Flag(help: "Skip the FastAPI peer.") var noPeers = false
+
+    func run() async throws {
+        var c = ServerBenchmark.Configuration()
+        c.results = results
+        c.trades = trades
+        c.seconds = seconds
+        c.connections = connections
+        c.webSocketClients = clients
+        c.python = noPeers ? nil : python
+        if let path = Bundle.main.executablePath { c.tradewind = path }
+        let outcome = try await ServerBenchmark.run(c) { FileHandle.standardError.write(Data(($0 + "\n").utf8)) }
+        print(ServerBenchmark.format(outcome))
+    }
+}
