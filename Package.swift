@@ -7,6 +7,7 @@
 //   TradewindStrategies ← TradewindOptimizer ← TradewindReports.
 //   TradewindCharts (SVG charts) depends on TradewindCore only; reports and the dashboard draw with it.
 //   TradewindAnalytics depends on TradewindCore only and is used by the engine and everything above it.
+//   TradewindML (tensors, autodiff, layers, training, safetensors) depends on TradewindCore and COpenBLAS only.
 //   TradewindBenchmarks and the `tradewind` executable sit on top of everything.
 import PackageDescription
 
@@ -28,6 +29,7 @@ let package = Package(
         .library(name: "TradewindOptimizer", targets: ["TradewindOptimizer"]),
         .library(name: "TradewindCharts", targets: ["TradewindCharts"]),
         .library(name: "TradewindReports", targets: ["TradewindReports"]),
+        .library(name: "TradewindML", targets: ["TradewindML"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -37,6 +39,9 @@ let package = Package(
         // C facilities Swift cannot spell: glibc's allocator controls (`MemoryPolicy`), naming a thread (`DedicatedThread`).
         .systemLibrary(name: "CSystem", path: "Sources/CSystem"),
         .target(name: "TradewindCore", dependencies: ["CSystem"], swiftSettings: strict),
+        // OpenBLAS (Debian's libopenblas-dev): CBLAS matrix products and the thread-count controls for TradewindML.
+        .systemLibrary(name: "COpenBLAS", path: "Sources/COpenBLAS"),
+        .target(name: "TradewindML", dependencies: ["TradewindCore", "COpenBLAS"], swiftSettings: strict),
         .target(
             name: "TradewindData",
             dependencies: ["TradewindCore", "CZlib"],
@@ -118,6 +123,7 @@ let package = Package(
             ],
             swiftSettings: strict
         ),
+        .testTarget(name: "TradewindMLTests", dependencies: ["TradewindCore", "TradewindML"], swiftSettings: strict),
         .testTarget(name: "TradewindCLITests", dependencies: ["tradewind"], swiftSettings: strict),
         // A strategy defined outside the library, through public API only, as a user's own package would.
         .testTarget(
