@@ -39,28 +39,4 @@ enum GradientCheck {
         }
         return worst
     }
-
-    /// Checks the gradients of a layer's output with respect to its input and every weight.
-    static func checkLayer(weights: StateDict<Double>, input: Tensor<Double>, tolerance: Double = 1e-6,
-                           _ f: (Variable<Double>, ForwardPass<Double>) throws -> Variable<Double>) throws {
-        let names = weights.names
-        try check([input] + names.map { weights[$0]! }, tolerance: tolerance) { vars in
-            var d = StateDict<Double>()
-            for (n, v) in zip(names, vars.dropFirst()) { d[n] = v.value }
-            let pass = ForwardPass(weights: d, differentiable: false, training: false)
-            let x = vars[0]
-            return try f(x, PassWithVariables(pass: pass, names: names, vars: Array(vars.dropFirst())).bind())
-        }
-    }
-}
-
-/// Binds the variables being checked as the pass's parameters (so the tape sees the weights as inputs).
-struct PassWithVariables {
-    let pass: ForwardPass<Double>
-    let names: [String]
-    let vars: [Variable<Double>]
-    func bind() -> ForwardPass<Double> {
-        for (n, v) in zip(names, vars) { pass.bind(n, v) }
-        return pass
-    }
 }
