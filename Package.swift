@@ -78,7 +78,7 @@ let package = Package(
             name: "TradewindBenchmarks",
             dependencies: [
                 "TradewindCore", "TradewindData", "TradewindIndicators", "TradewindAnalytics",
-                "TradewindEngine", "TradewindStrategies", "TradewindOptimizer",
+                "TradewindEngine", "TradewindStrategies", "TradewindOptimizer", "TradewindML",
             ],
             swiftSettings: strict
         ),

@@ -8,7 +8,7 @@ struct BenchCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bench",
         abstract: "Run a benchmark against its peers in the same run (use a release build).",
-        subcommands: [BenchData.self, BenchAnalytics.self, BenchEngine.self, BenchEngines.self, BenchIndicators.self, BenchKernels.self, BenchOptimizer.self, BenchTPE.self]
+        subcommands: [BenchData.self, BenchAnalytics.self, BenchEngine.self, BenchEngines.self, BenchIndicators.self, BenchKernels.self, BenchML.self, BenchOptimizer.self, BenchTPE.self]
     )
 }
 
