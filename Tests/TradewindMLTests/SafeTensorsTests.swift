@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import TradewindCore
 @testable import TradewindML
 
 /// safetensors round trips and the errors for files that do not fit the model.
@@ -86,5 +87,43 @@ import Testing
         let d: StateDict<Float> = try SafeTensors.load(LayerCases.path("trained.safetensors"))
         #expect(d["gru.weight_ih_l0_reverse"]?.shape == [18, 3])
         #expect(d["pool.context.weight"]?.shape == [1, 4])
+    }
+}
+
+/// A model re-saved by Tradewind loads back and predicts as PyTorch's file does. With TRADEWIND_ML_EXPORT_DIR
+/// set, the file is also left there for Scripts/ml/check_tradewind_safetensors.py to load in PyTorch.
+@Suite struct TradewindWrittenModelTests {
+    @Test func tradewindWrittenModelRoundTrips() throws {
+        let model = SmallRecurrentNet()
+        let weights: StateDict<Float> = try SafeTensors.load(LayerCases.path("trained.safetensors"), expecting: model.weightShapes)
+        let dir = ProcessInfo.processInfo.environment["TRADEWIND_ML_EXPORT_DIR"]
+            ?? FileManager.default.temporaryDirectory.appendingPathComponent("tradewind-ml-export-\(UInt32.random(in: 0...UInt32.max))").path
+        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        let path = dir + "/trained_by_tradewind.safetensors"
+        try SafeTensors.save(weights, to: path, metadata: ["format": "pt"])
+        let back: StateDict<Float> = try SafeTensors.load(path, expecting: model.weightShapes)
+        #expect(back == weights)
+        let check: StateDict<Float> = try SafeTensors.load(LayerCases.path("trained_check.safetensors"))
+        let data = SequenceSamples(x: check["input"]!, labels: [0, 0, 0, 0], targets: [0, 0, 0, 0])
+        expectClose(try Inference.predict(model, weights: back, data: data, batchSize: 4)[0], check["logits"]!, tolerance: 1e-5, "logits")
+    }
+}
+
+/// The benchmark model runs end to end at a small size: output shapes, a finite loss, weight names.
+@Suite struct UniversalBiGRUTests {
+    @Test func universalBiGRUTrainsAStepAndPredictsBothHeads() throws {
+        let model = UniversalBiGRU(steps: 4, features: 18)
+        var g = Xoshiro256StarStar(seed: 1)
+        var weights = model.initialWeights(generator: &g)
+        #expect(weights["gru1.weight_hh_l0_reverse"]?.shape == [384, 128])
+        let batch = ThroughputProbe.syntheticBatch(3, steps: 4, features: 18, seed: 2)
+        let pass = ForwardPass(weights: weights, differentiable: true, training: true, seed: 1)
+        let out = try model.outputs(batch, in: pass)
+        #expect(out[0].shape == [3, 3] && out[1].shape == [3])
+        let loss = try model.loss(out, batch)
+        var adam = Adam<Float>()
+        try adam.step(&weights, gradients: try pass.gradients(of: loss))
+        let after = try model.loss(try model.outputs(batch, in: ForwardPass(weights: weights, differentiable: false, training: false)), batch)
+        #expect(loss.value.item.isFinite && after.value.item.isFinite)
     }
 }

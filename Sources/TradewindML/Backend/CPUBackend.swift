@@ -44,7 +44,7 @@ public struct CPUBackend: ComputeBackend {
 /// Scalar activation functions shared by kernels and fused layers.
 enum Activation {
     @inline(__always) static func sigmoid<S: TensorScalar>(_ x: S) -> S {
-        x >= 0 ? 1 / (1 + S.exp(-x)) : { let e = S.exp(x); return e / (1 + e) }()
+        1 / (1 + S.exp(-x))   // branch-free so gate loops vectorise; exp(−x) = ∞ gives 0 as it should
     }
     /// Exact GELU, x·Φ(x) (PyTorch's default `approximate='none'`).
     @inline(__always) static func gelu<S: TensorScalar>(_ x: S) -> S {

@@ -25,9 +25,9 @@ public protocol TensorScalar: BinaryFloatingPoint, Sendable, Codable where Self.
 
 extension Float: TensorScalar {
     public static var dtypeName: String { "F32" }
-    @inline(__always) public static func exp(_ x: Float) -> Float { Foundation.exp(x) }
+    @inline(__always) public static func exp(_ x: Float) -> Float { FastFloatMath.exp(x) }
     @inline(__always) public static func log(_ x: Float) -> Float { Foundation.log(x) }
-    @inline(__always) public static func tanh(_ x: Float) -> Float { Foundation.tanh(x) }
+    @inline(__always) public static func tanh(_ x: Float) -> Float { FastFloatMath.tanh(x) }
     @inline(__always) public static func erf(_ x: Float) -> Float { Foundation.erf(x) }
     @inline(__always) public static func sqrt(_ x: Float) -> Float { x.squareRoot() }
     @inline(__always) public static func pow(_ x: Float, _ y: Float) -> Float { Foundation.pow(x, y) }
