@@ -17,7 +17,9 @@ enum GRUKernel {
         let bih = biasIH.value.scalars, bhh = biasHH.value.scalars
         // Input projections of every (batch, step) row at once, biases folded in.
         var xp = [S](repeating: 0, count: rows * G)
-        for r in 0..<rows { for j in 0..<G { xp[r * G + j] = bih[j] } }
+        xp.withUnsafeMutableBufferPointer { p in bih.withUnsafeBufferPointer { b in
+            for r in 0..<rows { (p.baseAddress! + r * G).update(from: b.baseAddress!, count: G) }
+        } }
         xv.withUnsafeBufferPointer { xb in wih.withUnsafeBufferPointer { wb in xp.withUnsafeMutableBufferPointer { pb in
             if rows > 0 && I > 0 { Recurrent.gemmABt(backend, rows: rows, n: G, k: I, a: xb.baseAddress!, lda: I, w: wb.baseAddress!, c: pb.baseAddress!, ldc: G, beta: 1) }
         } } }
@@ -27,28 +29,23 @@ enum GRUKernel {
         out.withUnsafeMutableBufferPointer { ob in whh.withUnsafeBufferPointer { wb in hp.withUnsafeMutableBufferPointer { hb in
         xp.withUnsafeBufferPointer { pb in rGate.withUnsafeMutableBufferPointer { rb in zGate.withUnsafeMutableBufferPointer { zb in
         nGate.withUnsafeMutableBufferPointer { nb in hn.withUnsafeMutableBufferPointer { hnb in
+            bhh.withUnsafeBufferPointer { bias in
             for s in 0..<T {
                 let t = reverse ? T - 1 - s : s
                 let prev = reverse ? t + 1 : t - 1
-                for b in 0..<B { for j in 0..<G { hb[b * G + j] = bhh[j] } }
+                for b in 0..<B { (hb.baseAddress! + b * G).update(from: bias.baseAddress!, count: G) }
                 if s > 0 && H > 0 {
                     Recurrent.gemmABt(backend, rows: B, n: G, k: H, a: UnsafePointer(ob.baseAddress! + prev * H), lda: T * H,
                                       w: wb.baseAddress!, c: hb.baseAddress!, ldc: G, beta: 1)
                 }
                 for b in 0..<B {
-                    let row = b * T + t
-                    let px = row * G, ph = b * G, o = row * H
-                    let po = (b * T + prev) * H
-                    for j in 0..<H {
-                        let r = Activation.sigmoid(pb[px + j] + hb[ph + j])
-                        let z = Activation.sigmoid(pb[px + H + j] + hb[ph + H + j])
-                        let hnj = hb[ph + 2 * H + j]
-                        let n = S.tanh(pb[px + 2 * H + j] + r * hnj)
-                        let hPrev: S = s > 0 ? ob[po + j] : 0
-                        ob[o + j] = (1 - z) * n + z * hPrev
-                        rb[o + j] = r; zb[o + j] = z; nb[o + j] = n; hnb[o + j] = hnj
-                    }
+                    let row = b * T + t, o = row * H
+                    GRUCell.forward(H: H, x: pb.baseAddress! + row * G, h: hb.baseAddress! + b * G,
+                                    hPrev: s > 0 ? UnsafePointer(ob.baseAddress! + (b * T + prev) * H) : nil,
+                                    out: ob.baseAddress! + o, r: rb.baseAddress! + o, z: zb.baseAddress! + o,
+                                    n: nb.baseAddress! + o, hn: hnb.baseAddress! + o)
                 }
+            }
             }
         } } } } } } } }
         let result = out
@@ -68,26 +65,17 @@ enum GRUKernel {
         var dh = [S](repeating: 0, count: B * H)
         dxp.withUnsafeMutableBufferPointer { dxb in dhp.withUnsafeMutableBufferPointer { dhb in
         dh.withUnsafeMutableBufferPointer { dhh in whh.withUnsafeBufferPointer { wb in hPrevAll.withUnsafeMutableBufferPointer { hpa in
+        dy.withUnsafeBufferPointer { dyb in out.withUnsafeBufferPointer { outb in r.withUnsafeBufferPointer { rp in
+        z.withUnsafeBufferPointer { zp in n.withUnsafeBufferPointer { np in hn.withUnsafeBufferPointer { hnp in
             for s in stride(from: T - 1, through: 0, by: -1) {
                 let t = reverse ? T - 1 - s : s
                 let prev = reverse ? t + 1 : t - 1
                 for b in 0..<B {
-                    let row = b * T + t
-                    let o = row * H, pg = row * G
-                    for j in 0..<H {
-                        let d = dhh[b * H + j] + dy[o + j]
-                        let hPrev: S = s > 0 ? out[(b * T + prev) * H + j] : 0
-                        hpa[o + j] = hPrev
-                        let zj = z[o + j], nj = n[o + j], rj = r[o + j]
-                        let dn = d * (1 - zj)
-                        let dz = d * (hPrev - nj)
-                        let dan = dn * (1 - nj * nj)
-                        let dar = dan * hn[o + j] * rj * (1 - rj)
-                        let daz = dz * zj * (1 - zj)
-                        dxb[pg + j] = dar; dxb[pg + H + j] = daz; dxb[pg + 2 * H + j] = dan
-                        dhb[pg + j] = dar; dhb[pg + H + j] = daz; dhb[pg + 2 * H + j] = dan * rj
-                        dhh[b * H + j] = d * zj
-                    }
+                    let row = b * T + t, o = row * H
+                    GRUCell.backward(H: H, dh: dhh.baseAddress! + b * H, dy: dyb.baseAddress! + o,
+                                     hPrev: s > 0 ? outb.baseAddress! + (b * T + prev) * H : nil,
+                                     r: rp.baseAddress! + o, z: zp.baseAddress! + o, n: np.baseAddress! + o, hn: hnp.baseAddress! + o,
+                                     dx: dxb.baseAddress! + row * G, dhp: dhb.baseAddress! + row * G, hPrevOut: hpa.baseAddress! + o)
                 }
                 // dh_prev += dHP_t · W_hh
                 if s > 0 && H > 0 {
@@ -95,7 +83,7 @@ enum GRUKernel {
                                      w: wb.baseAddress!, c: dhh.baseAddress!, ldc: H, beta: 1)
                 }
             }
-        } } } } }
+        } } } } } } } } } } }
         var dx = [S](repeating: 0, count: rows * I)
         var dwih = [S](repeating: 0, count: G * I), dwhh = [S](repeating: 0, count: G * H)
         if rows > 0 && G > 0 {
@@ -115,5 +103,50 @@ enum GRUKernel {
                 Tensor(uncheckedShape: [G, H], scalars: dwhh),
                 Tensor(uncheckedShape: [G], scalars: Recurrent.columnSums(dxp, rows: rows, n: G)),
                 Tensor(uncheckedShape: [G], scalars: Recurrent.columnSums(dhp, rows: rows, n: G))]
+    }
+}
+
+/// One GRU step for one batch row, as short loops over contiguous gate blocks that the compiler vectorises.
+enum GRUCell {
+    /// `h` holds the recurrent projections [hr | hz | hn] (biases included) and is overwritten with r and z.
+    @inline(__always)
+    static func forward<S: TensorScalar>(H: Int, x: UnsafePointer<S>, h: UnsafeMutablePointer<S>, hPrev: UnsafePointer<S>?,
+                                         out: UnsafeMutablePointer<S>, r: UnsafeMutablePointer<S>, z: UnsafeMutablePointer<S>,
+                                         n: UnsafeMutablePointer<S>, hn: UnsafeMutablePointer<S>) {
+        if S.self == Float.self {
+            typealias K = FloatGateKernels
+            K.sigmoidOfSum(K.cast(h), K.cast(x), count: 2 * H)
+            K.candidate(K.cast(n), x: K.cast(x + 2 * H), r: K.cast(UnsafePointer(h)), hn: K.cast(UnsafePointer(h + 2 * H)), count: H)
+        } else {
+            for j in 0..<(2 * H) { h[j] = Activation.sigmoid(h[j] + x[j]) }
+            for j in 0..<H { n[j] = S.tanh(x[2 * H + j] + h[j] * h[2 * H + j]) }
+        }
+        let zs = UnsafePointer(h + H)
+        if let hPrev {
+            for j in 0..<H { out[j] = n[j] + zs[j] * (hPrev[j] - n[j]) }   // PyTorch's form of (1 − z)·n + z·h
+        } else {
+            for j in 0..<H { out[j] = n[j] - zs[j] * n[j] }
+        }
+        r.update(from: h, count: H)
+        z.update(from: zs, count: H)
+        hn.update(from: h + 2 * H, count: H)
+    }
+
+    /// Backpropagates one step: `dh` comes in as the carried gradient and leaves as its direct part d·z (the
+    /// caller adds dHP · W_hh); `dx` receives the input-projection gradient [dr | dz | dn] (pre-activation) and
+    /// `dhp` the recurrent-projection gradient [dr | dz | dn ⊙ r].
+    @inline(__always)
+    static func backward<S: TensorScalar>(H: Int, dh: UnsafeMutablePointer<S>, dy: UnsafePointer<S>, hPrev: UnsafePointer<S>?,
+                                          r: UnsafePointer<S>, z: UnsafePointer<S>, n: UnsafePointer<S>, hn: UnsafePointer<S>,
+                                          dx: UnsafeMutablePointer<S>, dhp: UnsafeMutablePointer<S>, hPrevOut: UnsafeMutablePointer<S>) {
+        for j in 0..<H { dh[j] += dy[j] }
+        if let hPrev { hPrevOut.update(from: hPrev, count: H) } else { hPrevOut.update(repeating: 0, count: H) }
+        let dn = dx + 2 * H, dz = dx + H
+        for j in 0..<H { dn[j] = dh[j] * (1 - z[j]) * (1 - n[j] * n[j]) }
+        for j in 0..<H { dz[j] = dh[j] * (hPrevOut[j] - n[j]) * z[j] * (1 - z[j]) }
+        for j in 0..<H { dx[j] = dn[j] * hn[j] * r[j] * (1 - r[j]) }
+        dhp.update(from: dx, count: 2 * H)
+        for j in 0..<H { dhp[2 * H + j] = dn[j] * r[j] }
+        for j in 0..<H { dh[j] *= z[j] }
     }
 }
