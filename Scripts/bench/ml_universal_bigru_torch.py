@@ -1,8 +1,9 @@
 """Peer of `tradewind bench ml`: the universal BiGRU in PyTorch (CPU), same shapes, synthetic data, Adam, batch 64.
 
-Prints `training_samples_per_s`, `inference_samples_per_s`, `gemm_gflops` lines.
+Rates come from the median step / run (as Tradewind's). Prints `training_samples_per_s`, `inference_samples_per_s`, `gemm_gflops` lines.
 Usage: python3 Scripts/bench/ml_universal_bigru_torch.py THREADS TRAIN_STEPS INFERENCE_RUNS
 """
+import statistics
 import sys
 import time
 
@@ -64,18 +65,22 @@ def main():
 
     model.train()
     step(0)
-    t0 = time.perf_counter()
+    times = []
     for i in range(train_steps):
+        t0 = time.perf_counter()
         step(i + 1)
-    train = train_steps * 64 / (time.perf_counter() - t0)
+        times.append(time.perf_counter() - t0)
+    train = 64 / statistics.median(times)
     model.eval()
     xi = torch.rand(256, 60, 18) * 2 - 1
     with torch.inference_mode():
         model(xi)
-        t1 = time.perf_counter()
+        times = []
         for _ in range(infer_runs):
+            t1 = time.perf_counter()
             model(xi)
-        infer = infer_runs * 256 / (time.perf_counter() - t1)
+            times.append(time.perf_counter() - t1)
+        infer = 256 / statistics.median(times)
         a = torch.rand(1024, 1024)
         best = float("inf")
         for _ in range(5):

@@ -22,7 +22,8 @@ public enum ThroughputProbe {
     }
 
     /// Times `trainSteps` Adam steps at `trainBatch` (after one warm-up step) and `inferenceRuns` forward passes
-    /// at `inferenceBatch` without a tape (after one warm-up).
+    /// at `inferenceBatch` without a tape (after one warm-up); rates come from the median step and run, which
+    /// a machine shared with other jobs disturbs least.
     public static func universalBiGRU(trainBatch: Int = 64, trainSteps: Int, inferenceBatch: Int = 256, inferenceRuns: Int,
                                       steps: Int = 60, features: Int = 18, seed: UInt64 = 1) throws(MLError) -> Figures {
         let model = UniversalBiGRU(steps: steps, features: features)
@@ -39,18 +40,29 @@ public enum ThroughputProbe {
         }
         _ = try trainStep(0)
         var lossSum = 0.0
-        let t0 = Date()
-        for i in 0..<trainSteps { lossSum += try trainStep(i + 1) }
-        let trainSeconds = Date().timeIntervalSince(t0)
+        var stepSeconds: [Double] = []
+        for i in 0..<trainSteps {
+            let t0 = Date()
+            lossSum += try trainStep(i + 1)
+            stepSeconds.append(Date().timeIntervalSince(t0))
+        }
         let inferenceInput = syntheticBatch(inferenceBatch, steps: steps, features: features, seed: seed &+ 99)
         func infer() throws(MLError) { _ = try model.outputs(inferenceInput, in: ForwardPass(weights: weights, differentiable: false, training: false)) }
         try infer()
-        let t1 = Date()
-        for _ in 0..<inferenceRuns { try infer() }
-        let inferSeconds = Date().timeIntervalSince(t1)
-        return Figures(trainingSamplesPerSecond: Double(trainSteps * trainBatch) / trainSeconds,
-                       inferenceSamplesPerSecond: Double(inferenceRuns * inferenceBatch) / inferSeconds,
+        var runSeconds: [Double] = []
+        for _ in 0..<inferenceRuns {
+            let t1 = Date()
+            try infer()
+            runSeconds.append(Date().timeIntervalSince(t1))
+        }
+        return Figures(trainingSamplesPerSecond: Double(trainBatch) / median(stepSeconds),
+                       inferenceSamplesPerSecond: Double(inferenceBatch) / median(runSeconds),
                        trainingLoss: lossSum / Double(max(trainSteps, 1)))
+    }
+
+    static func median(_ v: [Double]) -> Double {
+        let s = v.sorted()
+        return s.count % 2 == 1 ? s[s.count / 2] : (s[s.count / 2 - 1] + s[s.count / 2]) / 2
     }
 
     /// GFLOP/s of an n×n×n single-precision GEMM through the current backend (best of `runs`).

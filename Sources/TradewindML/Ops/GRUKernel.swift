@@ -24,7 +24,10 @@ enum GRUKernel {
             if rows > 0 && I > 0 { Recurrent.gemmABt(backend, rows: rows, n: G, k: I, a: xb.baseAddress!, lda: I, w: wb.baseAddress!, c: pb.baseAddress!, ldc: G, beta: 1) }
         } } }
         var out = [S](repeating: 0, count: rows * H)
-        var rGate = [S](repeating: 0, count: rows * H), zGate = rGate, nGate = rGate, hn = rGate
+        // Gates are kept for the backward pass only when something is on a tape; inference reuses one row.
+        let keep = [x, weightIH, weightHH, biasIH, biasHH].contains { $0.tape != nil }
+        let saved = keep ? rows * H : H
+        var rGate = [S](repeating: 0, count: saved), zGate = rGate, nGate = rGate, hn = rGate
         var hp = [S](repeating: 0, count: B * G)
         out.withUnsafeMutableBufferPointer { ob in whh.withUnsafeBufferPointer { wb in hp.withUnsafeMutableBufferPointer { hb in
         xp.withUnsafeBufferPointer { pb in rGate.withUnsafeMutableBufferPointer { rb in zGate.withUnsafeMutableBufferPointer { zb in
@@ -39,11 +42,11 @@ enum GRUKernel {
                                       w: wb.baseAddress!, c: hb.baseAddress!, ldc: G, beta: 1)
                 }
                 for b in 0..<B {
-                    let row = b * T + t, o = row * H
+                    let row = b * T + t, o = row * H, so = keep ? o : 0
                     GRUCell.forward(H: H, x: pb.baseAddress! + row * G, h: hb.baseAddress! + b * G,
                                     hPrev: s > 0 ? UnsafePointer(ob.baseAddress! + (b * T + prev) * H) : nil,
-                                    out: ob.baseAddress! + o, r: rb.baseAddress! + o, z: zb.baseAddress! + o,
-                                    n: nb.baseAddress! + o, hn: hnb.baseAddress! + o)
+                                    out: ob.baseAddress! + o, r: keep ? rb.baseAddress! + so : nil, z: keep ? zb.baseAddress! + so : nil,
+                                    n: nb.baseAddress! + so, hn: keep ? hnb.baseAddress! + so : nil)
                 }
             }
             }
@@ -108,11 +111,12 @@ enum GRUKernel {
 
 /// One GRU step for one batch row, as short loops over contiguous gate blocks that the compiler vectorises.
 enum GRUCell {
-    /// `h` holds the recurrent projections [hr | hz | hn] (biases included) and is overwritten with r and z.
+    /// `h` holds the recurrent projections [hr | hz | hn] (biases included) and is overwritten with r and z;
+    /// r, z and hn are saved where pointers are given (training).
     @inline(__always)
     static func forward<S: TensorScalar>(H: Int, x: UnsafePointer<S>, h: UnsafeMutablePointer<S>, hPrev: UnsafePointer<S>?,
-                                         out: UnsafeMutablePointer<S>, r: UnsafeMutablePointer<S>, z: UnsafeMutablePointer<S>,
-                                         n: UnsafeMutablePointer<S>, hn: UnsafeMutablePointer<S>) {
+                                         out: UnsafeMutablePointer<S>, r: UnsafeMutablePointer<S>?, z: UnsafeMutablePointer<S>?,
+                                         n: UnsafeMutablePointer<S>, hn: UnsafeMutablePointer<S>?) {
         if S.self == Float.self {
             typealias K = FloatGateKernels
             K.sigmoidOfSum(K.cast(h), K.cast(x), count: 2 * H)
@@ -127,9 +131,9 @@ enum GRUCell {
         } else {
             for j in 0..<H { out[j] = n[j] - zs[j] * n[j] }
         }
-        r.update(from: h, count: H)
-        z.update(from: zs, count: H)
-        hn.update(from: h + 2 * H, count: H)
+        r?.update(from: h, count: H)
+        z?.update(from: zs, count: H)
+        hn?.update(from: h + 2 * H, count: H)
     }
 
     /// Backpropagates one step: `dh` comes in as the carried gradient and leaves as its direct part d·z (the
