@@ -25,6 +25,10 @@ public struct CPUBackend: ComputeBackend {
 
     public func unary<S: TensorScalar>(_ kernel: UnaryKernel, _ x: UnsafeBufferPointer<S>, _ out: UnsafeMutableBufferPointer<S>) {
         let n = x.count
+        if S.self == Float.self, let xb = x.baseAddress, let ob = out.baseAddress,
+           floatKernel(kernel, FloatGateKernels.cast(xb), FloatGateKernels.cast(ob), n) {
+            return
+        }
         switch kernel {
         case .exp: for i in 0..<n { out[i] = S.exp(x[i]) }
         case .log: for i in 0..<n { out[i] = S.log(x[i]) }
@@ -39,6 +43,17 @@ public struct CPUBackend: ComputeBackend {
         case .cos: for i in 0..<n { out[i] = S.cos(x[i]) }
         }
     }
+}
+
+/// The vectorisable single-precision loops for exp, tanh and sigmoid; false for the other kernels.
+private func floatKernel(_ kernel: UnaryKernel, _ x: UnsafePointer<Float>, _ out: UnsafeMutablePointer<Float>, _ n: Int) -> Bool {
+    switch kernel {
+    case .exp: for i in 0..<n { out[i] = FastFloatMath.exp(x[i]) }
+    case .tanh: for i in 0..<n { out[i] = FastFloatMath.tanh(x[i]) }
+    case .sigmoid: for i in 0..<n { out[i] = 1 / (1 + FastFloatMath.exp(-x[i])) }
+    default: return false
+    }
+    return true
 }
 
 /// Scalar activation functions shared by kernels and fused layers.

@@ -12,42 +12,41 @@ extension Variable {
         var rstd = [Scalar](repeating: 0, count: rows)
         var y = [Scalar](repeating: 0, count: value.count)
         let x = value.scalars, w = weight.value.scalars, b = bias.value.scalars
-        for r in 0..<rows {
-            let base = r * n
-            var mean: Scalar = 0
-            for j in 0..<n { mean += x[base + j] }
-            mean /= Scalar(n)
-            var v: Scalar = 0
-            for j in 0..<n { let d = x[base + j] - mean; v += d * d }
-            let rs = 1 / Scalar.sqrt(v / Scalar(n) + eps)
-            rstd[r] = rs
-            for j in 0..<n {
-                let h = (x[base + j] - mean) * rs
-                xhat[base + j] = h
-                y[base + j] = h * w[j] + b[j]
+        x.withUnsafeBufferPointer { xp in w.withUnsafeBufferPointer { wp in b.withUnsafeBufferPointer { bp in
+        xhat.withUnsafeMutableBufferPointer { hp in y.withUnsafeMutableBufferPointer { yp in
+            for r in 0..<rows {
+                let xr = xp.baseAddress! + r * n, hr = hp.baseAddress! + r * n, yr = yp.baseAddress! + r * n
+                var mean: Scalar = 0
+                for j in 0..<n { mean += xr[j] }
+                mean /= Scalar(n)
+                var v: Scalar = 0
+                for j in 0..<n { let d = xr[j] - mean; v += d * d }
+                let rs = 1 / Scalar.sqrt(v / Scalar(n) + eps)
+                rstd[r] = rs
+                for j in 0..<n { hr[j] = (xr[j] - mean) * rs }
+                for j in 0..<n { yr[j] = hr[j] * wp[j] + bp[j] }
             }
-        }
+        } } } } }
         let xShape = shape
         return Variable.make(Tensor(uncheckedShape: xShape, scalars: y), [self, weight, bias]) { g in
             var dx = [Scalar](repeating: 0, count: x.count)
             var dw = [Scalar](repeating: 0, count: n), db = [Scalar](repeating: 0, count: n)
-            let gs = g.scalars
-            for r in 0..<rows {
-                let base = r * n
-                var sumG: Scalar = 0, sumGX: Scalar = 0
-                for j in 0..<n {
-                    let gh = gs[base + j] * w[j]
-                    sumG += gh
-                    sumGX += gh * xhat[base + j]
-                    dw[j] += gs[base + j] * xhat[base + j]
-                    db[j] += gs[base + j]
-                }
+            g.scalars.withUnsafeBufferPointer { gp in xhat.withUnsafeBufferPointer { hp in w.withUnsafeBufferPointer { wp in
+            dx.withUnsafeMutableBufferPointer { dxp in dw.withUnsafeMutableBufferPointer { dwp in db.withUnsafeMutableBufferPointer { dbp in
                 let inv = 1 / Scalar(n)
-                for j in 0..<n {
-                    let gh = gs[base + j] * w[j]
-                    dx[base + j] = rstd[r] * (gh - inv * sumG - xhat[base + j] * inv * sumGX)
+                for r in 0..<rows {
+                    let gr = gp.baseAddress! + r * n, hr = hp.baseAddress! + r * n, dr = dxp.baseAddress! + r * n
+                    var sumG: Scalar = 0, sumGX: Scalar = 0
+                    for j in 0..<n {
+                        let gh = gr[j] * wp[j]
+                        sumG += gh
+                        sumGX += gh * hr[j]
+                    }
+                    for j in 0..<n { dwp[j] += gr[j] * hr[j]; dbp[j] += gr[j] }
+                    let a = inv * sumG, c = inv * sumGX, rs = rstd[r]
+                    for j in 0..<n { dr[j] = rs * (gr[j] * wp[j] - a - hr[j] * c) }
                 }
-            }
+            } } } } } }
             return [Tensor(uncheckedShape: xShape, scalars: dx), Tensor(uncheckedShape: [n], scalars: dw),
                     Tensor(uncheckedShape: [n], scalars: db)]
         }
