@@ -30,7 +30,13 @@ enum Recurrent {
     static func columnSums<S: TensorScalar>(_ a: [S], rows: Int, n: Int) -> [S] {
         var s = [S](repeating: 0, count: n)
         a.withUnsafeBufferPointer { p in
-            for r in 0..<rows { for j in 0..<n { s[j] += p[r * n + j] } }
+            s.withUnsafeMutableBufferPointer { o in
+                guard let src = p.baseAddress, let dst = o.baseAddress else { return }
+                for r in 0..<rows {
+                    let row = src + r * n
+                    for j in 0..<n { dst[j] += row[j] }
+                }
+            }
         }
         return s
     }
