@@ -17,6 +17,8 @@ import Testing
         try GradientCheck.check([p]) { try Loss.icPenalty($0[0], t, floor: 0.9) }
         try GradientCheck.check([p, t]) { try Loss.pearson($0[0], $0[1]) }
         try GradientCheck.check([p]) { try Loss.huber($0[0], t, delta: 0.3) }
+        try GradientCheck.check([p]) { try Loss.meanSquaredError($0[0], t) }
+        try GradientCheck.check([p.shiftedForDivision().scaledToUnit()]) { try Loss.binaryCrossEntropy(probabilities: $0[0], targets: t.shiftedForDivision().scaledToUnit()) }
         try GradientCheck.check([p]) { try Loss.binaryCrossEntropy(logits: $0[0], targets: t.shiftedForDivision().scaledToUnit()) }
         try GradientCheck.check([GradientCheck.random([3, 4], seed: 33)]) {
             try Loss.crossEntropy(logits: $0[0], labels: [1, 3, 0], classWeights: [1, 2, 0.5, 1], sampleWeights: [0.5, 1, 2])

@@ -127,14 +127,16 @@ public struct Trainer<Model: SupervisedModel> {
             let indices = Array(i..<min(data.count, i + batchSize))
             let batch = try data.batch(indices)
             let pass = ForwardPass(weights: weights, differentiable: false, training: false)
-            sum += Double(try model.loss(try model.outputs(batch, in: pass), batch).value.item) * Double(indices.count)
+            let loss = Double(try model.loss(try model.outputs(batch, in: pass), batch).value.item)
+            guard loss.isFinite else { throw .nonFinite(what: "validation loss of samples \(indices.first!)..<\(indices.last! + 1)") }
+            sum += loss * Double(indices.count)
             i += batchSize
         }
         return sum / Double(data.count)
     }
 }
 
-/// Batched inference: no tape, no dropout.
+/// Batched inference: no tape, no dropout; a NaN or infinite prediction is an error, not a silent result.
 public enum Inference {
     /// Each head's outputs for all of `data`, computed `batchSize` samples at a time and joined along axis 0.
     public static func predict<Model: SupervisedModel, D: TrainingData<Model.Batch>>(
@@ -149,6 +151,10 @@ public enum Inference {
             i += batchSize
         }
         guard let heads = parts.first?.count else { return [] }
-        return try (0..<heads).map { (h) throws(MLError) in try Variable.concat(parts.map { $0[h] }, axis: 0).value }
+        return try (0..<heads).map { (h) throws(MLError) in
+            let joined = try Variable.concat(parts.map { $0[h] }, axis: 0).value
+            try joined.requireFinite("predictions of head \(h) (NaN or infinite inputs or weights?)")
+            return joined
+        }
     }
 }
