@@ -7,7 +7,8 @@
 //   TradewindStrategies ← TradewindOptimizer ← TradewindReports.
 //   TradewindCharts (SVG charts) depends on TradewindCore only; reports and the dashboard draw with it.
 //   TradewindAnalytics depends on TradewindCore only and is used by the engine and everything above it.
-//   TradewindML (tensors, autodiff, layers, training, safetensors) depends on TradewindCore and COpenBLAS only.
+//   TradewindML (tensors, autodiff, layers, training, safetensors) depends on TradewindCore, COpenBLAS and
+//   CTradewindKernels (its C gate loops, compiled per instruction set and picked at run time) only.
 //   TradewindBenchmarks and the `tradewind` executable sit on top of everything.
 import PackageDescription
 
@@ -41,7 +42,8 @@ let package = Package(
         .target(name: "TradewindCore", dependencies: ["CSystem"], swiftSettings: strict),
         // OpenBLAS (Debian's libopenblas-dev): CBLAS matrix products and the thread-count controls for TradewindML.
         .systemLibrary(name: "COpenBLAS", path: "Sources/COpenBLAS"),
-        .target(name: "TradewindML", dependencies: ["TradewindCore", "COpenBLAS"], swiftSettings: strict),
+        .target(name: "CTradewindKernels", path: "Sources/CTradewindKernels"),
+        .target(name: "TradewindML", dependencies: ["TradewindCore", "COpenBLAS", "CTradewindKernels"], swiftSettings: strict),
         .target(
             name: "TradewindData",
             dependencies: ["TradewindCore", "CZlib"],

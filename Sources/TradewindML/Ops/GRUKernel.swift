@@ -1,9 +1,12 @@
+import CTradewindKernels
+
 /// The fused GRU over a whole sequence, PyTorch's equations (gate rows ordered r, z, n):
 ///   r = σ(W_ir x + b_ir + W_hr h + b_hr),  z = σ(W_iz x + b_iz + W_hz h + b_hz),
 ///   n = tanh(W_in x + b_in + r ⊙ (W_hn h + b_hn)),  h' = (1 − z) ⊙ n + z ⊙ h.
 /// (Keras's `reset_after=True` GRU is the same cell with gates ordered z, r, h.) The input projections of all
 /// time steps are one GEMM; each step then needs one [batch, H] × [H, 3H] GEMM. The backward pass is
-/// backpropagation through time with the weight gradients summed in two GEMMs at the end.
+/// backpropagation through time with the weight gradients summed in two GEMMs at the end. Inside, everything is
+/// time-major ([steps, batch, ·]), so each step's rows are contiguous for its GEMM and gate loops.
 enum GRUKernel {
     /// Runs the GRU over `x` [batch, steps, input] from a zero state, returning every step's hidden state
     /// [batch, steps, hidden] (step t of a `reverse` GRU sits at t, as in PyTorch's bidirectional output).
@@ -13,7 +16,7 @@ enum GRUKernel {
                                             bih: biasIH.value, bhh: biasHH.value, gates: 3, hidden: H)
         let rows = B * T, G = 3 * H
         let backend = Compute.backend
-        let xv = x.value.scalars, wih = weightIH.value.scalars, whh = weightHH.value.scalars
+        let xv = Recurrent.swapLeadingAxes(x.value.scalars, B, T, I), wih = weightIH.value.scalars, whh = weightHH.value.scalars
         let bih = biasIH.value.scalars, bhh = biasHH.value.scalars
         // Input projections of every (batch, step) row at once, biases folded in.
         var xp = [S](repeating: 0, count: rows * G)
@@ -38,13 +41,13 @@ enum GRUKernel {
                 let prev = reverse ? t + 1 : t - 1
                 for b in 0..<B { (hb.baseAddress! + b * G).update(from: bias.baseAddress!, count: G) }
                 if s > 0 && H > 0 {
-                    Recurrent.gemmABt(backend, rows: B, n: G, k: H, a: UnsafePointer(ob.baseAddress! + prev * H), lda: T * H,
+                    Recurrent.gemmABt(backend, rows: B, n: G, k: H, a: UnsafePointer(ob.baseAddress! + prev * B * H), lda: H,
                                       w: wb.baseAddress!, c: hb.baseAddress!, ldc: G, beta: 1)
                 }
                 for b in 0..<B {
-                    let row = b * T + t, o = row * H, so = keep ? o : 0
+                    let row = t * B + b, o = row * H, so = keep ? o : 0
                     GRUCell.forward(H: H, x: pb.baseAddress! + row * G, h: hb.baseAddress! + b * G,
-                                    hPrev: s > 0 ? UnsafePointer(ob.baseAddress! + (b * T + prev) * H) : nil,
+                                    hPrev: s > 0 ? UnsafePointer(ob.baseAddress! + (prev * B + b) * H) : nil,
                                     out: ob.baseAddress! + o, r: keep ? rb.baseAddress! + so : nil, z: keep ? zb.baseAddress! + so : nil,
                                     n: nb.baseAddress! + so, hn: keep ? hnb.baseAddress! + so : nil)
                 }
@@ -52,8 +55,9 @@ enum GRUKernel {
             }
         } } } } } } } }
         let result = out
-        return Variable.make(Tensor(uncheckedShape: [B, T, H], scalars: result), [x, weightIH, weightHH, biasIH, biasHH]) { g in
-            backward(g.scalars, x: xv, wih: wih, whh: whh, out: result, r: rGate, z: zGate, n: nGate, hn: hn,
+        return Variable.make(Tensor(uncheckedShape: [B, T, H], scalars: Recurrent.swapLeadingAxes(result, T, B, H)),
+                             [x, weightIH, weightHH, biasIH, biasHH]) { g in
+            backward(Recurrent.swapLeadingAxes(g.scalars, B, T, H), x: xv, wih: wih, whh: whh, out: result, r: rGate, z: zGate, n: nGate, hn: hn,
                      B: B, T: T, I: I, H: H, reverse: reverse)
         }
     }
@@ -74,15 +78,15 @@ enum GRUKernel {
                 let t = reverse ? T - 1 - s : s
                 let prev = reverse ? t + 1 : t - 1
                 for b in 0..<B {
-                    let row = b * T + t, o = row * H
+                    let row = t * B + b, o = row * H
                     GRUCell.backward(H: H, dh: dhh.baseAddress! + b * H, dy: dyb.baseAddress! + o,
-                                     hPrev: s > 0 ? outb.baseAddress! + (b * T + prev) * H : nil,
+                                     hPrev: s > 0 ? outb.baseAddress! + (prev * B + b) * H : nil,
                                      r: rp.baseAddress! + o, z: zp.baseAddress! + o, n: np.baseAddress! + o, hn: hnp.baseAddress! + o,
                                      dx: dxb.baseAddress! + row * G, dhp: dhb.baseAddress! + row * G, hPrevOut: hpa.baseAddress! + o)
                 }
                 // dh_prev += dHP_t · W_hh
                 if s > 0 && H > 0 {
-                    Recurrent.gemmAB(backend, rows: B, n: H, k: G, a: UnsafePointer(dhb.baseAddress! + t * G), lda: T * G,
+                    Recurrent.gemmAB(backend, rows: B, n: H, k: G, a: UnsafePointer(dhb.baseAddress! + t * B * G), lda: G,
                                      w: wb.baseAddress!, c: dhh.baseAddress!, ldc: H, beta: 1)
                 }
             }
@@ -102,8 +106,8 @@ enum GRUKernel {
                 Recurrent.gemmAtB(backend, rows: rows, m: G, n: H, a: d.baseAddress!, b: hb.baseAddress!, c: o.baseAddress!)
             } } }
         }
-        return [Tensor(uncheckedShape: [B, T, I], scalars: dx), Tensor(uncheckedShape: [G, I], scalars: dwih),
-                Tensor(uncheckedShape: [G, H], scalars: dwhh),
+        return [Tensor(uncheckedShape: [B, T, I], scalars: Recurrent.swapLeadingAxes(dx, T, B, I)),
+                Tensor(uncheckedShape: [G, I], scalars: dwih), Tensor(uncheckedShape: [G, H], scalars: dwhh),
                 Tensor(uncheckedShape: [G], scalars: Recurrent.columnSums(dxp, rows: rows, n: G)),
                 Tensor(uncheckedShape: [G], scalars: Recurrent.columnSums(dhp, rows: rows, n: G))]
     }
@@ -119,8 +123,7 @@ enum GRUCell {
                                          n: UnsafeMutablePointer<S>, hn: UnsafeMutablePointer<S>?) {
         if S.self == Float.self {
             typealias K = FloatGateKernels
-            K.sigmoidOfSum(K.cast(h), K.cast(x), count: 2 * H)
-            K.candidate(K.cast(n), x: K.cast(x + 2 * H), r: K.cast(UnsafePointer(h)), hn: K.cast(UnsafePointer(h + 2 * H)), count: H)
+            tw_gru_gates_f32(K.cast(x), K.cast(h), K.cast(n), H)
         } else {
             for j in 0..<(2 * H) { h[j] = Activation.sigmoid(h[j] + x[j]) }
             for j in 0..<H { n[j] = S.tanh(x[2 * H + j] + h[j] * h[2 * H + j]) }
@@ -143,6 +146,12 @@ enum GRUCell {
     static func backward<S: TensorScalar>(H: Int, dh: UnsafeMutablePointer<S>, dy: UnsafePointer<S>, hPrev: UnsafePointer<S>?,
                                           r: UnsafePointer<S>, z: UnsafePointer<S>, n: UnsafePointer<S>, hn: UnsafePointer<S>,
                                           dx: UnsafeMutablePointer<S>, dhp: UnsafeMutablePointer<S>, hPrevOut: UnsafeMutablePointer<S>) {
+        if S.self == Float.self {
+            typealias K = FloatGateKernels
+            tw_gru_backward_f32(H, K.cast(dh), K.cast(dy), hPrev.map { K.cast($0) }, K.cast(r), K.cast(z), K.cast(n), K.cast(hn),
+                                K.cast(dx), K.cast(dhp), K.cast(hPrevOut))
+            return
+        }
         for j in 0..<H { dh[j] += dy[j] }
         if let hPrev { hPrevOut.update(from: hPrev, count: H) } else { hPrevOut.update(repeating: 0, count: H) }
         let dn = dx + 2 * H, dz = dx + H
