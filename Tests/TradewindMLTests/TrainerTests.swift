@@ -41,6 +41,8 @@ import TradewindCore
         #expect(batches.last?.eta == 0 && batches.first!.eta >= 0)
         #expect(r.history.count == 2 && r.history.allSatisfy { $0.validationLoss != nil })
         #expect(describe(batches[0]).hasPrefix("epoch 1/2 batch 1/4 loss "))
+        let json = try JSONEncoder().encode(events)
+        #expect(try JSONDecoder().decode([TrainingEvent].self, from: json) == events)
     }
 
     @Test func earlyStoppingRestoresTheBestEpochsWeights() throws {

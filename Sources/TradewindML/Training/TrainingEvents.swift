@@ -1,7 +1,7 @@
 import Foundation
 
 /// Where training stands after a batch: enough for a progress bar with an ETA.
-public struct TrainingProgress: Sendable, Equatable {
+public struct TrainingProgress: Sendable, Equatable, Codable {
     public let epoch: Int, epochs: Int, batch: Int, batches: Int
     /// The batch's loss.
     public let loss: Double
@@ -23,8 +23,8 @@ public struct EpochRecord: Sendable, Equatable, Codable {
     public let seconds: Double
 }
 
-/// What the trainer reports to its callback (the server's WebSocket can forward these).
-public enum TrainingEvent: Sendable, Equatable {
+/// What the trainer reports to its callback; Codable, so the server's WebSocket can forward it as JSON.
+public enum TrainingEvent: Sendable, Equatable, Codable {
     case batchEnded(TrainingProgress)
     case epochEnded(EpochRecord)
     case stoppedEarly(bestEpoch: Int, bestLoss: Double)
