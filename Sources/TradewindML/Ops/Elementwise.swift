@@ -4,7 +4,7 @@ enum Kernels {
     /// Applies `f` element-wise over the broadcast of `a` and `b`.
     static func binary<S: TensorScalar>(_ a: Tensor<S>, _ b: Tensor<S>, op: String, _ f: (S, S) -> S) throws(MLError) -> Tensor<S> {
         if a.shape == b.shape {
-            var out = [S](repeating: 0, count: a.count)
+            var out: [S] = uninitializedScalars(a.count)
             a.scalars.withUnsafeBufferPointer { ap in
                 b.scalars.withUnsafeBufferPointer { bp in
                     out.withUnsafeMutableBufferPointer { o in for i in 0..<o.count { o[i] = f(ap[i], bp[i]) } }

@@ -19,19 +19,20 @@ enum GRUKernel {
         let xv = Recurrent.swapLeadingAxes(x.value.scalars, B, T, I), wih = weightIH.value.scalars, whh = weightHH.value.scalars
         let bih = biasIH.value.scalars, bhh = biasHH.value.scalars
         // Input projections of every (batch, step) row at once, biases folded in.
-        var xp = [S](repeating: 0, count: rows * G)
+        var xp: [S] = uninitializedScalars(rows * G)
         xp.withUnsafeMutableBufferPointer { p in bih.withUnsafeBufferPointer { b in
             for r in 0..<rows { (p.baseAddress! + r * G).update(from: b.baseAddress!, count: G) }
         } }
         xv.withUnsafeBufferPointer { xb in wih.withUnsafeBufferPointer { wb in xp.withUnsafeMutableBufferPointer { pb in
             if rows > 0 && I > 0 { Recurrent.gemmABt(backend, rows: rows, n: G, k: I, a: xb.baseAddress!, lda: I, w: wb.baseAddress!, c: pb.baseAddress!, ldc: G, beta: 1) }
         } } }
-        var out = [S](repeating: 0, count: rows * H)
+        var out: [S] = uninitializedScalars(rows * H)
         // Gates are kept for the backward pass only when something is on a tape; inference reuses one row.
         let keep = [x, weightIH, weightHH, biasIH, biasHH].contains { $0.tape != nil }
         let saved = keep ? rows * H : H
-        var rGate = [S](repeating: 0, count: saved), zGate = rGate, nGate = rGate, hn = rGate
-        var hp = [S](repeating: 0, count: B * G)
+        var rGate: [S] = uninitializedScalars(saved), zGate: [S] = uninitializedScalars(saved)
+        var nGate: [S] = uninitializedScalars(saved), hn: [S] = uninitializedScalars(saved)
+        var hp: [S] = uninitializedScalars(B * G)
         out.withUnsafeMutableBufferPointer { ob in whh.withUnsafeBufferPointer { wb in hp.withUnsafeMutableBufferPointer { hb in
         xp.withUnsafeBufferPointer { pb in rGate.withUnsafeMutableBufferPointer { rb in zGate.withUnsafeMutableBufferPointer { zb in
         nGate.withUnsafeMutableBufferPointer { nb in hn.withUnsafeMutableBufferPointer { hnb in
@@ -66,9 +67,9 @@ enum GRUKernel {
                                           B: Int, T: Int, I: Int, H: Int, reverse: Bool) -> [Tensor<S>?] {
         let rows = B * T, G = 3 * H
         let backend = Compute.backend
-        var dxp = [S](repeating: 0, count: rows * G)   // gradient of the input projections
-        var dhp = [S](repeating: 0, count: rows * G)   // gradient of the recurrent projections
-        var hPrevAll = [S](repeating: 0, count: rows * H)
+        var dxp: [S] = uninitializedScalars(rows * G)   // gradient of the input projections (every row written)
+        var dhp: [S] = uninitializedScalars(rows * G)   // gradient of the recurrent projections
+        var hPrevAll: [S] = uninitializedScalars(rows * H)
         var dh = [S](repeating: 0, count: B * H)
         dxp.withUnsafeMutableBufferPointer { dxb in dhp.withUnsafeMutableBufferPointer { dhb in
         dh.withUnsafeMutableBufferPointer { dhh in whh.withUnsafeBufferPointer { wb in hPrevAll.withUnsafeMutableBufferPointer { hpa in

@@ -4,7 +4,8 @@ enum GEMM {
     /// `b` likewise; `bBatch` false broadcasts one B over the batch.
     static func run<S: TensorScalar>(_ a: [S], _ b: [S], batch: Int, m: Int, n: Int, k: Int,
                                      transA: Bool, transB: Bool, bBatched: Bool, accumulate: [S]? = nil) -> [S] {
-        var c = accumulate ?? [S](repeating: 0, count: batch * m * n)
+        // Without `accumulate`, beta = 0: the backend writes every element (also when k = 0).
+        var c = accumulate ?? uninitializedScalars(batch * m * n)
         let backend = Compute.backend
         a.withUnsafeBufferPointer { ap in
             b.withUnsafeBufferPointer { bp in

@@ -28,8 +28,8 @@ enum Recurrent {
 
     /// [d0, d1, width] → [d1, d0, width]: batch-major ↔ time-major.
     static func swapLeadingAxes<S: TensorScalar>(_ a: [S], _ d0: Int, _ d1: Int, _ width: Int) -> [S] {
-        if d0 == 1 || d1 == 1 { return a }
-        var out = [S](repeating: 0, count: a.count)
+        if d0 == 1 || d1 == 1 || width == 0 { return a }
+        var out: [S] = uninitializedScalars(a.count)
         a.withUnsafeBufferPointer { src in
             out.withUnsafeMutableBufferPointer { dst in
                 guard let s = src.baseAddress, let d = dst.baseAddress, width > 0 else { return }

@@ -93,6 +93,13 @@ public struct Tensor<Scalar: TensorScalar>: Sendable, Equatable {
     }
 }
 
+/// An array of `count` elements left uninitialised, for buffers every element of which is written before it is
+/// read (saves a zero-fill pass over large activation buffers). `TensorScalar` types are trivial.
+@inline(__always)
+func uninitializedScalars<S: TensorScalar>(_ count: Int) -> [S] {
+    [S](unsafeUninitializedCapacity: count) { _, initialized in initialized = count }
+}
+
 extension Tensor: CustomStringConvertible {
     public var description: String {
         let head = scalars.prefix(8).map { "\($0)" }.joined(separator: ", ")
