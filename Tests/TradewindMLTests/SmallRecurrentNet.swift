@@ -37,6 +37,16 @@ struct SmallRecurrentNet: SupervisedModel {
             (Loss.meanSquaredError(outputs[1], batch.targets), 0.5),
         ])
     }
+
+    func metrics(_ outputs: [Variable<Float>], _ batch: Batch) -> [String: Double] {
+        let logits = outputs[0].value.scalars
+        var correct = 0
+        for (i, y) in batch.labels.enumerated() {
+            let row = logits[(i * 3)..<(i * 3 + 3)]
+            if row.firstIndex(of: row.max()!)! - i * 3 == y { correct += 1 }
+        }
+        return ["accuracy": Double(correct) / Double(batch.labels.count)]
+    }
 }
 
 /// Samples held as one [n, steps, features] array with labels and targets.

@@ -40,6 +40,7 @@ import TradewindCore
         #expect(batches.count == 8)
         #expect(batches.last?.eta == 0 && batches.first!.eta >= 0)
         #expect(r.history.count == 2 && r.history.allSatisfy { $0.validationLoss != nil })
+        #expect(r.history.allSatisfy { (0...1).contains($0.metrics["accuracy"] ?? -1) && (0...1).contains($0.validationMetrics["accuracy"] ?? -1) })
         #expect(describe(batches[0]).hasPrefix("epoch 1/2 batch 1/4 loss "))
         let json = try JSONEncoder().encode(events)
         #expect(try JSONDecoder().decode([TrainingEvent].self, from: json) == events)

@@ -13,6 +13,13 @@ public protocol SupervisedModel: Sendable {
     func outputs(_ batch: Batch, in pass: ForwardPass<Scalar>) throws(MLError) -> [Variable<Scalar>]
     /// The training loss of `outputs` against `batch`'s targets (rank 0).
     func loss(_ outputs: [Variable<Scalar>], _ batch: Batch) throws(MLError) -> Variable<Scalar>
+    /// Named metrics of `outputs` against `batch` (accuracy, IC…), which the trainer averages over each epoch's
+    /// samples for training and validation. None by default.
+    func metrics(_ outputs: [Variable<Scalar>], _ batch: Batch) -> [String: Double]
+}
+
+extension SupervisedModel {
+    public func metrics(_ outputs: [Variable<Scalar>], _ batch: Batch) -> [String: Double] { [:] }
 }
 
 /// Samples the trainer can batch: `count` samples, any subset assembled into a model's batch.

@@ -72,12 +72,15 @@ public struct Trainer<Model: SupervisedModel> {
             let epochStart = Date()
             if c.shuffle { order.shuffle(using: &generator) }
             var lossSum = 0.0
+            var metricSums: [String: Double] = [:]
             for b in 0..<batches {
                 if cancellation?.isCancelled == true { break }
                 let indices = Array(order[(b * c.batchSize)..<min(data.count, (b + 1) * c.batchSize)])
                 let batch = try data.batch(indices)
                 let pass = ForwardPass(weights: weights, differentiable: true, training: true, seed: c.seed &+ UInt64(step) &* 0x9E37_79B9)
-                let loss = try model.loss(try model.outputs(batch, in: pass), batch)
+                let outputs = try model.outputs(batch, in: pass)
+                let loss = try model.loss(outputs, batch)
+                for (k, v) in model.metrics(outputs, batch) { metricSums[k, default: 0] += v * Double(indices.count) }
                 let value = Double(loss.value.item)
                 guard value.isFinite else { throw .nonFinite(what: "training loss at epoch \(epoch + 1), batch \(b + 1)") }
                 var grads = try pass.gradients(of: loss)
@@ -92,14 +95,16 @@ public struct Trainer<Model: SupervisedModel> {
                                                       elapsed: elapsed, eta: elapsed / done * (total - done))))
             }
             let trainingLoss = lossSum / Double(data.count)
-            let validationLoss = try validation.map { (v) throws(MLError) in try evaluate(weights, v, batchSize: c.batchSize) }
+            let validated = try validation.map { (v) throws(MLError) in try evaluateWithMetrics(weights, v, batchSize: c.batchSize) }
+            let validationLoss = validated?.loss
             let monitored = validationLoss ?? trainingLoss
             if var p = plateau {
                 optimizer.learningRate = p.step(loss: monitored, learningRate: optimizer.learningRate)
                 plateau = p
             }
             let record = EpochRecord(epoch: epoch, trainingLoss: trainingLoss, validationLoss: validationLoss,
-                                     learningRate: optimizer.learningRate, seconds: Date().timeIntervalSince(epochStart))
+                                     metrics: metricSums.mapValues { $0 / Double(data.count) },
+                                     validationMetrics: validated?.metrics ?? [:], learningRate: optimizer.learningRate, seconds: Date().timeIntervalSince(epochStart))
             history.append(record)
             callback(.epochEnded(record))
             if cancellation?.isCancelled == true { break }
@@ -120,19 +125,28 @@ public struct Trainer<Model: SupervisedModel> {
 
     /// The sample-weighted mean loss over `data` in evaluation mode (no tape, no dropout).
     public func evaluate<V: TrainingData<Model.Batch>>(_ weights: StateDict<Model.Scalar>, _ data: V, batchSize: Int) throws(MLError) -> Double {
+        try evaluateWithMetrics(weights, data, batchSize: batchSize).loss
+    }
+
+    /// The sample-weighted mean loss and metrics over `data` in evaluation mode.
+    public func evaluateWithMetrics<V: TrainingData<Model.Batch>>(_ weights: StateDict<Model.Scalar>, _ data: V, batchSize: Int) throws(MLError) -> (loss: Double, metrics: [String: Double]) {
+        guard batchSize >= 1 else { throw .invalidArgument(name: "batchSize", value: "\(batchSize)", expected: "≥ 1") }
         guard data.count > 0 else { throw .invalidArgument(name: "validation samples", value: "0", expected: "at least one sample") }
         var sum = 0.0
+        var metricSums: [String: Double] = [:]
         var i = 0
         while i < data.count {
             let indices = Array(i..<min(data.count, i + batchSize))
             let batch = try data.batch(indices)
             let pass = ForwardPass(weights: weights, differentiable: false, training: false)
-            let loss = Double(try model.loss(try model.outputs(batch, in: pass), batch).value.item)
+            let outputs = try model.outputs(batch, in: pass)
+            let loss = Double(try model.loss(outputs, batch).value.item)
+            for (k, v) in model.metrics(outputs, batch) { metricSums[k, default: 0] += v * Double(indices.count) }
             guard loss.isFinite else { throw .nonFinite(what: "validation loss of samples \(indices.first!)..<\(indices.last! + 1)") }
             sum += loss * Double(indices.count)
             i += batchSize
         }
-        return sum / Double(data.count)
+        return (sum / Double(data.count), metricSums.mapValues { $0 / Double(data.count) })
     }
 }
 

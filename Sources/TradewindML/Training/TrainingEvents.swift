@@ -18,6 +18,10 @@ public struct EpochRecord: Sendable, Equatable, Codable {
     public let trainingLoss: Double
     /// Mean validation loss, nil without validation data.
     public let validationLoss: Double?
+    /// The model's metrics averaged over the epoch's training samples (as each batch was trained).
+    public let metrics: [String: Double]
+    /// The same metrics on the validation data, empty without it.
+    public let validationMetrics: [String: Double]
     /// The learning rate at the epoch's end.
     public let learningRate: Double
     public let seconds: Double
