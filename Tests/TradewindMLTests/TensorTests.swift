@@ -35,3 +35,15 @@ import TradewindCore
         #expect(c.value.scalars == [11, 12, 13, 21, 22, 23, 14, 15, 16, 24, 25, 26])
     }
 }
+
+@Suite struct EmptyShapeTests {
+    @Test func emptyInnerDimensionGivesZerosNotATrap() throws {
+        let a = Variable(try Tensor<Float>(shape: [2, 0], scalars: []))
+        let b = Variable(try Tensor<Float>(shape: [0, 3], scalars: []))
+        let c = try a.matmul(b)
+        #expect(c.shape == [2, 3] && c.value.scalars == Array(repeating: 0, count: 6))
+        let empty = Variable(try Tensor<Float>(shape: [0, 4], scalars: []))
+        #expect(try empty.matmul(Variable(try Tensor<Float>(repeating: 1, shape: [4, 2]))).shape == [0, 2])
+        #expect(try empty.sum(axis: 0).value.scalars == [0, 0, 0, 0])
+    }
+}

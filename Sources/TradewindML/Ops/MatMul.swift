@@ -41,18 +41,17 @@ extension Variable {
         guard ok == k else {
             throw .shapeMismatch(op: "matmul", detail: "\(shape) × \(other.shape)\(transposeOther ? "ᵀ" : ""): inner sizes \(k) and \(ok) differ")
         }
-        let rows = value.count / max(k, 1)
-        let rowsSafe = k == 0 ? value.shape.dropLast().reduce(1, *) : rows
+        let rows = value.shape.dropLast().reduce(1, *)   // leading axes folded into GEMM rows
         let outShape = Array(value.shape.dropLast()) + [n]
         let av = value.scalars, bv = other.value.scalars
-        let c = GEMM.run(av, bv, batch: 1, m: rowsSafe, n: n, k: k, transA: false, transB: transposeOther, bBatched: false)
+        let c = GEMM.run(av, bv, batch: 1, m: rows, n: n, k: k, transA: false, transB: transposeOther, bBatched: false)
         let aShape = value.shape, bShape = other.shape
         return Variable.make(Tensor(uncheckedShape: outShape, scalars: c), [self, other]) { g in
             // dA = G · B (or G · Bᵀ); dB = Aᵀ · G (or Gᵀ · A)
-            let ga = GEMM.run(g.scalars, bv, batch: 1, m: rowsSafe, n: k, k: n, transA: false, transB: !transposeOther, bBatched: false)
+            let ga = GEMM.run(g.scalars, bv, batch: 1, m: rows, n: k, k: n, transA: false, transB: !transposeOther, bBatched: false)
             let gb: [Scalar] = transposeOther
-                ? GEMM.run(g.scalars, av, batch: 1, m: n, n: k, k: rowsSafe, transA: true, transB: false, bBatched: true)
-                : GEMM.run(av, g.scalars, batch: 1, m: k, n: n, k: rowsSafe, transA: true, transB: false, bBatched: true)
+                ? GEMM.run(g.scalars, av, batch: 1, m: n, n: k, k: rows, transA: true, transB: false, bBatched: true)
+                : GEMM.run(av, g.scalars, batch: 1, m: k, n: n, k: rows, transA: true, transB: false, bBatched: true)
             return [Tensor(uncheckedShape: aShape, scalars: ga), Tensor(uncheckedShape: bShape, scalars: gb)]
         }
     }
