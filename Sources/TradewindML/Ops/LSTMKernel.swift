@@ -1,7 +1,7 @@
 /// The fused LSTM over a whole sequence, PyTorch's equations (gate rows ordered i, f, g, o — Keras's kernel
 /// uses the same order i, f, c, o):
 ///   i = σ(·), f = σ(·), g = tanh(·), o = σ(·) of W_i x + b_i + W_h h + b_h;  c' = f ⊙ c + i ⊙ g;  h' = o ⊙ tanh(c').
-/// One GEMM projects every step's input; each step adds one [batch, H] × [H, 4H] GEMM.
+/// One GEMM projects every step's input; each step adds one [batch, H] × [H, 4H] GEMM. Time-major inside, as the GRU.
 enum LSTMKernel {
     /// Runs the LSTM over `x` [batch, steps, input] from zero states; returns the hidden states [batch, steps, hidden].
     static func run<S: TensorScalar>(_ x: Variable<S>, weightIH: Variable<S>, weightHH: Variable<S>,
@@ -10,7 +10,7 @@ enum LSTMKernel {
                                             bih: biasIH.value, bhh: biasHH.value, gates: 4, hidden: H)
         let rows = B * T, G = 4 * H
         let backend = Compute.backend
-        let xv = x.value.scalars, wih = weightIH.value.scalars, whh = weightHH.value.scalars
+        let xv = Recurrent.swapLeadingAxes(x.value.scalars, B, T, I), wih = weightIH.value.scalars, whh = weightHH.value.scalars
         let bih = biasIH.value.scalars, bhh = biasHH.value.scalars
         var pre = [S](repeating: 0, count: rows * G)
         for r in 0..<rows { for j in 0..<G { pre[r * G + j] = bih[j] + bhh[j] } }
@@ -27,12 +27,12 @@ enum LSTMKernel {
                 let t = reverse ? T - 1 - s : s
                 let prev = reverse ? t + 1 : t - 1
                 if s > 0 && H > 0 {
-                    Recurrent.gemmABt(backend, rows: B, n: G, k: H, a: UnsafePointer(ob.baseAddress! + prev * H), lda: T * H,
+                    Recurrent.gemmABt(backend, rows: B, n: G, k: H, a: UnsafePointer(ob.baseAddress! + prev * B * H), lda: H,
                                       w: wb.baseAddress!, c: hb.baseAddress!, ldc: G, beta: 0)
                 }
                 for b in 0..<B {
-                    let row = b * T + t, pg = row * G, ph = b * G, o = row * H
-                    let po = (b * T + prev) * H
+                    let row = t * B + b, pg = row * G, ph = b * G, o = row * H
+                    let po = (prev * B + b) * H
                     for j in 0..<H {
                         let rec: (S, S, S, S) = s > 0 ? (hb[ph + j], hb[ph + H + j], hb[ph + 2 * H + j], hb[ph + 3 * H + j]) : (0, 0, 0, 0)
                         let i = Activation.sigmoid(pb[pg + j] + rec.0)
@@ -49,8 +49,9 @@ enum LSTMKernel {
             }
         } } } } } }
         let result = out, gatesV = gates, cellV = cell
-        return Variable.make(Tensor(uncheckedShape: [B, T, H], scalars: result), [x, weightIH, weightHH, biasIH, biasHH]) { g in
-            backward(g.scalars, x: xv, wih: wih, whh: whh, out: result, gates: gatesV, cell: cellV, B: B, T: T, I: I, H: H, reverse: reverse)
+        return Variable.make(Tensor(uncheckedShape: [B, T, H], scalars: Recurrent.swapLeadingAxes(result, T, B, H)),
+                             [x, weightIH, weightHH, biasIH, biasHH]) { g in
+            backward(Recurrent.swapLeadingAxes(g.scalars, B, T, H), x: xv, wih: wih, whh: whh, out: result, gates: gatesV, cell: cellV, B: B, T: T, I: I, H: H, reverse: reverse)
         }
     }
 
@@ -67,7 +68,7 @@ enum LSTMKernel {
                 let t = reverse ? T - 1 - s : s
                 let prev = reverse ? t + 1 : t - 1
                 for b in 0..<B {
-                    let row = b * T + t, o = row * H, pg = row * G, po = (b * T + prev) * H
+                    let row = t * B + b, o = row * H, pg = row * G, po = (prev * B + b) * H
                     for j in 0..<H {
                         let d = dhh[b * H + j] + dy[o + j]
                         let i = gates[pg + j], f = gates[pg + H + j], g = gates[pg + 2 * H + j], oo = gates[pg + 3 * H + j]
@@ -84,7 +85,7 @@ enum LSTMKernel {
                     }
                 }
                 if s > 0 && H > 0 {
-                    Recurrent.gemmAB(backend, rows: B, n: H, k: G, a: UnsafePointer(dab.baseAddress! + t * G), lda: T * G,
+                    Recurrent.gemmAB(backend, rows: B, n: H, k: G, a: UnsafePointer(dab.baseAddress! + t * B * G), lda: G,
                                      w: wb.baseAddress!, c: dhh.baseAddress!, ldc: H, beta: 0)
                 }
             }
@@ -105,7 +106,7 @@ enum LSTMKernel {
             }
         }
         let db = Recurrent.columnSums(da, rows: rows, n: G)
-        return [Tensor(uncheckedShape: [B, T, I], scalars: dx), Tensor(uncheckedShape: [G, I], scalars: dwih),
+        return [Tensor(uncheckedShape: [B, T, I], scalars: Recurrent.swapLeadingAxes(dx, T, B, I)), Tensor(uncheckedShape: [G, I], scalars: dwih),
                 Tensor(uncheckedShape: [G, H], scalars: dwhh), Tensor(uncheckedShape: [G], scalars: db),
                 Tensor(uncheckedShape: [G], scalars: db)]
     }
