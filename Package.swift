@@ -11,6 +11,8 @@
 //   TradewindServer (HTTP + WebSocket API, job runner, auth, metrics) sits on TradewindReports and TradewindStore.
 //   TradewindLive (paper and live trading: runtime, feed and broker protocols, paper broker, risk, journal) sits on
 //   TradewindStrategies and below the CLI.
+//   TradewindML (tensors, autodiff, layers, training, safetensors) depends on TradewindCore, COpenBLAS and
+//   CTradewindKernels (its C gate loops, compiled per instruction set and picked at run time) only.
 //   TradewindBenchmarks and the `tradewind` executable sit on top of everything.
 import PackageDescription
 
@@ -35,6 +37,7 @@ let package = Package(
         .library(name: "TradewindStore", targets: ["TradewindStore"]),
         .library(name: "TradewindServer", targets: ["TradewindServer"]),
         .library(name: "TradewindLive", targets: ["TradewindLive"]),
+        .library(name: "TradewindML", targets: ["TradewindML"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -56,6 +59,10 @@ let package = Package(
         // C facilities Swift cannot spell: glibc's allocator controls (`MemoryPolicy`), naming a thread (`DedicatedThread`).
         .systemLibrary(name: "CTradewindSystem", path: "Sources/CTradewindSystem"),
         .target(name: "TradewindCore", dependencies: ["CTradewindSystem"], swiftSettings: strict),
+        // OpenBLAS (Debian's libopenblas-dev): CBLAS matrix products and the thread-count controls for TradewindML.
+        .systemLibrary(name: "COpenBLAS", path: "Sources/COpenBLAS"),
+        .target(name: "CTradewindKernels", path: "Sources/CTradewindKernels"),
+        .target(name: "TradewindML", dependencies: ["TradewindCore", "COpenBLAS", "CTradewindKernels"], swiftSettings: strict),
         .target(
             name: "TradewindData",
             dependencies: ["TradewindCore", "CZlib"],
@@ -129,7 +136,7 @@ let package = Package(
             name: "TradewindBenchmarks",
             dependencies: [
                 "TradewindCore", "TradewindData", "TradewindIndicators", "TradewindAnalytics",
-                "TradewindEngine", "TradewindStrategies", "TradewindOptimizer", "TradewindStore", "TradewindLive",
+                "TradewindEngine", "TradewindStrategies", "TradewindOptimizer", "TradewindStore", "TradewindLive", "TradewindML",
                 .product(name: "HummingbirdWSClient", package: "hummingbird-websocket"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -177,6 +184,7 @@ let package = Package(
             ],
             swiftSettings: strict
         ),
+        .testTarget(name: "TradewindMLTests", dependencies: ["TradewindCore", "TradewindML"], swiftSettings: strict),
         .testTarget(name: "TradewindCLITests", dependencies: ["tradewind"], swiftSettings: strict),
         .testTarget(
             name: "TradewindLiveTests",

@@ -1,0 +1,123 @@
+"""Writes the PyTorch parity fixtures of TradewindML under Tests/Fixtures/ml (float32 safetensors files).
+
+Each layer case holds the weights (PyTorch state_dict names), `input`, `seed` (the output gradient), `output`,
+and `grad.<name>` / `grad.input` = d(sum(output * seed))/d(...). `training.safetensors` holds the 100-step run of
+SmallRecurrentNet (initial weights, the batches, the loss curve); `trained.safetensors` is the trained model as
+`safetensors.torch.save_file` writes it, with `trained_check.safetensors` its predictions on a held-out input.
+
+Run from the repository root: python3 Scripts/ml/torch_parity.py   (torch 2.x CPU, safetensors)
+"""
+import os
+import sys
+
+import torch
+from safetensors.torch import save_file
+from torch import nn
+
+sys.path.insert(0, os.path.dirname(__file__))
+from reference_modules import AttentionPooling, SmallRecurrentNet, Time2Vec, small_net_loss  # noqa: E402
+
+OUT = os.path.join("Tests", "Fixtures", "ml")
+torch.set_num_threads(1)
+
+
+def case(name, module, inputs, forward, input_grad=True):
+    torch.manual_seed(1000 + len(name))
+    for p in module.parameters():  # non-trivial biases and norms
+        with torch.no_grad():
+            p.uniform_(-0.5, 0.5)
+    tensors = {k: v.detach().clone().contiguous() for k, v in module.state_dict().items()}
+    xs = [x.clone().requires_grad_(input_grad and x.is_floating_point()) for x in inputs]
+    out = forward(module, *xs)
+    seed = torch.randn_like(out)
+    (out * seed).sum().backward()
+    for i, x in enumerate(xs):
+        key = "input" if i == 0 else f"input{i}"
+        tensors[key] = x.detach().float()
+        if x.requires_grad:
+            tensors["grad." + key] = x.grad
+    tensors["seed"] = seed
+    tensors["output"] = out.detach()
+    for k, p in module.named_parameters():
+        tensors["grad." + k] = p.grad if p.grad is not None else torch.zeros_like(p)
+    save_file({k: v.contiguous() for k, v in tensors.items()}, os.path.join(OUT, f"layer_{name}.safetensors"))
+
+
+def layers():
+    torch.manual_seed(0)
+    case("dense", nn.Linear(5, 4), [torch.randn(2, 3, 5)], lambda m, x: m(x))
+    case("layernorm", nn.LayerNorm(6), [torch.randn(2, 3, 6)], lambda m, x: m(x))
+    case("embedding", nn.Embedding(7, 3), [torch.tensor([[1, 4, 6], [0, 4, 2]])], lambda m, i: m(i), input_grad=False)
+    case("gru_bi2_sequence", nn.GRU(4, 5, num_layers=2, bidirectional=True, batch_first=True),
+         [torch.randn(2, 6, 4)], lambda m, x: m(x)[0])
+    case("gru_last", nn.GRU(4, 5, batch_first=True), [torch.randn(3, 6, 4)], lambda m, x: m(x)[1][-1])
+    case("lstm_bi_sequence", nn.LSTM(4, 5, bidirectional=True, batch_first=True), [torch.randn(2, 6, 4)], lambda m, x: m(x)[0])
+    case("lstm_bi_last", nn.LSTM(4, 5, bidirectional=True, batch_first=True), [torch.randn(2, 6, 4)],
+         lambda m, x: torch.cat([m(x)[1][0][-2], m(x)[1][0][-1]], dim=1))
+    case("mha_self", nn.MultiheadAttention(8, 2, batch_first=True), [torch.randn(2, 5, 8)],
+         lambda m, x: m(x, x, x, need_weights=False)[0])
+    mask = torch.tensor([[False, False, False, True, True], [False, False, False, False, False]])
+    case("mha_cross_masked", nn.MultiheadAttention(8, 2, batch_first=True), [torch.randn(2, 3, 8), torch.randn(2, 5, 8)],
+         lambda m, q, k: m(q, k, k, key_padding_mask=mask, need_weights=False)[0])
+    case("transformer", nn.TransformerEncoderLayer(8, 2, 16, dropout=0.0, batch_first=True), [torch.randn(2, 5, 8)],
+         lambda m, x: m(x))
+    case("transformer_gelu_normfirst", nn.TransformerEncoderLayer(8, 2, 16, dropout=0.0, activation="gelu",
+                                                                  norm_first=True, batch_first=True),
+         [torch.randn(2, 5, 8)], lambda m, x: m(x))
+    case("attention_pooling", AttentionPooling(6, 4), [torch.randn(3, 5, 6)], lambda m, x: m(x))
+    case("time2vec", Time2Vec(2, 5), [torch.randn(2, 4, 2)], lambda m, x: m(x))
+
+
+def training():
+    torch.manual_seed(7)
+    net = SmallRecurrentNet()
+    tensors = {"init." + k: v.clone() for k, v in net.state_dict().items()}
+    xs = torch.randn(10, 8, 5, 3)
+    labels = torch.randint(0, 3, (10, 8))
+    targets = torch.randn(10, 8)
+    opt = torch.optim.Adam(net.parameters(), lr=5e-3)
+    losses = []
+    for step in range(100):
+        b = step % 10
+        opt.zero_grad()
+        loss = small_net_loss(*net(xs[b]), labels[b], targets[b])
+        loss.backward()
+        nn.utils.clip_grad_norm_(net.parameters(), 1.0)
+        opt.step()
+        losses.append(loss.item())
+    tensors.update({"x": xs, "labels": labels.float(), "targets": targets, "losses": torch.tensor(losses)})
+    save_file(tensors, os.path.join(OUT, "training.safetensors"))
+    save_file({k: v.contiguous() for k, v in net.state_dict().items()}, os.path.join(OUT, "trained.safetensors"))
+    held_out = torch.randn(4, 5, 3)
+    with torch.no_grad():
+        logits, value = net(held_out)
+    save_file({"input": held_out, "logits": logits, "value": value}, os.path.join(OUT, "trained_check.safetensors"))
+
+
+def losses():
+    torch.manual_seed(3)
+    logits = torch.randn(6, 4, requires_grad=True)
+    labels = torch.tensor([0, 3, 1, 1, 2, 3])
+    cw = torch.tensor([1.0, 0.5, 2.0, 1.5])
+    ce = nn.functional.cross_entropy(logits, labels, weight=cw)
+    (g_ce,) = torch.autograd.grad(ce, logits)
+    z = torch.randn(5, requires_grad=True)
+    y = torch.rand(5)
+    bce = nn.functional.binary_cross_entropy_with_logits(z, y)
+    (g_bce,) = torch.autograd.grad(bce, z)
+    p = torch.randn(7, requires_grad=True)
+    t = torch.randn(7) * 2
+    hub = nn.functional.huber_loss(p, t, delta=0.8)
+    (g_hub,) = torch.autograd.grad(hub, p)
+    save_file({"logits": logits.detach(), "labels": labels.float(), "class_weights": cw, "ce": ce.detach().reshape(1),
+               "grad.ce": g_ce, "bce_logits": z.detach(), "bce_targets": y, "bce": bce.detach().reshape(1), "grad.bce": g_bce,
+               "huber_pred": p.detach(), "huber_target": t, "huber": hub.detach().reshape(1), "grad.huber": g_hub},
+              os.path.join(OUT, "losses.safetensors"))
+
+
+if __name__ == "__main__":
+    os.makedirs(OUT, exist_ok=True)
+    layers()
+    training()
+    losses()
+    print("torch", torch.__version__, "fixtures in", OUT)

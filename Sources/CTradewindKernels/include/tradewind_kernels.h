@@ -1,0 +1,17 @@
+// Single-precision recurrent-gate loops for TradewindML, compiled for AVX-512, AVX2+FMA and baseline x86-64 and
+// picked at run time (the Swift package builds for baseline x86-64, whose 4-wide SSE halves or quarters these
+// loops' throughput). The exp approximation is the one in TradewindML's FastFloatMath.
+#ifndef TRADEWIND_KERNELS_H
+#define TRADEWIND_KERNELS_H
+
+/// GRU forward gates for one row: h[0..<2H] = sigmoid(h + x) (r | z), then n[j] = tanh(x[2H+j] + r[j]*h[2H+j]).
+void tw_gru_gates_f32(const float *x, float *h, float *n, long hidden);
+
+/// GRU backward for one row (see GRUCell.backward): dh in/out, dx and dhp [3H] out, hprev_out [H] out.
+void tw_gru_backward_f32(long hidden, float *dh, const float *dy, const float *hprev, const float *r, const float *z,
+                         const float *n, const float *hn, float *dx, float *dhp, float *hprev_out);
+
+/// Which variant runs: 2 = AVX-512, 1 = AVX2+FMA, 0 = baseline.
+int tw_kernel_level(void);
+
+#endif

@@ -1,0 +1,144 @@
+/// Element-wise arithmetic with broadcasting, and the backward rules that sum gradients back to each
+/// operand's shape.
+enum Kernels {
+    /// Applies `f` element-wise over the broadcast of `a` and `b`.
+    static func binary<S: TensorScalar>(_ a: Tensor<S>, _ b: Tensor<S>, op: String, _ f: (S, S) -> S) throws(MLError) -> Tensor<S> {
+        if a.shape == b.shape {
+            var out: [S] = uninitializedScalars(a.count)
+            a.scalars.withUnsafeBufferPointer { ap in
+                b.scalars.withUnsafeBufferPointer { bp in
+                    out.withUnsafeMutableBufferPointer { o in for i in 0..<o.count { o[i] = f(ap[i], bp[i]) } }
+                }
+            }
+            return Tensor(uncheckedShape: a.shape, scalars: out)
+        }
+        let shape = try Broadcasting.shape(a.shape, b.shape, op: op)
+        var out = [S](repeating: 0, count: shape.reduce(1, *))
+        let sa = Broadcasting.readStrides(a.shape, as: shape), sb = Broadcasting.readStrides(b.shape, as: shape)
+        a.scalars.withUnsafeBufferPointer { ap in
+            b.scalars.withUnsafeBufferPointer { bp in
+                out.withUnsafeMutableBufferPointer { o in
+                    Broadcasting.forEach(out: shape, aStrides: sa, bStrides: sb) { i, j, k in o[i] = f(ap[j], bp[k]) }
+                }
+            }
+        }
+        return Tensor(uncheckedShape: shape, scalars: out)
+    }
+
+    static func map<S: TensorScalar>(_ a: Tensor<S>, _ f: (S) -> S) -> Tensor<S> {
+        Tensor(uncheckedShape: a.shape, scalars: a.scalars.map(f))
+    }
+
+    static func unary<S: TensorScalar>(_ k: UnaryKernel, _ a: Tensor<S>) -> Tensor<S> {
+        var out = [S](repeating: 0, count: a.count)
+        let backend = Compute.backend
+        a.scalars.withUnsafeBufferPointer { ap in out.withUnsafeMutableBufferPointer { backend.unary(k, ap, $0) } }
+        return Tensor(uncheckedShape: a.shape, scalars: out)
+    }
+
+    /// Element-wise product of two same-shaped tensors.
+    static func mul<S: TensorScalar>(_ a: Tensor<S>, _ b: Tensor<S>) -> Tensor<S> {
+        var r = a
+        r.scalars.withUnsafeMutableBufferPointer { rp in b.scalars.withUnsafeBufferPointer { bp in for i in 0..<rp.count { rp[i] *= bp[i] } } }
+        return r
+    }
+}
+
+extension Variable {
+    /// a + b with broadcasting.
+    public static func + (a: Variable, b: Variable) throws(MLError) -> Variable {
+        let v = try Kernels.binary(a.value, b.value, op: "add", +)
+        let sa = a.shape, sb = b.shape
+        return make(v, [a, b]) { g in [Broadcasting.reduce(g, to: sa), Broadcasting.reduce(g, to: sb)] }
+    }
+
+    /// a − b with broadcasting.
+    public static func - (a: Variable, b: Variable) throws(MLError) -> Variable {
+        let v = try Kernels.binary(a.value, b.value, op: "subtract", -)
+        let sa = a.shape, sb = b.shape
+        return make(v, [a, b]) { g in [Broadcasting.reduce(g, to: sa), Broadcasting.reduce(Kernels.map(g, -), to: sb)] }
+    }
+
+    /// a · b element-wise with broadcasting.
+    public static func * (a: Variable, b: Variable) throws(MLError) -> Variable {
+        let v = try Kernels.binary(a.value, b.value, op: "multiply", *)
+        let av = a.value, bv = b.value
+        return make(v, [a, b]) { g in
+            [Broadcasting.reduce(try! Kernels.binary(g, bv, op: "", *), to: av.shape),
+             Broadcasting.reduce(try! Kernels.binary(g, av, op: "", *), to: bv.shape)]
+        }
+    }
+
+    /// a / b element-wise with broadcasting.
+    public static func / (a: Variable, b: Variable) throws(MLError) -> Variable {
+        let v = try Kernels.binary(a.value, b.value, op: "divide", /)
+        let av = a.value, bv = b.value
+        return make(v, [a, b]) { g in
+            let ga = try! Kernels.binary(g, bv, op: "", /)
+            let q = try! Kernels.binary(v, bv, op: "", /)  // a / b²
+            return [Broadcasting.reduce(ga, to: av.shape),
+                    Broadcasting.reduce(Kernels.map(try! Kernels.binary(g, q, op: "", *), -), to: bv.shape)]
+        }
+    }
+
+    /// −a.
+    public static prefix func - (a: Variable) -> Variable {
+        make(Kernels.unary(.negate, a.value), [a]) { g in [Kernels.unary(.negate, g)] }
+    }
+
+    /// a · s for a constant s.
+    public func scaled(by s: Scalar) -> Variable {
+        Variable.make(Kernels.map(value) { $0 * s }, [self]) { g in [Kernels.map(g) { $0 * s }] }
+    }
+
+    /// a + s for a constant s.
+    public func shifted(by s: Scalar) -> Variable {
+        Variable.make(Kernels.map(value) { $0 + s }, [self]) { g in [g] }
+    }
+
+    /// aᵖ element-wise for a constant exponent.
+    public func power(_ p: Scalar) -> Variable {
+        let x = value
+        return Variable.make(Kernels.map(x) { Scalar.pow($0, p) }, [self]) { g in
+            [try! Kernels.binary(g, Kernels.map(x) { p * Scalar.pow($0, p - 1) }, op: "", *)]
+        }
+    }
+
+    /// a² element-wise.
+    public func squared() -> Variable {
+        let x = value
+        return Variable.make(Kernels.unary(.square, x), [self]) { g in [try! Kernels.binary(g, x, op: "", { $0 * 2 * $1 })] }
+    }
+
+    /// eᵃ element-wise.
+    public func exp() -> Variable {
+        let y = Kernels.unary(.exp, value)
+        return Variable.make(y, [self]) { g in [Kernels.mul(g, y)] }
+    }
+
+    /// ln a element-wise (−inf at 0, NaN below).
+    public func log() -> Variable {
+        let x = value
+        return Variable.make(Kernels.unary(.log, x), [self]) { g in [try! Kernels.binary(g, x, op: "", /)] }
+    }
+
+    /// √a element-wise.
+    public func sqrt() -> Variable {
+        let y = Kernels.unary(.sqrt, value)
+        return Variable.make(y, [self]) { g in [try! Kernels.binary(g, y, op: "", { $0 / (2 * $1) })] }
+    }
+
+    /// |a| element-wise (gradient 0 at 0, as PyTorch).
+    public func abs() -> Variable {
+        let x = value
+        return Variable.make(Kernels.map(x) { Swift.abs($0) }, [self]) { g in
+            [try! Kernels.binary(g, x, op: "", { $1 > 0 ? $0 : ($1 < 0 ? -$0 : 0) })]
+        }
+    }
+
+    /// sin a element-wise.
+    public func sin() -> Variable {
+        let x = value
+        return Variable.make(Kernels.unary(.sin, x), [self]) { g in [Kernels.mul(g, Kernels.unary(.cos, x))] }
+    }
+}

@@ -1,0 +1,166 @@
+import CTradewindKernels
+
+/// The fused GRU over a whole sequence, PyTorch's equations (gate rows ordered r, z, n):
+///   r = σ(W_ir x + b_ir + W_hr h + b_hr),  z = σ(W_iz x + b_iz + W_hz h + b_hz),
+///   n = tanh(W_in x + b_in + r ⊙ (W_hn h + b_hn)),  h' = (1 − z) ⊙ n + z ⊙ h.
+/// (Keras's `reset_after=True` GRU is the same cell with gates ordered z, r, h.) The input projections of all
+/// time steps are one GEMM; each step then needs one [batch, H] × [H, 3H] GEMM. The backward pass is
+/// backpropagation through time with the weight gradients summed in two GEMMs at the end. Inside, everything is
+/// time-major ([steps, batch, ·]), so each step's rows are contiguous for its GEMM and gate loops.
+enum GRUKernel {
+    /// Runs the GRU over `x` [batch, steps, input] from a zero state, returning every step's hidden state
+    /// [batch, steps, hidden] (step t of a `reverse` GRU sits at t, as in PyTorch's bidirectional output).
+    static func run<S: TensorScalar>(_ x: Variable<S>, weightIH: Variable<S>, weightHH: Variable<S>,
+                                     biasIH: Variable<S>, biasHH: Variable<S>, hidden H: Int, reverse: Bool) throws(MLError) -> Variable<S> {
+        let (B, T, I) = try Recurrent.check("GRU", x: x.value, wih: weightIH.value, whh: weightHH.value,
+                                            bih: biasIH.value, bhh: biasHH.value, gates: 3, hidden: H)
+        let rows = B * T, G = 3 * H
+        let backend = Compute.backend
+        let xv = Recurrent.swapLeadingAxes(x.value.scalars, B, T, I), wih = weightIH.value.scalars, whh = weightHH.value.scalars
+        let bih = biasIH.value.scalars, bhh = biasHH.value.scalars
+        // Input projections of every (batch, step) row at once, biases folded in.
+        var xp: [S] = uninitializedScalars(rows * G)
+        xp.withUnsafeMutableBufferPointer { p in bih.withUnsafeBufferPointer { b in
+            for r in 0..<rows { (p.baseAddress! + r * G).update(from: b.baseAddress!, count: G) }
+        } }
+        xv.withUnsafeBufferPointer { xb in wih.withUnsafeBufferPointer { wb in xp.withUnsafeMutableBufferPointer { pb in
+            if rows > 0 && I > 0 { Recurrent.gemmABt(backend, rows: rows, n: G, k: I, a: xb.baseAddress!, lda: I, w: wb.baseAddress!, c: pb.baseAddress!, ldc: G, beta: 1) }
+        } } }
+        var out: [S] = uninitializedScalars(rows * H)
+        // Gates are kept for the backward pass only when something is on a tape; inference reuses one row.
+        let keep = [x, weightIH, weightHH, biasIH, biasHH].contains { $0.tape != nil }
+        let saved = keep ? rows * H : H
+        var rGate: [S] = uninitializedScalars(saved), zGate: [S] = uninitializedScalars(saved)
+        var nGate: [S] = uninitializedScalars(saved), hn: [S] = uninitializedScalars(saved)
+        var hp: [S] = uninitializedScalars(B * G)
+        out.withUnsafeMutableBufferPointer { ob in whh.withUnsafeBufferPointer { wb in hp.withUnsafeMutableBufferPointer { hb in
+        xp.withUnsafeBufferPointer { pb in rGate.withUnsafeMutableBufferPointer { rb in zGate.withUnsafeMutableBufferPointer { zb in
+        nGate.withUnsafeMutableBufferPointer { nb in hn.withUnsafeMutableBufferPointer { hnb in
+            bhh.withUnsafeBufferPointer { bias in
+            for s in 0..<T {
+                let t = reverse ? T - 1 - s : s
+                let prev = reverse ? t + 1 : t - 1
+                for b in 0..<B { (hb.baseAddress! + b * G).update(from: bias.baseAddress!, count: G) }
+                if s > 0 && H > 0 {
+                    Recurrent.gemmABt(backend, rows: B, n: G, k: H, a: UnsafePointer(ob.baseAddress! + prev * B * H), lda: H,
+                                      w: wb.baseAddress!, c: hb.baseAddress!, ldc: G, beta: 1)
+                }
+                for b in 0..<B {
+                    let row = t * B + b, o = row * H, so = keep ? o : 0
+                    GRUCell.forward(H: H, x: pb.baseAddress! + row * G, h: hb.baseAddress! + b * G,
+                                    hPrev: s > 0 ? UnsafePointer(ob.baseAddress! + (prev * B + b) * H) : nil,
+                                    out: ob.baseAddress! + o, r: keep ? rb.baseAddress! + so : nil, z: keep ? zb.baseAddress! + so : nil,
+                                    n: nb.baseAddress! + so, hn: keep ? hnb.baseAddress! + so : nil)
+                }
+            }
+            }
+        } } } } } } } }
+        let result = out
+        return Variable.make(Tensor(uncheckedShape: [B, T, H], scalars: Recurrent.swapLeadingAxes(result, T, B, H)),
+                             [x, weightIH, weightHH, biasIH, biasHH]) { g in
+            backward(Recurrent.swapLeadingAxes(g.scalars, B, T, H), x: xv, wih: wih, whh: whh, out: result, r: rGate, z: zGate, n: nGate, hn: hn,
+                     B: B, T: T, I: I, H: H, reverse: reverse)
+        }
+    }
+
+    static func backward<S: TensorScalar>(_ dy: [S], x: [S], wih: [S], whh: [S], out: [S], r: [S], z: [S], n: [S], hn: [S],
+                                          B: Int, T: Int, I: Int, H: Int, reverse: Bool) -> [Tensor<S>?] {
+        let rows = B * T, G = 3 * H
+        let backend = Compute.backend
+        var dxp: [S] = uninitializedScalars(rows * G)   // gradient of the input projections (every row written)
+        var dhp: [S] = uninitializedScalars(rows * G)   // gradient of the recurrent projections
+        var hPrevAll: [S] = uninitializedScalars(rows * H)
+        var dh = [S](repeating: 0, count: B * H)
+        dxp.withUnsafeMutableBufferPointer { dxb in dhp.withUnsafeMutableBufferPointer { dhb in
+        dh.withUnsafeMutableBufferPointer { dhh in whh.withUnsafeBufferPointer { wb in hPrevAll.withUnsafeMutableBufferPointer { hpa in
+        dy.withUnsafeBufferPointer { dyb in out.withUnsafeBufferPointer { outb in r.withUnsafeBufferPointer { rp in
+        z.withUnsafeBufferPointer { zp in n.withUnsafeBufferPointer { np in hn.withUnsafeBufferPointer { hnp in
+            for s in stride(from: T - 1, through: 0, by: -1) {
+                let t = reverse ? T - 1 - s : s
+                let prev = reverse ? t + 1 : t - 1
+                for b in 0..<B {
+                    let row = t * B + b, o = row * H
+                    GRUCell.backward(H: H, dh: dhh.baseAddress! + b * H, dy: dyb.baseAddress! + o,
+                                     hPrev: s > 0 ? outb.baseAddress! + (prev * B + b) * H : nil,
+                                     r: rp.baseAddress! + o, z: zp.baseAddress! + o, n: np.baseAddress! + o, hn: hnp.baseAddress! + o,
+                                     dx: dxb.baseAddress! + row * G, dhp: dhb.baseAddress! + row * G, hPrevOut: hpa.baseAddress! + o)
+                }
+                // dh_prev += dHP_t · W_hh
+                if s > 0 && H > 0 {
+                    Recurrent.gemmAB(backend, rows: B, n: H, k: G, a: UnsafePointer(dhb.baseAddress! + t * B * G), lda: G,
+                                     w: wb.baseAddress!, c: dhh.baseAddress!, ldc: H, beta: 1)
+                }
+            }
+        } } } } } } } } } } }
+        var dx = [S](repeating: 0, count: rows * I)
+        var dwih = [S](repeating: 0, count: G * I), dwhh = [S](repeating: 0, count: G * H)
+        if rows > 0 && G > 0 {
+            dxp.withUnsafeBufferPointer { d in
+                wih.withUnsafeBufferPointer { w in dx.withUnsafeMutableBufferPointer { o in
+                    if I > 0 { Recurrent.gemmAB(backend, rows: rows, n: I, k: G, a: d.baseAddress!, lda: G, w: w.baseAddress!, c: o.baseAddress!, ldc: I, beta: 0) }
+                } }
+                x.withUnsafeBufferPointer { xb in dwih.withUnsafeMutableBufferPointer { o in
+                    if I > 0 { Recurrent.gemmAtB(backend, rows: rows, m: G, n: I, a: d.baseAddress!, b: xb.baseAddress!, c: o.baseAddress!) }
+                } }
+            }
+            dhp.withUnsafeBufferPointer { d in hPrevAll.withUnsafeBufferPointer { hb in dwhh.withUnsafeMutableBufferPointer { o in
+                Recurrent.gemmAtB(backend, rows: rows, m: G, n: H, a: d.baseAddress!, b: hb.baseAddress!, c: o.baseAddress!)
+            } } }
+        }
+        return [Tensor(uncheckedShape: [B, T, I], scalars: Recurrent.swapLeadingAxes(dx, T, B, I)),
+                Tensor(uncheckedShape: [G, I], scalars: dwih), Tensor(uncheckedShape: [G, H], scalars: dwhh),
+                Tensor(uncheckedShape: [G], scalars: Recurrent.columnSums(dxp, rows: rows, n: G)),
+                Tensor(uncheckedShape: [G], scalars: Recurrent.columnSums(dhp, rows: rows, n: G))]
+    }
+}
+
+/// One GRU step for one batch row, as short loops over contiguous gate blocks that the compiler vectorises.
+enum GRUCell {
+    /// `h` holds the recurrent projections [hr | hz | hn] (biases included) and is overwritten with r and z;
+    /// r, z and hn are saved where pointers are given (training).
+    @inline(__always)
+    static func forward<S: TensorScalar>(H: Int, x: UnsafePointer<S>, h: UnsafeMutablePointer<S>, hPrev: UnsafePointer<S>?,
+                                         out: UnsafeMutablePointer<S>, r: UnsafeMutablePointer<S>?, z: UnsafeMutablePointer<S>?,
+                                         n: UnsafeMutablePointer<S>, hn: UnsafeMutablePointer<S>?) {
+        if S.self == Float.self {
+            typealias K = FloatGateKernels
+            tw_gru_gates_f32(K.cast(x), K.cast(h), K.cast(n), H)
+        } else {
+            for j in 0..<(2 * H) { h[j] = Activation.sigmoid(h[j] + x[j]) }
+            for j in 0..<H { n[j] = S.tanh(x[2 * H + j] + h[j] * h[2 * H + j]) }
+        }
+        let zs = UnsafePointer(h + H)
+        if let hPrev {
+            for j in 0..<H { out[j] = n[j] + zs[j] * (hPrev[j] - n[j]) }   // PyTorch's form of (1 − z)·n + z·h
+        } else {
+            for j in 0..<H { out[j] = n[j] - zs[j] * n[j] }
+        }
+        r?.update(from: h, count: H)
+        z?.update(from: zs, count: H)
+        hn?.update(from: h + 2 * H, count: H)
+    }
+
+    /// Backpropagates one step: `dh` comes in as the carried gradient and leaves as its direct part d·z (the
+    /// caller adds dHP · W_hh); `dx` receives the input-projection gradient [dr | dz | dn] (pre-activation) and
+    /// `dhp` the recurrent-projection gradient [dr | dz | dn ⊙ r].
+    @inline(__always)
+    static func backward<S: TensorScalar>(H: Int, dh: UnsafeMutablePointer<S>, dy: UnsafePointer<S>, hPrev: UnsafePointer<S>?,
+                                          r: UnsafePointer<S>, z: UnsafePointer<S>, n: UnsafePointer<S>, hn: UnsafePointer<S>,
+                                          dx: UnsafeMutablePointer<S>, dhp: UnsafeMutablePointer<S>, hPrevOut: UnsafeMutablePointer<S>) {
+        if S.self == Float.self {
+            typealias K = FloatGateKernels
+            tw_gru_backward_f32(H, K.cast(dh), K.cast(dy), hPrev.map { K.cast($0) }, K.cast(r), K.cast(z), K.cast(n), K.cast(hn),
+                                K.cast(dx), K.cast(dhp), K.cast(hPrevOut))
+            return
+        }
+        for j in 0..<H { dh[j] += dy[j] }
+        if let hPrev { hPrevOut.update(from: hPrev, count: H) } else { hPrevOut.update(repeating: 0, count: H) }
+        let dn = dx + 2 * H, dz = dx + H
+        for j in 0..<H { dn[j] = dh[j] * (1 - z[j]) * (1 - n[j] * n[j]) }
+        for j in 0..<H { dz[j] = dh[j] * (hPrevOut[j] - n[j]) * z[j] * (1 - z[j]) }
+        for j in 0..<H { dx[j] = dn[j] * hn[j] * r[j] * (1 - r[j]) }
+        dhp.update(from: dx, count: 2 * H)
+        for j in 0..<H { dhp[2 * H + j] = dn[j] * r[j] }
+        for j in 0..<H { dh[j] *= z[j] }
+    }
+}

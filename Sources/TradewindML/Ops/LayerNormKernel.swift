@@ -1,0 +1,54 @@
+/// Layer normalisation over the last axis as one fused op: y = (x − μ)/√(σ² + ε) · γ + β (biased variance,
+/// as PyTorch and Keras).
+extension Variable {
+    public func layerNorm(weight: Variable, bias: Variable, epsilon: Double) throws(MLError) -> Variable {
+        let n = shape.last ?? 0
+        guard weight.shape == [n], bias.shape == [n] else {
+            throw .shapeMismatch(op: "layerNorm", detail: "input \(shape) needs weight and bias [\(n)]; got \(weight.shape), \(bias.shape)")
+        }
+        let rows = n == 0 ? 0 : value.count / n
+        let eps = Scalar(epsilon)
+        var xhat = [Scalar](repeating: 0, count: value.count)
+        var rstd = [Scalar](repeating: 0, count: rows)
+        var y = [Scalar](repeating: 0, count: value.count)
+        let x = value.scalars, w = weight.value.scalars, b = bias.value.scalars
+        x.withUnsafeBufferPointer { xp in w.withUnsafeBufferPointer { wp in b.withUnsafeBufferPointer { bp in
+        xhat.withUnsafeMutableBufferPointer { hp in y.withUnsafeMutableBufferPointer { yp in
+            for r in 0..<rows {
+                let xr = xp.baseAddress! + r * n, hr = hp.baseAddress! + r * n, yr = yp.baseAddress! + r * n
+                var mean: Scalar = 0
+                for j in 0..<n { mean += xr[j] }
+                mean /= Scalar(n)
+                var v: Scalar = 0
+                for j in 0..<n { let d = xr[j] - mean; v += d * d }
+                let rs = 1 / Scalar.sqrt(v / Scalar(n) + eps)
+                rstd[r] = rs
+                for j in 0..<n { hr[j] = (xr[j] - mean) * rs }
+                for j in 0..<n { yr[j] = hr[j] * wp[j] + bp[j] }
+            }
+        } } } } }
+        let xShape = shape
+        return Variable.make(Tensor(uncheckedShape: xShape, scalars: y), [self, weight, bias]) { g in
+            var dx = [Scalar](repeating: 0, count: x.count)
+            var dw = [Scalar](repeating: 0, count: n), db = [Scalar](repeating: 0, count: n)
+            g.scalars.withUnsafeBufferPointer { gp in xhat.withUnsafeBufferPointer { hp in w.withUnsafeBufferPointer { wp in
+            dx.withUnsafeMutableBufferPointer { dxp in dw.withUnsafeMutableBufferPointer { dwp in db.withUnsafeMutableBufferPointer { dbp in
+                let inv = 1 / Scalar(n)
+                for r in 0..<rows {
+                    let gr = gp.baseAddress! + r * n, hr = hp.baseAddress! + r * n, dr = dxp.baseAddress! + r * n
+                    var sumG: Scalar = 0, sumGX: Scalar = 0
+                    for j in 0..<n {
+                        let gh = gr[j] * wp[j]
+                        sumG += gh
+                        sumGX += gh * hr[j]
+                    }
+                    for j in 0..<n { dwp[j] += gr[j] * hr[j]; dbp[j] += gr[j] }
+                    let a = inv * sumG, c = inv * sumGX, rs = rstd[r]
+                    for j in 0..<n { dr[j] = rs * (gr[j] * wp[j] - a - hr[j] * c) }
+                }
+            } } } } } }
+            return [Tensor(uncheckedShape: xShape, scalars: dx), Tensor(uncheckedShape: [n], scalars: dw),
+                    Tensor(uncheckedShape: [n], scalars: db)]
+        }
+    }
+}

@@ -1,0 +1,85 @@
+/// Matrix products through the backend's GEMM.
+enum GEMM {
+    /// C[batch] = op(A[batch]) · op(B[batch]); `a` is [batch, m, k] (or [batch, k, m] when transposed),
+    /// `b` likewise; `bBatch` false broadcasts one B over the batch.
+    static func run<S: TensorScalar>(_ a: [S], _ b: [S], batch: Int, m: Int, n: Int, k: Int,
+                                     transA: Bool, transB: Bool, bBatched: Bool, accumulate: [S]? = nil) -> [S] {
+        // Without `accumulate`, beta = 0: the backend writes every element (also when k = 0).
+        var c = accumulate ?? uninitializedScalars(batch * m * n)
+        let backend = Compute.backend
+        a.withUnsafeBufferPointer { ap in
+            b.withUnsafeBufferPointer { bp in
+                c.withUnsafeMutableBufferPointer { cp in
+                    guard let A = ap.baseAddress, let B = bp.baseAddress, let C = cp.baseAddress else { return }
+                    if !bBatched && !transA {
+                        // One product: fold the batch into the rows.
+                        backend.gemm(transA: false, transB: transB, m: batch * m, n: n, k: k, alpha: 1,
+                                     a: A, lda: k, strideA: 0, b: B, ldb: transB ? k : n, strideB: 0,
+                                     beta: accumulate == nil ? 0 : 1, c: C, ldc: n, strideC: 0, batch: 1)
+                    } else {
+                        backend.gemm(transA: transA, transB: transB, m: m, n: n, k: k, alpha: 1,
+                                     a: A, lda: transA ? m : k, strideA: m * k, b: B, ldb: transB ? k : n,
+                                     strideB: bBatched ? k * n : 0, beta: accumulate == nil ? 0 : 1, c: C, ldc: n,
+                                     strideC: m * n, batch: batch)
+                    }
+                }
+            }
+        }
+        return c
+    }
+}
+
+extension Variable {
+    /// `self` [..., m, k] times `other` [k, n] (or [n, k] with `transposeOther`, as a `Linear` weight), giving
+    /// [..., m, n]. Leading axes of `self` fold into one GEMM.
+    public func matmul(_ other: Variable, transposeOther: Bool = false) throws(MLError) -> Variable {
+        guard value.rank >= 1, other.value.rank == 2 else {
+            throw .shapeMismatch(op: "matmul", detail: "needs [..., k] × [k, n]; got \(shape) × \(other.shape)")
+        }
+        let k = value.shape[value.rank - 1]
+        let (ok, n) = transposeOther ? (other.shape[1], other.shape[0]) : (other.shape[0], other.shape[1])
+        guard ok == k else {
+            throw .shapeMismatch(op: "matmul", detail: "\(shape) × \(other.shape)\(transposeOther ? "ᵀ" : ""): inner sizes \(k) and \(ok) differ")
+        }
+        let rows = value.shape.dropLast().reduce(1, *)   // leading axes folded into GEMM rows
+        let outShape = Array(value.shape.dropLast()) + [n]
+        let av = value.scalars, bv = other.value.scalars
+        let c = GEMM.run(av, bv, batch: 1, m: rows, n: n, k: k, transA: false, transB: transposeOther, bBatched: false)
+        let aShape = value.shape, bShape = other.shape
+        return Variable.make(Tensor(uncheckedShape: outShape, scalars: c), [self, other]) { g in
+            // dA = G · B (or G · Bᵀ); dB = Aᵀ · G (or Gᵀ · A)
+            let ga = GEMM.run(g.scalars, bv, batch: 1, m: rows, n: k, k: n, transA: false, transB: !transposeOther, bBatched: false)
+            let gb: [Scalar] = transposeOther
+                ? GEMM.run(g.scalars, av, batch: 1, m: n, n: k, k: rows, transA: true, transB: false, bBatched: true)
+                : GEMM.run(av, g.scalars, batch: 1, m: k, n: n, k: rows, transA: true, transB: false, bBatched: true)
+            return [Tensor(uncheckedShape: aShape, scalars: ga), Tensor(uncheckedShape: bShape, scalars: gb)]
+        }
+    }
+
+    /// Batched product: `self` [b, m, k] (or [b, k, m] with `transposeSelf`) times `other` [b, k, n] (or
+    /// [b, n, k] with `transposeOther`), giving [b, m, n].
+    public func bmm(_ other: Variable, transposeSelf: Bool = false, transposeOther: Bool = false) throws(MLError) -> Variable {
+        guard value.rank == 3, other.value.rank == 3, value.shape[0] == other.shape[0] else {
+            throw .shapeMismatch(op: "bmm", detail: "needs [b, m, k] × [b, k, n]; got \(shape) × \(other.shape)")
+        }
+        let batch = value.shape[0]
+        let (m, k) = transposeSelf ? (value.shape[2], value.shape[1]) : (value.shape[1], value.shape[2])
+        let (ok, n) = transposeOther ? (other.shape[2], other.shape[1]) : (other.shape[1], other.shape[2])
+        guard ok == k else { throw .shapeMismatch(op: "bmm", detail: "\(shape) × \(other.shape): inner sizes \(k) and \(ok) differ") }
+        let av = value.scalars, bv = other.value.scalars
+        let c = GEMM.run(av, bv, batch: batch, m: m, n: n, k: k, transA: transposeSelf, transB: transposeOther, bBatched: true)
+        let aShape = shape, bShape = other.shape
+        return Variable.make(Tensor(uncheckedShape: [batch, m, n], scalars: c), [self, other]) { g in
+            let gs = g.scalars
+            // dA (as stored): if A not transposed, G·op(B)ᵀ [m,k]; else op(B)·Gᵀ [k,m].
+            let ga: [Scalar] = transposeSelf
+                ? GEMM.run(bv, gs, batch: batch, m: k, n: m, k: n, transA: transposeOther, transB: true, bBatched: true)
+                : GEMM.run(gs, bv, batch: batch, m: m, n: k, k: n, transA: false, transB: !transposeOther, bBatched: true)
+            // dB (as stored): if B not transposed, op(A)ᵀ·G [k,n]; else Gᵀ·op(A) [n,k].
+            let gb: [Scalar] = transposeOther
+                ? GEMM.run(gs, av, batch: batch, m: n, n: k, k: m, transA: true, transB: transposeSelf, bBatched: true)
+                : GEMM.run(av, gs, batch: batch, m: k, n: n, k: m, transA: !transposeSelf, transB: false, bBatched: true)
+            return [Tensor(uncheckedShape: aShape, scalars: ga), Tensor(uncheckedShape: bShape, scalars: gb)]
+        }
+    }
+}

@@ -1,0 +1,71 @@
+/// Pointer-level helpers shared by the fused recurrent kernels.
+enum Recurrent {
+    /// C (rows × n, leading dim ldc) ← A (rows × k, lda) · Wᵀ (W is n × k) + beta·C.
+    @inline(__always)
+    static func gemmABt<S: TensorScalar>(_ backend: any ComputeBackend, rows: Int, n: Int, k: Int,
+                                         a: UnsafePointer<S>, lda: Int, w: UnsafePointer<S>,
+                                         c: UnsafeMutablePointer<S>, ldc: Int, beta: S) {
+        backend.gemm(transA: false, transB: true, m: rows, n: n, k: k, alpha: 1, a: a, lda: lda, strideA: 0,
+                     b: w, ldb: k, strideB: 0, beta: beta, c: c, ldc: ldc, strideC: 0, batch: 1)
+    }
+
+    /// C (rows × n) ← A (rows × k, lda) · W (k × n) + beta·C.
+    @inline(__always)
+    static func gemmAB<S: TensorScalar>(_ backend: any ComputeBackend, rows: Int, n: Int, k: Int,
+                                        a: UnsafePointer<S>, lda: Int, w: UnsafePointer<S>,
+                                        c: UnsafeMutablePointer<S>, ldc: Int, beta: S) {
+        backend.gemm(transA: false, transB: false, m: rows, n: n, k: k, alpha: 1, a: a, lda: lda, strideA: 0,
+                     b: w, ldb: n, strideB: 0, beta: beta, c: c, ldc: ldc, strideC: 0, batch: 1)
+    }
+
+    /// C (m × n) ← Aᵀ · B where A is rows × m and B is rows × n (a weight gradient summed over rows).
+    @inline(__always)
+    static func gemmAtB<S: TensorScalar>(_ backend: any ComputeBackend, rows: Int, m: Int, n: Int,
+                                         a: UnsafePointer<S>, b: UnsafePointer<S>, c: UnsafeMutablePointer<S>) {
+        backend.gemm(transA: true, transB: false, m: m, n: n, k: rows, alpha: 1, a: a, lda: m, strideA: 0,
+                     b: b, ldb: n, strideB: 0, beta: 0, c: c, ldc: n, strideC: 0, batch: 1)
+    }
+
+    /// [d0, d1, width] → [d1, d0, width]: batch-major ↔ time-major.
+    static func swapLeadingAxes<S: TensorScalar>(_ a: [S], _ d0: Int, _ d1: Int, _ width: Int) -> [S] {
+        if d0 == 1 || d1 == 1 || width == 0 { return a }
+        var out: [S] = uninitializedScalars(a.count)
+        a.withUnsafeBufferPointer { src in
+            out.withUnsafeMutableBufferPointer { dst in
+                guard let s = src.baseAddress, let d = dst.baseAddress, width > 0 else { return }
+                for i in 0..<d0 {
+                    for j in 0..<d1 { (d + (j * d0 + i) * width).update(from: s + (i * d1 + j) * width, count: width) }
+                }
+            }
+        }
+        return out
+    }
+
+    /// Column sums of a rows × n matrix.
+    static func columnSums<S: TensorScalar>(_ a: [S], rows: Int, n: Int) -> [S] {
+        var s = [S](repeating: 0, count: n)
+        a.withUnsafeBufferPointer { p in
+            s.withUnsafeMutableBufferPointer { o in
+                guard let src = p.baseAddress, let dst = o.baseAddress else { return }
+                for r in 0..<rows {
+                    let row = src + r * n
+                    for j in 0..<n { dst[j] += row[j] }
+                }
+            }
+        }
+        return s
+    }
+
+    /// Checks a recurrent layer's input and weights, returning (batch, steps, inputSize).
+    static func check<S: TensorScalar>(_ op: String, x: Tensor<S>, wih: Tensor<S>, whh: Tensor<S>, bih: Tensor<S>, bhh: Tensor<S>,
+                                       gates: Int, hidden: Int) throws(MLError) -> (Int, Int, Int) {
+        guard x.rank == 3 else { throw .shapeMismatch(op: op, detail: "input must be [batch, steps, features]; got \(x.shape)") }
+        let i = x.shape[2]
+        guard wih.shape == [gates * hidden, i] else { throw .shapeMismatch(op: op, detail: "weight_ih \(wih.shape) vs expected \([gates * hidden, i]) for input \(x.shape)") }
+        guard whh.shape == [gates * hidden, hidden] else { throw .shapeMismatch(op: op, detail: "weight_hh \(whh.shape) vs expected \([gates * hidden, hidden])") }
+        guard bih.shape == [gates * hidden], bhh.shape == [gates * hidden] else {
+            throw .shapeMismatch(op: op, detail: "biases \(bih.shape), \(bhh.shape) vs expected [\(gates * hidden)]")
+        }
+        return (x.shape[0], x.shape[1], i)
+    }
+}

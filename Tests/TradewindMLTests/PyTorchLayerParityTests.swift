@@ -1,0 +1,55 @@
+import Testing
+@testable import TradewindML
+
+/// Forward outputs and gradients of every layer against PyTorch on the same weights and inputs
+/// (Tests/Fixtures/ml/layer_*.safetensors from Scripts/ml/torch_parity.py), within 1e-5.
+@Suite struct PyTorchLayerParityTests {
+    @Test(arguments: LayerCases.names)
+    func layerMatchesPyTorchForwardAndBackward(_ name: String) throws {
+        let f = try LayerCases.load(name)
+        let pass = ForwardPass(weights: f.weights, differentiable: true, training: false)
+        let differentiableInput = name != "embedding"
+        let inputs = f.inputs.map { pass.input($0, differentiable: differentiableInput) }
+        let out = try LayerCases.forward(name, inputs, pass)
+        expectClose(out.value, try #require(f.file["output"]), tolerance: 1e-5, "\(name) output")
+        let params = try f.weights.names.map { try pass.parameter($0, shape: f.weights[$0]!.shape) }
+        let tape = try #require(pass.tape)
+        let grads = try tape.gradients(of: out, for: params + inputs, seed: try #require(f.file["seed"]))
+        for (n, g) in zip(f.weights.names, grads) {
+            expectClose(g, try #require(f.file["grad." + n], "no gradient of \(n)"), tolerance: 1e-5, "\(name) grad \(n)")
+        }
+        if differentiableInput {
+            for (k, g) in zip(["input", "input1"], grads.dropFirst(params.count)) {
+                expectClose(g, try #require(f.file["grad." + k]), tolerance: 1e-5, "\(name) grad \(k)")
+            }
+        }
+    }
+}
+
+/// Every layer's gradients (input and weights) against finite differences in double precision, on the
+/// fixtures' weights.
+@Suite struct LayerGradientTests {
+    @Test(arguments: LayerCases.names.filter { $0 != "embedding" })
+    func layerGradientsMatchFiniteDifferences(_ name: String) throws {
+        let f = try LayerCases.load(name)
+        let weights: StateDict<Double> = f.weights.converted()
+        let inputs = f.inputs.map { $0.converted(to: Double.self) }
+        let names = weights.names
+        try GradientCheck.check(inputs + names.map { weights[$0]! }, tolerance: 1e-5) { vars in
+            let pass = ForwardPass(weights: weights, differentiable: false, training: false)
+            for (n, v) in zip(names, vars.dropFirst(inputs.count)) { pass.bind(n, v) }
+            return try LayerCases.forward(name, Array(vars.prefix(inputs.count)), pass)
+        }
+    }
+
+    @Test func embeddingGradientMatchesFiniteDifferences() throws {
+        let f = try LayerCases.load("embedding")
+        let table = f.weights["weight"]!.converted(to: Double.self)
+        let indices = f.inputs[0]
+        try GradientCheck.check([table]) { vars in
+            let pass = ForwardPass(weights: StateDict<Double>(), differentiable: false, training: false)
+            pass.bind("weight", vars[0])
+            return try LayerCases.forward("embedding", [Variable(indices.converted(to: Double.self))], pass)
+        }
+    }
+}
