@@ -45,7 +45,7 @@ import TradewindStrategies
         let kt = k.tradeLists![0], et = e.closedTrades
         let ctx = "\(label) \(p) costs \(costs)"
         #expect(e.trades.allSatisfy { !$0.isOpen }, "\(ctx): open trade left")
-        expectKernelEqualsEngine(trades: kt, metrics: km, engine: e, engineMetrics: em,
+        expectKernelEqualsEngine(trades: kt, metrics: km, engine: e, engineMetrics: em, interval: series.interval,
                                  sameBars: { series.time[$0.entryBar] == $1.entryTime && series.time[$0.exitBar] == $1.exitTime },
                                  context: ctx)
         return et.count

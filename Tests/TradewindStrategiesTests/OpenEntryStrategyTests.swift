@@ -46,7 +46,7 @@ import TradewindStrategies
                              ("momentum", "momentum")] {
             let kernel = try #require(try StrategyCatalog.builtIn.named(name).kernel)
             #expect(kernel.summary.contains("IntradayKernel (rule \(rule))"))
-            #expect(kernel.exactMetrics == [.finalEquity, .totalReturn, .trades, .winRate])
+            #expect(kernel.exactMetrics == KernelMetric.all)
         }
         #expect(try StrategyCatalog.builtIn.named("ema-cross").kernel == nil)
         #expect(try StrategyListing.show("open-10am").contains("conditional market-on-open"))

@@ -20,7 +20,7 @@ import TradewindStrategies
             let closed = e.closedTrades
             let em = KernelStatistics.metrics(equity: e.equity.equity, initialCash: cash, trades: closed.count,
                                               wins: closed.filter { $0.netPnL > 0 }.count)
-            expectKernelEqualsEngine(trades: k.tradeLists![i], metrics: k.metrics(at: i), engine: e, engineMetrics: em,
+            expectKernelEqualsEngine(trades: k.tradeLists![i], metrics: k.metrics(at: i), engine: e, engineMetrics: em, interval: series.interval,
                                      sameBars: { $0.entryBar == $1.entryStep && $0.exitBar == $1.exitStep }, context: ctx)
             trades += closed.count
         }

@@ -79,9 +79,12 @@ public struct PreparedKernel: Sendable {
 }
 
 /// A figure a kernel reports (`KernelMetrics`' fields).
+///
+/// Every figure of `tradewind backtest --json` that an optimization can rank by; a kernel reports them in
+/// `KernelMetrics` (`finalEquity`, `totalReturn`, `trades`) and its `summary` (`KernelSummary`, the rest).
 public enum KernelMetric: String, Sendable, Hashable, CaseIterable {
-    case finalEquity, totalReturn, trades, winRate, sharpe, maxDrawdown
+    case finalEquity, totalReturn, cagr, volatility, sharpe, sortino, calmar, maxDrawdown, trades, winRate, profitFactor, exposure
 
-    /// All of them: kernels that record one equity point per bar, as the engine's summary does.
+    /// All of them: kernels that follow the engine's equity bar by bar and its closed trades, as the summary does.
     public static let all = Set(allCases)
 }

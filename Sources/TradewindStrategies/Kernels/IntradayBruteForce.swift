@@ -1,3 +1,4 @@
+import TradewindAnalytics
 import TradewindCore
 import TradewindData
 
@@ -22,7 +23,8 @@ public enum IntradayBruteForce {
                      referenceTime: referenceTime, slot: slot, acc: &acc, record: recordTrades, trades: &trades)
             lists?.append(trades)
         }
-        return acc.result(initialCash: initialCash, returnCount: data.returnCount, trades: lists)
+        return acc.result(initialCash: initialCash, returnCount: data.returnCount, bars: data.series.count,
+                          periodsPerYear: data.periodsPerYear, trades: lists)
     }
 
     static func simulate(rule: IntradayEntryRule, data: IntradaySessionData, p: IntradayParameters, initialCash: Double,
@@ -101,6 +103,13 @@ public enum IntradayBruteForce {
                                                 commission: c) else { continue }
             let net = exit * (1 - c)
             let e2 = KernelSizing.cashAfter(cash: e0, quantity: q, entry: entry, exit: exit, commission: c)
+            // Every bar from the entry fill to the exit fill, as the engine records it.
+            let held = e0 - (q * entry + (q * entry) * c)
+            s.close.withUnsafeBufferPointer { close in
+                acc.ledgers[slot].walkTrade(close: close, entryBar: entryBar, exitBar: exitBar, cashBefore: e0, cashHeld: held,
+                                            quantity: q, cashAfter: e2)
+            }
+            acc.ledgers[slot].close(netPnL: BarLedger.netPnL(quantity: q, entry: entry, exit: exit, commission: c))
             acc.equity.withUnsafeMutableBufferPointer { eq in
             acc.peak.withUnsafeMutableBufferPointer { pk in
             acc.maxDrawdown.withUnsafeMutableBufferPointer { dd in

@@ -4,8 +4,8 @@ import TradewindEngine
 /// The exact kernel of an intraday catalog strategy (`IntradayKernel` with its entry rule): one symbol of
 /// intraday bars, the NYSE calendar with flattening at the close, the `worst` intrabar policy.
 ///
-/// The kernel measures Sharpe and drawdown on session closes (the engine's summary: on every bar), so only its
-/// equity, return, trade count and win rate stand in for the engine's.
+/// The kernel reports every figure of the engine's summary (bar-level returns via `HeldBarPrefix`, closed trades),
+/// and its session-close Sharpe for the overfitting statistics.
 enum IntradayExactKernel {
     /// `parameters` reads a point's kernel parameters and its reference time (vwap-momentum's `reference_time`).
     static func make(rule: IntradayEntryRule,
@@ -13,7 +13,7 @@ enum IntradayExactKernel {
         ExactKernel(
             summary: "IntradayKernel (rule \(rule.rawValue)): one symbol of intraday bars, NYSE calendar session policy with "
                 + "flatten at close, worst intrabar policy; equal to the engine (property-tested).",
-            exactMetrics: [.finalEquity, .totalReturn, .trades, .winRate],
+            exactMetrics: KernelMetric.all,
             supports: { _, config in
                 config.session.flattenAtClose && config.session.calendar is NYSECalendar && config.session.zone == .newYork
                     && config.intrabar == .worst

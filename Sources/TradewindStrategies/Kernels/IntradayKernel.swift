@@ -41,7 +41,8 @@ public enum IntradayKernel {
             run(rule: rule, data: data, bars: bars, grid: grid, initialCash: initialCash, costs: costs,
                 referenceTime: referenceTime, acc: &acc, lists: &lists)
         }}}}}}
-        return acc.result(initialCash: initialCash, returnCount: data.returnCount, trades: lists)
+        return acc.result(initialCash: initialCash, returnCount: data.returnCount, bars: data.series.count,
+                          periodsPerYear: data.periodsPerYear, trades: lists)
     }
 
     static func validate(initialCash: Double, costs: KernelCosts) throws(KernelError) {
@@ -88,7 +89,10 @@ public enum IntradayKernel {
         let compound = grid.compound
         let recording = lists != nil
         let view = data.sessions
+        var prefix = HeldBarPrefix()
+        var prefixBar = -1
 
+        acc.ledgers.withUnsafeMutableBufferPointer { lgB in
         acc.equity.withUnsafeMutableBufferPointer { eqB in
         acc.peak.withUnsafeMutableBufferPointer { pkB in
         acc.maxDrawdown.withUnsafeMutableBufferPointer { ddB in
@@ -97,7 +101,7 @@ public enum IntradayKernel {
         acc.trades.withUnsafeMutableBufferPointer { trB in
         acc.wins.withUnsafeMutableBufferPointer { wnB in
             let eq = eqB.baseAddress!, pk = pkB.baseAddress!, dd = ddB.baseAddress!, sr = srB.baseAddress!
-            let sq = sqB.baseAddress!, tr = trB.baseAddress!, wn = wnB.baseAddress!
+            let sq = sqB.baseAddress!, tr = trB.baseAddress!, wn = wnB.baseAddress!, lg = lgB.baseAddress!
             for s in 0..<view.sessionCount {
                 let prev = view.previousClose[s]
                 // vwap-momentum does not use the previous close; the others need one.
@@ -200,6 +204,10 @@ public enum IntradayKernel {
                                 }
                             }
                         }
+                        if e != prefixBar {
+                            prefixBar = e
+                            prefix.fill(close: bars.close, from: e, end: end)
+                        }
                         let cost = pB * (1 + c)
                         let base = grid.index(time: ti, buy: k, sell: 0, stop: 0, compound: 0)
                         for p in 0..<pairs {
@@ -212,6 +220,10 @@ public enum IntradayKernel {
                                                                     entry: pB, commission: c) else { continue }
                                 let e2 = KernelSizing.cashAfter(cash: e0, quantity: q, entry: pB, exit: x, commission: c)
                                 EquityAccumulators.apply(i, equityBefore: e0, after: e2, win: win, eq, pk, dd, sr, sq, tr, wn)
+                                let held = e0 - (q * pB + (q * pB) * c)
+                                prefix.apply(to: &lg[i], close: bars.close, entryBar: e, exitBar: exitBar[p], cashBefore: e0,
+                                             cashHeld: held, quantity: q, cashAfter: e2)
+                                lg[i].close(netPnL: BarLedger.netPnL(quantity: q, entry: pB, exit: x, commission: c))
                                 if recording {
                                     lists![i].append(KernelTrade(entryBar: e, exitBar: exitBar[p], entryPrice: pB,
                                                                  exitPrice: exitPx[p], quantity: q, reason: reason[p]))
@@ -221,7 +233,7 @@ public enum IntradayKernel {
                     }
                 }
             }
-        }}}}}}}
+        }}}}}}}}
     }
 }
 

@@ -1,3 +1,4 @@
+import TradewindAnalytics
 import TradewindCore
 import TradewindIndicators
 
@@ -73,6 +74,7 @@ public enum RSI2Kernel {
         var pendingBuy = false, pendingSell = false, stop = Double.nan, stopFrom = Int.max
         var before = initialCash, peak = initialCash, mdd = 0.0, sum = 0.0, sumSquares = 0.0
         var trades = 0, wins = 0
+        var ledger = BarLedger(initialCash: initialCash)
         var list: [KernelTrade] = []
         let n = series.count
         series.open.withUnsafeBufferPointer { open in
@@ -82,6 +84,7 @@ public enum RSI2Kernel {
                 cash = cash - ((-q) * price + (q * price) * c)
                 trades += 1
                 if price * (1 - c) > entryPrice * (1 + c) { wins += 1 }
+                ledger.close(netPnL: BarLedger.netPnL(quantity: q, entry: entryPrice, exit: price, commission: c))
                 if record {
                     list.append(KernelTrade(entryBar: entryBar, exitBar: i, entryPrice: entryPrice, exitPrice: price, quantity: q, reason: why))
                 }
@@ -124,11 +127,15 @@ public enum RSI2Kernel {
                 sumSquares += ret * ret
                 peak = max(peak, e)
                 mdd = min(mdd, e / peak - 1)
+                ledger.mark(e, before: before)
+                if q != 0 { ledger.heldBars += 1 }
                 before = e
             }
         }}}
         let m = KernelMetrics(finalEquity: before, totalReturn: before / initialCash - 1, trades: trades, wins: wins,
-                              sharpe: KernelStatistics.sharpe(sum: sum, sumSquares: sumSquares, count: n), maxDrawdown: mdd)
+                              sharpe: KernelStatistics.sharpe(sum: sum, sumSquares: sumSquares, count: n), maxDrawdown: mdd,
+                              summary: KernelSummary(ledger, bars: n, periodsPerYear: Annualization.periodsPerYear(for: series.interval),
+                                                     initialCash: initialCash, finalEquity: before, trades: trades))
         return SMACrossKernel.PairResult(metrics: m, trades: list)
     }
 }

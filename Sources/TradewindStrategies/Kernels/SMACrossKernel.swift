@@ -1,4 +1,5 @@
 import Synchronization
+import TradewindAnalytics
 import TradewindCore
 import TradewindIndicators
 
@@ -74,6 +75,7 @@ public enum SMACrossKernel {
         let averagesAreNumbers = n == 0 || cumsum[n - 1].isFinite
         let out = Results(count: pairs.count, record: recordTrades)
         let averages = block, columnOf = column
+        let periodsPerYear = Annualization.periodsPerYear(for: series.interval)
         let workers = threads.workers(for: pairs.count)
         // Pairs are handed out in chunks from a shared counter, so a worker on a core that other processes share
         // takes fewer of them instead of holding the others up (each pair's result is the same on any worker).
@@ -93,9 +95,11 @@ public enum SMACrossKernel {
                         let slow = UnsafeBufferPointer(rebasing: all[sc * n ..< (sc + 1) * n])
                         let fastResult = averagesAreNumbers
                             ? fastRun(open: open, close: close, fast: fast, slow: slow, firstValid: p.slow - 1,
-                                      initialCash: initialCash, costs: costs, record: recordTrades) : nil
+                                      initialCash: initialCash, costs: costs, periodsPerYear: periodsPerYear,
+                                      record: recordTrades) : nil
                         out.store(k, fastResult ?? run(open: open, close: close, fast: fast, slow: slow,
-                                                       initialCash: initialCash, costs: costs, record: recordTrades))
+                                                       initialCash: initialCash, costs: costs, periodsPerYear: periodsPerYear,
+                                                       record: recordTrades))
                     }
                 }
             }}}
@@ -111,13 +115,15 @@ public enum SMACrossKernel {
     /// The reference pass: every bar through the two `CrossAbove` detectors, the pending order and the metrics.
     /// `fastRun` reproduces it bit for bit; this one remains for the cases outside `fastRun`'s premises.
     static func run(open: UnsafeBufferPointer<Double>, close: UnsafeBufferPointer<Double>, fast: UnsafeBufferPointer<Double>,
-                    slow: UnsafeBufferPointer<Double>, initialCash: Double, costs: KernelCosts, record: Bool) -> PairResult {
+                    slow: UnsafeBufferPointer<Double>, initialCash: Double, costs: KernelCosts, periodsPerYear: Double,
+                    record: Bool) -> PairResult {
         let c = costs.commission, buyF = costs.buyFactor, sellF = costs.sellFactor
         var above = CrossAbove(), below = CrossAbove()
         var cash = initialCash, q = 0.0, entryPrice = 0.0, entryBar = -1
         var pendingBuy = false, pendingSell = false
         var before = initialCash, peak = initialCash, mdd = 0.0, sum = 0.0, sumSquares = 0.0
         var trades = 0, wins = 0
+        var ledger = BarLedger(initialCash: initialCash)
         var list: [KernelTrade] = []
         let n = close.count
         for i in 0..<n {
@@ -134,6 +140,7 @@ public enum SMACrossKernel {
                 cash = cash - ((-q) * price + (q * price) * c)
                 trades += 1
                 if price * (1 - c) > entryPrice * (1 + c) { wins += 1 }
+                ledger.close(netPnL: BarLedger.netPnL(quantity: q, entry: entryPrice, exit: price, commission: c))
                 if record {
                     list.append(KernelTrade(entryBar: entryBar, exitBar: i, entryPrice: entryPrice, exitPrice: price,
                                             quantity: q, reason: .signal))
@@ -152,10 +159,14 @@ public enum SMACrossKernel {
             sumSquares += r * r
             peak = max(peak, e)
             mdd = min(mdd, e / peak - 1)
+            ledger.mark(e, before: before)
+            if q != 0 { ledger.heldBars += 1 }
             before = e
         }
         let m = KernelMetrics(finalEquity: before, totalReturn: before / initialCash - 1, trades: trades, wins: wins,
-                              sharpe: KernelStatistics.sharpe(sum: sum, sumSquares: sumSquares, count: n), maxDrawdown: mdd)
+                              sharpe: KernelStatistics.sharpe(sum: sum, sumSquares: sumSquares, count: n), maxDrawdown: mdd,
+                              summary: KernelSummary(ledger, bars: n, periodsPerYear: periodsPerYear, initialCash: initialCash,
+                                                     finalEquity: before, trades: trades))
         return PairResult(metrics: m, trades: list)
     }
 
@@ -179,7 +190,7 @@ public enum SMACrossKernel {
     ///   `e / peak > minRatio` exactly. Most bars skip the division (one of the two that bound the loop).
     static func fastRun(open: UnsafeBufferPointer<Double>, close: UnsafeBufferPointer<Double>, fast: UnsafeBufferPointer<Double>,
                         slow: UnsafeBufferPointer<Double>, firstValid: Int, initialCash: Double, costs: KernelCosts,
-                        record: Bool) -> PairResult? {
+                        periodsPerYear: Double, record: Bool) -> PairResult? {
         let n = close.count
         guard open.count == n, fast.count == n, slow.count == n, firstValid >= 0,
               initialCash.isFinite, initialCash >= 1e-100 else { return nil }
@@ -187,13 +198,15 @@ public enum SMACrossKernel {
         var cash = initialCash, q = 0.0, entryPrice = 0.0, entryBar = -1
         var before = initialCash, peak = initialCash, sum = 0.0, sumSquares = 0.0
         var minRatio = 1.0, drawdownBound = 1 + 0x1p-40
-        var trades = 0, wins = 0
+        var trades = 0, wins = 0, heldBars = 0, downsideSquares = 0.0
+        var ledger = BarLedger(initialCash: initialCash)
         var list: [KernelTrade] = []
         // One bar's metrics at equity e (peak ≥ initial cash ≥ 1e-100 and bound ≥ 2⁻⁵⁰⁰ keep the product normal).
         @inline(__always) func mark(_ e: Double) {
             let r = e / before - 1
             sum += r
             sumSquares += r * r
+            if r < 0 { downsideSquares += r * r }
             peak = e > peak ? e : peak  // `max(peak, e)` for these finite positive peaks, in one `maxsd`
             if !(e > peak * drawdownBound) {
                 let ratio = e / peak
@@ -233,6 +246,7 @@ public enum SMACrossKernel {
             var crossedDown = false
             while i < n {
                 mark(cash + q * close[i])
+                heldBars += 1
                 crossedDown = fast[i] < slow[i]
                 i += 1
                 if crossedDown { break }
@@ -246,6 +260,7 @@ public enum SMACrossKernel {
             cash = cash - ((-q) * price + (q * price) * c)
             trades += 1
             if price * (1 - c) > entryPrice * (1 + c) { wins += 1 }
+            ledger.close(netPnL: BarLedger.netPnL(quantity: q, entry: entryPrice, exit: price, commission: c))
             if record {
                 list.append(KernelTrade(entryBar: entryBar, exitBar: sellBar, entryPrice: entryPrice, exitPrice: price,
                                         quantity: q, reason: .signal))
@@ -254,9 +269,17 @@ public enum SMACrossKernel {
             mark(cash + q * close[sellBar])
             guard cash.isFinite, cash != 0 else { return nil }
         }
+        ledger.sum = sum
+        ledger.sumSquares = sumSquares
+        ledger.downsideSquares = downsideSquares
+        ledger.peak = peak
+        ledger.minRatio = minRatio
+        ledger.heldBars = heldBars
         let m = KernelMetrics(finalEquity: before, totalReturn: before / initialCash - 1, trades: trades, wins: wins,
                               sharpe: KernelStatistics.sharpe(sum: sum, sumSquares: sumSquares, count: n),
-                              maxDrawdown: minRatio - 1)
+                              maxDrawdown: minRatio - 1,
+                              summary: KernelSummary(ledger, bars: n, periodsPerYear: periodsPerYear, initialCash: initialCash,
+                                                     finalEquity: before, trades: trades))
         return PairResult(metrics: m, trades: list)
     }
 
@@ -269,7 +292,7 @@ public enum SMACrossKernel {
             return KernelGridResult(initialCash: initialCash, finalEquity: r.map(\.metrics.finalEquity),
                                     trades: r.map { Int32($0.metrics.trades) }, wins: r.map { Int32($0.metrics.wins) },
                                     sharpe: r.map(\.metrics.sharpe), maxDrawdown: r.map(\.metrics.maxDrawdown),
-                                    tradeLists: r.map(\.trades))
+                                    summaries: r.map(\.metrics.summary), tradeLists: r.map(\.trades))
         }
     }
 }
