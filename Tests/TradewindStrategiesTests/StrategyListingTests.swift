@@ -22,6 +22,13 @@ import TradewindStrategies
         #expect(throws: UnknownStrategyError.self) { try StrategyListing.show("no-such-strategy") }
     }
 
+    @Test func showListsTheSettingsTheKernelCovers() throws {
+        let text = try StrategyListing.show("momentum")
+        #expect(text.contains("Covers: " + ExactKernel.commonSettings) && text.contains("every objective"), "\(text)")
+        #expect(text.contains("flatten at close"))
+        #expect(!(try StrategyListing.show("buy-and-hold")).contains("Covers:"))
+    }
+
     @Test func requirementsNameTheBacktestSettingsOrTheNamesGiven() throws {
         let text = try StrategyListing.show("open-10am")
         #expect(text.contains("exchange sessions (applied: session nyse); flat at each close (applied: flatten_at_close)"), "\(text)")

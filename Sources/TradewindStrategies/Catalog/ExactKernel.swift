@@ -37,6 +37,34 @@ public struct ExactKernel: Sendable {
         Self.supportsCommonSettings(config) && supportsParameters(parameters, config)
     }
 
+    /// Why the kernel does not stand in for the engine with these parameters under `config` (the setting, named
+    /// as `tradewind backtest` spells it), or nil when it does.
+    public func unsupportedReason(_ parameters: StrategyParameters, config: BacktestConfig) -> String? {
+        if let why = Self.commonSettingsReason(config) { return why }
+        return supportsParameters(parameters, config) ? nil : "the settings or parameters are outside the kernel's (\(summary))"
+    }
+
+    /// The settings every kernel covers, in `tradewind backtest`'s words (`supportsCommonSettings`).
+    public static let commonSettings = "one symbol per run (each symbol of a dataset optimised on its own), a cash account, "
+        + "fractional shares, commission as a percent of traded value, slippage none or in basis points, no volume cap, "
+        + "no financing, no simulated sub-period, bars without dividends or splits (or adjusted for them)"
+
+    /// Which of the settings every kernel needs `config` lacks (nil: none): `supportsCommonSettings` in words.
+    public static func commonSettingsReason(_ config: BacktestConfig) -> String? {
+        if config.account != .cash { return "a margin account (--margin): the kernels model a cash account" }
+        if config.wholeShares { return "whole shares (--whole-shares): the kernels trade fractional shares" }
+        if config.volumeParticipation != nil { return "a volume cap (--volume-cap)" }
+        if config.from != nil || config.to != nil { return "a simulated period (--from/--to): the kernels run every bar" }
+        if config.financing != .none { return "financing (--borrow-rate/--margin-rate)" }
+        let c = config.commission
+        if c.perShare != 0 || c.fixed != 0 || c.minimum != 0 || c.maximum != .infinity || c.maximumPercent != .infinity {
+            return "a per-share, fixed, minimum or maximum commission: the kernels model a percent of traded value"
+        }
+        if !(c.percent >= 0 && c.percent < 1) { return "a commission of \(c.percent) of value (the kernels take 0 ≤ c < 1)" }
+        if case .halfSpread = config.slippage { return "spread slippage (--spread): the kernels model basis points" }
+        return nil
+    }
+
     /// The settings every kernel needs: a cash account, fractional shares, no volume cap, no period bounds, no
     /// financing, commission only as a percent of value, slippage none or in basis points.
     public static func supportsCommonSettings(_ config: BacktestConfig) -> Bool {
