@@ -29,8 +29,11 @@ public enum SMACrossKernel {
     /// The longest window the kernel takes (sma-cross's `slow` is at most 5,000).
     public static let maximumWindow = 1 << 20
 
+    /// - Parameter fillAtClose: market orders fill at the signal bar's close (`FillTiming.signalClose`, vectorbt's
+    ///   default) instead of the next bar's open (`closeRun`).
     public static func evaluate(series: BarSeries, pairs: [Pair], initialCash: Double = 100_000, costs: KernelCosts = .none,
-                                recordTrades: Bool = false, threads: ThreadBudget = .all) throws(KernelError) -> KernelGridResult {
+                                fillAtClose: Bool = false, recordTrades: Bool = false,
+                                threads: ThreadBudget = .all) throws(KernelError) -> KernelGridResult {
         try IntradayKernel.validate(initialCash: initialCash, costs: costs)
         try IntradaySessionData.checkPrices(series)
         for p in pairs where !(p.fast >= 1 && p.slow >= 2 && p.fast < p.slow && p.slow <= maximumWindow) {
@@ -93,6 +96,11 @@ public enum SMACrossKernel {
                         let p = pairs[k], fc = columnOf[p.fast], sc = columnOf[p.slow]
                         let fast = UnsafeBufferPointer(rebasing: all[fc * n ..< (fc + 1) * n])
                         let slow = UnsafeBufferPointer(rebasing: all[sc * n ..< (sc + 1) * n])
+                        if fillAtClose {
+                            out.store(k, closeRun(close: close, fast: fast, slow: slow, initialCash: initialCash, costs: costs,
+                                                  periodsPerYear: periodsPerYear, record: recordTrades))
+                            continue
+                        }
                         let fastResult = averagesAreNumbers
                             ? fastRun(open: open, close: close, fast: fast, slow: slow, firstValid: p.slow - 1,
                                       initialCash: initialCash, costs: costs, periodsPerYear: periodsPerYear,
@@ -152,6 +160,59 @@ public enum SMACrossKernel {
             let down = below.update(slow[i], fast[i])
             if up != down && i + 1 < n {
                 if up && q == 0 { pendingBuy = true } else if down && q > 0 { pendingSell = true }
+            }
+            let e = cash + q * close[i]
+            let r = e / before - 1
+            sum += r
+            sumSquares += r * r
+            peak = max(peak, e)
+            mdd = min(mdd, e / peak - 1)
+            ledger.mark(e, before: before)
+            if q != 0 { ledger.heldBars += 1 }
+            before = e
+        }
+        let m = KernelMetrics(finalEquity: before, totalReturn: before / initialCash - 1, trades: trades, wins: wins,
+                              sharpe: KernelStatistics.sharpe(sum: sum, sumSquares: sumSquares, count: n), maxDrawdown: mdd,
+                              summary: KernelSummary(ledger, bars: n, periodsPerYear: periodsPerYear, initialCash: initialCash,
+                                                     finalEquity: before, trades: trades))
+        return PairResult(metrics: m, trades: list)
+    }
+
+    /// The pass with fills at the signal bar's close: every bar through the two `CrossAbove` detectors; a cross up
+    /// while flat buys with all the cash at this bar's close (slipped), a cross down while long sells everything at it,
+    /// also on the last bar; then the bar's equity, with the position just taken or without the one just sold.
+    static func closeRun(close: UnsafeBufferPointer<Double>, fast: UnsafeBufferPointer<Double>, slow: UnsafeBufferPointer<Double>,
+                         initialCash: Double, costs: KernelCosts, periodsPerYear: Double, record: Bool) -> PairResult {
+        let c = costs.commission, buyF = costs.buyFactor, sellF = costs.sellFactor
+        var above = CrossAbove(), below = CrossAbove()
+        var cash = initialCash, q = 0.0, entryPrice = 0.0, entryBar = -1
+        var before = initialCash, peak = initialCash, mdd = 0.0, sum = 0.0, sumSquares = 0.0
+        var trades = 0, wins = 0
+        var ledger = BarLedger(initialCash: initialCash)
+        var list: [KernelTrade] = []
+        let n = close.count
+        for i in 0..<n {
+            let up = above.update(fast[i], slow[i])
+            let down = below.update(slow[i], fast[i])
+            if up != down {
+                if up && q == 0 {
+                    let price = close[i] * buyF
+                    if let qty = KernelSizing.quantity(cash: cash, initialCash: initialCash, compound: true, entry: price, commission: c) {
+                        cash = cash - (qty * price + (qty * price) * c)
+                        q = qty; entryPrice = price; entryBar = i
+                    }
+                } else if down && q > 0 {
+                    let price = close[i] * sellF
+                    cash = cash - ((-q) * price + (q * price) * c)
+                    trades += 1
+                    if price * (1 - c) > entryPrice * (1 + c) { wins += 1 }
+                    ledger.close(netPnL: BarLedger.netPnL(quantity: q, entry: entryPrice, exit: price, commission: c))
+                    if record {
+                        list.append(KernelTrade(entryBar: entryBar, exitBar: i, entryPrice: entryPrice, exitPrice: price,
+                                                quantity: q, reason: .signal))
+                    }
+                    q = 0
+                }
             }
             let e = cash + q * close[i]
             let r = e / before - 1
