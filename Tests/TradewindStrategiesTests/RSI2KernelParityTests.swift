@@ -6,17 +6,19 @@ import TradewindStrategies
 
 /// `RSI2Kernel` against the engine's `rsi2` (no filters, no hedge) on random parameter sets and costs.
 @Suite struct RSI2KernelParityTests {
-    static func compare(_ series: BarSeries, _ sets: [RSI2Kernel.Parameters], costs: KernelCosts) throws -> Int {
+    static func compare(_ series: BarSeries, _ sets: [RSI2Kernel.Parameters], costs: KernelCosts,
+                        fill: FillTiming = .nextOpen) throws -> Int {
         let cash = 25_000.0
-        let k = try RSI2Kernel.evaluate(series: series, parameters: sets, initialCash: cash, costs: costs, recordTrades: true)
+        let k = try RSI2Kernel.evaluate(series: series, parameters: sets, initialCash: cash, costs: costs,
+                                        fillAtClose: fill == .signalClose, recordTrades: true)
         var trades = 0
         for (i, p) in sets.enumerated() {
             let config = BacktestConfig(initialCash: cash, commission: .percentOfValue(costs.commission),
-                                        slippage: costs.slippageBps > 0 ? .basisPoints(costs.slippageBps) : .none)
+                                        slippage: costs.slippageBps > 0 ? .basisPoints(costs.slippageBps) : .none, fillTiming: fill)
             let strategy = try RSI2(["rsi_period": .int(p.rsiPeriod), "entry": .real(p.entry), "exit": .real(p.exit),
                                      "stop_loss": .real(p.stopLoss), "position_size": .real(p.positionSize)])
             let e = try Backtest.run(strategy, data: MarketDataset([series]), config: config)
-            let ctx = "\(series.symbol) \(p) \(costs)"
+            let ctx = "\(series.symbol) \(p) \(costs) \(fill)"
             let closed = e.closedTrades
             let em = KernelStatistics.metrics(equity: e.equity.equity, initialCash: cash, trades: closed.count,
                                               wins: closed.filter { $0.netPnL > 0 }.count)
@@ -42,6 +44,22 @@ import TradewindStrategies
         for (k, symbol) in SampleBars.eqkerSymbols.enumerated() {
             let costs = k % 2 == 0 ? KernelCosts.none : KernelCosts(commission: 0.001, slippageBps: 4)
             trades += try Self.compare(SampleBars.eqkerDaily(symbol), Self.randomSets(&rng, 6), costs: costs)
+        }
+        #expect(trades > 500)
+    }
+
+    @Test func closeFillKernelEqualsEngineOnRandomParameterSets() throws {
+        var rng = TestRandom(seed: 23)
+        var trades = 0
+        for (k, symbol) in SampleBars.eqkerSymbols.enumerated() where k % 2 == 1 {
+            let costs = k % 4 == 1 ? KernelCosts.none : KernelCosts(commission: 0.001, slippageBps: 4)
+            trades += try Self.compare(SampleBars.eqkerDaily(symbol), Self.randomSets(&rng, 5), costs: costs, fill: .signalClose)
+        }
+        let market = try SyntheticMarket(seed: 6).generate(symbols: 2, from: CivilDate(year: 2016, month: 1, day: 1)!,
+                                                           to: CivilDate(year: 2019, month: 12, day: 31)!, interval: .daily)
+        for (k, s) in market.series.enumerated() {
+            trades += try Self.compare(s, Self.randomSets(&rng, 12), costs: k == 0 ? .none : KernelCosts(commission: 0.0005, slippageBps: 2),
+                                       fill: .signalClose)
         }
         #expect(trades > 500)
     }

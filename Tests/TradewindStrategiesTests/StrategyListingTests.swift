@@ -86,7 +86,7 @@ import TradewindStrategies
         var close = daily
         close.fillTiming = .signalClose
         #expect(try Self.supports("sma-cross", parameters: try Self.params("sma-cross"), config: close, data: Self.one))
-        #expect(try !Self.supports("rsi2", parameters: try Self.params("rsi2"), config: close, data: Self.one))
+        #expect(try Self.supports("rsi2", parameters: try Self.params("rsi2"), config: close, data: Self.one))
         #expect(try !Self.supports("ema-cross", parameters: try Self.params("ema-cross"), config: daily, data: Self.one))
         #expect(ExactKernel.costs(of: nyse) == KernelCosts(commission: 0.001, slippageBps: 2))
     }

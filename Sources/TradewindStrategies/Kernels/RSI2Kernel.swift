@@ -30,7 +30,7 @@ public enum RSI2Kernel {
     }
 
     public static func evaluate(series: BarSeries, parameters: [Parameters], initialCash: Double = 100_000,
-                                costs: KernelCosts = .none, recordTrades: Bool = false,
+                                costs: KernelCosts = .none, fillAtClose: Bool = false, recordTrades: Bool = false,
                                 threads: ThreadBudget = .all) throws(KernelError) -> KernelGridResult {
         try IntradayKernel.validate(initialCash: initialCash, costs: costs)
         try IntradaySessionData.checkPrices(series)
@@ -60,15 +60,17 @@ public enum RSI2Kernel {
             var k = w
             while k < parameters.count {
                 out.store(k, run(series: series, rsi: table[parameters[k].rsiPeriod]!, p: parameters[k], initialCash: initialCash,
-                                 costs: costs, record: recordTrades))
+                                 costs: costs, fillAtClose: fillAtClose, record: recordTrades))
                 k += workers
             }
         }
         return out.result(initialCash: initialCash)
     }
 
+    /// One parameter set. With `fillAtClose` the market orders fill at the signal bar's close (slipped) instead of
+    /// the next open; the stop still works from the bar after the entry fill.
     static func run(series: BarSeries, rsi: [Double], p: Parameters, initialCash: Double, costs: KernelCosts,
-                    record: Bool) -> SMACrossKernel.PairResult {
+                    fillAtClose: Bool = false, record: Bool) -> SMACrossKernel.PairResult {
         let c = costs.commission, buyF = costs.buyFactor, sellF = costs.sellFactor
         var cash = initialCash, q = 0.0, entryPrice = 0.0, entryBar = -1
         var pendingBuy = false, pendingSell = false, stop = Double.nan, stopFrom = Int.max
@@ -92,18 +94,20 @@ public enum RSI2Kernel {
                 stop = .nan
                 stopFrom = .max
             }
+            func buy(_ i: Int, _ price: Double) {
+                let qty = p.positionSize * cash / price
+                let cost = qty * price + (qty * price) * c
+                if qty > 0 && !(cost > cash + max(abs(cash), 1) * 1e-9) {
+                    cash = cash - cost
+                    q = qty; entryPrice = price; entryBar = i
+                    if p.stopLoss > 0 { stop = price * (1 - p.stopLoss / 100); stopFrom = i + 1 }
+                }
+            }
             for i in 0..<n {
                 // Fills at this bar (before the strategy sees it).
                 if pendingBuy {
                     pendingBuy = false
-                    let price = open[i] * buyF
-                    let qty = p.positionSize * cash / price
-                    let cost = qty * price + (qty * price) * c
-                    if qty > 0 && !(cost > cash + max(abs(cash), 1) * 1e-9) {
-                        cash = cash - cost
-                        q = qty; entryPrice = price; entryBar = i
-                        if p.stopLoss > 0 { stop = price * (1 - p.stopLoss / 100); stopFrom = i + 1 }
-                    }
+                    buy(i, open[i] * buyF)
                 } else if q > 0 {
                     if pendingSell {
                         pendingSell = false
@@ -116,9 +120,11 @@ public enum RSI2Kernel {
                 let r = rsi[i]
                 if !r.isNaN {
                     if q > 0 {
-                        if r >= p.exit { pendingSell = true; stop = .nan; stopFrom = .max }
+                        if r >= p.exit {
+                            if fillAtClose { sell(i, close[i] * sellF, .signal) } else { pendingSell = true; stop = .nan; stopFrom = .max }
+                        }
                     } else if r <= p.entry {
-                        pendingBuy = true
+                        if fillAtClose { buy(i, close[i] * buyF) } else { pendingBuy = true }
                     }
                 }
                 let e = cash + q * close[i]

@@ -180,13 +180,13 @@ extension RSI2: CatalogStrategy {
                              range: 0...100)]
     }
 
-    /// `RSI2Kernel`: one symbol of daily bars, next-open fills, no filters and no hedge.
+    /// `RSI2Kernel`: one symbol of daily bars, next-open or close fills, no filters and no hedge.
     public static var kernel: ExactKernel? {
         ExactKernel(
-            summary: "RSI2Kernel: one symbol of daily bars, next-open fills, no filters and no hedge; equal to the engine (property-tested).",
+            summary: "RSI2Kernel: one symbol of daily bars, next-open or close fills, no session policy, no filters and no hedge; equal to the engine (property-tested).",
             exactMetrics: KernelMetric.all,
             supports: { p, config in
-                config.fillTiming == .nextOpen && config.session.calendar == nil && config.session.hours == nil
+                config.session.calendar == nil && config.session.hours == nil
                     && (try? p.bool("filter_vwap")) == false && (try? p.bool("filter_trend")) == false
                     && (try? p.real("min_volume")) == 0 && (try? p.bool("filter_bollinger")) == false
                     && (try? p.string("hedge_symbol"))?.isEmpty == true
@@ -198,7 +198,9 @@ extension RSI2: CatalogStrategy {
                         RSI2Kernel.Parameters(rsiPeriod: try p.int("rsi_period"), entry: try p.real("entry"), exit: try p.real("exit"),
                                               stopLoss: try p.real("stop_loss"), positionSize: try p.real("position_size"))
                     }), let r = try? RSI2Kernel.evaluate(series: series, parameters: ps, initialCash: config.initialCash,
-                                                        costs: ExactKernel.costs(of: config), threads: threads) else { return nil }
+                                                        costs: ExactKernel.costs(of: config),
+                                                        fillAtClose: config.fillTiming == .signalClose,
+                                                        threads: threads) else { return nil }
                     return (0..<r.count).map(r.metrics(at:))
                 }
             })
