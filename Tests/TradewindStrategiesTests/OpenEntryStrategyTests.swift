@@ -48,7 +48,7 @@ import TradewindStrategies
             #expect(kernel.summary.contains("IntradayKernel (rule \(rule))"))
             #expect(kernel.exactMetrics == KernelMetric.all)
         }
-        #expect(try StrategyCatalog.builtIn.named("ema-cross").kernel == nil)
+        #expect(try StrategyCatalog.builtIn.named("buy-and-hold").kernel == nil)
         #expect(try StrategyListing.show("open-10am").contains("conditional market-on-open"))
     }
 }

@@ -87,7 +87,13 @@ import TradewindStrategies
         close.fillTiming = .signalClose
         #expect(try Self.supports("sma-cross", parameters: try Self.params("sma-cross"), config: close, data: Self.one))
         #expect(try Self.supports("rsi2", parameters: try Self.params("rsi2"), config: close, data: Self.one))
-        #expect(try !Self.supports("ema-cross", parameters: try Self.params("ema-cross"), config: daily, data: Self.one))
+        for name in ["ema-cross", "macd-cross", "bollinger-reversion", "donchian-breakout"] {
+            #expect(try Self.supports(name, parameters: try Self.params(name), config: daily, data: Self.one), "\(name)")
+            #expect(try Self.supports(name, parameters: try Self.params(name), config: close, data: Self.one), "\(name)")
+            #expect(try !Self.supports(name, parameters: try Self.params(name), config: nyse, data: Self.one), "\(name)")
+            #expect(try !Self.supports(name, parameters: try Self.params(name), config: perShare, data: Self.one), "\(name)")
+        }
+        #expect(try !Self.supports("buy-and-hold", parameters: try Self.params("buy-and-hold"), config: daily, data: Self.one))
         #expect(ExactKernel.costs(of: nyse) == KernelCosts(commission: 0.001, slippageBps: 2))
     }
 }

@@ -75,6 +75,32 @@ public struct DonchianBreakout: ParameterizedStrategy {
 }
 
 extension DonchianBreakout: CatalogStrategy {
+    /// `LongOnlySignalKernel` with the signals `onBar` computes (the same channels and ATR); the stop distance is
+    /// atr_multiple × the signal bar's ATR, as `onFill` places it.
+    public static var kernel: ExactKernel? {
+        LongOnlySignalKernel.make(name: name) { p, bars in
+            let entryPeriod = try p.int("entry_period"), exitPeriod = try p.int("exit_period")
+            let atrPeriod = try p.int("atr_period"), atrMultiple = try p.real("atr_multiple")
+            var entryChannel = try DONCHIAN(timeperiod: entryPeriod), exitChannel = try DONCHIAN(timeperiod: exitPeriod)
+            var atr = try ATR(timeperiod: atrPeriod)
+            var priorUpper = Double.nan, priorLower = Double.nan
+            var buy = [Bool](repeating: false, count: bars.count), sell = buy
+            var distance = [Double](repeating: .nan, count: bars.count)
+            for i in 0..<bars.count {
+                let c = bars.close[i]
+                let bar = OHLCV(high: bars.high[i], low: bars.low[i], close: c)
+                let up = priorUpper, down = priorLower
+                priorUpper = entryChannel.update(bar)?.upperband ?? .nan
+                priorLower = exitChannel.update(bar)?.lowerband ?? .nan
+                let a = atr.update(bar) ?? .nan
+                buy[i] = !up.isNaN && c > up
+                sell[i] = !down.isNaN && c < down
+                if atrMultiple > 0 && a.isFinite { distance[i] = atrMultiple * a }
+            }
+            return LongOnlySignals(buy: buy, sell: sell, stopDistance: distance)
+        }
+    }
+
     /// DONCHIAN's (upper, middle, lower) columns one bar late: at bar i, the channel of the `window` bars before it.
     static func priorChannel(_ bars: BarSeries, window: Int) throws -> [[Double]] {
         let columns = try DONCHIAN(timeperiod: window).batch(PriceColumns(high: bars.high, low: bars.low, close: bars.close))

@@ -53,6 +53,23 @@ extension EMACross: CatalogStrategy {
 
     public static let constraints = ["fast < slow"]
 
+    /// `LongOnlySignalKernel` with the signals `onBar` computes (the same EMAs and crossing detectors).
+    public static var kernel: ExactKernel? {
+        LongOnlySignalKernel.make(name: name) { p, bars in
+            let fast = try p.int("fast"), slow = try p.int("slow")
+            guard fast < slow else { throw ParameterError.inconsistent("fast (\(fast)) must be smaller than slow (\(slow))") }
+            var f = try EMA(timeperiod: fast), w = try EMA(timeperiod: slow), up = CrossAbove(), down = CrossAbove()
+            var buy = [Bool](repeating: false, count: bars.count), sell = buy
+            for i in 0..<bars.count {
+                let c = bars.close[i]
+                let a = f.update(c) ?? .nan, b = w.update(c) ?? .nan
+                buy[i] = up.update(a, b)
+                sell[i] = down.update(b, a)
+            }
+            return LongOnlySignals(buy: buy, sell: sell)
+        }
+    }
+
     public static func plots(_ parameters: StrategyParameters, bars: BarSeries) throws -> [StrategyPlot] {
         let fast = try parameters.int("fast"), slow = try parameters.int("slow")
         return [StrategyPlot("EMA(\(fast))", try EMA(timeperiod: fast).batch(bars.close)[0], pane: .price),
