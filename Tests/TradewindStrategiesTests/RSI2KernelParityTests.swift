@@ -15,8 +15,12 @@ import TradewindStrategies
         for (i, p) in sets.enumerated() {
             let config = BacktestConfig(initialCash: cash, commission: .percentOfValue(costs.commission),
                                         slippage: costs.slippageBps > 0 ? .basisPoints(costs.slippageBps) : .none, fillTiming: fill)
+            let f = p.filters
             let strategy = try RSI2(["rsi_period": .int(p.rsiPeriod), "entry": .real(p.entry), "exit": .real(p.exit),
-                                     "stop_loss": .real(p.stopLoss), "position_size": .real(p.positionSize)])
+                                     "stop_loss": .real(p.stopLoss), "position_size": .real(p.positionSize),
+                                     "filter_vwap": .bool(f.vwap), "filter_trend": .bool(f.trend), "trend_period": .int(f.trendPeriod),
+                                     "min_volume": .real(f.minVolume), "filter_bollinger": .bool(f.bollinger),
+                                     "bb_period": .int(f.bbPeriod), "bb_std": .real(f.bbStd)])
             let e = try Backtest.run(strategy, data: MarketDataset([series]), config: config)
             let ctx = "\(series.symbol) \(p) \(costs) \(fill)"
             let closed = e.closedTrades
@@ -46,6 +50,35 @@ import TradewindStrategies
             trades += try Self.compare(SampleBars.eqkerDaily(symbol), Self.randomSets(&rng, 6), costs: costs)
         }
         #expect(trades > 500)
+    }
+
+    /// Random filter settings on top of random sets: each filter on in about half the sets.
+    static func randomFilteredSets(_ rng: inout TestRandom, _ count: Int, volumes: [Double]) -> [RSI2Kernel.Parameters] {
+        randomSets(&rng, count).map { p in
+            var p = p
+            let sorted = volumes.sorted()
+            p.filters = RSI2Kernel.Filters(
+                vwap: rng.uniform() < 0.5, trend: rng.uniform() < 0.5, trendPeriod: 2 + Int(rng.next() % 60),
+                minVolume: rng.uniform() < 0.5 ? 0 : sorted[Int(rng.next() % UInt64(sorted.count))],
+                bollinger: rng.uniform() < 0.4, bbPeriod: 2 + Int(rng.next() % 40), bbStd: ((0.2 + 2 * rng.uniform()) * 10).rounded() / 10)
+            // Entry thresholds wide enough that filtered sets still trade.
+            p.entry = max(p.entry, 40)
+            p.exit = max(p.exit, p.entry + 10)
+            return p
+        }
+    }
+
+    @Test func filteredKernelEqualsEngineOnRandomParameterSetsAndFills() throws {
+        var rng = TestRandom(seed: 24)
+        var trades = 0, filtered = 0
+        for (k, symbol) in SampleBars.eqkerSymbols.enumerated() where k % 2 == 0 {
+            let series = try SampleBars.eqkerDaily(symbol)
+            let sets = Self.randomFilteredSets(&rng, 6, volumes: series.volume)
+            filtered += sets.filter { !$0.filters.areOff }.count
+            trades += try Self.compare(series, sets, costs: k % 4 == 0 ? .none : KernelCosts(commission: 0.001, slippageBps: 2),
+                                       fill: k % 4 == 2 ? .signalClose : .nextOpen)
+        }
+        #expect(trades > 300 && filtered > 20)
     }
 
     @Test func closeFillKernelEqualsEngineOnRandomParameterSets() throws {

@@ -77,7 +77,7 @@ import TradewindStrategies
 
         let daily = BacktestConfig(commission: .percentOfValue(0.001))
         #expect(try Self.supports("rsi2", parameters: try Self.params("rsi2"), config: daily, data: Self.one))
-        #expect(try !Self.supports("rsi2", parameters: try Self.params("rsi2", ["filter_trend": "true"]), config: daily, data: Self.one))
+        #expect(try Self.supports("rsi2", parameters: try Self.params("rsi2", ["filter_trend": "true"]), config: daily, data: Self.one))
         #expect(try !Self.supports("rsi2", parameters: try Self.params("rsi2", ["hedge_symbol": "SH"]), config: daily, data: Self.one))
         #expect(try Self.supports("sma-cross", parameters: try Self.params("sma-cross"), config: daily, data: Self.one))
         var perShare = daily

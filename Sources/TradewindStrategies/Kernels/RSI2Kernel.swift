@@ -2,7 +2,7 @@ import TradewindAnalytics
 import TradewindCore
 import TradewindIndicators
 
-/// The exact fast evaluator of `rsi2` without filters and hedge, over many parameter sets on one symbol.
+/// The exact fast evaluator of `rsi2` with its entry filters and without a hedge, over many parameter sets on one symbol.
 ///
 /// Each distinct RSI period is computed once (with `TradewindIndicators.RSI`, bit-identical to the strategy's); every parameter
 /// set is then one pass over the bars replaying the strategy's orders as the engine executes them: market orders
@@ -19,13 +19,68 @@ public enum RSI2Kernel {
         /// Percent below the entry fill; 0 = no stop.
         public var stopLoss: Double
         public var positionSize: Double
+        /// The entry filters (`rsi2`'s): each off by default.
+        public var filters = Filters()
 
-        public init(rsiPeriod: Int = 2, entry: Double = 30, exit: Double = 75, stopLoss: Double = 5, positionSize: Double = 0.9) {
+        public init(rsiPeriod: Int = 2, entry: Double = 30, exit: Double = 75, stopLoss: Double = 5, positionSize: Double = 0.9,
+                    filters: Filters = Filters()) {
             self.rsiPeriod = rsiPeriod
             self.entry = entry
             self.exit = exit
             self.stopLoss = stopLoss
             self.positionSize = positionSize
+            self.filters = filters
+        }
+    }
+
+    /// `rsi2`'s entry filters: close below the bar's VWAP (daily bars: its typical price weighted by its volume), close
+    /// above SMA(trend_period), volume ≥ min_volume (0 = off), close below the lower band of BBANDS(bb_period, bb_std).
+    public struct Filters: Sendable, Hashable {
+        public var vwap = false
+        public var trend = false
+        public var trendPeriod = 20
+        public var minVolume = 0.0
+        public var bollinger = false
+        public var bbPeriod = 20
+        public var bbStd = 2.0
+
+        public init(vwap: Bool = false, trend: Bool = false, trendPeriod: Int = 20, minVolume: Double = 0,
+                    bollinger: Bool = false, bbPeriod: Int = 20, bbStd: Double = 2) {
+            self.vwap = vwap
+            self.trend = trend
+            self.trendPeriod = trendPeriod
+            self.minVolume = minVolume
+            self.bollinger = bollinger
+            self.bbPeriod = bbPeriod
+            self.bbStd = bbStd
+        }
+
+        /// True when no filter is on.
+        public var areOff: Bool { !vwap && !trend && !(minVolume > 0) && !bollinger }
+
+        /// Per bar of a daily series: whether every enabled filter passes, computed with the strategy's own
+        /// indicators in its order (`RSI2.onBar`); nil when none is on.
+        func passes(_ series: BarSeries) throws -> [Bool]? {
+            guard !areOff else { return nil }
+            var sma = try SMA(timeperiod: trendPeriod)
+            var bands = try BBANDS(timeperiod: bbPeriod, nbdevup: bbStd, nbdevdn: bbStd)
+            var out = [Bool](repeating: false, count: series.count)
+            for i in 0..<series.count {
+                let c = series.close[i], h = series.high[i], l = series.low[i], v = series.volume[i]
+                let trendValue = sma.update(c) ?? .nan
+                let lowerBand = bands.update(c)?.lowerband ?? .nan
+                let typical = (h + l + c) / 3
+                // One bar per session: the session's VWAP so far is this bar's.
+                let pv = 0 + typical * v, volume = 0 + v
+                let vwapValue = volume > 0 ? pv / volume : typical
+                var pass = true
+                if vwap && !(c < vwapValue) { pass = false }
+                if trend && !(c > trendValue) { pass = false }
+                if minVolume > 0 && !(v >= minVolume) { pass = false }
+                if bollinger && !(c < lowerBand) { pass = false }
+                out[i] = pass
+            }
+            return out
         }
     }
 
@@ -54,13 +109,22 @@ public enum RSI2Kernel {
             rsi[period] = indicator.batch(series.close)[0]
         }
         let table = rsi
+        var passes: [Filters: [Bool]] = [:]
+        for f in Set(parameters.map(\.filters)) where !f.areOff {
+            guard let column = try? f.passes(series) else {
+                throw .invalidParameter(name: "filters", value: "\(f)", expected: "trend_period, bb_period ≥ 2 and bb_std > 0")
+            }
+            passes[f] = column
+        }
+        let filterTable = passes
         let out = SMACrossKernel.Results(count: parameters.count, record: recordTrades)
         let workers = threads.workers(for: parameters.count)
         threads.forEach(workers) { w in
             var k = w
             while k < parameters.count {
                 out.store(k, run(series: series, rsi: table[parameters[k].rsiPeriod]!, p: parameters[k], initialCash: initialCash,
-                                 costs: costs, fillAtClose: fillAtClose, record: recordTrades))
+                                 costs: costs, fillAtClose: fillAtClose, passes: filterTable[parameters[k].filters],
+                                 record: recordTrades))
                 k += workers
             }
         }
@@ -70,7 +134,7 @@ public enum RSI2Kernel {
     /// One parameter set. With `fillAtClose` the market orders fill at the signal bar's close (slipped) instead of
     /// the next open; the stop still works from the bar after the entry fill.
     static func run(series: BarSeries, rsi: [Double], p: Parameters, initialCash: Double, costs: KernelCosts,
-                    fillAtClose: Bool = false, record: Bool) -> SMACrossKernel.PairResult {
+                    fillAtClose: Bool = false, passes: [Bool]? = nil, record: Bool) -> SMACrossKernel.PairResult {
         let c = costs.commission, buyF = costs.buyFactor, sellF = costs.sellFactor
         var cash = initialCash, q = 0.0, entryPrice = 0.0, entryBar = -1
         var pendingBuy = false, pendingSell = false, stop = Double.nan, stopFrom = Int.max
@@ -123,7 +187,7 @@ public enum RSI2Kernel {
                         if r >= p.exit {
                             if fillAtClose { sell(i, close[i] * sellF, .signal) } else { pendingSell = true; stop = .nan; stopFrom = .max }
                         }
-                    } else if r <= p.entry {
+                    } else if r <= p.entry && passes?[i] ?? true {
                         if fillAtClose { buy(i, close[i] * buyF) } else { pendingBuy = true }
                     }
                 }
