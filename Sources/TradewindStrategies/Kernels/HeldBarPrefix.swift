@@ -51,10 +51,18 @@ struct HeldBarPrefix {
         }
     }
 
-    /// Adds one trade opened at the prefix's entry bar to `ledger` (arguments as `BarLedger.walkTrade`).
+    /// The entry bar's return of a trade that invests all the cash at `entry` (slipped) with commission `c`: its
+    /// equity `q × close[e]` over the cash `q × entry × (1 + c)` before, the same for every such trade at this entry.
+    @inline(__always)
+    static func entryReturn(close: UnsafeBufferPointer<Double>, entryBar e: Int, entry: Double, commission c: Double) -> Double {
+        close[e] / (entry * (1 + c)) - 1
+    }
+
+    /// Adds one trade opened at the prefix's entry bar to `ledger` (arguments as `BarLedger.walkTrade`; `entryReturn`
+    /// is `HeldBarPrefix.entryReturn` of its entry).
     @inline(__always)
     func apply(to ledger: inout BarLedger, close: UnsafeBufferPointer<Double>, entryBar e: Int, exitBar x: Int,
-               cashBefore: Double, cashHeld: Double, quantity q: Double, cashAfter: Double) {
+               cashBefore: Double, cashHeld: Double, quantity q: Double, cashAfter: Double, entryReturn: Double) {
         guard x > e, abs(cashHeld) <= cashBefore * Self.negligibleCash else {
             ledger.walkTrade(close: close, entryBar: e, exitBar: x, cashBefore: cashBefore, cashHeld: cashHeld, quantity: q,
                              cashAfter: cashAfter)
@@ -62,20 +70,22 @@ struct HeldBarPrefix {
         }
         let j = x - 1 - e
         // The entry bar, the bars in between (prefix), the exit bar.
-        let first = cashHeld + q * close[e]
-        ledger.add(return: first / cashBefore - 1)
+        ledger.add(return: entryReturn)
         ledger.sum += sum[j]
         ledger.sumSquares += sumSquares[j]
         ledger.downsideSquares += downsideSquares[j]
         let last = cashHeld + q * close[x - 1]
         ledger.add(return: cashAfter / last - 1)
-        let low = cashHeld + q * lowest[j]
+        // Drawdown: a division only where it may set a new low (to rounding: a ratio at the low so far changes nothing).
         var peak = ledger.peak
-        ledger.minRatio = Swift.min(ledger.minRatio, Swift.min(low / peak, minRatio[j]))
+        var low = Swift.min(ledger.minRatio, minRatio[j])
+        let lowest = cashHeld + q * lowest[j]
+        if lowest < peak * low { low = Swift.min(low, lowest / peak) }
         peak = Swift.max(peak, cashHeld + q * highest[j])
         peak = Swift.max(peak, cashAfter)
+        if cashAfter < peak * low { low = Swift.min(low, cashAfter / peak) }
         ledger.peak = peak
-        ledger.minRatio = Swift.min(ledger.minRatio, cashAfter / peak)
+        ledger.minRatio = low
         ledger.heldBars += x - e
     }
 }

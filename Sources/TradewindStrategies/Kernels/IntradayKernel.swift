@@ -209,6 +209,7 @@ public enum IntradayKernel {
                             prefix.fill(close: bars.close, from: e, end: end)
                         }
                         let cost = pB * (1 + c)
+                        let entryReturn = HeldBarPrefix.entryReturn(close: bars.close, entryBar: e, entry: pB, commission: c)
                         let base = grid.index(time: ti, buy: k, sell: 0, stop: 0, compound: 0)
                         for p in 0..<pairs {
                             let x = exitPx[p]
@@ -222,7 +223,7 @@ public enum IntradayKernel {
                                 EquityAccumulators.apply(i, equityBefore: e0, after: e2, win: win, eq, pk, dd, sr, sq, tr, wn)
                                 let held = e0 - (q * pB + (q * pB) * c)
                                 prefix.apply(to: &lg[i], close: bars.close, entryBar: e, exitBar: exitBar[p], cashBefore: e0,
-                                             cashHeld: held, quantity: q, cashAfter: e2)
+                                             cashHeld: held, quantity: q, cashAfter: e2, entryReturn: entryReturn)
                                 lg[i].close(netPnL: BarLedger.netPnL(quantity: q, entry: pB, exit: x, commission: c))
                                 if recording {
                                     lists![i].append(KernelTrade(entryBar: e, exitBar: exitBar[p], entryPrice: pB,
