@@ -26,7 +26,8 @@ import TradewindStrategies
     }
 
     /// Runs `rounds` random parameter sets of `name` on `series`; returns the number of closed trades compared.
-    static func check(_ name: String, _ series: BarSeries, rounds: Int, seed: UInt64) throws -> Int {
+    static func check(_ name: String, _ series: BarSeries, rounds: Int, seed: UInt64,
+                      settings: ((inout BacktestConfig) -> Void)? = nil) throws -> Int {
         let d = try StrategyCatalog.builtIn.named(name)
         let kernel = try #require(d.kernel)
         let prepared = try #require(kernel.prepare(series))
@@ -38,13 +39,14 @@ import TradewindStrategies
             let costs = round % 3 == 0 ? KernelCosts.none
                 : KernelCosts(commission: (rng.uniform() * 20).rounded() / 10_000, slippageBps: (rng.uniform() * 40).rounded() / 10)
             let fill: FillTiming = round % 2 == 0 ? .nextOpen : .signalClose
-            let config = BacktestConfig(initialCash: 30_000, commission: .percentOfValue(costs.commission),
+            var config = BacktestConfig(initialCash: 30_000, commission: .percentOfValue(costs.commission),
                                         slippage: costs.slippageBps > 0 ? .basisPoints(costs.slippageBps) : .none, fillTiming: fill)
+            settings?(&config)
             #expect(kernel.supports(p, config: config, data: MarketDataset([series])))
             let km = try #require(prepared.evaluate([p], config, 1)?.first)
             let e = try d.run(p, MarketDataset([series]), config)
             let closed = e.closedTrades
-            let ctx = "\(name) \(series.symbol) \(values) \(costs) \(fill)"
+            let ctx = "\(name) \(series.symbol) \(values) \(config.commission) \(config.slippage) whole \(config.wholeShares) \(fill)"
             #expect(km.trades == closed.count && km.wins == closed.filter { $0.netPnL > 0 }.count,
                     "\(ctx): \(km.trades) kernel trades vs \(closed.count)")
             #expect(relativeDifference(km.finalEquity, e.finalEquity) <= 1e-9, "\(ctx): equity \(km.finalEquity) vs \(e.finalEquity)")
@@ -66,6 +68,32 @@ import TradewindStrategies
             trades += try Self.check(name, SampleBars.eqkerDaily(symbol), rounds: 6, seed: UInt64(31 + k))
         }
         #expect(trades > 100, "\(name): \(trades) trades")
+    }
+
+    /// Whole shares, per-share commissions with a minimum, fixed and capped commissions, spread slippage: the
+    /// kernel uses the engine's own cost models.
+    @Test(arguments: strategies)
+    func kernelEqualsEngineUnderEveryCostSetting(_ name: String) throws {
+        let variants: [(String, (inout BacktestConfig) -> Void)] = [
+            ("whole shares", { $0.wholeShares = true }),
+            ("per share + minimum", { $0.commission = CommissionModel(perShare: 0.005, minimum: 1) }),
+            ("fixed + percent, capped", { $0.commission = CommissionModel(percent: 0.0008, fixed: 2.5, maximum: 20) }),
+            ("spread, whole shares, per share", { $0.slippage = .halfSpread(0.04); $0.wholeShares = true
+                                                   $0.commission = CommissionModel(perShare: 0.01, maximumPercent: 0.005) }),
+        ]
+        let series = try SampleBars.eqkerDaily("AAPL")
+        var trades = 0
+        for (k, (label, settings)) in variants.enumerated() {
+            let n = try Self.check(name, series, rounds: 4, seed: UInt64(200 + k), settings: settings)
+            #expect(n > 0, "\(name) \(label): no trades")
+            trades += n
+        }
+        #expect(trades > 40, "\(name): \(trades) trades")
+        // Each of these is within the kernel's coverage.
+        var whole = BacktestConfig()
+        whole.wholeShares = true
+        let d = try StrategyCatalog.builtIn.named(name)
+        #expect(d.kernel?.supports(try d.parameters([:]), config: whole) == true)
     }
 
     @Test(arguments: strategies)

@@ -26,6 +26,7 @@ import TradewindStrategies
         let text = try StrategyListing.show("momentum")
         #expect(text.contains("Covers: " + ExactKernel.commonSettings) && text.contains("every objective"), "\(text)")
         #expect(text.contains("flatten at close"))
+        #expect((try StrategyListing.show("ema-cross")).contains("Covers: " + ExactKernel.costModelSettings))
         #expect(!(try StrategyListing.show("buy-and-hold")).contains("Covers:"))
     }
 
@@ -91,7 +92,7 @@ import TradewindStrategies
             #expect(try Self.supports(name, parameters: try Self.params(name), config: daily, data: Self.one), "\(name)")
             #expect(try Self.supports(name, parameters: try Self.params(name), config: close, data: Self.one), "\(name)")
             #expect(try !Self.supports(name, parameters: try Self.params(name), config: nyse, data: Self.one), "\(name)")
-            #expect(try !Self.supports(name, parameters: try Self.params(name), config: perShare, data: Self.one), "\(name)")
+            #expect(try Self.supports(name, parameters: try Self.params(name), config: perShare, data: Self.one), "\(name)")
         }
         #expect(try !Self.supports("buy-and-hold", parameters: try Self.params("buy-and-hold"), config: daily, data: Self.one))
         #expect(ExactKernel.costs(of: nyse) == KernelCosts(commission: 0.001, slippageBps: 2))

@@ -35,7 +35,7 @@ public enum StrategyListing {
         if !needs.isEmpty { out += "\nNeeds: " + needs + "\n" }
         if let k = d.kernel {
             out += "\nFast kernel: \(k.summary)\n"
-            out += "  Covers: \(ExactKernel.commonSettings); every metric of the backtest summary, so every objective.\n"
+            out += "  Covers: \(k.coverage); every metric of the backtest summary, so every objective.\n"
             out += "  Otherwise the optimizer runs the engine and says why (evaluator, engine_reason).\n"
         }
         return out

@@ -90,7 +90,7 @@ public enum IntradayKernel {
         let recording = lists != nil
         let view = data.sessions
         var prefix = HeldBarPrefix()
-        var prefixBar = -1
+        var prefixBar = -1, prefixEnd = -1, neededEnd = -1
 
         acc.ledgers.withUnsafeMutableBufferPointer { lgB in
         acc.equity.withUnsafeMutableBufferPointer { eqB in
@@ -164,6 +164,7 @@ public enum IntradayKernel {
                         let e = entryBar[k]
                         let pB = entryPx[k] * buyF
                         if e != lastE || pB != lastP {
+                            if e != lastE { neededEnd = e }
                             lastE = e
                             lastP = pB
                             var cur = e + 1
@@ -199,14 +200,17 @@ public enum IntradayKernel {
                                     let p = j * nStop + m
                                     proceeds[p] = x * (1 - c)
                                     exitBar[p] = xb
+                                    neededEnd = max(neededEnd, xb)
                                     exitPx[p] = x
                                     reason[p] = why
                                 }
                             }
                         }
-                        if e != prefixBar {
+                        // The held-bar prefix from this entry, up to the latest exit bar of its trades.
+                        if e != prefixBar || neededEnd > prefixEnd {
                             prefixBar = e
-                            prefix.fill(close: bars.close, from: e, end: end)
+                            prefixEnd = max(neededEnd, e)
+                            prefix.fill(close: bars.close, from: e, end: prefixEnd + 1)
                         }
                         let cost = pB * (1 + c)
                         let entryReturn = HeldBarPrefix.entryReturn(close: bars.close, entryBar: e, entry: pB, commission: c)

@@ -23,7 +23,8 @@ public struct LongOnlySignals: Sendable {
 }
 
 /// The one exact evaluator of every long-only, all-in strategy whose signals depend on the bars alone: it replays
-/// `LongOnly.act`'s orders as the engine executes them, one symbol, a cash account, fractional shares.
+/// `LongOnly.act`'s orders as the engine executes them, one symbol, a cash account, with the engine's own cost
+/// arithmetic (`KernelAccount`: any commission model, bps or spread slippage, fractional or whole shares).
 ///
 /// Per bar i: (next-open fills) a pending buy fills at the open with all the cash, a pending sell sells everything at
 /// the open, else a working stop (from the bar after the entry fill) sells at the open when the bar opens at or below
@@ -33,11 +34,10 @@ public struct LongOnlySignals: Sendable {
 /// bar's equity `cash + q × close[i]`.
 public enum LongOnlySignalKernel {
     /// One parameter set's run.
-    public static func run(series: BarSeries, signals: LongOnlySignals, initialCash: Double, costs: KernelCosts,
+    public static func run(series: BarSeries, signals: LongOnlySignals, initialCash: Double, account: KernelAccount,
                            fillAtClose: Bool, record: Bool = false) -> (metrics: KernelMetrics, trades: [KernelTrade]) {
-        let c = costs.commission, buyF = costs.buyFactor, sellF = costs.sellFactor
         let n = series.count
-        var cash = initialCash, q = 0.0, entryPrice = 0.0, entryBar = -1
+        var cash = initialCash, q = 0.0, entryPrice = 0.0, entryBar = -1, entryFee = 0.0
         var pendingBuy = false, pendingSell = false, stop = Double.nan, stopFrom = Int.max, signalBar = -1
         var before = initialCash, peak = initialCash, mdd = 0.0, sum = 0.0, sumSquares = 0.0
         var trades = 0, wins = 0
@@ -47,20 +47,21 @@ public enum LongOnlySignalKernel {
         series.low.withUnsafeBufferPointer { low in
         series.close.withUnsafeBufferPointer { close in
             func buy(_ i: Int, _ price: Double, signalledAt k: Int) {
-                guard let qty = KernelSizing.quantity(cash: cash, initialCash: initialCash, compound: true, entry: price,
-                                                      commission: c) else { return }
-                cash = cash - (qty * price + (qty * price) * c)
-                q = qty; entryPrice = price; entryBar = i
+                guard let (qty, fee) = account.buyAll(price: price, cash: cash) else { return }
+                cash -= qty * price + fee
+                q = qty; entryPrice = price; entryBar = i; entryFee = fee
                 if let d = signals.stopDistance?[k], d.isFinite {
                     let level = price - d
                     if level > 0 { stop = level; stopFrom = i + 1 }
                 }
             }
             func sell(_ i: Int, _ price: Double, _ why: KernelExitReason) {
-                cash = cash - ((-q) * price + (q * price) * c)
+                let fee = account.sellCommission(q, price: price)
+                cash -= (-q) * price + fee
                 trades += 1
-                if price * (1 - c) > entryPrice * (1 + c) { wins += 1 }
-                ledger.close(netPnL: BarLedger.netPnL(quantity: q, entry: entryPrice, exit: price, commission: c))
+                let net = (price - entryPrice) * q - entryFee - fee
+                if net > 0 { wins += 1 }
+                ledger.close(netPnL: net)
                 if record {
                     list.append(KernelTrade(entryBar: entryBar, exitBar: i, entryPrice: entryPrice, exitPrice: price, quantity: q,
                                             reason: why))
@@ -72,19 +73,19 @@ public enum LongOnlySignalKernel {
             for i in 0..<n {
                 if pendingBuy {
                     pendingBuy = false
-                    buy(i, open[i] * buyF, signalledAt: signalBar)
+                    buy(i, account.buyPrice(open[i]), signalledAt: signalBar)
                 } else if pendingSell {
                     pendingSell = false
-                    sell(i, open[i] * sellF, .signal)
+                    sell(i, account.sellPrice(open[i]), .signal)
                 } else if q > 0 && i >= stopFrom {
-                    if open[i] <= stop { sell(i, open[i] * sellF, .stop) } else if low[i] <= stop { sell(i, stop * sellF, .stop) }
+                    if open[i] <= stop { sell(i, account.sellPrice(open[i]), .stop) } else if low[i] <= stop { sell(i, account.sellPrice(stop), .stop) }
                 }
                 let b = signals.buy[i], s = signals.sell[i]
                 if s && q > 0 { stop = .nan; stopFrom = .max }
                 if b && !s && q == 0 {
-                    if fillAtClose { buy(i, close[i] * buyF, signalledAt: i) } else if i + 1 < n { pendingBuy = true; signalBar = i }
+                    if fillAtClose { buy(i, account.buyPrice(close[i]), signalledAt: i) } else if i + 1 < n { pendingBuy = true; signalBar = i }
                 } else if s && !b && q > 0 {
-                    if fillAtClose { sell(i, close[i] * sellF, .signal) } else if i + 1 < n { pendingSell = true }
+                    if fillAtClose { sell(i, account.sellPrice(close[i]), .signal) } else if i + 1 < n { pendingSell = true }
                 }
                 let e = cash + q * close[i]
                 let r = e / before - 1
@@ -111,18 +112,20 @@ public enum LongOnlySignalKernel {
                             signals: @escaping @Sendable (StrategyParameters, BarSeries) throws -> LongOnlySignals) -> ExactKernel {
         ExactKernel(
             summary: "LongOnlySignalKernel (\(name)'s signals replayed from its own indicators): one symbol of daily bars, "
-                + "next-open or close fills, no session policy; equal to the engine (property-tested).",
+                + "next-open or close fills, no session policy, the engine's whole cost arithmetic; equal to the engine "
+                + "(property-tested).",
             exactMetrics: KernelMetric.all,
+            coversCostModels: true,
             supports: { _, config in config.session.calendar == nil && config.session.hours == nil },
             prepare: { series in
                 guard series.interval == .daily, (try? IntradaySessionData.checkPrices(series)) != nil else { return nil }
                 return PreparedKernel { batch, config, threads in
                     guard config.initialCash > 0, config.initialCash.isFinite else { return nil }
-                    let costs = ExactKernel.costs(of: config)
+                    let account = KernelAccount(config)
                     let results = threads.map(batch.count) { k -> KernelMetrics? in
                         guard let s = try? signals(batch[k], series), s.buy.count == series.count, s.sell.count == series.count,
                               s.stopDistance.map({ $0.count == series.count }) ?? true else { return nil }
-                        return run(series: series, signals: s, initialCash: config.initialCash, costs: costs,
+                        return run(series: series, signals: s, initialCash: config.initialCash, account: account,
                                    fillAtClose: config.fillTiming == .signalClose).metrics
                     }
                     return results.contains { $0 == nil } ? nil : results.map { $0! }
