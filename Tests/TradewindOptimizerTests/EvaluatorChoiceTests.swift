@@ -22,14 +22,13 @@ import TradewindStrategies
         #expect(JobReport.table(outcome, objective: Objective()).contains("evaluator: kernel"))
     }
 
+    /// No kernel models a margin account or a volume cap: the engine runs and the reason names the setting.
     @Test func eachSettingTheKernelsDoNotModelIsNamedAsTheEnginesReason() throws {
-        var whole = feeConfig
-        whole.wholeShares = true
-        var perShare = feeConfig
-        perShare.commission = CommissionModel(perShare: 0.005)
-        var spread = feeConfig
-        spread.slippage = .halfSpread(0.02)
-        let cases: [(BacktestConfig, String)] = [(whole, "whole shares"), (perShare, "per-share"), (spread, "spread")]
+        var margin = feeConfig
+        margin.account = .margin(initialMargin: 0.5, maintenanceMargin: 0.25)
+        var capped = feeConfig
+        capped.volumeParticipation = 0.1
+        let cases: [(BacktestConfig, String)] = [(margin, "margin account"), (capped, "volume cap")]
         for (config, words) in cases {
             var job = try smaJob(["fast=2:8:3", "slow=20:40:10"], settings: Self.settings)
             job.config = config
@@ -42,6 +41,25 @@ import TradewindStrategies
             #expect(json.contains("\"evaluator\":\"engine\"") && json.contains("\"engine_reason\""))
             #expect(JobReport.table(outcome, objective: Objective()).contains("evaluator: engine: " + s.engineReason!))
         }
+    }
+
+    /// The intraday kernel models a percent commission and bps slippage with fractional shares; the daily kernels
+    /// model every cost setting.
+    @Test func costSettingsAreCoveredByTheDailyKernelsAndNamedForTheIntradayOne() throws {
+        var whole = feeConfig
+        whole.wholeShares = true
+        var config = whole
+        config.session = SessionPolicy(zone: .newYork, calendar: NYSECalendar.shared, flattenAtClose: true)
+        let momentum = try StrategyCatalog.builtIn.named("momentum")
+        let minutes = try DataSource(parsing: "sample:eqker-1m").load(LoadOptions(), symbols: ["SPY"]).series[0]
+        let intraday = TrialEvaluator(strategy: momentum, space: try SpaceBuilder.space(strategy: momentum, grids: ["buy_trigger=0.5:1:0.5"]),
+                                      dataset: MarketDataset([minutes]), config: config, objective: Objective())
+        #expect(intraday.engineReason(try momentum.parameters([:]))?.contains("whole shares") == true)
+        let job = try smaJob(["fast=2:8:3", "slow=20:40:10"], settings: Self.settings)
+        var wholeJob = job
+        wholeJob.config = whole
+        let outcome = try JobRunner.run(wholeJob, series: [try spy(300)])
+        #expect(outcome.symbols[0].path == "kernel" && outcome.symbols[0].engineReason == nil)
     }
 
     @Test func datasetLevelReasonsNameTheSymbolOrTheSwitch() throws {

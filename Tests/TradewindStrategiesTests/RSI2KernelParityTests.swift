@@ -7,14 +7,19 @@ import TradewindStrategies
 /// `RSI2Kernel` against the engine's `rsi2` (no filters, no hedge) on random parameter sets and costs.
 @Suite struct RSI2KernelParityTests {
     static func compare(_ series: BarSeries, _ sets: [RSI2Kernel.Parameters], costs: KernelCosts,
-                        fill: FillTiming = .nextOpen) throws -> Int {
+                        fill: FillTiming = .nextOpen, account: KernelAccount? = nil) throws -> Int {
         let cash = 25_000.0
-        let k = try RSI2Kernel.evaluate(series: series, parameters: sets, initialCash: cash, costs: costs,
+        let k = try RSI2Kernel.evaluate(series: series, parameters: sets, initialCash: cash, costs: costs, account: account,
                                         fillAtClose: fill == .signalClose, recordTrades: true)
         var trades = 0
         for (i, p) in sets.enumerated() {
-            let config = BacktestConfig(initialCash: cash, commission: .percentOfValue(costs.commission),
+            var config = BacktestConfig(initialCash: cash, commission: .percentOfValue(costs.commission),
                                         slippage: costs.slippageBps > 0 ? .basisPoints(costs.slippageBps) : .none, fillTiming: fill)
+            if let account {
+                config.commission = account.commission
+                config.slippage = account.slippage
+                config.wholeShares = account.wholeShares
+            }
             let f = p.filters
             let strategy = try RSI2(["rsi_period": .int(p.rsiPeriod), "entry": .real(p.entry), "exit": .real(p.exit),
                                      "stop_loss": .real(p.stopLoss), "position_size": .real(p.positionSize),
@@ -22,7 +27,7 @@ import TradewindStrategies
                                      "min_volume": .real(f.minVolume), "filter_bollinger": .bool(f.bollinger),
                                      "bb_period": .int(f.bbPeriod), "bb_std": .real(f.bbStd)])
             let e = try Backtest.run(strategy, data: MarketDataset([series]), config: config)
-            let ctx = "\(series.symbol) \(p) \(costs) \(fill)"
+            let ctx = "\(series.symbol) \(p) \(costs) \(fill) \(String(describing: account))"
             let closed = e.closedTrades
             let em = KernelStatistics.metrics(equity: e.equity.equity, initialCash: cash, trades: closed.count,
                                               wins: closed.filter { $0.netPnL > 0 }.count)
@@ -79,6 +84,23 @@ import TradewindStrategies
                                        fill: k % 4 == 2 ? .signalClose : .nextOpen)
         }
         #expect(trades > 300 && filtered > 20)
+    }
+
+    /// Whole shares, per-share, fixed and capped commissions, spread slippage: the engine's own cost models.
+    @Test func kernelEqualsEngineUnderEveryCostSetting() throws {
+        var rng = TestRandom(seed: 25)
+        var trades = 0
+        let accounts = [KernelAccount(wholeShares: true), KernelAccount(commission: CommissionModel(perShare: 0.005, minimum: 1)),
+                        KernelAccount(commission: CommissionModel(percent: 0.0008, fixed: 2.5, maximum: 20), slippage: .halfSpread(0.03)),
+                        KernelAccount(commission: CommissionModel(perShare: 0.01, maximumPercent: 0.005), slippage: .basisPoints(3),
+                                      wholeShares: true)]
+        for (k, account) in accounts.enumerated() {
+            for fill in [FillTiming.nextOpen, .signalClose] {
+                trades += try Self.compare(SampleBars.eqkerDaily(k % 2 == 0 ? "AAPL" : "SPY"), Self.randomSets(&rng, 4), costs: .none,
+                                           fill: fill, account: account)
+            }
+        }
+        #expect(trades > 100)
     }
 
     @Test func closeFillKernelEqualsEngineOnRandomParameterSets() throws {

@@ -83,7 +83,9 @@ import TradewindStrategies
         #expect(try Self.supports("sma-cross", parameters: try Self.params("sma-cross"), config: daily, data: Self.one))
         var perShare = daily
         perShare.commission = CommissionModel(perShare: 0.005, minimum: 1)
-        #expect(try !Self.supports("sma-cross", parameters: try Self.params("sma-cross"), config: perShare, data: Self.one))
+        #expect(try Self.supports("sma-cross", parameters: try Self.params("sma-cross"), config: perShare, data: Self.one))
+        #expect(try !Self.supports("momentum", parameters: try Self.params("momentum"), config: { var c = nyse; c.wholeShares = true; return c }(),
+                                   data: Self.one))
         var close = daily
         close.fillTiming = .signalClose
         #expect(try Self.supports("sma-cross", parameters: try Self.params("sma-cross"), config: close, data: Self.one))

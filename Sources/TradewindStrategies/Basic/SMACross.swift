@@ -66,8 +66,9 @@ extension SMACross: CatalogStrategy {
     /// `SMACrossKernel`: one symbol of daily bars, next-open or close fills, no session policy.
     public static var kernel: ExactKernel? {
         ExactKernel(
-            summary: "SMACrossKernel: one symbol of daily bars, next-open or close fills, no session policy; equal to the engine (property-tested).",
+            summary: "SMACrossKernel: one symbol of daily bars, next-open or close fills, no session policy; the engine's whole cost arithmetic; equal to the engine (property-tested).",
             exactMetrics: KernelMetric.all,
+            coversCostModels: true,
             supports: { _, config in
                 config.session.calendar == nil && config.session.hours == nil
             },
@@ -78,6 +79,7 @@ extension SMACross: CatalogStrategy {
                         SMACrossKernel.Pair(fast: try p.int("fast"), slow: try p.int("slow"))
                     }), let r = try? SMACrossKernel.evaluate(series: series, pairs: pairs, initialCash: config.initialCash,
                                                             costs: ExactKernel.costs(of: config),
+                                                            account: ExactKernel.costSettingsReason(config) == nil ? nil : KernelAccount(config),
                                                             fillAtClose: config.fillTiming == .signalClose,
                                                             threads: threads) else { return nil }
                     return (0..<r.count).map(r.metrics(at:))

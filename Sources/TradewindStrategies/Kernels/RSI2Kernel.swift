@@ -85,8 +85,8 @@ public enum RSI2Kernel {
     }
 
     public static func evaluate(series: BarSeries, parameters: [Parameters], initialCash: Double = 100_000,
-                                costs: KernelCosts = .none, fillAtClose: Bool = false, recordTrades: Bool = false,
-                                threads: ThreadBudget = .all) throws(KernelError) -> KernelGridResult {
+                                costs: KernelCosts = .none, account: KernelAccount? = nil, fillAtClose: Bool = false,
+                                recordTrades: Bool = false, threads: ThreadBudget = .all) throws(KernelError) -> KernelGridResult {
         try IntradayKernel.validate(initialCash: initialCash, costs: costs)
         try IntradaySessionData.checkPrices(series)
         for p in parameters {
@@ -117,13 +117,16 @@ public enum RSI2Kernel {
             passes[f] = column
         }
         let filterTable = passes
+        // The cost arithmetic: `account` when given (any commission model, spread, whole shares), else `costs`.
+        let book = account ?? KernelAccount(commission: .percentOfValue(costs.commission),
+                                            slippage: costs.slippageBps > 0 ? .basisPoints(costs.slippageBps) : .none)
         let out = SMACrossKernel.Results(count: parameters.count, record: recordTrades)
         let workers = threads.workers(for: parameters.count)
         threads.forEach(workers) { w in
             var k = w
             while k < parameters.count {
                 out.store(k, run(series: series, rsi: table[parameters[k].rsiPeriod]!, p: parameters[k], initialCash: initialCash,
-                                 costs: costs, fillAtClose: fillAtClose, passes: filterTable[parameters[k].filters],
+                                 account: book, fillAtClose: fillAtClose, passes: filterTable[parameters[k].filters],
                                  record: recordTrades))
                 k += workers
             }
@@ -133,10 +136,9 @@ public enum RSI2Kernel {
 
     /// One parameter set. With `fillAtClose` the market orders fill at the signal bar's close (slipped) instead of
     /// the next open; the stop still works from the bar after the entry fill.
-    static func run(series: BarSeries, rsi: [Double], p: Parameters, initialCash: Double, costs: KernelCosts,
+    static func run(series: BarSeries, rsi: [Double], p: Parameters, initialCash: Double, account: KernelAccount,
                     fillAtClose: Bool = false, passes: [Bool]? = nil, record: Bool) -> SMACrossKernel.PairResult {
-        let c = costs.commission, buyF = costs.buyFactor, sellF = costs.sellFactor
-        var cash = initialCash, q = 0.0, entryPrice = 0.0, entryBar = -1
+        var cash = initialCash, q = 0.0, entryPrice = 0.0, entryBar = -1, entryFee = 0.0
         var pendingBuy = false, pendingSell = false, stop = Double.nan, stopFrom = Int.max
         var before = initialCash, peak = initialCash, mdd = 0.0, sum = 0.0, sumSquares = 0.0
         var trades = 0, wins = 0
@@ -147,10 +149,12 @@ public enum RSI2Kernel {
         series.low.withUnsafeBufferPointer { low in
         series.close.withUnsafeBufferPointer { close in
             func sell(_ i: Int, _ price: Double, _ why: KernelExitReason) {
-                cash = cash - ((-q) * price + (q * price) * c)
+                let fee = account.sellCommission(q, price: price)
+                cash -= (-q) * price + fee
                 trades += 1
-                if price * (1 - c) > entryPrice * (1 + c) { wins += 1 }
-                ledger.close(netPnL: BarLedger.netPnL(quantity: q, entry: entryPrice, exit: price, commission: c))
+                let net = (price - entryPrice) * q - entryFee - fee
+                if net > 0 { wins += 1 }
+                ledger.close(netPnL: net)
                 if record {
                     list.append(KernelTrade(entryBar: entryBar, exitBar: i, entryPrice: entryPrice, exitPrice: price, quantity: q, reason: why))
                 }
@@ -159,11 +163,10 @@ public enum RSI2Kernel {
                 stopFrom = .max
             }
             func buy(_ i: Int, _ price: Double) {
-                let qty = p.positionSize * cash / price
-                let cost = qty * price + (qty * price) * c
-                if qty > 0 && !(cost > cash + max(abs(cash), 1) * 1e-9) {
-                    cash = cash - cost
-                    q = qty; entryPrice = price; entryBar = i
+                // `equityFraction(position_size)` while flat: the equity is the cash.
+                if let (qty, fee) = account.buy(p.positionSize * cash / price, price: price, cash: cash) {
+                    cash -= qty * price + fee
+                    q = qty; entryPrice = price; entryBar = i; entryFee = fee
                     if p.stopLoss > 0 { stop = price * (1 - p.stopLoss / 100); stopFrom = i + 1 }
                 }
             }
@@ -171,13 +174,13 @@ public enum RSI2Kernel {
                 // Fills at this bar (before the strategy sees it).
                 if pendingBuy {
                     pendingBuy = false
-                    buy(i, open[i] * buyF)
+                    buy(i, account.buyPrice(open[i]))
                 } else if q > 0 {
                     if pendingSell {
                         pendingSell = false
-                        sell(i, open[i] * sellF, .signal)
+                        sell(i, account.sellPrice(open[i]), .signal)
                     } else if i >= stopFrom {
-                        if open[i] <= stop { sell(i, open[i] * sellF, .stop) } else if low[i] <= stop { sell(i, stop * sellF, .stop) }
+                        if open[i] <= stop { sell(i, account.sellPrice(open[i]), .stop) } else if low[i] <= stop { sell(i, account.sellPrice(stop), .stop) }
                     }
                 }
                 // The strategy's decision on this bar's close.
@@ -185,10 +188,10 @@ public enum RSI2Kernel {
                 if !r.isNaN {
                     if q > 0 {
                         if r >= p.exit {
-                            if fillAtClose { sell(i, close[i] * sellF, .signal) } else { pendingSell = true; stop = .nan; stopFrom = .max }
+                            if fillAtClose { sell(i, account.sellPrice(close[i]), .signal) } else { pendingSell = true; stop = .nan; stopFrom = .max }
                         }
                     } else if r <= p.entry && passes?[i] ?? true {
-                        if fillAtClose { buy(i, close[i] * buyF) } else { pendingBuy = true }
+                        if fillAtClose { buy(i, account.buyPrice(close[i])) } else { pendingBuy = true }
                     }
                 }
                 let e = cash + q * close[i]

@@ -31,8 +31,10 @@ public enum SMACrossKernel {
 
     /// - Parameter fillAtClose: market orders fill at the signal bar's close (`FillTiming.signalClose`, vectorbt's
     ///   default) instead of the next bar's open (`closeRun`).
+    ///   `account`: the engine's cost models (any commission, spread slippage, whole shares) instead of `costs`; the
+    ///   per-bar passes `run`/`closeRun` then evaluate every pair.
     public static func evaluate(series: BarSeries, pairs: [Pair], initialCash: Double = 100_000, costs: KernelCosts = .none,
-                                fillAtClose: Bool = false, recordTrades: Bool = false,
+                                account: KernelAccount? = nil, fillAtClose: Bool = false, recordTrades: Bool = false,
                                 threads: ThreadBudget = .all) throws(KernelError) -> KernelGridResult {
         try IntradayKernel.validate(initialCash: initialCash, costs: costs)
         try IntradaySessionData.checkPrices(series)
@@ -79,6 +81,9 @@ public enum SMACrossKernel {
         let out = Results(count: pairs.count, record: recordTrades)
         let averages = block, columnOf = column
         let periodsPerYear = Annualization.periodsPerYear(for: series.interval)
+        let book = account ?? KernelAccount(commission: .percentOfValue(costs.commission),
+                                            slippage: costs.slippageBps > 0 ? .basisPoints(costs.slippageBps) : .none)
+        let plainCosts = account == nil
         let workers = threads.workers(for: pairs.count)
         // Pairs are handed out in chunks from a shared counter, so a worker on a core that other processes share
         // takes fewer of them instead of holding the others up (each pair's result is the same on any worker).
@@ -97,16 +102,16 @@ public enum SMACrossKernel {
                         let fast = UnsafeBufferPointer(rebasing: all[fc * n ..< (fc + 1) * n])
                         let slow = UnsafeBufferPointer(rebasing: all[sc * n ..< (sc + 1) * n])
                         if fillAtClose {
-                            out.store(k, closeRun(close: close, fast: fast, slow: slow, initialCash: initialCash, costs: costs,
+                            out.store(k, closeRun(close: close, fast: fast, slow: slow, initialCash: initialCash, account: book,
                                                   periodsPerYear: periodsPerYear, record: recordTrades))
                             continue
                         }
-                        let fastResult = averagesAreNumbers
+                        let fastResult = averagesAreNumbers && plainCosts
                             ? fastRun(open: open, close: close, fast: fast, slow: slow, firstValid: p.slow - 1,
                                       initialCash: initialCash, costs: costs, periodsPerYear: periodsPerYear,
                                       record: recordTrades) : nil
                         out.store(k, fastResult ?? run(open: open, close: close, fast: fast, slow: slow,
-                                                       initialCash: initialCash, costs: costs, periodsPerYear: periodsPerYear,
+                                                       initialCash: initialCash, account: book, periodsPerYear: periodsPerYear,
                                                        record: recordTrades))
                     }
                 }
@@ -123,11 +128,10 @@ public enum SMACrossKernel {
     /// The reference pass: every bar through the two `CrossAbove` detectors, the pending order and the metrics.
     /// `fastRun` reproduces it bit for bit; this one remains for the cases outside `fastRun`'s premises.
     static func run(open: UnsafeBufferPointer<Double>, close: UnsafeBufferPointer<Double>, fast: UnsafeBufferPointer<Double>,
-                    slow: UnsafeBufferPointer<Double>, initialCash: Double, costs: KernelCosts, periodsPerYear: Double,
+                    slow: UnsafeBufferPointer<Double>, initialCash: Double, account: KernelAccount, periodsPerYear: Double,
                     record: Bool) -> PairResult {
-        let c = costs.commission, buyF = costs.buyFactor, sellF = costs.sellFactor
         var above = CrossAbove(), below = CrossAbove()
-        var cash = initialCash, q = 0.0, entryPrice = 0.0, entryBar = -1
+        var cash = initialCash, q = 0.0, entryPrice = 0.0, entryBar = -1, entryFee = 0.0
         var pendingBuy = false, pendingSell = false
         var before = initialCash, peak = initialCash, mdd = 0.0, sum = 0.0, sumSquares = 0.0
         var trades = 0, wins = 0
@@ -136,19 +140,20 @@ public enum SMACrossKernel {
         let n = close.count
         for i in 0..<n {
             if pendingBuy {
-                let price = open[i] * buyF
-                let qty = KernelSizing.quantity(cash: cash, initialCash: initialCash, compound: true, entry: price, commission: c)!
-                if qty > 0 {
-                    cash = cash - (qty * price + (qty * price) * c)
-                    q = qty; entryPrice = price; entryBar = i
+                let price = account.buyPrice(open[i])
+                if let (qty, fee) = account.buyAll(price: price, cash: cash) {
+                    cash -= qty * price + fee
+                    q = qty; entryPrice = price; entryBar = i; entryFee = fee
                 }
                 pendingBuy = false
             } else if pendingSell {
-                let price = open[i] * sellF
-                cash = cash - ((-q) * price + (q * price) * c)
+                let price = account.sellPrice(open[i])
+                let fee = account.sellCommission(q, price: price)
+                cash -= (-q) * price + fee
                 trades += 1
-                if price * (1 - c) > entryPrice * (1 + c) { wins += 1 }
-                ledger.close(netPnL: BarLedger.netPnL(quantity: q, entry: entryPrice, exit: price, commission: c))
+                let net = (price - entryPrice) * q - entryFee - fee
+                if net > 0 { wins += 1 }
+                ledger.close(netPnL: net)
                 if record {
                     list.append(KernelTrade(entryBar: entryBar, exitBar: i, entryPrice: entryPrice, exitPrice: price,
                                             quantity: q, reason: .signal))
@@ -182,10 +187,9 @@ public enum SMACrossKernel {
     /// while flat buys with all the cash at this bar's close (slipped), a cross down while long sells everything at it,
     /// also on the last bar; then the bar's equity, with the position just taken or without the one just sold.
     static func closeRun(close: UnsafeBufferPointer<Double>, fast: UnsafeBufferPointer<Double>, slow: UnsafeBufferPointer<Double>,
-                         initialCash: Double, costs: KernelCosts, periodsPerYear: Double, record: Bool) -> PairResult {
-        let c = costs.commission, buyF = costs.buyFactor, sellF = costs.sellFactor
+                         initialCash: Double, account: KernelAccount, periodsPerYear: Double, record: Bool) -> PairResult {
         var above = CrossAbove(), below = CrossAbove()
-        var cash = initialCash, q = 0.0, entryPrice = 0.0, entryBar = -1
+        var cash = initialCash, q = 0.0, entryPrice = 0.0, entryBar = -1, entryFee = 0.0
         var before = initialCash, peak = initialCash, mdd = 0.0, sum = 0.0, sumSquares = 0.0
         var trades = 0, wins = 0
         var ledger = BarLedger(initialCash: initialCash)
@@ -196,17 +200,19 @@ public enum SMACrossKernel {
             let down = below.update(slow[i], fast[i])
             if up != down {
                 if up && q == 0 {
-                    let price = close[i] * buyF
-                    if let qty = KernelSizing.quantity(cash: cash, initialCash: initialCash, compound: true, entry: price, commission: c) {
-                        cash = cash - (qty * price + (qty * price) * c)
-                        q = qty; entryPrice = price; entryBar = i
+                    let price = account.buyPrice(close[i])
+                    if let (qty, fee) = account.buyAll(price: price, cash: cash) {
+                        cash -= qty * price + fee
+                        q = qty; entryPrice = price; entryBar = i; entryFee = fee
                     }
                 } else if down && q > 0 {
-                    let price = close[i] * sellF
-                    cash = cash - ((-q) * price + (q * price) * c)
+                    let price = account.sellPrice(close[i])
+                    let fee = account.sellCommission(q, price: price)
+                    cash -= (-q) * price + fee
                     trades += 1
-                    if price * (1 - c) > entryPrice * (1 + c) { wins += 1 }
-                    ledger.close(netPnL: BarLedger.netPnL(quantity: q, entry: entryPrice, exit: price, commission: c))
+                    let net = (price - entryPrice) * q - entryFee - fee
+                    if net > 0 { wins += 1 }
+                    ledger.close(netPnL: net)
                     if record {
                         list.append(KernelTrade(entryBar: entryBar, exitBar: i, entryPrice: entryPrice, exitPrice: price,
                                                 quantity: q, reason: .signal))

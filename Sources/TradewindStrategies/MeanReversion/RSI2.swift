@@ -183,8 +183,9 @@ extension RSI2: CatalogStrategy {
     /// `RSI2Kernel`: one symbol of daily bars, next-open or close fills, entry filters, no hedge.
     public static var kernel: ExactKernel? {
         ExactKernel(
-            summary: "RSI2Kernel: one symbol of daily bars, next-open or close fills, no session policy, any entry filters, no hedge; equal to the engine (property-tested).",
+            summary: "RSI2Kernel: one symbol of daily bars, next-open or close fills, no session policy, any entry filters, no hedge; the engine's whole cost arithmetic; equal to the engine (property-tested).",
             exactMetrics: KernelMetric.all,
+            coversCostModels: true,
             supports: { p, config in
                 config.session.calendar == nil && config.session.hours == nil
                     && (try? p.string("hedge_symbol"))?.isEmpty == true
@@ -202,6 +203,7 @@ extension RSI2: CatalogStrategy {
                                                 bbStd: try p.real("bb_std")))
                     }), let r = try? RSI2Kernel.evaluate(series: series, parameters: ps, initialCash: config.initialCash,
                                                         costs: ExactKernel.costs(of: config),
+                                                            account: ExactKernel.costSettingsReason(config) == nil ? nil : KernelAccount(config),
                                                         fillAtClose: config.fillTiming == .signalClose,
                                                         threads: threads) else { return nil }
                     return (0..<r.count).map(r.metrics(at:))
