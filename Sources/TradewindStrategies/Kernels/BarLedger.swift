@@ -32,7 +32,8 @@ public struct BarLedger: Sendable, Hashable {
     @inline(__always) public mutating func add(return r: Double) {
         sum += r
         sumSquares += r * r
-        if r < 0 { downsideSquares += r * r }
+        let down = Swift.min(r, 0)  // branch-free: adding 0 leaves the sum as it is
+        downsideSquares += down * down
     }
 
     /// One bar whose equity is `e` after `before` on the bar before: its return, the peak and the drawdown.

@@ -41,7 +41,8 @@ struct HeldBarPrefix {
             let r = c / close[entry + j - 1] - 1
             s1 += r
             s2 += r * r
-            if r < 0 { d2 += r * r }
+            let down = Swift.min(r, 0)
+            d2 += down * down
             lo = Swift.min(lo, c)
             hi = Swift.max(hi, c)
             ratio = Swift.min(ratio, c / hi)

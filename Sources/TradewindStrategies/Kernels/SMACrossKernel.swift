@@ -273,7 +273,8 @@ public enum SMACrossKernel {
             let r = e / before - 1
             sum += r
             sumSquares += r * r
-            if r < 0 { downsideSquares += r * r }
+            let down = min(r, 0)  // branch-free (a sign test per bar mispredicts): adding 0 changes nothing
+            downsideSquares += down * down
             peak = e > peak ? e : peak  // `max(peak, e)` for these finite positive peaks, in one `maxsd`
             if !(e > peak * drawdownBound) {
                 let ratio = e / peak
@@ -311,13 +312,32 @@ public enum SMACrossKernel {
             // also counts as "seen") and stays armed while fast ≥ slow: the cross down is the first bar with fast
             // below slow.
             var crossedDown = false
+            // `mark` on every held bar, written out on locals so that the running figures stay in registers.
+            var s1 = sum, s2 = sumSquares, d2 = downsideSquares, top = peak, low = minRatio, bound = drawdownBound
+            var previous = before
             while i < n {
-                mark(cash + q * close[i])
-                heldBars += 1
+                let e = cash + q * close[i]
+                let r = e / previous - 1
+                s1 += r
+                s2 += r * r
+                let down = min(r, 0)
+                d2 += down * down
+                top = e > top ? e : top
+                if !(e > top * bound) {
+                    let ratio = e / top
+                    if ratio < low {
+                        low = ratio
+                        bound = ratio >= 0x1p-500 ? ratio * (1 + 0x1p-40) : .infinity
+                    }
+                }
+                previous = e
                 crossedDown = fast[i] < slow[i]
                 i += 1
                 if crossedDown { break }
             }
+            sum = s1; sumSquares = s2; downsideSquares = d2; peak = top; minRatio = low; drawdownBound = bound
+            before = previous
+            heldBars += i - buyBar  // the bars just marked, all with the position open
             guard crossedDown && i < n else { break }  // held to the end, or crossed down on the last bar
             // Fast < slow at the cross down: the cross-up detector is armed again.
             armedUp = true
