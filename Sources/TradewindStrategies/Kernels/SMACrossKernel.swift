@@ -102,8 +102,11 @@ public enum SMACrossKernel {
                         let fast = UnsafeBufferPointer(rebasing: all[fc * n ..< (fc + 1) * n])
                         let slow = UnsafeBufferPointer(rebasing: all[sc * n ..< (sc + 1) * n])
                         if fillAtClose {
-                            out.store(k, closeRun(close: close, fast: fast, slow: slow, initialCash: initialCash, account: book,
-                                                  periodsPerYear: periodsPerYear, record: recordTrades))
+                            let fastResult = averagesAreNumbers && plainCosts
+                                ? fastCloseRun(close: close, fast: fast, slow: slow, firstValid: p.slow - 1, initialCash: initialCash,
+                                               costs: costs, periodsPerYear: periodsPerYear, record: recordTrades) : nil
+                            out.store(k, fastResult ?? closeRun(close: close, fast: fast, slow: slow, initialCash: initialCash,
+                                                                account: book, periodsPerYear: periodsPerYear, record: recordTrades))
                             continue
                         }
                         let fastResult = averagesAreNumbers && plainCosts
@@ -354,6 +357,111 @@ public enum SMACrossKernel {
             }
             q = 0
             mark(cash + q * close[sellBar])
+            guard cash.isFinite, cash != 0 else { return nil }
+        }
+        ledger.sum = sum
+        ledger.sumSquares = sumSquares
+        ledger.downsideSquares = downsideSquares
+        ledger.peak = peak
+        ledger.minRatio = minRatio
+        ledger.heldBars = heldBars
+        let m = KernelMetrics(finalEquity: before, totalReturn: before / initialCash - 1, trades: trades, wins: wins,
+                              sharpe: KernelStatistics.sharpe(sum: sum, sumSquares: sumSquares, count: n),
+                              maxDrawdown: minRatio - 1,
+                              summary: KernelSummary(ledger, bars: n, periodsPerYear: periodsPerYear, initialCash: initialCash,
+                                                     finalEquity: before, trades: trades))
+        return PairResult(metrics: m, trades: list)
+    }
+
+    /// `closeRun`'s result segment by segment, as `fastRun` is `run`'s (same premises; nil outside them): flat
+    /// stretches only look for the next cross up, which buys at that bar's close; the held bars (from the buy bar)
+    /// are marked on locals until the first bar with fast below slow, which sells at its close.
+    static func fastCloseRun(close: UnsafeBufferPointer<Double>, fast: UnsafeBufferPointer<Double>, slow: UnsafeBufferPointer<Double>,
+                             firstValid: Int, initialCash: Double, costs: KernelCosts, periodsPerYear: Double,
+                             record: Bool) -> PairResult? {
+        let n = close.count
+        guard fast.count == n, slow.count == n, firstValid >= 0, initialCash.isFinite, initialCash >= 1e-100 else { return nil }
+        let c = costs.commission, buyF = costs.buyFactor, sellF = costs.sellFactor
+        var cash = initialCash, q = 0.0, entryPrice = 0.0, entryBar = -1
+        var before = initialCash, peak = initialCash, sum = 0.0, sumSquares = 0.0, downsideSquares = 0.0
+        var minRatio = 1.0, drawdownBound = 1 + 0x1p-40
+        var trades = 0, wins = 0, heldBars = 0
+        var ledger = BarLedger(initialCash: initialCash)
+        var list: [KernelTrade] = []
+        var seenFastBelow = false, armedUp = false
+        var i = firstValid
+        while i < n {
+            while i < n && !armedUp {
+                let f = fast[i], s = slow[i]
+                seenFastBelow = seenFastBelow || f < s
+                armedUp = seenFastBelow && f <= s
+                i += 1
+            }
+            while i < n && !(fast[i] > slow[i]) { i += 1 }
+            guard i < n else { break }  // no cross up
+            armedUp = false
+            let buyBar = i
+            let buyPrice = close[buyBar] * buyF
+            let qty = KernelSizing.quantity(cash: cash, initialCash: initialCash, compound: true, entry: buyPrice, commission: c)!
+            guard qty > 0 else { i += 1; continue }  // no position: the cross bar stays flat
+            cash = cash - (qty * buyPrice + (qty * buyPrice) * c)
+            q = qty; entryPrice = buyPrice; entryBar = buyBar
+            // Held bars from the buy bar (fast > slow there) until fast falls below slow.
+            var s1 = sum, s2 = sumSquares, d2 = downsideSquares, top = peak, low = minRatio, bound = drawdownBound
+            var previous = before
+            while i < n && !(fast[i] < slow[i]) {
+                let e = cash + q * close[i]
+                let r = e / previous - 1
+                s1 += r
+                s2 += r * r
+                let down = min(r, 0)
+                d2 += down * down
+                top = e > top ? e : top
+                if !(e > top * bound) {
+                    let ratio = e / top
+                    if ratio < low {
+                        low = ratio
+                        bound = ratio >= 0x1p-500 ? ratio * (1 + 0x1p-40) : .infinity
+                    }
+                }
+                previous = e
+                i += 1
+            }
+            heldBars += i - buyBar
+            guard i < n else {
+                sum = s1; sumSquares = s2; downsideSquares = d2; peak = top; minRatio = low; drawdownBound = bound
+                before = previous
+                break  // held to the end
+            }
+            // The cross down: sell at this bar's close, then the bar's equity.
+            let sellBar = i
+            let price = close[sellBar] * sellF
+            cash = cash - ((-q) * price + (q * price) * c)
+            trades += 1
+            let net = BarLedger.netPnL(quantity: q, entry: entryPrice, exit: price, commission: c)
+            if net > 0 { wins += 1 }
+            ledger.close(netPnL: net)
+            if record {
+                list.append(KernelTrade(entryBar: entryBar, exitBar: sellBar, entryPrice: entryPrice, exitPrice: price,
+                                        quantity: q, reason: .signal))
+            }
+            q = 0
+            let e = cash
+            let r = e / previous - 1
+            s1 += r
+            s2 += r * r
+            let down = min(r, 0)
+            d2 += down * down
+            top = e > top ? e : top
+            let ratio = e / top
+            if ratio < low {
+                low = ratio
+                bound = ratio >= 0x1p-500 ? ratio * (1 + 0x1p-40) : .infinity
+            }
+            sum = s1; sumSquares = s2; downsideSquares = d2; peak = top; minRatio = low; drawdownBound = bound
+            before = e
+            armedUp = true  // fast < slow at the cross down
+            i += 1
             guard cash.isFinite, cash != 0 else { return nil }
         }
         ledger.sum = sum
