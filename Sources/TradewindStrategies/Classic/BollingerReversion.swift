@@ -40,7 +40,7 @@ public struct BollingerReversion: ParameterizedStrategy {
 extension BollingerReversion: CatalogStrategy {
     /// `LongOnlySignalKernel` with the signals `onBar` computes (the same bands).
     public static var kernel: ExactKernel? {
-        LongOnlySignalKernel.make(name: name) { p, bars in
+        LongOnlySignalKernel.make(name: name) { p, bars, _ in
             let period = try p.int("period"), width = try p.real("std")
             var bands = try BBANDS(timeperiod: period, nbdevup: width, nbdevdn: width)
             var buy = [Bool](repeating: false, count: bars.count), sell = buy

@@ -78,21 +78,30 @@ extension DonchianBreakout: CatalogStrategy {
     /// `LongOnlySignalKernel` with the signals `onBar` computes (the same channels and ATR); the stop distance is
     /// atr_multiple × the signal bar's ATR, as `onFill` places it.
     public static var kernel: ExactKernel? {
-        LongOnlySignalKernel.make(name: name) { p, bars in
+        LongOnlySignalKernel.make(name: name) { p, bars, columns in
             let entryPeriod = try p.int("entry_period"), exitPeriod = try p.int("exit_period")
             let atrPeriod = try p.int("atr_period"), atrMultiple = try p.real("atr_multiple")
-            var entryChannel = try DONCHIAN(timeperiod: entryPeriod), exitChannel = try DONCHIAN(timeperiod: exitPeriod)
-            var atr = try ATR(timeperiod: atrPeriod)
-            var priorUpper = Double.nan, priorLower = Double.nan
+            // Each channel and ATR once per batch, updated bar by bar as `onBar` does.
+            func bar(_ i: Int) -> OHLCV { OHLCV(high: bars.high[i], low: bars.low[i], close: bars.close[i]) }
+            let upper = try columns.column("donchian upper \(entryPeriod)") {
+                var channel = try DONCHIAN(timeperiod: entryPeriod)
+                return (0..<bars.count).map { channel.update(bar($0))?.upperband ?? .nan }
+            }
+            let lower = try columns.column("donchian lower \(exitPeriod)") {
+                var channel = try DONCHIAN(timeperiod: exitPeriod)
+                return (0..<bars.count).map { channel.update(bar($0))?.lowerband ?? .nan }
+            }
+            let atr = try columns.column("atr \(atrPeriod)") {
+                var a = try ATR(timeperiod: atrPeriod)
+                return (0..<bars.count).map { a.update(bar($0)) ?? .nan }
+            }
             var buy = [Bool](repeating: false, count: bars.count), sell = buy
             var distance = [Double](repeating: .nan, count: bars.count)
             for i in 0..<bars.count {
                 let c = bars.close[i]
-                let bar = OHLCV(high: bars.high[i], low: bars.low[i], close: c)
-                let up = priorUpper, down = priorLower
-                priorUpper = entryChannel.update(bar)?.upperband ?? .nan
-                priorLower = exitChannel.update(bar)?.lowerband ?? .nan
-                let a = atr.update(bar) ?? .nan
+                // The channels as of the previous bar (NaN before the first).
+                let up = i > 0 ? upper[i - 1] : .nan, down = i > 0 ? lower[i - 1] : .nan
+                let a = atr[i]
                 buy[i] = !up.isNaN && c > up
                 sell[i] = !down.isNaN && c < down
                 if atrMultiple > 0 && a.isFinite { distance[i] = atrMultiple * a }

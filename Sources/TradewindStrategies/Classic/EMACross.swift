@@ -55,14 +55,21 @@ extension EMACross: CatalogStrategy {
 
     /// `LongOnlySignalKernel` with the signals `onBar` computes (the same EMAs and crossing detectors).
     public static var kernel: ExactKernel? {
-        LongOnlySignalKernel.make(name: name) { p, bars in
+        LongOnlySignalKernel.make(name: name) { p, bars, columns in
             let fast = try p.int("fast"), slow = try p.int("slow")
             guard fast < slow else { throw ParameterError.inconsistent("fast (\(fast)) must be smaller than slow (\(slow))") }
-            var f = try EMA(timeperiod: fast), w = try EMA(timeperiod: slow), up = CrossAbove(), down = CrossAbove()
+            // Each period's EMA once per batch, updated bar by bar as `onBar` does.
+            func ema(_ period: Int) throws -> [Double] {
+                try columns.column("ema \(period)") {
+                    var e = try EMA(timeperiod: period)
+                    return bars.close.map { e.update($0) ?? .nan }
+                }
+            }
+            let fastEMA = try ema(fast), slowEMA = try ema(slow)
+            var up = CrossAbove(), down = CrossAbove()
             var buy = [Bool](repeating: false, count: bars.count), sell = buy
             for i in 0..<bars.count {
-                let c = bars.close[i]
-                let a = f.update(c) ?? .nan, b = w.update(c) ?? .nan
+                let a = fastEMA[i], b = slowEMA[i]
                 buy[i] = up.update(a, b)
                 sell[i] = down.update(b, a)
             }

@@ -50,7 +50,7 @@ extension MACDCross: CatalogStrategy {
 
     /// `LongOnlySignalKernel` with the signals `onBar` computes (the same MACD and crossing detectors).
     public static var kernel: ExactKernel? {
-        LongOnlySignalKernel.make(name: name) { p, bars in
+        LongOnlySignalKernel.make(name: name) { p, bars, _ in
             let fast = try p.int("fast"), slow = try p.int("slow"), signal = try p.int("signal")
             guard fast < slow else { throw ParameterError.inconsistent("fast (\(fast)) must be smaller than slow (\(slow))") }
             var macd = try MACD(fastperiod: fast, slowperiod: slow, signalperiod: signal), up = CrossAbove(), down = CrossAbove()

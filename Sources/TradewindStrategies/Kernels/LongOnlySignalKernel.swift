@@ -1,3 +1,4 @@
+import Synchronization
 import TradewindAnalytics
 import TradewindCore
 import TradewindEngine
@@ -87,6 +88,8 @@ public enum LongOnlySignalKernel {
                 } else if s && !b && q > 0 {
                     if fillAtClose { sell(i, account.sellPrice(close[i]), .signal) } else if i + 1 < n { pendingSell = true }
                 }
+                // Flat with the cash unchanged: the return is exactly 0 and nothing else moves.
+                if q == 0 && cash == before { continue }
                 let e = cash + q * close[i]
                 let r = e / before - 1
                 sum += r
@@ -109,7 +112,8 @@ public enum LongOnlySignalKernel {
     /// bars, next-open or close fills, no session policy (plus the common settings). Parameter sets run in parallel
     /// within the thread budget; a set whose signals cannot be built makes the batch go to the engine.
     public static func make(name: String,
-                            signals: @escaping @Sendable (StrategyParameters, BarSeries) throws -> LongOnlySignals) -> ExactKernel {
+                            signals: @escaping @Sendable (StrategyParameters, BarSeries, SignalColumns) throws -> LongOnlySignals)
+        -> ExactKernel {
         ExactKernel(
             summary: "LongOnlySignalKernel (\(name)'s signals replayed from its own indicators): one symbol of daily bars, "
                 + "next-open or close fills, no session policy, the engine's whole cost arithmetic; equal to the engine "
@@ -122,8 +126,10 @@ public enum LongOnlySignalKernel {
                 return PreparedKernel { batch, config, threads in
                     guard config.initialCash > 0, config.initialCash.isFinite else { return nil }
                     let account = KernelAccount(config)
+                    let columns = SignalColumns()
                     let results = threads.map(batch.count) { k -> KernelMetrics? in
-                        guard let s = try? signals(batch[k], series), s.buy.count == series.count, s.sell.count == series.count,
+                        guard let s = try? signals(batch[k], series, columns), s.buy.count == series.count,
+                              s.sell.count == series.count,
                               s.stopDistance.map({ $0.count == series.count }) ?? true else { return nil }
                         return run(series: series, signals: s, initialCash: config.initialCash, account: account,
                                    fillAtClose: config.fillTiming == .signalClose).metrics
@@ -131,5 +137,22 @@ public enum LongOnlySignalKernel {
                     return results.contains { $0 == nil } ? nil : results.map { $0! }
                 }
             })
+    }
+}
+
+/// Indicator columns shared by the parameter sets of one batch (e.g. each EMA period's values once for every
+/// ema-cross pair that uses it), computed by the strategy's own streaming indicator on first use. Thread-safe.
+public final class SignalColumns: Sendable {
+    private let store = Mutex<[String: [Double]]>([:])
+
+    public init() {}
+
+    /// The column named `key`, made by `make` the first time (two threads asking at once may both make it; either
+    /// result is the same).
+    public func column(_ key: String, _ make: () throws -> [Double]) rethrows -> [Double] {
+        if let c = store.withLock({ $0[key] }) { return c }
+        let c = try make()
+        store.withLock { $0[key] = c }
+        return c
     }
 }
