@@ -12,8 +12,9 @@ import TradewindData
 /// * for each distinct entry (bar, price), finds every target's and every stop's first-passage bar by two more
 ///   monotone walks (targets ascending, stops descending), then resolves each (target, stop) pair in O(1);
 /// * applies each resulting trade to the struct-of-arrays accumulators of the combinations that take it
-///   (equity, peak, drawdown, sums of session returns, trades, wins). Sessions without a trade cost nothing
-///   per combination: their return is 0.
+///   (equity, peak, drawdown, sums of session returns, trades, wins), and its held bars to the combination's
+///   `BarLedger` in O(1) through the entry's `HeldBarPrefix` (the engine summary's bar-level figures). Sessions
+///   without a trade cost nothing per combination: their returns are 0.
 ///
 /// The trading rules and cost arithmetic are those documented on `IntradayEntryRule`, `KernelCosts` and
 /// `IntradayParameters`; `IntradayBruteForce` is the bar-by-bar reference it is tested against.
