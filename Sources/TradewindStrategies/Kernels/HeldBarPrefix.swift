@@ -13,25 +13,41 @@
 /// initial cash), `apply` walks the held bars with the engine's arithmetic instead. The results agree with
 /// the walk to rounding (≈ 1e-15 relative per bar), and the entry and exit bars use the engine's arithmetic.
 struct HeldBarPrefix {
-    private(set) var sum: [Double] = []
-    private(set) var sumSquares: [Double] = []
-    private(set) var downsideSquares: [Double] = []
-    private(set) var lowest: [Double] = []
-    private(set) var highest: [Double] = []
-    private(set) var minRatio: [Double] = []
+    /// Six columns of `capacity` values each in one allocation (sum, squares, downside squares, lowest, highest,
+    /// smallest ratio): plain pointers, so that the per-trade reads cost no reference counting or bounds checks.
+    /// Owned by the kernel run that made it (`deallocate()`).
+    private var storage: UnsafeMutablePointer<Double>?
+    private var capacity = 0
+
+    private var sum: UnsafeMutablePointer<Double> { storage! }
+    private var sumSquares: UnsafeMutablePointer<Double> { storage! + capacity }
+    private var downsideSquares: UnsafeMutablePointer<Double> { storage! + 2 * capacity }
+    private var lowest: UnsafeMutablePointer<Double> { storage! + 3 * capacity }
+    private var highest: UnsafeMutablePointer<Double> { storage! + 4 * capacity }
+    private var minRatio: UnsafeMutablePointer<Double> { storage! + 5 * capacity }
 
     /// The cash left after a buy counts as none when it is at most this fraction of the cash before it.
     static let negligibleCash = 0x1p-40
+
+    /// Frees the columns.
+    mutating func deallocate() {
+        storage?.deallocate()
+        storage = nil
+        capacity = 0
+    }
 
     /// Fills the prefix for entries at bar `entry` of a session ending before bar `end`.
     mutating func fill(close: UnsafeBufferPointer<Double>, from entry: Int, end: Int) {
         let n = end - entry
         guard n > 0 else { return }
-        if sum.count < n {
-            let size = Swift.max(n, 2 * sum.count)
-            sum = [Double](repeating: 0, count: size)
-            sumSquares = sum; downsideSquares = sum; lowest = sum; highest = sum; minRatio = sum
+        if capacity < n {
+            let size = Swift.max(n, 2 * capacity, 512)
+            storage?.deallocate()
+            storage = UnsafeMutablePointer<Double>.allocate(capacity: 6 * size)
+            capacity = size
         }
+        let sum = self.sum, sumSquares = self.sumSquares, downsideSquares = self.downsideSquares
+        let lowest = self.lowest, highest = self.highest, minRatio = self.minRatio
         var s1 = 0.0, s2 = 0.0, d2 = 0.0
         var lo = close[entry], hi = close[entry], ratio = 1.0
         sum[0] = 0; sumSquares[0] = 0; downsideSquares[0] = 0; lowest[0] = lo; highest[0] = hi; minRatio[0] = 1
@@ -80,8 +96,8 @@ struct HeldBarPrefix {
         // Drawdown: a division only where it may set a new low (to rounding: a ratio at the low so far changes nothing).
         var peak = ledger.peak
         var low = Swift.min(ledger.minRatio, minRatio[j])
-        let lowest = cashHeld + q * lowest[j]
-        if lowest < peak * low { low = Swift.min(low, lowest / peak) }
+        let bottom = cashHeld + q * lowest[j]
+        if bottom < peak * low { low = Swift.min(low, bottom / peak) }
         peak = Swift.max(peak, cashHeld + q * highest[j])
         peak = Swift.max(peak, cashAfter)
         if cashAfter < peak * low { low = Swift.min(low, cashAfter / peak) }

@@ -91,6 +91,7 @@ public enum IntradayKernel {
         let recording = lists != nil
         let view = data.sessions
         var prefix = HeldBarPrefix()
+        defer { prefix.deallocate() }
         var prefixBar = -1, prefixEnd = -1, neededEnd = -1
 
         acc.ledgers.withUnsafeMutableBufferPointer { lgB in
