@@ -43,9 +43,9 @@ import TradewindStrategies
         }
     }
 
-    /// The intraday kernel models a percent commission and bps slippage with fractional shares; the daily kernels
-    /// model every cost setting.
-    @Test func costSettingsAreCoveredByTheDailyKernelsAndNamedForTheIntradayOne() throws {
+    /// Every kernel models every cost setting (the intraday one through its per-combination pass); a volume cap
+    /// is named.
+    @Test func costSettingsAreCoveredByTheKernelsAndAVolumeCapIsNamed() throws {
         var whole = feeConfig
         whole.wholeShares = true
         var config = whole
@@ -54,7 +54,12 @@ import TradewindStrategies
         let minutes = try DataSource(parsing: "sample:eqker-1m").load(LoadOptions(), symbols: ["SPY"]).series[0]
         let intraday = TrialEvaluator(strategy: momentum, space: try SpaceBuilder.space(strategy: momentum, grids: ["buy_trigger=0.5:1:0.5"]),
                                       dataset: MarketDataset([minutes]), config: config, objective: Objective())
-        #expect(intraday.engineReason(try momentum.parameters([:]))?.contains("whole shares") == true)
+        #expect(intraday.engineReason(try momentum.parameters([:])) == nil)
+        var capped = config
+        capped.volumeParticipation = 0.05
+        let cappedEvaluator = TrialEvaluator(strategy: momentum, space: try SpaceBuilder.space(strategy: momentum, grids: ["buy_trigger=0.5:1:0.5"]),
+                                             dataset: MarketDataset([minutes]), config: capped, objective: Objective())
+        #expect(cappedEvaluator.engineReason(try momentum.parameters([:]))?.contains("volume cap") == true)
         let job = try smaJob(["fast=2:8:3", "slow=20:40:10"], settings: Self.settings)
         var wholeJob = job
         wholeJob.config = whole

@@ -24,7 +24,7 @@ import TradewindStrategies
 
     @Test func showListsTheSettingsTheKernelCovers() throws {
         let text = try StrategyListing.show("momentum")
-        #expect(text.contains("Covers: " + ExactKernel.commonSettings) && text.contains("every objective"), "\(text)")
+        #expect(text.contains("Covers: " + ExactKernel.costModelSettings) && text.contains("every objective"), "\(text)")
         #expect(text.contains("flatten at close"))
         #expect((try StrategyListing.show("ema-cross")).contains("Covers: " + ExactKernel.costModelSettings))
         #expect(!(try StrategyListing.show("buy-and-hold")).contains("Covers:"))
@@ -84,7 +84,9 @@ import TradewindStrategies
         var perShare = daily
         perShare.commission = CommissionModel(perShare: 0.005, minimum: 1)
         #expect(try Self.supports("sma-cross", parameters: try Self.params("sma-cross"), config: perShare, data: Self.one))
-        #expect(try !Self.supports("momentum", parameters: try Self.params("momentum"), config: { var c = nyse; c.wholeShares = true; return c }(),
+        #expect(try Self.supports("momentum", parameters: try Self.params("momentum"), config: { var c = nyse; c.wholeShares = true; return c }(),
+                                  data: Self.one))
+        #expect(try !Self.supports("momentum", parameters: try Self.params("momentum"), config: { var c = nyse; c.volumeParticipation = 0.1; return c }(),
                                    data: Self.one))
         var close = daily
         close.fillTiming = .signalClose
