@@ -23,8 +23,8 @@ struct OptimizeCommand: ParsableCommand {
             minimised when written -metric (e.g. -max_drawdown) or with --minimize. Trials with fewer than \
             --min-trades closed trades are infeasible. Ties go to the smaller trial number (grid order).
             Evaluation: the strategy's fast kernel when one reproduces the engine exactly for the settings \
-            (`tradewind strategy show NAME`: Fast kernel; percent commission, bps slippage, no dividends or splits in \
-            the bars); kernels report every objective as the engine does. Otherwise the event-driven engine; the \
+            (`tradewind strategy show NAME`: Fast kernel; a cash account, no volume cap or financing, no dividends or \
+            splits in the bars); kernels report every objective as the engine does. Otherwise the event-driven engine; the \
             progress line, the table (evaluator: ...) and the JSON (evaluator, engine_reason) say which ran and why. Loading, kernels \
             and engine runs use all cores, or --threads N. The best trial is always re-run on the engine: its figures are the `best` metrics.
             Validation: --split DATE optimises on the bars before DATE and trades the rest; --walk-forward \
