@@ -78,7 +78,7 @@ let package = Package(
         ),
         .target(
             name: "TradewindStrategies",
-            dependencies: ["TradewindCore", "TradewindData", "TradewindIndicators", "TradewindEngine"],
+            dependencies: ["TradewindCore", "TradewindData", "TradewindIndicators", "TradewindAnalytics", "TradewindEngine"],
             swiftSettings: strict
         ),
         .target(

@@ -106,7 +106,7 @@ public struct KernelBenchmark: Sendable {
         let b1 = Self.processCPUSeconds()
         let fast = try IntradayKernel.evaluate(rule: rule, data: s0, grid: grid)
         var agrees = true
-        for (slot, i) in sample.enumerated() where fast.metrics(at: i) != slow.metrics(at: slot) { agrees = false }
+        for (slot, i) in sample.enumerated() where !Self.agree(fast.metrics(at: i), slow.metrics(at: slot)) { agrees = false }
         return Report(symbols: symbols, combinations: grid.count, workers: workers, barsPerSymbol: bars, sessions: sessions,
                       dataSeconds: dataSeconds, kernelSeconds: kernelSeconds, kernelCPUSeconds: kernelCPU, bruteForceSample: sample.count,
                       bruteForceSecondsPerEvaluation: (b1 - b0) / Double(sample.count),
@@ -115,6 +115,18 @@ public struct KernelBenchmark: Sendable {
 }
 
 extension KernelBenchmark {
+    /// The kernel's and the brute force's figures for one combination agree: trades, equity and the session statistics
+    /// bit for bit, the bar-level summary (prefix sums against a walk over the held bars) within 1e-9.
+    static func agree(_ a: KernelMetrics, _ b: KernelMetrics) -> Bool {
+        func close(_ x: Double, _ y: Double) -> Bool { (x.isNaN && y.isNaN) || abs(x - y) <= 1e-9 * max(1, abs(y)) }
+        let s = a.summary, t = b.summary
+        return a.finalEquity == b.finalEquity && a.trades == b.trades && a.wins == b.wins && a.sharpe == b.sharpe
+            && a.maxDrawdown == b.maxDrawdown && close(s.cagr, t.cagr) && close(s.volatility, t.volatility)
+            && close(s.sharpe, t.sharpe) && close(s.sortino, t.sortino) && close(s.calmar, t.calmar)
+            && close(s.maxDrawdown, t.maxDrawdown) && close(s.winRate, t.winRate) && close(s.profitFactor, t.profitFactor)
+            && close(s.exposure, t.exposure)
+    }
+
     /// CPU time of the whole process (user + system, every thread), in seconds.
     static func processCPUSeconds() -> Double {
         var ts = timespec()

@@ -27,6 +27,8 @@ public enum OptimizerBenchmark {
         public var tpeSeeds: [UInt64] = [0, 1, 2, 3, 4]
         public var runPeer = true
         public var script = "Scripts/bench/vectorbt_sma_grid.py"
+        /// Fills of both sides: next open (default) or the signal bar's close (vectorbt's default).
+        public var fill = FillTiming.nextOpen
         public init() {}
     }
 
@@ -40,6 +42,7 @@ public enum OptimizerBenchmark {
         public var best: (fast: Int, slow: Int, sharpe: Double)
         public var peer: Result<(seconds: Double, cpu: Double, fast: Int, slow: Int, sharpe: Double, version: String), PeerUnavailable>
         public var tpeRatios: [Double]
+        public var fill = FillTiming.nextOpen
 
         public var perSecond: Double { Double(combinations) / seconds }
         public var tpeMedian: Double { let s = tpeRatios.sorted(); return s.isEmpty ? .nan : s[s.count / 2] }
@@ -47,7 +50,8 @@ public enum OptimizerBenchmark {
         public var description: String {
             func f(_ x: Double, _ d: Int = 1) -> String { String(format: "%.\(d)f", x) }
             var lines = [
-                "optimizer benchmark: sma-cross grid, \(combinations) combinations (fast < slow), \(bars) daily bars, fee 0.1 %, \(cores) core(s)",
+                "optimizer benchmark: sma-cross grid, \(combinations) combinations (fast < slow), \(bars) daily bars, fee 0.1 %, "
+                    + "\(fill.rawValue) fills, \(cores) core(s)",
                 "  Tradewind (grid search, kernel):  \(f(seconds, 4)) s wall, \(f(cpuSeconds, 4)) s CPU  -> \(f(perSecond, 0)) combinations/s"
                     + " (\(f(Double(combinations) / cpuSeconds, 0)) per CPU-second)",
                 "  Tradewind kernel alone:            \(f(kernelSeconds, 4)) s wall -> \(f(Double(combinations) / kernelSeconds, 0)) combinations/s",
@@ -87,7 +91,7 @@ public enum OptimizerBenchmark {
         let strategy = try StrategyCatalog.builtIn.named("sma-cross")
         let space = try SpaceBuilder.space(strategy: strategy, grids: ["fast=\(c.low):\(c.high):1", "slow=\(c.low):\(c.high):1"])
         let constraints = try SpaceBuilder.constraints(strategy: strategy, extra: [], space: space)
-        let config = BacktestConfig(commission: CommissionModel(percent: c.fee))
+        let config = BacktestConfig(commission: CommissionModel(percent: c.fee), fillTiming: c.fill)
         let settings = SearchSettings(method: .grid, topK: 1)
         let evaluator = TrialEvaluator(strategy: strategy, space: space, dataset: MarketDataset([series]), config: config,
                                        objective: settings.objective)
@@ -109,7 +113,8 @@ public enum OptimizerBenchmark {
         var kernelSeconds = Double.infinity
         for _ in 0..<max(1, c.runs) {
             let t0 = now()
-            _ = try SMACrossKernel.evaluate(series: series, pairs: pairs, costs: KernelCosts(commission: c.fee))
+            _ = try SMACrossKernel.evaluate(series: series, pairs: pairs, costs: KernelCosts(commission: c.fee),
+                                            fillAtClose: c.fill == .signalClose)
             kernelSeconds = min(kernelSeconds, now() - t0)
         }
 
@@ -129,7 +134,7 @@ public enum OptimizerBenchmark {
             for i in 0..<series.count { text += "\(series.open[i]),\(series.close[i])\n" }
             try text.write(toFile: csv, atomically: true, encoding: .utf8)
             defer { try? FileManager.default.removeItem(atPath: csv) }
-            peer = runPython(script: c.script, arguments: [csv, String(c.low), String(c.high), String(c.fee)]).flatMap { lines in
+            peer = runPython(script: c.script, arguments: [csv, String(c.low), String(c.high), String(c.fee), c.fill.rawValue]).flatMap { lines in
                 guard let last = lines.last, let o = try? JSONSerialization.jsonObject(with: Data(last.utf8)) as? [String: Any],
                       let s = o["seconds"] as? Double, let cp = o["cpu"] as? Double, let f = o["best_fast"] as? Int,
                       let sl = o["best_slow"] as? Int, let sh = o["best_sharpe"] as? Double else {
@@ -140,6 +145,6 @@ public enum OptimizerBenchmark {
         }
         return Report(bars: series.count, combinations: o.evaluations, cores: KernelThreads.cores, seconds: seconds,
                       cpuSeconds: cpuSeconds, kernelSeconds: kernelSeconds, best: (fast, slow, best.objective), peer: peer,
-                      tpeRatios: ratios)
+                      tpeRatios: ratios, fill: c.fill)
     }
 }

@@ -1,5 +1,6 @@
 import ArgumentParser
 import TradewindBenchmarks
+import TradewindEngine
 
 /// `tradewind bench optimizer`: grid throughput vs vectorbt and TPE quality on the real sma-cross surface.
 struct BenchOptimizer: ParsableCommand {
@@ -13,6 +14,8 @@ struct BenchOptimizer: ParsableCommand {
     @Option(help: "TPE trials per seed.") var trials = 200
     @Option(help: "TPE seeds, comma-separated.") var seeds = "0,1,2,3,4"
     @Flag(help: "Skip the vectorbt peer.") var noPeers = false
+    @Option(help: "Market-order fills for both sides: next-open (signals shifted one bar, filled at the open) or close (at the signal bar's close, vectorbt's default).")
+    var fill = "next-open"
 
     func run() throws {
         var c = OptimizerBenchmark.Configuration()
@@ -25,6 +28,8 @@ struct BenchOptimizer: ParsableCommand {
         }
         c.tpeSeeds = parsed
         c.runPeer = !noPeers
+        guard let timing = FillTiming(rawValue: fill) else { throw ValidationError("--fill must be next-open or close") }
+        c.fill = timing
         print(try OptimizerBenchmark.run(c))
     }
 }

@@ -23,10 +23,9 @@ struct OptimizeCommand: ParsableCommand {
             minimised when written -metric (e.g. -max_drawdown) or with --minimize. Trials with fewer than \
             --min-trades closed trades are infeasible. Ties go to the smaller trial number (grid order).
             Evaluation: the strategy's fast kernel when one reproduces the engine exactly for the settings \
-            (`tradewind strategy show NAME`: Fast kernel; percent commission, bps slippage, no dividends or splits in \
-            the bars) and the objective is one the kernel reports as the engine does (daily kernels: final_equity, \
-            total_return, sharpe, max_drawdown, trades, win_rate; intraday: final_equity, total_return, trades, \
-            win_rate); otherwise the event-driven engine. Loading, kernels \
+            (`tradewind strategy show NAME`: Fast kernel; a cash account, no volume cap or financing, no dividends or \
+            splits in the bars); kernels report every objective as the engine does. Otherwise the event-driven engine; the \
+            progress line, the table (evaluator: ...) and the JSON (evaluator, engine_reason) say which ran and why. Loading, kernels \
             and engine runs use all cores, or --threads N. The best trial is always re-run on the engine: its figures are the `best` metrics.
             Validation: --split DATE optimises on the bars before DATE and trades the rest; --walk-forward \
             folds=5,train=252,test=63[,mode=anchored][,gap=N] optimises on each training window and trades the next \
@@ -157,7 +156,8 @@ struct OptimizeCommand: ParsableCommand {
         let bar = ProgressBar(enabled: !quiet && (progress || isatty(2) == 1), symbols: series.count)
         let outcome = try Self.flagging {
             try JobRunner.run(job, series: series, jobFile: file, resultsPath: resultsPath, cancel: cancel,
-                              progress: { bar.update($0, finished: $1) })
+                              progress: { bar.update($0, finished: $1) },
+                              evaluatorChosen: { _, why in bar.evaluator = why.map { "engine: " + $0 } ?? "kernel" })
         }
         bar.finish()
         if report != nil || pdf != nil {
@@ -249,6 +249,8 @@ final class ProgressBar: @unchecked Sendable {
     let start = ContinuousClock.now
     var lastDraw = ContinuousClock.now - .seconds(1)
     var drawn = false
+    /// The evaluator of the symbol in progress (`kernel`, or `engine: why`), shown after the ETA.
+    var evaluator = ""
 
     init(enabled: Bool, symbols: Int) {
         self.enabled = enabled
@@ -266,7 +268,7 @@ final class ProgressBar: @unchecked Sendable {
         let eta = fraction > 0 ? elapsed * (1 - fraction) / fraction : .nan
         let bar = String(repeating: "#", count: min(filled, width)) + String(repeating: ".", count: max(0, width - filled))
         let line = String(format: "\r[%@] %5.1f%%  %d/%d symbols  %@ elapsed  ETA %@", bar, fraction * 100, finished, symbols,
-                          clock(elapsed), eta.isFinite ? clock(eta) : "--:--")
+                          clock(elapsed), eta.isFinite ? clock(eta) : "--:--") + (evaluator.isEmpty ? "" : "  " + evaluator)
         FileHandle.standardError.write(Data(line.utf8))
         drawn = true
     }

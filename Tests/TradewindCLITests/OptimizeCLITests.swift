@@ -17,6 +17,22 @@ struct OptimizeCLITests {
         #expect(none.stderr.contains("no point of the parameter space satisfies"))
     }
 
+    @Test("the progress line, the table and the JSON name the evaluator, and for the engine why")
+    func evaluatorIsNamed() throws {
+        let base = ["optimize", "--data", "sample:sp500-50", "--symbols", "KO", "--strategy", "ema-cross",
+                    "--grid", "fast=5:15:5", "--grid", "slow=30:40:10"]
+        let kernel = try CLITests.run(base + ["--adjust", "split-dividend", "--progress"])
+        #expect(kernel.status == 0, "\(kernel.stderr)")
+        #expect(kernel.stderr.contains("  kernel"), "\(kernel.stderr)")
+        #expect(kernel.stdout.contains("evaluator: kernel"))
+        let engine = try CLITests.run(base + ["--json", "--quiet"])
+        let o = try #require(try JSONSerialization.jsonObject(with: Data(engine.stdout.utf8)) as? [String: Any])
+        #expect(o["evaluator"] as? String == "engine")
+        #expect((o["engine_reason"] as? String)?.contains("dividends or splits") == true)
+        let margin = try CLITests.run(base + ["--adjust", "split-dividend", "--margin", "0.5", "--progress"])
+        #expect(margin.stderr.contains("engine: a margin account"), "\(margin.stderr)")
+    }
+
     @Test("--json, --results and --resume on two symbols")
     func jsonResultsResume() throws {
         let dir = NSTemporaryDirectory() + "tw-opt-\(UUID().uuidString)"

@@ -45,7 +45,7 @@ import TradewindStrategies
         let kt = k.tradeLists![0], et = e.closedTrades
         let ctx = "\(label) \(p) costs \(costs)"
         #expect(e.trades.allSatisfy { !$0.isOpen }, "\(ctx): open trade left")
-        expectKernelEqualsEngine(trades: kt, metrics: km, engine: e, engineMetrics: em,
+        expectKernelEqualsEngine(trades: kt, metrics: km, engine: e, engineMetrics: em, interval: series.interval,
                                  sameBars: { series.time[$0.entryBar] == $1.entryTime && series.time[$0.exitBar] == $1.exitTime },
                                  context: ctx)
         return et.count
@@ -77,6 +77,40 @@ import TradewindStrategies
             trades += try Self.compare(series[round % 2], Self.randomParameters(&rng), costs: costs, label: series[round % 2].symbol)
         }
         #expect(trades > 300)
+    }
+
+    /// Whole shares, per-share commissions with a minimum, fixed and capped commissions, spread slippage: the
+    /// per-combination pass with the engine's own cost models (`KernelAccount`), in both sizing modes.
+    @Test func momentumEqualsEngineUnderEveryCostSettingThroughThePerCombinationPass() throws {
+        var rng = TestRandom(seed: 4242)
+        let accounts = [KernelAccount(wholeShares: true), KernelAccount(commission: CommissionModel(perShare: 0.005, minimum: 1)),
+                        KernelAccount(commission: CommissionModel(percent: 0.0005, fixed: 1.5, maximum: 10), slippage: .halfSpread(0.02)),
+                        KernelAccount(commission: CommissionModel(perShare: 0.01, maximumPercent: 0.002), slippage: .basisPoints(2),
+                                      wholeShares: true)]
+        let cash = 10_000.0
+        var trades = 0
+        for round in 0..<48 {
+            let symbol = SampleBars.eqkerSymbols[round % SampleBars.eqkerSymbols.count]
+            let series = try SampleBars.eqkerMinute(symbol)
+            let account = accounts[round % accounts.count]
+            let p = Self.randomParameters(&rng)
+            let data = try IntradaySessionData(series: series)
+            let k = try IntradayBruteForce.evaluate(rule: .momentum, data: data, grid: IntradayGrid(p), initialCash: cash,
+                                                    account: account, recordTrades: true)
+            var config = Self.engineConfig(.none, cash: cash)
+            config.commission = account.commission
+            config.slippage = account.slippage
+            config.wholeShares = account.wholeShares
+            let e = try Backtest.run(Momentum(p), data: MarketDataset([series]), config: config)
+            let ctx = "\(symbol) \(p) \(account)"
+            #expect(e.trades.allSatisfy { !$0.isOpen }, "\(ctx): open trade left")
+            expectKernelEqualsEngine(trades: k.tradeLists![0], metrics: k.metrics(at: 0), engine: e,
+                                     engineMetrics: Self.engineMetrics(e, cash: cash), interval: series.interval,
+                                     sameBars: { series.time[$0.entryBar] == $1.entryTime && series.time[$0.exitBar] == $1.exitTime },
+                                     context: ctx)
+            trades += e.closedTrades.count
+        }
+        #expect(trades > 50)
     }
 
     /// Real SPY minute bars of 2011 with pre- and after-market bars (pyalgotrade sample): only regular-hours bars

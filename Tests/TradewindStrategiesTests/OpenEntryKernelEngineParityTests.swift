@@ -51,7 +51,7 @@ import TradewindStrategies
         let kt = k.tradeLists![0], et = e.closedTrades
         let ctx = "\(member) \(label) \(p) reference \(reference) costs \(costs)"
         #expect(e.trades.allSatisfy { !$0.isOpen }, "\(ctx): open trade left")
-        expectKernelEqualsEngine(trades: kt, metrics: km, engine: e, engineMetrics: em,
+        expectKernelEqualsEngine(trades: kt, metrics: km, engine: e, engineMetrics: em, interval: series.interval,
                                  sameBars: { series.time[$0.entryBar] == $1.entryTime && series.time[$0.exitBar] == $1.exitTime },
                                  context: ctx)
         // The brute-force reference agrees as well.

@@ -46,9 +46,9 @@ import TradewindStrategies
                              ("momentum", "momentum")] {
             let kernel = try #require(try StrategyCatalog.builtIn.named(name).kernel)
             #expect(kernel.summary.contains("IntradayKernel (rule \(rule))"))
-            #expect(kernel.exactMetrics == [.finalEquity, .totalReturn, .trades, .winRate])
+            #expect(kernel.exactMetrics == KernelMetric.all)
         }
-        #expect(try StrategyCatalog.builtIn.named("ema-cross").kernel == nil)
+        #expect(try StrategyCatalog.builtIn.named("buy-and-hold").kernel == nil)
         #expect(try StrategyListing.show("open-10am").contains("conditional market-on-open"))
     }
 }

@@ -133,4 +133,27 @@ import TradewindStrategies
         }
         #expect(trades > 300)
     }
+
+    /// Close fills: the segment-by-segment pass (`fastCloseRun`, plain percent costs) gives the per-bar pass's
+    /// (`closeRun`, taken when costs come as the engine's models) results bit for bit, trades included.
+    @Test func closeFillFastPassEqualsThePerBarPassBitForBit() throws {
+        let ibm = try DataSource(parsing: "sample:sp500-50").load(symbols: ["IBM"]).series[0].adjusted(.splitAndDividend)
+        var rng = TestRandom(seed: 23)
+        var trades = 0
+        for costs in Self.costVariants {
+            let pairs = Self.randomPairs(&rng, 12, maxFast: 60, maxSpan: 200) + [.init(fast: 1, slow: 2)]
+            let account = KernelAccount(commission: .percentOfValue(costs.commission),
+                                        slippage: costs.slippageBps > 0 ? .basisPoints(costs.slippageBps) : .none)
+            let fast = try SMACrossKernel.evaluate(series: ibm, pairs: pairs, costs: costs, fillAtClose: true, recordTrades: true)
+            let slow = try SMACrossKernel.evaluate(series: ibm, pairs: pairs, costs: costs, account: account, fillAtClose: true,
+                                                   recordTrades: true)
+            for k in pairs.indices {
+                let a = fast.metrics(at: k), b = slow.metrics(at: k)
+                #expect(a == b, "\(pairs[k]) \(costs): \(a) vs \(b)")
+                #expect(fast.tradeLists![k] == slow.tradeLists![k], "\(pairs[k]) \(costs): trades")
+                trades += a.trades
+            }
+        }
+        #expect(trades > 500)
+    }
 }

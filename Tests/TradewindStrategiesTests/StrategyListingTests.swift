@@ -22,6 +22,14 @@ import TradewindStrategies
         #expect(throws: UnknownStrategyError.self) { try StrategyListing.show("no-such-strategy") }
     }
 
+    @Test func showListsTheSettingsTheKernelCovers() throws {
+        let text = try StrategyListing.show("momentum")
+        #expect(text.contains("Covers: " + ExactKernel.costModelSettings) && text.contains("every objective"), "\(text)")
+        #expect(text.contains("flatten at close"))
+        #expect((try StrategyListing.show("ema-cross")).contains("Covers: " + ExactKernel.costModelSettings))
+        #expect(!(try StrategyListing.show("buy-and-hold")).contains("Covers:"))
+    }
+
     @Test func requirementsNameTheBacktestSettingsOrTheNamesGiven() throws {
         let text = try StrategyListing.show("open-10am")
         #expect(text.contains("exchange sessions (applied: session nyse); flat at each close (applied: flatten_at_close)"), "\(text)")
@@ -70,16 +78,27 @@ import TradewindStrategies
 
         let daily = BacktestConfig(commission: .percentOfValue(0.001))
         #expect(try Self.supports("rsi2", parameters: try Self.params("rsi2"), config: daily, data: Self.one))
-        #expect(try !Self.supports("rsi2", parameters: try Self.params("rsi2", ["filter_trend": "true"]), config: daily, data: Self.one))
+        #expect(try Self.supports("rsi2", parameters: try Self.params("rsi2", ["filter_trend": "true"]), config: daily, data: Self.one))
         #expect(try !Self.supports("rsi2", parameters: try Self.params("rsi2", ["hedge_symbol": "SH"]), config: daily, data: Self.one))
         #expect(try Self.supports("sma-cross", parameters: try Self.params("sma-cross"), config: daily, data: Self.one))
         var perShare = daily
         perShare.commission = CommissionModel(perShare: 0.005, minimum: 1)
-        #expect(try !Self.supports("sma-cross", parameters: try Self.params("sma-cross"), config: perShare, data: Self.one))
+        #expect(try Self.supports("sma-cross", parameters: try Self.params("sma-cross"), config: perShare, data: Self.one))
+        #expect(try Self.supports("momentum", parameters: try Self.params("momentum"), config: { var c = nyse; c.wholeShares = true; return c }(),
+                                  data: Self.one))
+        #expect(try !Self.supports("momentum", parameters: try Self.params("momentum"), config: { var c = nyse; c.volumeParticipation = 0.1; return c }(),
+                                   data: Self.one))
         var close = daily
         close.fillTiming = .signalClose
-        #expect(try !Self.supports("sma-cross", parameters: try Self.params("sma-cross"), config: close, data: Self.one))
-        #expect(try !Self.supports("ema-cross", parameters: try Self.params("ema-cross"), config: daily, data: Self.one))
+        #expect(try Self.supports("sma-cross", parameters: try Self.params("sma-cross"), config: close, data: Self.one))
+        #expect(try Self.supports("rsi2", parameters: try Self.params("rsi2"), config: close, data: Self.one))
+        for name in ["ema-cross", "macd-cross", "bollinger-reversion", "donchian-breakout"] {
+            #expect(try Self.supports(name, parameters: try Self.params(name), config: daily, data: Self.one), "\(name)")
+            #expect(try Self.supports(name, parameters: try Self.params(name), config: close, data: Self.one), "\(name)")
+            #expect(try !Self.supports(name, parameters: try Self.params(name), config: nyse, data: Self.one), "\(name)")
+            #expect(try Self.supports(name, parameters: try Self.params(name), config: perShare, data: Self.one), "\(name)")
+        }
+        #expect(try !Self.supports("buy-and-hold", parameters: try Self.params("buy-and-hold"), config: daily, data: Self.one))
         #expect(ExactKernel.costs(of: nyse) == KernelCosts(commission: 0.001, slippageBps: 2))
     }
 }

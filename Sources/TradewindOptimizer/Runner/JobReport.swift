@@ -17,10 +17,13 @@ public enum JobReport {
         var overfitting: OverfittingFigures?
         var validation: ValidationFigures?
         var autoBounds: [String: String]?
+        var evaluator: String?
+        var engineReason: String?
         var symbols: [SymbolOptimization]?
 
         enum CodingKeys: String, CodingKey {
-            case method, objective, evaluations, interrupted, symbol, best, top, overfitting, validation, symbols
+            case method, objective, evaluations, interrupted, symbol, best, top, overfitting, validation, symbols, evaluator
+            case engineReason = "engine_reason"
             case autoBounds = "auto_bounds"
             case elapsedSeconds = "elapsed_seconds", evaluationsPerSecond = "evaluations_per_second"
             case validationEvaluations = "validation_evaluations"
@@ -31,7 +34,8 @@ public enum JobReport {
     /// `validation_evaluations` (with walk-forward: the folds' own re-optimisations), `elapsed_seconds`,
     /// `evaluations_per_second` (both kinds of evaluation over the elapsed time), `interrupted`, then for the best symbol (the only one, or
     /// the one whose best objective ranks first) `symbol`, `best` (`params`, `objective`, `trial` and the
-    /// backtest metrics keys), `top`, `overfitting` and `validation`; with several symbols, `symbols` holds
+    /// backtest metrics keys), `top`, `overfitting`, `validation`, `evaluator` (`kernel` or `engine`) and `engine_reason`
+    /// (why no kernel applied; also per symbol as `path` and `engine_reason`); with several symbols, `symbols` holds
     /// every symbol's full result. `auto_bounds` gives the ranges `--auto-bounds` derived.
     public static func json(_ outcome: JobOutcome, method: SearchMethodKind, objective: Objective) throws -> String {
         let ranked = outcome.symbols.sorted {
@@ -43,6 +47,7 @@ public enum JobReport {
                              elapsedSeconds: outcome.elapsedSeconds, evaluationsPerSecond: outcome.evaluationsPerSecond,
                              interrupted: outcome.interrupted, symbol: lead?.symbol, best: lead?.best, top: lead?.top ?? [],
                              overfitting: lead?.overfitting, validation: lead?.validation, autoBounds: lead?.autoBounds,
+                             evaluator: lead?.path, engineReason: lead?.engineReason,
                              symbols: outcome.symbols.count > 1 ? outcome.symbols : nil)
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]
@@ -85,6 +90,16 @@ public enum JobReport {
             if let o = s.overfitting {
                 lines.append("\(s.symbol): \(o.trials) trials, PSR \(num(o.probabilisticSharpe)), DSR \(num(o.deflatedSharpe)), "
                              + "robustness \(num(o.robustness)) (\(o.neighbours) neighbours)")
+            }
+        }
+        let engine = outcome.symbols.filter { $0.path != "kernel" }
+        if engine.isEmpty {
+            if !outcome.symbols.isEmpty { lines.append("evaluator: kernel") }
+        } else {
+            let reasons = Dictionary(grouping: engine, by: { $0.engineReason ?? "unknown" })
+            for (why, group) in reasons.sorted(by: { $0.key < $1.key }) {
+                let who = group.count == outcome.symbols.count ? "" : " (" + group.map(\.symbol).joined(separator: " ") + ")"
+                lines.append("evaluator: engine\(who): \(why)")
             }
         }
         if outcome.interrupted { lines.append("interrupted: \(outcome.symbols.count) symbol(s) finished") }

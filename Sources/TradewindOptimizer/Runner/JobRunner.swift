@@ -83,11 +83,13 @@ public struct JobOutcome: Sendable {
 /// the finished ones are kept.
 public enum JobRunner {
     /// `resultsPath(symbol)` names the CSV results table of each symbol (nil: none).
-    /// `progress(fraction, finishedSymbols)` reports the whole job's progress in [0, 1].
+    /// `progress(fraction, finishedSymbols)` reports the whole job's progress in [0, 1]; `evaluatorChosen(symbol,
+    /// engineReason)` says, as each symbol's search starts, whether the kernel (nil) or the engine evaluates it and why.
     public static func run(_ job: OptimizationJob, series: [BarSeries], jobFile: JobFile? = nil,
                            resultsPath: ((String) -> String?)? = nil, cancel: CancellationFlag? = nil,
                            progress: ((Double, Int) -> Void)? = nil,
-                           symbolFinished: ((SymbolOptimization) -> Void)? = nil) throws -> JobOutcome {
+                           symbolFinished: ((SymbolOptimization) -> Void)? = nil,
+                           evaluatorChosen: ((_ symbol: String, _ engineReason: String?) -> Void)? = nil) throws -> JobOutcome {
         try job.validate()
         var seen = Set<String>()
         for s in series where !seen.insert(s.symbol).inserted {
@@ -111,7 +113,7 @@ public enum JobRunner {
             let base = Double(done)
             guard var r = try SymbolOptimizer.run(symbolJob, series: s, results: writer, cancel: cancel, progress: { f in
                 progress?((base + min(f, 1)) / total, done)
-            }) else { interrupted = true; break }
+            }, evaluatorChosen: evaluatorChosen.map { chosen in { chosen(s.symbol, $0) } }) else { interrupted = true; break }
             r.autoBounds = bounds.isEmpty ? nil : bounds
             try writer?.finish()
             evaluations += r.evaluations

@@ -30,10 +30,16 @@ public enum OptimizationMetric: String, Sendable, Hashable, CaseIterable, Codabl
         switch metric {
         case .finalEquity: self = .finalEquity
         case .totalReturn: self = .totalReturn
+        case .cagr: self = .cagr
+        case .volatility: self = .volatility
+        case .sharpe: self = .sharpe
+        case .sortino: self = .sortino
+        case .calmar: self = .calmar
+        case .maxDrawdown: self = .maxDrawdown
         case .trades: self = .trades
         case .winRate: self = .winRate
-        case .sharpe: self = .sharpe
-        case .maxDrawdown: self = .maxDrawdown
+        case .profitFactor: self = .profitFactor
+        case .exposure: self = .exposure
         }
     }
 
@@ -106,16 +112,23 @@ public struct TrialMetrics: Sendable, Hashable {
         self = v
     }
 
-    /// The metrics a kernel reports (the rest stay NaN). A kernel reports Sharpe 0 for a flat equity
-    /// curve, where the engine's summary has none: that case maps to NaN, as in the summary.
+    /// The metrics a kernel reports: its summary (`KernelSummary`, the engine summary's definitions, NaN where the
+    /// summary has none), final equity, return and closed trades.
     public init(kernel k: KernelMetrics) {
         var v = TrialMetrics.undefined
+        let s = k.summary
         v[.finalEquity] = k.finalEquity
         v[.totalReturn] = k.totalReturn
-        v[.sharpe] = k.sharpe == 0 ? .nan : k.sharpe
-        v[.maxDrawdown] = -k.maxDrawdown + 0
+        v[.cagr] = s.cagr
+        v[.volatility] = s.volatility
+        v[.sharpe] = s.sharpe
+        v[.sortino] = s.sortino
+        v[.calmar] = s.calmar
+        v[.maxDrawdown] = s.maxDrawdown
         v[.trades] = Double(k.trades)
-        v[.winRate] = k.trades > 0 ? Double(k.wins) / Double(k.trades) : .nan
+        v[.winRate] = s.winRate
+        v[.profitFactor] = s.profitFactor
+        v[.exposure] = s.exposure
         self = v
     }
 }

@@ -173,6 +173,8 @@ public struct SymbolOptimization: Sendable, Equatable, Codable {
     public var feasible: Int
     /// "kernel" or "engine": how the search evaluated trials.
     public var path: String
+    /// With the engine: why no kernel applied (the dataset, the objective or the setting it does not model).
+    public var engineReason: String?
     public var best: BestTrial?
     public var top: [TopEntry]
     public var overfitting: OverfittingFigures?
@@ -188,7 +190,7 @@ public struct SymbolOptimization: Sendable, Equatable, Codable {
     public var trials: [TrialRecord] = []
 
     enum CodingKeys: String, CodingKey {
-        case symbol, bars, evaluations, feasible, path, best, top, overfitting, validation
+        case symbol, bars, evaluations, feasible, path, best, top, overfitting, validation, engineReason = "engine_reason"
         case objectiveByTrial = "objective_by_trial", autoBounds = "auto_bounds", searchedParameters = "searched_parameters"
         case validationEvaluations = "validation_evaluations"
     }

@@ -101,7 +101,8 @@ public struct OptimizationJob: Sendable {
 /// Optimises one symbol: the search, the best trial's engine run, overfitting figures and validation.
 public enum SymbolOptimizer {
     public static func run(_ job: OptimizationJob, series: BarSeries, results: ResultsTableWriter? = nil,
-                           cancel: CancellationFlag? = nil, progress: ((Double) -> Void)? = nil) throws -> SymbolOptimization? {
+                           cancel: CancellationFlag? = nil, progress: ((Double) -> Void)? = nil,
+                           evaluatorChosen: ((_ engineReason: String?) -> Void)? = nil) throws -> SymbolOptimization? {
         let n = series.count
         var searchRange = 0..<n
         var folds: [WalkForwardFold] = []
@@ -120,6 +121,9 @@ public enum SymbolOptimizer {
 
         let sample = series.slice(searchRange)
         let evaluator = job.evaluator(sample)
+        if let evaluatorChosen, let p = try? evaluator.parameters(job.space.gridPoint(0)) {
+            evaluatorChosen(evaluator.usesKernel(p) ? nil : evaluator.engineReason(p) ?? "the kernel refused the batch")
+        }
         let outcome = try SearchRunner.run(job.settings, evaluator: evaluator, constraints: job.constraints, results: results,
                                            cancel: cancel) { done, planned in
             progress?(Double(done) / Double(max(planned, 1)) / units)
@@ -128,8 +132,10 @@ public enum SymbolOptimizer {
         var out = SymbolOptimization(symbol: series.symbol, bars: n, evaluations: outcome.evaluations, feasible: outcome.feasible,
                                      path: "engine", best: nil, top: [], overfitting: nil, validation: nil,
                                      objectiveByTrial: outcome.objectiveByTrial.map(optional), autoBounds: nil)
-        if let p = try? evaluator.parameters(outcome.top.first?.point ?? job.space.gridPoint(0)), evaluator.usesKernel(p) {
-            out.path = "kernel"
+        out.engineReason = "no parameter set of the space is valid for the strategy"
+        if let p = try? evaluator.parameters(outcome.top.first?.point ?? job.space.gridPoint(0)) {
+            out.engineReason = evaluator.usesKernel(p) ? nil : evaluator.engineReason(p) ?? "the kernel refused the batch"
+            if out.engineReason == nil { out.path = "kernel" }
         }
         let searched = job.space.dimensions.indices.filter { !job.space.dimensions[$0].isFixed }
         out.searchedParameters = searched.map { job.space.dimensions[$0].name }

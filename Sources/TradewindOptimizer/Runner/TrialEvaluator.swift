@@ -28,6 +28,9 @@ public struct TrialEvaluator: Sendable {
     public let kernel: PreparedKernel?
     /// The metrics `kernel` reports exactly as the engine's summary does (empty without a kernel).
     public let kernelExactMetrics: Set<OptimizationMetric>
+    /// Why no point goes through a kernel whatever its parameters (nil when the kernel is ready: then
+    /// `engineReason(_:)` looks at the settings and parameters).
+    public let datasetReason: String?
     /// The dataset prepared once for engine runs (nil when it cannot be: each run then reports the error).
     let market: PreparedMarket?
     /// Each parameter's default as text: values equal to it are left to the strategy's default (so that
@@ -66,10 +69,28 @@ public struct TrialEvaluator: Sendable {
         // The strategy's kernel, on one symbol without corporate actions, when it reports the objective exactly.
         var prepared: PreparedKernel?
         var exact: Set<OptimizationMetric> = []
-        if allowKernel, dataset.count == 1, !ExactKernel.hasCorporateActions(dataset.series[0]), let k = strategy.kernel {
+        var reason: String?
+        if !allowKernel {
+            reason = "the kernels are off (--no-kernel)"
+        } else if dataset.count != 1 {
+            reason = "\(dataset.count) symbols in one run: the kernels take one symbol at a time"
+        } else if ExactKernel.hasCorporateActions(dataset.series[0]) {
+            reason = "\(dataset.series[0].symbol)'s bars carry dividends or splits, which the engine books and the kernels do not "
+                + "(load with --adjust split-dividend)"
+        } else if let k = strategy.kernel {
             exact = Set(k.exactMetrics.map(OptimizationMetric.init(kernel:)))
-            if exact.contains(objective.metric) { prepared = k.prepare(dataset.series[0]) }
+            if !exact.contains(objective.metric) {
+                reason = "the kernel does not report \(objective.metric.rawValue) as the engine does"
+            } else {
+                prepared = k.prepare(dataset.series[0])
+                if prepared == nil {
+                    reason = "the kernel does not apply to \(dataset.series[0].symbol)'s \(dataset.series[0].interval) bars (\(k.summary))"
+                }
+            }
+        } else {
+            reason = "\(strategy.name) has no exact kernel"
         }
+        self.datasetReason = reason
         self.kernel = prepared
         self.kernelExactMetrics = prepared == nil ? [] : exact
         self.allowKernel = prepared != nil
@@ -123,6 +144,14 @@ public struct TrialEvaluator: Sendable {
     public func usesKernel(_ parameters: StrategyParameters) -> Bool {
         guard allowKernel, let k = strategy.kernel else { return false }
         return k.supports(parameters, config: config)
+    }
+
+    /// Why the engine and not the kernel evaluates `parameters` (nil when the kernel does): the dataset's reason, or
+    /// the setting the kernel does not model.
+    public func engineReason(_ parameters: StrategyParameters) -> String? {
+        if let datasetReason { return datasetReason }
+        guard let k = strategy.kernel else { return "\(strategy.name) has no exact kernel" }
+        return k.unsupportedReason(parameters, config: config)
     }
 
     /// The metrics of every point, in order.

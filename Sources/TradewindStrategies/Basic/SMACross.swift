@@ -63,13 +63,14 @@ extension SMACross: CatalogStrategy {
                 StrategyPlot("SMA(\(slow))", RollingMean.column(bars.close, window: slow), pane: .price)]
     }
 
-    /// `SMACrossKernel`: one symbol of daily bars, next-open fills, no session policy.
+    /// `SMACrossKernel`: one symbol of daily bars, next-open or close fills, no session policy.
     public static var kernel: ExactKernel? {
         ExactKernel(
-            summary: "SMACrossKernel: one symbol of daily bars, next-open fills; equal to the engine (property-tested).",
+            summary: "SMACrossKernel: one symbol of daily bars, next-open or close fills, no session policy; the engine's whole cost arithmetic; equal to the engine (property-tested).",
             exactMetrics: KernelMetric.all,
+            coversCostModels: true,
             supports: { _, config in
-                config.fillTiming == .nextOpen && config.session.calendar == nil && config.session.hours == nil
+                config.session.calendar == nil && config.session.hours == nil
             },
             prepare: { series in
                 guard series.interval == .daily else { return nil }
@@ -77,7 +78,10 @@ extension SMACross: CatalogStrategy {
                     guard let pairs = try? batch.map({ p throws(ParameterError) in
                         SMACrossKernel.Pair(fast: try p.int("fast"), slow: try p.int("slow"))
                     }), let r = try? SMACrossKernel.evaluate(series: series, pairs: pairs, initialCash: config.initialCash,
-                                                            costs: ExactKernel.costs(of: config), threads: threads) else { return nil }
+                                                            costs: ExactKernel.costs(of: config),
+                                                            account: ExactKernel.costSettingsReason(config) == nil ? nil : KernelAccount(config),
+                                                            fillAtClose: config.fillTiming == .signalClose,
+                                                            threads: threads) else { return nil }
                     return (0..<r.count).map(r.metrics(at:))
                 }
             })

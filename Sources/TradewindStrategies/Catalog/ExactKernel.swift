@@ -15,12 +15,16 @@ public struct ExactKernel: Sendable {
     public let supportsParameters: @Sendable (StrategyParameters, BacktestConfig) -> Bool
     /// The kernel on one symbol's bars; nil when it does not apply to them (interval, content).
     public let prepare: @Sendable (BarSeries) -> PreparedKernel?
+    /// True when the kernel models the engine's whole cost arithmetic (`KernelAccount`): whole shares, every
+    /// commission model and spread slippage, beyond the common settings' percent commission and bps slippage.
+    public let coversCostModels: Bool
 
-    public init(summary: String, exactMetrics: Set<KernelMetric>,
+    public init(summary: String, exactMetrics: Set<KernelMetric>, coversCostModels: Bool = false,
                 supports: @escaping @Sendable (StrategyParameters, BacktestConfig) -> Bool,
                 prepare: @escaping @Sendable (BarSeries) -> PreparedKernel?) {
         self.summary = summary
         self.exactMetrics = exactMetrics
+        self.coversCostModels = coversCostModels
         self.supportsParameters = supports
         self.prepare = prepare
     }
@@ -34,7 +38,61 @@ public struct ExactKernel: Sendable {
 
     /// The settings part of `supports(_:config:data:)`, for data checked once.
     public func supports(_ parameters: StrategyParameters, config: BacktestConfig) -> Bool {
-        Self.supportsCommonSettings(config) && supportsParameters(parameters, config)
+        settingsReason(config) == nil && supportsParameters(parameters, config)
+    }
+
+    /// Why the kernel does not stand in for the engine with these parameters under `config` (the setting, named
+    /// as `tradewind backtest` spells it), or nil when it does.
+    public func unsupportedReason(_ parameters: StrategyParameters, config: BacktestConfig) -> String? {
+        if let why = settingsReason(config) { return why }
+        return supportsParameters(parameters, config) ? nil : "the settings or parameters are outside the kernel's (\(summary))"
+    }
+
+    /// Which setting of `config` this kernel does not model (the account's, and unless `coversCostModels` the
+    /// cost settings), or nil.
+    public func settingsReason(_ config: BacktestConfig) -> String? {
+        Self.accountSettingsReason(config) ?? (coversCostModels ? nil : Self.costSettingsReason(config))
+    }
+
+    /// The settings this kernel covers, for `tradewind strategy show`.
+    public var coverage: String { coversCostModels ? Self.costModelSettings : Self.commonSettings }
+
+    /// The settings kernels with `coversCostModels` cover.
+    public static let costModelSettings = "one symbol per run (each symbol of a dataset optimised on its own), a cash account, "
+        + "fractional or whole shares, any commission model (percent of value, per share, fixed, minimum, maximum), "
+        + "slippage none, in basis points or a spread, no volume cap, no financing, no simulated sub-period, "
+        + "bars without dividends or splits (or adjusted for them)"
+
+    /// The settings every kernel covers, in `tradewind backtest`'s words (`supportsCommonSettings`).
+    public static let commonSettings = "one symbol per run (each symbol of a dataset optimised on its own), a cash account, "
+        + "fractional shares, commission as a percent of traded value, slippage none or in basis points, no volume cap, "
+        + "no financing, no simulated sub-period, bars without dividends or splits (or adjusted for them)"
+
+    /// Which of the settings every kernel needs `config` lacks (nil: none): `supportsCommonSettings` in words.
+    public static func commonSettingsReason(_ config: BacktestConfig) -> String? {
+        accountSettingsReason(config) ?? costSettingsReason(config)
+    }
+
+    /// The account settings no kernel models: a margin account, a volume cap, a sub-period, financing.
+    public static func accountSettingsReason(_ config: BacktestConfig) -> String? {
+        if config.account != .cash { return "a margin account (--margin): the kernels model a cash account" }
+        if config.volumeParticipation != nil { return "a volume cap (--volume-cap)" }
+        if config.from != nil || config.to != nil { return "a simulated period (--from/--to): the kernels run every bar" }
+        if config.financing != .none { return "financing (--borrow-rate/--margin-rate)" }
+        return nil
+    }
+
+    /// The cost settings only kernels with `coversCostModels` model: whole shares, commissions other than a percent
+    /// of value, spread slippage.
+    public static func costSettingsReason(_ config: BacktestConfig) -> String? {
+        if config.wholeShares { return "whole shares (--whole-shares): this kernel trades fractional shares" }
+        let c = config.commission
+        if c.perShare != 0 || c.fixed != 0 || c.minimum != 0 || c.maximum != .infinity || c.maximumPercent != .infinity {
+            return "a per-share, fixed, minimum or maximum commission: this kernel models a percent of traded value"
+        }
+        if !(c.percent >= 0 && c.percent < 1) { return "a commission of \(c.percent) of value (the kernels take 0 ≤ c < 1)" }
+        if case .halfSpread = config.slippage { return "spread slippage (--spread): this kernel models basis points" }
+        return nil
     }
 
     /// The settings every kernel needs: a cash account, fractional shares, no volume cap, no period bounds, no
@@ -79,9 +137,12 @@ public struct PreparedKernel: Sendable {
 }
 
 /// A figure a kernel reports (`KernelMetrics`' fields).
+///
+/// Every figure of `tradewind backtest --json` that an optimization can rank by; a kernel reports them in
+/// `KernelMetrics` (`finalEquity`, `totalReturn`, `trades`) and its `summary` (`KernelSummary`, the rest).
 public enum KernelMetric: String, Sendable, Hashable, CaseIterable {
-    case finalEquity, totalReturn, trades, winRate, sharpe, maxDrawdown
+    case finalEquity, totalReturn, cagr, volatility, sharpe, sortino, calmar, maxDrawdown, trades, winRate, profitFactor, exposure
 
-    /// All of them: kernels that record one equity point per bar, as the engine's summary does.
+    /// All of them: kernels that follow the engine's equity bar by bar and its closed trades, as the summary does.
     public static let all = Set(allCases)
 }

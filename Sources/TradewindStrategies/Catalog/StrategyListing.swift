@@ -33,7 +33,11 @@ public enum StrategyListing {
         if !d.constraints.isEmpty { out += "\nConstraints: " + d.constraints.joined(separator: ", ") + "\n" }
         let needs = requirementsText(d.requirements, naming: setting)
         if !needs.isEmpty { out += "\nNeeds: " + needs + "\n" }
-        if let k = d.kernel { out += "\nFast kernel: \(k.summary)\n" }
+        if let k = d.kernel {
+            out += "\nFast kernel: \(k.summary)\n"
+            out += "  Covers: \(k.coverage); every metric of the backtest summary, so every objective.\n"
+            out += "  Otherwise the optimizer runs the engine and says why (evaluator, engine_reason).\n"
+        }
         return out
     }
 

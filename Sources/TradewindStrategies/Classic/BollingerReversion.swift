@@ -38,6 +38,22 @@ public struct BollingerReversion: ParameterizedStrategy {
 }
 
 extension BollingerReversion: CatalogStrategy {
+    /// `LongOnlySignalKernel` with the signals `onBar` computes (the same bands).
+    public static var kernel: ExactKernel? {
+        LongOnlySignalKernel.make(name: name) { p, bars, _ in
+            let period = try p.int("period"), width = try p.real("std")
+            var bands = try BBANDS(timeperiod: period, nbdevup: width, nbdevdn: width)
+            var buy = [Bool](repeating: false, count: bars.count), sell = buy
+            for i in 0..<bars.count {
+                let c = bars.close[i]
+                guard let b = bands.update(c) else { continue }
+                buy[i] = c < b.lowerband
+                sell[i] = c >= b.middleband
+            }
+            return LongOnlySignals(buy: buy, sell: sell)
+        }
+    }
+
     public static let rules = """
           Long only. Buy when the close < SMA(period) − std × population σ(period); sell when the close ≥ SMA(period).
           Market orders at the next open.

@@ -75,6 +75,41 @@ public struct DonchianBreakout: ParameterizedStrategy {
 }
 
 extension DonchianBreakout: CatalogStrategy {
+    /// `LongOnlySignalKernel` with the signals `onBar` computes (the same channels and ATR); the stop distance is
+    /// atr_multiple × the signal bar's ATR, as `onFill` places it.
+    public static var kernel: ExactKernel? {
+        LongOnlySignalKernel.make(name: name) { p, bars, columns in
+            let entryPeriod = try p.int("entry_period"), exitPeriod = try p.int("exit_period")
+            let atrPeriod = try p.int("atr_period"), atrMultiple = try p.real("atr_multiple")
+            // Each channel and ATR once per batch, updated bar by bar as `onBar` does.
+            func bar(_ i: Int) -> OHLCV { OHLCV(high: bars.high[i], low: bars.low[i], close: bars.close[i]) }
+            let upper = try columns.column("donchian upper \(entryPeriod)") {
+                var channel = try DONCHIAN(timeperiod: entryPeriod)
+                return (0..<bars.count).map { channel.update(bar($0))?.upperband ?? .nan }
+            }
+            let lower = try columns.column("donchian lower \(exitPeriod)") {
+                var channel = try DONCHIAN(timeperiod: exitPeriod)
+                return (0..<bars.count).map { channel.update(bar($0))?.lowerband ?? .nan }
+            }
+            let atr = try columns.column("atr \(atrPeriod)") {
+                var a = try ATR(timeperiod: atrPeriod)
+                return (0..<bars.count).map { a.update(bar($0)) ?? .nan }
+            }
+            var buy = [Bool](repeating: false, count: bars.count), sell = buy
+            var distance = [Double](repeating: .nan, count: bars.count)
+            for i in 0..<bars.count {
+                let c = bars.close[i]
+                // The channels as of the previous bar (NaN before the first).
+                let up = i > 0 ? upper[i - 1] : .nan, down = i > 0 ? lower[i - 1] : .nan
+                let a = atr[i]
+                buy[i] = !up.isNaN && c > up
+                sell[i] = !down.isNaN && c < down
+                if atrMultiple > 0 && a.isFinite { distance[i] = atrMultiple * a }
+            }
+            return LongOnlySignals(buy: buy, sell: sell, stopDistance: distance)
+        }
+    }
+
     /// DONCHIAN's (upper, middle, lower) columns one bar late: at bar i, the channel of the `window` bars before it.
     static func priorChannel(_ bars: BarSeries, window: Int) throws -> [[Double]] {
         let columns = try DONCHIAN(timeperiod: window).batch(PriceColumns(high: bars.high, low: bars.low, close: bars.close))

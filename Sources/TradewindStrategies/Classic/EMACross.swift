@@ -53,6 +53,30 @@ extension EMACross: CatalogStrategy {
 
     public static let constraints = ["fast < slow"]
 
+    /// `LongOnlySignalKernel` with the signals `onBar` computes (the same EMAs and crossing detectors).
+    public static var kernel: ExactKernel? {
+        LongOnlySignalKernel.make(name: name) { p, bars, columns in
+            let fast = try p.int("fast"), slow = try p.int("slow")
+            guard fast < slow else { throw ParameterError.inconsistent("fast (\(fast)) must be smaller than slow (\(slow))") }
+            // Each period's EMA once per batch, updated bar by bar as `onBar` does.
+            func ema(_ period: Int) throws -> [Double] {
+                try columns.column("ema \(period)") {
+                    var e = try EMA(timeperiod: period)
+                    return bars.close.map { e.update($0) ?? .nan }
+                }
+            }
+            let fastEMA = try ema(fast), slowEMA = try ema(slow)
+            var up = CrossAbove(), down = CrossAbove()
+            var buy = [Bool](repeating: false, count: bars.count), sell = buy
+            for i in 0..<bars.count {
+                let a = fastEMA[i], b = slowEMA[i]
+                buy[i] = up.update(a, b)
+                sell[i] = down.update(b, a)
+            }
+            return LongOnlySignals(buy: buy, sell: sell)
+        }
+    }
+
     public static func plots(_ parameters: StrategyParameters, bars: BarSeries) throws -> [StrategyPlot] {
         let fast = try parameters.int("fast"), slow = try parameters.int("slow")
         return [StrategyPlot("EMA(\(fast))", try EMA(timeperiod: fast).batch(bars.close)[0], pane: .price),

@@ -48,6 +48,23 @@ extension MACDCross: CatalogStrategy {
 
     public static let constraints = ["fast < slow"]
 
+    /// `LongOnlySignalKernel` with the signals `onBar` computes (the same MACD and crossing detectors).
+    public static var kernel: ExactKernel? {
+        LongOnlySignalKernel.make(name: name) { p, bars, _ in
+            let fast = try p.int("fast"), slow = try p.int("slow"), signal = try p.int("signal")
+            guard fast < slow else { throw ParameterError.inconsistent("fast (\(fast)) must be smaller than slow (\(slow))") }
+            var macd = try MACD(fastperiod: fast, slowperiod: slow, signalperiod: signal), up = CrossAbove(), down = CrossAbove()
+            var buy = [Bool](repeating: false, count: bars.count), sell = buy
+            for i in 0..<bars.count {
+                let v = macd.update(bars.close[i])
+                let m = v?.macd ?? .nan, sig = v?.macdsignal ?? .nan
+                buy[i] = up.update(m, sig)
+                sell[i] = down.update(sig, m)
+            }
+            return LongOnlySignals(buy: buy, sell: sell)
+        }
+    }
+
     public static func plots(_ parameters: StrategyParameters, bars: BarSeries) throws -> [StrategyPlot] {
         let fast = try parameters.int("fast"), slow = try parameters.int("slow"), signal = try parameters.int("signal")
         let columns = try MACD(fastperiod: fast, slowperiod: slow, signalperiod: signal).batch(bars.close)

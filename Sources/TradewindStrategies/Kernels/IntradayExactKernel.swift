@@ -4,16 +4,18 @@ import TradewindEngine
 /// The exact kernel of an intraday catalog strategy (`IntradayKernel` with its entry rule): one symbol of
 /// intraday bars, the NYSE calendar with flattening at the close, the `worst` intrabar policy.
 ///
-/// The kernel measures Sharpe and drawdown on session closes (the engine's summary: on every bar), so only its
-/// equity, return, trade count and win rate stand in for the engine's.
+/// The kernel reports every figure of the engine's summary (bar-level returns via `HeldBarPrefix`, closed trades),
+/// and its session-close Sharpe for the overfitting statistics.
 enum IntradayExactKernel {
     /// `parameters` reads a point's kernel parameters and its reference time (vwap-momentum's `reference_time`).
     static func make(rule: IntradayEntryRule,
                      parameters: @escaping @Sendable (StrategyParameters) throws -> (IntradayParameters, reference: Int)) -> ExactKernel {
         ExactKernel(
             summary: "IntradayKernel (rule \(rule.rawValue)): one symbol of intraday bars, NYSE calendar session policy with "
-                + "flatten at close, worst intrabar policy; equal to the engine (property-tested).",
-            exactMetrics: [.finalEquity, .totalReturn, .trades, .winRate],
+                + "flatten at close, worst intrabar policy; whole shares, other commission models and spread slippage through "
+                + "the per-combination pass (IntradayBruteForce) with the engine's cost models; equal to the engine (property-tested).",
+            exactMetrics: KernelMetric.all,
+            coversCostModels: true,
             supports: { _, config in
                 config.session.flattenAtClose && config.session.calendar is NYSECalendar && config.session.zone == .newYork
                     && config.intrabar == .worst
@@ -22,6 +24,19 @@ enum IntradayExactKernel {
                 guard series.interval.isIntraday, let data = try? IntradaySessionData(series: series) else { return nil }
                 return PreparedKernel { batch, config, threads in
                     guard let points = try? batch.map(parameters) else { return nil }
+                    if ExactKernel.costSettingsReason(config) != nil {
+                        // Whole shares, other commission models, spread slippage: the per-combination reference pass with
+                        // the engine's own cost models, one point per task.
+                        let account = KernelAccount(config)
+                        let results = threads.map(points.count) { j -> KernelMetrics? in
+                            guard let g = try? IntradayGrid(points[j].0),
+                                  let r = try? IntradayBruteForce.evaluate(rule: rule, data: data, grid: g, initialCash: config.initialCash,
+                                                                           account: account, referenceTime: points[j].reference)
+                            else { return nil }
+                            return r.metrics(at: 0)
+                        }
+                        return results.contains { $0 == nil } ? nil : results.map { $0! }
+                    }
                     return metrics(points, rule: rule, data: data, initialCash: config.initialCash,
                                    costs: ExactKernel.costs(of: config), threads: threads)
                 }

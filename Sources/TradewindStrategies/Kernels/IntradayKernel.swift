@@ -12,8 +12,9 @@ import TradewindData
 /// * for each distinct entry (bar, price), finds every target's and every stop's first-passage bar by two more
 ///   monotone walks (targets ascending, stops descending), then resolves each (target, stop) pair in O(1);
 /// * applies each resulting trade to the struct-of-arrays accumulators of the combinations that take it
-///   (equity, peak, drawdown, sums of session returns, trades, wins). Sessions without a trade cost nothing
-///   per combination: their return is 0.
+///   (equity, peak, drawdown, sums of session returns, trades, wins), and its held bars to the combination's
+///   `BarLedger` in O(1) through the entry's `HeldBarPrefix` (the engine summary's bar-level figures). Sessions
+///   without a trade cost nothing per combination: their returns are 0.
 ///
 /// The trading rules and cost arithmetic are those documented on `IntradayEntryRule`, `KernelCosts` and
 /// `IntradayParameters`; `IntradayBruteForce` is the bar-by-bar reference it is tested against.
@@ -41,7 +42,8 @@ public enum IntradayKernel {
             run(rule: rule, data: data, bars: bars, grid: grid, initialCash: initialCash, costs: costs,
                 referenceTime: referenceTime, acc: &acc, lists: &lists)
         }}}}}}
-        return acc.result(initialCash: initialCash, returnCount: data.returnCount, trades: lists)
+        return acc.result(initialCash: initialCash, returnCount: data.returnCount, bars: data.series.count,
+                          periodsPerYear: data.periodsPerYear, trades: lists)
     }
 
     static func validate(initialCash: Double, costs: KernelCosts) throws(KernelError) {
@@ -88,7 +90,11 @@ public enum IntradayKernel {
         let compound = grid.compound
         let recording = lists != nil
         let view = data.sessions
+        var prefix = HeldBarPrefix()
+        defer { prefix.deallocate() }
+        var prefixBar = -1, prefixEnd = -1, neededEnd = -1
 
+        acc.ledgers.withUnsafeMutableBufferPointer { lgB in
         acc.equity.withUnsafeMutableBufferPointer { eqB in
         acc.peak.withUnsafeMutableBufferPointer { pkB in
         acc.maxDrawdown.withUnsafeMutableBufferPointer { ddB in
@@ -97,7 +103,7 @@ public enum IntradayKernel {
         acc.trades.withUnsafeMutableBufferPointer { trB in
         acc.wins.withUnsafeMutableBufferPointer { wnB in
             let eq = eqB.baseAddress!, pk = pkB.baseAddress!, dd = ddB.baseAddress!, sr = srB.baseAddress!
-            let sq = sqB.baseAddress!, tr = trB.baseAddress!, wn = wnB.baseAddress!
+            let sq = sqB.baseAddress!, tr = trB.baseAddress!, wn = wnB.baseAddress!, lg = lgB.baseAddress!
             for s in 0..<view.sessionCount {
                 let prev = view.previousClose[s]
                 // vwap-momentum does not use the previous close; the others need one.
@@ -160,6 +166,7 @@ public enum IntradayKernel {
                         let e = entryBar[k]
                         let pB = entryPx[k] * buyF
                         if e != lastE || pB != lastP {
+                            if e != lastE { neededEnd = e }
                             lastE = e
                             lastP = pB
                             var cur = e + 1
@@ -195,12 +202,20 @@ public enum IntradayKernel {
                                     let p = j * nStop + m
                                     proceeds[p] = x * (1 - c)
                                     exitBar[p] = xb
+                                    neededEnd = max(neededEnd, xb)
                                     exitPx[p] = x
                                     reason[p] = why
                                 }
                             }
                         }
+                        // The held-bar prefix from this entry, up to the latest exit bar of its trades.
+                        if e != prefixBar || neededEnd > prefixEnd {
+                            prefixBar = e
+                            prefixEnd = max(neededEnd, e)
+                            prefix.fill(close: bars.close, from: e, end: prefixEnd + 1)
+                        }
                         let cost = pB * (1 + c)
+                        let entryReturn = HeldBarPrefix.entryReturn(close: bars.close, entryBar: e, entry: pB, commission: c)
                         let base = grid.index(time: ti, buy: k, sell: 0, stop: 0, compound: 0)
                         for p in 0..<pairs {
                             let x = exitPx[p]
@@ -212,6 +227,10 @@ public enum IntradayKernel {
                                                                     entry: pB, commission: c) else { continue }
                                 let e2 = KernelSizing.cashAfter(cash: e0, quantity: q, entry: pB, exit: x, commission: c)
                                 EquityAccumulators.apply(i, equityBefore: e0, after: e2, win: win, eq, pk, dd, sr, sq, tr, wn)
+                                let held = e0 - (q * pB + (q * pB) * c)
+                                prefix.apply(to: &lg[i], close: bars.close, entryBar: e, exitBar: exitBar[p], cashBefore: e0,
+                                             cashHeld: held, quantity: q, cashAfter: e2, entryReturn: entryReturn)
+                                lg[i].close(netPnL: BarLedger.netPnL(quantity: q, entry: pB, exit: x, commission: c))
                                 if recording {
                                     lists![i].append(KernelTrade(entryBar: e, exitBar: exitBar[p], entryPrice: pB,
                                                                  exitPrice: exitPx[p], quantity: q, reason: reason[p]))
@@ -221,7 +240,7 @@ public enum IntradayKernel {
                     }
                 }
             }
-        }}}}}}}
+        }}}}}}}}
     }
 }
 

@@ -1,3 +1,4 @@
+import TradewindAnalytics
 import TradewindCore
 import TradewindData
 
@@ -21,6 +22,9 @@ public struct IntradaySessionData: Sendable {
         self.sessions = SessionView(series: series, calendar: calendar)
         self.barNanos = Int64(series.interval.count) * UnixTime.nanosPerSecond
     }
+
+    /// Bars a year for the engine summary's annualisation (`Annualization.periodsPerYear`: 98,280 for minute bars).
+    public var periodsPerYear: Double { Annualization.periodsPerYear(for: series.interval) }
 
     /// Number of session returns the metrics use: one per session in the data (the first against the initial cash).
     public var returnCount: Int { sessions.sessionCount }

@@ -25,7 +25,9 @@ public struct KernelTrade: Sendable, Hashable, Codable {
 
 /// The metrics of one parameter set, as every kernel reports them.
 ///
-/// `sharpe` and `maxDrawdown` are of the session-close equity series `E_0 = initial cash, E_1 … E_n` (one point
+/// `summary` holds the engine summary's figures (bar-level returns, trade statistics, exposure: `KernelSummary`).
+/// `sharpe` and `maxDrawdown` are the kernel's own basis, the one the overfitting statistics use (`SharpeBasis`):
+/// for daily kernels the bars (so they equal the summary's), for the intraday kernel the session-close equity series `E_0 = initial cash, E_1 … E_n` (one point
 /// per session in the data): Sharpe = mean / sample standard deviation (n − 1) of the n session returns
 /// `E_s / E_{s−1} − 1`, × √252 (0 when there are fewer than two returns or no variation);
 /// max drawdown = min over s of `E_s / max_{t≤s} E_t − 1` (≤ 0).
@@ -36,6 +38,8 @@ public struct KernelMetrics: Sendable, Hashable, Codable {
     public var wins: Int
     public var sharpe: Double
     public var maxDrawdown: Double
+    /// The engine summary's figures for the same run.
+    public var summary: KernelSummary = .undefined
 }
 
 /// Per-combination results of a kernel run, struct of arrays indexed like the grid.
@@ -46,6 +50,8 @@ public struct KernelGridResult: Sendable {
     public var wins: [Int32]
     public var sharpe: [Double]
     public var maxDrawdown: [Double]
+    /// The engine summary's figures per combination.
+    public var summaries: [KernelSummary]
     /// Trades per combination, only when requested.
     public var tradeLists: [[KernelTrade]]?
 
@@ -53,7 +59,7 @@ public struct KernelGridResult: Sendable {
 
     public func metrics(at i: Int) -> KernelMetrics {
         KernelMetrics(finalEquity: finalEquity[i], totalReturn: finalEquity[i] / initialCash - 1, trades: Int(trades[i]),
-                      wins: Int(wins[i]), sharpe: sharpe[i], maxDrawdown: maxDrawdown[i])
+                      wins: Int(wins[i]), sharpe: sharpe[i], maxDrawdown: maxDrawdown[i], summary: summaries[i])
     }
 }
 
@@ -67,8 +73,11 @@ struct EquityAccumulators {
     var sumSquares: [Double]
     var trades: [Int32]
     var wins: [Int32]
+    /// The bar-level statistics of each combination (`KernelSummary`'s source).
+    var ledgers: [BarLedger]
 
     init(count: Int, initialCash: Double) {
+        ledgers = [BarLedger](repeating: BarLedger(initialCash: initialCash), count: count)
         equity = [Double](repeating: initialCash, count: count)
         peak = equity
         maxDrawdown = [Double](repeating: 0, count: count)
@@ -95,14 +104,18 @@ struct EquityAccumulators {
         wn[i] &+= win ? 1 : 0
     }
 
-    /// Final metrics for `returnCount` session returns.
-    func result(initialCash: Double, returnCount n: Int, trades lists: [[KernelTrade]]?) -> KernelGridResult {
+    /// Final metrics for `returnCount` session returns and `bars` bars, `periodsPerYear` of them a year.
+    func result(initialCash: Double, returnCount n: Int, bars: Int, periodsPerYear: Double,
+                trades lists: [[KernelTrade]]?) -> KernelGridResult {
         var sharpe = [Double](repeating: 0, count: equity.count)
+        var summaries = [KernelSummary](repeating: .undefined, count: equity.count)
         for i in 0..<equity.count {
             sharpe[i] = KernelStatistics.sharpe(sum: sumReturn[i], sumSquares: sumSquares[i], count: n)
+            summaries[i] = KernelSummary(ledgers[i], bars: bars, periodsPerYear: periodsPerYear, initialCash: initialCash,
+                                         finalEquity: equity[i], trades: Int(trades[i]))
         }
         return KernelGridResult(initialCash: initialCash, finalEquity: equity, trades: trades, wins: wins,
-                                sharpe: sharpe, maxDrawdown: maxDrawdown, tradeLists: lists)
+                                sharpe: sharpe, maxDrawdown: maxDrawdown, summaries: summaries, tradeLists: lists)
     }
 }
 

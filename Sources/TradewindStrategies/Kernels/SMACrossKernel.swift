@@ -1,4 +1,5 @@
 import Synchronization
+import TradewindAnalytics
 import TradewindCore
 import TradewindIndicators
 
@@ -28,8 +29,13 @@ public enum SMACrossKernel {
     /// The longest window the kernel takes (sma-cross's `slow` is at most 5,000).
     public static let maximumWindow = 1 << 20
 
+    /// - Parameter fillAtClose: market orders fill at the signal bar's close (`FillTiming.signalClose`, vectorbt's
+    ///   default) instead of the next bar's open (`closeRun`).
+    ///   `account`: the engine's cost models (any commission, spread slippage, whole shares) instead of `costs`; the
+    ///   per-bar passes `run`/`closeRun` then evaluate every pair.
     public static func evaluate(series: BarSeries, pairs: [Pair], initialCash: Double = 100_000, costs: KernelCosts = .none,
-                                recordTrades: Bool = false, threads: ThreadBudget = .all) throws(KernelError) -> KernelGridResult {
+                                account: KernelAccount? = nil, fillAtClose: Bool = false, recordTrades: Bool = false,
+                                threads: ThreadBudget = .all) throws(KernelError) -> KernelGridResult {
         try IntradayKernel.validate(initialCash: initialCash, costs: costs)
         try IntradaySessionData.checkPrices(series)
         for p in pairs where !(p.fast >= 1 && p.slow >= 2 && p.fast < p.slow && p.slow <= maximumWindow) {
@@ -74,6 +80,10 @@ public enum SMACrossKernel {
         let averagesAreNumbers = n == 0 || cumsum[n - 1].isFinite
         let out = Results(count: pairs.count, record: recordTrades)
         let averages = block, columnOf = column
+        let periodsPerYear = Annualization.periodsPerYear(for: series.interval)
+        let book = account ?? KernelAccount(commission: .percentOfValue(costs.commission),
+                                            slippage: costs.slippageBps > 0 ? .basisPoints(costs.slippageBps) : .none)
+        let plainCosts = account == nil
         let workers = threads.workers(for: pairs.count)
         // Pairs are handed out in chunks from a shared counter, so a worker on a core that other processes share
         // takes fewer of them instead of holding the others up (each pair's result is the same on any worker).
@@ -91,11 +101,21 @@ public enum SMACrossKernel {
                         let p = pairs[k], fc = columnOf[p.fast], sc = columnOf[p.slow]
                         let fast = UnsafeBufferPointer(rebasing: all[fc * n ..< (fc + 1) * n])
                         let slow = UnsafeBufferPointer(rebasing: all[sc * n ..< (sc + 1) * n])
-                        let fastResult = averagesAreNumbers
+                        if fillAtClose {
+                            let fastResult = averagesAreNumbers && plainCosts
+                                ? fastCloseRun(close: close, fast: fast, slow: slow, firstValid: p.slow - 1, initialCash: initialCash,
+                                               costs: costs, periodsPerYear: periodsPerYear, record: recordTrades) : nil
+                            out.store(k, fastResult ?? closeRun(close: close, fast: fast, slow: slow, initialCash: initialCash,
+                                                                account: book, periodsPerYear: periodsPerYear, record: recordTrades))
+                            continue
+                        }
+                        let fastResult = averagesAreNumbers && plainCosts
                             ? fastRun(open: open, close: close, fast: fast, slow: slow, firstValid: p.slow - 1,
-                                      initialCash: initialCash, costs: costs, record: recordTrades) : nil
+                                      initialCash: initialCash, costs: costs, periodsPerYear: periodsPerYear,
+                                      record: recordTrades) : nil
                         out.store(k, fastResult ?? run(open: open, close: close, fast: fast, slow: slow,
-                                                       initialCash: initialCash, costs: costs, record: recordTrades))
+                                                       initialCash: initialCash, account: book, periodsPerYear: periodsPerYear,
+                                                       record: recordTrades))
                     }
                 }
             }}}
@@ -111,29 +131,32 @@ public enum SMACrossKernel {
     /// The reference pass: every bar through the two `CrossAbove` detectors, the pending order and the metrics.
     /// `fastRun` reproduces it bit for bit; this one remains for the cases outside `fastRun`'s premises.
     static func run(open: UnsafeBufferPointer<Double>, close: UnsafeBufferPointer<Double>, fast: UnsafeBufferPointer<Double>,
-                    slow: UnsafeBufferPointer<Double>, initialCash: Double, costs: KernelCosts, record: Bool) -> PairResult {
-        let c = costs.commission, buyF = costs.buyFactor, sellF = costs.sellFactor
+                    slow: UnsafeBufferPointer<Double>, initialCash: Double, account: KernelAccount, periodsPerYear: Double,
+                    record: Bool) -> PairResult {
         var above = CrossAbove(), below = CrossAbove()
-        var cash = initialCash, q = 0.0, entryPrice = 0.0, entryBar = -1
+        var cash = initialCash, q = 0.0, entryPrice = 0.0, entryBar = -1, entryFee = 0.0
         var pendingBuy = false, pendingSell = false
         var before = initialCash, peak = initialCash, mdd = 0.0, sum = 0.0, sumSquares = 0.0
         var trades = 0, wins = 0
+        var ledger = BarLedger(initialCash: initialCash)
         var list: [KernelTrade] = []
         let n = close.count
         for i in 0..<n {
             if pendingBuy {
-                let price = open[i] * buyF
-                let qty = KernelSizing.quantity(cash: cash, initialCash: initialCash, compound: true, entry: price, commission: c)!
-                if qty > 0 {
-                    cash = cash - (qty * price + (qty * price) * c)
-                    q = qty; entryPrice = price; entryBar = i
+                let price = account.buyPrice(open[i])
+                if let (qty, fee) = account.buyAll(price: price, cash: cash) {
+                    cash -= qty * price + fee
+                    q = qty; entryPrice = price; entryBar = i; entryFee = fee
                 }
                 pendingBuy = false
             } else if pendingSell {
-                let price = open[i] * sellF
-                cash = cash - ((-q) * price + (q * price) * c)
+                let price = account.sellPrice(open[i])
+                let fee = account.sellCommission(q, price: price)
+                cash -= (-q) * price + fee
                 trades += 1
-                if price * (1 - c) > entryPrice * (1 + c) { wins += 1 }
+                let net = (price - entryPrice) * q - entryFee - fee
+                if net > 0 { wins += 1 }
+                ledger.close(netPnL: net)
                 if record {
                     list.append(KernelTrade(entryBar: entryBar, exitBar: i, entryPrice: entryPrice, exitPrice: price,
                                             quantity: q, reason: .signal))
@@ -152,10 +175,68 @@ public enum SMACrossKernel {
             sumSquares += r * r
             peak = max(peak, e)
             mdd = min(mdd, e / peak - 1)
+            ledger.mark(e, before: before)
+            if q != 0 { ledger.heldBars += 1 }
             before = e
         }
         let m = KernelMetrics(finalEquity: before, totalReturn: before / initialCash - 1, trades: trades, wins: wins,
-                              sharpe: KernelStatistics.sharpe(sum: sum, sumSquares: sumSquares, count: n), maxDrawdown: mdd)
+                              sharpe: KernelStatistics.sharpe(sum: sum, sumSquares: sumSquares, count: n), maxDrawdown: mdd,
+                              summary: KernelSummary(ledger, bars: n, periodsPerYear: periodsPerYear, initialCash: initialCash,
+                                                     finalEquity: before, trades: trades))
+        return PairResult(metrics: m, trades: list)
+    }
+
+    /// The pass with fills at the signal bar's close: every bar through the two `CrossAbove` detectors; a cross up
+    /// while flat buys with all the cash at this bar's close (slipped), a cross down while long sells everything at it,
+    /// also on the last bar; then the bar's equity, with the position just taken or without the one just sold.
+    static func closeRun(close: UnsafeBufferPointer<Double>, fast: UnsafeBufferPointer<Double>, slow: UnsafeBufferPointer<Double>,
+                         initialCash: Double, account: KernelAccount, periodsPerYear: Double, record: Bool) -> PairResult {
+        var above = CrossAbove(), below = CrossAbove()
+        var cash = initialCash, q = 0.0, entryPrice = 0.0, entryBar = -1, entryFee = 0.0
+        var before = initialCash, peak = initialCash, mdd = 0.0, sum = 0.0, sumSquares = 0.0
+        var trades = 0, wins = 0
+        var ledger = BarLedger(initialCash: initialCash)
+        var list: [KernelTrade] = []
+        let n = close.count
+        for i in 0..<n {
+            let up = above.update(fast[i], slow[i])
+            let down = below.update(slow[i], fast[i])
+            if up != down {
+                if up && q == 0 {
+                    let price = account.buyPrice(close[i])
+                    if let (qty, fee) = account.buyAll(price: price, cash: cash) {
+                        cash -= qty * price + fee
+                        q = qty; entryPrice = price; entryBar = i; entryFee = fee
+                    }
+                } else if down && q > 0 {
+                    let price = account.sellPrice(close[i])
+                    let fee = account.sellCommission(q, price: price)
+                    cash -= (-q) * price + fee
+                    trades += 1
+                    let net = (price - entryPrice) * q - entryFee - fee
+                    if net > 0 { wins += 1 }
+                    ledger.close(netPnL: net)
+                    if record {
+                        list.append(KernelTrade(entryBar: entryBar, exitBar: i, entryPrice: entryPrice, exitPrice: price,
+                                                quantity: q, reason: .signal))
+                    }
+                    q = 0
+                }
+            }
+            let e = cash + q * close[i]
+            let r = e / before - 1
+            sum += r
+            sumSquares += r * r
+            peak = max(peak, e)
+            mdd = min(mdd, e / peak - 1)
+            ledger.mark(e, before: before)
+            if q != 0 { ledger.heldBars += 1 }
+            before = e
+        }
+        let m = KernelMetrics(finalEquity: before, totalReturn: before / initialCash - 1, trades: trades, wins: wins,
+                              sharpe: KernelStatistics.sharpe(sum: sum, sumSquares: sumSquares, count: n), maxDrawdown: mdd,
+                              summary: KernelSummary(ledger, bars: n, periodsPerYear: periodsPerYear, initialCash: initialCash,
+                                                     finalEquity: before, trades: trades))
         return PairResult(metrics: m, trades: list)
     }
 
@@ -179,7 +260,7 @@ public enum SMACrossKernel {
     ///   `e / peak > minRatio` exactly. Most bars skip the division (one of the two that bound the loop).
     static func fastRun(open: UnsafeBufferPointer<Double>, close: UnsafeBufferPointer<Double>, fast: UnsafeBufferPointer<Double>,
                         slow: UnsafeBufferPointer<Double>, firstValid: Int, initialCash: Double, costs: KernelCosts,
-                        record: Bool) -> PairResult? {
+                        periodsPerYear: Double, record: Bool) -> PairResult? {
         let n = close.count
         guard open.count == n, fast.count == n, slow.count == n, firstValid >= 0,
               initialCash.isFinite, initialCash >= 1e-100 else { return nil }
@@ -187,13 +268,16 @@ public enum SMACrossKernel {
         var cash = initialCash, q = 0.0, entryPrice = 0.0, entryBar = -1
         var before = initialCash, peak = initialCash, sum = 0.0, sumSquares = 0.0
         var minRatio = 1.0, drawdownBound = 1 + 0x1p-40
-        var trades = 0, wins = 0
+        var trades = 0, wins = 0, heldBars = 0, downsideSquares = 0.0
+        var ledger = BarLedger(initialCash: initialCash)
         var list: [KernelTrade] = []
         // One bar's metrics at equity e (peak ≥ initial cash ≥ 1e-100 and bound ≥ 2⁻⁵⁰⁰ keep the product normal).
         @inline(__always) func mark(_ e: Double) {
             let r = e / before - 1
             sum += r
             sumSquares += r * r
+            let down = min(r, 0)  // branch-free (a sign test per bar mispredicts): adding 0 changes nothing
+            downsideSquares += down * down
             peak = e > peak ? e : peak  // `max(peak, e)` for these finite positive peaks, in one `maxsd`
             if !(e > peak * drawdownBound) {
                 let ratio = e / peak
@@ -231,12 +315,32 @@ public enum SMACrossKernel {
             // also counts as "seen") and stays armed while fast ≥ slow: the cross down is the first bar with fast
             // below slow.
             var crossedDown = false
+            // `mark` on every held bar, written out on locals so that the running figures stay in registers.
+            var s1 = sum, s2 = sumSquares, d2 = downsideSquares, top = peak, low = minRatio, bound = drawdownBound
+            var previous = before
             while i < n {
-                mark(cash + q * close[i])
+                let e = cash + q * close[i]
+                let r = e / previous - 1
+                s1 += r
+                s2 += r * r
+                let down = min(r, 0)
+                d2 += down * down
+                top = e > top ? e : top
+                if !(e > top * bound) {
+                    let ratio = e / top
+                    if ratio < low {
+                        low = ratio
+                        bound = ratio >= 0x1p-500 ? ratio * (1 + 0x1p-40) : .infinity
+                    }
+                }
+                previous = e
                 crossedDown = fast[i] < slow[i]
                 i += 1
                 if crossedDown { break }
             }
+            sum = s1; sumSquares = s2; downsideSquares = d2; peak = top; minRatio = low; drawdownBound = bound
+            before = previous
+            heldBars += i - buyBar  // the bars just marked, all with the position open
             guard crossedDown && i < n else { break }  // held to the end, or crossed down on the last bar
             // Fast < slow at the cross down: the cross-up detector is armed again.
             armedUp = true
@@ -246,6 +350,7 @@ public enum SMACrossKernel {
             cash = cash - ((-q) * price + (q * price) * c)
             trades += 1
             if price * (1 - c) > entryPrice * (1 + c) { wins += 1 }
+            ledger.close(netPnL: BarLedger.netPnL(quantity: q, entry: entryPrice, exit: price, commission: c))
             if record {
                 list.append(KernelTrade(entryBar: entryBar, exitBar: sellBar, entryPrice: entryPrice, exitPrice: price,
                                         quantity: q, reason: .signal))
@@ -254,9 +359,122 @@ public enum SMACrossKernel {
             mark(cash + q * close[sellBar])
             guard cash.isFinite, cash != 0 else { return nil }
         }
+        ledger.sum = sum
+        ledger.sumSquares = sumSquares
+        ledger.downsideSquares = downsideSquares
+        ledger.peak = peak
+        ledger.minRatio = minRatio
+        ledger.heldBars = heldBars
         let m = KernelMetrics(finalEquity: before, totalReturn: before / initialCash - 1, trades: trades, wins: wins,
                               sharpe: KernelStatistics.sharpe(sum: sum, sumSquares: sumSquares, count: n),
-                              maxDrawdown: minRatio - 1)
+                              maxDrawdown: minRatio - 1,
+                              summary: KernelSummary(ledger, bars: n, periodsPerYear: periodsPerYear, initialCash: initialCash,
+                                                     finalEquity: before, trades: trades))
+        return PairResult(metrics: m, trades: list)
+    }
+
+    /// `closeRun`'s result segment by segment, as `fastRun` is `run`'s (same premises; nil outside them): flat
+    /// stretches only look for the next cross up, which buys at that bar's close; the held bars (from the buy bar)
+    /// are marked on locals until the first bar with fast below slow, which sells at its close.
+    static func fastCloseRun(close: UnsafeBufferPointer<Double>, fast: UnsafeBufferPointer<Double>, slow: UnsafeBufferPointer<Double>,
+                             firstValid: Int, initialCash: Double, costs: KernelCosts, periodsPerYear: Double,
+                             record: Bool) -> PairResult? {
+        let n = close.count
+        guard fast.count == n, slow.count == n, firstValid >= 0, initialCash.isFinite, initialCash >= 1e-100 else { return nil }
+        let c = costs.commission, buyF = costs.buyFactor, sellF = costs.sellFactor
+        var cash = initialCash, q = 0.0, entryPrice = 0.0, entryBar = -1
+        var before = initialCash, peak = initialCash, sum = 0.0, sumSquares = 0.0, downsideSquares = 0.0
+        var minRatio = 1.0, drawdownBound = 1 + 0x1p-40
+        var trades = 0, wins = 0, heldBars = 0
+        var ledger = BarLedger(initialCash: initialCash)
+        var list: [KernelTrade] = []
+        var seenFastBelow = false, armedUp = false
+        var i = firstValid
+        while i < n {
+            while i < n && !armedUp {
+                let f = fast[i], s = slow[i]
+                seenFastBelow = seenFastBelow || f < s
+                armedUp = seenFastBelow && f <= s
+                i += 1
+            }
+            while i < n && !(fast[i] > slow[i]) { i += 1 }
+            guard i < n else { break }  // no cross up
+            armedUp = false
+            let buyBar = i
+            let buyPrice = close[buyBar] * buyF
+            let qty = KernelSizing.quantity(cash: cash, initialCash: initialCash, compound: true, entry: buyPrice, commission: c)!
+            guard qty > 0 else { i += 1; continue }  // no position: the cross bar stays flat
+            cash = cash - (qty * buyPrice + (qty * buyPrice) * c)
+            q = qty; entryPrice = buyPrice; entryBar = buyBar
+            // Held bars from the buy bar (fast > slow there) until fast falls below slow.
+            var s1 = sum, s2 = sumSquares, d2 = downsideSquares, top = peak, low = minRatio, bound = drawdownBound
+            var previous = before
+            while i < n && !(fast[i] < slow[i]) {
+                let e = cash + q * close[i]
+                let r = e / previous - 1
+                s1 += r
+                s2 += r * r
+                let down = min(r, 0)
+                d2 += down * down
+                top = e > top ? e : top
+                if !(e > top * bound) {
+                    let ratio = e / top
+                    if ratio < low {
+                        low = ratio
+                        bound = ratio >= 0x1p-500 ? ratio * (1 + 0x1p-40) : .infinity
+                    }
+                }
+                previous = e
+                i += 1
+            }
+            heldBars += i - buyBar
+            guard i < n else {
+                sum = s1; sumSquares = s2; downsideSquares = d2; peak = top; minRatio = low; drawdownBound = bound
+                before = previous
+                break  // held to the end
+            }
+            // The cross down: sell at this bar's close, then the bar's equity.
+            let sellBar = i
+            let price = close[sellBar] * sellF
+            cash = cash - ((-q) * price + (q * price) * c)
+            trades += 1
+            let net = BarLedger.netPnL(quantity: q, entry: entryPrice, exit: price, commission: c)
+            if net > 0 { wins += 1 }
+            ledger.close(netPnL: net)
+            if record {
+                list.append(KernelTrade(entryBar: entryBar, exitBar: sellBar, entryPrice: entryPrice, exitPrice: price,
+                                        quantity: q, reason: .signal))
+            }
+            q = 0
+            let e = cash
+            let r = e / previous - 1
+            s1 += r
+            s2 += r * r
+            let down = min(r, 0)
+            d2 += down * down
+            top = e > top ? e : top
+            let ratio = e / top
+            if ratio < low {
+                low = ratio
+                bound = ratio >= 0x1p-500 ? ratio * (1 + 0x1p-40) : .infinity
+            }
+            sum = s1; sumSquares = s2; downsideSquares = d2; peak = top; minRatio = low; drawdownBound = bound
+            before = e
+            armedUp = true  // fast < slow at the cross down
+            i += 1
+            guard cash.isFinite, cash != 0 else { return nil }
+        }
+        ledger.sum = sum
+        ledger.sumSquares = sumSquares
+        ledger.downsideSquares = downsideSquares
+        ledger.peak = peak
+        ledger.minRatio = minRatio
+        ledger.heldBars = heldBars
+        let m = KernelMetrics(finalEquity: before, totalReturn: before / initialCash - 1, trades: trades, wins: wins,
+                              sharpe: KernelStatistics.sharpe(sum: sum, sumSquares: sumSquares, count: n),
+                              maxDrawdown: minRatio - 1,
+                              summary: KernelSummary(ledger, bars: n, periodsPerYear: periodsPerYear, initialCash: initialCash,
+                                                     finalEquity: before, trades: trades))
         return PairResult(metrics: m, trades: list)
     }
 
@@ -269,7 +487,7 @@ public enum SMACrossKernel {
             return KernelGridResult(initialCash: initialCash, finalEquity: r.map(\.metrics.finalEquity),
                                     trades: r.map { Int32($0.metrics.trades) }, wins: r.map { Int32($0.metrics.wins) },
                                     sharpe: r.map(\.metrics.sharpe), maxDrawdown: r.map(\.metrics.maxDrawdown),
-                                    tradeLists: r.map(\.trades))
+                                    summaries: r.map(\.metrics.summary), tradeLists: r.map(\.trades))
         }
     }
 }

@@ -180,15 +180,14 @@ extension RSI2: CatalogStrategy {
                              range: 0...100)]
     }
 
-    /// `RSI2Kernel`: one symbol of daily bars, next-open fills, no filters and no hedge.
+    /// `RSI2Kernel`: one symbol of daily bars, next-open or close fills, entry filters, no hedge.
     public static var kernel: ExactKernel? {
         ExactKernel(
-            summary: "RSI2Kernel: one symbol of daily bars, next-open fills, no filters and no hedge; equal to the engine (property-tested).",
+            summary: "RSI2Kernel: one symbol of daily bars, next-open or close fills, no session policy, any entry filters, no hedge; the engine's whole cost arithmetic; equal to the engine (property-tested).",
             exactMetrics: KernelMetric.all,
+            coversCostModels: true,
             supports: { p, config in
-                config.fillTiming == .nextOpen && config.session.calendar == nil && config.session.hours == nil
-                    && (try? p.bool("filter_vwap")) == false && (try? p.bool("filter_trend")) == false
-                    && (try? p.real("min_volume")) == 0 && (try? p.bool("filter_bollinger")) == false
+                config.session.calendar == nil && config.session.hours == nil
                     && (try? p.string("hedge_symbol"))?.isEmpty == true
             },
             prepare: { series in
@@ -196,9 +195,17 @@ extension RSI2: CatalogStrategy {
                 return PreparedKernel { batch, config, threads in
                     guard let ps = try? batch.map({ p throws(ParameterError) in
                         RSI2Kernel.Parameters(rsiPeriod: try p.int("rsi_period"), entry: try p.real("entry"), exit: try p.real("exit"),
-                                              stopLoss: try p.real("stop_loss"), positionSize: try p.real("position_size"))
+                                              stopLoss: try p.real("stop_loss"), positionSize: try p.real("position_size"),
+                                              filters: RSI2Kernel.Filters(
+                                                vwap: try p.bool("filter_vwap"), trend: try p.bool("filter_trend"),
+                                                trendPeriod: try p.int("trend_period"), minVolume: try p.real("min_volume"),
+                                                bollinger: try p.bool("filter_bollinger"), bbPeriod: try p.int("bb_period"),
+                                                bbStd: try p.real("bb_std")))
                     }), let r = try? RSI2Kernel.evaluate(series: series, parameters: ps, initialCash: config.initialCash,
-                                                        costs: ExactKernel.costs(of: config), threads: threads) else { return nil }
+                                                        costs: ExactKernel.costs(of: config),
+                                                            account: ExactKernel.costSettingsReason(config) == nil ? nil : KernelAccount(config),
+                                                        fillAtClose: config.fillTiming == .signalClose,
+                                                        threads: threads) else { return nil }
                     return (0..<r.count).map(r.metrics(at:))
                 }
             })

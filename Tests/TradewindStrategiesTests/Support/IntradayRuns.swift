@@ -49,7 +49,7 @@ enum IntradayRuns {
         let ctx = "\(label) \(m) \(p) reference \(IntradayParameters.clock(reference)) costs \(costs)"
         #expect(e.trades.allSatisfy { !$0.isOpen }, "\(ctx): open trade left", sourceLocation: sourceLocation)
         expectKernelEqualsEngine(trades: k.tradeLists![0], metrics: k.metrics(at: 0), engine: e,
-                                 engineMetrics: KernelEngineParityTests.engineMetrics(e, cash: cash),
+                                 engineMetrics: KernelEngineParityTests.engineMetrics(e, cash: cash), interval: series.interval,
                                  sameBars: { series.time[$0.entryBar] == $1.entryTime && series.time[$0.exitBar] == $1.exitTime },
                                  context: ctx, sourceLocation: sourceLocation)
         expectSameResults(k, b, context: ctx + " (bar-by-bar reference)", sourceLocation: sourceLocation)

@@ -1,4 +1,5 @@
 import Testing
+import TradewindCore
 import TradewindEngine
 import TradewindStrategies
 
@@ -24,6 +25,10 @@ func expectSameResults(_ a: KernelGridResult, _ b: KernelGridResult, tolerance: 
             failures += 1
             Issue.record("\(context) #\(i): \(ma) vs \(mb)", sourceLocation: sourceLocation)
         }
+        if ok, let why = summaryDifference(ma.summary, mb.summary, tolerance: max(tolerance, 1e-10)) {
+            failures += 1
+            Issue.record("\(context) #\(i): \(why)", sourceLocation: sourceLocation)
+        }
         if let ta = a.tradeLists?[i], let tb = b.tradeLists?[i], ok {
             if ta.count != tb.count { failures += 1; Issue.record("\(context) #\(i): \(ta.count) vs \(tb.count) trades", sourceLocation: sourceLocation); continue }
             for (x, y) in zip(ta, tb) where !(x.entryBar == y.entryBar && x.exitBar == y.exitBar && x.reason == y.reason
@@ -42,9 +47,18 @@ func expectSameResults(_ a: KernelGridResult, _ b: KernelGridResult, tolerance: 
 /// closed trades, each on the same bars (`sameBars`) at the same prices and quantity, and the same final equity,
 /// trade and win counts, Sharpe and maximum drawdown (`engineMetrics`: the engine's equity under the kernel's
 /// definitions).
+///
+/// Then every figure of the engine's summary (`BacktestSummary` over `interval` bars, what `backtest --json` prints)
+/// against the kernel's `summary`: Sharpe, Sortino, volatility, CAGR, max drawdown, Calmar, win rate, profit factor
+/// and exposure, each within 1e-9 (relative above 1), or both undefined.
 func expectKernelEqualsEngine(trades kt: [KernelTrade], metrics km: KernelMetrics, engine e: BacktestResult,
-                              engineMetrics em: KernelMetrics, sameBars: (KernelTrade, Trade) -> Bool, context ctx: String,
+                              engineMetrics em: KernelMetrics, interval: BarInterval,
+                              sameBars: (KernelTrade, Trade) -> Bool, context ctx: String,
                               sourceLocation: SourceLocation = #_sourceLocation) {
+    let summary = BacktestSummary(result: e, interval: interval)
+    if let why = summaryDifference(km.summary, KernelSummary(engine: summary), tolerance: 1e-9) {
+        Issue.record("\(ctx): \(why)", sourceLocation: sourceLocation)
+    }
     let et = e.closedTrades
     #expect(kt.count == et.count, "\(ctx): \(kt.count) kernel trades vs \(et.count) engine trades", sourceLocation: sourceLocation)
     for (a, b) in zip(kt, et) where !(sameBars(a, b)
@@ -60,4 +74,27 @@ func expectKernelEqualsEngine(trades kt: [KernelTrade], metrics km: KernelMetric
             sourceLocation: sourceLocation)
     #expect(abs(km.maxDrawdown - em.maxDrawdown) <= 1e-9, "\(ctx): drawdown \(km.maxDrawdown) vs \(em.maxDrawdown)",
             sourceLocation: sourceLocation)
+}
+
+extension KernelSummary {
+    /// The engine summary's figures in the kernel's form (`null` as NaN).
+    init(engine s: BacktestSummary) {
+        self.init(cagr: s.cagr ?? .nan, volatility: s.volatility ?? .nan, sharpe: s.sharpe ?? .nan, sortino: s.sortino ?? .nan,
+                  calmar: s.calmar ?? .nan, maxDrawdown: s.maxDrawdown ?? .nan, winRate: s.winRate ?? .nan,
+                  profitFactor: s.profitFactor ?? .nan, exposure: s.exposure)
+    }
+}
+
+/// The figures on which two summaries differ by more than `tolerance` (relative above 1, absolute below), both NaN
+/// counting as equal; nil when none do.
+func summaryDifference(_ a: KernelSummary, _ b: KernelSummary, tolerance: Double) -> String? {
+    let figures: [(String, Double, Double)] = [
+        ("cagr", a.cagr, b.cagr), ("volatility", a.volatility, b.volatility), ("sharpe", a.sharpe, b.sharpe),
+        ("sortino", a.sortino, b.sortino), ("calmar", a.calmar, b.calmar), ("max_drawdown", a.maxDrawdown, b.maxDrawdown),
+        ("win_rate", a.winRate, b.winRate), ("profit_factor", a.profitFactor, b.profitFactor), ("exposure", a.exposure, b.exposure),
+    ]
+    let off = figures.filter { _, x, y in
+        !((x.isNaN && y.isNaN) || abs(x - y) <= tolerance * max(1, abs(y)))
+    }
+    return off.isEmpty ? nil : off.map { "\($0.0) \($0.1) vs \($0.2)" }.joined(separator: ", ")
 }
