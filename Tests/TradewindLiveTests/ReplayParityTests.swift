@@ -126,3 +126,28 @@ import TradewindTestSupport
         ReplayParityTests.expectSame(r, b, "signals")
     }
 }
+
+/// One iteration on demand: a runtime driven a step at a time (as a server's tick does) records what the feed-driven
+/// run records.
+@Suite struct StepByStepRuntimeTests {
+    @Test func tickingEveryStepEqualsTradingTheFeed() async throws {
+        let data = MarketDataset([ReplayParityTests.daily.series[0].slice(0..<400)])
+        let d = try StrategyCatalog.builtIn.named("rsi2")
+        let p = try d.parameters([:])
+        let feed = try ReplayFeed(data)
+        let broker = try PaperBroker(symbols: feed.symbols, interval: feed.interval, config: BacktestConfig())
+        let runtime = try TradingRuntime(symbols: feed.symbols, interval: feed.interval, config: BacktestConfig(),
+                                         broker: broker) { setup in try d.stream(p, setup) }
+        try runtime.start()
+        for try await batch in feed.steps() {
+            for step in batch {
+                try runtime.process(step)
+                #expect(runtime.currentStatus().steps == runtime.context.steps)
+            }
+        }
+        let ticked = try await runtime.finish()
+        let backtest = try d.run(p, data, BacktestConfig())
+        #expect(backtest.fills.count > 5)
+        ReplayParityTests.expectSame(ticked, backtest, "step by step")
+    }
+}

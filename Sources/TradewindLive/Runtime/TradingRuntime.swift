@@ -134,9 +134,7 @@ public final class TradingRuntime {
 
     private func tradeUntilDone(_ feed: some MarketFeed) async throws -> BacktestResult {
         guard feed.symbols == context.symbols else { throw TradingError.symbolsMismatch(feed: feed.symbols, run: context.symbols) }
-        try journal(.lifecycle("start", time: 0))
-        try guarded { try run.start() }
-        try link.flush(context)
+        try start()
         var epoch = broker.connectionEpoch
         for try await batch in feed.steps() {
             for step in batch {
@@ -151,11 +149,26 @@ public final class TradingRuntime {
             onBatch?(currentStatus())
             if Task.isCancelled { break }
         }
-        // Before the results: whatever the broker reported that has not reached the runtime (a lost connection, a
-        // late report) is taken now, so the books end equal to the broker's.
+        return try await finish()
+    }
+
+    /// Starts the run (`onStart`, journaled): then `process` each step as it comes (one iteration on demand, as a
+    /// server's tick does), and `finish`. `trade(_:)` does all three over a feed.
+    public func start() throws {
+        guard !started else { return }
+        started = true
+        try journal(.lifecycle("start", time: 0))
+        try guarded { try run.start() }
+        try link.flush(context)
+    }
+
+    private var started = false
+
+    /// Ends the run: whatever the broker reported that has not reached the runtime (a lost connection, a late report)
+    /// is taken first, so the books end equal to the broker's; then `onEnd` and the results in backtest form.
+    public func finish() async throws -> BacktestResult {
         try link.applyUpdates(context)
         try await catchUp()
-        try closeOpenSession()
         let result = try guarded { try run.finish() }
         try link.flush(context)
         try journal(.lifecycle("end", time: context.latestStepTime ?? 0))
@@ -235,10 +248,6 @@ public final class TradingRuntime {
                                       profitAndLoss: equity - (summaryEquity ?? context.initialCash), fills: fills - summaryFills))
         summaryEquity = equity
         summaryFills = fills
-    }
-
-    private func closeOpenSession() throws {
-        // A replay that ends mid-session leaves it open, as the backtest's last bar does: nothing to close.
     }
 
     /// Past the drawdown limit: cancel every order, close every position, refuse new ones.
