@@ -8,7 +8,8 @@
 //   TradewindCharts (SVG charts) depends on TradewindCore only; reports and the dashboard draw with it.
 //   TradewindAnalytics depends on TradewindCore only and is used by the engine and everything above it.
 //   TradewindStore (jobs, results, journal, users; SQLite via GRDB, PostgreSQL via postgres-nio) depends on TradewindCore only.
-//   TradewindServer (HTTP + WebSocket API, job runner, auth, metrics) sits on TradewindReports and TradewindStore.
+//   TradewindServer (HTTP + WebSocket API, job runner, auth, metrics, paper-trading bots) sits on TradewindReports,
+//   TradewindStore and TradewindLive.
 //   TradewindLive (paper and live trading: runtime, feed and broker protocols, paper broker, risk, journal) sits on
 //   TradewindStrategies and below the CLI.
 //   TradewindML (tensors, autodiff, layers, training, safetensors) depends on TradewindCore, COpenBLAS and
@@ -109,7 +110,7 @@ let package = Package(
             name: "TradewindServer",
             dependencies: [
                 "TradewindCore", "TradewindData", "TradewindAnalytics", "TradewindEngine", "TradewindStrategies",
-                "TradewindOptimizer", "TradewindReports", "TradewindStore",
+                "TradewindOptimizer", "TradewindReports", "TradewindStore", "TradewindLive",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdWebSocket", package: "hummingbird-websocket"),
                 .product(name: "HummingbirdAuth", package: "hummingbird-auth"),

@@ -21,6 +21,8 @@ final class ServerState: Sendable {
     let times: Timestamps
     let catalog: StrategyCatalog
     let limiter: LoginRateLimiter
+    /// Paper-trading bots (`/api/trading/*`).
+    let bots: BotRegistry
     let started = ContinuousClock.now
     let logger: Logger
 
@@ -37,6 +39,10 @@ final class ServerState: Sendable {
         loader = MarketLoader(home: configuration.home)
         backtests = BacktestRun(loader: loader, times: times, catalog: catalog)
         limiter = LoginRateLimiter(limit: configuration.loginAttemptsPerMinute, window: 60)
+        let hub = hub
+        bots = BotRegistry(loader: loader, catalog: catalog,
+                           publish: { type, _, view in hub.publish(LiveMessage(type: type, jobID: nil, data: view)) },
+                           notifier: { id in HubNotifier(botID: id, hub: hub) })
         scheduler = JobScheduler(store: store, hub: hub, metrics: metrics, workers: configuration.workers, loader: loader,
                                  backtests: backtests, catalog: catalog, logger: logger)
     }
@@ -108,6 +114,7 @@ public final class TradewindServer: Sendable {
         Routes.addJournal(to: router, state)
         Routes.addStrategies(to: router, state)
         Routes.addReports(to: router, state)
+        Routes.addTrading(to: router, state)
         return router
     }
 

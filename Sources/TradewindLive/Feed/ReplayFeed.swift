@@ -18,7 +18,8 @@ public struct ReplayFeed: MarketFeed {
     public let speed: Speed
     /// Steps per batch at full speed.
     public let batchSize: Int
-    private let timeline: [FeedStep]
+    /// Every step the replay delivers, in order.
+    public let timeline: [FeedStep]
 
     /// A replay of `data` (bars starting in `[from, to)`). Throws `BacktestError.noData` as a backtest would for
     /// an empty period or a bar with a non-finite price.

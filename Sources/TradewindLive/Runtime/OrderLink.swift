@@ -128,7 +128,7 @@ final class OrderLink: OrderRouter {
     }
 
     /// Catches up after a lost connection or a restart: the broker's reports after the last one applied.
-    func catchUp(_ context: SimulationContext) async throws -> Int {
+    nonisolated(nonsending) func catchUp(_ context: SimulationContext) async throws -> Int {
         let missed = try await broker.updates(after: lastEventID)
         return try apply(missed, context, matchedOnBar: false)
     }

@@ -166,7 +166,7 @@ public final class TradingRuntime {
 
     /// Ends the run: whatever the broker reported that has not reached the runtime (a lost connection, a late report)
     /// is taken first, so the books end equal to the broker's; then `onEnd` and the results in backtest form.
-    public func finish() async throws -> BacktestResult {
+    nonisolated(nonsending) public func finish() async throws -> BacktestResult {
         try link.applyUpdates(context)
         try await catchUp()
         let result = try guarded { try run.finish() }
@@ -217,7 +217,7 @@ public final class TradingRuntime {
     }
 
     /// Applies the broker's reports missed while disconnected (or before a restart), then tells the strategy.
-    public func catchUp() async throws {
+    nonisolated(nonsending) public func catchUp() async throws {
         if try await link.catchUp(context) > 0 {
             try guarded { try run.deliverNotifications() }
             try link.flush(context)

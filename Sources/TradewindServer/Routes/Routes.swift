@@ -64,8 +64,9 @@ enum Routes {
         }
         router.get("/metrics") { _, _ -> Response in
             let counts = (try? await state.store.jobCounts()) ?? [:]
+            let text = state.metrics.exposition(jobs: counts) + TradingMetrics.exposition(await state.bots.list())
             return Response(status: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],
-                            body: ResponseBody(byteBuffer: ByteBuffer(string: state.metrics.exposition(jobs: counts))))
+                            body: ResponseBody(byteBuffer: ByteBuffer(string: text)))
         }
     }
 
