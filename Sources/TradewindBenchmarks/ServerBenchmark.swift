@@ -248,11 +248,6 @@ public enum ServerBenchmark {
             let latencies = Mutex<[Double]>([])
         }
         let tally = Tally()
-        let parse: @Sendable (String) -> Date? = { text in
-            let f = ISO8601DateFormatter()
-            f.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
-            return f.date(from: text) ?? ISO8601DateFormatter().date(from: text)
-        }
         var logger = Logger(label: "bench.ws")
         logger.logLevel = .critical
         let quietLogger = logger
@@ -262,13 +257,16 @@ public enum ServerBenchmark {
                     try await WebSocketClient.connect(url: "ws://127.0.0.1:\(port)/ws", logger: quietLogger) { inbound, _, _ in
                         tally.connected.add(1, ordering: .relaxed)
                         var mine: [Double] = []
+                        let formatter = ISO8601DateFormatter()
+                        formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
+                        let plain = ISO8601DateFormatter()
                         for try await message in inbound.messages(maxSize: 1 << 20) {
                             guard case let .text(text) = message else { continue }
                             let now = Date()
                             if text.hasPrefix(#"{"data":{"#), text.contains(#""type":"job.progress""#),
                                let range = text.range(of: #""emitted_at":""#) {
                                 let rest = text[range.upperBound...]
-                                if let end = rest.firstIndex(of: "\""), let sent = parse(String(rest[..<end])) {
+                                if let end = rest.firstIndex(of: "\""), let sent = formatter.date(from: String(rest[..<end])) ?? plain.date(from: String(rest[..<end])) {
                                     mine.append(now.timeIntervalSince(sent) * 1000)
                                 }
                             }

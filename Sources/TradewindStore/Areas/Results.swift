@@ -1,3 +1,4 @@
+import Foundation
 import TradewindCore
 
 /// A parameter's value as the result recorded it (text, as the command line takes it).
@@ -171,9 +172,15 @@ extension SQLStore {
     }
 
     static func summary(_ r: SQLRow) -> ResultSummary {
-        ResultSummary(id: r.int64(0) ?? 0, jobID: r.int64(1), kind: JobKind(rawValue: r.string(2) ?? "") ?? .optimize,
+        summary(r, decoder: JSONDecoder())
+    }
+
+    /// A history row; `decoder` reads the parameter list (one decoder for a whole page).
+    static func summary(_ r: SQLRow, decoder: JSONDecoder) -> ResultSummary {
+        let parameters = r.string(5).flatMap { try? decoder.decode([ResultParameter].self, from: Data($0.utf8)) } ?? []
+        return ResultSummary(id: r.int64(0) ?? 0, jobID: r.int64(1), kind: JobKind(rawValue: r.string(2) ?? "") ?? .optimize,
                       symbol: r.string(3) ?? "", strategy: r.string(4) ?? "",
-                      parameters: decode([ResultParameter].self, r.string(5)) ?? [], objectiveName: r.string(6),
+                      parameters: parameters, objectiveName: r.string(6),
                       metrics: ResultMetrics(sharpe: r.double(8), totalReturn: r.double(9), maxGain: r.double(10),
                                              winRate: r.double(11), maxDrawdown: r.double(12), trades: r.int(13) ?? 0,
                                              objective: r.double(7)),
@@ -196,12 +203,15 @@ extension SQLStore {
 
     public func history(_ filter: HistoryFilter, sort: HistorySort, order: SortOrder, page: PageRequest) async throws -> Page<ResultSummary> {
         let (whereSQL, arguments) = filter.sql()
-        let total = try await count("results", "SELECT COUNT(*) FROM results" + whereSQL, arguments)
+        // The count and the page are independent reads: run them concurrently (WAL readers do not wait for each other).
+        async let total = count("results", "SELECT COUNT(*) FROM results" + whereSQL, arguments)
         let rows = try await read("results", """
             SELECT \(Self.summaryColumns) FROM results\(whereSQL)
             ORDER BY \(sort.column) \(order.sql) NULLS LAST, id DESC LIMIT ? OFFSET ?
             """, arguments + [.int(page.limit), .int(page.offset)])
-        return Page(items: rows.map(Self.summary), total: total, limit: page.limit, offset: page.offset)
+        let decoder = JSONDecoder()
+        return Page(items: rows.map { Self.summary($0, decoder: decoder) }, total: try await total, limit: page.limit,
+                    offset: page.offset)
     }
 
     public func historyCount(_ filter: HistoryFilter) async throws -> Int {
