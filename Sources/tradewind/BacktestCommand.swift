@@ -46,14 +46,7 @@ struct BacktestCommand: ParsableCommand {
     func run() throws {
         do {
             let descriptor = try StrategyCatalog.builtIn.named(strategy)
-            var overrides: [String: String] = [:]
-            for p in params {
-                guard let eq = p.firstIndex(of: "="), eq != p.startIndex else {
-                    throw ValidationError("--param \(p): expected name=value")
-                }
-                overrides[String(p[..<eq])] = String(p[p.index(after: eq)...])
-            }
-            let parameters = try descriptor.parameters(overrides)
+            let parameters = try descriptor.parameters(try ParameterOptions.overrides(params))
 
             let load = try dataOptions.loading.loadOptions(symbol: symbols.count == 1 ? symbols[0] : nil)
             let zone = load.zone

@@ -65,14 +65,7 @@ struct TradeRunCommand: AsyncParsableCommand {
             guard case .replay(let source) = try FeedSpec(parsing: feed) else { return }
             let replaySpeed = try ReplayFeed.Speed(parsing: speed)
             let descriptor = try StrategyCatalog.builtIn.named(strategy)
-            var overrides: [String: String] = [:]
-            for p in params {
-                guard let eq = p.firstIndex(of: "="), eq != p.startIndex else {
-                    throw ValidationError("--param \(p): expected name=value")
-                }
-                overrides[String(p[..<eq])] = String(p[p.index(after: eq)...])
-            }
-            let parameters = try descriptor.parameters(overrides)
+            let parameters = try descriptor.parameters(try ParameterOptions.overrides(params))
             let options = try loading.loadOptions()
             let data = loading.adjusted(try DataSource(parsing: source).load(options, symbols: symbols.isEmpty ? nil : symbols))
             let (settings, notes) = try descriptor.prepare(try costs.config(zone: options.zone), parameters: parameters,

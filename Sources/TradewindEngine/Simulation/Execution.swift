@@ -81,13 +81,7 @@ extension SimulationContext {
         let fill = Fill(orderID: id, symbol: s, side: side, quantity: q, price: price, commission: commission,
                         slippageCost: slippageCost, time: time, step: step)
         fillList.append(fill)
-        let filledBefore = orders[id].filledQuantity
-        orders[id].averageFillPrice = (orders[id].averageFillPrice * filledBefore + price * q) / (filledBefore + q)
-        orders[id].filledQuantity = filledBefore + q
-        orders[id].commission += commission
-        orders[id].commissionBasis.quantity += q
-        orders[id].commissionBasis.value += q * price
-        orders[id].commissionBasis.paid += commission
+        addFill(to: id, quantity: q, price: price, commission: commission)
         let left = total - q
         orders[id].remainingQuantity = left
         if notifications.contains(.fills) {
@@ -101,6 +95,18 @@ extension SimulationContext {
             logEvent(id, .partiallyFilled, quantity: q, price: price, reason: "volume cap")
         }
         cancelSiblings(of: id)
+    }
+
+    /// Adds a fill to order `id`'s filled quantity, average price, commission and commission basis.
+    @inline(__always)
+    func addFill(to id: OrderID, quantity q: Double, price: Double, commission: Double) {
+        let filledBefore = orders[id].filledQuantity
+        orders[id].averageFillPrice = (orders[id].averageFillPrice * filledBefore + price * q) / (filledBefore + q)
+        orders[id].filledQuantity = filledBefore + q
+        orders[id].commission += commission
+        orders[id].commissionBasis.quantity += q
+        orders[id].commissionBasis.value += q * price
+        orders[id].commissionBasis.paid += commission
     }
 
     /// The commission of filling `q` more of order `id` at `price`: the order's commission on all it (and the orders

@@ -74,13 +74,7 @@ extension SimulationContext {
             totals.slippage += slippageCost
             fillList.append(Fill(orderID: id, symbol: s, side: side, quantity: q, price: price, commission: commission,
                                  slippageCost: slippageCost, time: time, step: step))
-            let filledBefore = orders[id].filledQuantity
-            orders[id].averageFillPrice = (orders[id].averageFillPrice * filledBefore + price * q) / (filledBefore + q)
-            orders[id].filledQuantity = filledBefore + q
-            orders[id].commission += commission
-            orders[id].commissionBasis.quantity += q
-            orders[id].commissionBasis.value += q * price
-            orders[id].commissionBasis.paid += commission
+            addFill(to: id, quantity: q, price: price, commission: commission)
             if notifications.contains(.fills) {
                 notices.append(.fill(fillList.count - 1))
                 hot.pointee.pendingNotices += 1

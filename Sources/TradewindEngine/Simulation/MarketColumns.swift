@@ -56,21 +56,7 @@ final class MarketColumns: @unchecked Sendable {
     @usableFromInline static let corporateAction: UInt8 = 16
 
     init(dataset: MarketDataset, session: SessionPolicy, from: UnixNanos?, to: UnixNanos?) throws(BacktestError) {
-        var series = dataset.series
-        if from != nil || to != nil {
-            series = series.map { $0.between(from ?? .min, to ?? .max) }
-        }
-        series.removeAll { $0.isEmpty }
-        guard !series.isEmpty else {
-            throw BacktestError.noData(dataset.isEmpty ? "the dataset has no symbols"
-                : "no bars of \(dataset.symbols.joined(separator: ", ")) fall in the requested period")
-        }
-        for s in series {
-            for k in 0..<s.count where !(s.open[k].isFinite && s.high[k].isFinite && s.low[k].isFinite && s.close[k].isFinite) {
-                throw BacktestError.noData("\(s.symbol) bar \(k) (\(ISO8601.utc(s.time[k]))) has a non-finite price; clean or drop it first")
-            }
-        }
-        if series.count > 1 { series = MarketDataset(series).series }
+        let series = try dataset.simulatedSeries(from: from, to: to)
         symbols = series.map(\.symbol)
         symbolCount = series.count
         intraday = series.contains { $0.interval.isIntraday }
@@ -228,5 +214,27 @@ final class MarketColumns: @unchecked Sendable {
         exactRow.deallocate()
         latestRow.deallocate()
         stepBlock.deallocate()
+    }
+}
+
+extension MarketDataset {
+    /// The series a run simulates: the bars starting in `[from, to)`, empty series dropped, sorted by symbol; an empty
+    /// period or a bar with a non-finite price is `BacktestError.noData` naming it.
+    public func simulatedSeries(from: UnixNanos?, to: UnixNanos?) throws(BacktestError) -> [BarSeries] {
+        var series = self.series
+        if from != nil || to != nil {
+            series = series.map { $0.between(from ?? .min, to ?? .max) }
+        }
+        series.removeAll { $0.isEmpty }
+        guard !series.isEmpty else {
+            throw BacktestError.noData(isEmpty ? "the dataset has no symbols"
+                : "no bars of \(symbols.joined(separator: ", ")) fall in the requested period")
+        }
+        for s in series {
+            for k in 0..<s.count where !(s.open[k].isFinite && s.high[k].isFinite && s.low[k].isFinite && s.close[k].isFinite) {
+                throw BacktestError.noData("\(s.symbol) bar \(k) (\(ISO8601.utc(s.time[k]))) has a non-finite price; clean or drop it first")
+            }
+        }
+        return series.count > 1 ? MarketDataset(series).series : series
     }
 }

@@ -25,19 +25,7 @@ public struct ReplayFeed: MarketFeed {
     /// an empty period or a bar with a non-finite price.
     public init(_ data: MarketDataset, from: UnixNanos? = nil, to: UnixNanos? = nil, speed: Speed = .max,
                 batchSize: Int = 4096) throws(BacktestError) {
-        var series = data.series
-        if from != nil || to != nil { series = series.map { $0.between(from ?? .min, to ?? .max) } }
-        series.removeAll { $0.isEmpty }
-        guard !series.isEmpty else {
-            throw BacktestError.noData(data.isEmpty ? "the dataset has no symbols"
-                : "no bars of \(data.symbols.joined(separator: ", ")) fall in the requested period")
-        }
-        for s in series {
-            for k in 0..<s.count where !(s.open[k].isFinite && s.high[k].isFinite && s.low[k].isFinite && s.close[k].isFinite) {
-                throw BacktestError.noData("\(s.symbol) bar \(k) (\(ISO8601.utc(s.time[k]))) has a non-finite price; clean or drop it first")
-            }
-        }
-        series = MarketDataset(series).series
+        let series = try data.simulatedSeries(from: from, to: to)
         symbols = series.map(\.symbol)
         interval = series.map(\.interval).min() ?? .daily
         self.speed = speed

@@ -65,11 +65,11 @@ public final class FileJournal: TradingJournal {
         entriesWritten += entries.count
     }
 
-    /// The JSON line of an entry.
+    /// The JSON line of an entry (keys sorted; a non-finite number is null).
     static func line(_ e: JournalEntry) -> String {
-        var fields: [(String, String)] = []
-        func add(_ k: String, _ v: String) { fields.append((k, JSONText.quoted(v))) }
-        func num(_ k: String, _ v: Double) { fields.append((k, v.isFinite ? String(v) : "null")) }
+        var fields: [String: Any] = [:]
+        func add(_ k: String, _ v: String) { fields[k] = v }
+        func num(_ k: String, _ v: Double) { fields[k] = v.isFinite ? v : NSNull() }
         switch e {
         case .intent(let c, let t):
             add("kind", "intent"); add("time", ISO8601.utc(t))
@@ -104,7 +104,8 @@ public final class FileJournal: TradingJournal {
         case .lifecycle(let what, let t):
             add("kind", "lifecycle"); add("time", ISO8601.utc(t)); add("event", what)
         }
-        return "{" + fields.map { "\(JSONText.quoted($0.0)):\($0.1)" }.joined(separator: ",") + "}"
+        let data = (try? JSONSerialization.data(withJSONObject: fields, options: [.sortedKeys, .withoutEscapingSlashes])) ?? Data("{}".utf8)
+        return String(decoding: data, as: UTF8.self)
     }
 
     private static func describe(_ o: BrokerOrder, _ add: (String, String) -> Void) {
@@ -128,24 +129,5 @@ public enum JournalError: Error, Sendable, CustomStringConvertible {
         case .cannotOpen(let p, let why): return "cannot open the trading journal \(p): \(why)"
         case .writeFailed(let p, let why): return "cannot write the trading journal \(p): \(why); trading stopped"
         }
-    }
-}
-
-/// JSON string quoting.
-enum JSONText {
-    static func quoted(_ s: String) -> String {
-        var out = "\""
-        for u in s.unicodeScalars {
-            switch u {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\r": out += "\\r"
-            case "\t": out += "\\t"
-            default:
-                if u.value < 0x20 { out += String(format: "\\u%04x", u.value) } else { out.unicodeScalars.append(u) }
-            }
-        }
-        return out + "\""
     }
 }

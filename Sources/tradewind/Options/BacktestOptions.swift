@@ -76,3 +76,17 @@ struct BacktestOptions: ParsableArguments {
         }
     }
 }
+
+/// `--param name=value` options as the strategy's overrides.
+enum ParameterOptions {
+    static func overrides(_ params: [String]) throws -> [String: String] {
+        var overrides: [String: String] = [:]
+        for p in params {
+            guard let eq = p.firstIndex(of: "="), eq != p.startIndex else {
+                throw ValidationError("--param \(p): expected name=value")
+            }
+            overrides[String(p[..<eq])] = String(p[p.index(after: eq)...])
+        }
+        return overrides
+    }
+}
