@@ -1,4 +1,5 @@
 import Foundation
+import TradewindCore
 
 /// Reads and writes safetensors files (Hugging Face's format, what `safetensors.torch.save_file` writes): an
 /// 8-byte little-endian header length, a JSON header mapping each tensor name to its dtype, shape and byte
@@ -102,16 +103,5 @@ public enum SafeTensors {
         return dict
     }
 
-    private static func quote(_ s: String) -> String {
-        var out = "\""
-        for ch in s.unicodeScalars {
-            switch ch {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case _ where ch.value < 0x20: out += String(format: "\\u%04x", ch.value)
-            default: out.unicodeScalars.append(ch)
-            }
-        }
-        return out + "\""
-    }
+    private static func quote(_ s: String) -> String { JSONString.quoted(s) }
 }

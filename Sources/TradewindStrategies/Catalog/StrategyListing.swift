@@ -61,25 +61,5 @@ public enum StrategyListing {
         return parts.joined(separator: "; ")
     }
 
-    static func quote(_ s: String) -> String {
-        var out = "\""
-        for u in s.unicodeScalars {
-            switch u {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\t": out += "\\t"
-            default:
-                if u.value < 0x20 { out += String(format4: u.value) } else { out.unicodeScalars.append(u) }
-            }
-        }
-        return out + "\""
-    }
-}
-
-private extension String {
-    init(format4 v: UInt32) {
-        let hex = String(v, radix: 16)
-        self = "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
-    }
+    static func quote(_ s: String) -> String { JSONString.quoted(s) }
 }
