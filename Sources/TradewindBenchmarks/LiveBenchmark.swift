@@ -87,9 +87,10 @@ public enum LiveBenchmark {
         let journal = try FileJournal(path: path)
         let recorder = LatencyRecorder()
         let session = ReplaySession(data: c.data, config: config, journal: journal)
-        let runtime = try session.runtime { setup in try d.stream(p, setup) }
+        let feed = try session.feed()
+        let runtime = try session.runtime(for: feed) { setup in try d.stream(p, setup) }
         runtime.measureLatency(into: recorder)
-        _ = try await runtime.trade(try ReplayFeed(c.data, from: config.from, to: config.to))
+        _ = try await runtime.trade(feed)
         guard let p50 = recorder.quantile(0.5), let p99 = recorder.quantile(0.99), let worst = recorder.quantile(1) else {
             throw BenchmarkMismatch(what: "\(c.name): no orders were sent; nothing to time")
         }

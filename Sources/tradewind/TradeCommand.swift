@@ -85,11 +85,12 @@ struct TradeRunCommand: AsyncParsableCommand {
             }
             let session = ReplaySession(data: data, config: settings, speed: replaySpeed, risk: limits, journal: journal,
                                         notifier: notifier)
-            let runtime = try session.runtime { setup in try descriptor.stream(parameters, setup) }
+            let feed = try session.feed()
+            let runtime = try session.runtime(for: feed) { setup in try descriptor.stream(parameters, setup) }
             let display = StatusDisplay()
             runtime.onBatch = { display.show($0) }
             FileHandle.standardError.write(Data(("trading \(descriptor.name) on \(data.symbols.joined(separator: ", ")) with the \(broker) broker, feed \(feed) at speed \(speed) (Ctrl+\\ prints the state)\n").utf8))
-            let result = try await runtime.trade(try ReplayFeed(data, from: settings.from, to: settings.to, speed: replaySpeed))
+            let result = try await runtime.trade(feed)
             display.finish()
             await notifier?.flush()
             let interval = data.series.first?.interval ?? .daily

@@ -13,8 +13,9 @@ import TradewindStrategies
     static func replay<S: Strategy>(_ strategy: S, data: MarketDataset, config: BacktestConfig = BacktestConfig(),
                                     limits: RiskLimits) async throws -> (result: BacktestResult, status: RuntimeStatus) {
         let session = ReplaySession(data: data, config: config, risk: limits)
-        let runtime = try session.runtime { setup throws(BacktestError) in try StreamingDriver(strategy, setup: setup) }
-        let result = try await runtime.trade(try ReplayFeed(data))
+        let feed = try session.feed()
+        let runtime = try session.runtime(for: feed) { setup throws(BacktestError) in try StreamingDriver(strategy, setup: setup) }
+        let result = try await runtime.trade(feed)
         return (result, runtime.currentStatus())
     }
 

@@ -63,10 +63,15 @@ final class StreamState {
     var span = (offset: Int64(0), start: UnixNanos.max, end: UnixNanos.min)
     /// The local day key of the open session and the step of its latest in-session bar.
     var openSession: (day: Int64, step: Int)? = nil
+    /// Per symbol, the last `appendStep` call whose bars named it (a second bar in one call is a duplicate), and
+    /// the number of calls (refused ones included, so a refused step's marks never match a later one's).
+    var namedAt: [Int]
+    var appendCalls = 0
 
     init(session: SessionPolicy, interval: BarInterval, stepCapacity: Int, barCapacity: [Int]) {
         self.session = session
         self.interval = interval
+        namedAt = Array(repeating: -1, count: barCapacity.count)
         hasHours = interval.isIntraday && (session.calendar != nil || session.hours != nil)
         self.stepCapacity = stepCapacity
         self.barCapacity = barCapacity
@@ -108,15 +113,16 @@ extension MarketColumns {
         guard let state = stream else { preconditionFailure("appendStep on a market prepared from a whole dataset") }
         let i = stepCount
         if i > 0 && t <= time[i - 1] { throw .outOfOrder(time: t, latest: time[i - 1]) }
+        state.appendCalls += 1
+        let call = state.appendCalls
         for k in bars.indices {
             let b = bars[k]
             guard b.symbol >= 0 && b.symbol < symbolCount else { throw .unknownSymbol(index: b.symbol, symbolCount: symbolCount) }
             guard b.open.isFinite && b.high.isFinite && b.low.isFinite && b.close.isFinite else {
                 throw .invalidPrices(symbol: symbols[b.symbol], time: t)
             }
-            if bars[bars.startIndex..<k].contains(where: { $0.symbol == b.symbol }) {
-                throw .duplicateBar(symbol: symbols[b.symbol], time: t)
-            }
+            if state.namedAt[b.symbol] == call { throw .duplicateBar(symbol: symbols[b.symbol], time: t) }
+            state.namedAt[b.symbol] = call
         }
         if i == state.stepCapacity { growSteps(state) }
         let c = classify(t, state)

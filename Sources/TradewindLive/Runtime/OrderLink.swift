@@ -37,8 +37,9 @@ final class OrderLink: OrderRouter {
 
     private var failure: (any Error)?
 
-    /// Raises a failure met while routing (the journal could not be written: nothing more was sent).
-    func flush(_ context: SimulationContext) throws {
+    /// Raises a failure met while routing (the journal could not be written: nothing more was sent); the runtime
+    /// calls it after each phase.
+    func raiseFailure() throws {
         if let failure { throw failure }
     }
 

@@ -36,15 +36,17 @@ public struct ReplaySession {
 
     /// Replays the strategy `makeRun` builds.
     public func run(_ makeRun: (StreamingSetup) throws -> StreamingDriver) async throws -> BacktestResult {
-        let runtime = try runtime(makeRun)
-        return try await runtime.trade(try feed())
+        let feed = try feed()
+        return try await runtime(for: feed, makeRun).trade(feed)
     }
 
-    func feed() throws -> ReplayFeed { try ReplayFeed(data, from: config.from, to: config.to, speed: speed) }
+    /// The session's replay of its data (within the config's period, at its speed): merged once, then handed to
+    /// `runtime(for:_:)` and to `TradingRuntime.trade`.
+    public func feed() throws -> ReplayFeed { try ReplayFeed(data, from: config.from, to: config.to, speed: speed) }
 
-    /// The runtime of this session (paper broker, risk, journal, notifier) for the strategy `makeRun` builds.
-    public func runtime(_ makeRun: (StreamingSetup) throws -> StreamingDriver) throws -> TradingRuntime {
-        let feed = try feed()
+    /// The runtime of this session (paper broker, risk, journal, notifier) for the strategy `makeRun` builds, trading
+    /// the symbols of `feed`.
+    public func runtime(for feed: ReplayFeed, _ makeRun: (StreamingSetup) throws -> StreamingDriver) throws -> TradingRuntime {
         var venueConfig = config
         venueConfig.from = nil
         venueConfig.to = nil

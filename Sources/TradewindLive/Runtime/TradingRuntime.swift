@@ -159,7 +159,7 @@ public final class TradingRuntime {
         started = true
         try journal(.lifecycle("start", time: 0))
         try guarded { try run.start() }
-        try link.flush(context)
+        try link.raiseFailure()
     }
 
     private var started = false
@@ -170,7 +170,7 @@ public final class TradingRuntime {
         try link.applyUpdates(context)
         try await catchUp()
         let result = try guarded { try run.finish() }
-        try link.flush(context)
+        try link.raiseFailure()
         try journal(.lifecycle("end", time: context.latestStepTime ?? 0))
         return result
     }
@@ -195,20 +195,19 @@ public final class TradingRuntime {
             return
         }
         try guarded { try run.fireDueEvents() }
-        try link.flush(context)
+        try link.raiseFailure()
         try broker.marketOpened(step)
         run.beginStep()
         try link.applyUpdates(context, matchedOnBar: true)
         try guarded { try run.runBar() }
-        try link.flush(context)
+        try link.raiseFailure()
         broker.barEnded()
         try link.applyUpdates(context)
         run.endBar()
         try guarded { try run.completeBar() }
-        try link.flush(context)
+        try link.raiseFailure()
         if context.isSessionClose { sessionEnded() }
         try watchRisk()
-        status.steps += 1
     }
 
     /// Closes the open session when the clock shows it ended (call from a timer when no bar comes).
@@ -220,7 +219,7 @@ public final class TradingRuntime {
     nonisolated(nonsending) public func catchUp() async throws {
         if try await link.catchUp(context) > 0 {
             try guarded { try run.deliverNotifications() }
-            try link.flush(context)
+            try link.raiseFailure()
         }
     }
 
@@ -233,7 +232,7 @@ public final class TradingRuntime {
             }
         }
         if let linkError { throw linkError }
-        try link.flush(context)
+        try link.raiseFailure()
         sessionEnded()
     }
 
@@ -259,12 +258,13 @@ public final class TradingRuntime {
         link.notifier?.send(.halt(reason: why, time: context.time))
         for o in context.openOrders { context.cancel(o.id) }
         for s in 0..<context.symbolCount where context.position(s) != 0 { context.closePosition(s, tag: "risk-halt") }
-        try link.flush(context)
+        try link.raiseFailure()
     }
 
     /// Updates and returns the status.
     public func currentStatus() -> RuntimeStatus {
         let c = context
+        status.steps = c.steps
         status.time = c.latestStepTime ?? 0
         status.cash = c.cash
         status.equity = c.steps > 0 ? c.equity : c.cash

@@ -130,16 +130,13 @@ actor BotRegistry {
         nextID += 1
         let speed: ReplayFeed.Speed = if case .replay(let s) = plan.speed { s } else { .max }
         let session = ReplaySession(data: data, config: config, speed: speed, risk: plan.risk, notifier: notifierFactory(id))
-        let runtime = try session.runtime { setup in try descriptor.stream(parameters, setup) }
-        let feed = try ReplayFeed(data, from: config.from, to: config.to)
+        let feed = try session.feed()
+        let runtime = try session.runtime(for: feed) { setup in try descriptor.stream(parameters, setup) }
         let bot = Bot(id: id, plan: plan, symbols: feed.symbols, runtime: runtime, timeline: feed.timeline,
                       state: plan.speed == .manual ? "manual" : "running")
         try runtime.start()
         bots[id] = bot
-        if case .replay(let s) = plan.speed {
-            let replay = try ReplayFeed(data, from: config.from, to: config.to, speed: s)
-            Task { await self.drive(id, replay) }
-        }
+        if case .replay = plan.speed { Task { await self.drive(id, feed) } }
         return view(bot)
     }
 
