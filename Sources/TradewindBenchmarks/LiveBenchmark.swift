@@ -85,7 +85,7 @@ public enum LiveBenchmark {
         let path = directory + "/tradewind-bench-journal-\(getpid()).jsonl"
         defer { try? FileManager.default.removeItem(atPath: path) }
         let journal = try FileJournal(path: path)
-        let recorder = LatencyRecorder()
+        let recorder = LatencyRecorder(keepingSamples: true)
         let session = ReplaySession(data: c.data, config: config, journal: journal)
         let feed = try session.feed()
         let runtime = try session.runtime(for: feed) { setup in try d.stream(p, setup) }

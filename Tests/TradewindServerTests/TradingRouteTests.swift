@@ -47,6 +47,18 @@ struct TradingRouteTests {
             let metrics = try await client.send(.get, "/metrics")
             #expect(metrics.text.contains("tradewind_trading_bots{state=\"finished\"} 1"))
             #expect(metrics.text.contains("tradewind_trading_fills_total{bot=\"\(runID)\",strategy=\"sma-cross\"}"))
+            // Every order the bot sent is in its latency histogram, whose buckets are cumulative up to +Inf.
+            func value(_ series: String) -> Double? {
+                metrics.text.split(separator: "\n").first { $0.hasPrefix(series + " ") }.flatMap { Double($0.split(separator: " ").last!) }
+            }
+            let labels = "bot=\"\(runID)\",strategy=\"sma-cross\""
+            let orders = try #require(value("tradewind_trading_tick_to_order_seconds_count{\(labels)}"))
+            #expect(orders >= Double(item["fills"] as? Int ?? .max))
+            #expect(value("tradewind_trading_tick_to_order_seconds_bucket{\(labels),le=\"+Inf\"}") == orders)
+            let fast = try #require(value("tradewind_trading_tick_to_order_seconds_bucket{\(labels),le=\"0.000005\"}"))
+            let second = try #require(value("tradewind_trading_tick_to_order_seconds_bucket{\(labels),le=\"1\"}"))
+            #expect(fast <= second && second <= orders)
+            #expect(try #require(value("tradewind_trading_tick_to_order_seconds_sum{\(labels)}")) > 0)
         }
     }
 

@@ -29,6 +29,8 @@ struct BotView: Encodable, Sendable {
     var fills: Int
     var riskRejections: Int
     var haltReason: String?
+    /// Tick-to-order latency of the bot's orders (for `/metrics`; not part of the JSON).
+    var latency = LatencyRecorder.Histogram()
 
     enum CodingKeys: String, CodingKey {
         case id, strategy, parameters, symbols, data, broker, speed, state, reason, steps, time, equity, cash, positions, fills
@@ -93,6 +95,7 @@ actor BotRegistry {
         var state: String
         var reason: String?
         var stopRequested = false
+        let latency = LatencyRecorder()
 
         init(id: Int, plan: BotPlan, symbols: [String], runtime: TradingRuntime, timeline: [FeedStep], state: String) {
             self.id = id
@@ -101,6 +104,7 @@ actor BotRegistry {
             self.runtime = runtime
             self.timeline = timeline
             self.state = state
+            runtime.measureLatency(into: latency)
         }
     }
 
@@ -212,6 +216,7 @@ actor BotRegistry {
                        data: bot.plan.data, broker: "paper", speed: bot.plan.speed.text, state: bot.state, reason: bot.reason,
                        steps: s.steps, totalSteps: bot.timeline.count, time: s.steps > 0 ? ISO8601.utc(s.time) : nil,
                        equity: s.equity, cash: s.cash, profitAndLoss: s.equity - s.initialCash, positions: s.positions,
-                       openOrders: s.openOrders, fills: s.fills, riskRejections: s.riskRejections, haltReason: s.haltReason)
+                       openOrders: s.openOrders, fills: s.fills, riskRejections: s.riskRejections, haltReason: s.haltReason,
+                       latency: bot.latency.snapshot())
     }
 }
