@@ -59,6 +59,28 @@ struct TradingRouteTests {
             let second = try #require(value("tradewind_trading_tick_to_order_seconds_bucket{\(labels),le=\"1\"}"))
             #expect(fast <= second && second <= orders)
             #expect(try #require(value("tradewind_trading_tick_to_order_seconds_sum{\(labels)}")) > 0)
+            #expect(try #require(value("tradewind_trading_orders_total{\(labels)}")) == orders)
+            #expect(value("tradewind_trading_reconnects_total{\(labels)}") == 0)
+            #expect(try #require(value("tradewind_trading_gross_exposure{\(labels)}")) >= 0)
+
+            // A bot whose every entry is too large for its position limit: refusals counted by the limit, no orders.
+            let capped = try await client.send(.post, "/api/trading/start", body:
+                #"{"strategy":"sma-cross","data":"sample:spy-daily","speed":"max","risk":{"max_position_fraction":0.5}}"#)
+            let cappedID = try #require(capped.json["id"] as? Int)
+            var cappedState = ""
+            for _ in 0..<600 where cappedState != "finished" {
+                try await Task.sleep(for: .milliseconds(50))
+                cappedState = (try await client.send(.get, "/api/trading/status")).json["items"]
+                    .flatMap { ($0 as? [[String: Any]])?.first { $0["id"] as? Int == cappedID }?["state"] as? String } ?? ""
+            }
+            #expect(cappedState == "finished")
+            let after = try await client.send(.get, "/metrics").text
+            let cappedLabels = "bot=\"\(cappedID)\",strategy=\"sma-cross\""
+            let refused = after.split(separator: "\n").first {
+                $0.hasPrefix("tradewind_trading_risk_rejections_by_limit_total{\(cappedLabels),limit=\"max_position_fraction\"} ")
+            }
+            #expect(Double(try #require(refused).split(separator: " ").last!) ?? 0 > 0)
+            #expect(after.contains("tradewind_trading_orders_total{\(cappedLabels)} 0.0"))
         }
     }
 

@@ -224,6 +224,8 @@ public final class SimulationContext: TradingContext {
     @inlinable public var cash: Double { cashBalance }
     /// Cash plus positions marked at the latest closes.
     public var equity: Double { markedEquity() }
+    /// The positions' absolute value at the latest closes (long plus short), for gross exposure.
+    public var grossPositionValue: Double { grossValue() }
     /// Initial cash of the run.
     public var initialCash: Double { config.initialCash }
 

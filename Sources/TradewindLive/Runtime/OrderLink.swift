@@ -78,6 +78,7 @@ final class OrderLink: OrderRouter {
 
     /// Orders handed to the broker.
     private var sent = Set<OrderID>()
+    var sentCount: Int { sent.count }
 
     private func order(_ id: OrderID, _ context: SimulationContext) -> BrokerOrder {
         let o = context.order(id)

@@ -11,6 +11,10 @@ public struct RuntimeStatus: Sendable {
     public var positions: [String: Double] = [:]
     public var openOrders = 0
     public var fills = 0
+    /// Orders handed to the broker (after the risk manager).
+    public var ordersSent = 0
+    /// Long plus short position value over equity (0 when equity is not positive).
+    public var grossExposure = 0.0
     public var riskRejections = 0
     public var adoptedOrders = 0
     public var haltReason: String?
@@ -271,6 +275,8 @@ public final class TradingRuntime {
         status.positions = Dictionary(uniqueKeysWithValues: (0..<c.symbolCount).filter { c.position($0) != 0 }
             .map { (c.symbols[$0], c.position($0)) })
         status.openOrders = c.openOrders.count
+        status.ordersSent = link.sentCount
+        status.grossExposure = c.steps > 0 && status.equity > 0 ? c.grossPositionValue / status.equity : 0
         status.riskRejections = link.rejectedByRisk
         status.adoptedOrders = link.adopted
         status.fills = c.fillCount

@@ -29,8 +29,13 @@ struct BotView: Encodable, Sendable {
     var fills: Int
     var riskRejections: Int
     var haltReason: String?
-    /// Tick-to-order latency of the bot's orders (for `/metrics`; not part of the JSON).
+    /// For `/metrics`, not part of the JSON: tick-to-order latency of the bot's orders, orders handed to the broker,
+    /// risk refusals by limit, broker reconnects and gross exposure.
     var latency = LatencyRecorder.Histogram()
+    var ordersSent = 0
+    var refusalsByKind: [String: Int] = [:]
+    var reconnects = 0
+    var grossExposure = 0.0
 
     enum CodingKeys: String, CodingKey {
         case id, strategy, parameters, symbols, data, broker, speed, state, reason, steps, time, equity, cash, positions, fills
@@ -217,6 +222,7 @@ actor BotRegistry {
                        steps: s.steps, totalSteps: bot.timeline.count, time: s.steps > 0 ? ISO8601.utc(s.time) : nil,
                        equity: s.equity, cash: s.cash, profitAndLoss: s.equity - s.initialCash, positions: s.positions,
                        openOrders: s.openOrders, fills: s.fills, riskRejections: s.riskRejections, haltReason: s.haltReason,
-                       latency: bot.latency.snapshot())
+                       latency: bot.latency.snapshot(), ordersSent: s.ordersSent, refusalsByKind: s.refusalsByKind,
+                       reconnects: s.reconnects, grossExposure: s.grossExposure)
     }
 }

@@ -2,8 +2,8 @@ import Foundation
 import TradewindLive
 
 /// The bots' figures in Prometheus text format, appended to `/metrics`: bots by state, and per bot its fills and risk
-/// refusals (counters: bots are never removed while the server runs), equity, open orders, gross position count, and
-/// the tick-to-order latency histogram (seconds, from a bar reaching the runtime to its order reaching the broker).
+/// refusals, also by limit (counters: bots are never removed while the server runs), orders, reconnects, equity, gross
+/// exposure, open orders, gross position count, and the tick-to-order latency histogram (seconds, from a bar reaching the runtime to its order reaching the broker).
 enum TradingMetrics {
     static func exposition(_ bots: [BotView]) -> String {
         var lines: [String] = []
@@ -19,7 +19,18 @@ enum TradingMetrics {
             for b in bots { lines.append("\(name){\(labels(b))} \(value(b))") }
         }
         family("tradewind_trading_fills_total", "counter", "Fills booked by a bot.") { Double($0.fills) }
+        family("tradewind_trading_orders_total", "counter", "Orders a bot handed to its broker (after the risk manager).") { Double($0.ordersSent) }
         family("tradewind_trading_risk_rejections_total", "counter", "Orders the risk manager refused.") { Double($0.riskRejections) }
+        let byReason = "tradewind_trading_risk_rejections_by_limit_total"
+        lines.append("# HELP \(byReason) Orders the risk manager refused, by the limit that refused them.")
+        lines.append("# TYPE \(byReason) counter")
+        for b in bots {
+            for (limit, n) in b.refusalsByKind.sorted(by: { $0.key < $1.key }) {
+                lines.append("\(byReason){\(labels(b)),limit=\"\(limit)\"} \(n)")
+            }
+        }
+        family("tradewind_trading_reconnects_total", "counter", "Broker connections a bot saw lost and restored.") { Double($0.reconnects) }
+        family("tradewind_trading_gross_exposure", "gauge", "Long plus short position value over equity.") { $0.grossExposure }
         family("tradewind_trading_steps_total", "counter", "Market steps a bot processed.") { Double($0.steps) }
         family("tradewind_trading_equity", "gauge", "A bot's equity in account currency.") { $0.equity }
         family("tradewind_trading_open_orders", "gauge", "A bot's open orders.") { Double($0.openOrders) }
