@@ -73,7 +73,7 @@ struct ServerOptions: ParsableArguments {
     }
 }
 
-/// `tradewind user add NAME`: adds a user; the password is read from stdin (one line).
+/// `tradewind user add NAME`: adds a user; the password is read from stdin (one line; at a terminal, without echo).
 struct UserCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "user", abstract: "Manage the server's users.", subcommands: [Add.self])
@@ -87,8 +87,7 @@ struct UserCommand: AsyncParsableCommand {
         @Argument(help: "User name (letters, digits, . _ - @).") var name: String
 
         func run() async throws {
-            if isatty(0) == 1 { FileHandle.standardError.write(Data("Password for \(name): ".utf8)) }
-            guard let password = readLine(strippingNewline: true), !password.isEmpty else {
+            guard let password = SecretInput.readLine(prompt: "Password for \(name): "), !password.isEmpty else {
                 throw ValidationError("no password on stdin: pipe it in, e.g. `echo \"$PASS\" | tradewind user add \(name)`")
             }
             try await ServerAdmin.withServer(server) { s in

@@ -1,4 +1,8 @@
 import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
+import CTradewindSystem
 import Testing
 import TradewindStore
 
@@ -41,6 +45,54 @@ struct ServerCommandTests {
         let user = try #require(try await store.user("ada"))
         #expect(user.passwordHash.hasPrefix("$2"))
         #expect(!user.passwordHash.contains("a long password"))
+        await store.close()
+    }
+
+    /// At a terminal the password is asked for on standard error and typed without echo: the terminal (a pseudo-terminal
+    /// here, as a user's shell would give) shows nothing of it.
+    @Test func aPasswordTypedAtATerminalIsNotEchoed() async throws {
+        let home = FileManager.default.temporaryDirectory.appendingPathComponent("tw-cmd-\(UUID().uuidString)").path
+        var path = [CChar](repeating: 0, count: 64)
+        let master = tradewind_open_pseudo_terminal(&path, Int32(path.count))
+        try #require(master >= 0)
+        let slave = open(String(cString: path), O_RDWR | O_NOCTTY)
+        #expect(slave >= 0)
+        defer { close(master) }
+
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: try KillAndResumeTests.binary())
+        p.arguments = ["user", "add", "grace", "--home", home]
+        p.standardInput = FileHandle(fileDescriptor: slave, closeOnDealloc: true)
+        let out = Pipe(), err = Pipe()
+        p.standardOutput = out
+        p.standardError = err
+        try p.run()
+        // The prompt comes after echo is off: wait for it (bounded), then type.
+        var prompt = Data()
+        let deadline = Date().addingTimeInterval(20)
+        while !String(decoding: prompt, as: UTF8.self).contains("Password for grace: "), Date() < deadline {
+            prompt.append(err.fileHandleForReading.availableData)
+        }
+        #expect(String(decoding: prompt, as: UTF8.self).contains("Password for grace: "))
+        let typed = "correct horse battery\n"
+        _ = typed.withCString { write(master, $0, strlen($0)) }
+        p.waitUntilExit()
+        #expect(p.terminationStatus == 0)
+        #expect(String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self).contains("added user grace"))
+
+        // What the terminal displayed: everything the pseudo-terminal sent back (non-blocking, until drained).
+        _ = fcntl(master, F_SETFL, fcntl(master, F_GETFL) | O_NONBLOCK)
+        var shown = [UInt8]()
+        var buffer = [UInt8](repeating: 0, count: 4096)
+        while true {
+            let n = read(master, &buffer, buffer.count)
+            if n <= 0 { break }
+            shown.append(contentsOf: buffer[0..<n])
+        }
+        #expect(!String(decoding: shown, as: UTF8.self).contains("correct horse"))
+
+        let store = try await SQLStore.open((home as NSString).appendingPathComponent("tradewind.sqlite"))
+        #expect(try await store.user("grace") != nil)
         await store.close()
     }
 }
