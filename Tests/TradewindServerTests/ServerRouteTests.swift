@@ -82,7 +82,7 @@ struct ServerRouteTests {
         }
     }
 
-    @Test func aStoredResultHasAnHTMLReport() async throws {
+    @Test func aStoredResultHasAnHTMLAndAPDFReport() async throws {
         let server = try await TestServer.make()
         try await server.application().test(.router) { client in
             _ = try await client.send(.post, "/api/backtest", body: #"{"strategy":"sma-cross","data":"sample:spy-daily"}"#)
@@ -91,6 +91,13 @@ struct ServerRouteTests {
             #expect(report.status == .ok)
             #expect(report.headers[.contentType]?.hasPrefix("text/html") == true)
             #expect(report.text.contains("<svg"))
+            // The PDF is the same report printed by headless Chromium (installed by .ci/run): a real PDF document with pages.
+            let pdf = try await client.send(.get, "/api/reports/\(id).pdf")
+            #expect(pdf.status == .ok, "\(pdf.text.prefix(300))")
+            #expect(pdf.headers[.contentType] == "application/pdf")
+            #expect(pdf.text.hasPrefix("%PDF-"))
+            #expect(pdf.text.contains("/Type /Page") || pdf.text.contains("/Type/Page"))
+            #expect(pdf.text.count > 10_000)
             #expect(try await client.send(.get, "/api/reports/\(id).docx").json["field"] as? String == "file")
             #expect(try await client.send(.get, "/api/reports/999.html").status == .notFound)
         }
