@@ -21,4 +21,11 @@ public protocol MarketFeed: Sendable {
     var interval: BarInterval { get }
     /// The steps, in increasing time, until the feed ends (a replay) or the task is cancelled (live).
     func steps() -> AsyncThrowingStream<ArraySlice<FeedStep>, any Error>
+    /// True for a live feed, whose bars arrive as they complete in real time: the runtime then reports the feed's lag
+    /// (the wall clock at a bar's arrival minus the bar's end). False (the default) for a replay.
+    var isRealTime: Bool { get }
+}
+
+extension MarketFeed {
+    public var isRealTime: Bool { false }
 }

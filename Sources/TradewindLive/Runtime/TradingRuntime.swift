@@ -20,6 +20,8 @@ public struct RuntimeStatus: Sendable {
     public var haltReason: String?
     public var reconnects = 0
     public var duplicateReports = 0
+    /// Seconds from the latest intraday bar's end to its arrival, by the wall clock (live feeds only; nil otherwise).
+    public var feedLagSeconds: Double?
     /// Feed steps that could not be used (out of order, bad prices, unknown symbols), logged and skipped.
     public var skippedSteps = 0
     public var initialCash = 0.0
@@ -33,12 +35,14 @@ public struct RuntimeStatus: Sendable {
         let held = positions.sorted { $0.key < $1.key }.map { "\($0.key) \(Self.number($0.value))" }.joined(separator: ", ")
         return "\(ISO8601.utc(time))  equity \(Self.number(equity)) (\(pnl >= 0 ? "+" : "")\(Self.number(pnl)))  "
             + "positions: \(held.isEmpty ? "none" : held)  open orders: \(openOrders)  fills: \(fills)"
+            + (feedLagSeconds.map { "  feed lag \(Self.number($0)) s" } ?? "")
             + (haltReason != nil ? "  HALTED" : "")
     }
 
     /// Everything, for `SIGQUIT`.
     public var fullText: String {
-        var lines = ["steps: \(steps) (skipped \(skippedSteps)), latest bar: \(ISO8601.utc(time))",
+        var lines = ["steps: \(steps) (skipped \(skippedSteps)), latest bar: \(ISO8601.utc(time))"
+                        + (feedLagSeconds.map { ", feed lag \(Self.number($0)) s" } ?? ""),
                      "cash \(Self.number(cash)), equity \(Self.number(equity)), P&L \(Self.number(equity - initialCash))",
                      "fills: \(fills), risk refusals: \(riskRejections), adopted broker orders: \(adoptedOrders), reconnects: \(reconnects), duplicate reports ignored: \(duplicateReports)"]
         for (symbol, q) in positions.sorted(by: { $0.key < $1.key }) { lines.append("position \(symbol): \(Self.number(q))") }
@@ -111,12 +115,17 @@ public final class TradingRuntime {
         self.link = link
         self.broker = broker
         self.run = run
+        barInterval = interval
         // Replayed time: the latest step's start (a live feed's runtime will read the wall clock).
         let context = run.context
         link.now = { [unowned context] in context.latestStepTime ?? 0 }
     }
 
     public var context: SimulationContext { run.context }
+    private let barInterval: BarInterval
+    /// Whether each step's arrival is timed against the wall clock (`RuntimeStatus.feedLagSeconds`): set by `trade(_:)`
+    /// from the feed's `isRealTime`; set it yourself when driving `process(_:)` from a live source.
+    public var reportsFeedLag = false
 
     /// Called with the status after each batch of feed steps (one step live; many when replaying at full speed).
     public var onBatch: ((RuntimeStatus) -> Void)?
@@ -138,6 +147,7 @@ public final class TradingRuntime {
 
     private func tradeUntilDone(_ feed: some MarketFeed) async throws -> BacktestResult {
         guard feed.symbols == context.symbols else { throw TradingError.symbolsMismatch(feed: feed.symbols, run: context.symbols) }
+        reportsFeedLag = feed.isRealTime
         try start()
         var epoch = broker.connectionEpoch
         for try await batch in feed.steps() {
@@ -181,6 +191,10 @@ public final class TradingRuntime {
 
     /// One step of the market through every phase.
     public func process(_ step: FeedStep) throws {
+        if reportsFeedLag && barInterval.isIntraday {
+            let arrived = Int64((Date().timeIntervalSince1970 * 1e9).rounded())
+            status.feedLagSeconds = Double(arrived - (step.time + barInterval.nominalNanos)) / 1e9
+        }
         if let latency = link.latency {
             latency.stepStart = LatencyRecorder.now()
             latency.flushAtStepStart = (link.journal as? FileJournal)?.flushNanos ?? 0

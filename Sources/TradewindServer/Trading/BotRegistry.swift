@@ -30,12 +30,13 @@ struct BotView: Encodable, Sendable {
     var riskRejections: Int
     var haltReason: String?
     /// For `/metrics`, not part of the JSON: tick-to-order latency of the bot's orders, orders handed to the broker,
-    /// risk refusals by limit, broker reconnects and gross exposure.
+    /// risk refusals by limit, broker reconnects, gross exposure and (live feeds only) feed lag.
     var latency = LatencyRecorder.Histogram()
     var ordersSent = 0
     var refusalsByKind: [String: Int] = [:]
     var reconnects = 0
     var grossExposure = 0.0
+    var feedLagSeconds: Double?
 
     enum CodingKeys: String, CodingKey {
         case id, strategy, parameters, symbols, data, broker, speed, state, reason, steps, time, equity, cash, positions, fills
@@ -223,6 +224,6 @@ actor BotRegistry {
                        equity: s.equity, cash: s.cash, profitAndLoss: s.equity - s.initialCash, positions: s.positions,
                        openOrders: s.openOrders, fills: s.fills, riskRejections: s.riskRejections, haltReason: s.haltReason,
                        latency: bot.latency.snapshot(), ordersSent: s.ordersSent, refusalsByKind: s.refusalsByKind,
-                       reconnects: s.reconnects, grossExposure: s.grossExposure)
+                       reconnects: s.reconnects, grossExposure: s.grossExposure, feedLagSeconds: s.feedLagSeconds)
     }
 }

@@ -31,6 +31,12 @@ enum TradingMetrics {
         }
         family("tradewind_trading_reconnects_total", "counter", "Broker connections a bot saw lost and restored.") { Double($0.reconnects) }
         family("tradewind_trading_gross_exposure", "gauge", "Long plus short position value over equity.") { $0.grossExposure }
+        let lagging = bots.filter { $0.feedLagSeconds != nil }
+        if !lagging.isEmpty {
+            lines.append("# HELP tradewind_trading_feed_lag_seconds Wall clock at the latest bar's arrival minus the bar's end (live feeds).")
+            lines.append("# TYPE tradewind_trading_feed_lag_seconds gauge")
+            for b in lagging { lines.append("tradewind_trading_feed_lag_seconds{\(labels(b))} \(b.feedLagSeconds!)") }
+        }
         family("tradewind_trading_steps_total", "counter", "Market steps a bot processed.") { Double($0.steps) }
         family("tradewind_trading_equity", "gauge", "A bot's equity in account currency.") { $0.equity }
         family("tradewind_trading_open_orders", "gauge", "A bot's open orders.") { Double($0.openOrders) }
