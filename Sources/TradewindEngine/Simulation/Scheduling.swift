@@ -89,6 +89,9 @@ extension SimulationContext {
     /// True when an event is due before step `i`'s bar (its instant is at or before the bar's start).
     @inlinable func eventsDue(beforeStep i: Int) -> Bool { market.time[i] >= hot.pointee.nextEvent }
 
+    /// True when an event is due at or before `t`.
+    @inlinable func eventsDue(at t: UnixNanos) -> Bool { t >= hot.pointee.nextEvent }
+
     /// True when events of the current step's session are still pending (checked on its last bar).
     @inlinable var sessionEventsPending: Bool { hot.pointee.nextEvent != .max }
 

@@ -116,6 +116,14 @@ public final class StreamingRun<S: Strategy> {
         try Backtest.fireEvents(&strategyState, context, through: context.market.time[i], orDay: nil)
     }
 
+    /// Runs the scheduled events due at or before `t` without a new step: a live clock's tick between bars. The
+    /// strategy sees the latest bars, as in a backtest, where those events run just before the next step; an event
+    /// placed between two bar starts runs here before the bar in progress, which has not completed yet.
+    @inlinable public func fireEvents(through t: UnixNanos) throws(BacktestError) {
+        guard context.steps > 0, context.eventsDue(at: t) else { return }
+        try Backtest.fireEvents(&strategyState, context, through: t, orDay: nil)
+    }
+
     /// Moves the context to the latest step (the symbols' current bars; a simulating context matches its orders).
     @inlinable public func beginStep() {
         context.beginStep(context.steps - 1)
@@ -198,6 +206,7 @@ public struct StreamingDriver {
     public let start: () throws(BacktestError) -> Void
     public let appendStep: (UnixNanos, ArraySlice<StreamedBar>) throws(StreamingError) -> Void
     public let fireDueEvents: () throws(BacktestError) -> Void
+    public let fireEventsThrough: (UnixNanos) throws(BacktestError) -> Void
     public let beginStep: () -> Void
     public let runBar: () throws(BacktestError) -> Void
     public let endBar: () -> Void
@@ -216,6 +225,7 @@ public struct StreamingDriver {
         start = { () throws(BacktestError) in try run.start() }
         appendStep = { (t, bars) throws(StreamingError) in try run.appendStep(t, bars: bars) }
         fireDueEvents = { () throws(BacktestError) in try run.fireDueEvents() }
+        fireEventsThrough = { (t) throws(BacktestError) in try run.fireEvents(through: t) }
         beginStep = { run.beginStep() }
         runBar = { () throws(BacktestError) in try run.runBar() }
         endBar = { run.endBar() }

@@ -126,6 +126,10 @@ public final class TradingRuntime {
     /// Whether each step's arrival is timed against the wall clock (`RuntimeStatus.feedLagSeconds`): set by `trade(_:)`
     /// from the feed's `isRealTime`; set it yourself when driving `process(_:)` from a live source.
     public var reportsFeedLag = false
+    /// The real clock a live feed's run follows (nanoseconds since the epoch); tests set their own.
+    public var wallClock: () -> UnixNanos = TradingRuntime.systemClock
+    /// How often a live feed's run reads the clock between bars (scheduled events, the session's close).
+    public var clockTick: Duration = .seconds(1)
 
     /// Called with the status after each batch of feed steps (one step live; many when replaying at full speed).
     public var onBatch: ((RuntimeStatus) -> Void)?
@@ -150,20 +154,29 @@ public final class TradingRuntime {
         reportsFeedLag = feed.isRealTime
         try start()
         var epoch = broker.connectionEpoch
-        for try await batch in feed.steps() {
-            for step in batch {
-                if broker.connectionEpoch != epoch {
-                    // The connection was lost and restored: take the reports missed meanwhile before going on.
-                    epoch = broker.connectionEpoch
-                    status.reconnects += 1
-                    try await catchUp()
-                }
-                try process(step)
+        if feed.isRealTime {
+            try await tradeInRealTime(feed, epoch: &epoch)
+        } else {
+            for try await batch in feed.steps() {
+                try await consume(batch, epoch: &epoch)
+                if Task.isCancelled { break }
             }
-            onBatch?(currentStatus())
-            if Task.isCancelled { break }
         }
         return try await finish()
+    }
+
+    /// Processes a batch of feed steps, taking the broker's missed reports first when its connection was restored.
+    func consume(_ batch: ArraySlice<FeedStep>, epoch: inout Int) async throws {
+        for step in batch {
+            if broker.connectionEpoch != epoch {
+                // The connection was lost and restored: take the reports missed meanwhile before going on.
+                epoch = broker.connectionEpoch
+                status.reconnects += 1
+                try await catchUp()
+            }
+            try process(step)
+        }
+        onBatch?(currentStatus())
     }
 
     /// Starts the run (`onStart`, journaled): then `process` each step as it comes (one iteration on demand, as a
@@ -192,7 +205,7 @@ public final class TradingRuntime {
     /// One step of the market through every phase.
     public func process(_ step: FeedStep) throws {
         if reportsFeedLag && barInterval.isIntraday {
-            let arrived = Int64((Date().timeIntervalSince1970 * 1e9).rounded())
+            let arrived = wallClock()
             status.feedLagSeconds = Double(arrived - (step.time + barInterval.nominalNanos)) / 1e9
         }
         if let latency = link.latency {
@@ -228,9 +241,21 @@ public final class TradingRuntime {
         try watchRisk()
     }
 
-    /// Closes the open session when the clock shows it ended (call from a timer when no bar comes).
+    /// The clock moved to `now` with no new bar (a live clock's tick): closes the open session when it ended, or runs
+    /// the scheduled events due by `now`, and takes the broker's reports. `trade(_:)` calls it every `clockTick` for
+    /// a live feed; call it yourself when driving `process(_:)` from a live source.
     public func clockAdvanced(to now: UnixNanos) throws {
-        if context.sessionEnds(before: now) { try closeSession() }
+        if context.sessionEnds(before: now) {
+            try closeSession()
+        } else if let latest = context.latestStepTime, now > latest {
+            try guarded { try run.fireEventsThrough(now) }
+            try link.raiseFailure()
+        }
+        guard context.steps > 0 else { return }
+        try link.applyUpdates(context)
+        try guarded { try run.deliverNotifications() }
+        try link.raiseFailure()
+        try watchRisk()
     }
 
     /// Applies the broker's reports missed while disconnected (or before a restart), then tells the strategy.
