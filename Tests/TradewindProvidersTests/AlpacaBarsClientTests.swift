@@ -8,7 +8,7 @@ struct AlpacaBarsClientTests {
     static let key = AlpacaCredentials(keyID: "PKTESTKEY0001", secretKey: "test-secret-never-shown")
 
     static func client(_ base: String, retry: RetryPolicy = RetryPolicy(maxRetries: 3, baseDelay: .milliseconds(10)),
-                       timeout: Duration = .seconds(5)) -> AlpacaBarsClient {
+                       timeout: Duration = .seconds(60)) -> AlpacaBarsClient {
         AlpacaBarsClient(credentials: key, endpoints: AlpacaEndpoints(data: base),
                          policy: RequestPolicy(limiter: TokenBucket(.perMinute(200)), retry: retry, timeout: timeout))
     }

@@ -34,7 +34,7 @@ struct FetchCacheTests {
         let client = AlpacaBarsClient(credentials: AlpacaCredentials(keyID: "PKCACHE1", secretKey: "cache-secret"),
                                       endpoints: AlpacaEndpoints(data: base),
                                       policy: RequestPolicy(limiter: TokenBucket(.perMinute(6000)),
-                                                            retry: RetryPolicy(maxRetries: 1, baseDelay: .milliseconds(5)), timeout: .seconds(5)))
+                                                            retry: RetryPolicy(maxRetries: 1, baseDelay: .milliseconds(5)), timeout: .seconds(60)))
         return BarFetcher(chain: ProviderChain([client]), cache: FetchCache(directory: directory, ttl: ttl), concurrency: 4)
     }
 

@@ -5,9 +5,10 @@ import TradewindCore
 
 @Suite("Polygon, Finnhub and Yahoo clients against a loopback server")
 struct OtherProvidersTests {
+    /// Generous timeouts: on a loaded machine a starved loopback server must not turn into a retry.
     static func policy() -> RequestPolicy {
         RequestPolicy(limiter: TokenBucket(.perMinute(600)), retry: RetryPolicy(maxRetries: 2, baseDelay: .milliseconds(5)),
-                      timeout: .seconds(5))
+                      timeout: .seconds(60))
     }
 
     static let april2005 = BarRequest(symbol: "AAPL", interval: .daily, firstDay: CivilDate(year: 2005, month: 4, day: 1)!,

@@ -29,8 +29,7 @@ public struct AlpacaEndpoints: Sendable, Equatable {
 
     /// `url` without trailing `/` or `/v2` (older SDKs' variables include it; Tradewind adds it per path).
     static func trimmed(_ url: String) -> String {
-        var u = url
-        while u.hasSuffix("/") { u.removeLast() }
+        var u = ProviderEnvironment.trimmed(url)
         if u.hasSuffix("/v2") { u.removeLast(3) }
         return u
     }

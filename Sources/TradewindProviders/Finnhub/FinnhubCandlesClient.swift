@@ -22,9 +22,7 @@ public struct FinnhubCandlesClient: MarketDataProvider {
 
     public init(apiKey: String, baseURL: String = defaultBaseURL, policy: RequestPolicy, http: ProviderHTTPClient = .shared) {
         self.apiKey = apiKey
-        var u = baseURL
-        while u.hasSuffix("/") { u.removeLast() }
-        self.baseURL = u
+        self.baseURL = ProviderEnvironment.trimmed(baseURL)
         self.policy = policy
         self.http = http
     }

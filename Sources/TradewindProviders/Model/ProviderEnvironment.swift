@@ -22,8 +22,13 @@ public struct ProviderEnvironment: Sendable, Equatable {
 
     /// A base URL from `name`, else `fallback`; without a trailing `/`.
     public func baseURL(_ name: String, default fallback: String) -> String {
-        var url = first([name])?.value ?? fallback
-        while url.hasSuffix("/") { url.removeLast() }
-        return url
+        Self.trimmed(first([name])?.value ?? fallback)
+    }
+
+    /// `url` without trailing `/` (clients append paths that start with one).
+    public static func trimmed(_ url: String) -> String {
+        var u = url
+        while u.hasSuffix("/") { u.removeLast() }
+        return u
     }
 }

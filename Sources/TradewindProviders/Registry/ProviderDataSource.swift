@@ -7,7 +7,12 @@ import TradewindData
 /// (`$TRADEWIND_FETCH_CACHE`, else `~/.cache/tradewind/fetch`, one folder per provider and interval) — only what
 /// is missing from it — and read from there. Registered by `ProviderDataSource.register()`.
 public struct ProviderDataSource: DataSourceLoader {
-    public init() {}
+    /// Where keys, base URLs and the cache root are read (nil: the process environment at load time).
+    public let environment: ProviderEnvironment?
+
+    public init(environment: ProviderEnvironment? = nil) {
+        self.environment = environment
+    }
 
     /// Makes `provider:` a data source for every `--data`.
     public static func register() {
@@ -63,15 +68,16 @@ public struct ProviderDataSource: DataSourceLoader {
             }
         }
         let wanted = symbols ?? s.symbols
+        let env = environment ?? .process
         let chain: ProviderChain
         do {
-            let settings = try ProviderSettings()
+            let settings = try ProviderSettings(environment: env)
             chain = s.provider == "auto" ? try ProviderChain(settings: settings)
                 : ProviderChain([try settings.provider(ProviderID(named: s.provider)!)])
         } catch {
             throw DataError(.badOption, file: file, input: .source, error.description)
         }
-        let directory = Self.cacheRoot() + "/\(s.provider)-\(s.interval)"
+        let directory = Self.cacheRoot(env) + "/\(s.provider)-\(s.interval)"
         let fetcher = BarFetcher(chain: chain, cache: FetchCache(directory: directory))
         let first = BarRequest(symbol: "", interval: s.interval, firstDay: s.firstDay, lastDay: s.lastDay)
         let reports = BlockingWait.run { await fetcher.fetch(symbols: wanted, interval: s.interval, from: first.from, to: first.to) }
@@ -83,8 +89,8 @@ public struct ProviderDataSource: DataSourceLoader {
     }
 
     /// Where `provider:` sources keep their fetch caches.
-    public static func cacheRoot() -> String {
-        if let root = ProcessInfo.processInfo.environment["TRADEWIND_FETCH_CACHE"], !root.isEmpty { return root }
+    public static func cacheRoot(_ environment: ProviderEnvironment = .process) -> String {
+        if let root = environment.first(["TRADEWIND_FETCH_CACHE"])?.value { return root }
         return NSHomeDirectory() + "/.cache/tradewind/fetch"
     }
 }

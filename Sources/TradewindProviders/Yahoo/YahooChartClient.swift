@@ -25,9 +25,7 @@ public struct YahooChartClient: MarketDataProvider {
     public let http: ProviderHTTPClient
 
     public init(baseURL: String = defaultBaseURL, policy: RequestPolicy, http: ProviderHTTPClient = .shared) {
-        var u = baseURL
-        while u.hasSuffix("/") { u.removeLast() }
-        self.baseURL = u
+        self.baseURL = ProviderEnvironment.trimmed(baseURL)
         self.policy = policy
         self.http = http
     }
