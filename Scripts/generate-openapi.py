@@ -188,7 +188,7 @@ def error_responses(*codes):
 def provider_responses():
     err = {"application/json": {"schema": ref("Error")}}
     return {"502": {"description": "Every configured provider failed", "content": err},
-            "503": {"description": "No price provider is configured (TRADEWIND_PRICE_PROVIDERS)", "content": err}}
+            "409": {"description": "No price provider is configured (TRADEWIND_PRICE_PROVIDERS)", "content": err}}
 
 def ok(schema, code="200", description="OK", content_type="application/json"):
     return {code: {"description": description, "content": {content_type: {"schema": schema}}}}

@@ -51,7 +51,7 @@ struct PriceRouteTests {
         let server = try await TestServer.make()
         try await server.application().test(.router) { client in
             let reply = try await client.send(.get, "/api/prices/SPY")
-            #expect(reply.status == .serviceUnavailable && reply.json["error"] as? String == "not_configured")
+            #expect(reply.status == .conflict && reply.json["error"] as? String == "not_configured")
             #expect(try await client.send(.get, "/api/prices/" + String(repeating: "A", count: 30)).status == .badRequest)
             #expect(try await client.send(.get, "/api/prices?tickers=,,").status == .badRequest)
             #expect(try await client.send(.get, "/api/prices?tickers=SPY,%3Cscript%3E").status == .badRequest)

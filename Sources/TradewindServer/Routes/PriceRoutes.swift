@@ -94,12 +94,12 @@ extension Routes {
         LivePriceBody(symbol: p.symbol, price: p.price, time: state.times.string(p.time), provider: p.provider.rawValue)
     }
 
-    /// A provider's failure as an API error: 503 when no provider is configured, 404 for an unknown symbol,
-    /// 502 for the providers' own failures.
+    /// A provider's failure as an API error: 409 when no provider is configured (the server's configuration, not a
+    /// fault: set TRADEWIND_PRICE_PROVIDERS), 404 for an unknown symbol, 502 for the providers' own failures.
     static func apiError(_ e: ProviderError) -> APIError {
         switch e.kind {
         case .notConfigured:
-            return APIError(.serviceUnavailable, "not_configured",
+            return APIError(.conflict, "not_configured",
                             "no price provider is configured; set TRADEWIND_PRICE_PROVIDERS (e.g. alpaca,yahoo) and their keys")
         case .notFound, .noData:
             return APIError(.notFound, "not_found", e.description)
