@@ -61,7 +61,7 @@ actor RequestLog {
     }
 }
 
-/// A loopback HTTP server that answers every GET with `answer(request, n)` (n: the 1-based count of requests so
+/// A loopback HTTP server that answers every GET and POST with `answer(request, n)` (n: the 1-based count of requests so
 /// far), for the duration of `body(baseURL, log)`.
 enum FakeProviderServer {
     static func with(
@@ -70,7 +70,7 @@ enum FakeProviderServer {
     ) async throws {
         let log = RequestLog()
         let router = Router()
-        router.get("**") { request, _ -> Response in
+        let handler: @Sendable (Request, BasicRequestContext) async throws -> Response = { request, _ in
             var headers: [String: String] = [:]
             for field in request.headers { headers[field.name.canonicalName.lowercased()] = field.value }
             let received = ReceivedRequest(path: request.uri.path, query: request.uri.query ?? "", headers: headers)
@@ -82,6 +82,8 @@ enum FakeProviderServer {
             for (k, v) in a.headers { fields[HTTPField.Name(k)!] = v }
             return Response(status: .init(code: a.status), headers: fields, body: .init(byteBuffer: ByteBuffer(bytes: a.body)))
         }
+        router.get("**", use: handler)
+        router.post("**", use: handler)
         var logger = Logger(label: "fake-provider")
         logger.logLevel = .error
         let app = Application(router: router, configuration: .init(address: .hostname("127.0.0.1", port: 0)), logger: logger)

@@ -107,3 +107,30 @@ struct SharedPiecesTests {
         #expect(RFC3339.format(1_643_691_600 * UnixTime.nanosPerSecond) == "2022-02-01T05:00:00Z")
     }
 }
+
+@Suite("Provider HTTP client: methods, bodies and what is retried")
+struct ProviderHTTPClientTests {
+    static let policy = RequestPolicy(limiter: nil, retry: RetryPolicy(maxRetries: 3, baseDelay: .milliseconds(5)), timeout: .seconds(60))
+
+    @Test func aNonIdempotentRequestIsNotRetriedAfterAServerError() async throws {
+        try await FakeProviderServer.with({ _, _ in .json(#"{"message":"boom"}"#, status: 500) }) { base, log in
+            let error = await providerError { () async throws(ProviderError) in
+                try await ProviderHTTPClient.shared.send("POST", base + "/v2/orders", body: Data(#"{"qty":"1"}"#.utf8), idempotent: false,
+                                                         provider: .alpaca, policy: Self.policy)
+            }
+            #expect(error?.kind == .server)
+            #expect(await log.requests.count == 1)
+        }
+    }
+
+    @Test func aNonIdempotentRequestIsRetriedAfterTooManyRequests() async throws {
+        try await FakeProviderServer.with({ _, n in
+            n == 1 ? .json(#"{"message":"slow down"}"#, status: 429, headers: ["Retry-After": "0"]) : .json(#"{"id":"o1"}"#)
+        }) { base, log in
+            let reply = try await ProviderHTTPClient.shared.send("POST", base + "/v2/orders", body: Data("{}".utf8), idempotent: false,
+                                                                 provider: .alpaca, policy: Self.policy)
+            #expect(reply.status == 200 && String(decoding: reply.body, as: UTF8.self) == #"{"id":"o1"}"#)
+            #expect(await log.requests.count == 2)
+        }
+    }
+}

@@ -68,8 +68,21 @@ public final class ProviderHTTPClient: Sendable {
     /// reads it); retries the rest as `policy` allows, then throws `rateLimited`, `server`, `timeout` or `transport`.
     public func get(_ url: String, headers: [(String, String)] = [], provider: ProviderID, symbol: String? = nil,
                     policy: RequestPolicy) async throws(ProviderError) -> ProviderResponse {
+        try await send("GET", url, headers: headers, idempotent: true, provider: provider, symbol: symbol, policy: policy)
+    }
+
+    /// Sends `method` (`GET`, `POST`, `PATCH`, `DELETE`, …) to `url` with a JSON `body` when given. Like `get`, but a
+    /// request that is not `idempotent` is retried only after a 429 (the server refused it unprocessed), never after
+    /// a 5xx, a timeout or a dropped connection, which may have acted on it; make submits idempotent (a client
+    /// order id) to let them retry.
+    public func send(_ method: String, _ url: String, headers: [(String, String)] = [], body: Data? = nil, idempotent: Bool,
+                     provider: ProviderID, symbol: String? = nil, policy: RequestPolicy) async throws(ProviderError) -> ProviderResponse {
         var request = HTTPClientRequest(url: url)
-        request.method = .GET
+        request.method = HTTPMethod(rawValue: method.uppercased())
+        if let body {
+            request.headers.add(name: "Content-Type", value: "application/json")
+            request.body = .bytes(ByteBuffer(bytes: body))
+        }
         request.headers.add(name: "Accept", value: "application/json")
         request.headers.add(name: "User-Agent", value: "Tradewind/0.1")
         for (name, value) in headers { request.headers.add(name: name, value: value) }
@@ -111,7 +124,7 @@ public final class ProviderHTTPClient: Sendable {
             } catch {
                 failure = ProviderError(.transport, provider, symbol: symbol, "cannot reach \(shown): \(error)")
             }
-            guard attempt < policy.retry.maxRetries,
+            guard attempt < policy.retry.maxRetries, idempotent || failure.kind == .rateLimited,
                   let wait = policy.retry.delay(beforeRetry: attempt, retryAfter: retryAfter, unit: Double.random(in: 0..<1, using: &rng))
             else {
                 throw failure
