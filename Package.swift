@@ -8,10 +8,13 @@
 //   TradewindCharts (SVG charts) depends on TradewindCore only; reports and the dashboard draw with it.
 //   TradewindAnalytics depends on TradewindCore only and is used by the engine and everything above it.
 //   TradewindStore (jobs, results, journal, users; SQLite via GRDB, PostgreSQL via postgres-nio) depends on TradewindCore only.
-//   TradewindServer (HTTP + WebSocket API, job runner, auth, metrics, paper-trading bots) sits on TradewindReports,
-//   TradewindStore and TradewindLive.
+//   TradewindServer (HTTP + WebSocket API, job runner, auth, metrics, paper-trading bots, live prices) sits on
+//   TradewindReports, TradewindStore, TradewindLive and TradewindProviders.
 //   TradewindLive (paper and live trading: runtime, feed and broker protocols, paper broker, risk, journal) sits on
 //   TradewindStrategies and below the CLI.
+//   TradewindProviders (market-data provider clients: Polygon, Finnhub, Yahoo, Alpaca; token buckets, retries,
+//   the incremental fetch cache; HTTP through async-http-client) sits on TradewindCore and TradewindData only;
+//   the CLI and the server use it.
 //   TradewindML (tensors, autodiff, layers, training, safetensors) depends on TradewindCore, COpenBLAS and
 //   CTradewindKernels (its C gate loops, compiled per instruction set and picked at run time) only.
 //   TradewindBenchmarks and the `tradewind` executable sit on top of everything.
@@ -39,6 +42,7 @@ let package = Package(
         .library(name: "TradewindServer", targets: ["TradewindServer"]),
         .library(name: "TradewindLive", targets: ["TradewindLive"]),
         .library(name: "TradewindML", targets: ["TradewindML"]),
+        .library(name: "TradewindProviders", targets: ["TradewindProviders"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -53,6 +57,9 @@ let package = Package(
         .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
         .package(url: "https://github.com/apple/swift-metrics", from: "2.13.0"),
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        // Market-data providers: pooled keep-alive HTTP connections.
+        .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
+        .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
     ],
     targets: [
@@ -68,6 +75,16 @@ let package = Package(
             name: "TradewindData",
             dependencies: ["TradewindCore", "CZlib"],
             resources: [.copy("Samples")],
+            swiftSettings: strict
+        ),
+        .target(
+            name: "TradewindProviders",
+            dependencies: [
+                "TradewindCore", "TradewindData",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+            ],
             swiftSettings: strict
         ),
         .target(name: "TradewindIndicators", dependencies: ["TradewindCore", "TradewindData"], swiftSettings: strict),
@@ -110,7 +127,7 @@ let package = Package(
             name: "TradewindServer",
             dependencies: [
                 "TradewindCore", "TradewindData", "TradewindAnalytics", "TradewindEngine", "TradewindStrategies",
-                "TradewindOptimizer", "TradewindReports", "TradewindStore", "TradewindLive",
+                "TradewindOptimizer", "TradewindReports", "TradewindStore", "TradewindLive", "TradewindProviders",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdWebSocket", package: "hummingbird-websocket"),
                 .product(name: "HummingbirdAuth", package: "hummingbird-auth"),
@@ -148,7 +165,7 @@ let package = Package(
             dependencies: [
                 "TradewindCore", "TradewindData", "TradewindIndicators", "TradewindAnalytics",
                 "TradewindEngine", "TradewindStrategies", "TradewindOptimizer", "TradewindCharts", "TradewindReports",
-                "TradewindBenchmarks", "TradewindStore", "TradewindServer", "TradewindLive",
+                "TradewindBenchmarks", "TradewindStore", "TradewindServer", "TradewindLive", "TradewindProviders",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -192,6 +209,16 @@ let package = Package(
             dependencies: [
                 "TradewindCore", "TradewindData", "TradewindEngine", "TradewindStrategies", "TradewindLive",
                 "TradewindTestSupport",
+            ],
+            swiftSettings: strict
+        ),
+        .testTarget(
+            name: "TradewindProvidersTests",
+            dependencies: [
+                "TradewindCore", "TradewindData", "TradewindProviders",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: strict
         ),

@@ -157,6 +157,19 @@ schemas = {
     "StrategyVersionCreate": obj({"strategy": {"type": "string"}, "parent_id": {"type": "integer", "minimum": 1},
                                   "parameters": {"type": "object", "additionalProperties": {"type": ["string", "number", "boolean"]}},
                                   "notes": {"type": "string"}}, ["strategy"], extra=False),
+    "LivePrice": obj({"symbol": {"type": "string"}, "price": {"type": "number"}, "time": time,
+                  "provider": {"type": "string", "enum": ["alpaca", "polygon", "finnhub", "yahoo"]}},
+                 ["symbol", "price", "time", "provider"]),
+    "LivePrices": obj({"prices": {"type": "array", "items": ref("LivePrice")},
+                   "errors": {"type": "array", "items": obj({"symbol": {"type": "string"}, "error": {"type": "string"},
+                                                             "message": {"type": "string"}}, ["symbol", "error", "message"])}},
+                  ["prices", "errors"]),
+    "ChartCache": obj({"max_age_seconds": {"type": "number"},
+                       "entries": {"type": "array", "items": obj({"symbol": {"type": "string"}, "price": {"type": "number"},
+                                                                  "time": time, "provider": {"type": "string"},
+                                                                  "age_seconds": {"type": "number"}},
+                                                                 ["symbol", "price", "time", "provider", "age_seconds"])}},
+                      ["max_age_seconds", "entries"]),
     "Session": obj({"id": {"type": "integer"}, "mode": {"type": "string"}, "strategy": {"type": "string"},
                     "strategy_version_id": nullable("integer"), "market_condition": {"type": "string"},
                     "metrics": {}, "started_at": time, "ended_at": ntime}),
@@ -171,6 +184,11 @@ def error_responses(*codes):
         out[c] = {"description": names[c], "content": {"application/json": {"schema": ref("Error")}}}
     out["4XX"] = {"description": "Other client errors", "content": {"application/json": {"schema": ref("Error")}}}
     return out
+
+def provider_responses():
+    err = {"application/json": {"schema": ref("Error")}}
+    return {"502": {"description": "Every configured provider failed", "content": err},
+            "409": {"description": "No price provider is configured (TRADEWIND_PRICE_PROVIDERS)", "content": err}}
 
 def ok(schema, code="200", description="OK", content_type="application/json"):
     return {code: {"description": description, "content": {content_type: {"schema": schema}}}}
@@ -292,7 +310,20 @@ paths = {
                                       | error_responses("404", "409"),
                                       params=[path_param("file", {"type": "string", "pattern": "^[0-9]+\\.(html|pdf)$"})],
                                       tags=["reports"])},
+    "/api/prices/{ticker}": {"get": op("The latest price of a ticker (cached for 5 s)",
+                                       ok(ref("LivePrice")) | error_responses("404") | provider_responses(),
+                                       params=[path_param("ticker", {"type": "string", "pattern": "^[A-Za-z0-9.^=/-]{1,20}$"})],
+                                       tags=["prices"])},
+    "/api/chart-cache": {"get": op("The cached prices and their ages", ok(ref("ChartCache")) | error_responses(), tags=["prices"])},
 }
+
+# `GET /api/prices?tickers=A,B` (live prices) shares its path with the console's bars of a symbol (no `tickers`).
+live = paths["/api/prices"]["get"]
+live["summary"] += "; with tickers=A,B, the latest prices of those tickers instead (cached for 5 s, failures listed per ticker)"
+live["parameters"].append(q("tickers", {"type": "string", "pattern": "^[A-Za-z0-9.^=/-]{1,20}(,[A-Za-z0-9.^=/-]{1,20}){0,99}$"},
+                            "Comma-separated tickers (1 to 100): answer live prices"))
+live["responses"]["200"]["content"]["application/json"]["schema"] = {"oneOf": [ref("Prices"), ref("LivePrices")]}
+live["responses"] |= provider_responses()
 
 doc = {
     "openapi": "3.1.0",

@@ -5,6 +5,7 @@ import Logging
 import NIOCore
 import ServiceLifecycle
 import TradewindCore
+import TradewindProviders
 import TradewindStore
 import TradewindStrategies
 
@@ -23,11 +24,13 @@ final class ServerState: Sendable {
     let limiter: LoginRateLimiter
     /// Paper-trading bots (`/api/trading/*`).
     let bots: BotRegistry
+    /// Live prices (`/api/prices`, `/api/chart-cache`), from `TRADEWIND_PRICE_PROVIDERS`.
+    let prices: LivePrices
     let started = ContinuousClock.now
     let logger: Logger
 
     init(configuration: ServerConfiguration, store: any TradewindStore, credentials: Credentials, metrics: ServerMetrics,
-         catalog: StrategyCatalog, logger: Logger) {
+         catalog: StrategyCatalog, logger: Logger, prices: LivePrices = LivePrices(chain: nil)) {
         self.configuration = configuration
         self.store = store
         self.credentials = credentials
@@ -39,6 +42,7 @@ final class ServerState: Sendable {
         loader = MarketLoader(home: configuration.home)
         backtests = BacktestRun(loader: loader, times: times, catalog: catalog)
         limiter = LoginRateLimiter(limit: configuration.loginAttemptsPerMinute, window: 60)
+        self.prices = prices
         let hub = hub
         bots = BotRegistry(loader: loader, catalog: catalog,
                            publish: { type, _, view in hub.publish(LiveMessage(type: type, jobID: nil, data: view)) },
@@ -61,7 +65,8 @@ public final class TradewindServer: Sendable {
     init(state: ServerState) { self.state = state }
 
     /// Opens the store (applying migrations), creates the admin user from the environment when asked
-    /// (`TRADEWIND_ADMIN_USER`/`TRADEWIND_ADMIN_PASSWORD`, or `ADMIN_USER`/`ADMIN_PASS`), and checks that a
+    /// (`TRADEWIND_ADMIN_USER`/`TRADEWIND_ADMIN_PASSWORD`, or `ADMIN_USER`/`ADMIN_PASS`), reads the live-price
+    /// providers from it (`TRADEWIND_PRICE_PROVIDERS` and the providers' keys and base URLs), and checks that a
     /// non-loopback address has users (or `insecure`).
     public static func make(_ configuration: ServerConfiguration, environment: [String: String] = ProcessInfo.processInfo.environment,
                             catalog: StrategyCatalog = .builtIn, logger: Logger = Logger(label: "tradewind.server")) async throws -> TradewindServer {
@@ -88,7 +93,8 @@ public final class TradewindServer: Sendable {
                     """)
             }
             return TradewindServer(state: ServerState(configuration: configuration, store: store, credentials: credentials,
-                                                      metrics: metrics, catalog: catalog, logger: logger))
+                                                      metrics: metrics, catalog: catalog, logger: logger,
+                                                      prices: LivePrices.fromEnvironment(ProviderEnvironment(environment))))
         } catch {
             await store.close()
             throw error
@@ -115,6 +121,7 @@ public final class TradewindServer: Sendable {
         Routes.addStrategies(to: router, state)
         Routes.addReports(to: router, state)
         Routes.addTrading(to: router, state)
+        Routes.addPrices(to: router, state)
         return router
     }
 

@@ -85,6 +85,7 @@ extension Routes {
         }
         router.get("/api/prices") { request, _ -> Response in
             let q = Query(request)
+            if let tickers = q.string("tickers") { return try await livePrices(tickers, state) }
             let data = q.string("data") ?? state.configuration.defaultData
             let page = try q.page(defaultLimit: 500)
             let zone = try MarketLoader.zone(q.string("tz"))
