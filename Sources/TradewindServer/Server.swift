@@ -105,6 +105,7 @@ public final class TradewindServer: Sendable {
                                                   allowHeaders: [.accept, .authorization, .contentType, .origin],
                                                   allowMethods: [.get, .post, .put, .delete, .options]))
         }
+        router.add(middleware: DashboardMiddleware(files: .bundled))
         router.add(middleware: AuthMiddleware(credentials: state.credentials, publicMetrics: state.configuration.publicMetrics))
         Routes.addSystem(to: router, state)
         Routes.addAuth(to: router, state)
@@ -115,6 +116,7 @@ public final class TradewindServer: Sendable {
         Routes.addStrategies(to: router, state)
         Routes.addReports(to: router, state)
         Routes.addTrading(to: router, state)
+        Routes.addCatalog(to: router, state)
         return router
     }
 
