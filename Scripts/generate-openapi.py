@@ -307,6 +307,8 @@ paths = {
                                      request=body(ref("BotID")), tags=["trading"])},
     "/api/trades/analytics": {"get": op("Win rate, P&L by symbol, strategy and month, profit factor, expectancy",
                                         ok(ref("JournalAnalytics")) | error_responses(), tags=["journal"])},
+    "/api/trades/analytics/chart": {"get": op("P&L by month as a TradewindCharts SVG bar chart (null without closed trades)",
+                                              ok(obj({"svg": nullable("string")}, ["svg"])) | error_responses(), tags=["journal"])},
     "/api/strategies": {
         "get": op("Strategy versions, newest first", ok(page_of(ref("StrategyVersion"))) | error_responses(), params=page_params,
                   tags=["strategies"]),

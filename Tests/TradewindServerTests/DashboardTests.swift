@@ -132,6 +132,22 @@ struct DashboardTests {
         }
     }
 
+    @Test func theJournalsMonthlyPnLIsATradewindChartsBarChart() async throws {
+        let server = try await TestServer.make()
+        try await server.application().test(.router) { client in
+            let empty = try await client.send(.get, "/api/trades/analytics/chart")
+            #expect(empty.status == .ok)
+            #expect(empty.json["svg"] is NSNull)
+            let opened = try await client.send(.post, "/api/trades", body: """
+                {"symbol":"SPY","side":"long","quantity":10,"entry_price":400,"entry_time":"2024-03-04T15:00:00-05:00"}
+                """)
+            let id = try #require(opened.json["id"] as? Int)
+            _ = try await client.send(.post, "/api/trades/close", body: #"{"id":\#(id),"exit_price":410,"exit_time":"2024-03-08T15:00:00-05:00"}"#)
+            let svg = try #require(try await client.send(.get, "/api/trades/analytics/chart").json["svg"] as? String)
+            #expect(svg.hasPrefix("<svg") && svg.contains("Journal P&amp;L by month") && svg.contains("2024-03"))
+        }
+    }
+
     @Test func anOptimizationResultHasTheObjectiveHeatmapOverItsTwoSearchedParameters() async throws {
         let server = try await TestServer.make()
         try await server.application().test(.live) { client in

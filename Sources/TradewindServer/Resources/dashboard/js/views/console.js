@@ -3,7 +3,6 @@
 // the live log, and results as symbols finish; Cancel stops it. `?job=ID` reattaches to a job (reload-safe).
 import { api, ApiError } from '../api.js';
 import * as live from '../live.js';
-import { navigate } from '../router.js';
 import { h, fill, num, pct, duration, time, table, signClass } from '../format.js';
 
 let catalogCache = null;
@@ -104,6 +103,7 @@ export default async function render(root, { query, isCurrent }) {
   const keywords = await api('/api/keywords?limit=200').catch(() => ({ items: [] }));
   if (!isCurrent()) return;
   const jobId = query.get('job');
+  let stopFollowing = null;
 
   // Data and symbols.
   const data = h('select', { id: 'data', name: 'data' }, cat.data.map((d) => h('option', { value: d.spec }, `${d.spec} — ${d.summary}`)));
@@ -218,7 +218,10 @@ export default async function render(root, { query, isCurrent }) {
     startButton.disabled = true;
     try {
       const job = await api('/api/jobs', { method: 'POST', body });
-      navigate('/console?job=' + job.id, { replace: false });
+      // The job's URL (a reload reattaches to it); the form keeps what was entered.
+      history.pushState(null, '', '/console?job=' + job.id);
+      if (stopFollowing) stopFollowing();
+      stopFollowing = follow(progressPanel, job.id);
     } catch (err) {
       banner.textContent = err instanceof ApiError ? err.message + (err.field ? ` (field ${err.field})` : '') : String(err);
       const name = err.field && err.field.replace(/^request\./, '');
@@ -227,8 +230,8 @@ export default async function render(root, { query, isCurrent }) {
     } finally { startButton.disabled = false; }
   });
 
-  if (jobId) return follow(progressPanel, Number(jobId));
-  return null;
+  if (jobId) stopFollowing = follow(progressPanel, Number(jobId));
+  return () => { if (stopFollowing) stopFollowing(); };
 }
 
 /** Follows job `id` in `panel`: progress, ETA, evaluations/s, per-symbol status, live log, results; Cancel. */

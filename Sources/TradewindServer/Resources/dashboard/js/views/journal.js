@@ -1,5 +1,5 @@
-// Trade journal: log trades, close open ones, and read the analytics (win rate, P&L by symbol and by month, with a
-// chart of the monthly P&L).
+// Trade journal: log trades, close open ones, and read the analytics (win rate, P&L by symbol and by month, with
+// TradewindCharts' bar chart of the monthly P&L).
 import { api } from '../api.js';
 import { h, fill, num, pct, time, card, signClass, table } from '../format.js';
 
@@ -21,20 +21,23 @@ export default async function render(root, { isCurrent }) {
     h('section', {}, analyticsBox), h('div', { class: 'grid2' }, h('section', { class: 'panel' }, h('h2', {}, 'Open trades'), openBox),
       h('section', { class: 'panel' }, h('h2', {}, 'Closed trades'), closedBox)));
 
-  const bars = (groups) => {
-    const max = Math.max(1e-9, ...groups.map((g) => Math.abs(g.pnl)));
-    return table([['Month', (g) => g.key], ['Trades', (g) => String(g.trades), { num: true }],
-      ['P&L', (g) => h('span', { class: signClass(g.pnl) }, num(g.pnl)), { num: true }],
-      ['', (g) => h('div', { class: 'bar ' + (g.pnl < 0 ? 'neg' : 'pos'), style: `width:${Math.max(2, (Math.abs(g.pnl) / max) * 160).toFixed(0)}px`,
-        role: 'img', 'aria-label': `P&L ${num(g.pnl)}` })]], groups, { id: 'pnl-by-month', caption: 'P&L by month' });
+  const months = (groups) => table([['Month', (g) => g.key], ['Trades', (g) => String(g.trades), { num: true }],
+    ['Win rate', (g) => pct(g.win_rate, 1), { num: true }],
+    ['P&L', (g) => h('span', { class: signClass(g.pnl) }, num(g.pnl)), { num: true }]], groups, { id: 'pnl-by-month' });
+  const chart = (svg) => {
+    // TradewindCharts' SVG, drawn by the server from the journal (it escapes every text it draws).
+    const box = h('div', { class: 'chart-scroll', id: 'journal-chart' });
+    box.innerHTML = svg;
+    return box;
   };
   const load = async () => {
-    const [open, closed, a] = await Promise.all([api('/api/trades?status=open&limit=200'), api('/api/trades?status=closed&limit=200'), api('/api/trades/analytics')]);
+    const [open, closed, a, c] = await Promise.all([api('/api/trades?status=open&limit=200'), api('/api/trades?status=closed&limit=200'),
+      api('/api/trades/analytics'), api('/api/trades/analytics/chart')]);
     if (!isCurrent()) return;
     fill(analyticsBox, h('div', { class: 'cards' }, card('Trades', String(a.trades)), card('Win rate', pct(a.win_rate, 1)),
       card('Total P&L', num(a.total_pnl), signClass(a.total_pnl)), card('Profit factor', num(a.profit_factor)),
       card('Expectancy', num(a.expectancy), signClass(a.expectancy))),
-    h('div', { class: 'grid2' }, h('div', { class: 'panel' }, h('h2', {}, 'P&L by month'), a.by_month.length ? bars(a.by_month) : h('p', { class: 'muted' }, 'No closed trades yet.')),
+    h('div', { class: 'grid2' }, h('div', { class: 'panel' }, h('h2', {}, 'P&L by month'), a.by_month.length ? [c.svg ? chart(c.svg) : null, months(a.by_month)] : h('p', { class: 'muted' }, 'No closed trades yet.')),
       h('div', { class: 'panel' }, h('h2', {}, 'P&L by symbol'), table([['Symbol', (g) => g.key], ['Trades', (g) => String(g.trades), { num: true }],
         ['Win rate', (g) => pct(g.win_rate, 1), { num: true }], ['P&L', (g) => h('span', { class: signClass(g.pnl) }, num(g.pnl)), { num: true }]], a.by_symbol, { id: 'pnl-by-symbol' }))));
     fill(openBox, open.items.length ? table([

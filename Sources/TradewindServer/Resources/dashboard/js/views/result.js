@@ -39,13 +39,13 @@ export default async function render(root, { param, isCurrent }) {
       card('Max gain', pct(m.max_gain), '', 'max_gain'), card('Win rate', pct(m.win_rate, 1), '', 'win_rate'),
       card('Max drawdown', pct(m.max_drawdown), 'neg', 'max_drawdown'), card('Trades', String(m.trades), '', 'trades'),
       r.objective ? card('Objective ' + r.objective, num(r.objective_value, 4), '', 'objective') : null),
-    h('div', { class: 'row' }, h('a', { class: 'button primary', href: '/console?' + again, id: 'backtest-again' }, 'Backtest again with these parameters'),
-      downloadButton('html'), downloadButton('pdf'), remove),
+    h('div', { class: 'row' }, replay ? h('a', { class: 'button primary', href: '/console?' + again, id: 'backtest-again' }, 'Backtest again with these parameters') : null,
+      replay ? [downloadButton('html'), downloadButton('pdf')] : null, remove),
     banner,
+    h('section', { class: 'panel' }, charts),
     h('section', { class: 'panel' }, h('h2', {}, 'Parameters'),
       Object.keys(r.parameters).length ? table([['Parameter', ([k]) => k], ['Value', ([, v]) => v]], Object.entries(r.parameters), { id: 'result-parameters' })
         : h('p', { class: 'muted' }, 'Defaults only.')),
-    h('section', { class: 'panel' }, charts),
     h('section', { class: 'panel' }, h('h2', {}, `Trade log (${r.trade_log.length} trades, chronological)`), trades));
 
   // The trade log, chronological, a page at a time.
@@ -70,7 +70,8 @@ export default async function render(root, { param, isCurrent }) {
   showTrades();
 
   // The charts are drawn by the server (a replay of the run); they arrive after the page is usable.
-  api(`/api/history/${id}/charts`).then((c) => {
+  // Only a result with a reproducible run has charts (the server replays it); say so instead of asking.
+  (replay ? api(`/api/history/${id}/charts`) : Promise.reject(new Error('this result has no reproducible run to draw.'))).then((c) => {
     if (!isCurrent()) return;
     // Server-rendered SVG from this origin (TradewindCharts escapes every text it draws).
     charts.innerHTML = c.equity + c.drawdown + c.prices

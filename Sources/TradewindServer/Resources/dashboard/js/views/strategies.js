@@ -10,6 +10,7 @@ export default async function render(root, { isCurrent }) {
   const banner = h('div', { class: 'banner', role: 'alert' });
   const list = h('div', { id: 'versions' });
   const strategy = h('select', { id: 's-strategy' }, cat.strategies.map((s) => h('option', { value: s.name }, s.name)));
+  if (cat.strategies.some((s) => s.name === 'sma-cross')) strategy.value = 'sma-cross';
   const parent = h('select', { id: 's-parent' }, h('option', { value: '' }, 'none (a new chain)'));
   const params = h('input', { id: 's-params', placeholder: 'fast=10 slow=30', size: 30 });
   const notes = h('input', { id: 's-notes', placeholder: 'why this version' });
