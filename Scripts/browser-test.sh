@@ -21,18 +21,12 @@ fi
 home=$(mktemp -d)
 password=$(head -c 18 /dev/urandom | base64 | tr -d '/+=')
 "$binary" bench server --seed-only "$home/tradewind.sqlite" --results 10000 --trades 50
-TRADEWIND_ADMIN_USER=browser TRADEWIND_ADMIN_PASSWORD="$password" \
-    "$binary" serve --home "$home" --port 0 --port-file "$home/port" --workers 1 2>"$home/server.log" &
-pid=$!
-trap 'kill $pid 2>/dev/null || true; wait $pid 2>/dev/null || true; rm -rf "$home"' EXIT
-for _ in $(seq 1 200); do [ -s "$home/port" ] && break; sleep 0.1; done
-port=$(cat "$home/port")
+source Scripts/test-server.sh
+TRADEWIND_ADMIN_USER=browser TRADEWIND_ADMIN_PASSWORD="$password" start_test_server "$binary" "$home"
 # The browser runs in another zone than the exchange's, so the time-zone switch has something to switch to.
 status=0
 TZ=Europe/Berlin "$venv/bin/python" Scripts/browser/dashboard_test.py --url "http://127.0.0.1:$port" --user browser \
     --password "$password" --shots "$home/shots" "${commit_shots[@]}" || status=$?
-if ! kill -0 $pid 2>/dev/null; then
-    echo "the server died during the browser test:"; tail -50 "$home/server.log"; exit 1
-fi
+check_test_server "$home" || exit 1
 [ $status -eq 0 ] || { echo "browser test failed; server log:"; tail -30 "$home/server.log"; }
 exit $status

@@ -6,11 +6,14 @@ import TradewindReports
 import TradewindStore
 import TradewindStrategies
 
-/// Re-runs a stored result's backtest (its `replay` request) for what the store does not keep: the report files of
-/// `/api/reports/{id}.*` and the charts of `/api/history/{id}/charts`.
+/// One run of a `BacktestRequest`: a backtest (`BacktestRun`), or a stored result's backtest re-run (its `replay`
+/// request) for what the store does not keep — the report files of `/api/reports/{id}.*` and the charts of
+/// `/api/history/{id}/charts`.
 struct ResultReplay: Sendable {
     var result: BacktestResult
     var data: MarketDataset
+    /// What the strategy's preparation changed in the settings, in words.
+    var notes: [String]
     var context: BacktestReportAdapter.Context
 
     /// The replay request of `record`, or a 409 saying why there is none.
@@ -28,10 +31,10 @@ struct ResultReplay: Sendable {
         let parameters = try descriptor.parameters(replay.params)
         let zone = try MarketLoader.zone(replay.tz)
         let data = try loader.load(replay.data, symbols: replay.symbols, zone: zone, adjust: replay.adjust, threads: threads)
-        let (config, _) = try descriptor.prepare(try replay.backtest.config(zone: zone), parameters: parameters, data: data)
+        let (config, notes) = try descriptor.prepare(try replay.backtest.config(zone: zone), parameters: parameters, data: data)
         let result = try descriptor.run(parameters, data, config)
-        return ResultReplay(result: result, data: data,
-                            context: .init(strategy: replay.strategy, parameters: parameters, dataSource: replay.data,
+        return ResultReplay(result: result, data: data, notes: notes,
+                            context: .init(strategy: descriptor.name, parameters: parameters, dataSource: replay.data,
                                            riskFree: replay.riskFree, catalog: catalog))
     }
 }
