@@ -26,7 +26,7 @@ TRADEWIND_ADMIN_USER=browser TRADEWIND_ADMIN_PASSWORD="$password" start_test_ser
 # The browser runs in another zone than the exchange's, so the time-zone switch has something to switch to.
 status=0
 TZ=Europe/Berlin "$venv/bin/python" Scripts/browser/dashboard_test.py --url "http://127.0.0.1:$port" --user browser \
-    --password "$password" --shots "$home/shots" "${commit_shots[@]}" || status=$?
+    --password "$password" --shots "$home/shots" --restart "$binary" "$home" "$port" "${commit_shots[@]}" || status=$?
 check_test_server "$home" || exit 1
 [ $status -eq 0 ] || { echo "browser test failed; server log:"; tail -30 "$home/server.log"; }
 exit $status

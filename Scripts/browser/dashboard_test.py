@@ -9,7 +9,9 @@ import base64
 import io
 import json
 import os
+import signal
 import statistics
+import subprocess
 import sys
 import time
 
@@ -27,6 +29,8 @@ ap.add_argument("--user", required=True)
 ap.add_argument("--password", required=True)
 ap.add_argument("--shots", required=True)
 ap.add_argument("--commit-shots")
+ap.add_argument("--restart", nargs=3, metavar=("BINARY", "HOME", "PORT"),
+                help="restart the server (its pid in HOME/pid) on PORT to test the lost connection and the reconnect")
 ap.add_argument("--figures")
 ap.add_argument("--chromium", default="/usr/bin/chromium")
 ap.add_argument("--driver", default="/usr/bin/chromedriver")
@@ -377,6 +381,32 @@ wait.until(lambda d: "%" in d.find_element(By.CSS_SELECTOR, '#health [data-key="
 check(driver.find_elements(By.ID, "workers-absent") or driver.find_elements(By.ID, "workers-table")
       or "No workers" in text("#workers"), "the workers' place is missing")
 step("status")
+
+# 14b. The server restarts: the lost connection is shown, the page reconnects and resubscribes by itself, and the
+# Status view goes on refreshing. (The refused requests while it is down are expected; nothing else may fail.)
+if args.restart:
+    binary, home, port = args.restart
+    pid = int(open(os.path.join(home, "pid")).read())
+    os.kill(pid, signal.SIGTERM)
+    for _ in range(200):
+        if not os.path.exists(f"/proc/{pid}") or open(f"/proc/{pid}/stat").read().split()[2] == "Z":
+            break
+        time.sleep(0.05)
+    allowed_network_errors.update(["ERR_CONNECTION_REFUSED", "WebSocket connection to", "Failed to fetch"])
+    wait.until(lambda d: "lost" in d.find_element(By.ID, "connection").get_attribute("class"))
+    check("connection lost" in text("#connection"), "the lost connection is not said")
+    step("connection-lost")
+    server = subprocess.Popen([binary, "serve", "--home", home, "--port", port, "--workers", "1"],
+                              stdout=subprocess.DEVNULL, stderr=open(os.path.join(home, "server.log"), "a"), start_new_session=True)
+    with open(os.path.join(home, "pid"), "w") as f:
+        f.write(str(server.pid))
+    WebDriverWait(driver, 60, poll_frequency=0.1, ignored_exceptions=RETRY).until(
+        lambda d: "live" in d.find_element(By.ID, "connection").get_attribute("class"))
+    uptime = text('#health')
+    wait.until(lambda d: text("#health") != uptime and "ok" in text("#health"))
+    audit("reconnect (outage)")
+    allowed_network_errors.clear()
+    step("reconnected")
 
 # 15. Theme and time zone switches.
 driver.find_element(By.ID, "theme-switch").click()
