@@ -91,7 +91,10 @@ struct DashboardTests {
         let server = try await TestServer.make()
         try FileManager.default.createDirectory(atPath: server.state.configuration.home + "/data/mine", withIntermediateDirectories: true)
         try await server.application().test(.router) { client in
-            #expect(try await client.send(.get, "/api/health").json["auth_required"] as? Bool == false)
+            let health = try await client.send(.get, "/api/health")
+            #expect(health.json["auth_required"] as? Bool == false)
+            // The dashboard shows times in the exchange's zone, whatever zone the responses are written in.
+            #expect(health.json["exchange_zone"] as? String == "America/New_York")
             let c = try await client.send(.get, "/api/catalog")
             #expect(c.status == .ok)
             let strategies = try #require(c.json["strategies"] as? [[String: Any]])

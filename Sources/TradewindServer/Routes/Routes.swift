@@ -14,9 +14,12 @@ enum Routes {
         var process: ProcessHealth
         /// Whether the API needs a token (users exist): the dashboard shows its login without a refused request.
         var authRequired: Bool
+        /// The exchange's zone (IANA): requests' naive times and sessions default to it (the NYSE's, New York); the
+        /// dashboard shows times in it.
+        var exchangeZone: String
         enum CodingKeys: String, CodingKey {
             case status, version, database, queue, process
-            case uptimeSeconds = "uptime_seconds", authRequired = "auth_required"
+            case uptimeSeconds = "uptime_seconds", authRequired = "auth_required", exchangeZone = "exchange_zone"
         }
     }
 
@@ -59,7 +62,7 @@ enum Routes {
                                    workers: state.configuration.workers, websocketClients: state.hub.clientCount),
                 process: ProcessHealth(cpuSeconds: process.cpuSeconds, residentMemoryBytes: process.residentBytes,
                                        cores: KernelThreads.cores),
-                authRequired: await state.credentials.authenticationRequired()),
+                authRequired: await state.credentials.authenticationRequired(), exchangeZone: try MarketLoader.zone(nil).identifier),
                 status: reachable ? .ok : .serviceUnavailable)
         }
         router.get("/api/openapi.json") { _, _ -> Response in

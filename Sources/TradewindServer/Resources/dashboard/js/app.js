@@ -2,7 +2,7 @@
 import { api, auth } from './api.js';
 import * as live from './live.js';
 import { match, navigate, start } from './router.js';
-import { h, fill, zoneName, usesBrowserZone, setBrowserZone, EXCHANGE_ZONE } from './format.js';
+import { h, fill, zoneName, usesBrowserZone, setBrowserZone, exchange, setExchangeZone } from './format.js';
 import console_ from './views/console.js';
 import history_ from './views/history.js';
 import result from './views/result.js';
@@ -28,7 +28,7 @@ function zoneLabel() {
   const b = document.getElementById('zone-switch');
   b.textContent = 'Times: ' + zoneName();
   b.setAttribute('aria-pressed', String(usesBrowserZone()));
-  b.title = usesBrowserZone() ? `Times in this browser's zone; switch to the exchange's (${zoneName(EXCHANGE_ZONE)})`
+  b.title = usesBrowserZone() ? `Times in this browser's zone; switch to the exchange's (${zoneName(exchange())})`
     : "Times in the exchange's zone; switch to this browser's";
 }
 
@@ -97,6 +97,7 @@ async function boot() {
   try {
     const health = await api('/api/health');
     auth.required = !!health.auth_required;
+    if (health.exchange_zone) { setExchangeZone(health.exchange_zone); zoneLabel(); }
   } catch { /* a degraded server still gets its page; the views say what fails */ }
   if (!auth.required || auth.hasSession()) live.connect();
   start(render);

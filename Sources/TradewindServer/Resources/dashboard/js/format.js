@@ -1,13 +1,18 @@
 // Formatting and DOM helpers: times in the exchange's zone (named) or the browser's, numbers, and `h`, which builds
 // elements from text (never from HTML strings, so data is never interpreted as markup).
 
-/** The exchange's zone: the server writes times with New York's offset and the samples trade there. */
-export const EXCHANGE_ZONE = 'America/New_York';
+/** The exchange's zone, from `/api/health`'s `exchange_zone` (New York until it is known). */
+let exchangeZone = 'America/New_York';
 const browserZone = Intl.DateTimeFormat().resolvedOptions().timeZone || 'UTC';
 let local = localStorage.getItem('tw.zone') === 'browser';
 
+export function exchange() { return exchangeZone; }
+export function setExchangeZone(zone) {
+  try { new Intl.DateTimeFormat('en-CA', { timeZone: zone }); exchangeZone = zone; } catch { /* a zone this browser lacks: keep the default */ }
+}
+
 /** The zone times are shown in. */
-export function activeZone() { return local ? browserZone : EXCHANGE_ZONE; }
+export function activeZone() { return local ? browserZone : exchangeZone; }
 /** A zone's city name: "America/New_York" → "New York". */
 export function zoneName(zone = activeZone()) { return zone.split('/').pop().replace(/_/g, ' '); }
 export function usesBrowserZone() { return local; }
