@@ -78,7 +78,8 @@ export async function api(path, { method = 'GET', body, raw = false } = {}) {
   if (authRequired && !t) throw expired();
   if (t) headers.Authorization = 'Bearer ' + t;
   const r = await fetch(path, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
-  if (r.status === 401 && authRequired) throw expired();
+  // A 401 means the session ended — or users were added since the page loaded: either way, the login.
+  if (r.status === 401) { authRequired = true; throw expired(); }
   if (!r.ok) {
     let b = null;
     try { b = await r.json(); } catch { b = { message: r.statusText } }
