@@ -8,8 +8,8 @@
 //   TradewindCharts (SVG charts) depends on TradewindCore only; reports and the dashboard draw with it.
 //   TradewindAnalytics depends on TradewindCore only and is used by the engine and everything above it.
 //   TradewindStore (jobs, results, journal, users; SQLite via GRDB, PostgreSQL via postgres-nio) depends on TradewindCore only.
-//   TradewindServer (HTTP + WebSocket API, job runner, auth, metrics, paper-trading bots, live prices) sits on
-//   TradewindReports, TradewindStore, TradewindLive and TradewindProviders.
+//   TradewindServer (HTTP + WebSocket API, web dashboard, job runner, auth, metrics, paper-trading bots, live prices)
+//   sits on TradewindReports, TradewindStore, TradewindLive and TradewindProviders.
 //   TradewindLive (paper and live trading: runtime, feed and broker protocols, paper broker, risk, journal) sits on
 //   TradewindStrategies and below the CLI.
 //   TradewindProviders (market-data provider clients: Polygon, Finnhub, Yahoo, Alpaca; token buckets, retries,

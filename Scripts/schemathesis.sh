@@ -11,16 +11,11 @@ if [ ! -x "$venv/bin/st" ]; then
     "$venv/bin/pip" install -q schemathesis==4.32.5
 fi
 home=$(mktemp -d)
-"$binary" serve --home "$home" --port 0 --port-file "$home/port" --workers 1 2>"$home/server.log" &
-pid=$!
-trap 'kill $pid 2>/dev/null || true; wait $pid 2>/dev/null || true' EXIT
-for _ in $(seq 1 200); do [ -s "$home/port" ] && break; sleep 0.1; done
-port=$(cat "$home/port")
+source Scripts/test-server.sh
+start_test_server "$binary" "$home"
 status=0
 "$venv/bin/st" run "http://127.0.0.1:$port/api/openapi.json" --url "http://127.0.0.1:$port" \
     --checks not_a_server_error,status_code_conformance,content_type_conformance,response_schema_conformance \
     --phases examples,coverage,fuzzing --max-examples 5 --seed 1 --workers 2 || status=$?
-if ! kill -0 $pid 2>/dev/null; then
-    echo "the server died during schemathesis:"; tail -50 "$home/server.log"; exit 1
-fi
+check_test_server "$home" || exit 1
 exit $status

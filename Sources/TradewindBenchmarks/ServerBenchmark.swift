@@ -121,7 +121,7 @@ public enum ServerBenchmark {
     }
 
     /// Stores `results` results (one transaction per 10,000) and one with a `trades`-trade log; returns its id.
-    static func seed(db: String, results: Int, trades: Int) async throws -> Int64 {
+    public static func seed(db: String, results: Int, trades: Int) async throws -> Int64 {
         let store = try await SQLStore.open(db)
         var rng = SplitMix64(seed: 42)
         let symbols = (0..<500).map { "S\($0)" }

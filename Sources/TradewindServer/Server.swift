@@ -111,6 +111,7 @@ public final class TradewindServer: Sendable {
                                                   allowHeaders: [.accept, .authorization, .contentType, .origin],
                                                   allowMethods: [.get, .post, .put, .delete, .options]))
         }
+        router.add(middleware: DashboardMiddleware(files: .bundled))
         router.add(middleware: AuthMiddleware(credentials: state.credentials, publicMetrics: state.configuration.publicMetrics))
         Routes.addSystem(to: router, state)
         Routes.addAuth(to: router, state)
@@ -122,6 +123,7 @@ public final class TradewindServer: Sendable {
         Routes.addReports(to: router, state)
         Routes.addTrading(to: router, state)
         Routes.addPrices(to: router, state)
+        Routes.addCatalog(to: router, state)
         return router
     }
 

@@ -5,7 +5,8 @@
 // (`Jobs/`), the WebSocket event hub with bounded, coalescing per-client queues (`Live/`), authentication —
 // bcrypt passwords, short-lived JWT access tokens, refresh and API tokens, per-address login rate limits
 // (`Auth/`) —, Prometheus metrics (`Metrics/`), JSON errors `{error, message, field}` and the committed OpenAPI
-// document (`Resources/openapi.json`).
+// document (`Resources/openapi.json`), and the web dashboard: its static files (`Resources/dashboard`: HTML, CSS and
+// JavaScript written here, no build step) served at `/` by `Dashboard/`.
 //
 // May import: every Tradewind library up to TradewindReports, TradewindStore, Hummingbird (+ WebSocket, Auth,
 // Bcrypt), JWTKit, swift-prometheus, swift-metrics, swift-log, swift-service-lifecycle and Foundation.

@@ -19,8 +19,15 @@ struct BenchServer: AsyncParsableCommand {
     @Option(help: "WebSocket clients of the fan-out.") var clients = 1_000
     @Option(help: "Python with fastapi, uvicorn, pandas.") var python = "python3"
     @Flag(help: "Skip the FastAPI peer.") var noPeers = false
+    @Option(help: "Only store --results results (and one with --trades trades) in this database (a SQLite file or a postgres:// URL), then exit: seeds a server's history (Scripts/browser-test.sh).")
+    var seedOnly: String?
 
     func run() async throws {
+        if let seedOnly {
+            let id = try await ServerBenchmark.seed(db: seedOnly, results: results, trades: trades)
+            print("stored \(results) results and result \(id) with \(trades) trades")
+            return
+        }
         var c = ServerBenchmark.Configuration()
         c.results = results
         c.trades = trades

@@ -47,10 +47,14 @@ struct ServeCommand: AsyncParsableCommand {
             return handler
         }
         let portFile = self.portFile
+        let host = ["0.0.0.0", "::"].contains(configuration.host) ? "127.0.0.1" : configuration.host
         do {
             let server = try await TradewindServer.make(configuration)
             try await server.run { port in
                 if let portFile { try? String(port).write(toFile: portFile, atomically: true, encoding: .utf8) }
+                // The address to open: the dashboard is served at `/`.
+                let shown = host.contains(":") ? "[\(host)]" : host
+                FileHandle.standardOutput.write(Data("Tradewind dashboard: http://\(shown):\(port)/\n".utf8))
             }
         } catch {
             FileHandle.standardError.write(Data("Error: \(error)\n".utf8))

@@ -71,6 +71,11 @@ struct StoreSuiteTests {
         #expect(try await store.deleteHistory(HistoryFilter(strategy: "bulk")) == 300)
         #expect(try await store.result(id + 1000) == nil)
         #expect(try await store.deleteHistory(HistoryFilter(symbol: "QQQ")) == 0)
+        // One result by its id: deleted once, then gone.
+        let single = try await store.storeResult(Self.result("QQQ", sharpe: 2))
+        #expect(try await store.deleteResult(single))
+        #expect(try await store.deleteResult(single) == false)
+        #expect(try await store.result(single) == nil)
         #expect(try await store.deleteHistory(HistoryFilter()) == 1)
         #expect(try await store.historyCount(HistoryFilter()) == 0)
     }

@@ -34,6 +34,12 @@ public enum BacktestReport {
         return s
     }
 
+    /// The sections a dashboard shows beside its own cards and trade log: equity against buy-and-hold, drawdown, and
+    /// prices with entries and exits, keyed `equity`, `drawdown`, `prices` (HTML with inline SVG; ids prefixed).
+    public static func chartSections(_ input: BacktestReportInput, idPrefix p: String) -> [String: String] {
+        ["equity": equity(input, p), "drawdown": drawdown(input, p), "prices": prices(input, p)]
+    }
+
     /// Width of the charts laid out two per row, so that their text keeps its size.
     static let gridChartWidth = 560.0
 

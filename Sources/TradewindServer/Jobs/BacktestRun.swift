@@ -85,15 +85,11 @@ struct BacktestRun: Sendable {
         try check(request)
         let loader = self.loader, times = self.times, catalog = self.catalog
         return try await DedicatedThread.run(name: "tw-backtest") { () throws -> BacktestOutcome in
-            let descriptor = try catalog.named(request.strategy)
-            let parameters = try descriptor.parameters(request.params)
-            let zone = try MarketLoader.zone(request.tz)
-            let data = try loader.load(request.data, symbols: request.symbols, zone: zone, adjust: request.adjust, threads: threads)
-            let (config, notes) = try descriptor.prepare(try request.backtest.config(zone: zone), parameters: parameters, data: data)
-            let result = try descriptor.run(parameters, data, config)
+            let run = try ResultReplay.run(request, loader: loader, catalog: catalog, threads: threads)
+            let (result, data, notes) = (run.result, run.data, run.notes)
             let interval = data.series.first?.interval ?? .daily
-            let summary = BacktestSummary(result: result, interval: interval, strategy: descriptor.name,
-                                          parameters: parameters.description, riskFree: request.riskFree)
+            let summary = BacktestSummary(result: result, interval: interval, strategy: run.context.strategy,
+                                          parameters: run.context.parameters.description, riskFree: request.riskFree)
             let trades = result.trades.map { TradeLogRow($0, times: times) }
             let e = result.equity
             var equity: [EquityPoint] = []

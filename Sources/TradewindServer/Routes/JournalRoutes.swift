@@ -1,5 +1,6 @@
 import Foundation
 import Hummingbird
+import TradewindCharts
 import TradewindCore
 import TradewindStore
 
@@ -95,6 +96,21 @@ extension Routes {
             let trades = try await state.store.closedTrades()
             return try JSON.response(JournalAnalytics(trades, times: state.times))
         }
+        router.get("/api/trades/analytics/chart") { _, _ -> Response in
+            let analytics = JournalAnalytics(try await state.store.closedTrades(), times: state.times)
+            return try JSON.response(["svg": analytics.monthlyChart()])
+        }
+    }
+}
+
+extension JournalAnalytics {
+    /// P&L by month of exit as a TradewindCharts bar chart (bars coloured by sign); nil without closed trades.
+    func monthlyChart() -> String? {
+        guard !byMonth.isEmpty else { return nil }
+        var chart = BarChart(title: "Journal P&L by month", id: "journal-pnl-by-month", categories: byMonth.map(\.key),
+                             series: [BarChart.Series(name: "P&L", values: byMonth.map(\.pnl))])
+        chart.format = .number(decimals: 2)
+        return chart.svg()
     }
 }
 

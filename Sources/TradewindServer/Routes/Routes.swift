@@ -12,9 +12,14 @@ enum Routes {
         var database: DatabaseHealth
         var queue: QueueHealth
         var process: ProcessHealth
+        /// Whether the API needs a token (users exist): the dashboard shows its login without a refused request.
+        var authRequired: Bool
+        /// The exchange's zone (IANA): requests' naive times and sessions default to it (the NYSE's, New York); the
+        /// dashboard shows times in it.
+        var exchangeZone: String
         enum CodingKeys: String, CodingKey {
             case status, version, database, queue, process
-            case uptimeSeconds = "uptime_seconds"
+            case uptimeSeconds = "uptime_seconds", authRequired = "auth_required", exchangeZone = "exchange_zone"
         }
     }
 
@@ -56,7 +61,8 @@ enum Routes {
                 queue: QueueHealth(queued: counts[.queued] ?? 0, running: counts[.running] ?? 0,
                                    workers: state.configuration.workers, websocketClients: state.hub.clientCount),
                 process: ProcessHealth(cpuSeconds: process.cpuSeconds, residentMemoryBytes: process.residentBytes,
-                                       cores: KernelThreads.cores)),
+                                       cores: KernelThreads.cores),
+                authRequired: await state.credentials.authenticationRequired(), exchangeZone: try MarketLoader.zone(nil).identifier),
                 status: reachable ? .ok : .serviceUnavailable)
         }
         router.get("/api/openapi.json") { _, _ -> Response in
@@ -137,6 +143,11 @@ enum Routes {
             // The stored detail and trade log are JSON already: spliced in, not re-encoded.
             let head = try JSON.string(HistoryItem(r.summary, times: state.times))
             return JSON.response(String(head.dropLast()) + #","detail":"# + r.detail + #","trade_log":"# + r.trades + "}")
+        }
+        router.delete("/api/history/{id}") { _, context -> Response in
+            let id = try pathID(context)
+            guard try await state.store.deleteResult(id) else { throw APIError.notFound("no result \(id)") }
+            return JSON.response(#"{"deleted":1}"#)
         }
         router.delete("/api/history") { request, _ -> Response in
             let q = Query(request)

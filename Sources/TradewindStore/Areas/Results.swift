@@ -135,6 +135,8 @@ public protocol ResultStore: Sendable {
     func result(_ id: Int64) async throws -> ResultRecord?
     /// Deletes the results matching `filter`; returns how many.
     func deleteHistory(_ filter: HistoryFilter) async throws -> Int
+    /// Deletes one result; false when there is none with that id.
+    func deleteResult(_ id: Int64) async throws -> Bool
 }
 
 extension StoreMigrations {
@@ -229,5 +231,9 @@ extension SQLStore {
     public func deleteHistory(_ filter: HistoryFilter) async throws -> Int {
         let (whereSQL, arguments) = filter.sql()
         return try await write("results", "DELETE FROM results\(whereSQL) RETURNING id", arguments).count
+    }
+
+    public func deleteResult(_ id: Int64) async throws -> Bool {
+        try await !write("results", "DELETE FROM results WHERE id = ? RETURNING id", [.integer(id)]).isEmpty
     }
 }
