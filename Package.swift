@@ -14,6 +14,8 @@
 //   TradewindStrategies and below the CLI.
 //   TradewindML (tensors, autodiff, layers, training, safetensors) depends on TradewindCore, COpenBLAS and
 //   CTradewindKernels (its C gate loops, compiled per instruction set and picked at run time) only.
+//   TradewindModels (the models that trade: the 18 universal features, window datasets, the universal BiGRU's
+//   training) sits on TradewindML, TradewindIndicators, TradewindData and TradewindCore.
 //   TradewindBenchmarks and the `tradewind` executable sit on top of everything.
 import PackageDescription
 
@@ -39,6 +41,7 @@ let package = Package(
         .library(name: "TradewindServer", targets: ["TradewindServer"]),
         .library(name: "TradewindLive", targets: ["TradewindLive"]),
         .library(name: "TradewindML", targets: ["TradewindML"]),
+        .library(name: "TradewindModels", targets: ["TradewindModels"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -64,6 +67,11 @@ let package = Package(
         .systemLibrary(name: "COpenBLAS", path: "Sources/COpenBLAS"),
         .target(name: "CTradewindKernels", path: "Sources/CTradewindKernels"),
         .target(name: "TradewindML", dependencies: ["TradewindCore", "COpenBLAS", "CTradewindKernels"], swiftSettings: strict),
+        .target(
+            name: "TradewindModels",
+            dependencies: ["TradewindCore", "TradewindData", "TradewindIndicators", "TradewindML"],
+            swiftSettings: strict
+        ),
         .target(
             name: "TradewindData",
             dependencies: ["TradewindCore", "CZlib"],
@@ -186,6 +194,11 @@ let package = Package(
             swiftSettings: strict
         ),
         .testTarget(name: "TradewindMLTests", dependencies: ["TradewindCore", "TradewindML"], swiftSettings: strict),
+        .testTarget(
+            name: "TradewindModelsTests",
+            dependencies: ["TradewindCore", "TradewindData", "TradewindML", "TradewindModels"],
+            swiftSettings: strict
+        ),
         .testTarget(name: "TradewindCLITests", dependencies: ["tradewind"], swiftSettings: strict),
         .testTarget(
             name: "TradewindLiveTests",
