@@ -156,7 +156,7 @@ let package = Package(
             dependencies: [
                 "TradewindCore", "TradewindData", "TradewindIndicators", "TradewindAnalytics",
                 "TradewindEngine", "TradewindStrategies", "TradewindOptimizer", "TradewindCharts", "TradewindReports",
-                "TradewindBenchmarks", "TradewindStore", "TradewindServer", "TradewindLive",
+                "TradewindBenchmarks", "TradewindStore", "TradewindServer", "TradewindLive", "TradewindML", "TradewindModels",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],

@@ -54,10 +54,11 @@ public enum UniversalDataset {
     }
 
     /// Every window of `tables` ending at or after `from` (all when nil), scaled by a fitted `scaler`, with
-    /// outcomes where the next bar is known: what `ml predict` and the strategies feed the model.
+    /// outcomes where the next bar is known (only those windows with `outcomeRequired`): what `ml predict`,
+    /// `ml evaluate` and the strategies feed the model.
     public static func windows(_ tables: [FeatureTable], scaler: FeatureScaler, configuration: DatasetConfiguration = DatasetConfiguration(),
-                               from: UnixNanos? = nil) -> WindowSet {
-        let all = samples(tables, window: configuration.window, outcomeRequired: false)
+                               from: UnixNanos? = nil, outcomeRequired: Bool = false) -> WindowSet {
+        let all = samples(tables, window: configuration.window, outcomeRequired: outcomeRequired)
         let chosen = from.map { start in all.filter { tables[$0.symbol].time[$0.row] >= start } } ?? all
         return windowSet(tables, scaler: scaler, samples: chosen, configuration: configuration)
     }

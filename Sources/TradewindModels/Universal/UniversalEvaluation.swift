@@ -50,6 +50,13 @@ public struct UniversalEvaluation: Sendable, Equatable, Codable {
             baselineMeanAbsoluteError: actual.reduce(0) { $0 + abs($1) } / Double(n))
     }
 
+    /// Scores `model` on every window of `tables` after its training period whose outcome is known.
+    public static func outOfSample(_ model: UniversalModel, _ tables: [FeatureTable]) throws(ModelError) -> UniversalEvaluation {
+        let c = model.config
+        return try evaluate(model, on: UniversalDataset.windows(tables, scaler: c.scaler, configuration: c.dataset,
+                                                                from: c.trainingThrough + 1, outcomeRequired: true))
+    }
+
     /// Spearman's rank correlation (average ranks for ties); 0 when either side is constant.
     static func spearman(_ a: [Double], _ b: [Double]) -> Double {
         func ranks(_ x: [Double]) -> [Double] {

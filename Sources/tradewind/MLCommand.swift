@@ -1,0 +1,139 @@
+import ArgumentParser
+import Foundation
+import TradewindCore
+import TradewindML
+import TradewindModels
+
+/// `tradewind ml`: train, evaluate and apply the models that trade.
+struct MLCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "ml",
+        abstract: "Train, evaluate and apply the universal BiGRU (18 features, 60-bar windows, all symbols).",
+        subcommands: [MLTrain.self, MLEvaluate.self, MLPredict.self])
+}
+
+/// The data and symbols an `ml` subcommand reads.
+struct MLDataOptions: ParsableArguments {
+    @OptionGroup var data: DataOptions
+
+    @Option(help: "Symbols: all, or a comma-separated list.")
+    var symbols = "all"
+
+    @Option(help: "OpenBLAS threads.")
+    var threads = 2
+
+    func tables() throws -> [FeatureTable] {
+        guard threads >= 1 else { throw ValidationError("--threads must be at least 1") }
+        BLASThreads.set(threads)
+        let chosen = symbols == "all" ? nil : symbols.split(separator: ",").map { String($0) }
+        do {
+            return try UniversalFeatures.compute(data.load(symbols: chosen), symbols: chosen)
+        } catch let e as ModelError {
+            throw ValidationError(e.description)
+        } catch {
+            throw ValidationError(ErrorText.message(error))
+        }
+    }
+}
+
+struct MLTrain: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "train",
+        abstract: "Train the universal model; prints progress, then its validation evaluation.",
+        discussion: """
+            Defaults are the AI trading server's: CE + 0.3·Huber, class weights, Adam 5e-4, batch 64, 80 epochs, \
+            early stopping (patience 15), ReduceLROnPlateau (0.5, 7), 85/15 split. The split is by time with a \
+            purge gap; --split random reproduces the server's leaky cross-ticker permutation for comparison. \
+            Writes DIR/universal.safetensors and DIR/universal.json.
+            """)
+
+    @Option(help: "Model: universal-bigru.") var model = "universal-bigru"
+    @OptionGroup var input: MLDataOptions
+    @Option(help: "Maximum epochs.") var epochs = 80
+    @Option(help: "Batch size.") var batchSize = 64
+    @Option(help: "Output directory.") var out = "models/universal"
+    @Option(help: "Split: time (purged, default) or random (the leaky permutation).") var split = "time"
+    @Option(help: "Dates left out between training and validation (time split).") var purgeGap = 10
+    @Option(help: "Seed of the initial weights, shuffles and dropout.") var seed: UInt64 = 42
+    @Option(help: "Layer widths: BiGRU 1, BiGRU 2, attention, dense 1, dense 2.") var widths = "128,64,64,128,64"
+
+    func run() throws {
+        guard model == "universal-bigru" else { throw ValidationError("--model \(model): the only model is universal-bigru") }
+        let w = widths.split(separator: ",").compactMap { Int($0) }
+        guard w.count == 5 else { throw ValidationError("--widths \(widths): expected five comma-separated integers") }
+        let method: SplitMethod
+        switch split {
+        case "time": method = .time(purgeGap: purgeGap)
+        case "random": method = .randomPermutation(seed: seed)
+        default: throw ValidationError("--split \(split): expected time or random")
+        }
+        let tables = try input.tables()
+        let settings = UniversalTrainingSettings(
+            epochs: epochs, batchSize: batchSize, seed: seed,
+            architecture: .init(firstRecurrent: w[0], secondRecurrent: w[1], attentionUnits: w[2], firstDense: w[3], secondDense: w[4]))
+        do {
+            let data = try UniversalDataset.prepare(tables, configuration: DatasetConfiguration(split: method))
+            print("\(tables.count) symbols, \(data.training.count) training and \(data.validation.count) validation windows")
+            let run = try UniversalTraining.train(data, settings: settings) { event in
+                if case let .batchEnded(p) = event {
+                    // About fifty updates an epoch: enough for a live bar without flooding a log.
+                    guard p.batch % max(1, p.batches / 50) == 0 || p.batch == p.batches - 1 else { return }
+                    FileHandle.standardError.write(Data(("\r" + UniversalText.progress(event)).utf8))
+                } else {
+                    FileHandle.standardError.write(Data(("\r\u{1B}[K" + UniversalText.progress(event) + "\n").utf8))
+                }
+            }
+            try FileManager.default.createDirectory(atPath: out, withIntermediateDirectories: true)
+            try run.model.save(stem: UniversalModel.stem(in: out))
+            print("saved \(UniversalModel.stem(in: out)).safetensors and .json")
+            print("validation (\(split) split):")
+            print(UniversalText.evaluation(try UniversalEvaluation.evaluate(run.model, on: data.validation)))
+        } catch let e as ModelError {
+            throw ValidationError(e.description)
+        }
+    }
+}
+
+struct MLEvaluate: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "evaluate",
+        abstract: "Accuracy, per-class precision/recall, confusion, MAE and IC after the model's training period, against naive baselines.")
+
+    @Option(help: "Directory of a trained model.") var modelDir = "models/universal"
+    @OptionGroup var input: MLDataOptions
+
+    func run() throws {
+        do {
+            let model = try UniversalModel.load(stem: UniversalModel.stem(in: modelDir))
+            print(UniversalText.evaluation(try UniversalEvaluation.outOfSample(model, input.tables())))
+        } catch let e as ModelError {
+            throw ValidationError(e.description)
+        }
+    }
+}
+
+struct MLPredict: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "predict",
+        abstract: "Class probabilities and predicted % change per symbol and bar, as CSV or JSON.")
+
+    @Option(help: "Directory of a trained model.") var modelDir = "models/universal"
+    @OptionGroup var input: MLDataOptions
+    @Option(help: "First date to predict (yyyy-MM-dd); default: every window.") var from: String?
+    @Option(help: "Output format: csv or json.") var format = "csv"
+
+    func run() throws {
+        guard format == "csv" || format == "json" else { throw ValidationError("--format \(format): expected csv or json") }
+        let start = try from.map { text -> UnixNanos in
+            guard let d = CivilDate(iso: text) else { throw ValidationError("--from \(text): expected yyyy-MM-dd") }
+            return UnixTime.midnightUTC(d)
+        }
+        do {
+            let model = try UniversalModel.load(stem: UniversalModel.stem(in: modelDir))
+            let predictions = try model.predict(input.tables(), from: start)
+            print(format == "csv" ? UniversalText.csv(predictions) : UniversalText.json(predictions), terminator: "")
+        } catch let e as ModelError {
+            throw ValidationError(e.description)
+        }
+    }
+}
