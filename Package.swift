@@ -15,7 +15,7 @@
 //   TradewindML (tensors, autodiff, layers, training, safetensors) depends on TradewindCore, COpenBLAS and
 //   CTradewindKernels (its C gate loops, compiled per instruction set and picked at run time) only.
 //   TradewindModels (the models that trade: the 18 universal features, window datasets, the universal BiGRU's
-//   training) sits on TradewindML, TradewindIndicators, TradewindData and TradewindCore.
+//   training, the ml-signal and ml-topk strategies) sits on TradewindML and TradewindStrategies (and below).
 //   TradewindBenchmarks and the `tradewind` executable sit on top of everything.
 import PackageDescription
 
@@ -69,7 +69,7 @@ let package = Package(
         .target(name: "TradewindML", dependencies: ["TradewindCore", "COpenBLAS", "CTradewindKernels"], swiftSettings: strict),
         .target(
             name: "TradewindModels",
-            dependencies: ["TradewindCore", "TradewindData", "TradewindIndicators", "TradewindML"],
+            dependencies: ["TradewindCore", "TradewindData", "TradewindIndicators", "TradewindML", "TradewindEngine", "TradewindStrategies"],
             swiftSettings: strict
         ),
         .target(
@@ -196,7 +196,10 @@ let package = Package(
         .testTarget(name: "TradewindMLTests", dependencies: ["TradewindCore", "TradewindML"], swiftSettings: strict),
         .testTarget(
             name: "TradewindModelsTests",
-            dependencies: ["TradewindCore", "TradewindData", "TradewindML", "TradewindModels"],
+            dependencies: [
+                "TradewindCore", "TradewindData", "TradewindIndicators", "TradewindML", "TradewindModels", "TradewindEngine",
+                "TradewindStrategies",
+            ],
             swiftSettings: strict
         ),
         .testTarget(name: "TradewindCLITests", dependencies: ["tradewind"], swiftSettings: strict),

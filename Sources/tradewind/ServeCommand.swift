@@ -48,7 +48,7 @@ struct ServeCommand: AsyncParsableCommand {
         }
         let portFile = self.portFile
         do {
-            let server = try await TradewindServer.make(configuration)
+            let server = try await TradewindServer.make(configuration, catalog: strategyCatalog)
             try await server.run { port in
                 if let portFile { try? String(port).write(toFile: portFile, atomically: true, encoding: .utf8) }
             }
@@ -127,7 +127,7 @@ enum ServerAdmin {
         var configuration = try options.configuration()
         configuration.port = 0
         do {
-            let server = try await TradewindServer.make(configuration, environment: [:])
+            let server = try await TradewindServer.make(configuration, environment: [:], catalog: strategyCatalog)
             do {
                 try await body(server)
             } catch {

@@ -48,11 +48,13 @@ public struct FeatureScaler: Sendable, Equatable, Codable {
         let w = FeatureTable.width
         let n = min(table.count, rows ?? table.count) * w
         var out = [Float](repeating: .nan, count: n)
-        for i in 0..<n {
-            let f = i % w
-            let z = (table.values[i] - mean[f]) / standardDeviation[f]
-            out[i] = z.isNaN ? .nan : Float(min(clip, max(-clip, z)))
-        }
+        for i in 0..<n { out[i] = scale(table.values[i], feature: i % w) }
         return out
+    }
+
+    /// One value of feature index `feature` as a clipped z-score (NaN stays NaN).
+    @inline(__always) public func scale(_ value: Double, feature: Int) -> Float {
+        let z = (value - mean[feature]) / standardDeviation[feature]
+        return z.isNaN ? .nan : Float(min(clip, max(-clip, z)))
     }
 }

@@ -97,53 +97,18 @@ public struct FeatureTable: Sendable, Equatable {
 /// Computes the 18 universal features of a bar series with TradewindIndicators.
 public enum UniversalFeatures {
     /// The feature table of `series`; its rows before `UniversalFeature.warmUp` are NaN. Throws when a price is
-    /// not positive and finite (a change or ratio of it would be meaningless).
+    /// not positive and finite or a volume negative (a change or ratio of it would be meaningless). Runs
+    /// `FeatureStream` over the bars: the batch and streamed features are the same numbers.
     public static func compute(_ series: BarSeries) throws(ModelError) -> FeatureTable {
-        let n = series.count
-        for i in 0..<n {
-            for (field, v) in [("open", series.open[i]), ("high", series.high[i]), ("low", series.low[i]), ("close", series.close[i])]
-            where !(v.isFinite && v > 0) {
-                throw .invalidBar(symbol: series.symbol, index: i, field: field, value: v)
-            }
-            let volume = series.volume[i]
-            guard volume.isFinite && volume >= 0 else {
-                throw .invalidBar(symbol: series.symbol, index: i, field: "volume", value: volume)
-            }
-        }
-        let close = series.close, high = series.high, low = series.low, volume = series.volume
-        let bars = PriceColumns(open: series.open, high: high, low: low, close: close, volume: volume)
-        // Every period below is a valid constant, so the indicators' initialisers cannot throw.
-        let rsi = try! RSI(timeperiod: 14)(close)
-        let macd = try! MACD(fastperiod: 12, slowperiod: 26, signalperiod: 9).batch(close)[0]
-        let bands = try! BBANDS(timeperiod: 20, nbdevup: 2, nbdevdn: 2).batch(close)
-        let atr = try! ATR(timeperiod: 14).batch(bars)[0]
-        let sma20 = try! SMA(timeperiod: 20)(close)
-        let sma50 = try! SMA(timeperiod: 50)(close)
-        let stochastic = try! STOCHF(fastkPeriod: 14, fastdPeriod: 3).batch(bars)
-        let roc = try! RateOfChange(.roc, timeperiod: 10)(close)
-        let momentum = try! RateOfChange(.momentum, timeperiod: 10)(close)
-        let willr = try! WILLR(timeperiod: 14).batch(bars)[0]
-        let cci = try! CCI(timeperiod: 20).batch(bars)[0]
-        let obv = OBV().batch(bars)[0]
-
-        func change(_ x: [Double], _ i: Int) -> Double { x[i - 1] == 0 ? 0 : (x[i] / x[i - 1] - 1) * 100 }
-        let width = FeatureTable.width
+        let n = series.count, width = FeatureTable.width
+        var stream = FeatureStream()
         var values = [Double](repeating: .nan, count: n * width)
-        for i in UniversalFeature.warmUp..<max(UniversalFeature.warmUp, n) {
-            let (upper, middle, lower) = (bands[0][i], bands[1][i], bands[2][i])
-            let band = upper - lower
-            let obvChange = obv[i - 1] == 0 ? 0 : min(50, max(-50, (obv[i] - obv[i - 1]) / abs(obv[i - 1]) * 100))
-            let row: [Double] = [
-                change(close, i), change(high, i), change(low, i), change(volume, i),
-                rsi[i], macd[i] / close[i],
-                band == 0 ? 0.5 : (close[i] - lower) / band, band / middle,
-                atr[i] / close[i] * 100,
-                (close[i] / sma20[i] - 1) * 100, (close[i] / sma50[i] - 1) * 100,
-                stochastic[0][i], stochastic[1][i], roc[i], willr[i], cci[i], obvChange,
-                momentum[i] / close[i] * 100,
-            ]
-            values.replaceSubrange((i * width)..<((i + 1) * width), with: row)
+        for i in 0..<n {
+            let bar = OHLCV(open: series.open[i], high: series.high[i], low: series.low[i], close: series.close[i], volume: series.volume[i])
+            if let row = try stream.update(bar, symbol: series.symbol) {
+                values.replaceSubrange((i * width)..<((i + 1) * width), with: row)
+            }
         }
-        return FeatureTable(symbol: series.symbol, time: series.time, close: close, values: values)
+        return FeatureTable(symbol: series.symbol, time: series.time, close: series.close, values: values)
     }
 }
