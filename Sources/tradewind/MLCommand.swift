@@ -9,7 +9,7 @@ struct MLCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "ml",
         abstract: "Train, evaluate and apply the universal BiGRU (18 features, 60-bar windows, all symbols).",
-        subcommands: [MLTrain.self, MLEvaluate.self, MLPredict.self])
+        subcommands: [MLTrain.self, MLEvaluate.self, MLPredict.self, MLUpdate.self, MLRollback.self])
 }
 
 /// The data and symbols an `ml` subcommand reads.
@@ -71,7 +71,7 @@ struct MLTrain: ParsableCommand {
         let settings = UniversalTrainingSettings(
             epochs: epochs, batchSize: batchSize, seed: seed,
             architecture: .init(firstRecurrent: w[0], secondRecurrent: w[1], attentionUnits: w[2], firstDense: w[3], secondDense: w[4]))
-        do {
+        try reportingModelErrors {
             let data = try UniversalDataset.prepare(tables, configuration: DatasetConfiguration(split: method))
             print("\(tables.count) symbols, \(data.training.count) training and \(data.validation.count) validation windows")
             let run = try UniversalTraining.train(data, settings: settings) { event in
@@ -88,8 +88,6 @@ struct MLTrain: ParsableCommand {
             print("saved \(UniversalModel.stem(in: out)).safetensors and .json")
             print("validation (\(split) split):")
             print(UniversalText.evaluation(try UniversalEvaluation.evaluate(run.model, on: data.validation)))
-        } catch let e as ModelError {
-            throw ValidationError(e.description)
         }
     }
 }
@@ -99,16 +97,11 @@ struct MLEvaluate: ParsableCommand {
         commandName: "evaluate",
         abstract: "Accuracy, per-class precision/recall, confusion, MAE and IC after the model's training period, against naive baselines.")
 
-    @Option(help: "Directory of a trained model.") var modelDir = "models/universal"
+    @OptionGroup var model: MLModelOptions
     @OptionGroup var input: MLDataOptions
 
     func run() throws {
-        do {
-            let model = try UniversalModel.load(stem: UniversalModel.stem(in: modelDir))
-            print(UniversalText.evaluation(try UniversalEvaluation.outOfSample(model, input.tables())))
-        } catch let e as ModelError {
-            throw ValidationError(e.description)
-        }
+        print(try reportingModelErrors { UniversalText.evaluation(try UniversalEvaluation.outOfSample(model.load(), input.tables())) })
     }
 }
 
@@ -117,7 +110,7 @@ struct MLPredict: ParsableCommand {
         commandName: "predict",
         abstract: "Class probabilities and predicted % change per symbol and bar, as CSV or JSON.")
 
-    @Option(help: "Directory of a trained model.") var modelDir = "models/universal"
+    @OptionGroup var model: MLModelOptions
     @OptionGroup var input: MLDataOptions
     @Option(help: "First date to predict (yyyy-MM-dd); default: every window.") var from: String?
     @Option(help: "Output format: csv or json.") var format = "csv"
@@ -128,12 +121,61 @@ struct MLPredict: ParsableCommand {
             guard let d = CivilDate(iso: text) else { throw ValidationError("--from \(text): expected yyyy-MM-dd") }
             return UnixTime.midnightUTC(d)
         }
-        do {
-            let model = try UniversalModel.load(stem: UniversalModel.stem(in: modelDir))
-            let predictions = try model.predict(input.tables(), from: start)
-            print(format == "csv" ? UniversalText.csv(predictions) : UniversalText.json(predictions), terminator: "")
-        } catch let e as ModelError {
-            throw ValidationError(e.description)
+        let predictions = try reportingModelErrors { try model.load().predict(input.tables(), from: start) }
+        print(format == "csv" ? UniversalText.csv(predictions) : UniversalText.json(predictions), terminator: "")
+    }
+}
+
+struct MLUpdate: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "update",
+        abstract: "Continual learning's incremental step: fine-tune on the newest dates; deploy only if the validation gate passes.")
+
+    @OptionGroup var model: MLModelOptions
+    @OptionGroup var input: MLDataOptions
+    @Option(help: "Newest dates to fine-tune on.") var updateWindow = 60
+    @Option(help: "Fine-tuning epochs.") var epochs = 5
+    @Option(help: "Deploy when the candidate's validation accuracy ≥ this × the current model's.") var performanceThreshold = 0.95
+
+    func run() throws {
+        try reportingModelErrors {
+            let directory = ModelDirectory(model.modelDir)
+            let outcome = try IncrementalUpdate.run(current: directory.current(), tables: input.tables(), updateWindow: updateWindow,
+                                                    epochs: epochs, gate: ValidationGate(threshold: performanceThreshold))
+            let d = outcome.decision
+            print("candidate accuracy \(d.candidateAccuracy), current \(d.currentAccuracy), required \(d.required)")
+            if d.deploy {
+                try directory.deploy(outcome.candidate)
+                print("deployed; the replaced model is kept in \(model.modelDir)/previous (tradewind ml rollback)")
+            } else {
+                print("kept the current model")
+            }
         }
     }
+}
+
+struct MLRollback: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "rollback", abstract: "Swap the current model with the one the last deployment replaced.")
+
+    @OptionGroup var model: MLModelOptions
+
+    func run() throws {
+        try reportingModelErrors { try ModelDirectory(model.modelDir).rollback() }
+        print("rolled back \(model.modelDir)")
+    }
+}
+
+/// The trained model an `ml` subcommand reads.
+struct MLModelOptions: ParsableArguments {
+    @Option(help: "Directory of a trained model.") var modelDir = "models/universal"
+
+    func load() throws -> UniversalModel {
+        try reportingModelErrors { try UniversalModel.load(stem: UniversalModel.stem(in: modelDir)) }
+    }
+}
+
+/// Runs `body`, saying a `ModelError` as the command line's error.
+func reportingModelErrors<T>(_ body: () throws -> T) throws -> T {
+    do { return try body() } catch let e as ModelError { throw ValidationError(e.description) }
 }

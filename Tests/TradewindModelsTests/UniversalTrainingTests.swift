@@ -10,10 +10,13 @@ import TradewindML
         epochs: 2, batchSize: 64, seed: 7,
         architecture: UniversalBiGRU.Architecture(firstRecurrent: 8, secondRecurrent: 4, attentionUnits: 4, firstDense: 8, secondDense: 4))
 
-    static func trained() throws -> (PreparedDataset, UniversalTrainingRun) {
+    /// The fixture's dataset and a run trained on it, trained once for all the tests that only read them.
+    static let shared = Result { () throws -> (PreparedDataset, UniversalTrainingRun) in
         let data = try UniversalDataset.prepare(FeatureFixture.tables())
         return (data, try UniversalTraining.train(data, settings: settings))
     }
+
+    static func trained() throws -> (PreparedDataset, UniversalTrainingRun) { try shared.get() }
 
     @Test func trainingRecordsEachEpochAndTheConfigurationDescribesTheRun() throws {
         var events = 0
