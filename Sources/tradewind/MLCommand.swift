@@ -9,7 +9,7 @@ struct MLCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "ml",
         abstract: "Train, evaluate and apply the universal BiGRU (18 features, 60-bar windows, all symbols).",
-        subcommands: [MLTrain.self, MLEvaluate.self, MLPredict.self, MLUpdate.self, MLRollback.self])
+        subcommands: [MLTrain.self, MLEvaluate.self, MLPredict.self, MLUpdate.self, MLSchedule.self, MLRollback.self])
 }
 
 /// The data and symbols an `ml` subcommand reads.
@@ -126,6 +126,32 @@ struct MLPredict: ParsableCommand {
     }
 }
 
+/// The settings `ml update` and `ml schedule` share.
+struct ContinualOptions: ParsableArguments {
+    @Option(help: "Newest dates an incremental update fine-tunes on.") var updateWindow = 60
+    @Option(help: "Fine-tuning epochs of an incremental update.") var epochs = 5
+    @Option(help: "Deploy when the candidate's validation accuracy ≥ this × the current model's.") var performanceThreshold = 0.95
+
+    /// Runs `action` on the model in `directory` with freshly loaded data; deploys the candidate if the gate passes.
+    func perform(_ action: ContinualSchedule.Action, directory: ModelDirectory, input: MLDataOptions) throws {
+        try reportingModelErrors {
+            let gate = try ValidationGate(threshold: performanceThreshold)
+            let current = try directory.current(), tables = try input.tables()
+            let outcome = action == .fullRetrain
+                ? try ContinualLearning.fullRetrain(current: current, tables: tables, gate: gate)
+                : try ContinualLearning.incrementalUpdate(current: current, tables: tables, updateWindow: updateWindow, epochs: epochs, gate: gate)
+            let d = outcome.decision
+            print("\(action.rawValue): candidate accuracy \(d.candidateAccuracy), current \(d.currentAccuracy), required \(d.required)")
+            if d.deploy {
+                try directory.deploy(outcome.candidate)
+                print("deployed; the replaced model is kept in \(directory.path)/previous (tradewind ml rollback)")
+            } else {
+                print("kept the current model")
+            }
+        }
+    }
+}
+
 struct MLUpdate: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "update",
@@ -133,23 +159,51 @@ struct MLUpdate: ParsableCommand {
 
     @OptionGroup var model: MLModelOptions
     @OptionGroup var input: MLDataOptions
-    @Option(help: "Newest dates to fine-tune on.") var updateWindow = 60
-    @Option(help: "Fine-tuning epochs.") var epochs = 5
-    @Option(help: "Deploy when the candidate's validation accuracy ≥ this × the current model's.") var performanceThreshold = 0.95
+    @OptionGroup var continual: ContinualOptions
+    @Flag(help: "Retrain from fresh weights on all the data instead.") var full = false
 
     func run() throws {
-        try reportingModelErrors {
-            let directory = ModelDirectory(model.modelDir)
-            let outcome = try IncrementalUpdate.run(current: directory.current(), tables: input.tables(), updateWindow: updateWindow,
-                                                    epochs: epochs, gate: ValidationGate(threshold: performanceThreshold))
-            let d = outcome.decision
-            print("candidate accuracy \(d.candidateAccuracy), current \(d.currentAccuracy), required \(d.required)")
-            if d.deploy {
-                try directory.deploy(outcome.candidate)
-                print("deployed; the replaced model is kept in \(model.modelDir)/previous (tradewind ml rollback)")
-            } else {
-                print("kept the current model")
+        try continual.perform(full ? .fullRetrain : .incrementalUpdate, directory: ModelDirectory(model.modelDir), input: input)
+    }
+}
+
+struct MLSchedule: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "schedule",
+        abstract: "Continual learning standalone: an incremental update each weekday after the close, a weekly full retrain.",
+        discussion: "Each step reloads --data, trains a candidate and deploys it only if the validation gate passes.")
+
+    @OptionGroup var model: MLModelOptions
+    @OptionGroup var input: MLDataOptions
+    @OptionGroup var continual: ContinualOptions
+    @Option(help: "Incremental update time, HH:MM local.") var dailyUpdateTime = "16:30"
+    @Option(help: "Full retrain time, HH:MM local.") var fullRetrainTime = "02:00"
+    @Option(help: "Full retrain day: 0 (Sunday) … 6 (Saturday).") var fullRetrainWeekday = 6
+    @Option(help: "Zone of the times (IANA name).") var scheduleZone = "America/New_York"
+    @Option(help: "Print the next N scheduled steps and exit.") var show: Int?
+
+    func run() throws {
+        let zone = try ZoneRules.named(scheduleZone)
+        let schedule = try reportingModelErrors {
+            try ContinualSchedule(dailyUpdateTime: dailyUpdateTime, fullRetrainTime: fullRetrainTime,
+                                  fullRetrainWeekday: fullRetrainWeekday, zone: zone)
+        }
+        var t = nowNanos()
+        if let show {
+            for _ in 0..<max(0, show) {
+                let (next, action) = schedule.next(after: t)
+                print("\(ISO8601.local(next, in: zone)) \(action.rawValue)")
+                t = next
             }
+            return
+        }
+        let directory = ModelDirectory(model.modelDir)
+        while true {
+            let (next, action) = schedule.next(after: nowNanos())
+            print("next: \(action.rawValue) at \(ISO8601.local(next, in: zone))")
+            let wait = Double(next - nowNanos()) / 1e9
+            if wait > 0 { Thread.sleep(forTimeInterval: wait) }
+            try continual.perform(action, directory: directory, input: input)
         }
     }
 }
@@ -179,3 +233,6 @@ struct MLModelOptions: ParsableArguments {
 func reportingModelErrors<T>(_ body: () throws -> T) throws -> T {
     do { return try body() } catch let e as ModelError { throw ValidationError(e.description) }
 }
+
+/// The wall clock as `UnixNanos`.
+func nowNanos() -> UnixNanos { UnixNanos((Date().timeIntervalSince1970 * 1e9).rounded()) }

@@ -24,25 +24,55 @@ import TradewindML
         let current = try Self.alwaysPredicting(majority, from: run.model)
         let worse = try Self.alwaysPredicting(minority, from: run.model)
         let gate = try ValidationGate(threshold: 0.95)
-        let refused = try gate.judge(candidate: worse, current: current, on: data.validation)
+        let refused = try gate.judge(candidate: worse, current: current, tables: FeatureFixture.tables(), samples: data.validation.samples)
         #expect(!refused.deploy)
         #expect(refused.currentAccuracy == Double(counts[majority.rawValue]) / Double(data.validation.count))
         #expect(refused.candidateAccuracy == Double(counts[minority.rawValue]) / Double(data.validation.count))
-        #expect(try gate.judge(candidate: current, current: current, on: data.validation).deploy)
-        #expect(try gate.judge(candidate: current, current: worse, on: data.validation).deploy)
+        let tables = try FeatureFixture.tables()
+        #expect(try gate.judge(candidate: current, current: current, tables: tables, samples: data.validation.samples).deploy)
+        #expect(try gate.judge(candidate: current, current: worse, tables: tables, samples: data.validation.samples).deploy)
     }
 
     @Test func anIncrementalUpdateServesTheCandidateOnlyWhenTheGateAdmitsIt() throws {
         let (_, run) = try UniversalTrainingTests.trained()
         let tables = try FeatureFixture.tables()
         for threshold in [0.0, 2.0] {
-            let outcome = try IncrementalUpdate.run(current: run.model, tables: tables, updateWindow: 30, epochs: 1,
+            let outcome = try ContinualLearning.incrementalUpdate(current: run.model, tables: tables, updateWindow: 30, epochs: 1,
                                                     gate: ValidationGate(threshold: threshold))
             #expect(outcome.decision.deploy == (threshold == 0))
             #expect(outcome.serving.weights == (threshold == 0 ? outcome.candidate.weights : run.model.weights))
             // Fine-tuned from the current weights with the current scaler.
             #expect(outcome.candidate.config.scaler == run.model.config.scaler)
             #expect(outcome.candidate.weights != run.model.weights)
+        }
+    }
+
+    @Test func aFullRetrainStartsAfreshWithANewScalerAndIsGatedToo() throws {
+        let (data, run) = try UniversalTrainingTests.trained()
+        let outcome = try ContinualLearning.fullRetrain(current: run.model, tables: FeatureFixture.tables(), gate: ValidationGate(threshold: 0))
+        #expect(outcome.decision.deploy && outcome.serving.weights == outcome.candidate.weights)
+        #expect(outcome.candidate.config.scaler == data.scaler)
+        #expect(outcome.candidate.config.training == run.model.config.training)
+    }
+
+    @Test func theScheduleUpdatesOnWeekdaysAfterTheCloseAndRetrainsOnSaturdayNight() throws {
+        let schedule = try ContinualSchedule(dailyUpdateTime: "16:30", fullRetrainTime: "02:00", fullRetrainWeekday: 6)
+        let zone = ZoneRules.newYork
+        // Thursday 2024-03-07 12:00 New York → the update at 16:30 that day.
+        var t = zone.instant(CivilDate(year: 2024, month: 3, day: 7)!, hour: 12, minute: 0)
+        var seen: [(CivilDate, Int, ContinualSchedule.Action)] = []
+        for _ in 0..<4 {
+            let (next, action) = schedule.next(after: t)
+            let local = zone.localNanos(fromUTC: next)
+            seen.append((zone.localDate(of: next), Int(UnixTime.floorMod(local, UnixTime.nanosPerDay) / UnixTime.nanosPerMinute), action))
+            t = next
+        }
+        #expect(seen.map(\.0) == [CivilDate(year: 2024, month: 3, day: 7)!, CivilDate(year: 2024, month: 3, day: 8)!,
+                                   CivilDate(year: 2024, month: 3, day: 9)!, CivilDate(year: 2024, month: 3, day: 11)!])
+        #expect(seen.map(\.1) == [990, 990, 120, 990])
+        #expect(seen.map(\.2) == [.incrementalUpdate, .incrementalUpdate, .fullRetrain, .incrementalUpdate])
+        #expect(throws: ModelError.invalidSetting(name: "dailyUpdateTime", value: "25:00", expected: "a time HH:MM")) {
+            try ContinualSchedule(dailyUpdateTime: "25:00")
         }
     }
 

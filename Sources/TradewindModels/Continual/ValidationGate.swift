@@ -20,10 +20,15 @@ public struct ValidationGate: Sendable, Equatable, Codable {
         public let required: Double
     }
 
-    /// Scores both models on `validation` and decides.
-    public func judge(candidate: UniversalModel, current: UniversalModel, on validation: WindowSet) throws(ModelError) -> Decision {
-        let c = try UniversalEvaluation.evaluate(candidate, on: validation).accuracy
-        let now = try UniversalEvaluation.evaluate(current, on: validation).accuracy
+    /// Scores both models on the same validation windows (`samples` of `tables`), each scaled with its own
+    /// model's scaler, and decides.
+    public func judge(candidate: UniversalModel, current: UniversalModel, tables: [FeatureTable],
+                      samples: [WindowSample]) throws(ModelError) -> Decision {
+        func accuracy(_ m: UniversalModel) throws(ModelError) -> Double {
+            let windows = UniversalDataset.windowSet(tables, scaler: m.config.scaler, samples: samples, configuration: m.config.dataset)
+            return try UniversalEvaluation.evaluate(m, on: windows).accuracy
+        }
+        let c = try accuracy(candidate), now = try accuracy(current)
         return Decision(deploy: c >= threshold * now, candidateAccuracy: c, currentAccuracy: now, required: threshold * now)
     }
 }
