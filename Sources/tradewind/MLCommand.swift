@@ -56,6 +56,7 @@ struct MLTrain: ParsableCommand {
     @Option(help: "Dates left out between training and validation (time split).") var purgeGap = 10
     @Option(help: "Seed of the initial weights, shuffles and dropout.") var seed: UInt64 = 42
     @Option(help: "Layer widths: BiGRU 1, BiGRU 2, attention, dense 1, dense 2.") var widths = "128,64,64,128,64"
+    @Option(help: "Write TensorBoard event files (loss, accuracy, learning rate per epoch) to this directory.") var logdir: String?
 
     func run() throws {
         guard model == "universal-bigru" else { throw ValidationError("--model \(model): the only model is universal-bigru") }
@@ -74,7 +75,12 @@ struct MLTrain: ParsableCommand {
         try reportingModelErrors {
             let data = try UniversalDataset.prepare(tables, configuration: DatasetConfiguration(split: method))
             print("\(tables.count) symbols, \(data.training.count) training and \(data.validation.count) validation windows")
+            let events = try logdir.map { (d) throws(MLError) in try TensorBoardEventWriter(directory: d) }
+            var logFailure: (any Error)?
             let run = try UniversalTraining.train(data, settings: settings) { event in
+                if case let .epochEnded(record) = event, let events {
+                    do { try events.epoch(record) } catch { logFailure = error }
+                }
                 if case let .batchEnded(p) = event {
                     // About fifty updates an epoch: enough for a live bar without flooding a log.
                     guard p.batch % max(1, p.batches / 50) == 0 || p.batch == p.batches - 1 else { return }
@@ -83,6 +89,7 @@ struct MLTrain: ParsableCommand {
                     FileHandle.standardError.write(Data(("\r\u{1B}[K" + UniversalText.progress(event) + "\n").utf8))
                 }
             }
+            if let logFailure { throw logFailure }
             try FileManager.default.createDirectory(atPath: out, withIntermediateDirectories: true)
             try run.model.save(stem: UniversalModel.stem(in: out))
             print("saved \(UniversalModel.stem(in: out)).safetensors and .json")
