@@ -15,7 +15,8 @@
 //   TradewindML (tensors, autodiff, layers, training, safetensors) depends on TradewindCore, COpenBLAS and
 //   CTradewindKernels (its C gate loops, compiled per instruction set and picked at run time) only.
 //   TradewindModels (the models that trade: the 18 universal features, window datasets, the universal BiGRU's
-//   training, the ml-signal and ml-topk strategies) sits on TradewindML and TradewindStrategies (and below).
+//   training, the ml-signal and ml-topk strategies, continual learning, model archives) sits on TradewindML and
+//   TradewindStrategies (and below), with CZlib (CRC-32) and swift-crypto (SHA-256).
 //   TradewindBenchmarks and the `tradewind` executable sit on top of everything.
 import PackageDescription
 
@@ -69,7 +70,10 @@ let package = Package(
         .target(name: "TradewindML", dependencies: ["TradewindCore", "COpenBLAS", "CTradewindKernels"], swiftSettings: strict),
         .target(
             name: "TradewindModels",
-            dependencies: ["TradewindCore", "TradewindData", "TradewindIndicators", "TradewindML", "TradewindEngine", "TradewindStrategies"],
+            dependencies: [
+                "TradewindCore", "TradewindData", "TradewindIndicators", "TradewindML", "TradewindEngine", "TradewindStrategies",
+                "CZlib", .product(name: "Crypto", package: "swift-crypto"),
+            ],
             swiftSettings: strict
         ),
         .target(

@@ -9,7 +9,7 @@ struct MLCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "ml",
         abstract: "Train, evaluate and apply the universal BiGRU (18 features, 60-bar windows, all symbols).",
-        subcommands: [MLTrain.self, MLEvaluate.self, MLPredict.self, MLUpdate.self, MLSchedule.self, MLRollback.self])
+        subcommands: [MLTrain.self, MLEvaluate.self, MLPredict.self, MLUpdate.self, MLSchedule.self, MLRollback.self, MLExport.self, MLImport.self])
 }
 
 /// The data and symbols an `ml` subcommand reads.
@@ -224,6 +224,34 @@ struct MLRollback: ParsableCommand {
     func run() throws {
         try reportingModelErrors { try ModelDirectory(model.modelDir).rollback() }
         print("rolled back \(model.modelDir)")
+    }
+}
+
+struct MLExport: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "export", abstract: "Write the model as one zip (safetensors + config); prints its SHA-256.")
+
+    @OptionGroup var model: MLModelOptions
+    @Option(help: "The zip to write.") var out: String
+
+    func run() throws {
+        let archive = try reportingModelErrors { try ModelArchive.archive(model.load()) }
+        try archive.write(to: URL(fileURLWithPath: out), options: .atomic)
+        print("\(ModelArchive.sha256(archive))  \(out)")
+    }
+}
+
+struct MLImport: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "import", abstract: "Deploy a model zip into --model-dir (the replaced model is kept for rollback).")
+
+    @OptionGroup var model: MLModelOptions
+    @Option(help: "The zip to read (from `tradewind ml export`).") var archive: String
+
+    func run() throws {
+        let data = try Data(contentsOf: URL(fileURLWithPath: archive))
+        try reportingModelErrors { try ModelDirectory(model.modelDir).deploy(ModelArchive.model(from: data)) }
+        print("imported \(ModelArchive.sha256(data)) into \(model.modelDir)")
     }
 }
 

@@ -21,6 +21,13 @@ struct MLCLITests {
         #expect(lines.count == 4 && lines.dropFirst().allSatisfy { $0.hasPrefix("KO,2021-04-") })
         let evaluate = try CLITests.run(["ml", "evaluate", "--model-dir", dir, "--data", "sample:sp500-50", "--symbols", "KO"])
         #expect(evaluate.status == 0 && evaluate.stdout.contains("IC (Spearman)"), "\(evaluate.stderr)")
+        let export = try CLITests.run(["ml", "export", "--model-dir", dir, "--out", dir + "/m.zip"])
+        #expect(export.status == 0, "\(export.stderr)")
+        let imported = try CLITests.run(["ml", "import", "--model-dir", dir + "/copy", "--archive", dir + "/m.zip"])
+        #expect(imported.status == 0 && imported.stdout.contains(String(export.stdout.prefix(64))), "\(imported.stderr)")
+        let again = try CLITests.run(["ml", "predict", "--model-dir", dir + "/copy", "--data", "sample:sp500-50", "--symbols", "KO",
+                                      "--from", "2021-04-19", "--format", "csv"])
+        #expect(again.stdout == predict.stdout)
     }
 
     @Test func anUnknownSymbolIsAnErrorNamingTheAvailableOnes() throws {
