@@ -17,6 +17,9 @@
 //   the CLI and the server use it.
 //   TradewindML (tensors, autodiff, layers, training, safetensors) depends on TradewindCore, COpenBLAS and
 //   CTradewindKernels (its C gate loops, compiled per instruction set and picked at run time) only.
+//   TradewindModels (the models that trade: the 18 universal features, window datasets, the universal BiGRU's
+//   training, the ml-signal and ml-topk strategies, continual learning, model archives) sits on TradewindML and
+//   TradewindStrategies (and below), with CZlib (CRC-32) and swift-crypto (SHA-256).
 //   TradewindBenchmarks and the `tradewind` executable sit on top of everything.
 import PackageDescription
 
@@ -43,6 +46,7 @@ let package = Package(
         .library(name: "TradewindLive", targets: ["TradewindLive"]),
         .library(name: "TradewindML", targets: ["TradewindML"]),
         .library(name: "TradewindProviders", targets: ["TradewindProviders"]),
+        .library(name: "TradewindModels", targets: ["TradewindModels"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -71,6 +75,14 @@ let package = Package(
         .systemLibrary(name: "COpenBLAS", path: "Sources/COpenBLAS"),
         .target(name: "CTradewindKernels", path: "Sources/CTradewindKernels"),
         .target(name: "TradewindML", dependencies: ["TradewindCore", "COpenBLAS", "CTradewindKernels"], swiftSettings: strict),
+        .target(
+            name: "TradewindModels",
+            dependencies: [
+                "TradewindCore", "TradewindData", "TradewindIndicators", "TradewindML", "TradewindEngine", "TradewindStrategies",
+                "CZlib", .product(name: "Crypto", package: "swift-crypto"),
+            ],
+            swiftSettings: strict
+        ),
         .target(
             name: "TradewindData",
             dependencies: ["TradewindCore", "CZlib"],
@@ -166,6 +178,7 @@ let package = Package(
                 "TradewindCore", "TradewindData", "TradewindIndicators", "TradewindAnalytics",
                 "TradewindEngine", "TradewindStrategies", "TradewindOptimizer", "TradewindCharts", "TradewindReports",
                 "TradewindBenchmarks", "TradewindStore", "TradewindServer", "TradewindLive", "TradewindProviders",
+                "TradewindML", "TradewindModels",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -203,6 +216,14 @@ let package = Package(
             swiftSettings: strict
         ),
         .testTarget(name: "TradewindMLTests", dependencies: ["TradewindCore", "TradewindML"], swiftSettings: strict),
+        .testTarget(
+            name: "TradewindModelsTests",
+            dependencies: [
+                "TradewindCore", "TradewindData", "TradewindIndicators", "TradewindML", "TradewindModels", "TradewindEngine",
+                "TradewindStrategies",
+            ],
+            swiftSettings: strict
+        ),
         .testTarget(name: "TradewindCLITests", dependencies: ["tradewind"], swiftSettings: strict),
         .testTarget(
             name: "TradewindLiveTests",

@@ -26,7 +26,7 @@ struct BacktestCommand: ParsableCommand {
     @Option(name: .customLong("symbol"), help: "Only this symbol (repeatable). Default: every symbol of --data.")
     var symbols: [String] = []
 
-    @Option(help: "Strategy name (\(StrategyCatalog.builtIn.names.joined(separator: ", "))).")
+    @Option(help: "Strategy name (\(strategyCatalog.names.joined(separator: ", "))).")
     var strategy: String
 
     @Option(name: .customLong("param"), help: "Strategy parameter name=value (repeatable).")
@@ -45,7 +45,7 @@ struct BacktestCommand: ParsableCommand {
 
     func run() throws {
         do {
-            let descriptor = try StrategyCatalog.builtIn.named(strategy)
+            let descriptor = try strategyCatalog.named(strategy)
             let parameters = try descriptor.parameters(try ParameterOptions.overrides(params))
 
             let load = try dataOptions.loading.loadOptions(symbol: symbols.count == 1 ? symbols[0] : nil)
@@ -64,7 +64,8 @@ struct BacktestCommand: ParsableCommand {
             if let orders { try result.ordersCSV().write(toFile: orders, atomically: true, encoding: .utf8) }
             try BacktestReportAdapter.export(result: result, data: data, report: report, summary: self.summary, pdf: pdf,
                                              context: .init(strategy: descriptor.name, parameters: parameters,
-                                                            dataSource: dataOptions.data, benchmark: benchmark, riskFree: riskFree))
+                                                            dataSource: dataOptions.data, benchmark: benchmark, riskFree: riskFree,
+                                                            catalog: strategyCatalog))
             if json {
                 let encoder = JSONEncoder()
                 encoder.outputFormatting = [.sortedKeys]

@@ -42,7 +42,7 @@ struct OptimizeCommand: ParsableCommand {
 
     @OptionGroup var dataOptions: DataOptions
 
-    @Option(help: "Strategy name (\(StrategyCatalog.builtIn.names.joined(separator: ", "))).")
+    @Option(help: "Strategy name (\(strategyCatalog.names.joined(separator: ", "))).")
     var strategy: String
 
     @Option(help: "Symbols: a comma-separated list, @FILE (one per line or comma-separated), or all (default).")
@@ -119,7 +119,7 @@ struct OptimizeCommand: ParsableCommand {
         let zone = try dataOptions.loading.loadOptions().zone
         if let threads, threads < 1 { throw ValidationError("--threads \(threads): expected an integer ≥ 1") }
         let budget = threads.map { ThreadBudget($0) } ?? .all
-        var plan = try Self.flagging { try request.plan(zone: zone, threads: budget) }
+        var plan = try Self.flagging { try request.plan(catalog: strategyCatalog, zone: zone, threads: budget) }
         let descriptor = plan.job.strategy
         let space = plan.job.space
         let kind = plan.job.settings.method

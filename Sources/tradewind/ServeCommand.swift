@@ -49,7 +49,7 @@ struct ServeCommand: AsyncParsableCommand {
         let portFile = self.portFile
         let host = ["0.0.0.0", "::"].contains(configuration.host) ? "127.0.0.1" : configuration.host
         do {
-            let server = try await TradewindServer.make(configuration)
+            let server = try await TradewindServer.make(configuration, catalog: strategyCatalog)
             try await server.run { port in
                 if let portFile { try? String(port).write(toFile: portFile, atomically: true, encoding: .utf8) }
                 // The address to open: the dashboard is served at `/`.
@@ -130,7 +130,7 @@ enum ServerAdmin {
         var configuration = try options.configuration()
         configuration.port = 0
         do {
-            let server = try await TradewindServer.make(configuration, environment: [:])
+            let server = try await TradewindServer.make(configuration, environment: [:], catalog: strategyCatalog)
             do {
                 try await body(server)
             } catch {

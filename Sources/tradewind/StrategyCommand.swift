@@ -17,7 +17,7 @@ struct StrategyList: ParsableCommand {
     var json = false
 
     func run() throws {
-        print(StrategyListing.list(json: json), terminator: "")
+        print(StrategyListing.list(json: json, catalog: strategyCatalog), terminator: "")
     }
 }
 
@@ -29,7 +29,7 @@ struct StrategyShow: ParsableCommand {
 
     func run() throws {
         do {
-            print(try StrategyListing.show(name, naming: BacktestOptions.flag), terminator: "")
+            print(try StrategyListing.show(name, catalog: strategyCatalog, naming: BacktestOptions.flag), terminator: "")
         } catch {
             throw ValidationError(error.description)
         }

@@ -32,7 +32,7 @@ struct TradeRunCommand: AsyncParsableCommand {
             """
     )
 
-    @Option(help: "Strategy name (\(StrategyCatalog.builtIn.names.joined(separator: ", "))).") var strategy: String
+    @Option(help: "Strategy name (\(strategyCatalog.names.joined(separator: ", "))).") var strategy: String
     @Option(name: .customLong("param"), help: "Strategy parameter name=value (repeatable).") var params: [String] = []
     @Option(name: .customLong("symbol"), help: "Only this symbol (repeatable). Default: every symbol of the feed.")
     var symbols: [String] = []
@@ -64,7 +64,7 @@ struct TradeRunCommand: AsyncParsableCommand {
             if confirmLive { throw ValidationError("--confirm-live is only meaningful with --live") }
             guard case .replay(let source) = try FeedSpec(parsing: feed) else { return }
             let replaySpeed = try ReplayFeed.Speed(parsing: speed)
-            let descriptor = try StrategyCatalog.builtIn.named(strategy)
+            let descriptor = try strategyCatalog.named(strategy)
             let parameters = try descriptor.parameters(try ParameterOptions.overrides(params))
             let options = try loading.loadOptions()
             let data = loading.adjusted(try DataSource(parsing: source).load(options, symbols: symbols.isEmpty ? nil : symbols))

@@ -18,6 +18,7 @@ struct Tradewind: AsyncParsableCommand {
             CalendarCommand.self,
             DataCommand.self,
             IndicatorCommand.self,
+            MLCommand.self,
             OptimizeCommand.self,
             ServeCommand.self,
             StatsCommand.self,

@@ -3,9 +3,34 @@ import TradewindCore
 /// The universal BiGRU of the models issue, as the throughput benchmark trains it: input [batch, 60, 18];
 /// BiGRU 128 → LayerNorm → BiGRU 64 → LayerNorm; additive attention pooling joined with the last step's state;
 /// Dense 128 (ReLU) → LayerNorm → Dropout 0.2 → Dense 64 (ReLU) → Dropout 0.15; a 3-class softmax head
-/// (cross-entropy) and a 1-value head (MSE). Scripts/bench/ml_universal_bigru.py is the same model in PyTorch.
+/// (cross-entropy) and a 1-value head (MSE by default). Scripts/bench/ml_universal_bigru.py is the same model in
+/// PyTorch. The sizes (`Architecture`) and the loss (`Objective`) are parameters: TradewindModels trains it with
+/// class weights and cross-entropy + 0.3 · Huber, and tests shrink it; the weight names do not change.
 public struct UniversalBiGRU: SupervisedModel {
     public typealias Scalar = Float
+
+    /// Layer widths; the defaults are the models issue's.
+    public struct Architecture: Sendable, Equatable, Codable {
+        public var firstRecurrent: Int, secondRecurrent: Int, attentionUnits: Int, firstDense: Int, secondDense: Int
+        public init(firstRecurrent: Int = 128, secondRecurrent: Int = 64, attentionUnits: Int = 64, firstDense: Int = 128,
+                    secondDense: Int = 64) {
+            (self.firstRecurrent, self.secondRecurrent, self.attentionUnits) = (firstRecurrent, secondRecurrent, attentionUnits)
+            (self.firstDense, self.secondDense) = (firstDense, secondDense)
+        }
+    }
+
+    /// The training loss: class-weighted cross-entropy of the class head plus `regressionWeight` times the value
+    /// head's MSE, or its Huber loss (δ = `huberDelta`) when that is set.
+    public struct Objective: Sendable, Equatable, Codable {
+        public var classWeights: [Float]?
+        public var regressionWeight: Float
+        public var huberDelta: Float?
+        public init(classWeights: [Float]? = nil, regressionWeight: Float = 1, huberDelta: Float? = nil) {
+            self.classWeights = classWeights
+            self.regressionWeight = regressionWeight
+            self.huberDelta = huberDelta
+        }
+    }
 
     /// A batch: inputs [n, steps, features], class labels and value targets.
     public struct Batch {
@@ -20,22 +45,27 @@ public struct UniversalBiGRU: SupervisedModel {
     }
 
     public let steps: Int, features: Int
+    public let architecture: Architecture
+    public let objective: Objective
     let gru1: GRU, norm1: LayerNorm, gru2: GRU, norm2: LayerNorm, pool: AttentionPooling
     let dense1: Dense, norm3: LayerNorm, dense2: Dense, classes: Dense, value: Dense
 
-    public init(steps: Int = 60, features: Int = 18) {
+    public init(steps: Int = 60, features: Int = 18, architecture: Architecture = Architecture(), objective: Objective = Objective()) {
         self.steps = steps
         self.features = features
-        gru1 = GRU("gru1", inputSize: features, hiddenSize: 128, bidirectional: true)
-        norm1 = LayerNorm("norm1", size: 256)
-        gru2 = GRU("gru2", inputSize: 256, hiddenSize: 64, bidirectional: true)
-        norm2 = LayerNorm("norm2", size: 128)
-        pool = AttentionPooling("pool", features: 128, units: 64)
-        dense1 = Dense("dense1", inputSize: 256, outputSize: 128)
-        norm3 = LayerNorm("norm3", size: 128)
-        dense2 = Dense("dense2", inputSize: 128, outputSize: 64)
-        classes = Dense("classes", inputSize: 64, outputSize: 3)
-        value = Dense("value", inputSize: 64, outputSize: 1)
+        self.architecture = architecture
+        self.objective = objective
+        let a = architecture
+        gru1 = GRU("gru1", inputSize: features, hiddenSize: a.firstRecurrent, bidirectional: true)
+        norm1 = LayerNorm("norm1", size: 2 * a.firstRecurrent)
+        gru2 = GRU("gru2", inputSize: 2 * a.firstRecurrent, hiddenSize: a.secondRecurrent, bidirectional: true)
+        norm2 = LayerNorm("norm2", size: 2 * a.secondRecurrent)
+        pool = AttentionPooling("pool", features: 2 * a.secondRecurrent, units: a.attentionUnits)
+        dense1 = Dense("dense1", inputSize: 4 * a.secondRecurrent, outputSize: a.firstDense)
+        norm3 = LayerNorm("norm3", size: a.firstDense)
+        dense2 = Dense("dense2", inputSize: a.firstDense, outputSize: a.secondDense)
+        classes = Dense("classes", inputSize: a.secondDense, outputSize: 3)
+        value = Dense("value", inputSize: a.secondDense, outputSize: 1)
     }
 
     var layers: [any Layer] { [gru1, norm1, gru2, norm2, pool, dense1, norm3, dense2, classes, value] }
@@ -60,6 +90,26 @@ public struct UniversalBiGRU: SupervisedModel {
     }
 
     public func loss(_ outputs: [Variable<Float>], _ batch: Batch) throws(MLError) -> Variable<Float> {
-        try Loss.crossEntropy(logits: outputs[0], labels: batch.labels) + Loss.meanSquaredError(outputs[1], batch.targets)
+        let o = objective
+        let classification = try Loss.crossEntropy(logits: outputs[0], labels: batch.labels, classWeights: o.classWeights)
+        let regression: Variable<Float>
+        if let delta = o.huberDelta {
+            regression = try Loss.huber(outputs[1], batch.targets, delta: delta)
+        } else {
+            regression = try Loss.meanSquaredError(outputs[1], batch.targets)
+        }
+        return o.regressionWeight == 1 ? try classification + regression
+            : try Loss.weightedSum([(classification, 1), (regression, o.regressionWeight)])
+    }
+
+    /// The class head's accuracy on the batch.
+    public func metrics(_ outputs: [Variable<Float>], _ batch: Batch) -> [String: Double] {
+        let logits = outputs[0].value.scalars
+        var right = 0
+        for (i, y) in batch.labels.enumerated() {
+            let row = logits[(i * 3)..<(i * 3 + 3)]
+            if row.firstIndex(of: row.max()!)! - i * 3 == y { right += 1 }
+        }
+        return ["accuracy": Double(right) / Double(max(1, batch.labels.count))]
     }
 }

@@ -1,0 +1,49 @@
+import TradewindCore
+
+/// When continual learning runs (the GPU trading system's `daily_update_time` and `full_retrain_time`): an
+/// incremental update each weekday at `dailyUpdate` local time, and a full retrain each week on
+/// `fullRetrainWeekday` at `fullRetrain` (it replaces that day's update).
+public struct ContinualSchedule: Sendable, Equatable {
+    public enum Action: String, Sendable, Codable { case incrementalUpdate = "incremental-update", fullRetrain = "full-retrain" }
+
+    /// Minutes after local midnight.
+    public let dailyUpdate: Int, fullRetrain: Int
+    /// 0 = Sunday … 6 = Saturday.
+    public let fullRetrainWeekday: Int
+    public let zone: ZoneRules
+
+    /// - Parameters: times as HH:MM; `fullRetrainWeekday` 0 (Sunday)…6 (Saturday).
+    public init(dailyUpdateTime: String = "16:30", fullRetrainTime: String = "02:00", fullRetrainWeekday: Int = 6,
+                zone: ZoneRules = .newYork) throws(ModelError) {
+        func minutes(_ text: String, _ name: String) throws(ModelError) -> Int {
+            let parts = text.split(separator: ":")
+            guard parts.count == 2, let h = Int(parts[0]), let m = Int(parts[1]), (0..<24).contains(h), (0..<60).contains(m) else {
+                throw .invalidSetting(name: name, value: text, expected: "a time HH:MM")
+            }
+            return h * 60 + m
+        }
+        guard (0...6).contains(fullRetrainWeekday) else {
+            throw .invalidSetting(name: "fullRetrainWeekday", value: "\(fullRetrainWeekday)", expected: "0 (Sunday)...6 (Saturday)")
+        }
+        dailyUpdate = try minutes(dailyUpdateTime, "dailyUpdateTime")
+        fullRetrain = try minutes(fullRetrainTime, "fullRetrainTime")
+        self.fullRetrainWeekday = fullRetrainWeekday
+        self.zone = zone
+    }
+
+    /// The first scheduled action strictly after `instant`.
+    public func next(after instant: UnixNanos) -> (time: UnixNanos, action: Action) {
+        let today = zone.localDate(of: instant)
+        for offset in 0...8 {
+            let day = today.adding(days: offset)
+            var due: [(UnixNanos, Action)] = []
+            if day.weekday == fullRetrainWeekday {
+                due.append((zone.instant(day, hour: fullRetrain / 60, minute: fullRetrain % 60), .fullRetrain))
+            } else if !day.isWeekend {
+                due.append((zone.instant(day, hour: dailyUpdate / 60, minute: dailyUpdate % 60), .incrementalUpdate))
+            }
+            if let hit = due.filter({ $0.0 > instant }).min(by: { $0.0 < $1.0 }) { return hit }
+        }
+        preconditionFailure("a week always holds a scheduled action")
+    }
+}

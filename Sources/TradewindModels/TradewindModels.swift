@@ -1,0 +1,9 @@
+// Module TradewindModels: the models that trade, built on TradewindML's core.
+//
+// Owns: the 18 universal features (`Features/`, computed with TradewindIndicators), the window datasets with
+// their training-period scaler, labels, class weights and time splits with a purge gap (`Datasets/`), and the
+// universal BiGRU's training, evaluation and prediction (`Universal/`).
+//
+// May import: TradewindCore, TradewindData, TradewindIndicators, TradewindML, TradewindEngine and
+// TradewindStrategies (the ML strategies, `Strategies/`, enter the catalog). TradewindML itself imports
+// nothing of the trading stack; this module is where the two meet.

@@ -1,0 +1,103 @@
+import Foundation
+import Testing
+import TradewindCore
+import TradewindML
+@testable import TradewindModels
+
+@Suite struct ContinualLearningTests {
+    /// `model` with its class head replaced so that it always predicts `direction`.
+    static func alwaysPredicting(_ direction: Direction, from model: UniversalModel) throws -> UniversalModel {
+        var weights = model.weights
+        let w = try #require(weights["classes.weight"])
+        weights["classes.weight"] = try Tensor<Float>.zeros(w.shape)
+        weights["classes.bias"] = try Tensor(shape: [3], scalars: Direction.allCases.map { $0 == direction ? 10 : -10 })
+        return UniversalModel(config: model.config, weights: weights)
+    }
+
+    @Test func theValidationGateRefusesAWorseModelAndAdmitsAnEqualOne() throws {
+        let (data, run) = try UniversalTrainingTests.trained()
+        var counts = [0, 0, 0]
+        for y in data.validation.labels { counts[y] += 1 }
+        let majority = Direction(rawValue: counts.indices.max { counts[$0] < counts[$1] }!)!
+        let minority = Direction(rawValue: counts.indices.min { counts[$0] < counts[$1] }!)!
+        #expect(Double(counts[minority.rawValue]) < 0.95 * Double(counts[majority.rawValue]))
+        let current = try Self.alwaysPredicting(majority, from: run.model)
+        let worse = try Self.alwaysPredicting(minority, from: run.model)
+        let gate = try ValidationGate(threshold: 0.95)
+        let refused = try gate.judge(candidate: worse, current: current, tables: FeatureFixture.tables(), samples: data.validation.samples)
+        #expect(!refused.deploy)
+        #expect(refused.currentAccuracy == Double(counts[majority.rawValue]) / Double(data.validation.count))
+        #expect(refused.candidateAccuracy == Double(counts[minority.rawValue]) / Double(data.validation.count))
+        let tables = try FeatureFixture.tables()
+        #expect(try gate.judge(candidate: current, current: current, tables: tables, samples: data.validation.samples).deploy)
+        #expect(try gate.judge(candidate: current, current: worse, tables: tables, samples: data.validation.samples).deploy)
+    }
+
+    @Test func anIncrementalUpdateServesTheCandidateOnlyWhenTheGateAdmitsIt() throws {
+        let (_, run) = try UniversalTrainingTests.trained()
+        let tables = try FeatureFixture.tables()
+        for threshold in [0.0, 2.0] {
+            let outcome = try ContinualLearning.incrementalUpdate(current: run.model, tables: tables, updateWindow: 30, epochs: 1,
+                                                    gate: ValidationGate(threshold: threshold))
+            #expect(outcome.decision.deploy == (threshold == 0))
+            #expect(outcome.serving.weights == (threshold == 0 ? outcome.candidate.weights : run.model.weights))
+            // Fine-tuned from the current weights with the current scaler.
+            #expect(outcome.candidate.config.scaler == run.model.config.scaler)
+            #expect(outcome.candidate.weights != run.model.weights)
+        }
+    }
+
+    @Test func aFullRetrainStartsAfreshWithANewScalerAndIsGatedToo() throws {
+        let (data, run) = try UniversalTrainingTests.trained()
+        let outcome = try ContinualLearning.fullRetrain(current: run.model, tables: FeatureFixture.tables(), gate: ValidationGate(threshold: 0))
+        #expect(outcome.decision.deploy && outcome.serving.weights == outcome.candidate.weights)
+        #expect(outcome.candidate.config.scaler == data.scaler)
+        #expect(outcome.candidate.config.training == run.model.config.training)
+    }
+
+    @Test func theScheduleUpdatesOnWeekdaysAfterTheCloseAndRetrainsOnSaturdayNight() throws {
+        let schedule = try ContinualSchedule(dailyUpdateTime: "16:30", fullRetrainTime: "02:00", fullRetrainWeekday: 6)
+        let zone = ZoneRules.newYork
+        // Thursday 2024-03-07 12:00 New York → the update at 16:30 that day.
+        var t = zone.instant(CivilDate(year: 2024, month: 3, day: 7)!, hour: 12, minute: 0)
+        var seen: [(CivilDate, Int, ContinualSchedule.Action)] = []
+        for _ in 0..<4 {
+            let (next, action) = schedule.next(after: t)
+            let local = zone.localNanos(fromUTC: next)
+            seen.append((zone.localDate(of: next), Int(UnixTime.floorMod(local, UnixTime.nanosPerDay) / UnixTime.nanosPerMinute), action))
+            t = next
+        }
+        #expect(seen.map(\.0) == [CivilDate(year: 2024, month: 3, day: 7)!, CivilDate(year: 2024, month: 3, day: 8)!,
+                                   CivilDate(year: 2024, month: 3, day: 9)!, CivilDate(year: 2024, month: 3, day: 11)!])
+        #expect(seen.map(\.1) == [990, 990, 120, 990])
+        #expect(seen.map(\.2) == [.incrementalUpdate, .incrementalUpdate, .fullRetrain, .incrementalUpdate])
+        #expect(throws: ModelError.invalidSetting(name: "dailyUpdateTime", value: "25:00", expected: "a time HH:MM")) {
+            try ContinualSchedule(dailyUpdateTime: "25:00")
+        }
+    }
+
+    @Test func aGateThresholdOutOfRangeIsATypedError() {
+        #expect(throws: ModelError.invalidSetting(name: "performanceThreshold", value: "3.0", expected: "0...2")) {
+            try ValidationGate(threshold: 3)
+        }
+    }
+}
+
+@Suite struct ModelDirectoryTests {
+    @Test func aDeploymentKeepsThePreviousModelAndRollbackSwapsThemBack() throws {
+        let (_, run) = try UniversalTrainingTests.trained()
+        let second = try ContinualLearningTests.alwaysPredicting(.up, from: run.model)
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("tw-models-\(UUID().uuidString)").path
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        let directory = ModelDirectory(path)
+        #expect(throws: ModelError.self) { try directory.rollback() }
+        try directory.deploy(run.model)
+        #expect(!directory.hasPrevious)
+        try directory.deploy(second)
+        #expect(try directory.current().weights == second.weights)
+        try directory.rollback()
+        #expect(try directory.current().weights == run.model.weights)
+        try directory.rollback()
+        #expect(try directory.current().weights == second.weights)
+    }
+}
