@@ -24,6 +24,7 @@ struct Tradewind: AsyncParsableCommand {
             TokenCommand.self,
             TradeCommand.self,
             UserCommand.self,
+            WorkerCommand.self,
         ]
     )
 
