@@ -10,6 +10,8 @@ struct DistributedTaskFailure: Error, CustomStringConvertible {
 extension JobScheduler {
     /// How often the server reads a distributed job's progress from the queue.
     static let distributedPoll: Duration = .milliseconds(250)
+    /// How long a distributed job waits for an unreachable database (a restart) before failing.
+    static let databasePatience: Duration = .seconds(60)
 
     /// Runs an optimisation job on `tradewind worker` processes: queues one task per symbol not yet done, then
     /// follows the queue — publishing each stored result and the job's progress, ETA, evaluations/s and the workers
@@ -26,11 +28,26 @@ extension JobScheduler {
         var counted = baseline
         var lastPublished: (finished: Int, workers: [WorkerTaskView])?
         var lastPublishedAt = ContinuousClock.now - .seconds(10)
+        var unreachableSince: ContinuousClock.Instant?
         while true {
             try Task.checkCancellation()
-            try await queue.failExhausted(jobID: job.id)
-            let progress = try await queue.progress(jobID: job.id)
-            let jobSymbols = try await store.jobSymbols(job.id)
+            let progress: TaskProgress
+            let jobSymbols: [JobSymbolRecord]
+            do {
+                try await queue.failExhausted(jobID: job.id)
+                progress = try await queue.progress(jobID: job.id)
+                jobSymbols = try await store.jobSymbols(job.id)
+                unreachableSince = nil
+            } catch {
+                // The database restarting: the workers wait for it too; follow the job again once it answers.
+                if error is CancellationError || Task.isCancelled { throw CancellationError() }
+                let since = unreachableSince ?? ContinuousClock.now
+                unreachableSince = since
+                if ContinuousClock.now - since > Self.databasePatience { throw error }
+                logger.warning("queue unreachable; retrying", metadata: ["job": "\(job.id)", "error": "\(error)"])
+                try await Task.sleep(for: .milliseconds(500))
+                continue
+            }
             for s in jobSymbols where s.status == "done" && !announced.contains(s.symbol) {
                 announced.insert(s.symbol)
                 if let id = s.resultID {
