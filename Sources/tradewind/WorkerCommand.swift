@@ -20,7 +20,8 @@ struct WorkerCommand: AsyncParsableCommand {
             """
     )
 
-    @Option(help: "The server's PostgreSQL database: postgres://user:pass@host:port/db.") var database: String
+    @Option(help: "The server's PostgreSQL database: postgres://user:pass@host:port/db (default: $TRADEWIND_DATABASE, which keeps the password out of the process list).")
+    var database: String?
     @Option(help: "Threads per task (default: every core).") var threads: Int?
     @Option(help: "Name shown in GET /api/workers (default: HOST-PID).") var name: String?
     @Option(help: "Directory relative data paths resolve under, and the data cache (default: $TRADEWIND_HOME or ~/.tradewind).")
@@ -31,6 +32,9 @@ struct WorkerCommand: AsyncParsableCommand {
     @Option(help: "Seconds between heartbeats (default: a third of the lease).") var heartbeat: Double?
 
     func run() async throws {
+        guard let database = database ?? ProcessInfo.processInfo.environment["TRADEWIND_DATABASE"], !database.isEmpty else {
+            throw ValidationError("--database: give the server's postgres://user:pass@host:port/db URL, or set TRADEWIND_DATABASE")
+        }
         var configuration = WorkerConfiguration(database: database, name: name, server: server,
                                                 token: token ?? ProcessInfo.processInfo.environment["TRADEWIND_TOKEN"],
                                                 leaseSeconds: lease, heartbeatSeconds: heartbeat)

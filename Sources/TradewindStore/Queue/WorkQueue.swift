@@ -230,10 +230,10 @@ public final class WorkQueue: Sendable {
                 UPDATE job_symbols SET status = 'done', result_id = ?, evaluations = ?, completed_at = \(Self.now)
                 WHERE job_id = ? AND symbol = ?
                 """, [.integer(resultID), .integer(evaluations), .integer(jobID), .text(symbol)]))
+            // The symbol was not done (its row is locked): one more is, without recounting the job's symbols.
             _ = try await run(SQLStatement("""
-                UPDATE jobs SET symbols_done = (SELECT COUNT(*) FROM job_symbols WHERE job_id = ? AND status = 'done'),
-                    evaluations = evaluations + ? WHERE id = ?
-                """, [.integer(jobID), .integer(evaluations), .integer(jobID)]))
+                UPDATE jobs SET symbols_done = symbols_done + 1, evaluations = evaluations + ? WHERE id = ?
+                """, [.integer(evaluations), .integer(jobID)]))
             _ = try await run(SQLStatement("""
                 UPDATE work_tasks SET status = 'done', worker = ?, result_id = ?, evaluations = ?, compute_seconds = ?,
                     completed_at = \(Self.now) WHERE id = ?
