@@ -28,7 +28,7 @@ struct DistributedJobTests {
     @Test func aJobOnThreeWorkersStoresWhatOneProcessStores() async throws {
         let database = Distributed.freshDatabase(try Distributed.baseURL())
         let singleHome = try Distributed.home()
-        let single = try Distributed.Server(database: (singleHome as NSString).appendingPathComponent("single.sqlite"), home: singleHome)
+        let single = try await Distributed.Server.start(database: (singleHome as NSString).appendingPathComponent("single.sqlite"), home: singleHome)
         let first = try #require(try await single.json("POST", "/api/jobs", body: Distributed.job(Self.symbols))["id"] as? Int)
         #expect(try await single.finished(first)["status"] as? String == "succeeded")
         let expected = try await single.results(job: first)
@@ -36,8 +36,8 @@ struct DistributedJobTests {
         #expect(expected.count == Self.symbols.count)
 
         let home = try Distributed.home()
-        let server = try Distributed.Server(database: database, home: home)
-        let workers = try (1...3).map { try Distributed.worker("w\($0)", database: database, home: home) }
+        let server = try await Distributed.Server.start(database: database, home: home)
+        let workers = try (1...3).map { try Distributed.worker("w\($0)", database: database, home: home, lease: 6) }
         try await server.waitForWorkers { $0.count == 3 }
         let id = try #require(try await server.json("POST", "/api/jobs", body: Distributed.job(Self.symbols))["id"] as? Int)
         try await Self.expectComplete(server, job: id, symbols: Self.symbols)
@@ -51,7 +51,7 @@ struct DistributedJobTests {
         let done = (listed["items"] as? [[String: Any]] ?? []).compactMap { $0["tasks_done"] as? Int }
         #expect(done.reduce(0, +) == Self.symbols.count)
         // SIGTERM drains: each worker exits by itself and signs off.
-        for w in workers { #expect(w.terminate(within: 15), "\(w.output)") }
+        for w in workers { #expect(await w.terminate(within: 15), "\(w.output)") }
         try await server.waitForWorkers(within: 10) { $0.isEmpty }
         server.child.kill9()
     }
@@ -59,7 +59,7 @@ struct DistributedJobTests {
     @Test func aWorkerKilledMidTaskLosesAndDoublesNothing() async throws {
         let database = Distributed.freshDatabase(try Distributed.baseURL())
         let home = try Distributed.home()
-        let server = try Distributed.Server(database: database, home: home)
+        let server = try await Distributed.Server.start(database: database, home: home)
         let victim = try Distributed.worker("victim", database: database, home: home, lease: 1.5)
         let symbols = Array(Self.symbols.prefix(3))
         let id = try #require(try await server.json("POST", "/api/jobs",
@@ -68,14 +68,14 @@ struct DistributedJobTests {
         victim.kill9()
         let survivor = try Distributed.worker("survivor", database: database, home: home, lease: 1.5)
         try await Self.expectComplete(server, job: id, symbols: symbols)
-        _ = survivor.terminate(within: 15)
+        _ = await survivor.terminate(within: 15)
         server.child.kill9()
     }
 
     @Test func aServerKilledMidJobLosesAndDoublesNothing() async throws {
         let database = Distributed.freshDatabase(try Distributed.baseURL())
         let home = try Distributed.home()
-        let first = try Distributed.Server(database: database, home: home)
+        let first = try await Distributed.Server.start(database: database, home: home)
         let workers = try (1...2).map { try Distributed.worker("k\($0)", database: database, home: home) }
         let id = try #require(try await first.json("POST", "/api/jobs",
                                                   body: Distributed.job(Self.symbols, fast: "fast=2:20:2", slow: "slow=40:200:10"))["id"] as? Int)
@@ -86,9 +86,9 @@ struct DistributedJobTests {
         first.child.kill9()
         // The workers go on without the server; a new server picks the job up where the queue stands.
         try await Task.sleep(for: .milliseconds(500))
-        let second = try Distributed.Server(database: database, home: home)
+        let second = try await Distributed.Server.start(database: database, home: home)
         try await Self.expectComplete(second, job: id, symbols: Self.symbols)
-        for w in workers { _ = w.terminate(within: 15) }
+        for w in workers { _ = await w.terminate(within: 15) }
         second.child.kill9()
     }
 
@@ -97,7 +97,7 @@ struct DistributedJobTests {
         defer { postgres.stop() }
         let database = Distributed.freshDatabase(postgres.url)
         let home = try Distributed.home()
-        let server = try Distributed.Server(database: database, home: home)
+        let server = try await Distributed.Server.start(database: database, home: home)
         let workers = try (1...2).map { try Distributed.worker("r\($0)", database: database, home: home, lease: 3) }
         let id = try #require(try await server.json("POST", "/api/jobs",
                                                    body: Distributed.job(Self.symbols, fast: "fast=2:20:2", slow: "slow=40:200:10"))["id"] as? Int)
@@ -107,7 +107,7 @@ struct DistributedJobTests {
         }
         try postgres.restart()
         try await Self.expectComplete(server, job: id, symbols: Self.symbols)
-        for w in workers { _ = w.terminate(within: 15) }
+        for w in workers { _ = await w.terminate(within: 15) }
         server.child.kill9()
     }
 
@@ -120,7 +120,7 @@ struct DistributedJobTests {
         var proxied = try #require(URLComponents(string: database))
         proxied.port = proxy.port
         let home = try Distributed.home()
-        let server = try Distributed.Server(database: database, home: home)
+        let server = try await Distributed.Server.start(database: database, home: home)
         let cut = try Distributed.worker("cut", database: try #require(proxied.string), home: home, lease: 1.5)
         let symbols = ["AAPL"]
         let id = try #require(try await server.json("POST", "/api/jobs",
@@ -135,13 +135,13 @@ struct DistributedJobTests {
         while !cut.output.contains("giving the task up") && Date() < deadline { try await Task.sleep(for: .milliseconds(100)) }
         #expect(cut.output.contains("cut off from the database for a whole lease: giving the task up"), "\(cut.output)")
         cut.kill9()
-        _ = other.terminate(within: 15)
+        _ = await other.terminate(within: 15)
         server.child.kill9()
     }
 
     @Test func theDataRouteServesTheCacheFormatAndWorkersCacheAndVerifyIt() async throws {
         let home = try Distributed.home()
-        let server = try Distributed.Server(database: (home as NSString).appendingPathComponent("data.sqlite"), home: home)
+        let server = try await Distributed.Server.start(database: (home as NSString).appendingPathComponent("data.sqlite"), home: home)
         defer { server.child.kill9() }
         let cache = (home as NSString).appendingPathComponent("cache")
         let client = DataClient(server: URL(string: "http://127.0.0.1:\(server.port)")!, token: nil, directory: cache)

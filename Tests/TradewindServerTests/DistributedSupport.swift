@@ -52,11 +52,11 @@ enum Distributed {
         }
 
         /// SIGTERM, then waits up to `seconds` for the exit; true when it exited.
-        func terminate(within seconds: Double) -> Bool {
+        func terminate(within seconds: Double) async -> Bool {
             guard process.isRunning else { return true }
             kill(process.processIdentifier, SIGTERM)
             let deadline = Date().addingTimeInterval(seconds)
-            while process.isRunning && Date() < deadline { Thread.sleep(forTimeInterval: 0.05) }
+            while process.isRunning && Date() < deadline { try? await Task.sleep(for: .milliseconds(50)) }
             if process.isRunning { kill9(); return false }
             return true
         }
@@ -69,20 +69,24 @@ enum Distributed {
         let child: Child
         let port: Int
 
-        init(database: String, home: String) throws {
+        init(child: Child, port: Int) {
+            self.child = child
+            self.port = port
+        }
+
+        /// Starts the server and waits (without blocking a thread) for its port.
+        static func start(database: String, home: String) async throws -> Server {
             let portFile = (home as NSString).appendingPathComponent("port-\(UUID().uuidString)")
-            child = try Child(["serve", "--home", home, "--database", database, "--port", "0", "--port-file", portFile,
-                               "--workers", "1"], log: (home as NSString).appendingPathComponent("server-\(UUID().uuidString).log"))
-            var found: Int?
+            let child = try Child(["serve", "--home", home, "--database", database, "--port", "0", "--port-file", portFile,
+                                   "--workers", "1"], log: (home as NSString).appendingPathComponent("server-\(UUID().uuidString).log"))
             for _ in 0..<600 {
-                if let text = try? String(contentsOfFile: portFile, encoding: .utf8), let p = Int(text) { found = p; break }
-                Thread.sleep(forTimeInterval: 0.05)
+                if let text = try? String(contentsOfFile: portFile, encoding: .utf8), let p = Int(text) {
+                    return Server(child: child, port: p)
+                }
+                try await Task.sleep(for: .milliseconds(50))
             }
-            guard let found else {
-                child.kill9()
-                throw Failure(description: "the server did not start within 30 s: \(child.output)")
-            }
-            port = found
+            child.kill9()
+            throw Failure(description: "the server did not start within 30 s: \(child.output)")
         }
 
         func json(_ method: String, _ path: String, body: String? = nil) async throws -> [String: Any] {

@@ -154,7 +154,8 @@ public final class TaskWorker: Sendable {
         let lease = Duration.milliseconds(Int64(configuration.leaseSeconds * 1000))
         while (try? await Task.sleep(for: .milliseconds(Int64(configuration.heartbeatSeconds * 1000)))) != nil {
             do {
-                let held = try await withDeadline(configuration.heartbeatSeconds) {
+                // Half a lease to answer: a loaded database is slow, not gone.
+                let held = try await withDeadline(configuration.leaseSeconds / 2) {
                     try await self.queue.renew(taskID: task.id, worker: name, lease: self.configuration.leaseSeconds)
                 }
                 guard held else {
