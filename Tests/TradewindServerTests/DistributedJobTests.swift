@@ -2,6 +2,10 @@ import Foundation
 #if canImport(FoundationNetworking)
 import FoundationNetworking
 #endif
+import HummingbirdTesting
+import HummingbirdWSClient
+import HummingbirdWSTesting
+import Synchronization
 import Testing
 import TradewindData
 @testable import TradewindServer
@@ -137,6 +141,48 @@ struct DistributedJobTests {
         cut.kill9()
         _ = await other.terminate(within: 15)
         server.child.kill9()
+    }
+
+    @Test func theWebSocketAggregatesProgressAcrossWorkers() async throws {
+        let database = Distributed.freshDatabase(try Distributed.baseURL())
+        let server = try await TestServer.make { $0.database = database }
+        let home = try Distributed.home()
+        let workers = try (1...2).map { try Distributed.worker("ws\($0)", database: database, home: home, lease: 6) }
+        let symbols = ["AAPL", "MSFT", "AMD", "AMZN"]
+        try await server.application().test(.live) { client in
+            let received = Mutex<[String]>([])
+            try await client.ws("/ws") { inbound, outbound, _ in
+                var submitted = false
+                for try await message in inbound.messages(maxSize: 1 << 20) {
+                    guard case let .text(text) = message else { continue }
+                    received.withLock { $0.append(text) }
+                    let type = LiveProgressTests.parse(text).0
+                    if type == "server.status", !submitted {
+                        submitted = true
+                        let r = try await client.send(.post, "/api/jobs",
+                                                      body: Distributed.job(symbols, fast: "fast=2:20:2", slow: "slow=40:200:10"))
+                        #expect(r.status == .created)
+                    }
+                    if type == "job.finished" || type == "job.failed" { break }
+                }
+                try await outbound.close(.normalClosure, reason: nil)
+            }
+            let messages = received.withLock { $0 }.map(LiveProgressTests.parse)
+            #expect(messages.last?.0 == "job.finished")
+            #expect(messages.filter { $0.0 == "result.stored" }.count == symbols.count)
+            let progress = messages.filter { $0.0 == "job.progress" }.map(\.1)
+            #expect(progress.allSatisfy { $0["symbols_total"] as? Int == symbols.count })
+            #expect(progress.compactMap { $0["fraction"] as? Double }.max() == 1)
+            let computing = progress.flatMap { ($0["workers"] as? [[String: Any]]) ?? [] }
+            #expect(Set(computing.compactMap { $0["worker"] as? String }).isSubset(of: ["ws1", "ws2"]))
+            #expect(!computing.isEmpty, "no progress message named a worker")
+            #expect(progress.contains { $0["eta_seconds"] is Double })
+            #expect(progress.contains { ($0["evaluations_per_second"] as? Double ?? 0) > 0 })
+            let listed = try await client.send(.get, "/api/workers")
+            #expect(listed.json["distributed"] as? Bool == true)
+            #expect(Set((listed.json["items"] as? [[String: Any]] ?? []).compactMap { $0["name"] as? String }) == ["ws1", "ws2"])
+        }
+        for w in workers { _ = await w.terminate(within: 15) }
     }
 
     @Test func theDataRouteServesTheCacheFormatAndWorkersCacheAndVerifyIt() async throws {

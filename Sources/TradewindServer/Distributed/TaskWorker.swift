@@ -24,8 +24,15 @@ public final class TaskWorker: Sendable {
     let data: DataClient?
     let draining = Atomic<Bool>(false)
     let bell: (stream: AsyncStream<Void>, continuation: AsyncStream<Void>.Continuation)
-    /// The jobs prepared so far (a job's symbols share its preparation), the most recent last.
-    let prepared = Mutex<[(jobID: Int64, job: PreparedOptimization)]>([])
+    /// A job as a worker computes it: its request, zone and preparation (shared by the job's symbols).
+    struct PreparedJob: Sendable {
+        var request: OptimizationRequest
+        var tz: String?
+        var prepared: PreparedOptimization
+    }
+
+    /// The jobs prepared so far, the most recent last.
+    let prepared = Mutex<[(jobID: Int64, job: PreparedJob)]>([])
 
     init(configuration: WorkerConfiguration, store: SQLStore, queue: WorkQueue, catalog: StrategyCatalog, logger: Logger) {
         self.configuration = configuration
@@ -197,25 +204,27 @@ public final class TaskWorker: Sendable {
 
     /// The task's symbol optimised and its result built.
     func compute(_ task: ClaimedTask) async throws -> SymbolComputation.Outcome? {
-        let submission = try JSONDecoder().decode(JobSubmission.self, from: Data(task.request.utf8))
-        guard case let .optimize(request) = submission.request else {
-            throw APIError.badRequest("job \(task.jobID) is not an optimisation", field: "kind")
-        }
-        let job = try await preparedJob(task, request: request, tz: submission.tz)
-        guard let series = job.series.first(where: { $0.symbol == task.symbol }) else {
+        let job = try await preparedJob(task)
+        guard let series = job.prepared.series.first(where: { $0.symbol == task.symbol }) else {
             throw APIError.badRequest("the job's data has no bars for \(task.symbol) in its period", field: "symbols")
         }
-        return try await SymbolComputation.run(job, series: series, request: request, tz: submission.tz,
+        return try await SymbolComputation.run(job.prepared, series: series, request: job.request, tz: job.tz,
                                                times: Timestamps(zone: .utc))
     }
 
-    /// The job prepared for its data (kept for the job's next tasks).
-    func preparedJob(_ task: ClaimedTask, request: OptimizationRequest, tz: String?) async throws -> PreparedOptimization {
+    /// The task's job prepared for its data: read and prepared at the job's first task, kept for the next ones.
+    func preparedJob(_ task: ClaimedTask) async throws -> PreparedJob {
         if let hit = prepared.withLock({ $0.first { $0.jobID == task.jobID }?.job }) { return hit }
+        let payload = try await withDeadline(configuration.leaseSeconds) { try await self.queue.jobPayload(jobID: task.jobID) }
+        let submission = try JSONDecoder().decode(JobSubmission.self, from: Data(payload.request.utf8))
+        guard case let .optimize(request) = submission.request else {
+            throw APIError.badRequest("job \(task.jobID) is not an optimisation", field: "kind")
+        }
+        let tz = submission.tz
         let threads = ThreadBudget(configuration.threads)
         let job: PreparedOptimization
         if let data {
-            let symbols = task.jobSymbols.isEmpty ? [task.symbol] : task.jobSymbols
+            let symbols = payload.symbols.isEmpty ? [task.symbol] : payload.symbols
             let fetched = MarketLoader.adjusted(try await data.load(request.data, symbols: symbols, tz: tz), request.adjust)
             job = try await SymbolComputation.prepare(request, tz: tz, resolvedData: request.data, catalog: catalog,
                                                       threads: threads) { _ in fetched }
@@ -226,11 +235,12 @@ public final class TaskWorker: Sendable {
                 try loader.load(request.data, symbols: request.symbols, zone: zone, adjust: request.adjust, threads: threads)
             }
         }
-        prepared.withLock { cache in
-            cache.append((task.jobID, job))
+        let prepared = PreparedJob(request: request, tz: tz, prepared: job)
+        self.prepared.withLock { cache in
+            cache.append((task.jobID, prepared))
             if cache.count > 4 { cache.removeFirst(cache.count - 4) }
         }
-        return job
+        return prepared
     }
 }
 

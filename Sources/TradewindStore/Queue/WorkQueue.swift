@@ -73,7 +73,7 @@ public final class WorkQueue: Sendable {
     public func progress(jobID: Int64) async throws -> TaskProgress {
         var p = TaskProgress()
         for r in try await store.read("queue", """
-            SELECT status, COUNT(*), COALESCE(SUM(evaluations), 0), COALESCE(SUM(compute_seconds), 0), MIN(failure)
+            SELECT status, COUNT(*), CAST(COALESCE(SUM(evaluations), 0) AS BIGINT), COALESCE(SUM(compute_seconds), 0), MIN(failure)
             FROM work_tasks WHERE job_id = ? GROUP BY status
             """, [.integer(jobID)]) {
             let n = r.int(1) ?? 0
@@ -156,11 +156,15 @@ public final class WorkQueue: Sendable {
             RETURNING id, job_id, symbol, attempts
             """, [.text(worker), Self.nanos(lease), .int(Self.maxAttempts)])
         guard let row = rows.first, let id = row.int64(0), let jobID = row.int64(1) else { return nil }
+        return ClaimedTask(id: id, jobID: jobID, symbol: row.string(2) ?? "", attempt: row.int(3) ?? 1)
+    }
+
+    /// A job's request (JSON) and its symbols in the job's order: what a worker prepares a job from, once per job.
+    public func jobPayload(jobID: Int64) async throws -> (request: String, symbols: [String]) {
         let request = try await store.read("queue", "SELECT request FROM jobs WHERE id = ?", [.integer(jobID)]).first?.string(0)
         let symbols = try await store.read("queue", "SELECT symbol FROM job_symbols WHERE job_id = ? ORDER BY position",
                                            [.integer(jobID)]).compactMap { $0.string(0) }
-        return ClaimedTask(id: id, jobID: jobID, symbol: row.string(2) ?? "", attempt: row.int(3) ?? 1,
-                           request: request ?? "{}", jobSymbols: symbols)
+        return (request ?? "{}", symbols)
     }
 
     /// Extends the lease of a task `worker` holds. False when the worker no longer holds it (its lease expired and

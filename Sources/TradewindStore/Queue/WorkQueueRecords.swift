@@ -1,16 +1,13 @@
 import TradewindCore
 
-/// A task a worker claimed: one symbol of a queued optimisation job, held under a lease until `leaseUntil`.
+/// A task a worker claimed: one symbol of a queued optimisation job, held under a lease (`WorkQueue.jobPayload`
+/// gives the job's request and symbols).
 public struct ClaimedTask: Sendable, Equatable {
     public var id: Int64
     public var jobID: Int64
     public var symbol: String
     /// 1 on the first claim; more when a worker died or gave the task up before committing it.
     public var attempt: Int
-    /// The job's request as JSON (`JobSubmission`).
-    public var request: String
-    /// Every symbol of the job, in the job's order (a strategy may prepare its settings from all of them).
-    public var jobSymbols: [String]
 }
 
 /// A worker as `GET /api/workers` shows it.
