@@ -3,9 +3,6 @@ import Foundation
 import FoundationNetworking
 #endif
 import HummingbirdTesting
-import HummingbirdWSClient
-import HummingbirdWSTesting
-import Synchronization
 import Testing
 import TradewindData
 @testable import TradewindServer
@@ -150,24 +147,8 @@ struct DistributedJobTests {
         let workers = try (1...2).map { try Distributed.worker("ws\($0)", database: database, home: home, lease: 6) }
         let symbols = ["AAPL", "MSFT", "AMD", "AMZN"]
         try await server.application().test(.live) { client in
-            let received = Mutex<[String]>([])
-            try await client.ws("/ws") { inbound, outbound, _ in
-                var submitted = false
-                for try await message in inbound.messages(maxSize: 1 << 20) {
-                    guard case let .text(text) = message else { continue }
-                    received.withLock { $0.append(text) }
-                    let type = LiveProgressTests.parse(text).0
-                    if type == "server.status", !submitted {
-                        submitted = true
-                        let r = try await client.send(.post, "/api/jobs",
-                                                      body: Distributed.job(symbols, fast: "fast=2:20:2", slow: "slow=40:200:10"))
-                        #expect(r.status == .created)
-                    }
-                    if type == "job.finished" || type == "job.failed" { break }
-                }
-                try await outbound.close(.normalClosure, reason: nil)
-            }
-            let messages = received.withLock { $0 }.map(LiveProgressTests.parse)
+            let messages = try await LiveProgressTests.messages(
+                of: Distributed.job(symbols, fast: "fast=2:20:2", slow: "slow=40:200:10"), client: client)
             #expect(messages.last?.0 == "job.finished")
             #expect(messages.filter { $0.0 == "result.stored" }.count == symbols.count)
             let progress = messages.filter { $0.0 == "job.progress" }.map(\.1)
