@@ -360,6 +360,46 @@ live["parameters"].append(q("tickers", {"type": "string", "pattern": "^[A-Za-z0-
                             "Comma-separated tickers (1 to 100): answer live prices"))
 live["responses"]["200"]["content"]["application/json"]["schema"] = {"oneOf": [ref("Prices"), ref("LivePrices")]}
 live["responses"] |= provider_responses()
+# Distributed optimisation (PostgreSQL servers): the workers serving the queue, and data for workers without a shared path.
+schemas["Worker"] = obj({
+    "name": {"type": "string", "description": "The worker's --name (default HOST-PID); unique among running workers"},
+    "host": {"type": "string", "description": "Host name of the machine the worker runs on"},
+    "threads": {"type": "integer", "minimum": 1, "description": "Threads each of its tasks uses (--threads)"},
+    "pid": {"type": "integer", "description": "Process id on its host"},
+    "state": {"type": "string", "enum": ["idle", "busy", "draining"],
+              "description": "idle: waiting for tasks; busy: computing task_id; draining: finishing its task after SIGTERM"},
+    "task_id": nullable("integer", description="The task it computes now (null when idle)"),
+    "job_id": nullable("integer", description="The job of that task"),
+    "symbol": nullable("string", description="The symbol of that task"),
+    "tasks_done": {"type": "integer", "minimum": 0, "description": "Tasks it committed since it started"},
+    "started_at": time,
+    "heartbeat_at": time,
+    "heartbeat_age_seconds": {"type": "number", "minimum": 0,
+                              "description": "Seconds since its last heartbeat, by the database's clock. Heartbeats come every "
+                                             "lease/3 (10 s by default); an age well past the lease (30 s by default) means the "
+                                             "worker died without signing off (its task is redone elsewhere). Workers silent "
+                                             "for a day are forgotten."},
+}, ["name", "host", "threads", "pid", "state", "task_id", "job_id", "symbol", "tasks_done", "started_at", "heartbeat_at",
+    "heartbeat_age_seconds"])
+schemas["Workers"] = {"allOf": [page_of(ref("Worker")), obj({
+    "distributed": {"type": "boolean",
+                    "description": "true when the server's database is PostgreSQL: optimisation jobs are cut into tasks for "
+                                   "`tradewind worker` processes. false with SQLite: jobs run in the server and items is empty."}},
+    ["distributed"])]}
+paths["/api/workers"] = {"get": op("The `tradewind worker` processes serving this server's queue, most recent heartbeat first",
+                                   ok(ref("Workers")) | error_responses(), params=page_params, tags=["workers"])}
+paths["/api/data/{dataset}/{symbol}"] = {"get": op(
+    "One symbol of a dataset in the binary bar-cache format (for workers without a shared data path)",
+    {"200": {"description": "A `.twc` bar-cache file (TradewindData's BarCacheFormat: header and payload checksums inside); "
+                            "X-Tradewind-Checksum repeats the payload checksum",
+             "headers": {"X-Tradewind-Checksum": {"schema": {"type": "string", "pattern": "^[0-9a-f]{16}$"}}},
+             "content": {"application/octet-stream": {"schema": {"type": "string", "format": "binary"}}}}}
+    | error_responses("404"),
+    params=[path_param("dataset", {"type": "string", "minLength": 1,
+                                   "description": "The job's data: sample:NAME or a path relative to the server's home (percent-encoded)"}),
+            path_param("symbol", {"type": "string", "minLength": 1, "maxLength": 255}),
+            q("tz", {"type": "string"}, "IANA zone of naive timestamps (default America/New_York)")],
+    tags=["workers"])}
 
 doc = {
     "openapi": "3.1.0",

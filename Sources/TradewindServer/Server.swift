@@ -28,6 +28,8 @@ final class ServerState: Sendable {
     let prices: LivePrices
     let started = ContinuousClock.now
     let logger: Logger
+    /// The work queue `tradewind worker` processes serve (PostgreSQL stores only; nil with SQLite).
+    let queue: WorkQueue?
 
     init(configuration: ServerConfiguration, store: any TradewindStore, credentials: Credentials, metrics: ServerMetrics,
          catalog: StrategyCatalog, logger: Logger, prices: LivePrices = LivePrices(chain: nil)) {
@@ -47,8 +49,9 @@ final class ServerState: Sendable {
         bots = BotRegistry(loader: loader, catalog: catalog,
                            publish: { type, _, view in hub.publish(LiveMessage(type: type, jobID: nil, data: view)) },
                            notifier: { id in HubNotifier(botID: id, hub: hub) })
+        queue = (store as? SQLStore).flatMap { try? WorkQueue(store: $0) }
         scheduler = JobScheduler(store: store, hub: hub, metrics: metrics, workers: configuration.workers, loader: loader,
-                                 backtests: backtests, catalog: catalog, logger: logger)
+                                 backtests: backtests, catalog: catalog, queue: queue, logger: logger)
     }
 }
 
@@ -124,6 +127,7 @@ public final class TradewindServer: Sendable {
         Routes.addTrading(to: router, state)
         Routes.addPrices(to: router, state)
         Routes.addCatalog(to: router, state)
+        Routes.addWorkers(to: router, state)
         return router
     }
 

@@ -7,7 +7,12 @@
 // (`Auth/`) —, Prometheus metrics (`Metrics/`), JSON errors `{error, message, field}` and the committed OpenAPI
 // document (`Resources/openapi.json`), and the web dashboard: its static files (`Resources/dashboard`: HTML, CSS and
 // JavaScript written here, no build step) served at `/` by `Dashboard/`.
+// Distributed optimisation (`Distributed/`): with a PostgreSQL store the
+// scheduler shards optimisation jobs into one task per symbol on TradewindStore's `WorkQueue` and follows them;
+// `TaskWorker` is `tradewind worker` (claims, leases kept by heartbeats, idempotent commits, SIGTERM drain), computing
+// a symbol through the same `SymbolComputation` as an in-process job; `DataClient` fetches and caches a worker's data
+// from `GET /api/data/{dataset}/{symbol}`.
 //
-// May import: every Tradewind library up to TradewindReports, TradewindStore, Hummingbird (+ WebSocket, Auth,
+// May import: every Tradewind library up to TradewindReports, TradewindStore, TradewindLive, TradewindProviders, Hummingbird (+ WebSocket, Auth,
 // Bcrypt), JWTKit, swift-prometheus, swift-metrics, swift-log, swift-service-lifecycle and Foundation.
-// The `tradewind` command only parses `serve`'s flags and calls `TradewindServer.run`.
+// The `tradewind` command only parses `serve`'s and `worker`'s flags and calls `TradewindServer.run` or `TaskWorker.run`.

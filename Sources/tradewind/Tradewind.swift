@@ -26,6 +26,7 @@ struct Tradewind: AsyncParsableCommand {
             TokenCommand.self,
             TradeCommand.self,
             UserCommand.self,
+            WorkerCommand.self,
         ]
     )
 

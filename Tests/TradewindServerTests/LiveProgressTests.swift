@@ -16,30 +16,34 @@ struct LiveProgressTests {
         return (o["type"] as? String ?? "", o["data"] as? [String: Any] ?? [:])
     }
 
+    /// Connects to `/ws`, submits `job` once the server's status has arrived, and returns every message up to the
+    /// job's end.
+    static func messages(of job: String, client: any TestClientProtocol) async throws -> [(String, [String: Any])] {
+        let received = Mutex<[String]>([])
+        try await client.ws("/ws") { inbound, outbound, _ in
+            var submitted = false
+            for try await message in inbound.messages(maxSize: 1 << 20) {
+                guard case let .text(text) = message else { continue }
+                received.withLock { $0.append(text) }
+                let type = Self.parse(text).0
+                if type == "server.status", !submitted {
+                    submitted = true
+                    #expect(try await client.send(.post, "/api/jobs", body: job).status == .created)
+                }
+                if type == "job.finished" || type == "job.failed" { break }
+            }
+            try await outbound.close(.normalClosure, reason: nil)
+        }
+        return received.withLock { $0 }.map(Self.parse)
+    }
+
     @Test func aRealOptimizationStreamsProgressResultsAndItsEndOverTheWebSocket() async throws {
         let server = try await TestServer.make()
         try await server.application().test(.live) { client in
-            let received = Mutex<[String]>([])
-            try await client.ws("/ws") { inbound, outbound, _ in
-                var submitted = false
-                for try await message in inbound.messages(maxSize: 1 << 20) {
-                    guard case let .text(text) = message else { continue }
-                    let (type, data) = Self.parse(text)
-                    received.withLock { $0.append(text) }
-                    _ = data
-                    if type == "server.status", !submitted {
-                        submitted = true
-                        let r = try await client.send(.post, "/api/jobs", body: """
-                            {"kind":"optimize","request":{"strategy":"sma-cross","data":"sample:sp500-50",
-                             "symbols":["AAPL","MSFT","AMD"],"grids":["fast=5:20:5","slow=30:60:10"],"robustness":false}}
-                            """)
-                        #expect(r.status == .created)
-                    }
-                    if type == "job.finished" || type == "job.failed" { break }
-                }
-                try await outbound.close(.normalClosure, reason: nil)
-            }
-            let messages = received.withLock { $0 }.map(Self.parse)
+            let messages = try await Self.messages(of: """
+                {"kind":"optimize","request":{"strategy":"sma-cross","data":"sample:sp500-50",
+                 "symbols":["AAPL","MSFT","AMD"],"grids":["fast=5:20:5","slow=30:60:10"],"robustness":false}}
+                """, client: client)
             let types = messages.map(\.0)
             #expect(types.first == "server.status")
             #expect(types.last == "job.finished")

@@ -23,13 +23,16 @@ final class JobScheduler: Service, Sendable {
     let backtests: BacktestRun
     let logger: Logger
     let catalog: StrategyCatalog
+    /// The PostgreSQL work queue: optimisation jobs are sharded into tasks for `tradewind worker` processes
+    /// (nil with SQLite: jobs run in-process).
+    let queue: WorkQueue?
     let wakeStream: AsyncStream<Void>
     let wakeContinuation: AsyncStream<Void>.Continuation
     /// Running jobs' tasks, to cancel them.
     let running = Mutex<[Int64: Task<Void, Never>]>([:])
 
     init(store: any TradewindStore, hub: EventHub, metrics: ServerMetrics, workers: Int, loader: MarketLoader,
-         backtests: BacktestRun, catalog: StrategyCatalog, logger: Logger) {
+         backtests: BacktestRun, catalog: StrategyCatalog, queue: WorkQueue?, logger: Logger) {
         self.store = store
         self.hub = hub
         self.metrics = metrics
@@ -37,6 +40,7 @@ final class JobScheduler: Service, Sendable {
         self.loader = loader
         self.backtests = backtests
         self.catalog = catalog
+        self.queue = queue
         self.logger = logger
         (wakeStream, wakeContinuation) = AsyncStream.makeStream(of: Void.self, bufferingPolicy: .bufferingNewest(1))
     }
@@ -150,6 +154,7 @@ final class JobScheduler: Service, Sendable {
     func stopped(_ job: JobRecord) async throws {
         let current = try await store.job(job.id)
         if current?.cancelRequested == true {
+            try await queue?.cancel(jobID: job.id)
             try await store.finishJob(job.id, status: .cancelled, failure: "cancelled by request")
             await log(job.id, "info", "cancelled")
             hub.publish(LiveMessage(type: "job.cancelled", jobID: job.id,
@@ -195,21 +200,22 @@ final class JobScheduler: Service, Sendable {
     }
 
     func runOptimization(_ job: JobRecord, _ request: OptimizationRequest, tz: String?) async throws {
-        let zone = try MarketLoader.zone(tz)
+        let loader = self.loader
         let budget = self.budget
-        let loader = self.loader, catalog = self.catalog
-        var resolved = request
-        resolved.data = loader.resolve(request.data)
-        let plan = try resolved.plan(catalog: catalog, zone: zone, threads: budget)
-        let prepared = try await DedicatedThread.run(name: "tw-job-load") { () throws -> (PreparedOptimization, MarketDataset) in
-            let data = try loader.load(request.data, symbols: request.symbols, zone: zone, adjust: request.adjust, threads: budget)
-            return (try plan.prepared(for: data), data)
+        let preparedJob = try await SymbolComputation.prepare(
+            request, tz: tz, resolvedData: loader.resolve(request.data), catalog: catalog, threads: budget
+        ) { zone in
+            try loader.load(request.data, symbols: request.symbols, zone: zone, adjust: request.adjust, threads: budget)
         }
-        let (preparedJob, _) = prepared
         for note in preparedJob.notes { await log(job.id, "info", "note: " + note) }
         let symbols = preparedJob.series.map(\.symbol)
         try await store.setJobSymbols(job.id, symbols: symbols)
         let done = Set(try await store.jobSymbols(job.id).filter { $0.status == "done" }.map(\.symbol))
+        if let queue {
+            try await runDistributed(job, strategy: request.strategy, queue: queue, symbols: symbols.filter { !done.contains($0) }, total: symbols.count,
+                                     doneBefore: done.count)
+            return
+        }
         let total = symbols.count
         var finished = done.count
         let clock = ContinuousClock.now
@@ -224,7 +230,8 @@ final class JobScheduler: Service, Sendable {
             let jobID = job.id
             let symbol = series.symbol
             let evaluatedBefore = evaluationsThisRun
-            let outcome = try await JobRunner.run(preparedJob.job, series: [series], progress: { fraction, _ in
+            let computed = try await SymbolComputation.run(preparedJob, series: series, request: request, tz: tz,
+                                                           times: times, progress: { fraction, _ in
                 let overall = (base + min(max(fraction, 0), 1)) / Double(max(total, 1))
                 let now = ContinuousClock.now
                 let publish = progressState.withLock { s -> Bool in
@@ -244,22 +251,19 @@ final class JobScheduler: Service, Sendable {
                                                                evaluationsPerSecond: rate,
                                                                emittedAt: times.string(StoreClock.now()))))
             })
-            if outcome.interrupted || Task.isCancelled { throw CancellationError() }
-            guard let optimized = outcome.symbols.first else { continue }
-            let evaluations = optimized.evaluations + (optimized.validationEvaluations ?? 0)
+            guard let computed else { continue }
+            let evaluations = computed.evaluations
             evaluationsThisRun += evaluations
             metrics.evaluations.increment(by: Int64(evaluations))
-            let result = try await ResultBuilder.optimization(optimized, series: series, job: preparedJob.job,
-                                                              request: request, tz: tz, times: backtests.times)
             let store = self.store
             let id = try await shielded {
-                try await store.finishJobSymbol(job.id, symbol: series.symbol, evaluations: Int64(evaluations), result: result)
+                try await store.finishJobSymbol(job.id, symbol: series.symbol, evaluations: Int64(evaluations), result: computed.result)
             }
             finished += 1
             let elapsed = Self.seconds(ContinuousClock.now - clock)
-            let computed = finished - done.count
-            let eta = computed > 0 ? elapsed / Double(computed) * Double(total - finished) : nil
-            await log(job.id, "info", "\(series.symbol): \(evaluations) evaluations, best \(optimized.best?.params.text ?? "none")")
+            let computedCount = finished - done.count
+            let eta = computedCount > 0 ? elapsed / Double(computedCount) * Double(total - finished) : nil
+            await log(job.id, "info", SymbolComputation.logLine(series.symbol, computed))
             hub.publish(LiveMessage(type: "result.stored", jobID: job.id,
                                     data: ResultStoredEvent(resultID: id, jobID: job.id, symbol: series.symbol,
                                                             strategy: request.strategy)))

@@ -31,7 +31,22 @@ struct MarketLoader: Sendable {
         let source = try DataSource(parsing: resolve(spec))
         var options = LoadOptions(zone: zone)
         options.threads = threads
-        let data = try source.load(options, symbols: symbols)
-        return adjust == .raw ? data : MarketDataset(data.series.map { $0.adjusted(adjust) })
+        return Self.adjusted(try source.load(options, symbols: symbols), adjust)
+    }
+
+    /// `data` with `adjust` applied to every series.
+    static func adjusted(_ data: MarketDataset, _ adjust: AdjustmentMode) -> MarketDataset {
+        adjust == .raw ? data : MarketDataset(data.series.map { $0.adjusted(adjust) })
+    }
+
+    /// Checks that `spec` may be served to workers (`GET /api/data/{dataset}/{symbol}`): a bundled sample or a path
+    /// relative to the server's home, never an absolute path or one that climbs out of the home.
+    static func checkServable(_ spec: String) throws {
+        if spec.hasPrefix("sample:") { return }
+        let parts = spec.split(separator: "/", omittingEmptySubsequences: false)
+        guard !spec.isEmpty, !spec.hasPrefix("/"), !parts.contains(".."), !spec.contains("\0") else {
+            throw APIError.badRequest("dataset \(spec): expected sample:NAME or a path relative to the server's home, without ..",
+                                      field: "dataset")
+        }
     }
 }

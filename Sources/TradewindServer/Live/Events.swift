@@ -12,9 +12,11 @@ struct JobProgressEvent: Encodable, Sendable {
     var evaluationsPerSecond: Double?
     /// When the server sent it (ISO 8601 with offset): clients measure delivery latency with it.
     var emittedAt: String
+    /// Distributed jobs (PostgreSQL servers) only: the workers computing the job's tasks now, and their symbols.
+    var workers: [WorkerTaskView]? = nil
 
     enum CodingKeys: String, CodingKey {
-        case fraction, symbol
+        case fraction, symbol, workers
         case emittedAt = "emitted_at"
         case jobID = "job_id", symbolsDone = "symbols_done", symbolsTotal = "symbols_total"
         case etaSeconds = "eta_seconds", evaluationsPerSecond = "evaluations_per_second"
@@ -30,7 +32,14 @@ struct JobProgressEvent: Encodable, Sendable {
         try c.encode(etaSeconds, forKey: .etaSeconds)
         try c.encode(evaluationsPerSecond, forKey: .evaluationsPerSecond)
         try c.encode(emittedAt, forKey: .emittedAt)
+        try c.encodeIfPresent(workers, forKey: .workers)
     }
+}
+
+/// A worker computing one of a distributed job's symbols.
+struct WorkerTaskView: Encodable, Sendable, Equatable {
+    var worker: String
+    var symbol: String
 }
 
 /// `job.log`: a line the job logged.

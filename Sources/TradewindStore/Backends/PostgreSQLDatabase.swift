@@ -11,6 +11,8 @@ public final class PostgreSQLDatabase: SQLDatabase {
     let client: PostgresClient
     let runner: Task<Void, Never>
     let logger: Logger
+    /// How to open a connection of one's own (a `LISTEN` connection outlives the pool's turns): the pool's settings.
+    let connectionConfiguration: PostgresConnection.Configuration
 
     /// Connects to the server named by `url`. Throws `SQLDatabaseError` naming what is wrong with the URL, or why the
     /// server cannot be reached.
@@ -33,6 +35,11 @@ public final class PostgreSQLDatabase: SQLDatabase {
             configuration.options.additionalStartupParameters = [("search_path", schema)]
         }
         configuration.options.connectTimeout = .seconds(5)
+        var single = PostgresConnection.Configuration(host: host, port: parts.port ?? 5432, username: user,
+                                                      password: password, database: database, tls: .disable)
+        single.options.additionalStartupParameters = configuration.options.additionalStartupParameters
+        single.options.connectTimeout = .seconds(5)
+        connectionConfiguration = single
         let client = PostgresClient(configuration: configuration)
         self.client = client
         self.logger = logger
@@ -69,6 +76,21 @@ public final class PostgreSQLDatabase: SQLDatabase {
             }
             return last
         }
+    }
+
+    /// Runs `body` in one transaction on one connection: `body` runs statements through `run` and may decide on their
+    /// rows (`SELECT … FOR UPDATE`, then write or not). All is committed, durably, or none.
+    func interactiveTransaction<T: Sendable>(
+        _ body: (_ run: (SQLStatement) async throws -> [SQLRow]) async throws -> T
+    ) async throws -> T {
+        try await client.withTransaction(logger: logger) { connection in
+            try await body { statement in try await self.collect(connection.query(Self.query(statement), logger: self.logger)) }
+        }
+    }
+
+    /// A connection of its own (not the pool's), for `LISTEN`; the caller closes it.
+    func dedicatedConnection() async throws -> PostgresConnection {
+        try await PostgresConnection.connect(configuration: connectionConfiguration, id: 1, logger: logger)
     }
 
     public func ping() async -> Bool {

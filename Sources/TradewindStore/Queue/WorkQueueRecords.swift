@@ -1,0 +1,88 @@
+import TradewindCore
+
+/// A task a worker claimed: one symbol of a queued optimisation job, held under a lease (`WorkQueue.jobPayload`
+/// gives the job's request and symbols).
+public struct ClaimedTask: Sendable, Equatable {
+    public var id: Int64
+    public var jobID: Int64
+    public var symbol: String
+    /// 1 on the first claim; more when a worker died or gave the task up before committing it.
+    public var attempt: Int
+}
+
+/// A worker as `GET /api/workers` shows it.
+public struct WorkerRecord: Sendable, Equatable {
+    public var name: String
+    public var host: String
+    public var threads: Int
+    public var pid: Int
+    public var startedAt: UnixNanos
+    public var heartbeatAt: UnixNanos
+    /// Seconds since the last heartbeat, by the database's clock.
+    public var heartbeatAgeSeconds: Double
+    /// `idle`, `busy` or `draining`.
+    public var state: String
+    public var taskID: Int64?
+    public var jobID: Int64?
+    public var symbol: String?
+    public var tasksDone: Int64
+}
+
+/// Where a distributed job's tasks stand.
+public struct TaskProgress: Sendable, Equatable {
+    /// A symbol being computed now, and the worker computing it.
+    public struct Computing: Sendable, Equatable {
+        public var symbol: String
+        public var worker: String
+    }
+
+    public var queued = 0
+    public var running = 0
+    public var done = 0
+    public var failed = 0
+    public var cancelled = 0
+    /// Trials evaluated by the finished tasks.
+    public var evaluations: Int64 = 0
+    /// Seconds workers spent computing the finished tasks (claim, data and commit excluded).
+    public var computeSeconds = 0.0
+    /// The tasks being computed now.
+    public var computing: [Computing] = []
+    /// The first failed task's reason.
+    public var failure: String?
+
+    public init() {}
+
+    public var total: Int { queued + running + done + failed + cancelled }
+}
+
+/// What became of a task's result at commit.
+public enum TaskCommit: Sendable, Equatable {
+    /// Stored, with the result's id.
+    case stored(resultID: Int64)
+    /// Another worker had already stored this task's result (its id): nothing was written.
+    case alreadyDone(resultID: Int64?)
+    /// The task finished without a result (the optimiser found none for the symbol).
+    case noResult
+    /// The job was cancelled or the task no longer exists: nothing was written.
+    case discarded
+}
+
+extension StoreMigrations {
+    /// The work queue (PostgreSQL servers shard optimisation jobs into one task per symbol) and the worker registry.
+    /// Created on both backends so the schema stays one; only PostgreSQL stores use them.
+    static let workQueueV1 = StoreMigration(id: "008-work-queue", statements: [
+        """
+        CREATE TABLE work_tasks (id {id}, job_id BIGINT NOT NULL REFERENCES jobs (id) ON DELETE CASCADE,
+            symbol TEXT NOT NULL, position BIGINT NOT NULL, status TEXT NOT NULL, attempts BIGINT NOT NULL DEFAULT 0,
+            worker TEXT, lease_until BIGINT, evaluations BIGINT NOT NULL DEFAULT 0, result_id BIGINT, failure TEXT,
+            created_at BIGINT NOT NULL, started_at BIGINT, completed_at BIGINT, compute_seconds DOUBLE PRECISION,
+            UNIQUE (job_id, symbol))
+        """,
+        "CREATE INDEX work_tasks_queue ON work_tasks (status, id)",
+        """
+        CREATE TABLE workers (name TEXT PRIMARY KEY, host TEXT NOT NULL, threads BIGINT NOT NULL, pid BIGINT NOT NULL,
+            started_at BIGINT NOT NULL, heartbeat_at BIGINT NOT NULL, task_id BIGINT, state TEXT NOT NULL,
+            tasks_done BIGINT NOT NULL DEFAULT 0)
+        """,
+    ])
+}
