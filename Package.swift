@@ -12,6 +12,9 @@
 //   TradewindStore and TradewindLive.
 //   TradewindLive (paper and live trading: runtime, feed and broker protocols, paper broker, risk, journal) sits on
 //   TradewindStrategies and below the CLI.
+//   TradewindAlpaca (Alpaca's wire types, REST and stream clients, AlpacaBroker) sits on TradewindLive, with
+//   async-http-client and HummingbirdWSClient; TradewindExchange (`tradewind exchange`, a local Alpaca-compatible
+//   paper exchange) sits on TradewindAlpaca and TradewindLive, with Hummingbird. Both sit below the CLI.
 //   TradewindML (tensors, autodiff, layers, training, safetensors) depends on TradewindCore, COpenBLAS and
 //   CTradewindKernels (its C gate loops, compiled per instruction set and picked at run time) only.
 //   TradewindBenchmarks and the `tradewind` executable sit on top of everything.
@@ -39,6 +42,8 @@ let package = Package(
         .library(name: "TradewindServer", targets: ["TradewindServer"]),
         .library(name: "TradewindLive", targets: ["TradewindLive"]),
         .library(name: "TradewindML", targets: ["TradewindML"]),
+        .library(name: "TradewindAlpaca", targets: ["TradewindAlpaca"]),
+        .library(name: "TradewindExchange", targets: ["TradewindExchange"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -54,6 +59,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-metrics", from: "2.13.0"),
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
+        .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
     ],
     targets: [
         .systemLibrary(name: "CZlib", path: "Sources/CZlib"),
@@ -134,6 +140,26 @@ let package = Package(
             swiftSettings: strict
         ),
         .target(
+            name: "TradewindAlpaca",
+            dependencies: [
+                "TradewindCore", "TradewindData", "TradewindEngine", "TradewindLive",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "HummingbirdWSClient", package: "hummingbird-websocket"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strict
+        ),
+        .target(
+            name: "TradewindExchange",
+            dependencies: [
+                "TradewindCore", "TradewindData", "TradewindEngine", "TradewindLive", "TradewindAlpaca",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdWebSocket", package: "hummingbird-websocket"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strict
+        ),
+        .target(
             name: "TradewindBenchmarks",
             dependencies: [
                 "TradewindCore", "TradewindData", "TradewindIndicators", "TradewindAnalytics",
@@ -148,7 +174,8 @@ let package = Package(
             dependencies: [
                 "TradewindCore", "TradewindData", "TradewindIndicators", "TradewindAnalytics",
                 "TradewindEngine", "TradewindStrategies", "TradewindOptimizer", "TradewindCharts", "TradewindReports",
-                "TradewindBenchmarks", "TradewindStore", "TradewindServer", "TradewindLive",
+                "TradewindBenchmarks", "TradewindStore", "TradewindServer", "TradewindLive", "TradewindAlpaca",
+                "TradewindExchange",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -193,6 +220,18 @@ let package = Package(
                 "TradewindCore", "TradewindData", "TradewindEngine", "TradewindStrategies", "TradewindLive",
                 "TradewindTestSupport",
             ],
+            swiftSettings: strict
+        ),
+        .testTarget(
+            name: "TradewindAlpacaTests",
+            dependencies: [
+                "TradewindCore", "TradewindData", "TradewindEngine", "TradewindStrategies", "TradewindLive", "TradewindAlpaca",
+                "TradewindExchange",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "HummingbirdWSClient", package: "hummingbird-websocket"),
+            ],
+            resources: [.copy("Payloads")],
             swiftSettings: strict
         ),
         .testTarget(name: "TradewindStoreTests", dependencies: ["TradewindCore", "TradewindStore"], swiftSettings: strict),

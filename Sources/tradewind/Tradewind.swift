@@ -16,6 +16,7 @@ struct Tradewind: AsyncParsableCommand {
             BenchCommand.self,
             CalendarCommand.self,
             DataCommand.self,
+            ExchangeCommand.self,
             IndicatorCommand.self,
             OptimizeCommand.self,
             ServeCommand.self,
