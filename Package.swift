@@ -12,9 +12,13 @@
 //   TradewindStore and TradewindLive.
 //   TradewindLive (paper and live trading: runtime, feed and broker protocols, paper broker, risk, journal) sits on
 //   TradewindStrategies and below the CLI.
-//   TradewindAlpaca (Alpaca's wire types, REST and stream clients, AlpacaBroker) sits on TradewindLive, with
+//   TradewindAlpaca (Alpaca's wire types, trading REST and stream clients, AlpacaBroker) sits on TradewindLive and
+//   TradewindProviders (Alpaca's credentials, endpoints, bars client, token bucket, retry policy), with
 //   async-http-client and HummingbirdWSClient; TradewindExchange (`tradewind exchange`, a local Alpaca-compatible
 //   paper exchange) sits on TradewindAlpaca and TradewindLive, with Hummingbird. Both sit below the CLI.
+//   TradewindProviders (market-data provider clients: Polygon, Finnhub, Yahoo, Alpaca; token buckets, retries,
+//   the incremental fetch cache; HTTP through async-http-client) sits on TradewindCore and TradewindData only;
+//   the CLI and the server use it.
 //   TradewindML (tensors, autodiff, layers, training, safetensors) depends on TradewindCore, COpenBLAS and
 //   CTradewindKernels (its C gate loops, compiled per instruction set and picked at run time) only.
 //   TradewindBenchmarks and the `tradewind` executable sit on top of everything.
@@ -44,6 +48,7 @@ let package = Package(
         .library(name: "TradewindML", targets: ["TradewindML"]),
         .library(name: "TradewindAlpaca", targets: ["TradewindAlpaca"]),
         .library(name: "TradewindExchange", targets: ["TradewindExchange"]),
+        .library(name: "TradewindProviders", targets: ["TradewindProviders"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -58,8 +63,10 @@ let package = Package(
         .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
         .package(url: "https://github.com/apple/swift-metrics", from: "2.13.0"),
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
-        .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
+        // Market-data providers: pooled keep-alive HTTP connections.
         .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
+        .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
     ],
     targets: [
         .systemLibrary(name: "CZlib", path: "Sources/CZlib"),
@@ -74,6 +81,16 @@ let package = Package(
             name: "TradewindData",
             dependencies: ["TradewindCore", "CZlib"],
             resources: [.copy("Samples")],
+            swiftSettings: strict
+        ),
+        .target(
+            name: "TradewindProviders",
+            dependencies: [
+                "TradewindCore", "TradewindData",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+            ],
             swiftSettings: strict
         ),
         .target(name: "TradewindIndicators", dependencies: ["TradewindCore", "TradewindData"], swiftSettings: strict),
@@ -142,7 +159,7 @@ let package = Package(
         .target(
             name: "TradewindAlpaca",
             dependencies: [
-                "TradewindCore", "TradewindData", "TradewindEngine", "TradewindLive",
+                "TradewindCore", "TradewindData", "TradewindEngine", "TradewindLive", "TradewindProviders",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "HummingbirdWSClient", package: "hummingbird-websocket"),
                 .product(name: "Logging", package: "swift-log"),
@@ -174,8 +191,8 @@ let package = Package(
             dependencies: [
                 "TradewindCore", "TradewindData", "TradewindIndicators", "TradewindAnalytics",
                 "TradewindEngine", "TradewindStrategies", "TradewindOptimizer", "TradewindCharts", "TradewindReports",
-                "TradewindBenchmarks", "TradewindStore", "TradewindServer", "TradewindLive", "TradewindAlpaca",
-                "TradewindExchange",
+                "TradewindBenchmarks", "TradewindStore", "TradewindServer", "TradewindLive", "TradewindProviders",
+                "TradewindAlpaca", "TradewindExchange",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -226,12 +243,22 @@ let package = Package(
             name: "TradewindAlpacaTests",
             dependencies: [
                 "TradewindCore", "TradewindData", "TradewindEngine", "TradewindStrategies", "TradewindLive", "TradewindAlpaca",
-                "TradewindExchange",
+                "TradewindExchange", "TradewindProviders",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "HummingbirdWSClient", package: "hummingbird-websocket"),
             ],
             resources: [.copy("Payloads")],
+            swiftSettings: strict
+        ),
+        .testTarget(
+            name: "TradewindProvidersTests",
+            dependencies: [
+                "TradewindCore", "TradewindData", "TradewindProviders",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
             swiftSettings: strict
         ),
         .testTarget(name: "TradewindStoreTests", dependencies: ["TradewindCore", "TradewindStore"], swiftSettings: strict),

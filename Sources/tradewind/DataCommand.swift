@@ -4,11 +4,11 @@ import TradewindCore
 import TradewindData
 
 /// `tradewind data …`: list, inspect, import and synthesise market data.
-struct DataCommand: ParsableCommand {
+struct DataCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "data",
-        abstract: "List, inspect, import and synthesise market data.",
-        subcommands: [DataList.self, DataInfo.self, DataImport.self, DataSynth.self]
+        abstract: "List, inspect, import, synthesise and fetch market data.",
+        subcommands: [DataList.self, DataInfo.self, DataImport.self, DataSynth.self, DataFetch.self, DataProviders.self]
     )
 }
 

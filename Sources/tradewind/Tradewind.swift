@@ -1,6 +1,7 @@
 import ArgumentParser
 import TradewindCore
 import TradewindIndicators
+import TradewindProviders
 
 /// The `tradewind` command line: parsing and printing only. Every command calls library code
 /// that the tests exercise directly.
@@ -35,6 +36,8 @@ struct Tradewind: AsyncParsableCommand {
         // One job at a time on a machine shared with other processes: indicator kernels take a second thread
         // only while a core is idle.
         IndicatorKernels.probesIdleCores = true
+        // `--data provider:NAME:…` fetches from a market-data provider into the fetch cache.
+        ProviderDataSource.register()
         await main(nil)
     }
 }

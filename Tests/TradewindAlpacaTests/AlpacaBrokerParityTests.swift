@@ -4,6 +4,7 @@ import TradewindAlpaca
 import TradewindCore
 import TradewindEngine
 import TradewindExchange
+import TradewindProviders
 import TradewindLive
 import TradewindStrategies
 

@@ -3,6 +3,7 @@ import Testing
 import TradewindAlpaca
 import TradewindEngine
 import TradewindLive
+import TradewindProviders
 
 /// Alpaca's recorded answers (from `alpaca-py`'s tests; `Payloads/SOURCE.md` names each) decode into the wire types.
 @Suite struct AlpacaPayloadTests {
@@ -59,17 +60,12 @@ import TradewindLive
         #expect(AlpacaJSON.decimal(0.0001) == "0.0001")
     }
 
-    @Test func credentialsComeFromTheOfficialNamesThenTheAliasesAndNeverPrintTheSecret() throws {
-        let official = try AlpacaCredentials.from(environment: ["APCA_API_KEY_ID": "PK1", "APCA_API_SECRET_KEY": "s1",
-                                                               "ALPACA_API_KEY": "PK2", "ALPACA_SECRET_KEY": "s2"])
-        #expect(official == AlpacaCredentials(keyID: "PK1", secretKey: "s1"))
-        let alias = try AlpacaCredentials.from(environment: ["ALPACA_API_KEY": "PK2", "ALPACA_API_SECRET": "s2"])
-        #expect(alias == AlpacaCredentials(keyID: "PK2", secretKey: "s2"))
-        #expect(!"\(alias)".contains("s2"))
-        #expect(throws: AlpacaError.self) { try AlpacaCredentials.from(environment: ["APCA_API_KEY_ID": "PK1"]) }
-        let endpoints = AlpacaEndpoints.from(environment: ["APCA_API_BASE_URL": "http://127.0.0.1:9/v2/"])
-        #expect(endpoints.trading == "http://127.0.0.1:9")
-        #expect(endpoints.tradeUpdates == "ws://127.0.0.1:9/stream")
-        #expect(AlpacaEndpoints.from(environment: [:]) == .paper)
+    @Test func theTradeUpdatesStreamIsTheTradingHostsStreamPath() {
+        let local = AlpacaEndpoints.from(ProviderEnvironment(["APCA_API_BASE_URL": "http://127.0.0.1:9/v2/"]))
+        #expect(local.tradeUpdates == "ws://127.0.0.1:9/stream")
+        #expect(AlpacaEndpoints().tradeUpdates == "wss://paper-api.alpaca.markets/stream")
+        let one = AlpacaEndpoints(oneServer: "http://127.0.0.1:8765/")
+        #expect(one.data == "http://127.0.0.1:8765")
+        #expect(one.stream == "ws://127.0.0.1:8765")
     }
 }

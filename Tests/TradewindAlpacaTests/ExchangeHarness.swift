@@ -5,13 +5,15 @@ import TradewindAlpaca
 import TradewindCore
 import TradewindEngine
 import TradewindExchange
+import TradewindProviders
 
 /// A `tradewind exchange` on a loopback port for one test, over a small deterministic minute recording.
 struct ExchangeHarness {
     static let keys = ExchangeKeys(keyID: "PKTEST", secretKey: "test-secret")
     static let credentials = AlpacaCredentials(keyID: keys.keyID, secretKey: keys.secretKey)
-    /// Fast retries, so fault tests take milliseconds.
-    static let quickRetry = RetryPolicy(maxRetries: 3, baseDelay: .milliseconds(5), maxDelay: .milliseconds(50), timeout: .seconds(2))
+    /// Fast retries and no rate limit, so fault tests take milliseconds.
+    static let quick = RequestPolicy(limiter: nil, retry: RetryPolicy(maxRetries: 3, baseDelay: .milliseconds(5), maxDelay: .milliseconds(50)),
+                                     timeout: .seconds(2))
 
     /// `days` NYSE sessions of minute bars (09:30–16:00 New York) from 2019-02-14 (so Presidents' Day, 2019-02-18,
     /// is skipped), for `symbols`, with a deterministic wave so moving-average strategies trade.
@@ -45,9 +47,8 @@ struct ExchangeHarness {
 
     var base: String { "http://127.0.0.1:\(port)" }
 
-    func client(_ credentials: AlpacaCredentials = Self.credentials, retry: RetryPolicy = Self.quickRetry) -> AlpacaRESTClient {
-        AlpacaRESTClient(credentials: credentials, endpoints: AlpacaEndpoints(oneServer: base), retry: retry,
-                         bucket: TokenBucket(perMinute: 60_000))
+    func client(_ credentials: AlpacaCredentials = Self.credentials) -> AlpacaRESTClient {
+        AlpacaRESTClient(credentials: credentials, endpoints: AlpacaEndpoints(oneServer: base), policy: Self.quick)
     }
 
     /// Runs `body` with an exchange serving `market` (the clock advanced by the test).

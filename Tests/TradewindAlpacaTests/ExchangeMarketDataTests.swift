@@ -6,6 +6,7 @@ import Testing
 @testable import TradewindAlpaca
 import TradewindCore
 import TradewindExchange
+import TradewindProviders
 
 /// Historical bars (paging, the clock's limit) and the two WebSocket streams.
 @Suite struct ExchangeMarketDataTests {
@@ -13,13 +14,18 @@ import TradewindExchange
         let data = ExchangeHarness.recording()
         try await ExchangeHarness.with(try ExchangeHarness.market(data)) { x in
             x.market.advance(100)
-            let bars = try await x.client().bars(["BBB", "AAA"], timeframe: "1Min", start: "2019-02-14", limit: 30)
+            // TradewindProviders' bars client (the one `--data` and warm-up use), 30 bars a page.
+            let client = AlpacaBarsClient(credentials: ExchangeHarness.credentials, endpoints: AlpacaEndpoints(oneServer: x.base),
+                                          pageLimit: 30, policy: ExchangeHarness.quick)
+            let first = data["AAA"]!.time[0]
+            let bars = try await client.bars(symbols: ["BBB", "AAA"], interval: .minute, from: first,
+                                             to: first + UnixTime.nanosPerDay)
             for symbol in ["AAA", "BBB"] {
                 let series = data[symbol]!
-                let got = bars[symbol] ?? []
+                let got = try #require(bars[symbol])
                 #expect(got.count == 100, "\(symbol): only the bars that started before the clock")
-                #expect(got.map(\.t) == series.time.prefix(100).map(AlpacaJSON.time))
-                #expect(got.map(\.c) == Array(series.close.prefix(100)))
+                #expect(got.time == Array(series.time.prefix(100)))
+                #expect(got.close == Array(series.close.prefix(100)))
             }
         }
     }

@@ -4,6 +4,7 @@ import Testing
 import TradewindAlpaca
 import TradewindCore
 import TradewindExchange
+import TradewindProviders
 
 /// The exchange's Trading API through Tradewind's own REST client, over loopback.
 @Suite struct ExchangeTradingTests {

@@ -5,6 +5,7 @@ import NIOCore
 import Synchronization
 import Testing
 @testable import TradewindAlpaca
+import TradewindProviders
 
 /// The REST client against a local server that answers from a script: 429 with `Retry-After`, 500s, timeouts,
 /// malformed and truncated JSON, a submit whose answer is lost.
@@ -48,7 +49,7 @@ import Testing
         return String(decoding: try! AlpacaJSON.encoder().encode(o), as: UTF8.self)
     }
 
-    static func with(_ script: Script, retry: RetryPolicy = ExchangeHarness.quickRetry,
+    static func with(_ script: Script, policy: RequestPolicy = ExchangeHarness.quick,
                      _ body: (AlpacaRESTClient) async throws -> Void) async throws {
         let router = Router()
         for (method, path) in [(HTTPRequest.Method.get, "/v2/account"), (.post, "/v2/orders"), (.get, "/v2/orders:by_client_order_id")] {
@@ -68,8 +69,7 @@ import Testing
         var iterator = ports.makeAsyncIterator()
         let port = try #require(await iterator.next())
         let client = AlpacaRESTClient(credentials: ExchangeHarness.credentials,
-                                      endpoints: AlpacaEndpoints(oneServer: "http://127.0.0.1:\(port)"), retry: retry,
-                                      bucket: TokenBucket(perMinute: 60_000))
+                                      endpoints: AlpacaEndpoints(oneServer: "http://127.0.0.1:\(port)"), policy: policy)
         try await body(client)
     }
 
@@ -119,9 +119,10 @@ import Testing
     }
 
     @Test func aTimeoutIsRetriedThenReported() async throws {
-        let script = Script(["GET /v2/account": [Answer(body: Self.account(), delay: .seconds(2)), Answer(body: Self.account(cash: "5"))]])
-        let retry = RetryPolicy(maxRetries: 1, baseDelay: .milliseconds(1), maxDelay: .milliseconds(5), timeout: .milliseconds(200))
-        try await Self.with(script, retry: retry) { c in
+        let script = Script(["GET /v2/account": [Answer(body: Self.account(), delay: .seconds(5)), Answer(body: Self.account(cash: "5"))]])
+        let policy = RequestPolicy(limiter: nil, retry: RetryPolicy(maxRetries: 1, baseDelay: .milliseconds(1), maxDelay: .milliseconds(5)),
+                                   timeout: .milliseconds(600))
+        try await Self.with(script, policy: policy) { c in
             let account = try await c.account()
             #expect(account.cash == "5")
         }

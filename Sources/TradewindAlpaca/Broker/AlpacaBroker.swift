@@ -3,6 +3,7 @@ import Synchronization
 import TradewindCore
 import TradewindEngine
 import TradewindLive
+import TradewindProviders
 
 /// TradewindLive's `Broker` on Alpaca's Trading API: commands go out in order over REST (one task, so a cancel
 /// never overtakes its submit), reports come in on the `trade_updates` stream, and after a lost connection or a

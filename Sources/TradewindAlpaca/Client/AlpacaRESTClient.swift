@@ -3,24 +3,32 @@ import Foundation
 import NIOCore
 import NIOHTTP1
 import TradewindCore
+import TradewindProviders
 
-/// Alpaca's REST APIs (trading and market data) over async-http-client's pooled connections: the key headers on
-/// every call, the token bucket before it, retries for idempotent calls, and Alpaca's error body in the errors.
+/// Alpaca's Trading API v2 over async-http-client's pooled connections: the key headers on every call, the
+/// provider's token bucket before it (200 requests a minute per key), retries with backoff, jitter and
+/// `Retry-After` for idempotent calls (`TradewindProviders`' policy), and Alpaca's error body in the errors.
+/// Historical bars are `TradewindProviders.AlpacaBarsClient`'s.
 public final class AlpacaRESTClient: Sendable {
     public let endpoints: AlpacaEndpoints
     let credentials: AlpacaCredentials
     let http: HTTPClient
-    let bucket: TokenBucket
-    public let retry: RetryPolicy
+    public let policy: RequestPolicy
 
-    public init(credentials: AlpacaCredentials, endpoints: AlpacaEndpoints, retry: RetryPolicy = RetryPolicy(),
-                bucket: TokenBucket = TokenBucket(), http: HTTPClient = .shared) {
+    /// Alpaca's documented limit: 200 requests a minute per key.
+    public static func standardPolicy() -> RequestPolicy {
+        RequestPolicy(limiter: TokenBucket(.perMinute(200)), retry: .standard, timeout: .seconds(15))
+    }
+
+    public init(credentials: AlpacaCredentials, endpoints: AlpacaEndpoints, policy: RequestPolicy = standardPolicy(),
+                http: HTTPClient = .shared) {
         self.credentials = credentials
         self.endpoints = endpoints
-        self.retry = retry
-        self.bucket = bucket
+        self.policy = policy
         self.http = http
     }
+
+    var retry: RetryPolicy { policy.retry }
 
     /// One call: `(status, body)` of a 2xx answer; `AlpacaError.http` for others (after the retries an idempotent
     /// call gets).
@@ -32,11 +40,12 @@ public final class AlpacaRESTClient: Sendable {
         }
         var attempt = 0
         while true {
-            await bucket.take()
+            if let limiter = policy.limiter {
+                do { try await limiter.acquire() } catch { throw .unreachable(path: path, detail: "cancelled while waiting for the rate limit") }
+            }
             var request = HTTPClientRequest(url: url)
             request.method = method
-            request.headers.add(name: "APCA-API-KEY-ID", value: credentials.keyID)
-            request.headers.add(name: "APCA-API-SECRET-KEY", value: credentials.secretKey)
+            for (name, value) in credentials.headers { request.headers.add(name: name, value: value) }
             request.headers.add(name: "Accept", value: "application/json")
             if let body {
                 request.headers.add(name: "Content-Type", value: "application/json")
@@ -45,7 +54,7 @@ public final class AlpacaRESTClient: Sendable {
             var retryAfter: Duration?
             var failure: AlpacaError
             do {
-                let response = try await http.execute(request, timeout: .nanoseconds(Int64(retry.timeout / .nanoseconds(1))))
+                let response = try await http.execute(request, timeout: .nanoseconds(Int64(policy.timeout / .nanoseconds(1))))
                 let buffer = try await response.body.collect(upTo: 256 << 20)
                 let data = Data(buffer.readableBytesView)
                 let status = Int(response.status.code)
@@ -53,10 +62,12 @@ public final class AlpacaRESTClient: Sendable {
                 let e = try? AlpacaJSON.decoder().decode(AlpacaErrorBody.self, from: data)
                 let answer = AlpacaError.http(status: status, code: e?.code,
                                               message: e?.message ?? String(decoding: data.prefix(200), as: UTF8.self), path: path)
-                if status == 429 {
-                    retryAfter = response.headers.first(name: "Retry-After").flatMap(Double.init).map { .seconds($0) }
-                } else if status < 500 {
-                    throw answer
+                guard RetryPolicy.isRetryable(status: status) else { throw answer }
+                retryAfter = response.headers.first(name: "Retry-After").flatMap { RetryPolicy.retryAfter($0) }
+                if status == 429, let wait = retryAfter, let limiter = policy.limiter {
+                    // Every request to Alpaca waits it out at the bucket (this one included).
+                    await limiter.pause(for: wait)
+                    retryAfter = .zero
                 }
                 failure = answer
             } catch let e as AlpacaError {
@@ -66,9 +77,10 @@ public final class AlpacaRESTClient: Sendable {
             }
             // 429s are retried for every call (Alpaca did nothing); 5xx and no answer only for idempotent ones.
             let refused = failure.status == 429
+            guard attempt < retry.maxRetries, idempotent || refused,
+                  let wait = retry.delay(beforeRetry: attempt, retryAfter: retryAfter, unit: Double.random(in: 0..<1)) else { throw failure }
             attempt += 1
-            guard attempt <= retry.maxRetries, idempotent || refused else { throw failure }
-            try? await Task.sleep(for: retry.delay(attempt: attempt, retryAfter: retryAfter))
+            try? await Task.sleep(for: wait)
         }
     }
 
@@ -121,10 +133,10 @@ public final class AlpacaRESTClient: Sendable {
                 case .http(let s, _, _, _): unanswered = s >= 500
                 default: unanswered = false
                 }
-                attempt += 1
-                guard unanswered, let client = order.clientOrderId, attempt <= retry.maxRetries else { throw error }
+                guard unanswered, let client = order.clientOrderId, attempt < retry.maxRetries else { throw error }
                 if let placed = try? await self.order(clientOrderID: client) { return placed }
-                try? await Task.sleep(for: retry.delay(attempt: attempt, retryAfter: nil))
+                try? await Task.sleep(for: retry.delay(beforeRetry: attempt, retryAfter: nil, unit: Double.random(in: 0..<1)) ?? .zero)
+                attempt += 1
             }
         }
     }
@@ -183,28 +195,5 @@ public final class AlpacaRESTClient: Sendable {
         if let percentage { q.append(("percentage", AlpacaJSON.decimal(percentage))) }
         let r = try await call(.DELETE, endpoints.trading, "/v2/positions/\(symbol)", query: q, idempotent: false)
         return try decode(AlpacaOrder.self, r.body, "/v2/positions/\(symbol)")
-    }
-
-    // MARK: Market data
-
-    /// Historical bars of `symbols` in `[start, end)`, every page followed (`next_page_token`).
-    public func bars(_ symbols: [String], timeframe: String, start: String, end: String? = nil, limit: Int = 10_000,
-                     adjustment: String = "raw", feed: String? = nil) async throws(AlpacaError) -> [String: [AlpacaBar]] {
-        var out: [String: [AlpacaBar]] = [:]
-        var token: String?
-        var pages = 0
-        repeat {
-            var q = [("symbols", symbols.joined(separator: ",")), ("timeframe", timeframe), ("start", start),
-                     ("limit", String(limit)), ("adjustment", adjustment)]
-            if let end { q.append(("end", end)) }
-            if let feed { q.append(("feed", feed)) }
-            if let token { q.append(("page_token", token)) }
-            let page = try await get(AlpacaMultiBarsPage.self, "/v2/stocks/bars", query: q, data: true)
-            for (s, b) in page.bars { out[s, default: []] += b }
-            token = page.nextPageToken
-            pages += 1
-            guard pages < 1_000_000 else { throw .malformed(path: "/v2/stocks/bars", detail: "more than a million pages") }
-        } while token != nil && token != ""
-        return out
     }
 }

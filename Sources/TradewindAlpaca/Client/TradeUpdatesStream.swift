@@ -2,6 +2,7 @@ import Foundation
 import HummingbirdWSClient
 import Logging
 import Synchronization
+import TradewindProviders
 
 /// The `trade_updates` stream: connects, authenticates, listens, and hands every event to `onEvent`; when the
 /// connection drops it reconnects (backing off up to 5 s) and counts a new epoch, so the broker catches up on what

@@ -17,8 +17,6 @@ public enum AlpacaError: Error, Sendable, Equatable, CustomStringConvertible {
     case malformed(path: String, detail: String)
     /// No answer in time, or the connection failed, after every allowed try.
     case unreachable(path: String, detail: String)
-    /// The keys are missing: which variables to set.
-    case missingCredentials(String)
     /// An order the adapter cannot express in Alpaca's API.
     case unsupportedOrder(String)
 
@@ -37,7 +35,6 @@ public enum AlpacaError: Error, Sendable, Equatable, CustomStringConvertible {
             return "Alpaca \(path): \(what)\(code.map { " [\($0)]" } ?? ""): \(message)"
         case .malformed(let path, let detail): return "Alpaca \(path): unexpected answer: \(detail)"
         case .unreachable(let path, let detail): return "Alpaca \(path): no answer: \(detail)"
-        case .missingCredentials(let why): return why
         case .unsupportedOrder(let why): return why
         }
     }

@@ -44,18 +44,3 @@ public struct AlpacaMultiBarsPage: Codable, Sendable, Hashable {
         self.nextPageToken = nextPageToken
     }
 }
-
-/// A Market Data v2 `timeframe`: `1Min`, `15Min`, `1Hour`, `1Day` (also `1T`, `1H`, `1D`, `1Week`, `1Month`).
-public enum AlpacaTimeframe {
-    /// The bar length a `timeframe` names (nil when it names none).
-    public static func seconds(_ text: String) -> Int? {
-        let digits = text.prefix { $0.isNumber }
-        guard let n = Int(digits), n > 0 else { return nil }
-        switch text.dropFirst(digits.count) {
-        case "Min", "T": return n * 60
-        case "Hour", "H": return n * 3600
-        case "Day", "D": return n == 1 ? 86_400 : nil
-        default: return nil
-        }
-    }
-}

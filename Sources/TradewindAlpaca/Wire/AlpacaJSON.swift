@@ -1,6 +1,6 @@
 import Foundation
 import TradewindCore
-import TradewindData
+import TradewindProviders
 
 /// Alpaca's JSON conventions: snake_case keys, decimals as strings, RFC 3339 times in UTC.
 public enum AlpacaJSON {
@@ -39,10 +39,11 @@ public enum AlpacaJSON {
     }
 
     /// An instant in RFC 3339, UTC (`2021-02-01T16:01:00Z`, fractional seconds when not whole).
-    public static func time(_ instant: UnixNanos) -> String { ISO8601.utc(instant) }
+    public static func time(_ instant: UnixNanos) -> String { RFC3339.format(instant) }
 
     /// An RFC 3339 time (with `Z` or an offset) or a date (midnight UTC) as an instant; nil when malformed.
     public static func instant(_ text: String) -> UnixNanos? {
-        ReturnsCSV.parseTimestamp(text, zone: .utc)
+        if let t = RFC3339.parse(text) { return t }
+        return CivilDate(iso: text).map(UnixTime.midnightUTC)
     }
 }

@@ -6,12 +6,16 @@ import TradewindCore
 /// - `sample:NAME`: a bundled sample (`tradewind data list`), read with its known conventions;
 /// - a CSV file (optionally `.gz`);
 /// - a directory of per-symbol CSV files (several files of one symbol, e.g. one per year, are merged);
-/// - a Tradewind cache: a directory of `.twc` files written by `tradewind data import`, or one `.twc` file.
+/// - a Tradewind cache: a directory of `.twc` files written by `tradewind data import`, or one `.twc` file;
+/// - `SCHEME:SPEC` for a scheme a higher layer registered with `DataSourceSchemes` (e.g. `provider:`, market data
+///   fetched from a provider into a cache).
 public enum DataSource: Sendable, Equatable, CustomStringConvertible {
     case sample(String)
     case file(String)
     case directory(String)
     case cache(String)
+    /// A source read by the loader registered for `scheme` (`DataSourceSchemes`).
+    case registered(scheme: String, spec: String)
 
     /// Interprets a `--data` argument. Paths must exist; samples must be known.
     public init(parsing spec: String) throws(DataError) {
@@ -19,6 +23,12 @@ public enum DataSource: Sendable, Equatable, CustomStringConvertible {
             let name = String(spec.dropFirst("sample:".count))
             _ = try SampleCatalog.named(name)
             self = .sample(name)
+            return
+        }
+        if let colon = spec.firstIndex(of: ":"), let loader = DataSourceSchemes.loader(for: String(spec[..<colon])) {
+            let rest = String(spec[spec.index(after: colon)...])
+            try loader.validate(rest)
+            self = .registered(scheme: String(spec[..<colon]), spec: rest)
             return
         }
         var isDir: ObjCBool = false
@@ -38,6 +48,7 @@ public enum DataSource: Sendable, Equatable, CustomStringConvertible {
         switch self {
         case .sample(let n): return "sample:" + n
         case .file(let p), .directory(let p), .cache(let p): return p
+        case .registered(let scheme, let spec): return scheme + ":" + spec
         }
     }
 
@@ -88,6 +99,11 @@ public enum DataSource: Sendable, Equatable, CustomStringConvertible {
                 throw DataError(.unknownSymbol, file: path, value: symbols.joined(separator: ","), "this cache file holds \(series.symbol) only")
             }
             return MarketDataset([series])
+        case .registered(let scheme, let spec):
+            guard let loader = DataSourceSchemes.loader(for: scheme) else {
+                throw DataError(.badOption, file: description, input: .source, "no loader is registered for '\(scheme):' in this program")
+            }
+            return try loader.load(spec, options: options, symbols: symbols)
         }
     }
 }

@@ -28,7 +28,10 @@ enum MarketDataRoutes {
 struct BarQuery {
     let market: ExchangeMarket
     let start: UnixNanos
+    /// Inclusive, as Alpaca's.
     let end: UnixNanos
+    /// The replay clock: only bars that started before it are served.
+    let now: UnixNanos
     let limit: Int
     let ascending: Bool
     /// Where the page starts: symbol index in the request's (sorted) list, and bar index.
@@ -38,7 +41,7 @@ struct BarQuery {
         self.market = market
         let q = request.uri.queryParameters
         guard let tf = q.get("timeframe") else { throw .invalid("timeframe is required (1Min, 5Min, 15Min, 1Hour, 1Day)") }
-        guard let seconds = AlpacaTimeframe.seconds(tf) else {
+        guard let seconds = Self.seconds(timeframe: tf) else {
             throw .invalid("timeframe '\(tf)' is invalid; expected [1-59]Min, [1-23]Hour or 1Day")
         }
         let interval = market.replay.interval
@@ -46,9 +49,9 @@ struct BarQuery {
         guard seconds == served else {
             throw .invalid("timeframe \(tf) is not recorded here; this exchange replays \(interval) bars")
         }
-        let now = market.now
+        now = market.now
         start = try Query.time(q.get("start"), "start") ?? 0
-        end = min(try Query.time(q.get("end"), "end") ?? now, now)
+        end = try Query.time(q.get("end"), "end") ?? now
         limit = try Query.int(q.get("limit"), "limit", default: 1000, range: 1...10_000)
         if let a = q.get("adjustment"), !["raw", "split", "dividend", "all"].contains(a) {
             throw .invalid("adjustment '\(a)' is invalid; expected raw, split, dividend or all")
@@ -68,7 +71,19 @@ struct BarQuery {
         }
     }
 
-    /// The page: each symbol's bars in `[start, end)` (bars that start before the clock's now), sorted by symbol,
+    /// The bar length a `timeframe` names (`1Min`, `15Min`, `1Hour`, `1Day`; also `1T`, `1H`, `1D`), nil for others.
+    static func seconds(timeframe text: String) -> Int? {
+        let digits = text.prefix { $0.isNumber }
+        guard let n = Int(digits), n > 0 else { return nil }
+        switch text.dropFirst(digits.count) {
+        case "Min", "T": return n < 60 ? n * 60 : nil
+        case "Hour", "H": return n < 24 ? n * 3600 : nil
+        case "Day", "D": return n == 1 ? 86_400 : nil
+        default: return nil
+        }
+    }
+
+    /// The page: each symbol's bars in `[start, end]` that started before the clock's now, sorted by symbol,
     /// at most `limit` in all, and the token of the next page.
     func page(_ requested: [String]) throws(ExchangeFailure) -> (bars: [(String, [AlpacaBar])], token: String?) {
         let symbols = Array(Set(requested)).sorted()
@@ -79,7 +94,8 @@ struct BarQuery {
                 if requested.count == 1 { throw .invalid("symbol \(symbols[k]) is not recorded here") }
                 continue
             }
-            let lo = series.time.partitionPoint { $0 < start }, hi = series.time.partitionPoint { $0 < end }
+            let lo = series.time.partitionPoint { $0 < start }
+            let hi = min(series.time.partitionPoint { $0 <= end }, series.time.partitionPoint { $0 < now })
             let range = ascending ? Array(lo..<hi) : Array((lo..<hi).reversed())
             let first = k == cursor.symbol ? cursor.bar : 0
             guard first < range.count else { continue }

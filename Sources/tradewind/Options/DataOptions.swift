@@ -34,7 +34,7 @@ struct LoadingOptions: ParsableArguments {
 
 /// `--data` plus the loading options.
 struct DataOptions: ParsableArguments {
-    @Option(help: "Market data: a CSV file, a directory of CSV files, a cache directory, or sample:NAME.")
+    @Option(help: "Market data: a CSV file, a directory of CSV files, a cache directory, sample:NAME, or provider:NAME:SYMBOLS:FROM:TO[:INTERVAL].")
     var data: String
 
     @OptionGroup var loading: LoadingOptions

@@ -1,0 +1,32 @@
+import TradewindCore
+
+/// Joins pieces of one symbol's series (cached bars and newly fetched ranges) into one ascending series; where two
+/// pieces hold a bar at the same instant the later piece wins. Optional columns present in any piece are kept
+/// (NaN, 0 or 1 where a piece lacks them: no VWAP, no dividend, no split).
+enum SeriesMerge {
+    static func merge(_ pieces: [BarSeries], symbol: String, interval: BarInterval) -> BarSeries {
+        let parts = pieces.filter { !$0.isEmpty }
+        if parts.count == 1 { return parts[0] }
+        var refs: [(time: UnixNanos, piece: Int, index: Int)] = []
+        refs.reserveCapacity(parts.reduce(0) { $0 + $1.count })
+        for (p, s) in parts.enumerated() { for i in 0..<s.count { refs.append((s.time[i], p, i)) } }
+        refs.sort { $0.time != $1.time ? $0.time < $1.time : $0.piece < $1.piece }
+        var kept: [(piece: Int, index: Int)] = []
+        kept.reserveCapacity(refs.count)
+        var lastTime: UnixNanos?
+        for r in refs {
+            if r.time == lastTime { kept[kept.count - 1] = (r.piece, r.index) } else { kept.append((r.piece, r.index)) }
+            lastTime = r.time
+        }
+        func column(_ get: (BarSeries) -> [Double]) -> [Double] { kept.map { get(parts[$0.piece])[$0.index] } }
+        func optional(_ get: (BarSeries) -> [Double]?, fill: Double) -> [Double]? {
+            guard parts.contains(where: { get($0) != nil }) else { return nil }
+            return kept.map { get(parts[$0.piece])?[$0.index] ?? fill }
+        }
+        return BarSeries(
+            symbol: symbol, interval: interval, time: kept.map { parts[$0.piece].time[$0.index] },
+            open: column(\.open), high: column(\.high), low: column(\.low), close: column(\.close), volume: column(\.volume),
+            vwap: optional(\.vwap, fill: .nan), tradeCount: optional(\.tradeCount, fill: .nan),
+            dividend: optional(\.dividend, fill: 0), splitCoefficient: optional(\.splitCoefficient, fill: 1))
+    }
+}

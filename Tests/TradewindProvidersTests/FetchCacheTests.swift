@@ -1,0 +1,154 @@
+import Foundation
+import Testing
+import TradewindCore
+import TradewindData
+@testable import TradewindProviders
+
+/// A fake Alpaca data host that answers `/v2/stocks/{symbol}/bars` with one daily bar per weekday in [start, end]
+/// (prices from the day number), failing for the symbols in `failing`.
+enum GeneratedAlpaca {
+    static func answer(_ request: ReceivedRequest, failing: Set<String> = []) -> FakeAnswer {
+        let parts = request.path.split(separator: "/")
+        let symbol = parts.count >= 4 ? String(parts[2]) : "?"
+        if failing.contains(symbol) { return .json(#"{"message":"internal server error"}"#, status: 500) }
+        guard let start = request.parameter("start").flatMap(RFC3339.parse), let end = request.parameter("end").flatMap(RFC3339.parse) else {
+            return .json(#"{"message":"bad request"}"#, status: 422)
+        }
+        var bars: [String] = []
+        var day = UnixTime.utcDate(of: start)
+        while UnixTime.midnightUTC(day) + 5 * UnixTime.nanosPerHour <= end {
+            let t = UnixTime.midnightUTC(day) + 5 * UnixTime.nanosPerHour
+            if !day.isWeekend && t >= start {
+                let p = 100 + Double(day.daysSinceEpoch % 50)
+                bars.append(#"{"t":"\#(RFC3339.format(t))","o":\#(p),"h":\#(p + 1),"l":\#(p - 1),"c":\#(p + 0.5),"v":1000,"n":10,"vw":\#(p)}"#)
+            }
+            day = day.adding(days: 1)
+        }
+        return .json(#"{"bars":[\#(bars.joined(separator: ","))],"symbol":"\#(symbol)","next_page_token":null}"#)
+    }
+}
+
+@Suite("Incremental fetch cache: missing ranges, TTL, resume, corruption")
+struct FetchCacheTests {
+    static func fetcher(_ base: String, directory: String, ttl: Duration = .seconds(7200)) -> BarFetcher {
+        let client = AlpacaBarsClient(credentials: AlpacaCredentials(keyID: "PKCACHE1", secretKey: "cache-secret"),
+                                      endpoints: AlpacaEndpoints(data: base),
+                                      policy: RequestPolicy(limiter: TokenBucket(.perMinute(6000)),
+                                                            retry: RetryPolicy(maxRetries: 1, baseDelay: .milliseconds(5)), timeout: .seconds(5)))
+        return BarFetcher(chain: ProviderChain([client]), cache: FetchCache(directory: directory, ttl: ttl), concurrency: 4)
+    }
+
+    static func temporaryDirectory() -> String {
+        let dir = NSTemporaryDirectory() + "tw-fetch-\(UUID().uuidString)"
+        try? FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        return dir
+    }
+
+    static func day(_ d: Int) -> CivilDate { CivilDate(year: 2024, month: 1, day: d)! }
+    static func range(_ a: Int, _ b: Int) -> (UnixNanos, UnixNanos) {
+        let r = BarRequest(symbol: "X", interval: .daily, firstDay: day(a), lastDay: day(b))
+        return (r.from, r.to)
+    }
+    /// A clock long after January 2024: the cached range is history, never refreshed by the TTL.
+    static let later: @Sendable () -> UnixNanos = { UnixTime.midnightUTC(CivilDate(year: 2025, month: 6, day: 1)!) }
+
+    @Test func onlyTheMissingRangeIsFetchedAndACompleteCacheIsNotAskedAgain() async throws {
+        let dir = Self.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        try await FakeProviderServer.with({ r, _ in GeneratedAlpaca.answer(r) }) { base, log in
+            let f = Self.fetcher(base, directory: dir)
+            let (a, b) = Self.range(2, 12)
+            let first = await f.fetch(symbols: ["SPY"], interval: .daily, from: a, to: b, now: Self.later)
+            #expect(first[0].error == nil && first[0].bars == 9 && first[0].provider == "alpaca")
+            let (c, d) = Self.range(2, 19)
+            let second = await f.fetch(symbols: ["SPY"], interval: .daily, from: c, to: d, now: Self.later)
+            #expect(second[0].bars == 14 && second[0].fetchedBars == 5)
+            var requests = await log.requests
+            #expect(requests.count == 2)
+            #expect(requests[1].parameter("start") == RFC3339.format(b))  // from where the cache ended
+            let third = await f.fetch(symbols: ["SPY"], interval: .daily, from: c, to: d, now: Self.later)
+            #expect(third[0].provider == "cache" && third[0].bars == 14)
+            requests = await log.requests
+            #expect(requests.count == 2)
+            // The cache is an ordinary Tradewind cache for --data.
+            let loaded = try DataSource(parsing: dir).load()
+            #expect(loaded.series[0].count == 14)
+        }
+    }
+
+    @Test func recentDataOlderThanTheTTLHasItsLastSessionFetchedAgain() async throws {
+        let dir = Self.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        try await FakeProviderServer.with({ r, _ in GeneratedAlpaca.answer(r) }) { base, log in
+            let f = Self.fetcher(base, directory: dir, ttl: .seconds(7200))
+            let (a, b) = Self.range(2, 12)
+            // Fetched on 2024-01-12 at 15:00 New York (the session still open), then asked again 1 h and 3 h later.
+            let fetchTime = ZoneRules.newYork.instant(Self.day(12), hour: 15, minute: 0)
+            _ = await f.fetch(symbols: ["SPY"], interval: .daily, from: a, to: b, now: { fetchTime })
+            _ = await f.fetch(symbols: ["SPY"], interval: .daily, from: a, to: b, now: { fetchTime + UnixTime.nanosPerHour })
+            #expect(await log.requests.count == 1)
+            let report = await f.fetch(symbols: ["SPY"], interval: .daily, from: a, to: b, now: { fetchTime + 3 * UnixTime.nanosPerHour })
+            let requests = await log.requests
+            #expect(requests.count == 2)
+            #expect(requests[1].parameter("start") == RFC3339.format(ZoneRules.newYork.instant(Self.day(12), hour: 0, minute: 0)))
+            #expect(report[0].bars == 9 && report[0].fetchedBars == 1)
+        }
+    }
+
+    @Test func anInterruptedFetchResumesWithTheSymbolsNotYetDone() async throws {
+        let dir = Self.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let (a, b) = Self.range(2, 12)
+        try await FakeProviderServer.with({ r, _ in GeneratedAlpaca.answer(r, failing: ["QQQ"]) }) { base, _ in
+            let reports = await Self.fetcher(base, directory: dir).fetch(symbols: ["SPY", "QQQ", "IWM"], interval: .daily, from: a, to: b,
+                                                                         now: Self.later)
+            #expect(reports.map { $0.error == nil } == [true, false, true])
+            #expect(reports[1].error?.kind == .server)
+        }
+        try await FakeProviderServer.with({ r, _ in GeneratedAlpaca.answer(r) }) { base, log in
+            let reports = await Self.fetcher(base, directory: dir).fetch(symbols: ["SPY", "QQQ", "IWM"], interval: .daily, from: a, to: b,
+                                                                         now: Self.later)
+            #expect(reports.map(\.provider) == ["cache", "alpaca", "cache"])
+            #expect(reports.allSatisfy { $0.bars == 9 })
+            #expect(await log.requests.map(\.path) == ["/v2/stocks/QQQ/bars"])
+        }
+    }
+
+    @Test func aCorruptedCacheFileIsReportedAndFetchedAnewNeverUsed() async throws {
+        let dir = Self.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let (a, b) = Self.range(2, 12)
+        try await FakeProviderServer.with({ r, _ in GeneratedAlpaca.answer(r) }) { base, log in
+            let f = Self.fetcher(base, directory: dir)
+            _ = await f.fetch(symbols: ["SPY"], interval: .daily, from: a, to: b, now: Self.later)
+            // Flip one byte of the payload on disk.
+            let path = f.cache.seriesPath("SPY")
+            var bytes = [UInt8](FileManager.default.contents(atPath: path)!)
+            bytes[bytes.count - 20] ^= 0xFF
+            FileManager.default.createFile(atPath: path, contents: Data(bytes))
+            let report = await f.fetch(symbols: ["SPY"], interval: .daily, from: a, to: b, now: Self.later)
+            #expect(report[0].warnings.contains { $0.contains("corrupted") })
+            #expect(report[0].bars == 9 && report[0].fetchedBars == 9)
+            #expect(await log.requests.count == 2)
+            let reread = try BarCache.read(path: path)
+            #expect(reread.count == 9)
+        }
+    }
+
+    @Test func aCacheFileThatDisagreesWithItsRecordIsFetchedAnew() async throws {
+        let dir = Self.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let (a, b) = Self.range(2, 12)
+        try await FakeProviderServer.with({ r, _ in GeneratedAlpaca.answer(r) }) { base, log in
+            let f = Self.fetcher(base, directory: dir)
+            _ = await f.fetch(symbols: ["SPY"], interval: .daily, from: a, to: b, now: Self.later)
+            // Another program replaced the .twc with a shorter (valid) series.
+            let path = f.cache.seriesPath("SPY")
+            try BarCache.write(try BarCache.read(path: path).slice(0..<3), to: path)
+            let report = await f.fetch(symbols: ["SPY"], interval: .daily, from: a, to: b, now: Self.later)
+            #expect(report[0].warnings.contains { $0.contains("disagrees") })
+            #expect(report[0].bars == 9)
+            #expect(await log.requests.count == 2)
+        }
+    }
+}
