@@ -97,9 +97,8 @@ public final class ExchangeMarket: Sendable {
                 b.clock = step.time + replay.interval.nominalNanos
                 b.drain(self)
                 b.next += 1
-                let t = AlpacaJSON.time(step.time)
                 let bars = step.bars.map { bar in
-                    (replay.symbols[bar.symbol], AlpacaBar(t: t, o: bar.open, h: bar.high, l: bar.low, c: bar.close, v: bar.volume))
+                    (replay.symbols[bar.symbol], AlpacaBar(recorded: step.time, o: bar.open, h: bar.high, l: bar.low, c: bar.close, v: bar.volume))
                 }
                 return (b.takeEvents(), bars)
             }

@@ -101,9 +101,8 @@ struct BarQuery {
             guard first < range.count else { continue }
             let take = min(left, range.count - first)
             let bars = range[first..<(first + take)].map { i in
-                AlpacaBar(t: AlpacaJSON.time(series.time[i]), o: series.open[i], h: series.high[i], l: series.low[i],
-                          c: series.close[i], v: series.volume[i], n: series.tradeCount.map { Int($0[i]) },
-                          vw: series.vwap?[i])
+                AlpacaBar(recorded: series.time[i], o: series.open[i], h: series.high[i], l: series.low[i], c: series.close[i],
+                          v: series.volume[i], n: series.tradeCount?[i], vw: series.vwap?[i])
             }
             out.append((symbols[k], bars))
             left -= take
@@ -126,5 +125,13 @@ extension Array where Element == UnixNanos {
             if belongs(self[mid]) { lo = mid + 1 } else { hi = mid }
         }
         return lo
+    }
+}
+
+extension AlpacaBar {
+    /// A recorded bar as Alpaca serves it. Alpaca's bars always carry a trade count and a VWAP (SDKs require them);
+    /// a recording without them is served with `n` 0 and the typical price (high + low + close) / 3 as `vw`.
+    init(recorded start: UnixNanos, o: Double, h: Double, l: Double, c: Double, v: Double, n: Double? = nil, vw: Double? = nil) {
+        self.init(t: AlpacaJSON.time(start), o: o, h: h, l: l, c: c, v: v, n: n.map { Int($0) } ?? 0, vw: vw ?? (h + l + c) / 3)
     }
 }
