@@ -23,7 +23,7 @@ import TradewindStrategies
         let market = try ExchangeMarket(data: data, config: config)
         let result = try await ExchangeHarness.with(market) { x in
             let broker = AlpacaBroker(client: x.client())
-            try await broker.connect(symbols: market.replay.symbols)
+            try await broker.connect(symbols: market.replay.symbols, timeout: .seconds(60))
             defer { broker.disconnect() }
             let runtime = try TradingRuntime(strategy: strategy, symbols: market.replay.symbols, interval: .minute,
                                              config: config, broker: broker, runID: "parity")
@@ -69,7 +69,7 @@ import TradewindStrategies
                                                       clientOrderId: "before-2"))
             x.market.advance(1)
             let broker = AlpacaBroker(client: c)
-            try await broker.connect(symbols: ["AAA"])
+            try await broker.connect(symbols: ["AAA"], timeout: .seconds(60))
             defer { broker.disconnect() }
             let first = try await broker.updates(after: nil)
             let again = try await broker.updates(after: nil)

@@ -11,9 +11,10 @@ import TradewindProviders
 struct ExchangeHarness {
     static let keys = ExchangeKeys(keyID: "PKTEST", secretKey: "test-secret")
     static let credentials = AlpacaCredentials(keyID: keys.keyID, secretKey: keys.secretKey)
-    /// Fast retries and no rate limit, so fault tests take milliseconds.
+    /// Fast retries and no rate limit, so fault tests take milliseconds; a generous timeout, for a loaded machine
+    /// running the whole suite at once.
     static let quick = RequestPolicy(limiter: nil, retry: RetryPolicy(maxRetries: 3, baseDelay: .milliseconds(5), maxDelay: .milliseconds(50)),
-                                     timeout: .seconds(2))
+                                     timeout: .seconds(60))
 
     /// `days` NYSE sessions of minute bars (09:30–16:00 New York) from 2019-02-14 (so Presidents' Day, 2019-02-18,
     /// is skipped), for `symbols`, with a deterministic wave so moving-average strategies trade.
@@ -80,7 +81,7 @@ let quiet: Logger = {
 }()
 
 /// Polls `condition` every millisecond for at most `seconds`; true when it held.
-func eventually(_ seconds: Double = 5, _ condition: () async -> Bool) async -> Bool {
+func eventually(_ seconds: Double = 60, _ condition: () async -> Bool) async -> Bool {
     let deadline = ContinuousClock.now + .seconds(seconds)
     while ContinuousClock.now < deadline {
         if await condition() { return true }

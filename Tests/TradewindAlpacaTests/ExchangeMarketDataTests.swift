@@ -49,7 +49,7 @@ import TradewindProviders
             let events = EventLog()
             let stream = TradeUpdatesStream(url: AlpacaEndpoints(oneServer: x.base).tradeUpdates,
                                             credentials: ExchangeHarness.credentials) { events.append($0) }
-            try await stream.start()
+            try await stream.start(timeout: .seconds(60))
             defer { stream.stop() }
             x.market.advance(1)
             let placed = try await x.client().submit(AlpacaOrderRequest(symbol: "AAA", qty: "2", side: "buy", type: "market",
@@ -69,7 +69,7 @@ import TradewindProviders
             let stream = TradeUpdatesStream(url: AlpacaEndpoints(oneServer: x.base).tradeUpdates,
                                             credentials: AlpacaCredentials(keyID: "PKTEST", secretKey: "nope")) { _ in }
             defer { stream.stop() }
-            await #expect(throws: AlpacaError.self) { try await stream.start(timeout: .seconds(5)) }
+            await #expect(throws: AlpacaError.self) { try await stream.start(timeout: .seconds(60)) }
             #expect(stream.current == .refused("access key verification failed"))
         }
     }

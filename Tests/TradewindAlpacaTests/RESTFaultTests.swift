@@ -119,9 +119,9 @@ import TradewindProviders
     }
 
     @Test func aTimeoutIsRetriedThenReported() async throws {
-        let script = Script(["GET /v2/account": [Answer(body: Self.account(), delay: .seconds(5)), Answer(body: Self.account(cash: "5"))]])
+        let script = Script(["GET /v2/account": [Answer(body: Self.account(), delay: .seconds(60)), Answer(body: Self.account(cash: "5"))]])
         let policy = RequestPolicy(limiter: nil, retry: RetryPolicy(maxRetries: 1, baseDelay: .milliseconds(1), maxDelay: .milliseconds(5)),
-                                   timeout: .milliseconds(600))
+                                   timeout: .seconds(3))
         try await Self.with(script, policy: policy) { c in
             let account = try await c.account()
             #expect(account.cash == "5")

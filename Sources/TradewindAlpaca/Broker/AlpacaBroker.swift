@@ -52,9 +52,9 @@ public final class AlpacaBroker: Broker, @unchecked Sendable {
     }
 
     /// Connects the `trade_updates` stream and reads the account (positions and cash for sizing).
-    public func connect(symbols: [String]) async throws {
+    public func connect(symbols: [String], timeout: Duration = .seconds(30)) async throws {
         self.symbols = symbols
-        try await stream.start()
+        try await stream.start(timeout: timeout)
         let account = try await client.account()
         cash = AlpacaJSON.number(account.cash) ?? 0
         for p in try await client.positions() { positions[p.symbol] = AlpacaJSON.number(p.qty) ?? 0 }

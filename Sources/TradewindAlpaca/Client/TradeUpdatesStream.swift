@@ -71,11 +71,7 @@ public final class TradeUpdatesStream: Sendable {
                     let auth = AlpacaStreamAction(action: "auth", key: self.credentials.keyID, secret: self.credentials.secretKey)
                     try await outbound.write(.text(String(decoding: try AlpacaJSON.encoder().encode(auth), as: UTF8.self)))
                     for try await message in inbound.messages(maxSize: 1 << 22) {
-                        let data: Data
-                        switch message {
-                        case .text(let t): data = Data(t.utf8)
-                        case .binary(let b): data = Data(b.readableBytesView)
-                        }
+                        let data = message.payload
                         let decoder = AlpacaJSON.decoder()
                         if let e = try? decoder.decode(AlpacaStreamEnvelope<AlpacaTradeUpdate>.self, from: data), e.stream == "trade_updates" {
                             self.onEvent(e.data)

@@ -97,11 +97,7 @@ public struct AlpacaFeed: MarketFeed {
         let index = Dictionary(uniqueKeysWithValues: symbols.enumerated().map { ($1, $0) })
         try await WebSocketClient.connect(url: url, logger: logger) { inbound, outbound, _ in
             for try await message in inbound.messages(maxSize: 1 << 22) {
-                let data: Data
-                switch message {
-                case .text(let t): data = Data(t.utf8)
-                case .binary(let b): data = Data(b.readableBytesView)
-                }
+                let data = message.payload
                 // Malformed frames are skipped; the stream goes on.
                 guard let batch = try? JSONDecoder().decode([AlpacaDataMessage].self, from: data) else { continue }
                 for m in batch {

@@ -15,11 +15,7 @@ enum StreamRoutes {
             var messages = inbound.messages(maxSize: 1 << 16).makeAsyncIterator()
             // Authenticate, then listen; the frames may be text or binary JSON.
             while listening == nil, let message = try await messages.next() {
-                let data: Data
-                switch message {
-                case .text(let t): data = Data(t.utf8)
-                case .binary(let b): data = Data(b.readableBytesView)
-                }
+                let data = message.payload
                 guard let action = try? AlpacaJSON.decoder().decode(AlpacaStreamAction.self, from: data) else {
                     try await outbound.write(.text(status("error", AlpacaStreamStatus(message: "invalid syntax"))))
                     continue
@@ -82,11 +78,7 @@ enum StreamRoutes {
                 var authorized = false
                 var trades = Set<String>(), quotes = Set<String>()
                 for try await message in inbound.messages(maxSize: 1 << 16) {
-                    let data: Data
-                    switch message {
-                    case .text(let t): data = Data(t.utf8)
-                    case .binary(let b): data = Data(b.readableBytesView)
-                    }
+                    let data = message.payload
                     guard let action = try? JSONDecoder().decode(AlpacaDataAction.self, from: data) else {
                         try await outbound.write(.text(frame([.error(400, "invalid syntax")])))
                         continue
