@@ -85,3 +85,22 @@ import TradewindStrategies
         }
     }
 }
+
+@Suite struct AlpacaBrokerStartTests {
+    @Test func anAccountThatIsNotFlatStopsTheStartWithWhatItHolds() async throws {
+        try await ExchangeHarness.with(try ExchangeHarness.market()) { x in
+            let c = x.client()
+            x.market.advance(1)
+            _ = try await c.submit(AlpacaOrderRequest(symbol: "AAA", qty: "2", side: "buy", type: "market", timeInForce: "day"))
+            x.market.advance(1)
+            let broker = AlpacaBroker(client: c)
+            defer { broker.disconnect() }
+            do {
+                try await broker.connect(symbols: ["AAA", "BBB"], requireFlat: true, timeout: .seconds(60))
+                Issue.record("started on an account holding AAA")
+            } catch let error as AlpacaError {
+                #expect(error.description.contains("AAA 2"), "\(error)")
+            }
+        }
+    }
+}
