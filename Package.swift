@@ -12,6 +12,10 @@
 //   sits on TradewindReports, TradewindStore, TradewindLive and TradewindProviders.
 //   TradewindLive (paper and live trading: runtime, feed and broker protocols, paper broker, risk, journal) sits on
 //   TradewindStrategies and below the CLI.
+//   TradewindAlpaca (Alpaca's wire types, trading REST and stream clients, AlpacaBroker) sits on TradewindLive and
+//   TradewindProviders (Alpaca's credentials, endpoints, bars client, token bucket, retry policy), with
+//   async-http-client and HummingbirdWSClient; TradewindExchange (`tradewind exchange`, a local Alpaca-compatible
+//   paper exchange) sits on TradewindAlpaca and TradewindLive, with Hummingbird. Both sit below the CLI.
 //   TradewindProviders (market-data provider clients: Polygon, Finnhub, Yahoo, Alpaca; token buckets, retries,
 //   the incremental fetch cache; HTTP through async-http-client) sits on TradewindCore and TradewindData only;
 //   the CLI and the server use it.
@@ -45,6 +49,8 @@ let package = Package(
         .library(name: "TradewindServer", targets: ["TradewindServer"]),
         .library(name: "TradewindLive", targets: ["TradewindLive"]),
         .library(name: "TradewindML", targets: ["TradewindML"]),
+        .library(name: "TradewindAlpaca", targets: ["TradewindAlpaca"]),
+        .library(name: "TradewindExchange", targets: ["TradewindExchange"]),
         .library(name: "TradewindProviders", targets: ["TradewindProviders"]),
         .library(name: "TradewindModels", targets: ["TradewindModels"]),
     ],
@@ -163,10 +169,31 @@ let package = Package(
             swiftSettings: strict
         ),
         .target(
+            name: "TradewindAlpaca",
+            dependencies: [
+                "TradewindCore", "TradewindData", "TradewindEngine", "TradewindLive", "TradewindProviders",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "HummingbirdWSClient", package: "hummingbird-websocket"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strict
+        ),
+        .target(
+            name: "TradewindExchange",
+            dependencies: [
+                "TradewindCore", "TradewindData", "TradewindEngine", "TradewindLive", "TradewindAlpaca",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdWebSocket", package: "hummingbird-websocket"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strict
+        ),
+        .target(
             name: "TradewindBenchmarks",
             dependencies: [
                 "TradewindCore", "TradewindData", "TradewindIndicators", "TradewindAnalytics",
                 "TradewindEngine", "TradewindStrategies", "TradewindOptimizer", "TradewindStore", "TradewindLive", "TradewindML",
+                "TradewindProviders", "TradewindAlpaca", "TradewindExchange",
                 .product(name: "HummingbirdWSClient", package: "hummingbird-websocket"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -178,7 +205,7 @@ let package = Package(
                 "TradewindCore", "TradewindData", "TradewindIndicators", "TradewindAnalytics",
                 "TradewindEngine", "TradewindStrategies", "TradewindOptimizer", "TradewindCharts", "TradewindReports",
                 "TradewindBenchmarks", "TradewindStore", "TradewindServer", "TradewindLive", "TradewindProviders",
-                "TradewindML", "TradewindModels",
+                "TradewindML", "TradewindModels", "TradewindAlpaca", "TradewindExchange",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -231,6 +258,18 @@ let package = Package(
                 "TradewindCore", "TradewindData", "TradewindEngine", "TradewindStrategies", "TradewindLive",
                 "TradewindTestSupport",
             ],
+            swiftSettings: strict
+        ),
+        .testTarget(
+            name: "TradewindAlpacaTests",
+            dependencies: [
+                "TradewindCore", "TradewindData", "TradewindEngine", "TradewindStrategies", "TradewindLive", "TradewindAlpaca",
+                "TradewindExchange", "TradewindProviders",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "HummingbirdWSClient", package: "hummingbird-websocket"),
+            ],
+            resources: [.copy("Payloads")],
             swiftSettings: strict
         ),
         .testTarget(

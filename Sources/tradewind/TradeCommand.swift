@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import Synchronization
+import TradewindAlpaca
 import TradewindCore
 import TradewindData
 import TradewindEngine
@@ -36,8 +37,10 @@ struct TradeRunCommand: AsyncParsableCommand {
     @Option(name: .customLong("param"), help: "Strategy parameter name=value (repeatable).") var params: [String] = []
     @Option(name: .customLong("symbol"), help: "Only this symbol (repeatable). Default: every symbol of the feed.")
     var symbols: [String] = []
-    @Option(help: "Broker: paper.") var broker: String = "paper"
-    @Option(help: "Feed: replay:DATA.") var feed: String
+    @Option(help: "Broker: paper, or alpaca (keys in APCA_API_KEY_ID/APCA_API_SECRET_KEY; the paper account unless --live).")
+    var broker: String = "paper"
+    @Option(help: "Feed: replay:DATA (with --broker paper), or alpaca[:iex|sip] (Alpaca's minute bars, with --broker alpaca).")
+    var feed: String
     @Option(help: "Replay speed: max, or market seconds per second (60 = an hour a minute).") var speed: String = "max"
     @Option(help: "Risk limits: a JSON file (keys max_open_positions, max_position_fraction, max_gross_exposure, daily_loss_limit, max_drawdown, trading_start_minute, trading_end_minute; or a `trading` object with them).")
     var config: String?
@@ -55,19 +58,29 @@ struct TradeRunCommand: AsyncParsableCommand {
 
     func run() async throws {
         do {
-            guard broker == "paper" else {
-                throw ValidationError("--broker \(broker): unknown broker; available: paper")
+            guard broker == "paper" || broker == "alpaca" else {
+                throw ValidationError("--broker \(broker): unknown broker; available: paper, alpaca")
             }
-            if live {
+            if live && broker == "paper" {
                 throw ValidationError("--live: the paper broker trades no money; --live applies to a real broker account (with --confirm-live)")
             }
-            if confirmLive { throw ValidationError("--confirm-live is only meaningful with --live") }
-            guard case .replay(let source) = try FeedSpec(parsing: feed) else { return }
+            if confirmLive && !live { throw ValidationError("--confirm-live is only meaningful with --live") }
+            if live && !confirmLive { throw ValidationError("--live trades real money: add --confirm-live to confirm") }
+            let spec = try FeedSpec(parsing: feed)
             let replaySpeed = try ReplayFeed.Speed(parsing: speed)
             let descriptor = try strategyCatalog.named(strategy)
             let parameters = try descriptor.parameters(try ParameterOptions.overrides(params))
             let options = try loading.loadOptions()
-            let data = loading.adjusted(try DataSource(parsing: source).load(options, symbols: symbols.isEmpty ? nil : symbols))
+            let data: MarketDataset
+            switch (broker, spec) {
+            case ("paper", .replay(let source)):
+                data = loading.adjusted(try DataSource(parsing: source).load(options, symbols: symbols.isEmpty ? nil : symbols))
+            case ("alpaca", .alpaca):
+                guard !symbols.isEmpty else { throw ValidationError("--feed alpaca needs the symbols to trade: --symbol SPY …") }
+                data = MarketDataset(Set(symbols.map { $0.uppercased() }).sorted().map { BarSeries(symbol: $0, interval: .minute) })
+            default:
+                throw ValidationError("--broker \(broker) with --feed \(feed): the paper broker trades on replay:DATA, alpaca on alpaca[:iex|sip]")
+            }
             let (settings, notes) = try descriptor.prepare(try costs.config(zone: options.zone), parameters: parameters,
                                                             data: data, naming: BacktestOptions.flag)
             for note in notes { FileHandle.standardError.write(Data(("note: " + note + "\n").utf8)) }
@@ -83,14 +96,36 @@ struct TradeRunCommand: AsyncParsableCommand {
                 }
                 return WebhookNotifier(url: url, format: kind)
             }
-            let session = ReplaySession(data: data, config: settings, speed: replaySpeed, risk: limits, journal: journal,
-                                        notifier: notifier)
-            let feed = try session.feed()
-            let runtime = try session.runtime(for: feed) { setup in try descriptor.stream(parameters, setup) }
             let display = StatusDisplay()
-            runtime.onBatch = { display.show($0) }
-            FileHandle.standardError.write(Data(("trading \(descriptor.name) on \(data.symbols.joined(separator: ", ")) with the \(broker) broker, feed \(feed) at speed \(speed) (Ctrl+\\ prints the state)\n").utf8))
-            let result = try await runtime.trade(feed)
+            let result: BacktestResult
+            if case .alpaca(let dataFeed) = spec {
+                let account = try AlpacaAccountSettings(environment: ProcessInfo.processInfo.environment, live: live)
+                let feed = account.feed(symbols: data.symbols, feed: dataFeed)
+                let broker = account.broker()
+                try await broker.connect(symbols: feed.symbols, requireFlat: true)
+                // Client order ids must be new at Alpaca: the run's id is its start time.
+                let runtime = try TradingRuntime(symbols: feed.symbols, interval: .minute, config: settings, broker: broker,
+                                                 risk: limits, journal: journal, notifier: notifier,
+                                                 runID: "tw\(Int(Date().timeIntervalSince1970))") { setup in
+                    try descriptor.stream(parameters, setup)
+                }
+                runtime.onBatch = { display.show($0) }
+                let interrupt = DispatchSource.makeSignalSource(signal: SIGINT, queue: .global())
+                signal(SIGINT, SIG_IGN)
+                interrupt.setEventHandler { feed.stop() }
+                interrupt.resume()
+                FileHandle.standardError.write(Data(("trading \(descriptor.name) on \(feed.symbols.joined(separator: ", ")) with \(broker.name) on Alpaca's \(dataFeed) minute bars (Ctrl+C ends the run, Ctrl+\\ prints the state)\n").utf8))
+                result = try await runtime.trade(feed)
+                broker.disconnect()
+            } else {
+                let session = ReplaySession(data: data, config: settings, speed: replaySpeed, risk: limits, journal: journal,
+                                            notifier: notifier)
+                let feed = try session.feed()
+                let runtime = try session.runtime(for: feed) { setup in try descriptor.stream(parameters, setup) }
+                runtime.onBatch = { display.show($0) }
+                FileHandle.standardError.write(Data(("trading \(descriptor.name) on \(data.symbols.joined(separator: ", ")) with the \(broker) broker, feed \(feed) at speed \(speed) (Ctrl+\\ prints the state)\n").utf8))
+                result = try await runtime.trade(feed)
+            }
             display.finish()
             await notifier?.flush()
             let interval = data.series.first?.interval ?? .daily

@@ -17,6 +17,7 @@ struct Tradewind: AsyncParsableCommand {
             BenchCommand.self,
             CalendarCommand.self,
             DataCommand.self,
+            ExchangeCommand.self,
             IndicatorCommand.self,
             MLCommand.self,
             OptimizeCommand.self,

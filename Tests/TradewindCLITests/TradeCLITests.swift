@@ -95,3 +95,22 @@ extension TradeCLITests {
         #expect(out.contains("\"final_equity\""), "\(out)")
     }
 }
+
+extension TradeCLITests {
+    @Test("the Alpaca broker and feed, and the exchange, refuse bad input before connecting")
+    func alpacaBadInputIsAClearError() throws {
+        let cases: [([String], String)] = [
+            (["trade", "--strategy", "sma-cross", "--broker", "alpaca", "--feed", "replay:sample:spy-daily"], "alpaca on alpaca[:iex|sip]"),
+            (["trade", "--strategy", "sma-cross", "--broker", "paper", "--feed", "alpaca"], "the paper broker trades on replay:DATA"),
+            (["trade", "--strategy", "sma-cross", "--broker", "alpaca", "--feed", "alpaca:nyse"], "unknown feed 'alpaca:nyse'"),
+            (["trade", "--strategy", "sma-cross", "--broker", "alpaca", "--feed", "alpaca"], "needs the symbols"),
+            (["trade", "--strategy", "sma-cross", "--broker", "alpaca", "--feed", "alpaca", "--symbol", "SPY", "--live"], "--confirm-live"),
+            (["exchange", "serve", "--data", "sample:spy-daily", "--key-id", "PK", "--secret-key", "s", "--speed", "fast"], "--speed fast"),
+        ]
+        for (args, message) in cases {
+            let r = try CLITests.run(args)
+            #expect(r.status != 0, "\(args)")
+            #expect(r.stderr.contains(message), "\(args): \(r.stderr)")
+        }
+    }
+}

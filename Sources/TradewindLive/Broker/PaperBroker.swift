@@ -151,3 +151,9 @@ extension OrderType {
         return nil
     }
 }
+
+extension PaperBroker {
+    /// True when the open session ended before `t`: a venue driven by its own clock (the local exchange) calls
+    /// `sessionClosed` before `marketOpened` at `t`, as the runtime does.
+    public func sessionEnds(before t: UnixNanos) -> Bool { venue.sessionEnds(before: t) }
+}

@@ -1,0 +1,130 @@
+"""alpaca-py (the official Python SDK, from PyPI) as a real client of `tradewind exchange`.
+
+Run by Scripts/alpaca-py.sh against an exchange in manual clock mode. Exercises: account; market, limit, stop,
+stop-limit and trailing-stop orders; replace and cancel; a bracket order; positions and closing them; the
+trade_updates stream; historical bars (paged). Exits non-zero on the first failed check.
+"""
+import asyncio
+import json
+import os
+import sys
+import threading
+import time
+import urllib.request
+from datetime import datetime, timezone
+
+from alpaca.common.exceptions import APIError
+from alpaca.data.historical import StockHistoricalDataClient
+from alpaca.data.requests import StockBarsRequest
+from alpaca.data.timeframe import TimeFrame
+from alpaca.trading.client import TradingClient
+from alpaca.trading.enums import OrderClass, OrderSide, QueryOrderStatus, TimeInForce
+from alpaca.trading.requests import (ClosePositionRequest, GetOrdersRequest, LimitOrderRequest, MarketOrderRequest,
+                                     ReplaceOrderRequest, StopLimitOrderRequest, StopLossRequest, StopOrderRequest,
+                                     TakeProfitRequest, TrailingStopOrderRequest)
+from alpaca.trading.stream import TradingStream
+
+base = sys.argv[1]
+key, secret = os.environ["APCA_API_KEY_ID"], os.environ["APCA_API_SECRET_KEY"]
+failures = []
+
+
+def check(what, ok):
+    print(("ok   " if ok else "FAIL ") + what)
+    if not ok:
+        failures.append(what)
+
+
+def advance(steps=1):
+    req = urllib.request.Request(f"{base}/tradewind/clock/advance?steps={steps}", method="POST",
+                                 headers={"APCA-API-KEY-ID": key, "APCA-API-SECRET-KEY": secret})
+    return json.load(urllib.request.urlopen(req))
+
+
+events = []
+stream = TradingStream(key, secret, paper=True, url_override=base.replace("http://", "ws://") + "/stream")
+
+
+async def on_update(update):
+    events.append((update.event, str(update.order.id)))
+
+
+stream.subscribe_trade_updates(on_update)
+threading.Thread(target=stream.run, daemon=True).start()
+time.sleep(1.0)
+
+trading = TradingClient(key, secret, paper=True, url_override=base)
+advance(5)
+account = trading.get_account()
+check("account: cash 100000", float(account.cash) == 100000)
+
+market = trading.submit_order(MarketOrderRequest(symbol="SPY", qty=10, side=OrderSide.BUY, time_in_force=TimeInForce.DAY,
+                                                 client_order_id="py-market-1"))
+check("market order accepted", market.status.value in ("new", "accepted"))
+advance(1)
+filled = trading.get_order_by_id(market.id)
+check("market order filled at the next bar", filled.status.value == "filled" and float(filled.filled_qty) == 10)
+check("order by client id", str(trading.get_order_by_client_id("py-market-1").id) == str(market.id))
+
+price = float(filled.filled_avg_price)
+limit = trading.submit_order(LimitOrderRequest(symbol="SPY", qty=1, side=OrderSide.BUY, time_in_force=TimeInForce.GTC,
+                                               limit_price=round(price * 0.5, 2)))
+stop = trading.submit_order(StopOrderRequest(symbol="SPY", qty=1, side=OrderSide.SELL, time_in_force=TimeInForce.GTC,
+                                             stop_price=round(price * 0.5, 2)))
+stop_limit = trading.submit_order(StopLimitOrderRequest(symbol="SPY", qty=1, side=OrderSide.SELL, time_in_force=TimeInForce.GTC,
+                                                        stop_price=round(price * 0.5, 2), limit_price=round(price * 0.49, 2)))
+trailing = trading.submit_order(TrailingStopOrderRequest(symbol="SPY", qty=1, side=OrderSide.SELL, time_in_force=TimeInForce.GTC,
+                                                         trail_percent=20))
+check("limit, stop, stop-limit and trailing-stop orders accepted",
+      all(o.status.value in ("new", "accepted") for o in (limit, stop, stop_limit, trailing)))
+replaced = trading.replace_order_by_id(limit.id, ReplaceOrderRequest(qty=2, limit_price=round(price * 0.6, 2)))
+check("replace gives a new order", str(replaced.id) != str(limit.id) and float(replaced.qty) == 2)
+check("the old order is replaced", trading.get_order_by_id(limit.id).status.value == "replaced")
+trading.cancel_order_by_id(replaced.id)
+check("cancel", trading.get_order_by_id(replaced.id).status.value == "canceled")
+try:
+    trading.cancel_order_by_id(replaced.id)
+    check("cancelling twice is refused", False)
+except APIError as e:
+    check("cancelling twice is refused with 422", e.status_code == 422)
+cancelled = trading.cancel_orders()
+check("cancel all answers every open order", len(cancelled) == 3 and all(c.status == 200 for c in cancelled))
+
+bracket = trading.submit_order(MarketOrderRequest(symbol="SPY", qty=5, side=OrderSide.BUY, time_in_force=TimeInForce.GTC,
+                                                  order_class=OrderClass.BRACKET,
+                                                  take_profit=TakeProfitRequest(limit_price=round(price * 1.5, 2)),
+                                                  stop_loss=StopLossRequest(stop_price=round(price * 0.5, 2))))
+check("bracket order with two held legs", bracket.order_class.value == "bracket" and len(bracket.legs or []) == 2)
+advance(1)
+positions = trading.get_all_positions()
+check("positions: 15 SPY", len(positions) == 1 and float(positions[0].qty) == 15)
+trading.close_position("SPY", ClosePositionRequest(qty="3"))
+advance(1)
+check("close part of a position", float(trading.get_open_position("SPY").qty) == 12)
+open_orders = trading.get_orders(GetOrdersRequest(status=QueryOrderStatus.OPEN))
+check("the bracket's exits are open", len(open_orders) >= 1)
+trading.close_all_positions(cancel_orders=True)
+advance(1)
+check("close all positions", trading.get_all_positions() == [])
+
+time.sleep(0.5)
+mine = [e for e, oid in events if oid == str(market.id)]
+check("trade_updates: new then fill for the market order", mine[:2] == ["new", "fill"])
+check("trade_updates: replaced and canceled events", any(e == "replaced" for e, _ in events) and any(e == "canceled" for e, _ in events))
+
+played = advance(1000)["steps_played"]
+data = StockHistoricalDataClient(key, secret, url_override=base)
+start = datetime(2019, 2, 11, tzinfo=timezone.utc)
+symbols = ["AAPL", "AMT", "AMZN", "BAC", "BK", "DFS", "GLD", "JPM", "MSFT", "MU", "QQQ", "SBUX", "SLV", "SPY", "TRV", "TSLA",
+           "V", "VOO", "XLP"]
+bars = data.get_stock_bars(StockBarsRequest(symbol_or_symbols=symbols, timeframe=TimeFrame.Minute, start=start))
+total = sum(len(bars[s]) for s in symbols)
+check(f"historical bars over several 10000-bar pages ({total} bars)", total > 10000)
+check("SPY's bars up to the replay clock", 900 < len(bars["SPY"]) <= played)
+check("bars in time order", all(a.timestamp < b.timestamp for a, b in zip(bars["SPY"], bars["SPY"][1:])))
+
+stream.stop()
+if failures:
+    print(f"{len(failures)} check(s) failed")
+    sys.exit(1)
+print("alpaca-py: every check passed")

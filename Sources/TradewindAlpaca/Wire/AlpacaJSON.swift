@@ -1,0 +1,49 @@
+import Foundation
+import TradewindCore
+import TradewindProviders
+
+/// Alpaca's JSON conventions: snake_case keys, decimals as strings, RFC 3339 times in UTC.
+public enum AlpacaJSON {
+    /// A decoder for Alpaca's bodies (snake_case keys become camelCase properties).
+    public static func decoder() -> JSONDecoder {
+        let d = JSONDecoder()
+        d.keyDecodingStrategy = .convertFromSnakeCase
+        return d
+    }
+
+    /// An encoder writing Alpaca's bodies (camelCase properties become snake_case keys; keys sorted).
+    public static func encoder() -> JSONEncoder {
+        let e = JSONEncoder()
+        e.keyEncodingStrategy = .convertToSnakeCase
+        e.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        return e
+    }
+
+    /// `value` as Alpaca's decimal string: no exponent, no trailing zeros, every digit needed to read the same
+    /// number back (`100`, `150.25`, `0.0001`).
+    public static func decimal(_ value: Double) -> String {
+        guard value.isFinite else { return "0" }
+        if value == value.rounded(), abs(value) < 1e15 { return String(Int64(value)) }
+        let shortest = "\(value)"
+        if !shortest.contains("e") { return shortest }
+        var s = String(format: "%.17f", value)
+        while s.hasSuffix("0") { s.removeLast() }
+        if s.hasSuffix(".") { s.removeLast() }
+        return s
+    }
+
+    /// A decimal string (or nil) as a number; nil when absent or not a finite number.
+    public static func number(_ text: String?) -> Double? {
+        guard let text, let v = Double(text), v.isFinite else { return nil }
+        return v
+    }
+
+    /// An instant in RFC 3339, UTC (`2021-02-01T16:01:00Z`, fractional seconds when not whole).
+    public static func time(_ instant: UnixNanos) -> String { RFC3339.format(instant) }
+
+    /// An RFC 3339 time (with `Z` or an offset) or a date (midnight UTC) as an instant; nil when malformed.
+    public static func instant(_ text: String) -> UnixNanos? {
+        if let t = RFC3339.parse(text) { return t }
+        return CivilDate(iso: text).map(UnixTime.midnightUTC)
+    }
+}

@@ -1,0 +1,119 @@
+import Foundation
+import Hummingbird
+import Logging
+import Synchronization
+import TradewindAlpaca
+import TradewindCore
+import TradewindData
+import TradewindEngine
+import TradewindExchange
+import TradewindProviders
+
+/// `tradewind bench alpaca`: the adapters against `tradewind exchange` on loopback. Order round trip (submit →
+/// the `new` event on `trade_updates`), and historical bars download throughput of TradewindProviders'
+/// `AlpacaBarsClient` against alpaca-py's `StockHistoricalDataClient` on the same exchange, in the same run.
+public enum AlpacaBenchmark {
+    public struct Configuration: Sendable {
+        public var symbols = 372
+        public var from = CivilDate(year: 2023, month: 1, day: 3)!
+        public var to = CivilDate(year: 2023, month: 12, day: 29)!
+        public var orders = 500
+        public var peer = true
+        public init() {}
+    }
+
+    public struct Report: Sendable {
+        public var bars = 0
+        public var tradewindSeconds = 0.0
+        public var peerSeconds: Double?
+        public var peerBars = 0
+        public var peerNote: String?
+        public var roundTrips: [Double] = []
+    }
+
+    static let keys = ExchangeKeys(keyID: "PKBENCH", secretKey: "bench-secret")
+
+    public static func run(_ c: Configuration) async throws -> Report {
+        let data = try SyntheticMarket(seed: 7).generate(symbols: c.symbols, from: c.from, to: c.to, interval: .minute)
+        // The whole recording is history: the replay starts at its last bar.
+        let last = data.series.map { $0.time.last ?? 0 }.max() ?? 0
+        var config = BacktestConfig(initialCash: 1e12)
+        config.session = .nyse
+        let market = try ExchangeMarket(data: data, from: last, config: config)
+        market.advance(1)
+        let server = ExchangeServer(market: market, keys: keys, port: 0, pace: .manual)
+        var logger = Logger(label: "bench.exchange")
+        logger.logLevel = .critical
+        let (ports, continuation) = AsyncStream<Int>.makeStream()
+        let task = Task { try await server.application(logger: logger) { continuation.yield($0) }.runService(gracefulShutdownSignals: []) }
+        defer { task.cancel() }
+        var it = ports.makeAsyncIterator()
+        guard let port = await it.next() else { throw CancellationError() }
+        let base = "http://127.0.0.1:\(port)"
+        let credentials = AlpacaCredentials(keyID: keys.keyID, secretKey: keys.secretKey)
+        let endpoints = AlpacaEndpoints(oneServer: base)
+        let policy = RequestPolicy(limiter: nil, retry: .standard, timeout: .seconds(120))
+        var report = Report()
+        let symbols = data.symbols
+        let start = data.series.map { $0.time.first ?? 0 }.min() ?? 0
+
+        // Bars: every symbol, the whole period, 10,000 bars a page.
+        let client = AlpacaBarsClient(credentials: credentials, endpoints: endpoints, pageLimit: 10_000, policy: policy)
+        let clock = ContinuousClock()
+        let t0 = clock.now
+        let got = try await client.bars(symbols: symbols, interval: .minute, from: start, to: last + 1)
+        report.tradewindSeconds = Double((clock.now - t0) / .milliseconds(1)) / 1000
+        report.bars = got.values.reduce(0) { $0 + $1.count }
+        if c.peer {
+            switch runPython(script: "Scripts/bench_alpaca_py.py",
+                             arguments: [base, keys.keyID, keys.secretKey, RFC3339.format(start), RFC3339.format(last + 1)]
+                                + symbols) {
+            case .success(let lines):
+                let parts = (lines.last ?? "").split(separator: " ")
+                if parts.count == 2, let n = Int(parts[0]), let s = Double(parts[1]) {
+                    report.peerBars = n
+                    report.peerSeconds = s
+                } else {
+                    report.peerNote = "alpaca-py printed \(lines.last ?? "nothing")"
+                }
+            case .failure(let why): report.peerNote = "\(why)"
+            }
+        }
+
+        // Order round trip: a limit order far from the market (it stays open), until its `new` event arrives.
+        let seen = Mutex<Set<String>>([])
+        let stream = TradeUpdatesStream(url: endpoints.tradeUpdates, credentials: credentials) { u in
+            if u.event == "new" { seen.withLock { _ = $0.insert(u.order.id) } }
+        }
+        try await stream.start()
+        defer { stream.stop() }
+        let rest = AlpacaRESTClient(credentials: credentials, endpoints: endpoints, policy: policy)
+        for i in 0..<c.orders {
+            let t = clock.now
+            let o = try await rest.submit(AlpacaOrderRequest(symbol: symbols[i % symbols.count], qty: "1", side: "buy", type: "limit",
+                                                             timeInForce: "gtc", limitPrice: "0.01", clientOrderId: "bench-\(i)"))
+            while !seen.withLock({ $0.contains(o.id) }) { await Task.yield() }
+            report.roundTrips.append(Double((clock.now - t) / .nanoseconds(1)) / 1e6)
+        }
+        return report
+    }
+
+    /// The report as text.
+    public static func text(_ r: Report, _ c: Configuration) -> String {
+        let sorted = r.roundTrips.sorted()
+        func pct(_ p: Double) -> Double { sorted.isEmpty ? 0 : sorted[min(sorted.count - 1, Int(Double(sorted.count) * p))] }
+        var lines = ["tradewind bench alpaca: \(c.symbols) synthetic symbols, 1-minute bars \(c.from) … \(c.to), served by tradewind exchange on loopback"]
+        let tw = Double(r.bars) / max(r.tradewindSeconds, 1e-9)
+        lines.append(String(format: "bars download: Tradewind (AlpacaBarsClient) %d bars in %.2f s = %.0f bars/s", r.bars, r.tradewindSeconds, tw))
+        if let s = r.peerSeconds {
+            let py = Double(r.peerBars) / max(s, 1e-9)
+            lines.append(String(format: "bars download: alpaca-py (StockHistoricalDataClient) %d bars in %.2f s = %.0f bars/s; Tradewind %.1f× alpaca-py",
+                                r.peerBars, s, py, tw / max(py, 1e-9)))
+        } else {
+            lines.append("bars download: alpaca-py not measured: \(r.peerNote ?? "--no-peers")")
+        }
+        lines.append(String(format: "order round trip (submit → trade_updates new), %d orders: p50 %.3f ms, p99 %.3f ms",
+                            sorted.count, pct(0.5), pct(0.99)))
+        return lines.joined(separator: "\n")
+    }
+}

@@ -1,0 +1,71 @@
+import Foundation
+import Testing
+import TradewindAlpaca
+import TradewindEngine
+import TradewindLive
+import TradewindProviders
+
+/// Alpaca's recorded answers (from `alpaca-py`'s tests; `Payloads/SOURCE.md` names each) decode into the wire types.
+@Suite struct AlpacaPayloadTests {
+    static func payload(_ name: String) throws -> Data {
+        let url = try #require(Bundle.module.url(forResource: name, withExtension: "json", subdirectory: "Payloads"))
+        return try Data(contentsOf: url)
+    }
+
+    @Test func anOrderDecodesWithNumbersOrStringsForDecimals() throws {
+        let order = try AlpacaJSON.decoder().decode(AlpacaOrder.self, from: Self.payload("market-order"))
+        #expect(order.id == "61e69015-8549-4bfd-b9c3-01e75843f47d")
+        #expect(order.qty == "1")
+        #expect(order.filledQty == "0")
+        #expect(order.filledAvgPrice == nil)
+        #expect(order.status == "accepted")
+        #expect(order.timeInForce == "day")
+        let list = try AlpacaJSON.decoder().decode([AlpacaOrder].self, from: Self.payload("orders-list"))
+        #expect(list.first?.type == "stop")
+        #expect(list.first?.filledQty == "0")
+        #expect(list.first?.replaces == "9f7d75bc-a9a2-40b0-9082-0fc0a09817ff")
+        let cancelled = try AlpacaJSON.decoder().decode([AlpacaMultiStatus<AlpacaErrorBody>].self, from: Self.payload("cancel-all"))
+        #expect(cancelled == [AlpacaMultiStatus(id: "497f6eca-6276-4993-bfeb-53cbbbba6f08", status: 200, body: nil)])
+    }
+
+    @Test func barPagesDecodeWithTheirTokensAndNullBars() throws {
+        let page = try AlpacaJSON.decoder().decode(AlpacaBarsPage.self, from: Self.payload("bars-single-page"))
+        #expect(page.bars?.count == 2)
+        #expect(page.bars?.first == AlpacaBar(t: "2022-02-01T05:00:00Z", o: 174, h: 174.84, l: 172.31, c: 174.61, v: 85998033,
+                                              n: 732412, vw: 173.703516))
+        #expect(page.nextPageToken == "QUFQTHxEfDIwMjItMDItMDJUMDU6MDA6MDAuMDAwMDAwMDAwWg==")
+        let multi = try AlpacaJSON.decoder().decode(AlpacaMultiBarsPage.self, from: Self.payload("bars-multi"))
+        #expect(multi.bars.keys.sorted() == ["AAPL", "TSLA"])
+        #expect(multi.bars["TSLA"]?.first?.o == 839)
+        #expect(multi.nextPageToken == nil)
+        let empty = try AlpacaJSON.decoder().decode(AlpacaBarsPage.self, from: Self.payload("bars-single-empty"))
+        #expect(empty.bars == nil)
+    }
+
+    @Test func ordersTranslateBothWaysForEveryTypeAndTimeInForce() throws {
+        let cases: [(OrderType, TimeInForce)] = [
+            (.market, .day), (.limit(10.5), .gtc), (.stop(9), .ioc), (.stopLimit(stop: 9, limit: 8.5), .day),
+            (.trailingStop(.amount(0.25)), .gtc), (.trailingStop(.percent(0.05)), .gtc), (.marketOnOpen, .day),
+            (.marketOnClose, .day),
+        ]
+        for (type, tif) in cases {
+            let o = BrokerOrder(clientOrderID: "c1", symbol: "SPY",
+                                request: OrderRequest(symbol: 0, side: .sell, type: type, size: .units(3), timeInForce: tif))
+            let wire = try AlpacaOrderRequest(o)
+            let back = try wire.parsed(defaultClientOrderID: "x")
+            #expect(back.order == o, "\(type) \(tif): \(wire)")
+        }
+        #expect(AlpacaJSON.decimal(150.25) == "150.25")
+        #expect(AlpacaJSON.decimal(100) == "100")
+        #expect(AlpacaJSON.decimal(0.0001) == "0.0001")
+    }
+
+    @Test func theTradeUpdatesStreamIsTheTradingHostsStreamPath() {
+        let local = AlpacaEndpoints.from(ProviderEnvironment(["APCA_API_BASE_URL": "http://127.0.0.1:9/v2/"]))
+        #expect(local.tradeUpdates == "ws://127.0.0.1:9/stream")
+        #expect(AlpacaEndpoints().tradeUpdates == "wss://paper-api.alpaca.markets/stream")
+        let one = AlpacaEndpoints(oneServer: "http://127.0.0.1:8765/")
+        #expect(one.data == "http://127.0.0.1:8765")
+        #expect(one.stream == "ws://127.0.0.1:8765")
+    }
+}
