@@ -166,6 +166,34 @@ struct DistributedJobTests {
         for w in workers { _ = await w.terminate(within: 15) }
     }
 
+    /// A name is one worker's: a second live worker under it is refused (two would renew each other's leases), and a
+    /// holder killed on this machine frees it at once.
+    @Test func aWorkerNameIsOneLiveWorkers() async throws {
+        let database = Distributed.freshDatabase(try Distributed.baseURL())
+        let home = try Distributed.home()
+        let server = try await Distributed.Server.start(database: database, home: home)
+        defer { server.child.kill9() }
+        let first = try Distributed.worker("twin", database: database, home: home, lease: 30)
+        let firstPID = Int(first.process.processIdentifier)
+        try await server.waitForWorkers { $0.contains { $0["name"] as? String == "twin" && $0["pid"] as? Int == firstPID } }
+
+        try FileManager.default.createDirectory(atPath: home + "/second", withIntermediateDirectories: true)
+        let second = try Distributed.worker("twin", database: database, home: home + "/second", lease: 30)
+        let deadline = Date().addingTimeInterval(30)
+        while second.process.isRunning && Date() < deadline { try await Task.sleep(for: .milliseconds(50)) }
+        #expect(!second.process.isRunning, "the second worker named twin kept running")
+        #expect(second.process.terminationStatus != 0)
+        #expect(second.output.contains("a worker named twin is already running"), "\(second.output)")
+        try await server.waitForWorkers { $0.contains { $0["name"] as? String == "twin" && $0["pid"] as? Int == firstPID } }
+
+        first.kill9()  // its heartbeat is fresh and its lease long, but its process is gone from this machine
+        let third = try Distributed.worker("twin", database: database, home: home, lease: 30)
+        let thirdPID = Int(third.process.processIdentifier)
+        try await server.waitForWorkers(within: 20) { $0.contains { $0["name"] as? String == "twin" && $0["pid"] as? Int == thirdPID } }
+        #expect(third.process.isRunning)
+        _ = await third.terminate(within: 15)
+    }
+
     @Test func theDataRouteServesTheCacheFormatAndWorkersCacheAndVerifyIt() async throws {
         let home = try Distributed.home()
         let server = try await Distributed.Server.start(database: (home as NSString).appendingPathComponent("data.sqlite"), home: home)

@@ -73,8 +73,15 @@ public final class TaskWorker: Sendable {
     /// Serves the queue until `drain()`.
     public func run() async throws {
         let name = configuration.name
-        try await queue.register(worker: name, host: WorkerConfiguration.hostName(), threads: configuration.threads,
-                                 pid: Int(ProcessInfo.processInfo.processIdentifier))
+        let host = WorkerConfiguration.hostName(), pid = Int(ProcessInfo.processInfo.processIdentifier)
+        do {
+            try await queue.register(worker: name, host: host, threads: configuration.threads, pid: pid,
+                                     lease: configuration.leaseSeconds)
+        } catch let taken as WorkerNameTaken where taken.host == host && kill(pid_t(taken.pid), 0) != 0 && errno == ESRCH {
+            // Its holder ran on this machine and is gone (killed, crashed): the name is free to take now.
+            try await queue.register(worker: name, host: host, threads: configuration.threads, pid: pid,
+                                     lease: configuration.leaseSeconds, replacing: true)
+        }
         logger.info("worker ready", metadata: ["name": "\(name)", "threads": "\(configuration.threads)",
                                                "database": "\(PostgreSQLDatabase.redacted(configuration.database))"])
         let wakeups = queue.wakeups(every: configuration.heartbeatSeconds, logger: logger)

@@ -121,14 +121,22 @@ public final class WorkQueue: Sendable {
 
     // MARK: worker side
 
-    /// Registers (or re-registers) a worker as idle.
-    public func register(worker: String, host: String, threads: Int, pid: Int) async throws {
-        try await store.write("queue", """
+    /// Registers a worker as idle. A name is one worker's: a name whose holder is still alive (a heartbeat within
+    /// `lease` seconds, from another process) is refused with `WorkerNameTaken`, since two workers under one name
+    /// would renew each other's leases; `replacing` takes it anyway (the caller knows the holder is dead).
+    public func register(worker: String, host: String, threads: Int, pid: Int, lease: Double, replacing: Bool = false) async throws {
+        let rows = try await store.write("queue", """
             INSERT INTO workers (name, host, threads, pid, started_at, heartbeat_at, state)
             VALUES (?, ?, ?, ?, \(Self.now), \(Self.now), 'idle')
             ON CONFLICT (name) DO UPDATE SET host = excluded.host, threads = excluded.threads, pid = excluded.pid,
                 started_at = excluded.started_at, heartbeat_at = excluded.heartbeat_at, state = 'idle', task_id = NULL
-            """, [.text(worker), .text(host), .int(threads), .int(pid)])
+            WHERE ? = 1 OR workers.heartbeat_at < \(Self.now) - ? OR (workers.host = excluded.host AND workers.pid = excluded.pid)
+            RETURNING name
+            """, [.text(worker), .text(host), .int(threads), .int(pid), .int(replacing ? 1 : 0), Self.nanos(lease)])
+        guard rows.isEmpty else { return }
+        let holder = try await workers().first { $0.name == worker }
+        throw WorkerNameTaken(name: worker, host: holder?.host ?? "?", pid: holder?.pid ?? 0,
+                              heartbeatAgeSeconds: holder?.heartbeatAgeSeconds ?? 0)
     }
 
     /// Records a worker's heartbeat and state (`idle`, `busy`, `draining`) and the task it computes.

@@ -86,3 +86,17 @@ extension StoreMigrations {
         """,
     ])
 }
+
+/// A worker name already held by a live worker (a recent heartbeat from another process).
+public struct WorkerNameTaken: Error, Sendable, Equatable, CustomStringConvertible {
+    public var name: String
+    public var host: String
+    public var pid: Int
+    public var heartbeatAgeSeconds: Double
+
+    public var description: String {
+        let age = (heartbeatAgeSeconds * 10).rounded() / 10
+        return "a worker named \(name) is already running on \(host) (pid \(pid), heartbeat \(age) s ago): give this one "
+            + "another --name, or stop that one (a worker that died frees its name when its lease runs out)"
+    }
+}
