@@ -19,6 +19,7 @@ from PIL import Image
 from selenium import webdriver
 from selenium.webdriver.chrome.service import Service
 from selenium.common.exceptions import NoSuchElementException, StaleElementReferenceException
+from selenium.webdriver.common.action_chains import ActionChains
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.support.ui import Select, WebDriverWait
@@ -285,6 +286,27 @@ wait.until(lambda d: d.find_element(By.ID, "result-charts").get_attribute("data-
 svgs = driver.find_elements(By.CSS_SELECTOR, "#result-charts svg")
 check(len(svgs) >= 4, f"{len(svgs)} charts on the result page")
 check(driver.find_elements(By.CSS_SELECTOR, "#result-charts #heatmap svg"), "no objective heatmap")
+# Zoom: Ctrl + wheel over a chart narrows its viewBox around the pointer (a plain wheel scrolls the page); a drag pans
+# the zoomed chart; a double-click restores it.
+chart = driver.find_element(By.CSS_SELECTOR, "#result-charts svg.tw-chart")
+js("arguments[0].scrollIntoView({block: 'center'})", chart)
+def view_box():
+    return js("return arguments[0].getAttribute('viewBox')", chart)
+full = view_box()
+check(full is not None, "the chart has no viewBox")
+zoom = ("var s=arguments[0],r=s.getBoundingClientRect();for(var i=0;i<arguments[1];i++)s.dispatchEvent(new WheelEvent('wheel',"
+        "{deltaY:-100,ctrlKey:arguments[2],clientX:r.left+r.width/2,clientY:r.top+r.height/2,bubbles:true,cancelable:true}));")
+js(zoom, chart, 3, False)
+check(view_box() == full, "a plain wheel zoomed the chart instead of scrolling the page")
+js(zoom, chart, 3, True)
+zoomed = [float(v) for v in view_box().split()]
+whole = [float(v) for v in full.split()]
+check(abs(zoomed[2] - whole[2] * 0.512) < 0.5, f"Ctrl + wheel did not zoom the chart 0.8^3: {full} -> {zoomed}")
+ActionChains(driver).move_to_element(chart).click_and_hold().move_by_offset(-60, 0).release().perform()
+panned = [float(v) for v in view_box().split()]
+check(panned[0] > zoomed[0] and abs(panned[2] - zoomed[2]) < 1e-3, f"dragging the zoomed chart did not pan it: {zoomed} -> {panned}")
+ActionChains(driver).double_click(chart).perform()
+check([float(v) for v in view_box().split()] == whole, "a double-click did not restore the chart")
 driver.find_element(By.ID, "download-html").click()
 wait.until(lambda d: any(f.endswith(".html") for f in os.listdir(downloads)))
 report = open(os.path.join(downloads, [f for f in os.listdir(downloads) if f.endswith(".html")][0])).read()
