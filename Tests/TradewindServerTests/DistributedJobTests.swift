@@ -29,7 +29,9 @@ struct DistributedJobTests {
     @Test func aJobOnThreeWorkersStoresWhatOneProcessStores() async throws {
         let database = Distributed.freshDatabase(try Distributed.baseURL())
         let singleHome = try Distributed.home()
-        let single = try await Distributed.Server.start(database: (singleHome as NSString).appendingPathComponent("single.sqlite"), home: singleHome)
+        // Both servers show times in New York's zone: the workers write trade logs in the server's zone, not UTC.
+        let single = try await Distributed.Server.start(database: (singleHome as NSString).appendingPathComponent("single.sqlite"),
+                                                        home: singleHome, tz: "America/New_York")
         let first = try #require(try await single.json("POST", "/api/jobs", body: Distributed.job(Self.symbols))["id"] as? Int)
         #expect(try await single.finished(first)["status"] as? String == "succeeded")
         let expected = try await single.results(job: first)
@@ -37,7 +39,7 @@ struct DistributedJobTests {
         #expect(expected.count == Self.symbols.count)
 
         let home = try Distributed.home()
-        let server = try await Distributed.Server.start(database: database, home: home)
+        let server = try await Distributed.Server.start(database: database, home: home, tz: "America/New_York")
         let workers = try (1...3).map { try Distributed.worker("w\($0)", database: database, home: home, lease: 6) }
         try await server.waitForWorkers { $0.count == 3 }
         let id = try #require(try await server.json("POST", "/api/jobs", body: Distributed.job(Self.symbols))["id"] as? Int)
@@ -47,6 +49,11 @@ struct DistributedJobTests {
             #expect(Distributed.comparable(try #require(got[symbol])) == Distributed.comparable(try #require(expected[symbol])),
                     "\(symbol) differs between 3 workers and one process")
         }
+        let entryTimes = got.values.flatMap { result in
+            result.values.compactMap { $0 as? [[String: Any]] }.joined().compactMap { $0["entry_time"] as? String }
+        }
+        #expect(!entryTimes.isEmpty, "no trade log in the results")
+        #expect(entryTimes.allSatisfy { $0.hasSuffix("-05:00") || $0.hasSuffix("-04:00") }, "\(entryTimes.prefix(3))")
         let listed = try await server.json("GET", "/api/workers")
         #expect(listed["distributed"] as? Bool == true)
         let done = (listed["items"] as? [[String: Any]] ?? []).compactMap { $0["tasks_done"] as? Int }

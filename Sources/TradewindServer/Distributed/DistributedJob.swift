@@ -21,7 +21,7 @@ extension JobScheduler {
     func runDistributed(_ job: JobRecord, strategy: String, queue: WorkQueue, symbols: [String], total: Int,
                         doneBefore: Int) async throws {
         let baseline = try await queue.progress(jobID: job.id).evaluations
-        try await queue.enqueue(jobID: job.id, symbols: symbols)
+        try await queue.enqueue(jobID: job.id, symbols: symbols, displayZone: backtests.times.zone.identifier)
         await log(job.id, "info", "queued \(symbols.count) tasks for tradewind worker processes")
         let clock = ContinuousClock.now
         var announced = Set(try await store.jobSymbols(job.id).filter { $0.status == "done" }.map(\.symbol))

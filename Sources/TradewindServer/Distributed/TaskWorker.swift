@@ -29,6 +29,8 @@ public final class TaskWorker: Sendable {
         var request: OptimizationRequest
         var tz: String?
         var prepared: PreparedOptimization
+        /// The server's zone for times in results.
+        var times: Timestamps
     }
 
     /// The jobs prepared so far, the most recent last.
@@ -216,7 +218,7 @@ public final class TaskWorker: Sendable {
             throw APIError.badRequest("the job's data has no bars for \(task.symbol) in its period", field: "symbols")
         }
         return try await SymbolComputation.run(job.prepared, series: series, request: job.request, tz: job.tz,
-                                               times: Timestamps(zone: .utc))
+                                               times: job.times)
     }
 
     /// The task's job prepared for its data: read and prepared at the job's first task, kept for the next ones.
@@ -242,7 +244,8 @@ public final class TaskWorker: Sendable {
                 try loader.load(request.data, symbols: request.symbols, zone: zone, adjust: request.adjust, threads: threads)
             }
         }
-        let prepared = PreparedJob(request: request, tz: tz, prepared: job)
+        let displayZone = (try? ZoneRules.named(payload.displayZone)) ?? .utc
+        let prepared = PreparedJob(request: request, tz: tz, prepared: job, times: Timestamps(zone: displayZone))
         self.prepared.withLock { cache in
             cache.append((task.jobID, prepared))
             if cache.count > 4 { cache.removeFirst(cache.count - 4) }

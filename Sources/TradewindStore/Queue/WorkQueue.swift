@@ -39,12 +39,15 @@ public final class WorkQueue: Sendable {
     // MARK: server side
 
     /// Queues one task per symbol of `jobID` (symbols already queued keep their task) and wakes the workers.
-    public func enqueue(jobID: Int64, symbols: [String]) async throws {
+    /// `displayZone` is the server's zone for times in results (IANA name), so a worker writes a trade log as the
+    /// server would.
+    public func enqueue(jobID: Int64, symbols: [String], displayZone: String = "UTC") async throws {
         var statements = symbols.enumerated().map { i, symbol in
             SQLStatement("""
-                INSERT INTO work_tasks (job_id, symbol, position, status, created_at) VALUES (?, ?, ?, 'queued', ?)
+                INSERT INTO work_tasks (job_id, symbol, position, status, created_at, display_zone)
+                VALUES (?, ?, ?, 'queued', ?, ?)
                 ON CONFLICT (job_id, symbol) DO NOTHING
-                """, [.integer(jobID), .text(symbol), .int(i), .integer(StoreClock.now())])
+                """, [.integer(jobID), .text(symbol), .int(i), .integer(StoreClock.now()), .text(displayZone)])
         }
         statements.append(SQLStatement("NOTIFY \(Self.channel)"))
         try await store.transaction("queue", statements)
@@ -168,11 +171,13 @@ public final class WorkQueue: Sendable {
     }
 
     /// A job's request (JSON) and its symbols in the job's order: what a worker prepares a job from, once per job.
-    public func jobPayload(jobID: Int64) async throws -> (request: String, symbols: [String]) {
+    public func jobPayload(jobID: Int64) async throws -> (request: String, symbols: [String], displayZone: String) {
         let request = try await store.read("queue", "SELECT request FROM jobs WHERE id = ?", [.integer(jobID)]).first?.string(0)
         let symbols = try await store.read("queue", "SELECT symbol FROM job_symbols WHERE job_id = ? ORDER BY position",
                                            [.integer(jobID)]).compactMap { $0.string(0) }
-        return (request ?? "{}", symbols)
+        let zone = try await store.read("queue", "SELECT display_zone FROM work_tasks WHERE job_id = ? ORDER BY id LIMIT 1",
+                                        [.integer(jobID)]).first?.string(0)
+        return (request ?? "{}", symbols, zone ?? "UTC")
     }
 
     /// Extends the lease of a task `worker` holds. False when the worker no longer holds it (its lease expired and

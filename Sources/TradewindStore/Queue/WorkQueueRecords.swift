@@ -76,7 +76,7 @@ extension StoreMigrations {
             symbol TEXT NOT NULL, position BIGINT NOT NULL, status TEXT NOT NULL, attempts BIGINT NOT NULL DEFAULT 0,
             worker TEXT, lease_until BIGINT, evaluations BIGINT NOT NULL DEFAULT 0, result_id BIGINT, failure TEXT,
             created_at BIGINT NOT NULL, started_at BIGINT, completed_at BIGINT, compute_seconds DOUBLE PRECISION,
-            UNIQUE (job_id, symbol))
+            display_zone TEXT NOT NULL DEFAULT 'UTC', UNIQUE (job_id, symbol))
         """,
         "CREATE INDEX work_tasks_queue ON work_tasks (status, id)",
         """
