@@ -53,9 +53,13 @@ export default async function render(root, { isCurrent }) {
       const w = await api('/api/workers').catch(() => null);
       if (!isCurrent()) return;
       const items = w ? (Array.isArray(w) ? w : w.items || []) : null;
-      const keys = items && items.length ? Object.keys(items[0]).filter((k) => typeof items[0][k] !== 'object') : [];
+      // Fixed columns (an idle worker's task fields are null, so the first item's keys cannot name them).
+      const task = (x) => (x.task_id == null ? '—' : `${x.symbol ?? '?'} (job ${x.job_id ?? '?'}, task ${x.task_id})`);
+      const columns = [['Name', (x) => x.name], ['Host', (x) => x.host], ['Threads', (x) => String(x.threads), { num: true }],
+        ['State', (x) => x.state], ['Current task', task], ['Tasks done', (x) => String(x.tasks_done ?? 0), { num: true }],
+        ['Heartbeat age', (x) => `${num(x.heartbeat_age_seconds ?? 0, 1)} s`, { num: true }], ['Started', (x) => time(x.started_at)]];
       fill(workersBox, items === null ? h('p', { class: 'muted' }, 'The workers endpoint did not answer.')
-        : items.length ? table(keys.map((k) => [k, (x) => /_at$/.test(k) ? time(x[k]) : String(x[k] ?? '—')]), items, { id: 'workers-table' })
+        : items.length ? table(columns, items, { id: 'workers-table' })
           : h('p', { class: 'muted' }, 'No workers registered.'));
     } else {
       fill(workersBox, h('p', { class: 'muted', id: 'workers-absent' }, 'This server has no distributed workers (no /api/workers).'));
