@@ -11,7 +11,7 @@ struct BenchAlpaca: AsyncParsableCommand {
         discussion: """
             Synthetic 1-minute bars (SyntheticMarket seed 7) served by an in-process tradewind exchange on loopback. \
             Bars: every symbol over the whole period through TradewindProviders' AlpacaBarsClient, then alpaca-py's \
-            StockHistoricalDataClient on the same server (python3 on PATH must import alpaca: put \
+            StockHistoricalDataClient on the same server, a million bars' worth of symbols per call (python3 on PATH must import alpaca: put \
             .venv-alpaca-py/bin first on PATH; Scripts/alpaca-py.sh creates it). Round trip: --orders limit orders, \
             each timed from submit to its `new` event on trade_updates. Build with -c release.
             """
@@ -21,6 +21,7 @@ struct BenchAlpaca: AsyncParsableCommand {
     @Option(help: "First date.") var from = "2023-01-03"
     @Option(help: "Last date.") var to = "2023-12-29"
     @Option(help: "Orders timed for the round trip.") var orders = 500
+    @Option(help: "Symbol batches Tradewind's bars client pages concurrently (1-16).") var batches = 4
     @Flag(help: "Skip the alpaca-py peer.") var noPeers = false
 
     func run() async throws {
@@ -29,6 +30,8 @@ struct BenchAlpaca: AsyncParsableCommand {
             throw ValidationError("--from and --to take yyyy-MM-dd dates, --from first")
         }
         guard symbols > 0, orders > 0 else { throw ValidationError("--symbols and --orders must be positive") }
+        guard (1...16).contains(batches) else { throw ValidationError("--batches must be in 1...16, got \(batches)") }
+        c.concurrentBatches = batches
         c.symbols = symbols
         c.from = f
         c.to = t

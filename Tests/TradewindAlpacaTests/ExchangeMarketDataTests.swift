@@ -30,6 +30,25 @@ import TradewindProviders
         }
     }
 
+    @Test func concurrentBatchesOfManySymbolsGetEveryBarOnce() async throws {
+        let symbols = (0..<24).map { "S\(String(format: "%02d", $0))" }
+        let data = ExchangeHarness.recording(symbols: symbols, days: 1)
+        try await ExchangeHarness.with(try ExchangeHarness.market(data)) { x in
+            x.market.advance(90)
+            let client = AlpacaBarsClient(credentials: ExchangeHarness.credentials, endpoints: AlpacaEndpoints(oneServer: x.base),
+                                          pageLimit: 250, concurrentBatches: 3, policy: ExchangeHarness.quick)
+            let first = data[symbols[0]]!.time[0]
+            let bars = try await client.bars(symbols: symbols, interval: .minute, from: first, to: first + UnixTime.nanosPerDay)
+            #expect(bars.count == symbols.count)
+            for s in symbols {
+                let series = data[s]!
+                #expect(bars[s]?.time == Array(series.time.prefix(90)), "\(s)")
+                #expect(bars[s]?.open == Array(series.open.prefix(90)), "\(s)")
+                #expect(bars[s]?.volume == Array(series.volume.prefix(90)), "\(s)")
+            }
+        }
+    }
+
     @Test func barsOfAnotherTimeframeOrABadTokenAre422() async throws {
         try await ExchangeHarness.with(try ExchangeHarness.market()) { x in
             x.market.advance(5)

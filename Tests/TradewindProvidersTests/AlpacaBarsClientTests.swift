@@ -61,6 +61,19 @@ struct AlpacaBarsClientTests {
         }
     }
 
+    @Test func manySymbolsArePagedInConcurrentBatchesThatPartitionThem() async throws {
+        try await FakeProviderServer.with({ _, _ in .fixture("alpaca/multi-daily.json") }) { base, log in
+            let r = Self.feb2022
+            let symbols = (0..<40).map { "S\($0)" } + ["AAPL", "TSLA"]
+            let result = try await Self.client(base).bars(symbols: symbols, interval: .daily, from: r.from, to: r.to)
+            #expect(result["AAPL"]?.close == [162.95] && result["TSLA"]?.open == [839])
+            let batches = await log.requests.map { ($0.parameter("symbols") ?? "").split(separator: ",").map(String.init) }
+            #expect(batches.count == 4)
+            #expect(batches.allSatisfy { $0.count >= AlpacaBarsClient.minimumBatch })
+            #expect(batches.flatMap { $0 }.sorted() == symbols.sorted())
+        }
+    }
+
     @Test func emptyAnswerIsNoData() async throws {
         try await FakeProviderServer.with({ _, _ in .fixture("alpaca/empty.json") }) { base, _ in
             let error = await providerError { () async throws(ProviderError) in try await Self.client(base).bars(Self.feb2022) }

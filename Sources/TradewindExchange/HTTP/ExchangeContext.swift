@@ -27,6 +27,11 @@ enum AlpacaReply {
                         body: ResponseBody(byteBuffer: ByteBuffer(bytes: data)))
     }
 
+    /// A JSON body already written as bytes (the bars pages).
+    static func json(bytes: ByteBuffer) -> Response {
+        Response(status: .ok, headers: [.contentType: "application/json; charset=utf-8"], body: ResponseBody(byteBuffer: bytes))
+    }
+
     static func failure(_ f: ExchangeFailure) -> Response {
         json(AlpacaErrorBody(code: f.code, message: f.message), status: HTTPResponse.Status(code: f.status))
     }

@@ -31,6 +31,8 @@ public final class ExchangeMarket: Sendable {
     public let config: BacktestConfig
     /// Every recorded bar, by symbol: what `/v2/stocks/bars` serves (up to the replay clock).
     public let history: MarketDataset
+    /// Where each symbol's series is in `history.series`.
+    private let historyIndex: [String: Int]
     let accountID: String
     let createdAt: String
     private let book: Mutex<Book>
@@ -47,6 +49,7 @@ public final class ExchangeMarket: Sendable {
         let replay = try ReplayFeed(data, from: from, to: to)
         self.replay = replay
         history = data
+        historyIndex = Dictionary(data.series.enumerated().map { ($1.symbol, $0) }, uniquingKeysWith: { $1 })
         var venueConfig = config
         venueConfig.from = nil
         venueConfig.to = nil
@@ -56,6 +59,9 @@ public final class ExchangeMarket: Sendable {
         accountID = Self.uuid(0xACC)
         createdAt = AlpacaJSON.time(replay.timeline.first?.time ?? 0)
     }
+
+    /// The recorded series of `symbol` (nil when not recorded here), found without a scan.
+    func series(_ symbol: String) -> BarSeries? { historyIndex[symbol].map { history.series[$0] } }
 
     /// A deterministic UUID-shaped id for number `n` (orders, assets, the account), so runs replay identically.
     static func uuid(_ n: Int, kind: UInt16 = 0x4000) -> String {

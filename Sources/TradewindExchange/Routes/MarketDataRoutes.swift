@@ -12,14 +12,12 @@ enum MarketDataRoutes {
             }
             let symbols = list.split(separator: ",").map { $0.uppercased() }
             let page = try BarQuery(request, market).page(symbols)
-            var bars: [String: [AlpacaBar]] = [:]
-            for (s, b) in page.bars { bars[s, default: []].append(contentsOf: b) }
-            return AlpacaReply.json(AlpacaMultiBarsPage(bars: bars, nextPageToken: page.token))
+            return AlpacaReply.json(bytes: BarsPageJSON.multi(page.slices, token: page.token))
         }
         router.get("/v2/stocks/:symbol/bars") { request, context in
             let symbol = try context.parameters.require("symbol").uppercased()
             let page = try BarQuery(request, market).page([symbol])
-            return AlpacaReply.json(AlpacaBarsPage(bars: page.bars.first?.1 ?? [], symbol: symbol, nextPageToken: page.token))
+            return AlpacaReply.json(bytes: BarsPageJSON.single(page.slices.first, symbol: symbol, token: page.token))
         }
     }
 }
@@ -85,29 +83,27 @@ struct BarQuery {
 
     /// The page: each symbol's bars in `[start, end]` that started before the clock's now, sorted by symbol,
     /// at most `limit` in all, and the token of the next page.
-    func page(_ requested: [String]) throws(ExchangeFailure) -> (bars: [(String, [AlpacaBar])], token: String?) {
+    func page(_ requested: [String]) throws(ExchangeFailure) -> (slices: [BarSlice], token: String?) {
         let symbols = Array(Set(requested)).sorted()
-        var out: [(String, [AlpacaBar])] = []
+        var out: [BarSlice] = []
         var left = limit
         for k in cursor.symbol..<symbols.count {
-            guard let series = market.history[symbols[k]] else {
+            guard let series = market.series(symbols[k]) else {
                 if requested.count == 1 { throw .invalid("symbol \(symbols[k]) is not recorded here") }
                 continue
             }
             let lo = series.time.partitionPoint { $0 < start }
             let hi = min(series.time.partitionPoint { $0 <= end }, series.time.partitionPoint { $0 < now })
-            let range = ascending ? Array(lo..<hi) : Array((lo..<hi).reversed())
+            let available = max(0, hi - lo)
             let first = k == cursor.symbol ? cursor.bar : 0
-            guard first < range.count else { continue }
-            let take = min(left, range.count - first)
-            let bars = range[first..<(first + take)].map { i in
-                AlpacaBar(recorded: series.time[i], o: series.open[i], h: series.high[i], l: series.low[i], c: series.close[i],
-                          v: series.volume[i], n: series.tradeCount?[i], vw: series.vwap?[i])
-            }
-            out.append((symbols[k], bars))
+            guard first < available else { continue }
+            let take = min(left, available - first)
+            let rows = ascending ? stride(from: lo + first, to: lo + first + take, by: 1)
+                                 : stride(from: hi - 1 - first, to: hi - 1 - first - take, by: -1)
+            out.append(BarSlice(symbol: symbols[k], series: series, rows: rows, count: take))
             left -= take
             if left == 0 {
-                if first + take < range.count { return (out, String(k, radix: 16) + "-" + String(first + take, radix: 16)) }
+                if first + take < available { return (out, String(k, radix: 16) + "-" + String(first + take, radix: 16)) }
                 if k + 1 < symbols.count { return (out, String(k + 1, radix: 16) + "-0") }
                 return (out, nil)
             }

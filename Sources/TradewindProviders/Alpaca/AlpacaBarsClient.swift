@@ -20,15 +20,20 @@ public struct AlpacaBarsClient: MarketDataProvider {
     public let feed: String?
     /// Bars per page (Alpaca allows 1…10000).
     public let pageLimit: Int
+    /// Multi-symbol downloads are split into up to this many symbol batches (of at least `minimumBatch` symbols),
+    /// each paged by its own request stream, all at once (1…16; every request still takes a token from the policy's
+    /// rate limiter).
+    public let concurrentBatches: Int
     public let policy: RequestPolicy
     public let http: ProviderHTTPClient
 
     public init(credentials: AlpacaCredentials, endpoints: AlpacaEndpoints = AlpacaEndpoints(), feed: String? = nil,
-                pageLimit: Int = 10_000, policy: RequestPolicy, http: ProviderHTTPClient = .shared) {
+                pageLimit: Int = 10_000, concurrentBatches: Int = 4, policy: RequestPolicy, http: ProviderHTTPClient = .shared) {
         self.credentials = credentials
         self.endpoints = endpoints
         self.feed = feed
         self.pageLimit = min(10_000, max(1, pageLimit))
+        self.concurrentBatches = min(16, max(1, concurrentBatches))
         self.policy = policy
         self.http = http
     }
@@ -42,10 +47,42 @@ public struct AlpacaBarsClient: MarketDataProvider {
         return series
     }
 
-    /// The bars of several symbols in one paged stream of requests (`/v2/stocks/bars?symbols=…`). Symbols without
-    /// bars are absent from the result.
+    /// Fewer symbols than this per batch would spend more requests (of the 200 a minute) than concurrency saves.
+    public static let minimumBatch = 8
+
+    /// The bars of several symbols (`/v2/stocks/bars?symbols=…`): the symbols split into up to
+    /// `concurrentBatches` batches, each paged by its own stream of requests, concurrently. Symbols without bars
+    /// are absent from the result.
     public func bars(symbols: [String], interval: BarInterval, from: UnixNanos, to: UnixNanos) async throws(ProviderError) -> [String: BarSeries] {
-        try await bars(symbols: symbols, interval: interval, from: from, to: to, path: "/v2/stocks/bars")
+        let unique = Array(Set(symbols)).sorted()
+        let batches = min(concurrentBatches, unique.count / Self.minimumBatch)
+        guard batches > 1 else {
+            return try await bars(symbols: unique, interval: interval, from: from, to: to, path: "/v2/stocks/bars")
+        }
+        let size = (unique.count + batches - 1) / batches
+        let parts = stride(from: 0, to: unique.count, by: size).map { Array(unique[$0..<min(unique.count, $0 + size)]) }
+        let outcome = await withTaskGroup(of: Result<[String: BarSeries], ProviderError>.self) { group in
+            for part in parts {
+                group.addTask {
+                    do throws(ProviderError) {
+                        return .success(try await bars(symbols: part, interval: interval, from: from, to: to, path: "/v2/stocks/bars"))
+                    } catch {
+                        return .failure(error)
+                    }
+                }
+            }
+            var merged: [String: BarSeries] = [:]
+            for await result in group {
+                switch result {
+                case .success(let some): merged.merge(some) { $1 }
+                case .failure(let error):
+                    group.cancelAll()
+                    return Result<[String: BarSeries], ProviderError>.failure(error)
+                }
+            }
+            return .success(merged)
+        }
+        return try outcome.get()
     }
 
     public func latestPrice(_ symbol: String) async throws(ProviderError) -> LatestPrice {
@@ -77,16 +114,7 @@ public struct AlpacaBarsClient: MarketDataProvider {
             var url = endpoints.data + path + "?" + query
             if let pageToken { url += "&page_token=" + Self.escape(pageToken) }
             let body = try await get(url, symbol: symbol)
-            if multi {
-                let page = try JSONReading.decode(MultiPage.self, from: body, provider: .alpaca, symbol: nil, what: "bars")
-                for (s, bars) in page.bars ?? [:] { try Self.add(bars, to: &columns[s, default: BarColumns()], symbol: s) }
-                pageToken = page.next_page_token
-            } else {
-                let page = try JSONReading.decode(SinglePage.self, from: body, provider: .alpaca, symbol: symbol, what: "bars")
-                try Self.add(page.bars ?? [], to: &columns[symbols[0], default: BarColumns()], symbol: symbols[0])
-                pageToken = page.next_page_token
-            }
-            if pageToken?.isEmpty == true { pageToken = nil }
+            pageToken = try AlpacaBarsPageReader.read(body, single: multi ? nil : symbols[0], into: &columns, symbol: symbol)
         } while pageToken != nil
         var result: [String: BarSeries] = [:]
         for (s, c) in columns where c.count > 0 {
@@ -120,22 +148,13 @@ public struct AlpacaBarsClient: MarketDataProvider {
         }
     }
 
-    private static func add(_ bars: [Bar], to columns: inout BarColumns, symbol: String) throws(ProviderError) {
-        columns.reserve(columns.count + bars.count)
-        for b in bars {
-            guard let t = RFC3339.parse(b.t) else {
-                throw ProviderError(.malformed, .alpaca, symbol: symbol, "bar time '\(b.t)' is not an RFC 3339 instant")
-            }
-            columns.append(time: t, open: b.o, high: b.h, low: b.l, close: b.c, volume: b.v, vwap: b.vw, tradeCount: b.n)
-        }
-    }
-
     /// Percent-escapes a path segment or query value.
     static func escape(_ s: String) -> String {
         s.addingPercentEncoding(withAllowedCharacters: .alphanumerics.union(CharacterSet(charactersIn: "-._~"))) ?? s
     }
 
-    // The documented JSON shapes.
+    // The documented JSON shapes (the latest bar's answer; the pages' shapes are the reference the page reader is
+    // tested against).
     struct Bar: Decodable {
         let t: String
         let o, h, l, c, v: Double
