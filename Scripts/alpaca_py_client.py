@@ -2,7 +2,7 @@
 
 Run by Scripts/alpaca-py.sh against an exchange in manual clock mode. Exercises: account; market, limit, stop,
 stop-limit and trailing-stop orders; replace and cancel; a bracket order; positions and closing them; the
-trade_updates stream; historical bars (paged). Exits non-zero on the first failed check.
+trade_updates stream; historical bars (paged); the bars data stream (StockDataStream, MessagePack). Exits non-zero on the first failed check.
 """
 import asyncio
 import json
@@ -15,6 +15,7 @@ from datetime import datetime, timezone
 
 from alpaca.common.exceptions import APIError
 from alpaca.data.historical import StockHistoricalDataClient
+from alpaca.data.live import StockDataStream
 from alpaca.data.requests import StockBarsRequest
 from alpaca.data.timeframe import TimeFrame
 from alpaca.trading.client import TradingClient
@@ -111,6 +112,30 @@ time.sleep(0.5)
 mine = [e for e, oid in events if oid == str(market.id)]
 check("trade_updates: new then fill for the market order", mine[:2] == ["new", "fill"])
 check("trade_updates: replaced and canceled events", any(e == "replaced" for e, _ in events) and any(e == "canceled" for e, _ in events))
+
+# The data stream: StockDataStream speaks MessagePack (its Content-Type), bars arrive as the clock advances.
+live_bars = []
+
+
+async def on_bar(bar):
+    live_bars.append(bar)
+
+
+data_stream = StockDataStream(key, secret, url_override=base.replace("http://", "ws://") + "/v2/iex")
+data_stream.subscribe_bars(on_bar, "SPY")
+threading.Thread(target=data_stream.run, daemon=True).start()
+time.sleep(1.0)
+advance(3)
+for _ in range(100):
+    if len(live_bars) >= 3:
+        break
+    time.sleep(0.1)
+check(f"StockDataStream (msgpack): SPY bars as the clock advances ({len(live_bars)})", len(live_bars) >= 3)
+check("StockDataStream bars carry symbol, time and prices",
+      all(b.symbol == "SPY" and b.timestamp.tzinfo is not None and b.close > 0 and b.high >= b.low for b in live_bars))
+check("StockDataStream bars one minute apart",
+      all((b.timestamp - a.timestamp).total_seconds() == 60 for a, b in zip(live_bars, live_bars[1:])))
+data_stream.stop()
 
 played = advance(1000)["steps_played"]
 data = StockHistoricalDataClient(key, secret, url_override=base)

@@ -33,9 +33,76 @@ public enum AlpacaBenchmark {
         /// Symbols per alpaca-py call (its whole answer is held as models, so large downloads go in batches).
         public var peerBatch = 0
         public var roundTrips: [Double] = []
+        /// Milliseconds from a bar's publication on the data stream to the exchange's answer to the order
+        /// submitted on it (through `AlpacaFeed` and `AlpacaRESTClient`).
+        public var barToOrder: [Double] = []
     }
 
     static let keys = ExchangeKeys(keyID: "PKBENCH", secretKey: "bench-secret")
+
+    /// Serves `market` on a loopback port while `body` runs with its base URL.
+    static func serving<T>(_ market: ExchangeMarket, _ body: (String) async throws -> T) async throws -> T {
+        let server = ExchangeServer(market: market, keys: keys, port: 0, pace: .manual)
+        var logger = Logger(label: "bench.exchange")
+        logger.logLevel = .critical
+        let (ports, continuation) = AsyncStream<Int>.makeStream()
+        let task = Task { try await server.application(logger: logger) { continuation.yield($0) }.runService(gracefulShutdownSignals: []) }
+        defer { task.cancel() }
+        var it = ports.makeAsyncIterator()
+        guard let port = await it.next() else { throw CancellationError() }
+        return try await body("http://127.0.0.1:\(port)")
+    }
+
+    /// Bar-to-order latency: one symbol replayed from its first bar; for each of `count` steps, the time from the
+    /// exchange publishing the bar (the clock advanced) to the answer to a limit order `AlpacaFeed`'s step triggered.
+    static func barToOrder(_ c: Configuration, count: Int, config: BacktestConfig) async throws -> [Double] {
+        let data = try SyntheticMarket(seed: 7).generate(symbols: 1, from: c.from, to: c.to, interval: .minute)
+        let market = try ExchangeMarket(data: data, config: config)
+        return try await serving(market) { base in
+            let credentials = AlpacaCredentials(keyID: keys.keyID, secretKey: keys.secretKey)
+            let endpoints = AlpacaEndpoints(oneServer: base)
+            let policy = RequestPolicy(limiter: nil, retry: .standard, timeout: .seconds(120))
+            let rest = AlpacaRESTClient(credentials: credentials, endpoints: endpoints, policy: policy)
+            let feed = AlpacaFeed(symbols: data.symbols, credentials: credentials, endpoints: endpoints, feed: "iex", policy: policy)
+            let clock = ContinuousClock()
+            let published = Mutex<[UnixNanos: ContinuousClock.Instant]>([:])
+            let latencies = Mutex<[Double]>([])
+            let seen = Atomic<Int>(0)
+            let symbol = data.symbols[0]
+            let reader = Task {
+                var n = 0
+                for try await batch in feed.steps() {
+                    for step in batch {
+                        n += 1
+                        if let t0 = published.withLock({ $0[step.time] }) {
+                            _ = try await rest.submit(AlpacaOrderRequest(symbol: symbol, qty: "1", side: "buy", type: "limit",
+                                                                         timeInForce: "gtc", limitPrice: "0.01", clientOrderId: "bar-\(n)"))
+                            let ms = Double((clock.now - t0) / .nanoseconds(1)) / 1e6
+                            latencies.withLock { $0.append(ms) }
+                        }
+                        seen.add(1, ordering: .releasing)
+                    }
+                }
+            }
+            defer { feed.stop(); reader.cancel() }
+            // Until the subscription is live (bounded: a minute).
+            let deadline = clock.now + .seconds(60)
+            while seen.load(ordering: .acquiring) == 0, clock.now < deadline, !market.finished {
+                market.advance(1)
+                try await Task.sleep(for: .milliseconds(5))
+            }
+            // A step is handed out when a later bar shows it complete or all its symbols arrived (one symbol: at once).
+            for _ in 0..<count where !market.finished {
+                let before = latencies.withLock { $0.count }
+                let time = market.replay.timeline[market.stepsPlayed].time
+                published.withLock { $0[time] = clock.now }
+                market.advance(1)
+                let limit = clock.now + .seconds(10)
+                while latencies.withLock({ $0.count }) == before, clock.now < limit { await Task.yield() }
+            }
+            return latencies.withLock { $0 }
+        }
+    }
 
     public static func run(_ c: Configuration) async throws -> Report {
         let data = try SyntheticMarket(seed: 7).generate(symbols: c.symbols, from: c.from, to: c.to, interval: .minute)
@@ -45,15 +112,13 @@ public enum AlpacaBenchmark {
         config.session = .nyse
         let market = try ExchangeMarket(data: data, from: last, config: config)
         market.advance(1)
-        let server = ExchangeServer(market: market, keys: keys, port: 0, pace: .manual)
-        var logger = Logger(label: "bench.exchange")
-        logger.logLevel = .critical
-        let (ports, continuation) = AsyncStream<Int>.makeStream()
-        let task = Task { try await server.application(logger: logger) { continuation.yield($0) }.runService(gracefulShutdownSignals: []) }
-        defer { task.cancel() }
-        var it = ports.makeAsyncIterator()
-        guard let port = await it.next() else { throw CancellationError() }
-        let base = "http://127.0.0.1:\(port)"
+        var report = try await serving(market) { base in try await downloadAndRoundTrips(c, data: data, market: market, base: base) }
+        report.barToOrder = try await barToOrder(c, count: c.orders, config: config)
+        return report
+    }
+
+    static func downloadAndRoundTrips(_ c: Configuration, data: MarketDataset, market: ExchangeMarket, base: String) async throws -> Report {
+        let last = data.series.map { $0.time.last ?? 0 }.max() ?? 0
         let credentials = AlpacaCredentials(keyID: keys.keyID, secretKey: keys.secretKey)
         let endpoints = AlpacaEndpoints(oneServer: base)
         let policy = RequestPolicy(limiter: nil, retry: .standard, timeout: .seconds(120))
@@ -123,6 +188,10 @@ public enum AlpacaBenchmark {
         }
         lines.append(String(format: "order round trip (submit → trade_updates new), %d orders: p50 %.3f ms, p99 %.3f ms",
                             sorted.count, pct(0.5), pct(0.99)))
+        let b2o = r.barToOrder.sorted()
+        func bpct(_ p: Double) -> Double { b2o.isEmpty ? 0 : b2o[min(b2o.count - 1, Int(Double(b2o.count) * p))] }
+        lines.append(String(format: "bar to order (bar published on the data stream → AlpacaFeed step → order accepted), %d bars: p50 %.3f ms, p99 %.3f ms",
+                            b2o.count, bpct(0.5), bpct(0.99)))
         return lines.joined(separator: "\n")
     }
 }

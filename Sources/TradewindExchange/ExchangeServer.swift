@@ -41,6 +41,9 @@ public struct ExchangeServer: Sendable {
             return AlpacaReply.json(ClockAdvance(played: played, stepsPlayed: market.stepsPlayed, finished: market.finished,
                                                  now: AlpacaJSON.time(market.now)))
         }
+        router.post("/tradewind/faults/drop-data-streams") { _, _ in
+            AlpacaReply.json(["dropped": market.dropDataStreams()])
+        }
         return router
     }
 

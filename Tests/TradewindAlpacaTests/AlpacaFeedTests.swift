@@ -40,6 +40,37 @@ import TradewindProviders
         }
     }
 
+    @Test func aDroppedDataStreamIsResubscribedAndItsGapBackfilledFromRESTWithoutDuplicates() async throws {
+        let data = ExchangeHarness.recording()
+        try await ExchangeHarness.with(try ExchangeHarness.market(data)) { x in
+            let feed = AlpacaFeed(symbols: ["AAA", "BBB"], credentials: ExchangeHarness.credentials,
+                                  endpoints: AlpacaEndpoints(oneServer: x.base), feed: "iex", policy: ExchangeHarness.quick)
+            let got = Mutex<[FeedStep]>([])
+            let reader = Task {
+                for try await batch in feed.steps() { got.withLock { $0.append(contentsOf: batch) } }
+            }
+            defer { feed.stop(); reader.cancel() }
+            #expect(await eventually { x.market.advance(1); return !got.withLock { $0.isEmpty } })
+            x.market.advance(5)
+            #expect(await eventually { got.withLock { $0.last?.time } == x.market.replay.timeline[x.market.stepsPlayed - 1].time })
+            // The connection drops; 30 bars are played while the feed is away (to nobody), then 10 more.
+            #expect(x.market.dropDataStreams() == 1)
+            x.market.advance(30)
+            #expect(await eventually { x.market.dataStreamSubscribers > 0 }, "the feed reconnected and subscribed")
+            x.market.advance(10)
+            let timeline = x.market.replay.timeline
+            let last = timeline[x.market.stepsPlayed - 1].time
+            #expect(await eventually { got.withLock { $0.last?.time } == last })
+            let steps = got.withLock { $0 }
+            let first = try #require(timeline.firstIndex { $0.time == steps[0].time })
+            // Every step from the first seen to the last played, once each, in order: the gap came from REST.
+            #expect(steps.map(\.time) == timeline[first..<x.market.stepsPlayed].map(\.time))
+            for (step, played) in zip(steps, timeline[first...]) {
+                #expect(step.bars.map(\.close) == played.bars.map(\.close))
+            }
+        }
+    }
+
     @Test func stepsCompleteWhenEverySymbolArrivedOrALaterBarShowsTheRestAreNotComing() {
         var a = StepAssembler(symbols: ["A", "B"])
         func bar(_ s: Int, _ t: UnixNanos) -> StreamedBarAt {

@@ -2,6 +2,7 @@ import Foundation
 import Synchronization
 import HummingbirdWSClient
 import Logging
+import NIOCore
 import Testing
 @testable import TradewindAlpaca
 import TradewindCore
@@ -121,6 +122,45 @@ import TradewindProviders
                 #expect(decoded.map(\.T) == ["b", "b"])
                 #expect(decoded.map(\.S) == ["AAA", "AAA"], "only the subscribed symbol")
                 #expect(decoded.map { $0.c ?? 0 } == Array(data["AAA"]!.close.prefix(2)))
+                try await outbound.close(.normalClosure, reason: nil)
+            }
+        }
+    }
+}
+
+extension ExchangeMarketDataTests {
+    @Test func aMessagePackClientGetsBinaryFramesWithTimestampTimes() async throws {
+        let data = ExchangeHarness.recording()
+        try await ExchangeHarness.with(try ExchangeHarness.market(data)) { x in
+            var logger = Logger(label: "test")
+            logger.logLevel = .critical
+            let market = x.market
+            // As alpaca-py's StockDataStream connects.
+            let config = WebSocketClientConfiguration(additionalHeaders: [.contentType: "application/msgpack"])
+            try await WebSocketClient.connect(url: "ws://127.0.0.1:\(x.port)/v2/iex", configuration: config, logger: logger) { inbound, outbound, _ in
+                var messages = inbound.messages(maxSize: 1 << 20).makeAsyncIterator()
+                func next() async throws -> [MessagePack] {
+                    guard case .binary(let b) = try await messages.next() else { return [] }
+                    return try MessagePack.decode(Array(b.readableBytesView)).array ?? []
+                }
+                func send(_ pairs: [(String, MessagePack)]) async throws {
+                    let value = MessagePack.map(pairs.map { MessagePack.Pair(.string($0.0), $0.1) })
+                    try await outbound.write(.binary(ByteBuffer(bytes: value.encoded())))
+                }
+                #expect(try await next().compactMap(AlpacaDataMessage.init(messagePack:)) == [.success("connected")])
+                try await send([("action", .string("auth")), ("key", .string("PKTEST")), ("secret", .string("test-secret"))])
+                #expect(try await next().compactMap(AlpacaDataMessage.init(messagePack:)) == [.success("authenticated")])
+                try await send([("action", .string("subscribe")), ("bars", .array([.string("BBB")]))])
+                #expect(try await next().first?["bars"] == .array([.string("BBB")]))
+                market.advance(2)
+                let bars = try await next() + next()
+                #expect(bars.map { $0["T"] } == [.string("b"), .string("b")])
+                let series = data["BBB"]!
+                for (k, bar) in bars.enumerated() {
+                    let seconds = series.time[k] / UnixTime.nanosPerSecond
+                    #expect(bar["t"] == .timestamp(seconds: seconds, nanoseconds: 0), "times are the timestamp extension")
+                    #expect(bar["c"] == .double(series.close[k]) && bar["S"] == .string("BBB"))
+                }
                 try await outbound.close(.normalClosure, reason: nil)
             }
         }

@@ -9,8 +9,8 @@ import TradewindProviders
 
 /// TradewindLive's `MarketFeed` on Alpaca's real-time stock stream (`/v2/iex` or `/v2/sip`): authenticates,
 /// subscribes to the symbols' minute bars, and hands the runtime one step per minute, as soon as every symbol's bar
-/// for it arrived (or a later bar shows it complete). After a dropped connection it reconnects, subscribes again and
-/// takes the bars it missed from the historical bars API (`TradewindProviders.AlpacaBarsClient`). Runs until the
+/// for it arrived (or a later bar shows it complete). After a dropped connection it reconnects, subscribes again and,
+/// once the subscription is confirmed, takes the bars it missed from the historical bars API (`TradewindProviders.AlpacaBarsClient`). Runs until the
 /// task is cancelled; refused keys (402) end it with the error.
 public struct AlpacaFeed: MarketFeed {
     public let symbols: [String]
@@ -57,8 +57,10 @@ public struct AlpacaFeed: MarketFeed {
                 var failures = 0
                 while !Task.isCancelled {
                     do {
-                        if let after = assembler.withLock({ $0.latest }) {
-                            // Back after a drop: the bars missed meanwhile, from REST.
+                        // Back after a drop: once subscribed again, the bars missed meanwhile come from REST (bars
+                        // streamed meanwhile wait in the socket; the assembler drops what it already gave out).
+                        let backfill: @Sendable () async throws -> Void = {
+                            guard let after = assembler.withLock({ $0.latest }) else { return }
                             let missed = try await feed.missedBars(after: after)
                             let steps = assembler.withLock { a in
                                 for (symbol, bar) in missed { a.add(symbol, bar) }
@@ -66,7 +68,7 @@ public struct AlpacaFeed: MarketFeed {
                             }
                             for step in steps { continuation.yield([step][...]) }
                         }
-                        try await feed.listen { symbol, bar in
+                        try await feed.listen(onSubscribed: backfill) { symbol, bar in
                             let steps = assembler.withLock { a in
                                 a.add(symbol, bar)
                                 return a.completeSteps(flushBefore: bar.time)
@@ -88,8 +90,9 @@ public struct AlpacaFeed: MarketFeed {
         }
     }
 
-    /// One connection: auth, subscribe, then every bar to `onBar` until the connection ends.
-    private func listen(_ onBar: @escaping @Sendable (String, StreamedBarAt) -> Void) async throws {
+    /// One connection: auth, subscribe (then `onSubscribed`), then every bar to `onBar` until the connection ends.
+    private func listen(onSubscribed: @escaping @Sendable () async throws -> Void,
+                        _ onBar: @escaping @Sendable (String, StreamedBarAt) -> Void) async throws {
         var logger = Logger(label: "tradewind.alpaca.feed")
         logger.logLevel = .critical
         let url = endpoints.stream + "/v2/" + feed
@@ -108,6 +111,8 @@ public struct AlpacaFeed: MarketFeed {
                     case "success" where m.msg == "authenticated":
                         let sub = AlpacaDataAction(action: "subscribe", bars: symbols)
                         try await outbound.write(.text(String(decoding: try JSONEncoder().encode(sub), as: UTF8.self)))
+                    case "subscription":
+                        try await onSubscribed()
                     case "error" where m.code == 402 || m.code == 401:
                         throw AlpacaError.http(status: 402, code: m.code, message: m.msg ?? "auth failed", path: "/v2/\(feed)")
                     case "b":

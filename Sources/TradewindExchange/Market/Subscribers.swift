@@ -28,6 +28,19 @@ final class Subscribers: Sendable {
         clients.withLock { $0.all.removeValue(forKey: id) }?.continuation.finish()
     }
 
+    /// Clients subscribed to at least one symbol.
+    var subscribed: Int { clients.withLock { $0.all.values.count { !$0.symbols.isEmpty } } }
+
+    /// Ends every client's frames (their connections close); returns how many there were.
+    func disconnectAll() -> Int {
+        let all = clients.withLock { c in
+            defer { c.all = [:] }
+            return Array(c.all.values)
+        }
+        for client in all { client.continuation.finish() }
+        return all.count
+    }
+
     /// Sets a data client's subscriptions.
     func subscribe(_ id: Int, _ change: (inout Set<String>) -> Void) -> Set<String> {
         clients.withLock { c in

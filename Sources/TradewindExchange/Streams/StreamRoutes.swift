@@ -51,8 +51,10 @@ enum StreamRoutes {
             while try await messages.next() != nil {}
         }
         for feed in ["/v2/iex", "/v2/sip", "/v2/test"] {
-            router.ws(RouterPath(feed)) { inbound, outbound, _ in
-                try await dataStream(inbound, outbound, market, keys)
+            router.ws(RouterPath(feed)) { inbound, outbound, context in
+                // Alpaca's negotiation: MessagePack frames for clients that connect with that content type.
+                let msgpack = context.request.headers[.contentType]?.lowercased().contains("msgpack") == true
+                try await dataStream(inbound, DataStreamWriter(outbound: outbound, messagePack: msgpack), market, keys)
             }
         }
     }
@@ -61,43 +63,39 @@ enum StreamRoutes {
         String(decoding: (try? AlpacaJSON.encoder().encode(AlpacaStreamEnvelope(stream: stream, data: s))) ?? Data(), as: UTF8.self)
     }
 
-    private static func frame(_ messages: [AlpacaDataMessage]) -> String {
-        String(decoding: (try? JSONEncoder().encode(messages)) ?? Data("[]".utf8), as: UTF8.self)
-    }
-
     /// The data stream's protocol: `connected`, then `auth` (402 on wrong keys, 401 before auth, 403 twice),
-    /// `subscribe`/`unsubscribe` answered with the subscription, 400 on invalid syntax.
-    private static func dataStream(_ inbound: WebSocketInboundStream, _ outbound: WebSocketOutboundWriter,
+    /// `subscribe`/`unsubscribe` answered with the subscription, 400 on invalid syntax. Actions may come as JSON or
+    /// MessagePack; answers go in the connection's negotiated encoding.
+    private static func dataStream(_ inbound: WebSocketInboundStream, _ out: DataStreamWriter,
                                    _ market: ExchangeMarket, _ keys: ExchangeKeys) async throws {
-        try await outbound.write(.text(frame([.success("connected")])))
+        try await out.send([.success("connected")])
         let client = market.barUpdates.connect()
         defer { market.barUpdates.disconnect(client.id) }
         try await withThrowingTaskGroup(of: Void.self) { group in
-            group.addTask { for await f in client.frames { try await outbound.write(.text(f)) } }
+            group.addTask { for await f in client.frames { try await out.forward(f) } }
             group.addTask {
                 var authorized = false
                 var trades = Set<String>(), quotes = Set<String>()
                 for try await message in inbound.messages(maxSize: 1 << 16) {
-                    let data = message.payload
-                    guard let action = try? JSONDecoder().decode(AlpacaDataAction.self, from: data) else {
-                        try await outbound.write(.text(frame([.error(400, "invalid syntax")])))
+                    guard let action = DataStreamWriter.action(message) else {
+                        try await out.send([.error(400, "invalid syntax")])
                         continue
                     }
                     switch action.action {
                     case "auth":
                         if authorized {
-                            try await outbound.write(.text(frame([.error(403, "already authenticated")])))
+                            try await out.send([.error(403, "already authenticated")])
                         } else if keys.check(keyID: action.key, secretKey: action.secret) == .valid {
                             authorized = true
-                            try await outbound.write(.text(frame([.success("authenticated")])))
+                            try await out.send([.success("authenticated")])
                         } else {
-                            try await outbound.write(.text(frame([.error(402, "auth failed")])))
-                            try await outbound.close(.policyViolation, reason: "auth failed")
+                            try await out.send([.error(402, "auth failed")])
+                            try await out.outbound.close(.policyViolation, reason: "auth failed")
                             return
                         }
                     case "subscribe", "unsubscribe":
                         guard authorized else {
-                            try await outbound.write(.text(frame([.error(401, "not authenticated")])))
+                            try await out.send([.error(401, "not authenticated")])
                             continue
                         }
                         let add = action.action == "subscribe"
@@ -110,9 +108,9 @@ enum StreamRoutes {
                         m.bars = bars.sorted()
                         m.trades = trades.sorted()
                         m.quotes = quotes.sorted()
-                        try await outbound.write(.text(frame([m])))
+                        try await out.send([m])
                     default:
-                        try await outbound.write(.text(frame([.error(400, "invalid syntax")])))
+                        try await out.send([.error(400, "invalid syntax")])
                     }
                 }
             }

@@ -75,17 +75,7 @@ struct AlpacaBarsPageReader {
     /// An array of bars (`[{"t":…,"o":…,…},…]`).
     private mutating func bars(into c: inout BarColumns) throws(Failure) {
         try expect(UInt8(ascii: "["))
-        skipSpace()
-        if peek() == UInt8(ascii: "]") { i += 1; return }
-        while true {
-            try bar(into: &c)
-            skipSpace()
-            guard i < u.count else { throw fail("the bars array is truncated") }
-            let b = u[i]
-            i += 1
-            if b == UInt8(ascii: "]") { return }
-            guard b == UInt8(ascii: ",") else { i -= 1; throw fail("expected ',' or ']' in the bars array") }
-        }
+        try items(until: UInt8(ascii: "]")) { r throws(Failure) in try r.bar(into: &c) }
     }
 
     private mutating func bar(into c: inout BarColumns) throws(Failure) {
@@ -124,20 +114,29 @@ struct AlpacaBarsPageReader {
     /// The members of an object whose `{` was read: `body` reads each value after its key (the key's byte range,
     /// without quotes and undecoded).
     private mutating func members(_ body: (inout AlpacaBarsPageReader, Range<Int>) throws(Failure) -> Void) throws(Failure) {
+        try items(until: UInt8(ascii: "}")) { r throws(Failure) in
+            let key = try r.string()
+            try r.expect(UInt8(ascii: ":"))
+            r.skipSpace()
+            try body(&r, key)
+        }
+    }
+
+    /// The comma-separated items of an array or object whose opening bracket was read, through `close`: `item`
+    /// reads each one.
+    private mutating func items(until close: UInt8, _ item: (inout AlpacaBarsPageReader) throws(Failure) -> Void) throws(Failure) {
+        let name = Character(Unicode.Scalar(close))
         skipSpace()
-        if peek() == UInt8(ascii: "}") { i += 1; return }
+        if peek() == close { i += 1; return }
         while true {
             skipSpace()
-            let key = try string()
-            try expect(UInt8(ascii: ":"))
+            try item(&self)
             skipSpace()
-            try body(&self, key)
-            skipSpace()
-            guard i < u.count else { throw fail("the object is truncated") }
+            guard i < u.count else { throw fail("truncated before '\(name)'") }
             let b = u[i]
             i += 1
-            if b == UInt8(ascii: "}") { return }
-            guard b == UInt8(ascii: ",") else { i -= 1; throw fail("expected ',' or '}'") }
+            if b == close { return }
+            guard b == UInt8(ascii: ",") else { i -= 1; throw fail("expected ',' or '\(name)'") }
         }
     }
 
@@ -272,16 +271,7 @@ struct AlpacaBarsPageReader {
             try members { r, _ throws(Failure) in try r.skipValue(depth: depth + 1) }
         case UInt8(ascii: "["):
             i += 1
-            skipSpace()
-            if peek() == UInt8(ascii: "]") { i += 1; return }
-            while true {
-                try skipValue(depth: depth + 1)
-                skipSpace()
-                guard let c = peek() else { throw fail("the array is truncated") }
-                i += 1
-                if c == UInt8(ascii: "]") { return }
-                guard c == UInt8(ascii: ",") else { i -= 1; throw fail("expected ',' or ']'") }
-            }
+            try items(until: UInt8(ascii: "]")) { r throws(Failure) in try r.skipValue(depth: depth + 1) }
         case UInt8(ascii: "\""): _ = try string()
         case UInt8(ascii: "t"): try literal("true")
         case UInt8(ascii: "f"): try literal("false")
