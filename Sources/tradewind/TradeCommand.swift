@@ -102,7 +102,7 @@ struct TradeRunCommand: AsyncParsableCommand {
                 let account = try AlpacaAccountSettings(environment: ProcessInfo.processInfo.environment, live: live)
                 let feed = account.feed(symbols: data.symbols, feed: dataFeed)
                 let broker = account.broker()
-                try await broker.connect(symbols: feed.symbols, requireFlat: true)
+                try await broker.connect(symbols: feed.symbols)
                 // Client order ids must be new at Alpaca: the run's id is its start time.
                 let runtime = try TradingRuntime(symbols: feed.symbols, interval: .minute, config: settings, broker: broker,
                                                  risk: limits, journal: journal, notifier: notifier,

@@ -13,18 +13,21 @@ public struct JournalSummary: Sendable, Equatable {
     public var lastTime: String?
     public var latestRejections: [String] = []
     public var tornLines = 0
+    /// What the start-up reconciliations found (orders adopted, external orders, fills made while down).
+    public var reconciliationNotes: [String] = []
 
-    /// Reads the journal at `path`.
+    /// Reads the journal file at `path`.
     public init(path: String) throws(JournalError) {
         guard let data = FileManager.default.contents(atPath: path) else {
             throw .cannotOpen(path: path, reason: "no such file, or not readable")
         }
-        for line in data.split(separator: UInt8(ascii: "\n")) where !line.isEmpty {
-            guard let object = try? JSONSerialization.jsonObject(with: Data(line)) as? [String: Any],
-                  let kind = object["kind"] as? String else {
-                tornLines += 1
-                continue
-            }
+        self.init(lines: String(decoding: data, as: UTF8.self).split(separator: "\n"))
+    }
+
+    /// Summarises a journal's lines (any medium's: `TradingJournal.lines()`).
+    public init(lines: some Sequence<some StringProtocol>) {
+        for object in JournalLines.objects(lines, torn: &tornLines) {
+            let kind = object["kind"] as? String ?? ""
             if let t = object["time"] as? String { lastTime = t }
             switch kind {
             case "intent": intents += 1
@@ -39,6 +42,7 @@ public struct JournalSummary: Sendable, Equatable {
             case "lifecycle":
                 if object["event"] as? String == "start" { starts += 1 }
                 if object["event"] as? String == "end" { ends += 1 }
+            case "reconciliation": reconciliationNotes.append(object["note"] as? String ?? "")
             default: tornLines += 1
             }
         }
@@ -53,6 +57,7 @@ public struct JournalSummary: Sendable, Equatable {
         ]
         for h in halts { lines.append("halted: \(h)") }
         for r in latestRejections { lines.append("refused: \(r)") }
+        for n in reconciliationNotes { lines.append("reconciled: \(n)") }
         if tornLines > 0 { lines.append("unreadable lines: \(tornLines) (a write interrupted by a crash)") }
         return lines.joined(separator: "\n")
     }

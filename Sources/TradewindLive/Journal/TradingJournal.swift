@@ -10,16 +10,28 @@ public enum JournalEntry: Sendable {
     case riskRejection(order: String, reason: String, time: UnixNanos)
     case halt(reason: String, time: UnixNanos)
     case lifecycle(String, time: UnixNanos)
+    /// What a reconciliation with the broker found: an order adopted, an external order, fills made while down.
+    case reconciliation(String, time: UnixNanos)
 }
 
-/// Where the runtime records what it does before it does it. Writes are durable when `record` returns.
+/// Where the runtime records what it does before it does it. Writes are durable when `record` returns. Every
+/// implementation keeps the same JSON line per entry (`FileJournal.line`), so reading back works alike from each.
+/// Implementations: `FileJournal` (a JSON-lines file) and `StoreJournal` (the store's trading-journal area).
 public protocol TradingJournal: AnyObject {
     func record(_ entry: JournalEntry) throws
     func record(_ entries: [JournalEntry]) throws
+    /// Every entry written so far (by this and earlier runs), as JSON lines, oldest first.
+    func lines() throws -> [String]
 }
 
 extension TradingJournal {
     public func record(_ entry: JournalEntry) throws { try record([entry]) }
+
+    /// What the journal says about earlier runs, for the start-up reconciliation.
+    public func readBack() throws -> JournalRecord { JournalRecord(lines: try lines()) }
+
+    /// Counts, halts and refusals, for `tradewind trade status`.
+    public func summary() throws -> JournalSummary { JournalSummary(lines: try lines()) }
 }
 
 /// A journal in a file of JSON lines, one entry per line, appended and flushed to the storage device (`fsync`)
@@ -48,6 +60,13 @@ public final class FileJournal: TradingJournal {
     }
 
     deinit { try? handle.close() }
+
+    public func lines() throws -> [String] {
+        guard let data = FileManager.default.contents(atPath: path) else {
+            throw JournalError.cannotOpen(path: path, reason: "cannot read the file back")
+        }
+        return String(decoding: data, as: UTF8.self).split(separator: "\n").map(String.init)
+    }
 
     public func record(_ entries: [JournalEntry]) throws {
         guard !entries.isEmpty else { return }
@@ -104,6 +123,8 @@ public final class FileJournal: TradingJournal {
             add("kind", "halt"); add("time", ISO8601.utc(t)); add("reason", why)
         case .lifecycle(let what, let t):
             add("kind", "lifecycle"); add("time", ISO8601.utc(t)); add("event", what)
+        case .reconciliation(let note, let t):
+            add("kind", "reconciliation"); add("time", ISO8601.utc(t)); add("note", note)
         }
         return "{" + fields.map { "\(JSONString.quoted($0.0)):\($0.1)" }.joined(separator: ",") + "}"
     }
