@@ -4,6 +4,7 @@ import TradewindCore
 import TradewindData
 import TradewindEngine
 import TradewindLive
+import TradewindStore
 import TradewindStrategies
 
 /// A runtime killed at a chosen moment and started again on the same broker and journal: the start-up
@@ -84,7 +85,7 @@ import TradewindStrategies
     }
 
     /// Runs `process` from `index` until an order intent is journaled at a step; returns the step after it.
-    static func runUntilAnIntent(_ process: Process, journal: FileJournal, from index: Int) throws -> Int {
+    static func runUntilAnIntent(_ process: Process, journal: any TradingJournal, from index: Int) throws -> Int {
         var i = index
         let before = try journal.readBack().intentClientIDs.count
         while i < Fixture.steps.count {
@@ -108,12 +109,26 @@ import TradewindStrategies
         #expect(abs(status.cash - account.cash) <= 1e-6 * max(abs(account.cash), 1), "\(label): cash \(status.cash) vs \(account.cash)")
     }
 
-    @Test func aRestartAdoptsTheEarlierRunsPositionsAndBooksTheFillsMadeWhileDown() async throws {
+    /// Where the journal is kept: one protocol, two media, read back alike.
+    enum Medium: String, CaseIterable, Sendable {
+        case file, sqliteStore
+
+        /// Opens the journal at `path` (a JSON-lines file, or a SQLite store's trading-journal area) as a process does.
+        func open(_ path: String) async throws -> any TradingJournal {
+            switch self {
+            case .file: return try FileJournal(path: path)
+            case .sqliteStore: return StoreJournal(store: try await SQLStore.open(path), name: "restart-test")
+            }
+        }
+    }
+
+    @Test(arguments: Medium.allCases)
+    func aRestartAdoptsTheEarlierRunsPositionsAndBooksTheFillsMadeWhileDown(_ medium: Medium) async throws {
         let path = Self.journalPath()
         defer { try? FileManager.default.removeItem(atPath: path) }
         let broker = try Self.paper()
         // Run 1 trades until it holds a position and has just sent an order, then dies (no finish, no end entry).
-        var journal = try FileJournal(path: path)
+        var journal = try await medium.open(path)
         let first = try Process(broker, journal: journal)
         _ = try await first.begin()
         var i = try Self.runUntilAnIntent(first, journal: journal, from: 0)
@@ -126,7 +141,7 @@ import TradewindStrategies
         let fillsWhileDown = polled.filter { if case .fill = $0.kind { true } else { false } }.count
         #expect(fillsWhileDown > 0, "no fill happened while down; the test proves nothing")
 
-        journal = try FileJournal(path: path)
+        journal = try await medium.open(path)
         let second = try Process(broker, journal: journal)
         let report = try await second.begin()
         #expect(report.fillsWhileDown == fillsWhileDown)
@@ -146,6 +161,10 @@ import TradewindStrategies
         let ids = try await Self.clientIDsAtBroker(broker)
         #expect(Set(ids).count == ids.count, "a client order id reached the broker twice")
         #expect(record.starts == 2)
+        let summary = try journal.summary()
+        #expect(summary.positions == broker.snapshot().positions)
+        #expect(summary.fills == brokerFills.count && summary.starts == 2 && summary.ends == 1)
+        #expect(summary.text.contains("positions: ") && summary.text.contains("P&L: "))
     }
 
     /// Runs a process on a broker that dies at its first order; returns the step index after the crash and the

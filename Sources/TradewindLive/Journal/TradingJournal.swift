@@ -92,7 +92,7 @@ public final class FileJournal: TradingJournal {
         func num(_ k: String, _ v: Double) { fields.append((k, v.isFinite ? String(v) : "null")) }
         switch e {
         case .intent(let c, let t):
-            add("kind", "intent"); add("time", ISO8601.utc(t))
+            add("kind", e.kind); add("time", ISO8601.utc(t))
             switch c {
             case .submit(let o): add("command", "submit"); describe(o, add)
             case .bracket(let o, let tp, let sl, _):
@@ -104,7 +104,7 @@ public final class FileJournal: TradingJournal {
             case .replace(let id, let new): add("command", "replace"); add("replaces", id); describe(new, add)
             }
         case .update(let u, let t):
-            add("kind", "update"); add("time", ISO8601.utc(t))
+            add("kind", e.kind); add("time", ISO8601.utc(t))
             add("event_id", u.eventID); add("broker_id", u.brokerID)
             switch u.kind {
             case .accepted(let c, let s, let r, let st, let why):
@@ -118,13 +118,13 @@ public final class FileJournal: TradingJournal {
                 num("slippage_cost", slip)
             }
         case .riskRejection(let o, let why, let t):
-            add("kind", "risk_rejection"); add("time", ISO8601.utc(t)); add("client_id", o); add("reason", why)
+            add("kind", e.kind); add("time", ISO8601.utc(t)); add("client_id", o); add("reason", why)
         case .halt(let why, let t):
-            add("kind", "halt"); add("time", ISO8601.utc(t)); add("reason", why)
+            add("kind", e.kind); add("time", ISO8601.utc(t)); add("reason", why)
         case .lifecycle(let what, let t):
-            add("kind", "lifecycle"); add("time", ISO8601.utc(t)); add("event", what)
+            add("kind", e.kind); add("time", ISO8601.utc(t)); add("event", what)
         case .reconciliation(let note, let t):
-            add("kind", "reconciliation"); add("time", ISO8601.utc(t)); add("note", note)
+            add("kind", e.kind); add("time", ISO8601.utc(t)); add("note", note)
         }
         return "{" + fields.map { "\(JSONString.quoted($0.0)):\($0.1)" }.joined(separator: ",") + "}"
     }
