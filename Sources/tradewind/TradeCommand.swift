@@ -89,7 +89,7 @@ struct TradeRunCommand: AsyncParsableCommand {
             let limits = try config.map { path throws(RiskConfigError) in try RiskLimits.load(path: path) } ?? RiskLimits()
             let opened = try await store.open(state: state)
             defer { if let s = opened.store { Task { await s.close() } } }
-            let journal = opened.journal
+            let journal = CrashAfterIntentJournal.wrapping(opened.journal)
             let notifier = try webhookFormat.map { format throws -> WebhookNotifier in
                 guard let kind = WebhookNotifier.Format(rawValue: format) else {
                     throw ValidationError("--webhook-format \(format): expected discord or json")
