@@ -26,7 +26,9 @@ struct TradeRunCommand: AsyncParsableCommand {
         abstract: "Trade a catalog strategy (the default subcommand: `tradewind trade --strategy …`).",
         discussion: """
             The strategy runs unchanged from the backtest, through the risk manager (--config) and the journal \
-            (--state) to the broker. --broker paper fills with the engine's fill models and the cost flags below. \
+            (--state FILE, or --database FILE|postgres://… with --journal-name) to the broker. On start the run \
+            reconciles with the broker against the journal: earlier runs' positions and orders are adopted, unknown \
+            broker orders adopted as external and flagged, a mismatch stops the start with a report. --broker paper fills with the engine's fill models and the cost flags below. \
             --feed replay:DATA plays recorded bars (DATA as for --data, read with --tz/--label/--adjust) at --speed \
             (max, or a factor: 60 = an hour a minute); the run ends with the data and prints the same summary as \
             `tradewind backtest` (--json: the same keys). Live money is never the default: a real broker account \
