@@ -90,7 +90,6 @@ struct TradeRunCommand: AsyncParsableCommand {
             for note in notes { FileHandle.standardError.write(Data(("note: " + note + "\n").utf8)) }
             let limits = try config.map { path throws(RiskConfigError) in try RiskLimits.load(path: path) } ?? RiskLimits()
             let opened = try await store.open(state: state)
-            defer { if let s = opened.store { Task { await s.close() } } }
             let journal = CrashAfterIntentJournal.wrapping(opened.journal)
             let notifier = try webhookFormat.map { format throws -> WebhookNotifier in
                 guard let kind = WebhookNotifier.Format(rawValue: format) else {
@@ -134,6 +133,7 @@ struct TradeRunCommand: AsyncParsableCommand {
             }
             display.finish()
             await notifier?.flush()
+            await opened.store?.close()
             let interval = data.series.first?.interval ?? .daily
             let summary = BacktestSummary(result: result, interval: interval, strategy: descriptor.name,
                                           parameters: parameters.description, riskFree: riskFree)

@@ -111,13 +111,25 @@ import TradewindStrategies
 
     /// Where the journal is kept: one protocol, two media, read back alike.
     enum Medium: String, CaseIterable, Sendable {
-        case file, sqliteStore
+        case file, sqliteStore, postgresStore
 
-        /// Opens the journal at `path` (a JSON-lines file, or a SQLite store's trading-journal area) as a process does.
+        struct NoPostgres: Error, CustomStringConvertible {
+            var description: String { "TRADEWIND_TEST_POSTGRES_URL is not set (.ci/run sets it; Scripts/start-test-postgres.sh starts a server)" }
+        }
+
+        /// Opens the journal at `path` (a JSON-lines file, a SQLite store's trading-journal area, or PostgreSQL's in a
+        /// schema named after `path`) as a process does.
         func open(_ path: String) async throws -> any TradingJournal {
             switch self {
             case .file: return try FileJournal(path: path)
             case .sqliteStore: return StoreJournal(store: try await SQLStore.open(path), name: "restart-test")
+            case .postgresStore:
+                guard let base = ProcessInfo.processInfo.environment["TRADEWIND_TEST_POSTGRES_URL"], !base.isEmpty else {
+                    throw NoPostgres()
+                }
+                let schema = "j_" + String(UInt64(truncatingIfNeeded: path.hashValue), radix: 16)
+                return StoreJournal(store: try await SQLStore.open(base + (base.contains("?") ? "&" : "?") + "schema=\(schema)"),
+                                    name: "restart-test")
             }
         }
     }
