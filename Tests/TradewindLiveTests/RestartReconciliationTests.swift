@@ -215,6 +215,9 @@ import TradewindStrategies
         #expect(!ids.contains(client), "the intent journaled before the crash was sent after the restart")
         #expect(!ids.isEmpty && ids.allSatisfy { $0.hasPrefix("twr2-") }, "the restarted run's client ids are new: \(ids.prefix(3))")
         Self.expectBooksEqualBroker(second.runtime, broker, "at the end")
+        // Settled: a third start does not report it again, and still never sends it.
+        let third = try Process(broker, journal: try FileJournal(path: path))
+        #expect(try await third.begin().neverSent.isEmpty)
     }
 
     @Test func anIntentSentButNeverAcknowledgedIsAdoptedByClientIDAfterARestart() async throws {

@@ -20,6 +20,8 @@ public struct JournalRecord: Sendable, Equatable {
     public private(set) var intentClientIDs = Set<String>()
     /// Client ids the broker acknowledged (an `accepted` report names them).
     public private(set) var acknowledgedClientIDs = Set<String>()
+    /// Client ids a reconciliation settled as never sent.
+    public private(set) var notSentClientIDs = Set<String>()
     /// Ids of every broker report the runtime applied.
     public private(set) var eventIDs = Set<String>()
     public private(set) var fills: [RecordedFill] = []
@@ -42,12 +44,17 @@ public struct JournalRecord: Sendable, Equatable {
     }
 
     /// Intents the broker never acknowledged in the journal (the run stopped between sending and hearing back).
-    public var unacknowledgedClientIDs: Set<String> { intentClientIDs.subtracting(acknowledgedClientIDs) }
+    /// (Those a reconciliation already settled as never sent are not among them.)
+    public var unacknowledgedClientIDs: Set<String> {
+        intentClientIDs.subtracting(acknowledgedClientIDs).subtracting(notSentClientIDs)
+    }
 
     private mutating func note(_ o: [String: Any]) {
         func text(_ k: String) -> String? { (o[k] as? String).flatMap { $0.isEmpty ? nil : $0 } }
         switch o["kind"] as? String {
         case "lifecycle" where text("event") == "start": starts += 1
+        case "reconciliation":
+            if let c = text("not_sent_client_id") { notSentClientIDs.insert(c) }
         case "intent":
             for k in ["client_id", "take_profit_client_id", "stop_loss_client_id"] {
                 if let c = text(k) { intentClientIDs.insert(c) }
@@ -74,6 +81,7 @@ public struct JournalRecord: Sendable, Equatable {
 
     public static func == (a: JournalRecord, b: JournalRecord) -> Bool {
         a.starts == b.starts && a.intentClientIDs == b.intentClientIDs && a.acknowledgedClientIDs == b.acknowledgedClientIDs
+            && a.notSentClientIDs == b.notSentClientIDs
             && a.eventIDs == b.eventIDs && a.fills == b.fills && a.tornLines == b.tornLines
     }
 }

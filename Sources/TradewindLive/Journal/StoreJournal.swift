@@ -83,7 +83,7 @@ extension JournalEntry {
         case .riskRejection: return "risk_rejection"
         case .halt: return "halt"
         case .lifecycle: return "lifecycle"
-        case .reconciliation: return "reconciliation"
+        case .reconciliation, .intentNotSent: return "reconciliation"
         }
     }
 }

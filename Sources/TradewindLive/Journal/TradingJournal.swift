@@ -12,6 +12,9 @@ public enum JournalEntry: Sendable {
     case lifecycle(String, time: UnixNanos)
     /// What a reconciliation with the broker found: an order adopted, an external order, fills made while down.
     case reconciliation(String, time: UnixNanos)
+    /// A reconciliation found that this intent never reached the broker: it is settled, never sent (a later start
+    /// does not report it again).
+    case intentNotSent(clientID: String, time: UnixNanos)
 }
 
 /// Where the runtime records what it does before it does it. Writes are durable when `record` returns. Every
@@ -125,6 +128,9 @@ public final class FileJournal: TradingJournal {
             add("kind", e.kind); add("time", ISO8601.utc(t)); add("event", what)
         case .reconciliation(let note, let t):
             add("kind", e.kind); add("time", ISO8601.utc(t)); add("note", note)
+        case .intentNotSent(let client, let t):
+            add("kind", e.kind); add("time", ISO8601.utc(t)); add("note", ReconciliationReport.neverSentNote(client))
+            add("not_sent_client_id", client)
         }
         return "{" + fields.map { "\(JSONString.quoted($0.0)):\($0.1)" }.joined(separator: ",") + "}"
     }

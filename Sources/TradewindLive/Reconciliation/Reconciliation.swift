@@ -24,7 +24,10 @@ public struct ReconciliationReport: Sendable, Equatable {
     /// Differences that cannot be resolved: each says what differs; the start stops.
     public var mismatches: [String] = []
 
-    /// One line per finding, for the journal, the log and the status.
+    static func neverSentNote(_ client: String) -> String { "intent \(client) never reached the broker: not sent again" }
+
+    /// One line per finding, for the journal, the log and the status (the intents never sent are journaled as
+    /// `JournalEntry.intentNotSent`, and logged with these).
     public var notes: [String] {
         var out: [String] = []
         if !positions.isEmpty {
@@ -34,7 +37,6 @@ public struct ReconciliationReport: Sendable, Equatable {
         if !resumedOrders.isEmpty { out.append("resumed \(resumedOrders.count) order(s) of earlier runs") }
         for o in externalOrders { out.append("external order adopted: \(o)") }
         for c in acknowledgedWhileDown { out.append("intent \(c) reached the broker before the crash: adopted, not sent again") }
-        for c in neverSent { out.append("intent \(c) never reached the broker: not sent again") }
         if fillsWhileDown > 0 { out.append("\(fillsWhileDown) fill(s) made while down, booked now") }
         for (s, q) in untraded.sorted(by: { $0.key < $1.key }) {
             out.append("the broker holds \(s) \(RuntimeStatus.number(q)), not traded by this run: left alone")

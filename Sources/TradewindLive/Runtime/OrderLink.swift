@@ -230,23 +230,27 @@ final class OrderLink: OrderRouter {
 
     /// Prepares the adoption of the broker's `history` (what the reconciliation decided), applied by
     /// `applyAdoption` at the first step.
-    func prepareAdoption(_ history: [BrokerUpdate], record: JournalRecord, notes: [String]) {
+    func prepareAdoption(_ history: [BrokerUpdate], record: JournalRecord, notes: [String], notSent: [String]) {
         earlierClients = record.intentClientIDs
         journaledEvents = record.eventIDs
         pendingAdoption = history
         pendingNotes = notes
+        pendingNotSent = notSent
     }
 
-    var hasPendingAdoption: Bool { !pendingAdoption.isEmpty || !pendingNotes.isEmpty }
+    private var pendingNotSent: [String] = []
+
+    var hasPendingAdoption: Bool { !pendingAdoption.isEmpty || !pendingNotes.isEmpty || !pendingNotSent.isEmpty }
 
     /// Books the broker's history into a fresh context: the earlier runs' orders and fills, and those made while
     /// the runtime was down (journaled now; what the journal already has is not written again).
     func applyAdoption(_ context: SimulationContext) throws {
-        let batch = pendingAdoption, notes = pendingNotes
+        let batch = pendingAdoption, notes = pendingNotes, notSent = pendingNotSent
         pendingAdoption = []
         pendingNotes = []
+        pendingNotSent = []
         let time = context.time
-        try journal?.record(notes.map { .reconciliation($0, time: time) }
+        try journal?.record(notes.map { .reconciliation($0, time: time) } + notSent.map { .intentNotSent(clientID: $0, time: time) }
                             + batch.filter { !journaledEvents.contains($0.eventID) }.map { .update($0, time: time) })
         for u in batch where appliedEvents.insert(u.eventID).inserted {
             lastEventID = u.eventID

@@ -219,8 +219,8 @@ public final class TradingRuntime {
             n += 1
         }
         link.runID = candidate
-        for note in report.notes { log(note) }
-        link.prepareAdoption(history, record: record, notes: report.notes)
+        for note in report.notes + report.neverSent.map(ReconciliationReport.neverSentNote) { log(note) }
+        link.prepareAdoption(history, record: record, notes: report.notes, notSent: report.neverSent)
         return report
     }
 
