@@ -73,11 +73,14 @@ struct Reconciler {
         var clientsAtBroker = Set<String>()
         var implied: [String: Double] = [:]
         var events = Set<String>()
+        // Every order first: a fill may come before its order's announcement (from two sources).
+        for u in history {
+            if case .accepted(_, let symbol, let request, _, _) = u.kind { sideOf[u.brokerID] = (symbol, request.side) }
+        }
         for u in history {
             events.insert(u.eventID)
             switch u.kind {
             case .accepted(let client, let symbol, let request, _, _):
-                sideOf[u.brokerID] = (symbol, request.side)
                 if let client { clientsAtBroker.insert(client) }
                 let name = "\(symbol) \(request.side.rawValue) \(request.type.name) (broker id \(u.brokerID)\(client.map { ", client id \($0)" } ?? ""))"
                 if client.map(record.intentClientIDs.contains) == true || record.eventIDs.contains(u.eventID) {

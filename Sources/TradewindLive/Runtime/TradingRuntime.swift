@@ -195,11 +195,12 @@ public final class TradingRuntime {
     nonisolated(nonsending) public func reconcile() async throws -> ReconciliationReport {
         let record: JournalRecord
         do { record = try link.journal?.readBack() ?? JournalRecord() } catch { throw TradingError.journal("\(error)") }
-        var history = try await broker.updates(after: nil)
-        var polled: [BrokerUpdate] = []
-        broker.pollUpdates(into: &polled)
+        // What the connection already delivered first, then the whole history (a broker that keeps its own
+        // account for sizing reads it again there, after these).
+        var history: [BrokerUpdate] = []
+        broker.pollUpdates(into: &history)
         var seen = Set(history.map(\.eventID))
-        history += polled.filter { seen.insert($0.eventID).inserted }
+        history += try await broker.updates(after: nil).filter { seen.insert($0.eventID).inserted }
         let account = try await broker.account()
         let report = Reconciler(record: record, history: history, brokerPositions: account.positions,
                                 symbols: Set(context.symbols)).reconcile()
