@@ -86,24 +86,40 @@ import Testing
 
     static func text(_ path: String) -> String { (try? String(contentsOfFile: path, encoding: .utf8)) ?? "" }
 
+    /// Waits (suspended, holding no thread the other tests' servers need) until `condition` holds or `seconds` pass.
+    static func wait(_ seconds: Double, _ condition: () -> Bool) async -> Bool {
+        let deadline = Date().addingTimeInterval(seconds)
+        while Date() < deadline {
+            if condition() { return true }
+            try? await Task.sleep(for: .milliseconds(20))
+        }
+        return condition()
+    }
+
+    /// Kills `p` with `signal` and waits for it to exit.
+    static func kill(_ p: Process, _ signal: Int32) async {
+        Foundation.kill(p.processIdentifier, signal)
+        _ = await wait(60) { !p.isRunning }
+    }
+
     @Test func killingTheTraderOrTheExchangeLosesNothingAndSendsNothingTwice() async throws {
         let dir = NSTemporaryDirectory() + "tw-cli-crash-\(UUID().uuidString)"
         try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(atPath: dir) }
         let keys = ["APCA_API_KEY_ID": "PKCRASH", "APCA_API_SECRET_KEY": "crash-secret"]
         var processes: [Process] = []
-        defer { for p in processes where p.isRunning { kill(p.processIdentifier, SIGKILL) } }
+        defer { for p in processes where p.isRunning { Foundation.kill(p.processIdentifier, SIGKILL) } }
 
-        func startExchange(port: String, name: String) throws -> Process {
+        func startExchange(port: String, name: String) async throws -> Process {
             try? FileManager.default.removeItem(atPath: dir + "/port")
             let p = try AlpacaExchangeCLITests.process(
                 ["exchange", "serve", "--data", "sample:eqker-1m", "--speed", "manual", "--port", port, "--port-file", dir + "/port",
                  "--state", dir + "/exchange"], env: keys, dir: dir, name: name)
             processes.append(p)
-            #expect(AlpacaExchangeCLITests.wait(120) { !Self.text(dir + "/port").isEmpty }, "\(Self.text(dir + "/\(name).err"))")
+            #expect(await Self.wait(120) { !Self.text(dir + "/port").isEmpty }, "\(Self.text(dir + "/\(name).err"))")
             return p
         }
-        var exchange = try startExchange(port: "0", name: "exchange1")
+        var exchange = try await startExchange(port: "0", name: "exchange1")
         let port = Self.text(dir + "/port").trimmingCharacters(in: .whitespacesAndNewlines)
         let base = "http://127.0.0.1:\(port)"
         let env = keys.merging(["APCA_API_BASE_URL": base, "APCA_API_DATA_URL": base, "APCA_API_STREAM_URL": "ws://127.0.0.1:\(port)"]) { $1 }
@@ -116,7 +132,7 @@ import Testing
                 ["trade", "--broker", "alpaca", "--feed", "alpaca", "--symbol", "SPY", "--strategy", "sma-cross",
                  "--param", "fast=5", "--param", "slow=20", "--database", database, "--json"], env: e, dir: dir, name: name)
             processes.append(p)
-            #expect(AlpacaExchangeCLITests.wait(120) { Self.text(dir + "/\(name).err").contains("Ctrl+C ends the run") || !p.isRunning },
+            #expect(await Self.wait(120) { Self.text(dir + "/\(name).err").contains("Ctrl+C ends the run") || !p.isRunning },
                     "\(Self.text(dir + "/\(name).err"))")
             try await Task.sleep(for: .seconds(1))
             return p
@@ -135,14 +151,13 @@ import Testing
         // 1. The trader dies right after journaling its second order intent, before sending it.
         let first = try await startTrader("trade1", crashAfterIntent: 2)
         try await advance(150, while: first)
-        #expect(AlpacaExchangeCLITests.wait(30) { !first.isRunning })
+        #expect(await Self.wait(30) { !first.isRunning })
         #expect(first.terminationStatus == 137, "the crash hook did not fire: \(Self.text(dir + "/trade1.err"))")
 
         // 2. The exchange is killed and restarted on its state: the same orders.
         let before = try await orders().map { "\($0["id"] ?? "") \($0["status"] ?? "") \($0["filled_qty"] ?? "")" }
-        kill(exchange.processIdentifier, SIGKILL)
-        exchange.waitUntilExit()
-        exchange = try startExchange(port: port, name: "exchange2")
+        await Self.kill(exchange, SIGKILL)
+        exchange = try await startExchange(port: port, name: "exchange2")
         let after = try await orders().map { "\($0["id"] ?? "") \($0["status"] ?? "") \($0["filled_qty"] ?? "")" }
         #expect(after == before && !before.isEmpty)
         #expect(Self.text(dir + "/exchange2.err").contains("resumed from"))
@@ -153,21 +168,19 @@ import Testing
         try await advance(40)
         #expect(Self.text(dir + "/trade2.err").contains("adopted positions"), "\(Self.text(dir + "/trade2.err"))")
         #expect(Self.text(dir + "/trade2.err").contains("never reached the broker: not sent again"))
-        kill(second.processIdentifier, SIGKILL)
-        second.waitUntilExit()
+        await Self.kill(second, SIGKILL)
         try await advance(5)
 
         // 4. The trader restarts again; the exchange is killed under it and restarted; the trader reconnects.
         let third = try await startTrader("trade3")
         try await advance(30)
-        kill(exchange.processIdentifier, SIGKILL)
-        exchange.waitUntilExit()
-        exchange = try startExchange(port: port, name: "exchange3")
+        await Self.kill(exchange, SIGKILL)
+        exchange = try await startExchange(port: port, name: "exchange3")
         try await Task.sleep(for: .seconds(2))
         try await advance(40)
         try await Task.sleep(for: .seconds(2))
-        kill(third.processIdentifier, SIGINT)
-        #expect(AlpacaExchangeCLITests.wait(120) { !third.isRunning })
+        Foundation.kill(third.processIdentifier, SIGINT)
+        #expect(await Self.wait(120) { !third.isRunning })
         #expect(third.terminationStatus == 0, "\(Self.text(dir + "/trade3.err"))")
 
         // Nothing doubled: every client order id reached the exchange once, and the intent journaled before the first
