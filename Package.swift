@@ -11,7 +11,7 @@
 //   TradewindServer (HTTP + WebSocket API, web dashboard, job runner, auth, metrics, paper-trading bots, live prices)
 //   sits on TradewindReports, TradewindStore, TradewindLive and TradewindProviders.
 //   TradewindLive (paper and live trading: runtime, feed and broker protocols, paper broker, risk, journal) sits on
-//   TradewindStrategies and below the CLI.
+//   TradewindStrategies and TradewindStore (its journal in the store's trading-journal area), below the CLI.
 //   TradewindAlpaca (Alpaca's wire types, trading REST and stream clients, AlpacaBroker) sits on TradewindLive and
 //   TradewindProviders (Alpaca's credentials, endpoints, bars client, token bucket, retry policy), with
 //   async-http-client and HummingbirdWSClient; TradewindExchange (`tradewind exchange`, a local Alpaca-compatible
@@ -164,7 +164,7 @@ let package = Package(
             name: "TradewindLive",
             dependencies: [
                 "TradewindCore", "TradewindData", "TradewindIndicators", "TradewindAnalytics", "TradewindEngine",
-                "TradewindStrategies",
+                "TradewindStrategies", "TradewindStore",
             ],
             swiftSettings: strict
         ),
@@ -256,7 +256,7 @@ let package = Package(
             name: "TradewindLiveTests",
             dependencies: [
                 "TradewindCore", "TradewindData", "TradewindEngine", "TradewindStrategies", "TradewindLive",
-                "TradewindTestSupport",
+                "TradewindStore", "TradewindTestSupport",
             ],
             swiftSettings: strict
         ),

@@ -5,6 +5,8 @@
 /// data stream), and its server (`ExchangeServer`: the Trading API v2 subset, `/stream`, `/v2/stocks/bars` and
 /// the `/v2/iex`/`/v2/sip` data stream on one Hummingbird port, with Alpaca's key headers and error bodies). Any
 /// Alpaca client whose base URL can be overridden (Tradewind's adapters, `alpaca-py`) can trade against it offline.
+/// With a state directory (`ExchangeMarket.keepState(in:)`, `ExchangeStateLog`) the market writes every command before
+/// carrying it out and resumes from them after a crash.
 ///
 /// May import: TradewindCore, TradewindData, TradewindEngine, TradewindLive, TradewindAlpaca (the wire types),
 /// Hummingbird, HummingbirdWebSocket. Imported by the CLI and the benchmarks.

@@ -2,7 +2,8 @@
 ///
 /// Owns the runtime (`TradingRuntime`), the protocols of a market-data feed (`MarketFeed`) and of a broker
 /// (`Broker`), their in-process implementations (`ReplayFeed`, `PaperBroker`), the risk manager between strategy
-/// and broker (`RiskManager`) and the journal of every order intent and broker report (`TradingJournal`).
+/// and broker (`RiskManager`), the journal of every order intent and broker report (`TradingJournal`: a JSON-lines
+/// file, or the store's trading-journal area) and the start-up reconciliation with the broker (`Reconciliation/`).
 ///
 /// The strategy's context is the engine's own `SimulationContext`, streamed a step at a time with its orders routed
 /// out (`SimulationContext.streaming(… router:)`), so a strategy sees the same API and its books are kept by the
@@ -10,5 +11,6 @@
 /// `SimulatedVenue`.
 ///
 /// May import: TradewindCore, TradewindData, TradewindIndicators, TradewindAnalytics, TradewindEngine,
-/// TradewindStrategies (for the catalog). Nothing imports it but the CLI and the server.
+/// TradewindStrategies (for the catalog), TradewindStore (the journal's store medium). Nothing imports it but the
+/// CLI, the server and the Alpaca adapters.
 enum TradewindLiveModule {}

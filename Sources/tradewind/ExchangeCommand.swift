@@ -25,7 +25,8 @@ struct ExchangeServeCommand: AsyncParsableCommand {
             http://127.0.0.1:PORT. The paper account fills with the engine's fill models (the cost flags below). \
             The replay clock starts at --from (bars before it are history) and runs at --speed: market seconds per \
             second, or `manual` (POST /tradewind/clock/advance?steps=N advances it). Keys: APCA_API_KEY_ID and \
-            APCA_API_SECRET_KEY in the environment, or --key-id/--secret-key; wrong keys get 401/403.
+            APCA_API_SECRET_KEY in the environment, or --key-id/--secret-key; wrong keys get 401/403. With \
+            --state DIR the exchange survives kill -9: it writes each command before answering it and resumes from them.
             """
     )
 
@@ -37,6 +38,8 @@ struct ExchangeServeCommand: AsyncParsableCommand {
     @Option(help: "The key id clients must present (default: $APCA_API_KEY_ID).") var keyID: String?
     @Option(help: "The secret key clients must present (default: $APCA_API_SECRET_KEY; prefer the environment: other users can read a command line).")
     var secretKey: String?
+    @Option(help: "Keep the exchange's state in this directory: every order, cancel, replace and clock step is written there (fsync) before it is answered, and a restart (after kill -9 too) resumes with the same orders, fills, positions and event ids.")
+    var state: String?
 
     func run() async throws {
         let environment = ProcessInfo.processInfo.environment
@@ -57,6 +60,12 @@ struct ExchangeServeCommand: AsyncParsableCommand {
             let dataset = try data.load()
             let config = try costs.config(zone: options.zone)
             let market = try ExchangeMarket(data: dataset, from: config.from, to: config.to, config: config)
+            if let state {
+                let replayed = try market.keepState(in: state)
+                if replayed > 0 {
+                    FileHandle.standardError.write(Data("tradewind exchange: resumed from \(state) (\(replayed) commands played again, clock at step \(market.stepsPlayed))\n".utf8))
+                }
+            }
             let server = ExchangeServer(market: market, keys: ExchangeKeys(keyID: id, secretKey: secret), port: port, pace: pace)
             var logger = Logger(label: "tradewind.exchange")
             logger.logLevel = .warning

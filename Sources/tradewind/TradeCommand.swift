@@ -7,6 +7,7 @@ import TradewindData
 import TradewindEngine
 import TradewindLive
 import TradewindReports
+import TradewindStore
 import TradewindStrategies
 
 /// `tradewind trade`: run a strategy with the live runtime (paper broker; a replay feed of recorded bars).
@@ -25,7 +26,9 @@ struct TradeRunCommand: AsyncParsableCommand {
         abstract: "Trade a catalog strategy (the default subcommand: `tradewind trade --strategy …`).",
         discussion: """
             The strategy runs unchanged from the backtest, through the risk manager (--config) and the journal \
-            (--state) to the broker. --broker paper fills with the engine's fill models and the cost flags below. \
+            (--state FILE, or --database FILE|postgres://… with --journal-name) to the broker. On start the run \
+            reconciles with the broker against the journal: earlier runs' positions and orders are adopted, unknown \
+            broker orders adopted as external and flagged, a mismatch stops the start with a report. --broker paper fills with the engine's fill models and the cost flags below. \
             --feed replay:DATA plays recorded bars (DATA as for --data, read with --tz/--label/--adjust) at --speed \
             (max, or a factor: 60 = an hour a minute); the run ends with the data and prints the same summary as \
             `tradewind backtest` (--json: the same keys). Live money is never the default: a real broker account \
@@ -46,6 +49,7 @@ struct TradeRunCommand: AsyncParsableCommand {
     var config: String?
     @Option(help: "Journal file (JSON lines): every order intent and broker report, written before it is acted on.")
     var state: String?
+    @OptionGroup var store: TradingJournalOptions
     @Option(help: "Alerts (fills, halts, errors, session summaries) to the webhook whose URL is in the environment variable TRADEWIND_WEBHOOK_URL, as discord or json.")
     var webhookFormat: String?
     @Flag(help: "Trade a real-money account (needs --confirm-live).") var live = false
@@ -85,7 +89,8 @@ struct TradeRunCommand: AsyncParsableCommand {
                                                             data: data, naming: BacktestOptions.flag)
             for note in notes { FileHandle.standardError.write(Data(("note: " + note + "\n").utf8)) }
             let limits = try config.map { path throws(RiskConfigError) in try RiskLimits.load(path: path) } ?? RiskLimits()
-            let journal = try state.map { try FileJournal(path: $0) }
+            let opened = try await store.open(state: state)
+            let journal = CrashAfterIntentJournal.wrapping(opened.journal)
             let notifier = try webhookFormat.map { format throws -> WebhookNotifier in
                 guard let kind = WebhookNotifier.Format(rawValue: format) else {
                     throw ValidationError("--webhook-format \(format): expected discord or json")
@@ -102,7 +107,7 @@ struct TradeRunCommand: AsyncParsableCommand {
                 let account = try AlpacaAccountSettings(environment: ProcessInfo.processInfo.environment, live: live)
                 let feed = account.feed(symbols: data.symbols, feed: dataFeed)
                 let broker = account.broker()
-                try await broker.connect(symbols: feed.symbols, requireFlat: true)
+                try await broker.connect(symbols: feed.symbols)
                 // Client order ids must be new at Alpaca: the run's id is its start time.
                 let runtime = try TradingRuntime(symbols: feed.symbols, interval: .minute, config: settings, broker: broker,
                                                  risk: limits, journal: journal, notifier: notifier,
@@ -128,6 +133,7 @@ struct TradeRunCommand: AsyncParsableCommand {
             }
             display.finish()
             await notifier?.flush()
+            await opened.store?.close()
             let interval = data.series.first?.interval ?? .daily
             let summary = BacktestSummary(result: result, interval: interval, strategy: descriptor.name,
                                           parameters: parameters.description, riskFree: riskFree)
@@ -148,19 +154,55 @@ struct TradeRunCommand: AsyncParsableCommand {
     }
 }
 
-struct TradeStatusCommand: ParsableCommand {
+struct TradeStatusCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "status", abstract: "Summarise a trading run's journal (--state FILE).")
+        commandName: "status",
+        abstract: "Positions, open orders, P&L, latest fills and risk halts from a trading run's journal (--state FILE or --database …).")
 
-    @Option(help: "The journal file a `tradewind trade --state FILE` run wrote.") var state: String
+    @Option(help: "The journal file a `tradewind trade --state FILE` run wrote.") var state: String?
+    @OptionGroup var store: TradingJournalOptions
 
-    func run() throws {
+    func run() async throws {
         do {
-            print(try JournalSummary(path: state).text)
+            let opened = try await store.open(state: state, mustExist: true)
+            guard let journal = opened.journal else {
+                throw ValidationError("name the journal: --state FILE or --database FILE|postgres://…")
+            }
+            let summary = try journal.summary()
+            await opened.store?.close()
+            print(summary.text)
+        } catch let error as ValidationError {
+            throw error
         } catch {
             FileHandle.standardError.write(Data("Error: \(error)\n".utf8))
             throw ExitCode.failure
         }
+    }
+}
+
+/// Where a trading run's journal is: `--state FILE` (JSON lines) or the store's trading-journal area.
+struct TradingJournalOptions: ParsableArguments {
+    @Option(help: "A store (SQLite file, or postgres://user:password@host:port/db) whose trading-journal area keeps the journal, durably, instead of --state.")
+    var database: String?
+    @Option(help: "The journal's name in --database (several bots can share one database).")
+    var journalName: String = "trade"
+
+    /// The journal named by `state` or `--database` (nil when neither is given), with the store to close.
+    func open(state: String?, mustExist: Bool = false) async throws -> (journal: (any TradingJournal)?, store: SQLStore?) {
+        if state != nil && database != nil { throw ValidationError("--state and --database: give one journal, not both") }
+        if let state {
+            if mustExist && !FileManager.default.fileExists(atPath: state) {
+                throw ValidationError("--state \(state): no such journal file")
+            }
+            return (try FileJournal(path: state), nil)
+        }
+        guard let database else { return (nil, nil) }
+        let isURL = database.hasPrefix("postgres://") || database.hasPrefix("postgresql://")
+        if mustExist && !isURL && !FileManager.default.fileExists(atPath: database) {
+            throw ValidationError("--database \(database): no such database file")
+        }
+        let store = try await SQLStore.open(database)
+        return (StoreJournal(store: store, name: journalName), store)
     }
 }
 

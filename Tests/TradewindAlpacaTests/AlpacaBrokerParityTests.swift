@@ -87,20 +87,26 @@ import TradewindStrategies
 }
 
 @Suite struct AlpacaBrokerStartTests {
-    @Test func anAccountThatIsNotFlatStopsTheStartWithWhatItHolds() async throws {
+    /// An account that is not flat no longer stops the start: the runtime's reconciliation adopts its position and
+    /// flags the order nobody here placed as external.
+    @Test func anAccountThatIsNotFlatIsReconciledAtTheStart() async throws {
         try await ExchangeHarness.with(try ExchangeHarness.market()) { x in
             let c = x.client()
             x.market.advance(1)
-            _ = try await c.submit(AlpacaOrderRequest(symbol: "AAA", qty: "2", side: "buy", type: "market", timeInForce: "day"))
+            _ = try await c.submit(AlpacaOrderRequest(symbol: "AAA", qty: "2", side: "buy", type: "market", timeInForce: "day",
+                                                      clientOrderId: "placed-by-hand"))
             x.market.advance(1)
             let broker = AlpacaBroker(client: c)
             defer { broker.disconnect() }
-            do {
-                try await broker.connect(symbols: ["AAA", "BBB"], requireFlat: true, timeout: .seconds(60))
-                Issue.record("started on an account holding AAA")
-            } catch let error as AlpacaError {
-                #expect(error.description.contains("AAA 2"), "\(error)")
-            }
+            try await broker.connect(symbols: ["AAA", "BBB"], timeout: .seconds(60))
+            let p = try StrategyCatalog.builtIn.named("sma-cross").parameters(["fast": "5", "slow": "20"])
+            let runtime = try TradingRuntime(strategy: try SMACross(parameters: p), symbols: ["AAA", "BBB"], interval: .minute,
+                                             config: BacktestConfig(), broker: broker)
+            runtime.log = { _ in }
+            let report = try await runtime.reconcile()
+            #expect(report.positions == ["AAA": 2])
+            #expect(report.externalOrders.count == 1 && report.externalOrders[0].contains("placed-by-hand"), "\(report.externalOrders)")
+            #expect(report.mismatches.isEmpty)
         }
     }
 }

@@ -28,6 +28,26 @@ struct TradeCLITests {
         #expect(status.stdout.contains("fills: "), "\(status.stdout)")
     }
 
+    @Test("a replay journaled in a SQLite store: status reads it back, and a second run on a fresh paper account stops at the reconciliation")
+    func storeJournalStatusAndMismatch() throws {
+        let dir = try Self.tempDir()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let args = ["trade", "--strategy", "sma-cross", "--param", "fast=10", "--param", "slow=30", "--feed", "replay:sample:spy-daily",
+                    "--database", dir + "/store.sqlite", "--journal-name", "spy-bot", "--json"]
+        let first = try CLITests.run(args)
+        #expect(first.status == 0, "\(first.stderr)")
+        let status = try CLITests.run(["trade", "status", "--database", dir + "/store.sqlite", "--journal-name", "spy-bot"])
+        #expect(status.status == 0, "\(status.stderr)")
+        #expect(status.stdout.contains("runs started: 1, finished: 1") && status.stdout.contains("P&L: "), "\(status.stdout)")
+        #expect(status.stdout.contains("  fill: "), "\(status.stdout)")
+        // The paper account lives in the process: a new one holds none of the journal's fills.
+        let second = try CLITests.run(args)
+        #expect(second.status != 0)
+        #expect(second.stderr.contains("reconciliation with paper failed") && second.stderr.contains("What to do"), "\(second.stderr)")
+        let both = try CLITests.run(["trade", "status", "--state", dir + "/j.jsonl", "--database", dir + "/store.sqlite"])
+        #expect(both.status != 0 && both.stderr.contains("give one journal"), "\(both.stderr)")
+    }
+
     @Test("risk limits from a config file refuse orders, and the journal and status say why")
     func riskConfigRefusesOrders() throws {
         let dir = try Self.tempDir()

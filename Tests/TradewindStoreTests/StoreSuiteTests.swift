@@ -190,6 +190,25 @@ struct StoreSuiteTests {
     }
 
     @Test(arguments: StoreBackend.allCases)
+    func theTradingJournalKeepsEachJournalsLinesInOrder(_ backend: StoreBackend) async throws {
+        let store = try await backend.makeStore()
+        defer { Task { await store.close() } }
+        try await store.appendTradingJournal("bot-a", [("lifecycle", #"{"kind":"lifecycle","event":"start"}"#),
+                                                       ("intent", #"{"kind":"intent","client_id":"tw-0"}"#)])
+        try await store.appendTradingJournal("bot-b", [("halt", #"{"kind":"halt","reason":"drawdown"}"#)])
+        try await store.appendTradingJournal("bot-a", [("update", #"{"kind":"update","event_id":"0"}"#)])
+        try await store.appendTradingJournal("bot-a", [])
+        let a = try await store.tradingJournal("bot-a")
+        #expect(a.map(\.kind) == ["lifecycle", "intent", "update"])
+        #expect(a.map(\.sequence) == a.map(\.sequence).sorted() && Set(a.map(\.sequence)).count == 3)
+        #expect(a[1].line == #"{"kind":"intent","client_id":"tw-0"}"#)
+        #expect(try await store.tradingJournal("bot-b").map(\.kind) == ["halt"])
+        #expect(try await store.tradingJournal("nobody").isEmpty)
+        #expect(try await store.tradingJournalNames() == ["bot-a", "bot-b"])
+        await #expect(throws: StoreError.self) { try await store.appendTradingJournal("", [("halt", "{}")]) }
+    }
+
+    @Test(arguments: StoreBackend.allCases)
     func strategyVersionsHaveParentsAndOneActive(_ backend: StoreBackend) async throws {
         let store = try await backend.makeStore()
         defer { Task { await store.close() } }

@@ -51,22 +51,13 @@ public final class AlpacaBroker: Broker, @unchecked Sendable {
         stream.stop()
     }
 
-    /// Connects the `trade_updates` stream and reads the account (positions and cash for sizing). With
-    /// `requireFlat`, an account that already holds positions or open orders stops the start with what it holds: a
-    /// new run's books start flat, and adopting what an earlier run left is not done yet.
-    public func connect(symbols: [String], requireFlat: Bool = false, timeout: Duration = .seconds(30)) async throws {
+    /// Connects the `trade_updates` stream and reads the account (positions and cash for sizing). What the account
+    /// already holds (an earlier run's positions and orders, or orders placed elsewhere) is the runtime's to
+    /// reconcile (`TradingRuntime.reconcile()`): adopted, flagged when external, or a clear stop on a mismatch.
+    public func connect(symbols: [String], timeout: Duration = .seconds(30)) async throws {
         self.symbols = symbols
         let account = try await client.account()
         let held = try await client.positions()
-        if requireFlat {
-            let open = try await client.orders(status: "open", limit: 500)
-            if !held.isEmpty || !open.isEmpty {
-                let what = held.map { "\($0.symbol) \($0.qty)" } + (open.isEmpty ? [] : ["\(open.count) open order(s)"])
-                throw AlpacaError.accountNotFlat("the Alpaca account is not flat (\(what.joined(separator: ", "))): a new run "
-                    + "starts with flat books. Close the positions and cancel the orders (DELETE /v2/positions?cancel_orders=true), "
-                    + "then start again")
-            }
-        }
         try await stream.start(timeout: timeout)
         cash = AlpacaJSON.number(account.cash) ?? 0
         for p in held { positions[p.symbol] = AlpacaJSON.number(p.qty) ?? 0 }

@@ -19,8 +19,6 @@ public enum AlpacaError: Error, Sendable, Equatable, CustomStringConvertible {
     case unreachable(path: String, detail: String)
     /// An order the adapter cannot express in Alpaca's API.
     case unsupportedOrder(String)
-    /// The account holds positions or open orders a new run would not know of: what they are and what to do.
-    case accountNotFlat(String)
 
     public var description: String {
         switch self {
@@ -38,7 +36,6 @@ public enum AlpacaError: Error, Sendable, Equatable, CustomStringConvertible {
         case .malformed(let path, let detail): return "Alpaca \(path): unexpected answer: \(detail)"
         case .unreachable(let path, let detail): return "Alpaca \(path): no answer: \(detail)"
         case .unsupportedOrder(let why): return why
-        case .accountNotFlat(let why): return why
         }
     }
 

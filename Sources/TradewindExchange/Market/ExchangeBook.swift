@@ -33,9 +33,18 @@ struct Book {
     var entry: [String: Double] = [:]
     var sessionStartEquity: Double?
     var log: [String] = []
+    /// Where the commands are written before they are carried out (`--state DIR`); nil: in memory only.
+    var stateLog: ExchangeStateLog?
     private var updates: [BrokerUpdate] = []
     private var events: [String] = []
     private var executions = 0
+
+    /// Writes `command` to the state log (when there is one) before it is carried out; 500 when it cannot.
+    func record(_ command: ExchangeStateLog.Command) throws(ExchangeFailure) {
+        do { try stateLog?.append(command) } catch {
+            throw ExchangeFailure(500, 50010000, "the exchange cannot record the command durably: \(error)")
+        }
+    }
 
     init(broker: PaperBroker, symbols: [String], account: AccountModel) {
         self.broker = broker

@@ -93,6 +93,11 @@ public final class ExchangeMarket: Sendable {
         while played < count {
             let out: (events: [String], bars: [(String, AlpacaBar)])? = book.withLock { b in
                 guard b.next < replay.timeline.count else { return nil }
+                do { try b.record(.advance) } catch {
+                    // The clock stops rather than run ahead of what a restart would replay.
+                    b.log.append("the clock stopped: \(error)")
+                    return nil
+                }
                 let step = replay.timeline[b.next]
                 if b.next > 0, b.broker.sessionEnds(before: step.time) { b.broker.sessionClosed() }
                 do { try b.broker.marketOpened(step) } catch { b.log.append("step \(AlpacaJSON.time(step.time)) skipped: \(error)") }
@@ -145,6 +150,7 @@ public final class ExchangeMarket: Sendable {
                                       request: p.order.request)
             }
             try b.checkBuyingPower(p.order)
+            try b.record(.submit(request))
             let id = b.create(p.order, orderClass: p.orderClass, request: request, market: self)
             switch p.orderClass {
             case "bracket", "oto":
@@ -180,6 +186,7 @@ public final class ExchangeMarket: Sendable {
         let events = try book.withLock { b throws(ExchangeFailure) -> [String] in
             guard let o = b.orders[orderID] else { throw .notFound("order not found for \(orderID)") }
             guard !Book.isFinal(o.wire.status) else { throw .invalid("order is not cancelable (status \(o.wire.status))") }
+            try b.record(.cancel(orderID: orderID))
             b.broker.send(.cancel(clientOrderID: o.wire.clientOrderId))
             b.drain(self)
             return b.takeEvents()
@@ -191,6 +198,9 @@ public final class ExchangeMarket: Sendable {
     public func cancelAll() -> [AlpacaMultiStatus<AlpacaErrorBody>] {
         let (result, events) = book.withLock { b -> ([AlpacaMultiStatus<AlpacaErrorBody>], [String]) in
             let open = b.orderIDs.filter { b.orders[$0].map { !Book.isFinal($0.wire.status) && $0.parent == nil } ?? false }
+            do throws(ExchangeFailure) { try b.record(.cancelAll) } catch {
+                return (open.map { AlpacaMultiStatus(id: $0, status: 500, body: AlpacaErrorBody(code: error.code, message: error.message)) }, [])
+            }
             for id in open { b.broker.send(.cancel(clientOrderID: b.orders[id]!.wire.clientOrderId)) }
             b.drain(self)
             return (open.map { AlpacaMultiStatus(id: $0, status: 200, body: nil) }, b.takeEvents())
@@ -230,6 +240,7 @@ public final class ExchangeMarket: Sendable {
             }
             let client = change.clientOrderId ?? Self.uuid(b.orders.count + 1, kind: 0xC000)
             guard b.idOfClient[client] == nil else { throw .invalid("client_order_id must be unique") }
+            try b.record(.replace(orderID: orderID, change))
             let new = BrokerOrder(clientOrderID: client, symbol: o.order.symbol, request: r)
             let id = b.create(new, orderClass: o.wire.orderClass, request: nil, market: self)
             b.orders[id]!.wire.replaces = orderID
@@ -343,6 +354,29 @@ public final class ExchangeMarket: Sendable {
                 return AlpacaMultiStatus(symbol: p.symbol, status: 500, body: nil)
             }
         }
+    }
+
+    // MARK: State that survives
+
+    /// Keeps the market's state in `directory` (`tradewind exchange serve --state DIR`): first plays again every
+    /// command written there by earlier runs (the same orders, fills, positions, ids and events, the clock where it
+    /// stood), then writes each new command there, durably, before carrying it out. Call once, before serving.
+    /// Returns the number of commands played again.
+    @discardableResult
+    public func keepState(in directory: String) throws(ExchangeStateError) -> Int {
+        let log = try ExchangeStateLog(directory: directory)
+        let commands = try log.commands()
+        for c in commands {
+            switch c {
+            case .advance: advance(1)
+            case .submit(let r): _ = try? submit(r)
+            case .cancel(let id): try? cancel(orderID: id)
+            case .cancelAll: _ = cancelAll()
+            case .replace(let id, let change): _ = try? replace(orderID: id, with: change)
+            }
+        }
+        book.withLock { $0.stateLog = log }
+        return commands.count
     }
 
     /// Lines the venue logged (skipped steps).

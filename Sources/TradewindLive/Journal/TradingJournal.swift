@@ -10,16 +10,31 @@ public enum JournalEntry: Sendable {
     case riskRejection(order: String, reason: String, time: UnixNanos)
     case halt(reason: String, time: UnixNanos)
     case lifecycle(String, time: UnixNanos)
+    /// What a reconciliation with the broker found: an order adopted, an external order, fills made while down.
+    case reconciliation(String, time: UnixNanos)
+    /// A reconciliation found that this intent never reached the broker: it is settled, never sent (a later start
+    /// does not report it again).
+    case intentNotSent(clientID: String, time: UnixNanos)
 }
 
-/// Where the runtime records what it does before it does it. Writes are durable when `record` returns.
+/// Where the runtime records what it does before it does it. Writes are durable when `record` returns. Every
+/// implementation keeps the same JSON line per entry (`FileJournal.line`), so reading back works alike from each.
+/// Implementations: `FileJournal` (a JSON-lines file) and `StoreJournal` (the store's trading-journal area).
 public protocol TradingJournal: AnyObject {
     func record(_ entry: JournalEntry) throws
     func record(_ entries: [JournalEntry]) throws
+    /// Every entry written so far (by this and earlier runs), as JSON lines, oldest first.
+    func lines() throws -> [String]
 }
 
 extension TradingJournal {
     public func record(_ entry: JournalEntry) throws { try record([entry]) }
+
+    /// What the journal says about earlier runs, for the start-up reconciliation.
+    public func readBack() throws -> JournalRecord { JournalRecord(lines: try lines()) }
+
+    /// Counts, halts and refusals, for `tradewind trade status`.
+    public func summary() throws -> JournalSummary { JournalSummary(lines: try lines()) }
 }
 
 /// A journal in a file of JSON lines, one entry per line, appended and flushed to the storage device (`fsync`)
@@ -49,6 +64,13 @@ public final class FileJournal: TradingJournal {
 
     deinit { try? handle.close() }
 
+    public func lines() throws -> [String] {
+        guard let data = FileManager.default.contents(atPath: path) else {
+            throw JournalError.cannotOpen(path: path, reason: "cannot read the file back")
+        }
+        return String(decoding: data, as: UTF8.self).split(separator: "\n").map(String.init)
+    }
+
     public func record(_ entries: [JournalEntry]) throws {
         guard !entries.isEmpty else { return }
         var text = ""
@@ -73,7 +95,7 @@ public final class FileJournal: TradingJournal {
         func num(_ k: String, _ v: Double) { fields.append((k, v.isFinite ? String(v) : "null")) }
         switch e {
         case .intent(let c, let t):
-            add("kind", "intent"); add("time", ISO8601.utc(t))
+            add("kind", e.kind); add("time", ISO8601.utc(t))
             switch c {
             case .submit(let o): add("command", "submit"); describe(o, add)
             case .bracket(let o, let tp, let sl, _):
@@ -85,7 +107,7 @@ public final class FileJournal: TradingJournal {
             case .replace(let id, let new): add("command", "replace"); add("replaces", id); describe(new, add)
             }
         case .update(let u, let t):
-            add("kind", "update"); add("time", ISO8601.utc(t))
+            add("kind", e.kind); add("time", ISO8601.utc(t))
             add("event_id", u.eventID); add("broker_id", u.brokerID)
             switch u.kind {
             case .accepted(let c, let s, let r, let st, let why):
@@ -99,11 +121,16 @@ public final class FileJournal: TradingJournal {
                 num("slippage_cost", slip)
             }
         case .riskRejection(let o, let why, let t):
-            add("kind", "risk_rejection"); add("time", ISO8601.utc(t)); add("client_id", o); add("reason", why)
+            add("kind", e.kind); add("time", ISO8601.utc(t)); add("client_id", o); add("reason", why)
         case .halt(let why, let t):
-            add("kind", "halt"); add("time", ISO8601.utc(t)); add("reason", why)
+            add("kind", e.kind); add("time", ISO8601.utc(t)); add("reason", why)
         case .lifecycle(let what, let t):
-            add("kind", "lifecycle"); add("time", ISO8601.utc(t)); add("event", what)
+            add("kind", e.kind); add("time", ISO8601.utc(t)); add("event", what)
+        case .reconciliation(let note, let t):
+            add("kind", e.kind); add("time", ISO8601.utc(t)); add("note", note)
+        case .intentNotSent(let client, let t):
+            add("kind", e.kind); add("time", ISO8601.utc(t)); add("note", ReconciliationReport.neverSentNote(client))
+            add("not_sent_client_id", client)
         }
         return "{" + fields.map { "\(JSONString.quoted($0.0)):\($0.1)" }.joined(separator: ",") + "}"
     }

@@ -8,7 +8,8 @@ final class OrderLink: OrderRouter {
     let broker: any Broker
     var risk: RiskManager
     let journal: (any TradingJournal)?
-    let runID: String
+    /// The prefix of this run's client order ids (made unique against earlier runs' by the reconciliation).
+    var runID: String
     /// Client order id ↔ the context's order id; broker id → the context's order id.
     private var orderOfClient: [String: OrderID] = [:]
     private var orderOfBroker: [BrokerOrderID: OrderID] = [:]
@@ -64,11 +65,14 @@ final class OrderLink: OrderRouter {
             guard !live.isEmpty else { return }
             try send(.oco(live.map { order($0, context) }), context)
         case .cancel(let id):
+            if let adopted = adoptedClient[id] { return try send(.cancel(clientOrderID: adopted), context) }
             guard sent.contains(id) else { return }
             try send(.cancel(clientOrderID: clientID(id)), context)
         case .replace(let old, let new):
             guard admitted(new, context) else { return }
-            if sent.contains(old) {
+            if let adopted = adoptedClient[old] {
+                try send(.replace(clientOrderID: adopted, with: order(new, context)), context)
+            } else if sent.contains(old) {
                 try send(.replace(clientOrderID: clientID(old), with: order(new, context)), context)
             } else {
                 try send(.submit(order(new, context)), context)
@@ -146,6 +150,11 @@ final class OrderLink: OrderRouter {
             applied += 1
             applyOne(u, context, matchedOnBar: matchedOnBar)
         }
+        if !externalNotes.isEmpty {
+            let time = context.steps > 0 ? context.time : 0
+            try journal?.record(externalNotes.map { .reconciliation("external order adopted: \($0)", time: time) })
+            externalNotes.removeAll()
+        }
         return applied
     }
 
@@ -161,8 +170,22 @@ final class OrderLink: OrderRouter {
                 var r = request
                 r.symbol = s
                 id = context.adopt(r, reason: reason)
-                adopted += 1
                 orderOfBroker[u.brokerID] = id
+                if let client, earlierClients.contains(client) {
+                    adoptedClient[id] = client
+                } else if journaledEvents.contains(u.eventID) {
+                    // An order an earlier run adopted (a venue's own, or an external one already flagged).
+                    if let client { adoptedClient[id] = client }
+                } else {
+                    adopted += 1
+                    if let client {
+                        // A client id that is neither this run's nor in the journal: placed elsewhere. Flagged.
+                        let name = "\(symbol) \(request.side.rawValue) \(request.type.name) (broker id \(u.brokerID), client id \(client))"
+                        externalOrders.append(name)
+                        externalNotes.append(name)
+                        adoptedClient[id] = client
+                    }
+                }
                 if status != .submitted { context.apply(.status(id, status, reason: reason, quantity: 0, price: 0)) }
             } else {
                 return
@@ -191,6 +214,53 @@ final class OrderLink: OrderRouter {
             }
         }
     }
+
+    // MARK: Adoption after a restart
+
+    /// Client ids and report ids the journal of earlier runs knows: their orders are resumed, not external.
+    private var earlierClients = Set<String>()
+    private var journaledEvents = Set<String>()
+    /// Broker orders adopted into the context, by the broker's client id (so the strategy can cancel or replace them).
+    private var adoptedClient: [OrderID: String] = [:]
+    /// The broker's history, applied at the run's first step (the books need a step to book fills at).
+    private var pendingAdoption: [BrokerUpdate] = []
+    private var pendingNotes: [String] = []
+    /// Broker orders adopted as external (unknown to the journal), as `symbol side type (broker id …)`.
+    private(set) var externalOrders: [String] = []
+
+    /// Prepares the adoption of the broker's `history` (what the reconciliation decided), applied by
+    /// `applyAdoption` at the first step.
+    func prepareAdoption(_ history: [BrokerUpdate], record: JournalRecord, notes: [String], notSent: [String]) {
+        earlierClients = record.intentClientIDs
+        journaledEvents = record.eventIDs
+        pendingAdoption = history
+        pendingNotes = notes
+        pendingNotSent = notSent
+    }
+
+    private var pendingNotSent: [String] = []
+
+    var hasPendingAdoption: Bool { !pendingAdoption.isEmpty || !pendingNotes.isEmpty || !pendingNotSent.isEmpty }
+
+    /// Books the broker's history into a fresh context: the earlier runs' orders and fills, and those made while
+    /// the runtime was down (journaled now; what the journal already has is not written again).
+    func applyAdoption(_ context: SimulationContext) throws {
+        let batch = pendingAdoption, notes = pendingNotes, notSent = pendingNotSent
+        pendingAdoption = []
+        pendingNotes = []
+        pendingNotSent = []
+        let time = context.time
+        try journal?.record(notes.map { .reconciliation($0, time: time) } + notSent.map { .intentNotSent(clientID: $0, time: time) }
+                            + batch.filter { !journaledEvents.contains($0.eventID) }.map { .update($0, time: time) })
+        for u in batch where appliedEvents.insert(u.eventID).inserted {
+            lastEventID = u.eventID
+            applyOne(u, context, matchedOnBar: false)
+        }
+        externalNotes.removeAll()
+    }
+
+    /// External orders adopted since the last journal write (after a reconnect), journaled by `apply`.
+    private var externalNotes: [String] = []
 
     /// Reports still waiting for an order the broker never announced.
     var unmatchedReports: Int { waiting.values.reduce(0) { $0 + $1.count } }

@@ -17,6 +17,8 @@ public struct RuntimeStatus: Sendable {
     public var grossExposure = 0.0
     public var riskRejections = 0
     public var adoptedOrders = 0
+    /// Broker orders adopted as external (a client id neither this run's nor the journal's), flagged.
+    public var externalOrders: [String] = []
     public var haltReason: String?
     public var reconnects = 0
     public var duplicateReports = 0
@@ -48,6 +50,7 @@ public struct RuntimeStatus: Sendable {
         for (symbol, q) in positions.sorted(by: { $0.key < $1.key }) { lines.append("position \(symbol): \(Self.number(q))") }
         for o in orders { lines.append("open order: \(o)") }
         for (kind, n) in refusalsByKind.sorted(by: { $0.key < $1.key }) { lines.append("refused (\(kind)): \(n)") }
+        for o in externalOrders { lines.append("EXTERNAL order adopted: \(o)") }
         if let h = haltReason { lines.append("halted: \(h)") }
         return lines.joined(separator: "\n")
     }
@@ -152,6 +155,7 @@ public final class TradingRuntime {
     private func tradeUntilDone(_ feed: some MarketFeed) async throws -> BacktestResult {
         guard feed.symbols == context.symbols else { throw TradingError.symbolsMismatch(feed: feed.symbols, run: context.symbols) }
         reportsFeedLag = feed.isRealTime
+        if reconciliation == nil { _ = try await reconcile() }
         try start()
         var epoch = broker.connectionEpoch
         if feed.isRealTime {
@@ -177,6 +181,48 @@ public final class TradingRuntime {
             try process(step)
         }
         onBatch?(currentStatus())
+    }
+
+    /// What the start-up reconciliation found (nil until `reconcile()` ran).
+    public private(set) var reconciliation: ReconciliationReport?
+
+    /// Reconciles with the broker before the first step (`trade(_:)` does it): reads the journal of earlier runs,
+    /// the broker's whole report history and its positions; adopts the earlier runs' orders and positions, the fills
+    /// made while down and the broker orders nobody here placed (flagged as external), all booked at the first step;
+    /// looks up every intent journaled but never acknowledged by its client id (adopted when the broker has it, never
+    /// sent twice); and makes this run's client ids unique against earlier runs'. Throws `ReconciliationError`
+    /// (journaled) when they disagree in a way adoption cannot explain.
+    nonisolated(nonsending) public func reconcile() async throws -> ReconciliationReport {
+        let record: JournalRecord
+        do { record = try link.journal?.readBack() ?? JournalRecord() } catch { throw TradingError.journal("\(error)") }
+        // What the connection already delivered first, then the whole history (a broker that keeps its own
+        // account for sizing reads it again there, after these).
+        var history: [BrokerUpdate] = []
+        broker.pollUpdates(into: &history)
+        var seen = Set(history.map(\.eventID))
+        history += try await broker.updates(after: nil).filter { seen.insert($0.eventID).inserted }
+        let account = try await broker.account()
+        let report = Reconciler(record: record, history: history, brokerPositions: account.positions,
+                                symbols: Set(context.symbols)).reconcile()
+        reconciliation = report
+        guard report.mismatches.isEmpty else {
+            try journal(.reconciliation("mismatch, start stopped: " + report.mismatches.joined(separator: "; "), time: 0))
+            throw ReconciliationError(broker: broker.name, report: report)
+        }
+        var known = record.intentClientIDs
+        for u in history {
+            if case .accepted(let c?, _, _, _, _) = u.kind { known.insert(c) }
+        }
+        let base = link.runID
+        var candidate = base, n = record.starts + 1
+        while known.contains(where: { $0.hasPrefix(candidate + "-") }) {
+            candidate = "\(base)r\(n)"
+            n += 1
+        }
+        link.runID = candidate
+        for note in report.notes + report.neverSent.map(ReconciliationReport.neverSentNote) { log(note) }
+        link.prepareAdoption(history, record: record, notes: report.notes, notSent: report.neverSent)
+        return report
     }
 
     /// Starts the run (`onStart`, journaled): then `process` each step as it comes (one iteration on demand, as a
@@ -229,6 +275,7 @@ public final class TradingRuntime {
         try link.raiseFailure()
         try broker.marketOpened(step)
         run.beginStep()
+        if link.hasPendingAdoption { try link.applyAdoption(context) }
         try link.applyUpdates(context, matchedOnBar: true)
         try guarded { try run.runBar() }
         try link.raiseFailure()
@@ -318,6 +365,7 @@ public final class TradingRuntime {
         status.grossExposure = c.steps > 0 && status.equity > 0 ? c.grossPositionValue / status.equity : 0
         status.riskRejections = link.rejectedByRisk
         status.adoptedOrders = link.adopted
+        status.externalOrders = link.externalOrders
         status.fills = c.fillCount
         status.initialCash = c.initialCash
         status.orders = c.openOrders.map { "\(c.symbols[$0.symbol]) \($0.side.rawValue) \($0.type.name) \($0.status.rawValue)" }
