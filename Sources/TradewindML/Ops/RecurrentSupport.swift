@@ -56,6 +56,12 @@ enum Recurrent {
         return s
     }
 
+    /// Checks one direction's initial state (hidden or cell) against [batch, hidden]; nil (zeros) always fits.
+    static func checkState<S: TensorScalar>(_ op: String, _ what: String, _ state: Tensor<S>?, batch: Int, hidden: Int) throws(MLError) {
+        guard let state, state.shape != [batch, hidden] else { return }
+        throw .shapeMismatch(op: op, detail: "\(what) must be [batch, hidden] = \([batch, hidden]); got \(state.shape)")
+    }
+
     /// Checks a recurrent layer's input and weights, returning (batch, steps, inputSize).
     static func check<S: TensorScalar>(_ op: String, x: Tensor<S>, wih: Tensor<S>, whh: Tensor<S>, bih: Tensor<S>, bhh: Tensor<S>,
                                        gates: Int, hidden: Int) throws(MLError) -> (Int, Int, Int) {
