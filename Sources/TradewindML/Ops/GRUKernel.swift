@@ -5,8 +5,9 @@ import CTradewindKernels
 ///   n = tanh(W_in x + b_in + r ⊙ (W_hn h + b_hn)),  h' = (1 − z) ⊙ n + z ⊙ h.
 /// (Keras's `reset_after=True` GRU is the same cell with gates ordered z, r, h.) The input projections of all
 /// time steps are one GEMM; each step then needs one [batch, H] × [H, 3H] GEMM. The backward pass is
-/// backpropagation through time with the weight gradients summed in two GEMMs at the end. Inside, everything is
-/// time-major ([steps, batch, ·]), so each step's rows are contiguous for its GEMM and gate loops.
+/// backpropagation through time with the weight gradients summed in two GEMMs at the end. Everything stays
+/// batch-major ([batch, steps, ·], row b·T + t): a step's rows are T rows apart, which its GEMM reads through the
+/// leading dimension, so no input, output or gradient is transposed to time-major and back.
 enum GRUKernel {
     /// Runs the GRU over `x` [batch, steps, input] from `initial` [batch, hidden] (zeros when nil), returning every
     /// step's hidden state [batch, steps, hidden] (step t of a `reverse` GRU sits at t, as in PyTorch's
@@ -20,7 +21,7 @@ enum GRUKernel {
         let h0 = initial?.value.scalars ?? []
         let rows = B * T, G = 3 * H
         let backend = Compute.backend
-        let xv = Recurrent.swapLeadingAxes(x.value.scalars, B, T, I), wih = weightIH.value.scalars, whh = weightHH.value.scalars
+        let xv = x.value.scalars, wih = weightIH.value.scalars, whh = weightHH.value.scalars
         let bih = biasIH.value.scalars, bhh = biasHH.value.scalars
         // Input projections of every (batch, step) row at once, biases folded in.
         var xp: [S] = uninitializedScalars(rows * G)
@@ -46,16 +47,17 @@ enum GRUKernel {
                 let t = reverse ? T - 1 - s : s
                 let prev = reverse ? t + 1 : t - 1
                 // The previous step's states [batch, H]: the last output, or the initial state at the first step.
-                let prevRows: UnsafePointer<S>? = s > 0 ? UnsafePointer(ob.baseAddress! + prev * B * H) : (h0.isEmpty ? nil : h0b.baseAddress)
+                let prevRows: UnsafePointer<S>? = s > 0 ? UnsafePointer(ob.baseAddress! + prev * H) : (h0.isEmpty ? nil : h0b.baseAddress)
+                let prevLd = s > 0 ? T * H : H
                 for b in 0..<B { (hb.baseAddress! + b * G).update(from: bias.baseAddress!, count: G) }
                 if let prevRows, H > 0 {
-                    Recurrent.gemmABt(backend, rows: B, n: G, k: H, a: prevRows, lda: H,
+                    Recurrent.gemmABt(backend, rows: B, n: G, k: H, a: prevRows, lda: prevLd,
                                       w: wb.baseAddress!, c: hb.baseAddress!, ldc: G, beta: 1)
                 }
                 for b in 0..<B {
-                    let row = t * B + b, o = row * H, so = keep ? o : 0
+                    let row = b * T + t, o = row * H, so = keep ? o : 0
                     GRUCell.forward(H: H, x: pb.baseAddress! + row * G, h: hb.baseAddress! + b * G,
-                                    hPrev: prevRows.map { $0 + b * H },
+                                    hPrev: prevRows.map { $0 + b * prevLd },
                                     out: ob.baseAddress! + o, r: keep ? rb.baseAddress! + so : nil, z: keep ? zb.baseAddress! + so : nil,
                                     n: nb.baseAddress! + so, hn: keep ? hnb.baseAddress! + so : nil)
                 }
@@ -63,8 +65,8 @@ enum GRUKernel {
             } }
         } } } } } } } }
         let result = out
-        return Variable.make(Tensor(uncheckedShape: [B, T, H], scalars: Recurrent.swapLeadingAxes(result, T, B, H)), inputs) { g in
-            Array(backward(Recurrent.swapLeadingAxes(g.scalars, B, T, H), x: xv, wih: wih, whh: whh, h0: h0, out: result, r: rGate, z: zGate, n: nGate, hn: hn,
+        return Variable.make(Tensor(uncheckedShape: [B, T, H], scalars: result), inputs) { g in
+            Array(backward(g.scalars, x: xv, wih: wih, whh: whh, h0: h0, out: result, r: rGate, z: zGate, n: nGate, hn: hn,
                            B: B, T: T, I: I, H: H, reverse: reverse).prefix(inputs.count))
         }
     }
@@ -85,17 +87,18 @@ enum GRUKernel {
             for s in stride(from: T - 1, through: 0, by: -1) {
                 let t = reverse ? T - 1 - s : s
                 let prev = reverse ? t + 1 : t - 1
-                let prevRows: UnsafePointer<S>? = s > 0 ? outb.baseAddress! + prev * B * H : (h0.isEmpty ? nil : h0b.baseAddress)
+                let prevRows: UnsafePointer<S>? = s > 0 ? outb.baseAddress! + prev * H : (h0.isEmpty ? nil : h0b.baseAddress)
+                let prevLd = s > 0 ? T * H : H
                 for b in 0..<B {
-                    let row = t * B + b, o = row * H
+                    let row = b * T + t, o = row * H
                     GRUCell.backward(H: H, dh: dhh.baseAddress! + b * H, dy: dyb.baseAddress! + o,
-                                     hPrev: prevRows.map { $0 + b * H },
+                                     hPrev: prevRows.map { $0 + b * prevLd },
                                      r: rp.baseAddress! + o, z: zp.baseAddress! + o, n: np.baseAddress! + o, hn: hnp.baseAddress! + o,
                                      dx: dxb.baseAddress! + row * G, dhp: dhb.baseAddress! + row * G, hPrevOut: hpa.baseAddress! + o)
                 }
                 // dh_prev += dHP_t · W_hh (at the first step, the initial state's gradient)
                 if prevRows != nil && H > 0 {
-                    Recurrent.gemmAB(backend, rows: B, n: H, k: G, a: UnsafePointer(dhb.baseAddress! + t * B * G), lda: G,
+                    Recurrent.gemmAB(backend, rows: B, n: H, k: G, a: UnsafePointer(dhb.baseAddress! + t * G), lda: T * G,
                                      w: wb.baseAddress!, c: dhh.baseAddress!, ldc: H, beta: 1)
                 }
             }
@@ -115,7 +118,7 @@ enum GRUKernel {
                 Recurrent.gemmAtB(backend, rows: rows, m: G, n: H, a: d.baseAddress!, b: hb.baseAddress!, c: o.baseAddress!)
             } } }
         }
-        return [Tensor(uncheckedShape: [B, T, I], scalars: Recurrent.swapLeadingAxes(dx, T, B, I)),
+        return [Tensor(uncheckedShape: [B, T, I], scalars: dx),
                 Tensor(uncheckedShape: [G, I], scalars: dwih), Tensor(uncheckedShape: [G, H], scalars: dwhh),
                 Tensor(uncheckedShape: [G], scalars: Recurrent.columnSums(dxp, rows: rows, n: G)),
                 Tensor(uncheckedShape: [G], scalars: Recurrent.columnSums(dhp, rows: rows, n: G))]

@@ -4,7 +4,7 @@ import CTradewindKernels
 /// uses the same order i, f, c, o):
 ///   i = σ(·), f = σ(·), g = tanh(·), o = σ(·) of W_i x + b_i + W_h h + b_h;  c' = f ⊙ c + i ⊙ g;  h' = o ⊙ tanh(c').
 /// One GEMM projects every step's input; each step adds one [batch, H] × [H, 4H] GEMM, then `LSTMCell` runs the
-/// gates of each row (the C loops of `CTradewindKernels` for Float). Time-major inside, as the GRU.
+/// gates of each row (the C loops of `CTradewindKernels` for Float). Batch-major throughout, as the GRU.
 enum LSTMKernel {
     /// Runs the LSTM over `x` [batch, steps, input] from the initial hidden and cell states [batch, hidden]
     /// (zeros when nil); returns the hidden states [batch, steps, hidden]. Both initial states are differentiable.
@@ -18,7 +18,7 @@ enum LSTMKernel {
         let h0 = initial?.hidden.value.scalars ?? [], c0 = initial?.cell.value.scalars ?? []
         let rows = B * T, G = 4 * H
         let backend = Compute.backend
-        let xv = Recurrent.swapLeadingAxes(x.value.scalars, B, T, I), wih = weightIH.value.scalars, whh = weightHH.value.scalars
+        let xv = x.value.scalars, wih = weightIH.value.scalars, whh = weightHH.value.scalars
         let bih = biasIH.value.scalars, bhh = biasHH.value.scalars
         var pre: [S] = uninitializedScalars(rows * G)
         pre.withUnsafeMutableBufferPointer { p in
@@ -39,23 +39,25 @@ enum LSTMKernel {
             for s in 0..<T {
                 let t = reverse ? T - 1 - s : s
                 let prev = reverse ? t + 1 : t - 1
-                let hPrev: UnsafePointer<S>? = s > 0 ? UnsafePointer(ob.baseAddress! + prev * B * H) : (h0.isEmpty ? nil : h0b.baseAddress)
-                let cPrev: UnsafePointer<S>? = s > 0 ? UnsafePointer(cb.baseAddress! + prev * B * H) : (c0.isEmpty ? nil : c0b.baseAddress)
+                // The previous step's rows (T rows apart in the batch-major outputs) or the initial states.
+                let hPrev: UnsafePointer<S>? = s > 0 ? UnsafePointer(ob.baseAddress! + prev * H) : (h0.isEmpty ? nil : h0b.baseAddress)
+                let cPrev: UnsafePointer<S>? = s > 0 ? UnsafePointer(cb.baseAddress! + prev * H) : (c0.isEmpty ? nil : c0b.baseAddress)
+                let ld = s > 0 ? T * H : H
                 if let hPrev, H > 0 {
-                    Recurrent.gemmABt(backend, rows: B, n: G, k: H, a: hPrev, lda: H, w: wb.baseAddress!, c: hb.baseAddress!, ldc: G, beta: 0)
+                    Recurrent.gemmABt(backend, rows: B, n: G, k: H, a: hPrev, lda: ld, w: wb.baseAddress!, c: hb.baseAddress!, ldc: G, beta: 0)
                 }
                 for b in 0..<B {
-                    let row = t * B + b
+                    let row = b * T + t
                     LSTMCell.forward(H: H, pre: pb.baseAddress! + row * G, rec: hPrev == nil ? nil : UnsafePointer(hb.baseAddress! + b * G),
-                                     cPrev: cPrev.map { $0 + b * H }, gates: gb.baseAddress! + row * G,
+                                     cPrev: cPrev.map { $0 + b * ld }, gates: gb.baseAddress! + row * G,
                                      c: cb.baseAddress! + row * H, h: ob.baseAddress! + row * H)
                 }
             }
         } } } } } } } }
         let result = out, gatesV = gates, cellV = cell
         let inputs = [x, weightIH, weightHH, biasIH, biasHH] + (initial.map { [$0.hidden, $0.cell] } ?? [])
-        return Variable.make(Tensor(uncheckedShape: [B, T, H], scalars: Recurrent.swapLeadingAxes(result, T, B, H)), inputs) { g in
-            Array(backward(Recurrent.swapLeadingAxes(g.scalars, B, T, H), x: xv, wih: wih, whh: whh, h0: h0, c0: c0, out: result,
+        return Variable.make(Tensor(uncheckedShape: [B, T, H], scalars: result), inputs) { g in
+            Array(backward(g.scalars, x: xv, wih: wih, whh: whh, h0: h0, c0: c0, out: result,
                            gates: gatesV, cell: cellV, B: B, T: T, I: I, H: H, reverse: reverse).prefix(inputs.count))
         }
     }
@@ -75,17 +77,18 @@ enum LSTMKernel {
             for s in stride(from: T - 1, through: 0, by: -1) {
                 let t = reverse ? T - 1 - s : s
                 let prev = reverse ? t + 1 : t - 1
-                let hPrev: UnsafePointer<S>? = s > 0 ? outb.baseAddress! + prev * B * H : (h0.isEmpty ? nil : h0b.baseAddress)
-                let cPrev: UnsafePointer<S>? = s > 0 ? cb.baseAddress! + prev * B * H : (c0.isEmpty ? nil : c0b.baseAddress)
+                let hPrev: UnsafePointer<S>? = s > 0 ? outb.baseAddress! + prev * H : (h0.isEmpty ? nil : h0b.baseAddress)
+                let cPrev: UnsafePointer<S>? = s > 0 ? cb.baseAddress! + prev * H : (c0.isEmpty ? nil : c0b.baseAddress)
+                let ld = s > 0 ? T * H : H
                 for b in 0..<B {
-                    let row = t * B + b, o = row * H
+                    let row = b * T + t, o = row * H
                     LSTMCell.backward(H: H, dh: dhh.baseAddress! + b * H, dc: dcb.baseAddress! + b * H, dy: dyb.baseAddress! + o,
-                                      gates: gb.baseAddress! + row * G, c: cb.baseAddress! + o, cPrev: cPrev.map { $0 + b * H },
-                                      hPrev: hPrev.map { $0 + b * H }, da: dab.baseAddress! + row * G, hPrevOut: hpa.baseAddress! + o)
+                                      gates: gb.baseAddress! + row * G, c: cb.baseAddress! + o, cPrev: cPrev.map { $0 + b * ld },
+                                      hPrev: hPrev.map { $0 + b * ld }, da: dab.baseAddress! + row * G, hPrevOut: hpa.baseAddress! + o)
                 }
                 // dh_prev = dA_t · W_hh (at the first step, the initial state's gradient)
                 if hPrev != nil && H > 0 {
-                    Recurrent.gemmAB(backend, rows: B, n: H, k: G, a: UnsafePointer(dab.baseAddress! + t * B * G), lda: G,
+                    Recurrent.gemmAB(backend, rows: B, n: H, k: G, a: UnsafePointer(dab.baseAddress! + t * G), lda: T * G,
                                      w: wb.baseAddress!, c: dhh.baseAddress!, ldc: H, beta: 0)
                 }
             }
@@ -106,7 +109,7 @@ enum LSTMKernel {
             }
         }
         let db = Recurrent.columnSums(da, rows: rows, n: G)
-        return [Tensor(uncheckedShape: [B, T, I], scalars: Recurrent.swapLeadingAxes(dx, T, B, I)), Tensor(uncheckedShape: [G, I], scalars: dwih),
+        return [Tensor(uncheckedShape: [B, T, I], scalars: dx), Tensor(uncheckedShape: [G, I], scalars: dwih),
                 Tensor(uncheckedShape: [G, H], scalars: dwhh), Tensor(uncheckedShape: [G], scalars: db),
                 Tensor(uncheckedShape: [G], scalars: db), Tensor(uncheckedShape: [B, H], scalars: dh),
                 Tensor(uncheckedShape: [B, H], scalars: dc)]
