@@ -144,9 +144,10 @@ void tw_gru_backward_f32(long hidden, float *dh, const float *dy, const float *h
     backward_base(hidden, dh, dy, hprev, r, z, n, hn, dx, dhp, hprev_out);
 }
 
-void tw_lstm_forward_f32(long hidden, const float *pre, const float *rec, const float *cprev, float *gates, float *c, float *h) {
+void tw_lstm_forward_f32_at(int level, long hidden, const float *pre, const float *rec, const float *cprev, float *gates,
+                            float *c, float *h) {
 #if defined(__x86_64__) && defined(__clang__)
-    switch (tw_kernel_level()) {
+    switch (level < tw_kernel_level() ? level : tw_kernel_level()) {
     case 2: lstm_forward_avx512(hidden, pre, rec, cprev, gates, c, h); return;
     case 1: lstm_forward_avx2(hidden, pre, rec, cprev, gates, c, h); return;
     default: break;
@@ -155,14 +156,23 @@ void tw_lstm_forward_f32(long hidden, const float *pre, const float *rec, const 
     lstm_forward_base(hidden, pre, rec, cprev, gates, c, h);
 }
 
-void tw_lstm_backward_f32(long hidden, float *dh, float *dc, const float *dy, const float *gates, const float *c,
-                          const float *cprev, const float *hprev, float *da, float *hprev_out) {
+void tw_lstm_forward_f32(long hidden, const float *pre, const float *rec, const float *cprev, float *gates, float *c, float *h) {
+    tw_lstm_forward_f32_at(tw_kernel_level(), hidden, pre, rec, cprev, gates, c, h);
+}
+
+void tw_lstm_backward_f32_at(int level, long hidden, float *dh, float *dc, const float *dy, const float *gates, const float *c,
+                             const float *cprev, const float *hprev, float *da, float *hprev_out) {
 #if defined(__x86_64__) && defined(__clang__)
-    switch (tw_kernel_level()) {
+    switch (level < tw_kernel_level() ? level : tw_kernel_level()) {
     case 2: lstm_backward_avx512(hidden, dh, dc, dy, gates, c, cprev, hprev, da, hprev_out); return;
     case 1: lstm_backward_avx2(hidden, dh, dc, dy, gates, c, cprev, hprev, da, hprev_out); return;
     default: break;
     }
 #endif
     lstm_backward_base(hidden, dh, dc, dy, gates, c, cprev, hprev, da, hprev_out);
+}
+
+void tw_lstm_backward_f32(long hidden, float *dh, float *dc, const float *dy, const float *gates, const float *c,
+                          const float *cprev, const float *hprev, float *da, float *hprev_out) {
+    tw_lstm_backward_f32_at(tw_kernel_level(), hidden, dh, dc, dy, gates, c, cprev, hprev, da, hprev_out);
 }

@@ -2,8 +2,9 @@ import Testing
 import TradewindCore
 @testable import TradewindML
 
-/// The LSTM gate loops of CTradewindKernels (the variant this CPU picks: AVX-512, AVX2+FMA or baseline) against
-/// the readable Swift definitions in `LSTMCell`, on random rows of several widths, with and without previous states.
+/// The LSTM gate loops of CTradewindKernels — the variant dispatch picks, and each of AVX-512, AVX2+FMA and
+/// baseline that this CPU can run — against the readable Swift definitions in `LSTMCell`, on random rows of
+/// several widths, with and without previous states.
 @Suite struct LSTMCellKernelTests {
     /// Owned copies of rows that the cell functions read and write through pointers.
     final class Rows {
@@ -32,22 +33,34 @@ import TradewindCore
             let hOrNil: UnsafePointer<Float>? = previous ? UnsafePointer(hPrev) : nil
             let zeros4 = [Float](repeating: 0, count: 4 * H), zeros = [Float](repeating: 0, count: H)
 
-            let (fg, fc, fh) = (rows.make(zeros4), rows.make(zeros), rows.make(zeros))
-            LSTMCell.forward(H: H, pre: pre, rec: recOrNil, cPrev: cOrNil, gates: fg, c: fc, h: fh)
             let (rg, rc, rh) = (rows.make(zeros4), rows.make(zeros), rows.make(zeros))
             LSTMCell.forwardReference(H: H, pre: pre, rec: recOrNil, cPrev: cOrNil, gates: rg, c: rc, h: rh)
-            expectNear(fg, rg, 4 * H, "gates H=\(H) previous=\(previous)")
-            expectNear(fc, rc, H, "cell H=\(H) previous=\(previous)")
-            expectNear(fh, rh, H, "hidden H=\(H) previous=\(previous)")
-
-            let (fdh, fdc, fda, fhp) = (rows.make(dhIn), rows.make(dcIn), rows.make(zeros4), rows.make(zeros))
-            LSTMCell.backward(H: H, dh: fdh, dc: fdc, dy: dy, gates: rg, c: rc, cPrev: cOrNil, hPrev: hOrNil, da: fda, hPrevOut: fhp)
             let (rdh, rdc, rda, rhp) = (rows.make(dhIn), rows.make(dcIn), rows.make(zeros4), rows.make(zeros))
             LSTMCell.backwardReference(H: H, dh: rdh, dc: rdc, dy: dy, gates: rg, c: rc, cPrev: cOrNil, hPrev: hOrNil, da: rda, hPrevOut: rhp)
-            expectNear(fdh, rdh, H, "dh H=\(H) previous=\(previous)")
-            expectNear(fdc, rdc, H, "dc H=\(H) previous=\(previous)")
-            expectNear(fda, rda, 4 * H, "gate gradients H=\(H) previous=\(previous)")
-            expectNear(fhp, rhp, H, "previous hidden H=\(H) previous=\(previous)")
+            // The dispatched call (level -1 stands for it), then every variant this CPU can run.
+            for level in [-1] + Array(0...LSTMCell.kernelLevel) {
+                let at = "H=\(H) previous=\(previous) level=\(level)"
+                let (fg, fc, fh) = (rows.make(zeros4), rows.make(zeros), rows.make(zeros))
+                if level < 0 {
+                    LSTMCell.forward(H: H, pre: pre, rec: recOrNil, cPrev: cOrNil, gates: fg, c: fc, h: fh)
+                } else {
+                    LSTMCell.forward(level: level, H: H, pre: pre, rec: recOrNil, cPrev: cOrNil, gates: fg, c: fc, h: fh)
+                }
+                expectNear(fg, rg, 4 * H, "gates \(at)")
+                expectNear(fc, rc, H, "cell \(at)")
+                expectNear(fh, rh, H, "hidden \(at)")
+
+                let (fdh, fdc, fda, fhp) = (rows.make(dhIn), rows.make(dcIn), rows.make(zeros4), rows.make(zeros))
+                if level < 0 {
+                    LSTMCell.backward(H: H, dh: fdh, dc: fdc, dy: dy, gates: rg, c: rc, cPrev: cOrNil, hPrev: hOrNil, da: fda, hPrevOut: fhp)
+                } else {
+                    LSTMCell.backward(level: level, H: H, dh: fdh, dc: fdc, dy: dy, gates: rg, c: rc, cPrev: cOrNil, hPrev: hOrNil, da: fda, hPrevOut: fhp)
+                }
+                expectNear(fdh, rdh, H, "dh \(at)")
+                expectNear(fdc, rdc, H, "dc \(at)")
+                expectNear(fda, rda, 4 * H, "gate gradients \(at)")
+                expectNear(fhp, rhp, H, "previous hidden \(at)")
+            }
         }
     }
 

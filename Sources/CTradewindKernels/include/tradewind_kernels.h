@@ -20,6 +20,13 @@ void tw_lstm_forward_f32(long hidden, const float *pre, const float *rec, const 
 void tw_lstm_backward_f32(long hidden, float *dh, float *dc, const float *dy, const float *gates, const float *c,
                           const float *cprev, const float *hprev, float *da, float *hprev_out);
 
+/// The LSTM loops of one variant (2 = AVX-512, 1 = AVX2+FMA, 0 = baseline; capped at what this CPU supports), so
+/// tests can hold every variant the machine can run against the Swift reference.
+void tw_lstm_forward_f32_at(int level, long hidden, const float *pre, const float *rec, const float *cprev, float *gates,
+                            float *c, float *h);
+void tw_lstm_backward_f32_at(int level, long hidden, float *dh, float *dc, const float *dy, const float *gates, const float *c,
+                             const float *cprev, const float *hprev, float *da, float *hprev_out);
+
 /// Which variant runs: 2 = AVX-512, 1 = AVX2+FMA, 0 = baseline.
 int tw_kernel_level(void);
 

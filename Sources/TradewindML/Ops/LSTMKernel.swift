@@ -134,6 +134,21 @@ enum LSTMCell {
         }
     }
 
+    /// The C loops of one instruction-set variant (2 = AVX-512, 1 = AVX2+FMA, 0 = baseline, capped at what this CPU
+    /// runs), for tests that hold each variant against the reference; `kernelLevel` is the one `forward` picks.
+    static var kernelLevel: Int { Int(tw_kernel_level()) }
+
+    static func forward(level: Int, H: Int, pre: UnsafePointer<Float>, rec: UnsafePointer<Float>?, cPrev: UnsafePointer<Float>?,
+                        gates: UnsafeMutablePointer<Float>, c: UnsafeMutablePointer<Float>, h: UnsafeMutablePointer<Float>) {
+        tw_lstm_forward_f32_at(Int32(level), H, pre, rec, cPrev, gates, c, h)
+    }
+
+    static func backward(level: Int, H: Int, dh: UnsafeMutablePointer<Float>, dc: UnsafeMutablePointer<Float>, dy: UnsafePointer<Float>,
+                         gates: UnsafePointer<Float>, c: UnsafePointer<Float>, cPrev: UnsafePointer<Float>?, hPrev: UnsafePointer<Float>?,
+                         da: UnsafeMutablePointer<Float>, hPrevOut: UnsafeMutablePointer<Float>) {
+        tw_lstm_backward_f32_at(Int32(level), H, dh, dc, dy, gates, c, cPrev, hPrev, da, hPrevOut)
+    }
+
     static func forwardReference<S: TensorScalar>(H: Int, pre: UnsafePointer<S>, rec: UnsafePointer<S>?, cPrev: UnsafePointer<S>?,
                                                   gates: UnsafeMutablePointer<S>, c: UnsafeMutablePointer<S>, h: UnsafeMutablePointer<S>) {
         for j in 0..<H {
