@@ -1,7 +1,8 @@
 """Writes the PyTorch parity fixtures of TradewindML under Tests/Fixtures/ml (float32 safetensors files).
 
-Each layer case holds the weights (PyTorch state_dict names), `input`, `seed` (the output gradient), `output`,
-and `grad.<name>` / `grad.input` = d(sum(output * seed))/d(...). `training.safetensors` holds the 100-step run of
+Each layer case holds the weights (PyTorch state_dict names), `input` (and `input1`, `input2`: initial states),
+`seed` (the output gradient), `output`, and `grad.<name>` / `grad.input` = d(sum(output * seed))/d(...); the
+dropout-in-training case adds `dropout_mask.<k>`, the masks PyTorch drew between stacked layers. `training.safetensors` holds the 100-step run of
 SmallRecurrentNet (initial weights, the batches, the loss curve); `trained.safetensors` is the trained model as
 `safetensors.torch.save_file` writes it, with `trained_check.safetensors` its predictions on a held-out input.
 
@@ -21,7 +22,7 @@ OUT = os.path.join("Tests", "Fixtures", "ml")
 torch.set_num_threads(1)
 
 
-def case(name, module, inputs, forward, input_grad=True):
+def case(name, module, inputs, forward, input_grad=True, extra=None):
     torch.manual_seed(1000 + len(name))
     for p in module.parameters():  # non-trivial biases and norms
         with torch.no_grad():
@@ -40,7 +41,44 @@ def case(name, module, inputs, forward, input_grad=True):
     tensors["output"] = out.detach()
     for k, p in module.named_parameters():
         tensors["grad." + k] = p.grad if p.grad is not None else torch.zeros_like(p)
+    tensors.update(extra or {})
     save_file({k: v.contiguous() for k, v in tensors.items()}, os.path.join(OUT, f"layer_{name}.safetensors"))
+
+
+DROPOUT_SEED = 42
+
+
+def dropout_masks(layers, steps, batch, width, p):
+    """The scaled masks nn.GRU(dropout=p) multiplies each inner layer's output by, after manual_seed(DROPOUT_SEED):
+    drawn time-major (PyTorch runs the stack time-major), returned batch-first [batch, steps, width]."""
+    torch.manual_seed(DROPOUT_SEED)
+    return [(torch.empty(steps, batch, width).bernoulli_(1 - p) / (1 - p)).transpose(0, 1).contiguous()
+            for _ in range(layers - 1)]
+
+
+def train_with_seed(m, x):
+    torch.manual_seed(DROPOUT_SEED)
+    return m.train()(x)[0]
+
+
+def check_dropout_semantics():
+    """Asserts that nn.GRU(dropout=) is: layer, times the mask, next layer (so the committed masks are PyTorch's)."""
+    torch.manual_seed(5)
+    stacked = nn.GRU(4, 5, num_layers=3, bidirectional=True, dropout=0.4, batch_first=True)
+    singles = []
+    for layer in range(3):
+        g = nn.GRU(4 if layer == 0 else 10, 5, bidirectional=True, batch_first=True)
+        g.load_state_dict({k.replace(f"_l{layer}", "_l0"): v for k, v in stacked.state_dict().items() if f"_l{layer}" in k})
+        singles.append(g)
+    x = torch.randn(2, 6, 4)
+    native = train_with_seed(stacked, x)
+    masks = dropout_masks(layers=3, steps=6, batch=2, width=10, p=0.4)
+    h = x
+    for layer, g in enumerate(singles):
+        h = g(h)[0]
+        if layer < 2:
+            h = h * masks[layer]
+    assert torch.allclose(h, native, atol=1e-6), "nn.GRU's dropout is not layer * mask (PyTorch changed its RNG use?)"
 
 
 def layers():
@@ -66,6 +104,23 @@ def layers():
          [torch.randn(2, 5, 8)], lambda m, x: m(x))
     case("attention_pooling", AttentionPooling(6, 4), [torch.randn(3, 5, 6)], lambda m, x: m(x))
     case("time2vec", Time2Vec(2, 5), [torch.randn(2, 4, 2)], lambda m, x: m(x))
+    # Initial states (h0, c0: [layers*directions, batch, hidden]), with gradients through them (input1, input2).
+    case("gru_bi2_initial", nn.GRU(4, 5, num_layers=2, bidirectional=True, batch_first=True),
+         [torch.randn(2, 6, 4), torch.randn(4, 2, 5)], lambda m, x, h0: m(x, h0)[0])
+    case("gru_last_initial", nn.GRU(4, 5, batch_first=True), [torch.randn(3, 6, 4), torch.randn(1, 3, 5)],
+         lambda m, x, h0: m(x, h0)[1][-1])
+    case("lstm_bi2_initial", nn.LSTM(4, 5, num_layers=2, bidirectional=True, batch_first=True),
+         [torch.randn(2, 6, 4), torch.randn(4, 2, 5), torch.randn(4, 2, 5)], lambda m, x, h0, c0: m(x, (h0, c0))[0])
+    case("lstm_last_initial", nn.LSTM(4, 5, batch_first=True),
+         [torch.randn(3, 6, 4), torch.randn(1, 3, 5), torch.randn(1, 3, 5)], lambda m, x, h0, c0: m(x, (h0, c0))[1][0][-1])
+    # dropout= between stacked layers: off in eval; in training, the masks PyTorch drew (checked below).
+    case("gru_dropout_eval", nn.GRU(4, 5, num_layers=3, dropout=0.4, batch_first=True), [torch.randn(2, 6, 4)],
+         lambda m, x: m.eval()(x)[0])
+    masks = dropout_masks(layers=3, steps=6, batch=2, width=10, p=0.4)
+    case("gru_bi3_dropout_train", nn.GRU(4, 5, num_layers=3, bidirectional=True, dropout=0.4, batch_first=True),
+         [torch.randn(2, 6, 4)], lambda m, x: train_with_seed(m, x),
+         extra={f"dropout_mask.{i}": mk for i, mk in enumerate(masks)})
+    check_dropout_semantics()
 
 
 def training():

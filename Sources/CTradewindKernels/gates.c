@@ -47,6 +47,52 @@ static inline float tw_tanh(float x) {
     for (long j = 0; j < H; j++) dhp[2 * H + j] = dn[j] * r[j];                                 \
     for (long j = 0; j < H; j++) dh[j] *= z[j];
 
+#define LSTM_FORWARD_BODY                                                                       \
+    if (rec) { for (long j = 0; j < 4 * H; j++) gates[j] = pre[j] + rec[j]; }                   \
+    else memcpy(gates, pre, (size_t)(4 * H) * 4);                                               \
+    for (long j = 0; j < 2 * H; j++) gates[j] = 1.0f / (1.0f + tw_exp(-gates[j]));             \
+    for (long j = 2 * H; j < 3 * H; j++) gates[j] = tw_tanh(gates[j]);                          \
+    for (long j = 3 * H; j < 4 * H; j++) gates[j] = 1.0f / (1.0f + tw_exp(-gates[j]));         \
+    if (cprev) { for (long j = 0; j < H; j++) c[j] = gates[H + j] * cprev[j] + gates[j] * gates[2 * H + j]; } \
+    else { for (long j = 0; j < H; j++) c[j] = gates[j] * gates[2 * H + j]; }                  \
+    for (long j = 0; j < H; j++) h[j] = gates[3 * H + j] * tw_tanh(c[j]);
+
+#define LSTM_BACKWARD_BODY                                                                      \
+    if (hprev) memcpy(hprev_out, hprev, (size_t)H * 4); else memset(hprev_out, 0, (size_t)H * 4); \
+    for (long j = 0; j < H; j++) {                                                              \
+        float d = dh[j] + dy[j];                                                                \
+        float i = gates[j], f = gates[H + j], g = gates[2 * H + j], o = gates[3 * H + j];       \
+        float tc = tw_tanh(c[j]);                                                               \
+        float dcj = dc[j] + d * o * (1.0f - tc * tc);                                           \
+        da[j] = dcj * g * i * (1.0f - i);                                                       \
+        da[H + j] = dcj * f * (1.0f - f);                                                       \
+        da[2 * H + j] = dcj * i * (1.0f - g * g);                                               \
+        da[3 * H + j] = d * tc * o * (1.0f - o);                                                \
+        dc[j] = dcj * f;                                                                        \
+        dh[j] = 0.0f;                                                                           \
+    }                                                                                           \
+    if (cprev) { for (long j = 0; j < H; j++) da[H + j] *= cprev[j]; }                          \
+    else { for (long j = 0; j < H; j++) da[H + j] = 0.0f; }
+
+#define LSTM_FORWARD_ARGS long H, const float *restrict pre, const float *restrict rec, const float *restrict cprev, \
+    float *restrict gates, float *restrict c, float *restrict h
+#define LSTM_BACKWARD_ARGS long H, float *restrict dh, float *restrict dc, const float *restrict dy,                 \
+    const float *restrict gates, const float *restrict c, const float *restrict cprev, const float *restrict hprev, \
+    float *restrict da, float *restrict hprev_out
+
+#if defined(__x86_64__) && defined(__clang__)
+__attribute__((target("avx512f,avx512dq,avx2,fma")))
+static void lstm_forward_avx512(LSTM_FORWARD_ARGS) { LSTM_FORWARD_BODY }
+__attribute__((target("avx2,fma")))
+static void lstm_forward_avx2(LSTM_FORWARD_ARGS) { LSTM_FORWARD_BODY }
+__attribute__((target("avx512f,avx512dq,avx2,fma")))
+static void lstm_backward_avx512(LSTM_BACKWARD_ARGS) { LSTM_BACKWARD_BODY }
+__attribute__((target("avx2,fma")))
+static void lstm_backward_avx2(LSTM_BACKWARD_ARGS) { LSTM_BACKWARD_BODY }
+#endif
+static void lstm_forward_base(LSTM_FORWARD_ARGS) { LSTM_FORWARD_BODY }
+static void lstm_backward_base(LSTM_BACKWARD_ARGS) { LSTM_BACKWARD_BODY }
+
 #if defined(__x86_64__) && defined(__clang__)
 __attribute__((target("avx512f,avx512dq,avx2,fma")))
 static void gates_avx512(const float *restrict x, float *restrict h, float *restrict n, long H) { GATES_BODY }
@@ -96,4 +142,37 @@ void tw_gru_backward_f32(long hidden, float *dh, const float *dy, const float *h
     }
 #endif
     backward_base(hidden, dh, dy, hprev, r, z, n, hn, dx, dhp, hprev_out);
+}
+
+void tw_lstm_forward_f32_at(int level, long hidden, const float *pre, const float *rec, const float *cprev, float *gates,
+                            float *c, float *h) {
+#if defined(__x86_64__) && defined(__clang__)
+    switch (level < tw_kernel_level() ? level : tw_kernel_level()) {
+    case 2: lstm_forward_avx512(hidden, pre, rec, cprev, gates, c, h); return;
+    case 1: lstm_forward_avx2(hidden, pre, rec, cprev, gates, c, h); return;
+    default: break;
+    }
+#endif
+    lstm_forward_base(hidden, pre, rec, cprev, gates, c, h);
+}
+
+void tw_lstm_forward_f32(long hidden, const float *pre, const float *rec, const float *cprev, float *gates, float *c, float *h) {
+    tw_lstm_forward_f32_at(tw_kernel_level(), hidden, pre, rec, cprev, gates, c, h);
+}
+
+void tw_lstm_backward_f32_at(int level, long hidden, float *dh, float *dc, const float *dy, const float *gates, const float *c,
+                             const float *cprev, const float *hprev, float *da, float *hprev_out) {
+#if defined(__x86_64__) && defined(__clang__)
+    switch (level < tw_kernel_level() ? level : tw_kernel_level()) {
+    case 2: lstm_backward_avx512(hidden, dh, dc, dy, gates, c, cprev, hprev, da, hprev_out); return;
+    case 1: lstm_backward_avx2(hidden, dh, dc, dy, gates, c, cprev, hprev, da, hprev_out); return;
+    default: break;
+    }
+#endif
+    lstm_backward_base(hidden, dh, dc, dy, gates, c, cprev, hprev, da, hprev_out);
+}
+
+void tw_lstm_backward_f32(long hidden, float *dh, float *dc, const float *dy, const float *gates, const float *c,
+                          const float *cprev, const float *hprev, float *da, float *hprev_out) {
+    tw_lstm_backward_f32_at(tw_kernel_level(), hidden, dh, dc, dy, gates, c, cprev, hprev, da, hprev_out);
 }

@@ -2,15 +2,16 @@
 // layers, losses, optimizers, a training loop and safetensors weights — with PyTorch's semantics and names.
 //
 // Map of the module:
-// - `Tensor/`: `Tensor<Scalar>` (row-major, contiguous, shaped), `TensorScalar` (Float for work, Double for
-//   gradient checks), broadcasting rules, `MLError`.
-// - `Backend/`: `ComputeBackend`, the seam every matrix product and bulk kernel goes through (`CPUBackend`
-//   on OpenBLAS now), and `BLASThreads` (the caller sets OpenBLAS's thread count).
+// - `Tensor/`: `Tensor<Scalar>` (row-major, contiguous, shaped), `TensorView` (strided views without copies),
+//   `TensorScalar` (Float for work, Double for gradient checks), broadcasting rules, `MLError`.
+// - `Backend/`: `ComputeBackend`, the seam every matrix product, bulk kernel and row-wise softmax/LayerNorm goes
+//   through (`CPUBackend` on OpenBLAS now), and `BLASThreads` (the caller sets OpenBLAS's thread count).
 // - `Autodiff/`: `Tape` (records each op's backward rule), `Variable` (a value on a tape or a constant),
 //   `ForwardPass` (weights, tape or none, training flag, dropout generator) and `StateDict` (named tensors).
 // - `Ops/`: elementwise, reductions, matmul/bmm, concat/split/slice/gather/permute, softmax, activations,
 //   dropout, masking, fused LayerNorm, and the fused GRU/LSTM kernels (one GEMM for all time steps' inputs).
-// - `Layers/`: Dense, Embedding, LayerNorm, Dropout, GRU, LSTM, multi-head attention, Transformer encoder
+// - `Layers/`: Dense, Embedding, LayerNorm, Dropout, GRU, LSTM (initial states, dropout between layers),
+//   Keras's reset-before GRU (`KerasGRU`), multi-head attention, Transformer encoder
 //   layer, additive attention pooling, Time2Vec — each a value naming its weights as PyTorch's `state_dict`.
 // - `Losses/`, `Optimizers/` (SGD, Adam, AdamW, clipping, schedules, early stopping), `Training/` (the loop,
 //   callbacks, batched inference), `Serialization/` (safetensors + JSON config), `Benchmark/` (the universal

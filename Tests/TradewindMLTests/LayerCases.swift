@@ -2,10 +2,13 @@ import Foundation
 import Testing
 @testable import TradewindML
 
-/// The layer configurations of Scripts/ml/torch_parity.py, by fixture name.
+/// The layer configurations of Scripts/ml/torch_parity.py (and, for `keras_*`, Scripts/ml/keras_parity.py), by
+/// fixture name.
 enum LayerCases {
     static let names = ["dense", "layernorm", "embedding", "gru_bi2_sequence", "gru_last", "lstm_bi_sequence", "lstm_bi_last",
-                        "mha_self", "mha_cross_masked", "transformer", "transformer_gelu_normfirst", "attention_pooling", "time2vec"]
+                        "mha_self", "mha_cross_masked", "transformer", "transformer_gelu_normfirst", "attention_pooling", "time2vec",
+                        "gru_bi2_initial", "gru_last_initial", "lstm_bi2_initial", "lstm_last_initial", "gru_dropout_eval",
+                        "keras_gru_sequence", "keras_gru_last_initial"]
 
     static let directory: URL = {
         var url = URL(fileURLWithPath: #filePath)
@@ -36,7 +39,37 @@ enum LayerCases {
             return try TransformerEncoderLayer("", modelSize: 8, heads: 2, feedForwardSize: 16, dropout: 0, activation: .gelu, normFirst: true)(x, in: pass)
         case "attention_pooling": return try AttentionPooling("", features: 6, units: 4)(x, in: pass)
         case "time2vec": return try Time2Vec("", inputSize: 2, size: 5)(x, in: pass)
+        case "gru_bi2_initial":
+            return try GRU("", inputSize: 4, hiddenSize: 5, layers: 2, bidirectional: true)(x, initialState: inputs[1], in: pass)
+        case "gru_last_initial": return try GRU("", inputSize: 4, hiddenSize: 5, output: .lastState)(x, initialState: inputs[1], in: pass)
+        case "lstm_bi2_initial":
+            return try LSTM("", inputSize: 4, hiddenSize: 5, layers: 2, bidirectional: true)(x, initialState: (inputs[1], inputs[2]), in: pass)
+        case "lstm_last_initial":
+            return try LSTM("", inputSize: 4, hiddenSize: 5, output: .lastState)(x, initialState: (inputs[1], inputs[2]), in: pass)
+        case "gru_dropout_eval": return try GRU("", inputSize: 4, hiddenSize: 5, layers: 3, dropout: 0.4)(x, in: pass)
+        case "keras_gru_sequence": return try KerasGRU("", inputSize: 4, units: 5)(x, in: pass)   // Scripts/ml/keras_parity.py
+        case "keras_gru_last_initial":
+            return try KerasGRU("", inputSize: 4, units: 5, output: .lastState)(x, initialState: inputs[1], in: pass)
         default: throw MLError.invalidArgument(name: "case", value: name, expected: "one of \(names)")
+        }
+    }
+
+    /// The fixture keys of a case's inputs: the layer input, then initial states (h0, c0) or a second input.
+    static let inputNames = ["input", "input1", "input2"]
+
+    /// Checks `out` and the gradients of `sum(out ⊙ seed)` for every weight (and, with `inputs`, every input)
+    /// against the fixture's, within 1e-5.
+    static func expectMatches(_ f: Fixture, _ name: String, output out: Variable<Float>, pass: ForwardPass<Float>,
+                              inputs: [Variable<Float>]) throws {
+        expectClose(out.value, try #require(f.file["output"]), tolerance: 1e-5, "\(name) output")
+        let params = try f.weights.names.map { try pass.parameter($0, shape: f.weights[$0]!.shape) }
+        let tape = try #require(pass.tape)
+        let grads = try tape.gradients(of: out, for: params + inputs, seed: try #require(f.file["seed"]))
+        for (n, g) in zip(f.weights.names, grads) {
+            expectClose(g, try #require(f.file["grad." + n], "no gradient of \(n)"), tolerance: 1e-5, "\(name) grad \(n)")
+        }
+        for (k, g) in zip(inputNames, grads.dropFirst(params.count)) {
+            expectClose(g, try #require(f.file["grad." + k]), tolerance: 1e-5, "\(name) grad \(k)")
         }
     }
 
@@ -49,8 +82,10 @@ enum LayerCases {
     static func load(_ name: String) throws -> Fixture {
         let file: StateDict<Float> = try SafeTensors.load(path("layer_\(name).safetensors"))
         var weights = StateDict<Float>()
-        for n in file.names where !n.hasPrefix("input") && !n.hasPrefix("grad.") && n != "seed" && n != "output" { weights[n] = file[n] }
-        let inputs = ["input", "input1"].compactMap { file[$0] }
+        for n in file.names where !n.hasPrefix("input") && !n.hasPrefix("grad.") && !n.hasPrefix("dropout_mask.") && n != "seed" && n != "output" {
+            weights[n] = file[n]
+        }
+        let inputs = inputNames.compactMap { file[$0] }
         return Fixture(weights: weights, inputs: inputs, file: file)
     }
 }

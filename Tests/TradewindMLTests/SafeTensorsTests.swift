@@ -109,6 +109,34 @@ import TradewindCore
     }
 }
 
+/// The Tradewind → PyTorch direction: Tradewind writes a model file (SmallRecurrentNet, initialised by Tradewind's
+/// seeded generator); Scripts/ml/tradewind_to_torch.py loaded that exact file (committed as
+/// Tests/Fixtures/ml/tradewind_written.safetensors) into PyTorch with a strict `load_state_dict` and committed
+/// PyTorch's predictions. Tradewind must still write the same bytes and predict what PyTorch did from them.
+@Suite struct TradewindToPyTorchTests {
+    @Test func tradewindWrittenFileIsTheOnePyTorchPredictedFrom() throws {
+        let model = SmallRecurrentNet()
+        var generator = Xoshiro256StarStar(seed: 2026)
+        let weights = model.initialWeights(generator: &generator)
+        let dir = ProcessInfo.processInfo.environment["TRADEWIND_ML_EXPORT_DIR"]
+            ?? FileManager.default.temporaryDirectory.appendingPathComponent("tradewind-ml-written-\(UInt32.random(in: 0...UInt32.max))").path
+        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        let path = dir + "/tradewind_written.safetensors"
+        try SafeTensors.save(weights, to: path, metadata: ["format": "pt"])
+        let written = try Data(contentsOf: URL(fileURLWithPath: path))
+        let committed = try Data(contentsOf: URL(fileURLWithPath: LayerCases.path("tradewind_written.safetensors")))
+        #expect(written == committed, "Tradewind's safetensors writer no longer writes the file PyTorch read")
+        let loaded: StateDict<Float> = try SafeTensors.load(LayerCases.path("tradewind_written.safetensors"), expecting: model.weightShapes)
+        let torch: StateDict<Float> = try SafeTensors.load(LayerCases.path("tradewind_written_torch.safetensors"))
+        let input = try #require(torch["input"])
+        let n = input.shape[0]
+        let data = SequenceSamples(x: input, labels: Array(repeating: 0, count: n), targets: Array(repeating: 0, count: n))
+        let predicted = try Inference.predict(model, weights: loaded, data: data, batchSize: n)
+        expectClose(predicted[0], try #require(torch["logits"]), tolerance: 1e-5, "logits PyTorch computed from Tradewind's file")
+        expectClose(predicted[1], try #require(torch["value"]), tolerance: 1e-5, "values PyTorch computed from Tradewind's file")
+    }
+}
+
 /// The benchmark model runs end to end at a small size: output shapes, a finite loss, weight names.
 @Suite struct UniversalBiGRUTests {
     @Test func universalBiGRUTrainsAStepAndPredictsBothHeads() throws {

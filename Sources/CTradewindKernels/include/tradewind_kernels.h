@@ -1,4 +1,4 @@
-// Single-precision recurrent-gate loops for TradewindML, compiled for AVX-512, AVX2+FMA and baseline x86-64 and
+// Single-precision recurrent-gate loops for TradewindML (GRU and LSTM), compiled for AVX-512, AVX2+FMA and baseline x86-64 and
 // picked at run time (the Swift package builds for baseline x86-64, whose 4-wide SSE halves or quarters these
 // loops' throughput). The exp approximation is the one in TradewindML's FastFloatMath.
 #ifndef TRADEWIND_KERNELS_H
@@ -10,6 +10,22 @@ void tw_gru_gates_f32(const float *x, float *h, float *n, long hidden);
 /// GRU backward for one row (see GRUCell.backward): dh in/out, dx and dhp [3H] out, hprev_out [H] out.
 void tw_gru_backward_f32(long hidden, float *dh, const float *dy, const float *hprev, const float *r, const float *z,
                          const float *n, const float *hn, float *dx, float *dhp, float *hprev_out);
+
+/// LSTM forward for one row (see LSTMCell.forward): gates [4H] = activated (pre + rec) as i | f | g | o (rec may be
+/// NULL: zero state), c = f*cprev + i*g (cprev may be NULL: zeros), h = o*tanh(c).
+void tw_lstm_forward_f32(long hidden, const float *pre, const float *rec, const float *cprev, float *gates, float *c, float *h);
+
+/// LSTM backward for one row (see LSTMCell.backward): dh in (zeroed on return), dc in/out, da [4H] out,
+/// hprev_out [H] out (hprev and cprev may be NULL: zero states).
+void tw_lstm_backward_f32(long hidden, float *dh, float *dc, const float *dy, const float *gates, const float *c,
+                          const float *cprev, const float *hprev, float *da, float *hprev_out);
+
+/// The LSTM loops of one variant (2 = AVX-512, 1 = AVX2+FMA, 0 = baseline; capped at what this CPU supports), so
+/// tests can hold every variant the machine can run against the Swift reference.
+void tw_lstm_forward_f32_at(int level, long hidden, const float *pre, const float *rec, const float *cprev, float *gates,
+                            float *c, float *h);
+void tw_lstm_backward_f32_at(int level, long hidden, float *dh, float *dc, const float *dy, const float *gates, const float *c,
+                             const float *cprev, const float *hprev, float *da, float *hprev_out);
 
 /// Which variant runs: 2 = AVX-512, 1 = AVX2+FMA, 0 = baseline.
 int tw_kernel_level(void);

@@ -45,6 +45,71 @@ public struct CPUBackend: ComputeBackend {
     }
 }
 
+extension CPUBackend {
+    public func softmaxRows<S: TensorScalar>(_ x: UnsafeBufferPointer<S>, _ out: UnsafeMutableBufferPointer<S>, columns: Int, log: Bool) {
+        guard columns > 0, let xb = x.baseAddress, let ob = out.baseAddress else { return }
+        let rows = x.count / columns
+        if S.self == Float.self {   // a concrete call, so the loops are specialised for Float
+            typealias K = FloatGateKernels
+            RowKernels.softmax(K.cast(xb), K.cast(ob), rows: rows, n: columns, log: log)
+        } else {
+            RowKernels.softmax(xb, ob, rows: rows, n: columns, log: log)
+        }
+    }
+
+    public func layerNormRows<S: TensorScalar>(_ x: UnsafeBufferPointer<S>, weight: UnsafeBufferPointer<S>, bias: UnsafeBufferPointer<S>,
+                                               epsilon: S, columns: Int, normalized: UnsafeMutableBufferPointer<S>,
+                                               reciprocalStd: UnsafeMutableBufferPointer<S>, out: UnsafeMutableBufferPointer<S>) {
+        guard columns > 0, let xb = x.baseAddress, let wb = weight.baseAddress, let bb = bias.baseAddress,
+              let hb = normalized.baseAddress, let rb = reciprocalStd.baseAddress, let ob = out.baseAddress else { return }
+        let rows = x.count / columns
+        if S.self == Float.self {
+            typealias K = FloatGateKernels
+            RowKernels.layerNorm(K.cast(xb), K.cast(wb), K.cast(bb), epsilon: Float(Double(epsilon)), rows: rows, n: columns,
+                                 normalized: K.cast(hb), reciprocalStd: K.cast(rb), out: K.cast(ob))
+        } else {
+            RowKernels.layerNorm(xb, wb, bb, epsilon: epsilon, rows: rows, n: columns, normalized: hb, reciprocalStd: rb, out: ob)
+        }
+    }
+}
+
+/// The CPU's row-wise loops behind `softmaxRows` and `layerNormRows`.
+enum RowKernels {
+    static func softmax<S: TensorScalar>(_ x: UnsafePointer<S>, _ o: UnsafeMutablePointer<S>, rows: Int, n: Int, log: Bool) {
+        for r in 0..<rows {
+            let xr = x + r * n, orow = o + r * n
+            var m = -S.infinity
+            for j in 0..<n { m = Swift.max(m, xr[j]) }
+            if m == -S.infinity { m = 0 }  // a fully masked row: uniform softmax rather than NaN from −inf − (−inf)
+            var s: S = 0
+            for j in 0..<n { let e = S.exp(xr[j] - m); s += e; orow[j] = log ? xr[j] : e }
+            if log {
+                let ls = S.log(s) + m
+                for j in 0..<n { orow[j] -= ls }
+            } else {
+                for j in 0..<n { orow[j] /= s }
+            }
+        }
+    }
+
+    static func layerNorm<S: TensorScalar>(_ x: UnsafePointer<S>, _ w: UnsafePointer<S>, _ b: UnsafePointer<S>, epsilon: S, rows: Int, n: Int,
+                                           normalized: UnsafeMutablePointer<S>, reciprocalStd: UnsafeMutablePointer<S>,
+                                           out: UnsafeMutablePointer<S>) {
+        for r in 0..<rows {
+            let xr = x + r * n, hr = normalized + r * n, yr = out + r * n
+            var mean: S = 0
+            for j in 0..<n { mean += xr[j] }
+            mean /= S(n)
+            var v: S = 0
+            for j in 0..<n { let d = xr[j] - mean; v += d * d }
+            let rs = 1 / S.sqrt(v / S(n) + epsilon)
+            reciprocalStd[r] = rs
+            for j in 0..<n { hr[j] = (xr[j] - mean) * rs }
+            for j in 0..<n { yr[j] = hr[j] * w[j] + b[j] }
+        }
+    }
+}
+
 /// The vectorisable single-precision loops for exp, tanh and sigmoid; false for the other kernels.
 private func floatKernel(_ kernel: UnaryKernel, _ x: UnsafePointer<Float>, _ out: UnsafeMutablePointer<Float>, _ n: Int) -> Bool {
     switch kernel {

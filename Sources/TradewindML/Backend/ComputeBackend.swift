@@ -5,8 +5,16 @@ public enum UnaryKernel: String, Sendable, CaseIterable {
     case exp, log, tanh, sigmoid, relu, gelu, sqrt, negate, square, sin, cos
 }
 
-/// The seam between ops and hardware: every matrix product and bulk element-wise kernel goes through the
-/// current backend, so a GPU backend loaded at run time can replace `CPUBackend` without touching layers.
+/// The seam between ops and hardware: every matrix product, bulk element-wise kernel and row-wise
+/// normalisation goes through the current backend, so a GPU backend loaded at run time can replace `CPUBackend`
+/// without touching layers. What a backend must provide:
+/// - `gemm`: (batched, strided) matrix products — Dense, attention, the recurrent layers' projections, `bmm`,
+///   `TensorView.matmul` (transposed and sliced views arrive as transpose flags and leading dimensions);
+/// - `unary`: the element-wise kernels of `UnaryKernel` over a whole tensor;
+/// - `softmaxRows`: softmax / log-softmax of every row (attention weights, cross-entropy, attention pooling);
+/// - `layerNormRows`: layer normalisation of every row, returning what the backward pass needs.
+/// Element-wise binary ops with broadcasting, reductions and the recurrent gate loops still run on the CPU
+/// (the gate loops in `CTradewindKernels`).
 public protocol ComputeBackend: Sendable {
     /// A short name for logs and benchmark output.
     var name: String { get }
@@ -18,6 +26,14 @@ public protocol ComputeBackend: Sendable {
         beta: S, c: UnsafeMutablePointer<S>, ldc: Int, strideC: Int, batch: Int)
     /// `out[i] = kernel(x[i])` for every element.
     func unary<S: TensorScalar>(_ kernel: UnaryKernel, _ x: UnsafeBufferPointer<S>, _ out: UnsafeMutableBufferPointer<S>)
+    /// Softmax (or, with `log`, log-softmax) of each row of `columns` contiguous elements of `x` into `out`,
+    /// max-subtracted; a row that is all −∞ (fully masked) gives the uniform distribution, not NaN.
+    func softmaxRows<S: TensorScalar>(_ x: UnsafeBufferPointer<S>, _ out: UnsafeMutableBufferPointer<S>, columns: Int, log: Bool)
+    /// Layer normalisation of each row of `columns` elements: `normalized` = (x − μ)/√(σ² + ε) (biased variance),
+    /// `reciprocalStd` = 1/√(σ² + ε) per row, `out` = normalized · weight + bias.
+    func layerNormRows<S: TensorScalar>(_ x: UnsafeBufferPointer<S>, weight: UnsafeBufferPointer<S>, bias: UnsafeBufferPointer<S>,
+                                        epsilon: S, columns: Int, normalized: UnsafeMutableBufferPointer<S>,
+                                        reciprocalStd: UnsafeMutableBufferPointer<S>, out: UnsafeMutableBufferPointer<S>)
 }
 
 /// The process's current compute backend (CPU on OpenBLAS unless replaced).

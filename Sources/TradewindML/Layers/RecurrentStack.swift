@@ -20,6 +20,7 @@ struct RecurrentStack: Sendable {
     let hiddenSize: Int
     let layers: Int
     let bidirectional: Bool
+    let dropout: Double
     let output: RecurrentOutput
 
     var directions: Int { bidirectional ? 2 : 1 }
@@ -47,26 +48,45 @@ struct RecurrentStack: Sendable {
         for (n, s) in weightShapes { weights[n] = Initializer.uniform(s, bound: bound, &g) }
     }
 
-    typealias Kernel<S: TensorScalar> = (Variable<S>, Variable<S>, Variable<S>, Variable<S>, Variable<S>, Int, Bool) throws(MLError) -> Variable<S>
+    /// One direction of one layer: (input, weight_ih, weight_hh, bias_ih, bias_hh, hidden size, reverse, that
+    /// direction's initial states [batch, hidden] — none for zeros).
+    typealias Kernel<S: TensorScalar> = (Variable<S>, Variable<S>, Variable<S>, Variable<S>, Variable<S>, Int, Bool, [Variable<S>]) throws(MLError) -> Variable<S>
+    /// What runs on a layer's output before the next layer reads it (layer index given): dropout in `run`.
+    typealias Between<S: TensorScalar> = (Variable<S>, Int) throws(MLError) -> Variable<S>
 
-    func run<S: TensorScalar>(_ x: Variable<S>, in pass: ForwardPass<S>, op: String, kernel: Kernel<S>) throws(MLError) -> Variable<S> {
+    /// Runs the stack from `initial` states (each [layers·directions, batch, hidden] as PyTorch's h0/c0, index
+    /// layer·directions + direction; empty for zeros), with PyTorch's `dropout=` between stacked layers (on every
+    /// layer's output but the last, only while `pass` trains).
+    func run<S: TensorScalar>(_ x: Variable<S>, initial: [(name: String, state: Variable<S>)], in pass: ForwardPass<S>, op: String,
+                              kernel: Kernel<S>) throws(MLError) -> Variable<S> {
+        try run(x, initial: initial, in: pass, op: op, between: { (v, _) throws(MLError) in try v.dropout(dropout, in: pass) }, kernel: kernel)
+    }
+
+    func run<S: TensorScalar>(_ x: Variable<S>, initial: [(name: String, state: Variable<S>)], in pass: ForwardPass<S>, op: String,
+                              between: Between<S>, kernel: Kernel<S>) throws(MLError) -> Variable<S> {
         guard x.value.rank == 3, x.shape[2] == inputSize else {
             throw .shapeMismatch(op: "\(op) '\(prefix)'", detail: "input must be [batch, steps, \(inputSize)]; got \(x.shape)")
         }
         guard x.shape[1] > 0 || output == .sequence else {
             throw .invalidShape(op: "\(op) '\(prefix)'", detail: "a last state needs at least one step; got \(x.shape)")
         }
+        let stateShape = [layers * directions, x.shape[0], hiddenSize]
+        for (n, s) in initial where s.shape != stateShape {
+            throw .shapeMismatch(op: "\(op) '\(prefix)'", detail: "\(n) must be [layers·directions, batch, hidden] = \(stateShape); got \(s.shape)")
+        }
         var h = x
         let g = gates * hiddenSize
         for l in 0..<layers {
             let inSize = l == 0 ? inputSize : hiddenSize * directions
+            if l > 0 { h = try between(h, l - 1) }
             var outs: [Variable<S>] = []
-            for rev in bidirectional ? [false, true] : [false] {
-                let s = suffix(l, rev)
+            for d in 0..<directions {
+                let rev = d == 1, s = suffix(l, rev)
+                let states = try initial.map { (i) throws(MLError) in try i.state.select(axis: 0, index: l * directions + d) }
                 outs.append(try kernel(h, try pass.parameter(name("weight_ih" + s), shape: [g, inSize]),
                                        try pass.parameter(name("weight_hh" + s), shape: [g, hiddenSize]),
                                        try pass.parameter(name("bias_ih" + s), shape: [g]),
-                                       try pass.parameter(name("bias_hh" + s), shape: [g]), hiddenSize, rev))
+                                       try pass.parameter(name("bias_hh" + s), shape: [g]), hiddenSize, rev, states))
             }
             h = outs.count == 1 ? outs[0] : try Variable.concat(outs, axis: 2)
         }
@@ -81,16 +101,17 @@ struct RecurrentStack: Sendable {
 
 /// A (stacked, optionally bidirectional) GRU with PyTorch's equations and `state_dict` names, gates r, z, n.
 /// Keras's `GRU(reset_after=True)` (its default) is the same cell: its kernel's gate columns are z, r, h, so
-/// converting reorders the blocks [z|r|h] → [r|z|n] and transposes; `reset_after=False` (reset before the
-/// recurrent product) is a different cell that this layer does not implement.
+/// converting reorders the blocks [z|r|h] → [r|z|n] and transposes (its bias [2, 3H] gives `bias_ih` and
+/// `bias_hh`); `reset_after=False` (reset before the recurrent product) is a different cell: `KerasGRU`.
 public struct GRU: Layer {
     let stack: RecurrentStack
     public var prefix: String { stack.prefix }
 
+    /// `dropout` is PyTorch's: applied to every layer's output but the last's while training (0 ≤ p < 1).
     public init(_ prefix: String, inputSize: Int, hiddenSize: Int, layers: Int = 1, bidirectional: Bool = false,
-                output: RecurrentOutput = .sequence) {
+                dropout: Double = 0, output: RecurrentOutput = .sequence) {
         stack = RecurrentStack(prefix: prefix, gates: 3, inputSize: inputSize, hiddenSize: hiddenSize, layers: layers,
-                               bidirectional: bidirectional, output: output)
+                               bidirectional: bidirectional, dropout: dropout, output: output)
     }
 
     /// Output features per step: hidden size times directions.
@@ -100,11 +121,16 @@ public struct GRU: Layer {
         stack.initialize(&weights, generator: &g)
     }
 
-    /// Runs over `x` [batch, steps, inputSize] from zero states.
-    public func callAsFunction<S: TensorScalar>(_ x: Variable<S>, in pass: ForwardPass<S>) throws(MLError) -> Variable<S> {
-        try stack.run(x, in: pass, op: "GRU") { (x, wi, wh, bi, bh, h, r) throws(MLError) in
-            try GRUKernel.run(x, weightIH: wi, weightHH: wh, biasIH: bi, biasHH: bh, hidden: h, reverse: r)
-        }
+    /// Runs over `x` [batch, steps, inputSize] from `initialState` (PyTorch's h0: [layers·directions, batch,
+    /// hidden], differentiable) or from zeros when it is nil.
+    public func callAsFunction<S: TensorScalar>(_ x: Variable<S>, initialState: Variable<S>? = nil,
+                                                in pass: ForwardPass<S>) throws(MLError) -> Variable<S> {
+        try stack.run(x, initial: initialState.map { [("initial hidden state", $0)] } ?? [], in: pass, op: "GRU", kernel: Self.kernel)
+    }
+
+    static func kernel<S: TensorScalar>(_ x: Variable<S>, _ wi: Variable<S>, _ wh: Variable<S>, _ bi: Variable<S>, _ bh: Variable<S>,
+                                        _ h: Int, _ r: Bool, _ states: [Variable<S>]) throws(MLError) -> Variable<S> {
+        try GRUKernel.run(x, weightIH: wi, weightHH: wh, biasIH: bi, biasHH: bh, hidden: h, reverse: r, initial: states.first)
     }
 }
 
@@ -115,10 +141,11 @@ public struct LSTM: Layer {
     let stack: RecurrentStack
     public var prefix: String { stack.prefix }
 
+    /// `dropout` is PyTorch's: applied to every layer's output but the last's while training (0 ≤ p < 1).
     public init(_ prefix: String, inputSize: Int, hiddenSize: Int, layers: Int = 1, bidirectional: Bool = false,
-                output: RecurrentOutput = .sequence) {
+                dropout: Double = 0, output: RecurrentOutput = .sequence) {
         stack = RecurrentStack(prefix: prefix, gates: 4, inputSize: inputSize, hiddenSize: hiddenSize, layers: layers,
-                               bidirectional: bidirectional, output: output)
+                               bidirectional: bidirectional, dropout: dropout, output: output)
     }
 
     public var outputSize: Int { stack.hiddenSize * stack.directions }
@@ -127,10 +154,17 @@ public struct LSTM: Layer {
         stack.initialize(&weights, generator: &g)
     }
 
-    /// Runs over `x` [batch, steps, inputSize] from zero states.
-    public func callAsFunction<S: TensorScalar>(_ x: Variable<S>, in pass: ForwardPass<S>) throws(MLError) -> Variable<S> {
-        try stack.run(x, in: pass, op: "LSTM") { (x, wi, wh, bi, bh, h, r) throws(MLError) in
-            try LSTMKernel.run(x, weightIH: wi, weightHH: wh, biasIH: bi, biasHH: bh, hidden: h, reverse: r)
-        }
+    /// Runs over `x` [batch, steps, inputSize] from `initialState` (PyTorch's (h0, c0), each [layers·directions,
+    /// batch, hidden], differentiable) or from zeros when it is nil.
+    public func callAsFunction<S: TensorScalar>(_ x: Variable<S>, initialState: (hidden: Variable<S>, cell: Variable<S>)? = nil,
+                                                in pass: ForwardPass<S>) throws(MLError) -> Variable<S> {
+        let initial = initialState.map { [("initial hidden state", $0.hidden), ("initial cell state", $0.cell)] } ?? []
+        return try stack.run(x, initial: initial, in: pass, op: "LSTM", kernel: Self.kernel)
+    }
+
+    static func kernel<S: TensorScalar>(_ x: Variable<S>, _ wi: Variable<S>, _ wh: Variable<S>, _ bi: Variable<S>, _ bh: Variable<S>,
+                                        _ h: Int, _ r: Bool, _ states: [Variable<S>]) throws(MLError) -> Variable<S> {
+        try LSTMKernel.run(x, weightIH: wi, weightHH: wh, biasIH: bi, biasHH: bh, hidden: h, reverse: r,
+                           initial: states.count == 2 ? (states[0], states[1]) : nil)
     }
 }

@@ -5,18 +5,23 @@ import CTradewindKernels
 ///   n = tanh(W_in x + b_in + r ⊙ (W_hn h + b_hn)),  h' = (1 − z) ⊙ n + z ⊙ h.
 /// (Keras's `reset_after=True` GRU is the same cell with gates ordered z, r, h.) The input projections of all
 /// time steps are one GEMM; each step then needs one [batch, H] × [H, 3H] GEMM. The backward pass is
-/// backpropagation through time with the weight gradients summed in two GEMMs at the end. Inside, everything is
-/// time-major ([steps, batch, ·]), so each step's rows are contiguous for its GEMM and gate loops.
+/// backpropagation through time with the weight gradients summed in two GEMMs at the end. Everything stays
+/// batch-major ([batch, steps, ·], row b·T + t): a step's rows are T rows apart, which its GEMM reads through the
+/// leading dimension, so no input, output or gradient is transposed to time-major and back.
 enum GRUKernel {
-    /// Runs the GRU over `x` [batch, steps, input] from a zero state, returning every step's hidden state
-    /// [batch, steps, hidden] (step t of a `reverse` GRU sits at t, as in PyTorch's bidirectional output).
+    /// Runs the GRU over `x` [batch, steps, input] from `initial` [batch, hidden] (zeros when nil), returning every
+    /// step's hidden state [batch, steps, hidden] (step t of a `reverse` GRU sits at t, as in PyTorch's
+    /// bidirectional output). The initial state is differentiable like any other input.
     static func run<S: TensorScalar>(_ x: Variable<S>, weightIH: Variable<S>, weightHH: Variable<S>,
-                                     biasIH: Variable<S>, biasHH: Variable<S>, hidden H: Int, reverse: Bool) throws(MLError) -> Variable<S> {
+                                     biasIH: Variable<S>, biasHH: Variable<S>, hidden H: Int, reverse: Bool,
+                                     initial: Variable<S>? = nil) throws(MLError) -> Variable<S> {
         let (B, T, I) = try Recurrent.check("GRU", x: x.value, wih: weightIH.value, whh: weightHH.value,
                                             bih: biasIH.value, bhh: biasHH.value, gates: 3, hidden: H)
+        try Recurrent.checkState("GRU", "initial hidden state", initial?.value, batch: B, hidden: H)
+        let h0 = initial?.value.scalars ?? []
         let rows = B * T, G = 3 * H
         let backend = Compute.backend
-        let xv = Recurrent.swapLeadingAxes(x.value.scalars, B, T, I), wih = weightIH.value.scalars, whh = weightHH.value.scalars
+        let xv = x.value.scalars, wih = weightIH.value.scalars, whh = weightHH.value.scalars
         let bih = biasIH.value.scalars, bhh = biasHH.value.scalars
         // Input projections of every (batch, step) row at once, biases folded in.
         var xp: [S] = uninitializedScalars(rows * G)
@@ -28,7 +33,8 @@ enum GRUKernel {
         } } }
         var out: [S] = uninitializedScalars(rows * H)
         // Gates are kept for the backward pass only when something is on a tape; inference reuses one row.
-        let keep = [x, weightIH, weightHH, biasIH, biasHH].contains { $0.tape != nil }
+        let inputs = [x, weightIH, weightHH, biasIH, biasHH] + (initial.map { [$0] } ?? [])
+        let keep = inputs.contains { $0.tape != nil }
         let saved = keep ? rows * H : H
         var rGate: [S] = uninitializedScalars(saved), zGate: [S] = uninitializedScalars(saved)
         var nGate: [S] = uninitializedScalars(saved), hn: [S] = uninitializedScalars(saved)
@@ -36,34 +42,37 @@ enum GRUKernel {
         out.withUnsafeMutableBufferPointer { ob in whh.withUnsafeBufferPointer { wb in hp.withUnsafeMutableBufferPointer { hb in
         xp.withUnsafeBufferPointer { pb in rGate.withUnsafeMutableBufferPointer { rb in zGate.withUnsafeMutableBufferPointer { zb in
         nGate.withUnsafeMutableBufferPointer { nb in hn.withUnsafeMutableBufferPointer { hnb in
-            bhh.withUnsafeBufferPointer { bias in
+            bhh.withUnsafeBufferPointer { bias in h0.withUnsafeBufferPointer { h0b in
             for s in 0..<T {
                 let t = reverse ? T - 1 - s : s
                 let prev = reverse ? t + 1 : t - 1
+                // The previous step's states [batch, H]: the last output, or the initial state at the first step.
+                let prevRows: UnsafePointer<S>? = s > 0 ? UnsafePointer(ob.baseAddress! + prev * H) : (h0.isEmpty ? nil : h0b.baseAddress)
+                let prevLd = s > 0 ? T * H : H
                 for b in 0..<B { (hb.baseAddress! + b * G).update(from: bias.baseAddress!, count: G) }
-                if s > 0 && H > 0 {
-                    Recurrent.gemmABt(backend, rows: B, n: G, k: H, a: UnsafePointer(ob.baseAddress! + prev * B * H), lda: H,
+                if let prevRows, H > 0 {
+                    Recurrent.gemmABt(backend, rows: B, n: G, k: H, a: prevRows, lda: prevLd,
                                       w: wb.baseAddress!, c: hb.baseAddress!, ldc: G, beta: 1)
                 }
                 for b in 0..<B {
-                    let row = t * B + b, o = row * H, so = keep ? o : 0
+                    let row = b * T + t, o = row * H, so = keep ? o : 0
                     GRUCell.forward(H: H, x: pb.baseAddress! + row * G, h: hb.baseAddress! + b * G,
-                                    hPrev: s > 0 ? UnsafePointer(ob.baseAddress! + (prev * B + b) * H) : nil,
+                                    hPrev: prevRows.map { $0 + b * prevLd },
                                     out: ob.baseAddress! + o, r: keep ? rb.baseAddress! + so : nil, z: keep ? zb.baseAddress! + so : nil,
                                     n: nb.baseAddress! + so, hn: keep ? hnb.baseAddress! + so : nil)
                 }
             }
-            }
+            } }
         } } } } } } } }
         let result = out
-        return Variable.make(Tensor(uncheckedShape: [B, T, H], scalars: Recurrent.swapLeadingAxes(result, T, B, H)),
-                             [x, weightIH, weightHH, biasIH, biasHH]) { g in
-            backward(Recurrent.swapLeadingAxes(g.scalars, B, T, H), x: xv, wih: wih, whh: whh, out: result, r: rGate, z: zGate, n: nGate, hn: hn,
-                     B: B, T: T, I: I, H: H, reverse: reverse)
+        return Variable.make(Tensor(uncheckedShape: [B, T, H], scalars: result), inputs) { g in
+            Array(backward(g.scalars, x: xv, wih: wih, whh: whh, h0: h0, out: result, r: rGate, z: zGate, n: nGate, hn: hn,
+                           B: B, T: T, I: I, H: H, reverse: reverse).prefix(inputs.count))
         }
     }
 
-    static func backward<S: TensorScalar>(_ dy: [S], x: [S], wih: [S], whh: [S], out: [S], r: [S], z: [S], n: [S], hn: [S],
+    /// Gradients of x, the weights and biases, then of the initial state (zeros when `h0` is empty).
+    static func backward<S: TensorScalar>(_ dy: [S], x: [S], wih: [S], whh: [S], h0: [S], out: [S], r: [S], z: [S], n: [S], hn: [S],
                                           B: Int, T: Int, I: Int, H: Int, reverse: Bool) -> [Tensor<S>?] {
         let rows = B * T, G = 3 * H
         let backend = Compute.backend
@@ -74,24 +83,26 @@ enum GRUKernel {
         dxp.withUnsafeMutableBufferPointer { dxb in dhp.withUnsafeMutableBufferPointer { dhb in
         dh.withUnsafeMutableBufferPointer { dhh in whh.withUnsafeBufferPointer { wb in hPrevAll.withUnsafeMutableBufferPointer { hpa in
         dy.withUnsafeBufferPointer { dyb in out.withUnsafeBufferPointer { outb in r.withUnsafeBufferPointer { rp in
-        z.withUnsafeBufferPointer { zp in n.withUnsafeBufferPointer { np in hn.withUnsafeBufferPointer { hnp in
+        z.withUnsafeBufferPointer { zp in n.withUnsafeBufferPointer { np in hn.withUnsafeBufferPointer { hnp in h0.withUnsafeBufferPointer { h0b in
             for s in stride(from: T - 1, through: 0, by: -1) {
                 let t = reverse ? T - 1 - s : s
                 let prev = reverse ? t + 1 : t - 1
+                let prevRows: UnsafePointer<S>? = s > 0 ? outb.baseAddress! + prev * H : (h0.isEmpty ? nil : h0b.baseAddress)
+                let prevLd = s > 0 ? T * H : H
                 for b in 0..<B {
-                    let row = t * B + b, o = row * H
+                    let row = b * T + t, o = row * H
                     GRUCell.backward(H: H, dh: dhh.baseAddress! + b * H, dy: dyb.baseAddress! + o,
-                                     hPrev: s > 0 ? outb.baseAddress! + (prev * B + b) * H : nil,
+                                     hPrev: prevRows.map { $0 + b * prevLd },
                                      r: rp.baseAddress! + o, z: zp.baseAddress! + o, n: np.baseAddress! + o, hn: hnp.baseAddress! + o,
                                      dx: dxb.baseAddress! + row * G, dhp: dhb.baseAddress! + row * G, hPrevOut: hpa.baseAddress! + o)
                 }
-                // dh_prev += dHP_t · W_hh
-                if s > 0 && H > 0 {
-                    Recurrent.gemmAB(backend, rows: B, n: H, k: G, a: UnsafePointer(dhb.baseAddress! + t * B * G), lda: G,
+                // dh_prev += dHP_t · W_hh (at the first step, the initial state's gradient)
+                if prevRows != nil && H > 0 {
+                    Recurrent.gemmAB(backend, rows: B, n: H, k: G, a: UnsafePointer(dhb.baseAddress! + t * G), lda: T * G,
                                      w: wb.baseAddress!, c: dhh.baseAddress!, ldc: H, beta: 1)
                 }
             }
-        } } } } } } } } } } }
+        } } } } } } } } } } } }
         var dx = [S](repeating: 0, count: rows * I)
         var dwih = [S](repeating: 0, count: G * I), dwhh = [S](repeating: 0, count: G * H)
         if rows > 0 && G > 0 {
@@ -107,10 +118,11 @@ enum GRUKernel {
                 Recurrent.gemmAtB(backend, rows: rows, m: G, n: H, a: d.baseAddress!, b: hb.baseAddress!, c: o.baseAddress!)
             } } }
         }
-        return [Tensor(uncheckedShape: [B, T, I], scalars: Recurrent.swapLeadingAxes(dx, T, B, I)),
+        return [Tensor(uncheckedShape: [B, T, I], scalars: dx),
                 Tensor(uncheckedShape: [G, I], scalars: dwih), Tensor(uncheckedShape: [G, H], scalars: dwhh),
                 Tensor(uncheckedShape: [G], scalars: Recurrent.columnSums(dxp, rows: rows, n: G)),
                 Tensor(uncheckedShape: [G], scalars: Recurrent.columnSums(dhp, rows: rows, n: G))]
+            + [Tensor(uncheckedShape: [B, H], scalars: dh)]
     }
 }
 

@@ -1,5 +1,5 @@
 /// Layer normalisation over the last axis as one fused op: y = (x − μ)/√(σ² + ε) · γ + β (biased variance,
-/// as PyTorch and Keras).
+/// as PyTorch and Keras); the forward rows run on the backend (`layerNormRows`).
 extension Variable {
     public func layerNorm(weight: Variable, bias: Variable, epsilon: Double) throws(MLError) -> Variable {
         let n = shape.last ?? 0
@@ -8,25 +8,14 @@ extension Variable {
         }
         let rows = n == 0 ? 0 : value.count / n
         let eps = Scalar(epsilon)
-        var xhat = [Scalar](repeating: 0, count: value.count)
-        var rstd = [Scalar](repeating: 0, count: rows)
-        var y = [Scalar](repeating: 0, count: value.count)
+        var xhat: [Scalar] = uninitializedScalars(value.count)
+        var rstd: [Scalar] = uninitializedScalars(rows)
+        var y: [Scalar] = uninitializedScalars(value.count)
         let x = value.scalars, w = weight.value.scalars, b = bias.value.scalars
         x.withUnsafeBufferPointer { xp in w.withUnsafeBufferPointer { wp in b.withUnsafeBufferPointer { bp in
-        xhat.withUnsafeMutableBufferPointer { hp in y.withUnsafeMutableBufferPointer { yp in
-            for r in 0..<rows {
-                let xr = xp.baseAddress! + r * n, hr = hp.baseAddress! + r * n, yr = yp.baseAddress! + r * n
-                var mean: Scalar = 0
-                for j in 0..<n { mean += xr[j] }
-                mean /= Scalar(n)
-                var v: Scalar = 0
-                for j in 0..<n { let d = xr[j] - mean; v += d * d }
-                let rs = 1 / Scalar.sqrt(v / Scalar(n) + eps)
-                rstd[r] = rs
-                for j in 0..<n { hr[j] = (xr[j] - mean) * rs }
-                for j in 0..<n { yr[j] = hr[j] * wp[j] + bp[j] }
-            }
-        } } } } }
+        xhat.withUnsafeMutableBufferPointer { hp in y.withUnsafeMutableBufferPointer { yp in rstd.withUnsafeMutableBufferPointer { rp in
+            Compute.backend.layerNormRows(xp, weight: wp, bias: bp, epsilon: eps, columns: n, normalized: hp, reciprocalStd: rp, out: yp)
+        } } } } } }
         let xShape = shape
         return Variable.make(Tensor(uncheckedShape: xShape, scalars: y), [self, weight, bias]) { g in
             var dx = [Scalar](repeating: 0, count: x.count)

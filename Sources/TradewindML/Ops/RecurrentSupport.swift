@@ -26,21 +26,6 @@ enum Recurrent {
                      b: b, ldb: n, strideB: 0, beta: 0, c: c, ldc: n, strideC: 0, batch: 1)
     }
 
-    /// [d0, d1, width] → [d1, d0, width]: batch-major ↔ time-major.
-    static func swapLeadingAxes<S: TensorScalar>(_ a: [S], _ d0: Int, _ d1: Int, _ width: Int) -> [S] {
-        if d0 == 1 || d1 == 1 || width == 0 { return a }
-        var out: [S] = uninitializedScalars(a.count)
-        a.withUnsafeBufferPointer { src in
-            out.withUnsafeMutableBufferPointer { dst in
-                guard let s = src.baseAddress, let d = dst.baseAddress, width > 0 else { return }
-                for i in 0..<d0 {
-                    for j in 0..<d1 { (d + (j * d0 + i) * width).update(from: s + (i * d1 + j) * width, count: width) }
-                }
-            }
-        }
-        return out
-    }
-
     /// Column sums of a rows × n matrix.
     static func columnSums<S: TensorScalar>(_ a: [S], rows: Int, n: Int) -> [S] {
         var s = [S](repeating: 0, count: n)
@@ -54,6 +39,12 @@ enum Recurrent {
             }
         }
         return s
+    }
+
+    /// Checks one direction's initial state (hidden or cell) against [batch, hidden]; nil (zeros) always fits.
+    static func checkState<S: TensorScalar>(_ op: String, _ what: String, _ state: Tensor<S>?, batch: Int, hidden: Int) throws(MLError) {
+        guard let state, state.shape != [batch, hidden] else { return }
+        throw .shapeMismatch(op: op, detail: "\(what) must be [batch, hidden] = \([batch, hidden]); got \(state.shape)")
     }
 
     /// Checks a recurrent layer's input and weights, returning (batch, steps, inputSize).

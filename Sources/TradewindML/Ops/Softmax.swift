@@ -36,24 +36,11 @@ extension Variable {
 }
 
 enum Softmax {
+    /// Softmax or log-softmax over rows of `n` through the backend's `softmaxRows`.
     static func forward<S: TensorScalar>(_ x: Tensor<S>, n: Int, log: Bool) -> Tensor<S> {
-        var out = x.scalars
-        let rows = n == 0 ? 0 : x.count / n
-        out.withUnsafeMutableBufferPointer { o in
-            for r in 0..<rows {
-                let base = r * n
-                var m = -S.infinity
-                for j in 0..<n { m = Swift.max(m, o[base + j]) }
-                if m == -S.infinity { m = 0 }  // a fully masked row: uniform softmax rather than NaN from −inf − (−inf)
-                var s: S = 0
-                for j in 0..<n { let e = S.exp(o[base + j] - m); s += e; if !log { o[base + j] = e } }
-                if log {
-                    let ls = S.log(s) + m
-                    for j in 0..<n { o[base + j] -= ls }
-                } else {
-                    for j in 0..<n { o[base + j] /= s }
-                }
-            }
+        var out: [S] = uninitializedScalars(x.count)
+        x.scalars.withUnsafeBufferPointer { xb in
+            out.withUnsafeMutableBufferPointer { ob in Compute.backend.softmaxRows(xb, ob, columns: n, log: log) }
         }
         return Tensor(uncheckedShape: x.shape, scalars: out)
     }
