@@ -7,9 +7,10 @@
 //   TradewindStrategies ← TradewindOptimizer ← TradewindReports.
 //   TradewindCharts (SVG charts) depends on TradewindCore only; reports and the dashboard draw with it.
 //   TradewindAnalytics depends on TradewindCore only and is used by the engine and everything above it.
-//   TradewindStore (jobs, results, journal, users; SQLite via GRDB, PostgreSQL via postgres-nio) depends on TradewindCore only.
+//   TradewindStore (jobs, results, journal, users, model versions; SQLite via GRDB, PostgreSQL via postgres-nio) depends on TradewindCore only.
 //   TradewindServer (HTTP + WebSocket API, web dashboard, job runner, auth, metrics, paper-trading bots, live prices)
-//   sits on TradewindReports, TradewindStore, TradewindLive and TradewindProviders.
+//   sits on TradewindReports, TradewindStore, TradewindLive, TradewindProviders and TradewindModels (it wires the
+//   model registry's protocol to the store's model-versions area and runs training jobs).
 //   TradewindLive (paper and live trading: runtime, feed and broker protocols, paper broker, risk, journal) sits on
 //   TradewindStrategies and below the CLI.
 //   TradewindAlpaca (Alpaca's wire types, trading REST and stream clients, AlpacaBroker) sits on TradewindLive and
@@ -146,6 +147,7 @@ let package = Package(
             dependencies: [
                 "TradewindCore", "TradewindData", "TradewindAnalytics", "TradewindEngine", "TradewindStrategies",
                 "TradewindOptimizer", "TradewindReports", "TradewindStore", "TradewindLive", "TradewindProviders",
+                "TradewindModels",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdWebSocket", package: "hummingbird-websocket"),
                 .product(name: "HummingbirdAuth", package: "hummingbird-auth"),
