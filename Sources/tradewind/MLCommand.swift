@@ -12,7 +12,7 @@ struct MLCommand: AsyncParsableCommand {
         commandName: "ml",
         abstract: "Train, evaluate and apply the universal BiGRU (18 features, 60-bar windows, all symbols).",
         subcommands: [MLTrain.self, MLEvaluate.self, MLPredict.self, MLUpdate.self, MLSchedule.self, MLVersions.self, MLRollback.self,
-                      MLExport.self, MLImport.self])
+                      MLExport.self, MLImport.self, MLWalkForward.self])
 }
 
 /// The data and symbols an `ml` subcommand reads.
