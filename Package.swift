@@ -196,7 +196,7 @@ let package = Package(
             dependencies: [
                 "TradewindCore", "TradewindData", "TradewindIndicators", "TradewindAnalytics",
                 "TradewindEngine", "TradewindStrategies", "TradewindOptimizer", "TradewindStore", "TradewindLive", "TradewindML",
-                "TradewindProviders", "TradewindAlpaca", "TradewindExchange",
+                "TradewindProviders", "TradewindAlpaca", "TradewindExchange", "TradewindModels",
                 .product(name: "HummingbirdWSClient", package: "hummingbird-websocket"),
                 .product(name: "Logging", package: "swift-log"),
             ],
