@@ -132,9 +132,8 @@ extension Routes {
 
     static func modelName(_ context: APIContext) throws -> String {
         let name = context.parameters.get("name") ?? ""
-        guard !name.isEmpty, name.count <= 100,
-              name.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "-" || $0 == "_" || $0 == ".") }) else {
-            throw APIError.badRequest("name '\(name)': expected 1 to 100 of A-Z, a-z, 0-9, '-', '_', '.'", field: "name")
+        guard StoredModelVersion.isValidName(name) else {
+            throw APIError.badRequest("name '\(name)': expected \(StoredModelVersion.nameRule)", field: "name")
         }
         return name
     }

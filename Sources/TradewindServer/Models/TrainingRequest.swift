@@ -1,5 +1,6 @@
 import Foundation
 import TradewindModels
+import TradewindStore
 
 /// A training job as `POST /api/jobs` (`"kind": "training"`) and `POST /api/train-all` take it: the `ml train`
 /// and `ml update` options, same defaults (the AI trading server's) and checks. Fields are snake_case; unknown
@@ -64,10 +65,7 @@ public struct TrainingRequest: Sendable, Codable, Equatable {
         func bad(_ field: String, _ value: String, _ valid: String) -> APIError {
             APIError.badRequest("\(field) \(value): expected \(valid)", field: field)
         }
-        guard !name.isEmpty, name.count <= 100,
-              name.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "-" || $0 == "_" || $0 == ".") }) else {
-            throw bad("name", "'\(name)'", "1 to 100 of A-Z, a-z, 0-9, '-', '_', '.'")
-        }
+        guard StoredModelVersion.isValidName(name) else { throw bad("name", "'\(name)'", StoredModelVersion.nameRule) }
         if let symbols, symbols.isEmpty || symbols.count > 10_000 || symbols.contains(where: { $0.isEmpty || $0.count > 32 }) {
             throw bad("symbols", "\(symbols.count) symbols", "1 to 10,000 symbols of 1 to 32 characters, or omitted for all")
         }

@@ -25,6 +25,16 @@ public struct StoredModelVersion: Sendable, Equatable {
     public var createdAt: UnixNanos
 }
 
+extension StoredModelVersion {
+    /// What a model name may be: 1 to 100 ASCII letters, digits, '-', '_' and '.' (it appears in paths and metric labels).
+    public static let nameRule = "1 to 100 of A-Z, a-z, 0-9, '-', '_', '.'"
+
+    public static func isValidName(_ name: String) -> Bool {
+        !name.isEmpty && name.count <= 100
+            && name.allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "-" || $0 == "_" || $0 == ".") }
+    }
+}
+
 /// A model version to store: everything but the number, the parent and the time, which the store assigns.
 public struct NewModelVersion: Sendable {
     public var name: String
@@ -94,9 +104,8 @@ extension SQLStore {
     }
 
     static func checkModelName(_ name: String) throws {
-        guard !name.isEmpty, name.count <= 100,
-              name.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "-" || $0 == "_" || $0 == ".") }) else {
-            throw StoreError.invalidArgument(field: "name", value: "'\(name)'", valid: "1 to 100 of A-Z, a-z, 0-9, '-', '_', '.'")
+        guard StoredModelVersion.isValidName(name) else {
+            throw StoreError.invalidArgument(field: "name", value: "'\(name)'", valid: StoredModelVersion.nameRule)
         }
     }
 
