@@ -7,9 +7,10 @@
 //   TradewindStrategies ← TradewindOptimizer ← TradewindReports.
 //   TradewindCharts (SVG charts) depends on TradewindCore only; reports and the dashboard draw with it.
 //   TradewindAnalytics depends on TradewindCore only and is used by the engine and everything above it.
-//   TradewindStore (jobs, results, journal, users; SQLite via GRDB, PostgreSQL via postgres-nio) depends on TradewindCore only.
+//   TradewindStore (jobs, results, journal, users, model versions; SQLite via GRDB, PostgreSQL via postgres-nio) depends on TradewindCore only.
 //   TradewindServer (HTTP + WebSocket API, web dashboard, job runner, auth, metrics, paper-trading bots, live prices)
-//   sits on TradewindReports, TradewindStore, TradewindLive and TradewindProviders.
+//   sits on TradewindReports, TradewindStore, TradewindLive, TradewindProviders and TradewindModels (it wires the
+//   model registry's protocol to the store's model-versions area and runs training jobs).
 //   TradewindLive (paper and live trading: runtime, feed and broker protocols, paper broker, risk, journal) sits on
 //   TradewindStrategies and TradewindStore (its journal in the store's trading-journal area), below the CLI.
 //   TradewindAlpaca (Alpaca's wire types, trading REST and stream clients, AlpacaBroker) sits on TradewindLive and
@@ -23,7 +24,8 @@
 //   CTradewindKernels (its C gate loops, compiled per instruction set and picked at run time) only.
 //   TradewindModels (the models that trade: the 18 universal features, window datasets, the universal BiGRU's
 //   training, the ml-signal and ml-topk strategies, continual learning, model archives) sits on TradewindML and
-//   TradewindStrategies (and below), with CZlib (CRC-32) and swift-crypto (SHA-256).
+//   TradewindStrategies (and below) and TradewindOptimizer (the walk-forward folds it retrains a model in), with CZlib
+//   (CRC-32) and swift-crypto (SHA-256).
 //   TradewindBenchmarks and the `tradewind` executable sit on top of everything.
 import PackageDescription
 
@@ -85,7 +87,7 @@ let package = Package(
             name: "TradewindModels",
             dependencies: [
                 "TradewindCore", "TradewindData", "TradewindIndicators", "TradewindML", "TradewindEngine", "TradewindStrategies",
-                "CZlib", .product(name: "Crypto", package: "swift-crypto"),
+                "TradewindOptimizer", "CZlib", .product(name: "Crypto", package: "swift-crypto"),
             ],
             swiftSettings: strict
         ),
@@ -146,6 +148,7 @@ let package = Package(
             dependencies: [
                 "TradewindCore", "TradewindData", "TradewindAnalytics", "TradewindEngine", "TradewindStrategies",
                 "TradewindOptimizer", "TradewindReports", "TradewindStore", "TradewindLive", "TradewindProviders",
+                "TradewindModels",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdWebSocket", package: "hummingbird-websocket"),
                 .product(name: "HummingbirdAuth", package: "hummingbird-auth"),
@@ -193,7 +196,7 @@ let package = Package(
             dependencies: [
                 "TradewindCore", "TradewindData", "TradewindIndicators", "TradewindAnalytics",
                 "TradewindEngine", "TradewindStrategies", "TradewindOptimizer", "TradewindStore", "TradewindLive", "TradewindML",
-                "TradewindProviders", "TradewindAlpaca", "TradewindExchange",
+                "TradewindProviders", "TradewindAlpaca", "TradewindExchange", "TradewindModels",
                 .product(name: "HummingbirdWSClient", package: "hummingbird-websocket"),
                 .product(name: "Logging", package: "swift-log"),
             ],

@@ -401,6 +401,73 @@ paths["/api/data/{dataset}/{symbol}"] = {"get": op(
             q("tz", {"type": "string"}, "IANA zone of naive timestamps (default America/New_York)")],
     tags=["workers"])}
 
+# The model registry and training (the AI trading server's endpoints; issue 20).
+model_name = path_param("name", {"type": "string", "pattern": "^[A-Za-z0-9._-]{1,100}$",
+                                 "description": "The model's registry name; `universal` is the universal BiGRU"})
+version_q = q("version", {"type": "integer", "minimum": 1, "maximum": 2147483647}, "A version number (default: the active version)")
+schemas["ModelVersion"] = obj({
+    "name": {"type": "string"}, "version": {"type": "integer", "minimum": 1},
+    "sha256": {"type": "string", "pattern": "^[0-9a-f]{64}$", "description": "SHA-256 of the version's zip (its download)"},
+    "parent_version": nullable("integer", description="The version active when this one was registered"),
+    "dataset_hash": {"type": "string", "pattern": "^[0-9a-f]{64}$", "description": "SHA-256 of the feature tables it trained on"},
+    "metrics": {"type": "object", "additionalProperties": {"type": "number"},
+                "description": "Validation metrics of the restored epoch (accuracy, …) and validation_loss"},
+    "training_from": time, "training_through": time, "bytes": {"type": "integer", "minimum": 0},
+    "active": {"type": "boolean"}, "created_at": time},
+    ["name", "version", "sha256", "parent_version", "dataset_hash", "metrics", "training_from", "training_through", "bytes",
+     "active", "created_at"])
+schemas["ModelHash"] = obj({"name": {"type": "string"}, "version": {"type": "integer"},
+                            "sha256": {"type": "string", "pattern": "^[0-9a-f]{64}$"}, "created_at": time},
+                           ["name", "version", "sha256", "created_at"])
+schemas["TrainingRequest"] = obj({
+    "name": {"type": "string", "pattern": "^[A-Za-z0-9._-]{1,100}$", "description": "Registry name (default universal)"},
+    "data": {"type": "string", "description": "sample:NAME or a path under the server's home (default sample:sp500-50)"},
+    "symbols": {"type": "array", "items": {"type": "string", "minLength": 1, "maxLength": 32}, "minItems": 1, "maxItems": 10000,
+                "description": "Default: every symbol of the data"},
+    "mode": {"type": "string", "enum": ["full", "incremental"],
+             "description": "full: fresh weights (ml train); incremental: fine-tune the active version on the newest dates (ml update)"},
+    "epochs": {"type": "integer", "minimum": 1, "maximum": 10000}, "batch_size": {"type": "integer", "minimum": 1, "maximum": 65536},
+    "seed": {"type": "integer", "minimum": 0},
+    "widths": {"type": "array", "items": {"type": "integer", "minimum": 1, "maximum": 4096}, "minItems": 5, "maxItems": 5,
+               "description": "BiGRU 1, BiGRU 2, attention, dense 1, dense 2 (default 128, 64, 64, 128, 64)"},
+    "purge_gap": {"type": "integer", "minimum": 0, "maximum": 1000},
+    "update_window": {"type": "integer", "minimum": 1, "maximum": 100000},
+    "performance_threshold": {"type": "number", "minimum": 0, "maximum": 2,
+                              "description": "Deploy only if validation accuracy ≥ this × the active version's (default 0.95)"},
+    "keep": {"type": "integer", "minimum": 1, "maximum": 1000, "description": "Versions kept (default 7)"}}, extra=False)
+schemas["TrainingStatus"] = obj({
+    "name": {"type": "string"},
+    "status": {"type": "string", "enum": ["idle", "training", "completed", "refused", "failed", "cancelled"]},
+    "job_id": nullable("integer"), "epoch": {"type": "integer"}, "epochs": {"type": "integer"},
+    "batch": {"type": "integer"}, "batches": {"type": "integer"}, "loss": nullable("number"), "accuracy": nullable("number"),
+    "validation_loss": nullable("number"), "validation_accuracy": nullable("number"), "learning_rate": nullable("number"),
+    "eta_seconds": nullable("number"), "version": nullable("integer", description="The version deployed (or active, when idle)"),
+    "message": nullable("string")}, ["name", "status", "epoch", "epochs", "batch", "batches"])
+schemas["JobSubmission"]["properties"]["kind"]["enum"].append("training")
+schemas["JobSubmission"]["properties"]["request"]["oneOf"].append(ref("TrainingRequest"))
+paths["/api/models"] = {"get": op("Models in the registry, each as its active version", ok(page_of(ref("ModelVersion"))) | error_responses(),
+                                  params=page_params, tags=["models"])}
+paths["/api/models/{name}"] = {"get": op("The model's active version", ok(ref("ModelVersion")) | error_responses("404"),
+                                         params=[model_name], tags=["models"])}
+paths["/api/models/{name}/versions"] = {"get": op("The model's versions, newest first", ok(page_of(ref("ModelVersion"))) | error_responses(),
+                                                  params=[model_name] + page_params, tags=["models"])}
+paths["/api/models/{name}/hash"] = {"get": op("The SHA-256 of a version's zip: compare it to detect an update",
+                                              ok(ref("ModelHash")) | error_responses("404"), params=[model_name, version_q], tags=["models"])}
+paths["/api/models/{name}/download"] = {"get": op(
+    "A version as a zip of universal.safetensors + universal.json (`tradewind ml import` reads it)",
+    {"200": {"description": "The zip; its ETag is the SHA-256", "content": {"application/zip": {"schema": {"type": "string", "format": "binary"}}}}}
+    | error_responses("404"), params=[model_name, version_q], tags=["models"])}
+paths["/api/models/{name}/rollback"] = {"post": op(
+    "Activate the version `steps` places older than the active one (default 1)", ok(ref("ModelVersion")) | error_responses("404", "413"),
+    params=[model_name], request={"required": False, "content": {"application/json": {"schema": obj(
+        {"steps": {"type": "integer", "minimum": 1}}, extra=False)}}}, tags=["models"])}
+paths["/api/train-all"] = {"post": op(
+    "Queue a training job of the universal model on the job pool (defaults: the AI trading server's settings on sample:sp500-50)",
+    ok(ref("Job"), "201", "Created") | error_responses("413"),
+    request={"required": False, "content": {"application/json": {"schema": ref("TrainingRequest")}}}, tags=["models"])}
+paths["/api/training-status/{name}"] = {"get": op("The model's latest training: status, epoch, loss, accuracy",
+                                                  ok(ref("TrainingStatus")) | error_responses(), params=[model_name], tags=["models"])}
+
 doc = {
     "openapi": "3.1.0",
     "info": {"title": "Tradewind server", "version": "0.1.0",

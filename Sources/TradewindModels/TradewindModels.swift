@@ -2,8 +2,13 @@
 //
 // Owns: the 18 universal features (`Features/`, computed with TradewindIndicators), the window datasets with
 // their training-period scaler, labels, class weights and time splits with a purge gap (`Datasets/`), and the
-// universal BiGRU's training, evaluation and prediction (`Universal/`).
+// universal BiGRU's training, evaluation and prediction (`Universal/`), continual learning (`Continual/`), and
+// the model registry's protocol with its file implementation and the archive format (`Registry/`; the store's
+// implementation is wired in TradewindServer, since this module does not import TradewindStore).
 //
-// May import: TradewindCore, TradewindData, TradewindIndicators, TradewindML, TradewindEngine and
-// TradewindStrategies (the ML strategies, `Strategies/`, enter the catalog). TradewindML itself imports
+// Walk-forward retraining (`Validation/`): a model trained on each optimizer fold's in-sample window only and
+// traded out-of-sample, against buy-and-hold.
+//
+// May import: TradewindCore, TradewindData, TradewindIndicators, TradewindML, TradewindEngine,
+// TradewindStrategies (the ML strategies, `Strategies/`, enter the catalog) and TradewindOptimizer (its folds). TradewindML itself imports
 // nothing of the trading stack; this module is where the two meet.

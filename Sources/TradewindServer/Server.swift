@@ -128,6 +128,7 @@ public final class TradewindServer: Sendable {
         Routes.addPrices(to: router, state)
         Routes.addCatalog(to: router, state)
         Routes.addWorkers(to: router, state)
+        Routes.addModels(to: router, state)
         return router
     }
 

@@ -13,6 +13,9 @@
 // a symbol through the same `SymbolComputation` as an in-process job; `DataClient` fetches and caches a worker's data
 // from `GET /api/data/{dataset}/{symbol}`.
 //
-// May import: every Tradewind library up to TradewindReports, TradewindStore, TradewindLive, TradewindProviders, Hummingbird (+ WebSocket, Auth,
+// Models (`Models/`): the store's model registry (`StoreModelRegistry`), the model download and hash routes, and
+// training jobs.
+//
+// May import: every Tradewind library up to TradewindReports, TradewindStore, TradewindLive, TradewindProviders, TradewindModels, Hummingbird (+ WebSocket, Auth,
 // Bcrypt), JWTKit, swift-prometheus, swift-metrics, swift-log, swift-service-lifecycle and Foundation.
 // The `tradewind` command only parses `serve`'s and `worker`'s flags and calls `TradewindServer.run` or `TaskWorker.run`.

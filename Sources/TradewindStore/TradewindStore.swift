@@ -5,8 +5,9 @@
 // SQLite through GRDB (one file, WAL, synchronous=FULL so that a committed result or journal entry survives a crash)
 // and PostgreSQL through postgres-nio. Areas, one file each under `Areas/`: jobs (status, timestamps, log lines,
 // per-symbol progress for resume), optimisation and backtest results (history with filters, sort and pagination),
-// keywords (named symbol lists), the trade journal, strategy versions, sessions, users and tokens, and the live
-// runtime's trading journal (`TradingJournalEntries.swift`: its JSON lines by journal name; TradewindLive writes it). `Queue/`: the
+// keywords (named symbol lists), the trade journal, strategy versions, sessions, users and tokens, the live
+// runtime's trading journal (`TradingJournalEntries.swift`: its JSON lines by journal name; TradewindLive writes it), and
+// the model registry (trained models' versions with their archives, the active one, retention and rollback). `Queue/`: the
 // PostgreSQL-only work queue of distributed jobs (`WorkQueue`: `FOR UPDATE SKIP LOCKED` claims, leases by the
 // database's clock, idempotent result commits, `LISTEN/NOTIFY` wake-ups) and the worker registry.
 //

@@ -3,13 +3,16 @@ import Foundation
 import TradewindCore
 import TradewindML
 import TradewindModels
+import TradewindServer
+import TradewindStore
 
 /// `tradewind ml`: train, evaluate and apply the models that trade.
-struct MLCommand: ParsableCommand {
+struct MLCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "ml",
         abstract: "Train, evaluate and apply the universal BiGRU (18 features, 60-bar windows, all symbols).",
-        subcommands: [MLTrain.self, MLEvaluate.self, MLPredict.self, MLUpdate.self, MLSchedule.self, MLRollback.self, MLExport.self, MLImport.self])
+        subcommands: [MLTrain.self, MLEvaluate.self, MLPredict.self, MLUpdate.self, MLSchedule.self, MLVersions.self, MLRollback.self,
+                      MLExport.self, MLImport.self, MLWalkForward.self])
 }
 
 /// The data and symbols an `ml` subcommand reads.
@@ -36,7 +39,7 @@ struct MLDataOptions: ParsableArguments {
     }
 }
 
-struct MLTrain: ParsableCommand {
+struct MLTrain: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "train",
         abstract: "Train the universal model; prints progress, then its validation evaluation.",
@@ -44,21 +47,23 @@ struct MLTrain: ParsableCommand {
             Defaults are the AI trading server's: CE + 0.3·Huber, class weights, Adam 5e-4, batch 64, 80 epochs, \
             early stopping (patience 15), ReduceLROnPlateau (0.5, 7), 85/15 split. The split is by time with a \
             purge gap; --split random reproduces the server's leaky cross-ticker permutation for comparison. \
-            Writes DIR/universal.safetensors and DIR/universal.json.
+            Registers the model as the next active version in --out's registry (DIR/universal.safetensors and \
+            DIR/universal.json are the active version), or in --database's.
             """)
 
     @Option(help: "Model: universal-bigru.") var model = "universal-bigru"
     @OptionGroup var input: MLDataOptions
     @Option(help: "Maximum epochs.") var epochs = 80
     @Option(help: "Batch size.") var batchSize = 64
-    @Option(help: "Output directory.") var out = "models/universal"
+    @Option(help: "Output directory (a file registry).") var out = "models/universal"
+    @OptionGroup var registry: MLRegistryOptions
     @Option(help: "Split: time (purged, default) or random (the leaky permutation).") var split = "time"
     @Option(help: "Dates left out between training and validation (time split).") var purgeGap = 10
     @Option(help: "Seed of the initial weights, shuffles and dropout.") var seed: UInt64 = 42
     @Option(help: "Layer widths: BiGRU 1, BiGRU 2, attention, dense 1, dense 2.") var widths = "128,64,64,128,64"
     @Option(help: "Write TensorBoard event files (loss, accuracy, learning rate per epoch) to this directory.") var logdir: String?
 
-    func run() throws {
+    func run() async throws {
         guard model == "universal-bigru" else { throw ValidationError("--model \(model): the only model is universal-bigru") }
         let w = widths.split(separator: ",").compactMap { Int($0) }
         guard w.count == 5 else { throw ValidationError("--widths \(widths): expected five comma-separated integers") }
@@ -72,7 +77,7 @@ struct MLTrain: ParsableCommand {
         let settings = UniversalTrainingSettings(
             epochs: epochs, batchSize: batchSize, seed: seed,
             architecture: .init(firstRecurrent: w[0], secondRecurrent: w[1], attentionUnits: w[2], firstDense: w[3], secondDense: w[4]))
-        try reportingModelErrors {
+        let run = try reportingModelErrors { () throws -> UniversalTrainingRun in
             let data = try UniversalDataset.prepare(tables, configuration: DatasetConfiguration(split: method))
             print("\(tables.count) symbols, \(data.training.count) training and \(data.validation.count) validation windows")
             let events = try logdir.map { (d) throws(MLError) in try TensorBoardEventWriter(directory: d) }
@@ -90,16 +95,19 @@ struct MLTrain: ParsableCommand {
                 }
             }
             if let logFailure { throw logFailure }
-            try FileManager.default.createDirectory(atPath: out, withIntermediateDirectories: true)
-            try run.model.save(stem: UniversalModel.stem(in: out))
-            print("saved \(UniversalModel.stem(in: out)).safetensors and .json")
             print("validation (\(split) split):")
             print(UniversalText.evaluation(try UniversalEvaluation.evaluate(run.model, on: data.validation)))
+            return run
         }
+        let name = registry.name
+        let record = try await registry.with(directory: out) { r in
+            try await r.register(run.model, name: name, datasetHash: ModelRegistryEntry.datasetHash(tables), activate: true)
+        }
+        print(MLRegistryOptions.line(record) + " (active)")
     }
 }
 
-struct MLEvaluate: ParsableCommand {
+struct MLEvaluate: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "evaluate",
         abstract: "Accuracy, per-class precision/recall, confusion, MAE and IC after the model's training period, against naive baselines.")
@@ -107,12 +115,13 @@ struct MLEvaluate: ParsableCommand {
     @OptionGroup var model: MLModelOptions
     @OptionGroup var input: MLDataOptions
 
-    func run() throws {
-        print(try reportingModelErrors { UniversalText.evaluation(try UniversalEvaluation.outOfSample(model.load(), input.tables())) })
+    func run() async throws {
+        let loaded = try await model.load()
+        print(try reportingModelErrors { UniversalText.evaluation(try UniversalEvaluation.outOfSample(loaded, input.tables())) })
     }
 }
 
-struct MLPredict: ParsableCommand {
+struct MLPredict: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "predict",
         abstract: "Class probabilities and predicted % change per symbol and bar, as CSV or JSON.")
@@ -122,13 +131,14 @@ struct MLPredict: ParsableCommand {
     @Option(help: "First date to predict (yyyy-MM-dd); default: every window.") var from: String?
     @Option(help: "Output format: csv or json.") var format = "csv"
 
-    func run() throws {
+    func run() async throws {
         guard format == "csv" || format == "json" else { throw ValidationError("--format \(format): expected csv or json") }
         let start = try from.map { text -> UnixNanos in
             guard let d = CivilDate(iso: text) else { throw ValidationError("--from \(text): expected yyyy-MM-dd") }
             return UnixTime.midnightUTC(d)
         }
-        let predictions = try reportingModelErrors { try model.load().predict(input.tables(), from: start) }
+        let loaded = try await model.load()
+        let predictions = try reportingModelErrors { try loaded.predict(input.tables(), from: start) }
         print(format == "csv" ? UniversalText.csv(predictions) : UniversalText.json(predictions), terminator: "")
     }
 }
@@ -139,19 +149,22 @@ struct ContinualOptions: ParsableArguments {
     @Option(help: "Fine-tuning epochs of an incremental update.") var epochs = 5
     @Option(help: "Deploy when the candidate's validation accuracy ≥ this × the current model's.") var performanceThreshold = 0.95
 
-    /// Runs `action` on the model in `directory` with freshly loaded data; deploys the candidate if the gate passes.
-    func perform(_ action: ContinualSchedule.Action, directory: ModelDirectory, input: MLDataOptions) throws {
-        try reportingModelErrors {
+    /// Runs `action` on the active model of `model`'s registry with freshly loaded data; registers the candidate as
+    /// the active version if the gate passes.
+    func perform(_ action: ContinualSchedule.Action, model: MLModelOptions, input: MLDataOptions) async throws {
+        let name = model.registry.name
+        try await model.registry.with(directory: model.modelDir) { registry in
             let gate = try ValidationGate(threshold: performanceThreshold)
-            let current = try directory.current(), tables = try input.tables()
+            let (current, tables) = (try await registry.model(name).model, try input.tables())
             let outcome = action == .fullRetrain
                 ? try ContinualLearning.fullRetrain(current: current, tables: tables, gate: gate)
                 : try ContinualLearning.incrementalUpdate(current: current, tables: tables, updateWindow: updateWindow, epochs: epochs, gate: gate)
             let d = outcome.decision
             print("\(action.rawValue): candidate accuracy \(d.candidateAccuracy), current \(d.currentAccuracy), required \(d.required)")
             if d.deploy {
-                try directory.deploy(outcome.candidate)
-                print("deployed; the replaced model is kept in \(directory.path)/previous (tradewind ml rollback)")
+                let record = try await registry.register(outcome.candidate, name: name, datasetHash: ModelRegistryEntry.datasetHash(tables),
+                                                         activate: true)
+                print("deployed " + MLRegistryOptions.line(record) + "; `tradewind ml rollback` restores its parent")
             } else {
                 print("kept the current model")
             }
@@ -159,7 +172,7 @@ struct ContinualOptions: ParsableArguments {
     }
 }
 
-struct MLUpdate: ParsableCommand {
+struct MLUpdate: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "update",
         abstract: "Continual learning's incremental step: fine-tune on the newest dates; deploy only if the validation gate passes.")
@@ -169,12 +182,12 @@ struct MLUpdate: ParsableCommand {
     @OptionGroup var continual: ContinualOptions
     @Flag(help: "Retrain from fresh weights on all the data instead.") var full = false
 
-    func run() throws {
-        try continual.perform(full ? .fullRetrain : .incrementalUpdate, directory: ModelDirectory(model.modelDir), input: input)
+    func run() async throws {
+        try await continual.perform(full ? .fullRetrain : .incrementalUpdate, model: model, input: input)
     }
 }
 
-struct MLSchedule: ParsableCommand {
+struct MLSchedule: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "schedule",
         abstract: "Continual learning standalone: an incremental update each weekday after the close, a weekly full retrain.",
@@ -189,7 +202,7 @@ struct MLSchedule: ParsableCommand {
     @Option(help: "Zone of the times (IANA name).") var scheduleZone = "America/New_York"
     @Option(help: "Print the next N scheduled steps and exit.") var show: Int?
 
-    func run() throws {
+    func run() async throws {
         let zone = try ZoneRules.named(scheduleZone)
         let schedule = try reportingModelErrors {
             try ContinualSchedule(dailyUpdateTime: dailyUpdateTime, fullRetrainTime: fullRetrainTime,
@@ -204,63 +217,130 @@ struct MLSchedule: ParsableCommand {
             }
             return
         }
-        let directory = ModelDirectory(model.modelDir)
         while true {
             let (next, action) = schedule.next(after: nowNanos())
             print("next: \(action.rawValue) at \(ISO8601.local(next, in: zone))")
-            let wait = Double(next - nowNanos()) / 1e9
-            if wait > 0 { Thread.sleep(forTimeInterval: wait) }
-            try continual.perform(action, directory: directory, input: input)
+            let wait = next - nowNanos()
+            if wait > 0 { try await Task.sleep(nanoseconds: UInt64(wait)) }
+            try await continual.perform(action, model: model, input: input)
         }
     }
 }
 
-struct MLRollback: ParsableCommand {
+struct MLVersions: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "rollback", abstract: "Swap the current model with the one the last deployment replaced.")
+        commandName: "versions", abstract: "List the registry's versions of the model, newest first (* marks the active one).")
 
     @OptionGroup var model: MLModelOptions
 
-    func run() throws {
-        try reportingModelErrors { try ModelDirectory(model.modelDir).rollback() }
-        print("rolled back \(model.modelDir)")
+    func run() async throws {
+        let name = model.registry.name
+        let versions = try await model.registry.with(directory: model.modelDir) { try await $0.versions(of: name) }
+        if versions.isEmpty { print("no versions of \(name)") }
+        for record in versions { print((record.active ? "* " : "  ") + MLRegistryOptions.line(record)) }
     }
 }
 
-struct MLExport: ParsableCommand {
+struct MLRollback: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "rollback", abstract: "Activate an older version of the model: by default the one before the active one.")
+
+    @OptionGroup var model: MLModelOptions
+    @Option(help: "How many versions back from the active one.") var steps = 1
+
+    func run() async throws {
+        let name = model.registry.name
+        let record = try await model.registry.with(directory: model.modelDir) { try await $0.rollback(name, steps: steps) }
+        print("rolled back to " + MLRegistryOptions.line(record))
+    }
+}
+
+struct MLExport: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "export", abstract: "Write the model as one zip (safetensors + config); prints its SHA-256.")
 
     @OptionGroup var model: MLModelOptions
     @Option(help: "The zip to write.") var out: String
+    @Option(help: "The version to export (default: the active one).") var version: Int?
 
-    func run() throws {
-        let archive = try reportingModelErrors { try ModelArchive.archive(model.load()) }
+    func run() async throws {
+        let name = model.registry.name
+        let archive = try await model.registry.with(directory: model.modelDir) { try await $0.archive(of: name, version: version).archive }
         try archive.write(to: URL(fileURLWithPath: out), options: .atomic)
         print("\(ModelArchive.sha256(archive))  \(out)")
     }
 }
 
-struct MLImport: ParsableCommand {
+struct MLImport: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "import", abstract: "Deploy a model zip into --model-dir (the replaced model is kept for rollback).")
+        commandName: "import", abstract: "Register a model zip as the active version (the replaced one stays for rollback).")
 
     @OptionGroup var model: MLModelOptions
     @Option(help: "The zip to read (from `tradewind ml export`).") var archive: String
 
-    func run() throws {
+    @Option(help: "SHA-256 of the data it trained on, when known (default: unknown, 64 zeros).")
+    var datasetHash = String(repeating: "0", count: 64)
+
+    func run() async throws {
         let data = try Data(contentsOf: URL(fileURLWithPath: archive))
-        try reportingModelErrors { try ModelDirectory(model.modelDir).deploy(ModelArchive.model(from: data)) }
-        print("imported \(ModelArchive.sha256(data)) into \(model.modelDir)")
+        let name = model.registry.name, datasetHash = datasetHash
+        let record = try await model.registry.with(directory: model.modelDir) { registry in
+            try await registry.register(ModelArchive.model(from: data), name: name, datasetHash: datasetHash, activate: true)
+        }
+        print("imported \(ModelArchive.sha256(data)) as " + MLRegistryOptions.line(record))
     }
 }
 
-/// The trained model an `ml` subcommand reads.
+/// The trained model an `ml` subcommand reads: the active version in --model-dir, or in --database's registry.
 struct MLModelOptions: ParsableArguments {
-    @Option(help: "Directory of a trained model.") var modelDir = "models/universal"
+    @Option(help: "Directory of a trained model (a file registry; its universal.* files are the active version).")
+    var modelDir = "models/universal"
+    @OptionGroup var registry: MLRegistryOptions
 
-    func load() throws -> UniversalModel {
-        try reportingModelErrors { try UniversalModel.load(stem: UniversalModel.stem(in: modelDir)) }
+    /// The active version.
+    func load() async throws -> UniversalModel {
+        guard registry.database != nil else {
+            return try reportingModelErrors { try UniversalModel.load(stem: UniversalModel.stem(in: modelDir)) }
+        }
+        let name = registry.name
+        return try await registry.with(directory: modelDir) { try await $0.model(name).model }
+    }
+}
+
+/// Where an `ml` subcommand keeps and finds versions: the file registry of a model directory, or with --database
+/// the store's (the server's registry).
+struct MLRegistryOptions: ParsableArguments {
+    @Option(help: "Keep the model's versions in this store instead of the directory: a SQLite file or a postgres:// URL.")
+    var database: String?
+    @Option(help: "The model's name in the registry.") var name = "universal"
+    @Option(help: "Versions kept per name (the oldest go first; the active one is never removed).") var keep = 7
+
+    /// Runs `body` with the store's registry when --database is given, else the file registry in `directory`;
+    /// says a model or store error as the command line's error.
+    func with<T>(directory: String, _ body: (any ModelRegistry) async throws -> T) async throws -> T {
+        do {
+            guard let database else { return try await body(ModelDirectory(directory, name: name, keep: keep)) }
+            let store = try await SQLStore.open(database)
+            do {
+                let result = try await body(StoreModelRegistry(store: store, keep: keep))
+                await store.close()
+                return result
+            } catch {
+                await store.close()
+                throw error
+            }
+        } catch let e as ModelError {
+            throw ValidationError(e.description)
+        } catch let e as StoreError {
+            throw ValidationError(e.description)
+        }
+    }
+
+    /// One version as a line: name, version, hash, parent, training range, accuracy.
+    static func line(_ r: ModelVersionRecord) -> String {
+        let day = { (t: UnixNanos) in String(ISO8601.utc(t).prefix(10)) }
+        return "\(r.name) v\(r.version) sha256 \(r.sha256.prefix(12))… parent \(r.parentVersion.map { "v\($0)" } ?? "none"), "
+            + "trained \(day(r.trainingFrom))…\(day(r.trainingThrough)), accuracy \(r.metrics["accuracy"].map { String(format: "%.4f", $0) } ?? "n/a")"
     }
 }
 

@@ -28,6 +28,24 @@ struct MLCLITests {
         let again = try CLITests.run(["ml", "predict", "--model-dir", dir + "/copy", "--data", "sample:sp500-50", "--symbols", "KO",
                                       "--from", "2021-04-19", "--format", "csv"])
         #expect(again.stdout == predict.stdout)
+        // The store's registry (--database): versions, parents, rollback and export of any version.
+        let database = dir + "/store.sqlite"
+        for _ in 0..<2 {
+            let stored = try CLITests.run(["ml", "import", "--database", database, "--archive", dir + "/m.zip"])
+            #expect(stored.status == 0, "\(stored.stderr)")
+        }
+        let versions = try CLITests.run(["ml", "versions", "--database", database])
+        #expect(versions.stdout.split(separator: "\n").map { String($0.prefix(14)) } == ["* universal v2", "  universal v1"], "\(versions.stderr)")
+        #expect(versions.stdout.contains("parent v1"))
+        let rollback = try CLITests.run(["ml", "rollback", "--database", database])
+        #expect(rollback.status == 0 && rollback.stdout.contains("rolled back to universal v1"), "\(rollback.stderr)")
+        let tooFar = try CLITests.run(["ml", "rollback", "--database", database, "--steps", "1"])
+        #expect(tooFar.status != 0 && tooFar.stderr.contains("steps"))
+        let exported = try CLITests.run(["ml", "export", "--database", database, "--version", "2", "--out", dir + "/v2.zip"])
+        #expect(exported.status == 0 && exported.stdout.prefix(64) == export.stdout.prefix(64), "\(exported.stderr)")
+        let predicted = try CLITests.run(["ml", "predict", "--database", database, "--data", "sample:sp500-50", "--symbols", "KO",
+                                          "--from", "2021-04-19", "--format", "csv"])
+        #expect(predicted.stdout == predict.stdout, "\(predicted.stderr)")
     }
 
     @Test func anUnknownSymbolIsAnErrorNamingTheAvailableOnes() throws {

@@ -84,20 +84,81 @@ import TradewindML
 }
 
 @Suite struct ModelDirectoryTests {
-    @Test func aDeploymentKeepsThePreviousModelAndRollbackSwapsThemBack() throws {
+    static func temporaryPath() -> String {
+        FileManager.default.temporaryDirectory.appendingPathComponent("tw-models-\(UUID().uuidString)").path
+    }
+
+    @Test func versionsAreNumberedWithParentsAndRollbackGoesBackAnyNumberOfSteps() async throws {
         let (_, run) = try UniversalTrainingTests.trained()
-        let second = try ContinualLearningTests.alwaysPredicting(.up, from: run.model)
-        let path = FileManager.default.temporaryDirectory.appendingPathComponent("tw-models-\(UUID().uuidString)").path
+        let up = try ContinualLearningTests.alwaysPredicting(.up, from: run.model)
+        let down = try ContinualLearningTests.alwaysPredicting(.down, from: run.model)
+        let path = Self.temporaryPath()
         defer { try? FileManager.default.removeItem(atPath: path) }
-        let directory = ModelDirectory(path)
-        #expect(throws: ModelError.self) { try directory.rollback() }
-        try directory.deploy(run.model)
-        #expect(!directory.hasPrevious)
-        try directory.deploy(second)
-        #expect(try directory.current().weights == second.weights)
-        try directory.rollback()
-        #expect(try directory.current().weights == run.model.weights)
-        try directory.rollback()
-        #expect(try directory.current().weights == second.weights)
+        let registry = try ModelDirectory(path)
+        let hash = ModelRegistryEntry.datasetHash(try FeatureFixture.tables())
+        await #expect(throws: ModelError.self) { try await registry.rollback("universal", steps: 1) }
+        let v1 = try await registry.register(run.model, name: "universal", datasetHash: hash, activate: true)
+        let v2 = try await registry.register(up, name: "universal", datasetHash: hash, activate: true)
+        let v3 = try await registry.register(down, name: "universal", datasetHash: hash, activate: true)
+        let numbers: [Int] = [v1.version, v2.version, v3.version]
+        #expect(numbers == [1, 2, 3])
+        let parents: [Int?] = [v1.parentVersion, v2.parentVersion, v3.parentVersion]
+        #expect(parents == [nil, 1, 2])
+        #expect(v3.sha256 == ModelArchive.sha256(try ModelArchive.archive(down)) && v3.datasetHash == hash && v3.active)
+        #expect(try registry.current().weights == down.weights)
+        #expect(try await registry.versions(of: "universal").map(\.version) == [3, 2, 1])
+        // Two steps back: version 1 is active, and the directory's files are its.
+        let back = try await registry.rollback("universal", steps: 2)
+        #expect(back.version == 1 && back.active)
+        #expect(try registry.current().weights == run.model.weights)
+        #expect(try await registry.model("universal").record.version == 1)
+        await #expect(throws: ModelError.self) { try await registry.rollback("universal", steps: 1) }
+        // Any version's archive, not only the active one's.
+        #expect(try await registry.model("universal", version: 2).model.weights == up.weights)
+        await #expect(throws: ModelError.self) { try await registry.archive(of: "universal", version: 9) }
+        await #expect(throws: ModelError.self) { try await registry.versions(of: "other") }
+    }
+
+    @Test func retentionKeepsTheNewestVersionsAndNeverTheActiveOne() async throws {
+        let (_, run) = try UniversalTrainingTests.trained()
+        let path = Self.temporaryPath()
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        let registry = try ModelDirectory(path, keep: 2)
+        let hash = String(repeating: "a", count: 64)
+        _ = try await registry.register(run.model, name: "universal", datasetHash: hash, activate: true)
+        // Candidates recorded but not deployed: version 1 stays active and kept.
+        for direction in [Direction.up, .down, .neutral] {
+            _ = try await registry.register(try ContinualLearningTests.alwaysPredicting(direction, from: run.model), name: "universal",
+                                            datasetHash: hash, activate: false)
+        }
+        let versions = try await registry.versions(of: "universal")
+        #expect(versions.map(\.version) == [4, 3, 1])
+        #expect(versions.map(\.active) == [false, false, true])
+        // Only the kept versions' archives remain.
+        let files = try FileManager.default.contentsOfDirectory(atPath: path + "/versions")
+        #expect(Set(files) == Set(versions.map { $0.sha256 + ".zip" }))
+        #expect(throws: ModelError.self) { try ModelDirectory(path, keep: 0) }
+    }
+
+    @Test func aDirectoryFromBeforeTheRegistryBecomesVersionOne() async throws {
+        let (_, run) = try UniversalTrainingTests.trained()
+        let path = Self.temporaryPath()
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
+        try run.model.save(stem: UniversalModel.stem(in: path))
+        let versions = try await ModelDirectory(path).versions(of: "universal")
+        #expect(versions.map(\.version) == [1] && versions[0].active)
+        #expect(versions[0].sha256 == ModelArchive.sha256(try ModelArchive.archive(run.model)))
+    }
+
+    @Test func theDatasetHashChangesWithAnyValueAndNotWithoutOne() throws {
+        let tables = try FeatureFixture.tables()
+        let hash = ModelRegistryEntry.datasetHash(tables)
+        #expect(hash.count == 64 && hash == ModelRegistryEntry.datasetHash(tables))
+        var values = tables[0].values
+        values[values.count - 1] += 1e-9
+        let altered = [FeatureTable(symbol: tables[0].symbol, time: tables[0].time, close: tables[0].close, values: values)]
+            + tables.dropFirst()
+        #expect(ModelRegistryEntry.datasetHash(altered) != hash)
     }
 }

@@ -12,7 +12,7 @@ public enum ModelArchive {
     public static func archive(_ model: UniversalModel) throws(ModelError) -> Data {
         let scratch = FileManager.default.temporaryDirectory.appendingPathComponent("tw-archive-\(UUID().uuidString)").path
         defer { try? FileManager.default.removeItem(atPath: scratch) }
-        try ModelDirectory(scratch).makeDirectory(scratch)
+        try makeDirectory(scratch)
         try model.save(stem: UniversalModel.stem(in: scratch))
         let entries: [(String, Data)]
         do {
@@ -32,7 +32,7 @@ public enum ModelArchive {
         }
         let scratch = FileManager.default.temporaryDirectory.appendingPathComponent("tw-archive-\(UUID().uuidString)").path
         defer { try? FileManager.default.removeItem(atPath: scratch) }
-        try ModelDirectory(scratch).makeDirectory(scratch)
+        try makeDirectory(scratch)
         do {
             try weights.write(to: URL(fileURLWithPath: scratch + "/" + weightsEntry))
             try config.write(to: URL(fileURLWithPath: scratch + "/" + configEntry))
@@ -40,6 +40,12 @@ public enum ModelArchive {
             throw .invalidSetting(name: "model archive", value: scratch, expected: "a writable scratch directory (\(error.localizedDescription))")
         }
         return try UniversalModel.load(stem: UniversalModel.stem(in: scratch))
+    }
+
+    static func makeDirectory(_ directory: String) throws(ModelError) {
+        do { try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true) } catch {
+            throw .invalidSetting(name: "model directory", value: directory, expected: "a writable directory (\(error.localizedDescription))")
+        }
     }
 
     /// Lowercase hex SHA-256 of `data`.

@@ -3,6 +3,7 @@ import HTTPTypes
 import Hummingbird
 import TradewindData
 import TradewindEngine
+import TradewindModels
 import TradewindOptimizer
 import TradewindStore
 import TradewindStrategies
@@ -102,6 +103,13 @@ public struct APIError: Error, Sendable, CustomStringConvertible {
             return .badRequest("\(e)", field: "params")
         case let e as DecodingError:
             return .badRequest(Self.describe(e), field: Self.field(e))
+        case let e as ModelError:
+            switch e {
+            case let .invalidSetting(name, _, _) where name == "version": return APIError(.notFound, "not_found", e.description)
+            case let .invalidSetting(name, _, _): return .badRequest(e.description, field: name)
+            case .invalidBar, .notEnoughData: return .badRequest(e.description, field: "data")
+            case .ml: return .badRequest(e.description)
+            }
         default:
             return APIError(.internalServerError, "internal", "internal error: \(type(of: error))")
         }

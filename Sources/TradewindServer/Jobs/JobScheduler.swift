@@ -30,6 +30,8 @@ final class JobScheduler: Service, Sendable {
     let wakeContinuation: AsyncStream<Void>.Continuation
     /// Running jobs' tasks, to cancel them.
     let running = Mutex<[Int64: Task<Void, Never>]>([:])
+    /// Training jobs' status and metrics, per model name.
+    let training = TrainingBoard()
 
     init(store: any TradewindStore, hub: EventHub, metrics: ServerMetrics, workers: Int, loader: MarketLoader,
          backtests: BacktestRun, catalog: StrategyCatalog, queue: WorkQueue?, logger: Logger) {
@@ -123,6 +125,7 @@ final class JobScheduler: Service, Sendable {
             switch submission.request {
             case let .backtest(request): try await runBacktest(job, request)
             case let .optimize(request): try await runOptimization(job, request, tz: submission.tz)
+            case let .training(request): try await runTraining(job, request, tz: submission.tz)
             }
             if Task.isCancelled {
                 try await shielded { try await self.stopped(job) }

@@ -3,14 +3,15 @@ import Synchronization
 
 /// A message to WebSocket clients: `{"type": …, "data": …}`, encoded once for every client.
 struct LiveMessage: Sendable {
-    /// `job.progress`, `job.log`, `job.finished`, `job.failed`, `job.cancelled`, `result.stored`, `server.status`.
+    /// `job.progress`, `job.log`, `job.finished`, `job.failed`, `job.cancelled`, `result.stored`, `server.status`,
+    /// `training.progress` (a training job's batches, coalesced like job progress), `training.epoch`.
     var type: String
     /// The job it is about (nil: server-wide).
     var jobID: Int64?
     /// The whole message as JSON text.
     var text: String
     /// Progress messages of one job replace each other in a queue that has not been sent yet.
-    var coalesces: Bool { type == "job.progress" }
+    var coalesces: Bool { type == "job.progress" || type == "training.progress" }
 
     init<T: Encodable>(type: String, jobID: Int64?, data: T) {
         self.type = type

@@ -2,13 +2,14 @@ import Foundation
 import TradewindOptimizer
 import TradewindStore
 
-/// A job as `POST /api/jobs` takes it: `{"kind": "optimize"|"backtest", "request": {…}, "tz": …, "keyword": …}`.
-/// `request` is the `optimize` command's options (`OptimizationRequest`, same fields, checks and messages) or a
-/// `BacktestRequest`. `keyword` names a stored symbol list that becomes the request's symbols.
+/// A job as `POST /api/jobs` takes it: `{"kind": "optimize"|"backtest"|"training", "request": {…}, "tz": …, "keyword": …}`.
+/// `request` is the `optimize` command's options (`OptimizationRequest`, same fields, checks and messages), a
+/// `BacktestRequest` or a `TrainingRequest`. `keyword` names a stored symbol list that becomes the request's symbols.
 public struct JobSubmission: Sendable, Codable, Equatable {
     public enum Request: Sendable, Equatable {
         case optimize(OptimizationRequest)
         case backtest(BacktestRequest)
+        case training(TrainingRequest)
     }
 
     public var request: Request
@@ -20,6 +21,7 @@ public struct JobSubmission: Sendable, Codable, Equatable {
         switch request {
         case .optimize: return .optimize
         case .backtest: return .backtest
+        case .training: return .training
         }
     }
 
@@ -48,11 +50,12 @@ public struct JobSubmission: Sendable, Codable, Equatable {
                 throw e
             }
         case "backtest": request = .backtest(try c.decode(BacktestRequest.self, forKey: .request))
-        case "data_fetch", "training":
-            throw APIError.badRequest("kind \(kind): reserved for a later release; the kinds that run are optimize and backtest",
+        case "training": request = .training(try c.decode(TrainingRequest.self, forKey: .request))
+        case "data_fetch":
+            throw APIError.badRequest("kind \(kind): reserved for a later release; the kinds that run are optimize, backtest and training",
                                       field: "kind")
         default:
-            throw APIError.badRequest("kind '\(kind)': expected optimize or backtest", field: "kind")
+            throw APIError.badRequest("kind '\(kind)': expected optimize, backtest or training", field: "kind")
         }
         tz = try c.decodeIfPresent(String.self, forKey: .tz)
         keyword = try c.decodeIfPresent(String.self, forKey: .keyword)
@@ -64,6 +67,7 @@ public struct JobSubmission: Sendable, Codable, Equatable {
         switch request {
         case let .optimize(r): try c.encode(r, forKey: .request)
         case let .backtest(r): try c.encode(r, forKey: .request)
+        case let .training(r): try c.encode(r, forKey: .request)
         }
         try c.encodeIfPresent(tz, forKey: .tz)
         try c.encodeIfPresent(keyword, forKey: .keyword)

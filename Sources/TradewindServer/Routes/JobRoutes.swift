@@ -17,6 +17,9 @@ extension Routes {
                 case var .backtest(r):
                     r.symbols = keyword.symbols
                     submission.request = .backtest(r)
+                case var .training(r):
+                    r.symbols = keyword.symbols
+                    submission.request = .training(r)
                 }
             }
             // The command line's checks, before anything is queued.
@@ -27,6 +30,8 @@ extension Routes {
                 try state.loader.check(r.data)
             case let .backtest(r):
                 try state.backtests.check(r)
+            case let .training(r):
+                try state.loader.check(r.data)
             }
             let job = try await state.store.createJob(kind: submission.kind, request: try JSON.string(submission))
             state.scheduler.wake()

@@ -71,6 +71,7 @@ enum Routes {
         router.get("/metrics") { _, _ -> Response in
             let counts = (try? await state.store.jobCounts()) ?? [:]
             let text = state.metrics.exposition(jobs: counts) + TradingMetrics.exposition(await state.bots.list())
+                + state.scheduler.training.exposition()
             return Response(status: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],
                             body: ResponseBody(byteBuffer: ByteBuffer(string: text)))
         }

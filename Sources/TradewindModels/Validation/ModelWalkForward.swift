@@ -1,0 +1,110 @@
+import Foundation
+import TradewindCore
+import TradewindEngine
+import TradewindOptimizer
+import TradewindStrategies
+
+/// Walk-forward retraining: the optimizer's folds (`WalkForwardSpec`) over the data's dates, a model trained on
+/// each fold's in-sample window only (its bars are cut at the window's last date before features, labels and the
+/// scaler are computed, so nothing after it can reach the model), then scored and traded out-of-sample on the
+/// fold's test window with an ML strategy. The folds' out-of-sample equity is chained into one curve and set
+/// against equal-weight buy-and-hold over the same bars.
+public enum ModelWalkForward {
+    /// One fold's model and out-of-sample results.
+    public struct Fold: Sendable {
+        public let index: Int
+        /// The in-sample window (the model's training data) and the test window, first and last dates.
+        public let trainFrom: UnixNanos, trainThrough: UnixNanos, testFrom: UnixNanos, testThrough: UnixNanos
+        public let model: UniversalModel
+        /// The model's scores on the test window's windows whose next bar is in the window.
+        public let evaluation: UniversalEvaluation?
+        /// The strategy's and equal-weight buy-and-hold's returns over the test window.
+        public let strategyReturn: Double, buyAndHoldReturn: Double
+        public let trades: Int
+    }
+
+    /// One point of the chained out-of-sample curves (both start at 1).
+    public struct EquityPoint: Sendable, Equatable {
+        public let time: UnixNanos
+        public let strategy: Double, buyAndHold: Double
+    }
+
+    public struct Report: Sendable {
+        public let folds: [Fold]
+        public let equity: [EquityPoint]
+        public var strategyReturn: Double { (equity.last?.strategy ?? 1) - 1 }
+        public var buyAndHoldReturn: Double { (equity.last?.buyAndHold ?? 1) - 1 }
+    }
+
+    /// Runs the walk-forward: for each fold of `spec` over the union of the series' dates, trains with `settings`
+    /// and `dataset` on the in-sample bars, then runs `strategy` (`ml-signal` or `ml-topk`, with `parameters`
+    /// besides `model`) on the test bars, preceded by the bars the model's first window needs.
+    public static func run(_ data: MarketDataset, spec: WalkForwardSpec, settings: UniversalTrainingSettings,
+                           dataset: DatasetConfiguration = DatasetConfiguration(), strategy: String = "ml-signal",
+                           parameters: [String: String] = [:], catalog: StrategyCatalog = ModelStrategies.catalog,
+                           config: BacktestConfig = BacktestConfig()) throws -> Report {
+        guard parameters["model"] == nil else {
+            throw ModelError.invalidSetting(name: "model", value: parameters["model"] ?? "",
+                                            expected: "no model parameter: each fold trains its own")
+        }
+        let axis = Array(Set(data.series.flatMap(\.time))).sorted()
+        let folds: [WalkForwardFold]
+        do { folds = try spec.windows(barCount: axis.count) } catch {
+            throw ModelError.invalidSetting(name: "walk-forward", value: error.description, expected: "folds the data's \(axis.count) dates can hold")
+        }
+        let scratch = FileManager.default.temporaryDirectory.appendingPathComponent("tw-walkforward-\(UUID().uuidString)").path
+        defer { try? FileManager.default.removeItem(atPath: scratch) }
+        let lead = UniversalFeature.warmUp + dataset.window - 1
+        var out: [Fold] = [], equity: [EquityPoint] = []
+        var capital = (strategy: 1.0, buyAndHold: 1.0)
+        for fold in folds {
+            let (trainFrom, trainThrough) = (axis[fold.train.lowerBound], axis[fold.train.upperBound - 1])
+            let (testFrom, testThrough) = (axis[fold.test.lowerBound], axis[fold.test.upperBound - 1])
+            // In-sample: only the window's bars.
+            let inSample = MarketDataset(data.series.compactMap { s in slice(s, from: trainFrom, through: trainThrough, lead: 0) })
+            let prepared = try UniversalDataset.prepare(UniversalFeatures.compute(inSample), configuration: dataset)
+            let model = try UniversalTraining.train(prepared, settings: settings).model
+            // Out-of-sample: the test bars, after the `lead` bars the first window reads.
+            let test = MarketDataset(data.series.compactMap { s in slice(s, from: testFrom, through: testThrough, lead: lead) })
+            guard !test.isEmpty else { continue }
+            let directory = scratch + "/fold-\(fold.index)"
+            try ModelArchive.makeDirectory(directory)
+            try model.save(stem: UniversalModel.stem(in: directory))
+            var p = parameters
+            p["model"] = UniversalModel.stem(in: directory) + ".json"
+            let result = try catalog.run(strategy, parameters: p, data: test, config: config)
+            let windows = UniversalDataset.windows(try UniversalFeatures.compute(test), scaler: model.config.scaler,
+                                                   configuration: model.config.dataset, from: testFrom, outcomeRequired: true)
+            let evaluation = windows.count > 0 ? try UniversalEvaluation.evaluate(model, on: windows) : nil
+            // Both curves from the last bar before the test window.
+            let curve = result.equity
+            guard let start = curve.time.lastIndex(where: { $0 < testFrom }) ?? curve.time.indices.first else { continue }
+            let holdings = test.series.map { s in (s, s.time.lastIndex { $0 <= curve.time[start] } ?? 0) }
+            func buyAndHold(at t: UnixNanos) -> Double {
+                let ratios = holdings.compactMap { (s, base) -> Double? in
+                    guard let i = s.time.lastIndex(where: { $0 <= t }), s.close[base] > 0 else { return nil }
+                    return s.close[i] / s.close[base]
+                }
+                return ratios.isEmpty ? 1 : ratios.reduce(0, +) / Double(ratios.count)
+            }
+            for i in (start + 1)..<curve.time.count where curve.time[i] >= testFrom {
+                equity.append(EquityPoint(time: curve.time[i], strategy: capital.strategy * curve.equity[i] / curve.equity[start],
+                                          buyAndHold: capital.buyAndHold * buyAndHold(at: curve.time[i])))
+            }
+            let strategyReturn = curve.equity[curve.equity.count - 1] / curve.equity[start] - 1
+            let holdReturn = buyAndHold(at: testThrough) - 1
+            capital = (capital.strategy * (1 + strategyReturn), capital.buyAndHold * (1 + holdReturn))
+            out.append(Fold(index: fold.index, trainFrom: trainFrom, trainThrough: trainThrough, testFrom: testFrom,
+                            testThrough: testThrough, model: model, evaluation: evaluation, strategyReturn: strategyReturn,
+                            buyAndHoldReturn: holdReturn, trades: result.trades.count))
+        }
+        return Report(folds: out, equity: equity)
+    }
+
+    /// The bars of `series` dated `from`…`through`, preceded by up to `lead` earlier bars; nil when none.
+    static func slice(_ series: BarSeries, from: UnixNanos, through: UnixNanos, lead: Int) -> BarSeries? {
+        guard let first = series.time.firstIndex(where: { $0 >= from }), let last = series.time.lastIndex(where: { $0 <= through }),
+              first <= last else { return nil }
+        return series.slice(max(0, first - lead)..<(last + 1))
+    }
+}

@@ -1,0 +1,204 @@
+import Foundation
+import TradewindCore
+
+/// One stored version of a trained model (the model registry): its identity (the SHA-256 of its archive), the
+/// version it was derived from, the data it trained on, its validation metrics, and whether it is the one served.
+public struct StoredModelVersion: Sendable, Equatable {
+    public var name: String
+    /// 1, 2, 3, … per name; never reused.
+    public var version: Int
+    /// Lowercase hex SHA-256 of the archive's bytes.
+    public var sha256: String
+    public var parentVersion: Int?
+    /// Lowercase hex SHA-256 of the training data.
+    public var datasetHash: String
+    /// The model's configuration, a JSON object (opaque to the store).
+    public var config: String
+    /// Validation metrics, a JSON object of numbers.
+    public var metrics: String
+    /// The first and last decision dates it trained on.
+    public var trainingFrom: UnixNanos
+    public var trainingThrough: UnixNanos
+    /// The archive's size in bytes.
+    public var bytes: Int
+    public var active: Bool
+    public var createdAt: UnixNanos
+}
+
+extension StoredModelVersion {
+    /// What a model name may be: 1 to 100 ASCII letters, digits, '-', '_' and '.' (it appears in paths and metric labels).
+    public static let nameRule = "1 to 100 of A-Z, a-z, 0-9, '-', '_', '.'"
+
+    public static func isValidName(_ name: String) -> Bool {
+        !name.isEmpty && name.count <= 100
+            && name.allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "-" || $0 == "_" || $0 == ".") }
+    }
+}
+
+/// A model version to store: everything but the number, the parent and the time, which the store assigns.
+public struct NewModelVersion: Sendable {
+    public var name: String
+    public var archive: Data
+    public var sha256: String
+    public var datasetHash: String
+    public var config: String
+    public var metrics: String
+    public var trainingFrom: UnixNanos
+    public var trainingThrough: UnixNanos
+
+    public init(name: String, archive: Data, sha256: String, datasetHash: String, config: String, metrics: String,
+                trainingFrom: UnixNanos, trainingThrough: UnixNanos) {
+        self.name = name
+        self.archive = archive
+        self.sha256 = sha256
+        self.datasetHash = datasetHash
+        self.config = config
+        self.metrics = metrics
+        self.trainingFrom = trainingFrom
+        self.trainingThrough = trainingThrough
+    }
+}
+
+/// The model-registry area: versions per model name with their archives (in the database, so a PostgreSQL store
+/// serves them to every machine), one active version per name, retention and rollback.
+public protocol ModelVersionStore: Sendable {
+    /// Stores the next version of `model.name`; its parent is the active version. When `activate`, it becomes the
+    /// active one. Then keeps only the newest `keep` versions (the active one is never removed).
+    func addModelVersion(_ model: NewModelVersion, activate: Bool, keep: Int) async throws -> StoredModelVersion
+    /// The model names that have versions, sorted.
+    func modelNames() async throws -> [String]
+    /// Versions of `name`, newest first.
+    func modelVersions(_ name: String, page: PageRequest) async throws -> Page<StoredModelVersion>
+    /// One version (nil: the active one); nil when there is none.
+    func modelVersion(_ name: String, version: Int?) async throws -> StoredModelVersion?
+    /// A version's archive bytes (nil: the active version's); nil when there is none.
+    func modelArchive(_ name: String, version: Int?) async throws -> Data?
+    /// Makes `version` the active one (`notFound` when it is not stored).
+    func activateModelVersion(_ name: String, version: Int) async throws -> StoredModelVersion
+    /// Activates the version `steps` places older than the active one among the stored versions
+    /// (`invalidArgument` naming `steps` when there are not that many).
+    func rollbackModel(_ name: String, steps: Int) async throws -> StoredModelVersion
+}
+
+extension StoreMigrations {
+    static let modelVersionsV1 = StoreMigration(id: "009-model-versions", statements: [
+        """
+        CREATE TABLE model_versions (name TEXT NOT NULL, version BIGINT NOT NULL, sha256 TEXT NOT NULL, parent_version BIGINT,
+            dataset_hash TEXT NOT NULL, config TEXT NOT NULL, metrics TEXT NOT NULL, training_from BIGINT NOT NULL,
+            training_through BIGINT NOT NULL, bytes BIGINT NOT NULL, active BIGINT NOT NULL DEFAULT 0,
+            created_at BIGINT NOT NULL, archive TEXT NOT NULL, PRIMARY KEY (name, version))
+        """,
+    ])
+}
+
+extension SQLStore {
+    static let modelColumns = """
+        name, version, sha256, parent_version, dataset_hash, config, metrics, training_from, training_through, bytes, active, created_at
+        """
+
+    static func modelVersion(_ r: SQLRow) -> StoredModelVersion {
+        StoredModelVersion(name: r.string(0) ?? "", version: r.int(1) ?? 0, sha256: r.string(2) ?? "", parentVersion: r.int(3),
+                           datasetHash: r.string(4) ?? "", config: r.string(5) ?? "{}", metrics: r.string(6) ?? "{}",
+                           trainingFrom: r.int64(7) ?? 0, trainingThrough: r.int64(8) ?? 0, bytes: r.int(9) ?? 0,
+                           active: r.bool(10), createdAt: r.int64(11) ?? 0)
+    }
+
+    static func checkModelName(_ name: String) throws {
+        guard StoredModelVersion.isValidName(name) else {
+            throw StoreError.invalidArgument(field: "name", value: "'\(name)'", valid: StoredModelVersion.nameRule)
+        }
+    }
+
+    /// `version = ?` for a number, `active = 1` for nil.
+    static func versionFilter(_ version: Int?) -> (String, [SQLValue]) {
+        version.map { ("version = ?", [.int($0)]) } ?? ("active = 1", [])
+    }
+
+    public func addModelVersion(_ model: NewModelVersion, activate: Bool, keep: Int) async throws -> StoredModelVersion {
+        try Self.checkModelName(model.name)
+        guard (1...1000).contains(keep) else {
+            throw StoreError.invalidArgument(field: "keep", value: String(keep), valid: "an integer from 1 to 1000")
+        }
+        guard model.sha256.count == 64, model.datasetHash.count == 64 else {
+            throw StoreError.invalidArgument(field: "sha256", value: "'\(model.sha256)'", valid: "64 hex digits")
+        }
+        let name = SQLValue.text(model.name)
+        var statements = [SQLStatement("""
+            INSERT INTO model_versions (name, version, sha256, parent_version, dataset_hash, config, metrics, training_from,
+                training_through, bytes, active, created_at, archive)
+            SELECT ?, COALESCE(MAX(version), 0) + 1, ?, (SELECT version FROM model_versions WHERE name = ? AND active = 1),
+                ?, ?, ?, ?, ?, ?, 0, ?, ? FROM model_versions WHERE name = ?
+            """, [name, .text(model.sha256), name, .text(model.datasetHash), .text(model.config), .text(model.metrics),
+                  .integer(model.trainingFrom), .integer(model.trainingThrough), .int(model.archive.count),
+                  .integer(StoreClock.now()), .text(model.archive.base64EncodedString()), name])]
+        if activate {
+            statements.append(SQLStatement("""
+                UPDATE model_versions SET active = CASE WHEN version = (SELECT MAX(version) FROM model_versions WHERE name = ?)
+                THEN 1 ELSE 0 END WHERE name = ?
+                """, [name, name]))
+        }
+        statements.append(SQLStatement("""
+            DELETE FROM model_versions WHERE name = ? AND active = 0 AND version NOT IN
+                (SELECT version FROM model_versions WHERE name = ? ORDER BY version DESC LIMIT ?)
+            """, [name, name, .int(keep)]))
+        statements.append(SQLStatement("""
+            SELECT \(Self.modelColumns) FROM model_versions WHERE name = ? ORDER BY version DESC LIMIT 1
+            """, [name]))
+        return Self.modelVersion(try await transaction("models", statements)[0])
+    }
+
+    public func modelNames() async throws -> [String] {
+        try await read("models", "SELECT DISTINCT name FROM model_versions ORDER BY name").compactMap { $0.string(0) }
+    }
+
+    public func modelVersions(_ name: String, page: PageRequest) async throws -> Page<StoredModelVersion> {
+        let total = try await count("models", "SELECT COUNT(*) FROM model_versions WHERE name = ?", [.text(name)])
+        let rows = try await read("models", """
+            SELECT \(Self.modelColumns) FROM model_versions WHERE name = ? ORDER BY version DESC LIMIT ? OFFSET ?
+            """, [.text(name), .int(page.limit), .int(page.offset)])
+        return Page(items: rows.map(Self.modelVersion), total: total, limit: page.limit, offset: page.offset)
+    }
+
+    public func modelVersion(_ name: String, version: Int?) async throws -> StoredModelVersion? {
+        let (filter, arguments) = Self.versionFilter(version)
+        return try await read("models", "SELECT \(Self.modelColumns) FROM model_versions WHERE name = ? AND \(filter)",
+                              [.text(name)] + arguments).first.map(Self.modelVersion)
+    }
+
+    public func modelArchive(_ name: String, version: Int?) async throws -> Data? {
+        let (filter, arguments) = Self.versionFilter(version)
+        guard let text = try await read("models", "SELECT archive FROM model_versions WHERE name = ? AND \(filter)",
+                                        [.text(name)] + arguments).first?.string(0) else { return nil }
+        guard let data = Data(base64Encoded: text) else {
+            throw StoreError.conflict(kind: "model", id: "\(name) \(version.map(String.init) ?? "active")",
+                                      reason: "its stored archive is not base64; store the version again")
+        }
+        return data
+    }
+
+    public func activateModelVersion(_ name: String, version: Int) async throws -> StoredModelVersion {
+        let rows = try await transaction("models", [
+            SQLStatement("""
+                UPDATE model_versions SET active = CASE WHEN version = ? THEN 1 ELSE 0 END
+                WHERE name = ? AND EXISTS (SELECT 1 FROM model_versions WHERE name = ? AND version = ?)
+                """, [.int(version), .text(name), .text(name), .int(version)]),
+            SQLStatement("SELECT \(Self.modelColumns) FROM model_versions WHERE name = ? AND version = ?", [.text(name), .int(version)]),
+        ])
+        guard let row = rows.first else { throw StoreError.notFound(kind: "model version", id: "\(name) \(version)") }
+        return Self.modelVersion(row)
+    }
+
+    public func rollbackModel(_ name: String, steps: Int) async throws -> StoredModelVersion {
+        let versions = try await read("models", "SELECT version, active FROM model_versions WHERE name = ? ORDER BY version DESC",
+                                      [.text(name)])
+        guard let current = versions.firstIndex(where: { $0.bool(1) }) else {
+            throw StoreError.notFound(kind: "active model version", id: name)
+        }
+        let older = versions.count - current - 1
+        guard steps >= 1, steps <= older else {
+            throw StoreError.invalidArgument(field: "steps", value: String(steps),
+                                             valid: older == 0 ? "none: \(name) keeps no older version" : "1...\(older)")
+        }
+        return try await activateModelVersion(name, version: versions[current + steps].int(0) ?? 0)
+    }
+}

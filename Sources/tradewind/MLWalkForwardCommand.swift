@@ -1,0 +1,62 @@
+import ArgumentParser
+import Foundation
+import TradewindCore
+import TradewindML
+import TradewindModels
+import TradewindOptimizer
+
+/// `tradewind ml walk-forward`: retrain the model inside each walk-forward fold and trade its test window.
+struct MLWalkForward: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "walk-forward",
+        abstract: "Retrain the universal model on each fold's in-sample window only; trade each test window; compare with buy-and-hold.",
+        discussion: """
+            The folds are the optimizer's (--walk-forward, over the data's dates). Each fold's model trains on its \
+            in-sample bars only (features, labels and scaler from them), then ml-signal or ml-topk (--param, besides \
+            model) trades the test window. Prints each fold's out-of-sample accuracy and returns, and the chained \
+            out-of-sample return against equal-weight buy-and-hold.
+            """)
+
+    @OptionGroup var input: MLDataOptions
+    @Option(help: "Walk-forward folds, e.g. folds=5,train=252,test=63[,mode=anchored][,gap=N] (dates).") var walkForward = "folds=3"
+    @Option(help: "The strategy: ml-signal or ml-topk.") var strategy = "ml-signal"
+    @Option(name: .customLong("param"), help: "Strategy parameter name=value (repeatable; not model).") var params: [String] = []
+    @Option(help: "Epochs per fold.") var epochs = 80
+    @Option(help: "Batch size.") var batchSize = 64
+    @Option(help: "Seed of the initial weights, shuffles and dropout.") var seed: UInt64 = 42
+    @Option(help: "Layer widths: BiGRU 1, BiGRU 2, attention, dense 1, dense 2.") var widths = "128,64,64,128,64"
+    @Option(help: "Window length (bars).") var window = 60
+
+    func run() throws {
+        let w = widths.split(separator: ",").compactMap { Int($0) }
+        guard w.count == 5 else { throw ValidationError("--widths \(widths): expected five comma-separated integers") }
+        var parameters: [String: String] = [:]
+        for p in params {
+            let kv = p.split(separator: "=", maxSplits: 1).map(String.init)
+            guard kv.count == 2 else { throw ValidationError("--param \(p): expected name=value") }
+            parameters[kv[0]] = kv[1]
+        }
+        let spec: WalkForwardSpec
+        do { spec = try WalkForwardSpec.parse(walkForward) } catch { throw ValidationError(error.description) }
+        let settings = UniversalTrainingSettings(
+            epochs: epochs, batchSize: batchSize, seed: seed,
+            architecture: .init(firstRecurrent: w[0], secondRecurrent: w[1], attentionUnits: w[2], firstDense: w[3], secondDense: w[4]))
+        guard input.threads >= 1 else { throw ValidationError("--threads must be at least 1") }
+        BLASThreads.set(input.threads)
+        let chosen = input.symbols == "all" ? nil : input.symbols.split(separator: ",").map { String($0) }
+        let report = try reportingModelErrors {
+            try ModelWalkForward.run(input.data.load(symbols: chosen), spec: spec, settings: settings,
+                                     dataset: DatasetConfiguration(window: window), strategy: strategy, parameters: parameters)
+        }
+        let day = { (t: UnixNanos) in String(ISO8601.utc(t).prefix(10)) }
+        let pct = { (x: Double) in String(format: "%+.2f%%", x * 100) }
+        print("fold  in-sample               out-of-sample           accuracy  trades  strategy  buy&hold")
+        for f in report.folds {
+            print("\(f.index + 1)".padding(toLength: 6, withPad: " ", startingAt: 0)
+                  + "\(day(f.trainFrom))…\(day(f.trainThrough))  \(day(f.testFrom))…\(day(f.testThrough))  "
+                  + (f.evaluation.map { String(format: "%.4f", $0.accuracy) } ?? "n/a   ") + "    "
+                  + "\(f.trades)".padding(toLength: 8, withPad: " ", startingAt: 0) + pct(f.strategyReturn) + "   " + pct(f.buyAndHoldReturn))
+        }
+        print("out-of-sample: strategy \(pct(report.strategyReturn)), buy-and-hold \(pct(report.buyAndHoldReturn))")
+    }
+}
