@@ -4,7 +4,8 @@ import TradewindCore
 /// Alpaca market data v2 historical stock bars: `GET /v2/stocks/{symbol}/bars` and the multi-symbol
 /// `GET /v2/stocks/bars`, with `timeframe`, `start`/`end` (RFC 3339), `limit`, `adjustment=raw`, an optional `feed`,
 /// and paging by `next_page_token`; and the latest bar (`/v2/stocks/{symbol}/bars/latest`).
-/// Keys go in the `APCA-API-KEY-ID`/`APCA-API-SECRET-KEY` headers.
+/// Keys go in the `APCA-API-KEY-ID`/`APCA-API-SECRET-KEY` headers. Pages are read by `AlpacaPageScanner` (straight
+/// from the bytes), or by `JSONDecoder` when the scanner does not know their shape.
 public struct AlpacaBarsClient: MarketDataProvider {
     public var id: ProviderID { .alpaca }
     public var capabilities: ProviderCapabilities { Self.capabilities }
@@ -77,7 +78,13 @@ public struct AlpacaBarsClient: MarketDataProvider {
             var url = endpoints.data + path + "?" + query
             if let pageToken { url += "&page_token=" + Self.escape(pageToken) }
             let body = try await get(url, symbol: symbol)
-            if multi {
+            if let page = AlpacaPageScanner.scan(body, multi: multi) {
+                for (s, rows) in page.bars {
+                    let name = s ?? symbols[0]
+                    Self.add(rows, to: &columns[name, default: BarColumns()])
+                }
+                pageToken = page.nextPageToken
+            } else if multi {
                 let page = try JSONReading.decode(MultiPage.self, from: body, provider: .alpaca, symbol: nil, what: "bars")
                 for (s, bars) in page.bars ?? [:] { try Self.add(bars, to: &columns[s, default: BarColumns()], symbol: s) }
                 pageToken = page.next_page_token
@@ -117,6 +124,13 @@ public struct AlpacaBarsClient: MarketDataProvider {
             return ProviderError(.rejected, .alpaca, symbol: symbol, status: 422, "invalid request: \(message)")
         default:
             return ProviderError(.rejected, .alpaca, symbol: symbol, status: response.status, message)
+        }
+    }
+
+    private static func add(_ rows: [AlpacaPageScanner.Row], to columns: inout BarColumns) {
+        columns.reserve(columns.count + rows.count)
+        for r in rows {
+            columns.append(time: r.t, open: r.o, high: r.h, low: r.l, close: r.c, volume: r.v, vwap: r.vw, tradeCount: r.n)
         }
     }
 

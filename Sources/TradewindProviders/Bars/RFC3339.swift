@@ -5,9 +5,14 @@ import TradewindCore
 public enum RFC3339 {
     /// The instant `text` names, or nil when it is not RFC 3339 with a `Z` or `±hh:mm` offset.
     public static func parse(_ text: String) -> UnixNanos? {
-        var u = Array(text.utf8)
-        if u.count >= 20 && u[10] == UInt8(ascii: " ") { u[10] = UInt8(ascii: "T") }
-        guard u.count >= 20, u[4] == UInt8(ascii: "-"), u[7] == UInt8(ascii: "-"), u[10] == UInt8(ascii: "T") || u[10] == UInt8(ascii: "t"),
+        var text = text
+        return text.withUTF8 { parse(UnsafeRawBufferPointer($0)) }
+    }
+
+    /// The instant the UTF-8 bytes `u` name (a date and time separated by `T`, `t` or a space), or nil.
+    static func parse(_ u: UnsafeRawBufferPointer) -> UnixNanos? {
+        guard u.count >= 20, u[4] == UInt8(ascii: "-"), u[7] == UInt8(ascii: "-"),
+              u[10] == UInt8(ascii: "T") || u[10] == UInt8(ascii: "t") || u[10] == UInt8(ascii: " "),
               u[13] == UInt8(ascii: ":"), u[16] == UInt8(ascii: ":") else { return nil }
         func num(_ a: Int, _ b: Int) -> Int? {
             var v = 0

@@ -46,6 +46,8 @@ public struct BarFetcher: Sendable {
         public let total: Int
         public let bars: Int
         public let symbol: String
+        /// What happened to the symbol that just finished.
+        public let report: SymbolReport
     }
 
     /// Fetches `symbols` at `interval` over `[from, to)`; `now` is the clock the cache's TTL is judged by.
@@ -68,7 +70,7 @@ public struct BarFetcher: Sendable {
                 reports[i] = report
                 done += 1
                 bars += report.fetchedBars
-                progress(Progress(done: done, total: symbols.count, bars: bars, symbol: report.symbol))
+                progress(Progress(done: done, total: symbols.count, bars: bars, symbol: report.symbol, report: report))
                 start()
             }
         }

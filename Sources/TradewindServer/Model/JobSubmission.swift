@@ -1,5 +1,6 @@
 import Foundation
 import TradewindOptimizer
+import TradewindProviders
 import TradewindStore
 
 /// A job as `POST /api/jobs` takes it: `{"kind": "optimize"|"backtest", "request": {…}, "tz": …, "keyword": …}`.
@@ -9,6 +10,7 @@ public struct JobSubmission: Sendable, Codable, Equatable {
     public enum Request: Sendable, Equatable {
         case optimize(OptimizationRequest)
         case backtest(BacktestRequest)
+        case dataFetch(DataFetchOptions)
     }
 
     public var request: Request
@@ -20,6 +22,7 @@ public struct JobSubmission: Sendable, Codable, Equatable {
         switch request {
         case .optimize: return .optimize
         case .backtest: return .backtest
+        case .dataFetch: return .dataFetch
         }
     }
 
@@ -48,11 +51,12 @@ public struct JobSubmission: Sendable, Codable, Equatable {
                 throw e
             }
         case "backtest": request = .backtest(try c.decode(BacktestRequest.self, forKey: .request))
-        case "data_fetch", "training":
-            throw APIError.badRequest("kind \(kind): reserved for a later release; the kinds that run are optimize and backtest",
+        case "data_fetch": request = .dataFetch(try c.decode(DataFetchRequestBody.self, forKey: .request).options)
+        case "training":
+            throw APIError.badRequest("kind \(kind): reserved for a later release; the kinds that run are optimize, backtest and data_fetch",
                                       field: "kind")
         default:
-            throw APIError.badRequest("kind '\(kind)': expected optimize or backtest", field: "kind")
+            throw APIError.badRequest("kind '\(kind)': expected optimize, backtest or data_fetch", field: "kind")
         }
         tz = try c.decodeIfPresent(String.self, forKey: .tz)
         keyword = try c.decodeIfPresent(String.self, forKey: .keyword)
@@ -64,8 +68,19 @@ public struct JobSubmission: Sendable, Codable, Equatable {
         switch request {
         case let .optimize(r): try c.encode(r, forKey: .request)
         case let .backtest(r): try c.encode(r, forKey: .request)
+        case let .dataFetch(r): try c.encode(r, forKey: .request)
         }
         try c.encodeIfPresent(tz, forKey: .tz)
         try c.encodeIfPresent(keyword, forKey: .keyword)
+    }
+}
+
+/// A `data_fetch` job's request: `DataFetchOptions`, unknown fields refused.
+struct DataFetchRequestBody: Decodable {
+    let options: DataFetchOptions
+
+    init(from decoder: any Decoder) throws {
+        try rejectUnknownKeys(decoder, allowed: DataFetchOptions.fields)
+        options = try DataFetchOptions(from: decoder)
     }
 }

@@ -17,6 +17,9 @@ extension Routes {
                 case var .backtest(r):
                     r.symbols = keyword.symbols
                     submission.request = .backtest(r)
+                case var .dataFetch(r):
+                    r.symbols = keyword.symbols
+                    submission.request = .dataFetch(r)
                 }
             }
             // The command line's checks, before anything is queued.
@@ -27,6 +30,8 @@ extension Routes {
                 try state.loader.check(r.data)
             case let .backtest(r):
                 try state.backtests.check(r)
+            case let .dataFetch(r):
+                _ = try DataFetchJob.check(r, environment: state.scheduler.providers)
             }
             let job = try await state.store.createJob(kind: submission.kind, request: try JSON.string(submission))
             state.scheduler.wake()
