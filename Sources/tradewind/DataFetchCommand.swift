@@ -28,6 +28,8 @@ struct DataFetch: AsyncParsableCommand {
     @Option(help: "Seconds one request may take.") var timeout: Double = 30
     @Option(help: "Retries of a failed request (429, 5xx, timeouts).") var retries: Int = 3
     @Option(help: "Hours before recent cached data is fetched again.") var ttl: Double = 2
+    @Option(help: "Alpaca: symbols per request (multi-symbol bars, paged across the symbols); 1 asks for each alone.")
+    var batch: Int = 1
     @Flag(help: "No progress bar.") var quiet = false
     @Flag(help: "Print the summary as JSON.") var json = false
 
@@ -36,7 +38,8 @@ struct DataFetch: AsyncParsableCommand {
         do { symbolList = try ValueList.parse(symbols) } catch { throw ValidationError("--symbols: \(error)") }
         let options = DataFetchOptions(provider: provider, symbols: symbolList, from: from, to: to, interval: interval, out: out,
                                        order: order.map { $0.split(separator: ",").map(String.init) }, rate: rate,
-                                       concurrency: concurrency, timeout: timeout, retries: retries, ttl: ttl)
+                                       concurrency: concurrency, timeout: timeout, retries: retries, ttl: ttl,
+                                       batch: batch)
         let checked: DataFetchOptions.Checked
         do {
             checked = try options.checked()

@@ -14,6 +14,11 @@ enum GeneratedAlpaca {
         guard let start = request.parameter("start").flatMap(RFC3339.parse), let end = request.parameter("end").flatMap(RFC3339.parse) else {
             return .json(#"{"message":"bad request"}"#, status: 422)
         }
+        return .json(#"{"bars":[\#(barObjects(start: start, end: end).joined(separator: ","))],"symbol":"\#(symbol)","next_page_token":null}"#)
+    }
+
+    /// The bars' JSON objects: one per weekday in [start, end], at 05:00 UTC.
+    static func barObjects(start: UnixNanos, end: UnixNanos) -> [String] {
         var bars: [String] = []
         var day = UnixTime.utcDate(of: start)
         while UnixTime.midnightUTC(day) + 5 * UnixTime.nanosPerHour <= end {
@@ -24,7 +29,7 @@ enum GeneratedAlpaca {
             }
             day = day.adding(days: 1)
         }
-        return .json(#"{"bars":[\#(bars.joined(separator: ","))],"symbol":"\#(symbol)","next_page_token":null}"#)
+        return bars
     }
 }
 

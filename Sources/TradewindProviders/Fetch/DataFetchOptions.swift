@@ -27,14 +27,16 @@ public struct DataFetchOptions: Sendable, Codable, Equatable {
     public var retries: Int = 3
     /// Hours before recent cached data is fetched again (0 or more).
     public var ttl: Double = 2
+    /// Alpaca: symbols per request (its multi-symbol bars, `AlpacaBatching`); 1 asks for each symbol alone.
+    public var batch: Int = 1
 
     /// The JSON field names.
     public static let fields = ["provider", "symbols", "from", "to", "interval", "out", "order", "rate", "concurrency", "timeout",
-                                "retries", "ttl"]
+                                "retries", "ttl", "batch"]
 
     public init(provider: String = "auto", symbols: [String], from: String, to: String, interval: String = "1d",
                 out: String = "data-cache", order: [String]? = nil, rate: [String] = [], concurrency: Int = 20,
-                timeout: Double = 30, retries: Int = 3, ttl: Double = 2) {
+                timeout: Double = 30, retries: Int = 3, ttl: Double = 2, batch: Int = 1) {
         self.provider = provider
         self.symbols = symbols
         self.from = from
@@ -47,10 +49,11 @@ public struct DataFetchOptions: Sendable, Codable, Equatable {
         self.timeout = timeout
         self.retries = retries
         self.ttl = ttl
+        self.batch = batch
     }
 
     enum CodingKeys: String, CodingKey {
-        case provider, symbols, from, to, interval, out, order, rate, concurrency, timeout, retries, ttl
+        case provider, symbols, from, to, interval, out, order, rate, concurrency, timeout, retries, ttl, batch
     }
 
     /// Absent fields take their defaults; `symbols`, `from` and `to` are required.
@@ -68,6 +71,7 @@ public struct DataFetchOptions: Sendable, Codable, Equatable {
         timeout = try c.decodeIfPresent(Double.self, forKey: .timeout) ?? timeout
         retries = try c.decodeIfPresent(Int.self, forKey: .retries) ?? retries
         ttl = try c.decodeIfPresent(Double.self, forKey: .ttl) ?? ttl
+        batch = try c.decodeIfPresent(Int.self, forKey: .batch) ?? batch
     }
 
     /// A bad option: which field, and what is wrong with it.
@@ -113,6 +117,7 @@ public struct DataFetchOptions: Sendable, Codable, Equatable {
         guard timeout > 0, timeout <= 3600 else { throw Invalid(field: "timeout", message: "\(timeout): give more than 0 and up to 3600 seconds") }
         guard (0...10).contains(retries) else { throw Invalid(field: "retries", message: "\(retries): give 0 to 10") }
         guard ttl >= 0, ttl <= 24 * 365 else { throw Invalid(field: "ttl", message: "\(ttl): give 0 to 8760 hours") }
+        guard (1...200).contains(batch) else { throw Invalid(field: "batch", message: "\(batch): give 1 to 200 symbols per request") }
         var settings: ProviderSettings
         do {
             settings = try ProviderSettings(environment: environment, retry: RetryPolicy(maxRetries: retries),
@@ -139,7 +144,7 @@ public struct DataFetchOptions: Sendable, Codable, Equatable {
         guard provider == "auto" || single != nil else {
             throw Invalid(field: "provider", message: "'\(provider)' is not alpaca, polygon, finnhub, yahoo or auto")
         }
-        let chain: ProviderChain
+        var chain: ProviderChain
         do throws(ProviderError) {
             if let single {
                 chain = ProviderChain([try settings.provider(single, http: http)])
@@ -148,6 +153,9 @@ public struct DataFetchOptions: Sendable, Codable, Equatable {
             }
         } catch {
             throw Invalid(field: "provider", message: error.description)
+        }
+        if batch > 1 {
+            chain = ProviderChain(chain.providers.map { p in (p as? AlpacaBarsClient).map { AlpacaBatching(client: $0, size: batch) } ?? p })
         }
         return Checked(symbols: list, interval: barInterval, range: BarRequest(symbol: "", interval: barInterval, firstDay: first, lastDay: last),
                        chain: chain, concurrency: concurrency, ttl: .milliseconds(Int64(ttl * 3_600_000)))
