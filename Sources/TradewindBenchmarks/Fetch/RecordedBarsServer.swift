@@ -141,7 +141,7 @@ struct RecordedBarsServer: Sendable {
 
     func writeBars(_ range: Range<Int>, into body: inout ByteBuffer) {
         guard !range.isEmpty else { return }
-        encoded.withUnsafeBufferPointer { all in
+        _ = encoded.withUnsafeBufferPointer { all in
             body.writeBytes(UnsafeRawBufferPointer(UnsafeBufferPointer(rebasing: all[offsets[range.lowerBound]..<(offsets[range.upperBound] - 1)])))
         }
     }

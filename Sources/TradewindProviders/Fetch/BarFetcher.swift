@@ -4,7 +4,8 @@ import TradewindData
 
 /// `tradewind data fetch`: many symbols' bars from a provider (or the `auto` chain) into a `FetchCache`, several
 /// symbols at a time. Each symbol is planned against the cache and its missing ranges fetched a segment at a time,
-/// each segment written to the cache as it completes (so an interrupted fetch resumes mid-symbol); a symbol is
+/// the completed segments written to the cache every few seconds and on a failure (so an interrupted fetch resumes
+/// mid-symbol); a symbol is
 /// dropped from memory before the next one starts, so memory holds at most `concurrency` symbols whatever the
 /// universe.
 public struct BarFetcher: Sendable {
@@ -15,12 +16,18 @@ public struct BarFetcher: Sendable {
     /// Days per segment of a symbol's missing range (the unit a rerun resumes from); nil: 31 days of intraday
     /// bars, 3660 days of daily or longer ones.
     public let segmentDays: Int?
+    /// The longest a symbol's completed segments wait before they are stored (they are also stored at the end and
+    /// when a segment fails): short enough that a killed fetch loses little, long enough that a fast one does not
+    /// rewrite its cache file after every segment.
+    public let checkpointEvery: Duration
 
-    public init(chain: ProviderChain, cache: FetchCache, concurrency: Int = 20, segmentDays: Int? = nil) {
+    public init(chain: ProviderChain, cache: FetchCache, concurrency: Int = 20, segmentDays: Int? = nil,
+                checkpointEvery: Duration = .seconds(5)) {
         self.chain = chain
         self.cache = cache
         self.concurrency = max(1, concurrency)
         self.segmentDays = segmentDays
+        self.checkpointEvery = checkpointEvery
     }
 
     /// What happened to one symbol.
@@ -77,9 +84,9 @@ public struct BarFetcher: Sendable {
         return reports.map { $0! }
     }
 
-    /// One symbol: plan, then fetch the missing ranges segment by segment (`segments(of:towards:)`), storing the
-    /// cache after each segment that brought bars, so that a failure or an interruption keeps what was fetched and
-    /// a rerun continues from there.
+    /// One symbol: plan, then fetch the missing ranges segment by segment (`segments(of:backwards:)`), storing the
+    /// completed segments in the cache at most every `checkpointEvery`, at the end, and when a segment fails, so that
+    /// a failure or an interruption keeps what was fetched and a rerun continues from there.
     public func fetchOne(_ request: BarRequest, now: @Sendable () -> UnixNanos = BarFetcher.wallClock) async -> SymbolReport {
         let started = now()
         let plan = cache.plan(request, now: started)
@@ -92,6 +99,16 @@ public struct BarFetcher: Sendable {
         var servedBy: [String] = []
         var pending: [(range: BarRequest, series: BarSeries)] = []
         var stored = 0
+        var lastStore = ContinuousClock.now
+        /// Writes the completed segments not yet stored; the record covers exactly the contiguous range fetched.
+        func flush() throws(DataError) {
+            guard let coverage = covered, cached?.isEmpty == false || pending.contains(where: { !$0.series.isEmpty }) else { return }
+            cached = try cache.store(cached, fetched: pending, request: request, coverage: coverage,
+                                     provider: servedBy.isEmpty ? "cache" : servedBy.joined(separator: "+"), now: started)
+            stored += pending.reduce(0) { $0 + $1.series.count }
+            pending.removeAll()
+            lastStore = ContinuousClock.now
+        }
         for (r, range) in plan.missing.enumerated() {
             let backwards = covered.map { range.to <= $0.from } ?? false
             let pieces = segments(of: range, backwards: backwards)
@@ -107,6 +124,7 @@ public struct BarFetcher: Sendable {
                     guard error.kind == .noData else {
                         report.error = error
                         report.provider = error.provider
+                        do { try flush() } catch { report.warnings.append("cannot write the cache: \(error)") }
                         if stored > 0, let kept = cached, let c = covered {
                             report.warnings.append("kept the \(stored) bars fetched before the failure; a rerun resumes from "
                                                    + ISO8601.utc(backwards ? c.from : c.to))
@@ -119,17 +137,11 @@ public struct BarFetcher: Sendable {
                 }
                 report.fetchedBars += series.count
                 pending.append((segment, series))
-                let extended = covered.map { (min($0.from, segment.from), max($0.to, segment.to)) } ?? (segment.from, segment.to)
-                covered = extended
-                // Store when a segment brought bars, and at the end (the record's range); empty segments ride along.
+                covered = covered.map { (min($0.from, segment.from), max($0.to, segment.to)) } ?? (segment.from, segment.to)
                 let isLast = r == plan.missing.count - 1 && k == pieces.count - 1
-                let hasBars = cached?.isEmpty == false || report.fetchedBars > 0
-                guard hasBars, !series.isEmpty || isLast else { continue }
+                guard isLast || (!series.isEmpty && ContinuousClock.now - lastStore >= checkpointEvery) else { continue }
                 do {
-                    cached = try cache.store(cached, fetched: pending, request: request, coverage: extended,
-                                             provider: servedBy.isEmpty ? "cache" : servedBy.joined(separator: "+"), now: started)
-                    stored += series.count
-                    pending.removeAll()
+                    try flush()
                 } catch {
                     report.error = ProviderError(.transport, provider: "cache", symbol: request.symbol, "cannot write the cache: \(error)")
                     return report

@@ -9,9 +9,9 @@ import TradewindData
 /// Only what is missing is fetched: the part of a request before the cached range and the part after it. Recent
 /// data ages: once `ttl` has passed since a fetch whose range reached that fetch's last day, the last session is
 /// fetched again (it may have been partial). Files are written atomically, the `.twc` before its record, so an
-/// interrupted fetch leaves every symbol's files consistent: `BarFetcher` stores each completed segment of a
-/// symbol's missing range (a month of intraday bars) as it arrives, so a rerun resumes a symbol from the segment it
-/// had reached, and the symbols not yet started from their beginning. A `.twc` file that fails its checksums, or disagrees with its record, is reported and fetched anew, never
+/// interrupted fetch leaves every symbol's files consistent: `BarFetcher` stores the completed segments of a
+/// symbol's missing range (a month of intraday bars each) every few seconds and when a segment fails, so a rerun
+/// resumes a symbol from the segment it had reached, and the symbols not yet started from their beginning. A `.twc` file that fails its checksums, or disagrees with its record, is reported and fetched anew, never
 /// used. A cache written by `data import` (no records) is treated as empty and replaced.
 public struct FetchCache: Sendable {
     public let directory: String
