@@ -9,7 +9,6 @@ of each symbol's bars (no whole-universe buffering, as Tradewind's fetch does no
 - alpaca-py: a StockHistoricalDataClient per thread (url_override=BASE_URL), get_stock_bars per symbol (its own
   paging and Bar models, as a user of the SDK gets them).
 """
-import resource
 import sys
 import threading
 import time
@@ -56,4 +55,6 @@ t0 = time.perf_counter()
 with ThreadPoolExecutor(max_workers=int(threads)) as pool:
     total = sum(pool.map(work, symbols))
 seconds = time.perf_counter() - t0
-print(total, f"{seconds:.3f}", resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024)
+# VmHWM: this process's own peak (ru_maxrss would carry the parent's peak across the exec).
+peak = next(int(line.split()[1]) * 1024 for line in open("/proc/self/status") if line.startswith("VmHWM:"))
+print(total, f"{seconds:.3f}", peak)

@@ -11,15 +11,15 @@ import TradewindData
 @Suite("Data-fetch jobs: POST /api/jobs with kind data_fetch")
 struct DataFetchJobTests {
     /// A loopback Alpaca data host (`/v2/stocks/{symbol}/bars`, the documented page shape): one daily bar per weekday
-    /// of [start, end] at New York midnight, after `delay(symbol)`; the symbols it serves are logged.
-    static func fakeAlpaca(delay: @escaping @Sendable (String) -> Duration? = { _ in nil },
+    /// of [start, end] at New York midnight, once `hold(symbol)` returns; the symbols it serves are logged.
+    static func fakeAlpaca(hold: @escaping @Sendable (String) async -> Void = { _ in },
                            _ body: @escaping @Sendable (String, ServedSymbols) async throws -> Void) async throws {
         let served = ServedSymbols()
         let router = Router()
         router.get("/v2/stocks/{symbol}/bars") { request, context -> Response in
             let symbol = context.parameters.get("symbol") ?? ""
             await served.add(symbol)
-            if let wait = delay(symbol) { try await Task.sleep(for: wait) }
+            await hold(symbol)
             let q = request.uri.queryParameters
             guard let start = q["start"].flatMap({ CivilDate(iso: String($0.prefix(10))) }),
                   let end = q["end"].flatMap({ CivilDate(iso: String($0.prefix(10))) }) else {
@@ -116,15 +116,23 @@ struct DataFetchJobTests {
 
     @Test func aJobStoppedByAShutdownResumesAtTheNextStartWithTheSymbolsNotYetDone() async throws {
         let home = try TestServer.home()
-        // First server: SPY and QQQ are fetched, then the server stops while IWM's answer is pending.
-        try await Self.fakeAlpaca(delay: { $0 == "IWM" ? .seconds(4) : nil }) { base, _ in
-            let server = try await Self.server(home: home, alpaca: base)
-            try await server.application().test(.live) { client in
-                let id = try #require(try await client.send(.post, "/api/jobs", body: Self.job(["SPY", "QQQ", "IWM", "DIA"])).json["id"] as? Int)
-                let job = try await Self.wait(id, client) { $0["symbols_done"] as? Int == 2 }
-                #expect(job["symbols_done"] as? Int == 2 && job["status"] as? String == "running")
+        // First server: SPY and QQQ are fetched, then the server stops while IWM's answer is held back (released
+        // once that server has stopped).
+        let gate = Gate()
+        try await Self.fakeAlpaca(hold: { if $0 == "IWM" { await gate.wait() } }) { base, _ in
+            do {
+                let server = try await Self.server(home: home, alpaca: base)
+                try await server.application().test(.live) { client in
+                    let id = try #require(try await client.send(.post, "/api/jobs", body: Self.job(["SPY", "QQQ", "IWM", "DIA"])).json["id"] as? Int)
+                    let job = try await Self.wait(id, client) { $0["symbols_done"] as? Int == 2 }
+                    #expect(job["symbols_done"] as? Int == 2 && job["status"] as? String == "running")
+                }
+                await server.store.close()
+            } catch {
+                await gate.open()
+                throw error
             }
-            await server.store.close()
+            await gate.open()
         }
         // Second server on the same home: the job is queued again and fetches IWM and DIA only.
         try await Self.fakeAlpaca { base, served in
@@ -147,4 +155,21 @@ struct DataFetchJobTests {
 actor ServedSymbols {
     private(set) var all: [String] = []
     func add(_ symbol: String) { all.append(symbol) }
+}
+
+/// Holds callers until opened.
+actor Gate {
+    private var opened = false
+    private var waiters: [CheckedContinuation<Void, Never>] = []
+
+    func wait() async {
+        if opened { return }
+        await withCheckedContinuation { waiters.append($0) }
+    }
+
+    func open() {
+        opened = true
+        for w in waiters { w.resume() }
+        waiters.removeAll()
+    }
 }

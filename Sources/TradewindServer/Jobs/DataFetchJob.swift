@@ -59,9 +59,7 @@ extension JobScheduler {
         let recorder = Task {
             for await p in events {
                 let ok = p.report.error == nil
-                if ok || !Task.isCancelled {
-                    try? await store.markJobSymbol(jobID, symbol: p.symbol, status: ok ? "done" : "failed")
-                }
+                if ok { try? await store.markJobSymbol(jobID, symbol: p.symbol, status: "done") }
                 await self.log(jobID, ok ? (p.report.warnings.isEmpty ? "info" : "warning") : "error", DataFetchJob.logLine(p.report))
                 let finished = done.count + p.done
                 let elapsed = Self.seconds(ContinuousClock.now - started)
@@ -76,8 +74,10 @@ extension JobScheduler {
                                           to: checked.range.to, progress: { sink.yield($0) })
         sink.finish()
         await recorder.value
+        // A stop asked of the job cut the symbols in flight: they are not failures, and resume with the job.
         try Task.checkCancellation()
         let failed = reports.filter { $0.error != nil }.map(\.symbol)
+        for symbol in failed { try await shielded { try await store.markJobSymbol(jobID, symbol: symbol, status: "failed") } }
         if !failed.isEmpty { throw DataFetchJob.incomplete(failed, total: total) }
     }
 }
