@@ -32,7 +32,8 @@ final class ServerState: Sendable {
     let queue: WorkQueue?
 
     init(configuration: ServerConfiguration, store: any TradewindStore, credentials: Credentials, metrics: ServerMetrics,
-         catalog: StrategyCatalog, logger: Logger, prices: LivePrices = LivePrices(chain: nil)) {
+         catalog: StrategyCatalog, logger: Logger, prices: LivePrices = LivePrices(chain: nil),
+         providers: ProviderEnvironment = ProviderEnvironment([:])) {
         self.configuration = configuration
         self.store = store
         self.credentials = credentials
@@ -51,7 +52,7 @@ final class ServerState: Sendable {
                            notifier: { id in HubNotifier(botID: id, hub: hub) })
         queue = (store as? SQLStore).flatMap { try? WorkQueue(store: $0) }
         scheduler = JobScheduler(store: store, hub: hub, metrics: metrics, workers: configuration.workers, loader: loader,
-                                 backtests: backtests, catalog: catalog, queue: queue, logger: logger)
+                                 backtests: backtests, catalog: catalog, queue: queue, providers: providers, logger: logger)
     }
 }
 
@@ -70,7 +71,8 @@ public final class TradewindServer: Sendable {
     /// Opens the store (applying migrations), creates the admin user from the environment when asked
     /// (`TRADEWIND_ADMIN_USER`/`TRADEWIND_ADMIN_PASSWORD`, or `ADMIN_USER`/`ADMIN_PASS`), reads the live-price
     /// providers from it (`TRADEWIND_PRICE_PROVIDERS` and the providers' keys and base URLs), and checks that a
-    /// non-loopback address has users (or `insecure`).
+    /// non-loopback address has users (or `insecure`). Data-fetch jobs read the providers' keys and base URLs from
+    /// `environment` too.
     public static func make(_ configuration: ServerConfiguration, environment: [String: String] = ProcessInfo.processInfo.environment,
                             catalog: StrategyCatalog = .builtIn, logger: Logger = Logger(label: "tradewind.server")) async throws -> TradewindServer {
         try configuration.validate()
@@ -97,7 +99,8 @@ public final class TradewindServer: Sendable {
             }
             return TradewindServer(state: ServerState(configuration: configuration, store: store, credentials: credentials,
                                                       metrics: metrics, catalog: catalog, logger: logger,
-                                                      prices: LivePrices.fromEnvironment(ProviderEnvironment(environment))))
+                                                      prices: LivePrices.fromEnvironment(ProviderEnvironment(environment)),
+                                                      providers: ProviderEnvironment(environment)))
         } catch {
             await store.close()
             throw error

@@ -8,7 +8,7 @@ struct BenchCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bench",
         abstract: "Run a benchmark against its peers in the same run (use a release build).",
-        subcommands: [BenchData.self, BenchAlpaca.self, BenchAnalytics.self, BenchEngine.self, BenchEngines.self, BenchIndicators.self, BenchKernels.self, BenchLive.self, BenchML.self, BenchMLTrain.self, BenchOptimizer.self, BenchQueue.self, BenchServer.self, BenchTPE.self]
+        subcommands: [BenchData.self, BenchAlpaca.self, BenchAnalytics.self, BenchEngine.self, BenchEngines.self, BenchFetch.self, BenchIndicators.self, BenchKernels.self, BenchLive.self, BenchML.self, BenchMLTrain.self, BenchOptimizer.self, BenchQueue.self, BenchServer.self, BenchTPE.self]
     )
 }
 

@@ -28,61 +28,31 @@ struct DataFetch: AsyncParsableCommand {
     @Option(help: "Seconds one request may take.") var timeout: Double = 30
     @Option(help: "Retries of a failed request (429, 5xx, timeouts).") var retries: Int = 3
     @Option(help: "Hours before recent cached data is fetched again.") var ttl: Double = 2
+    @Option(help: "Alpaca: symbols per request (multi-symbol bars, paged across the symbols); 1 asks for each alone.")
+    var batch: Int = 1
     @Flag(help: "No progress bar.") var quiet = false
     @Flag(help: "Print the summary as JSON.") var json = false
 
     func run() async throws {
         let symbolList: [String]
         do { symbolList = try ValueList.parse(symbols) } catch { throw ValidationError("--symbols: \(error)") }
-        guard let first = CivilDate(iso: from) else { throw ValidationError("--from: '\(from)' is not a date YYYY-MM-DD") }
-        guard let last = CivilDate(iso: to), first <= last else { throw ValidationError("--to: '\(to)' is not a date YYYY-MM-DD on or after --from") }
-        guard let barInterval = BarInterval(interval), AlpacaBarsClient.capabilities.intervals.contains(barInterval) else {
-            throw ValidationError("--interval: '\(interval)' is not one of 1m, 5m, 15m, 30m, 1h, 1d, 1w, 1mo")
-        }
-        guard concurrency >= 1, concurrency <= 256 else { throw ValidationError("--concurrency: give 1 to 256") }
-        guard timeout > 0, timeout <= 3600, retries >= 0, retries <= 10, ttl >= 0 else {
-            throw ValidationError("--timeout must be 0–3600 s, --retries 0–10, --ttl 0 or more hours")
-        }
-        var settings: ProviderSettings
+        let options = DataFetchOptions(provider: provider, symbols: symbolList, from: from, to: to, interval: interval, out: out,
+                                       order: order.map { $0.split(separator: ",").map(String.init) }, rate: rate,
+                                       concurrency: concurrency, timeout: timeout, retries: retries, ttl: ttl,
+                                       batch: batch)
+        let checked: DataFetchOptions.Checked
         do {
-            settings = try ProviderSettings(retry: RetryPolicy(maxRetries: retries), timeout: .milliseconds(Int64(timeout * 1000)))
+            checked = try options.checked()
         } catch {
-            throw CommandError(description: error.description)
+            if error.field == "provider" { throw CommandError(description: error.message) }
+            throw ValidationError(error.description)
         }
-        for r in rate {
-            let parts = r.split(separator: "=", maxSplits: 1).map(String.init)
-            guard parts.count == 2, let id = ProviderID(named: parts[0]), let limit = RateLimit(parts[1]) else {
-                throw ValidationError("--rate: '\(r)' is not PROVIDER=N/min (or N/s, N/h)")
-            }
-            settings.setRate(limit, for: id)
-        }
-        let chain: ProviderChain
-        do {
-            if provider == "auto" {
-                var ids = ProviderID.defaultFallbackOrder
-                if let order {
-                    ids = try order.split(separator: ",").map { name in
-                        guard let id = ProviderID(named: String(name)) else { throw ValidationError("--order: unknown provider '\(name)'") }
-                        return id
-                    }
-                }
-                chain = try ProviderChain(settings: settings, order: ids)
-            } else {
-                guard let id = ProviderID(named: provider) else {
-                    throw ValidationError("--provider: '\(provider)' is not alpaca, polygon, finnhub, yahoo or auto")
-                }
-                chain = ProviderChain([try settings.provider(id)])
-            }
-        } catch let error as ProviderError {
-            throw CommandError(description: error.description)
-        }
-        let range = BarRequest(symbol: "", interval: barInterval, firstDay: first, lastDay: last)
-        let fetcher = BarFetcher(chain: chain, cache: FetchCache(directory: out, ttl: .milliseconds(Int64(ttl * 3_600_000))),
-                                 concurrency: concurrency)
-        let bar = ProgressBar(enabled: !quiet && !json, symbols: symbolList.count)
+        let fetcher = checked.fetcher(directory: out)
+        let bar = ProgressBar(enabled: !quiet && !json, symbols: checked.symbols.count)
         let clock = ContinuousClock()
         let started = clock.now
-        let reports = await fetcher.fetch(symbols: symbolList, interval: barInterval, from: range.from, to: range.to,
+        let reports = await fetcher.fetch(symbols: checked.symbols, interval: checked.interval, from: checked.range.from,
+                                          to: checked.range.to,
                                           progress: { p in bar.update(Double(p.done) / Double(p.total), finished: p.done) })
         bar.finish()
         let seconds = bar.seconds(clock.now - started)

@@ -14,6 +14,11 @@ enum GeneratedAlpaca {
         guard let start = request.parameter("start").flatMap(RFC3339.parse), let end = request.parameter("end").flatMap(RFC3339.parse) else {
             return .json(#"{"message":"bad request"}"#, status: 422)
         }
+        return .json(#"{"bars":[\#(barObjects(start: start, end: end).joined(separator: ","))],"symbol":"\#(symbol)","next_page_token":null}"#)
+    }
+
+    /// The bars' JSON objects: one per weekday in [start, end], at 05:00 UTC.
+    static func barObjects(start: UnixNanos, end: UnixNanos) -> [String] {
         var bars: [String] = []
         var day = UnixTime.utcDate(of: start)
         while UnixTime.midnightUTC(day) + 5 * UnixTime.nanosPerHour <= end {
@@ -24,18 +29,19 @@ enum GeneratedAlpaca {
             }
             day = day.adding(days: 1)
         }
-        return .json(#"{"bars":[\#(bars.joined(separator: ","))],"symbol":"\#(symbol)","next_page_token":null}"#)
+        return bars
     }
 }
 
 @Suite("Incremental fetch cache: missing ranges, TTL, resume, corruption")
 struct FetchCacheTests {
-    static func fetcher(_ base: String, directory: String, ttl: Duration = .seconds(7200)) -> BarFetcher {
+    static func fetcher(_ base: String, directory: String, ttl: Duration = .seconds(7200), segmentDays: Int? = nil) -> BarFetcher {
         let client = AlpacaBarsClient(credentials: AlpacaCredentials(keyID: "PKCACHE1", secretKey: "cache-secret"),
                                       endpoints: AlpacaEndpoints(data: base),
                                       policy: RequestPolicy(limiter: TokenBucket(.perMinute(6000)),
                                                             retry: RetryPolicy(maxRetries: 1, baseDelay: .milliseconds(5)), timeout: .seconds(60)))
-        return BarFetcher(chain: ProviderChain([client]), cache: FetchCache(directory: directory, ttl: ttl), concurrency: 4)
+        return BarFetcher(chain: ProviderChain([client]), cache: FetchCache(directory: directory, ttl: ttl), concurrency: 4,
+                          segmentDays: segmentDays)
     }
 
     static func temporaryDirectory() -> String {
@@ -111,6 +117,57 @@ struct FetchCacheTests {
             #expect(reports.map(\.provider) == ["cache", "alpaca", "cache"])
             #expect(reports.allSatisfy { $0.bars == 9 })
             #expect(await log.requests.map(\.path) == ["/v2/stocks/QQQ/bars"])
+        }
+    }
+
+    @Test func aSymbolInterruptedMidwayResumesFromTheSegmentItHadReachedNotFromItsStart() async throws {
+        let dir = Self.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let (a, b) = Self.range(2, 31)
+        // Segments of 7 days from 2024-01-02: the third starts on the 16th, where the server starts failing.
+        let cut = ZoneRules.newYork.instant(Self.day(16), hour: 0, minute: 0)
+        try await FakeProviderServer.with({ r, _ in
+            if let start = r.parameter("start").flatMap(RFC3339.parse), start >= cut {
+                return .json(#"{"message":"internal server error"}"#, status: 500)
+            }
+            return GeneratedAlpaca.answer(r)
+        }) { base, log in
+            let f = Self.fetcher(base, directory: dir, segmentDays: 7)
+            let report = await f.fetch(symbols: ["SPY"], interval: .daily, from: a, to: b, now: Self.later)[0]
+            #expect(report.error?.kind == .server)
+            #expect(report.warnings.contains { $0.contains("a rerun resumes from " + ISO8601.utc(cut)) })
+            // The two completed segments are in the cache: the weekdays of January 2 to 15.
+            let kept = try BarCache.read(path: f.cache.seriesPath("SPY"))
+            #expect(kept.count == 10)
+            #expect(report.bars == 10)
+            #expect(await log.requests.count == 4)  // two segments, then the failing one and its retry
+        }
+        try await FakeProviderServer.with({ r, _ in GeneratedAlpaca.answer(r) }) { base, log in
+            let f = Self.fetcher(base, directory: dir, segmentDays: 7)
+            let report = await f.fetch(symbols: ["SPY"], interval: .daily, from: a, to: b, now: Self.later)[0]
+            #expect(report.error == nil && report.bars == 22 && report.fetchedBars == 12)
+            let starts = await log.requests.map { $0.parameter("start") }
+            // From the 16th (the third segment), never again from the 2nd.
+            #expect(starts == [RFC3339.format(cut), RFC3339.format(cut + 7 * UnixTime.nanosPerDay),
+                               RFC3339.format(cut + 14 * UnixTime.nanosPerDay)])
+            let whole = try BarCache.read(path: f.cache.seriesPath("SPY"))
+            #expect(whole.count == 22)
+        }
+    }
+
+    @Test func aRangeBeforeTheCachedOneIsFetchedNewestSegmentFirstSoEachStoreJoinsTheCache() async throws {
+        let dir = Self.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        try await FakeProviderServer.with({ r, _ in GeneratedAlpaca.answer(r) }) { base, log in
+            let f = Self.fetcher(base, directory: dir, segmentDays: 7)
+            let (c, d) = Self.range(16, 31)
+            _ = await f.fetch(symbols: ["SPY"], interval: .daily, from: c, to: d, now: Self.later)
+            let before = await log.requests.count
+            let (a, b) = Self.range(2, 31)
+            let report = await f.fetch(symbols: ["SPY"], interval: .daily, from: a, to: b, now: Self.later)[0]
+            #expect(report.error == nil && report.bars == 22 && report.fetchedBars == 10)
+            let starts = await log.requests.dropFirst(before).map { $0.parameter("start") }
+            #expect(starts == [RFC3339.format(c - 7 * UnixTime.nanosPerDay), RFC3339.format(a)])
         }
     }
 

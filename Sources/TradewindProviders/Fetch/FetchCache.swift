@@ -9,8 +9,9 @@ import TradewindData
 /// Only what is missing is fetched: the part of a request before the cached range and the part after it. Recent
 /// data ages: once `ttl` has passed since a fetch whose range reached that fetch's last day, the last session is
 /// fetched again (it may have been partial). Files are written atomically, the `.twc` before its record, so an
-/// interrupted fetch leaves every symbol either as before or complete, and a rerun resumes with the symbols not yet
-/// done. A `.twc` file that fails its checksums, or disagrees with its record, is reported and fetched anew, never
+/// interrupted fetch leaves every symbol's files consistent: `BarFetcher` stores the completed segments of a
+/// symbol's missing range (a month of intraday bars each) every few seconds and when a segment fails, so a rerun
+/// resumes a symbol from the segment it had reached, and the symbols not yet started from their beginning. A `.twc` file that fails its checksums, or disagrees with its record, is reported and fetched anew, never
 /// used. A cache written by `data import` (no records) is treated as empty and replaced.
 public struct FetchCache: Sendable {
     public let directory: String
@@ -30,6 +31,8 @@ public struct FetchCache: Sendable {
         public var missing: [BarRequest]
         /// The range the cache covers once the missing ranges are fetched.
         public var coverage: (from: UnixNanos, to: UnixNanos)
+        /// The range the usable cached bars were fetched for (nil when nothing cached can be used).
+        public var covered: (from: UnixNanos, to: UnixNanos)?
         /// Why the cache was not used, when it was not.
         public var warnings: [String]
     }
@@ -54,7 +57,7 @@ public struct FetchCache: Sendable {
 
     /// What `request` needs at `now` (UTC nanoseconds).
     public func plan(_ request: BarRequest, now: UnixNanos) -> Plan {
-        let full = Plan(cached: nil, missing: [request], coverage: (request.from, request.to), warnings: [])
+        let full = Plan(cached: nil, missing: [request], coverage: (request.from, request.to), covered: nil, warnings: [])
         let fm = FileManager.default
         let path = seriesPath(request.symbol)
         guard fm.fileExists(atPath: path) else { return full }
@@ -62,23 +65,23 @@ public struct FetchCache: Sendable {
         guard let data = fm.contents(atPath: recordPath(request.symbol)),
               let record = try? JSONDecoder().decode(Record.self, from: data) else {
             warnings.append("\(path) has no readable fetch record; fetched anew")
-            return Plan(cached: nil, missing: [request], coverage: (request.from, request.to), warnings: warnings)
+            return Plan(cached: nil, missing: [request], coverage: (request.from, request.to), covered: nil, warnings: warnings)
         }
         let series: BarSeries
         do {
             series = try BarCache.read(path: path)
         } catch {
             warnings.append("cache file corrupted (\(error.message)); fetched anew")
-            return Plan(cached: nil, missing: [request], coverage: (request.from, request.to), warnings: warnings)
+            return Plan(cached: nil, missing: [request], coverage: (request.from, request.to), covered: nil, warnings: warnings)
         }
         guard record.symbol == request.symbol, series.symbol == request.symbol, record.bars == series.count,
               record.first == series.time.first, record.last == series.time.last else {
             warnings.append("cache file disagrees with its fetch record (\(series.count) bars, record says \(record.bars)); fetched anew")
-            return Plan(cached: nil, missing: [request], coverage: (request.from, request.to), warnings: warnings)
+            return Plan(cached: nil, missing: [request], coverage: (request.from, request.to), covered: nil, warnings: warnings)
         }
         guard record.interval == request.interval.description, series.interval == request.interval else {
             warnings.append("cache holds \(record.interval) bars, \(request.interval) asked for; replaced")
-            return Plan(cached: nil, missing: [request], coverage: (request.from, request.to), warnings: warnings)
+            return Plan(cached: nil, missing: [request], coverage: (request.from, request.to), covered: nil, warnings: warnings)
         }
         var end = record.to
         let ny = ZoneRules.newYork
@@ -92,17 +95,17 @@ public struct FetchCache: Sendable {
         if request.from < record.from { missing.append(request.range(request.from, record.from)) }
         if request.to > end { missing.append(request.range(max(end, record.from), request.to)) }
         return Plan(cached: series, missing: missing, coverage: (min(request.from, record.from), max(request.to, record.to)),
-                    warnings: warnings)
+                    covered: (record.from, record.to), warnings: warnings)
     }
 
-    /// Writes the cached bars joined with `fetched` (which win where both have a bar; bars of the cached series
-    /// inside a fetched range are dropped, as the provider's newer answer replaces them), then the record.
-    /// Returns the series written.
+    /// Writes `cached` joined with `fetched` (which win where both have a bar; bars of `cached` inside a fetched range
+    /// are dropped, as the provider's newer answer replaces them), then the record saying the result covers
+    /// `coverage`. Returns the series written.
     @discardableResult
-    public func store(_ plan: Plan, fetched: [(range: BarRequest, series: BarSeries)], request: BarRequest, provider: String,
-                      now: UnixNanos) throws(DataError) -> BarSeries {
+    public func store(_ cached: BarSeries?, fetched: [(range: BarRequest, series: BarSeries)], request: BarRequest,
+                      coverage: (from: UnixNanos, to: UnixNanos), provider: String, now: UnixNanos) throws(DataError) -> BarSeries {
         var pieces: [BarSeries] = []
-        if var cached = plan.cached {
+        if var cached {
             for f in fetched {
                 let keepBefore = cached.slice(0..<cached.firstIndex(atOrAfter: f.range.from))
                 let keepAfter = cached.slice(cached.firstIndex(atOrAfter: f.range.to)..<cached.count)
@@ -119,7 +122,7 @@ public struct FetchCache: Sendable {
         }
         try BarCache.write(merged, to: seriesPath(request.symbol))
         let record = Record(symbol: request.symbol, interval: request.interval.description, provider: provider,
-                            from: plan.coverage.from, to: plan.coverage.to, fetchedAt: now, bars: merged.count,
+                            from: coverage.from, to: coverage.to, fetchedAt: now, bars: merged.count,
                             first: merged.time.first, last: merged.time.last)
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]

@@ -7,6 +7,7 @@ enum SeriesMerge {
     static func merge(_ pieces: [BarSeries], symbol: String, interval: BarInterval) -> BarSeries {
         let parts = pieces.filter { !$0.isEmpty }
         if parts.count == 1 { return parts[0] }
+        if let joined = concatenated(parts, symbol: symbol, interval: interval) { return joined }
         var refs: [(time: UnixNanos, piece: Int, index: Int)] = []
         refs.reserveCapacity(parts.reduce(0) { $0 + $1.count })
         for (p, s) in parts.enumerated() { for i in 0..<s.count { refs.append((s.time[i], p, i)) } }
@@ -25,6 +26,22 @@ enum SeriesMerge {
         }
         return BarSeries(
             symbol: symbol, interval: interval, time: kept.map { parts[$0.piece].time[$0.index] },
+            open: column(\.open), high: column(\.high), low: column(\.low), close: column(\.close), volume: column(\.volume),
+            vwap: optional(\.vwap, fill: .nan), tradeCount: optional(\.tradeCount, fill: .nan),
+            dividend: optional(\.dividend, fill: 0), splitCoefficient: optional(\.splitCoefficient, fill: 1))
+    }
+
+    /// The pieces joined end to end when each begins after the previous one ends (a fetch extending the cache: the
+    /// common case, without sorting); nil when they overlap or interleave.
+    static func concatenated(_ parts: [BarSeries], symbol: String, interval: BarInterval) -> BarSeries? {
+        for k in 1..<parts.count where parts[k].time[0] <= parts[k - 1].time[parts[k - 1].count - 1] { return nil }
+        func column(_ get: (BarSeries) -> [Double]) -> [Double] { parts.flatMap(get) }
+        func optional(_ get: (BarSeries) -> [Double]?, fill: Double) -> [Double]? {
+            guard parts.contains(where: { get($0) != nil }) else { return nil }
+            return parts.flatMap { get($0) ?? [Double](repeating: fill, count: $0.count) }
+        }
+        return BarSeries(
+            symbol: symbol, interval: interval, time: parts.flatMap(\.time),
             open: column(\.open), high: column(\.high), low: column(\.low), close: column(\.close), volume: column(\.volume),
             vwap: optional(\.vwap, fill: .nan), tradeCount: optional(\.tradeCount, fill: .nan),
             dividend: optional(\.dividend, fill: 0), splitCoefficient: optional(\.splitCoefficient, fill: 1))

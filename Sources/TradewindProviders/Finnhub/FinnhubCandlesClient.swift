@@ -15,16 +15,11 @@ public struct FinnhubCandlesClient: MarketDataProvider {
 
     public static let defaultBaseURL = "https://finnhub.io/api/v1"
 
-    public let apiKey: String
-    public let baseURL: String
-    public let policy: RequestPolicy
-    public let http: ProviderHTTPClient
+    /// The key, base URL, request policy and HTTP client.
+    public let connection: ProviderConnection
 
     public init(apiKey: String, baseURL: String = defaultBaseURL, policy: RequestPolicy, http: ProviderHTTPClient = .shared) {
-        self.apiKey = apiKey
-        self.baseURL = ProviderEnvironment.trimmed(baseURL)
-        self.policy = policy
-        self.http = http
+        connection = ProviderConnection(apiKey: apiKey, baseURL: baseURL, policy: policy, http: http)
     }
 
     public func bars(_ request: BarRequest) async throws(ProviderError) -> BarSeries {
@@ -36,7 +31,7 @@ public struct FinnhubCandlesClient: MarketDataProvider {
         let end = UnixTime.floorDiv(request.to - 1, UnixTime.nanosPerSecond)
         while start <= end {
             let stop = min(end, start + chunk - 1)
-            let url = baseURL + "/stock/candle?symbol=\(AlpacaBarsClient.escape(request.symbol))&resolution=\(resolution)&from=\(start)&to=\(stop)"
+            let url = connection.baseURL + "/stock/candle?symbol=\(AlpacaBarsClient.escape(request.symbol))&resolution=\(resolution)&from=\(start)&to=\(stop)"
             let body = try await get(url, symbol: request.symbol)
             let answer = try JSONReading.decode(Candles.self, from: body, provider: .finnhub, symbol: request.symbol, what: "candles")
             if answer.s == "ok" {
@@ -61,7 +56,7 @@ public struct FinnhubCandlesClient: MarketDataProvider {
     }
 
     public func latestPrice(_ symbol: String) async throws(ProviderError) -> LatestPrice {
-        let body = try await get(baseURL + "/quote?symbol=\(AlpacaBarsClient.escape(symbol))", symbol: symbol)
+        let body = try await get(connection.baseURL + "/quote?symbol=\(AlpacaBarsClient.escape(symbol))", symbol: symbol)
         let q = try JSONReading.decode(Quote.self, from: body, provider: .finnhub, symbol: symbol, what: "quote")
         guard let price = q.c, price > 0, let t = q.t, t > 0 else {
             throw ProviderError(.noData, .finnhub, symbol: symbol, "no quote for \(symbol)")
@@ -70,7 +65,7 @@ public struct FinnhubCandlesClient: MarketDataProvider {
     }
 
     private func get(_ url: String, symbol: String) async throws(ProviderError) -> Data {
-        let response = try await http.get(url, headers: [("X-Finnhub-Token", apiKey)], provider: .finnhub, symbol: symbol, policy: policy)
+        let response = try await connection.get(url, keyHeader: "X-Finnhub-Token", provider: .finnhub, symbol: symbol)
         guard response.status / 100 == 2 else {
             let message = (try? JSONDecoder().decode(ErrorBody.self, from: response.body))?.error ?? ProviderHTTPClient.snippet(response.body)
             switch response.status {

@@ -18,16 +18,11 @@ public struct PolygonAggregatesClient: MarketDataProvider {
     public static let defaultBaseURL = "https://api.polygon.io"
     public static let massiveBaseURL = "https://api.massive.com"
 
-    public let apiKey: String
-    public let baseURL: String
-    public let policy: RequestPolicy
-    public let http: ProviderHTTPClient
+    /// The key, base URL, request policy and HTTP client.
+    public let connection: ProviderConnection
 
     public init(apiKey: String, baseURL: String = defaultBaseURL, policy: RequestPolicy, http: ProviderHTTPClient = .shared) {
-        self.apiKey = apiKey
-        self.baseURL = ProviderEnvironment.trimmed(baseURL)
-        self.policy = policy
-        self.http = http
+        connection = ProviderConnection(apiKey: apiKey, baseURL: baseURL, policy: policy, http: http)
     }
 
     public func bars(_ request: BarRequest) async throws(ProviderError) -> BarSeries {
@@ -35,7 +30,7 @@ public struct PolygonAggregatesClient: MarketDataProvider {
         let (multiplier, timespan) = Self.span(request.interval)
         let from = request.from / UnixTime.nanosPerMillisecond
         let to = (request.to - 1) / UnixTime.nanosPerMillisecond
-        var url: String? = baseURL + "/v2/aggs/ticker/\(AlpacaBarsClient.escape(request.symbol))/range/\(multiplier)/\(timespan)/\(from)/\(to)"
+        var url: String? = connection.baseURL + "/v2/aggs/ticker/\(AlpacaBarsClient.escape(request.symbol))/range/\(multiplier)/\(timespan)/\(from)/\(to)"
             + "?adjusted=false&sort=asc&limit=50000"
         var columns = BarColumns()
         var pages = 0
@@ -44,8 +39,8 @@ public struct PolygonAggregatesClient: MarketDataProvider {
             guard pages <= 10_000 else {
                 throw ProviderError(.malformed, .polygon, symbol: request.symbol, "more than 10000 pages; the next_url chain does not end")
             }
-            let response = try await http.get(next, headers: [("Authorization", "Bearer " + apiKey)], provider: .polygon,
-                                              symbol: request.symbol, policy: policy)
+            let response = try await connection.get(next, keyHeader: "Authorization", keyPrefix: "Bearer ", provider: .polygon,
+                                                    symbol: request.symbol)
             guard response.status / 100 == 2 else { throw Self.error(response, symbol: request.symbol) }
             let page = try JSONReading.decode(Page.self, from: response.body, provider: .polygon, symbol: request.symbol, what: "aggregates")
             if page.status == "ERROR" || page.status == "NOT_AUTHORIZED" {
@@ -66,8 +61,8 @@ public struct PolygonAggregatesClient: MarketDataProvider {
     }
 
     public func latestPrice(_ symbol: String) async throws(ProviderError) -> LatestPrice {
-        let url = baseURL + "/v2/aggs/ticker/\(AlpacaBarsClient.escape(symbol))/prev?adjusted=false"
-        let response = try await http.get(url, headers: [("Authorization", "Bearer " + apiKey)], provider: .polygon, symbol: symbol, policy: policy)
+        let url = connection.baseURL + "/v2/aggs/ticker/\(AlpacaBarsClient.escape(symbol))/prev?adjusted=false"
+        let response = try await connection.get(url, keyHeader: "Authorization", keyPrefix: "Bearer ", provider: .polygon, symbol: symbol)
         guard response.status / 100 == 2 else { throw Self.error(response, symbol: symbol) }
         let page = try JSONReading.decode(Page.self, from: response.body, provider: .polygon, symbol: symbol, what: "previous close")
         guard let bar = page.results?.last else {
@@ -79,7 +74,7 @@ public struct PolygonAggregatesClient: MarketDataProvider {
     /// `next` moved onto `baseURL` (path and query kept).
     func onConfiguredHost(_ next: String) -> String? {
         guard let components = URLComponents(string: next), !components.path.isEmpty else { return nil }
-        return baseURL + components.path + (components.percentEncodedQuery.map { "?" + $0 } ?? "")
+        return connection.baseURL + components.path + (components.percentEncodedQuery.map { "?" + $0 } ?? "")
     }
 
     static func span(_ interval: BarInterval) -> (Int, String) {

@@ -6,6 +6,7 @@ import TradewindCore
 import TradewindData
 import TradewindEngine
 import TradewindOptimizer
+import TradewindProviders
 import TradewindStore
 import TradewindStrategies
 
@@ -26,6 +27,8 @@ final class JobScheduler: Service, Sendable {
     /// The PostgreSQL work queue: optimisation jobs are sharded into tasks for `tradewind worker` processes
     /// (nil with SQLite: jobs run in-process).
     let queue: WorkQueue?
+    /// Where data-fetch jobs read provider keys and base URLs.
+    let providers: ProviderEnvironment
     let wakeStream: AsyncStream<Void>
     let wakeContinuation: AsyncStream<Void>.Continuation
     /// Running jobs' tasks, to cancel them.
@@ -34,7 +37,7 @@ final class JobScheduler: Service, Sendable {
     let training = TrainingBoard()
 
     init(store: any TradewindStore, hub: EventHub, metrics: ServerMetrics, workers: Int, loader: MarketLoader,
-         backtests: BacktestRun, catalog: StrategyCatalog, queue: WorkQueue?, logger: Logger) {
+         backtests: BacktestRun, catalog: StrategyCatalog, queue: WorkQueue?, providers: ProviderEnvironment, logger: Logger) {
         self.store = store
         self.hub = hub
         self.metrics = metrics
@@ -43,6 +46,7 @@ final class JobScheduler: Service, Sendable {
         self.backtests = backtests
         self.catalog = catalog
         self.queue = queue
+        self.providers = providers
         self.logger = logger
         (wakeStream, wakeContinuation) = AsyncStream.makeStream(of: Void.self, bufferingPolicy: .bufferingNewest(1))
     }
@@ -126,6 +130,7 @@ final class JobScheduler: Service, Sendable {
             case let .backtest(request): try await runBacktest(job, request)
             case let .optimize(request): try await runOptimization(job, request, tz: submission.tz)
             case let .training(request): try await runTraining(job, request, tz: submission.tz)
+            case let .dataFetch(request): try await runDataFetch(job, request)
             }
             if Task.isCancelled {
                 try await shielded { try await self.stopped(job) }

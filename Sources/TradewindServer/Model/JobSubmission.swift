@@ -1,15 +1,17 @@
 import Foundation
 import TradewindOptimizer
+import TradewindProviders
 import TradewindStore
 
-/// A job as `POST /api/jobs` takes it: `{"kind": "optimize"|"backtest"|"training", "request": {…}, "tz": …, "keyword": …}`.
+/// A job as `POST /api/jobs` takes it: `{"kind": "optimize"|"backtest"|"training"|"data_fetch", "request": {…}, "tz": …, "keyword": …}`.
 /// `request` is the `optimize` command's options (`OptimizationRequest`, same fields, checks and messages), a
-/// `BacktestRequest` or a `TrainingRequest`. `keyword` names a stored symbol list that becomes the request's symbols.
+/// `BacktestRequest`, a `TrainingRequest` or `data fetch`'s options (`DataFetchOptions`). `keyword` names a stored symbol list that becomes the request's symbols.
 public struct JobSubmission: Sendable, Codable, Equatable {
     public enum Request: Sendable, Equatable {
         case optimize(OptimizationRequest)
         case backtest(BacktestRequest)
         case training(TrainingRequest)
+        case dataFetch(DataFetchOptions)
     }
 
     public var request: Request
@@ -22,6 +24,7 @@ public struct JobSubmission: Sendable, Codable, Equatable {
         case .optimize: return .optimize
         case .backtest: return .backtest
         case .training: return .training
+        case .dataFetch: return .dataFetch
         }
     }
 
@@ -51,11 +54,9 @@ public struct JobSubmission: Sendable, Codable, Equatable {
             }
         case "backtest": request = .backtest(try c.decode(BacktestRequest.self, forKey: .request))
         case "training": request = .training(try c.decode(TrainingRequest.self, forKey: .request))
-        case "data_fetch":
-            throw APIError.badRequest("kind \(kind): reserved for a later release; the kinds that run are optimize, backtest and training",
-                                      field: "kind")
+        case "data_fetch": request = .dataFetch(try c.decode(DataFetchRequestBody.self, forKey: .request).options)
         default:
-            throw APIError.badRequest("kind '\(kind)': expected optimize, backtest or training", field: "kind")
+            throw APIError.badRequest("kind '\(kind)': expected optimize, backtest, training or data_fetch", field: "kind")
         }
         tz = try c.decodeIfPresent(String.self, forKey: .tz)
         keyword = try c.decodeIfPresent(String.self, forKey: .keyword)
@@ -68,8 +69,19 @@ public struct JobSubmission: Sendable, Codable, Equatable {
         case let .optimize(r): try c.encode(r, forKey: .request)
         case let .backtest(r): try c.encode(r, forKey: .request)
         case let .training(r): try c.encode(r, forKey: .request)
+        case let .dataFetch(r): try c.encode(r, forKey: .request)
         }
         try c.encodeIfPresent(tz, forKey: .tz)
         try c.encodeIfPresent(keyword, forKey: .keyword)
+    }
+}
+
+/// A `data_fetch` job's request: `DataFetchOptions`, unknown fields refused.
+struct DataFetchRequestBody: Decodable {
+    let options: DataFetchOptions
+
+    init(from decoder: any Decoder) throws {
+        try rejectUnknownKeys(decoder, allowed: DataFetchOptions.fields)
+        options = try DataFetchOptions(from: decoder)
     }
 }

@@ -20,6 +20,9 @@ extension Routes {
                 case var .training(r):
                     r.symbols = keyword.symbols
                     submission.request = .training(r)
+                case var .dataFetch(r):
+                    r.symbols = keyword.symbols
+                    submission.request = .dataFetch(r)
                 }
             }
             // The command line's checks, before anything is queued.
@@ -32,6 +35,8 @@ extension Routes {
                 try state.backtests.check(r)
             case let .training(r):
                 try state.loader.check(r.data)
+            case let .dataFetch(r):
+                _ = try DataFetchJob.check(r, environment: state.scheduler.providers)
             }
             let job = try await state.store.createJob(kind: submission.kind, request: try JSON.string(submission))
             state.scheduler.wake()

@@ -1,6 +1,6 @@
 import TradewindCore
 
-/// What a job does. `dataFetch` and `training` are reserved for the data-fetch and model-training jobs of later work.
+/// What a job does: a backtest, an optimisation, a market-data fetch (`data fetch`) or a model training run.
 public enum JobKind: String, Sendable, Codable, CaseIterable {
     case backtest, optimize
     case dataFetch = "data_fetch"
@@ -80,6 +80,8 @@ public protocol JobStore: Sendable {
     func jobSymbols(_ id: Int64) async throws -> [JobSymbolRecord]
     /// Records a symbol's result and marks the symbol done, in one durable transaction; returns the result's id.
     func finishJobSymbol(_ id: Int64, symbol: String, evaluations: Int64, result: NewResult) async throws -> Int64
+    /// Marks a symbol of a job that stores no result (a data fetch) `done` or `failed`, and updates the job's count.
+    func markJobSymbol(_ id: Int64, symbol: String, status: String) async throws
     /// Ends the job with `status`, and `failure` as its reason.
     func finishJob(_ id: Int64, status: JobStatus, failure: String?) async throws
     /// Cancels a queued job at once, or asks a running one to stop (`cancelRequested`). Throws `notFound`.
@@ -213,6 +215,15 @@ extension SQLStore {
         ])
         guard let resultID = rows.first?.int64(0) else { throw StoreError.notFound(kind: "job symbol", id: "\(id)/\(symbol)") }
         return resultID
+    }
+
+    public func markJobSymbol(_ id: Int64, symbol: String, status: String) async throws {
+        try await transaction("jobs", [
+            SQLStatement("UPDATE job_symbols SET status = ?, completed_at = ? WHERE job_id = ? AND symbol = ?",
+                         [.text(status), .integer(StoreClock.now()), .integer(id), .text(symbol)]),
+            SQLStatement("UPDATE jobs SET symbols_done = (SELECT COUNT(*) FROM job_symbols WHERE job_id = ? AND status = 'done') WHERE id = ?",
+                         [.integer(id), .integer(id)]),
+        ])
     }
 
     public func finishJob(_ id: Int64, status: JobStatus, failure: String?) async throws {
