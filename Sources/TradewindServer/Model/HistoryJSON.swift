@@ -1,10 +1,10 @@
 import TradewindCore
 import TradewindStore
 
-/// The history list's JSON written by hand: the same document `JSONEncoder` (sorted keys) makes of `HistoryItem` and
-/// `PageBody`, without the encoder's boxing, key sorting and dictionary building per item. It was 40 % of the server's
-/// CPU time on `GET /api/history?limit=50` (profiled with `perf` on a release build); the tests compare the two
-/// outputs value for value.
+/// The history's JSON written by hand (the OpenAPI document's `HistoryItem` and its page): the document JSONEncoder
+/// made of it (sorted keys, the same numbers), without the encoder's boxing, key sorting and dictionary building per
+/// item, which was 40 % of the server's CPU time on `GET /api/history?limit=50` (`perf`, release build). The tests
+/// read every field back.
 enum HistoryJSON {
     /// `{"items":[…],"limit":…,"offset":…,"total":…}` of `page`.
     static func page(_ page: Page<ResultSummary>, times: Timestamps) -> String {
@@ -18,43 +18,43 @@ enum HistoryJSON {
         return out
     }
 
-    /// One result as `HistoryItem` encodes it, keys in sorted order.
+    /// One result as the history lists it, keys in sorted order (the OpenAPI document's `HistoryItem`).
     static func item(_ r: ResultSummary, times: Timestamps, into out: inout String) {
         out += "{\"created_at\":\""
         out += times.string(r.createdAt)
         out += "\",\"id\":\(r.id),\"job_id\":"
         optional(r.jobID, into: &out)
-        out += ",\"kind\":"
-        out += JSONString.quoted(r.kind.rawValue)
-        out += ",\"max_drawdown\":"
-        number(r.metrics.maxDrawdown, into: &out)
-        out += ",\"max_gain\":"
-        number(r.metrics.maxGain, into: &out)
-        out += ",\"objective\":"
-        if let name = r.objectiveName { out += JSONString.quoted(name) } else { out += "null" }
-        out += ",\"objective_value\":"
-        number(r.metrics.objective, into: &out)
+        text("kind", r.kind.rawValue, into: &out)
+        number("max_drawdown", r.metrics.maxDrawdown, into: &out)
+        number("max_gain", r.metrics.maxGain, into: &out)
+        text("objective", r.objectiveName, into: &out)
+        number("objective_value", r.metrics.objective, into: &out)
         out += ",\"parameters\":{"
-        // As the dictionary HistoryItem builds: the first value of a repeated name, names sorted.
+        // The first value of a repeated name, names sorted (a JSON object of the list).
         var seen = Set<String>()
         let unique = r.parameters.filter { seen.insert($0.name).inserted }
         for (i, p) in unique.sorted(by: { $0.name < $1.name }).enumerated() {
-            if i > 0 { out += "," }
-            out += JSONString.quoted(p.name)
-            out += ":"
-            out += JSONString.quoted(p.value)
+            out += (i > 0 ? "," : "") + JSONString.quoted(p.name) + ":" + JSONString.quoted(p.value)
         }
-        out += "},\"sharpe\":"
-        number(r.metrics.sharpe, into: &out)
-        out += ",\"strategy\":"
-        out += JSONString.quoted(r.strategy)
-        out += ",\"symbol\":"
-        out += JSONString.quoted(r.symbol)
-        out += ",\"total_return\":"
-        number(r.metrics.totalReturn, into: &out)
-        out += ",\"trades\":\(r.metrics.trades),\"win_rate\":"
-        number(r.metrics.winRate, into: &out)
         out += "}"
+        number("sharpe", r.metrics.sharpe, into: &out)
+        text("strategy", r.strategy, into: &out)
+        text("symbol", r.symbol, into: &out)
+        number("total_return", r.metrics.totalReturn, into: &out)
+        out += ",\"trades\":\(r.metrics.trades)"
+        number("win_rate", r.metrics.winRate, into: &out)
+        out += "}"
+    }
+
+    /// `,"key":"value"` (null when missing).
+    static func text(_ key: String, _ value: String?, into out: inout String) {
+        out += ",\"" + key + "\":" + (value.map(JSONString.quoted) ?? "null")
+    }
+
+    /// `,"key":number`.
+    static func number(_ key: String, _ value: Double?, into out: inout String) {
+        out += ",\"" + key + "\":"
+        number(value, into: &out)
     }
 
     static func optional(_ v: Int64?, into out: inout String) {
