@@ -1,19 +1,48 @@
 #!/usr/bin/env bash
 # Starts a throw-away PostgreSQL cluster on loopback for the store tests and prints the URL to export as
 # TRADEWIND_TEST_POSTGRES_URL. Usage: Scripts/start-test-postgres.sh [DIR] [PORT]
-# Needs Debian's postgresql package (the binaries under /usr/lib/postgresql/*/bin). Runs the server as the
+# Needs Debian's postgresql package (the binaries under /usr/lib/postgresql/*/bin) and openssl. Runs the server as the
 # `postgres` system user when called as root (PostgreSQL refuses to run as root).
+# The server also accepts TLS (ssl=on; plain connections still work): DIR/tls holds a throw-away root certificate
+# (root.crt) and the server's certificate signed by it for the name localhost only, not for the address 127.0.0.1
+# (server.crt, server.key), which the TLS
+# tests find through `SHOW ssl_cert_file`. A cluster already running without TLS (started by an older copy of this
+# script) gets it, with the certificates in its own DIR, by a configuration reload.
 set -euo pipefail
 dir=${1:-/tmp/tradewind-pg}
 port=${2:-55432}
 bin=$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -1)
 as_pg() { if [ "$(id -u)" = 0 ]; then su postgres -s /bin/bash -c "$*"; else bash -c "$*"; fi; }
+tls="$dir/tls"
+make_certificates() {
+    [ -f "$tls/server.key" ] && return 0
+    command -v openssl >/dev/null || { echo "openssl is needed for the test server's TLS certificates (apt-get install openssl)" >&2; exit 1; }
+    mkdir -p "$tls"
+    openssl req -x509 -newkey rsa:2048 -nodes -days 3650 -subj "/CN=Tradewind test root" \
+        -addext "basicConstraints=critical,CA:TRUE" -addext "keyUsage=critical,keyCertSign,cRLSign" \
+        -keyout "$tls/root.key" -out "$tls/root.crt" 2>/dev/null
+    openssl req -newkey rsa:2048 -nodes -subj "/CN=localhost" -keyout "$tls/server.key" -out "$tls/server.csr" 2>/dev/null
+    printf 'subjectAltName=DNS:localhost\nbasicConstraints=CA:FALSE\nkeyUsage=digitalSignature,keyEncipherment\nextendedKeyUsage=serverAuth\n' > "$tls/server.ext"
+    openssl x509 -req -in "$tls/server.csr" -CA "$tls/root.crt" -CAkey "$tls/root.key" -CAcreateserial -days 3650 \
+        -extfile "$tls/server.ext" -out "$tls/server.crt" 2>/dev/null
+    chmod 600 "$tls/server.key" "$tls/root.key"
+    if [ "$(id -u)" = 0 ]; then chown -R postgres "$tls"; fi
+}
 if ! as_pg "$bin/pg_isready -h 127.0.0.1 -p $port -q"; then
     rm -rf "$dir"
     mkdir -p "$dir"
     [ "$(id -u)" = 0 ] && chown postgres "$dir"
+    make_certificates
     as_pg "$bin/initdb -D '$dir/data' -U tradewind --auth=trust -E UTF8 >/dev/null"
-    as_pg "$bin/pg_ctl -D '$dir/data' -l '$dir/log' -o \"-c listen_addresses=127.0.0.1 -p $port -k '$dir' -c fsync=off\" -w start >/dev/null"
+    as_pg "$bin/pg_ctl -D '$dir/data' -l '$dir/log' -o \"-c listen_addresses=127.0.0.1 -p $port -k '$dir' -c fsync=off -c ssl=on -c ssl_cert_file='$tls/server.crt' -c ssl_key_file='$tls/server.key'\" -w start >/dev/null"
     as_pg "$bin/createdb -h 127.0.0.1 -p $port -U tradewind tradewind_test"
+elif [ "$(as_pg "$bin/psql -h 127.0.0.1 -p $port -U tradewind -d tradewind_test -Atc 'SHOW ssl'")" != on ]; then
+    make_certificates
+    psql_pg() { as_pg "$bin/psql -h 127.0.0.1 -p $port -U tradewind -d tradewind_test -qAt -c \"$1\" >/dev/null"; }
+    psql_pg "ALTER SYSTEM SET ssl_cert_file = '$tls/server.crt'"
+    psql_pg "ALTER SYSTEM SET ssl_key_file = '$tls/server.key'"
+    psql_pg "ALTER SYSTEM SET ssl = on"
+    psql_pg "SELECT pg_reload_conf()"
+    sleep 1
 fi
 echo "postgres://tradewind@127.0.0.1:$port/tradewind_test"

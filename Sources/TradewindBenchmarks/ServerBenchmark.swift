@@ -256,21 +256,24 @@ public enum ServerBenchmark {
                 group.addTask {
                     try await WebSocketClient.connect(url: "ws://127.0.0.1:\(port)/ws", logger: quietLogger) { inbound, _, _ in
                         tally.connected.add(1, ordering: .relaxed)
-                        var mine: [Double] = []
-                        let formatter = ISO8601DateFormatter()
-                        formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
-                        let plain = ISO8601DateFormatter()
+                        // Arrival times and the raw `emitted_at` texts: parsed after the run, so that a client's own
+                        // date parsing never delays the next message it times.
+                        var arrivals: [(Date, Substring)] = []
                         for try await message in inbound.messages(maxSize: 1 << 20) {
                             guard case let .text(text) = message else { continue }
                             let now = Date()
-                            if text.hasPrefix(#"{"data":{"#), text.contains(#""type":"job.progress""#),
-                               let range = text.range(of: #""emitted_at":""#) {
+                            if text.contains(#""type":"job.progress""#), let range = text.range(of: #""emitted_at":""#) {
                                 let rest = text[range.upperBound...]
-                                if let end = rest.firstIndex(of: "\""), let sent = formatter.date(from: String(rest[..<end])) ?? plain.date(from: String(rest[..<end])) {
-                                    mine.append(now.timeIntervalSince(sent) * 1000)
-                                }
+                                if let end = rest.firstIndex(of: "\"") { arrivals.append((now, rest[..<end])) }
                             }
                             if text.contains(#""type":"job.finished""#) || text.contains(#""type":"job.failed""#) { break }
+                        }
+                        let formatter = ISO8601DateFormatter()
+                        formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
+                        let plain = ISO8601DateFormatter()
+                        let mine = arrivals.compactMap { now, emitted -> Double? in
+                            guard let sent = formatter.date(from: String(emitted)) ?? plain.date(from: String(emitted)) else { return nil }
+                            return now.timeIntervalSince(sent) * 1000
                         }
                         tally.latencies.withLock { $0 += mine }
                     }

@@ -43,6 +43,13 @@ public final class Credentials: Sendable {
     let dummyHash: String
     /// Once a user exists the server requires tokens; the flag is cached after it turns true.
     let usersExist = Atomic<Bool>(false)
+    /// Until then, when the store last said there were none (`ContinuousClock` nanoseconds since `started`; -1: never).
+    /// For `noUsersFreshness` that answer stands, so an open server does not read the users table on every request.
+    let noUsersCheckedAt = Atomic<Int64>(-1)
+    let started = ContinuousClock.now
+    /// How long "no users" is believed: a user added by another process (`tradewind user add` on the same store)
+    /// is required within this time; one added through this server, at once.
+    static let noUsersFreshness: Duration = .milliseconds(500)
 
     /// `secret`: the HMAC key of access tokens. `accessLifetime`/`refreshLifetime` in seconds.
     public init(store: any TradewindStore, secret: [UInt8], accessLifetime: Int = 900, refreshLifetime: Int = 30 * 86_400,
@@ -95,9 +102,20 @@ public final class Credentials: Sendable {
     /// Whether any user exists (then every API route but the public ones needs a token).
     func authenticationRequired() async -> Bool {
         if usersExist.load(ordering: .relaxed) { return true }
+        let now = Self.nanoseconds(ContinuousClock.now - started)
+        let checked = noUsersCheckedAt.load(ordering: .acquiring)
+        if checked >= 0, now - checked < Self.nanoseconds(Self.noUsersFreshness) { return false }
         let exists = ((try? await store.userCount()) ?? 1) > 0
-        if exists { usersExist.store(true, ordering: .relaxed) }
+        if exists {
+            usersExist.store(true, ordering: .releasing)
+        } else {
+            noUsersCheckedAt.store(now, ordering: .releasing)
+        }
         return exists
+    }
+
+    static func nanoseconds(_ d: Duration) -> Int64 {
+        d.components.seconds * 1_000_000_000 + d.components.attoseconds / 1_000_000_000
     }
 
     /// A bcrypt hash of `password`, computed off the event loop.

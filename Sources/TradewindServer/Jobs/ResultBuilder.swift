@@ -7,12 +7,33 @@ import TradewindStore
 /// Builds the store's records from the libraries' outcomes.
 enum ResultBuilder {
     /// The detail JSON of a backtest result: the `backtest --json` summary, notes and the equity curve.
-    struct BacktestDetail: Encodable {
-        var summary: BacktestSummary
-        var notes: [String]
-        var equity: [EquityPoint]
-        /// The request that reproduces the run (reports re-run it).
-        var replay: BacktestRequest
+    /// A backtest's parts, each encoded once and spliced into the stored detail, the session and `POST /api/backtest`'s
+    /// response (encoding the equity curve twice and the summary three times was half of that route's CPU time).
+    struct EncodedBacktest {
+        let summary: String
+        let notes: String
+        let equity: String
+        let trades: String
+
+        init(_ outcome: BacktestOutcome) throws {
+            summary = try JSON.string(outcome.summary)
+            notes = try JSON.string(outcome.notes)
+            equity = try JSON.string(outcome.equity)
+            trades = try JSON.string(outcome.trades)
+        }
+
+        /// The stored detail: `{equity, notes, replay, summary}`; `replay` is the request that reproduces the run
+        /// (reports re-run it).
+        func detail(replay: BacktestRequest) throws -> String {
+            #"{"equity":"# + equity + #","notes":"# + notes + #","replay":"# + (try JSON.string(replay))
+                + #","summary":"# + summary + "}"
+        }
+
+        /// `POST /api/backtest`'s body: `{equity, market_condition, notes, summary, trades}`.
+        func response(marketCondition: String) -> String {
+            #"{"equity":"# + equity + #","market_condition":"# + JSONString.quoted(marketCondition) + #","notes":"# + notes
+                + #","summary":"# + summary + #","trades":"# + trades + "}"
+        }
     }
 
     /// The detail JSON of an optimisation result.
@@ -27,18 +48,15 @@ enum ResultBuilder {
         var replay: BacktestRequest?
     }
 
-    static func backtest(_ outcome: BacktestOutcome, request: BacktestRequest) async throws -> NewResult {
+    static func backtest(_ outcome: BacktestOutcome, request: BacktestRequest, encoded: EncodedBacktest) throws -> NewResult {
         NewResult(kind: .backtest, symbol: outcome.summary.symbols.joined(separator: ","), strategy: request.strategy,
                   parameters: request.params.sorted { $0.key < $1.key }.map { ResultParameter(name: $0.key, value: $0.value) },
-                  metrics: outcome.metrics,
-                  detail: try JSON.string(BacktestDetail(summary: outcome.summary, notes: outcome.notes, equity: outcome.equity,
-                                                         replay: request)),
-                  trades: try JSON.string(outcome.trades))
+                  metrics: outcome.metrics, detail: try encoded.detail(replay: request), trades: encoded.trades)
     }
 
-    static func session(_ outcome: BacktestOutcome, strategy: String) throws -> NewSession {
+    static func session(_ outcome: BacktestOutcome, strategy: String, encoded: EncodedBacktest) -> NewSession {
         NewSession(mode: "backtest", strategy: strategy, marketCondition: outcome.marketCondition,
-                   metrics: try JSON.string(outcome.summary), startedAt: outcome.startedAt, endedAt: outcome.endedAt)
+                   metrics: encoded.summary, startedAt: outcome.startedAt, endedAt: outcome.endedAt)
     }
 
     /// The detail JSON of an optimisation result: the symbol's full optimisation figures (best, top, overfitting,

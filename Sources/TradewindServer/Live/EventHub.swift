@@ -1,7 +1,10 @@
 import Foundation
+import NIOCore
+import NIOWebSocket
 import Synchronization
 
-/// A message to WebSocket clients: `{"type": …, "data": …}`, encoded once for every client.
+/// A message to WebSocket clients: `{"type": …, "data": …}`, encoded once for every client: one text frame whose
+/// bytes every client's writer shares (a fan-out to 1,000 clients copies nothing per client).
 struct LiveMessage: Sendable {
     /// `job.progress`, `job.log`, `job.finished`, `job.failed`, `job.cancelled`, `result.stored`, `server.status`,
     /// `training.progress` (a training job's batches, coalesced like job progress), `training.epoch`.
@@ -10,6 +13,8 @@ struct LiveMessage: Sendable {
     var jobID: Int64?
     /// The whole message as JSON text.
     var text: String
+    /// `text` as a WebSocket text frame.
+    var frame: WebSocketFrame
     /// Progress messages of one job replace each other in a queue that has not been sent yet.
     var coalesces: Bool { type == "job.progress" || type == "training.progress" }
 
@@ -17,6 +22,7 @@ struct LiveMessage: Sendable {
         self.type = type
         self.jobID = jobID
         text = (try? JSON.string(LiveEnvelope(type: type, data: data))) ?? #"{"type":"\#(type)","data":null}"#
+        frame = WebSocketFrame(fin: true, opcode: .text, data: ByteBuffer(string: text))
     }
 }
 

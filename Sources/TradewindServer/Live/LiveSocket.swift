@@ -37,7 +37,7 @@ enum LiveSocket {
                 group.addTask {
                     for await _ in queue.signals {
                         let (messages, closed) = queue.drain()
-                        for m in messages { try await outbound.write(.text(m.text)) }
+                        for m in messages { try await outbound.write(.custom(m.frame)) }
                         if closed { break }
                     }
                     try? await outbound.close(.goingAway, reason: "too slow: messages dropped past the limit")

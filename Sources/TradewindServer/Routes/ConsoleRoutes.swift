@@ -47,18 +47,6 @@ extension Routes {
         var offset: Int
     }
 
-    struct BacktestBody: Encodable {
-        var summary: BacktestSummary
-        var notes: [String]
-        var trades: [TradeLogRow]
-        var equity: [EquityPoint]
-        var marketCondition: String
-        enum CodingKeys: String, CodingKey {
-            case summary, notes, trades, equity
-            case marketCondition = "market_condition"
-        }
-    }
-
     static func addConsole(to router: Router<APIContext>, _ state: ServerState) {
         router.get("/api/keywords") { request, _ -> Response in
             let page = try await state.store.keywords(page: try Query(request).page(defaultLimit: 100))
@@ -126,13 +114,11 @@ extension Routes {
         router.post("/api/backtest") { request, _ -> Response in
             let body = try await JSON.decode(BacktestRequest.self, from: request)
             let outcome = try await state.backtests.run(body, threads: state.scheduler.budget)
-            let result = try await ResultBuilder.backtest(outcome, request: body)
-            _ = try await state.store.storeResult(result)
-            _ = try await state.store.recordSession(ResultBuilder.session(outcome, strategy: body.strategy))
+            let encoded = try ResultBuilder.EncodedBacktest(outcome)
+            _ = try await state.store.storeResult(try ResultBuilder.backtest(outcome, request: body, encoded: encoded))
+            _ = try await state.store.recordSession(ResultBuilder.session(outcome, strategy: body.strategy, encoded: encoded))
             state.metrics.evaluations.increment()
-            return try JSON.response(BacktestBody(summary: outcome.summary, notes: outcome.notes,
-                                                  trades: outcome.trades, equity: outcome.equity,
-                                                  marketCondition: outcome.marketCondition))
+            return JSON.response(encoded.response(marketCondition: outcome.marketCondition))
         }
     }
 }

@@ -131,7 +131,7 @@ enum Routes {
             let filter = HistoryFilter(symbol: q.string("symbol"), strategy: q.string("strategy"))
             let page = try await state.store.history(filter, sort: try q.choice("sort", default: HistorySort.date),
                                                       order: try q.choice("order", default: SortOrder.desc), page: try q.page())
-            return try JSON.response(PageBody(page) { HistoryItem($0, times: state.times) })
+            return JSON.response(HistoryJSON.page(page, times: state.times))
         }
         router.get("/api/history/count") { request, _ -> Response in
             let q = Query(request)
@@ -142,8 +142,9 @@ enum Routes {
             let id = try pathID(context)
             guard let r = try await state.store.result(id) else { throw APIError.notFound("no result \(id)") }
             // The stored detail and trade log are JSON already: spliced in, not re-encoded.
-            let head = try JSON.string(HistoryItem(r.summary, times: state.times))
-            return JSON.response(String(head.dropLast()) + #","detail":"# + r.detail + #","trade_log":"# + r.trades + "}")
+            var body = ""
+            HistoryJSON.item(r.summary, times: state.times, into: &body)
+            return JSON.response(String(body.dropLast()) + #","detail":"# + r.detail + #","trade_log":"# + r.trades + "}")
         }
         router.delete("/api/history/{id}") { _, context -> Response in
             let id = try pathID(context)

@@ -81,7 +81,7 @@ public protocol ModelVersionStore: Sendable {
 }
 
 extension StoreMigrations {
-    static let modelVersionsV1 = StoreMigration(id: "009-model-versions", statements: [
+    static let modelVersionsV1 = StoreMigration(id: "010-model-versions", statements: [
         """
         CREATE TABLE model_versions (name TEXT NOT NULL, version BIGINT NOT NULL, sha256 TEXT NOT NULL, parent_version BIGINT,
             dataset_hash TEXT NOT NULL, config TEXT NOT NULL, metrics TEXT NOT NULL, training_from BIGINT NOT NULL,

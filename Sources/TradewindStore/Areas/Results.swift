@@ -179,7 +179,9 @@ extension SQLStore {
 
     /// A history row; `decoder` reads the parameter list (one decoder for a whole page).
     static func summary(_ r: SQLRow, decoder: JSONDecoder) -> ResultSummary {
-        let parameters = r.string(5).flatMap { try? decoder.decode([ResultParameter].self, from: Data($0.utf8)) } ?? []
+        let parameters = r.string(5).flatMap {
+            ResultParameter.canonicalList($0) ?? (try? decoder.decode([ResultParameter].self, from: Data($0.utf8)))
+        } ?? []
         return ResultSummary(id: r.int64(0) ?? 0, jobID: r.int64(1), kind: JobKind(rawValue: r.string(2) ?? "") ?? .optimize,
                       symbol: r.string(3) ?? "", strategy: r.string(4) ?? "",
                       parameters: parameters, objectiveName: r.string(6),

@@ -5,7 +5,8 @@ import PostgresNIO
 
 /// The PostgreSQL backend: a postgres-nio `PostgresClient` (a connection pool on its own event loops) given a
 /// `postgres://user:password@host:port/database` URL. An optional `?schema=NAME` query item puts every table in
-/// that schema (it is created when missing), so several stores can share one database.
+/// that schema (it is created when missing), so several stores can share one database. `?sslmode=` (`require`,
+/// `verify-ca`, `verify-full`, …) and `?sslrootcert=PATH` ask for TLS with libpq's meanings (`PostgreSQLTLS`).
 public final class PostgreSQLDatabase: SQLDatabase {
     public let dialect = SQLDialect.postgresql
     let client: PostgresClient
@@ -25,8 +26,9 @@ public final class PostgreSQLDatabase: SQLDatabase {
         let user = parts.user.flatMap { $0.removingPercentEncoding } ?? "postgres"
         let password = parts.password.flatMap { $0.removingPercentEncoding }
         let database = parts.path.count > 1 ? String(parts.path.dropFirst()) : user
+        let tls = try PostgreSQLTLS(queryItems: parts.queryItems)
         var configuration = PostgresClient.Configuration(host: host, port: parts.port ?? 5432, username: user,
-                                                         password: password, database: database, tls: .disable)
+                                                         password: password, database: database, tls: tls.client)
         let schema = parts.queryItems?.first { $0.name == "schema" }?.value
         if let schema {
             guard !schema.isEmpty, schema.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "_") }) else {
@@ -36,10 +38,18 @@ public final class PostgreSQLDatabase: SQLDatabase {
         }
         configuration.options.connectTimeout = .seconds(5)
         var single = PostgresConnection.Configuration(host: host, port: parts.port ?? 5432, username: user,
-                                                      password: password, database: database, tls: .disable)
+                                                      password: password, database: database, tls: try tls.connection())
         single.options.additionalStartupParameters = configuration.options.additionalStartupParameters
         single.options.connectTimeout = .seconds(5)
         connectionConfiguration = single
+        // One connection first: a refused certificate or an unreachable server fails here at once with its reason
+        // (the pool would retry it in the background while the first query waits).
+        do {
+            let probe = try await PostgresConnection.connect(configuration: single, id: 0, logger: logger)
+            try? await probe.close()
+        } catch {
+            throw SQLDatabaseError("cannot reach PostgreSQL at \(Self.redacted(url)): \(String(reflecting: error))")
+        }
         let client = PostgresClient(configuration: configuration)
         self.client = client
         self.logger = logger

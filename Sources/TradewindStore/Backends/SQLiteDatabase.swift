@@ -8,6 +8,9 @@ public final class SQLiteDatabase: SQLDatabase {
     public let dialect = SQLDialect.sqlite
     let pool: DatabasePool
 
+    /// The most of the file each connection reads through a memory map (256 MiB).
+    static let memoryMapBytes = 256 << 20
+
     /// Opens (creating when missing) the database file at `path`.
     public init(path: String) throws {
         var configuration = Configuration()
@@ -15,6 +18,11 @@ public final class SQLiteDatabase: SQLDatabase {
         configuration.prepareDatabase { db in
             try db.execute(sql: "PRAGMA synchronous = FULL")
             try db.execute(sql: "PRAGMA foreign_keys = ON")
+            // Reads through a memory map and a 32 MiB page cache per connection: without them a history page's
+            // COUNT(*) re-read its index with pread() on every request (45 % of the route's time under perf).
+            // Writes still go through write() and the WAL, so durability is unchanged.
+            try db.execute(sql: "PRAGMA mmap_size = \(Self.memoryMapBytes)")
+            try db.execute(sql: "PRAGMA cache_size = -32768")
         }
         do {
             pool = try DatabasePool(path: path, configuration: configuration)

@@ -1,5 +1,6 @@
 /// One step of the schema: statements run once, in one transaction, recorded by `id` in `schema_migrations`.
-/// `{id}` in a statement stands for the dialect's generated primary key column (`SQLDialect.identityColumn`).
+/// `{id}` in a statement stands for the dialect's generated primary key column (`SQLDialect.identityColumn`),
+/// `{nulls_last}` for an index column's ` NULLS LAST` where the dialect has it (`SQLDialect.indexNullsLast`).
 public struct StoreMigration: Sendable {
     /// Unique and never changed once released: `NNN-area-what`.
     public var id: String
@@ -17,8 +18,7 @@ public enum StoreMigrations {
     /// Every migration, in the order they run.
     public static let all: [StoreMigration] = [
         jobsV1, resultsV1, keywordsV1, journalV1, strategyVersionsV1, sessionsV1, usersV1, workQueueV1,
-        tradingJournalV1,
-        modelVersionsV1,
+        tradingJournalV1, modelVersionsV1, resultsSortIndexes,
     ]
 
     /// Applies the migrations `database` lacks, in order, each in its own transaction. Returns the ids applied.
@@ -30,7 +30,8 @@ public enum StoreMigrations {
         var applied: [String] = []
         for m in migrations where !done.contains(m.id) {
             var statements = m.statements.map {
-                SQLStatement($0.replacingOccurrences(of: "{id}", with: database.dialect.identityColumn))
+                SQLStatement($0.replacingOccurrences(of: "{id}", with: database.dialect.identityColumn)
+                    .replacingOccurrences(of: "{nulls_last}", with: database.dialect.indexNullsLast))
             }
             statements.append(SQLStatement("INSERT INTO schema_migrations (id, applied_at) VALUES (?, ?)",
                                            [.text(m.id), .integer(StoreClock.now())]))
