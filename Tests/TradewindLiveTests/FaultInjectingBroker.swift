@@ -16,6 +16,9 @@ final class FaultInjectingBroker: Broker, @unchecked Sendable {
         var disconnectFor = 0
         /// Reject every n-th submitted order (at the broker, with a reason).
         var rejectEvery = 0
+        /// Quantities added to the account's positions once the connection has come back the first time, with no
+        /// report (a trade placed elsewhere, a transfer): what a reconnect's position check must catch.
+        var positionsChangedWhileDown: [String: Double] = [:]
     }
 
     let inner: PaperBroker
@@ -102,7 +105,12 @@ final class FaultInjectingBroker: Broker, @unchecked Sendable {
         return try await inner.updates(after: nil) + rejects
     }
 
-    func account() async throws -> BrokerAccount { try await inner.account() }
+    func account() async throws -> BrokerAccount {
+        let account = try await inner.account()
+        guard connectionEpoch > 0, !faults.positionsChangedWhileDown.isEmpty else { return account }
+        return BrokerAccount(cash: account.cash, equity: account.equity,
+                             positions: account.positions.merging(faults.positionsChangedWhileDown, uniquingKeysWith: +))
+    }
     func marketOpened(_ step: FeedStep) throws { try inner.marketOpened(step) }
     func barEnded() { inner.barEnded() }
     func sessionClosed() { inner.sessionClosed() }

@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 import TradewindCore
 import TradewindData
@@ -89,5 +90,28 @@ import TradewindStrategies
         #expect(rejected.count == trade.broker.rejected)
         #expect(rejected.allSatisfy { $0.reason == "insufficient buying power (injected)" })
         try await Self.expectBooksMatchBroker(trade, "rejections")
+    }
+
+    @Test func aPositionChangedAtTheBrokerWithoutAReportStopsTradingAtTheReconnectAndIsJournaled() async throws {
+        let path = NSTemporaryDirectory() + "tw-reconnect-\(UInt64.random(in: 0..<UInt64.max)).jsonl"
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        let faults = FaultInjectingBroker.Faults(disconnectEvery: 40, disconnectFor: 5, positionsChangedWhileDown: ["SPY": 7])
+        let feed = try ReplayFeed(Self.daily)
+        let paper = try PaperBroker(symbols: feed.symbols, interval: feed.interval, config: BacktestConfig())
+        let broker = FaultInjectingBroker(paper, faults: faults, seed: 3)
+        let runtime = try TradingRuntime(strategy: try SMACross(parameters: StrategyCatalog.builtIn.named("sma-cross").parameters(["fast": "5", "slow": "20"])),
+                                         symbols: feed.symbols, interval: feed.interval, config: BacktestConfig(), broker: broker,
+                                         journal: try FileJournal(path: path))
+        do {
+            _ = try await runtime.trade(feed)
+            Issue.record("the run went on with the broker holding 7 SPY more than its books")
+        } catch let e as ReconciliationError {
+            #expect(e.afterReconnect)
+            #expect(e.report.mismatches.count == 1 && e.report.mismatches[0].hasPrefix("SPY: the broker holds"), "\(e.report.mismatches)")
+            #expect(e.description.contains("after a restored connection"))
+        }
+        #expect(runtime.currentStatus().reconnects == 1, "stopped at the first reconnect")
+        let journal = try String(contentsOfFile: path, encoding: .utf8)
+        #expect(journal.contains("mismatch after a reconnect, trading stopped: SPY: the broker holds"))
     }
 }

@@ -45,14 +45,29 @@ public struct ReconciliationReport: Sendable, Equatable {
     }
 }
 
-/// The start stopped: the journal and the broker disagree in a way no adoption explains.
+/// Trading stopped, at the start or after a restored connection: the journal (or the run's books) and the broker
+/// disagree in a way no adoption explains.
 public struct ReconciliationError: Error, Sendable, CustomStringConvertible {
     public let broker: String
     public let report: ReconciliationReport
+    /// True when the difference was found after a restored connection, not at the start.
+    public let afterReconnect: Bool
+
+    public init(broker: String, report: ReconciliationReport, afterReconnect: Bool = false) {
+        self.broker = broker
+        self.report = report
+        self.afterReconnect = afterReconnect
+    }
 
     public var description: String {
-        "reconciliation with \(broker) failed; trading did not start:\n"
-            + report.mismatches.map { "  - " + $0 }.joined(separator: "\n")
+        let differences = report.mismatches.map { "  - " + $0 }.joined(separator: "\n")
+        if afterReconnect {
+            return "reconciliation with \(broker) after a restored connection failed; trading stopped:\n" + differences
+                + "\nWhat to do: the broker's positions changed without an order report this run received (a trade placed "
+                + "elsewhere, a transfer, a corporate action); check the account at the broker, then start again: the "
+                + "start-up reconciliation adopts what the broker holds."
+        }
+        return "reconciliation with \(broker) failed; trading did not start:\n" + differences
             + "\nWhat to do: check that the journal (--state/--database) belongs to this broker account; if it does, "
             + "close the positions and cancel the orders at the broker (or start with a new journal) and start again."
     }

@@ -173,10 +173,11 @@ public final class TradingRuntime {
     func consume(_ batch: ArraySlice<FeedStep>, epoch: inout Int) async throws {
         for step in batch {
             if broker.connectionEpoch != epoch {
-                // The connection was lost and restored: take the reports missed meanwhile before going on.
+                // The connection was lost and restored: take the reports missed meanwhile, and check the broker's
+                // positions, before going on.
                 epoch = broker.connectionEpoch
                 status.reconnects += 1
-                try await catchUp()
+                try await reconcileAfterReconnect()
             }
             try process(step)
         }
@@ -303,6 +304,39 @@ public final class TradingRuntime {
         try guarded { try run.deliverNotifications() }
         try link.raiseFailure()
         try watchRisk()
+    }
+
+    /// After a restored connection: applies the reports missed meanwhile (`catchUp`), then compares the broker's
+    /// positions with the run's books. A fill reported between the two reads shows in the account first, so a
+    /// difference is read once more after a second catch-up; one that remains (positions that changed at the broker
+    /// without an order report: a trade placed elsewhere, a transfer) is journaled and stops the run with
+    /// `ReconciliationError` (`afterReconnect`), as an unresolvable difference stops the start.
+    nonisolated(nonsending) public func reconcileAfterReconnect() async throws {
+        try await catchUp()
+        var differences = try await positionDifferences()
+        if !differences.isEmpty {
+            try await catchUp()
+            differences = try await positionDifferences()
+        }
+        guard !differences.isEmpty else { return }
+        var report = ReconciliationReport()
+        report.mismatches = differences
+        try journal(.reconciliation("mismatch after a reconnect, trading stopped: " + differences.joined(separator: "; "),
+                                    time: context.steps > 0 ? context.time : 0))
+        throw ReconciliationError(broker: broker.name, report: report, afterReconnect: true)
+    }
+
+    /// The traded symbols whose broker position differs from the run's books, in words (empty when they agree).
+    nonisolated(nonsending) func positionDifferences() async throws -> [String] {
+        let held = try await broker.account().positions
+        var out: [String] = []
+        for (k, symbol) in context.symbols.enumerated() {
+            let broker = held[symbol] ?? 0, books = context.position(k)
+            if abs(broker - books) > 1e-9 * max(abs(broker), abs(books), 1) {
+                out.append("\(symbol): the broker holds \(RuntimeStatus.number(broker)) but the run's books hold \(RuntimeStatus.number(books))")
+            }
+        }
+        return out
     }
 
     /// Applies the broker's reports missed while disconnected (or before a restart), then tells the strategy.
