@@ -47,7 +47,7 @@ final class ServerState: Sendable {
         limiter = LoginRateLimiter(limit: configuration.loginAttemptsPerMinute, window: 60)
         self.prices = prices
         let hub = hub
-        bots = BotRegistry(loader: loader, catalog: catalog,
+        bots = BotRegistry(loader: loader, catalog: catalog, store: store,
                            publish: { type, _, view in hub.publish(LiveMessage(type: type, jobID: nil, data: view)) },
                            notifier: { id in HubNotifier(botID: id, hub: hub) })
         queue = (store as? SQLStore).flatMap { try? WorkQueue(store: $0) }

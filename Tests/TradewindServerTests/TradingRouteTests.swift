@@ -3,6 +3,7 @@ import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
 import Testing
+import TradewindLive
 @testable import TradewindServer
 
 /// Paper-trading bots managed through the server: start, one iteration on demand, run to the end, stop, status,
@@ -44,6 +45,15 @@ struct TradingRouteTests {
             let item = try #require((list.json["items"] as? [[String: Any]])?.first)
             #expect(item["fills"] as? Int ?? 0 > 10)
             #expect(item["steps"] as? Int == item["total_steps"] as? Int)
+            // The bot journaled every intent and fill in the server's store before acting on it: read back, the
+            // journal's fills and positions are the bot's.
+            let journalName = try #require(item["journal"] as? String)
+            #expect(journalName.hasPrefix("bot-\(runID)-"))
+            let journal = JournalSummary(lines: try await server.store.tradingJournal(journalName).map(\.line))
+            #expect(journal.fills == item["fills"] as? Int, "\(journal.fills) journaled fills")
+            #expect(journal.intents >= journal.fills && journal.starts == 1 && journal.ends == 1)
+            let positions = item["positions"] as? [String: Double] ?? [:]
+            #expect(journal.positions.filter { $0.value != 0 } == positions.filter { $0.value != 0 })
             let metrics = try await client.send(.get, "/metrics")
             #expect(metrics.text.contains("tradewind_trading_bots{state=\"finished\"} 1"))
             #expect(metrics.text.contains("tradewind_trading_fills_total{bot=\"\(runID)\",strategy=\"sma-cross\"}"))

@@ -3,6 +3,7 @@ import TradewindCore
 import TradewindData
 import TradewindEngine
 import TradewindLive
+import TradewindStore
 import TradewindStrategies
 
 /// A bot as the API shows it: what it trades, its state and its runtime's status.
@@ -29,6 +30,8 @@ struct BotView: Encodable, Sendable {
     var fills: Int
     var riskRejections: Int
     var haltReason: String?
+    /// The bot's trading journal in the server's store (`tradewind trade status --database … --journal-name NAME`).
+    var journal: String
     /// For `/metrics`, not part of the JSON: tick-to-order latency of the bot's orders, orders handed to the broker,
     /// risk refusals by limit, broker reconnects, gross exposure and (live feeds only) feed lag.
     var latency = LatencyRecorder.Histogram()
@@ -41,14 +44,15 @@ struct BotView: Encodable, Sendable {
     enum CodingKeys: String, CodingKey {
         case id, strategy, parameters, symbols, data, broker, speed, state, reason, steps, time, equity, cash, positions, fills
         case totalSteps = "total_steps", profitAndLoss = "profit_and_loss", openOrders = "open_orders"
-        case riskRejections = "risk_rejections", haltReason = "halt_reason"
+        case riskRejections = "risk_rejections", haltReason = "halt_reason", journal
     }
 
     func encode(to encoder: any Encoder) throws {
         var c = encoder.container(keyedBy: CodingKeys.self)
         for (k, v) in [(CodingKeys.id, id), (.steps, steps), (.totalSteps, totalSteps), (.openOrders, openOrders), (.fills, fills),
                        (.riskRejections, riskRejections)] { try c.encode(v, forKey: k) }
-        for (k, v) in [(CodingKeys.strategy, strategy), (.data, data), (.broker, broker), (.speed, speed), (.state, state)] {
+        for (k, v) in [(CodingKeys.strategy, strategy), (.data, data), (.broker, broker), (.speed, speed), (.state, state),
+                       (.journal, journal)] {
             try c.encode(v, forKey: k)
         }
         try c.encode(parameters, forKey: .parameters)
@@ -89,13 +93,16 @@ enum BotSpeed: Sendable, Equatable {
 
 /// The server's paper-trading bots: each a `TradingRuntime` with the paper broker on a replay of stored or bundled
 /// data, run to the end of the data (`max` or a speed) or one step per tick (`manual`). Bots live in this actor;
-/// their fills, halts and status go out on the WebSocket (`trading.*`).
+/// their fills, halts and status go out on the WebSocket (`trading.*`). Each bot journals every intent, broker report
+/// and risk event in the server's store (the trading-journal area, under the bot's journal name) before acting on it,
+/// as `tradewind trade --database` does.
 actor BotRegistry {
     final class Bot {
         let id: Int
         let plan: BotPlan
         let symbols: [String]
         let runtime: TradingRuntime
+        let journal: String
         let timeline: [FeedStep]
         var next = 0
         var state: String
@@ -103,8 +110,10 @@ actor BotRegistry {
         var stopRequested = false
         let latency = LatencyRecorder()
 
-        init(id: Int, plan: BotPlan, symbols: [String], runtime: TradingRuntime, timeline: [FeedStep], state: String) {
+        init(id: Int, plan: BotPlan, symbols: [String], runtime: TradingRuntime, journal: String, timeline: [FeedStep],
+             state: String) {
             self.id = id
+            self.journal = journal
             self.plan = plan
             self.symbols = symbols
             self.runtime = runtime
@@ -120,10 +129,12 @@ actor BotRegistry {
     private let catalog: StrategyCatalog
     private let publish: @Sendable (String, Int, BotView) -> Void
     private let notifierFactory: @Sendable (Int) -> any TradingNotifier
+    private let store: any TradingJournalStore
 
-    init(loader: MarketLoader, catalog: StrategyCatalog, publish: @escaping @Sendable (String, Int, BotView) -> Void,
-         notifier: @escaping @Sendable (Int) -> any TradingNotifier) {
+    init(loader: MarketLoader, catalog: StrategyCatalog, store: any TradingJournalStore,
+         publish: @escaping @Sendable (String, Int, BotView) -> Void, notifier: @escaping @Sendable (Int) -> any TradingNotifier) {
         self.loader = loader
+        self.store = store
         self.catalog = catalog
         self.publish = publish
         notifierFactory = notifier
@@ -139,10 +150,14 @@ actor BotRegistry {
         let id = nextID
         nextID += 1
         let speed: ReplayFeed.Speed = if case .replay(let s) = plan.speed { s } else { .max }
-        let session = ReplaySession(data: data, config: config, speed: speed, risk: plan.risk, notifier: notifierFactory(id))
+        // Bot ids restart at 1 with the server: the journal's name carries the start time too, so no run's journal
+        // is read back as an earlier run's.
+        let journal = "bot-\(id)-\(ISO8601.utc(UnixNanos(Date().timeIntervalSince1970 * 1e9)))"
+        let session = ReplaySession(data: data, config: config, speed: speed, risk: plan.risk,
+                                    journal: StoreJournal(store: store, name: journal), notifier: notifierFactory(id))
         let feed = try session.feed()
         let runtime = try session.runtime(for: feed) { setup in try descriptor.stream(parameters, setup) }
-        let bot = Bot(id: id, plan: plan, symbols: feed.symbols, runtime: runtime, timeline: feed.timeline,
+        let bot = Bot(id: id, plan: plan, symbols: feed.symbols, runtime: runtime, journal: journal, timeline: feed.timeline,
                       state: plan.speed == .manual ? "manual" : "running")
         try runtime.start()
         bots[id] = bot
@@ -223,7 +238,7 @@ actor BotRegistry {
                        steps: s.steps, totalSteps: bot.timeline.count, time: s.steps > 0 ? ISO8601.utc(s.time) : nil,
                        equity: s.equity, cash: s.cash, profitAndLoss: s.equity - s.initialCash, positions: s.positions,
                        openOrders: s.openOrders, fills: s.fills, riskRejections: s.riskRejections, haltReason: s.haltReason,
-                       latency: bot.latency.snapshot(), ordersSent: s.ordersSent, refusalsByKind: s.refusalsByKind,
+                       journal: bot.journal, latency: bot.latency.snapshot(), ordersSent: s.ordersSent, refusalsByKind: s.refusalsByKind,
                        reconnects: s.reconnects, grossExposure: s.grossExposure, feedLagSeconds: s.feedLagSeconds)
     }
 }
