@@ -12,7 +12,9 @@ import TradewindProviders
         try await ExchangeHarness.with(try ExchangeHarness.market()) { x in
             var request = HTTPClientRequest(url: x.base + "/v2/account")
             request.method = .GET
-            let bare = try await HTTPClient.shared.execute(request, timeout: .seconds(5))
+            // The suite's first request to a server started under the whole suite's load: the harness's generous timeout
+            // (what is checked is the status, not the speed).
+            let bare = try await HTTPClient.shared.execute(request, timeout: .seconds(60))
             #expect(bare.status.code == 401)
             let body = try await bare.body.collect(upTo: 1 << 16)
             let error = try AlpacaJSON.decoder().decode(AlpacaErrorBody.self, from: Data(body.readableBytesView))
