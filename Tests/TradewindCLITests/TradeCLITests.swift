@@ -43,7 +43,7 @@ struct TradeCLITests {
         // The paper account lives in the process: a new one holds none of the journal's fills.
         let second = try CLITests.run(args)
         #expect(second.status != 0)
-        #expect(second.stderr.contains("reconciliation with paper failed") && second.stderr.contains("What to do"), "\(second.stderr)")
+        #expect(second.stderr.contains("reconciliation with paper failed") && second.stderr.contains("give each run a new journal"), "\(second.stderr)")
         let both = try CLITests.run(["trade", "status", "--state", dir + "/j.jsonl", "--database", dir + "/store.sqlite"])
         #expect(both.status != 0 && both.stderr.contains("give one journal"), "\(both.stderr)")
     }

@@ -77,6 +77,9 @@ public struct BrokerAccount: Sendable, Hashable {
 public protocol Broker: AnyObject, Sendable {
     /// A short name for logs and status (`paper`, `alpaca-paper`).
     var name: String { get }
+    /// False when the account lives in this process (the paper broker): a restart finds it new and flat, so an
+    /// earlier run's journal cannot be continued on it. True (the default) for a venue: Alpaca, `tradewind exchange`.
+    var accountOutlivesProcess: Bool { get }
     func send(_ command: BrokerCommand)
     func pollUpdates(into updates: inout [BrokerUpdate])
     /// Every report after the one with `eventID` (all of them for nil), for catching up after a lost connection or a
@@ -97,6 +100,7 @@ public protocol Broker: AnyObject, Sendable {
 }
 
 extension Broker {
+    public var accountOutlivesProcess: Bool { true }
     public func marketOpened(_ step: FeedStep) throws {}
     public func barEnded() {}
     public func sessionClosed() {}

@@ -8,6 +8,8 @@ import TradewindEngine
 /// Not thread-safe by itself: the runtime calls it from its one event loop (hence `@unchecked Sendable`).
 public final class PaperBroker: Broker, @unchecked Sendable {
     public let name = "paper"
+    /// The account is this object's: a new process starts a new, flat one.
+    public var accountOutlivesProcess: Bool { false }
     let venue: SimulatedVenue
     let symbols: [String]
     private let symbolIndex: [String: Int]

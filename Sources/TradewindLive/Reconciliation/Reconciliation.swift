@@ -52,11 +52,14 @@ public struct ReconciliationError: Error, Sendable, CustomStringConvertible {
     public let report: ReconciliationReport
     /// True when the difference was found after a restored connection, not at the start.
     public let afterReconnect: Bool
+    /// False when the broker's account lives in the trading process (`Broker.accountOutlivesProcess`).
+    public let accountOutlivesProcess: Bool
 
-    public init(broker: String, report: ReconciliationReport, afterReconnect: Bool = false) {
+    public init(broker: String, report: ReconciliationReport, afterReconnect: Bool = false, accountOutlivesProcess: Bool = true) {
         self.broker = broker
         self.report = report
         self.afterReconnect = afterReconnect
+        self.accountOutlivesProcess = accountOutlivesProcess
     }
 
     public var description: String {
@@ -66,6 +69,13 @@ public struct ReconciliationError: Error, Sendable, CustomStringConvertible {
                 + "\nWhat to do: the broker's positions changed without an order report this run received (a trade placed "
                 + "elsewhere, a transfer, a corporate action); check the account at the broker, then start again: the "
                 + "start-up reconciliation adopts what the broker holds."
+        }
+        if !accountOutlivesProcess {
+            return "reconciliation with \(broker) failed; trading did not start:\n" + differences
+                + "\nWhat to do: this broker's account lives in its process, so every run starts new and flat and cannot "
+                + "continue an earlier run's journal: give each run a new journal (another --state file or --journal-name). "
+                + "Paper trading that survives a restart trades with --broker alpaca on Alpaca's paper account or on "
+                + "`tradewind exchange serve --state DIR`."
         }
         return "reconciliation with \(broker) failed; trading did not start:\n" + differences
             + "\nWhat to do: check that the journal (--state/--database) belongs to this broker account; if it does, "

@@ -208,7 +208,7 @@ public final class TradingRuntime {
         reconciliation = report
         guard report.mismatches.isEmpty else {
             try journal(.reconciliation("mismatch, start stopped: " + report.mismatches.joined(separator: "; "), time: 0))
-            throw ReconciliationError(broker: broker.name, report: report)
+            throw ReconciliationError(broker: broker.name, report: report, accountOutlivesProcess: broker.accountOutlivesProcess)
         }
         var known = record.intentClientIDs
         for u in history {
