@@ -4,8 +4,8 @@ import TradewindCore
 /// Alpaca market data v2 historical stock bars: `GET /v2/stocks/{symbol}/bars` and the multi-symbol
 /// `GET /v2/stocks/bars`, with `timeframe`, `start`/`end` (RFC 3339), `limit`, `adjustment=raw`, an optional `feed`,
 /// and paging by `next_page_token`; and the latest bar (`/v2/stocks/{symbol}/bars/latest`).
-/// Keys go in the `APCA-API-KEY-ID`/`APCA-API-SECRET-KEY` headers. Pages are read by `AlpacaPageScanner` (straight
-/// from the bytes), or by `JSONDecoder` when the scanner does not know their shape.
+/// Keys go in the `APCA-API-KEY-ID`/`APCA-API-SECRET-KEY` headers. Pages are read by `AlpacaBarsPageReader`, one pass
+/// over the bytes into columns (property-tested against the `Codable` decoding).
 public struct AlpacaBarsClient: MarketDataProvider {
     public var id: ProviderID { .alpaca }
     public var capabilities: ProviderCapabilities { Self.capabilities }
