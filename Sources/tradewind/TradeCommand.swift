@@ -202,6 +202,14 @@ struct TradingJournalOptions: ParsableArguments {
             throw ValidationError("--database \(database): no such database file")
         }
         let store = try await SQLStore.open(database)
+        if mustExist {
+            let names = try await store.tradingJournalNames()
+            guard names.contains(journalName) else {
+                await store.close()
+                throw ValidationError("--journal-name \(journalName): no such journal in --database; "
+                    + (names.isEmpty ? "it holds none" : "it holds: " + names.joined(separator: ", ")))
+            }
+        }
         return (StoreJournal(store: store, name: journalName), store)
     }
 }
