@@ -92,6 +92,12 @@ struct Reconciler {
     let brokerPositions: [String: Double]
     let symbols: Set<String>
 
+    /// True when two positions in shares are the same up to floating-point noise (1e-9 relative, 1e-9 absolute
+    /// near zero): the one rule for comparing a broker's quantities with the books'.
+    static func quantitiesAgree(_ a: Double, _ b: Double) -> Bool {
+        abs(a - b) <= 1e-9 * max(abs(a), abs(b), 1)
+    }
+
     func reconcile() -> ReconciliationReport {
         var report = ReconciliationReport()
         var sideOf: [BrokerOrderID: (symbol: String, side: OrderSide)] = [:]
@@ -131,7 +137,7 @@ struct Reconciler {
         }
         for s in Set(implied.keys).union(brokerPositions.keys).sorted() {
             let held = brokerPositions[s] ?? 0, explained = implied[s] ?? 0
-            guard abs(held - explained) <= 1e-9 * max(abs(held), 1) else {
+            guard Self.quantitiesAgree(held, explained) else {
                 report.mismatches.append("\(s): the broker holds \(RuntimeStatus.number(held)) but its orders' fills add up to \(RuntimeStatus.number(explained))")
                 continue
             }

@@ -332,7 +332,7 @@ public final class TradingRuntime {
         var out: [String] = []
         for (k, symbol) in context.symbols.enumerated() {
             let broker = held[symbol] ?? 0, books = context.position(k)
-            if abs(broker - books) > 1e-9 * max(abs(broker), abs(books), 1) {
+            if !Reconciler.quantitiesAgree(broker, books) {
                 out.append("\(symbol): the broker holds \(RuntimeStatus.number(broker)) but the run's books hold \(RuntimeStatus.number(books))")
             }
         }
