@@ -173,7 +173,13 @@ extension SQLStore {
     }
 
     public func setJobSymbols(_ id: Int64, symbols: [String]) async throws {
-        var statements = symbols.enumerated().map { i, s in
+        // The job's row is locked first: a worker committing a symbol of this job (which adds one to symbols_done in
+        // its own transaction) either finishes before, and the recount below sees its symbol, or waits and adds its
+        // one after. (On PostgreSQL each statement of a READ COMMITTED transaction sees what was committed before it
+        // started; a recount whose row lock was waited for inside the UPDATE would use the older view and lose that
+        // worker's symbol.)
+        var statements = [SQLStatement("UPDATE jobs SET symbols_total = symbols_total WHERE id = ?", [.integer(id)])]
+        statements += symbols.enumerated().map { i, s in
             SQLStatement("""
                 INSERT INTO job_symbols (job_id, symbol, position, status) VALUES (?, ?, ?, 'pending')
                 ON CONFLICT (job_id, symbol) DO NOTHING
