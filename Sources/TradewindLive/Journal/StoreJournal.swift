@@ -1,4 +1,4 @@
-import Dispatch
+import TradewindCore
 import TradewindStore
 
 /// The trading journal in the store's trading-journal area (`tradewind trade --database FILE|postgres://…`): the
@@ -12,7 +12,7 @@ public final class StoreJournal: TradingJournal {
     public let store: any TradingJournalStore
     public let name: String
     public private(set) var entriesWritten = 0
-    private let executor = JournalExecutor()
+    private let executor = SerialQueueExecutor(label: "tradewind.trading-journal")
 
     /// The journal `name` in `store` (several bots can share one database under different names).
     public init(store: any TradingJournalStore, name: String) {
@@ -24,7 +24,7 @@ public final class StoreJournal: TradingJournal {
         guard !entries.isEmpty else { return }
         let lines = entries.map { StoredLine(kind: $0.kind, line: FileJournal.line($0)) }
         do {
-            try wait { [store, name] in try await store.appendTradingJournal(name, lines.map { ($0.kind, $0.line) }) }
+            try AwaitFromSynchronousCode.run(on: executor) { [store, name] in try await store.appendTradingJournal(name, lines.map { ($0.kind, $0.line) }) }
         } catch {
             throw JournalError.writeFailed(path: "the store's trading journal '\(name)'", reason: "\(error)")
         }
@@ -33,7 +33,7 @@ public final class StoreJournal: TradingJournal {
 
     public func lines() throws -> [String] {
         do {
-            return try wait { [store, name] in try await store.tradingJournal(name).map(\.line) }
+            return try AwaitFromSynchronousCode.run(on: executor) { [store, name] in try await store.tradingJournal(name).map(\.line) }
         } catch {
             throw JournalError.cannotOpen(path: "the store's trading journal '\(name)'", reason: "\(error)")
         }
@@ -42,34 +42,6 @@ public final class StoreJournal: TradingJournal {
     private struct StoredLine: Sendable {
         let kind: String
         let line: String
-    }
-
-    /// Runs `work` on the journal's thread and waits for it.
-    private func wait<T: Sendable>(_ work: @escaping @Sendable () async throws -> T) throws -> T {
-        let outcome = Outcome<T>()
-        let done = DispatchSemaphore(value: 0)
-        Task(executorPreference: executor) {
-            do { outcome.result = .success(try await work()) } catch { outcome.result = .failure(error) }
-            done.signal()
-        }
-        done.wait()
-        return try outcome.result!.get()
-    }
-
-    /// The result handed from the journal's thread to the waiting caller (the semaphore orders the accesses).
-    private final class Outcome<T>: @unchecked Sendable {
-        var result: Result<T, any Error>?
-    }
-}
-
-/// A serial task executor on a dispatch queue of its own: the store journal's tasks run there, never on Swift's
-/// cooperative pool, whose thread the waiting runtime may be holding.
-final class JournalExecutor: TaskExecutor {
-    private let queue = DispatchQueue(label: "tradewind.trading-journal")
-
-    func enqueue(_ job: consuming ExecutorJob) {
-        let job = UnownedJob(job)
-        queue.async { job.runSynchronously(on: self.asUnownedTaskExecutor()) }
     }
 }
 

@@ -80,7 +80,7 @@ public struct ProviderDataSource: DataSourceLoader {
         let directory = Self.cacheRoot(env) + "/\(s.provider)-\(s.interval)"
         let fetcher = BarFetcher(chain: chain, cache: FetchCache(directory: directory))
         let first = BarRequest(symbol: "", interval: s.interval, firstDay: s.firstDay, lastDay: s.lastDay)
-        let reports = BlockingWait.run { await fetcher.fetch(symbols: wanted, interval: s.interval, from: first.from, to: first.to) }
+        let reports = AwaitFromSynchronousCode.run { await fetcher.fetch(symbols: wanted, interval: s.interval, from: first.from, to: first.to) }
         if let failed = reports.first(where: { $0.error != nil }) {
             throw DataError(.unreadable, file: file, value: failed.symbol, input: .source, failed.error!.description)
         }
@@ -92,24 +92,5 @@ public struct ProviderDataSource: DataSourceLoader {
     public static func cacheRoot(_ environment: ProviderEnvironment = .process) -> String {
         if let root = environment.first(["TRADEWIND_FETCH_CACHE"])?.value { return root }
         return NSHomeDirectory() + "/.cache/tradewind/fetch"
-    }
-}
-
-/// Runs async work to completion from synchronous code (a data loader called by a synchronous command), blocking
-/// the calling thread only; the work runs on Swift's concurrency pool and the HTTP client's own threads.
-enum BlockingWait {
-    static func run<T: Sendable>(_ work: @escaping @Sendable () async -> T) -> T {
-        let box = ResultBox<T>()
-        let done = DispatchSemaphore(value: 0)
-        Task.detached {
-            box.value = await work()
-            done.signal()
-        }
-        done.wait()
-        return box.value!
-    }
-
-    private final class ResultBox<T: Sendable>: @unchecked Sendable {
-        var value: T?
     }
 }
