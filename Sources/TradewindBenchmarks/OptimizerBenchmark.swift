@@ -80,6 +80,19 @@ public enum OptimizerBenchmark {
 
     static func now() -> Double { Double(DispatchTime.now().uptimeNanoseconds) / 1e9 }
 
+    /// The sma-cross search of this benchmark on `series`: fast and slow `low…high` step 1 (fast < slow), a
+    /// percent commission `fee`, fills `fill`, and the evaluator `tradewind optimize` builds for the default objective.
+    public static func smaCrossSearch(_ series: BarSeries, low: Int, high: Int, fee: Double, fill: FillTiming) throws
+        -> (space: ParameterSpace, constraints: ConstraintSet, evaluator: TrialEvaluator) {
+        let strategy = try StrategyCatalog.builtIn.named("sma-cross")
+        let space = try SpaceBuilder.space(strategy: strategy, grids: ["fast=\(low):\(high):1", "slow=\(low):\(high):1"])
+        let constraints = try SpaceBuilder.constraints(strategy: strategy, extra: [], space: space)
+        let config = BacktestConfig(commission: CommissionModel(percent: fee), fillTiming: fill)
+        let evaluator = TrialEvaluator(strategy: strategy, space: space, dataset: MarketDataset([series]), config: config,
+                                       objective: SearchSettings(method: .grid, topK: 1).objective)
+        return (space, constraints, evaluator)
+    }
+
     public static func run(_ c: Configuration = Configuration()) throws -> Report {
         let zone = ZoneRules.newYork
         let full = try DataSource(parsing: "sample:sp500-50").load(LoadOptions(), symbols: [c.symbol]).series[0]
@@ -88,13 +101,8 @@ public enum OptimizerBenchmark {
         series.dividend = nil
         series.splitCoefficient = nil
         series.sourceAdjustedClose = nil
-        let strategy = try StrategyCatalog.builtIn.named("sma-cross")
-        let space = try SpaceBuilder.space(strategy: strategy, grids: ["fast=\(c.low):\(c.high):1", "slow=\(c.low):\(c.high):1"])
-        let constraints = try SpaceBuilder.constraints(strategy: strategy, extra: [], space: space)
-        let config = BacktestConfig(commission: CommissionModel(percent: c.fee), fillTiming: c.fill)
         let settings = SearchSettings(method: .grid, topK: 1)
-        let evaluator = TrialEvaluator(strategy: strategy, space: space, dataset: MarketDataset([series]), config: config,
-                                       objective: settings.objective)
+        let (space, constraints, evaluator) = try smaCrossSearch(series, low: c.low, high: c.high, fee: c.fee, fill: c.fill)
 
         var seconds = Double.infinity, cpuSeconds = Double.infinity
         var outcome: SearchOutcome?

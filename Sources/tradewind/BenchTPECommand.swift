@@ -1,5 +1,6 @@
 import ArgumentParser
 import TradewindBenchmarks
+import TradewindEngine
 
 /// `tradewind bench tpe`: TPE search overhead per trial vs Optuna, and quality vs the grid optimum.
 struct BenchTPE: ParsableCommand {
@@ -20,6 +21,14 @@ struct BenchTPE: ParsableCommand {
     @Flag(help: "Skip the Optuna side.")
     var noOptuna = false
 
+    @Option(help: ArgumentHelp("Instead: the TPE study over this many series (bundled sample:sp500-50 symbols, then "
+                               + "synthetic daily ones): TPE's best over the grid optimum per series and seed, on the "
+                               + "sma-cross space of `bench optimizer`.", valueName: "series"))
+    var study: Int?
+
+    @Option(help: "Fills of the study: next-open or close.")
+    var fill = "next-open"
+
     func run() throws {
         var c = TPEBenchmark.Configuration()
         c.trials = trials
@@ -29,6 +38,21 @@ struct BenchTPE: ParsableCommand {
         }
         guard trials >= 1 else { throw ValidationError("--trials must be at least 1") }
         c.seeds = parsed
+        if let study {
+            guard (1...60).contains(study) else { throw ValidationError("--study takes 1…60 series") }
+            guard let timing = FillTiming(rawValue: fill) else {
+                throw ValidationError("--fill must be next-open or close")
+            }
+            var s = TPEStudy.Configuration()
+            // Two synthetic series from three on (more beyond the sample's 50 symbols), the rest bundled.
+            s.synthetic = study >= 3 ? max(2, study - 50) : 0
+            s.bundledCount = study - s.synthetic
+            s.trials = trials
+            s.seeds = parsed
+            s.fill = timing
+            print(try TPEStudy.run(s).description)
+            return
+        }
         c.multivariate = multivariate
         c.runOptuna = !noOptuna
         print(try TPEBenchmark.run(c).text)

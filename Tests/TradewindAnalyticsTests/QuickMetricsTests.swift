@@ -51,6 +51,38 @@ struct QuickMetricsTests {
         }
     }
 
+    @Test("from an equity curve and its initial capital equals the materialised returns bit for bit, across block edges")
+    func equityWithInitialCapitalEqualsReturns() {
+        var g = SeededGenerator(seed: 11)
+        // Lengths around the accumulator's 256-return blocks, and random ones.
+        let lengths = [1, 255, 256, 257, 511, 512, 513, 1_000] + (0..<60).map { _ in Int.random(in: 1...2_000, using: &g) }
+        for n in lengths {
+            let initial = Double.random(in: 1_000...100_000, using: &g)
+            var equity: [Double] = []
+            var e = initial
+            for _ in 0..<n {
+                e *= 1 + Double.random(in: -0.03...0.03, using: &g)
+                equity.append(e)
+            }
+            var returns: [Double] = []
+            var previous = initial
+            for v in equity { returns.append(v / previous - 1); previous = v }
+            let rf = [0.0, 0.03].randomElement(using: &g)!
+            let p = [252.0, 98_280].randomElement(using: &g)!
+            let streamed = QuickMetrics(equity: equity, initial: initial, riskFree: rf, periodsPerYear: p)
+            let materialised = QuickMetrics(returns: returns, riskFree: rf, periodsPerYear: p)
+            #expect(streamed.map { String(describing: $0) } == String(describing: materialised), "n = \(n)")
+        }
+    }
+
+    @Test("from an equity curve is undefined once equity reaches zero or is not finite")
+    func equityWithInitialCapitalUndefinedAtZero() {
+        #expect(QuickMetrics(equity: [100, 0, 50], initial: 100) == nil)
+        #expect(QuickMetrics(equity: [100, .nan], initial: 100) == nil)
+        #expect(QuickMetrics(equity: [100], initial: 0) == nil)
+        #expect(QuickMetrics(equity: [100, 0], initial: 100) != nil)  // zero at the end: the returns stop there
+    }
+
     @Test("agrees with the two-pass sample statistics to 1e-12")
     func welfordMatchesTwoPass() {
         var g = SeededGenerator(seed: 7)

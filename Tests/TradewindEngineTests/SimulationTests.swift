@@ -138,6 +138,10 @@ struct SimulationTests {
                              data: MarketDataset([s]))
         #expect(minutes == [600, 660, 900, 600])
         #expect(dates == ["2024-03-04", "2024-03-04", "2024-03-04", "2024-03-05"])
+        // The day number the simulator reads from its day column is the session date's.
+        var days: [Int] = []
+        _ = try Backtest.run(Scripted { ctx in days.append(ctx.sessionDay - ctx.sessionDate.daysSinceEpoch) }, data: MarketDataset([s]))
+        #expect(days == [0, 0, 0, 0])
         #expect(r.positions[0] == [0, 1, 0, 0])
         #expect(sessionEvents == ["open 0", "close 2", "open 3", "close 3"])
     }

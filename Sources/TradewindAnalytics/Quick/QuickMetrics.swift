@@ -42,6 +42,35 @@ public struct QuickMetrics: Sendable, Equatable, Codable {
         self.init(acc, periodsPerYear: periodsPerYear)
     }
 
+    /// Computes the set over the per-bar returns of an equity curve whose first return is taken against
+    /// `initial`, the capital before the first bar (`equity[0]/initial - 1`, then `equity[i]/equity[i-1] - 1`), as a
+    /// backtest's summary counts them, without materialising them: equal to `init(returns:…)` on those returns.
+    /// Nil when a return is undefined: an equity at or below zero before a bar, or a non-finite equity.
+    @inlinable
+    public init?(equity: [Double], initial: Double, riskFree: Double = 0, periodsPerYear: Double = Annualization.daily) {
+        var acc = ReturnAccumulator(riskFreePerPeriod: Annualization.perPeriodRate(annual: riskFree, periodsPerYear: periodsPerYear))
+        let defined = equity.withUnsafeBufferPointer { e -> Bool in
+            withUnsafeTemporaryAllocation(of: Double.self, capacity: ReturnAccumulator.blockSize) { block -> Bool in
+                // Whole blocks from the first return on, as `add(contentsOf:)` cuts a materialised column.
+                var previous = initial, filled = 0
+                for value in e {
+                    guard previous > 0, value.isFinite else { return false }
+                    block[filled] = value / previous - 1
+                    previous = value
+                    filled += 1
+                    if filled == block.count {
+                        acc.add(contentsOf: UnsafeBufferPointer(block))
+                        filled = 0
+                    }
+                }
+                acc.add(contentsOf: UnsafeBufferPointer(rebasing: block[0..<filled]))
+                return true
+            }
+        }
+        guard defined else { return nil }
+        self.init(acc, periodsPerYear: periodsPerYear)
+    }
+
     /// Finishes an accumulator that the caller fed bar by bar (e.g. inside a backtest loop).
     @inlinable
     public init(_ acc: ReturnAccumulator, periodsPerYear: Double) {

@@ -72,22 +72,10 @@ public struct BacktestSummary: Sendable, Codable, Equatable {
         finalEquity = result.finalEquity
         totalReturn = result.totalReturn
 
-        // Per-bar returns, the first against the initial capital. Undefined once equity reaches zero.
-        // Written in place into one fresh column (huge pages first), not appended.
-        var valid = true
-        let returns = [Double](unsafeUninitializedCapacity: eq.count) { buffer, count in
-            guard let base = buffer.baseAddress else { return }
-            MemoryPolicy.adviseHugePages(UnsafeMutableRawPointer(base), bytes: eq.count * 8)
-            var previous = result.initialCash
-            for e in eq {
-                guard previous > 0, e.isFinite else { valid = false; break }
-                base[count] = e / previous - 1
-                count += 1
-                previous = e
-            }
-        }
-        if valid && !returns.isEmpty {
-            let q = QuickMetrics(returns: returns, riskFree: riskFree, periodsPerYear: periodsPerYear)
+        // Per-bar returns, the first against the initial capital, streamed into the metrics without a returns
+        // column. Undefined once equity reaches zero.
+        if !eq.isEmpty, let q = QuickMetrics(equity: eq, initial: result.initialCash, riskFree: riskFree,
+                                             periodsPerYear: periodsPerYear) {
             cagr = finite(q.cagr)
             volatility = finite(q.volatility)
             sharpe = finite(q.sharpe)
@@ -111,8 +99,15 @@ public struct BacktestSummary: Sendable, Codable, Equatable {
         avgWinPct = finite(stats.averageWinPct)
         avgLossPct = finite(stats.averageLossPct)
 
+        // Steps with some position open (one symbol: a count over its column, without a closure per step).
         var inMarket = 0
-        for i in 0..<eq.count where result.positions.contains(where: { $0[i] != 0 }) { inMarket += 1 }
+        if result.positions.count == 1 {
+            result.positions[0].withUnsafeBufferPointer { q in
+                for i in 0..<eq.count where q[i] != 0 { inMarket += 1 }
+            }
+        } else {
+            for i in 0..<eq.count where result.positions.contains(where: { $0[i] != 0 }) { inMarket += 1 }
+        }
         exposure = eq.isEmpty ? 0 : Double(inMarket) / Double(eq.count)
         totalCommission = result.totalCommission
         totalSlippage = result.totalSlippage

@@ -189,6 +189,9 @@ public final class SimulationContext: TradingContext {
     @inlinable public var isInSession: Bool { market.flags[step] & MarketColumns.inSession != 0 }
     /// The local calendar date of the current step in the session zone.
     public var sessionDate: CivilDate { CivilDate(daysSinceEpoch: Int(market.day[step])) }
+    /// The local day number of the current step in the session zone (`sessionDate.daysSinceEpoch`, read from the
+    /// market's day column).
+    @inlinable public var sessionDay: Int { Int(market.day[step]) }
     /// Minutes after local midnight of the current bar's start, in the session zone (600 = 10:00).
     @inlinable public var minuteOfDay: Int { Int(market.minute[step]) }
 

@@ -36,6 +36,9 @@ public protocol TradingContext: AnyObject {
     var isInSession: Bool { get }
     /// The local calendar date of the current instant in the session zone.
     var sessionDate: CivilDate { get }
+    /// `sessionDate` as a day number (days since 1970-01-01), without the calendar arithmetic: the cheap key for
+    /// "is this still the same session day" checks on every bar. Defaults to `sessionDate.daysSinceEpoch`.
+    var sessionDay: Int { get }
     /// Minutes after local midnight of the current instant, in the session zone (600 = 10:00).
     var minuteOfDay: Int { get }
 
@@ -121,6 +124,9 @@ public struct BracketIDs: Sendable, Hashable {
 }
 
 extension TradingContext {
+    /// `sessionDate.daysSinceEpoch` (an implementation that knows the day number directly returns it instead).
+    @inlinable public var sessionDay: Int { sessionDate.daysSinceEpoch }
+
     @inlinable @discardableResult
     public func buy(_ symbol: Int, _ size: OrderSize, _ type: OrderType = .market, tif: TimeInForce = .gtc,
                     tag: String = "") -> OrderID {

@@ -221,10 +221,18 @@ enum ColumnKernel {
 
 /// Pieces of work offered to a helper thread in order (`claimNext`, `complete`); the owner can take back
 /// every piece the helper has not started (`takeRest`) and wait for those it has (`waitFor`).
+///
+/// Waiting spins briefly (a piece usually finishes within microseconds of the owner's need) and then parks the
+/// owner on a semaphore the helper signals after each piece, so that an owner whose helper has lost its core to
+/// another process sleeps instead of yielding in a loop for the helper's whole time slice.
 final class PieceQueue: Sendable {
     let count: Int
     private let claimed = Atomic<Int>(0)
     private let completed = Atomic<Int>(0)
+    /// Signalled once per completed piece (so never fewer signals than pieces finished).
+    private let finished = DispatchSemaphore(value: 0)
+    /// Checks of `completed` before the owner parks.
+    static let spinsBeforeParking = 64
 
     init(count: Int) { self.count = count }
 
@@ -238,14 +246,25 @@ final class PieceQueue: Sendable {
     }
 
     /// The helper finished piece `k` (pieces finish in order).
-    func complete(_ k: Int) { completed.store(k + 1, ordering: .releasing) }
+    func complete(_ k: Int) {
+        completed.store(k + 1, ordering: .releasing)
+        finished.signal()
+    }
 
     /// The owner takes every piece the helper has not claimed; returns how many the helper has.
     func takeRest() -> Int { claimed.exchange(count, ordering: .acquiringAndReleasing) }
 
-    /// Waits until the helper has finished piece `k` (which it has claimed).
+    /// Waits until the helper has finished piece `k` (which it has claimed, so a signal is still to come while
+    /// it is unfinished).
     func waitFor(_ k: Int) {
-        while completed.load(ordering: .acquiring) <= k { _ = sched_yield() }
+        var spins = 0
+        while completed.load(ordering: .acquiring) <= k {
+            if spins < Self.spinsBeforeParking {
+                spins += 1
+            } else {
+                finished.wait()
+            }
+        }
     }
 }
 

@@ -75,7 +75,7 @@ public struct Momentum: ParameterizedStrategy {
     public mutating func onEvent(_ context: some TradingContext, event: ScheduledEventID) throws {
         if event == events.sessionClose { IntradayEvents.cancel(&entry, context) }
         guard event == events.buyTime else { return }
-        let day = context.sessionDate.daysSinceEpoch
+        let day = context.sessionDay
         for s in 0..<context.symbolCount {
             let c = symbols.previousClose(s, day: day)
             guard c.isFinite else { continue }
@@ -117,7 +117,7 @@ struct SymbolSessions {
     /// Call on every in-session bar of symbol `s` (before reading `previousClose`). Throws when the symbol's
     /// first three sessions each had a single bar: daily (or coarser) data, on which the intraday rules never trade.
     mutating func observe(_ context: some TradingContext, _ s: Int, strategy: String) throws {
-        let d = context.sessionDate.daysSinceEpoch
+        let d = context.sessionDay
         if d != day[s] {
             if day[s] != Int.min && !intraday[s] {
                 singleBarSessions[s] += 1

@@ -47,7 +47,7 @@ struct OpenEntryCore {
     /// `buy_time`, so only the bars before it count).
     mutating func bar(_ context: some TradingContext, strategy: String) throws {
         for s in 0..<context.symbolCount where context.hasBar(s) && context.isInSession {
-            if context.sessionDate.daysSinceEpoch != sessions.day[s] {
+            if context.sessionDay != sessions.day[s] {
                 pv[s] = 0; volume[s] = 0; reference[s] = .nan
             }
             try sessions.observe(context, s, strategy: strategy)
@@ -62,7 +62,7 @@ struct OpenEntryCore {
     mutating func event(_ context: some TradingContext, _ event: ScheduledEventID) {
         if event == events.sessionClose { IntradayEvents.cancel(&entry, context) }
         guard event == events.buyTime else { return }
-        let day = context.sessionDate.daysSinceEpoch
+        let day = context.sessionDay
         for s in 0..<context.symbolCount {
             let condition: OpenCondition
             switch rule {

@@ -110,7 +110,7 @@ public struct RSI2: ParameterizedStrategy {
             let sma = trend[s].update(c) ?? .nan
             let lowerBand = bands[s].update(c)?.lowerband ?? .nan
             let typical = (h + l + c) / 3
-            let day = context.sessionDate.daysSinceEpoch
+            let day = context.sessionDay
             if day != vwapDay[s] { vwapDay[s] = day; vwapPV[s] = 0; vwapV[s] = 0 }
             vwapPV[s] += typical * v
             vwapV[s] += v
