@@ -23,6 +23,8 @@ struct BenchAlpaca: AsyncParsableCommand {
     @Option(help: "Orders timed for the round trip.") var orders = 500
     @Option(help: "Symbol batches Tradewind's bars client pages concurrently (1-16).") var batches = 4
     @Flag(help: "Skip the alpaca-py peer.") var noPeers = false
+    @Option(help: "alpaca-py downloads only the first N symbols over the whole period (throughput is compared); default every symbol.")
+    var peerSymbols: Int?
 
     func run() async throws {
         var c = AlpacaBenchmark.Configuration()
@@ -37,6 +39,10 @@ struct BenchAlpaca: AsyncParsableCommand {
         c.to = t
         c.orders = orders
         c.peer = !noPeers
+        if let peerSymbols {
+            guard peerSymbols > 0 else { throw ValidationError("--peer-symbols must be positive, got \(peerSymbols)") }
+            c.peerSymbols = peerSymbols
+        }
         print(AlpacaBenchmark.text(try await AlpacaBenchmark.run(c), c))
     }
 }

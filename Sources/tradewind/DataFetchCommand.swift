@@ -30,6 +30,8 @@ struct DataFetch: AsyncParsableCommand {
     @Option(help: "Hours before recent cached data is fetched again.") var ttl: Double = 2
     @Option(help: "Alpaca: symbols per request (multi-symbol bars, paged across the symbols); 1 asks for each alone.")
     var batch: Int = 1
+    @Option(help: "Seconds a symbol's completed segments (a month of intraday bars each) wait before they are stored; what is stored survives a kill.")
+    var checkpoint: Double = 5
     @Flag(help: "No progress bar.") var quiet = false
     @Flag(help: "Print the summary as JSON.") var json = false
 
@@ -47,7 +49,8 @@ struct DataFetch: AsyncParsableCommand {
             if error.field == "provider" { throw CommandError(description: error.message) }
             throw ValidationError(error.description)
         }
-        let fetcher = checked.fetcher(directory: out)
+        guard checkpoint >= 0, checkpoint <= 3600 else { throw ValidationError("--checkpoint: \(checkpoint): give 0 to 3600 seconds") }
+        let fetcher = checked.fetcher(directory: out, checkpointEvery: .milliseconds(Int64(checkpoint * 1000)))
         let bar = ProgressBar(enabled: !quiet && !json, symbols: checked.symbols.count)
         let clock = ContinuousClock()
         let started = clock.now

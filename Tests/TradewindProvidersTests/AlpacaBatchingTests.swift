@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 import Testing
 import TradewindCore
 import TradewindData
@@ -68,6 +69,49 @@ struct AlpacaBatchingTests {
                                                                                   now: FetchCacheTests.later)
             #expect(reports.allSatisfy { $0.bars == 9 })
             #expect(await log.requests.compactMap { $0.parameter("symbols") }.allSatisfy { !$0.contains(",") })
+        }
+    }
+    /// Each symbol of a multi-symbol download is handed over as soon as the pages move past it: DIA's 9 bars end on
+    /// the third page of nine (4 bars a page across DIA, IWM, QQQ, SPY), so it arrives while the batch's later pages
+    /// are still to be asked for, and the client never holds the whole batch.
+    @Test func aBatchHandsEachSymbolOverOnceThePagesMovePastIt() async throws {
+        let (a, b) = FetchCacheTests.range(2, 12)
+        try await FakeProviderServer.with({ r, _ in Self.multiAnswer(r) }) { base, log in
+            let client = AlpacaBarsClient(credentials: AlpacaCredentials(keyID: "PKBATCH1", secretKey: "batch-secret"),
+                                          endpoints: AlpacaEndpoints(data: base),
+                                          policy: RequestPolicy(limiter: nil, retry: RetryPolicy(maxRetries: 0), timeout: .seconds(60)))
+            let arrivals = Mutex<[(symbol: String, bars: Int, requestsSoFar: Int)]>([])
+            try await client.bars(symbols: ["SPY", "QQQ", "IWM", "DIA", "NOPE"], interval: .daily, from: a, to: b) { symbol, series in
+                let n = await log.requests.count
+                arrivals.withLock { $0.append((symbol, series.count, n)) }
+            }
+            let got = arrivals.withLock { $0 }
+            let total = await log.requests.count
+            #expect(total == 9)
+            #expect(got.map(\.symbol) == ["DIA", "IWM", "QQQ", "SPY"])
+            #expect(got.allSatisfy { $0.bars == 9 })
+            // DIA after page 3, IWM after page 5, QQQ after page 7 (the page that ends on the next symbol), SPY last.
+            #expect(got.map(\.requestsSoFar) == [3, 5, 7, 9])
+        }
+    }
+
+    /// A server whose pages go back to a symbol already handed over (not Alpaca's order) is refused as malformed,
+    /// never silently split into two halves of which the cache would keep one.
+    @Test func pagesGoingBackToAFinishedSymbolAreRefused() async throws {
+        let (a, b) = FetchCacheTests.range(2, 12)
+        let pages = [
+            #"{"bars":{"AAA":[\#(GeneratedAlpaca.barObjects(start: a, end: b)[0])],"BBB":[\#(GeneratedAlpaca.barObjects(start: a, end: b)[0])]},"next_page_token":"1"}"#,
+            #"{"bars":{"AAA":[\#(GeneratedAlpaca.barObjects(start: a, end: b)[1])]},"next_page_token":null}"#,
+        ]
+        try await FakeProviderServer.with({ _, n in .json(pages[min(n, 2) - 1]) }) { base, _ in
+            let client = AlpacaBarsClient(credentials: AlpacaCredentials(keyID: "PKBATCH1", secretKey: "batch-secret"),
+                                          endpoints: AlpacaEndpoints(data: base),
+                                          policy: RequestPolicy(limiter: nil, retry: RetryPolicy(maxRetries: 0), timeout: .seconds(60)))
+            let error = await providerError { () async throws(ProviderError) in
+                try await client.bars(symbols: ["AAA", "BBB"], interval: .daily, from: a, to: b)
+            }
+            #expect(error?.kind == .malformed)
+            #expect(error?.message.contains("went back to AAA") == true)
         }
     }
 }

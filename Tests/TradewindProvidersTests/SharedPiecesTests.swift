@@ -133,4 +133,21 @@ struct ProviderHTTPClientTests {
             #expect(await log.requests.count == 2)
         }
     }
+    /// The body is read whole, byte for byte, up to the client's limit; a longer answer is a `malformed` error naming
+    /// the limit, never read into memory in full.
+    @Test func aBodyIsReadWholeUpToTheLimitAndALongerOneIsRefused() async throws {
+        let text = String(repeating: "0123456789", count: 30)
+        try await FakeProviderServer.with({ _, _ in .json(text) }) { base, _ in
+            let roomy = ProviderHTTPClient(connectionsPerHost: 1, maxBodyBytes: 300)
+            let tight = ProviderHTTPClient(connectionsPerHost: 1, maxBodyBytes: 299)
+            let reply = try await roomy.get(base + "/x", provider: .alpaca, policy: Self.policy)
+            #expect(String(decoding: reply.body, as: UTF8.self) == text)
+            let error = await providerError { () async throws(ProviderError) in
+                try await tight.get(base + "/x", provider: .alpaca, policy: Self.policy)
+            }
+            #expect(error?.kind == .malformed && error?.message.contains("larger than 299 bytes") == true)
+            try await roomy.shutdown()
+            try await tight.shutdown()
+        }
+    }
 }

@@ -10,14 +10,17 @@ public enum BarValidation {
     public static func validate(_ series: BarSeries, source: String) throws(DataError) {
         let n = series.count
         for i in 0..<n {
-            let at = ISO8601.utc(series.time[i])
+            // The bar's instant as text only for a message (formatting it for every bar was most of the cost).
+            var at: String { ISO8601.utc(series.time[i]) }
             if i > 0 && series.time[i] <= series.time[i - 1] {
                 throw DataError(series.time[i] == series.time[i - 1] ? .duplicateTimestamp : .unsorted, file: source,
                                 column: "time", value: at, "bars must be in strictly ascending time order")
             }
             let o = series.open[i], h = series.high[i], l = series.low[i], c = series.close[i]
-            for (name, v) in [("open", o), ("high", h), ("low", l), ("close", c)] where !(v.isFinite && v > 0) {
-                throw DataError(.invalidPrice, file: source, column: name, value: "\(v)", "price must be greater than 0 (bar at \(at))")
+            if !(o.isFinite && o > 0 && h.isFinite && h > 0 && l.isFinite && l > 0 && c.isFinite && c > 0) {
+                for (name, v) in [("open", o), ("high", h), ("low", l), ("close", c)] where !(v.isFinite && v > 0) {
+                    throw DataError(.invalidPrice, file: source, column: name, value: "\(v)", "price must be greater than 0 (bar at \(at))")
+                }
             }
             if h < l {
                 throw DataError(.invalidPrice, file: source, column: "high", value: "\(h)", "high \(h) is below low \(l) (bar at \(at))")

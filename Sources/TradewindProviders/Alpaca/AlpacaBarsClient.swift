@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 import TradewindCore
 
 /// Alpaca market data v2 historical stock bars: `GET /v2/stocks/{symbol}/bars` and the multi-symbol
@@ -40,9 +41,10 @@ public struct AlpacaBarsClient: MarketDataProvider {
     }
 
     public func bars(_ request: BarRequest) async throws(ProviderError) -> BarSeries {
-        let result = try await bars(symbols: [request.symbol], interval: request.interval, from: request.from, to: request.to,
-                                    path: "/v2/stocks/\(Self.escape(request.symbol))/bars")
-        guard let series = result[request.symbol], !series.isEmpty else {
+        let found = Found()
+        try await pages(symbols: [request.symbol], interval: request.interval, from: request.from, to: request.to,
+                        path: "/v2/stocks/\(Self.escape(request.symbol))/bars") { _, series in found.add(request.symbol, series) }
+        guard let series = found.all[request.symbol], !series.isEmpty else {
             throw ProviderError(.noData, .alpaca, symbol: request.symbol, "no bars for \(request.symbol) in this range")
         }
         return series
@@ -51,39 +53,48 @@ public struct AlpacaBarsClient: MarketDataProvider {
     /// Fewer symbols than this per batch would spend more requests (of the 200 a minute) than concurrency saves.
     public static let minimumBatch = 8
 
-    /// The bars of several symbols (`/v2/stocks/bars?symbols=…`): the symbols split into up to
-    /// `concurrentBatches` batches, each paged by its own stream of requests, concurrently. Symbols without bars
-    /// are absent from the result.
+    /// The bars of several symbols (`/v2/stocks/bars?symbols=…`), gathered: `bars(symbols:…receive:)` keeping what it
+    /// hands over. Symbols without bars are absent from the result.
     public func bars(symbols: [String], interval: BarInterval, from: UnixNanos, to: UnixNanos) async throws(ProviderError) -> [String: BarSeries] {
+        let found = Found()
+        try await bars(symbols: symbols, interval: interval, from: from, to: to) { symbol, series in found.add(symbol, series) }
+        return found.all
+    }
+
+    /// The bars of several symbols (`/v2/stocks/bars?symbols=…`), streamed: the symbols split into up to
+    /// `concurrentBatches` batches, each paged by its own stream of requests, concurrently, and each symbol's series
+    /// handed to `receive` as soon as the pages have moved past it (Alpaca's multi-symbol pages run through the
+    /// symbols in order), so the client holds, per batch, only the symbol the last page ended on and not the whole
+    /// answer. Symbols without bars are never handed over. `receive` may be called from several tasks at once.
+    public func bars(symbols: [String], interval: BarInterval, from: UnixNanos, to: UnixNanos,
+                     receive: @escaping @Sendable (String, BarSeries) async -> Void) async throws(ProviderError) {
         let unique = Array(Set(symbols)).sorted()
         let batches = min(concurrentBatches, unique.count / Self.minimumBatch)
         guard batches > 1 else {
-            return try await bars(symbols: unique, interval: interval, from: from, to: to, path: "/v2/stocks/bars")
+            return try await pages(symbols: unique, interval: interval, from: from, to: to, path: "/v2/stocks/bars", receive: receive)
         }
         let size = (unique.count + batches - 1) / batches
         let parts = stride(from: 0, to: unique.count, by: size).map { Array(unique[$0..<min(unique.count, $0 + size)]) }
-        let outcome = await withTaskGroup(of: Result<[String: BarSeries], ProviderError>.self) { group in
+        let failure = await withTaskGroup(of: ProviderError?.self) { group -> ProviderError? in
             for part in parts {
-                group.addTask {
+                group.addTask { () async -> ProviderError? in
                     do throws(ProviderError) {
-                        return .success(try await bars(symbols: part, interval: interval, from: from, to: to, path: "/v2/stocks/bars"))
+                        try await pages(symbols: part, interval: interval, from: from, to: to, path: "/v2/stocks/bars", receive: receive)
+                        return nil
                     } catch {
-                        return .failure(error)
+                        return error
                     }
                 }
             }
-            var merged: [String: BarSeries] = [:]
             for await result in group {
-                switch result {
-                case .success(let some): merged.merge(some) { $1 }
-                case .failure(let error):
+                if let error = result {
                     group.cancelAll()
-                    return Result<[String: BarSeries], ProviderError>.failure(error)
+                    return error
                 }
             }
-            return .success(merged)
+            return nil
         }
-        return try outcome.get()
+        if let failure { throw failure }
     }
 
     public func latestPrice(_ symbol: String) async throws(ProviderError) -> LatestPrice {
@@ -97,8 +108,11 @@ public struct AlpacaBarsClient: MarketDataProvider {
         return LatestPrice(symbol: symbol, price: bar.c, time: t, provider: .alpaca)
     }
 
-    private func bars(symbols: [String], interval: BarInterval, from: UnixNanos, to: UnixNanos,
-                      path: String) async throws(ProviderError) -> [String: BarSeries] {
+    /// Pages one request stream (`path`: the single-symbol or the multi-symbol endpoint) and hands each symbol's
+    /// series to `receive` once complete: when a multi-symbol page ends on a later symbol, or after the last page. A page going
+    /// back to a symbol already handed over is refused as malformed (its bars would be lost).
+    private func pages(symbols: [String], interval: BarInterval, from: UnixNanos, to: UnixNanos, path: String,
+                       receive: @Sendable (String, BarSeries) async -> Void) async throws(ProviderError) {
         try capabilities.check(interval, provider: .alpaca)
         guard let timeframe = AlpacaTimeframe.of(interval) else {
             throw ProviderError(.unsupported, .alpaca, "Alpaca has no \(interval) timeframe")
@@ -109,19 +123,33 @@ public struct AlpacaBarsClient: MarketDataProvider {
         if multi { query += "&symbols=" + symbols.map(Self.escape).joined(separator: ",") }
         if let feed { query += "&feed=" + Self.escape(feed) }
         var columns: [String: BarColumns] = [:]
+        var handedOver: Set<String> = []
         var pageToken: String?
         let symbol = multi ? nil : symbols.first
         repeat {
             var url = endpoints.data + path + "?" + query
             if let pageToken { url += "&page_token=" + Self.escape(pageToken) }
             let body = try await get(url, symbol: symbol)
-            pageToken = try AlpacaBarsPageReader.read(body, single: multi ? nil : symbols[0], into: &columns, symbol: symbol)
+            let page = try AlpacaBarsPageReader.page(body, single: multi ? nil : symbols[0], into: &columns, symbol: symbol)
+            pageToken = page.nextPageToken
+            // More pages to come: only the symbols before the one this page ended on are complete.
+            let complete = { (s: String) in pageToken == nil || (multi && page.lastSymbol != nil && s != page.lastSymbol) }
+            for s in columns.keys.sorted() where complete(s) {
+                let c = columns.removeValue(forKey: s)!
+                guard handedOver.insert(s).inserted else {
+                    throw ProviderError(.malformed, .alpaca, symbol: s,
+                                        "the multi-symbol pages went back to \(s) after moving past it; ask with --batch 1")
+                }
+                if c.count > 0 { await receive(s, try c.series(for: BarRequest(symbol: s, interval: interval, from: from, to: to), provider: .alpaca)) }
+            }
         } while pageToken != nil
-        var result: [String: BarSeries] = [:]
-        for (s, c) in columns where c.count > 0 {
-            result[s] = try c.series(for: BarRequest(symbol: s, interval: interval, from: from, to: to), provider: .alpaca)
-        }
-        return result
+    }
+
+    /// Series gathered from `receive` calls that may come from several tasks.
+    final class Found: Sendable {
+        private let series = Mutex<[String: BarSeries]>([:])
+        func add(_ symbol: String, _ s: BarSeries) { series.withLock { $0[symbol] = s } }
+        var all: [String: BarSeries] { series.withLock { $0 } }
     }
 
     private func get(_ url: String, symbol: String?) async throws(ProviderError) -> Data {

@@ -18,16 +18,35 @@ struct AlpacaBarsPageReader {
     /// single-symbol shape, whose `bars` is an array). Returns the next page token (nil when absent, null or empty).
     static func read(_ body: Data, single: String?, into columns: inout [String: BarColumns],
                      symbol: String?) throws(ProviderError) -> String? {
-        let result: Result<String?, Failure> = body.withUnsafeBytes { raw in
+        try page(body, single: single, into: &columns, symbol: symbol).nextPageToken
+    }
+
+    /// What a page said besides its bars.
+    struct Page {
+        /// The next page token (nil when absent, null or empty).
+        var nextPageToken: String?
+        /// The last symbol whose bars the page holds (nil for the single-symbol shape or a page without bars): in a
+        /// multi-symbol download the only one whose bars may continue on the next page, since Alpaca's pages run
+        /// through the symbols in order.
+        var lastSymbol: String?
+    }
+
+    /// Like `read`, also saying which symbol the page ended on.
+    static func page(_ body: Data, single: String?, into columns: inout [String: BarColumns],
+                     symbol: String?) throws(ProviderError) -> Page {
+        let result: Result<Page, Failure> = body.withUnsafeBytes { raw in
             var reader = AlpacaBarsPageReader(bytes: raw.bindMemory(to: UInt8.self))
             do throws(Failure) {
-                return .success(try reader.page(single: single, into: &columns))
+                let token = try reader.page(single: single, into: &columns)
+                return .success(Page(nextPageToken: token, lastSymbol: reader.lastSymbol))
             } catch {
                 return .failure(error)
             }
         }
         switch result {
-        case .success(let token): return token?.isEmpty == true ? nil : token
+        case .success(var page):
+            if page.nextPageToken?.isEmpty == true { page.nextPageToken = nil }
+            return page
         case .failure(let f):
             throw ProviderError(.malformed, .alpaca, symbol: symbol,
                                 "the bars answer is not the documented JSON: \(f.reason) at byte \(f.offset)")
@@ -36,6 +55,8 @@ struct AlpacaBarsPageReader {
 
     private let u: UnsafeBufferPointer<UInt8>
     private var i = 0
+    /// The last key of the multi-symbol `bars` object read so far.
+    private var lastSymbol: String?
 
     private init(bytes: UnsafeBufferPointer<UInt8>) {
         u = bytes
@@ -55,6 +76,7 @@ struct AlpacaBarsPageReader {
                     try r.expect(UInt8(ascii: "{"))
                     try r.members { r, symbol throws(Failure) in
                         let name = try r.text(symbol)
+                        r.lastSymbol = name
                         if try r.null() { return }
                         try r.bars(into: &columns[name, default: BarColumns()])
                     }

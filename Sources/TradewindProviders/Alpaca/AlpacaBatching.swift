@@ -1,11 +1,13 @@
 import Foundation
+import Synchronization
 import TradewindCore
 
 /// Alpaca's multi-symbol bars (`/v2/stocks/bars?symbols=A,B,C`, pages running across the symbols) behind the
 /// one-symbol `MarketDataProvider` interface: requests for the same interval and range that arrive together (the
 /// symbols `BarFetcher` has in flight, which move through their segments in step) are sent as one request of up to
-/// `size` symbols, and each caller gets its own symbol's bars. Memory stays what the callers would hold anyway: one
-/// segment per symbol in flight. A symbol the answer lacks is `noData` for that caller alone (so `auto` falls back
+/// `size` symbols, and each caller gets its own symbol's bars as soon as the batch's pages have moved past it. Memory
+/// stays what the callers would hold anyway: one segment per symbol in flight, and per request stream the symbol its
+/// last page ended on. A symbol the answer lacks is `noData` for that caller alone (so `auto` falls back
 /// for it); a failed request fails each caller of the batch.
 public struct AlpacaBatching: MarketDataProvider {
     public let client: AlpacaBarsClient
@@ -67,25 +69,49 @@ public struct AlpacaBatching: MarketDataProvider {
             }
         }
 
-        /// Sends the batch gathered under `key` (if any) in a task of its own.
+        /// Sends the batch gathered under `key` (if any) in a task of its own. Each caller is answered as soon as the
+        /// pages have moved past its symbol (the client streams the batch), not when the batch's last page arrives.
         func send(_ key: Key) {
             guard let waiters = pending.removeValue(forKey: key), !waiters.isEmpty else { return }
             let client = self.client
             Task {
-                let symbols = Array(Set(waiters.map(\.symbol))).sorted()
+                let waiting = Waiting(waiters)
                 do throws(ProviderError) {
-                    let found = try await client.bars(symbols: symbols, interval: key.interval, from: key.from, to: key.to)
-                    for w in waiters {
-                        if let series = found[w.symbol], !series.isEmpty {
-                            w.resume.resume(returning: .success(series))
-                        } else {
-                            w.resume.resume(returning: .failure(ProviderError(.noData, .alpaca, symbol: w.symbol,
-                                                                              "no bars for \(w.symbol) in this range")))
-                        }
+                    try await client.bars(symbols: waiting.symbols, interval: key.interval, from: key.from, to: key.to) { symbol, series in
+                        waiting.answer(symbol, .success(series))
                     }
+                    waiting.answerRest { w in .failure(ProviderError(.noData, .alpaca, symbol: w, "no bars for \(w) in this range")) }
                 } catch {
-                    for w in waiters { w.resume.resume(returning: .failure(error.about(w.symbol))) }
+                    waiting.answerRest { w in .failure(error.about(w)) }
                 }
+            }
+        }
+    }
+
+    /// The callers of one batch not answered yet, each answered exactly once, from whichever task has its answer.
+    final class Waiting: Sendable {
+        private let waiters: Mutex<[String: [CheckedContinuation<Result<BarSeries, ProviderError>, Never>]]>
+        let symbols: [String]
+
+        init(_ list: [Batcher.Waiter]) {
+            var bySymbol: [String: [CheckedContinuation<Result<BarSeries, ProviderError>, Never>]] = [:]
+            for w in list { bySymbol[w.symbol, default: []].append(w.resume) }
+            symbols = bySymbol.keys.sorted()
+            waiters = Mutex(bySymbol)
+        }
+
+        func answer(_ symbol: String, _ result: Result<BarSeries, ProviderError>) {
+            for w in waiters.withLock({ $0.removeValue(forKey: symbol) }) ?? [] { w.resume(returning: result) }
+        }
+
+        func answerRest(_ result: (String) -> Result<BarSeries, ProviderError>) {
+            let rest = waiters.withLock { w -> [String: [CheckedContinuation<Result<BarSeries, ProviderError>, Never>]] in
+                let all = w
+                w = [:]
+                return all
+            }
+            for (symbol, list) in rest {
+                for w in list { w.resume(returning: result(symbol)) }
             }
         }
     }

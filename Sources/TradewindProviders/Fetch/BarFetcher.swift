@@ -89,7 +89,11 @@ public struct BarFetcher: Sendable {
     /// a failure or an interruption keeps what was fetched and a rerun continues from there.
     public func fetchOne(_ request: BarRequest, now: @Sendable () -> UnixNanos = BarFetcher.wallClock) async -> SymbolReport {
         let started = now()
-        let plan = cache.plan(request, now: started)
+        // The cache's reads and its atomic writes (each `fsync`ed) run on threads of their own: a write waits tens of
+        // milliseconds for the disk, and holding one of the few cooperative threads meanwhile would stall every other
+        // symbol's download and page reading.
+        let cache = self.cache
+        let plan = await DedicatedThread.run(name: "tw-fetch-cache") { cache.plan(request, now: started) }
         var report = SymbolReport(symbol: request.symbol, provider: "cache", bars: plan.cached?.count ?? 0,
                                   first: plan.cached?.time.first, last: plan.cached?.time.last, fetchedBars: 0,
                                   warnings: plan.warnings, error: nil)
@@ -101,10 +105,12 @@ public struct BarFetcher: Sendable {
         var stored = 0
         var lastStore = ContinuousClock.now
         /// Writes the completed segments not yet stored; the record covers exactly the contiguous range fetched.
-        func flush() throws(DataError) {
+        func flush() async throws(DataError) {
             guard let coverage = covered, cached?.isEmpty == false || pending.contains(where: { !$0.series.isEmpty }) else { return }
-            cached = try cache.store(cached, fetched: pending, request: request, coverage: coverage,
-                                     provider: servedBy.isEmpty ? "cache" : servedBy.joined(separator: "+"), now: started)
+            let (old, fetched, provider) = (cached, pending, servedBy.isEmpty ? "cache" : servedBy.joined(separator: "+"))
+            cached = try await DedicatedThread.run(name: "tw-fetch-cache") { () throws(DataError) -> BarSeries in
+                try cache.store(old, fetched: fetched, request: request, coverage: coverage, provider: provider, now: started)
+            }
             stored += pending.reduce(0) { $0 + $1.series.count }
             pending.removeAll()
             lastStore = ContinuousClock.now
@@ -124,7 +130,7 @@ public struct BarFetcher: Sendable {
                     guard error.kind == .noData else {
                         report.error = error
                         report.provider = error.provider
-                        do { try flush() } catch { report.warnings.append("cannot write the cache: \(error)") }
+                        do { try await flush() } catch { report.warnings.append("cannot write the cache: \(error)") }
                         if stored > 0, let kept = cached, let c = covered {
                             report.warnings.append("kept the \(stored) bars fetched before the failure; a rerun resumes from "
                                                    + ISO8601.utc(backwards ? c.from : c.to))
@@ -141,7 +147,7 @@ public struct BarFetcher: Sendable {
                 let isLast = r == plan.missing.count - 1 && k == pieces.count - 1
                 guard isLast || (!series.isEmpty && ContinuousClock.now - lastStore >= checkpointEvery) else { continue }
                 do {
-                    try flush()
+                    try await flush()
                 } catch {
                     report.error = ProviderError(.transport, provider: "cache", symbol: request.symbol, "cannot write the cache: \(error)")
                     return report

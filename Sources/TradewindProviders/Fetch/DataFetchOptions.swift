@@ -92,9 +92,11 @@ public struct DataFetchOptions: Sendable, Codable, Equatable {
         public let concurrency: Int
         public let ttl: Duration
 
-        /// The fetcher writing into `directory`.
-        public func fetcher(directory: String) -> BarFetcher {
-            BarFetcher(chain: chain, cache: FetchCache(directory: directory, ttl: ttl), concurrency: concurrency)
+        /// The fetcher writing into `directory`, storing each symbol's completed segments at most every
+        /// `checkpointEvery` (and at the end and on a failure).
+        public func fetcher(directory: String, checkpointEvery: Duration = .seconds(5)) -> BarFetcher {
+            BarFetcher(chain: chain, cache: FetchCache(directory: directory, ttl: ttl), concurrency: concurrency,
+                       checkpointEvery: checkpointEvery)
         }
     }
 

@@ -100,9 +100,9 @@ public final class ProviderHTTPClient: Sendable {
             do {
                 let response = try await client.execute(request, timeout: Self.timeAmount(policy.timeout))
                 let status = Int(response.status.code)
-                let body = try await response.body.collect(upTo: maxBodyBytes)
-                let answer = ProviderResponse(status: status, headers: response.headers.map { ($0.name, $0.value) },
-                                              body: Data(body.readableBytesView))
+                let body = try await Self.collect(response.body, expected: response.headers.first(name: "Content-Length").flatMap { Int($0) },
+                                                  upTo: maxBodyBytes)
+                let answer = ProviderResponse(status: status, headers: response.headers.map { ($0.name, $0.value) }, body: body)
                 guard RetryPolicy.isRetryable(status: status) else { return answer }
                 retryAfter = answer.header("Retry-After").flatMap { RetryPolicy.retryAfter($0) }
                 if status == 429 {
@@ -132,6 +132,22 @@ public final class ProviderHTTPClient: Sendable {
             attempt += 1
             do { try await Task.sleep(for: wait) } catch { throw ProviderError(.transport, provider, symbol: symbol, "cancelled") }
         }
+    }
+
+    /// The whole body, each chunk copied once into a buffer sized from `Content-Length` when the answer gives it (a
+    /// megabyte bars page is neither regrown chunk by chunk nor copied again into `Data`); more than `limit` bytes
+    /// throws `NIOTooManyBytesError`.
+    static func collect(_ body: HTTPClientResponse.Body, expected: Int?, upTo limit: Int) async throws -> Data {
+        var data = Data()
+        if let expected {
+            guard expected <= limit else { throw NIOTooManyBytesError() }
+            data.reserveCapacity(expected)
+        }
+        for try await chunk in body {
+            guard data.count + chunk.readableBytes <= limit else { throw NIOTooManyBytesError() }
+            chunk.withUnsafeReadableBytes { data.append($0.bindMemory(to: UInt8.self)) }
+        }
+        return data
     }
 
     /// `url` without its query string (which might carry a user's key in a proxy URL).
