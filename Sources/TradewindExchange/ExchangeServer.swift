@@ -41,6 +41,10 @@ public struct ExchangeServer: Sendable {
             return AlpacaReply.json(ClockAdvance(played: played, stepsPlayed: market.stepsPlayed, finished: market.finished,
                                                  now: AlpacaJSON.time(market.now)))
         }
+        // How many data-stream clients have subscribed to something (a lockstep driver waits for its trader's).
+        router.get("/tradewind/streams") { _, _ in
+            AlpacaReply.json(["data_subscribers": market.dataStreamSubscribers])
+        }
         router.post("/tradewind/faults/drop-data-streams") { _, _ in
             AlpacaReply.json(["dropped": market.dropDataStreams()])
         }

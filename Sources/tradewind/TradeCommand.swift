@@ -59,6 +59,8 @@ struct TradeRunCommand: AsyncParsableCommand {
     @Option(help: "Annual risk-free rate for Sharpe/Sortino (fraction).") var riskFree: Double = 0
     @Flag(help: "Print JSON.") var json = false
     @Option(help: "Write the trades as CSV to this file.") var trades: String?
+    @Option(help: "Rewrite this file with the run's status as JSON (steps, latest bar, equity, positions, orders sent) after each batch of bars.")
+    var statusFile: String?
 
     func run() async throws {
         do {
@@ -101,7 +103,7 @@ struct TradeRunCommand: AsyncParsableCommand {
                 }
                 return WebhookNotifier(url: url, format: kind)
             }
-            let display = StatusDisplay()
+            let display = StatusDisplay(file: statusFile)
             let result: BacktestResult
             if case .alpaca(let dataFeed) = spec {
                 let account = try AlpacaAccountSettings(environment: ProcessInfo.processInfo.environment, live: live)
@@ -221,8 +223,10 @@ final class StatusDisplay: @unchecked Sendable {
     private var lastLine = ContinuousClock.now - .seconds(10)
     private let requested = SignalFlag()
     private var source: (any DispatchSourceSignal)?
+    private let file: String?
 
-    init() {
+    init(file: String? = nil) {
+        self.file = file
         signal(SIGQUIT, SIG_IGN)
         let s = DispatchSource.makeSignalSource(signal: SIGQUIT, queue: .global())
         s.setEventHandler { [requested] in requested.value.store(true, ordering: .relaxed) }
@@ -231,6 +235,7 @@ final class StatusDisplay: @unchecked Sendable {
     }
 
     func show(_ status: RuntimeStatus) {
+        if let file { try? status.json.write(toFile: file, atomically: true, encoding: .utf8) }
         if requested.value.exchange(false, ordering: .relaxed) {
             FileHandle.standardError.write(Data(("\n" + status.fullText + "\n").utf8))
         }
