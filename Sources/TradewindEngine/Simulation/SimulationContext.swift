@@ -301,6 +301,8 @@ public final class SimulationContext: TradingContext {
         let newID = enqueue(req, parent: wasHeld ? old.parent : nil, oco: old.ocoGroup, replaces: id)
         // The replacement continues the order: fees charged once per order are not charged again.
         orders[newID].commissionBasis = old.commissionBasis
+        // …and an extended-hours order keeps working until its own session's after-hours end.
+        if req.extendedHours && !orders[newID].status.isFinal { orders[newID].extendedHoursUntil = old.extendedHoursUntil }
         if router != nil { route(.replace(old: id, new: newID)) }
         return newID
     }
