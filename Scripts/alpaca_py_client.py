@@ -108,6 +108,37 @@ trading.close_all_positions(cancel_orders=True)
 advance(1)
 check("close all positions", trading.get_all_positions() == [])
 
+# Fill-or-kill, auction windows and extended hours (the clock is in regular hours: 09:3x New York).
+price = float(trading.get_order_by_id(market.id).filled_avg_price)
+fok_fills = trading.submit_order(LimitOrderRequest(symbol="SPY", qty=1, side=OrderSide.BUY, time_in_force=TimeInForce.FOK,
+                                                   limit_price=round(price * 1.5, 2)))
+fok_kills = trading.submit_order(LimitOrderRequest(symbol="SPY", qty=1, side=OrderSide.BUY, time_in_force=TimeInForce.FOK,
+                                                   limit_price=round(price * 0.5, 2)))
+on_close = trading.submit_order(LimitOrderRequest(symbol="SPY", qty=1, side=OrderSide.BUY, time_in_force=TimeInForce.CLS,
+                                                  limit_price=round(price * 0.5, 2)))
+check("cls limit order (limit-on-close) accepted", on_close.status.value in ("new", "accepted") and on_close.time_in_force.value == "cls")
+advance(1)
+check("fok filled whole on its first bar", trading.get_order_by_id(fok_fills.id).status.value == "filled")
+check("fok not reached is canceled, nothing filled",
+      trading.get_order_by_id(fok_kills.id).status.value == "canceled" and float(trading.get_order_by_id(fok_kills.id).filled_qty) == 0)
+try:
+    trading.submit_order(MarketOrderRequest(symbol="SPY", qty=1, side=OrderSide.BUY, time_in_force=TimeInForce.OPG))
+    check("opg after 09:28 is refused", False)
+except APIError as e:
+    check("opg after 09:28 is refused with 422", e.status_code == 422 and "opg" in str(e))
+try:
+    trading.submit_order(MarketOrderRequest(symbol="SPY", qty=1, side=OrderSide.BUY, time_in_force=TimeInForce.DAY,
+                                            extended_hours=True))
+    check("extended hours market order is refused", False)
+except APIError as e:
+    check("extended hours market order is refused with 422", e.status_code == 422 and "only type" in str(e))
+extended = trading.submit_order(LimitOrderRequest(symbol="SPY", qty=1, side=OrderSide.BUY, time_in_force=TimeInForce.DAY,
+                                                  limit_price=round(price * 0.5, 2), extended_hours=True))
+check("extended hours day limit order accepted", extended.extended_hours is True)
+trading.cancel_orders()
+trading.close_all_positions(cancel_orders=True)
+advance(1)
+
 time.sleep(0.5)
 mine = [e for e, oid in events if oid == str(market.id)]
 check("trade_updates: new then fill for the market order", mine[:2] == ["new", "fill"])

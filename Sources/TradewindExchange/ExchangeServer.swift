@@ -41,6 +41,12 @@ public struct ExchangeServer: Sendable {
             return AlpacaReply.json(ClockAdvance(played: played, stepsPlayed: market.stepsPlayed, finished: market.finished,
                                                  now: AlpacaJSON.time(market.now)))
         }
+        // The data-stream clients subscribed to something and the trade_updates events published so far: a lockstep
+        // driver waits for its trader's subscription, a trader (`trade --lockstep`) for every event before a bar.
+        router.get("/tradewind/streams") { _, _ in
+            AlpacaReply.json(ExchangeStreams(dataSubscribers: market.dataStreamSubscribers,
+                                             tradeUpdatesPublished: market.tradeUpdatesPublished))
+        }
         router.post("/tradewind/faults/drop-data-streams") { _, _ in
             AlpacaReply.json(["dropped": market.dropDataStreams()])
         }

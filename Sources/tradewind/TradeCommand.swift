@@ -59,6 +59,10 @@ struct TradeRunCommand: AsyncParsableCommand {
     @Option(help: "Annual risk-free rate for Sharpe/Sortino (fraction).") var riskFree: Double = 0
     @Flag(help: "Print JSON.") var json = false
     @Option(help: "Write the trades as CSV to this file.") var trades: String?
+    @Flag(help: "With --broker alpaca against `tradewind exchange serve`: before each bar, wait until every trade_updates event the exchange published has arrived, so fills are booked on the bar a backtest books them.")
+    var lockstep = false
+    @Option(help: "Rewrite this file with the run's status as JSON (steps, latest bar, equity, positions, orders sent) after each batch of bars.")
+    var statusFile: String?
 
     func run() async throws {
         do {
@@ -69,6 +73,9 @@ struct TradeRunCommand: AsyncParsableCommand {
                 throw ValidationError("--live: the paper broker trades no money; --live applies to a real broker account (with --confirm-live)")
             }
             if confirmLive && !live { throw ValidationError("--confirm-live is only meaningful with --live") }
+            if lockstep && (broker != "alpaca" || live) {
+                throw ValidationError("--lockstep applies to --broker alpaca against `tradewind exchange serve` (not --live)")
+            }
             if live && !confirmLive { throw ValidationError("--live trades real money: add --confirm-live to confirm") }
             let spec = try FeedSpec(parsing: feed)
             let replaySpeed = try ReplayFeed.Speed(parsing: speed)
@@ -101,7 +108,7 @@ struct TradeRunCommand: AsyncParsableCommand {
                 }
                 return WebhookNotifier(url: url, format: kind)
             }
-            let display = StatusDisplay()
+            let display = StatusDisplay(file: statusFile)
             let result: BacktestResult
             if case .alpaca(let dataFeed) = spec {
                 let account = try AlpacaAccountSettings(environment: ProcessInfo.processInfo.environment, live: live)
@@ -115,6 +122,7 @@ struct TradeRunCommand: AsyncParsableCommand {
                     try descriptor.stream(parameters, setup)
                 }
                 runtime.onBatch = { display.show($0) }
+                if lockstep { runtime.beforeBatch = { try await broker.catchUpWithExchange() } }
                 let interrupt = DispatchSource.makeSignalSource(signal: SIGINT, queue: .global())
                 signal(SIGINT, SIG_IGN)
                 interrupt.setEventHandler { feed.stop() }
@@ -221,8 +229,10 @@ final class StatusDisplay: @unchecked Sendable {
     private var lastLine = ContinuousClock.now - .seconds(10)
     private let requested = SignalFlag()
     private var source: (any DispatchSourceSignal)?
+    private let file: String?
 
-    init() {
+    init(file: String? = nil) {
+        self.file = file
         signal(SIGQUIT, SIG_IGN)
         let s = DispatchSource.makeSignalSource(signal: SIGQUIT, queue: .global())
         s.setEventHandler { [requested] in requested.value.store(true, ordering: .relaxed) }
@@ -231,6 +241,7 @@ final class StatusDisplay: @unchecked Sendable {
     }
 
     func show(_ status: RuntimeStatus) {
+        if let file { try? status.json.write(toFile: file, atomically: true, encoding: .utf8) }
         if requested.value.exchange(false, ordering: .relaxed) {
             FileHandle.standardError.write(Data(("\n" + status.fullText + "\n").utf8))
         }

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 import TradewindAlpaca
+import TradewindCore
 import TradewindEngine
 import TradewindLive
 import TradewindProviders
@@ -46,7 +47,8 @@ import TradewindProviders
         let cases: [(OrderType, TimeInForce)] = [
             (.market, .day), (.limit(10.5), .gtc), (.stop(9), .ioc), (.stopLimit(stop: 9, limit: 8.5), .day),
             (.trailingStop(.amount(0.25)), .gtc), (.trailingStop(.percent(0.05)), .gtc), (.marketOnOpen, .day),
-            (.marketOnClose, .day),
+            (.marketOnClose, .day), (.limitOnOpen(10.25), .day), (.limitOnClose(11), .day), (.limit(10.5), .fok),
+            (.market, .fok),
         ]
         for (type, tif) in cases {
             let o = BrokerOrder(clientOrderID: "c1", symbol: "SPY",
@@ -55,9 +57,46 @@ import TradewindProviders
             let back = try wire.parsed(defaultClientOrderID: "x")
             #expect(back.order == o, "\(type) \(tif): \(wire)")
         }
+        let loo = try AlpacaOrderRequest(BrokerOrder(clientOrderID: "c2", symbol: "SPY", request: OrderRequest(
+            symbol: 0, side: .buy, type: .limitOnOpen(10.25), size: .units(1), timeInForce: .day)))
+        #expect(loo.type == "limit" && loo.timeInForce == "opg" && loo.limitPrice == "10.25")
+        let extended = BrokerOrder(clientOrderID: "c3", symbol: "SPY", request: OrderRequest(
+            symbol: 0, side: .buy, type: .limit(10), size: .units(1), timeInForce: .day, extendedHours: true))
+        let extendedWire = try AlpacaOrderRequest(extended)
+        #expect(extendedWire.extendedHours == true)
+        #expect(try extendedWire.parsed(defaultClientOrderID: "x").order == extended)
         #expect(AlpacaJSON.decimal(150.25) == "150.25")
         #expect(AlpacaJSON.decimal(100) == "100")
         #expect(AlpacaJSON.decimal(0.0001) == "0.0001")
+    }
+
+    @Test func extendedHoursAndAuctionOrdersAreRefusedAsAlpacaRefusesThem() {
+        func refusal(_ r: AlpacaOrderRequest) -> AlpacaOrderRejection? {
+            do { _ = try r.parsed(defaultClientOrderID: "x"); return nil } catch { return error }
+        }
+        let market = refusal(AlpacaOrderRequest(symbol: "SPY", qty: "1", side: "buy", type: "market", timeInForce: "day",
+                                                extendedHours: true))
+        #expect(market?.code == 40010001 && market?.message == "only type=\"limit\" is allowed for extended hours orders")
+        let gtc = refusal(AlpacaOrderRequest(symbol: "SPY", qty: "1", side: "buy", type: "limit", timeInForce: "gtc",
+                                             limitPrice: "10", extendedHours: true))
+        #expect(gtc?.code == 40010001 && gtc?.field == "extended_hours")
+        let stopOnOpen = refusal(AlpacaOrderRequest(symbol: "SPY", qty: "1", side: "buy", type: "stop", timeInForce: "opg",
+                                                    stopPrice: "10"))
+        #expect(stopOnOpen?.field == "time_in_force")
+        // Windows (New York time, 2024-03-04, an NYSE session): opg refused 09:28–19:00, cls 15:50–19:00.
+        let d = CivilDate(year: 2024, month: 3, day: 4)!
+        func at(_ h: Int, _ m: Int) -> UnixNanos { ZoneRules.newYork.instant(d, hour: h, minute: m) }
+        let opg = AlpacaOrderRequest(symbol: "SPY", qty: "1", side: "buy", type: "market", timeInForce: "opg")
+        let cls = AlpacaOrderRequest(symbol: "SPY", qty: "1", side: "buy", type: "limit", timeInForce: "cls", limitPrice: "10")
+        #expect(opg.auctionWindowProblem(at: at(9, 27)) == nil)
+        #expect(opg.auctionWindowProblem(at: at(9, 28))?.field == "time_in_force")
+        #expect(opg.auctionWindowProblem(at: at(18, 59)) != nil)
+        #expect(opg.auctionWindowProblem(at: at(19, 0)) == nil)
+        #expect(cls.auctionWindowProblem(at: at(15, 49)) == nil)
+        #expect(cls.auctionWindowProblem(at: at(15, 50)) != nil)
+        #expect(cls.auctionWindowProblem(at: at(19, 0)) == nil)
+        // A Saturday has no auction to miss.
+        #expect(opg.auctionWindowProblem(at: ZoneRules.newYork.instant(CivilDate(year: 2024, month: 3, day: 9)!, hour: 12, minute: 0)) == nil)
     }
 
     @Test func theTradeUpdatesStreamIsTheTradingHostsStreamPath() {

@@ -102,7 +102,9 @@ import TradewindProviders
                                    limitPrice: "501", stopPrice: "500"),
                 AlpacaOrderRequest(symbol: "AAA", qty: "1", side: "sell", type: "trailing_stop", timeInForce: "gtc",
                                    trailPercent: "5"),
-                AlpacaOrderRequest(symbol: "AAA", notional: "250", side: "buy", type: "market", timeInForce: "opg"),
+                AlpacaOrderRequest(symbol: "AAA", notional: "250", side: "buy", type: "market", timeInForce: "cls"),
+                AlpacaOrderRequest(symbol: "AAA", qty: "1", side: "buy", type: "limit", timeInForce: "cls", limitPrice: "10"),
+                AlpacaOrderRequest(symbol: "AAA", qty: "1", side: "buy", type: "limit", timeInForce: "fok", limitPrice: "10"),
             ]
             for r in requests { #expect(try await c.submit(r).status == "new", "\(r.type) \(r.timeInForce)") }
             let cancelled = try await c.cancelAll()

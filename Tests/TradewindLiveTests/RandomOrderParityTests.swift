@@ -40,11 +40,12 @@ import TradewindLive
             let types: [OrderType] = [.market, .limit(side == .buy ? c - away : c + away), .stop(side == .buy ? c + away : c - away),
                                       .stopLimit(stop: side == .buy ? c + away : c - away, limit: c),
                                       .trailingStop(next(2) == 0 ? .percent(0.01 + Double(next(5)) / 100) : .amount(away + 0.5)),
-                                      .marketOnClose, .marketOnOpen]
+                                      .marketOnClose, .marketOnOpen, .limitOnClose(side == .buy ? c + away : c - away),
+                                      .limitOnOpen(side == .buy ? c - away : c + away)]
             let sizes: [OrderSize] = [.units(Double(1 + next(50))), .notional(Double(1_000 + next(20_000))),
                                       .equityFraction(Double(1 + next(30)) / 100), .closePosition, .allAvailable,
                                       .notionalOrAvailable(Double(5_000 + next(50_000)))]
-            let tif = TimeInForce.allCases[next(3)]
+            let tif = TimeInForce.allCases[next(TimeInForce.allCases.count)]
             let request = OrderRequest(symbol: s, side: side, type: types[next(types.count)], size: sizes[next(sizes.count)],
                                        timeInForce: tif, tag: "r\(next(5))")
             switch next(10) {

@@ -5,9 +5,12 @@ import TradewindLive
 public struct AlpacaOrderRejection: Error, Sendable, Hashable, CustomStringConvertible {
     public let field: String
     public let message: String
-    public init(_ field: String, _ message: String) {
+    /// Alpaca's error code for it (42210000, or 40010001 for the extended-hours rules, as Alpaca answers them).
+    public let code: Int
+    public init(_ field: String, _ message: String, code: Int = 42210000) {
         self.field = field
         self.message = message
+        self.code = code
     }
     public var description: String { message }
 }
@@ -22,8 +25,9 @@ public struct ParsedAlpacaOrder: Sendable, Hashable {
 }
 
 extension AlpacaOrderRequest {
-    /// The request as the runtime's order: every type, size and time in force Alpaca documents that the paper
-    /// venue models (`opg`/`cls` become market-on-open/-close; `fok` and limit-on-open/-close are refused by name).
+    /// The request as the runtime's order: every type, size and time in force Alpaca documents (`opg`/`cls` with a
+    /// market or limit order become market-/limit-on-open and -on-close; `fok` is the engine's fill-or-kill;
+    /// `extended_hours` only on a simple `day` limit order, refused otherwise with Alpaca's message and code).
     public func parsed(defaultClientOrderID: String) throws(AlpacaOrderRejection) -> ParsedAlpacaOrder {
         guard !symbol.isEmpty else { throw AlpacaOrderRejection("symbol", "symbol is required") }
         let side: OrderSide
@@ -66,18 +70,33 @@ extension AlpacaOrderRequest {
         case "day": tif = .day
         case "gtc": tif = .gtc
         case "ioc": tif = .ioc
+        case "fok": tif = .fok
         case "opg", "cls":
-            guard case .market = orderType else {
-                throw AlpacaOrderRejection("time_in_force", "time_in_force \(timeInForce) is accepted here for market orders only")
+            switch (orderType, timeInForce) {
+            case (.market, "opg"): orderType = .marketOnOpen
+            case (.market, _): orderType = .marketOnClose
+            case (.limit(let p), "opg"): orderType = .limitOnOpen(p)
+            case (.limit(let p), _): orderType = .limitOnClose(p)
+            default:
+                throw AlpacaOrderRejection("time_in_force", "time_in_force \(timeInForce) is accepted for market and limit orders only, not \(type)")
             }
-            orderType = timeInForce == "opg" ? .marketOnOpen : .marketOnClose
             tif = .day
-        case "fok":
-            throw AlpacaOrderRejection("time_in_force", "time_in_force fok is not supported by this exchange; use ioc, day or gtc")
         default:
             throw AlpacaOrderRejection("time_in_force", "time_in_force '\(timeInForce)' is invalid; expected day, gtc, opg, cls, ioc or fok")
         }
-        let request = OrderRequest(symbol: 0, side: side, type: orderType, size: size, timeInForce: tif)
+        let extended = extendedHours ?? false
+        if extended {
+            guard type == "limit" else {
+                throw AlpacaOrderRejection("extended_hours", "only type=\"limit\" is allowed for extended hours orders", code: 40010001)
+            }
+            guard timeInForce == "day" else {
+                throw AlpacaOrderRejection("extended_hours", "only time_in_force=\"day\" is allowed for extended hours orders", code: 40010001)
+            }
+            guard (orderClass ?? "simple") == "simple" || orderClass == "" else {
+                throw AlpacaOrderRejection("extended_hours", "extended hours are not supported for \(orderClass ?? "") orders; extended_hours must be false or omitted", code: 40010001)
+            }
+        }
+        let request = OrderRequest(symbol: 0, side: side, type: orderType, size: size, timeInForce: tif, extendedHours: extended)
         let order = BrokerOrder(clientOrderID: clientOrderId ?? defaultClientOrderID, symbol: symbol.uppercased(), request: request)
         let cls = orderClass ?? "simple"
         let tp = try takeProfit.map { t throws(AlpacaOrderRejection) in try price("take_profit.limit_price", t.limitPrice) }
@@ -121,6 +140,8 @@ extension AlpacaOrderRequest {
         case .trailingStop(.percent(let p)): type = "trailing_stop"; trailPercent = AlpacaJSON.decimal(p * 100)
         case .marketOnOpen: tif = "opg"
         case .marketOnClose: tif = "cls"
+        case .limitOnOpen(let p): type = "limit"; limit = AlpacaJSON.decimal(p); tif = "opg"
+        case .limitOnClose(let p): type = "limit"; limit = AlpacaJSON.decimal(p); tif = "cls"
         case .openIf:
             throw .unsupportedOrder("order \(order.clientOrderID): open-if orders have no Alpaca equivalent")
         }
@@ -133,7 +154,7 @@ extension AlpacaOrderRequest {
         }
         self.init(symbol: order.symbol, qty: qty, notional: notional, side: r.side.rawValue, type: type, timeInForce: tif,
                   limitPrice: limit, stopPrice: stop, trailPrice: trailPrice, trailPercent: trailPercent,
-                  clientOrderId: order.clientOrderID)
+                  extendedHours: r.extendedHours ? true : nil, clientOrderId: order.clientOrderID)
     }
 }
 
@@ -183,5 +204,6 @@ extension AlpacaOrder {
         stopPrice = r.stopPrice
         trailPrice = r.trailPrice
         trailPercent = r.trailPercent
+        extendedHours = order.request.extendedHours
     }
 }

@@ -70,12 +70,26 @@ public enum OrderType: Sendable, Hashable {
     case marketOnOpen
     /// Fills at the closing price of the last bar of the session in which it becomes active.
     case marketOnClose
+    /// Limit-on-open (Alpaca's `opg` with a limit price): on the next session's first bar, fills at the open when
+    /// the open is at `price` or better (unslipped, as a limit); otherwise expires there, unfilled.
+    case limitOnOpen(Double)
+    /// Limit-on-close (Alpaca's `cls` with a limit price): at the close of the last bar of the session in which it
+    /// becomes active, fills at that close when it is at `price` or better; otherwise expires there, unfilled.
+    case limitOnClose(Double)
     /// A conditional market-on-open: decided on one bar only, the first active bar starting at or after
     /// `condition.barStart` (the first active bar when that is nil; earlier bars are skipped). On that bar it
     /// fills at the open (slippage applied, as a market order) when the bar starts exactly at `barStart` (if
     /// given) and the open satisfies the condition's bounds; otherwise it expires there without filling.
     /// E.g. "buy at the 10:00 open if it opens above 101.5": `.openIf(OpenCondition(above: 101.5, barStart: t1000))`.
     case openIf(OpenCondition)
+
+    /// True for the orders that trade only at a session's closing price (market- and limit-on-close).
+    @inlinable public var tradesAtClose: Bool {
+        switch self {
+        case .marketOnClose, .limitOnClose: return true
+        default: return false
+        }
+    }
 
     /// Short human name used in logs and CSV exports.
     public var name: String {
@@ -87,6 +101,8 @@ public enum OrderType: Sendable, Hashable {
         case .trailingStop: return "trailing-stop"
         case .marketOnOpen: return "market-on-open"
         case .marketOnClose: return "market-on-close"
+        case .limitOnOpen: return "limit-on-open"
+        case .limitOnClose: return "limit-on-close"
         case .openIf: return "open-if"
         }
     }
@@ -98,8 +114,12 @@ public enum OrderType: Sendable, Hashable {
 ///   bar works during the next session only; an intraday order placed at 10:00 works until that session closes).
 /// * `gtc`: until filled or cancelled.
 /// * `ioc`: on the first bar on which it is active only; any unfilled remainder is cancelled (status `expired`).
+/// * `fok`: fill or kill: on the first bar on which it is active, the whole quantity in one fill or nothing; when
+///   the bar does not reach it, or the volume cap would leave part of it unfilled, it is cancelled (`cancelled`),
+///   never partially filled. (Alpaca's `opg`/`cls` are the order types `marketOnOpen`/`limitOnOpen` and
+///   `marketOnClose`/`limitOnClose` with `day`.)
 public enum TimeInForce: String, Sendable, Hashable, Codable, CaseIterable {
-    case day, gtc, ioc
+    case day, gtc, ioc, fok
 }
 
 /// How much an order trades. Sizes other than `units` are converted to a quantity at fill time, at the fill price.
@@ -159,15 +179,21 @@ public struct OrderRequest: Sendable, Hashable {
     public var timeInForce: TimeInForce
     /// Free text carried into the order log and trades (e.g. "entry", "take-profit").
     public var tag: String
+    /// Also works in the pre-market (04:00 to the open) and after-hours (the close to 20:00, 17:00 after an early
+    /// close) of intraday data, local time of the session policy: Alpaca's `extended_hours`. Only a `day` limit
+    /// order may ask for it (others are rejected); it then works until its session's after-hours end instead of
+    /// the regular close. Needs a session policy with regular hours (a calendar or `hours`).
+    public var extendedHours: Bool
 
     public init(symbol: Int, side: OrderSide, type: OrderType = .market, size: OrderSize,
-                timeInForce: TimeInForce = .gtc, tag: String = "") {
+                timeInForce: TimeInForce = .gtc, tag: String = "", extendedHours: Bool = false) {
         self.symbol = symbol
         self.side = side
         self.type = type
         self.size = size
         self.timeInForce = timeInForce
         self.tag = tag
+        self.extendedHours = extendedHours
     }
 
     public static func buy(_ symbol: Int, _ size: OrderSize, _ type: OrderType = .market,
@@ -210,6 +236,8 @@ public struct Order: Sendable, Hashable {
     public var trailStop: Double
     /// The reason of the last rejection/cancellation/expiry.
     public var reason: String
+    /// Extended-hours orders: the end of the after-hours window they work until (`.max` for other orders).
+    public var extendedHoursUntil: UnixNanos = .max
     /// What this order, with the orders it replaced, has traded and paid in commission (per-order fees).
     var commissionBasis = CommissionBasis()
 

@@ -63,6 +63,10 @@ extension SimulationContext {
             var maxQ = cap * market.volume[s][Int(currentRow[s])]
             if config.wholeShares { maxQ = maxQ.rounded(.down) }
             if q > maxQ { q = maxQ }
+            if orders[id].request.timeInForce == .fok && q < total * (1 - 1e-12) {
+                finish(id, .cancelled, reason: "FOK: the volume cap allows \(fmt(max(q, 0))) of \(fmt(total)) on this bar; nothing filled")
+                return
+            }
             if !(q > 0) { return }  // nothing can trade on this bar; the order keeps working
         }
         let commission = fillCommission(id, quantity: q, price: price)

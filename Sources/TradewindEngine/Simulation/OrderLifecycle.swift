@@ -11,6 +11,10 @@ extension SimulationContext {
             submittedAt: now, submittedStep: step, activeSince: parent == nil ? step + 1 : Int.max,
             remainingQuantity: nil, trailExtreme: .nan, trailStop: .nan, reason: "")
         let invalid = validationProblem(request, hasParent: parent != nil)
+        if invalid == nil && request.extendedHours {
+            order.extendedHoursUntil = config.session.extendedHoursEnd(forOrderPlacedAt: now)
+            extendedHoursOrders += 1
+        }
         if invalid == nil, case .trailingStop(let offset) = request.type, request.symbol < market.symbolCount {
             let ref = close(request.symbol)
             order.trailExtreme = ref
@@ -34,7 +38,8 @@ extension SimulationContext {
             finish(id, .expired, reason: "\(request.timeInForce.rawValue) order placed after the session's last bar")
             return id
         }
-        if parent == nil && step >= 0 && eventInstant == nil && rejectsOutsideHours && !isInSession {
+        if parent == nil && step >= 0 && eventInstant == nil && rejectsOutsideHours && !isInSession
+            && !(request.extendedHours && isExtendedHours(step: step)) {
             finish(id, .rejected, reason: "submitted outside regular trading hours (session policy: reject)")
             return id
         }
@@ -61,11 +66,20 @@ extension SimulationContext {
         case .trailingStop(.amount(let a)): if let e = positive(a, "trailing amount") { return e }
         case .trailingStop(.percent(let p)):
             if !(p > 0 && p < 1) { return "trailing percent must be a fraction in (0, 1), got \(p)" }
+        case .limitOnOpen(let p), .limitOnClose(let p): if let e = positive(p, "limit price") { return e }
         case .openIf(let c):
             if [c.above, c.atLeast, c.below, c.atMost].contains(where: \.isNaN) {
                 return "open-if bounds must be numbers (use ±infinity for none), got \(c.description) with a NaN"
             }
         default: break
+        }
+        if r.extendedHours {
+            guard case .limit = r.type, r.timeInForce == .day else {
+                return "extended-hours orders must be DAY limit orders; got a \(r.timeInForce.rawValue) \(r.type.name) order"
+            }
+            guard config.session.calendar != nil || config.session.hours != nil else {
+                return "extended-hours orders need regular hours to be defined (session policy with a calendar or hours, e.g. --session nyse)"
+            }
         }
         switch r.size {
         case .units(let q): if !hasParent, let e = positive(q, "quantity") { return e }

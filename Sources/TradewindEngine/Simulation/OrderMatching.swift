@@ -9,11 +9,14 @@ struct Hit {
 }
 
 extension SimulationContext {
-    /// Matches the live orders of every symbol that has a bar at this step against that bar (before `onBar`).
-    func matchOrders() {
+    /// Matches the live orders of every symbol that has a bar at this step against that bar (before `onBar`); on a
+    /// pre-market or after-hours bar (`extendedHoursOnly`) only the extended-hours orders.
+    func matchOrders(extendedHoursOnly: Bool = false) {
         let f = market.flags[step]
         if market.symbolCount == 1 {
-            if hasBar(0) { matchOrders(symbol: 0, sessionFirst: f & MarketColumns.sessionFirst != 0) }
+            if hasBar(0) {
+                matchOrders(symbol: 0, sessionFirst: f & MarketColumns.sessionFirst != 0, extendedHoursOnly: extendedHoursOnly)
+            }
             return
         }
         var symbolsWithOrders: [Int] = []
@@ -21,11 +24,11 @@ extension SimulationContext {
             symbolsWithOrders.append(orders[id].symbol)
         }
         for s in symbolsWithOrders where hasBar(s) {
-            matchOrders(symbol: s, sessionFirst: f & MarketColumns.sessionFirst != 0)
+            matchOrders(symbol: s, sessionFirst: f & MarketColumns.sessionFirst != 0, extendedHoursOnly: extendedHoursOnly)
         }
     }
 
-    private func matchOrders(symbol s: Int, sessionFirst: Bool) {
+    private func matchOrders(symbol s: Int, sessionFirst: Bool, extendedHoursOnly: Bool) {
         let row = Int(currentRow[s])
         let o = market.open[s][row], h = market.high[s][row], l = market.low[s][row], c = market.close[s][row]
         let path = BarPath(open: o, high: h, low: l, close: c, policy: config.intrabar, position: quantity[s])
@@ -40,7 +43,8 @@ extension SimulationContext {
             candidateScratch = candidates
             hitScratch = hits
         }
-        for id in liveOrders where orders[id].symbol == s && orders[id].activeSince <= step && orders[id].status != .held {
+        for id in liveOrders where orders[id].symbol == s && orders[id].activeSince <= step && orders[id].status != .held
+            && (!extendedHoursOnly || orders[id].request.extendedHours) {
             candidates.append(id)
         }
         for id in candidates {
@@ -48,7 +52,7 @@ extension SimulationContext {
                 orders[id].status = .working
                 logEvent(id, .working, quantity: 0, price: 0, reason: "")
             }
-            if orders[id].type == .marketOnClose { continue }
+            if orders[id].type.tradesAtClose { continue }
             if case .trailingStop = orders[id].type, orders[id].trailStop.isNaN {
                 // Submitted before the symbol's first bar: start trailing from this open.
                 initialiseTrail(id, reference: o)
@@ -78,10 +82,36 @@ extension SimulationContext {
                 : "open-if: open \(o) does not satisfy \(condition.description)"
             finish(id, .expired, reason: why)
         }
-        // IOC: whatever did not fill on its first bar expires.
-        for id in candidates where !orders[id].status.isFinal && orders[id].request.timeInForce == .ioc
-            && orders[id].type != .marketOnClose {
-            finish(id, .expired, reason: "IOC: not (fully) filled on its first bar")
+        // Limit-on-open orders live for the session's opening bar only.
+        if sessionFirst {
+            for id in candidates where !orders[id].status.isFinal {
+                guard case .limitOnOpen(let limit) = orders[id].type else { continue }
+                finish(id, .expired, reason: "limit-on-open: the open \(fmt(o)) does not reach the limit \(fmt(limit))")
+            }
+        }
+        // IOC: whatever did not fill on its first bar expires; FOK: an order not filled on it is cancelled.
+        for id in candidates where !orders[id].status.isFinal && !orders[id].type.tradesAtClose {
+            switch orders[id].request.timeInForce {
+            case .ioc: finish(id, .expired, reason: "IOC: not (fully) filled on its first bar")
+            case .fok: finish(id, .cancelled, reason: "FOK: not filled on its first bar")
+            case .day, .gtc: break
+            }
+        }
+    }
+
+    /// True when step `i` is a pre-market or after-hours bar of intraday data (out of regular hours, in the
+    /// extended hours of a trading day).
+    func isExtendedHours(step i: Int) -> Bool {
+        guard market.intraday, market.flags[i] & MarketColumns.inSession == 0 else { return false }
+        let t = market.time[i]
+        return config.session.extendedTradingDay(containing: t)?.isExtendedHours(t) ?? false
+    }
+
+    /// Extended-hours orders whose after-hours ended before this bar expire (DAY, extended).
+    func expireExtendedHoursOrders() {
+        for id in liveOrders where orders[id].request.extendedHours && !orders[id].status.isFinal
+            && time >= orders[id].extendedHoursUntil {
+            finish(id, .expired, reason: "DAY extended-hours order: the after-hours session ended")
         }
     }
 
@@ -100,7 +130,10 @@ extension SimulationContext {
             return Hit(position: 0, price: o, slipped: true, id: id)
         case .marketOnOpen:
             return sessionFirst ? Hit(position: 0, price: o, slipped: true, id: id) : nil
-        case .marketOnClose:
+        case .limitOnOpen(let limit):
+            guard sessionFirst, buy ? o <= limit : o >= limit else { return nil }
+            return Hit(position: 0, price: o, slipped: false, id: id)
+        case .marketOnClose, .limitOnClose:
             return nil
         case .openIf(let condition):
             guard !condition.waits(barStartingAt: time) else { return nil }

@@ -68,6 +68,8 @@ public final class SimulationContext: TradingContext {
     @exclusivity(unchecked) var scheduleCount = 0
     @exclusivity(unchecked) var sessions: [(day: Int64, session: TradingSession)]?
     @exclusivity(unchecked) var eventInstant: UnixNanos?
+    /// Extended-hours orders accepted so far (the pre-market and after-hours work is skipped while there are none).
+    @exclusivity(unchecked) var extendedHoursOrders = 0
     /// True while a session's remaining events run after its last bar: day and IOC orders they place expire at once.
     @exclusivity(unchecked) @usableFromInline var afterSessionsLastBar = false
     /// Where orders execute: nil when this context simulates them (backtests, the paper venue); a router when an
@@ -302,6 +304,8 @@ public final class SimulationContext: TradingContext {
         let newID = enqueue(req, parent: wasHeld ? old.parent : nil, oco: old.ocoGroup, replaces: id)
         // The replacement continues the order: fees charged once per order are not charged again.
         orders[newID].commissionBasis = old.commissionBasis
+        // …and an extended-hours order keeps working until its own session's after-hours end.
+        if req.extendedHours && !orders[newID].status.isFinal { orders[newID].extendedHoursUntil = old.extendedHoursUntil }
         if router != nil { route(.replace(old: id, new: newID)) }
         return newID
     }

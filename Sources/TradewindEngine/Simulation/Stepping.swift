@@ -28,7 +28,14 @@ extension SimulationContext {
             accrueFinancing(days: Double(market.day[i] - market.day[i - 1]))
         }
         if f & MarketColumns.corporateAction != 0 { applyCorporateActions() }
-        if hot.pointee.liveOrders > 0 && f & MarketColumns.inSession != 0 && router == nil { matchOrders() }
+        if hot.pointee.liveOrders > 0 && router == nil {
+            if extendedHoursOrders > 0 { expireExtendedHoursOrders() }
+            if f & MarketColumns.inSession != 0 {
+                matchOrders()
+            } else if extendedHoursOrders > 0 && isExtendedHours(step: i) {
+                matchOrders(extendedHoursOnly: true)
+            }
+        }
         hot.pointee.beforeMatching = false
         if let maintenance = maintenanceMargin { checkMaintenance(maintenance) }
     }
@@ -56,21 +63,31 @@ extension SimulationContext {
         }
         let f = market.flags[step]
         if f & MarketColumns.sessionLast != 0 && (hot.pointee.liveOrders > 0 || flattenAtClose) {
-            for id in liveOrders where orders[id].type == .marketOnClose && orders[id].activeSince <= step
+            for id in liveOrders where orders[id].type.tradesAtClose && orders[id].activeSince <= step
                 && !orders[id].status.isFinal {
                 if orders[id].status == .submitted {
                     orders[id].status = .working
                     logEvent(id, .working, quantity: 0, price: 0, reason: "")
                 }
                 let c = close(orders[id].symbol)
-                if c.isFinite { execute(id, at: c, slipped: true) }
+                guard c.isFinite else { continue }
+                if case .limitOnClose(let limit) = orders[id].type {
+                    if orders[id].side == .buy ? c <= limit : c >= limit {
+                        execute(id, at: c, slipped: false)
+                    } else {
+                        finish(id, .expired, reason: "limit-on-close: the close \(fmt(c)) does not reach the limit \(fmt(limit))")
+                    }
+                } else {
+                    execute(id, at: c, slipped: true)
+                }
             }
             if flattenAtClose {
                 cancelAll(reason: "session close: flattening")
                 liquidateAll(tag: "session-flatten", reason: "flatten at session close")
             }
             for id in liveOrders where orders[id].request.timeInForce == .day && orders[id].activeSince <= step
-                && !orders[id].status.isFinal && orders[id].status != .held {
+                && !orders[id].status.isFinal && orders[id].status != .held
+                && !(orders[id].request.extendedHours && market.intraday) {
                 finish(id, .expired, reason: "DAY order: session closed")
             }
         }
@@ -113,6 +130,8 @@ extension SimulationContext {
         if let q = o.remainingQuantity { o.remainingQuantity = q * c }
         switch o.request.type {
         case .limit(let p): o.request.type = .limit(p / c)
+        case .limitOnOpen(let p): o.request.type = .limitOnOpen(p / c)
+        case .limitOnClose(let p): o.request.type = .limitOnClose(p / c)
         case .stop(let p): o.request.type = .stop(p / c)
         case .stopLimit(let sp, let lp): o.request.type = .stopLimit(stop: sp / c, limit: lp / c)
         case .trailingStop(.amount(let a)): o.request.type = .trailingStop(.amount(a / c))

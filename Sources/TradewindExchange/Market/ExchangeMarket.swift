@@ -78,10 +78,11 @@ public final class ExchangeMarket: Sendable {
     public var finished: Bool { book.withLock { $0.next >= replay.timeline.count } }
 
     /// The replay clock: the end of the latest bar played (the first bar's start before any).
-    public var now: UnixNanos {
-        book.withLock { b in
-            b.next == 0 ? (replay.timeline.first?.time ?? 0) : replay.timeline[b.next - 1].time + replay.interval.nominalNanos
-        }
+    public var now: UnixNanos { book.withLock { clock(afterSteps: $0.next) } }
+
+    /// The replay clock once `steps` steps were played.
+    private func clock(afterSteps steps: Int) -> UnixNanos {
+        steps == 0 ? (replay.timeline.first?.time ?? 0) : replay.timeline[steps - 1].time + replay.interval.nominalNanos
     }
 
     /// Plays the next `count` steps (fewer at the end of the replay): the paper venue matches its orders on each
@@ -135,7 +136,7 @@ public final class ExchangeMarket: Sendable {
         do {
             parsed = try request.parsed(defaultClientOrderID: "")
         } catch {
-            throw .invalid(error.message)
+            throw ExchangeFailure(422, error.code, error.message)
         }
         guard replay.symbols.contains(parsed.order.symbol) else {
             throw .invalid("asset \(parsed.order.symbol) is not tradable here; this exchange replays \(replay.symbols.joined(separator: ", "))")
@@ -148,6 +149,9 @@ public final class ExchangeMarket: Sendable {
             } else {
                 p.order = BrokerOrder(clientOrderID: Self.uuid(b.orders.count + 1, kind: 0xC000), symbol: p.order.symbol,
                                       request: p.order.request)
+            }
+            if let late = request.auctionWindowProblem(at: clock(afterSteps: b.next)) {
+                throw ExchangeFailure(422, late.code, late.message)
             }
             try b.checkBuyingPower(p.order)
             try b.record(.submit(request))

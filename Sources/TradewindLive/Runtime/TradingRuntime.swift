@@ -136,6 +136,10 @@ public final class TradingRuntime {
 
     /// Called with the status after each batch of feed steps (one step live; many when replaying at full speed).
     public var onBatch: ((RuntimeStatus) -> Void)?
+    /// Awaited before each batch of feed steps is processed (nil: nothing). `tradewind trade --lockstep` makes
+    /// it wait until the broker has every report its venue published, so that a run against `tradewind exchange`
+    /// books each fill on the bar a backtest books it although bars and reports come on two connections.
+    public var beforeBatch: (@Sendable () async throws -> Void)?
     /// Receives one line per skipped feed step (default: standard error).
     public var log: (String) -> Void = { FileHandle.standardError.write(Data(("tradewind trade: " + $0 + "\n").utf8)) }
 
@@ -171,6 +175,7 @@ public final class TradingRuntime {
 
     /// Processes a batch of feed steps, taking the broker's missed reports first when its connection was restored.
     func consume(_ batch: ArraySlice<FeedStep>, epoch: inout Int) async throws {
+        try await beforeBatch?()
         for step in batch {
             if broker.connectionEpoch != epoch {
                 // The connection was lost and restored: take the reports missed meanwhile, and check the broker's
