@@ -65,8 +65,6 @@ struct MLTrain: AsyncParsableCommand {
 
     func run() async throws {
         guard model == "universal-bigru" else { throw ValidationError("--model \(model): the only model is universal-bigru") }
-        let w = widths.split(separator: ",").compactMap { Int($0) }
-        guard w.count == 5 else { throw ValidationError("--widths \(widths): expected five comma-separated integers") }
         let method: SplitMethod
         switch split {
         case "time": method = .time(purgeGap: purgeGap)
@@ -75,8 +73,7 @@ struct MLTrain: AsyncParsableCommand {
         }
         let tables = try input.tables()
         let settings = UniversalTrainingSettings(
-            epochs: epochs, batchSize: batchSize, seed: seed,
-            architecture: .init(firstRecurrent: w[0], secondRecurrent: w[1], attentionUnits: w[2], firstDense: w[3], secondDense: w[4]))
+            epochs: epochs, batchSize: batchSize, seed: seed, architecture: try ModelWidths.architecture(widths))
         let run = try reportingModelErrors { () throws -> UniversalTrainingRun in
             let data = try UniversalDataset.prepare(tables, configuration: DatasetConfiguration(split: method))
             print("\(tables.count) symbols, \(data.training.count) training and \(data.validation.count) validation windows")

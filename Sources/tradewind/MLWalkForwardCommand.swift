@@ -28,8 +28,6 @@ struct MLWalkForward: ParsableCommand {
     @Option(help: "Window length (bars).") var window = 60
 
     func run() throws {
-        let w = widths.split(separator: ",").compactMap { Int($0) }
-        guard w.count == 5 else { throw ValidationError("--widths \(widths): expected five comma-separated integers") }
         var parameters: [String: String] = [:]
         for p in params {
             let kv = p.split(separator: "=", maxSplits: 1).map(String.init)
@@ -39,8 +37,7 @@ struct MLWalkForward: ParsableCommand {
         let spec: WalkForwardSpec
         do { spec = try WalkForwardSpec.parse(walkForward) } catch { throw ValidationError(error.description) }
         let settings = UniversalTrainingSettings(
-            epochs: epochs, batchSize: batchSize, seed: seed,
-            architecture: .init(firstRecurrent: w[0], secondRecurrent: w[1], attentionUnits: w[2], firstDense: w[3], secondDense: w[4]))
+            epochs: epochs, batchSize: batchSize, seed: seed, architecture: try ModelWidths.architecture(widths))
         guard input.threads >= 1 else { throw ValidationError("--threads must be at least 1") }
         BLASThreads.set(input.threads)
         let chosen = input.symbols == "all" ? nil : input.symbols.split(separator: ",").map { String($0) }

@@ -37,8 +37,8 @@ public enum ModelWalkForward {
     }
 
     /// Runs the walk-forward: for each fold of `spec` over the union of the series' dates, trains with `settings`
-    /// and `dataset` on the in-sample bars, then runs `strategy` (`ml-signal` or `ml-topk`, with `parameters`
-    /// besides `model`) on the test bars, preceded by the bars the model's first window needs.
+    /// and `dataset` on the in-sample bars (`ModelRetraining`), then runs `strategy` (`ml-signal` or `ml-topk`, with
+    /// `parameters` besides `model`) over the in-sample and test bars, of which only the test bars count.
     public static func run(_ data: MarketDataset, spec: WalkForwardSpec, settings: UniversalTrainingSettings,
                            dataset: DatasetConfiguration = DatasetConfiguration(), strategy: String = "ml-signal",
                            parameters: [String: String] = [:], catalog: StrategyCatalog = ModelStrategies.catalog,
@@ -54,24 +54,21 @@ public enum ModelWalkForward {
         }
         let scratch = FileManager.default.temporaryDirectory.appendingPathComponent("tw-walkforward-\(UUID().uuidString)").path
         defer { try? FileManager.default.removeItem(atPath: scratch) }
-        let lead = UniversalFeature.warmUp + dataset.window - 1
+        let retraining = ModelRetraining(settings: settings, dataset: dataset, directory: scratch)
         var out: [Fold] = [], equity: [EquityPoint] = []
         var capital = (strategy: 1.0, buyAndHold: 1.0)
         for fold in folds {
             let (trainFrom, trainThrough) = (axis[fold.train.lowerBound], axis[fold.train.upperBound - 1])
             let (testFrom, testThrough) = (axis[fold.test.lowerBound], axis[fold.test.upperBound - 1])
             // In-sample: only the window's bars.
-            let inSample = MarketDataset(data.series.compactMap { s in slice(s, from: trainFrom, through: trainThrough, lead: 0) })
-            let prepared = try UniversalDataset.prepare(UniversalFeatures.compute(inSample), configuration: dataset)
-            let model = try UniversalTraining.train(prepared, settings: settings).model
-            // Out-of-sample: the test bars, after the `lead` bars the first window reads.
-            let test = MarketDataset(data.series.compactMap { s in slice(s, from: testFrom, through: testThrough, lead: lead) })
+            let inSample = MarketDataset(data.series.compactMap { s in slice(s, from: trainFrom, through: trainThrough) })
+            let model = try retraining.train(inSample)
+            // Out-of-sample, as `tradewind optimize` trades a fold (`SymbolOptimizer.outOfSample`): one run over the
+            // in-sample, gap and test bars, of which only the test bars count; nothing after the test window is read.
+            let test = MarketDataset(data.series.compactMap { s in slice(s, from: trainFrom, through: testThrough) })
             guard !test.isEmpty else { continue }
-            let directory = scratch + "/fold-\(fold.index)"
-            try ModelArchive.makeDirectory(directory)
-            try model.save(stem: UniversalModel.stem(in: directory))
             var p = parameters
-            p["model"] = UniversalModel.stem(in: directory) + ".json"
+            p["model"] = try retraining.save(model)
             let result = try catalog.run(strategy, parameters: p, data: test, config: config)
             let windows = UniversalDataset.windows(try UniversalFeatures.compute(test), scaler: model.config.scaler,
                                                    configuration: model.config.dataset, from: testFrom, outcomeRequired: true)
@@ -101,10 +98,10 @@ public enum ModelWalkForward {
         return Report(folds: out, equity: equity)
     }
 
-    /// The bars of `series` dated `from`…`through`, preceded by up to `lead` earlier bars; nil when none.
-    static func slice(_ series: BarSeries, from: UnixNanos, through: UnixNanos, lead: Int) -> BarSeries? {
+    /// The bars of `series` dated `from`…`through`; nil when none.
+    static func slice(_ series: BarSeries, from: UnixNanos, through: UnixNanos) -> BarSeries? {
         guard let first = series.time.firstIndex(where: { $0 >= from }), let last = series.time.lastIndex(where: { $0 <= through }),
               first <= last else { return nil }
-        return series.slice(max(0, first - lead)..<(last + 1))
+        return series.slice(first..<(last + 1))
     }
 }
