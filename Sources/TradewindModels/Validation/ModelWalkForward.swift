@@ -21,6 +21,15 @@ public enum ModelWalkForward {
         /// The strategy's and equal-weight buy-and-hold's returns over the test window.
         public let strategyReturn: Double, buyAndHoldReturn: Double
         public let trades: Int
+        /// The same fold trained with the leaky random permutation split, when asked for.
+        public let randomSplit: RandomSplitComparison?
+    }
+
+    /// A fold's model trained the AI trading server's way (`SplitMethod.randomPermutation`) on the same in-sample
+    /// bars: the validation accuracy that split reports, and the model's accuracy on the fold's test windows.
+    public struct RandomSplitComparison: Sendable, Equatable {
+        public let validationAccuracy: Double
+        public let accuracy: Double
     }
 
     /// One point of the chained out-of-sample curves (both start at 1).
@@ -38,11 +47,12 @@ public enum ModelWalkForward {
 
     /// Runs the walk-forward: for each fold of `spec` over the union of the series' dates, trains with `settings`
     /// and `dataset` on the in-sample bars (`ModelRetraining`), then runs `strategy` (`ml-signal` or `ml-topk`, with
-    /// `parameters` besides `model`) over the in-sample and test bars, of which only the test bars count.
+    /// `parameters` besides `model`) over the in-sample and test bars, of which only the test bars count. With
+    /// `compareRandomSplit`, each fold also trains a model with the leaky random permutation split (`RandomSplitComparison`).
     public static func run(_ data: MarketDataset, spec: WalkForwardSpec, settings: UniversalTrainingSettings,
                            dataset: DatasetConfiguration = DatasetConfiguration(), strategy: String = "ml-signal",
                            parameters: [String: String] = [:], catalog: StrategyCatalog = ModelStrategies.catalog,
-                           config: BacktestConfig = BacktestConfig()) throws -> Report {
+                           config: BacktestConfig = BacktestConfig(), compareRandomSplit: Bool = false) throws -> Report {
         guard parameters["model"] == nil else {
             throw ModelError.invalidSetting(name: "model", value: parameters["model"] ?? "",
                                             expected: "no model parameter: each fold trains its own")
@@ -73,6 +83,16 @@ public enum ModelWalkForward {
             let windows = UniversalDataset.windows(try UniversalFeatures.compute(test), scaler: model.config.scaler,
                                                    configuration: model.config.dataset, from: testFrom, outcomeRequired: true)
             let evaluation = windows.count > 0 ? try UniversalEvaluation.evaluate(model, on: windows) : nil
+            var randomSplit: RandomSplitComparison?
+            if compareRandomSplit {
+                var leaky = dataset
+                leaky.split = .randomPermutation(seed: settings.seed)
+                let other = try ModelRetraining(settings: settings, dataset: leaky, directory: scratch).train(inSample)
+                let scored = UniversalDataset.windows(try UniversalFeatures.compute(test), scaler: other.config.scaler,
+                                                      configuration: other.config.dataset, from: testFrom, outcomeRequired: true)
+                randomSplit = RandomSplitComparison(validationAccuracy: other.config.validationMetrics["accuracy"] ?? .nan,
+                                                    accuracy: scored.count > 0 ? try UniversalEvaluation.evaluate(other, on: scored).accuracy : .nan)
+            }
             // Both curves from the last bar before the test window.
             let curve = result.equity
             guard let start = curve.time.lastIndex(where: { $0 < testFrom }) ?? curve.time.indices.first else { continue }
@@ -93,7 +113,7 @@ public enum ModelWalkForward {
             capital = (capital.strategy * (1 + strategyReturn), capital.buyAndHold * (1 + holdReturn))
             out.append(Fold(index: fold.index, trainFrom: trainFrom, trainThrough: trainThrough, testFrom: testFrom,
                             testThrough: testThrough, model: model, evaluation: evaluation, strategyReturn: strategyReturn,
-                            buyAndHoldReturn: holdReturn, trades: result.trades.count))
+                            buyAndHoldReturn: holdReturn, trades: result.trades.count, randomSplit: randomSplit))
         }
         return Report(folds: out, equity: equity)
     }
