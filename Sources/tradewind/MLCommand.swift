@@ -163,7 +163,10 @@ struct ContinualOptions: ParsableArguments {
                                                          activate: true)
                 print("deployed " + MLRegistryOptions.line(record) + "; `tradewind ml rollback` restores its parent")
             } else {
-                print("kept the current model")
+                let reason = ValidationGate.refusal(d)
+                let record = try await registry.register(outcome.candidate, name: name, datasetHash: ModelRegistryEntry.datasetHash(tables),
+                                                         activate: false, refusal: reason)
+                print("kept the current model; recorded the candidate as " + MLRegistryOptions.line(record))
             }
         }
     }
@@ -338,6 +341,7 @@ struct MLRegistryOptions: ParsableArguments {
         let day = { (t: UnixNanos) in String(ISO8601.utc(t).prefix(10)) }
         return "\(r.name) v\(r.version) sha256 \(r.sha256.prefix(12))… parent \(r.parentVersion.map { "v\($0)" } ?? "none"), "
             + "trained \(day(r.trainingFrom))…\(day(r.trainingThrough)), accuracy \(r.metrics["accuracy"].map { String(format: "%.4f", $0) } ?? "n/a")"
+            + (r.refusal.map { " — refused: " + $0 } ?? "")
     }
 }
 
