@@ -11,7 +11,7 @@
 // - `Ops/`: elementwise, reductions, matmul/bmm, concat/split/slice/gather/permute, softmax, activations,
 //   dropout, masking, fused LayerNorm, and the fused GRU/LSTM kernels (one GEMM for all time steps' inputs).
 // - `Layers/`: Dense, Embedding, LayerNorm, Dropout, GRU, LSTM (initial states, dropout between layers),
-//   Keras's reset-before GRU (`KerasGRU`, stacked and bidirectional), multi-head attention, Transformer encoder
+//   Keras's reset-before GRU (`KerasGRU`), multi-head attention, Transformer encoder
 //   layer, additive attention pooling, Time2Vec — each a value naming its weights as PyTorch's `state_dict`.
 // - `Losses/`, `Optimizers/` (SGD, Adam, AdamW, clipping, schedules, early stopping), `Training/` (the loop,
 //   callbacks, batched inference), `Serialization/` (safetensors + JSON config), `Benchmark/` (the universal
