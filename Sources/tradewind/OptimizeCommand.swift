@@ -149,7 +149,9 @@ struct OptimizeCommand: ParsableCommand {
         for note in prepared.notes { FileHandle.standardError.write(Data(("note: " + note + "\n").utf8)) }
         let (job, series, config) = (prepared.job, prepared.series, prepared.job.config)
 
-        let file = resume.map { JobFile(path: $0, key: prepared.key) }
+        // A retrained model's settings decide the results too: a job file of other settings is refused.
+        let key = prepared.key + (job.inSampleFit == nil ? "" : "|" + training.identity)
+        let file = resume.map { JobFile(path: $0, key: key) }
         let paths = try results.map { base in try Self.flagging { try ResultsTableWriter.symbolPaths(base: base, symbols: series.map(\.symbol)) } }
         let resultsPath: ((String) -> String?)? = paths.map { p in { p[$0] } }
 

@@ -14,6 +14,11 @@ struct FoldTrainingOptions: ParsableArguments {
     @Option(help: "ML strategies: where each fitted model is saved, as DIR/<hash>/universal.json (default: a folder in the temporary directory).")
     var foldModels: String?
 
+    /// The settings that decide a retrained model, for a resume file's job identity.
+    var identity: String {
+        "train_epochs=\(trainEpochs),train_batch_size=\(trainBatchSize),train_seed=\(trainSeed),train_widths=\(trainWidths),train_window=\(trainWindow)"
+    }
+
     /// The retraining these options describe.
     func retraining() throws -> ModelRetraining {
         let settings = UniversalTrainingSettings(epochs: trainEpochs, batchSize: trainBatchSize, seed: trainSeed,
