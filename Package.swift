@@ -24,7 +24,8 @@
 //   CTradewindKernels (its C gate loops, compiled per instruction set and picked at run time) only.
 //   TradewindModels (the models that trade: the 18 universal features, window datasets, the universal BiGRU's
 //   training, the ml-signal and ml-topk strategies, continual learning, model archives) sits on TradewindML and
-//   TradewindStrategies (and below) and TradewindOptimizer (the walk-forward folds it retrains a model in), with CZlib
+//   TradewindStrategies (and below) and TradewindOptimizer (the walk-forward folds it retrains a model in, and the
+//   `InSampleFit` it gives the optimizer) and TradewindReports (the model-evaluation report's input), with CZlib
 //   (CRC-32) and swift-crypto (SHA-256).
 //   TradewindBenchmarks and the `tradewind` executable sit on top of everything.
 import PackageDescription
@@ -87,7 +88,7 @@ let package = Package(
             name: "TradewindModels",
             dependencies: [
                 "TradewindCore", "TradewindData", "TradewindIndicators", "TradewindML", "TradewindEngine", "TradewindStrategies",
-                "TradewindOptimizer", "CZlib", .product(name: "Crypto", package: "swift-crypto"),
+                "TradewindOptimizer", "TradewindReports", "CZlib", .product(name: "Crypto", package: "swift-crypto"),
             ],
             swiftSettings: strict
         ),

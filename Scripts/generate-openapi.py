@@ -427,9 +427,10 @@ schemas["ModelVersion"] = obj({
     "metrics": {"type": "object", "additionalProperties": {"type": "number"},
                 "description": "Validation metrics of the restored epoch (accuracy, …) and validation_loss"},
     "training_from": time, "training_through": time, "bytes": {"type": "integer", "minimum": 0},
-    "active": {"type": "boolean"}, "created_at": time},
+    "active": {"type": "boolean"}, "created_at": time,
+    "refusal": nullable("string", description="Why the validation gate refused this candidate (never active); null when not refused")},
     ["name", "version", "sha256", "parent_version", "dataset_hash", "metrics", "training_from", "training_through", "bytes",
-     "active", "created_at"])
+     "active", "created_at", "refusal"])
 schemas["ModelHash"] = obj({"name": {"type": "string"}, "version": {"type": "integer"},
                             "sha256": {"type": "string", "pattern": "^[0-9a-f]{64}$"}, "created_at": time},
                            ["name", "version", "sha256", "created_at"])

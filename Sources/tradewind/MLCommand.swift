@@ -65,8 +65,6 @@ struct MLTrain: AsyncParsableCommand {
 
     func run() async throws {
         guard model == "universal-bigru" else { throw ValidationError("--model \(model): the only model is universal-bigru") }
-        let w = widths.split(separator: ",").compactMap { Int($0) }
-        guard w.count == 5 else { throw ValidationError("--widths \(widths): expected five comma-separated integers") }
         let method: SplitMethod
         switch split {
         case "time": method = .time(purgeGap: purgeGap)
@@ -75,8 +73,7 @@ struct MLTrain: AsyncParsableCommand {
         }
         let tables = try input.tables()
         let settings = UniversalTrainingSettings(
-            epochs: epochs, batchSize: batchSize, seed: seed,
-            architecture: .init(firstRecurrent: w[0], secondRecurrent: w[1], attentionUnits: w[2], firstDense: w[3], secondDense: w[4]))
+            epochs: epochs, batchSize: batchSize, seed: seed, architecture: try ModelWidths.architecture(widths))
         let run = try reportingModelErrors { () throws -> UniversalTrainingRun in
             let data = try UniversalDataset.prepare(tables, configuration: DatasetConfiguration(split: method))
             print("\(tables.count) symbols, \(data.training.count) training and \(data.validation.count) validation windows")
@@ -166,7 +163,10 @@ struct ContinualOptions: ParsableArguments {
                                                          activate: true)
                 print("deployed " + MLRegistryOptions.line(record) + "; `tradewind ml rollback` restores its parent")
             } else {
-                print("kept the current model")
+                let reason = ValidationGate.refusal(d)
+                let record = try await registry.register(outcome.candidate, name: name, datasetHash: ModelRegistryEntry.datasetHash(tables),
+                                                         activate: false, refusal: reason)
+                print("kept the current model; recorded the candidate as " + MLRegistryOptions.line(record))
             }
         }
     }
@@ -341,6 +341,7 @@ struct MLRegistryOptions: ParsableArguments {
         let day = { (t: UnixNanos) in String(ISO8601.utc(t).prefix(10)) }
         return "\(r.name) v\(r.version) sha256 \(r.sha256.prefix(12))… parent \(r.parentVersion.map { "v\($0)" } ?? "none"), "
             + "trained \(day(r.trainingFrom))…\(day(r.trainingThrough)), accuracy \(r.metrics["accuracy"].map { String(format: "%.4f", $0) } ?? "n/a")"
+            + (r.refusal.map { " — refused: " + $0 } ?? "")
     }
 }
 

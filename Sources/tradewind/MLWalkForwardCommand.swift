@@ -4,6 +4,7 @@ import TradewindCore
 import TradewindML
 import TradewindModels
 import TradewindOptimizer
+import TradewindReports
 
 /// `tradewind ml walk-forward`: retrain the model inside each walk-forward fold and trade its test window.
 struct MLWalkForward: ParsableCommand {
@@ -26,10 +27,10 @@ struct MLWalkForward: ParsableCommand {
     @Option(help: "Seed of the initial weights, shuffles and dropout.") var seed: UInt64 = 42
     @Option(help: "Layer widths: BiGRU 1, BiGRU 2, attention, dense 1, dense 2.") var widths = "128,64,64,128,64"
     @Option(help: "Window length (bars).") var window = 60
+    @Option(help: "Write the out-of-sample evaluation as an HTML report (per fold and chained, with the leaky random-split comparison: each fold also trains a model with --split random).")
+    var report: String?
 
     func run() throws {
-        let w = widths.split(separator: ",").compactMap { Int($0) }
-        guard w.count == 5 else { throw ValidationError("--widths \(widths): expected five comma-separated integers") }
         var parameters: [String: String] = [:]
         for p in params {
             let kv = p.split(separator: "=", maxSplits: 1).map(String.init)
@@ -39,24 +40,29 @@ struct MLWalkForward: ParsableCommand {
         let spec: WalkForwardSpec
         do { spec = try WalkForwardSpec.parse(walkForward) } catch { throw ValidationError(error.description) }
         let settings = UniversalTrainingSettings(
-            epochs: epochs, batchSize: batchSize, seed: seed,
-            architecture: .init(firstRecurrent: w[0], secondRecurrent: w[1], attentionUnits: w[2], firstDense: w[3], secondDense: w[4]))
+            epochs: epochs, batchSize: batchSize, seed: seed, architecture: try ModelWidths.architecture(widths))
         guard input.threads >= 1 else { throw ValidationError("--threads must be at least 1") }
         BLASThreads.set(input.threads)
         let chosen = input.symbols == "all" ? nil : input.symbols.split(separator: ",").map { String($0) }
-        let report = try reportingModelErrors {
-            try ModelWalkForward.run(input.data.load(symbols: chosen), spec: spec, settings: settings,
-                                     dataset: DatasetConfiguration(window: window), strategy: strategy, parameters: parameters)
+        let data = try reportingModelErrors { try input.data.load(symbols: chosen) }
+        let walked = try reportingModelErrors {
+            try ModelWalkForward.run(data, spec: spec, settings: settings, dataset: DatasetConfiguration(window: window),
+                                     strategy: strategy, parameters: parameters, compareRandomSplit: report != nil)
+        }
+        if let report {
+            let page = walked.reportInput(title: "\(strategy) walk-forward", strategy: strategy, symbols: data.series.map(\.symbol),
+                                          dataSource: input.data.data, interval: data.series.first?.interval ?? .daily)
+            try ReportExport.modelEvaluation(page, html: report)
         }
         let day = { (t: UnixNanos) in String(ISO8601.utc(t).prefix(10)) }
         let pct = { (x: Double) in String(format: "%+.2f%%", x * 100) }
         print("fold  in-sample               out-of-sample           accuracy  trades  strategy  buy&hold")
-        for f in report.folds {
+        for f in walked.folds {
             print("\(f.index + 1)".padding(toLength: 6, withPad: " ", startingAt: 0)
                   + "\(day(f.trainFrom))…\(day(f.trainThrough))  \(day(f.testFrom))…\(day(f.testThrough))  "
                   + (f.evaluation.map { String(format: "%.4f", $0.accuracy) } ?? "n/a   ") + "    "
                   + "\(f.trades)".padding(toLength: 8, withPad: " ", startingAt: 0) + pct(f.strategyReturn) + "   " + pct(f.buyAndHoldReturn))
         }
-        print("out-of-sample: strategy \(pct(report.strategyReturn)), buy-and-hold \(pct(report.buyAndHoldReturn))")
+        print("out-of-sample: strategy \(pct(walked.strategyReturn)), buy-and-hold \(pct(walked.buyAndHoldReturn))")
     }
 }

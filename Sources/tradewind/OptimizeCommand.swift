@@ -4,6 +4,7 @@ import Foundation
 import TradewindCore
 import TradewindData
 import TradewindEngine
+import TradewindModels
 import TradewindOptimizer
 import TradewindReports
 import TradewindStrategies
@@ -29,7 +30,10 @@ struct OptimizeCommand: ParsableCommand {
             and engine runs use all cores, or --threads N. The best trial is always re-run on the engine: its figures are the `best` metrics.
             Validation: --split DATE optimises on the bars before DATE and trades the rest; --walk-forward \
             folds=5,train=252,test=63[,mode=anchored][,gap=N] optimises on each training window and trades the next \
-            test window (one run over train+test bars, only test bars count), stitching out-of-sample returns.
+            test window (one run over train+test bars, only test bars count), stitching out-of-sample returns. \
+            ML strategies (ml-signal, ml-topk) given no model retrain the universal model on each in-sample window \
+            (--train-*; each fold's model is in its params as model=DIR/<hash>/universal.json), so no fold's model \
+            or thresholds see its test bars; a given model is refused with --split or --walk-forward.
             Overfitting: trials, probabilistic and deflated Sharpe ratio of the best run (DSR uses the variance of \
             all trials' Sharpe ratios), robustness score of the best point's one-step neighbours.
             Progress: one bar for the whole job on stderr when it is a terminal (--progress forces it, --quiet \
@@ -81,6 +85,7 @@ struct OptimizeCommand: ParsableCommand {
     @Flag(help: "Show the progress bar even when stderr is not a terminal.") var progress = false
 
     @OptionGroup var costs: BacktestOptions
+    @OptionGroup(title: "ML strategies (model retrained on each in-sample window)") var training: FoldTrainingOptions
 
     func run() throws {
         do {
@@ -120,6 +125,8 @@ struct OptimizeCommand: ParsableCommand {
         if let threads, threads < 1 { throw ValidationError("--threads \(threads): expected an integer ≥ 1") }
         let budget = threads.map { ThreadBudget($0) } ?? .all
         var plan = try Self.flagging { try request.plan(catalog: strategyCatalog, zone: zone, threads: budget) }
+        // An ML strategy's model is trained on each in-sample window (the searched range, each fold's training bars).
+        plan.job = try training.retraining().attach(to: plan.job)
         let descriptor = plan.job.strategy
         let space = plan.job.space
         let kind = plan.job.settings.method
@@ -142,7 +149,9 @@ struct OptimizeCommand: ParsableCommand {
         for note in prepared.notes { FileHandle.standardError.write(Data(("note: " + note + "\n").utf8)) }
         let (job, series, config) = (prepared.job, prepared.series, prepared.job.config)
 
-        let file = resume.map { JobFile(path: $0, key: prepared.key) }
+        // A retrained model's settings decide the results too: a job file of other settings is refused.
+        let key = prepared.key + (job.inSampleFit == nil ? "" : "|" + training.identity)
+        let file = resume.map { JobFile(path: $0, key: key) }
         let paths = try results.map { base in try Self.flagging { try ResultsTableWriter.symbolPaths(base: base, symbols: series.map(\.symbol)) } }
         let resultsPath: ((String) -> String?)? = paths.map { p in { p[$0] } }
 

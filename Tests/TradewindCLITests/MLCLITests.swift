@@ -48,6 +48,28 @@ struct MLCLITests {
         #expect(predicted.stdout == predict.stdout, "\(predicted.stderr)")
     }
 
+    @Test func optimizeRetrainsPerFoldAndWalkForwardWritesItsReport() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("tw-ml-wf-\(UUID().uuidString)").path
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let tiny = ["--walk-forward", "folds=2,train=300,test=60", "--data", "sample:spy-daily"]
+        let optimize = try CLITests.run(["optimize", "--strategy", "ml-signal", "--grid", "threshold=0.1:0.2:0.1", "--train-epochs", "1",
+                                         "--train-widths", "4,2,2,4,2", "--train-window", "20", "--fold-models", dir + "/folds",
+                                         "--objective", "total_return", "--no-robustness", "--json"] + tiny)
+        #expect(optimize.status == 0, "\(optimize.stderr)")
+        // The searched range's model and one per fold, each named by its hash in the parameters (JSON escapes '/').
+        let models = try FileManager.default.contentsOfDirectory(atPath: dir + "/folds").filter { !$0.hasPrefix(".") }
+        #expect(models.count == 3 && models.allSatisfy { optimize.stdout.contains($0 + "\\/universal.json") })
+        let given = try CLITests.run(["optimize", "--strategy", "ml-signal", "--fixed", "model=" + dir + "/x.json"] + tiny)
+        #expect(given.status != 0 && given.stderr.contains("each in-sample window trains its own"))
+
+        let walk = try CLITests.run(["ml", "walk-forward", "--epochs", "1", "--widths", "4,2,2,4,2", "--window", "20",
+                                     "--param", "threshold=0.1", "--report", dir + "/eval.html"] + tiny)
+        #expect(walk.status == 0, "\(walk.stderr)")
+        let html = try String(contentsOfFile: dir + "/eval.html", encoding: .utf8)
+        #expect(["summary", "equity", "folds", "leakage"].allSatisfy { html.contains("<section id=\"\($0)\"") })
+        #expect(html.contains("<tr data-fold=\"1\">") && html.contains("Random split: validation (leaky)"))
+    }
+
     @Test func anUnknownSymbolIsAnErrorNamingTheAvailableOnes() throws {
         let run = try CLITests.run(["ml", "train", "--data", "sample:sp500-50", "--symbols", "NOPE", "--epochs", "1"])
         #expect(run.status != 0)

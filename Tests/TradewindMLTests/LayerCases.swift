@@ -8,7 +8,8 @@ enum LayerCases {
     static let names = ["dense", "layernorm", "embedding", "gru_bi2_sequence", "gru_last", "lstm_bi_sequence", "lstm_bi_last",
                         "mha_self", "mha_cross_masked", "transformer", "transformer_gelu_normfirst", "attention_pooling", "time2vec",
                         "gru_bi2_initial", "gru_last_initial", "lstm_bi2_initial", "lstm_last_initial", "gru_dropout_eval",
-                        "keras_gru_sequence", "keras_gru_last_initial"]
+                        "keras_gru_sequence", "keras_gru_last_initial", "keras_gru_bi_sequence", "keras_gru_bi2_last",
+                        "keras_gru_stacked3_sequence"]
 
     static let directory: URL = {
         var url = URL(fileURLWithPath: #filePath)
@@ -50,6 +51,10 @@ enum LayerCases {
         case "keras_gru_sequence": return try KerasGRU("", inputSize: 4, units: 5)(x, in: pass)   // Scripts/ml/keras_parity.py
         case "keras_gru_last_initial":
             return try KerasGRU("", inputSize: 4, units: 5, output: .lastState)(x, initialState: inputs[1], in: pass)
+        case "keras_gru_bi_sequence": return try KerasGRU("", inputSize: 4, units: 5, bidirectional: true)(x, in: pass)
+        case "keras_gru_bi2_last":
+            return try KerasGRU("", inputSize: 4, units: 5, layers: 2, bidirectional: true, output: .lastState)(x, in: pass)
+        case "keras_gru_stacked3_sequence": return try KerasGRU("", inputSize: 4, units: 3, layers: 3)(x, in: pass)
         default: throw MLError.invalidArgument(name: "case", value: name, expected: "one of \(names)")
         }
     }

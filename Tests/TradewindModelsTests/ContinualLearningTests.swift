@@ -140,6 +140,36 @@ import TradewindML
         #expect(throws: ModelError.self) { try ModelDirectory(path, keep: 0) }
     }
 
+    @Test func aRefusedCandidateIsRecordedWithItsReasonAndMetricsButNeverActive() async throws {
+        let (_, run) = try UniversalTrainingTests.trained()
+        let path = Self.temporaryPath()
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        let registry = try ModelDirectory(path, keep: 2)
+        let hash = String(repeating: "a", count: 64)
+        let up = try ContinualLearningTests.alwaysPredicting(.up, from: run.model)
+        _ = try await registry.register(run.model, name: "universal", datasetHash: hash, activate: true)
+        await #expect(throws: ModelError.self) {
+            try await registry.register(up, name: "universal", datasetHash: hash, activate: true, refusal: "worse")
+        }
+        let refused = try await registry.register(up, name: "universal", datasetHash: hash, activate: false, refusal: "accuracy 0.1 < 0.5")
+        #expect(refused.version == 2 && !refused.active && refused.refusal == "accuracy 0.1 < 0.5" && refused.parentVersion == 1)
+        #expect(refused.metrics == (try ModelRegistryEntry(up)).metrics)
+        let down = try ContinualLearningTests.alwaysPredicting(.down, from: run.model)
+        _ = try await registry.register(down, name: "universal", datasetHash: hash, activate: true)
+        // Two more refusals and a deployable version: each kind keeps its newest two.
+        for reason in ["r4", "r5"] {
+            _ = try await registry.register(up, name: "universal", datasetHash: hash, activate: false, refusal: reason)
+        }
+        let versions = try await registry.versions(of: "universal")
+        #expect(versions.map(\.version) == [5, 4, 3, 1])
+        #expect(versions.map(\.refusal) == ["r5", "r4", nil, nil] && versions.map(\.active) == [false, false, true, false])
+        // Read back from disk, and rolled back past the refused candidates to version 1.
+        #expect(try await ModelDirectory(path, keep: 2).versions(of: "universal") == versions)
+        let back = try await registry.rollback("universal", steps: 1)
+        #expect(back.version == 1 && back.active && back.refusal == nil)
+        #expect(try registry.current().weights == run.model.weights)
+    }
+
     @Test func aDirectoryFromBeforeTheRegistryBecomesVersionOne() async throws {
         let (_, run) = try UniversalTrainingTests.trained()
         let path = Self.temporaryPath()

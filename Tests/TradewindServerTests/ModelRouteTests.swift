@@ -87,6 +87,29 @@ struct ModelRouteTests {
         }
     }
 
+    @Test func aCandidateTheGateRefusesIsListedWithItsReasonAndNeverActive() async throws {
+        let server = try await TestServer.make()
+        try await server.application().test(.live) { client in
+            let first = try await client.send(.post, "/api/train-all", body: Self.tiny)
+            #expect(try await Self.finished(try #require(first.json["id"] as? Int), client: client) == "succeeded")
+            // Twice the active version's accuracy is required: the gate refuses the candidate.
+            let refused = try await client.send(.post, "/api/train-all",
+                                                body: #"{"symbols":["KO"],"epochs":2,"widths":[4,2,2,4,2],"performance_threshold":2}"#)
+            #expect(try await Self.finished(try #require(refused.json["id"] as? Int), client: client) == "succeeded")
+            let status = try await client.send(.get, "/api/training-status/universal").json
+            #expect(status["status"] as? String == "refused")
+            let items = try #require(try await client.send(.get, "/api/models/universal/versions").json["items"] as? [[String: Any]])
+            #expect(items.map { $0["version"] as? Int } == [2, 1])
+            #expect(items[0]["active"] as? Bool == false && items[1]["active"] as? Bool == true)
+            #expect((items[0]["refusal"] as? String)?.hasPrefix("refused by the validation gate") == true)
+            #expect(items[1]["refusal"] is NSNull && (items[0]["metrics"] as? [String: Any])?["accuracy"] is Double)
+            #expect(try await client.send(.get, "/api/models/universal").json["version"] as? Int == 1)
+            // Rollback passes over it: no older deployable version than v1.
+            let back = try await client.send(.post, "/api/models/universal/rollback", body: #"{"steps":1}"#)
+            #expect(back.status == .badRequest)
+        }
+    }
+
     @Test func badModelRequestsAreFourHundredsNamingTheField() async throws {
         let server = try await TestServer.make()
         try await server.application().test(.router) { client in

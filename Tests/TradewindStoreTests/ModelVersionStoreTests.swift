@@ -12,6 +12,30 @@ struct ModelVersionStoreTests {
     }
 
     @Test(arguments: StoreBackend.allCases)
+    func aRefusedCandidateIsStoredWithItsReasonListedAndNeverActivated(_ backend: StoreBackend) async throws {
+        let store = try await backend.makeStore()
+        defer { Task { await store.close() } }
+        var refusedVersion = Self.version("universal", archive: "r-bytes", accuracy: 0.1)
+        refusedVersion.refusal = "accuracy 0.1 < 0.5 required"
+        await #expect(throws: StoreError.self) { try await store.addModelVersion(refusedVersion, activate: true, keep: 2) }
+        _ = try await store.addModelVersion(Self.version("universal", archive: "a-bytes"), activate: true, keep: 2)
+        let refused = try await store.addModelVersion(refusedVersion, activate: false, keep: 2)
+        #expect(refused.version == 2 && !refused.active && refused.refusal == "accuracy 0.1 < 0.5 required")
+        #expect(refused.metrics == #"{"accuracy":0.1}"# && refused.parentVersion == 1)
+        _ = try await store.addModelVersion(Self.version("universal", archive: "b-bytes"), activate: true, keep: 2)
+        for _ in 0..<2 { _ = try await store.addModelVersion(refusedVersion, activate: false, keep: 2) }
+        // Each kind keeps its newest two: the refusals do not push out version 1.
+        let versions = try await store.modelVersions("universal", page: PageRequest(limit: 10)).items
+        #expect(versions.map(\.version) == [5, 4, 3, 1])
+        #expect(versions.map { $0.refusal != nil } == [true, true, false, false])
+        await #expect(throws: StoreError.self) { try await store.activateModelVersion("universal", version: 5) }
+        #expect(try await store.modelVersion("universal", version: nil)?.version == 3)
+        // Rollback passes over refused versions.
+        #expect(try await store.rollbackModel("universal", steps: 1).version == 1)
+        await #expect(throws: StoreError.self) { try await store.rollbackModel("universal", steps: 1) }
+    }
+
+    @Test(arguments: StoreBackend.allCases)
     func versionsAreNumberedPerNameWithParentsArchivesAndOneActive(_ backend: StoreBackend) async throws {
         let store = try await backend.makeStore()
         defer { Task { await store.close() } }

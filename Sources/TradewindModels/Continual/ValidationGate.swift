@@ -31,4 +31,10 @@ public struct ValidationGate: Sendable, Equatable, Codable {
         let c = try accuracy(candidate), now = try accuracy(current)
         return Decision(deploy: c >= threshold * now, candidateAccuracy: c, currentAccuracy: now, required: threshold * now)
     }
+
+    /// A refused decision in words, as the registry records it (`ModelVersionRecord.refusal`).
+    public static func refusal(_ d: Decision) -> String {
+        String(format: "refused by the validation gate: accuracy %.4f < %.4f required (current %.4f)", d.candidateAccuracy, d.required,
+               d.currentAccuracy)
+    }
 }

@@ -28,7 +28,8 @@ public struct ModelDirectory: ModelRegistry {
     /// The active model.
     public func current() throws(ModelError) -> UniversalModel { try UniversalModel.load(stem: UniversalModel.stem(in: path)) }
 
-    public func register(_ model: UniversalModel, name: String, datasetHash: String, activate: Bool) async throws -> ModelVersionRecord {
+    public func register(_ model: UniversalModel, name: String, datasetHash: String, activate: Bool,
+                         refusal: String?) async throws -> ModelVersionRecord {
         try check(name)
         var index = try load()
         let entry = try ModelRegistryEntry(model)
@@ -37,10 +38,13 @@ public struct ModelDirectory: ModelRegistry {
             name: name, version: (index.versions.map(\.version).max() ?? 0) + 1, sha256: entry.sha256,
             parentVersion: index.versions.first(where: \.active)?.version, datasetHash: datasetHash, metrics: entry.metrics,
             trainingFrom: model.config.trainingFrom, trainingThrough: model.config.trainingThrough, bytes: entry.archive.count,
-            active: false, createdAt: nowNanos())
+            active: false, createdAt: nowNanos(), refusal: refusal)
+        if activate, refusal != nil { throw Self.refusedActivation(record) }
         index.versions.insert(record, at: 0)
         if activate { try makeActive(record.version, in: &index, model: model) }
-        let kept = Set(index.versions.prefix(keep).map(\.version))
+        // The newest `keep` deployable versions, and beside them the newest `keep` refused candidates.
+        let kept = Set(index.versions.filter { $0.refusal == nil }.prefix(keep).map(\.version))
+            .union(index.versions.filter { $0.refusal != nil }.prefix(keep).map(\.version))
         index.versions.removeAll { !kept.contains($0.version) && !$0.active }
         try save(index)
         return index.versions.first { $0.version == record.version } ?? record
@@ -62,16 +66,18 @@ public struct ModelDirectory: ModelRegistry {
     public func rollback(_ name: String, steps: Int) async throws -> ModelVersionRecord {
         try check(name)
         var index = try load()
-        guard let current = index.versions.firstIndex(where: \.active) else { throw Self.missing(name, version: nil) }
-        let older = index.versions.count - current - 1
+        // Refused candidates are passed over.
+        let deployable = index.versions.filter { $0.refusal == nil }
+        guard let current = deployable.firstIndex(where: \.active) else { throw Self.missing(name, version: nil) }
+        let older = deployable.count - current - 1
         guard steps >= 1, steps <= older else {
             throw ModelError.invalidSetting(name: "steps", value: "\(steps)",
                                             expected: older == 0 ? "none: \(path) keeps no older version" : "1...\(older)")
         }
-        let target = index.versions[current + steps]
+        let target = deployable[current + steps]
         try makeActive(target.version, in: &index, model: ModelArchive.model(from: read(archivePath(target.sha256))))
         try save(index)
-        return index.versions[current + steps]
+        return index.versions.first { $0.version == target.version }!
     }
 
     func check(_ requested: String) throws(ModelError) {

@@ -24,9 +24,13 @@ public struct ModelVersionRecord: Sendable, Equatable, Codable {
     /// Whether it is the version served.
     public var active: Bool
     public var createdAt: UnixNanos
+    /// Why the validation gate refused this candidate (nil: not refused). A refused version is listed with its
+    /// metrics but is never active: activation and rollback pass over it.
+    public var refusal: String?
 
     public init(name: String, version: Int, sha256: String, parentVersion: Int?, datasetHash: String, metrics: [String: Double],
-                trainingFrom: UnixNanos, trainingThrough: UnixNanos, bytes: Int, active: Bool, createdAt: UnixNanos) {
+                trainingFrom: UnixNanos, trainingThrough: UnixNanos, bytes: Int, active: Bool, createdAt: UnixNanos,
+                refusal: String? = nil) {
         self.name = name
         self.version = version
         self.sha256 = sha256
@@ -38,6 +42,7 @@ public struct ModelVersionRecord: Sendable, Equatable, Codable {
         self.bytes = bytes
         self.active = active
         self.createdAt = createdAt
+        self.refusal = refusal
     }
 }
 
@@ -81,14 +86,16 @@ public struct ModelRegistryEntry: Sendable {
 
 /// Where trained models are kept, by name and version: one protocol, two implementations — `ModelDirectory`
 /// (files, for the standalone command line) and the store's registry (`StoreModelRegistry` in TradewindServer,
-/// SQLite or PostgreSQL, for the server and `--database`). Each keeps the newest `keep` versions (never removing
-/// the active one) and rolls back any number of versions.
+/// SQLite or PostgreSQL, for the server and `--database`). Each keeps the newest `keep` versions that were not
+/// refused (never removing the active one) and, beside them, the newest `keep` refused candidates; and rolls back
+/// any number of versions, passing over refused ones.
 public protocol ModelRegistry: Sendable {
     /// Versions kept per name.
     var keep: Int { get }
     /// Stores `model` as the next version of `name` (its parent: the active version); makes it the active one
-    /// when `activate` (a candidate the validation gate refused is recorded inactive); prunes to `keep`.
-    func register(_ model: UniversalModel, name: String, datasetHash: String, activate: Bool) async throws -> ModelVersionRecord
+    /// when `activate`; prunes to `keep`. A candidate the validation gate refused is recorded with its `refusal` (the
+    /// reason), never active (`activate` must then be false: `ModelError.invalidSetting` otherwise).
+    func register(_ model: UniversalModel, name: String, datasetHash: String, activate: Bool, refusal: String?) async throws -> ModelVersionRecord
     /// Versions of `name`, newest first (empty when none).
     func versions(of name: String) async throws -> [ModelVersionRecord]
     /// A version (nil: the active one) and its archive; throws `ModelError.invalidSetting` naming `version` when
@@ -99,6 +106,17 @@ public protocol ModelRegistry: Sendable {
 }
 
 extension ModelRegistry {
+    /// Stores `model` as the next version of `name`, not refused (`register(_:name:datasetHash:activate:refusal:)`).
+    public func register(_ model: UniversalModel, name: String, datasetHash: String, activate: Bool) async throws -> ModelVersionRecord {
+        try await register(model, name: name, datasetHash: datasetHash, activate: activate, refusal: nil)
+    }
+
+    /// The error for activating a refused candidate.
+    public static func refusedActivation(_ record: ModelVersionRecord) -> ModelError {
+        .invalidSetting(name: "activate", value: "\(record.name) v\(record.version) (\(record.refusal ?? "refused"))",
+                        expected: "a version the validation gate did not refuse")
+    }
+
     /// A version (nil: the active one) as a model.
     public func model(_ name: String, version: Int? = nil) async throws -> (record: ModelVersionRecord, model: UniversalModel) {
         let (record, archive) = try await archive(of: name, version: version)

@@ -21,6 +21,15 @@ public enum ModelWalkForward {
         /// The strategy's and equal-weight buy-and-hold's returns over the test window.
         public let strategyReturn: Double, buyAndHoldReturn: Double
         public let trades: Int
+        /// The same fold trained with the leaky random permutation split, when asked for.
+        public let randomSplit: RandomSplitComparison?
+    }
+
+    /// A fold's model trained the AI trading server's way (`SplitMethod.randomPermutation`) on the same in-sample
+    /// bars: the validation accuracy that split reports, and the model's accuracy on the fold's test windows.
+    public struct RandomSplitComparison: Sendable, Equatable {
+        public let validationAccuracy: Double
+        public let accuracy: Double
     }
 
     /// One point of the chained out-of-sample curves (both start at 1).
@@ -37,12 +46,13 @@ public enum ModelWalkForward {
     }
 
     /// Runs the walk-forward: for each fold of `spec` over the union of the series' dates, trains with `settings`
-    /// and `dataset` on the in-sample bars, then runs `strategy` (`ml-signal` or `ml-topk`, with `parameters`
-    /// besides `model`) on the test bars, preceded by the bars the model's first window needs.
+    /// and `dataset` on the in-sample bars (`ModelRetraining`), then runs `strategy` (`ml-signal` or `ml-topk`, with
+    /// `parameters` besides `model`) over the in-sample and test bars, of which only the test bars count. With
+    /// `compareRandomSplit`, each fold also trains a model with the leaky random permutation split (`RandomSplitComparison`).
     public static func run(_ data: MarketDataset, spec: WalkForwardSpec, settings: UniversalTrainingSettings,
                            dataset: DatasetConfiguration = DatasetConfiguration(), strategy: String = "ml-signal",
                            parameters: [String: String] = [:], catalog: StrategyCatalog = ModelStrategies.catalog,
-                           config: BacktestConfig = BacktestConfig()) throws -> Report {
+                           config: BacktestConfig = BacktestConfig(), compareRandomSplit: Bool = false) throws -> Report {
         guard parameters["model"] == nil else {
             throw ModelError.invalidSetting(name: "model", value: parameters["model"] ?? "",
                                             expected: "no model parameter: each fold trains its own")
@@ -54,28 +64,35 @@ public enum ModelWalkForward {
         }
         let scratch = FileManager.default.temporaryDirectory.appendingPathComponent("tw-walkforward-\(UUID().uuidString)").path
         defer { try? FileManager.default.removeItem(atPath: scratch) }
-        let lead = UniversalFeature.warmUp + dataset.window - 1
+        let retraining = ModelRetraining(settings: settings, dataset: dataset, directory: scratch)
         var out: [Fold] = [], equity: [EquityPoint] = []
         var capital = (strategy: 1.0, buyAndHold: 1.0)
         for fold in folds {
             let (trainFrom, trainThrough) = (axis[fold.train.lowerBound], axis[fold.train.upperBound - 1])
             let (testFrom, testThrough) = (axis[fold.test.lowerBound], axis[fold.test.upperBound - 1])
             // In-sample: only the window's bars.
-            let inSample = MarketDataset(data.series.compactMap { s in slice(s, from: trainFrom, through: trainThrough, lead: 0) })
-            let prepared = try UniversalDataset.prepare(UniversalFeatures.compute(inSample), configuration: dataset)
-            let model = try UniversalTraining.train(prepared, settings: settings).model
-            // Out-of-sample: the test bars, after the `lead` bars the first window reads.
-            let test = MarketDataset(data.series.compactMap { s in slice(s, from: testFrom, through: testThrough, lead: lead) })
+            let inSample = MarketDataset(data.series.compactMap { s in slice(s, from: trainFrom, through: trainThrough) })
+            let model = try retraining.train(inSample)
+            // Out-of-sample, as `tradewind optimize` trades a fold (`SymbolOptimizer.outOfSample`): one run over the
+            // in-sample, gap and test bars, of which only the test bars count; nothing after the test window is read.
+            let test = MarketDataset(data.series.compactMap { s in slice(s, from: trainFrom, through: testThrough) })
             guard !test.isEmpty else { continue }
-            let directory = scratch + "/fold-\(fold.index)"
-            try ModelArchive.makeDirectory(directory)
-            try model.save(stem: UniversalModel.stem(in: directory))
             var p = parameters
-            p["model"] = UniversalModel.stem(in: directory) + ".json"
+            p["model"] = try retraining.save(model)
             let result = try catalog.run(strategy, parameters: p, data: test, config: config)
             let windows = UniversalDataset.windows(try UniversalFeatures.compute(test), scaler: model.config.scaler,
                                                    configuration: model.config.dataset, from: testFrom, outcomeRequired: true)
             let evaluation = windows.count > 0 ? try UniversalEvaluation.evaluate(model, on: windows) : nil
+            var randomSplit: RandomSplitComparison?
+            if compareRandomSplit {
+                var leaky = dataset
+                leaky.split = .randomPermutation(seed: settings.seed)
+                let other = try ModelRetraining(settings: settings, dataset: leaky, directory: scratch).train(inSample)
+                let scored = UniversalDataset.windows(try UniversalFeatures.compute(test), scaler: other.config.scaler,
+                                                      configuration: other.config.dataset, from: testFrom, outcomeRequired: true)
+                randomSplit = RandomSplitComparison(validationAccuracy: other.config.validationMetrics["accuracy"] ?? .nan,
+                                                    accuracy: scored.count > 0 ? try UniversalEvaluation.evaluate(other, on: scored).accuracy : .nan)
+            }
             // Both curves from the last bar before the test window.
             let curve = result.equity
             guard let start = curve.time.lastIndex(where: { $0 < testFrom }) ?? curve.time.indices.first else { continue }
@@ -96,15 +113,15 @@ public enum ModelWalkForward {
             capital = (capital.strategy * (1 + strategyReturn), capital.buyAndHold * (1 + holdReturn))
             out.append(Fold(index: fold.index, trainFrom: trainFrom, trainThrough: trainThrough, testFrom: testFrom,
                             testThrough: testThrough, model: model, evaluation: evaluation, strategyReturn: strategyReturn,
-                            buyAndHoldReturn: holdReturn, trades: result.trades.count))
+                            buyAndHoldReturn: holdReturn, trades: result.trades.count, randomSplit: randomSplit))
         }
         return Report(folds: out, equity: equity)
     }
 
-    /// The bars of `series` dated `from`…`through`, preceded by up to `lead` earlier bars; nil when none.
-    static func slice(_ series: BarSeries, from: UnixNanos, through: UnixNanos, lead: Int) -> BarSeries? {
+    /// The bars of `series` dated `from`…`through`; nil when none.
+    static func slice(_ series: BarSeries, from: UnixNanos, through: UnixNanos) -> BarSeries? {
         guard let first = series.time.firstIndex(where: { $0 >= from }), let last = series.time.lastIndex(where: { $0 <= through }),
               first <= last else { return nil }
-        return series.slice(max(0, first - lead)..<(last + 1))
+        return series.slice(first..<(last + 1))
     }
 }

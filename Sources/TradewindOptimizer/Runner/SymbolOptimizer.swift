@@ -27,6 +27,9 @@ public struct OptimizationJob: Sendable {
     public var threads: ThreadBudget
     /// Percentage trigger parameters whose ranges are derived per symbol with `VolatilityBounds` (`--auto-bounds`).
     public var autoBounds: [String] = []
+    /// What the strategy learns from bars (an ML strategy's model), fitted on each in-sample window (`fitted(on:)`):
+    /// the main search's range, and each walk-forward fold's training window. Nil: nothing is fitted.
+    public var inSampleFit: (any InSampleFit)?
 
     public init(strategy: StrategyDescriptor, space: ParameterSpace, constraints: ConstraintSet, settings: SearchSettings,
                 config: BacktestConfig = BacktestConfig(), validation: ValidationPlan = .none, allowKernel: Bool = true,
@@ -100,13 +103,13 @@ public struct OptimizationJob: Sendable {
 
 /// Optimises one symbol: the search, the best trial's engine run, overfitting figures and validation.
 public enum SymbolOptimizer {
-    public static func run(_ job: OptimizationJob, series: BarSeries, results: ResultsTableWriter? = nil,
+    public static func run(_ unfitted: OptimizationJob, series: BarSeries, results: ResultsTableWriter? = nil,
                            cancel: CancellationFlag? = nil, progress: ((Double) -> Void)? = nil,
                            evaluatorChosen: ((_ engineReason: String?) -> Void)? = nil) throws -> SymbolOptimization? {
         let n = series.count
         var searchRange = 0..<n
         var folds: [WalkForwardFold] = []
-        switch job.validation {
+        switch unfitted.validation {
         case .none: break
         case let .split(date):
             let s = try SampleSplit.at(date, times: series.time)
@@ -115,11 +118,13 @@ public enum SymbolOptimizer {
         case let .walkForward(spec):
             folds = try spec.windows(barCount: n)
         }
-        let isWalkForward = { if case .walkForward = job.validation { return true } else { return false } }()
+        let isWalkForward = { if case .walkForward = unfitted.validation { return true } else { return false } }()
         // Work units for progress: the main search, plus one per walk-forward fold.
         let units = Double(1 + (isWalkForward ? folds.count : 0))
 
         let sample = series.slice(searchRange)
+        // `job` is fitted on the searched range only (`OptimizationJob.fitted(on:)`).
+        let job = try unfitted.fitted(on: sample)
         let evaluator = job.evaluator(sample)
         if let evaluatorChosen, let p = try? evaluator.parameters(job.space.gridPoint(0)) {
             evaluatorChosen(evaluator.usesKernel(p) ? nil : evaluator.engineReason(p) ?? "the kernel refused the batch")
@@ -167,11 +172,13 @@ public enum SymbolOptimizer {
             for (k, fold) in folds.enumerated() {
                 if cancel?.isCancelled == true { return nil }
                 let chosen: RankedTrial
+                // A walk-forward fold fits on its own training window; a split's one fold is the searched range.
+                let foldJob = isWalkForward ? try unfitted.fitted(on: series.slice(fold.train)) : job
                 if isWalkForward {
-                    let train = job.evaluator(series.slice(fold.train))
+                    let train = foldJob.evaluator(series.slice(fold.train))
                     var s = job.settings
                     s.seed = job.settings.seed &+ UInt64(k + 1)
-                    let o = try SearchRunner.run(s, evaluator: train, constraints: job.constraints, cancel: cancel)
+                    let o = try SearchRunner.run(s, evaluator: train, constraints: foldJob.constraints, cancel: cancel)
                     if o.cancelled { return nil }
                     out.validationEvaluations = (out.validationEvaluations ?? 0) + o.evaluations
                     progress?(Double(k + 2) / units)
@@ -187,7 +194,7 @@ public enum SymbolOptimizer {
                                           trades: Int(chosen.metrics[OptimizationMetric.trades.index].isFinite
                                                       ? chosen.metrics[OptimizationMetric.trades.index] : 0),
                                           bars: fold.train.count)
-                let oos = try outOfSample(job, series: series, point: chosen.point, train: fold.train, test: fold.test)
+                let oos = try outOfSample(foldJob, series: series, point: chosen.point, train: fold.train, test: fold.test)
                 stitched += oos.returns
                 times += fold.test.map { ISO8601.utc(series.time[$0]) }
                 oosTrades += oos.figures.trades
@@ -195,7 +202,7 @@ public enum SymbolOptimizer {
                                            trainEnd: ISO8601.utc(series.time[fold.train.upperBound - 1]),
                                            testStart: ISO8601.utc(series.time[fold.test.lowerBound]),
                                            testEnd: ISO8601.utc(series.time[fold.test.upperBound - 1]),
-                                           params: named(job.space, chosen.point), inSample: isFig, outOfSample: oos.figures))
+                                           params: named(foldJob.space, chosen.point), inSample: isFig, outOfSample: oos.figures))
             }
             var equity: [Double] = []
             var e = 1.0

@@ -22,6 +22,14 @@ public enum ReportExport {
         try write(page: OptimizationReport.render(input), html: html, pdf: pdf, browser: browser)
     }
 
+    /// Writes the model-evaluation report (`ModelEvaluationReport`) as HTML and/or PDF; `nil` paths are skipped.
+    public static func modelEvaluation(_ input: ModelEvaluationReportInput, html: String? = nil, pdf: String? = nil,
+                                       chromium: ChromiumRenderer? = nil) throws(ReportError) {
+        let browser = try browserIfNeeded(pdf, chromium)
+        guard html != nil || pdf != nil else { return }
+        try write(page: ModelEvaluationReport.render(input), html: html, pdf: pdf, browser: browser)
+    }
+
     private static func browserIfNeeded(_ pdf: String?, _ given: ChromiumRenderer?) throws(ReportError) -> ChromiumRenderer? {
         guard pdf != nil else { return nil }
         if let given { return given }

@@ -16,8 +16,10 @@ struct ModelVersionBody: Encodable, Sendable {
     var bytes: Int
     var active: Bool
     var createdAt: String
+    /// Why the validation gate refused this candidate; null when it was not refused.
+    var refusal: String?
     enum CodingKeys: String, CodingKey {
-        case name, version, sha256, metrics, bytes, active
+        case name, version, sha256, metrics, bytes, active, refusal
         case parentVersion = "parent_version", datasetHash = "dataset_hash", trainingFrom = "training_from"
         case trainingThrough = "training_through", createdAt = "created_at"
     }
@@ -26,6 +28,7 @@ struct ModelVersionBody: Encodable, Sendable {
         (name, version, sha256, parentVersion, datasetHash, metrics) = (r.name, r.version, r.sha256, r.parentVersion, r.datasetHash, r.metrics)
         (trainingFrom, trainingThrough, bytes, active) = (times.string(r.trainingFrom), times.string(r.trainingThrough), r.bytes, r.active)
         createdAt = times.string(r.createdAt)
+        refusal = r.refusal
     }
 
     func encode(to encoder: any Encoder) throws {
@@ -41,6 +44,7 @@ struct ModelVersionBody: Encodable, Sendable {
         try c.encode(bytes, forKey: .bytes)
         try c.encode(active, forKey: .active)
         try c.encode(createdAt, forKey: .createdAt)
+        try c.encode(refusal, forKey: .refusal)
     }
 }
 

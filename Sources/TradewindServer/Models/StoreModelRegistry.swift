@@ -21,12 +21,13 @@ public struct StoreModelRegistry: ModelRegistry {
         self.keep = keep
     }
 
-    public func register(_ model: UniversalModel, name: String, datasetHash: String, activate: Bool) async throws -> ModelVersionRecord {
+    public func register(_ model: UniversalModel, name: String, datasetHash: String, activate: Bool,
+                         refusal: String?) async throws -> ModelVersionRecord {
         let entry = try ModelRegistryEntry(model)
         let stored = try await store.addModelVersion(
             NewModelVersion(name: name, archive: entry.archive, sha256: entry.sha256, datasetHash: datasetHash,
                             config: entry.configJSON, metrics: (try? JSON.string(entry.metrics)) ?? "{}",
-                            trainingFrom: model.config.trainingFrom, trainingThrough: model.config.trainingThrough),
+                            trainingFrom: model.config.trainingFrom, trainingThrough: model.config.trainingThrough, refusal: refusal),
             activate: activate, keep: keep)
         return Self.record(stored)
     }
@@ -51,6 +52,7 @@ public struct StoreModelRegistry: ModelRegistry {
         let metrics = (try? JSONDecoder().decode([String: Double].self, from: Data(s.metrics.utf8))) ?? [:]
         return ModelVersionRecord(name: s.name, version: s.version, sha256: s.sha256, parentVersion: s.parentVersion,
                                   datasetHash: s.datasetHash, metrics: metrics, trainingFrom: s.trainingFrom,
-                                  trainingThrough: s.trainingThrough, bytes: s.bytes, active: s.active, createdAt: s.createdAt)
+                                  trainingThrough: s.trainingThrough, bytes: s.bytes, active: s.active, createdAt: s.createdAt,
+                                  refusal: s.refusal)
     }
 }

@@ -8,7 +8,7 @@ import TradewindStore
 /// The `training` job kind: trains (or, `incremental`, fine-tunes) the universal model on the job pool, within the
 /// job's thread budget on a dedicated thread, reports epochs and batches to the status board and the WebSocket, and
 /// registers the result in the store's model registry: as the active version when there was none or when the
-/// validation gate admits it, else recorded as refused (not registered). A job stopped by a shutdown is queued again
+/// validation gate admits it, else recorded as a refused version (with the reason; never active). A job stopped by a shutdown is queued again
 /// and trains again from the start at the next start (a run's weights are not checkpointed mid-way).
 extension JobScheduler {
     /// What a training run decided.
@@ -72,8 +72,12 @@ extension JobScheduler {
             throw error
         }
         if let d = result.decision, !d.deploy {
-            let message = String(format: "refused by the validation gate: accuracy %.4f < %.4f required; v%@ stays active",
-                                 d.candidateAccuracy, d.required, (try await store.modelVersion(name, version: nil)?.version).map(String.init) ?? "?")
+            let reason = ValidationGate.refusal(d)
+            let record = try await shielded {
+                try await registry.register(result.model, name: name, datasetHash: result.datasetHash, activate: false, refusal: reason)
+            }
+            let message = reason + "; recorded as v\(record.version), v"
+                + ((try await store.modelVersion(name, version: nil)?.version).map(String.init) ?? "?") + " stays active"
             board.finish(name, outcome: "refused", version: nil, message: message)
             await log(job.id, "info", message)
         } else {

@@ -23,6 +23,8 @@ public struct StoredModelVersion: Sendable, Equatable {
     public var bytes: Int
     public var active: Bool
     public var createdAt: UnixNanos
+    /// Why the validation gate refused this candidate (nil: not refused); a refused version is never active.
+    public var refusal: String? = nil
 }
 
 extension StoredModelVersion {
@@ -45,9 +47,11 @@ public struct NewModelVersion: Sendable {
     public var metrics: String
     public var trainingFrom: UnixNanos
     public var trainingThrough: UnixNanos
+    /// Why the validation gate refused it (nil: not refused).
+    public var refusal: String?
 
     public init(name: String, archive: Data, sha256: String, datasetHash: String, config: String, metrics: String,
-                trainingFrom: UnixNanos, trainingThrough: UnixNanos) {
+                trainingFrom: UnixNanos, trainingThrough: UnixNanos, refusal: String? = nil) {
         self.name = name
         self.archive = archive
         self.sha256 = sha256
@@ -56,6 +60,7 @@ public struct NewModelVersion: Sendable {
         self.metrics = metrics
         self.trainingFrom = trainingFrom
         self.trainingThrough = trainingThrough
+        self.refusal = refusal
     }
 }
 
@@ -63,7 +68,8 @@ public struct NewModelVersion: Sendable {
 /// serves them to every machine), one active version per name, retention and rollback.
 public protocol ModelVersionStore: Sendable {
     /// Stores the next version of `model.name`; its parent is the active version. When `activate`, it becomes the
-    /// active one. Then keeps only the newest `keep` versions (the active one is never removed).
+    /// active one (`invalidArgument` for a refused candidate, which is never active). Then keeps only the newest
+    /// `keep` versions not refused (the active one is never removed) and the newest `keep` refused ones.
     func addModelVersion(_ model: NewModelVersion, activate: Bool, keep: Int) async throws -> StoredModelVersion
     /// The model names that have versions, sorted.
     func modelNames() async throws -> [String]
@@ -73,10 +79,10 @@ public protocol ModelVersionStore: Sendable {
     func modelVersion(_ name: String, version: Int?) async throws -> StoredModelVersion?
     /// A version's archive bytes (nil: the active version's); nil when there is none.
     func modelArchive(_ name: String, version: Int?) async throws -> Data?
-    /// Makes `version` the active one (`notFound` when it is not stored).
+    /// Makes `version` the active one (`notFound` when it is not stored, `conflict` when it was refused).
     func activateModelVersion(_ name: String, version: Int) async throws -> StoredModelVersion
-    /// Activates the version `steps` places older than the active one among the stored versions
-    /// (`invalidArgument` naming `steps` when there are not that many).
+    /// Activates the version `steps` places older than the active one among the stored versions that were not
+    /// refused (`invalidArgument` naming `steps` when there are not that many).
     func rollbackModel(_ name: String, steps: Int) async throws -> StoredModelVersion
 }
 
@@ -93,14 +99,15 @@ extension StoreMigrations {
 
 extension SQLStore {
     static let modelColumns = """
-        name, version, sha256, parent_version, dataset_hash, config, metrics, training_from, training_through, bytes, active, created_at
+        name, version, sha256, parent_version, dataset_hash, config, metrics, training_from, training_through, bytes, active, created_at,
+        refusal
         """
 
     static func modelVersion(_ r: SQLRow) -> StoredModelVersion {
         StoredModelVersion(name: r.string(0) ?? "", version: r.int(1) ?? 0, sha256: r.string(2) ?? "", parentVersion: r.int(3),
                            datasetHash: r.string(4) ?? "", config: r.string(5) ?? "{}", metrics: r.string(6) ?? "{}",
                            trainingFrom: r.int64(7) ?? 0, trainingThrough: r.int64(8) ?? 0, bytes: r.int(9) ?? 0,
-                           active: r.bool(10), createdAt: r.int64(11) ?? 0)
+                           active: r.bool(10), createdAt: r.int64(11) ?? 0, refusal: r.string(12))
     }
 
     static func checkModelName(_ name: String) throws {
@@ -122,15 +129,18 @@ extension SQLStore {
         guard model.sha256.count == 64, model.datasetHash.count == 64 else {
             throw StoreError.invalidArgument(field: "sha256", value: "'\(model.sha256)'", valid: "64 hex digits")
         }
+        if activate, model.refusal != nil {
+            throw StoreError.invalidArgument(field: "activate", value: "true", valid: "false for a refused candidate (never active)")
+        }
         let name = SQLValue.text(model.name)
         var statements = [SQLStatement("""
             INSERT INTO model_versions (name, version, sha256, parent_version, dataset_hash, config, metrics, training_from,
-                training_through, bytes, active, created_at, archive)
+                training_through, bytes, active, created_at, archive, refusal)
             SELECT ?, COALESCE(MAX(version), 0) + 1, ?, (SELECT version FROM model_versions WHERE name = ? AND active = 1),
-                ?, ?, ?, ?, ?, ?, 0, ?, ? FROM model_versions WHERE name = ?
+                ?, ?, ?, ?, ?, ?, 0, ?, ?, ? FROM model_versions WHERE name = ?
             """, [name, .text(model.sha256), name, .text(model.datasetHash), .text(model.config), .text(model.metrics),
                   .integer(model.trainingFrom), .integer(model.trainingThrough), .int(model.archive.count),
-                  .integer(StoreClock.now()), .text(model.archive.base64EncodedString()), name])]
+                  .integer(StoreClock.now()), .text(model.archive.base64EncodedString()), model.refusal.map(SQLValue.text) ?? .null, name])]
         if activate {
             statements.append(SQLStatement("""
                 UPDATE model_versions SET active = CASE WHEN version = (SELECT MAX(version) FROM model_versions WHERE name = ?)
@@ -138,9 +148,10 @@ extension SQLStore {
                 """, [name, name]))
         }
         statements.append(SQLStatement("""
-            DELETE FROM model_versions WHERE name = ? AND active = 0 AND version NOT IN
-                (SELECT version FROM model_versions WHERE name = ? ORDER BY version DESC LIMIT ?)
-            """, [name, name, .int(keep)]))
+            DELETE FROM model_versions WHERE name = ? AND active = 0
+                AND version NOT IN (SELECT version FROM model_versions WHERE name = ? AND refusal IS NULL ORDER BY version DESC LIMIT ?)
+                AND version NOT IN (SELECT version FROM model_versions WHERE name = ? AND refusal IS NOT NULL ORDER BY version DESC LIMIT ?)
+            """, [name, name, .int(keep), name, .int(keep)]))
         statements.append(SQLStatement("""
             SELECT \(Self.modelColumns) FROM model_versions WHERE name = ? ORDER BY version DESC LIMIT 1
             """, [name]))
@@ -177,10 +188,14 @@ extension SQLStore {
     }
 
     public func activateModelVersion(_ name: String, version: Int) async throws -> StoredModelVersion {
+        if let refused = try await modelVersion(name, version: version), let reason = refused.refusal {
+            throw StoreError.conflict(kind: "model version", id: "\(name) \(version)",
+                                      reason: "the validation gate refused it (\(reason)); activate a version it admitted")
+        }
         let rows = try await transaction("models", [
             SQLStatement("""
                 UPDATE model_versions SET active = CASE WHEN version = ? THEN 1 ELSE 0 END
-                WHERE name = ? AND EXISTS (SELECT 1 FROM model_versions WHERE name = ? AND version = ?)
+                WHERE name = ? AND EXISTS (SELECT 1 FROM model_versions WHERE name = ? AND version = ? AND refusal IS NULL)
                 """, [.int(version), .text(name), .text(name), .int(version)]),
             SQLStatement("SELECT \(Self.modelColumns) FROM model_versions WHERE name = ? AND version = ?", [.text(name), .int(version)]),
         ])
@@ -189,7 +204,7 @@ extension SQLStore {
     }
 
     public func rollbackModel(_ name: String, steps: Int) async throws -> StoredModelVersion {
-        let versions = try await read("models", "SELECT version, active FROM model_versions WHERE name = ? ORDER BY version DESC",
+        let versions = try await read("models", "SELECT version, active FROM model_versions WHERE name = ? AND refusal IS NULL ORDER BY version DESC",
                                       [.text(name)])
         guard let current = versions.firstIndex(where: { $0.bool(1) }) else {
             throw StoreError.notFound(kind: "active model version", id: name)
