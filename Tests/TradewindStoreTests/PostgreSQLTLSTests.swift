@@ -79,15 +79,18 @@ struct PostgreSQLTLSTests {
         #expect(back?.summary.parameters == [ResultParameter(name: "fast", value: "10")])
     }
 
-    @Test func aBadSSLModeOrRootFileIsRefusedNamingIt() {
-        func message(_ query: String) -> String? {
-            do {
-                _ = try PostgreSQLTLS(queryItems: URLComponents(string: "postgres://h/db?" + query)?.queryItems)
-                return nil
-            } catch {
-                return String(describing: error)
-            }
+    /// Why `PostgreSQLTLS` refuses a URL with `query` (nil: accepted).
+    static func message(_ query: String) -> String? {
+        do {
+            _ = try PostgreSQLTLS(queryItems: URLComponents(string: "postgres://h/db?" + query)?.queryItems)
+            return nil
+        } catch {
+            return String(describing: error)
         }
+    }
+
+    @Test func aBadSSLModeOrRootFileIsRefusedNamingIt() {
+        let message = Self.message
         #expect(message("sslmode=strict")
             == "database URL sslmode=strict: expected one of disable, allow, prefer, require, verify-ca, verify-full")
         #expect(message("sslmode=verify-full&sslrootcert=/no/such/root.crt")?.contains("sslrootcert=/no/such/root.crt: cannot read") == true)
@@ -147,14 +150,7 @@ struct PostgreSQLTLSTests {
 
     @Test func aClientCertificateNeedsBothFilesAndTLSAndNeverShowsTheKey() async throws {
         let root = "/no/such"
-        func message(_ query: String) -> String? {
-            do {
-                _ = try PostgreSQLTLS(queryItems: URLComponents(string: "postgres://h/db?" + query)?.queryItems)
-                return nil
-            } catch {
-                return String(describing: error)
-            }
-        }
+        let message = Self.message
         #expect(message("sslmode=verify-full&sslcert=\(root)/c.crt")?.contains("sslcert= and sslkey= go together") == true)
         #expect(message("sslmode=verify-full&sslkey=\(root)/c.key")?.contains("sslcert= and sslkey= go together") == true)
         #expect(message("sslcert=\(root)/c.crt&sslkey=\(root)/c.key")?.contains("a client certificate needs TLS") == true)

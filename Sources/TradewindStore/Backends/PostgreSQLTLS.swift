@@ -58,18 +58,21 @@ struct PostgreSQLTLS: Equatable {
         case .verifyCA: verification = .chain
         case .verifyFull: verification = .chainAndHost
         }
-        if let path = rootCertificates, verification != .none {
-            do {
-                guard try !NIOSSLCertificate.fromPEMFile(path).isEmpty else {
-                    throw SQLDatabaseError("database URL sslrootcert=\(path): the file holds no PEM certificate")
-                }
-            } catch let error as SQLDatabaseError {
-                throw error
-            } catch {
-                throw SQLDatabaseError("database URL sslrootcert=\(path): cannot read PEM certificates from it (\(error))")
-            }
-        }
+        if let path = rootCertificates, verification != .none { try Self.checkCertificates(path, option: "sslrootcert") }
         clientCertificate = try Self.clientCertificate(items, mode: mode)
+    }
+
+    /// Checks that `path` (the URL's `option`) is a readable file of PEM certificates.
+    static func checkCertificates(_ path: String, option: String) throws {
+        do {
+            guard try !NIOSSLCertificate.fromPEMFile(path).isEmpty else {
+                throw SQLDatabaseError("database URL \(option)=\(path): the file holds no PEM certificate")
+            }
+        } catch let error as SQLDatabaseError {
+            throw error
+        } catch {
+            throw SQLDatabaseError("database URL \(option)=\(path): cannot read PEM certificates from it (\(error))")
+        }
     }
 
     /// The URL's `sslcert` and `sslkey`, checked: both or neither, with a mode that encrypts, each a readable PEM file
@@ -84,15 +87,7 @@ struct PostgreSQLTLS: Equatable {
         guard mode != .disable else {
             throw SQLDatabaseError("database URL sslcert=\(certificate): a client certificate needs TLS; add sslmode=verify-full (or require)")
         }
-        do {
-            guard try !NIOSSLCertificate.fromPEMFile(certificate).isEmpty else {
-                throw SQLDatabaseError("database URL sslcert=\(certificate): the file holds no PEM certificate")
-            }
-        } catch let error as SQLDatabaseError {
-            throw error
-        } catch {
-            throw SQLDatabaseError("database URL sslcert=\(certificate): cannot read a PEM certificate from it")
-        }
+        try checkCertificates(certificate, option: "sslcert")
         do {
             _ = try NIOSSLPrivateKey(file: key, format: .pem)
         } catch {
