@@ -5,8 +5,10 @@ file, written the way the optimizer-console and AI-trading servers Tradewind rep
   python3 Scripts/bench/server_peer_fastapi.py --db FILE --port PORT --spy-dir DIR [--workers N]
 
 GET /api/history (limit, offset, sort, order, symbol, strategy), GET /api/history/{id} (with its trade log), and
-POST /api/backtest (sma-cross on the bundled SPY daily bars: signal at the close, fill at the next open, fractional
-shares, all-in; metrics, trades and a sampled equity curve, as Tradewind's endpoint answers).
+POST /api/backtest (sma-cross on the bundled SPY daily bars: the same crossings as Tradewind's sma-cross, signal at the
+close, fill at the next open, fractional shares, all-in; metrics, trades and a sampled equity curve, as Tradewind's
+endpoint answers: the same trades and equity; Tradewind's summary has more metrics, and it also stores the result and
+a session durably, which this peer does not).
 """
 import argparse
 import glob
@@ -106,7 +108,7 @@ def backtest(body: BacktestBody):
     f = pd.Series(close).rolling(fast).mean().to_numpy()
     s = pd.Series(close).rolling(slow).mean().to_numpy()
     cash, qty, equity, trades, entry = 100_000.0, 0.0, [], [], None
-    want = 0
+    want, was_below, was_above = 0, False, False
     for i in range(len(df)):
         if i > 0 and want != (1 if qty > 0 else 0):
             price = open_[i]
@@ -119,8 +121,17 @@ def backtest(body: BacktestBody):
                                "return": price / entry[1] - 1})
                 qty = 0.0
         equity.append(cash + qty * close[i])
+        # Crossings, as Tradewind's sma-cross (vectorbt's rules): long when the fast mean crosses above the slow one
+        # after having been below it, flat when it crosses below after having been above.
         if not (math.isnan(f[i]) or math.isnan(s[i])):
-            want = 1 if f[i] > s[i] else 0
+            if f[i] > s[i]:
+                if was_below:
+                    want = 1
+                was_below, was_above = False, True
+            elif f[i] < s[i]:
+                if was_above:
+                    want = 0
+                was_below, was_above = True, False
     eq = pd.Series(equity)
     rets = eq.pct_change().fillna(eq.iloc[0] / 100_000 - 1)
     sharpe = float(rets.mean() / rets.std() * math.sqrt(252)) if rets.std() > 0 else None

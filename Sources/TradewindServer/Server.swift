@@ -44,7 +44,7 @@ final class ServerState: Sendable {
         times = Timestamps(zone: configuration.zone)
         loader = MarketLoader(home: configuration.home)
         backtests = BacktestRun(loader: loader, times: times, catalog: catalog)
-        limiter = LoginRateLimiter(limit: configuration.loginAttemptsPerMinute, window: 60)
+        limiter = LoginRateLimiter(store: store, limit: configuration.loginAttemptsPerMinute, window: 60)
         self.prices = prices
         let hub = hub
         bots = BotRegistry(loader: loader, catalog: catalog, store: store,

@@ -4,7 +4,7 @@ import Logging
 /// Everything the server keeps, by area. Each area is a protocol of its own (`Areas/`); a new area adds its
 /// protocol to this composition and its migration to `StoreMigrations.all`.
 public protocol TradewindStore: JobStore, ResultStore, KeywordStore, JournalStore, StrategyVersionStore, SessionStore,
-    UserStore, TradingJournalStore, ModelVersionStore
+    UserStore, TradingJournalStore, ModelVersionStore, LoginFailureStore
 {
     /// The backend's name: `sqlite` or `postgresql`.
     var backend: String { get }
@@ -19,11 +19,14 @@ public final class SQLStore: TradewindStore {
     public let database: any SQLDatabase
     /// Called with each statement's duration in seconds and the area (for the server's store-latency metric).
     let observe: @Sendable (String, Double) -> Void
+    /// Small independent writes share commits (results, sessions).
+    let groupCommit: GroupCommit
 
     /// Wraps `database`; call `migrate()` (or use `open(_:)`) before use.
     public init(database: any SQLDatabase, observe: @escaping @Sendable (String, Double) -> Void = { _, _ in }) {
         self.database = database
         self.observe = observe
+        groupCommit = GroupCommit(database: database)
     }
 
     /// Opens the store `location` names — a `postgres://` URL or a SQLite file path — and applies the migrations.
@@ -75,6 +78,14 @@ public final class SQLStore: TradewindStore {
         let start = ContinuousClock.now
         defer { observe(area, Self.seconds(since: start)) }
         return try await database.transaction(statements)
+    }
+
+    /// Runs `statements` in one transaction that shares its durable commit with other callers' (`GroupCommit`).
+    @discardableResult
+    func groupedTransaction(_ area: String, _ statements: [SQLStatement]) async throws -> [SQLRow] {
+        let start = ContinuousClock.now
+        defer { observe(area, Self.seconds(since: start)) }
+        return try await groupCommit.commit(statements)
     }
 
     func count(_ area: String, _ sql: String, _ arguments: [SQLValue] = []) async throws -> Int {

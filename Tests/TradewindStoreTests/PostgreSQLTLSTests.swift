@@ -79,15 +79,18 @@ struct PostgreSQLTLSTests {
         #expect(back?.summary.parameters == [ResultParameter(name: "fast", value: "10")])
     }
 
-    @Test func aBadSSLModeOrRootFileIsRefusedNamingIt() {
-        func message(_ query: String) -> String? {
-            do {
-                _ = try PostgreSQLTLS(queryItems: URLComponents(string: "postgres://h/db?" + query)?.queryItems)
-                return nil
-            } catch {
-                return String(describing: error)
-            }
+    /// Why `PostgreSQLTLS` refuses a URL with `query` (nil: accepted).
+    static func message(_ query: String) -> String? {
+        do {
+            _ = try PostgreSQLTLS(queryItems: URLComponents(string: "postgres://h/db?" + query)?.queryItems)
+            return nil
+        } catch {
+            return String(describing: error)
         }
+    }
+
+    @Test func aBadSSLModeOrRootFileIsRefusedNamingIt() {
+        let message = Self.message
         #expect(message("sslmode=strict")
             == "database URL sslmode=strict: expected one of disable, allow, prefer, require, verify-ca, verify-full")
         #expect(message("sslmode=verify-full&sslrootcert=/no/such/root.crt")?.contains("sslrootcert=/no/such/root.crt: cannot read") == true)
@@ -110,5 +113,60 @@ struct PostgreSQLTLSTests {
         #expect(try tls("sslmode=verify-ca").verification == .chain)
         #expect(try tls("sslmode=verify-full").verification == .chainAndHost)
         #expect(try tls("sslmode=verify-full&sslrootcert=system").rootCertificates == nil)
+    }
+
+    /// The URL of the certificate-only role `tw_cert` (`Scripts/start-test-postgres.sh`), verified, with `client`
+    /// (a file stem in the test server's tls folder: `client`, `wrong-client`) as its client certificate.
+    static func certificateLogin(_ url: String, root: String, client: String?) -> String {
+        let folder = (root as NSString).deletingLastPathComponent
+        let base = Self.byName(url).replacingOccurrences(of: "://tradewind@", with: "://tw_cert@")
+            + "?sslmode=verify-full&sslrootcert=\(root)"
+        guard let client else { return base }
+        return base + "&sslcert=\(folder)/\(client).crt&sslkey=\(folder)/\(client).key"
+    }
+
+    @Test func aClientCertificateSignedByTheServersRootLogsInTheCertificateOnlyRole() async throws {
+        let (url, root) = try await Self.server()
+        let db = try await PostgreSQLDatabase(url: Self.certificateLogin(url, root: root, client: "client"))
+        let user = try await db.read(SQLStatement("SELECT current_user"))
+        let ssl = try await db.read(SQLStatement("SELECT ssl, client_dn FROM pg_stat_ssl WHERE pid = pg_backend_pid()"))
+        await db.close()
+        #expect(user.first?.string(0) == "tw_cert")
+        #expect(ssl.first?.bool(0) == true)
+        #expect(ssl.first?.string(1) == "/CN=tw_cert")
+    }
+
+    @Test func theCertificateOnlyRoleIsRefusedWithoutACertificateOrWithOneOfAnotherRoot() async throws {
+        let (url, root) = try await Self.server()
+        let without = try #require(await Self.refusal(Self.certificateLogin(url, root: root, client: nil)))
+        #expect(without.contains("cannot reach PostgreSQL"))
+        let wrong = try #require(await Self.refusal(Self.certificateLogin(url, root: root, client: "wrong-client")))
+        #expect(wrong.contains("cannot reach PostgreSQL"))
+        // Neither message carries the key file's contents.
+        let key = try String(contentsOfFile: (root as NSString).deletingLastPathComponent + "/wrong-client.key", encoding: .utf8)
+        let keyLine = try #require(key.split(separator: "\n").dropFirst().first)
+        #expect(!wrong.contains(keyLine) && !wrong.contains("PRIVATE KEY"))
+    }
+
+    @Test func aClientCertificateNeedsBothFilesAndTLSAndNeverShowsTheKey() async throws {
+        let root = "/no/such"
+        let message = Self.message
+        #expect(message("sslmode=verify-full&sslcert=\(root)/c.crt")?.contains("sslcert= and sslkey= go together") == true)
+        #expect(message("sslmode=verify-full&sslkey=\(root)/c.key")?.contains("sslcert= and sslkey= go together") == true)
+        #expect(message("sslcert=\(root)/c.crt&sslkey=\(root)/c.key")?.contains("a client certificate needs TLS") == true)
+        #expect(message("sslmode=require&sslcert=\(root)/c.crt&sslkey=\(root)/c.key")?.contains("sslcert=\(root)/c.crt: cannot read") == true)
+        // A key file that is not a key (here a certificate): the message names the path, not what the file holds.
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("tw-tls-\(UUID().uuidString)").path
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let (_, serverRoot) = try await Self.server()
+        try FileManager.default.copyItem(atPath: (serverRoot as NSString).deletingLastPathComponent + "/client.crt",
+                                         toPath: folder + "/c.crt")
+        let secret = "-----BEGIN PRIVATE KEY-----\nTWFkZVVwS2V5TWF0ZXJpYWxUaGF0TXVzdE5ldmVyQmVTaG93bg==\n-----END PRIVATE KEY-----\n"
+        try secret.write(toFile: folder + "/c.key", atomically: true, encoding: .utf8)
+        let shown = try #require(message("sslmode=require&sslcert=\(folder)/c.crt&sslkey=\(folder)/c.key"))
+        #expect(shown.contains("sslkey=\(folder)/c.key: cannot read"))
+        #expect(!shown.contains("TWFkZVVwS2V5"))
+        #expect(!shown.contains("PRIVATE KEY"))
     }
 }

@@ -41,15 +41,11 @@ public final class Credentials: Sendable {
     let refreshLifetime: Int
     let bcryptCost: UInt8
     let dummyHash: String
-    /// Once a user exists the server requires tokens; the flag is cached after it turns true.
+    /// Once a user exists the server requires tokens; the flag is cached after it turns true (users are never removed).
+    /// Until then every request asks the store, so a user added by another process (`tradewind user add` on the same
+    /// store) is required from the next request on, as the issue says: "when any user exists, every API route but
+    /// /api/health needs a token" — no window in which an open server still answers without one.
     let usersExist = Atomic<Bool>(false)
-    /// Until then, when the store last said there were none (`ContinuousClock` nanoseconds since `started`; -1: never).
-    /// For `noUsersFreshness` that answer stands, so an open server does not read the users table on every request.
-    let noUsersCheckedAt = Atomic<Int64>(-1)
-    let started = ContinuousClock.now
-    /// How long "no users" is believed: a user added by another process (`tradewind user add` on the same store)
-    /// is required within this time; one added through this server, at once.
-    static let noUsersFreshness: Duration = .milliseconds(500)
 
     /// `secret`: the HMAC key of access tokens. `accessLifetime`/`refreshLifetime` in seconds.
     public init(store: any TradewindStore, secret: [UInt8], accessLifetime: Int = 900, refreshLifetime: Int = 30 * 86_400,
@@ -102,20 +98,10 @@ public final class Credentials: Sendable {
     /// Whether any user exists (then every API route but the public ones needs a token).
     func authenticationRequired() async -> Bool {
         if usersExist.load(ordering: .relaxed) { return true }
-        let now = Self.nanoseconds(ContinuousClock.now - started)
-        let checked = noUsersCheckedAt.load(ordering: .acquiring)
-        if checked >= 0, now - checked < Self.nanoseconds(Self.noUsersFreshness) { return false }
+        // A store that cannot answer counts as having users: closed, not open, when in doubt.
         let exists = ((try? await store.userCount()) ?? 1) > 0
-        if exists {
-            usersExist.store(true, ordering: .releasing)
-        } else {
-            noUsersCheckedAt.store(now, ordering: .releasing)
-        }
+        if exists { usersExist.store(true, ordering: .releasing) }
         return exists
-    }
-
-    static func nanoseconds(_ d: Duration) -> Int64 {
-        d.components.seconds * 1_000_000_000 + d.components.attoseconds / 1_000_000_000
     }
 
     /// A bcrypt hash of `password`, computed off the event loop.
@@ -190,41 +176,35 @@ public final class Credentials: Sendable {
 }
 
 /// Failed logins per client address: more than `limit` failures within `window` seconds and further attempts get 429
-/// until the window passes.
+/// until the window passes. The failures are counted in the store (`LoginFailureStore`), so every server process on
+/// one database shares the limit: a second server is no second allowance.
 final class LoginRateLimiter: Sendable {
+    let store: any LoginFailureStore
     let limit: Int
     let window: Double
-    let failures = Mutex<[String: [Double]]>([:])
 
-    init(limit: Int = 10, window: Double = 60) {
+    init(store: any LoginFailureStore, limit: Int = 10, window: Double = 60) {
+        self.store = store
         self.limit = limit
         self.window = window
     }
 
-    static func now() -> Double { Date().timeIntervalSince1970 }
+    var windowNanos: Int64 { Int64(window * 1e9) }
 
     /// Seconds to wait before trying again (nil: allowed now).
-    func retryAfter(_ address: String) -> Int? {
-        let now = Self.now()
-        return failures.withLock { f in
-            let recent = (f[address] ?? []).filter { now - $0 < window }
-            f[address] = recent.isEmpty ? nil : recent
-            guard recent.count >= limit, let oldest = recent.first else { return nil }
-            return max(1, Int((window - (now - oldest)).rounded(.up)))
-        }
+    func retryAfter(_ address: String) async throws -> Int? {
+        let now = StoreClock.now()
+        let recent = try await store.loginFailures(address: address, since: now - windowNanos)
+        guard recent.count >= limit, let oldest = recent.oldest else { return nil }
+        return max(1, Int((Double(oldest + windowNanos - now) / 1e9).rounded(.up)))
     }
 
-    func failed(_ address: String) {
-        let now = Self.now()
-        failures.withLock { f in
-            var list = (f[address] ?? []).filter { now - $0 < window }
-            list.append(now)
-            if f.count > 100_000 { f.removeAll() }
-            f[address] = list
-        }
+    func failed(_ address: String) async throws {
+        let now = StoreClock.now()
+        try await store.recordLoginFailure(address: address, at: now, forgetBefore: now - windowNanos)
     }
 
-    func succeeded(_ address: String) {
-        failures.withLock { $0[address] = nil }
+    func succeeded(_ address: String) async throws {
+        try await store.clearLoginFailures(address: address)
     }
 }

@@ -81,33 +81,53 @@ struct BacktestRun: Sendable {
         try loader.check(request.data)
     }
 
-    func run(_ request: BacktestRequest, threads: ThreadBudget) async throws -> BacktestOutcome {
+    /// Runs `request` and makes its response parts and store records, all on a dedicated thread (the JSON of an
+    /// equity curve and a trade log is CPU work too, kept off the event loop).
+    func run(_ request: BacktestRequest, threads: ThreadBudget) async throws -> StorableBacktest {
         try check(request)
         let loader = self.loader, times = self.times, catalog = self.catalog
-        return try await DedicatedThread.run(name: "tw-backtest") { () throws -> BacktestOutcome in
-            let run = try ResultReplay.run(request, loader: loader, catalog: catalog, threads: threads)
-            let (result, data, notes) = (run.result, run.data, run.notes)
-            let interval = data.series.first?.interval ?? .daily
-            let summary = BacktestSummary(result: result, interval: interval, strategy: run.context.strategy,
-                                          parameters: run.context.parameters.description, riskFree: request.riskFree)
-            let trades = result.trades.map { TradeLogRow($0, times: times) }
-            let e = result.equity
-            var equity: [EquityPoint] = []
-            if request.equityPoints > 0, !e.time.isEmpty {
-                let n = e.time.count
-                let step = max(1, (n + request.equityPoints - 1) / request.equityPoints)
-                var i = 0
-                while i < n {
-                    equity.append(EquityPoint(time: times.string(e.time[i]), equity: e.equity[i]))
-                    i += step
-                }
-                if (n - 1) % step != 0 { equity.append(EquityPoint(time: times.string(e.time[n - 1]), equity: e.equity[n - 1])) }
-            }
-            return BacktestOutcome(summary: summary, trades: trades, equity: equity, notes: notes,
-                                   marketCondition: MarketCondition.classify(data.series.first),
-                                   startedAt: e.time.first ?? 0, endedAt: e.time.last ?? 0)
+        return try await DedicatedThread.run(name: "tw-backtest") { () throws -> StorableBacktest in
+            let outcome = try Self.outcome(request, loader: loader, times: times, catalog: catalog, threads: threads)
+            let encoded = try ResultBuilder.EncodedBacktest(outcome)
+            return StorableBacktest(outcome: outcome, encoded: encoded,
+                                    result: try ResultBuilder.backtest(outcome, request: request, encoded: encoded),
+                                    session: ResultBuilder.session(outcome, strategy: request.strategy, encoded: encoded))
         }
     }
+
+    /// Loads the data and runs the strategy on the calling thread.
+    static func outcome(_ request: BacktestRequest, loader: MarketLoader, times: Timestamps, catalog: StrategyCatalog,
+                        threads: ThreadBudget) throws -> BacktestOutcome {
+        let run = try ResultReplay.run(request, loader: loader, catalog: catalog, threads: threads)
+        let (result, data, notes) = (run.result, run.data, run.notes)
+        let interval = data.series.first?.interval ?? .daily
+        let summary = BacktestSummary(result: result, interval: interval, strategy: run.context.strategy,
+                                      parameters: run.context.parameters.description, riskFree: request.riskFree)
+        let trades = result.trades.map { TradeLogRow($0, times: times) }
+        let e = result.equity
+        var equity: [EquityPoint] = []
+        if request.equityPoints > 0, !e.time.isEmpty {
+            let n = e.time.count
+            let step = max(1, (n + request.equityPoints - 1) / request.equityPoints)
+            var i = 0
+            while i < n {
+                equity.append(EquityPoint(time: times.string(e.time[i]), equity: e.equity[i]))
+                i += step
+            }
+            if (n - 1) % step != 0 { equity.append(EquityPoint(time: times.string(e.time[n - 1]), equity: e.equity[n - 1])) }
+        }
+        return BacktestOutcome(summary: summary, trades: trades, equity: equity, notes: notes,
+                               marketCondition: MarketCondition.classify(data.series.first),
+                               startedAt: e.time.first ?? 0, endedAt: e.time.last ?? 0)
+    }
+}
+
+/// A backtest ready to answer and to store: its outcome, its encoded parts, and its result and session records.
+struct StorableBacktest: Sendable {
+    var outcome: BacktestOutcome
+    var encoded: ResultBuilder.EncodedBacktest
+    var result: NewResult
+    var session: NewSession
 }
 
 /// The market condition a run met, from its first symbol's buy-and-hold over the run: annualised return above

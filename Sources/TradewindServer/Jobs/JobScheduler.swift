@@ -198,12 +198,10 @@ final class JobScheduler: Service, Sendable {
         let symbol = request.symbols?.joined(separator: ",") ?? "all"
         try await store.setJobSymbols(job.id, symbols: [symbol])
         if try await store.jobSymbols(job.id).first?.status == "done" { return }
-        let outcome = try await backtests.run(request, threads: budget)
-        let encoded = try ResultBuilder.EncodedBacktest(outcome)
-        let result = try ResultBuilder.backtest(outcome, request: request, encoded: encoded)
-        let id = try await store.finishJobSymbol(job.id, symbol: symbol, evaluations: 1, result: result)
+        let run = try await backtests.run(request, threads: budget)
+        let id = try await store.finishJobSymbol(job.id, symbol: symbol, evaluations: 1, result: run.result)
         metrics.evaluations.increment()
-        _ = try await store.recordSession(ResultBuilder.session(outcome, strategy: request.strategy, encoded: encoded))
+        _ = try await store.recordSession(run.session)
         hub.publish(LiveMessage(type: "result.stored", jobID: job.id,
                                 data: ResultStoredEvent(resultID: id, jobID: job.id, symbol: symbol, strategy: request.strategy)))
     }

@@ -2,9 +2,16 @@ import Foundation
 import TradewindCore
 import TradewindData
 
-/// Resolves and loads market data for requests: `sample:NAME` as is, relative paths under the server's home.
+/// Resolves and loads market data for requests: `sample:NAME` as is (parsed once, `SampleDatasetCache`), relative
+/// paths under the server's home.
 struct MarketLoader: Sendable {
     let home: String
+    let samples: SampleDatasetCache
+
+    init(home: String, samples: SampleDatasetCache = SampleDatasetCache()) {
+        self.home = home
+        self.samples = samples
+    }
 
     /// The data source spec with a relative path made absolute under `home`.
     func resolve(_ spec: String) -> String {
@@ -27,11 +34,15 @@ struct MarketLoader: Sendable {
     }
 
     /// Loads `spec` (only `symbols` when given) with `adjust` applied, on the calling thread.
+    /// A bundled sample comes from `samples` after its first load.
     func load(_ spec: String, symbols: [String]?, zone: ZoneRules, adjust: AdjustmentMode, threads: ThreadBudget) throws -> MarketDataset {
         let source = try DataSource(parsing: resolve(spec))
         var options = LoadOptions(zone: zone)
         options.threads = threads
-        return Self.adjusted(try source.load(options, symbols: symbols), adjust)
+        guard SampleDatasetCache.keeps(spec) else { return Self.adjusted(try source.load(options, symbols: symbols), adjust) }
+        return try samples.dataset(.init(spec: spec, symbols: symbols, zone: zone, adjust: adjust)) {
+            Self.adjusted(try source.load(options, symbols: symbols), adjust)
+        }
     }
 
     /// `data` with `adjust` applied to every series.

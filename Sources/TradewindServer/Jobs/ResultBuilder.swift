@@ -9,7 +9,7 @@ enum ResultBuilder {
     /// The detail JSON of a backtest result: the `backtest --json` summary, notes and the equity curve.
     /// A backtest's parts, each encoded once and spliced into the stored detail, the session and `POST /api/backtest`'s
     /// response (encoding the equity curve twice and the summary three times was half of that route's CPU time).
-    struct EncodedBacktest {
+    struct EncodedBacktest: Sendable {
         let summary: String
         let notes: String
         let equity: String
@@ -18,8 +18,8 @@ enum ResultBuilder {
         init(_ outcome: BacktestOutcome) throws {
             summary = try JSON.string(outcome.summary)
             notes = try JSON.string(outcome.notes)
-            equity = try JSON.string(outcome.equity)
-            trades = try JSON.string(outcome.trades)
+            equity = BacktestJSON.equity(outcome.equity)
+            trades = BacktestJSON.trades(outcome.trades)
         }
 
         /// The stored detail: `{equity, notes, replay, summary}`; `replay` is the request that reproduces the run

@@ -22,7 +22,9 @@ enum HistoryJSON {
     static func item(_ r: ResultSummary, times: Timestamps, into out: inout String) {
         out += "{\"created_at\":\""
         out += times.string(r.createdAt)
-        out += "\",\"id\":\(r.id),\"job_id\":"
+        out += "\",\"id\":"
+        out += r.id.description
+        out += ",\"job_id\":"
         optional(r.jobID, into: &out)
         text("kind", r.kind.rawValue, into: &out)
         number("max_drawdown", r.metrics.maxDrawdown, into: &out)
@@ -31,44 +33,65 @@ enum HistoryJSON {
         number("objective_value", r.metrics.objective, into: &out)
         out += ",\"parameters\":{"
         // The first value of a repeated name, names sorted (a JSON object of the list).
-        var seen = Set<String>()
-        let unique = r.parameters.filter { seen.insert($0.name).inserted }
+        // (A linear scan: a result has a handful of parameters, and a set per item cost more than the check.)
+        var unique: [ResultParameter] = []
+        unique.reserveCapacity(r.parameters.count)
+        for p in r.parameters where !unique.contains(where: { $0.name == p.name }) { unique.append(p) }
         for (i, p) in unique.sorted(by: { $0.name < $1.name }).enumerated() {
-            out += (i > 0 ? "," : "") + JSONString.quoted(p.name) + ":" + JSONString.quoted(p.value)
+            if i > 0 { out += "," }
+            quoted(p.name, into: &out)
+            out += ":"
+            quoted(p.value, into: &out)
         }
         out += "}"
         number("sharpe", r.metrics.sharpe, into: &out)
         text("strategy", r.strategy, into: &out)
         text("symbol", r.symbol, into: &out)
         number("total_return", r.metrics.totalReturn, into: &out)
-        out += ",\"trades\":\(r.metrics.trades)"
+        out += ",\"trades\":"
+        out += r.metrics.trades.description
         number("win_rate", r.metrics.winRate, into: &out)
         out += "}"
     }
 
     /// `,"key":"value"` (null when missing).
     static func text(_ key: String, _ value: String?, into out: inout String) {
-        out += ",\"" + key + "\":" + (value.map(JSONString.quoted) ?? "null")
+        out += ",\""
+        out += key
+        out += "\":"
+        if let value { quoted(value, into: &out) } else { out += "null" }
     }
 
     /// `,"key":number`.
     static func number(_ key: String, _ value: Double?, into out: inout String) {
-        out += ",\"" + key + "\":"
+        out += ",\""
+        out += key
+        out += "\":"
         number(value, into: &out)
     }
 
+    /// `s` as a JSON string literal (`JSONString.quoted`), appended as is when nothing in it needs an escape (the
+    /// usual case: symbols, names, times), which spares building a new string per value.
+    static func quoted(_ s: String, into out: inout String) {
+        if s.utf8.allSatisfy({ $0 >= 0x20 && $0 != 0x22 && $0 != 0x5C }) {
+            out += "\""
+            out += s
+            out += "\""
+        } else {
+            out += JSONString.quoted(s)
+        }
+    }
+
     static func optional(_ v: Int64?, into out: inout String) {
-        if let v { out += String(v) } else { out += "null" }
+        if let v { out += v.description } else { out += "null" }
     }
 
     /// A number as JSONEncoder writes it (shortest round-trip digits, integral values without `.0`); a missing or
     /// non-finite value is null (the encoder would refuse the whole page for one NaN).
     static func number(_ v: Double?, into out: inout String) {
         guard let v, v.isFinite else { out += "null"; return }
-        if v == v.rounded(), abs(v) < 1e15 {
-            out += String(Int64(v))
-        } else {
-            out += v.description
-        }
+        // JSONEncoder writes `description` without a trailing ".0" (1e15 as 1000000000000000, -0.0 as -0).
+        let text = v.description
+        if text.hasSuffix(".0") { out += text.dropLast(2) } else { out += text }
     }
 }

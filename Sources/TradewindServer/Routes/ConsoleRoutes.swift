@@ -113,12 +113,11 @@ extension Routes {
         }
         router.post("/api/backtest") { request, _ -> Response in
             let body = try await JSON.decode(BacktestRequest.self, from: request)
-            let outcome = try await state.backtests.run(body, threads: state.scheduler.budget)
-            let encoded = try ResultBuilder.EncodedBacktest(outcome)
-            _ = try await state.store.storeResult(try ResultBuilder.backtest(outcome, request: body, encoded: encoded))
-            _ = try await state.store.recordSession(ResultBuilder.session(outcome, strategy: body.strategy, encoded: encoded))
+            let run = try await state.backtests.run(body, threads: state.scheduler.budget)
+            // The result and its session in one transaction, whose commit concurrent requests share (group commit).
+            _ = try await state.store.storeBacktest(run.result, session: run.session)
             state.metrics.evaluations.increment()
-            return JSON.response(encoded.response(marketCondition: outcome.marketCondition))
+            return JSON.response(run.encoded.response(marketCondition: run.outcome.marketCondition))
         }
     }
 }

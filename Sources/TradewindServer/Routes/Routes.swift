@@ -91,7 +91,7 @@ enum Routes {
     static func addAuth(to router: Router<APIContext>, _ state: ServerState) {
         router.post("/api/auth/login") { request, context -> Response in
             let address = context.remoteAddress
-            if let wait = state.limiter.retryAfter(address) {
+            if let wait = try await state.limiter.retryAfter(address) {
                 var response = JSON.response(APIError(.tooManyRequests, "too_many_requests",
                                                       "too many failed logins from \(address); try again in \(wait) s").body,
                                              status: .tooManyRequests)
@@ -102,10 +102,10 @@ enum Routes {
                 throw APIError.unauthorized("send the user and password as HTTP Basic authentication (Authorization: Basic …)")
             }
             guard await state.credentials.verify(name: name, password: password) else {
-                state.limiter.failed(address)
+                try await state.limiter.failed(address)
                 throw APIError.unauthorized("wrong user or password")
             }
-            state.limiter.succeeded(address)
+            try await state.limiter.succeeded(address)
             return try JSON.response(try await state.credentials.issue(for: name))
         }
         router.post("/api/auth/refresh") { request, _ -> Response in

@@ -127,6 +127,8 @@ public struct HistoryFilter: Sendable, Hashable {
 public protocol ResultStore: Sendable {
     /// Stores a result (outside any job's symbol bookkeeping); returns its id.
     func storeResult(_ result: NewResult) async throws -> Int64
+    /// Stores a backtest's result and its session in one transaction; returns the result's id.
+    func storeBacktest(_ result: NewResult, session: NewSession) async throws -> Int64
     /// Stores many results in one transaction (imports, benchmarks); returns how many.
     func storeResults(_ results: [NewResult]) async throws -> Int
     /// Results matching `filter`, sorted by `sort` (missing values last, then newest first).
@@ -194,7 +196,14 @@ extension SQLStore {
     public func storeResult(_ result: NewResult) async throws -> Int64 {
         var insert = Self.insertResult(result, at: StoreClock.now())
         insert.sql += " RETURNING id"
-        let rows = try await transaction("results", [insert])
+        let rows = try await groupedTransaction("results", [insert])
+        return rows.first?.int64(0) ?? 0
+    }
+
+    public func storeBacktest(_ result: NewResult, session: NewSession) async throws -> Int64 {
+        var insert = Self.insertResult(result, at: StoreClock.now())
+        insert.sql += " RETURNING id"
+        let rows = try await groupedTransaction("results", [Self.insertSession(session), insert])
         return rows.first?.int64(0) ?? 0
     }
 

@@ -63,12 +63,18 @@ extension SQLStore {
     }
 
     public func recordSession(_ s: NewSession) async throws -> SessionRecord {
-        let rows = try await write("sessions", """
+        var insert = Self.insertSession(s)
+        insert.sql += " RETURNING \(Self.sessionColumns)"
+        let rows = try await groupedTransaction("sessions", [insert])
+        return Self.session(rows[0])
+    }
+
+    static func insertSession(_ s: NewSession) -> SQLStatement {
+        SQLStatement("""
             INSERT INTO sessions (mode, strategy, strategy_version_id, market_condition, metrics, started_at, ended_at)
-            VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING \(Self.sessionColumns)
+            VALUES (?, ?, ?, ?, ?, ?, ?)
             """, [.text(s.mode), .text(s.strategy), .int64(s.strategyVersionID), .text(s.marketCondition), .text(s.metrics),
                   .integer(s.startedAt), .int64(s.endedAt)])
-        return Self.session(rows[0])
     }
 
     public func sessions(page: PageRequest) async throws -> Page<SessionRecord> {

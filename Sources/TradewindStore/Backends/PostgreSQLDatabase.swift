@@ -6,7 +6,8 @@ import PostgresNIO
 /// The PostgreSQL backend: a postgres-nio `PostgresClient` (a connection pool on its own event loops) given a
 /// `postgres://user:password@host:port/database` URL. An optional `?schema=NAME` query item puts every table in
 /// that schema (it is created when missing), so several stores can share one database. `?sslmode=` (`require`,
-/// `verify-ca`, `verify-full`, …) and `?sslrootcert=PATH` ask for TLS with libpq's meanings (`PostgreSQLTLS`).
+/// `verify-ca`, `verify-full`, …) and `?sslrootcert=PATH` ask for TLS with libpq's meanings (`PostgreSQLTLS`);
+/// `?sslcert=PATH&sslkey=PATH` present a client certificate.
 public final class PostgreSQLDatabase: SQLDatabase {
     public let dialect = SQLDialect.postgresql
     let client: PostgresClient
@@ -85,6 +86,26 @@ public final class PostgreSQLDatabase: SQLDatabase {
                 last = try await self.collect(connection.query(Self.query(s), logger: self.logger))
             }
             return last
+        }
+    }
+
+    public func transactions(_ groups: [[SQLStatement]]) async throws -> [Result<[SQLRow], any Error>] {
+        try await client.withTransaction(logger: logger) { connection in
+            var results: [Result<[SQLRow], any Error>] = []
+            for statements in groups {
+                try await connection.query("SAVEPOINT tw_group", logger: self.logger)
+                do {
+                    var last: [SQLRow] = []
+                    for s in statements { last = try await self.collect(connection.query(Self.query(s), logger: self.logger)) }
+                    try await connection.query("RELEASE SAVEPOINT tw_group", logger: self.logger)
+                    results.append(.success(last))
+                } catch {
+                    try await connection.query("ROLLBACK TO SAVEPOINT tw_group", logger: self.logger)
+                    try await connection.query("RELEASE SAVEPOINT tw_group", logger: self.logger)
+                    results.append(.failure(error))
+                }
+            }
+            return results
         }
     }
 

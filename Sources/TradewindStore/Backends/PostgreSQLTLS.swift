@@ -13,6 +13,10 @@ import PostgresNIO
 ///
 /// `sslrootcert=PATH` names a PEM file of trusted roots (`system`, or no `sslrootcert`: the system's trust store).
 /// The file is read when the store opens, so a wrong path fails at start with its name, not at the first query.
+///
+/// `sslcert=PATH` and `sslkey=PATH` (both or neither, with any mode that encrypts) present a client certificate, for
+/// servers whose `pg_hba.conf` asks for one (`hostssl … cert`, or `clientcert=verify-full`). Both files are read at
+/// open too; errors name the path only, never the key's contents.
 struct PostgreSQLTLS: Equatable {
     enum Mode: String, CaseIterable {
         case disable, allow, prefer, require
@@ -26,6 +30,14 @@ struct PostgreSQLTLS: Equatable {
     var verification: Verification
     /// Trusted roots' PEM file (nil: the system's trust store).
     var rootCertificates: String?
+    /// The client certificate chain's and its private key's PEM files (nil: no client certificate).
+    var clientCertificate: (certificate: String, key: String)?
+
+    static func == (a: PostgreSQLTLS, b: PostgreSQLTLS) -> Bool {
+        a.mode == b.mode && a.verification == b.verification && a.rootCertificates == b.rootCertificates
+            && a.clientCertificate?.certificate == b.clientCertificate?.certificate
+            && a.clientCertificate?.key == b.clientCertificate?.key
+    }
 
     /// The URL's `sslmode` and `sslrootcert`; a value outside the valid ones is a `SQLDatabaseError` naming it.
     init(queryItems: [URLQueryItem]?) throws {
@@ -46,17 +58,43 @@ struct PostgreSQLTLS: Equatable {
         case .verifyCA: verification = .chain
         case .verifyFull: verification = .chainAndHost
         }
-        if let path = rootCertificates, verification != .none {
-            do {
-                guard try !NIOSSLCertificate.fromPEMFile(path).isEmpty else {
-                    throw SQLDatabaseError("database URL sslrootcert=\(path): the file holds no PEM certificate")
-                }
-            } catch let error as SQLDatabaseError {
-                throw error
-            } catch {
-                throw SQLDatabaseError("database URL sslrootcert=\(path): cannot read PEM certificates from it (\(error))")
+        if let path = rootCertificates, verification != .none { try Self.checkCertificates(path, option: "sslrootcert") }
+        clientCertificate = try Self.clientCertificate(items, mode: mode)
+    }
+
+    /// Checks that `path` (the URL's `option`) is a readable file of PEM certificates.
+    static func checkCertificates(_ path: String, option: String) throws {
+        do {
+            guard try !NIOSSLCertificate.fromPEMFile(path).isEmpty else {
+                throw SQLDatabaseError("database URL \(option)=\(path): the file holds no PEM certificate")
             }
+        } catch let error as SQLDatabaseError {
+            throw error
+        } catch {
+            throw SQLDatabaseError("database URL \(option)=\(path): cannot read PEM certificates from it (\(error))")
         }
+    }
+
+    /// The URL's `sslcert` and `sslkey`, checked: both or neither, with a mode that encrypts, each a readable PEM file
+    /// of its kind.
+    static func clientCertificate(_ items: [URLQueryItem], mode: Mode) throws -> (certificate: String, key: String)? {
+        let certificate = items.last { $0.name == "sslcert" }?.value
+        let key = items.last { $0.name == "sslkey" }?.value
+        guard certificate != nil || key != nil else { return nil }
+        guard let certificate, !certificate.isEmpty, let key, !key.isEmpty else {
+            throw SQLDatabaseError("database URL: sslcert= and sslkey= go together (the client certificate's PEM file and its private key's)")
+        }
+        guard mode != .disable else {
+            throw SQLDatabaseError("database URL sslcert=\(certificate): a client certificate needs TLS; add sslmode=verify-full (or require)")
+        }
+        try checkCertificates(certificate, option: "sslcert")
+        do {
+            _ = try NIOSSLPrivateKey(file: key, format: .pem)
+        } catch {
+            // NIOSSL's error is not repeated: nothing of the key file reaches a message or a log.
+            throw SQLDatabaseError("database URL sslkey=\(key): cannot read an unencrypted PEM private key from it")
+        }
+        return (certificate, key)
     }
 
     /// NIOSSL's client settings for this mode (nil: no TLS).
@@ -69,6 +107,11 @@ struct PostgreSQLTLS: Equatable {
         case .chainAndHost: tls.certificateVerification = .fullVerification
         }
         if let rootCertificates { tls.trustRoots = .file(rootCertificates) }
+        if let client = clientCertificate {
+            tls.certificateChain = ((try? NIOSSLCertificate.fromPEMFile(client.certificate)) ?? []).map { .certificate($0) }
+            // Loaded here as PEM: NIOSSL's `.file` source would read a `.key` file as DER.
+            if let key = try? NIOSSLPrivateKey(file: client.key, format: .pem) { tls.privateKey = .privateKey(key) }
+        }
         return tls
     }
 

@@ -47,6 +47,21 @@ public final class SQLiteDatabase: SQLDatabase {
         }
     }
 
+    public func transactions(_ groups: [[SQLStatement]]) async throws -> [Result<[SQLRow], any Error>] {
+        try await pool.write { db in
+            groups.map { statements in
+                Result {
+                    var last: [SQLRow] = []
+                    try db.inSavepoint {
+                        for s in statements { last = try Self.run(s, in: db) }
+                        return .commit
+                    }
+                    return last
+                }
+            }
+        }
+    }
+
     public func ping() async -> Bool {
         (try? await pool.read { db in try Int.fetchOne(db, sql: "SELECT 1") }) == 1
     }

@@ -30,6 +30,10 @@ public protocol SQLDatabase: Sendable {
     func write(_ statement: SQLStatement) async throws -> [SQLRow]
     /// Runs the statements in one transaction: all are committed, durably, or none. Returns the last statement's rows.
     func transaction(_ statements: [SQLStatement]) async throws -> [SQLRow]
+    /// Runs independent groups of statements in one transaction and one durable commit (`GroupCommit`), each group in
+    /// a savepoint of its own: a group that fails is rolled back alone and gets its error; the others commit. Returns
+    /// each group's last statement's rows, in order. Throws only when the commit itself fails (then none committed).
+    func transactions(_ groups: [[SQLStatement]]) async throws -> [Result<[SQLRow], any Error>]
     /// Whether the database answers (`SELECT 1`).
     func ping() async -> Bool
     /// Closes the connections; later calls fail.

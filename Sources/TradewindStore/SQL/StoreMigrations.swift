@@ -18,7 +18,7 @@ public enum StoreMigrations {
     /// Every migration, in the order they run.
     public static let all: [StoreMigration] = [
         jobsV1, resultsV1, keywordsV1, journalV1, strategyVersionsV1, sessionsV1, usersV1, workQueueV1,
-        tradingJournalV1, modelVersionsV1, resultsSortIndexes, modelRefusals,
+        tradingJournalV1, modelVersionsV1, resultsSortIndexes, loginFailuresV1, modelRefusals,
     ]
 
     /// Applies the migrations `database` lacks, in order, each in its own transaction. Returns the ids applied.
