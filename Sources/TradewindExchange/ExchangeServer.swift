@@ -44,6 +44,10 @@ public struct ExchangeServer: Sendable {
         router.post("/tradewind/faults/drop-data-streams") { _, _ in
             AlpacaReply.json(["dropped": market.dropDataStreams()])
         }
+        router.post("/tradewind/faults/data-stream-frame") { request, _ in
+            let body = try await request.body.collect(upTo: 1 << 20)
+            return AlpacaReply.json(["sent": market.sendDataStreamFrame(String(buffer: body))])
+        }
         return router
     }
 
