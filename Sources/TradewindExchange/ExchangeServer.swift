@@ -34,6 +34,7 @@ public struct ExchangeServer: Sendable {
         router.add(middleware: AlpacaMiddleware(keys: keys))
         TradingRoutes.add(to: router, market)
         MarketDataRoutes.add(to: router, market)
+        TickRoutes.add(to: router, market)
         let market = market
         router.post("/tradewind/clock/advance") { request, _ in
             let steps = try Query.int(request.uri.queryParameters.get("steps"), "steps", default: 1, range: 1...10_000_000)

@@ -1,3 +1,4 @@
+import AsyncHTTPClient
 import Foundation
 import HummingbirdWSClient
 import Logging
@@ -88,37 +89,60 @@ import TradewindProviders
     @Test func minuteBarsBuiltFromStreamedTradesEqualTheExchangesBarsFromTheSameTrades() async throws {
         let ticks = try SyntheticTrades.recording()
         try await ExchangeHarness.with(try Self.market(ticks)) { x in
-            let feed = AlpacaFeed(symbols: ["AAA", "BBB"], credentials: ExchangeHarness.credentials,
-                                  endpoints: AlpacaEndpoints(oneServer: x.base), feed: "iex", policy: ExchangeHarness.quick,
-                                  source: .builtFromTrades(closeDelay: .seconds(2)))
-            let got = Mutex<[FeedStep]>([])
-            let reader = Task {
-                for try await batch in feed.steps() { got.withLock { $0.append(contentsOf: batch) } }
+            try await DataStreamFaultTests.withFeed(x, logs: CapturedLogs(), source: .builtFromTrades(closeDelay: .seconds(2))) { _, got, _ in
+                x.market.advance(30)
+                let timeline = x.market.replay.timeline
+                let last = timeline[x.market.stepsPlayed - 1].time
+                // The recording is in the past: each minute closes by the clock once its trades arrived.
+                #expect(await eventually { got.withLock { $0.last?.time } == last })
+                let steps = got.withLock { $0 }
+                let first = try #require(timeline.firstIndex { $0.time == steps[0].time })
+                #expect(steps.map(\.time) == timeline[first..<x.market.stepsPlayed].map(\.time), "every minute once, in order")
+                // The exchange's bars (the stream's and REST's) are the same trades aggregated in one batch.
+                for (step, played) in zip(steps, timeline[first...]) {
+                    #expect(step.bars.map(\.open) == played.bars.map(\.open))
+                    #expect(step.bars.map(\.high) == played.bars.map(\.high))
+                    #expect(step.bars.map(\.low) == played.bars.map(\.low))
+                    #expect(step.bars.map(\.close) == played.bars.map(\.close))
+                    #expect(step.bars.map(\.volume) == played.bars.map(\.volume))
+                }
+                let rest = try await AlpacaBarsClient(credentials: ExchangeHarness.credentials, endpoints: AlpacaEndpoints(oneServer: x.base),
+                                                      feed: "iex", policy: ExchangeHarness.quick)
+                    .bars(symbols: ["AAA"], interval: .minute, from: steps[0].time, to: last + UnixTime.nanosPerMinute)
+                #expect(rest["AAA"]?.close == steps.map { $0.bars[0].close }, "REST serves the same bars")
             }
-            defer { feed.stop(); reader.cancel() }
-            #expect(await eventually { x.market.dataStreamSubscribers > 0 })
-            x.market.advance(1)
-            #expect(await eventually { !got.withLock { $0.isEmpty } })
-            x.market.advance(30)
-            let timeline = x.market.replay.timeline
-            let last = timeline[x.market.stepsPlayed - 1].time
-            // The recording is in the past: each minute closes by the clock once its trades arrived.
-            #expect(await eventually { got.withLock { $0.last?.time } == last })
-            let steps = got.withLock { $0 }
-            let first = try #require(timeline.firstIndex { $0.time == steps[0].time })
-            #expect(steps.map(\.time) == timeline[first..<x.market.stepsPlayed].map(\.time), "every minute once, in order")
-            // The exchange's bars (the stream's and REST's) are the same trades aggregated in one batch.
-            for (step, played) in zip(steps, timeline[first...]) {
-                #expect(step.bars.map(\.open) == played.bars.map(\.open))
-                #expect(step.bars.map(\.high) == played.bars.map(\.high))
-                #expect(step.bars.map(\.low) == played.bars.map(\.low))
-                #expect(step.bars.map(\.close) == played.bars.map(\.close))
-                #expect(step.bars.map(\.volume) == played.bars.map(\.volume))
+        }
+    }
+
+    @Test func historicalTradesAndQuotesPageInTimeOrderUpToTheReplayClock() async throws {
+        let ticks = try SyntheticTrades.recording()
+        try await ExchangeHarness.with(try Self.market(ticks)) { x in
+            x.market.advance(3)
+            func get(_ path: String) async throws -> (Int, Data) {
+                var request = HTTPClientRequest(url: x.base + path)
+                request.headers.add(name: "APCA-API-KEY-ID", value: ExchangeHarness.keys.keyID)
+                request.headers.add(name: "APCA-API-SECRET-KEY", value: ExchangeHarness.keys.secretKey)
+                let response = try await HTTPClient.shared.execute(request, timeout: .seconds(60))
+                return (Int(response.status.code), Data(try await response.body.collect(upTo: 1 << 22).readableBytesView))
             }
-            let rest = try await AlpacaBarsClient(credentials: ExchangeHarness.credentials, endpoints: AlpacaEndpoints(oneServer: x.base),
-                                                  feed: "iex", policy: ExchangeHarness.quick)
-                .bars(symbols: ["AAA"], interval: .minute, from: steps[0].time, to: last + UnixTime.nanosPerMinute)
-            #expect(rest["AAA"]?.close == steps.map { $0.bars[0].close }, "REST serves the same bars")
+            var trades: [AlpacaTrade] = [], token: String? = nil, pages = 0
+            repeat {
+                let (status, body) = try await get("/v2/stocks/AAA/trades?limit=4" + (token.map { "&page_token=\($0)" } ?? ""))
+                #expect(status == 200)
+                let page = try AlpacaJSON.decoder().decode(AlpacaTradesPage.self, from: body)
+                #expect(page.symbol == "AAA" && (page.trades?.count ?? 0) <= 4)
+                trades += page.trades ?? []
+                token = page.nextPageToken
+                pages += 1
+            } while token != nil && pages < 100
+            let now = x.market.now
+            #expect(trades == Array(ticks.trades["AAA"]!.range(from: .min, to: now)), "every trade before the clock, once, in order")
+            #expect(trades.count == 15 && pages == 4)
+            let (status, body) = try await get("/v2/stocks/BBB/quotes?start=2019-02-14T14:31:00Z")
+            #expect(status == 200)
+            let quotes = try AlpacaJSON.decoder().decode(AlpacaQuotesPage.self, from: body).quotes ?? []
+            #expect(quotes == Array(ticks.quotes["BBB"]!.range(from: RFC3339.parse("2019-02-14T14:31:00Z")!, to: now)))
+            #expect(try await get("/v2/stocks/ZZZ/trades").0 == 422)
         }
     }
 }
