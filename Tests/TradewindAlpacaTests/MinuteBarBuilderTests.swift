@@ -64,6 +64,7 @@ import TradewindProviders
         #expect(aapl.count == 1)
         #expect(aapl.time == [RFC3339.parse("2022-04-11T17:56:00Z")!])
         #expect([aapl.open[0], aapl.high[0], aapl.low[0], aapl.close[0], aapl.volume[0]] == [166.81, 166.81, 166.81, 166.81, 300])
+        #expect(aapl.vwap == [166.81] && aapl.tradeCount == [1], "the bar's VWAP and trade count are kept")
     }
 
     @Test func aTickRecordingLineThatIsNotATradeIsAnErrorNamingTheFileAndLine() throws {

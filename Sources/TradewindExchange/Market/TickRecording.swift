@@ -41,7 +41,8 @@ public struct TickRecording: Sendable {
             let built = MinuteBarBuilder.bars(symbol, from: trades[symbol]!.ticks)
             return BarSeries(symbol: symbol, interval: .minute, time: built.map(\.start), open: built.map(\.bar.o),
                              high: built.map(\.bar.h), low: built.map(\.bar.l), close: built.map(\.bar.c),
-                             volume: built.map(\.bar.v))
+                             volume: built.map(\.bar.v), vwap: built.map { $0.bar.vw ?? .nan },
+                             tradeCount: built.map { Double($0.bar.n ?? 0) })
         })
     }
 
