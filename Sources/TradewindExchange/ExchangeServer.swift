@@ -34,6 +34,7 @@ public struct ExchangeServer: Sendable {
         router.add(middleware: AlpacaMiddleware(keys: keys))
         TradingRoutes.add(to: router, market)
         MarketDataRoutes.add(to: router, market)
+        TickRoutes.add(to: router, market)
         let market = market
         router.post("/tradewind/clock/advance") { request, _ in
             let steps = try Query.int(request.uri.queryParameters.get("steps"), "steps", default: 1, range: 1...10_000_000)
@@ -49,6 +50,10 @@ public struct ExchangeServer: Sendable {
         }
         router.post("/tradewind/faults/drop-data-streams") { _, _ in
             AlpacaReply.json(["dropped": market.dropDataStreams()])
+        }
+        router.post("/tradewind/faults/data-stream-frame") { request, _ in
+            let body = try await request.body.collect(upTo: 1 << 20)
+            return AlpacaReply.json(["sent": market.sendDataStreamFrame(String(buffer: body))])
         }
         return router
     }

@@ -21,7 +21,10 @@ struct ExchangeServeCommand: AsyncParsableCommand {
         discussion: """
             Every path is served on one port as Alpaca's hosts serve it: /v2/account, /v2/orders, /v2/positions, \
             /v2/clock, /v2/calendar, /stream (trade_updates), /v2/stocks/bars and /v2/stocks/{symbol}/bars, and the \
-            data stream at /v2/iex and /v2/sip. Point an SDK's base URL, data URL and stream URL at \
+            data stream at /v2/iex and /v2/sip. --data may also be a trades-and-quotes recording: a directory of \
+            SYMBOL.trades.jsonl and SYMBOL.quotes.jsonl files, one trade or quote per line as Alpaca's historical API \
+            returns it; the stream then sends each minute's trades and quotes, and the bars are built from the trades \
+            by Alpaca's rules. Point an SDK's base URL, data URL and stream URL at \
             http://127.0.0.1:PORT. The paper account fills with the engine's fill models (the cost flags below). \
             The replay clock starts at --from (bars before it are history) and runs at --speed: market seconds per \
             second, or `manual` (POST /tradewind/clock/advance?steps=N advances it). Keys: APCA_API_KEY_ID and \
@@ -57,9 +60,16 @@ struct ExchangeServeCommand: AsyncParsableCommand {
         }
         do {
             let options = try data.loading.loadOptions()
-            let dataset = try data.load()
             let config = try costs.config(zone: options.zone)
-            let market = try ExchangeMarket(data: dataset, from: config.from, to: config.to, config: config)
+            let market: ExchangeMarket
+            if TickRecording.isRecording(at: data.data) {
+                // A trades-and-quotes recording: its trades' minute bars are the bars.
+                let ticks = try TickRecording.load(directory: data.data)
+                market = try ExchangeMarket(data: MarketDataset([]), ticks: ticks, from: config.from, to: config.to, config: config)
+            } else {
+                market = try ExchangeMarket(data: try data.load(), from: config.from, to: config.to, config: config)
+            }
+            let dataset = market.history
             if let state {
                 let replayed = try market.keepState(in: state)
                 if replayed > 0 {

@@ -44,6 +44,8 @@ struct TradeRunCommand: AsyncParsableCommand {
     var broker: String = "paper"
     @Option(help: "Feed: replay:DATA (with --broker paper), or alpaca[:iex|sip] (Alpaca's minute bars, with --broker alpaca).")
     var feed: String
+    @Flag(help: "With --feed alpaca: subscribe to the symbols' trades only and build the minute bars from them by Alpaca's rules (the transformer strategy's path), instead of Alpaca's streamed bars.")
+    var barsFromTrades = false
     @Option(help: "Replay speed: max, or market seconds per second (60 = an hour a minute).") var speed: String = "max"
     @Option(help: "Risk limits: a JSON file (keys max_open_positions, max_position_fraction, max_gross_exposure, daily_loss_limit, max_drawdown, trading_start_minute, trading_end_minute; or a `trading` object with them).")
     var config: String?
@@ -78,6 +80,7 @@ struct TradeRunCommand: AsyncParsableCommand {
             }
             if live && !confirmLive { throw ValidationError("--live trades real money: add --confirm-live to confirm") }
             let spec = try FeedSpec(parsing: feed)
+            if barsFromTrades, case .replay = spec { throw ValidationError("--bars-from-trades applies to --feed alpaca (a replay's bars are recorded)") }
             let replaySpeed = try ReplayFeed.Speed(parsing: speed)
             let descriptor = try strategyCatalog.named(strategy)
             let parameters = try descriptor.parameters(try ParameterOptions.overrides(params))
@@ -112,7 +115,8 @@ struct TradeRunCommand: AsyncParsableCommand {
             let result: BacktestResult
             if case .alpaca(let dataFeed) = spec {
                 let account = try AlpacaAccountSettings(environment: ProcessInfo.processInfo.environment, live: live)
-                let feed = account.feed(symbols: data.symbols, feed: dataFeed)
+                let feed = account.feed(symbols: data.symbols, feed: dataFeed,
+                                        source: barsFromTrades ? .builtFromTrades(closeDelay: .seconds(2)) : .streamedBars)
                 let broker = account.broker()
                 try await broker.connect(symbols: feed.symbols)
                 // Client order ids must be new at Alpaca: the run's id is its start time.

@@ -18,8 +18,9 @@ struct ExchangeHarness {
 
     /// `days` NYSE sessions of minute bars (09:30–16:00 New York) from 2019-02-14 (so Presidents' Day, 2019-02-18,
     /// is skipped), for `symbols`, with a deterministic wave so moving-average strategies trade.
-    static func recording(symbols: [String] = ["AAA", "BBB"], days: Int = 2) -> MarketDataset {
-        let sessions = try! NYSECalendar.shared.sessions(from: CivilDate(year: 2019, month: 2, day: 14)!,
+    static func recording(symbols: [String] = ["AAA", "BBB"], days: Int = 2,
+                          from: CivilDate = CivilDate(year: 2019, month: 2, day: 14)!) -> MarketDataset {
+        let sessions = try! NYSECalendar.shared.sessions(from: from,
                                                          to: CivilDate(year: 2019, month: 3, day: 29)!).prefix(days)
         var out: [BarSeries] = []
         for (k, symbol) in symbols.enumerated() {

@@ -26,8 +26,8 @@ public struct AlpacaAccountSettings: Sendable {
         AlpacaBroker(client: AlpacaRESTClient(credentials: credentials, endpoints: endpoints), live: live)
     }
 
-    /// The minute-bar feed of `symbols` from `feed` (`iex` or `sip`).
-    public func feed(symbols: [String], feed: String) -> AlpacaFeed {
-        AlpacaFeed(symbols: symbols, credentials: credentials, endpoints: endpoints, feed: feed)
+    /// The minute-bar feed of `symbols` from `feed` (`iex` or `sip`): Alpaca's bars, or bars built from its trades.
+    public func feed(symbols: [String], feed: String, source: AlpacaFeed.BarSource = .streamedBars) -> AlpacaFeed {
+        AlpacaFeed(symbols: symbols, credentials: credentials, endpoints: endpoints, feed: feed, source: source)
     }
 }

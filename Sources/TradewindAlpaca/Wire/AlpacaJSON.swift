@@ -38,8 +38,20 @@ public enum AlpacaJSON {
         return v
     }
 
-    /// An instant in RFC 3339, UTC (`2021-02-01T16:01:00Z`, fractional seconds when not whole).
+    /// An instant in RFC 3339, UTC, in whole seconds rounded down (`2021-02-01T16:01:00Z`): bars, orders, clocks.
     public static func time(_ instant: UnixNanos) -> String { RFC3339.format(instant) }
+
+    /// An instant in RFC 3339, UTC, to the nanosecond (`2022-04-11T12:00:36.002951946Z`, the fraction without trailing
+    /// zeros; whole seconds as `time`): trades and quotes.
+    public static func preciseTime(_ instant: UnixNanos) -> String {
+        let whole = RFC3339.format(instant)
+        let nanos = UnixTime.floorMod(instant, UnixTime.nanosPerSecond)
+        guard nanos != 0 else { return whole }
+        var digits = String(nanos)
+        digits = String(repeating: "0", count: 9 - digits.count) + digits
+        while digits.hasSuffix("0") { digits.removeLast() }
+        return whole.dropLast() + "." + digits + "Z"
+    }
 
     /// An RFC 3339 time (with `Z` or an offset) or a date (midnight UTC) as an instant; nil when malformed.
     public static func instant(_ text: String) -> UnixNanos? {

@@ -28,6 +28,11 @@ extension AlpacaDataMessage {
         })
         put("n", n.map { .int(Int64($0)) })
         put("vw", vw.map(MessagePack.double))
+        put("x", x.map(MessagePack.string))
+        put("c", conditions.map { .array($0.map(MessagePack.string)) })
+        put("z", z.map(MessagePack.string))
+        put("bx", bx.map(MessagePack.string)); put("bp", bp.map(MessagePack.double)); put("bs", number(bs))
+        put("ax", ax.map(MessagePack.string)); put("ap", ap.map(MessagePack.double)); put("as", number(askSize))
         put("trades", trades.map { .array($0.map(MessagePack.string)) })
         put("quotes", quotes.map { .array($0.map(MessagePack.string)) })
         put("bars", bars.map { .array($0.map(MessagePack.string)) })
@@ -41,14 +46,19 @@ extension AlpacaDataMessage {
         msg = m["msg"]?.string
         code = m["code"]?.double.map { Int($0) }
         S = m["S"]?.string
-        o = m["o"]?.double; h = m["h"]?.double; l = m["l"]?.double; c = m["c"]?.double; v = m["v"]?.double
+        o = m["o"]?.double; h = m["h"]?.double; l = m["l"]?.double; v = m["v"]?.double
+        // `c`: a bar's close, or a trade's or quote's conditions.
+        if let list = m["c"]?.array { conditions = list.compactMap(\.string) } else { c = m["c"]?.double }
+        x = m["x"]?.string; z = m["z"]?.string
+        bx = m["bx"]?.string; bp = m["bp"]?.double; bs = m["bs"]?.double
+        ax = m["ax"]?.string; ap = m["ap"]?.double; askSize = m["as"]?.double
         n = m["n"]?.double.map { Int($0) }
         vw = m["vw"]?.double
         i = m["i"]?.double.map { Int($0) }
         p = m["p"]?.double; s = m["s"]?.double
         switch m["t"] {
         case .timestamp(let seconds, let nanos)?:
-            t = AlpacaJSON.time(seconds * UnixTime.nanosPerSecond + UnixNanos(nanos))
+            t = AlpacaJSON.preciseTime(seconds * UnixTime.nanosPerSecond + UnixNanos(nanos))
         case .string(let text)?: t = text
         default: break
         }

@@ -79,69 +79,6 @@ public struct AlpacaStreamStatus: Codable, Sendable, Hashable {
     }
 }
 
-/// One message of the real-time stock data stream (`/v2/iex`, `/v2/sip`): every frame is a JSON array of these,
-/// told apart by `T` (`success`, `error`, `subscription`, `b` bar, `t` trade, `q` quote, `u` updated bar,
-/// `d` daily bar).
-public struct AlpacaDataMessage: Codable, Sendable, Hashable {
-    public var T: String
-    public var msg: String?
-    public var code: Int?
-    /// The symbol of a bar, trade or quote.
-    public var S: String?
-    /// Bar fields.
-    public var o: Double?
-    public var h: Double?
-    public var l: Double?
-    public var c: Double?
-    public var v: Double?
-    public var n: Int?
-    public var vw: Double?
-    /// The time: a bar's start, a trade's or quote's instant.
-    public var t: String?
-    /// A trade's id, price and size.
-    public var i: Int?
-    public var p: Double?
-    public var s: Double?
-    /// Subscription lists.
-    public var trades: [String]?
-    public var quotes: [String]?
-    public var bars: [String]?
-
-    public init(T: String) { self.T = T }
-
-    /// `[{"T":"success","msg":…}]`'s element.
-    public static func success(_ msg: String) -> AlpacaDataMessage {
-        var m = AlpacaDataMessage(T: "success")
-        m.msg = msg
-        return m
-    }
-
-    /// An error: 400 invalid syntax, 401 not authenticated, 402 auth failed, 403 already authenticated,
-    /// 404 auth timeout, 405 symbol limit exceeded, 406 connection limit exceeded, 407 slow client,
-    /// 409 insufficient subscription, 500 internal error.
-    public static func error(_ code: Int, _ msg: String) -> AlpacaDataMessage {
-        var m = AlpacaDataMessage(T: "error")
-        m.code = code
-        m.msg = msg
-        return m
-    }
-
-    /// A minute bar (`T: "b"`).
-    public static func bar(_ symbol: String, _ bar: AlpacaBar) -> AlpacaDataMessage {
-        var m = AlpacaDataMessage(T: "b")
-        m.S = symbol
-        m.o = bar.o; m.h = bar.h; m.l = bar.l; m.c = bar.c; m.v = bar.v; m.n = bar.n; m.vw = bar.vw
-        m.t = bar.t
-        return m
-    }
-
-    /// The bar of a `b` message.
-    public var asBar: AlpacaBar? {
-        guard let t, let o, let h, let l, let c else { return nil }
-        return AlpacaBar(t: t, o: o, h: h, l: l, c: c, v: v ?? 0, n: n, vw: vw)
-    }
-}
-
 /// What a client sends on the data stream: `auth` with `key`/`secret`, `subscribe`/`unsubscribe` with lists.
 public struct AlpacaDataAction: Codable, Sendable, Hashable {
     public var action: String

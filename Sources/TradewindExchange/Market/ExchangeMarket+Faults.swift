@@ -4,6 +4,11 @@ extension ExchangeMarket {
     /// backfill the bars they missed); the bars played until they are back go to nobody. Returns how many were open.
     @discardableResult
     public func dropDataStreams() -> Int { barUpdates.disconnectAll() }
+
+    /// Sends `frame` as it is (malformed, an unknown type, a repeated or out-of-order bar, an error code…) to every
+    /// data-stream connection, after what was already queued for it. Returns how many there were.
+    @discardableResult
+    public func sendDataStreamFrame(_ frame: String) -> Int { barUpdates.publish(frame) }
 }
 
 extension ExchangeMarket {

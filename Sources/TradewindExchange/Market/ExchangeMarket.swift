@@ -42,10 +42,25 @@ public final class ExchangeMarket: Sendable {
     public var tradeUpdatesPublished: Int { published.load(ordering: .acquiring) }
     let barUpdates = Subscribers()
 
+    /// The recording's trades and quotes (none when it has only bars): played on the data stream with their step.
+    public let ticks: TickRecording?
+
     /// A market replaying `data` from `from` to `to` (its first and last bars when nil; the bars before `from` are
-    /// history from the start), with a paper
-    /// account under `config` (its cash, account model, costs and fill rules).
-    public init(data: MarketDataset, from: UnixNanos? = nil, to: UnixNanos? = nil, config: BacktestConfig) throws(BacktestError) {
+    /// history from the start), with a paper account under `config` (its cash, account model, costs and fill rules).
+    /// With `ticks`, each symbol that has recorded trades trades on the minute bars built from them (Alpaca's rules,
+    /// `MinuteBarBuilder`), so the bar stream, the historical bars and the trades agree, and the trades and quotes of
+    /// each step go out on the data stream before its bars.
+    public convenience init(data: MarketDataset, ticks: TickRecording, from: UnixNanos? = nil, to: UnixNanos? = nil,
+                            config: BacktestConfig) throws(BacktestError) {
+        let built = ticks.minuteBars()
+        let fromTicks = Set(built.symbols)
+        let merged = MarketDataset(data.series.filter { !fromTicks.contains($0.symbol) } + built.series)
+        try self.init(data: merged, from: from, to: to, config: config, ticks: ticks)
+    }
+
+    public init(data: MarketDataset, from: UnixNanos? = nil, to: UnixNanos? = nil, config: BacktestConfig,
+                ticks: TickRecording? = nil) throws(BacktestError) {
+        self.ticks = ticks
         let replay = try ReplayFeed(data, from: from, to: to)
         self.replay = replay
         history = data
@@ -116,10 +131,30 @@ public final class ExchangeMarket: Sendable {
             }
             guard let out else { break }
             publish(out.events)
+            if let ticks, let start = out.bars.first.flatMap({ AlpacaJSON.instant($0.1.t) }) {
+                barUpdates.publishTicks(Self.tickMessages(ticks, symbols: replay.symbols, from: start,
+                                                          to: start + replay.interval.nominalNanos))
+            }
             barUpdates.publishBars(out.bars)
             played += 1
         }
         return played
+    }
+
+    /// The `t` and `q` messages of `symbols` in `[from, to)`, in time order.
+    static func tickMessages(_ ticks: TickRecording, symbols: [String], from: UnixNanos, to: UnixNanos) -> [AlpacaDataMessage] {
+        var timed: [(UnixNanos, AlpacaDataMessage)] = []
+        for symbol in symbols {
+            if let tape = ticks.trades[symbol] {
+                let lo = tape.times.partitionPoint { $0 < from }
+                for (k, trade) in tape.range(from: from, to: to).enumerated() { timed.append((tape.times[lo + k], .trade(symbol, trade))) }
+            }
+            if let tape = ticks.quotes[symbol] {
+                let lo = tape.times.partitionPoint { $0 < from }
+                for (k, quote) in tape.range(from: from, to: to).enumerated() { timed.append((tape.times[lo + k], .quote(symbol, quote))) }
+            }
+        }
+        return timed.enumerated().sorted { ($0.element.0, $0.offset) < ($1.element.0, $1.offset) }.map(\.element.1)
     }
 
     private func publish(_ events: [String]) {

@@ -4,8 +4,7 @@ import HummingbirdWebSocket
 import TradewindAlpaca
 
 /// The WebSocket streams: `trade_updates` at `/stream`, and the real-time stock data stream at `/v2/iex` and
-/// `/v2/sip` (bars as they complete on the replay clock; trades and quotes are accepted and never sent, the
-/// recording having none).
+/// `/v2/sip` (each step's recorded trades and quotes, then its bars, as the replay clock plays it).
 enum StreamRoutes {
     static func add(to router: Router<ExchangeContext>, _ market: ExchangeMarket, _ keys: ExchangeKeys) {
         router.ws("/stream") { inbound, outbound, _ in
@@ -75,7 +74,6 @@ enum StreamRoutes {
             group.addTask { for await f in client.frames { try await out.forward(f) } }
             group.addTask {
                 var authorized = false
-                var trades = Set<String>(), quotes = Set<String>()
                 for try await message in inbound.messages(maxSize: 1 << 16) {
                     guard let action = DataStreamWriter.action(message) else {
                         try await out.send([.error(400, "invalid syntax")])
@@ -102,12 +100,14 @@ enum StreamRoutes {
                         let bars = market.barUpdates.subscribe(client.id) { set in
                             for s in action.bars ?? [] { if add { set.insert(s.uppercased()) } else { set.remove(s.uppercased()) } }
                         }
-                        for s in action.trades ?? [] { if add { trades.insert(s) } else { trades.remove(s) } }
-                        for s in action.quotes ?? [] { if add { quotes.insert(s) } else { quotes.remove(s) } }
+                        let ticks = market.barUpdates.subscribeTicks(client.id) { trades, quotes in
+                            for s in action.trades ?? [] { if add { trades.insert(s.uppercased()) } else { trades.remove(s.uppercased()) } }
+                            for s in action.quotes ?? [] { if add { quotes.insert(s.uppercased()) } else { quotes.remove(s.uppercased()) } }
+                        }
                         var m = AlpacaDataMessage(T: "subscription")
                         m.bars = bars.sorted()
-                        m.trades = trades.sorted()
-                        m.quotes = quotes.sorted()
+                        m.trades = ticks.trades.sorted()
+                        m.quotes = ticks.quotes.sorted()
                         try await out.send([m])
                     default:
                         try await out.send([.error(400, "invalid syntax")])
