@@ -20,12 +20,12 @@ enum GRUKernel {
         let (B, T) = (x.shape[0], x.shape[1])
         var out: [S] = uninitializedScalars(B * T * H)
         let saved = out.withUnsafeMutableBufferPointer { o in d.forward(out: o.baseAddress!, width: H, keep: inputs.contains { $0.tape != nil }) }
-        let result = out
+        let result = out, count = inputs.count   // the rule captures no Variable: a Variable holds its tape
         return Variable.make(Tensor(uncheckedShape: [B, T, H], scalars: result), inputs) { g in
             let grads = g.scalars.withUnsafeBufferPointer { dy in result.withUnsafeBufferPointer { o in
                 d.backward(dy: dy.baseAddress!, out: o.baseAddress!, width: H, saved: saved)
             } }
-            return Array(grads.prefix(inputs.count))
+            return Array(grads.prefix(count))
         }
     }
 
@@ -50,7 +50,7 @@ enum GRUKernel {
             let base = SendablePointer(o.baseAddress!)
             return BLASThreads.split(2) { i in directions[i].forward(out: base.pointer + i * H, width: W, keep: keep) }
         }
-        let result = out
+        let result = out, hasInitial = !initial.isEmpty   // the rule captures no Variable: a Variable holds its tape
         return Variable.make(Tensor(uncheckedShape: [B, T, W], scalars: result), inputs) { g in
             let grads = g.scalars.withUnsafeBufferPointer { dy in result.withUnsafeBufferPointer { o in
                 let (dyp, op) = (SendablePointer(dy.baseAddress!), SendablePointer(o.baseAddress!))
@@ -60,7 +60,7 @@ enum GRUKernel {
             } }
             let (gf, gb) = (grads[0], grads[1])
             let dx = Tape.add(gf[0]!, gb[0]!)
-            return [dx] + Array(gf[1...4]) + Array(gb[1...4]) + (initial.isEmpty ? [] : [gf[5], gb[5]])
+            return [dx] + Array(gf[1...4]) + Array(gb[1...4]) + (hasInitial ? [gf[5], gb[5]] : [])
         }
     }
 
