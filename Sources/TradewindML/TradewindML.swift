@@ -5,7 +5,9 @@
 // - `Tensor/`: `Tensor<Scalar>` (row-major, contiguous, shaped), `TensorView` (strided views without copies),
 //   `TensorScalar` (Float for work, Double for gradient checks), broadcasting rules, `MLError`.
 // - `Backend/`: `ComputeBackend`, the seam every matrix product, bulk kernel and row-wise softmax/LayerNorm goes
-//   through (`CPUBackend` on OpenBLAS now), and `BLASThreads` (the caller sets OpenBLAS's thread count).
+//   through (`CPUBackend` on OpenBLAS now, pinned to one OpenBLAS thread), `BLASThreads` (each calling thread's own
+//   matrix-product thread count: large products and the two directions of a bidirectional GRU split across it),
+//   `AllocatorTuning` (freed buffers stay in the process).
 // - `Autodiff/`: `Tape` (records each op's backward rule), `Variable` (a value on a tape or a constant),
 //   `ForwardPass` (weights, tape or none, training flag, dropout generator) and `StateDict` (named tensors).
 // - `Ops/`: elementwise, reductions, matmul/bmm, concat/split/slice/gather/permute, softmax, activations,

@@ -9,15 +9,6 @@ import TradewindCore
 }
 
 @Suite struct BackendTests {
-    @Test func blasThreadCountIsTheCallersChoice() {
-        let before = BLASThreads.current
-        BLASThreads.set(1)
-        #expect(BLASThreads.current == 1)
-        BLASThreads.set(0)
-        #expect(BLASThreads.current == 1, "at least one thread")
-        BLASThreads.set(before)
-    }
-
     @Test func inferenceRejectsNonFinitePredictions() throws {
         let model = SmallRecurrentNet()
         var g = Xoshiro256StarStar(seed: 1)

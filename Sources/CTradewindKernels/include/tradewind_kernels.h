@@ -27,6 +27,12 @@ void tw_lstm_forward_f32_at(int level, long hidden, const float *pre, const floa
 void tw_lstm_backward_f32_at(int level, long hidden, float *dh, float *dc, const float *dy, const float *gates, const float *c,
                              const float *cprev, const float *hprev, float *da, float *hprev_out);
 
+/// glibc only: blocks up to `mmap_threshold` bytes come from the heap (not a fresh mmap each time) and up to
+/// `trim_threshold` bytes of free heap stay in the process (not returned to the kernel), so buffers freed and
+/// allocated again every training step reuse pages instead of faulting in zeroed ones. Returns 1 when set, 0
+/// elsewhere (other C libraries are left as they are).
+int tw_keep_freed_memory(long mmap_threshold, long trim_threshold);
+
 /// Which variant runs: 2 = AVX-512, 1 = AVX2+FMA, 0 = baseline.
 int tw_kernel_level(void);
 

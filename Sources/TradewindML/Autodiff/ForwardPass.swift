@@ -22,6 +22,7 @@ public final class ForwardPass<Scalar: TensorScalar> {
     }
 
     /// The weight `name` as a variable (on the tape when there is one), checked against `shape`.
+    @_specialize(where Scalar == Float)
     public func parameter(_ name: String, shape: [Int]) throws(MLError) -> Variable<Scalar> {
         if let v = watched[name] { return v }
         let t = try weights.require(name, shape: shape)
@@ -37,6 +38,7 @@ public final class ForwardPass<Scalar: TensorScalar> {
     }
 
     /// The gradient of `loss` with respect to every weight (zeros for weights the loss does not use).
+    @_specialize(where Scalar == Float)
     public func gradients(of loss: Variable<Scalar>) throws(MLError) -> StateDict<Scalar> {
         guard let tape else { throw .notDifferentiable(detail: "the forward pass recorded no tape (differentiable: false)") }
         let names = weights.names

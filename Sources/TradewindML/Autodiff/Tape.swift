@@ -28,6 +28,7 @@ public final class Tape<Scalar: TensorScalar> {
 
     /// Backpropagates from `output` (seeded with ones, or with `seed`) and returns the gradient of each of
     /// `inputs` (zeros where the output does not depend on one).
+    @_specialize(where Scalar == Float)
     public func gradients(of output: Variable<Scalar>, for inputs: [Variable<Scalar>], seed: Tensor<Scalar>? = nil) throws(MLError) -> [Tensor<Scalar>] {
         guard output.tape === self, let root = output.node else {
             throw .notDifferentiable(detail: "the output was not computed on this tape")
@@ -57,6 +58,7 @@ public final class Tape<Scalar: TensorScalar> {
         }
     }
 
+    @_specialize(where Scalar == Float)
     static func add(_ a: Tensor<Scalar>, _ b: Tensor<Scalar>) -> Tensor<Scalar> {
         var r = a
         r.scalars.withUnsafeMutableBufferPointer { rp in

@@ -1,9 +1,15 @@
 import COpenBLAS
+import TradewindCore
 
 /// The CPU backend: matrix products through OpenBLAS's `cblas_sgemm`/`cblas_dgemm`, element-wise kernels as
 /// plain loops the compiler vectorises.
 public struct CPUBackend: ComputeBackend {
-    public init() {}
+    /// Pins OpenBLAS to one thread for the process (products are split across the caller's own thread count,
+    /// `BLASThreads`, instead) and keeps freed buffers in the process (`AllocatorTuning`).
+    public init() {
+        _ = BLASThreads.openBLASSingleThreaded
+        _ = AllocatorTuning.applied
+    }
     public var name: String { "cpu-openblas" }
 
     public func gemm<S: TensorScalar>(
@@ -12,6 +18,13 @@ public struct CPUBackend: ComputeBackend {
         beta: S, c: UnsafeMutablePointer<S>, ldc: Int, strideC: Int, batch: Int
     ) {
         guard m > 0, n > 0 else { return }
+        let threads = BLASThreads.current
+        if threads > 1, k > 0, batch * m * n * k >= BLASThreads.splitThreshold {
+            SplitGEMM(transA: transA, transB: transB, m: m, n: n, k: k, alpha: alpha, a: a, lda: lda, strideA: strideA,
+                      b: b, ldb: ldb, strideB: strideB, beta: beta, c: c, ldc: ldc, strideC: strideC, batch: batch)
+                .run(ThreadBudget(threads))
+            return
+        }
         for i in 0..<batch {
             let cp = c + i * strideC
             if k == 0 {
@@ -135,13 +148,4 @@ enum Activation {
         let pdf = S.exp(-x * x / 2) * S(0.39894228040143267794)
         return cdf + x * pdf
     }
-}
-
-/// OpenBLAS's worker-thread count, under the caller's control (set it once before training or inference;
-/// the same seed and thread count give the same results).
-public enum BLASThreads {
-    /// Sets how many threads OpenBLAS uses for each matrix product (at least 1).
-    public static func set(_ threads: Int) { openblas_set_num_threads(Int32(max(1, threads))) }
-    /// The thread count OpenBLAS uses now.
-    public static var current: Int { Int(openblas_get_num_threads()) }
 }

@@ -51,6 +51,11 @@ struct RecurrentStack: Sendable {
     /// One direction of one layer: (input, weight_ih, weight_hh, bias_ih, bias_hh, hidden size, reverse, that
     /// direction's initial states [batch, hidden] — none for zeros).
     typealias Kernel<S: TensorScalar> = (Variable<S>, Variable<S>, Variable<S>, Variable<S>, Variable<S>, Int, Bool, [Variable<S>]) throws(MLError) -> Variable<S>
+    /// Both directions of one layer as one op, written into the joined output: (input, the forward direction's
+    /// weight_ih, weight_hh, bias_ih, bias_hh, the backward direction's four, hidden size, each direction's initial
+    /// states — none for zeros). A layer that has one runs bidirectional layers through it instead of two
+    /// `Kernel` calls and a concat.
+    typealias PairKernel<S: TensorScalar> = (Variable<S>, [Variable<S>], [Variable<S>], Int, [Variable<S>]) throws(MLError) -> Variable<S>
     /// What runs on a layer's output before the next layer reads it (layer index given): dropout in `run`.
     typealias Between<S: TensorScalar> = (Variable<S>, Int) throws(MLError) -> Variable<S>
 
@@ -58,12 +63,13 @@ struct RecurrentStack: Sendable {
     /// layer·directions + direction; empty for zeros), with PyTorch's `dropout=` between stacked layers (on every
     /// layer's output but the last, only while `pass` trains).
     func run<S: TensorScalar>(_ x: Variable<S>, initial: [(name: String, state: Variable<S>)], in pass: ForwardPass<S>, op: String,
-                              kernel: Kernel<S>) throws(MLError) -> Variable<S> {
-        try run(x, initial: initial, in: pass, op: op, between: { (v, _) throws(MLError) in try v.dropout(dropout, in: pass) }, kernel: kernel)
+                              kernel: Kernel<S>, pair: PairKernel<S>? = nil) throws(MLError) -> Variable<S> {
+        try run(x, initial: initial, in: pass, op: op, between: { (v, _) throws(MLError) in try v.dropout(dropout, in: pass) },
+                kernel: kernel, pair: pair)
     }
 
     func run<S: TensorScalar>(_ x: Variable<S>, initial: [(name: String, state: Variable<S>)], in pass: ForwardPass<S>, op: String,
-                              between: Between<S>, kernel: Kernel<S>) throws(MLError) -> Variable<S> {
+                              between: Between<S>, kernel: Kernel<S>, pair: PairKernel<S>? = nil) throws(MLError) -> Variable<S> {
         guard x.value.rank == 3, x.shape[2] == inputSize else {
             throw .shapeMismatch(op: "\(op) '\(prefix)'", detail: "input must be [batch, steps, \(inputSize)]; got \(x.shape)")
         }
@@ -79,14 +85,24 @@ struct RecurrentStack: Sendable {
         for l in 0..<layers {
             let inSize = l == 0 ? inputSize : hiddenSize * directions
             if l > 0 { h = try between(h, l - 1) }
+            func weights(_ rev: Bool) throws(MLError) -> [Variable<S>] {
+                let s = suffix(l, rev)
+                return [try pass.parameter(name("weight_ih" + s), shape: [g, inSize]), try pass.parameter(name("weight_hh" + s), shape: [g, hiddenSize]),
+                        try pass.parameter(name("bias_ih" + s), shape: [g]), try pass.parameter(name("bias_hh" + s), shape: [g])]
+            }
+            func states(_ d: Int) throws(MLError) -> [Variable<S>] {
+                try initial.map { (i) throws(MLError) in try i.state.select(axis: 0, index: l * directions + d) }
+            }
+            if directions == 2, let pair {
+                let forward = try weights(false), backward = try weights(true)
+                // The forward direction's initial states, then the backward direction's.
+                h = try pair(h, forward, backward, hiddenSize, try states(0) + states(1))
+                continue
+            }
             var outs: [Variable<S>] = []
             for d in 0..<directions {
-                let rev = d == 1, s = suffix(l, rev)
-                let states = try initial.map { (i) throws(MLError) in try i.state.select(axis: 0, index: l * directions + d) }
-                outs.append(try kernel(h, try pass.parameter(name("weight_ih" + s), shape: [g, inSize]),
-                                       try pass.parameter(name("weight_hh" + s), shape: [g, hiddenSize]),
-                                       try pass.parameter(name("bias_ih" + s), shape: [g]),
-                                       try pass.parameter(name("bias_hh" + s), shape: [g]), hiddenSize, rev, states))
+                let w = try weights(d == 1)
+                outs.append(try kernel(h, w[0], w[1], w[2], w[3], hiddenSize, d == 1, try states(d)))
             }
             h = outs.count == 1 ? outs[0] : try Variable.concat(outs, axis: 2)
         }
@@ -125,7 +141,13 @@ public struct GRU: Layer {
     /// hidden], differentiable) or from zeros when it is nil.
     public func callAsFunction<S: TensorScalar>(_ x: Variable<S>, initialState: Variable<S>? = nil,
                                                 in pass: ForwardPass<S>) throws(MLError) -> Variable<S> {
-        try stack.run(x, initial: initialState.map { [("initial hidden state", $0)] } ?? [], in: pass, op: "GRU", kernel: Self.kernel)
+        try stack.run(x, initial: initialState.map { [("initial hidden state", $0)] } ?? [], in: pass, op: "GRU",
+                      kernel: Self.kernel, pair: Self.pairKernel)
+    }
+
+    static func pairKernel<S: TensorScalar>(_ x: Variable<S>, _ forward: [Variable<S>], _ backward: [Variable<S>], _ h: Int,
+                                            _ states: [Variable<S>]) throws(MLError) -> Variable<S> {
+        try GRUKernel.runBidirectional(x, forward: forward, backward: backward, hidden: h, initial: states)
     }
 
     static func kernel<S: TensorScalar>(_ x: Variable<S>, _ wi: Variable<S>, _ wh: Variable<S>, _ bi: Variable<S>, _ bh: Variable<S>,

@@ -15,114 +15,176 @@ enum GRUKernel {
     static func run<S: TensorScalar>(_ x: Variable<S>, weightIH: Variable<S>, weightHH: Variable<S>,
                                      biasIH: Variable<S>, biasHH: Variable<S>, hidden H: Int, reverse: Bool,
                                      initial: Variable<S>? = nil) throws(MLError) -> Variable<S> {
-        let (B, T, I) = try Recurrent.check("GRU", x: x.value, wih: weightIH.value, whh: weightHH.value,
-                                            bih: biasIH.value, bhh: biasHH.value, gates: 3, hidden: H)
-        try Recurrent.checkState("GRU", "initial hidden state", initial?.value, batch: B, hidden: H)
-        let h0 = initial?.value.scalars ?? []
-        let rows = B * T, G = 3 * H
-        let backend = Compute.backend
-        let xv = x.value.scalars, wih = weightIH.value.scalars, whh = weightHH.value.scalars
-        let bih = biasIH.value.scalars, bhh = biasHH.value.scalars
-        // Input projections of every (batch, step) row at once, biases folded in.
-        var xp: [S] = uninitializedScalars(rows * G)
-        xp.withUnsafeMutableBufferPointer { p in bih.withUnsafeBufferPointer { b in
-            for r in 0..<rows { (p.baseAddress! + r * G).update(from: b.baseAddress!, count: G) }
-        } }
-        xv.withUnsafeBufferPointer { xb in wih.withUnsafeBufferPointer { wb in xp.withUnsafeMutableBufferPointer { pb in
-            if rows > 0 && I > 0 { Recurrent.gemmABt(backend, rows: rows, n: G, k: I, a: xb.baseAddress!, lda: I, w: wb.baseAddress!, c: pb.baseAddress!, ldc: G, beta: 1) }
-        } } }
-        var out: [S] = uninitializedScalars(rows * H)
-        // Gates are kept for the backward pass only when something is on a tape; inference reuses one row.
+        let d = try Direction(x, weightIH, weightHH, biasIH, biasHH, initial, hidden: H, reverse: reverse)
         let inputs = [x, weightIH, weightHH, biasIH, biasHH] + (initial.map { [$0] } ?? [])
-        let keep = inputs.contains { $0.tape != nil }
-        let saved = keep ? rows * H : H
-        var rGate: [S] = uninitializedScalars(saved), zGate: [S] = uninitializedScalars(saved)
-        var nGate: [S] = uninitializedScalars(saved), hn: [S] = uninitializedScalars(saved)
-        var hp: [S] = uninitializedScalars(B * G)
-        out.withUnsafeMutableBufferPointer { ob in whh.withUnsafeBufferPointer { wb in hp.withUnsafeMutableBufferPointer { hb in
-        xp.withUnsafeBufferPointer { pb in rGate.withUnsafeMutableBufferPointer { rb in zGate.withUnsafeMutableBufferPointer { zb in
-        nGate.withUnsafeMutableBufferPointer { nb in hn.withUnsafeMutableBufferPointer { hnb in
-            bhh.withUnsafeBufferPointer { bias in h0.withUnsafeBufferPointer { h0b in
-            for s in 0..<T {
-                let t = reverse ? T - 1 - s : s
-                let prev = reverse ? t + 1 : t - 1
-                // The previous step's states [batch, H]: the last output, or the initial state at the first step.
-                let prevRows: UnsafePointer<S>? = s > 0 ? UnsafePointer(ob.baseAddress! + prev * H) : (h0.isEmpty ? nil : h0b.baseAddress)
-                let prevLd = s > 0 ? T * H : H
-                for b in 0..<B { (hb.baseAddress! + b * G).update(from: bias.baseAddress!, count: G) }
-                if let prevRows, H > 0 {
-                    Recurrent.gemmABt(backend, rows: B, n: G, k: H, a: prevRows, lda: prevLd,
-                                      w: wb.baseAddress!, c: hb.baseAddress!, ldc: G, beta: 1)
-                }
-                for b in 0..<B {
-                    let row = b * T + t, o = row * H, so = keep ? o : 0
-                    GRUCell.forward(H: H, x: pb.baseAddress! + row * G, h: hb.baseAddress! + b * G,
-                                    hPrev: prevRows.map { $0 + b * prevLd },
-                                    out: ob.baseAddress! + o, r: keep ? rb.baseAddress! + so : nil, z: keep ? zb.baseAddress! + so : nil,
-                                    n: nb.baseAddress! + so, hn: keep ? hnb.baseAddress! + so : nil)
-                }
-            }
-            } }
-        } } } } } } } }
-        let result = out
+        let (B, T) = (x.shape[0], x.shape[1])
+        var out: [S] = uninitializedScalars(B * T * H)
+        let saved = out.withUnsafeMutableBufferPointer { o in d.forward(out: o.baseAddress!, width: H, keep: inputs.contains { $0.tape != nil }) }
+        let result = out, count = inputs.count   // the rule captures no Variable: a Variable holds its tape
         return Variable.make(Tensor(uncheckedShape: [B, T, H], scalars: result), inputs) { g in
-            Array(backward(g.scalars, x: xv, wih: wih, whh: whh, h0: h0, out: result, r: rGate, z: zGate, n: nGate, hn: hn,
-                           B: B, T: T, I: I, H: H, reverse: reverse).prefix(inputs.count))
+            let grads = g.scalars.withUnsafeBufferPointer { dy in result.withUnsafeBufferPointer { o in
+                d.backward(dy: dy.baseAddress!, out: o.baseAddress!, width: H, saved: saved)
+            } }
+            return Array(grads.prefix(count))
         }
     }
 
-    /// Gradients of x, the weights and biases, then of the initial state (zeros when `h0` is empty).
-    static func backward<S: TensorScalar>(_ dy: [S], x: [S], wih: [S], whh: [S], h0: [S], out: [S], r: [S], z: [S], n: [S], hn: [S],
-                                          B: Int, T: Int, I: Int, H: Int, reverse: Bool) -> [Tensor<S>?] {
-        let rows = B * T, G = 3 * H
-        let backend = Compute.backend
-        var dxp: [S] = uninitializedScalars(rows * G)   // gradient of the input projections (every row written)
-        var dhp: [S] = uninitializedScalars(rows * G)   // gradient of the recurrent projections
-        var hPrevAll: [S] = uninitializedScalars(rows * H)
-        var dh = [S](repeating: 0, count: B * H)
-        dxp.withUnsafeMutableBufferPointer { dxb in dhp.withUnsafeMutableBufferPointer { dhb in
-        dh.withUnsafeMutableBufferPointer { dhh in whh.withUnsafeBufferPointer { wb in hPrevAll.withUnsafeMutableBufferPointer { hpa in
-        dy.withUnsafeBufferPointer { dyb in out.withUnsafeBufferPointer { outb in r.withUnsafeBufferPointer { rp in
-        z.withUnsafeBufferPointer { zp in n.withUnsafeBufferPointer { np in hn.withUnsafeBufferPointer { hnp in h0.withUnsafeBufferPointer { h0b in
-            for s in stride(from: T - 1, through: 0, by: -1) {
-                let t = reverse ? T - 1 - s : s
-                let prev = reverse ? t + 1 : t - 1
-                let prevRows: UnsafePointer<S>? = s > 0 ? outb.baseAddress! + prev * H : (h0.isEmpty ? nil : h0b.baseAddress)
-                let prevLd = s > 0 ? T * H : H
-                for b in 0..<B {
-                    let row = b * T + t, o = row * H
-                    GRUCell.backward(H: H, dh: dhh.baseAddress! + b * H, dy: dyb.baseAddress! + o,
-                                     hPrev: prevRows.map { $0 + b * prevLd },
-                                     r: rp.baseAddress! + o, z: zp.baseAddress! + o, n: np.baseAddress! + o, hn: hnp.baseAddress! + o,
-                                     dx: dxb.baseAddress! + row * G, dhp: dhb.baseAddress! + row * G, hPrevOut: hpa.baseAddress! + o)
-                }
-                // dh_prev += dHP_t · W_hh (at the first step, the initial state's gradient)
-                if prevRows != nil && H > 0 {
-                    Recurrent.gemmAB(backend, rows: B, n: H, k: G, a: UnsafePointer(dhb.baseAddress! + t * G), lda: T * G,
-                                     w: wb.baseAddress!, c: dhh.baseAddress!, ldc: H, beta: 1)
-                }
-            }
-        } } } } } } } } } } } }
-        var dx = [S](repeating: 0, count: rows * I)
-        var dwih = [S](repeating: 0, count: G * I), dwhh = [S](repeating: 0, count: G * H)
-        if rows > 0 && G > 0 {
-            dxp.withUnsafeBufferPointer { d in
-                wih.withUnsafeBufferPointer { w in dx.withUnsafeMutableBufferPointer { o in
-                    if I > 0 { Recurrent.gemmAB(backend, rows: rows, n: I, k: G, a: d.baseAddress!, lda: G, w: w.baseAddress!, c: o.baseAddress!, ldc: I, beta: 0) }
-                } }
-                x.withUnsafeBufferPointer { xb in dwih.withUnsafeMutableBufferPointer { o in
-                    if I > 0 { Recurrent.gemmAtB(backend, rows: rows, m: G, n: I, a: d.baseAddress!, b: xb.baseAddress!, c: o.baseAddress!) }
-                } }
-            }
-            dhp.withUnsafeBufferPointer { d in hPrevAll.withUnsafeBufferPointer { hb in dwhh.withUnsafeMutableBufferPointer { o in
-                Recurrent.gemmAtB(backend, rows: rows, m: G, n: H, a: d.baseAddress!, b: hb.baseAddress!, c: o.baseAddress!)
-            } } }
+    /// Both directions of a bidirectional GRU layer as one op, written straight into the joined output
+    /// [batch, steps, 2·hidden] (forward states, then backward states, as PyTorch). Equal to two `run`s and a
+    /// `concat` on axis 2; when the calling thread's `BLASThreads` count is 2 or more the two directions run at
+    /// once (forward and backward pass), each on half the threads. `initial` holds each direction's initial
+    /// state, or is empty for zeros.
+    static func runBidirectional<S: TensorScalar>(_ x: Variable<S>, forward f: [Variable<S>], backward b: [Variable<S>], hidden H: Int,
+                                                  initial: [Variable<S>]) throws(MLError) -> Variable<S> {
+        guard f.count == 4, b.count == 4, initial.isEmpty || initial.count == 2 else {
+            throw .invalidArgument(name: "bidirectional GRU operands", value: "\(f.count), \(b.count), \(initial.count)",
+                                   expected: "4 forward weights, 4 backward weights, 0 or 2 initial states")
         }
-        return [Tensor(uncheckedShape: [B, T, I], scalars: dx),
-                Tensor(uncheckedShape: [G, I], scalars: dwih), Tensor(uncheckedShape: [G, H], scalars: dwhh),
-                Tensor(uncheckedShape: [G], scalars: Recurrent.columnSums(dxp, rows: rows, n: G)),
-                Tensor(uncheckedShape: [G], scalars: Recurrent.columnSums(dhp, rows: rows, n: G))]
-            + [Tensor(uncheckedShape: [B, H], scalars: dh)]
+        let directions = [try Direction(x, f[0], f[1], f[2], f[3], initial.first, hidden: H, reverse: false),
+                          try Direction(x, b[0], b[1], b[2], b[3], initial.last, hidden: H, reverse: true)]
+        let inputs = [x] + f + b + initial
+        let (B, T, W) = (x.shape[0], x.shape[1], 2 * H)
+        let keep = inputs.contains { $0.tape != nil }
+        var out: [S] = uninitializedScalars(B * T * W)
+        let saved = out.withUnsafeMutableBufferPointer { o in
+            let base = SendablePointer(o.baseAddress!)
+            return BLASThreads.split(2) { i in directions[i].forward(out: base.pointer + i * H, width: W, keep: keep) }
+        }
+        let result = out, hasInitial = !initial.isEmpty   // the rule captures no Variable: a Variable holds its tape
+        return Variable.make(Tensor(uncheckedShape: [B, T, W], scalars: result), inputs) { g in
+            let grads = g.scalars.withUnsafeBufferPointer { dy in result.withUnsafeBufferPointer { o in
+                let (dyp, op) = (SendablePointer(dy.baseAddress!), SendablePointer(o.baseAddress!))
+                return BLASThreads.split(2) { i in
+                    directions[i].backward(dy: UnsafePointer(dyp.pointer + i * H), out: UnsafePointer(op.pointer + i * H), width: W, saved: saved[i])
+                }
+            } }
+            let (gf, gb) = (grads[0], grads[1])
+            let dx = Tape.add(gf[0]!, gb[0]!)
+            return [dx] + Array(gf[1...4]) + Array(gb[1...4]) + (hasInitial ? [gf[5], gb[5]] : [])
+        }
+    }
+
+    /// What the backward pass needs of one direction's forward pass (one row of scratch when nothing is on a tape).
+    struct Saved<S: TensorScalar>: Sendable {
+        let r: [S], z: [S], n: [S], hn: [S]
+    }
+
+    /// One direction of one layer: its input, weights and initial state, checked.
+    struct Direction<S: TensorScalar>: Sendable {
+        let x: [S], wih: [S], whh: [S], bih: [S], bhh: [S], h0: [S]
+        let B: Int, T: Int, I: Int, H: Int, reverse: Bool
+
+        init(_ x: Variable<S>, _ weightIH: Variable<S>, _ weightHH: Variable<S>, _ biasIH: Variable<S>, _ biasHH: Variable<S>,
+             _ initial: Variable<S>?, hidden H: Int, reverse: Bool) throws(MLError) {
+            (B, T, I) = try Recurrent.check("GRU", x: x.value, wih: weightIH.value, whh: weightHH.value,
+                                            bih: biasIH.value, bhh: biasHH.value, gates: 3, hidden: H)
+            try Recurrent.checkState("GRU", "initial hidden state", initial?.value, batch: B, hidden: H)
+            self.x = x.value.scalars
+            (wih, whh, bih, bhh) = (weightIH.value.scalars, weightHH.value.scalars, biasIH.value.scalars, biasHH.value.scalars)
+            h0 = initial?.value.scalars ?? []
+            self.H = H
+            self.reverse = reverse
+        }
+
+        /// Runs the direction, writing step t of batch row b at `out + (b·T + t)·width` (H values); keeps the
+        /// gates for the backward pass when `keep`.
+        func forward(out ob: UnsafeMutablePointer<S>, width W: Int, keep: Bool) -> GRUKernel.Saved<S> {
+            let rows = B * T, G = 3 * H
+            let backend = Compute.backend
+            // Input projections of every (batch, step) row at once, biases folded in.
+            var xp: [S] = uninitializedScalars(rows * G)
+            xp.withUnsafeMutableBufferPointer { p in bih.withUnsafeBufferPointer { b in
+                for r in 0..<rows { (p.baseAddress! + r * G).update(from: b.baseAddress!, count: G) }
+            } }
+            x.withUnsafeBufferPointer { xb in wih.withUnsafeBufferPointer { wb in xp.withUnsafeMutableBufferPointer { pb in
+                if rows > 0 && I > 0 { Recurrent.gemmABt(backend, rows: rows, n: G, k: I, a: xb.baseAddress!, lda: I, w: wb.baseAddress!, c: pb.baseAddress!, ldc: G, beta: 1) }
+            } } }
+            // Gates are kept for the backward pass only when something is on a tape; inference reuses one row.
+            let saved = keep ? rows * H : H
+            var rGate: [S] = uninitializedScalars(saved), zGate: [S] = uninitializedScalars(saved)
+            var nGate: [S] = uninitializedScalars(saved), hn: [S] = uninitializedScalars(saved)
+            var hp: [S] = uninitializedScalars(B * G)
+            whh.withUnsafeBufferPointer { wb in hp.withUnsafeMutableBufferPointer { hb in
+            xp.withUnsafeBufferPointer { pb in rGate.withUnsafeMutableBufferPointer { rb in zGate.withUnsafeMutableBufferPointer { zb in
+            nGate.withUnsafeMutableBufferPointer { nb in hn.withUnsafeMutableBufferPointer { hnb in
+                bhh.withUnsafeBufferPointer { bias in h0.withUnsafeBufferPointer { h0b in
+                for s in 0..<T {
+                    let t = reverse ? T - 1 - s : s
+                    let prev = reverse ? t + 1 : t - 1
+                    // The previous step's states [batch, H]: the last output, or the initial state at the first step.
+                    let prevRows: UnsafePointer<S>? = s > 0 ? UnsafePointer(ob + prev * W) : (h0.isEmpty ? nil : h0b.baseAddress)
+                    let prevLd = s > 0 ? T * W : H
+                    for b in 0..<B { (hb.baseAddress! + b * G).update(from: bias.baseAddress!, count: G) }
+                    if let prevRows, H > 0 {
+                        Recurrent.gemmABt(backend, rows: B, n: G, k: H, a: prevRows, lda: prevLd,
+                                          w: wb.baseAddress!, c: hb.baseAddress!, ldc: G, beta: 1)
+                    }
+                    for b in 0..<B {
+                        let row = b * T + t, so = keep ? row * H : 0
+                        GRUCell.forward(H: H, x: pb.baseAddress! + row * G, h: hb.baseAddress! + b * G,
+                                        hPrev: prevRows.map { $0 + b * prevLd },
+                                        out: ob + row * W, r: keep ? rb.baseAddress! + so : nil, z: keep ? zb.baseAddress! + so : nil,
+                                        n: nb.baseAddress! + so, hn: keep ? hnb.baseAddress! + so : nil)
+                    }
+                }
+                } }
+            } } } } } } }
+            return GRUKernel.Saved(r: rGate, z: zGate, n: nGate, hn: hn)
+        }
+
+        /// Gradients of x, the weights and biases, then of the initial state (zeros when there is none), from the
+        /// output gradient `dy` and the outputs `out`, both laid out as `forward` wrote them.
+        func backward(dy dyb: UnsafePointer<S>, out outb: UnsafePointer<S>, width W: Int, saved: GRUKernel.Saved<S>) -> [Tensor<S>?] {
+            let rows = B * T, G = 3 * H
+            let backend = Compute.backend
+            var dxp: [S] = uninitializedScalars(rows * G)   // gradient of the input projections (every row written)
+            var dhp: [S] = uninitializedScalars(rows * G)   // gradient of the recurrent projections
+            var hPrevAll: [S] = uninitializedScalars(rows * H)
+            var dh = [S](repeating: 0, count: B * H)
+            dxp.withUnsafeMutableBufferPointer { dxb in dhp.withUnsafeMutableBufferPointer { dhb in
+            dh.withUnsafeMutableBufferPointer { dhh in whh.withUnsafeBufferPointer { wb in hPrevAll.withUnsafeMutableBufferPointer { hpa in
+            saved.r.withUnsafeBufferPointer { rp in saved.z.withUnsafeBufferPointer { zp in saved.n.withUnsafeBufferPointer { np in
+            saved.hn.withUnsafeBufferPointer { hnp in h0.withUnsafeBufferPointer { h0b in
+                for s in stride(from: T - 1, through: 0, by: -1) {
+                    let t = reverse ? T - 1 - s : s
+                    let prev = reverse ? t + 1 : t - 1
+                    let prevRows: UnsafePointer<S>? = s > 0 ? outb + prev * W : (h0.isEmpty ? nil : h0b.baseAddress)
+                    let prevLd = s > 0 ? T * W : H
+                    for b in 0..<B {
+                        let row = b * T + t, o = row * H
+                        GRUCell.backward(H: H, dh: dhh.baseAddress! + b * H, dy: dyb + row * W,
+                                         hPrev: prevRows.map { $0 + b * prevLd },
+                                         r: rp.baseAddress! + o, z: zp.baseAddress! + o, n: np.baseAddress! + o, hn: hnp.baseAddress! + o,
+                                         dx: dxb.baseAddress! + row * G, dhp: dhb.baseAddress! + row * G, hPrevOut: hpa.baseAddress! + o)
+                    }
+                    // dh_prev += dHP_t · W_hh (at the first step, the initial state's gradient)
+                    if prevRows != nil && H > 0 {
+                        Recurrent.gemmAB(backend, rows: B, n: H, k: G, a: UnsafePointer(dhb.baseAddress! + t * G), lda: T * G,
+                                         w: wb.baseAddress!, c: dhh.baseAddress!, ldc: H, beta: 1)
+                    }
+                }
+            } } } } } } } } } }
+            var dx = [S](repeating: 0, count: rows * I)
+            var dwih = [S](repeating: 0, count: G * I), dwhh = [S](repeating: 0, count: G * H)
+            if rows > 0 && G > 0 {
+                dxp.withUnsafeBufferPointer { d in
+                    wih.withUnsafeBufferPointer { w in dx.withUnsafeMutableBufferPointer { o in
+                        if I > 0 { Recurrent.gemmAB(backend, rows: rows, n: I, k: G, a: d.baseAddress!, lda: G, w: w.baseAddress!, c: o.baseAddress!, ldc: I, beta: 0) }
+                    } }
+                    x.withUnsafeBufferPointer { xb in dwih.withUnsafeMutableBufferPointer { o in
+                        if I > 0 { Recurrent.gemmAtB(backend, rows: rows, m: G, n: I, a: d.baseAddress!, b: xb.baseAddress!, c: o.baseAddress!) }
+                    } }
+                }
+                dhp.withUnsafeBufferPointer { d in hPrevAll.withUnsafeBufferPointer { hb in dwhh.withUnsafeMutableBufferPointer { o in
+                    Recurrent.gemmAtB(backend, rows: rows, m: G, n: H, a: d.baseAddress!, b: hb.baseAddress!, c: o.baseAddress!)
+                } } }
+            }
+            return [Tensor(uncheckedShape: [B, T, I], scalars: dx),
+                    Tensor(uncheckedShape: [G, I], scalars: dwih), Tensor(uncheckedShape: [G, H], scalars: dwhh),
+                    Tensor(uncheckedShape: [G], scalars: Recurrent.columnSums(dxp, rows: rows, n: G)),
+                    Tensor(uncheckedShape: [G], scalars: Recurrent.columnSums(dhp, rows: rows, n: G)),
+                    Tensor(uncheckedShape: [B, H], scalars: dh)]
+        }
     }
 }
 

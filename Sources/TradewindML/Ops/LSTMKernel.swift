@@ -56,9 +56,10 @@ enum LSTMKernel {
         } } } } } } } }
         let result = out, gatesV = gates, cellV = cell
         let inputs = [x, weightIH, weightHH, biasIH, biasHH] + (initial.map { [$0.hidden, $0.cell] } ?? [])
+        let count = inputs.count   // the rule captures no Variable: a Variable holds its tape
         return Variable.make(Tensor(uncheckedShape: [B, T, H], scalars: result), inputs) { g in
             Array(backward(g.scalars, x: xv, wih: wih, whh: whh, h0: h0, c0: c0, out: result,
-                           gates: gatesV, cell: cellV, B: B, T: T, I: I, H: H, reverse: reverse).prefix(inputs.count))
+                           gates: gatesV, cell: cellV, B: B, T: T, I: I, H: H, reverse: reverse).prefix(count))
         }
     }
 

@@ -35,11 +35,12 @@ extension Variable {
         }
         var shape = first.shape
         shape[ax] = total
+        let partShapes = parts.map(\.shape)   // the rule captures no Variable: a Variable holds its tape
         return make(Tensor(uncheckedShape: shape, scalars: out), parts) { g in
             var grads: [Tensor<Scalar>?] = []
             var offset = 0
-            for (p, n) in zip(parts, sizes) {
-                grads.append(Slicing.take(g, outer: outer, axisSize: total, inner: inner, start: offset, count: n, shape: p.shape))
+            for (partShape, n) in zip(partShapes, sizes) {
+                grads.append(Slicing.take(g, outer: outer, axisSize: total, inner: inner, start: offset, count: n, shape: partShape))
                 offset += n
             }
             return grads

@@ -32,6 +32,7 @@ public struct SGD<Scalar: TensorScalar>: Optimizer {
         self.nesterov = nesterov
     }
 
+    @_specialize(where Scalar == Float)
     public mutating func step(_ weights: inout StateDict<Scalar>, gradients: StateDict<Scalar>) throws(MLError) {
         let lr = Scalar(learningRate), mu = Scalar(momentum), damp = Scalar(dampening), wd = Scalar(weightDecay)
         for name in weights.names {
@@ -83,6 +84,7 @@ public struct Adam<Scalar: TensorScalar>: Optimizer {
         Adam(learningRate: learningRate, weightDecay: weightDecay, decoupledWeightDecay: true)
     }
 
+    @_specialize(where Scalar == Float)
     public mutating func step(_ weights: inout StateDict<Scalar>, gradients: StateDict<Scalar>) throws(MLError) {
         steps += 1
         let b1 = Scalar(beta1), b2 = Scalar(beta2), eps = Scalar(epsilon), lr = Scalar(learningRate), wd = Scalar(weightDecay)
@@ -116,6 +118,7 @@ public enum GradientClipping {
     /// Scales all gradients by maxNorm / (‖g‖ + 1e-6) when their global L2 norm exceeds `maxNorm` (PyTorch
     /// `clip_grad_norm_`); returns the norm before clipping.
     @discardableResult
+    @_specialize(where S == Float)
     public static func clipNorm<S: TensorScalar>(_ gradients: inout StateDict<S>, maxNorm: Double) throws(MLError) -> Double {
         guard maxNorm > 0 else { throw .invalidArgument(name: "maxNorm", value: "\(maxNorm)", expected: "> 0") }
         var total = 0.0

@@ -44,7 +44,7 @@ extension JobScheduler {
         let result: TrainingResult
         do {
             result = try await DedicatedThread.run(name: "tw-training", cancel: cancel) { () throws -> TrainingResult in
-                // OpenBLAS's thread count is process-wide: the job sets it to its own budget.
+                // The matrix-product thread count is this thread's own (BLASThreads): other jobs keep theirs.
                 BLASThreads.set(budget.threads)
                 let market = try loader.load(request.data, symbols: request.symbols, zone: zone, adjust: .raw, threads: budget)
                 let tables = try UniversalFeatures.compute(market, symbols: request.symbols)
