@@ -16,7 +16,7 @@ import TradewindProviders
         return (AlpacaTrade(t: AlpacaJSON.preciseTime(at), x: "V", p: price, s: size, c: conditions, z: "C"), at)
     }
 
-    @Test func oddLotsAndOutOfSequenceTradesCountInVolumeButNotInThePrice() {
+    @Test func oddLotsCountInVolumeOnlyAndOutOfSequenceTradesSetTheRangeButNotTheOpenOrClose() {
         var b = MinuteBarBuilder()
         for (trade, at) in [Self.trade(1, 10.00, 100), Self.trade(5, 12.00, 10, ["@", "I"]), Self.trade(9, 8.00, 50, ["@", "Z"]),
                             Self.trade(20, 10.50, 200, ["@", "F"]), Self.trade(30, 30.00, 1000, ["@", "M"]),
@@ -26,9 +26,10 @@ import TradewindProviders
         let bars = b.close(through: Self.nine30 + UnixTime.nanosPerMinute)
         #expect(bars.count == 1)
         let bar = bars[0].bar
-        // Price: the regular, sweep and blank-condition trades; volume: all but the official close (M).
+        // Open and close: the regular, sweep and blank-condition trades; high and low: those and the out-of-sequence
+        // trade (Z); volume: all but the official close (M).
         #expect(bar.t == "2022-04-11T13:30:00Z", "labelled with the minute's start")
-        #expect([bar.o, bar.h, bar.l, bar.c] == [10.00, 10.50, 10.00, 10.25])
+        #expect([bar.o, bar.h, bar.l, bar.c] == [10.00, 10.50, 8.00, 10.25])
         #expect(bar.v == 460)
         #expect(bar.n == 5)
         let vwap = (10.00 * 100 + 12.00 * 10 + 8.00 * 50 + 10.50 * 200 + 10.25 * 100) / 460
@@ -49,8 +50,28 @@ import TradewindProviders
         #expect(b.closeAll().map(\.bar.c) == [11], "the late trade changed nothing")
     }
 
-    @Test func aMinuteWithoutATradeThatSetsThePriceHasNoBar() {
-        #expect(MinuteBarBuilder.bars("X", from: [Self.trade(1, 10, 5, ["@", "I"]).0, Self.trade(2, 10, 5, ["Q"]).0]).isEmpty)
+    @Test func aMinuteWithoutATradeThatCanBeItsOpenOrCloseHasNoBar() {
+        #expect(MinuteBarBuilder.bars("X", from: [Self.trade(1, 10, 5, ["@", "I"]).0, Self.trade(2, 10, 5, ["Q"]).0,
+                                                  Self.trade(3, 11, 5, ["@", "Z"]).0]).isEmpty)
+    }
+
+    @Test func eachConditionListFollowsTheSIPsGuidanceAsAlpacaAppliesIt() {
+        // Range but not first/last price: bunched sold, prior reference, sold out of sequence, derivatively priced.
+        for code in ["G", "P", "Z", "4"] {
+            #expect(TradeConditions.updatesHighLow(["@", code]) && !TradeConditions.updatesOpenClose(["@", code]), "\(code)")
+        }
+        // Neither range nor price, but volume: average price, cash, price variation, odd lot, next day, seller,
+        // extended out of sequence, contingent, qualified contingent.
+        for code in ["B", "W", "C", "H", "I", "N", "R", "U", "V", "7"] {
+            #expect(!TradeConditions.updatesHighLow([code]) && !TradeConditions.updatesOpenClose([code]) && TradeConditions.updatesVolume([code]), "\(code)")
+        }
+        // Reports, not trades: no price and no volume (9 sets the price: only its volume is a duplicate).
+        for code in ["M", "Q"] { #expect(!TradeConditions.updatesOpenClose([code]) && !TradeConditions.updatesVolume([code])) }
+        #expect(TradeConditions.updatesOpenClose(["9"]) && !TradeConditions.updatesVolume(["9"]))
+        // Regular, blank-padded, intermarket sweep, extended hours (Tradewind's choice, documented) set everything.
+        for c in [["@"], [" "], ["@", "F"], ["@", "T"], ["@", "F", "T"], nil] as [[String]?] {
+            #expect(TradeConditions.updatesOpenClose(c) && TradeConditions.updatesHighLow(c) && TradeConditions.updatesVolume(c))
+        }
     }
 
     /// The trades of Alpaca's documentation (Tests/Fixtures/alpaca/ticks/SOURCE.md): the two odd lots make no bar, the

@@ -2,8 +2,8 @@ import TradewindCore
 
 /// Minute bars built from trades, as Alpaca builds its own: a trade belongs to the minute its time falls in
 /// (`start <= t < start + 1 min`, the bar labelled with its start); `TradeConditions` says which trades set the
-/// open, high, low and close and which count in the volume, trade count (`n`) and VWAP (`vw`); a minute with no
-/// trade that sets the price has no bar.
+/// open and close, which the high and low, and which count in the volume, trade count (`n`) and VWAP (`vw`); a
+/// minute with no trade that can be its open or close has no bar.
 ///
 /// A minute closes, and its bars come out (by symbol), when a trade of a later minute arrives, for any symbol, or
 /// when `close(through:)` says the clock passed it (a minute that has trades). A trade for a minute already closed is late: it is dropped and
@@ -47,11 +47,13 @@ public struct MinuteBarBuilder: Sendable {
         }
         let closed = close(before: start)
         var a = open[start, default: [:]][symbol, default: Accumulating()]
-        if TradeConditions.updatesPrice(trade.c) {
-            if !a.priced { a.open = trade.p }
-            a.priced = true
+        if TradeConditions.updatesHighLow(trade.c) {
             a.high = max(a.high, trade.p)
             a.low = min(a.low, trade.p)
+        }
+        if TradeConditions.updatesOpenClose(trade.c) {
+            if !a.priced { a.open = trade.p }
+            a.priced = true
             a.close = trade.p
         }
         if TradeConditions.updatesVolume(trade.c) {
