@@ -80,8 +80,8 @@ let package = Package(
         // C facilities Swift cannot spell: glibc's allocator controls (`MemoryPolicy`), naming a thread (`DedicatedThread`).
         .systemLibrary(name: "CTradewindSystem", path: "Sources/CTradewindSystem"),
         .target(name: "TradewindCore", dependencies: ["CTradewindSystem"], swiftSettings: strict),
-        // OpenBLAS (Debian's libopenblas-dev): CBLAS matrix products and the thread-count controls for TradewindML.
-        .systemLibrary(name: "COpenBLAS", path: "Sources/COpenBLAS"),
+        // OpenBLAS (Debian's libopenblas-dev for the header, libopenblas0 at run time), loaded on first use by a C shim.
+        .target(name: "COpenBLAS", path: "Sources/COpenBLAS", linkerSettings: [.linkedLibrary("dl")]),
         .target(name: "CTradewindKernels", path: "Sources/CTradewindKernels"),
         .target(name: "TradewindML", dependencies: ["TradewindCore", "COpenBLAS", "CTradewindKernels"], swiftSettings: strict),
         .target(
