@@ -42,12 +42,9 @@ int tw_openblas_load(void) {
     return sgemm_ptr ? 0 : -1;
 }
 
-const char *tw_openblas_error(void) { return load_error; }
-
 /// Loads the library before a product; a machine without it cannot multiply matrices at all, so the process stops
 /// with the install instruction (callers that can report it earlier check `tw_openblas_load` themselves).
 static inline void require_loaded(void) {
-    if (sgemm_ptr) return;
     if (tw_openblas_load() != 0) {
         fprintf(stderr, "tradewind: %s\n", load_error);
         abort();

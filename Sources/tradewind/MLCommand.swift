@@ -74,7 +74,12 @@ struct MLTrain: AsyncParsableCommand {
         let tables = try input.tables()
         let settings = UniversalTrainingSettings(
             epochs: epochs, batchSize: batchSize, seed: seed, architecture: try ModelWidths.architecture(widths))
-        let run = try reportingModelErrors { () throws -> UniversalTrainingRun in
+        // Training runs on a thread of its own (with the matrix-product thread count set there), never on Swift's
+        // cooperative pool.
+        let threads = input.threads
+        let run = try await DedicatedThread.run(name: "tw-ml-train") { () throws -> UniversalTrainingRun in
+          BLASThreads.set(threads)
+          return try reportingModelErrors { () throws -> UniversalTrainingRun in
             let data = try UniversalDataset.prepare(tables, configuration: DatasetConfiguration(split: method))
             print("\(tables.count) symbols, \(data.training.count) training and \(data.validation.count) validation windows")
             let events = try logdir.map { (d) throws(MLError) in try TensorBoardEventWriter(directory: d) }
@@ -95,6 +100,7 @@ struct MLTrain: AsyncParsableCommand {
             print("validation (\(split) split):")
             print(UniversalText.evaluation(try UniversalEvaluation.evaluate(run.model, on: data.validation)))
             return run
+          }
         }
         let name = registry.name
         let record = try await registry.with(directory: out) { r in
@@ -153,9 +159,14 @@ struct ContinualOptions: ParsableArguments {
         try await model.registry.with(directory: model.modelDir) { registry in
             let gate = try ValidationGate(threshold: performanceThreshold)
             let (current, tables) = (try await registry.model(name).model, try input.tables())
-            let outcome = action == .fullRetrain
-                ? try ContinualLearning.fullRetrain(current: current, tables: tables, gate: gate)
-                : try ContinualLearning.incrementalUpdate(current: current, tables: tables, updateWindow: updateWindow, epochs: epochs, gate: gate)
+            let (threads, updateWindow, epochs) = (input.threads, updateWindow, epochs)
+            // Training on a thread of its own, never on Swift's cooperative pool.
+            let outcome = try await DedicatedThread.run(name: "tw-ml-update") { () throws -> ContinualLearning.Outcome in
+                BLASThreads.set(threads)
+                return action == .fullRetrain
+                    ? try ContinualLearning.fullRetrain(current: current, tables: tables, gate: gate)
+                    : try ContinualLearning.incrementalUpdate(current: current, tables: tables, updateWindow: updateWindow, epochs: epochs, gate: gate)
+            }
             let d = outcome.decision
             print("\(action.rawValue): candidate accuracy \(d.candidateAccuracy), current \(d.currentAccuracy), required \(d.required)")
             if d.deploy {

@@ -84,6 +84,29 @@ import TradewindStrategies
             #expect(account.positions == ["AAA": 3])
         }
     }
+
+    /// Events published before the broker listened never reach it: lockstep counts from its connection, so it neither
+    /// waits for them nor skips the ones published afterwards.
+    @Test func lockstepIgnoresEventsPublishedBeforeTheConnectionAndWaitsForLaterOnes() async throws {
+        let data = ExchangeHarness.recording(symbols: ["AAA"], days: 1)
+        try await ExchangeHarness.with(try ExchangeHarness.market(data)) { x in
+            let c = x.client()
+            x.market.advance(1)
+            _ = try await c.submit(AlpacaOrderRequest(symbol: "AAA", qty: "4", side: "buy", type: "market", timeInForce: "day",
+                                                      clientOrderId: "earlier-run"))
+            x.market.advance(1)
+            let broker = AlpacaBroker(client: c)
+            try await broker.connect(symbols: ["AAA"], timeout: .seconds(60))
+            defer { broker.disconnect() }
+            try await broker.catchUpWithExchange(timeout: .seconds(10))
+            let before = broker.eventsReceived
+            _ = try await c.submit(AlpacaOrderRequest(symbol: "AAA", qty: "1", side: "sell", type: "market", timeInForce: "day",
+                                                      clientOrderId: "this-run"))
+            x.market.advance(1)
+            try await broker.catchUpWithExchange(timeout: .seconds(60))
+            #expect(broker.eventsReceived >= before + 2, "the new and fill events of this run's order arrived before it returned")
+        }
+    }
 }
 
 @Suite struct AlpacaBrokerStartTests {

@@ -64,6 +64,20 @@ import TradewindProviders
         }
     }
 
+    @Test func aBarsTokenPastTheSymbolsAskedForIs422NotACrash() async throws {
+        try await ExchangeHarness.with(try ExchangeHarness.market()) { x in
+            x.market.advance(5)
+            for query in ["timeframe=1Min&page_token=ff-0", "timeframe=1Min&page_token=7fffffffffffffff-0"] {
+                do {
+                    _ = try await x.client().call(.GET, x.base, "/v2/stocks/AAA/bars?" + query, idempotent: true)
+                    Issue.record("accepted \(query)")
+                } catch let error as AlpacaError {
+                    #expect(error.status == 422, "\(query): \(error)")
+                }
+            }
+        }
+    }
+
     @Test func theTradeUpdatesStreamDeliversNewAndFillEvents() async throws {
         try await ExchangeHarness.with(try ExchangeHarness.market()) { x in
             let events = EventLog()

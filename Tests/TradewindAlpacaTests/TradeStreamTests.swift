@@ -138,6 +138,8 @@ import TradewindProviders
             let now = x.market.now
             #expect(trades == Array(ticks.trades["AAA"]!.range(from: .min, to: now)), "every trade before the clock, once, in order")
             #expect(trades.count == 15 && pages == 4)
+            let (past, _) = try await get("/v2/stocks/AAA/trades?page_token=7fffffffffffffff")
+            #expect(past == 422, "a token past the last trade is refused, not a crash")
             let (status, body) = try await get("/v2/stocks/BBB/quotes?start=2019-02-14T14:31:00Z")
             #expect(status == 200)
             let quotes = try AlpacaJSON.decoder().decode(AlpacaQuotesPage.self, from: body).quotes ?? []

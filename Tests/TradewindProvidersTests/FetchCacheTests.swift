@@ -208,4 +208,12 @@ struct FetchCacheTests {
             #expect(await log.requests.count == 2)
         }
     }
+
+    /// A refetch whose range covers every cached bar leaves no cached piece to keep: the merge of nothing is an empty
+    /// series (it trapped on an empty range), and the fetched bars alone become the cache.
+    @Test func mergingNoPiecesOrOnlyEmptyPiecesGivesAnEmptySeries() {
+        let empty = BarSeries(symbol: "AAA", interval: .daily)
+        #expect(SeriesMerge.merge([], symbol: "AAA", interval: .daily).isEmpty)
+        #expect(SeriesMerge.merge([empty, empty], symbol: "AAA", interval: .daily).isEmpty)
+    }
 }

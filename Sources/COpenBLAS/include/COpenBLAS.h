@@ -8,13 +8,11 @@
 #include <cblas.h>
 
 /// Loads OpenBLAS if it is not loaded yet (thread-safe, once per process) and pins it to one thread. Returns 0 when
-/// it is usable, -1 when the library or one of its functions could not be found; `tw_openblas_error()` then says why.
+/// it is usable, -1 when the library or one of its functions could not be found.
 int tw_openblas_load(void);
 
-/// Why the last `tw_openblas_load` failed (a static string), or NULL.
-const char *tw_openblas_error(void);
-
-/// `cblas_sgemm` / `cblas_dgemm` of the loaded library (call `tw_openblas_load` first and check it).
+/// `cblas_sgemm` / `cblas_dgemm` of the loaded library, loading it first; a machine without OpenBLAS stops the
+/// process here with the install instruction on standard error.
 void tw_cblas_sgemm(enum CBLAS_ORDER order, enum CBLAS_TRANSPOSE transA, enum CBLAS_TRANSPOSE transB,
                     blasint m, blasint n, blasint k, float alpha, const float *a, blasint lda,
                     const float *b, blasint ldb, float beta, float *c, blasint ldc);

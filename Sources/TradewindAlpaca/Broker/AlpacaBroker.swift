@@ -25,6 +25,9 @@ public final class AlpacaBroker: Broker, @unchecked Sendable {
     private var cash = 0.0
     private var lastClose: [String: Double] = [:]
     private var symbols: [String] = []
+    /// For `catchUpWithExchange`: the connection epoch last seen, and how many of the exchange's published events
+    /// that connection can never receive (published before it listened).
+    var lockstepBaseline: (epoch: Int, missed: Int) = (.min, 0)
 
     /// A broker on `client`'s account (`live` names it in logs; the keys decide which account it is).
     public init(client: AlpacaRESTClient, live: Bool = false) {

@@ -97,6 +97,7 @@ extension SimulationContext {
     /// Moves an order to a final state, logging it and settling bracket children.
     func finish(_ id: OrderID, _ status: OrderStatus, reason: String, price: Double = 0, quantity q: Double = 0) {
         if orders[id].status == .held { heldChildren -= 1 }
+        if orders[id].extendedHoursUntil != .max && !orders[id].status.isFinal && status.isFinal { extendedHoursOrders -= 1 }
         orders[id].status = status
         if !reason.isEmpty { orders[id].reason = reason }
         if let k = liveOrders.firstIndex(of: id) { liveOrders.remove(at: k) }

@@ -68,7 +68,8 @@ public final class SimulationContext: TradingContext {
     @exclusivity(unchecked) var scheduleCount = 0
     @exclusivity(unchecked) var sessions: [(day: Int64, session: TradingSession)]?
     @exclusivity(unchecked) var eventInstant: UnixNanos?
-    /// Extended-hours orders accepted so far (the pre-market and after-hours work is skipped while there are none).
+    /// Extended-hours orders accepted and not yet final (the pre-market and after-hours work is skipped while there
+    /// are none).
     @exclusivity(unchecked) var extendedHoursOrders = 0
     /// True while a session's remaining events run after its last bar: day and IOC orders they place expire at once.
     @exclusivity(unchecked) @usableFromInline var afterSessionsLastBar = false

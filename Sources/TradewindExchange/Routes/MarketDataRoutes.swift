@@ -85,6 +85,9 @@ struct BarQuery {
     /// at most `limit` in all, and the token of the next page.
     func page(_ requested: [String]) throws(ExchangeFailure) -> (slices: [BarSlice], token: String?) {
         let symbols = Array(Set(requested)).sorted()
+        guard cursor.symbol <= symbols.count else {
+            throw .invalid("page_token's symbol position \(cursor.symbol) is past the \(symbols.count) symbols asked for")
+        }
         var out: [BarSlice] = []
         var left = limit
         for k in cursor.symbol..<symbols.count {

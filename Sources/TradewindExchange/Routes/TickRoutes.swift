@@ -32,7 +32,7 @@ enum TickRoutes {
         let hi = min(tape.times.partitionPoint { $0 <= end }, tape.times.partitionPoint { $0 < now })
         var first = lo
         if let token = q.get("page_token") {
-            guard let k = Int(token, radix: 16), k >= lo else { throw .invalid("page_token '\(token)' is invalid") }
+            guard let k = Int(token, radix: 16), k >= lo, k <= hi else { throw .invalid("page_token '\(token)' is invalid") }
             first = k
         }
         let last = min(hi, first + limit)

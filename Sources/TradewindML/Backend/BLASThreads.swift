@@ -45,14 +45,6 @@ public enum BLASThreads {
     /// smaller ones cost less than handing pieces to other threads.
     static let splitThreshold = 1 << 21
 
-    /// Loads OpenBLAS, pinned to one thread for the process (once, by the first `CPUBackend`; COpenBLAS loads it on
-    /// first use so that processes without ML work never start its threads). False, with `openBLASError`, when the
-    /// library is missing.
-    static let openBLASSingleThreaded: Bool = tw_openblas_load() == 0
-
-    /// Why OpenBLAS could not be loaded (nil when it was, or was not tried yet).
-    public static var openBLASError: String? { tw_openblas_error().map { String(cString: $0) } }
-
     fileprivate static let key: pthread_key_t = {
         var k = pthread_key_t()
         pthread_key_create(&k, nil)

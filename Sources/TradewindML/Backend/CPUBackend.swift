@@ -4,10 +4,9 @@ import TradewindCore
 /// The CPU backend: matrix products through OpenBLAS's `cblas_sgemm`/`cblas_dgemm`, element-wise kernels as
 /// plain loops the compiler vectorises.
 public struct CPUBackend: ComputeBackend {
-    /// Pins OpenBLAS to one thread for the process (products are split across the caller's own thread count,
-    /// `BLASThreads`, instead) and keeps freed buffers in the process (`AllocatorTuning`).
+    /// Keeps freed buffers in the process (`AllocatorTuning`). OpenBLAS is loaded, pinned to one thread, by the first
+    /// matrix product (COpenBLAS); products are split across the caller's own thread count (`BLASThreads`) instead.
     public init() {
-        _ = BLASThreads.openBLASSingleThreaded
         _ = AllocatorTuning.applied
     }
     public var name: String { "cpu-openblas" }

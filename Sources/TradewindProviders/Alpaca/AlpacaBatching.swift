@@ -45,6 +45,9 @@ public struct AlpacaBatching: MarketDataProvider {
         let client: AlpacaBarsClient
         let size: Int
         var pending: [Key: [Waiter]] = [:]
+        /// Batches sent so far per key: a partial batch's timer sends only the batch it was started for, never one
+        /// that began gathering after that batch filled up and went.
+        var sent: [Key: Int] = [:]
         /// How long a partial batch waits for more symbols.
         static let gather: Duration = .milliseconds(5)
 
@@ -61,9 +64,10 @@ public struct AlpacaBatching: MarketDataProvider {
                 if pending[key]!.count >= size {
                     send(key)
                 } else if first {
+                    let batch = sent[key, default: 0]
                     Task {
                         try? await Task.sleep(for: Self.gather)
-                        self.send(key)
+                        self.send(key, ifStill: batch)
                     }
                 }
             }
@@ -71,8 +75,10 @@ public struct AlpacaBatching: MarketDataProvider {
 
         /// Sends the batch gathered under `key` (if any) in a task of its own. Each caller is answered as soon as the
         /// pages have moved past its symbol (the client streams the batch), not when the batch's last page arrives.
-        func send(_ key: Key) {
+        func send(_ key: Key, ifStill batch: Int? = nil) {
+            if let batch, batch != sent[key, default: 0] { return }
             guard let waiters = pending.removeValue(forKey: key), !waiters.isEmpty else { return }
+            sent[key, default: 0] += 1
             let client = self.client
             Task {
                 let waiting = Waiting(waiters)

@@ -34,6 +34,7 @@ enum SeriesMerge {
     /// The pieces joined end to end when each begins after the previous one ends (a fetch extending the cache: the
     /// common case, without sorting); nil when they overlap or interleave.
     static func concatenated(_ parts: [BarSeries], symbol: String, interval: BarInterval) -> BarSeries? {
+        guard parts.count > 1 else { return nil }
         for k in 1..<parts.count where parts[k].time[0] <= parts[k - 1].time[parts[k - 1].count - 1] { return nil }
         func column(_ get: (BarSeries) -> [Double]) -> [Double] { parts.flatMap(get) }
         func optional(_ get: (BarSeries) -> [Double]?, fill: Double) -> [Double]? {

@@ -33,6 +33,15 @@ enum JSON {
 
     /// The request's body, at most 1 MiB (413 beyond), decoded as `T`. An empty body is an error naming the type.
     static func decode<T: Decodable>(_ type: T.Type, from request: Request) async throws -> T {
+        guard let value = try await decodeIfPresent(type, from: request) else {
+            throw APIError.badRequest("expected a JSON object in the request body")
+        }
+        return value
+    }
+
+    /// As `decode`, but an empty body (none sent, `Content-Length: 0`, or an empty chunked body) is nil: for routes
+    /// whose body is optional.
+    static func decodeIfPresent<T: Decodable>(_ type: T.Type, from request: Request) async throws -> T? {
         if let length = request.headers[.contentLength].flatMap({ Int($0) }), length > maximumBody {
             throw APIError(.contentTooLarge, "payload_too_large", "the request body is \(length) bytes; the limit is 1 MiB (1,048,576 bytes)")
         }
@@ -42,7 +51,7 @@ enum JSON {
         } catch {
             throw APIError(.contentTooLarge, "payload_too_large", "the request body is over the limit of 1 MiB (1,048,576 bytes)")
         }
-        guard buffer.readableBytes > 0 else { throw APIError.badRequest("expected a JSON object in the request body") }
+        guard buffer.readableBytes > 0 else { return nil }
         do {
             return try JSONDecoder().decode(T.self, from: Data(buffer.readableBytesView))
         } catch let e as DecodingError {

@@ -87,8 +87,10 @@ extension Routes {
         }
         router.get("/api/models/{name}") { _, context -> Response in
             let name = try modelName(context)
-            let (record, _) = try await registry.archive(of: name, version: nil)
-            return try JSON.response(ModelVersionBody(record, times: state.times))
+            guard let v = try await state.store.modelVersion(name, version: nil) else {
+                throw APIError.from(StoreModelRegistry.missing(name, version: nil))
+            }
+            return try JSON.response(ModelVersionBody(StoreModelRegistry.record(v), times: state.times))
         }
         router.get("/api/models/{name}/versions") { request, context -> Response in
             let page = try await state.store.modelVersions(try modelName(context), page: try Query(request).page())
@@ -112,14 +114,12 @@ extension Routes {
         }
         router.post("/api/models/{name}/rollback") { request, context -> Response in
             let name = try modelName(context)
-            let steps = request.headers[.contentLength] == "0" || request.headers[.contentLength] == nil
-                ? 1 : try await JSON.decode(RollbackBody.self, from: request).steps
+            let steps = try await JSON.decodeIfPresent(RollbackBody.self, from: request)?.steps ?? 1
             let record = try await registry.rollback(name, steps: steps)
             return try JSON.response(ModelVersionBody(record, times: state.times))
         }
         router.post("/api/train-all") { request, _ -> Response in
-            let training = request.headers[.contentLength] == "0" || request.headers[.contentLength] == nil
-                ? TrainingRequest() : try await JSON.decode(TrainingRequest.self, from: request)
+            let training = try await JSON.decodeIfPresent(TrainingRequest.self, from: request) ?? TrainingRequest()
             try state.loader.check(training.data)
             let submission = JobSubmission(request: .training(training))
             let job = try await state.store.createJob(kind: .training, request: try JSON.string(submission))
