@@ -21,15 +21,17 @@ struct FetchKillResumeTests {
         return candidates.first { FileManager.default.isExecutableFile(atPath: $0) } ?? candidates[0]
     }
 
-    /// Starts `data fetch` into `out` against `base`: every completed segment stored at once (`--checkpoint 0`).
-    static func start(_ base: String, out: String) throws -> Process {
+    /// Starts `data fetch` into `out` against `base`: every completed segment stored at once (`--checkpoint 0`). Each run
+    /// sends its own key ID, so that a request the killed run had sent before it died, which the server may log after the
+    /// kill, is never counted as the rerun's.
+    static func start(_ base: String, out: String, key: String) throws -> Process {
         let p = Process()
         p.executableURL = URL(fileURLWithPath: executable)
         p.arguments = ["data", "fetch", "--provider", "alpaca", "--symbols", symbols.joined(separator: ","), "--from", from, "--to", to,
                        "--interval", "1m", "--out", out, "--concurrency", "2", "--rate", "alpaca=100000/min", "--checkpoint", "0",
                        "--retries", "0", "--quiet"]
         var env = ProcessInfo.processInfo.environment
-        env["APCA_API_KEY_ID"] = "PKKILL1"
+        env["APCA_API_KEY_ID"] = key
         env["APCA_API_SECRET_KEY"] = "kill-secret"
         env["APCA_API_DATA_URL"] = base
         p.environment = env
@@ -82,20 +84,19 @@ struct FetchKillResumeTests {
             return answer
         }) { base, log in
             // The run killed once the server has been asked for `killAt` segments.
-            let first = try Self.start(base, out: killed)
+            let first = try Self.start(base, out: killed, key: "PKKILLED")
             let reached = await Self.wait(60) { await log.requests.count >= killAt }
             kill(first.processIdentifier, SIGKILL)
             first.waitUntilExit()
             #expect(reached, "the fetch never reached request \(killAt)")
             #expect(first.terminationReason == .uncaughtSignal, "the fetch ended before the kill at request \(killAt)")
             let stored = Self.storedRanges(killed)
-            let before = await log.requests.count
 
             // The rerun: finishes, and asks only for what was not stored.
-            let second = try Self.start(base, out: killed)
+            let second = try Self.start(base, out: killed, key: "PKRERUN")
             #expect(await Self.wait(120) { !second.isRunning })
             #expect(second.terminationStatus == 0)
-            let rerun = await log.requests[before...].compactMap(Self.asked)
+            let rerun = await log.requests.filter { $0.headers["apca-api-key-id"] == "PKRERUN" }.compactMap(Self.asked)
             for r in rerun {
                 if let s = stored[r.symbol] {
                     #expect(r.end < s.from || r.start >= s.to,
@@ -107,7 +108,7 @@ struct FetchKillResumeTests {
             #expect(rerun.count == total - storedSegments, "killed at request \(killAt): \(storedSegments) segments were stored")
 
             // A clean download for comparison.
-            let third = try Self.start(base, out: clean)
+            let third = try Self.start(base, out: clean, key: "PKCLEAN")
             #expect(await Self.wait(120) { !third.isRunning })
             #expect(third.terminationStatus == 0)
         }
