@@ -209,6 +209,41 @@ struct FetchCacheTests {
         }
     }
 
+    /// A store is one commit over two files (pending record, `.twc`, record). Killed after the `.twc` was replaced but
+    /// before the record was, the cache is used as far as the pending record says; killed before the `.twc` was
+    /// replaced, the committed record still describes the old `.twc`. Neither case fetches again what was stored.
+    @Test func aStoreInterruptedBetweenItsTwoFilesIsUsedAsFarAsItGot() async throws {
+        let dir = Self.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let (a, b) = Self.range(2, 31)
+        let (_, mid) = Self.range(2, 15)
+        try await FakeProviderServer.with({ r, _ in GeneratedAlpaca.answer(r) }) { base, log in
+            let f = Self.fetcher(base, directory: dir, segmentDays: 7)
+            let fm = FileManager.default
+            let record = f.cache.recordPath("SPY"), pending = f.cache.pendingRecordPath("SPY")
+            _ = await f.fetch(symbols: ["SPY"], interval: .daily, from: a, to: mid, now: Self.later)
+            let firstRecord = try #require(fm.contents(atPath: record))
+            #expect(!fm.fileExists(atPath: pending), "a finished store leaves no pending record")
+            _ = await f.fetch(symbols: ["SPY"], interval: .daily, from: a, to: b, now: Self.later)
+            // The kill after the `.twc` replacement: the new record is still pending, the old one committed.
+            try fm.moveItem(atPath: record, toPath: pending)
+            fm.createFile(atPath: record, contents: firstRecord)
+            var before = await log.requests.count
+            var report = await f.fetch(symbols: ["SPY"], interval: .daily, from: a, to: b, now: Self.later)[0]
+            #expect(report.warnings.isEmpty && report.bars == 22 && report.fetchedBars == 0)
+            #expect(await log.requests.count == before, "nothing stored is fetched again")
+            // The kill before the `.twc` replacement: a pending record that describes no file on disk is passed over.
+            let whole = try #require(fm.contents(atPath: record))
+            var stale = try JSONDecoder().decode(FetchCache.Record.self, from: whole)
+            stale.bars += 5
+            try JSONEncoder().encode(stale).write(to: URL(fileURLWithPath: pending))
+            before = await log.requests.count
+            report = await f.fetch(symbols: ["SPY"], interval: .daily, from: a, to: b, now: Self.later)[0]
+            #expect(report.warnings.isEmpty && report.bars == 22 && report.fetchedBars == 0)
+            #expect(await log.requests.count == before)
+        }
+    }
+
     /// A refetch whose range covers every cached bar leaves no cached piece to keep: the merge of nothing is an empty
     /// series (it trapped on an empty range), and the fetched bars alone become the cache.
     @Test func mergingNoPiecesOrOnlyEmptyPiecesGivesAnEmptySeries() {

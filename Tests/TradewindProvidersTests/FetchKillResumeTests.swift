@@ -51,13 +51,18 @@ struct FetchKillResumeTests {
         return await condition()
     }
 
-    /// Each symbol's stored range, from its fetch record (the commit point of a store).
+    /// Each symbol's stored range: from its fetch record, or from the pending record when the kill came between a
+    /// store's `.twc` replacement and its record's (the record whose bar count is the `.twc` file's).
     static func storedRanges(_ dir: String) -> [String: (from: Int64, to: Int64)] {
         var out: [String: (from: Int64, to: Int64)] = [:]
         let cache = FetchCache(directory: dir)
         for s in symbols {
-            guard let data = FileManager.default.contents(atPath: cache.recordPath(s)),
-                  let record = try? JSONDecoder().decode(FetchCache.Record.self, from: data) else { continue }
+            guard let bars = try? BarCache.read(path: cache.seriesPath(s)).count else { continue }
+            let records = [cache.recordPath(s), cache.pendingRecordPath(s)].compactMap { path -> FetchCache.Record? in
+                guard let data = FileManager.default.contents(atPath: path) else { return nil }
+                return try? JSONDecoder().decode(FetchCache.Record.self, from: data)
+            }
+            guard let record = records.first(where: { $0.bars == bars }) else { continue }
             out[s] = (record.from, record.to)
         }
         return out

@@ -73,7 +73,20 @@ public enum AtomicFile {
             unlink(tmp)
             throw failure(AtomicFileError(path: path, "cannot move the new file into place: \(String(cString: strerror(e)))"))
         }
-        // Make the rename itself durable.
+        syncDirectory(dir)
+    }
+
+    /// Renames `source` over `destination` (an atomic replace on POSIX file systems; both in one directory) and makes
+    /// the rename durable: the last step of a commit whose new state was written to `source` first.
+    public static func move(_ source: String, over destination: String) throws(AtomicFileError) {
+        guard rename(source, destination) == 0 else {
+            throw AtomicFileError(path: destination, "cannot move \(source) into place: \(String(cString: strerror(errno)))")
+        }
+        syncDirectory(parentDirectory(of: destination))
+    }
+
+    /// Flushes a directory's entries (a rename in it) to disk.
+    private static func syncDirectory(_ dir: String) {
         let dfd = open(dir, O_RDONLY)
         if dfd >= 0 {
             fsync(dfd)

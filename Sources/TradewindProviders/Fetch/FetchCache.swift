@@ -9,7 +9,10 @@ import TradewindData
 /// Only what is missing is fetched: the part of a request before the cached range and the part after it. Recent
 /// data ages: once `ttl` has passed since a fetch whose range reached that fetch's last day, the last session is
 /// fetched again (it may have been partial). Files are written atomically, the `.twc` before its record, so an
-/// interrupted fetch leaves every symbol's files consistent: `BarFetcher` stores the completed segments of a
+/// interrupted fetch leaves every symbol's files consistent. The two files are one commit: the new record is first
+/// written beside the old one as `SYMBOL.fetch.next.json`, then the `.twc` replaced, then the pending record renamed
+/// over the record, so a kill between the two replacements leaves a `.twc` that the pending record describes, and the
+/// cache is used as far as it got rather than fetched anew. `BarFetcher` stores the completed segments of a
 /// symbol's missing range (a month of intraday bars each) every few seconds and when a segment fails, so a rerun
 /// resumes a symbol from the segment it had reached, and the symbols not yet started from their beginning. A `.twc` file that fails its checksums, or disagrees with its record, is reported and fetched anew, never
 /// used. A cache written by `data import` (no records) is treated as empty and replaced.
@@ -54,6 +57,28 @@ public struct FetchCache: Sendable {
     func recordPath(_ symbol: String) -> String {
         directory + "/" + String(BarCache.fileName(for: symbol).dropLast(BarCache.fileExtension.count + 1)) + ".fetch.json"
     }
+    /// The record of a store in progress: written before the `.twc` is replaced, removed once the record is.
+    func pendingRecordPath(_ symbol: String) -> String {
+        directory + "/" + String(BarCache.fileName(for: symbol).dropLast(BarCache.fileExtension.count + 1)) + ".fetch.next.json"
+    }
+
+    /// The record at `path`, nil when there is none or it cannot be read.
+    private func readRecord(_ path: String) -> Record? {
+        guard let data = FileManager.default.contents(atPath: path) else { return nil }
+        return try? JSONDecoder().decode(Record.self, from: data)
+    }
+
+    /// Writes `record` atomically to `path`.
+    private func writeRecord(_ record: Record, to path: String) throws(DataError) {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        let bytes = (try? encoder.encode(record)).map { Array($0) } ?? []
+        do {
+            try AtomicFile.write(bytes, to: path)
+        } catch {
+            throw DataError(.io, file: path, error.message)
+        }
+    }
 
     /// What `request` needs at `now` (UTC nanoseconds).
     public func plan(_ request: BarRequest, now: UnixNanos) -> Plan {
@@ -62,8 +87,8 @@ public struct FetchCache: Sendable {
         let path = seriesPath(request.symbol)
         guard fm.fileExists(atPath: path) else { return full }
         var warnings: [String] = []
-        guard let data = fm.contents(atPath: recordPath(request.symbol)),
-              let record = try? JSONDecoder().decode(Record.self, from: data) else {
+        let committed = readRecord(recordPath(request.symbol)), pending = readRecord(pendingRecordPath(request.symbol))
+        guard committed != nil || pending != nil else {
             warnings.append("\(path) has no readable fetch record; fetched anew")
             return Plan(cached: nil, missing: [request], coverage: (request.from, request.to), covered: nil, warnings: warnings)
         }
@@ -74,10 +99,20 @@ public struct FetchCache: Sendable {
             warnings.append("cache file corrupted (\(error.message)); fetched anew")
             return Plan(cached: nil, missing: [request], coverage: (request.from, request.to), covered: nil, warnings: warnings)
         }
-        guard record.symbol == request.symbol, series.symbol == request.symbol, record.bars == series.count,
-              record.first == series.time.first, record.last == series.time.last else {
-            warnings.append("cache file disagrees with its fetch record (\(series.count) bars, record says \(record.bars)); fetched anew")
+        func describes(_ record: Record) -> Bool {
+            record.symbol == request.symbol && series.symbol == request.symbol && record.bars == series.count
+                && record.first == series.time.first && record.last == series.time.last
+        }
+        // The committed record, or the pending one when a store was interrupted after replacing the `.twc`.
+        guard let record = [committed, pending].compactMap({ $0 }).first(where: describes) else {
+            let says = (committed ?? pending).map { "\($0.bars)" } ?? "nothing"
+            warnings.append("cache file disagrees with its fetch record (\(series.count) bars, record says \(says)); fetched anew")
             return Plan(cached: nil, missing: [request], coverage: (request.from, request.to), covered: nil, warnings: warnings)
+        }
+        if record != committed {
+            // Finish the interrupted commit (recovery, as a journal's replay); if it cannot be finished now, the pending
+            // record is read again next time.
+            try? AtomicFile.move(pendingRecordPath(request.symbol), over: recordPath(request.symbol))
         }
         guard record.interval == request.interval.description, series.interval == request.interval else {
             warnings.append("cache holds \(record.interval) bars, \(request.interval) asked for; replaced")
@@ -120,15 +155,15 @@ public struct FetchCache: Sendable {
         } catch {
             throw DataError(.io, file: directory, "cannot create the cache directory: \(error.localizedDescription)")
         }
-        try BarCache.write(merged, to: seriesPath(request.symbol))
         let record = Record(symbol: request.symbol, interval: request.interval.description, provider: provider,
                             from: coverage.from, to: coverage.to, fetchedAt: now, bars: merged.count,
                             first: merged.time.first, last: merged.time.last)
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys]
-        let bytes = (try? encoder.encode(record)).map { Array($0) } ?? []
+        // One commit over two files: the pending record, then the `.twc`, then the pending record becomes the record.
+        let pending = pendingRecordPath(request.symbol)
+        try writeRecord(record, to: pending)
+        try BarCache.write(merged, to: seriesPath(request.symbol))
         do {
-            try AtomicFile.write(bytes, to: recordPath(request.symbol))
+            try AtomicFile.move(pending, over: recordPath(request.symbol))
         } catch {
             throw DataError(.io, file: recordPath(request.symbol), error.message)
         }
