@@ -13,7 +13,6 @@ import os
 import sys
 import threading
 import time
-import urllib.request
 from datetime import datetime, timedelta, timezone
 
 open_utc = datetime(2019, 2, 14, 14, 30, tzinfo=timezone.utc)
@@ -46,18 +45,10 @@ def check_all(base):
     from alpaca.data.live import StockDataStream
     from alpaca.data.requests import StockQuotesRequest, StockTradesRequest
 
-    key, secret = os.environ["APCA_API_KEY_ID"], os.environ["APCA_API_SECRET_KEY"]
-    failures = []
+    from alpaca_py_checks import Checks
 
-    def check(what, ok):
-        print(("ok   " if ok else "FAIL ") + what)
-        if not ok:
-            failures.append(what)
-
-    def advance(steps):
-        req = urllib.request.Request(f"{base}/tradewind/clock/advance?steps={steps}", method="POST",
-                                     headers={"APCA-API-KEY-ID": key, "APCA-API-SECRET-KEY": secret})
-        return json.load(urllib.request.urlopen(req))
+    checks = Checks(base)
+    key, secret, check, advance = checks.key, checks.secret, checks.check, checks.advance
 
     got_trades, got_quotes = [], []
 
@@ -95,10 +86,7 @@ def check_all(base):
     check("historical trades in time order", all(a.timestamp <= b.timestamp for a, b in zip(spy, spy[1:])))
     quotes = data.get_stock_quotes(StockQuotesRequest(symbol_or_symbols=["SPY"], start=open_utc, limit=50))
     check(f"historical quotes with a limit ({len(quotes['SPY'])} of 50)", len(quotes["SPY"]) == 50)
-    if failures:
-        print(f"{len(failures)} check(s) failed")
-        sys.exit(1)
-    print("alpaca-py trades and quotes: every check passed")
+    checks.finish("alpaca-py trades and quotes: every check passed")
 
 
 if __name__ == "__main__":

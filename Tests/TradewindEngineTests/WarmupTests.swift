@@ -2,7 +2,6 @@ import Foundation
 import Testing
 import TradewindCore
 @testable import TradewindEngine
-import TradewindIndicators
 
 /// The warm-up (`BacktestConfig.warmup`, `Warmup`): bars the strategy sees but never trades on.
 @Suite struct WarmupTests {
@@ -33,36 +32,22 @@ import TradewindIndicators
         #expect(result.positions[0].count == 30)
     }
 
-    @Test func theStrategySeesTheWarmupBarsAndItsIndicatorsAreTheFullHistorysAtTheFirstTradingBar() throws {
-        /// What the strategy saw on each bar: its history's length and SMA(5).
-        final class Seen { var bars: [(time: UnixNanos, history: Int, sma: Double?, warming: Bool)] = [] }
-        struct Watcher: Strategy {
-            let seen: Seen
-            var sma: IndicatorHandle<SMA>?
-            mutating func onStart(_ context: some TradingContext) throws {
-                sma = context.register(try SMA(timeperiod: 5), name: "SMA(5)", pane: .price)
-            }
-            mutating func onBar(_ context: some TradingContext) throws {
-                let warming = (context as? SimulationContext)?.isWarmingUp ?? false
-                seen.bars.append((context.time, context.history(0).count, context.value(sma!, 0), warming))
-            }
-        }
+    @Test func theStrategySeesTheWarmupBarsInItsHistoryAndKnowsItIsWarmingUp() throws {
         let data = MarketDataset([Self.wave])
-        let all = Seen(), warm = Seen()
-        _ = try Backtest.run(Watcher(seen: all), data: data)
         // From day 20 with a warm-up of 6 bars: the run starts at day 14, trades from day 20.
         var config = BacktestConfig()
         config.from = Self.wave.time[20]
         config = Warmup.applying(bars: 6, to: config, data: data)
         #expect(config.from == Self.wave.time[14] && config.warmup == 6)
-        _ = try Backtest.run(Watcher(seen: warm), data: data, config: config)
-        #expect(warm.bars.prefix(6).allSatisfy(\.warming) && !warm.bars[6].warming)
-        let first = warm.bars[6]
-        #expect(first.time == Self.wave.time[20])
-        #expect(first.history == 7, "the warm-up bars and the current one")
-        // SMA(5) at the first trading bar is the full history's (its running sum started elsewhere: to rounding).
-        let sma = try #require(first.sma), full = try #require(all.bars[20].sma)
-        #expect(abs(sma - full) <= 1e-12 * abs(full))
+        var seen: [(time: UnixNanos, closes: [Double], warming: Bool)] = []
+        _ = try run(Self.wave, config: config) { c in
+            seen.append((c.time, c.history(0).closes, (c as? SimulationContext)?.isWarmingUp ?? false))
+        }
+        #expect(seen.prefix(6).allSatisfy(\.warming) && !seen[6].warming)
+        #expect(seen[6].time == Self.wave.time[20])
+        // The first trading bar's history: the warm-up bars and the current one, as a run over every bar sees them.
+        #expect(seen[6].closes == Array(Self.wave.close[14...20]))
+        // (Registered indicators at the first live bar: `WarmupRuntimeTests`.)
     }
 
     @Test func theWarmupWindowIsTheLastStepsBeforeTheStartOrTheDatasFirst() {
