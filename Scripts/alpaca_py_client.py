@@ -5,12 +5,9 @@ stop-limit and trailing-stop orders; replace and cancel; a bracket order; positi
 trade_updates stream; historical bars (paged); the bars data stream (StockDataStream, MessagePack). Exits non-zero on the first failed check.
 """
 import asyncio
-import json
-import os
 import sys
 import threading
 import time
-import urllib.request
 from datetime import datetime, timezone
 
 from alpaca.common.exceptions import APIError
@@ -25,21 +22,11 @@ from alpaca.trading.requests import (ClosePositionRequest, GetOrdersRequest, Lim
                                      TakeProfitRequest, TrailingStopOrderRequest)
 from alpaca.trading.stream import TradingStream
 
+from alpaca_py_checks import Checks
+
 base = sys.argv[1]
-key, secret = os.environ["APCA_API_KEY_ID"], os.environ["APCA_API_SECRET_KEY"]
-failures = []
-
-
-def check(what, ok):
-    print(("ok   " if ok else "FAIL ") + what)
-    if not ok:
-        failures.append(what)
-
-
-def advance(steps=1):
-    req = urllib.request.Request(f"{base}/tradewind/clock/advance?steps={steps}", method="POST",
-                                 headers={"APCA-API-KEY-ID": key, "APCA-API-SECRET-KEY": secret})
-    return json.load(urllib.request.urlopen(req))
+checks = Checks(base)
+key, secret, check, advance = checks.key, checks.secret, checks.check, checks.advance
 
 
 events = []
@@ -180,7 +167,4 @@ check("SPY's bars up to the replay clock", 900 < len(bars["SPY"]) <= played)
 check("bars in time order", all(a.timestamp < b.timestamp for a, b in zip(bars["SPY"], bars["SPY"][1:])))
 
 stream.stop()
-if failures:
-    print(f"{len(failures)} check(s) failed")
-    sys.exit(1)
-print("alpaca-py: every check passed")
+checks.finish("alpaca-py: every check passed")

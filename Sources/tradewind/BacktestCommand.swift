@@ -33,6 +33,7 @@ struct BacktestCommand: ParsableCommand {
     var params: [String] = []
 
     @OptionGroup var costs: BacktestOptions
+    @OptionGroup var warmup: WarmupOption
     @Option(help: "Annual risk-free rate for Sharpe/Sortino (fraction).") var riskFree: Double = 0
     @Flag(help: "Print JSON.") var json = false
     @Option(help: "Write the trades as CSV to this file.") var trades: String?
@@ -52,8 +53,9 @@ struct BacktestCommand: ParsableCommand {
             let zone = load.zone
             let data = try dataOptions.load(symbols: symbols.isEmpty ? nil : symbols)
             // What the strategy needs (sessions, flattening) is applied and said; what data lacks is an error.
-            let (config, notes) = try descriptor.prepare(try costs.config(zone: zone), parameters: parameters, data: data,
-                                                          naming: BacktestOptions.flag)
+            let (prepared, notes) = try descriptor.prepare(try costs.config(zone: zone), parameters: parameters, data: data,
+                                                            naming: BacktestOptions.flag)
+            let config = try warmup.applied(to: prepared, strategy: descriptor, parameters: parameters, data: data)
             for note in notes { FileHandle.standardError.write(Data(("note: " + note + "\n").utf8)) }
             let result = try descriptor.run(parameters, data, config)
             let interval = data.series.first?.interval ?? .daily

@@ -31,7 +31,9 @@ struct TradeRunCommand: AsyncParsableCommand {
             broker orders adopted as external and flagged, a mismatch stops the start with a report. --broker paper fills with the engine's fill models and the cost flags below. \
             --feed replay:DATA plays recorded bars (DATA as for --data, read with --tz/--label/--adjust) at --speed \
             (max, or a factor: 60 = an hour a minute); the run ends with the data and prints the same summary as \
-            `tradewind backtest` (--json: the same keys). Live money is never the default: a real broker account \
+            `tradewind backtest` (--json: the same keys). --warmup BARS|auto: bars before the start the strategy sees \
+            but does not trade on (a replay's recorded ones; Alpaca's fetched from its historical bars before \
+            subscribing), as `tradewind backtest --warmup` takes them. Live money is never the default: a real broker account \
             needs --live and --confirm-live.
             """
     )
@@ -58,6 +60,7 @@ struct TradeRunCommand: AsyncParsableCommand {
     @Flag(help: "Confirms --live.") var confirmLive = false
     @OptionGroup var loading: LoadingOptions
     @OptionGroup var costs: BacktestOptions
+    @OptionGroup var warmup: WarmupOption
     @Option(help: "Annual risk-free rate for Sharpe/Sortino (fraction).") var riskFree: Double = 0
     @Flag(help: "Print JSON.") var json = false
     @Option(help: "Write the trades as CSV to this file.") var trades: String?
@@ -95,8 +98,10 @@ struct TradeRunCommand: AsyncParsableCommand {
             default:
                 throw ValidationError("--broker \(broker) with --feed \(feed): the paper broker trades on replay:DATA, alpaca on alpaca[:iex|sip]")
             }
-            let (settings, notes) = try descriptor.prepare(try costs.config(zone: options.zone), parameters: parameters,
+            let (prepared, notes) = try descriptor.prepare(try costs.config(zone: options.zone), parameters: parameters,
                                                             data: data, naming: BacktestOptions.flag)
+            // The warm-up: a replay's from the recorded bars before --from, Alpaca's fetched from REST at the start.
+            let settings = try warmup.applied(to: prepared, strategy: descriptor, parameters: parameters, data: data)
             for note in notes { FileHandle.standardError.write(Data(("note: " + note + "\n").utf8)) }
             let limits = try config.map { path throws(RiskConfigError) in try RiskLimits.load(path: path) } ?? RiskLimits()
             let opened = try await store.open(state: state)

@@ -37,6 +37,13 @@ public struct AlpacaFeed: MarketFeed {
     public let source: BarSource
     private let logger: Logger
     private let stopper = Stopper()
+    /// The last warm-up step handed out (`warmupSteps(_:)`): the streamed steps continue after it.
+    private let seam = Seam()
+
+    /// The instant of the last warm-up step given out (shared by the feed's copies).
+    private final class Seam: Sendable {
+        let latest = Mutex<UnixNanos?>(nil)
+    }
 
     public init(symbols: [String], credentials: AlpacaCredentials, endpoints: AlpacaEndpoints, feed: String = "iex",
                 policy: RequestPolicy = AlpacaRESTClient.standardPolicy(), source: BarSource = .streamedBars,
@@ -57,7 +64,7 @@ public struct AlpacaFeed: MarketFeed {
     private final class AssemblyState: Sendable {
         let assembler: Mutex<StepAssembler>
         let builder = Mutex(MinuteBarBuilder())
-        init(symbols: [String]) { assembler = Mutex(StepAssembler(symbols: symbols)) }
+        init(symbols: [String], after: UnixNanos?) { assembler = Mutex(StepAssembler(symbols: symbols, after: after)) }
     }
 
     private final class Stopper: Sendable {
@@ -78,7 +85,9 @@ public struct AlpacaFeed: MarketFeed {
         let feed = self
         return AsyncThrowingStream { continuation in
             stopper.add { continuation.finish() }
-            let state = AssemblyState(symbols: feed.symbols)
+            // After a warm-up's history the steps continue from its last one: the first subscription's backfill (the
+            // reconnect path) takes the bars completed since from REST, so there is no gap and no repeat at the seam.
+            let state = AssemblyState(symbols: feed.symbols, after: feed.seam.latest.withLock { $0 })
             let index = Dictionary(uniqueKeysWithValues: feed.symbols.enumerated().map { ($1, $0) })
             // Bars (streamed, built or backfilled) into steps, once each and in order.
             let deliver: @Sendable ([(String, StreamedBarAt)], Bool) -> Void = { bars, flushAll in
@@ -239,6 +248,32 @@ public struct AlpacaFeed: MarketFeed {
 
     static func shortened(_ message: AlpacaDataMessage) -> String {
         shortened((try? JSONEncoder().encode(message)) ?? Data())
+    }
+
+    /// The warm-up's history from the historical bars API: the last `count` steps (`Warmup.lastSteps`) of the minute
+    /// bars that started before the current minute by the venue's clock (`/v2/clock`: a replaying exchange's is its
+    /// replay clock; the system clock when it cannot be read), fetched over a window that grows (×4, from `count`
+    /// minutes to at most 40 years) until every symbol has `count` bars in it. `steps()` continues after the last.
+    public func warmupSteps(_ count: Int) async throws -> [FeedStep] {
+        guard count > 0 else { return [] }
+        let client = AlpacaBarsClient(credentials: credentials, endpoints: endpoints, feed: feed, policy: policy)
+        let minute = UnixTime.nanosPerMinute
+        let venueNow = try? await AlpacaRESTClient(credentials: credentials, endpoints: endpoints, policy: policy).clock().timestamp
+        let now = venueNow.flatMap(AlpacaJSON.instant) ?? UnixNanos(Date().timeIntervalSince1970 * 1e9)
+        let end = now / minute * minute
+        let longest = 40 * 366 * UnixTime.nanosPerDay
+        var span = UnixNanos(count) * minute
+        var fetched: [String: BarSeries] = [:]
+        while true {
+            fetched = try await client.bars(symbols: symbols, interval: .minute, from: end - span, to: end)
+            if span >= longest || symbols.allSatisfy({ (fetched[$0]?.count ?? 0) >= count }) { break }
+            span = min(span * 4, longest)
+        }
+        let series = symbols.map { fetched[$0] ?? BarSeries(symbol: $0, interval: .minute) }
+        guard let first = Warmup.lastSteps(count, of: series, before: end).first else { return [] }
+        let steps = FeedStep.steps(of: series.map { $0.between(first, end) })
+        seam.latest.withLock { $0 = steps.last?.time }
+        return steps
     }
 
     private func missedBars(after: UnixNanos) async throws -> [(String, StreamedBarAt)] {

@@ -16,7 +16,11 @@ struct StepAssembler {
     private var pending: [UnixNanos: [Int: StreamedBar]] = [:]
     private(set) var latest: UnixNanos?
 
-    init(symbols: [String]) { self.symbols = symbols }
+    /// `after`: the latest step already given out elsewhere (a warm-up's history), so later bars continue from it.
+    init(symbols: [String], after: UnixNanos? = nil) {
+        self.symbols = symbols
+        latest = after
+    }
 
     /// Adds a bar; false when it was dropped (its step was already given out). A bar repeated for a step still
     /// pending replaces the earlier one.

@@ -1,6 +1,6 @@
 import TradewindCore
 
-/// Equity per time step: `equity = cash + positionsValue` at each step's closes.
+/// Equity per time step (after the warm-up, if any): `equity = cash + positionsValue` at each step's closes.
 public struct EquityCurve: Sendable, Hashable {
     public var time: [UnixNanos]
     public var cash: [Double]
@@ -35,6 +35,9 @@ public struct BacktestResult: Sendable {
     public let totalDividends: Double
     /// The values of the indicators the strategy registered (`TradingContext.register`), per symbol.
     public var indicators: [IndicatorSeries] = []
+    /// The steps of the run's warm-up (`BacktestConfig.warmup`), left out of `equity` and `positions`: their row 0
+    /// is step `warmupSteps` (order, fill and trade step numbers count from the run's first step, warm-up included).
+    public var warmupSteps = 0
 
     public var finalEquity: Double { equity.equity.last ?? initialCash }
     public var totalReturn: Double { finalEquity / initialCash - 1 }

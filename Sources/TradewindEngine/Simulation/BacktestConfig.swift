@@ -83,6 +83,11 @@ public struct BacktestConfig: Sendable, Hashable {
     /// Only bars starting in `[from, to)` are simulated (nil = unbounded).
     public var from: UnixNanos?
     public var to: UnixNanos?
+    /// The run's first `warmup` steps are warm-up: the strategy sees their bars (history, indicators, events) but
+    /// never trades on them (its orders are rejected, so nothing is placed or filled), and the results (equity
+    /// curve, positions, metrics) start after them. 0 (the default) is no warm-up. `Warmup.applying(bars:to:data:)`
+    /// sets it, with `from`, for a window of bars before the start; the live runtime takes them from its feed.
+    public var warmup: Int = 0
 
     public init(initialCash: Double = 100_000, account: AccountModel = .cash, commission: CommissionModel = .none,
                 slippage: SlippageModel = .none, financing: FinancingModel = .none, fillTiming: FillTiming = .nextOpen,
@@ -128,6 +133,9 @@ public struct BacktestConfig: Sendable, Hashable {
         if let p = volumeParticipation, !(p > 0 && p <= 1) { try bad("volume participation", p, "0 < fraction ≤ 1") }
         if !(financing.shortBorrowRate >= 0) { try bad("short borrow rate", financing.shortBorrowRate, "≥ 0") }
         if !(financing.marginInterestRate >= 0) { try bad("margin interest rate", financing.marginInterestRate, "≥ 0") }
+        if warmup < 0 {
+            throw BacktestError.invalidConfiguration("warm-up = \(warmup) bars is invalid; expected a number of bars ≥ 0")
+        }
         if let f = from, let t = to, f >= t {
             throw BacktestError.invalidConfiguration("the period is empty: from \(ISO8601.utc(f)) is not before to \(ISO8601.utc(t))")
         }

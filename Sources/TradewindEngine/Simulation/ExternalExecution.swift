@@ -101,7 +101,7 @@ extension SimulationContext {
     /// Records an order the venue created on its own (session-close flattening, a margin call, an order placed
     /// outside this runtime), so that its fills have an order to belong to. Not routed back.
     public func adopt(_ request: OrderRequest, reason: String) -> OrderID {
-        let id = enqueue(request, parent: nil, oco: nil, replaces: nil)
+        let id = enqueue(request, parent: nil, oco: nil, replaces: nil, duringWarmup: .allowed)
         if !reason.isEmpty { orders[id].reason = reason }
         return id
     }

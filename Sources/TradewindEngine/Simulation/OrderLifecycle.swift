@@ -1,8 +1,10 @@
 import TradewindCore
 
 extension SimulationContext {
-    /// Records an order, validating what can be validated before a price is known.
-    func enqueue(_ request: OrderRequest, parent: OrderID?, oco: Int?, replaces: OrderID?) -> OrderID {
+    /// Records an order, validating what can be validated before a price is known. During the warm-up
+    /// (`warmupRefusal`) a new order is rejected unless `duringWarmup` says it is the venue's own (adopted).
+    func enqueue(_ request: OrderRequest, parent: OrderID?, oco: Int?, replaces: OrderID?,
+                 duringWarmup: WarmupRule = .refused) -> OrderID {
         let id = orders.nextID
         let now = eventInstant ?? (step >= 0 ? time : (market.stepCount > 0 ? market.time[0] : 0))
         var order = Order(
@@ -11,6 +13,7 @@ extension SimulationContext {
             submittedAt: now, submittedStep: step, activeSince: parent == nil ? step + 1 : Int.max,
             remainingQuantity: nil, trailExtreme: .nan, trailStop: .nan, reason: "")
         let invalid = validationProblem(request, hasParent: parent != nil)
+            ?? (parent == nil && duringWarmup == .refused ? warmupRefusal() : nil)
         if invalid == nil && request.extendedHours {
             order.extendedHoursUntil = config.session.extendedHoursEnd(forOrderPlacedAt: now)
             extendedHoursOrders += 1

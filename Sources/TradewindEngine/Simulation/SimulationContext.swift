@@ -81,6 +81,8 @@ public final class SimulationContext: TradingContext {
     /// Indicators the strategy registered (`register`), fed before `onBar`.
     @usableFromInline let registered = RegisteredIndicators()
     @exclusivity(unchecked) var totals = (commission: 0.0, slippage: 0.0, financing: 0.0, dividends: 0.0, splits: 0)
+    /// Steps `0..<warmupSteps` are the run's warm-up (`BacktestConfig.warmup`; see `Warmup.swift`).
+    @exclusivity(unchecked) public internal(set) var warmupSteps: Int
 
     /// `notifications`: only these notices are queued (the strategy's declaration); `sizeHints`: the prepared
     /// market's remembered record sizes.
@@ -91,6 +93,7 @@ public final class SimulationContext: TradingContext {
         self.config = config
         self.notifications = notifications
         self.sizeHints = sizeHints
+        warmupSteps = config.warmup
         if let hints = sizeHints, hints.orders.load(ordering: .relaxed) > 0 {
             orders.reserveCapacity(hints.orders.load(ordering: .relaxed))
             log.reserveCapacity(hints.events.load(ordering: .relaxed))

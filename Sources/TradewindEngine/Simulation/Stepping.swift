@@ -205,14 +205,18 @@ extension SimulationContext {
         }
         tradeList = saved
         sizeHints?.remember(orders: orders.count, events: log.count, fills: fillList.count, trades: trades.count)
+        let (equity, positions) = warmupSteps > 0 ? curvesAfterWarmup()
+            : (EquityCurve(time: market.timeIndex, cash: cashColumn, positionsValue: positionsValueColumn,
+                           equity: equityColumn, grossExposure: grossExposureColumn, netExposure: netExposureColumn),
+               heldColumns)
         var result = BacktestResult(
             symbols: market.symbols, config: config, initialCash: config.initialCash,
-            equity: EquityCurve(time: market.timeIndex, cash: cashColumn, positionsValue: positionsValueColumn,
-                                equity: equityColumn, grossExposure: grossExposureColumn, netExposure: netExposureColumn),
-            positions: heldColumns, trades: trades, orders: orders, orderLog: log, fills: fillList,
+            equity: equity,
+            positions: positions, trades: trades, orders: orders, orderLog: log, fills: fillList,
             totalCommission: totals.commission, totalSlippage: totals.slippage, totalFinancing: totals.financing,
             totalDividends: totals.dividends)
         if !registered.isEmpty { result.indicators = registered.series() }
+        result.warmupSteps = min(warmupSteps, market.stepCount)
         return result
     }
 

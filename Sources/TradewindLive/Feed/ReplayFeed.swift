@@ -20,47 +20,30 @@ public struct ReplayFeed: MarketFeed {
     public let batchSize: Int
     /// Every step the replay delivers, in order.
     public let timeline: [FeedStep]
+    /// The warm-up steps before `timeline` (`warmupSteps(_:)`).
+    public let history: [FeedStep]
 
-    /// A replay of `data` (bars starting in `[from, to)`). Throws `BacktestError.noData` as a backtest would for
-    /// an empty period or a bar with a non-finite price.
+    /// A replay of `data` (bars starting in `[from, to)`), of which the first `warmup` steps are history for a run's
+    /// warm-up (`warmupSteps(_:)`, as `BacktestConfig.warmup` counts them) and the rest are played. Throws
+    /// `BacktestError.noData` as a backtest would for an empty period or a bar with a non-finite price.
     public init(_ data: MarketDataset, from: UnixNanos? = nil, to: UnixNanos? = nil, speed: Speed = .max,
-                batchSize: Int = 4096) throws(BacktestError) {
+                batchSize: Int = 4096, warmup: Int = 0) throws(BacktestError) {
         let series = try data.simulatedSeries(from: from, to: to)
         symbols = series.map(\.symbol)
         interval = series.map(\.interval).min() ?? .daily
         self.speed = speed
         self.batchSize = max(batchSize, 1)
-        timeline = Self.merge(series)
+        let all = FeedStep.steps(of: series)
+        let k = min(max(warmup, 0), all.count)
+        history = Array(all[..<k])
+        timeline = Array(all[k...])
     }
+
+    /// The last `count` of the replay's warm-up steps.
+    public func warmupSteps(_ count: Int) async throws -> [FeedStep] { Array(history.suffix(max(count, 0))) }
 
     /// Number of steps the replay delivers.
     public var stepCount: Int { timeline.count }
-
-    /// Merges the series' bars into time steps (a k-way walk over the sorted times): every bar in one array, each
-    /// step a slice of it.
-    static func merge(_ series: [BarSeries]) -> [FeedStep] {
-        var next = Array(repeating: 0, count: series.count)
-        var bars: [StreamedBar] = []
-        bars.reserveCapacity(series.reduce(0) { $0 + $1.count })
-        var bounds: [(time: UnixNanos, start: Int)] = []
-        while true {
-            var t = UnixNanos.max
-            for (s, x) in series.enumerated() where next[s] < x.count { t = min(t, x.time[next[s]]) }
-            if t == .max { break }
-            bounds.append((t, bars.count))
-            for (s, x) in series.enumerated() where next[s] < x.count && x.time[next[s]] == t {
-                let k = next[s]
-                bars.append(StreamedBar(symbol: s, open: x.open[k], high: x.high[k], low: x.low[k], close: x.close[k],
-                                        volume: x.volume[k], dividend: x.dividend?[k] ?? 0,
-                                        splitCoefficient: x.splitCoefficient?[k] ?? 1))
-                next[s] += 1
-            }
-        }
-        return bounds.indices.map { i in
-            let end = i + 1 < bounds.count ? bounds[i + 1].start : bars.count
-            return FeedStep(time: bounds[i].time, bars: bars[bounds[i].start..<end])
-        }
-    }
 
     public func steps() -> AsyncThrowingStream<ArraySlice<FeedStep>, any Error> {
         let timeline = timeline, speed = speed, batch = batchSize, interval = interval

@@ -40,9 +40,12 @@ public struct ReplaySession {
         return try await runtime(for: feed, makeRun).trade(feed)
     }
 
-    /// The session's replay of its data (within the config's period, at its speed): merged once, then handed to
+    /// The session's replay of its data (within the config's period, at its speed; its first `config.warmup` steps
+    /// the run's warm-up): merged once, then handed to
     /// `runtime(for:_:)` and to `TradingRuntime.trade`.
-    public func feed() throws -> ReplayFeed { try ReplayFeed(data, from: config.from, to: config.to, speed: speed) }
+    public func feed() throws -> ReplayFeed {
+        try ReplayFeed(data, from: config.from, to: config.to, speed: speed, warmup: config.warmup)
+    }
 
     /// The runtime of this session (paper broker, risk, journal, notifier) for the strategy `makeRun` builds, trading
     /// the symbols of `feed`.

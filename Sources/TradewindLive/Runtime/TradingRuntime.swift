@@ -158,9 +158,12 @@ public final class TradingRuntime {
 
     private func tradeUntilDone(_ feed: some MarketFeed) async throws -> BacktestResult {
         guard feed.symbols == context.symbols else { throw TradingError.symbolsMismatch(feed: feed.symbols, run: context.symbols) }
-        reportsFeedLag = feed.isRealTime
         if reconciliation == nil { _ = try await reconcile() }
+        let history = try await warmupHistory(feed)
         try start()
+        for step in history { try process(step) }
+        if !history.isEmpty { onBatch?(currentStatus()) }
+        reportsFeedLag = feed.isRealTime
         var epoch = broker.connectionEpoch
         if feed.isRealTime {
             try await tradeInRealTime(feed, epoch: &epoch)
@@ -171,6 +174,19 @@ public final class TradingRuntime {
             }
         }
         return try await finish()
+    }
+
+    /// The warm-up's steps (`BacktestConfig.warmup`) from the feed's history, before the run starts; a feed with
+    /// less history shortens the warm-up to what it has, and says so.
+    nonisolated(nonsending) func warmupHistory(_ feed: some MarketFeed) async throws -> [FeedStep] {
+        let wanted = context.warmupSteps
+        guard wanted > 0, !started else { return [] }
+        let history = Array(try await feed.warmupSteps(wanted).suffix(wanted))
+        if history.count < wanted {
+            log("the feed has \(history.count) bars of history before its first for a warm-up of \(wanted): the warm-up is \(history.count) bars")
+            try guarded { try context.setWarmup(steps: history.count) }
+        }
+        return history
     }
 
     /// Processes a batch of feed steps, taking the broker's missed reports first when its connection was restored.

@@ -49,6 +49,9 @@ extension SMACross {
 }
 
 extension SMACross: CatalogStrategy {
+    /// SMA(slow) needs `slow` closes before its first crossing can be seen.
+    public static func warmupBars(_ parameters: StrategyParameters) -> Int { (try? parameters.int("slow")) ?? 0 }
+
     public static let rules = """
           Long only. Buy (all available cash; 1/N of equity with N symbols) when SMA(fast) of the close crosses
           above SMA(slow); sell the whole position when it crosses below. Market orders fill at the next bar's

@@ -21,6 +21,9 @@ public protocol CatalogStrategy: ParameterizedStrategy, SendableMetatype {
     static func plots(_ parameters: StrategyParameters, bars: BarSeries) throws -> [StrategyPlot]
     /// The strategy's exact fast kernel, if it has one.
     static var kernel: ExactKernel? { get }
+    /// The bars of history the strategy needs before its first decision is the one it makes on a long history (its
+    /// indicators' windows), derived from `parameters`: the warm-up `--warmup auto` gives a run (`Warmup`).
+    static func warmupBars(_ parameters: StrategyParameters) -> Int
 }
 
 extension CatalogStrategy {
@@ -28,6 +31,7 @@ extension CatalogStrategy {
     public static var requirements: StrategyRequirements { StrategyRequirements() }
     public static func plots(_ parameters: StrategyParameters, bars: BarSeries) throws -> [StrategyPlot] { [] }
     public static var kernel: ExactKernel? { nil }
+    public static func warmupBars(_ parameters: StrategyParameters) -> Int { 0 }
 }
 
 /// What a strategy needs from the data and the run. A run that lacks what can be applied gets it (the catalog

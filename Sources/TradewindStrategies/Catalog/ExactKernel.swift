@@ -73,11 +73,12 @@ public struct ExactKernel: Sendable {
         accountSettingsReason(config) ?? costSettingsReason(config)
     }
 
-    /// The account settings no kernel models: a margin account, a volume cap, a sub-period, financing.
+    /// The account settings no kernel models: a margin account, a volume cap, a sub-period, a warm-up, financing.
     public static func accountSettingsReason(_ config: BacktestConfig) -> String? {
         if config.account != .cash { return "a margin account (--margin): the kernels model a cash account" }
         if config.volumeParticipation != nil { return "a volume cap (--volume-cap)" }
         if config.from != nil || config.to != nil { return "a simulated period (--from/--to): the kernels run every bar" }
+        if config.warmup > 0 { return "a warm-up (--warmup): the kernels trade from the first bar" }
         if config.financing != .none { return "financing (--borrow-rate/--margin-rate)" }
         return nil
     }

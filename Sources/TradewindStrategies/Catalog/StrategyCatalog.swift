@@ -14,6 +14,8 @@ public struct StrategyDescriptor: Sendable {
     public let requirements: StrategyRequirements
     /// The strategy's exact fast kernel, if any.
     public let kernel: ExactKernel?
+    /// The warm-up the strategy needs with these parameters, in bars (`CatalogStrategy.warmupBars`).
+    public let warmupBars: @Sendable (StrategyParameters) -> Int
     /// The indicators the strategy plots for one symbol's bars.
     public let plots: @Sendable (StrategyParameters, BarSeries) throws -> [StrategyPlot]
     /// Builds the strategy from validated parameters and runs it through a loop specialised for its type.
@@ -33,6 +35,7 @@ public struct StrategyDescriptor: Sendable {
         requirements = S.requirements
         kernel = S.kernel
         plots = { parameters, bars in try S.plots(parameters, bars: bars) }
+        warmupBars = { parameters in S.warmupBars(parameters) }
         run = { parameters, data, config in
             var strategy = try S(parameters: parameters)
             return try Backtest.run(&strategy, data: data, config: config)

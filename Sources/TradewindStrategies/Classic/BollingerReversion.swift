@@ -38,6 +38,9 @@ public struct BollingerReversion: ParameterizedStrategy {
 }
 
 extension BollingerReversion: CatalogStrategy {
+    /// The bands' `period` closes.
+    public static func warmupBars(_ parameters: StrategyParameters) -> Int { (try? parameters.int("period")) ?? 0 }
+
     /// `LongOnlySignalKernel` with the signals `onBar` computes (the same bands).
     public static var kernel: ExactKernel? {
         LongOnlySignalKernel.make(name: name) { p, bars, _ in

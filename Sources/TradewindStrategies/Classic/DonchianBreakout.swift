@@ -75,6 +75,12 @@ public struct DonchianBreakout: ParameterizedStrategy {
 }
 
 extension DonchianBreakout: CatalogStrategy {
+    /// The longest of the channels (of the previous bars) and the ATR window, plus the current bar.
+    public static func warmupBars(_ parameters: StrategyParameters) -> Int {
+        max((try? parameters.int("entry_period")) ?? 0, (try? parameters.int("exit_period")) ?? 0,
+            (try? parameters.int("atr_period")) ?? 0) + 1
+    }
+
     /// `LongOnlySignalKernel` with the signals `onBar` computes (the same channels and ATR); the stop distance is
     /// atr_multiple × the signal bar's ATR, as `onFill` places it.
     public static var kernel: ExactKernel? {

@@ -46,6 +46,9 @@ public struct EMACross: ParameterizedStrategy {
 }
 
 extension EMACross: CatalogStrategy {
+    /// EMA(slow) starts after `slow` closes (TA-Lib's seed).
+    public static func warmupBars(_ parameters: StrategyParameters) -> Int { (try? parameters.int("slow")) ?? 0 }
+
     public static let rules = """
           Long only. Buy all available cash when EMA(fast) crosses above EMA(slow) (TA-Lib EMAs, vectorbt crossing
           rules); sell everything when it crosses below. Market orders at the next open.

@@ -41,6 +41,11 @@ public struct MACDCross: ParameterizedStrategy {
 }
 
 extension MACDCross: CatalogStrategy {
+    /// The slow EMA's `slow` closes, then the signal EMA's `signal` MACD values.
+    public static func warmupBars(_ parameters: StrategyParameters) -> Int {
+        ((try? parameters.int("slow")) ?? 0) + ((try? parameters.int("signal")) ?? 0)
+    }
+
     public static let rules = """
           Long only. Buy when TA-Lib MACD(fast, slow) crosses above its signal EMA(signal); sell when it crosses
           below. Market orders at the next open.

@@ -158,6 +158,14 @@ public struct RSI2: ParameterizedStrategy {
 }
 
 extension RSI2: CatalogStrategy {
+    /// RSI's `rsi_period` changes (one more close), and the trend SMA or the Bollinger bands when they filter.
+    public static func warmupBars(_ parameters: StrategyParameters) -> Int {
+        let rsi = ((try? parameters.int("rsi_period")) ?? 0) + 1
+        let trend = (try? parameters.bool("filter_trend")) == true ? (try? parameters.int("trend_period")) ?? 0 : 0
+        let bands = (try? parameters.bool("filter_bollinger")) == true ? (try? parameters.int("bb_period")) ?? 0 : 0
+        return max(rsi, trend, bands)
+    }
+
     public static let rules = """
           RSI = Wilder RSI(rsi_period) of the close (TA-Lib). Signals on the close; market orders fill at the next open.
           Entry: flat, RSI ≤ entry and every enabled filter passes (filter_vwap: close < session VWAP; filter_trend:
