@@ -99,6 +99,16 @@ import TradewindProviders
         #expect(opg.auctionWindowProblem(at: ZoneRules.newYork.instant(CivilDate(year: 2024, month: 3, day: 9)!, hour: 12, minute: 0)) == nil)
     }
 
+    @Test func timesOutsideTheNanosecondRangeAreMalformedNotATrap() {
+        for text in ["9999-12-31T23:59:59Z", "0001-01-01T00:00:00Z", "2262-04-11T23:47:17Z", "1677-09-21T00:12:43Z",
+                     "9999-12-31", "0001-01-01", "2262-04-12"] {
+            #expect(AlpacaJSON.instant(text) == nil, "\(text)")
+        }
+        #expect(AlpacaJSON.instant("2262-04-11T23:47:16.854775807Z") == Int64.max)
+        #expect(AlpacaJSON.instant("2262-04-11") == UnixTime.midnightUTC(CivilDate(year: 2262, month: 4, day: 11)!))
+        #expect(AlpacaJSON.instant("1677-09-22") == UnixTime.midnightUTC(CivilDate(year: 1677, month: 9, day: 22)!))
+    }
+
     @Test func auctionWindowsKeepNewYorkWallClockTimesOnTheSessionsAroundDSTChanges() {
         let zone = ZoneRules.newYork
         let opg = AlpacaOrderRequest(symbol: "SPY", qty: "1", side: "buy", type: "market", timeInForce: "opg")
