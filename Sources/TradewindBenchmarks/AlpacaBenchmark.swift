@@ -183,8 +183,6 @@ public enum AlpacaBenchmark {
 
     /// The report as text.
     public static func text(_ r: Report, _ c: Configuration) -> String {
-        let sorted = r.roundTrips.sorted()
-        func pct(_ p: Double) -> Double { sorted.isEmpty ? 0 : sorted[min(sorted.count - 1, Int(Double(sorted.count) * p))] }
         var lines = ["tradewind bench alpaca: \(c.symbols) synthetic symbols, 1-minute bars \(c.from) … \(c.to), served by tradewind exchange on loopback"]
         let tw = Double(r.bars) / max(r.tradewindSeconds, 1e-9)
         lines.append(String(format: "bars download: Tradewind (AlpacaBarsClient, %d concurrent symbol batches) %d bars in %.2f s = %.0f bars/s",
@@ -197,11 +195,9 @@ public enum AlpacaBenchmark {
             lines.append("bars download: alpaca-py not measured: \(r.peerNote ?? "--no-peers")")
         }
         lines.append(String(format: "order round trip (submit → trade_updates new), %d orders: p50 %.3f ms, p99 %.3f ms",
-                            sorted.count, pct(0.5), pct(0.99)))
-        let b2o = r.barToOrder.sorted()
-        func bpct(_ p: Double) -> Double { b2o.isEmpty ? 0 : b2o[min(b2o.count - 1, Int(Double(b2o.count) * p))] }
+                            r.roundTrips.count, quantile(r.roundTrips, 0.5), quantile(r.roundTrips, 0.99)))
         lines.append(String(format: "bar to order (bar published on the data stream → AlpacaFeed step → order accepted), %d bars: p50 %.3f ms, p99 %.3f ms",
-                            b2o.count, bpct(0.5), bpct(0.99)))
+                            r.barToOrder.count, quantile(r.barToOrder, 0.5), quantile(r.barToOrder, 0.99)))
         return lines.joined(separator: "\n")
     }
 }

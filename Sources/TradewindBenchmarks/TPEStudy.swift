@@ -35,7 +35,7 @@ public enum TPEStudy {
         public var optimum: (fast: Int, slow: Int, objective: Double)
         /// Per seed, in the order of `Configuration.seeds`: TPE's best objective / the grid optimum.
         public var ratios: [Double]
-        public var median: Double { TPEStudy.quantile(ratios, 0.5) }
+        public var median: Double { quantile(ratios, 0.5) }
     }
 
     public struct Report: Sendable, CustomStringConvertible {
@@ -71,13 +71,6 @@ public enum TPEStudy {
             lines.append("  goal (median ≥ 95 % of the grid optimum on every series): " + (goalMet ? "MET" : "NOT MET"))
             return lines.joined(separator: "\n")
         }
-    }
-
-    /// The `q` quantile (0…1) of `values` by the nearest lower rank; NaN when empty.
-    static func quantile(_ values: [Double], _ q: Double) -> Double {
-        let s = values.sorted()
-        guard !s.isEmpty else { return .nan }
-        return s[min(s.count - 1, Int((Double(s.count - 1) * q).rounded(.down)))]
     }
 
     public static func run(_ c: Configuration = Configuration()) throws -> Report {

@@ -99,6 +99,37 @@ import TradewindProviders
         #expect(opg.auctionWindowProblem(at: ZoneRules.newYork.instant(CivilDate(year: 2024, month: 3, day: 9)!, hour: 12, minute: 0)) == nil)
     }
 
+    @Test func timesOutsideTheNanosecondRangeAreMalformedNotATrap() {
+        for text in ["9999-12-31T23:59:59Z", "0001-01-01T00:00:00Z", "2262-04-11T23:47:17Z", "1677-09-21T00:12:43Z",
+                     "9999-12-31", "0001-01-01", "2262-04-12"] {
+            #expect(AlpacaJSON.instant(text) == nil, "\(text)")
+        }
+        #expect(AlpacaJSON.instant("2262-04-11T23:47:16.854775807Z") == Int64.max)
+        #expect(AlpacaJSON.instant("2262-04-11") == UnixTime.midnightUTC(CivilDate(year: 2262, month: 4, day: 11)!))
+        #expect(AlpacaJSON.instant("1677-09-22") == UnixTime.midnightUTC(CivilDate(year: 1677, month: 9, day: 22)!))
+    }
+
+    @Test func auctionWindowsKeepNewYorkWallClockTimesOnTheSessionsAroundDSTChanges() {
+        let zone = ZoneRules.newYork
+        let opg = AlpacaOrderRequest(symbol: "SPY", qty: "1", side: "buy", type: "market", timeInForce: "opg")
+        let cls = AlpacaOrderRequest(symbol: "SPY", qty: "1", side: "buy", type: "limit", timeInForce: "cls", limitPrice: "10")
+        // The Fridays before and the Mondays after the spring-forward and fall-back Sundays of 2024.
+        for (y, m, d) in [(2024, 3, 8), (2024, 3, 11), (2024, 11, 1), (2024, 11, 4)] {
+            let date = CivilDate(year: y, month: m, day: d)!
+            func at(_ h: Int, _ minute: Int) -> UnixNanos { zone.instant(date, hour: h, minute: minute) }
+            #expect(opg.auctionWindowProblem(at: at(9, 27)) == nil, "\(date)")
+            #expect(opg.auctionWindowProblem(at: at(9, 28)) != nil, "\(date)")
+            #expect(cls.auctionWindowProblem(at: at(15, 49)) == nil, "\(date)")
+            #expect(cls.auctionWindowProblem(at: at(15, 50)) != nil, "\(date)")
+            #expect(opg.auctionWindowProblem(at: at(19, 0) - 1) != nil, "\(date)")
+            #expect(opg.auctionWindowProblem(at: at(19, 0)) == nil, "\(date)")
+        }
+        // The change days themselves have no session: nothing to refuse, at any hour.
+        for date in [CivilDate(year: 2024, month: 3, day: 10)!, CivilDate(year: 2024, month: 11, day: 3)!] {
+            for hour in [0, 1, 3, 10, 18, 23] { #expect(opg.auctionWindowProblem(at: zone.instant(date, hour: hour, minute: 30)) == nil) }
+        }
+    }
+
     @Test func theTradeUpdatesStreamIsTheTradingHostsStreamPath() {
         let local = AlpacaEndpoints.from(ProviderEnvironment(["APCA_API_BASE_URL": "http://127.0.0.1:9/v2/"]))
         #expect(local.tradeUpdates == "ws://127.0.0.1:9/stream")

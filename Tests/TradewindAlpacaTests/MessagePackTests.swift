@@ -56,7 +56,7 @@ import TradewindCore
         for (name, messages) in cases {
             let bytes = try Self.fixture(name)
             #expect(MessagePack.array(messages.map(\.messagePack)).encoded() == bytes, "\(name)")
-            let back = try #require(try MessagePack.decode(bytes).array).compactMap(AlpacaDataMessage.init(messagePack:))
+            let back = try #require(try MessagePack.decode(bytes).array).map { try AlpacaDataMessage(messagePack: $0) }
             #expect(back == messages, "\(name)")
         }
     }
@@ -90,5 +90,100 @@ import TradewindCore
                 #expect(error.description.contains("at byte"))
             }
         }
+    }
+
+    /// Reads `value` as data-stream messages as the exchange's clients do: each element of an array, or the value.
+    /// Returns how many were messages; every refusal must be an `AlpacaDataMessageError`.
+    static func readMessages(_ value: MessagePack) -> Int {
+        var read = 0
+        for element in value.array ?? [value] {
+            do {
+                _ = try AlpacaDataMessage(messagePack: element)
+                read += 1
+            } catch {
+                #expect(!error.description.isEmpty)
+            }
+        }
+        return read
+    }
+
+    @Test func hostileNumbersInAMessageAreErrorsNamingTheField() throws {
+        let hostile: [(String, MessagePack)] = [
+            ("n", .double(.nan)), ("n", .double(.infinity)), ("n", .double(-.infinity)), ("n", .double(1e300)),
+            ("n", .double(9.223372036854775808e18)), ("n", .double(1.5)), ("i", .double(-1e19)), ("code", .double(.nan)),
+            ("code", .string("400")), ("i", .array([])),
+            ("t", .timestamp(seconds: Int64.max, nanoseconds: 0)), ("t", .timestamp(seconds: Int64.min, nanoseconds: 0)),
+            ("t", .timestamp(seconds: 9_223_372_036, nanoseconds: 999_999_999)),
+        ]
+        for (field, value) in hostile {
+            // Through bytes, as a client reads them.
+            let read = try MessagePack.decode(Self.map([("T", .string("t")), ("S", .string("AAA")), (field, value)]).encoded())
+            do {
+                _ = try AlpacaDataMessage(messagePack: read)
+                Issue.record("accepted \(field) = \(value)")
+            } catch {
+                #expect(error.field == field, "\(error)")
+            }
+        }
+        // A 12-byte timestamp whose nanoseconds are 2 × 10^9 (the 8-byte form cannot hold them): written by hand.
+        let nanos: [UInt8] = withUnsafeBytes(of: UInt32(2_000_000_000).bigEndian) { Array($0) }
+        let lateNanos = try MessagePack.decode([0x82, 0xA1, 0x54, 0xA1, 0x74, 0xA1, 0x74, 0xC7, 0x0C, 0xFF] + nanos + [UInt8](repeating: 0, count: 8))
+        #expect(lateNanos["t"] == .timestamp(seconds: 0, nanoseconds: 2_000_000_000))
+        #expect(throws: AlpacaDataMessageError(field: "t", "timestamp 0 s + 2000000000 ns is outside the nanosecond range (years 1677–2262, nanoseconds below 10^9)")) {
+            try AlpacaDataMessage(messagePack: lateNanos)
+        }
+        #expect(throws: AlpacaDataMessageError.self) { try AlpacaDataMessage(messagePack: .array([])) }
+        #expect(throws: AlpacaDataMessageError.self) { try AlpacaDataMessage(messagePack: Self.map([("T", .int(1))])) }
+        // The edges that do fit are read.
+        let edges = try AlpacaDataMessage(messagePack: Self.map([("T", .string("t")), ("i", .int(Int64.min)), ("n", .double(-9.223372036854775808e18)),
+                                                                  ("t", .timestamp(seconds: 9_223_372_035, nanoseconds: 999_999_999))]))
+        #expect(edges.i == Int.min && edges.n == Int.min && edges.t == "2262-04-11T23:47:15.999999999Z")
+    }
+
+    @Test func randomAndMutatedBytesNeverTrapTheMessageReader() throws {
+        var rng = SplitMix64(seed: 0x5EED_0017)
+        var decoded = 0, messages = 0
+        // Random bytes, biased toward the map, float, integer and timestamp markers the reader converts.
+        let markers: [UInt8] = [0x81, 0x82, 0x83, 0x91, 0xA1, 0xCB, 0xCF, 0xD3, 0xD6, 0xD7, 0xC7, 0xFF, 0x7F, 0xC0]
+        for _ in 0..<3_000 {
+            let count = Int.random(in: 0...48, using: &rng)
+            let bytes = (0..<count).map { _ in Bool.random(using: &rng) ? markers.randomElement(using: &rng)! : UInt8.random(in: 0...255, using: &rng) }
+            guard let value = try? MessagePack.decode(bytes) else { continue }
+            decoded += 1
+            messages += Self.readMessages(value)
+        }
+        // A good frame of bars with bytes flipped, cut or repeated.
+        let bars = try Self.fixture("bars")
+        for _ in 0..<3_000 {
+            var bytes = bars
+            for _ in 0..<Int.random(in: 1...4, using: &rng) {
+                let at = Int.random(in: 0..<bytes.count, using: &rng)
+                switch Int.random(in: 0..<3, using: &rng) {
+                case 0: bytes[at] = UInt8.random(in: 0...255, using: &rng)
+                case 1: bytes[at] = markers.randomElement(using: &rng)!
+                default: bytes.insert(contentsOf: bytes[at..<min(bytes.count, at + 9)], at: at)
+                }
+            }
+            guard let value = try? MessagePack.decode(bytes) else { continue }
+            decoded += 1
+            messages += Self.readMessages(value)
+        }
+        // Messages with every numeric field set to a random hostile number.
+        let numbers: [MessagePack] = [.double(.nan), .double(.infinity), .double(-.infinity), .double(1e308), .double(-1e308),
+                                      .double(0.5), .int(Int64.max), .int(Int64.min), .double(9.3e18), .double(-9.3e18)]
+        for _ in 0..<1_000 {
+            let keys = ["code", "n", "i", "o", "h", "l", "c", "v", "vw", "p", "s", "bp", "bs", "ap", "as"]
+            var pairs: [(String, MessagePack)] = [("T", .string(["b", "t", "q", "error"].randomElement(using: &rng)!))]
+            for key in keys where Bool.random(using: &rng) { pairs.append((key, numbers.randomElement(using: &rng)!)) }
+            if Bool.random(using: &rng) {
+                pairs.append(("t", .timestamp(seconds: Int64.random(in: Int64.min...Int64.max, using: &rng),
+                                              nanoseconds: UInt32.random(in: 0...UInt32.max, using: &rng))))
+            }
+            let value = try MessagePack.decode(Self.map(pairs).encoded())
+            decoded += 1
+            messages += Self.readMessages(value)
+        }
+        // The runs reached the reader, and some of what they made was a message.
+        #expect(decoded > 1_000 && messages > 100)
     }
 }

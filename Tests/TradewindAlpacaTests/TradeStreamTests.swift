@@ -31,7 +31,7 @@ import TradewindProviders
         // Both encodings give the same messages back.
         #expect(try JSONDecoder().decode([AlpacaDataMessage].self, from: JSONEncoder().encode(frame)) == frame)
         let packed = try MessagePack.decode(MessagePack.array(frame.map(\.messagePack)).encoded())
-        #expect(packed.array?.compactMap(AlpacaDataMessage.init(messagePack:)) == frame)
+        #expect(try packed.array?.map { try AlpacaDataMessage(messagePack: $0) } == frame)
     }
 
     @Test func theExchangeStreamsEachStepsRecordedTradesAndQuotesToJSONAndMessagePackClients() async throws {
@@ -56,7 +56,7 @@ import TradewindProviders
                             return try JSONDecoder().decode([AlpacaDataMessage].self, from: Data(t.utf8))
                         case .binary(let b)?:
                             #expect(msgpack)
-                            return try MessagePack.decode(Array(b.readableBytesView)).array?.compactMap(AlpacaDataMessage.init(messagePack:)) ?? []
+                            return try MessagePack.decode(Array(b.readableBytesView)).array?.map { try AlpacaDataMessage(messagePack: $0) } ?? []
                         case nil: return []
                         }
                     }

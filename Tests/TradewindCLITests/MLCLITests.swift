@@ -70,6 +70,11 @@ struct MLCLITests {
         #expect(html.contains("<tr data-fold=\"1\">") && html.contains("Random split: validation (leaky)"))
     }
 
+    @Test func walkForwardReadsParamsAsEveryCommandDoes() throws {
+        let run = try CLITests.run(["ml", "walk-forward", "--param", "oops", "--data", "sample:spy-daily"])
+        #expect(run.status != 0 && run.stderr.contains("--param oops: expected name=value"), "\(run.stderr)")
+    }
+
     @Test func anUnknownSymbolIsAnErrorNamingTheAvailableOnes() throws {
         let run = try CLITests.run(["ml", "train", "--data", "sample:sp500-50", "--symbols", "NOPE", "--epochs", "1"])
         #expect(run.status != 0)

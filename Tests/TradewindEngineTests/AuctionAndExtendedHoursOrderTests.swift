@@ -139,6 +139,34 @@ struct AuctionAndExtendedHoursOrderTests {
         #expect(everyBar.orders[0].status == .rejected && everyBar.orders[0].reason.contains("regular hours"))
     }
 
+    @Test func extendedHoursAreTheDaysWallClockTimesAcrossADSTChange() throws {
+        // Hours without a calendar, so DST-change Sundays have hours: each boundary is its wall-clock time that day,
+        // with the offset in effect then, even when asked from before the change (01:30, before 02:00).
+        let zone = ZoneRules.newYork
+        let policy = SessionPolicy(zone: zone, hours: (9 * 60 + 30)..<(16 * 60))
+        for date in [CivilDate(year: 2024, month: 3, day: 10)!, CivilDate(year: 2024, month: 11, day: 3)!] {
+            for (hour, minute) in [(0, 0), (1, 30), (12, 0), (23, 59)] {
+                let t = zone.instant(date, hour: hour, minute: minute)
+                let day = try #require(policy.extendedTradingDay(containing: t))
+                #expect(day.preMarketOpen == zone.instant(date, hour: 4, minute: 0), "\(date) \(hour):\(minute)")
+                #expect(day.open == zone.instant(date, hour: 9, minute: 30))
+                #expect(day.close == zone.instant(date, hour: 16, minute: 0))
+                #expect(day.afterHoursClose == zone.instant(date, hour: 20, minute: 0))
+            }
+        }
+        // Pre-market on the fall-back day starts at 04:00 EST (09:00 UTC), not 04:00 EDT.
+        let fall = zone.instant(CivilDate(year: 2024, month: 11, day: 3)!, hour: 1, minute: 30)
+        #expect(try #require(policy.extendedTradingDay(containing: fall)).preMarketOpen
+                == UnixTime.midnightUTC(CivilDate(year: 2024, month: 11, day: 3)!) + 9 * UnixTime.nanosPerHour)
+        // With the NYSE calendar, the sessions either side of each change keep their local hours.
+        for (y, m, d) in [(2024, 3, 8), (2024, 3, 11), (2024, 11, 1), (2024, 11, 4)] {
+            let date = CivilDate(year: y, month: m, day: d)!
+            let day = try #require(SessionPolicy.nyse.extendedTradingDay(containing: zone.instant(date, hour: 3, minute: 0)))
+            #expect(day.preMarketOpen == zone.instant(date, hour: 4, minute: 0))
+            #expect(day.afterHoursClose == zone.instant(date, hour: 20, minute: 0))
+        }
+    }
+
     @Test func extendedHoursFollowTheCalendarsEarlyClose() throws {
         // 2024-07-03 closes at 13:00: after-hours until 17:00; 2024-07-05 is a regular session.
         let policy = SessionPolicy.nyse

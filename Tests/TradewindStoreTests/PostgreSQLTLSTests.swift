@@ -169,4 +169,34 @@ struct PostgreSQLTLSTests {
         #expect(!shown.contains("TWFkZVVwS2V5"))
         #expect(!shown.contains("PRIVATE KEY"))
     }
+
+    @Test func theClientCertificateAndKeyAreReadOnceWhenTheURLIsRead() async throws {
+        let (_, root) = try await Self.server()
+        let server = (root as NSString).deletingLastPathComponent
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("tw-tls-once-\(UUID().uuidString)").path
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        try FileManager.default.copyItem(atPath: server + "/client.crt", toPath: folder + "/c.crt")
+        try FileManager.default.copyItem(atPath: server + "/client.key", toPath: folder + "/c.key")
+        let items = URLComponents(string: "postgres://h/db?sslmode=verify-full&sslrootcert=\(root)&sslcert=\(folder)/c.crt&sslkey=\(folder)/c.key")?.queryItems
+        let tls = try PostgreSQLTLS(queryItems: items)
+        let loaded = try #require(tls.clientCertificate)
+        #expect(!loaded.chain.isEmpty)
+        // Gone from disk after open: every TLS setting built later still carries the certificate and key read then.
+        try FileManager.default.removeItem(atPath: folder + "/c.crt")
+        try FileManager.default.removeItem(atPath: folder + "/c.key")
+        for _ in 0..<2 {
+            let configuration = try #require(tls.configuration)
+            #expect(configuration.certificateChain == loaded.chain.map { .certificate($0) })
+            #expect(configuration.privateKey == .privateKey(loaded.privateKey))
+            _ = try tls.connection()
+        }
+        // Reading the URL again now fails with a typed error naming the missing file.
+        do {
+            _ = try PostgreSQLTLS(queryItems: items)
+            Issue.record("a missing client certificate was accepted")
+        } catch {
+            #expect(error.description.hasPrefix("database URL sslcert=\(folder)/c.crt: cannot read"))
+        }
+    }
 }

@@ -56,6 +56,9 @@ public enum AlpacaJSON {
     /// An RFC 3339 time (with `Z` or an offset) or a date (midnight UTC) as an instant; nil when malformed.
     public static func instant(_ text: String) -> UnixNanos? {
         if let t = RFC3339.parse(text) { return t }
-        return CivilDate(iso: text).map(UnixTime.midnightUTC)
+        guard let date = CivilDate(iso: text) else { return nil }
+        // A date outside the nanosecond range (years 1677–2262) names no instant here.
+        let (midnight, overflow) = Int64(date.daysSinceEpoch).multipliedReportingOverflow(by: UnixTime.nanosPerDay)
+        return overflow ? nil : midnight
     }
 }

@@ -39,12 +39,15 @@ extension AlpacaDataMessage {
         return .map(pairs)
     }
 
-    /// A message read from its MessagePack map (nil when it is not a map with a string `T`).
-    public init?(messagePack m: MessagePack) {
-        guard let type = m["T"]?.string else { return nil }
+    /// A message read from its MessagePack map. Throws `AlpacaDataMessageError` naming the field when the value is
+    /// not a map with a string `T`, or when a field that holds a whole number (`code`, `n`, `i`) is not one that fits
+    /// (NaN, infinite, fractional or huge), or a timestamp lies outside the nanosecond range (years 1677–2262).
+    public init(messagePack m: MessagePack) throws(AlpacaDataMessageError) {
+        guard case .map = m else { throw AlpacaDataMessageError(field: nil, "a message must be a map, not \(Self.kind(m))") }
+        guard let type = m["T"]?.string else { throw AlpacaDataMessageError(field: "T", "a message needs its type as a string") }
         self.init(T: type)
         msg = m["msg"]?.string
-        code = m["code"]?.double.map { Int($0) }
+        code = try Self.whole(m, "code")
         S = m["S"]?.string
         o = m["o"]?.double; h = m["h"]?.double; l = m["l"]?.double; v = m["v"]?.double
         // `c`: a bar's close, or a trade's or quote's conditions.
@@ -52,13 +55,17 @@ extension AlpacaDataMessage {
         x = m["x"]?.string; z = m["z"]?.string
         bx = m["bx"]?.string; bp = m["bp"]?.double; bs = m["bs"]?.double
         ax = m["ax"]?.string; ap = m["ap"]?.double; askSize = m["as"]?.double
-        n = m["n"]?.double.map { Int($0) }
+        n = try Self.whole(m, "n")
         vw = m["vw"]?.double
-        i = m["i"]?.double.map { Int($0) }
+        i = try Self.whole(m, "i")
         p = m["p"]?.double; s = m["s"]?.double
         switch m["t"] {
         case .timestamp(let seconds, let nanos)?:
-            t = AlpacaJSON.preciseTime(seconds * UnixTime.nanosPerSecond + UnixNanos(nanos))
+            let (whole, overflow) = seconds.multipliedReportingOverflow(by: UnixTime.nanosPerSecond)
+            guard !overflow, nanos < UInt32(UnixTime.nanosPerSecond), whole <= UnixNanos.max - UnixNanos(nanos) else {
+                throw AlpacaDataMessageError(field: "t", "timestamp \(seconds) s + \(nanos) ns is outside the nanosecond range (years 1677–2262, nanoseconds below 10^9)")
+            }
+            t = AlpacaJSON.preciseTime(whole + UnixNanos(nanos))
         case .string(let text)?: t = text
         default: break
         }
@@ -66,6 +73,50 @@ extension AlpacaDataMessage {
         quotes = m["quotes"]?.array?.compactMap(\.string)
         bars = m["bars"]?.array?.compactMap(\.string)
     }
+
+    /// The whole number in field `key` (nil when absent); a value that is not a whole number in `Int`'s range throws.
+    private static func whole(_ m: MessagePack, _ key: String) throws(AlpacaDataMessageError) -> Int? {
+        switch m[key] {
+        case nil: return nil
+        case .int(let value)?: return Int(value)
+        case .double(let value)?:
+            // Doubles at or beyond 2^63 do not fit, nor do NaN, infinities and fractions.
+            guard value == value.rounded(), value >= -9.223372036854775808e18, value < 9.223372036854775808e18 else {
+                throw AlpacaDataMessageError(field: key, "\(value) is not a whole number in -2^63 ..< 2^63")
+            }
+            return Int(value)
+        case let other?: throw AlpacaDataMessageError(field: key, "expected a whole number, not \(Self.kind(other))")
+        }
+    }
+
+    /// A MessagePack value's kind, for messages (never its contents).
+    private static func kind(_ value: MessagePack) -> String {
+        switch value {
+        case .null: "nil"
+        case .bool: "a boolean"
+        case .int: "an integer"
+        case .double: "a float"
+        case .string: "a string"
+        case .binary: "binary data"
+        case .array: "an array"
+        case .map: "a map"
+        case .timestamp: "a timestamp"
+        case .ext(let type, _): "extension type \(type)"
+        }
+    }
+}
+
+/// Why a MessagePack value is not a data-stream message: the field (nil: the value as a whole) and what was wrong.
+public struct AlpacaDataMessageError: Error, Sendable, Hashable, CustomStringConvertible {
+    public let field: String?
+    public let reason: String
+
+    public init(field: String?, _ reason: String) {
+        self.field = field
+        self.reason = reason
+    }
+
+    public var description: String { "data stream message\(field.map { " field \($0)" } ?? ""): \(reason)" }
 }
 
 extension AlpacaDataAction {

@@ -13,11 +13,10 @@ extension AlpacaOrderRequest {
         default: return nil
         }
         let zone = ZoneRules.newYork
-        let offset = zone.offsetNanos(at: now)
-        let day = UnixTime.floorDiv(now + offset, UnixTime.nanosPerDay)
-        guard let session = NYSECalendar.shared.session(on: CivilDate(daysSinceEpoch: Int(day))) else { return nil }
+        let day = zone.localDate(of: now)
+        guard let session = NYSECalendar.shared.session(on: day) else { return nil }
         let from = (timeInForce == "opg" ? session.open : session.close) - cutoff * UnixTime.nanosPerMinute
-        let until = day * UnixTime.nanosPerDay + 19 * UnixTime.nanosPerHour - offset
+        let until = zone.instant(day, hour: 19, minute: 0)
         guard now >= from && now < until else { return nil }
         let what = timeInForce == "opg" ? "the open" : "the close"
         return AlpacaOrderRejection("time_in_force",

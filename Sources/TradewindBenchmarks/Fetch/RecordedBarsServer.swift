@@ -47,10 +47,18 @@ struct RecordedBarsServer: Sendable {
         return lo
     }
 
-    /// The bars in `[start, end]` (Alpaca's `end` is inclusive).
+    /// The bars in `[start, end]` (Alpaca's `end` is inclusive); nil when either is missing or not RFC 3339, or
+    /// `end` is before `start`.
     func window(_ query: [String: String]) -> Range<Int>? {
-        guard let s = query["start"].flatMap(RFC3339.parse), let e = query["end"].flatMap(RFC3339.parse) else { return nil }
-        return index(atOrAfter: s)..<index(atOrAfter: e + 1)
+        guard let s = query["start"].flatMap(RFC3339.parse), let e = query["end"].flatMap(RFC3339.parse), s <= e else { return nil }
+        let last = e == .max ? times.count : index(atOrAfter: e + 1)
+        return index(atOrAfter: s)..<last
+    }
+
+    /// A whole number `text` in `range`; nil when it is not one.
+    static func number(_ text: Substring, in range: ClosedRange<Int>) -> Int? {
+        guard let v = Int(text), range.contains(v) else { return nil }
+        return v
     }
 
     /// Serves until the task is cancelled; reports the port once listening.
@@ -86,13 +94,21 @@ struct RecordedBarsServer: Sendable {
         return out
     }
 
-    static func limit(_ query: [String: String]) -> Int { min(10_000, max(1, query["limit"].flatMap { Int($0) } ?? 1000)) }
+    /// The page size: `limit` in 1...10,000 (1,000 when absent); nil when it is not such a number.
+    static func limit(_ query: [String: String]) -> Int? {
+        guard let text = query["limit"] else { return 1000 }
+        return number(Substring(text), in: 1...10_000)
+    }
 
     /// `/v2/stocks/{symbol}/bars`: `page_token` is the index of the page's first bar.
     func single(_ symbol: String, _ query: [String: String]) -> Response {
-        guard let window = window(query) else { return Self.badRequest }
-        let first = max(window.lowerBound, query["page_token"].flatMap { Int($0) } ?? 0)
-        let last = min(window.upperBound, first + Self.limit(query))
+        guard let window = window(query), let limit = Self.limit(query) else { return Self.badRequest }
+        var first = window.lowerBound
+        if let token = query["page_token"] {
+            guard let i = Self.number(Substring(token), in: window.lowerBound...window.upperBound) else { return Self.badRequest }
+            first = i
+        }
+        let last = min(window.upperBound, first + limit)
         var body = ByteBuffer()
         body.reserveCapacity(offsets[max(last, first)] - offsets[min(first, last)] + 128)
         body.writeString(#"{"bars":["#)
@@ -104,16 +120,19 @@ struct RecordedBarsServer: Sendable {
 
     /// `/v2/stocks/bars?symbols=A,B`: pages run across the symbols in order; `page_token` is `symbol index:bar index`.
     func multi(_ query: [String: String]) -> Response {
-        guard let window = window(query), let list = query["symbols"] else { return Self.badRequest }
+        guard let window = window(query), let list = query["symbols"], let limit = Self.limit(query) else { return Self.badRequest }
         let symbols = list.split(separator: ",").map(String.init)
         var s = 0, i = window.lowerBound
         if let token = query["page_token"] {
-            let parts = token.split(separator: ":").compactMap { Int($0) }
-            guard parts.count == 2 else { return Self.badRequest }
-            s = parts[0]
-            i = max(window.lowerBound, parts[1])
+            let parts = token.split(separator: ":", omittingEmptySubsequences: false)
+            guard parts.count == 2, let symbol = Self.number(parts[0], in: 0...max(0, symbols.count - 1)),
+                  let bar = Self.number(parts[1], in: window.lowerBound...window.upperBound), symbol < symbols.count else {
+                return Self.badRequest
+            }
+            s = symbol
+            i = bar
         }
-        var left = Self.limit(query)
+        var left = limit
         var body = ByteBuffer()
         body.writeString(#"{"bars":{"#)
         var firstSymbol = true
@@ -151,7 +170,7 @@ struct RecordedBarsServer: Sendable {
     }
 
     static var badRequest: Response {
-        json(ByteBuffer(string: #"{"code":42210000,"message":"invalid start, end or page_token"}"#)).with(status: .unprocessableContent)
+        json(ByteBuffer(string: #"{"code":42210000,"message":"invalid start, end, limit or page_token"}"#)).with(status: .unprocessableContent)
     }
 }
 

@@ -23,12 +23,13 @@ extension SessionPolicy {
 
     /// The hours of the local day of `t` with its pre-market and after-hours: regular hours from the calendar
     /// (nil on a day it has no session) or from `hours`; nil when the policy has neither (every bar is regular).
+    /// Each boundary is its wall-clock time on that day in the policy's zone, DST changes included.
     public func extendedTradingDay(containing t: UnixNanos) -> ExtendedTradingDay? {
-        let offset = zone.offsetNanos(at: t)
-        let day = UnixTime.floorDiv(t + offset, UnixTime.nanosPerDay)
-        func at(_ minute: Int) -> UnixNanos { day * UnixTime.nanosPerDay + Int64(minute) * UnixTime.nanosPerMinute - offset }
+        // Each wall-clock time with the offset in effect at it (not at `t`): on a DST-change day they differ.
+        let day = zone.localDate(of: t)
+        func at(_ minute: Int) -> UnixNanos { zone.instant(day, hour: minute / 60, minute: minute % 60) }
         if let calendar {
-            guard let s = calendar.session(on: CivilDate(daysSinceEpoch: Int(day))) else { return nil }
+            guard let s = calendar.session(on: day) else { return nil }
             let end = s.isEarlyClose ? Self.earlyCloseAfterHoursCloseMinute : Self.afterHoursCloseMinute
             return ExtendedTradingDay(preMarketOpen: at(Self.preMarketOpenMinute), open: s.open, close: s.close,
                                       afterHoursClose: max(at(end), s.close))

@@ -41,6 +41,9 @@ public final class ExchangeMarket: Sendable {
     /// `trade_updates` events published so far (each listening client gets every one).
     public var tradeUpdatesPublished: Int { published.load(ordering: .acquiring) }
     let barUpdates = Subscribers()
+    private let ticksBuilt = Atomic<Int>(0)
+    /// Trade and quote messages built for the data stream so far (none while no client subscribed to any).
+    public var tickMessagesBuilt: Int { ticksBuilt.load(ordering: .relaxed) }
 
     /// The recording's trades and quotes (none when it has only bars): played on the data stream with their step.
     public let ticks: TickRecording?
@@ -102,12 +105,13 @@ public final class ExchangeMarket: Sendable {
 
     /// Plays the next `count` steps (fewer at the end of the replay): the paper venue matches its orders on each
     /// bar, the bar is published on the data stream and every order change on `trade_updates`. Returns the number
-    /// played.
+    /// played. A step's data-stream messages are built only when a client subscribed to their kind, and its time
+    /// stays a number until it is written on the wire.
     @discardableResult
     public func advance(_ count: Int = 1) -> Int {
         var played = 0
         while played < count {
-            let out: (events: [String], bars: [(String, AlpacaBar)])? = book.withLock { b in
+            let out: (events: [String], step: FeedStep)? = book.withLock { b in
                 guard b.next < replay.timeline.count else { return nil }
                 do { try b.record(.advance) } catch {
                     // The clock stops rather than run ahead of what a restart would replay.
@@ -124,21 +128,36 @@ public final class ExchangeMarket: Sendable {
                 b.clock = step.time + replay.interval.nominalNanos
                 b.drain(self)
                 b.next += 1
-                let bars = step.bars.map { bar in
-                    (replay.symbols[bar.symbol], AlpacaBar(recorded: step.time, o: bar.open, h: bar.high, l: bar.low, c: bar.close, v: bar.volume))
-                }
-                return (b.takeEvents(), bars)
+                return (b.takeEvents(), step)
             }
             guard let out else { break }
             publish(out.events)
-            if let ticks, let start = out.bars.first.flatMap({ AlpacaJSON.instant($0.1.t) }) {
-                barUpdates.publishTicks(Self.tickMessages(ticks, symbols: replay.symbols, from: start,
-                                                          to: start + replay.interval.nominalNanos))
-            }
-            barUpdates.publishBars(out.bars)
+            publishData(out.step)
             played += 1
         }
         return played
+    }
+
+    /// Publishes a played step on the data stream: its recorded trades and quotes, then its bars, each kind built
+    /// only when some client subscribed to it.
+    private func publishData(_ step: FeedStep) {
+        guard !step.bars.isEmpty else { return }
+        let wants = barUpdates.wants
+        if wants.ticks, let ticks {
+            let messages = Self.tickMessages(ticks, symbols: replay.symbols, from: step.time, to: step.time + replay.interval.nominalNanos)
+            ticksBuilt.add(messages.count, ordering: .relaxed)
+            barUpdates.publishTicks(messages)
+        }
+        if wants.bars { barUpdates.publishBars(Self.barMessages(step, symbols: replay.symbols)) }
+    }
+
+    /// The `b` messages of a step's bars (the time formatted once for all of them).
+    static func barMessages(_ step: FeedStep, symbols: [String]) -> [AlpacaDataMessage] {
+        let start = AlpacaJSON.time(step.time)
+        return step.bars.map { bar in
+            AlpacaDataMessage.bar(symbols[bar.symbol], AlpacaBar(recordedAt: start, o: bar.open, h: bar.high, l: bar.low,
+                                                                 c: bar.close, v: bar.volume))
+        }
     }
 
     /// The `t` and `q` messages of `symbols` in `[from, to)`, in time order.

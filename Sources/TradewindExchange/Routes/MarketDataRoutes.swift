@@ -131,6 +131,11 @@ extension AlpacaBar {
     /// A recorded bar as Alpaca serves it. Alpaca's bars always carry a trade count and a VWAP (SDKs require them);
     /// a recording without them is served with `n` 0 and the typical price (high + low + close) / 3 as `vw`.
     init(recorded start: UnixNanos, o: Double, h: Double, l: Double, c: Double, v: Double, n: Double? = nil, vw: Double? = nil) {
-        self.init(t: AlpacaJSON.time(start), o: o, h: h, l: l, c: c, v: v, n: n.map { Int($0) } ?? 0, vw: vw ?? (h + l + c) / 3)
+        self.init(recordedAt: AlpacaJSON.time(start), o: o, h: h, l: l, c: c, v: v, n: n, vw: vw)
+    }
+
+    /// The same, with the start already in Alpaca's text (a replay step formats its time once for all its bars).
+    init(recordedAt start: String, o: Double, h: Double, l: Double, c: Double, v: Double, n: Double? = nil, vw: Double? = nil) {
+        self.init(t: start, o: o, h: h, l: l, c: c, v: v, n: n.map { Int($0) } ?? 0, vw: vw ?? (h + l + c) / 3)
     }
 }

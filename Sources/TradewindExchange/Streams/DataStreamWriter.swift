@@ -12,19 +12,11 @@ struct DataStreamWriter: Sendable {
 
     /// Sends `messages` as one frame.
     func send(_ messages: [AlpacaDataMessage]) async throws {
-        if messagePack {
-            try await outbound.write(.binary(ByteBuffer(bytes: MessagePack.array(messages.map(\.messagePack)).encoded())))
-        } else {
-            try await outbound.write(.text(String(decoding: (try? JSONEncoder().encode(messages)) ?? Data("[]".utf8), as: UTF8.self)))
-        }
+        try await forward(messagePack ? .binary(Subscribers.messagePack(messages)) : .text(Subscribers.json(messages)))
     }
 
-    /// Sends a frame the market published (a JSON array of messages), re-encoded for a MessagePack client.
-    func forward(_ frame: String) async throws {
-        guard messagePack else { return try await outbound.write(.text(frame)) }
-        guard let messages = try? JSONDecoder().decode([AlpacaDataMessage].self, from: Data(frame.utf8)) else { return }
-        try await send(messages)
-    }
+    /// Sends a frame the market published, already in this connection's encoding.
+    func forward(_ frame: StreamFrame) async throws { try await outbound.write(frame.outbound) }
 
     /// A client's action, from a JSON or a MessagePack frame; nil when it is neither.
     static func action(_ message: WebSocketMessage) -> AlpacaDataAction? {
@@ -32,5 +24,15 @@ struct DataStreamWriter: Sendable {
         if let action = try? JSONDecoder().decode(AlpacaDataAction.self, from: data) { return action }
         guard let value = try? MessagePack.decode(data) else { return nil }
         return AlpacaDataAction(messagePack: value)
+    }
+}
+
+extension StreamFrame {
+    /// The WebSocket frame that carries it.
+    var outbound: WebSocketOutboundWriter.OutboundFrame {
+        switch self {
+        case .text(let text): .text(text)
+        case .binary(let bytes): .binary(bytes)
+        }
     }
 }

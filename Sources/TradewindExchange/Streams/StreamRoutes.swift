@@ -8,7 +8,7 @@ import TradewindAlpaca
 enum StreamRoutes {
     static func add(to router: Router<ExchangeContext>, _ market: ExchangeMarket, _ keys: ExchangeKeys) {
         router.ws("/stream") { inbound, outbound, _ in
-            var listening: (id: Int, frames: AsyncStream<String>)?
+            var listening: (id: Int, frames: AsyncStream<StreamFrame>)?
             defer { if let listening { market.tradeUpdates.disconnect(listening.id) } }
             var authorized = false
             var messages = inbound.messages(maxSize: 1 << 16).makeAsyncIterator()
@@ -44,7 +44,7 @@ enum StreamRoutes {
                 }
             }
             guard let frames = listening?.frames else { return }
-            let forward = Task { for await frame in frames { try await outbound.write(.text(frame)) } }
+            let forward = Task { for await frame in frames { try await outbound.write(frame.outbound) } }
             defer { forward.cancel() }
             // Until the client goes away (anything it sends now is ignored).
             while try await messages.next() != nil {}
@@ -68,7 +68,7 @@ enum StreamRoutes {
     private static func dataStream(_ inbound: WebSocketInboundStream, _ out: DataStreamWriter,
                                    _ market: ExchangeMarket, _ keys: ExchangeKeys) async throws {
         try await out.send([.success("connected")])
-        let client = market.barUpdates.connect()
+        let client = market.barUpdates.connect(messagePack: out.messagePack)
         defer { market.barUpdates.disconnect(client.id) }
         try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask { for await f in client.frames { try await out.forward(f) } }

@@ -3,7 +3,8 @@ import TradewindCore
 /// Reads and writes the RFC 3339 instants of providers' JSON (`2021-02-01T16:01:00Z`,
 /// `2021-02-01T11:01:00.123456789-05:00`).
 public enum RFC3339 {
-    /// The instant `text` names, or nil when it is not RFC 3339 with a `Z` or `±hh:mm` offset.
+    /// The instant `text` names, or nil when it is not RFC 3339 with a `Z` or `±hh:mm` offset, or lies outside the
+    /// nanosecond range (years 1677–2262).
     public static func parse(_ text: String) -> UnixNanos? {
         var text = text
         return text.withUTF8 { parse(utf8: $0) }
@@ -52,7 +53,10 @@ public enum RFC3339 {
         }
         guard i == u.count else { return nil }
         let seconds = Int64(date.daysSinceEpoch) * UnixTime.secondsPerDay + Int64(h * 3600 + mi * 60 + s) - offset
-        return seconds * UnixTime.nanosPerSecond + frac
+        // Outside the nanosecond range (before 1677 or after 2262): not an instant here.
+        let (nanos, overflow) = seconds.multipliedReportingOverflow(by: UnixTime.nanosPerSecond)
+        guard !overflow, nanos <= UnixNanos.max - frac else { return nil }
+        return nanos + frac
     }
 
     /// `instant` as `YYYY-MM-DDTHH:MM:SSZ` (whole seconds, rounded down).

@@ -187,7 +187,7 @@ extension SQLStore {
         }
         statements.append(SQLStatement("""
             UPDATE jobs SET symbols_total = (SELECT COUNT(*) FROM job_symbols WHERE job_id = ?),
-                symbols_done = (SELECT COUNT(*) FROM job_symbols WHERE job_id = ? AND status = 'done') WHERE id = ?
+                \(Self.symbolsDoneRecount) WHERE id = ?
             """, [.integer(id), .integer(id), .integer(id)]))
         try await transaction("jobs", statements)
     }
@@ -214,8 +214,7 @@ extension SQLStore {
                 WHERE job_id = ? AND symbol = ?
                 """, [.integer(evaluations), .integer(now), .integer(id), .text(symbol)]),
             SQLStatement("""
-                UPDATE jobs SET symbols_done = (SELECT COUNT(*) FROM job_symbols WHERE job_id = ? AND status = 'done'),
-                    evaluations = evaluations + ? WHERE id = ?
+                UPDATE jobs SET \(Self.symbolsDoneRecount), evaluations = evaluations + ? WHERE id = ?
                 """, [.integer(id), .integer(evaluations), .integer(id)]),
             SQLStatement("SELECT result_id FROM job_symbols WHERE job_id = ? AND symbol = ?", [.integer(id), .text(symbol)]),
         ])
@@ -227,8 +226,7 @@ extension SQLStore {
         try await transaction("jobs", [
             SQLStatement("UPDATE job_symbols SET status = ?, completed_at = ? WHERE job_id = ? AND symbol = ?",
                          [.text(status), .integer(StoreClock.now()), .integer(id), .text(symbol)]),
-            SQLStatement("UPDATE jobs SET symbols_done = (SELECT COUNT(*) FROM job_symbols WHERE job_id = ? AND status = 'done') WHERE id = ?",
-                         [.integer(id), .integer(id)]),
+            SQLStatement("UPDATE jobs SET \(Self.symbolsDoneRecount) WHERE id = ?", [.integer(id), .integer(id)]),
         ])
     }
 
@@ -267,6 +265,9 @@ extension SQLStore {
     }
 
     static let finishedStatuses = "('succeeded', 'failed', 'cancelled')"
+    /// A job's `symbols_done` set from its symbols' rows (one placeholder: the job's id), the one way every write
+    /// that changes a symbol's status keeps the count.
+    static let symbolsDoneRecount = "symbols_done = (SELECT COUNT(*) FROM job_symbols WHERE job_id = ? AND status = 'done')"
 
     public func deleteFinishedJobs() async throws -> Int {
         try await write("jobs", "DELETE FROM jobs WHERE status IN \(Self.finishedStatuses) RETURNING id").count

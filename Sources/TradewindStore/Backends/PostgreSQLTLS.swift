@@ -15,8 +15,9 @@ import PostgresNIO
 /// The file is read when the store opens, so a wrong path fails at start with its name, not at the first query.
 ///
 /// `sslcert=PATH` and `sslkey=PATH` (both or neither, with any mode that encrypts) present a client certificate, for
-/// servers whose `pg_hba.conf` asks for one (`hostssl … cert`, or `clientcert=verify-full`). Both files are read at
-/// open too; errors name the path only, never the key's contents.
+/// servers whose `pg_hba.conf` asks for one (`hostssl … cert`, or `clientcert=verify-full`). Both files are read once,
+/// at open, and the loaded certificate chain and key are what every TLS setting built later uses; errors name the path
+/// only, never the key's contents.
 struct PostgreSQLTLS: Equatable {
     enum Mode: String, CaseIterable {
         case disable, allow, prefer, require
@@ -30,8 +31,17 @@ struct PostgreSQLTLS: Equatable {
     var verification: Verification
     /// Trusted roots' PEM file (nil: the system's trust store).
     var rootCertificates: String?
-    /// The client certificate chain's and its private key's PEM files (nil: no client certificate).
-    var clientCertificate: (certificate: String, key: String)?
+    /// The client certificate chain's and its private key's PEM files, as loaded when the URL was read (nil: no client
+    /// certificate).
+    var clientCertificate: ClientCertificate?
+
+    /// A client certificate chain and its private key, read from their PEM files.
+    struct ClientCertificate {
+        var certificate: String
+        var key: String
+        var chain: [NIOSSLCertificate]
+        var privateKey: NIOSSLPrivateKey
+    }
 
     static func == (a: PostgreSQLTLS, b: PostgreSQLTLS) -> Bool {
         a.mode == b.mode && a.verification == b.verification && a.rootCertificates == b.rootCertificates
@@ -40,7 +50,7 @@ struct PostgreSQLTLS: Equatable {
     }
 
     /// The URL's `sslmode` and `sslrootcert`; a value outside the valid ones is a `SQLDatabaseError` naming it.
-    init(queryItems: [URLQueryItem]?) throws {
+    init(queryItems: [URLQueryItem]?) throws(SQLDatabaseError) {
         let items = queryItems ?? []
         let modeText = items.last { $0.name == "sslmode" }?.value ?? Mode.disable.rawValue
         guard let mode = Mode(rawValue: modeText) else {
@@ -63,21 +73,25 @@ struct PostgreSQLTLS: Equatable {
     }
 
     /// Checks that `path` (the URL's `option`) is a readable file of PEM certificates.
-    static func checkCertificates(_ path: String, option: String) throws {
+    static func checkCertificates(_ path: String, option: String) throws(SQLDatabaseError) {
+        _ = try certificates(path, option: option)
+    }
+
+    /// The PEM certificates of `path` (the URL's `option`); an unreadable or empty file is an error naming it.
+    static func certificates(_ path: String, option: String) throws(SQLDatabaseError) -> [NIOSSLCertificate] {
+        let chain: [NIOSSLCertificate]
         do {
-            guard try !NIOSSLCertificate.fromPEMFile(path).isEmpty else {
-                throw SQLDatabaseError("database URL \(option)=\(path): the file holds no PEM certificate")
-            }
-        } catch let error as SQLDatabaseError {
-            throw error
+            chain = try NIOSSLCertificate.fromPEMFile(path)
         } catch {
             throw SQLDatabaseError("database URL \(option)=\(path): cannot read PEM certificates from it (\(error))")
         }
+        guard !chain.isEmpty else { throw SQLDatabaseError("database URL \(option)=\(path): the file holds no PEM certificate") }
+        return chain
     }
 
     /// The URL's `sslcert` and `sslkey`, checked: both or neither, with a mode that encrypts, each a readable PEM file
     /// of its kind.
-    static func clientCertificate(_ items: [URLQueryItem], mode: Mode) throws -> (certificate: String, key: String)? {
+    static func clientCertificate(_ items: [URLQueryItem], mode: Mode) throws(SQLDatabaseError) -> ClientCertificate? {
         let certificate = items.last { $0.name == "sslcert" }?.value
         let key = items.last { $0.name == "sslkey" }?.value
         guard certificate != nil || key != nil else { return nil }
@@ -87,14 +101,15 @@ struct PostgreSQLTLS: Equatable {
         guard mode != .disable else {
             throw SQLDatabaseError("database URL sslcert=\(certificate): a client certificate needs TLS; add sslmode=verify-full (or require)")
         }
-        try checkCertificates(certificate, option: "sslcert")
+        let chain = try certificates(certificate, option: "sslcert")
+        let privateKey: NIOSSLPrivateKey
         do {
-            _ = try NIOSSLPrivateKey(file: key, format: .pem)
+            privateKey = try NIOSSLPrivateKey(file: key, format: .pem)
         } catch {
             // NIOSSL's error is not repeated: nothing of the key file reaches a message or a log.
             throw SQLDatabaseError("database URL sslkey=\(key): cannot read an unencrypted PEM private key from it")
         }
-        return (certificate, key)
+        return ClientCertificate(certificate: certificate, key: key, chain: chain, privateKey: privateKey)
     }
 
     /// NIOSSL's client settings for this mode (nil: no TLS).
@@ -108,9 +123,9 @@ struct PostgreSQLTLS: Equatable {
         }
         if let rootCertificates { tls.trustRoots = .file(rootCertificates) }
         if let client = clientCertificate {
-            tls.certificateChain = ((try? NIOSSLCertificate.fromPEMFile(client.certificate)) ?? []).map { .certificate($0) }
-            // Loaded here as PEM: NIOSSL's `.file` source would read a `.key` file as DER.
-            if let key = try? NIOSSLPrivateKey(file: client.key, format: .pem) { tls.privateKey = .privateKey(key) }
+            // Loaded at open as PEM (NIOSSL's `.file` source would read a `.key` file as DER), never read again.
+            tls.certificateChain = client.chain.map { .certificate($0) }
+            tls.privateKey = .privateKey(client.privateKey)
         }
         return tls
     }
