@@ -210,6 +210,17 @@ func smaJob(_ grids: [String], settings: SearchSettings, kernel: Bool = true, th
     }
 }
 
+/// The kernel's ranked trials `k` are the engine's `e`: same order, every kernel figure within 1e-9.
+func expectSameTrials(_ k: SearchOutcome, _ e: SearchOutcome, sourceLocation: SourceLocation = #_sourceLocation) {
+    #expect(k.top.map { $0.number } == e.top.map { $0.number }, sourceLocation: sourceLocation)
+    for (a, b) in zip(k.top, e.top) {
+        for m in OptimizationMetric.kernelMetrics {
+            let x = a.metrics[m.index], y = b.metrics[m.index]
+            #expect((x.isNaN && y.isNaN) || close(x, y, rel: 1e-9), "\(m.rawValue) trial \(a.number)", sourceLocation: sourceLocation)
+        }
+    }
+}
+
 @Suite struct RSI2KernelPathTests {
     @Test func rsi2KernelTrialsEqualEngineTrials() throws {
         let series = try spy()
@@ -224,13 +235,7 @@ func smaJob(_ grids: [String], settings: SearchSettings, kernel: Bool = true, th
         let k = try SearchRunner.run(s, evaluator: fast, constraints: constraints)
         let e = try SearchRunner.run(s, evaluator: slow, constraints: constraints)
         #expect(k.evaluations == 27)
-        #expect(k.top.map { $0.number } == e.top.map { $0.number })
-        for (a, b) in zip(k.top, e.top) {
-            for m in OptimizationMetric.kernelMetrics {
-                let x = a.metrics[m.index], y = b.metrics[m.index]
-                #expect((x.isNaN && y.isNaN) || close(x, y, rel: 1e-9), "\(m.rawValue) trial \(a.number)")
-            }
-        }
+        expectSameTrials(k, e)
     }
 }
 
@@ -250,13 +255,7 @@ func smaJob(_ grids: [String], settings: SearchSettings, kernel: Bool = true, th
         let k = try SearchRunner.run(s, evaluator: fast, constraints: constraints)
         let e = try SearchRunner.run(s, evaluator: slow, constraints: constraints)
         #expect(k.evaluations == 27)
-        #expect(k.top.map { $0.number } == e.top.map { $0.number })
-        for (a, b) in zip(k.top, e.top) {
-            for m in OptimizationMetric.kernelMetrics {
-                let x = a.metrics[m.index], y = b.metrics[m.index]
-                #expect((x.isNaN && y.isNaN) || close(x, y, rel: 1e-9), "\(m.rawValue) trial \(a.number)")
-            }
-        }
+        expectSameTrials(k, e)
         // Without the hedge, two symbols are not the kernel's: the engine runs them, and says why.
         let unhedged = try d.parameters([:])
         #expect(!fast.usesKernel(unhedged) && fast.engineReason(unhedged) != nil)

@@ -98,7 +98,7 @@ public enum RSI2HedgeKernel {
         var t = Leg(), g = Leg()
         var stop = Double.nan, stopFrom = Int.max
         var buyT = false, sellT = false, buyH = false, sellH = false
-        var before = initialCash, peak = initialCash, mdd = 0.0, sum = 0.0, sumSquares = 0.0
+        var before = initialCash
         var trades = 0, wins = 0
         var ledger = BarLedger(initialCash: initialCash)
         var list: [KernelTrade] = [], symbols: [Int] = []
@@ -199,11 +199,6 @@ public enum RSI2HedgeKernel {
                     }
                 }
                 let e = equity()
-                let ret = e / before - 1
-                sum += ret
-                sumSquares += ret * ret
-                peak = max(peak, e)
-                mdd = min(mdd, e / peak - 1)
                 ledger.mark(e, before: before)
                 if t.q != 0 || g.q != 0 { ledger.heldBars += 1 }
                 before = e
@@ -211,7 +206,8 @@ public enum RSI2HedgeKernel {
             }
         }}}}}
         let m = KernelMetrics(finalEquity: before, totalReturn: before / initialCash - 1, trades: trades, wins: wins,
-                              sharpe: KernelStatistics.sharpe(sum: sum, sumSquares: sumSquares, count: n), maxDrawdown: mdd,
+                              sharpe: KernelStatistics.sharpe(sum: ledger.sum, sumSquares: ledger.sumSquares, count: n),
+                              maxDrawdown: ledger.minRatio - 1,
                               summary: KernelSummary(ledger, bars: n, periodsPerYear: Annualization.periodsPerYear(for: traded.interval),
                                                      initialCash: initialCash, finalEquity: before, trades: trades))
         return Run(metrics: m, trades: list, tradeSymbols: symbols)
