@@ -35,6 +35,12 @@ public enum TPEStudy {
         public var optimum: (fast: Int, slow: Int, objective: Double)
         /// Per seed, in the order of `Configuration.seeds`: TPE's best objective / the grid optimum.
         public var ratios: [Double]
+        /// Grid points whose objective is at least 95 % of the optimum (the points a search must find), of `gridSize`.
+        public var nearOptimal: Int
+        public var gridSize: Int
+        /// The chance that `trials` distinct uniform draws from the grid include one of the `nearOptimal` points:
+        /// how hard the goal is on this series for a search that learns nothing.
+        public var uniformHitChance: Double
         public var median: Double { quantile(ratios, 0.5) }
     }
 
@@ -53,13 +59,15 @@ public enum TPEStudy {
             var lines = ["TPE study: sma-cross fast, slow 2…100 (4,851 grid points), fee 0.1 %, fills \(fill.rawValue), "
                          + "objective Sharpe; \(trials) TPE trials × \(seeds.count) seeds per series; ratio = TPE's best / grid optimum"]
             lines.append("  " + "series".padding(toLength: 16, withPad: " ", startingAt: 0)
-                         + "  bars   optimum (fast/slow, Sharpe)   per seed" + String(repeating: " ", count: 32) + "median   min")
+                         + "  bars   optimum (fast/slow, Sharpe)   per seed" + String(repeating: " ", count: 32) + "median   min"
+                         + "   grid ≥ 95 %   uniform hit")
             for s in series {
                 let per = s.ratios.map(pct).joined(separator: " ")
                 let optimum = String(format: "%3d/%-3d %7.4f", s.optimum.fast, s.optimum.slow, s.optimum.objective)
                 lines.append("  " + s.name.padding(toLength: 16, withPad: " ", startingAt: 0)
                              + String(format: " %5d   ", s.bars) + optimum + String(repeating: " ", count: 13) + per
                              + "  " + pct(s.median) + " " + pct(s.ratios.min() ?? .nan)
+                             + String(format: "   %5d / %d   %5.1f %%", s.nearOptimal, s.gridSize, s.uniformHitChance * 100)
                              + (s.optimum.objective > 0 ? "" : "  (optimum ≤ 0: not judged)"))
             }
             let all = judged.flatMap(\.ratios)
@@ -71,6 +79,15 @@ public enum TPEStudy {
             lines.append("  goal (median ≥ 95 % of the grid optimum on every series): " + (goalMet ? "MET" : "NOT MET"))
             return lines.joined(separator: "\n")
         }
+    }
+
+    /// 1 − C(n − k, d) / C(n, d): the chance that `draws` distinct uniform draws from `n` points include one of `k`.
+    static func uniformHitChance(hits k: Int, of n: Int, draws d: Int) -> Double {
+        guard n > 0, k > 0 else { return 0 }
+        guard d < n, n - k >= d else { return 1 }
+        var miss = 1.0
+        for j in 0..<d { miss *= Double(n - k - j) / Double(n - j) }
+        return 1 - miss
     }
 
     public static func run(_ c: Configuration = Configuration()) throws -> Report {
@@ -94,9 +111,12 @@ public enum TPEStudy {
             series.splitCoefficient = nil
             series.sourceAdjustedClose = nil
             let search = try OptimizerBenchmark.smaCrossSearch(series, low: 2, high: 100, fee: 0.001, fill: c.fill)
-            let grid = try SearchRunner.run(SearchSettings(method: .grid, topK: 1), evaluator: search.evaluator,
+            let gridSize = try search.space.gridSize() ?? 0
+            let grid = try SearchRunner.run(SearchSettings(method: .grid, topK: max(gridSize, 1)), evaluator: search.evaluator,
                                             constraints: search.constraints)
             guard let best = grid.best else { continue }
+            let feasible = grid.top.filter { $0.objective.isFinite }.count
+            let near = grid.top.filter { $0.objective >= 0.95 * best.objective }.count
             var ratios: [Double] = []
             for seed in c.seeds {
                 let t = try SearchRunner.run(SearchSettings(method: .tpe, trials: c.trials, seed: seed, topK: 1),
@@ -106,7 +126,8 @@ public enum TPEStudy {
             rows.append(SeriesResult(name: name, bars: series.count,
                                      optimum: (Int(search.space.numericValue(of: best.point, at: 0)),
                                                Int(search.space.numericValue(of: best.point, at: 1)), best.objective),
-                                     ratios: ratios))
+                                     ratios: ratios, nearOptimal: near, gridSize: feasible,
+                                     uniformHitChance: uniformHitChance(hits: near, of: feasible, draws: c.trials)))
         }
         return Report(series: rows, trials: c.trials, seeds: c.seeds, fill: c.fill)
     }

@@ -210,6 +210,17 @@ func smaJob(_ grids: [String], settings: SearchSettings, kernel: Bool = true, th
     }
 }
 
+/// The kernel's ranked trials `k` are the engine's `e`: same order, every kernel figure within 1e-9.
+func expectSameTrials(_ k: SearchOutcome, _ e: SearchOutcome, sourceLocation: SourceLocation = #_sourceLocation) {
+    #expect(k.top.map { $0.number } == e.top.map { $0.number }, sourceLocation: sourceLocation)
+    for (a, b) in zip(k.top, e.top) {
+        for m in OptimizationMetric.kernelMetrics {
+            let x = a.metrics[m.index], y = b.metrics[m.index]
+            #expect((x.isNaN && y.isNaN) || close(x, y, rel: 1e-9), "\(m.rawValue) trial \(a.number)", sourceLocation: sourceLocation)
+        }
+    }
+}
+
 @Suite struct RSI2KernelPathTests {
     @Test func rsi2KernelTrialsEqualEngineTrials() throws {
         let series = try spy()
@@ -224,13 +235,30 @@ func smaJob(_ grids: [String], settings: SearchSettings, kernel: Bool = true, th
         let k = try SearchRunner.run(s, evaluator: fast, constraints: constraints)
         let e = try SearchRunner.run(s, evaluator: slow, constraints: constraints)
         #expect(k.evaluations == 27)
-        #expect(k.top.map { $0.number } == e.top.map { $0.number })
-        for (a, b) in zip(k.top, e.top) {
-            for m in OptimizationMetric.kernelMetrics {
-                let x = a.metrics[m.index], y = b.metrics[m.index]
-                #expect((x.isNaN && y.isNaN) || close(x, y, rel: 1e-9), "\(m.rawValue) trial \(a.number)")
-            }
-        }
+        expectSameTrials(k, e)
+    }
+}
+
+/// A hedged `rsi2` run (two symbols together) goes through `RSI2HedgeKernel` and ranks its trials as the engine does.
+@Suite struct RSI2HedgeKernelPathTests {
+    @Test func hedgedRSI2TrialsOnTwoSymbolsGoThroughTheKernelAndEqualEngineTrials() throws {
+        let data = try DataSource(parsing: "sample:eqker-daily").load(symbols: ["QQQ", "TZA"])
+        let d = try StrategyCatalog.builtIn.named("rsi2")
+        let space = try SpaceBuilder.space(strategy: d, grids: ["entry=10:30:10", "hedge_entry=70:90:10", "hedge_size=0.1:0.3:0.1"],
+                                           fixed: ["hedge_symbol=TZA", "position_size=0.7"])
+        let constraints = try SpaceBuilder.constraints(strategy: d, extra: [], space: space)
+        let s = SearchSettings(method: .grid, topK: 27)
+        let fast = TrialEvaluator(strategy: d, space: space, dataset: data, config: feeConfig, objective: s.objective)
+        let slow = TrialEvaluator(strategy: d, space: space, dataset: data, config: feeConfig, objective: s.objective, allowKernel: false)
+        let first = try fast.parameters(space.gridPoint(0))
+        #expect(fast.usesKernel(first) && fast.engineReason(first) == nil)
+        let k = try SearchRunner.run(s, evaluator: fast, constraints: constraints)
+        let e = try SearchRunner.run(s, evaluator: slow, constraints: constraints)
+        #expect(k.evaluations == 27)
+        expectSameTrials(k, e)
+        // Without the hedge, two symbols are not the kernel's: the engine runs them, and says why.
+        let unhedged = try d.parameters([:])
+        #expect(!fast.usesKernel(unhedged) && fast.engineReason(unhedged) != nil)
     }
 }
 

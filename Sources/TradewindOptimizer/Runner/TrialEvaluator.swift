@@ -10,7 +10,8 @@ import TradewindStrategies
 /// fast ≥ slow) is infeasible: all its metrics are NaN.
 ///
 /// Path: when the strategy declares an exact kernel (`StrategyDescriptor.kernel`) that reproduces the engine for these
-/// settings (`ExactKernel.supports`), applies to the series (one symbol without dividends or splits), and reports the
+/// settings (`ExactKernel.supports`), applies to the series (one symbol, or the symbols a kernel takes together, without
+/// dividends or splits), and reports the
 /// objective exactly (`ExactKernel.exactMetrics`), the batch goes through the kernel; otherwise every
 /// point is an event-driven engine run (`StrategyDescriptor.run`, the code `tradewind backtest` runs),
 /// Either path runs in parallel within `threads`; the metrics are the same on any budget.
@@ -72,19 +73,20 @@ public struct TrialEvaluator: Sendable {
         var reason: String?
         if !allowKernel {
             reason = "the kernels are off (--no-kernel)"
-        } else if dataset.count != 1 {
+        } else if dataset.count != 1 && strategy.kernel?.prepareDataset == nil {
             reason = "\(dataset.count) symbols in one run: the kernels take one symbol at a time"
-        } else if ExactKernel.hasCorporateActions(dataset.series[0]) {
-            reason = "\(dataset.series[0].symbol)'s bars carry dividends or splits, which the engine books and the kernels do not "
+        } else if let s = dataset.series.first(where: ExactKernel.hasCorporateActions) {
+            reason = "\(s.symbol)'s bars carry dividends or splits, which the engine books and the kernels do not "
                 + "(load with --adjust split-dividend)"
         } else if let k = strategy.kernel {
             exact = Set(k.exactMetrics.map(OptimizationMetric.init(kernel:)))
             if !exact.contains(objective.metric) {
                 reason = "the kernel does not report \(objective.metric.rawValue) as the engine does"
             } else {
-                prepared = k.prepare(dataset.series[0])
+                prepared = k.prepare(dataset: dataset)
                 if prepared == nil {
-                    reason = "the kernel does not apply to \(dataset.series[0].symbol)'s \(dataset.series[0].interval) bars (\(k.summary))"
+                    let bars = dataset.series.map { "\($0.symbol)'s \($0.interval)" }.joined(separator: " and ")
+                    reason = "the kernel does not apply to \(bars) bars (\(k.summary))"
                 }
             }
         } else {
@@ -143,7 +145,7 @@ public struct TrialEvaluator: Sendable {
     /// in `init`).
     public func usesKernel(_ parameters: StrategyParameters) -> Bool {
         guard allowKernel, let k = strategy.kernel else { return false }
-        return k.supports(parameters, config: config)
+        return k.supports(parameters, config: config) && k.supportsSymbols(parameters, dataset.symbols)
     }
 
     /// Why the engine and not the kernel evaluates `parameters` (nil when the kernel does): the dataset's reason, or
@@ -151,7 +153,9 @@ public struct TrialEvaluator: Sendable {
     public func engineReason(_ parameters: StrategyParameters) -> String? {
         if let datasetReason { return datasetReason }
         guard let k = strategy.kernel else { return "\(strategy.name) has no exact kernel" }
-        return k.unsupportedReason(parameters, config: config)
+        if let why = k.unsupportedReason(parameters, config: config) { return why }
+        return k.supportsSymbols(parameters, dataset.symbols) ? nil
+            : "the parameters do not fit a run of \(dataset.symbols.joined(separator: ", ")) (\(k.summary))"
     }
 
     /// The metrics of every point, in order.

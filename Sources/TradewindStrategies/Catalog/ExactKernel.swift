@@ -18,21 +18,39 @@ public struct ExactKernel: Sendable {
     /// True when the kernel models the engine's whole cost arithmetic (`KernelAccount`): whole shares, every
     /// commission model and spread slippage, beyond the common settings' percent commission and bps slippage.
     public let coversCostModels: Bool
+    /// The kernel on a run of several symbols together (`rsi2`'s traded symbol and its hedge), nil when it takes
+    /// one symbol at a time; `supportsSymbols` says which parameters it takes on which symbols.
+    public let prepareDataset: (@Sendable (MarketDataset) -> PreparedKernel?)?
+    /// True when these parameters on a run of these symbols (the dataset's, in order) are the kernel's: by default
+    /// one symbol.
+    public let supportsSymbols: @Sendable (StrategyParameters, [String]) -> Bool
 
     public init(summary: String, exactMetrics: Set<KernelMetric>, coversCostModels: Bool = false,
                 supports: @escaping @Sendable (StrategyParameters, BacktestConfig) -> Bool,
-                prepare: @escaping @Sendable (BarSeries) -> PreparedKernel?) {
+                prepare: @escaping @Sendable (BarSeries) -> PreparedKernel?,
+                supportsSymbols: @escaping @Sendable (StrategyParameters, [String]) -> Bool = { _, symbols in symbols.count == 1 },
+                prepareDataset: (@Sendable (MarketDataset) -> PreparedKernel?)? = nil) {
         self.summary = summary
         self.exactMetrics = exactMetrics
         self.coversCostModels = coversCostModels
         self.supportsParameters = supports
         self.prepare = prepare
+        self.supportsSymbols = supportsSymbols
+        self.prepareDataset = prepareDataset
     }
 
-    /// True when the kernel reproduces an engine run with these parameters and settings on `data`: one symbol
-    /// without corporate actions, the common settings, and the kernel's own conditions.
+    /// The kernel on `data`: its one symbol's `prepare`, or `prepareDataset` for several; nil when it does not apply.
+    public func prepare(dataset data: MarketDataset) -> PreparedKernel? {
+        if data.count == 1 { return prepare(data.series[0]) }
+        return data.count > 1 ? prepareDataset?(data) : nil
+    }
+
+    /// True when the kernel reproduces an engine run with these parameters and settings on `data`: its symbols
+    /// (one, or the several `supportsSymbols` takes) without corporate actions, the common settings, and the
+    /// kernel's own conditions.
     public func supports(_ parameters: StrategyParameters, config: BacktestConfig, data: MarketDataset) -> Bool {
-        guard data.count == 1, !Self.hasCorporateActions(data.series[0]) else { return false }
+        guard !data.isEmpty, !data.series.contains(where: Self.hasCorporateActions),
+              data.count == 1 || prepareDataset != nil, supportsSymbols(parameters, data.symbols) else { return false }
         return supports(parameters, config: config)
     }
 

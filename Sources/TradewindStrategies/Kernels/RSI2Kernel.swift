@@ -89,34 +89,8 @@ public enum RSI2Kernel {
                                 recordTrades: Bool = false, threads: ThreadBudget = .all) throws(KernelError) -> KernelGridResult {
         try IntradayKernel.validate(initialCash: initialCash, costs: costs)
         try IntradaySessionData.checkPrices(series)
-        for p in parameters {
-            if !(p.rsiPeriod >= 1 && p.rsiPeriod <= 500) {
-                throw .invalidParameter(name: "rsi_period", value: "\(p.rsiPeriod)", expected: "1...500")
-            }
-            if !(p.entry >= 0 && p.exit <= 100 && p.entry < p.exit) {
-                throw .invalidParameter(name: "entry/exit", value: "\(p.entry)/\(p.exit)", expected: "0 ≤ entry < exit ≤ 100")
-            }
-            if !(p.stopLoss >= 0 && p.stopLoss <= 99) { throw .invalidParameter(name: "stop_loss", value: "\(p.stopLoss)", expected: "0...99") }
-            if !(p.positionSize > 0 && p.positionSize <= 1) {
-                throw .invalidParameter(name: "position_size", value: "\(p.positionSize)", expected: "0 < size ≤ 1")
-            }
-        }
-        var rsi: [Int: [Double]] = [:]
-        for period in Set(parameters.map(\.rsiPeriod)) {
-            guard let indicator = try? RSI(timeperiod: period) else {
-                throw .invalidParameter(name: "rsi_period", value: "\(period)", expected: "2...100000")
-            }
-            rsi[period] = indicator.batch(series.close)[0]
-        }
-        let table = rsi
-        var passes: [Filters: [Bool]] = [:]
-        for f in Set(parameters.map(\.filters)) where !f.areOff {
-            guard let column = try? f.passes(series) else {
-                throw .invalidParameter(name: "filters", value: "\(f)", expected: "trend_period, bb_period ≥ 2 and bb_std > 0")
-            }
-            passes[f] = column
-        }
-        let filterTable = passes
+        for p in parameters { try validate(p) }
+        let (table, filterTable) = try columns(series, parameters)
         // The cost arithmetic: `account` when given (any commission model, spread, whole shares), else `costs`.
         let book = account ?? KernelAccount(commission: .percentOfValue(costs.commission),
                                             slippage: costs.slippageBps > 0 ? .basisPoints(costs.slippageBps) : .none)
@@ -132,6 +106,40 @@ public enum RSI2Kernel {
             }
         }
         return out.result(initialCash: initialCash)
+    }
+
+    /// Throws when `p` is outside the strategy's ranges.
+    static func validate(_ p: Parameters) throws(KernelError) {
+        if !(p.rsiPeriod >= 1 && p.rsiPeriod <= 500) {
+            throw .invalidParameter(name: "rsi_period", value: "\(p.rsiPeriod)", expected: "1...500")
+        }
+        if !(p.entry >= 0 && p.exit <= 100 && p.entry < p.exit) {
+            throw .invalidParameter(name: "entry/exit", value: "\(p.entry)/\(p.exit)", expected: "0 ≤ entry < exit ≤ 100")
+        }
+        if !(p.stopLoss >= 0 && p.stopLoss <= 99) { throw .invalidParameter(name: "stop_loss", value: "\(p.stopLoss)", expected: "0...99") }
+        if !(p.positionSize > 0 && p.positionSize <= 1) {
+            throw .invalidParameter(name: "position_size", value: "\(p.positionSize)", expected: "0 < size ≤ 1")
+        }
+    }
+
+    /// The RSI column of each distinct period and the filter column of each distinct filter setting in `parameters`,
+    /// computed once on `series`.
+    static func columns(_ series: BarSeries, _ parameters: [Parameters]) throws(KernelError) -> (rsi: [Int: [Double]], passes: [Filters: [Bool]]) {
+        var rsi: [Int: [Double]] = [:]
+        for period in Set(parameters.map(\.rsiPeriod)) {
+            guard let indicator = try? RSI(timeperiod: period) else {
+                throw .invalidParameter(name: "rsi_period", value: "\(period)", expected: "2...100000")
+            }
+            rsi[period] = indicator.batch(series.close)[0]
+        }
+        var passes: [Filters: [Bool]] = [:]
+        for f in Set(parameters.map(\.filters)) where !f.areOff {
+            guard let column = try? f.passes(series) else {
+                throw .invalidParameter(name: "filters", value: "\(f)", expected: "trend_period, bb_period ≥ 2 and bb_std > 0")
+            }
+            passes[f] = column
+        }
+        return (rsi, passes)
     }
 
     /// One parameter set. With `fillAtClose` the market orders fill at the signal bar's close (slipped) instead of

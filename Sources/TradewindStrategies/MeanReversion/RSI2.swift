@@ -188,34 +188,59 @@ extension RSI2: CatalogStrategy {
                              range: 0...100)]
     }
 
-    /// `RSI2Kernel`: one symbol of daily bars, next-open or close fills, entry filters, no hedge.
+    /// `RSI2Kernel` on one symbol of daily bars without a hedge; `RSI2HedgeKernel` on the traded symbol and its hedge.
     public static var kernel: ExactKernel? {
         ExactKernel(
-            summary: "RSI2Kernel: one symbol of daily bars, next-open or close fills, no session policy, any entry filters, no hedge; the engine's whole cost arithmetic; equal to the engine (property-tested).",
+            summary: "RSI2Kernel: one symbol of daily bars without a hedge, or RSI2HedgeKernel: the traded symbol and its hedge (two daily series with the same bar times); next-open or close fills, no session policy, any entry filters; the engine's whole cost arithmetic; equal to the engine (property-tested).",
             exactMetrics: KernelMetric.all,
             coversCostModels: true,
-            supports: { p, config in
-                config.session.calendar == nil && config.session.hours == nil
-                    && (try? p.string("hedge_symbol"))?.isEmpty == true
-            },
+            supports: { _, config in config.session.calendar == nil && config.session.hours == nil },
             prepare: { series in
                 guard series.interval == .daily else { return nil }
                 return PreparedKernel { batch, config, threads in
-                    guard let ps = try? batch.map({ p throws(ParameterError) in
-                        RSI2Kernel.Parameters(rsiPeriod: try p.int("rsi_period"), entry: try p.real("entry"), exit: try p.real("exit"),
-                                              stopLoss: try p.real("stop_loss"), positionSize: try p.real("position_size"),
-                                              filters: RSI2Kernel.Filters(
-                                                vwap: try p.bool("filter_vwap"), trend: try p.bool("filter_trend"),
-                                                trendPeriod: try p.int("trend_period"), minVolume: try p.real("min_volume"),
-                                                bollinger: try p.bool("filter_bollinger"), bbPeriod: try p.int("bb_period"),
-                                                bbStd: try p.real("bb_std")))
-                    }), let r = try? RSI2Kernel.evaluate(series: series, parameters: ps, initialCash: config.initialCash,
-                                                        costs: ExactKernel.costs(of: config),
-                                                            account: ExactKernel.costSettingsReason(config) == nil ? nil : KernelAccount(config),
-                                                        fillAtClose: config.fillTiming == .signalClose,
-                                                        threads: threads) else { return nil }
+                    guard batch.allSatisfy({ (try? $0.string("hedge_symbol"))?.isEmpty == true }),
+                          let ps = try? batch.map(kernelParameters),
+                          let r = try? RSI2Kernel.evaluate(series: series, parameters: ps, initialCash: config.initialCash,
+                                                          costs: ExactKernel.costs(of: config),
+                                                          account: ExactKernel.costSettingsReason(config) == nil ? nil : KernelAccount(config),
+                                                          fillAtClose: config.fillTiming == .signalClose,
+                                                          threads: threads) else { return nil }
                     return (0..<r.count).map(r.metrics(at:))
                 }
+            },
+            supportsSymbols: { p, symbols in
+                guard let hedge = try? p.string("hedge_symbol") else { return false }
+                return hedge.isEmpty ? symbols.count == 1 : symbols.count == 2 && symbols.contains(hedge)
+            },
+            prepareDataset: { data in
+                guard data.count == 2, RSI2HedgeKernel.unsupportedReason(traded: data.series[0], hedge: data.series[1]) == nil else {
+                    return nil
+                }
+                return PreparedKernel { batch, config, threads in
+                    guard let hedge = try? batch.first?.string("hedge_symbol"), let h = data.symbols.firstIndex(of: hedge),
+                          batch.allSatisfy({ (try? $0.string("hedge_symbol")) == hedge }),
+                          let ps = try? batch.map({ p throws(ParameterError) in
+                              RSI2HedgeKernel.Parameters(rsi2: try kernelParameters(p),
+                                                         hedge: RSI2HedgeKernel.Hedge(size: try p.real("hedge_size"), entry: try p.real("hedge_entry"),
+                                                                                      exit: try p.real("hedge_exit")))
+                          }),
+                          let runs = try? RSI2HedgeKernel.evaluate(traded: data.series[1 - h], hedge: data.series[h], tradedIndex: 1 - h,
+                                                                   parameters: ps, initialCash: config.initialCash, account: KernelAccount(config),
+                                                                   fillAtClose: config.fillTiming == .signalClose, threads: threads)
+                    else { return nil }
+                    return runs.map(\.metrics)
+                }
             })
+    }
+
+    /// The kernels' form of `rsi2`'s parameters (the hedge's aside).
+    static func kernelParameters(_ p: StrategyParameters) throws(ParameterError) -> RSI2Kernel.Parameters {
+        RSI2Kernel.Parameters(rsiPeriod: try p.int("rsi_period"), entry: try p.real("entry"), exit: try p.real("exit"),
+                              stopLoss: try p.real("stop_loss"), positionSize: try p.real("position_size"),
+                              filters: RSI2Kernel.Filters(
+                                vwap: try p.bool("filter_vwap"), trend: try p.bool("filter_trend"),
+                                trendPeriod: try p.int("trend_period"), minVolume: try p.real("min_volume"),
+                                bollinger: try p.bool("filter_bollinger"), bbPeriod: try p.int("bb_period"),
+                                bbStd: try p.real("bb_std")))
     }
 }
