@@ -283,25 +283,16 @@ struct AlpacaBarsPageReader {
             p += 1
             if p < end, u[p] &- 48 <= 9 { i = p; throw fail("a number with a leading zero") }
         } else {
-            while p < end {
-                let d = u[p] &- 48
-                guard d <= 9 else { break }
-                mantissa = mantissa &* 10 &+ UInt64(d)
-                digits += 1
-                p += 1
-            }
+            let first = p
+            p = gather(from: p, into: &mantissa)
+            digits = p - first
         }
         if p < end, u[p] == UInt8(ascii: ".") {
             p += 1
             let first = p
-            while p < end {
-                let d = u[p] &- 48
-                guard d <= 9 else { break }
-                mantissa = mantissa &* 10 &+ UInt64(d)
-                digits += 1
-                p += 1
-            }
+            p = gather(from: p, into: &mantissa)
             guard p > first else { i = p; throw fail("a number with no digits after '.'") }
+            digits += p - first
             scale = first - p
         }
         if p < end, u[p] | 0x20 == UInt8(ascii: "e") {
@@ -330,6 +321,19 @@ struct AlpacaBarsPageReader {
             throw fail("a number out of range")
         }
         return parsed
+    }
+
+    /// The decimal digits from `p` on appended to `mantissa` (which wraps past 19 digits: the caller counts them);
+    /// returns where they stop.
+    @inline(__always) private func gather(from p: Int, into mantissa: inout UInt64) -> Int {
+        var p = p
+        while p < u.count {
+            let d = u[p] &- 48
+            guard d <= 9 else { break }
+            mantissa = mantissa &* 10 &+ UInt64(d)
+            p += 1
+        }
+        return p
     }
 
     /// True (and past it) when the next value is `null`.
