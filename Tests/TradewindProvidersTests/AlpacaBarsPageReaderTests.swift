@@ -121,6 +121,69 @@ import TradewindCore
         }
     }
 
+    /// Number texts for the exactness check: short decimals as Alpaca writes prices and volumes, and the edges of
+    /// the fast path (2^53, 10^±22, 19 and 20 digits, leading fraction zeros, exponents, subnormals, the largest
+    /// finite values).
+    static func numberText(_ g: inout Xoshiro256StarStar) -> String {
+        let sign = g.next() % 5 == 0 ? "-" : ""
+        func digits(_ n: Int) -> String { String((0..<n).map { _ in Character(String(g.next() % 10)) }) }
+        func integer(_ n: Int) -> String { n == 0 ? "0" : String(1 + g.next() % 9) + digits(n - 1) }
+        switch g.next() % 9 {
+        case 0, 1: return sign + integer(Int(g.next() % 6)) + "." + digits(1 + Int(g.next() % 4))
+        case 2: return sign + integer(Int(g.next() % 21))
+        case 3: return sign + integer(Int(g.next() % 12)) + "." + digits(1 + Int(g.next() % 14))
+        case 4: return sign + integer(1 + Int(g.next() % 17)) + "e" + ["", "+", "-"][Int(g.next() % 3)] + String(g.next() % 30)
+        case 5: return sign + "0." + String(repeating: "0", count: Int(g.next() % 24)) + integer(1 + Int(g.next() % 18))
+        case 6: return sign + String(9_007_199_254_740_990 + g.next() % 8) + ["", ".0", "e0", "e1", "e-1", "e22", "e-22", "e23", "e-23"][Int(g.next() % 9)]
+        case 7: return "\(Double(bitPattern: g.next() & 0x7FEF_FFFF_FFFF_FFFF))"
+        default:
+            return ["0", "-0", "0.0", "-0.0", "1e22", "1e23", "1e-22", "1e-23", "4.9e-324", "2.2250738585072014e-308",
+                    "1.7976931348623157e308", "9007199254740993", "18446744073709551615", "18446744073709551616",
+                    "9999999999999999999", "10000000000000000000", "0.1", "0.3", "123456789012345678901234567890",
+                    "1E5", "1e+5", "2.5E-3", "0e0", "0.000000000000000000001"][Int(g.next() % 24)]
+        }
+    }
+
+    @Test func numbersReadAsDoubleOfStringReadsThemBitForBit() throws {
+        var g = Xoshiro256StarStar(seed: 29)
+        for _ in 0..<40 {
+            let texts = (0..<500).map { _ in Self.numberText(&g) }
+            let bars = texts.map { #"{"t":"2024-01-02T14:30:00Z","o":\#($0),"h":1,"l":1,"c":1,"v":\#($0),"vw":\#($0)}"# }
+            let body = Data((#"{"bars":["# + bars.joined(separator: ",") + #"],"next_page_token":null}"#).utf8)
+            let got = try Self.read(body, single: "AAPL").columns["AAPL"]!
+            for (k, text) in texts.enumerated() {
+                let expected = try #require(Double(text), "\(text)")
+                #expect(got.open[k].bitPattern == expected.bitPattern, "\(text): \(got.open[k]) vs \(expected)")
+                #expect(got.volume[k].bitPattern == expected.bitPattern && got.vwap?[k].bitPattern == expected.bitPattern, "\(text)")
+            }
+        }
+    }
+
+    @Test func barTimesReadAsRFC3339ParseReadsThemAcrossDatesAndShapes() throws {
+        var g = Xoshiro256StarStar(seed: 31)
+        var texts: [String] = []
+        func two(_ v: UInt64) -> String { v < 10 ? "0\(v)" : "\(v)" }
+        for _ in 0..<3_000 {
+            // Runs of bars on a few dates, as pages hold them, with other shapes and out-of-range times between.
+            let date = "202\(g.next() % 5)-\(two(1 + g.next() % 12))-\(two(1 + g.next() % 28))"
+            let time = "\(two(g.next() % 26)):\(two(g.next() % 62)):\(two(g.next() % 62))"
+            let separator = ["T", "T", "T", "t", " "][Int(g.next() % 5)]
+            let zone = ["Z", "Z", "Z", "z", "+00:00", "-05:00", ".5Z", ".123456789Z"][Int(g.next() % 8)]
+            texts.append(date + separator + time + zone)
+        }
+        var parsed: [(text: String, t: UnixNanos)] = []
+        for text in texts { if let t = RFC3339.parse(text) { parsed.append((text, t)) } }
+        let bars = parsed.map { #"{"t":"\#($0.text)","o":1,"h":1,"l":1,"c":1,"v":1}"# }
+        let body = Data((#"{"bars":["# + bars.joined(separator: ",") + #"],"next_page_token":null}"#).utf8)
+        let got = try Self.read(body, single: "AAPL").columns["AAPL"]!
+        #expect(got.time == parsed.map(\.t))
+        // A time RFC 3339 refuses is refused on a date seen just before too.
+        for bad in ["2024-01-02T24:00:00Z", "2024-01-02T14:60:00Z", "2024-01-02T14:30:61Z", "2024-01-02T14:3a:00Z", "2024-01-02X14:30:00Z"] {
+            let page = #"{"bars":[{"t":"2024-01-02T14:30:00Z","o":1,"h":1,"l":1,"c":1,"v":1},{"t":"\#(bad)","o":1,"h":1,"l":1,"c":1,"v":1}]}"#
+            #expect(throws: ProviderError.self, "\(bad)") { try Self.read(Data(page.utf8), single: "AAPL") }
+        }
+    }
+
     @Test func brokenPagesAreMalformedErrorsThatSayWhere() {
         let good = #"{"bars":{"AAPL":[{"t":"2024-01-02T14:30:00Z","o":1.5,"h":2,"l":1,"c":1.75,"v":100,"n":3,"vw":1.6}]},"next_page_token":null}"#
         var broken: [String] = []

@@ -27,6 +27,10 @@ public enum FetchBenchmark {
         public var seconds: Double
         /// Peak resident memory of the process that ran it, when known.
         public var peakBytes: Int?
+        /// CPU time (user + system) the download cost, the loopback server's share included: for Tradewind this
+        /// process's, for a peer its process's plus this process's (the server) while it ran. Less sensitive to a
+        /// loaded machine than wall time.
+        public var cpuSeconds: Double?
         public var note: String?
         public var barsPerSecond: Double { Double(bars) / max(seconds, 1e-9) }
     }
@@ -63,6 +67,7 @@ public enum FetchBenchmark {
         for label in ["Tradewind data fetch, cold cache", "Tradewind data fetch, warm cache"] {
             progress(label + " …")
             let clock = ContinuousClock()
+            let cpu0 = cpuSeconds(RUSAGE_SELF)
             let t0 = clock.now
             let reports = await fetcher.fetch(symbols: symbols, interval: .minute, from: range.from, to: range.to)
             let seconds = Double((clock.now - t0) / .microseconds(1)) / 1e6
@@ -70,7 +75,7 @@ public enum FetchBenchmark {
                 throw PeerUnavailable.failed("Tradewind's fetch failed for \(failed.symbol): \(failed.error!)")
             }
             report.runs.append(Run(client: label, bars: reports.reduce(0) { $0 + $1.bars }, seconds: seconds,
-                                   peakBytes: peakResidentBytes(),
+                                   peakBytes: peakResidentBytes(), cpuSeconds: cpuSeconds(RUSAGE_SELF) - cpu0,
                                    note: "\(reports.reduce(0) { $0 + $1.fetchedBars }) bars requested from the server"))
         }
         for peer in c.peers {
@@ -78,13 +83,15 @@ public enum FetchBenchmark {
             let list = directory + "-symbols.txt"
             defer { try? FileManager.default.removeItem(atPath: list) }
             try symbols.joined(separator: "\n").write(toFile: list, atomically: true, encoding: .utf8)
+            let cpu0 = cpuSeconds(RUSAGE_SELF) + cpuSeconds(RUSAGE_CHILDREN)
             switch runPython(script: "Scripts/bench/fetch_peers.py",
                              arguments: [peer, base, keyID, secret, RFC3339.format(range.from), RFC3339.format(range.to - 1),
                                          String(c.concurrency), list]) {
             case .success(let lines):
                 let parts = (lines.last ?? "").split(separator: " ")
                 if parts.count == 3, let n = Int(parts[0]), let s = Double(parts[1]), let rss = Int(parts[2]) {
-                    report.runs.append(Run(client: peer, bars: n, seconds: s, peakBytes: rss))
+                    let cpu = cpuSeconds(RUSAGE_SELF) + cpuSeconds(RUSAGE_CHILDREN) - cpu0
+                    report.runs.append(Run(client: peer, bars: n, seconds: s, peakBytes: rss, cpuSeconds: cpu))
                 } else {
                     report.runs.append(Run(client: peer, bars: 0, seconds: 0, note: "printed \(lines.last ?? "nothing")"))
                 }
@@ -102,6 +109,14 @@ public enum FetchBenchmark {
         return Int(usage.ru_maxrss) * 1024
     }
 
+    /// User + system CPU seconds of this process (`RUSAGE_SELF`) or of its finished children (`RUSAGE_CHILDREN`).
+    static func cpuSeconds(_ who: __rusage_who) -> Double {
+        var usage = rusage()
+        getrusage(who.rawValue, &usage)
+        func seconds(_ t: timeval) -> Double { Double(t.tv_sec) + Double(t.tv_usec) / 1e6 }
+        return seconds(usage.ru_utime) + seconds(usage.ru_stime)
+    }
+
     /// The report as text: each client's bars, seconds, bars/s, peak memory and its ratio to the fastest peer.
     public static func text(_ r: Report, _ c: Configuration) -> String {
         var lines = ["tradewind bench fetch: \(c.symbols) symbols × 1-minute bars \(c.from) … \(c.to) (\(r.barsPerSymbol) bars a symbol, "
@@ -109,6 +124,8 @@ public enum FetchBenchmark {
                      + "\(c.concurrency) at a time"]
         let peers = r.runs.filter { !$0.client.hasPrefix("Tradewind") && $0.bars > 0 }
         let fastest = peers.map(\.barsPerSecond).max()
+        // The CPU time of the peer with the most bars a second, against which Tradewind's CPU time is set.
+        let fastestCPU = peers.max { $0.barsPerSecond < $1.barsPerSecond }?.cpuSeconds
         for run in r.runs {
             guard run.bars > 0 else {
                 lines.append("\(run.client): \(run.note ?? "no result")")
@@ -116,7 +133,11 @@ public enum FetchBenchmark {
             }
             var line = String(format: "%@: %d bars in %.2f s = %.0f bars/s", run.client, run.bars, run.seconds, run.barsPerSecond)
             if let p = run.peakBytes { line += String(format: ", peak RSS %.0f MiB", Double(p) / 1_048_576) }
+            if let cpu = run.cpuSeconds { line += String(format: ", CPU %.2f s user+sys (server included)", cpu) }
             if let fastest, run.client.hasPrefix("Tradewind") { line += String(format: "; %.1f× the fastest Python client", run.barsPerSecond / fastest) }
+            if let fastestCPU, let cpu = run.cpuSeconds, cpu > 0, run.client.hasPrefix("Tradewind") {
+                line += String(format: ", %.1f× its CPU time", fastestCPU / cpu)
+            }
             if let note = run.note { line += " (\(note))" }
             lines.append(line)
         }

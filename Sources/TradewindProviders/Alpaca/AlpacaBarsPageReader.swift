@@ -57,6 +57,8 @@ struct AlpacaBarsPageReader {
     private var i = 0
     /// The last key of the multi-symbol `bars` object read so far.
     private var lastSymbol: String?
+    /// The date bytes (`YYYY-MM-DD`) of the last bar time fully parsed, and that date's first second (UTC).
+    private var dayStart: (bytes: (UInt64, UInt16), second: Int64)?
 
     private init(bytes: UnsafeBufferPointer<UInt8>) {
         u = bytes
@@ -199,77 +201,139 @@ struct AlpacaBarsPageReader {
         }
     }
 
-    /// A bar's `t`: an RFC 3339 instant.
+    /// A bar's `t`: an RFC 3339 instant. A page's bars share a few dates, so for the common shape
+    /// (`YYYY-MM-DDTHH:MM:SSZ`) the date's first second is kept from the last full parse, and a bar on the same date
+    /// reads only its time of day (with the same checks `RFC3339.parse` makes).
     private mutating func time() throws(Failure) -> UnixNanos {
         let start = i
         let r = try string()
         let bytes = UnsafeBufferPointer(rebasing: u[r])
+        if bytes.count == 20, let base = UnsafeRawPointer(bytes.baseAddress) {
+            let date = (base.loadUnaligned(as: UInt64.self), base.loadUnaligned(fromByteOffset: 8, as: UInt16.self))
+            if let day = dayStart, date == day.bytes, let second = Self.secondOfDay(bytes) {
+                return (day.second + second) * UnixTime.nanosPerSecond
+            }
+            if let t = RFC3339.parse(utf8: bytes) {
+                if let second = Self.secondOfDay(bytes) { dayStart = (date, t / UnixTime.nanosPerSecond - second) }
+                return t
+            }
+        }
         if let t = RFC3339.parse(utf8: bytes) { return t }
         if bytes.contains(UInt8(ascii: "\\")), let t = RFC3339.parse(try text(r)) { return t }
         throw Failure(offset: start, reason: "bar time '\(String(decoding: bytes, as: UTF8.self))' is not an RFC 3339 instant")
     }
 
-    /// 10^0 … 10^22, each exact in a Double.
-    private static let powersOfTen: [Double] = {
-        var p = [1.0]
-        for _ in 1...22 { p.append(p[p.count - 1] * 10) }
-        return p
-    }()
+    /// The second of the day of a 20-byte `YYYY-MM-DDTHH:MM:SSZ` instant (the date's bytes not read), or nil when
+    /// its time of day is not that shape or out of range (`RFC3339.parse`'s checks).
+    @inline(__always) private static func secondOfDay(_ b: UnsafeBufferPointer<UInt8>) -> Int64? {
+        guard b[10] == UInt8(ascii: "T") || b[10] == UInt8(ascii: "t") || b[10] == UInt8(ascii: " "),
+              b[13] == UInt8(ascii: ":"), b[16] == UInt8(ascii: ":"), b[19] | 0x20 == UInt8(ascii: "z") else { return nil }
+        let h1 = b[11] &- 48, h2 = b[12] &- 48, m1 = b[14] &- 48, m2 = b[15] &- 48, s1 = b[17] &- 48, s2 = b[18] &- 48
+        guard h1 <= 9, h2 <= 9, m1 <= 9, m2 <= 9, s1 <= 9, s2 <= 9 else { return nil }
+        let h = Int64(h1) * 10 + Int64(h2), m = Int64(m1) * 10 + Int64(m2), s = Int64(s1) * 10 + Int64(s2)
+        guard h < 24, m < 60, s < 61 else { return nil }
+        return h * 3600 + m * 60 + s
+    }
 
-    /// A JSON number. Up to 2^53 significant and a decimal exponent within ±22, the value is one exact division or
-    /// multiplication (correctly rounded); longer numbers go through the standard library's parser.
+    /// 10^k for 0 ≤ k ≤ 22, each exact in a Double (a constant table, no lazily initialised global).
+    @inline(__always) private static func powerOfTen(_ k: Int) -> Double {
+        switch k {
+        case 0: 1e0
+        case 1: 1e1
+        case 2: 1e2
+        case 3: 1e3
+        case 4: 1e4
+        case 5: 1e5
+        case 6: 1e6
+        case 7: 1e7
+        case 8: 1e8
+        case 9: 1e9
+        case 10: 1e10
+        case 11: 1e11
+        case 12: 1e12
+        case 13: 1e13
+        case 14: 1e14
+        case 15: 1e15
+        case 16: 1e16
+        case 17: 1e17
+        case 18: 1e18
+        case 19: 1e19
+        case 20: 1e20
+        case 21: 1e21
+        default: 1e22
+        }
+    }
+
+    /// A JSON number, exactly as `Double(String)` reads it. The digits are gathered into an integer mantissa and a
+    /// decimal exponent in one pass; when the mantissa is at most 2^53 and the exponent within ±22 (every price,
+    /// volume and count Alpaca writes), both are exact Doubles and the value is one correctly rounded division or
+    /// multiplication (Clinger's fast path). Anything longer goes through the standard library's parser.
     private mutating func number() throws(Failure) -> Double {
         let start = i
-        var negative = false
-        if peek() == UInt8(ascii: "-") { negative = true; i += 1 }
+        let end = u.count
+        var p = i
+        let negative = p < end && u[p] == UInt8(ascii: "-")
+        if negative { p += 1 }
+        guard p < end, u[p] &- 48 <= 9 else { i = p; throw fail("expected a number") }
         var mantissa: UInt64 = 0
-        var exact = true
+        // Digits gathered into `mantissa`; past 19 it could overflow, and the standard parser takes over.
+        var digits = 0
         var scale = 0
-        guard let first = peek(), first >= 48, first <= 57 else { throw fail("expected a number") }
-        if first == 48 {
-            i += 1
-            if let b = peek(), b >= 48, b <= 57 { throw fail("a number with a leading zero") }
+        if u[p] == 48 {
+            p += 1
+            if p < end, u[p] &- 48 <= 9 { i = p; throw fail("a number with a leading zero") }
         } else {
-            while let b = peek(), b >= 48, b <= 57 {
-                if mantissa < 100_000_000_000_000_000 { mantissa = mantissa * 10 + UInt64(b - 48) } else { exact = false }
-                i += 1
-            }
+            let first = p
+            p = gather(from: p, into: &mantissa)
+            digits = p - first
         }
-        if peek() == UInt8(ascii: ".") {
-            i += 1
-            var fraction = 0
-            while let b = peek(), b >= 48, b <= 57 {
-                if mantissa < 100_000_000_000_000_000 { mantissa = mantissa * 10 + UInt64(b - 48); scale -= 1 } else { exact = false }
-                fraction += 1
-                i += 1
-            }
-            guard fraction > 0 else { throw fail("a number with no digits after '.'") }
+        if p < end, u[p] == UInt8(ascii: ".") {
+            p += 1
+            let first = p
+            p = gather(from: p, into: &mantissa)
+            guard p > first else { i = p; throw fail("a number with no digits after '.'") }
+            digits += p - first
+            scale = first - p
         }
-        if let e = peek(), e == UInt8(ascii: "e") || e == UInt8(ascii: "E") {
-            i += 1
+        if p < end, u[p] | 0x20 == UInt8(ascii: "e") {
+            p += 1
             var negativeExponent = false
-            if let s = peek(), s == UInt8(ascii: "+") || s == UInt8(ascii: "-") { negativeExponent = s == UInt8(ascii: "-"); i += 1 }
+            if p < end, u[p] == UInt8(ascii: "+") || u[p] == UInt8(ascii: "-") { negativeExponent = u[p] == UInt8(ascii: "-"); p += 1 }
             var exponent = 0
-            var expDigits = 0
-            while let b = peek(), b >= 48, b <= 57 {
-                if exponent < 100_000 { exponent = exponent * 10 + Int(b - 48) }
-                expDigits += 1
-                i += 1
+            let first = p
+            while p < end {
+                let d = u[p] &- 48
+                guard d <= 9 else { break }
+                if exponent < 100_000 { exponent = exponent * 10 + Int(d) }
+                p += 1
             }
-            guard expDigits > 0 else { throw fail("a number with no digits in its exponent") }
+            guard p > first else { i = p; throw fail("a number with no digits in its exponent") }
             scale += negativeExponent ? -exponent : exponent
         }
-        let value: Double
-        if exact, mantissa <= 1 << 53, scale >= -22, scale <= 22 {
+        i = p
+        if digits <= 19, mantissa <= 1 << 53, scale >= -22, scale <= 22 {
             let m = Double(mantissa)
-            value = scale < 0 ? m / Self.powersOfTen[-scale] : m * Self.powersOfTen[scale]
+            let value = scale < 0 ? m / Self.powerOfTen(-scale) : m * Self.powerOfTen(scale)
             return negative ? -value : value
         }
-        guard let parsed = Double(String(decoding: UnsafeBufferPointer(rebasing: u[start..<i]), as: UTF8.self)), parsed.isFinite else {
+        guard let parsed = Double(String(decoding: UnsafeBufferPointer(rebasing: u[start..<p]), as: UTF8.self)), parsed.isFinite else {
             i = start
             throw fail("a number out of range")
         }
         return parsed
+    }
+
+    /// The decimal digits from `p` on appended to `mantissa` (which wraps past 19 digits: the caller counts them);
+    /// returns where they stop.
+    @inline(__always) private func gather(from p: Int, into mantissa: inout UInt64) -> Int {
+        var p = p
+        while p < u.count {
+            let d = u[p] &- 48
+            guard d <= 9 else { break }
+            mantissa = mantissa &* 10 &+ UInt64(d)
+            p += 1
+        }
+        return p
     }
 
     /// True (and past it) when the next value is `null`.

@@ -51,8 +51,16 @@ struct BarColumns {
                 t[i] = ny.instant(date, hour: 9, minute: 30)
             }
         }
+        let ascending = !zip(t, t.dropFirst()).contains(where: { $0 >= $1 })
+        if ascending, dividend == nil, split == nil, t.first.map({ $0 >= request.from }) ?? true,
+           t.last.map({ $0 < request.to }) ?? true {
+            // The usual page: ascending, inside the range, nothing to drop: the columns as they are, uncopied.
+            return try validated(BarSeries(symbol: request.symbol, interval: request.interval, time: t, open: open, high: high,
+                                           low: low, close: close, volume: volume, vwap: vwap, tradeCount: tradeCount),
+                                 request: request, provider: provider)
+        }
         var order = Array(t.indices)
-        if zip(t, t.dropFirst()).contains(where: { $0 >= $1 }) {
+        if !ascending {
             order.sort { t[$0] != t[$1] ? t[$0] < t[$1] : $0 < $1 }
             var kept: [Int] = []
             kept.reserveCapacity(order.count)
@@ -69,6 +77,10 @@ struct BarColumns {
             open: pick(open), high: pick(high), low: pick(low), close: pick(close), volume: pick(volume),
             vwap: vwap.map(pick), tradeCount: tradeCount.map(pick),
             dividend: dividend.map(pick), splitCoefficient: split.map(pick))
+        return try validated(series, request: request, provider: provider)
+    }
+
+    private func validated(_ series: BarSeries, request: BarRequest, provider: ProviderID) throws(ProviderError) -> BarSeries {
         do {
             try BarValidation.validate(series, source: "\(provider) \(request.symbol) \(request.interval)")
         } catch {

@@ -19,16 +19,9 @@ enum SeriesMerge {
             if r.time == lastTime { kept[kept.count - 1] = (r.piece, r.index) } else { kept.append((r.piece, r.index)) }
             lastTime = r.time
         }
-        func column(_ get: (BarSeries) -> [Double]) -> [Double] { kept.map { get(parts[$0.piece])[$0.index] } }
-        func optional(_ get: (BarSeries) -> [Double]?, fill: Double) -> [Double]? {
-            guard parts.contains(where: { get($0) != nil }) else { return nil }
-            return kept.map { get(parts[$0.piece])?[$0.index] ?? fill }
+        return build(parts, symbol: symbol, interval: interval, time: kept.map { parts[$0.piece].time[$0.index] }) { get, fill in
+            kept.map { get(parts[$0.piece])?[$0.index] ?? fill }
         }
-        return BarSeries(
-            symbol: symbol, interval: interval, time: kept.map { parts[$0.piece].time[$0.index] },
-            open: column(\.open), high: column(\.high), low: column(\.low), close: column(\.close), volume: column(\.volume),
-            vwap: optional(\.vwap, fill: .nan), tradeCount: optional(\.tradeCount, fill: .nan),
-            dividend: optional(\.dividend, fill: 0), splitCoefficient: optional(\.splitCoefficient, fill: 1))
     }
 
     /// The pieces joined end to end when each begins after the previous one ends (a fetch extending the cache: the
@@ -36,15 +29,24 @@ enum SeriesMerge {
     static func concatenated(_ parts: [BarSeries], symbol: String, interval: BarInterval) -> BarSeries? {
         guard parts.count > 1 else { return nil }
         for k in 1..<parts.count where parts[k].time[0] <= parts[k - 1].time[parts[k - 1].count - 1] { return nil }
-        func column(_ get: (BarSeries) -> [Double]) -> [Double] { parts.flatMap(get) }
-        func optional(_ get: (BarSeries) -> [Double]?, fill: Double) -> [Double]? {
-            guard parts.contains(where: { get($0) != nil }) else { return nil }
-            return parts.flatMap { get($0) ?? [Double](repeating: fill, count: $0.count) }
+        return build(parts, symbol: symbol, interval: interval, time: parts.flatMap(\.time)) { get, fill in
+            parts.flatMap { get($0) ?? [Double](repeating: fill, count: $0.count) }
+        }
+    }
+
+    /// The merged series: its `time`, and each column as `gather` collects it from the pieces (given how to read a
+    /// piece's column, nil where the piece lacks it, and the value that stands for a missing one). An optional
+    /// column is kept when any piece has it.
+    private static func build(_ parts: [BarSeries], symbol: String, interval: BarInterval, time: [UnixNanos],
+                              gather: (_ column: @escaping (BarSeries) -> [Double]?, _ fill: Double) -> [Double]) -> BarSeries {
+        func optional(_ get: @escaping (BarSeries) -> [Double]?, fill: Double) -> [Double]? {
+            parts.contains { get($0) != nil } ? gather(get, fill) : nil
         }
         return BarSeries(
-            symbol: symbol, interval: interval, time: parts.flatMap(\.time),
-            open: column(\.open), high: column(\.high), low: column(\.low), close: column(\.close), volume: column(\.volume),
-            vwap: optional(\.vwap, fill: .nan), tradeCount: optional(\.tradeCount, fill: .nan),
-            dividend: optional(\.dividend, fill: 0), splitCoefficient: optional(\.splitCoefficient, fill: 1))
+            symbol: symbol, interval: interval, time: time,
+            open: gather({ $0.open }, .nan), high: gather({ $0.high }, .nan), low: gather({ $0.low }, .nan),
+            close: gather({ $0.close }, .nan), volume: gather({ $0.volume }, .nan),
+            vwap: optional({ $0.vwap }, fill: .nan), tradeCount: optional({ $0.tradeCount }, fill: .nan),
+            dividend: optional({ $0.dividend }, fill: 0), splitCoefficient: optional({ $0.splitCoefficient }, fill: 1))
     }
 }
