@@ -31,12 +31,7 @@ struct MLWalkForward: ParsableCommand {
     var report: String?
 
     func run() throws {
-        var parameters: [String: String] = [:]
-        for p in params {
-            let kv = p.split(separator: "=", maxSplits: 1).map(String.init)
-            guard kv.count == 2 else { throw ValidationError("--param \(p): expected name=value") }
-            parameters[kv[0]] = kv[1]
-        }
+        let parameters = try ParameterOptions.overrides(params)
         let spec: WalkForwardSpec
         do { spec = try WalkForwardSpec.parse(walkForward) } catch { throw ValidationError(error.description) }
         let settings = UniversalTrainingSettings(
