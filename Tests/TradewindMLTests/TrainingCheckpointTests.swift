@@ -6,12 +6,8 @@ import TradewindCore
 /// Per-epoch checkpoints: a run stopped after any epoch and resumed ends with the uninterrupted run's weights,
 /// bit for bit; a checkpoint of another run or a damaged one is refused with the reason.
 @Suite struct TrainingCheckpointTests {
-    func samples(_ n: Int, seed: UInt64) -> SequenceSamples {
-        var g = Xoshiro256StarStar(seed: seed)
-        let x = (0..<(n * 15)).map { _ in Float(g.uniform(-1, 1)) }
-        let labels = (0..<n).map { i in x[i * 15] > 0 ? 1 : 0 }
-        return SequenceSamples(x: try! Tensor(shape: [n, 5, 3], scalars: x), labels: labels, targets: (0..<n).map { x[$0 * 15 + 1] })
-    }
+    /// The trainer tests' random sequences.
+    func samples(_ n: Int, seed: UInt64) -> SequenceSamples { TrainerTests().samples(n, seed: seed) }
 
     static func directory() throws -> String {
         let d = FileManager.default.temporaryDirectory.appendingPathComponent("tw-checkpoint-\(UUID().uuidString)").path

@@ -59,11 +59,11 @@ public struct TrainingCheckpoint<Scalar: TensorScalar>: Sendable {
         }
         return TrainingCheckpoint(
             epochsDone: header.epochsDone, stopped: header.stopped, steps: header.steps, weights: group("weights"),
-            optimizer: OptimizerState(kind: header.optimizerKind, learningRate: header.learningRate.value,
+            optimizer: OptimizerState(kind: header.optimizerKind, learningRate: header.learningRate.double,
                                       steps: header.optimizerSteps, buffers: group("optimizer")),
             history: header.history, identity: header.identity,
-            plateau: header.plateau.map { PlateauCounters(best: $0.best.value, badEpochs: $0.badEpochs, cooldownLeft: $0.cooldownLeft) },
-            earlyStopping: header.earlyStopping.map { EarlyStoppingCounters(best: $0.best.value, bestEpoch: $0.bestEpoch, wait: $0.wait) },
+            plateau: header.plateau.map { PlateauCounters(best: $0.best.double, badEpochs: $0.badEpochs, cooldownLeft: $0.cooldownLeft) },
+            earlyStopping: header.earlyStopping.map { EarlyStoppingCounters(best: $0.best.double, bestEpoch: $0.bestEpoch, wait: $0.wait) },
             bestWeights: header.hasBestWeights ? group("best") : nil, generator: (g[0], g[1], g[2], g[3]), order: header.order)
     }
 
@@ -75,9 +75,9 @@ public struct TrainingCheckpoint<Scalar: TensorScalar>: Sendable {
         if let bestWeights { for n in bestWeights.names { tensors["best/" + n] = bestWeights[n] } }
         let header = Header(
             epochsDone: epochsDone, stopped: stopped, steps: steps, optimizerKind: optimizer.kind,
-            learningRate: ExactDouble(optimizer.learningRate), optimizerSteps: optimizer.steps,
-            plateau: plateau.map { .init(best: ExactDouble($0.best), badEpochs: $0.badEpochs, cooldownLeft: $0.cooldownLeft) },
-            earlyStopping: earlyStopping.map { .init(best: ExactDouble($0.best), bestEpoch: $0.bestEpoch, wait: $0.wait) },
+            learningRate: Word(optimizer.learningRate), optimizerSteps: optimizer.steps,
+            plateau: plateau.map { .init(best: Word($0.best), badEpochs: $0.badEpochs, cooldownLeft: $0.cooldownLeft) },
+            earlyStopping: earlyStopping.map { .init(best: Word($0.best), bestEpoch: $0.bestEpoch, wait: $0.wait) },
             hasBestWeights: bestWeights != nil, generator: [generator.0, generator.1, generator.2, generator.3],
             order: order, history: history, identity: identity)
         let encoder = JSONEncoder()
@@ -100,27 +100,13 @@ public struct TrainingCheckpoint<Scalar: TensorScalar>: Sendable {
 
     static var metadataKey: String { "tradewind.training_checkpoint" }
 
-    /// A double stored by its bit pattern (infinity included), so a restored rate or loss is the same number.
-    struct ExactDouble: Codable {
-        var value: Double
-        init(_ value: Double) { self.value = value }
-        init(from decoder: any Decoder) throws {
-            let text = try decoder.singleValueContainer().decode(String.self)
-            guard let bits = UInt64(text, radix: 16) else {
-                throw DecodingError.dataCorrupted(.init(codingPath: decoder.codingPath, debugDescription: "\(text) is not a hex bit pattern"))
-            }
-            value = Double(bitPattern: bits)
-        }
-        func encode(to encoder: any Encoder) throws {
-            var c = encoder.singleValueContainer()
-            try c.encode(String(value.bitPattern, radix: 16))
-        }
-    }
-
-    /// A 64-bit word stored as hex text (JSON numbers lose precision above 2^53 in many readers).
+    /// A 64-bit word stored as hex text (JSON numbers lose precision above 2^53 in many readers); a double is stored
+    /// as its bit pattern (infinity included), so a restored rate or loss is the same number.
     struct Word: Codable {
         var value: UInt64
         init(_ value: UInt64) { self.value = value }
+        init(_ value: Double) { self.value = value.bitPattern }
+        var double: Double { Double(bitPattern: value) }
         init(from decoder: any Decoder) throws {
             let text = try decoder.singleValueContainer().decode(String.self)
             guard let v = UInt64(text, radix: 16) else {
@@ -138,7 +124,7 @@ public struct TrainingCheckpoint<Scalar: TensorScalar>: Sendable {
         static var currentFormat: Int { 1 }
         var format = Header.currentFormat
         var epochsDone: Int, stopped: Bool, steps: Int
-        var optimizerKind: String, learningRate: ExactDouble, optimizerSteps: Int
+        var optimizerKind: String, learningRate: Word, optimizerSteps: Int
         var plateau: Plateau?
         var earlyStopping: Stopping?
         var hasBestWeights: Bool
@@ -147,10 +133,10 @@ public struct TrainingCheckpoint<Scalar: TensorScalar>: Sendable {
         var history: [EpochRecord]
         var identity: [String: String]
 
-        struct Plateau: Codable { var best: ExactDouble, badEpochs: Int, cooldownLeft: Int }
-        struct Stopping: Codable { var best: ExactDouble, bestEpoch: Int, wait: Int }
+        struct Plateau: Codable { var best: Word, badEpochs: Int, cooldownLeft: Int }
+        struct Stopping: Codable { var best: Word, bestEpoch: Int, wait: Int }
 
-        init(epochsDone: Int, stopped: Bool, steps: Int, optimizerKind: String, learningRate: ExactDouble, optimizerSteps: Int,
+        init(epochsDone: Int, stopped: Bool, steps: Int, optimizerKind: String, learningRate: Word, optimizerSteps: Int,
              plateau: Plateau?, earlyStopping: Stopping?, hasBestWeights: Bool, generator: [UInt64], order: [Int],
              history: [EpochRecord], identity: [String: String]) {
             (self.epochsDone, self.stopped, self.steps) = (epochsDone, stopped, steps)
