@@ -62,9 +62,14 @@ struct MLTrain: AsyncParsableCommand {
     @Option(help: "Seed of the initial weights, shuffles and dropout.") var seed: UInt64 = 42
     @Option(help: "Layer widths: BiGRU 1, BiGRU 2, attention, dense 1, dense 2.") var widths = "128,64,64,128,64"
     @Option(help: "Write TensorBoard event files (loss, accuracy, learning rate per epoch) to this directory.") var logdir: String?
+    @Option(help: "Checkpoint every finished epoch to DIR/\(TrainingCheckpointFile.name) (removed once the model is registered).")
+    var checkpoint: String?
+    @Flag(help: "Continue from --checkpoint's last epoch; the run ends with the weights an uninterrupted run ends with.")
+    var resume = false
 
     func run() async throws {
         guard model == "universal-bigru" else { throw ValidationError("--model \(model): the only model is universal-bigru") }
+        let checkpointFile = try reportingModelErrors { try TrainingCheckpointFile.prepare(directory: checkpoint, resume: resume) }
         let method: SplitMethod
         switch split {
         case "time": method = .time(purgeGap: purgeGap)
@@ -84,7 +89,7 @@ struct MLTrain: AsyncParsableCommand {
             print("\(tables.count) symbols, \(data.training.count) training and \(data.validation.count) validation windows")
             let events = try logdir.map { (d) throws(MLError) in try TensorBoardEventWriter(directory: d) }
             var logFailure: (any Error)?
-            let run = try UniversalTraining.train(data, settings: settings) { event in
+            let run = try UniversalTraining.train(data, settings: settings, checkpoint: checkpointFile) { event in
                 if case let .epochEnded(record) = event, let events {
                     do { try events.epoch(record) } catch { logFailure = error }
                 }
@@ -106,6 +111,7 @@ struct MLTrain: AsyncParsableCommand {
         let record = try await registry.with(directory: out) { r in
             try await r.register(run.model, name: name, datasetHash: ModelRegistryEntry.datasetHash(tables), activate: true)
         }
+        if let checkpointFile { try? FileManager.default.removeItem(atPath: checkpointFile) }
         print(MLRegistryOptions.line(record) + " (active)")
     }
 }

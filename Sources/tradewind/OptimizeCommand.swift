@@ -126,7 +126,9 @@ struct OptimizeCommand: ParsableCommand {
         let budget = threads.map { ThreadBudget($0) } ?? .all
         var plan = try Self.flagging { try request.plan(catalog: strategyCatalog, zone: zone, threads: budget) }
         // An ML strategy's model is trained on each in-sample window (the searched range, each fold's training bars).
-        plan.job = try training.retraining().attach(to: plan.job)
+        let retraining = try training.retraining()
+        plan.job = try retraining.attach(to: plan.job)
+        defer { training.removeTemporaryModels(of: retraining) }
         let descriptor = plan.job.strategy
         let space = plan.job.space
         let kind = plan.job.settings.method

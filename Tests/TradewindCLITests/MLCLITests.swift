@@ -75,6 +75,26 @@ struct MLCLITests {
         #expect(run.status != 0 && run.stderr.contains("--param oops: expected name=value"), "\(run.stderr)")
     }
 
+    @Test func trainWithACheckpointRemovesItOnceRegisteredAndResumeFollowsItsRules() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("tw-ml-ckpt-\(UUID().uuidString)").path
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let checkpoint = dir + "/ckpt", file = dir + "/ckpt/training-checkpoint.safetensors"
+        let base = ["ml", "train", "--data", "sample:sp500-50", "--symbols", "KO", "--epochs", "2", "--widths", "4,2,2,4,2",
+                    "--out", dir + "/model", "--checkpoint", checkpoint]
+        let nothing = try CLITests.run(base + ["--resume"])
+        #expect(nothing.status != 0 && nothing.stderr.contains("none there"), "\(nothing.stderr)")
+        let train = try CLITests.run(base)
+        #expect(train.status == 0, "\(train.stderr)")
+        #expect(train.stderr.contains("epoch 2/2"))
+        #expect(!FileManager.default.fileExists(atPath: file), "the checkpoint is removed once the model is registered")
+        // A checkpoint left behind is not overwritten without --resume; a damaged one is an error, not a trap.
+        try Data("not a checkpoint".utf8).write(to: URL(fileURLWithPath: file))
+        let left = try CLITests.run(base)
+        #expect(left.status != 0 && left.stderr.contains("--resume"), "\(left.stderr)")
+        let damaged = try CLITests.run(base + ["--resume"])
+        #expect(damaged.status != 0 && damaged.stderr.contains("not a valid file"), "\(damaged.stderr)")
+    }
+
     @Test func anUnknownSymbolIsAnErrorNamingTheAvailableOnes() throws {
         let run = try CLITests.run(["ml", "train", "--data", "sample:sp500-50", "--symbols", "NOPE", "--epochs", "1"])
         #expect(run.status != 0)

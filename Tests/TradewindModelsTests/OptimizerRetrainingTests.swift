@@ -10,14 +10,32 @@ import TradewindStrategies
 /// searches the thresholds there (`ModelRetraining` as the job's `InSampleFit`), on one symbol of the fixture.
 @Suite struct OptimizerRetrainingTests {
     /// `ml-signal`'s thresholds searched on a small grid; the model retrained per window (small network, 20-bar windows).
-    static func job(_ grids: [String], directory: String) throws -> OptimizationJob {
+    static func job(_ grids: [String], directory: String, settings: UniversalTrainingSettings = UniversalTrainingTests.settings) throws -> OptimizationJob {
         let d = try ModelStrategies.catalog.named("ml-signal")
         let space = try SpaceBuilder.space(strategy: d, grids: grids, fixed: ["exit_threshold=0.5", "stop=0"])
         let job = OptimizationJob(strategy: d, space: space, constraints: try SpaceBuilder.constraints(strategy: d, extra: [], space: space),
                                   settings: SearchSettings(method: .grid, objective: Objective(.totalReturn), topK: 3, robustness: false),
                                   validation: .walkForward(ModelWalkForwardTests.spec), threads: ThreadBudget(1))
-        let retraining = ModelRetraining(settings: UniversalTrainingTests.settings, dataset: ModelWalkForwardTests.dataset, directory: directory)
+        let retraining = ModelRetraining(settings: settings, dataset: ModelWalkForwardTests.dataset, directory: directory)
         return try retraining.attach(to: job)
+    }
+
+    @Test func cancellingStopsAFoldsTrainingAtItsNextBatchAndKeepsNoModel() throws {
+        let directory = Self.scratch()
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let series = try ModelStrategyTests.market().series[0]
+        var settings = UniversalTrainingTests.settings
+        settings.epochs = 400
+        let job = try Self.job(["threshold=0.3:0.5:0.1"], directory: directory, settings: settings)
+        let cancel = CancellationFlag()
+        let timer = Thread { Thread.sleep(forTimeInterval: 0.3); cancel.cancel() }
+        let start = Date()
+        timer.start()
+        #expect(try SymbolOptimizer.run(job, series: series, cancel: cancel) == nil)
+        // 400 epochs take minutes; a cancelled fit stops within a batch.
+        #expect(Date().timeIntervalSince(start) < 15)
+        let kept = (try? FileManager.default.contentsOfDirectory(atPath: directory)) ?? []
+        #expect(kept.isEmpty, "a half-trained model was saved: \(kept)")
     }
 
     static func scratch() -> String {

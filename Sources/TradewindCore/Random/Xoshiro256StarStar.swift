@@ -35,6 +35,9 @@ public struct Xoshiro256StarStar: RandomNumberGenerator, Sendable {
         if s0 | s1 | s2 | s3 == 0 { s0 = 1 }
     }
 
+    /// The 256-bit state, to continue the same stream later through `init(state:)` (a training checkpoint).
+    public var state: (UInt64, UInt64, UInt64, UInt64) { (s0, s1, s2, s3) }
+
     @inlinable
     public mutating func next() -> UInt64 {
         let result = ((s1 &* 5) << 7 | (s1 &* 5) >> 57) &* 9

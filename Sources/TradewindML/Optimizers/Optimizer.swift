@@ -5,6 +5,10 @@ public protocol Optimizer<Scalar> {
     var learningRate: Double { get set }
     /// Applies one update; throws when a gradient is missing, misshapen or not finite.
     mutating func step(_ weights: inout StateDict<Scalar>, gradients: StateDict<Scalar>) throws(MLError)
+    /// Everything the next steps depend on (rate, step count, moment buffers), for a training checkpoint.
+    var state: OptimizerState<Scalar> { get }
+    /// Continues from a checkpoint's `state` (of the same kind of optimizer).
+    mutating func restore(_ state: OptimizerState<Scalar>) throws(MLError)
 }
 
 enum OptimizerCheck {
@@ -22,7 +26,7 @@ public struct SGD<Scalar: TensorScalar>: Optimizer {
     public var dampening: Double
     public var weightDecay: Double
     public var nesterov: Bool
-    private var buffers: [String: [Scalar]] = [:]
+    var buffers: [String: [Scalar]] = [:]
 
     public init(learningRate: Double, momentum: Double = 0, dampening: Double = 0, weightDecay: Double = 0, nesterov: Bool = false) {
         self.learningRate = learningRate
@@ -65,9 +69,9 @@ public struct Adam<Scalar: TensorScalar>: Optimizer {
     public var weightDecay: Double
     public var decoupledWeightDecay: Bool
     /// Steps taken so far.
-    public private(set) var steps = 0
-    private var m: [String: [Scalar]] = [:]
-    private var v: [String: [Scalar]] = [:]
+    public internal(set) var steps = 0
+    var m: [String: [Scalar]] = [:]
+    var v: [String: [Scalar]] = [:]
 
     public init(learningRate: Double = 1e-3, beta1: Double = 0.9, beta2: Double = 0.999, epsilon: Double = 1e-8,
                 weightDecay: Double = 0, decoupledWeightDecay: Bool = false) {

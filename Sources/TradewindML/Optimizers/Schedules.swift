@@ -44,8 +44,8 @@ public struct OneCycleSchedule: LearningRateSchedule {
 /// (PyTorch `ReduceLROnPlateau`, mode "min", relative threshold).
 public struct ReduceLROnPlateau: Sendable {
     public let factor: Double, patience: Int, threshold: Double, cooldown: Int, minimum: Double
-    public private(set) var best = Double.infinity
-    private var badEpochs = 0, cooldownLeft = 0
+    public internal(set) var best = Double.infinity
+    var badEpochs = 0, cooldownLeft = 0
 
     public init(factor: Double = 0.1, patience: Int = 10, threshold: Double = 1e-4, cooldown: Int = 0, minimum: Double = 0) {
         self.factor = factor
@@ -71,11 +71,11 @@ public struct ReduceLROnPlateau: Sendable {
 /// weights to restore.
 public struct EarlyStopping<Scalar: TensorScalar>: Sendable {
     public let patience: Int, minDelta: Double
-    public private(set) var best = Double.infinity
-    public private(set) var bestEpoch = -1
+    public internal(set) var best = Double.infinity
+    public internal(set) var bestEpoch = -1
     /// The weights at the best epoch so far.
-    public private(set) var bestWeights: StateDict<Scalar>?
-    private var wait = 0
+    public internal(set) var bestWeights: StateDict<Scalar>?
+    var wait = 0
 
     public init(patience: Int, minDelta: Double = 0) {
         self.patience = patience

@@ -5,8 +5,16 @@ import TradewindCore
 /// 8-byte little-endian header length, a JSON header mapping each tensor name to its dtype, shape and byte
 /// range, then the raw little-endian data.
 public enum SafeTensors {
-    /// Writes `weights` (in their insertion order) with optional string `metadata`.
+    /// Writes `weights` (in their insertion order) with optional string `metadata`, atomically (`AtomicFile`: a
+    /// reader sees the old file or the new one, never half of one).
     public static func save<S: TensorScalar>(_ weights: StateDict<S>, to path: String, metadata: [String: String] = [:]) throws(MLError) {
+        do throws(AtomicFileError) { try AtomicFile.write(encoded(weights, metadata: metadata), to: path) } catch {
+            throw .io(path: path, detail: "cannot write: \(error.message)")
+        }
+    }
+
+    /// The file's bytes for `weights` (in their insertion order) with optional string `metadata`.
+    public static func encoded<S: TensorScalar>(_ weights: StateDict<S>, metadata: [String: String] = [:]) -> [UInt8] {
         var entries: [String] = []
         if !metadata.isEmpty {
             let m = metadata.keys.sorted().map { "\(quote($0)):\(quote(metadata[$0]!))" }.joined(separator: ",")
@@ -22,16 +30,23 @@ public enum SafeTensors {
         }
         var header = Array(("{" + entries.joined(separator: ",") + "}").utf8)
         while header.count % 8 != 0 { header.append(0x20) }
-        var data = Data()
-        var length = UInt64(header.count).littleEndian
-        withUnsafeBytes(of: &length) { data.append(contentsOf: $0) }
+        var data: [UInt8] = []
+        data.reserveCapacity(8 + header.count + offset)
+        withUnsafeBytes(of: UInt64(header.count).littleEndian) { data.append(contentsOf: $0) }
         data.append(contentsOf: header)
         for name in weights.names {
             weights[name]!.scalars.withUnsafeBytes { data.append(contentsOf: $0) }
         }
-        do { try data.write(to: URL(fileURLWithPath: path), options: .atomic) } catch {
-            throw .io(path: path, detail: "cannot write: \(error.localizedDescription)")
+        return data
+    }
+
+    /// Reads every tensor of a file whose dtype matches `S` and the file's string metadata (empty when it has none).
+    public static func loadWithMetadata<S: TensorScalar>(_ path: String, as: S.Type = S.self) throws(MLError) -> (weights: StateDict<S>, metadata: [String: String]) {
+        let data: Data
+        do { data = try Data(contentsOf: URL(fileURLWithPath: path)) } catch {
+            throw .io(path: path, detail: "cannot read: \(error.localizedDescription)")
         }
+        return try parseWithMetadata(data, path: path)
     }
 
     /// Reads every tensor of a file whose dtype matches `S` (F32 for Float). Names keep the file's byte order.
@@ -57,6 +72,10 @@ public enum SafeTensors {
     }
 
     static func parse<S: TensorScalar>(_ data: Data, path: String) throws(MLError) -> StateDict<S> {
+        try parseWithMetadata(data, path: path).weights
+    }
+
+    static func parseWithMetadata<S: TensorScalar>(_ data: Data, path: String) throws(MLError) -> (weights: StateDict<S>, metadata: [String: String]) {
         guard data.count >= 8 else { throw .corruptFile(path: path, detail: "\(data.count) bytes; a safetensors file starts with an 8-byte header length") }
         let headerLength = data.prefix(8).enumerated().reduce(UInt64(0)) { $0 | UInt64($1.element) << (8 * UInt64($1.offset)) }
         guard headerLength <= UInt64(data.count - 8) else {
@@ -100,7 +119,12 @@ public enum SafeTensors {
             }
             dict[e.name] = Tensor(uncheckedShape: e.shape, scalars: scalars)
         }
-        return dict
+        var metadata: [String: String] = [:]
+        if let m = json["__metadata__"] {
+            guard let strings = m as? [String: String] else { throw .corruptFile(path: path, detail: "__metadata__ is not an object of strings") }
+            metadata = strings
+        }
+        return (dict, metadata)
     }
 
     private static func quote(_ s: String) -> String { JSONString.quoted(s) }

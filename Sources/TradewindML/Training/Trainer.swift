@@ -52,7 +52,8 @@ public struct Trainer<Model: SupervisedModel> {
 
     public func fit<D: TrainingData<Model.Batch>, V: TrainingData<Model.Batch>>(
         from initial: StateDict<Model.Scalar>, data: D, validation: V?, optimizer: inout some Optimizer<Model.Scalar>,
-        cancellation: CancellationFlag? = nil, callback: (TrainingEvent) -> Void = { _ in }
+        cancellation: CancellationFlag? = nil, checkpointing: TrainingCheckpointing<Model.Scalar>? = nil,
+        callback: (TrainingEvent) -> Void = { _ in }
     ) throws(MLError) -> TrainingResult<Model.Scalar> {
         let c = configuration
         guard c.epochs >= 1 else { throw .invalidArgument(name: "epochs", value: "\(c.epochs)", expected: "≥ 1") }
@@ -68,11 +69,55 @@ public struct Trainer<Model: SupervisedModel> {
         let batches = (data.count + c.batchSize - 1) / c.batchSize
         let start = Date()
         var step = 0
-        for epoch in 0..<c.epochs {
+        var firstEpoch = 0
+        // What a checkpoint must match to be resumed by this run.
+        var identity = checkpointing?.identity ?? [:]
+        identity["epochs"] = "\(c.epochs)"
+        identity["batchSize"] = "\(c.batchSize)"
+        identity["seed"] = "\(c.seed)"
+        identity["shuffle"] = "\(c.shuffle)"
+        identity["samples"] = "\(data.count)"
+        identity["validationSamples"] = "\(validation?.count ?? 0)"
+        identity["weights"] = model.weightShapes.map { "\($0.name)\($0.shape)" }.joined(separator: ",")
+        func finished() -> TrainingResult<Model.Scalar> {
+            if let s = stopper, let best = s.bestWeights, s.bestEpoch != history.count - 1 {
+                return TrainingResult(weights: best, history: history, restoredEpoch: s.bestEpoch)
+            }
+            return TrainingResult(weights: weights, history: history, restoredEpoch: nil)
+        }
+        if let resume = checkpointing?.resume {
+            let location = checkpointing!.location
+            try resume.requireIdentity(identity, path: location)
+            for (name, shape) in model.weightShapes { _ = try resume.weights.require(name, shape: shape) }
+            guard resume.order.count == data.count, resume.order.sorted() == Array(0..<data.count),
+                  (0...c.epochs).contains(resume.epochsDone), resume.history.count == resume.epochsDone else {
+                throw .corruptFile(path: location, detail: "sample order, epoch count or history do not fit \(data.count) samples and \(c.epochs) epochs")
+            }
+            weights = resume.weights
+            try optimizer.restore(resume.optimizer)
+            if let counters = resume.plateau, var p = plateau {
+                (p.best, p.badEpochs, p.cooldownLeft) = (counters.best, counters.badEpochs, counters.cooldownLeft)
+                plateau = p
+            }
+            if let counters = resume.earlyStopping, var s = stopper {
+                (s.best, s.bestEpoch, s.wait, s.bestWeights) = (counters.best, counters.bestEpoch, counters.wait, resume.bestWeights)
+                stopper = s
+            }
+            generator = Xoshiro256StarStar(state: resume.generator)
+            order = resume.order
+            history = resume.history
+            step = resume.steps
+            firstEpoch = resume.epochsDone
+            if resume.stopped, let s = stopper, let best = s.bestWeights {
+                return TrainingResult(weights: best, history: history, restoredEpoch: s.bestEpoch)
+            }
+        }
+        for epoch in firstEpoch..<max(firstEpoch, c.epochs) {
             let epochStart = Date()
             if c.shuffle { order.shuffle(using: &generator) }
             var lossSum = 0.0
             var metricSums: [String: Double] = [:]
+            var batchesDone = 0
             for b in 0..<batches {
                 if cancellation?.isCancelled == true { break }
                 let indices = Array(order[(b * c.batchSize)..<min(data.count, (b + 1) * c.batchSize)])
@@ -88,6 +133,7 @@ public struct Trainer<Model: SupervisedModel> {
                 if let s = c.schedule { optimizer.learningRate = s.learningRate(at: step) }
                 try optimizer.step(&weights, gradients: grads)
                 step += 1
+                batchesDone += 1
                 lossSum += value * Double(indices.count)
                 let elapsed = Date().timeIntervalSince(start)
                 let done = Double(epoch * batches + b + 1), total = Double(c.epochs * batches)
@@ -107,20 +153,28 @@ public struct Trainer<Model: SupervisedModel> {
                                      validationMetrics: validated?.metrics ?? [:], learningRate: optimizer.learningRate, seconds: Date().timeIntervalSince(epochStart))
             history.append(record)
             callback(.epochEnded(record))
-            if cancellation?.isCancelled == true { break }
+            // An epoch cut short by cancellation is neither judged nor checkpointed.
+            if batchesDone < batches { break }
+            var stop = false
             if var s = stopper {
-                let stop = s.observe(loss: monitored, epoch: epoch, weights: weights)
+                stop = s.observe(loss: monitored, epoch: epoch, weights: weights)
                 stopper = s
-                if stop, let best = s.bestWeights {
-                    callback(.stoppedEarly(bestEpoch: s.bestEpoch, bestLoss: s.best))
-                    return TrainingResult(weights: best, history: history, restoredEpoch: s.bestEpoch)
-                }
             }
+            if let checkpointing {
+                try checkpointing.save(TrainingCheckpoint(
+                    epochsDone: epoch + 1, stopped: stop && stopper?.bestWeights != nil, steps: step, weights: weights,
+                    optimizer: optimizer.state, history: history, identity: identity,
+                    plateau: plateau.map { .init(best: $0.best, badEpochs: $0.badEpochs, cooldownLeft: $0.cooldownLeft) },
+                    earlyStopping: stopper.map { .init(best: $0.best, bestEpoch: $0.bestEpoch, wait: $0.wait) },
+                    bestWeights: stopper?.bestWeights, generator: generator.state, order: order))
+            }
+            if stop, let s = stopper, let best = s.bestWeights {
+                callback(.stoppedEarly(bestEpoch: s.bestEpoch, bestLoss: s.best))
+                return TrainingResult(weights: best, history: history, restoredEpoch: s.bestEpoch)
+            }
+            if cancellation?.isCancelled == true { break }
         }
-        if let s = stopper, let best = s.bestWeights, s.bestEpoch != c.epochs - 1 {
-            return TrainingResult(weights: best, history: history, restoredEpoch: s.bestEpoch)
-        }
-        return TrainingResult(weights: weights, history: history, restoredEpoch: nil)
+        return finished()
     }
 
     /// The sample-weighted mean loss over `data` in evaluation mode (no tape, no dropout).

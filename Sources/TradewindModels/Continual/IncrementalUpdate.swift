@@ -16,9 +16,9 @@ public enum ContinualLearning {
     /// Fine-tunes `current` for `epochs` epochs on the windows of the last `updateWindow` training dates (the
     /// current model's split settings: the newest dates validate, after the purge gap), starting from its weights
     /// and keeping its scaler so the network's inputs keep their meaning.
-    /// `cancellation` and `callback` are the trainer's (`UniversalTraining.train`).
+    /// `cancellation`, `checkpoint` and `callback` are the trainer's (`UniversalTraining.train`).
     public static func incrementalUpdate(current: UniversalModel, tables: [FeatureTable], updateWindow: Int = 60, epochs: Int = 5,
-                                         gate: ValidationGate, cancellation: CancellationFlag? = nil,
+                                         gate: ValidationGate, cancellation: CancellationFlag? = nil, checkpoint: String? = nil,
                                          callback: (TrainingEvent) -> Void = { _ in }) throws(ModelError) -> Outcome {
         guard updateWindow >= 1 else { throw .invalidSetting(name: "updateWindow", value: "\(updateWindow)", expected: "≥ 1 date") }
         let c = current.config
@@ -34,7 +34,7 @@ public enum ContinualLearning {
         var settings = c.training
         settings.epochs = epochs
         let run = try UniversalTraining.train(data, settings: settings, initial: current.weights, cancellation: cancellation,
-                                             callback: callback)
+                                             checkpoint: checkpoint, callback: callback)
         return try decide(run.model, current: current, tables: tables, validation: prepared.validation.samples, gate: gate)
     }
 

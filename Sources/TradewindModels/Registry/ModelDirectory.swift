@@ -33,13 +33,14 @@ public struct ModelDirectory: ModelRegistry {
         try check(name)
         var index = try load()
         let entry = try ModelRegistryEntry(model)
-        try write(entry.archive, to: archivePath(entry.sha256))
         let record = ModelVersionRecord(
             name: name, version: (index.versions.map(\.version).max() ?? 0) + 1, sha256: entry.sha256,
             parentVersion: index.versions.first(where: \.active)?.version, datasetHash: datasetHash, metrics: entry.metrics,
             trainingFrom: model.config.trainingFrom, trainingThrough: model.config.trainingThrough, bytes: entry.archive.count,
             active: false, createdAt: nowNanos(), refusal: refusal)
+        // The request is checked before anything is written.
         if activate, refusal != nil { throw Self.refusedActivation(record) }
+        try write(entry.archive, to: archivePath(entry.sha256))
         index.versions.insert(record, at: 0)
         if activate { try makeActive(record.version, in: &index, model: model) }
         // The newest `keep` deployable versions, and beside them the newest `keep` refused candidates.

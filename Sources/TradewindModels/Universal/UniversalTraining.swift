@@ -1,3 +1,4 @@
+import Crypto
 import Foundation
 import TradewindCore
 import TradewindML
@@ -11,8 +12,11 @@ public struct UniversalTrainingRun: Sendable {
 /// Trains the universal BiGRU on a prepared dataset, the AI trading server's way (see
 /// `UniversalTrainingSettings`). Runs on the calling thread: call it from a `DedicatedThread` in a server.
 public enum UniversalTraining {
+    /// With `checkpoint` (a file path), each finished epoch is checkpointed there (`TrainingCheckpoint`) and a run
+    /// that finds a checkpoint of the same run (same settings, dataset and initial weights) continues after its last
+    /// epoch, ending with the weights an uninterrupted run ends with; a checkpoint of another run is refused.
     public static func train(_ data: PreparedDataset, settings: UniversalTrainingSettings = UniversalTrainingSettings(),
-                             initial: StateDict<Float>? = nil, cancellation: CancellationFlag? = nil,
+                             initial: StateDict<Float>? = nil, cancellation: CancellationFlag? = nil, checkpoint: String? = nil,
                              callback: (TrainingEvent) -> Void = { _ in }) throws(ModelError) -> UniversalTrainingRun {
         try settings.validate()
         let objective = UniversalBiGRU.Objective(classWeights: data.classWeights, regressionWeight: settings.huberWeight, huberDelta: 1)
@@ -27,9 +31,12 @@ public enum UniversalTraining {
         var adam = Adam<Float>(learningRate: settings.learningRate)
         let result: TrainingResult<Float>
         do {
+            let checkpointing = try checkpoint.map { (path) throws(MLError) in
+                try TrainingCheckpointing<Float>.file(path, identity: checkpointIdentity(data, settings: settings, initial: initial))
+            }
             result = try Trainer(model: network, configuration: configuration)
                 .fit(from: start, data: data.training, validation: data.validation, optimizer: &adam,
-                     cancellation: cancellation, callback: callback)
+                     cancellation: cancellation, checkpointing: checkpointing, callback: callback)
         } catch { throw .ml(error) }
         let best = result.restoredEpoch.map { result.history[$0] } ?? result.history.last
         let times = (0..<data.training.count).map { data.training.time(of: $0) }
@@ -39,5 +46,32 @@ public enum UniversalTraining {
             trainingThrough: data.trainingEnd, validationLoss: best?.validationLoss,
             validationMetrics: best?.validationMetrics ?? [:], epochsRun: result.history.count)
         return UniversalTrainingRun(model: UniversalModel(config: config, weights: result.weights), history: result.history)
+    }
+
+    /// What a checkpoint must match besides the trainer's own keys: the settings, the SHA-256 of the prepared
+    /// windows (symbols, scaled features, samples, labels and targets of both sets) and of the initial weights.
+    static func checkpointIdentity(_ data: PreparedDataset, settings: UniversalTrainingSettings, initial: StateDict<Float>?) -> [String: String] {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        var windows = SHA256()
+        for set in [data.training, data.validation] {
+            for symbol in set.symbols { windows.update(data: Data(symbol.utf8 + [0])) }
+            for t in set.times { t.withUnsafeBytes { windows.update(bufferPointer: $0) } }
+            for x in set.scaled { x.withUnsafeBytes { windows.update(bufferPointer: $0) } }
+            let rows = set.samples.flatMap { [$0.symbol, $0.row] }
+            rows.withUnsafeBytes { windows.update(bufferPointer: $0) }
+            set.labels.withUnsafeBytes { windows.update(bufferPointer: $0) }
+            set.targets.withUnsafeBytes { windows.update(bufferPointer: $0) }
+        }
+        var start = SHA256()
+        if let initial {
+            for name in initial.names {
+                start.update(data: Data(name.utf8 + [0]))
+                initial[name]!.scalars.withUnsafeBytes { start.update(bufferPointer: $0) }
+            }
+        }
+        func hex(_ h: SHA256) -> String { h.finalize().map { String(format: "%02x", $0) }.joined() }
+        return ["settings": (try? String(decoding: encoder.encode(settings), as: UTF8.self)) ?? "\(settings)",
+                "windows": hex(windows), "initialWeights": initial == nil ? "seeded" : hex(start)]
     }
 }

@@ -23,14 +23,17 @@ public struct ModelRetraining: InSampleFit {
     /// The ML strategies' model file.
     public var parameters: [String] { ["model"] }
 
-    public func fit(_ inSample: MarketDataset) throws -> [String: String] {
-        ["model": try save(train(inSample))]
+    public func fit(_ inSample: MarketDataset, cancellation: CancellationFlag?) throws -> [String: String] {
+        let model = try train(inSample, cancellation: cancellation)
+        // A model cut short by cancellation is not kept.
+        if cancellation?.isCancelled == true { return [:] }
+        return ["model": try save(model)]
     }
 
-    /// The model trained on `inSample`'s bars only.
-    public func train(_ inSample: MarketDataset) throws -> UniversalModel {
+    /// The model trained on `inSample`'s bars only; training stops at the next batch once `cancellation` is set.
+    public func train(_ inSample: MarketDataset, cancellation: CancellationFlag? = nil) throws -> UniversalModel {
         let prepared = try UniversalDataset.prepare(UniversalFeatures.compute(inSample), configuration: dataset)
-        return try UniversalTraining.train(prepared, settings: settings).model
+        return try UniversalTraining.train(prepared, settings: settings, cancellation: cancellation).model
     }
 
     /// Saves `model` under `directory` by its archive's SHA-256 (kept when already there) and returns the path of

@@ -80,7 +80,8 @@ public enum ModelWalkForward {
             var p = parameters
             p["model"] = try retraining.save(model)
             let result = try catalog.run(strategy, parameters: p, data: test, config: config)
-            let windows = UniversalDataset.windows(try UniversalFeatures.compute(test), scaler: model.config.scaler,
+            let testFeatures = try UniversalFeatures.compute(test)
+            let windows = UniversalDataset.windows(testFeatures, scaler: model.config.scaler,
                                                    configuration: model.config.dataset, from: testFrom, outcomeRequired: true)
             let evaluation = windows.count > 0 ? try UniversalEvaluation.evaluate(model, on: windows) : nil
             var randomSplit: RandomSplitComparison?
@@ -88,7 +89,7 @@ public enum ModelWalkForward {
                 var leaky = dataset
                 leaky.split = .randomPermutation(seed: settings.seed)
                 let other = try ModelRetraining(settings: settings, dataset: leaky, directory: scratch).train(inSample)
-                let scored = UniversalDataset.windows(try UniversalFeatures.compute(test), scaler: other.config.scaler,
+                let scored = UniversalDataset.windows(testFeatures, scaler: other.config.scaler,
                                                       configuration: other.config.dataset, from: testFrom, outcomeRequired: true)
                 randomSplit = RandomSplitComparison(validationAccuracy: other.config.validationMetrics["accuracy"] ?? .nan,
                                                     accuracy: scored.count > 0 ? try UniversalEvaluation.evaluate(other, on: scored).accuracy : .nan)
@@ -97,12 +98,18 @@ public enum ModelWalkForward {
             let curve = result.equity
             guard let start = curve.time.lastIndex(where: { $0 < testFrom }) ?? curve.time.indices.first else { continue }
             let holdings = test.series.map { s in (s, s.time.lastIndex { $0 <= curve.time[start] } ?? 0) }
+            // Each symbol's last bar at or before `t`, found by moving a cursor forward: `t` only ever ascends (the
+            // equity times, then the test window's end), so the whole curve costs one pass over each symbol's bars.
+            var cursors = holdings.map { _ in -1 }
             func buyAndHold(at t: UnixNanos) -> Double {
-                let ratios = holdings.compactMap { (s, base) -> Double? in
-                    guard let i = s.time.lastIndex(where: { $0 <= t }), s.close[base] > 0 else { return nil }
-                    return s.close[i] / s.close[base]
+                var sum = 0.0, count = 0
+                for (k, (s, base)) in holdings.enumerated() {
+                    while cursors[k] + 1 < s.count && s.time[cursors[k] + 1] <= t { cursors[k] += 1 }
+                    guard cursors[k] >= 0, s.close[base] > 0 else { continue }
+                    sum += s.close[cursors[k]] / s.close[base]
+                    count += 1
                 }
-                return ratios.isEmpty ? 1 : ratios.reduce(0, +) / Double(ratios.count)
+                return count == 0 ? 1 : sum / Double(count)
             }
             for i in (start + 1)..<curve.time.count where curve.time[i] >= testFrom {
                 equity.append(EquityPoint(time: curve.time[i], strategy: capital.strategy * curve.equity[i] / curve.equity[start],

@@ -124,7 +124,7 @@ public enum SymbolOptimizer {
 
         let sample = series.slice(searchRange)
         // `job` is fitted on the searched range only (`OptimizationJob.fitted(on:)`).
-        let job = try unfitted.fitted(on: sample)
+        guard let job = try unfitted.fitted(on: sample, cancel: cancel) else { return nil }
         let evaluator = job.evaluator(sample)
         if let evaluatorChosen, let p = try? evaluator.parameters(job.space.gridPoint(0)) {
             evaluatorChosen(evaluator.usesKernel(p) ? nil : evaluator.engineReason(p) ?? "the kernel refused the batch")
@@ -173,7 +173,7 @@ public enum SymbolOptimizer {
                 if cancel?.isCancelled == true { return nil }
                 let chosen: RankedTrial
                 // A walk-forward fold fits on its own training window; a split's one fold is the searched range.
-                let foldJob = isWalkForward ? try unfitted.fitted(on: series.slice(fold.train)) : job
+                guard let foldJob = isWalkForward ? try unfitted.fitted(on: series.slice(fold.train), cancel: cancel) : job else { return nil }
                 if isWalkForward {
                     let train = foldJob.evaluator(series.slice(fold.train))
                     var s = job.settings

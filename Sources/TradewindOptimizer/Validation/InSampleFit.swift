@@ -11,16 +11,19 @@ public protocol InSampleFit: Sendable {
     /// The strategy parameters the fit decides (e.g. `model`): they are fixed to the fitted values.
     var parameters: [String] { get }
     /// Fits on `inSample` (every bar of it may be read) and returns a value for each of `parameters`, as text a
-    /// strategy parameter parses. Equal bars must give equal values.
-    func fit(_ inSample: MarketDataset) throws -> [String: String]
+    /// strategy parameter parses. Equal bars must give equal values. Stops soon after `cancellation` is set (Ctrl-C,
+    /// a job's cancel), returning anything: the caller discards a cancelled fit.
+    func fit(_ inSample: MarketDataset, cancellation: CancellationFlag?) throws -> [String: String]
 }
 
 extension OptimizationJob {
     /// This job with `inSampleFit`'s parameters fixed to the values it fitted on `bars`; the job itself when it has no
-    /// fit. Throws when a fitted value is missing or a fitted parameter is not a fixed dimension of the space.
-    public func fitted(on bars: BarSeries) throws -> OptimizationJob {
+    /// fit; nil when `cancel` was set during the fit. Throws when a fitted value is missing or a fitted parameter is
+    /// not a fixed dimension of the space.
+    public func fitted(on bars: BarSeries, cancel: CancellationFlag? = nil) throws -> OptimizationJob? {
         guard let fit = inSampleFit else { return self }
-        let values = try fit.fit(MarketDataset([bars]))
+        let values = try fit.fit(MarketDataset([bars]), cancellation: cancel)
+        if cancel?.isCancelled == true { return nil }
         var dims = space.dimensions
         for name in fit.parameters {
             guard let i = space.index(of: name), dims[i].isFixed else {

@@ -185,10 +185,7 @@ extension SQLStore {
                 ON CONFLICT (job_id, symbol) DO NOTHING
                 """, [.integer(id), .text(s), .int(i)])
         }
-        statements.append(SQLStatement("""
-            UPDATE jobs SET symbols_total = (SELECT COUNT(*) FROM job_symbols WHERE job_id = ?),
-                \(Self.symbolsDoneRecount) WHERE id = ?
-            """, [.integer(id), .integer(id), .integer(id)]))
+        statements.append(Self.recountingDone(id, also: "symbols_total = (SELECT COUNT(*) FROM job_symbols WHERE job_id = ?)", [.integer(id)]))
         try await transaction("jobs", statements)
     }
 
@@ -213,9 +210,7 @@ extension SQLStore {
                 UPDATE job_symbols SET status = 'done', result_id = \(lastInsertID), evaluations = ?, completed_at = ?
                 WHERE job_id = ? AND symbol = ?
                 """, [.integer(evaluations), .integer(now), .integer(id), .text(symbol)]),
-            SQLStatement("""
-                UPDATE jobs SET \(Self.symbolsDoneRecount), evaluations = evaluations + ? WHERE id = ?
-                """, [.integer(id), .integer(evaluations), .integer(id)]),
+            Self.recountingDone(id, also: "evaluations = evaluations + ?", [.integer(evaluations)]),
             SQLStatement("SELECT result_id FROM job_symbols WHERE job_id = ? AND symbol = ?", [.integer(id), .text(symbol)]),
         ])
         guard let resultID = rows.first?.int64(0) else { throw StoreError.notFound(kind: "job symbol", id: "\(id)/\(symbol)") }
@@ -226,8 +221,16 @@ extension SQLStore {
         try await transaction("jobs", [
             SQLStatement("UPDATE job_symbols SET status = ?, completed_at = ? WHERE job_id = ? AND symbol = ?",
                          [.text(status), .integer(StoreClock.now()), .integer(id), .text(symbol)]),
-            SQLStatement("UPDATE jobs SET \(Self.symbolsDoneRecount) WHERE id = ?", [.integer(id), .integer(id)]),
+            Self.recountingDone(id),
         ])
+    }
+
+    /// The statement that sets job `id`'s `symbols_done` to its symbols stored as done, with `assignment` (and its
+    /// `arguments`) set in the same UPDATE when given.
+    static func recountingDone(_ id: Int64, also assignment: String? = nil, _ arguments: [SQLValue] = []) -> SQLStatement {
+        let done = "symbols_done = (SELECT COUNT(*) FROM job_symbols WHERE job_id = ? AND status = 'done')"
+        return SQLStatement("UPDATE jobs SET " + ([assignment, done].compactMap { $0 }).joined(separator: ", ") + " WHERE id = ?",
+                            arguments + [.integer(id), .integer(id)])
     }
 
     public func finishJob(_ id: Int64, status: JobStatus, failure: String?) async throws {
@@ -265,9 +268,6 @@ extension SQLStore {
     }
 
     static let finishedStatuses = "('succeeded', 'failed', 'cancelled')"
-    /// A job's `symbols_done` set from its symbols' rows (one placeholder: the job's id), the one way every write
-    /// that changes a symbol's status keeps the count.
-    static let symbolsDoneRecount = "symbols_done = (SELECT COUNT(*) FROM job_symbols WHERE job_id = ? AND status = 'done')"
 
     public func deleteFinishedJobs() async throws -> Int {
         try await write("jobs", "DELETE FROM jobs WHERE status IN \(Self.finishedStatuses) RETURNING id").count

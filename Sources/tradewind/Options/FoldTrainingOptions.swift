@@ -11,7 +11,7 @@ struct FoldTrainingOptions: ParsableArguments {
     @Option(help: "ML strategies: seed of the initial weights, shuffles and dropout.") var trainSeed: UInt64 = 42
     @Option(help: "ML strategies: layer widths (BiGRU 1, BiGRU 2, attention, dense 1, dense 2).") var trainWidths = "128,64,64,128,64"
     @Option(help: "ML strategies: window length (bars).") var trainWindow = 60
-    @Option(help: "ML strategies: where each fitted model is saved, as DIR/<hash>/universal.json (default: a folder in the temporary directory).")
+    @Option(help: "ML strategies: where each fitted model is saved and kept, as DIR/<hash>/universal.json (default: a folder of this run's in the temporary directory, removed at the end).")
     var foldModels: String?
 
     /// The settings that decide a retrained model, for a resume file's job identity.
@@ -19,11 +19,16 @@ struct FoldTrainingOptions: ParsableArguments {
         "train_epochs=\(trainEpochs),train_batch_size=\(trainBatchSize),train_seed=\(trainSeed),train_widths=\(trainWidths),train_window=\(trainWindow)"
     }
 
+    /// Removes `retraining`'s models when they went to this run's own temporary folder (no `--fold-models`).
+    func removeTemporaryModels(of retraining: ModelRetraining) {
+        if foldModels == nil { try? FileManager.default.removeItem(atPath: retraining.directory) }
+    }
+
     /// The retraining these options describe.
     func retraining() throws -> ModelRetraining {
         let settings = UniversalTrainingSettings(epochs: trainEpochs, batchSize: trainBatchSize, seed: trainSeed,
                                                  architecture: try ModelWidths.architecture(trainWidths, flag: "--train-widths"))
-        let directory = foldModels ?? FileManager.default.temporaryDirectory.appendingPathComponent("tradewind-fold-models").path
+        let directory = foldModels ?? FileManager.default.temporaryDirectory.appendingPathComponent("tradewind-fold-models-\(UUID().uuidString)").path
         return ModelRetraining(settings: settings, dataset: DatasetConfiguration(window: trainWindow), directory: directory)
     }
 }

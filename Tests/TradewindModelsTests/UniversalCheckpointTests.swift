@@ -1,0 +1,47 @@
+import Foundation
+import Testing
+import TradewindCore
+import TradewindML
+@testable import TradewindModels
+
+/// The universal model's per-epoch checkpoint (with dropout, the plateau schedule and early stopping in play): a
+/// run stopped after an epoch and resumed from `TrainingCheckpointFile` ends with the uninterrupted run's model.
+@Suite struct UniversalCheckpointTests {
+    static let settings = UniversalTrainingSettings(
+        epochs: 4, batchSize: 64, earlyStoppingPatience: 3, plateauPatience: 0, seed: 11,
+        architecture: UniversalBiGRU.Architecture(firstRecurrent: 8, secondRecurrent: 4, attentionUnits: 4, firstDense: 8, secondDense: 4))
+
+    @Test func aStoppedUniversalRunResumedFromItsCheckpointEndsWithTheUninterruptedModel() throws {
+        let data = try UniversalDataset.prepare(FeatureFixture.tables())
+        let whole = try UniversalTraining.train(data, settings: Self.settings)
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("tw-universal-checkpoint-\(UUID().uuidString)").path
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let path = try #require(try TrainingCheckpointFile.prepare(directory: dir, resume: false))
+        let cancel = CancellationFlag()
+        let first = try UniversalTraining.train(data, settings: Self.settings, cancellation: cancel, checkpoint: path) {
+            if case let .epochEnded(r) = $0, r.epoch == 1 { cancel.cancel() }
+        }
+        #expect(first.history.count == 2)
+        #expect(throws: ModelError.self) { try TrainingCheckpointFile.prepare(directory: dir, resume: false) }
+        #expect(try TrainingCheckpointFile.prepare(directory: dir, resume: true) == path)
+        var epochs: [Int] = []
+        let resumed = try UniversalTraining.train(data, settings: Self.settings, checkpoint: path) {
+            if case let .epochEnded(r) = $0 { epochs.append(r.epoch) }
+        }
+        #expect(epochs == Array(2..<whole.history.count), "resumed from epoch 3, not epoch 1")
+        #expect(resumed.model.weights == whole.model.weights)
+        #expect(resumed.model.config.epochsRun == whole.model.config.epochsRun)
+        #expect(resumed.history.map(\.validationLoss) == whole.history.map(\.validationLoss))
+
+        // Another dataset (one symbol fewer) does not resume this run's checkpoint.
+        let other = try UniversalDataset.prepare(Array(FeatureFixture.tables().prefix(2)))
+        #expect(throws: ModelError.self) { try UniversalTraining.train(other, settings: Self.settings, checkpoint: path) }
+    }
+
+    @Test func resumeWithoutACheckpointIsRefused() throws {
+        #expect(throws: ModelError.self) { try TrainingCheckpointFile.prepare(directory: nil, resume: true) }
+        let empty = FileManager.default.temporaryDirectory.appendingPathComponent("tw-no-checkpoint-\(UUID().uuidString)").path
+        #expect(throws: ModelError.self) { try TrainingCheckpointFile.prepare(directory: empty, resume: true) }
+        #expect(try TrainingCheckpointFile.prepare(directory: nil, resume: false) == nil)
+    }
+}
