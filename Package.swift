@@ -153,6 +153,8 @@ let package = Package(
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdWebSocket", package: "hummingbird-websocket"),
                 .product(name: "NIOWebSocket", package: "swift-nio"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "HummingbirdAuth", package: "hummingbird-auth"),
                 .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),
                 .product(name: "JWTKit", package: "jwt-kit"),
@@ -170,6 +172,9 @@ let package = Package(
             dependencies: [
                 "TradewindCore", "TradewindData", "TradewindIndicators", "TradewindAnalytics", "TradewindEngine",
                 "TradewindStrategies", "TradewindStore",
+                // Webhook alerts (not URLSession: FoundationNetworking would load libcurl into every process).
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
             ],
             swiftSettings: strict
         ),
@@ -201,6 +206,7 @@ let package = Package(
                 "TradewindProviders", "TradewindAlpaca", "TradewindExchange", "TradewindModels",
                 .product(name: "HummingbirdWSClient", package: "hummingbird-websocket"),
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
             ],
             swiftSettings: strict
         ),
@@ -214,7 +220,10 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],
-            swiftSettings: strict
+            swiftSettings: strict,
+            // Release builds link Swift's runtime and Foundation into the executable, so a process (a one-shot
+            // `tradewind backtest`) starts without loading and binding a dozen shared libraries (BENCHMARKS.md).
+            linkerSettings: [.unsafeFlags(["-static-stdlib"], .when(platforms: [.linux], configuration: .release))]
         ),
         .testTarget(name: "TradewindCoreTests", dependencies: ["TradewindCore"], swiftSettings: strict),
         .testTarget(name: "TradewindDataTests", dependencies: ["TradewindCore", "TradewindData", "TradewindTestSupport"], swiftSettings: strict),

@@ -207,8 +207,7 @@ extension SimulationContext {
         sizeHints?.remember(orders: orders.count, events: log.count, fills: fillList.count, trades: trades.count)
         var result = BacktestResult(
             symbols: market.symbols, config: config, initialCash: config.initialCash,
-            equity: EquityCurve(time: market.timeIndex, cash: cashColumn, positionsValue: positionsValueColumn,
-                                equity: equityColumn, grossExposure: grossExposureColumn, netExposure: netExposureColumn),
+            equity: equityCurve(),
             positions: heldColumns, trades: trades, orders: orders, orderLog: log, fills: fillList,
             totalCommission: totals.commission, totalSlippage: totals.slippage, totalFinancing: totals.financing,
             totalDividends: totals.dividends)
