@@ -153,6 +153,8 @@ let package = Package(
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdWebSocket", package: "hummingbird-websocket"),
                 .product(name: "NIOWebSocket", package: "swift-nio"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "HummingbirdAuth", package: "hummingbird-auth"),
                 .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),
                 .product(name: "JWTKit", package: "jwt-kit"),
@@ -170,6 +172,9 @@ let package = Package(
             dependencies: [
                 "TradewindCore", "TradewindData", "TradewindIndicators", "TradewindAnalytics", "TradewindEngine",
                 "TradewindStrategies", "TradewindStore",
+                // Webhook alerts (not URLSession: FoundationNetworking would load libcurl into every process).
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
             ],
             swiftSettings: strict
         ),
@@ -201,6 +206,7 @@ let package = Package(
                 "TradewindProviders", "TradewindAlpaca", "TradewindExchange", "TradewindModels",
                 .product(name: "HummingbirdWSClient", package: "hummingbird-websocket"),
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
             ],
             swiftSettings: strict
         ),

@@ -1,7 +1,5 @@
+import AsyncHTTPClient
 import Foundation
-#if canImport(FoundationNetworking)
-import FoundationNetworking
-#endif
 import HummingbirdWSClient
 import Logging
 import Synchronization
@@ -182,10 +180,11 @@ public enum ServerBenchmark {
     }
 
     static func waitUntilUp(_ port: Int) async throws {
-        let url = URL(string: "http://127.0.0.1:\(port)/api/history?limit=1")!
+        let url = "http://127.0.0.1:\(port)/api/history?limit=1"
         for _ in 0..<300 {
-            if let (_, response) = try? await URLSession.shared.data(from: url), (response as? HTTPURLResponse)?.statusCode == 200 {
-                return
+            if let response = try? await HTTPClient.shared.execute(HTTPClientRequest(url: url), timeout: .seconds(5)) {
+                _ = try? await response.body.collect(upTo: 1 << 20)
+                if response.status.code == 200 { return }
             }
             try await Task.sleep(for: .milliseconds(100))
         }
@@ -282,10 +281,10 @@ public enum ServerBenchmark {
             for _ in 0..<600 where tally.connected.load(ordering: .relaxed) < clients {
                 try await Task.sleep(for: .milliseconds(50))
             }
-            var r = URLRequest(url: URL(string: "http://127.0.0.1:\(port)/api/jobs")!)
-            r.httpMethod = "POST"
-            r.httpBody = Data(#"{"kind":"optimize","request":{"strategy":"sma-cross","data":"sample:sp500-50","symbols":["AAPL","MSFT","AMD","AMZN","BA","C","CAT","CSCO"],"grids":["fast=2:40:1","slow=40:200:5"]}}"#.utf8)
-            _ = try await URLSession.shared.data(for: r)
+            var r = HTTPClientRequest(url: "http://127.0.0.1:\(port)/api/jobs")
+            r.method = .POST
+            r.body = .bytes(Data(#"{"kind":"optimize","request":{"strategy":"sma-cross","data":"sample:sp500-50","symbols":["AAPL","MSFT","AMD","AMZN","BA","C","CAT","CSCO"],"grids":["fast=2:40:1","slow=40:200:5"]}}"#.utf8))
+            _ = try await HTTPClient.shared.execute(r, timeout: .seconds(60)).body.collect(upTo: 1 << 20)
             try await group.waitForAll()
         }
         let all = tally.latencies.withLock { $0 }.sorted()

@@ -139,6 +139,41 @@ import TradewindData
         }
     }
 
+    /// Cash, positions value and exposures are computed from the cash changes, positions and closes when first read
+    /// (`DerivedEquityColumns`): they are the rows' arithmetic, bit for bit — cash + positions value is the equity
+    /// the simulator wrote, and the exposures are Σ|quantity × latest close| and Σ quantity × latest close over equity.
+    @Test(arguments: 0..<3)
+    func derivedCurvesAreTheRowsArithmeticBitForBit(seed: Int) throws {
+        var rng = SplitMix64(seed: UInt64(seed) &+ 101)
+        let data = MarketDataset([bars(&rng, symbol: "A", count: 180, skipEvery: 0),
+                                  bars(&rng, symbol: "B", count: 180, skipEvery: 5)])
+        let aligned = data.aligned(.union)
+        for config in configs() {
+            let r = try Backtest.run(RandomTrader(rng: SplitMix64(seed: rng.next()), stepByStep: false), data: data, config: config)
+            let e = r.equity
+            #expect(r.fills.count > 10)
+            #expect(e.cash.count == e.equity.count && e.grossExposure.count == e.equity.count)
+            for i in e.equity.indices {
+                var value = 0.0, gross = 0.0
+                for s in 0..<2 where r.positions[s][i] != 0 {
+                    let row = aligned.lastRow(symbol: s, at: i)
+                    if row < 0 { continue }
+                    let v = r.positions[s][i] * data.series[s].close[Int(row)]
+                    value += v
+                    gross += abs(v)
+                }
+                let equity = e.cash[i] + value
+                #expect(e.positionsValue[i].bitPattern == value.bitPattern)
+                #expect(e.equity[i].bitPattern == equity.bitPattern)
+                #expect(e.grossExposure[i].bitPattern == (equity != 0 ? gross / equity : 0).bitPattern)
+                #expect(e.netExposure[i].bitPattern == (equity != 0 ? value / equity : 0).bitPattern)
+            }
+            // A copy of the result reads the same columns (computed once, shared).
+            let copy = r.equity
+            #expect(copy == e && copy.cash == e.cash)
+        }
+    }
+
     @Test func aPositionOpenedAtTheCloseDoesNotSeeItsEntryBarsRange() throws {
         let b: [(Double, Double, Double, Double)] = [(100, 100, 100, 100), (100, 104, 97, 101), (101, 108, 99, 107), (107, 107, 107, 107)]
         let r = try run(daily(b), config: BacktestConfig(fillTiming: .signalClose)) { ctx in

@@ -1,16 +1,41 @@
 import TradewindCore
 
 /// Equity per time step (after the warm-up, if any): `equity = cash + positionsValue` at each step's closes.
+///
+/// `time` and `equity` are stored; `cash`, `positionsValue` and the exposures are computed from the run's cash
+/// changes, positions and closes when first read (`DerivedEquityColumns`: the same values, bit for bit, as
+/// writing them every step), so runs whose callers only need equity do not pay for them.
 public struct EquityCurve: Sendable, Hashable {
     public var time: [UnixNanos]
-    public var cash: [Double]
-    /// Signed market value of all positions (shorts negative).
-    public var positionsValue: [Double]
     public var equity: [Double]
+    let derived: DerivedEquityColumns
+
+    public var cash: [Double] { derived.columns.cash }
+    /// Signed market value of all positions (shorts negative).
+    public var positionsValue: [Double] { derived.columns.positionsValue }
     /// Gross exposure: Σ|position value| / equity.
-    public var grossExposure: [Double]
+    public var grossExposure: [Double] { derived.columns.grossExposure }
     /// Net exposure: Σ position value / equity.
-    public var netExposure: [Double]
+    public var netExposure: [Double] { derived.columns.netExposure }
+
+    init(time: [UnixNanos], equity: [Double], derived: DerivedEquityColumns) {
+        self.time = time
+        self.equity = equity
+        self.derived = derived
+    }
+
+    /// A curve of no steps.
+    static let empty = EquityCurve(time: [], equity: [], derived: DerivedEquityColumns(
+        .init(cash: [], positionsValue: [], grossExposure: [], netExposure: [])))
+
+    public static func == (a: EquityCurve, b: EquityCurve) -> Bool {
+        a.time == b.time && a.equity == b.equity && (a.derived === b.derived || a.derived.columns == b.derived.columns)
+    }
+
+    public func hash(into hasher: inout Hasher) {
+        hasher.combine(time)
+        hasher.combine(equity)
+    }
 }
 
 /// Everything a run produced. Metrics (Sharpe, drawdown, ...) are computed from this by TradewindAnalytics.

@@ -115,12 +115,13 @@ final class MarketColumns: @unchecked Sendable {
         stream = nil
 
         let zone = session.zone
-        var inHours = [Bool](repeating: true, count: n)
         let key = day  // the session key of each step is its local day
         var cached: (day: Int64, session: TradingSession?)? = nil
         // One zone-table lookup per span of constant offset (steps are in time order).
         var span = (offset: Int64(0), start: UnixNanos.max, end: UnixNanos.min)
         let plainHours = session.calendar == nil && session.hours == nil
+        // Whether each step is in regular hours (every step is, without hours or a calendar: no column then).
+        var inHours = plainHours ? [] : [Bool](repeating: true, count: n)
         for i in 0..<n {
             let t = stepTimes[i]
             if t < span.start || t >= span.end { span = zone.offsetSpan(at: t) }
@@ -135,13 +136,15 @@ final class MarketColumns: @unchecked Sendable {
             }
             minute[i] = Int16(UnixTime.floorMod(t + offset, UnixTime.nanosPerDay) / UnixTime.nanosPerMinute)
         }
+        let hours = inHours
+        let isInHours = { (i: Int) -> Bool in plainHours || hours[i] }
         for i in 0..<n {
             var f: UInt8 = 0
             for k in 0..<symbolCount where dividend[k] != nil || split[k] != nil {
                 let r = Int(exactRow[k][i])
                 if r >= 0 && ((dividend[k]?[r] ?? 0) != 0 || (split[k]?[r] ?? 1) != 1) { f |= Self.corporateAction }
             }
-            if inHours[i] { f |= Self.inSession }
+            if isInHours(i) { f |= Self.inSession }
             if i == 0 || key[i] != key[i - 1] || !intraday { f |= Self.newDay }
             flags[i] = f
         }
@@ -150,7 +153,7 @@ final class MarketColumns: @unchecked Sendable {
         while i < n {
             var j = i
             while j + 1 < n && (intraday ? key[j + 1] == key[i] : false) { j += 1 }
-            if let first = (i...j).first(where: { inHours[$0] }), let last = (i...j).last(where: { inHours[$0] }) {
+            if let first = (i...j).first(where: isInHours), let last = (i...j).last(where: isInHours) {
                 flags[first] |= Self.sessionFirst
                 flags[last] |= Self.sessionLast
             }

@@ -63,76 +63,58 @@ extension SimulationContext {
         }
     }
 
-    /// Writes rows `recordedSteps..<end`: cash, positions value (Σ quantity × latest close, in symbol order),
-    /// equity, gross and net exposure (positions: `writeHeld`).
+    /// Writes rows `recordedSteps..<end` of the equity column (cash + Σ quantity × latest close, in symbol order) and
+    /// notes the cash they share when it changed (positions: `writeHeld`; the other curves: `DerivedEquityColumns`,
+    /// which repeats this arithmetic).
     private func writeRows(upTo end: Int) {
         let start = recordedSteps
         guard end > start else { return }
         recordedSteps = end
         let cash = cashBalance
+        if cashChanges.last?.cash.bitPattern != cash.bitPattern {
+            cashChanges.append(DerivedEquityColumns.CashChange(start: start, cash: cash))
+        }
         var open = openScratch
         openScratch = []
         open.removeAll(keepingCapacity: true)
         for s in 0..<market.symbolCount where quantity[s] != 0 { open.append(s) }
         defer { openScratch = open }
-        cashColumn.withUnsafeMutableBufferPointer { cashRows in
-        positionsValueColumn.withUnsafeMutableBufferPointer { valueRows in
         equityColumn.withUnsafeMutableBufferPointer { equityRows in
-        grossExposureColumn.withUnsafeMutableBufferPointer { grossRows in
-        netExposureColumn.withUnsafeMutableBufferPointer { netRows in
-            /// Row `i` from its positions value and gross value.
-            @inline(__always) func row(_ i: Int, value: Double, gross: Double) {
-                let equity = cash + value
-                cashRows[i] = cash
-                valueRows[i] = value
-                equityRows[i] = equity
-                grossRows[i] = equity != 0 ? gross / equity : 0
-                netRows[i] = equity != 0 ? value / equity : 0
-            }
             if open.isEmpty {
-                let value = 0.0, gross = 0.0
-                let equity = cash + value
-                let grossExposure = equity != 0 ? gross / equity : 0
-                let netExposure = equity != 0 ? value / equity : 0
-                for i in start..<end {
-                    cashRows[i] = cash
-                    valueRows[i] = value
-                    equityRows[i] = equity
-                    grossRows[i] = grossExposure
-                    netRows[i] = netExposure
-                }
+                let equity = cash + 0.0
+                for i in start..<end { equityRows[i] = equity }
                 return
             }
             if open.count == 1 {
-                // One open position (the common case): the same sums, without the loop over symbols.
+                // One open position (the common case): the same sum, without the loop over symbols.
                 let s = open[0], q = quantity[s], rows = market.latestRow[s], close = market.close[s]
                 for i in start..<end {
-                    var value = 0.0, gross = 0.0
+                    var value = 0.0
                     let r = rows[i]
-                    if r >= 0 {
-                        let v = q * close[Int(r)]
-                        value += v
-                        gross += abs(v)
-                    }
-                    row(i, value: value, gross: gross)
+                    if r >= 0 { value += q * close[Int(r)] }
+                    equityRows[i] = cash + value
                 }
                 return
             }
             for i in start..<end {
-                var value = 0.0, gross = 0.0
+                var value = 0.0
                 for s in open {
                     let r = market.latestRow[s][i]
                     if r < 0 { continue }
-                    let v = quantity[s] * market.close[s][Int(r)]
-                    value += v
-                    gross += abs(v)
+                    value += quantity[s] * market.close[s][Int(r)]
                 }
-                row(i, value: value, gross: gross)
+                equityRows[i] = cash + value
             }
         }
-        }
-        }
-        }
-        }
+    }
+
+    /// The equity curve of steps `0..<market.stepCount` (rows written through the last step): its derived columns
+    /// computed when first read, or at once for a streamed market (which keeps growing).
+    func equityCurve() -> EquityCurve {
+        let recipe = DerivedEquityColumns.Recipe(market: market, steps: market.stepCount, positions: heldColumns,
+                                                 cashChanges: cashChanges)
+        return EquityCurve(time: market.timeIndex, equity: equityColumn,
+                           derived: market.stream == nil ? DerivedEquityColumns(deferred: recipe)
+                                                         : DerivedEquityColumns.materialised(recipe))
     }
 }

@@ -26,13 +26,12 @@ public final class SimulationContext: TradingContext {
     @usableFromInline let currentRow: UnsafeMutablePointer<Int32>
     @usableFromInline let quantity: UnsafeMutablePointer<Double>
     let books: UnsafeMutablePointer<PositionBook>
-    /// The recorded curves, one row per step, written in spans by `catchUp` (see `Recording.swift`): rows before
+    /// The recorded equity, one row per step, written in spans by `catchUp` (see `Recording.swift`): rows before
     /// `recordedSteps` are final. Created uninitialised (every row is written before `result()` reads it).
-    @exclusivity(unchecked) var cashColumn: [Double]
-    @exclusivity(unchecked) var positionsValueColumn: [Double]
     @exclusivity(unchecked) var equityColumn: [Double]
-    @exclusivity(unchecked) var grossExposureColumn: [Double]
-    @exclusivity(unchecked) var netExposureColumn: [Double]
+    /// Cash from each step where it changed (the result's cash and exposure columns are computed from these, the
+    /// positions and the closes: `DerivedEquityColumns`).
+    @exclusivity(unchecked) var cashChanges: [DerivedEquityColumns.CashChange] = []
     /// Position per symbol per step.
     @exclusivity(unchecked) var heldColumns: [[Double]]
     /// Rows `0..<recordedSteps` of the curves are written; price extremes of open positions (MAE/MFE) include
@@ -128,11 +127,7 @@ public final class SimulationContext: TradingContext {
         quantity.initialize(repeating: 0, count: k)
         books = .allocate(capacity: k)
         books.initialize(repeating: PositionBook(), count: k)
-        cashColumn = Self.uninitialisedColumn(n)
-        positionsValueColumn = Self.uninitialisedColumn(n)
         equityColumn = Self.uninitialisedColumn(n)
-        grossExposureColumn = Self.uninitialisedColumn(n)
-        netExposureColumn = Self.uninitialisedColumn(n)
         heldColumns = (0..<k).map { _ in Self.uninitialisedColumn(n) }
         heldSteps = Array(repeating: 0, count: k)
     }

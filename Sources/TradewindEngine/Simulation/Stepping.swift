@@ -205,10 +205,7 @@ extension SimulationContext {
         }
         tradeList = saved
         sizeHints?.remember(orders: orders.count, events: log.count, fills: fillList.count, trades: trades.count)
-        let (equity, positions) = warmupSteps > 0 ? curvesAfterWarmup()
-            : (EquityCurve(time: market.timeIndex, cash: cashColumn, positionsValue: positionsValueColumn,
-                           equity: equityColumn, grossExposure: grossExposureColumn, netExposure: netExposureColumn),
-               heldColumns)
+        let (equity, positions) = warmupSteps > 0 ? curvesAfterWarmup() : (equityCurve(), heldColumns)
         var result = BacktestResult(
             symbols: market.symbols, config: config, initialCash: config.initialCash,
             equity: equity,

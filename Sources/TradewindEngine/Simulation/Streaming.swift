@@ -46,11 +46,7 @@ extension SimulationContext {
         let previous = latestStepTime
         try market.appendStep(t, bars: bars)
         let i = market.stepCount - 1
-        cashColumn.append(0)
-        positionsValueColumn.append(0)
         equityColumn.append(0)
-        grossExposureColumn.append(0)
-        netExposureColumn.append(0)
         for s in 0..<market.symbolCount { heldColumns[s].append(0) }
         if market.flags[i] & MarketColumns.newDay != 0 && market.intraday {
             addSessionEvents(day: market.day[i], after: previous ?? .min)
@@ -62,7 +58,7 @@ extension SimulationContext {
         guard market.stepCount > 0 else {
             return BacktestResult(
                 symbols: market.symbols, config: config, initialCash: config.initialCash,
-                equity: EquityCurve(time: [], cash: [], positionsValue: [], equity: [], grossExposure: [], netExposure: []),
+                equity: .empty,
                 positions: Array(repeating: [], count: market.symbolCount), trades: [], orders: orders, orderLog: log,
                 fills: fillList, totalCommission: totals.commission, totalSlippage: totals.slippage,
                 totalFinancing: totals.financing, totalDividends: totals.dividends)

@@ -71,10 +71,10 @@ extension SimulationContext {
     func curvesAfterWarmup() -> (EquityCurve, [[Double]]) {
         let k = min(warmupSteps, market.stepCount)
         func after(_ column: [Double]) -> [Double] { Array(column[k...]) }
-        let time = market.timeIndex
-        return (EquityCurve(time: Array(time[k...]), cash: after(cashColumn), positionsValue: after(positionsValueColumn),
-                            equity: after(equityColumn), grossExposure: after(grossExposureColumn),
-                            netExposure: after(netExposureColumn)),
+        let full = equityCurve().derived.columns
+        let derived = DerivedEquityColumns(.init(cash: after(full.cash), positionsValue: after(full.positionsValue),
+                                                 grossExposure: after(full.grossExposure), netExposure: after(full.netExposure)))
+        return (EquityCurve(time: Array(market.timeIndex[k...]), equity: after(equityColumn), derived: derived),
                 heldColumns.map(after))
     }
 }

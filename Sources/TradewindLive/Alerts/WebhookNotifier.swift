@@ -1,13 +1,13 @@
+import AsyncHTTPClient
 import Foundation
-#if canImport(FoundationNetworking)
-import FoundationNetworking
-#endif
+import NIOCore
 
 /// Alerts posted to a webhook: Discord's payload (`{"content": …}`) or plain JSON (`{"type", "text", "time"}`).
 /// Alerts queue (at most `queueLimit`; the oldest are dropped past it) and are posted one at a time in order on the
 /// notifier's own task; a failed post is retried `attempts` times with a growing pause, then logged and dropped —
 /// a failing webhook never slows or stops trading. The URL (it holds the webhook's secret token) never appears in
-/// logs or errors.
+/// logs or errors. Posts go through AsyncHTTPClient's shared client (not `URLSession`: FoundationNetworking would load
+/// libcurl and its two dozen libraries into every process that links this module, `tradewind backtest` included).
 public final class WebhookNotifier: TradingNotifier, @unchecked Sendable {
     public enum Format: String, Sendable, CaseIterable { case discord, json }
 
@@ -78,20 +78,22 @@ public final class WebhookNotifier: TradingNotifier, @unchecked Sendable {
             var lastProblem = ""
             for attempt in 0..<attempts {
                 if attempt > 0 { try? await Task.sleep(for: .milliseconds(200 * (1 << min(attempt - 1, 5)))) }
-                var request = URLRequest(url: url, timeoutInterval: timeout)
-                request.httpMethod = "POST"
-                request.setValue("application/json", forHTTPHeaderField: "Content-Type")
-                request.httpBody = body
+                var request = HTTPClientRequest(url: url.absoluteString)
+                request.method = .POST
+                request.headers.add(name: "Content-Type", value: "application/json")
+                request.body = .bytes(body)
                 do {
-                    let (_, response) = try await URLSession.shared.data(for: request)
-                    let status = (response as? HTTPURLResponse)?.statusCode ?? 0
+                    let response = try await HTTPClient.shared.execute(request, timeout: .milliseconds(Int64(timeout * 1000)))
+                    _ = try? await response.body.collect(upTo: 1 << 16)
+                    let status = Int(response.status.code)
                     if (200..<300).contains(status) {
                         ok = true
                         break
                     }
                     lastProblem = "HTTP status \(status)"
                 } catch {
-                    lastProblem = (error as NSError).localizedDescription
+                    // The error's own words, without the URL's path (the webhook's secret token) should it quote it.
+                    lastProblem = url.path.count > 1 ? "\(error)".replacingOccurrences(of: url.path, with: "/…") : "\(error)"
                 }
             }
             lock.withLock {

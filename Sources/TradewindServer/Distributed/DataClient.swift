@@ -1,7 +1,6 @@
+import AsyncHTTPClient
 import Foundation
-#if canImport(FoundationNetworking)
-import FoundationNetworking
-#endif
+import NIOCore
 import TradewindCore
 import TradewindData
 
@@ -70,14 +69,15 @@ struct DataClient: Sendable {
             ? path : parts.percentEncodedPath + path
         if let tz { parts.queryItems = [URLQueryItem(name: "tz", value: tz)] }
         guard let url = parts.url else { throw FetchError(description: "cannot form the data URL for \(dataset)/\(symbol)") }
-        var request = URLRequest(url: url, timeoutInterval: 60)
-        if let token { request.setValue("Bearer \(token)", forHTTPHeaderField: "Authorization") }
-        let (data, response) = try await URLSession.shared.data(for: request)
-        guard let http = response as? HTTPURLResponse else { throw FetchError(description: "no HTTP response from \(server)") }
-        guard http.statusCode == 200 else {
-            throw FetchError(description: "GET \(path): HTTP \(http.statusCode) \(String(decoding: data.prefix(500), as: UTF8.self))")
+        // AsyncHTTPClient, not URLSession: FoundationNetworking would load libcurl into every `tradewind` process.
+        var request = HTTPClientRequest(url: url.absoluteString)
+        if let token { request.headers.add(name: "Authorization", value: "Bearer \(token)") }
+        let response = try await HTTPClient.shared.execute(request, timeout: .seconds(60))
+        let data = Data(try await response.body.collect(upTo: Int.max).readableBytesView)
+        guard response.status.code == 200 else {
+            throw FetchError(description: "GET \(path): HTTP \(response.status.code) \(String(decoding: data.prefix(500), as: UTF8.self))")
         }
-        let announced = http.value(forHTTPHeaderField: Routes.checksumHeader.rawName)
+        let announced = response.headers.first(name: Routes.checksumHeader.rawName)
         guard let announced, announced == Self.payloadChecksum(data) else {
             throw FetchError(description: "GET \(path): the data's checksum does not match the server's (\(announced ?? "none")); the transfer was damaged")
         }
