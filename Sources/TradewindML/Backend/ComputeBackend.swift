@@ -18,6 +18,9 @@ public enum UnaryKernel: String, Sendable, CaseIterable {
 public protocol ComputeBackend: Sendable {
     /// A short name for logs and benchmark output.
     var name: String { get }
+    /// Throws `MLError.backendUnavailable` (saying what to install) when the backend cannot run on this machine;
+    /// ops call it before their first product, so a missing library is an error, never a stopped process.
+    func requireAvailable() throws(MLError)
     /// `batch` independent products C[i] ← alpha · op(A[i]) · op(B[i]) + beta · C[i], row-major, each matrix
     /// `strideA`/`strideB`/`strideC` elements after the previous one (stride 0 reuses one matrix).
     func gemm<S: TensorScalar>(
@@ -36,15 +39,24 @@ public protocol ComputeBackend: Sendable {
                                         reciprocalStd: UnsafeMutableBufferPointer<S>, out: UnsafeMutableBufferPointer<S>)
 }
 
-/// The process's current compute backend (CPU on OpenBLAS unless replaced).
+/// The process's current compute backend (CPU on OpenBLAS unless replaced), or the one a task scoped with `using`.
 public enum Compute {
     private static let current = Mutex<any ComputeBackend>(CPUBackend())
+    @TaskLocal private static var scoped: (any ComputeBackend)?
 
-    /// The backend ops use now.
+    /// The backend ops use now: the task's scoped one, else the process's.
     public static var backend: any ComputeBackend {
-        get { current.withLock { $0 } }
+        get { scoped ?? current.withLock { $0 } }
     }
 
     /// Replaces the backend for every subsequent op in the process.
     public static func use(_ backend: any ComputeBackend) { current.withLock { $0 = backend } }
+
+    /// Runs `body` with `backend` as the backend of the ops it runs on this task (other tasks and threads keep theirs).
+    public static func using<R>(_ backend: any ComputeBackend, _ body: () throws -> R) rethrows -> R {
+        try $scoped.withValue(backend, operation: body)
+    }
+
+    /// Throws `MLError.backendUnavailable` when the current backend cannot run here (see `requireAvailable`).
+    static func requireAvailable() throws(MLError) { try backend.requireAvailable() }
 }

@@ -70,7 +70,7 @@ struct RecurrentStack: Sendable {
 
     func run<S: TensorScalar>(_ x: Variable<S>, initial: [(name: String, state: Variable<S>)], in pass: ForwardPass<S>, op: String,
                               between: Between<S>, kernel: Kernel<S>, pair: PairKernel<S>? = nil) throws(MLError) -> Variable<S> {
-        guard x.value.rank == 3, x.shape[2] == inputSize else {
+        guard x.rank == 3, x.shape[2] == inputSize else {
             throw .shapeMismatch(op: "\(op) '\(prefix)'", detail: "input must be [batch, steps, \(inputSize)]; got \(x.shape)")
         }
         guard x.shape[1] > 0 || output == .sequence else {

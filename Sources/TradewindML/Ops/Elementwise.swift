@@ -12,17 +12,32 @@ enum Kernels {
             }
             return Tensor(uncheckedShape: a.shape, scalars: out)
         }
-        let shape = try Broadcasting.shape(a.shape, b.shape, op: op)
-        var out = [S](repeating: 0, count: shape.reduce(1, *))
-        let sa = Broadcasting.readStrides(a.shape, as: shape), sb = Broadcasting.readStrides(b.shape, as: shape)
-        a.scalars.withUnsafeBufferPointer { ap in
-            b.scalars.withUnsafeBufferPointer { bp in
+        return try binary(a.view, b.view, op: op, f)
+    }
+
+    /// Applies `f` element-wise over the broadcast of two strided views, reading each in place (a transposed,
+    /// sliced or selected operand is not gathered first).
+    static func binary<S: TensorScalar>(_ a: TensorView<S>, _ b: TensorView<S>, op: String, _ f: (S, S) -> S) throws(MLError) -> Tensor<S> {
+        let shape = a.shape == b.shape ? a.shape : try Broadcasting.shape(a.shape, b.shape, op: op)
+        let count = shape.reduce(1, *)
+        var out: [S] = uninitializedScalars(count)
+        guard count > 0 else { return Tensor(uncheckedShape: shape, scalars: out) }
+        let sa = Broadcasting.readStrides(a, as: shape), sb = Broadcasting.readStrides(b, as: shape)
+        a.storage.withUnsafeBufferPointer { ap in
+            b.storage.withUnsafeBufferPointer { bp in
                 out.withUnsafeMutableBufferPointer { o in
-                    Broadcasting.forEach(out: shape, aStrides: sa, bStrides: sb) { i, j, k in o[i] = f(ap[j], bp[k]) }
+                    let (pa, pb) = (ap.baseAddress! + a.offset, bp.baseAddress! + b.offset)
+                    Broadcasting.forEach(out: shape, aStrides: sa, bStrides: sb) { i, j, k in o[i] = f(pa[j], pb[k]) }
                 }
             }
         }
         return Tensor(uncheckedShape: shape, scalars: out)
+    }
+
+    /// `binary` over two variables: their tensors when both hold one, their views (read in place) otherwise.
+    static func binary<S: TensorScalar>(_ a: Variable<S>, _ b: Variable<S>, op: String, _ f: (S, S) -> S) throws(MLError) -> Tensor<S> {
+        if a.box.isUngatheredView || b.box.isUngatheredView { return try binary(a.view, b.view, op: op, f) }
+        return try binary(a.value, b.value, op: op, f)
     }
 
     static func map<S: TensorScalar>(_ a: Tensor<S>, _ f: (S) -> S) -> Tensor<S> {
@@ -47,35 +62,35 @@ enum Kernels {
 extension Variable {
     /// a + b with broadcasting.
     public static func + (a: Variable, b: Variable) throws(MLError) -> Variable {
-        let v = try Kernels.binary(a.value, b.value, op: "add", +)
+        let v = try Kernels.binary(a, b, op: "add", +)
         let sa = a.shape, sb = b.shape
         return make(v, [a, b]) { g in [Broadcasting.reduce(g, to: sa), Broadcasting.reduce(g, to: sb)] }
     }
 
     /// a − b with broadcasting.
     public static func - (a: Variable, b: Variable) throws(MLError) -> Variable {
-        let v = try Kernels.binary(a.value, b.value, op: "subtract", -)
+        let v = try Kernels.binary(a, b, op: "subtract", -)
         let sa = a.shape, sb = b.shape
         return make(v, [a, b]) { g in [Broadcasting.reduce(g, to: sa), Broadcasting.reduce(Kernels.map(g, -), to: sb)] }
     }
 
     /// a · b element-wise with broadcasting.
     public static func * (a: Variable, b: Variable) throws(MLError) -> Variable {
-        let v = try Kernels.binary(a.value, b.value, op: "multiply", *)
-        let av = a.value, bv = b.value
+        let v = try Kernels.binary(a, b, op: "multiply", *)
+        let av = a.view, bv = b.view   // views of the operands: the rule reads them in place
         return make(v, [a, b]) { g in
-            [Broadcasting.reduce(try! Kernels.binary(g, bv, op: "", *), to: av.shape),
-             Broadcasting.reduce(try! Kernels.binary(g, av, op: "", *), to: bv.shape)]
+            [Broadcasting.reduce(try! Kernels.binary(g.view, bv, op: "", *), to: av.shape),
+             Broadcasting.reduce(try! Kernels.binary(g.view, av, op: "", *), to: bv.shape)]
         }
     }
 
     /// a / b element-wise with broadcasting.
     public static func / (a: Variable, b: Variable) throws(MLError) -> Variable {
-        let v = try Kernels.binary(a.value, b.value, op: "divide", /)
-        let av = a.value, bv = b.value
+        let v = try Kernels.binary(a, b, op: "divide", /)
+        let av = a.view, bv = b.view
         return make(v, [a, b]) { g in
-            let ga = try! Kernels.binary(g, bv, op: "", /)
-            let q = try! Kernels.binary(v, bv, op: "", /)  // a / b²
+            let ga = try! Kernels.binary(g.view, bv, op: "", /)
+            let q = try! Kernels.binary(v.view, bv, op: "", /)  // a / b²
             return [Broadcasting.reduce(ga, to: av.shape),
                     Broadcasting.reduce(Kernels.map(try! Kernels.binary(g, q, op: "", *), -), to: bv.shape)]
         }

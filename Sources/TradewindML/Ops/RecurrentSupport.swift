@@ -47,9 +47,10 @@ enum Recurrent {
         throw .shapeMismatch(op: op, detail: "\(what) must be [batch, hidden] = \([batch, hidden]); got \(state.shape)")
     }
 
-    /// Checks a recurrent layer's input and weights, returning (batch, steps, inputSize).
+    /// Checks that the backend can run, and a recurrent layer's input and weights, returning (batch, steps, inputSize).
     static func check<S: TensorScalar>(_ op: String, x: Tensor<S>, wih: Tensor<S>, whh: Tensor<S>, bih: Tensor<S>, bhh: Tensor<S>,
                                        gates: Int, hidden: Int) throws(MLError) -> (Int, Int, Int) {
+        try Compute.requireAvailable()
         guard x.rank == 3 else { throw .shapeMismatch(op: op, detail: "input must be [batch, steps, features]; got \(x.shape)") }
         let i = x.shape[2]
         guard wih.shape == [gates * hidden, i] else { throw .shapeMismatch(op: op, detail: "weight_ih \(wih.shape) vs expected \([gates * hidden, i]) for input \(x.shape)") }

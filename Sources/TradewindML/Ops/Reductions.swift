@@ -10,13 +10,13 @@ extension Variable {
 
     /// The mean of all elements (a rank-0 result; NaN for an empty tensor, as PyTorch).
     public func mean() -> Variable {
-        sum().scaled(by: 1 / Scalar(value.count))
+        sum().scaled(by: 1 / Scalar(box.count))
     }
 
     /// Sums along `axis` (negative counts from the end); `keepDims` keeps it with size 1.
     public func sum(axis: Int, keepDims: Bool = false) throws(MLError) -> Variable {
-        let ax = try Tensor<Scalar>.axis(axis, rank: value.rank, op: "sum")
-        let (outer, n, inner) = Reduction.split(value.shape, ax)
+        let ax = try Tensor<Scalar>.axis(axis, rank: rank, op: "sum")
+        let (outer, n, inner) = Reduction.split(shape, ax)
         var out = [Scalar](repeating: 0, count: outer * inner)
         value.scalars.withUnsafeBufferPointer { x in
             out.withUnsafeMutableBufferPointer { o in
@@ -28,10 +28,10 @@ extension Variable {
                 }
             }
         }
-        var kept = value.shape
+        var kept = shape
         kept[ax] = 1
-        let outShape = keepDims ? kept : { var s = value.shape; s.remove(at: ax); return s }()
-        let inShape = value.shape
+        let outShape = keepDims ? kept : { var s = shape; s.remove(at: ax); return s }()
+        let inShape = shape
         return Variable.make(Tensor(uncheckedShape: outShape, scalars: out), [self]) { g in
             [Broadcasting.expand(g.scalars, kept: kept, to: inShape)]
         }
@@ -39,8 +39,8 @@ extension Variable {
 
     /// The mean along `axis`.
     public func mean(axis: Int, keepDims: Bool = false) throws(MLError) -> Variable {
-        let ax = try Tensor<Scalar>.axis(axis, rank: value.rank, op: "mean")
-        return try sum(axis: ax, keepDims: keepDims).scaled(by: 1 / Scalar(value.shape[ax]))
+        let ax = try Tensor<Scalar>.axis(axis, rank: rank, op: "mean")
+        return try sum(axis: ax, keepDims: keepDims).scaled(by: 1 / Scalar(shape[ax]))
     }
 }
 
