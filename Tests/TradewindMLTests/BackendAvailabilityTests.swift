@@ -5,29 +5,6 @@ import TradewindCore
 /// A backend that cannot run (as the CPU backend on a machine without OpenBLAS) makes ops throw a typed error that
 /// says what to install; nothing stops the process.
 @Suite struct BackendAvailabilityTests {
-    /// Stands for a machine whose library is missing: every op asks it first and is refused.
-    struct MissingLibraryBackend: ComputeBackend {
-        let cpu = CPUBackend()
-        var name: String { "missing-library" }
-        func requireAvailable() throws(MLError) {
-            throw .backendUnavailable(backend: name, detail: "libexample.so.0 is not installed: install Debian's libexample0")
-        }
-        func gemm<S: TensorScalar>(transA: Bool, transB: Bool, m: Int, n: Int, k: Int, alpha: S, a: UnsafePointer<S>, lda: Int, strideA: Int,
-                                   b: UnsafePointer<S>, ldb: Int, strideB: Int, beta: S, c: UnsafeMutablePointer<S>, ldc: Int, strideC: Int, batch: Int) {
-            Issue.record("a product ran on a backend that said it cannot run")
-        }
-        func unary<S: TensorScalar>(_ kernel: UnaryKernel, _ x: UnsafeBufferPointer<S>, _ out: UnsafeMutableBufferPointer<S>) { cpu.unary(kernel, x, out) }
-        func softmaxRows<S: TensorScalar>(_ x: UnsafeBufferPointer<S>, _ out: UnsafeMutableBufferPointer<S>, columns: Int, log: Bool) {
-            cpu.softmaxRows(x, out, columns: columns, log: log)
-        }
-        func layerNormRows<S: TensorScalar>(_ x: UnsafeBufferPointer<S>, weight: UnsafeBufferPointer<S>, bias: UnsafeBufferPointer<S>, epsilon: S,
-                                            columns: Int, normalized: UnsafeMutableBufferPointer<S>, reciprocalStd: UnsafeMutableBufferPointer<S>,
-                                            out: UnsafeMutableBufferPointer<S>) {
-            cpu.layerNormRows(x, weight: weight, bias: bias, epsilon: epsilon, columns: columns, normalized: normalized,
-                              reciprocalStd: reciprocalStd, out: out)
-        }
-    }
-
     @Test func theCPUBackendRunsHere() throws {
         try CPUBackend().requireAvailable()
     }
@@ -40,7 +17,7 @@ import TradewindCore
         var weights = StateDict<Float>()
         gru.initialize(&weights, generator: &generator)
         let expected = MLError.backendUnavailable(backend: "missing-library", detail: "libexample.so.0 is not installed: install Debian's libexample0")
-        try Compute.using(MissingLibraryBackend()) {
+        try Compute.using(RecordingBackend(unavailable: true)) {
             #expect(throws: expected) { try Variable(x).matmul(Variable(w)) }
             #expect(throws: expected) { try x.view.select(axis: 0, index: 0).matmul(w.view) }
             #expect(throws: expected) { try Variable(x).bmm(Variable(x), transposeOther: true) }

@@ -4,7 +4,7 @@ import CTradewindKernels
 /// uses the same order i, f, c, o):
 ///   i = σ(·), f = σ(·), g = tanh(·), o = σ(·) of W_i x + b_i + W_h h + b_h;  c' = f ⊙ c + i ⊙ g;  h' = o ⊙ tanh(c').
 /// One GEMM projects every step's input; each step adds one [batch, H] × [H, 4H] GEMM, then `LSTMCell` runs the
-/// gates of each row (the C loops of `CTradewindKernels` for Float). Batch-major throughout, as the GRU.
+/// gates of each row (the backend's `lstmStep`; on the CPU, the C loops of `CTradewindKernels` for Float). Batch-major throughout, as the GRU.
 enum LSTMKernel {
     /// Runs the LSTM over `x` [batch, steps, input] from the initial hidden and cell states [batch, hidden]
     /// (zeros when nil); returns the hidden states [batch, steps, hidden]. Both initial states are differentiable.
@@ -46,12 +46,12 @@ enum LSTMKernel {
                 if let hPrev, H > 0 {
                     Recurrent.gemmABt(backend, rows: B, n: G, k: H, a: hPrev, lda: ld, w: wb.baseAddress!, c: hb.baseAddress!, ldc: G, beta: 0)
                 }
-                for b in 0..<B {
-                    let row = b * T + t
-                    LSTMCell.forward(H: H, pre: pb.baseAddress! + row * G, rec: hPrev == nil ? nil : UnsafePointer(hb.baseAddress! + b * G),
-                                     cPrev: cPrev.map { $0 + b * ld }, gates: gb.baseAddress! + row * G,
-                                     c: cb.baseAddress! + row * H, h: ob.baseAddress! + row * H)
-                }
+                backend.lstmStep(LSTMStep(
+                    hidden: H, rows: B, inputProjection: StridedRows(reading: pb.baseAddress! + t * G, stride: T * G),
+                    recurrentProjection: hPrev == nil ? nil : StridedRows(hb.baseAddress!, stride: G),
+                    previousCell: cPrev.map { StridedRows(reading: $0, stride: ld) },
+                    gates: StridedRows(gb.baseAddress! + t * G, stride: T * G), cell: StridedRows(cb.baseAddress! + t * H, stride: T * H),
+                    output: StridedRows(ob.baseAddress! + t * H, stride: T * H)))
             }
         } } } } } } } }
         let result = out, gatesV = gates, cellV = cell
@@ -81,12 +81,13 @@ enum LSTMKernel {
                 let hPrev: UnsafePointer<S>? = s > 0 ? outb.baseAddress! + prev * H : (h0.isEmpty ? nil : h0b.baseAddress)
                 let cPrev: UnsafePointer<S>? = s > 0 ? cb.baseAddress! + prev * H : (c0.isEmpty ? nil : c0b.baseAddress)
                 let ld = s > 0 ? T * H : H
-                for b in 0..<B {
-                    let row = b * T + t, o = row * H
-                    LSTMCell.backward(H: H, dh: dhh.baseAddress! + b * H, dc: dcb.baseAddress! + b * H, dy: dyb.baseAddress! + o,
-                                      gates: gb.baseAddress! + row * G, c: cb.baseAddress! + o, cPrev: cPrev.map { $0 + b * ld },
-                                      hPrev: hPrev.map { $0 + b * ld }, da: dab.baseAddress! + row * G, hPrevOut: hpa.baseAddress! + o)
-                }
+                backend.lstmStepBackward(LSTMStepBackward(
+                    hidden: H, rows: B, carriedHidden: StridedRows(dhh.baseAddress!, stride: H), carriedCell: StridedRows(dcb.baseAddress!, stride: H),
+                    outputGradient: StridedRows(reading: dyb.baseAddress! + t * H, stride: T * H),
+                    gates: StridedRows(reading: gb.baseAddress! + t * G, stride: T * G), cell: StridedRows(reading: cb.baseAddress! + t * H, stride: T * H),
+                    previousCell: cPrev.map { StridedRows(reading: $0, stride: ld) }, previousHidden: hPrev.map { StridedRows(reading: $0, stride: ld) },
+                    preactivationGradient: StridedRows(dab.baseAddress! + t * G, stride: T * G),
+                    previousOut: StridedRows(hpa.baseAddress! + t * H, stride: T * H)))
                 // dh_prev = dA_t · W_hh (at the first step, the initial state's gradient)
                 if hPrev != nil && H > 0 {
                     Recurrent.gemmAB(backend, rows: B, n: H, k: G, a: UnsafePointer(dab.baseAddress! + t * G), lda: T * G,

@@ -3,7 +3,10 @@ extension Variable {
     /// The sum of all elements (a rank-0 result).
     public func sum() -> Variable {
         var s: Scalar = 0
-        for x in value.scalars { s += x }
+        let backend = Compute.backend
+        value.scalars.withUnsafeBufferPointer { x in
+            if let base = x.baseAddress { backend.sumAxis(base, outer: 1, axis: x.count, inner: 1, &s) }
+        }
         let shape = self.shape
         return Variable.make(Tensor(scalar: s), [self]) { g in [try! Tensor(repeating: g.item, shape: shape)] }
     }
@@ -18,14 +21,10 @@ extension Variable {
         let ax = try Tensor<Scalar>.axis(axis, rank: rank, op: "sum")
         let (outer, n, inner) = Reduction.split(shape, ax)
         var out = [Scalar](repeating: 0, count: outer * inner)
+        let backend = Compute.backend
         value.scalars.withUnsafeBufferPointer { x in
             out.withUnsafeMutableBufferPointer { o in
-                for a in 0..<outer {
-                    for j in 0..<n {
-                        let base = (a * n + j) * inner
-                        for b in 0..<inner { o[a * inner + b] += x[base + b] }
-                    }
-                }
+                if let xb = x.baseAddress, let ob = o.baseAddress { backend.sumAxis(xb, outer: outer, axis: n, inner: inner, ob) }
             }
         }
         var kept = shape
