@@ -73,7 +73,7 @@ import TradewindCore
         let h0 = pass.input(try Tensor(shape: [4, 5, 16], scalars: (0..<320).map { _ in Float(g.uniform(-1, 1)) }), differentiable: true)
         let pair: RecurrentStack.PairKernel<Float> = GRU.pairKernel
         let y: Variable<Float> = try gru.stack.run(x, initial: [("initial hidden state", h0)], in: pass, op: "GRU", kernel: GRU.kernel,
-                                                   pair: fused ? pair : nil)
+                                                   pair: fused ? pair : nil).output
         let squared: Variable<Float> = try y * y
         let loss = squared.sum()
         let grads = try pass.tape!.gradients(of: loss, for: [x, h0])

@@ -7,10 +7,14 @@ import CTradewindKernels
 /// gates of each row (the backend's `lstmStep`; on the CPU, the C loops of `CTradewindKernels` for Float). Batch-major throughout, as the GRU.
 enum LSTMKernel {
     /// Runs the LSTM over `x` [batch, steps, input] from the initial hidden and cell states [batch, hidden]
-    /// (zeros when nil); returns the hidden states [batch, steps, hidden]. Both initial states are differentiable.
+    /// (zeros when nil); returns the hidden states [batch, steps, hidden] and, with `finalCell` (at least one step),
+    /// the cell state after the last step [batch, hidden] (PyTorch's c_n for this direction). Both initial states
+    /// are differentiable, and so is the final cell state: the two outputs are views of one node, whose backward pass
+    /// starts the cell gradient from the final cell's.
     static func run<S: TensorScalar>(_ x: Variable<S>, weightIH: Variable<S>, weightHH: Variable<S>,
                                      biasIH: Variable<S>, biasHH: Variable<S>, hidden H: Int, reverse: Bool,
-                                     initial: (hidden: Variable<S>, cell: Variable<S>)? = nil) throws(MLError) -> Variable<S> {
+                                     initial: (hidden: Variable<S>, cell: Variable<S>)? = nil,
+                                     finalCell: Bool = false) throws(MLError) -> (output: Variable<S>, cell: Variable<S>?) {
         let (B, T, I) = try Recurrent.check("LSTM", x: x.value, wih: weightIH.value, whh: weightHH.value,
                                             bih: biasIH.value, bhh: biasHH.value, gates: 4, hidden: H)
         try Recurrent.checkState("LSTM", "initial hidden state", initial?.hidden.value, batch: B, hidden: H)
@@ -57,20 +61,35 @@ enum LSTMKernel {
         let result = out, gatesV = gates, cellV = cell
         let inputs = [x, weightIH, weightHH, biasIH, biasHH] + (initial.map { [$0.hidden, $0.cell] } ?? [])
         let count = inputs.count   // the rule captures no Variable: a Variable holds its tape
-        return Variable.make(Tensor(uncheckedShape: [B, T, H], scalars: result), inputs) { g in
-            Array(backward(g.scalars, x: xv, wih: wih, whh: whh, h0: h0, c0: c0, out: result,
-                           gates: gatesV, cell: cellV, B: B, T: T, I: I, H: H, reverse: reverse).prefix(count))
+        guard finalCell, T > 0 else {
+            return (Variable.make(Tensor(uncheckedShape: [B, T, H], scalars: result), inputs) { g in
+                Array(backward(g.scalars, x: xv, wih: wih, whh: whh, h0: h0, c0: c0, out: result,
+                               gates: gatesV, cell: cellV, B: B, T: T, I: I, H: H, reverse: reverse).prefix(count))
+            }, nil)
         }
+        // The outputs, then the final cell of each batch row (step T − 1, or step 0 running in reverse).
+        let last = reverse ? 0 : T - 1
+        var packed = result
+        packed.reserveCapacity(rows * H + B * H)
+        for b in 0..<B { packed.append(contentsOf: cellV[((b * T + last) * H)..<((b * T + last + 1) * H)]) }
+        let node = Variable.make(Tensor(uncheckedShape: [rows * H + B * H], scalars: packed), inputs) { g in
+            let dy = Array(g.scalars[0..<(rows * H)]), dcFinal = Array(g.scalars[(rows * H)...])
+            return Array(backward(dy, x: xv, wih: wih, whh: whh, h0: h0, c0: c0, out: result, gates: gatesV, cell: cellV,
+                                  B: B, T: T, I: I, H: H, reverse: reverse, finalCellGradient: dcFinal).prefix(count))
+        }
+        return (try node.slice(axis: 0, 0..<(rows * H)).reshaped([B, T, H]),
+                try node.slice(axis: 0, (rows * H)..<(rows * H + B * H)).reshaped([B, H]))
     }
 
-    /// Gradients of x, the weights and biases, then of the initial hidden and cell states.
+    /// Gradients of x, the weights and biases, then of the initial hidden and cell states; `finalCellGradient` is the
+    /// gradient of the final cell state [batch, hidden] (none: zeros).
     static func backward<S: TensorScalar>(_ dy: [S], x: [S], wih: [S], whh: [S], h0: [S], c0: [S], out: [S], gates: [S], cell: [S],
-                                          B: Int, T: Int, I: Int, H: Int, reverse: Bool) -> [Tensor<S>?] {
+                                          B: Int, T: Int, I: Int, H: Int, reverse: Bool, finalCellGradient: [S]? = nil) -> [Tensor<S>?] {
         let rows = B * T, G = 4 * H
         let backend = Compute.backend
         var da: [S] = uninitializedScalars(rows * G)   // gradient of the gate pre-activations (every row written)
         var hPrevAll: [S] = uninitializedScalars(rows * H)
-        var dh = [S](repeating: 0, count: B * H), dc = [S](repeating: 0, count: B * H)
+        var dh = [S](repeating: 0, count: B * H), dc = finalCellGradient ?? [S](repeating: 0, count: B * H)
         da.withUnsafeMutableBufferPointer { dab in dh.withUnsafeMutableBufferPointer { dhh in dc.withUnsafeMutableBufferPointer { dcb in
         whh.withUnsafeBufferPointer { wb in hPrevAll.withUnsafeMutableBufferPointer { hpa in
         dy.withUnsafeBufferPointer { dyb in out.withUnsafeBufferPointer { outb in gates.withUnsafeBufferPointer { gb in
