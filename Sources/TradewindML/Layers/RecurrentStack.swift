@@ -221,7 +221,7 @@ public struct LSTM: Layer {
     public func callAsFunction<S: TensorScalar>(_ x: Variable<S>, initialState: (hidden: Variable<S>, cell: Variable<S>)? = nil,
                                                 in pass: ForwardPass<S>) throws(MLError) -> Variable<S> {
         let initial = initialState.map { [("initial hidden state", $0.hidden), ("initial cell state", $0.cell)] } ?? []
-        return try stack.run(x, initial: initial, in: pass, op: "LSTM", kernel: Self.kernel).output
+        return try stack.run(x, initial: initial, in: pass, op: "LSTM", kernel: Self.kernel, pair: Self.pairKernel).output
     }
 
     /// PyTorch's `output, (h_n, c_n) = lstm(x, (h0, c0))`: the output (as `output` asks) and the final hidden and
@@ -230,8 +230,14 @@ public struct LSTM: Layer {
     public func run<S: TensorScalar>(_ x: Variable<S>, initialState: (hidden: Variable<S>, cell: Variable<S>)? = nil,
                                      in pass: ForwardPass<S>) throws(MLError) -> (output: Variable<S>, state: (hidden: Variable<S>, cell: Variable<S>)) {
         let initial = initialState.map { [("initial hidden state", $0.hidden), ("initial cell state", $0.cell)] } ?? []
-        let r = try stack.run(x, initial: initial, in: pass, op: "LSTM", finalStates: true, kernel: Self.kernel)
+        let r = try stack.run(x, initial: initial, in: pass, op: "LSTM", finalStates: true, kernel: Self.kernel, pair: Self.pairKernel)
         return (r.output, (r.hidden!, r.cell!))
+    }
+
+    /// Both directions of a bidirectional layer as one node (no concat copy; the directions run at once on two threads).
+    static func pairKernel<S: TensorScalar>(_ x: Variable<S>, _ forward: [Variable<S>], _ backward: [Variable<S>], _ h: Int,
+                                            _ states: [Variable<S>], _ finalCells: Bool) throws(MLError) -> (output: Variable<S>, cells: [Variable<S>]) {
+        try LSTMKernel.runBidirectional(x, forward: forward, backward: backward, hidden: h, initial: states, finalCells: finalCells)
     }
 
     static func kernel<S: TensorScalar>(_ x: Variable<S>, _ wi: Variable<S>, _ wh: Variable<S>, _ bi: Variable<S>, _ bh: Variable<S>,
