@@ -170,21 +170,8 @@ enum GRUKernel {
                     }
                 }
             } } } } } } } } } }
-            var dx = [S](repeating: 0, count: rows * I)
-            var dwih = [S](repeating: 0, count: G * I), dwhh = [S](repeating: 0, count: G * H)
-            if rows > 0 && G > 0 {
-                dxp.withUnsafeBufferPointer { d in
-                    wih.withUnsafeBufferPointer { w in dx.withUnsafeMutableBufferPointer { o in
-                        if I > 0 { Recurrent.gemmAB(backend, rows: rows, n: I, k: G, a: d.baseAddress!, lda: G, w: w.baseAddress!, c: o.baseAddress!, ldc: I, beta: 0) }
-                    } }
-                    x.withUnsafeBufferPointer { xb in dwih.withUnsafeMutableBufferPointer { o in
-                        if I > 0 { Recurrent.gemmAtB(backend, rows: rows, m: G, n: I, a: d.baseAddress!, b: xb.baseAddress!, c: o.baseAddress!) }
-                    } }
-                }
-                dhp.withUnsafeBufferPointer { d in hPrevAll.withUnsafeBufferPointer { hb in dwhh.withUnsafeMutableBufferPointer { o in
-                    Recurrent.gemmAtB(backend, rows: rows, m: G, n: H, a: d.baseAddress!, b: hb.baseAddress!, c: o.baseAddress!)
-                } } }
-            }
+            let (dx, dwih) = Recurrent.inputGradients(backend, dxp, x: x, wih: wih, rows: rows, G: G, I: I)
+            let dwhh = Recurrent.recurrentWeightGradient(backend, dhp, previous: hPrevAll, rows: rows, G: G, H: H)
             return [Tensor(uncheckedShape: [B, T, I], scalars: dx),
                     Tensor(uncheckedShape: [G, I], scalars: dwih), Tensor(uncheckedShape: [G, H], scalars: dwhh),
                     Tensor(uncheckedShape: [G], scalars: Recurrent.columnSums(dxp, rows: rows, n: G)),

@@ -183,21 +183,8 @@ enum LSTMKernel {
                     }
                 }
             } } } } } } } } }
-            var dx = [S](repeating: 0, count: rows * I)
-            var dwih = [S](repeating: 0, count: G * I), dwhh = [S](repeating: 0, count: G * H)
-            if rows > 0 && G > 0 {
-                da.withUnsafeBufferPointer { d in
-                    wih.withUnsafeBufferPointer { w in dx.withUnsafeMutableBufferPointer { o in
-                        if I > 0 { Recurrent.gemmAB(backend, rows: rows, n: I, k: G, a: d.baseAddress!, lda: G, w: w.baseAddress!, c: o.baseAddress!, ldc: I, beta: 0) }
-                    } }
-                    x.withUnsafeBufferPointer { xb in dwih.withUnsafeMutableBufferPointer { o in
-                        if I > 0 { Recurrent.gemmAtB(backend, rows: rows, m: G, n: I, a: d.baseAddress!, b: xb.baseAddress!, c: o.baseAddress!) }
-                    } }
-                    hPrevAll.withUnsafeBufferPointer { hb in dwhh.withUnsafeMutableBufferPointer { o in
-                        Recurrent.gemmAtB(backend, rows: rows, m: G, n: H, a: d.baseAddress!, b: hb.baseAddress!, c: o.baseAddress!)
-                    } }
-                }
-            }
+            let (dx, dwih) = Recurrent.inputGradients(backend, da, x: x, wih: wih, rows: rows, G: G, I: I)
+            let dwhh = Recurrent.recurrentWeightGradient(backend, da, previous: hPrevAll, rows: rows, G: G, H: H)
             let db = Recurrent.columnSums(da, rows: rows, n: G)
             return [Tensor(uncheckedShape: [B, T, I], scalars: dx), Tensor(uncheckedShape: [G, I], scalars: dwih),
                     Tensor(uncheckedShape: [G, H], scalars: dwhh), Tensor(uncheckedShape: [G], scalars: db),
