@@ -121,6 +121,24 @@ def layers():
          [torch.randn(2, 6, 4)], lambda m, x: train_with_seed(m, x),
          extra={f"dropout_mask.{i}": mk for i, mk in enumerate(masks)})
     check_dropout_semantics()
+    final_states()
+
+
+def flat(*tensors):
+    return torch.cat([t.reshape(-1) for t in tensors])
+
+
+def final_states():
+    """`output, h_n` / `output, (h_n, c_n)` as PyTorch returns them, flattened and joined into one output so that the
+    seed's gradient flows through all of them (h_n, c_n: [layers*directions, batch, hidden])."""
+    torch.manual_seed(7)
+    case("lstm_bi2_states", nn.LSTM(4, 5, num_layers=2, bidirectional=True, batch_first=True),
+         [torch.randn(2, 6, 4), torch.randn(4, 2, 5), torch.randn(4, 2, 5)],
+         lambda m, x, h0, c0: (lambda o: flat(o[0], o[1][0], o[1][1]))(m(x, (h0, c0))))
+    case("lstm2_states", nn.LSTM(4, 5, num_layers=2, batch_first=True), [torch.randn(3, 6, 4)],
+         lambda m, x: (lambda o: flat(o[0], o[1][0], o[1][1]))(m(x)))
+    case("gru_bi2_states", nn.GRU(4, 5, num_layers=2, bidirectional=True, batch_first=True),
+         [torch.randn(2, 6, 4), torch.randn(4, 2, 5)], lambda m, x, h0: (lambda o: flat(o[0], o[1]))(m(x, h0)))
 
 
 def training():

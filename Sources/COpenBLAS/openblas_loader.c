@@ -42,8 +42,12 @@ int tw_openblas_load(void) {
     return sgemm_ptr ? 0 : -1;
 }
 
-/// Loads the library before a product; a machine without it cannot multiply matrices at all, so the process stops
-/// with the install instruction (callers that can report it earlier check `tw_openblas_load` themselves).
+const char *tw_openblas_load_error(void) {
+    return tw_openblas_load() == 0 ? NULL : load_error;
+}
+
+/// Loads the library before a product. Tradewind's ops check `tw_openblas_load` first and throw a typed error
+/// (`MLError.backendUnavailable`), so this stop is only reached by a product that bypassed them.
 static inline void require_loaded(void) {
     if (tw_openblas_load() != 0) {
         fprintf(stderr, "tradewind: %s\n", load_error);

@@ -73,12 +73,43 @@ import TradewindCore
         let h0 = pass.input(try Tensor(shape: [4, 5, 16], scalars: (0..<320).map { _ in Float(g.uniform(-1, 1)) }), differentiable: true)
         let pair: RecurrentStack.PairKernel<Float> = GRU.pairKernel
         let y: Variable<Float> = try gru.stack.run(x, initial: [("initial hidden state", h0)], in: pass, op: "GRU", kernel: GRU.kernel,
-                                                   pair: fused ? pair : nil)
+                                                   pair: fused ? pair : nil).output
         let squared: Variable<Float> = try y * y
         let loss = squared.sum()
         let grads = try pass.tape!.gradients(of: loss, for: [x, h0])
         let weightGrads = try pass.gradients(of: loss)
         return [y.value] + grads + weightGrads.names.map { weightGrads[$0]! }
+    }
+
+    /// A 2-layer bidirectional LSTM from initial states, with h_n and c_n: the fused layers against two directions and a
+    /// concat, and on two threads against one; the loss reads the output and both final states.
+    func bidirectionalLSTM(threads: Int, fused: Bool) throws -> [Tensor<Float>] {
+        BLASThreads.set(threads)
+        defer { BLASThreads.set(1) }
+        do {
+            var g = Xoshiro256StarStar(seed: 12)
+            let lstm = LSTM("", inputSize: 6, hiddenSize: 7, layers: 2, bidirectional: true)
+            let weights = { () -> StateDict<Float> in var d = StateDict<Float>(); lstm.initialize(&d, generator: &g); return d }()
+            let pass = ForwardPass(weights: weights, differentiable: true, training: false)
+            let x = pass.input(try Tensor(shape: [5, 9, 6], scalars: (0..<270).map { _ in Float(g.uniform(-1, 1)) }), differentiable: true)
+            let h0 = pass.input(try Tensor(shape: [4, 5, 7], scalars: (0..<140).map { _ in Float(g.uniform(-1, 1)) }), differentiable: true)
+            let c0 = pass.input(try Tensor(shape: [4, 5, 7], scalars: (0..<140).map { _ in Float(g.uniform(-1, 1)) }), differentiable: true)
+            let pair: RecurrentStack.PairKernel<Float> = LSTM.pairKernel
+            let r = try lstm.stack.run(x, initial: [("initial hidden state", h0), ("initial cell state", c0)], in: pass, op: "LSTM",
+                                       finalStates: true, kernel: LSTM.kernel, pair: fused ? pair : nil)
+            let loss = try (r.output * r.output).sum() + r.hidden!.sin().sum() + (r.cell! * r.cell!).sum()
+            let grads = try pass.tape!.gradients(of: loss, for: [x, h0, c0])
+            let weightGrads = try pass.gradients(of: loss)
+            return [r.output.value, r.hidden!.value, r.cell!.value] + grads + weightGrads.names.map { weightGrads[$0]! }
+        }
+    }
+
+    @Test func fusedBidirectionalLSTMEqualsItsDirectionsRunApart() throws {
+        #expect(try bidirectionalLSTM(threads: 1, fused: true) == bidirectionalLSTM(threads: 1, fused: false))
+    }
+
+    @Test func bidirectionalLSTMGivesTheSameBitsOnTwoThreads() throws {
+        #expect(try bidirectionalLSTM(threads: 2, fused: true) == bidirectionalLSTM(threads: 1, fused: true))
     }
 
     @Test func fusedBidirectionalGRUEqualsItsDirectionsRunApart() throws {

@@ -9,7 +9,7 @@ enum LayerCases {
                         "mha_self", "mha_cross_masked", "transformer", "transformer_gelu_normfirst", "attention_pooling", "time2vec",
                         "gru_bi2_initial", "gru_last_initial", "lstm_bi2_initial", "lstm_last_initial", "gru_dropout_eval",
                         "keras_gru_sequence", "keras_gru_last_initial", "keras_gru_bi_sequence", "keras_gru_bi2_last",
-                        "keras_gru_stacked3_sequence"]
+                        "keras_gru_stacked3_sequence", "lstm_bi2_states", "lstm2_states", "gru_bi2_states"]
 
     static let directory: URL = {
         var url = URL(fileURLWithPath: #filePath)
@@ -55,8 +55,22 @@ enum LayerCases {
         case "keras_gru_bi2_last":
             return try KerasGRU("", inputSize: 4, units: 5, layers: 2, bidirectional: true, output: .lastState)(x, in: pass)
         case "keras_gru_stacked3_sequence": return try KerasGRU("", inputSize: 4, units: 3, layers: 3)(x, in: pass)
+        // output, h_n (and c_n) flattened and joined, as the fixture holds them.
+        case "lstm_bi2_states":
+            let (out, state) = try LSTM("", inputSize: 4, hiddenSize: 5, layers: 2, bidirectional: true).run(x, initialState: (inputs[1], inputs[2]), in: pass)
+            return try flat([out, state.hidden, state.cell])
+        case "lstm2_states":
+            let (out, state) = try LSTM("", inputSize: 4, hiddenSize: 5, layers: 2).run(x, in: pass)
+            return try flat([out, state.hidden, state.cell])
+        case "gru_bi2_states":
+            let (out, hidden) = try GRU("", inputSize: 4, hiddenSize: 5, layers: 2, bidirectional: true).run(x, initialState: inputs[1], in: pass)
+            return try flat([out, hidden])
         default: throw MLError.invalidArgument(name: "case", value: name, expected: "one of \(names)")
         }
+    }
+
+    static func flat<S: TensorScalar>(_ parts: [Variable<S>]) throws -> Variable<S> {
+        try Variable.concat(parts.map { try $0.reshaped([$0.shape.reduce(1, *)]) }, axis: 0)
     }
 
     /// The fixture keys of a case's inputs: the layer input, then initial states (h0, c0) or a second input.

@@ -94,7 +94,14 @@ import Testing
             }
             try GradientCheck.check([x, GradientCheck.random([20, 3], seed: 23), GradientCheck.random([20, 5], seed: 24),
                                      GradientCheck.random([20], seed: 25), GradientCheck.random([20], seed: 26)]) {
-                try LSTMKernel.run($0[0], weightIH: $0[1], weightHH: $0[2], biasIH: $0[3], biasHH: $0[4], hidden: 5, reverse: reverse)
+                try LSTMKernel.run($0[0], weightIH: $0[1], weightHH: $0[2], biasIH: $0[3], biasHH: $0[4], hidden: 5, reverse: reverse).output
+            }
+            // The final cell state (c_n) as a second output, its gradient flowing back through the steps.
+            try GradientCheck.check([x, GradientCheck.random([20, 3], seed: 23), GradientCheck.random([20, 5], seed: 24),
+                                     GradientCheck.random([20], seed: 25), GradientCheck.random([20], seed: 26)]) {
+                let r = try LSTMKernel.run($0[0], weightIH: $0[1], weightHH: $0[2], biasIH: $0[3], biasHH: $0[4], hidden: 5, reverse: reverse,
+                                           finalCell: true)
+                return try r.output.sum(axis: 1) * r.cell!
             }
         }
     }

@@ -18,7 +18,9 @@ import Testing
 /// Every layer's gradients (input and weights) against finite differences in double precision, on the
 /// fixtures' weights.
 @Suite struct LayerGradientTests {
-    @Test(arguments: LayerCases.names.filter { $0 != "embedding" })
+    // (The bidirectional final-state cases are checked against PyTorch; their finite differences are the
+    // unidirectional `lstm2_states`'s and the kernels' own.)
+    @Test(arguments: LayerCases.names.filter { !["embedding", "lstm_bi2_states", "gru_bi2_states"].contains($0) })
     func layerGradientsMatchFiniteDifferences(_ name: String) throws {
         let f = try LayerCases.load(name)
         let weights: StateDict<Double> = f.weights.converted()

@@ -16,9 +16,37 @@ import TradewindCore
         let out = try gru.stack.run(x, initial: [], in: pass, op: "GRU", between: { (v, layer) throws(MLError) in
             seen.append(layer)
             return try v * Variable(masks[layer])
-        }, kernel: GRU.kernel)
+        }, kernel: GRU.kernel).output
         #expect(seen == [0, 1], "dropout runs after every layer but the last")
         try LayerCases.expectMatches(f, name, output: out, pass: pass, inputs: [x])
+    }
+
+    /// Stateful inference: the final states of a run over the first steps, given as the initial states of a run over
+    /// the rest, continue it (PyTorch's `output, (h_n, c_n)`; parity in `PyTorchLayerParityTests`, `*_states`).
+    @Test func finalStatesCarryARunOverIntoTheNextCall() throws {
+        var g = Xoshiro256StarStar(seed: 41)
+        let x = try Tensor<Float>(shape: [3, 7, 4], scalars: (0..<84).map { _ in Float(g.uniform(-1, 1)) })
+        let (head, tail) = (try Variable(x).slice(axis: 1, 0..<3), try Variable(x).slice(axis: 1, 3..<7))
+        let lstm = LSTM("", inputSize: 4, hiddenSize: 5, layers: 2), gru = GRU("", inputSize: 4, hiddenSize: 5, layers: 2)
+        var weights = StateDict<Float>()
+        lstm.initialize(&weights, generator: &g)
+        var gruWeights = StateDict<Float>()
+        gru.initialize(&gruWeights, generator: &g)
+        let pass = ForwardPass(weights: weights, differentiable: false, training: false)
+        let whole = try lstm.run(Variable(x), in: pass)
+        let first = try lstm.run(head, in: pass)
+        let rest = try lstm.run(tail, initialState: first.state, in: pass)
+        expectClose(rest.output.value, try whole.output.slice(axis: 1, 3..<7).value, tolerance: 1e-6, "LSTM output after the carried state")
+        expectClose(rest.state.hidden.value, whole.state.hidden.value, tolerance: 1e-6, "LSTM h_n")
+        expectClose(rest.state.cell.value, whole.state.cell.value, tolerance: 1e-6, "LSTM c_n")
+        #expect(whole.state.hidden.shape == [2, 3, 5] && whole.state.cell.shape == [2, 3, 5])
+        let gruPass = ForwardPass(weights: gruWeights, differentiable: false, training: false)
+        let gruWhole = try gru.run(Variable(x), in: gruPass)
+        let gruRest = try gru.run(tail, initialState: try gru.run(head, in: gruPass).hidden, in: gruPass)
+        expectClose(gruRest.output.value, try gruWhole.output.slice(axis: 1, 3..<7).value, tolerance: 1e-6, "GRU output after the carried state")
+        expectClose(gruRest.hidden.value, gruWhole.hidden.value, tolerance: 1e-6, "GRU h_n")
+        // A run with no steps has no final state: an error, not a trap.
+        #expect(throws: MLError.self) { try lstm.run(Variable(try Tensor<Float>.zeros([3, 0, 4])), in: pass) }
     }
 
     @Test func stackedDropoutIsOffInEvaluationAndSeededInTraining() throws {

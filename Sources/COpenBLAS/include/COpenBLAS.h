@@ -11,8 +11,12 @@
 /// it is usable, -1 when the library or one of its functions could not be found.
 int tw_openblas_load(void);
 
+/// Why OpenBLAS could not be loaded (with the install instruction), or NULL when it is loaded.
+const char *tw_openblas_load_error(void);
+
 /// `cblas_sgemm` / `cblas_dgemm` of the loaded library, loading it first; a machine without OpenBLAS stops the
-/// process here with the install instruction on standard error.
+/// process here with the install instruction on standard error (Tradewind's ops check `tw_openblas_load` before
+/// and throw instead, so a server never gets here).
 void tw_cblas_sgemm(enum CBLAS_ORDER order, enum CBLAS_TRANSPOSE transA, enum CBLAS_TRANSPOSE transB,
                     blasint m, blasint n, blasint k, float alpha, const float *a, blasint lda,
                     const float *b, blasint ldb, float beta, float *c, blasint ldc);

@@ -11,6 +11,12 @@ public struct CPUBackend: ComputeBackend {
     }
     public var name: String { "cpu-openblas" }
 
+    /// Loads OpenBLAS (once per process); throws with Debian's package to install when it is missing.
+    public func requireAvailable() throws(MLError) {
+        guard let reason = tw_openblas_load_error() else { return }
+        throw .backendUnavailable(backend: name, detail: String(cString: reason))
+    }
+
     public func gemm<S: TensorScalar>(
         transA: Bool, transB: Bool, m: Int, n: Int, k: Int, alpha: S,
         a: UnsafePointer<S>, lda: Int, strideA: Int, b: UnsafePointer<S>, ldb: Int, strideB: Int,

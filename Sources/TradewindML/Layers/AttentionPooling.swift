@@ -26,7 +26,7 @@ public struct AttentionPooling: Layer {
 
     /// Pools `x` [batch, steps, features] to [batch, features].
     public func callAsFunction<S: TensorScalar>(_ x: Variable<S>, in pass: ForwardPass<S>) throws(MLError) -> Variable<S> {
-        guard x.value.rank == 3, x.shape[2] == features, x.shape[1] > 0 else {
+        guard x.rank == 3, x.shape[2] == features, x.shape[1] > 0 else {
             throw .shapeMismatch(op: "AttentionPooling '\(prefix)'", detail: "input must be [batch, steps ≥ 1, \(features)]; got \(x.shape)")
         }
         let (B, T) = (x.shape[0], x.shape[1])

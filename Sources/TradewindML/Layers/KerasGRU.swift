@@ -72,7 +72,7 @@ public struct KerasGRU: Layer {
                                                 in pass: ForwardPass<S>) throws(MLError) -> Variable<S> {
         let op = "KerasGRU '\(prefix)'", U = units
         guard layers >= 1 else { throw .invalidArgument(name: "\(op) layers", value: "\(layers)", expected: "≥ 1") }
-        guard x.value.rank == 3, x.shape[2] == inputSize else {
+        guard x.rank == 3, x.shape[2] == inputSize else {
             throw .shapeMismatch(op: op, detail: "input must be [batch, steps, \(inputSize)]; got \(x.shape)")
         }
         let (B, T) = (x.shape[0], x.shape[1])

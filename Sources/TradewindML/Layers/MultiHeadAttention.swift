@@ -40,7 +40,7 @@ public struct MultiHeadAttention: Layer {
         guard heads > 0, E % heads == 0 else {
             throw .invalidArgument(name: "heads", value: "\(heads)", expected: "a divisor of embedDim \(E)")
         }
-        for (what, t) in [("query", query), ("key", key), ("value", value)] where t.value.rank != 3 || t.shape[2] != E {
+        for (what, t) in [("query", query), ("key", key), ("value", value)] where t.rank != 3 || t.shape[2] != E {
             throw .shapeMismatch(op: "MultiHeadAttention '\(prefix)'", detail: "\(what) must be [batch, steps, \(E)]; got \(t.shape)")
         }
         guard key.shape == value.shape, key.shape[0] == query.shape[0] else {

@@ -49,39 +49,53 @@ struct RecurrentStack: Sendable {
     }
 
     /// One direction of one layer: (input, weight_ih, weight_hh, bias_ih, bias_hh, hidden size, reverse, that
-    /// direction's initial states [batch, hidden] — none for zeros).
-    typealias Kernel<S: TensorScalar> = (Variable<S>, Variable<S>, Variable<S>, Variable<S>, Variable<S>, Int, Bool, [Variable<S>]) throws(MLError) -> Variable<S>
+    /// direction's initial states [batch, hidden] — none for zeros, whether its final cell state is wanted) → (every
+    /// step's hidden state, the final cell state [batch, hidden] when wanted and the cell has one).
+    typealias Kernel<S: TensorScalar> = (Variable<S>, Variable<S>, Variable<S>, Variable<S>, Variable<S>, Int, Bool, [Variable<S>], Bool)
+        throws(MLError) -> (output: Variable<S>, cell: Variable<S>?)
     /// Both directions of one layer as one op, written into the joined output: (input, the forward direction's
     /// weight_ih, weight_hh, bias_ih, bias_hh, the backward direction's four, hidden size, each direction's initial
-    /// states — none for zeros). A layer that has one runs bidirectional layers through it instead of two
-    /// `Kernel` calls and a concat.
-    typealias PairKernel<S: TensorScalar> = (Variable<S>, [Variable<S>], [Variable<S>], Int, [Variable<S>]) throws(MLError) -> Variable<S>
+    /// states — none for zeros, whether the final cell states are wanted) → (joined output, the two directions' final
+    /// cell states when wanted). A layer that has one runs bidirectional layers through it instead of two `Kernel`
+    /// calls and a concat.
+    typealias PairKernel<S: TensorScalar> = (Variable<S>, [Variable<S>], [Variable<S>], Int, [Variable<S>], Bool)
+        throws(MLError) -> (output: Variable<S>, cells: [Variable<S>])
     /// What runs on a layer's output before the next layer reads it (layer index given): dropout in `run`.
     typealias Between<S: TensorScalar> = (Variable<S>, Int) throws(MLError) -> Variable<S>
 
+    /// What a stack returns: its output (as `output` asks) and, when asked for, the final states of every layer and
+    /// direction, [layers·directions, batch, hidden] as PyTorch's h_n and c_n (index layer·directions + direction).
+    struct Result<S: TensorScalar> {
+        let output: Variable<S>
+        let hidden: Variable<S>?
+        let cell: Variable<S>?
+    }
+
     /// Runs the stack from `initial` states (each [layers·directions, batch, hidden] as PyTorch's h0/c0, index
     /// layer·directions + direction; empty for zeros), with PyTorch's `dropout=` between stacked layers (on every
-    /// layer's output but the last, only while `pass` trains).
+    /// layer's output but the last, only while `pass` trains); `finalStates` also returns h_n (and, for a cell with
+    /// one, c_n).
     func run<S: TensorScalar>(_ x: Variable<S>, initial: [(name: String, state: Variable<S>)], in pass: ForwardPass<S>, op: String,
-                              kernel: Kernel<S>, pair: PairKernel<S>? = nil) throws(MLError) -> Variable<S> {
-        try run(x, initial: initial, in: pass, op: op, between: { (v, _) throws(MLError) in try v.dropout(dropout, in: pass) },
-                kernel: kernel, pair: pair)
+                              finalStates: Bool = false, kernel: Kernel<S>, pair: PairKernel<S>? = nil) throws(MLError) -> Result<S> {
+        try run(x, initial: initial, in: pass, op: op, finalStates: finalStates,
+                between: { (v, _) throws(MLError) in try v.dropout(dropout, in: pass) }, kernel: kernel, pair: pair)
     }
 
     func run<S: TensorScalar>(_ x: Variable<S>, initial: [(name: String, state: Variable<S>)], in pass: ForwardPass<S>, op: String,
-                              between: Between<S>, kernel: Kernel<S>, pair: PairKernel<S>? = nil) throws(MLError) -> Variable<S> {
-        guard x.value.rank == 3, x.shape[2] == inputSize else {
+                              finalStates: Bool = false, between: Between<S>, kernel: Kernel<S>, pair: PairKernel<S>? = nil) throws(MLError) -> Result<S> {
+        guard x.rank == 3, x.shape[2] == inputSize else {
             throw .shapeMismatch(op: "\(op) '\(prefix)'", detail: "input must be [batch, steps, \(inputSize)]; got \(x.shape)")
         }
-        guard x.shape[1] > 0 || output == .sequence else {
-            throw .invalidShape(op: "\(op) '\(prefix)'", detail: "a last state needs at least one step; got \(x.shape)")
+        guard x.shape[1] > 0 || (output == .sequence && !finalStates) else {
+            throw .invalidShape(op: "\(op) '\(prefix)'", detail: "a last or final state needs at least one step; got \(x.shape)")
         }
         let stateShape = [layers * directions, x.shape[0], hiddenSize]
         for (n, s) in initial where s.shape != stateShape {
             throw .shapeMismatch(op: "\(op) '\(prefix)'", detail: "\(n) must be [layers·directions, batch, hidden] = \(stateShape); got \(s.shape)")
         }
         var h = x
-        let g = gates * hiddenSize
+        let g = gates * hiddenSize, B = x.shape[0]
+        var hiddenFinals: [Variable<S>] = [], cellFinals: [Variable<S>] = []
         for l in 0..<layers {
             let inSize = l == 0 ? inputSize : hiddenSize * directions
             if l > 0 { h = try between(h, l - 1) }
@@ -96,22 +110,38 @@ struct RecurrentStack: Sendable {
             if directions == 2, let pair {
                 let forward = try weights(false), backward = try weights(true)
                 // The forward direction's initial states, then the backward direction's.
-                h = try pair(h, forward, backward, hiddenSize, try states(0) + states(1))
-                continue
+                let (joined, cells) = try pair(h, forward, backward, hiddenSize, try states(0) + states(1), finalStates)
+                h = joined
+                cellFinals += cells
+            } else {
+                var outs: [Variable<S>] = []
+                for d in 0..<directions {
+                    let w = try weights(d == 1)
+                    let (out, cell) = try kernel(h, w[0], w[1], w[2], w[3], hiddenSize, d == 1, try states(d), finalStates)
+                    outs.append(out)
+                    if let cell { cellFinals.append(cell) }
+                }
+                h = outs.count == 1 ? outs[0] : try Variable.concat(outs, axis: 2)
             }
-            var outs: [Variable<S>] = []
-            for d in 0..<directions {
-                let w = try weights(d == 1)
-                outs.append(try kernel(h, w[0], w[1], w[2], w[3], hiddenSize, d == 1, try states(d)))
-            }
-            h = outs.count == 1 ? outs[0] : try Variable.concat(outs, axis: 2)
+            // h_n of this layer: each direction's output after its last step (views of the layer's output).
+            if finalStates { for d in 0..<directions { hiddenFinals.append(try lastStep(of: h, direction: d)) } }
         }
-        guard output == .lastState else { return h }
-        let steps = x.shape[1]
-        let forward = try h.slice(axis: 2, 0..<hiddenSize).select(axis: 1, index: steps - 1)
-        guard bidirectional else { return forward }
-        let backward = try h.slice(axis: 2, hiddenSize..<(2 * hiddenSize)).select(axis: 1, index: 0)
-        return try Variable.concat([forward, backward], axis: 1)
+        func stacked(_ parts: [Variable<S>]) throws(MLError) -> Variable<S>? {
+            guard finalStates, !parts.isEmpty else { return nil }
+            return try Variable.concat(parts.map { (p) throws(MLError) in try p.reshaped([1, B, hiddenSize]) }, axis: 0)
+        }
+        let hidden = try stacked(hiddenFinals), cell = try stacked(cellFinals)
+        guard output == .lastState else { return Result(output: h, hidden: hidden, cell: cell) }
+        let forward = try lastStep(of: h, direction: 0)
+        guard bidirectional else { return Result(output: forward, hidden: hidden, cell: cell) }
+        let backward = try lastStep(of: h, direction: 1)
+        return Result(output: try Variable.concat([forward, backward], axis: 1), hidden: hidden, cell: cell)
+    }
+
+    /// A direction's hidden state after its last step, [batch, hidden]: the forward direction's at the last step, the
+    /// backward direction's at the first (a view of the layer's output).
+    func lastStep<S: TensorScalar>(of h: Variable<S>, direction d: Int) throws(MLError) -> Variable<S> {
+        try h.slice(axis: 2, (d * hiddenSize)..<((d + 1) * hiddenSize)).select(axis: 1, index: d == 0 ? h.shape[1] - 1 : 0)
     }
 }
 
@@ -142,17 +172,27 @@ public struct GRU: Layer {
     public func callAsFunction<S: TensorScalar>(_ x: Variable<S>, initialState: Variable<S>? = nil,
                                                 in pass: ForwardPass<S>) throws(MLError) -> Variable<S> {
         try stack.run(x, initial: initialState.map { [("initial hidden state", $0)] } ?? [], in: pass, op: "GRU",
-                      kernel: Self.kernel, pair: Self.pairKernel)
+                      kernel: Self.kernel, pair: Self.pairKernel).output
+    }
+
+    /// PyTorch's `output, h_n = gru(x, h0)`: the output (as `output` asks) and the final hidden state of every layer
+    /// and direction, [layers·directions, batch, hidden], which a next call can take as `initialState` to go on
+    /// where this one stopped (stateful inference). Needs at least one step.
+    public func run<S: TensorScalar>(_ x: Variable<S>, initialState: Variable<S>? = nil,
+                                     in pass: ForwardPass<S>) throws(MLError) -> (output: Variable<S>, hidden: Variable<S>) {
+        let r = try stack.run(x, initial: initialState.map { [("initial hidden state", $0)] } ?? [], in: pass, op: "GRU",
+                              finalStates: true, kernel: Self.kernel, pair: Self.pairKernel)
+        return (r.output, r.hidden!)
     }
 
     static func pairKernel<S: TensorScalar>(_ x: Variable<S>, _ forward: [Variable<S>], _ backward: [Variable<S>], _ h: Int,
-                                            _ states: [Variable<S>]) throws(MLError) -> Variable<S> {
-        try GRUKernel.runBidirectional(x, forward: forward, backward: backward, hidden: h, initial: states)
+                                            _ states: [Variable<S>], _: Bool) throws(MLError) -> (output: Variable<S>, cells: [Variable<S>]) {
+        (try GRUKernel.runBidirectional(x, forward: forward, backward: backward, hidden: h, initial: states), [])
     }
 
     static func kernel<S: TensorScalar>(_ x: Variable<S>, _ wi: Variable<S>, _ wh: Variable<S>, _ bi: Variable<S>, _ bh: Variable<S>,
-                                        _ h: Int, _ r: Bool, _ states: [Variable<S>]) throws(MLError) -> Variable<S> {
-        try GRUKernel.run(x, weightIH: wi, weightHH: wh, biasIH: bi, biasHH: bh, hidden: h, reverse: r, initial: states.first)
+                                        _ h: Int, _ r: Bool, _ states: [Variable<S>], _: Bool) throws(MLError) -> (output: Variable<S>, cell: Variable<S>?) {
+        (try GRUKernel.run(x, weightIH: wi, weightHH: wh, biasIH: bi, biasHH: bh, hidden: h, reverse: r, initial: states.first), nil)
     }
 }
 
@@ -181,12 +221,28 @@ public struct LSTM: Layer {
     public func callAsFunction<S: TensorScalar>(_ x: Variable<S>, initialState: (hidden: Variable<S>, cell: Variable<S>)? = nil,
                                                 in pass: ForwardPass<S>) throws(MLError) -> Variable<S> {
         let initial = initialState.map { [("initial hidden state", $0.hidden), ("initial cell state", $0.cell)] } ?? []
-        return try stack.run(x, initial: initial, in: pass, op: "LSTM", kernel: Self.kernel)
+        return try stack.run(x, initial: initial, in: pass, op: "LSTM", kernel: Self.kernel, pair: Self.pairKernel).output
+    }
+
+    /// PyTorch's `output, (h_n, c_n) = lstm(x, (h0, c0))`: the output (as `output` asks) and the final hidden and
+    /// cell states of every layer and direction, each [layers·directions, batch, hidden], which a next call can take
+    /// as `initialState` to go on where this one stopped (stateful inference). Needs at least one step.
+    public func run<S: TensorScalar>(_ x: Variable<S>, initialState: (hidden: Variable<S>, cell: Variable<S>)? = nil,
+                                     in pass: ForwardPass<S>) throws(MLError) -> (output: Variable<S>, state: (hidden: Variable<S>, cell: Variable<S>)) {
+        let initial = initialState.map { [("initial hidden state", $0.hidden), ("initial cell state", $0.cell)] } ?? []
+        let r = try stack.run(x, initial: initial, in: pass, op: "LSTM", finalStates: true, kernel: Self.kernel, pair: Self.pairKernel)
+        return (r.output, (r.hidden!, r.cell!))
+    }
+
+    /// Both directions of a bidirectional layer as one node (no concat copy; the directions run at once on two threads).
+    static func pairKernel<S: TensorScalar>(_ x: Variable<S>, _ forward: [Variable<S>], _ backward: [Variable<S>], _ h: Int,
+                                            _ states: [Variable<S>], _ finalCells: Bool) throws(MLError) -> (output: Variable<S>, cells: [Variable<S>]) {
+        try LSTMKernel.runBidirectional(x, forward: forward, backward: backward, hidden: h, initial: states, finalCells: finalCells)
     }
 
     static func kernel<S: TensorScalar>(_ x: Variable<S>, _ wi: Variable<S>, _ wh: Variable<S>, _ bi: Variable<S>, _ bh: Variable<S>,
-                                        _ h: Int, _ r: Bool, _ states: [Variable<S>]) throws(MLError) -> Variable<S> {
+                                        _ h: Int, _ r: Bool, _ states: [Variable<S>], _ finalCell: Bool) throws(MLError) -> (output: Variable<S>, cell: Variable<S>?) {
         try LSTMKernel.run(x, weightIH: wi, weightHH: wh, biasIH: bi, biasHH: bh, hidden: h, reverse: r,
-                           initial: states.count == 2 ? (states[0], states[1]) : nil)
+                           initial: states.count == 2 ? (states[0], states[1]) : nil, finalCell: finalCell)
     }
 }

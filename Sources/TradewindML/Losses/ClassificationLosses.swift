@@ -5,7 +5,7 @@ public enum Loss {
     /// their sum (as PyTorch); `sampleWeights` multiply each sample's term (Keras's `sample_weight`).
     public static func crossEntropy<S: TensorScalar>(logits: Variable<S>, labels: [Int], classWeights: [S]? = nil,
                                                      sampleWeights: [S]? = nil) throws(MLError) -> Variable<S> {
-        guard logits.value.rank == 2 else { throw .shapeMismatch(op: "crossEntropy", detail: "logits must be [samples, classes]; got \(logits.shape)") }
+        guard logits.rank == 2 else { throw .shapeMismatch(op: "crossEntropy", detail: "logits must be [samples, classes]; got \(logits.shape)") }
         let (n, c) = (logits.shape[0], logits.shape[1])
         guard labels.count == n else { throw .shapeMismatch(op: "crossEntropy", detail: "\(labels.count) labels for \(n) samples") }
         if let bad = labels.first(where: { $0 < 0 || $0 >= c }) {

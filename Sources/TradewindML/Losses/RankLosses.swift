@@ -2,7 +2,7 @@ extension Loss {
     /// Pearson correlation of two vectors [N] (differentiable in both), with a small ε keeping it finite for a
     /// constant input.
     public static func pearson<S: TensorScalar>(_ a: Variable<S>, _ b: Variable<S>) throws(MLError) -> Variable<S> {
-        guard a.value.rank == 1, a.shape == b.shape, a.shape[0] >= 2 else {
+        guard a.rank == 1, a.shape == b.shape, a.shape[0] >= 2 else {
             throw .shapeMismatch(op: "pearson", detail: "needs two vectors of the same length ≥ 2; got \(a.shape), \(b.shape)")
         }
         let ca = try a - a.mean(), cb = try b - b.mean()
@@ -13,7 +13,7 @@ extension Loss {
 
     /// Soft ranks of a vector [N]: rankᵢ ≈ ½ + Σⱼ σ((xᵢ − xⱼ)/τ) (exact ranks, 1-based, as τ → 0), differentiable.
     public static func softRank<S: TensorScalar>(_ x: Variable<S>, temperature: S) throws(MLError) -> Variable<S> {
-        guard x.value.rank == 1 else { throw .shapeMismatch(op: "softRank", detail: "needs a vector; got \(x.shape)") }
+        guard x.rank == 1 else { throw .shapeMismatch(op: "softRank", detail: "needs a vector; got \(x.shape)") }
         guard temperature > 0 else { throw .invalidArgument(name: "softRank temperature", value: "\(temperature)", expected: "> 0") }
         let n = x.shape[0]
         let diff = try x.reshaped([n, 1]) - x.reshaped([1, n])

@@ -12,17 +12,58 @@ enum Kernels {
             }
             return Tensor(uncheckedShape: a.shape, scalars: out)
         }
-        let shape = try Broadcasting.shape(a.shape, b.shape, op: op)
-        var out = [S](repeating: 0, count: shape.reduce(1, *))
-        let sa = Broadcasting.readStrides(a.shape, as: shape), sb = Broadcasting.readStrides(b.shape, as: shape)
-        a.scalars.withUnsafeBufferPointer { ap in
-            b.scalars.withUnsafeBufferPointer { bp in
+        return try binary(a.view, b.view, op: op, f)
+    }
+
+    /// Applies `f` element-wise over the broadcast of two strided views, reading each in place (a transposed,
+    /// sliced or selected operand is not gathered first).
+    static func binary<S: TensorScalar>(_ a: TensorView<S>, _ b: TensorView<S>, op: String, _ f: (S, S) -> S) throws(MLError) -> Tensor<S> {
+        let shape = a.shape == b.shape ? a.shape : try Broadcasting.shape(a.shape, b.shape, op: op)
+        let count = shape.reduce(1, *)
+        var out: [S] = uninitializedScalars(count)
+        guard count > 0 else { return Tensor(uncheckedShape: shape, scalars: out) }
+        let sa = Broadcasting.readStrides(a, as: shape), sb = Broadcasting.readStrides(b, as: shape)
+        a.storage.withUnsafeBufferPointer { ap in
+            b.storage.withUnsafeBufferPointer { bp in
                 out.withUnsafeMutableBufferPointer { o in
-                    Broadcasting.forEach(out: shape, aStrides: sa, bStrides: sb) { i, j, k in o[i] = f(ap[j], bp[k]) }
+                    let (pa, pb) = (ap.baseAddress! + a.offset, bp.baseAddress! + b.offset)
+                    Broadcasting.forEach(out: shape, aStrides: sa, bStrides: sb) { i, j, k in o[i] = f(pa[j], pb[k]) }
                 }
             }
         }
         return Tensor(uncheckedShape: shape, scalars: out)
+    }
+
+    /// The backend's `kernel` over the broadcast of two strided views, each read in place (a transposed, sliced or
+    /// selected operand is not gathered first).
+    static func apply<S: TensorScalar>(_ kernel: BinaryKernel, _ a: TensorView<S>, _ b: TensorView<S>, op: String) throws(MLError) -> Tensor<S> {
+        let shape = a.shape == b.shape ? a.shape : try Broadcasting.shape(a.shape, b.shape, op: op)
+        let count = shape.reduce(1, *)
+        var out: [S] = uninitializedScalars(count)
+        guard count > 0 else { return Tensor(uncheckedShape: shape, scalars: out) }
+        let sa = Broadcasting.readStrides(a, as: shape), sb = Broadcasting.readStrides(b, as: shape)
+        let backend = Compute.backend
+        a.storage.withUnsafeBufferPointer { ap in
+            b.storage.withUnsafeBufferPointer { bp in
+                out.withUnsafeMutableBufferPointer { o in
+                    backend.binary(kernel, shape: shape, ap.baseAddress! + a.offset, strides: sa, bp.baseAddress! + b.offset, strides: sb, o.baseAddress!)
+                }
+            }
+        }
+        return Tensor(uncheckedShape: shape, scalars: out)
+    }
+
+    /// `apply` to two tensors (a gradient and a saved value, in backward rules).
+    static func apply<S: TensorScalar>(_ kernel: BinaryKernel, _ a: Tensor<S>, _ b: Tensor<S>) -> Tensor<S> {
+        try! apply(kernel, a.view, b.view, op: kernel.rawValue)   // callers pass shapes that broadcast
+    }
+
+    /// `x · scale + shift` through the backend.
+    static func affine<S: TensorScalar>(_ x: Tensor<S>, scale: S, shift: S = 0) -> Tensor<S> {
+        var out: [S] = uninitializedScalars(x.count)
+        let backend = Compute.backend
+        x.scalars.withUnsafeBufferPointer { xp in out.withUnsafeMutableBufferPointer { backend.affine(xp, scale: scale, shift: shift, $0) } }
+        return Tensor(uncheckedShape: x.shape, scalars: out)
     }
 
     static func map<S: TensorScalar>(_ a: Tensor<S>, _ f: (S) -> S) -> Tensor<S> {
@@ -47,37 +88,37 @@ enum Kernels {
 extension Variable {
     /// a + b with broadcasting.
     public static func + (a: Variable, b: Variable) throws(MLError) -> Variable {
-        let v = try Kernels.binary(a.value, b.value, op: "add", +)
+        let v = try Kernels.apply(.add, a.view, b.view, op: "add")
         let sa = a.shape, sb = b.shape
         return make(v, [a, b]) { g in [Broadcasting.reduce(g, to: sa), Broadcasting.reduce(g, to: sb)] }
     }
 
     /// a − b with broadcasting.
     public static func - (a: Variable, b: Variable) throws(MLError) -> Variable {
-        let v = try Kernels.binary(a.value, b.value, op: "subtract", -)
+        let v = try Kernels.apply(.subtract, a.view, b.view, op: "subtract")
         let sa = a.shape, sb = b.shape
-        return make(v, [a, b]) { g in [Broadcasting.reduce(g, to: sa), Broadcasting.reduce(Kernels.map(g, -), to: sb)] }
+        return make(v, [a, b]) { g in [Broadcasting.reduce(g, to: sa), Broadcasting.reduce(Kernels.unary(.negate, g), to: sb)] }
     }
 
     /// a · b element-wise with broadcasting.
     public static func * (a: Variable, b: Variable) throws(MLError) -> Variable {
-        let v = try Kernels.binary(a.value, b.value, op: "multiply", *)
-        let av = a.value, bv = b.value
+        let v = try Kernels.apply(.multiply, a.view, b.view, op: "multiply")
+        let av = a.view, bv = b.view   // views of the operands: the rule reads them in place
         return make(v, [a, b]) { g in
-            [Broadcasting.reduce(try! Kernels.binary(g, bv, op: "", *), to: av.shape),
-             Broadcasting.reduce(try! Kernels.binary(g, av, op: "", *), to: bv.shape)]
+            [Broadcasting.reduce(try! Kernels.apply(.multiply, g.view, bv, op: ""), to: av.shape),
+             Broadcasting.reduce(try! Kernels.apply(.multiply, g.view, av, op: ""), to: bv.shape)]
         }
     }
 
     /// a / b element-wise with broadcasting.
     public static func / (a: Variable, b: Variable) throws(MLError) -> Variable {
-        let v = try Kernels.binary(a.value, b.value, op: "divide", /)
-        let av = a.value, bv = b.value
+        let v = try Kernels.apply(.divide, a.view, b.view, op: "divide")
+        let av = a.view, bv = b.view
         return make(v, [a, b]) { g in
-            let ga = try! Kernels.binary(g, bv, op: "", /)
-            let q = try! Kernels.binary(v, bv, op: "", /)  // a / b²
+            let ga = try! Kernels.apply(.divide, g.view, bv, op: "")
+            let q = try! Kernels.apply(.divide, v.view, bv, op: "")  // a / b²
             return [Broadcasting.reduce(ga, to: av.shape),
-                    Broadcasting.reduce(Kernels.map(try! Kernels.binary(g, q, op: "", *), -), to: bv.shape)]
+                    Broadcasting.reduce(Kernels.unary(.negate, Kernels.apply(.multiply, g, q)), to: bv.shape)]
         }
     }
 
@@ -88,12 +129,12 @@ extension Variable {
 
     /// a · s for a constant s.
     public func scaled(by s: Scalar) -> Variable {
-        Variable.make(Kernels.map(value) { $0 * s }, [self]) { g in [Kernels.map(g) { $0 * s }] }
+        Variable.make(Kernels.affine(value, scale: s), [self]) { g in [Kernels.affine(g, scale: s)] }
     }
 
     /// a + s for a constant s.
     public func shifted(by s: Scalar) -> Variable {
-        Variable.make(Kernels.map(value) { $0 + s }, [self]) { g in [g] }
+        Variable.make(Kernels.affine(value, scale: 1, shift: s), [self]) { g in [g] }
     }
 
     /// aᵖ element-wise for a constant exponent.
@@ -107,7 +148,7 @@ extension Variable {
     /// a² element-wise.
     public func squared() -> Variable {
         let x = value
-        return Variable.make(Kernels.unary(.square, x), [self]) { g in [try! Kernels.binary(g, x, op: "", { $0 * 2 * $1 })] }
+        return Variable.make(Kernels.unary(.square, x), [self]) { g in [Kernels.apply(.multiply, Kernels.affine(g, scale: 2), x)] }
     }
 
     /// eᵃ element-wise.
@@ -119,13 +160,13 @@ extension Variable {
     /// ln a element-wise (−inf at 0, NaN below).
     public func log() -> Variable {
         let x = value
-        return Variable.make(Kernels.unary(.log, x), [self]) { g in [try! Kernels.binary(g, x, op: "", /)] }
+        return Variable.make(Kernels.unary(.log, x), [self]) { g in [Kernels.apply(.divide, g, x)] }
     }
 
     /// √a element-wise.
     public func sqrt() -> Variable {
         let y = Kernels.unary(.sqrt, value)
-        return Variable.make(y, [self]) { g in [try! Kernels.binary(g, y, op: "", { $0 / (2 * $1) })] }
+        return Variable.make(y, [self]) { g in [Kernels.apply(.divide, g, Kernels.affine(y, scale: 2))] }
     }
 
     /// |a| element-wise (gradient 0 at 0, as PyTorch).

@@ -73,6 +73,8 @@ enum GRUKernel {
     struct Direction<S: TensorScalar>: Sendable {
         let x: [S], wih: [S], whh: [S], bih: [S], bhh: [S], h0: [S]
         let B: Int, T: Int, I: Int, H: Int, reverse: Bool
+        /// The backend of the calling task, kept for the threads a bidirectional layer runs its directions on.
+        let backend: any ComputeBackend
 
         init(_ x: Variable<S>, _ weightIH: Variable<S>, _ weightHH: Variable<S>, _ biasIH: Variable<S>, _ biasHH: Variable<S>,
              _ initial: Variable<S>?, hidden H: Int, reverse: Bool) throws(MLError) {
@@ -84,13 +86,13 @@ enum GRUKernel {
             h0 = initial?.value.scalars ?? []
             self.H = H
             self.reverse = reverse
+            backend = Compute.backend
         }
 
         /// Runs the direction, writing step t of batch row b at `out + (b·T + t)·width` (H values); keeps the
         /// gates for the backward pass when `keep`.
         func forward(out ob: UnsafeMutablePointer<S>, width W: Int, keep: Bool) -> GRUKernel.Saved<S> {
             let rows = B * T, G = 3 * H
-            let backend = Compute.backend
             // Input projections of every (batch, step) row at once, biases folded in.
             var xp: [S] = uninitializedScalars(rows * G)
             xp.withUnsafeMutableBufferPointer { p in bih.withUnsafeBufferPointer { b in
@@ -119,13 +121,15 @@ enum GRUKernel {
                         Recurrent.gemmABt(backend, rows: B, n: G, k: H, a: prevRows, lda: prevLd,
                                           w: wb.baseAddress!, c: hb.baseAddress!, ldc: G, beta: 1)
                     }
-                    for b in 0..<B {
-                        let row = b * T + t, so = keep ? row * H : 0
-                        GRUCell.forward(H: H, x: pb.baseAddress! + row * G, h: hb.baseAddress! + b * G,
-                                        hPrev: prevRows.map { $0 + b * prevLd },
-                                        out: ob + row * W, r: keep ? rb.baseAddress! + so : nil, z: keep ? zb.baseAddress! + so : nil,
-                                        n: nb.baseAddress! + so, hn: keep ? hnb.baseAddress! + so : nil)
-                    }
+                    // Step t of batch row b is row b·T + t: each operand's rows are T rows apart (one scratch row when
+                    // nothing is saved).
+                    func saved(_ p: UnsafeMutablePointer<S>) -> StridedRows<S> { StridedRows(p + (keep ? t * H : 0), stride: keep ? T * H : 0) }
+                    backend.gruStep(GRUStep(
+                        hidden: H, rows: B, inputProjection: StridedRows(reading: pb.baseAddress! + t * G, stride: T * G),
+                        recurrentProjection: StridedRows(hb.baseAddress!, stride: G),
+                        previous: prevRows.map { StridedRows(reading: $0, stride: prevLd) }, output: StridedRows(ob + t * W, stride: T * W),
+                        candidate: saved(nb.baseAddress!),
+                        saved: keep ? (saved(rb.baseAddress!), saved(zb.baseAddress!), saved(hnb.baseAddress!)) : nil))
                 }
                 } }
             } } } } } } }
@@ -136,7 +140,6 @@ enum GRUKernel {
         /// output gradient `dy` and the outputs `out`, both laid out as `forward` wrote them.
         func backward(dy dyb: UnsafePointer<S>, out outb: UnsafePointer<S>, width W: Int, saved: GRUKernel.Saved<S>) -> [Tensor<S>?] {
             let rows = B * T, G = 3 * H
-            let backend = Compute.backend
             var dxp: [S] = uninitializedScalars(rows * G)   // gradient of the input projections (every row written)
             var dhp: [S] = uninitializedScalars(rows * G)   // gradient of the recurrent projections
             var hPrevAll: [S] = uninitializedScalars(rows * H)
@@ -150,13 +153,16 @@ enum GRUKernel {
                     let prev = reverse ? t + 1 : t - 1
                     let prevRows: UnsafePointer<S>? = s > 0 ? outb + prev * W : (h0.isEmpty ? nil : h0b.baseAddress)
                     let prevLd = s > 0 ? T * W : H
-                    for b in 0..<B {
-                        let row = b * T + t, o = row * H
-                        GRUCell.backward(H: H, dh: dhh.baseAddress! + b * H, dy: dyb + row * W,
-                                         hPrev: prevRows.map { $0 + b * prevLd },
-                                         r: rp.baseAddress! + o, z: zp.baseAddress! + o, n: np.baseAddress! + o, hn: hnp.baseAddress! + o,
-                                         dx: dxb.baseAddress! + row * G, dhp: dhb.baseAddress! + row * G, hPrevOut: hpa.baseAddress! + o)
-                    }
+                    func perRow(_ p: UnsafePointer<S>) -> StridedRows<S> { StridedRows(reading: p + t * H, stride: T * H) }
+                    backend.gruStepBackward(GRUStepBackward(
+                        hidden: H, rows: B, carried: StridedRows(dhh.baseAddress!, stride: H),
+                        outputGradient: StridedRows(reading: dyb + t * W, stride: T * W),
+                        previous: prevRows.map { StridedRows(reading: $0, stride: prevLd) },
+                        reset: perRow(rp.baseAddress!), update: perRow(zp.baseAddress!), candidate: perRow(np.baseAddress!),
+                        recurrentCandidate: perRow(hnp.baseAddress!),
+                        inputProjectionGradient: StridedRows(dxb.baseAddress! + t * G, stride: T * G),
+                        recurrentProjectionGradient: StridedRows(dhb.baseAddress! + t * G, stride: T * G),
+                        previousOut: StridedRows(hpa.baseAddress! + t * H, stride: T * H)))
                     // dh_prev += dHP_t · W_hh (at the first step, the initial state's gradient)
                     if prevRows != nil && H > 0 {
                         Recurrent.gemmAB(backend, rows: B, n: H, k: G, a: UnsafePointer(dhb.baseAddress! + t * G), lda: T * G,
@@ -164,21 +170,8 @@ enum GRUKernel {
                     }
                 }
             } } } } } } } } } }
-            var dx = [S](repeating: 0, count: rows * I)
-            var dwih = [S](repeating: 0, count: G * I), dwhh = [S](repeating: 0, count: G * H)
-            if rows > 0 && G > 0 {
-                dxp.withUnsafeBufferPointer { d in
-                    wih.withUnsafeBufferPointer { w in dx.withUnsafeMutableBufferPointer { o in
-                        if I > 0 { Recurrent.gemmAB(backend, rows: rows, n: I, k: G, a: d.baseAddress!, lda: G, w: w.baseAddress!, c: o.baseAddress!, ldc: I, beta: 0) }
-                    } }
-                    x.withUnsafeBufferPointer { xb in dwih.withUnsafeMutableBufferPointer { o in
-                        if I > 0 { Recurrent.gemmAtB(backend, rows: rows, m: G, n: I, a: d.baseAddress!, b: xb.baseAddress!, c: o.baseAddress!) }
-                    } }
-                }
-                dhp.withUnsafeBufferPointer { d in hPrevAll.withUnsafeBufferPointer { hb in dwhh.withUnsafeMutableBufferPointer { o in
-                    Recurrent.gemmAtB(backend, rows: rows, m: G, n: H, a: d.baseAddress!, b: hb.baseAddress!, c: o.baseAddress!)
-                } } }
-            }
+            let (dx, dwih) = Recurrent.inputGradients(backend, dxp, x: x, wih: wih, rows: rows, G: G, I: I)
+            let dwhh = Recurrent.recurrentWeightGradient(backend, dhp, previous: hPrevAll, rows: rows, G: G, H: H)
             return [Tensor(uncheckedShape: [B, T, I], scalars: dx),
                     Tensor(uncheckedShape: [G, I], scalars: dwih), Tensor(uncheckedShape: [G, H], scalars: dwhh),
                     Tensor(uncheckedShape: [G], scalars: Recurrent.columnSums(dxp, rows: rows, n: G)),
@@ -188,7 +181,8 @@ enum GRUKernel {
     }
 }
 
-/// One GRU step for one batch row, as short loops over contiguous gate blocks that the compiler vectorises.
+/// One GRU step for one batch row, as short loops over contiguous gate blocks that the compiler vectorises (what
+/// `CPUBackend.gruStep` runs for each row).
 enum GRUCell {
     /// `h` holds the recurrent projections [hr | hz | hn] (biases included) and is overwritten with r and z;
     /// r, z and hn are saved where pointers are given (training).

@@ -33,37 +33,50 @@ extension Variable {
     /// `self` [..., m, k] times `other` [k, n] (or [n, k] with `transposeOther`, as a `Linear` weight), giving
     /// [..., m, n]. Leading axes of `self` fold into one GEMM.
     public func matmul(_ other: Variable, transposeOther: Bool = false) throws(MLError) -> Variable {
-        guard value.rank >= 1, other.value.rank == 2 else {
+        try Compute.requireAvailable()
+        guard rank >= 1, other.rank == 2 else {
             throw .shapeMismatch(op: "matmul", detail: "needs [..., k] × [k, n]; got \(shape) × \(other.shape)")
         }
-        let k = value.shape[value.rank - 1]
+        let k = shape[rank - 1]
         let (ok, n) = transposeOther ? (other.shape[1], other.shape[0]) : (other.shape[0], other.shape[1])
         guard ok == k else {
             throw .shapeMismatch(op: "matmul", detail: "\(shape) × \(other.shape)\(transposeOther ? "ᵀ" : ""): inner sizes \(k) and \(ok) differ")
         }
-        let rows = value.shape.dropLast().reduce(1, *)   // leading axes folded into GEMM rows
-        let outShape = Array(value.shape.dropLast()) + [n]
-        let av = value.scalars, bv = other.value.scalars
-        let c = GEMM.run(av, bv, batch: 1, m: rows, n: n, k: k, transA: false, transB: transposeOther, bBatched: false)
-        let aShape = value.shape, bShape = other.shape
-        return Variable.make(Tensor(uncheckedShape: outShape, scalars: c), [self, other]) { g in
-            // dA = G · B (or G · Bᵀ); dB = Aᵀ · G (or Gᵀ · A)
-            let ga = GEMM.run(g.scalars, bv, batch: 1, m: rows, n: k, k: n, transA: false, transB: !transposeOther, bBatched: false)
-            let gb: [Scalar] = transposeOther
-                ? GEMM.run(g.scalars, av, batch: 1, m: n, n: k, k: rows, transA: true, transB: false, bBatched: true)
-                : GEMM.run(av, g.scalars, batch: 1, m: k, n: n, k: rows, transA: true, transB: false, bBatched: true)
-            return [Tensor(uncheckedShape: aShape, scalars: ga), Tensor(uncheckedShape: bShape, scalars: gb)]
+        let rows = shape.dropLast().reduce(1, *)   // leading axes folded into GEMM rows
+        let outShape = Array(shape.dropLast()) + [n]
+        // Both operands as matrices GEMM reads in place: a transposed or sliced view goes in as a transpose flag and
+        // leading dimension; only a layout GEMM cannot read is gathered.
+        let av = asMatrix(rows: rows, columns: k), stored = other.asMatrix(rows: other.shape[0], columns: other.shape[1])
+        let bv = transposeOther ? try stored.transposed() : stored
+        let c = av.product(bv)
+        let aShape = shape, bShape = other.shape
+        return Variable.make(Tensor(uncheckedShape: outShape, scalars: c.scalars), [self, other]) { g in
+            // dA = G · op(B)ᵀ; dB = Aᵀ · G (or, stored transposed, Gᵀ · A)
+            let g2 = TensorView(storage: g.scalars, shape: [rows, n], strides: [n, 1], offset: 0)
+            let ga = g2.product(try! bv.transposed())
+            let gb = transposeOther ? (try! g2.transposed()).product(av) : (try! av.transposed()).product(g2)
+            return [Tensor(uncheckedShape: aShape, scalars: ga.scalars), Tensor(uncheckedShape: bShape, scalars: gb.scalars)]
         }
+    }
+
+    /// The value as a [rows, columns] matrix view GEMM can read without a copy: the value itself when its elements lie
+    /// row-major (leading axes folded into rows), a 2-D view with a unit-stride axis as it is, anything else gathered.
+    func asMatrix(rows: Int, columns: Int) -> TensorView<Scalar> {
+        let v = view
+        if v.isContiguous { return TensorView(storage: v.storage, shape: [rows, columns], strides: [columns, 1], offset: v.offset) }
+        if v.rank == 2, v.gemmLayout != nil { return v }
+        return TensorView(storage: value.scalars, shape: [rows, columns], strides: [columns, 1], offset: 0)
     }
 
     /// Batched product: `self` [b, m, k] (or [b, k, m] with `transposeSelf`) times `other` [b, k, n] (or
     /// [b, n, k] with `transposeOther`), giving [b, m, n].
     public func bmm(_ other: Variable, transposeSelf: Bool = false, transposeOther: Bool = false) throws(MLError) -> Variable {
-        guard value.rank == 3, other.value.rank == 3, value.shape[0] == other.shape[0] else {
+        try Compute.requireAvailable()
+        guard rank == 3, other.rank == 3, shape[0] == other.shape[0] else {
             throw .shapeMismatch(op: "bmm", detail: "needs [b, m, k] × [b, k, n]; got \(shape) × \(other.shape)")
         }
-        let batch = value.shape[0]
-        let (m, k) = transposeSelf ? (value.shape[2], value.shape[1]) : (value.shape[1], value.shape[2])
+        let batch = shape[0]
+        let (m, k) = transposeSelf ? (shape[2], shape[1]) : (shape[1], shape[2])
         let (ok, n) = transposeOther ? (other.shape[2], other.shape[1]) : (other.shape[1], other.shape[2])
         guard ok == k else { throw .shapeMismatch(op: "bmm", detail: "\(shape) × \(other.shape): inner sizes \(k) and \(ok) differ") }
         let av = value.scalars, bv = other.value.scalars

@@ -3,35 +3,34 @@ extension Variable {
     /// The sum of all elements (a rank-0 result).
     public func sum() -> Variable {
         var s: Scalar = 0
-        for x in value.scalars { s += x }
+        let backend = Compute.backend
+        value.scalars.withUnsafeBufferPointer { x in
+            if let base = x.baseAddress { backend.sumAxis(base, outer: 1, axis: x.count, inner: 1, &s) }
+        }
         let shape = self.shape
         return Variable.make(Tensor(scalar: s), [self]) { g in [try! Tensor(repeating: g.item, shape: shape)] }
     }
 
     /// The mean of all elements (a rank-0 result; NaN for an empty tensor, as PyTorch).
     public func mean() -> Variable {
-        sum().scaled(by: 1 / Scalar(value.count))
+        sum().scaled(by: 1 / Scalar(box.count))
     }
 
     /// Sums along `axis` (negative counts from the end); `keepDims` keeps it with size 1.
     public func sum(axis: Int, keepDims: Bool = false) throws(MLError) -> Variable {
-        let ax = try Tensor<Scalar>.axis(axis, rank: value.rank, op: "sum")
-        let (outer, n, inner) = Reduction.split(value.shape, ax)
+        let ax = try Tensor<Scalar>.axis(axis, rank: rank, op: "sum")
+        let (outer, n, inner) = Reduction.split(shape, ax)
         var out = [Scalar](repeating: 0, count: outer * inner)
+        let backend = Compute.backend
         value.scalars.withUnsafeBufferPointer { x in
             out.withUnsafeMutableBufferPointer { o in
-                for a in 0..<outer {
-                    for j in 0..<n {
-                        let base = (a * n + j) * inner
-                        for b in 0..<inner { o[a * inner + b] += x[base + b] }
-                    }
-                }
+                if let xb = x.baseAddress, let ob = o.baseAddress { backend.sumAxis(xb, outer: outer, axis: n, inner: inner, ob) }
             }
         }
-        var kept = value.shape
+        var kept = shape
         kept[ax] = 1
-        let outShape = keepDims ? kept : { var s = value.shape; s.remove(at: ax); return s }()
-        let inShape = value.shape
+        let outShape = keepDims ? kept : { var s = shape; s.remove(at: ax); return s }()
+        let inShape = shape
         return Variable.make(Tensor(uncheckedShape: outShape, scalars: out), [self]) { g in
             [Broadcasting.expand(g.scalars, kept: kept, to: inShape)]
         }
@@ -39,8 +38,8 @@ extension Variable {
 
     /// The mean along `axis`.
     public func mean(axis: Int, keepDims: Bool = false) throws(MLError) -> Variable {
-        let ax = try Tensor<Scalar>.axis(axis, rank: value.rank, op: "mean")
-        return try sum(axis: ax, keepDims: keepDims).scaled(by: 1 / Scalar(value.shape[ax]))
+        let ax = try Tensor<Scalar>.axis(axis, rank: rank, op: "mean")
+        return try sum(axis: ax, keepDims: keepDims).scaled(by: 1 / Scalar(shape[ax]))
     }
 }
 

@@ -1,16 +1,34 @@
-/// Reshape, permute, concatenate, split, slice and gather.
+/// Reshape, permute, concatenate, split, slice and gather. Permute, slice, select (and so split) make views; the
+/// `copying…` forms are the references they are tested against.
 extension Variable {
-    /// The same elements under a new shape (same element count).
+    /// The same elements under a new shape (same element count). A view whose elements lie row-major stays a view.
     public func reshaped(_ newShape: [Int]) throws(MLError) -> Variable {
-        let v = try value.reshaped(newShape)
         let old = shape
-        return Variable.make(v, [self]) { g in [Tensor(uncheckedShape: old, scalars: g.scalars)] }
+        let rule: (Tensor<Scalar>) -> [Tensor<Scalar>?] = { g in [Tensor(uncheckedShape: old, scalars: g.scalars)] }
+        if box.isUngatheredView, view.isContiguous {
+            try Tensor<Scalar>.validate(newShape, op: "reshape")
+            guard newShape.reduce(1, *) == box.count else {
+                throw .shapeMismatch(op: "reshape", detail: "cannot view \(old) (\(box.count) elements) as \(newShape)")
+            }
+            let v = view
+            let reshaped = TensorView(storage: v.storage, shape: newShape, strides: Tensor<Scalar>.strides(newShape), offset: v.offset)
+            return Variable.make(VariableValue(view: reshaped), [self], backward: rule)
+        }
+        return Variable.make(try value.reshaped(newShape), [self], backward: rule)
     }
 
-    /// Reorders the axes: result axis i is input axis `axes[i]`.
+    /// Reorders the axes: result axis i is input axis `axes[i]`. A view: nothing is copied, forwards or backwards.
     public func permuted(_ axes: [Int]) throws(MLError) -> Variable {
-        guard axes.count == value.rank, Set(axes) == Set(0..<value.rank) else {
-            throw .invalidArgument(name: "permute axes", value: "\(axes)", expected: "a permutation of 0..<\(value.rank)")
+        guard axes.count == shape.count, Set(axes) == Set(0..<shape.count) else {
+            throw .invalidArgument(name: "permute axes", value: "\(axes)", expected: "a permutation of 0..<\(shape.count)")
+        }
+        return makeView(try view.permuted(axes), region: try layout.permuted(axes))
+    }
+
+    /// `permuted` as a copy, the reference the view is tested against.
+    func copyingPermuted(_ axes: [Int]) throws(MLError) -> Variable {
+        guard axes.count == rank, Set(axes) == Set(0..<rank) else {
+            throw .invalidArgument(name: "permute axes", value: "\(axes)", expected: "a permutation of 0..<\(rank)")
         }
         let v = Permutation.apply(value, axes)
         var inverse = axes
@@ -21,8 +39,8 @@ extension Variable {
     /// Concatenates along `axis`; all other axes must agree.
     public static func concat(_ parts: [Variable], axis: Int) throws(MLError) -> Variable {
         guard let first = parts.first else { throw .invalidArgument(name: "concat parts", value: "[]", expected: "at least one tensor") }
-        let ax = try Tensor<Scalar>.axis(axis, rank: first.value.rank, op: "concat")
-        for p in parts where p.value.rank != first.value.rank || (0..<first.value.rank).contains(where: { $0 != ax && p.shape[$0] != first.shape[$0] }) {
+        let ax = try Tensor<Scalar>.axis(axis, rank: first.rank, op: "concat")
+        for p in parts where p.rank != first.rank || (0..<first.rank).contains(where: { $0 != ax && p.shape[$0] != first.shape[$0] }) {
             throw .shapeMismatch(op: "concat", detail: "\(p.shape) cannot join \(first.shape) along axis \(ax)")
         }
         let sizes = parts.map { $0.shape[ax] }
@@ -47,9 +65,14 @@ extension Variable {
         }
     }
 
-    /// Elements `range` along `axis`.
+    /// Elements `range` along `axis`. A view: nothing is copied, forwards or backwards.
     public func slice(axis: Int, _ range: Range<Int>) throws(MLError) -> Variable {
-        let ax = try Tensor<Scalar>.axis(axis, rank: value.rank, op: "slice")
+        makeView(try view.slice(axis: axis, range), region: try layout.slice(axis: axis, range))
+    }
+
+    /// `slice` as a copy, the reference the view is tested against.
+    func copyingSlice(axis: Int, _ range: Range<Int>) throws(MLError) -> Variable {
+        let ax = try Tensor<Scalar>.axis(axis, rank: rank, op: "slice")
         guard range.lowerBound >= 0, range.upperBound <= shape[ax] else {
             throw .invalidArgument(name: "slice range", value: "\(range)", expected: "within 0..<\(shape[ax]) on axis \(ax) of \(shape)")
         }
@@ -70,7 +93,7 @@ extension Variable {
 
     /// Splits along `axis` into consecutive parts of the given sizes (which must add up to the axis).
     public func split(axis: Int, sizes: [Int]) throws(MLError) -> [Variable] {
-        let ax = try Tensor<Scalar>.axis(axis, rank: value.rank, op: "split")
+        let ax = try Tensor<Scalar>.axis(axis, rank: rank, op: "split")
         guard sizes.allSatisfy({ $0 >= 0 }), sizes.reduce(0, +) == shape[ax] else {
             throw .invalidArgument(name: "split sizes", value: "\(sizes)", expected: "non-negative sizes adding up to \(shape[ax]) (axis \(ax) of \(shape))")
         }
@@ -80,19 +103,28 @@ extension Variable {
         return parts
     }
 
-    /// Index `index` along `axis`, with that axis removed (e.g. the last time step).
+    /// Index `index` along `axis`, with that axis removed (e.g. the last time step). A view: nothing is copied,
+    /// forwards or backwards.
     public func select(axis: Int, index: Int) throws(MLError) -> Variable {
-        let ax = try Tensor<Scalar>.axis(axis, rank: value.rank, op: "select")
+        makeView(try view.select(axis: axis, index: index), region: try layout.select(axis: axis, index: index))
+    }
+
+    /// `select` as a copy, the reference the view is tested against.
+    func copyingSelect(axis: Int, index: Int) throws(MLError) -> Variable {
+        let ax = try Tensor<Scalar>.axis(axis, rank: rank, op: "select")
         let i = index < 0 ? index + shape[ax] : index
+        guard i >= 0, i < shape[ax] else {
+            throw .invalidArgument(name: "select index", value: "\(index)", expected: "−\(shape[ax])..<\(shape[ax]) on axis \(ax) of \(shape)")
+        }
         var s = shape
         s.remove(at: ax)
-        return try slice(axis: ax, i..<(i + 1)).reshaped(s)
+        return try copyingSlice(axis: ax, i..<(i + 1)).reshaped(s)
     }
 
     /// Rows of `self` (a table [n, d…]) picked by `indices`, giving [indices.count, d…] — an embedding lookup.
     public func gather(rows indices: [Int]) throws(MLError) -> Variable {
-        guard value.rank >= 1 else { throw .invalidShape(op: "gather", detail: "needs a table of rank ≥ 1, got \(shape)") }
-        let n = shape[0], width = value.count / max(n, 1)
+        guard rank >= 1 else { throw .invalidShape(op: "gather", detail: "needs a table of rank ≥ 1, got \(shape)") }
+        let n = shape[0], width = box.count / max(n, 1)
         if let bad = indices.first(where: { $0 < 0 || $0 >= n }) {
             throw .invalidArgument(name: "gather index", value: "\(bad)", expected: "0..<\(n) (rows of \(shape))")
         }

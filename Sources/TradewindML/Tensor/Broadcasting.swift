@@ -22,6 +22,13 @@ enum Broadcasting {
         return (0..<out.count).map { i in i < off || s[i - off] == 1 ? 0 : st[i - off] }
     }
 
+    /// Strides for reading a strided view as if it had the (broadcast) shape `out`: its own strides, 0 on
+    /// stretched axes.
+    static func readStrides<S: TensorScalar>(_ v: TensorView<S>, as out: [Int]) -> [Int] {
+        let off = out.count - v.rank
+        return (0..<out.count).map { i in i < off || (v.shape[i - off] == 1 && out[i] != 1) ? 0 : v.strides[i - off] }
+    }
+
     /// Calls `body(outIndex, aIndex, bIndex)` for every element of the broadcast shape `out`.
     @inline(__always)
     static func forEach(out: [Int], aStrides: [Int], bStrides: [Int], _ body: (Int, Int, Int) -> Void) {

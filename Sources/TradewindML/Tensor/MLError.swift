@@ -20,6 +20,8 @@ public enum MLError: Error, Equatable, CustomStringConvertible {
     case io(path: String, detail: String)
     /// Backpropagation was asked for something that is not on a tape.
     case notDifferentiable(detail: String)
+    /// The compute backend cannot run on this machine (e.g. OpenBLAS is not installed); `detail` says what to install.
+    case backendUnavailable(backend: String, detail: String)
 
     public var description: String {
         switch self {
@@ -33,6 +35,7 @@ public enum MLError: Error, Equatable, CustomStringConvertible {
         case let .corruptFile(p, d): return "\(p): not a valid file: \(d)"
         case let .io(p, d): return "\(p): \(d)"
         case let .notDifferentiable(d): return "cannot differentiate: \(d)"
+        case let .backendUnavailable(b, d): return "the \(b) compute backend cannot run: \(d)"
         }
     }
 }

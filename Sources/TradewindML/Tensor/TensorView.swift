@@ -141,13 +141,20 @@ public struct TensorView<Scalar: TensorScalar>: Sendable {
     /// views go in as GEMM's transpose flags and leading dimensions (no copy); other layouts are made
     /// contiguous first.
     public func matmul(_ other: TensorView) throws(MLError) -> Tensor<Scalar> {
+        try Compute.requireAvailable()
         guard rank == 2, other.rank == 2, shape[1] == other.shape[0] else {
             throw .shapeMismatch(op: "matmul", detail: "needs [m, k] × [k, n]; got \(shape) × \(other.shape)")
         }
+        return product(other)
+    }
+
+    /// `matmul` for shapes already checked ([m, k] × [k, n]) on a backend already found available.
+    func product(_ other: TensorView) -> Tensor<Scalar> {
+        let m = shape[0], k = shape[1], n = other.shape[1]
+        guard k > 0 else { return Tensor(uncheckedShape: [m, n], scalars: [Scalar](repeating: 0, count: m * n)) }
         let a = gemmLayout == nil ? TensorView(contiguous()) : self
         let b = other.gemmLayout == nil ? TensorView(other.contiguous()) : other
         let (la, lb) = (a.gemmLayout!, b.gemmLayout!)
-        let m = shape[0], k = shape[1], n = other.shape[1]
         var c: [Scalar] = uninitializedScalars(m * n)
         a.storage.withUnsafeBufferPointer { ap in b.storage.withUnsafeBufferPointer { bp in c.withUnsafeMutableBufferPointer { cp in
             guard m > 0, n > 0, let A = ap.baseAddress, let B = bp.baseAddress, let C = cp.baseAddress else { return }
