@@ -60,11 +60,11 @@ struct SlowWebSocketClientTests {
             let port = try #require(client.port)
             let stalled = try Self.stalledClient(port: port)
             defer { close(stalled) }
-            let padding = String(repeating: "x", count: 8 * 1024)  // under the client's 16 KiB frame limit
-            let total = 1_000
+            let padding = String(repeating: "x", count: 64 * 1024)
+            let total = 400  // 26 MB: far more than the stalled socket's kernel buffers take before it stops being writable
             let tally = Tally()
             let deadline = ContinuousClock.now + .seconds(60)
-            try await client.ws("/ws") { inbound, outbound, _ in
+            try await client.ws("/ws", configuration: WebSocketClientConfiguration(maxFrameSize: 1 << 20)) { inbound, outbound, _ in
                 var publisher: Task<Void, any Error>?
                 for try await message in inbound.messages(maxSize: 1 << 20) {
                     guard case let .text(text) = message else { continue }
