@@ -92,6 +92,14 @@ public final class SQLStore: TradewindStore {
         try await read(area, sql, arguments).first?.int(0) ?? 0
     }
 
+    /// `count`, answered from memory while the database has not changed (`SQLDatabase.readMemoized`): the
+    /// history's `COUNT(*)` over every stored result and the users check run on every request.
+    func countUnlessChanged(_ area: String, _ sql: String, _ arguments: [SQLValue] = []) async throws -> Int {
+        let start = ContinuousClock.now
+        defer { observe(area, Self.seconds(since: start)) }
+        return try await database.readMemoized(SQLStatement(sql, arguments)).first?.int(0) ?? 0
+    }
+
     /// The expression giving the id the last INSERT of this transaction generated.
     var lastInsertID: String {
         database.dialect == .sqlite ? "last_insert_rowid()" : "lastval()"

@@ -10,4 +10,12 @@ import TradewindCore
         let parsed = try JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String]
         #expect(parsed == [s])
     }
+
+    @Test(arguments: ["plain", "quote \" inside", "tab\there", "ünïcødé ✓"])
+    func writingIntoTextAppendsTheQuotedLiteral(_ s: String) {
+        var out = "[1,"
+        JSONString.write(s, into: &out)
+        #expect(out == "[1," + JSONString.quoted(s))
+        #expect(JSONString.needsNoEscape(s) == (JSONString.quoted(s) == "\"" + s + "\""))
+    }
 }

@@ -3,25 +3,41 @@ public enum JSONString {
     /// `s` as a JSON string literal: quotes, backslashes and control characters escaped (RFC 8259), everything else
     /// as is (UTF-8 output needs no other escapes).
     public static func quoted(_ s: String) -> String {
-        var out = "\""
+        var out = ""
         out.reserveCapacity(s.utf8.count + 2)
-        for u in s.unicodeScalars {
-            switch u {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\r": out += "\\r"
-            case "\t": out += "\\t"
-            default:
-                if u.value < 0x20 {
-                    let hex = String(u.value, radix: 16)
-                    out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
-                } else {
-                    out.unicodeScalars.append(u)
+        write(s, into: &out)
+        return out
+    }
+
+    /// Appends `s` as a JSON string literal to `out` (the escapes of `quoted`). A string with nothing to escape —
+    /// the usual case: symbols, names, times — is appended as is, without a scalar-by-scalar copy.
+    public static func write(_ s: String, into out: inout String) {
+        out += "\""
+        if needsNoEscape(s) {
+            out += s
+        } else {
+            for u in s.unicodeScalars {
+                switch u {
+                case "\"": out += "\\\""
+                case "\\": out += "\\\\"
+                case "\n": out += "\\n"
+                case "\r": out += "\\r"
+                case "\t": out += "\\t"
+                default:
+                    if u.value < 0x20 {
+                        let hex = String(u.value, radix: 16)
+                        out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
+                    } else {
+                        out.unicodeScalars.append(u)
+                    }
                 }
             }
         }
         out += "\""
-        return out
+    }
+
+    /// Whether `s` holds no quote, backslash or control character (then its JSON literal is `s` between quotes).
+    public static func needsNoEscape(_ s: String) -> Bool {
+        s.utf8.allSatisfy { $0 >= 0x20 && $0 != 0x22 && $0 != 0x5C }
     }
 }

@@ -39,9 +39,9 @@ enum HistoryJSON {
         for p in r.parameters where !unique.contains(where: { $0.name == p.name }) { unique.append(p) }
         for (i, p) in unique.sorted(by: { $0.name < $1.name }).enumerated() {
             if i > 0 { out += "," }
-            quoted(p.name, into: &out)
+            JSONString.write(p.name, into: &out)
             out += ":"
-            quoted(p.value, into: &out)
+            JSONString.write(p.value, into: &out)
         }
         out += "}"
         number("sharpe", r.metrics.sharpe, into: &out)
@@ -59,7 +59,7 @@ enum HistoryJSON {
         out += ",\""
         out += key
         out += "\":"
-        if let value { quoted(value, into: &out) } else { out += "null" }
+        if let value { JSONString.write(value, into: &out) } else { out += "null" }
     }
 
     /// `,"key":number`.
@@ -68,18 +68,6 @@ enum HistoryJSON {
         out += key
         out += "\":"
         number(value, into: &out)
-    }
-
-    /// `s` as a JSON string literal (`JSONString.quoted`), appended as is when nothing in it needs an escape (the
-    /// usual case: symbols, names, times), which spares building a new string per value.
-    static func quoted(_ s: String, into out: inout String) {
-        if s.utf8.allSatisfy({ $0 >= 0x20 && $0 != 0x22 && $0 != 0x5C }) {
-            out += "\""
-            out += s
-            out += "\""
-        } else {
-            out += JSONString.quoted(s)
-        }
     }
 
     static func optional(_ v: Int64?, into out: inout String) {

@@ -217,7 +217,7 @@ extension SQLStore {
     public func history(_ filter: HistoryFilter, sort: HistorySort, order: SortOrder, page: PageRequest) async throws -> Page<ResultSummary> {
         let (whereSQL, arguments) = filter.sql()
         // The count and the page are independent reads: run them concurrently (WAL readers do not wait for each other).
-        async let total = count("results", "SELECT COUNT(*) FROM results" + whereSQL, arguments)
+        async let total = countUnlessChanged("results", "SELECT COUNT(*) FROM results" + whereSQL, arguments)
         let rows = try await read("results", """
             SELECT \(Self.summaryColumns) FROM results\(whereSQL)
             ORDER BY \(sort.column) \(order.sql) NULLS LAST, id DESC LIMIT ? OFFSET ?
@@ -229,7 +229,7 @@ extension SQLStore {
 
     public func historyCount(_ filter: HistoryFilter) async throws -> Int {
         let (whereSQL, arguments) = filter.sql()
-        return try await count("results", "SELECT COUNT(*) FROM results" + whereSQL, arguments)
+        return try await countUnlessChanged("results", "SELECT COUNT(*) FROM results" + whereSQL, arguments)
     }
 
     public func result(_ id: Int64) async throws -> ResultRecord? {

@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import Synchronization
 
 /// The SQLite backend: one database file through a GRDB `DatabasePool` in WAL mode (readers never wait for the
 /// writer) with `synchronous = FULL`, so that every committed transaction — a stored result, a journal entry — is on
@@ -7,6 +8,13 @@ import GRDB
 public final class SQLiteDatabase: SQLDatabase {
     public let dialect = SQLDialect.sqlite
     let pool: DatabasePool
+    /// `readMemoized`'s answers, per reading connection (by `tradewind_connection()`), each with the
+    /// `PRAGMA data_version` it was read at.
+    let memos = Mutex<[Int64: [SQLStatement: (version: Int64, rows: [SQLRow])]]>([:])
+    /// Answers kept per connection (the oldest are all dropped past it: statements with user-given values vary).
+    static let memoLimit = 64
+    /// Numbers every connection the process opens, never twice (a memo belongs to one connection's data_version).
+    static let connections = Atomic<Int64>(0)
 
     /// The most of the file each connection reads through a memory map (256 MiB).
     static let memoryMapBytes = 256 << 20
@@ -23,6 +31,8 @@ public final class SQLiteDatabase: SQLDatabase {
             // Writes still go through write() and the WAL, so durability is unchanged.
             try db.execute(sql: "PRAGMA mmap_size = \(Self.memoryMapBytes)")
             try db.execute(sql: "PRAGMA cache_size = -32768")
+            let id = SQLiteDatabase.connections.add(1, ordering: .relaxed).newValue
+            db.add(function: DatabaseFunction("tradewind_connection", argumentCount: 0, pure: false) { _ in id })
         }
         do {
             pool = try DatabasePool(path: path, configuration: configuration)
@@ -33,6 +43,26 @@ public final class SQLiteDatabase: SQLDatabase {
 
     public func read(_ statement: SQLStatement) async throws -> [SQLRow] {
         try await pool.read { db in try Self.run(statement, in: db) }
+    }
+
+    /// SQLite's `PRAGMA data_version` changes exactly when another connection has committed since this connection's
+    /// last read (reading connections never write), so an answer read at the same version is still the answer: a
+    /// result stored or a user added by this process or any other is seen on the next call.
+    public func readMemoized(_ statement: SQLStatement) async throws -> [SQLRow] {
+        try await pool.read { db in
+            let connection = try Int64.fetchOne(db.cachedStatement(sql: "SELECT tradewind_connection()")) ?? 0
+            // schema_version reads the database header, which opens this transaction's snapshot first: the
+            // data_version that follows is the snapshot's.
+            _ = try Int64.fetchOne(db.cachedStatement(sql: "PRAGMA schema_version"))
+            let version = try Int64.fetchOne(db.cachedStatement(sql: "PRAGMA data_version")) ?? -1
+            if let kept = memos.withLock({ $0[connection]?[statement] }), kept.version == version { return kept.rows }
+            let rows = try Self.run(statement, in: db)
+            memos.withLock { m in
+                if m[connection, default: [:]].count >= Self.memoLimit { m[connection] = [:] }
+                m[connection, default: [:]][statement] = (version, rows)
+            }
+            return rows
+        }
     }
 
     public func write(_ statement: SQLStatement) async throws -> [SQLRow] {
@@ -79,9 +109,13 @@ public final class SQLiteDatabase: SQLDatabase {
             case let .text(s): return s
             }
         })
-        let rows = try Row.fetchAll(db, sql: statement.sql, arguments: arguments)
-        return rows.map { row in
-            SQLRow(row.databaseValues.map { value in
+        // Each connection keeps its prepared statements (the store's SQL texts are fixed, values are bound), and the
+        // rows are read from a cursor into `SQLRow`s directly, without an intermediate array of GRDB rows.
+        let prepared = try db.cachedStatement(sql: statement.sql)
+        let cursor = try Row.fetchCursor(prepared, arguments: arguments)
+        var rows: [SQLRow] = []
+        while let row = try cursor.next() {
+            rows.append(SQLRow(row.databaseValues.map { value in
                 switch value.storage {
                 case .null: return .null
                 case let .int64(i): return .integer(i)
@@ -89,7 +123,8 @@ public final class SQLiteDatabase: SQLDatabase {
                 case let .string(s): return .text(s)
                 case let .blob(b): return .text(String(decoding: b, as: UTF8.self))
                 }
-            })
+            }))
         }
+        return rows
     }
 }

@@ -26,6 +26,10 @@ public protocol SQLDatabase: Sendable {
     var dialect: SQLDialect { get }
     /// Runs a reading statement and returns its rows.
     func read(_ statement: SQLStatement) async throws -> [SQLRow]
+    /// Runs a reading statement whose answer may be kept until the database changes: a backend that can tell cheaply
+    /// that nothing was committed since it last ran the statement (SQLite) answers from memory; the others run it.
+    /// For small answers that are costly to compute (a `COUNT(*)` over a large table) and read on every request.
+    func readMemoized(_ statement: SQLStatement) async throws -> [SQLRow]
     /// Runs a writing statement (which may return rows: `RETURNING`) in a transaction of its own, durably.
     func write(_ statement: SQLStatement) async throws -> [SQLRow]
     /// Runs the statements in one transaction: all are committed, durably, or none. Returns the last statement's rows.
@@ -38,6 +42,12 @@ public protocol SQLDatabase: Sendable {
     func ping() async -> Bool
     /// Closes the connections; later calls fail.
     func close() async
+}
+
+extension SQLDatabase {
+    public func readMemoized(_ statement: SQLStatement) async throws -> [SQLRow] {
+        try await read(statement)
+    }
 }
 
 /// A failure of the database itself (not of a caller's input), with the backend's message.

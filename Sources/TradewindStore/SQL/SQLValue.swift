@@ -59,7 +59,7 @@ public struct SQLRow: Sendable {
 }
 
 /// A statement and its arguments.
-public struct SQLStatement: Sendable {
+public struct SQLStatement: Sendable, Hashable {
     public var sql: String
     public var arguments: [SQLValue]
 
