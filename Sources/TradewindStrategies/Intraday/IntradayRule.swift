@@ -23,6 +23,12 @@
 /// * A position still open is sold at the close of the session's last regular-hours bar in the data (the bar
 ///   starting 15:59, or 12:59 on a 13:00 early close).
 public enum IntradayEntryRule: String, Sendable, Hashable, CaseIterable, Codable {
+    /// The warm-up every member needs (`--warmup auto`): a whole day of minute bars, pre- and after-market
+    /// included (04:00–20:00, 960 bars), so that a run started at any instant of a session has seen the previous
+    /// session's last regular-hours close, C, and that session's bars so far (`vwap-momentum`'s VWAP and reference),
+    /// and trades from its first session as a run over the whole data would.
+    public static let previousSessionWarmupBars = 960
+
     /// From the first bar starting at or after `buy_time` on, the first bar whose high ≥ C·(1 + buy_trigger/100)
     /// buys at max(that level, the bar's open).
     case momentum

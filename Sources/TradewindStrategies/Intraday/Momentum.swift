@@ -197,6 +197,9 @@ public struct IntradayDataError: Error, CustomStringConvertible {
 }
 
 extension Momentum: CatalogStrategy {
+    /// The previous session's close, C, must have been seen (`IntradayEntryRule.previousSessionWarmupBars`).
+    public static func warmupBars(_ parameters: StrategyParameters) -> Int { IntradayEntryRule.previousSessionWarmupBars }
+
     public static let rules = """
           C = the previous session's last regular-hours close; the first session does not trade.
           1. At buy_time (on the clock: after every bar that started before it, whether or not a bar starts at

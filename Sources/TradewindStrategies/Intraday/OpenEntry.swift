@@ -207,6 +207,9 @@ public struct VWAPMomentum: ParameterizedStrategy {
 }
 
 extension OpenTenAM: CatalogStrategy {
+    /// The previous session's close, C, must have been seen (`IntradayEntryRule.previousSessionWarmupBars`).
+    public static func warmupBars(_ parameters: StrategyParameters) -> Int { IntradayEntryRule.previousSessionWarmupBars }
+
     public static let rules = """
           C = the previous session's last regular-hours close; the first session does not trade.
           1. At buy_time (on the clock) a conditional market-on-open buy is placed for the first bar starting at
@@ -229,6 +232,9 @@ extension OpenTenAM: CatalogStrategy {
 }
 
 extension OpenTenAMStop: CatalogStrategy {
+    /// The previous session's close, C, must have been seen (`IntradayEntryRule.previousSessionWarmupBars`).
+    public static func warmupBars(_ parameters: StrategyParameters) -> Int { IntradayEntryRule.previousSessionWarmupBars }
+
     public static let rules = """
           As open-10am, plus a stop sell at entry × (1 − stop_loss/100) from the bar after the entry (or the open
           when the bar opens below it). A bar touching both target and stop sells at the stop.
@@ -244,6 +250,9 @@ extension OpenTenAMStop: CatalogStrategy {
 }
 
 extension VWAPMomentum: CatalogStrategy {
+    /// The previous session's close, C, must have been seen (`IntradayEntryRule.previousSessionWarmupBars`).
+    public static func warmupBars(_ parameters: StrategyParameters) -> Int { IntradayEntryRule.previousSessionWarmupBars }
+
     public static let rules = """
           At buy_time (on the clock) a conditional market-on-open buy is placed for the first bar starting at or
           after buy_time (10:00; 10:01 when the 10:00 bar is missing): it buys at that open when the open is above
