@@ -40,8 +40,7 @@ final class ServerState: Sendable {
         self.metrics = metrics
         self.catalog = catalog
         self.logger = logger
-        hub = EventHub(metrics: metrics, capacity: configuration.webSocketQueueCapacity,
-                       dropLimit: configuration.webSocketDropLimit)
+        hub = EventHub(metrics: metrics)
         times = Timestamps(zone: configuration.zone)
         loader = MarketLoader(home: configuration.home)
         backtests = BacktestRun(loader: loader, times: times, catalog: catalog)

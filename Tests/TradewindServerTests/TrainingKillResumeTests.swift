@@ -3,6 +3,7 @@ import Foundation
 import FoundationNetworking
 #endif
 import Testing
+import TradewindCore
 
 /// The real `tradewind serve` binary, killed with SIGKILL in the middle of a training job, resumes the job after a
 /// restart from its last checkpointed epoch (not epoch 1) and registers the same model, bit for bit, as the same job
@@ -36,23 +37,41 @@ struct TrainingKillResumeTests {
         defer { try? FileManager.default.removeItem(atPath: home) }
 
         let first = try Server(binary: binary, home: home)
+        // Killed once two epochs are checkpointed: each checkpoint replaces the file (a new inode), so the second
+        // change seen means at least two epochs were written. The jobs' state folder is watched, and the server
+        // killed, from a thread of its own (not a task: none is needed to start it) started before the job is posted: inside the whole suite this test
+        // process's cooperative pool is busy with the other suites' CPU work, and the job's answer (or a poll) can
+        // arrive after the whole run. Bounded by time.
+        let pid = first.process.processIdentifier, jobs = home + "/jobs"
+        let watch = CheckpointWatch()
+        let watcher = Thread {
+            let deadline = ContinuousClock.now + .seconds(420)
+            var lastInode: UInt64?
+            while ContinuousClock.now < deadline {
+                let path = watch.seen ?? (try? FileManager.default.contentsOfDirectory(atPath: jobs))?.first
+                    .map { jobs + "/" + $0 + "/training-checkpoint.safetensors" }
+                var info = stat()
+                if let path, stat(path, &info) == 0 {
+                    watch.seen = path
+                    let inode = UInt64(info.st_ino)
+                    if inode != lastInode { watch.changes += 1; lastInode = inode }
+                    if watch.changes >= 2 { kill(pid, SIGKILL); break }
+                } else if watch.changes > 0 {
+                    break  // the job ended (its state is removed) before a second checkpoint was seen
+                }
+                usleep(2_000)
+            }
+            watch.done.signal()
+        }
+        watcher.start()
         let id = try #require(try await first.request("POST", "/api/jobs", body: Self.request)["id"] as? Int)
         let checkpoint = home + "/jobs/\(id)/training-checkpoint.safetensors"
-        // Killed once two epochs are checkpointed: each checkpoint replaces the file (a new inode), so the second
-        // change seen means at least two epochs were written. The file system is watched rather than the status route,
-        // whose answers a loaded machine can delay past the whole run.
-        var changes = 0, lastInode: UInt64?
-        for _ in 0..<24_000 {
-            var info = stat()
-            if stat(checkpoint, &info) == 0 {
-                let inode = UInt64(info.st_ino)
-                if inode != lastInode { changes += 1; lastInode = inode }
-                if changes >= 2 { break }
-            }
-            try await Task.sleep(for: .milliseconds(5))
-        }
+        await DedicatedThread.run(name: "tw-test-watch-wait") { watch.done.wait() }
+        let (changes, path) = (watch.changes, watch.seen)
+        #expect(path == checkpoint)
+        let job = changes >= 2 ? [:] : (try? await first.request("GET", "/api/jobs/\(id)")) ?? [:]
         first.kill9()
-        #expect(changes >= 2, "the kill must land after two checkpoints (\(changes) seen)")
+        #expect(changes >= 2, "the kill must land after two checkpoints (\(changes) seen; the job then: \(job))")
         #expect(FileManager.default.fileExists(atPath: checkpoint), "the kill must land mid-training")
 
         let second = try Server(binary: binary, home: home)
@@ -71,4 +90,11 @@ struct TrainingKillResumeTests {
         #expect(try await Self.finished(again, on: second) == "succeeded")
         #expect(try await second.request("GET", "/api/models/universal/hash?version=2")["sha256"] as? String == resumedModel)
     }
+}
+
+/// What the checkpoint watcher saw: written by its thread only, read after `done` is signalled.
+private final class CheckpointWatch: @unchecked Sendable {
+    var changes = 0
+    var seen: String?
+    let done = DispatchSemaphore(value: 0)
 }

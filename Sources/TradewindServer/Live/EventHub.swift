@@ -33,8 +33,7 @@ struct LiveEnvelope<T: Encodable>: Encodable {
 }
 
 /// One client's outgoing queue: bounded, progress coalesced per job. A client whose queue stays full past
-/// `dropLimit` dropped messages is disconnected, so a slow client never holds memory or slows others. Its
-/// `LiveChannelWriter` (once attached) empties it into the client's socket whenever the socket can take more.
+/// `dropLimit` dropped messages is disconnected, so a slow client never holds memory or slows others.
 final class ClientQueue: Sendable {
     struct State {
         var pending: [LiveMessage] = []
@@ -42,63 +41,47 @@ final class ClientQueue: Sendable {
         var jobs: Set<Int64> = []
         var dropped = 0
         var closed = false
-        /// Closed by the hub: the client stayed behind past the drop limit.
-        var tooSlow = false
-        var writer: LiveChannelWriter?
-    }
-
-    /// What `offer` did with a message.
-    struct Offer {
-        /// The message waits in the queue (queued or coalesced with one not yet sent).
-        var queued = false
-        /// A message was dropped (the queue was full).
-        var dropped = false
-        /// The client is past its drop limit: disconnect it.
-        var disconnect = false
-        /// The writer that sends the queue (nil before the socket is attached, and in tests without one).
-        var writer: LiveChannelWriter?
     }
 
     let capacity: Int
     let dropLimit: Int
     let state = Mutex(State())
-    let closing: AsyncStream<Void>.Continuation
-    /// Finishes when the queue is closed (by the hub, for a slow client, or when the socket ends).
-    let closed: AsyncStream<Void>
+    let wake: AsyncStream<Void>.Continuation
+    let signals: AsyncStream<Void>
 
     init(capacity: Int, dropLimit: Int) {
         self.capacity = capacity
         self.dropLimit = dropLimit
-        (closed, closing) = AsyncStream.makeStream(of: Void.self)
+        (signals, wake) = AsyncStream.makeStream(of: Void.self, bufferingPolicy: .bufferingNewest(1))
     }
 
-    /// Queues `message` if the client subscribed to it.
-    func offer(_ message: LiveMessage) -> Offer {
-        state.withLock { s in
-            guard !s.closed else { return Offer() }
-            if let job = message.jobID, !s.all, !s.jobs.contains(job) { return Offer() }
+    /// Queues `message` if the client subscribed to it. Returns (dropped one, must disconnect).
+    func offer(_ message: LiveMessage) -> (dropped: Bool, disconnect: Bool) {
+        let outcome: (Bool, Bool) = state.withLock { s in
+            guard !s.closed else { return (false, false) }
+            if let job = message.jobID, !s.all, !s.jobs.contains(job) { return (false, false) }
             if message.coalesces, let i = s.pending.lastIndex(where: { $0.coalesces && $0.jobID == message.jobID }) {
                 s.pending[i] = message
-                return Offer(queued: true, writer: s.writer)
+                return (false, false)
             }
             if s.pending.count >= capacity {
                 s.dropped += 1
                 if s.dropped > dropLimit {
                     s.closed = true
-                    s.tooSlow = true
-                    return Offer(dropped: true, disconnect: true)
+                    return (true, true)
                 }
                 // Drop the oldest progress message if any, else the new message.
                 if let i = s.pending.firstIndex(where: { $0.coalesces }) {
                     s.pending.remove(at: i)
                     s.pending.append(message)
-                    return Offer(queued: true, dropped: true, writer: s.writer)
                 }
-                return Offer(dropped: true)
+                return (true, false)
             }
             s.pending.append(message)
-            return Offer(queued: true, writer: s.writer)
+            return (false, false)
         }
+        wake.yield()
+        return outcome
     }
 
     /// Takes everything queued.
@@ -108,17 +91,6 @@ final class ClientQueue: Sendable {
             s.pending.removeAll(keepingCapacity: true)
             return (out, s.closed)
         }
-    }
-
-    /// Whether the hub closed the queue because the client stayed behind past the drop limit.
-    var tooSlow: Bool { state.withLock { $0.tooSlow } }
-
-    /// Messages dropped so far.
-    var droppedCount: Int { state.withLock { $0.dropped } }
-
-    /// From now on, `writer` sends what is queued (the hub schedules it on its channel's event loop).
-    func attach(_ writer: LiveChannelWriter) {
-        state.withLock { $0.writer = writer }
     }
 
     func subscribe(all: Bool, jobs: [Int64]) {
@@ -134,17 +106,12 @@ final class ClientQueue: Sendable {
     }
 
     func close() {
-        state.withLock { s in
-            s.closed = true
-            s.writer = nil
-        }
-        closing.finish()
+        state.withLock { $0.closed = true }
+        wake.finish()
     }
 }
 
-/// Fans messages out to every connected client's queue; publishing never waits for a client. The message's frame
-/// is encoded once; the clients' writers are then run in one task per event loop (not one per client), each writing
-/// the shared frame into its socket and flushing it.
+/// Fans messages out to every connected client's queue; publishing never waits for a client.
 final class EventHub: Sendable {
     let clients = Mutex<[ObjectIdentifier: ClientQueue]>([:])
     let metrics: ServerMetrics
@@ -180,21 +147,13 @@ final class EventHub: Sendable {
 
     func publish(_ message: LiveMessage) {
         let targets = clients.withLock { Array($0.values) }
-        var loops: [ObjectIdentifier: (loop: any EventLoop, writers: [LiveChannelWriter])] = [:]
         for q in targets {
-            let offer = q.offer(message)
-            if offer.dropped { metrics.wsDropped.increment() }
-            if offer.disconnect {
+            let (dropped, disconnect) = q.offer(message)
+            if dropped { metrics.wsDropped.increment() }
+            if disconnect {
                 metrics.wsDisconnected.increment()
                 self.disconnect(q)
-            } else if offer.queued, let writer = offer.writer {
-                let loop = writer.channel.eventLoop
-                loops[ObjectIdentifier(loop), default: (loop, [])].writers.append(writer)
             }
-        }
-        for (_, batch) in loops {
-            let writers = batch.writers
-            batch.loop.execute { for w in writers { w.writePending() } }
         }
     }
 }
