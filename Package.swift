@@ -34,6 +34,21 @@ let strict: [SwiftSetting] = [
     .enableUpcomingFeature("ExistentialAny"),
 ]
 
+/// The `tradewind` executable's release build on Linux carries the Swift runtime and Foundation inside it
+/// (`-static-stdlib`): a process then starts without loading and binding ~20 shared libraries (about 4 ms of
+/// CPU per `tradewind` command; BENCHMARKS.md, "Start-up"). The modules are compiled against the shared SDK, whose
+/// Foundation modules ask the linker for `-lFoundation` only, so the static archives' own dependencies are named
+/// here. Debug builds and the test bundles (which load the shared runtime of the testing libraries) stay dynamic.
+let staticRuntimeLinking: [LinkerSetting] = [
+    .unsafeFlags(
+        ["-static-stdlib", "-Xlinker", "--start-group"]
+            + ["Foundation", "FoundationInternationalization", "FoundationEssentials", "_FoundationICU", "_FoundationCShims",
+               "_FoundationCollections", "CoreFoundation", "swiftSynchronization", "swiftDispatch", "dispatch",
+               "BlocksRuntime", "swiftCore"].flatMap { ["-Xlinker", "-l" + $0] }
+            + ["-Xlinker", "--end-group"],
+        .when(platforms: [.linux], configuration: .release)),
+]
+
 let package = Package(
     name: "Tradewind",
     platforms: [.macOS(.v15)],
@@ -220,7 +235,8 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],
-            swiftSettings: strict
+            swiftSettings: strict,
+            linkerSettings: staticRuntimeLinking
         ),
         .testTarget(name: "TradewindCoreTests", dependencies: ["TradewindCore"], swiftSettings: strict),
         .testTarget(name: "TradewindDataTests", dependencies: ["TradewindCore", "TradewindData", "TradewindTestSupport"], swiftSettings: strict),

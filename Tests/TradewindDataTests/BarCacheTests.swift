@@ -142,4 +142,46 @@ struct BarCacheTests {
             #expect(x.withUnsafeBytes { Checksum64.hash($0) } != y.withUnsafeBytes { Checksum64.hash($0) })
         }
     }
+
+    @Test("the streamed checksum equals the whole-buffer one however the bytes are cut, and both keep the published values")
+    func streamedChecksum() {
+        // Values of the checksum as cache files have carried it since version 1 (bytes (7i + 3) mod 256).
+        let known: [(Int, UInt64)] = [(0, 0xef46_db37_51d8_e999), (5, 0x9a8d_5572_f561_a709), (40, 0xb620_306b_253d_76b6),
+                                      (200, 0xa6cb_3c09_bc82_9b24), (1000, 0x5f23_5fa0_33f1_a3fb)]
+        for (n, value) in known {
+            let bytes = (0..<n).map { UInt8(truncatingIfNeeded: $0 * 7 + 3) }
+            #expect(bytes.withUnsafeBytes { Checksum64.hash($0) } == value, "\(n) bytes")
+        }
+        var rng = SplitMix64(seed: 0x5EED)
+        for _ in 0..<200 {
+            let n = Int(rng.next() % 700)
+            let bytes = (0..<n).map { _ in UInt8(truncatingIfNeeded: rng.next()) }
+            let seed = rng.next() % 3 == 0 ? rng.next() : 0
+            let whole = bytes.withUnsafeBytes { Checksum64.hash($0, seed: seed) }
+            var stream = Checksum64.Stream(seed: seed)
+            var at = 0
+            while at < n {
+                let piece = min(n - at, Int(rng.next() % 80))
+                bytes.withUnsafeBytes { stream.add(UnsafeRawBufferPointer(rebasing: $0[at..<(at + piece)])) }
+                at += piece
+            }
+            #expect(stream.finish() == whole, "\(n) bytes, seed \(seed)")
+        }
+    }
+
+    @Test("a file is read the same as its bytes in memory, and a directory given as a file is a clear error")
+    func fileAndMemoryImagesDecodeAlike() throws {
+        let dir = Self.tempDir()
+        let path = dir + "/f.twc"
+        let series = Self.sampleSeries(3000)
+        try BarCache.write(series, to: path)
+        let image = try [UInt8](Data(contentsOf: URL(fileURLWithPath: path)))
+        let fromMemory = try image.withUnsafeBytes { raw in
+            try Result { () throws(DataError) in try BarCache.decode(raw, path: path, verify: true) }.get()
+        }
+        #expect(fromMemory == series)
+        #expect(try BarCache.read(path: path) == fromMemory)
+        let e = #expect(throws: DataError.self) { try BarCache.read(path: dir) }
+        #expect(e?.kind == .unreadable)
+    }
 }

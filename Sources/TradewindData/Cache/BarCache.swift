@@ -2,7 +2,7 @@ import Foundation
 import TradewindCore
 
 /// The binary columnar cache: one `SYMBOL.twc` file per series (layout in `BarCacheFormat`),
-/// written atomically and read through a memory map with its checksums verified.
+/// written atomically and read with its checksums verified, each column read once straight into its array.
 ///
 /// A directory holding `.twc` files is a cache; `DataSource` recognises it, so every command that
 /// takes `--data` reads a cache transparently. `tradewind data import FILES… --out DIR` writes one.
@@ -96,10 +96,9 @@ public enum BarCache {
     }
 
     /// Reads one cache file. With `verify` (the default) both checksums are checked, so a corrupted or
-    /// truncated file is reported instead of read.
+    /// truncated file is reported instead of read. Each column is read once, straight into its array.
     public static func read(path: String, verify: Bool = true) throws(DataError) -> BarSeries {
-        let file = try MappedFile(path: path)
-        return try file.withBytes { (raw) throws(DataError) -> BarSeries in try decode(raw, path: path, verify: verify) }
+        try decode(ReadOnlyFile(path: path), path: path, verify: verify)
     }
 
     /// Reads every `.twc` file of `directory` (or only those of `symbols`), a file per worker within `threads`
@@ -128,14 +127,28 @@ public enum BarCache {
         })
     }
 
-    static func decode(_ raw: UnsafeRawBufferPointer, path: String, verify: Bool) throws(DataError) -> BarSeries {
+    /// Decodes a cache image (a file, or bytes in memory): header fields and checksum first, then each column read
+    /// once into a new array, in pieces that the payload checksum (`Checksum64.Stream`) reads while they are fresh
+    /// in the processor's cache, then the bar times' order.
+    static func decode(_ raw: some CacheBytes, path: String, verify: Bool) throws(DataError) -> BarSeries {
         func bad(_ message: String) -> DataError { DataError(.badCache, file: path, message + "; re-create it with `tradewind data import`") }
-        guard raw.count >= 8, Array(raw[0..<8]) == BarCacheFormat.magic else {
+        let size = raw.count
+        /// `length` bytes of the image from `offset`, as an array.
+        func bytes(_ length: Int, from offset: Int) throws(DataError) -> [UInt8] {
+            var b = [UInt8](repeating: 0, count: length)
+            let r: Result<Void, DataError> = b.withUnsafeMutableBytes { p in
+                Result { () throws(DataError) in if length > 0 { try raw.copy(to: p.baseAddress!, length: length, from: offset) } }
+            }
+            try r.get()
+            return b
+        }
+        let head = try bytes(min(size, 64), from: 0)
+        guard size >= 8, Array(head[0..<8]) == BarCacheFormat.magic else {
             throw bad("not a Tradewind cache file (bad magic bytes)")
         }
-        guard raw.count >= 64 else { throw bad("file is too short to be a Tradewind cache (\(raw.count) bytes)") }
+        guard size >= 64 else { throw bad("file is too short to be a Tradewind cache (\(size) bytes)") }
         func load<T: FixedWidthInteger>(_ offset: Int, _: T.Type) -> T {
-            T(littleEndian: raw.loadUnaligned(fromByteOffset: offset, as: T.self))
+            head.withUnsafeBytes { T(littleEndian: $0.loadUnaligned(fromByteOffset: offset, as: T.self)) }
         }
         let version = load(8, UInt32.self)
         guard version == BarCacheFormat.version else {
@@ -144,16 +157,15 @@ public enum BarCache {
         let headerLength = Int(load(12, UInt32.self))
         let count64 = load(16, Int64.self)
         let mask = load(24, UInt32.self)
-        let unit = raw[28]
+        let unit = head[28]
         let intervalCount = load(32, Int64.self)
         let symbolLength = Int(load(40, UInt16.self))
-        guard headerLength >= 64, headerLength % 64 == 0, headerLength <= raw.count,
+        guard headerLength >= 64, headerLength % 64 == 0, headerLength <= size,
               symbolLength > 0, 64 + symbolLength <= headerLength else { throw bad("corrupted header") }
+        let symbolBytes = try bytes(symbolLength, from: 64)
         if verify {
             let stored = load(56, UInt64.self)
-            var bytes = Array(raw[0..<56])
-            bytes.append(contentsOf: raw[64..<(64 + symbolLength)])
-            let actual = bytes.withUnsafeBytes { Checksum64.hash($0) }
+            let actual = (Array(head[0..<56]) + symbolBytes).withUnsafeBytes { Checksum64.hash($0) }
             guard stored == actual else { throw bad("header checksum mismatch (the file is corrupted)") }
         }
         guard mask & BarCacheFormat.requiredMask == BarCacheFormat.requiredMask, mask & ~BarCacheFormat.knownMask == 0 else {
@@ -164,35 +176,52 @@ public enum BarCache {
         let columnBytes = BarCacheFormat.padded(n * 8)
         let present = (0..<BarCacheFormat.columnCount).filter { mask & (1 << UInt32($0)) != 0 }
         let expected = headerLength + present.count * columnBytes
-        guard raw.count == expected else {
-            throw bad("file has \(raw.count) bytes but its header promises \(expected) (truncated or extended)")
-        }
-        if verify {
-            let stored = load(48, UInt64.self)
-            let actual = Checksum64.hash(UnsafeRawBufferPointer(rebasing: raw[headerLength...]))
-            guard stored == actual else { throw bad("data checksum mismatch (the file is corrupted)") }
+        guard size == expected else {
+            throw bad("file has \(size) bytes but its header promises \(expected) (truncated or extended)")
         }
         guard let interval = BarCacheFormat.interval(unit: unit, count: intervalCount) else {
             throw bad("unknown interval (unit \(unit), count \(intervalCount))")
         }
-        guard let symbol = String(validating: raw[64..<(64 + symbolLength)], as: UTF8.self) else {
+        guard let symbol = String(validating: symbolBytes, as: UTF8.self) else {
             throw bad("symbol is not valid UTF-8")
         }
-        var offsets: [Int: Int] = [:]
-        for (k, bit) in present.enumerated() { offsets[bit] = headerLength + k * columnBytes }
-        func doubles(_ bit: Int) -> [Double]? {
-            guard let off = offsets[bit] else { return nil }
-            return [Double](unsafeUninitializedCapacity: n) { buf, initialized in
-                if n > 0 { MemoryPolicy.adviseHugePages(UnsafeMutableRawPointer(buf.baseAddress!), bytes: n * 8) }
-                if n > 0 { UnsafeMutableRawPointer(buf.baseAddress!).copyMemory(from: raw.baseAddress! + off, byteCount: n * 8) }
+        // The columns in file order, each a fresh allocation written once (huge pages asked for first,
+        // `MemoryPolicy.adviseHugePages`), read in pieces that the checksum takes while they are fresh.
+        var payload = Checksum64.Stream()
+        let piece = 1 << 20
+        func column<T: BitwiseCopyable>(at offset: Int, as _: T.Type) throws(DataError) -> [T] {
+            var failure: DataError?
+            let values = [T](unsafeUninitializedCapacity: n) { buf, initialized in
+                initialized = 0
+                guard n > 0, let base = buf.baseAddress else { return }
+                let bytes = UnsafeMutableRawPointer(base)
+                MemoryPolicy.adviseHugePages(bytes, bytes: n * 8)
+                var done = 0
+                while done < n * 8 {
+                    let length = min(piece, n * 8 - done)
+                    do throws(DataError) { try raw.copy(to: bytes + done, length: length, from: offset + done) } catch {
+                        failure = error
+                        return
+                    }
+                    if verify { payload.add(UnsafeRawBufferPointer(start: bytes + done, count: length)) }
+                    done += length
+                }
                 initialized = n
             }
+            if let failure { throw failure }
+            if verify && columnBytes > n * 8 {
+                try bytes(columnBytes - n * 8, from: offset + n * 8).withUnsafeBytes { payload.add($0) }
+            }
+            return values
         }
-        // Each column is a fresh allocation written once: huge pages first (`MemoryPolicy.adviseHugePages`).
-        let time = [Int64](unsafeUninitializedCapacity: n) { buf, initialized in
-            if n > 0 { MemoryPolicy.adviseHugePages(UnsafeMutableRawPointer(buf.baseAddress!), bytes: n * 8) }
-            if n > 0 { UnsafeMutableRawPointer(buf.baseAddress!).copyMemory(from: raw.baseAddress! + offsets[0]!, byteCount: n * 8) }
-            initialized = n
+        var columns = [[Double]?](repeating: nil, count: BarCacheFormat.columnCount)
+        var time: [Int64] = []
+        for (k, bit) in present.enumerated() {
+            let offset = headerLength + k * columnBytes
+            if bit == 0 { time = try column(at: offset, as: Int64.self) } else { columns[bit] = try column(at: offset, as: Double.self) }
+        }
+        if verify {
+            guard load(48, UInt64.self) == payload.finish() else { throw bad("data checksum mismatch (the file is corrupted)") }
         }
         // The series contract every consumer relies on (binary searches, bar arithmetic): start times strictly
         // ascending, inside the years the loaders accept. Checksums alone do not ensure it: a file that passes
@@ -207,9 +236,9 @@ public enum BarCache {
         }
         return BarSeries(
             symbol: symbol, interval: interval, time: time,
-            open: doubles(1)!, high: doubles(2)!, low: doubles(3)!, close: doubles(4)!, volume: doubles(5)!,
-            vwap: doubles(6), tradeCount: doubles(7), dividend: doubles(8), splitCoefficient: doubles(9),
-            sourceAdjustedClose: doubles(10))
+            open: columns[1]!, high: columns[2]!, low: columns[3]!, close: columns[4]!, volume: columns[5]!,
+            vwap: columns[6], tradeCount: columns[7], dividend: columns[8], splitCoefficient: columns[9],
+            sourceAdjustedClose: columns[10])
     }
 
     /// The optional double columns after time, in bit order 1…10.
