@@ -18,14 +18,14 @@ import TradewindML
         defer { try? FileManager.default.removeItem(atPath: dir) }
         let path = try #require(try TrainingCheckpointFile.prepare(directory: dir, resume: false))
         let cancel = CancellationFlag()
-        let first = try UniversalTraining.train(data, settings: Self.settings, cancellation: cancel, checkpoint: path) {
+        let first = try UniversalTraining.train(data, settings: Self.settings, cancellation: cancel, checkpoint: .file(path)) {
             if case let .epochEnded(r) = $0, r.epoch == 1 { cancel.cancel() }
         }
         #expect(first.history.count == 2)
         #expect(throws: ModelError.self) { try TrainingCheckpointFile.prepare(directory: dir, resume: false) }
         #expect(try TrainingCheckpointFile.prepare(directory: dir, resume: true) == path)
         var epochs: [Int] = []
-        let resumed = try UniversalTraining.train(data, settings: Self.settings, checkpoint: path) {
+        let resumed = try UniversalTraining.train(data, settings: Self.settings, checkpoint: .file(path)) {
             if case let .epochEnded(r) = $0 { epochs.append(r.epoch) }
         }
         #expect(epochs == Array(2..<whole.history.count), "resumed from epoch 3, not epoch 1")
@@ -35,7 +35,7 @@ import TradewindML
 
         // Another dataset (one symbol fewer) does not resume this run's checkpoint.
         let other = try UniversalDataset.prepare(Array(FeatureFixture.tables().prefix(2)))
-        #expect(throws: ModelError.self) { try UniversalTraining.train(other, settings: Self.settings, checkpoint: path) }
+        #expect(throws: ModelError.self) { try UniversalTraining.train(other, settings: Self.settings, checkpoint: .file(path)) }
     }
 
     @Test func resumeWithoutACheckpointIsRefused() throws {
