@@ -7,7 +7,7 @@
 //   TradewindStrategies ← TradewindOptimizer ← TradewindReports.
 //   TradewindCharts (SVG charts) depends on TradewindCore only; reports and the dashboard draw with it.
 //   TradewindAnalytics depends on TradewindCore only and is used by the engine and everything above it.
-//   TradewindStore (jobs, results, journal, users, model versions; SQLite via GRDB, PostgreSQL via postgres-nio) depends on TradewindCore only.
+//   TradewindStore (jobs, results, journal, users, model versions, training checkpoints; SQLite via GRDB, PostgreSQL via postgres-nio) depends on TradewindCore only (and swift-crypto: a checkpoint's SHA-256).
 //   TradewindServer (HTTP + WebSocket API, web dashboard, job runner, auth, metrics, paper-trading bots, live prices)
 //   sits on TradewindReports, TradewindStore, TradewindLive, TradewindProviders and TradewindModels (it wires the
 //   model registry's protocol to the store's model-versions area and runs training jobs).
@@ -156,6 +156,7 @@ let package = Package(
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "Crypto", package: "swift-crypto"),
             ],
             swiftSettings: strict
         ),

@@ -52,7 +52,8 @@ final class ServerState: Sendable {
                            notifier: { id in HubNotifier(botID: id, hub: hub) })
         queue = (store as? SQLStore).flatMap { try? WorkQueue(store: $0) }
         scheduler = JobScheduler(store: store, hub: hub, metrics: metrics, workers: configuration.workers, loader: loader,
-                                 backtests: backtests, catalog: catalog, queue: queue, providers: providers, logger: logger)
+                                 backtests: backtests, catalog: catalog, queue: queue, providers: providers, logger: logger,
+                                 jobLease: configuration.jobLease)
     }
 }
 

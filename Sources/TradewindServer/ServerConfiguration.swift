@@ -28,6 +28,9 @@ public struct ServerConfiguration: Sendable {
     public var bcryptCost: UInt8
     /// Failed logins per address per minute before 429.
     public var loginAttemptsPerMinute: Int
+    /// Seconds a running job's lease lasts without renewal (renewed every third of it): how long after a crash
+    /// another server on the same database takes the job over.
+    public var jobLease: Double = 30
 
     public init(host: String = "127.0.0.1", port: Int = 8080, home: String = ServerConfiguration.defaultHome(),
                 database: String? = nil, workers: Int = 2, insecure: Bool = false, corsOrigin: String? = nil,
@@ -71,6 +74,9 @@ public struct ServerConfiguration: Sendable {
         }
         guard (1...64).contains(workers) else {
             throw APIError.badRequest("--workers \(workers): expected 1 to 64", field: "workers")
+        }
+        guard jobLease.isFinite, (1...3600).contains(jobLease) else {
+            throw APIError.badRequest("--job-lease \(jobLease): expected 1 to 3600 seconds", field: "job_lease")
         }
         guard (4...31).contains(bcryptCost) else {
             throw APIError.badRequest("bcrypt cost \(bcryptCost): expected 4 to 31", field: "bcrypt_cost")

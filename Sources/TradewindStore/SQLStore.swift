@@ -4,7 +4,7 @@ import Logging
 /// Everything the server keeps, by area. Each area is a protocol of its own (`Areas/`); a new area adds its
 /// protocol to this composition and its migration to `StoreMigrations.all`.
 public protocol TradewindStore: JobStore, ResultStore, KeywordStore, JournalStore, StrategyVersionStore, SessionStore,
-    UserStore, TradingJournalStore, ModelVersionStore, LoginFailureStore
+    UserStore, TradingJournalStore, ModelVersionStore, LoginFailureStore, JobCheckpointStore
 {
     /// The backend's name: `sqlite` or `postgresql`.
     var backend: String { get }

@@ -89,7 +89,7 @@ struct MLTrain: AsyncParsableCommand {
             print("\(tables.count) symbols, \(data.training.count) training and \(data.validation.count) validation windows")
             let events = try logdir.map { (d) throws(MLError) in try TensorBoardEventWriter(directory: d) }
             var logFailure: (any Error)?
-            let run = try UniversalTraining.train(data, settings: settings, checkpoint: checkpointFile) { event in
+            let run = try UniversalTraining.train(data, settings: settings, checkpoint: checkpointFile.map(TrainingCheckpointMedium.file)) { event in
                 if case let .epochEnded(record) = event, let events {
                     do { try events.epoch(record) } catch { logFailure = error }
                 }

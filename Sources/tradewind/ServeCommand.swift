@@ -28,6 +28,8 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "Data GET /api/prices reads when a request names none.") var data: String = "sample:spy-daily"
     @Option(name: .customLong("tz"), help: "Zone of times in responses (IANA name). Default: UTC.") var zone: String?
     @Option(help: "Write the bound port to this file once listening (for scripts that pass --port 0).") var portFile: String?
+    @Option(help: "Seconds a running job's lease lasts unrenewed: after a crash, another server on the same database takes the job over once it expires.")
+    var jobLease: Double = 30
 
     func run() async throws {
         var configuration = try server.configuration()
@@ -38,6 +40,7 @@ struct ServeCommand: AsyncParsableCommand {
         configuration.corsOrigin = cors
         configuration.publicMetrics = publicMetrics
         configuration.defaultData = data
+        configuration.jobLease = jobLease
         if let zone {
             do { configuration.zone = try ZoneRules.named(zone) } catch { throw ValidationError("--tz \(zone): \(error)") }
         }

@@ -75,10 +75,10 @@ enum Distributed {
         }
 
         /// Starts the server and waits (without blocking a thread) for its port.
-        static func start(database: String, home: String, tz: String? = nil) async throws -> Server {
+        static func start(database: String, home: String, tz: String? = nil, extra: [String] = []) async throws -> Server {
             let portFile = (home as NSString).appendingPathComponent("port-\(UUID().uuidString)")
             let child = try Child(["serve", "--home", home, "--database", database, "--port", "0", "--port-file", portFile,
-                                   "--workers", "1"] + (tz.map { ["--tz", $0] } ?? []), log: (home as NSString).appendingPathComponent("server-\(UUID().uuidString).log"))
+                                   "--workers", "1"] + (tz.map { ["--tz", $0] } ?? []) + extra, log: (home as NSString).appendingPathComponent("server-\(UUID().uuidString).log"))
             for _ in 0..<600 {
                 if let text = try? String(contentsOfFile: portFile, encoding: .utf8), let p = Int(text) {
                     return Server(child: child, port: p)

@@ -4,10 +4,11 @@ import FoundationNetworking
 #endif
 import Testing
 import TradewindCore
+import TradewindStore
 
 /// The real `tradewind serve` binary, killed with SIGKILL in the middle of a training job, resumes the job after a
-/// restart from its last checkpointed epoch (not epoch 1) and registers the same model, bit for bit, as the same job
-/// run without interruption.
+/// restart from its last checkpointed epoch, stored in the store (not epoch 1), and registers the same model, bit
+/// for bit, as the same job run without interruption.
 @Suite("Server kill -9 and resume of a training job", .serialized)
 struct TrainingKillResumeTests {
     typealias Server = KillAndResumeTests.Server
@@ -30,6 +31,11 @@ struct TrainingKillResumeTests {
         return (log["items"] as? [[String: Any]] ?? []).compactMap { $0["message"] as? String }
     }
 
+    /// The epoch a `resuming training after epoch N of M …` log line names.
+    static func resumedEpoch(_ line: String) -> Int? {
+        Int(line.dropFirst("resuming training after epoch ".count).prefix { $0.isNumber })
+    }
+
     @Test func aKilledTrainingJobResumesFromItsLastEpochAndRegistersTheUninterruptedModel() async throws {
         let binary = try KillAndResumeTests.binary()
         let home = FileManager.default.temporaryDirectory.appendingPathComponent("tw-train-resume-\(UUID().uuidString)").path
@@ -37,51 +43,27 @@ struct TrainingKillResumeTests {
         defer { try? FileManager.default.removeItem(atPath: home) }
 
         let first = try Server(binary: binary, home: home)
-        // Killed once two epochs are checkpointed: each checkpoint replaces the file (a new inode), so the second
-        // change seen means at least two epochs were written. The jobs' state folder is watched, and the server
-        // killed, from a thread of its own (not a task: none is needed to start it) started before the job is posted: inside the whole suite this test
-        // process's cooperative pool is busy with the other suites' CPU work, and the job's answer (or a poll) can
-        // arrive after the whole run. Bounded by time.
-        let pid = first.process.processIdentifier, jobs = home + "/jobs"
-        let watch = CheckpointWatch()
-        let watcher = Thread {
-            let deadline = ContinuousClock.now + .seconds(420)
-            var lastInode: UInt64?
-            while ContinuousClock.now < deadline {
-                let path = watch.seen ?? (try? FileManager.default.contentsOfDirectory(atPath: jobs))?.first
-                    .map { jobs + "/" + $0 + "/training-checkpoint.safetensors" }
-                var info = stat()
-                if let path, stat(path, &info) == 0 {
-                    watch.seen = path
-                    let inode = UInt64(info.st_ino)
-                    if inode != lastInode { watch.changes += 1; lastInode = inode }
-                    if watch.changes >= 2 { kill(pid, SIGKILL); break }
-                } else if watch.changes > 0 {
-                    break  // the job ended (its state is removed) before a second checkpoint was seen
-                }
-                usleep(2_000)
-            }
-            watch.done.signal()
-        }
-        watcher.start()
-        let id = try #require(try await first.request("POST", "/api/jobs", body: Self.request)["id"] as? Int)
-        let checkpoint = home + "/jobs/\(id)/training-checkpoint.safetensors"
-        await DedicatedThread.run(name: "tw-test-watch-wait") { watch.done.wait() }
-        let (changes, path) = (watch.changes, watch.seen)
-        #expect(path == checkpoint)
-        let job = changes >= 2 ? [:] : (try? await first.request("GET", "/api/jobs/\(id)")) ?? [:]
+        // Killed once two epochs' checkpoints are stored (the job's log says so after each store write).
+        let watch = await TrainingJobWatch.postAndKillHolder(port: first.port, request: Self.request, after: 2, within: 420)
         first.kill9()
-        #expect(changes >= 2, "the kill must land after two checkpoints (\(changes) seen; the job then: \(job))")
-        #expect(FileManager.default.fileExists(atPath: checkpoint), "the kill must land mid-training")
+        let id = try #require(watch.jobID)
+        #expect(watch.holder == first.process.processIdentifier)
+        #expect(watch.killed, "the kill must land after two checkpoints (\(watch.checkpoints) seen; log: \(watch.log))")
+        // The checkpoint is in the store (one source of truth), not in a file of the server's home.
+        let store = try await SQLStore.open((home as NSString).appendingPathComponent("tradewind.sqlite"))
+        let saved = try #require(try await store.jobCheckpoint(Int64(id)), "the kill must land mid-training")
+        #expect(saved.epoch >= 2 && saved.epoch < 10)
+        #expect(!FileManager.default.fileExists(atPath: home + "/jobs"))
 
         let second = try Server(binary: binary, home: home)
         defer { second.stop() }
         #expect(try await Self.finished(id, on: second) == "succeeded")
         let log = try await Self.messages(id, on: second)
         let resumed = try #require(log.first { $0.hasPrefix("resuming training after epoch ") }, "log: \(log)")
-        let after = Int(resumed.dropFirst("resuming training after epoch ".count).prefix { $0.isNumber }) ?? 0
-        #expect(after >= 2 && after < 10, "\(resumed)")
-        #expect(!FileManager.default.fileExists(atPath: home + "/jobs/\(id)"), "the job's state directory is removed once it ends")
+        let after = Self.resumedEpoch(resumed) ?? 0
+        #expect(after >= saved.epoch && after < 10, "\(resumed)")
+        #expect(try await store.jobCheckpoint(Int64(id)) == nil, "the stored checkpoint is removed once the job ends")
+        await store.close()
         let resumedModel = try await second.request("GET", "/api/models/universal/hash?version=1")["sha256"] as? String
         #expect(resumedModel != nil)
 
@@ -90,11 +72,4 @@ struct TrainingKillResumeTests {
         #expect(try await Self.finished(again, on: second) == "succeeded")
         #expect(try await second.request("GET", "/api/models/universal/hash?version=2")["sha256"] as? String == resumedModel)
     }
-}
-
-/// What the checkpoint watcher saw: written by its thread only, read after `done` is signalled.
-private final class CheckpointWatch: @unchecked Sendable {
-    var changes = 0
-    var seen: String?
-    let done = DispatchSemaphore(value: 0)
 }

@@ -88,17 +88,18 @@ struct StoreSuiteTests {
         let b = try await store.createJob(kind: .backtest, request: "{}")
         #expect(a.status == .queued && a.startedAt == nil)
 
-        let claimed = try #require(try await store.claimNextJob())
+        let claimed = try #require(try await store.claimNextJob(owner: "host-a 1 a", lease: 30))
         #expect(claimed.id == a.id)
-        #expect(claimed.status == .running)
+        #expect(claimed.status == .running && claimed.owner == "host-a 1 a")
         let started = try #require(claimed.startedAt)
         try await store.setJobSymbols(a.id, symbols: ["SPY", "QQQ", "IWM"])
         let rid = try await store.finishJobSymbol(a.id, symbol: "SPY", evaluations: 40, result: Self.result("SPY", sharpe: 1))
         try await store.appendJobLog(a.id, level: "info", message: "SPY done")
 
-        // The server stops: the running job is queued again and keeps its finished symbol.
-        #expect(try await store.requeueInterruptedJobs() == [a.id])
-        let again = try #require(try await store.claimNextJob())
+        // The server died: the running job it held is queued again and keeps its finished symbol.
+        #expect(try await store.requeueJobs(heldBy: ["host-b 2 b"]).isEmpty)
+        #expect(try await store.requeueJobs(heldBy: ["host-a 1 a"]) == [a.id])
+        let again = try #require(try await store.claimNextJob(owner: "host-a 1 a", lease: 30))
         #expect(again.id == a.id)
         #expect(again.startedAt == started)
         try await store.setJobSymbols(a.id, symbols: ["SPY", "QQQ", "IWM"])
@@ -121,7 +122,7 @@ struct StoreSuiteTests {
         // Cancelling the queued job ends it at once.
         let cancelled = try await store.cancelJob(b.id)
         #expect(cancelled.status == .cancelled)
-        #expect(try await store.claimNextJob() == nil)
+        #expect(try await store.claimNextJob(owner: "host-a 1 a", lease: 30) == nil)
         await #expect(throws: StoreError.notFound(kind: "job", id: "999")) { try await store.cancelJob(999) }
 
         let counts = try await store.jobCounts()
@@ -139,7 +140,7 @@ struct StoreSuiteTests {
         let store = try await backend.makeStore()
         defer { Task { await store.close() } }
         let a = try await store.createJob(kind: .optimize, request: "{}")
-        _ = try await store.claimNextJob()
+        _ = try await store.claimNextJob(owner: "host-a 1 a", lease: 30)
         await #expect(throws: StoreError.self) { try await store.deleteJob(a.id) }
         let asked = try await store.cancelJob(a.id)
         #expect(asked.status == .running && asked.cancelRequested)

@@ -85,14 +85,7 @@ public struct Trainer<Model: SupervisedModel> {
             }
             return TrainingResult(weights: weights, history: history, restoredEpoch: nil)
         }
-        if let resume = checkpointing?.resume {
-            let location = checkpointing!.location
-            try resume.requireIdentity(identity, path: location)
-            for (name, shape) in model.weightShapes { _ = try resume.weights.require(name, shape: shape) }
-            guard resume.order.count == data.count, resume.order.sorted() == Array(0..<data.count),
-                  (0...c.epochs).contains(resume.epochsDone), resume.history.count == resume.epochsDone else {
-                throw .corruptFile(path: location, detail: "sample order, epoch count or history do not fit \(data.count) samples and \(c.epochs) epochs")
-            }
+        if let resume = try checkpointing?.resumable(identity: identity, shapes: model.weightShapes, samples: data.count, epochs: c.epochs) {
             weights = resume.weights
             try optimizer.restore(resume.optimizer)
             if let counters = resume.plateau, var p = plateau {

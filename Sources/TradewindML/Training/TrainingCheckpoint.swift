@@ -36,8 +36,12 @@ public struct TrainingCheckpoint<Scalar: TensorScalar>: Sendable {
 
     /// The checkpoint at `path`, nil when there is none.
     public static func load(_ path: String) throws(MLError) -> TrainingCheckpoint? {
-        guard FileManager.default.fileExists(atPath: path) else { return nil }
-        let (tensors, metadata) = try SafeTensors.loadWithMetadata(path, as: Scalar.self)
+        try TrainingCheckpointMedium.file(path).read().map { (bytes) throws(MLError) in try decoded(bytes, source: path) }
+    }
+
+    /// The checkpoint in `bytes` (what `encoded()` gives); `source` names where they came from in errors.
+    public static func decoded(_ bytes: Data, source path: String) throws(MLError) -> TrainingCheckpoint {
+        let (tensors, metadata): (StateDict<Scalar>, [String: String]) = try SafeTensors.parseWithMetadata(bytes, path: path)
         guard let text = metadata[metadataKey] else {
             throw .corruptFile(path: path, detail: "no '\(metadataKey)' metadata; not a training checkpoint")
         }
@@ -69,6 +73,12 @@ public struct TrainingCheckpoint<Scalar: TensorScalar>: Sendable {
 
     /// Writes the checkpoint to `path` atomically (the previous one stays whole until the new one replaces it).
     public func save(to path: String) throws(MLError) {
+        try TrainingCheckpointMedium.file(path).write(try encoded(), epochsDone)
+    }
+
+    /// The checkpoint's bytes: one safetensors file (tensors `weights/…`, `best/…`, `optimizer/…`; the counters as
+    /// JSON in its metadata).
+    public func encoded() throws(MLError) -> [UInt8] {
         var tensors = StateDict<Scalar>()
         for n in weights.names { tensors["weights/" + n] = weights[n] }
         for n in optimizer.buffers.names { tensors["optimizer/" + n] = optimizer.buffers[n] }
@@ -84,9 +94,9 @@ public struct TrainingCheckpoint<Scalar: TensorScalar>: Sendable {
         encoder.nonConformingFloatEncodingStrategy = .convertToString(positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
         let text: String
         do { text = String(decoding: try encoder.encode(header), as: UTF8.self) } catch {
-            throw .io(path: path, detail: "cannot encode the training checkpoint: \(error)")
+            throw .invalidArgument(name: "training checkpoint", value: "epoch \(epochsDone)", expected: "encodable counters (\(error))")
         }
-        try SafeTensors.save(tensors, to: path, metadata: [Self.metadataKey: text])
+        return SafeTensors.encoded(tensors, metadata: [Self.metadataKey: text])
     }
 
     /// Refuses a checkpoint written by a run with another identity, naming the first key that differs.
@@ -148,6 +158,43 @@ public struct TrainingCheckpoint<Scalar: TensorScalar>: Sendable {
     }
 }
 
+/// Where a run keeps its checkpoint between epochs: a file (`file(_:)`), or any keeper of bytes (the server keeps a
+/// job's in its store, so that another server resumes it). `read` gives the last checkpoint's bytes (nil: none);
+/// `write` replaces them with a newer checkpoint's, finishing `epochsDone` epochs. Both run on the training thread.
+public struct TrainingCheckpointMedium: Sendable {
+    /// Names the checkpoint in messages (a path; "job 12's stored checkpoint").
+    public var location: String
+    public var read: @Sendable () throws(MLError) -> Data?
+    public var write: @Sendable (_ bytes: [UInt8], _ epochsDone: Int) throws(MLError) -> Void
+    /// Told why a checkpoint that cannot be resumed by this run (undecodable, or another run's: other settings,
+    /// data or initial weights) was set aside; the run then starts from its first epoch. Nil: such a checkpoint is
+    /// refused with that reason instead (`ml train --resume`: the user decides).
+    public var startOver: (@Sendable (_ reason: String) -> Void)?
+
+    public init(location: String, read: @escaping @Sendable () throws(MLError) -> Data?,
+                write: @escaping @Sendable (_ bytes: [UInt8], _ epochsDone: Int) throws(MLError) -> Void,
+                startOver: (@Sendable (_ reason: String) -> Void)? = nil) {
+        self.location = location
+        self.read = read
+        self.write = write
+        self.startOver = startOver
+    }
+
+    /// The file at `path`, replaced atomically (`AtomicFile`: a crash leaves the previous checkpoint or the new one).
+    public static func file(_ path: String) -> TrainingCheckpointMedium {
+        TrainingCheckpointMedium(location: path, read: { () throws(MLError) -> Data? in
+            guard FileManager.default.fileExists(atPath: path) else { return nil }
+            do { return try Data(contentsOf: URL(fileURLWithPath: path)) } catch {
+                throw .io(path: path, detail: "cannot read: \(error.localizedDescription)")
+            }
+        }, write: { (bytes, _) throws(MLError) in
+            do throws(AtomicFileError) { try AtomicFile.write(bytes, to: path) } catch {
+                throw .io(path: path, detail: "cannot write: \(error.message)")
+            }
+        })
+    }
+}
+
 /// How `Trainer.fit` checkpoints: the checkpoint to continue from (nil to start fresh), the caller's identity keys
 /// (a dataset hash…) stored with each checkpoint, and where each finished epoch's checkpoint goes.
 public struct TrainingCheckpointing<Scalar: TensorScalar> {
@@ -156,19 +203,55 @@ public struct TrainingCheckpointing<Scalar: TensorScalar> {
     public var save: (TrainingCheckpoint<Scalar>) throws(MLError) -> Void
     /// Names the checkpoint's origin in errors.
     public var location: String
+    /// Told why a checkpoint of another run was set aside (the run starts over); nil: it is refused.
+    public var startOver: ((String) -> Void)?
 
     public init(resume: TrainingCheckpoint<Scalar>?, identity: [String: String] = [:], location: String = "checkpoint",
-                save: @escaping (TrainingCheckpoint<Scalar>) throws(MLError) -> Void) {
+                startOver: ((String) -> Void)? = nil, save: @escaping (TrainingCheckpoint<Scalar>) throws(MLError) -> Void) {
         self.resume = resume
         self.identity = identity
         self.location = location
+        self.startOver = startOver
         self.save = save
+    }
+
+    /// Checkpoints to `medium`: resumes from the checkpoint it holds, replaces it after each epoch. An undecodable
+    /// checkpoint is refused, or set aside when the medium says to start over.
+    public init(_ medium: TrainingCheckpointMedium, identity: [String: String] = [:]) throws(MLError) {
+        var resume: TrainingCheckpoint<Scalar>?
+        if let bytes = try medium.read() {
+            do throws(MLError) { resume = try TrainingCheckpoint<Scalar>.decoded(bytes, source: medium.location) } catch {
+                guard let startOver = medium.startOver else { throw error }
+                startOver(error.description)
+            }
+        }
+        self.init(resume: resume, identity: identity, location: medium.location, startOver: medium.startOver) { (c) throws(MLError) in
+            try medium.write(try c.encoded(), c.epochsDone)
+        }
     }
 
     /// Checkpoints to the file at `path`: resumes from it when it exists, replaces it atomically after each epoch.
     public static func file(_ path: String, identity: [String: String] = [:]) throws(MLError) -> TrainingCheckpointing {
-        TrainingCheckpointing(resume: try TrainingCheckpoint<Scalar>.load(path), identity: identity, location: path) { (c) throws(MLError) in
-            try c.save(to: path)
+        try TrainingCheckpointing(.file(path), identity: identity)
+    }
+
+    /// The checkpoint to continue from, checked against this run (its identity, weight shapes, sample count and
+    /// epochs): nil when there is none, or when it is another run's and `startOver` is set (told why).
+    func resumable(identity expected: [String: String], shapes: [(name: String, shape: [Int])], samples: Int,
+                   epochs: Int) throws(MLError) -> TrainingCheckpoint<Scalar>? {
+        guard let resume else { return nil }
+        do throws(MLError) {
+            try resume.requireIdentity(expected, path: location)
+            for (name, shape) in shapes { _ = try resume.weights.require(name, shape: shape) }
+            guard resume.order.count == samples, resume.order.sorted() == Array(0..<samples),
+                  (0...epochs).contains(resume.epochsDone), resume.history.count == resume.epochsDone else {
+                throw .corruptFile(path: location, detail: "sample order, epoch count or history do not fit \(samples) samples and \(epochs) epochs")
+            }
+            return resume
+        } catch {
+            guard let startOver else { throw error }
+            startOver(error.description)
+            return nil
         }
     }
 }

@@ -18,7 +18,8 @@ public enum ContinualLearning {
     /// and keeping its scaler so the network's inputs keep their meaning.
     /// `cancellation`, `checkpoint` and `callback` are the trainer's (`UniversalTraining.train`).
     public static func incrementalUpdate(current: UniversalModel, tables: [FeatureTable], updateWindow: Int = 60, epochs: Int = 5,
-                                         gate: ValidationGate, cancellation: CancellationFlag? = nil, checkpoint: String? = nil,
+                                         gate: ValidationGate, cancellation: CancellationFlag? = nil,
+                                         checkpoint: TrainingCheckpointMedium? = nil,
                                          callback: (TrainingEvent) -> Void = { _ in }) throws(ModelError) -> Outcome {
         guard updateWindow >= 1 else { throw .invalidSetting(name: "updateWindow", value: "\(updateWindow)", expected: "≥ 1 date") }
         let c = current.config

@@ -1,8 +1,8 @@
 import Foundation
 import TradewindML
 
-/// Where a training run keeps its per-epoch checkpoint (`TrainingCheckpoint`): one file in a directory of the
-/// caller's (`ml train --checkpoint DIR`, a server job's state directory).
+/// Where `ml train --checkpoint DIR` keeps its per-epoch checkpoint (`TrainingCheckpoint`): one file in that
+/// directory (`TrainingCheckpointMedium.file`). A server training job keeps its checkpoint in the store instead.
 public enum TrainingCheckpointFile {
     /// The checkpoint's file name inside its directory.
     public static var name: String { "training-checkpoint.safetensors" }

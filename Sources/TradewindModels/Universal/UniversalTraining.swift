@@ -12,11 +12,13 @@ public struct UniversalTrainingRun: Sendable {
 /// Trains the universal BiGRU on a prepared dataset, the AI trading server's way (see
 /// `UniversalTrainingSettings`). Runs on the calling thread: call it from a `DedicatedThread` in a server.
 public enum UniversalTraining {
-    /// With `checkpoint` (a file path), each finished epoch is checkpointed there (`TrainingCheckpoint`) and a run
-    /// that finds a checkpoint of the same run (same settings, dataset and initial weights) continues after its last
-    /// epoch, ending with the weights an uninterrupted run ends with; a checkpoint of another run is refused.
+    /// With `checkpoint` (a file, `.file(path)`, or the server's store), each finished epoch is checkpointed there
+    /// (`TrainingCheckpoint`) and a run that finds a checkpoint of the same run (same settings, dataset and initial
+    /// weights) continues after its last epoch, ending with the weights an uninterrupted run ends with; a checkpoint
+    /// of another run is refused (or set aside, when the medium says to start over).
     public static func train(_ data: PreparedDataset, settings: UniversalTrainingSettings = UniversalTrainingSettings(),
-                             initial: StateDict<Float>? = nil, cancellation: CancellationFlag? = nil, checkpoint: String? = nil,
+                             initial: StateDict<Float>? = nil, cancellation: CancellationFlag? = nil,
+                             checkpoint: TrainingCheckpointMedium? = nil,
                              callback: (TrainingEvent) -> Void = { _ in }) throws(ModelError) -> UniversalTrainingRun {
         try settings.validate()
         let objective = UniversalBiGRU.Objective(classWeights: data.classWeights, regressionWeight: settings.huberWeight, huberDelta: 1)
@@ -31,8 +33,8 @@ public enum UniversalTraining {
         var adam = Adam<Float>(learningRate: settings.learningRate)
         let result: TrainingResult<Float>
         do {
-            let checkpointing = try checkpoint.map { (path) throws(MLError) in
-                try TrainingCheckpointing<Float>.file(path, identity: checkpointIdentity(data, settings: settings, initial: initial))
+            let checkpointing = try checkpoint.map { (medium) throws(MLError) in
+                try TrainingCheckpointing<Float>(medium, identity: checkpointIdentity(data, settings: settings, initial: initial))
             }
             result = try Trainer(model: network, configuration: configuration)
                 .fit(from: start, data: data.training, validation: data.validation, optimizer: &adam,

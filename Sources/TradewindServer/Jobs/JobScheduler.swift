@@ -12,9 +12,12 @@ import TradewindStrategies
 
 /// Runs queued jobs on `workers` concurrent slots, each job's CPU work on dedicated threads within its own thread
 /// budget (cores ÷ workers), never on the event loop. A job's symbols are stored one by one as they finish (each in
-/// one durable transaction); a job interrupted by a stop or a crash is queued again at start and continues with the
-/// symbols not yet stored. Runs as a service of the application: a graceful shutdown stops the jobs at their next
-/// batch and leaves them queued.
+/// one durable transaction); a job interrupted by a stop or a crash continues with the symbols not yet stored (a
+/// training job after its last stored epoch). Each running job is held under a lease (`jobLease` seconds) renewed
+/// every third of it: servers sharing one database hand jobs over — a job whose server died is claimed by another
+/// once its lease expired, and one this server finds taken over is stopped here. At start, the jobs of a holder
+/// that died on this machine are queued again at once. Runs as a service of the application: a graceful shutdown
+/// stops the jobs at their next batch and queues them again.
 final class JobScheduler: Service, Sendable {
     let store: any TradewindStore
     let hub: EventHub
@@ -35,9 +38,17 @@ final class JobScheduler: Service, Sendable {
     let running = Mutex<[Int64: Task<Void, Never>]>([:])
     /// Training jobs' status and metrics, per model name.
     let training = TrainingBoard()
+    /// This server as the holder of the jobs it runs.
+    let owner = JobOwner.current()
+    /// Seconds a running job's lease lasts without renewal.
+    let jobLease: Double
+    /// Running jobs another server took over (their lease expired): stopped here without touching their record.
+    let lost = Mutex<Set<Int64>>([])
 
     init(store: any TradewindStore, hub: EventHub, metrics: ServerMetrics, workers: Int, loader: MarketLoader,
-         backtests: BacktestRun, catalog: StrategyCatalog, queue: WorkQueue?, providers: ProviderEnvironment, logger: Logger) {
+         backtests: BacktestRun, catalog: StrategyCatalog, queue: WorkQueue?, providers: ProviderEnvironment, logger: Logger,
+         jobLease: Double = 30) {
+        self.jobLease = jobLease
         self.store = store
         self.hub = hub
         self.metrics = metrics
@@ -63,7 +74,7 @@ final class JobScheduler: Service, Sendable {
     }
 
     func run() async throws {
-        let requeued = try await store.requeueInterruptedJobs()
+        let requeued = try await store.requeueJobs(heldBy: try await deadHolders())
         if !requeued.isEmpty {
             logger.info("resuming interrupted jobs", metadata: ["jobs": "\(requeued.map(String.init).joined(separator: ","))"])
         }
@@ -80,6 +91,7 @@ final class JobScheduler: Service, Sendable {
                 group.addTask {
                     while (try? await Task.sleep(for: .seconds(2))) != nil { for b in bells { b.yield() } }
                 }
+                group.addTask { await self.renewLeases() }
                 for (slot, s) in slots.enumerated() {
                     let stream = s.stream
                     group.addTask { await self.workerLoop(slot: slot, signals: stream) }
@@ -98,7 +110,7 @@ final class JobScheduler: Service, Sendable {
         for await _ in signals {
             if Task.isCancelled { return }
             do {
-                while let job = try await store.claimNextJob() {
+                while let job = try await store.claimNextJob(owner: owner.text, lease: jobLease) {
                     await execute(job)
                     if Task.isCancelled { return }
                 }
@@ -119,13 +131,46 @@ final class JobScheduler: Service, Sendable {
             task.cancel()
         }
         running.withLock { $0[job.id] = nil }
+        lost.withLock { _ = $0.remove(job.id) }
+    }
+
+    /// The holders of running jobs known to be dead (`JobOwner.diedOnThisHost`).
+    func deadHolders() async throws -> [String] {
+        let held = try await store.jobs(statuses: [.running], page: PageRequest(limit: 1000)).items.compactMap(\.owner)
+        return Array(Set(held.filter { JobOwner(text: $0)?.diedOnThisHost == true })).sorted()
+    }
+
+    /// Renews the leases of the jobs this server runs every third of a lease; stops here the jobs it no longer holds
+    /// (another server claimed them after their lease expired: this one was paused or cut off for too long).
+    func renewLeases() async {
+        while (try? await Task.sleep(for: .seconds(jobLease / 3))) != nil {
+            do {
+                // Only jobs running before the renewal: one claimed while it ran is held but not among its answer.
+                let before = running.withLock { $0 }
+                let held = Set(try await store.renewJobLeases(owner: owner.text, lease: jobLease))
+                for (id, task) in before where !held.contains(id) {
+                    guard lost.withLock({ $0.insert(id).inserted }) else { continue }
+                    logger.warning("job taken over by another server (its lease expired); stopping it here", metadata: ["job": "\(id)"])
+                    task.cancel()
+                }
+            } catch {
+                logger.error("job leases not renewed", metadata: ["error": "\(error)"])
+            }
+        }
+    }
+
+    /// Marks a running job as taken over by another server and stops it here.
+    func lose(_ id: Int64) {
+        guard lost.withLock({ $0.insert(id).inserted }) else { return }
+        running.withLock { $0[id] }?.cancel()
     }
 
     func perform(_ job: JobRecord) async {
         let started = ContinuousClock.now
         do {
             let submission = try JSONDecoder().decode(JobSubmission.self, from: Data(job.request.utf8))
-            await log(job.id, "info", job.symbolsDone > 0 ? "resumed (\(job.symbolsDone) of \(job.symbolsTotal) symbols done)" : "started")
+            await log(job.id, "info", (job.symbolsDone > 0 ? "resumed (\(job.symbolsDone) of \(job.symbolsTotal) symbols done)" : "started")
+                + " on \(owner.shown)")
             switch submission.request {
             case let .backtest(request): try await runBacktest(job, request)
             case let .optimize(request): try await runOptimization(job, request, tz: submission.tz)
@@ -158,8 +203,13 @@ final class JobScheduler: Service, Sendable {
         }
     }
 
-    /// A job stopped early: cancelled when a client asked, else (server shutdown) queued to resume at the next start.
+    /// A job stopped early: cancelled when a client asked, left alone when another server took it over, else
+    /// (server shutdown) queued again to resume at the next start or on another server.
     func stopped(_ job: JobRecord) async throws {
+        if lost.withLock({ $0.contains(job.id) }) {
+            await log(job.id, "warning", "stopped on \(owner.shown): another server took the job over after its lease expired")
+            return
+        }
         let current = try await store.job(job.id)
         if current?.cancelRequested == true {
             try await queue?.cancel(jobID: job.id)
@@ -169,7 +219,7 @@ final class JobScheduler: Service, Sendable {
                                     data: JobEndEvent(jobID: job.id, status: "cancelled", reason: "cancelled by request",
                                                       durationSeconds: nil)))
         } else {
-            _ = try await store.requeueInterruptedJobs()
+            try await store.releaseJob(job.id, owner: owner.text)
             await log(job.id, "info", "stopped by shutdown; resumes at the next start")
         }
     }

@@ -9,9 +9,12 @@ import TradewindStore
 /// job's thread budget on a dedicated thread, reports epochs and batches to the status board and the WebSocket, and
 /// registers the result in the store's model registry: as the active version when there was none or when the
 /// validation gate admits it, else recorded as a refused version (with the reason; never active). Each finished
-/// epoch is checkpointed in the job's state directory (`home/jobs/ID`, `TrainingCheckpointFile`): a job stopped
-/// by a shutdown or a crash is queued again and continues after its last finished epoch, ending with the weights
-/// an uninterrupted run ends with. The directory is removed once the job has ended (registered, failed or cancelled).
+/// epoch is checkpointed in the store (`JobCheckpointStore`: one row per job, replaced in one transaction, with
+/// its SHA-256), so whichever server resumes the job — this one after a restart, or another on the same PostgreSQL
+/// after this one died — continues after its last stored epoch and ends with the weights an uninterrupted run
+/// ends with. A stored checkpoint that is damaged (its SHA-256 does not match) or cannot be resumed by this run is
+/// set aside with the reason in the job's log, and training starts over. The checkpoint is removed once the job has
+/// ended (registered, failed or cancelled: `finishJob`) or is deleted.
 extension JobScheduler {
     /// What a training run decided.
     struct TrainingResult: Sendable {
@@ -33,13 +36,8 @@ extension JobScheduler {
         let jobID = job.id
         board.start(name, job: jobID, epochs: request.epochs)
         await log(job.id, "info", "training \(name) (\(request.mode.rawValue), \(request.epochs) epochs) on \(budget)")
-        let state = stateDirectory(job.id)
-        try FileManager.default.createDirectory(atPath: state, withIntermediateDirectories: true)
-        let checkpoint = TrainingCheckpointFile.path(in: state)
-        if let saved = try? TrainingCheckpoint<Float>.load(checkpoint) {
-            await log(job.id, "info", "resuming training after epoch \(saved.epochsDone) of \(request.epochs) (checkpoint)")
-        }
         let cancel = CancellationFlag()
+        let checkpoint = try await storedCheckpoint(job, epochs: request.epochs, cancel: cancel)
         let events = { (event: TrainingEvent) in
             let status = board.apply(name, event)
             if case .batchEnded = event {
@@ -73,17 +71,17 @@ extension JobScheduler {
                 }
                 return TrainingResult(model: run.model, decision: decision, datasetHash: hash, epochs: run.history.count)
             }
+            // A stopped trainer returns what it has: never registered (the stored checkpoint is kept for the resume).
+            if cancel.isCancelled { throw CancellationError() }
         } catch {
             let stopped = Task.isCancelled || cancel.isCancelled
             board.finish(name, outcome: stopped ? "cancelled" : "failed", version: nil,
                          message: stopped ? "stopped" : APIError.from(error).message)
-            // A shutdown keeps the checkpoint for the next start; a failed or cancelled job never runs again.
-            let requested = (try? await store.job(job.id))??.cancelRequested == true
-            if !stopped || requested { try? FileManager.default.removeItem(atPath: state) }
+            // A shutdown or a takeover keeps the stored checkpoint for the resume; a failed or cancelled job never
+            // runs again, and ending it (`finishJob`) removes its checkpoint.
             if stopped { throw CancellationError() }
             throw error
         }
-        defer { try? FileManager.default.removeItem(atPath: state) }
         if let d = result.decision, !d.deploy {
             let reason = ValidationGate.refusal(d)
             let record = try await shielded {
@@ -101,8 +99,51 @@ extension JobScheduler {
         hub.publish(LiveMessage(type: "training.epoch", jobID: jobID, data: board.status(name)))
     }
 
-    /// A job's own directory for state it keeps between starts (a training checkpoint): `home/jobs/ID`.
-    func stateDirectory(_ id: Int64) -> String {
-        (loader.home as NSString).appendingPathComponent("jobs/\(id)")
+    /// Where the job's training checkpoints go: its row in the store's job checkpoints, written after each finished
+    /// epoch (only while this server holds the job: a refused write means another server took it over, and this
+    /// run stops), read here to resume from. A damaged stored checkpoint is removed with the reason in the log.
+    func storedCheckpoint(_ job: JobRecord, epochs: Int, cancel: CancellationFlag) async throws -> TrainingCheckpointMedium {
+        var saved: Data?
+        do {
+            if let stored = try await store.jobCheckpoint(job.id) {
+                saved = stored.bytes
+                await log(job.id, "info", "resuming training after epoch \(stored.epoch) of \(epochs) (checkpoint of "
+                    + Self.megabytes(stored.bytes.count) + " from the store, written " + backtests.times.string(stored.writtenAt) + ")")
+            }
+        } catch let damaged as CorruptJobCheckpoint {
+            await log(job.id, "warning", "\(damaged); it is removed and training starts over from epoch 1")
+            try await shielded { [store] in try await store.deleteJobCheckpoint(job.id) }
+        }
+        let (store, holder, id, resume) = (self.store, owner.text, job.id, saved)
+        return TrainingCheckpointMedium(location: "job \(id)'s stored checkpoint", read: { resume }, write: { bytes, epoch in
+            let start = ContinuousClock.now
+            do {
+                let held = try AwaitFromSynchronousCode.run {
+                    try await store.saveJobCheckpoint(id, owner: holder, epoch: epoch, bytes: Data(bytes))
+                }
+                guard held else {
+                    self.lose(id)
+                    cancel.cancel()
+                    return
+                }
+                let ms = Self.seconds(ContinuousClock.now - start) * 1000
+                self.logFromTraining(id, "info", "checkpoint after epoch \(epoch) stored: " + Self.megabytes(bytes.count)
+                    + String(format: " in %.0f ms", ms))
+            } catch {
+                self.logFromTraining(id, "warning", "checkpoint after epoch \(epoch) not stored (\(error)); training goes on, "
+                    + "and a resume starts after the last stored epoch")
+            }
+        }, startOver: { reason in
+            self.logFromTraining(id, "warning", "the stored checkpoint cannot be resumed (\(reason)); training starts over from epoch 1")
+        })
+    }
+
+    /// Appends a job log line from the training thread (waits for it: the thread is the job's own).
+    func logFromTraining(_ id: Int64, _ level: String, _ message: String) {
+        AwaitFromSynchronousCode.run { await self.log(id, level, message) }
+    }
+
+    static func megabytes(_ bytes: Int) -> String {
+        String(format: "%.2f MB", Double(bytes) / 1_000_000)
     }
 }

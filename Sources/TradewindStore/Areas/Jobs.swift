@@ -7,8 +7,9 @@ public enum JobKind: String, Sendable, Codable, CaseIterable {
     case training
 }
 
-/// A job's state: queued → running → succeeded | failed | cancelled. A running job whose server stopped is
-/// queued again at the next start and resumes from its finished symbols.
+/// A job's state: queued → running → succeeded | failed | cancelled. A running job is held by one server under a
+/// lease it renews (`JobLeases.swift`); a job whose server stopped is queued again (or claimed by another server
+/// once its lease expired) and resumes from its finished symbols.
 public enum JobStatus: String, Sendable, Codable, CaseIterable {
     case queued, running, succeeded, failed, cancelled
 
@@ -34,6 +35,8 @@ public struct JobRecord: Sendable, Equatable {
     public var evaluations: Int64
     /// A cancel was asked for while the job ran.
     public var cancelRequested: Bool
+    /// The server holding the running job (`JobOwner`'s text; nil when none holds it).
+    public var owner: String?
 
     /// Seconds from start to completion (or nil while it has not both started and completed).
     public var durationSeconds: Double? {
@@ -71,10 +74,18 @@ public protocol JobStore: Sendable {
     func job(_ id: Int64) async throws -> JobRecord?
     /// Jobs, newest first, optionally only those in `statuses`.
     func jobs(statuses: [JobStatus]?, page: PageRequest) async throws -> Page<JobRecord>
-    /// Claims the oldest queued job: it becomes running (its first start time kept). Nil when none is queued.
-    func claimNextJob() async throws -> JobRecord?
-    /// Marks jobs left running by a stopped server as queued again; returns their ids.
-    func requeueInterruptedJobs() async throws -> [Int64]
+    /// Claims the oldest claimable job for `owner` with a lease of `lease` seconds (by the database's clock): a
+    /// queued one, or a running one whose lease expired (its server stopped renewing it). It becomes running (its
+    /// first start time kept). Nil when none is claimable.
+    func claimNextJob(owner: String, lease: Double) async throws -> JobRecord?
+    /// Extends by `lease` seconds the leases of the running jobs `owner` holds; returns their ids (a job missing
+    /// from them was taken over by another server after its lease expired).
+    func renewJobLeases(owner: String, lease: Double) async throws -> [Int64]
+    /// Queues a running job `owner` holds again at once (a server that stops); false when `owner` does not hold it.
+    @discardableResult
+    func releaseJob(_ id: Int64, owner: String) async throws -> Bool
+    /// Queues again the running jobs held by one of `owners` (servers known to have died) or by none; returns their ids.
+    func requeueJobs(heldBy owners: [String]) async throws -> [Int64]
     /// Records the job's symbols (in order) when it first starts; symbols already recorded are kept as they are.
     func setJobSymbols(_ id: Int64, symbols: [String]) async throws
     func jobSymbols(_ id: Int64) async throws -> [JobSymbolRecord]
@@ -82,9 +93,10 @@ public protocol JobStore: Sendable {
     func finishJobSymbol(_ id: Int64, symbol: String, evaluations: Int64, result: NewResult) async throws -> Int64
     /// Marks a symbol of a job that stores no result (a data fetch) `done` or `failed`, and updates the job's count.
     func markJobSymbol(_ id: Int64, symbol: String, status: String) async throws
-    /// Ends the job with `status`, and `failure` as its reason.
+    /// Ends the job with `status`, and `failure` as its reason; its stored checkpoint is removed.
     func finishJob(_ id: Int64, status: JobStatus, failure: String?) async throws
-    /// Cancels a queued job at once, or asks a running one to stop (`cancelRequested`). Throws `notFound`.
+    /// Cancels a queued job at once (removing its stored checkpoint), or asks a running one to stop
+    /// (`cancelRequested`). Throws `notFound`.
     func cancelJob(_ id: Int64) async throws -> JobRecord
     func appendJobLog(_ id: Int64, level: String, message: String) async throws
     /// A job's log lines, oldest first.
@@ -122,7 +134,7 @@ extension StoreMigrations {
 extension SQLStore {
     static let jobColumns = """
         id, kind, status, request, created_at, started_at, completed_at, failure, symbols_total, symbols_done, \
-        evaluations, cancel_requested
+        evaluations, cancel_requested, owner
         """
 
     static func jobRecord(_ r: SQLRow) -> JobRecord {
@@ -130,7 +142,7 @@ extension SQLStore {
                   status: JobStatus(rawValue: r.string(2) ?? "") ?? .failed, request: r.string(3) ?? "{}",
                   createdAt: r.int64(4) ?? 0, startedAt: r.int64(5), completedAt: r.int64(6), failure: r.string(7),
                   symbolsTotal: r.int(8) ?? 0, symbolsDone: r.int(9) ?? 0, evaluations: r.int64(10) ?? 0,
-                  cancelRequested: r.bool(11))
+                  cancelRequested: r.bool(11), owner: r.string(12))
     }
 
     public func createJob(kind: JobKind, request: String) async throws -> JobRecord {
@@ -156,20 +168,6 @@ extension SQLStore {
         let rows = try await read("jobs", "SELECT \(Self.jobColumns) FROM jobs\(filter) ORDER BY id DESC LIMIT ? OFFSET ?",
                                   arguments + [.int(page.limit), .int(page.offset)])
         return Page(items: rows.map(Self.jobRecord), total: total, limit: page.limit, offset: page.offset)
-    }
-
-    public func claimNextJob() async throws -> JobRecord? {
-        let rows = try await write("jobs", """
-            UPDATE jobs SET status = 'running', started_at = COALESCE(started_at, ?)
-            WHERE id = (SELECT MIN(id) FROM jobs WHERE status = 'queued') AND status = 'queued'
-            RETURNING \(Self.jobColumns)
-            """, [.integer(StoreClock.now())])
-        return rows.first.map(Self.jobRecord)
-    }
-
-    public func requeueInterruptedJobs() async throws -> [Int64] {
-        try await write("jobs", "UPDATE jobs SET status = 'queued' WHERE status = 'running' RETURNING id")
-            .compactMap { $0.int64(0) }.sorted()
     }
 
     public func setJobSymbols(_ id: Int64, symbols: [String]) async throws {
@@ -234,8 +232,12 @@ extension SQLStore {
     }
 
     public func finishJob(_ id: Int64, status: JobStatus, failure: String?) async throws {
-        try await write("jobs", "UPDATE jobs SET status = ?, failure = ?, completed_at = ? WHERE id = ?",
-                        [.text(status.rawValue), .string(failure), .integer(StoreClock.now()), .integer(id)])
+        // An ended job never resumes: its stored checkpoint goes with it.
+        try await transaction("jobs", [
+            SQLStatement("UPDATE jobs SET status = ?, failure = ?, completed_at = ?, owner = NULL, lease_until = NULL WHERE id = ?",
+                         [.text(status.rawValue), .string(failure), .integer(StoreClock.now()), .integer(id)]),
+            SQLStatement("DELETE FROM job_checkpoints WHERE job_id = ?", [.integer(id)]),
+        ])
     }
 
     public func cancelJob(_ id: Int64) async throws -> JobRecord {
@@ -245,6 +247,8 @@ extension SQLStore {
                 WHERE id = ? AND status = 'queued'
                 """, [.integer(StoreClock.now()), .integer(id)]),
             SQLStatement("UPDATE jobs SET cancel_requested = 1 WHERE id = ? AND status = 'running'", [.integer(id)]),
+            SQLStatement("DELETE FROM job_checkpoints WHERE job_id = ? AND EXISTS (SELECT 1 FROM jobs WHERE id = ? AND status = 'cancelled')",
+                         [.integer(id), .integer(id)]),
             SQLStatement("SELECT \(Self.jobColumns) FROM jobs WHERE id = ?", [.integer(id)]),
         ])
         guard let row = rows.first else { throw StoreError.notFound(kind: "job", id: String(id)) }

@@ -151,6 +151,7 @@ public final class PostgreSQLDatabase: SQLDatabase {
         case .int2, .int4, .int8: return .integer(try cell.decode(Int64.self))
         case .float4, .float8: return .real(try cell.decode(Double.self))
         case .bool: return .integer(try cell.decode(Bool.self) ? 1 : 0)
+        case .bytea: return .blob(try cell.decode(Data.self))
         default: return .text(try cell.decode(String.self))
         }
     }
@@ -177,6 +178,7 @@ public final class PostgreSQLDatabase: SQLDatabase {
             case let .integer(i): binds.append(i)
             case let .real(d): binds.append(d)
             case let .text(s): binds.append(s)
+            case let .blob(b): try binds.append(b)
             }
         }
         return PostgresQuery(unsafeSQL: sql, binds: binds)

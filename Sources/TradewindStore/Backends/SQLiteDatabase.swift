@@ -107,6 +107,7 @@ public final class SQLiteDatabase: SQLDatabase {
             case let .integer(i): return i
             case let .real(d): return d
             case let .text(s): return s
+            case let .blob(b): return b
             }
         })
         // Each connection keeps its prepared statements (the store's SQL texts are fixed, values are bound), and the
@@ -121,7 +122,7 @@ public final class SQLiteDatabase: SQLDatabase {
                 case let .int64(i): return .integer(i)
                 case let .double(d): return .real(d)
                 case let .string(s): return .text(s)
-                case let .blob(b): return .text(String(decoding: b, as: UTF8.self))
+                case let .blob(b): return .blob(b)
                 }
             }))
         }

@@ -32,7 +32,7 @@ public final class WorkQueue: Sendable {
     }
 
     /// The database's clock, in UTC nanoseconds (microsecond resolution).
-    static let now = "(CAST(EXTRACT(EPOCH FROM clock_timestamp()) * 1000000 AS BIGINT) * 1000)"
+    static let now = SQLDialect.postgresql.now
 
     static func nanos(_ seconds: Double) -> SQLValue { .integer(Int64((seconds * 1e9).rounded())) }
 

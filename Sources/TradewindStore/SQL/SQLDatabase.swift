@@ -10,6 +10,23 @@ public enum SQLDialect: String, Sendable {
         }
     }
 
+    /// The column type of raw bytes: `BLOB` (SQLite), `BYTEA` (PostgreSQL).
+    var blobColumn: String {
+        switch self {
+        case .sqlite: return "BLOB"
+        case .postgresql: return "BYTEA"
+        }
+    }
+
+    /// The database's clock as an SQL expression, in UTC nanoseconds (microsecond resolution on PostgreSQL,
+    /// millisecond on SQLite): leases measured by it need no agreement between the servers' clocks.
+    var now: String {
+        switch self {
+        case .sqlite: return "(CAST((julianday('now') - 2440587.5) * 86400000 AS INTEGER) * 1000000)"
+        case .postgresql: return "(CAST(EXTRACT(EPOCH FROM clock_timestamp()) * 1000000 AS BIGINT) * 1000)"
+        }
+    }
+
     /// ` NULLS LAST` where an index column may say so (PostgreSQL); SQLite's indexes cannot, and sort NULL first
     /// ascending and last descending, which its planner matches to `NULLS LAST` queries by itself.
     var indexNullsLast: String {

@@ -1,11 +1,14 @@
+import Foundation
 import TradewindCore
 
-/// A value bound to or read from a SQL statement: the four kinds both backends store.
+/// A value bound to or read from a SQL statement: the five kinds both backends store (a blob is SQLite's BLOB and
+/// PostgreSQL's bytea).
 public enum SQLValue: Sendable, Hashable {
     case null
     case integer(Int64)
     case real(Double)
     case text(String)
+    case blob(Data)
 
     /// An optional integer as a value (nil: NULL).
     static func int(_ v: Int?) -> SQLValue { v.map { .integer(Int64($0)) } ?? .null }
@@ -30,7 +33,7 @@ public struct SQLRow: Sendable {
         switch values[i] {
         case let .integer(v): return v
         case let .real(v): return v.isFinite ? Int64(v) : nil
-        case .null, .text: return nil
+        case .null, .text, .blob: return nil
         }
     }
 
@@ -41,7 +44,7 @@ public struct SQLRow: Sendable {
         switch values[i] {
         case let .integer(v): return Double(v)
         case let .real(v): return v
-        case .null, .text: return nil
+        case .null, .text, .blob: return nil
         }
     }
 
@@ -51,7 +54,17 @@ public struct SQLRow: Sendable {
         case let .text(s): return s
         case let .integer(v): return String(v)
         case let .real(v): return String(v)
+        case let .blob(b): return String(decoding: b, as: UTF8.self)
         case .null: return nil
+        }
+    }
+
+    /// The bytes in column `i` (a blob; text as its UTF-8 bytes; NULL or a number: nil).
+    func blob(_ i: Int) -> Data? {
+        switch values[i] {
+        case let .blob(b): return b
+        case let .text(s): return Data(s.utf8)
+        case .null, .integer, .real: return nil
         }
     }
 

@@ -1,6 +1,7 @@
 /// One step of the schema: statements run once, in one transaction, recorded by `id` in `schema_migrations`.
 /// `{id}` in a statement stands for the dialect's generated primary key column (`SQLDialect.identityColumn`),
-/// `{nulls_last}` for an index column's ` NULLS LAST` where the dialect has it (`SQLDialect.indexNullsLast`).
+/// `{nulls_last}` for an index column's ` NULLS LAST` where the dialect has it (`SQLDialect.indexNullsLast`),
+/// `{blob}` for the dialect's column type of raw bytes (`SQLDialect.blobColumn`).
 public struct StoreMigration: Sendable {
     /// Unique and never changed once released: `NNN-area-what`.
     public var id: String
@@ -19,6 +20,7 @@ public enum StoreMigrations {
     public static let all: [StoreMigration] = [
         jobsV1, resultsV1, keywordsV1, journalV1, strategyVersionsV1, sessionsV1, usersV1, workQueueV1,
         tradingJournalV1, modelVersionsV1, resultsSortIndexes, loginFailuresV1, modelRefusals,
+        jobCheckpointsAndLeases,
     ]
 
     /// Applies the migrations `database` lacks, in order, each in its own transaction. Returns the ids applied.
@@ -31,7 +33,8 @@ public enum StoreMigrations {
         for m in migrations where !done.contains(m.id) {
             var statements = m.statements.map {
                 SQLStatement($0.replacingOccurrences(of: "{id}", with: database.dialect.identityColumn)
-                    .replacingOccurrences(of: "{nulls_last}", with: database.dialect.indexNullsLast))
+                    .replacingOccurrences(of: "{nulls_last}", with: database.dialect.indexNullsLast)
+                    .replacingOccurrences(of: "{blob}", with: database.dialect.blobColumn))
             }
             statements.append(SQLStatement("INSERT INTO schema_migrations (id, applied_at) VALUES (?, ?)",
                                            [.text(m.id), .integer(StoreClock.now())]))
