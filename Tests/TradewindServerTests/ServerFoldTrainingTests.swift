@@ -124,6 +124,9 @@ struct ServerFoldTrainingTests {
             // Kept in the job's folder (the default), the same files the command wrote; gone with the job.
             let folder = JobFolders.foldModels(Int64(id), home: home)
             #expect(Self.models(in: folder) == expectedModels)
+            // The result's report re-runs its best point with the kept model.
+            let report = try await client.send(.get, "/api/reports/\(resultID).html")
+            #expect(report.status == .ok, "\(report.text.prefix(300))")
             let log = try await client.send(.get, "/api/jobs/\(id)/log").text
             #expect(log.contains("retraining the model on each in-sample window"))
             #expect(try await client.send(.delete, "/api/jobs/\(id)").status == .ok)
