@@ -35,6 +35,10 @@ public final class TaskWorker: Sendable {
         var times: Timestamps
     }
 
+    /// The jobs whose fold models this worker kept in its home, removed once the job is deleted. Only these: the
+    /// home may be shared with a server of another store, whose jobs' folders are not the worker's.
+    let keptFoldModels = Mutex<Set<Int64>>([])
+
     /// The jobs prepared so far, the most recent last.
     let prepared = Mutex<[(jobID: Int64, job: PreparedJob)]>([])
 
@@ -162,7 +166,12 @@ public final class TaskWorker: Sendable {
                            metadata: ["task": "\(task.id)", "error": "\(error)"])
         }
         // Kept fold models of jobs deleted since go too.
-        await JobFolders.removeDeleted(home: configuration.home, store: store)
+        let kept = keptFoldModels.withLock { $0 }
+        if !kept.isEmpty {
+            await JobFolders.removeDeleted(home: configuration.home, store: store, among: kept)
+            let gone = kept.filter { !FileManager.default.fileExists(atPath: JobFolders.foldModels($0, home: configuration.home)) }
+            keptFoldModels.withLock { $0.subtract(gone) }
+        }
     }
 
     /// Renews the task's lease every heartbeat until cancelled; returns whether the lease was still held. Stops
@@ -226,6 +235,7 @@ public final class TaskWorker: Sendable {
         let keep = job.jobRequest.keepFoldModels
         let home = configuration.home
         let folder = keep ? JobFolders.foldModels(task.jobID, home: home) : JobFolders.scratchFoldModels(task.jobID, home: home)
+        if keep { _ = keptFoldModels.withLock { $0.insert(task.jobID) } }
         defer { if !keep { try? FileManager.default.removeItem(atPath: folder) } }
         let prepared = try SymbolComputation.retrained(job.prepared, job.jobRequest, foldModels: folder)
         return try await SymbolComputation.run(prepared, series: series, request: job.request, tz: job.tz,
