@@ -483,6 +483,16 @@ paths["/api/train-all"] = {"post": op(
 paths["/api/training-status/{name}"] = {"get": op("The model's latest training: status, epoch, loss, accuracy",
                                                   ok(ref("TrainingStatus")) | error_responses(), params=[model_name], tags=["models"])}
 
+# ML strategies' fold training in an optimize job (FoldTraining: the same as optimize's --train-* options).
+schemas["OptimizationRequest"]["properties"].update({
+    "train_epochs": {"type": "integer", "minimum": 1, "maximum": 10000, "description": "ML strategies: epochs each in-sample window's model trains (default 80)"},
+    "train_batch_size": {"type": "integer", "minimum": 1, "maximum": 65536, "description": "ML strategies: training batch size (default 64)"},
+    "train_seed": {"type": "integer", "minimum": 0, "description": "ML strategies: seed of the initial weights, shuffles and dropout (default 42)"},
+    "train_widths": {"type": "string", "description": "ML strategies: five comma-separated layer widths of 1...4096 units (default 128,64,64,128,64)"},
+    "train_window": {"type": "integer", "minimum": 1, "maximum": 1000, "description": "ML strategies: window length in bars (default 60)"},
+    "keep_fold_models": {"type": "boolean", "description": "ML strategies: keep the fold models in home/jobs/ID/fold-models until the job is deleted (default true); false removes them when the job ends"}})
+schemas["OptimizationRequest"]["description"] += " ML strategies: train_epochs, train_batch_size, train_seed, train_widths, train_window, keep_fold_models."
+
 doc = {
     "openapi": "3.1.0",
     "info": {"title": "Tradewind server", "version": "0.1.0",

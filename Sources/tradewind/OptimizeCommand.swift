@@ -127,7 +127,6 @@ struct OptimizeCommand: ParsableCommand {
         var plan = try Self.flagging { try request.plan(catalog: strategyCatalog, zone: zone, threads: budget) }
         // An ML strategy's model is trained on each in-sample window (the searched range, each fold's training bars).
         let retraining = try training.retraining()
-        plan.job = try retraining.attach(to: plan.job)
         defer { training.removeTemporaryModels(of: retraining) }
         let descriptor = plan.job.strategy
         let space = plan.job.space
@@ -147,13 +146,13 @@ struct OptimizeCommand: ParsableCommand {
 
         let data = try dataOptions.load(symbols: request.symbols, threads: budget)
         // What the strategy needs (sessions, flattening) is applied and said; what data lacks is an error.
-        let prepared = try Self.flagging { try plan.prepared(for: data, naming: BacktestOptions.flag) }
+        // An ML strategy's model is retrained per window; its settings are part of the job's identity.
+        let prepared = try Self.flagging { try plan.prepared(for: data, naming: BacktestOptions.flag) }.retrained(by: retraining)
         for note in prepared.notes { FileHandle.standardError.write(Data(("note: " + note + "\n").utf8)) }
         let (job, series, config) = (prepared.job, prepared.series, prepared.job.config)
 
         // A retrained model's settings decide the results too: a job file of other settings is refused.
-        let key = prepared.key + (job.inSampleFit == nil ? "" : "|" + training.identity)
-        let file = resume.map { JobFile(path: $0, key: key) }
+        let file = resume.map { JobFile(path: $0, key: prepared.key) }
         let paths = try results.map { base in try Self.flagging { try ResultsTableWriter.symbolPaths(base: base, symbols: series.map(\.symbol)) } }
         let resultsPath: ((String) -> String?)? = paths.map { p in { p[$0] } }
 

@@ -47,7 +47,7 @@ struct WorkerCommand: AsyncParsableCommand {
         }
         let worker: TaskWorker
         do {
-            worker = try await TaskWorker.make(configuration)
+            worker = try await TaskWorker.make(configuration, catalog: strategyCatalog)
         } catch {
             FileHandle.standardError.write(Data("Error: \(error)\n".utf8))
             throw ExitCode.failure

@@ -163,10 +163,16 @@ public struct OptimizationRequest: Sendable, Hashable, Codable {
     }
 
     public init(from decoder: any Decoder) throws {
+        try self.init(from: decoder, besides: [])
+    }
+
+    /// Decodes the request from an object that may also hold the `others` keys (another type's fields beside these,
+    /// e.g. a server job's fold-training options); any other unknown key is an error listing both.
+    public init(from decoder: any Decoder, besides others: [String]) throws {
         let keys = try decoder.container(keyedBy: AnyKey.self).allKeys.map(\.stringValue)
-        if let unknown = keys.sorted().first(where: { Field(stringValue: $0) == nil }) {
+        if let unknown = keys.sorted().first(where: { Field(stringValue: $0) == nil && !others.contains($0) }) {
             throw OptimizerError.invalidArgument(name: "request field", value: "'\(unknown)'",
-                                                 valid: "one of \(Field.allCases.map(\.rawValue).joined(separator: ", "))")
+                                                 valid: "one of \((Field.allCases.map(\.rawValue) + others).joined(separator: ", "))")
         }
         let c = try decoder.container(keyedBy: Field.self)
         self.init(strategy: try c.decode(String.self, forKey: .strategy), data: try c.decode(String.self, forKey: .data))

@@ -27,11 +27,17 @@ public final class TaskWorker: Sendable {
     /// A job as a worker computes it: its request, zone and preparation (shared by the job's symbols).
     struct PreparedJob: Sendable {
         var request: OptimizationRequest
+        /// The request with its fold training (ML strategies).
+        var jobRequest: OptimizeJobRequest
         var tz: String?
         var prepared: PreparedOptimization
         /// The server's zone for times in results.
         var times: Timestamps
     }
+
+    /// The jobs whose fold models this worker kept in its home, removed once the job is deleted. Only these: the
+    /// home may be shared with a server of another store, whose jobs' folders are not the worker's.
+    let keptFoldModels = Mutex<Set<Int64>>([])
 
     /// The jobs prepared so far, the most recent last.
     let prepared = Mutex<[(jobID: Int64, job: PreparedJob)]>([])
@@ -159,6 +165,13 @@ public final class TaskWorker: Sendable {
             logger.warning("could not record the task; its lease expires and another worker redoes it",
                            metadata: ["task": "\(task.id)", "error": "\(error)"])
         }
+        // Kept fold models of jobs deleted since go too.
+        let kept = keptFoldModels.withLock { $0 }
+        if !kept.isEmpty {
+            await JobFolders.removeDeleted(home: configuration.home, store: store, among: kept)
+            let gone = kept.filter { !FileManager.default.fileExists(atPath: JobFolders.foldModels($0, home: configuration.home)) }
+            keptFoldModels.withLock { $0.subtract(gone) }
+        }
     }
 
     /// Renews the task's lease every heartbeat until cancelled; returns whether the lease was still held. Stops
@@ -217,7 +230,15 @@ public final class TaskWorker: Sendable {
         guard let series = job.prepared.series.first(where: { $0.symbol == task.symbol }) else {
             throw APIError.badRequest("the job's data has no bars for \(task.symbol) in its period", field: "symbols")
         }
-        return try await SymbolComputation.run(job.prepared, series: series, request: job.request, tz: job.tz,
+        // An ML strategy retrains per fold here, with the job's settings: the same models as the server's and the
+        // command's. Kept models go to this worker's home, as the server keeps its own; others go with the task.
+        let keep = job.jobRequest.keepFoldModels
+        let home = configuration.home
+        let folder = keep ? JobFolders.foldModels(task.jobID, home: home) : JobFolders.scratchFoldModels(task.jobID, home: home)
+        if keep { _ = keptFoldModels.withLock { $0.insert(task.jobID) } }
+        defer { if !keep { try? FileManager.default.removeItem(atPath: folder) } }
+        let prepared = try SymbolComputation.retrained(job.prepared, job.jobRequest, foldModels: folder)
+        return try await SymbolComputation.run(prepared, series: series, request: job.request, tz: job.tz,
                                                times: job.times)
     }
 
@@ -226,9 +247,10 @@ public final class TaskWorker: Sendable {
         if let hit = prepared.withLock({ $0.first { $0.jobID == task.jobID }?.job }) { return hit }
         let payload = try await withDeadline(configuration.leaseSeconds) { try await self.queue.jobPayload(jobID: task.jobID) }
         let submission = try JSONDecoder().decode(JobSubmission.self, from: Data(payload.request.utf8))
-        guard case let .optimize(request) = submission.request else {
+        guard case let .optimize(jobRequest) = submission.request else {
             throw APIError.badRequest("job \(task.jobID) is not an optimisation", field: "kind")
         }
+        let request = jobRequest.optimization
         let tz = submission.tz
         let threads = ThreadBudget(configuration.threads)
         let job: PreparedOptimization
@@ -245,7 +267,7 @@ public final class TaskWorker: Sendable {
             }
         }
         let displayZone = (try? ZoneRules.named(payload.displayZone)) ?? .utc
-        let prepared = PreparedJob(request: request, tz: tz, prepared: job, times: Timestamps(zone: displayZone))
+        let prepared = PreparedJob(request: request, jobRequest: jobRequest, tz: tz, prepared: job, times: Timestamps(zone: displayZone))
         self.prepared.withLock { cache in
             cache.append((task.jobID, prepared))
             if cache.count > 4 { cache.removeFirst(cache.count - 4) }

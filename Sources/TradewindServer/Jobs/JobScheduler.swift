@@ -256,14 +256,22 @@ final class JobScheduler: Service, Sendable {
                                 data: ResultStoredEvent(resultID: id, jobID: job.id, symbol: symbol, strategy: request.strategy)))
     }
 
-    func runOptimization(_ job: JobRecord, _ request: OptimizationRequest, tz: String?) async throws {
+    func runOptimization(_ job: JobRecord, _ jobRequest: OptimizeJobRequest, tz: String?) async throws {
+        let request = jobRequest.optimization
         let loader = self.loader
         let budget = self.budget
-        let preparedJob = try await SymbolComputation.prepare(
+        // An ML strategy's fold models: kept in the job's folder until the job is deleted, or removed at its end.
+        let foldModels = JobFolders.foldModels(job.id, home: loader.home)
+        let preparedJob = try SymbolComputation.retrained(try await SymbolComputation.prepare(
             request, tz: tz, resolvedData: loader.resolve(request.data), catalog: catalog, threads: budget
         ) { zone in
             try loader.load(request.data, symbols: request.symbols, zone: zone, adjust: request.adjust, threads: budget)
+        }, jobRequest, foldModels: foldModels)
+        if preparedJob.job.inSampleFit != nil {
+            await log(job.id, "info", "retraining the model on each in-sample window (\(jobRequest.training.epochs) epochs; "
+                      + (jobRequest.keepFoldModels ? "fold models kept until the job is deleted)" : "fold models removed at the end)"))
         }
+        defer { if !jobRequest.keepFoldModels { try? FileManager.default.removeItem(atPath: foldModels) } }
         for note in preparedJob.notes { await log(job.id, "info", "note: " + note) }
         let symbols = preparedJob.series.map(\.symbol)
         try await store.setJobSymbols(job.id, symbols: symbols)

@@ -1,6 +1,7 @@
 import Foundation
 import TradewindCore
 import TradewindData
+import TradewindModels
 import TradewindOptimizer
 import TradewindStore
 import TradewindStrategies
@@ -28,6 +29,14 @@ enum SymbolComputation {
         return try await DedicatedThread.run(name: "tw-job-load") { () throws -> PreparedOptimization in
             try plan.prepared(for: try load(zone))
         }
+    }
+
+    /// `prepared` with `request`'s fold training as its in-sample fit when its strategy is an ML strategy given no
+    /// model (`PreparedOptimization.retrained(by:)`), each fold's model saved under `foldModels`. The server and
+    /// `tradewind worker` both retrain here, so a fold's model is the same file content wherever it was trained.
+    static func retrained(_ prepared: PreparedOptimization, _ request: OptimizeJobRequest,
+                          foldModels: String) throws -> PreparedOptimization {
+        try prepared.retrained(by: request.retraining(directory: foldModels))
     }
 
     /// Optimises `series` with the prepared job and builds its result; nil when the optimiser gives the symbol no

@@ -4,11 +4,12 @@ import TradewindProviders
 import TradewindStore
 
 /// A job as `POST /api/jobs` takes it: `{"kind": "optimize"|"backtest"|"training"|"data_fetch", "request": {…}, "tz": …, "keyword": …}`.
-/// `request` is the `optimize` command's options (`OptimizationRequest`, same fields, checks and messages), a
+/// `request` is the `optimize` command's options (`OptimizeJobRequest`: `OptimizationRequest` and the ML
+/// strategies' fold training, same fields, checks and messages), a
 /// `BacktestRequest`, a `TrainingRequest` or `data fetch`'s options (`DataFetchOptions`). `keyword` names a stored symbol list that becomes the request's symbols.
 public struct JobSubmission: Sendable, Codable, Equatable {
     public enum Request: Sendable, Equatable {
-        case optimize(OptimizationRequest)
+        case optimize(OptimizeJobRequest)
         case backtest(BacktestRequest)
         case training(TrainingRequest)
         case dataFetch(DataFetchOptions)
@@ -43,7 +44,7 @@ public struct JobSubmission: Sendable, Codable, Equatable {
         switch kind {
         case "optimize":
             do {
-                request = .optimize(try c.decode(OptimizationRequest.self, forKey: .request))
+                request = .optimize(try c.decode(OptimizeJobRequest.self, forKey: .request))
             } catch let e as OptimizerError {
                 // Unknown request fields: say them with the request's prefix.
                 if case let .invalidArgument(name, value, valid) = e, name == "request field" {

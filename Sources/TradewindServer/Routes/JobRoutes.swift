@@ -12,7 +12,7 @@ extension Routes {
                 }
                 switch submission.request {
                 case var .optimize(r):
-                    r.symbols = keyword.symbols
+                    r.optimization.symbols = keyword.symbols
                     submission.request = .optimize(r)
                 case var .backtest(r):
                     r.symbols = keyword.symbols
@@ -29,8 +29,9 @@ extension Routes {
             let zone = try MarketLoader.zone(submission.tz)
             switch submission.request {
             case let .optimize(r):
-                _ = try r.plan(catalog: state.catalog, zone: zone, threads: .single)
-                try state.loader.check(r.data)
+                // A given model is refused with validation (each in-sample window trains its own).
+                _ = try r.retraining(directory: "").attach(to: try r.optimization.plan(catalog: state.catalog, zone: zone, threads: .single).job)
+                try state.loader.check(r.optimization.data)
             case let .backtest(r):
                 try state.backtests.check(r)
             case let .training(r):
@@ -75,11 +76,13 @@ extension Routes {
         }
         router.delete("/api/jobs") { _, _ -> Response in
             let n = try await state.store.deleteFinishedJobs()
+            await state.scheduler.removeFoldersOfDeletedJobs()
             return JSON.response(#"{"deleted":\#(n)}"#)
         }
         router.delete("/api/jobs/{id}") { _, context -> Response in
             let id = try pathID(context)
             try await state.store.deleteJob(id)
+            await state.scheduler.removeFoldersOfDeletedJobs()
             return JSON.response(#"{"deleted":1}"#)
         }
     }
