@@ -30,6 +30,11 @@ public struct OptimizationJob: Sendable {
     /// What the strategy learns from bars (an ML strategy's model), fitted on each in-sample window (`fitted(on:)`):
     /// the main search's range, and each walk-forward fold's training window. Nil: nothing is fitted.
     public var inSampleFit: (any InSampleFit)?
+    /// Series traded alongside each optimised symbol: those the strategy's symbol parameters name
+    /// (`StrategyRequirements.symbolParameters`, e.g. rsi2's `hedge_symbol`) with a fixed value in the space. Every run of
+    /// a symbol (kernel or engine) takes them too, cut to that symbol's span of bars (`OptimizationPlan.prepared(for:)`
+    /// fills them from the data and leaves them out of the symbols optimised).
+    public var companions: [BarSeries] = []
 
     public init(strategy: StrategyDescriptor, space: ParameterSpace, constraints: ConstraintSet, settings: SearchSettings,
                 config: BacktestConfig = BacktestConfig(), validation: ValidationPlan = .none, allowKernel: Bool = true,
@@ -94,10 +99,24 @@ public struct OptimizationJob: Sendable {
         return (job, used)
     }
 
-    /// The evaluator of this job's trials on `series`.
+    /// The evaluator of this job's trials on `series`, run together with the `companions` over the same span.
     public func evaluator(_ series: BarSeries) -> TrialEvaluator {
-        TrialEvaluator(strategy: strategy, space: space, dataset: MarketDataset([series]), config: config,
-                       objective: settings.objective, allowKernel: allowKernel, threads: threads)
+        var data = [series]
+        if let first = series.time.first, let last = series.time.last {
+            data += companions.filter { $0.symbol != series.symbol }.map { $0.between(first, last + 1) }
+        }
+        return TrialEvaluator(strategy: strategy, space: space, dataset: MarketDataset(data), config: config,
+                              objective: settings.objective, allowKernel: allowKernel, threads: threads)
+    }
+
+    /// The symbols the strategy's symbol parameters name with a fixed, non-empty value in the space (rsi2's
+    /// `hedge_symbol=SQQQ`): the runs' companions (`companions`).
+    public var companionSymbols: [String] {
+        strategy.requirements.symbolParameters.compactMap { name in
+            guard let i = space.index(of: name), space.dimensions[i].isFixed else { return nil }
+            let symbol = space.dimensions[i].value(Double(0)).description
+            return symbol.isEmpty ? nil : symbol
+        }
     }
 }
 
