@@ -65,6 +65,25 @@ import TradewindStrategies
         Self.expectSameSearch(k, e, "margin")
     }
 
+    /// A volume cap the orders stay under runs on the kernel; one that splits fills sends the batches to the engine,
+    /// and the result says so.
+    @Test func aVolumeCapThatSplitsFillsIsReportedAsTheEngine() throws {
+        func run(cash: Double, cap: Double) throws -> SymbolOptimization {
+            var settings = BacktestSettings()
+            settings.cash = cash
+            settings.volumeCap = cap
+            let request = OptimizationRequest(strategy: "ema-cross", data: "sample:eqker-daily", symbols: ["SPY"],
+                                              grids: ["fast=5:15:5", "slow=20:40:10"], robustness: false, backtest: settings)
+            let data = try DataSource(parsing: "sample:eqker-daily").load(LoadOptions(), symbols: ["SPY"])
+            let prepared = try request.plan(zone: .newYork).prepared(for: data)
+            return try #require(try JobRunner.run(prepared.job, series: prepared.series).symbols.first)
+        }
+        let under = try run(cash: 10_000, cap: 0.01)
+        #expect(under.path == "kernel" && under.engineReason == nil, "\(under.engineReason ?? "")")
+        let split = try run(cash: 1e9, cap: 0.0001)
+        #expect(split.path == "engine" && split.engineReason?.contains("splits a fill") == true, "\(split.engineReason ?? "nil")")
+    }
+
     /// The hedge must be in the data.
     @Test func aHedgeMissingFromTheDataIsNamed() throws {
         let request = OptimizationRequest(strategy: "rsi2", data: "sample:eqker-daily", symbols: ["QQQ"], grids: ["entry=10:30:10"],

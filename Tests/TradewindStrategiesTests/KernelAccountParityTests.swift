@@ -206,6 +206,25 @@ import TradewindStrategies
         #expect(try #require(kernel.prepare(s)).evaluate([p], config, 1)?.count == 1)
     }
 
+    /// Flattening at the close on daily bars (each bar its own session) cancels every next-open order in the engine:
+    /// the daily kernels, which do not model it, leave it to the engine.
+    @Test func flatteningAtEachDailyCloseIsLeftToTheEngine() throws {
+        let s = try SampleBars.eqkerDaily("SPY")
+        var config = BacktestConfig()
+        config.session.flattenAtClose = true
+        for name in ["ema-cross", "donchian-breakout", "rsi2", "sma-cross"] {
+            let d = try StrategyCatalog.builtIn.named(name)
+            let kernel = try #require(d.kernel)
+            let p = try d.parameters([:])
+            #expect(kernel.supports(p, config: BacktestConfig(), data: MarketDataset([s])), "\(name)")
+            #expect(!kernel.supports(p, config: config, data: MarketDataset([s])), "\(name)")
+        }
+        let d = try StrategyCatalog.builtIn.named("ema-cross")
+        let flattened = try d.run(try d.parameters([:]), MarketDataset([s]), config)
+        let plain = try d.run(try d.parameters([:]), MarketDataset([s]), BacktestConfig())
+        #expect(flattened.closedTrades.count != plain.closedTrades.count)
+    }
+
     /// The kernels that do not model the account still send margin, interest and a volume cap to the engine, saying so.
     @Test func kernelsWithoutTheAccountNameTheSetting() throws {
         var config = BacktestConfig()

@@ -146,7 +146,7 @@ public enum SymbolOptimizer {
         guard let job = try unfitted.fitted(on: sample, cancel: cancel) else { return nil }
         let evaluator = job.evaluator(sample)
         if let evaluatorChosen, let p = try? evaluator.parameters(job.space.gridPoint(0)) {
-            evaluatorChosen(evaluator.usesKernel(p) ? nil : evaluator.engineReason(p) ?? "the kernel refused the batch")
+            evaluatorChosen(evaluator.usesKernel(p) ? nil : evaluator.engineReason(p) ?? evaluator.refusedBatchReason)
         }
         let outcome = try SearchRunner.run(job.settings, evaluator: evaluator, constraints: job.constraints, results: results,
                                            cancel: cancel) { done, planned in
@@ -158,7 +158,8 @@ public enum SymbolOptimizer {
                                      objectiveByTrial: outcome.objectiveByTrial.map(optional), autoBounds: nil)
         out.engineReason = "no parameter set of the space is valid for the strategy"
         if let p = try? evaluator.parameters(outcome.top.first?.point ?? job.space.gridPoint(0)) {
-            out.engineReason = evaluator.usesKernel(p) ? nil : evaluator.engineReason(p) ?? "the kernel refused the batch"
+            out.engineReason = evaluator.usesKernel(p) && evaluator.refusedPoints == 0 ? nil
+                : evaluator.engineReason(p) ?? evaluator.refusedBatchReason
             if out.engineReason == nil { out.path = "kernel" }
         }
         let searched = job.space.dimensions.indices.filter { !job.space.dimensions[$0].isFixed }

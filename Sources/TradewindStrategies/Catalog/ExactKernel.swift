@@ -77,6 +77,12 @@ public struct ExactKernel: Sendable {
             ?? (coversCostModels ? nil : Self.costSettingsReason(config))
     }
 
+    /// True when `config` has no session policy: no calendar, no hours and no flattening (on daily bars the engine
+    /// would flatten at every bar's close and cancel the next-open orders). The daily kernels' condition.
+    public static func hasNoSessionPolicy(_ config: BacktestConfig) -> Bool {
+        config.session.calendar == nil && config.session.hours == nil && !config.session.flattenAtClose
+    }
+
     /// The settings this kernel covers, for `tradewind strategy show`.
     public var coverage: String {
         coversAccount ? Self.accountSettings : coversCostModels ? Self.costModelSettings : Self.commonSettings

@@ -142,7 +142,7 @@ public enum LongOnlySignalKernel {
             exactMetrics: KernelMetric.all,
             coversCostModels: true,
             coversAccount: true,
-            supports: { _, config in config.session.calendar == nil && config.session.hours == nil },
+            supports: { _, config in ExactKernel.hasNoSessionPolicy(config) },
             prepare: { series in
                 guard series.interval == .daily, (try? IntradaySessionData.checkPrices(series)) != nil else { return nil }
                 return PreparedKernel { batch, config, threads in

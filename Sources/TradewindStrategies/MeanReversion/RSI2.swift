@@ -195,7 +195,7 @@ extension RSI2: CatalogStrategy {
             exactMetrics: KernelMetric.all,
             coversCostModels: true,
             coversAccount: true,
-            supports: { _, config in config.session.calendar == nil && config.session.hours == nil },
+            supports: { _, config in ExactKernel.hasNoSessionPolicy(config) },
             prepare: { series in
                 guard series.interval == .daily else { return nil }
                 return PreparedKernel { batch, config, threads in
