@@ -101,12 +101,17 @@ public struct OptimizationJob: Sendable {
 
     /// The evaluator of this job's trials on `series`, run together with the `companions` over the same span.
     public func evaluator(_ series: BarSeries) -> TrialEvaluator {
+        TrialEvaluator(strategy: strategy, space: space, dataset: dataset(series), config: config,
+                       objective: settings.objective, allowKernel: allowKernel, threads: threads)
+    }
+
+    /// The data of a run of `series`: it and the `companions` cut to its span of bars.
+    public func dataset(_ series: BarSeries) -> MarketDataset {
         var data = [series]
         if let first = series.time.first, let last = series.time.last {
             data += companions.filter { $0.symbol != series.symbol }.map { $0.between(first, last + 1) }
         }
-        return TrialEvaluator(strategy: strategy, space: space, dataset: MarketDataset(data), config: config,
-                              objective: settings.objective, allowKernel: allowKernel, threads: threads)
+        return MarketDataset(data)
     }
 
     /// The symbols the strategy's symbol parameters name with a fixed, non-empty value in the space (rsi2's
