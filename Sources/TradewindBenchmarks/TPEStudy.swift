@@ -41,6 +41,12 @@ public enum TPEStudy {
         /// The chance that `trials` distinct uniform draws from the grid include one of the `nearOptimal` points:
         /// how hard the goal is on this series for a search that learns nothing.
         public var uniformHitChance: Double
+        /// The shape of the surface at the optimum: the best objective of the 24 other grid points within 2 of it in
+        /// fast and slow, and of the points farther than 5 from it (the best elsewhere), each over the optimum.
+        public var neighbourhood: Double
+        public var elsewhere: Double
+        /// Grid points at ≥ 90 % of the optimum.
+        public var near90: Int
         public var median: Double { quantile(ratios, 0.5) }
     }
 
@@ -60,7 +66,7 @@ public enum TPEStudy {
                          + "objective Sharpe; \(trials) TPE trials × \(seeds.count) seeds per series; ratio = TPE's best / grid optimum"]
             lines.append("  " + "series".padding(toLength: 16, withPad: " ", startingAt: 0)
                          + "  bars   optimum (fast/slow, Sharpe)   per seed" + String(repeating: " ", count: 32) + "median   min"
-                         + "   grid ≥ 95 %   uniform hit")
+                         + "   grid ≥ 95 %   uniform hit   ≥ 90 %   best within 2   best beyond 5")
             for s in series {
                 let per = s.ratios.map(pct).joined(separator: " ")
                 let optimum = String(format: "%3d/%-3d %7.4f", s.optimum.fast, s.optimum.slow, s.optimum.objective)
@@ -68,6 +74,7 @@ public enum TPEStudy {
                              + String(format: " %5d   ", s.bars) + optimum + String(repeating: " ", count: 13) + per
                              + "  " + pct(s.median) + " " + pct(s.ratios.min() ?? .nan)
                              + String(format: "   %5d / %d   %5.1f %%", s.nearOptimal, s.gridSize, s.uniformHitChance * 100)
+                             + String(format: "   %6d   ", s.near90) + pct(s.neighbourhood) + "        " + pct(s.elsewhere)
                              + (s.optimum.objective > 0 ? "" : "  (optimum ≤ 0: not judged)"))
             }
             let all = judged.flatMap(\.ratios)
@@ -117,6 +124,17 @@ public enum TPEStudy {
             guard let best = grid.best else { continue }
             let feasible = grid.top.filter { $0.objective.isFinite }.count
             let near = grid.top.filter { $0.objective >= 0.95 * best.objective }.count
+            let at = { (t: RankedTrial) in
+                (Int(search.space.numericValue(of: t.point, at: 0)), Int(search.space.numericValue(of: t.point, at: 1)))
+            }
+            let (f0, s0) = at(best)
+            var neighbourhood = -Double.infinity, elsewhere = -Double.infinity
+            for t in grid.top where t.objective.isFinite {
+                let (f, s) = at(t)
+                let d = max(abs(f - f0), abs(s - s0))
+                if d >= 1 && d <= 2 { neighbourhood = max(neighbourhood, t.objective) }
+                if d > 5 { elsewhere = max(elsewhere, t.objective) }
+            }
             var ratios: [Double] = []
             for seed in c.seeds {
                 let t = try SearchRunner.run(SearchSettings(method: .tpe, trials: c.trials, seed: seed, topK: 1),
@@ -127,7 +145,9 @@ public enum TPEStudy {
                                      optimum: (Int(search.space.numericValue(of: best.point, at: 0)),
                                                Int(search.space.numericValue(of: best.point, at: 1)), best.objective),
                                      ratios: ratios, nearOptimal: near, gridSize: feasible,
-                                     uniformHitChance: uniformHitChance(hits: near, of: feasible, draws: c.trials)))
+                                     uniformHitChance: uniformHitChance(hits: near, of: feasible, draws: c.trials),
+                                     neighbourhood: neighbourhood / best.objective, elsewhere: elsewhere / best.objective,
+                                     near90: grid.top.filter { $0.objective >= 0.9 * best.objective }.count))
         }
         return Report(series: rows, trials: c.trials, seeds: c.seeds, fill: c.fill)
     }

@@ -177,7 +177,7 @@ struct OptimizeCommand: ParsableCommand {
             if var input = OptimizationFigures.input(outcome: outcome, strategy: descriptor.name, method: kind.rawValue, objective: goal,
                                                      dataSource: dataOptions.data, costs: costText, period: period, heatmap: axes) {
                 try OptimizationFigures.attachBacktests(to: &input, outcome: outcome, series: series, strategy: descriptor,
-                                                        config: config, dataSource: dataOptions.data)
+                                                        config: config, dataSource: dataOptions.data, runData: job.dataset)
                 try ReportExport.optimization(input, html: report, pdf: pdf)
             } else {
                 FileHandle.standardError.write(Data("No report: no symbol has a feasible trial.\n".utf8))

@@ -29,8 +29,13 @@ struct OptimizeCLITests {
         let o = try #require(try JSONSerialization.jsonObject(with: Data(engine.stdout.utf8)) as? [String: Any])
         #expect(o["evaluator"] as? String == "engine")
         #expect((o["engine_reason"] as? String)?.contains("dividends or splits") == true)
+        // ema-cross's kernel models a margin account; sma-cross's does not, and says so.
         let margin = try CLITests.run(base + ["--adjust", "split-dividend", "--margin", "0.5", "--progress"])
-        #expect(margin.stderr.contains("engine: a margin account"), "\(margin.stderr)")
+        #expect(margin.stderr.contains("  kernel"), "\(margin.stderr)")
+        var sma = base
+        sma[sma.firstIndex(of: "ema-cross")!] = "sma-cross"
+        let smaMargin = try CLITests.run(sma + ["--adjust", "split-dividend", "--margin", "0.5", "--progress"])
+        #expect(smaMargin.stderr.contains("engine: a margin account"), "\(smaMargin.stderr)")
     }
 
     @Test("--json, --results and --resume on two symbols")

@@ -22,7 +22,8 @@ import TradewindStrategies
         #expect(JobReport.table(outcome, objective: Objective()).contains("evaluator: kernel"))
     }
 
-    /// No kernel models a margin account or a volume cap: the engine runs and the reason names the setting.
+    /// sma-cross's kernel models neither a margin account nor a volume cap (the long-only classics' and rsi2's do): the
+    /// engine runs and the reason names the setting.
     @Test func eachSettingTheKernelsDoNotModelIsNamedAsTheEnginesReason() throws {
         var margin = feeConfig
         margin.account = .margin(initialMargin: 0.5, maintenanceMargin: 0.25)

@@ -26,7 +26,9 @@ import TradewindStrategies
         let text = try StrategyListing.show("momentum")
         #expect(text.contains("Covers: " + ExactKernel.costModelSettings) && text.contains("every objective"), "\(text)")
         #expect(text.contains("flatten at close"))
-        #expect((try StrategyListing.show("ema-cross")).contains("Covers: " + ExactKernel.costModelSettings))
+        #expect((try StrategyListing.show("ema-cross")).contains("Covers: " + ExactKernel.accountSettings))
+        #expect((try StrategyListing.show("rsi2")).contains("Covers: " + ExactKernel.accountSettings))
+        #expect((try StrategyListing.show("sma-cross")).contains("Covers: " + ExactKernel.costModelSettings))
         #expect(!(try StrategyListing.show("buy-and-hold")).contains("Covers:"))
     }
 

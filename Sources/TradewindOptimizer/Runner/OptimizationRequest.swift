@@ -276,7 +276,22 @@ public struct OptimizationPlan: Sendable {
         let (config, notes) = try job.strategy.prepare(job.config, parameters: StrategyParameters(defaultsOf: job.strategy.parameterSpecs),
                                                        data: data, naming: setting)
         job.config = config
-        return PreparedOptimization(job: job, series: try series(of: data), notes: notes, key: request.key(config: config))
+        // The symbols the strategy's symbol parameters name (rsi2's hedge) run alongside each optimised symbol.
+        let companions = job.companionSymbols
+        var optimised = try series(of: data)
+        if !companions.isEmpty {
+            for name in companions where !data.symbols.contains(name) {
+                throw OptimizerError.invalidArgument(name: "symbols", value: data.symbols.joined(separator: ","),
+                                                     valid: "the data with \(name), which the strategy's parameters name (add it to the symbols)")
+            }
+            job.companions = optimised.filter { companions.contains($0.symbol) }
+            optimised.removeAll { companions.contains($0.symbol) }
+            if job.companions.count != companions.count || optimised.isEmpty {
+                throw OptimizerError.invalidArgument(name: "symbols", value: data.symbols.joined(separator: ","),
+                                                     valid: "a symbol to optimise besides \(companions.joined(separator: ", ")), each with bars in the period")
+            }
+        }
+        return PreparedOptimization(job: job, series: optimised, notes: notes, key: request.key(config: config))
     }
 }
 

@@ -30,6 +30,11 @@ public struct OptimizationJob: Sendable {
     /// What the strategy learns from bars (an ML strategy's model), fitted on each in-sample window (`fitted(on:)`):
     /// the main search's range, and each walk-forward fold's training window. Nil: nothing is fitted.
     public var inSampleFit: (any InSampleFit)?
+    /// Series traded alongside each optimised symbol: those the strategy's symbol parameters name
+    /// (`StrategyRequirements.symbolParameters`, e.g. rsi2's `hedge_symbol`) with a fixed value in the space. Every run of
+    /// a symbol (kernel or engine) takes them too, cut to that symbol's span of bars (`OptimizationPlan.prepared(for:)`
+    /// fills them from the data and leaves them out of the symbols optimised).
+    public var companions: [BarSeries] = []
 
     public init(strategy: StrategyDescriptor, space: ParameterSpace, constraints: ConstraintSet, settings: SearchSettings,
                 config: BacktestConfig = BacktestConfig(), validation: ValidationPlan = .none, allowKernel: Bool = true,
@@ -94,10 +99,29 @@ public struct OptimizationJob: Sendable {
         return (job, used)
     }
 
-    /// The evaluator of this job's trials on `series`.
+    /// The evaluator of this job's trials on `series`, run together with the `companions` over the same span.
     public func evaluator(_ series: BarSeries) -> TrialEvaluator {
-        TrialEvaluator(strategy: strategy, space: space, dataset: MarketDataset([series]), config: config,
+        TrialEvaluator(strategy: strategy, space: space, dataset: dataset(series), config: config,
                        objective: settings.objective, allowKernel: allowKernel, threads: threads)
+    }
+
+    /// The data of a run of `series`: it and the `companions` cut to its span of bars.
+    public func dataset(_ series: BarSeries) -> MarketDataset {
+        var data = [series]
+        if let first = series.time.first, let last = series.time.last {
+            data += companions.filter { $0.symbol != series.symbol }.map { $0.between(first, last + 1) }
+        }
+        return MarketDataset(data)
+    }
+
+    /// The symbols the strategy's symbol parameters name with a fixed, non-empty value in the space (rsi2's
+    /// `hedge_symbol=SQQQ`): the runs' companions (`companions`).
+    public var companionSymbols: [String] {
+        strategy.requirements.symbolParameters.compactMap { name in
+            guard let i = space.index(of: name), space.dimensions[i].isFixed else { return nil }
+            let symbol = space.dimensions[i].value(Double(0)).description
+            return symbol.isEmpty ? nil : symbol
+        }
     }
 }
 
@@ -127,7 +151,7 @@ public enum SymbolOptimizer {
         guard let job = try unfitted.fitted(on: sample, cancel: cancel) else { return nil }
         let evaluator = job.evaluator(sample)
         if let evaluatorChosen, let p = try? evaluator.parameters(job.space.gridPoint(0)) {
-            evaluatorChosen(evaluator.usesKernel(p) ? nil : evaluator.engineReason(p) ?? "the kernel refused the batch")
+            evaluatorChosen(evaluator.usesKernel(p) ? nil : evaluator.engineReason(p) ?? evaluator.refusedBatchReason)
         }
         let outcome = try SearchRunner.run(job.settings, evaluator: evaluator, constraints: job.constraints, results: results,
                                            cancel: cancel) { done, planned in
@@ -139,7 +163,8 @@ public enum SymbolOptimizer {
                                      objectiveByTrial: outcome.objectiveByTrial.map(optional), autoBounds: nil)
         out.engineReason = "no parameter set of the space is valid for the strategy"
         if let p = try? evaluator.parameters(outcome.top.first?.point ?? job.space.gridPoint(0)) {
-            out.engineReason = evaluator.usesKernel(p) ? nil : evaluator.engineReason(p) ?? "the kernel refused the batch"
+            out.engineReason = evaluator.usesKernel(p) && evaluator.refusedPoints == 0 ? nil
+                : evaluator.engineReason(p) ?? evaluator.refusedBatchReason
             if out.engineReason == nil { out.path = "kernel" }
         }
         let searched = job.space.dimensions.indices.filter { !job.space.dimensions[$0].isFixed }

@@ -1,3 +1,4 @@
+import Synchronization
 import TradewindAnalytics
 import TradewindCore
 import TradewindEngine
@@ -32,6 +33,8 @@ public struct TrialEvaluator: Sendable {
     /// Why no point goes through a kernel whatever its parameters (nil when the kernel is ready: then
     /// `engineReason(_:)` looks at the settings and parameters).
     public let datasetReason: String?
+    /// Points the kernel was asked for and gave back (their batch went to the engine), counted across copies.
+    let refusals = RefusalCount()
     /// The dataset prepared once for engine runs (nil when it cannot be: each run then reports the error).
     let market: PreparedMarket?
     /// Each parameter's default as text: values equal to it are left to the strategy's default (so that
@@ -158,6 +161,15 @@ public struct TrialEvaluator: Sendable {
             : "the parameters do not fit a run of \(dataset.symbols.joined(separator: ", ")) (\(k.summary))"
     }
 
+    /// Why the engine ran points the kernel takes: the kernel gave their batch back (`PreparedKernel.evaluate`
+    /// returned nil), with a volume cap most often because the cap splits a fill, which only the engine replays.
+    public var refusedBatchReason: String {
+        "the kernel refused the batch" + (config.volumeParticipation != nil ? " (\(KernelAccount.splitFillReason))" : "")
+    }
+
+    /// How many points the kernel took by its settings but gave back to the engine so far (`refusedBatchReason`).
+    public var refusedPoints: Int { refusals.value }
+
     /// The metrics of every point, in order.
     public func evaluate(_ points: [ParameterPoint]) -> [TrialMetrics] {
         var out = [TrialMetrics](repeating: .undefined, count: points.count)
@@ -191,6 +203,7 @@ public struct TrialEvaluator: Sendable {
                 }
             } else {
                 engine += kernelPoints
+                refusals.add(kernelPoints.count)
             }
         }
         if !engine.isEmpty {
@@ -231,6 +244,13 @@ public struct TrialEvaluator: Sendable {
         let result = try backtest(parameters)
         return (result, BacktestSummary(result: result, interval: interval, strategy: strategy.name,
                                         parameters: parameters.description))
+    }
+
+    /// A count shared by an evaluator's copies.
+    final class RefusalCount: Sendable {
+        private let count = Atomic<Int>(0)
+        func add(_ n: Int) { count.add(n, ordering: .relaxed) }
+        var value: Int { count.load(ordering: .relaxed) }
     }
 
     /// Per-point parameters and whether the kernel takes them, filled by index from parallel workers.

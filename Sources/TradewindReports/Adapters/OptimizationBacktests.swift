@@ -8,10 +8,12 @@ extension OptimizationFigures {
     /// parameters are run once more through the engine (the `tradewind backtest` code path) on that symbol's bars,
     /// and the result is laid out with `BacktestReportAdapter`, so the table links to a full tear sheet per symbol.
     ///
-    /// Rows whose symbol has no feasible best trial, or whose bars are not in `series`, keep no section.
+    /// Rows whose symbol has no feasible best trial, or whose bars are not in `series`, keep no section. `runData`
+    /// gives a symbol's run its data (`OptimizationJob.dataset`: with the job's companions, such as rsi2's hedge).
     public static func attachBacktests(
         to input: inout OptimizationReportInput, outcome: JobOutcome, series: [BarSeries],
-        strategy: StrategyDescriptor, config: BacktestConfig, dataSource: String
+        strategy: StrategyDescriptor, config: BacktestConfig, dataSource: String,
+        runData: (BarSeries) -> MarketDataset = { MarketDataset([$0]) }
     ) throws {
         let bySymbol = Dictionary(series.map { ($0.symbol, $0) }, uniquingKeysWith: { a, _ in a })
         let bestBySymbol = Dictionary(outcome.symbols.compactMap { r in r.best.map { (r.symbol, $0) } }, uniquingKeysWith: { a, _ in a })
@@ -22,7 +24,7 @@ extension OptimizationFigures {
             let values = Dictionary(best.params.items.filter { !$0.value.isEmpty }.map { ($0.name, $0.value) },
                                     uniquingKeysWith: { a, _ in a })
             let parameters = try strategy.parameters(values)
-            let data = MarketDataset([bars])
+            let data = runData(bars)
             let result = try strategy.run(parameters, data, config)
             let context = BacktestReportAdapter.Context(
                 strategy: strategy.name, parameters: parameters, dataSource: dataSource,

@@ -67,12 +67,13 @@ enum ResultBuilder {
         // The best point's trade log: one engine run on the symbol's bars with the job's settings.
         var trades: [TradeLogRow] = []
         if let best = s.best {
+            let data = job.dataset(series)
             let descriptor = job.strategy
             let config = job.config
             let overrides = Dictionary(best.params.items.map { ($0.name, $0.value) }, uniquingKeysWith: { a, _ in a })
             trades = try await DedicatedThread.run(name: "tw-best-trades") { () throws -> [TradeLogRow] in
                 let parameters = try descriptor.parameters(overrides)
-                let result = try descriptor.run(parameters, MarketDataset([series]), config)
+                let result = try descriptor.run(parameters, data, config)
                 return result.trades.map { TradeLogRow($0, times: times) }
             }
         }
@@ -81,7 +82,7 @@ enum ResultBuilder {
         var stored = s
         stored.objectiveByTrial = []
         let replay = s.best.map { best in
-            BacktestRequest(strategy: request.strategy, data: request.data, symbols: [s.symbol],
+            BacktestRequest(strategy: request.strategy, data: request.data, symbols: [s.symbol] + job.companions.map(\.symbol),
                             params: Dictionary(best.params.items.map { ($0.name, $0.value) }, uniquingKeysWith: { a, _ in a }),
                             backtest: request.backtest, tz: tz, adjust: request.adjust)
         }

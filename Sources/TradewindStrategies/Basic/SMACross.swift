@@ -73,7 +73,7 @@ extension SMACross: CatalogStrategy {
             exactMetrics: KernelMetric.all,
             coversCostModels: true,
             supports: { _, config in
-                config.session.calendar == nil && config.session.hours == nil
+                ExactKernel.hasNoSessionPolicy(config)
             },
             prepare: { series in
                 guard series.interval == .daily else { return nil }

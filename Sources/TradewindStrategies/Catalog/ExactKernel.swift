@@ -18,6 +18,9 @@ public struct ExactKernel: Sendable {
     /// True when the kernel models the engine's whole cost arithmetic (`KernelAccount`): whole shares, every
     /// commission model and spread slippage, beyond the common settings' percent commission and bps slippage.
     public let coversCostModels: Bool
+    /// True when the kernel also models the engine's account (`KernelAccount`): a margin account with its maintenance
+    /// margin call, margin interest, and a volume cap (a batch in which the cap would split a fill goes to the engine).
+    public let coversAccount: Bool
     /// The kernel on a run of several symbols together (`rsi2`'s traded symbol and its hedge), nil when it takes
     /// one symbol at a time; `supportsSymbols` says which parameters it takes on which symbols.
     public let prepareDataset: (@Sendable (MarketDataset) -> PreparedKernel?)?
@@ -25,7 +28,7 @@ public struct ExactKernel: Sendable {
     /// one symbol.
     public let supportsSymbols: @Sendable (StrategyParameters, [String]) -> Bool
 
-    public init(summary: String, exactMetrics: Set<KernelMetric>, coversCostModels: Bool = false,
+    public init(summary: String, exactMetrics: Set<KernelMetric>, coversCostModels: Bool = false, coversAccount: Bool = false,
                 supports: @escaping @Sendable (StrategyParameters, BacktestConfig) -> Bool,
                 prepare: @escaping @Sendable (BarSeries) -> PreparedKernel?,
                 supportsSymbols: @escaping @Sendable (StrategyParameters, [String]) -> Bool = { _, symbols in symbols.count == 1 },
@@ -33,6 +36,7 @@ public struct ExactKernel: Sendable {
         self.summary = summary
         self.exactMetrics = exactMetrics
         self.coversCostModels = coversCostModels
+        self.coversAccount = coversAccount
         self.supportsParameters = supports
         self.prepare = prepare
         self.supportsSymbols = supportsSymbols
@@ -66,14 +70,31 @@ public struct ExactKernel: Sendable {
         return supportsParameters(parameters, config) ? nil : "the settings or parameters are outside the kernel's (\(summary))"
     }
 
-    /// Which setting of `config` this kernel does not model (the account's, and unless `coversCostModels` the
-    /// cost settings), or nil.
+    /// Which setting of `config` this kernel does not model (a sub-period or warm-up; unless `coversAccount` the
+    /// account's; unless `coversCostModels` the cost settings), or nil.
     public func settingsReason(_ config: BacktestConfig) -> String? {
-        Self.accountSettingsReason(config) ?? (coversCostModels ? nil : Self.costSettingsReason(config))
+        Self.periodSettingsReason(config) ?? (coversAccount ? nil : Self.accountModelReason(config))
+            ?? (coversCostModels ? nil : Self.costSettingsReason(config))
+    }
+
+    /// True when `config` has no session policy: no calendar, no hours and no flattening (on daily bars the engine
+    /// would flatten at every bar's close and cancel the next-open orders). The daily kernels' condition.
+    public static func hasNoSessionPolicy(_ config: BacktestConfig) -> Bool {
+        config.session.calendar == nil && config.session.hours == nil && !config.session.flattenAtClose
     }
 
     /// The settings this kernel covers, for `tradewind strategy show`.
-    public var coverage: String { coversCostModels ? Self.costModelSettings : Self.commonSettings }
+    public var coverage: String {
+        coversAccount ? Self.accountSettings : coversCostModels ? Self.costModelSettings : Self.commonSettings
+    }
+
+    /// The settings kernels with `coversAccount` (and `coversCostModels`) cover.
+    public static let accountSettings = "one symbol per run (each symbol of a dataset optimised on its own; rsi2 also its "
+        + "hedge), a cash or margin account (--margin, with its maintenance margin call at the close), margin interest "
+        + "(--margin-rate; --borrow-rate charges shorts, which these long-only strategies never hold), a volume cap "
+        + "(--volume-cap) as long as it splits no fill (a batch with a split fill runs on the engine), fractional or "
+        + "whole shares, any commission model (percent of value, per share, fixed, minimum, maximum), slippage none, in "
+        + "basis points or a spread, no simulated sub-period, bars without dividends or splits (or adjusted for them)"
 
     /// The settings kernels with `coversCostModels` cover.
     public static let costModelSettings = "one symbol per run (each symbol of a dataset optimised on its own), a cash account, "
@@ -91,13 +112,24 @@ public struct ExactKernel: Sendable {
         accountSettingsReason(config) ?? costSettingsReason(config)
     }
 
-    /// The account settings no kernel models: a margin account, a volume cap, a sub-period, a warm-up, financing.
+    /// The account settings only kernels with `coversAccount` model (a margin account, a volume cap, financing), and
+    /// the run settings no kernel models (a sub-period, a warm-up).
     public static func accountSettingsReason(_ config: BacktestConfig) -> String? {
-        if config.account != .cash { return "a margin account (--margin): the kernels model a cash account" }
-        if config.volumeParticipation != nil { return "a volume cap (--volume-cap)" }
+        periodSettingsReason(config) ?? accountModelReason(config)
+    }
+
+    /// The run settings no kernel models: a sub-period, a warm-up.
+    public static func periodSettingsReason(_ config: BacktestConfig) -> String? {
         if config.from != nil || config.to != nil { return "a simulated period (--from/--to): the kernels run every bar" }
         if config.warmup > 0 { return "a warm-up (--warmup): the kernels trade from the first bar" }
-        if config.financing != .none { return "financing (--borrow-rate/--margin-rate)" }
+        return nil
+    }
+
+    /// The account settings only kernels with `coversAccount` model: a margin account, a volume cap, financing.
+    public static func accountModelReason(_ config: BacktestConfig) -> String? {
+        if config.account != .cash { return "a margin account (--margin): this kernel models a cash account" }
+        if config.volumeParticipation != nil { return "a volume cap (--volume-cap): this kernel fills whole orders" }
+        if config.financing != .none { return "financing (--borrow-rate/--margin-rate): this kernel models a cash account" }
         return nil
     }
 

@@ -2,6 +2,8 @@
 public enum KernelExitReason: String, Sendable, Hashable, Codable {
     /// Target (limit), stop, session close, or the strategy's own exit signal.
     case target, stop, close, signal
+    /// A margin account's maintenance check liquidated the position at the bar's close.
+    case marginCall = "margin_call"
 }
 
 /// One round trip as a kernel sees it (prices include slippage; the target sale is a limit fill, unslipped).

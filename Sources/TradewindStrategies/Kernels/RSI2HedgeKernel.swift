@@ -60,7 +60,8 @@ public enum RSI2HedgeKernel {
     /// in the run's symbol order, 0 or 1), with the engine's cost arithmetic of `account`.
     public static func evaluate(traded: BarSeries, hedge: BarSeries, tradedIndex: Int, parameters: [Parameters],
                                 initialCash: Double = 100_000, account: KernelAccount = KernelAccount(), fillAtClose: Bool = false,
-                                recordTrades: Bool = false, threads: ThreadBudget = .all) throws(KernelError) -> [Run] {
+                                zone: ZoneRules = .newYork, recordTrades: Bool = false,
+                                threads: ThreadBudget = .all) throws(KernelError) -> [Run] {
         try IntradayKernel.validate(initialCash: initialCash, costs: .none)
         if let why = unsupportedReason(traded: traded, hedge: hedge) { throw .unsupportedData(why) }
         guard tradedIndex == 0 || tradedIndex == 1 else {
@@ -77,12 +78,15 @@ public enum RSI2HedgeKernel {
             }
         }
         let (rsi, passes) = try RSI2Kernel.columns(traded, parameters.map(\.rsi2))
-        return threads.map(parameters.count) { k in
+        let gaps = account.sessionGaps(traded, zone: zone)
+        let runs = threads.map(parameters.count) { k in
             let p = parameters[k]
             return run(traded: traded, hedge: hedge, tradedFirst: tradedIndex == 0, rsi: rsi[p.rsi2.rsiPeriod]!, p: p,
                        initialCash: initialCash, account: account, fillAtClose: fillAtClose, passes: passes[p.rsi2.filters],
-                       record: recordTrades)
+                       gaps: gaps, record: recordTrades)
         }
+        if runs.contains(where: { $0 == nil }) { throw .unsupportedData(KernelAccount.splitFillReason) }
+        return runs.map { $0! }
     }
 
     /// One leg's position: quantity, entry fill and its commission, entry bar.
@@ -91,8 +95,12 @@ public enum RSI2HedgeKernel {
     }
 
     /// One parameter set, bar by bar.
+    /// In a margin account each buy is checked against the buying power (the other leg's value counted in the gross
+    /// exposure) and the maintenance check after the bar's fills liquidates both legs at the close, in symbol order;
+    /// a new session first books the margin interest of a negative balance (`gaps`). nil when the volume cap would
+    /// split a fill.
     static func run(traded: BarSeries, hedge: BarSeries, tradedFirst: Bool, rsi: [Double], p: Parameters, initialCash: Double,
-                    account: KernelAccount, fillAtClose: Bool, passes: [Bool]?, record: Bool) -> Run {
+                    account: KernelAccount, fillAtClose: Bool, passes: [Bool]?, gaps: [Double]?, record: Bool) -> Run? {
         let rules = p.rsi2, h = p.hedge
         var cash = initialCash
         var t = Leg(), g = Leg()
@@ -102,6 +110,7 @@ public enum RSI2HedgeKernel {
         var trades = 0, wins = 0
         var ledger = BarLedger(initialCash: initialCash)
         var list: [KernelTrade] = [], symbols: [Int] = []
+        var split = false
         let n = traded.count
         let tradedIndex = tradedFirst ? 0 : 1
         traded.open.withUnsafeBufferPointer { openT in
@@ -109,21 +118,41 @@ public enum RSI2HedgeKernel {
         traded.close.withUnsafeBufferPointer { closeT in
         hedge.open.withUnsafeBufferPointer { openH in
         hedge.close.withUnsafeBufferPointer { closeH in
+        traded.volume.withUnsafeBufferPointer { volumeT in
+        hedge.volume.withUnsafeBufferPointer { volumeH in
             var i = 0
             /// Equity at bar `i`'s closes: cash plus the positions' values in symbol order (`markedEquity`).
             func equity() -> Double {
                 let vt = t.q != 0 ? t.q * closeT[i] : 0, vh = g.q != 0 ? g.q * closeH[i] : 0
                 return cash + (tradedFirst ? vt + vh : vh + vt)
             }
-            /// A buy worth `fraction` of the equity at `price`: the new leg, or nil when the account refuses it.
-            func buy(fraction: Double, price: Double) -> Leg? {
-                let total = fraction * equity() / price
-                guard let (qty, fee) = account.buy(total, price: price, cash: cash) else { return nil }
-                cash -= qty * price + fee
-                return Leg(q: qty, entryPrice: price, entryFee: fee, entryBar: i)
+            /// Gross exposure at bar `i`'s closes, in symbol order (`grossValue`).
+            func gross() -> Double {
+                let vt = t.q != 0 ? abs(t.q * closeT[i]) : 0, vh = g.q != 0 ? abs(g.q * closeH[i]) : 0
+                return tradedFirst ? vt + vh : vh + vt
+            }
+            /// A buy worth `fraction` of the equity at `price` with the other leg's value `others` at the closes: the new
+            /// leg, or nil when the account refuses it (or the volume cap would split it).
+            func buy(fraction: Double, price: Double, others: Double, volume: Double) -> Leg? {
+                let equityNow = equity()
+                let total = fraction * equityNow / price
+                switch account.buy(total, price: price, cash: cash, equity: equityNow, others: others, volume: volume) {
+                case .rejected: return nil
+                case .split: split = true; return nil
+                case .filled(let qty, let fee):
+                    cash -= qty * price + fee
+                    return Leg(q: qty, entryPrice: price, entryFee: fee, entryBar: i)
+                }
+            }
+            func buyHedge(_ price: Double) {
+                if let leg = buy(fraction: h.size, price: price, others: t.q != 0 ? abs(t.q * closeT[i]) : 0, volume: volumeH[i]) { g = leg }
             }
             func sell(_ leg: inout Leg, symbol: Int, price: Double, why: KernelExitReason) {
                 let q = leg.q
+                if why != .marginCall && account.sellSplits(q, volume: symbol == tradedIndex ? volumeT[i] : volumeH[i]) {
+                    split = true
+                    return
+                }
                 let fee = account.sellCommission(q, price: price)
                 cash -= (-q) * price + fee
                 trades += 1
@@ -138,7 +167,8 @@ public enum RSI2HedgeKernel {
                 leg = Leg()
             }
             func buyTraded(_ price: Double) {
-                guard let leg = buy(fraction: rules.positionSize, price: price) else { return }
+                guard let leg = buy(fraction: rules.positionSize, price: price, others: g.q != 0 ? abs(g.q * closeH[i]) : 0,
+                                    volume: volumeT[i]) else { return }
                 t = leg
                 if rules.stopLoss > 0 { stop = price * (1 - rules.stopLoss / 100); stopFrom = i + 1 }
             }
@@ -148,6 +178,7 @@ public enum RSI2HedgeKernel {
                 stopFrom = .max
             }
             while i < n {
+                if let gaps, i > 0 { cash = account.financed(cash: cash, days: gaps[i]) }
                 // Fills at this bar's open: the traded symbol's orders, then the hedge's.
                 if buyT {
                     buyT = false
@@ -166,11 +197,22 @@ public enum RSI2HedgeKernel {
                 }
                 if buyH {
                     buyH = false
-                    if let leg = buy(fraction: h.size, price: account.buyPrice(openH[i])) { g = leg }
+                    buyHedge(account.buyPrice(openH[i]))
                 } else if sellH {
                     sellH = false
                     if g.q > 0 { sell(&g, symbol: 1 - tradedIndex, price: account.sellPrice(openH[i]), why: .signal) }
                 }
+                // A margin account's maintenance check after the bar's fills: both legs sold at this close, in symbol order.
+                if (t.q != 0 || g.q != 0) && account.marginCall(equity: equity(), gross: gross()) {
+                    for symbol in 0..<2 {
+                        if symbol == tradedIndex {
+                            if t.q != 0 { sellTraded(account.sellPrice(closeT[i]), .marginCall) }
+                        } else if g.q != 0 {
+                            sell(&g, symbol: symbol, price: account.sellPrice(closeH[i]), why: .marginCall)
+                        }
+                    }
+                }
+                if split { break }
                 // The strategy's decisions on this bar's close (`RSI2.onBar`).
                 let r = rsi[i]
                 if !r.isNaN {
@@ -189,7 +231,7 @@ public enum RSI2HedgeKernel {
                         // Close fills in submission order: the traded symbol's order, then the hedge's.
                         if placeSellT { sellTraded(account.sellPrice(closeT[i]), .signal) }
                         if placeBuyT { buyTraded(account.buyPrice(closeT[i])) }
-                        if placeBuyH, let leg = buy(fraction: h.size, price: account.buyPrice(closeH[i])) { g = leg }
+                        if placeBuyH { buyHedge(account.buyPrice(closeH[i])) }
                         if placeSellH { sell(&g, symbol: 1 - tradedIndex, price: account.sellPrice(closeH[i]), why: .signal) }
                     } else {
                         sellT = placeSellT
@@ -198,13 +240,15 @@ public enum RSI2HedgeKernel {
                         sellH = placeSellH
                     }
                 }
+                if split { break }
                 let e = equity()
                 ledger.mark(e, before: before)
                 if t.q != 0 || g.q != 0 { ledger.heldBars += 1 }
                 before = e
                 i += 1
             }
-        }}}}}
+        }}}}}}}
+        if split { return nil }
         let m = KernelMetrics(finalEquity: before, totalReturn: before / initialCash - 1, trades: trades, wins: wins,
                               sharpe: KernelStatistics.sharpe(sum: ledger.sum, sumSquares: ledger.sumSquares, count: n),
                               maxDrawdown: ledger.minRatio - 1,

@@ -86,7 +86,8 @@ public enum RSI2Kernel {
 
     public static func evaluate(series: BarSeries, parameters: [Parameters], initialCash: Double = 100_000,
                                 costs: KernelCosts = .none, account: KernelAccount? = nil, fillAtClose: Bool = false,
-                                recordTrades: Bool = false, threads: ThreadBudget = .all) throws(KernelError) -> KernelGridResult {
+                                zone: ZoneRules = .newYork, recordTrades: Bool = false,
+                                threads: ThreadBudget = .all) throws(KernelError) -> KernelGridResult {
         try IntradayKernel.validate(initialCash: initialCash, costs: costs)
         try IntradaySessionData.checkPrices(series)
         for p in parameters { try validate(p) }
@@ -95,16 +96,20 @@ public enum RSI2Kernel {
         let book = account ?? KernelAccount(commission: .percentOfValue(costs.commission),
                                             slippage: costs.slippageBps > 0 ? .basisPoints(costs.slippageBps) : .none)
         let out = SMACrossKernel.Results(count: parameters.count, record: recordTrades)
+        let gaps = book.sessionGaps(series, zone: zone)
         let workers = threads.workers(for: parameters.count)
         threads.forEach(workers) { w in
             var k = w
             while k < parameters.count {
-                out.store(k, run(series: series, rsi: table[parameters[k].rsiPeriod]!, p: parameters[k], initialCash: initialCash,
-                                 account: book, fillAtClose: fillAtClose, passes: filterTable[parameters[k].filters],
-                                 record: recordTrades))
+                if let r = run(series: series, rsi: table[parameters[k].rsiPeriod]!, p: parameters[k], initialCash: initialCash,
+                               account: book, fillAtClose: fillAtClose, passes: filterTable[parameters[k].filters], gaps: gaps,
+                               record: recordTrades) {
+                    out.store(k, r)
+                }
                 k += workers
             }
         }
+        if out.slots.contains(where: { $0 == nil }) { throw .unsupportedData(KernelAccount.splitFillReason) }
         return out.result(initialCash: initialCash)
     }
 
@@ -144,19 +149,25 @@ public enum RSI2Kernel {
 
     /// One parameter set. With `fillAtClose` the market orders fill at the signal bar's close (slipped) instead of
     /// the next open; the stop still works from the bar after the entry fill.
+    /// In a margin account the buy is checked against the buying power and the maintenance check after the bar's
+    /// fills liquidates at the close; a new session first books the margin interest of a negative balance (`gaps`).
+    /// nil when the volume cap would split a fill.
     static func run(series: BarSeries, rsi: [Double], p: Parameters, initialCash: Double, account: KernelAccount,
-                    fillAtClose: Bool = false, passes: [Bool]? = nil, record: Bool) -> SMACrossKernel.PairResult {
+                    fillAtClose: Bool = false, passes: [Bool]? = nil, gaps: [Double]? = nil, record: Bool) -> SMACrossKernel.PairResult? {
         var cash = initialCash, q = 0.0, entryPrice = 0.0, entryBar = -1, entryFee = 0.0
         var pendingBuy = false, pendingSell = false, stop = Double.nan, stopFrom = Int.max
         var before = initialCash, peak = initialCash, mdd = 0.0, sum = 0.0, sumSquares = 0.0
         var trades = 0, wins = 0
         var ledger = BarLedger(initialCash: initialCash)
         var list: [KernelTrade] = []
+        var split = false
         let n = series.count
         series.open.withUnsafeBufferPointer { open in
         series.low.withUnsafeBufferPointer { low in
         series.close.withUnsafeBufferPointer { close in
+        series.volume.withUnsafeBufferPointer { volume in
             func sell(_ i: Int, _ price: Double, _ why: KernelExitReason) {
+                if why != .marginCall && account.sellSplits(q, volume: volume[i]) { split = true; return }
                 let fee = account.sellCommission(q, price: price)
                 cash -= (-q) * price + fee
                 trades += 1
@@ -172,13 +183,17 @@ public enum RSI2Kernel {
             }
             func buy(_ i: Int, _ price: Double) {
                 // `equityFraction(position_size)` while flat: the equity is the cash.
-                if let (qty, fee) = account.buy(p.positionSize * cash / price, price: price, cash: cash) {
+                switch account.buy(p.positionSize * cash / price, price: price, cash: cash, equity: cash, volume: volume[i]) {
+                case .rejected: break
+                case .split: split = true
+                case .filled(let qty, let fee):
                     cash -= qty * price + fee
                     q = qty; entryPrice = price; entryBar = i; entryFee = fee
                     if p.stopLoss > 0 { stop = price * (1 - p.stopLoss / 100); stopFrom = i + 1 }
                 }
             }
             for i in 0..<n {
+                if let gaps, i > 0 { cash = account.financed(cash: cash, days: gaps[i]) }
                 // Fills at this bar (before the strategy sees it).
                 if pendingBuy {
                     pendingBuy = false
@@ -191,6 +206,11 @@ public enum RSI2Kernel {
                         if open[i] <= stop { sell(i, account.sellPrice(open[i]), .stop) } else if low[i] <= stop { sell(i, account.sellPrice(stop), .stop) }
                     }
                 }
+                // A margin account's maintenance check after the bar's fills: liquidation at this close.
+                if q > 0 && account.marginCall(equity: cash + q * close[i], gross: abs(q * close[i])) {
+                    sell(i, account.sellPrice(close[i]), .marginCall)
+                }
+                if split { return }
                 // The strategy's decision on this bar's close.
                 let r = rsi[i]
                 if !r.isNaN {
@@ -202,6 +222,7 @@ public enum RSI2Kernel {
                         if fillAtClose { buy(i, account.buyPrice(close[i])) } else { pendingBuy = true }
                     }
                 }
+                if split { return }
                 let e = cash + q * close[i]
                 let ret = e / before - 1
                 sum += ret
@@ -212,7 +233,8 @@ public enum RSI2Kernel {
                 if q != 0 { ledger.heldBars += 1 }
                 before = e
             }
-        }}}
+        }}}}
+        if split { return nil }
         let m = KernelMetrics(finalEquity: before, totalReturn: before / initialCash - 1, trades: trades, wins: wins,
                               sharpe: KernelStatistics.sharpe(sum: sum, sumSquares: sumSquares, count: n), maxDrawdown: mdd,
                               summary: KernelSummary(ledger, bars: n, periodsPerYear: Annualization.periodsPerYear(for: series.interval),

@@ -191,10 +191,11 @@ extension RSI2: CatalogStrategy {
     /// `RSI2Kernel` on one symbol of daily bars without a hedge; `RSI2HedgeKernel` on the traded symbol and its hedge.
     public static var kernel: ExactKernel? {
         ExactKernel(
-            summary: "RSI2Kernel: one symbol of daily bars without a hedge, or RSI2HedgeKernel: the traded symbol and its hedge (two daily series with the same bar times); next-open or close fills, no session policy, any entry filters; the engine's whole cost arithmetic; equal to the engine (property-tested).",
+            summary: "RSI2Kernel: one symbol of daily bars without a hedge, or RSI2HedgeKernel: the traded symbol and its hedge (two daily series with the same bar times); next-open or close fills, no session policy, any entry filters; the engine's whole cost and account arithmetic; equal to the engine (property-tested).",
             exactMetrics: KernelMetric.all,
             coversCostModels: true,
-            supports: { _, config in config.session.calendar == nil && config.session.hours == nil },
+            coversAccount: true,
+            supports: { _, config in ExactKernel.hasNoSessionPolicy(config) },
             prepare: { series in
                 guard series.interval == .daily else { return nil }
                 return PreparedKernel { batch, config, threads in
@@ -202,9 +203,9 @@ extension RSI2: CatalogStrategy {
                           let ps = try? batch.map(kernelParameters),
                           let r = try? RSI2Kernel.evaluate(series: series, parameters: ps, initialCash: config.initialCash,
                                                           costs: ExactKernel.costs(of: config),
-                                                          account: ExactKernel.costSettingsReason(config) == nil ? nil : KernelAccount(config),
+                                                          account: KernelAccount(config),
                                                           fillAtClose: config.fillTiming == .signalClose,
-                                                          threads: threads) else { return nil }
+                                                          zone: config.session.zone, threads: threads) else { return nil }
                     return (0..<r.count).map(r.metrics(at:))
                 }
             },
@@ -226,7 +227,8 @@ extension RSI2: CatalogStrategy {
                           }),
                           let runs = try? RSI2HedgeKernel.evaluate(traded: data.series[1 - h], hedge: data.series[h], tradedIndex: 1 - h,
                                                                    parameters: ps, initialCash: config.initialCash, account: KernelAccount(config),
-                                                                   fillAtClose: config.fillTiming == .signalClose, threads: threads)
+                                                                   fillAtClose: config.fillTiming == .signalClose,
+                                                                   zone: config.session.zone, threads: threads)
                     else { return nil }
                     return runs.map(\.metrics)
                 }
