@@ -63,14 +63,15 @@ public enum ModelReportSection {
         var section = ModelOutOfSampleSection(
             title: title, strategy: strategy,
             settings: [ReportFact("Model", "given, not retrained: \(path) (\(c.model), trained on \(c.symbols.joined(separator: ", ")), "
-                                  + "bars \(day(c.trainingFrom)) → \(day(c.trainingThrough)), \(c.epochsRun) epochs)"),
+                                  + "bars \(day(c.trainingFrom)) → \(day(c.trainingThrough)), \(c.epochsRun) epoch\(c.epochsRun == 1 ? "" : "s"))"),
                        ReportFact("Out of sample", "the backtest's bars after \(day(c.trainingThrough))")],
             notes: ["The tear sheet above trades the model over the whole backtest, including the bars it trained on, where it is "
                     + "in sample. This section keeps only the bars after its training range: the backtest's equity from its last bar "
                     + "on or before \(day(c.trainingThrough)), against equal-weight buy-and-hold of the backtest's symbols over the same "
                     + "bars. Those bars include the model's validation dates if the backtest covers them (the last part of its data, "
                     + "which chose its epoch but did not train it). For a model retrained on each fold of a walk-forward, ask for a walk-forward."],
-            folds: [], equityTimes: [], strategyEquity: [], buyAndHoldEquity: [])
+            folds: [], equityTimes: [], strategyEquity: [], buyAndHoldEquity: [],
+            equityCaption: "The given model trades on after its training range; the backtest's equity from its last bar in that range")
         guard let first = curve.time.firstIndex(where: { $0 > c.trainingThrough }) else {
             section.notes.append("The backtest ends \(curve.time.last.map(day) ?? "without bars"), within the model's training range: "
                                  + "no bar is out of sample.")

@@ -20,14 +20,15 @@ public enum ModelOutOfSampleHTML {
         s += card("model-oos-accuracy", "Out-of-sample accuracy (mean)", mean(model.folds.map(\.accuracy)), ratio)
         s += "</div>"
         s += equityFigure(times: model.equityTimes, strategy: model.strategyEquity, buyAndHold: model.buyAndHoldEquity,
-                          name: model.strategy, period: period, id: p + "oos-equity")
+                          name: model.strategy, period: period, id: p + "oos-equity", caption: model.equityCaption)
         s += foldTable(model.folds, period: period, id: p + "fold-table")
         return s + "</section>"
     }
 
     /// The chained out-of-sample equity of the strategy against buy-and-hold, or a note when there is none.
     public static func equityFigure(times: [UnixNanos], strategy: [Double], buyAndHold: [Double], name: String,
-                                    period: ReportPeriod, id: String) -> String {
+                                    period: ReportPeriod, id: String,
+                                    caption: String = ModelOutOfSampleSection.chainedFolds) -> String {
         guard !times.isEmpty else { return HTMLText.note("No out-of-sample bars.") }
         let axis: XAxis = period.interval.isIntraday ? .ordinal(times: times, zone: period.zone, intraday: true)
             : .time(zone: period.zone, intraday: false)
@@ -36,7 +37,7 @@ public enum ModelOutOfSampleHTML {
             ChartSeries(name: "Buy-and-hold", times: times, values: buyAndHold, on: axis, color: ChartTheme.palette[5]),
         ])
         c.yFormat = .auto
-        return HTMLText.figure("Each fold's model trades only its test window; the folds are chained", c.svg())
+        return HTMLText.figure(caption, c.svg())
     }
 
     /// The per-fold table: ranges, the chosen parameters (a column only when some fold has them), the model's

@@ -19,9 +19,15 @@ public struct ModelOutOfSampleSection: Sendable, Equatable {
     public var equityTimes: [UnixNanos]
     public var strategyEquity: [Double]
     public var buyAndHoldEquity: [Double]
+    /// The caption of the equity chart: how the curve was traded.
+    public var equityCaption: String
+
+    /// The equity chart's caption for walk-forward folds.
+    public static let chainedFolds = "Each fold's model trades only its test window; the folds are chained"
 
     public init(title: String, strategy: String, settings: [ReportFact], notes: [String], folds: [ModelOutOfSampleFold],
-                equityTimes: [UnixNanos], strategyEquity: [Double], buyAndHoldEquity: [Double]) {
+                equityTimes: [UnixNanos], strategyEquity: [Double], buyAndHoldEquity: [Double],
+                equityCaption: String = ModelOutOfSampleSection.chainedFolds) {
         self.title = title
         self.strategy = strategy
         self.settings = settings
@@ -30,6 +36,7 @@ public struct ModelOutOfSampleSection: Sendable, Equatable {
         self.equityTimes = equityTimes
         self.strategyEquity = strategyEquity
         self.buyAndHoldEquity = buyAndHoldEquity
+        self.equityCaption = equityCaption
     }
 
     /// The chained out-of-sample returns (0 without out-of-sample bars).
