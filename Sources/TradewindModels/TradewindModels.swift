@@ -7,8 +7,10 @@
 // implementation is wired in TradewindServer, since this module does not import TradewindStore).
 //
 // Walk-forward retraining (`Validation/`): a model trained on each optimizer fold's in-sample window only and
-// traded out-of-sample, against buy-and-hold.
+// traded out-of-sample, against buy-and-hold; and the reports' out-of-sample model section (`ModelReportSection`) for
+// backtests and optimisations of the ML strategies.
 //
 // May import: TradewindCore, TradewindData, TradewindIndicators, TradewindML, TradewindEngine,
-// TradewindStrategies (the ML strategies, `Strategies/`, enter the catalog) and TradewindOptimizer (its folds). TradewindML itself imports
+// TradewindStrategies (the ML strategies, `Strategies/`, enter the catalog), TradewindOptimizer (its folds) and
+// TradewindReports (the report inputs it fills). TradewindML itself imports
 // nothing of the trading stack; this module is where the two meet.

@@ -3,6 +3,8 @@ import Foundation
 import TradewindCore
 import TradewindData
 import TradewindEngine
+import TradewindModels
+import TradewindOptimizer
 import TradewindReports
 import TradewindStrategies
 
@@ -18,6 +20,11 @@ struct BacktestCommand: ParsableCommand {
             (default) assumes the adverse extreme came first; --intrabar path assumes O→H→L→C when close ≥ open, \
             else O→L→H→C. Cash account, fractional quantities unless --whole-shares. --json prints one object with \
             snake_case keys; every rate is a fraction and max_drawdown is positive.
+            ML strategies (ml-signal, ml-topk): the report (--report, --pdf) adds a model section, the strategy's \
+            out-of-sample equity against equal-weight buy-and-hold and a per-fold table. With --walk-forward, the \
+            strategy is walked forward over the data's dates with the model retrained on each fold's in-sample bars \
+            (--train-*), as `tradewind ml walk-forward` does; without it, the section keeps the given model's bars \
+            after its training range.
             """
     )
 
@@ -43,11 +50,16 @@ struct BacktestCommand: ParsableCommand {
     @Option(help: "Write the report's text summary box to this file.") var summary: String?
     @Option(help: "Write the report as PDF (headless Chromium) to this file.") var pdf: String?
     @Option(help: "Benchmark symbol of the report (buy and hold; default: the first symbol).") var benchmark: String?
+    @Option(help: "ML strategies' report: walk-forward folds over the data's dates, each retraining the model on its in-sample bars, e.g. folds=3 or folds=5,train=252,test=63[,mode=anchored][,gap=N].")
+    var walkForward: String?
+    @OptionGroup(title: "ML strategies' report (model retrained on each walk-forward fold)") var training: FoldTrainingOptions
 
     func run() throws {
         do {
             let descriptor = try strategyCatalog.named(strategy)
-            let parameters = try descriptor.parameters(try ParameterOptions.overrides(params))
+            let overrides = try ParameterOptions.overrides(params)
+            let parameters = try descriptor.parameters(overrides)
+            let spec = try walkForwardSpec(strategy: descriptor.name)
 
             let load = try dataOptions.loading.loadOptions(symbol: symbols.count == 1 ? symbols[0] : nil)
             let zone = load.zone
@@ -64,10 +76,16 @@ struct BacktestCommand: ParsableCommand {
             if let trades { try result.tradesCSV().write(toFile: trades, atomically: true, encoding: .utf8) }
             if let equity { try result.equityCSV().write(toFile: equity, atomically: true, encoding: .utf8) }
             if let orders { try result.ordersCSV().write(toFile: orders, atomically: true, encoding: .utf8) }
-            try BacktestReportAdapter.export(result: result, data: data, report: report, summary: self.summary, pdf: pdf,
-                                             context: .init(strategy: descriptor.name, parameters: parameters,
-                                                            dataSource: dataOptions.data, benchmark: benchmark, riskFree: riskFree,
-                                                            catalog: strategyCatalog))
+            var context = BacktestReportAdapter.Context(strategy: descriptor.name, parameters: parameters, dataSource: dataOptions.data,
+                                                        benchmark: benchmark, riskFree: riskFree, catalog: strategyCatalog)
+            if report != nil || pdf != nil {
+                let retraining = try training.retraining()
+                defer { training.removeTemporaryModels(of: retraining) }
+                context.modelSection = try ModelReportSection.backtest(strategy: descriptor.name, parameters: overrides, data: data,
+                                                                       result: result, config: prepared, walkForward: spec,
+                                                                       retraining: retraining, catalog: strategyCatalog)
+            }
+            try BacktestReportAdapter.export(result: result, data: data, report: report, summary: self.summary, pdf: pdf, context: context)
             if json {
                 let encoder = JSONEncoder()
                 encoder.outputFormatting = [.sortedKeys]
@@ -81,5 +99,15 @@ struct BacktestCommand: ParsableCommand {
             FileHandle.standardError.write(Data("Error: \(ErrorText.message(error, data: ErrorText.dataFlags.merging([.symbols: "--symbol"]) { a, _ in a }))\n".utf8))
             throw ExitCode.failure
         }
+    }
+
+    /// The `--walk-forward` folds; refused for a strategy without a model section, or without a report to draw it in.
+    func walkForwardSpec(strategy: String) throws -> WalkForwardSpec? {
+        guard let walkForward else { return nil }
+        guard ModelReportSection.applies(to: strategy) else {
+            throw ValidationError("--walk-forward: only the ML strategies' report has a model section (ml-signal, ml-topk), not \(strategy)")
+        }
+        guard report != nil || pdf != nil else { throw ValidationError("--walk-forward: it draws the report's model section; give --report or --pdf") }
+        do { return try WalkForwardSpec.parse(walkForward) } catch { throw ValidationError("--walk-forward \(walkForward): \(error.description)") }
     }
 }

@@ -178,6 +178,9 @@ struct OptimizeCommand: ParsableCommand {
                                                      dataSource: dataOptions.data, costs: costText, period: period, heatmap: axes) {
                 try OptimizationFigures.attachBacktests(to: &input, outcome: outcome, series: series, strategy: descriptor,
                                                         config: config, dataSource: dataOptions.data, runData: job.dataset)
+                if let lead = OptimizationFigures.lead(outcome: outcome, objective: goal), let bars = series.first(where: { $0.symbol == lead.symbol }) {
+                    input.modelSection = ModelReportSection.optimization(lead, series: bars, job: job)
+                }
                 try ReportExport.optimization(input, html: report, pdf: pdf)
             } else {
                 FileHandle.standardError.write(Data("No report: no symbol has a feasible trial.\n".utf8))

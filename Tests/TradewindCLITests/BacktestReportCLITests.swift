@@ -36,6 +36,8 @@ struct BacktestReportCLITests {
             #expect(html.contains("<section id=\"\(id)\""), "section \(id)")
         }
         #expect(html.contains("SMA(50)"))
+        // Only the ML strategies' reports have the out-of-sample model section.
+        #expect(!html.contains("<section id=\"model\"") && !html.contains("href=\"#model\""))
     }
 
     @Test("--pdf prints the report through headless Chromium")

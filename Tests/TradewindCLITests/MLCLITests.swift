@@ -54,7 +54,7 @@ struct MLCLITests {
         let tiny = ["--walk-forward", "folds=2,train=300,test=60", "--data", "sample:spy-daily"]
         let optimize = try CLITests.run(["optimize", "--strategy", "ml-signal", "--grid", "threshold=0.1:0.2:0.1", "--train-epochs", "1",
                                          "--train-widths", "4,2,2,4,2", "--train-window", "20", "--fold-models", dir + "/folds",
-                                         "--objective", "total_return", "--no-robustness", "--json"] + tiny)
+                                         "--objective", "total_return", "--no-robustness", "--json", "--report", dir + "/optimize.html"] + tiny)
         #expect(optimize.status == 0, "\(optimize.stderr)")
         // The searched range's model and one per fold, each named by its hash in the parameters (JSON escapes '/').
         let models = try FileManager.default.contentsOfDirectory(atPath: dir + "/folds").filter { !$0.hasPrefix(".") }
@@ -68,6 +68,50 @@ struct MLCLITests {
         let html = try String(contentsOfFile: dir + "/eval.html", encoding: .utf8)
         #expect(["summary", "equity", "folds", "leakage"].allSatisfy { html.contains("<section id=\"\($0)\"") })
         #expect(html.contains("<tr data-fold=\"1\">") && html.contains("Random split: validation (leaky)"))
+
+        // optimize --report: the model section of the optimisation's own folds, with each fold's chosen threshold.
+        let optimized = try String(contentsOfFile: dir + "/optimize.html", encoding: .utf8)
+        #expect(optimized.contains("<section id=\"model\">") && optimized.contains("href=\"#model\""))
+        let optimizeRows = try Self.foldRows(optimized)
+        #expect(optimizeRows.count == 2 && optimizeRows.allSatisfy { $0.contains("threshold = 0.") && $0.contains("model = ") })
+
+        // backtest --report of a given model with --walk-forward: the section is `ml walk-forward`'s, row for row.
+        let train = try CLITests.run(["ml", "train", "--data", "sample:spy-daily", "--epochs", "1", "--widths", "4,2,2,4,2", "--out", dir + "/given"])
+        #expect(train.status == 0, "\(train.stderr)")
+        let backtest = try CLITests.run(["backtest", "--strategy", "ml-signal", "--param", "model=" + dir + "/given/universal.json",
+                                         "--param", "threshold=0.1", "--train-epochs", "1", "--train-widths", "4,2,2,4,2",
+                                         "--train-window", "20", "--report", dir + "/backtest.html"] + tiny)
+        #expect(backtest.status == 0, "\(backtest.stderr)")
+        let page = try String(contentsOfFile: dir + "/backtest.html", encoding: .utf8)
+        #expect(page.contains("<section id=\"model\">") && page.contains("retrained on each fold") && page.contains("folds=2,train=300,test=60"))
+        let walkRows = try Self.foldRows(html)
+        let backtestRows = try Self.foldRows(page)
+        #expect(walkRows.count == 2 && backtestRows == walkRows)
+        // Without --walk-forward: the given model's bars after its training range (its validation dates and the last bar).
+        let fixed = try CLITests.run(["backtest", "--strategy", "ml-signal", "--param", "model=" + dir + "/given/universal.json",
+                                      "--report", dir + "/given.html", "--data", "sample:spy-daily"])
+        #expect(fixed.status == 0, "\(fixed.stderr)")
+        let givenPage = try String(contentsOfFile: dir + "/given.html", encoding: .utf8)
+        #expect(givenPage.contains("<section id=\"model\">") && givenPage.contains("given, not retrained") && givenPage.contains("<tr data-fold=\"0\">"))
+    }
+
+    /// The rows of a page's out-of-sample fold table (`id="fold-table"`).
+    static func foldRows(_ html: String) throws -> [String] {
+        let table = try #require(html.range(of: "id=\"fold-table\""))
+        let end = try #require(html[table.upperBound...].range(of: "</table>"))
+        let rows = String(html[table.upperBound..<end.lowerBound]).components(separatedBy: "<tr data-fold=")
+        return Array(rows.dropFirst())
+    }
+
+    @Test func backtestWalkForwardIsRefusedForOtherStrategiesAndWithoutAReport() throws {
+        let other = try CLITests.run(["backtest", "--strategy", "sma-cross", "--walk-forward", "folds=2", "--report", "/tmp/x.html",
+                                      "--data", "sample:spy-daily"])
+        #expect(other.status != 0 && other.stderr.contains("--walk-forward: only the ML strategies' report"), "\(other.stderr)")
+        let noReport = try CLITests.run(["backtest", "--strategy", "ml-signal", "--walk-forward", "folds=2", "--data", "sample:spy-daily"])
+        #expect(noReport.status != 0 && noReport.stderr.contains("give --report or --pdf"), "\(noReport.stderr)")
+        let bad = try CLITests.run(["backtest", "--strategy", "ml-signal", "--walk-forward", "folds=x", "--report", "/tmp/x.html",
+                                    "--data", "sample:spy-daily"])
+        #expect(bad.status != 0 && bad.stderr.contains("--walk-forward folds=x"), "\(bad.stderr)")
     }
 
     @Test func walkForwardReadsParamsAsEveryCommandDoes() throws {

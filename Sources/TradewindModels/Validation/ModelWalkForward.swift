@@ -49,10 +49,13 @@ public enum ModelWalkForward {
     /// and `dataset` on the in-sample bars (`ModelRetraining`), then runs `strategy` (`ml-signal` or `ml-topk`, with
     /// `parameters` besides `model`) over the in-sample and test bars, of which only the test bars count. With
     /// `compareRandomSplit`, each fold also trains a model with the leaky random permutation split (`RandomSplitComparison`).
+    /// The folds' models are saved under `directory` (`ModelRetraining.save`) and kept; without it, in a temporary
+    /// folder removed at the end.
     public static func run(_ data: MarketDataset, spec: WalkForwardSpec, settings: UniversalTrainingSettings,
                            dataset: DatasetConfiguration = DatasetConfiguration(), strategy: String = "ml-signal",
                            parameters: [String: String] = [:], catalog: StrategyCatalog = ModelStrategies.catalog,
-                           config: BacktestConfig = BacktestConfig(), compareRandomSplit: Bool = false) throws -> Report {
+                           config: BacktestConfig = BacktestConfig(), compareRandomSplit: Bool = false,
+                           directory: String? = nil) throws -> Report {
         guard parameters["model"] == nil else {
             throw ModelError.invalidSetting(name: "model", value: parameters["model"] ?? "",
                                             expected: "no model parameter: each fold trains its own")
@@ -62,8 +65,8 @@ public enum ModelWalkForward {
         do { folds = try spec.windows(barCount: axis.count) } catch {
             throw ModelError.invalidSetting(name: "walk-forward", value: error.description, expected: "folds the data's \(axis.count) dates can hold")
         }
-        let scratch = FileManager.default.temporaryDirectory.appendingPathComponent("tw-walkforward-\(UUID().uuidString)").path
-        defer { try? FileManager.default.removeItem(atPath: scratch) }
+        let scratch = directory ?? FileManager.default.temporaryDirectory.appendingPathComponent("tw-walkforward-\(UUID().uuidString)").path
+        defer { if directory == nil { try? FileManager.default.removeItem(atPath: scratch) } }
         let retraining = ModelRetraining(settings: settings, dataset: dataset, directory: scratch)
         var out: [Fold] = [], equity: [EquityPoint] = []
         var capital = (strategy: 1.0, buyAndHold: 1.0)
@@ -81,48 +84,39 @@ public enum ModelWalkForward {
             p["model"] = try retraining.save(model)
             let result = try catalog.run(strategy, parameters: p, data: test, config: config)
             let testFeatures = try UniversalFeatures.compute(test)
-            let windows = UniversalDataset.windows(testFeatures, scaler: model.config.scaler,
-                                                   configuration: model.config.dataset, from: testFrom, outcomeRequired: true)
-            let evaluation = windows.count > 0 ? try UniversalEvaluation.evaluate(model, on: windows) : nil
+            let evaluation = try scores(model, features: testFeatures, from: testFrom)
             var randomSplit: RandomSplitComparison?
             if compareRandomSplit {
                 var leaky = dataset
                 leaky.split = .randomPermutation(seed: settings.seed)
                 let other = try ModelRetraining(settings: settings, dataset: leaky, directory: scratch).train(inSample)
-                let scored = UniversalDataset.windows(testFeatures, scaler: other.config.scaler,
-                                                      configuration: other.config.dataset, from: testFrom, outcomeRequired: true)
                 randomSplit = RandomSplitComparison(validationAccuracy: other.config.validationMetrics["accuracy"] ?? .nan,
-                                                    accuracy: scored.count > 0 ? try UniversalEvaluation.evaluate(other, on: scored).accuracy : .nan)
+                                                    accuracy: try scores(other, features: testFeatures, from: testFrom)?.accuracy ?? .nan)
             }
             // Both curves from the last bar before the test window.
             let curve = result.equity
             guard let start = curve.time.lastIndex(where: { $0 < testFrom }) ?? curve.time.indices.first else { continue }
-            let holdings = test.series.map { s in (s, s.time.lastIndex { $0 <= curve.time[start] } ?? 0) }
-            // Each symbol's last bar at or before `t`, found by moving a cursor forward: `t` only ever ascends (the
-            // equity times, then the test window's end), so the whole curve costs one pass over each symbol's bars.
-            var cursors = holdings.map { _ in -1 }
-            func buyAndHold(at t: UnixNanos) -> Double {
-                var sum = 0.0, count = 0
-                for (k, (s, base)) in holdings.enumerated() {
-                    while cursors[k] + 1 < s.count && s.time[cursors[k] + 1] <= t { cursors[k] += 1 }
-                    guard cursors[k] >= 0, s.close[base] > 0 else { continue }
-                    sum += s.close[cursors[k]] / s.close[base]
-                    count += 1
-                }
-                return count == 0 ? 1 : sum / Double(count)
-            }
+            var hold = EqualWeightHold(test.series, base: curve.time[start])
             for i in (start + 1)..<curve.time.count where curve.time[i] >= testFrom {
                 equity.append(EquityPoint(time: curve.time[i], strategy: capital.strategy * curve.equity[i] / curve.equity[start],
-                                          buyAndHold: capital.buyAndHold * buyAndHold(at: curve.time[i])))
+                                          buyAndHold: capital.buyAndHold * hold.value(at: curve.time[i])))
             }
             let strategyReturn = curve.equity[curve.equity.count - 1] / curve.equity[start] - 1
-            let holdReturn = buyAndHold(at: testThrough) - 1
+            let holdReturn = hold.value(at: testThrough) - 1
             capital = (capital.strategy * (1 + strategyReturn), capital.buyAndHold * (1 + holdReturn))
             out.append(Fold(index: fold.index, trainFrom: trainFrom, trainThrough: trainThrough, testFrom: testFrom,
                             testThrough: testThrough, model: model, evaluation: evaluation, strategyReturn: strategyReturn,
                             buyAndHoldReturn: holdReturn, trades: result.trades.count, randomSplit: randomSplit))
         }
         return Report(folds: out, equity: equity)
+    }
+
+    /// `model`'s scores on the windows of `features` that end at or after `from` and whose next bar is known (nil
+    /// when there is none): a fold's out-of-sample evaluation, `features` computed on its in-sample and test bars.
+    static func scores(_ model: UniversalModel, features: [FeatureTable], from: UnixNanos) throws(ModelError) -> UniversalEvaluation? {
+        let windows = UniversalDataset.windows(features, scaler: model.config.scaler, configuration: model.config.dataset,
+                                               from: from, outcomeRequired: true)
+        return windows.count > 0 ? try UniversalEvaluation.evaluate(model, on: windows) : nil
     }
 
     /// The bars of `series` dated `from`…`through`; nil when none.

@@ -22,3 +22,14 @@ extension ModelWalkForward.Report {
                                           buyAndHoldEquity: equity.map(\.buyAndHold))
     }
 }
+
+extension ModelWalkForward.Report {
+    /// The folds and chained curves as the reports' out-of-sample model section (`ModelReportSection`), with
+    /// `settings` and `notes` saying how they were made.
+    public func outOfSampleSection(strategy: String, settings: [ReportFact], notes: [String]) -> ModelOutOfSampleSection {
+        ModelOutOfSampleSection(
+            title: ModelReportSection.title, strategy: strategy, settings: settings, notes: notes,
+            folds: reportInput(title: "", strategy: strategy, symbols: [], dataSource: "").folds.map(\.outOfSample),
+            equityTimes: equity.map(\.time), strategyEquity: equity.map(\.strategy), buyAndHoldEquity: equity.map(\.buyAndHold))
+    }
+}

@@ -25,9 +25,12 @@ public enum BacktestReportAdapter {
         public var riskFree: Double
         /// The report's title; `nil`: strategy and symbols.
         public var title: String?
+        /// An ML strategy's out-of-sample model section (filled by TradewindModels); `nil` for other strategies.
+        public var modelSection: ModelOutOfSampleSection?
 
         public init(strategy: String, parameters: StrategyParameters, dataSource: String = "", benchmark: String? = nil,
-                    riskFree: Double = 0, title: String? = nil, catalog: StrategyCatalog = .builtIn) {
+                    riskFree: Double = 0, title: String? = nil, catalog: StrategyCatalog = .builtIn,
+                    modelSection: ModelOutOfSampleSection? = nil) {
             self.strategy = strategy
             self.catalog = catalog
             self.parameters = parameters
@@ -35,6 +38,7 @@ public enum BacktestReportAdapter {
             self.benchmark = benchmark
             self.riskFree = riskFree
             self.title = title
+            self.modelSection = modelSection
         }
     }
 
@@ -84,6 +88,7 @@ public enum BacktestReportAdapter {
             symbols: result.symbols, period: ReportPeriod(start: start, end: end, interval: interval, zone: zone),
             dataSource: context.dataSource, costs: costsText(result.config), equity: equity, benchmark: benchmark,
             benchmarkName: "Buy & hold " + benchmarkSymbol, figures: figures, prices: prices, trades: trades)
+        input.modelSection = context.modelSection
         let open = result.trades.filter(\.isOpen).count
         if open > 0 { input.notes.append("\(open) position\(open == 1 ? " is" : "s are") still open at the end, marked to the last close.") }
         let rejected = result.orders.filter { $0.status == .rejected }.count

@@ -12,10 +12,7 @@ import TradewindOptimizer
 public enum OptimizationFigures {
     public static func input(outcome: JobOutcome, strategy: String, method: String, objective: Objective, dataSource: String,
                              costs: String, period: ReportPeriod, heatmap: (String, String)? = nil) -> OptimizationReportInput? {
-        let ranked = outcome.symbols.sorted {
-            objective.direction.ranksBefore($0.best?.objective ?? .nan, 0, $1.best?.objective ?? .nan, 0)
-        }
-        guard let lead = ranked.first, let best = lead.best else { return nil }
+        guard let lead = lead(outcome: outcome, objective: objective), let best = lead.best else { return nil }
         let pct = ValueFormat.percent(decimals: 2), num = ValueFormat.number(decimals: 3), int = ValueFormat.number(decimals: 0)
         func metric(_ key: String, _ label: String, _ v: Double?, _ f: ValueFormat) -> ReportMetric {
             ReportMetric(key: key, label: label, value: v ?? .nan, format: f)
@@ -83,6 +80,11 @@ public enum OptimizationFigures {
         if !outcome.resumed.isEmpty { input.notes.append("Resumed from a job file: \(outcome.resumed.joined(separator: ", ")).") }
         if outcome.interrupted { input.notes.append("The job was interrupted; only finished symbols are shown.") }
         return input
+    }
+
+    /// The report's main symbol: the one whose best objective ranks first (nil for a job without symbols).
+    public static func lead(outcome: JobOutcome, objective: Objective) -> SymbolOptimization? {
+        outcome.symbols.min { objective.direction.ranksBefore($0.best?.objective ?? .nan, 0, $1.best?.objective ?? .nan, 0) }
     }
 
     static func value(_ text: String) -> ReportParameterValue {

@@ -14,7 +14,8 @@ public enum BacktestReport {
     /// The whole page.
     public static func render(_ input: BacktestReportInput) -> String {
         let labels = ["Summary", "Equity", "Drawdown", "Prices", "Returns", "Rolling", "Distribution", "Trades", "Metrics"]
-        return ReportPage.document(title: input.title, nav: Array(zip(sectionIDs, labels)).map { ($0.0, $0.1) },
+        let model = input.modelSection == nil ? [] : [("model", "Model")]
+        return ReportPage.document(title: input.title, nav: Array(zip(sectionIDs, labels)).map { ($0.0, $0.1) } + model,
                                    body: sections(input, idPrefix: ""))
     }
 
@@ -31,6 +32,9 @@ public enum BacktestReport {
         s += distribution(input, p)
         s += trades(input, p)
         s += metrics(input, p)
+        if let model = input.modelSection {
+            s += ModelOutOfSampleHTML.section(model, period: input.period, idPrefix: p)
+        }
         return s
     }
 

@@ -17,10 +17,13 @@ public enum OptimizationReport {
         body += heatmap(input, grid)
         body += trials(input)
         body += walkForward(input)
+        if let model = input.modelSection { body += ModelOutOfSampleHTML.section(model, period: input.period) }
         body += overfitting(input)
         body += symbols(input)
         let labels = ["Best", "Heatmap", "Trials", "Walk-forward", "Overfitting", "Symbols"]
-        return ReportPage.document(title: input.title, nav: Array(zip(sectionIDs, labels)).map { ($0.0, $0.1) }, body: body)
+        var nav = Array(zip(sectionIDs, labels)).map { ($0.0, $0.1) }
+        if input.modelSection != nil { nav.insert(("model", "Model"), at: 4) }
+        return ReportPage.document(title: input.title, nav: nav, body: body)
     }
 
     static func metricTable(_ ms: [ReportMetric], id: String) -> String {

@@ -43,6 +43,9 @@ public struct BacktestReportInput: Sendable, Equatable {
     public var trades: [TradeRow]
     /// Extra lines shown under the header (warnings, assumptions).
     public var notes: [String] = []
+    /// An ML strategy's out-of-sample model section (`ModelOutOfSampleHTML.section`), drawn after the metrics;
+    /// `nil` for every other strategy, whose page is then unchanged.
+    public var modelSection: ModelOutOfSampleSection?
 
     public init(title: String, strategy: String, parameters: [ReportParameter], symbols: [String], period: ReportPeriod,
                 dataSource: String, costs: String, summary: SummaryFigures, metrics: [ReportMetric], equity: TimeSeries,

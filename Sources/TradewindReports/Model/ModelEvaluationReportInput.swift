@@ -70,4 +70,12 @@ public struct ModelEvaluationFold: Sendable, Equatable {
         self.buyAndHoldReturn = buyAndHoldReturn
         self.trades = trades
     }
+
+    /// The fold as a row of the out-of-sample fold table (`ModelOutOfSampleHTML.foldTable`).
+    public var outOfSample: ModelOutOfSampleFold {
+        ModelOutOfSampleFold(index: index, trainStart: trainStart, trainEnd: trainEnd, testStart: testStart, testEnd: testEnd,
+                             samples: samples, accuracy: accuracy, baselineAccuracy: baselineAccuracy,
+                             informationCoefficient: informationCoefficient, meanAbsoluteError: meanAbsoluteError, trades: trades,
+                             strategyReturn: strategyReturn, buyAndHoldReturn: buyAndHoldReturn)
+    }
 }

@@ -25,6 +25,9 @@ public struct OptimizationReportInput: Sendable, Equatable {
     public var walkForward: [WalkForwardWindow] = []
     /// The out-of-sample equity of the walk-forward windows stitched end to end.
     public var stitchedEquity: TimeSeries?
+    /// An ML strategy's out-of-sample model section: the walk-forward folds' retrained models and chosen
+    /// parameters, their out-of-sample equity stitched against buy-and-hold (`nil` for other strategies).
+    public var modelSection: ModelOutOfSampleSection?
     /// Overfitting figures (probability of backtest overfitting, deflated Sharpe, IS→OOS decay…).
     public var overfitting: [ReportMetric] = []
     /// Per-symbol results of a multi-symbol job.
@@ -55,6 +58,7 @@ public struct OptimizationReportInput: Sendable, Equatable {
             && a.parameterNames == b.parameterNames && a.best == b.best && a.trials == b.trials
             && a.heatmapAxes?.0 == b.heatmapAxes?.0 && a.heatmapAxes?.1 == b.heatmapAxes?.1
             && a.showTrialOrder == b.showTrialOrder && a.walkForward == b.walkForward && a.stitchedEquity == b.stitchedEquity
+            && a.modelSection == b.modelSection
             && a.overfitting == b.overfitting && a.symbolRows == b.symbolRows && a.notes == b.notes
     }
 }
