@@ -41,8 +41,9 @@ struct TokenCacheTests {
         }
     }
 
-    @Test func aCachedAccessTokenIsRefusedOnceExpiredAndAnAlteredOneNever() async throws {
-        let server = try await TestServer.make { $0.accessTokenLifetime = 5 }
+    /// (Expiry of a remembered token is proved with a given clock above: a real wait is flaky on a loaded machine.)
+    @Test func aRememberedAccessTokenServesOnlyItsExactText() async throws {
+        let server = try await TestServer.make()
         _ = try await server.credentials.addUser(name: "ada", password: "correct horse")
         try await server.application().test(.router) { client in
             let login = try await client.send(.post, "/api/auth/login", headers: AuthTests.basic("ada", "correct horse"))
@@ -54,10 +55,7 @@ struct TokenCacheTests {
             let first = access.index(after: dot)
             let altered = String(access[..<first]) + (access[first] == "A" ? "B" : "A") + String(access[access.index(after: first)...])
             #expect(try await client.send(.get, "/api/history/count", token: altered).status == .unauthorized)
-            try await Task.sleep(for: .milliseconds(6_100))
-            let r = try await client.send(.get, "/api/history/count", token: access)
-            #expect(r.status == .unauthorized)
-            #expect(server.credentials.verifiedAccess.user(access) == nil)
+            #expect(try await client.send(.get, "/api/history/count", token: access).status == .ok)
         }
     }
 }
