@@ -219,7 +219,8 @@ def error_responses(*codes):
     out = {}
     names = {"400": "Bad request: the field at fault is named", "401": "No token, or an invalid or expired one",
              "404": "Not found", "409": "Conflicts with the stored state", "413": "Body over 1 MiB",
-             "429": "Too many failed logins from this address"}
+             "429": "Too many failed logins from this address",
+             "503": "Busy: every backtest thread is taken and the queue is full; retry in a moment"}
     for c in ("400", "401") + codes:
         out[c] = {"description": names[c], "content": {"application/json": {"schema": ref("Error")}}}
     out["4XX"] = {"description": "Other client errors", "content": {"application/json": {"schema": ref("Error")}}}
@@ -304,7 +305,7 @@ paths = {
     "/api/jobs/{id}/cancel": {"post": op("Cancel a queued job, or stop a running one at its next batch",
                                          ok(ref("Job"), "202", "Cancelled or asked to stop") | error_responses("404"),
                                          params=[id_param], tags=["jobs"])},
-    "/api/backtest": {"post": op("Run one backtest now: summary, trades and equity", ok(ref("BacktestResponse")) | error_responses("413"),
+    "/api/backtest": {"post": op("Run one backtest now: summary, trades and equity", ok(ref("BacktestResponse")) | error_responses("413", "503"),
                                  request=body(ref("BacktestRequest")), tags=["console"])},
     "/api/keywords": {"get": op("Named symbol lists", ok(page_of(ref("Keyword"))) | error_responses(), params=page_params,
                                 tags=["console"])},

@@ -29,8 +29,9 @@ public enum ServerBenchmark {
         public var peerScript = "Scripts/bench/server_peer_fastapi.py"
         /// The SPY daily CSVs the peer's backtest reads.
         public var spyDirectory = "Sources/TradewindData/Samples/spy-daily"
-        /// Scratch directory (removed afterwards).
-        public var directory = NSTemporaryDirectory() + "tradewind-bench-server"
+        /// Scratch directory (removed afterwards): one of its own per run, so that runs at the same time never share
+        /// a database or a home.
+        public var directory = NSTemporaryDirectory() + "tradewind-bench-server-\(UUID().uuidString)"
         public init() {}
     }
 
@@ -53,6 +54,15 @@ public enum ServerBenchmark {
         public var messages: Int
         public var p50Milliseconds: Double
         public var p99Milliseconds: Double
+        /// Where the time goes (medians over the progress messages): the latency of each message's first arrival at
+        /// any client, and the spread from its first arrival to its last.
+        public var firstArrivalP50Milliseconds: Double
+        public var spreadP50Milliseconds: Double
+        /// CPU seconds (user + system) during the fan-out of the server process (its optimisation included) and of
+        /// this process (the measuring clients), and the wall-clock seconds.
+        public var serverCPUSeconds: Double
+        public var clientCPUSeconds: Double
+        public var wallSeconds: Double
     }
 
     public struct Outcome: Sendable {
@@ -114,7 +124,7 @@ public enum ServerBenchmark {
             rows.append(Row(endpoint: name, tradewind: t, peer: p))
         }
         log("fan-out: \(c.webSocketClients) WebSocket clients")
-        let fan = try await fanOut(port: twPort, clients: c.webSocketClients)
+        let fan = try await fanOut(port: twPort, clients: c.webSocketClients, server: tw.processIdentifier)
         return Outcome(rows: rows, fanOut: fan, peerNote: peerNote)
     }
 
@@ -241,12 +251,16 @@ public enum ServerBenchmark {
 
     /// Connects `clients` WebSocket clients, runs a multi-symbol optimisation and measures, for every `job.progress`
     /// message every client receives, the time from the server's `emitted_at` to its arrival.
-    static func fanOut(port: Int, clients: Int) async throws -> FanOut {
+    static func fanOut(port: Int, clients: Int, server: Int32) async throws -> FanOut {
         final class Tally: Sendable {
             let connected = Atomic<Int>(0)
             let latencies = Mutex<[Double]>([])
+            /// Per progress message (its `emitted_at` text): the first and the last arrival's latency.
+            let range = Mutex<[String: (first: Double, last: Double)]>([:])
         }
         let tally = Tally()
+        var cpuBefore = (0.0, 0.0)
+        var started = ContinuousClock.now
         var logger = Logger(label: "bench.ws")
         logger.logLevel = .critical
         let quietLogger = logger
@@ -270,27 +284,41 @@ public enum ServerBenchmark {
                         let formatter = ISO8601DateFormatter()
                         formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
                         let plain = ISO8601DateFormatter()
-                        let mine = arrivals.compactMap { now, emitted -> Double? in
+                        let mine = arrivals.compactMap { now, emitted -> (String, Double)? in
                             guard let sent = formatter.date(from: String(emitted)) ?? plain.date(from: String(emitted)) else { return nil }
-                            return now.timeIntervalSince(sent) * 1000
+                            return (String(emitted), now.timeIntervalSince(sent) * 1000)
                         }
-                        tally.latencies.withLock { $0 += mine }
+                        tally.latencies.withLock { $0 += mine.map(\.1) }
+                        tally.range.withLock { r in
+                            for (emitted, ms) in mine {
+                                let old = r[emitted] ?? (first: ms, last: ms)
+                                r[emitted] = (first: min(old.first, ms), last: max(old.last, ms))
+                            }
+                        }
                     }
                 }
             }
             for _ in 0..<600 where tally.connected.load(ordering: .relaxed) < clients {
                 try await Task.sleep(for: .milliseconds(50))
             }
+            cpuBefore = (ProcessCPU.seconds(server), ProcessCPU.seconds(getpid()))
+            started = ContinuousClock.now
             var r = HTTPClientRequest(url: "http://127.0.0.1:\(port)/api/jobs")
             r.method = .POST
             r.body = .bytes(Data(#"{"kind":"optimize","request":{"strategy":"sma-cross","data":"sample:sp500-50","symbols":["AAPL","MSFT","AMD","AMZN","BA","C","CAT","CSCO"],"grids":["fast=2:40:1","slow=40:200:5"]}}"#.utf8))
             _ = try await HTTPClient.shared.execute(r, timeout: .seconds(60)).body.collect(upTo: 1 << 20)
             try await group.waitForAll()
         }
+        let elapsed = (ContinuousClock.now - started).components
+        let wall = Double(elapsed.seconds) + Double(elapsed.attoseconds) / 1e18
+        let cpu = (ProcessCPU.seconds(server) - cpuBefore.0, ProcessCPU.seconds(getpid()) - cpuBefore.1)
         let all = tally.latencies.withLock { $0 }.sorted()
         guard !all.isEmpty else { throw Failure(description: "no progress message reached the WebSocket clients") }
-        func pct(_ p: Double) -> Double { all[min(all.count - 1, Int(Double(all.count - 1) * p))] }
-        return FanOut(clients: clients, messages: all.count, p50Milliseconds: pct(0.5), p99Milliseconds: pct(0.99))
+        let ranges = tally.range.withLock { Array($0.values) }
+        return FanOut(clients: clients, messages: all.count, p50Milliseconds: quantile(all, 0.5),
+                      p99Milliseconds: quantile(all, 0.99), firstArrivalP50Milliseconds: quantile(ranges.map(\.first), 0.5),
+                      spreadP50Milliseconds: quantile(ranges.map { $0.last - $0.first }, 0.5), serverCPUSeconds: cpu.0,
+                      clientCPUSeconds: cpu.1, wallSeconds: wall)
     }
 
     public static func format(_ o: Outcome) -> String {
@@ -313,6 +341,10 @@ public enum ServerBenchmark {
         if let f = o.fanOut {
             lines.append(String(format: "WebSocket fan-out: %d clients, %d progress deliveries, latency p50 %.2f ms, p99 %.2f ms (goal: p99 ≤ 50 ms)",
                                 f.clients, f.messages, f.p50Milliseconds, f.p99Milliseconds))
+            lines.append(String(format: "  per message (medians): first client reached after %.2f ms, last %.2f ms after the first; "
+                                + "CPU over %.1f s: server %.2f s (its optimisation included), measuring clients %.2f s",
+                                f.firstArrivalP50Milliseconds, f.spreadP50Milliseconds, f.wallSeconds, f.serverCPUSeconds,
+                                f.clientCPUSeconds))
         }
         if let note = o.peerNote { lines.append(note) }
         return lines.joined(separator: "\n")

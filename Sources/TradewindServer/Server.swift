@@ -19,6 +19,8 @@ final class ServerState: Sendable {
     let scheduler: JobScheduler
     let loader: MarketLoader
     let backtests: BacktestRun
+    /// The threads of `POST /api/backtest`: one per core, at most 64 requests waiting.
+    let backtestThreads = BacktestThreads(threads: KernelThreads.cores, capacity: 64)
     let times: Timestamps
     let catalog: StrategyCatalog
     let limiter: LoginRateLimiter
@@ -40,7 +42,8 @@ final class ServerState: Sendable {
         self.metrics = metrics
         self.catalog = catalog
         self.logger = logger
-        hub = EventHub(metrics: metrics)
+        hub = EventHub(metrics: metrics, capacity: configuration.webSocketQueueCapacity,
+                       dropLimit: configuration.webSocketDropLimit)
         times = Timestamps(zone: configuration.zone)
         loader = MarketLoader(home: configuration.home)
         backtests = BacktestRun(loader: loader, times: times, catalog: catalog)

@@ -31,6 +31,10 @@ public struct ServerConfiguration: Sendable {
     /// Seconds a running job's lease lasts without renewal (renewed every third of it): how long after a crash
     /// another server on the same database takes the job over.
     public var jobLease: Double = 30
+    /// Messages a WebSocket client's queue holds while its socket cannot take more (progress coalesced per job).
+    public var webSocketQueueCapacity = 256
+    /// Messages dropped from a full WebSocket client queue before the client is disconnected.
+    public var webSocketDropLimit = 1024
 
     public init(host: String = "127.0.0.1", port: Int = 8080, home: String = ServerConfiguration.defaultHome(),
                 database: String? = nil, workers: Int = 2, insecure: Bool = false, corsOrigin: String? = nil,
@@ -80,6 +84,10 @@ public struct ServerConfiguration: Sendable {
         }
         guard (4...31).contains(bcryptCost) else {
             throw APIError.badRequest("bcrypt cost \(bcryptCost): expected 4 to 31", field: "bcrypt_cost")
+        }
+        guard webSocketQueueCapacity >= 1, webSocketDropLimit >= 0 else {
+            throw APIError.badRequest("WebSocket queue capacity \(webSocketQueueCapacity) and drop limit \(webSocketDropLimit): "
+                                      + "expected a capacity of at least 1 and a limit of at least 0", field: "websocket_queue")
         }
     }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import NIOCore
 import Testing
 @testable import TradewindServer
 @testable import TradewindStore
@@ -9,6 +10,10 @@ struct HistoryJSONTests {
                         objective: String? = "sharpe", job: Int64? = 3) -> ResultSummary {
         ResultSummary(id: id, jobID: job, kind: .optimize, symbol: symbol, strategy: "sma-cross", parameters: parameters,
                       objectiveName: objective, metrics: metrics, createdAt: 1_709_303_400_123_000_000)
+    }
+
+    static func object(_ body: ByteBuffer) throws -> [String: Any] {
+        try object(String(buffer: body))
     }
 
     static func object(_ text: String) throws -> [String: Any] {

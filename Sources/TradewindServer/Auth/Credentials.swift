@@ -46,6 +46,9 @@ public final class Credentials: Sendable {
     /// store) is required from the next request on, as the issue says: "when any user exists, every API route but
     /// /api/health needs a token" — no window in which an open server still answers without one.
     let usersExist = Atomic<Bool>(false)
+    /// Access JWTs already verified (their expiry still checked on every use); API and refresh tokens always read
+    /// the store, so a revoked one is refused at once.
+    let verifiedAccess = VerifiedAccessTokens()
 
     /// `secret`: the HMAC key of access tokens. `accessLifetime`/`refreshLifetime` in seconds.
     public init(store: any TradewindStore, secret: [UInt8], accessLifetime: Int = 900, refreshLifetime: Int = 30 * 86_400,
@@ -170,7 +173,9 @@ public final class Credentials: Sendable {
         if bearer.hasPrefix("tw_") {
             return (try? await validToken(bearer, kind: .api))?.user
         }
+        if let user = verifiedAccess.user(bearer) { return user }
         guard let claims = try? await keys.verify(bearer, as: AccessClaims.self) else { return nil }
+        verifiedAccess.remember(bearer, user: claims.sub.value, expires: claims.exp.value)
         return claims.sub.value
     }
 }

@@ -16,8 +16,12 @@ enum JSON {
 
     /// `text` (JSON) as a response.
     static func response(_ text: String, status: HTTPResponse.Status = .ok) -> Response {
-        Response(status: status, headers: [.contentType: "application/json; charset=utf-8"],
-                 body: ResponseBody(byteBuffer: ByteBuffer(string: text)))
+        response(ByteBuffer(string: text), status: status)
+    }
+
+    /// `body` (JSON bytes written in place) as a response.
+    static func response(_ body: ByteBuffer, status: HTTPResponse.Status = .ok) -> Response {
+        Response(status: status, headers: [.contentType: "application/json; charset=utf-8"], body: ResponseBody(byteBuffer: body))
     }
 
     /// `value` encoded as a response.

@@ -82,17 +82,38 @@ struct BacktestRun: Sendable {
     }
 
     /// Runs `request` and makes its response parts and store records, all on a dedicated thread (the JSON of an
-    /// equity curve and a trade log is CPU work too, kept off the event loop).
+    /// equity curve and a trade log is CPU work too, kept off the event loop). A job's backtest runs this way, on a
+    /// thread of its own within the job's budget.
     func run(_ request: BacktestRequest, threads: ThreadBudget) async throws -> StorableBacktest {
         try check(request)
         let loader = self.loader, times = self.times, catalog = self.catalog
         return try await DedicatedThread.run(name: "tw-backtest") { () throws -> StorableBacktest in
-            let outcome = try Self.outcome(request, loader: loader, times: times, catalog: catalog, threads: threads)
-            let encoded = try ResultBuilder.EncodedBacktest(outcome)
-            return StorableBacktest(outcome: outcome, encoded: encoded,
-                                    result: try ResultBuilder.backtest(outcome, request: request, encoded: encoded),
-                                    session: ResultBuilder.session(outcome, strategy: request.strategy, encoded: encoded))
+            try Self.storable(request, loader: loader, times: times, catalog: catalog, threads: threads)
         }
+    }
+
+    /// As `run(_:threads:)`, on one of `pool`'s long-lived threads (`POST /api/backtest`): no thread started per
+    /// request; a full queue is a 503 asking the client to retry.
+    func run(_ request: BacktestRequest, threads: ThreadBudget, on pool: BacktestThreads) async throws -> StorableBacktest {
+        try check(request)
+        let loader = self.loader, times = self.times, catalog = self.catalog
+        do {
+            return try await pool.run { () throws -> StorableBacktest in
+                try Self.storable(request, loader: loader, times: times, catalog: catalog, threads: threads)
+            }
+        } catch let full as BacktestThreads.Full {
+            throw APIError(.serviceUnavailable, "busy", full.description)
+        }
+    }
+
+    /// The outcome of `request`, its encoded parts and its store records, computed on the calling thread.
+    static func storable(_ request: BacktestRequest, loader: MarketLoader, times: Timestamps, catalog: StrategyCatalog,
+                         threads: ThreadBudget) throws -> StorableBacktest {
+        let outcome = try outcome(request, loader: loader, times: times, catalog: catalog, threads: threads)
+        let encoded = try ResultBuilder.EncodedBacktest(outcome)
+        return StorableBacktest(outcome: outcome, encoded: encoded,
+                                result: try ResultBuilder.backtest(outcome, request: request, encoded: encoded),
+                                session: ResultBuilder.session(outcome, strategy: request.strategy, encoded: encoded))
     }
 
     /// Loads the data and runs the strategy on the calling thread.

@@ -10,16 +10,16 @@ enum BacktestJSON {
         for (i, t) in rows.enumerated() {
             out += i > 0 ? ",{\"bars_held\":" : "{\"bars_held\":"
             out += t.barsHeld.description
-            HistoryJSON.number("entry_price", t.entryPrice, into: &out)
-            HistoryJSON.text("entry_time", t.entryTime, into: &out)
-            HistoryJSON.number("exit_price", t.exitPrice, into: &out)
-            HistoryJSON.text("exit_time", t.exitTime, into: &out)
-            HistoryJSON.number("net_pnl", t.netPnL, into: &out)
+            HistoryJSON.number(",\"entry_price\":", t.entryPrice, into: &out)
+            HistoryJSON.text(",\"entry_time\":", t.entryTime, into: &out)
+            HistoryJSON.number(",\"exit_price\":", t.exitPrice, into: &out)
+            HistoryJSON.text(",\"exit_time\":", t.exitTime, into: &out)
+            HistoryJSON.number(",\"net_pnl\":", t.netPnL, into: &out)
             out += t.open ? ",\"open\":true" : ",\"open\":false"
-            HistoryJSON.number("quantity", t.quantity, into: &out)
-            HistoryJSON.number("return", t.returnFraction, into: &out)
-            HistoryJSON.text("side", t.side, into: &out)
-            HistoryJSON.text("symbol", t.symbol, into: &out)
+            HistoryJSON.number(",\"quantity\":", t.quantity, into: &out)
+            HistoryJSON.number(",\"return\":", t.returnFraction, into: &out)
+            HistoryJSON.text(",\"side\":", t.side, into: &out)
+            HistoryJSON.text(",\"symbol\":", t.symbol, into: &out)
             out += "}"
         }
         out += "]"
@@ -33,7 +33,7 @@ enum BacktestJSON {
         for (i, p) in points.enumerated() {
             out += i > 0 ? ",{\"equity\":" : "{\"equity\":"
             HistoryJSON.number(p.equity, into: &out)
-            HistoryJSON.text("time", p.time, into: &out)
+            HistoryJSON.text(",\"time\":", p.time, into: &out)
             out += "}"
         }
         out += "]"

@@ -113,7 +113,7 @@ extension Routes {
         }
         router.post("/api/backtest") { request, _ -> Response in
             let body = try await JSON.decode(BacktestRequest.self, from: request)
-            let run = try await state.backtests.run(body, threads: state.scheduler.budget)
+            let run = try await state.backtests.run(body, threads: state.scheduler.budget, on: state.backtestThreads)
             // The result and its session in one transaction, whose commit concurrent requests share (group commit).
             _ = try await state.store.storeBacktest(run.result, session: run.session)
             state.metrics.evaluations.increment()

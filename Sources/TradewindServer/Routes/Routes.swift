@@ -1,5 +1,6 @@
 import Foundation
 import Hummingbird
+import NIOCore
 import TradewindCore
 import TradewindStore
 
@@ -142,9 +143,15 @@ enum Routes {
             let id = try pathID(context)
             guard let r = try await state.store.result(id) else { throw APIError.notFound("no result \(id)") }
             // The stored detail and trade log are JSON already: spliced in, not re-encoded.
-            var body = ""
+            var body = ByteBufferAllocator().buffer(capacity: 512 + r.detail.utf8.count + r.trades.utf8.count)
             HistoryJSON.item(r.summary, times: state.times, into: &body)
-            return JSON.response(String(body.dropLast()) + #","detail":"# + r.detail + #","trade_log":"# + r.trades + "}")
+            body.moveWriterIndex(to: body.writerIndex - 1)  // the item's closing brace: the detail and log follow
+            body.writeStaticString(#","detail":"#)
+            body.writeString(r.detail)
+            body.writeStaticString(#","trade_log":"#)
+            body.writeString(r.trades)
+            body.writeStaticString("}")
+            return JSON.response(body)
         }
         router.delete("/api/history/{id}") { _, context -> Response in
             let id = try pathID(context)
