@@ -1,5 +1,5 @@
-// The fused GRU of inference: one direction over a whole sequence, the recurrent product and the gate math of each
-// step in one pass (see tradewind_kernels.h). AVX-512 only; other machines keep the product-then-gates loop.
+// The fused GRU of inference: one direction over a whole sequence, each step's input and recurrent products and its
+// gate math in one pass (see tradewind_kernels.h). AVX-512 only; other machines keep the product-then-gates loop.
 #include "tradewind_kernels.h"
 
 #include <stdlib.h>
@@ -47,42 +47,52 @@ TW_AVX512 static inline __m512 v_tanh(__m512 x) {
 
 #define ROWS 8
 
-// One step of one direction: rows [0, B) of out(t) from out(prev) (or h0, or zeros when prev is NULL).
-TW_AVX512 static void gru_step_avx512(long B, long T, long H, long t, const float *prev, long ldp, const float *xp,
-                                      const float *panels, const float *bias, long Hp, float *out, long ldo) {
-    const long G = 3 * H, groups = (H + 15) / 16;
+// acc[i][c] += Σ_k a[i][k] · panel[k][16c ..< 16c + 16] for the ROWS rows a[i] (K values each).
+#define PANEL_PRODUCT(a, K, panel)                                                               \
+    for (long k = 0; k < (K); k++) {                                                             \
+        const float *p = (panel) + k * 48;                                                       \
+        const __m512 w0 = _mm512_load_ps(p), w1 = _mm512_load_ps(p + 16), w2 = _mm512_load_ps(p + 32); \
+        _Pragma("clang loop unroll(full)")                                                       \
+        for (int i = 0; i < ROWS; i++) {                                                         \
+            const __m512 ak = _mm512_set1_ps((a)[i][k]);                                         \
+            acc[i][0] = _mm512_fmadd_ps(ak, w0, acc[i][0]);                                      \
+            acc[i][1] = _mm512_fmadd_ps(ak, w1, acc[i][1]);                                      \
+            acc[i][2] = _mm512_fmadd_ps(ak, w2, acc[i][2]);                                      \
+        }                                                                                        \
+    }
+
+// One step of one direction: rows [0, B) of out(t) from x(t) and out(prev) (or h0, or zeros when prev is NULL). Per
+// tile of ROWS rows × 16 hidden units: the recurrent products (r, z, n_h) over h, then n_h set aside and the input
+// products (r, z continue; n_x fresh) over x, then the gate math.
+TW_AVX512 static void gru_step_avx512(long B, long T, long I, long H, long t, const float *x, const float *prev, long ldp,
+                                      const float *hpanels, const float *xpanels, const float *bias, long Hp, float *out, long ldo) {
+    const long groups = (H + 15) / 16;
     for (long rb = 0; rb < B; rb += ROWS) {
         const long nr = B - rb < ROWS ? B - rb : ROWS;
-        const float *a[ROWS];
-        for (int i = 0; i < ROWS; i++) a[i] = prev ? prev + (rb + (i < nr ? i : nr - 1)) * ldp : NULL;
+        const float *a[ROWS], *xa[ROWS];
+        for (int i = 0; i < ROWS; i++) {
+            const long row = rb + (i < nr ? i : nr - 1);   // rows past the batch repeat the last one, never stored
+            a[i] = prev ? prev + row * ldp : NULL;
+            xa[i] = x + (row * T + t) * I;
+        }
         for (long g = 0; g < groups; g++) {
             const long j0 = g * 16;
             const __mmask16 m = H - j0 >= 16 ? (__mmask16)0xFFFF : (__mmask16)((1u << (H - j0)) - 1u);
-            __m512 acc[ROWS][3];
+            __m512 acc[ROWS][3], nh[ROWS];
 #pragma clang loop unroll(full)
             for (int i = 0; i < ROWS; i++) { acc[i][0] = acc[i][1] = acc[i][2] = _mm512_setzero_ps(); }
-            if (prev) {
-                const float *p = panels + g * H * 48;
-                for (long k = 0; k < H; k++, p += 48) {
-                    const __m512 w0 = _mm512_load_ps(p), w1 = _mm512_load_ps(p + 16), w2 = _mm512_load_ps(p + 32);
+            if (prev) { PANEL_PRODUCT(a, H, hpanels + g * H * 48) }
 #pragma clang loop unroll(full)
-                    for (int i = 0; i < ROWS; i++) {
-                        const __m512 ak = _mm512_set1_ps(a[i][k]);
-                        acc[i][0] = _mm512_fmadd_ps(ak, w0, acc[i][0]);
-                        acc[i][1] = _mm512_fmadd_ps(ak, w1, acc[i][1]);
-                        acc[i][2] = _mm512_fmadd_ps(ak, w2, acc[i][2]);
-                    }
-                }
-            }
+            for (int i = 0; i < ROWS; i++) { nh[i] = acc[i][2]; acc[i][2] = _mm512_setzero_ps(); }
+            PANEL_PRODUCT(xa, I, xpanels + g * I * 48)
             const __m512 br = _mm512_load_ps(bias + j0), bz = _mm512_load_ps(bias + Hp + j0);
             const __m512 bn = _mm512_load_ps(bias + 2 * Hp + j0), bhn = _mm512_load_ps(bias + 3 * Hp + j0);
 #pragma clang loop unroll(full)
             for (int i = 0; i < ROWS; i++) {
                 if (i >= nr) break;
-                const float *x = xp + ((rb + i) * T + t) * G + j0;
-                const __m512 r = v_sigmoid(_mm512_add_ps(acc[i][0], _mm512_add_ps(_mm512_maskz_loadu_ps(m, x), br)));
-                const __m512 z = v_sigmoid(_mm512_add_ps(acc[i][1], _mm512_add_ps(_mm512_maskz_loadu_ps(m, x + H), bz)));
-                const __m512 n = v_tanh(_mm512_fmadd_ps(r, _mm512_add_ps(acc[i][2], bhn), _mm512_add_ps(_mm512_maskz_loadu_ps(m, x + 2 * H), bn)));
+                const __m512 r = v_sigmoid(_mm512_add_ps(acc[i][0], br));
+                const __m512 z = v_sigmoid(_mm512_add_ps(acc[i][1], bz));
+                const __m512 n = v_tanh(_mm512_fmadd_ps(r, _mm512_add_ps(nh[i], bhn), _mm512_add_ps(acc[i][2], bn)));
                 const __m512 hp = prev ? _mm512_maskz_loadu_ps(m, a[i] + j0) : _mm512_setzero_ps();
                 _mm512_mask_storeu_ps(out + ((rb + i) * T + t) * ldo + j0, m, _mm512_fmadd_ps(z, _mm512_sub_ps(hp, n), n));
             }
@@ -90,19 +100,27 @@ TW_AVX512 static void gru_step_avx512(long B, long T, long H, long t, const floa
     }
 }
 
-TW_AVX512 static void gru_sequence_avx512(long B, long T, long H, int reverse, const float *xp, const float *whh, const float *bih,
-                                          const float *bhh, const float *h0, float *out, long ldo, float *panels, float *bias) {
-    const long groups = (H + 15) / 16, Hp = groups * 16;
-    // W_hh [3H, H] (rows r | z | n) packed per group of 16 hidden units: k-major rows of [r 16 | z 16 | n 16], zeros past H.
+// Packs W [3H, K] (rows r | z | n) per group of 16 hidden units: k-major rows of [r 16 | z 16 | n 16], zeros past H.
+TW_AVX512 static void pack_panels(const float *w, long H, long K, float *panels) {
+    const long groups = (H + 15) / 16;
     for (long g = 0; g < groups; g++) {
-        float *p = panels + g * H * 48;
-        for (long k = 0; k < H; k++)
+        float *p = panels + g * K * 48;
+        for (long k = 0; k < K; k++)
             for (int c = 0; c < 3; c++)
                 for (int u = 0; u < 16; u++) {
                     const long j = g * 16 + u;
-                    p[k * 48 + c * 16 + u] = j < H ? whh[(c * H + j) * H + k] : 0.0f;
+                    p[k * 48 + c * 16 + u] = j < H ? w[(c * H + j) * K + k] : 0.0f;
                 }
     }
+}
+
+TW_AVX512 static void gru_sequence_avx512(long B, long T, long I, long H, int reverse, const float *x, const float *wih,
+                                          const float *whh, const float *bih, const float *bhh, const float *h0, float *out,
+                                          long ldo, float *scratch) {
+    const long groups = (H + 15) / 16, Hp = groups * 16;
+    float *hpanels = scratch, *xpanels = scratch + groups * H * 48, *bias = xpanels + groups * I * 48;
+    pack_panels(whh, H, H, hpanels);
+    pack_panels(wih, H, I, xpanels);
     // Biases: r and z take both, n takes b_in outside and b_hn inside the reset product (PyTorch's reset_after form).
     memset(bias, 0, sizeof(float) * 4 * Hp);
     for (long j = 0; j < H; j++) {
@@ -116,23 +134,25 @@ TW_AVX512 static void gru_sequence_avx512(long B, long T, long H, int reverse, c
         const float *prev = h0;
         long ldp = H;
         if (s > 0) { prev = out + (reverse ? t + 1 : t - 1) * ldo; ldp = T * ldo; }
-        gru_step_avx512(B, T, H, t, prev, ldp, xp, panels, bias, Hp, out, ldo);
+        gru_step_avx512(B, T, I, H, t, x, prev, ldp, hpanels, xpanels, bias, Hp, out, ldo);
     }
 }
 #endif
 
-int tw_gru_sequence_f32(long batch, long steps, long hidden, int reverse, const float *xp, const float *whh, const float *bih,
-                        const float *bhh, const float *h0, float *out, long ldo) {
+int tw_gru_sequence_f32(long batch, long steps, long input, long hidden, int reverse, const float *x, const float *wih,
+                        const float *whh, const float *bih, const float *bhh, const float *h0, float *out, long ldo) {
 #if defined(__x86_64__) && defined(__clang__)
     if (tw_kernel_level() < 2 || hidden <= 0) return 0;
     const long groups = (hidden + 15) / 16;
-    float *panels = aligned_alloc(64, sizeof(float) * (size_t)(groups * hidden * 48 + 4 * groups * 16));
-    if (!panels) return 0;
-    gru_sequence_avx512(batch, steps, hidden, reverse, xp, whh, bih, bhh, h0, out, ldo, panels, panels + groups * hidden * 48);
-    free(panels);
+    // Every part is a multiple of 16 floats (64 bytes), so each starts aligned for the panel loads.
+    float *scratch = aligned_alloc(64, sizeof(float) * (size_t)(groups * (hidden + input) * 48 + 4 * groups * 16));
+    if (!scratch) return 0;
+    if (batch > 0) gru_sequence_avx512(batch, steps, input, hidden, reverse, x, wih, whh, bih, bhh, h0, out, ldo, scratch);
+    free(scratch);
     return 1;
 #else
-    (void)batch; (void)steps; (void)hidden; (void)reverse; (void)xp; (void)whh; (void)bih; (void)bhh; (void)h0; (void)out; (void)ldo;
+    (void)batch; (void)steps; (void)input; (void)hidden; (void)reverse; (void)x; (void)wih; (void)whh; (void)bih; (void)bhh;
+    (void)h0; (void)out; (void)ldo;
     return 0;
 #endif
 }

@@ -2,10 +2,11 @@ import Testing
 import TradewindCore
 @testable import TradewindML
 
-/// The inference-only kernels — the fused GRU sequence (`CPUBackend.gruSequence`: each step's recurrent product and
-/// gate math in one C pass) and the C layer-normalisation rows — against the step loop and the Swift rows they
-/// replace, on odd batch and hidden sizes (row blocks of 8 and unit groups of 16 with remainders), both directions,
-/// with and without an initial state, and inside the universal BiGRU against its taped forward pass.
+/// The inference-only kernels — the fused GRU sequence (`CPUBackend.gruSequence`: each step's input product,
+/// recurrent product and gate math in one C pass) and the C layer-normalisation rows — against the step loop and the
+/// Swift rows they replace, on odd batch, input and hidden sizes (row blocks of 8 and unit groups of 16 with
+/// remainders, no input at all), both directions, with and without an initial state, and inside the universal BiGRU
+/// against its taped forward pass.
 @Suite struct FusedInferenceTests {
     static func random(_ n: Int, _ g: inout Xoshiro256StarStar, scale: Double = 1) -> [Float] {
         (0..<n).map { _ in Float(g.uniform(-scale, scale)) }
@@ -25,12 +26,12 @@ import TradewindCore
         return out
     }
 
-    @Test(arguments: [(1, 5), (7, 16), (8, 20), (13, 33), (17, 64)])
-    func fusedGRUSequenceEqualsTheStepLoop(batch B: Int, hidden H: Int) {
+    @Test(arguments: [(1, 3, 5), (7, 18, 16), (8, 0, 20), (13, 7, 33), (17, 40, 64)])
+    func fusedGRUSequenceEqualsTheStepLoop(batch B: Int, input I: Int, hidden H: Int) {
         var g = Xoshiro256StarStar(seed: UInt64(B * 100 + H))
-        let (T, I) = (4, 3)
+        let T = 4
         let x = Self.random(B * T * I, &g, scale: 2)
-        let w = [Self.random(3 * H * I, &g), Self.random(3 * H * H, &g), Self.random(3 * H, &g), Self.random(3 * H, &g)]
+        let w = [Self.random(3 * H * I, &g, scale: 0.5), Self.random(3 * H * H, &g, scale: 0.5), Self.random(3 * H, &g), Self.random(3 * H, &g)]
         for reverse in [false, true] {
             for initial in [nil, Self.random(B * H, &g)] {
                 let W = H + 3, offset = 2
@@ -49,7 +50,7 @@ import TradewindCore
                         worst = Swift.max(worst, abs(fused[i] - loop[i]))
                     }
                 }
-                #expect(worst <= 2e-6, "B \(B), H \(H), reverse \(reverse), initial \(initial != nil): max |fused − loop| = \(worst)")
+                #expect(worst <= 5e-6, "B \(B), I \(I), H \(H), reverse \(reverse), initial \(initial != nil): max |fused − loop| = \(worst)")
             }
         }
     }

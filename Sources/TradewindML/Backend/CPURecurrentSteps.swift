@@ -3,22 +3,16 @@ import CTradewindKernels
 /// The CPU backend's recurrent time steps: each batch row through the gate loops of `GRUCell` and `LSTMCell` (the C
 /// loops of `CTradewindKernels` for Float).
 extension CPUBackend {
-    /// On AVX-512 machines, Float: the input projections in one GEMM, then each step's recurrent product and gate math
-    /// fused in C (`tw_gru_sequence_f32`: no [batch, 3H] product written and read back, biases added in the gate
-    /// math). Elsewhere the step loop.
+    /// On AVX-512 machines, Float: each step's input product, recurrent product and gate math fused in C
+    /// (`tw_gru_sequence_f32`: tiles of 8 rows × 16 hidden units whose products stay in registers, biases added in the
+    /// gate math, no projection written to memory). Elsewhere the step loop.
     public func gruSequence<S: TensorScalar>(_ q: GRUSequence<S>) {
-        if S.self == Float.self, q.hidden > 0, tw_kernel_level() >= 2, fusedGRU(unsafeBitCast(q, to: GRUSequence<Float>.self)) { return }
-        _ = GRUKernel.steps(self, q, keep: false)
-    }
-
-    private func fusedGRU(_ q: GRUSequence<Float>) -> Bool {
-        let rows = q.batch * q.steps, G = 3 * q.hidden
-        var xp: [Float] = uninitializedScalars(rows * G)
-        return xp.withUnsafeMutableBufferPointer { p in
-            if rows > 0 { Recurrent.gemmABt(self, rows: rows, n: G, k: q.input, a: q.x, lda: q.input, w: q.weightIH, c: p.baseAddress!, ldc: G, beta: 0) }
-            return tw_gru_sequence_f32(q.batch, q.steps, q.hidden, q.reverse ? 1 : 0, p.baseAddress!, q.weightHH, q.biasIH, q.biasHH,
-                                       q.initial, q.output, q.outputWidth) == 1
+        if S.self == Float.self, q.hidden > 0, tw_kernel_level() >= 2 {
+            let f = unsafeBitCast(q, to: GRUSequence<Float>.self)
+            if tw_gru_sequence_f32(f.batch, f.steps, f.input, f.hidden, f.reverse ? 1 : 0, f.x, f.weightIH, f.weightHH, f.biasIH, f.biasHH,
+                                   f.initial, f.output, f.outputWidth) == 1 { return }
         }
+        _ = GRUKernel.steps(self, q, keep: false)
     }
 
     public func gruStep<S: TensorScalar>(_ s: GRUStep<S>) {
