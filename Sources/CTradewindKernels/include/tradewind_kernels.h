@@ -27,6 +27,20 @@ void tw_lstm_forward_f32_at(int level, long hidden, const float *pre, const floa
 void tw_lstm_backward_f32_at(int level, long hidden, float *dh, float *dc, const float *dy, const float *gates, const float *c,
                              const float *cprev, const float *hprev, float *da, float *hprev_out);
 
+/// The fused GRU of inference (PyTorch's gates r, z, n; reset_after): one direction over `steps` steps for `batch` rows, each
+/// step's input product x·W_ihᵀ, recurrent product h·W_hhᵀ and gate math in one pass over tiles of 8 rows × 16 hidden
+/// units, with nothing kept for a backward pass and no projection written to memory. `x` is [batch, steps, input],
+/// `wih` [3·hidden, input], `whh` [3·hidden, hidden], `bih`/`bhh` [3·hidden]; `h0` [batch, hidden] or NULL (zeros).
+/// Step t of row b is written at out + (b·steps + t)·ldo (hidden values). Returns 1 when it ran, 0 when this CPU has
+/// no AVX-512 (or the scratch could not be allocated): the caller runs the step loop instead.
+int tw_gru_sequence_f32(long batch, long steps, long input, long hidden, int reverse, const float *x, const float *wih,
+                        const float *whh, const float *bih, const float *bhh, const float *h0, float *out, long ldo);
+
+/// Layer normalisation of `rows` rows of `n` floats: rstd[r] = 1/sqrt(var + epsilon) (biased variance), out = (x − mean)·rstd·w + b,
+/// and normalized = (x − mean)·rstd when not NULL (training keeps it for the backward pass).
+void tw_layer_norm_f32(const float *x, const float *w, const float *b, float epsilon, long rows, long n, float *normalized,
+                       float *rstd, float *out);
+
 /// glibc only: blocks up to `mmap_threshold` bytes come from the heap (not a fresh mmap each time) and up to
 /// `trim_threshold` bytes of free heap stay in the process (not returned to the kernel), so buffers freed and
 /// allocated again every training step reuse pages instead of faulting in zeroed ones. Returns 1 when set, 0

@@ -1,4 +1,5 @@
 import COpenBLAS
+import CTradewindKernels
 import TradewindCore
 
 /// The CPU backend: matrix products through OpenBLAS's `cblas_sgemm`/`cblas_dgemm`, element-wise kernels as
@@ -81,10 +82,10 @@ extension CPUBackend {
         guard columns > 0, let xb = x.baseAddress, let wb = weight.baseAddress, let bb = bias.baseAddress,
               let hb = normalized.baseAddress, let rb = reciprocalStd.baseAddress, let ob = out.baseAddress else { return }
         let rows = x.count / columns
-        if S.self == Float.self {
+        if S.self == Float.self {   // the C rows (CTradewindKernels), which skip `normalized` when it is `out`
             typealias K = FloatGateKernels
-            RowKernels.layerNorm(K.cast(xb), K.cast(wb), K.cast(bb), epsilon: Float(Double(epsilon)), rows: rows, n: columns,
-                                 normalized: K.cast(hb), reciprocalStd: K.cast(rb), out: K.cast(ob))
+            tw_layer_norm_f32(K.cast(xb), K.cast(wb), K.cast(bb), Float(Double(epsilon)), rows, columns,
+                              hb == ob ? nil : K.cast(hb), K.cast(rb), K.cast(ob))
         } else {
             RowKernels.layerNorm(xb, wb, bb, epsilon: epsilon, rows: rows, n: columns, normalized: hb, reciprocalStd: rb, out: ob)
         }

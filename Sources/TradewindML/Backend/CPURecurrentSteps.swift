@@ -1,6 +1,20 @@
+import CTradewindKernels
+
 /// The CPU backend's recurrent time steps: each batch row through the gate loops of `GRUCell` and `LSTMCell` (the C
 /// loops of `CTradewindKernels` for Float).
 extension CPUBackend {
+    /// On AVX-512 machines, Float: each step's input product, recurrent product and gate math fused in C
+    /// (`tw_gru_sequence_f32`: tiles of 8 rows × 16 hidden units whose products stay in registers, biases added in the
+    /// gate math, no projection written to memory). Elsewhere the step loop.
+    public func gruSequence<S: TensorScalar>(_ q: GRUSequence<S>) {
+        if S.self == Float.self, q.hidden > 0, tw_kernel_level() >= 2 {
+            let f = unsafeBitCast(q, to: GRUSequence<Float>.self)
+            if tw_gru_sequence_f32(f.batch, f.steps, f.input, f.hidden, f.reverse ? 1 : 0, f.x, f.weightIH, f.weightHH, f.biasIH, f.biasHH,
+                                   f.initial, f.output, f.outputWidth) == 1 { return }
+        }
+        _ = GRUKernel.steps(self, q, keep: false)
+    }
+
     public func gruStep<S: TensorScalar>(_ s: GRUStep<S>) {
         if S.self == Float.self { Self.gruRows(unsafeBitCast(s, to: GRUStep<Float>.self)) } else { Self.gruRows(s) }
     }

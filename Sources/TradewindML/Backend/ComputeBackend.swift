@@ -30,7 +30,9 @@ public enum BinaryKernel: String, Sendable, CaseIterable {
 /// - `binary`, `affine`, `sumAxis`: element-wise arithmetic with broadcasting (and activations' backward rules),
 ///   scaling and shifting, sums along an axis;
 /// - `gruStep`, `gruStepBackward`, `lstmStep`, `lstmStepBackward`: the recurrent layers' gate math of one time step
-///   over every batch row (the layers run the products and the loop over time).
+///   over every batch row (the layers run the products and the loop over time);
+/// - `gruSequence`: one GRU direction over a whole sequence in inference, where a backend may fuse each step's
+///   product with its gate math (the default runs the products and `gruStep` step by step).
 /// Losses' own element-wise formulas, dropout masks and `power`/`abs` still run as Swift loops in the ops.
 public protocol ComputeBackend: Sendable {
     /// A short name for logs and benchmark output.
@@ -50,7 +52,8 @@ public protocol ComputeBackend: Sendable {
     /// max-subtracted; a row that is all −∞ (fully masked) gives the uniform distribution, not NaN.
     func softmaxRows<S: TensorScalar>(_ x: UnsafeBufferPointer<S>, _ out: UnsafeMutableBufferPointer<S>, columns: Int, log: Bool)
     /// Layer normalisation of each row of `columns` elements: `normalized` = (x − μ)/√(σ² + ε) (biased variance),
-    /// `reciprocalStd` = 1/√(σ² + ε) per row, `out` = normalized · weight + bias.
+    /// `reciprocalStd` = 1/√(σ² + ε) per row, `out` = normalized · weight + bias. `normalized` is `out` itself when
+    /// nothing runs backward (inference): then only `out` must hold its values afterwards.
     func layerNormRows<S: TensorScalar>(_ x: UnsafeBufferPointer<S>, weight: UnsafeBufferPointer<S>, bias: UnsafeBufferPointer<S>,
                                         epsilon: S, columns: Int, normalized: UnsafeMutableBufferPointer<S>,
                                         reciprocalStd: UnsafeMutableBufferPointer<S>, out: UnsafeMutableBufferPointer<S>)
@@ -69,6 +72,15 @@ public protocol ComputeBackend: Sendable {
     func lstmStep<S: TensorScalar>(_ step: LSTMStep<S>)
     /// The backward pass of one LSTM time step's gate math.
     func lstmStepBackward<S: TensorScalar>(_ step: LSTMStepBackward<S>)
+    /// One GRU direction over a whole sequence, nothing kept for a backward pass (inference).
+    func gruSequence<S: TensorScalar>(_ sequence: GRUSequence<S>)
+}
+
+extension ComputeBackend {
+    /// The step loop: one GEMM for every step's input projection, then per step the recurrent product and `gruStep`.
+    public func gruSequence<S: TensorScalar>(_ sequence: GRUSequence<S>) {
+        _ = GRUKernel.steps(self, sequence, keep: false)
+    }
 }
 
 /// The process's current compute backend (CPU on OpenBLAS unless replaced), or the one a task scoped with `using`.

@@ -36,6 +36,24 @@ public struct GRUStep<S: TensorScalar> {
     public let saved: (reset: StridedRows<S>, update: StridedRows<S>, recurrentCandidate: StridedRows<S>)?
 }
 
+/// One direction of a GRU layer over a whole sequence with nothing kept for a backward pass (inference), for
+/// `ComputeBackend.gruSequence`: PyTorch's gates r, z, n and weight layout, every tensor batch-major.
+public struct GRUSequence<S: TensorScalar> {
+    public let batch: Int, steps: Int, input: Int, hidden: Int
+    /// Runs from the last step to the first (the backward direction of a bidirectional layer).
+    public let reverse: Bool
+    /// The input [batch, steps, input].
+    public let x: UnsafePointer<S>
+    /// W_ih [3·hidden, input], W_hh [3·hidden, hidden], b_ih and b_hh [3·hidden].
+    public let weightIH: UnsafePointer<S>, weightHH: UnsafePointer<S>, biasIH: UnsafePointer<S>, biasHH: UnsafePointer<S>
+    /// The initial state [batch, hidden] (nil: zeros).
+    public let initial: UnsafePointer<S>?
+    /// Out: step t of batch row b at `output + (b·steps + t)·outputWidth` (hidden values; a bidirectional layer's
+    /// directions share one output of width 2·hidden).
+    public let output: UnsafeMutablePointer<S>
+    public let outputWidth: Int
+}
+
 /// The backward pass of one GRU time step, for `ComputeBackend.gruStepBackward` (see `GRUCell.backward`).
 public struct GRUStepBackward<S: TensorScalar> {
     public let hidden: Int, rows: Int

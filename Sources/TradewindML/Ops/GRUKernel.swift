@@ -69,6 +69,51 @@ enum GRUKernel {
         let r: [S], z: [S], n: [S], hn: [S]
     }
 
+    /// One direction as a loop over time: one GEMM for every step's input projection, then per step the product
+    /// [batch, H] × [H, 3H] and the backend's gate math (`gruStep`). Keeps r, z, n and W_hn h + b_hn of every step
+    /// for the backward pass when `keep`; otherwise one scratch row.
+    static func steps<S: TensorScalar>(_ backend: any ComputeBackend, _ q: GRUSequence<S>, keep: Bool) -> Saved<S> {
+        let (B, T, I, H, reverse, W) = (q.batch, q.steps, q.input, q.hidden, q.reverse, q.outputWidth)
+        let ob = q.output, rows = B * T, G = 3 * H
+        // Input projections of every (batch, step) row at once, biases folded in.
+        var xp: [S] = uninitializedScalars(rows * G)
+        xp.withUnsafeMutableBufferPointer { p in
+            for r in 0..<rows { (p.baseAddress! + r * G).update(from: q.biasIH, count: G) }
+            if rows > 0 && I > 0 { Recurrent.gemmABt(backend, rows: rows, n: G, k: I, a: q.x, lda: I, w: q.weightIH, c: p.baseAddress!, ldc: G, beta: 1) }
+        }
+        // Gates are kept for the backward pass only when something is on a tape; inference reuses one row.
+        let saved = keep ? rows * H : H
+        var rGate: [S] = uninitializedScalars(saved), zGate: [S] = uninitializedScalars(saved)
+        var nGate: [S] = uninitializedScalars(saved), hn: [S] = uninitializedScalars(saved)
+        var hp: [S] = uninitializedScalars(B * G)
+        hp.withUnsafeMutableBufferPointer { hb in
+        xp.withUnsafeBufferPointer { pb in rGate.withUnsafeMutableBufferPointer { rb in zGate.withUnsafeMutableBufferPointer { zb in
+        nGate.withUnsafeMutableBufferPointer { nb in hn.withUnsafeMutableBufferPointer { hnb in
+            for s in 0..<T {
+                let t = reverse ? T - 1 - s : s
+                let prev = reverse ? t + 1 : t - 1
+                // The previous step's states [batch, H]: the last output, or the initial state at the first step.
+                let prevRows: UnsafePointer<S>? = s > 0 ? UnsafePointer(ob + prev * W) : q.initial
+                let prevLd = s > 0 ? T * W : H
+                for b in 0..<B { (hb.baseAddress! + b * G).update(from: q.biasHH, count: G) }
+                if let prevRows, H > 0 {
+                    Recurrent.gemmABt(backend, rows: B, n: G, k: H, a: prevRows, lda: prevLd,
+                                      w: q.weightHH, c: hb.baseAddress!, ldc: G, beta: 1)
+                }
+                // Step t of batch row b is row b·T + t: each operand's rows are T rows apart (one scratch row when
+                // nothing is saved).
+                func saved(_ p: UnsafeMutablePointer<S>) -> StridedRows<S> { StridedRows(p + (keep ? t * H : 0), stride: keep ? T * H : 0) }
+                backend.gruStep(GRUStep(
+                    hidden: H, rows: B, inputProjection: StridedRows(reading: pb.baseAddress! + t * G, stride: T * G),
+                    recurrentProjection: StridedRows(hb.baseAddress!, stride: G),
+                    previous: prevRows.map { StridedRows(reading: $0, stride: prevLd) }, output: StridedRows(ob + t * W, stride: T * W),
+                    candidate: saved(nb.baseAddress!),
+                    saved: keep ? (saved(rb.baseAddress!), saved(zb.baseAddress!), saved(hnb.baseAddress!)) : nil))
+            }
+        } } } } } }
+        return Saved(r: rGate, z: zGate, n: nGate, hn: hn)
+    }
+
     /// One direction of one layer: its input, weights and initial state, checked.
     struct Direction<S: TensorScalar>: Sendable {
         let x: [S], wih: [S], whh: [S], bih: [S], bhh: [S], h0: [S]
@@ -90,50 +135,21 @@ enum GRUKernel {
         }
 
         /// Runs the direction, writing step t of batch row b at `out + (b·T + t)·width` (H values); keeps the
-        /// gates for the backward pass when `keep`.
+        /// gates for the backward pass when `keep`. Without `keep` (inference) the backend runs the whole sequence
+        /// (`ComputeBackend.gruSequence`), which may fuse each step's product with its gate math.
         func forward(out ob: UnsafeMutablePointer<S>, width W: Int, keep: Bool) -> GRUKernel.Saved<S> {
-            let rows = B * T, G = 3 * H
-            // Input projections of every (batch, step) row at once, biases folded in.
-            var xp: [S] = uninitializedScalars(rows * G)
-            xp.withUnsafeMutableBufferPointer { p in bih.withUnsafeBufferPointer { b in
-                for r in 0..<rows { (p.baseAddress! + r * G).update(from: b.baseAddress!, count: G) }
-            } }
-            x.withUnsafeBufferPointer { xb in wih.withUnsafeBufferPointer { wb in xp.withUnsafeMutableBufferPointer { pb in
-                if rows > 0 && I > 0 { Recurrent.gemmABt(backend, rows: rows, n: G, k: I, a: xb.baseAddress!, lda: I, w: wb.baseAddress!, c: pb.baseAddress!, ldc: G, beta: 1) }
-            } } }
-            // Gates are kept for the backward pass only when something is on a tape; inference reuses one row.
-            let saved = keep ? rows * H : H
-            var rGate: [S] = uninitializedScalars(saved), zGate: [S] = uninitializedScalars(saved)
-            var nGate: [S] = uninitializedScalars(saved), hn: [S] = uninitializedScalars(saved)
-            var hp: [S] = uninitializedScalars(B * G)
-            whh.withUnsafeBufferPointer { wb in hp.withUnsafeMutableBufferPointer { hb in
-            xp.withUnsafeBufferPointer { pb in rGate.withUnsafeMutableBufferPointer { rb in zGate.withUnsafeMutableBufferPointer { zb in
-            nGate.withUnsafeMutableBufferPointer { nb in hn.withUnsafeMutableBufferPointer { hnb in
-                bhh.withUnsafeBufferPointer { bias in h0.withUnsafeBufferPointer { h0b in
-                for s in 0..<T {
-                    let t = reverse ? T - 1 - s : s
-                    let prev = reverse ? t + 1 : t - 1
-                    // The previous step's states [batch, H]: the last output, or the initial state at the first step.
-                    let prevRows: UnsafePointer<S>? = s > 0 ? UnsafePointer(ob + prev * W) : (h0.isEmpty ? nil : h0b.baseAddress)
-                    let prevLd = s > 0 ? T * W : H
-                    for b in 0..<B { (hb.baseAddress! + b * G).update(from: bias.baseAddress!, count: G) }
-                    if let prevRows, H > 0 {
-                        Recurrent.gemmABt(backend, rows: B, n: G, k: H, a: prevRows, lda: prevLd,
-                                          w: wb.baseAddress!, c: hb.baseAddress!, ldc: G, beta: 1)
-                    }
-                    // Step t of batch row b is row b·T + t: each operand's rows are T rows apart (one scratch row when
-                    // nothing is saved).
-                    func saved(_ p: UnsafeMutablePointer<S>) -> StridedRows<S> { StridedRows(p + (keep ? t * H : 0), stride: keep ? T * H : 0) }
-                    backend.gruStep(GRUStep(
-                        hidden: H, rows: B, inputProjection: StridedRows(reading: pb.baseAddress! + t * G, stride: T * G),
-                        recurrentProjection: StridedRows(hb.baseAddress!, stride: G),
-                        previous: prevRows.map { StridedRows(reading: $0, stride: prevLd) }, output: StridedRows(ob + t * W, stride: T * W),
-                        candidate: saved(nb.baseAddress!),
-                        saved: keep ? (saved(rb.baseAddress!), saved(zb.baseAddress!), saved(hnb.baseAddress!)) : nil))
+            x.withUnsafeBufferPointer { xb in wih.withUnsafeBufferPointer { wi in whh.withUnsafeBufferPointer { wh in
+            bih.withUnsafeBufferPointer { bi in bhh.withUnsafeBufferPointer { bh in h0.withUnsafeBufferPointer { h0b in
+                let sequence = GRUSequence(batch: B, steps: T, input: I, hidden: H, reverse: reverse, x: xb.baseAddress!,
+                                           weightIH: wi.baseAddress!, weightHH: wh.baseAddress!, biasIH: bi.baseAddress!,
+                                           biasHH: bh.baseAddress!, initial: h0.isEmpty ? nil : h0b.baseAddress,
+                                           output: ob, outputWidth: W)
+                guard keep else {
+                    backend.gruSequence(sequence)
+                    return GRUKernel.Saved(r: [], z: [], n: [], hn: [])
                 }
-                } }
-            } } } } } } }
-            return GRUKernel.Saved(r: rGate, z: zGate, n: nGate, hn: hn)
+                return GRUKernel.steps(backend, sequence, keep: true)
+            } } } } } }
         }
 
         /// Gradients of x, the weights and biases, then of the initial state (zeros when there is none), from the

@@ -8,13 +8,16 @@ extension Variable {
         }
         let rows = n == 0 ? 0 : value.count / n
         let eps = Scalar(epsilon)
-        var xhat: [Scalar] = uninitializedScalars(value.count)
+        // Without a tape nothing runs backward: the normalised values are not kept (the backend is handed `out` for both).
+        let keep = [self, weight, bias].contains { $0.tape != nil }
+        var xhat: [Scalar] = keep ? uninitializedScalars(value.count) : []
         var rstd: [Scalar] = uninitializedScalars(rows)
         var y: [Scalar] = uninitializedScalars(value.count)
         let x = value.scalars, w = weight.value.scalars, b = bias.value.scalars
         x.withUnsafeBufferPointer { xp in w.withUnsafeBufferPointer { wp in b.withUnsafeBufferPointer { bp in
         xhat.withUnsafeMutableBufferPointer { hp in y.withUnsafeMutableBufferPointer { yp in rstd.withUnsafeMutableBufferPointer { rp in
-            Compute.backend.layerNormRows(xp, weight: wp, bias: bp, epsilon: eps, columns: n, normalized: hp, reciprocalStd: rp, out: yp)
+            Compute.backend.layerNormRows(xp, weight: wp, bias: bp, epsilon: eps, columns: n, normalized: keep ? hp : yp,
+                                          reciprocalStd: rp, out: yp)
         } } } } } }
         let xShape = shape
         return Variable.make(Tensor(uncheckedShape: xShape, scalars: y), [self, weight, bias]) { g in

@@ -29,6 +29,45 @@ enum GEMM {
     }
 }
 
+/// One operand of a batched product as GEMM reads it: matrix i starts `batchStride` elements after matrix i − 1 at
+/// `offset` in `storage`, its rows (or, `transposed`, its columns) unit-stride and `leading` elements apart.
+struct BatchedMatrices<S: TensorScalar> {
+    let storage: [S]
+    let offset: Int, batchStride: Int
+    let transposed: Bool
+    let leading: Int
+}
+
+extension TensorView {
+    /// This [batch, rows, columns] view as batched GEMM operands: read in place when its last two axes reach GEMM as
+    /// a matrix (one of them unit-stride), gathered into row-major matrices otherwise.
+    var batchedMatrices: BatchedMatrices<Scalar> {
+        let matrix = TensorView(storage: storage, shape: Array(shape.dropFirst()), strides: Array(strides.dropFirst()), offset: offset)
+        if let layout = matrix.gemmLayout {
+            return BatchedMatrices(storage: storage, offset: offset, batchStride: strides[0], transposed: layout.transposed, leading: layout.leading)
+        }
+        return BatchedMatrices(storage: contiguous().scalars, offset: 0, batchStride: shape[1] * shape[2], transposed: false,
+                               leading: Swift.max(shape[2], 1))
+    }
+}
+
+extension GEMM {
+    /// C[i] = op(A[i]) · op(B[i]) for `batch` products [m, k] × [k, n], the operands read where they lie (`transA` and
+    /// `transB` transpose what each operand holds).
+    static func batched<S: TensorScalar>(_ a: BatchedMatrices<S>, transA: Bool, _ b: BatchedMatrices<S>, transB: Bool,
+                                         batch: Int, m: Int, n: Int, k: Int) -> [S] {
+        var c: [S] = uninitializedScalars(batch * m * n)   // beta = 0: the backend writes every element (also when k = 0)
+        guard batch > 0, m > 0, n > 0 else { return c }
+        a.storage.withUnsafeBufferPointer { ap in b.storage.withUnsafeBufferPointer { bp in c.withUnsafeMutableBufferPointer { cp in
+            Compute.backend.gemm(transA: a.transposed != transA, transB: b.transposed != transB, m: m, n: n, k: k, alpha: 1,
+                                 a: ap.baseAddress! + a.offset, lda: a.leading, strideA: a.batchStride,
+                                 b: bp.baseAddress! + b.offset, ldb: b.leading, strideB: b.batchStride,
+                                 beta: 0, c: cp.baseAddress!, ldc: n, strideC: m * n, batch: batch)
+        } } }
+        return c
+    }
+}
+
 extension Variable {
     /// `self` [..., m, k] times `other` [k, n] (or [n, k] with `transposeOther`, as a `Linear` weight), giving
     /// [..., m, n]. Leading axes of `self` fold into one GEMM.
@@ -79,19 +118,21 @@ extension Variable {
         let (m, k) = transposeSelf ? (shape[2], shape[1]) : (shape[1], shape[2])
         let (ok, n) = transposeOther ? (other.shape[2], other.shape[1]) : (other.shape[1], other.shape[2])
         guard ok == k else { throw .shapeMismatch(op: "bmm", detail: "\(shape) × \(other.shape): inner sizes \(k) and \(ok) differ") }
-        let av = value.scalars, bv = other.value.scalars
-        let c = GEMM.run(av, bv, batch: batch, m: m, n: n, k: k, transA: transposeSelf, transB: transposeOther, bBatched: true)
+        // Both operands as batched matrices GEMM reads in place (a transposed or sliced view goes in as a transpose
+        // flag, leading dimension and batch stride); only a layout GEMM cannot read is gathered.
+        let av = view.batchedMatrices, bv = other.view.batchedMatrices
+        let c = GEMM.batched(av, transA: transposeSelf, bv, transB: transposeOther, batch: batch, m: m, n: n, k: k)
         let aShape = shape, bShape = other.shape
         return Variable.make(Tensor(uncheckedShape: [batch, m, n], scalars: c), [self, other]) { g in
-            let gs = g.scalars
+            let gv = BatchedMatrices(storage: g.scalars, offset: 0, batchStride: m * n, transposed: false, leading: Swift.max(n, 1))
             // dA (as stored): if A not transposed, G·op(B)ᵀ [m,k]; else op(B)·Gᵀ [k,m].
             let ga: [Scalar] = transposeSelf
-                ? GEMM.run(bv, gs, batch: batch, m: k, n: m, k: n, transA: transposeOther, transB: true, bBatched: true)
-                : GEMM.run(gs, bv, batch: batch, m: m, n: k, k: n, transA: false, transB: !transposeOther, bBatched: true)
+                ? GEMM.batched(bv, transA: transposeOther, gv, transB: true, batch: batch, m: k, n: m, k: n)
+                : GEMM.batched(gv, transA: false, bv, transB: !transposeOther, batch: batch, m: m, n: k, k: n)
             // dB (as stored): if B not transposed, op(A)ᵀ·G [k,n]; else Gᵀ·op(A) [n,k].
             let gb: [Scalar] = transposeOther
-                ? GEMM.run(gs, av, batch: batch, m: n, n: k, k: m, transA: true, transB: transposeSelf, bBatched: true)
-                : GEMM.run(av, gs, batch: batch, m: k, n: n, k: m, transA: !transposeSelf, transB: false, bBatched: true)
+                ? GEMM.batched(gv, transA: true, av, transB: transposeSelf, batch: batch, m: n, n: k, k: m)
+                : GEMM.batched(av, transA: !transposeSelf, gv, transB: false, batch: batch, m: k, n: n, k: m)
             return [Tensor(uncheckedShape: aShape, scalars: ga), Tensor(uncheckedShape: bShape, scalars: gb)]
         }
     }
