@@ -8,8 +8,8 @@ import TradewindCore
 ///
 /// - A symbol that fails stops the job: no new symbol starts, the symbols before it are committed, and its error
 ///   is the job's (the first failing symbol's in symbol order, as one at a time).
-/// - A cancelled symbol (nil), or a cancellation seen before committing a symbol that finished while an earlier one
-///   was still running (a symbol one at a time would not have started), stops committing: the job is interrupted.
+/// - A cancelled symbol (nil), or a cancellation seen before committing a symbol, stops committing: the job is
+///   interrupted, and the symbols not committed by then are dropped.
 ///
 /// Every call goes through one lock, and the caller's callbacks are called only under it, so they are never called
 /// concurrently (they need not be `Sendable`; that is why the class is `@unchecked Sendable`).
@@ -85,9 +85,10 @@ final class JobCommits: @unchecked Sendable {
             s.waiting[k] = result
             if case .failure = result { s.failing = true }
             while !s.halted, let r = s.waiting.removeValue(forKey: s.next) {
-                // A symbol that finished while an earlier one ran: one at a time, a cancellation would have kept it
-                // from starting.
-                if s.next != k && cancel?.isCancelled == true {
+                // Once cancelled, nothing more is committed: a symbol still running at the cancellation is dropped
+                // (even when it finished after it), and so is one that finished while an earlier one ran (one at a
+                // time, it would not have started).
+                if cancel?.isCancelled == true {
                     s.interrupted = true
                     s.halted = true
                     break
