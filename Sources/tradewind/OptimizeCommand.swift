@@ -158,7 +158,8 @@ struct OptimizeCommand: ParsableCommand {
 
         let cancel = CancellationFlag()
         signal(SIGINT, SIG_IGN)
-        let source = DispatchSource.makeSignalSource(signal: SIGINT, queue: .global())
+        // A queue of its own: the job's symbols may keep every thread of the global queues' pool busy until it ends.
+        let source = DispatchSource.makeSignalSource(signal: SIGINT, queue: DispatchQueue(label: "tradewind.optimize.interrupt"))
         source.setEventHandler { cancel.cancel() }
         source.resume()
         defer { source.cancel(); signal(SIGINT, SIG_DFL) }

@@ -19,8 +19,8 @@ extension JobRunner {
     /// `run(_:series:jobFile:resultsPath:cancel:progress:symbolFinished:)` for `async` callers: the job runs on
     /// a thread of its own (`DedicatedThread`) with its parallel work within `job.threads`, and the outcome is
     /// the synchronous call's. Cancelling the calling task stops the job at the next batch: the outcome then
-    /// says `interrupted`, keeps the symbols finished (and recorded in `jobFile`) and drops the one in
-    /// progress. The callbacks are called on the job's thread.
+    /// says `interrupted`, keeps the symbols finished (and recorded in `jobFile`) and drops the ones in
+    /// progress. The callbacks are called on the job's threads, one at a time (`JobRunner`).
     public static func run(_ job: OptimizationJob, series: [BarSeries], jobFile: JobFile? = nil,
                            resultsPath: (@Sendable (String) -> String?)? = nil,
                            progress: (@Sendable (Double, Int) -> Void)? = nil,

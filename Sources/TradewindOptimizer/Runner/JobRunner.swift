@@ -78,13 +78,17 @@ public struct JobOutcome: Sendable {
     }
 }
 
-/// Runs a job over symbols in order: each symbol is optimised (see `SymbolOptimizer`), then recorded in the
-/// job file when one is given. Cancellation stops between batches; the symbol in progress is dropped and
-/// the finished ones are kept.
+/// Runs a job over symbols: each symbol is optimised (see `SymbolOptimizer`), then recorded in the job file when
+/// one is given. Symbols run side by side within the job's thread budget (two cores: two symbols at once, each on
+/// one thread), so that no core waits on a symbol's serial parts (preparing its data, the engine run of its best
+/// point); their results are still recorded, reported and returned in the job's symbol order (`JobCommits`).
+/// Cancellation stops between batches; the symbols in progress are dropped and the finished ones are kept.
 public enum JobRunner {
     /// `resultsPath(symbol)` names the CSV results table of each symbol (nil: none).
     /// `progress(fraction, finishedSymbols)` reports the whole job's progress in [0, 1]; `evaluatorChosen(symbol,
     /// engineReason)` says, as each symbol's search starts, whether the kernel (nil) or the engine evaluates it and why.
+    /// The callbacks are called one at a time (never concurrently), from the job's threads; `symbolFinished` in the
+    /// job's symbol order.
     public static func run(_ job: OptimizationJob, series: [BarSeries], jobFile: JobFile? = nil,
                            resultsPath: ((String) -> String?)? = nil, cancel: CancellationFlag? = nil,
                            progress: ((Double, Int) -> Void)? = nil,
@@ -97,38 +101,44 @@ public enum JobRunner {
             throw OptimizerError.invalidArgument(name: "series", value: s.symbol, valid: "each symbol once")
         }
         let clock = ContinuousClock.now
-        var finished = try jobFile?.load(parameterOrder: job.space.names) ?? []
-        let known = Set(finished.map(\.symbol))
+        let earlier = try jobFile?.load(parameterOrder: job.space.names) ?? []
+        let known = Set(earlier.map(\.symbol))
         let resumed = series.map(\.symbol).filter { known.contains($0) }
-        var evaluations = 0, validationEvaluations = 0
-        var interrupted = false
-        let total = Double(max(series.count, 1))
-        var done = resumed.count
-        for s in series where !known.contains(s.symbol) {
-            if cancel?.isCancelled == true { interrupted = true; break }
-            let (symbolJob, bounds) = try job.forSymbol(s)
-            let writer = try resultsPath?(s.symbol).map { p throws(OptimizerError) in
-                try ResultsTableWriter(path: p, space: symbolJob.space, metricNames: OptimizationMetric.allCases.map(\.rawValue))
-            }
-            let base = Double(done)
-            guard var r = try SymbolOptimizer.run(symbolJob, series: s, results: writer, cancel: cancel, progress: { f in
-                progress?((base + min(f, 1)) / total, done)
-            }, evaluatorChosen: evaluatorChosen.map { chosen in { chosen(s.symbol, $0) } }) else { interrupted = true; break }
-            r.autoBounds = bounds.isEmpty ? nil : bounds
-            try writer?.finish()
-            evaluations += r.evaluations
-            validationEvaluations += r.validationEvaluations ?? 0
-            finished.append(r)
-            done += 1
-            try jobFile?.save(finished)
-            progress?(Double(done) / total, done)
-            symbolFinished?(r)
+        let pending = series.filter { !known.contains($0.symbol) }
+        // Symbols side by side, each with its share of the budget (all of it when one symbol is left to do).
+        let perSymbol = job.threads.share(among: job.threads.workers(for: pending.count))
+        let commits = JobCommits(finished: earlier, total: series.count, cancel: cancel, jobFile: jobFile,
+                                 callbacks: .init(resultsPath: resultsPath, progress: progress, symbolFinished: symbolFinished,
+                                                  evaluatorChosen: evaluatorChosen))
+        job.threads.forEach(pending.count) { k in
+            guard !commits.stopped else { return }
+            commits.record(k, Result { () throws -> SymbolOptimization? in
+                try optimise(job, pending[k], index: k, threads: perSymbol, cancel: cancel, commits: commits)
+            })
         }
+        let (finished, evaluations, validationEvaluations, interrupted) = try commits.outcome(pending: pending.count)
         let order = Dictionary(uniqueKeysWithValues: series.enumerated().map { ($1.symbol, $0) })
         let kept = finished.filter { order[$0.symbol] != nil }.sorted { order[$0.symbol]! < order[$1.symbol]! }
         let elapsed = ContinuousClock.now - clock
         return JobOutcome(symbols: kept, resumed: resumed, interrupted: interrupted, evaluations: evaluations,
                           validationEvaluations: validationEvaluations,
                           elapsedSeconds: Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18)
+    }
+
+    /// One pending symbol of the job (the `index`-th), on `threads`: nil when cancelled.
+    static func optimise(_ job: OptimizationJob, _ s: BarSeries, index k: Int, threads: ThreadBudget, cancel: CancellationFlag?,
+                         commits: JobCommits) throws -> SymbolOptimization? {
+        let (fitted, bounds) = try job.forSymbol(s)
+        var symbolJob = fitted
+        symbolJob.threads = threads
+        let writer = try commits.resultsPath(s.symbol).map { p throws(OptimizerError) in
+            try ResultsTableWriter(path: p, space: symbolJob.space, metricNames: OptimizationMetric.allCases.map(\.rawValue))
+        }
+        let chosen: ((String?) -> Void)? = commits.reportsEvaluator ? { commits.evaluatorChosen(s.symbol, $0) } : nil
+        guard var r = try SymbolOptimizer.run(symbolJob, series: s, results: writer, cancel: cancel,
+                                              progress: { commits.progress(k, $0) }, evaluatorChosen: chosen) else { return nil }
+        r.autoBounds = bounds.isEmpty ? nil : bounds
+        try writer?.finish()
+        return r
     }
 }
