@@ -25,7 +25,7 @@ enum LiveSocket {
             let token = request.uri.queryParameters.get("token") ?? AuthMiddleware.bearer(request.headers[.authorization])
             guard let token, await state.credentials.user(bearer: token) != nil else { return .dontUpgrade }
             return .upgrade([:])
-        } onUpgrade: { inbound, outbound, context in
+        } onUpgrade: { inbound, outbound, _ in
             let queue = state.hub.connect()
             defer { state.hub.disconnect(queue) }
             let counts = (try? await state.store.jobCounts()) ?? [:]
@@ -34,9 +34,7 @@ enum LiveSocket {
                                                             running: counts[.running] ?? 0, clients: state.hub.clientCount))
             try await outbound.write(.text(hello.text))
             try await withThrowingTaskGroup(of: Void.self) { group in
-                // The writer runs on the connection's event loop: its wake-up, the WebSocket handler (an actor without
-                // an executor of its own, so it follows the task's) and the channel write are one thread, no hops.
-                group.addTask(executorPreference: EventLoopExecutor(context.requestContext.eventLoop)) {
+                group.addTask {
                     for await _ in queue.signals {
                         let (messages, closed) = queue.drain()
                         for m in messages { try await outbound.write(.custom(m.frame)) }
