@@ -19,8 +19,9 @@ final class ServerState: Sendable {
     let scheduler: JobScheduler
     let loader: MarketLoader
     let backtests: BacktestRun
-    /// The threads of `POST /api/backtest`: one per core, at most 64 requests waiting.
-    let backtestThreads = BacktestThreads(threads: KernelThreads.cores, capacity: 64)
+    /// The threads of `POST /api/backtest`: one per core, at most 64 requests waiting; one pool per process, as its
+    /// threads live as long as the process (servers started one after another in a process reuse them).
+    let backtestThreads = BacktestThreads.process
     let times: Timestamps
     let catalog: StrategyCatalog
     let limiter: LoginRateLimiter

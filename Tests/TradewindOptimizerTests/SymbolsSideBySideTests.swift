@@ -41,4 +41,13 @@ import TradewindCore
         #expect(throws: OptimizerError.self) { try JobRunner.run(job, series: series, jobFile: JobFile(path: path, key: "k")) }
         #expect(try JobFile(path: path, key: "k").load(parameterOrder: ["fast", "slow"]).map(\.symbol) == ["IBM"])
     }
+
+    @Test func aFailureWaitingBehindASymbolThatNeverStartedIsTheJobsError() throws {
+        // Symbol 1 failed while symbol 0 had not started yet (it saw the failure and returned unrecorded): the job
+        // throws symbol 1's error instead of looking interrupted.
+        let commits = JobCommits(finished: [], total: 2, cancel: nil, jobFile: nil, callbacks: .init())
+        commits.record(1, .failure(OptimizerError.invalidArgument(name: "series", value: "KO", valid: "enough bars")))
+        #expect(commits.stopped)
+        #expect(throws: OptimizerError.self) { try commits.outcome(pending: 2) }
+    }
 }

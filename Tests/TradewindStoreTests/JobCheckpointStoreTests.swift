@@ -49,6 +49,19 @@ struct JobCheckpointStoreTests {
     }
 
     @Test(arguments: StoreBackend.allCases)
+    func aServerNeverClaimsAgainAJobItHoldsWhoseLeaseExpired(_ backend: StoreBackend) async throws {
+        // A server paused for longer than its lease comes back still running the job: its own claim must not start
+        // a second run of it, while another server's claim takes it over.
+        let store = try await backend.makeStore()
+        defer { Task { await store.close() } }
+        let job = try await store.createJob(kind: .training, request: "{}")
+        _ = try #require(try await store.claimNextJob(owner: Self.a, lease: 0.2))
+        try await Task.sleep(for: .milliseconds(500))
+        #expect(try await store.claimNextJob(owner: Self.a, lease: 30) == nil)
+        #expect(try await store.claimNextJob(owner: Self.b, lease: 30)?.id == job.id)
+    }
+
+    @Test(arguments: StoreBackend.allCases)
     func aCheckpointIsWrittenReplacedReadAndRemovedWithItsJob(_ backend: StoreBackend) async throws {
         let store = try await backend.makeStore()
         defer { Task { await store.close() } }

@@ -129,6 +129,11 @@ final class JobCommits: @unchecked Sendable {
                                           interrupted: Bool) {
         let s = state.withLock { $0 }
         if let failure = s.failure { throw failure }
+        // A symbol before a failing one may not have started (it saw the failure first): then the failure is still
+        // waiting behind it, and it is the job's error, not an interruption.
+        if cancel?.isCancelled != true {
+            for k in s.waiting.keys.sorted() { if case let .failure(error)? = s.waiting[k] { throw error } }
+        }
         return (s.finished, s.evaluations, s.validationEvaluations, s.interrupted || s.next < pending)
     }
 }

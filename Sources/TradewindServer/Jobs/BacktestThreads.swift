@@ -34,6 +34,9 @@ final class BacktestThreads: Sendable {
     /// One signal per queued job: a thread takes a job for every signal it waits out.
     private let ready = DispatchSemaphore(value: 0)
 
+    /// The process's pool for `POST /api/backtest`: one thread per core, at most 64 requests waiting.
+    static let process = BacktestThreads(threads: KernelThreads.cores, capacity: 64)
+
     /// `threads` threads (at least 1) and a queue of `capacity` jobs (at least 1). The threads start with the first
     /// job and live as long as the process.
     init(threads: Int, capacity: Int) {
@@ -90,6 +93,7 @@ final class BacktestThreads: Sendable {
             let job: (@Sendable () -> Void)? = state.withLock { s in
                 guard s.head < s.queue.count else { return nil }
                 let job = s.queue[s.head]
+                s.queue[s.head] = {}  // what the closure captured (a request's bars) is freed when it ends, not later
                 s.head += 1
                 s.running += 1
                 if s.head >= 64, s.head * 2 >= s.queue.count {

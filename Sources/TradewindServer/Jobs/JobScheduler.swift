@@ -123,8 +123,17 @@ final class JobScheduler: Service, Sendable {
 
     /// Runs one claimed job to its end (or to a stop), recording its outcome.
     func execute(_ job: JobRecord) async {
-        let task = Task { await self.perform(job) }
-        running.withLock { $0[job.id] = task }
+        // One run of a job per server: a claim of a job this server already runs is left to that run.
+        let started: Task<Void, Never>? = running.withLock { running in
+            guard running[job.id] == nil else { return nil }
+            let task = Task { await self.perform(job) }
+            running[job.id] = task
+            return task
+        }
+        guard let task = started else {
+            logger.warning("job claimed again while it runs here; left to the run in progress", metadata: ["job": "\(job.id)"])
+            return
+        }
         await withTaskCancellationHandler {
             await task.value
         } onCancel: {
@@ -149,6 +158,10 @@ final class JobScheduler: Service, Sendable {
                 let before = running.withLock { $0 }
                 let held = Set(try await store.renewJobLeases(owner: owner.text, lease: jobLease))
                 for (id, task) in before where !held.contains(id) {
+                    // A job that just finished or was released here is missing from the answer too: only one that
+                    // is still running, under another holder, was taken over.
+                    guard let record = try await store.job(id), record.status == .running, record.owner != owner.text,
+                          running.withLock({ $0[id] == task }) else { continue }
                     guard lost.withLock({ $0.insert(id).inserted }) else { continue }
                     logger.warning("job taken over by another server (its lease expired); stopping it here", metadata: ["job": "\(id)"])
                     task.cancel()
@@ -167,6 +180,11 @@ final class JobScheduler: Service, Sendable {
 
     func perform(_ job: JobRecord) async {
         let started = ContinuousClock.now
+        if job.cancelRequested {
+            // Cancelled while its previous holder ran it: ended here as cancelled, not run to the end.
+            try? await shielded { try await self.stopped(job) }
+            return
+        }
         do {
             let submission = try JSONDecoder().decode(JobSubmission.self, from: Data(job.request.utf8))
             await log(job.id, "info", (job.symbolsDone > 0 ? "resumed (\(job.symbolsDone) of \(job.symbolsTotal) symbols done)" : "started")

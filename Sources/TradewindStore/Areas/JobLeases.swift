@@ -10,9 +10,12 @@ extension SQLStore {
     static func leaseNanos(_ seconds: Double) -> SQLValue { .integer(Int64((seconds * 1e9).rounded())) }
 
     /// The condition a claimable job meets: queued, or running under an expired lease (or none: a job left running
-    /// by a server older than leases).
+    /// by a server older than leases) held by another owner. A server never claims a job it holds itself: after a
+    /// pause longer than the lease it would otherwise start a second run of a job it is still running. Binds the
+    /// claiming owner once.
     var claimable: String {
-        "(status = 'queued' OR (status = 'running' AND (lease_until IS NULL OR lease_until < \(database.dialect.now))))"
+        "(status = 'queued' OR (status = 'running' AND (lease_until IS NULL OR lease_until < \(database.dialect.now))"
+            + " AND (owner IS NULL OR owner <> ?)))"
     }
 
     public func claimNextJob(owner: String, lease: Double) async throws -> JobRecord? {
@@ -21,7 +24,7 @@ extension SQLStore {
                 lease_until = \(database.dialect.now) + ?
             WHERE id = (SELECT MIN(id) FROM jobs WHERE \(claimable)) AND \(claimable)
             RETURNING \(Self.jobColumns)
-            """, [.integer(StoreClock.now()), .text(owner), Self.leaseNanos(lease)])
+            """, [.integer(StoreClock.now()), .text(owner), Self.leaseNanos(lease), .text(owner), .text(owner)])
         return rows.first.map(Self.jobRecord)
     }
 
