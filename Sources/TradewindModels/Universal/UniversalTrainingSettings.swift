@@ -29,9 +29,17 @@ public struct UniversalTrainingSettings: Sendable, Equatable, Codable {
         self.architecture = architecture
     }
 
+    /// The epochs, batch sizes and layer widths (units) a run accepts: the one source of these limits for every
+    /// request that sets them (`FoldTraining`, the server's training request).
+    public static let epochRange = 1...10_000
+    public static let batchSizeRange = 1...65_536
+    public static let layerWidthRange = 1...4096
+
     func validate() throws(ModelError) {
-        guard (1...10_000).contains(epochs) else { throw .invalidSetting(name: "epochs", value: "\(epochs)", expected: "1...10000") }
-        guard (1...65_536).contains(batchSize) else { throw .invalidSetting(name: "batchSize", value: "\(batchSize)", expected: "1...65536") }
+        guard Self.epochRange.contains(epochs) else { throw .invalidSetting(name: "epochs", value: "\(epochs)", expected: "\(Self.epochRange)") }
+        guard Self.batchSizeRange.contains(batchSize) else {
+            throw .invalidSetting(name: "batchSize", value: "\(batchSize)", expected: "\(Self.batchSizeRange)")
+        }
         guard learningRate.isFinite && learningRate > 0 else {
             throw .invalidSetting(name: "learningRate", value: "\(learningRate)", expected: "a finite rate > 0")
         }
@@ -41,8 +49,8 @@ public struct UniversalTrainingSettings: Sendable, Equatable, Codable {
         let a = architecture
         for (name, v) in [("firstRecurrent", a.firstRecurrent), ("secondRecurrent", a.secondRecurrent),
                           ("attentionUnits", a.attentionUnits), ("firstDense", a.firstDense), ("secondDense", a.secondDense)]
-        where !(1...4096).contains(v) {
-            throw .invalidSetting(name: "architecture.\(name)", value: "\(v)", expected: "1...4096 units")
+        where !Self.layerWidthRange.contains(v) {
+            throw .invalidSetting(name: "architecture.\(name)", value: "\(v)", expected: "\(Self.layerWidthRange) units")
         }
     }
 }

@@ -44,8 +44,9 @@ public struct FoldTraining: Sendable, Hashable, Codable {
     public static func architecture(_ text: String, field: String = Field.widths.rawValue) throws(OptimizerError) -> UniversalBiGRU.Architecture {
         let parts = text.split(separator: ",", omittingEmptySubsequences: false)
         let widths = parts.compactMap { Int($0.trimmingCharacters(in: .whitespaces)) }
-        guard parts.count == 5, widths.count == 5, widths.allSatisfy({ (1...4096).contains($0) }) else {
-            throw .invalidArgument(name: field, value: text, valid: "five comma-separated layer widths of 1...4096 units")
+        let units = UniversalTrainingSettings.layerWidthRange
+        guard parts.count == 5, widths.count == 5, widths.allSatisfy({ units.contains($0) }) else {
+            throw .invalidArgument(name: field, value: text, valid: "five comma-separated layer widths of \(units) units")
         }
         return .init(firstRecurrent: widths[0], secondRecurrent: widths[1], attentionUnits: widths[2], firstDense: widths[3],
                      secondDense: widths[4])
@@ -54,9 +55,10 @@ public struct FoldTraining: Sendable, Hashable, Codable {
     /// Checks every setting (the ranges `UniversalTrainingSettings` and `DatasetConfiguration` accept), naming the
     /// first one out of range.
     public func validate() throws(OptimizerError) {
-        guard (1...10_000).contains(epochs) else { throw .invalidArgument(name: Field.epochs.rawValue, value: "\(epochs)", valid: "1...10000") }
-        guard (1...65_536).contains(batchSize) else {
-            throw .invalidArgument(name: Field.batchSize.rawValue, value: "\(batchSize)", valid: "1...65536")
+        let (epochRange, batchSizeRange) = (UniversalTrainingSettings.epochRange, UniversalTrainingSettings.batchSizeRange)
+        guard epochRange.contains(epochs) else { throw .invalidArgument(name: Field.epochs.rawValue, value: "\(epochs)", valid: "\(epochRange)") }
+        guard batchSizeRange.contains(batchSize) else {
+            throw .invalidArgument(name: Field.batchSize.rawValue, value: "\(batchSize)", valid: "\(batchSizeRange)")
         }
         _ = try Self.architecture(widths)
         guard (1...1000).contains(window) else { throw .invalidArgument(name: Field.window.rawValue, value: "\(window)", valid: "1...1000 bars") }

@@ -69,10 +69,11 @@ public struct TrainingRequest: Sendable, Codable, Equatable {
         if let symbols, symbols.isEmpty || symbols.count > 10_000 || symbols.contains(where: { $0.isEmpty || $0.count > 32 }) {
             throw bad("symbols", "\(symbols.count) symbols", "1 to 10,000 symbols of 1 to 32 characters, or omitted for all")
         }
-        guard (1...10_000).contains(epochs) else { throw bad("epochs", "\(epochs)", "1...10000") }
-        guard (1...65_536).contains(batchSize) else { throw bad("batch_size", "\(batchSize)", "1...65536") }
-        guard widths.count == 5, widths.allSatisfy({ (1...4096).contains($0) }) else {
-            throw bad("widths", "\(widths)", "five layer widths of 1...4096 units")
+        let limits = UniversalTrainingSettings.self
+        guard limits.epochRange.contains(epochs) else { throw bad("epochs", "\(epochs)", "\(limits.epochRange)") }
+        guard limits.batchSizeRange.contains(batchSize) else { throw bad("batch_size", "\(batchSize)", "\(limits.batchSizeRange)") }
+        guard widths.count == 5, widths.allSatisfy({ limits.layerWidthRange.contains($0) }) else {
+            throw bad("widths", "\(widths)", "five layer widths of \(limits.layerWidthRange) units")
         }
         guard (0...1000).contains(purgeGap) else { throw bad("purge_gap", "\(purgeGap)", "0...1000 dates") }
         guard (1...100_000).contains(updateWindow) else { throw bad("update_window", "\(updateWindow)", "1...100000 dates") }
