@@ -15,6 +15,8 @@ final class TrainingJobWatch: @unchecked Sendable {
     private(set) var holder: Int32?
     private(set) var checkpoints = 0
     private(set) var killed = false
+    /// When the kill was sent, in nanoseconds since 1970 (0 before).
+    private(set) var killedAt: Int64 = 0
     private(set) var log: [String] = []
     private let done = DispatchSemaphore(value: 0)
 
@@ -39,6 +41,7 @@ final class TrainingJobWatch: @unchecked Sendable {
             holder = log.last { $0.hasPrefix("started on ") }.flatMap(Self.pid)
             checkpoints = log.filter { $0.hasPrefix("checkpoint after epoch ") }.count
             if let holder, checkpoints >= after {
+                killedAt = Int64(Date().timeIntervalSince1970 * 1e9)
                 kill(holder, SIGKILL)
                 killed = true
                 return
