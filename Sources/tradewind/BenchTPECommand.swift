@@ -29,6 +29,11 @@ struct BenchTPE: ParsableCommand {
     @Option(help: "Fills of the study: next-open or close.")
     var fill = "next-open"
 
+    @Option(help: ArgumentHelp("Study: TPE settings to compare, each `key=value,…` over the defaults (multivariate, endpoints, "
+                               + "repeats: 0|1; candidates, startup: integers; prior: a number); repeatable. Default: the "
+                               + "sampler's defaults.", valueName: "settings"))
+    var tpe: [String] = []
+
     func run() throws {
         var c = TPEBenchmark.Configuration()
         c.trials = trials
@@ -50,6 +55,8 @@ struct BenchTPE: ParsableCommand {
             s.trials = trials
             s.seeds = parsed
             s.fill = timing
+            if !tpe.isEmpty { s.variants = try tpe.map { try TPEStudy.Variant(parsing: $0) } }
+            s.runOptuna = !noOptuna
             print(try TPEStudy.run(s).description)
             return
         }

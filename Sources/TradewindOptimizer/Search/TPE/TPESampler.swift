@@ -2,9 +2,10 @@ import TradewindCore
 import TradewindData
 import Foundation
 
-/// Settings of the TPE sampler; the defaults are Optuna's (`TPESampler` in optuna 5.0), except
-/// `multivariate`, which Optuna 5 turns on by default for single-objective studies and which is
-/// off here unless asked for.
+/// Settings of the TPE sampler; the defaults are Optuna's (`TPESampler` in optuna 5.0), `multivariate`
+/// included (Optuna 5 models the dimensions jointly by default for single-objective studies), plus
+/// `distinctPoints`, which Optuna lacks: on a finite space no trial is spent on a point already asked.
+/// `tradewind bench tpe --study` compares settings, and Optuna, on many series.
 public struct TPEConfiguration: Sendable, Hashable {
     /// Trials drawn uniformly at random before the estimators take over (counted in told trials).
     public var startupTrials = 10
@@ -17,7 +18,7 @@ public struct TPEConfiguration: Sendable, Hashable {
     /// Let the range ends widen the outermost kernels.
     public var considerEndpoints = false
     /// Model the dimensions jointly (one kernel index per candidate) instead of one by one.
-    public var multivariate = false
+    public var multivariate = true
     /// "Good" trials: ceil(gammaFraction · n), at most gammaCap (Optuna: 0.1 and 25).
     public var gammaFraction = 0.1
     public var gammaCap = 25
@@ -26,6 +27,11 @@ public struct TPEConfiguration: Sendable, Hashable {
     public var constraintRounds = 64
     /// Uniform draws tried per trial, at the end, before `.constraintsTooRestrictive`.
     public var maxUniformAttempts = 100_000
+    /// On a finite space (every searched dimension stepped, a level list or a choice), never spend a trial on a
+    /// point already asked: the best-scoring candidate not yet asked wins, and when every candidate of
+    /// `constraintRounds` rounds was asked before, a uniform draw among the points not yet asked is used. Once no
+    /// unasked feasible point is found, points repeat (a budget larger than the space).
+    public var distinctPoints = true
 
     public init() {}
 
@@ -42,9 +48,14 @@ public struct TPEConfiguration: Sendable, Hashable {
 /// lists (affine in the values, so equivalent to Optuna's stepped distributions), the value or its
 /// logarithm for continuous ranges, the choice index for choices; fixed values are not searched.
 ///
-/// Univariate (default): each dimension picks its own best candidate independently, as Optuna's
-/// independent TPE does. Multivariate: candidates share one kernel across dimensions and are
-/// scored by the joint densities.
+/// Multivariate (default): candidates share one kernel across dimensions and are scored by the
+/// joint densities. Univariate: each dimension picks its own best candidate independently, as
+/// Optuna's independent TPE does.
+///
+/// Finite spaces (`distinctPoints`, default): a point already asked (told or pending) never wins;
+/// the best-scoring new candidate does, and when `roundsBeforeExploring` rounds of candidates were
+/// all asked before (the good density's mass lies on known points), a uniform draw among the
+/// points not yet asked is used. A repeated trial would only return a known objective.
 ///
 /// Constraints (known before evaluation) are handled by rejection: only candidates satisfying
 /// them can win. If the univariate per-dimension choice violates a constraint, candidates are
@@ -78,6 +89,12 @@ public struct TPESampler: SearchMethod, Sendable {
     var indexOfNumber: [Int: Int] = [:]
     /// Normal tails reused across trials (a pure cache: results do not depend on it).
     var tailCache = TailCache()
+    /// Working-scale points asked so far (finite spaces with `distinctPoints` only).
+    var askedPoints: Set<[Double]> = []
+    /// True when every searched dimension has finitely many values and `distinctPoints` is on.
+    let avoidsRepeats: Bool
+    /// Set once a search for an unasked feasible point failed: from then on points may repeat.
+    var exhausted = false
     /// Told trials with a finite loss, ascending by (loss, number): kept sorted on `tell`.
     var ranked: [(loss: Double, number: Int, record: Int)] = []
     public private(set) var asked = 0
@@ -116,6 +133,7 @@ public struct TPESampler: SearchMethod, Sendable {
         }
         self.searched = searched
         self.tpeDims = dims
+        avoidsRepeats = configuration.distinctPoints && !searched.isEmpty && dims.allSatisfy(\.isDiscrete)
     }
 
     // MARK: Scale conversion
@@ -164,12 +182,19 @@ public struct TPESampler: SearchMethod, Sendable {
             var rng = Xoshiro256StarStar(seed: seed, stream: UInt64(number))
             let p: ParameterPoint
             if told < configuration.startupTrials || searched.isEmpty {
-                p = try RandomSearch.feasibleDraw(space: space, constraints: constraints, rng: &rng, maxAttempts: configuration.maxUniformAttempts)
+                if let fresh = unaskedUniformDraw(&rng) {
+                    p = fresh
+                } else {
+                    p = try RandomSearch.feasibleDraw(space: space, constraints: constraints, rng: &rng,
+                                                      maxAttempts: configuration.maxUniformAttempts)
+                }
             } else {
                 p = try sampleByEstimators(&rng)
             }
+            let x = working(p)
+            if avoidsRepeats { askedPoints.insert(x) }
             indexOfNumber[number] = records.count
-            records.append(Record(number: number, x: working(p), loss: nil))
+            records.append(Record(number: number, x: x, loss: nil))
             out.append(Trial(number: number, point: p))
             asked += 1
         }
@@ -229,6 +254,9 @@ public struct TPESampler: SearchMethod, Sendable {
         }
         let d = tpeDims.count
         let m = c.eiCandidates
+        // The best feasible candidate seen, asked before or not: the answer when no unasked point is found.
+        var repeated: (x: [Double], score: Double)?
+        var roundsAllAsked = 0
         for round in 0..<max(c.constraintRounds, 1) {
             var candidates = [[Double]](repeating: [Double](repeating: 0, count: d), count: m)
             var scores = [Double](repeating: 0, count: m)
@@ -254,7 +282,7 @@ public struct TPESampler: SearchMethod, Sendable {
                 if round == 0 {
                     var best = [Double](repeating: 0, count: d)
                     for i in 0..<d { best[i] = candidates[TPESampler.argmax(perDim[i])][i] }
-                    if feasible(best) { return point(fromWorking: best) }
+                    if feasible(best) && !wasAsked(best) { return point(fromWorking: best) }
                 }
                 for j in 0..<m {
                     var s = 0.0
@@ -262,14 +290,56 @@ public struct TPESampler: SearchMethod, Sendable {
                     scores[j] = s
                 }
             }
-            var bestJ = -1
+            var bestJ = -1, bestAskedJ = -1
             for j in 0..<m where feasible(candidates[j]) {
-                if bestJ < 0 || scores[j] > scores[bestJ] || (scores[bestJ].isNaN && !scores[j].isNaN) { bestJ = j }
+                if wasAsked(candidates[j]) {
+                    if bestAskedJ < 0 || TPESampler.better(scores[j], than: scores[bestAskedJ]) { bestAskedJ = j }
+                } else if bestJ < 0 || TPESampler.better(scores[j], than: scores[bestJ]) {
+                    bestJ = j
+                }
             }
             if bestJ >= 0 { return point(fromWorking: candidates[bestJ]) }
+            if bestAskedJ >= 0 {
+                if repeated == nil || TPESampler.better(scores[bestAskedJ], than: repeated!.score) {
+                    repeated = (candidates[bestAskedJ], scores[bestAskedJ])
+                }
+                // The good density's mass lies on points already asked: explore instead of redrawing it.
+                roundsAllAsked += 1
+                if roundsAllAsked >= TPESampler.roundsBeforeExploring { break }
+            }
         }
+        if let fresh = unaskedUniformDraw(&rng) { return fresh }
+        if let repeated { return point(fromWorking: repeated.x) }
         return try RandomSearch.feasibleDraw(space: space, constraints: constraints, rng: &rng, maxAttempts: c.maxUniformAttempts)
     }
+
+    /// Rounds of candidates that were all asked before, after which a uniform unasked point is drawn.
+    static let roundsBeforeExploring = 4
+
+    /// True when repeats are avoided and the working-scale point `x` was asked before.
+    func wasAsked(_ x: [Double]) -> Bool { avoidsRepeats && !exhausted && askedPoints.contains(x) }
+
+    /// A uniform feasible draw not asked before (finite spaces avoiding repeats; nil otherwise, or when
+    /// `maxUniformAttempts` draws found none, e.g. once the budget exceeds the feasible points: then `exhausted`).
+    mutating func unaskedUniformDraw(_ rng: inout Xoshiro256StarStar) -> ParameterPoint? {
+        guard avoidsRepeats, !exhausted else { return nil }
+        if let size = try? space.gridSize(), askedPoints.count >= size {
+            exhausted = true
+            return nil
+        }
+        var c = [Double](repeating: 0, count: space.count)
+        for _ in 0..<configuration.maxUniformAttempts {
+            UniformDraw.fill(&c, space: space, rng: &rng)
+            let p = ParameterPoint(coordinates: c)
+            let x = working(p)
+            if feasible(x) && !askedPoints.contains(x) { return p }
+        }
+        exhausted = true
+        return nil
+    }
+
+    /// True when score `a` beats `b` (NaN never beats a number).
+    static func better(_ a: Double, than b: Double) -> Bool { a > b || (b.isNaN && !a.isNaN) }
 
     /// The first index of the largest value (NaN never wins unless all are NaN).
     static func argmax(_ v: [Double]) -> Int {
