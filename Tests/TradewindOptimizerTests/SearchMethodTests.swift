@@ -112,6 +112,25 @@ import Foundation
         }
     }
 
+    @Test func tpeReachesAnOptimumOnTheEdgesOfTheSpace() throws {
+        // Maximum at the corner fast = 2 (the lowest level), slow = 100 (the highest), a ridge along both edges.
+        let cs = try ConstraintSet(["fast<slow"], space: smaSpace)
+        let edge = { (p: ParameterPoint) in
+            -pow((self.smaSpace.numericValue(of: p, at: 0) - 2) / 30, 2) - pow((100 - self.smaSpace.numericValue(of: p, at: 1)) / 30, 2)
+        }
+        var atCorner = 0
+        for seed in UInt64(0)..<5 {
+            var tpe = try TPESampler(space: smaSpace, constraints: cs, direction: .maximize, budget: 150, seed: seed)
+            let r = try run(&tpe, batch: 1, objective: edge)
+            let fasts = r.map { smaSpace.numericValue(of: $0.0.point, at: 0) }, slows = r.map { smaSpace.numericValue(of: $0.0.point, at: 1) }
+            #expect(fasts.filter { $0 == 2 }.count >= 3, "seed \(seed): the lowest level is sampled")
+            #expect(slows.filter { $0 == 100 }.count >= 3, "seed \(seed): the highest level is sampled")
+            let best = r.max { $0.1 < $1.1 }!.0.point
+            if smaSpace.numericValue(of: best, at: 0) == 2 && smaSpace.numericValue(of: best, at: 1) == 100 { atCorner += 1 }
+        }
+        #expect(atCorner >= 4)
+    }
+
     @Test func tpeTailCacheDoesNotChangeTheTrials() throws {
         var cfg = TPEConfiguration()
         cfg.multivariate = true

@@ -28,9 +28,9 @@ public struct TPEConfiguration: Sendable, Hashable {
     /// Uniform draws tried per trial, at the end, before `.constraintsTooRestrictive`.
     public var maxUniformAttempts = 100_000
     /// On a finite space (every searched dimension stepped, a level list or a choice), never spend a trial on a
-    /// point already asked: the best-scoring candidate not yet asked wins, and when every candidate of
-    /// `constraintRounds` rounds was asked before, a uniform draw among the points not yet asked is used. Once no
-    /// unasked feasible point is found, points repeat (a budget larger than the space).
+    /// point already asked: the best-scoring candidate not yet asked wins, and when every feasible candidate of
+    /// `TPESampler.roundsBeforeExploring` rounds was asked before, a uniform draw among the points not yet asked is
+    /// used. Once no unasked feasible point is found, points repeat (a budget larger than the space).
     public var distinctPoints = true
 
     public init() {}
