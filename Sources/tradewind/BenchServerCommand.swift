@@ -21,6 +21,8 @@ struct BenchServer: AsyncParsableCommand {
     @Flag(help: "Skip the FastAPI peer.") var noPeers = false
     @Flag(help: "Measure only the WebSocket fan-out (no endpoint loads, no peer).") var fanOutOnly = false
     @Option(help: "Event-loop threads of the fan-out's measuring clients.") var clientThreads = 2
+    @Option(help: "The tradewind executable that serves (default: this one), to compare builds with the same clients.")
+    var server: String?
     @Option(help: "Only store --results results (and one with --trades trades) in this database (a SQLite file or a postgres:// URL), then exit: seeds a server's history (Scripts/browser-test.sh).")
     var seedOnly: String?
 
@@ -39,7 +41,7 @@ struct BenchServer: AsyncParsableCommand {
         c.python = noPeers ? nil : python
         c.fanOutOnly = fanOutOnly
         c.clientThreads = clientThreads
-        if let path = Bundle.main.executablePath { c.tradewind = path }
+        if let path = server ?? Bundle.main.executablePath { c.tradewind = path }
         let outcome = try await ServerBenchmark.run(c) { FileHandle.standardError.write(Data(($0 + "\n").utf8)) }
         print(ServerBenchmark.format(outcome))
     }

@@ -55,11 +55,12 @@ struct LiveChannelWriterTests {
         for s in sockets { _ = try s.finish() }
     }
 
-    @Test func aSocketThatCannotTakeMoreKeepsItsMessagesInTheBoundedQueueUntilItCan() throws {
+    @Test func aSocketThatCannotTakeMoreKeepsItsMessagesInTheBoundedQueueWithProgressCoalescedUntilItCan() throws {
         let hub = EventHub(metrics: ServerMetrics(), capacity: 4, dropLimit: 100)
         let queue = hub.connect()
         let socket = try Self.socket(for: queue)
         socket.isWritable = false
+        socket.pipeline.fireChannelWritabilityChanged()
         for n in 0..<3 { hub.publish(LiveMessage(type: "job.progress", jobID: 1, data: Payload(n: n, padding: ""))) }
         let log = LiveMessage(type: "job.log", jobID: 1, data: Payload(n: 3, padding: ""))
         hub.publish(log)
@@ -70,6 +71,18 @@ struct LiveChannelWriterTests {
         socket.pipeline.fireChannelWritabilityChanged()
         let last = LiveMessage(type: "job.progress", jobID: 1, data: Payload(n: 2, padding: ""))
         #expect(try Self.written(socket) == [last.wire, log.wire])
+        _ = try socket.finish()
+    }
+
+    @Test func aClientThatKeepsUpGetsEveryProgressMessageHoweverClosePublished() throws {
+        let hub = EventHub(metrics: ServerMetrics(), capacity: 8, dropLimit: 16)
+        let queue = hub.connect()
+        let socket = try Self.socket(for: queue)
+        let progress = (0..<3).map { LiveMessage(type: "job.progress", jobID: 1, data: Payload(n: $0, padding: "")) }
+        // All three are published before the loop comes round to write the first.
+        for m in progress { hub.publish(m) }
+        socket.embeddedEventLoop.run()
+        #expect(try Self.written(socket) == progress.map(\.wire))
         _ = try socket.finish()
     }
 }

@@ -52,9 +52,11 @@ struct LiveEnvelope<T: Encodable>: Encodable {
     var data: T
 }
 
-/// One client's outgoing queue: bounded, progress coalesced per job. A client whose queue stays full past
-/// `dropLimit` dropped messages is disconnected, so a slow client never holds memory or slows others. Once its socket
-/// is attached (`attach`), the hub has the socket's `LiveChannelWriter` empty the queue into it.
+/// One client's outgoing queue: bounded, progress coalesced per job while the client is behind. A client whose queue
+/// stays full past `dropLimit` dropped messages is disconnected, so a slow client never holds memory or slows others.
+/// Once its socket is attached (`attach`), the hub has the socket's `LiveChannelWriter` empty the queue into it; while
+/// that socket takes what it is given, every message is kept (a client that keeps up sees every progress message,
+/// however close together they were published), and once it cannot take more, progress is coalesced again.
 final class ClientQueue: Sendable {
     struct State {
         var pending: [LiveMessage] = []
@@ -65,6 +67,9 @@ final class ClientQueue: Sendable {
         /// Closed by the hub: the client stayed behind past the drop limit.
         var tooSlow = false
         var sink: LiveChannelWriter.Sink?
+        /// The attached socket takes messages as they come (false before it is attached and while it cannot take
+        /// more): progress is coalesced only when false.
+        var keepingUp = false
     }
 
     /// What `offer` did with a message.
@@ -77,6 +82,9 @@ final class ClientQueue: Sendable {
         var disconnect = false
         /// The socket's writer, to run on its event loop (nil before the socket is attached, and in tests without one).
         var sink: LiveChannelWriter.Sink?
+        /// The attached socket takes messages as they come (false before it is attached and while it cannot take
+        /// more): progress is coalesced only when false.
+        var keepingUp = false
     }
 
     let capacity: Int
@@ -97,7 +105,7 @@ final class ClientQueue: Sendable {
         state.withLock { s in
             guard !s.closed else { return Offer() }
             if let job = message.jobID, !s.all, !s.jobs.contains(job) { return Offer() }
-            if message.coalesces, let i = s.pending.lastIndex(where: { $0.coalesces && $0.jobID == message.jobID }) {
+            if message.coalesces, !s.keepingUp, let i = s.pending.lastIndex(where: { $0.coalesces && $0.jobID == message.jobID }) {
                 s.pending[i] = message
                 return Offer(queued: true, sink: s.sink)
             }
@@ -138,7 +146,15 @@ final class ClientQueue: Sendable {
 
     /// From now on the hub has `sink` send what is queued, on its channel's event loop.
     func attach(_ sink: LiveChannelWriter.Sink) {
-        state.withLock { $0.sink = sink }
+        state.withLock { s in
+            s.sink = sink
+            s.keepingUp = true
+        }
+    }
+
+    /// Whether the attached socket takes messages as they come (its writer says so when its writability changes).
+    func keepingUp(_ value: Bool) {
+        state.withLock { $0.keepingUp = value }
     }
 
     func subscribe(all: Bool, jobs: [Int64]) {
@@ -157,6 +173,7 @@ final class ClientQueue: Sendable {
         state.withLock { s in
             s.closed = true
             s.sink = nil
+            s.keepingUp = false
         }
         closing.finish()
     }

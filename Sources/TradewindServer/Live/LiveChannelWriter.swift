@@ -6,7 +6,7 @@ import NIOCore
 /// past the frame encoder, which the frames need no more) and hears there when the socket can take more: while the
 /// client does not read, the channel is not writable, messages wait in the bounded queue (progress coalesced, the
 /// oldest progress dropped past its capacity, the client disconnected past the drop limit) and nothing is written
-/// or buffered for it.
+/// or buffered for it; while it reads, every message is written.
 final class LiveChannelWriter: ChannelInboundHandler, RemovableChannelHandler {
     typealias InboundIn = ByteBuffer
     typealias OutboundOut = ByteBuffer
@@ -48,7 +48,11 @@ final class LiveChannelWriter: ChannelInboundHandler, RemovableChannelHandler {
 
     /// Writes everything queued while the socket can take it, then flushes once. Runs on the channel's event loop.
     func writePending() {
-        guard let context, context.channel.isWritable else { return }
+        guard let context else { return }
+        guard context.channel.isWritable else {
+            queue.keepingUp(false)
+            return
+        }
         let (messages, closed) = queue.drain()
         guard !closed, !messages.isEmpty else { return }
         for m in messages { context.write(wrapOutboundOut(m.wire), promise: nil) }
@@ -56,7 +60,12 @@ final class LiveChannelWriter: ChannelInboundHandler, RemovableChannelHandler {
     }
 
     func channelWritabilityChanged(context: ChannelHandlerContext) {
-        if context.channel.isWritable { writePending() }
+        if context.channel.isWritable {
+            queue.keepingUp(true)
+            writePending()
+        } else {
+            queue.keepingUp(false)
+        }
         context.fireChannelWritabilityChanged()
     }
 }
