@@ -1,6 +1,5 @@
 import Foundation
 import NIOCore
-import NIOWebSocket
 import Synchronization
 
 /// A message to WebSocket clients: `{"type": …, "data": …}`, encoded once for every client into one complete text
@@ -16,7 +15,7 @@ struct LiveMessage: Sendable {
     var text: String
     /// `text` as one final, unmasked WebSocket text frame: header and payload, as written to the socket.
     var wire: ByteBuffer
-    /// Progress messages of one job replace each other in a queue that has not been sent yet.
+    /// Progress messages of one job replace each other in a queue not yet sent while its client is behind.
     var coalesces: Bool { type == "job.progress" || type == "training.progress" }
 
     init<T: Encodable>(type: String, jobID: Int64?, data: T) {
