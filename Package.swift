@@ -220,9 +220,11 @@ let package = Package(
                 "TradewindCore", "TradewindData", "TradewindIndicators", "TradewindAnalytics",
                 "TradewindEngine", "TradewindStrategies", "TradewindOptimizer", "TradewindStore", "TradewindLive", "TradewindML",
                 "TradewindProviders", "TradewindAlpaca", "TradewindExchange", "TradewindModels",
-                .product(name: "HummingbirdWSClient", package: "hummingbird-websocket"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                // The fan-out's measuring clients: plain sockets on a few event loops.
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
             ],
             swiftSettings: strict
         ),
@@ -314,10 +316,12 @@ let package = Package(
         .testTarget(
             name: "TradewindServerTests",
             dependencies: [
-                "TradewindCore", "TradewindData", "TradewindStore", "TradewindServer", "tradewind",
+                "TradewindCore", "TradewindData", "TradewindStore", "TradewindServer", "tradewind", "TradewindBenchmarks",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "HummingbirdWSClient", package: "hummingbird-websocket"),
                 .product(name: "HummingbirdWSTesting", package: "hummingbird-websocket"),
+                .product(name: "NIOEmbedded", package: "swift-nio"),
+                .product(name: "NIOWebSocket", package: "swift-nio"),
             ],
             swiftSettings: strict
         ),

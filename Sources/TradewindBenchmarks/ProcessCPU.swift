@@ -13,3 +13,23 @@ enum ProcessCPU {
         return (user + system) / Double(sysconf(Int32(_SC_CLK_TCK)))
     }
 }
+
+extension ProcessCPU {
+    /// CPU seconds so far of each group of a running process's threads, from `/proc/PID/task/TID/stat`: threads are
+    /// grouped by name with digits and `#` dropped (NIO's `NIO-ELT-0-#1` and `NIO-ELT-0-#0` are one group,
+    /// `tw-backtest-0` and `tw-backtest-1` another). Empty where the files cannot be read.
+    static func threadGroups(_ pid: Int32) -> [String: Double] {
+        guard let tasks = try? FileManager.default.contentsOfDirectory(atPath: "/proc/\(pid)/task") else { return [:] }
+        let tick = Double(sysconf(Int32(_SC_CLK_TCK)))
+        var groups: [String: Double] = [:]
+        for tid in tasks {
+            guard let text = try? String(contentsOfFile: "/proc/\(pid)/task/\(tid)/stat", encoding: .utf8),
+                  let open = text.firstIndex(of: "("), let close = text.lastIndex(of: ")") else { continue }
+            let name = String(text[text.index(after: open)..<close].filter { !$0.isNumber && $0 != "#" })
+            let fields = text[text.index(after: close)...].split(separator: " ")
+            guard fields.count > 12, let user = Double(fields[11]), let system = Double(fields[12]) else { continue }
+            groups[name, default: 0] += (user + system) / tick
+        }
+        return groups
+    }
+}

@@ -1,7 +1,6 @@
 import AsyncHTTPClient
 import Foundation
-import HummingbirdWSClient
-import Logging
+import NIOCore
 import Synchronization
 import TradewindCore
 import TradewindStore
@@ -25,6 +24,10 @@ public enum ServerBenchmark {
         public var tradewind = CommandLine.arguments[0]
         /// Python with fastapi, uvicorn and pandas (nil: no peer).
         public var python: String? = "python3"
+        /// Only the WebSocket fan-out (no endpoint loads, no peer).
+        public var fanOutOnly = false
+        /// Event-loop threads of the measuring WebSocket clients.
+        public var clientThreads = 2
         /// The peer script.
         public var peerScript = "Scripts/bench/server_peer_fastapi.py"
         /// The SPY daily CSVs the peer's backtest reads.
@@ -51,18 +54,32 @@ public enum ServerBenchmark {
 
     public struct FanOut: Sendable {
         public var clients: Int
+        /// Deliveries of `job.progress` messages counted at the clients.
         public var messages: Int
+        /// Distinct progress messages (publications) the clients received, and how many of them reached every client.
+        public var publications: Int
+        public var publicationsToAll: Int
+        /// Latency of every delivery, from the server's `emitted_at` (set as the message is published) to the moment
+        /// the client's socket read it.
         public var p50Milliseconds: Double
+        public var p90Milliseconds: Double
         public var p99Milliseconds: Double
-        /// Where the time goes (medians over the progress messages): the latency of each message's first arrival at
-        /// any client, and the spread from its first arrival to its last.
+        public var maxMilliseconds: Double
+        /// Where the time goes (over the progress messages): the latency of each message's first arrival at any
+        /// client (median), and the spread from its first arrival to its last (median and largest).
         public var firstArrivalP50Milliseconds: Double
         public var spreadP50Milliseconds: Double
+        public var spreadMaxMilliseconds: Double
         /// CPU seconds (user + system) during the fan-out of the server process (its optimisation included) and of
         /// this process (the measuring clients), and the wall-clock seconds.
         public var serverCPUSeconds: Double
         public var clientCPUSeconds: Double
         public var wallSeconds: Double
+        /// The server's CPU seconds by thread group (`ProcessCPU.threadGroups`), largest first; threads that ended
+        /// during the fan-out (a job's own) are the rest of `serverCPUSeconds`.
+        public var serverThreads: [(name: String, seconds: Double)]
+        /// Deliveries per second over the fan-out.
+        public var deliveriesPerSecond: Double { wallSeconds > 0 ? Double(messages) / wallSeconds : 0 }
     }
 
     public struct Outcome: Sendable {
@@ -76,6 +93,12 @@ public enum ServerBenchmark {
     public static func run(_ c: Configuration, log: @Sendable (String) -> Void) async throws -> Outcome {
         guard let wrk = ["/usr/bin/wrk", "/usr/local/bin/wrk"].first(where: { FileManager.default.isExecutableFile(atPath: $0) }) else {
             throw Failure(description: "wrk is not installed (apt-get install wrk): it drives both servers")
+        }
+        guard (1...64).contains(c.clientThreads) else {
+            throw Failure(description: "--client-threads \(c.clientThreads): expected 1 to 64 event-loop threads")
+        }
+        guard c.webSocketClients >= 1 else {
+            throw Failure(description: "--clients \(c.webSocketClients): expected at least 1 WebSocket client")
         }
         try? FileManager.default.removeItem(atPath: c.directory)
         try FileManager.default.createDirectory(atPath: c.directory, withIntermediateDirectories: true)
@@ -91,7 +114,7 @@ public enum ServerBenchmark {
         var peer: Process?
         var peerPort = 0
         var peerNote: String?
-        if let python = c.python {
+        if let python = c.python, !c.fanOutOnly {
             peerPort = try freePort()
             do {
                 let p = try launch("/usr/bin/env", [python, c.peerScript, "--db", db, "--port", String(peerPort), "--spy-dir", c.spyDirectory,
@@ -113,7 +136,7 @@ public enum ServerBenchmark {
             ("POST /api/backtest (sma-cross, SPY daily)", "/api/backtest", body),
         ]
         var rows: [Row] = []
-        for (name, path, post) in endpoints {
+        for (name, path, post) in endpoints where !c.fanOutOnly {
             log("load: \(name) on Tradewind")
             let t = try runWrk(wrk, port: twPort, path: path, body: post, c: c)
             var p: Load?
@@ -124,7 +147,7 @@ public enum ServerBenchmark {
             rows.append(Row(endpoint: name, tradewind: t, peer: p))
         }
         log("fan-out: \(c.webSocketClients) WebSocket clients")
-        let fan = try await fanOut(port: twPort, clients: c.webSocketClients, server: tw.processIdentifier)
+        let fan = try await fanOut(port: twPort, clients: c.webSocketClients, threads: c.clientThreads, server: tw.processIdentifier)
         return Outcome(rows: rows, fanOut: fan, peerNote: peerNote)
     }
 
@@ -249,76 +272,62 @@ public enum ServerBenchmark {
         return Load(requestsPerSecond: rps, p50Milliseconds: p50, p99Milliseconds: p99, errors: errors)
     }
 
-    /// Connects `clients` WebSocket clients, runs a multi-symbol optimisation and measures, for every `job.progress`
-    /// message every client receives, the time from the server's `emitted_at` to its arrival.
-    static func fanOut(port: Int, clients: Int, server: Int32) async throws -> FanOut {
-        final class Tally: Sendable {
-            let connected = Atomic<Int>(0)
-            let latencies = Mutex<[Double]>([])
-            /// Per progress message (its `emitted_at` text): the first and the last arrival's latency.
-            let range = Mutex<[String: (first: Double, last: Double)]>([:])
+    /// Connects `clients` WebSocket clients (`FanOutClients`: plain sockets on `threads` event loops), runs a
+    /// multi-symbol optimisation and measures, for every `job.progress` message every client receives, the time from
+    /// the server's `emitted_at` to the read that brought it.
+    static func fanOut(port: Int, clients: Int, threads: Int, server: Int32) async throws -> FanOut {
+        let sockets = FanOutClients(port: port, threads: threads)
+        let done: [EventLoopFuture<[FanOutClients.Arrival]>]
+        do {
+            done = try await sockets.connect(clients)
+        } catch {
+            await sockets.shutdown()
+            throw error
         }
-        let tally = Tally()
-        var cpuBefore = (0.0, 0.0)
-        var started = ContinuousClock.now
-        var logger = Logger(label: "bench.ws")
-        logger.logLevel = .critical
-        let quietLogger = logger
-        try await withThrowingTaskGroup(of: Void.self) { group in
-            for _ in 0..<clients {
-                group.addTask {
-                    try await WebSocketClient.connect(url: "ws://127.0.0.1:\(port)/ws", logger: quietLogger) { inbound, _, _ in
-                        tally.connected.add(1, ordering: .relaxed)
-                        // Arrival times and the raw `emitted_at` texts: parsed after the run, so that a client's own
-                        // date parsing never delays the next message it times.
-                        var arrivals: [(Date, Substring)] = []
-                        for try await message in inbound.messages(maxSize: 1 << 20) {
-                            guard case let .text(text) = message else { continue }
-                            let now = Date()
-                            if text.contains(#""type":"job.progress""#), let range = text.range(of: #""emitted_at":""#) {
-                                let rest = text[range.upperBound...]
-                                if let end = rest.firstIndex(of: "\"") { arrivals.append((now, rest[..<end])) }
-                            }
-                            if text.contains(#""type":"job.finished""#) || text.contains(#""type":"job.failed""#) { break }
-                        }
-                        let formatter = ISO8601DateFormatter()
-                        formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
-                        let plain = ISO8601DateFormatter()
-                        let mine = arrivals.compactMap { now, emitted -> (String, Double)? in
-                            guard let sent = formatter.date(from: String(emitted)) ?? plain.date(from: String(emitted)) else { return nil }
-                            return (String(emitted), now.timeIntervalSince(sent) * 1000)
-                        }
-                        tally.latencies.withLock { $0 += mine.map(\.1) }
-                        tally.range.withLock { r in
-                            for (emitted, ms) in mine {
-                                let old = r[emitted] ?? (first: ms, last: ms)
-                                r[emitted] = (first: min(old.first, ms), last: max(old.last, ms))
-                            }
-                        }
-                    }
-                }
-            }
-            for _ in 0..<600 where tally.connected.load(ordering: .relaxed) < clients {
-                try await Task.sleep(for: .milliseconds(50))
-            }
-            cpuBefore = (ProcessCPU.seconds(server), ProcessCPU.seconds(getpid()))
-            started = ContinuousClock.now
+        let cpuBefore = (ProcessCPU.seconds(server), ProcessCPU.seconds(getpid()))
+        let threadsBefore = ProcessCPU.threadGroups(server)
+        let started = ContinuousClock.now
+        var arrivals: [[FanOutClients.Arrival]] = []
+        do {
             var r = HTTPClientRequest(url: "http://127.0.0.1:\(port)/api/jobs")
             r.method = .POST
             r.body = .bytes(Data(#"{"kind":"optimize","request":{"strategy":"sma-cross","data":"sample:sp500-50","symbols":["AAPL","MSFT","AMD","AMZN","BA","C","CAT","CSCO"],"grids":["fast=2:40:1","slow=40:200:5"]}}"#.utf8))
             _ = try await HTTPClient.shared.execute(r, timeout: .seconds(60)).body.collect(upTo: 1 << 20)
-            try await group.waitForAll()
+            for d in done { arrivals.append(try await d.get()) }
+        } catch {
+            await sockets.shutdown()
+            throw error
         }
         let elapsed = (ContinuousClock.now - started).components
         let wall = Double(elapsed.seconds) + Double(elapsed.attoseconds) / 1e18
         let cpu = (ProcessCPU.seconds(server) - cpuBefore.0, ProcessCPU.seconds(getpid()) - cpuBefore.1)
-        let all = tally.latencies.withLock { $0 }.sorted()
-        guard !all.isEmpty else { throw Failure(description: "no progress message reached the WebSocket clients") }
-        let ranges = tally.range.withLock { Array($0.values) }
-        return FanOut(clients: clients, messages: all.count, p50Milliseconds: quantile(all, 0.5),
-                      p99Milliseconds: quantile(all, 0.99), firstArrivalP50Milliseconds: quantile(ranges.map(\.first), 0.5),
-                      spreadP50Milliseconds: quantile(ranges.map { $0.last - $0.first }, 0.5), serverCPUSeconds: cpu.0,
-                      clientCPUSeconds: cpu.1, wallSeconds: wall)
+        let threadsAfter = ProcessCPU.threadGroups(server)
+        await sockets.shutdown()
+
+        var latencies: [Double] = []
+        var perMessage: [Int64: (first: Double, last: Double, count: Int)] = [:]
+        for client in arrivals {
+            for a in client {
+                guard let sent = FanOutClients.parseInstant(a.emittedAt) else { continue }
+                let ms = Double(a.receivedNanos - sent) / 1e6
+                latencies.append(ms)
+                let old = perMessage[sent] ?? (first: ms, last: ms, count: 0)
+                perMessage[sent] = (min(old.first, ms), max(old.last, ms), old.count + 1)
+            }
+        }
+        latencies.sort()
+        guard !latencies.isEmpty else { throw Failure(description: "no progress message reached the WebSocket clients") }
+        let messages = Array(perMessage.values)
+        let spreads = messages.map { $0.last - $0.first }
+        var groups = threadsAfter.map { (name: $0.key, seconds: $0.value - (threadsBefore[$0.key] ?? 0)) }.filter { $0.seconds > 0.005 }
+        groups.sort { $0.seconds > $1.seconds }
+        return FanOut(clients: clients, messages: latencies.count, publications: messages.count,
+                      publicationsToAll: messages.filter { $0.count == clients }.count,
+                      p50Milliseconds: quantile(latencies, 0.5), p90Milliseconds: quantile(latencies, 0.9),
+                      p99Milliseconds: quantile(latencies, 0.99), maxMilliseconds: latencies.last ?? 0,
+                      firstArrivalP50Milliseconds: quantile(messages.map(\.first).sorted(), 0.5),
+                      spreadP50Milliseconds: quantile(spreads.sorted(), 0.5), spreadMaxMilliseconds: spreads.max() ?? 0,
+                      serverCPUSeconds: cpu.0, clientCPUSeconds: cpu.1, wallSeconds: wall, serverThreads: groups)
     }
 
     public static func format(_ o: Outcome) -> String {
@@ -339,12 +348,18 @@ public enum ServerBenchmark {
             lines.append(line)
         }
         if let f = o.fanOut {
-            lines.append(String(format: "WebSocket fan-out: %d clients, %d progress deliveries, latency p50 %.2f ms, p99 %.2f ms (goal: p99 ≤ 50 ms)",
-                                f.clients, f.messages, f.p50Milliseconds, f.p99Milliseconds))
-            lines.append(String(format: "  per message (medians): first client reached after %.2f ms, last %.2f ms after the first; "
-                                + "CPU over %.1f s: server %.2f s (its optimisation included), measuring clients %.2f s",
-                                f.firstArrivalP50Milliseconds, f.spreadP50Milliseconds, f.wallSeconds, f.serverCPUSeconds,
-                                f.clientCPUSeconds))
+            lines.append(String(format: "WebSocket fan-out: %d clients, %d progress deliveries (%d messages, %d of them to every client), "
+                                + "latency p50 %.2f ms, p90 %.2f ms, p99 %.2f ms, max %.2f ms (goal: p99 ≤ 50 ms)",
+                                f.clients, f.messages, f.publications, f.publicationsToAll, f.p50Milliseconds, f.p90Milliseconds,
+                                f.p99Milliseconds, f.maxMilliseconds))
+            lines.append(String(format: "  per message: first client reached after %.2f ms (median), last %.2f ms after the first "
+                                + "(median; largest %.2f ms); %.0f deliveries/s", f.firstArrivalP50Milliseconds,
+                                f.spreadP50Milliseconds, f.spreadMaxMilliseconds, f.deliveriesPerSecond))
+            lines.append(String(format: "  CPU over %.2f s: server %.2f s (its optimisation included), measuring clients %.2f s",
+                                f.wallSeconds, f.serverCPUSeconds, f.clientCPUSeconds))
+            let named = f.serverThreads.prefix(6).map { "\($0.name) " + String(format: "%.2f s", $0.seconds) }
+            let rest = f.serverCPUSeconds - f.serverThreads.reduce(0) { $0 + $1.seconds }
+            lines.append("  server threads: " + (named + [String(format: "threads that ended %.2f s", max(rest, 0))]).joined(separator: ", "))
         }
         if let note = o.peerNote { lines.append(note) }
         return lines.joined(separator: "\n")

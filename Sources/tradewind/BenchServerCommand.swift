@@ -19,6 +19,10 @@ struct BenchServer: AsyncParsableCommand {
     @Option(help: "WebSocket clients of the fan-out.") var clients = 1_000
     @Option(help: "Python with fastapi, uvicorn, pandas.") var python = "python3"
     @Flag(help: "Skip the FastAPI peer.") var noPeers = false
+    @Flag(help: "Measure only the WebSocket fan-out (no endpoint loads, no peer).") var fanOutOnly = false
+    @Option(help: "Event-loop threads of the fan-out's measuring clients.") var clientThreads = 2
+    @Option(help: "The tradewind executable that serves (default: this one), to compare builds with the same clients.")
+    var server: String?
     @Option(help: "Only store --results results (and one with --trades trades) in this database (a SQLite file or a postgres:// URL), then exit: seeds a server's history (Scripts/browser-test.sh).")
     var seedOnly: String?
 
@@ -35,7 +39,9 @@ struct BenchServer: AsyncParsableCommand {
         c.connections = connections
         c.webSocketClients = clients
         c.python = noPeers ? nil : python
-        if let path = Bundle.main.executablePath { c.tradewind = path }
+        c.fanOutOnly = fanOutOnly
+        c.clientThreads = clientThreads
+        if let path = server ?? Bundle.main.executablePath { c.tradewind = path }
         let outcome = try await ServerBenchmark.run(c) { FileHandle.standardError.write(Data(($0 + "\n").utf8)) }
         print(ServerBenchmark.format(outcome))
     }

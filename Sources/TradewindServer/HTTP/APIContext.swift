@@ -10,11 +10,15 @@ public struct APIContext: RequestContext, WebSocketRequestContext {
     public let remoteAddress: String
     /// The user the request's token belongs to (nil: none given, or authentication is off).
     public var user: String?
+    /// The connection the request came on; after a WebSocket upgrade, the socket's channel (`/ws` writes the hub's
+    /// frames straight into it, on its event loop).
+    let channel: any Channel
 
     public init(source: ApplicationRequestContextSource) {
         coreContext = .init(source: source)
         webSocket = .init()
         remoteAddress = source.channel.remoteAddress?.ipAddress ?? "unknown"
+        channel = source.channel
     }
 
     /// Bodies above 1 MiB get 413.

@@ -25,7 +25,7 @@ enum LiveSocket {
             let token = request.uri.queryParameters.get("token") ?? AuthMiddleware.bearer(request.headers[.authorization])
             guard let token, await state.credentials.user(bearer: token) != nil else { return .dontUpgrade }
             return .upgrade([:])
-        } onUpgrade: { inbound, outbound, _ in
+        } onUpgrade: { inbound, outbound, context in
             let queue = state.hub.connect()
             defer { state.hub.disconnect(queue) }
             let counts = (try? await state.store.jobCounts()) ?? [:]
@@ -33,14 +33,18 @@ enum LiveSocket {
                                     data: ServerStatusEvent(version: TradewindRelease.version, queued: counts[.queued] ?? 0,
                                                             running: counts[.running] ?? 0, clients: state.hub.clientCount))
             try await outbound.write(.text(hello.text))
+            // From here on the hub's messages go straight into the socket, on its event loop (`LiveChannelWriter`);
+            // what was queued since `connect` follows the hello.
+            let channel = context.requestContext.channel
+            try await LiveChannelWriter.attach(queue, to: channel)
             try await withThrowingTaskGroup(of: Void.self) { group in
                 group.addTask {
-                    for await _ in queue.signals {
-                        let (messages, closed) = queue.drain()
-                        for m in messages { try await outbound.write(.custom(m.frame)) }
-                        if closed { break }
-                    }
-                    try? await outbound.close(.goingAway, reason: "too slow: messages dropped past the limit")
+                    for await _ in queue.closed {}
+                    guard queue.tooSlow else { return }
+                    // A client that does not read would not read a close frame either: the socket is closed.
+                    state.logger.warning("websocket client disconnected: too slow, messages dropped past the limit",
+                                         metadata: ["dropped_messages": "\(queue.droppedCount)", "limit": "\(state.hub.dropLimit)"])
+                    try? await channel.close()
                 }
                 group.addTask {
                     for try await message in inbound.messages(maxSize: 64 * 1024) {
