@@ -48,10 +48,11 @@ struct JobLeaseFencingTests {
 
     @Test func aGracefulShutdownRenewsTheLeasesUntilEveryJobHasStoppedAndBeenReleased() async throws {
         let (store, database) = try await LeaseControlledDatabase.store()
-        // The release takes longer than a lease: the lease must be renewed meanwhile, or another server could claim
-        // the job while this one still writes it.
-        database.state.withLock { $0.releaseDelay = .milliseconds(3500) }
-        let scheduler = try LeaseTestScheduler.make(store, lease: 3)
+        // The release is held back until a renewal succeeded during it (up to 30 s; without renewals during the
+        // stop, none comes): a stop that outlasts the lease would otherwise let another server claim the job while
+        // this one still writes it. (A long lease: a loaded machine must not let it lapse before the stop.)
+        database.state.withLock { $0.releaseWaitsForARenewal = true }
+        let scheduler = try LeaseTestScheduler.make(store, lease: 9)
         let job = try await LeaseTestScheduler.queue(LeaseTestScheduler.longOptimization, in: store)
         let group = ServiceGroup(configuration: ServiceGroupConfiguration(services: [scheduler], logger: Logger(label: "tradewind.test")))
         let ended = Ended()

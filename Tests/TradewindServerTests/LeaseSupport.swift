@@ -17,7 +17,8 @@ final class LeaseControlledDatabase: SQLDatabase {
 
     struct State {
         var renewals = Renewals.pass
-        var releaseDelay: Duration = .zero
+        /// Whether a release waits (up to 30 s) until a renewal succeeded during it: a stop that outlasts a renewal.
+        var releaseWaitsForARenewal = false
         var releasing = false
         /// Renewals that succeeded while a release was held back.
         var renewedWhileReleasing = 0
@@ -55,12 +56,15 @@ final class LeaseControlledDatabase: SQLDatabase {
             return rows
         }
         if statement.sql.contains("SET status = 'queued', owner = NULL") && statement.sql.contains("WHERE id = ? AND owner = ?") {
-            let delay = state.withLock { s -> Duration in
+            let waits = state.withLock { s -> Bool in
                 s.releasing = true
-                return s.releaseDelay
+                return s.releaseWaitsForARenewal
             }
-            try await Task.sleep(for: delay)
             defer { state.withLock { $0.releasing = false } }
+            let deadline = ContinuousClock.now + .seconds(30)
+            while waits, state.withLock({ $0.renewedWhileReleasing == 0 }), ContinuousClock.now < deadline {
+                try await Task.sleep(for: .milliseconds(50))
+            }
             return try await base.write(statement)
         }
         return try await base.write(statement)
