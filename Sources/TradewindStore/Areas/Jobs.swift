@@ -211,7 +211,9 @@ extension SQLStore {
         let rows = try await transaction("jobs", [
             Self.lockingHeld(id, by: owner),
             Self.insertResult(r, at: now),
-            SQLStatement("DELETE FROM results WHERE id = \(lastInsertID) AND NOT \(held.sql)", held.arguments),
+            // `(SELECT …)`: computed once, so PostgreSQL finds the row by its key (a volatile call in the condition
+            // would scan the table).
+            SQLStatement("DELETE FROM results WHERE id = (SELECT \(lastInsertID)) AND NOT \(held.sql)", held.arguments),
             SQLStatement("""
                 UPDATE job_symbols SET status = 'done', result_id = \(lastInsertID), evaluations = ?, completed_at = ?
                 WHERE job_id = ? AND symbol = ? AND \(held.sql)
