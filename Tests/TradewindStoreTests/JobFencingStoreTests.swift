@@ -10,11 +10,13 @@ struct JobFencingStoreTests {
     static let a = "host-a 101 aaaa 4026531836", b = "host-b 202 bbbb 4026531836"
 
     /// A job A claimed, then lost to B: A's last renewal was a short lease it let expire (a pause, or a cut-off).
-    static func takenOver(_ store: SQLStore, symbols: [String], cancelBeforeTheTakeover: Bool = false) async throws -> JobRecord {
+    /// `whileHeld` runs while A holds it.
+    static func takenOver(_ store: SQLStore, symbols: [String],
+                          whileHeld: (JobRecord) async throws -> Void) async throws -> JobRecord {
         let job = try await store.createJob(kind: .optimize, request: "{}")
         _ = try #require(try await store.claimNextJob(owner: a, lease: 30))
         try await store.setJobSymbols(job.id, symbols: symbols)
-        if cancelBeforeTheTakeover { _ = try await store.cancelJob(job.id) }
+        try await whileHeld(job)
         #expect(try await store.renewJobLeases(owner: a, lease: 0.2) == [job.id])
         try await Task.sleep(for: .milliseconds(500))
         let claimed = try #require(try await store.claimNextJob(owner: b, lease: 30))
@@ -26,15 +28,13 @@ struct JobFencingStoreTests {
     func aFormerHoldersWritesAfterATakeoverAreRefusedAndTheNewHoldersRecordIsUnchanged(_ backend: StoreBackend) async throws {
         let store = try await backend.makeStore()
         defer { Task { await store.close() } }
-        let job = try await store.createJob(kind: .optimize, request: "{}")
-        _ = try #require(try await store.claimNextJob(owner: Self.a, lease: 30))
-        try await store.setJobSymbols(job.id, symbols: ["SPY", "QQQ", "IWM"])
-        let spy = try await store.finishJobSymbol(job.id, owner: Self.a, symbol: "SPY", evaluations: 40,
+        // A stores SPY, then stops renewing (a pause, a cut-off); once its lease expired, B claims the job and
+        // checkpoints it.
+        var spy: Int64 = 0
+        let job = try await Self.takenOver(store, symbols: ["SPY", "QQQ", "IWM"]) { job in
+            spy = try await store.finishJobSymbol(job.id, owner: Self.a, symbol: "SPY", evaluations: 40,
                                                   result: StoreSuiteTests.result("SPY", sharpe: 1))
-        // A stops renewing (a pause, a cut-off); once its lease expired, B claims the job and checkpoints it.
-        #expect(try await store.renewJobLeases(owner: Self.a, lease: 0.2) == [job.id])
-        try await Task.sleep(for: .milliseconds(500))
-        #expect(try await store.claimNextJob(owner: Self.b, lease: 30)?.id == job.id)
+        }
         #expect(try await store.saveJobCheckpoint(job.id, owner: Self.b, epoch: 2, bytes: Data([9, 9])))
         let record = try #require(try await store.job(job.id))
         let symbols = try await store.jobSymbols(job.id)
@@ -81,7 +81,7 @@ struct JobFencingStoreTests {
     func aJobWhoseCancelWasAskedWhileItsHolderDiedIsEndedCancelledByTheServerThatTakesItOver(_ backend: StoreBackend) async throws {
         let store = try await backend.makeStore()
         defer { Task { await store.close() } }
-        let job = try await Self.takenOver(store, symbols: ["SPY"], cancelBeforeTheTakeover: true)
+        let job = try await Self.takenOver(store, symbols: ["SPY"]) { _ = try await store.cancelJob($0.id) }
         // The cancel asked of A's run is B's to honour: the claim hands it over with the job.
         #expect(job.cancelRequested && job.status == .running)
         // A, back, cannot end it its own way; B ends it cancelled.
