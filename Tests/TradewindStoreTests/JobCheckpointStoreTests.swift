@@ -84,7 +84,7 @@ struct JobCheckpointStoreTests {
         #expect(try await store.jobCheckpoint(job.id) == nil)
         // Ending the job removes its checkpoint; so does deleting it.
         #expect(try await store.saveJobCheckpoint(job.id, owner: Self.a, epoch: 3, bytes: first))
-        try await store.finishJob(job.id, status: .succeeded, failure: nil)
+        try await store.finishJob(job.id, owner: Self.a, status: .succeeded, failure: nil)
         #expect(try await store.jobCheckpoint(job.id) == nil)
         let other = try await store.createJob(kind: .training, request: "{}")
         _ = try await store.claimNextJob(owner: Self.b, lease: 30)

@@ -93,7 +93,7 @@ struct StoreSuiteTests {
         #expect(claimed.status == .running && claimed.owner == "host-a 1 a")
         let started = try #require(claimed.startedAt)
         try await store.setJobSymbols(a.id, symbols: ["SPY", "QQQ", "IWM"])
-        let rid = try await store.finishJobSymbol(a.id, symbol: "SPY", evaluations: 40, result: Self.result("SPY", sharpe: 1))
+        let rid = try await store.finishJobSymbol(a.id, owner: "host-a 1 a", symbol: "SPY", evaluations: 40, result: Self.result("SPY", sharpe: 1))
         try await store.appendJobLog(a.id, level: "info", message: "SPY done")
 
         // The server died: the running job it held is queued again and keeps its finished symbol.
@@ -111,7 +111,7 @@ struct StoreSuiteTests {
         #expect(job.symbolsTotal == 3 && job.symbolsDone == 1 && job.evaluations == 40)
         #expect(try await store.result(rid)?.summary.jobID == a.id)
 
-        try await store.finishJob(a.id, status: .failed, failure: "no bars for IWM")
+        try await store.finishJob(a.id, owner: "host-a 1 a", status: .failed, failure: "no bars for IWM")
         let failed = try #require(try await store.job(a.id))
         #expect(failed.status == .failed && failed.failure == "no bars for IWM" && failed.completedAt != nil)
         #expect(failed.durationSeconds != nil)
@@ -144,7 +144,7 @@ struct StoreSuiteTests {
         await #expect(throws: StoreError.self) { try await store.deleteJob(a.id) }
         let asked = try await store.cancelJob(a.id)
         #expect(asked.status == .running && asked.cancelRequested)
-        try await store.finishJob(a.id, status: .cancelled, failure: "cancelled")
+        try await store.finishJob(a.id, owner: "host-a 1 a", status: .cancelled, failure: "cancelled")
         try await store.deleteJob(a.id)
         #expect(try await store.job(a.id) == nil)
     }

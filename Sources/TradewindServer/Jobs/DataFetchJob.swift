@@ -50,7 +50,7 @@ extension JobScheduler {
         let total = checked.symbols.count
         let fetcher = checked.fetcher(directory: loader.resolve(options.out))
         let (events, sink) = AsyncStream.makeStream(of: BarFetcher.Progress.self)
-        let store = self.store
+        let (store, holder) = (self.store, owner.text)
         let hub = self.hub
         let times = backtests.times
         let jobID = job.id
@@ -59,7 +59,15 @@ extension JobScheduler {
         let recorder = Task {
             for await p in events {
                 let ok = p.report.error == nil
-                if ok { try? await store.markJobSymbol(jobID, symbol: p.symbol, status: "done") }
+                if ok {
+                    do {
+                        try await store.markJobSymbol(jobID, owner: holder, symbol: p.symbol, status: "done")
+                    } catch is JobTakenOver {
+                        self.lose(jobID, .takenOver)
+                    } catch {
+                        self.logger.error("symbol not marked done", metadata: ["job": "\(jobID)", "symbol": "\(p.symbol)", "error": "\(error)"])
+                    }
+                }
                 await self.log(jobID, ok ? (p.report.warnings.isEmpty ? "info" : "warning") : "error", DataFetchJob.logLine(p.report))
                 let finished = done.count + p.done
                 let elapsed = Self.seconds(ContinuousClock.now - started)
@@ -77,7 +85,9 @@ extension JobScheduler {
         // A stop asked of the job cut the symbols in flight: they are not failures, and resume with the job.
         try Task.checkCancellation()
         let failed = reports.filter { $0.error != nil }.map(\.symbol)
-        for symbol in failed { try await shielded { try await store.markJobSymbol(jobID, symbol: symbol, status: "failed") } }
+        for symbol in failed {
+            try await shielded { try await store.markJobSymbol(jobID, owner: holder, symbol: symbol, status: "failed") }
+        }
         if !failed.isEmpty { throw DataFetchJob.incomplete(failed, total: total) }
     }
 }

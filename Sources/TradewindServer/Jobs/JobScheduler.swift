@@ -15,9 +15,15 @@ import TradewindStrategies
 /// one durable transaction); a job interrupted by a stop or a crash continues with the symbols not yet stored (a
 /// training job after its last stored epoch). Each running job is held under a lease (`jobLease` seconds) renewed
 /// every third of it: servers sharing one database hand jobs over — a job whose server died is claimed by another
-/// once its lease expired, and one this server finds taken over is stopped here. At start, the jobs of a holder
-/// that died on this machine are queued again at once. Runs as a service of the application: a graceful shutdown
-/// stops the jobs at their next batch and queues them again.
+/// once its lease expired. The lease is this server's right to write the job's record, and it is fenced both ways:
+/// every write the job makes to its record names this server as its holder and is refused once another server
+/// holds it (`JobTakenOver`: the job stops here, the new holder's record untouched), and a job whose lease went a
+/// whole lease without a renewal that succeeded (this server cut off from the database, or paused) is stopped here
+/// as lost, by this server's monotonic clock, whether or not the database answers — it is queued again at the next
+/// renewal that succeeds, unless another server claimed it meanwhile. At start, the jobs of a holder that died in
+/// this process table (`JobOwner`) are queued again at once. Runs as a service of the application: a graceful
+/// shutdown stops the jobs at their next batch and queues them again, renewing their leases until every one has
+/// stopped.
 final class JobScheduler: Service, Sendable {
     let store: any TradewindStore
     let hub: EventHub
@@ -42,8 +48,14 @@ final class JobScheduler: Service, Sendable {
     let owner = JobOwner.current()
     /// Seconds a running job's lease lasts without renewal.
     let jobLease: Double
-    /// Running jobs another server took over (their lease expired): stopped here without touching their record.
-    let lost = Mutex<Set<Int64>>([])
+    /// Running jobs stopped here without touching their record, and why.
+    let lost = Mutex<[Int64: JobLoss]>([:])
+    /// When each running job's lease was last extended, by this server's monotonic clock: when its claim, or its last
+    /// renewal that succeeded, was sent (the database set its `lease_until` to its own now plus the lease after that).
+    let leased = Mutex<[Int64: ContinuousClock.Instant]>([:])
+    /// Jobs stopped here because their lease lapsed, still recorded as this server's: queued again (a fenced
+    /// release) at the next renewal that succeeds.
+    let lapsed = Mutex<Set<Int64>>([])
 
     init(store: any TradewindStore, hub: EventHub, metrics: ServerMetrics, workers: Int, loader: MarketLoader,
          backtests: BacktestRun, catalog: StrategyCatalog, queue: WorkQueue?, providers: ProviderEnvironment, logger: Logger,
@@ -78,6 +90,18 @@ final class JobScheduler: Service, Sendable {
         if !requeued.isEmpty {
             logger.info("resuming interrupted jobs", metadata: ["jobs": "\(requeued.map(String.init).joined(separator: ","))"])
         }
+        await withTaskGroup(of: Void.self) { leases in
+            // The leases are renewed (and watched) until every job running here has stopped — released, checkpointed
+            // or ended: a lease that lapsed while its job still wrote would let another server claim it meanwhile.
+            leases.addTask { await self.renewLeases() }
+            leases.addTask { await self.watchLeases() }
+            await runWorkers()
+            leases.cancelAll()
+        }
+    }
+
+    /// The worker slots and their wake-ups, until a graceful shutdown (or cancellation) has stopped every job.
+    func runWorkers() async {
         await withGracefulShutdownHandler {
             await withTaskGroup(of: Void.self) { group in
                 // One stream per worker slot: the waker rings every slot on a new job, and every 2 s (jobs queued by
@@ -91,7 +115,6 @@ final class JobScheduler: Service, Sendable {
                 group.addTask {
                     while (try? await Task.sleep(for: .seconds(2))) != nil { for b in bells { b.yield() } }
                 }
-                group.addTask { await self.renewLeases() }
                 for (slot, s) in slots.enumerated() {
                     let stream = s.stream
                     group.addTask { await self.workerLoop(slot: slot, signals: stream) }
@@ -110,8 +133,10 @@ final class JobScheduler: Service, Sendable {
         for await _ in signals {
             if Task.isCancelled { return }
             do {
-                while let job = try await store.claimNextJob(owner: owner.text, lease: jobLease) {
-                    await execute(job)
+                while true {
+                    let asked = ContinuousClock.now
+                    guard let job = try await store.claimNextJob(owner: owner.text, lease: jobLease) else { break }
+                    await execute(job, leasedAt: asked)
                     if Task.isCancelled { return }
                 }
             } catch {
@@ -121,13 +146,14 @@ final class JobScheduler: Service, Sendable {
         }
     }
 
-    /// Runs one claimed job to its end (or to a stop), recording its outcome.
-    func execute(_ job: JobRecord) async {
+    /// Runs one claimed job to its end (or to a stop), recording its outcome; `leasedAt` is when its claim was sent.
+    func execute(_ job: JobRecord, leasedAt: ContinuousClock.Instant = .now) async {
         // One run of a job per server: a claim of a job this server already runs is left to that run.
         let started: Task<Void, Never>? = running.withLock { running in
             guard running[job.id] == nil else { return nil }
             let task = Task { await self.perform(job) }
             running[job.id] = task
+            leased.withLock { $0[job.id] = leasedAt }
             return task
         }
         guard let task = started else {
@@ -140,7 +166,10 @@ final class JobScheduler: Service, Sendable {
             task.cancel()
         }
         running.withLock { $0[job.id] = nil }
-        lost.withLock { _ = $0.remove(job.id) }
+        leased.withLock { $0[job.id] = nil }
+        if lost.withLock({ $0.removeValue(forKey: job.id) }) == .leaseLapsed {
+            lapsed.withLock { _ = $0.insert(job.id) }
+        }
     }
 
     /// The holders of running jobs known to be dead (`JobOwner.diedOnThisHost`).
@@ -150,32 +179,72 @@ final class JobScheduler: Service, Sendable {
     }
 
     /// Renews the leases of the jobs this server runs every third of a lease; stops here the jobs it no longer holds
-    /// (another server claimed them after their lease expired: this one was paused or cut off for too long).
+    /// (another server claimed them after their lease expired: this one was paused or cut off for too long), and
+    /// queues again the jobs it stopped when their lease lapsed.
     func renewLeases() async {
         while (try? await Task.sleep(for: .seconds(jobLease / 3))) != nil {
             do {
                 // Only jobs running before the renewal: one claimed while it ran is held but not among its answer.
                 let before = running.withLock { $0 }
+                let sent = ContinuousClock.now
                 let held = Set(try await store.renewJobLeases(owner: owner.text, lease: jobLease))
+                leased.withLock { leased in
+                    for id in held { if let last = leased[id], last < sent { leased[id] = sent } }
+                }
                 for (id, task) in before where !held.contains(id) {
                     // A job that just finished or was released here is missing from the answer too: only one that
                     // is still running, under another holder, was taken over.
                     guard let record = try await store.job(id), record.status == .running, record.owner != owner.text,
                           running.withLock({ $0[id] == task }) else { continue }
-                    guard lost.withLock({ $0.insert(id).inserted }) else { continue }
-                    logger.warning("job taken over by another server (its lease expired); stopping it here", metadata: ["job": "\(id)"])
-                    task.cancel()
+                    if lose(id, .takenOver) {
+                        logger.warning("job taken over by another server (its lease expired); stopping it here", metadata: ["job": "\(id)"])
+                    }
                 }
+                try await releaseLapsed()
             } catch {
                 logger.error("job leases not renewed", metadata: ["error": "\(error)"])
             }
         }
     }
 
-    /// Marks a running job as taken over by another server and stops it here.
-    func lose(_ id: Int64) {
-        guard lost.withLock({ $0.insert(id).inserted }) else { return }
+    /// Stops here, as lost, each running job whose lease went a whole lease without a renewal that succeeded (by
+    /// this server's monotonic clock, from when its claim or last renewal was sent): another server may hold it by
+    /// now. Needs no answer from the database — a renewal that hangs or fails is the reason. Checks ten times a lease.
+    func watchLeases() async {
+        while (try? await Task.sleep(for: .seconds(jobLease / 10))) != nil {
+            let now = ContinuousClock.now
+            let expired = leased.withLock { $0.filter { now - $0.value >= .seconds(jobLease) }.map(\.key) }
+            for id in expired.sorted() where lose(id, .leaseLapsed) {
+                logger.error("no lease renewal succeeded for a whole lease; stopping the job here (another server may claim it)",
+                             metadata: ["job": "\(id)", "lease_seconds": "\(jobLease)"])
+            }
+        }
+    }
+
+    /// Queues again (a release fenced on this server as holder) the jobs stopped here when their lease lapsed, now
+    /// that the database answers; one another server claimed meanwhile is left to it.
+    func releaseLapsed() async throws {
+        for id in lapsed.withLock({ $0.sorted() }) {
+            let released = try await store.releaseJob(id, owner: owner.text)
+            lapsed.withLock { _ = $0.remove(id) }
+            if released {
+                logger.info("job stopped when its lease lapsed is queued again", metadata: ["job": "\(id)"])
+                await log(id, "warning", "stopped on \(owner.shown) when its lease lapsed unrenewed; queued again")
+                wake()
+            }
+        }
+    }
+
+    /// Stops a running job here without touching its record (`reason` says why); true when it was not already lost.
+    @discardableResult
+    func lose(_ id: Int64, _ reason: JobLoss = .takenOver) -> Bool {
+        guard lost.withLock({ lost in
+            guard lost[id] == nil else { return false }
+            lost[id] = reason
+            return true
+        }) else { return false }
         running.withLock { $0[id] }?.cancel()
+        return true
     }
 
     func perform(_ job: JobRecord) async {
@@ -199,13 +268,17 @@ final class JobScheduler: Service, Sendable {
                 try await shielded { try await self.stopped(job) }
                 return
             }
-            try await store.finishJob(job.id, status: .succeeded, failure: nil)
+            try await store.finishJob(job.id, owner: owner.text, status: .succeeded, failure: nil)
             let seconds = Self.seconds(ContinuousClock.now - started)
             await log(job.id, "info", String(format: "finished in %.2f s", seconds))
             hub.publish(LiveMessage(type: "job.finished", jobID: job.id,
                                     data: JobEndEvent(jobID: job.id, status: "succeeded", reason: nil,
                                                       durationSeconds: try await store.job(job.id)?.durationSeconds)))
         } catch is CancellationError {
+            try? await shielded { try await self.stopped(job) }
+        } catch is JobTakenOver {
+            // A write of the job was refused: another server holds it now.
+            lose(job.id, .takenOver)
             try? await shielded { try await self.stopped(job) }
         } catch {
             if Task.isCancelled {
@@ -215,30 +288,54 @@ final class JobScheduler: Service, Sendable {
             let reason = APIError.from(error).message
             logger.warning("job failed", metadata: ["job": "\(job.id)", "reason": "\(reason)"])
             await log(job.id, "error", reason)
-            try? await store.finishJob(job.id, status: .failed, failure: reason)
+            do {
+                try await store.finishJob(job.id, owner: owner.text, status: .failed, failure: reason)
+            } catch is JobTakenOver {
+                lose(job.id, .takenOver)
+                try? await shielded { try await self.stopped(job) }
+                return
+            } catch {
+                logger.error("job's failure not recorded", metadata: ["job": "\(job.id)", "error": "\(error)"])
+            }
             hub.publish(LiveMessage(type: "job.failed", jobID: job.id,
                                     data: JobEndEvent(jobID: job.id, status: "failed", reason: reason, durationSeconds: nil)))
         }
     }
 
-    /// A job stopped early: cancelled when a client asked, left alone when another server took it over, else
-    /// (server shutdown) queued again to resume at the next start or on another server.
+    /// A job stopped early: cancelled when a client asked, left alone when another server took it over or its lease
+    /// lapsed unrenewed, else (server shutdown) queued again to resume at the next start or on another server. Each
+    /// write is fenced on this server as the holder: one refused means the job was taken over meanwhile.
     func stopped(_ job: JobRecord) async throws {
-        if lost.withLock({ $0.contains(job.id) }) {
+        switch lost.withLock({ $0[job.id] }) {
+        case .takenOver?:
             await log(job.id, "warning", "stopped on \(owner.shown): another server took the job over after its lease expired")
             return
+        case .leaseLapsed?:
+            // No write: the database did not answer a renewal for a whole lease (it is queued again once it does).
+            logger.warning("job stopped here: its lease lapsed unrenewed", metadata: ["job": "\(job.id)"])
+            return
+        case nil:
+            break
         }
         let current = try await store.job(job.id)
         if current?.cancelRequested == true {
             try await queue?.cancel(jobID: job.id)
-            try await store.finishJob(job.id, status: .cancelled, failure: "cancelled by request")
+            do {
+                try await store.finishJob(job.id, owner: owner.text, status: .cancelled, failure: "cancelled by request")
+            } catch is JobTakenOver {
+                lose(job.id, .takenOver)
+                await log(job.id, "warning", "stopped on \(owner.shown): another server took the job over after its lease expired")
+                return
+            }
             await log(job.id, "info", "cancelled")
             hub.publish(LiveMessage(type: "job.cancelled", jobID: job.id,
                                     data: JobEndEvent(jobID: job.id, status: "cancelled", reason: "cancelled by request",
                                                       durationSeconds: nil)))
-        } else {
-            try await store.releaseJob(job.id, owner: owner.text)
+        } else if try await store.releaseJob(job.id, owner: owner.text) {
             await log(job.id, "info", "stopped by shutdown; resumes at the next start")
+        } else {
+            lose(job.id, .takenOver)
+            await log(job.id, "warning", "stopped on \(owner.shown): another server took the job over after its lease expired")
         }
     }
 
@@ -267,7 +364,7 @@ final class JobScheduler: Service, Sendable {
         try await store.setJobSymbols(job.id, symbols: [symbol])
         if try await store.jobSymbols(job.id).first?.status == "done" { return }
         let run = try await backtests.run(request, threads: budget)
-        let id = try await store.finishJobSymbol(job.id, symbol: symbol, evaluations: 1, result: run.result)
+        let id = try await store.finishJobSymbol(job.id, owner: owner.text, symbol: symbol, evaluations: 1, result: run.result)
         metrics.evaluations.increment()
         _ = try await store.recordSession(run.session)
         hub.publish(LiveMessage(type: "result.stored", jobID: job.id,
@@ -338,9 +435,10 @@ final class JobScheduler: Service, Sendable {
             let evaluations = computed.evaluations
             evaluationsThisRun += evaluations
             metrics.evaluations.increment(by: Int64(evaluations))
-            let store = self.store
+            let (store, holder) = (self.store, owner.text)
             let id = try await shielded {
-                try await store.finishJobSymbol(job.id, symbol: series.symbol, evaluations: Int64(evaluations), result: computed.result)
+                try await store.finishJobSymbol(job.id, owner: holder, symbol: series.symbol, evaluations: Int64(evaluations),
+                                                result: computed.result)
             }
             finished += 1
             let elapsed = Self.seconds(ContinuousClock.now - clock)
@@ -358,4 +456,12 @@ final class JobScheduler: Service, Sendable {
                                                            emittedAt: backtests.times.string(StoreClock.now()))))
         }
     }
+}
+
+/// Why a running job stopped on this server without touching its record.
+enum JobLoss: Sendable, Equatable {
+    /// Another server holds it: a renewal's answer or a refused write (`JobTakenOver`) showed it.
+    case takenOver
+    /// No renewal succeeded for a whole lease: another server may hold it (this one cannot tell).
+    case leaseLapsed
 }

@@ -89,12 +89,15 @@ public protocol JobStore: Sendable {
     /// Records the job's symbols (in order) when it first starts; symbols already recorded are kept as they are.
     func setJobSymbols(_ id: Int64, symbols: [String]) async throws
     func jobSymbols(_ id: Int64) async throws -> [JobSymbolRecord]
-    /// Records a symbol's result and marks the symbol done, in one durable transaction; returns the result's id.
-    func finishJobSymbol(_ id: Int64, symbol: String, evaluations: Int64, result: NewResult) async throws -> Int64
+    /// Records a symbol's result and marks the symbol done, in one durable transaction; returns the result's id. Only
+    /// while `owner` holds the running job: else nothing is stored and it throws `JobTakenOver` (`JobLeases.swift`).
+    func finishJobSymbol(_ id: Int64, owner: String, symbol: String, evaluations: Int64, result: NewResult) async throws -> Int64
     /// Marks a symbol of a job that stores no result (a data fetch) `done` or `failed`, and updates the job's count.
-    func markJobSymbol(_ id: Int64, symbol: String, status: String) async throws
-    /// Ends the job with `status`, and `failure` as its reason; its stored checkpoint is removed.
-    func finishJob(_ id: Int64, status: JobStatus, failure: String?) async throws
+    /// Only while `owner` holds the running job: else nothing is written and it throws `JobTakenOver`.
+    func markJobSymbol(_ id: Int64, owner: String, symbol: String, status: String) async throws
+    /// Ends the job `owner` holds with `status`, and `failure` as its reason; its stored checkpoint is removed. Only
+    /// while `owner` holds the running job: else nothing is written and it throws `JobTakenOver`.
+    func finishJob(_ id: Int64, owner: String, status: JobStatus, failure: String?) async throws
     /// Cancels a queued job at once (removing its stored checkpoint), or asks a running one to stop
     /// (`cancelRequested`). Throws `notFound`.
     func cancelJob(_ id: Int64) async throws -> JobRecord
@@ -198,46 +201,69 @@ extension SQLStore {
         }
     }
 
-    public func finishJobSymbol(_ id: Int64, symbol: String, evaluations: Int64, result: NewResult) async throws -> Int64 {
+    public func finishJobSymbol(_ id: Int64, owner: String, symbol: String, evaluations: Int64, result: NewResult) async throws -> Int64 {
         var r = result
         r.jobID = id
         let now = StoreClock.now()
+        // Every statement after the lock is conditional on the holder; the result row, inserted first (its id is the
+        // symbol's), is deleted again in the same transaction when `owner` no longer holds the job.
+        let held = Self.held(id, by: owner)
         let rows = try await transaction("jobs", [
+            Self.lockingHeld(id, by: owner),
             Self.insertResult(r, at: now),
+            // `(SELECT …)`: computed once, so PostgreSQL finds the row by its key (a volatile call in the condition
+            // would scan the table).
+            SQLStatement("DELETE FROM results WHERE id = (SELECT \(lastInsertID)) AND NOT \(held.sql)", held.arguments),
             SQLStatement("""
                 UPDATE job_symbols SET status = 'done', result_id = \(lastInsertID), evaluations = ?, completed_at = ?
-                WHERE job_id = ? AND symbol = ?
-                """, [.integer(evaluations), .integer(now), .integer(id), .text(symbol)]),
-            Self.recountingDone(id, also: "evaluations = evaluations + ?", [.integer(evaluations)]),
-            SQLStatement("SELECT result_id FROM job_symbols WHERE job_id = ? AND symbol = ?", [.integer(id), .text(symbol)]),
+                WHERE job_id = ? AND symbol = ? AND \(held.sql)
+                """, [.integer(evaluations), .integer(now), .integer(id), .text(symbol)] + held.arguments),
+            Self.recountingDone(id, heldBy: owner, also: "evaluations = evaluations + ?", [.integer(evaluations)]),
+            SQLStatement("SELECT result_id, (SELECT COUNT(*) FROM jobs WHERE id = ? AND owner = ? AND status = 'running') "
+                         + "FROM job_symbols WHERE job_id = ? AND symbol = ?",
+                         [.integer(id), .text(owner), .integer(id), .text(symbol)]),
         ])
-        guard let resultID = rows.first?.int64(0) else { throw StoreError.notFound(kind: "job symbol", id: "\(id)/\(symbol)") }
+        guard let row = rows.first else { throw StoreError.notFound(kind: "job symbol", id: "\(id)/\(symbol)") }
+        guard (row.int(1) ?? 0) > 0 else { throw JobTakenOver(jobID: id, owner: owner) }
+        guard let resultID = row.int64(0) else { throw StoreError.notFound(kind: "job symbol", id: "\(id)/\(symbol)") }
         return resultID
     }
 
-    public func markJobSymbol(_ id: Int64, symbol: String, status: String) async throws {
-        try await transaction("jobs", [
-            SQLStatement("UPDATE job_symbols SET status = ?, completed_at = ? WHERE job_id = ? AND symbol = ?",
-                         [.text(status), .integer(StoreClock.now()), .integer(id), .text(symbol)]),
-            Self.recountingDone(id),
+    public func markJobSymbol(_ id: Int64, owner: String, symbol: String, status: String) async throws {
+        let held = Self.held(id, by: owner)
+        let rows = try await transaction("jobs", [
+            Self.lockingHeld(id, by: owner),
+            SQLStatement("UPDATE job_symbols SET status = ?, completed_at = ? WHERE job_id = ? AND symbol = ? AND \(held.sql)",
+                         [.text(status), .integer(StoreClock.now()), .integer(id), .text(symbol)] + held.arguments),
+            Self.recountingDone(id, heldBy: owner),
+            Self.holding(id, by: owner),
         ])
+        guard (rows.first?.int(0) ?? 0) > 0 else { throw JobTakenOver(jobID: id, owner: owner) }
     }
 
     /// The statement that sets job `id`'s `symbols_done` to its symbols stored as done, with `assignment` (and its
-    /// `arguments`) set in the same UPDATE when given.
-    static func recountingDone(_ id: Int64, also assignment: String? = nil, _ arguments: [SQLValue] = []) -> SQLStatement {
+    /// `arguments`) set in the same UPDATE when given; only while `owner` holds the running job when given.
+    static func recountingDone(_ id: Int64, heldBy owner: String? = nil, also assignment: String? = nil,
+                               _ arguments: [SQLValue] = []) -> SQLStatement {
         let done = "symbols_done = (SELECT COUNT(*) FROM job_symbols WHERE job_id = ? AND status = 'done')"
-        return SQLStatement("UPDATE jobs SET " + ([assignment, done].compactMap { $0 }).joined(separator: ", ") + " WHERE id = ?",
-                            arguments + [.integer(id), .integer(id)])
+        return SQLStatement("UPDATE jobs SET " + ([assignment, done].compactMap { $0 }).joined(separator: ", ") + " WHERE id = ?"
+                                + (owner == nil ? "" : " AND owner = ? AND status = 'running'"),
+                            arguments + [.integer(id), .integer(id)] + (owner.map { [.text($0)] } ?? []))
     }
 
-    public func finishJob(_ id: Int64, status: JobStatus, failure: String?) async throws {
-        // An ended job never resumes: its stored checkpoint goes with it.
-        try await transaction("jobs", [
-            SQLStatement("UPDATE jobs SET status = ?, failure = ?, completed_at = ?, owner = NULL, lease_until = NULL WHERE id = ?",
-                         [.text(status.rawValue), .string(failure), .integer(StoreClock.now()), .integer(id)]),
-            SQLStatement("DELETE FROM job_checkpoints WHERE job_id = ?", [.integer(id)]),
+    public func finishJob(_ id: Int64, owner: String, status: JobStatus, failure: String?) async throws {
+        // An ended job never resumes: its stored checkpoint goes with it (the holder's own: removed only while it holds
+        // the job, under the row lock taken first).
+        let held = Self.held(id, by: owner)
+        let rows = try await transaction("jobs", [
+            Self.lockingHeld(id, by: owner),
+            SQLStatement("DELETE FROM job_checkpoints WHERE job_id = ? AND \(held.sql)", [.integer(id)] + held.arguments),
+            SQLStatement("""
+                UPDATE jobs SET status = ?, failure = ?, completed_at = ?, owner = NULL, lease_until = NULL
+                WHERE id = ? AND owner = ? AND status = 'running' RETURNING id
+                """, [.text(status.rawValue), .string(failure), .integer(StoreClock.now()), .integer(id), .text(owner)]),
         ])
+        guard !rows.isEmpty else { throw JobTakenOver(jobID: id, owner: owner) }
     }
 
     public func cancelJob(_ id: Int64) async throws -> JobRecord {
