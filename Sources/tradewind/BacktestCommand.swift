@@ -67,7 +67,10 @@ struct BacktestCommand: ParsableCommand {
             // What the strategy needs (sessions, flattening) is applied and said; what data lacks is an error.
             let (prepared, notes) = try descriptor.prepare(try costs.config(zone: zone), parameters: parameters, data: data,
                                                             naming: BacktestOptions.flag)
-            let config = try warmup.applied(to: prepared, strategy: descriptor, parameters: parameters, data: data)
+            var config = try warmup.applied(to: prepared, strategy: descriptor, parameters: parameters, data: data)
+            // The order log and fills are read only by the order CSV and the report; a second core maps fresh pages.
+            config.recordsOrderLog = orders != nil || report != nil || pdf != nil || self.summary != nil
+            config.threads = .all
             for note in notes { FileHandle.standardError.write(Data(("note: " + note + "\n").utf8)) }
             let result = try descriptor.run(parameters, data, config)
             let interval = data.series.first?.interval ?? .daily

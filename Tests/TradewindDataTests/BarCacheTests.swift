@@ -184,4 +184,23 @@ struct BarCacheTests {
         let e = #expect(throws: DataError.self) { try BarCache.read(path: dir) }
         #expect(e?.kind == .unreadable)
     }
+
+    @Test("a long series read with a helper populating its columns' pages equals the one-thread read, and so does a directory")
+    func readWithAHelperThreadEqualsOneThread() throws {
+        let dir = Self.tempDir()
+        let path = dir + "/" + BarCache.fileName(for: "LONG")
+        // 600,000 bars: each column is 4.8 MB, over the 2 MB a helper needs to start.
+        let series = Self.sampleSeries(600_000, symbol: "LONG")
+        try BarCache.write(series, to: path)
+        let one = try BarCache.read(path: path, threads: .single)
+        #expect(one == series)
+        #expect(try BarCache.read(path: path, threads: 2) == one)
+        #expect(try BarCache.readDirectory(dir, threads: 2).series == [one])
+        // A damaged payload is still found with a helper.
+        var image = try [UInt8](Data(contentsOf: URL(fileURLWithPath: path)))
+        image[image.count - 9] ^= 1
+        try Data(image).write(to: URL(fileURLWithPath: path))
+        let e = #expect(throws: DataError.self) { try BarCache.read(path: path, threads: 2) }
+        #expect(e?.kind == .badCache)
+    }
 }

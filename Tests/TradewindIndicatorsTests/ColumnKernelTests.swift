@@ -1,5 +1,6 @@
 import Testing
 @testable import TradewindIndicators
+import TradewindCore
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -217,7 +218,7 @@ struct ColumnKernelTests {
         // Every page of the columns is mapped afterwards.
         for column in cols + [one] {
             column.withUnsafeBufferPointer { p in
-                #expect(ColumnKernel.absentPages([(Int(bitPattern: p.baseAddress!), n * 8)]) == 0)
+                #expect(PagePopulation.absentPages([(Int(bitPattern: p.baseAddress!), n * 8)]) == 0)
             }
         }
         #endif

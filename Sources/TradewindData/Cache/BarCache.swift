@@ -97,12 +97,15 @@ public enum BarCache {
 
     /// Reads one cache file. With `verify` (the default) both checksums are checked, so a corrupted or
     /// truncated file is reported instead of read. Each column is read once, straight into its array.
-    public static func read(path: String, verify: Bool = true) throws(DataError) -> BarSeries {
-        try decode(ReadOnlyFile(path: path), path: path, verify: verify)
+    ///
+    /// `threads`: with two or more, a helper thread populates each fresh column's pages while the column is read
+    /// (`PagePopulation`; the values are the same on any number of threads).
+    public static func read(path: String, verify: Bool = true, threads: ThreadBudget = .single) throws(DataError) -> BarSeries {
+        try decode(ReadOnlyFile(path: path), path: path, verify: verify, threads: threads)
     }
 
     /// Reads every `.twc` file of `directory` (or only those of `symbols`), a file per worker within `threads`
-    /// (default: every core).
+    /// (default: every core); threads left over per file populate its columns' pages (`read`).
     public static func readDirectory(_ directory: String, symbols: [String]? = nil, verify: Bool = true,
                                      threads: ThreadBudget = .all) throws(DataError) -> MarketDataset {
         let names: [String]
@@ -122,15 +125,17 @@ public enum BarCache {
             selected = names.filter { wanted[$0] != nil }
         }
         let paths = selected.map { directory + "/" + $0 }
+        let perFile = threads.share(among: paths.count)
         return MarketDataset(try threads.map(paths.count) { (i) throws(DataError) -> BarSeries in
-            try read(path: paths[i], verify: verify)
+            try read(path: paths[i], verify: verify, threads: perFile)
         })
     }
 
     /// Decodes a cache image (a file, or bytes in memory): header fields and checksum first, then each column read
     /// once into a new array, in pieces that the payload checksum (`Checksum64.Stream`) reads while they are fresh
-    /// in the processor's cache, then the bar times' order.
-    static func decode(_ raw: some CacheBytes, path: String, verify: Bool) throws(DataError) -> BarSeries {
+    /// in the processor's cache (their pages populated by a helper meanwhile where `threads` allows one), then the
+    /// bar times' order.
+    static func decode(_ raw: some CacheBytes, path: String, verify: Bool, threads: ThreadBudget = .single) throws(DataError) -> BarSeries {
         func bad(_ message: String) -> DataError { DataError(.badCache, file: path, message + "; re-create it with `tradewind data import`") }
         let size = raw.count
         /// `length` bytes of the image from `offset`, as an array.
@@ -197,15 +202,18 @@ public enum BarCache {
                 let bytes = UnsafeMutableRawPointer(base)
                 MemoryPolicy.adviseHugePages(bytes, bytes: n * 8)
                 var done = 0
-                while done < n * 8 {
-                    let length = min(piece, n * 8 - done)
-                    do throws(DataError) { try raw.copy(to: bytes + done, length: length, from: offset + done) } catch {
-                        failure = error
-                        return
+                PagePopulation.whilePopulating([(start: bytes, bytes: n * 8)], threads: threads) {
+                    while done < n * 8 {
+                        let length = min(piece, n * 8 - done)
+                        do throws(DataError) { try raw.copy(to: bytes + done, length: length, from: offset + done) } catch {
+                            failure = error
+                            return
+                        }
+                        if verify { payload.add(UnsafeRawBufferPointer(start: bytes + done, count: length)) }
+                        done += length
                     }
-                    if verify { payload.add(UnsafeRawBufferPointer(start: bytes + done, count: length)) }
-                    done += length
                 }
+                guard failure == nil else { return }
                 initialized = n
             }
             if let failure { throw failure }

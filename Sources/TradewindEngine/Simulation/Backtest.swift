@@ -24,6 +24,9 @@ public enum Backtest {
                                         config: BacktestConfig = BacktestConfig(),
                                         cancel: CancellationFlag? = nil) throws(BacktestError) -> BacktestResult {
         let ctx = try makeContext(market: market, config: config, notifications: S.notifications)
+        // Within `config.threads`, a helper maps the result buffers' pages while the run writes them.
+        let population = ctx.populateResultPages()
+        defer { population?.finish() }
         do { try strategy.onStart(ctx) } catch { throw ctx.failure(error, hook: "onStart") }
         try deliver(&strategy, ctx)
         let n = ctx.stepCount

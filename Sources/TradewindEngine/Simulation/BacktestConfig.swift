@@ -88,6 +88,15 @@ public struct BacktestConfig: Sendable, Hashable {
     /// curve, positions, metrics) start after them. 0 (the default) is no warm-up. `Warmup.applying(bars:to:data:)`
     /// sets it, with `from`, for a window of bars before the start; the live runtime takes them from its feed.
     public var warmup: Int = 0
+    /// Whether the result keeps the order log and the fill list (`BacktestResult.orderLog`, `.fills`). When false
+    /// they are neither built nor kept (left empty); everything else — equity, positions, trades, orders, totals,
+    /// and the notices the strategy asked for — is the same bit for bit. `tradewind backtest` turns it off when
+    /// its output reads neither (a summary or `--json` alone). An outside venue's run always keeps them.
+    public var recordsOrderLog = true
+    /// Threads a run may use, its own included, for work that cannot change a value: with two or more, a helper
+    /// populates the pages of the fresh market and result buffers while the run writes them (`PagePopulation`).
+    /// Default 1 (none); results are the same on any number.
+    public var threads: ThreadBudget = .single
 
     public init(initialCash: Double = 100_000, account: AccountModel = .cash, commission: CommissionModel = .none,
                 slippage: SlippageModel = .none, financing: FinancingModel = .none, fillTiming: FillTiming = .nextOpen,

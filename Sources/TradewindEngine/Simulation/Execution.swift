@@ -82,9 +82,10 @@ extension SimulationContext {
         let slippageCost = q * abs(price - rawPrice)
         totals.commission += commission
         totals.slippage += slippageCost
-        let fill = Fill(orderID: id, symbol: s, side: side, quantity: q, price: price, commission: commission,
-                        slippageCost: slippageCost, time: time, step: step)
-        fillList.append(fill)
+        if recordsFills {
+            fillList.append(Fill(orderID: id, symbol: s, side: side, quantity: q, price: price, commission: commission,
+                                 slippageCost: slippageCost, time: time, step: step))
+        }
         addFill(to: id, quantity: q, price: price, commission: commission)
         let left = total - q
         orders[id].remainingQuantity = left

@@ -55,7 +55,10 @@ final class MarketColumns: @unchecked Sendable {
     /// Some symbol has a dividend or split on its bar at this step.
     @usableFromInline static let corporateAction: UInt8 = 16
 
-    init(dataset: MarketDataset, session: SessionPolicy, from: UnixNanos?, to: UnixNanos?) throws(BacktestError) {
+    /// `threads`: with two or more, a helper populates the fresh per-step block's pages while it is written
+    /// (`PagePopulation`; the values do not depend on it).
+    init(dataset: MarketDataset, session: SessionPolicy, from: UnixNanos?, to: UnixNanos?,
+         threads: ThreadBudget = .single) throws(BacktestError) {
         let series = try dataset.simulatedSeries(from: from, to: to)
         symbols = series.map(\.symbol)
         symbolCount = series.count
@@ -91,6 +94,8 @@ final class MarketColumns: @unchecked Sendable {
         let blockBytes = max(n * 8 + rowBytes + n * 2 + n, 8)
         let block = UnsafeMutableRawPointer.allocate(byteCount: blockBytes, alignment: 8)
         MemoryPolicy.adviseHugePages(block, bytes: blockBytes)
+        let population = PagePopulation.start([(start: block, bytes: blockBytes)], threads: threads)
+        defer { population?.finish() }
         stepBlock = block
         day = block.bindMemory(to: Int64.self, capacity: n)
         minute = (block + n * 8 + rowBytes).bindMemory(to: Int16.self, capacity: n)

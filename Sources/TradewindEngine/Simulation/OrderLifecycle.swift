@@ -134,6 +134,7 @@ extension SimulationContext {
     }
 
     func logEvent(_ id: OrderID, _ status: OrderStatus, quantity: Double, price: Double, reason: String) {
+        guard recordsEvents else { return }
         // Field by field: copying the whole order (its texts and request) costs more than the event.
         let symbol = orders[id].symbol
         log.append(OrderEvent(

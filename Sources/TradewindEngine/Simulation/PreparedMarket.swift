@@ -17,9 +17,11 @@ public final class PreparedMarket: Sendable {
     /// The record counts of earlier runs, so each run reserves its lists once.
     let sizeHints = RecordSizeHints()
 
-    /// Prepares `data` for runs with `config`'s session and period.
+    /// Prepares `data` for runs with `config`'s session and period (within `config.threads`: a helper maps the
+    /// fresh per-step columns' pages while they are computed).
     public init(_ data: MarketDataset, config: BacktestConfig = BacktestConfig()) throws(BacktestError) {
-        columns = try MarketColumns(dataset: data, session: config.session, from: config.from, to: config.to)
+        columns = try MarketColumns(dataset: data, session: config.session, from: config.from, to: config.to,
+                                    threads: config.threads)
         session = config.session
         from = config.from
         to = config.to

@@ -21,6 +21,14 @@ public final class SimulationContext: TradingContext {
     let sizeHints: RecordSizeHints?
     /// Orders submitted outside regular hours are rejected (fixed hours with `OutsideHours.reject`).
     let rejectsOutsideHours: Bool
+    /// Whether the result keeps the order log and fills (`BacktestConfig.recordsOrderLog`, or an outside venue),
+    /// and whether order events and fills are recorded at all (also when the strategy is told about them).
+    let keepsOrderLog: Bool
+    let recordsEvents: Bool
+    let recordsFills: Bool
+    /// The fresh buffers a helper may populate while the run writes them (`populateResultPages`): the equity
+    /// and position columns and the reserved record lists.
+    private var freshBuffers: [(start: UnsafeMutableRawPointer, bytes: Int)] = []
     /// Per-step mutable state behind a pointer: read on every bar without dynamic exclusivity checks.
     @usableFromInline let hot: UnsafeMutablePointer<HotState>
     @usableFromInline let currentRow: UnsafeMutablePointer<Int32>
@@ -93,10 +101,14 @@ public final class SimulationContext: TradingContext {
         self.notifications = notifications
         self.sizeHints = sizeHints
         warmupSteps = config.warmup
+        var fresh: [(start: UnsafeMutableRawPointer, bytes: Int)] = []
+        keepsOrderLog = config.recordsOrderLog || router != nil
+        recordsEvents = keepsOrderLog || notifications.contains(.orderUpdates)
+        recordsFills = keepsOrderLog || notifications.contains(.fills)
         if let hints = sizeHints, hints.orders.load(ordering: .relaxed) > 0 {
             orders.reserveCapacity(hints.orders.load(ordering: .relaxed))
-            log.reserveCapacity(hints.events.load(ordering: .relaxed))
-            fillList.reserveCapacity(hints.fills.load(ordering: .relaxed))
+            if recordsEvents { log.reserveCapacity(hints.events.load(ordering: .relaxed)) }
+            if recordsFills { fillList.reserveCapacity(hints.fills.load(ordering: .relaxed)) }
             tradeList.reserveCapacity(hints.trades.load(ordering: .relaxed))
         } else {
             // No earlier run on this market (a one-shot backtest): reserve from its size instead of growing the
@@ -105,10 +117,10 @@ public final class SimulationContext: TradingContext {
             // costs no memory, and a run that records more grows its lists as before.
             // The reserved blocks ask for huge pages: their rows are written once, front to back.
             let estimate = min(max(market.stepCount * market.symbolCount / 16, 64), 1 << 18)
-            orders = Self.emptyList(capacity: estimate)
-            log = Self.emptyList(capacity: 4 * estimate)
-            fillList = Self.emptyList(capacity: estimate)
-            tradeList = Self.emptyList(capacity: estimate / 2)
+            orders = Self.emptyList(capacity: estimate, noting: &fresh)
+            if recordsEvents { log = Self.emptyList(capacity: 4 * estimate, noting: &fresh) }
+            if recordsFills { fillList = Self.emptyList(capacity: estimate, noting: &fresh) }
+            tradeList = Self.emptyList(capacity: estimate / 2, noting: &fresh)
         }
         accruesFinancing = config.financing.shortBorrowRate > 0 || config.financing.marginInterestRate > 0
         if case .margin(_, let m) = config.account { maintenanceMargin = m } else { maintenanceMargin = nil }
@@ -127,8 +139,9 @@ public final class SimulationContext: TradingContext {
         quantity.initialize(repeating: 0, count: k)
         books = .allocate(capacity: k)
         books.initialize(repeating: PositionBook(), count: k)
-        equityColumn = Self.uninitialisedColumn(n)
-        heldColumns = (0..<k).map { _ in Self.uninitialisedColumn(n) }
+        equityColumn = Self.uninitialisedColumn(n, noting: &fresh)
+        heldColumns = (0..<k).map { _ in Self.uninitialisedColumn(n, noting: &fresh) }
+        freshBuffers = fresh
         heldSteps = Array(repeating: 0, count: k)
     }
 
@@ -142,11 +155,12 @@ public final class SimulationContext: TradingContext {
     }
 
     /// An empty list with room for `capacity` elements, its storage advised to use huge pages (untouched until
-    /// rows are appended).
-    private static func emptyList<T>(capacity: Int) -> [T] {
+    /// rows are appended) and noted in `fresh`.
+    private static func emptyList<T>(capacity: Int, noting fresh: inout [(start: UnsafeMutableRawPointer, bytes: Int)]) -> [T] {
         [T](unsafeUninitializedCapacity: capacity) { buffer, count in
             if let base = buffer.baseAddress {
                 MemoryPolicy.adviseHugePages(UnsafeMutableRawPointer(base), bytes: capacity * MemoryLayout<T>.stride)
+                fresh.append((UnsafeMutableRawPointer(base), capacity * MemoryLayout<T>.stride))
             }
             count = 0
         }
@@ -154,12 +168,26 @@ public final class SimulationContext: TradingContext {
 
     /// A column of `n` doubles whose values are not set: `Double` has no invalid bit pattern, and the simulator
     /// writes every row before anything reads it, so zero-filling would only cost a pass over the memory.
-    /// Large columns ask for huge pages first (`MemoryPolicy.adviseHugePages`).
-    private static func uninitialisedColumn(_ n: Int) -> [Double] {
+    /// Large columns ask for huge pages first (`MemoryPolicy.adviseHugePages`); the storage is noted in `fresh`.
+    private static func uninitialisedColumn(_ n: Int, noting fresh: inout [(start: UnsafeMutableRawPointer, bytes: Int)]) -> [Double] {
         [Double](unsafeUninitializedCapacity: n) { buffer, count in
-            if let base = buffer.baseAddress { MemoryPolicy.adviseHugePages(UnsafeMutableRawPointer(base), bytes: n * 8) }
+            if let base = buffer.baseAddress {
+                MemoryPolicy.adviseHugePages(UnsafeMutableRawPointer(base), bytes: n * 8)
+                fresh.append((UnsafeMutableRawPointer(base), n * 8))
+            }
             count = n
         }
+    }
+
+    /// Starts a helper populating the pages of the run's fresh buffers (equity and position columns, reserved
+    /// record lists) where `config.threads` allows one (`PagePopulation`); the run calls `finish()` on it after
+    /// `result()`. Nil when no helper starts. Populating maps pages without touching their contents, so the
+    /// values are the same with or without it; a list that outgrows its reservation moves, and its old block is
+    /// then only mapped, never written.
+    @usableFromInline func populateResultPages() -> PagePopulation? {
+        let fresh = freshBuffers
+        freshBuffers = []
+        return PagePopulation.start(fresh, threads: config.threads)
     }
 
     /// True when the strategy registered indicators (the loop feeds them before `onBar`).

@@ -209,7 +209,8 @@ extension SimulationContext {
         var result = BacktestResult(
             symbols: market.symbols, config: config, initialCash: config.initialCash,
             equity: equity,
-            positions: positions, trades: trades, orders: orders, orderLog: log, fills: fillList,
+            positions: positions, trades: trades, orders: orders, orderLog: keepsOrderLog ? log : [],
+            fills: keepsOrderLog ? fillList : [],
             totalCommission: totals.commission, totalSlippage: totals.slippage, totalFinancing: totals.financing,
             totalDividends: totals.dividends)
         if !registered.isEmpty { result.indicators = registered.series() }

@@ -59,8 +59,8 @@ extension SimulationContext {
             return BacktestResult(
                 symbols: market.symbols, config: config, initialCash: config.initialCash,
                 equity: .empty,
-                positions: Array(repeating: [], count: market.symbolCount), trades: [], orders: orders, orderLog: log,
-                fills: fillList, totalCommission: totals.commission, totalSlippage: totals.slippage,
+                positions: Array(repeating: [], count: market.symbolCount), trades: [], orders: orders, orderLog: keepsOrderLog ? log : [],
+                fills: keepsOrderLog ? fillList : [], totalCommission: totals.commission, totalSlippage: totals.slippage,
                 totalFinancing: totals.financing, totalDividends: totals.dividends)
         }
         // `result()` records every step through the latest (rows that later steps continue from) and books open

@@ -7,8 +7,6 @@ import TradewindCore
 
 /// Process-wide settings of the indicator kernels.
 public enum IndicatorKernels {
-    private static let probing = Atomic<Bool>(false)
-
     /// Whether a kernel that may take a second thread (within its `ThreadBudget`) first checks that a core is
     /// idle right now (Linux: fewer runnable threads than online cores in `/proc/loadavg`), and stays on one
     /// thread when none is: a helper that has to share a core with another process makes a kernel slower than
@@ -17,10 +15,10 @@ public enum IndicatorKernels {
     /// Off by default: library callers get exactly the budget they pass, with no probing of the machine.
     /// The `tradewind` executable turns it on at start (it runs one job at a time on a machine it does not
     /// own); a server that divides the cores between its own jobs should leave it off. Values never depend
-    /// on it.
+    /// on it. The same setting as `PagePopulation.probesIdleCores` (the engine's and the cache reader's helpers).
     public static var probesIdleCores: Bool {
-        get { probing.load(ordering: .relaxed) }
-        set { probing.store(newValue, ordering: .relaxed) }
+        get { PagePopulation.probesIdleCores }
+        set { PagePopulation.probesIdleCores = newValue }
     }
 }
 
@@ -123,94 +121,18 @@ enum ColumnKernel {
     static let populateThreshold = 1 << 18
 
     /// Runs `body`, which writes `columns` (each `n` doubles, fresh from `uninitialized`) from front to back,
-    /// while a second thread populates their pages with `MADV_POPULATE_WRITE`, front to back from the
-    /// second 2 MB chunk of each column on.
-    ///
-    /// A fresh multi-megabyte column costs a page fault and a page clear per page (per 2 MB with huge
-    /// pages): about 0.1 ms per MB here, as much as or more than the arithmetic of a whole indicator. The
-    /// populate call maps the pages writable without touching their contents, so it can run while `body`
-    /// writes values into the same pages: no value is ever read or written by the second thread, and the
-    /// result is the same on any number of cores. `body` takes the faults of the first chunk itself while the
-    /// helper gets ahead; populating is slower than most kernels' arithmetic, so `body` then catches up with
-    /// the helper near the end instead of taking faults (measured on MACD: ~0.3 ms faster than a helper
-    /// working from the back, which leaves `body` faulting the whole front half). When `body` returns the
-    /// helper stops after its current chunk (every page is present by then) and is waited for. No helper
-    /// starts where the budget or the probe forbids one (`helperAllowed`) or where the allocator reused memory (fewer than 512
-    /// pages missing, as `mincore` tells). On kernels without `MADV_POPULATE_WRITE` (before Linux 5.14) the
-    /// helper stops at its first call. (This replaces a two-thread pre-fault that wrote zeros and so had to finish before
-    /// the kernel started: that made the faults cheaper per page but left them all on the critical path.)
+    /// while a second thread populates their pages (`PagePopulation`: measured on MACD, ~0.3 ms faster than a
+    /// helper working from the back). Columns shorter than `populateThreshold` are left to `body`.
     static func whilePopulating(_ columns: [UnsafeMutablePointer<Double>], count n: Int, threads: ThreadBudget,
                                 _ body: () -> Void) {
-        #if os(Linux)
-        guard n >= populateThreshold, threads.threads >= 2 else { return body() }
-        let ranges = columns.map { (Int(bitPattern: $0), n * 8) }
-        guard absentPages(ranges) >= populateThreshold / 512, helperAllowed(threads) else { return body() }
-        let job = PopulateJob(ranges)
-        DispatchQueue.global().async { job.run() }
-        body()
-        job.finish()
-        #else
-        body()
-        #endif
+        guard n >= populateThreshold else { return body() }
+        PagePopulation.whilePopulating(columns.map { (start: UnsafeMutableRawPointer($0), bytes: n * 8) }, threads: threads,
+                                       minimumAbsentPages: populateThreshold / 512, body)
     }
 
-    /// Whether a kernel may take a helper thread: `threads` allows two or more, and, when the executable has
-    /// turned on `IndicatorKernels.probesIdleCores`, a core is idle right now (`idleCore`).
+    /// Whether a kernel may take a helper thread (`PagePopulation.helperAllowed`).
     @inline(__always)
-    static func helperAllowed(_ threads: ThreadBudget) -> Bool {
-        threads.threads >= 2 && (!IndicatorKernels.probesIdleCores || idleCore())
-    }
-
-    /// Whether a core is idle right now, so that a helper thread would run beside this one instead of taking
-    /// turns with it (Linux: fewer runnable threads, this one included, than online cores, from
-    /// `/proc/loadavg`; elsewhere true). A helper that has to share a core with another process makes a
-    /// kernel slower than one thread: this thread then waits for the helper's slices, milliseconds apart.
-    /// Only asked when `IndicatorKernels.probesIdleCores` is on.
-    static func idleCore() -> Bool {
-        #if os(Linux)
-        let fd = open("/proc/loadavg", O_RDONLY)
-        guard fd >= 0 else { return true }
-        defer { close(fd) }
-        return withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 128) { buffer in
-            let count = read(fd, buffer.baseAddress, 128)
-            guard count > 0 else { return true }
-            // "0.52 0.58 0.59 2/467 12345": the number before "/" counts the runnable threads.
-            var field = 0, running = 0, k = 0
-            while k < count && field < 3 {
-                if buffer[k] == UInt8(ascii: " ") { field += 1 }
-                k += 1
-            }
-            while k < count, buffer[k] >= UInt8(ascii: "0"), buffer[k] <= UInt8(ascii: "9") {
-                running = running * 10 + Int(buffer[k] - UInt8(ascii: "0"))
-                k += 1
-            }
-            return running < sysconf(Int32(_SC_NPROCESSORS_ONLN))
-        }
-        #else
-        return true
-        #endif
-    }
-
-    #if os(Linux)
-    /// How many 4 KB pages of the byte ranges are not yet mapped (`mincore`; reused allocator memory usually is
-    /// mapped already, and then a helper thread would only cost its start-up).
-    static func absentPages(_ ranges: [(start: Int, bytes: Int)]) -> Int {
-        let page = 1 << 12
-        var absent = 0
-        for r in ranges {
-            let from = r.start & ~(page - 1)
-            let pages = (r.start + r.bytes - from + page - 1) / page
-            withUnsafeTemporaryAllocation(of: UInt8.self, capacity: pages) { v in
-                guard mincore(UnsafeMutableRawPointer(bitPattern: from), r.start + r.bytes - from, v.baseAddress!) == 0 else {
-                    absent += pages
-                    return
-                }
-                for k in 0..<pages where v[k] & 1 == 0 { absent += 1 }
-            }
-        }
-        return absent
-    }
-    #endif
+    static func helperAllowed(_ threads: ThreadBudget) -> Bool { PagePopulation.helperAllowed(threads) }
 
     /// Writes NaN to `out[from..<to]` (clamped to an empty range when `to <= from`).
     @inline(__always)
@@ -268,50 +190,3 @@ final class PieceQueue: Sendable {
     }
 }
 
-#if os(Linux)
-/// The helper thread's work for `ColumnKernel.whilePopulating`: the columns' pages in 2 MB-aligned chunks,
-/// populated front to back from the second chunk (chunk k of every column before chunk k + 1 of any) and the
-/// first chunk last, until the main thread says its columns are written.
-private final class PopulateJob: Sendable {
-    /// Each column's byte range (start address, length).
-    let ranges: [(start: Int, bytes: Int)]
-    let stop = Atomic<Bool>(false)
-    let done = DispatchSemaphore(value: 0)
-
-    init(_ ranges: [(Int, Int)]) { self.ranges = ranges.map { (start: $0.0, bytes: $0.1) } }
-
-    func run() {
-        defer { done.signal() }
-        let huge = 1 << 21, page = 1 << 12
-        // Chunk boundaries of each column: its start, the 2 MB boundaries inside it, its end.
-        let bounds = ranges.map { r -> [Int] in
-            var b = [r.start]
-            var k = (r.start + huge) & ~(huge - 1)
-            while k < r.start + r.bytes {
-                b.append(k)
-                k += huge
-            }
-            b.append(r.start + r.bytes)
-            return b
-        }
-        let chunks = bounds.map { $0.count - 1 }.max() ?? 0
-        // Chunk 1 onwards, then chunk 0 (by then normally written by the main thread already).
-        for k in Array(1..<max(1, chunks)) + [0] {
-            for b in bounds where b.count - 1 > k {
-                if stop.load(ordering: .relaxed) { return }
-                let from = b[k] & ~(page - 1)
-                // One call per chunk (a page-aligned start; the kernel rounds the length up to whole pages).
-                guard madvise(UnsafeMutableRawPointer(bitPattern: from), b[k + 1] - from, MADV_POPULATE_WRITE) == 0 else {
-                    return
-                }
-            }
-        }
-    }
-
-    /// Called by the main thread once its columns are written: stops the helper and waits for it.
-    func finish() {
-        stop.store(true, ordering: .relaxed)
-        done.wait()
-    }
-}
-#endif
