@@ -67,7 +67,7 @@ struct OptimizeCommand: ParsableCommand {
     @Flag(help: "Minimise the objective.") var minimize = false
     @Option(help: "Trials with fewer closed trades are infeasible.") var minTrades: Int = 0
     @Option(help: "Trials kept and listed, best first.") var top: Int = 10
-    @Option(help: "Points per batch (default: 4096 for grid/random, 1 for tpe).") var batch: Int?
+    @Option(help: "Points per batch (default: 4096 for grid/random, 32768 for a grid through a kernel, 1 for tpe).") var batch: Int?
     @Option(help: "Threads the job may use: loading, kernels and engine runs (default: all cores).") var threads: Int?
     @Flag(help: "Never use a fast kernel (engine only).") var noKernel = false
     @Flag(help: "Skip evaluating the best point's neighbours (robustness score).") var noRobustness = false

@@ -42,17 +42,25 @@ public enum JobReport {
             objective.direction.ranksBefore($0.best?.objective ?? .nan, 0, $1.best?.objective ?? .nan, 0)
         }
         let lead = ranked.first
-        let out = JSONOutput(method: method.rawValue, objective: objective.description, evaluations: outcome.evaluations,
-                             validationEvaluations: outcome.validationEvaluations > 0 ? outcome.validationEvaluations : nil,
-                             elapsedSeconds: outcome.elapsedSeconds, evaluationsPerSecond: outcome.evaluationsPerSecond,
-                             interrupted: outcome.interrupted, symbol: lead?.symbol, best: lead?.best, top: lead?.top ?? [],
-                             overfitting: lead?.overfitting, validation: lead?.validation, autoBounds: lead?.autoBounds,
-                             evaluator: lead?.path, engineReason: lead?.engineReason,
-                             symbols: outcome.symbols.count > 1 ? outcome.symbols : nil)
+        let listed = outcome.symbols.count > 1 ? outcome.symbols : []
+        // The symbols' objective_by_trial arrays go straight into the bytes (`ObjectiveByTrialJSON`).
+        let bytes = try ObjectiveByTrialJSON.encode(encoder, symbols: listed) { symbols in
+            JSONOutput(method: method.rawValue, objective: objective.description, evaluations: outcome.evaluations,
+                       validationEvaluations: outcome.validationEvaluations > 0 ? outcome.validationEvaluations : nil,
+                       elapsedSeconds: outcome.elapsedSeconds, evaluationsPerSecond: outcome.evaluationsPerSecond,
+                       interrupted: outcome.interrupted, symbol: lead?.symbol, best: lead?.best, top: lead?.top ?? [],
+                       overfitting: lead?.overfitting, validation: lead?.validation, autoBounds: lead?.autoBounds,
+                       evaluator: lead?.path, engineReason: lead?.engineReason, symbols: symbols.isEmpty ? nil : symbols)
+        }
+        return String(decoding: bytes, as: UTF8.self)
+    }
+
+    /// The encoder of `json`: sorted keys, non-finite numbers as the strings `inf`, `-inf` and `nan`.
+    static var encoder: JSONEncoder {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]
         encoder.nonConformingFloatEncodingStrategy = .convertToString(positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
-        return String(decoding: try encoder.encode(out), as: UTF8.self)
+        return encoder
     }
 
     /// One line: evaluations (and walk-forward re-optimisations), elapsed time and evaluations per second.

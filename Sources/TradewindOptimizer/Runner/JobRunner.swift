@@ -54,7 +54,9 @@ public struct JobFile: Sendable {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]
         var out = String(decoding: try encoder.encode(Header(job: key)), as: UTF8.self) + "\n"
-        for s in finished { out += String(decoding: try encoder.encode(s), as: UTF8.self) + "\n" }
+        for s in finished {
+            out += String(decoding: try ObjectiveByTrialJSON.encode(encoder, symbols: [s]) { $0[0] }, as: UTF8.self) + "\n"
+        }
         try out.write(toFile: path, atomically: true, encoding: .utf8)
     }
 }

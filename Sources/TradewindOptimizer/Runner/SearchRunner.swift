@@ -14,7 +14,8 @@ public struct SearchSettings: Sendable {
     public var minTrades: Int
     /// Trials kept, best first.
     public var topK: Int
-    /// Points asked per batch. Grid and random search: 4,096 by default, spread over all cores.
+    /// Points asked per batch. Grid and random search: 4,096 by default, spread over all cores; a grid search whose
+    /// evaluator has a kernel takes up to `kernelGridBatch` points at once (`batchSize(for:)`).
     /// TPE: 1 by default (sequential, the best use of each result); the trial sequence depends on the
     /// seed and this size, never on the number of threads.
     public var batchSize: Int?
@@ -39,6 +40,20 @@ public struct SearchSettings: Sendable {
     }
 
     var effectiveBatch: Int { batchSize ?? (method == .tpe ? 1 : 4096) }
+
+    /// The default batch of a grid search through a kernel: a kernel walks the bars once per call for the whole
+    /// Cartesian grid of its batch's values, so a batch cut inside the grid walks them again and evaluates the
+    /// combinations around the cut twice. 32,768 points take the optimizer console's 13,750-point grid in one call;
+    /// memory stays bounded by this size.
+    public static let kernelGridBatch = 1 << 15
+
+    /// The points asked per batch with `evaluator`: `batchSize` when set, else `kernelGridBatch` for a grid search
+    /// through a kernel, else `effectiveBatch`. The outcome is the same for any batch size (grid trials are numbered by
+    /// grid index and ranked in that order).
+    func batchSize(for evaluator: TrialEvaluator) -> Int {
+        if batchSize == nil, method == .grid, evaluator.kernel != nil { return Self.kernelGridBatch }
+        return effectiveBatch
+    }
 }
 
 /// What one search over one dataset found.
@@ -102,9 +117,10 @@ public enum SearchRunner {
         var welford = (n: 0, mean: 0.0, m2: 0.0)
         var cancelled = false
         var recorded: [RankedTrial] = []
+        let batchSize = s.batchSize(for: evaluator)
         while true {
             if cancel?.isCancelled == true { cancelled = true; break }
-            let batch = try method.ask(s.effectiveBatch)
+            let batch = try method.ask(batchSize)
             if batch.isEmpty { break }
             let metrics = evaluator.evaluate(batch.map(\.point))
             for (t, m) in zip(batch, metrics) {

@@ -46,6 +46,11 @@ public struct TrialEvaluator: Sendable {
     /// (nil for continuous and very long dimensions, resolved per point).
     let levelTable: [[Resolution]?]
     static let tabulatedLevels = 1 << 16
+    /// The dataset's symbols, in order (what `ExactKernel.supportsSymbols` is asked about).
+    let symbols: [String]
+    /// True when the kernel models `config`'s settings (`ExactKernel.settingsReason` is nil): the settings part of
+    /// `usesKernel`, the same for every point.
+    let kernelSettingsFit: Bool
 
     /// How one dimension's value enters a point's parameters: left to the strategy's default, a parsed value
     /// still to be validated, or a value the parameter's spec cannot parse.
@@ -66,6 +71,8 @@ public struct TrialEvaluator: Sendable {
         self.defaults = defaults
         self.defaultParameters = StrategyParameters(defaultsOf: strategy.parameterSpecs)
         self.market = try? PreparedMarket(dataset, config: config)
+        self.symbols = dataset.symbols
+        self.kernelSettingsFit = strategy.kernel.map { $0.settingsReason(config) == nil } ?? false
         self.levelTable = space.dimensions.map { d -> [Resolution]? in
             guard let levels = d.levelCount, levels <= TrialEvaluator.tabulatedLevels else { return nil }
             return (0..<levels).map { TrialEvaluator.resolve(d.value(Double($0)), name: d.name, strategy: strategy, defaults: defaults) }
@@ -117,21 +124,21 @@ public struct TrialEvaluator: Sendable {
     public func parameters(_ point: ParameterPoint) throws(ParameterError) -> StrategyParameters {
         var p = defaultParameters
         for d in space.dimensions.indices {
-            let coordinate = point.coordinates[d]
-            let resolution: Resolution
-            if let table = levelTable[d], coordinate >= 0, coordinate < Double(table.count) {
-                resolution = table[Int(coordinate)]
-            } else {
-                let dimension = space.dimensions[d]
-                resolution = Self.resolve(dimension.value(coordinate), name: dimension.name, strategy: strategy, defaults: defaults)
-            }
-            switch resolution {
+            switch resolution(d, point.coordinates[d]) {
             case .strategyDefault: continue
             case let .value(v): try p.set(space.dimensions[d].name, to: v, strategy: strategy.name)
             case let .unparsable(e): throw e
             }
         }
         return p
+    }
+
+    /// How dimension `d`'s value at `coordinate` enters the parameters (from `levelTable` when tabulated).
+    @inline(__always)
+    func resolution(_ d: Int, _ coordinate: Double) -> Resolution {
+        if let table = levelTable[d], coordinate >= 0, coordinate < Double(table.count) { return table[Int(coordinate)] }
+        let dimension = space.dimensions[d]
+        return Self.resolve(dimension.value(coordinate), name: dimension.name, strategy: strategy, defaults: defaults)
     }
 
     /// `value` of parameter `name` read back from its text form, as `tradewind backtest --param name=value` would.
@@ -147,8 +154,8 @@ public struct TrialEvaluator: Sendable {
     /// True when `parameters` would be evaluated by the strategy's fast kernel (the dataset was checked once,
     /// in `init`).
     public func usesKernel(_ parameters: StrategyParameters) -> Bool {
-        guard allowKernel, let k = strategy.kernel else { return false }
-        return k.supports(parameters, config: config) && k.supportsSymbols(parameters, dataset.symbols)
+        guard allowKernel, kernelSettingsFit, let k = strategy.kernel else { return false }
+        return k.supportsParameters(parameters, config) && k.supportsSymbols(parameters, symbols)
     }
 
     /// Why the engine and not the kernel evaluates `parameters` (nil when the kernel does): the dataset's reason, or
@@ -176,14 +183,15 @@ public struct TrialEvaluator: Sendable {
         var engine: [(Int, StrategyParameters)] = []
         var kernelPoints: [(Int, StrategyParameters)] = []
         // Building and validating each point's parameters is string work that costs as much as a kernel
-        // evaluation of a daily series: do it in parallel too.
+        // evaluation of a daily series: do it in parallel too, each worker on a contiguous run of points so that
+        // it carries over from one point to the next what they share (`ParameterCarry`).
         let built = ParameterSlots(count: points.count)
         let buildWorkers = threads.workers(for: points.count / 256)
+        let chunk = (points.count + buildWorkers - 1) / max(buildWorkers, 1)
         threads.forEach(buildWorkers) { w in
-            var k = w
-            while k < points.count {
-                if let params = try? parameters(points[k]) { built.store(k, (params, usesKernel(params))) }
-                k += buildWorkers
+            var carry = ParameterCarry()
+            for k in min(w * chunk, points.count)..<min((w + 1) * chunk, points.count) {
+                if let params = try? carry.parameters(points[k], self) { built.store(k, (params, usesKernel(params))) }
             }
         }
         for (k, entry) in built.values.enumerated() {

@@ -105,8 +105,6 @@ enum HistoryJSON {
     /// non-finite value is null (the encoder would refuse the whole page for one NaN).
     static func number<Out: JSONOutput>(_ v: Double?, into out: inout Out) {
         guard let v, v.isFinite else { out.emit("null"); return }
-        // JSONEncoder writes `description` without a trailing ".0" (1e15 as 1000000000000000, -0.0 as -0).
-        let text = v.description
-        if text.hasSuffix(".0") { out.emit(text.dropLast(2)) } else { out.emit(text) }
+        out.emit(JSONNumber.text(v))
     }
 }
