@@ -78,4 +78,23 @@ import TradewindStrategies
             #expect(o.sharpeVariance.bitPattern == whole.sharpeVariance.bitPattern)
         }
     }
+
+    /// A kernel batch can hold 32,768 points; when the engine runs a batch (no kernel, or the kernel gave it back) it
+    /// checks the cancel flag every few runs instead of running the whole batch first.
+    @Test func theEngineStopsABatchWhenItsCancelFlagIsRaised() throws {
+        let job = try smaJob(["fast=2:20:1", "slow=22:40:1"], settings: SearchSettings(method: .grid), kernel: false)
+        let ev = job.evaluator(try spy())
+        #expect(ev.kernel == nil)
+        let points = (0..<40).map { ev.space.gridPoint($0) }
+        let raised = CancellationFlag()
+        raised.cancel()
+        #expect(ev.evaluate(points, cancel: raised).allSatisfy { $0.values.allSatisfy(\.isNaN) })
+        let run = ev.evaluate(points, cancel: CancellationFlag())
+        #expect(run.filter { $0.values.contains { !$0.isNaN } }.count == points.count)
+        // The search that sees the flag after the batch tells none of it.
+        var settings = job.settings
+        settings.batchSize = 4096
+        let outcome = try SearchRunner.run(settings, evaluator: ev, constraints: job.constraints, cancel: raised)
+        #expect(outcome.cancelled && outcome.evaluations == 0)
+    }
 }
