@@ -80,7 +80,7 @@ import TradewindStrategies
     }
 
     /// A kernel batch can hold 32,768 points; when the engine runs a batch (no kernel, or the kernel gave it back) it
-    /// checks the cancel flag every few runs instead of running the whole batch first.
+    /// checks the cancel flag before each run instead of running the whole batch first.
     @Test func theEngineStopsABatchWhenItsCancelFlagIsRaised() throws {
         let job = try smaJob(["fast=2:20:1", "slow=22:40:1"], settings: SearchSettings(method: .grid), kernel: false)
         let ev = job.evaluator(try spy())
@@ -88,9 +88,13 @@ import TradewindStrategies
         let points = (0..<40).map { ev.space.gridPoint($0) }
         let raised = CancellationFlag()
         raised.cancel()
-        #expect(ev.evaluate(points, cancel: raised).allSatisfy { $0.values.allSatisfy(\.isNaN) })
-        let run = ev.evaluate(points, cancel: CancellationFlag())
+        #expect(ev.evaluate(points, cancel: raised) == nil)
+        let run = try #require(ev.evaluate(points, cancel: CancellationFlag()))
         #expect(run.filter { $0.values.contains { !$0.isNaN } }.count == points.count)
+        // A kernel batch runs whole: its finished points are kept even when the flag is raised.
+        let kernelEvaluator = try smaJob(["fast=2:20:1", "slow=22:40:1"], settings: SearchSettings(method: .grid)).evaluator(try spy())
+        #expect(kernelEvaluator.kernel != nil)
+        #expect(kernelEvaluator.evaluate(points, cancel: raised)?.count == points.count)
         // The search that sees the flag after the batch tells none of it.
         var settings = job.settings
         settings.batchSize = 4096

@@ -85,4 +85,39 @@ struct LiveChannelWriterTests {
         #expect(try Self.written(socket) == progress.map(\.wire))
         _ = try socket.finish()
     }
+
+    /// The connection's own frames pass the writer unchanged; once its Close frame went out nothing follows it, even a
+    /// message published in the same instant, and the queue is closed. A payload that looks like a Close header (here
+    /// a binary payload of 300 bytes starting 0x88, with an extended length) is not taken for one.
+    @Test func noMessageFollowsTheConnectionsCloseFrame() throws {
+        let hub = EventHub(metrics: ServerMetrics(), capacity: 8, dropLimit: 16)
+        let queue = hub.connect()
+        let loop = EmbeddedEventLoop()
+        let socket = try Self.socket(for: queue, on: loop)
+        try socket.pipeline.syncOperations.addHandler(WebSocketFrameEncoder())
+        var payload = ByteBuffer(bytes: [0x88, 0x02, 0x03, 0xE8])
+        payload.writeRepeatingByte(0x88, count: 296)
+        try socket.writeOutbound(WebSocketFrame(fin: true, opcode: .binary, data: payload))
+        try socket.writeOutbound(WebSocketFrame(fin: true, opcode: .pong, data: ByteBuffer(bytes: [0x88, 0x00])))
+        let before = LiveMessage(type: "job.log", jobID: 1, data: Payload(n: 1, padding: ""))
+        hub.publish(before)
+        loop.run()
+        var out = try Self.written(socket).reduce(into: ByteBuffer()) { all, b in var b = b; all.writeBuffer(&b) }
+        #expect(out.readableBytes == 4 + 300 + 2 + 2 + before.wire.readableBytes)
+        out.moveReaderIndex(forwardBy: 4 + 300 + 2 + 2)
+        #expect(out == before.wire)
+        #expect(!queue.drain().closed)
+
+        let after = LiveMessage(type: "job.log", jobID: 1, data: Payload(n: 2, padding: ""))
+        hub.publish(after)
+        try socket.writeOutbound(WebSocketFrame(fin: true, opcode: .connectionClose, data: ByteBuffer(bytes: [0x03, 0xE8])))
+        loop.run()
+        let closing = try Self.written(socket).reduce(into: ByteBuffer()) { all, b in var b = b; all.writeBuffer(&b) }
+        #expect(Array(closing.readableBytesView) == [0x88, 0x02, 0x03, 0xE8])
+        #expect(queue.drain().closed)
+        hub.publish(after)
+        loop.run()
+        #expect(try Self.written(socket).isEmpty)
+        _ = try socket.finish()
+    }
 }

@@ -26,7 +26,8 @@ public enum Backtest {
         let ctx = try makeContext(market: market, config: config, notifications: S.notifications)
         // Within `config.threads`, a helper maps the result buffers' pages while the run writes them.
         let population = ctx.populateResultPages()
-        defer { population?.finish() }
+        // The context (whose lists the helper populates) lives until the helper has finished.
+        defer { withExtendedLifetime(ctx) { population?.finish() } }
         do { try strategy.onStart(ctx) } catch { throw ctx.failure(error, hook: "onStart") }
         try deliver(&strategy, ctx)
         let n = ctx.stepCount

@@ -182,8 +182,9 @@ public final class SimulationContext: TradingContext {
     /// Starts a helper populating the pages of the run's fresh buffers (equity and position columns, reserved
     /// record lists) where `config.threads` allows one (`PagePopulation`); the run calls `finish()` on it after
     /// `result()`. Nil when no helper starts. Populating maps pages without touching their contents, so the
-    /// values are the same with or without it; a list that outgrows its reservation moves, and its old block is
-    /// then only mapped, never written.
+    /// values are the same with or without it. A list that outgrows its reservation moves and frees its old
+    /// block, which the helper may still be populating: on a range returned to the system `madvise` fails (ignored),
+    /// and a range reused by another allocation keeps its contents (populating never writes a value).
     @usableFromInline func populateResultPages() -> PagePopulation? {
         let fresh = freshBuffers
         freshBuffers = []

@@ -18,7 +18,9 @@ enum ObjectiveByTrialJSON {
             return e
         }
         let bytes = [UInt8](try encoder.encode(wrap(emptied)))
-        guard !symbols.isEmpty, let filled = fill(bytes, with: symbols.map(\.objectiveByTrial)) else { return bytes }
+        if symbols.isEmpty { return bytes }
+        // Not one empty member per symbol: the encoder's own output of the whole value, never emptied arrays.
+        guard let filled = fill(bytes, with: symbols.map(\.objectiveByTrial)) else { return [UInt8](try encoder.encode(wrap(symbols))) }
         return filled
     }
 

@@ -122,9 +122,8 @@ public enum SearchRunner {
             if cancel?.isCancelled == true { cancelled = true; break }
             let batch = try method.ask(batchSize)
             if batch.isEmpty { break }
-            let metrics = evaluator.evaluate(batch.map(\.point), cancel: cancel)
-            // A cancel during the batch left some of its points unevaluated: none of it is told.
-            if cancel?.isCancelled == true { cancelled = true; break }
+            // A cancel while the engine ran the batch left some of its points unevaluated: none of it is told.
+            guard let metrics = evaluator.evaluate(batch.map(\.point), cancel: cancel) else { cancelled = true; break }
             for (t, m) in zip(batch, metrics) {
                 let f = objective(m, s)
                 method.tell(t.number, value: f)

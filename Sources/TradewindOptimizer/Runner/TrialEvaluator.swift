@@ -177,13 +177,15 @@ public struct TrialEvaluator: Sendable {
     /// How many points the kernel took by its settings but gave back to the engine so far (`refusedBatchReason`).
     public var refusedPoints: Int { refusals.value }
 
-    /// Engine runs between two checks of the cancel flag: a kernel batch can hold 32,768 points, and when the kernel
-    /// gives it back the engine would otherwise run all of them before the search sees a cancel.
-    static let engineRunsBetweenCancelChecks = 64
+    /// The metrics of every point, in order.
+    public func evaluate(_ points: [ParameterPoint]) -> [TrialMetrics] {
+        evaluate(points, cancel: nil)!
+    }
 
-    /// The metrics of every point, in order. When `cancel` is raised while the engine runs points, the rest of the
-    /// batch is left undefined: the caller sees the flag and discards the batch.
-    public func evaluate(_ points: [ParameterPoint], cancel: CancellationFlag? = nil) -> [TrialMetrics] {
+    /// The metrics of every point, in order; nil when `cancel` was raised while the engine ran the batch's points
+    /// (each engine run checks it first: a kernel batch can hold 32,768 points, and when the kernel gives it back the
+    /// engine would otherwise run all of them before the search sees the cancel). A kernel batch runs whole.
+    public func evaluate(_ points: [ParameterPoint], cancel: CancellationFlag?) -> [TrialMetrics]? {
         var out = [TrialMetrics](repeating: .undefined, count: points.count)
         var engine: [(Int, StrategyParameters)] = []
         var kernelPoints: [(Int, StrategyParameters)] = []
@@ -219,12 +221,18 @@ public struct TrialEvaluator: Sendable {
                 refusals.add(kernelPoints.count)
             }
         }
-        var start = 0
-        while start < engine.count, cancel?.isCancelled != true {
-            let jobs = engine[start..<min(start + threads.threads * Self.engineRunsBetweenCancelChecks, engine.count)]
-            let metrics = threads.map(jobs.count) { j in engineMetrics(jobs[jobs.startIndex + j].1) }
-            for (j, (k, _)) in jobs.enumerated() { out[k] = metrics[j] }
-            start = jobs.endIndex
+        if !engine.isEmpty {
+            let jobs = engine
+            let skipped = Atomic<Bool>(false)
+            let metrics = threads.map(jobs.count) { j -> TrialMetrics in
+                if cancel?.isCancelled == true {
+                    skipped.store(true, ordering: .relaxed)
+                    return .undefined
+                }
+                return engineMetrics(jobs[j].1)
+            }
+            if skipped.load(ordering: .relaxed) { return nil }
+            for (j, (k, _)) in engine.enumerated() { out[k] = metrics[j] }
         }
         return out
     }

@@ -165,9 +165,13 @@ final class JobScheduler: Service, Sendable {
         } onCancel: {
             task.cancel()
         }
-        running.withLock { $0[job.id] = nil }
+        // The run and its loss leave together, under the lock `lose` records a loss under.
+        let loss = running.withLock { running -> JobLoss? in
+            running[job.id] = nil
+            return lost.withLock { $0.removeValue(forKey: job.id) }
+        }
         leased.withLock { $0[job.id] = nil }
-        if lost.withLock({ $0.removeValue(forKey: job.id) }) == .leaseLapsed {
+        if loss == .leaseLapsed {
             lapsed.withLock { _ = $0.insert(job.id) }
         }
     }
@@ -194,9 +198,9 @@ final class JobScheduler: Service, Sendable {
                 for (id, task) in before where !held.contains(id) {
                     // A job that just finished or was released here is missing from the answer too: only one that
                     // is still running, under another holder, was taken over.
-                    guard let record = try await store.job(id), record.status == .running, record.owner != owner.text,
-                          running.withLock({ $0[id] == task }) else { continue }
-                    if lose(id, .takenOver) {
+                    guard let record = try await store.job(id), record.status == .running, record.owner != owner.text
+                    else { continue }
+                    if lose(id, .takenOver, task: task) {
                         logger.warning("job taken over by another server (its lease expired); stopping it here", metadata: ["job": "\(id)"])
                     }
                 }
@@ -235,16 +239,22 @@ final class JobScheduler: Service, Sendable {
         }
     }
 
-    /// Stops a running job here without touching its record (`reason` says why); true when it was not already lost.
+    /// Stops a running job here without touching its record (`reason` says why); true when it was running here (as
+    /// `task`, when given) and not already lost. The loss is recorded only while the run is registered, under its
+    /// lock: a run that ended meanwhile leaves no loss behind to mislead the job's next run on this server.
     @discardableResult
-    func lose(_ id: Int64, _ reason: JobLoss = .takenOver) -> Bool {
-        guard lost.withLock({ lost in
-            guard lost[id] == nil else { return false }
-            lost[id] = reason
-            return true
-        }) else { return false }
-        running.withLock { $0[id] }?.cancel()
-        return true
+    func lose(_ id: Int64, _ reason: JobLoss = .takenOver, task expected: Task<Void, Never>? = nil) -> Bool {
+        let stopping: Task<Void, Never>? = running.withLock { running in
+            guard let task = running[id], expected == nil || task == expected else { return nil }
+            let first = lost.withLock { lost in
+                guard lost[id] == nil else { return false }
+                lost[id] = reason
+                return true
+            }
+            return first ? task : nil
+        }
+        stopping?.cancel()
+        return stopping != nil
     }
 
     func perform(_ job: JobRecord) async {

@@ -7,8 +7,12 @@ import NIOCore
 /// client does not read, the channel is not writable, messages wait in the bounded queue (progress coalesced, the
 /// oldest progress dropped past its capacity, the client disconnected past the drop limit) and nothing is written
 /// or buffered for it; while it reads, every message is written.
-final class LiveChannelWriter: ChannelInboundHandler, RemovableChannelHandler {
+///
+/// It also reads the frames the connection's own WebSocket handler writes past it: once a Close frame went out
+/// (answering the client's, or on shutdown), no message follows it (RFC 6455 §5.5.1) and the queue is closed.
+final class LiveChannelWriter: ChannelDuplexHandler, RemovableChannelHandler {
     typealias InboundIn = ByteBuffer
+    typealias OutboundIn = ByteBuffer
     typealias OutboundOut = ByteBuffer
 
     /// The writer as the hub holds it: usable from any thread, called on its event loop only.
@@ -19,6 +23,10 @@ final class LiveChannelWriter: ChannelInboundHandler, RemovableChannelHandler {
 
     let queue: ClientQueue
     private var context: ChannelHandlerContext?
+    /// Bytes of the current outbound frame's payload still to pass (0: the next byte starts a frame header).
+    private var payloadLeft: UInt64 = 0
+    /// A Close frame went out: nothing more is written.
+    private(set) var closeSent = false
 
     init(queue: ClientQueue) {
         self.queue = queue
@@ -48,7 +56,7 @@ final class LiveChannelWriter: ChannelInboundHandler, RemovableChannelHandler {
 
     /// Writes everything queued while the socket can take it, then flushes once. Runs on the channel's event loop.
     func writePending() {
-        guard let context else { return }
+        guard let context, !closeSent else { return }
         guard context.channel.isWritable else {
             queue.keepingUp(false)
             return
@@ -57,6 +65,32 @@ final class LiveChannelWriter: ChannelInboundHandler, RemovableChannelHandler {
         guard !closed, !messages.isEmpty else { return }
         for m in messages { context.write(wrapOutboundOut(m.wire), promise: nil) }
         context.flush()
+    }
+
+    /// The WebSocket handler's own frames (hello, pongs, Close), encoded: passed on unchanged, their headers read
+    /// to see a Close frame (server frames are unmasked: 2 header bytes, then 2 or 8 of extended length).
+    func write(context: ChannelHandlerContext, data: NIOAny, promise: EventLoopPromise<Void>?) {
+        var bytes = unwrapOutboundIn(data)
+        while bytes.readableBytes > 0, !closeSent {
+            if payloadLeft > 0 {
+                let skipped = Int(min(payloadLeft, UInt64(bytes.readableBytes)))
+                bytes.moveReaderIndex(forwardBy: skipped)
+                payloadLeft -= UInt64(skipped)
+                continue
+            }
+            guard let first = bytes.readInteger(as: UInt8.self), let second = bytes.readInteger(as: UInt8.self) else { break }
+            if first & 0x0F == 0x8 {
+                closeSent = true
+                queue.close()
+                break
+            }
+            switch second & 0x7F {
+            case 126: payloadLeft = UInt64(bytes.readInteger(as: UInt16.self) ?? 0)
+            case 127: payloadLeft = bytes.readInteger(as: UInt64.self) ?? 0
+            case let n: payloadLeft = UInt64(n)
+            }
+        }
+        context.write(data, promise: promise)
     }
 
     func channelWritabilityChanged(context: ChannelHandlerContext) {

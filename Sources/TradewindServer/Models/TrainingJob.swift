@@ -82,6 +82,11 @@ extension JobScheduler {
             if stopped { throw CancellationError() }
             throw error
         }
+        // Registering is not one of the job record's fenced writes: a run that lost the job meanwhile (another server
+        // took it over after its lease expired, and will register its own model) stops here without registering.
+        guard let record = try await store.job(job.id), record.status == .running, record.owner == owner.text else {
+            throw JobTakenOver(jobID: job.id, owner: owner.text)
+        }
         if let d = result.decision, !d.deploy {
             let reason = ValidationGate.refusal(d)
             let record = try await shielded {
