@@ -55,7 +55,13 @@ enum TestPostgres {
             throw Missing(description: "TRADEWIND_TEST_POSTGRES_URL is not set and \(script) could not run: \(error)")
         }
         let out = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        process.waitUntilExit()
+        // Polled, bounded: `waitUntilExit` (a run loop) was seen never to return here, hanging the whole suite.
+        let deadline = Date().addingTimeInterval(120)
+        while process.isRunning, Date() < deadline { usleep(20_000) }
+        guard !process.isRunning else {
+            process.terminate()
+            throw Missing(description: "TRADEWIND_TEST_POSTGRES_URL is not set and \(script) did not end within 120 s")
+        }
         let url = out.split(separator: "\n").last.map(String.init) ?? ""
         guard process.terminationStatus == 0, url.hasPrefix("postgres://") else {
             throw Missing(description: """
