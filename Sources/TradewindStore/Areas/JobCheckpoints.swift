@@ -70,7 +70,7 @@ extension SQLStore {
                 ON CONFLICT (job_id) DO UPDATE SET epoch = excluded.epoch, bytes = excluded.bytes, sha256 = excluded.sha256,
                     written_at = excluded.written_at
                 """, [.int(epoch), .blob(bytes), .text(Self.sha256Hex(bytes)), .integer(StoreClock.now()), .integer(id), .text(owner)]),
-            SQLStatement("SELECT COUNT(*) FROM jobs WHERE id = ? AND owner = ? AND status = 'running'", [.integer(id), .text(owner)]),
+            Self.holding(id, by: owner),
         ])
         return (rows.first?.int(0) ?? 0) > 0
     }

@@ -219,9 +219,8 @@ extension SQLStore {
                 WHERE job_id = ? AND symbol = ? AND \(held.sql)
                 """, [.integer(evaluations), .integer(now), .integer(id), .text(symbol)] + held.arguments),
             Self.recountingDone(id, heldBy: owner, also: "evaluations = evaluations + ?", [.integer(evaluations)]),
-            SQLStatement("SELECT result_id, (SELECT COUNT(*) FROM jobs WHERE id = ? AND owner = ? AND status = 'running') "
-                         + "FROM job_symbols WHERE job_id = ? AND symbol = ?",
-                         [.integer(id), .text(owner), .integer(id), .text(symbol)]),
+            SQLStatement("SELECT result_id, (\(Self.holding(id, by: owner).sql)) FROM job_symbols WHERE job_id = ? AND symbol = ?",
+                         Self.holding(id, by: owner).arguments + [.integer(id), .text(symbol)]),
         ])
         guard let row = rows.first else { throw StoreError.notFound(kind: "job symbol", id: "\(id)/\(symbol)") }
         guard (row.int(1) ?? 0) > 0 else { throw JobTakenOver(jobID: id, owner: owner) }
