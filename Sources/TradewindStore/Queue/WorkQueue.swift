@@ -217,6 +217,10 @@ public final class WorkQueue: Sendable {
     public func complete(taskID: Int64, worker: String, evaluations: Int64, computeSeconds: Double,
                          result: NewResult?) async throws -> TaskCommit {
         try await database.interactiveTransaction { run in
+            // The job's row first, as every other write of a job and its symbols takes it (a server adding the job's
+            // symbols holds it and then inserts symbol rows): locking the symbol's row before it could deadlock.
+            _ = try await run(SQLStatement("SELECT id FROM jobs WHERE id = (SELECT job_id FROM work_tasks WHERE id = ?) FOR UPDATE",
+                                           [.integer(taskID)]))
             let rows = try await run(SQLStatement("""
                 SELECT t.status, t.job_id, t.symbol, s.status, s.result_id
                 FROM work_tasks t JOIN job_symbols s ON s.job_id = t.job_id AND s.symbol = t.symbol
