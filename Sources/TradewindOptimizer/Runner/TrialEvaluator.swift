@@ -277,10 +277,21 @@ public struct TrialEvaluator: Sendable {
     }
 
     /// Per-point parameters and whether the kernel takes them, filled by index from parallel workers.
+    /// One buffer allocated up front: each worker writes only its own indices, and no write goes through an Array
+    /// (whose copy-on-write check, from several threads at once, can copy the storage mid-write).
     final class ParameterSlots: @unchecked Sendable {
-        var values: [(StrategyParameters, Bool)?]
-        init(count: Int) { values = [(StrategyParameters, Bool)?](repeating: nil, count: count) }
-        func store(_ k: Int, _ v: (StrategyParameters, Bool)) { values.withUnsafeMutableBufferPointer { $0[k] = v } }
+        private let slots: UnsafeMutableBufferPointer<(StrategyParameters, Bool)?>
+        init(count: Int) {
+            slots = .allocate(capacity: count)
+            slots.initialize(repeating: nil)
+        }
+        deinit {
+            slots.deinitialize()
+            slots.deallocate()
+        }
+        func store(_ k: Int, _ v: (StrategyParameters, Bool)) { slots[k] = v }
+        /// Read once every worker has ended.
+        var values: [(StrategyParameters, Bool)?] { Array(slots) }
     }
 
 }
