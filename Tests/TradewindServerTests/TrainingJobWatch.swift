@@ -14,6 +14,9 @@ final class TrainingJobWatch: @unchecked Sendable {
     private(set) var jobID: Int?
     private(set) var holder: Int32?
     private(set) var checkpoints = 0
+    /// The newest epoch whose checkpoint the log said was stored when the kill was sent (0 before): every
+    /// "checkpoint after epoch N stored" line is written after its checkpoint was.
+    private(set) var storedEpochAtKill = 0
     private(set) var killed = false
     /// When the kill was sent, in nanoseconds since 1970 (0 before).
     private(set) var killedAt: Int64 = 0
@@ -39,8 +42,10 @@ final class TrainingJobWatch: @unchecked Sendable {
             let items = Self.call("GET", port: port, "/api/jobs/\(id)/log?limit=1000")?["items"] as? [[String: Any]] ?? []
             log = items.compactMap { $0["message"] as? String }
             holder = log.last { $0.hasPrefix("started on ") }.flatMap(Self.pid)
-            checkpoints = log.filter { $0.hasPrefix("checkpoint after epoch ") }.count
+            let stored = log.compactMap(Self.storedCheckpointEpoch)
+            checkpoints = stored.count
             if let holder, checkpoints >= after {
+                storedEpochAtKill = stored.max() ?? 0
                 killedAt = Int64(Date().timeIntervalSince1970 * 1e9)
                 kill(holder, SIGKILL)
                 killed = true
@@ -49,6 +54,17 @@ final class TrainingJobWatch: @unchecked Sendable {
             if log.contains(where: { $0.hasPrefix("finished in ") || $0.hasPrefix("deployed ") }) { return }
             usleep(20_000)
         }
+    }
+
+    /// N of a `checkpoint after epoch N stored: …` log line; nil for any other line (a checkpoint that was not stored
+    /// says "not stored").
+    static func storedCheckpointEpoch(_ line: String) -> Int? {
+        let prefix = "checkpoint after epoch "
+        guard line.hasPrefix(prefix) else { return nil }
+        let rest = line.dropFirst(prefix.count)
+        let digits = rest.prefix { $0.isNumber }
+        guard rest.dropFirst(digits.count).hasPrefix(" stored:") else { return nil }
+        return Int(digits)
     }
 
     /// The pid in a `… (pid N)` log line.
