@@ -33,6 +33,8 @@ final class ServerState: Sendable {
     let logger: Logger
     /// The work queue `tradewind worker` processes serve (PostgreSQL stores only; nil with SQLite).
     let queue: WorkQueue?
+    /// Continual learning's schedule (nil unless configured).
+    let continual: ContinualRunner?
 
     init(configuration: ServerConfiguration, store: any TradewindStore, credentials: Credentials, metrics: ServerMetrics,
          catalog: StrategyCatalog, logger: Logger, prices: LivePrices = LivePrices(chain: nil),
@@ -58,6 +60,8 @@ final class ServerState: Sendable {
         scheduler = JobScheduler(store: store, hub: hub, metrics: metrics, workers: configuration.workers, loader: loader,
                                  backtests: backtests, catalog: catalog, queue: queue, providers: providers, logger: logger,
                                  jobLease: configuration.jobLease)
+        let scheduler = scheduler
+        continual = configuration.continual.map { ContinualRunner(configuration: $0, store: store, wake: { scheduler.wake() }) }
     }
 }
 
@@ -157,7 +161,7 @@ public final class TradewindServer: Sendable {
             server: .http1WebSocketUpgrade(webSocketRouter: webSocketRouter()),
             configuration: ApplicationConfiguration(address: .hostname(configuration.host, port: configuration.port),
                                                     serverName: "tradewind"),
-            services: [state.scheduler],
+            services: services(),
             onServerRunning: { channel in
                 let port = channel.localAddress?.port ?? configuration.port
                 logger.info("listening", metadata: ["address": "http://\(configuration.host):\(port)",
@@ -165,6 +169,12 @@ public final class TradewindServer: Sendable {
                 await onRunning(port)
             },
             logger: logger)
+    }
+
+    /// The job scheduler, and continual learning's schedule when configured.
+    func services() -> [any Service] {
+        guard let runner = state.continual else { return [state.scheduler] }
+        return [state.scheduler, ContinualService(runner: runner, clock: state.configuration.continualClock, logger: state.logger)]
     }
 
     /// Serves until SIGINT or SIGTERM, then lets the jobs record their stop and closes the store.

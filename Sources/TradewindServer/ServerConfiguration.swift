@@ -35,6 +35,10 @@ public struct ServerConfiguration: Sendable {
     public var webSocketQueueCapacity = 256
     /// Messages dropped from a full WebSocket client queue before the client is disconnected.
     public var webSocketDropLimit = 1024
+    /// Continual learning run by the server (`ContinualRunner`); nil (the default): off.
+    public var continual: ContinualConfiguration?
+    /// The clock continual learning's schedule reads (tests give their own).
+    public var continualClock: any ContinualClock = SystemContinualClock()
 
     public init(host: String = "127.0.0.1", port: Int = 8080, home: String = ServerConfiguration.defaultHome(),
                 database: String? = nil, workers: Int = 2, insecure: Bool = false, corsOrigin: String? = nil,

@@ -11,7 +11,7 @@ struct MLCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "ml",
         abstract: "Train, evaluate and apply the universal BiGRU (18 features, 60-bar windows, all symbols).",
-        subcommands: [MLTrain.self, MLEvaluate.self, MLPredict.self, MLUpdate.self, MLSchedule.self, MLVersions.self, MLRollback.self,
+        subcommands: [MLTrain.self, MLEvaluate.self, MLPredict.self, MLUpdate.self, MLSchedule.self, MLVersions.self, MLRollback.self, MLAutoRollback.self,
                       MLExport.self, MLImport.self, MLWalkForward.self])
 }
 
@@ -159,12 +159,15 @@ struct ContinualOptions: ParsableArguments {
     @Option(help: "Deploy when the candidate's validation accuracy ≥ this × the current model's.") var performanceThreshold = 0.95
 
     /// Runs `action` on the active model of `model`'s registry with freshly loaded data; registers the candidate as
-    /// the active version if the gate passes.
-    func perform(_ action: ContinualSchedule.Action, model: MLModelOptions, input: MLDataOptions) async throws {
+    /// the active version if the gate passes. With `automaticRollback` (each step of `ml schedule`), a degraded
+    /// active version is first rolled back to the one it replaced (`AutomaticRollback`), and the check's line printed.
+    func perform(_ action: ContinualSchedule.Action, model: MLModelOptions, input: MLDataOptions, automaticRollback: Bool = false) async throws {
         let name = model.registry.name
         try await model.registry.with(directory: model.modelDir) { registry in
             let gate = try ValidationGate(threshold: performanceThreshold)
-            let (current, tables) = (try await registry.model(name).model, try input.tables())
+            let tables = try input.tables()
+            if automaticRollback { print(try await registry.checkRollback(name, tables: tables, gate: gate).message) }
+            let current = try await registry.model(name).model
             let (threads, updateWindow, epochs) = (input.threads, updateWindow, epochs)
             // Training on a thread of its own, never on Swift's cooperative pool.
             let outcome = try await DedicatedThread.run(name: "tw-ml-update") { () throws -> ContinualLearning.Outcome in
@@ -239,7 +242,7 @@ struct MLSchedule: AsyncParsableCommand {
             print("next: \(action.rawValue) at \(ISO8601.local(next, in: zone))")
             let wait = next - nowNanos()
             if wait > 0 { try await Task.sleep(nanoseconds: UInt64(wait)) }
-            try await continual.perform(action, model: model, input: input)
+            try await continual.perform(action, model: model, input: input, automaticRollback: true)
         }
     }
 }
@@ -269,6 +272,27 @@ struct MLRollback: AsyncParsableCommand {
         let name = model.registry.name
         let record = try await model.registry.with(directory: model.modelDir) { try await $0.rollback(name, steps: steps) }
         print("rolled back to " + MLRegistryOptions.line(record))
+    }
+}
+
+struct MLAutoRollback: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "auto-rollback",
+        abstract: "Continual learning's automatic rollback, on demand: roll back when the active version scores below the threshold × its parent's.",
+        discussion: "Both versions are scored on --data's windows after both training ranges (out of sample for both), with the validation gate's accuracy.")
+
+    @OptionGroup var model: MLModelOptions
+    @OptionGroup var input: MLDataOptions
+    @Option(help: "Roll back when the active version's accuracy < this × its parent's.") var performanceThreshold = 0.95
+    @Option(help: "Fewest windows after both training ranges worth judging on.") var minimumSamples = 20
+
+    func run() async throws {
+        let name = model.registry.name
+        let check = try await model.registry.with(directory: model.modelDir) { registry in
+            try await registry.checkRollback(name, tables: try input.tables(), gate: try ValidationGate(threshold: performanceThreshold),
+                                             minimumSamples: minimumSamples)
+        }
+        print(check.message)
     }
 }
 

@@ -30,6 +30,7 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "Write the bound port to this file once listening (for scripts that pass --port 0).") var portFile: String?
     @Option(help: "Seconds a running job's lease lasts unrenewed: after a crash, another server on the same database takes the job over once it expires.")
     var jobLease: Double = 30
+    @OptionGroup var continual: ServeContinualOptions
 
     func run() async throws {
         var configuration = try server.configuration()
@@ -41,6 +42,7 @@ struct ServeCommand: AsyncParsableCommand {
         configuration.publicMetrics = publicMetrics
         configuration.defaultData = data
         configuration.jobLease = jobLease
+        configuration.continual = try continual.configuration()
         if let zone {
             do { configuration.zone = try ZoneRules.named(zone) } catch { throw ValidationError("--tz \(zone): \(error)") }
         }

@@ -31,18 +31,38 @@ public struct ContinualSchedule: Sendable, Equatable {
         self.zone = zone
     }
 
-    /// The first scheduled action strictly after `instant`.
-    public func next(after instant: UnixNanos) -> (time: UnixNanos, action: Action) {
+    /// Whether the incremental update runs on `day`: a session of `calendar` (within the dates it knows), else a
+    /// weekday.
+    func updates(on day: CivilDate, calendar: (any ExchangeCalendar)?) -> Bool {
+        if let calendar, calendar.supportedDates.contains(day) { return calendar.isSession(day) }
+        return !day.isWeekend
+    }
+
+    /// The actions due on `day`, earliest first.
+    func due(on day: CivilDate, calendar: (any ExchangeCalendar)?) -> [(time: UnixNanos, action: Action)] {
+        if day.weekday == fullRetrainWeekday {
+            return [(zone.instant(day, hour: fullRetrain / 60, minute: fullRetrain % 60), .fullRetrain)]
+        }
+        guard updates(on: day, calendar: calendar) else { return [] }
+        return [(zone.instant(day, hour: dailyUpdate / 60, minute: dailyUpdate % 60), .incrementalUpdate)]
+    }
+
+    /// The first scheduled action strictly after `instant`; with `calendar`, incremental updates only on its
+    /// sessions (holidays skipped).
+    public func next(after instant: UnixNanos, calendar: (any ExchangeCalendar)? = nil) -> (time: UnixNanos, action: Action) {
         let today = zone.localDate(of: instant)
         for offset in 0...8 {
-            let day = today.adding(days: offset)
-            var due: [(UnixNanos, Action)] = []
-            if day.weekday == fullRetrainWeekday {
-                due.append((zone.instant(day, hour: fullRetrain / 60, minute: fullRetrain % 60), .fullRetrain))
-            } else if !day.isWeekend {
-                due.append((zone.instant(day, hour: dailyUpdate / 60, minute: dailyUpdate % 60), .incrementalUpdate))
-            }
-            if let hit = due.filter({ $0.0 > instant }).min(by: { $0.0 < $1.0 }) { return hit }
+            if let hit = due(on: today.adding(days: offset), calendar: calendar).first(where: { $0.time > instant }) { return hit }
+        }
+        preconditionFailure("a week always holds a scheduled action")
+    }
+
+    /// The last scheduled action at or before `instant` (what a server that was down at that time runs once at
+    /// start-up).
+    public func last(atOrBefore instant: UnixNanos, calendar: (any ExchangeCalendar)? = nil) -> (time: UnixNanos, action: Action) {
+        let today = zone.localDate(of: instant)
+        for offset in 0...8 {
+            if let hit = due(on: today.adding(days: -offset), calendar: calendar).last(where: { $0.time <= instant }) { return hit }
         }
         preconditionFailure("a week always holds a scheduled action")
     }

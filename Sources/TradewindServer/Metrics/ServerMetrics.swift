@@ -21,6 +21,9 @@ public final class ServerMetrics: Sendable {
     let cpuSeconds: CoreMetrics.Gauge
     let residentBytes: CoreMetrics.Gauge
     let startTime: CoreMetrics.Gauge
+    /// Continual learning's counters and gauges by metric name and model (`ContinualMetrics.swift`).
+    let modelCounters = Mutex<[String: CoreMetrics.Counter]>([:])
+    let modelGauges = Mutex<[String: CoreMetrics.Gauge]>([:])
 
     public init() {
         var factory = PrometheusMetricsFactory(registry: registry)

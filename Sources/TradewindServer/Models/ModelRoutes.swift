@@ -116,6 +116,7 @@ extension Routes {
             let name = try modelName(context)
             let steps = try await JSON.decodeIfPresent(RollbackBody.self, from: request)?.steps ?? 1
             let record = try await registry.rollback(name, steps: steps)
+            state.metrics.activeVersion(record)
             return try JSON.response(ModelVersionBody(record, times: state.times))
         }
         router.post("/api/train-all") { request, _ -> Response in

@@ -26,12 +26,15 @@ extension JobScheduler {
 
     func runTraining(_ job: JobRecord, _ request: TrainingRequest, tz: String?) async throws {
         let registry = try StoreModelRegistry(store: store, keep: request.keep)
+        let zone = try MarketLoader.zone(tz)
+        if request.automaticRollback, try await store.modelVersion(request.name, version: nil) != nil {
+            try await automaticRollback(job, request, registry: registry, zone: zone)
+        }
         let current = try await store.modelVersion(request.name, version: nil) == nil ? nil : try await registry.model(request.name).model
         if request.mode == .incremental && current == nil {
             throw APIError.badRequest("mode incremental: \(request.name) has no active version to update; train it with mode full first",
                                       field: "mode")
         }
-        let zone = try MarketLoader.zone(tz)
         let (loader, budget, board, hub, name) = (self.loader, self.budget, training, self.hub, request.name)
         let jobID = job.id
         board.start(name, job: jobID, epochs: request.epochs)
@@ -95,10 +98,12 @@ extension JobScheduler {
             let message = reason + "; recorded as v\(record.version), v"
                 + ((try await store.modelVersion(name, version: nil)?.version).map(String.init) ?? "?") + " stays active"
             board.finish(name, outcome: "refused", version: nil, message: message)
+            metrics.gateRefused(name)
             await log(job.id, "info", message)
         } else {
             let record = try await shielded { try await registry.register(result.model, name: name, datasetHash: result.datasetHash, activate: true) }
             board.finish(name, outcome: "completed", version: record.version, message: "deployed v\(record.version) (sha256 \(record.sha256))")
+            metrics.versionDeployed(record)
             await log(job.id, "info", "deployed \(name) v\(record.version) sha256 \(record.sha256) after \(result.epochs) epochs")
         }
         hub.publish(LiveMessage(type: "training.epoch", jobID: jobID, data: board.status(name)))

@@ -30,11 +30,19 @@ public struct TrainingRequest: Sendable, Codable, Equatable {
     public var performanceThreshold: Double = 0.95
     /// Versions kept (the GPU trading system's `max_versions`).
     public var keep: Int = 7
+    /// Before training, score the active version against the one it replaced on the data after both training
+    /// ranges and roll back when it is worse than `performance_threshold` × the older one (`AutomaticRollback`);
+    /// what the server's continual-learning schedule asks for.
+    public var automaticRollback = false
+    /// When the server's continual-learning schedule planned this step (nanoseconds since 1970, UTC); nil for a
+    /// job a client asked for. After a restart, the schedule reads it to tell which steps already ran.
+    public var scheduledFor: Int64?
 
     enum CodingKeys: String, CodingKey, CaseIterable {
         case name, data, symbols, mode, epochs, seed, widths, keep
         case batchSize = "batch_size", purgeGap = "purge_gap", updateWindow = "update_window"
-        case performanceThreshold = "performance_threshold"
+        case performanceThreshold = "performance_threshold", automaticRollback = "automatic_rollback"
+        case scheduledFor = "scheduled_for"
     }
 
     public init() {}
@@ -57,6 +65,8 @@ public struct TrainingRequest: Sendable, Codable, Equatable {
         updateWindow = try c.decodeIfPresent(Int.self, forKey: .updateWindow) ?? updateWindow
         performanceThreshold = try c.decodeIfPresent(Double.self, forKey: .performanceThreshold) ?? performanceThreshold
         keep = try c.decodeIfPresent(Int.self, forKey: .keep) ?? keep
+        automaticRollback = try c.decodeIfPresent(Bool.self, forKey: .automaticRollback) ?? automaticRollback
+        scheduledFor = try c.decodeIfPresent(Int64.self, forKey: .scheduledFor)
         try validate()
     }
 
@@ -105,5 +115,8 @@ public struct TrainingRequest: Sendable, Codable, Equatable {
         try c.encode(updateWindow, forKey: .updateWindow)
         try c.encode(performanceThreshold, forKey: .performanceThreshold)
         try c.encode(keep, forKey: .keep)
+        // Written only when set, so a client's request reads back as it always has.
+        if automaticRollback { try c.encode(automaticRollback, forKey: .automaticRollback) }
+        try c.encodeIfPresent(scheduledFor, forKey: .scheduledFor)
     }
 }

@@ -1,0 +1,112 @@
+import Foundation
+import TradewindCore
+
+/// Continual learning's automatic rollback: the active version of a model is scored against the version it
+/// replaced (its parent) on the newest data — the windows whose decision date is after both versions' training
+/// ranges, out of sample for both — with the validation gate's metric and threshold; when the active version
+/// scores below `threshold` × its parent's, the registry rolls back to the parent.
+///
+/// Nothing happens when the active version has no parent, when the parent is no longer kept (the registry's
+/// retention window: a rollback never reaches past it) or was refused, or when fewer than `minimumSamples`
+/// windows lie after both training ranges.
+public enum AutomaticRollback {
+    /// What a check found and did.
+    public struct Check: Sendable, Equatable {
+        public enum Verdict: String, Sendable, Codable {
+            /// The active version scored below the threshold: the parent is active now.
+            case rolledBack = "rolled-back"
+            /// The active version held up: it stays.
+            case kept
+            /// Nothing to compare (no active version, no kept parent, too little new data).
+            case skipped
+        }
+
+        public let name: String
+        public let verdict: Verdict
+        /// The version active when the check began.
+        public let active: Int?
+        /// The version it was compared with (its parent), when kept.
+        public let previous: Int?
+        /// The comparison: `candidateAccuracy` is the active version's, `currentAccuracy` the parent's.
+        public let decision: ValidationGate.Decision?
+        /// Windows scored (decision dates after both training ranges).
+        public let samples: Int
+        /// The check in words, with both scores: the line to log.
+        public let message: String
+    }
+
+    /// Windows of `tables` whose next bar is known and whose decision date is after `after`.
+    public static func samples(_ tables: [FeatureTable], window: Int, after: UnixNanos) -> [WindowSample] {
+        UniversalDataset.samples(tables, window: window, outcomeRequired: true).filter { tables[$0.symbol].time[$0.row] > after }
+    }
+
+    /// Scores `active` against `previous` on the windows after both training ranges with `gate` (the active
+    /// version in the candidate's place); nil when fewer than `minimumSamples` windows are there. Also returns
+    /// the number of windows.
+    public static func compare(active: UniversalModel, previous: UniversalModel, tables: [FeatureTable], gate: ValidationGate,
+                               minimumSamples: Int) throws(ModelError) -> (decision: ValidationGate.Decision?, samples: Int) {
+        let after = max(active.config.trainingThrough, previous.config.trainingThrough)
+        let window = max(active.config.dataset.window, previous.config.dataset.window)
+        let chosen = samples(tables, window: window, after: after)
+        guard chosen.count >= max(1, minimumSamples) else { return (nil, chosen.count) }
+        return (try gate.judge(candidate: active, current: previous, tables: tables, samples: chosen), chosen.count)
+    }
+}
+
+extension ModelRegistry {
+    /// Continual learning's automatic rollback of `name` (`AutomaticRollback`): scores the active version against
+    /// its parent on `tables`' windows after both training ranges, and rolls back to the parent when the active
+    /// version scores below `gate.threshold` × the parent's. The check's `message` names both versions and both
+    /// scores (the caller logs it).
+    /// - Parameter minimumSamples: the fewest windows worth judging on (default 20); with fewer, nothing happens.
+    public func checkRollback(_ name: String, tables: [FeatureTable], gate: ValidationGate,
+                              minimumSamples: Int = 20) async throws -> AutomaticRollback.Check {
+        try await checkRollback(name, gate: gate, minimumSamples: minimumSamples) { active, previous in
+            try AutomaticRollback.compare(active: active, previous: previous, tables: tables, gate: gate, minimumSamples: minimumSamples)
+        }
+    }
+
+    /// `checkRollback(_:tables:gate:minimumSamples:)` with the scoring handed to `compare` (the active model, the
+    /// previous one), for a caller that loads the data and scores where it likes (the server: on a thread of
+    /// the job's own); `compare` returns `AutomaticRollback.compare`'s answer.
+    public func checkRollback(_ name: String, gate: ValidationGate, minimumSamples: Int,
+                              compare: (UniversalModel, UniversalModel) async throws -> (decision: ValidationGate.Decision?, samples: Int))
+        async throws -> AutomaticRollback.Check {
+        typealias Check = AutomaticRollback.Check
+        let versions = try await versions(of: name)
+        guard let active = versions.first(where: \.active) else {
+            return Check(name: name, verdict: .skipped, active: nil, previous: nil, decision: nil, samples: 0,
+                         message: "automatic rollback of \(name): no active version")
+        }
+        guard let parent = active.parentVersion else {
+            return Check(name: name, verdict: .skipped, active: active.version, previous: nil, decision: nil, samples: 0,
+                         message: "automatic rollback of \(name): v\(active.version) has no previous version; it stays")
+        }
+        // Rollback passes over refused candidates, so the steps count deployable versions only.
+        let deployable = versions.filter { $0.refusal == nil }
+        guard let here = deployable.firstIndex(where: \.active), let there = deployable.firstIndex(where: { $0.version == parent }),
+              there > here else {
+            return Check(name: name, verdict: .skipped, active: active.version, previous: nil, decision: nil, samples: 0,
+                         message: "automatic rollback of \(name): v\(active.version)'s previous version v\(parent) is no longer kept "
+                             + "(retention \(keep) versions); v\(active.version) stays")
+        }
+        let current = try await model(name, version: active.version).model
+        let previous = try await model(name, version: parent).model
+        let (decision, count) = try await compare(current, previous)
+        guard let decision else {
+            return Check(name: name, verdict: .skipped, active: active.version, previous: parent, decision: nil, samples: count,
+                         message: "automatic rollback of \(name): \(count) windows after both training ranges, "
+                             + "fewer than \(max(1, minimumSamples)); v\(active.version) stays")
+        }
+        let scores = String(format: "v%ld accuracy %.4f, v%ld accuracy %.4f, required %.4f (threshold %.2f) on %ld windows",
+                            active.version, decision.candidateAccuracy, parent, decision.currentAccuracy, decision.required,
+                            gate.threshold, count)
+        if decision.deploy {
+            return Check(name: name, verdict: .kept, active: active.version, previous: parent, decision: decision, samples: count,
+                         message: "automatic rollback of \(name): kept v\(active.version): " + scores)
+        }
+        _ = try await rollback(name, steps: there - here)
+        return Check(name: name, verdict: .rolledBack, active: active.version, previous: parent, decision: decision, samples: count,
+                     message: "automatic rollback of \(name): rolled back from v\(active.version) to v\(parent): " + scores)
+    }
+}
