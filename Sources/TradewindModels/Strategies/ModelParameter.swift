@@ -1,5 +1,6 @@
 import TradewindEngine
 import TradewindIndicators
+import TradewindML
 
 /// The `model` parameter the ML strategies share: the `universal.json` of a trained model (its weights beside it).
 enum ModelParameter {
@@ -14,6 +15,17 @@ enum ModelParameter {
         do { return try UniversalModel.load(stem: String(path.dropLast(".json".count))) } catch {
             throw .badFile(name: "model", detail: error.description)
         }
+    }
+
+    /// The bars of history before a full window of features, for the model the parameters name (0 when none is
+    /// given or its configuration cannot be read: the strategy's own start then reports the file's error): the
+    /// features' longest look-back (`UniversalFeature.warmUp`, the SMA 50's 49 bars) and the model's window of
+    /// feature rows less the one on the decision bar, as `DIR/universal.json` sets it (108 for a 60-bar window).
+    static func warmupBars(_ p: StrategyParameters) -> Int {
+        guard let path = try? p.string("model"), path.hasSuffix(".json"),
+              let config = try? ModelFiles.loadConfig(UniversalModelConfig.self, stem: String(path.dropLast(".json".count))),
+              config.dataset.window > 0 else { return 0 }
+        return UniversalFeature.warmUp + config.dataset.window - 1
     }
 
     /// Order size for one of `slots` equal positions: all cash with one slot, else 1/`slots` of equity, or the cash
