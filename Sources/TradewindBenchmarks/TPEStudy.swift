@@ -31,12 +31,13 @@ public enum TPEStudy {
 
         /// Settings `key=value,…` over the defaults: `multivariate`, `endpoints` (consider endpoints), `repeats`
         /// (allow asking a point twice) as 0 or 1; `candidates` (EI candidates) and `startup` (startup trials) as
-        /// integers ≥ 1 and ≥ 0; `prior` (prior weight) as a number ≥ 0. The label is the text itself.
+        /// integers ≥ 1 and ≥ 0; `prior` (prior weight) as a number ≥ 0; `refine` (refinement fraction of the budget)
+        /// as a number in 0…1. The label is the text itself.
         public init(parsing text: String) throws(OptimizerError) {
             var c = TPEConfiguration()
             for item in text.split(separator: ",") {
                 let kv = item.split(separator: "=", maxSplits: 1).map(String.init)
-                let valid = "multivariate=0|1, endpoints=0|1, repeats=0|1, candidates=N≥1, startup=N≥0, prior=x≥0"
+                let valid = "multivariate=0|1, endpoints=0|1, repeats=0|1, candidates=N≥1, startup=N≥0, prior=x≥0, refine=x in 0…1"
                 guard kv.count == 2 else { throw .invalidArgument(name: "TPE setting", value: String(item), valid: valid) }
                 let (key, value) = (kv[0], kv[1])
                 func flag() throws(OptimizerError) -> Bool {
@@ -55,6 +56,9 @@ public enum TPEStudy {
                 case "prior":
                     guard let x = Double(value), x >= 0, x.isFinite else { throw .invalidArgument(name: key, value: value, valid: "a number ≥ 0") }
                     c.priorWeight = x
+                case "refine":
+                    guard let x = Double(value), (0...1).contains(x) else { throw .invalidArgument(name: key, value: value, valid: "a number in 0…1") }
+                    c.refinementFraction = x
                 default:
                     throw .invalidArgument(name: "TPE setting", value: key, valid: valid)
                 }
@@ -67,8 +71,11 @@ public enum TPEStudy {
         /// Bundled `sample:sp500-50` symbols (nil: the first `bundledCount` in the sample's order).
         public var bundled: [String]? = nil
         public var bundledCount = 10
-        /// Synthetic daily series (`SyntheticMarket`, seed 1…n, one symbol each).
+        /// Sample symbols skipped before the first `bundledCount` (held-out series: those after the study's own).
+        public var bundledOffset = 0
+        /// Synthetic daily series (`SyntheticMarket`, seed `syntheticFirstSeed`…, one symbol each).
         public var synthetic = 2
+        public var syntheticFirstSeed: UInt64 = 1
         public var from = CivilDate(year: 2001, month: 1, day: 1)!
         public var to = CivilDate(year: 2020, month: 12, day: 31)!
         public var trials = 200
@@ -194,13 +201,14 @@ public enum TPEStudy {
         var named: [(String, BarSeries)] = []
         if c.bundledCount > 0 || c.bundled != nil {
             let sample = try DataSource(parsing: "sample:sp500-50").load(LoadOptions(), symbols: c.bundled)
-            for s in sample.series.prefix(c.bundled?.count ?? c.bundledCount) {
+            for s in sample.series.dropFirst(c.bundled == nil ? c.bundledOffset : 0).prefix(c.bundled?.count ?? c.bundledCount) {
                 named.append((s.symbol, s.adjusted(.splitAndDividend).between(start, end)))
             }
         }
         for k in 0..<c.synthetic {
-            var s = try SyntheticMarket(seed: UInt64(k + 1)).generate(symbols: 1, from: c.from, to: c.to, interval: .daily).series[0]
-            s.symbol = "synthetic-\(k + 1)"
+            let seed = c.syntheticFirstSeed + UInt64(k)
+            var s = try SyntheticMarket(seed: seed).generate(symbols: 1, from: c.from, to: c.to, interval: .daily).series[0]
+            s.symbol = "synthetic-\(seed)"
             named.append((s.symbol, s))
         }
         var rows: [SeriesResult] = []

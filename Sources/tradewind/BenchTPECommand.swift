@@ -26,11 +26,15 @@ struct BenchTPE: ParsableCommand {
                                + "sma-cross space of `bench optimizer`.", valueName: "series"))
     var study: Int?
 
+    @Flag(help: ArgumentHelp("Study: held-out series instead, those after the ones `--study 12` uses: sample symbols from "
+                             + "the 11th on, synthetic seeds from 3 on (series the sampler's settings were not chosen on)."))
+    var heldOut = false
+
     @Option(help: "Fills of the study: next-open or close.")
     var fill = "next-open"
 
     @Option(help: ArgumentHelp("Study: TPE settings to compare, each `key=value,…` over the defaults (multivariate, endpoints, "
-                               + "repeats: 0|1; candidates, startup: integers; prior: a number); repeatable. Default: the "
+                               + "repeats: 0|1; candidates, startup: integers; prior: a number; refine: a fraction 0…1); repeatable. Default: the "
                                + "sampler's defaults.", valueName: "settings"))
     var tpe: [String] = []
 
@@ -52,6 +56,11 @@ struct BenchTPE: ParsableCommand {
             // Two synthetic series from three on (more beyond the sample's 50 symbols), the rest bundled.
             s.synthetic = study >= 3 ? max(2, study - 50) : 0
             s.bundledCount = study - s.synthetic
+            if heldOut {
+                s.bundledOffset = 10
+                s.syntheticFirstSeed = 3
+                guard s.bundledOffset + s.bundledCount <= 50 else { throw ValidationError("--held-out takes --study up to 42") }
+            }
             s.trials = trials
             s.seeds = parsed
             s.fill = timing

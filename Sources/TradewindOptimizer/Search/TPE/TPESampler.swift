@@ -32,8 +32,14 @@ public struct TPEConfiguration: Sendable, Hashable {
     /// `TPESampler.roundsBeforeExploring` rounds was asked before, a uniform draw among the points not yet asked is
     /// used. Once no unasked feasible point is found, points repeat (a budget larger than the space).
     public var distinctPoints = true
+    /// On a finite space avoiding repeats (`distinctPoints`): the fraction of the budget, at its end, spent walking the
+    /// grid neighbourhoods of the best modes found (a local refinement: see `TPESampler`); 0 turns it off.
+    public var refinementFraction = 0.2
 
     public init() {}
+
+    /// The trials of the refinement phase for a budget: ⌊refinementFraction · budget⌋.
+    public func refinementTrials(budget: Int) -> Int { Int((refinementFraction * Double(budget)).rounded(.down)) }
 
     /// The size of the "good" group for `n` told trials.
     public func goodCount(_ n: Int) -> Int { min(Int((gammaFraction * Double(n)).rounded(.up)), gammaCap) }
@@ -56,6 +62,11 @@ public struct TPEConfiguration: Sendable, Hashable {
 /// the best-scoring new candidate does, and when `roundsBeforeExploring` rounds of candidates were
 /// all asked before (the good density's mass lies on known points), a uniform draw among the
 /// points not yet asked is used. A repeated trial would only return a known objective.
+///
+/// Refinement (finite spaces, `refinementFraction`, default the last 20 % of the budget): the trials walk the grid
+/// neighbourhoods of the best modes told so far, best mode first, moving to the next mode once one is a local optimum
+/// of the grid (`TPERefinement.swift`). TPE's density finds the basins; a narrow peak of one to three grid points is
+/// then climbed, and a second basin is tried, rather than left to chance draws.
 ///
 /// Constraints (known before evaluation) are handled by rejection: only candidates satisfying
 /// them can win. If the univariate per-dimension choice violates a constraint, candidates are
@@ -106,8 +117,10 @@ public struct TPESampler: SearchMethod, Sendable {
         guard configuration.eiCandidates >= 1 else {
             throw .invalidArgument(name: "EI candidates", value: String(configuration.eiCandidates), valid: "an integer ≥ 1")
         }
-        guard configuration.startupTrials >= 0, configuration.priorWeight >= 0, configuration.gammaFraction > 0, configuration.gammaCap >= 1 else {
-            throw .invalidArgument(name: "TPE configuration", value: "\(configuration)", valid: "startupTrials ≥ 0, priorWeight ≥ 0, gammaFraction > 0, gammaCap ≥ 1")
+        guard configuration.startupTrials >= 0, configuration.priorWeight >= 0, configuration.gammaFraction > 0, configuration.gammaCap >= 1,
+              (0...1).contains(configuration.refinementFraction) else {
+            throw .invalidArgument(name: "TPE configuration", value: "\(configuration)",
+                                   valid: "startupTrials ≥ 0, priorWeight ≥ 0, gammaFraction > 0, gammaCap ≥ 1, refinementFraction in 0…1")
         }
         self.space = space
         self.constraints = constraints
@@ -188,6 +201,8 @@ public struct TPESampler: SearchMethod, Sendable {
                     p = try RandomSearch.feasibleDraw(space: space, constraints: constraints, rng: &rng,
                                                       maxAttempts: configuration.maxUniformAttempts)
                 }
+            } else if refines(trial: number), let x = refinementPoint(&rng) {
+                p = point(fromWorking: x)
             } else {
                 p = try sampleByEstimators(&rng)
             }
