@@ -44,6 +44,11 @@ extension Loss {
     /// An information-coefficient penalty: max(0, floor − corr(predictions, targets)) — zero while the Pearson
     /// IC stays at or above `floor`, growing linearly below it.
     public static func icPenalty<S: TensorScalar>(_ predictions: Variable<S>, _ targets: Tensor<S>, floor: S) throws(MLError) -> Variable<S> {
-        try pearson(predictions, Variable(targets)).scaled(by: -1).shifted(by: floor).relu()
+        guard predictions.shape == targets.shape else {
+            throw .shapeMismatch(op: "icPenalty", detail: "predictions \(predictions.shape) vs targets \(targets.shape)")
+        }
+        try predictions.value.requireFinite("icPenalty predictions")
+        try targets.requireFinite("icPenalty targets")
+        return try pearson(predictions, Variable(targets)).scaled(by: -1).shifted(by: floor).relu()
     }
 }
