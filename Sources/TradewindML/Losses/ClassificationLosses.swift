@@ -3,6 +3,11 @@ public enum Loss {
     /// Cross-entropy of `logits` [N, C] against sparse `labels` (class indices), PyTorch's `cross_entropy`:
     /// mean over samples of −log softmax(logits)[label], weighted by `classWeights[label]` and normalised by
     /// their sum (as PyTorch); `sampleWeights` multiply each sample's term (Keras's `sample_weight`).
+    ///
+    /// With sample weights the result is Σᵢ swᵢ·cw[yᵢ]·(−log pᵢ) / Σᵢ cw[yᵢ] (Σ cw over N without class weights):
+    /// in PyTorch, `(cross_entropy(logits, labels, weight=cw, reduction="none") * sw).sum() / cw[labels].sum()`.
+    /// The sample weights scale the terms and are not part of the denominator (Keras's `sum_over_batch_size`),
+    /// so weights of 2 double the loss; `PyTorchLossParityTests` checks this against PyTorch.
     public static func crossEntropy<S: TensorScalar>(logits: Variable<S>, labels: [Int], classWeights: [S]? = nil,
                                                      sampleWeights: [S]? = nil) throws(MLError) -> Variable<S> {
         guard logits.rank == 2 else { throw .shapeMismatch(op: "crossEntropy", detail: "logits must be [samples, classes]; got \(logits.shape)") }

@@ -11,7 +11,8 @@ extension Loss {
         return try cov / norm
     }
 
-    /// Soft ranks of a vector [N]: rankᵢ ≈ ½ + Σⱼ σ((xᵢ − xⱼ)/τ) (exact ranks, 1-based, as τ → 0), differentiable.
+    /// Soft ranks of a vector [N]: rankᵢ = Σⱼ σ((xᵢ − xⱼ)/τ), j = i included (it adds ½), differentiable; as τ → 0
+    /// the exact 1-based ranks less ½ (a shift the Pearson correlation ignores).
     public static func softRank<S: TensorScalar>(_ x: Variable<S>, temperature: S) throws(MLError) -> Variable<S> {
         guard x.rank == 1 else { throw .shapeMismatch(op: "softRank", detail: "needs a vector; got \(x.shape)") }
         guard temperature > 0 else { throw .invalidArgument(name: "softRank temperature", value: "\(temperature)", expected: "> 0") }
