@@ -21,7 +21,8 @@
 //   the incremental fetch cache; HTTP through async-http-client) sits on TradewindCore and TradewindData only;
 //   the CLI and the server use it.
 //   TradewindML (tensors, autodiff, layers, training, safetensors) depends on TradewindCore, COpenBLAS and
-//   CTradewindKernels (its C gate loops, compiled per instruction set and picked at run time) only.
+//   CTradewindKernels (its C gate loops, compiled per instruction set and picked at run time) only, with
+//   swift-protobuf's runtime (the TensorBoard event messages, generated once and committed: no plugin in the build).
 //   TradewindModels (the models that trade: the 18 universal features, window datasets, the universal BiGRU's
 //   training, the ml-signal and ml-topk strategies, continual learning, model archives) sits on TradewindML and
 //   TradewindStrategies (and below) and TradewindOptimizer (the walk-forward folds it retrains a model in, and the
@@ -89,6 +90,8 @@ let package = Package(
         .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
+        // TensorBoard event files (TradewindML): the runtime only; the messages are generated and committed.
+        .package(url: "https://github.com/apple/swift-protobuf", from: "1.39.0"),
     ],
     targets: [
         .systemLibrary(name: "CZlib", path: "Sources/CZlib"),
@@ -98,7 +101,13 @@ let package = Package(
         // OpenBLAS (Debian's libopenblas-dev for the header, libopenblas0 at run time), loaded on first use by a C shim.
         .target(name: "COpenBLAS", path: "Sources/COpenBLAS", linkerSettings: [.linkedLibrary("dl")]),
         .target(name: "CTradewindKernels", path: "Sources/CTradewindKernels"),
-        .target(name: "TradewindML", dependencies: ["TradewindCore", "COpenBLAS", "CTradewindKernels"], swiftSettings: strict),
+        .target(
+            name: "TradewindML",
+            dependencies: [
+                "TradewindCore", "COpenBLAS", "CTradewindKernels", .product(name: "SwiftProtobuf", package: "swift-protobuf"),
+            ],
+            swiftSettings: strict
+        ),
         .target(
             name: "TradewindModels",
             dependencies: [
@@ -272,7 +281,11 @@ let package = Package(
             ],
             swiftSettings: strict
         ),
-        .testTarget(name: "TradewindMLTests", dependencies: ["TradewindCore", "TradewindML"], swiftSettings: strict),
+        .testTarget(
+            name: "TradewindMLTests",
+            dependencies: ["TradewindCore", "TradewindML", .product(name: "SwiftProtobuf", package: "swift-protobuf")],
+            swiftSettings: strict
+        ),
         .testTarget(
             name: "TradewindModelsTests",
             dependencies: [

@@ -5,8 +5,12 @@ Each layer case holds the weights (PyTorch state_dict names), `input` (and `inpu
 dropout-in-training case adds `dropout_mask.<k>`, the masks PyTorch drew between stacked layers. `training.safetensors` holds the 100-step run of
 SmallRecurrentNet (initial weights, the batches, the loss curve); `trained.safetensors` is the trained model as
 `safetensors.torch.save_file` writes it, with `trained_check.safetensors` its predictions on a held-out input.
+`losses.safetensors` holds cross-entropy (class weights), BCE and Huber; `loss_parity.safetensors` holds MSE,
+sample-weighted cross-entropy, the IC penalty and the soft Spearman loss (references written below), each with its
+gradient.
 
-Run from the repository root: python3 Scripts/ml/torch_parity.py   (torch 2.x CPU, safetensors)
+Run from the repository root: python3 Scripts/ml/torch_parity.py [layers] [training] [losses] [loss_parity]
+(torch 2.x CPU, safetensors; no argument writes them all).
 """
 import os
 import sys
@@ -188,9 +192,88 @@ def losses():
               os.path.join(OUT, "losses.safetensors"))
 
 
+def weighted_cross_entropy(logits, labels, class_weights, sample_weights):
+    """Tradewind's sample-weighted cross-entropy: PyTorch's per-sample terms (reduction="none", each already
+    multiplied by its class weight), times the sample weights, summed, divided by the sum of the samples' class
+    weights (the sample count without class weights): Keras's sample_weight under sum_over_batch_size. The sample
+    weights scale terms and do not renormalise (a batch of weights 2 is twice the loss of weights 1)."""
+    per_sample = nn.functional.cross_entropy(logits, labels, weight=class_weights, reduction="none")
+    denominator = class_weights[labels].sum() if class_weights is not None else torch.tensor(float(len(labels)))
+    return (per_sample * sample_weights).sum() / denominator
+
+
+def pearson(a, b, eps=1e-12):
+    ca, cb = a - a.mean(), b - b.mean()
+    return (ca * cb).sum() / torch.sqrt((ca * ca).sum() * (cb * cb).sum() + eps)
+
+
+def soft_rank(x, temperature):
+    """rank_i = sum_j sigmoid((x_i - x_j) / temperature), j = i included (it adds 1/2): as temperature -> 0 the
+    1-based ranks less 1/2 (Pearson ignores the shift). Tradewind's Loss.softRank computes the same sum."""
+    return torch.sigmoid((x.unsqueeze(1) - x.unsqueeze(0)) / temperature).sum(dim=1)
+
+
+def average_ranks(t):
+    """1-based ranks of t, ties sharing their average rank (scipy.stats.rankdata's "average")."""
+    order = sorted(range(len(t)), key=lambda i: t[i].item())
+    ranks = [0.0] * len(t)
+    i = 0
+    while i < len(order):
+        j = i
+        while j + 1 < len(order) and t[order[j + 1]].item() == t[order[i]].item():
+            j += 1
+        for k in range(i, j + 1):
+            ranks[order[k]] = (i + j) / 2 + 1
+        i = j + 1
+    return torch.tensor(ranks)
+
+
+def spearman_loss(predictions, targets, temperature):
+    return 1 - pearson(soft_rank(predictions, temperature), average_ranks(targets))
+
+
+def ic_penalty(predictions, targets, floor):
+    return torch.relu(floor - pearson(predictions, targets))
+
+
+def loss_parity():
+    torch.manual_seed(11)
+    p = torch.randn(3, 4, requires_grad=True)
+    t = torch.randn(3, 4)
+    mse = nn.functional.mse_loss(p, t)
+    (g_mse,) = torch.autograd.grad(mse, p)
+    logits = torch.randn(6, 4, requires_grad=True)
+    labels = torch.tensor([0, 3, 1, 1, 2, 3])
+    cw = torch.tensor([1.0, 0.5, 2.0, 1.5])
+    sw = torch.tensor([0.5, 2.0, 1.0, 0.25, 1.5, 3.0])
+    wce = weighted_cross_entropy(logits, labels, cw, sw)
+    (g_wce,) = torch.autograd.grad(wce, logits)
+    swce = weighted_cross_entropy(logits, labels, None, sw)
+    (g_swce,) = torch.autograd.grad(swce, logits)
+    pred = torch.randn(9, requires_grad=True)
+    target = torch.tensor([0.3, -1.2, 0.3, 2.0, -0.4, 1.1, 0.3, -2.5, 0.9])  # a three-way tie
+    sp = spearman_loss(pred, target, 0.1)
+    (g_sp,) = torch.autograd.grad(sp, pred)
+    sp_wide = spearman_loss(pred, target, 0.7)
+    (g_sp_wide,) = torch.autograd.grad(sp_wide, pred)
+    ic_target = pred.detach() * -0.3 + torch.randn(9)  # a low IC: the penalty is active
+    ic = ic_penalty(pred, ic_target, 0.2)
+    (g_ic,) = torch.autograd.grad(ic, pred)
+    assert ic.item() > 0, ic
+    save_file({"mse_pred": p.detach(), "mse_target": t, "mse": mse.detach().reshape(1), "grad.mse": g_mse,
+               "logits": logits.detach(), "labels": labels.float(), "class_weights": cw, "sample_weights": sw,
+               "wce": wce.detach().reshape(1), "grad.wce": g_wce, "swce": swce.detach().reshape(1), "grad.swce": g_swce,
+               "rank_pred": pred.detach(), "rank_target": target,
+               "spearman": sp.detach().reshape(1), "grad.spearman": g_sp,
+               "spearman_wide": sp_wide.detach().reshape(1), "grad.spearman_wide": g_sp_wide,
+               "ic_target": ic_target, "ic_penalty": ic.detach().reshape(1), "grad.ic_penalty": g_ic},
+              os.path.join(OUT, "loss_parity.safetensors"))
+
+
+PARTS = {"layers": layers, "training": training, "losses": losses, "loss_parity": loss_parity}
+
 if __name__ == "__main__":
     os.makedirs(OUT, exist_ok=True)
-    layers()
-    training()
-    losses()
+    for name in sys.argv[1:] or list(PARTS):
+        PARTS[name]()
     print("torch", torch.__version__, "fixtures in", OUT)

@@ -1,4 +1,5 @@
 import Foundation
+import SwiftProtobuf
 import Testing
 @testable import TradewindML
 
@@ -7,21 +8,23 @@ import Testing
         #expect(CRC32C.checksum(Array("123456789".utf8)) == 0xE306_9283)
     }
 
-    @Test func protobufVarintsAndFixedFieldsAreEncodedAsTheWireFormatSays() {
-        var p = Protobuf()
-        p.varint(2, 300)
-        p.float(2, 1.5)
-        p.bytes(1, [0x61])
-        #expect(p.data == [0x10, 0xAC, 0x02, 0x15, 0x00, 0x00, 0xC0, 0x3F, 0x0A, 0x01, 0x61])
+    /// The generated messages keep TensorBoard's field numbers and wire types: Event.wall_time = 1 (fixed64),
+    /// step = 2 (varint), summary = 5; Summary.value = 1; Value.tag = 1, simple_value = 2 (fixed32).
+    @Test func aScalarEventIsEncodedWithTensorBoardsFieldNumbers() throws {
+        let bytes: [UInt8] = try TensorBoardEventWriter.scalarEvent("a", 1.5, step: 300, wallTime: 2).serializedBytes()
+        let value: [UInt8] = [0x0A, 0x01, 0x61, 0x15, 0x00, 0x00, 0xC0, 0x3F]
+        let summary: [UInt8] = [0x0A, UInt8(value.count)] + value
+        let expected: [UInt8] = [0x09, 0, 0, 0, 0, 0, 0, 0, 0x40, 0x10, 0xAC, 0x02, 0x2A, UInt8(summary.count)] + summary
+        #expect(bytes == expected)
     }
 
-    @Test func anEventFileIsFramedRecordsWithValidChecksums() throws {
+    @Test func anEventFileIsFramedRecordsWithValidChecksumsThatDecodeToTheCurves() throws {
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("tw-tb-\(UUID().uuidString)").path
         defer { try? FileManager.default.removeItem(atPath: dir) }
         let path: String
         do {
             let writer = try TensorBoardEventWriter(directory: dir, wallTime: 1000)
-            try writer.epoch(EpochRecord(epoch: 0, trainingLoss: 1.25, validationLoss: 1.5, metrics: ["accuracy": 0.4],
+            try writer.epoch(EpochRecord(epoch: 3, trainingLoss: 1.25, validationLoss: 1.5, metrics: ["accuracy": 0.4],
                                          validationMetrics: ["accuracy": 0.35], learningRate: 5e-4, seconds: 1))
             path = writer.path
         }
@@ -38,9 +41,13 @@ import Testing
             records.append(record)
             i += 16 + length
         }
+        let events = try records.map { try Tensorboard_Event(serializedBytes: $0) }
         // The file-version event, then loss/training, loss/validation, accuracy ×2, learning_rate.
-        #expect(records.count == 6)
-        #expect(records[0].suffix(13) == Array("brain.Event:2".utf8))
-        #expect(String(decoding: records[1], as: UTF8.self).contains("loss/training"))
+        #expect(events.count == 6)
+        #expect(events[0].fileVersion == "brain.Event:2" && events[0].wallTime == 1000)
+        let points = events.dropFirst().map { e in (e.summary.value[0].tag, e.summary.value[0].simpleValue, e.step) }
+        #expect(points.map(\.0) == ["loss/training", "loss/validation", "accuracy/training", "accuracy/validation", "learning_rate"])
+        #expect(points.map(\.1) == [1.25, 1.5, 0.4, 0.35, 5e-4])
+        #expect(points.allSatisfy { $0.2 == 3 })
     }
 }

@@ -76,19 +76,21 @@ import TradewindCore
         nan = SequenceSamples(x: try Tensor(shape: nan.x.shape, scalars: nan.x.scalars.enumerated().map { $0.offset == 3 ? .nan : $0.element }),
                               labels: nan.labels, targets: nan.targets)
         let trainer = Trainer(model: model, configuration: TrainingConfiguration(epochs: 1, batchSize: 4))
-        #expect(throws: MLError.self) { try trainer.fit(from: w, data: nan, validation: SequenceSamples?.none, optimizer: &adam) }
+        expectMLError(["NaN or infinity"]) { _ = try trainer.fit(from: w, data: nan, validation: SequenceSamples?.none, optimizer: &adam) }
         var missing = w
         missing["gru.bias_hh_l0"] = nil
         #expect(throws: MLError.missingTensor(name: "gru.bias_hh_l0", expectedShape: [18])) {
             try trainer.fit(from: missing, data: samples(8, seed: 1), validation: SequenceSamples?.none, optimizer: &adam)
         }
         let wrongWidth = SequenceSamples(x: try Tensor(repeating: 0, shape: [4, 5, 2]), labels: [0, 0, 0, 0], targets: [0, 0, 0, 0])
-        #expect(throws: MLError.self) { try trainer.fit(from: w, data: wrongWidth, validation: SequenceSamples?.none, optimizer: &adam) }
+        expectMLError(["GRU 'gru'", "[batch, steps, 3]", "[4, 5, 2]"]) {
+            _ = try trainer.fit(from: w, data: wrongWidth, validation: SequenceSamples?.none, optimizer: &adam)
+        }
         let a = Variable(try Tensor<Float>(repeating: 1, shape: [2, 3])), b = Variable(try Tensor<Float>(repeating: 1, shape: [4]))
-        #expect(throws: MLError.self) { try a + b }
-        #expect(throws: MLError.self) { try a.matmul(b.reshaped([4, 1])) }
-        #expect(throws: MLError.self) { try a.reshaped([5]) }
-        #expect(throws: MLError.self) { try a.slice(axis: 3, 0..<1) }
-        #expect(throws: MLError.self) { try Loss.crossEntropy(logits: a, labels: [0, 3]) }
+        expectMLError(["add", "[2, 3]", "[4]"]) { _ = try a + b }
+        expectMLError(["matmul", "[2, 3]", "[4, 1]"]) { _ = try a.matmul(b.reshaped([4, 1])) }
+        expectMLError(["reshape", "[2, 3]", "[5]"]) { _ = try a.reshaped([5]) }
+        expectMLError(["slice axis", "[2, 3]"]) { _ = try a.slice(axis: 3, 0..<1) }
+        expectMLError(["crossEntropy label", "3"]) { _ = try Loss.crossEntropy(logits: a, labels: [0, 3]) }
     }
 }

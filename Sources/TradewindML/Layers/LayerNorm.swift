@@ -40,7 +40,9 @@ public struct Dropout: Layer {
     public var weightShapes: [(name: String, shape: [Int])] { [] }
     public func initialize<S: TensorScalar>(_ weights: inout StateDict<S>, generator g: inout Xoshiro256StarStar) {}
 
+    /// Throws `invalidArgument` naming the layer when `p` is outside [0, 1), at inference too.
     public func callAsFunction<S: TensorScalar>(_ x: Variable<S>, in pass: ForwardPass<S>) throws(MLError) -> Variable<S> {
-        try x.dropout(p, in: pass)
+        guard p >= 0, p < 1 else { throw .invalidArgument(name: "Dropout '\(prefix)' p", value: "\(p)", expected: "0 ≤ p < 1") }
+        return try x.dropout(p, in: pass)
     }
 }

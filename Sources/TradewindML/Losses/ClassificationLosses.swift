@@ -3,16 +3,29 @@ public enum Loss {
     /// Cross-entropy of `logits` [N, C] against sparse `labels` (class indices), PyTorch's `cross_entropy`:
     /// mean over samples of −log softmax(logits)[label], weighted by `classWeights[label]` and normalised by
     /// their sum (as PyTorch); `sampleWeights` multiply each sample's term (Keras's `sample_weight`).
+    ///
+    /// With sample weights the result is Σᵢ swᵢ·cw[yᵢ]·(−log pᵢ) / Σᵢ cw[yᵢ] (Σ cw over N without class weights):
+    /// in PyTorch, `(cross_entropy(logits, labels, weight=cw, reduction="none") * sw).sum() / cw[labels].sum()`.
+    /// The sample weights scale the terms and are not part of the denominator (Keras's `sum_over_batch_size`),
+    /// so weights of 2 double the loss; `PyTorchLossParityTests` checks this against PyTorch.
     public static func crossEntropy<S: TensorScalar>(logits: Variable<S>, labels: [Int], classWeights: [S]? = nil,
                                                      sampleWeights: [S]? = nil) throws(MLError) -> Variable<S> {
         guard logits.rank == 2 else { throw .shapeMismatch(op: "crossEntropy", detail: "logits must be [samples, classes]; got \(logits.shape)") }
         let (n, c) = (logits.shape[0], logits.shape[1])
-        guard labels.count == n else { throw .shapeMismatch(op: "crossEntropy", detail: "\(labels.count) labels for \(n) samples") }
+        guard labels.count == n else {
+            throw .shapeMismatch(op: "crossEntropy", detail: "\(labels.count) labels for logits \(logits.shape) (\(n) samples)")
+        }
         if let bad = labels.first(where: { $0 < 0 || $0 >= c }) {
             throw .invalidArgument(name: "crossEntropy label", value: "\(bad)", expected: "0..<\(c)")
         }
-        if let cw = classWeights, cw.count != c { throw .shapeMismatch(op: "crossEntropy", detail: "\(cw.count) class weights for \(c) classes") }
-        if let sw = sampleWeights, sw.count != n { throw .shapeMismatch(op: "crossEntropy", detail: "\(sw.count) sample weights for \(n) samples") }
+        if let cw = classWeights, cw.count != c {
+            throw .shapeMismatch(op: "crossEntropy", detail: "\(cw.count) class weights for logits \(logits.shape) (\(c) classes)")
+        }
+        if let sw = sampleWeights, sw.count != n {
+            throw .shapeMismatch(op: "crossEntropy", detail: "\(sw.count) sample weights for logits \(logits.shape) (\(n) samples)")
+        }
+        if let cw = classWeights, !cw.allSatisfy(\.isFinite) { throw .nonFinite(what: "crossEntropy class weights \(cw)") }
+        if let sw = sampleWeights, !sw.allSatisfy(\.isFinite) { throw .nonFinite(what: "crossEntropy sample weights (\(sw.count))") }
         try logits.value.requireFinite("crossEntropy logits")
         var pick = [S](repeating: 0, count: n * c)
         var denominator: S = 0
@@ -33,6 +46,7 @@ public enum Loss {
             throw .shapeMismatch(op: "binaryCrossEntropy", detail: "logits \(logits.shape) vs targets \(targets.shape)")
         }
         try logits.value.requireFinite("binaryCrossEntropy logits")
+        try targets.requireFinite("binaryCrossEntropy targets")
         let x = logits.value, y = targets
         let value = try Kernels.binary(x, y, op: "bce") { x, y in Swift.max(x, 0) - x * y + S.log(1 + S.exp(-Swift.abs(x))) }
         let perElement = Variable.make(value, [logits]) { g in

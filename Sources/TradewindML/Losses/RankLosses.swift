@@ -11,7 +11,8 @@ extension Loss {
         return try cov / norm
     }
 
-    /// Soft ranks of a vector [N]: rankᵢ ≈ ½ + Σⱼ σ((xᵢ − xⱼ)/τ) (exact ranks, 1-based, as τ → 0), differentiable.
+    /// Soft ranks of a vector [N]: rankᵢ = Σⱼ σ((xᵢ − xⱼ)/τ), j = i included (it adds ½), differentiable; as τ → 0
+    /// the exact 1-based ranks less ½ (a shift the Pearson correlation ignores).
     public static func softRank<S: TensorScalar>(_ x: Variable<S>, temperature: S) throws(MLError) -> Variable<S> {
         guard x.rank == 1 else { throw .shapeMismatch(op: "softRank", detail: "needs a vector; got \(x.shape)") }
         guard temperature > 0 else { throw .invalidArgument(name: "softRank temperature", value: "\(temperature)", expected: "> 0") }
@@ -44,6 +45,11 @@ extension Loss {
     /// An information-coefficient penalty: max(0, floor − corr(predictions, targets)) — zero while the Pearson
     /// IC stays at or above `floor`, growing linearly below it.
     public static func icPenalty<S: TensorScalar>(_ predictions: Variable<S>, _ targets: Tensor<S>, floor: S) throws(MLError) -> Variable<S> {
-        try pearson(predictions, Variable(targets)).scaled(by: -1).shifted(by: floor).relu()
+        guard predictions.shape == targets.shape else {
+            throw .shapeMismatch(op: "icPenalty", detail: "predictions \(predictions.shape) vs targets \(targets.shape)")
+        }
+        try predictions.value.requireFinite("icPenalty predictions")
+        try targets.requireFinite("icPenalty targets")
+        return try pearson(predictions, Variable(targets)).scaled(by: -1).shifted(by: floor).relu()
     }
 }

@@ -5,6 +5,7 @@ extension Loss {
             throw .shapeMismatch(op: "meanSquaredError", detail: "predictions \(predictions.shape) vs targets \(targets.shape)")
         }
         try predictions.value.requireFinite("meanSquaredError predictions")
+        try targets.requireFinite("meanSquaredError targets")
         return try (predictions - Variable(targets)).squared().mean()
     }
 
@@ -15,6 +16,7 @@ extension Loss {
         }
         guard delta > 0 else { throw .invalidArgument(name: "huber delta", value: "\(delta)", expected: "> 0") }
         try predictions.value.requireFinite("huber predictions")
+        try targets.requireFinite("huber targets")
         let p = predictions.value
         let value = try Kernels.binary(p, targets, op: "huber") { p, y in
             let d = Swift.abs(p - y)

@@ -18,7 +18,7 @@ extension Variable {
 
     /// Sums along `axis` (negative counts from the end); `keepDims` keeps it with size 1.
     public func sum(axis: Int, keepDims: Bool = false) throws(MLError) -> Variable {
-        let ax = try Tensor<Scalar>.axis(axis, rank: rank, op: "sum")
+        let ax = try Tensor<Scalar>.axis(axis, of: shape, op: "sum")
         let (outer, n, inner) = Reduction.split(shape, ax)
         var out = [Scalar](repeating: 0, count: outer * inner)
         let backend = Compute.backend
@@ -38,7 +38,7 @@ extension Variable {
 
     /// The mean along `axis`.
     public func mean(axis: Int, keepDims: Bool = false) throws(MLError) -> Variable {
-        let ax = try Tensor<Scalar>.axis(axis, rank: rank, op: "mean")
+        let ax = try Tensor<Scalar>.axis(axis, of: shape, op: "mean")
         return try sum(axis: ax, keepDims: keepDims).scaled(by: 1 / Scalar(shape[ax]))
     }
 }

@@ -39,7 +39,7 @@ extension Variable {
     /// Concatenates along `axis`; all other axes must agree.
     public static func concat(_ parts: [Variable], axis: Int) throws(MLError) -> Variable {
         guard let first = parts.first else { throw .invalidArgument(name: "concat parts", value: "[]", expected: "at least one tensor") }
-        let ax = try Tensor<Scalar>.axis(axis, rank: first.rank, op: "concat")
+        let ax = try Tensor<Scalar>.axis(axis, of: first.shape, op: "concat")
         for p in parts where p.rank != first.rank || (0..<first.rank).contains(where: { $0 != ax && p.shape[$0] != first.shape[$0] }) {
             throw .shapeMismatch(op: "concat", detail: "\(p.shape) cannot join \(first.shape) along axis \(ax)")
         }
@@ -72,7 +72,7 @@ extension Variable {
 
     /// `slice` as a copy, the reference the view is tested against.
     func copyingSlice(axis: Int, _ range: Range<Int>) throws(MLError) -> Variable {
-        let ax = try Tensor<Scalar>.axis(axis, rank: rank, op: "slice")
+        let ax = try Tensor<Scalar>.axis(axis, of: shape, op: "slice")
         guard range.lowerBound >= 0, range.upperBound <= shape[ax] else {
             throw .invalidArgument(name: "slice range", value: "\(range)", expected: "within 0..<\(shape[ax]) on axis \(ax) of \(shape)")
         }
@@ -93,7 +93,7 @@ extension Variable {
 
     /// Splits along `axis` into consecutive parts of the given sizes (which must add up to the axis).
     public func split(axis: Int, sizes: [Int]) throws(MLError) -> [Variable] {
-        let ax = try Tensor<Scalar>.axis(axis, rank: rank, op: "split")
+        let ax = try Tensor<Scalar>.axis(axis, of: shape, op: "split")
         guard sizes.allSatisfy({ $0 >= 0 }), sizes.reduce(0, +) == shape[ax] else {
             throw .invalidArgument(name: "split sizes", value: "\(sizes)", expected: "non-negative sizes adding up to \(shape[ax]) (axis \(ax) of \(shape))")
         }
@@ -111,7 +111,7 @@ extension Variable {
 
     /// `select` as a copy, the reference the view is tested against.
     func copyingSelect(axis: Int, index: Int) throws(MLError) -> Variable {
-        let ax = try Tensor<Scalar>.axis(axis, rank: rank, op: "select")
+        let ax = try Tensor<Scalar>.axis(axis, of: shape, op: "select")
         let i = index < 0 ? index + shape[ax] : index
         guard i >= 0, i < shape[ax] else {
             throw .invalidArgument(name: "select index", value: "\(index)", expected: "−\(shape[ax])..<\(shape[ax]) on axis \(ax) of \(shape)")

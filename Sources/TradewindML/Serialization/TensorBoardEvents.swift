@@ -1,9 +1,11 @@
 import Foundation
+import SwiftProtobuf
 
 /// Writes training curves as a TensorBoard event file (`events.out.tfevents.<time>.tradewind`), so
 /// `tensorboard --logdir DIR` plots them: TFRecord framing (length, masked CRC-32C of the length, the record, its
-/// masked CRC-32C) around `tensorflow.Event` messages, each a scalar summary (tag, step, wall time, value). The
-/// few protobuf fields are encoded here directly (varints, fixed 32/64-bit and length-delimited fields).
+/// masked CRC-32C) around `tensorboard.Event` messages, each a scalar summary (tag, step, wall time, value). The
+/// messages are swift-protobuf's, generated from `Scripts/ml/proto/TensorBoardEvent.proto` (TensorBoard's field
+/// numbers) into `TensorBoardEvent.pb.swift` by `Scripts/ml/generate_tensorboard_protos.sh`.
 public struct TensorBoardEventWriter {
     public let path: String
     private let handle: FileHandle
@@ -18,24 +20,15 @@ public struct TensorBoardEventWriter {
         } catch {
             throw .io(path: path, detail: "cannot create the event file: \(error.localizedDescription)")
         }
-        var event = Protobuf()
-        event.double(1, wallTime)
-        event.bytes(3, Array("brain.Event:2".utf8))
-        try write(event.data)
+        var event = Tensorboard_Event()
+        event.wallTime = wallTime
+        event.fileVersion = "brain.Event:2"
+        try write(event)
     }
 
     /// Appends one scalar point of the curve `tag` at `step`.
     public func scalar(_ tag: String, _ value: Double, step: Int, wallTime: Double = Date().timeIntervalSince1970) throws(MLError) {
-        var summaryValue = Protobuf()
-        summaryValue.bytes(1, Array(tag.utf8))
-        summaryValue.float(2, Float(value))
-        var summary = Protobuf()
-        summary.bytes(1, summaryValue.data)
-        var event = Protobuf()
-        event.double(1, wallTime)
-        event.varint(2, UInt64(bitPattern: Int64(step)))
-        event.bytes(5, summary.data)
-        try write(event.data)
+        try write(Self.scalarEvent(tag, value, step: step, wallTime: wallTime))
     }
 
     /// Appends an epoch's curves: `loss/training`, `loss/validation`, `accuracy/…` (each metric), `learning_rate`.
@@ -47,7 +40,23 @@ public struct TensorBoardEventWriter {
         try scalar("learning_rate", r.learningRate, step: r.epoch)
     }
 
-    private func write(_ record: [UInt8]) throws(MLError) {
+    /// The event holding one scalar point (TensorBoard's `simple_value`, a float).
+    static func scalarEvent(_ tag: String, _ value: Double, step: Int, wallTime: Double) -> Tensorboard_Event {
+        var point = Tensorboard_Summary.Value()
+        point.tag = tag
+        point.simpleValue = Float(value)
+        var event = Tensorboard_Event()
+        event.wallTime = wallTime
+        event.step = Int64(step)
+        event.summary.value = [point]
+        return event
+    }
+
+    private func write(_ event: Tensorboard_Event) throws(MLError) {
+        let record: [UInt8]
+        do { record = try event.serializedBytes() } catch {
+            throw .io(path: path, detail: "cannot encode an event: \(error)")
+        }
         var length = [UInt8](repeating: 0, count: 8)
         withUnsafeBytes(of: UInt64(record.count).littleEndian) { length = Array($0) }
         var out = length
@@ -60,38 +69,6 @@ public struct TensorBoardEventWriter {
     }
 
     static func littleEndian(_ v: UInt32) -> [UInt8] { withUnsafeBytes(of: v.littleEndian) { Array($0) } }
-}
-
-/// The few protobuf encodings an event needs.
-struct Protobuf {
-    var data: [UInt8] = []
-
-    mutating func key(_ field: Int, _ wireType: UInt64) { appendVarint(UInt64(field) << 3 | wireType) }
-    mutating func appendVarint(_ value: UInt64) {
-        var v = value
-        while v >= 0x80 {
-            data.append(UInt8(v & 0x7F) | 0x80)
-            v >>= 7
-        }
-        data.append(UInt8(v))
-    }
-    mutating func varint(_ field: Int, _ value: UInt64) {
-        key(field, 0)
-        appendVarint(value)
-    }
-    mutating func double(_ field: Int, _ value: Double) {
-        key(field, 1)
-        withUnsafeBytes(of: value.bitPattern.littleEndian) { data += $0 }
-    }
-    mutating func float(_ field: Int, _ value: Float) {
-        key(field, 5)
-        withUnsafeBytes(of: value.bitPattern.littleEndian) { data += $0 }
-    }
-    mutating func bytes(_ field: Int, _ value: [UInt8]) {
-        key(field, 2)
-        appendVarint(UInt64(value.count))
-        data += value
-    }
 }
 
 /// CRC-32C (Castagnoli), as TFRecord frames records, and TensorFlow's masking of it.

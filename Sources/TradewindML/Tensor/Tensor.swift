@@ -83,11 +83,12 @@ public struct Tensor<Scalar: TensorScalar>: Sendable, Equatable {
         return s
     }
 
-    /// Resolves a possibly negative axis (−1 is the last) against `rank`.
-    static func axis(_ axis: Int, rank: Int, op: String) throws(MLError) -> Int {
+    /// Resolves a possibly negative axis (−1 is the last) against a tensor of `shape`; the error names both.
+    static func axis(_ axis: Int, of shape: [Int], op: String) throws(MLError) -> Int {
+        let rank = shape.count
         let a = axis < 0 ? axis + rank : axis
         guard a >= 0, a < rank else {
-            throw .invalidArgument(name: "\(op) axis", value: "\(axis)", expected: "−\(rank)..<\(rank) for a rank-\(rank) tensor")
+            throw .invalidArgument(name: "\(op) axis", value: "\(axis)", expected: "−\(rank)..<\(rank) for a rank-\(rank) tensor of shape \(shape)")
         }
         return a
     }

@@ -53,7 +53,7 @@ public struct TensorView<Scalar: TensorScalar>: Sendable {
 
     /// Axes `a` and `b` swapped (a matrix transpose for rank 2), without copying.
     public func transposed(_ a: Int = 0, _ b: Int = 1) throws(MLError) -> TensorView {
-        let x = try Tensor<Scalar>.axis(a, rank: rank, op: "transpose"), y = try Tensor<Scalar>.axis(b, rank: rank, op: "transpose")
+        let x = try Tensor<Scalar>.axis(a, of: shape, op: "transpose"), y = try Tensor<Scalar>.axis(b, of: shape, op: "transpose")
         var order = Array(0..<rank)
         order.swapAt(x, y)
         return try permuted(order)
@@ -69,7 +69,7 @@ public struct TensorView<Scalar: TensorScalar>: Sendable {
 
     /// Elements `range` along `axis`, without copying.
     public func slice(axis: Int, _ range: Range<Int>) throws(MLError) -> TensorView {
-        let ax = try Tensor<Scalar>.axis(axis, rank: rank, op: "slice")
+        let ax = try Tensor<Scalar>.axis(axis, of: shape, op: "slice")
         guard range.lowerBound >= 0, range.upperBound <= shape[ax] else {
             throw .invalidArgument(name: "slice range", value: "\(range)", expected: "within 0..<\(shape[ax]) on axis \(ax) of \(shape)")
         }
@@ -80,7 +80,7 @@ public struct TensorView<Scalar: TensorScalar>: Sendable {
 
     /// Index `index` along `axis` (negative counts from the end), that axis removed, without copying.
     public func select(axis: Int, index: Int) throws(MLError) -> TensorView {
-        let ax = try Tensor<Scalar>.axis(axis, rank: rank, op: "select")
+        let ax = try Tensor<Scalar>.axis(axis, of: shape, op: "select")
         let i = index < 0 ? index + shape[ax] : index
         guard i >= 0, i < shape[ax] else {
             throw .invalidArgument(name: "select index", value: "\(index)", expected: "−\(shape[ax])..<\(shape[ax]) on axis \(ax) of \(shape)")
