@@ -279,12 +279,12 @@ struct MLAutoRollback: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "auto-rollback",
         abstract: "Continual learning's automatic rollback, on demand: roll back when the active version scores below the threshold × its parent's.",
-        discussion: "Both versions are scored on --data's windows after both training ranges (out of sample for both), with the validation gate's accuracy.")
+        discussion: "Both versions are scored on --data's windows after every window either was trained or validated on (out of sample for both), with the validation gate's accuracy.")
 
     @OptionGroup var model: MLModelOptions
     @OptionGroup var input: MLDataOptions
     @Option(help: "Roll back when the active version's accuracy < this × its parent's.") var performanceThreshold = 0.95
-    @Option(help: "Fewest windows after both training ranges worth judging on.") var minimumSamples = 20
+    @Option(help: "Fewest windows after both versions' data worth judging on.") var minimumSamples = 20
 
     func run() async throws {
         let name = model.registry.name

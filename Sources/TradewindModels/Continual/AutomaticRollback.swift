@@ -2,9 +2,11 @@ import Foundation
 import TradewindCore
 
 /// Continual learning's automatic rollback: the active version of a model is scored against the version it
-/// replaced (its parent) on the newest data — the windows whose decision date is after both versions' training
-/// ranges, out of sample for both — with the validation gate's metric and threshold; when the active version
-/// scores below `threshold` × its parent's, the registry rolls back to the parent.
+/// replaced (its parent) on the newest data — the windows whose decision date is after every window either
+/// version was trained or validated on (`UniversalModelConfig.seenThrough`), out of sample for both — with the
+/// validation gate's metric and threshold; when the active version scores below `threshold` × its parent's, the
+/// registry activates the parent, only if the active version is still the one scored (a compare-and-set:
+/// a deploy or rollback that landed during the check wins, and the check changes nothing).
 ///
 /// Nothing happens when the active version has no parent, when the parent is no longer kept (the registry's
 /// retention window: a rollback never reaches past it) or was refused, or when fewer than `minimumSamples`
@@ -45,7 +47,7 @@ public enum AutomaticRollback {
     /// the number of windows.
     public static func compare(active: UniversalModel, previous: UniversalModel, tables: [FeatureTable], gate: ValidationGate,
                                minimumSamples: Int) throws(ModelError) -> (decision: ValidationGate.Decision?, samples: Int) {
-        let after = max(active.config.trainingThrough, previous.config.trainingThrough)
+        let after = max(active.config.seenThrough, previous.config.seenThrough)
         let window = max(active.config.dataset.window, previous.config.dataset.window)
         let chosen = samples(tables, window: window, after: after)
         guard chosen.count >= max(1, minimumSamples) else { return (nil, chosen.count) }
@@ -105,7 +107,11 @@ extension ModelRegistry {
             return Check(name: name, verdict: .kept, active: active.version, previous: parent, decision: decision, samples: count,
                          message: "automatic rollback of \(name): kept v\(active.version): " + scores)
         }
-        _ = try await rollback(name, steps: there - here)
+        guard try await activate(name, version: parent, ifActive: active.version) != nil else {
+            return Check(name: name, verdict: .skipped, active: active.version, previous: parent, decision: decision, samples: count,
+                         message: "automatic rollback of \(name): v\(active.version) scored below the threshold but is no longer "
+                             + "the active version (a deploy or rollback landed during the check); nothing rolled back: " + scores)
+        }
         return Check(name: name, verdict: .rolledBack, active: active.version, previous: parent, decision: decision, samples: count,
                      message: "automatic rollback of \(name): rolled back from v\(active.version) to v\(parent): " + scores)
     }

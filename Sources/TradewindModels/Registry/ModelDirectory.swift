@@ -81,6 +81,18 @@ public struct ModelDirectory: ModelRegistry {
         return index.versions.first { $0.version == target.version }!
     }
 
+    public func activate(_ name: String, version: Int, ifActive expectedActive: Int) async throws -> ModelVersionRecord? {
+        try check(name)
+        var index = try load()
+        guard index.versions.first(where: \.active)?.version == expectedActive else { return nil }
+        guard let target = index.versions.first(where: { $0.version == version && $0.refusal == nil }) else {
+            throw Self.missing(name, version: version)
+        }
+        try makeActive(target.version, in: &index, model: ModelArchive.model(from: read(archivePath(target.sha256))))
+        try save(index)
+        return index.versions.first { $0.version == target.version }
+    }
+
     func check(_ requested: String) throws(ModelError) {
         guard requested == name else { throw .invalidSetting(name: "model name", value: requested, expected: "\(name) (the model \(path) holds)") }
     }

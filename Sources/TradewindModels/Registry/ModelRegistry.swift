@@ -103,6 +103,9 @@ public protocol ModelRegistry: Sendable {
     func archive(of name: String, version: Int?) async throws -> (record: ModelVersionRecord, archive: Data)
     /// Activates the version `steps` places older than the active one.
     func rollback(_ name: String, steps: Int) async throws -> ModelVersionRecord
+    /// Activates `version` (kept, not refused) only while `expectedActive` is the active version — a compare-and-set
+    /// in one step; nil, changing nothing, when another version is active by then.
+    func activate(_ name: String, version: Int, ifActive expectedActive: Int) async throws -> ModelVersionRecord?
 }
 
 extension ModelRegistry {

@@ -21,6 +21,13 @@ public struct UniversalModelConfig: Sendable, Equatable, Codable {
     public var validationLoss: Double?
     public var validationMetrics: [String: Double]
     public var epochsRun: Int
+    /// The newest decision date of every window the model saw, validation included (nil in models written before
+    /// it was recorded: read `trainingThrough` then). Data after it is out of sample for the model in every sense:
+    /// neither trained on nor used to pick its epoch or pass the validation gate.
+    public var dataThrough: UnixNanos? = nil
+
+    /// `dataThrough`, or `trainingThrough` for a model written before it was recorded.
+    public var seenThrough: UnixNanos { dataThrough ?? trainingThrough }
 }
 
 /// One prediction: the class probabilities for the next day and the predicted % change, for a symbol at the

@@ -46,7 +46,8 @@ public enum UniversalTraining {
             dataset: data.configuration, scaler: data.scaler, architecture: settings.architecture, objective: objective,
             training: settings, symbols: data.training.symbols, trainingFrom: times.min() ?? 0,
             trainingThrough: data.trainingEnd, validationLoss: best?.validationLoss,
-            validationMetrics: best?.validationMetrics ?? [:], epochsRun: result.history.count)
+            validationMetrics: best?.validationMetrics ?? [:], epochsRun: result.history.count,
+            dataThrough: max(data.trainingEnd, (0..<data.validation.count).lazy.map { data.validation.time(of: $0) }.max() ?? data.trainingEnd))
         return UniversalTrainingRun(model: UniversalModel(config: config, weights: result.weights), history: result.history)
     }
 

@@ -49,8 +49,10 @@ public struct SystemContinualClock: ContinualClock {
 /// degraded active version back (`automatic_rollback`), and is a full retrain while the model has no active
 /// version. At most one training job per model is queued or running: a step due meanwhile waits for it.
 ///
-/// Which steps ran is read from the store's jobs (their `scheduled_for`), so a restarted server neither repeats
-/// a step nor misses one: the newest step due while it was down runs once at start-up, not once per missed day.
+/// Which steps ran is read from the store's jobs (their `scheduled_for`, which only this schedule sets), so a
+/// restarted server does not repeat a step: the newest step due while it was down runs once at start-up, not once
+/// per missed day (older missed steps are skipped). The store is read again before a step is queued, but two
+/// servers with `--continual` on one database whose ticks coincide can queue the same step twice: run one.
 /// A server that never ran a step starts counting from its first start.
 actor ContinualRunner {
     let configuration: ContinualConfiguration
@@ -77,12 +79,15 @@ actor ContinualRunner {
         return request
     }
 
-    /// The scheduled time of the newest step the store's jobs record (nil: none).
-    func lastScheduled() async throws -> UnixNanos? {
+    /// The scheduled time of the newest step the store's jobs record, at or before `now` (nil: none); a later
+    /// one cannot be a step this schedule planned and is ignored.
+    func lastScheduled(now: UnixNanos) async throws -> UnixNanos? {
         var offset = 0, newest: UnixNanos?
         while true {
             let page = try await store.jobs(statuses: nil, page: PageRequest(limit: PageRequest.maximumLimit, offset: offset))
-            for job in page.items { if let t = training(job)?.scheduledFor { newest = max(newest ?? t, t) } }
+            for job in page.items {
+                if let t = training(job)?.scheduledFor, t <= now { newest = max(newest ?? t, t) }
+            }
             offset += page.items.count
             if page.items.isEmpty || offset >= page.total { return newest }
         }
@@ -104,11 +109,17 @@ actor ContinualRunner {
     func tick(now: UnixNanos) async throws -> JobRecord? {
         let since: UnixNanos
         if let last { since = last } else {
-            since = try await lastScheduled() ?? now
+            since = try await lastScheduled(now: now) ?? now
             last = since
         }
         let due = configuration.schedule.last(atOrBefore: now, calendar: calendar)
         guard due.time > since, try await !inFlight() else { return nil }
+        // Read the store again before queuing: another server on the same database (or a create that committed
+        // but answered with an error) may have queued this step since this process last looked.
+        if let stored = try await lastScheduled(now: now), stored >= due.time {
+            last = stored
+            return nil
+        }
         var request = configuration.request
         let active = try await store.modelVersion(name, version: nil) != nil
         request.mode = due.action == .incrementalUpdate && active ? .incremental : .full

@@ -120,7 +120,9 @@ extension Routes {
             return try JSON.response(ModelVersionBody(record, times: state.times))
         }
         router.post("/api/train-all") { request, _ -> Response in
-            let training = try await JSON.decodeIfPresent(TrainingRequest.self, from: request) ?? TrainingRequest()
+            var training = try await JSON.decodeIfPresent(TrainingRequest.self, from: request) ?? TrainingRequest()
+            // Only the server's continual-learning schedule plans steps (`POST /api/jobs` drops it too).
+            training.scheduledFor = nil
             try state.loader.check(training.data)
             let submission = JobSubmission(request: .training(training))
             let job = try await state.store.createJob(kind: .training, request: try JSON.string(submission))

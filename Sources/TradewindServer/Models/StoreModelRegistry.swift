@@ -48,6 +48,10 @@ public struct StoreModelRegistry: ModelRegistry {
         Self.record(try await store.rollbackModel(name, steps: steps))
     }
 
+    public func activate(_ name: String, version: Int, ifActive expectedActive: Int) async throws -> ModelVersionRecord? {
+        try await store.activateModelVersion(name, version: version, ifActive: expectedActive).map(Self.record)
+    }
+
     static func record(_ s: StoredModelVersion) -> ModelVersionRecord {
         let metrics = (try? JSONDecoder().decode([String: Double].self, from: Data(s.metrics.utf8))) ?? [:]
         return ModelVersionRecord(name: s.name, version: s.version, sha256: s.sha256, parentVersion: s.parentVersion,

@@ -35,7 +35,8 @@ public struct TrainingRequest: Sendable, Codable, Equatable {
     /// what the server's continual-learning schedule asks for.
     public var automaticRollback = false
     /// When the server's continual-learning schedule planned this step (nanoseconds since 1970, UTC); nil for a
-    /// job a client asked for. After a restart, the schedule reads it to tell which steps already ran.
+    /// job a client asked for (the routes drop a client's value). After a restart, the schedule reads it to tell which
+    /// steps already ran.
     public var scheduledFor: Int64?
 
     enum CodingKeys: String, CodingKey, CaseIterable {

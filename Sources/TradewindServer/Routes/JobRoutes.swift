@@ -25,6 +25,12 @@ extension Routes {
                     submission.request = .dataFetch(r)
                 }
             }
+            // Only the server's continual-learning schedule plans steps: a client's `scheduled_for` is dropped (one far
+            // in the future would otherwise stop the schedule after the next restart).
+            if case var .training(r) = submission.request, r.scheduledFor != nil {
+                r.scheduledFor = nil
+                submission.request = .training(r)
+            }
             // The command line's checks, before anything is queued.
             let zone = try MarketLoader.zone(submission.tz)
             switch submission.request {

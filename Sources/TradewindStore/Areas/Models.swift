@@ -84,6 +84,10 @@ public protocol ModelVersionStore: Sendable {
     /// Activates the version `steps` places older than the active one among the stored versions that were not
     /// refused (`invalidArgument` naming `steps` when there are not that many).
     func rollbackModel(_ name: String, steps: Int) async throws -> StoredModelVersion
+    /// Activates `version` (not refused) only while `expectedActive` is the active version of `name`: one
+    /// transaction that first locks the name's rows, so a deploy or rollback running meanwhile either committed
+    /// before (and this changes nothing) or waits for it. Nil when another version is active.
+    func activateModelVersion(_ name: String, version: Int, ifActive expectedActive: Int) async throws -> StoredModelVersion?
 }
 
 extension StoreMigrations {
@@ -201,6 +205,24 @@ extension SQLStore {
         ])
         guard let row = rows.first else { throw StoreError.notFound(kind: "model version", id: "\(name) \(version)") }
         return Self.modelVersion(row)
+    }
+
+    public func activateModelVersion(_ name: String, version: Int, ifActive expectedActive: Int) async throws -> StoredModelVersion? {
+        try Self.checkModelName(name)
+        let rows = try await transaction("models", [
+            // Locks every stored version of the name (PostgreSQL; SQLite has one writer): the statements after it
+            // read what committed before, and a deploy's activation waits for this transaction.
+            SQLStatement("UPDATE model_versions SET active = active WHERE name = ?", [.text(name)]),
+            SQLStatement("""
+                UPDATE model_versions SET active = CASE WHEN version = ? THEN 1 ELSE 0 END
+                WHERE name = ? AND EXISTS (SELECT 1 FROM model_versions WHERE name = ? AND version = ? AND refusal IS NULL)
+                  AND EXISTS (SELECT 1 FROM model_versions WHERE name = ? AND version = ? AND active = 1)
+                """, [.int(version), .text(name), .text(name), .int(version), .text(name), .int(expectedActive)]),
+            SQLStatement("SELECT \(Self.modelColumns) FROM model_versions WHERE name = ? AND version = ?", [.text(name), .int(version)]),
+        ])
+        guard let row = rows.first else { throw StoreError.notFound(kind: "model version", id: "\(name) \(version)") }
+        let record = Self.modelVersion(row)
+        return record.active ? record : nil
     }
 
     public func rollbackModel(_ name: String, steps: Int) async throws -> StoredModelVersion {
