@@ -161,6 +161,9 @@ public final class TaskWorker: Sendable {
                 logger.warning("task failed", metadata: ["task": "\(task.id)", "reason": "\(reason)"])
                 try await commitPatiently { try await self.queue.fail(taskID: task.id, worker: name, reason: reason) }
             }
+        } catch let lost as TaskTakenOver {
+            logger.warning("lost the task before recording its failure: nothing recorded", metadata: ["task": "\(task.id)",
+                                                                                                      "reason": "\(lost)"])
         } catch {
             logger.warning("could not record the task; its lease expires and another worker redoes it",
                            metadata: ["task": "\(task.id)", "error": "\(error)"])
@@ -217,7 +220,8 @@ public final class TaskWorker: Sendable {
             do {
                 return try await withDeadline(configuration.leaseSeconds, body)
             } catch {
-                if ContinuousClock.now >= deadline { throw error }
+                // A refused write is an answer, not an outage: retrying it changes nothing.
+                if ContinuousClock.now >= deadline || error is TaskTakenOver || error is JobTakenOver { throw error }
                 logger.warning("commit failed; retrying", metadata: ["error": "\(error)"])
                 try? await Task.sleep(for: .milliseconds(500))
             }

@@ -87,6 +87,22 @@ extension StoreMigrations {
     ])
 }
 
+/// A task write refused because `worker` no longer holds the task: its lease expired and another worker claimed it,
+/// or the job's tasks were cancelled. Nothing was written; the worker drops the task.
+public struct TaskTakenOver: Error, Sendable, Equatable, CustomStringConvertible {
+    public var taskID: Int64
+    public var worker: String
+
+    public init(taskID: Int64, worker: String) {
+        (self.taskID, self.worker) = (taskID, worker)
+    }
+
+    public var description: String {
+        "task \(taskID) is no longer held by worker \(worker) (its lease expired and another worker claimed it, or the job "
+            + "was cancelled): nothing was written; drop the task"
+    }
+}
+
 /// A worker name already held by a live worker (a recent heartbeat from another process).
 public struct WorkerNameTaken: Error, Sendable, Equatable, CustomStringConvertible {
     public var name: String
