@@ -105,4 +105,23 @@ struct WorkQueueFencingTests {
         #expect(try await store.jobSymbols(job.id).map(\.status) == ["pending", "pending"])
         #expect(try await store.job(job.id) == ended)
     }
+
+    @Test func aWorkerRowWrittenBeforeIdentitiesStaysReadableAndIsFreedOnlyByItsHeartbeat() async throws {
+        let (store, queue) = try await Self.queue()
+        defer { Task { await store.close() } }
+        // A row as a worker older than migration 019 left it: no identity.
+        try await store.write("queue", """
+            INSERT INTO workers (name, host, threads, pid, started_at, heartbeat_at, state) VALUES (?, ?, ?, ?, ?, ?, 'idle')
+            """, [.text("old"), .text("box"), .int(4), .int(1), .integer(StoreClock.now()), .integer(StoreClock.now())])
+        let row = try #require(try await queue.workers().first)
+        #expect(row.name == "old" && row.host == "box" && row.pid == 1 && row.threads == 4 && row.identity == nil)
+        // Same host and pid (two containers' pid 1) is not "the same process" any more: refused while it beats.
+        let taken = await #expect(throws: WorkerNameTaken.self) {
+            try await queue.register(worker: "old", host: "box", threads: 2, pid: 1, identity: "box 1 bbbb 222", lease: 30)
+        }
+        #expect(taken?.identity == nil && taken?.host == "box" && taken?.pid == 1)
+        try await Task.sleep(for: .milliseconds(300))
+        try await queue.register(worker: "old", host: "box", threads: 2, pid: 1, identity: "box 1 bbbb 222", lease: 0.2)
+        #expect(try await queue.workers().map(\.identity) == ["box 1 bbbb 222"])
+    }
 }

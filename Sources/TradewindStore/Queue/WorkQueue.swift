@@ -145,13 +145,14 @@ public final class WorkQueue: Sendable {
         try await store.read("queue", """
             SELECT w.name, w.host, w.threads, w.pid, w.started_at, w.heartbeat_at,
                 CAST(\(Self.now) - w.heartbeat_at AS DOUBLE PRECISION) / 1e9, w.state, w.task_id, t.job_id, t.symbol,
-                w.tasks_done
+                w.tasks_done, w.identity
             FROM workers w LEFT JOIN work_tasks t ON t.id = w.task_id ORDER BY w.heartbeat_at DESC, w.name
             """).map {
             WorkerRecord(name: $0.string(0) ?? "", host: $0.string(1) ?? "", threads: $0.int(2) ?? 0, pid: $0.int(3) ?? 0,
                          startedAt: $0.int64(4) ?? 0, heartbeatAt: $0.int64(5) ?? 0,
                          heartbeatAgeSeconds: max(0, $0.double(6) ?? 0), state: $0.string(7) ?? "idle",
-                         taskID: $0.int64(8), jobID: $0.int64(9), symbol: $0.string(10), tasksDone: $0.int64(11) ?? 0)
+                         taskID: $0.int64(8), jobID: $0.int64(9), symbol: $0.string(10), tasksDone: $0.int64(11) ?? 0,
+                         identity: $0.string(12))
         }
     }
 
@@ -164,33 +165,43 @@ public final class WorkQueue: Sendable {
 
     // MARK: worker side
 
-    /// Registers a worker as idle. A name is one worker's: a name whose holder is still alive (a heartbeat within
-    /// `lease` seconds, from another process) is refused with `WorkerNameTaken`, since two workers under one name
-    /// would renew each other's leases; `replacing` takes it anyway (the caller knows the holder is dead).
-    public func register(worker: String, host: String, threads: Int, pid: Int, lease: Double, replacing: Bool = false) async throws {
+    /// Registers a worker as idle. `identity` is the worker process's (`HOST PID NONCE PIDNS`, as a server's job
+    /// owner: unique to the process). A name is one worker's: a name whose holder is still alive (a heartbeat within
+    /// `lease` seconds, from another process: another identity) is refused with `WorkerNameTaken`, since two workers
+    /// under one name would renew each other's leases; `replacing` takes it anyway (the caller knows the holder is
+    /// dead: see `WorkerNameTaken.identity`). A row of a worker older than identities (NULL) is another process's.
+    public func register(worker: String, host: String, threads: Int, pid: Int, identity: String, lease: Double,
+                         replacing: Bool = false) async throws {
         let rows = try await store.write("queue", """
-            INSERT INTO workers (name, host, threads, pid, started_at, heartbeat_at, state)
-            VALUES (?, ?, ?, ?, \(Self.now), \(Self.now), 'idle')
+            INSERT INTO workers (name, host, threads, pid, started_at, heartbeat_at, state, identity)
+            VALUES (?, ?, ?, ?, \(Self.now), \(Self.now), 'idle', ?)
             ON CONFLICT (name) DO UPDATE SET host = excluded.host, threads = excluded.threads, pid = excluded.pid,
-                started_at = excluded.started_at, heartbeat_at = excluded.heartbeat_at, state = 'idle', task_id = NULL
-            WHERE ? = 1 OR workers.heartbeat_at < \(Self.now) - ? OR (workers.host = excluded.host AND workers.pid = excluded.pid)
+                started_at = excluded.started_at, heartbeat_at = excluded.heartbeat_at, state = 'idle', task_id = NULL,
+                identity = excluded.identity
+            WHERE ? = 1 OR workers.heartbeat_at < \(Self.now) - ? OR workers.identity = excluded.identity
             RETURNING name
-            """, [.text(worker), .text(host), .int(threads), .int(pid), .int(replacing ? 1 : 0), Self.nanos(lease)])
+            """, [.text(worker), .text(host), .int(threads), .int(pid), .text(identity), .int(replacing ? 1 : 0),
+                  Self.nanos(lease)])
         guard rows.isEmpty else { return }
         let holder = try await workers().first { $0.name == worker }
         throw WorkerNameTaken(name: worker, host: holder?.host ?? "?", pid: holder?.pid ?? 0,
-                              heartbeatAgeSeconds: holder?.heartbeatAgeSeconds ?? 0)
+                              heartbeatAgeSeconds: holder?.heartbeatAgeSeconds ?? 0, identity: holder?.identity)
     }
 
-    /// Records a worker's heartbeat and state (`idle`, `busy`, `draining`) and the task it computes.
-    public func heartbeat(worker: String, state: String, taskID: Int64?) async throws {
-        try await store.write("queue", "UPDATE workers SET heartbeat_at = \(Self.now), state = ?, task_id = ? WHERE name = ?",
-                              [.text(state), .int64(taskID), .text(worker)])
+    /// Records a worker's heartbeat and state (`idle`, `busy`, `draining`) and the task it computes. False when the
+    /// name is no longer this worker's (`identity`): another worker took it after this one's heartbeat expired (a
+    /// pause, a cut-off); nothing was written, and this worker must stop using the name.
+    @discardableResult
+    public func heartbeat(worker: String, identity: String, state: String, taskID: Int64?) async throws -> Bool {
+        !(try await store.write("queue", """
+            UPDATE workers SET heartbeat_at = \(Self.now), state = ?, task_id = ? WHERE name = ? AND identity = ? RETURNING name
+            """, [.text(state), .int64(taskID), .text(worker), .text(identity)])).isEmpty
     }
 
-    /// Removes a worker that stops (a graceful drain).
-    public func unregister(worker: String) async throws {
-        try await store.write("queue", "DELETE FROM workers WHERE name = ?", [.text(worker)])
+    /// Removes a worker that stops (a graceful drain): only its own row (`identity`), never that of a worker that
+    /// took the name over meanwhile.
+    public func unregister(worker: String, identity: String) async throws {
+        try await store.write("queue", "DELETE FROM workers WHERE name = ? AND identity = ?", [.text(worker), .text(identity)])
     }
 
     /// Claims the oldest claimable task — queued, or running under a lease that expired — for `worker`, with a lease
