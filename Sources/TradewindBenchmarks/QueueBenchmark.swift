@@ -91,7 +91,9 @@ public enum QueueBenchmark {
         let job = try await store.createJob(kind: .optimize, request: "{}")
         let symbols = (0..<c.tasks).map { "S\($0)" }
         try await store.setJobSymbols(job.id, symbols: symbols)
-        try await queue.enqueue(jobID: job.id, symbols: symbols)
+        // The queue's server-side writes are fenced on the job's holder: the benchmark holds it.
+        _ = try await store.claimNextJob(owner: "queue-benchmark", lease: 3_600)
+        try await queue.enqueue(jobID: job.id, owner: "queue-benchmark", symbols: symbols)
         let result = NewResult(kind: .optimize, symbol: "", strategy: "bench", parameters: [ResultParameter(name: "p", value: "1")],
                                objectiveName: "sharpe", metrics: ResultMetrics(sharpe: 1, trades: 1))
         let start = ContinuousClock.now

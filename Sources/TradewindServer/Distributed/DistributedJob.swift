@@ -16,12 +16,13 @@ extension JobScheduler {
     /// Runs an optimisation job on `tradewind worker` processes: queues one task per symbol not yet done, then
     /// follows the queue — publishing each stored result and the job's progress, ETA, evaluations/s and the workers
     /// computing it on the WebSocket — until no task is left. A failed task fails the job (its other tasks are
-    /// cancelled). Cancelling the calling task (a server stop) leaves the tasks with the workers: the job resumes
+    /// cancelled). Queueing, cancelling and failing tasks are fenced on this server holding the job (`WorkQueue`):
+    /// once another server took it over they throw `JobTakenOver` and this server stops following it. Cancelling the calling task (a server stop) leaves the tasks with the workers: the job resumes
     /// following them at the next start and nothing is computed twice.
     func runDistributed(_ job: JobRecord, strategy: String, queue: WorkQueue, symbols: [String], total: Int,
                         doneBefore: Int) async throws {
         let baseline = try await queue.progress(jobID: job.id).evaluations
-        try await queue.enqueue(jobID: job.id, symbols: symbols, displayZone: backtests.times.zone.identifier)
+        try await queue.enqueue(jobID: job.id, owner: owner.text, symbols: symbols, displayZone: backtests.times.zone.identifier)
         await log(job.id, "info", "queued \(symbols.count) tasks for tradewind worker processes")
         let clock = ContinuousClock.now
         var announced = Set(try await store.jobSymbols(job.id).filter { $0.status == "done" }.map(\.symbol))
@@ -34,13 +35,15 @@ extension JobScheduler {
             let progress: TaskProgress
             let jobSymbols: [JobSymbolRecord]
             do {
-                try await queue.failExhausted(jobID: job.id)
+                try await queue.failExhausted(jobID: job.id, owner: owner.text)
                 progress = try await queue.progress(jobID: job.id)
                 jobSymbols = try await store.jobSymbols(job.id)
                 unreachableSince = nil
             } catch {
                 // The database restarting: the workers wait for it too; follow the job again once it answers.
                 if error is CancellationError || Task.isCancelled { throw CancellationError() }
+                // Another server holds the job now: its tasks are its own; stop following them.
+                if error is JobTakenOver { throw error }
                 let since = unreachableSince ?? ContinuousClock.now
                 unreachableSince = since
                 if ContinuousClock.now - since > Self.databasePatience { throw error }
@@ -61,7 +64,7 @@ extension JobScheduler {
                 counted = progress.evaluations
             }
             if progress.failed > 0 {
-                try await queue.cancel(jobID: job.id)
+                try await queue.cancel(jobID: job.id, owner: owner.text)
                 throw DistributedTaskFailure(description: progress.failure ?? "a task failed")
             }
             let finished = jobSymbols.filter { $0.status == "done" }.count

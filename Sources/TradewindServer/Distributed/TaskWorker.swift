@@ -23,6 +23,8 @@ public final class TaskWorker: Sendable {
     let loader: MarketLoader
     let data: DataClient?
     let draining = Atomic<Bool>(false)
+    /// This worker process's identity in the queue's worker registry (`HOST PID NONCE PIDNS`, as a job owner's).
+    let identity = JobOwner.current()
     let bell: (stream: AsyncStream<Void>, continuation: AsyncStream<Void>.Continuation)
     /// A job as a worker computes it: its request, zone and preparation (shared by the job's symbols).
     struct PreparedJob: Sendable {
@@ -80,16 +82,9 @@ public final class TaskWorker: Sendable {
 
     /// Serves the queue until `drain()`.
     public func run() async throws {
-        let name = configuration.name
-        let host = WorkerConfiguration.hostName(), pid = Int(ProcessInfo.processInfo.processIdentifier)
-        do {
-            try await queue.register(worker: name, host: host, threads: configuration.threads, pid: pid,
-                                     lease: configuration.leaseSeconds)
-        } catch let taken as WorkerNameTaken where taken.host == host && kill(pid_t(taken.pid), 0) != 0 && errno == ESRCH {
-            // Its holder ran on this machine and is gone (killed, crashed): the name is free to take now.
-            try await queue.register(worker: name, host: host, threads: configuration.threads, pid: pid,
-                                     lease: configuration.leaseSeconds, replacing: true)
-        }
+        let name = configuration.name, me = identity.text
+        try await Self.register(queue, name: name, threads: configuration.threads, lease: configuration.leaseSeconds,
+                                as: identity) { pid in kill(pid, 0) != 0 && errno == ESRCH }
         logger.info("worker ready", metadata: ["name": "\(name)", "threads": "\(configuration.threads)",
                                                "database": "\(PostgreSQLDatabase.redacted(configuration.database))"])
         let wakeups = queue.wakeups(every: configuration.heartbeatSeconds, logger: logger)
@@ -101,8 +96,16 @@ public final class TaskWorker: Sendable {
         for await _ in self.bell.stream {
             if isDraining { break }
             do {
-                try await withDeadline(configuration.leaseSeconds) {
-                    try await self.queue.heartbeat(worker: name, state: "idle", taskID: nil)
+                let mine = try await withDeadline(configuration.leaseSeconds) {
+                    try await self.queue.heartbeat(worker: name, identity: me, state: "idle", taskID: nil)
+                }
+                guard mine else {
+                    // Paused or cut off past its lease, this worker was judged dead and another took its name: two
+                    // workers under one name would renew each other's task leases, so this one stops.
+                    logger.error("another worker took this worker's name (its heartbeat had expired): stopping",
+                                 metadata: ["name": "\(name)"])
+                    draining.store(true, ordering: .sequentiallyConsistent)
+                    break
                 }
                 while !isDraining, let task = try await withDeadline(configuration.leaseSeconds, {
                     try await self.queue.claim(worker: name, lease: self.configuration.leaseSeconds)
@@ -115,9 +118,30 @@ public final class TaskWorker: Sendable {
             if isDraining { break }
         }
         forwarder.cancel()
-        try? await withDeadline(5) { try await self.queue.unregister(worker: name) }
+        try? await withDeadline(5) { try await self.queue.unregister(worker: name, identity: me) }
         logger.info("worker stopped", metadata: ["name": "\(name)"])
         await store.close()
+    }
+
+    /// Registers `name` for the worker `me`, taking the name over from a holder known dead: one whose identity says
+    /// it ran in this process table (this host name and this pid namespace) and whose pid `gone` says names no
+    /// process. A holder in another pid namespace — a container with the same host name — or of unknown identity is
+    /// judged only by its heartbeat (the queue frees the name once it is older than the lease): its pid means nothing
+    /// here. Throws `WorkerNameTaken` while the holder may be alive.
+    static func register(_ queue: WorkQueue, name: String, threads: Int, lease: Double, as me: JobOwner,
+                         gone: (Int32) -> Bool) async throws {
+        do {
+            try await queue.register(worker: name, host: me.host, threads: threads, pid: Int(me.pid), identity: me.text, lease: lease)
+        } catch let taken as WorkerNameTaken where holderKnownDead(taken, seenFrom: me, gone: gone) {
+            try await queue.register(worker: name, host: me.host, threads: threads, pid: Int(me.pid), identity: me.text, lease: lease,
+                                     replacing: true)
+        }
+    }
+
+    /// Whether the holder of a taken name is known dead from `me`'s process table (see `register`).
+    static func holderKnownDead(_ taken: WorkerNameTaken, seenFrom me: JobOwner, gone: (Int32) -> Bool) -> Bool {
+        guard let text = taken.identity, let holder = JobOwner(text: text) else { return false }
+        return holder.died(seenFrom: me.host, pidNamespace: me.pidNamespace, gone: gone)
     }
 
     // MARK: one task
@@ -161,6 +185,9 @@ public final class TaskWorker: Sendable {
                 logger.warning("task failed", metadata: ["task": "\(task.id)", "reason": "\(reason)"])
                 try await commitPatiently { try await self.queue.fail(taskID: task.id, worker: name, reason: reason) }
             }
+        } catch let lost as TaskTakenOver {
+            logger.warning("lost the task before recording its failure: nothing recorded", metadata: ["task": "\(task.id)",
+                                                                                                      "reason": "\(lost)"])
         } catch {
             logger.warning("could not record the task; its lease expires and another worker redoes it",
                            metadata: ["task": "\(task.id)", "error": "\(error)"])
@@ -195,7 +222,8 @@ public final class TaskWorker: Sendable {
                 }
                 lastRenewed = ContinuousClock.now
                 try? await withDeadline(configuration.heartbeatSeconds) {
-                    try await self.queue.heartbeat(worker: name, state: self.isDraining ? "draining" : "busy", taskID: task.id)
+                    try await self.queue.heartbeat(worker: name, identity: self.identity.text,
+                                                   state: self.isDraining ? "draining" : "busy", taskID: task.id)
                 }
             } catch {
                 if ContinuousClock.now - lastRenewed >= lease {
@@ -217,7 +245,8 @@ public final class TaskWorker: Sendable {
             do {
                 return try await withDeadline(configuration.leaseSeconds, body)
             } catch {
-                if ContinuousClock.now >= deadline { throw error }
+                // A refused write is an answer, not an outage: retrying it changes nothing.
+                if ContinuousClock.now >= deadline || error is TaskTakenOver || error is JobTakenOver { throw error }
                 logger.warning("commit failed; retrying", metadata: ["error": "\(error)"])
                 try? await Task.sleep(for: .milliseconds(500))
             }

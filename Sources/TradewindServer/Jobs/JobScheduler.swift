@@ -329,8 +329,8 @@ final class JobScheduler: Service, Sendable {
         }
         let current = try await store.job(job.id)
         if current?.cancelRequested == true {
-            try await queue?.cancel(jobID: job.id)
             do {
+                try await queue?.cancel(jobID: job.id, owner: owner.text)
                 try await store.finishJob(job.id, owner: owner.text, status: .cancelled, failure: "cancelled by request")
             } catch is JobTakenOver {
                 lose(job.id, .takenOver)

@@ -23,13 +23,25 @@ public struct StoreModelRegistry: ModelRegistry {
 
     public func register(_ model: UniversalModel, name: String, datasetHash: String, activate: Bool,
                          refusal: String?) async throws -> ModelVersionRecord {
+        Self.record(try await store.addModelVersion(try Self.version(model, name: name, datasetHash: datasetHash, refusal: refusal),
+                                                    activate: activate, keep: keep))
+    }
+
+    /// `register`, for a running job: the version is stored only while `hold.owner` holds the job, checked in the
+    /// insert's own transaction under the job's row lock (`ModelVersionStore.addModelVersion(…heldBy:)`); a run that
+    /// lost its job (another server took it over and registers its own model) gets `JobTakenOver` and stores nothing.
+    public func register(_ model: UniversalModel, name: String, datasetHash: String, activate: Bool, refusal: String? = nil,
+                         heldBy hold: JobHold) async throws -> ModelVersionRecord {
+        Self.record(try await store.addModelVersion(try Self.version(model, name: name, datasetHash: datasetHash, refusal: refusal),
+                                                    activate: activate, keep: keep, heldBy: hold))
+    }
+
+    /// The version row `model` is stored as.
+    static func version(_ model: UniversalModel, name: String, datasetHash: String, refusal: String?) throws -> NewModelVersion {
         let entry = try ModelRegistryEntry(model)
-        let stored = try await store.addModelVersion(
-            NewModelVersion(name: name, archive: entry.archive, sha256: entry.sha256, datasetHash: datasetHash,
-                            config: entry.configJSON, metrics: (try? JSON.string(entry.metrics)) ?? "{}",
-                            trainingFrom: model.config.trainingFrom, trainingThrough: model.config.trainingThrough, refusal: refusal),
-            activate: activate, keep: keep)
-        return Self.record(stored)
+        return NewModelVersion(name: name, archive: entry.archive, sha256: entry.sha256, datasetHash: datasetHash,
+                               config: entry.configJSON, metrics: (try? JSON.string(entry.metrics)) ?? "{}",
+                               trainingFrom: model.config.trainingFrom, trainingThrough: model.config.trainingThrough, refusal: refusal)
     }
 
     public func versions(of name: String) async throws -> [ModelVersionRecord] {

@@ -85,15 +85,15 @@ extension JobScheduler {
             if stopped { throw CancellationError() }
             throw error
         }
-        // Registering is not one of the job record's fenced writes: a run that lost the job meanwhile (another server
-        // took it over after its lease expired, and will register its own model) stops here without registering.
-        guard let record = try await store.job(job.id), record.status == .running, record.owner == owner.text else {
-            throw JobTakenOver(jobID: job.id, owner: owner.text)
-        }
+        // Registering is fenced on this server holding the job, in the insert's own transaction: a run that lost the
+        // job meanwhile (another server took it over after its lease expired, and will register its own model) gets
+        // `JobTakenOver` and registers nothing.
+        let hold = JobHold(jobID: job.id, owner: owner.text)
         if let d = result.decision, !d.deploy {
             let reason = ValidationGate.refusal(d)
             let record = try await shielded {
-                try await registry.register(result.model, name: name, datasetHash: result.datasetHash, activate: false, refusal: reason)
+                try await registry.register(result.model, name: name, datasetHash: result.datasetHash, activate: false, refusal: reason,
+                                            heldBy: hold)
             }
             let message = reason + "; recorded as v\(record.version), v"
                 + ((try await store.modelVersion(name, version: nil)?.version).map(String.init) ?? "?") + " stays active"
@@ -101,7 +101,9 @@ extension JobScheduler {
             metrics.gateRefused(name)
             await log(job.id, "info", message)
         } else {
-            let record = try await shielded { try await registry.register(result.model, name: name, datasetHash: result.datasetHash, activate: true) }
+            let record = try await shielded {
+                try await registry.register(result.model, name: name, datasetHash: result.datasetHash, activate: true, heldBy: hold)
+            }
             board.finish(name, outcome: "completed", version: record.version, message: "deployed v\(record.version) (sha256 \(record.sha256))")
             metrics.versionDeployed(record)
             await log(job.id, "info", "deployed \(name) v\(record.version) sha256 \(record.sha256) after \(result.epochs) epochs")

@@ -92,3 +92,15 @@ public struct JobTakenOver: Error, Equatable, Sendable, CustomStringConvertible 
             + "nothing was written; stop running it here"
     }
 }
+
+/// A running job and the holder a fenced write is made for: the write is applied only while `owner` holds job
+/// `jobID` running, else refused with `JobTakenOver`.
+public struct JobHold: Sendable, Equatable {
+    public var jobID: Int64
+    /// The holder's text (`jobs.owner`).
+    public var owner: String
+
+    public init(jobID: Int64, owner: String) {
+        (self.jobID, self.owner) = (jobID, owner)
+    }
+}

@@ -71,6 +71,11 @@ public protocol ModelVersionStore: Sendable {
     /// active one (`invalidArgument` for a refused candidate, which is never active). Then keeps only the newest
     /// `keep` versions not refused (the active one is never removed) and the newest `keep` refused ones.
     func addModelVersion(_ model: NewModelVersion, activate: Bool, keep: Int) async throws -> StoredModelVersion
+    /// `addModelVersion`, fenced on a running job's holder: stored (activated, retention applied) in one transaction
+    /// that locks the job's row first and writes only while `hold.owner` holds the running job — `JobTakenOver`
+    /// otherwise, with nothing written (another server took the job over after its lease expired, or it ended). What
+    /// a training job registers its model with: no window between its holder check and the insert.
+    func addModelVersion(_ model: NewModelVersion, activate: Bool, keep: Int, heldBy hold: JobHold) async throws -> StoredModelVersion
     /// The model names that have versions, sorted.
     func modelNames() async throws -> [String]
     /// Versions of `name`, newest first.
@@ -126,6 +131,16 @@ extension SQLStore {
     }
 
     public func addModelVersion(_ model: NewModelVersion, activate: Bool, keep: Int) async throws -> StoredModelVersion {
+        try await addModelVersion(model, activate: activate, keep: keep, fence: nil)
+    }
+
+    public func addModelVersion(_ model: NewModelVersion, activate: Bool, keep: Int, heldBy hold: JobHold) async throws -> StoredModelVersion {
+        try await addModelVersion(model, activate: activate, keep: keep, fence: hold)
+    }
+
+    /// Both `addModelVersion`s: unfenced when `hold` is nil. Fenced, the job's row is locked first (`lockingHeld`) and
+    /// every write is conditional on the holder; the last statement's row says whether it held.
+    func addModelVersion(_ model: NewModelVersion, activate: Bool, keep: Int, fence hold: JobHold?) async throws -> StoredModelVersion {
         try Self.checkModelName(model.name)
         guard (1...1000).contains(keep) else {
             throw StoreError.invalidArgument(field: "keep", value: String(keep), valid: "an integer from 1 to 1000")
@@ -137,29 +152,46 @@ extension SQLStore {
             throw StoreError.invalidArgument(field: "activate", value: "true", valid: "false for a refused candidate (never active)")
         }
         let name = SQLValue.text(model.name)
-        var statements = [SQLStatement("""
+        // Fenced: `AND <held>` on every write, and the held flag beside the answer (`held` binds its arguments).
+        let held = hold.map { Self.held($0.jobID, by: $0.owner) }
+        let onlyHeld = held.map { " AND " + $0.sql } ?? ""
+        let heldArguments = held?.arguments ?? []
+        var statements = hold.map { [Self.lockingHeld($0.jobID, by: $0.owner)] } ?? []
+        // The next version is computed in a scalar subquery, so that a fenced insert whose condition fails inserts no
+        // row (an aggregate over the table's rows would answer one row even when none matched).
+        statements.append(SQLStatement("""
             INSERT INTO model_versions (name, version, sha256, parent_version, dataset_hash, config, metrics, training_from,
                 training_through, bytes, active, created_at, archive, refusal)
-            SELECT ?, COALESCE(MAX(version), 0) + 1, ?, (SELECT version FROM model_versions WHERE name = ? AND active = 1),
-                ?, ?, ?, ?, ?, ?, 0, ?, ?, ? FROM model_versions WHERE name = ?
-            """, [name, .text(model.sha256), name, .text(model.datasetHash), .text(model.config), .text(model.metrics),
+            SELECT ?, (SELECT COALESCE(MAX(version), 0) + 1 FROM model_versions WHERE name = ?), ?,
+                (SELECT version FROM model_versions WHERE name = ? AND active = 1),
+                ?, ?, ?, ?, ?, ?, 0, ?, ?, ? WHERE 1 = 1\(onlyHeld)
+            """, [name, name, .text(model.sha256), name, .text(model.datasetHash), .text(model.config), .text(model.metrics),
                   .integer(model.trainingFrom), .integer(model.trainingThrough), .int(model.archive.count),
-                  .integer(StoreClock.now()), .text(model.archive.base64EncodedString()), model.refusal.map(SQLValue.text) ?? .null, name])]
+                  .integer(StoreClock.now()), .text(model.archive.base64EncodedString()), model.refusal.map(SQLValue.text) ?? .null]
+                + heldArguments))
         if activate {
             statements.append(SQLStatement("""
                 UPDATE model_versions SET active = CASE WHEN version = (SELECT MAX(version) FROM model_versions WHERE name = ?)
-                THEN 1 ELSE 0 END WHERE name = ?
-                """, [name, name]))
+                THEN 1 ELSE 0 END WHERE name = ?\(onlyHeld)
+                """, [name, name] + heldArguments))
         }
         statements.append(SQLStatement("""
             DELETE FROM model_versions WHERE name = ? AND active = 0
                 AND version NOT IN (SELECT version FROM model_versions WHERE name = ? AND refusal IS NULL ORDER BY version DESC LIMIT ?)
-                AND version NOT IN (SELECT version FROM model_versions WHERE name = ? AND refusal IS NOT NULL ORDER BY version DESC LIMIT ?)
-            """, [name, name, .int(keep), name, .int(keep)]))
+                AND version NOT IN (SELECT version FROM model_versions WHERE name = ? AND refusal IS NOT NULL ORDER BY version DESC LIMIT ?)\(onlyHeld)
+            """, [name, name, .int(keep), name, .int(keep)] + heldArguments))
+        let heldColumn = held.map { ", CASE WHEN \($0.sql) THEN 1 ELSE 0 END" } ?? ""
         statements.append(SQLStatement("""
-            SELECT \(Self.modelColumns) FROM model_versions WHERE name = ? ORDER BY version DESC LIMIT 1
-            """, [name]))
-        return Self.modelVersion(try await transaction("models", statements)[0])
+            SELECT \(Self.modelColumns)\(heldColumn) FROM model_versions WHERE name = ? ORDER BY version DESC LIMIT 1
+            """, heldArguments + [name]))
+        let rows = try await transaction("models", statements)
+        if let hold {
+            // No row: the name has no version, so none was inserted: not held.
+            guard let row = rows.first, row.int(13) == 1 else { throw JobTakenOver(jobID: hold.jobID, owner: hold.owner) }
+            return Self.modelVersion(row)
+        }
+        guard let row = rows.first else { throw StoreError.notFound(kind: "model version", id: model.name) }
+        return Self.modelVersion(row)
     }
 
     public func modelNames() async throws -> [String] {

@@ -38,38 +38,78 @@ public final class WorkQueue: Sendable {
 
     // MARK: server side
 
-    /// Queues one task per symbol of `jobID` (symbols already queued keep their task) and wakes the workers.
-    /// `displayZone` is the server's zone for times in results (IANA name), so a worker writes a trade log as the
-    /// server would.
-    public func enqueue(jobID: Int64, symbols: [String], displayZone: String = "UTC") async throws {
-        var statements = symbols.enumerated().map { i, symbol in
-            SQLStatement("""
-                INSERT INTO work_tasks (job_id, symbol, position, status, created_at, display_zone)
-                VALUES (?, ?, ?, 'queued', ?, ?)
-                ON CONFLICT (job_id, symbol) DO NOTHING
-                """, [.integer(jobID), .text(symbol), .int(i), .integer(StoreClock.now()), .text(displayZone)])
+    // The server-side writes of a job's tasks (`enqueue`, `cancel`, `failExhausted`) are fenced on the job's holder,
+    // as the job's own writes are (`JobLeases`): each is one transaction that locks the job's row first — the order
+    // every write of a job, its symbols and its tasks takes, so PostgreSQL never deadlocks on them — and writes only
+    // while `owner` holds the running job. A server that lost the job (another claimed it after its lease expired)
+    // writes nothing and gets `JobTakenOver`.
+
+    /// Locks job `jobID`'s row for the rest of the transaction; true when `owner` holds the running job.
+    static func lockHeld(_ run: (SQLStatement) async throws -> [SQLRow], jobID: Int64, owner: String) async throws -> Bool {
+        !(try await run(SQLStatement("SELECT id FROM jobs WHERE id = ? AND owner = ? AND status = 'running' FOR UPDATE",
+                                     [.integer(jobID), .text(owner)]))).isEmpty
+    }
+
+    /// Runs `body` in one transaction after locking job `jobID`'s row, only while `owner` holds the running job;
+    /// throws `JobTakenOver` (nothing written) otherwise. (Thrown outside the transaction: PostgresNIO wraps an error
+    /// thrown inside it.) `body` is escaping only so that it may be handed `run`, itself a non-escaping parameter
+    /// (the exclusivity rules refuse that for a non-escaping `body`); it is called once, before this returns.
+    func fenced<T: Sendable>(jobID: Int64, owner: String,
+                             _ body: @escaping (_ run: (SQLStatement) async throws -> [SQLRow]) async throws -> T) async throws -> T {
+        let outcome: T? = try await database.interactiveTransaction { run in
+            guard try await Self.lockHeld(run, jobID: jobID, owner: owner) else { return nil }
+            return try await body(run)
         }
-        statements.append(SQLStatement("NOTIFY \(Self.channel)"))
-        try await store.transaction("queue", statements)
+        guard let outcome else { throw JobTakenOver(jobID: jobID, owner: owner) }
+        return outcome
     }
 
-    /// Cancels the job's unfinished tasks: workers computing them learn it at their next heartbeat and drop them.
-    public func cancel(jobID: Int64) async throws {
-        try await store.write("queue", """
-            UPDATE work_tasks SET status = 'cancelled', completed_at = \(Self.now)
-            WHERE job_id = ? AND status IN ('queued', 'running')
-            """, [.integer(jobID)])
+    /// Queues one task per symbol of `jobID` (symbols already queued keep their task) and wakes the workers, while
+    /// `owner` holds the running job (`JobTakenOver` otherwise: nothing queued). `displayZone` is the server's zone
+    /// for times in results (IANA name), so a worker writes a trade log as the server would.
+    public func enqueue(jobID: Int64, owner: String, symbols: [String], displayZone: String = "UTC") async throws {
+        try await fenced(jobID: jobID, owner: owner) { run in
+            // Rows of 5 arguments, 1,000 a statement: far under PostgreSQL's 65,535 arguments, few round trips.
+            let now = StoreClock.now()
+            let rows = Array(symbols.enumerated())
+            for start in stride(from: 0, to: rows.count, by: 1_000) {
+                let chunk = rows[start..<min(start + 1_000, rows.count)]
+                _ = try await run(SQLStatement("""
+                    INSERT INTO work_tasks (job_id, symbol, position, status, created_at, display_zone) VALUES
+                    """ + chunk.map { _ in "(?, ?, ?, 'queued', ?, ?)" }.joined(separator: ", ")
+                    + " ON CONFLICT (job_id, symbol) DO NOTHING",
+                    chunk.flatMap { i, symbol -> [SQLValue] in
+                        [.integer(jobID), .text(symbol), .int(i), .integer(now), .text(displayZone)]
+                    }))
+            }
+            _ = try await run(SQLStatement("NOTIFY \(Self.channel)"))
+        }
     }
 
-    /// Fails the job's tasks whose lease expired after `maxAttempts` claims (no worker survives them); returns how many.
+    /// Cancels the job's unfinished tasks, while `owner` holds the running job (`JobTakenOver` otherwise: nothing
+    /// changed): workers computing them learn it at their next heartbeat and drop them. Returns how many.
     @discardableResult
-    public func failExhausted(jobID: Int64) async throws -> Int {
-        try await store.write("queue", """
-            UPDATE work_tasks SET status = 'failed', completed_at = \(Self.now),
-                failure = 'the task was claimed ' || attempts || ' times and no worker finished it (each stopped heartbeating)'
-            WHERE job_id = ? AND status = 'running' AND lease_until < \(Self.now) AND attempts >= ?
-            RETURNING id
-            """, [.integer(jobID), .int(Self.maxAttempts)]).count
+    public func cancel(jobID: Int64, owner: String) async throws -> Int {
+        try await fenced(jobID: jobID, owner: owner) { run in
+            try await run(SQLStatement("""
+                UPDATE work_tasks SET status = 'cancelled', completed_at = \(Self.now)
+                WHERE job_id = ? AND status IN ('queued', 'running') RETURNING id
+                """, [.integer(jobID)])).count
+        }
+    }
+
+    /// Fails the job's tasks whose lease expired after `maxAttempts` claims (no worker survives them), while `owner`
+    /// holds the running job (`JobTakenOver` otherwise: nothing changed); returns how many.
+    @discardableResult
+    public func failExhausted(jobID: Int64, owner: String) async throws -> Int {
+        try await fenced(jobID: jobID, owner: owner) { run in
+            try await run(SQLStatement("""
+                UPDATE work_tasks SET status = 'failed', completed_at = \(Self.now),
+                    failure = 'the task was claimed ' || attempts || ' times and no worker finished it (each stopped heartbeating)'
+                WHERE job_id = ? AND status = 'running' AND lease_until < \(Self.now) AND attempts >= ?
+                RETURNING id
+                """, [.integer(jobID), .int(Self.maxAttempts)])).count
+        }
     }
 
     /// Where the job's tasks stand.
@@ -105,13 +145,14 @@ public final class WorkQueue: Sendable {
         try await store.read("queue", """
             SELECT w.name, w.host, w.threads, w.pid, w.started_at, w.heartbeat_at,
                 CAST(\(Self.now) - w.heartbeat_at AS DOUBLE PRECISION) / 1e9, w.state, w.task_id, t.job_id, t.symbol,
-                w.tasks_done
+                w.tasks_done, w.identity
             FROM workers w LEFT JOIN work_tasks t ON t.id = w.task_id ORDER BY w.heartbeat_at DESC, w.name
             """).map {
             WorkerRecord(name: $0.string(0) ?? "", host: $0.string(1) ?? "", threads: $0.int(2) ?? 0, pid: $0.int(3) ?? 0,
                          startedAt: $0.int64(4) ?? 0, heartbeatAt: $0.int64(5) ?? 0,
                          heartbeatAgeSeconds: max(0, $0.double(6) ?? 0), state: $0.string(7) ?? "idle",
-                         taskID: $0.int64(8), jobID: $0.int64(9), symbol: $0.string(10), tasksDone: $0.int64(11) ?? 0)
+                         taskID: $0.int64(8), jobID: $0.int64(9), symbol: $0.string(10), tasksDone: $0.int64(11) ?? 0,
+                         identity: $0.string(12))
         }
     }
 
@@ -124,33 +165,43 @@ public final class WorkQueue: Sendable {
 
     // MARK: worker side
 
-    /// Registers a worker as idle. A name is one worker's: a name whose holder is still alive (a heartbeat within
-    /// `lease` seconds, from another process) is refused with `WorkerNameTaken`, since two workers under one name
-    /// would renew each other's leases; `replacing` takes it anyway (the caller knows the holder is dead).
-    public func register(worker: String, host: String, threads: Int, pid: Int, lease: Double, replacing: Bool = false) async throws {
+    /// Registers a worker as idle. `identity` is the worker process's (`HOST PID NONCE PIDNS`, as a server's job
+    /// owner: unique to the process). A name is one worker's: a name whose holder is still alive (a heartbeat within
+    /// `lease` seconds, from another process: another identity) is refused with `WorkerNameTaken`, since two workers
+    /// under one name would renew each other's leases; `replacing` takes it anyway (the caller knows the holder is
+    /// dead: see `WorkerNameTaken.identity`). A row of a worker older than identities (NULL) is another process's.
+    public func register(worker: String, host: String, threads: Int, pid: Int, identity: String, lease: Double,
+                         replacing: Bool = false) async throws {
         let rows = try await store.write("queue", """
-            INSERT INTO workers (name, host, threads, pid, started_at, heartbeat_at, state)
-            VALUES (?, ?, ?, ?, \(Self.now), \(Self.now), 'idle')
+            INSERT INTO workers (name, host, threads, pid, started_at, heartbeat_at, state, identity)
+            VALUES (?, ?, ?, ?, \(Self.now), \(Self.now), 'idle', ?)
             ON CONFLICT (name) DO UPDATE SET host = excluded.host, threads = excluded.threads, pid = excluded.pid,
-                started_at = excluded.started_at, heartbeat_at = excluded.heartbeat_at, state = 'idle', task_id = NULL
-            WHERE ? = 1 OR workers.heartbeat_at < \(Self.now) - ? OR (workers.host = excluded.host AND workers.pid = excluded.pid)
+                started_at = excluded.started_at, heartbeat_at = excluded.heartbeat_at, state = 'idle', task_id = NULL,
+                identity = excluded.identity
+            WHERE ? = 1 OR workers.heartbeat_at < \(Self.now) - ? OR workers.identity = excluded.identity
             RETURNING name
-            """, [.text(worker), .text(host), .int(threads), .int(pid), .int(replacing ? 1 : 0), Self.nanos(lease)])
+            """, [.text(worker), .text(host), .int(threads), .int(pid), .text(identity), .int(replacing ? 1 : 0),
+                  Self.nanos(lease)])
         guard rows.isEmpty else { return }
         let holder = try await workers().first { $0.name == worker }
         throw WorkerNameTaken(name: worker, host: holder?.host ?? "?", pid: holder?.pid ?? 0,
-                              heartbeatAgeSeconds: holder?.heartbeatAgeSeconds ?? 0)
+                              heartbeatAgeSeconds: holder?.heartbeatAgeSeconds ?? 0, identity: holder?.identity)
     }
 
-    /// Records a worker's heartbeat and state (`idle`, `busy`, `draining`) and the task it computes.
-    public func heartbeat(worker: String, state: String, taskID: Int64?) async throws {
-        try await store.write("queue", "UPDATE workers SET heartbeat_at = \(Self.now), state = ?, task_id = ? WHERE name = ?",
-                              [.text(state), .int64(taskID), .text(worker)])
+    /// Records a worker's heartbeat and state (`idle`, `busy`, `draining`) and the task it computes. False when the
+    /// name is no longer this worker's (`identity`): another worker took it after this one's heartbeat expired (a
+    /// pause, a cut-off); nothing was written, and this worker must stop using the name.
+    @discardableResult
+    public func heartbeat(worker: String, identity: String, state: String, taskID: Int64?) async throws -> Bool {
+        !(try await store.write("queue", """
+            UPDATE workers SET heartbeat_at = \(Self.now), state = ?, task_id = ? WHERE name = ? AND identity = ? RETURNING name
+            """, [.text(state), .int64(taskID), .text(worker), .text(identity)])).isEmpty
     }
 
-    /// Removes a worker that stops (a graceful drain).
-    public func unregister(worker: String) async throws {
-        try await store.write("queue", "DELETE FROM workers WHERE name = ?", [.text(worker)])
+    /// Removes a worker that stops (a graceful drain): only its own row (`identity`), never that of a worker that
+    /// took the name over meanwhile.
+    public func unregister(worker: String, identity: String) async throws {
+        try await store.write("queue", "DELETE FROM workers WHERE name = ? AND identity = ?", [.text(worker), .text(identity)])
     }
 
     /// Claims the oldest claimable task — queued, or running under a lease that expired — for `worker`, with a lease
@@ -200,19 +251,28 @@ public final class WorkQueue: Sendable {
         ])
     }
 
-    /// Fails a task whose computation failed (bad input: redoing it elsewhere gives the same error).
+    /// Fails a task whose computation failed (bad input: redoing it elsewhere gives the same error), while `worker`
+    /// holds it running; `TaskTakenOver` otherwise (another worker claimed it after this one's lease expired, or the
+    /// job's tasks were cancelled): nothing written. Locks the job's row first, as every write of a job's tasks does.
     public func fail(taskID: Int64, worker: String, reason: String) async throws {
-        try await store.write("queue", """
-            UPDATE work_tasks SET status = 'failed', failure = ?, completed_at = \(Self.now)
-            WHERE id = ? AND status IN ('queued', 'running')
-            """, [.text(reason), .integer(taskID)])
+        let failed = try await database.interactiveTransaction { run -> Bool in
+            _ = try await run(SQLStatement("SELECT id FROM jobs WHERE id = (SELECT job_id FROM work_tasks WHERE id = ?) FOR UPDATE",
+                                           [.integer(taskID)]))
+            return !(try await run(SQLStatement("""
+                UPDATE work_tasks SET status = 'failed', failure = ?, completed_at = \(Self.now)
+                WHERE id = ? AND worker = ? AND status = 'running' RETURNING id
+                """, [.text(reason), .integer(taskID), .text(worker)]))).isEmpty
+        }
+        guard failed else { throw TaskTakenOver(taskID: taskID, worker: worker) }
     }
 
     /// Commits a task's result: in one transaction, with the job's symbol row locked, stores the result, marks the
     /// symbol and the task done and adds the evaluations to the job — unless the symbol is already done (the task
     /// ran twice), in which case nothing is written. Safe to call again after a lost reply. A nil `result` (the
     /// optimiser found none for the symbol) marks the task done and leaves the symbol without a result, as an
-    /// in-process job does.
+    /// in-process job does. A job that ended or is being cancelled takes no result (`.discarded`). Deliberately not
+    /// fenced on the task's holder: a worker whose lease expired while it computed (another worker holds the task now)
+    /// commits the same deterministic computation, and the locked symbol row lets only the first commit store it.
     @discardableResult
     public func complete(taskID: Int64, worker: String, evaluations: Int64, computeSeconds: Double,
                          result: NewResult?) async throws -> TaskCommit {
@@ -222,11 +282,14 @@ public final class WorkQueue: Sendable {
             _ = try await run(SQLStatement("SELECT id FROM jobs WHERE id = (SELECT job_id FROM work_tasks WHERE id = ?) FOR UPDATE",
                                            [.integer(taskID)]))
             let rows = try await run(SQLStatement("""
-                SELECT t.status, t.job_id, t.symbol, s.status, s.result_id
-                FROM work_tasks t JOIN job_symbols s ON s.job_id = t.job_id AND s.symbol = t.symbol
+                SELECT t.status, t.job_id, t.symbol, s.status, s.result_id,
+                    CASE WHEN j.status IN ('queued', 'running') AND j.cancel_requested = 0 THEN 1 ELSE 0 END
+                FROM work_tasks t JOIN job_symbols s ON s.job_id = t.job_id AND s.symbol = t.symbol JOIN jobs j ON j.id = t.job_id
                 WHERE t.id = ? FOR UPDATE OF t, s
                 """, [.integer(taskID)]))
             guard let row = rows.first, let jobID = row.int64(1), let symbol = row.string(2) else { return .discarded }
+            // A job that ended (failed, cancelled) or is being cancelled takes no more results.
+            guard row.int(5) == 1 || row.string(3) == "done" else { return .discarded }
             if row.string(3) == "done" {
                 _ = try await run(SQLStatement("""
                     UPDATE work_tasks SET status = 'done', result_id = ?, completed_at = COALESCE(completed_at, \(Self.now))

@@ -26,6 +26,9 @@ public struct WorkerRecord: Sendable, Equatable {
     public var jobID: Int64?
     public var symbol: String?
     public var tasksDone: Int64
+    /// The worker process's identity, `HOST PID NONCE PIDNS` (as a job owner's); nil for a row written by a worker
+    /// older than identities (migration 019).
+    public var identity: String? = nil
 }
 
 /// Where a distributed job's tasks stand.
@@ -87,12 +90,44 @@ extension StoreMigrations {
     ])
 }
 
+extension StoreMigrations {
+    /// A worker's identity (`HOST PID NONCE PIDNS`, as a server's job owner): a worker judges a same-named one dead
+    /// by its pid only within one host and pid namespace (containers share host names, not pids), and heartbeats and
+    /// sign-offs touch only the worker's own row. NULL in rows written before: such a worker is judged by heartbeat.
+    static let workerIdentities = StoreMigration(id: "019-worker-identities", statements: [
+        "ALTER TABLE workers ADD COLUMN identity TEXT",
+    ])
+}
+
+/// A task write refused because `worker` no longer holds the task: its lease expired and another worker claimed it,
+/// or the job's tasks were cancelled. Nothing was written; the worker drops the task.
+public struct TaskTakenOver: Error, Sendable, Equatable, CustomStringConvertible {
+    public var taskID: Int64
+    public var worker: String
+
+    public init(taskID: Int64, worker: String) {
+        (self.taskID, self.worker) = (taskID, worker)
+    }
+
+    public var description: String {
+        "task \(taskID) is no longer held by worker \(worker) (its lease expired and another worker claimed it, or the job "
+            + "was cancelled): nothing was written; drop the task"
+    }
+}
+
 /// A worker name already held by a live worker (a recent heartbeat from another process).
 public struct WorkerNameTaken: Error, Sendable, Equatable, CustomStringConvertible {
     public var name: String
     public var host: String
     public var pid: Int
     public var heartbeatAgeSeconds: Double
+    /// The holder's identity (`HOST PID NONCE PIDNS`): whether a caller may judge it dead by its pid (same host and
+    /// pid namespace only); nil for a holder older than identities, judged only by its heartbeat.
+    public var identity: String? = nil
+
+    public init(name: String, host: String, pid: Int, heartbeatAgeSeconds: Double, identity: String? = nil) {
+        (self.name, self.host, self.pid, self.heartbeatAgeSeconds, self.identity) = (name, host, pid, heartbeatAgeSeconds, identity)
+    }
 
     public var description: String {
         let age = (heartbeatAgeSeconds * 10).rounded() / 10

@@ -20,7 +20,7 @@ public enum StoreMigrations {
     public static let all: [StoreMigration] = [
         jobsV1, resultsV1, keywordsV1, journalV1, strategyVersionsV1, sessionsV1, usersV1, workQueueV1,
         tradingJournalV1, modelVersionsV1, resultsSortIndexes, loginFailuresV1, modelRefusals,
-        jobCheckpointsAndLeases,
+        jobCheckpointsAndLeases, workerIdentities,
     ]
 
     /// Applies the migrations `database` lacks, in order, each in its own transaction. Returns the ids applied.
