@@ -18,6 +18,14 @@ import TradewindML
         let hash: String
     }
 
+    /// `model` as one whose data ended with its training range (the scenarios score the windows after it; a trained
+    /// model's validation windows come after that and are never scored).
+    static func seenThroughItsTrainingRange(_ model: UniversalModel) -> UniversalModel {
+        var config = model.config
+        config.dataThrough = config.trainingThrough
+        return UniversalModel(config: config, weights: model.weights)
+    }
+
     static func scenario() throws -> Scenario {
         let (_, run) = try UniversalTrainingTests.trained()
         let tables = try FeatureFixture.tables()
@@ -30,8 +38,8 @@ import TradewindML
         #expect(Double(counts[least]) < 0.95 * Double(counts[most]))
         return Scenario(
             tables: tables,
-            majority: try ContinualLearningTests.alwaysPredicting(Direction(rawValue: most)!, from: run.model),
-            minority: try ContinualLearningTests.alwaysPredicting(Direction(rawValue: least)!, from: run.model),
+            majority: seenThroughItsTrainingRange(try ContinualLearningTests.alwaysPredicting(Direction(rawValue: most)!, from: run.model)),
+            minority: seenThroughItsTrainingRange(try ContinualLearningTests.alwaysPredicting(Direction(rawValue: least)!, from: run.model)),
             majorityAccuracy: Double(counts[most]) / Double(samples.count), minorityAccuracy: Double(counts[least]) / Double(samples.count),
             samples: samples.count, hash: ModelRegistryEntry.datasetHash(tables))
     }
@@ -121,6 +129,40 @@ import TradewindML
         let path = Self.directory()
         defer { try? FileManager.default.removeItem(atPath: path) }
         try await Self.neverPastTheRetentionWindow(ModelDirectory(path, keep: 1))
+    }
+
+    @Test func windowsEitherVersionWasValidatedOnAreNotScored() async throws {
+        let (_, run) = try UniversalTrainingTests.trained()
+        let s = try Self.scenario()
+        let validatedThrough = try #require(run.model.config.dataThrough)
+        #expect(validatedThrough > run.model.config.trainingThrough, "the trained model's validation windows follow its training range")
+        let later = AutomaticRollback.samples(s.tables, window: run.model.config.dataset.window, after: validatedThrough)
+        #expect(later.count < s.samples)
+        // The degraded version saw its validation windows: only the windows after them are scored.
+        let path = Self.directory()
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        let registry = try ModelDirectory(path)
+        let degraded = UniversalModel(config: run.model.config, weights: s.minority.weights)
+        _ = try await registry.register(s.majority, name: "universal", datasetHash: s.hash, activate: true)
+        _ = try await registry.register(degraded, name: "universal", datasetHash: s.hash, activate: true)
+        let check = try await registry.checkRollback("universal", tables: s.tables, gate: try ValidationGate(threshold: 0.95),
+                                                     minimumSamples: 1)
+        #expect(check.samples == later.count)
+    }
+
+    @Test func theModelDirectoryActivatesByCompareAndSet() async throws {
+        let s = try Self.scenario()
+        let path = Self.directory()
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        let registry = try ModelDirectory(path)
+        _ = try await registry.register(s.majority, name: "universal", datasetHash: s.hash, activate: true)
+        _ = try await registry.register(s.minority, name: "universal", datasetHash: s.hash, activate: true)
+        // A check that scored v1 while v2 was deployed changes nothing.
+        #expect(try await registry.activate("universal", version: 1, ifActive: 1) == nil)
+        #expect(try await registry.model("universal").record.version == 2)
+        let activated = try #require(try await registry.activate("universal", version: 1, ifActive: 2))
+        #expect(activated.version == 1 && activated.active)
+        #expect(try ModelDirectory(path).current().weights == s.majority.weights)
     }
 
     @Test func onlyWindowsAfterTheTrainingRangeAreScored() throws {

@@ -45,7 +45,10 @@ struct StoreAutomaticRollbackTests {
         let w = try #require(weights["classes.weight"])
         weights["classes.weight"] = try Tensor<Float>.zeros(w.shape)
         weights["classes.bias"] = try Tensor(shape: [3], scalars: Direction.allCases.map { $0 == direction ? 10 : -10 })
-        return UniversalModel(config: model.config, weights: weights)
+        // As one whose data ended with its training range: the scenario scores the windows after it.
+        var config = model.config
+        config.dataThrough = config.trainingThrough
+        return UniversalModel(config: config, weights: weights)
     }
 
     static let shared = Result { () throws -> Scenario in
