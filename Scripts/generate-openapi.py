@@ -450,10 +450,12 @@ schemas["TrainingRequest"] = obj({
     "update_window": {"type": "integer", "minimum": 1, "maximum": 100000},
     "performance_threshold": {"type": "number", "minimum": 0, "maximum": 2,
                               "description": "Deploy only if validation accuracy ≥ this × the active version's (default 0.95)"},
-    "keep": {"type": "integer", "minimum": 1, "maximum": 1000, "description": "Versions kept (default 7)"}}, extra=False)
+    "keep": {"type": "integer", "minimum": 1, "maximum": 1000, "description": "Versions kept (default 7)"},
+    "automatic_rollback": {"type": "boolean", "description": "Before training, roll back to the previous version when the active one scores below performance_threshold \u00d7 its accuracy on the data after both training ranges (default false; the continual-learning schedule sets it)"},
+    "scheduled_for": {"type": "integer", "description": "Set by the server's continual-learning schedule: when it planned this step (nanoseconds since 1970, UTC)"}}, extra=False)
 schemas["TrainingStatus"] = obj({
     "name": {"type": "string"},
-    "status": {"type": "string", "enum": ["idle", "training", "completed", "refused", "failed", "cancelled"]},
+    "status": {"type": "string", "enum": ["idle", "checking-rollback", "training", "completed", "refused", "failed", "cancelled"]},
     "job_id": nullable("integer"), "epoch": {"type": "integer"}, "epochs": {"type": "integer"},
     "batch": {"type": "integer"}, "batches": {"type": "integer"}, "loss": nullable("number"), "accuracy": nullable("number"),
     "validation_loss": nullable("number"), "validation_accuracy": nullable("number"), "learning_rate": nullable("number"),

@@ -210,8 +210,9 @@ struct MLUpdate: AsyncParsableCommand {
 struct MLSchedule: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "schedule",
-        abstract: "Continual learning standalone: an incremental update each weekday after the close, a weekly full retrain.",
-        discussion: "Each step reloads --data, trains a candidate and deploys it only if the validation gate passes.")
+        abstract: "Continual learning standalone: an incremental update after each session's close, a weekly full retrain.",
+        discussion: "Each step reloads --data, trains a candidate and deploys it only if the validation gate passes. "
+            + "Incremental updates run on the exchange calendar's sessions (--calendar nyse: NYSE holidays skipped), as the server's do.")
 
     @OptionGroup var model: MLModelOptions
     @OptionGroup var input: MLDataOptions
@@ -221,8 +222,14 @@ struct MLSchedule: AsyncParsableCommand {
     @Option(help: "Full retrain day: 0 (Sunday) … 6 (Saturday).") var fullRetrainWeekday = 6
     @Option(help: "Zone of the times (IANA name).") var scheduleZone = "America/New_York"
     @Option(help: "Print the next N scheduled steps and exit.") var show: Int?
+    @Option(help: "Sessions of the incremental updates: nyse (its calendar: holidays skipped) or weekdays.") var calendar = "nyse"
+
+    func validate() throws {
+        guard ["nyse", "weekdays"].contains(calendar) else { throw ValidationError("--calendar \(calendar): expected nyse or weekdays") }
+    }
 
     func run() async throws {
+        let sessions: (any ExchangeCalendar)? = calendar == "nyse" ? NYSECalendar.shared : nil
         let zone = try ZoneRules.named(scheduleZone)
         let schedule = try reportingModelErrors {
             try ContinualSchedule(dailyUpdateTime: dailyUpdateTime, fullRetrainTime: fullRetrainTime,
@@ -231,14 +238,14 @@ struct MLSchedule: AsyncParsableCommand {
         var t = nowNanos()
         if let show {
             for _ in 0..<max(0, show) {
-                let (next, action) = schedule.next(after: t)
+                let (next, action) = schedule.next(after: t, calendar: sessions)
                 print("\(ISO8601.local(next, in: zone)) \(action.rawValue)")
                 t = next
             }
             return
         }
         while true {
-            let (next, action) = schedule.next(after: nowNanos())
+            let (next, action) = schedule.next(after: nowNanos(), calendar: sessions)
             print("next: \(action.rawValue) at \(ISO8601.local(next, in: zone))")
             let wait = next - nowNanos()
             if wait > 0 { try await Task.sleep(nanoseconds: UInt64(wait)) }
@@ -284,13 +291,14 @@ struct MLAutoRollback: AsyncParsableCommand {
     @OptionGroup var model: MLModelOptions
     @OptionGroup var input: MLDataOptions
     @Option(help: "Roll back when the active version's accuracy < this × its parent's.") var performanceThreshold = 0.95
-    @Option(help: "Fewest windows after both versions' data worth judging on.") var minimumSamples = 20
+    @Option(help: "Fewest decision dates after both versions' data worth judging on (every symbol's windows of a date count once).")
+    var minimumDates = 20
 
     func run() async throws {
         let name = model.registry.name
         let check = try await model.registry.with(directory: model.modelDir) { registry in
             try await registry.checkRollback(name, tables: try input.tables(), gate: try ValidationGate(threshold: performanceThreshold),
-                                             minimumSamples: minimumSamples)
+                                             minimumDates: minimumDates)
         }
         print(check.message)
     }

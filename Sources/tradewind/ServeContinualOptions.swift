@@ -9,7 +9,7 @@ import TradewindServer
 struct ServeContinualOptions: ParsableArguments {
     @Flag(help: "Run continual learning in the server: an incremental update after each session's close, a weekly full retrain.")
     var continual = false
-    @Option(help: "Continual learning's training request: a JSON file with POST /api/train-all's fields (name, data, symbols, widths, epochs of a full retrain, …).")
+    @Option(help: "Continual learning's training request: a JSON file with POST /api/train-all's fields (name, data, symbols, widths, epochs of a full retrain, …); without it, train-all's defaults (the model universal on sample:sp500-50).")
     var continualRequest: String?
     @Option(help: "Newest dates an incremental update fine-tunes on (default: the request's, else 60).") var updateWindow: Int?
     @Option(help: "Fine-tuning epochs of an incremental update.") var updateEpochs = 5

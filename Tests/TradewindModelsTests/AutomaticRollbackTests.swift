@@ -15,6 +15,8 @@ import TradewindML
         let majority: UniversalModel, minority: UniversalModel
         let majorityAccuracy: Double, minorityAccuracy: Double
         let samples: Int
+        /// The distinct decision dates of those windows.
+        let dates: Int
         let hash: String
     }
 
@@ -41,7 +43,8 @@ import TradewindML
             majority: seenThroughItsTrainingRange(try ContinualLearningTests.alwaysPredicting(Direction(rawValue: most)!, from: run.model)),
             minority: seenThroughItsTrainingRange(try ContinualLearningTests.alwaysPredicting(Direction(rawValue: least)!, from: run.model)),
             majorityAccuracy: Double(counts[most]) / Double(samples.count), minorityAccuracy: Double(counts[least]) / Double(samples.count),
-            samples: samples.count, hash: ModelRegistryEntry.datasetHash(tables))
+            samples: samples.count, dates: Set(samples.map { tables[$0.symbol].time[$0.row] }).count,
+            hash: ModelRegistryEntry.datasetHash(tables))
     }
 
     /// v1 healthy, v2 a refused candidate, v3 degraded and active: the check rolls back past the refused v2 to v3's
@@ -53,7 +56,7 @@ import TradewindML
         _ = try await registry.register(s.minority, name: "universal", datasetHash: s.hash, activate: false, refusal: "worse")
         let v3 = try await registry.register(s.minority, name: "universal", datasetHash: s.hash, activate: true)
         #expect(v3.version == 3 && v3.parentVersion == 1)
-        let check = try await registry.checkRollback("universal", tables: s.tables, gate: gate, minimumSamples: 1)
+        let check = try await registry.checkRollback("universal", tables: s.tables, gate: gate, minimumDates: 1)
         #expect(check.verdict == .rolledBack && check.active == 3 && check.previous == 1 && check.samples == s.samples)
         #expect(check.decision?.candidateAccuracy == s.minorityAccuracy && check.decision?.currentAccuracy == s.majorityAccuracy)
         #expect(check.decision?.deploy == false)
@@ -61,7 +64,7 @@ import TradewindML
             && check.message.contains(String(format: "%.4f", s.majorityAccuracy)))
         let now = try await registry.model("universal")
         #expect(now.record.version == 1 && now.model.weights == s.majority.weights)
-        let again = try await registry.checkRollback("universal", tables: s.tables, gate: gate, minimumSamples: 1)
+        let again = try await registry.checkRollback("universal", tables: s.tables, gate: gate, minimumDates: 1)
         #expect(again.verdict == .skipped && again.previous == nil)
         #expect(try await registry.model("universal").record.version == 1)
     }
@@ -71,7 +74,7 @@ import TradewindML
         let s = try scenario()
         _ = try await registry.register(s.minority, name: "universal", datasetHash: s.hash, activate: true)
         _ = try await registry.register(s.majority, name: "universal", datasetHash: s.hash, activate: true)
-        let check = try await registry.checkRollback("universal", tables: s.tables, gate: ValidationGate(threshold: 0.95), minimumSamples: 1)
+        let check = try await registry.checkRollback("universal", tables: s.tables, gate: ValidationGate(threshold: 0.95), minimumDates: 1)
         #expect(check.verdict == .kept && check.active == 2 && check.previous == 1)
         #expect(check.decision?.candidateAccuracy == s.majorityAccuracy && check.decision?.deploy == true)
         #expect(check.message.contains("kept v2"))
@@ -84,12 +87,16 @@ import TradewindML
         let gate = try ValidationGate(threshold: 0.95)
         #expect(try await registry.checkRollback("universal", tables: s.tables, gate: gate).verdict == .skipped)
         _ = try await registry.register(s.majority, name: "universal", datasetHash: s.hash, activate: true)
-        let alone = try await registry.checkRollback("universal", tables: s.tables, gate: gate, minimumSamples: 1)
+        let alone = try await registry.checkRollback("universal", tables: s.tables, gate: gate, minimumDates: 1)
         #expect(alone.verdict == .skipped && alone.active == 1 && alone.previous == nil && alone.decision == nil)
-        // A degraded v2, but fewer windows after both training ranges than asked for: it stays.
+        // A degraded v2, but its windows after both training ranges span fewer dates than asked for: it stays. The
+        // minimum counts dates, not windows: the fixture's symbols share their dates, so there are more windows
+        // than the dates asked for.
         _ = try await registry.register(s.minority, name: "universal", datasetHash: s.hash, activate: true)
-        let few = try await registry.checkRollback("universal", tables: s.tables, gate: gate, minimumSamples: s.samples + 1)
-        #expect(few.verdict == .skipped && few.samples == s.samples && few.decision == nil && few.previous == 1)
+        #expect(s.samples > s.dates + 1)
+        let few = try await registry.checkRollback("universal", tables: s.tables, gate: gate, minimumDates: s.dates + 1)
+        #expect(few.verdict == .skipped && few.samples == s.samples && few.dates == s.dates && few.decision == nil && few.previous == 1)
+        #expect(few.message.contains("\(s.samples) windows on \(s.dates) dates"), "\(few.message)")
         #expect(try await registry.model("universal").record.version == 2)
     }
 
@@ -99,7 +106,7 @@ import TradewindML
         let s = try scenario()
         _ = try await registry.register(s.majority, name: "universal", datasetHash: s.hash, activate: true)
         _ = try await registry.register(s.minority, name: "universal", datasetHash: s.hash, activate: true)
-        let check = try await registry.checkRollback("universal", tables: s.tables, gate: ValidationGate(threshold: 0.95), minimumSamples: 1)
+        let check = try await registry.checkRollback("universal", tables: s.tables, gate: ValidationGate(threshold: 0.95), minimumDates: 1)
         #expect(check.verdict == .skipped && check.active == 2 && check.message.contains("no longer kept"))
         #expect(try await registry.model("universal").record.version == 2)
     }
@@ -146,7 +153,7 @@ import TradewindML
         _ = try await registry.register(s.majority, name: "universal", datasetHash: s.hash, activate: true)
         _ = try await registry.register(degraded, name: "universal", datasetHash: s.hash, activate: true)
         let check = try await registry.checkRollback("universal", tables: s.tables, gate: try ValidationGate(threshold: 0.95),
-                                                     minimumSamples: 1)
+                                                     minimumDates: 1)
         #expect(check.samples == later.count)
     }
 

@@ -67,6 +67,22 @@ import Testing
         #expect(MLTopKRules.rebalance(equity: 90, values: [60, 20, 0], priced: [false, true, true], tolerance: 0)[0] == 0)
     }
 
+    @Test func topKANameKeptOnlyByItsMinimumHoldIsTrimmedButNeverToppedUp() {
+        var holdings = Array(repeating: MLTopKRules.Holding(), count: 4)
+        holdings[3] = .init(held: true, enteredAt: 8)
+        var rules = Self.topK
+        rules.maxPositions = 3
+        // Symbol 3 fell out of the target (0, 1) at bar 10 but is kept by its minimum hold.
+        let d = rules.decide(bar: 10, candidates: Self.candidates([0.3, 0.2, 0.1, -0.2]), holdings: holdings)
+        #expect(d.target == [0, 1] && d.held == [3, 0, 1] && d.mayAdd == [false, true, true])
+        // Below its equal weight (10 of 30): left as it is, while the target names are bought to 30.
+        #expect(MLTopKRules.rebalance(equity: 90, values: [10, 0, 0], priced: [true, true, true], mayAdd: d.mayAdd, tolerance: 0)
+            == [0, 30, 30])
+        // Above it (50 of 30): sold down to it, like any held name.
+        #expect(MLTopKRules.rebalance(equity: 90, values: [50, 0, 0], priced: [true, true, true], mayAdd: d.mayAdd, tolerance: 0)
+            == [-20, 30, 30])
+    }
+
     static let signal = MLSignalRules(threshold: 0.6, exitThreshold: 0.5, stop: 0.1, expiry: 3)
 
     @Test func signalExpiresAfterItsExpiryBars() {

@@ -17,10 +17,14 @@ import TradewindStrategies
         return (try ModelStrategies.catalog.run("ml-topk", parameters: all, data: data, config: config), model, data)
     }
 
-    @Test func decisionsAreMadeOnlyAtIntervalBoundaries() throws {
+    @Test func decisionsAreMadeEveryIntervalCountedFromTheFirstScoredBar() throws {
+        // The fixture's first full feature window is at bar 108 (49 bars of look-back + 60 − 1): it is the first
+        // decision, whatever the interval, and the next ones follow every 7 bars.
         let (result, _, _) = try Self.run(["k": "2", "min_probability": "0", "interval": "7", "tolerance": "0"])
-        #expect(Set(result.orders.map(\.submittedStep)).count >= 3)
-        #expect(result.orders.allSatisfy { $0.submittedStep % 7 == 0 }, "\(result.orders.map(\.submittedStep))")
+        let steps = Set(result.orders.map(\.submittedStep))
+        #expect(steps.count >= 3)
+        #expect(steps.min() == 108)
+        #expect(steps.allSatisfy { ($0 - 108) % 7 == 0 }, "\(steps.sorted())")
     }
 
     @Test func theRankingIsMlPredictsScoreForTheSameModelAndDates() throws {
@@ -45,7 +49,8 @@ import TradewindStrategies
         config.initialCash = 100_000
         let (result, _, data) = try Self.run(["k": "3", "min_probability": "0", "interval": "5", "tolerance": "0"], config: config)
         var checked = 0
-        for step in stride(from: 0, to: data.series[0].count, by: 5) {
+        // Decisions at the first scored bar (108) and every 5 bars after it.
+        for step in stride(from: 108, to: data.series[0].count, by: 5) {
             let values = data.series.indices.map { s in result.positions[s][step] * data.series[s].close[step] }.filter { $0 > 0 }
             guard values.count > 1 else { continue }
             #expect(values.allSatisfy { abs($0 / values[0] - 1) < 1e-9 }, "step \(step): \(values)")
@@ -77,8 +82,8 @@ import TradewindStrategies
         }
         let (result, _, _) = try Self.run(["k": "2", "min_probability": "0", "interval": "30"], data: MarketDataset(series))
         let steps = Set(result.orders.map(\.submittedStep))
-        // The first full window is at bar 108; decisions at 120, 150, … 270.
-        #expect(!steps.isEmpty && steps.allSatisfy { $0 % 30 == 0 && $0 >= 120 }, "\(steps.sorted())")
+        // The first full window is at bar 108: decisions at 108, 138, … 288.
+        #expect(steps.min() == 108 && steps.allSatisfy { ($0 - 108) % 30 == 0 }, "\(steps.sorted())")
         for row in 0..<result.positions[0].count { #expect(result.positions.filter { $0[row] > 0 }.count <= 2) }
     }
 

@@ -48,7 +48,7 @@ struct ContinualMetricsTests {
             let tables = try UniversalFeatures.compute(market, symbols: ["KO"])
             let c = trained.config
             let samples = Set(AutomaticRollback.samples(tables, window: c.dataset.window, after: c.trainingThrough))
-            #expect(samples.count >= JobScheduler.rollbackMinimumSamples)
+            #expect(Set(samples.map { tables[$0.symbol].time[$0.row] }).count >= JobScheduler.rollbackMinimumDates)
             let all = UniversalDataset.windows(tables, scaler: c.scaler, configuration: c.dataset, outcomeRequired: true)
             var counts = [0, 0, 0]
             for (i, s) in all.samples.enumerated() where samples.contains(s) { counts[all.labels[i]] += 1 }

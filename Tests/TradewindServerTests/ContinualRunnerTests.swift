@@ -104,6 +104,51 @@ struct ContinualRunnerTests {
         #expect(retrain.scheduledFor == Self.at(2024, 3, 9, 2, 0))
     }
 
+    @Test func aWeeklyRetrainMissedWhileDownIsMadeUpAsAFullRetrainOnce() async throws {
+        let store = try await Self.store()
+        defer { Task { await store.close() } }
+        let scenario = try StoreAutomaticRollbackTests.scenario()
+        _ = try await StoreModelRegistry(store: store).register(scenario.majority, name: "universal", datasetHash: scenario.hash, activate: true)
+        let before = ContinualRunner(configuration: try Self.configuration(), store: store, wake: {})
+        _ = try await before.tick(now: Self.at(2024, 3, 8, 12, 0))
+        try await Self.finish(try #require(try await before.tick(now: Self.at(2024, 3, 8, 16, 31))), in: store)
+        // Down from Friday evening to Monday 17:00: Saturday's full retrain and Monday's update were missed. The
+        // newest step runs once, as a full retrain, with the epochs of one.
+        let after = ContinualRunner(configuration: try Self.configuration(), store: store, wake: {})
+        let job = try #require(try await after.tick(now: Self.at(2024, 3, 11, 17, 0)))
+        let caughtUp = try Self.training(job)
+        #expect(caughtUp.scheduledFor == Self.at(2024, 3, 11, 16, 30) && caughtUp.mode == .full && caughtUp.epochs == 2)
+        #expect(caughtUp.automaticRollback)
+        // The job reads its dates in the schedule's zone.
+        let submission = try JSONDecoder().decode(JobSubmission.self, from: Data(job.request.utf8))
+        #expect(submission.tz == "America/New_York")
+        try await Self.finish(job, in: store)
+        // Tuesday's update is incremental again.
+        let next = try Self.training(try #require(try await after.tick(now: Self.at(2024, 3, 12, 16, 31))))
+        #expect(next.mode == .incremental && next.scheduledFor == Self.at(2024, 3, 12, 16, 30))
+    }
+
+    @Test func catchingUpRunsTheNewestMissedStepAsAFullRetrainWhenTheRetrainWasMissed() throws {
+        let schedule = try ContinualSchedule(dailyUpdateTime: "16:30", fullRetrainTime: "02:00", fullRetrainWeekday: 6)
+        let friday = Self.at(2024, 3, 8, 16, 30)
+        // Nothing new since Friday's update, until Saturday 02:00.
+        #expect(schedule.catchUp(since: friday, atOrBefore: Self.at(2024, 3, 9, 1, 59), calendar: NYSECalendar.shared) == nil)
+        let saturday = try #require(schedule.catchUp(since: friday, atOrBefore: Self.at(2024, 3, 9, 2, 0), calendar: NYSECalendar.shared))
+        #expect(saturday.time == Self.at(2024, 3, 9, 2, 0) && saturday.action == .fullRetrain)
+        // Missed Saturday's retrain: Monday's and Tuesday's newest update is run as a full retrain.
+        for day in [11, 12] {
+            let late = try #require(schedule.catchUp(since: friday, atOrBefore: Self.at(2024, 3, day, 17, 0), calendar: NYSECalendar.shared))
+            #expect(late.time == Self.at(2024, 3, day, 16, 30) && late.action == .fullRetrain, "\(day)")
+        }
+        // Ran Saturday's retrain: Tuesday's catch-up after a missed Monday is an update.
+        let update = try #require(schedule.catchUp(since: Self.at(2024, 3, 9, 2, 0), atOrBefore: Self.at(2024, 3, 12, 17, 0),
+                                                   calendar: NYSECalendar.shared))
+        #expect(update.time == Self.at(2024, 3, 12, 16, 30) && update.action == .incrementalUpdate)
+        // More than a week down: one full retrain at the newest step.
+        let long = try #require(schedule.catchUp(since: friday, atOrBefore: Self.at(2024, 3, 21, 17, 0), calendar: NYSECalendar.shared))
+        #expect(long.time == Self.at(2024, 3, 21, 16, 30) && long.action == .fullRetrain)
+    }
+
     @Test func theScheduleRunsTheUpdateOnlyOnTheExchangesSessions() throws {
         let schedule = try ContinualSchedule(dailyUpdateTime: "16:30", fullRetrainTime: "02:00", fullRetrainWeekday: 6)
         // Thursday 2024-07-04 is a NYSE holiday: after Wednesday's update comes Friday's.

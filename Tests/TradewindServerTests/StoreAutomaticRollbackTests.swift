@@ -90,13 +90,13 @@ struct StoreAutomaticRollbackTests {
         _ = try await registry.register(s.majority, name: "universal", datasetHash: s.hash, activate: true)
         _ = try await registry.register(s.minority, name: "universal", datasetHash: s.hash, activate: false, refusal: "worse")
         _ = try await registry.register(s.minority, name: "universal", datasetHash: s.hash, activate: true)
-        let check = try await registry.checkRollback("universal", tables: s.tables, gate: gate, minimumSamples: 1)
+        let check = try await registry.checkRollback("universal", tables: s.tables, gate: gate, minimumDates: 1)
         #expect(check.verdict == .rolledBack && check.active == 3 && check.previous == 1 && check.samples == s.samples)
         #expect(check.decision?.candidateAccuracy == s.minorityAccuracy && check.decision?.currentAccuracy == s.majorityAccuracy)
         #expect(check.message.contains("rolled back from v3 to v1"))
         let now = try await registry.model("universal")
         #expect(now.record.version == 1 && now.model.weights == s.majority.weights)
-        #expect(try await registry.checkRollback("universal", tables: s.tables, gate: gate, minimumSamples: 1).verdict == .skipped)
+        #expect(try await registry.checkRollback("universal", tables: s.tables, gate: gate, minimumDates: 1).verdict == .skipped)
     }
 
     @Test func aHealthyActiveVersionIsKept() async throws {
@@ -105,7 +105,7 @@ struct StoreAutomaticRollbackTests {
         defer { Task { await store.close() } }
         _ = try await registry.register(s.minority, name: "universal", datasetHash: s.hash, activate: true)
         _ = try await registry.register(s.majority, name: "universal", datasetHash: s.hash, activate: true)
-        let check = try await registry.checkRollback("universal", tables: s.tables, gate: ValidationGate(threshold: 0.95), minimumSamples: 1)
+        let check = try await registry.checkRollback("universal", tables: s.tables, gate: ValidationGate(threshold: 0.95), minimumDates: 1)
         #expect(check.verdict == .kept && check.active == 2 && check.previous == 1 && check.decision?.deploy == true)
         #expect(try await registry.model("universal").record.version == 2)
     }
@@ -117,11 +117,11 @@ struct StoreAutomaticRollbackTests {
         defer { Task { await store.close() } }
         #expect(try await registry.checkRollback("universal", tables: s.tables, gate: gate).verdict == .skipped)
         _ = try await registry.register(s.majority, name: "universal", datasetHash: s.hash, activate: true)
-        let alone = try await registry.checkRollback("universal", tables: s.tables, gate: gate, minimumSamples: 1)
+        let alone = try await registry.checkRollback("universal", tables: s.tables, gate: gate, minimumDates: 1)
         #expect(alone.verdict == .skipped && alone.previous == nil)
         // keep 1: the degraded v2's parent is gone, so v2 stays.
         _ = try await registry.register(s.minority, name: "universal", datasetHash: s.hash, activate: true)
-        let pruned = try await registry.checkRollback("universal", tables: s.tables, gate: gate, minimumSamples: 1)
+        let pruned = try await registry.checkRollback("universal", tables: s.tables, gate: gate, minimumDates: 1)
         #expect(pruned.verdict == .skipped && pruned.message.contains("no longer kept"))
         #expect(try await registry.model("universal").record.version == 2)
     }

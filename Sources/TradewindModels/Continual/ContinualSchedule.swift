@@ -57,6 +57,27 @@ public struct ContinualSchedule: Sendable, Equatable {
         preconditionFailure("a week always holds a scheduled action")
     }
 
+    /// The step to run at `instant` when the last one run was scheduled for `since` (nil: the step due now, if
+    /// any, after `since`): the newest action due in (`since`, `instant`], as a full retrain when a full retrain
+    /// fell due anywhere in that span. So a server down over the weekly retrain and back after the next session's
+    /// update still retrains in full, once; missed incremental updates are not repeated (the newest covers them).
+    public func catchUp(since: UnixNanos, atOrBefore instant: UnixNanos,
+                        calendar: (any ExchangeCalendar)? = nil) -> (time: UnixNanos, action: Action)? {
+        let newest = last(atOrBefore: instant, calendar: calendar)
+        guard newest.time > since else { return nil }
+        if newest.action == .fullRetrain { return newest }
+        let retrain = lastFullRetrain(atOrBefore: instant)
+        return (newest.time, retrain > since ? .fullRetrain : .incrementalUpdate)
+    }
+
+    /// The weekly full retrain's last time at or before `instant`.
+    func lastFullRetrain(atOrBefore instant: UnixNanos) -> UnixNanos {
+        let today = zone.localDate(of: instant)
+        let day = today.adding(days: -((today.weekday - fullRetrainWeekday + 7) % 7))
+        let time = zone.instant(day, hour: fullRetrain / 60, minute: fullRetrain % 60)
+        return time <= instant ? time : zone.instant(day.adding(days: -7), hour: fullRetrain / 60, minute: fullRetrain % 60)
+    }
+
     /// The last scheduled action at or before `instant` (what a server that was down at that time runs once at
     /// start-up).
     public func last(atOrBefore instant: UnixNanos, calendar: (any ExchangeCalendar)? = nil) -> (time: UnixNanos, action: Action) {

@@ -5,12 +5,13 @@ import TradewindStrategies
 /// `ml-topk`: every decision interval, rank the symbols by the universal model's score and hold the top K at
 /// equal weights.
 ///
-/// Rules (`MLTopKRules`), at every `interval`-th bar the strategy sees (the first included), on daily or intraday bars:
+/// Rules (`MLTopKRules`), at every `interval`-th bar counted from the first bar with a score (the first included),
+/// on daily or intraday bars:
 /// - score = P(UP) − P(DOWN) of the symbols with a full feature window;
 /// - minimum probability: only symbols with P(UP) ≥ `min_probability` are eligible;
 /// - cooldown: a symbol sold less than `cooldown` bars ago is not eligible (held ones stay eligible);
 /// - the target is the `k` best-scored eligible symbols; a held symbol outside it is sold (tag `rank exit`) once
-///   held `min_hold` bars (minimum hold), else kept;
+///   held `min_hold` bars (minimum hold), else kept (and never bought more of);
 /// - target symbols not held are bought (tag `rank entry`), best first, while the holdings stay within
 ///   `max_positions` (0: k), which caps them when the minimum hold keeps names outside the target;
 /// - equal weights: every held symbol's target value is equity / (symbols held after the decision); a held
@@ -36,6 +37,8 @@ public struct MLTopK: ParameterizedStrategy {
     let model: UniversalModel
     var signals: UniversalSignalStream?
     var bars = 0
+    /// The bar count of the first bar on which a symbol had a full feature window (the decisions count from it).
+    var firstScored: Int?
     /// Each symbol's state for the rules: held, its last entry and last exit.
     var holdings: [MLTopKRules.Holding] = []
 
@@ -63,7 +66,8 @@ public struct MLTopK: ParameterizedStrategy {
     public mutating func onBar(_ context: some TradingContext) throws {
         let ready = try signals!.feed(context)
         defer { bars += 1 }
-        guard bars % interval == 0 else { return }
+        if firstScored == nil && !ready.isEmpty { firstScored = bars }
+        guard let firstScored, (bars - firstScored) % interval == 0 else { return }
         let candidates = try signals!.predict(ready).map { p in
             MLTopKRules.Candidate(symbol: context.symbolIndex(p.symbol)!, pUp: p.probabilities[Direction.up.rawValue],
                                   score: Self.score(p))
@@ -82,7 +86,7 @@ public struct MLTopK: ParameterizedStrategy {
         let values = held.map { s in context.position(s) * context.close(s) }
         let gaps = MLTopKRules.rebalance(equity: context.equity, values: values,
                                          priced: held.map { s in context.hasBar(s) || context.position(s) == 0 },
-                                         tolerance: tolerance)
+                                         mayAdd: decision.mayAdd, tolerance: tolerance)
         // Sales first, so that the purchases after them find the cash.
         for (i, s) in held.enumerated() where gaps[i] < 0 {
             context.sell(s, .units(-gaps[i] / context.close(s)), tag: "rebalance")
@@ -105,11 +109,13 @@ public struct MLTopK: ParameterizedStrategy {
 
 extension MLTopK: CatalogStrategy {
     public static let rules = """
-          Long only, on daily or intraday bars. Every `interval` bars (the first bar included), the universal model
+          Long only, on daily or intraday bars. Every `interval` bars, counted from the first bar on which a symbol
+          has a full feature window (that bar included), the universal model
           scores each symbol with a full feature window (the model's window, 60 unless trained otherwise): score =
           P(UP) − P(DOWN). Eligible: P(UP) ≥ min_probability and not sold in the last `cooldown` bars (held symbols
           stay eligible). The target is the k best-scored eligible symbols (ties: the earlier symbol). A held symbol
-          outside the target is sold once held `min_hold` bars, else kept. Target symbols not held are bought, best
+          outside the target is sold once held `min_hold` bars, else kept, and only ever trimmed, never bought more
+          of. Target symbols not held are bought, best
           first, while the holdings stay within max_positions (0: k; it caps them when min_hold keeps names outside
           the target). Equal weights: each held symbol's target is equity / (symbols held after the decision); a held
           position more than `tolerance` × its target away from it is resized to it (no churn on small drifts). Sales

@@ -31,11 +31,16 @@ struct MLTopKRules: Sendable, Equatable {
     struct Decision: Sendable, Equatable {
         /// The eligible names, best score first (ties: lower symbol index first).
         var ranked: [Int] = []
+        /// The `k` best of `ranked`.
+        var target: [Int] = []
         var exits: [Int] = []
         var kept: [Int] = []
         var entries: [Int] = []
         /// The names held after the decision: kept, then entries.
         var held: [Int] { kept + entries }
+        /// For each name of `held`, whether it may be bought more of: target names only. A name kept outside the
+        /// target (its minimum hold not over, or no bar of its own now) is never topped up, only trimmed.
+        var mayAdd: [Bool] { held.map(target.contains) }
     }
 
     /// The decision at bar count `bar` from the candidates (the names with a full feature window) and every
@@ -51,6 +56,7 @@ struct MLTopKRules: Sendable, Equatable {
             return c.pUp >= minProbability && (h.held || h.exitedAt.map { bar - $0 >= cooldown } ?? true)
         }.sorted { $0.score != $1.score ? $0.score > $1.score : $0.symbol < $1.symbol }.map(\.symbol)
         let target = Array(decision.ranked.prefix(k))
+        decision.target = target
         for (s, h) in holdings.enumerated() where h.held {
             if !target.contains(s) && bar - h.enteredAt >= minHold && h.hasBar {
                 decision.exits.append(s)
@@ -67,13 +73,15 @@ struct MLTopKRules: Sendable, Equatable {
     /// The trades that bring the held names to equal weights of `equity`: for each name (`values`: its position's
     /// value now, 0 for a name to buy), the value to buy (> 0) or sell (< 0), 0 for a name within `tolerance` of
     /// its target (|value − target| ≤ tolerance × target, so small drifts cause no churn) or without a bar now
-    /// (`priced` false: it cannot be valued or traded).
-    static func rebalance(equity: Double, values: [Double], priced: [Bool], tolerance: Double) -> [Double] {
+    /// (`priced` false: it cannot be valued or traded). A name whose `mayAdd` is false (kept outside the target)
+    /// is only ever sold down to its target, never bought.
+    static func rebalance(equity: Double, values: [Double], priced: [Bool], mayAdd: [Bool]? = nil, tolerance: Double) -> [Double] {
         guard !values.isEmpty, equity > 0 else { return values.map { _ in 0 } }
         let target = equity / Double(values.count)
         return values.indices.map { i in
             guard priced[i] else { return 0 }
             let gap = target - values[i]
+            if gap > 0, let mayAdd, !mayAdd[i] { return 0 }
             return values[i] == 0 || abs(gap) > tolerance * target ? gap : 0
         }
     }

@@ -51,7 +51,8 @@ public struct SystemContinualClock: ContinualClock {
 ///
 /// Which steps ran is read from the store's jobs (their `scheduled_for`, which only this schedule sets), so a
 /// restarted server does not repeat a step: the newest step due while it was down runs once at start-up, not once
-/// per missed day (older missed steps are skipped). The store is read again before a step is queued, but two
+/// per missed day (older missed steps are skipped), and as a full retrain when the weekly retrain was among the
+/// missed ones (`ContinualSchedule.catchUp`). The store is read again before a step is queued, but two
 /// servers with `--continual` on one database whose ticks coincide can queue the same step twice: run one.
 /// A server that never ran a step starts counting from its first start.
 actor ContinualRunner {
@@ -112,8 +113,9 @@ actor ContinualRunner {
             since = try await lastScheduled(now: now) ?? now
             last = since
         }
-        let due = configuration.schedule.last(atOrBefore: now, calendar: calendar)
-        guard due.time > since, try await !inFlight() else { return nil }
+        guard let due = configuration.schedule.catchUp(since: since, atOrBefore: now, calendar: calendar), try await !inFlight() else {
+            return nil
+        }
         // Read the store again before queuing: another server on the same database (or a create that committed
         // but answered with an error) may have queued this step since this process last looked.
         if let stored = try await lastScheduled(now: now), stored >= due.time {
@@ -126,7 +128,9 @@ actor ContinualRunner {
         if request.mode == .incremental { request.epochs = configuration.updateEpochs }
         request.automaticRollback = active
         request.scheduledFor = due.time
-        let job = try await store.createJob(kind: .training, request: try JSON.string(JobSubmission(request: .training(request))))
+        // The job's dates are read in the schedule's zone (a job without one would read them in New York's).
+        let submission = JobSubmission(request: .training(request), tz: configuration.schedule.zone.identifier)
+        let job = try await store.createJob(kind: .training, request: try JSON.string(submission))
         last = due.time
         wake()
         return job

@@ -5,8 +5,9 @@ import TradewindML
 /// A model's training as `GET /api/training-status/{name}` reports it (the AI trading server's fields: status,
 /// epoch, loss, accuracy), and as the `training.progress` and `training.epoch` WebSocket messages carry it.
 struct TrainingStatus: Codable, Sendable, Equatable {
-    /// `idle` (never trained since the server started), `training`, `completed` (deployed), `refused` (the
-    /// validation gate kept the active version), `failed`, `cancelled`.
+    /// `idle` (never trained since the server started), `checking-rollback` (a scheduled job's automatic rollback
+    /// check, before it trains), `training`, `completed` (deployed), `refused` (the validation gate kept the active
+    /// version), `failed`, `cancelled`.
     var name: String
     var status: String
     var jobID: Int64?
@@ -52,8 +53,17 @@ final class TrainingBoard: Sendable {
 
     func status(_ name: String) -> TrainingStatus { statuses.withLock { $0[name] } ?? TrainingStatus(name: name, status: "idle") }
 
-    func start(_ name: String, job: Int64, epochs: Int) {
-        statuses.withLock { $0[name] = TrainingStatus(name: name, status: "training", jobID: job, epochs: epochs) }
+    /// A training job's automatic rollback check began (`checking-rollback`).
+    func checkingRollback(_ name: String, job: Int64) {
+        statuses.withLock {
+            $0[name] = TrainingStatus(name: name, status: "checking-rollback", jobID: job,
+                                      message: "scoring the active version against the one it replaced on the newest data")
+        }
+    }
+
+    /// Training began; `message` (the automatic rollback check's line, if one ran) stays until a later one.
+    func start(_ name: String, job: Int64, epochs: Int, message: String? = nil) {
+        statuses.withLock { $0[name] = TrainingStatus(name: name, status: "training", jobID: job, epochs: epochs, message: message) }
     }
 
     /// Applies a trainer event; returns the status after it.

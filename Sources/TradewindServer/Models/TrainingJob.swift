@@ -27,8 +27,9 @@ extension JobScheduler {
     func runTraining(_ job: JobRecord, _ request: TrainingRequest, tz: String?) async throws {
         let registry = try StoreModelRegistry(store: store, keep: request.keep)
         let zone = try MarketLoader.zone(tz)
+        var rollbackLine: String?
         if request.automaticRollback, try await store.modelVersion(request.name, version: nil) != nil {
-            try await automaticRollback(job, request, registry: registry, zone: zone)
+            rollbackLine = try await automaticRollback(job, request, registry: registry, zone: zone)
         }
         let current = try await store.modelVersion(request.name, version: nil) == nil ? nil : try await registry.model(request.name).model
         if request.mode == .incremental && current == nil {
@@ -37,7 +38,7 @@ extension JobScheduler {
         }
         let (loader, budget, board, hub, name) = (self.loader, self.budget, training, self.hub, request.name)
         let jobID = job.id
-        board.start(name, job: jobID, epochs: request.epochs)
+        board.start(name, job: jobID, epochs: request.epochs, message: rollbackLine)
         await log(job.id, "info", "training \(name) (\(request.mode.rawValue), \(request.epochs) epochs) on \(budget)")
         let cancel = CancellationFlag()
         let checkpoint = try await storedCheckpoint(job, epochs: request.epochs, cancel: cancel)
