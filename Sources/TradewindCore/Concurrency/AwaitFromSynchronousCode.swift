@@ -14,9 +14,12 @@ public enum AwaitFromSynchronousCode {
     ) throws -> T {
         let outcome = Outcome<T>()
         let done = DispatchSemaphore(value: 0)
-        Task.detached(executorPreference: executor) {
-            do { outcome.result = .success(try await work()) } catch { outcome.result = .failure(error) }
-            done.signal()
+        // From a lowered thread the task is started by the relay, so no thread of the pool is started by this one.
+        ThreadPriority.atNormalPriority {
+            Task.detached(executorPreference: executor) {
+                do { outcome.result = .success(try await work()) } catch { outcome.result = .failure(error) }
+                done.signal()
+            }
         }
         done.wait()
         return try outcome.result!.get()

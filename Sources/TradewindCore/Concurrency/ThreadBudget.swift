@@ -46,15 +46,21 @@ public struct ThreadBudget: Sendable, Hashable, CustomStringConvertible, Express
 
     /// Calls `body(i)` once for every `i` in `0..<count` and returns when all calls have returned.
     ///
-    /// At most `workers(for: count)` calls run at once: the calling thread takes pieces itself, helpers
-    /// (threads of Dispatch's pool) take the others; pieces are handed out in increasing order from a shared
-    /// counter, so a worker that gets less processor time simply takes fewer. With a budget of one thread, or
-    /// a single piece, every call runs on the calling thread, in order.
+    /// At most `workers(for: count)` calls run at once: the calling thread takes pieces itself, helpers take the
+    /// others — threads of Dispatch's pool, or, when the caller runs below the process's priority (a server's
+    /// job, `ThreadPriority`), threads at the caller's priority; pieces are handed out in increasing order from a
+    /// shared counter, so a worker that gets less processor time simply takes fewer. With a budget of one thread,
+    /// or a single piece, every call runs on the calling thread, in order.
     public func forEach(_ count: Int, _ body: @Sendable (Int) -> Void) {
         guard count > 0 else { return }
         let workers = workers(for: count)
         if workers == 1 {
             for i in 0..<count { body(i) }
+            return
+        }
+        let nice = ThreadPriority.currentNice
+        if nice > ThreadPriority.processNice {
+            HelperThreads.at(nice: nice).forEach(workers: workers, count: count, body)
             return
         }
         let next = Atomic<Int>(0)
@@ -64,6 +70,18 @@ public struct ThreadBudget: Sendable, Hashable, CustomStringConvertible, Express
                 if i >= count { return }
                 body(i)
             }
+        }
+    }
+
+    /// Runs `work` on a helper thread, at once or when one is free, and returns: Dispatch's pool, or a thread at the
+    /// caller's priority when the caller runs below the process's (as `forEach`'s helpers). For work whose owner
+    /// never waits for it to start (it takes over what the helper has not begun).
+    public static func startHelper(_ work: @escaping @Sendable () -> Void) {
+        let nice = ThreadPriority.currentNice
+        if nice > ThreadPriority.processNice {
+            HelperThreads.at(nice: nice).async(work)
+        } else {
+            DispatchQueue.global().async(execute: work)
         }
     }
 

@@ -61,7 +61,7 @@ public final class PagePopulation: Sendable {
             return nil
         }
         let job = PagePopulation(ranges)
-        DispatchQueue.global().async { job.run() }
+        ThreadBudget.startHelper { job.run() }
         return job
         #else
         return nil

@@ -58,7 +58,7 @@ extension ColumnKernel {
                         let pieceLength = max(4, ((n - cut) / pieces) & ~3)
                         let bounds = (0...pieces).map { $0 == pieces ? n : min(n, cut + $0 * pieceLength) }
                         let work = PieceQueue(count: pieces)
-                        DispatchQueue.global().async {
+                        ThreadBudget.startHelper {
                             while let k = work.claimNext() {
                                 steps.partials(from: bounds[k], to: bounds[k + 1])
                                 work.complete(k)

@@ -1,6 +1,7 @@
 import Foundation
 import NIOCore
 import Synchronization
+import TradewindCore
 
 /// A message to WebSocket clients: `{"type": …, "data": …}`, encoded once for every client into one complete text
 /// frame (`wire`). A server's frames are unmasked, so the same bytes go to every client: a fan-out to 1,000 clients
@@ -214,7 +215,13 @@ final class EventHub: Sendable {
         metrics.wsClients.record(Double(n))
     }
 
+    /// Offers `message` to every subscriber and has their event loops write it. From a job's lowered thread
+    /// (`ThreadPriority`) the offers run on the relay at the server's priority, after what that thread handed it before.
     func publish(_ message: LiveMessage) {
+        ThreadPriority.atNormalPriority { [self] in deliver(message) }
+    }
+
+    private func deliver(_ message: LiveMessage) {
         let targets = clients.withLock { Array($0.values) }
         var loops: [(loop: any EventLoop, sinks: [LiveChannelWriter.Sink])] = []
         for q in targets {

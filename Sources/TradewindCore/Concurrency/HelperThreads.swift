@@ -1,0 +1,121 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+import Foundation
+import Synchronization
+
+/// The helpers of lowered threads (`ThreadPriority`): for each nice value a pool of long-lived threads at that
+/// value, one per core, fed from one queue. `ThreadBudget.forEach` and `ThreadBudget.startHelper` use it in place of
+/// Dispatch's shared pool when their caller runs below the process's priority, so a background job's parallel work
+/// stays at the job's priority and Dispatch never gets a thread that inherited a lowered value.
+///
+/// A piece of work queued here may start late, when every thread is busy: callers never wait for a helper that has
+/// not started (`forEach`'s caller takes the pieces nobody has claimed itself), so nested use cannot deadlock.
+final class HelperThreads: Sendable {
+    private static let pools = Mutex<[Int32: HelperThreads]>([:])
+
+    /// The pool at nice value `nice`.
+    static func at(nice: Int32) -> HelperThreads {
+        pools.withLock { pools in
+            if let pool = pools[nice] { return pool }
+            let pool = HelperThreads(nice: nice, threads: KernelThreads.cores)
+            pools[nice] = pool
+            return pool
+        }
+    }
+
+    let nice: Int32
+    let threads: Int
+    private let queue = Mutex<(work: [@Sendable () -> Void], head: Int, started: Bool)>(([], 0, false))
+    private let ready = DispatchSemaphore(value: 0)
+
+    private init(nice: Int32, threads: Int) {
+        self.nice = nice
+        self.threads = max(1, threads)
+    }
+
+    /// Runs `work` on one of the pool's threads, as soon as one is free.
+    func async(_ work: @escaping @Sendable () -> Void) {
+        let start = queue.withLock { q in
+            q.work.append(work)
+            defer { q.started = true }
+            return !q.started
+        }
+        if start { startThreads() }
+        ready.signal()
+    }
+
+    /// `body(i)` for every `i` in `0..<count` on the calling thread and up to `workers − 1` of the pool's threads;
+    /// returns when every call has returned. Pieces are handed out in increasing order from a shared counter.
+    func forEach(workers: Int, count: Int, _ body: @Sendable (Int) -> Void) {
+        withoutActuallyEscaping(body) { body in
+            let loop = SharedLoop(count: count, body: body)
+            for _ in 1..<max(1, workers) { async { loop.work() } }
+            loop.work()
+            loop.waitUntilDone()
+            // A helper that starts after the last piece finds none left and never reads `body`.
+            loop.release()
+        }
+    }
+
+    private func startThreads() {
+        for i in 0..<threads {
+            let thread = Thread { [self] in
+                Thread.current.name = "tw-helper-\(nice)-\(i)"
+                #if os(Linux)
+                // The creator is at this value already (it is lowered to it); set it in case it was not.
+                if ThreadPriority.currentNice < nice { _ = setpriority(__priority_which_t(PRIO_PROCESS.rawValue), 0, nice) }
+                #endif
+                serve()
+            }
+            thread.stackSize = DedicatedThread.stackSize
+            thread.start()
+        }
+    }
+
+    private func serve() {
+        while true {
+            ready.wait()
+            let work = queue.withLock { q -> (@Sendable () -> Void)? in
+                guard q.head < q.work.count else { return nil }
+                let work = q.work[q.head]
+                q.work[q.head] = {}
+                q.head += 1
+                if q.head >= 64, q.head * 2 >= q.work.count {
+                    q.work.removeFirst(q.head)
+                    q.head = 0
+                }
+                return work
+            }
+            work?()
+        }
+    }
+
+    /// The pieces of one `forEach`, claimed from a shared counter by the caller and its helpers.
+    private final class SharedLoop: @unchecked Sendable {
+        let count: Int
+        let next = Atomic<Int>(0)
+        let completed = Atomic<Int>(0)
+        let done = DispatchSemaphore(value: 0)
+        /// Read only by a worker holding an unfinished piece; cleared by the caller after the last one finished.
+        private var body: (@Sendable (Int) -> Void)?
+
+        init(count: Int, body: @escaping @Sendable (Int) -> Void) {
+            self.count = count
+            self.body = body
+        }
+
+        func work() {
+            while true {
+                let i = next.wrappingAdd(1, ordering: .relaxed).oldValue
+                if i >= count { return }
+                body!(i)
+                if completed.wrappingAdd(1, ordering: .acquiringAndReleasing).newValue == count { done.signal() }
+            }
+        }
+
+        func waitUntilDone() { done.wait() }
+
+        func release() { body = nil }
+    }
+}
