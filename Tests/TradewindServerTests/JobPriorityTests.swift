@@ -7,19 +7,6 @@ import TradewindStore
 /// A server's jobs run below its priority (`--job-nice`): the kernel's view of a running optimisation's threads.
 @Suite("Server job priority")
 struct JobPriorityTests {
-    /// Every thread of this process: its kernel name and nice value (`/proc/self/task/*/stat`, field 19).
-    static func threads() -> [(name: String, nice: Int32)] {
-        let tasks = (try? FileManager.default.contentsOfDirectory(atPath: "/proc/self/task")) ?? []
-        return tasks.compactMap { tid in
-            guard let stat = try? String(contentsOfFile: "/proc/self/task/\(tid)/stat", encoding: .utf8),
-                  let open = stat.firstIndex(of: "("), let close = stat.lastIndex(of: ")") else { return nil }
-            let fields = stat[stat.index(after: close)...].split(separator: " ")
-            // After the name: state is field 3, nice field 19.
-            guard fields.count > 16, let nice = Int32(fields[16]) else { return nil }
-            return (String(stat[stat.index(after: open)..<close]), nice)
-        }
-    }
-
     @Test func aRunningOptimizationsThreadsRunAtTheJobNiceIncrement() async throws {
         let store = try await SQLStore.open((try TestServer.home() as NSString).appendingPathComponent("tradewind.sqlite"))
         // 7: a value no other test's server uses, so threads of jobs running beside this test are not counted.
@@ -29,14 +16,18 @@ struct JobPriorityTests {
         defer { run.cancel() }
         let lowered = min(19, ThreadPriority.processNice + 7)
         let seen = try await LeaseTestScheduler.eventually(within: 60) {
-            let all = Self.threads()
+            let all = ThreadPriority.threads()
             let optimizing = all.contains { $0.name == "tw-optimize" && $0.nice == lowered }
             let helping = KernelThreads.cores < 2 || all.contains { $0.name.hasPrefix("tw-helper-\(lowered)") && $0.nice == lowered }
             return optimizing && helping
         }
-        #expect(seen, "no optimisation thread at nice \(lowered): \(Self.threads().filter { $0.name.hasPrefix("tw-") })")
-        // The server's own threads stay at the process's priority meanwhile.
-        #expect(Self.threads().filter { $0.name == "tw-relay" }.allSatisfy { $0.nice == ThreadPriority.processNice })
+        #expect(seen, "no optimisation thread at nice \(lowered): \(ThreadPriority.threads().filter { $0.name.hasPrefix("tw-") })")
+        // The relay runs at the process's priority, and every lowered thread is one of Tradewind's own job or helper
+        // threads: no thread of Swift's pool, Dispatch or NIO (each names its threads) was started by a lowered one.
+        let all = ThreadPriority.threads()
+        #expect(all.contains { $0.name == "tw-relay" && $0.nice == ThreadPriority.processNice }, "\(all)")
+        #expect(all.filter { $0.nice > ThreadPriority.processNice }.allSatisfy { $0.name.hasPrefix("tw-") && $0.name != "tw-relay" },
+                "\(all.filter { $0.nice > ThreadPriority.processNice })")
         #expect(scheduler.running.withLock { $0[job.id] } != nil)
         run.cancel()
         _ = try? await run.value

@@ -17,6 +17,9 @@ enum TestServer {
     static func make(_ adjust: (inout ServerConfiguration) -> Void = { _ in }) async throws -> TradewindServer {
         var c = ServerConfiguration(port: 0, home: try home(), workers: 2)
         c.bcryptCost = 4
+        // Jobs at the test process's priority: a suite running beside them must not starve them past the tests'
+        // waits (JobPriorityTests proves the lowering).
+        c.jobNice = 0
         adjust(&c)
         return try await TradewindServer.make(c, environment: [:])
     }

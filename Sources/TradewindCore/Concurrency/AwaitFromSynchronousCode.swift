@@ -14,10 +14,15 @@ public enum AwaitFromSynchronousCode {
     ) throws -> T {
         let outcome = Outcome<T>()
         let done = DispatchSemaphore(value: 0)
-        // From a lowered thread the task is started by the relay, so no thread of the pool is started by this one.
+        // From a lowered thread the task is started by the relay, so no thread of the pool is started by this one;
+        // the dedicated threads the work starts run as lowered as the caller (a job's work stays a job's).
+        let increment = max(0, ThreadPriority.currentNice - ThreadPriority.processNice)
         ThreadPriority.atNormalPriority {
             Task.detached(executorPreference: executor) {
-                do { outcome.result = .success(try await work()) } catch { outcome.result = .failure(error) }
+                do {
+                    let value = try await ThreadPriority.$jobNiceIncrement.withValue(increment) { try await work() }
+                    outcome.result = .success(value)
+                } catch { outcome.result = .failure(error) }
                 done.signal()
             }
         }

@@ -1,6 +1,7 @@
 #if canImport(Glibc)
 import Glibc
 #endif
+import CTradewindSystem
 import Foundation
 import Synchronization
 
@@ -61,8 +62,9 @@ final class HelperThreads: Sendable {
     private func startThreads() {
         for i in 0..<threads {
             let thread = Thread { [self] in
-                Thread.current.name = "tw-helper-\(nice)-\(i)"
                 #if os(Linux)
+                // Truncated to the kernel's 15 bytes (a longer name would be refused and keep the creator's).
+                _ = tradewind_name_this_thread("tw-helper-\(nice)-\(i)")
                 // The creator is at this value already (it is lowered to it); set it in case it was not.
                 if ThreadPriority.currentNice < nice { _ = setpriority(__priority_which_t(PRIO_PROCESS.rawValue), 0, nice) }
                 #endif

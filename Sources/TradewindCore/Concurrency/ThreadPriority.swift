@@ -1,6 +1,7 @@
 #if canImport(Glibc)
 import Glibc
 #endif
+import CTradewindSystem
 import Foundation
 import Synchronization
 
@@ -73,6 +74,28 @@ public enum ThreadPriority {
         #endif
     }
 
+    /// The process's threads with their kernel names and nice values (Linux: `/proc/self/task`; empty elsewhere):
+    /// to see which run lowered (`top -H` shows the same).
+    public static func threads() -> [(name: String, nice: Int32)] {
+        #if os(Linux)
+        let tasks = (try? FileManager.default.contentsOfDirectory(atPath: "/proc/self/task")) ?? []
+        return tasks.compactMap { tid in
+            guard let stat = try? String(contentsOfFile: "/proc/self/task/\(tid)/stat", encoding: .utf8),
+                  let open = stat.firstIndex(of: "("), let close = stat.lastIndex(of: ")") else { return nil }
+            // After the name come the state (field 3) … the nice value (field 19).
+            let fields = stat[stat.index(after: close)...].split(separator: " ")
+            guard fields.count > 16, let nice = Int32(fields[16]) else { return nil }
+            return (String(stat[stat.index(after: open)..<close]), nice)
+        }
+        #else
+        return []
+        #endif
+    }
+
+    /// Starts the relay thread unless it runs: call from a thread at the process's priority (a server does at
+    /// start-up, before its first job).
+    public static func startRelay() { Relay.shared.start() }
+
     /// Runs `work` at the process's priority: at once on the calling thread when it is not lowered, else on the
     /// relay thread, after whatever lowered threads handed it before (one queue, first in, first out). Use it for
     /// anything a lowered thread hands to the rest of the process: resuming a continuation, starting a task,
@@ -84,7 +107,7 @@ public enum ThreadPriority {
     /// The relay: one thread at the process's priority running the work lowered threads hand it, in order.
     final class Relay: Sendable {
         static let shared = Relay()
-        private let queue = Mutex<(work: [@Sendable () -> Void], started: Bool)>(([], false))
+        private let queue = Mutex<(work: [@Sendable () -> Void], head: Int, started: Bool)>(([], 0, false))
         private let ready = DispatchSemaphore(value: 0)
 
         /// Starts the thread unless it runs already; call from a thread at the process's priority.
@@ -95,10 +118,22 @@ public enum ThreadPriority {
             }
             guard first else { return }
             let thread = Thread { [self] in
-                Thread.current.name = "tw-relay"
+                #if os(Linux)
+                _ = tradewind_name_this_thread("tw-relay")
+                #endif
                 while true {
                     ready.wait()
-                    let next = queue.withLock { q -> (@Sendable () -> Void)? in q.work.isEmpty ? nil : q.work.removeFirst() }
+                    let next = queue.withLock { q -> (@Sendable () -> Void)? in
+                        guard q.head < q.work.count else { return nil }
+                        let work = q.work[q.head]
+                        q.work[q.head] = {}
+                        q.head += 1
+                        if q.head >= 64, q.head * 2 >= q.work.count {
+                            q.work.removeFirst(q.head)
+                            q.head = 0
+                        }
+                        return work
+                    }
                     next?()
                 }
             }
@@ -107,8 +142,8 @@ public enum ThreadPriority {
         }
 
         func enqueue(_ work: @escaping @Sendable () -> Void) {
-            // Lowering starts the relay, so it runs already; `start` again only if a thread was lowered otherwise
-            // (then the relay inherits that thread's priority: correct, if slower).
+            // `lowerCurrentThread` starts the relay before it lowers a thread, and a server starts it at start-up
+            // (`ThreadPriority.startRelay`), so it runs already; this start is for a thread lowered some other way.
             start()
             queue.withLock { $0.work.append(work) }
             ready.signal()

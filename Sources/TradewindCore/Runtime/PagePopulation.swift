@@ -71,6 +71,10 @@ public final class PagePopulation: Sendable {
     /// Each range's bytes (start address, length).
     private let ranges: [(start: Int, bytes: Int)]
     private let stop = Atomic<Bool>(false)
+    /// 0: queued, not started; 1: running (it signals `done` when it ends); 2: abandoned by `finish` before it
+    /// started (it never runs). A helper may start late (every helper thread busy): the owner never waits for one
+    /// that has not started.
+    private let state = Atomic<Int>(0)
     private let done = DispatchSemaphore(value: 0)
 
     private init(_ ranges: [(start: Int, bytes: Int)]) { self.ranges = ranges }
@@ -79,11 +83,13 @@ public final class PagePopulation: Sendable {
     /// present in any case).
     public func finish() {
         stop.store(true, ordering: .relaxed)
+        if state.compareExchange(expected: 0, desired: 2, ordering: .acquiringAndReleasing).exchanged { return }
         done.wait()
     }
 
     #if os(Linux)
     private func run() {
+        guard state.compareExchange(expected: 0, desired: 1, ordering: .acquiringAndReleasing).exchanged else { return }
         defer { done.signal() }
         let huge = 1 << 21, page = 1 << 12
         // Chunk boundaries of each range: its start, the 2 MB boundaries inside it, its end.

@@ -64,7 +64,8 @@ public enum AutomaticRollback {
         let after = max(active.config.seenThrough, previous.config.seenThrough)
         let window = max(active.config.dataset.window, previous.config.dataset.window)
         let chosen = samples(tables, window: window, after: after)
-        let dates = Set(chosen.map { tables[$0.symbol].time[$0.row] }).count
+        // Calendar days (UTC) of the decision times: daily bars count one a bar, intraday ones one a day.
+        let dates = Set(chosen.map { tables[$0.symbol].time[$0.row] / UnixTime.nanosPerDay }).count
         guard dates >= max(1, minimumDates) else { return Comparison(decision: nil, samples: chosen.count, dates: dates) }
         return Comparison(decision: try gate.judge(candidate: active, current: previous, tables: tables, samples: chosen),
                           samples: chosen.count, dates: dates)

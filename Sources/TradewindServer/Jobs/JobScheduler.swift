@@ -64,6 +64,9 @@ final class JobScheduler: Service, Sendable {
          jobLease: Double = 30, jobNice: Int32 = 0) {
         self.jobLease = jobLease
         self.jobNice = jobNice
+        // The relay that lowered job threads hand their results and events to, started from this thread (at the
+        // server's priority) before any job runs.
+        if jobNice > 0 { ThreadPriority.startRelay() }
         self.store = store
         self.hub = hub
         self.metrics = metrics

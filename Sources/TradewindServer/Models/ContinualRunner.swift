@@ -128,8 +128,9 @@ actor ContinualRunner {
         if request.mode == .incremental { request.epochs = configuration.updateEpochs }
         request.automaticRollback = active
         request.scheduledFor = due.time
-        // The job's dates are read in the schedule's zone (a job without one would read them in New York's).
-        let submission = JobSubmission(request: .training(request), tz: configuration.schedule.zone.identifier)
+        // No tz: the job reads its data as `POST /api/train-all`'s jobs do (New York), so every version of the model,
+        // scheduled or not, sees the same dates (`--schedule-zone` only says when the steps fire).
+        let submission = JobSubmission(request: .training(request))
         let job = try await store.createJob(kind: .training, request: try JSON.string(submission))
         last = due.time
         wake()

@@ -28,13 +28,24 @@ extension JobScheduler {
         let registry = try StoreModelRegistry(store: store, keep: request.keep)
         let zone = try MarketLoader.zone(tz)
         var rollbackLine: String?
-        if request.automaticRollback, try await store.modelVersion(request.name, version: nil) != nil {
-            rollbackLine = try await automaticRollback(job, request, registry: registry, zone: zone)
-        }
-        let current = try await store.modelVersion(request.name, version: nil) == nil ? nil : try await registry.model(request.name).model
-        if request.mode == .incremental && current == nil {
-            throw APIError.badRequest("mode incremental: \(request.name) has no active version to update; train it with mode full first",
-                                      field: "mode")
+        let current: UniversalModel?
+        do {
+            if request.automaticRollback, try await store.modelVersion(request.name, version: nil) != nil {
+                rollbackLine = try await automaticRollback(job, request, registry: registry, zone: zone)
+            }
+            current = try await store.modelVersion(request.name, version: nil) == nil ? nil : try await registry.model(request.name).model
+            if request.mode == .incremental && current == nil {
+                throw APIError.badRequest("mode incremental: \(request.name) has no active version to update; train it with mode full first",
+                                          field: "mode")
+            }
+        } catch {
+            // A job that ends between its rollback check and its training leaves no `checking-rollback` behind.
+            if training.status(request.name).status == "checking-rollback" {
+                let stopped = Task.isCancelled || error is CancellationError
+                training.finish(request.name, outcome: stopped ? "cancelled" : "failed", version: nil,
+                                message: stopped ? "stopped" : APIError.from(error).message)
+            }
+            throw error
         }
         let (loader, budget, board, hub, name) = (self.loader, self.budget, training, self.hub, request.name)
         let jobID = job.id
@@ -135,7 +146,8 @@ extension JobScheduler {
                     try await store.saveJobCheckpoint(id, owner: holder, epoch: epoch, bytes: Data(bytes))
                 }
                 guard held else {
-                    self.lose(id)
+                    // Cancelling the job's task wakes tasks: from this lowered thread, through the relay.
+                    ThreadPriority.atNormalPriority { _ = self.lose(id) }
                     cancel.cancel()
                     return
                 }

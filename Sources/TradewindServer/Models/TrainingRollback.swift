@@ -16,7 +16,7 @@ extension JobScheduler {
     /// Fewest decision dates after both training ranges an automatic rollback judges on.
     static let rollbackMinimumDates = 20
 
-    /// Runs the check; returns its line (nil when there was nothing to check).
+    /// Runs the check; returns its line (what it found and did).
     func automaticRollback(_ job: JobRecord, _ request: TrainingRequest, registry: StoreModelRegistry, zone: ZoneRules) async throws -> String {
         let gate = try ValidationGate(threshold: request.performanceThreshold)
         let (loader, budget, minimum, board) = (self.loader, self.budget, Self.rollbackMinimumDates, training)
