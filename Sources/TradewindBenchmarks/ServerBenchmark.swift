@@ -28,8 +28,8 @@ public enum ServerBenchmark {
         public var fanOutOnly = false
         /// Event-loop threads of the measuring WebSocket clients.
         public var clientThreads = 2
-        /// The server's `--job-nice`, when given (nil: the server's default).
-        public var jobNice: Int?
+        /// The server's `--job-priority`, when given (nil: the server's default).
+        public var jobPriority: String?
         /// The peer script.
         public var peerScript = "Scripts/bench/server_peer_fastapi.py"
         /// The SPY daily CSVs the peer's backtest reads.
@@ -111,7 +111,7 @@ public enum ServerBenchmark {
 
         let twPort = try freePort()
         let tw = try launch(c.tradewind, ["serve", "--home", c.directory, "--database", db, "--port", String(twPort), "--workers", "2"]
-                                         + (c.jobNice.map { ["--job-nice", String($0)] } ?? []))
+                                         + (c.jobPriority.map { ["--job-priority", $0] } ?? []))
         defer { stop(tw) }
         try await waitUntilUp(twPort)
         var peer: Process?

@@ -59,7 +59,7 @@ final class ServerState: Sendable {
         queue = (store as? SQLStore).flatMap { try? WorkQueue(store: $0) }
         scheduler = JobScheduler(store: store, hub: hub, metrics: metrics, workers: configuration.workers, loader: loader,
                                  backtests: backtests, catalog: catalog, queue: queue, providers: providers, logger: logger,
-                                 jobLease: configuration.jobLease, jobNice: configuration.jobNice)
+                                 jobLease: configuration.jobLease, jobPriority: configuration.jobPriority)
         let scheduler = scheduler
         continual = configuration.continual.map { ContinualRunner(configuration: $0, store: store, wake: { scheduler.wake() }) }
     }

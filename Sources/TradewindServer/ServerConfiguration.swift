@@ -31,10 +31,10 @@ public struct ServerConfiguration: Sendable {
     /// Seconds a running job's lease lasts without renewal (renewed every third of it): how long after a crash
     /// another server on the same database takes the job over.
     public var jobLease: Double = 30
-    /// How far below the server's priority (nice increment) its jobs' threads run (`ThreadPriority`): 10 by default,
-    /// so the event loops, the WebSocket and the routes win the cores from a busy job; 0 runs jobs at the same
-    /// priority.
-    public var jobNice: Int32 = 10
+    /// The priority of the jobs' threads (`ThreadPriority`): `idle` by default, so the event loops, the WebSocket and
+    /// the routes preempt a busy job at once; `.lowered(nice:)` gives jobs a share of a busy core; `.normal` runs
+    /// them at the server's priority.
+    public var jobPriority: ThreadPriority = .idle
     /// Messages a WebSocket client's queue holds while its socket cannot take more (progress coalesced per job).
     public var webSocketQueueCapacity = 256
     /// Messages dropped from a full WebSocket client queue before the client is disconnected.
@@ -89,9 +89,6 @@ public struct ServerConfiguration: Sendable {
         }
         guard jobLease.isFinite, (1...3600).contains(jobLease) else {
             throw APIError.badRequest("--job-lease \(jobLease): expected 1 to 3600 seconds", field: "job_lease")
-        }
-        guard (0...19).contains(jobNice) else {
-            throw APIError.badRequest("--job-nice \(jobNice): expected 0 to 19", field: "job_nice")
         }
         guard (4...31).contains(bcryptCost) else {
             throw APIError.badRequest("bcrypt cost \(bcryptCost): expected 4 to 31", field: "bcrypt_cost")

@@ -23,8 +23,8 @@ struct BenchServer: AsyncParsableCommand {
     @Option(help: "Event-loop threads of the fan-out's measuring clients.") var clientThreads = 2
     @Option(help: "The tradewind executable that serves (default: this one), to compare builds with the same clients.")
     var server: String?
-    @Option(help: "The server's --job-nice (default: the server's own default, 10); 0 runs its jobs at the event loops' priority.")
-    var jobNice: Int?
+    @Option(help: "The server's --job-priority (default: the server's own, idle): idle, normal or a nice increment 1 to 19.")
+    var jobPriority: String?
     @Option(help: "Only store --results results (and one with --trades trades) in this database (a SQLite file or a postgres:// URL), then exit: seeds a server's history (Scripts/browser-test.sh).")
     var seedOnly: String?
 
@@ -43,7 +43,7 @@ struct BenchServer: AsyncParsableCommand {
         c.python = noPeers ? nil : python
         c.fanOutOnly = fanOutOnly
         c.clientThreads = clientThreads
-        c.jobNice = jobNice
+        c.jobPriority = jobPriority
         if let path = server ?? Bundle.main.executablePath { c.tradewind = path }
         let outcome = try await ServerBenchmark.run(c) { FileHandle.standardError.write(Data(($0 + "\n").utf8)) }
         print(ServerBenchmark.format(outcome))

@@ -30,8 +30,8 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "Write the bound port to this file once listening (for scripts that pass --port 0).") var portFile: String?
     @Option(help: "Seconds a running job's lease lasts unrenewed: after a crash, another server on the same database takes the job over once it expires.")
     var jobLease: Double = 30
-    @Option(help: "How far below the server's priority its jobs' threads run (nice increment, 0 to 19): the event loops and the WebSocket win the cores from a busy job. 0: the same priority.")
-    var jobNice: Int32 = 10
+    @Option(help: "Priority of the jobs' threads: idle (run only when the server's own threads leave a core free; the event loops and the WebSocket preempt a job at once), a nice increment 1 to 19 (a share of a busy core), or normal.")
+    var jobPriority = "idle"
     @OptionGroup var continual: ServeContinualOptions
 
     func run() async throws {
@@ -44,7 +44,10 @@ struct ServeCommand: AsyncParsableCommand {
         configuration.publicMetrics = publicMetrics
         configuration.defaultData = data
         configuration.jobLease = jobLease
-        configuration.jobNice = jobNice
+        guard let priority = ThreadPriority(jobPriority) else {
+            throw ValidationError("--job-priority \(jobPriority): expected idle, normal or a nice increment 1 to 19")
+        }
+        configuration.jobPriority = priority
         configuration.continual = try continual.configuration()
         if let zone {
             do { configuration.zone = try ZoneRules.named(zone) } catch { throw ValidationError("--tz \(zone): \(error)") }

@@ -6,27 +6,35 @@ import TradewindCore
 /// Lowered threads (`ThreadPriority`): a job's `DedicatedThread` and its helpers run below the process's priority,
 /// and nothing they hand on — the awaiting task, a task they start, a one-off helper — runs lowered.
 struct ThreadPriorityTests {
-    static var lowered: Int32 { min(19, ThreadPriority.processNice + 10) }
+    static let priorities: [ThreadPriority] = [.lowered(nice: 10), .idle]
 
-    @Test func aDedicatedThreadRunsAtItsTasksNiceIncrementAndOthersAtTheProcesss() async {
-        let inside = await ThreadPriority.$jobNiceIncrement.withValue(10) {
-            await DedicatedThread.run(name: "tw-test-low") { ThreadPriority.currentNice }
-        }
-        #expect(inside == Self.lowered)
-        let outside = await DedicatedThread.run(name: "tw-test-normal") { ThreadPriority.currentNice }
-        #expect(outside == ThreadPriority.processNice)
-        // The awaiting task resumed at the process's priority.
-        #expect(ThreadPriority.currentNice == ThreadPriority.processNice)
-        #expect(!ThreadPriority.isLowered)
+    /// Threads of the process that run lowered but are not Tradewind's own job, helper or test threads: none may
+    /// exist (Swift's pool and Dispatch name their threads, so one started by a lowered thread would show here).
+    static func strangersRunningLowered() -> [(name: String, nice: Int32, idle: Bool)] {
+        let normal = ThreadPriority.threads().first { $0.name == "tw-relay" }?.nice ?? 0
+        return ThreadPriority.threads().filter { ($0.idle || $0.nice > normal) && (!$0.name.hasPrefix("tw-") || $0.name == "tw-relay") }
     }
 
-    @Test func aLoweredThreadsParallelHelpersRunAtItsPriority() async {
-        let (nices, threads) = await ThreadPriority.$jobNiceIncrement.withValue(10) {
-            await DedicatedThread.run(name: "tw-test-low") { () -> (Set<Int32>, Int) in
+    @Test(arguments: priorities)
+    func aDedicatedThreadRunsAtItsTasksPriorityAndOthersAtTheProcesss(_ priority: ThreadPriority) async {
+        let inside = await ThreadPriority.$dedicatedThreads.withValue(priority) {
+            await DedicatedThread.run(name: "tw-test-low") { ThreadPriority.current }
+        }
+        #expect(inside == priority)
+        let outside = await DedicatedThread.run(name: "tw-test-normal") { ThreadPriority.current }
+        #expect(outside == .normal)
+        // The awaiting task resumed at the process's priority.
+        #expect(ThreadPriority.current == .normal && !ThreadPriority.isLowered)
+    }
+
+    @Test(arguments: priorities)
+    func aLoweredThreadsParallelHelpersRunAtItsPriority(_ priority: ThreadPriority) async {
+        let (seen, threads) = await ThreadPriority.$dedicatedThreads.withValue(priority) {
+            await DedicatedThread.run(name: "tw-test-low") { () -> (Set<ThreadPriority>, Int) in
                 let watch = WorkerWatch()
-                let nices = Mutex<Set<Int32>>([])
+                let seen = Mutex<Set<ThreadPriority>>([])
                 ThreadBudget(2).forEach(64) { i in
-                    nices.withLock { _ = $0.insert(ThreadPriority.currentNice) }
+                    seen.withLock { _ = $0.insert(ThreadPriority.current) }
                     watch.piece(i, spin: .milliseconds(1))
                     // Piece 0 waits (up to 10 s) until another thread took a piece, so a loaded machine that starts
                     // the helper late still shows it.
@@ -37,84 +45,93 @@ struct ThreadPriorityTests {
                         }
                     }
                 }
-                return (nices.withLock { $0 }, watch.threads.count)
+                return (seen.withLock { $0 }, watch.threads.count)
             }
         }
-        #expect(nices == [Self.lowered])
+        #expect(seen == [priority])
         if KernelThreads.cores >= 2 { #expect(threads == 2, "the helper never took a piece") }
-        // Dispatch's helpers of a thread at the process's priority are not lowered by having served none.
-        let normal = Mutex<Set<Int32>>([])
-        ThreadBudget(2).forEach(16) { _ in normal.withLock { _ = $0.insert(ThreadPriority.currentNice) } }
-        #expect(normal.withLock { $0 } == [ThreadPriority.processNice])
+        // The helpers of a thread at the process's priority run at it.
+        let normal = Mutex<Set<ThreadPriority>>([])
+        ThreadBudget(2).forEach(16) { _ in normal.withLock { _ = $0.insert(ThreadPriority.current) } }
+        #expect(normal.withLock { $0 } == [.normal])
     }
 
-    @Test func aLoweredThreadsOneOffHelperRunsAtItsPriority() async {
-        let nice = await ThreadPriority.$jobNiceIncrement.withValue(10) {
-            await DedicatedThread.run(name: "tw-test-low") { () -> Int32 in
-                let seen = Atomic<Int32>(-100)
+    @Test(arguments: priorities)
+    func aLoweredThreadsOneOffHelperRunsAtItsPriority(_ priority: ThreadPriority) async {
+        let helper = await ThreadPriority.$dedicatedThreads.withValue(priority) {
+            await DedicatedThread.run(name: "tw-test-low") { () -> ThreadPriority? in
+                let seen = Mutex<ThreadPriority?>(nil)
                 let done = DispatchSemaphore(value: 0)
                 ThreadBudget.startHelper {
-                    seen.store(ThreadPriority.currentNice, ordering: .releasing)
+                    seen.withLock { $0 = ThreadPriority.current }
                     done.signal()
                 }
                 done.wait()
-                return seen.load(ordering: .acquiring)
+                return seen.withLock { $0 }
             }
         }
-        #expect(nice == Self.lowered)
+        #expect(helper == priority)
     }
 
-    @Test func tasksALoweredThreadStartsRunAtTheProcesssPriority() async {
+    @Test(arguments: priorities)
+    func tasksALoweredThreadStartsRunAtTheProcesssPriority(_ priority: ThreadPriority) async {
         // Fifty tasks at once, each waiting a little, so the cooperative pool is as busy as it gets: none of its
-        // threads, old or new, runs lowered.
-        let nices = await ThreadPriority.$jobNiceIncrement.withValue(10) {
-            await DedicatedThread.run(name: "tw-test-low") { () -> [Int32] in
+        // threads, old or new, runs lowered; and the dedicated threads that work starts run as lowered as its caller.
+        let (tasks, nested) = await ThreadPriority.$dedicatedThreads.withValue(priority) {
+            await DedicatedThread.run(name: "tw-test-low") { () -> ([ThreadPriority], ThreadPriority) in
                 AwaitFromSynchronousCode.run {
-                    await withTaskGroup(of: Int32.self) { group in
+                    let tasks = await withTaskGroup(of: ThreadPriority.self) { group in
                         for _ in 0..<50 {
                             group.addTask {
                                 try? await Task.sleep(for: .milliseconds(5))
-                                return ThreadPriority.currentNice
+                                return ThreadPriority.current
                             }
                         }
                         return await group.reduce(into: []) { $0.append($1) }
                     }
+                    return (tasks, await DedicatedThread.run(name: "tw-test-nested") { ThreadPriority.current })
                 }
             }
         }
-        #expect(nices.count == 50 && Set(nices) == [ThreadPriority.processNice])
-        // No thread of the process that is not one of Tradewind's own runs lowered: Swift's pool and Dispatch name
-        // their threads, so one started by a lowered thread would show here.
-        let lowered = ThreadPriority.threads().filter { $0.nice > ThreadPriority.processNice }
-        #expect(lowered.allSatisfy { $0.name.hasPrefix("tw-") && $0.name != "tw-relay" }, "\(lowered)")
+        #expect(tasks.count == 50 && Set(tasks) == [.normal])
+        #expect(nested == priority)
+        #expect(Self.strangersRunningLowered().isEmpty, "\(Self.strangersRunningLowered())")
     }
 
     @Test func handOffsFromALoweredThreadRunInOrderAtTheProcesssPriority() async {
         final class Record: Sendable {
             let order = Mutex<[Int]>([])
-            let nices = Mutex<Set<Int32>>([])
+            let priorities = Mutex<Set<ThreadPriority>>([])
         }
         let record = Record()
-        await ThreadPriority.$jobNiceIncrement.withValue(10) {
+        await ThreadPriority.$dedicatedThreads.withValue(.idle) {
             await DedicatedThread.run(name: "tw-test-low") { [record] in
                 for i in 0..<100 {
                     ThreadPriority.atNormalPriority {
                         record.order.withLock { $0.append(i) }
-                        record.nices.withLock { _ = $0.insert(ThreadPriority.currentNice) }
+                        record.priorities.withLock { _ = $0.insert(ThreadPriority.current) }
                     }
                 }
             }
         }
         // The task resumed after every hand-off before it: they share the relay's queue.
         #expect(record.order.withLock { $0 } == Array(0..<100))
-        #expect(record.nices.withLock { $0 } == [ThreadPriority.processNice])
+        #expect(record.priorities.withLock { $0 } == [.normal])
     }
 
-    @Test func aThreadIsNeverRaisedAboveTheProcesssPriority() async {
-        let nice = await DedicatedThread.run(name: "tw-test-low") { () -> [Int32] in
-            [ThreadPriority.lowerCurrentThread(by: 3), ThreadPriority.lowerCurrentThread(by: 1), ThreadPriority.lowerCurrentThread(by: 40)]
+    @Test func aThreadIsOnlyEverLowered() async {
+        let steps = await DedicatedThread.run(name: "tw-test-low") { () -> [ThreadPriority] in
+            [ThreadPriority.lowered(nice: 3).applyToCurrentThread(), ThreadPriority.lowered(nice: 1).applyToCurrentThread(),
+             ThreadPriority.normal.applyToCurrentThread(), ThreadPriority.idle.applyToCurrentThread(),
+             ThreadPriority.lowered(nice: 19).applyToCurrentThread()]
         }
-        let p = ThreadPriority.processNice
-        #expect(nice == [min(19, p + 3), min(19, p + 3), 19])
+        #expect(steps == [.lowered(nice: 3), .lowered(nice: 3), .lowered(nice: 3), .idle, .idle])
+    }
+
+    @Test func prioritiesReadFromTheCommandLine() {
+        #expect(ThreadPriority("idle") == .idle && ThreadPriority("normal") == .normal && ThreadPriority("0") == .normal)
+        #expect(ThreadPriority("10") == .lowered(nice: 10) && ThreadPriority("19") == .lowered(nice: 19))
+        for bad in ["20", "-1", "low", ""] { #expect(ThreadPriority(bad) == nil, "\(bad)") }
+        #expect(ThreadPriority.lowered(nice: 7).description == "7" && ThreadPriority.idle.description == "idle")
     }
 }

@@ -109,7 +109,7 @@ struct AuthTests {
 
     @Test func theAdminUserComesFromTheEnvironment() async throws {
         var c = ServerConfiguration(port: 0, home: try TestServer.home())
-        c.jobNice = 0
+        c.jobPriority = .normal
         c.bcryptCost = 4
         let server = try await TradewindServer.make(c, environment: ["ADMIN_USER": "root", "ADMIN_PASS": "s3cret-pass"])
         #expect(await server.credentials.verify(name: "root", password: "s3cret-pass"))

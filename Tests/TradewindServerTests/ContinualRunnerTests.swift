@@ -176,7 +176,7 @@ struct ContinualRunnerTests {
         await store.close()
 
         var c = ServerConfiguration(port: 0, home: home, workers: 1)
-        c.jobNice = 0
+        c.jobPriority = .normal
         c.bcryptCost = 4
         c.continual = try Self.configuration()
         c.continualClock = StoppedClock(instant: Self.at(2024, 3, 7, 12, 0))

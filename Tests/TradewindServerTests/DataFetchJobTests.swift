@@ -43,7 +43,7 @@ struct DataFetchJobTests {
 
     static func server(home: String, alpaca: String) async throws -> TradewindServer {
         var c = ServerConfiguration(port: 0, home: home, workers: 1)
-        c.jobNice = 0
+        c.jobPriority = .normal
         c.bcryptCost = 4
         return try await TradewindServer.make(c, environment: [
             "APCA_API_KEY_ID": "PKJOBFETCH", "APCA_API_SECRET_KEY": "job-fetch-secret", "APCA_API_DATA_URL": alpaca,

@@ -78,7 +78,7 @@ enum Distributed {
         static func start(database: String, home: String, tz: String? = nil, extra: [String] = []) async throws -> Server {
             let portFile = (home as NSString).appendingPathComponent("port-\(UUID().uuidString)")
             let child = try Child(["serve", "--home", home, "--database", database, "--port", "0", "--port-file", portFile,
-                                   "--workers", "1", "--job-nice", "0"] + (tz.map { ["--tz", $0] } ?? []) + extra, log: (home as NSString).appendingPathComponent("server-\(UUID().uuidString).log"))
+                                   "--workers", "1", "--job-priority", "normal"] + (tz.map { ["--tz", $0] } ?? []) + extra, log: (home as NSString).appendingPathComponent("server-\(UUID().uuidString).log"))
             for _ in 0..<600 {
                 if let text = try? String(contentsOfFile: portFile, encoding: .utf8), let p = Int(text) {
                     return Server(child: child, port: p)

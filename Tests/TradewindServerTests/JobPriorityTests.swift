@@ -4,41 +4,42 @@ import TradewindCore
 import TradewindStore
 @testable import TradewindServer
 
-/// A server's jobs run below its priority (`--job-nice`): the kernel's view of a running optimisation's threads.
+/// A server's jobs run below its priority (`--job-priority`): the kernel's view of a running optimisation's threads.
 @Suite("Server job priority")
 struct JobPriorityTests {
-    @Test func aRunningOptimizationsThreadsRunAtTheJobNiceIncrement() async throws {
+    /// 7 and idle: priorities no other test's server uses (they run jobs at `.normal`), so the threads of jobs running
+    /// beside this test are not counted.
+    @Test(arguments: [ThreadPriority.lowered(nice: 7), .idle])
+    func aRunningOptimizationsThreadsRunAtTheJobPriority(_ priority: ThreadPriority) async throws {
         let store = try await SQLStore.open((try TestServer.home() as NSString).appendingPathComponent("tradewind.sqlite"))
-        // 7: a value no other test's server uses, so threads of jobs running beside this test are not counted.
-        let scheduler = try LeaseTestScheduler.make(store, lease: 30, jobNice: 7)
+        let scheduler = try LeaseTestScheduler.make(store, lease: 30, jobPriority: priority)
         let job = try await LeaseTestScheduler.queue(LeaseTestScheduler.longOptimization, in: store)
         let run = Task { try await scheduler.run() }
         defer { run.cancel() }
-        let lowered = min(19, ThreadPriority.processNice + 7)
+        let normal = ThreadPriority.threads().first { $0.name == "tw-relay" }?.nice ?? 0
+        func at(_ t: (name: String, nice: Int32, idle: Bool)) -> Bool {
+            priority == .idle ? t.idle : (!t.idle && t.nice == normal + 7)
+        }
         let seen = try await LeaseTestScheduler.eventually(within: 60) {
             let all = ThreadPriority.threads()
-            let optimizing = all.contains { $0.name == "tw-optimize" && $0.nice == lowered }
-            let helping = KernelThreads.cores < 2 || all.contains { $0.name.hasPrefix("tw-helper-\(lowered)") && $0.nice == lowered }
+            let optimizing = all.contains { $0.name == "tw-optimize" && at($0) }
+            let helping = KernelThreads.cores < 2 || all.contains { $0.name.hasPrefix("tw-helper-\(priority)") && at($0) }
             return optimizing && helping
         }
-        #expect(seen, "no optimisation thread at nice \(lowered): \(ThreadPriority.threads().filter { $0.name.hasPrefix("tw-") })")
+        #expect(seen, "no optimisation thread at \(priority): \(ThreadPriority.threads().filter { $0.name.hasPrefix("tw-") })")
         // The relay runs at the process's priority, and every lowered thread is one of Tradewind's own job or helper
         // threads: no thread of Swift's pool, Dispatch or NIO (each names its threads) was started by a lowered one.
         let all = ThreadPriority.threads()
-        #expect(all.contains { $0.name == "tw-relay" && $0.nice == ThreadPriority.processNice }, "\(all)")
-        #expect(all.filter { $0.nice > ThreadPriority.processNice }.allSatisfy { $0.name.hasPrefix("tw-") && $0.name != "tw-relay" },
-                "\(all.filter { $0.nice > ThreadPriority.processNice })")
+        #expect(all.contains { $0.name == "tw-relay" && !$0.idle && $0.nice == normal }, "\(all)")
+        let lowered = all.filter { $0.idle || $0.nice > normal }
+        #expect(lowered.allSatisfy { $0.name.hasPrefix("tw-") && $0.name != "tw-relay" }, "\(lowered)")
         #expect(scheduler.running.withLock { $0[job.id] } != nil)
         run.cancel()
         _ = try? await run.value
         await store.close()
     }
 
-    @Test func theJobNiceIncrementIsCheckedAtStart() {
-        var c = ServerConfiguration(port: 0, home: "/tmp")
-        c.jobNice = 20
-        #expect(throws: APIError.self) { try c.validate() }
-        c.jobNice = 0
-        #expect(throws: Never.self) { try c.validate() }
+    @Test func theServerRunsJobsAtIdleUnlessToldOtherwise() {
+        #expect(ServerConfiguration(port: 0, home: "/tmp").jobPriority == .idle)
     }
 }

@@ -33,7 +33,7 @@ struct KillAndResumeTests {
             let portFile = (home as NSString).appendingPathComponent("port")
             try? FileManager.default.removeItem(atPath: portFile)
             process.executableURL = URL(fileURLWithPath: binary)
-            process.arguments = ["serve", "--home", home, "--port", "0", "--port-file", portFile, "--workers", "1", "--job-nice", "0"]
+            process.arguments = ["serve", "--home", home, "--port", "0", "--port-file", portFile, "--workers", "1", "--job-priority", "normal"]
             process.standardError = FileHandle(forWritingAtPath: "/dev/null")
             try process.run()
             var port: Int?

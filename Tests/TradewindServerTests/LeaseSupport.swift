@@ -85,13 +85,13 @@ enum LeaseTestScheduler {
     static let longOptimization = Distributed.job(["AAPL", "MSFT", "AMD", "AMZN", "BA", "C", "CAT", "CSCO"],
                                                   fast: "fast=2:40:1", slow: "slow=40:200:5")
 
-    static func make(_ store: any TradewindStore, lease: Double, jobNice: Int32 = 0) throws -> JobScheduler {
+    static func make(_ store: any TradewindStore, lease: Double, jobPriority: ThreadPriority = .normal) throws -> JobScheduler {
         let metrics = ServerMetrics()
         let loader = MarketLoader(home: try TestServer.home())
         let backtests = BacktestRun(loader: loader, times: Timestamps(zone: .utc), catalog: .builtIn)
         return JobScheduler(store: store, hub: EventHub(metrics: metrics), metrics: metrics, workers: 1, loader: loader,
                             backtests: backtests, catalog: .builtIn, queue: nil, providers: ProviderEnvironment([:]),
-                            logger: Logger(label: "tradewind.test.leases"), jobLease: lease, jobNice: jobNice)
+                            logger: Logger(label: "tradewind.test.leases"), jobLease: lease, jobPriority: jobPriority)
     }
 
     /// Queues `body` (a `POST /api/jobs` body) as the routes do.

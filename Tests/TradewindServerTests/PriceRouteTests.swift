@@ -26,7 +26,7 @@ struct PriceRouteTests {
     @Test func pricesComeFromTheConfiguredProviderAndAreCached() async throws {
         try await Self.fakePolygon { base in
             var c = ServerConfiguration(port: 0, home: try TestServer.home(), workers: 1)
-            c.jobNice = 0
+            c.jobPriority = .normal
             c.bcryptCost = 4
             let server = try await TradewindServer.make(c, environment: [
                 "TRADEWIND_PRICE_PROVIDERS": "polygon", "POLYGON_API_KEY": "price-key", "POLYGON_BASE_URL": base,

@@ -83,7 +83,7 @@ struct ServerFoldTrainingTests {
     /// A server whose catalog has the ML strategies, as `tradewind serve`'s has.
     static func server() async throws -> TradewindServer {
         var c = ServerConfiguration(port: 0, home: try TestServer.home(), workers: 2)
-        c.jobNice = 0
+        c.jobPriority = .normal
         c.bcryptCost = 4
         return try await TradewindServer.make(c, environment: [:], catalog: ModelStrategies.catalog)
     }

@@ -19,7 +19,7 @@ enum TestServer {
         c.bcryptCost = 4
         // Jobs at the test process's priority: a suite running beside them must not starve them past the tests'
         // waits (JobPriorityTests proves the lowering).
-        c.jobNice = 0
+        c.jobPriority = .normal
         adjust(&c)
         return try await TradewindServer.make(c, environment: [:])
     }

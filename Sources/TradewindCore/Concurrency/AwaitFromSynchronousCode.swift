@@ -16,11 +16,11 @@ public enum AwaitFromSynchronousCode {
         let done = DispatchSemaphore(value: 0)
         // From a lowered thread the task is started by the relay, so no thread of the pool is started by this one;
         // the dedicated threads the work starts run as lowered as the caller (a job's work stays a job's).
-        let increment = max(0, ThreadPriority.currentNice - ThreadPriority.processNice)
+        let priority = ThreadPriority.current
         ThreadPriority.atNormalPriority {
             Task.detached(executorPreference: executor) {
                 do {
-                    let value = try await ThreadPriority.$jobNiceIncrement.withValue(increment) { try await work() }
+                    let value = try await ThreadPriority.$dedicatedThreads.withValue(priority) { try await work() }
                     outcome.result = .success(value)
                 } catch { outcome.result = .failure(error) }
                 done.signal()

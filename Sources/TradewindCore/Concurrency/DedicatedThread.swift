@@ -16,14 +16,13 @@ public enum DedicatedThread {
     /// holding no thread. When the task is cancelled (before or during the work), `cancel` is set: work that
     /// polls it can stop early; the call still waits for the work to return, so no work outlives it.
     ///
-    /// The thread runs `ThreadPriority.jobNiceIncrement` (the calling task's) below the process's priority; a
-    /// lowered thread's result reaches the awaiting task through `ThreadPriority.atNormalPriority`, so Swift's
+    /// The thread runs at `ThreadPriority.dedicatedThreads` (the calling task's); a lowered thread's result reaches the awaiting task through `ThreadPriority.atNormalPriority`, so Swift's
     /// cooperative pool never gets a thread started by a lowered one.
     public static func run<T: Sendable, E: Error>(
         name: String = "tradewind-worker", cancel: CancellationFlag? = nil, _ work: sending @escaping () throws(E) -> T
     ) async throws(E) -> T {
         let job = Job(work)
-        let increment = ThreadPriority.jobNiceIncrement
+        let priority = ThreadPriority.dedicatedThreads
         let result: Result<T, E> = await withTaskCancellationHandler {
             await withCheckedContinuation { (continuation: CheckedContinuation<Result<T, E>, Never>) in
                 let thread = Thread {
@@ -31,7 +30,7 @@ public enum DedicatedThread {
                     // A new thread otherwise keeps its creator's name (the kernel keeps the first 15 bytes).
                     _ = tradewind_name_this_thread(name)
                     #endif
-                    if increment > 0 { ThreadPriority.lowerCurrentThread(by: increment) }
+                    if priority != .normal { priority.applyToCurrentThread() }
                     let result = job.run()
                     ThreadPriority.atNormalPriority { continuation.resume(returning: result) }
                 }

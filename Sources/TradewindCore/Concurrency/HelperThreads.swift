@@ -5,33 +5,33 @@ import CTradewindSystem
 import Foundation
 import Synchronization
 
-/// The helpers of lowered threads (`ThreadPriority`): for each nice value a pool of long-lived threads at that
-/// value, one per core, fed from one queue. `ThreadBudget.forEach` and `ThreadBudget.startHelper` use it in place of
+/// The helpers of lowered threads (`ThreadPriority`): for each priority a pool of long-lived threads at that
+/// priority, one per core, fed from one queue. `ThreadBudget.forEach` and `ThreadBudget.startHelper` use it in place of
 /// Dispatch's shared pool when their caller runs below the process's priority, so a background job's parallel work
 /// stays at the job's priority and Dispatch never gets a thread that inherited a lowered value.
 ///
 /// A piece of work queued here may start late, when every thread is busy: callers never wait for a helper that has
 /// not started (`forEach`'s caller takes the pieces nobody has claimed itself), so nested use cannot deadlock.
 final class HelperThreads: Sendable {
-    private static let pools = Mutex<[Int32: HelperThreads]>([:])
+    private static let pools = Mutex<[ThreadPriority: HelperThreads]>([:])
 
-    /// The pool at nice value `nice`.
-    static func at(nice: Int32) -> HelperThreads {
+    /// The pool at `priority`.
+    static func at(_ priority: ThreadPriority) -> HelperThreads {
         pools.withLock { pools in
-            if let pool = pools[nice] { return pool }
-            let pool = HelperThreads(nice: nice, threads: KernelThreads.cores)
-            pools[nice] = pool
+            if let pool = pools[priority] { return pool }
+            let pool = HelperThreads(priority: priority, threads: KernelThreads.cores)
+            pools[priority] = pool
             return pool
         }
     }
 
-    let nice: Int32
+    let priority: ThreadPriority
     let threads: Int
     private let queue = Mutex<(work: [@Sendable () -> Void], head: Int, started: Bool)>(([], 0, false))
     private let ready = DispatchSemaphore(value: 0)
 
-    private init(nice: Int32, threads: Int) {
-        self.nice = nice
+    private init(priority: ThreadPriority, threads: Int) {
+        self.priority = priority
         self.threads = max(1, threads)
     }
 
@@ -64,10 +64,10 @@ final class HelperThreads: Sendable {
             let thread = Thread { [self] in
                 #if os(Linux)
                 // Truncated to the kernel's 15 bytes (a longer name would be refused and keep the creator's).
-                _ = tradewind_name_this_thread("tw-helper-\(nice)-\(i)")
-                // The creator is at this value already (it is lowered to it); set it in case it was not.
-                if ThreadPriority.currentNice < nice { _ = setpriority(__priority_which_t(PRIO_PROCESS.rawValue), 0, nice) }
+                _ = tradewind_name_this_thread("tw-helper-\(priority)-\(i)")
                 #endif
+                // The creator runs at this priority already (the pool is its own); set it in case it did not.
+                priority.applyToCurrentThread()
                 serve()
             }
             thread.stackSize = DedicatedThread.stackSize

@@ -58,9 +58,9 @@ public struct ThreadBudget: Sendable, Hashable, CustomStringConvertible, Express
             for i in 0..<count { body(i) }
             return
         }
-        let nice = ThreadPriority.currentNice
-        if nice > ThreadPriority.processNice {
-            HelperThreads.at(nice: nice).forEach(workers: workers, count: count, body)
+        let priority = ThreadPriority.current
+        if priority != .normal {
+            HelperThreads.at(priority).forEach(workers: workers, count: count, body)
             return
         }
         let next = Atomic<Int>(0)
@@ -77,9 +77,9 @@ public struct ThreadBudget: Sendable, Hashable, CustomStringConvertible, Express
     /// caller's priority when the caller runs below the process's (as `forEach`'s helpers). For work whose owner
     /// never waits for it to start (it takes over what the helper has not begun).
     public static func startHelper(_ work: @escaping @Sendable () -> Void) {
-        let nice = ThreadPriority.currentNice
-        if nice > ThreadPriority.processNice {
-            HelperThreads.at(nice: nice).async(work)
+        let priority = ThreadPriority.current
+        if priority != .normal {
+            HelperThreads.at(priority).async(work)
         } else {
             DispatchQueue.global().async(execute: work)
         }

@@ -48,8 +48,8 @@ final class JobScheduler: Service, Sendable {
     let owner = JobOwner.current()
     /// Seconds a running job's lease lasts without renewal.
     let jobLease: Double
-    /// How far below the process's priority the jobs' threads run (`ThreadPriority.jobNiceIncrement`).
-    let jobNice: Int32
+    /// The priority of the jobs' threads (`ThreadPriority.dedicatedThreads` around each job).
+    let jobPriority: ThreadPriority
     /// Running jobs stopped here without touching their record, and why.
     let lost = Mutex<[Int64: JobLoss]>([:])
     /// When each running job's lease was last extended, by this server's monotonic clock: when its claim, or its last
@@ -61,12 +61,12 @@ final class JobScheduler: Service, Sendable {
 
     init(store: any TradewindStore, hub: EventHub, metrics: ServerMetrics, workers: Int, loader: MarketLoader,
          backtests: BacktestRun, catalog: StrategyCatalog, queue: WorkQueue?, providers: ProviderEnvironment, logger: Logger,
-         jobLease: Double = 30, jobNice: Int32 = 0) {
+         jobLease: Double = 30, jobPriority: ThreadPriority = .normal) {
         self.jobLease = jobLease
-        self.jobNice = jobNice
+        self.jobPriority = jobPriority
         // The relay that lowered job threads hand their results and events to, started from this thread (at the
         // server's priority) before any job runs.
-        if jobNice > 0 { ThreadPriority.startRelay() }
+        if jobPriority != .normal { ThreadPriority.startRelay() }
         self.store = store
         self.hub = hub
         self.metrics = metrics
@@ -274,8 +274,8 @@ final class JobScheduler: Service, Sendable {
             let submission = try JSONDecoder().decode(JobSubmission.self, from: Data(job.request.utf8))
             await log(job.id, "info", (job.symbolsDone > 0 ? "resumed (\(job.symbolsDone) of \(job.symbolsTotal) symbols done)" : "started")
                 + " on \(owner.shown)")
-            // The job's threads run below the server's priority (`--job-nice`): the event loops win the cores.
-            try await ThreadPriority.$jobNiceIncrement.withValue(jobNice) {
+            // The job's threads run below the server's priority (`--job-priority`): the event loops win the cores.
+            try await ThreadPriority.$dedicatedThreads.withValue(jobPriority) {
                 switch submission.request {
                 case let .backtest(request): try await runBacktest(job, request)
                 case let .optimize(request): try await runOptimization(job, request, tz: submission.tz)
