@@ -2,6 +2,7 @@ import Foundation
 import Logging
 import Synchronization
 import Testing
+import TradewindCore
 import TradewindProviders
 import TradewindStore
 @testable import TradewindServer

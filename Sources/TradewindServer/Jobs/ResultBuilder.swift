@@ -60,22 +60,27 @@ enum ResultBuilder {
     }
 
     /// The detail JSON of an optimisation result: the symbol's full optimisation figures (best, top, overfitting,
-    /// validation) as `optimize --json` gives them.
+    /// validation) as `optimize --json` gives them. Built on a thread of its own (`tw-result`): the best point's engine
+    /// run and the JSON encoding are a job's work, and run at the job's priority (`ThreadPriority`), not on Swift's
+    /// cooperative pool beside the event loops.
     static func optimization(_ s: SymbolOptimization, series: BarSeries, job: OptimizationJob, request: OptimizationRequest,
                              tz: String?, times: Timestamps) async throws -> NewResult {
+        try await DedicatedThread.run(name: "tw-result") { () throws -> NewResult in
+            try optimizationResult(s, series: series, job: job, request: request, tz: tz, times: times)
+        }
+    }
+
+    /// `optimization`'s work, on the calling thread.
+    static func optimizationResult(_ s: SymbolOptimization, series: BarSeries, job: OptimizationJob, request: OptimizationRequest,
+                                   tz: String?, times: Timestamps) throws -> NewResult {
         let params = s.best?.params.items.map { ResultParameter(name: $0.name, value: $0.value) } ?? []
         // The best point's trade log: one engine run on the symbol's bars with the job's settings.
         var trades: [TradeLogRow] = []
         if let best = s.best {
-            let data = job.dataset(series)
-            let descriptor = job.strategy
-            let config = job.config
             let overrides = Dictionary(best.params.items.map { ($0.name, $0.value) }, uniquingKeysWith: { a, _ in a })
-            trades = try await DedicatedThread.run(name: "tw-best-trades") { () throws -> [TradeLogRow] in
-                let parameters = try descriptor.parameters(overrides)
-                let result = try descriptor.run(parameters, data, config)
-                return result.trades.map { TradeLogRow($0, times: times) }
-            }
+            let parameters = try job.strategy.parameters(overrides)
+            let result = try job.strategy.run(parameters, job.dataset(series), job.config)
+            trades = result.trades.map { TradeLogRow($0, times: times) }
         }
         let summary = s.best?.summary
         let maxGain = trades.filter { !$0.open }.map(\.returnFraction).max()
