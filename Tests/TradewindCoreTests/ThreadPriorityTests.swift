@@ -6,13 +6,18 @@ import TradewindCore
 /// Lowered threads (`ThreadPriority`): a job's `DedicatedThread` and its helpers run below the process's priority,
 /// and nothing they hand on — the awaiting task, a task they start, a one-off helper — runs lowered.
 struct ThreadPriorityTests {
-    static let priorities: [ThreadPriority] = [.lowered(nice: 10), .idle]
+    /// 13 and idle: priorities nothing else in the test process uses (Dispatch runs its background-QoS threads at
+    /// nice 10 of its own accord).
+    static let priorities: [ThreadPriority] = [.lowered(nice: 13), .idle]
 
-    /// Threads of the process that run lowered but are not Tradewind's own job, helper or test threads: none may
-    /// exist (Swift's pool and Dispatch name their threads, so one started by a lowered thread would show here).
-    static func strangersRunningLowered() -> [(name: String, nice: Int32, idle: Bool)] {
+    /// Threads of the process at `priority` that are not Tradewind's own job, helper or test threads: none may exist
+    /// (Swift's pool and Dispatch name their threads, so one started by a lowered thread would show here).
+    static func strangers(at priority: ThreadPriority) -> [(name: String, nice: Int32, idle: Bool)] {
         let normal = ThreadPriority.threads().first { $0.name == "tw-relay" }?.nice ?? 0
-        return ThreadPriority.threads().filter { ($0.idle || $0.nice > normal) && (!$0.name.hasPrefix("tw-") || $0.name == "tw-relay") }
+        return ThreadPriority.threads().filter { t in
+            let at = priority == .idle ? t.idle : (!t.idle && t.nice == normal + 13)
+            return at && (!t.name.hasPrefix("tw-") || t.name == "tw-relay")
+        }
     }
 
     @Test(arguments: priorities)
@@ -95,7 +100,7 @@ struct ThreadPriorityTests {
         }
         #expect(tasks.count == 50 && Set(tasks) == [.normal])
         #expect(nested == priority)
-        #expect(Self.strangersRunningLowered().isEmpty, "\(Self.strangersRunningLowered())")
+        #expect(Self.strangers(at: priority).isEmpty, "\(Self.strangers(at: priority))")
     }
 
     @Test func handOffsFromALoweredThreadRunInOrderAtTheProcesssPriority() async {
