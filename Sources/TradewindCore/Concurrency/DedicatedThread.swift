@@ -43,6 +43,19 @@ public enum DedicatedThread {
         return try result.get()
     }
 
+    /// Starts a thread named `name` (the kernel's first 15 bytes on Linux) with `stackSize` that runs `body`, for
+    /// the long-lived threads of a pool that serve a `ClosureQueue`; returns at once.
+    public static func startLongLived(name: String, _ body: @escaping @Sendable () -> Void) {
+        let thread = Thread {
+            #if os(Linux)
+            _ = tradewind_name_this_thread(name)
+            #endif
+            body()
+        }
+        thread.stackSize = stackSize
+        thread.start()
+    }
+
     /// The work handed to the new thread. `sending` gives the thread sole access to the closure and whatever it
     /// captured, which is what makes passing it there safe.
     private final class Job<T, E: Error>: @unchecked Sendable {

@@ -27,7 +27,7 @@ final class HelperThreads: Sendable {
 
     let priority: ThreadPriority
     let threads: Int
-    private let queue = Mutex<(work: [@Sendable () -> Void], head: Int, started: Bool)>(([], 0, false))
+    private let queue = Mutex<(work: ClosureQueue, started: Bool)>((ClosureQueue(), false))
     private let ready = DispatchSemaphore(value: 0)
 
     private init(priority: ThreadPriority, threads: Int) {
@@ -61,35 +61,15 @@ final class HelperThreads: Sendable {
 
     private func startThreads() {
         for i in 0..<threads {
-            let thread = Thread { [self] in
-                #if os(Linux)
-                // Truncated to the kernel's 15 bytes (a longer name would be refused and keep the creator's).
-                _ = tradewind_name_this_thread("tw-helper-\(priority)-\(i)")
-                #endif
+            // The name is cut to the kernel's 15 bytes (a longer one would be refused and keep the creator's).
+            DedicatedThread.startLongLived(name: "tw-helper-\(priority)-\(i)") { [self] in
                 // The creator runs at this priority already (the pool is its own); set it in case it did not.
                 priority.applyToCurrentThread()
-                serve()
-            }
-            thread.stackSize = DedicatedThread.stackSize
-            thread.start()
-        }
-    }
-
-    private func serve() {
-        while true {
-            ready.wait()
-            let work = queue.withLock { q -> (@Sendable () -> Void)? in
-                guard q.head < q.work.count else { return nil }
-                let work = q.work[q.head]
-                q.work[q.head] = {}
-                q.head += 1
-                if q.head >= 64, q.head * 2 >= q.work.count {
-                    q.work.removeFirst(q.head)
-                    q.head = 0
+                while true {
+                    ready.wait()
+                    queue.withLock { $0.work.popFirst() }?()
                 }
-                return work
             }
-            work?()
         }
     }
 

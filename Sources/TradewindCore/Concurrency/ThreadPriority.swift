@@ -165,7 +165,7 @@ public enum ThreadPriority: Sendable, Hashable, CustomStringConvertible {
     /// The relay: one thread at the process's priority running the work lowered threads hand it, in order.
     final class Relay: Sendable {
         static let shared = Relay()
-        private let queue = Mutex<(work: [@Sendable () -> Void], head: Int, started: Bool)>(([], 0, false))
+        private let queue = Mutex<(work: ClosureQueue, started: Bool)>((ClosureQueue(), false))
         private let ready = DispatchSemaphore(value: 0)
 
         /// Starts the thread unless it runs already; call from a thread at the process's priority.
@@ -175,28 +175,12 @@ public enum ThreadPriority: Sendable, Hashable, CustomStringConvertible {
                 return !q.started
             }
             guard first else { return }
-            let thread = Thread { [self] in
-                #if os(Linux)
-                _ = tradewind_name_this_thread("tw-relay")
-                #endif
+            DedicatedThread.startLongLived(name: "tw-relay") { [self] in
                 while true {
                     ready.wait()
-                    let next = queue.withLock { q -> (@Sendable () -> Void)? in
-                        guard q.head < q.work.count else { return nil }
-                        let work = q.work[q.head]
-                        q.work[q.head] = {}
-                        q.head += 1
-                        if q.head >= 64, q.head * 2 >= q.work.count {
-                            q.work.removeFirst(q.head)
-                            q.head = 0
-                        }
-                        return work
-                    }
-                    next?()
+                    queue.withLock { $0.work.popFirst() }?()
                 }
             }
-            thread.stackSize = DedicatedThread.stackSize
-            thread.start()
         }
 
         func enqueue(_ work: @escaping @Sendable () -> Void) {

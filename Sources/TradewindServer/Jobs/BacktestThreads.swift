@@ -23,11 +23,10 @@ final class BacktestThreads: Sendable {
     let capacity: Int
 
     private struct State {
-        var queue: [@Sendable () -> Void] = []
-        var head = 0
+        var queue = ClosureQueue()
         var running = 0
         var started = false
-        var waiting: Int { queue.count - head }
+        var waiting: Int { queue.count }
     }
 
     private let state = Mutex(State())
@@ -76,13 +75,7 @@ final class BacktestThreads: Sendable {
         }
         guard start else { return }
         for i in 0..<threads {
-            let thread = Thread { [self] in
-                // Named from inside: on Linux that is what names the thread for `top -H` and debuggers.
-                Thread.current.name = "tw-backtest-\(i)"
-                serve()
-            }
-            thread.stackSize = DedicatedThread.stackSize
-            thread.start()
+            DedicatedThread.startLongLived(name: "tw-backtest-\(i)") { [self] in serve() }
         }
     }
 
@@ -90,16 +83,10 @@ final class BacktestThreads: Sendable {
     private func serve() {
         while true {
             ready.wait()
+            // The taken slot is cleared at once: what the closure captured (a request's bars) is freed when it ends.
             let job: (@Sendable () -> Void)? = state.withLock { s in
-                guard s.head < s.queue.count else { return nil }
-                let job = s.queue[s.head]
-                s.queue[s.head] = {}  // what the closure captured (a request's bars) is freed when it ends, not later
-                s.head += 1
+                guard let job = s.queue.popFirst() else { return nil }
                 s.running += 1
-                if s.head >= 64, s.head * 2 >= s.queue.count {
-                    s.queue.removeFirst(s.head)
-                    s.head = 0
-                }
                 return job
             }
             guard let job else { continue }
