@@ -1,7 +1,3 @@
-#if canImport(Glibc)
-import Glibc
-#endif
-import CTradewindSystem
 import Foundation
 import Synchronization
 
@@ -26,25 +22,18 @@ final class HelperThreads: Sendable {
     }
 
     let priority: ThreadPriority
-    let threads: Int
-    private let queue = Mutex<(work: ClosureQueue, started: Bool)>((ClosureQueue(), false))
-    private let ready = DispatchSemaphore(value: 0)
+    private let runners: ClosureThreads
 
     private init(priority: ThreadPriority, threads: Int) {
         self.priority = priority
-        self.threads = max(1, threads)
+        // The name is cut to the kernel's 15 bytes (a longer one would be refused and keep the creator's). The
+        // creator runs at this priority already (the pool is its own); each thread sets it in case it did not.
+        runners = ClosureThreads(threads: threads, name: { "tw-helper-\(priority)-\($0)" },
+                                 prepare: { priority.applyToCurrentThread() })
     }
 
     /// Runs `work` on one of the pool's threads, as soon as one is free.
-    func async(_ work: @escaping @Sendable () -> Void) {
-        let start = queue.withLock { q in
-            q.work.append(work)
-            defer { q.started = true }
-            return !q.started
-        }
-        if start { startThreads() }
-        ready.signal()
-    }
+    func async(_ work: @escaping @Sendable () -> Void) { runners.async(work) }
 
     /// `body(i)` for every `i` in `0..<count` on the calling thread and up to `workers − 1` of the pool's threads;
     /// returns when every call has returned. Pieces are handed out in increasing order from a shared counter.
@@ -56,20 +45,6 @@ final class HelperThreads: Sendable {
             loop.waitUntilDone()
             // A helper that starts after the last piece finds none left and never reads `body`.
             loop.release()
-        }
-    }
-
-    private func startThreads() {
-        for i in 0..<threads {
-            // The name is cut to the kernel's 15 bytes (a longer one would be refused and keep the creator's).
-            DedicatedThread.startLongLived(name: "tw-helper-\(priority)-\(i)") { [self] in
-                // The creator runs at this priority already (the pool is its own); set it in case it did not.
-                priority.applyToCurrentThread()
-                while true {
-                    ready.wait()
-                    queue.withLock { $0.work.popFirst() }?()
-                }
-            }
         }
     }
 

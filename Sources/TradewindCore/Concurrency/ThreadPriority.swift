@@ -1,7 +1,6 @@
 #if canImport(Glibc)
 import Glibc
 #endif
-import CTradewindSystem
 import Foundation
 import Synchronization
 
@@ -116,7 +115,7 @@ public enum ThreadPriority: Sendable, Hashable, CustomStringConvertible {
         let now = Self.current
         #if os(Linux)
         guard depth > now.depth else { return now }
-        Relay.shared.start()
+        Self.relay.start()
         switch self {
         case .normal: break
         case .lowered:
@@ -137,12 +136,12 @@ public enum ThreadPriority: Sendable, Hashable, CustomStringConvertible {
     /// anything a lowered thread hands to the rest of the process: resuming a continuation, starting a task,
     /// publishing to subscribers.
     public static func atNormalPriority(_ work: @escaping @Sendable () -> Void) {
-        if isLowered { Relay.shared.enqueue(work) } else { work() }
+        if isLowered { relay.async(work) } else { work() }
     }
 
     /// Starts the relay thread unless it runs: call from a thread at the process's priority (a server does at
     /// start-up, before its first job).
-    public static func startRelay() { Relay.shared.start() }
+    public static func startRelay() { relay.start() }
 
     /// The process's threads: kernel name, nice value and whether they run at `idle` (Linux: `/proc/self/task`;
     /// empty elsewhere), as `top -H` and `ps -L -o comm,ni,cls` show them.
@@ -163,32 +162,7 @@ public enum ThreadPriority: Sendable, Hashable, CustomStringConvertible {
     }
 
     /// The relay: one thread at the process's priority running the work lowered threads hand it, in order.
-    final class Relay: Sendable {
-        static let shared = Relay()
-        private let queue = Mutex<(work: ClosureQueue, started: Bool)>((ClosureQueue(), false))
-        private let ready = DispatchSemaphore(value: 0)
-
-        /// Starts the thread unless it runs already; call from a thread at the process's priority.
-        func start() {
-            let first = queue.withLock { q in
-                defer { q.started = true }
-                return !q.started
-            }
-            guard first else { return }
-            DedicatedThread.startLongLived(name: "tw-relay") { [self] in
-                while true {
-                    ready.wait()
-                    queue.withLock { $0.work.popFirst() }?()
-                }
-            }
-        }
-
-        func enqueue(_ work: @escaping @Sendable () -> Void) {
-            // `applyToCurrentThread` starts the relay before it lowers a thread, and a server starts it at start-up
-            // (`ThreadPriority.startRelay`), so it runs already; this start is for a thread lowered some other way.
-            start()
-            queue.withLock { $0.work.append(work) }
-            ready.signal()
-        }
-    }
+    /// `applyToCurrentThread` starts it before it lowers a thread, and a server starts it at start-up (`startRelay`);
+    /// a first `async` from a thread lowered some other way would start it at that thread's priority.
+    static let relay = ClosureThreads(threads: 1, name: { _ in "tw-relay" })
 }
