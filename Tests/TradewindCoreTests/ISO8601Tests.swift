@@ -16,7 +16,15 @@ struct ISO8601Tests {
             default: break
             }
             let offset = k % 4 == 0 ? 0 : (Int64(rng.next() % 57) - 28) * 900 + (k % 7 == 0 ? Int64(rng.next() % 60) : 0)
-            #expect(ISO8601.format(t, offsetSeconds: offset) == ISO8601.referenceFormat(t, offsetSeconds: offset), "\(t) \(offset)")
+            let numericUTC = k % 8 == 0
+            let fast = ISO8601.format(t, offsetSeconds: offset, numericUTC: numericUTC)
+            #expect(fast == ISO8601.referenceFormat(t, offsetSeconds: offset, numericUTC: numericUTC), "\(t) \(offset)")
+            // Written into a buffer, as responses do: the same bytes.
+            let written = withUnsafeTemporaryAllocation(of: UInt8.self, capacity: ISO8601.maxLength) { buffer in
+                String(decoding: buffer[..<ISO8601.write(t, offsetSeconds: offset, numericUTC: numericUTC, into: buffer)!],
+                       as: UTF8.self)
+            }
+            #expect(written == fast)
         }
     }
 
@@ -27,5 +35,14 @@ struct ISO8601Tests {
         #expect(ISO8601.utc(t + 1) == "2024-07-03T13:30:00.000000001Z")
         #expect(ISO8601.local(t, in: .newYork) == "2024-07-03T09:30:00-04:00")
         #expect(ISO8601.format(t, offsetSeconds: 5 * 3600 + 1800) == "2024-07-03T19:00:00+05:30")
+        #expect(ISO8601.local(t, in: .utc, numericUTC: true) == "2024-07-03T13:30:00+00:00")
+        #expect(ISO8601.local(t, in: .utc) == "2024-07-03T13:30:00Z")
+    }
+
+    @Test func instantsBeyondFourDigitYearsOrHundredHourOffsetsFallBackToTheReference() {
+        let t = UnixTime.midnightUTC(CivilDate(year: 2024, month: 7, day: 3)!)
+        #expect(ISO8601.write(t, offsetSeconds: 100 * 3600, numericUTC: false,
+                              into: UnsafeMutableBufferPointer(start: nil, count: 0)) == nil)
+        #expect(ISO8601.format(t, offsetSeconds: 100 * 3600) == ISO8601.referenceFormat(t, offsetSeconds: 100 * 3600))
     }
 }

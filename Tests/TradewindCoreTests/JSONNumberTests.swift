@@ -33,6 +33,10 @@ import TradewindCore
         for v in values.prefix(2_000).compactMap({ $0 }) {
             #expect(JSONNumber.text(v) == String(decoding: try JSONEncoder().encode(v), as: UTF8.self)[...])
         }
+        // The stack-formatted bytes equal the readable `text` on every value.
+        for v in values.compactMap({ $0 }) {
+            #expect(JSONNumber.withText(v) { String(decoding: $0, as: UTF8.self) } == String(JSONNumber.text(v)), "\(v)")
+        }
     }
 
     @Test func writesNullForMissingAndNonFiniteValues() {

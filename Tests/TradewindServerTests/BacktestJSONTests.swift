@@ -39,10 +39,25 @@ struct BacktestJSONTests {
         #expect(BacktestJSON.trades([]) == "[]")
     }
 
-    @Test func theEquityCurveIsJSONEncodersTextByteForByte() throws {
+    /// An equity point as the API documents it: the time as the server's `Timestamps` give it.
+    struct EncodablePoint: Encodable {
+        var time: String
+        var equity: Double
+    }
+
+    @Test(arguments: [ZoneRules.utc, .newYork])
+    func theEquityCurveIsJSONEncodersTextByteForByte(_ zone: ZoneRules) throws {
         var rng = SplitMix64(seed: 11)
-        let points = (0..<500).map { i in EquityPoint(time: "2013-12-\(i % 28 + 1)T16:00:00-05:00", equity: Self.numbers(&rng)) }
-        #expect(BacktestJSON.equity(points) == (try Self.encoded(points)))
-        #expect(BacktestJSON.equity([]) == "[]")
+        let times = Timestamps(zone: zone)
+        let start = UnixTime.midnightUTC(CivilDate(year: 2013, month: 1, day: 2)!)
+        // Whole minutes, and fractions of a second now and then, across both of New York's offsets.
+        let points = (0..<500).map { i in
+            EquityPoint(time: start + Int64(i) * 86_400_000_000_000 + Int64(rng.next() % 1440) * 60_000_000_000
+                            + (i % 9 == 0 ? Int64(rng.next() % 1_000_000_000) : 0),
+                        equity: Self.numbers(&rng))
+        }
+        let expected = points.map { EncodablePoint(time: times.string($0.time), equity: $0.equity) }
+        #expect(BacktestJSON.equity(points, times: times) == (try Self.encoded(expected)))
+        #expect(BacktestJSON.equity([], times: times) == "[]")
     }
 }

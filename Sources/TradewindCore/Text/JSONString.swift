@@ -38,6 +38,12 @@ public enum JSONString {
 
     /// Whether `s` holds no quote, backslash or control character (then its JSON literal is `s` between quotes).
     public static func needsNoEscape(_ s: String) -> Bool {
-        s.utf8.allSatisfy { $0 >= 0x20 && $0 != 0x22 && $0 != 0x5C }
+        // Over the contiguous bytes (a native string's own storage, a small string's copy on the stack): a third of
+        // the cost of iterating the UTF-8 view, on every string of a history page.
+        var text = s
+        return text.withUTF8 { bytes in
+            for b in bytes where b < 0x20 || b == 0x22 || b == 0x5C { return false }
+            return true
+        }
     }
 }

@@ -6,8 +6,12 @@ struct Timestamps: Sendable {
     let zone: ZoneRules
 
     func string(_ instant: UnixNanos) -> String {
-        let s = ISO8601.local(instant, in: zone)
-        return s.hasSuffix("Z") ? String(s.dropLast()) + "+00:00" : s
+        ISO8601.local(instant, in: zone, numericUTC: true)
+    }
+
+    /// Writes `string(instant)`'s bytes to the start of `bytes` (at least `ISO8601.maxLength` long); returns how many.
+    func write(_ instant: UnixNanos, into bytes: UnsafeMutableBufferPointer<UInt8>) -> Int {
+        ISO8601.write(instant, in: zone, numericUTC: true, into: bytes)
     }
 
     func string(_ instant: UnixNanos?) -> String? { instant.map { string($0) } }

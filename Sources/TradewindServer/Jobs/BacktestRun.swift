@@ -40,9 +40,9 @@ struct TradeLogRow: Codable, Sendable, Equatable {
     }
 }
 
-/// A point of an equity curve.
-struct EquityPoint: Codable, Sendable, Equatable {
-    var time: String
+/// A point of an equity curve; its time is written as the server's `Timestamps` give it (`BacktestJSON.equity`).
+struct EquityPoint: Sendable, Equatable {
+    var time: UnixNanos
     var equity: Double
 }
 
@@ -110,7 +110,7 @@ struct BacktestRun: Sendable {
     static func storable(_ request: BacktestRequest, loader: MarketLoader, times: Timestamps, catalog: StrategyCatalog,
                          threads: ThreadBudget) throws -> StorableBacktest {
         let outcome = try outcome(request, loader: loader, times: times, catalog: catalog, threads: threads)
-        let encoded = try ResultBuilder.EncodedBacktest(outcome)
+        let encoded = try ResultBuilder.EncodedBacktest(outcome, times: times)
         return StorableBacktest(outcome: outcome, encoded: encoded,
                                 result: try ResultBuilder.backtest(outcome, request: request, encoded: encoded),
                                 session: ResultBuilder.session(outcome, strategy: request.strategy, encoded: encoded))
@@ -132,10 +132,10 @@ struct BacktestRun: Sendable {
             let step = max(1, (n + request.equityPoints - 1) / request.equityPoints)
             var i = 0
             while i < n {
-                equity.append(EquityPoint(time: times.string(e.time[i]), equity: e.equity[i]))
+                equity.append(EquityPoint(time: e.time[i], equity: e.equity[i]))
                 i += step
             }
-            if (n - 1) % step != 0 { equity.append(EquityPoint(time: times.string(e.time[n - 1]), equity: e.equity[n - 1])) }
+            if (n - 1) % step != 0 { equity.append(EquityPoint(time: e.time[n - 1], equity: e.equity[n - 1])) }
         }
         return BacktestOutcome(summary: summary, trades: trades, equity: equity, notes: notes,
                                marketCondition: MarketCondition.classify(data.series.first),

@@ -15,10 +15,10 @@ enum ResultBuilder {
         let equity: String
         let trades: String
 
-        init(_ outcome: BacktestOutcome) throws {
+        init(_ outcome: BacktestOutcome, times: Timestamps) throws {
             summary = try JSON.string(outcome.summary)
             notes = try JSON.string(outcome.notes)
-            equity = BacktestJSON.equity(outcome.equity)
+            equity = BacktestJSON.equity(outcome.equity, times: times)
             trades = BacktestJSON.trades(outcome.trades)
         }
 

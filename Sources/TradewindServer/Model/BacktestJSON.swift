@@ -1,42 +1,46 @@
 /// A backtest's trade log and equity curve written by hand: the text JSONEncoder made of `[TradeLogRow]` and
 /// `[EquityPoint]` (sorted keys, the same numbers), without its boxing, key sorting and dictionary per element, which
 /// was half of `POST /api/backtest`'s CPU time (`perf`, release build, after the data stopped being parsed per
-/// request). Numbers are written as `HistoryJSON` writes them; the tests compare both with JSONEncoder's bytes.
+/// request). Numbers and timestamps are formatted on the stack and the text is assembled as bytes (appending to a
+/// `String` piece by piece cost more than the numbers); the tests compare both with JSONEncoder's bytes.
 enum BacktestJSON {
     /// `[{"bars_held":…,"entry_price":…,…,"symbol":…},…]`.
     static func trades(_ rows: [TradeLogRow]) -> String {
-        var out = "["
+        var out: [UInt8] = []
         out.reserveCapacity(2 + rows.count * 300)
+        out.emit("[")
         for (i, t) in rows.enumerated() {
-            out += i > 0 ? ",{\"bars_held\":" : "{\"bars_held\":"
-            out += t.barsHeld.description
+            out.emit(i > 0 ? ",{\"bars_held\":" : "{\"bars_held\":")
+            out.emit(t.barsHeld.description)
             HistoryJSON.number(",\"entry_price\":", t.entryPrice, into: &out)
             HistoryJSON.text(",\"entry_time\":", t.entryTime, into: &out)
             HistoryJSON.number(",\"exit_price\":", t.exitPrice, into: &out)
             HistoryJSON.text(",\"exit_time\":", t.exitTime, into: &out)
             HistoryJSON.number(",\"net_pnl\":", t.netPnL, into: &out)
-            out += t.open ? ",\"open\":true" : ",\"open\":false"
+            out.emit(t.open ? ",\"open\":true" : ",\"open\":false")
             HistoryJSON.number(",\"quantity\":", t.quantity, into: &out)
             HistoryJSON.number(",\"return\":", t.returnFraction, into: &out)
             HistoryJSON.text(",\"side\":", t.side, into: &out)
             HistoryJSON.text(",\"symbol\":", t.symbol, into: &out)
-            out += "}"
+            out.emit("}")
         }
-        out += "]"
-        return out
+        out.emit("]")
+        return String(decoding: out, as: UTF8.self)
     }
 
-    /// `[{"equity":…,"time":"…"},…]`.
-    static func equity(_ points: [EquityPoint]) -> String {
-        var out = "["
+    /// `[{"equity":…,"time":"…"},…]`, each time as `times` writes it.
+    static func equity(_ points: [EquityPoint], times: Timestamps) -> String {
+        var out: [UInt8] = []
         out.reserveCapacity(2 + points.count * 64)
+        out.emit("[")
         for (i, p) in points.enumerated() {
-            out += i > 0 ? ",{\"equity\":" : "{\"equity\":"
+            out.emit(i > 0 ? ",{\"equity\":" : "{\"equity\":")
             HistoryJSON.number(p.equity, into: &out)
-            HistoryJSON.text(",\"time\":", p.time, into: &out)
-            out += "}"
+            out.emit(",\"time\":")
+            out.emit(quoted: p.time, times)
+            out.emit("}")
         }
-        out += "]"
-        return out
+        out.emit("]")
+        return String(decoding: out, as: UTF8.self)
     }
 }

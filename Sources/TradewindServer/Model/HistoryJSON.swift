@@ -28,7 +28,7 @@ enum HistoryJSON {
     /// One result as the history lists it, keys in sorted order (the OpenAPI document's `HistoryItem`).
     static func item<Out: JSONOutput>(_ r: ResultSummary, times: Timestamps, into out: inout Out) {
         out.emit("{\"created_at\":")
-        string(times.string(r.createdAt), into: &out)
+        out.emit(quoted: r.createdAt, times)
         out.emit(",\"id\":")
         out.emit(r.id.description)
         out.emit(",\"job_id\":")
@@ -105,6 +105,6 @@ enum HistoryJSON {
     /// non-finite value is null (the encoder would refuse the whole page for one NaN).
     static func number<Out: JSONOutput>(_ v: Double?, into out: inout Out) {
         guard let v, v.isFinite else { out.emit("null"); return }
-        out.emit(JSONNumber.text(v))
+        out.emit(finite: v)
     }
 }

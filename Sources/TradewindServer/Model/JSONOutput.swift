@@ -1,7 +1,9 @@
 import NIOCore
+import TradewindCore
 
-/// Where hand-written JSON goes: a `String` (text kept in the store) or a `ByteBuffer` (a response body, written in
-/// place with no copy afterwards). `HistoryJSON`'s writers take either.
+/// Where hand-written JSON goes: a `String` (text kept in the store), a `ByteBuffer` (a response body, written in
+/// place with no copy afterwards) or a byte array (text assembled before it becomes either). `HistoryJSON`'s and
+/// `BacktestJSON`'s writers take any of them.
 protocol JSONOutput {
     /// Appends text known at compile time (keys, punctuation).
     mutating func emit(_ text: StaticString)
@@ -9,6 +11,8 @@ protocol JSONOutput {
     mutating func emit(_ text: String)
     /// Appends `text`'s UTF-8 bytes.
     mutating func emit(_ text: Substring)
+    /// Appends bytes of ASCII text formatted on the stack (a number's digits, a timestamp).
+    mutating func emit(ascii bytes: UnsafeRawBufferPointer)
 }
 
 extension String: JSONOutput {
@@ -17,10 +21,39 @@ extension String: JSONOutput {
     }
     mutating func emit(_ text: String) { self += text }
     mutating func emit(_ text: Substring) { self += text }
+    mutating func emit(ascii bytes: UnsafeRawBufferPointer) { self += String(decoding: bytes, as: UTF8.self) }
 }
 
 extension ByteBuffer: JSONOutput {
     mutating func emit(_ text: StaticString) { writeStaticString(text) }
     mutating func emit(_ text: String) { writeString(text) }
     mutating func emit(_ text: Substring) { writeSubstring(text) }
+    mutating func emit(ascii bytes: UnsafeRawBufferPointer) { writeBytes(bytes) }
+}
+
+extension Array: JSONOutput where Element == UInt8 {
+    mutating func emit(_ text: StaticString) { text.withUTF8Buffer { append(contentsOf: $0) } }
+    mutating func emit(_ text: String) { append(contentsOf: text.utf8) }
+    mutating func emit(_ text: Substring) { append(contentsOf: text.utf8) }
+    mutating func emit(ascii bytes: UnsafeRawBufferPointer) { append(contentsOf: bytes) }
+}
+
+extension JSONOutput {
+    /// A finite number as JSONEncoder writes it (`JSONNumber`), formatted on the stack.
+    @inline(__always)
+    mutating func emit(finite v: Double) {
+        JSONNumber.withText(v) { emit(ascii: $0) }
+    }
+
+    /// `instant` as `times` writes it, between quotes, formatted on the stack (no escaping: the text is digits and
+    /// `-:.+TZ`).
+    @inline(__always)
+    mutating func emit(quoted instant: UnixNanos, _ times: Timestamps) {
+        emit("\"")
+        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: ISO8601.maxLength) { buffer in
+            let n = times.write(instant, into: buffer)
+            emit(ascii: UnsafeRawBufferPointer(rebasing: UnsafeRawBufferPointer(buffer)[..<n]))
+        }
+        emit("\"")
+    }
 }
