@@ -30,9 +30,9 @@ enum HistoryJSON {
         out.emit("{\"created_at\":")
         out.emit(quoted: r.createdAt, times)
         out.emit(",\"id\":")
-        out.emit(r.id.description)
+        out.emit(text: r.id.description)
         out.emit(",\"job_id\":")
-        if let job = r.jobID { out.emit(job.description) } else { out.emit("null") }
+        if let job = r.jobID { out.emit(text: job.description) } else { out.emit("null") }
         text(",\"kind\":", r.kind.rawValue, into: &out)
         number(",\"max_drawdown\":", r.metrics.maxDrawdown, into: &out)
         number(",\"max_gain\":", r.metrics.maxGain, into: &out)
@@ -46,7 +46,7 @@ enum HistoryJSON {
         text(",\"symbol\":", r.symbol, into: &out)
         number(",\"total_return\":", r.metrics.totalReturn, into: &out)
         out.emit(",\"trades\":")
-        out.emit(r.metrics.trades.description)
+        out.emit(text: r.metrics.trades.description)
         number(",\"win_rate\":", r.metrics.winRate, into: &out)
         out.emit("}")
     }
@@ -82,10 +82,10 @@ enum HistoryJSON {
     static func string<Out: JSONOutput>(_ s: String, into out: inout Out) {
         if JSONString.needsNoEscape(s) {
             out.emit("\"")
-            out.emit(s)
+            out.emit(text: s)
             out.emit("\"")
         } else {
-            out.emit(JSONString.quoted(s))
+            out.emit(text: JSONString.quoted(s))
         }
     }
 

@@ -5,12 +5,11 @@ import TradewindCore
 /// place with no copy afterwards) or a byte array (text assembled before it becomes either). `HistoryJSON`'s and
 /// `BacktestJSON`'s writers take any of them.
 protocol JSONOutput {
-    /// Appends text known at compile time (keys, punctuation).
+    /// Appends text known at compile time (keys, punctuation): every literal goes here, as the other writers take
+    /// no unlabelled `String` (a literal would otherwise be a `String`, appended through its UTF-8 view).
     mutating func emit(_ text: StaticString)
     /// Appends `text`'s UTF-8 bytes.
-    mutating func emit(_ text: String)
-    /// Appends `text`'s UTF-8 bytes.
-    mutating func emit(_ text: Substring)
+    mutating func emit(text: String)
     /// Appends bytes of ASCII text formatted on the stack (a number's digits, a timestamp).
     mutating func emit(ascii bytes: UnsafeRawBufferPointer)
 }
@@ -19,22 +18,22 @@ extension String: JSONOutput {
     mutating func emit(_ text: StaticString) {
         text.withUTF8Buffer { self += String(decoding: $0, as: UTF8.self) }
     }
-    mutating func emit(_ text: String) { self += text }
-    mutating func emit(_ text: Substring) { self += text }
+    mutating func emit(text: String) { self += text }
     mutating func emit(ascii bytes: UnsafeRawBufferPointer) { self += String(decoding: bytes, as: UTF8.self) }
 }
 
 extension ByteBuffer: JSONOutput {
     mutating func emit(_ text: StaticString) { writeStaticString(text) }
-    mutating func emit(_ text: String) { writeString(text) }
-    mutating func emit(_ text: Substring) { writeSubstring(text) }
+    mutating func emit(text: String) { writeString(text) }
     mutating func emit(ascii bytes: UnsafeRawBufferPointer) { writeBytes(bytes) }
 }
 
 extension Array: JSONOutput where Element == UInt8 {
     mutating func emit(_ text: StaticString) { text.withUTF8Buffer { append(contentsOf: $0) } }
-    mutating func emit(_ text: String) { append(contentsOf: text.utf8) }
-    mutating func emit(_ text: Substring) { append(contentsOf: text.utf8) }
+    mutating func emit(text: String) {
+        var text = text
+        text.withUTF8 { append(contentsOf: $0) }
+    }
     mutating func emit(ascii bytes: UnsafeRawBufferPointer) { append(contentsOf: bytes) }
 }
 
