@@ -3,6 +3,7 @@ import Hummingbird
 import HummingbirdTesting
 import NIOCore
 import Testing
+import TradewindCore
 @testable import TradewindBenchmarks
 @testable import TradewindServer
 
@@ -16,6 +17,18 @@ struct FanOutClientsTests {
         #expect(FanOutClients.parseInstant("2026-12-07T01:00:00-00:30") == 1_796_607_000_000_000_000)
         #expect(FanOutClients.parseInstant("2026-13-07T01:00:00Z") == nil)
         #expect(FanOutClients.parseInstant("yesterday") == nil)
+    }
+
+    @Test func findingAMessagesFieldEqualsANaiveSearchOnRandomBytes() {
+        var rng = SplitMix64(seed: 6455)
+        for _ in 0..<3_000 {
+            // A small alphabet, so partial matches, overlaps and matches at either end are common.
+            let haystack = (0..<Int(rng.next() % 40)).map { _ in UInt8(ascii: "a") + UInt8(rng.next() % 3) }
+            let needle = (0..<Int(rng.next() % 4 + 1)).map { _ in UInt8(ascii: "a") + UInt8(rng.next() % 3) }
+            let naive = haystack.count < needle.count ? nil
+                : (0...(haystack.count - needle.count)).first { Array(haystack[$0..<($0 + needle.count)]) == needle }
+            #expect(haystack.withUnsafeBytes { FanOutClientHandler.find(needle, in: $0) } == naive, "\(haystack) \(needle)")
+        }
     }
 
     @Test func everyClientOnEveryLoopReceivesEveryProgressMessageInOrderTimedFromItsPublication() async throws {
