@@ -18,4 +18,17 @@ import TradewindCore
         #expect(out == "[1," + JSONString.quoted(s))
         #expect(JSONString.needsNoEscape(s) == (JSONString.quoted(s) == "\"" + s + "\""))
     }
+
+    @Test func asJSONEncoderTheLiteralIsTheEncodersTextByteForByte() throws {
+        var rng = SplitMix64(seed: 8259)
+        // Every control character, both slashes, quotes, and text beyond ASCII, mixed at random.
+        let pieces = (0..<0x20).map { String(UnicodeScalar(UInt8($0))) }
+            + ["/", "\\", "\"", "a", "SPY", " ", "é", "→", "📈", "\u{7F}", "\u{2028}", "signals/spy.csv"]
+        for k in 0..<2_000 {
+            let s = k == 0 ? "" : (0..<Int(rng.next() % 12)).map { _ in pieces[Int(rng.next() % UInt64(pieces.count))] }.joined()
+            let encoded = String(decoding: try JSONEncoder().encode([s]), as: UTF8.self)
+            #expect("[" + JSONString.quoted(s, asJSONEncoder: true) + "]" == encoded, "\(Array(s.unicodeScalars))")
+            #expect(JSONString.needsNoEscape(s, asJSONEncoder: true) == (encoded == "[\"" + s + "\"]"))
+        }
+    }
 }

@@ -28,7 +28,7 @@ struct BacktestJSONTests {
     @Test func theTradeLogIsJSONEncodersTextByteForByte() throws {
         var rng = SplitMix64(seed: 7)
         let objects: [[String: Any]] = (0..<300).map { i in
-            ["symbol": i % 3 == 0 ? #"odd "sym"\ é"# : "SPY", "side": i % 2 == 0 ? "long" : "short",
+            ["symbol": i % 3 == 0 ? #"odd "sym"\ é/"# + "\u{8}\u{C}" : "SPY", "side": i % 2 == 0 ? "long" : "short",
              "entry_time": "2024-03-01T14:30:00.\(i)+00:00", "exit_time": "2024-03-08T14:30:00+00:00",
              "entry_price": Self.numbers(&rng), "exit_price": Self.numbers(&rng), "quantity": Self.numbers(&rng),
              "net_pnl": Self.numbers(&rng), "return": Self.numbers(&rng), "bars_held": Int(rng.next() % 500),
@@ -71,7 +71,9 @@ struct BacktestJSONTests {
         let integers = ["bars", "trades", "open_trades", "orders", "rejected_orders"]
         for k in 0..<200 {
             var object: [String: Any] = [
-                "strategy": k % 7 == 0 ? #"odd "name"\ é"# : "sma-cross", "parameters": "fast=10 slow=30",
+                "strategy": k % 7 == 0 ? #"odd "name"\ é"# + "\u{8}\u{C}" : "sma-cross",
+                // A file parameter's path (the signals and model strategies): JSONEncoder writes `/` as `\/`.
+                "parameters": k % 2 == 0 ? "fast=10 slow=30" : "file=signals/spy.csv",
                 "symbols": Array(["SPY", "QQQ", #"a"b"#].prefix(Int(rng.next() % 4))),
                 "start": "2007-01-03T14:30:00Z", "end": "2013-12-31T14:30:00Z",
             ]

@@ -18,6 +18,7 @@ public enum ISO8601 {
     /// returns how many it wrote: the text of a timestamp written straight into a response, with no `String` made.
     public static func write(_ instant: UnixNanos, in zone: ZoneRules, numericUTC: Bool = false,
                              into bytes: UnsafeMutableBufferPointer<UInt8>) -> Int {
+        precondition(bytes.count >= maxLength, "ISO8601.write needs \(maxLength) bytes, got \(bytes.count)")
         let offsetSeconds = zone.offsetNanos(at: instant) / UnixTime.nanosPerSecond
         if let written = write(instant, offsetSeconds: offsetSeconds, numericUTC: numericUTC, into: bytes) { return written }
         // Outside the four-digit years or a 100-hour offset (never, for a real zone): the readable formatting.

@@ -1,10 +1,12 @@
 import TradewindEngine
 
-/// A backtest's trade log and equity curve written by hand: the text JSONEncoder made of `[TradeLogRow]` and
-/// `[EquityPoint]` (sorted keys, the same numbers), without its boxing, key sorting and dictionary per element, which
-/// was half of `POST /api/backtest`'s CPU time (`perf`, release build, after the data stopped being parsed per
-/// request). Numbers and timestamps are formatted on the stack and the text is assembled as bytes (appending to a
-/// `String` piece by piece cost more than the numbers); the tests compare both with JSONEncoder's bytes.
+/// A backtest's trade log, equity curve and summary written by hand: the text JSONEncoder makes (sorted keys, the
+/// same numbers and string escapes) of `[TradeLogRow]`, of the equity points with their times as the server's
+/// `Timestamps` write them, and of `BacktestSummary`, without the encoder's boxing, key sorting and dictionary per
+/// element, which was half of `POST /api/backtest`'s CPU time (`perf`, release build, after the data stopped being
+/// parsed per request). Numbers and timestamps are formatted on the stack and the text is assembled as bytes
+/// (appending to a `String` piece by piece cost more than the numbers); the tests compare all three with
+/// JSONEncoder's bytes.
 enum BacktestJSON {
     /// `[{"bars_held":…,"entry_price":…,…,"symbol":…},…]`.
     static func trades(_ rows: [TradeLogRow]) -> String {

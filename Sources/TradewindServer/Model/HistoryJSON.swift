@@ -82,14 +82,15 @@ enum HistoryJSON {
         }
     }
 
-    /// `s` as a JSON string literal (`JSONString`'s escapes); one with nothing to escape is copied as it is.
+    /// `s` as a JSON string literal, as JSONEncoder writes it (`JSONString`'s escapes with `asJSONEncoder`: `/` as
+    /// `\/` too); one with nothing to escape is copied as it is.
     static func string<Out: JSONOutput>(_ s: String, into out: inout Out) {
-        if JSONString.needsNoEscape(s) {
+        if JSONString.needsNoEscape(s, asJSONEncoder: true) {
             out.emit("\"")
             out.emit(text: s)
             out.emit("\"")
         } else {
-            out.emit(text: JSONString.quoted(s))
+            out.emit(text: JSONString.quoted(s, asJSONEncoder: true))
         }
     }
 
