@@ -4,8 +4,8 @@ import TradewindCore
 /// The headline numbers of a run: engine results combined with TradewindAnalytics' QuantStats-compatible
 /// metrics. What `tradewind backtest` prints (box or `--json`).
 ///
-/// Every rate is a fraction (0.12 = 12 %), `max_drawdown` is positive, JSON keys are snake_case and
-/// undefined values (e.g. a profit factor without losing trades) are `null`.
+/// Every rate is a fraction (0.12 = 12 %), `max_drawdown` is positive, JSON keys are snake_case and an
+/// undefined value (e.g. a profit factor without losing trades) is `nil`, its key left out of the JSON.
 ///
 /// Return-based metrics use the per-bar returns of the equity curve, the first measured against the initial
 /// capital, annualised with `periodsPerYear` (252 for daily bars, 98 280 for NYSE minute bars).
