@@ -1,9 +1,9 @@
 import NIOCore
 import TradewindCore
 
-/// Where hand-written JSON goes: a `String` (text kept in the store), a `ByteBuffer` (a response body, written in
-/// place with no copy afterwards) or a byte array (text assembled before it becomes either). `HistoryJSON`'s and
-/// `BacktestJSON`'s writers take any of them.
+/// Where hand-written JSON goes: a byte array (the history page and `BacktestJSON`'s text, assembled before they
+/// become one `ByteBuffer` or one `String`), a `ByteBuffer` (`GET /api/history/{id}`'s body, written in place) or a
+/// `String` (for callers that want text as they go, the tests among them). `HistoryJSON`'s writers take any of them.
 protocol JSONOutput {
     /// Appends text known at compile time (keys, punctuation): every literal goes here, as the other writers take
     /// no unlabelled `String` (a literal would otherwise be a `String`, appended through its UTF-8 view).
