@@ -106,6 +106,32 @@ struct QuickMetricsTests {
         #expect(close(a.sortino, b.sortino, rel: 1e-12))
     }
 
+    @Test("the blocked path's growth, downside sum, peak and drawdown are the bar-by-bar path's bit for bit")
+    func blockedPathIsBarByBarBitForBit() {
+        var g = SeededGenerator(seed: 29)
+        for trial in 0..<300 {
+            let n = Int.random(in: 0...1500, using: &g)
+            let drift = Double.random(in: -0.002...0.002, using: &g)
+            var r = (0..<n).map { _ in drift + Double.random(in: -0.03...0.03, using: &g) }
+            // Ties, exact zeros, steady climbs and a few undefined or infinite returns.
+            for k in r.indices where Int.random(in: 0..<40, using: &g) == 0 {
+                r[k] = [0.0, -0.0, .nan, .infinity, -1.0, 0.25, -0.5][Int.random(in: 0..<7, using: &g)]
+            }
+            if trial % 5 == 0, n > 10 { for k in 0..<(n / 3) { r[k] = 0.001 } }
+            let rf = trial % 3 == 0 ? 0.0 : Double.random(in: -0.001...0.001, using: &g)
+            var barByBar = ReturnAccumulator(riskFreePerPeriod: rf), blocked = ReturnAccumulator(riskFreePerPeriod: rf)
+            for x in r { barByBar.add(x) }
+            blocked.add(contentsOf: r)
+            // Bit for bit; any NaN equals any NaN (the processor's NaN payloads are not values).
+            func same(_ a: Double, _ b: Double) -> Bool { a.bitPattern == b.bitPattern || (a.isNaN && b.isNaN) }
+            #expect(same(blocked.growth, barByBar.growth), "trial \(trial)")
+            #expect(same(blocked.downsideSumOfSquares, barByBar.downsideSumOfSquares), "trial \(trial)")
+            #expect(same(blocked.peak, barByBar.peak), "trial \(trial)")
+            #expect(same(blocked.drawdownLow, barByBar.drawdownLow), "trial \(trial)")
+            #expect(!blocked.drawdownLow.isNaN, "trial \(trial)")
+        }
+    }
+
     @Test("from an equity curve equals from its returns")
     func fromEquity() {
         var g = SeededGenerator(seed: 11)

@@ -90,15 +90,28 @@ public struct ReturnAccumulator: Sendable {
         let m2b = (q0 + q1) + (q2 + q3)
         var growth = _growth, peak = _peak, low = _drawdownLow, downside = _downsideSumOfSquares
         let rf = riskFreePerPeriod
+        // The same figures as `add(_:)` bit for bit, with no division and no unpredictable branch per bar:
+        // - a non-negative excess adds +0.0, which leaves the (never negative-zero) sum unchanged;
+        // - while the peak stands, `equity / peak - 1` is monotone in the equity (correctly rounded division
+        //   and subtraction are monotone), so its least value is the lowest equity's: one division per peak.
+        var trough = Double.infinity
         for x in c {
             growth *= 1 + x
             let excess = x - rf
-            if excess < 0 { downside += excess * excess }
+            let shortfall = excess < 0 ? excess : 0
+            downside += shortfall * shortfall
             let equity = 1 + (growth - 1)
-            if equity > peak { peak = equity }
-            let dd = equity / peak - 1
-            if dd < low { low = dd }
+            if equity > peak {
+                let dd = trough / peak - 1
+                if dd < low { low = dd }
+                peak = equity
+                trough = equity
+            } else if equity < trough {
+                trough = equity
+            }
         }
+        let dd = trough / peak - 1
+        if dd < low { low = dd }
         _growth = growth; _peak = peak; _drawdownLow = low; _downsideSumOfSquares = downside
         if _count == 0 {
             _mean = mb
