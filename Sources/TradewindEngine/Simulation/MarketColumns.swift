@@ -120,50 +120,54 @@ final class MarketColumns: @unchecked Sendable {
         stream = nil
 
         let zone = session.zone
-        let key = day  // the session key of each step is its local day
         var cached: (day: Int64, session: TradingSession?)? = nil
-        // One zone-table lookup per span of constant offset (steps are in time order).
+        // One zone-table lookup per span of constant offset, and one division per local day (steps are in time
+        // order; a step before the day's start, as after a zone's clock goes back, looks its day up again).
         var span = (offset: Int64(0), start: UnixNanos.max, end: UnixNanos.min)
+        var dayNumber: Int64 = 0, dayStart = Int64.max, dayEnd = Int64.min
         let plainHours = session.calendar == nil && session.hours == nil
-        // Whether each step is in regular hours (every step is, without hours or a calendar: no column then).
-        var inHours = plainHours ? [] : [Bool](repeating: true, count: n)
+        let withActions = (0..<symbolCount).filter { dividend[$0] != nil || split[$0] != nil }
+        // The in-hours steps of the current session (its calendar day; each daily bar is its own): the first and
+        // last of them are flagged once the session ends.
+        var firstInHours = -1, lastInHours = -1
+        @inline(__always) func endSession() {
+            if lastInHours >= 0 {
+                flags[firstInHours] |= Self.sessionFirst
+                flags[lastInHours] |= Self.sessionLast
+            }
+            firstInHours = -1
+            lastInHours = -1
+        }
         for i in 0..<n {
             let t = stepTimes[i]
             if t < span.start || t >= span.end { span = zone.offsetSpan(at: t) }
-            let offset = span.offset
-            if intraday {
-                let local = t + offset
-                key[i] = UnixTime.floorDiv(local, UnixTime.nanosPerDay)
-                if !plainHours { inHours[i] = session.isInSession(t, local: local, cachedSession: &cached) }
-            } else {
-                // Daily and longer bars (stamped at their session's open): each bar is its own session.
-                key[i] = UnixTime.floorDiv(t + offset, UnixTime.nanosPerDay)
+            let local = t + span.offset
+            if local < dayStart || local >= dayEnd {
+                dayNumber = UnixTime.floorDiv(local, UnixTime.nanosPerDay)
+                dayStart = dayNumber * UnixTime.nanosPerDay
+                dayEnd = dayStart + UnixTime.nanosPerDay
             }
-            minute[i] = Int16(UnixTime.floorMod(t + offset, UnixTime.nanosPerDay) / UnixTime.nanosPerMinute)
-        }
-        let hours = inHours
-        let isInHours = { (i: Int) -> Bool in plainHours || hours[i] }
-        for i in 0..<n {
-            var f: UInt8 = 0
-            for k in 0..<symbolCount where dividend[k] != nil || split[k] != nil {
+            day[i] = dayNumber
+            minute[i] = Int16(truncatingIfNeeded: UInt64(local - dayStart) / UInt64(UnixTime.nanosPerMinute))
+            // Daily and longer bars (stamped at their session's open): each bar is its own session, in hours.
+            let inHours = plainHours || !intraday || session.isInSession(t, local: local, cachedSession: &cached)
+            var f: UInt8 = inHours ? Self.inSession : 0
+            let newSession = i == 0 || dayNumber != day[i - 1] || !intraday
+            if newSession {
+                f |= Self.newDay
+                endSession()
+            }
+            for k in withActions {
                 let r = Int(exactRow[k][i])
                 if r >= 0 && ((dividend[k]?[r] ?? 0) != 0 || (split[k]?[r] ?? 1) != 1) { f |= Self.corporateAction }
             }
-            if isInHours(i) { f |= Self.inSession }
-            if i == 0 || key[i] != key[i - 1] || !intraday { f |= Self.newDay }
             flags[i] = f
-        }
-        // First/last in-session step of each session.
-        var i = 0
-        while i < n {
-            var j = i
-            while j + 1 < n && (intraday ? key[j + 1] == key[i] : false) { j += 1 }
-            if let first = (i...j).first(where: isInHours), let last = (i...j).last(where: isInHours) {
-                flags[first] |= Self.sessionFirst
-                flags[last] |= Self.sessionLast
+            if inHours {
+                if firstInHours < 0 { firstInHours = i }
+                lastInHours = i
             }
-            i = j + 1
         }
+        endSession()
     }
 
     /// An empty market that grows a step at a time (`appendStep`): the columns of `symbols` (in this order), the
