@@ -90,9 +90,7 @@ struct BacktestCommand: ParsableCommand {
             }
             try BacktestReportAdapter.export(result: result, data: data, report: report, summary: self.summary, pdf: pdf, context: context)
             if json {
-                let encoder = JSONEncoder()
-                encoder.outputFormatting = [.sortedKeys]
-                print(String(decoding: try encoder.encode(summary), as: UTF8.self))
+                FileHandle.standardOutput.write(Data((summary.json + "\n").utf8))
             } else {
                 print(summary.formattedBox())
             }

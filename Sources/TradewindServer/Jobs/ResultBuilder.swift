@@ -16,7 +16,7 @@ enum ResultBuilder {
         let trades: String
 
         init(_ outcome: BacktestOutcome, times: Timestamps) throws {
-            summary = BacktestJSON.summary(outcome.summary)
+            summary = outcome.summary.json
             notes = try JSON.string(outcome.notes)
             equity = BacktestJSON.equity(outcome.equity, times: times)
             trades = BacktestJSON.trades(outcome.trades)
