@@ -40,13 +40,19 @@ let strict: [SwiftSetting] = [
 /// CPU per `tradewind` command; BENCHMARKS.md, "Start-up"). The modules are compiled against the shared SDK, whose
 /// Foundation modules ask the linker for `-lFoundation` only, so the static archives' own dependencies are named
 /// here. Debug builds and the test bundles (which load the shared runtime of the testing libraries) stay dynamic.
+///
+/// The same build exports only its entry point (`Sources/tradewind/exports.map`). swiftc links executables with
+/// `-export-dynamic`, which put all 82,000 public symbols of every module into the dynamic symbol table; the Swift
+/// runtime's start-up `dladdr` walks that table linearly, and it cost 1.5 ms of every command's start (nothing
+/// looks the executable's symbols up at run time).
 let staticRuntimeLinking: [LinkerSetting] = [
     .unsafeFlags(
         ["-static-stdlib", "-Xlinker", "--start-group"]
             + ["Foundation", "FoundationInternationalization", "FoundationEssentials", "_FoundationICU", "_FoundationCShims",
                "_FoundationCollections", "CoreFoundation", "swiftSynchronization", "swiftDispatch", "dispatch",
                "BlocksRuntime", "swiftCore"].flatMap { ["-Xlinker", "-l" + $0] }
-            + ["-Xlinker", "--end-group"],
+            + ["-Xlinker", "--end-group"]
+            + ["-Xlinker", "--version-script=" + Context.packageDirectory + "/Sources/tradewind/exports.map"],
         .when(platforms: [.linux], configuration: .release)),
 ]
 
@@ -247,6 +253,7 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],
+            exclude: ["exports.map"],
             swiftSettings: strict,
             linkerSettings: staticRuntimeLinking
         ),
