@@ -185,12 +185,13 @@ struct BarCacheTests {
         #expect(e?.kind == .unreadable)
     }
 
-    @Test("a long series read with a helper populating its columns' pages equals the one-thread read, and so does a directory")
+    @Test("a long series read with a helper reading its later columns equals the one-thread read, and so does a directory")
     func readWithAHelperThreadEqualsOneThread() throws {
         let dir = Self.tempDir()
         let path = dir + "/" + BarCache.fileName(for: "LONG")
-        // 600,000 bars: each column is 4.8 MB, over the 2 MB a helper needs to start.
-        let series = Self.sampleSeries(600_000, symbol: "LONG")
+        // 600,003 bars: 43 MB of columns, over the 8 MB from which a helper reads the later half (each column's 4.8 MB
+        // is over the 2 MB from which a helper populates pages); each column is padded to 64 bytes, in both halves.
+        let series = Self.sampleSeries(600_003, symbol: "LONG")
         try BarCache.write(series, to: path)
         let one = try BarCache.read(path: path, threads: .single)
         #expect(one == series)
@@ -202,5 +203,23 @@ struct BarCacheTests {
         try Data(image).write(to: URL(fileURLWithPath: path))
         let e = #expect(throws: DataError.self) { try BarCache.read(path: path, threads: 2) }
         #expect(e?.kind == .badCache)
+    }
+
+    @Test("bar times that go backwards or leave the loaders' years are refused at the first such bar, with or without a helper")
+    func badBarTimesAreFoundWithOrWithoutAHelper() throws {
+        let dir = Self.tempDir()
+        let path = dir + "/" + BarCache.fileName(for: "LONG")
+        for (bar, time, fragment) in [(450_000, Int64(0), "not strictly ascending at bar 450000"),
+                                      (599_999, Int64.max, "bar 599999 starts at"),
+                                      (131_072, Int64(1_550_000_000_000_000_000 + 131_071 * 60_000_000_000), "not strictly ascending at bar 131072")] {
+            var series = Self.sampleSeries(600_000, symbol: "LONG")
+            series.time[bar] = time
+            try BarCache.write(series, to: path)
+            for threads in [ThreadBudget.single, 2] {
+                let e = #expect(throws: DataError.self) { try BarCache.read(path: path, threads: threads) }
+                #expect(e?.kind == .badCache)
+                #expect(e?.description.contains(fragment) == true, "\(threads): \(e.map { "\($0)" } ?? "no error")")
+            }
+        }
     }
 }

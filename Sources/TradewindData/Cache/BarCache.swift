@@ -98,8 +98,9 @@ public enum BarCache {
     /// Reads one cache file. With `verify` (the default) both checksums are checked, so a corrupted or
     /// truncated file is reported instead of read. Each column is read once, straight into its array.
     ///
-    /// `threads`: with two or more, a helper thread populates each fresh column's pages while the column is read
-    /// (`PagePopulation`; the values are the same on any number of threads).
+    /// `threads`: with two or more and an idle core, a helper thread reads a large file's later columns while this
+    /// one reads the first (or, for a small file, populates each fresh column's pages while it is read,
+    /// `PagePopulation`); the values and errors are the same on any number of threads.
     public static func read(path: String, verify: Bool = true, threads: ThreadBudget = .single) throws(DataError) -> BarSeries {
         try decode(ReadOnlyFile(path: path), path: path, verify: verify, threads: threads)
     }
@@ -132,9 +133,10 @@ public enum BarCache {
     }
 
     /// Decodes a cache image (a file, or bytes in memory): header fields and checksum first, then each column read
-    /// once into a new array, in pieces that the payload checksum (`Checksum64.Stream`) reads while they are fresh
-    /// in the processor's cache (their pages populated by a helper meanwhile where `threads` allows one), then the
-    /// bar times' order.
+    /// once into a new array, in pieces that the payload checksum (`Checksum64.Stream`) and the bar times' check read
+    /// while they are fresh in the processor's cache. Where `threads` allows a helper and a core is idle, a large
+    /// file's later columns are read on the helper meanwhile (and checksummed after it), or else the columns' pages
+    /// are populated by one.
     static func decode(_ raw: some CacheBytes, path: String, verify: Bool, threads: ThreadBudget = .single) throws(DataError) -> BarSeries {
         func bad(_ message: String) -> DataError { DataError(.badCache, file: path, message + "; re-create it with `tradewind data import`") }
         let size = raw.count
@@ -191,62 +193,77 @@ public enum BarCache {
             throw bad("symbol is not valid UTF-8")
         }
         // The columns in file order, each a fresh allocation written once (huge pages asked for first,
-        // `MemoryPolicy.adviseHugePages`), read in pieces that the checksum takes while they are fresh.
-        var payload = Checksum64.Stream()
-        let piece = 1 << 20
-        func column<T: BitwiseCopyable>(at offset: Int, as _: T.Type) throws(DataError) -> [T] {
-            var failure: DataError?
-            let values = [T](unsafeUninitializedCapacity: n) { buf, initialized in
-                initialized = 0
-                guard n > 0, let base = buf.baseAddress else { return }
-                let bytes = UnsafeMutableRawPointer(base)
-                MemoryPolicy.adviseHugePages(bytes, bytes: n * 8)
-                var done = 0
-                PagePopulation.whilePopulating([(start: bytes, bytes: n * 8)], threads: threads) {
-                    while done < n * 8 {
-                        let length = min(piece, n * 8 - done)
-                        do throws(DataError) { try raw.copy(to: bytes + done, length: length, from: offset + done) } catch {
-                            failure = error
-                            return
-                        }
-                        if verify { payload.add(UnsafeRawBufferPointer(start: bytes + done, count: length)) }
-                        done += length
-                    }
+        // `MemoryPolicy.adviseHugePages`), read in pieces that the checksum takes while they are fresh. Where
+        // `threads` allows a helper and a core is idle (`PagePopulation.helperAllowed`), a large file's later
+        // columns are read on the helper at the same time (copying from the page cache into fresh pages is about
+        // half of a large read, and it runs as fast again on a second core); the checksum, which takes the payload
+        // in file order, reads them after the helper is done. The values and errors do not depend on the split.
+        let columns = present.enumerated().map { k, bit in (bit: bit, offset: headerLength + k * columnBytes) }
+        let large = n * 8 * columns.count >= 8 << 20
+        let split = columns.count >= 2 && large && PagePopulation.helperAllowed(threads) ? (columns.count + 1) / 2 : columns.count
+        let state = ColumnReads(columns: columns.count)
+        /// Adds the padding bytes after column `k`'s values (up to the next 64-byte boundary) to the checksum.
+        @Sendable func addPadding(of k: Int, from raw: some CacheBytes, to payload: inout Checksum64.Stream) throws(DataError) {
+            let length = columnBytes - n * 8
+            guard length > 0 else { return }
+            let padding = UnsafeMutableRawBufferPointer.allocate(byteCount: length, alignment: 8)
+            defer { padding.deallocate() }
+            try raw.copy(to: padding.baseAddress!, length: length, from: columns[k].offset + n * 8)
+            payload.add(UnsafeRawBufferPointer(padding))
+        }
+        let source = UncheckedSendable(raw)
+        // Part 0: the first `split` columns, checksummed and time-checked piece by piece; part 1 (the helper): the rest.
+        (split < columns.count ? ThreadBudget(2) : .single).forEach(split < columns.count ? 2 : 1) { part in
+            let range = part == 0 ? 0..<split : split..<columns.count
+            // With the later columns on a helper, no page-population helper besides.
+            let populate = split < columns.count ? ThreadBudget.single : threads
+            for k in range {
+                let bit = columns[k].bit
+                func visit(_ piece: UnsafeRawBufferPointer, _ firstBar: Int) {
+                    guard part == 0 else { return }
+                    if verify { state.payload.add(piece) }
+                    if bit == 0 { state.timeCheck.check(piece, firstBar: firstBar) }
                 }
-                guard failure == nil else { return }
-                initialized = n
+                do throws(DataError) {
+                    if bit == 0 {
+                        state.time = try readColumn(source.value, at: columns[k].offset, count: n, as: Int64.self, threads: populate, visit)
+                    } else {
+                        state.doubles[bit] = try readColumn(source.value, at: columns[k].offset, count: n, as: Double.self,
+                                                            threads: populate, visit)
+                    }
+                    // The column's padding follows its values in the payload.
+                    if part == 0 && verify { try addPadding(of: k, from: source.value, to: &state.payload) }
+                } catch {
+                    state.failures[k] = error
+                    return
+                }
             }
-            if let failure { throw failure }
-            if verify && columnBytes > n * 8 {
-                try bytes(columnBytes - n * 8, from: offset + n * 8).withUnsafeBytes { payload.add($0) }
-            }
-            return values
         }
-        var columns = [[Double]?](repeating: nil, count: BarCacheFormat.columnCount)
-        var time: [Int64] = []
-        for (k, bit) in present.enumerated() {
-            let offset = headerLength + k * columnBytes
-            if bit == 0 { time = try column(at: offset, as: Int64.self) } else { columns[bit] = try column(at: offset, as: Double.self) }
-        }
+        if let failure = state.failures.compactMap({ $0 }).first { throw failure }
         if verify {
-            guard load(48, UInt64.self) == payload.finish() else { throw bad("data checksum mismatch (the file is corrupted)") }
+            for k in split..<columns.count {
+                if columns[k].bit == 0 {
+                    state.time.withUnsafeBytes { state.payload.add($0) }
+                } else {
+                    state.doubles[columns[k].bit]?.withUnsafeBytes { state.payload.add($0) }
+                }
+                try addPadding(of: k, from: raw, to: &state.payload)
+            }
+            guard load(48, UInt64.self) == state.payload.finish() else { throw bad("data checksum mismatch (the file is corrupted)") }
         }
         // The series contract every consumer relies on (binary searches, bar arithmetic): start times strictly
         // ascending, inside the years the loaders accept. Checksums alone do not ensure it: a file that passes
         // them may come from another program, or from a `verify: false` read of a damaged file.
-        var previous = Int64.min
-        for (k, t) in time.enumerated() {
-            guard t > previous, TimestampParsing.instantRange.contains(t) else {
-                throw bad(t > previous ? "bar \(k) starts at \(t) ns, outside the years 1678 to 2261"
-                                       : "bar times are not strictly ascending at bar \(k)")
-            }
-            previous = t
+        if let fault = state.timeCheck.fault {
+            throw bad(fault.ascending ? "bar \(fault.bar) starts at \(fault.time) ns, outside the years 1678 to 2261"
+                                      : "bar times are not strictly ascending at bar \(fault.bar)")
         }
+        let time = state.time, doubles = state.doubles
         return BarSeries(
             symbol: symbol, interval: interval, time: time,
-            open: columns[1]!, high: columns[2]!, low: columns[3]!, close: columns[4]!, volume: columns[5]!,
-            vwap: columns[6], tradeCount: columns[7], dividend: columns[8], splitCoefficient: columns[9],
-            sourceAdjustedClose: columns[10])
+            open: doubles[1]!, high: doubles[2]!, low: doubles[3]!, close: doubles[4]!, volume: doubles[5]!,
+            vwap: doubles[6], tradeCount: doubles[7], dividend: doubles[8], splitCoefficient: doubles[9],
+            sourceAdjustedClose: doubles[10])
     }
 
     /// The optional double columns after time, in bit order 1…10.
