@@ -94,6 +94,8 @@ struct BacktestCommand: ParsableCommand {
             } else {
                 print(summary.formattedBox())
             }
+            // The run's records and the bars go with the process: it ends now.
+            ProcessLifetime.keepUntilExit((result, data))
         } catch let error as ValidationError {
             throw error
         } catch {
