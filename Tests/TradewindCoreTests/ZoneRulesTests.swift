@@ -41,4 +41,51 @@ import Testing
         }
         #expect(name == "UTC" ? spans == 1 : spans > 100)
     }
+
+    /// The system's tz database is read first (`ZoneRules+TZif.swift`); ICU gives the same table for zones whose
+    /// rules the two copies of the database share. (`.ci/run` installs tzdata: a missing file is a failure here.)
+    @Test(arguments: ["America/New_York", "America/Chicago", "America/Los_Angeles", "America/Toronto", "America/Sao_Paulo",
+                      "Europe/London", "Europe/Berlin", "Europe/Zurich", "Asia/Tokyo", "Asia/Hong_Kong", "Asia/Kolkata",
+                      "Australia/Sydney", "Pacific/Auckland", "Asia/Jerusalem", "Africa/Johannesburg"])
+    func theSystemTzDatabaseAndICUGiveTheSameTable(_ name: String) throws {
+        let file = try #require(ZoneRules.fromSystemDatabase(name), "no usable tz database file for \(name)")
+        let icu = try ZoneRules.fromICU(name)
+        #expect(file.transitions == icu.transitions)
+        #expect(file.offsets == icu.offsets)
+        #expect(try ZoneRules.named(name) == file)
+    }
+
+    @Test func onlyPlainZoneNamesAreLookedUpAsFiles() throws {
+        for name in ["../etc/passwd", "/etc/localtime", "America/../America/New_York", "America//New_York", "", "zone.tab",
+                     "America/New York", "leapseconds"] {
+            #expect(ZoneRules.fromSystemDatabase(name) == nil, "\(name)")
+        }
+        #expect(throws: ZoneError.unknownZone("Mars/Olympus_Mons")) { try ZoneRules.named("Mars/Olympus_Mons") }
+    }
+
+    /// Footers' POSIX rules against dates from the governments' published rules (UTC instants of 2024's changes).
+    @Test func posixRulesGiveTheChangesOfTheirYears() throws {
+        func changes(_ text: String, _ year: Int) throws -> [String] {
+            let rule = try #require(PosixZoneRule(Array(text.utf8)), "\(text)")
+            return try #require(rule.transitions(fromYear: year, throughYear: year)).map {
+                ISO8601.utc($0.time * UnixTime.nanosPerSecond) + " \($0.offset)"
+            }
+        }
+        // US: second Sunday of March 02:00 EST, first Sunday of November 02:00 EDT.
+        #expect(try changes("EST5EDT,M3.2.0,M11.1.0", 2024) == ["2024-03-10T07:00:00Z -14400", "2024-11-03T06:00:00Z -18000"])
+        // Sydney: ends the first Sunday of April 03:00 AEDT, starts the first Sunday of October 02:00 AEST.
+        #expect(try changes("AEST-10AEDT,M10.1.0,M4.1.0/3", 2024) == ["2024-04-06T16:00:00Z 36000", "2024-10-05T16:00:00Z 39600"])
+        // Israel: the Friday before the last Sunday of March at 02:00 (Thursday 26:00), the last Sunday of October.
+        #expect(try changes("IST-2IDT,M3.4.4/26,M10.5.0", 2024) == ["2024-03-29T00:00:00Z 10800", "2024-10-26T23:00:00Z 7200"])
+        // Greenland (America/Nuuk): a negative time of day; both changes at 01:00 UTC, as the EU's.
+        #expect(try changes("<-02>2<-01>,M3.5.0/-1,M10.5.0/0", 2024) == ["2024-03-31T01:00:00Z -3600", "2024-10-27T01:00:00Z -7200"])
+        // Day numbers: J60 is March 1 in every year; 59 (zero-based) is February 29 in a leap year.
+        #expect(try changes("XST5XDT,J60/0,59/0", 2024) == ["2024-02-29T04:00:00Z -18000", "2024-03-01T05:00:00Z -14400"])
+        let fixed = try #require(PosixZoneRule(Array("<+0530>-5:30".utf8)))
+        #expect(fixed.standard == 19_800 && fixed.daylight == nil)
+        for bad in ["", "E5", "EST", "EST5EDT,M13.1.0,M11.1.0", "EST5EDT,M3.2.0", "EST5EDT,M3.6.0,M11.1.0", "EST5EDT,M3.2.7,M11.1.0",
+                    "EST5EDT,J0,J365", "EST999", "<+03"] {
+            #expect(PosixZoneRule(Array(bad.utf8)) == nil, "\(bad)")
+        }
+    }
 }

@@ -70,7 +70,7 @@ public struct ZoneRules: Sendable, Hashable, CustomStringConvertible {
         offsets = [0]
     }
 
-    private init(identifier: String, transitions: [Int64], offsets: [Int32]) {
+    init(identifier: String, transitions: [Int64], offsets: [Int32]) {
         self.identifier = identifier
         self.transitions = transitions
         self.offsets = offsets
@@ -78,12 +78,21 @@ public struct ZoneRules: Sendable, Hashable, CustomStringConvertible {
 
     private static let cache = Mutex<[String: ZoneRules]>([:])
 
-    /// The rules of a named zone (cached). Accepts IANA names and `UTC`/`Z`.
+    /// The rules of a named zone (cached). Accepts IANA names and `UTC`/`Z`. Read from the system's tz database file
+    /// (`ZoneRules+TZif.swift`), or from ICU's copy of the database where the system has no usable file.
     public static func named(_ identifier: String) throws(ZoneError) -> ZoneRules {
         if identifier == "UTC" || identifier == "Z" || identifier == "Etc/UTC" || identifier == "GMT" {
             return .utc
         }
         if let hit = cache.withLock({ $0[identifier] }) { return hit }
+        let rules: ZoneRules
+        if let fromFile = fromSystemDatabase(identifier) { rules = fromFile } else { rules = try fromICU(identifier) }
+        cache.withLock { $0[identifier] = rules }
+        return rules
+    }
+
+    /// The rules of `identifier` as Foundation's `TimeZone` (ICU) gives them, one transition at a time.
+    static func fromICU(_ identifier: String) throws(ZoneError) -> ZoneRules {
         guard let tz = TimeZone(identifier: identifier) else { throw .unknownZone(identifier) }
         var transitions: [Int64] = []
         var offsets: [Int32] = []
@@ -99,9 +108,7 @@ public struct ZoneRules: Sendable, Hashable, CustomStringConvertible {
             }
             cursor = next
         }
-        let rules = ZoneRules(identifier: identifier, transitions: transitions, offsets: offsets)
-        cache.withLock { $0[identifier] = rules }
-        return rules
+        return ZoneRules(identifier: identifier, transitions: transitions, offsets: offsets)
     }
 
     /// Offset from UTC, in seconds, in effect at a UTC instant given in seconds.
