@@ -267,7 +267,8 @@ let package = Package(
         .testTarget(name: "TradewindAnalyticsTests", dependencies: ["TradewindCore", "TradewindAnalytics"], swiftSettings: strict),
         .testTarget(
             name: "TradewindEngineTests",
-            dependencies: ["TradewindCore", "TradewindData", "TradewindIndicators", "TradewindAnalytics", "TradewindEngine"],
+            dependencies: ["TradewindCore", "TradewindData", "TradewindIndicators", "TradewindAnalytics", "TradewindEngine",
+                           "TradewindTestSupport"],
             swiftSettings: strict
         ),
         .testTarget(
@@ -337,6 +338,7 @@ let package = Package(
             name: "TradewindServerTests",
             dependencies: [
                 "TradewindCore", "TradewindData", "TradewindStore", "TradewindServer", "tradewind", "TradewindBenchmarks",
+                "TradewindTestSupport",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "HummingbirdWSClient", package: "hummingbird-websocket"),
                 .product(name: "HummingbirdWSTesting", package: "hummingbird-websocket"),

@@ -2,28 +2,10 @@ import Foundation
 import Testing
 import TradewindCore
 import TradewindEngine
+import TradewindTestSupport
 
 @Suite("A backtest summary's JSON, written by hand")
 struct BacktestSummaryJSONTests {
-    static func encoded<T: Encodable>(_ value: T) throws -> String {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys]
-        return String(decoding: try encoder.encode(value), as: UTF8.self)
-    }
-
-    /// Prices, quantities and returns of every magnitude the engine gives: integral, tiny, huge, negative.
-    static func numbers(_ rng: inout SplitMix64) -> Double {
-        let base = Double(rng.next() % 2_000_001) / 1000 - 1000
-        switch rng.next() % 6 {
-        case 0: return base.rounded()
-        case 1: return base * 1e-9
-        case 2: return base * 1e12
-        case 3: return Double(rng.next() % 1_000_000) / 7
-        case 4: return -0.0
-        default: return base
-        }
-    }
-
     @Test func theSummaryIsJSONEncodersTextByteForByteWithMissingValuesLeftOut() throws {
         var rng = SplitMix64(seed: 23)
         let optional = ["cagr", "volatility", "sharpe", "sortino", "calmar", "max_drawdown", "win_rate", "profit_factor",
@@ -39,12 +21,12 @@ struct BacktestSummaryJSONTests {
                 "symbols": Array(["SPY", "QQQ", #"a"b"#].prefix(Int(rng.next() % 4))),
                 "start": "2007-01-03T14:30:00Z", "end": "2013-12-31T14:30:00Z",
             ]
-            for key in numbers { object[key] = Self.numbers(&rng) }
+            for key in numbers { object[key] = EncoderFixtures.number(&rng) }
             for key in integers { object[key] = Int(rng.next() % 5000) }
             // Every pattern of missing optional values, the first key's (avg_loss) included.
-            for key in optional where rng.next() % 3 != 0 { object[key] = Self.numbers(&rng) }
+            for key in optional where rng.next() % 3 != 0 { object[key] = EncoderFixtures.number(&rng) }
             let summary = try JSONDecoder().decode(BacktestSummary.self, from: JSONSerialization.data(withJSONObject: object))
-            #expect(summary.json == (try Self.encoded(summary)), "\(object)")
+            #expect(summary.json == (try EncoderFixtures.sortedKeysText(summary)), "\(object)")
         }
     }
 
@@ -58,6 +40,6 @@ struct BacktestSummaryJSONTests {
         summary.totalReturn = .infinity
         let text = summary.json
         #expect(text.contains(#""sharpe":null"#) && text.contains(#""total_return":null"#), "\(text)")
-        #expect(throws: (any Error).self) { try Self.encoded(summary) }
+        #expect(throws: (any Error).self) { try EncoderFixtures.sortedKeysText(summary) }
     }
 }
