@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 @testable import TradewindCore
 
@@ -86,6 +87,31 @@ import Testing
         for bad in ["", "E5", "EST", "EST5EDT,M13.1.0,M11.1.0", "EST5EDT,M3.2.0", "EST5EDT,M3.6.0,M11.1.0", "EST5EDT,M3.2.7,M11.1.0",
                     "EST5EDT,J0,J365", "EST999", "<+03"] {
             #expect(PosixZoneRule(Array(bad.utf8)) == nil, "\(bad)")
+        }
+    }
+
+    /// Damaged TZif files (truncated, bytes changed, counts inflated) are refused or read, never a trap.
+    @Test func damagedTzifFilesNeverTrap() throws {
+        let path = try #require(ZoneRules.databaseDirectories.map { $0 + "/America/New_York" }
+            .first { FileManager.default.fileExists(atPath: $0) }, "no tz database installed")
+        let original = try [UInt8](Data(contentsOf: URL(fileURLWithPath: path)))
+        #expect(ZoneRules.parseTZif(original, identifier: "America/New_York") == (try ZoneRules.fromICU("America/New_York")))
+        func count(_ at: Int) -> Int { original[at..<(at + 4)].reduce(0) { $0 << 8 | Int($1) } }
+        // The second (64-bit) header follows the version-1 block, whose length its counts give.
+        let second = 44 + count(32) * 5 + count(36) * 6 + count(40) + count(28) * 8 + count(24) + count(20)
+        var rng = SplitMix64(seed: 17)
+        for k in 0..<3000 {
+            var bytes = original
+            switch k % 3 {
+            case 0: bytes = Array(bytes.prefix(Int(rng.next() % UInt64(bytes.count))))
+            case 1: for _ in 0...(rng.next() % 8) { bytes[Int(rng.next() % UInt64(bytes.count))] = UInt8(truncatingIfNeeded: rng.next()) }
+            default:
+                // A count field of either header set to a large or odd value.
+                let header = rng.next() % 2 == 0 ? 0 : second
+                let field = header + 20 + 4 * Int(rng.next() % 6)
+                if field + 4 <= bytes.count { for b in 0..<4 { bytes[field + b] = UInt8(truncatingIfNeeded: rng.next()) } }
+            }
+            _ = ZoneRules.parseTZif(bytes, identifier: "X")
         }
     }
 }

@@ -100,10 +100,6 @@ extension ZoneRules {
         // After the last listed transition, the footer's rule.
         let after = explicit.last?.time ?? Int64.min
         if let rule {
-            if explicit.isEmpty || after < tableStart {
-                // No transition inside the table yet: the rule's standard offset holds until its first change.
-                if rule.daylight == nil { change(at: tableStart + 1, to: rule.standard) }
-            }
             if let events = rule.transitions(fromYear: max(1900, CivilDate(daysSinceEpoch: Int(max(after, tableStart) / 86_400)).year - 1),
                                              throughYear: 2099) {
                 for e in events where e.time > after { change(at: e.time, to: e.offset) }
