@@ -31,4 +31,18 @@ import TradewindCore
             #expect(JSONString.needsNoEscape(s, asJSONEncoder: true) == (encoded == "[\"" + s + "\"]"))
         }
     }
+
+    @Test func theByteWriterPassesTheQuotedLiteralsBytesInEitherMode() {
+        var rng = SplitMix64(seed: 20_261_207)
+        let pieces = (0..<0x20).map { String(UnicodeScalar(UInt8($0))) }
+            + ["/", "\\", "\"", "a", "SPY", " ", "é", "→", "📈", "\u{7F}", "signals/spy.csv"]
+        for k in 0..<1_000 {
+            let s = k == 0 ? "" : (0..<Int(rng.next() % 12)).map { _ in pieces[Int(rng.next() % UInt64(pieces.count))] }.joined()
+            for asEncoder in [false, true] {
+                var bytes: [UInt8] = Array("[1,".utf8)
+                JSONString.write(s, asJSONEncoder: asEncoder) { bytes.append(contentsOf: $0) }
+                #expect(bytes == Array(("[1," + JSONString.quoted(s, asJSONEncoder: asEncoder)).utf8), "\(Array(s.unicodeScalars))")
+            }
+        }
+    }
 }

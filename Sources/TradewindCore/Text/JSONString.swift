@@ -41,6 +41,25 @@ public enum JSONString {
         out += "\""
     }
 
+    /// Passes `s` as a JSON string literal (the escapes of `quoted`), as UTF-8 bytes, to `append`: the byte writers'
+    /// one way to write a string (the engine's summary, the server's history pages). A string with nothing to escape —
+    /// the usual case — is passed as its own bytes between two quotes, without building the literal.
+    @inlinable
+    public static func write(_ s: String, asJSONEncoder: Bool = false,
+                             appendingBytes append: (UnsafeRawBufferPointer) -> Void) {
+        if needsNoEscape(s, asJSONEncoder: asJSONEncoder) {
+            var text = s
+            withUnsafeBytes(of: UInt8(ascii: "\"")) { quote in
+                append(quote)
+                text.withUTF8 { append(UnsafeRawBufferPointer($0)) }
+                append(quote)
+            }
+        } else {
+            var literal = quoted(s, asJSONEncoder: asJSONEncoder)
+            literal.withUTF8 { append(UnsafeRawBufferPointer($0)) }
+        }
+    }
+
     /// Whether `s` holds no quote, backslash or control character, nor a `/` with `asJSONEncoder` (then its JSON
     /// literal is `s` between quotes).
     public static func needsNoEscape(_ s: String, asJSONEncoder: Bool = false) -> Bool {

@@ -84,12 +84,6 @@ private struct SummaryMembers {
     }
 
     mutating func string(_ s: String) {
-        if JSONString.needsNoEscape(s, asJSONEncoder: true) {
-            bytes.append(UInt8(ascii: "\""))
-            bytes.append(contentsOf: s.utf8)
-            bytes.append(UInt8(ascii: "\""))
-        } else {
-            bytes.append(contentsOf: JSONString.quoted(s, asJSONEncoder: true).utf8)
-        }
+        JSONString.write(s, asJSONEncoder: true) { bytes.append(contentsOf: $0) }
     }
 }

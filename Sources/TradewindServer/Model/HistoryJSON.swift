@@ -82,16 +82,10 @@ enum HistoryJSON {
         }
     }
 
-    /// `s` as a JSON string literal, as JSONEncoder writes it (`JSONString`'s escapes with `asJSONEncoder`: `/` as
-    /// `\/` too); one with nothing to escape is copied as it is.
+    /// `s` as a JSON string literal, as JSONEncoder writes it (`JSONString.write` with `asJSONEncoder`: `/` as `\/`
+    /// too).
     static func string<Out: JSONOutput>(_ s: String, into out: inout Out) {
-        if JSONString.needsNoEscape(s, asJSONEncoder: true) {
-            out.emit("\"")
-            out.emit(text: s)
-            out.emit("\"")
-        } else {
-            out.emit(text: JSONString.quoted(s, asJSONEncoder: true))
-        }
+        JSONString.write(s, asJSONEncoder: true) { out.emit(ascii: $0) }
     }
 
     /// `key` (`,"name":`, written as it is) and `value` as a string, null when missing.

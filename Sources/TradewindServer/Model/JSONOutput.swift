@@ -10,7 +10,8 @@ protocol JSONOutput {
     mutating func emit(_ text: StaticString)
     /// Appends `text`'s UTF-8 bytes.
     mutating func emit(text: String)
-    /// Appends bytes of ASCII text formatted on the stack (a number's digits, a timestamp).
+    /// Appends bytes of UTF-8 text: ASCII formatted on the stack (a number's digits, a timestamp) or a string literal's
+    /// bytes from `JSONString.write` (whole characters in each call).
     mutating func emit(ascii bytes: UnsafeRawBufferPointer)
 }
 
