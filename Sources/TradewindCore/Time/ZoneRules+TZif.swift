@@ -8,7 +8,8 @@ import Glibc
 /// `ZoneRules.named` reads these first: one small file, parsed in microseconds, where asking ICU for the same 200 years
 /// of transitions one at a time cost every process that used New York's zone about 1.3 ms. ICU remains the source
 /// where the system has no tz database or a file cannot be used (version 1 only, leap seconds, a rule this reader does
-/// not know): nothing then changes but the speed. `ZoneRulesTests` holds both sources equal.
+/// not know). `ZoneRulesTests` holds this reader to the tz project's `zdump` on committed files, and the two sources
+/// equal from 2000 on (tz releases revise earlier history, so copies of different releases differ there).
 extension ZoneRules {
     /// The first and last instants (UTC seconds) of the table: 1900-01-01 and 2100-01-01.
     static let tableStart: Int64 = -2_208_988_800
