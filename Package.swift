@@ -5,6 +5,8 @@
 // Layering (one direction only; a module may import only those to its left):
 //   TradewindCore ← TradewindData ← TradewindIndicators ← TradewindEngine ← TradewindStrategies
 //   TradewindStrategies ← TradewindOptimizer ← TradewindReports.
+//   TradewindStrategies also uses CStrategyKernels (C loops of its exact kernels, compiled for AVX2 and picked at run
+//   time; no imports).
 //   TradewindCharts (SVG charts) depends on TradewindCore only; reports and the dashboard draw with it.
 //   TradewindAnalytics depends on TradewindCore only and is used by the engine and everything above it.
 //   TradewindStore (jobs, results, journal, users, model versions, training checkpoints; SQLite via GRDB, PostgreSQL via postgres-nio) depends on TradewindCore only (and swift-crypto: a checkpoint's SHA-256).
@@ -107,6 +109,7 @@ let package = Package(
         // OpenBLAS (Debian's libopenblas-dev for the header, libopenblas0 at run time), loaded on first use by a C shim.
         .target(name: "COpenBLAS", path: "Sources/COpenBLAS", linkerSettings: [.linkedLibrary("dl")]),
         .target(name: "CTradewindKernels", path: "Sources/CTradewindKernels"),
+        .target(name: "CStrategyKernels", path: "Sources/CStrategyKernels"),
         .target(
             name: "TradewindML",
             dependencies: [
@@ -147,7 +150,8 @@ let package = Package(
         ),
         .target(
             name: "TradewindStrategies",
-            dependencies: ["TradewindCore", "TradewindData", "TradewindIndicators", "TradewindAnalytics", "TradewindEngine"],
+            dependencies: ["TradewindCore", "TradewindData", "TradewindIndicators", "TradewindAnalytics", "TradewindEngine",
+                           "CStrategyKernels"],
             swiftSettings: strict
         ),
         .target(

@@ -1,0 +1,50 @@
+// Eight-lane loops of TradewindStrategies' exact kernels, compiled for AVX-512 and picked at run time (the Swift
+// package builds for baseline x86-64: two doubles per instruction and sixteen vector registers). Each lane's
+// arithmetic is the Swift reference's, operation for operation and without fused multiply-adds, so every figure is
+// bit for bit the same.
+#ifndef TRADEWIND_STRATEGY_KERNELS_H
+#define TRADEWIND_STRATEGY_KERNELS_H
+
+/// Eight sma-cross pairs over one series with next-open fills (`SMACrossKernel.fastRun`'s premises and arithmetic) or,
+/// with `fill_at_close` set, fills at the signal bar's close (`fastCloseRun`'s), one pair per lane: lane l's fast average is column `fast_column + l` of `averages` and every lane's slow average
+/// column `slow_column` (a row of a grid, so one load per bar; gathering any eight pairs' columns instead measured as
+/// slow as eight single passes). Bars before `first_bar` are not read (no average of the slow window is full there,
+/// so nothing can happen). The caller fills the inputs and the trade buffers; the kernel fills the lane outputs.
+typedef struct {
+    /// The moving averages bar by bar: bar i's average of window column k at [i * row_length + k] (NaN before the
+    /// window is full).
+    const double *averages;
+    long row_length;
+    long fast_column;
+    long slow_column;
+    long first_bar;
+    int fill_at_close;
+    const double *open;
+    const double *close;
+    long bars;
+    double initial_cash;
+    /// Commission as a fraction of each fill's value; the slipped buy and sell price factors.
+    double commission, buy_factor, sell_factor;
+    /// Closed trades each lane can record (bars / 2 + 1 is always enough): lane l's k-th trade at [l * capacity + k].
+    long trade_capacity;
+    long *entry_bar;
+    long *exit_bar;
+    double *entry_price;
+    double *exit_price;
+    double *quantity;
+    /// Per lane: the running sums of the bar returns, the peak equity, the smallest equity / peak, the final
+    /// equity, closed trades, winners, bars held.
+    double sum[8], sum_squares[8], downside_squares[8], peak[8], min_ratio[8], final_equity[8];
+    long trades[8], wins[8], held_bars[8];
+    /// 1 where the lane left the premises (a buy of no shares, a cash of zero or not finite after a sell): its
+    /// figures are not to be used, and the caller runs the per-bar reference for that pair.
+    int outside_premises[8];
+} tw_sma_cross8;
+
+/// 1 when this CPU runs `tw_sma_cross8_run` (AVX-512 F), else 0.
+int tw_sma_cross8_available(void);
+
+/// Runs the eight lanes; returns 1, or 0 (nothing written) when this CPU has no AVX-512.
+int tw_sma_cross8_run(tw_sma_cross8 *job);
+
+#endif

@@ -1,0 +1,180 @@
+// sma-cross, eight pairs at once: `SMACrossKernel.fastRun` per lane (that function documents the rules and why each
+// shortcut is exact). Every bar marks every lane: for a flat lane without a fill the mark changes nothing, bit for bit
+// (its equity is its cash, which the last mark already took), so the lanes need not be in a position together.
+// Fills and new drawdown lows are rare; they run under lane masks, with the same operations as `fastRun`'s scalars.
+#include "tradewind_strategy_kernels.h"
+#include <math.h>
+
+#if defined(__x86_64__)
+#include <immintrin.h>
+#pragma clang fp contract(off)
+
+int tw_sma_cross8_available(void) { return __builtin_cpu_supports("avx512f") ? 1 : 0; }
+
+// One loop for both fill timings: `at_close` is a constant in each caller below, so each gets its own copy.
+__attribute__((target("avx512f"), always_inline))
+static inline void run_lanes(tw_sma_cross8 *job, const int at_close) {
+    const long n = job->bars, width = job->row_length;
+    const double *fast_row = job->averages + job->fast_column, *slow_row = job->averages + job->slow_column;
+    const double c = job->commission, buy_factor = job->buy_factor, sell_factor = job->sell_factor;
+    const double initial = job->initial_cash;
+    const double raise = 1 + 0x1p-40;
+    double low[8];
+    long entry_bar[8], trades[8], wins[8], held[8];
+    for (int l = 0; l < 8; l++) {
+        entry_bar[l] = -1;
+        trades[l] = wins[l] = held[l] = 0;
+        job->outside_premises[l] = 0;
+    }
+    const __m512d zero = _mm512_setzero_pd(), one = _mm512_set1_pd(1);
+    __m512d cash_v = _mm512_set1_pd(initial), quantity_v = zero, previous = _mm512_set1_pd(initial);
+    __m512d sum = zero, squares = zero, downside = zero, top = _mm512_set1_pd(initial), bound_v = _mm512_set1_pd(raise);
+    __m512d low_v = one, entry_v = zero;
+    // Lane bits: in a position; fast < slow seen at some bar so far; the cross-up detector armed after the last bar
+    // (fast < slow seen, and fast <= slow on it); a buy or a sell to fill (this bar's close, or the next bar's open).
+    // While flat, the detector fires at the first bar with fast > slow once armed. A sell leaves it armed (its
+    // cross-down bar had fast < slow); a cross up disarms it (a buy of no shares leaves the premises).
+    unsigned long_bits = 0, seen = 0, armed = 0, pending_buy = 0, pending_sell = 0;
+    for (long i = job->first_bar > 0 ? job->first_bar : 0; i < n; i++) {
+        // The crossings (NaN averages compare false). Close fills act on them at once, on the position before them;
+        // next-open fills at the next bar, and they are taken on the position after this bar's fills.
+        // A row holds every window, so the lanes' next rows are far apart: fetch them a few bars ahead.
+        if (i + 12 < n) {
+            _mm_prefetch((const char *)(fast_row + (i + 12) * width), _MM_HINT_T0);
+            _mm_prefetch((const char *)(fast_row + (i + 12) * width + 7), _MM_HINT_T0);
+            _mm_prefetch((const char *)(slow_row + (i + 12) * width), _MM_HINT_T0);
+        }
+        const __m512d fast = _mm512_loadu_pd(fast_row + i * width), slow = _mm512_set1_pd(slow_row[i * width]);
+        const unsigned above = (unsigned)_mm512_cmp_pd_mask(fast, slow, _CMP_GT_OQ);
+        const unsigned below = (unsigned)_mm512_cmp_pd_mask(fast, slow, _CMP_LT_OQ);
+        const unsigned armed_before = armed;
+        seen |= below;
+        armed = seen & ~above & 0xffu;
+        if (at_close) {
+            pending_buy = ~long_bits & armed_before & above;
+            pending_sell = long_bits & below;
+        }
+        const unsigned filled = pending_buy | pending_sell;
+        if (filled) {
+            // Next-open fills at this bar's open; close fills at its close, on the signal bar.
+            const double fill = at_close ? job->close[i] : job->open[i];
+            if (pending_buy) {
+                // All the cash at the slipped price, commission on top: `KernelSizing.quantity` lane by lane.
+                const __mmask8 buying = (__mmask8)pending_buy;
+                const double price = fill * buy_factor;
+                const __m512d price_v = _mm512_set1_pd(price);
+                const __m512d q = c > 0 ? _mm512_div_pd(_mm512_div_pd(cash_v, _mm512_set1_pd(1 + c)), price_v)
+                                        : _mm512_div_pd(_mm512_sub_pd(cash_v, zero), _mm512_set1_pd(price * (1 + c) + 0));
+                const __mmask8 bought = _mm512_mask_cmp_pd_mask(buying, q, zero, _CMP_GT_OQ);
+                for (unsigned none = buying & ~bought; none; none &= none - 1) job->outside_premises[__builtin_ctz(none)] = 1;
+                const __m512d value = _mm512_mul_pd(q, price_v);
+                cash_v = _mm512_mask_sub_pd(cash_v, bought, cash_v, _mm512_add_pd(value, _mm512_mul_pd(value, _mm512_set1_pd(c))));
+                quantity_v = _mm512_mask_mov_pd(quantity_v, bought, q);
+                entry_v = _mm512_mask_mov_pd(entry_v, bought, price_v);
+                for (unsigned b = bought; b; b &= b - 1) entry_bar[__builtin_ctz(b)] = i;
+                long_bits |= bought;
+            }
+            if (pending_sell) {
+                const __mmask8 selling = (__mmask8)pending_sell;
+                const double price = fill * sell_factor;
+                const __m512d price_v = _mm512_set1_pd(price);
+                const __m512d negated = _mm512_sub_pd(zero, quantity_v);  // -q, exactly (q > 0)
+                const __m512d after = _mm512_sub_pd(cash_v, _mm512_add_pd(_mm512_mul_pd(negated, price_v),
+                                                                          _mm512_mul_pd(_mm512_mul_pd(quantity_v, price_v), _mm512_set1_pd(c))));
+                double quantities[8], entries[8];
+                _mm512_storeu_pd(quantities, quantity_v);
+                _mm512_storeu_pd(entries, entry_v);
+                for (unsigned m = pending_sell; m; m &= m - 1) {
+                    const int l = __builtin_ctz(m);
+                    const long k = trades[l];
+                    if (k < job->trade_capacity) {
+                        const long at = l * job->trade_capacity + k;
+                        job->entry_bar[at] = entry_bar[l];
+                        job->exit_bar[at] = i;
+                        job->entry_price[at] = entries[l];
+                        job->exit_price[at] = price;
+                        job->quantity[at] = quantities[l];
+                    } else {
+                        job->outside_premises[l] = 1;
+                    }
+                    trades[l] = k + 1;
+                    // A winner as each pass counts one: `fastRun` on the prices, `fastCloseRun` on the net P&L.
+                    const double q = quantities[l], entry = entries[l];
+                    if (at_close ? (price - entry) * q - (q * entry) * c - (q * price) * c > 0 : price * (1 - c) > entry * (1 + c)) wins[l] += 1;
+                    held[l] += i - entry_bar[l];
+                }
+                // A cash that is zero or not finite after a sell leaves the premises.
+                const __mmask8 usable = _mm512_cmp_pd_mask(after, zero, _CMP_NEQ_OQ)
+                    & _mm512_cmp_pd_mask(_mm512_abs_pd(after), _mm512_set1_pd(INFINITY), _CMP_LT_OQ);
+                for (unsigned bad = selling & ~usable; bad; bad &= bad - 1) job->outside_premises[__builtin_ctz(bad)] = 1;
+                cash_v = _mm512_mask_mov_pd(cash_v, selling, after);
+                quantity_v = _mm512_mask_mov_pd(quantity_v, selling, zero);
+                long_bits &= ~pending_sell;
+            }
+            pending_buy = pending_sell = 0;
+        }
+        // The bar's mark, every lane: e = cash + q × close, its return, the sums, the peak.
+        const __m512d e = _mm512_add_pd(cash_v, _mm512_mul_pd(quantity_v, _mm512_set1_pd(job->close[i])));
+        const __m512d r = _mm512_sub_pd(_mm512_div_pd(e, previous), one);
+        sum = _mm512_add_pd(sum, r);
+        squares = _mm512_add_pd(squares, _mm512_mul_pd(r, r));
+        const __m512d down = _mm512_min_pd(r, zero);
+        downside = _mm512_add_pd(downside, _mm512_mul_pd(down, down));
+        top = _mm512_max_pd(e, top);
+        previous = e;
+        // A new drawdown low is possible only where e <= top × bound, in a position or on a fill bar.
+        const __mmask8 deep = _mm512_cmp_pd_mask(e, _mm512_mul_pd(top, bound_v), _CMP_NGT_UQ) & (__mmask8)(long_bits | filled);
+        if (deep) {
+            const __m512d ratio = _mm512_maskz_div_pd(deep, e, top);
+            const __mmask8 lower = _mm512_mask_cmp_pd_mask(deep, ratio, low_v, _CMP_LT_OQ);
+            low_v = _mm512_mask_mov_pd(low_v, lower, ratio);
+            const __mmask8 normal = _mm512_mask_cmp_pd_mask(lower, ratio, _mm512_set1_pd(0x1p-500), _CMP_GE_OQ);
+            bound_v = _mm512_mask_mov_pd(bound_v, lower, _mm512_set1_pd(INFINITY));
+            bound_v = _mm512_mask_mul_pd(bound_v, normal, ratio, _mm512_set1_pd(raise));
+        }
+        if (!at_close && i + 1 < n) {
+            pending_buy = ~long_bits & armed_before & above;  // on the position after this bar's fills
+            pending_sell = long_bits & below;
+        } else {
+            pending_buy = pending_sell = 0;
+        }
+    }
+    double sums[8], squares_out[8], downside_out[8], tops[8], finals[8];
+    _mm512_storeu_pd(sums, sum);
+    _mm512_storeu_pd(squares_out, squares);
+    _mm512_storeu_pd(downside_out, downside);
+    _mm512_storeu_pd(tops, top);
+    _mm512_storeu_pd(finals, previous);
+    _mm512_storeu_pd(low, low_v);
+    for (int l = 0; l < 8; l++) {
+        if (long_bits & (1u << l)) held[l] += n - entry_bar[l];
+        job->sum[l] = sums[l];
+        job->sum_squares[l] = squares_out[l];
+        job->downside_squares[l] = downside_out[l];
+        job->peak[l] = tops[l];
+        job->min_ratio[l] = low[l];
+        job->final_equity[l] = finals[l];
+        job->trades[l] = trades[l];
+        job->wins[l] = wins[l];
+        job->held_bars[l] = held[l];
+    }
+}
+
+__attribute__((target("avx512f")))
+static void run_next_open(tw_sma_cross8 *job) { run_lanes(job, 0); }
+
+__attribute__((target("avx512f")))
+static void run_at_close(tw_sma_cross8 *job) { run_lanes(job, 1); }
+
+int tw_sma_cross8_run(tw_sma_cross8 *job) {
+    if (!tw_sma_cross8_available()) return 0;
+    if (job->fill_at_close) run_at_close(job); else run_next_open(job);
+    return 1;
+}
+
+#else
+
+int tw_sma_cross8_available(void) { return 0; }
+int tw_sma_cross8_run(tw_sma_cross8 *job) { (void)job; return 0; }
+
+#endif

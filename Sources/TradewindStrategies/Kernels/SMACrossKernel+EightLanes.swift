@@ -1,0 +1,196 @@
+import CStrategyKernels
+import TradewindCore
+
+/// `fastRun` (or `fastCloseRun`) for eight pairs at once: the C loop `tw_sma_cross8_run` (CStrategyKernels, AVX-512)
+/// runs one pair per lane, each lane's arithmetic operation for operation the pass's, so each pair's figures are bit
+/// for bit the same
+/// (`SMACrossKernelEightLaneTests`). It marks every bar of every lane (for a flat lane the mark changes nothing) and
+/// handles fills, crossings and new drawdown lows under lane masks, so the eight pairs need not trade together. The
+/// eight pairs share a slow window and have consecutive fast windows — a row of a grid — so that each bar's eight
+/// fast averages are one load from the bar-major averages (`averageRows`). The trades it records are replayed here
+/// into each pair's `BarLedger`, in the order `fastRun` closes them.
+extension SMACrossKernel {
+    /// Whether this CPU runs the eight-lane loop (x86-64 with AVX-512 F); elsewhere every pair takes `fastRun`.
+    static let eightLanesAvailable = tw_sma_cross8_available() != 0
+
+    /// Up to eight pairs with one slow window and consecutive fast windows: lane l's fast average is column
+    /// `fastColumn + l`, and `pairs[l]` the pair it evaluates (an index into the evaluated list), or nil for a lane
+    /// that only fills the vector (a row's last few pairs: its result is dropped).
+    struct EightLaneGroup: Sendable {
+        var pairs: [Int?]
+        var fastColumn: Int
+        var slowColumn: Int
+        /// The slow window's first full bar: before it nothing can happen (the lanes' marks are no-ops).
+        var firstBar: Int
+    }
+
+    /// The evaluated pairs split into eight-lane groups and pairs evaluated one by one.
+    struct EightLanePlan: Sendable {
+        /// A row's last `minimumLanes` or more pairs run as a group with idle lanes: the eight-lane loop costs about as
+        /// much as three `fastRun`s (`tradewind bench optimizer`, perf shares of both).
+        static let minimumLanes = 3
+
+        var groups: [EightLaneGroup] = []
+        var singles: [Int] = []
+
+        /// Every pair one by one.
+        init(singles count: Int) { singles = Array(0..<count) }
+
+        /// The pairs of each slow window with consecutive fast columns (of `width` columns in all), eight at a time in
+        /// slow-then-fast order; a run's last `minimumLanes` to seven pairs as a group whose other lanes take the
+        /// columns just before them; every other pair (a shorter rest, a repeated pair) alone.
+        init(pairs: [Pair], columnOf: [Int], width: Int) {
+            let order = pairs.indices.sorted { (pairs[$0].slow, pairs[$0].fast, $0) < (pairs[$1].slow, pairs[$1].fast, $1) }
+            var run: [Int] = []
+            func group(_ lanes: ArraySlice<Int>) {
+                let first = pairs[lanes[lanes.startIndex]]
+                let column = columnOf[first.fast], base = min(column, width - 8)
+                var slots = [Int?](repeating: nil, count: 8)
+                for (j, k) in lanes.enumerated() { slots[column - base + j] = k }
+                groups.append(EightLaneGroup(pairs: slots, fastColumn: base, slowColumn: columnOf[first.slow],
+                                             firstBar: first.slow - 1))
+            }
+            func close() {
+                var start = 0
+                while start + 8 <= run.count {
+                    group(run[start ..< start + 8])
+                    start += 8
+                }
+                if run.count - start >= Self.minimumLanes && width >= 8 {
+                    group(run[start...])
+                } else {
+                    singles += run[start...]
+                }
+                run.removeAll(keepingCapacity: true)
+            }
+            for k in order {
+                if let last = run.last, pairs[last].slow != pairs[k].slow
+                    || columnOf[pairs[k].fast] != columnOf[pairs[last].fast] + 1 {
+                    close()
+                }
+                run.append(k)
+            }
+            close()
+            singles.sort()
+        }
+    }
+
+    /// The moving averages bar by bar, `rows[i × windows.count + k]` the average of `windows[k]` at bar i (NaN before
+    /// its window is full) from the running sums of the closes: the column block's expression, so the same bits. Bar
+    /// ranges are split among `threads`.
+    static func averageRows(sumsOfCloses sums: [Double], windows: [Int], threads: ThreadBudget) -> [Double] {
+        let n = sums.count, width = windows.count
+        return [Double](unsafeUninitializedCapacity: n * width) { buffer, count in
+            count = n * width
+            guard let out = buffer.baseAddress, count > 0 else { return }
+            let address = Int(bitPattern: out)
+            let parts = threads.workers(for: n / 1_024)
+            threads.forEach(parts) { part in
+                sums.withUnsafeBufferPointer { sums in
+                    let rows = UnsafeMutablePointer<Double>(bitPattern: address)!
+                    for i in n * part / parts ..< n * (part + 1) / parts {
+                        let row = rows + i * width
+                        for (k, w) in windows.enumerated() {
+                            let dw = Double(w)
+                            row[k] = i + 1 < w ? .nan : i + 1 == w ? sums[i] / dw : (sums[i] - sums[i - w]) / dw
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /// One worker's trade buffers for `eightLaneRun`, reused for all its groups.
+    final class EightLaneScratch {
+        let capacity: Int
+        let entryBar: UnsafeMutablePointer<Int>
+        let exitBar: UnsafeMutablePointer<Int>
+        let entryPrice: UnsafeMutablePointer<Double>
+        let exitPrice: UnsafeMutablePointer<Double>
+        let quantity: UnsafeMutablePointer<Double>
+
+        init(bars: Int) {
+            // A closed trade takes at least two bars (the buy's fill bar, then the sell's).
+            capacity = bars / 2 + 1
+            entryBar = .allocate(capacity: 8 * capacity)
+            exitBar = .allocate(capacity: 8 * capacity)
+            entryPrice = .allocate(capacity: 8 * capacity)
+            exitPrice = .allocate(capacity: 8 * capacity)
+            quantity = .allocate(capacity: 8 * capacity)
+        }
+
+        deinit {
+            entryBar.deallocate()
+            exitBar.deallocate()
+            entryPrice.deallocate()
+            exitPrice.deallocate()
+            quantity.deallocate()
+        }
+    }
+
+    /// The results of a group's pairs as `fastRun` gives them (`fastCloseRun` with `fillAtClose`), under its premises
+    /// (averages that are numbers from each pair's first full slow window on, the plain costs); nil for an idle lane, for a lane that left them (the
+    /// caller runs the pair alone), and eight nils where the CPU lacks AVX-512.
+    static func eightLaneRun(open: UnsafeBufferPointer<Double>, close: UnsafeBufferPointer<Double>,
+                             rows: UnsafeBufferPointer<Double>, rowLength: Int, group: EightLaneGroup, initialCash: Double,
+                             costs: KernelCosts, fillAtClose: Bool, periodsPerYear: Double, record: Bool,
+                             scratch: EightLaneScratch) -> [PairResult?] {
+        let n = close.count
+        guard group.pairs.count == 8, group.fastColumn >= 0, group.fastColumn + 8 <= rowLength,
+              group.slowColumn >= 0, group.slowColumn < rowLength, rows.count == n * rowLength, open.count == n,
+              scratch.capacity == n / 2 + 1, let openBase = open.baseAddress, let closeBase = close.baseAddress,
+              let rowsBase = rows.baseAddress, initialCash.isFinite, initialCash >= 1e-100
+        else { return [PairResult?](repeating: nil, count: 8) }
+        let c = costs.commission
+        var job = tw_sma_cross8()
+        job.averages = rowsBase
+        job.row_length = rowLength
+        job.fast_column = group.fastColumn
+        job.slow_column = group.slowColumn
+        job.first_bar = group.firstBar
+        job.fill_at_close = fillAtClose ? 1 : 0
+        job.open = openBase
+        job.close = closeBase
+        job.bars = n
+        job.initial_cash = initialCash
+        job.commission = c
+        job.buy_factor = costs.buyFactor
+        job.sell_factor = costs.sellFactor
+        job.trade_capacity = scratch.capacity
+        job.entry_bar = scratch.entryBar
+        job.exit_bar = scratch.exitBar
+        job.entry_price = scratch.entryPrice
+        job.exit_price = scratch.exitPrice
+        job.quantity = scratch.quantity
+        guard tw_sma_cross8_run(&job) == 1 else { return [PairResult?](repeating: nil, count: 8) }
+        return (0..<8).map { l -> PairResult? in
+            guard group.pairs[l] != nil, lane(job.outside_premises, l, as: Int32.self) == 0 else { return nil }
+            let trades = lane(job.trades, l, as: Int.self), wins = lane(job.wins, l, as: Int.self)
+            var ledger = BarLedger(initialCash: initialCash)
+            var list: [KernelTrade] = []
+            if record { list.reserveCapacity(trades) }
+            for k in 0..<trades {
+                let at = l * scratch.capacity + k
+                let q = scratch.quantity[at], entry = scratch.entryPrice[at], exit = scratch.exitPrice[at]
+                ledger.close(netPnL: BarLedger.netPnL(quantity: q, entry: entry, exit: exit, commission: c))
+                if record {
+                    list.append(KernelTrade(entryBar: scratch.entryBar[at], exitBar: scratch.exitBar[at], entryPrice: entry,
+                                            exitPrice: exit, quantity: q, reason: .signal))
+                }
+            }
+            return pairResult(ledger: ledger, sum: lane(job.sum, l, as: Double.self),
+                              sumSquares: lane(job.sum_squares, l, as: Double.self),
+                              downsideSquares: lane(job.downside_squares, l, as: Double.self),
+                              peak: lane(job.peak, l, as: Double.self), minRatio: lane(job.min_ratio, l, as: Double.self),
+                              heldBars: lane(job.held_bars, l, as: Int.self),
+                              finalEquity: lane(job.final_equity, l, as: Double.self), trades: trades, wins: wins, bars: n,
+                              periodsPerYear: periodsPerYear, initialCash: initialCash, list: list)
+        }
+    }
+
+    /// Element `l` of a C array imported as a tuple of `T`.
+    @inline(__always)
+    static func lane<Tuple, T>(_ values: Tuple, _ l: Int, as _: T.Type) -> T {
+        withUnsafeBytes(of: values) { $0.load(fromByteOffset: l * MemoryLayout<T>.stride, as: T.self) }
+    }
+}

@@ -1,0 +1,115 @@
+import Foundation
+import Testing
+import TradewindCore
+import TradewindData
+@testable import TradewindStrategies
+
+/// The eight-lane loop (`SMACrossKernel.eightLaneRun`, C with AVX-512) against `fastRun` (next-open fills) and
+/// `fastCloseRun` (close fills), one pair at a time: every figure of every pair — the summary's too — and every trade,
+/// bit for bit. Grids take the eight-lane loop for each row of consecutive fast windows under one slow window; a single
+/// pair takes the Swift pass.
+@Suite struct SMACrossKernelEightLaneTests {
+    /// Rows of a grid: for each slow window, a run of consecutive fast windows (so eight-lane groups and leftovers),
+    /// in shuffled order, plus a few random pairs and one repeated pair (alone).
+    static func gridPairs(_ rng: inout TestRandom, slowWindows: [Int], maxFast: Int) -> [SMACrossKernel.Pair] {
+        var pairs: [SMACrossKernel.Pair] = []
+        for slow in slowWindows {
+            let top = min(maxFast, slow - 1)
+            let first = 1 + Int(rng.next() % UInt64(max(1, top / 3)))
+            pairs += (first...top).map { SMACrossKernel.Pair(fast: $0, slow: slow) }
+        }
+        pairs += SMACrossKernelBitExactnessTests.randomPairs(&rng, 5, maxFast: 10, maxSpan: 30)
+        pairs.append(pairs[0])
+        for k in pairs.indices.reversed() where k > 0 { pairs.swapAt(k, Int(rng.next() % UInt64(k + 1))) }
+        return pairs
+    }
+
+    /// Each pair of `pairs` evaluated in one grid and on its own (`fastRun`); returns the trades seen.
+    static func compare(_ series: BarSeries, _ pairs: [SMACrossKernel.Pair], costs: KernelCosts, initialCash: Double) throws -> Int {
+        var trades = 0
+        for atClose in [false, true] {
+            let grid = try SMACrossKernel.evaluate(series: series, pairs: pairs, initialCash: initialCash, costs: costs,
+                                                   fillAtClose: atClose, recordTrades: true)
+            let plain = try SMACrossKernel.evaluate(series: series, pairs: pairs, initialCash: initialCash, costs: costs,
+                                                    fillAtClose: atClose, threads: .single)
+            for (k, p) in pairs.enumerated() {
+                let alone = try SMACrossKernel.evaluate(series: series, pairs: [p], initialCash: initialCash, costs: costs,
+                                                        fillAtClose: atClose, recordTrades: true)
+                let context = "\(series.symbol) \(p) \(costs)" + (atClose ? ", close fills" : "")
+                let expected = "\(alone.metrics(at: 0))"
+                #expect("\(grid.metrics(at: k))" == expected, "\(context)")
+                #expect("\(plain.metrics(at: k))" == expected, "\(context), one thread, no trade lists")
+                #expect(grid.tradeLists![k] == alone.tradeLists![0], "\(context): trades")
+                trades += grid.metrics(at: k).trades
+            }
+        }
+        return trades
+    }
+
+    @Test func eightLanesGiveFastRunsFiguresBitForBitOnIBM() throws {
+        let ibm = try DataSource(parsing: "sample:sp500-50").load(symbols: ["IBM"]).series[0]
+        var rng = TestRandom(seed: 41)
+        var trades = 0
+        for costs in SMACrossKernelBitExactnessTests.costVariants {
+            let pairs = Self.gridPairs(&rng, slowWindows: [12, 30, 61, 140], maxFast: 24)
+            trades += try Self.compare(ibm, pairs, costs: costs, initialCash: 100_000)
+        }
+        #expect(trades > 2_000)
+    }
+
+    /// Flat stretches (equal averages), pinned prices, series shorter than some windows, fast windows of 1 and 2.
+    @Test func eightLanesGiveFastRunsFiguresBitForBitOnSeriesWithFlatStretches() throws {
+        var rng = TestRandom(seed: 42)
+        var trades = 0
+        for length in [3, 9, 64, 500, 2_000] {
+            var s = BarSeries(symbol: "FLAT\(length)", interval: .daily)
+            var price = 80.0
+            for i in 0..<length {
+                let u = Double(rng.next() % 10_000) / 10_000
+                if rng.next() % 3 != 0 { price *= 1 + (u - 0.5) * 0.08 }
+                if (i / 30) % 4 == 2 { price = 75 }
+                let open = rng.next() % 4 == 0 ? price : price * (1 + (u - 0.5) * 0.02)
+                s.time.append(Int64(i) * 86_400 * UnixTime.nanosPerSecond)
+                s.open.append(open); s.high.append(max(open, price) * 1.01); s.low.append(min(open, price) * 0.99)
+                s.close.append(price); s.volume.append(1_000)
+            }
+            for costs in SMACrossKernelBitExactnessTests.costVariants {
+                let pairs = Self.gridPairs(&rng, slowWindows: [10, 11, 25, 48], maxFast: 20)
+                trades += try Self.compare(s, pairs, costs: costs, initialCash: length % 2 == 0 ? 100_000 : 7_654.32)
+            }
+        }
+        #expect(trades > 1_000)
+    }
+
+    /// A grid is split into runs of eight consecutive fast windows under one slow window; a run's last three to seven
+    /// pairs make a group with idle lanes (the columns beside them); the rest (shorter rests, repeats) are evaluated
+    /// alone, and every pair exactly once.
+    @Test func thePlanGroupsEightConsecutiveFastWindowsUnderOneSlowWindow() {
+        let pairs = (2...12).map { SMACrossKernel.Pair(fast: $0, slow: 20) } + (5...12).map { SMACrossKernel.Pair(fast: $0, slow: 30) }
+            + [SMACrossKernel.Pair(fast: 5, slow: 30), SMACrossKernel.Pair(fast: 3, slow: 40), SMACrossKernel.Pair(fast: 4, slow: 40)]
+        let windows = Array(Set(pairs.flatMap { [$0.fast, $0.slow] })).sorted()
+        var columnOf = [Int](repeating: -1, count: 41)
+        for (k, w) in windows.enumerated() { columnOf[w] = k }
+        let plan = SMACrossKernel.EightLanePlan(pairs: pairs, columnOf: columnOf, width: windows.count)
+        func fasts(_ g: SMACrossKernel.EightLaneGroup) -> [Int?] { g.pairs.map { $0.map { pairs[$0].fast } } }
+        #expect(plan.groups.count == 3)
+        #expect(plan.groups.map(fasts) == [Array(2...9), [nil, nil, 10, 11, 12, nil, nil, nil], Array(5...12)])
+        // The partial group's lanes are the eight columns ending at the last window: 10 sits at lane 2.
+        #expect(plan.groups[1].fastColumn == windows.count - 8)
+        #expect(plan.groups.allSatisfy { g in g.pairs.compactMap { $0 }.allSatisfy { columnOf[pairs[$0].slow] == g.slowColumn } })
+        #expect(plan.groups.allSatisfy { g in
+            g.pairs.enumerated().allSatisfy { l, k in k.map { columnOf[pairs[$0].fast] == g.fastColumn + l } ?? true }
+        })
+        #expect(plan.singles.map { pairs[$0] } == [.init(fast: 5, slow: 30), .init(fast: 3, slow: 40), .init(fast: 4, slow: 40)])
+        #expect((plan.groups.flatMap { $0.pairs.compactMap { $0 } } + plan.singles).sorted() == Array(pairs.indices))
+    }
+
+    /// The eight-lane loop runs wherever the CPU has AVX-512 F (so the tests above test it there, not `fastRun` twice).
+    @Test func theEightLaneLoopRunsOnEveryCPUWithAVX512() throws {
+        #if arch(x86_64) && os(Linux)
+        let flags = try String(contentsOfFile: "/proc/cpuinfo", encoding: .utf8)
+            .split(separator: "\n").first { $0.hasPrefix("flags") } ?? ""
+        #expect(SMACrossKernel.eightLanesAvailable == flags.split(separator: " ").contains("avx512f"), "cpuinfo flags: \(flags)")
+        #endif
+    }
+}
