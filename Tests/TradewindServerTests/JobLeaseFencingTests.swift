@@ -73,6 +73,28 @@ struct JobLeaseFencingTests {
         await store.close()
     }
 
+    /// A job this server holds but no longer runs (its run ended and the write of its outcome failed, say while the
+    /// database restarted) would stay "running" for as long as the server renews its lease: after two renewals it is
+    /// queued again, and runs to its end here.
+    @Test func aJobHeldHereWithNoRunHereIsQueuedAgainAndRunsToItsEnd() async throws {
+        let (store, _) = try await LeaseControlledDatabase.store()
+        let job = try await LeaseTestScheduler.queue(Distributed.job(["AAPL"], fast: "fast=2:10:2", slow: "slow=40:60:10"), in: store)
+        let scheduler = try LeaseTestScheduler.make(store, lease: 1.5)
+        // What such a run leaves: the job running, held by this server, and no run of it here.
+        _ = try #require(try await store.claimNextJob(owner: scheduler.owner.text, lease: 1.5))
+        let run = Task { try await scheduler.run() }
+        defer { run.cancel() }
+        let ended = try await LeaseTestScheduler.eventually(within: 120) { try await store.job(job.id)?.status == .succeeded }
+        let record = try await store.job(job.id)
+        #expect(ended, "\(String(describing: record))")
+        let log = try await LeaseTestScheduler.log(job.id, in: store)
+        #expect(log.contains { $0.hasPrefix("held on") && $0.hasSuffix("queued again") }, "\(log)")
+        #expect(try await store.jobSymbols(job.id).map(\.status) == ["done"])
+        run.cancel()
+        _ = try? await run.value
+        await store.close()
+    }
+
     @Test(arguments: ["sqlite", "postgresql"])
     func aJobWhoseCancelWasAskedWhileItsHolderDiedEndsCancelledWhenThisServerTakesItOver(_ backend: String) async throws {
         let store = try await SQLStore.open(backend == "sqlite"

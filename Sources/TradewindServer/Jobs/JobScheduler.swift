@@ -189,9 +189,11 @@ final class JobScheduler: Service, Sendable {
     }
 
     /// Renews the leases of the jobs this server runs every third of a lease; stops here the jobs it no longer holds
-    /// (another server claimed them after their lease expired: this one was paused or cut off for too long), and
-    /// queues again the jobs it stopped when their lease lapsed.
+    /// (another server claimed them after their lease expired: this one was paused or cut off for too long), queues
+    /// again the jobs it stopped when their lease lapsed, and queues again the jobs it holds but runs no more
+    /// (`releaseOrphans`).
     func renewLeases() async {
+        var orphans = Set<Int64>()
         while (try? await Task.sleep(for: .seconds(jobLease / 3))) != nil {
             do {
                 // Only jobs running before the renewal: one claimed while it ran is held but not among its answer.
@@ -211,10 +213,29 @@ final class JobScheduler: Service, Sendable {
                     }
                 }
                 try await releaseLapsed()
+                orphans = try await releaseOrphans(held: held, seenBefore: orphans)
             } catch {
                 logger.error("job leases not renewed", metadata: ["error": "\(error)"])
             }
         }
+    }
+
+    /// Queues again (a release fenced on this server as holder) the jobs that two renewals in a row found held here
+    /// but not running here, nor stopped when their lease lapsed: a run that ended without its end being recorded
+    /// (the database refused the write of its outcome, say while it restarted). Left alone, such a job would stay
+    /// "running" for as long as this server renews its lease; queued again, it resumes and records its end (its
+    /// stored symbols are kept). Two renewals, because a job claimed here while a renewal was under way is held
+    /// before it is running. Returns the jobs found so this time and not yet queued again.
+    func releaseOrphans(held: Set<Int64>, seenBefore: Set<Int64>) async throws -> Set<Int64> {
+        let runningHere = running.withLock { Set($0.keys) }
+        let stoppedHere = lapsed.withLock { $0 }
+        let orphans = held.subtracting(runningHere).subtracting(stoppedHere)
+        for id in orphans.intersection(seenBefore).sorted() where try await store.releaseJob(id, owner: owner.text) {
+            logger.warning("job held here but running nowhere here is queued again", metadata: ["job": "\(id)"])
+            await log(id, "warning", "held on \(owner.shown) with no run there (its end was not recorded); queued again")
+            wake()
+        }
+        return orphans.subtracting(seenBefore)
     }
 
     /// Stops here, as lost, each running job whose lease went a whole lease without a renewal that succeeded (by
