@@ -1,7 +1,9 @@
 // sma-cross, eight pairs at once: `SMACrossKernel.fastRun` per lane (that function documents the rules and why each
-// shortcut is exact). Every bar marks every lane: for a flat lane without a fill the mark changes nothing, bit for bit
-// (its equity is its cash, which the last mark already took), so the lanes need not be in a position together.
-// Fills and new drawdown lows are rare; they run under lane masks, with the same operations as `fastRun`'s scalars.
+// shortcut is exact). A bar on which any lane is long or fills marks every lane: for a flat lane without a fill the
+// mark changes nothing, bit for bit (its equity is its cash, which the last mark already took), so the lanes need not
+// be in a position together, and a bar with all eight flat is not marked at all. Fills and new drawdown lows are
+// rare; they run under lane masks, with the same operations as `fastRun`'s scalars. Each closed trade's net P&L is
+// counted here too, so the caller replays the trades only when it wants their list.
 #include "tradewind_strategy_kernels.h"
 #include <math.h>
 
@@ -20,12 +22,15 @@ static inline void run_lanes(tw_sma_cross8 *job, const int at_close) {
     const double initial = job->initial_cash;
     const double raise = 1 + 0x1p-40;
     double low[8];
-    long entry_bar[8], trades[8], wins[8], held[8];
+    long entry_bar[8], trades[8], wins[8], held[8], winners[8], losers[8];
+    double gross_profit[8], gross_loss[8];
     for (int l = 0; l < 8; l++) {
         entry_bar[l] = -1;
-        trades[l] = wins[l] = held[l] = 0;
+        trades[l] = wins[l] = held[l] = winners[l] = losers[l] = 0;
+        gross_profit[l] = gross_loss[l] = 0;
         job->outside_premises[l] = 0;
     }
+    const int recording = job->record_trades;
     const __m512d zero = _mm512_setzero_pd(), one = _mm512_set1_pd(1);
     __m512d cash_v = _mm512_set1_pd(initial), quantity_v = zero, previous = _mm512_set1_pd(initial);
     __m512d sum = zero, squares = zero, downside = zero, top = _mm512_set1_pd(initial), bound_v = _mm512_set1_pd(raise);
@@ -87,20 +92,29 @@ static inline void run_lanes(tw_sma_cross8 *job, const int at_close) {
                 for (unsigned m = pending_sell; m; m &= m - 1) {
                     const int l = __builtin_ctz(m);
                     const long k = trades[l];
-                    if (k < job->trade_capacity) {
-                        const long at = l * job->trade_capacity + k;
-                        job->entry_bar[at] = entry_bar[l];
-                        job->exit_bar[at] = i;
-                        job->entry_price[at] = entries[l];
-                        job->exit_price[at] = price;
-                        job->quantity[at] = quantities[l];
-                    } else {
-                        job->outside_premises[l] = 1;
+                    if (recording) {
+                        if (k < job->trade_capacity) {
+                            const long at = l * job->trade_capacity + k;
+                            job->entry_bar[at] = entry_bar[l];
+                            job->exit_bar[at] = i;
+                            job->entry_price[at] = entries[l];
+                            job->exit_price[at] = price;
+                            job->quantity[at] = quantities[l];
+                        } else {
+                            job->outside_premises[l] = 1;
+                        }
                     }
                     trades[l] = k + 1;
-                    // A winner as each pass counts one: `fastRun` on the prices, `fastCloseRun` on the net P&L.
+                    // The trade's net P&L (`BarLedger.netPnL`) into the ledger's figures (`BarLedger.close`), and a
+                    // winner as each pass counts one: `fastRun` on the prices, `fastCloseRun` on the net P&L.
                     const double q = quantities[l], entry = entries[l];
-                    if (at_close ? (price - entry) * q - (q * entry) * c - (q * price) * c > 0 : price * (1 - c) > entry * (1 + c)) wins[l] += 1;
+                    const double pnl = (price - entry) * q - (q * entry) * c - (q * price) * c;
+                    // Branch-free: adding +0 leaves each sum as it is (neither is ever -0).
+                    winners[l] += pnl > 0;
+                    losers[l] += pnl < 0;
+                    gross_profit[l] += pnl > 0 ? pnl : 0.0;
+                    gross_loss[l] += pnl < 0 ? pnl : 0.0;
+                    wins[l] += at_close ? pnl > 0 : price * (1 - c) > entry * (1 + c);
                     held[l] += i - entry_bar[l];
                 }
                 // A cash that is zero or not finite after a sell leaves the premises.
@@ -113,24 +127,27 @@ static inline void run_lanes(tw_sma_cross8 *job, const int at_close) {
             }
             pending_buy = pending_sell = 0;
         }
-        // The bar's mark, every lane: e = cash + q × close, its return, the sums, the peak.
-        const __m512d e = _mm512_add_pd(cash_v, _mm512_mul_pd(quantity_v, _mm512_set1_pd(job->close[i])));
-        const __m512d r = _mm512_sub_pd(_mm512_div_pd(e, previous), one);
-        sum = _mm512_add_pd(sum, r);
-        squares = _mm512_add_pd(squares, _mm512_mul_pd(r, r));
-        const __m512d down = _mm512_min_pd(r, zero);
-        downside = _mm512_add_pd(downside, _mm512_mul_pd(down, down));
-        top = _mm512_max_pd(e, top);
-        previous = e;
-        // A new drawdown low is possible only where e <= top × bound, in a position or on a fill bar.
-        const __mmask8 deep = _mm512_cmp_pd_mask(e, _mm512_mul_pd(top, bound_v), _CMP_NGT_UQ) & (__mmask8)(long_bits | filled);
-        if (deep) {
-            const __m512d ratio = _mm512_maskz_div_pd(deep, e, top);
-            const __mmask8 lower = _mm512_mask_cmp_pd_mask(deep, ratio, low_v, _CMP_LT_OQ);
-            low_v = _mm512_mask_mov_pd(low_v, lower, ratio);
-            const __mmask8 normal = _mm512_mask_cmp_pd_mask(lower, ratio, _mm512_set1_pd(0x1p-500), _CMP_GE_OQ);
-            bound_v = _mm512_mask_mov_pd(bound_v, lower, _mm512_set1_pd(INFINITY));
-            bound_v = _mm512_mask_mul_pd(bound_v, normal, ratio, _mm512_set1_pd(raise));
+        // The bar's mark. With every lane flat and no fill it changes nothing (see above): skipped.
+        if (long_bits | filled) {
+            // Every lane: e = cash + q × close, its return, the sums, the peak.
+            const __m512d e = _mm512_add_pd(cash_v, _mm512_mul_pd(quantity_v, _mm512_set1_pd(job->close[i])));
+            const __m512d r = _mm512_sub_pd(_mm512_div_pd(e, previous), one);
+            sum = _mm512_add_pd(sum, r);
+            squares = _mm512_add_pd(squares, _mm512_mul_pd(r, r));
+            const __m512d down = _mm512_min_pd(r, zero);
+            downside = _mm512_add_pd(downside, _mm512_mul_pd(down, down));
+            top = _mm512_max_pd(e, top);
+            previous = e;
+            // A new drawdown low is possible only where e <= top × bound, in a position or on a fill bar.
+            const __mmask8 deep = _mm512_cmp_pd_mask(e, _mm512_mul_pd(top, bound_v), _CMP_NGT_UQ) & (__mmask8)(long_bits | filled);
+            if (deep) {
+                const __m512d ratio = _mm512_maskz_div_pd(deep, e, top);
+                const __mmask8 lower = _mm512_mask_cmp_pd_mask(deep, ratio, low_v, _CMP_LT_OQ);
+                low_v = _mm512_mask_mov_pd(low_v, lower, ratio);
+                const __mmask8 normal = _mm512_mask_cmp_pd_mask(lower, ratio, _mm512_set1_pd(0x1p-500), _CMP_GE_OQ);
+                bound_v = _mm512_mask_mov_pd(bound_v, lower, _mm512_set1_pd(INFINITY));
+                bound_v = _mm512_mask_mul_pd(bound_v, normal, ratio, _mm512_set1_pd(raise));
+            }
         }
         if (!at_close && i + 1 < n) {
             pending_buy = ~long_bits & armed_before & above;  // on the position after this bar's fills
@@ -157,6 +174,10 @@ static inline void run_lanes(tw_sma_cross8 *job, const int at_close) {
         job->trades[l] = trades[l];
         job->wins[l] = wins[l];
         job->held_bars[l] = held[l];
+        job->winners[l] = winners[l];
+        job->losers[l] = losers[l];
+        job->gross_profit[l] = gross_profit[l];
+        job->gross_loss[l] = gross_loss[l];
     }
 }
 

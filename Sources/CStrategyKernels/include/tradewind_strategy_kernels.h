@@ -25,6 +25,8 @@ typedef struct {
     double initial_cash;
     /// Commission as a fraction of each fill's value; the slipped buy and sell price factors.
     double commission, buy_factor, sell_factor;
+    /// 0: the trade buffers below are not written (the lane outputs still count every trade).
+    int record_trades;
     /// Closed trades each lane can record (bars / 2 + 1 is always enough): lane l's k-th trade at [l * capacity + k].
     long trade_capacity;
     long *entry_bar;
@@ -36,6 +38,10 @@ typedef struct {
     /// equity, closed trades, winners, bars held.
     double sum[8], sum_squares[8], downside_squares[8], peak[8], min_ratio[8], final_equity[8];
     long trades[8], wins[8], held_bars[8];
+    /// Per lane, the closed trades' net P&L as `BarLedger.close` counts it: trades with a positive and with a
+    /// negative net P&L, and the sums of each.
+    long winners[8], losers[8];
+    double gross_profit[8], gross_loss[8];
     /// 1 where the lane left the premises (a buy of no shares, a cash of zero or not finite after a sell): its
     /// figures are not to be used, and the caller runs the per-bar reference for that pair.
     int outside_premises[8];

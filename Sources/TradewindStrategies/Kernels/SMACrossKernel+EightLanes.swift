@@ -7,8 +7,9 @@ import TradewindCore
 /// (`SMACrossKernelEightLaneTests`). It marks every bar of every lane (for a flat lane the mark changes nothing) and
 /// handles fills, crossings and new drawdown lows under lane masks, so the eight pairs need not trade together. The
 /// eight pairs share a slow window and have consecutive fast windows — a row of a grid — so that each bar's eight
-/// fast averages are one load from the bar-major averages (`averageRows`). The trades it records are replayed here
-/// into each pair's `BarLedger`, in the order `fastRun` closes them.
+/// fast averages are one load from the bar-major averages (`averageRows`). The loop also sums each lane's closed
+/// trades' net P&L in the order `fastRun` closes them (`BarLedger.close`), so the trades are read back only for their
+/// list.
 extension SMACrossKernel {
     /// Whether this CPU runs the eight-lane loop (x86-64 with AVX-512 F); elsewhere every pair takes `fastRun`.
     static let eightLanesAvailable = tw_sma_cross8_available() != 0
@@ -156,6 +157,7 @@ extension SMACrossKernel {
         job.commission = c
         job.buy_factor = costs.buyFactor
         job.sell_factor = costs.sellFactor
+        job.record_trades = record ? 1 : 0
         job.trade_capacity = scratch.capacity
         job.entry_bar = scratch.entryBar
         job.exit_bar = scratch.exitBar
@@ -166,16 +168,20 @@ extension SMACrossKernel {
         return (0..<8).map { l -> PairResult? in
             guard group.pairs[l] != nil, lane(job.outside_premises, l, as: Int32.self) == 0 else { return nil }
             let trades = lane(job.trades, l, as: Int.self), wins = lane(job.wins, l, as: Int.self)
+            // The closed trades' figures as `BarLedger.close` counts them, summed in the loop in trade order.
             var ledger = BarLedger(initialCash: initialCash)
+            ledger.winners = lane(job.winners, l, as: Int.self)
+            ledger.losers = lane(job.losers, l, as: Int.self)
+            ledger.grossProfit = lane(job.gross_profit, l, as: Double.self)
+            ledger.grossLoss = lane(job.gross_loss, l, as: Double.self)
             var list: [KernelTrade] = []
-            if record { list.reserveCapacity(trades) }
-            for k in 0..<trades {
-                let at = l * scratch.capacity + k
-                let q = scratch.quantity[at], entry = scratch.entryPrice[at], exit = scratch.exitPrice[at]
-                ledger.close(netPnL: BarLedger.netPnL(quantity: q, entry: entry, exit: exit, commission: c))
-                if record {
-                    list.append(KernelTrade(entryBar: scratch.entryBar[at], exitBar: scratch.exitBar[at], entryPrice: entry,
-                                            exitPrice: exit, quantity: q, reason: .signal))
+            if record {
+                list.reserveCapacity(trades)
+                for k in 0..<trades {
+                    let at = l * scratch.capacity + k
+                    list.append(KernelTrade(entryBar: scratch.entryBar[at], exitBar: scratch.exitBar[at],
+                                            entryPrice: scratch.entryPrice[at], exitPrice: scratch.exitPrice[at],
+                                            quantity: scratch.quantity[at], reason: .signal))
                 }
             }
             return pairResult(ledger: ledger, sum: lane(job.sum, l, as: Double.self),
