@@ -1,25 +1,31 @@
 /// A validated set of parameter values for one strategy, every declared parameter present.
+///
+/// The values are kept in the order of `specs` (a name is looked up by a scan of a handful of short names, cheaper
+/// than hashing it): the optimizer builds one of these per trial, hundreds of thousands a second.
 public struct StrategyParameters: Sendable, Hashable, CustomStringConvertible {
     public let specs: [ParameterSpec]
-    public private(set) var values: [String: ParameterValue]
+    /// `slots[i]` is the value of `specs[i].name`. A name declared twice has its value at its first spec's slot.
+    private var slots: [ParameterValue]
 
-    /// The defaults of `specs`.
+    /// Every parameter's value by name.
+    public var values: [String: ParameterValue] {
+        var v: [String: ParameterValue] = [:]
+        for s in specs { v[s.name] = slots[slot(of: s.name)!] }
+        return v
+    }
+
+    /// The defaults of `specs` (a name declared twice takes its last spec's default).
     public init(defaultsOf specs: [ParameterSpec]) {
         self.specs = specs
-        var v: [String: ParameterValue] = [:]
-        for s in specs { v[s.name] = s.defaultValue }
-        values = v
+        slots = specs.map(\.defaultValue)
+        for s in specs { slots[slot(of: s.name)!] = s.defaultValue }
     }
 
     /// Defaults overridden by typed values; unknown names and out-of-range values are errors.
     public init(specs: [ParameterSpec], strategy: String, values overrides: [String: ParameterValue]) throws(ParameterError) {
         self.init(defaultsOf: specs)
         for (name, value) in overrides.sorted(by: { $0.key < $1.key }) {
-            guard let spec = specs.first(where: { $0.name == name }) else {
-                throw ParameterError.unknown(name: name, strategy: strategy, known: specs.map(\.name))
-            }
-            try spec.validate(value)
-            values[name] = value
+            try set(name, to: value, strategy: strategy)
         }
     }
 
@@ -35,16 +41,21 @@ public struct StrategyParameters: Sendable, Hashable, CustomStringConvertible {
         try self.init(specs: specs, strategy: strategy, values: typed)
     }
 
-    public subscript(name: String) -> ParameterValue? { values[name] }
+    public subscript(name: String) -> ParameterValue? { slot(of: name).map { slots[$0] } }
+
+    /// The index of the first spec named `name`.
+    @inline(__always) private func slot(of name: String) -> Int? {
+        specs.firstIndex { $0.name == name }
+    }
 
     /// Overrides one parameter, validated exactly as `init(specs:strategy:values:)` validates an override
     /// (unknown name, then the spec's range); on error nothing changes.
     public mutating func set(_ name: String, to value: ParameterValue, strategy: String) throws(ParameterError) {
-        guard let spec = specs.first(where: { $0.name == name }) else {
+        guard let i = slot(of: name) else {
             throw ParameterError.unknown(name: name, strategy: strategy, known: specs.map(\.name))
         }
-        try spec.validate(value)
-        values[name] = value
+        try specs[i].validate(value)
+        slots[i] = value
     }
 
     /// Typed getters. A name the strategy did not declare, or a value of another type, is a
@@ -86,15 +97,15 @@ public struct StrategyParameters: Sendable, Hashable, CustomStringConvertible {
     }
 
     private func value(_ name: String) throws(ParameterError) -> ParameterValue {
-        guard let v = values[name] else { throw .undeclared(name: name, declared: specs.map(\.name)) }
-        return v
+        guard let i = slot(of: name) else { throw .undeclared(name: name, declared: specs.map(\.name)) }
+        return slots[i]
     }
 
     private func wrongType(_ name: String, _ expected: String) -> ParameterError {
-        .wrongType(name: name, value: values[name]?.description ?? "", expected: expected)
+        .wrongType(name: name, value: self[name]?.description ?? "", expected: expected)
     }
 
     public var description: String {
-        specs.map { "\($0.name)=\(values[$0.name]?.description ?? "?")" }.joined(separator: " ")
+        specs.map { "\($0.name)=\(self[$0.name]?.description ?? "?")" }.joined(separator: " ")
     }
 }
