@@ -53,4 +53,14 @@ int tw_sma_cross8_available(void);
 /// Runs the eight lanes; returns 1, or 0 (nothing written) when this CPU has no AVX-512.
 int tw_sma_cross8_run(tw_sma_cross8 *job);
 
+/// The moving average of `window` (≥ 1) bars at every bar of a series of `n` bars, from the running sums of its closes
+/// (`sums[i]` = close[0] + … + close[i]): `column[i]` = (sums[i] − sums[i − window]) / window, sums[i] / window at bar
+/// window − 1, NaN before it. AVX-512 where the CPU has it; the same bits either way.
+void tw_window_average_column(const double *sums, long n, long window, double *column);
+
+/// The same averages by bar for bars `from` ..< `to`: `rows[i * count + k]` is the average of `windows[k]` (≥ 1, and
+/// `lengths[k]` the same as a double) at bar i.
+void tw_window_average_rows(const double *sums, long n, const long *windows, const double *lengths, long count,
+                            long from, long to, double *rows);
+
 #endif

@@ -77,8 +77,8 @@ extension SMACrossKernel {
     }
 
     /// The moving averages bar by bar, `rows[i × windows.count + k]` the average of `windows[k]` at bar i (NaN before
-    /// its window is full) from the running sums of the closes: the column block's expression, so the same bits. Bar
-    /// ranges are split among `threads`.
+    /// its window is full) from the running sums of the closes: `averageColumns`' values, bit for bit
+    /// (`tw_window_average_rows`: eight windows at a time where the CPU has AVX-512). Bar ranges are split among `threads`.
     static func averageRows(sumsOfCloses sums: [Double], windows: [Int], threads: ThreadBudget) -> [Double] {
         let n = sums.count, width = windows.count
         return [Double](unsafeUninitializedCapacity: n * width) { buffer, count in
@@ -86,17 +86,16 @@ extension SMACrossKernel {
             guard let out = buffer.baseAddress, count > 0 else { return }
             let address = Int(bitPattern: out)
             let parts = threads.workers(for: n / 1_024)
+            let lengths = windows.map(Double.init)
             threads.forEach(parts) { part in
                 sums.withUnsafeBufferPointer { sums in
-                    let rows = UnsafeMutablePointer<Double>(bitPattern: address)!
-                    for i in n * part / parts ..< n * (part + 1) / parts {
-                        let row = rows + i * width
-                        for (k, w) in windows.enumerated() {
-                            let dw = Double(w)
-                            row[k] = i + 1 < w ? .nan : i + 1 == w ? sums[i] / dw : (sums[i] - sums[i - w]) / dw
-                        }
-                    }
-                }
+                windows.withUnsafeBufferPointer { windows in
+                lengths.withUnsafeBufferPointer { lengths in
+                    guard let rows = UnsafeMutablePointer<Double>(bitPattern: address), let sums = sums.baseAddress,
+                          let windowList = windows.baseAddress, let lengthList = lengths.baseAddress else { return }
+                    // Eight windows at a time where AVX-512 is, one at a time elsewhere: the same bits.
+                    tw_window_average_rows(sums, n, windowList, lengthList, width, n * part / parts, n * (part + 1) / parts, rows)
+                }}}
             }
         }
     }

@@ -1,3 +1,4 @@
+import CStrategyKernels
 import Synchronization
 import TradewindAnalytics
 import TradewindCore
@@ -51,31 +52,8 @@ public enum SMACrossKernel {
         // Column of each window in the block, indexed by window length.
         var column = [Int](repeating: -1, count: (windows.last ?? 0) + 1)
         for (k, w) in windows.enumerated() { column[w] = k }
-        // The averages, one column per window, filled within the budget (a division per bar and window).
-        let block = [Double](unsafeUninitializedCapacity: windows.count * n) { buffer, count in
-            let base = buffer.baseAddress
-            count = windows.count * n
-            guard let base, count > 0 else { return }
-            let address = Int(bitPattern: base)
-            // Worth a second thread only with a few windows per thread (a single pair stays on the caller's).
-            let parts = threads.workers(for: windows.count / 4)
-            let sumsOfCloses = cumsum
-            threads.forEach(parts) { part in
-                sumsOfCloses.withUnsafeBufferPointer { sums in
-                    let out = UnsafeMutablePointer<Double>(bitPattern: address)!
-                    var k = part
-                    while k < windows.count {
-                        let w = windows[k], dw = Double(w), col = out + k * n
-                        col.update(repeating: .nan, count: min(w - 1, n))
-                        if w <= n {
-                            col[w - 1] = sums[w - 1] / dw
-                            for i in w..<n { col[i] = (sums[i] - sums[i - w]) / dw }
-                        }
-                        k += parts
-                    }
-                }
-            }
-        }
+        // The averages, one column per window.
+        let block = averageColumns(sumsOfCloses: cumsum, windows: windows, threads: threads)
         // Closes are finite and positive, so while their running sum stays finite every average is a number from
         // its window's first full bar on: the premise of `fastRun`. (A sum that overflows takes the reference path.)
         let averagesAreNumbers = n == 0 || cumsum[n - 1].isFinite
@@ -516,6 +494,32 @@ public enum SMACrossKernel {
                                     trades: r.map { Int32($0.metrics.trades) }, wins: r.map { Int32($0.metrics.wins) },
                                     sharpe: r.map(\.metrics.sharpe), maxDrawdown: r.map(\.metrics.maxDrawdown),
                                     summaries: r.map(\.metrics.summary), tradeLists: r.map(\.trades))
+        }
+    }
+}
+
+extension SMACrossKernel {
+    /// The moving averages window by window, `columns[k × n + i]` the average of `windows[k]` at bar i of n:
+    /// (sums[i] − sums[i − w]) / w from the running sums of the closes, sums[w − 1] / w at the window's first full bar,
+    /// NaN before it (`tw_window_average_column`: eight bars at a time where the CPU has AVX-512, the same bits). The
+    /// windows are split among `threads`; a second thread is worth it only with a few windows for each.
+    static func averageColumns(sumsOfCloses sums: [Double], windows: [Int], threads: ThreadBudget) -> [Double] {
+        let n = sums.count
+        return [Double](unsafeUninitializedCapacity: windows.count * n) { buffer, count in
+            count = windows.count * n
+            guard let base = buffer.baseAddress, count > 0 else { return }
+            let address = Int(bitPattern: base)
+            let parts = threads.workers(for: windows.count / 4)
+            threads.forEach(parts) { part in
+                sums.withUnsafeBufferPointer { sums in
+                    guard let out = UnsafeMutablePointer<Double>(bitPattern: address), let sums = sums.baseAddress else { return }
+                    var k = part
+                    while k < windows.count {
+                        tw_window_average_column(sums, n, windows[k], out + k * n)
+                        k += parts
+                    }
+                }
+            }
         }
     }
 }
