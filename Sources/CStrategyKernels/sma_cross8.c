@@ -15,9 +15,14 @@ int tw_sma_cross8_available(void) { return __builtin_cpu_supports("avx512f") ? 1
 
 // One loop for both fill timings: `at_close` is a constant in each caller below, so each gets its own copy.
 __attribute__((target("avx512f"), always_inline))
-static inline void run_lanes(tw_sma_cross8 *job, const int at_close) {
+static inline void run_lanes(tw_sma_cross8 *job, const int at_close, const int two_runs) {
     const long n = job->bars, width = job->row_length;
     const double *fast_row = job->averages + job->fast_column, *slow_row = job->averages + job->slow_column;
+    // A second run of lanes (`two_runs`): its own fast columns and slow column, from lane `split` on.
+    const double *second_fast_row = job->averages + job->second_fast_column;
+    const double *second_slow_row = job->averages + job->second_slow_column;
+    const __mmask8 first_lanes = (__mmask8)((1u << job->split) - 1);
+    const __mmask8 second_lanes = (__mmask8)(((1u << job->second_lanes) - 1) << job->split);
     const double c = job->commission, buy_factor = job->buy_factor, sell_factor = job->sell_factor;
     const double initial = job->initial_cash;
     const double raise = 1 + 0x1p-40;
@@ -48,8 +53,22 @@ static inline void run_lanes(tw_sma_cross8 *job, const int at_close) {
             _mm_prefetch((const char *)(fast_row + (i + 12) * width), _MM_HINT_T0);
             _mm_prefetch((const char *)(fast_row + (i + 12) * width + 7), _MM_HINT_T0);
             _mm_prefetch((const char *)(slow_row + (i + 12) * width), _MM_HINT_T0);
+            if (two_runs) {
+                _mm_prefetch((const char *)(second_fast_row + (i + 12) * width), _MM_HINT_T0);
+                _mm_prefetch((const char *)(second_fast_row + (i + 12) * width + 7), _MM_HINT_T0);
+                _mm_prefetch((const char *)(second_slow_row + (i + 12) * width), _MM_HINT_T0);
+            }
         }
-        const __m512d fast = _mm512_loadu_pd(fast_row + i * width), slow = _mm512_set1_pd(slow_row[i * width]);
+        __m512d fast, slow;
+        if (two_runs) {
+            // Idle lanes after both runs read 0: never above their slow average (a price's), so they never trade.
+            fast = _mm512_maskz_loadu_pd(first_lanes, fast_row + i * width);
+            fast = _mm512_mask_expandloadu_pd(fast, second_lanes, second_fast_row + i * width);
+            slow = _mm512_mask_blend_pd(second_lanes, _mm512_set1_pd(slow_row[i * width]), _mm512_set1_pd(second_slow_row[i * width]));
+        } else {
+            fast = _mm512_loadu_pd(fast_row + i * width);
+            slow = _mm512_set1_pd(slow_row[i * width]);
+        }
         const unsigned above = (unsigned)_mm512_cmp_pd_mask(fast, slow, _CMP_GT_OQ);
         const unsigned below = (unsigned)_mm512_cmp_pd_mask(fast, slow, _CMP_LT_OQ);
         const unsigned armed_before = armed;
@@ -182,14 +201,26 @@ static inline void run_lanes(tw_sma_cross8 *job, const int at_close) {
 }
 
 __attribute__((target("avx512f")))
-static void run_next_open(tw_sma_cross8 *job) { run_lanes(job, 0); }
+static void run_next_open(tw_sma_cross8 *job) { run_lanes(job, 0, 0); }
 
 __attribute__((target("avx512f")))
-static void run_at_close(tw_sma_cross8 *job) { run_lanes(job, 1); }
+static void run_next_open_two_runs(tw_sma_cross8 *job) { run_lanes(job, 0, 1); }
+
+__attribute__((target("avx512f")))
+static void run_at_close(tw_sma_cross8 *job) { run_lanes(job, 1, 0); }
+
+__attribute__((target("avx512f")))
+static void run_at_close_two_runs(tw_sma_cross8 *job) { run_lanes(job, 1, 1); }
 
 int tw_sma_cross8_run(tw_sma_cross8 *job) {
     if (!tw_sma_cross8_available()) return 0;
-    if (job->fill_at_close) run_at_close(job); else run_next_open(job);
+    const int two_runs = job->second_lanes > 0;
+    if (two_runs && !(job->split >= 1 && job->second_lanes <= 8 - job->split)) return 0;
+    if (job->fill_at_close) {
+        if (two_runs) run_at_close_two_runs(job); else run_at_close(job);
+    } else {
+        if (two_runs) run_next_open_two_runs(job); else run_next_open(job);
+    }
     return 1;
 }
 

@@ -81,27 +81,71 @@ import TradewindData
         #expect(trades > 1_000)
     }
 
-    /// A grid is split into runs of eight consecutive fast windows under one slow window; a run's last three to seven
-    /// pairs make a group with idle lanes (the columns beside them); the rest (shorter rests, repeats) are evaluated
-    /// alone, and every pair exactly once.
+    static func plan(_ pairs: [SMACrossKernel.Pair]) -> (SMACrossKernel.EightLanePlan, columnOf: [Int], width: Int) {
+        let windows = Array(Set(pairs.flatMap { [$0.fast, $0.slow] })).sorted()
+        var columnOf = [Int](repeating: -1, count: (windows.last ?? 0) + 1)
+        for (k, w) in windows.enumerated() { columnOf[w] = k }
+        return (SMACrossKernel.EightLanePlan(pairs: pairs, columnOf: columnOf, width: windows.count), columnOf, windows.count)
+    }
+
+    /// Every lane of every group reads its own pair's columns, and every pair is evaluated exactly once.
+    static func checkLanes(_ plan: SMACrossKernel.EightLanePlan, _ pairs: [SMACrossKernel.Pair], _ columnOf: [Int]) {
+        for g in plan.groups {
+            for (l, k) in g.pairs.enumerated() {
+                guard let k else { continue }
+                let second = g.second.flatMap { l >= $0.split ? $0 : nil }
+                #expect(columnOf[pairs[k].fast] == (second.map { $0.fastColumn + l - $0.split } ?? g.fastColumn + l), "lane \(l) of \(g)")
+                #expect(columnOf[pairs[k].slow] == (second?.slowColumn ?? g.slowColumn), "lane \(l) of \(g)")
+                #expect(g.firstBar <= pairs[k].slow - 1)
+            }
+        }
+        #expect((plan.groups.flatMap { $0.pairs.compactMap { $0 } } + plan.singles).sorted() == Array(pairs.indices))
+    }
+
+    /// A grid is split into runs of eight consecutive fast windows under one slow window; the runs' last pairs are
+    /// packed two rows to a group where they fit, a rest left alone of three to seven pairs makes a group with idle lanes
+    /// (the columns beside them), and the others (shorter rests, repeats) are evaluated alone.
     @Test func thePlanGroupsEightConsecutiveFastWindowsUnderOneSlowWindow() {
+        func fasts(_ pairs: [SMACrossKernel.Pair], _ g: SMACrossKernel.EightLaneGroup) -> [Int?] { g.pairs.map { $0.map { pairs[$0].fast } } }
+        // Rests of 3 (slow 20), 1 (a repeated pair, slow 30) and 2 (slow 40): the 3 and the 2 share a group.
         let pairs = (2...12).map { SMACrossKernel.Pair(fast: $0, slow: 20) } + (5...12).map { SMACrossKernel.Pair(fast: $0, slow: 30) }
             + [SMACrossKernel.Pair(fast: 5, slow: 30), SMACrossKernel.Pair(fast: 3, slow: 40), SMACrossKernel.Pair(fast: 4, slow: 40)]
-        let windows = Array(Set(pairs.flatMap { [$0.fast, $0.slow] })).sorted()
-        var columnOf = [Int](repeating: -1, count: 41)
-        for (k, w) in windows.enumerated() { columnOf[w] = k }
-        let plan = SMACrossKernel.EightLanePlan(pairs: pairs, columnOf: columnOf, width: windows.count)
-        func fasts(_ g: SMACrossKernel.EightLaneGroup) -> [Int?] { g.pairs.map { $0.map { pairs[$0].fast } } }
-        #expect(plan.groups.count == 3)
-        #expect(plan.groups.map(fasts) == [Array(2...9), [nil, nil, 10, 11, 12, nil, nil, nil], Array(5...12)])
-        // The partial group's lanes are the eight columns ending at the last window: 10 sits at lane 2.
-        #expect(plan.groups[1].fastColumn == windows.count - 8)
-        #expect(plan.groups.allSatisfy { g in g.pairs.compactMap { $0 }.allSatisfy { columnOf[pairs[$0].slow] == g.slowColumn } })
-        #expect(plan.groups.allSatisfy { g in
-            g.pairs.enumerated().allSatisfy { l, k in k.map { columnOf[pairs[$0].fast] == g.fastColumn + l } ?? true }
-        })
-        #expect(plan.singles.map { pairs[$0] } == [.init(fast: 5, slow: 30), .init(fast: 3, slow: 40), .init(fast: 4, slow: 40)])
-        #expect((plan.groups.flatMap { $0.pairs.compactMap { $0 } } + plan.singles).sorted() == Array(pairs.indices))
+        let (plan, columnOf, _) = Self.plan(pairs)
+        #expect(plan.groups.map { fasts(pairs, $0) } == [Array(2...9), Array(5...12), [10, 11, 12, 3, 4, nil, nil, nil]])
+        #expect(plan.groups.first?.second == nil && plan.groups.dropFirst().first?.second == nil)
+        #expect(plan.groups.last?.second == .init(split: 3, fastColumn: columnOf[3], slowColumn: columnOf[40], lanes: 2))
+        #expect(plan.groups.last?.firstBar == 19)
+        #expect(plan.singles.map { pairs[$0] } == [.init(fast: 5, slow: 30)])
+        Self.checkLanes(plan, pairs, columnOf)
+
+        // Rests of 7 and 2 do not fit together: the 7 runs with an idle lane (the eight columns from its first), the 2
+        // alone.
+        let other = (2...16).map { SMACrossKernel.Pair(fast: $0, slow: 20) } + [SMACrossKernel.Pair(fast: 3, slow: 40), SMACrossKernel.Pair(fast: 4, slow: 40)]
+        let (second, columns, width) = Self.plan(other)
+        #expect(second.groups.map { fasts(other, $0) } == [Array(2...9), Array(10...16) + [nil]])
+        #expect(second.groups.last?.fastColumn == min(columns[10], width - 8))
+        #expect(second.groups.allSatisfy { $0.second == nil })
+        #expect(second.singles.map { other[$0] } == [.init(fast: 3, slow: 40), .init(fast: 4, slow: 40)])
+        Self.checkLanes(second, other, columns)
+    }
+
+    /// Rows whose last pairs share a group (two slow windows in one vector), on IBM: every figure and trade as each
+    /// pair alone, bit for bit.
+    @Test func twoRowsInOneGroupGiveFastRunsFiguresBitForBit() throws {
+        let ibm = try DataSource(parsing: "sample:sp500-50").load(symbols: ["IBM"]).series[0]
+        // Rows of 8k + 1 … 8k + 7 pairs: rests of every size, most of them packed in twos.
+        var pairs: [SMACrossKernel.Pair] = []
+        for (slow, count) in [(30, 9), (31, 15), (45, 3), (46, 5), (60, 6), (61, 2), (80, 4), (81, 4), (90, 12), (99, 7)] {
+            pairs += (2 ..< 2 + count).map { SMACrossKernel.Pair(fast: $0, slow: slow) }
+        }
+        let (plan, columnOf, _) = Self.plan(pairs)
+        #expect(plan.groups.filter { $0.second != nil }.count >= 4)
+        Self.checkLanes(plan, pairs, columnOf)
+        var trades = 0
+        for costs in SMACrossKernelBitExactnessTests.costVariants {
+            trades += try Self.compare(ibm, pairs, costs: costs, initialCash: 100_000)
+        }
+        #expect(trades > 2_000)
     }
 
     /// The eight-lane loop runs wherever the CPU has AVX-512 F (so the tests above test it there, not `fastRun` twice).

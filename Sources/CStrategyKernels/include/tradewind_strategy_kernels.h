@@ -18,6 +18,11 @@ typedef struct {
     long fast_column;
     long slow_column;
     long first_bar;
+    /// Two runs in one vector (`second_lanes` > 0): lanes 0 … split − 1 take fast columns `fast_column` … with
+    /// `slow_column`, lanes split … split + second_lanes − 1 fast columns `second_fast_column` … with
+    /// `second_slow_column` (the last few pairs of two grid rows), and the lanes after both are idle. `first_bar` is
+    /// then the earlier of the two runs' first bars.
+    long split, second_fast_column, second_slow_column, second_lanes;
     int fill_at_close;
     const double *open;
     const double *close;
@@ -50,7 +55,7 @@ typedef struct {
 /// 1 when this CPU runs `tw_sma_cross8_run` (AVX-512 F), else 0.
 int tw_sma_cross8_available(void);
 
-/// Runs the eight lanes; returns 1, or 0 (nothing written) when this CPU has no AVX-512.
+/// Runs the eight lanes; returns 1, or 0 (nothing written) when this CPU has no AVX-512 or the two runs do not fit.
 int tw_sma_cross8_run(tw_sma_cross8 *job);
 
 /// The moving average of `window` (≥ 1) bars at every bar of a series of `n` bars, from the running sums of its closes

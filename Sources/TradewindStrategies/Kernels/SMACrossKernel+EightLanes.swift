@@ -4,10 +4,11 @@ import TradewindCore
 /// `fastRun` (or `fastCloseRun`) for eight pairs at once: the C loop `tw_sma_cross8_run` (CStrategyKernels, AVX-512)
 /// runs one pair per lane, each lane's arithmetic operation for operation the pass's, so each pair's figures are bit
 /// for bit the same
-/// (`SMACrossKernelEightLaneTests`). It marks every bar of every lane (for a flat lane the mark changes nothing) and
-/// handles fills, crossings and new drawdown lows under lane masks, so the eight pairs need not trade together. The
-/// eight pairs share a slow window and have consecutive fast windows — a row of a grid — so that each bar's eight
-/// fast averages are one load from the bar-major averages (`averageRows`). The loop also sums each lane's closed
+/// (`SMACrossKernelEightLaneTests`). It marks every lane on every bar where some lane is long or fills (for a flat
+/// lane the mark changes nothing) and handles fills, crossings and new drawdown lows under lane masks, so the eight
+/// pairs need not trade together. The eight pairs share a slow window and have consecutive fast windows — a row of a
+/// grid — so that each bar's eight fast averages are one load from the bar-major averages (`averageRows`); two rows'
+/// last few pairs can share a vector (two loads). The loop also sums each lane's closed
 /// trades' net P&L in the order `fastRun` closes them (`BarLedger.close`), so the trades are read back only for their
 /// list.
 extension SMACrossKernel {
@@ -16,19 +17,31 @@ extension SMACrossKernel {
 
     /// Up to eight pairs with one slow window and consecutive fast windows: lane l's fast average is column
     /// `fastColumn + l`, and `pairs[l]` the pair it evaluates (an index into the evaluated list), or nil for a lane
-    /// that only fills the vector (a row's last few pairs: its result is dropped).
+    /// that only fills the vector (a row's last few pairs: its result is dropped). With a `second` run, the lanes
+    /// before its `split` are one row's last pairs and the lanes from it on another row's.
     struct EightLaneGroup: Sendable {
         var pairs: [Int?]
         var fastColumn: Int
         var slowColumn: Int
-        /// The slow window's first full bar: before it nothing can happen (the lanes' marks are no-ops).
+        /// The slow window's first full bar (the earlier of two runs'): before it nothing can happen (the lanes'
+        /// marks are no-ops).
         var firstBar: Int
+        var second: SecondRun? = nil
+
+        /// Lanes `split` ..< `split + lanes`: fast columns from `fastColumn` on, with slow column `slowColumn`.
+        struct SecondRun: Sendable, Equatable {
+            var split: Int
+            var fastColumn: Int
+            var slowColumn: Int
+            var lanes: Int
+        }
     }
 
     /// The evaluated pairs split into eight-lane groups and pairs evaluated one by one.
     struct EightLanePlan: Sendable {
-        /// A row's last `minimumLanes` or more pairs run as a group with idle lanes: the eight-lane loop costs about as
-        /// much as three `fastRun`s (`tradewind bench optimizer`, perf shares of both).
+        /// A row's last `minimumLanes` or more pairs run as a group with idle lanes when no other row's last pairs fit
+        /// beside them: the eight-lane loop costs about as much as three `fastRun`s (`tradewind bench optimizer`, perf
+        /// shares of both).
         static let minimumLanes = 3
 
         var groups: [EightLaneGroup] = []
@@ -38,11 +51,14 @@ extension SMACrossKernel {
         init(singles count: Int) { singles = Array(0..<count) }
 
         /// The pairs of each slow window with consecutive fast columns (of `width` columns in all), eight at a time in
-        /// slow-then-fast order; a run's last `minimumLanes` to seven pairs as a group whose other lanes take the
-        /// columns just before them; every other pair (a shorter rest, a repeated pair) alone.
+        /// slow-then-fast order. The runs' last one to seven pairs are then packed two runs to a group where they fit
+        /// (the longest first, each beside the longest that fits); a run left alone of `minimumLanes` to seven pairs is
+        /// a group whose other lanes take the columns just before them; every other pair (a shorter rest, a repeated
+        /// pair) is evaluated alone.
         init(pairs: [Pair], columnOf: [Int], width: Int) {
             let order = pairs.indices.sorted { (pairs[$0].slow, pairs[$0].fast, $0) < (pairs[$1].slow, pairs[$1].fast, $1) }
             var run: [Int] = []
+            var rests: [[Int]] = []
             func group(_ lanes: ArraySlice<Int>) {
                 let first = pairs[lanes[lanes.startIndex]]
                 let column = columnOf[first.fast], base = min(column, width - 8)
@@ -57,11 +73,7 @@ extension SMACrossKernel {
                     group(run[start ..< start + 8])
                     start += 8
                 }
-                if run.count - start >= Self.minimumLanes && width >= 8 {
-                    group(run[start...])
-                } else {
-                    singles += run[start...]
-                }
+                if start < run.count { rests.append(Array(run[start...])) }
                 run.removeAll(keepingCapacity: true)
             }
             for k in order {
@@ -72,6 +84,28 @@ extension SMACrossKernel {
                 run.append(k)
             }
             close()
+            // The rests, longest first (then in row order): each with the longest later rest that fits beside it.
+            rests.sort { $0.count != $1.count ? $0.count > $1.count : (pairs[$0[0]].slow, pairs[$0[0]].fast) < (pairs[$1[0]].slow, pairs[$1[0]].fast) }
+            var taken = [Bool](repeating: false, count: rests.count)
+            for a in rests.indices where !taken[a] {
+                taken[a] = true
+                let rest = rests[a]
+                if width >= 8, let b = rests.indices.first(where: { !taken[$0] && $0 > a && rests[$0].count <= 8 - rest.count }) {
+                    taken[b] = true
+                    let other = rests[b]
+                    let one = pairs[rest[0]], two = pairs[other[0]]
+                    var slots = [Int?](repeating: nil, count: 8)
+                    for (j, k) in (rest + other).enumerated() { slots[j] = k }
+                    groups.append(EightLaneGroup(pairs: slots, fastColumn: columnOf[one.fast], slowColumn: columnOf[one.slow],
+                                                 firstBar: min(one.slow, two.slow) - 1,
+                                                 second: .init(split: rest.count, fastColumn: columnOf[two.fast],
+                                                               slowColumn: columnOf[two.slow], lanes: other.count)))
+                } else if rest.count >= Self.minimumLanes && width >= 8 {
+                    group(rest[...])
+                } else {
+                    singles += rest
+                }
+            }
             singles.sort()
         }
     }
@@ -136,8 +170,11 @@ extension SMACrossKernel {
                              costs: KernelCosts, fillAtClose: Bool, periodsPerYear: Double, record: Bool,
                              scratch: EightLaneScratch) -> [PairResult?] {
         let n = close.count
-        guard group.pairs.count == 8, group.fastColumn >= 0, group.fastColumn + 8 <= rowLength,
+        let firstLanes = group.second?.split ?? 8
+        guard group.pairs.count == 8, group.fastColumn >= 0, group.fastColumn + firstLanes <= rowLength,
               group.slowColumn >= 0, group.slowColumn < rowLength, rows.count == n * rowLength, open.count == n,
+              group.second.map({ $0.split >= 1 && $0.lanes >= 1 && $0.split + $0.lanes <= 8 && $0.fastColumn >= 0
+                                 && $0.fastColumn + $0.lanes <= rowLength && $0.slowColumn >= 0 && $0.slowColumn < rowLength }) ?? true,
               scratch.capacity == n / 2 + 1, let openBase = open.baseAddress, let closeBase = close.baseAddress,
               let rowsBase = rows.baseAddress, initialCash.isFinite, initialCash >= 1e-100
         else { return [PairResult?](repeating: nil, count: 8) }
@@ -148,6 +185,12 @@ extension SMACrossKernel {
         job.fast_column = group.fastColumn
         job.slow_column = group.slowColumn
         job.first_bar = group.firstBar
+        if let second = group.second {
+            job.split = second.split
+            job.second_fast_column = second.fastColumn
+            job.second_slow_column = second.slowColumn
+            job.second_lanes = second.lanes
+        }
         job.fill_at_close = fillAtClose ? 1 : 0
         job.open = openBase
         job.close = closeBase
