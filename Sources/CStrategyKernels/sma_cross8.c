@@ -23,6 +23,10 @@ static inline void run_lanes(tw_sma_cross8 *job, const int at_close, const int t
     const double *second_slow_row = job->averages + job->second_slow_column;
     const __mmask8 first_lanes = (__mmask8)((1u << job->split) - 1);
     const __mmask8 second_lanes = (__mmask8)(((1u << job->second_lanes) - 1) << job->split);
+    const __mmask8 second_loaded = (__mmask8)((1u << job->second_lanes) - 1);
+    // Lane l takes element l − split (lanes before `split` take anything: the blend drops them).
+    const __m512i shift = _mm512_set_epi64((7 - job->split) & 7, (6 - job->split) & 7, (5 - job->split) & 7, (4 - job->split) & 7,
+                                           (3 - job->split) & 7, (2 - job->split) & 7, (1 - job->split) & 7, (0 - job->split) & 7);
     const double c = job->commission, buy_factor = job->buy_factor, sell_factor = job->sell_factor;
     const double initial = job->initial_cash;
     const double raise = 1 + 0x1p-40;
@@ -62,8 +66,10 @@ static inline void run_lanes(tw_sma_cross8 *job, const int at_close, const int t
         __m512d fast, slow;
         if (two_runs) {
             // Idle lanes after both runs read 0: never above their slow average (a price's), so they never trade.
-            fast = _mm512_maskz_loadu_pd(first_lanes, fast_row + i * width);
-            fast = _mm512_mask_expandloadu_pd(fast, second_lanes, second_fast_row + i * width);
+            // The second run's columns loaded from its first, then moved up to lane `split` (an expanding load
+            // measured twice as slow).
+            const __m512d second = _mm512_permutexvar_pd(shift, _mm512_maskz_loadu_pd(second_loaded, second_fast_row + i * width));
+            fast = _mm512_mask_blend_pd(second_lanes, _mm512_maskz_loadu_pd(first_lanes, fast_row + i * width), second);
             slow = _mm512_mask_blend_pd(second_lanes, _mm512_set1_pd(slow_row[i * width]), _mm512_set1_pd(second_slow_row[i * width]));
         } else {
             fast = _mm512_loadu_pd(fast_row + i * width);
