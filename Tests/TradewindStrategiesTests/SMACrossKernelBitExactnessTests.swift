@@ -115,17 +115,10 @@ import TradewindStrategies
         var rng = TestRandom(seed: 22)
         var trades = 0
         for length in [1, 2, 7, 40, 300, 1_200] {
-            var s = BarSeries(symbol: "SYN\(length)", interval: .daily)
-            var price = 50.0
-            for i in 0..<length {
-                let u = Double(rng.next() % 10_000) / 10_000
-                if rng.next() % 4 != 0 { price *= 1 + (u - 0.5) * 0.06 }  // one bar in four repeats the price
-                if (i / 25) % 3 == 1 { price = 40 }                          // and a third of the time it is pinned
-                let open = rng.next() % 3 == 0 ? price : price * (1 + (u - 0.5) * 0.01)
-                s.time.append(Int64(i) * 86_400 * UnixTime.nanosPerSecond)
-                s.open.append(open); s.high.append(max(open, price) * 1.01); s.low.append(min(open, price) * 0.99)
-                s.close.append(price); s.volume.append(1_000)
-            }
+            // One bar in four repeats the price, and a third of the time it is pinned.
+            let s = FlatStretchSeries(start: 50, move: 0.06, keepOneIn: 4, pinnedBlock: 25, pinnedCycle: 3, pinnedPhase: 1,
+                                      pinnedPrice: 40, openAtCloseOneIn: 3, openSpread: 0.01)
+                .series(&rng, symbol: "SYN\(length)", length: length)
             for costs in Self.costVariants {
                 let pairs = Self.randomPairs(&rng, 10, maxFast: 15, maxSpan: 30) + [.init(fast: 1, slow: 2), .init(fast: 2, slow: 3)]
                 trades += try Self.compare(s, pairs, costs: costs, initialCash: length % 2 == 0 ? 100_000 : 12_345.67)

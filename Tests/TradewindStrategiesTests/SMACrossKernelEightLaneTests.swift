@@ -62,17 +62,9 @@ import TradewindData
         var rng = TestRandom(seed: 42)
         var trades = 0
         for length in [3, 9, 64, 500, 2_000] {
-            var s = BarSeries(symbol: "FLAT\(length)", interval: .daily)
-            var price = 80.0
-            for i in 0..<length {
-                let u = Double(rng.next() % 10_000) / 10_000
-                if rng.next() % 3 != 0 { price *= 1 + (u - 0.5) * 0.08 }
-                if (i / 30) % 4 == 2 { price = 75 }
-                let open = rng.next() % 4 == 0 ? price : price * (1 + (u - 0.5) * 0.02)
-                s.time.append(Int64(i) * 86_400 * UnixTime.nanosPerSecond)
-                s.open.append(open); s.high.append(max(open, price) * 1.01); s.low.append(min(open, price) * 0.99)
-                s.close.append(price); s.volume.append(1_000)
-            }
+            let s = FlatStretchSeries(start: 80, move: 0.08, keepOneIn: 3, pinnedBlock: 30, pinnedCycle: 4, pinnedPhase: 2,
+                                      pinnedPrice: 75, openAtCloseOneIn: 4, openSpread: 0.02)
+                .series(&rng, symbol: "FLAT\(length)", length: length)
             for costs in SMACrossKernelBitExactnessTests.costVariants {
                 let pairs = Self.gridPairs(&rng, slowWindows: [10, 11, 25, 48], maxFast: 20)
                 trades += try Self.compare(s, pairs, costs: costs, initialCash: length % 2 == 0 ? 100_000 : 7_654.32)
