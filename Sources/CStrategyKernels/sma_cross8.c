@@ -66,8 +66,7 @@ static inline void run_lanes(tw_sma_cross8 *job, const int at_close, const int t
         __m512d fast, slow;
         if (two_runs) {
             // Idle lanes after both runs read 0: never above their slow average (a price's), so they never trade.
-            // The second run's columns loaded from its first, then moved up to lane `split` (an expanding load
-            // measured twice as slow).
+            // The second run's columns loaded from its first, then moved up to lane `split`.
             const __m512d second = _mm512_permutexvar_pd(shift, _mm512_maskz_loadu_pd(second_loaded, second_fast_row + i * width));
             fast = _mm512_mask_blend_pd(second_lanes, _mm512_maskz_loadu_pd(first_lanes, fast_row + i * width), second);
             slow = _mm512_mask_blend_pd(second_lanes, _mm512_set1_pd(slow_row[i * width]), _mm512_set1_pd(second_slow_row[i * width]));
