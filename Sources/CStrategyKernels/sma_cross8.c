@@ -49,9 +49,38 @@ static inline void run_lanes(tw_sma_cross8 *job, const int at_close, const int t
     // While flat, the detector fires at the first bar with fast > slow once armed. A sell leaves it armed (its
     // cross-down bar had fast < slow); a cross up disarms it (a buy of no shares leaves the premises).
     unsigned long_bits = 0, seen = 0, armed = 0, pending_buy = 0, pending_sell = 0;
-    for (long i = job->first_bar > 0 ? job->first_bar : 0; i < n; i++) {
-        // The crossings (NaN averages compare false). Close fills act on them at once, on the position before them;
-        // next-open fills at the next bar, and they are taken on the position after this bar's fills.
+    // Bar i's crossings (NaN averages compare false). With close fills they are taken one bar ahead, so that the fill
+    // branch depends only on what the bar before computed, not on this bar's loads (close fills act on the bar's own
+    // crossings): 4 % faster there, and 4 % slower for next-open fills, whose branch already depends on the bar before.
+    #define CROSSINGS(bar, above_out, below_out) do { \
+        __m512d fast, slow; \
+        if (two_runs) { \
+            /* Idle lanes after both runs read 0: never above their slow average (a price's), so they never trade. \
+               The second run's columns are loaded from its first, then moved up to lane `split`. */ \
+            const __m512d second = _mm512_permutexvar_pd(shift, _mm512_maskz_loadu_pd(second_loaded, second_fast_row + (bar) * width)); \
+            fast = _mm512_mask_blend_pd(second_lanes, _mm512_maskz_loadu_pd(first_lanes, fast_row + (bar) * width), second); \
+            slow = _mm512_mask_blend_pd(second_lanes, _mm512_set1_pd(slow_row[(bar) * width]), _mm512_set1_pd(second_slow_row[(bar) * width])); \
+        } else { \
+            fast = _mm512_loadu_pd(fast_row + (bar) * width); \
+            slow = _mm512_set1_pd(slow_row[(bar) * width]); \
+        } \
+        above_out = (unsigned)_mm512_cmp_pd_mask(fast, slow, _CMP_GT_OQ); \
+        below_out = (unsigned)_mm512_cmp_pd_mask(fast, slow, _CMP_LT_OQ); \
+    } while (0)
+    const long start = job->first_bar > 0 ? job->first_bar : 0;
+    unsigned above_next = 0, below_next = 0;
+    if (at_close && start < n) CROSSINGS(start, above_next, below_next);
+    for (long i = start; i < n; i++) {
+        // Close fills act on the crossings at once, on the position before them; next-open fills at the next bar, and
+        // they are taken on the position after this bar's fills.
+        unsigned above, below;
+        if (at_close) {
+            above = above_next;
+            below = below_next;
+            if (i + 1 < n) CROSSINGS(i + 1, above_next, below_next);
+        } else {
+            CROSSINGS(i, above, below);
+        }
         // A row holds every window, so the lanes' next rows are far apart: fetch them a few bars ahead.
         if (i + 12 < n) {
             _mm_prefetch((const char *)(fast_row + (i + 12) * width), _MM_HINT_T0);
@@ -63,19 +92,6 @@ static inline void run_lanes(tw_sma_cross8 *job, const int at_close, const int t
                 _mm_prefetch((const char *)(second_slow_row + (i + 12) * width), _MM_HINT_T0);
             }
         }
-        __m512d fast, slow;
-        if (two_runs) {
-            // Idle lanes after both runs read 0: never above their slow average (a price's), so they never trade.
-            // The second run's columns loaded from its first, then moved up to lane `split`.
-            const __m512d second = _mm512_permutexvar_pd(shift, _mm512_maskz_loadu_pd(second_loaded, second_fast_row + i * width));
-            fast = _mm512_mask_blend_pd(second_lanes, _mm512_maskz_loadu_pd(first_lanes, fast_row + i * width), second);
-            slow = _mm512_mask_blend_pd(second_lanes, _mm512_set1_pd(slow_row[i * width]), _mm512_set1_pd(second_slow_row[i * width]));
-        } else {
-            fast = _mm512_loadu_pd(fast_row + i * width);
-            slow = _mm512_set1_pd(slow_row[i * width]);
-        }
-        const unsigned above = (unsigned)_mm512_cmp_pd_mask(fast, slow, _CMP_GT_OQ);
-        const unsigned below = (unsigned)_mm512_cmp_pd_mask(fast, slow, _CMP_LT_OQ);
         const unsigned armed_before = armed;
         seen |= below;
         armed = seen & ~above & 0xffu;
@@ -180,6 +196,7 @@ static inline void run_lanes(tw_sma_cross8 *job, const int at_close, const int t
             pending_buy = pending_sell = 0;
         }
     }
+    #undef CROSSINGS
     double sums[8], squares_out[8], downside_out[8], tops[8], finals[8];
     _mm512_storeu_pd(sums, sum);
     _mm512_storeu_pd(squares_out, squares);
