@@ -92,6 +92,8 @@ import TradewindData
             }
         }
         #expect((plan.groups.flatMap { $0.pairs.compactMap { $0 } } + plan.singles).sorted() == Array(pairs.indices))
+        // A group costs about `minimumLanes` single passes: none holds fewer pairs.
+        #expect(plan.groups.allSatisfy { $0.pairs.compactMap { $0 }.count >= SMACrossKernel.EightLanePlan.minimumLanes })
     }
 
     /// A grid is split into runs of eight consecutive fast windows under one slow window; the runs' last pairs are
@@ -119,6 +121,23 @@ import TradewindData
         #expect(second.groups.allSatisfy { $0.second == nil })
         #expect(second.singles.map { other[$0] } == [.init(fast: 3, slow: 40), .init(fast: 4, slow: 40)])
         Self.checkLanes(second, other, columns)
+    }
+
+    /// Pairs with no neighbours (a batch of random points) are rests of one pair each: two of them would cost more in a
+    /// group than alone, so they are evaluated alone; a rest of one still joins a longer rest.
+    @Test func pairsWithoutNeighboursAreEvaluatedAloneUnlessALongerRestTakesThem() {
+        let scattered = (0..<200).map { SMACrossKernel.Pair(fast: 2 + 3 * $0, slow: 700 + 5 * $0) }
+        let (plan, columnOf, _) = Self.plan(scattered)
+        #expect(plan.groups.isEmpty)
+        #expect(plan.singles == Array(scattered.indices))
+        Self.checkLanes(plan, scattered, columnOf)
+
+        let mixed = scattered + (2...4).map { SMACrossKernel.Pair(fast: $0, slow: 50) }
+        let (second, columns, _) = Self.plan(mixed)
+        #expect(second.groups.count == 1)
+        #expect(second.groups.first?.pairs.compactMap { $0 }.count == 4)
+        #expect(second.singles.count == 199)
+        Self.checkLanes(second, mixed, columns)
     }
 
     /// Rows whose last pairs share a group (two slow windows in one vector), on IBM: every figure and trade as each

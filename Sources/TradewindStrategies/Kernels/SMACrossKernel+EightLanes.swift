@@ -52,9 +52,9 @@ extension SMACrossKernel {
 
         /// The pairs of each slow window with consecutive fast columns (of `width` columns in all), eight at a time in
         /// slow-then-fast order. The runs' last one to seven pairs are then packed two runs to a group where they fit
-        /// (the longest first, each beside the longest that fits); a run left alone of `minimumLanes` to seven pairs is
-        /// a group whose other lanes take the columns just before them; every other pair (a shorter rest, a repeated
-        /// pair) is evaluated alone.
+        /// and fill `minimumLanes` lanes or more (the longest first, each beside the longest that fits); a run left
+        /// alone of `minimumLanes` to seven pairs is a group whose other lanes take the columns just before them; every
+        /// other pair (a shorter rest, a repeated pair, random pairs) is evaluated alone.
         init(pairs: [Pair], columnOf: [Int], width: Int) {
             let order = pairs.indices.sorted { (pairs[$0].slow, pairs[$0].fast, $0) < (pairs[$1].slow, pairs[$1].fast, $1) }
             var run: [Int] = []
@@ -84,13 +84,24 @@ extension SMACrossKernel {
                 run.append(k)
             }
             close()
-            // The rests, longest first (then in row order): each with the longest later rest that fits beside it.
-            rests.sort { $0.count != $1.count ? $0.count > $1.count : (pairs[$0[0]].slow, pairs[$0[0]].fast) < (pairs[$1[0]].slow, pairs[$1[0]].fast) }
+            // The rests, longest first (then in row order), each beside the longest rest after it that fits, when the
+            // two fill at least `minimumLanes` lanes: buckets by length, so packing stays linear in the rests (a batch
+            // of random pairs is a rest of one pair each).
+            rests.sort { ($0.count, pairs[$1[0]].slow, pairs[$1[0]].fast, $1[0]) > ($1.count, pairs[$0[0]].slow, pairs[$0[0]].fast, $0[0]) }
+            var byLength = [[Int]](repeating: [], count: 8), cursor = [Int](repeating: 0, count: 8)
+            for (r, rest) in rests.enumerated() { byLength[rest.count].append(r) }
             var taken = [Bool](repeating: false, count: rests.count)
+            func longestFitting(_ room: Int, atLeast: Int) -> Int? {
+                for length in stride(from: room, through: max(atLeast, 1), by: -1) {
+                    while cursor[length] < byLength[length].count && taken[byLength[length][cursor[length]]] { cursor[length] += 1 }
+                    if cursor[length] < byLength[length].count { return byLength[length][cursor[length]] }
+                }
+                return nil
+            }
             for a in rests.indices where !taken[a] {
                 taken[a] = true
                 let rest = rests[a]
-                if width >= 8, let b = rests.indices.first(where: { !taken[$0] && $0 > a && rests[$0].count <= 8 - rest.count }) {
+                if width >= 8, let b = longestFitting(8 - rest.count, atLeast: Self.minimumLanes - rest.count) {
                     taken[b] = true
                     let other = rests[b]
                     let one = pairs[rest[0]], two = pairs[other[0]]
