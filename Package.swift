@@ -5,8 +5,8 @@
 // Layering (one direction only; a module may import only those to its left):
 //   TradewindCore ← TradewindData ← TradewindIndicators ← TradewindEngine ← TradewindStrategies
 //   TradewindStrategies ← TradewindOptimizer ← TradewindReports.
-//   TradewindStrategies also uses CStrategyKernels (C loops of its exact kernels, compiled for AVX2 and picked at run
-//   time; no imports).
+//   TradewindStrategies also uses CStrategyKernels (C loops of its exact kernels — the sma-cross eight-lane loop and
+//   its moving averages — compiled for AVX-512 and picked at run time, with the same bits elsewhere; no imports).
 //   TradewindCharts (SVG charts) depends on TradewindCore only; reports and the dashboard draw with it.
 //   TradewindAnalytics depends on TradewindCore only and is used by the engine and everything above it.
 //   TradewindStore (jobs, results, journal, users, model versions, training checkpoints; SQLite via GRDB, PostgreSQL via postgres-nio) depends on TradewindCore only (and swift-crypto: a checkpoint's SHA-256).

@@ -1,7 +1,7 @@
-// Eight-lane loops of TradewindStrategies' exact kernels, compiled for AVX-512 and picked at run time (the Swift
-// package builds for baseline x86-64: two doubles per instruction and sixteen vector registers). Each lane's
-// arithmetic is the Swift reference's, operation for operation and without fused multiply-adds, so every figure is
-// bit for bit the same.
+// Eight-lane loops of TradewindStrategies' exact kernels and of the moving averages they read, compiled for AVX-512
+// and picked at run time (the Swift package builds for baseline x86-64: two doubles per instruction and sixteen vector
+// registers). Each lane's arithmetic is the Swift reference's, operation for operation and without fused
+// multiply-adds, so every figure is bit for bit the same.
 #ifndef TRADEWIND_STRATEGY_KERNELS_H
 #define TRADEWIND_STRATEGY_KERNELS_H
 
