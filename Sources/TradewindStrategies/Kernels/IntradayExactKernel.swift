@@ -60,18 +60,21 @@ enum IntradayExactKernel {
 
     static func metrics(_ ps: [IntradayParameters], rule: IntradayEntryRule, reference: Int, data: IntradaySessionData,
                         initialCash: Double, costs: KernelCosts, threads: ThreadBudget) -> [KernelMetrics]? {
-        func unique<T: Hashable & Comparable>(_ v: [T]) -> [T] { Array(Set(v)).sorted() }
-        if let grid = try? IntradayGrid(buyTriggers: unique(ps.map(\.buyTrigger)), sellTriggers: unique(ps.map(\.sellTrigger)),
-                                        stopLosses: unique(ps.map(\.stopLoss)), buyTimes: unique(ps.map(\.buyTime)),
-                                        compound: Array(Set(ps.map(\.compound)))),
+        if let buyTriggers = AxisValues.sorted(ps.map(\.buyTrigger)), let sellTriggers = AxisValues.sorted(ps.map(\.sellTrigger)),
+           let stopLosses = AxisValues.sorted(ps.map(\.stopLoss)), let buyTimes = AxisValues.sorted(ps.map(\.buyTime)),
+           let grid = try? IntradayGrid(buyTriggers: buyTriggers, sellTriggers: sellTriggers, stopLosses: stopLosses,
+                                        buyTimes: buyTimes, compound: Array(Set(ps.map(\.compound)))),
            grid.count <= max(4 * ps.count, 16) {
             guard let r = try? IntradayKernel.evaluate(rule: rule, data: data, grid: grid, initialCash: initialCash,
                                                        costs: costs, referenceTime: reference) else { return nil }
             var out: [KernelMetrics] = []
             out.reserveCapacity(ps.count)
             for p in ps {
-                guard let t = grid.buyTimes.firstIndex(of: p.buyTime), let b = grid.buyTriggers.firstIndex(of: p.buyTrigger),
-                      let s = grid.sellTriggers.firstIndex(of: p.sellTrigger), let l = grid.stopLosses.firstIndex(of: p.stopLoss),
+                // The grid's axes are sorted and hold each value once.
+                guard let t = AxisValues.index(of: p.buyTime, in: grid.buyTimes),
+                      let b = AxisValues.index(of: p.buyTrigger, in: grid.buyTriggers),
+                      let s = AxisValues.index(of: p.sellTrigger, in: grid.sellTriggers),
+                      let l = AxisValues.index(of: p.stopLoss, in: grid.stopLosses),
                       let c = grid.compound.firstIndex(of: p.compound) else { return nil }
                 out.append(r.metrics(at: grid.index(time: t, buy: b, sell: s, stop: l, compound: c)))
             }
@@ -84,5 +87,43 @@ enum IntradayExactKernel {
             return r.metrics(at: 0)
         }
         return results.contains { $0 == nil } ? nil : results.map { $0! }
+    }
+}
+
+/// The distinct values of a batch's parameter along one axis, and a value's place among them: a grid batch holds tens
+/// of thousands of points over a few dozen values per axis, mostly in runs of one value.
+enum AxisValues {
+    /// The distinct values, ascending; nil for a value that equals nothing (NaN) or when there are more than 4,096
+    /// (not a grid: the caller evaluates point by point).
+    static func sorted<T: Comparable>(_ values: [T]) -> [T]? {
+        var distinct: [T] = []
+        var last: T?
+        for v in values {
+            if let l = last, l == v { continue }
+            guard v == v else { return nil }
+            last = v
+            let i = index(insertingAt: v, in: distinct)
+            if i == distinct.count || distinct[i] != v {
+                guard distinct.count < 4_096 else { return nil }
+                distinct.insert(v, at: i)
+            }
+        }
+        return distinct
+    }
+
+    /// The position of `value` in the ascending `axis`, or nil when it is not there.
+    static func index<T: Comparable>(of value: T, in axis: [T]) -> Int? {
+        let i = index(insertingAt: value, in: axis)
+        return i < axis.count && axis[i] == value ? i : nil
+    }
+
+    /// The first position in the ascending `axis` whose value is not below `value`.
+    private static func index<T: Comparable>(insertingAt value: T, in axis: [T]) -> Int {
+        var low = 0, high = axis.count
+        while low < high {
+            let mid = (low + high) / 2
+            if axis[mid] < value { low = mid + 1 } else { high = mid }
+        }
+        return low
     }
 }
