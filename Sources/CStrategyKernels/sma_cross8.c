@@ -30,7 +30,6 @@ static inline void run_lanes(tw_sma_cross8 *job, const int at_close, const int t
     const double c = job->commission, buy_factor = job->buy_factor, sell_factor = job->sell_factor;
     const double initial = job->initial_cash;
     const double raise = 1 + 0x1p-40;
-    double low[8];
     long entry_bar[8], trades[8], wins[8], held[8], winners[8], losers[8];
     double gross_profit[8], gross_loss[8];
     for (int l = 0; l < 8; l++) {
@@ -197,21 +196,14 @@ static inline void run_lanes(tw_sma_cross8 *job, const int at_close, const int t
         }
     }
     #undef CROSSINGS
-    double sums[8], squares_out[8], downside_out[8], tops[8], finals[8];
-    _mm512_storeu_pd(sums, sum);
-    _mm512_storeu_pd(squares_out, squares);
-    _mm512_storeu_pd(downside_out, downside);
-    _mm512_storeu_pd(tops, top);
-    _mm512_storeu_pd(finals, previous);
-    _mm512_storeu_pd(low, low_v);
+    _mm512_storeu_pd(job->sum, sum);
+    _mm512_storeu_pd(job->sum_squares, squares);
+    _mm512_storeu_pd(job->downside_squares, downside);
+    _mm512_storeu_pd(job->peak, top);
+    _mm512_storeu_pd(job->min_ratio, low_v);
+    _mm512_storeu_pd(job->final_equity, previous);
     for (int l = 0; l < 8; l++) {
         if (long_bits & (1u << l)) held[l] += n - entry_bar[l];
-        job->sum[l] = sums[l];
-        job->sum_squares[l] = squares_out[l];
-        job->downside_squares[l] = downside_out[l];
-        job->peak[l] = tops[l];
-        job->min_ratio[l] = low[l];
-        job->final_equity[l] = finals[l];
         job->trades[l] = trades[l];
         job->wins[l] = wins[l];
         job->held_bars[l] = held[l];

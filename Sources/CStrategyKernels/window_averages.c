@@ -12,9 +12,8 @@ static void column_scalar(const double *sums, long n, long w, double *column) {
     }
 }
 
-static void rows_scalar(const double *sums, long n, const long *windows, const double *lengths, long count, long from,
-                        long to, double *rows) {
-    (void)n;
+static void rows_scalar(const double *sums, const long *windows, const double *lengths, long count, long from, long to,
+                        double *rows) {
     for (long i = from; i < to; i++) {
         double *row = rows + i * count;
         for (long k = 0; k < count; k++) {
@@ -44,9 +43,8 @@ static void column_wide(const double *sums, long n, long w, double *column) {
 }
 
 __attribute__((target("avx512f")))
-static void rows_wide(const double *sums, long n, const long *windows, const double *lengths, long count, long from,
-                      long to, double *rows) {
-    (void)n;
+static void rows_wide(const double *sums, const long *windows, const double *lengths, long count, long from, long to,
+                      double *rows) {
     const __m512i zero_index = _mm512_setzero_si512();
     const __m512d nan = _mm512_set1_pd(NAN), zero = _mm512_setzero_pd();
     for (long i = from; i < to; i++) {
@@ -74,10 +72,10 @@ void tw_window_average_column(const double *sums, long n, long window, double *c
     if (wide()) column_wide(sums, n, window, column); else column_scalar(sums, n, window, column);
 }
 
-void tw_window_average_rows(const double *sums, long n, const long *windows, const double *lengths, long count,
-                            long from, long to, double *rows) {
-    if (wide()) rows_wide(sums, n, windows, lengths, count, from, to, rows);
-    else rows_scalar(sums, n, windows, lengths, count, from, to, rows);
+void tw_window_average_rows(const double *sums, const long *windows, const double *lengths, long count, long from,
+                            long to, double *rows) {
+    if (wide()) rows_wide(sums, windows, lengths, count, from, to, rows);
+    else rows_scalar(sums, windows, lengths, count, from, to, rows);
 }
 
 #else
@@ -86,9 +84,9 @@ void tw_window_average_column(const double *sums, long n, long window, double *c
     column_scalar(sums, n, window, column);
 }
 
-void tw_window_average_rows(const double *sums, long n, const long *windows, const double *lengths, long count,
-                            long from, long to, double *rows) {
-    rows_scalar(sums, n, windows, lengths, count, from, to, rows);
+void tw_window_average_rows(const double *sums, const long *windows, const double *lengths, long count, long from,
+                            long to, double *rows) {
+    rows_scalar(sums, windows, lengths, count, from, to, rows);
 }
 
 #endif

@@ -65,7 +65,7 @@ void tw_window_average_column(const double *sums, long n, long window, double *c
 
 /// The same averages by bar for bars `from` ..< `to`: `rows[i * count + k]` is the average of `windows[k]` (≥ 1, and
 /// `lengths[k]` the same as a double) at bar i.
-void tw_window_average_rows(const double *sums, long n, const long *windows, const double *lengths, long count,
-                            long from, long to, double *rows);
+void tw_window_average_rows(const double *sums, const long *windows, const double *lengths, long count, long from,
+                            long to, double *rows);
 
 #endif

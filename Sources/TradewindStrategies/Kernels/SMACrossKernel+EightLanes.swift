@@ -139,7 +139,7 @@ extension SMACrossKernel {
                     guard let rows = UnsafeMutablePointer<Double>(bitPattern: address), let sums = sums.baseAddress,
                           let windowList = windows.baseAddress, let lengthList = lengths.baseAddress else { return }
                     // Eight windows at a time where AVX-512 is, one at a time elsewhere: the same bits.
-                    tw_window_average_rows(sums, n, windowList, lengthList, width, n * part / parts, n * (part + 1) / parts, rows)
+                    tw_window_average_rows(sums, windowList, lengthList, width, n * part / parts, n * (part + 1) / parts, rows)
                 }}}
             }
         }
